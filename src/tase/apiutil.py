@@ -1,0 +1,63 @@
+"""What every product's API shares: authentication, the acting user, errors.
+
+The API accepts a personal token (``Authorization: Bearer tase_…``, made on the
+account page) or the browser session (with its CSRF token on writes). Service
+errors answer 422 with the field at fault, in the same shape as Ninja's own
+validation errors: ``{"detail": [{"loc": ["body", "business_id"], "msg": "…"}]}``.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from tase.core.access import Actor
+from tase.core.models import ApiToken
+from tase.core.services import token_digest
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        if row.last_used_at is None or (timezone.now() - row.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+AUTH = [TokenAuth(), SessionAuth()]
+
+
+def actor(request) -> Actor:
+    return Actor.of(request.auth)
+
+
+def validation_error_body(error: ValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        detail = [
+            {"loc": ["body", field], "msg": message, "type": "value_error"}
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    else:
+        detail = [
+            {"loc": ["body"], "msg": message, "type": "value_error"} for message in error.messages
+        ]
+    return {"detail": detail}
+
+
+def install_error_handlers(api) -> None:
+    @api.exception_handler(ValidationError)
+    def _invalid(request, error):
+        return api.create_response(request, validation_error_body(error), status=422)
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, error):
+        return api.create_response(
+            request, {"detail": "You do not have permission to do this."}, status=403
+        )

@@ -1,0 +1,142 @@
+"""Who may see and do what: the acting user, scoped through their memberships.
+
+Every read of business rows starts from :class:`Actor`, so a query can never reach
+an organization the user does not belong to. Outside one's organizations a thing
+does not exist (404); inside them, an action the role lacks is refused (403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Company, Membership, Organization, User
+from .permissions import MATRIX, UnknownAction, allowed
+from .roles import STAFF_ROLES, Role
+
+
+@dataclass
+class Actor:
+    user: User
+    memberships: list[Membership] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        """The actor for ``user``, memberships loaded once (cached on the user object)."""
+        cached = getattr(user, "_tase_actor", None)
+        if cached is not None:
+            return cached
+        memberships = []
+        if user.is_authenticated and user.is_active:
+            memberships = list(
+                Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+                .select_related("organization")
+                .prefetch_related("companies")
+            )
+        actor = cls(user, memberships)
+        user._tase_actor = actor
+        return actor
+
+    # -- roles ---------------------------------------------------------------
+    @cached_property
+    def staff_memberships(self) -> list[Membership]:
+        return [m for m in self.memberships if m.organization.is_vendor and m.role in STAFF_ROLES]
+
+    @cached_property
+    def customer_memberships(self) -> list[Membership]:
+        return [
+            m
+            for m in self.memberships
+            if not m.organization.is_vendor and m.role not in STAFF_ROLES
+        ]
+
+    @property
+    def is_vendor_staff(self) -> bool:
+        return bool(self.staff_memberships)
+
+    @cached_property
+    def roles(self) -> set[Role]:
+        return {Role(m.role) for m in self.memberships}
+
+    def roles_in(self, organization: Organization) -> set[Role]:
+        """The roles that apply in ``organization``: one's own there, and staff roles of its vendor."""
+        roles = {
+            Role(m.role) for m in self.customer_memberships if m.organization_id == organization.pk
+        }
+        vendor_id = organization.pk if organization.is_vendor else organization.vendor_id
+        roles |= {Role(m.role) for m in self.staff_memberships if m.organization_id == vendor_id}
+        return roles
+
+    def can(self, action: str, organization: Organization | None = None) -> bool:
+        """May the actor do ``action`` in ``organization`` (or anywhere, when None)?"""
+        if action not in MATRIX:
+            raise UnknownAction(action)
+        roles = self.roles if organization is None else self.roles_in(organization)
+        return any(allowed(role, action) for role in roles)
+
+    def can_in_company(self, action: str, company: Company) -> bool:
+        return company.pk in set(
+            self.companies(action).filter(pk=company.pk).values_list("pk", flat=True)
+        )
+
+    # -- scoped querysets ------------------------------------------------------
+    def _staff_vendor_ids(self, action: str | None) -> set[int]:
+        return {
+            m.organization_id
+            for m in self.staff_memberships
+            if action is None or allowed(m.role, action)
+        }
+
+    def _customer_memberships_for(self, action: str | None) -> list[Membership]:
+        return [m for m in self.customer_memberships if action is None or allowed(m.role, action)]
+
+    def organizations(self, action: str | None = None) -> QuerySet[Organization]:
+        """Organizations the actor may see (or do ``action`` in)."""
+        vendor_ids = self._staff_vendor_ids(action)
+        own_ids = {m.organization_id for m in self._customer_memberships_for(action)}
+        condition = Q(pk__in=own_ids) | Q(vendor_id__in=vendor_ids) | Q(pk__in=vendor_ids)
+        if not own_ids and not vendor_ids:
+            return Organization.objects.none()
+        return Organization.objects.filter(condition, is_active=True)
+
+    def companies(self, action: str | None = None) -> QuerySet[Company]:
+        """Companies the actor may see (or do ``action`` in), membership limits applied."""
+        condition = Q(organization__vendor_id__in=self._staff_vendor_ids(action))
+        for membership in self._customer_memberships_for(action):
+            limited = [c.pk for c in membership.companies.all()]
+            scope = Q(organization_id=membership.organization_id)
+            condition |= scope & Q(pk__in=limited) if limited else scope
+        return Company.objects.filter(condition, organization__is_active=True).select_related(
+            "organization"
+        )
+
+    # -- guards --------------------------------------------------------------
+    def organization(self, pk, action: str | None = None) -> Organization:
+        """The organization ``pk`` if visible (else 404), checked for ``action`` (else 403)."""
+        try:
+            organization = self.organizations().get(pk=pk)
+        except (Organization.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+        if action is not None:
+            self.require(action, organization)
+        return organization
+
+    def company(self, pk, action: str | None = None) -> Company:
+        """The company ``pk`` if visible (else 404), checked for ``action`` (else 403)."""
+        try:
+            company = self.companies().get(pk=pk)
+        except (Company.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+        if action is not None and not self.companies(action).filter(pk=company.pk).exists():
+            raise PermissionDenied(action)
+        return company
+
+    def require(self, action: str, organization: Organization | None = None) -> None:
+        if organization is not None and not self.roles_in(organization):
+            raise Http404
+        if not self.can(action, organization):
+            raise PermissionDenied(action)

@@ -1,0 +1,350 @@
+"""API of the platform: the signed-in user, organizations, companies, users,
+the audit trail and the statutory parameters."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tase.apiutil import actor
+from tase.rules import parameters as params
+
+from . import selectors, services
+from .models import Membership
+from .roles import Role
+
+router = Router(tags=["platform"])
+
+
+class MembershipOut(Schema):
+    id: int
+    organization_id: int
+    organization: str = Field(alias="organization.name")
+    role: Role
+    is_active: bool
+    company_ids: list[int]
+
+    @staticmethod
+    def resolve_company_ids(obj):
+        return [company.pk for company in obj.companies.all()]
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    language: str
+    memberships: list[MembershipOut]
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user and their roles")
+def me(request):
+    user = request.auth
+    current = actor(request)
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "language": user.language,
+        "memberships": current.memberships,
+    }
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    business_id: str
+    in_support: bool
+
+
+class OrganizationIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    business_id: str = Field("", max_length=9)
+
+
+@router.get("/organizations", response=list[OrganizationOut])
+@paginate(LimitOffsetPagination)
+def list_organizations(request):
+    return selectors.organizations_for(actor(request))
+
+
+@router.post("/organizations", response={201: OrganizationOut})
+def create_organization(request, payload: OrganizationIn):
+    return 201, services.create_customer_organization(actor(request), **payload.dict())
+
+
+@router.get("/organizations/{int:organization_id}", response=OrganizationOut)
+def get_organization(request, organization_id: int):
+    return actor(request).organization(organization_id, "organization.view")
+
+
+CompanyForm = Literal["oy", "oyj", "tmi", "ay", "ky", "osk", "ry", "sr"]
+
+
+class CompanyOut(Schema):
+    id: int
+    organization_id: int
+    name: str
+    business_id: str
+    form: str
+    vat_registered: bool
+    street_address: str
+    postal_code: str
+    city: str
+    country: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    is_test_environment: bool
+    is_active: bool
+
+
+class CompanyIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    business_id: str = Field(max_length=20)
+    form: CompanyForm = "oy"
+    vat_registered: bool = True
+    street_address: str = Field("", max_length=200)
+    postal_code: str = Field("", max_length=10)
+    city: str = Field("", max_length=100)
+    country: str = Field("FI", min_length=2, max_length=2)
+    contact_name: str = Field("", max_length=200)
+    contact_email: str = Field("", max_length=254)
+    contact_phone: str = Field("", max_length=40)
+
+
+class CompanyPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    business_id: str | None = Field(None, max_length=20)
+    form: CompanyForm | None = None
+    vat_registered: bool | None = None
+    street_address: str | None = Field(None, max_length=200)
+    postal_code: str | None = Field(None, max_length=10)
+    city: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, min_length=2, max_length=2)
+    contact_name: str | None = Field(None, max_length=200)
+    contact_email: str | None = Field(None, max_length=254)
+    contact_phone: str | None = Field(None, max_length=40)
+    is_active: bool | None = None
+
+
+@router.get("/companies", response=list[CompanyOut], summary="Companies the user may see")
+@paginate(LimitOffsetPagination)
+def list_companies(request):
+    return actor(request).companies("organization.view")
+
+
+@router.post("/organizations/{int:organization_id}/companies", response={201: CompanyOut})
+def create_company(request, organization_id: int, payload: CompanyIn):
+    current = actor(request)
+    organization = current.organization(organization_id)
+    return 201, services.create_company(current, organization, **payload.dict())
+
+
+@router.get("/companies/{int:company_id}", response=CompanyOut)
+def get_company(request, company_id: int):
+    return actor(request).company(company_id, "organization.view")
+
+
+@router.patch("/companies/{int:company_id}", response=CompanyOut)
+def update_company(request, company_id: int, payload: CompanyPatch):
+    current = actor(request)
+    company = current.company(company_id)
+    return services.update_company(
+        current, company, **payload.dict(exclude_unset=True, exclude_none=True)
+    )
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    email: str = Field(alias="user.email")
+    full_name: str = Field(alias="user.full_name")
+    role: Role
+    is_active: bool
+    company_ids: list[int]
+
+    @staticmethod
+    def resolve_company_ids(obj):
+        return [company.pk for company in obj.companies.all()]
+
+
+class InviteIn(Schema):
+    email: str = Field(max_length=254)
+    full_name: str = Field(min_length=1, max_length=200)
+    role: str = Field(max_length=30)
+    company_ids: list[int] = []
+    language: Literal["fi", "en"] = "fi"
+
+
+class MemberPatch(Schema):
+    role: str = Field(max_length=30)
+    company_ids: list[int] = []
+
+
+def _companies(current, organization, ids):
+    companies = list(current.companies().filter(organization=organization, pk__in=ids))
+    if len(companies) != len(set(ids)):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"company_ids": "Unknown company for this organization."})
+    return companies
+
+
+@router.get("/organizations/{int:organization_id}/members", response=list[MemberOut])
+@paginate(LimitOffsetPagination)
+def list_members(request, organization_id: int):
+    current = actor(request)
+    return selectors.members_of(current, current.organization(organization_id))
+
+
+@router.post("/organizations/{int:organization_id}/members", response={201: MemberOut})
+def invite_member(request, organization_id: int, payload: InviteIn):
+    current = actor(request)
+    organization = current.organization(organization_id)
+    return 201, services.invite_user(
+        current,
+        organization,
+        email=payload.email,
+        full_name=payload.full_name,
+        role=payload.role,
+        companies=_companies(current, organization, payload.company_ids),
+        language=payload.language,
+    )
+
+
+def _member(current, membership_id) -> Membership:
+    membership = (
+        Membership.objects.select_related("organization", "user").filter(pk=membership_id).first()
+    )
+    if membership is None:
+        raise Http404
+    current.organization(membership.organization_id)
+    return membership
+
+
+@router.patch("/members/{int:membership_id}", response=MemberOut)
+def change_member(request, membership_id: int, payload: MemberPatch):
+    current = actor(request)
+    membership = _member(current, membership_id)
+    return services.change_membership(
+        current,
+        membership,
+        role=payload.role,
+        companies=_companies(current, membership.organization, payload.company_ids),
+    )
+
+
+@router.post("/members/{int:membership_id}/deactivate", response=MemberOut)
+def deactivate_member(request, membership_id: int):
+    current = actor(request)
+    return services.set_membership_active(current, _member(current, membership_id), False)
+
+
+@router.post("/members/{int:membership_id}/activate", response=MemberOut)
+def activate_member(request, membership_id: int):
+    current = actor(request)
+    return services.set_membership_active(current, _member(current, membership_id), True)
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: dt.datetime
+    actor: str = Field(alias="actor_label")
+    organization_id: int | None
+    company_id: int | None
+    object_type: str
+    object_id: str
+    object_repr: str
+    action: str
+    changes: dict
+
+
+class AuditFilter(Schema):
+    organization_id: int | None = None
+    object_type: str = ""
+    object_id: str = ""
+
+
+@router.get("/audit-events", response=list[AuditEventOut])
+@paginate(LimitOffsetPagination)
+def list_audit_events(request, filters: Query[AuditFilter]):
+    current = actor(request)
+    if not current.can("audit.view"):
+        raise Http404
+    organization = None
+    if filters.organization_id is not None:
+        organization = current.organization(filters.organization_id, "audit.view")
+    return selectors.audit_events(
+        current,
+        organization=organization,
+        object_type=filters.object_type,
+        object_id=filters.object_id,
+    )
+
+
+class DatedValueOut(Schema):
+    effective_from: dt.date
+    value: Any
+    source: str
+    note: str
+
+
+class ParameterOut(Schema):
+    name: str
+    description: dict[str, str]
+    unit: str
+    values: list[DatedValueOut]
+
+
+class ParameterValueOut(Schema):
+    name: str
+    on: dt.date
+    value: Any
+    unit: str
+    effective_from: dt.date
+    source: str
+
+
+@router.get(
+    "/parameters", response=list[ParameterOut], summary="Every statutory parameter with its history"
+)
+def list_parameters(request):
+    return [_parameter_out(p) for p in params.all_parameters()]
+
+
+def _parameter(name: str):
+    try:
+        return params.parameter(name)
+    except params.UnknownParameter as error:
+        raise HttpError(404, str(error)) from None
+
+
+def _parameter_out(p):
+    return {"name": p.name, "description": p.description, "unit": p.unit, "values": list(p.values)}
+
+
+@router.get("/parameters/{name}", response=ParameterOut)
+def get_parameter(request, name: str):
+    return _parameter_out(_parameter(name))
+
+
+@router.get("/parameters/{name}/value", response=ParameterValueOut)
+def parameter_value(request, name: str, on: dt.date):
+    parameter = _parameter(name)
+    try:
+        entry = parameter.entry_at(on)
+    except params.NoValueOnDate as error:
+        raise HttpError(404, str(error)) from None
+    return {
+        "name": name,
+        "on": on,
+        "value": entry.value,
+        "unit": parameter.unit,
+        "effective_from": entry.effective_from,
+        "source": entry.source,
+    }

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "tase.core"
+    label = "core"
+    verbose_name = _("Platform")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (sign-in events to the audit trail)
+        from .registry import DemoLoader, NavItem, register_demo, register_nav
+
+        register_nav(NavItem("start", _("Start"), "start", "payslip.view_own", order=0))
+        register_nav(
+            NavItem(
+                "organizations",
+                _("Organizations"),
+                "organization_list",
+                "organization.view",
+                order=10,
+            )
+        )
+        register_nav(
+            NavItem(
+                "parameters",
+                _("Statutory parameters"),
+                "parameter_list",
+                "parameters.view",
+                order=900,
+            )
+        )
+        register_nav(NavItem("audit", _("Audit trail"), "audit_list", "audit.view", order=910))
+
+        from .demo import load_platform
+
+        register_demo(DemoLoader("platform", load_platform, order=0))

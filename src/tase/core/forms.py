@@ -1,0 +1,102 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Company, User
+from .roles import CUSTOMER_ROLES, STAFF_ROLES, Role
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "business_id",
+            "form",
+            "vat_registered",
+            "street_address",
+            "postal_code",
+            "city",
+            "country",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {
+            "business_id": forms.TextInput(
+                attrs={"placeholder": "1234567-8", "autocomplete": "off"}
+            )
+        }
+
+    def _post_clean(self):
+        # The service validates and saves; the form only parses.
+        pass
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    business_id = forms.CharField(label=_("Business ID"), max_length=9, required=False)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"))
+    companies = forms.ModelMultipleChoiceField(
+        label=_("Limited to companies"),
+        queryset=Company.objects.none(),
+        required=False,
+        help_text=_("Leave empty for every company of the organization."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="fi")
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = STAFF_ROLES if organization.is_vendor else CUSTOMER_ROLES
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
+        if organization.is_vendor:
+            del self.fields["companies"]
+        else:
+            self.fields["companies"].queryset = organization.companies.filter(is_active=True)
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+    companies = forms.ModelMultipleChoiceField(
+        label=_("Limited to companies"),
+        queryset=Company.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = STAFF_ROLES if organization.is_vendor else CUSTOMER_ROLES
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
+        if organization.is_vendor:
+            del self.fields["companies"]
+        else:
+            self.fields["companies"].queryset = organization.companies.filter(is_active=True)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "language"]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “import script”.")
+    )
+
+
+class TotpConfirmForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from the app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

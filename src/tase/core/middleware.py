@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+from .access import Actor
+from .audit import current_ip
+
+
+class UserLanguageMiddleware:
+    """Finnish unless the user chose English: the user's saved language, else the
+    language cookie, else Finnish. The browser's Accept-Language is not consulted,
+    so the product speaks Finnish first. Also notes the client address for the audit trail."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = user.language
+        else:
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        try:
+            response = self.get_response(request)
+        finally:
+            current_ip.reset(token)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class RequireStaffTwoFactorMiddleware:
+    """With TASE_REQUIRE_STAFF_2FA on (production), the vendor's staff must sign in
+    with a verified authenticator: a staff session without one is sent to set it up."""
+
+    ALLOWED_PREFIXES = ("/account/2fa/", "/logout/", "/login/", "/static/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.TASE_REQUIRE_STAFF_2FA
+            and user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and Actor.of(user).is_vendor_staff
+        ):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"detail": "Two-factor authentication is required."}, status=403
+                )
+            return redirect(reverse("two_factor_setup"))
+        return self.get_response(request)

@@ -1,0 +1,387 @@
+"""Every write of the platform: organizations, companies, users, tokens, two-factor.
+
+Each function checks the actor's permission, runs in one transaction, and records
+an audit event. Bad input raises ``ValidationError`` keyed by the field at fault.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from stdnum.fi import ytunnus
+
+from . import audit
+from .access import Actor
+from .models import ApiToken, Company, Membership, Organization, User
+from .roles import CUSTOMER_ROLES, STAFF_ROLES, Role
+
+COMPANY_FIELDS = [
+    "name",
+    "business_id",
+    "form",
+    "vat_registered",
+    "street_address",
+    "postal_code",
+    "city",
+    "country",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "is_active",
+]
+
+
+def clean_business_id(value: str, field: str = "business_id") -> str:
+    """A Finnish business ID (Y-tunnus) in its printed form 1234567-8, or ValidationError."""
+    try:
+        return ytunnus.format(ytunnus.validate(value or ""))
+    except Exception:
+        raise ValidationError(
+            {
+                field: _(
+                    "“%(value)s” is not a valid business ID (format 1234567-8 with a correct check digit)."
+                )
+                % {"value": value}
+            }
+        ) from None
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid email address.")}) from None
+    return email
+
+
+def _clean_role(role: str, allowed_roles: frozenset[Role]) -> Role:
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError({"role": _("Unknown role “%(role)s”.") % {"role": role}}) from None
+    if role not in allowed_roles:
+        raise ValidationError(
+            {"role": _("The role “%(role)s” cannot be given here.") % {"role": role.label}}
+        )
+    return role
+
+
+# -- organizations and companies ------------------------------------------------
+
+
+@transaction.atomic
+def create_customer_organization(actor: Actor, *, name: str, business_id: str = "") -> Organization:
+    vendors = [
+        m.organization
+        for m in actor.staff_memberships
+        if actor.can("organization.manage", m.organization)
+    ]
+    if not vendors:
+        raise PermissionDenied("organization.manage")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("This field is required.")})
+    organization = Organization.objects.create(
+        name=name,
+        kind=Organization.Kind.CUSTOMER,
+        vendor=vendors[0],
+        business_id=clean_business_id(business_id) if business_id else "",
+    )
+    audit.record(actor.user, "create", organization, changes={"name": [None, name]})
+    return organization
+
+
+@transaction.atomic
+def create_company(actor: Actor, organization: Organization, **fields) -> Company:
+    actor.require("company.manage", organization)
+    if organization.is_vendor:
+        raise ValidationError({"organization": _("Companies belong to customer organizations.")})
+    company = Company(organization=organization)
+    _apply_company_fields(company, fields)
+    company.save()
+    audit.record(
+        actor.user,
+        "create",
+        company,
+        changes=audit.changes_between({}, audit.snapshot(company, COMPANY_FIELDS)),
+    )
+    return company
+
+
+@transaction.atomic
+def update_company(actor: Actor, company: Company, **fields) -> Company:
+    company = actor.company(company.pk, "company.manage")
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    before = audit.snapshot(company, COMPANY_FIELDS)
+    _apply_company_fields(company, fields)
+    company.save()
+    changes = audit.changes_between(before, audit.snapshot(company, COMPANY_FIELDS))
+    if changes:
+        audit.record(actor.user, "update", company, changes=changes)
+    return company
+
+
+def _apply_company_fields(company: Company, fields: dict) -> None:
+    unknown = set(fields) - set(COMPANY_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    if "business_id" in fields:
+        fields["business_id"] = clean_business_id(fields["business_id"])
+    for name, value in fields.items():
+        setattr(company, name, value.strip() if isinstance(value, str) else value)
+    try:
+        company.full_clean(exclude=["organization"], validate_unique=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+    clash = Company.objects.filter(
+        organization_id=company.organization_id,
+        business_id=company.business_id,
+        is_test_environment=False,
+    ).exclude(pk=company.pk)
+    if not company.is_test_environment and clash.exists():
+        raise ValidationError(
+            {"business_id": _("The organization already has a company with this business ID.")}
+        )
+
+
+# -- users -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_user(
+    actor: Actor,
+    organization: Organization,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    companies: list[Company] | tuple = (),
+    language: str = "",
+) -> Membership:
+    """Add a person to ``organization`` with ``role``; a new person gets an email to set a password."""
+    action = "staff.manage" if organization.is_vendor else "users.manage"
+    actor.require(action, organization)
+    role = _clean_role(role, STAFF_ROLES if organization.is_vendor else CUSTOMER_ROLES)
+    email = _clean_email(email)
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ValidationError({"full_name": _("This field is required.")})
+    _check_companies(organization, companies)
+    user = User.objects.filter(email__iexact=email).first()
+    if user and Membership.objects.filter(user=user, organization=organization).exists():
+        raise ValidationError(
+            {"email": _("%(email)s is already a user of this organization.") % {"email": email}}
+        )
+    new_user = user is None
+    if new_user:
+        language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        user = User.objects.create_user(email, full_name=full_name, language=language)
+        audit.record(
+            actor.user, "create", user, organization=organization, changes={"email": [None, email]}
+        )
+    membership = Membership.objects.create(user=user, organization=organization, role=role)
+    membership.companies.set(companies)
+    audit.record(
+        actor.user,
+        "invite",
+        membership,
+        organization=organization,
+        changes={"role": [None, role.value], "companies": [None, sorted(c.pk for c in companies)]},
+    )
+    transaction.on_commit(lambda: send_invitation(user, organization, new_user))
+    return membership
+
+
+def _check_companies(organization: Organization, companies) -> None:
+    if any(company.organization_id != organization.pk for company in companies):
+        raise ValidationError({"companies": _("Choose companies of this organization only.")})
+
+
+def send_invitation(user: User, organization: Organization, new_user: bool) -> None:
+    """Email the person a link that sets their password (a new user) or signs them in."""
+    with translation.override(user.language):
+        link = settings_url(reverse("login"))
+        if new_user:
+            uid = urlsafe_base64_encode(force_bytes(user.pk))
+            token = default_token_generator.make_token(user)
+            link = settings_url(reverse("password_reset_confirm", args=[uid, token]))
+        context = {"user": user, "organization": organization, "link": link, "new_user": new_user}
+        send_mail(
+            _("You have been invited to Tase: %(organization)s")
+            % {"organization": organization.name},
+            render_to_string("core/email/invitation.txt", context),
+            None,
+            [user.email],
+        )
+
+
+def settings_url(path: str) -> str:
+    return getattr(settings, "TASE_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def _guard_last_main_user(membership: Membership, new_role: Role | None, active: bool) -> None:
+    if membership.role != Role.MAIN_USER or (new_role == Role.MAIN_USER and active):
+        return
+    others = Membership.objects.filter(
+        organization_id=membership.organization_id, role=Role.MAIN_USER, is_active=True
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError(
+            {
+                "role": _(
+                    "An organization must keep at least one active main user. Name another main user first."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def change_membership(
+    actor: Actor, membership: Membership, *, role: str, companies: list[Company] | tuple = ()
+) -> Membership:
+    organization = membership.organization
+    actor.require("staff.manage" if organization.is_vendor else "users.manage", organization)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    role = _clean_role(role, STAFF_ROLES if organization.is_vendor else CUSTOMER_ROLES)
+    _check_companies(organization, companies)
+    _guard_last_main_user(membership, role, membership.is_active)
+    before = {
+        "role": membership.role,
+        "companies": sorted(c.pk for c in membership.companies.all()),
+    }
+    membership.role = role
+    membership.save(update_fields=["role"])
+    membership.companies.set(companies)
+    after = {"role": role.value, "companies": sorted(c.pk for c in companies)}
+    changes = audit.changes_between(before, after)
+    if changes:
+        audit.record(actor.user, "update", membership, organization=organization, changes=changes)
+    return membership
+
+
+@transaction.atomic
+def set_membership_active(actor: Actor, membership: Membership, active: bool) -> Membership:
+    organization = membership.organization
+    actor.require("staff.manage" if organization.is_vendor else "users.manage", organization)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not active:
+        _guard_last_main_user(membership, None, False)
+    if membership.is_active != active:
+        membership.is_active = active
+        membership.save(update_fields=["is_active"])
+        audit.record(
+            actor.user,
+            "activate" if active else "deactivate",
+            membership,
+            organization=organization,
+            changes={"is_active": [not active, active]},
+        )
+    return membership
+
+
+@transaction.atomic
+def update_profile(
+    user: User,
+    *,
+    full_name: str | None = None,
+    phone: str | None = None,
+    language: str | None = None,
+) -> User:
+    before = audit.snapshot(user, ["full_name", "phone", "language"])
+    if language is not None:
+        if language not in dict(settings.LANGUAGES):
+            raise ValidationError(
+                {"language": _("Unknown language “%(language)s”.") % {"language": language}}
+            )
+        user.language = language
+    if full_name is not None:
+        if not full_name.strip():
+            raise ValidationError({"full_name": _("This field is required.")})
+        user.full_name = full_name.strip()
+    if phone is not None:
+        user.phone = phone.strip()
+    user.save(update_fields=["full_name", "phone", "language"])
+    changes = audit.changes_between(
+        before, audit.snapshot(user, ["full_name", "phone", "language"])
+    )
+    if changes:
+        audit.record(user, "update", user, changes=changes)
+    return user
+
+
+# -- API tokens --------------------------------------------------------------------
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``; the raw value is returned once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("This field is required.")})
+    raw = "tase_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, digest=token_digest(raw), prefix=raw[5:13]
+    )
+    audit.record(user, "create", token)
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(user: User, token: ApiToken) -> None:
+    if token.user_id != user.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(user, "revoke", token)
+
+
+# -- two-factor authentication -----------------------------------------------------
+
+
+@transaction.atomic
+def start_totp(user: User) -> TOTPDevice:
+    """An unconfirmed authenticator device for ``user`` (replacing any unconfirmed one)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp(user: User, device: TOTPDevice, token: str) -> TOTPDevice:
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied
+    if not device.verify_token((token or "").replace(" ", "")):
+        raise ValidationError(
+            {"token": _("The code is not correct. Check your device's clock and try again.")}
+        )
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.record(user, "2fa_enabled", user)
+    return device
+
+
+@transaction.atomic
+def disable_totp(user: User) -> None:
+    deleted, _rows = TOTPDevice.objects.filter(user=user).delete()
+    if deleted:
+        audit.record(user, "2fa_disabled", user)

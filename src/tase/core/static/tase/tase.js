@@ -1,0 +1,5 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("select[data-autosubmit]");
+  if (select) select.form.requestSubmit();
+});

@@ -1,0 +1,32 @@
+"""Template helpers available in every template: money, permission checks."""
+
+from decimal import Decimal
+
+from babel.numbers import format_currency
+from django import template
+from django.utils import translation
+
+register = template.Library()
+
+BABEL_LOCALES = {"fi": "fi_FI", "en": "en_FI"}
+
+
+def format_money(amount, language: str | None = None) -> str:
+    """Euros in the active language: 1 234,56 € in Finnish. ``amount`` in euros (Decimal)
+    or, for ``int``, in cents. Rounded half up to the cent only for display."""
+    if amount is None or amount == "":
+        return ""
+    value = Decimal(amount) / 100 if isinstance(amount, int) else Decimal(str(amount))
+    locale = BABEL_LOCALES.get(language or translation.get_language() or "fi", "fi_FI")
+    return format_currency(value, "EUR", locale=locale)
+
+
+@register.filter
+def money(amount):
+    return format_money(amount)
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action, organization=None):
+    actor = context.get("actor")
+    return bool(actor and actor.can(action, organization))

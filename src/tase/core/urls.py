@@ -1,0 +1,58 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/verify/", views.login_verify, name="login_verify"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("i18n/language/", views.set_language, name="set_language"),
+    path("account/", views.account, name="account"),
+    path("account/tokens/", views.token_create, name="token_create"),
+    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("account/2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/2fa/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("organizations/", views.organization_list, name="organization_list"),
+    path("organizations/new/", views.organization_create, name="organization_create"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path(
+        "organizations/<int:organization_pk>/companies/new/",
+        views.company_create,
+        name="company_create",
+    ),
+    path(
+        "organizations/<int:organization_pk>/users/invite/",
+        views.member_invite,
+        name="member_invite",
+    ),
+    path("memberships/<int:pk>/", views.member_edit, name="member_edit"),
+    path("memberships/<int:pk>/active/", views.member_set_active, name="member_set_active"),
+    path("companies/<int:pk>/", views.company_detail, name="company_detail"),
+    path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("parameters/", views.parameter_list, name="parameter_list"),
+]

@@ -1,0 +1,1 @@
+"""Pure-Python file formats (reference numbers, bank barcode, Finvoice, SEPA, …). No Django."""

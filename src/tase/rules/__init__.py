@@ -1,0 +1,1 @@
+"""Pure-Python statutory rules and calculations. Nothing here imports Django."""

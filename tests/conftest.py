@@ -1,0 +1,54 @@
+"""Fixtures shared by every test: a vendor with two customers, one user per role."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tase.core.access import Actor
+from tase.core.roles import CUSTOMER_ROLES, STAFF_ROLES, Role
+from tests.factories import PASSWORD, CompanyFactory, OrganizationFactory, VendorFactory, member
+
+
+@dataclass
+class World:
+    vendor: object
+    org: object  # customer A
+    company: object
+    other_org: object  # customer B: the other side of the tenant wall
+    other_company: object
+    users: dict  # Role -> User in the vendor (staff) or in customer A
+    other_users: dict  # Role -> User in customer B
+
+    def actor(self, role: Role) -> Actor:
+        return Actor.of(self.users[role])
+
+    def client(self, role: Role, *, other: bool = False) -> Client:
+        client = Client()
+        user = (self.other_users if other else self.users)[role]
+        client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def world(db) -> World:
+    vendor = VendorFactory(name="Tase Test Vendor")
+    org = OrganizationFactory(name="Asiakas A", vendor=vendor)
+    other_org = OrganizationFactory(name="Asiakas B", vendor=vendor)
+    company = CompanyFactory(organization=org, name="Alpha Oy")
+    other_company = CompanyFactory(organization=other_org, name="Beta Oy")
+    users = {role: member(vendor, role) for role in STAFF_ROLES}
+    users |= {role: member(org, role) for role in CUSTOMER_ROLES}
+    other_users = {role: member(other_org, role) for role in CUSTOMER_ROLES}
+    return World(vendor, org, company, other_org, other_company, users, other_users)
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    """Argon2 in production; a fast hasher in tests (the choice itself is tested)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

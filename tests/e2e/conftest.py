@@ -1,0 +1,51 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live server."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("TASE_CHROMIUM", "/usr/bin/chromium")
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)
+            if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+                item.add_marker(
+                    pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)")
+                )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def login(page, live_server, password):
+    def sign_in(user):
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Sähköposti").fill(user.email)
+        page.get_by_label("Salasana").fill(password)
+        page.get_by_role("button", name="Kirjaudu sisään").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return sign_in
