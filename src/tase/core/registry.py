@@ -3,7 +3,9 @@
 - navigation entries (shown when the user's roles allow the action),
 - start-page panels (a template and a function that gives its context),
 - demo-data loaders run by ``tase demo``,
-- state checks that implementation tasks can be tied to ("chart of accounts chosen").
+- state checks that implementation tasks can be tied to ("chart of accounts chosen"),
+- banner sources: notices shown on top of every page (a service break, a test environment),
+- company copiers: each app copies its configuration into a new test-environment company.
 """
 
 from __future__ import annotations
@@ -45,7 +47,24 @@ class StateCheck:
     check: Callable[[Any], bool]  # (Organization) -> bool
 
 
+@dataclass(frozen=True)
+class BannerSource:
+    key: str
+    banners: Callable[
+        [Any], list[dict]
+    ]  # (request) -> [{"kind": "service_break"|"test"|"warn", "text": str}]
+
+
+@dataclass(frozen=True)
+class CompanyCopier:
+    key: str
+    copy: Callable[[Any, Any, Any], None]  # (actor, source Company, target Company) -> None
+    order: int = 100
+
+
 NAV: dict[str, NavItem] = {}
+BANNER_SOURCES: dict[str, BannerSource] = {}
+COMPANY_COPIERS: dict[str, CompanyCopier] = {}
 START_PANELS: dict[str, StartPanel] = {}
 DEMO_LOADERS: dict[str, DemoLoader] = {}
 STATE_CHECKS: dict[str, StateCheck] = {}
@@ -65,6 +84,14 @@ def register_demo(loader: DemoLoader) -> None:
 
 def register_state_check(check: StateCheck) -> None:
     STATE_CHECKS[check.code] = check
+
+
+def register_banner_source(source: BannerSource) -> None:
+    BANNER_SOURCES[source.key] = source
+
+
+def register_company_copier(copier: CompanyCopier) -> None:
+    COMPANY_COPIERS[copier.key] = copier
 
 
 def ordered(registry: dict) -> list:

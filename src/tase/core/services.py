@@ -159,6 +159,47 @@ def _apply_company_fields(company: Company, fields: dict) -> None:
         )
 
 
+@transaction.atomic
+def set_in_support(
+    actor: Actor, organization: Organization, in_support: bool = True
+) -> Organization:
+    """Hand the organization over from implementation to support (at go-live), or back."""
+    actor.require("delivery.manage", organization)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.in_support != in_support:
+        organization.in_support = in_support
+        organization.save(update_fields=["in_support"])
+        audit.record(
+            actor.user, "update", organization, changes={"in_support": [not in_support, in_support]}
+        )
+    return organization
+
+
+@transaction.atomic
+def create_test_environment(actor: Actor, company: Company, *, name: str = "") -> Company:
+    """A test-environment copy of ``company`` for training: same organization, marked as a test
+    environment everywhere, with each app's configuration copied by the registered copiers
+    (chart of accounts, VAT settings, wage types …). The customer's users reach it as they
+    reach the real company (memberships limited to companies also get the copy)."""
+    from .registry import COMPANY_COPIERS, ordered
+
+    actor.require("delivery.manage", company.organization)
+    source = Company.objects.get(pk=company.pk)
+    fields = audit.snapshot(source, [f for f in COMPANY_FIELDS if f not in {"is_active"}])
+    fields["name"] = name.strip() or _("%(name)s (test environment)") % {"name": source.name}
+    test = Company.objects.create(
+        organization=source.organization, is_test_environment=True, **fields
+    )
+    for membership in Membership.objects.filter(organization=source.organization, companies=source):
+        membership.companies.add(test)
+    for copier in ordered(COMPANY_COPIERS):
+        copier.copy(actor, source, test)
+    audit.record(
+        actor.user, "create_test_environment", test, changes={"copied_from": [None, source.pk]}
+    )
+    return test
+
+
 # -- users -------------------------------------------------------------------------
 
 
