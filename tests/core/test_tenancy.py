@@ -98,7 +98,7 @@ def test_deactivated_membership_sees_nothing(world):
 
 
 def test_organization_list_has_no_n_plus_one(world, django_assert_max_num_queries):
-    for n in range(15):
+    for _ in range(15):
         org = OrganizationFactory(vendor=world.vendor)
         CompanyFactory(organization=org)
         MembershipFactory(organization=org)

@@ -42,7 +42,7 @@ def test_reduced_rates_history(on, reduced, second):
 
 
 def test_unknown_name_is_a_clear_error():
-    with pytest.raises(UnknownParameter, match="vat.generl_rate"):
+    with pytest.raises(UnknownParameter, match=r"vat\.generl_rate"):
         params.value_at("vat.generl_rate", dt.date(2025, 1, 1))
 
 
