@@ -1,0 +1,138 @@
+"""The wage-type catalogue (palkkalajit) shipped with Tase, as pure data.
+
+Each company gets a copy it can edit (labels, ledger accounts, hidden or not); the codes
+are stable and used by the API, the CSV import and the engine. For every wage type:
+
+- ``kind``: ``money`` (paid out, part of gross pay), ``in_kind`` (a taxable benefit,
+  not paid out), ``tax_free`` (a reimbursement added to net pay) or ``deduction``
+  (taken from net pay),
+- ``taxable``: counts in the withholding base (for a deduction: reduces it),
+- ``tyel`` / ``unemployment`` / ``health``: part of the TyEL, unemployment insurance
+  and employer health insurance bases (for a deduction: reduces them),
+- ``income_type``: the Incomes Register (tulorekisteri) income type code, where one
+  applies (codes from vero.fi's code list, see shared/reference/statutory-fi.yaml),
+- ``ledger_account``: the default expense (or, for deductions, liability/receivable)
+  account in the Finnish chart,
+- ``multiplier``: applied to quantity x unit price (overtime +50 % is 1.5),
+- ``price_parameter``: the dated parameter that gives the unit price (and the tax-free
+  maximum) when the wage type is priced by the statutes,
+- ``unit``: what the quantity counts (h, km, d, meal, month).
+
+No Django import here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+MONEY, IN_KIND, TAX_FREE, DEDUCTION = "money", "in_kind", "tax_free", "deduction"
+KINDS = (MONEY, IN_KIND, TAX_FREE, DEDUCTION)
+
+
+@dataclass(frozen=True, slots=True)
+class WageType:
+    code: str
+    label_fi: str
+    label_en: str
+    kind: str
+    taxable: bool
+    tyel: bool
+    unemployment: bool
+    health: bool
+    income_type: int | None
+    ledger_account: str
+    multiplier: Decimal = Decimal("1")
+    price_parameter: str | None = None
+    unit: str = ""
+    order: int = 0
+
+    def label(self, language: str = "fi") -> str:
+        return self.label_en if language == "en" else self.label_fi
+
+
+def _wage(code, fi, en, account, income_type, *, multiplier="1", unit="", bases=True, order=0):
+    return WageType(
+        code, fi, en, MONEY, True, bases, bases, bases, income_type, account,
+        Decimal(multiplier), None, unit, order,
+    )  # fmt: skip
+
+
+def _benefit(code, fi, en, income_type, *, price=None, unit="", order=0):
+    return WageType(
+        code, fi, en, IN_KIND, True, True, True, True, income_type, "5400", Decimal("1"),
+        price, unit, order,
+    )  # fmt: skip
+
+
+def _tax_free(code, fi, en, account, income_type, price, unit, order=0):
+    return WageType(
+        code, fi, en, TAX_FREE, False, False, False, False, income_type, account, Decimal("1"),
+        price, unit, order,
+    )  # fmt: skip
+
+
+def _deduction(code, fi, en, account, income_type, *, reduces_bases=False, order=0):
+    return WageType(
+        code, fi, en, DEDUCTION, reduces_bases, reduces_bases, reduces_bases, reduces_bases,
+        income_type, account, Decimal("1"), None, "", order,
+    )  # fmt: skip
+
+
+CATALOGUE: tuple[WageType, ...] = (
+    _wage("monthly_salary", "Kuukausipalkka", "Monthly salary", "5000", 201, order=10),
+    _wage("hourly_wage", "Tuntipalkka", "Hourly wage", "5000", 201, unit="h", order=20),
+    _wage("overtime_50", "Ylityö 50 %", "Overtime 50 %", "5000", 235, multiplier="1.5", unit="h", order=30),
+    _wage("overtime_100", "Ylityö 100 %", "Overtime 100 %", "5000", 235, multiplier="2", unit="h", order=40),
+    _wage("evening_supplement", "Iltatyölisä", "Evening supplement", "5000", 206, unit="h", order=50),
+    _wage("night_supplement", "Yötyölisä", "Night supplement", "5000", 236, unit="h", order=60),
+    _wage("saturday_supplement", "Lauantaityölisä", "Saturday supplement", "5000", 211, unit="h", order=70),
+    _wage("sunday_supplement", "Sunnuntaityökorvaus", "Sunday supplement", "5000", 221, unit="h", order=80),
+    _wage("bonus", "Bonus", "Bonus", "5000", 203, order=90),
+    _wage("holiday_pay", "Lomapalkka", "Holiday pay", "5010", 201, order=100),
+    _wage("holiday_bonus", "Lomaraha", "Holiday bonus", "5010", 213, order=110),
+    _wage("sick_pay", "Sairausajan palkka", "Sick pay", "5000", 201, order=120),
+    _benefit("meal_benefit", "Ravintoetu", "Meal benefit", 334,
+             price="payroll.benefits.meal_benefit_value", unit="meal", order=200),
+    _benefit("phone_benefit", "Puhelinetu", "Phone benefit", 330,
+             price="payroll.benefits.phone_benefit_value", unit="month", order=210),
+    _benefit("car_benefit", "Autoetu", "Car benefit", 304, order=220),
+    _benefit("housing_benefit", "Asuntoetu", "Housing benefit", 301, order=230),
+    _tax_free("daily_allowance_full", "Kotimaan kokopäiväraha", "Full daily allowance", "7510", 331,
+              "payroll.allowances.daily_allowance_full", "d", 300),
+    _tax_free("daily_allowance_partial", "Kotimaan osapäiväraha", "Partial daily allowance", "7510", 331,
+              "payroll.allowances.daily_allowance_partial", "d", 310),
+    _tax_free("meal_allowance", "Ateriakorvaus", "Meal allowance", "7510", 303,
+              "payroll.allowances.meal_allowance", "meal", 320),
+    _tax_free("mileage_allowance", "Kilometrikorvaus", "Mileage allowance", "7510", 311,
+              "payroll.allowances.mileage_allowance", "km", 330),
+    _deduction("union_dues", "Ammattiliiton jäsenmaksu", "Union dues", "2900", None, order=400),
+    _deduction("meal_benefit_charge", "Ravintoedusta peritty korvaus", "Meal benefit charge", "5410", 407,
+               reduces_bases=True, order=410),
+    _deduction("salary_advance", "Palkkaennakko", "Salary advance", "1760", None, order=420),
+    _deduction("net_deduction", "Nettopalkasta vähennettävä erä", "Net deduction", "2900", 408, order=430),
+)  # fmt: skip
+
+# Accounts for the lines the engine makes itself (limited-company chart of tase.ledger):
+# (expense or debit account, liability or credit account).
+STATUTORY_ACCOUNTS: dict[str, tuple[str, str]] = {
+    "withholding": ("", "2930"),
+    "employee_tyel": ("", "2950"),
+    "employee_unemployment": ("", "2955"),
+    "union_dues": ("", "2900"),
+    "net_pay": ("", "2940"),
+    "benefits_in_kind": ("", "5410"),
+    "employer_health_insurance": ("6300", "2935"),
+    "employer_tyel": ("6100", "2950"),
+    "employer_unemployment": ("6410", "2955"),
+    "employer_accident": ("6420", "2980"),
+    "employer_group_life": ("6430", "2980"),
+    "payment": ("2940", "1910"),
+}
+
+BY_CODE: dict[str, WageType] = {w.code: w for w in CATALOGUE}
+
+
+def catalogue() -> dict[str, WageType]:
+    """The shipped catalogue as a mapping code → wage type (a fresh dict, safe to edit)."""
+    return dict(BY_CODE)
