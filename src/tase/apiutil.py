@@ -8,6 +8,8 @@ validation errors: ``{"detail": [{"loc": ["body", "business_id"], "msg": "…"}]
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer, SessionAuth
 
 from tase.core.access import Actor
@@ -31,6 +33,14 @@ class TokenAuth(HttpBearer):
 
 
 AUTH = [TokenAuth(), SessionAuth()]
+
+
+class Pagination(LimitOffsetPagination):
+    """``?limit=&offset=`` with both bounded, so no request can overflow a database integer."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=2**31)
 
 
 def actor(request) -> Actor:

@@ -146,6 +146,11 @@ TASKS = {
     }
 }
 
+# API lists: at most 500 rows a page, offsets bounded (tase.apiutil.Pagination).
+NINJA_PAGINATION_CLASS = "tase.apiutil.Pagination"
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

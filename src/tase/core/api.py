@@ -7,9 +7,9 @@ from typing import Any, Literal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from tase.apiutil import actor
+from tase.apiutil import Pagination, actor
 from tase.rules import parameters as params
 
 from . import selectors, services
@@ -67,7 +67,7 @@ class OrganizationIn(Schema):
 
 
 @router.get("/organizations", response=list[OrganizationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_organizations(request):
     return selectors.organizations_for(actor(request))
 
@@ -133,7 +133,7 @@ class CompanyPatch(Schema):
 
 
 @router.get("/companies", response=list[CompanyOut], summary="Companies the user may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_companies(request):
     return actor(request).companies("organization.view")
 
@@ -196,7 +196,7 @@ def _companies(current, organization, ids):
 
 
 @router.get("/organizations/{int:organization_id}/members", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_members(request, organization_id: int):
     current = actor(request)
     return selectors.members_of(current, current.organization(organization_id))
@@ -271,7 +271,7 @@ class AuditFilter(Schema):
 
 
 @router.get("/audit-events", response=list[AuditEventOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audit_events(request, filters: Query[AuditFilter]):
     current = actor(request)
     if not current.can("audit.view"):
