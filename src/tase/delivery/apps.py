@@ -8,4 +8,13 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Implementation projects")
 
     def ready(self):
-        pass
+        from tase.core.registry import (
+            DemoLoader,
+            register_demo,
+        )
+
+        from . import checks
+        from .demo import load_demo
+
+        checks.register()
+        register_demo(DemoLoader("delivery", load_demo, order=40))

@@ -1,0 +1,143 @@
+"""State checks that tasks can be tied to. Core-level and delivery's own are registered here
+(from ``DeliveryConfig.ready``); ledger and payroll add theirs in their own apps.
+
+Delivery's readiness checks are about one project; registered with core they answer for
+the organization's latest project, and the go-live checklist runs them on the project itself.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tase.core.models import Membership
+from tase.core.registry import StateCheck, register_state_check
+from tase.core.roles import CUSTOMER_ROLES
+
+from . import hooks
+
+
+def company_with_business_id(organization) -> bool:
+    return (
+        organization.companies.filter(is_test_environment=False, is_active=True)
+        .exclude(business_id="")
+        .exists()
+    )
+
+
+def users_invited(organization) -> bool:
+    return (
+        Membership.objects.filter(
+            organization=organization, is_active=True, role__in=[r.value for r in CUSTOMER_ROLES]
+        ).count()
+        > 1
+    )
+
+
+def spec_approved(project) -> bool:
+    from .models import SpecVersion
+
+    specs = list(project.specs.all())
+    if not specs:
+        return False
+    approved = set(
+        SpecVersion.objects.filter(spec__in=specs, status=SpecVersion.Status.APPROVED).values_list(
+            "spec_id", flat=True
+        )
+    )
+    return all(s.pk in approved for s in specs)
+
+
+def implementation_done(project) -> bool:
+    from .models import PhaseKind, Task
+
+    open_tasks = project.tasks.filter(phase__kind__lte=PhaseKind.IMPLEMENTATION).exclude(
+        status=Task.Status.DONE
+    )
+    # A self-checking task counts when its check holds or was overridden.
+    from .selectors import check_state_for_project
+
+    for task in open_tasks:
+        if task.state_check and (
+            task.check_overridden
+            or (
+                task.state_check != "delivery.implementation_done"
+                and check_state_for_project(task.state_check, project)
+            )
+        ):
+            continue
+        return False
+    return True
+
+
+def first_training_held(project) -> bool:
+    from .models import TrainingSession
+
+    return project.trainings.filter(part=1, status=TrainingSession.Status.HELD).exists()
+
+
+def customer_tested(project) -> bool:
+    return project.test_company_id is not None and any(
+        row["count"] > 0 for row in hooks.test_activity(project.test_company)
+    )
+
+
+def closing_meeting(project) -> bool:
+    from .models import AccountRelationship, Meeting
+
+    meeting = project.meetings.filter(kind=Meeting.Kind.CLOSING).order_by("-starts_at").first()
+    if meeting is None:
+        return False
+    people = set(meeting.participants.values_list("pk", flat=True))
+    manager = (
+        AccountRelationship.objects.filter(organization=project.organization)
+        .values_list("account_manager_id", flat=True)
+        .first()
+    )
+    customer = meeting.participants.filter(
+        Q(memberships__organization=project.organization, memberships__is_active=True)
+    ).exists()
+    return project.lead_id in people and (manager is None or manager in people) and customer
+
+
+PROJECT_CHECKS = {
+    "delivery.spec_approved": spec_approved,
+    "delivery.implementation_done": implementation_done,
+    "delivery.first_training_held": first_training_held,
+    "delivery.customer_tested": customer_tested,
+    "delivery.closing_meeting": closing_meeting,
+}
+
+
+def _for_latest_project(fn):
+    def check(organization) -> bool:
+        from .selectors import running_project_of
+
+        project = running_project_of(organization)
+        return bool(project and fn(project))
+
+    return check
+
+
+def register() -> None:
+    register_state_check(
+        StateCheck(
+            "core.company_business_id",
+            _("Company created with business ID"),
+            company_with_business_id,
+        )
+    )
+    register_state_check(
+        StateCheck("core.users_invited", _("Users of the customer invited"), users_invited)
+    )
+    labels = {
+        "delivery.spec_approved": _("Specification approved by the main user"),
+        "delivery.implementation_done": _("Specified implementation work done"),
+        "delivery.first_training_held": _("First training held"),
+        "delivery.customer_tested": _("Customer has tested in the test environment"),
+        "delivery.closing_meeting": _(
+            "Closing meeting with the customer, the account manager and the project lead"
+        ),
+    }
+    for code, fn in PROJECT_CHECKS.items():
+        register_state_check(StateCheck(code, labels[code], _for_latest_project(fn)))

@@ -1,0 +1,5 @@
+"""Demo projects (filled in below)."""
+
+
+def load_demo(ctx) -> None:
+    return None

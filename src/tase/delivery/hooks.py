@@ -1,0 +1,53 @@
+"""Hooks other apps fill at start-up (in their ``AppConfig.ready``), so delivery imports
+none of their models.
+
+- ``register_extra_hours_source(fn)``: ``fn(organization) -> Decimal`` gives the hours of
+  approved extra-training orders (support owns them). Delivery adds them to the contract's
+  training hours before it lets a session over the contracted hours be confirmed.
+- ``register_test_activity(key, label, fn)``: ``fn(company) -> int`` counts what was done in a
+  test-environment company (vouchers posted, pay runs calculated). The go-live checklist's
+  'customer has tested' shows these counts and passes when any is above zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+EXTRA_HOURS_SOURCES: list[Callable[[Any], Decimal]] = []
+
+
+@dataclass(frozen=True)
+class TestActivity:
+    key: str
+    label: Any
+    count: Callable[[Any], int]
+
+
+TEST_ACTIVITY: dict[str, TestActivity] = {}
+
+
+def register_extra_hours_source(fn: Callable[[Any], Decimal]) -> None:
+    if fn not in EXTRA_HOURS_SOURCES:
+        EXTRA_HOURS_SOURCES.append(fn)
+
+
+def extra_training_hours(organization) -> Decimal:
+    """Hours of approved extra-training orders of ``organization`` (sum of every source)."""
+    return sum((Decimal(str(fn(organization) or 0)) for fn in EXTRA_HOURS_SOURCES), Decimal(0))
+
+
+def register_test_activity(key: str, label: Any, count: Callable[[Any], int]) -> None:
+    TEST_ACTIVITY[key] = TestActivity(key, label, count)
+
+
+def test_activity(company) -> list[dict]:
+    """[{key, label, count}] of what was done in the test company."""
+    if company is None:
+        return []
+    return [
+        {"key": a.key, "label": a.label, "count": int(a.count(company) or 0)}
+        for a in sorted(TEST_ACTIVITY.values(), key=lambda a: a.key)
+    ]

@@ -1,0 +1,486 @@
+"""Reads of implementation projects, always scoped to the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tase.core.access import Actor
+from tase.core.models import Membership, Organization
+from tase.core.registry import STATE_CHECKS
+from tase.core.roles import STAFF_ROLES, Role
+
+from . import hooks
+from .models import (
+    AccountRelationship,
+    ChangeRequest,
+    Contract,
+    Document,
+    Meeting,
+    Phase,
+    PhaseKind,
+    Project,
+    SpecDocument,
+    SpecVersion,
+    Task,
+    TrainingSession,
+)
+
+# Staff roles that see every project of their vendor; others (consultants) see the ones they are on.
+ALL_PROJECT_ROLES = {Role.ADMIN, Role.ACCOUNT_MANAGER, Role.PROJECT_LEAD, Role.SUPPORT_SPECIALIST}
+CUSTOMER_READERS = (Role.MAIN_USER, Role.ACCOUNTANT, Role.PAYROLL_CLERK, Role.VIEWER)
+
+
+def projects_for(actor: Actor, action: str = "delivery.view") -> QuerySet[Project]:
+    organizations = actor.organizations(action)
+    projects = Project.objects.filter(organization__in=organizations)
+    staff_roles = {Role(m.role) for m in actor.staff_memberships}
+    if staff_roles and not (staff_roles & ALL_PROJECT_ROLES) and not actor.customer_memberships:
+        projects = projects.filter(Q(lead=actor.user) | Q(consultants=actor.user)).distinct()
+    return projects
+
+
+def project(actor: Actor, pk, action: str = "delivery.view") -> Project:
+    """The project ``pk`` if the actor may see it (else 404), checked for ``action`` (else 403)."""
+    try:
+        found = projects_for(actor).select_related("organization", "contract", "lead").get(pk=pk)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if action != "delivery.view":
+        actor.require(action, found.organization)
+    return found
+
+
+def is_staff_view(actor: Actor, organization: Organization) -> bool:
+    """Staff see everything of a project; customer users only what is visible to them."""
+    return bool(actor.roles_in(organization) & STAFF_ROLES)
+
+
+def contracts_for(actor: Actor) -> QuerySet[Contract]:
+    return Contract.objects.filter(organization__in=actor.organizations("delivery.view"))
+
+
+def contract(actor: Actor, pk, action: str = "delivery.view") -> Contract:
+    try:
+        found = contracts_for(actor).select_related("organization").get(pk=pk)
+    except (Contract.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if action != "delivery.view":
+        actor.require(action, found.organization)
+    if not is_staff_view(actor, found.organization):
+        actor.require("delivery.approve", found.organization)
+    return found
+
+
+def _child(actor: Actor, model, pk, action: str):
+    """A row of a project the actor may see; customers only reach customer-visible rows."""
+    try:
+        row = model.objects.select_related("project", "organization").get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if row.project_id is None:
+        raise Http404
+    project(actor, row.project_id)  # 404 across the tenant wall
+    if not is_staff_view(actor, row.organization) and not getattr(row, "customer_visible", True):
+        raise Http404
+    if action != "delivery.view":
+        actor.require(action, row.organization)
+    return row
+
+
+def task(actor: Actor, pk, action: str = "delivery.view") -> Task:
+    return _child(actor, Task, pk, action)
+
+
+def meeting(actor: Actor, pk, action: str = "delivery.view") -> Meeting:
+    return _child(actor, Meeting, pk, action)
+
+
+def training(actor: Actor, pk, action: str = "delivery.view") -> TrainingSession:
+    return _child(actor, TrainingSession, pk, action)
+
+
+def change_request(actor: Actor, pk, action: str = "delivery.view") -> ChangeRequest:
+    try:
+        row = ChangeRequest.objects.select_related("organization").get(pk=pk)
+    except (ChangeRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not actor.organizations("delivery.view").filter(pk=row.organization_id).exists():
+        raise Http404
+    if action != "delivery.view":
+        actor.require(action, row.organization)
+    return row
+
+
+def spec(actor: Actor, pk, action: str = "delivery.view") -> SpecDocument:
+    return _child(actor, SpecDocument, pk, action)
+
+
+def spec_version(actor: Actor, pk, action: str = "delivery.view") -> SpecVersion:
+    try:
+        row = SpecVersion.objects.select_related("spec", "organization").get(pk=pk)
+    except (SpecVersion.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    spec(actor, row.spec_id)
+    if not is_staff_view(actor, row.organization) and row.status == SpecVersion.Status.DRAFT:
+        raise Http404
+    if action != "delivery.view":
+        actor.require(action, row.organization)
+    return row
+
+
+def document(actor: Actor, pk, action: str = "delivery.view") -> Document:
+    try:
+        row = Document.objects.select_related("organization", "project", "contract").get(pk=pk)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if row.project_id:
+        project(actor, row.project_id)
+    elif row.contract_id:
+        contract(actor, row.contract_id)
+    else:
+        raise Http404
+    if not is_staff_view(actor, row.organization) and not (
+        row.customer_visible and row.published_at and not row.archived_at
+    ):
+        raise Http404
+    if action != "delivery.view":
+        actor.require(action, row.organization)
+    return row
+
+
+# -- visible children -------------------------------------------------------------------
+
+
+def visible_tasks(actor: Actor, project_: Project) -> QuerySet[Task]:
+    tasks = project_.tasks.select_related("phase", "owner").prefetch_related("comments__author")
+    if not is_staff_view(actor, project_.organization):
+        tasks = tasks.filter(customer_visible=True)
+    return tasks
+
+
+def visible_documents(actor: Actor, project_: Project) -> QuerySet[Document]:
+    documents = Document.objects.filter(
+        Q(project=project_) | Q(contract_id=project_.contract_id, project__isnull=True)
+    ).select_related("approved_by")
+    if not is_staff_view(actor, project_.organization):
+        documents = documents.filter(
+            customer_visible=True, published_at__isnull=False, archived_at__isnull=True
+        )
+    return documents
+
+
+def visible_versions(actor: Actor, spec_: SpecDocument) -> list[SpecVersion]:
+    versions = spec_.versions.select_related("created_by", "approved_by")
+    if not is_staff_view(actor, spec_.organization):
+        versions = versions.exclude(status=SpecVersion.Status.DRAFT)
+    return list(versions)
+
+
+# -- schedule ------------------------------------------------------------------------------
+
+
+def project_slip(phases: list[Phase], today: dt.date | None = None) -> int | None:
+    """Days behind (+) or ahead (-) of the agreed target for the whole project: the worst
+    slip of phases 1-5 when any is behind, else the go-live's (how far ahead it is)."""
+    today = today or timezone.localdate()
+    slips = {p.kind: p.slip_days(today) for p in phases if p.kind <= PhaseKind.GO_LIVE}
+    if not slips or any(v is None for v in slips.values()):
+        return None
+    worst = max(slips.values())
+    return worst if worst > 0 else slips.get(PhaseKind.GO_LIVE, worst)
+
+
+def current_phase(phases: list[Phase]) -> Phase | None:
+    """The first phase not yet ended (by actual end), else the last."""
+    for phase in phases:
+        if phase.actual_end is None:
+            return phase
+    return phases[-1] if phases else None
+
+
+def next_milestone(phases: list[Phase], today: dt.date | None = None) -> dict | None:
+    today = today or timezone.localdate()
+    for phase in phases:
+        if phase.actual_end is None and phase.planned_end and phase.planned_end >= today:
+            return {"label": phase.get_kind_display(), "on": phase.planned_end}
+    return None
+
+
+# -- state checks ----------------------------------------------------------------------------
+
+
+def check_state(code: str, organization: Organization) -> bool | None:
+    """The registered check's answer, None if the code is not registered."""
+    check = STATE_CHECKS.get(code)
+    if check is None:
+        return None
+    try:
+        return bool(check.check(organization))
+    except Exception:  # a broken check of another app must not break the project page
+        return False
+
+
+def task_done(task_: Task, check_results: dict[str, bool | None]) -> bool:
+    if task_.status == Task.Status.DONE:
+        return True
+    if task_.state_check:
+        return bool(task_.check_overridden or check_results.get(task_.state_check))
+    return False
+
+
+READINESS = [
+    ("delivery.spec_approved", "Specification approved"),
+    ("delivery.implementation_done", "Implementation tasks done"),
+    ("delivery.first_training_held", "First training held"),
+    ("delivery.customer_tested", "Customer has tested"),
+    ("delivery.closing_meeting", "Closing meeting with customer, account manager and project lead"),
+]
+
+
+def go_live_checklist(project_: Project) -> list[dict]:
+    """The readiness checklist, live: the fixed readiness items and every task tied to a
+    state check, each with whether it holds and any override (who, why)."""
+    tasks = list(project_.tasks.filter(~Q(state_check="")).select_related("overridden_by"))
+    by_code = {t.state_check: t for t in tasks}
+    items = []
+    codes = [code for code, _label in READINESS] + [
+        t.state_check for t in tasks if t.state_check not in dict(READINESS)
+    ]
+    seen = set()
+    for code in codes:
+        if code in seen:
+            continue
+        seen.add(code)
+        check = STATE_CHECKS.get(code)
+        label = str(check.label) if check else code
+        holds = check_state_for_project(code, project_)
+        task_ = by_code.get(code)
+        overridden = bool(task_ and task_.check_overridden)
+        items.append(
+            {
+                "code": code,
+                "label": label,
+                "holds": bool(holds),
+                "known": check is not None,
+                "overridden": overridden,
+                "reason": task_.override_reason if overridden else "",
+                "overridden_by": str(task_.overridden_by) if overridden else "",
+                "task_id": task_.pk if task_ else None,
+                "ok": bool(holds) or overridden,
+            }
+        )
+    return items
+
+
+def check_state_for_project(code: str, project_: Project) -> bool | None:
+    """Delivery's own project checks run against this project; others against the organization."""
+    from . import checks
+
+    own = checks.PROJECT_CHECKS.get(code)
+    if own is not None:
+        return own(project_)
+    return check_state(code, project_.organization)
+
+
+def customer_tested_detail(project_: Project) -> list[dict]:
+    company = project_.test_company
+    return hooks.test_activity(company) if company else []
+
+
+# -- hours ---------------------------------------------------------------------------------
+
+
+def training_hours(project_: Project) -> dict:
+    sessions = list(project_.trainings.exclude(status=TrainingSession.Status.CANCELLED))
+    contracted = Decimal(project_.contract.training_hours)
+    extra = hooks.extra_training_hours(project_.organization)
+    used = sum((s.hours for s in sessions if s.status == TrainingSession.Status.HELD), Decimal(0))
+    booked = sum(
+        (s.hours for s in sessions if s.status == TrainingSession.Status.CONFIRMED), Decimal(0)
+    )
+    return {
+        "contracted": contracted,
+        "extra": extra,
+        "used": used,
+        "booked": booked,
+        "left": contracted + extra - used,
+    }
+
+
+# -- overview -----------------------------------------------------------------------------
+
+
+def overview(actor: Actor, filters: dict | None = None, today: dt.date | None = None) -> list[dict]:
+    """Every visible project with phase, % tasks done, slip and next milestone, filtered."""
+    today = today or timezone.localdate()
+    filters = filters or {}
+    projects = (
+        projects_for(actor)
+        .select_related("organization", "contract", "lead")
+        .prefetch_related(
+            "consultants",
+            Prefetch("phases", queryset=Phase.objects.order_by("kind")),
+            Prefetch(
+                "tasks",
+                queryset=Task.objects.only(
+                    "id", "project_id", "status", "state_check", "check_overridden", "phase_id"
+                ),
+            ),
+        )
+    )
+    if filters.get("lead"):
+        projects = projects.filter(lead_id=filters["lead"])
+    if filters.get("consultant"):
+        projects = projects.filter(consultants=filters["consultant"])
+    if filters.get("status"):
+        projects = projects.filter(status=filters["status"])
+    if filters.get("organization"):
+        projects = projects.filter(organization_id=filters["organization"])
+    rows = []
+    for p in projects:
+        if filters.get("module") and filters["module"] not in (p.contract.modules or []):
+            continue
+        phases = list(p.phases.all())
+        tasks = list(p.tasks.all())
+        done = sum(1 for t in tasks if t.status == Task.Status.DONE)
+        slip = project_slip(phases, today)
+        if filters.get("behind") and not (slip and slip > 0):
+            continue
+        rows.append(
+            {
+                "project": p,
+                "phase": current_phase(phases),
+                "percent_done": round(100 * done / len(tasks)) if tasks else 0,
+                "slip": slip,
+                "next_milestone": next_milestone(phases, today),
+            }
+        )
+    return rows
+
+
+def projects_per_phase(rows: list[dict]) -> list[tuple[str, int]]:
+    counts = Counter(r["phase"].kind for r in rows if r["phase"] is not None)
+    return [(str(label), counts.get(kind, 0)) for kind, label in PhaseKind.choices]
+
+
+def go_lives_per_month(
+    actor: Actor, months: int = 12, today: dt.date | None = None
+) -> list[tuple[str, int]]:
+    today = today or timezone.localdate()
+    first = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    phases = Phase.objects.filter(
+        project__in=projects_for(actor), kind=PhaseKind.GO_LIVE, actual_end__gte=first
+    ).values_list("actual_end", flat=True)
+    counts = Counter(d.strftime("%Y-%m") for d in phases)
+    out = []
+    month = first
+    for _i in range(months):
+        key = month.strftime("%Y-%m")
+        out.append((month.strftime("%m/%Y"), counts.get(key, 0)))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def my_tasks(actor: Actor) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(project__in=projects_for(actor), owner=actor.user)
+        .exclude(status=Task.Status.DONE)
+        .select_related("project", "phase", "project__organization")
+        .order_by("due_on", "id")
+    )
+
+
+def workload(actor: Actor, weeks: int = 8, today: dt.date | None = None) -> dict:
+    """Open tasks due and training hours per consultant per week (from this week on)."""
+    today = today or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    week_starts = [monday + dt.timedelta(weeks=i) for i in range(weeks)]
+    end = week_starts[-1] + dt.timedelta(days=7)
+    visible = projects_for(actor)
+    grid: dict = defaultdict(lambda: {w: {"tasks": 0, "hours": Decimal(0)} for w in week_starts})
+    names = {}
+    for t in (
+        Task.objects.filter(
+            project__in=visible, owner__isnull=False, due_on__gte=monday, due_on__lt=end
+        )
+        .exclude(status=Task.Status.DONE)
+        .select_related("owner")
+    ):
+        w = t.due_on - dt.timedelta(days=t.due_on.weekday())
+        grid[t.owner_id][w]["tasks"] += 1
+        names[t.owner_id] = str(t.owner)
+    for s in TrainingSession.objects.filter(
+        project__in=visible,
+        trainer__isnull=False,
+        status__in=[TrainingSession.Status.PLANNED, TrainingSession.Status.CONFIRMED],
+    ).select_related("trainer"):
+        day = timezone.localtime(s.starts_at).date()
+        if not (monday <= day < end):
+            continue
+        w = day - dt.timedelta(days=day.weekday())
+        grid[s.trainer_id][w]["hours"] += s.hours
+        names[s.trainer_id] = str(s.trainer)
+    rows = [
+        {"name": names[uid], "weeks": [grid[uid][w] for w in week_starts]}
+        for uid in sorted(names, key=lambda u: names[u])
+    ]
+    return {"weeks": week_starts, "rows": rows}
+
+
+def relationships(actor: Actor) -> QuerySet[AccountRelationship]:
+    return (
+        AccountRelationship.objects.filter(organization__in=actor.organizations("delivery.view"))
+        .select_related("organization", "account_manager")
+        .prefetch_related("contacts")
+    )
+
+
+def customer_people(project_: Project) -> list[Membership]:
+    return list(
+        Membership.objects.filter(
+            organization=project_.organization, is_active=True, role__in=CUSTOMER_READERS
+        ).select_related("user")
+    )
+
+
+def spec_diff(old: SpecVersion, new: SpecVersion) -> list[dict]:
+    """A readable line diff between two versions: [{kind: same|add|remove|hunk, text}]."""
+    lines = []
+    for line in difflib.unified_diff(
+        old.body.splitlines(),
+        new.body.splitlines(),
+        fromfile=f"v{old.number}",
+        tofile=f"v{new.number}",
+        lineterm="",
+        n=2,
+    ):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            lines.append({"kind": "hunk", "text": line})
+        elif line.startswith("+"):
+            lines.append({"kind": "add", "text": line[1:]})
+        elif line.startswith("-"):
+            lines.append({"kind": "remove", "text": line[1:]})
+        else:
+            lines.append({"kind": "same", "text": line[1:]})
+    if not lines:
+        lines.append({"kind": "same", "text": _("No differences.")})
+    return lines
+
+
+def running_project_of(organization: Organization) -> Project | None:
+    return (
+        Project.objects.filter(organization=organization)
+        .exclude(status=Project.Status.CANCELLED)
+        .order_by("-kickoff_on", "-id")
+        .first()
+    )
