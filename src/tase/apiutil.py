@@ -7,6 +7,7 @@ validation errors: ``{"detail": [{"loc": ["body", "business_id"], "msg": "…"}]
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -65,6 +66,15 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(ValidationError)
     def _invalid(request, error):
         return api.create_response(request, validation_error_body(error), status=422)
+
+    @api.exception_handler(OverflowError)
+    def _out_of_range(request, error):
+        # An id beyond any database integer names nothing.
+        return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+    @api.exception_handler(DataError)
+    def _bad_value(request, error):
+        return api.create_response(request, {"detail": "A value is out of range."}, status=400)
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, error):

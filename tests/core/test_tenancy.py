@@ -106,3 +106,10 @@ def test_organization_list_has_no_n_plus_one(world, django_assert_max_num_querie
     with django_assert_max_num_queries(12):
         response = client.get("/organizations/")
     assert response.status_code == 200 and response.text.count("/organizations/") > 15
+
+
+def test_ids_beyond_any_integer_are_404(world):
+    client = world.client(Role.ADMIN)
+    huge = 10**30
+    assert client.get(f"/companies/{huge}/").status_code == 404
+    assert client.get(f"/api/v1/companies/{huge}").status_code == 404

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -32,6 +33,11 @@ class UserLanguageMiddleware:
             current_ip.reset(token)
         response.headers.setdefault("Content-Language", language)
         return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):  # /companies/99999999999999999999/ names nothing
+            raise Http404 from exception
+        return None
 
 
 class RequireStaffTwoFactorMiddleware:
