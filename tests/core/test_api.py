@@ -65,7 +65,13 @@ def test_invalid_business_id_is_422_naming_the_field(world, token_client):
 
 @pytest.mark.parametrize(
     "body",
-    ['{"name": ', '{"name": 5}', '[]', '{"business_id": "2345678-0"}', '{"name": "X", "business_id": "2345678-0", "form": "plc"}'],
+    [
+        '{"name": ',
+        '{"name": 5}',
+        "[]",
+        '{"business_id": "2345678-0"}',
+        '{"name": "X", "business_id": "2345678-0", "form": "plc"}',
+    ],
 )
 def test_malformed_bodies_are_4xx(world, token_client, body):
     response = token_client.post(
@@ -76,29 +82,49 @@ def test_malformed_bodies_are_4xx(world, token_client, body):
 
 def test_invite_unknown_role_and_duplicate(world, token_client):
     url = f"/api/v1/organizations/{world.org.pk}/members"
-    bad_role = token_client.post(url, {"email": "n@x.fi", "full_name": "N", "role": "wizard"}, content_type="application/json")
+    bad_role = token_client.post(
+        url,
+        {"email": "n@x.fi", "full_name": "N", "role": "wizard"},
+        content_type="application/json",
+    )
     assert bad_role.status_code == 422 and bad_role.json()["detail"][0]["loc"] == ["body", "role"]
-    ok = token_client.post(url, {"email": "n@x.fi", "full_name": "N", "role": "viewer"}, content_type="application/json")
+    ok = token_client.post(
+        url,
+        {"email": "n@x.fi", "full_name": "N", "role": "viewer"},
+        content_type="application/json",
+    )
     assert ok.status_code == 201
-    again = token_client.post(url, {"email": "N@X.fi", "full_name": "N", "role": "viewer"}, content_type="application/json")
+    again = token_client.post(
+        url,
+        {"email": "N@X.fi", "full_name": "N", "role": "viewer"},
+        content_type="application/json",
+    )
     assert again.status_code == 422 and again.json()["detail"][0]["loc"] == ["body", "email"]
 
 
 def test_viewer_gets_403_inside_own_organization(world):
     client = world.client(Role.VIEWER)
-    response = client.patch(f"/api/v1/companies/{world.company.pk}", {"city": "X"}, content_type="application/json")
+    response = client.patch(
+        f"/api/v1/companies/{world.company.pk}", {"city": "X"}, content_type="application/json"
+    )
     assert response.status_code == 403
 
 
 def test_parameters_api(world, token_client):
-    assert token_client.get("/api/v1/parameters/vat.general_rate/value?on=2024-08-31").json()["value"] == "24"
+    assert (
+        token_client.get("/api/v1/parameters/vat.general_rate/value?on=2024-08-31").json()["value"]
+        == "24"
+    )
     body = token_client.get("/api/v1/parameters/vat.general_rate/value?on=2024-09-01").json()
     assert body["value"] == "25.5" and body["source"].startswith("https://")
     unknown = token_client.get("/api/v1/parameters/vat.nope/value?on=2024-09-01")
     assert unknown.status_code == 404 and "vat.nope" in unknown.json()["detail"]
     early = token_client.get("/api/v1/parameters/vat.general_rate/value?on=1990-01-01")
     assert early.status_code == 404 and "2013-01-01" in early.json()["detail"]
-    assert token_client.get("/api/v1/parameters/vat.general_rate/value?on=31.12.2026").status_code == 422
+    assert (
+        token_client.get("/api/v1/parameters/vat.general_rate/value?on=31.12.2026").status_code
+        == 422
+    )
     names = [p["name"] for p in token_client.get("/api/v1/parameters").json()]
     assert "vat.general_rate" in names
 

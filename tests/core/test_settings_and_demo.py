@@ -1,0 +1,104 @@
+"""Production settings, `check --deploy`, and the demo command."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tase.core.models import Company, Membership, Organization, User
+from tase.core.roles import CUSTOMER_ROLES, STAFF_ROLES
+
+PRODUCTION_ENV = {
+    "TASE_ENV": "production",
+    "SECRET_KEY": "x" * 64 + "-production-secret-for-the-check-only",
+    "ALLOWED_HOSTS": "tase.example.com",
+    "DATABASE_URL": "sqlite:////tmp/tase-deploy-check.sqlite3",
+}
+
+
+def run_tase(*args, env):
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}} | env
+    return subprocess.run(
+        [sys.executable, "-m", "tase.cli", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = run_tase("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = PRODUCTION_ENV | {"SECRET_KEY": ""}
+    result = run_tase("check", env=env)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_demo_users():
+    result = run_tase("demo", env=PRODUCTION_ENV)
+    assert result.returncode != 0 and "production" in result.stderr
+
+
+def test_production_requires_staff_two_factor_and_secure_cookies():
+    result = run_tase(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.TASE_REQUIRE_STAFF_2FA, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.DEBUG, bool(s.SECURE_CSP))",
+        env=PRODUCTION_ENV,
+    )
+    assert result.stdout.split() == ["True", "True", "True", "False", "True"], result.stderr
+
+
+def test_demo_is_idempotent_and_complete(db, capsys, settings):
+    settings.PRODUCTION = False
+    call_command("demo")
+    first = capsys.readouterr().out
+    counts = (
+        User.objects.count(),
+        Organization.objects.count(),
+        Company.objects.count(),
+        Membership.objects.count(),
+    )
+    call_command("demo")
+    second = capsys.readouterr().out
+    assert (
+        User.objects.count(),
+        Organization.objects.count(),
+        Company.objects.count(),
+        Membership.objects.count(),
+    ) == counts
+    assert "admin@vendor.example" in first and "demo-" in first
+    assert "demo-" not in second  # passwords are printed once
+    vendor = Organization.objects.get(kind=Organization.Kind.VENDOR, name="Tase Demo Vendor")
+    assert {m.role for m in vendor.memberships.all()} == set(STAFF_ROLES)
+    customers = Organization.objects.filter(vendor=vendor)
+    assert customers.count() >= 2
+    for customer in customers[:2]:
+        assert customer.companies.exists()
+        assert {m.role for m in customer.memberships.all()} >= set(CUSTOMER_ROLES)
+
+
+def test_demo_refused_under_production_flag(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("demo")
+
+
+def test_security_headers_and_csp(client):
+    response = client.get("/login/")
+    csp = response.headers["Content-Security-Policy"]
+    assert (
+        "default-src 'self'" in csp
+        and "script-src 'self' 'nonce-" in csp
+        and "frame-ancestors 'none'" in csp
+    )
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
