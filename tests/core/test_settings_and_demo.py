@@ -49,6 +49,7 @@ def test_production_refuses_demo_users():
 def test_production_requires_staff_two_factor_and_secure_cookies():
     result = run_tase(
         "shell",
+        "--no-imports",
         "-c",
         "from django.conf import settings as s; print(s.TASE_REQUIRE_STAFF_2FA, s.SESSION_COOKIE_SECURE, "
         "s.CSRF_COOKIE_SECURE, s.DEBUG, bool(s.SECURE_CSP))",
