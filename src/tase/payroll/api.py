@@ -1,3 +1,385 @@
-from ninja import Router
+"""Payroll API: the stateless calculator, employees, tax cards, pay runs and payslips.
+
+Money is given and returned as decimal strings ("3500.00"). Service errors answer 422
+with the field at fault: ``{"detail": [{"loc": ["body", "tax_card.base_rate"], ...}]}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tase.apiutil import actor
+from tase.rules import payroll as engine
+
+from . import selectors, services
+from .models import Employee, PayRun
 
 router = Router(tags=["payroll"])
+
+
+# -- the calculator ------------------------------------------------------------------------
+class TaxCardIn(Schema):
+    base_rate: Decimal | None = None
+    additional_rate: Decimal | None = None
+    income_limit: Decimal | None = None
+    income_paid_before: Decimal | None = None
+    tax_at_source: bool = False
+    rate: Decimal | None = None
+    monthly_deduction: Decimal | None = None
+
+
+class ItemIn(Schema):
+    wage_type: str
+    amount: Decimal | None = None
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    cost_centre: str = ""
+
+
+class EmployerIn(Schema):
+    tyel_rate: Decimal | None = None
+    above_unemployment_threshold: bool = False
+    accident_rate: Decimal | None = None
+    group_life_rate: Decimal | None = None
+
+
+class CalculateIn(Schema):
+    payment_date: dt.date
+    birth_date: dt.date
+    tax_card: TaxCardIn | None = None
+    items: list[ItemIn] = []
+    union_dues_rate: Decimal | None = None
+    employer: EmployerIn | None = None
+
+
+class LineOut(Schema):
+    code: str
+    label: str
+    base: str | None
+    rate: str | None
+    quantity: str | None
+    amount: str
+    parameter: str
+    source: str
+
+
+class EmployerOut(Schema):
+    health_insurance: str
+    tyel: str
+    unemployment: str
+    accident: str
+    group_life: str
+    total_cost: str
+
+
+class PayslipOut(Schema):
+    gross_pay: str
+    benefits_in_kind: str
+    taxable_income: str
+    withholding: str
+    employee_tyel: str
+    employee_unemployment: str
+    union_dues: str
+    deductions: str
+    tax_free: str
+    net_pay: str
+    employer: EmployerOut
+    lines: list[LineOut]
+    notes: list[str]
+
+
+# The engine's fixed messages, translated (the engine itself is pure Python, without gettext).
+ENGINE_MESSAGES = {
+    "is not a number.": _("is not a number."),
+    "must be between 0 and 100.": _("must be between 0 and 100."),
+    "must not be negative.": _("must not be negative."),
+    "must be before the payment date.": _("must be before the payment date."),
+    "give an amount or a quantity.": _("give an amount or a quantity."),
+    "a quantity needs a unit price.": _("a quantity needs a unit price."),
+    "is required.": _("is required."),
+    "is not a date (YYYY-MM-DD).": _("is not a date (YYYY-MM-DD)."),
+}
+
+
+def engine_error(error: engine.PayrollInputError) -> ValidationError:
+    message = ENGINE_MESSAGES.get(error.message, error.message)
+    return ValidationError({error.field: f"{error.field}: {message}"})
+
+
+def calculate_dict(data: dict, language: str | None = None) -> dict:
+    """Run the engine on the calculator's JSON shape; bad input → ValidationError(field)."""
+    try:
+        result = engine.calculate(engine.input_from_dict(data))
+    except engine.PayrollInputError as error:
+        raise engine_error(error) from None
+    return result.to_dict(language or translation.get_language() or "fi")
+
+
+@router.post(
+    "/calculate",
+    response=PayslipOut,
+    summary="Calculate one payslip from its inputs (stateless)",
+    description=(
+        "Omitted or null employer rates mean the year's statutory or average figure. "
+        "Every line names its base, rate or unit price, parameter and source."
+    ),
+)
+def calculate(request, payload: CalculateIn):
+    return calculate_dict(payload.dict())
+
+
+# -- employees -----------------------------------------------------------------------------
+class EmployeeOut(Schema):
+    id: int
+    company_id: int
+    number: str
+    first_name: str
+    last_name: str
+    identity_code: str
+    birth_date: dt.date
+    email: str
+    language: str
+    iban: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_identity_code(obj):
+        return obj.masked_identity_code
+
+
+class EmployeeIn(Schema):
+    number: str = ""
+    first_name: str
+    last_name: str
+    identity_code: str = ""
+    birth_date: dt.date | None = None
+    street_address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    email: str = ""
+    language: str = "fi"
+    iban: str = ""
+    email_payslips: bool = False
+
+
+class IdentityCodeOut(Schema):
+    identity_code: str
+
+
+@router.get("/companies/{int:company_id}/employees", response=list[EmployeeOut])
+@paginate(LimitOffsetPagination)
+def list_employees(request, company_id: int):
+    company = actor(request).company(company_id, "payroll.view")
+    return selectors.employees(company)
+
+
+@router.post("/companies/{int:company_id}/employees", response={201: EmployeeOut})
+def create_employee(request, company_id: int, payload: EmployeeIn):
+    current = actor(request)
+    company = current.company(company_id, "payroll.manage")
+    return 201, services.create_employee(current, company, **payload.dict())
+
+
+@router.get("/employees/{int:employee_id}", response=EmployeeOut)
+def get_employee(request, employee_id: int):
+    return services.ensure_visible_employee(actor(request), employee_id)
+
+
+@router.get("/employees/{int:employee_id}/identity-code", response=IdentityCodeOut)
+def get_identity_code(request, employee_id: int):
+    """The unmasked code for payroll roles (audited); masked for everyone else."""
+    current = actor(request)
+    employee = services.ensure_visible_employee(current, employee_id)
+    return {"identity_code": services.identity_code_for(current, employee)}
+
+
+class TaxCardCreate(Schema):
+    year: int
+    valid_from: dt.date | None = None
+    kind: str = "card"
+    base_rate: Decimal | None = None
+    additional_rate: Decimal | None = None
+    income_limit: Decimal | None = None
+    source_rate: Decimal | None = None
+    monthly_deduction: Decimal | None = None
+
+
+class TaxCardOut(Schema):
+    id: int
+    year: int
+    valid_from: dt.date
+    kind: str
+    base_rate: str
+    additional_rate: str
+    income_limit: str
+
+    @staticmethod
+    def resolve_base_rate(obj):
+        return str(obj.base_rate.normalize())
+
+    @staticmethod
+    def resolve_additional_rate(obj):
+        return str(obj.additional_rate.normalize())
+
+    @staticmethod
+    def resolve_income_limit(obj):
+        return str(services.euros(obj.income_limit_cents))
+
+
+@router.post("/employees/{int:employee_id}/tax-cards", response={201: TaxCardOut})
+def create_tax_card(request, employee_id: int, payload: TaxCardCreate):
+    current = actor(request)
+    employee = services.ensure_visible_employee(current, employee_id, "payroll.manage")
+    data = {k: ("" if v is None else v) for k, v in payload.dict().items()}
+    data["valid_from"] = payload.valid_from
+    return 201, services.add_tax_card(current, employee, **data)
+
+
+# -- pay runs ------------------------------------------------------------------------------
+class PayRunIn(Schema):
+    period_start: dt.date
+    period_end: dt.date
+    payment_date: dt.date
+    description: str = ""
+
+
+class PayRunOut(Schema):
+    id: int
+    company_id: int
+    period_start: dt.date
+    period_end: dt.date
+    payment_date: dt.date
+    description: str
+    status: str
+    voucher_id: int | None
+
+
+class PayItemIn(Schema):
+    employee_id: int
+    wage_type: str
+    amount: Decimal | None = None
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+
+
+class PayslipSummaryOut(Schema):
+    id: int
+    number: int | None
+    employee_id: int
+    employee: str
+    payment_date: dt.date
+    gross_pay: str
+    withholding: str
+    net_pay: str
+    total_cost: str
+
+    @staticmethod
+    def resolve_employee(obj):
+        return obj.employee.name
+
+    @staticmethod
+    def resolve_gross_pay(obj):
+        return str(services.euros(obj.gross_cents))
+
+    @staticmethod
+    def resolve_withholding(obj):
+        return str(services.euros(obj.withholding_cents))
+
+    @staticmethod
+    def resolve_net_pay(obj):
+        return str(services.euros(obj.net_cents))
+
+    @staticmethod
+    def resolve_total_cost(obj):
+        return str(services.euros(obj.total_cost_cents))
+
+
+def _run(request, run_id: int, action: str) -> PayRun:
+    run = get_object_or_404(PayRun.objects.select_related("company"), pk=run_id)
+    actor(request).company(run.company_id, action)
+    return run
+
+
+@router.get("/companies/{int:company_id}/pay-runs", response=list[PayRunOut])
+@paginate(LimitOffsetPagination)
+def list_pay_runs(request, company_id: int):
+    company = actor(request).company(company_id, "payroll.view")
+    return PayRun.objects.filter(company=company)
+
+
+@router.post("/companies/{int:company_id}/pay-runs", response={201: PayRunOut})
+def create_pay_run(request, company_id: int, payload: PayRunIn):
+    current = actor(request)
+    company = current.company(company_id, "payroll.manage")
+    return 201, services.create_pay_run(current, company, **payload.dict())
+
+
+@router.get("/pay-runs/{int:run_id}", response=PayRunOut)
+def get_pay_run(request, run_id: int):
+    return _run(request, run_id, "payroll.view")
+
+
+@router.post("/pay-runs/{int:run_id}/items", response={201: dict})
+def add_pay_item(request, run_id: int, payload: PayItemIn):
+    current = actor(request)
+    run = _run(request, run_id, "payroll.manage")
+    employee = get_object_or_404(Employee, pk=payload.employee_id, company=run.company)
+    item = services.add_item(
+        current,
+        run,
+        employee,
+        wage_type=payload.wage_type,
+        amount=payload.amount,
+        quantity=payload.quantity,
+        unit_price=payload.unit_price,
+    )
+    return 201, {"id": item.pk}
+
+
+@router.post("/pay-runs/{int:run_id}/calculate", response=list[PayslipSummaryOut])
+def calculate_pay_run(request, run_id: int):
+    current = actor(request)
+    run = _run(request, run_id, "payroll.manage")
+    services.calculate_pay_run(current, run)
+    return run.payslips.select_related("employee")
+
+
+@router.post("/pay-runs/{int:run_id}/approve", response=PayRunOut)
+def approve_pay_run(request, run_id: int):
+    current = actor(request)
+    run = _run(request, run_id, "payroll.approve")
+    return services.approve_pay_run(current, run)
+
+
+@router.post("/pay-runs/{int:run_id}/paid", response=PayRunOut)
+def mark_paid(request, run_id: int):
+    current = actor(request)
+    run = _run(request, run_id, "payroll.approve")
+    return services.mark_paid(current, run)
+
+
+@router.post("/pay-runs/{int:run_id}/cancel", response=PayRunOut)
+def cancel_pay_run(request, run_id: int):
+    current = actor(request)
+    run = _run(request, run_id, "payroll.approve")
+    return services.cancel_pay_run(current, run)
+
+
+@router.get("/pay-runs/{int:run_id}/payslips", response=list[PayslipSummaryOut])
+def list_payslips(request, run_id: int):
+    run = _run(request, run_id, "payroll.view")
+    return run.payslips.select_related("employee")
+
+
+@router.get("/my/payslips", response=list[PayslipSummaryOut])
+def my_payslips(request):
+    """The signed-in employee's own payslips of approved runs."""
+    return selectors.own_payslips(actor(request))

@@ -1,4 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "payroll"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("calculator/", views.calculator, name="calculator"),
+    path("my/", views.my_payslips, name="my_payslips"),
+    path("c/<int:company_pk>/employees/", views.employees, name="employees"),
+    path("c/<int:company_pk>/employees/new/", views.employee_create, name="employee_create"),
+    path("c/<int:company_pk>/settings/", views.settings_edit, name="settings"),
+    path("c/<int:company_pk>/wage-types/", views.wage_types, name="wage_types"),
+    path("c/<int:company_pk>/runs/", views.runs, name="runs"),
+    path("c/<int:company_pk>/runs/new/", views.run_create, name="run_create"),
+    path("c/<int:company_pk>/summary/", views.summary, name="summary"),
+    path("c/<int:company_pk>/summary.csv", views.summary_csv, name="summary_csv"),
+    path("employees/<int:pk>/", views.employee_detail, name="employee_detail"),
+    path("employees/<int:pk>/edit/", views.employee_edit, name="employee_edit"),
+    path(
+        "employees/<int:pk>/identity-code/",
+        views.employee_identity_code,
+        name="employee_identity_code",
+    ),
+    path("employees/<int:pk>/employments/", views.employment_add, name="employment_add"),
+    path("employees/<int:pk>/tax-cards/", views.tax_card_add, name="tax_card_add"),
+    path("employments/<int:pk>/salary/", views.salary_change, name="salary_change"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/grid/", views.run_grid, name="run_grid"),
+    path("runs/<int:pk>/import/", views.run_import, name="run_import"),
+    path("runs/<int:pk>/<str:action>/", views.run_action, name="run_action"),
+    path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
+    path("payslips/<int:pk>/", views.payslip_detail, name="payslip"),
+    path("payslips/<int:pk>/pdf/", views.payslip_pdf_view, name="payslip_pdf"),
+]

@@ -1,0 +1,180 @@
+"""Demo payroll: the second customer's company with monthly and hourly employees of
+different ages and tax cards, and approved monthly pay runs of the current year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from tase.core.access import Actor
+from tase.core.models import Company
+
+from . import services
+from .models import Employee
+
+log = logging.getLogger(__name__)
+
+PEOPLE = [
+    # number, first, last, identity code, basis, salary, tax card (base, additional, limit)
+    ("1", "Mikko", "Virtanen", "150675-1230", "monthly", "4200.00", ("24", "40", "62000")),
+    ("2", "Anna", "Korhonen", "030390-046S", "monthly", "3300.00", ("19.5", "38", "45000")),
+    ("3", "Pekka", "Mäkinen", "120260-283F", "monthly", "3800.00", ("27", "43", "52000")),
+    ("4", "Ville", "Nieminen", "210108A1234", "hourly", "13.20", ("0", "25", "12000")),
+    ("5", "Emma", "Laine", "011100A3320", "hourly", "16.80", None),
+]
+
+
+def _birth(code: str) -> dt.date:
+    return services.birth_date_from_identity_code(code)
+
+
+def _valid_code(code: str) -> str:
+    """Demo identity codes: keep the date and century, compute the check character."""
+    from stdnum.fi import hetu
+
+    base = code[:10]
+    for char in "0123456789ABCDEFHJKLMNPRSTUVWXY":
+        if hetu.is_valid(base + char):
+            return base + char
+    return ""
+
+
+def _demo_actor(ctx):
+    main = next(
+        (user for email, user in ctx.users.items() if email.startswith("payroll.clerk@virtanen")),
+        None,
+    )
+    return Actor.of(main) if main is not None else None
+
+
+def _books_ready(actor, company: Company, year: int) -> bool:
+    """Make sure the books can take the pay run vouchers (chart and fiscal year)."""
+    try:
+        from tase.ledger import services as ledger
+        from tase.ledger.models import Account
+        from tase.ledger.system import SystemActor
+    except ImportError:
+        return False
+    system = SystemActor()
+    try:
+        if not Account.objects.filter(company=company).exists():
+            ledger.apply_chart(system, company, "limited-company")
+        if ledger.fiscal_year_on(company, dt.date(year, 1, 1)) is None:
+            ledger.create_fiscal_year(
+                system, company, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
+            )
+    except (ValidationError, AttributeError, TypeError) as error:
+        log.warning("payroll demo: books not ready: %s", error)
+        return False
+    return True
+
+
+def load_demo(ctx) -> None:
+    if len(ctx.customers) < 2:
+        return
+    company = Company.objects.filter(organization=ctx.customers[1]).order_by("pk").first()
+    actor = _demo_actor(ctx)
+    if company is None or actor is None:
+        return
+    services.ensure_setup(company)
+    if Employee.objects.filter(company=company).exists():
+        return  # loaded already
+    today = dt.date.today()
+    year = today.year
+    services.update_settings(
+        actor,
+        company,
+        tyel_insurer="Työeläkeyhtiö Esimerkki",
+        tyel_policy_number="TYEL-123456",
+        tyel_rate=None,
+        above_unemployment_threshold=False,
+        accident_rate=Decimal("0.9"),
+        group_life_rate=Decimal("0.06"),
+        post_to_ledger=_books_ready(actor, company, year),
+    )
+    employees = []
+    for number, first, last, code, basis, salary, card in PEOPLE:
+        code = _valid_code(code)
+        employee = services.create_employee(
+            actor,
+            company,
+            number=number,
+            first_name=first,
+            last_name=last,
+            identity_code=code,
+            birth_date=None,
+            city="Oulu",
+            email=f"{first.lower()}@virtanen.example",
+            language="en" if number == "5" else "fi",
+            iban="FI2112345600000785",
+        )
+        services.add_employment(
+            actor,
+            employee,
+            start_date=dt.date(year - 2, 3, 1),
+            end_date=None,
+            pay_basis=basis,
+            weekly_hours=Decimal("37.5"),
+            job_title="Rakennustyöntekijä" if basis == "hourly" else "Työnjohtaja",
+            collective_agreement="Rakennusalan TES",
+            cost_centre="TYOMAA" if basis == "hourly" else "HALLINTO",
+            union_dues_rate=Decimal("1.4") if number in ("1", "4") else Decimal("0"),
+            salary=salary,
+        )
+        if card:
+            services.add_tax_card(
+                actor,
+                employee,
+                year=year,
+                valid_from=dt.date(year, 1, 1),
+                kind="card",
+                base_rate=card[0],
+                additional_rate=card[1],
+                income_limit=card[2],
+            )
+        employees.append(employee)
+    employee_user = next(
+        (user for email, user in ctx.users.items() if email.startswith("employee@virtanen")), None
+    )
+    if employee_user is not None:
+        services.update_employee(actor, employees[1], user=employee_user)
+    last_month = today.month - 1 if today.day < 28 else today.month
+    for month in range(1, max(last_month, 1) + 1):
+        start = dt.date(year, month, 1)
+        end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        run = services.create_pay_run(
+            actor,
+            company,
+            period_start=start,
+            period_end=end,
+            payment_date=end,
+            description=f"Palkat {month}/{year}",
+        )
+        entries = {
+            (employees[3].pk, "hourly_wage"): str(140 + month),
+            (employees[4].pk, "hourly_wage"): str(150 - month),
+            (employees[0].pk, "mileage_allowance"): str(100 + 10 * month),
+        }
+        services.save_grid(actor, run, ["hourly_wage", "mileage_allowance"], entries)
+        services.add_item(
+            actor,
+            run,
+            employees[4],
+            wage_type="evening_supplement",
+            quantity=Decimal("12"),
+            unit_price=Decimal("1.45"),
+        )
+        services.add_item(
+            actor, run, employees[1], wage_type="meal_benefit", quantity=Decimal("20")
+        )
+        services.calculate_pay_run(actor, run)
+        try:
+            run = services.approve_pay_run(actor, run)
+        except ValidationError as error:
+            log.warning("payroll demo: run %s not approved: %s", run, error)
+            break
+        if month < last_month:
+            services.mark_paid(actor, run)

@@ -1,0 +1,319 @@
+"""Payroll tables: company settings, wage types, employees, employments, tax cards,
+pay runs, pay items and payslips. Money is integer cents; rates are decimals (percent)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tase.core.models import Company
+from tase.rules.payroll_catalogue import KINDS, WageType
+
+
+def rate_field(verbose, **kwargs):
+    return models.DecimalField(verbose, max_digits=7, decimal_places=4, **kwargs)
+
+
+class PayrollSettings(models.Model):
+    """One per company: insurance and numbering."""
+
+    company = models.OneToOneField(
+        Company, on_delete=models.CASCADE, related_name="payroll_settings"
+    )
+    tyel_insurer = models.CharField(_("TyEL insurer"), max_length=200, blank=True)
+    tyel_policy_number = models.CharField(_("TyEL policy number"), max_length=60, blank=True)
+    tyel_rate = rate_field(
+        _("TyEL employer rate (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to use the year's average total contribution less the employee's rate."
+        ),
+    )
+    above_unemployment_threshold = models.BooleanField(
+        _("wage sum above the unemployment insurance threshold"), default=False
+    )
+    accident_rate = rate_field(_("accident insurance rate (%)"), default=Decimal("0"))
+    group_life_rate = rate_field(_("group life insurance rate (%)"), default=Decimal("0"))
+    post_to_ledger = models.BooleanField(_("post approved pay runs to the books"), default=True)
+    next_payslip_number = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("payroll settings")
+
+    def __str__(self):
+        return f"{self.company} payroll settings"
+
+
+class CompanyWageType(models.Model):
+    """A company's copy of a catalogue wage type; editable, hideable."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="wage_types")
+    code = models.CharField(_("code"), max_length=40)
+    label_fi = models.CharField(_("name in Finnish"), max_length=100)
+    label_en = models.CharField(_("name in English"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=[(k, k) for k in KINDS])
+    taxable = models.BooleanField(_("taxable"), default=True)
+    tyel = models.BooleanField(_("in the TyEL base"), default=True)
+    unemployment = models.BooleanField(_("in the unemployment insurance base"), default=True)
+    health = models.BooleanField(_("in the health insurance base"), default=True)
+    income_type = models.PositiveIntegerField(
+        _("Incomes Register income type"), null=True, blank=True
+    )
+    ledger_account = models.CharField(_("ledger account"), max_length=10)
+    multiplier = models.DecimalField(max_digits=6, decimal_places=3, default=Decimal("1"))
+    price_parameter = models.CharField(max_length=100, blank=True)
+    unit = models.CharField(_("unit"), max_length=10, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(_("hidden"), default=False)
+
+    class Meta:
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="payroll_wagetype_unique_code")
+        ]
+
+    def __str__(self):
+        return self.label_fi
+
+    def label(self, language: str = "fi") -> str:
+        return self.label_en if language == "en" else self.label_fi
+
+    def to_engine(self) -> WageType:
+        return WageType(
+            code=self.code,
+            label_fi=self.label_fi,
+            label_en=self.label_en,
+            kind=self.kind,
+            taxable=self.taxable,
+            tyel=self.tyel,
+            unemployment=self.unemployment,
+            health=self.health,
+            income_type=self.income_type,
+            ledger_account=self.ledger_account,
+            multiplier=Decimal(self.multiplier),
+            price_parameter=self.price_parameter or None,
+            unit=self.unit,
+            order=self.order,
+        )
+
+
+class Employee(models.Model):
+    class Language(models.TextChoices):
+        FI = "fi", _("Finnish")
+        EN = "en", _("English")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="employees")
+    number = models.CharField(_("employee number"), max_length=20)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    identity_code = models.CharField(_("personal identity code"), max_length=11, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.FI
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    email_payslips = models.BooleanField(_("payslips by email"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="payroll_employees",
+        verbose_name=_("user account"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="payroll_employee_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.last_name} {self.first_name}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_identity_code(self) -> str:
+        code = self.identity_code
+        return f"{code[:7]}****" if len(code) == 11 else ("" if not code else "****")
+
+
+class Employment(models.Model):
+    class Basis(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly salary")
+        HOURLY = "hourly", _("Hourly wage")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="employments")
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    pay_basis = models.CharField(_("pay basis"), max_length=10, choices=Basis.choices)
+    weekly_hours = models.DecimalField(
+        _("weekly hours"), max_digits=5, decimal_places=2, default=Decimal("37.5")
+    )
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    collective_agreement = models.CharField(_("collective agreement"), max_length=200, blank=True)
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+    union_dues_rate = rate_field(_("union dues (%)"), default=Decimal("0"))
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+
+    def __str__(self):
+        return f"{self.employee} {self.start_date}"
+
+    def covers(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class SalaryChange(models.Model):
+    """The monthly salary or hourly rate in force from a date."""
+
+    employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="salaries")
+    valid_from = models.DateField(_("valid from"))
+    amount_cents = models.BigIntegerField(_("salary or hourly rate (cents)"))
+
+    class Meta:
+        ordering = ["valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["employment", "valid_from"], name="payroll_salary_date")
+        ]
+
+    def __str__(self):
+        return f"{self.employment} {self.valid_from}"
+
+
+class TaxCard(models.Model):
+    class Kind(models.TextChoices):
+        CARD = "card", _("Tax card")
+        SOURCE = "source", _("Tax at source")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="tax_cards")
+    year = models.PositiveIntegerField(_("year"))
+    valid_from = models.DateField(_("valid from"))
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.CARD)
+    base_rate = rate_field(_("base rate (%)"), default=Decimal("0"))
+    additional_rate = rate_field(_("additional rate (%)"), default=Decimal("0"))
+    income_limit_cents = models.BigIntegerField(_("annual income limit (cents)"), default=0)
+    source_rate = rate_field(_("tax at source rate (%)"), default=Decimal("0"))
+    monthly_deduction_cents = models.BigIntegerField(_("monthly deduction (cents)"), default=0)
+
+    class Meta:
+        ordering = ["-year", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "valid_from"], name="payroll_taxcard_date")
+        ]
+
+    def __str__(self):
+        return f"{self.employee} {self.year}"
+
+
+class PayRun(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="pay_runs")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    payment_date = models.DateField(_("payment date"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    employees = models.ManyToManyField(Employee, related_name="pay_runs", blank=True)
+    calculated_at = models.DateTimeField(null=True, blank=True)
+    stale = models.BooleanField(default=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    voucher_id = models.BigIntegerField(null=True, blank=True)
+    payment_voucher_id = models.BigIntegerField(null=True, blank=True)
+    reversal_voucher_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-payment_date", "-pk"]
+
+    def __str__(self):
+        return self.description or f"{self.period_start}-{self.period_end}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class PayItem(models.Model):
+    """One entered line of a draft run: hours, an amount, kilometres…"""
+
+    pay_run = models.ForeignKey(PayRun, on_delete=models.CASCADE, related_name="items")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    wage_type = models.CharField(_("wage type"), max_length=40)
+    amount_cents = models.BigIntegerField(null=True, blank=True)
+    quantity = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    cost_centre = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.employee} {self.wage_type}"
+
+
+class Payslip(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    pay_run = models.ForeignKey(PayRun, on_delete=models.CASCADE, related_name="payslips")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="payslips")
+    number = models.PositiveIntegerField(null=True, blank=True)
+    payment_date = models.DateField()
+    gross_cents = models.BigIntegerField(default=0)
+    benefits_cents = models.BigIntegerField(default=0)
+    taxable_cents = models.BigIntegerField(default=0)
+    withholding_cents = models.BigIntegerField(default=0)
+    employee_tyel_cents = models.BigIntegerField(default=0)
+    employee_unemployment_cents = models.BigIntegerField(default=0)
+    union_dues_cents = models.BigIntegerField(default=0)
+    deductions_cents = models.BigIntegerField(default=0)
+    tax_free_cents = models.BigIntegerField(default=0)
+    net_cents = models.BigIntegerField(default=0)
+    employer_health_cents = models.BigIntegerField(default=0)
+    employer_tyel_cents = models.BigIntegerField(default=0)
+    employer_unemployment_cents = models.BigIntegerField(default=0)
+    employer_accident_cents = models.BigIntegerField(default=0)
+    employer_group_life_cents = models.BigIntegerField(default=0)
+    total_cost_cents = models.BigIntegerField(default=0)
+    lines = models.JSONField(default=list)
+    tax_card = models.JSONField(default=dict)
+    notes = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["pay_run", "employee__last_name", "employee__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "number"],
+                condition=models.Q(number__isnull=False),
+                name="payroll_payslip_number",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.employee} {self.payment_date}"

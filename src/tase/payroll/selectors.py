@@ -1,0 +1,118 @@
+"""Payroll reads: lists, the employee's own payslips, the employer's monthly summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Q, Sum
+from django.http import Http404
+
+from .models import Employee, PayRun, Payslip
+
+LOCKED = [PayRun.Status.APPROVED, PayRun.Status.PAID]
+
+
+def employees(company, query: str = ""):
+    rows = Employee.objects.filter(company=company)
+    if query:
+        rows = rows.filter(
+            Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(number=query)
+        )
+    return rows
+
+
+def own_payslips(actor):
+    """Payslips of approved runs of the employees linked to the actor's user."""
+    if not actor.can("payslip.view_own"):
+        return Payslip.objects.none()
+    return (
+        Payslip.objects.filter(employee__user=actor.user, pay_run__status__in=LOCKED)
+        .select_related("employee", "pay_run", "company")
+        .order_by("-payment_date", "-pk")
+    )
+
+
+def payslip_for(actor, pk) -> Payslip:
+    """A payslip the actor may see: any in a company with payroll.view, else only one's own
+    approved payslips. Anything else is a 404."""
+    try:
+        slip = Payslip.objects.select_related("employee", "pay_run", "company__organization").get(
+            pk=pk
+        )
+    except (Payslip.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if actor.companies("payroll.view").filter(pk=slip.company_id).exists():
+        return slip
+    if (
+        slip.employee.user_id == getattr(actor.user, "pk", None)
+        and slip.pay_run.status in LOCKED
+        and actor.can("payslip.view_own")
+    ):
+        return slip
+    raise Http404
+
+
+SUM_FIELDS = [
+    "gross_cents",
+    "benefits_cents",
+    "taxable_cents",
+    "withholding_cents",
+    "employee_tyel_cents",
+    "employee_unemployment_cents",
+    "union_dues_cents",
+    "tax_free_cents",
+    "net_cents",
+    "employer_health_cents",
+    "employer_tyel_cents",
+    "employer_unemployment_cents",
+    "total_cost_cents",
+]
+
+
+def _next_month_12th(year: int, month: int) -> dt.date:
+    return dt.date(year + (month == 12), month % 12 + 1, 12)
+
+
+def monthly_summary(company, year: int) -> list[dict]:
+    """Per payment month: withholding, employer health insurance and the sum due to the
+    Tax Administration by the 12th of the following month (approved and paid runs)."""
+    rows = Payslip.objects.filter(
+        company=company, payment_date__year=year, pay_run__status__in=LOCKED
+    ).values_list("payment_date__month", *SUM_FIELDS)
+    months: dict[int, dict] = {}
+    for month, *values in rows:
+        entry = months.setdefault(month, dict.fromkeys(SUM_FIELDS, 0) | {"payslips": 0})
+        entry["payslips"] += 1
+        for field, value in zip(SUM_FIELDS, values, strict=True):
+            entry[field] += value
+    result = []
+    for month in sorted(months):
+        entry = months[month]
+        entry["month"] = month
+        entry["year"] = year
+        entry["due_cents"] = entry["withholding_cents"] + entry["employer_health_cents"]
+        entry["due_date"] = _next_month_12th(year, month)
+        result.append(entry)
+    return result
+
+
+def year_to_date(company, year: int) -> list[dict]:
+    """Per employee, the year's totals of approved and paid payslips."""
+    rows = (
+        Payslip.objects.filter(company=company, payment_date__year=year, pay_run__status__in=LOCKED)
+        .values("employee_id", "employee__first_name", "employee__last_name", "employee__number")
+        .annotate(**{field: Sum(field) for field in SUM_FIELDS})
+        .order_by("employee__last_name", "employee__first_name")
+    )
+    return list(rows)
+
+
+def employee_year_to_date(employee, year: int, until: dt.date) -> dict:
+    rows = Payslip.objects.filter(
+        employee=employee,
+        payment_date__year=year,
+        payment_date__lte=until,
+        pay_run__status__in=LOCKED,
+    ).aggregate(**{field: Sum(field) for field in SUM_FIELDS})
+    return defaultdict(int, {k: v or 0 for k, v in rows.items()})

@@ -1,0 +1,127 @@
+"""The stateless calculator: POST /api/v1/payroll/calculate and the calculator page."""
+
+import pytest
+
+from tase.core.roles import Role
+
+URL = "/api/v1/payroll/calculate"
+EXAMPLE = {
+    "payment_date": "2026-03-15",
+    "birth_date": "1990-05-01",
+    "tax_card": {
+        "base_rate": "20",
+        "additional_rate": "40",
+        "income_limit": "40000.00",
+        "income_paid_before": "0.00",
+    },
+    "items": [
+        {"wage_type": "monthly_salary", "amount": "3500.00"},
+        {"wage_type": "mileage_allowance", "quantity": "100"},
+    ],
+    "union_dues_rate": "0",
+    "employer": {
+        "tyel_rate": None,
+        "above_unemployment_threshold": False,
+        "accident_rate": "0",
+        "group_life_rate": "0",
+    },
+}
+
+
+def post(client, body):
+    return client.post(URL, body, content_type="application/json")
+
+
+def test_calculate_the_issue_example(world):
+    response = post(world.client(Role.VIEWER), EXAMPLE)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert {k: body[k] for k in ("gross_pay", "withholding", "employee_tyel", "net_pay")} == {
+        "gross_pay": "3500.00",
+        "withholding": "700.00",
+        "employee_tyel": "255.50",
+        "net_pay": "2568.35",
+    }
+    assert body["employee_unemployment"] == "31.15"
+    assert body["tax_free"] == "55.00"
+    assert body["employer"] == {
+        "health_insurance": "66.85",
+        "tyel": "598.50",
+        "unemployment": "10.85",
+        "accident": "0.00",
+        "group_life": "0.00",
+        "total_cost": "4231.20",
+    }
+    mileage = next(line for line in body["lines"] if line["code"] == "mileage_allowance")
+    assert mileage["rate"] == "0.55" and mileage["quantity"] == "100"
+    assert mileage["parameter"] == "payroll.allowances.mileage_allowance"
+    assert mileage["source"].startswith("https://")
+    assert set(body["lines"][0]) == {
+        "code", "label", "base", "rate", "quantity", "amount", "parameter", "source",
+    }  # fmt: skip
+
+
+def test_calculate_needs_a_signed_in_user(client):
+    assert post(client, EXAMPLE).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"tax_card": {"base_rate": "120", "additional_rate": "40", "income_limit": "1"}}, "tax_card.base_rate"),
+        ({"tax_card": {"base_rate": "20", "additional_rate": "40", "income_limit": "-1"}}, "tax_card.income_limit"),
+        ({"items": [{"wage_type": "no_such_type", "amount": "1"}]}, "items[0].wage_type"),
+        ({"items": [{"wage_type": "mileage_allowance", "quantity": "-5"}]}, "items[0].quantity"),
+        ({"employer": {"accident_rate": "101"}}, "employer.accident_rate"),
+        ({"union_dues_rate": "-1"}, "union_dues_rate"),
+    ],
+)  # fmt: skip
+def test_bad_input_answers_422_naming_the_field(world, change, field):
+    response = post(world.client(Role.VIEWER), EXAMPLE | change)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", field]
+
+
+def test_calculator_page_renders_the_explained_payslip(world):
+    client = world.client(Role.PAYROLL_CLERK)
+    assert client.get("/payroll/calculator/").status_code == 200
+    response = client.post(
+        "/payroll/calculator/",
+        {
+            "payment_date": "2026-03-15",
+            "birth_date": "1990-05-01",
+            "card_kind": "card",
+            "base_rate": "20",
+            "additional_rate": "40",
+            "income_limit": "40000",
+            "income_paid_before": "0",
+            "item_0_wage_type": "monthly_salary",
+            "item_0_amount": "3500",
+            "item_1_wage_type": "mileage_allowance",
+            "item_1_quantity": "100",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="calculator-result"' in html
+    assert "2568.35" in html and "payroll.tyel.employee_rate_bands" in html
+
+
+def test_calculator_page_shows_the_error_at_the_field(world):
+    client = world.client(Role.PAYROLL_CLERK)
+    response = client.post(
+        "/payroll/calculator/",
+        {
+            "payment_date": "2026-03-15",
+            "birth_date": "1990-05-01",
+            "card_kind": "card",
+            "base_rate": "150",
+            "additional_rate": "40",
+            "income_limit": "40000",
+            "item_0_wage_type": "monthly_salary",
+            "item_0_amount": "3500",
+        },
+    )
+    html = response.content.decode()
+    assert "calculator-result" not in html
+    assert "field-invalid" in html
