@@ -1,0 +1,56 @@
+"""Run the benches: `python -m bench [name …] [--n N]`.
+
+Each module bench/<name>.py has ``run(args) -> list[dict]``; this prints its rows as a
+table. With no names, every bench runs with its default (small) sizes.
+"""
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def table(rows: list[dict]) -> str:
+    if not rows:
+        return "(no rows)"
+    headers = list(rows[0])
+    cells = [[str(row.get(h, "")) for h in headers] for row in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    line = lambda values: (
+        "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+    )  # noqa: E731
+    return "\n".join(
+        [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells)]
+    )
+
+
+def main() -> None:
+    available = sorted(
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if not m.name.startswith("_")
+    )
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "names", nargs="*", help=f"benches to run (default: all): {', '.join(available)}"
+    )
+    parser.add_argument("--n", type=int, default=None, help="size (each bench says what N counts)")
+    args = parser.parse_args()
+    unknown = set(args.names) - set(available)
+    if unknown:
+        parser.error(f"unknown bench: {', '.join(sorted(unknown))}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tase.settings")
+    import django
+
+    django.setup()
+    for name in args.names or available:
+        module = importlib.import_module(f"bench.{name}")
+        print(f"\n## {name}\n")
+        print(table(module.run(args)))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
