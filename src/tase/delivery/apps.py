@@ -10,11 +10,45 @@ class DeliveryConfig(AppConfig):
     def ready(self):
         from tase.core.registry import (
             DemoLoader,
+            NavItem,
+            StartPanel,
             register_demo,
+            register_nav,
+            register_start_panel,
         )
 
         from . import checks
         from .demo import load_demo
+        from .panels import start_panel
 
         checks.register()
+        register_nav(
+            NavItem("delivery", _("Projects"), "delivery:overview", "delivery.view", order=40)
+        )
+        register_nav(
+            NavItem(
+                "delivery_my_tasks", _("My tasks"), "delivery:my_tasks", "delivery.manage", order=41
+            )
+        )
+        register_nav(
+            NavItem(
+                "delivery_accounts",
+                _("Accounts"),
+                "delivery:accounts",
+                "delivery.contracts",
+                order=42,
+            )
+        )
+        register_nav(
+            NavItem(
+                "delivery_templates",
+                _("Project templates"),
+                "delivery:templates",
+                "delivery.templates",
+                order=43,
+            )
+        )
+        register_start_panel(
+            StartPanel("delivery", "delivery/_panel.html", "delivery.view", start_panel, order=20)
+        )
         register_demo(DemoLoader("delivery", load_demo, order=40))

@@ -1,4 +1,59 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "delivery"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("my-tasks/", views.my_tasks, name="my_tasks"),
+    path("workload/", views.workload, name="workload"),
+    path("accounts/", views.accounts, name="accounts"),
+    path("accounts/<int:organization_pk>/", views.account, name="account"),
+    path(
+        "accounts/<int:organization_pk>/contracts/new/",
+        views.contract_create,
+        name="contract_create",
+    ),
+    path("contracts/<int:pk>/", views.contract_detail, name="contract"),
+    path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("projects/<int:pk>/schedule/", views.project_schedule, name="project_schedule"),
+    path("projects/<int:pk>/team/", views.project_team, name="project_team"),
+    path("projects/<int:pk>/key-persons/", views.key_person_add, name="key_person_add"),
+    path("projects/<int:pk>/test-environment/", views.test_environment, name="test_environment"),
+    path("projects/<int:pk>/go-live/sign/", views.go_live_sign, name="go_live_sign"),
+    path("projects/<int:pk>/tasks/new/", views.task_create, name="task_create"),
+    path("projects/<int:pk>/documents/new/", views.document_create, name="document_create"),
+    path("projects/<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("projects/<int:pk>/trainings/new/", views.training_create, name="training_create"),
+    path(
+        "projects/<int:pk>/change-requests/new/",
+        views.change_request_create,
+        name="change_request_create",
+    ),
+    path("phases/<int:pk>/", views.phase_progress, name="phase_progress"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/status/", views.task_status, name="task_status"),
+    path("tasks/<int:pk>/comment/", views.task_comment, name="task_comment"),
+    path("tasks/<int:pk>/override/", views.task_override, name="task_override"),
+    path("tasks/<int:pk>/attach/", views.task_attach, name="task_attach"),
+    path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("documents/<int:pk>/publish/", views.document_publish, name="document_publish"),
+    path("documents/<int:pk>/approve/", views.document_approve, name="document_approve"),
+    path("documents/<int:pk>/archive/", views.document_archive, name="document_archive"),
+    path("documents/<int:pk>/pdf/", views.document_pdf, name="document_pdf"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("specs/<int:pk>/", views.spec_detail, name="spec"),
+    path("spec-versions/<int:pk>/send/", views.spec_send, name="spec_send"),
+    path("spec-versions/<int:pk>/approve/", views.spec_approve, name="spec_approve"),
+    path("spec-versions/<int:pk>/pdf/", views.spec_pdf, name="spec_pdf"),
+    path("trainings/<int:pk>/<str:action>/", views.training_action, name="training_action"),
+    path(
+        "change-requests/<int:pk>/status/",
+        views.change_request_status,
+        name="change_request_status",
+    ),
+    path("templates/", views.templates, name="templates"),
+    path("templates/<int:pk>/", views.template_edit, name="template"),
+    path("template-tasks/<int:pk>/", views.template_task_edit, name="template_task"),
+]
