@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -74,7 +74,7 @@ def list_organizations(request):
 
 @router.post("/organizations", response={201: OrganizationOut})
 def create_organization(request, payload: OrganizationIn):
-    return 201, services.create_customer_organization(actor(request), **payload.dict())
+    return Status(201, services.create_customer_organization(actor(request), **payload.dict()))
 
 
 @router.get("/organizations/{int:organization_id}", response=OrganizationOut)
@@ -142,7 +142,7 @@ def list_companies(request):
 def create_company(request, organization_id: int, payload: CompanyIn):
     current = actor(request)
     organization = current.organization(organization_id)
-    return 201, services.create_company(current, organization, **payload.dict())
+    return Status(201, services.create_company(current, organization, **payload.dict()))
 
 
 @router.get("/companies/{int:company_id}", response=CompanyOut)
@@ -206,7 +206,7 @@ def list_members(request, organization_id: int):
 def invite_member(request, organization_id: int, payload: InviteIn):
     current = actor(request)
     organization = current.organization(organization_id)
-    return 201, services.invite_user(
+    membership = services.invite_user(
         current,
         organization,
         email=payload.email,
@@ -215,6 +215,7 @@ def invite_member(request, organization_id: int, payload: InviteIn):
         companies=_companies(current, organization, payload.company_ids),
         language=payload.language,
     )
+    return Status(201, membership)
 
 
 def _member(current, membership_id) -> Membership:
