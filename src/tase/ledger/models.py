@@ -1,0 +1,404 @@
+"""Bookkeeping tables: fiscal years, chart of accounts, vouchers, entries, balances.
+
+Money is integer cents (``BigIntegerField``), signed: debit positive, credit
+negative. Posted vouchers and their entries never change: the model refuses it
+here, and on PostgreSQL triggers refuse it in the database too
+(migration 0002_immutability).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tase.core.models import Company, User
+
+
+class FiscalYear(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="fiscal_years"
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    close_count = models.PositiveIntegerField(default=0)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fiscal year")
+        verbose_name_plural = _("fiscal years")
+        ordering = ["company", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "start"], name="ledger_fy_unique_start"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="ledger_fy_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.start:%d.%m.%Y}\u2013{self.end:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class LedgerSettings(models.Model):
+    """Per-company bookkeeping settings: the chart applied, the VAT period, the lock."""
+
+    class VatPeriod(models.TextChoices):
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
+        YEAR = "year", _("Year")
+
+    company = models.OneToOneField(
+        Company, on_delete=models.PROTECT, related_name="ledger_settings"
+    )
+    chart = models.CharField(_("chart of accounts"), max_length=40, blank=True)
+    vat_period = models.CharField(
+        _("VAT period"), max_length=10, choices=VatPeriod.choices, default=VatPeriod.MONTH
+    )
+
+    class Meta:
+        verbose_name = _("bookkeeping settings")
+        verbose_name_plural = _("bookkeeping settings")
+
+    def __str__(self):
+        return f"{self.company}: {self.chart}"
+
+
+class PeriodLock(models.Model):
+    """Nothing may be posted, reversed or changed with a date on or before ``locked_until``."""
+
+    company = models.OneToOneField(Company, on_delete=models.PROTECT, related_name="period_lock")
+    locked_until = models.DateField(_("locked until"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("period lock")
+        verbose_name_plural = _("period locks")
+
+    def __str__(self):
+        return f"{self.company}: {self.locked_until}"
+
+
+class Account(models.Model):
+    class Type(models.TextChoices):
+        ASSET = "asset", _("Asset")
+        LIABILITY = "liability", _("Liability")
+        EQUITY = "equity", _("Equity")
+        REVENUE = "revenue", _("Revenue")
+        EXPENSE = "expense", _("Expense")
+
+    class Role(models.TextChoices):
+        NONE = "", _("—")
+        VAT_OUTPUT = "vat_output", _("Output VAT")
+        VAT_INPUT = "vat_input", _("Input VAT")
+        VAT_PAYABLE = "vat_payable", _("VAT payable")
+        VAT_RECEIVABLE = "vat_receivable", _("VAT receivable")
+        RETAINED_EARNINGS = "retained_earnings", _("Retained earnings")
+        BANK = "bank", _("Bank")
+        RECEIVABLES = "receivables", _("Trade receivables")
+        PAYABLES = "payables", _("Trade payables")
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="accounts"
+    )
+    number = models.CharField(_("number"), max_length=10)
+    name_fi = models.CharField(_("name (Finnish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, blank=True)
+    is_header = models.BooleanField(_("header row"), default=False)
+    level = models.PositiveSmallIntegerField(_("level"), default=0)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    default_vat_code = models.CharField(_("default VAT code"), max_length=10, blank=True)
+    takes_vat = models.BooleanField(_("takes VAT codes"), default=False)
+    income_statement_line = models.CharField(_("income statement line"), max_length=40, blank=True)
+    balance_sheet_line = models.CharField(_("balance sheet line"), max_length=40, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["company", "number", "-is_header"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "number"],
+                condition=Q(is_header=False),
+                name="ledger_account_unique_number",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.name_fi}"
+
+    @property
+    def is_balance_sheet(self) -> bool:
+        return self.type in (self.Type.ASSET, self.Type.LIABILITY, self.Type.EQUITY)
+
+    def name(self, language: str = "fi") -> str:
+        return self.name_en if language == "en" and self.name_en else self.name_fi
+
+
+class VoucherSeries(models.Model):
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="voucher_series"
+    )
+    code = models.CharField(_("code"), max_length=6)
+    name_fi = models.CharField(_("name (Finnish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("voucher series")
+        verbose_name_plural = _("voucher series")
+        ordering = ["company", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="ledger_series_unique")
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class SeriesCounter(models.Model):
+    """The last number given in a series in a fiscal year; locked while posting."""
+
+    series = models.ForeignKey(VoucherSeries, on_delete=models.PROTECT, related_name="counters")
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "fiscal_year"], name="ledger_counter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.series_id}/{self.fiscal_year_id}: {self.last_number}"
+
+
+class PostedRowQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletes that would touch posted rows."""
+
+    posted_filter: dict = {}
+
+    def update(self, **kwargs):
+        if self.filter(**self.posted_filter).exists():
+            raise ValidationError(_("A posted voucher cannot be changed."))
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(**self.posted_filter).exists():
+            raise ValidationError(_("A posted voucher cannot be deleted."))
+        return super().delete()
+
+
+class VoucherQuerySet(PostedRowQuerySet):
+    posted_filter = {"state": "posted"}
+
+
+class EntryQuerySet(PostedRowQuerySet):
+    posted_filter = {"voucher__state": "posted"}
+
+
+class Voucher(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        POSTED = "posted", _("Posted")
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="vouchers"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("fiscal year"), on_delete=models.PROTECT, related_name="vouchers"
+    )
+    series = models.ForeignKey(
+        VoucherSeries, verbose_name=_("series"), on_delete=models.PROTECT, related_name="vouchers"
+    )
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    date = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=300)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+    )
+    source = models.CharField(_("source"), max_length=40, blank=True)
+    source_ref = models.CharField(_("source reference"), max_length=200, blank=True)
+    draft_lines = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+
+    objects = VoucherQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
+        ordering = ["company", "date", "series__code", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "fiscal_year", "number"],
+                condition=Q(number__isnull=False),
+                name="ledger_voucher_unique_number",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "source", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="ledger_voucher_unique_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(number__isnull=False),
+                name="ledger_posted_has_number",
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "date"])]
+
+    def __str__(self):
+        if self.number is None:
+            return f"{self.series.code} - {self.description}"
+        return f"{self.series.code} {self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and getattr(self, "_loaded_state", None) == self.State.POSTED:
+            raise ValidationError(_("A posted voucher cannot be changed."))
+        super().save(*args, **kwargs)
+        self._loaded_state = self.state
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_loaded_state", self.state) == self.State.POSTED:
+            raise ValidationError(_("A posted voucher cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        return f"{self.series.code} {self.number}" if self.number else str(_("draft"))
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._loaded_state = getattr(instance, "state", None)
+        return instance
+
+    @property
+    def is_posted(self) -> bool:
+        return self.state == self.State.POSTED
+
+
+class Entry(models.Model):
+    """One line of a voucher: an amount (cents, debit +, credit -) on one account."""
+
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="entries"
+    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="entries"
+    )
+    date = models.DateField(_("date"))
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    vat_code = models.CharField(_("VAT code"), max_length=10, blank=True)
+    is_vat = models.BooleanField(_("VAT entry"), default=False)
+    vat_base_cents = models.BigIntegerField(_("VAT base (cents)"), default=0)
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+    project = models.CharField(_("project"), max_length=40, blank=True)
+    text = models.CharField(_("text"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        ordering = ["voucher", "position", "id"]
+        indexes = [
+            models.Index(fields=["company", "account", "date"]),
+            models.Index(fields=["company", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount_cents=0), name="ledger_entry_nonzero"),
+        ]
+
+    def __str__(self):
+        return f"{self.account.number} {self.amount_cents}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("An entry cannot be changed; reverse the voucher."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("An entry cannot be deleted; reverse the voucher."))
+
+    @property
+    def debit_cents(self) -> int:
+        return self.amount_cents if self.amount_cents > 0 else 0
+
+    @property
+    def credit_cents(self) -> int:
+        return -self.amount_cents if self.amount_cents < 0 else 0
+
+
+class AccountBalance(models.Model):
+    """Debits and credits per account per calendar month, kept by posting in the
+    same transaction, so reports cost O(accounts x months)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="balances")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    debit_cents = models.BigIntegerField(default=0)
+    credit_cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "year", "month"], name="ledger_balance_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["company", "year", "month"])]
+
+    def __str__(self):
+        return f"{self.account_id} {self.year}-{self.month:02d}"
+
+
+def attachment_path(instance, filename):
+    return f"ledger/{instance.company_id}/{instance.voucher_id}/{filename}"
+
+
+class Attachment(models.Model):
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["voucher", "id"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,1157 @@
+"""Every write of bookkeeping: charts, fiscal years, vouchers, locks, year-end.
+
+Each function takes the acting user (an :class:`~tase.core.access.Actor`, or the
+:class:`~tase.ledger.system.SystemActor` of the command line), checks the
+permission, runs in one transaction and records an audit event. Bad input raises
+``ValidationError`` keyed by the field at fault; problems of voucher lines are all
+collected first and reported together under ``lines``, each naming its line number.
+
+Amounts: ``Decimal`` euros at the edges, integer cents inside (debit +, credit -).
+Euros become cents in :func:`to_cents`, which refuses fractions of a cent (no
+rounding there); the only rounding is the VAT split, half up to the cent
+(:mod:`tase.rules.vat`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from calendar import monthrange
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+from tase.core.models import Company
+from tase.rules import vat as vat_rules
+
+from . import charts
+from .models import (
+    Account,
+    AccountBalance,
+    Attachment,
+    Entry,
+    FiscalYear,
+    LedgerSettings,
+    PeriodLock,
+    SeriesCounter,
+    Voucher,
+    VoucherSeries,
+)
+
+STANDARD_SERIES = {
+    "MU": ("Muistiotositteet", "Memo vouchers"),
+    "ML": ("Myyntilaskut", "Sales invoices"),
+    "OL": ("Ostolaskut", "Purchase invoices"),
+    "PA": ("Palkat", "Payroll"),
+    "TI": ("Tiliotteet", "Bank statements"),
+}
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def guard(actor, company: Company, action: str) -> Company:
+    """404 if the actor cannot see ``company``, 403 if the role lacks ``action``.
+
+    The answer is remembered on the actor object, so posting many vouchers in one
+    request or command asks the database once.
+    """
+    cache = actor.__dict__.setdefault("_ledger_guard", {})
+    key = (company.pk, action)
+    if key not in cache:
+        cache[key] = actor.company(company.pk, action)
+    return cache[key]
+
+
+def fmt_date(value: dt.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def to_cents(value, field: str = "amount") -> int:
+    """Euros (Decimal, int or text with a point or comma) to integer cents; exact."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, float):
+        value = str(value)
+    try:
+        amount = Decimal(str(value).strip().replace(",", ".").replace(" ", "").replace("\xa0", ""))
+    except (InvalidOperation, ValueError):
+        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
+    if not amount.is_finite():
+        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(
+            _("%(value)s has more than two decimals (whole cents only).") % {"value": value}
+        )
+    return int(cents)
+
+
+def cents_to_decimal(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def _as_date(value, field: str = "date") -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("Enter a valid date.")}) from None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def fiscal_year_on(company: Company, on: dt.date) -> FiscalYear | None:
+    return FiscalYear.objects.filter(company=company, start__lte=on, end__gte=on).first()
+
+
+def locked_until(company: Company) -> dt.date | None:
+    return PeriodLock.objects.filter(company=company).values_list("locked_until", flat=True).first()
+
+
+def check_date_open(company: Company, on: dt.date, field: str = "date") -> FiscalYear:
+    """The open fiscal year of ``on``; refuses dates outside every year, in a closed
+    year or in a locked period."""
+    year = fiscal_year_on(company, on)
+    if year is None:
+        raise ValidationError(
+            {field: _("No fiscal year covers %(date)s.") % {"date": fmt_date(on)}}
+        )
+    if not year.is_open:
+        raise ValidationError(
+            {field: _("The fiscal year %(year)s is closed.") % {"year": str(year)}}
+        )
+    lock = locked_until(company)
+    if lock is not None and on <= lock:
+        raise ValidationError(
+            {
+                field: _("The period up to %(lock)s is locked; %(date)s cannot be used.")
+                % {"lock": fmt_date(lock), "date": fmt_date(on)}
+            }
+        )
+    return year
+
+
+def series_for(company: Company, code: str) -> VoucherSeries:
+    code = (code or "").strip().upper()
+    series = VoucherSeries.objects.filter(company=company, code=code).first()
+    if series is None:
+        if code not in STANDARD_SERIES:
+            raise ValidationError(
+                {"series": _("Unknown voucher series “%(code)s”.") % {"code": code}}
+            )
+        series = _create_series(company, code, *STANDARD_SERIES[code])
+    return series
+
+
+def _create_series(company: Company, code: str, name_fi: str, name_en: str) -> VoucherSeries:
+    series, _created = VoucherSeries.objects.get_or_create(
+        company=company, code=code, defaults={"name_fi": name_fi, "name_en": name_en}
+    )
+    for year in FiscalYear.objects.filter(company=company):
+        SeriesCounter.objects.get_or_create(series=series, fiscal_year=year)
+    return series
+
+
+def ensure_standard_series(company: Company) -> None:
+    for code, (name_fi, name_en) in STANDARD_SERIES.items():
+        _create_series(company, code, name_fi, name_en)
+
+
+# -- charts of accounts -----------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_chart(actor, company: Company, key: str) -> int:
+    """Add the standard chart ``key`` (limited-company, sole-trader) to the company.
+
+    Idempotent: accounts that exist (by number) are left as they are. Returns the
+    number of rows added.
+    """
+    guard(actor, company, "ledger.manage")
+    try:
+        rows = charts.chart(key)
+    except KeyError:
+        raise ValidationError(
+            {"chart": _("Unknown chart of accounts “%(key)s”.") % {"key": key}}
+        ) from None
+    existing = {(a.number, a.is_header): a for a in Account.objects.filter(company=company)}
+    parents: dict[int, Account] = {}
+    added = 0
+    for row in rows:
+        account = existing.get((row.number, row.is_header))
+        parent = None
+        for level in range(min(row.level, 4) - 1, 0, -1):
+            if level in parents:
+                parent = parents[level]
+                break
+        if account is None:
+            account = Account.objects.create(
+                company=company,
+                number=row.number,
+                name_fi=row.name_fi,
+                name_en=row.name_en,
+                type=row.type,
+                is_header=row.is_header,
+                level=row.level if row.is_header else 0,
+                parent=parent,
+                default_vat_code=row.vat_code,
+                takes_vat=bool(row.vat_code) or (row.type in ("revenue", "expense")),
+                income_statement_line=row.line if row.line.startswith("IS") else "",
+                balance_sheet_line=row.line if row.line.startswith("BS") else "",
+                role=row.role,
+            )
+            added += 1
+        if row.is_header:
+            parents[row.level] = account
+            for deeper in [lv for lv in parents if lv > row.level]:
+                del parents[deeper]
+    LedgerSettings.objects.update_or_create(company=company, defaults={"chart": key})
+    ensure_standard_series(company)
+    audit.record(
+        actor.user, "apply_chart", company, company=company, changes={"chart": [None, key]}
+    )
+    return added
+
+
+def _clean_account_fields(company, number, name_fi, type_, vat_code, line, *, exclude=None):
+    errors = {}
+    number = (number or "").strip()
+    if not number.isdigit() or not 3 <= len(number) <= 8:
+        errors["number"] = _("An account number is 3-8 digits.")
+    elif (
+        Account.objects.filter(company=company, number=number, is_header=False)
+        .exclude(pk=exclude)
+        .exists()
+    ):
+        errors["number"] = _("Account %(number)s exists already.") % {"number": number}
+    if not (name_fi or "").strip():
+        errors["name_fi"] = _("This field is required.")
+    if type_ not in Account.Type.values:
+        errors["type"] = _("Choose a type.")
+    if vat_code and vat_code not in vat_rules.CODES:
+        errors["default_vat_code"] = _("Unknown VAT code “%(code)s”.") % {"code": vat_code}
+    if line:
+        known = {row.code for rows in charts.statements().values() for row in rows}
+        if line not in known:
+            errors["line"] = _("Unknown statement line “%(line)s”.") % {"line": line}
+    if errors:
+        raise ValidationError(errors)
+    return number
+
+
+@transaction.atomic
+def create_account(
+    actor,
+    company: Company,
+    *,
+    number: str,
+    name_fi: str,
+    name_en: str = "",
+    type: str,
+    default_vat_code: str = "",
+    line: str = "",
+) -> Account:
+    guard(actor, company, "ledger.manage")
+    number = _clean_account_fields(company, number, name_fi, type, default_vat_code, line)
+    if not line:
+        # Take the statement line of the nearest account below it in the chart.
+        neighbour = (
+            Account.objects.filter(company=company, is_header=False, number__lte=number)
+            .order_by("-number")
+            .first()
+        )
+        if neighbour is not None:
+            line = neighbour.income_statement_line or neighbour.balance_sheet_line
+    parent = (
+        Account.objects.filter(company=company, is_header=True, number__lte=number)
+        .order_by("-number", "-level")
+        .first()
+    )
+    account = Account.objects.create(
+        company=company,
+        number=number,
+        name_fi=name_fi.strip(),
+        name_en=(name_en or "").strip(),
+        type=type,
+        parent=parent,
+        default_vat_code=default_vat_code or "",
+        takes_vat=bool(default_vat_code) or type in ("revenue", "expense"),
+        income_statement_line=line if line.startswith("IS") else "",
+        balance_sheet_line=line if line.startswith("BS") else "",
+    )
+    audit.record(actor.user, "create", account, company=company, changes={"number": [None, number]})
+    return account
+
+
+@transaction.atomic
+def update_account(
+    actor,
+    account: Account,
+    *,
+    name_fi: str | None = None,
+    name_en: str | None = None,
+    default_vat_code: str | None = None,
+    hidden: bool | None = None,
+) -> Account:
+    guard(actor, account.company, "ledger.manage")
+    before = audit.snapshot(account, ["name_fi", "name_en", "default_vat_code", "hidden"])
+    if name_fi is not None:
+        if not name_fi.strip():
+            raise ValidationError({"name_fi": _("This field is required.")})
+        account.name_fi = name_fi.strip()
+    if name_en is not None:
+        account.name_en = name_en.strip()
+    if default_vat_code is not None:
+        if default_vat_code and default_vat_code not in vat_rules.CODES:
+            raise ValidationError(
+                {"default_vat_code": _("Unknown VAT code “%(code)s”.") % {"code": default_vat_code}}
+            )
+        account.default_vat_code = default_vat_code
+        if default_vat_code:
+            account.takes_vat = True
+    if hidden is not None:
+        account.hidden = hidden
+    account.save()
+    changes = audit.changes_between(before, audit.snapshot(account, list(before)))
+    audit.record(actor.user, "update", account, company=account.company, changes=changes)
+    return account
+
+
+@transaction.atomic
+def delete_account(actor, account: Account) -> None:
+    guard(actor, account.company, "ledger.manage")
+    if account.entries.exists() or account.children.exists():
+        raise ValidationError(
+            {
+                "account": _("Account %(number)s is in use; hide it instead.")
+                % {"number": account.number}
+            }
+        )
+    audit.record(actor.user, "delete", account, company=account.company)
+    account.delete()
+
+
+# -- fiscal years and locks ------------------------------------------------------------
+
+
+@transaction.atomic
+def create_fiscal_year(actor, company: Company, *, start, end) -> FiscalYear:
+    """A new fiscal year: the first 1-18 months long, later ones right after the last,
+    12 months unless the period is being changed (at most 18, KPL 1336/1997 4 §)."""
+    guard(actor, company, "ledger.manage")
+    start, end = _as_date(start, "start"), _as_date(end, "end")
+    if end <= start:
+        raise ValidationError({"end": _("The end must be after the start.")})
+    if end > add_months(start, 18) - dt.timedelta(days=1):
+        raise ValidationError({"end": _("A fiscal year is at most 18 months long.")})
+    years = FiscalYear.objects.filter(company=company)
+    if years.filter(start__lte=end, end__gte=start).exists():
+        raise ValidationError({"start": _("The fiscal year overlaps an existing one.")})
+    before = years.filter(end__lt=start).order_by("-end").first()
+    if before is not None and before.end + dt.timedelta(days=1) != start:
+        raise ValidationError(
+            {
+                "start": _("The next fiscal year must start on %(date)s.")
+                % {"date": fmt_date(before.end + dt.timedelta(days=1))}
+            }
+        )
+    after = years.filter(start__gt=end).order_by("start").first()
+    if after is not None and after.start - dt.timedelta(days=1) != end:
+        raise ValidationError(
+            {
+                "end": _("The fiscal year must end on %(date)s.")
+                % {"date": fmt_date(after.start - dt.timedelta(days=1))}
+            }
+        )
+    year = FiscalYear.objects.create(company=company, start=start, end=end)
+    ensure_standard_series(company)
+    for series in VoucherSeries.objects.filter(company=company):
+        SeriesCounter.objects.get_or_create(series=series, fiscal_year=year)
+    audit.record(
+        actor.user,
+        "create",
+        year,
+        company=company,
+        changes={"start": [None, start.isoformat()], "end": [None, end.isoformat()]},
+    )
+    return year
+
+
+@transaction.atomic
+def lock_period(actor, company: Company, until) -> PeriodLock:
+    """Lock every date up to and including ``until``. Moving the lock back needs the
+    right to reopen a year (:func:`unlock_period`)."""
+    guard(actor, company, "ledger.manage")
+    until = _as_date(until, "locked_until")
+    lock = PeriodLock.objects.select_for_update().filter(company=company).first()
+    old = lock.locked_until if lock else None
+    if old is not None and until < old:
+        raise ValidationError(
+            {
+                "locked_until": _("The period is already locked until %(date)s.")
+                % {"date": fmt_date(old)}
+            }
+        )
+    if lock is None:
+        lock = PeriodLock.objects.create(company=company, locked_until=until)
+    else:
+        lock.locked_until = until
+        lock.save()
+    audit.record(
+        actor.user,
+        "lock_period",
+        lock,
+        company=company,
+        changes={"locked_until": [old.isoformat() if old else None, until.isoformat()]},
+    )
+    return lock
+
+
+@transaction.atomic
+def unlock_period(actor, company: Company, until) -> PeriodLock | None:
+    """Move the lock back to ``until`` (None: remove it). Main user only; audited."""
+    guard(actor, company, "ledger.reopen_year")
+    lock = PeriodLock.objects.select_for_update().filter(company=company).first()
+    if lock is None:
+        return None
+    old = lock.locked_until
+    until = _as_date(until, "locked_until") if until else None
+    closed = FiscalYear.objects.filter(company=company, state=FiscalYear.State.CLOSED)
+    if until is None or closed.filter(end__gt=until).exists():
+        last_closed = closed.order_by("-end").first()
+        if last_closed is not None and (until is None or until < last_closed.end):
+            raise ValidationError(
+                {"locked_until": _("A closed fiscal year stays locked; reopen it first.")}
+            )
+    audit.record(
+        actor.user,
+        "unlock_period",
+        lock,
+        company=company,
+        changes={"locked_until": [old.isoformat(), until.isoformat() if until else None]},
+    )
+    if until is None:
+        PeriodLock.objects.filter(pk=lock.pk).delete()
+        return None
+    lock.locked_until = until
+    lock.save()
+    return lock
+
+
+# -- posting ------------------------------------------------------------------------------
+
+
+def _line_error(errors: list, number: int, message: str) -> None:
+    errors.append(_("Line %(line)s: %(message)s") % {"line": number, "message": message})
+
+
+def _prepare_entries(company: Company, on: dt.date, lines: list[dict], *, allow_hidden=False):
+    """Turn line dicts into entry kwargs (VAT split), collecting every problem."""
+    errors: list[str] = []
+    if not lines:
+        raise ValidationError({"lines": _("A voucher needs at least two lines.")})
+    numbers = {str(line.get("account", "")).strip() for line in lines}
+    accounts = {
+        a.number: a
+        for a in Account.objects.filter(company=company, number__in=numbers, is_header=False)
+    }
+    vat_accounts: dict[str, Account] | None = None
+    entries: list[dict] = []
+    for index, line in enumerate(lines, start=1):
+        number = str(line.get("account", "")).strip()
+        account = accounts.get(number)
+        if not number:
+            _line_error(errors, index, _("the account is missing."))
+            continue
+        if account is None:
+            _line_error(errors, index, _("unknown account %(number)s.") % {"number": number})
+            continue
+        if account.hidden and not allow_hidden:
+            _line_error(errors, index, _("account %(number)s is hidden.") % {"number": number})
+            continue
+        try:
+            debit = to_cents(line.get("debit"))
+            credit = to_cents(line.get("credit"))
+        except ValueError as error:
+            _line_error(errors, index, str(error))
+            continue
+        if debit < 0 or credit < 0:
+            _line_error(errors, index, _("amounts are entered as positive numbers."))
+            continue
+        if (debit and credit) or not (debit or credit):
+            _line_error(errors, index, _("enter either a debit or a credit."))
+            continue
+        amount = debit or -credit
+        code_text = (line.get("vat_code") or "").strip()
+        common = {
+            "cost_centre": (line.get("cost_centre") or "").strip()[:40],
+            "project": (line.get("project") or "").strip()[:40],
+            "text": (line.get("text") or "").strip()[:300],
+        }
+        if not code_text:
+            entries.append({"account": account, "amount_cents": amount, **common})
+            continue
+        code = vat_rules.CODES.get(code_text.upper())
+        if code is None:
+            _line_error(errors, index, _("unknown VAT code “%(code)s”.") % {"code": code_text})
+            continue
+        if not account.takes_vat:
+            _line_error(
+                errors,
+                index,
+                _("account %(number)s takes no VAT code.") % {"number": account.number},
+            )
+            continue
+        try:
+            split = vat_rules.line_vat(
+                code, amount, gross=line.get("gross", True) is not False, on=on
+            )
+        except LookupError as error:
+            _line_error(errors, index, str(error))
+            continue
+        entries.append(
+            {"account": account, "amount_cents": split.base, "vat_code": code.code, **common}
+        )
+        if split.output_vat or split.input_vat:
+            if vat_accounts is None:
+                vat_accounts = {
+                    a.role: a
+                    for a in Account.objects.filter(
+                        company=company,
+                        role__in=[Account.Role.VAT_OUTPUT, Account.Role.VAT_INPUT],
+                        is_header=False,
+                    )
+                }
+            for role, part in (
+                (Account.Role.VAT_OUTPUT, split.output_vat),
+                (Account.Role.VAT_INPUT, split.input_vat),
+            ):
+                if not part:
+                    continue
+                vat_account = vat_accounts.get(role)
+                if vat_account is None:
+                    _line_error(
+                        errors,
+                        index,
+                        _("the chart has no %(role)s account.") % {"role": role.label},
+                    )
+                    break
+                entries.append(
+                    {
+                        "account": vat_account,
+                        "amount_cents": part,
+                        "vat_code": code.code,
+                        "is_vat": True,
+                        "vat_base_cents": split.base,
+                        **common,
+                    }
+                )
+    if not errors:
+        entries = [e for e in entries if e["amount_cents"] != 0]
+        total = sum(e["amount_cents"] for e in entries)
+        if total != 0:
+            debit = sum(e["amount_cents"] for e in entries if e["amount_cents"] > 0)
+            credit = -sum(e["amount_cents"] for e in entries if e["amount_cents"] < 0)
+            errors.append(
+                _(
+                    "The voucher does not balance: debit %(debit)s, credit %(credit)s, "
+                    "difference %(diff)s."
+                )
+                % {
+                    "debit": cents_to_decimal(debit),
+                    "credit": cents_to_decimal(credit),
+                    "diff": cents_to_decimal(total),
+                }
+            )
+        elif len(entries) < 2:
+            errors.append(_("A voucher needs at least two lines."))
+    if errors:
+        raise ValidationError({"lines": errors})
+    return entries
+
+
+def _bump_balances(company: Company, rows: Iterable[tuple[int, int, int, int, int]]) -> None:
+    """Add (account_id, year, month, debit, credit) to the balance table, in account
+    order (so concurrent posts take row locks in the same order)."""
+    merged: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for account_id, year, month, debit, credit in rows:
+        slot = merged[(account_id, year, month)]
+        slot[0] += debit
+        slot[1] += credit
+    if not merged:
+        return
+    table = AccountBalance._meta.db_table
+    values, params = [], []
+    for (account_id, year, month), (debit, credit) in sorted(merged.items()):
+        values.append("(%s, %s, %s, %s, %s, %s)")
+        params += [company.pk, account_id, year, month, debit, credit]
+    sql = (
+        f"INSERT INTO {table} (company_id, account_id, year, month, debit_cents, credit_cents) "
+        f"VALUES {', '.join(values)} "
+        f"ON CONFLICT (account_id, year, month) DO UPDATE SET "
+        f"debit_cents = {table}.debit_cents + excluded.debit_cents, "
+        f"credit_cents = {table}.credit_cents + excluded.credit_cents"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _next_number(series: VoucherSeries, year: FiscalYear) -> int:
+    counter = (
+        SeriesCounter.objects.select_for_update().filter(series=series, fiscal_year=year).first()
+    )
+    if counter is None:
+        counter, _created = SeriesCounter.objects.get_or_create(series=series, fiscal_year=year)
+        counter = SeriesCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _write_entries(voucher: Voucher, entries: list[dict]) -> list[Entry]:
+    rows = [
+        Entry(
+            voucher=voucher,
+            company_id=voucher.company_id,
+            date=voucher.date,
+            position=position,
+            **entry,
+        )
+        for position, entry in enumerate(entries)
+    ]
+    Entry.objects.bulk_create(rows)
+    _bump_balances(
+        voucher.company,
+        (
+            (
+                e.account_id,
+                voucher.date.year,
+                voucher.date.month,
+                e.amount_cents if e.amount_cents > 0 else 0,
+                -e.amount_cents if e.amount_cents < 0 else 0,
+            )
+            for e in rows
+        ),
+    )
+    return rows
+
+
+def _existing_by_source(company: Company, source: str, source_ref: str) -> Voucher | None:
+    if not source_ref:
+        return None
+    return (
+        Voucher.objects.filter(company=company, source=source, source_ref=source_ref)
+        .select_related("series")
+        .first()
+    )
+
+
+@transaction.atomic
+def post_voucher(
+    actor,
+    company: Company,
+    *,
+    date,
+    series: str,
+    description: str,
+    lines: list[dict],
+    source: str = "",
+    source_ref: str = "",
+    attachments=(),
+) -> Voucher:
+    """Post a voucher: check it, split VAT, number it gaplessly, update balances.
+
+    ``lines``: dicts ``{account: "3000", debit: Decimal|None, credit: Decimal|None,
+    vat_code: str|None, gross: bool (default True), text, cost_centre, project}``.
+    A line with a VAT code posts its VAT part to the output or input VAT account;
+    ``gross`` says whether the amount entered includes the VAT. With ``source_ref``,
+    posting is idempotent: the voucher already posted from the same source and
+    reference is returned as it is.
+    """
+    guard(actor, company, "ledger.post")
+    existing = _existing_by_source(company, source, source_ref)
+    if existing is not None:
+        return existing
+    return _post(
+        actor,
+        company,
+        date=date,
+        series=series,
+        description=description,
+        lines=lines,
+        source=source,
+        source_ref=source_ref,
+        attachments=attachments,
+    )
+
+
+def _post(
+    actor,
+    company,
+    *,
+    date,
+    series,
+    description,
+    lines,
+    source="",
+    source_ref="",
+    attachments=(),
+    reverses: Voucher | None = None,
+    entries: list[dict] | None = None,
+    voucher: Voucher | None = None,
+    allow_hidden: bool = False,
+) -> Voucher:
+    on = _as_date(date)
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": _("This field is required.")})
+    year = check_date_open(company, on)
+    series_obj = series_for(company, series)
+    if entries is None:
+        entries = _prepare_entries(company, on, list(lines), allow_hidden=allow_hidden)
+    number = _next_number(series_obj, year)
+    fields = {
+        "company": company,
+        "fiscal_year": year,
+        "series": series_obj,
+        "number": number,
+        "date": on,
+        "description": description[:300],
+        "state": Voucher.State.POSTED,
+        "reverses": reverses,
+        "source": source[:40],
+        "source_ref": source_ref[:200],
+        "created_by": actor.user if getattr(actor.user, "is_authenticated", False) else None,
+        "posted_at": timezone.now(),
+    }
+    if voucher is None:
+        voucher = Voucher.objects.create(**fields)
+    else:
+        fields["draft_lines"] = []
+        for name, value in fields.items():
+            setattr(voucher, name, value)
+        voucher.save()
+    _write_entries(voucher, entries)
+    for upload in attachments:
+        _attach(voucher, upload)
+    audit.record(
+        actor.user,
+        "reverse" if reverses else "post",
+        voucher,
+        company=company,
+        changes={
+            "number": [None, f"{series_obj.code} {number}"],
+            "date": [None, on.isoformat()],
+            "total": [
+                None,
+                str(
+                    cents_to_decimal(
+                        sum(e["amount_cents"] for e in entries if e["amount_cents"] > 0)
+                    )
+                ),
+            ],
+        },
+    )
+    return voucher
+
+
+@transaction.atomic
+def reverse_voucher(actor, voucher: Voucher, *, date, description: str = "") -> Voucher:
+    """A new voucher in the same series that cancels ``voucher`` line by line and
+    refers to it. A reversal cannot itself be reversed; a voucher is reversed once."""
+    company = guard(actor, voucher.company, "ledger.post")
+    voucher = Voucher.objects.select_related("series").get(pk=voucher.pk)
+    if voucher.state != Voucher.State.POSTED:
+        raise ValidationError({"voucher": _("Only a posted voucher can be reversed.")})
+    if voucher.reverses_id is not None:
+        raise ValidationError({"voucher": _("A reversal cannot be reversed.")})
+    if Voucher.objects.filter(reverses=voucher).exists():
+        raise ValidationError({"voucher": _("The voucher has been reversed already.")})
+    entries = [
+        {
+            "account": entry.account,
+            "amount_cents": -entry.amount_cents,
+            "vat_code": entry.vat_code,
+            "is_vat": entry.is_vat,
+            "vat_base_cents": -entry.vat_base_cents,
+            "cost_centre": entry.cost_centre,
+            "project": entry.project,
+            "text": entry.text,
+        }
+        for entry in voucher.entries.select_related("account")
+    ]
+    description = description or _("Reversal of %(voucher)s") % {"voucher": voucher.label}
+    return _post(
+        actor,
+        company,
+        date=date,
+        series=voucher.series.code,
+        description=description,
+        lines=(),
+        entries=entries,
+        reverses=voucher,
+    )
+
+
+@transaction.atomic
+def save_draft(
+    actor,
+    company: Company,
+    *,
+    date,
+    series: str,
+    description: str,
+    lines: list[dict],
+    voucher: Voucher | None = None,
+) -> Voucher:
+    """Save (or update) a draft voucher; it gets its number only when posted."""
+    guard(actor, company, "ledger.post")
+    on = _as_date(date)
+    series_obj = series_for(company, series)
+    year = fiscal_year_on(company, on)
+    if year is None:
+        raise ValidationError(
+            {"date": _("No fiscal year covers %(date)s.") % {"date": fmt_date(on)}}
+        )
+    clean = [
+        {k: (str(v) if isinstance(v, Decimal) else v) for k, v in line.items()} for line in lines
+    ]
+    if voucher is None:
+        voucher = Voucher(company=company, created_by=actor.user if actor.user else None)
+    elif voucher.state != Voucher.State.DRAFT:
+        raise ValidationError({"voucher": _("A posted voucher cannot be changed.")})
+    voucher.fiscal_year, voucher.series, voucher.date = year, series_obj, on
+    voucher.description = (description or "").strip()[:300] or _("Draft")
+    voucher.draft_lines = clean
+    voucher.save()
+    audit.record(actor.user, "save_draft", voucher, company=company)
+    return voucher
+
+
+@transaction.atomic
+def post_draft(actor, voucher: Voucher) -> Voucher:
+    company = guard(actor, voucher.company, "ledger.post")
+    voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
+    if voucher.state != Voucher.State.DRAFT:
+        raise ValidationError({"voucher": _("The voucher is posted already.")})
+    return _post(
+        actor,
+        company,
+        date=voucher.date,
+        series=voucher.series.code,
+        description=voucher.description,
+        lines=voucher.draft_lines,
+        voucher=voucher,
+    )
+
+
+@transaction.atomic
+def delete_draft(actor, voucher: Voucher) -> None:
+    guard(actor, voucher.company, "ledger.post")
+    if voucher.state != Voucher.State.DRAFT:
+        raise ValidationError({"voucher": _("A posted voucher cannot be deleted.")})
+    audit.record(actor.user, "delete", voucher, company=voucher.company)
+    voucher.attachments.all().delete()
+    voucher.delete()
+
+
+# -- attachments ----------------------------------------------------------------------------
+
+MAGIC = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+def sniff(data: bytes) -> str | None:
+    for content_type, prefixes in MAGIC.items():
+        if any(data.startswith(prefix) for prefix in prefixes):
+            return content_type
+    return None
+
+
+def _read_upload(upload) -> tuple[str, bytes]:
+    if isinstance(upload, tuple):
+        name, data = upload
+        return str(name), bytes(data)
+    data = b"".join(upload.chunks()) if hasattr(upload, "chunks") else upload.read()
+    return PurePath(upload.name).name, data
+
+
+def _attach(voucher: Voucher, upload) -> Attachment:
+    name, data = _read_upload(upload)
+    extension = PurePath(name).suffix.lower()
+    expected = ATTACHMENT_TYPES.get(extension)
+    if expected is None:
+        raise ValidationError(
+            {
+                "attachments": _("“%(name)s”: only PDF, JPEG and PNG files are accepted.")
+                % {"name": name}
+            }
+        )
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {"attachments": _("“%(name)s” is larger than 10 MB.") % {"name": name}}
+        )
+    actual = sniff(data)
+    if actual != expected:
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "“%(name)s” is not what its name says: its content is not %(kind)s."
+                )
+                % {"name": name, "kind": extension.lstrip(".").upper()}
+            }
+        )
+    attachment = Attachment(
+        voucher=voucher,
+        company_id=voucher.company_id,
+        name=name[:200],
+        content_type=actual,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    attachment.file.save(name, ContentFile(data), save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def add_attachment(actor, voucher: Voucher, upload) -> Attachment:
+    guard(actor, voucher.company, "ledger.post")
+    attachment = _attach(voucher, upload)
+    audit.record(
+        actor.user,
+        "attach",
+        voucher,
+        company=voucher.company,
+        changes={"file": [None, attachment.name]},
+    )
+    return attachment
+
+
+# -- year-end -------------------------------------------------------------------------------
+
+
+def _year_totals(company: Company, year: FiscalYear) -> dict[int, int]:
+    """Net cents per account over the fiscal year."""
+    from .selectors import account_totals
+
+    return {
+        account_id: debit - credit
+        for account_id, (debit, credit) in account_totals(company, year.start, year.end).items()
+    }
+
+
+@transaction.atomic
+def close_fiscal_year(actor, year: FiscalYear) -> FiscalYear:
+    """Close ``year``: the result to retained earnings in the next year's opening
+    balances (a voucher on the next year's first day), the year locked."""
+    company = guard(actor, year.company, "ledger.manage")
+    year = FiscalYear.objects.select_for_update().get(pk=year.pk)
+    if not year.is_open:
+        raise ValidationError({"fiscal_year": _("The fiscal year is closed already.")})
+    earlier_open = FiscalYear.objects.filter(
+        company=company, end__lt=year.start, state=FiscalYear.State.OPEN
+    ).exists()
+    if earlier_open:
+        raise ValidationError({"fiscal_year": _("Close the earlier fiscal years first.")})
+    if Voucher.objects.filter(fiscal_year=year, state=Voucher.State.DRAFT).exists():
+        raise ValidationError(
+            {"fiscal_year": _("The fiscal year has draft vouchers; post or delete them first.")}
+        )
+    following = FiscalYear.objects.filter(
+        company=company, start=year.end + dt.timedelta(days=1)
+    ).first()
+    if following is None:
+        following = create_fiscal_year(
+            actor,
+            company,
+            start=year.end + dt.timedelta(days=1),
+            end=add_months(year.end + dt.timedelta(days=1), 12) - dt.timedelta(days=1),
+        )
+    retained = Account.objects.filter(
+        company=company, role=Account.Role.RETAINED_EARNINGS, is_header=False
+    ).first()
+    if retained is None:
+        raise ValidationError({"fiscal_year": _("The chart has no retained earnings account.")})
+    totals = _year_totals(company, year)
+    accounts = Account.objects.in_bulk(list(totals))
+    opening: dict[int, int] = defaultdict(int)
+    result = 0
+    for account_id, net in totals.items():
+        account = accounts[account_id]
+        if account.is_balance_sheet:
+            opening[account_id] += net
+        else:
+            result += net
+    opening[retained.pk] += result
+    entries = [
+        {"account": accounts.get(account_id) or retained, "amount_cents": net, "text": ""}
+        for account_id, net in sorted(
+            opening.items(), key=lambda item: (accounts.get(item[0]) or retained).number
+        )
+        if net
+    ]
+    year.close_count += 1
+    if entries:
+        _post(
+            actor,
+            company,
+            date=following.start,
+            series="MU",
+            description=_("Opening balances from fiscal year %(year)s") % {"year": str(year)},
+            lines=(),
+            entries=entries,
+            source="year-end",
+            source_ref=f"opening:{year.pk}:{year.close_count}",
+        )
+    year.state = FiscalYear.State.CLOSED
+    year.closed_at = timezone.now()
+    year.save()
+    lock = PeriodLock.objects.filter(company=company).first()
+    if lock is None or lock.locked_until < year.end:
+        PeriodLock.objects.update_or_create(company=company, defaults={"locked_until": year.end})
+    audit.record(
+        actor.user,
+        "close",
+        year,
+        company=company,
+        changes={"state": ["open", "closed"], "result": [None, str(cents_to_decimal(-result))]},
+    )
+    return year
+
+
+@transaction.atomic
+def reopen_fiscal_year(actor, year: FiscalYear, *, reason: str = "") -> FiscalYear:
+    """Reopen a closed year (main user only): the opening-balance voucher it made is
+    reversed, the lock moved back before the year; the act is audited."""
+    company = guard(actor, year.company, "ledger.reopen_year")
+    year = FiscalYear.objects.select_for_update().get(pk=year.pk)
+    if year.is_open:
+        raise ValidationError({"fiscal_year": _("The fiscal year is open.")})
+    if FiscalYear.objects.filter(
+        company=company, start__gt=year.end, state=FiscalYear.State.CLOSED
+    ).exists():
+        raise ValidationError({"fiscal_year": _("Reopen the later fiscal years first.")})
+    lock = PeriodLock.objects.filter(company=company).first()
+    before_year = year.start - dt.timedelta(days=1)
+    if lock is not None and lock.locked_until >= year.start:
+        lock.locked_until = before_year
+        lock.save()
+    year.state = FiscalYear.State.OPEN
+    year.closed_at = None
+    year.save()
+    opening = Voucher.objects.filter(
+        company=company, source="year-end", source_ref=f"opening:{year.pk}:{year.close_count}"
+    ).first()
+    if opening is not None and not Voucher.objects.filter(reverses=opening).exists():
+        following = FiscalYear.objects.get(pk=opening.fiscal_year_id)
+        reverse_voucher(
+            actor,
+            opening,
+            date=following.start,
+            description=_("Fiscal year %(year)s reopened") % {"year": str(year)},
+        )
+    audit.record(
+        actor.user,
+        "reopen",
+        year,
+        company=company,
+        changes={"state": ["closed", "open"], "reason": [None, reason]},
+    )
+    return year
+
+
+# -- VAT settlement -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def settle_vat(
+    actor, company: Company, *, start, end, date=None, lock: bool = True
+) -> Voucher | None:
+    """The VAT settlement voucher (alv-tilitys) of a period: output and input VAT moved
+    to VAT payable (or receivable), then the period locked."""
+    guard(actor, company, "ledger.manage")
+    start, end = _as_date(start, "start"), _as_date(end, "end")
+    on = _as_date(date, "date") if date else end
+    from .selectors import account_totals
+
+    accounts = {
+        a.role: a
+        for a in Account.objects.filter(
+            company=company,
+            is_header=False,
+            role__in=[
+                Account.Role.VAT_OUTPUT,
+                Account.Role.VAT_INPUT,
+                Account.Role.VAT_PAYABLE,
+                Account.Role.VAT_RECEIVABLE,
+            ],
+        )
+    }
+    missing = {Account.Role.VAT_OUTPUT, Account.Role.VAT_INPUT, Account.Role.VAT_PAYABLE} - set(
+        accounts
+    )
+    if missing:
+        raise ValidationError({"company": _("The chart lacks the VAT accounts.")})
+    ids = [accounts[Account.Role.VAT_OUTPUT].pk, accounts[Account.Role.VAT_INPUT].pk]
+    totals = account_totals(company, start, end, account_ids=ids)
+    entries = []
+    net_total = 0
+    for role in (Account.Role.VAT_OUTPUT, Account.Role.VAT_INPUT):
+        debit, credit = totals.get(accounts[role].pk, (0, 0))
+        net = debit - credit
+        if net:
+            entries.append({"account": accounts[role], "amount_cents": -net})
+            net_total += net
+    voucher = None
+    if entries:
+        target = accounts[Account.Role.VAT_PAYABLE]
+        if net_total > 0 and Account.Role.VAT_RECEIVABLE in accounts:
+            target = accounts[Account.Role.VAT_RECEIVABLE]
+        entries.append({"account": target, "amount_cents": net_total})
+        ref = f"{start.isoformat()}:{end.isoformat()}"
+        voucher = _existing_by_source(company, "vat-settlement", ref) or _post(
+            actor,
+            company,
+            date=on,
+            series="MU",
+            description=_("VAT settlement %(start)s\u2013%(end)s")
+            % {"start": fmt_date(start), "end": fmt_date(end)},
+            lines=(),
+            entries=entries,
+            source="vat-settlement",
+            source_ref=ref,
+            allow_hidden=True,
+        )
+    if lock:
+        current = locked_until(company)
+        if current is None or current < end:
+            lock_period(actor, company, end)
+    return voucher

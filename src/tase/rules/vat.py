@@ -1,0 +1,278 @@
+"""Finnish VAT codes and the VAT arithmetic of one voucher line.
+
+Pure Python, no Django. Amounts are integer cents, signed like the ledger
+(debit positive, credit negative). Rates are never literals here: each code
+names the dated parameter (``vat.general_rate`` …) that gives its rate on the
+voucher's date.
+
+Rounding rule: the VAT of one line is computed from the line's absolute amount
+and rounded **half up to the cent** (0.5 cents and more round away from zero,
+``decimal.ROUND_HALF_UP``); the sign of the line is applied afterwards, so a
+credit and the equal debit always give equal VAT. For a gross line the VAT is
+``gross x rate / (100 + rate)`` rounded, and the net part is ``gross - VAT``, so
+net + VAT is exactly the gross amount entered.
+
+Figures of the periodic tax return (kausiveroilmoitus, record VSRALVKV) that each
+code feeds are named by their field codes (301 …) in :data:`CODES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import parameters
+
+HUNDRED = Decimal(100)
+
+# Kinds of VAT treatment.
+DOMESTIC_SALE = "domestic_sale"  # output VAT split from the line
+DOMESTIC_PURCHASE = "domestic_purchase"  # input VAT split from the line
+SELF_ASSESSED = "self_assessed"  # buyer computes output and input VAT (EU, construction, imports)
+NO_VAT_SALE = "no_vat_sale"  # 0 %, EU sales, construction reverse-charge sales: base only
+NON_DEDUCTIBLE = "non_deductible"  # purchase whose VAT stays in the expense
+
+
+@dataclass(frozen=True)
+class VatCode:
+    code: str
+    name_fi: str
+    name_en: str
+    kind: str
+    rate: str | None  # parameter name of the rate, or None
+    tax_field: str | None = None  # return field of the tax (output side)
+    base_field: str | None = None  # return field of the base
+    sales: bool = True
+
+    def rate_on(self, on: dt.date) -> Decimal:
+        if self.rate is None:
+            return Decimal(0)
+        return Decimal(parameters.value_at(self.rate, on))
+
+    @property
+    def splits(self) -> bool:
+        """Does a line with this code produce VAT entries?"""
+        return self.kind in (DOMESTIC_SALE, DOMESTIC_PURCHASE, SELF_ASSESSED)
+
+
+GENERAL = "vat.general_rate"
+REDUCED = "vat.reduced_rate"
+SECOND_REDUCED = "vat.second_reduced_rate"
+
+_CODES = [
+    VatCode("S", "Myynti, yleinen verokanta", "Sales, general rate", DOMESTIC_SALE, GENERAL, "301"),
+    VatCode(
+        "S-R",
+        "Myynti, alennettu verokanta (14 % / 13,5 %)",
+        "Sales, reduced rate (14 % / 13.5 %)",
+        DOMESTIC_SALE,
+        REDUCED,
+        "302",
+    ),
+    VatCode(
+        "S-R2",
+        "Myynti, toinen alennettu verokanta (10 %)",
+        "Sales, second reduced rate (10 %)",
+        DOMESTIC_SALE,
+        SECOND_REDUCED,
+        "303",
+    ),
+    VatCode("S0", "Myynti 0 %", "Sales at 0 %", NO_VAT_SALE, None, None, "309"),
+    VatCode(
+        "S-EUG", "Tavaroiden yhteisömyynti", "EU sales of goods", NO_VAT_SALE, None, None, "311"
+    ),
+    VatCode(
+        "S-EUS", "Palveluiden myynti EU:hun", "EU sales of services", NO_VAT_SALE, None, None, "312"
+    ),
+    VatCode(
+        "S-RC",
+        "Rakentamispalveluiden myynti (käännetty verovelvollisuus)",
+        "Construction services sold (reverse charge)",
+        NO_VAT_SALE,
+        None,
+        None,
+        "319",
+    ),
+    VatCode(
+        "P",
+        "Ostot, yleinen verokanta",
+        "Purchases, general rate",
+        DOMESTIC_PURCHASE,
+        GENERAL,
+        sales=False,
+    ),
+    VatCode(
+        "P-R",
+        "Ostot, alennettu verokanta (14 % / 13,5 %)",
+        "Purchases, reduced rate (14 % / 13.5 %)",
+        DOMESTIC_PURCHASE,
+        REDUCED,
+        sales=False,
+    ),
+    VatCode(
+        "P-R2",
+        "Ostot, toinen alennettu verokanta (10 %)",
+        "Purchases, second reduced rate (10 %)",
+        DOMESTIC_PURCHASE,
+        SECOND_REDUCED,
+        sales=False,
+    ),
+    VatCode(
+        "P-EUG",
+        "Tavaroiden yhteisöhankinnat",
+        "EU acquisitions of goods",
+        SELF_ASSESSED,
+        GENERAL,
+        "305",
+        "313",
+        sales=False,
+    ),
+    VatCode(
+        "P-EUS",
+        "Palveluostot EU:sta",
+        "EU purchases of services",
+        SELF_ASSESSED,
+        GENERAL,
+        "306",
+        "314",
+        sales=False,
+    ),
+    VatCode(
+        "P-RC",
+        "Rakentamispalveluiden ostot (käännetty verovelvollisuus)",
+        "Construction services bought (reverse charge)",
+        SELF_ASSESSED,
+        GENERAL,
+        "318",
+        "320",
+        sales=False,
+    ),
+    VatCode(
+        "P-IMP",
+        "Tavaroiden maahantuonti EU:n ulkopuolelta",
+        "Imports of goods from outside the EU",
+        SELF_ASSESSED,
+        GENERAL,
+        "304",
+        "310",
+        sales=False,
+    ),
+    VatCode(
+        "P-ND",
+        "Ostot, ei vähennyskelpoinen",
+        "Purchases, non-deductible",
+        NON_DEDUCTIBLE,
+        None,
+        sales=False,
+    ),
+]
+CODES: dict[str, VatCode] = {c.code: c for c in _CODES}
+
+# Fields of the periodic return, in the order of the form.
+RETURN_FIELDS: list[tuple[str, str, str]] = [
+    ("301", "Vero kotimaan myynnistä, yleinen verokanta", "VAT on domestic sales, general rate"),
+    ("302", "Vero kotimaan myynnistä, 14 % / 13,5 %", "VAT on domestic sales, 14 % / 13.5 %"),
+    ("303", "Vero kotimaan myynnistä, 10 %", "VAT on domestic sales, 10 %"),
+    ("304", "Vero tavaroiden maahantuonnista EU:n ulkopuolelta", "VAT on imports of goods"),
+    ("305", "Vero tavaraostoista muista EU-maista", "VAT on EU acquisitions of goods"),
+    ("306", "Vero palveluostoista muista EU-maista", "VAT on EU purchases of services"),
+    ("318", "Vero rakentamispalveluiden ostoista", "VAT on construction services bought"),
+    ("307", "Verokauden vähennettävä vero", "Deductible VAT of the period"),
+    ("308", "Maksettava vero / palautukseen oikeuttava vero", "VAT payable / refundable"),
+    ("309", "0-verokannan alainen liikevaihto", "Turnover at 0 %"),
+    ("310", "Tavaroiden maahantuonnit EU:n ulkopuolelta", "Imports of goods"),
+    ("311", "Tavaroiden myynnit muihin EU-maihin", "EU sales of goods"),
+    ("312", "Palveluiden myynnit muihin EU-maihin", "EU sales of services"),
+    ("313", "Tavaraostot muista EU-maista", "EU acquisitions of goods"),
+    ("314", "Palveluostot muista EU-maista", "EU purchases of services"),
+    ("319", "Rakentamispalveluiden myynnit", "Construction services sold"),
+    ("320", "Rakentamispalveluiden ostot", "Construction services bought"),
+]
+OUTPUT_FIELDS = ("301", "302", "303", "304", "305", "306", "318")
+
+
+class UnknownVatCode(KeyError):
+    pass
+
+
+def get(code: str) -> VatCode:
+    try:
+        return CODES[code]
+    except KeyError:
+        raise UnknownVatCode(code) from None
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def vat_of_net(net_cents: int, rate: Decimal) -> int:
+    """VAT on a net amount, half up to the cent, sign kept."""
+    vat = _round(Decimal(abs(net_cents)) * Decimal(rate) / HUNDRED)
+    return vat if net_cents >= 0 else -vat
+
+
+def split_gross(gross_cents: int, rate: Decimal) -> tuple[int, int]:
+    """(net, VAT) of a gross amount; net + VAT == gross exactly."""
+    rate = Decimal(rate)
+    vat = _round(Decimal(abs(gross_cents)) * rate / (HUNDRED + rate))
+    vat = vat if gross_cents >= 0 else -vat
+    return gross_cents - vat, vat
+
+
+@dataclass(frozen=True)
+class LineVat:
+    """How one line with a VAT code posts: the base on the line's own account,
+    output VAT (to the output VAT account) and input VAT (to the input VAT account)."""
+
+    base: int
+    output_vat: int = 0
+    input_vat: int = 0
+
+
+def line_vat(code: VatCode, amount_cents: int, *, gross: bool, on: dt.date) -> LineVat:
+    """Split a line of ``amount_cents`` (signed) posted with ``code`` on date ``on``.
+
+    - domestic sales: base + output VAT == amount (both credits);
+    - domestic purchases: base + input VAT == amount (both debits);
+    - self-assessed (EU, construction, imports): the amount is the base; input VAT
+      (debit) and output VAT (credit) of equal size are added, summing to zero;
+    - 0 %, EU and reverse-charge sales, non-deductible purchases: no VAT entries.
+    """
+    if code.kind in (DOMESTIC_SALE, DOMESTIC_PURCHASE):
+        rate = code.rate_on(on)
+        if gross:
+            base, vat = split_gross(amount_cents, rate)
+        else:
+            base, vat = amount_cents, vat_of_net(amount_cents, rate)
+        if code.kind == DOMESTIC_SALE:
+            return LineVat(base, output_vat=vat)
+        return LineVat(base, input_vat=vat)
+    if code.kind == SELF_ASSESSED:
+        vat = vat_of_net(amount_cents, code.rate_on(on))
+        return LineVat(amount_cents, output_vat=-vat, input_vat=vat)
+    return LineVat(amount_cents)
+
+
+def return_figures(
+    output_by_code: dict[str, int], input_total: int, base_by_code: dict[str, int]
+) -> dict[str, int]:
+    """The return's fields in cents from summed ledger figures.
+
+    ``output_by_code``: output VAT per code as a positive number (credit balance);
+    ``input_total``: deductible VAT (debit balance); ``base_by_code``: bases per
+    code, positive for sales (credit) and purchases (debit) alike.
+    """
+    figures = {field: 0 for field, _fi, _en in RETURN_FIELDS}
+    for code, amount in output_by_code.items():
+        field = CODES[code].tax_field if code in CODES else None
+        if field:
+            figures[field] += amount
+    for code, amount in base_by_code.items():
+        field = CODES[code].base_field if code in CODES else None
+        if field:
+            figures[field] += amount
+    figures["307"] = input_total
+    figures["308"] = sum(figures[f] for f in OUTPUT_FIELDS) - input_total
+    return figures

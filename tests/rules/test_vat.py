@@ -1,0 +1,47 @@
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tase.rules import vat
+
+ON = dt.date(2026, 3, 1)
+
+
+def test_split_gross_general_rate():
+    assert vat.split_gross(125500, Decimal("25.5")) == (100000, 25500)
+
+
+def test_half_up_rounding_is_symmetric():
+    # 0.02 € at 25.5 %: 0.51 cents → 1 cent, and the credit gives the mirror.
+    assert vat.vat_of_net(2, Decimal("25.5")) == 1
+    assert vat.vat_of_net(-2, Decimal("25.5")) == -1
+    # 0.5 cents rounds up: 10 % of 5 cents.
+    assert vat.vat_of_net(5, Decimal("10")) == 1
+
+
+def test_rates_come_from_parameters():
+    assert vat.get("S").rate_on(dt.date(2024, 8, 31)) == Decimal("24")
+    assert vat.get("S").rate_on(dt.date(2024, 9, 1)) == Decimal("25.5")
+    assert vat.get("S-R").rate_on(dt.date(2026, 1, 1)) == Decimal("13.5")
+
+
+def test_self_assessed_sums_to_zero():
+    split = vat.line_vat(vat.get("P-EUS"), 10000, gross=True, on=ON)
+    assert split.base == 10000 and split.input_vat == 2550 and split.output_vat == -2550
+
+
+@given(
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.sampled_from(["S", "S-R", "S-R2", "P", "P-R"]),
+)
+def test_gross_split_is_exact(amount, code):
+    split = vat.line_vat(vat.get(code), amount, gross=True, on=ON)
+    assert split.base + split.output_vat + split.input_vat == amount
+
+
+def test_return_figures_308():
+    figures = vat.return_figures({"S": 25500, "P-EUS": 2550}, 10000, {"S-EUG": 5000})
+    assert figures["301"] == 25500 and figures["306"] == 2550 and figures["311"] == 5000
+    assert figures["308"] == 25500 + 2550 - 10000
