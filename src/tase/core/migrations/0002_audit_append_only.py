@@ -17,12 +17,12 @@ BACKWARD = "DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditeven
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
+        schema_editor.execute(FORWARD, params=None)  # no placeholders: the % are PL/pgSQL's
 
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
+        schema_editor.execute(BACKWARD, params=None)
 
 
 class Migration(migrations.Migration):
