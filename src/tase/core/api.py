@@ -19,6 +19,11 @@ from .roles import Role
 router = Router(tags=["platform"])
 
 
+def _company_ids(membership) -> list[int]:
+    """The companies a membership is limited to (empty: all), from the prefetched rows."""
+    return [company.pk for company in membership.companies.all()]
+
+
 class MembershipOut(Schema):
     id: int
     organization_id: int
@@ -27,9 +32,7 @@ class MembershipOut(Schema):
     is_active: bool
     company_ids: list[int]
 
-    @staticmethod
-    def resolve_company_ids(obj):
-        return [company.pk for company in obj.companies.all()]
+    resolve_company_ids = staticmethod(_company_ids)
 
 
 class MeOut(Schema):
@@ -168,9 +171,7 @@ class MemberOut(Schema):
     is_active: bool
     company_ids: list[int]
 
-    @staticmethod
-    def resolve_company_ids(obj):
-        return [company.pk for company in obj.companies.all()]
+    resolve_company_ids = staticmethod(_company_ids)
 
 
 class InviteIn(Schema):

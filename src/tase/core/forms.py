@@ -4,24 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Company, User
 from .roles import CUSTOMER_ROLES, STAFF_ROLES, Role
+from .services import COMPANY_FIELDS
 
 
 class CompanyForm(forms.ModelForm):
     class Meta:
         model = Company
-        fields = [
-            "name",
-            "business_id",
-            "form",
-            "vat_registered",
-            "street_address",
-            "postal_code",
-            "city",
-            "country",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
+        fields = [name for name in COMPANY_FIELDS if name != "is_active"]
         widgets = {
             "business_id": forms.TextInput(
                 attrs={"placeholder": "1234567-8", "autocomplete": "off"}
@@ -38,9 +27,9 @@ class OrganizationForm(forms.Form):
     business_id = forms.CharField(label=_("Business ID"), max_length=9, required=False)
 
 
-class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
-    full_name = forms.CharField(label=_("Name"), max_length=200)
+class MembershipForm(forms.Form):
+    """A role in an organization and, for a customer, the companies it is limited to."""
+
     role = forms.ChoiceField(label=_("Role"))
     companies = forms.ModelMultipleChoiceField(
         label=_("Limited to companies"),
@@ -49,35 +38,22 @@ class InviteForm(forms.Form):
         help_text=_("Leave empty for every company of the organization."),
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = STAFF_ROLES if organization.is_vendor else CUSTOMER_ROLES
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
+        if organization.is_vendor:
+            del self.fields["companies"]
+        else:
+            self.fields["companies"].queryset = organization.companies.filter(is_active=True)
+
+
+class InviteForm(MembershipForm):
+    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(label=_("Name"), max_length=200)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="fi")
-
-    def __init__(self, *args, organization, **kwargs):
-        super().__init__(*args, **kwargs)
-        roles = STAFF_ROLES if organization.is_vendor else CUSTOMER_ROLES
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
-        if organization.is_vendor:
-            del self.fields["companies"]
-        else:
-            self.fields["companies"].queryset = organization.companies.filter(is_active=True)
-
-
-class MembershipForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"))
-    companies = forms.ModelMultipleChoiceField(
-        label=_("Limited to companies"),
-        queryset=Company.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, organization, **kwargs):
-        super().__init__(*args, **kwargs)
-        roles = STAFF_ROLES if organization.is_vendor else CUSTOMER_ROLES
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
-        if organization.is_vendor:
-            del self.fields["companies"]
-        else:
-            self.fields["companies"].queryset = organization.companies.filter(is_active=True)
+    field_order = ["email", "full_name", "role", "companies", "language"]
 
 
 class ProfileForm(forms.ModelForm):

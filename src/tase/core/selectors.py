@@ -7,10 +7,14 @@ from .models import AuditEvent, Company, Membership, Organization
 
 
 def organizations_for(actor: Actor) -> QuerySet[Organization]:
-    return actor.organizations("organization.view").annotate(
-        company_count=Count("companies", filter=Q(companies__is_active=True), distinct=True),
-        user_count=Count("memberships", filter=Q(memberships__is_active=True), distinct=True),
-    ).order_by("name", "id")
+    return (
+        actor.organizations("organization.view")
+        .annotate(
+            company_count=Count("companies", filter=Q(companies__is_active=True), distinct=True),
+            user_count=Count("memberships", filter=Q(memberships__is_active=True), distinct=True),
+        )
+        .order_by("name", "id")
+    )
 
 
 def companies_of(actor: Actor, organization: Organization) -> QuerySet[Company]:
