@@ -85,7 +85,10 @@ def books(company, year=2026):
     """Set up the company's books (chart and fiscal year) so pay runs can be posted."""
     from tase.ledger import services as ledger
     from tase.ledger.system import SystemActor
+    from tase.payroll.models import PayrollSettings
 
+    services.ensure_setup(company)
+    PayrollSettings.objects.filter(company=company).update(post_to_ledger=True)
     system = SystemActor()
     ledger.apply_chart(system, company, "limited-company")
     ledger.create_fiscal_year(system, company, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tase.apiutil import actor
@@ -185,7 +185,7 @@ def list_employees(request, company_id: int):
 def create_employee(request, company_id: int, payload: EmployeeIn):
     current = actor(request)
     company = current.company(company_id, "payroll.manage")
-    return 201, services.create_employee(current, company, **payload.dict())
+    return Status(201, services.create_employee(current, company, **payload.dict()))
 
 
 @router.get("/employees/{int:employee_id}", response=EmployeeOut)
@@ -240,7 +240,7 @@ def create_tax_card(request, employee_id: int, payload: TaxCardCreate):
     employee = services.ensure_visible_employee(current, employee_id, "payroll.manage")
     data = {k: ("" if v is None else v) for k, v in payload.dict().items()}
     data["valid_from"] = payload.valid_from
-    return 201, services.add_tax_card(current, employee, **data)
+    return Status(201, services.add_tax_card(current, employee, **data))
 
 
 # -- pay runs ------------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def list_pay_runs(request, company_id: int):
 def create_pay_run(request, company_id: int, payload: PayRunIn):
     current = actor(request)
     company = current.company(company_id, "payroll.manage")
-    return 201, services.create_pay_run(current, company, **payload.dict())
+    return Status(201, services.create_pay_run(current, company, **payload.dict()))
 
 
 @router.get("/pay-runs/{int:run_id}", response=PayRunOut)
@@ -341,7 +341,7 @@ def add_pay_item(request, run_id: int, payload: PayItemIn):
         quantity=payload.quantity,
         unit_price=payload.unit_price,
     )
-    return 201, {"id": item.pk}
+    return Status(201, {"id": item.pk})
 
 
 @router.post("/pay-runs/{int:run_id}/calculate", response=list[PayslipSummaryOut])
