@@ -8,4 +8,76 @@ class SupportConfig(AppConfig):
     verbose_name = _("Customer support")
 
     def ready(self):
-        pass
+        from tase.core.registry import (
+            BannerSource,
+            DemoLoader,
+            NavItem,
+            StartPanel,
+            register_banner_source,
+            register_demo,
+            register_nav,
+            register_start_panel,
+        )
+
+        from . import demo, panels
+
+        items = [
+            NavItem(
+                "support_requests",
+                _("Service requests"),
+                "support:request_list",
+                "support.use",
+                400,
+            ),
+            NavItem("support_queue", _("Support queue"), "support:queue", "support.handle", 400),
+            NavItem(
+                "support_announcements",
+                _("Announcements"),
+                "support:announcement_list",
+                "support.use",
+                410,
+            ),
+            NavItem(
+                "support_announcements_staff",
+                _("Announcements"),
+                "support:announcement_list",
+                "support.publish",
+                410,
+            ),
+            NavItem("support_guides", _("Guides"), "support:guide_list", "support.use", 420),
+            NavItem(
+                "support_guides_staff", _("Guides"), "support:guide_list", "support.publish", 420
+            ),
+            NavItem(
+                "support_training", _("Extra training"), "support:training_list", "support.use", 430
+            ),
+            NavItem(
+                "support_training_staff",
+                _("Extra training"),
+                "support:training_list",
+                "support.handle",
+                430,
+            ),
+            NavItem("support_calls", _("Phone calls"), "support:call_list", "support.handle", 440),
+            NavItem(
+                "support_statements",
+                _("Phone statements"),
+                "support:statement_index",
+                "support.billing",
+                450,
+            ),
+            NavItem(
+                "support_dashboard",
+                _("Support dashboard"),
+                "support:dashboard",
+                "support.handle",
+                460,
+            ),
+        ]
+        for item in items:
+            register_nav(item)
+        register_start_panel(
+            StartPanel("support", "support/_panel.html", "support.use", panels.start_panel, 10)
+        )
+        register_banner_source(BannerSource("support_service_break", panels.banners))
+        register_demo(DemoLoader("support", demo.load, 400))

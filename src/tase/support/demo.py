@@ -1,0 +1,299 @@
+"""Demo data of customer support: announcements of each kind, guides in Finnish and
+English, requests in every status, the phone price and calls on both sides of the
+VAT change of 2024-09-01. Idempotent: looks rows up by natural keys first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from tase.core.access import Actor
+
+from . import services
+from .models import (
+    Announcement,
+    Guide,
+    GuideCategory,
+    PhoneCall,
+    PhonePrice,
+    ServiceRequest,
+    Status,
+    TrainingOrder,
+)
+
+TZ = timezone.get_default_timezone()
+
+ANNOUNCEMENTS = [
+    (
+        "info",
+        "Tervetuloa uuteen asiakastukeen",
+        "Palvelupyynnöt, ohjeet ja tiedotteet löytyvät nyt **yhdestä paikasta**.",
+    ),
+    (
+        "service_break",
+        "Huoltokatko lauantaina klo 6-8",
+        "Palvelu ei ole käytettävissä huollon aikana.",
+    ),
+    (
+        "release",
+        "Versio 2.4: uudet raportit",
+        "- Tuloslaskelma kuukausittain\n- Palkkojen CSV-vienti",
+    ),
+    (
+        "legal",
+        "Yleinen arvonlisäverokanta 25,5 %",
+        "Yleinen verokanta nousi 1.9.2024 alkaen 24 %:sta 25,5 %:iin.",
+    ),
+]
+
+GUIDES = [
+    (
+        "Kirjanpito",
+        "Bookkeeping",
+        [
+            (
+                "fi",
+                "public",
+                "Tositteen kirjaaminen",
+                "Kirjaa tosite valitsemalla **Uusi tosite**. Tositteen rivien summa on nolla.\n\n1. Valitse tositelaji\n2. Syötä rivit\n3. Tallenna",
+            ),
+            (
+                "fi",
+                "customers",
+                "Arvonlisäveron tilitys",
+                "Alv-tilitys siirtää kauden arvonlisäveron maksettavaksi. Verokanta riippuu toimituspäivästä.",
+            ),
+            (
+                "en",
+                "public",
+                "Posting a voucher",
+                "Choose **New voucher**. The lines of a voucher sum to zero.",
+            ),
+        ],
+    ),
+    (
+        "Palkanlaskenta",
+        "Payroll",
+        [
+            (
+                "fi",
+                "customers",
+                "Verokortin tallentaminen",
+                "Tallenna työntekijän verokortti: perusprosentti, lisäprosentti ja tuloraja.",
+            ),
+            (
+                "en",
+                "customers",
+                "Running payroll",
+                "Calculate the pay run, check the payslips, then approve and pay.",
+            ),
+        ],
+    ),
+    (
+        "Käyttöoikeudet",
+        "User rights",
+        [
+            (
+                "fi",
+                "public",
+                "Uuden käyttäjän kutsuminen",
+                "Pääkäyttäjä kutsuu käyttäjät organisaation sivulta ja valitsee roolin.",
+            ),
+        ],
+    ),
+]
+
+REQUESTS = [
+    (
+        Status.NEW,
+        "payroll",
+        "high",
+        "Palkka-ajo ei laske lomarahaa",
+        "Lomaraha puuttuu kesäkuun palkka-ajosta.",
+    ),
+    (
+        Status.IN_PROGRESS,
+        "bookkeeping",
+        "normal",
+        "Alv-laskelma näyttää väärää kantaa",
+        "Syyskuun myynneissä näkyy 24 %.",
+    ),
+    (
+        Status.WAITING,
+        "user_rights",
+        "low",
+        "Kirjanpitäjä ei näe palkkoja",
+        "Uusi kirjanpitäjä ei näe palkkaraportteja.",
+    ),
+    (
+        Status.RESOLVED,
+        "training",
+        "normal",
+        "Kysymys tilinpäätöksestä",
+        "Miten tilikausi suljetaan?",
+    ),
+    (Status.CLOSED, "other", "low", "Laskun osoite muuttunut", "Päivittäkää laskutusosoite."),
+]
+
+
+def load(ctx) -> None:
+    staff_user = ctx.users.get("support@vendor.example")
+    if staff_user is None or ctx.vendor is None:
+        return
+    staff = Actor.of(staff_user)
+    if not PhonePrice.objects.filter(organization=ctx.vendor).exists():
+        services.set_phone_price(staff, effective_from=dt.date(2020, 1, 1), cents_per_minute=30)
+    _announcements(ctx, staff)
+    _guides(ctx, staff)
+    for organization in ctx.customers:
+        _requests(ctx, staff, organization)
+        _calls(staff, organization)
+        _training(ctx, staff, organization)
+
+
+def _announcements(ctx, staff):
+    now = timezone.now()
+    for kind, title, body in ANNOUNCEMENTS:
+        if Announcement.objects.filter(organization=ctx.vendor, title=title).exists():
+            continue
+        expire = now + dt.timedelta(days=3) if kind == "service_break" else None
+        services.create_announcement(
+            staff,
+            title=title,
+            body=body,
+            kind=kind,
+            audience="everyone",
+            publish_at=now - dt.timedelta(hours=1),
+            expire_at=expire,
+        )
+
+
+def _guides(ctx, staff):
+    for order, (name, name_en, guides) in enumerate(GUIDES):
+        category = GuideCategory.objects.filter(organization=ctx.vendor, name=name).first()
+        if category is None:
+            category = services.ensure_category(staff, name, name_en, order=order * 10)
+        for language, visibility, title, body in guides:
+            if Guide.objects.filter(organization=ctx.vendor, title=title).exists():
+                continue
+            services.save_guide(
+                staff,
+                title=title,
+                body=body,
+                language=language,
+                visibility=visibility,
+                category=category,
+                is_published=True,
+            )
+
+
+def _requests(ctx, staff, organization):
+    company = organization.companies.first()
+    requester = next(
+        (
+            u
+            for email, u in ctx.users.items()
+            if email.startswith("main.user@")
+            and u.memberships.filter(organization=organization).exists()
+        ),
+        None,
+    )
+    if company is None or requester is None:
+        return
+    customer = Actor.of(requester)
+    start = timezone.now() - dt.timedelta(days=30)
+    for offset, (status, category, urgency, subject, description) in enumerate(REQUESTS):
+        if ServiceRequest.objects.filter(organization=organization, subject=subject).exists():
+            continue
+        created = start + dt.timedelta(days=offset * 3)
+        request = services.create_request(
+            customer,
+            company=company,
+            category=category,
+            subject=subject,
+            description=description,
+            urgency=urgency,
+            now=created,
+        )
+        if status == Status.NEW:
+            continue
+        services.add_reply(
+            staff,
+            request,
+            body="Kiitos viestistä, selvitämme asiaa.",
+            now=created + dt.timedelta(hours=2),
+        )
+        services.add_reply(
+            staff, request, body="Asiakkaalla vanha versio (sisäinen muistiinpano).", internal=True
+        )
+        if status == Status.WAITING:
+            services.change_status(staff, request, Status.WAITING)
+        elif status in (Status.RESOLVED, Status.CLOSED):
+            services.change_status(
+                staff, request, Status.RESOLVED, now=created + dt.timedelta(days=1)
+            )
+            services.rate(
+                customer,
+                request,
+                rating=5 if status == Status.CLOSED else 4,
+                comment="Nopea apu, kiitos!",
+            )
+            if status == Status.CLOSED:
+                services.change_status(staff, request, Status.CLOSED)
+
+
+def _calls(staff, organization):
+    if PhoneCall.objects.filter(organization=organization).exists():
+        return
+    for day, seconds in [
+        (dt.date(2024, 8, 29), 421),
+        (dt.date(2024, 8, 30), 59),
+        (dt.date(2024, 9, 2), 601),
+        (dt.date(2024, 9, 3), 1805),
+    ]:
+        services.log_call(
+            staff,
+            organization,
+            caller="Maija Pääkäyttäjä",
+            started_at=dt.datetime.combine(day, dt.time(10, 15), tzinfo=TZ),
+            duration_seconds=seconds,
+            topic="Alv-kannan muutos",
+            notes="Sisäinen: neuvottu vaihtamaan verokoodi.",
+        )
+
+
+def _training(ctx, staff, organization):
+    if TrainingOrder.objects.filter(organization=organization).exists():
+        return
+    main_user = next(
+        (
+            u
+            for email, u in ctx.users.items()
+            if email.startswith("main.user@")
+            and u.memberships.filter(organization=organization).exists()
+        ),
+        None,
+    )
+    if main_user is None:
+        return
+    customer = Actor.of(main_user)
+    order = services.order_training(
+        customer,
+        organization,
+        reason="new_employees",
+        topics="Palkka-ajo, verokortit",
+        participants=3,
+        hours=2,
+        preferred_dates="viikko 50",
+    )
+    services.quote_training(staff, order, price_cents=30000, note="2 h etänä")
+    services.accept_training(customer, order)
+    services.plan_session(
+        staff,
+        order,
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        duration_minutes=120,
+        trainer=staff.user,
+        location="Teams",
+    )

@@ -1,0 +1,59 @@
+"""What customer support puts on every page (the service-break banner) and on the
+customer's start page (announcements, open requests, guides, support contacts)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tase.core.access import Actor
+from tase.rules import support_hours as sh
+
+from . import selectors, services
+from .models import OPEN_STATUSES
+
+DEFAULT_PHONE = "0600 17250"
+DEFAULT_EMAIL = "tuki@tase.example"
+
+
+def support_contacts(vendor=None, now=None) -> dict:
+    """The phone number, opening hours, the price per minute today and whether it is open."""
+    now = now or timezone.now()
+    open_now = sh.is_open(now)
+    return {
+        "phone": getattr(settings, "TASE_SUPPORT_PHONE", DEFAULT_PHONE),
+        "email": getattr(settings, "TASE_SUPPORT_EMAIL", DEFAULT_EMAIL),
+        "hours": _("Weekdays 8-16 Finnish time, not on public holidays"),
+        "cents_per_minute": selectors.price_today(vendor),
+        "open_now": open_now,
+        "next_opening": None if open_now else sh.next_opening(now),
+    }
+
+
+def start_panel(request) -> dict:
+    actor = Actor.of(request.user)
+    services.close_expired()
+    vendor = next((m.organization.vendor for m in actor.customer_memberships), None)
+    return {
+        "announcements": list(selectors.unread_announcements(actor)[:5]),
+        "open_requests": list(
+            selectors.requests_for(actor)
+            .filter(status__in=OPEN_STATUSES)
+            .order_by("-created_at")[:5]
+        ),
+        "guides": list(selectors.guides_for(actor).order_by("-updated_at")[:5]),
+        "contacts": support_contacts(vendor),
+    }
+
+
+def banners(request) -> list[dict]:
+    """A service break stands on top of every page while it lasts."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    actor = Actor.of(user)
+    return [
+        {"kind": "service_break", "text": f"{_('Service break')}: {item.title}"}
+        for item in selectors.service_breaks_now(actor)[:3]
+    ]

@@ -1,0 +1,451 @@
+"""Reads of customer support, always scoped to the acting user.
+
+The one rule that matters most lives here: :func:`visible_replies` gives a customer
+the public replies only; internal notes reach the vendor's support staff and no one
+else (pages, API, email and exports all read replies through it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from collections import Counter
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tase.core.access import Actor
+from tase.core.models import Organization
+from tase.rules import phone_billing
+from tase.rules import support_hours as sh
+
+from .models import (
+    MODULE_ACTIONS,
+    OPEN_STATUSES,
+    Announcement,
+    AnnouncementRead,
+    Guide,
+    PhoneCall,
+    PhonePrice,
+    Reply,
+    ServiceRequest,
+    Status,
+    TrainingOrder,
+)
+
+# -- service requests ---------------------------------------------------------------
+
+
+def is_handler(actor: Actor, organization: Organization | None = None) -> bool:
+    return actor.can("support.handle", organization)
+
+
+def requests_for(actor: Actor) -> QuerySet[ServiceRequest]:
+    """Requests the actor may see: staff with support.handle see their vendor's customers',
+    a customer user the requests of the companies their membership reaches."""
+    handled = actor.organizations("support.handle")
+    companies = actor.companies("support.use")
+    return ServiceRequest.objects.filter(
+        Q(organization__in=handled.values("pk")) | Q(company__in=companies.values("pk"))
+    ).select_related("organization", "company", "assignee", "requester")
+
+
+def get_request(actor: Actor, pk) -> ServiceRequest:
+    try:
+        return requests_for(actor).get(pk=pk)
+    except (ServiceRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def visible_replies(actor: Actor, request: ServiceRequest) -> QuerySet[Reply]:
+    """The replies of ``request`` the actor may read: internal notes only for support staff."""
+    replies = request.replies.select_related("author").prefetch_related("attachments")
+    if not is_handler(actor, request.organization):
+        replies = replies.filter(is_internal=False)
+    return replies
+
+
+def visible_attachments(actor: Actor, request: ServiceRequest):
+    attachments = request.attachments.all()
+    if not is_handler(actor, request.organization):
+        attachments = attachments.filter(Q(reply__isnull=True) | Q(reply__is_internal=False))
+    return attachments
+
+
+def queue(
+    actor: Actor,
+    *,
+    status: str = "",
+    urgency: str = "",
+    assignee: str = "",
+    organization: str = "",
+    overdue: bool = False,
+    sort: str = "target",
+    now: dt.datetime | None = None,
+) -> QuerySet[ServiceRequest]:
+    """The specialists' queue: filtered, sorted by the nearest target by default."""
+    now = now or timezone.now()
+    requests = requests_for(actor)
+    if status == "open" or not status:
+        requests = requests.filter(status__in=OPEN_STATUSES)
+    elif status != "all":
+        requests = requests.filter(status=status)
+    if urgency:
+        requests = requests.filter(urgency=urgency)
+    if assignee == "none":
+        requests = requests.filter(assignee__isnull=True)
+    elif assignee == "me":
+        requests = requests.filter(assignee=actor.user)
+    elif assignee.isdigit():
+        requests = requests.filter(assignee_id=int(assignee))
+    if organization.isdigit():
+        requests = requests.filter(organization_id=int(organization))
+    if overdue:
+        requests = requests.filter(overdue_q(now))
+    if sort == "target":
+        requests = requests.order_by("resolution_due", "id")
+    elif sort == "first_response":
+        requests = requests.order_by("first_response_due", "id")
+    elif sort == "newest":
+        requests = requests.order_by("-created_at", "-id")
+    return requests
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(first_response_at__isnull=True, first_response_due__lt=now) | Q(resolution_due__lt=now)
+    )
+
+
+def target_state(request: ServiceRequest, now: dt.datetime | None = None) -> dict:
+    """Time left (support hours) to the next target, or how much it is overdue."""
+    now = now or timezone.now()
+    if not request.is_open:
+        return {"label": "", "overdue": False, "left": None}
+    if request.first_response_at is None:
+        due, which = request.first_response_due, "first_response"
+        if request.resolution_due < due:
+            due, which = request.resolution_due, "resolution"
+    else:
+        due, which = request.resolution_due, "resolution"
+    left = sh.support_hours_between(now, due)
+    overdue = now >= due
+    return {
+        "which": which,
+        "due": due,
+        "left": left,
+        "overdue": overdue,
+        "label": sh.format_hours(left),
+    }
+
+
+# -- announcements ---------------------------------------------------------------
+
+
+def _vendor_ids(actor: Actor) -> set[int]:
+    ids = {m.organization_id for m in actor.staff_memberships}
+    ids |= {m.organization.vendor_id for m in actor.customer_memberships}
+    return ids
+
+
+def announcements_for(
+    actor: Actor | None, *, now: dt.datetime | None = None, current_only: bool = True
+) -> QuerySet[Announcement]:
+    """Announcements meant for the actor (anonymous visitors: none), in force now by default."""
+    now = now or timezone.now()
+    if actor is None or not actor.memberships:
+        return Announcement.objects.none()
+    items = Announcement.objects.filter(organization_id__in=_vendor_ids(actor))
+    if current_only:
+        items = items.filter(publish_at__lte=now).filter(
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now)
+        )
+    if actor.can("support.publish"):
+        return items  # the publishers see every announcement
+    own_orgs = [m.organization_id for m in actor.customer_memberships]
+    modules = [module for module, action in MODULE_ACTIONS.items() if actor.can(action)]
+    audience = (
+        Q(audience=Announcement.Audience.EVERYONE)
+        | Q(audience=Announcement.Audience.MODULE, module__in=modules)
+        | Q(audience=Announcement.Audience.ORGANIZATIONS, organizations__in=own_orgs)
+    )
+    if actor.is_vendor_staff:
+        audience |= ~Q(audience=Announcement.Audience.ORGANIZATIONS)
+    return items.filter(audience).distinct()
+
+
+def with_read_marks(items: QuerySet[Announcement], user) -> QuerySet[Announcement]:
+    return items.annotate(
+        is_read=Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user))
+    )
+
+
+def unread_announcements(actor: Actor) -> QuerySet[Announcement]:
+    return with_read_marks(announcements_for(actor), actor.user).filter(is_read=False)
+
+
+def service_breaks_now(actor: Actor | None, now: dt.datetime | None = None):
+    return announcements_for(actor, now=now).filter(kind=Announcement.Kind.SERVICE_BREAK)
+
+
+def get_announcement(actor: Actor, pk, *, manage: bool = False) -> Announcement:
+    items = announcements_for(actor, current_only=not actor.can("support.publish"))
+    try:
+        return items.get(pk=pk)
+    except (Announcement.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# -- guides ------------------------------------------------------------------------
+
+
+def guides_for(actor: Actor | None) -> QuerySet[Guide]:
+    """Published public guides for anyone; customers-only guides for signed-in users of a
+    customer of the guide's vendor (and its staff); drafts for the publishers."""
+    guides = Guide.objects.select_related("category")
+    if actor is None or not actor.memberships:
+        return guides.filter(is_published=True, visibility=Guide.Visibility.PUBLIC)
+    vendor_ids = _vendor_ids(actor)
+    visible = Q(is_published=True) & (
+        Q(visibility=Guide.Visibility.PUBLIC) | Q(organization_id__in=vendor_ids)
+    )
+    if actor.can("support.publish"):
+        visible |= Q(organization_id__in=vendor_ids)
+    return guides.filter(visible)
+
+
+def get_guide(actor: Actor | None, pk) -> Guide:
+    try:
+        return guides_for(actor).get(pk=pk)
+    except (Guide.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _terms(text: str, limit: int = 12) -> list[str]:
+    seen: list[str] = []
+    for word in WORD.findall((text or "").lower()):
+        if len(word) >= 3 and word not in seen:
+            seen.append(word)
+    return seen[:limit]
+
+
+def search_guides(
+    actor: Actor | None, text: str, *, any_word: bool = False, limit: int = 20
+) -> list[Guide]:
+    """Guides matching ``text``, best first. The one place that picks the search engine:
+    PostgreSQL full text with the `finnish` configuration (stemming, ranked), or SQLite
+    FTS5 (prefix matching on each word, ranked by bm25). ``any_word`` matches guides with
+    any of the words (used for deflection); otherwise all words must match."""
+    terms = _terms(text)
+    if not terms:
+        return []
+    visible = guides_for(actor)
+    if connection.vendor == "postgresql":
+        return _search_postgresql(visible, terms, any_word, limit)
+    if connection.vendor == "sqlite":
+        return _search_sqlite(visible, terms, any_word, limit)
+    condition = Q()
+    for term in terms:
+        part = Q(title__icontains=term) | Q(body__icontains=term)
+        condition = (condition | part) if any_word else (condition & part)
+    return list(visible.filter(condition)[:limit])
+
+
+def _search_postgresql(visible, terms, any_word, limit):
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = SearchVector("title", weight="A", config="finnish") + SearchVector(
+        "body", weight="B", config="finnish"
+    )
+    query = None
+    for term in terms:
+        part = SearchQuery(term, config="finnish", search_type="plain")
+        query = part if query is None else (query | part if any_word else query & part)
+    return list(
+        visible.annotate(rank=SearchRank(vector, query))
+        .filter(rank__gt=0)
+        .order_by("-rank", "title")[:limit]
+    )
+
+
+def _search_sqlite(visible, terms, any_word, limit):
+    joiner = " OR " if any_word else " AND "
+    match = joiner.join(f'"{term}"*' for term in terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM support_guide_fts WHERE support_guide_fts MATCH %s "
+            "ORDER BY bm25(support_guide_fts, 5.0, 1.0) LIMIT 200",
+            [match],
+        )
+        ranked = [row[0] for row in cursor.fetchall()]
+    found = {guide.pk: guide for guide in visible.filter(pk__in=ranked)}
+    return [found[pk] for pk in ranked if pk in found][:limit]
+
+
+# -- training ----------------------------------------------------------------------
+
+
+def training_orders_for(actor: Actor) -> QuerySet[TrainingOrder]:
+    handled = actor.organizations("support.handle")
+    own = actor.organizations("support.use")
+    return (
+        TrainingOrder.objects.filter(
+            Q(organization__in=handled.values("pk")) | Q(organization__in=own.values("pk"))
+        )
+        .select_related("organization", "ordered_by")
+        .prefetch_related("sessions__trainer")
+    )
+
+
+def get_training_order(actor: Actor, pk) -> TrainingOrder:
+    try:
+        return training_orders_for(actor).get(pk=pk)
+    except (TrainingOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# -- phone -------------------------------------------------------------------------
+
+
+def phone_prices(vendor: Organization) -> list[tuple[dt.date, int]]:
+    return list(
+        PhonePrice.objects.filter(organization=vendor).values_list(
+            "effective_from", "cents_per_minute"
+        )
+    )
+
+
+def price_today(vendor: Organization | None, today: dt.date | None = None) -> int | None:
+    if vendor is None:
+        return None
+    today = today or timezone.localdate()
+    try:
+        return phone_billing.price_at(phone_prices(vendor), today)
+    except phone_billing.NoPriceOnDate:
+        return None
+
+
+def calls_for(actor: Actor) -> QuerySet[PhoneCall]:
+    handled = actor.organizations("support.handle")
+    billed = actor.organizations("support.billing")
+    return PhoneCall.objects.filter(
+        Q(organization__in=handled.values("pk")) | Q(organization__in=billed.values("pk"))
+    ).select_related("organization", "request")
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_default_timezone()
+    start = dt.datetime(year, month, 1, tzinfo=tz)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return start, end
+
+
+def monthly_statement(organization: Organization, year: int, month: int) -> dict:
+    """The calls of one organization in one month with the VAT included in each, at the
+    rate in force on the call's date (rounded half up per call)."""
+    start, end = month_bounds(year, month)
+    calls = list(
+        PhoneCall.objects.filter(
+            organization=organization, started_at__gte=start, started_at__lt=end
+        )
+        .select_related("request")
+        .order_by("started_at", "id")
+    )
+    lines = []
+    for call in calls:
+        on = timezone.localtime(call.started_at).date()
+        rate = phone_billing.vat_rate_on(on)
+        vat = phone_billing.vat_included_cents(call.cost_cents, rate)
+        lines.append(
+            {
+                "call": call,
+                "date": on,
+                "charge": phone_billing.CallCharge(
+                    on,
+                    call.duration_seconds,
+                    call.minutes,
+                    call.cents_per_minute,
+                    call.cost_cents,
+                    rate,
+                    vat,
+                ),
+            }
+        )
+    summary = phone_billing.statement(line["charge"] for line in lines)
+    return {
+        "organization": organization,
+        "year": year,
+        "month": month,
+        "lines": lines,
+        "statement": summary,
+    }
+
+
+# -- dashboard ---------------------------------------------------------------------
+
+
+def dashboard(actor: Actor, *, weeks: int = 12, now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    requests = requests_for(actor)
+    today = timezone.localtime(now).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    starts = [monday - dt.timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    first = dt.datetime.combine(starts[0], dt.time(0), tzinfo=timezone.get_default_timezone())
+    opened = Counter()
+    closed = Counter()
+    for created, closed_at, resolved_at in requests.filter(
+        Q(created_at__gte=first) | Q(closed_at__gte=first) | Q(resolved_at__gte=first)
+    ).values_list("created_at", "closed_at", "resolved_at"):
+        if created and created >= first:
+            opened[_week_of(created)] += 1
+        done = closed_at or resolved_at
+        if done and done >= first:
+            closed[_week_of(done)] += 1
+    per_week = [
+        {"week": start, "opened": opened[start], "closed": closed[start]} for start in starts
+    ]
+    responses = [
+        sh.support_hours_between(created, responded).total_seconds() / 3600
+        for created, responded in requests.filter(first_response_at__isnull=False).values_list(
+            "created_at", "first_response_at"
+        )
+    ]
+    ratings = Counter(
+        requests.filter(rating__isnull=False).values_list("rating", flat=True).iterator()
+    )
+    rated = sum(ratings.values())
+    return {
+        "per_week": per_week,
+        "week_max": max([1] + [max(w["opened"], w["closed"]) for w in per_week]),
+        "median_first_response_hours": statistics.median(responses) if responses else None,
+        "overdue_now": requests.filter(overdue_q(now)).count(),
+        "open_now": requests.filter(status__in=OPEN_STATUSES).count(),
+        "top_categories": list(
+            requests.values("category").annotate(n=Count("id")).order_by("-n", "category")[:5]
+        ),
+        "top_organizations": list(
+            requests.values("organization__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "organization__name")[:5]
+        ),
+        "ratings": [{"score": score, "n": ratings[score]} for score in range(1, 6)],
+        "ratings_max": max([1, *ratings.values()]),
+        "rating_average": (sum(s * n for s, n in ratings.items()) / rated) if rated else None,
+        "rated": rated,
+        "closed_status": Status.CLOSED,
+    }
+
+
+def _week_of(moment: dt.datetime) -> dt.date:
+    day = timezone.localtime(moment).date()
+    return day - dt.timedelta(days=day.weekday())
+
+
+def prefetch_public_replies():
+    return Prefetch("replies", queryset=Reply.objects.filter(is_internal=False))
