@@ -10,21 +10,15 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.fi import ytunnus
 
-from . import audit
+from . import audit, tasks
 from .access import Actor
 from .models import ApiToken, Company, Membership, Organization, User
 from .roles import CUSTOMER_ROLES, STAFF_ROLES, Role
@@ -244,35 +238,13 @@ def invite_user(
         organization=organization,
         changes={"role": [None, role.value], "companies": [None, sorted(c.pk for c in companies)]},
     )
-    transaction.on_commit(lambda: send_invitation(user, organization, new_user))
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(user.pk, organization.pk, new_user))
     return membership
 
 
 def _check_companies(organization: Organization, companies) -> None:
     if any(company.organization_id != organization.pk for company in companies):
         raise ValidationError({"companies": _("Choose companies of this organization only.")})
-
-
-def send_invitation(user: User, organization: Organization, new_user: bool) -> None:
-    """Email the person a link that sets their password (a new user) or signs them in."""
-    with translation.override(user.language):
-        link = settings_url(reverse("login"))
-        if new_user:
-            uid = urlsafe_base64_encode(force_bytes(user.pk))
-            token = default_token_generator.make_token(user)
-            link = settings_url(reverse("password_reset_confirm", args=[uid, token]))
-        context = {"user": user, "organization": organization, "link": link, "new_user": new_user}
-        send_mail(
-            _("You have been invited to Tase: %(organization)s")
-            % {"organization": organization.name},
-            render_to_string("core/email/invitation.txt", context),
-            None,
-            [user.email],
-        )
-
-
-def settings_url(path: str) -> str:
-    return getattr(settings, "TASE_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + path
 
 
 def _guard_last_main_user(membership: Membership, new_role: Role | None, active: bool) -> None:
