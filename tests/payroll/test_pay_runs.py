@@ -206,7 +206,8 @@ def test_csv_import_unknown_employee_names_the_row_and_writes_nothing(world, cle
     )
     with pytest.raises(ValidationError) as error:
         services.import_items_csv(clerk, run, text.encode())
-    assert "Row 3" in error.value.message_dict["file"][0]
+    message = error.value.message_dict["file"][0]
+    assert " 3: " in message and "999" in message
     assert not PayItem.objects.exists()
     assert (
         services.import_items_csv(clerk, run, text.splitlines(True)[0] + text.splitlines(True)[1])
