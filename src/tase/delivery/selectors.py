@@ -51,7 +51,7 @@ def project(actor: Actor, pk, action: str = "delivery.view") -> Project:
     """The project ``pk`` if the actor may see it (else 404), checked for ``action`` (else 403)."""
     try:
         found = projects_for(actor).select_related("organization", "contract", "lead").get(pk=pk)
-    except (Project.DoesNotExist, ValueError, TypeError):
+    except (Project.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if action != "delivery.view":
         actor.require(action, found.organization)
@@ -70,7 +70,7 @@ def contracts_for(actor: Actor) -> QuerySet[Contract]:
 def contract(actor: Actor, pk, action: str = "delivery.view") -> Contract:
     try:
         found = contracts_for(actor).select_related("organization").get(pk=pk)
-    except (Contract.DoesNotExist, ValueError, TypeError):
+    except (Contract.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if action != "delivery.view":
         actor.require(action, found.organization)
@@ -83,7 +83,7 @@ def _child(actor: Actor, model, pk, action: str):
     """A row of a project the actor may see; customers only reach customer-visible rows."""
     try:
         row = model.objects.select_related("project", "organization").get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if row.project_id is None:
         raise Http404
@@ -110,7 +110,7 @@ def training(actor: Actor, pk, action: str = "delivery.view") -> TrainingSession
 def change_request(actor: Actor, pk, action: str = "delivery.view") -> ChangeRequest:
     try:
         row = ChangeRequest.objects.select_related("organization").get(pk=pk)
-    except (ChangeRequest.DoesNotExist, ValueError, TypeError):
+    except (ChangeRequest.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if not actor.organizations("delivery.view").filter(pk=row.organization_id).exists():
         raise Http404
@@ -126,7 +126,7 @@ def spec(actor: Actor, pk, action: str = "delivery.view") -> SpecDocument:
 def spec_version(actor: Actor, pk, action: str = "delivery.view") -> SpecVersion:
     try:
         row = SpecVersion.objects.select_related("spec", "organization").get(pk=pk)
-    except (SpecVersion.DoesNotExist, ValueError, TypeError):
+    except (SpecVersion.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     spec(actor, row.spec_id)
     if not is_staff_view(actor, row.organization) and row.status == SpecVersion.Status.DRAFT:
@@ -139,7 +139,7 @@ def spec_version(actor: Actor, pk, action: str = "delivery.view") -> SpecVersion
 def document(actor: Actor, pk, action: str = "delivery.view") -> Document:
     try:
         row = Document.objects.select_related("organization", "project", "contract").get(pk=pk)
-    except (Document.DoesNotExist, ValueError, TypeError):
+    except (Document.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if row.project_id:
         project(actor, row.project_id)

@@ -50,10 +50,40 @@ from .models import (
 # -- helpers -----------------------------------------------------------------------------
 
 
+def _text(value) -> str:
+    """Stripped text without NUL characters (PostgreSQL refuses them)."""
+    return (value or "").replace("\x00", "").strip()
+
+
 def _required(value, field: str):
-    if value in (None, "") or (isinstance(value, str) and not value.strip()):
+    if isinstance(value, str):
+        value = _text(value)
+    if value in (None, ""):
         raise ValidationError({field: _("This field is required.")})
-    return value.strip() if isinstance(value, str) else value
+    return value
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _date(value, field: str):
+    """A business date in a sane range (so schedule arithmetic cannot overflow)."""
+    if value is None:
+        return None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            {field: _("Give a date between %(a)s and %(b)s.") % {"a": FIRST_YEAR, "b": LAST_YEAR}}
+        )
+    return value
+
+
+def _moment(value, field: str) -> dt.datetime:
+    """An aware datetime in a sane range; a naive one is read as Helsinki time."""
+    value = _required(value, field)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    _date(value.date(), field)
+    return value
 
 
 def _hours(value, field: str, *, allow_zero: bool = True) -> Decimal:
@@ -155,10 +185,10 @@ def create_contract(
     contract = Contract.objects.create(
         organization=organization,
         title=_required(title, "title"),
-        signed_on=_required(signed_on, "signed_on"),
+        signed_on=_date(_required(signed_on, "signed_on"), "signed_on"),
         modules=_clean_modules(modules),
         training_hours=_hours(training_hours, "training_hours"),
-        scope=(scope or "").strip(),
+        scope=_text(scope),
         created_by=actor.user,
     )
     audit.record(actor.user, "create", contract, changes={"title": [None, contract.title]})
@@ -201,7 +231,8 @@ def log_contact(
     rel = AccountRelationship.objects.select_for_update().filter(organization=organization).first()
     if rel is None:
         raise ValidationError({"organization": _("Name the account manager first.")})
-    on = _required(on, "on")
+    on = _date(_required(on, "on"), "on")
+    _date(next_contact_on, "next_contact_on")
     if on > timezone.localdate():
         raise ValidationError({"on": _("A contact made cannot be in the future.")})
     if channel not in ContactLog.Channel.values:
@@ -213,7 +244,7 @@ def log_contact(
         organization=organization,
         on=on,
         channel=channel,
-        note=(note or "").strip(),
+        note=_text(note),
         by=actor.user,
     )
     before = [rel.last_contact_on, rel.next_contact_on]
@@ -337,7 +368,7 @@ def update_template(
 
 
 def _clean_check(code: str) -> str:
-    code = (code or "").strip()
+    code = _text(code)
     if code and code not in STATE_CHECKS:
         raise ValidationError(
             {"state_check": _("Unknown state check “%(code)s”.") % {"code": code}}
@@ -376,7 +407,7 @@ def save_template_task(
     )
     task.phase = int(phase)
     task.title = _required(title, "title")
-    task.description = (description or "").strip()
+    task.description = _text(description)
     task.customer_visible = bool(customer_visible)
     task.state_check = _clean_check(state_check)
     task.is_active = bool(is_active)
@@ -437,7 +468,7 @@ def create_project(
     contracted module, and a kickoff meeting with its agenda."""
     organization = contract.organization
     actor.require("delivery.contracts", organization)
-    kickoff_on = _required(kickoff_on, "kickoff_on")
+    kickoff_on = _date(_required(kickoff_on, "kickoff_on"), "kickoff_on")
     if kickoff_on < contract.signed_on:
         raise ValidationError(
             {"kickoff_on": _("The kickoff cannot be before the contract is signed.")}
@@ -457,7 +488,7 @@ def create_project(
         kickoff_on=kickoff_on,
         template=template,
         second_training_gap_weeks=template.second_training_gap_weeks,
-        name=(name or "").strip()
+        name=_text(name)
         or _("%(organization)s: implementation") % {"organization": organization.name},
     )
     project.consultants.set(consultants)
@@ -557,6 +588,14 @@ def _validate_phases(project: Project, dates: dict[int, tuple]) -> None:
     for kind in sorted(dates):
         start, end = dates[kind]
         label = PhaseKind(kind).label
+        for field, value in ((f"phase_{kind}_start", start), (f"phase_{kind}_end", end)):
+            if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+                errors[field] = _("Give a date between %(a)s and %(b)s.") % {
+                    "a": FIRST_YEAR,
+                    "b": LAST_YEAR,
+                }
+        if errors:
+            continue
         if start is None:
             errors[f"phase_{kind}_start"] = _("%(phase)s: give the start date.") % {"phase": label}
             continue
@@ -628,6 +667,8 @@ def record_phase_progress(
 ) -> Phase:
     actor.require("delivery.manage", phase.organization)
     label = phase.get_kind_display()
+    _date(actual_start, "actual_start")
+    _date(actual_end, "actual_end")
     if actual_end and not actual_start:
         raise ValidationError(
             {"actual_start": _("%(phase)s: give the actual start first.") % {"phase": label}}
@@ -689,6 +730,7 @@ def save_task(
         _staff_user(owner, project.organization.vendor_id, "owner")
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
+    _date(due_on, "due_on")
     if due_on and due_on < project.kickoff_on:
         raise ValidationError({"due_on": _("The due date cannot be before the kickoff.")})
     task = task or Task(project=project, organization=project.organization)
@@ -696,7 +738,7 @@ def save_task(
     task.phase, task.title, task.description = (
         phase,
         _required(title, "title"),
-        (description or "").strip(),
+        _text(description),
     )
     task.owner, task.due_on, task.customer_visible = owner, due_on, bool(customer_visible)
     task.state_check = (
@@ -823,7 +865,7 @@ def add_document(
         task=task,
         kind=kind,
         title=_required(title, "title"),
-        body=(body or "").strip(),
+        body=_text(body),
         file=file or "",
         customer_visible=bool(customer_visible),
         needs_approval=bool(needs_approval),
@@ -847,7 +889,7 @@ def update_document_text(actor: Actor, document: Document, body: str) -> Documen
             {"body": _("A published document is kept as it is; add a new document instead.")}
         )
     before = document.body
-    document.body = (body or "").strip()
+    document.body = _text(body)
     document.save(update_fields=["body"])
     audit.record(
         actor.user, "update", document, changes={"body": [before[:200], document.body[:200]]}
@@ -986,7 +1028,7 @@ def create_meeting(
     actor.require("delivery.manage", project.organization)
     if kind not in Meeting.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of meeting.")})
-    starts_at = _required(starts_at, "starts_at")
+    starts_at = _moment(starts_at, "starts_at")
     if timezone.localtime(starts_at).date() < project.kickoff_on and kind != Meeting.Kind.KICKOFF:
         raise ValidationError(
             {
@@ -994,7 +1036,7 @@ def create_meeting(
                 % {"kickoff": project.kickoff_on.strftime("%d.%m.%Y")}
             }
         )
-    if not place.strip() and not video_link.strip():
+    if not _text(place) and not _text(video_link):
         raise ValidationError({"place": _("Give a place or a video link.")})
     allowed_orgs = {project.organization_id, project.organization.vendor_id}
     for person in participants:
@@ -1008,7 +1050,7 @@ def create_meeting(
                 }
             )
     label = Meeting.Kind(kind).label
-    title = (title or "").strip() or str(label)
+    title = _text(title) or str(label)
     agenda = Document.objects.create(
         organization=project.organization,
         project=project,
@@ -1024,8 +1066,8 @@ def create_meeting(
         title=title,
         starts_at=starts_at,
         duration_minutes=duration_minutes or 60,
-        place=place.strip(),
-        video_link=video_link.strip(),
+        place=_text(place),
+        video_link=_text(video_link),
         agenda=agenda,
     )
     meeting.participants.set(participants)
@@ -1071,7 +1113,7 @@ def add_spec(actor: Actor, project: Project, *, area: str, title: str = "") -> S
         project=project,
         organization=project.organization,
         area=area,
-        title=(title or "").strip() or _("Specification: %(area)s") % {"area": Module(area).label},
+        title=_text(title) or _("Specification: %(area)s") % {"area": Module(area).label},
     )
     audit.record(actor.user, "create", spec)
     return spec
@@ -1191,7 +1233,7 @@ def plan_training(
     part = int(_required(part, "part"))
     if part < 1:
         raise ValidationError({"part": _("Parts are numbered from 1.")})
-    starts_at = _required(starts_at, "starts_at")
+    starts_at = _moment(starts_at, "starts_at")
     if timezone.localtime(starts_at).date() < project.kickoff_on:
         raise ValidationError({"starts_at": _("Training cannot be before the kickoff.")})
     if trainer is not None:
@@ -1204,8 +1246,8 @@ def plan_training(
         starts_at=starts_at,
         hours=_hours(hours, "hours", allow_zero=False),
         trainer=trainer,
-        topics=(topics or "").strip(),
-        materials=(materials or "").strip(),
+        topics=_text(topics),
+        materials=_text(materials),
         ask_questions=part > 1 if ask_questions is None else ask_questions,
     )
     session.participants.set(participants)
@@ -1232,6 +1274,7 @@ def plan_two_part_training(
     """Part 1 when implementation is done, part 2 some weeks later (default from the project)
     to revise and answer the questions users gathered."""
     gap = gap_weeks or project.second_training_gap_weeks
+    first_at = _moment(first_at, "first_at")
     first = plan_training(
         actor,
         project,
@@ -1261,6 +1304,7 @@ def reschedule_training(
     actor: Actor, session: TrainingSession, starts_at: dt.datetime
 ) -> TrainingSession:
     actor.require("delivery.manage", session.organization)
+    starts_at = _moment(starts_at, "starts_at")
     _check_part_order(session.project, session.part, starts_at, exclude_pk=session.pk)
     before = session.starts_at
     session.starts_at = starts_at
