@@ -469,7 +469,14 @@ def _line_error(errors: list, number: int, message: str) -> None:
     errors.append(_("Line %(line)s: %(message)s") % {"line": number, "message": message})
 
 
-def _prepare_entries(company: Company, on: dt.date, lines: list[dict], *, allow_hidden=False):
+def _prepare_entries(
+    company: Company,
+    on: dt.date,
+    lines: list[dict],
+    *,
+    allow_hidden=False,
+    labels: list[int] | None = None,
+):
     """Turn line dicts into entry kwargs (VAT split), collecting every problem."""
     errors: list[str] = []
     if not lines:
@@ -481,7 +488,8 @@ def _prepare_entries(company: Company, on: dt.date, lines: list[dict], *, allow_
     }
     vat_accounts: dict[str, Account] | None = None
     entries: list[dict] = []
-    for index, line in enumerate(lines, start=1):
+    for position, line in enumerate(lines, start=1):
+        index = labels[position - 1] if labels else position
         number = str(line.get("account", "")).strip()
         account = accounts.get(number)
         if not number:
@@ -1155,3 +1163,124 @@ def settle_vat(
         if current is None or current < end:
             lock_period(actor, company, end)
     return voucher
+
+
+# -- CSV import ------------------------------------------------------------------------------
+
+
+def _import_ref(key: str, rows) -> str:
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(
+            "|".join(
+                str(v)
+                for v in (
+                    row.date,
+                    row.series,
+                    row.account,
+                    row.debit,
+                    row.credit,
+                    row.vat_code,
+                    row.text,
+                    row.cost_centre,
+                    row.project,
+                )
+            ).encode()
+        )
+    return f"{key[:100]}:{digest.hexdigest()[:40]}"
+
+
+@transaction.atomic
+def import_vouchers(actor, company: Company, data: bytes, *, progress=None) -> dict:
+    """Post every voucher of a CSV file (:mod:`tase.formats.voucher_csv`), or none.
+
+    All rows are checked first; any problem raises one ``ValidationError`` listing
+    every bad row by its line number, and nothing is written. A voucher already
+    imported (same key and same rows) is skipped, so importing a file twice does
+    not double it. ``progress(done, total)`` is called as vouchers are posted.
+    """
+    from tase.formats import voucher_csv
+
+    guard(actor, company, "ledger.post")
+    parsed = voucher_csv.parse(data)
+    errors = [
+        _("Line %(line)s: %(message)s") % {"line": line, "message": message} if line else message
+        for line, message in parsed.errors
+    ]
+    prepared = []
+    for key, rows in voucher_csv.group(parsed.rows).items():
+        if key in parsed.bad_vouchers:
+            continue
+        labels = [row.line for row in rows]
+        where = _("Voucher %(key)s (line %(lines)s)") % {
+            "key": key,
+            "lines": ", ".join(str(n) for n in labels),
+        }
+        if len({(row.date, row.series) for row in rows}) > 1:
+            errors.append(where + ": " + _("the rows differ in date or series."))
+            continue
+        on, series = rows[0].date, rows[0].series
+        try:
+            check_date_open(company, on)
+            series_for(company, series)
+            entries = _prepare_entries(
+                company,
+                on,
+                [
+                    {
+                        "account": row.account,
+                        "debit": row.debit,
+                        "credit": row.credit,
+                        "vat_code": row.vat_code,
+                        "gross": True,
+                        "text": row.text,
+                        "cost_centre": row.cost_centre,
+                        "project": row.project,
+                    }
+                    for row in rows
+                ],
+                labels=labels,
+            )
+        except ValidationError as error:
+            for messages in error.message_dict.values():
+                for message in messages:
+                    if message.startswith(_("Line %(line)s: %(message)s").split("%")[0]):
+                        errors.append(message)
+                    else:
+                        errors.append(f"{where}: {message}")
+            continue
+        description = next((row.text for row in rows if row.text), "") or _(
+            "Imported voucher %(key)s"
+        ) % {"key": key}
+        prepared.append((key, rows, on, series, description, entries))
+    if errors:
+        raise ValidationError({"file": errors})
+    posted = skipped = 0
+    total = len(prepared)
+    for done, (key, rows, on, series, description, entries) in enumerate(prepared, start=1):
+        ref = _import_ref(key, rows)
+        if _existing_by_source(company, "csv-import", ref) is not None:
+            skipped += 1
+        else:
+            _post(
+                actor,
+                company,
+                date=on,
+                series=series,
+                description=description,
+                lines=(),
+                entries=entries,
+                source="csv-import",
+                source_ref=ref,
+            )
+            posted += 1
+        if progress is not None:
+            progress(done, total)
+    audit.record(
+        actor.user,
+        "import",
+        company,
+        company=company,
+        changes={"vouchers": [None, posted], "skipped": [None, skipped]},
+    )
+    return {"posted": posted, "skipped": skipped, "vouchers": total}

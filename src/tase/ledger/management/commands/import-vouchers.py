@@ -1,0 +1,41 @@
+"""`tase import-vouchers FILE --company ID`: post a voucher CSV, all or nothing."""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+
+from tase.ledger import services
+from tase.ledger.system import SystemActor
+
+
+class Command(BaseCommand):
+    help = "Import vouchers from a CSV file (see docs/bookkeeping.md); nothing is written on error."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--company", type=int, required=True)
+
+    def handle(self, *args, **options):
+        actor = SystemActor()
+        try:
+            company = actor.company(options["company"])
+        except Http404:
+            raise CommandError(f"No company {options['company']}.") from None
+        try:
+            data = Path(options["file"]).read_bytes()
+        except OSError as error:
+            raise CommandError(str(error)) from None
+        try:
+            result = services.import_vouchers(actor, company, data)
+        except ValidationError as error:
+            messages = (
+                [m for ms in error.message_dict.values() for m in ms]
+                if hasattr(error, "error_dict")
+                else error.messages
+            )
+            raise CommandError("Nothing was imported:\n" + "\n".join(messages)) from None
+        self.stdout.write(
+            f"Posted {result['posted']} vouchers, skipped {result['skipped']} imported before."
+        )

@@ -1,0 +1,61 @@
+"""`tase report KIND --company ID --from DATE --to DATE --format csv|json|pdf` to stdout."""
+
+import datetime as dt
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+from django.utils import translation
+
+from tase.ledger import reports
+from tase.ledger.selectors import fiscal_year_of
+from tase.ledger.system import SystemActor
+
+
+class Command(BaseCommand):
+    help = "Write a bookkeeping report to standard output."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=[k for k in reports.REPORTS])
+        parser.add_argument("--company", type=int, required=True)
+        parser.add_argument("--from", dest="start", type=dt.date.fromisoformat)
+        parser.add_argument("--to", dest="end", type=dt.date.fromisoformat)
+        parser.add_argument("--format", choices=["csv", "json", "pdf", "xlsx"], default="csv")
+        parser.add_argument("--language", choices=["fi", "en"], default="fi")
+        parser.add_argument("--cost-centre", default="")
+        parser.add_argument("--project", default="")
+        parser.add_argument("--pma", action="store_true", help="Small-company (PMA) layout.")
+
+    def handle(self, *args, **options):
+        actor = SystemActor()
+        try:
+            company = actor.company(options["company"])
+        except Http404:
+            raise CommandError(f"No company {options['company']}.") from None
+        start, end = options["start"], options["end"]
+        if start is None or end is None:
+            year = fiscal_year_of(company, end or start or dt.date.today())
+            if year is None:
+                raise CommandError("Give --from and --to (no fiscal year covers today).")
+            start, end = start or year.start, end or year.end
+        if options["format"] == "xlsx":
+            raise CommandError("XLSX needs openpyxl, which is not installed; use csv, json or pdf.")
+        with translation.override(options["language"]):
+            table = reports.build(
+                options["kind"],
+                company,
+                start,
+                end,
+                language=options["language"],
+                cost_centre=options["cost_centre"],
+                project=options["project"],
+                pma=options["pma"],
+            )
+            if options["format"] == "csv":
+                reports.write_csv(table, self.stdout)
+            elif options["format"] == "json":
+                self.stdout.write(reports.to_json(table))
+            else:
+                self.stdout.flush()
+                sys.stdout.buffer.write(reports.to_pdf(table))
+                sys.stdout.buffer.flush()

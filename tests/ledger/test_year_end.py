@@ -1,0 +1,92 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tase.core.models import AuditEvent
+from tase.core.roles import Role
+from tase.ledger import selectors, services
+from tase.ledger.models import FiscalYear, Voucher
+
+from .conftest import sale
+
+pytestmark = pytest.mark.django_db
+
+
+def test_fiscal_year_lengths(world, system):
+    services.apply_chart(system, world.company, "limited-company")
+    with pytest.raises(ValidationError):
+        services.create_fiscal_year(
+            system, world.company, start=dt.date(2026, 1, 1), end=dt.date(2027, 7, 31)
+        )
+    first = services.create_fiscal_year(
+        system, world.company, start=dt.date(2026, 3, 1), end=dt.date(2027, 6, 30)
+    )
+    assert first.is_open
+    with pytest.raises(ValidationError):  # gap
+        services.create_fiscal_year(
+            system, world.company, start=dt.date(2027, 8, 1), end=dt.date(2028, 7, 31)
+        )
+    with pytest.raises(ValidationError):  # overlap
+        services.create_fiscal_year(
+            system, world.company, start=dt.date(2027, 1, 1), end=dt.date(2027, 12, 31)
+        )
+    services.create_fiscal_year(
+        system, world.company, start=dt.date(2027, 7, 1), end=dt.date(2028, 6, 30)
+    )
+
+
+def test_close_carries_balances_and_result(books, system, world):
+    services.post_voucher(system, books, **sale("1255.00"))
+    year = FiscalYear.objects.get(company=books)
+    services.close_fiscal_year(world.actor(Role.ACCOUNTANT), year)
+    year.refresh_from_db()
+    assert year.state == "closed"
+    opening = Voucher.objects.get(source="year-end")
+    assert opening.date == dt.date(2027, 1, 1)
+    lines = {e.account.number: e.amount_cents for e in opening.entries.select_related("account")}
+    assert lines == {"1910": 125500, "29391": -25500, "2250": -100000}
+    # The closed year refuses postings; the balance sheet of the new year starts from them.
+    with pytest.raises(ValidationError):
+        services.post_voucher(system, books, **sale())
+    sheet = selectors.balance_sheet(books, dt.date(2027, 1, 31))
+    retained = next(line for line in sheet.lines if line.code == "BS.C.4")
+    assert retained.amounts[0] == 100000
+    # Reopening: main user only, audited; the opening voucher is reversed.
+    with pytest.raises(PermissionDenied):
+        services.reopen_fiscal_year(world.actor(Role.ACCOUNTANT), year)
+    services.reopen_fiscal_year(world.actor(Role.MAIN_USER), year, reason="korjaus")
+    assert Voucher.objects.filter(reverses=opening).exists()
+    assert AuditEvent.objects.filter(action="reopen").exists()
+    services.post_voucher(system, books, **sale("10.00", day=dt.date(2026, 12, 31)))
+    services.close_fiscal_year(system, FiscalYear.objects.get(pk=year.pk))
+    assert Voucher.objects.filter(source="year-end").count() == 2
+
+
+def test_vat_settlement_moves_vat_and_locks(books, system):
+    services.post_voucher(system, books, **sale("1255.00"))
+    services.post_voucher(
+        system,
+        books,
+        date=dt.date(2026, 3, 20),
+        series="OL",
+        description="Ostot",
+        lines=[
+            {"account": "4000", "debit": "125.50", "vat_code": "P"},
+            {"account": "2870", "credit": "125.50"},
+        ],
+    )
+    result = selectors.vat_return(books, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert result.figures["301"] == 25500 and result.figures["307"] == 2550
+    assert result.figures["308"] == 22950
+    voucher = services.settle_vat(
+        system, books, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)
+    )
+    lines = {e.account.number: e.amount_cents for e in voucher.entries.select_related("account")}
+    assert lines == {"29391": 25500, "29392": -2550, "2939": -22950}
+    assert services.locked_until(books) == dt.date(2026, 3, 31)
+    # The settlement itself carries no VAT code, so the return is unchanged.
+    assert (
+        selectors.vat_return(books, dt.date(2026, 3, 1), dt.date(2026, 3, 31)).figures
+        == result.figures
+    )
