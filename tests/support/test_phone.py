@@ -4,7 +4,7 @@ PDF), the tenant wall, and call notes never on the customer's statement."""
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from tase.core.roles import Role
@@ -58,7 +58,7 @@ def test_customer_cannot_log_calls(world):
     from .factories import customer
 
     phone_price(world)
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.log_call(
             customer(world),
             world.org,

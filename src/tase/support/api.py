@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tase.apiutil import actor
@@ -107,7 +108,7 @@ def create_request(request, payload: RequestIn):
         description=payload.description,
         urgency=payload.urgency,
     )
-    return 201, created
+    return HttpStatus(201, created)
 
 
 @router.get("/requests/{int:request_id}", response=RequestOut)
@@ -131,7 +132,9 @@ def list_replies(request, request_id: int):
 def add_reply(request, request_id: int, payload: ReplyIn):
     current = actor(request)
     item = selectors.get_request(current, request_id)
-    return 201, services.add_reply(current, item, body=payload.body, internal=payload.internal)
+    return HttpStatus(
+        201, services.add_reply(current, item, body=payload.body, internal=payload.internal)
+    )
 
 
 @router.post("/requests/{int:request_id}/status", response=RequestOut)
@@ -216,7 +219,7 @@ def get_announcement(request, announcement_id: int):
 def mark_read(request, announcement_id: int):
     current = actor(request)
     services.mark_read(current, selectors.get_announcement(current, announcement_id))
-    return 204, None
+    return HttpStatus(204, None)
 
 
 @router.post("/announcements", response={201: AnnouncementOut})
@@ -225,7 +228,9 @@ def create_announcement(request, payload: AnnouncementIn):
     organization_ids = data.pop("organization_ids")
     if data["publish_at"] is None:
         data["publish_at"] = timezone.now()
-    return 201, services.create_announcement(actor(request), organizations=organization_ids, **data)
+    return HttpStatus(
+        201, services.create_announcement(actor(request), organizations=organization_ids, **data)
+    )
 
 
 # -- guides ------------------------------------------------------------------------------
