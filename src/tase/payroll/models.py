@@ -284,6 +284,7 @@ class Payslip(models.Model):
     pay_run = models.ForeignKey(PayRun, on_delete=models.CASCADE, related_name="payslips")
     employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="payslips")
     number = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)  # order in the run: numbering at approval
     payment_date = models.DateField()
     gross_cents = models.BigIntegerField(default=0)
     benefits_cents = models.BigIntegerField(default=0)

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -837,7 +837,9 @@ def calculate_pay_run(actor, run: PayRun, *, progress=None) -> list[Payslip]:
     settings_row = ensure_setup(run.company)
     catalogue = engine_catalogue(run.company)
     employees = list(
-        run.employees.prefetch_related("employments__salaries", "tax_cards").order_by("pk")
+        run.employees.prefetch_related("employments__salaries", "tax_cards").order_by(
+            "last_name", "first_name", "pk"
+        )
     )
     items_by_employee: dict[int, list[PayItem]] = {}
     for item in run.items.all():
@@ -862,7 +864,9 @@ def calculate_pay_run(actor, run: PayRun, *, progress=None) -> list[Payslip]:
                     else "items": f"{employee.name}: {error}"
                 }
             ) from None
-        slips.append(_payslip_row(run, employee, result, card_info, employment.cost_centre))
+        slip = _payslip_row(run, employee, result, card_info, employment.cost_centre)
+        slip.position = index
+        slips.append(slip)
         if progress is not None:
             progress(index + 1, len(employees))
     Payslip.objects.filter(pay_run=run).delete()
@@ -927,21 +931,15 @@ def approve_pay_run(actor, run: PayRun) -> PayRun:
         raise ValidationError({"status": _("The pay run has been approved already.")})
     if run.stale or run.calculated_at is None:
         raise ValidationError({"status": _("Calculate the pay run before approving it.")})
-    slips = list(
-        run.payslips.select_related("employee").order_by(
-            "employee__last_name", "employee__first_name", "pk"
-        )
-    )
-    if not slips:
+    count = run.payslips.count()
+    if not count:
         raise ValidationError({"employees": _("The pay run has no payslips.")})
     settings_row = PayrollSettings.objects.select_for_update().get(company=run.company)
-    number = settings_row.next_payslip_number
-    for slip in slips:
-        slip.number = number
-        number += 1
-    Payslip.objects.bulk_update(slips, ["number"], batch_size=500)
-    settings_row.next_payslip_number = number
+    first = settings_row.next_payslip_number
+    run.payslips.update(number=F("position") + first)
+    settings_row.next_payslip_number = first + count
     settings_row.save(update_fields=["next_payslip_number"])
+    slips = run.payslips.only("lines", "net_cents")
     run.status = PayRun.Status.APPROVED
     run.approved_at = timezone.now()
     run.approved_by = actor.user if getattr(actor.user, "is_authenticated", False) else None
@@ -958,7 +956,7 @@ def approve_pay_run(actor, run: PayRun) -> PayRun:
         company=run.company,
         changes={
             "status": ["draft", "approved"],
-            "payslips": [None, f"{slips[0].number}-{slips[-1].number}"],
+            "payslips": [None, f"{first}-{first + count - 1}"],
         },
     )
     return run

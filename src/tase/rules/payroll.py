@@ -59,6 +59,7 @@ from .payroll_catalogue import DEDUCTION, IN_KIND, MONEY, TAX_FREE, WageType, ca
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
+PERCENT = Decimal("0.01")  # exact: x% of a base is base * rate * 0.01
 
 # Sections of a payslip, in the order they are shown.
 PAY, BENEFIT, TAX_FREE_SECTION, WITHHOLDING, CONTRIBUTION, DEDUCTION_SECTION, EMPLOYER = (
@@ -166,7 +167,7 @@ class PayslipInput:
 
 
 # -- output --------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
     code: str
     section: str
@@ -210,7 +211,7 @@ def money(value: Decimal) -> str:
     return str(cents(value))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Payslip:
     payment_date: dt.date
     lines: tuple[Line, ...]
@@ -296,25 +297,20 @@ def _param(name: str, on: dt.date) -> _Param:
 
 
 # -- ages ----------------------------------------------------------------------------------
-def _birthday(birth: dt.date, age: int) -> dt.date:
-    try:
-        return birth.replace(year=birth.year + age)
-    except ValueError:  # 29 February in a common year: the same month still
-        return birth.replace(year=birth.year + age, day=28)
-
-
-def _month_after(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
 def reached(birth: dt.date, age: int, on: dt.date) -> bool:
     """Whether an age limit of ``age`` counts on ``on``: from the month after the birthday."""
-    return on >= _month_after(_birthday(birth, int(age)))
+    return _months(birth, on) > 12 * int(age)
+
+
+def _months(birth: dt.date, on: dt.date) -> int:
+    """Whole calendar months from the birth month to the month of ``on``."""
+    return (on.year - birth.year) * 12 + on.month - birth.month
 
 
 def in_range(birth: dt.date, lower: int, upper: int | None, on: dt.date) -> bool:
     """From the month after the ``lower`` birthday to the end of the month of the ``upper``."""
-    return reached(birth, lower, on) and (upper is None or not reached(birth, upper, on))
+    months = _months(birth, on)
+    return months > 12 * lower and (upper is None or months <= 12 * upper)
 
 
 def tyel_upper_age(birth: dt.date, ages: dict) -> int | None:
@@ -325,12 +321,17 @@ def tyel_upper_age(birth: dt.date, ages: dict) -> int | None:
 
 
 def tyel_employee_rate(birth: dt.date, on: dt.date) -> _Param:
+    return _tyel_band(_months(birth, on), on)
+
+
+@lru_cache(maxsize=4096)
+def _tyel_band(months: int, on: dt.date) -> _Param:
     bands = _param(P_TYEL_BANDS, on)
-    rate = None
+    rate = ZERO
     for band in bands.value:
-        if reached(birth, int(band["from_age"]), on):
+        if months > 12 * int(band["from_age"]):
             rate = band["rate"]
-    return _Param(bands.name, rate if rate is not None else ZERO, bands.source)
+    return _Param(bands.name, rate, bands.source)
 
 
 # -- validation ----------------------------------------------------------------------------
@@ -443,7 +444,7 @@ def _percent_line(code, section, base, rate: Decimal, param: _Param | str) -> Li
         label_en=en,
         base=base,
         rate=rate,
-        amount=cents(base * rate / HUNDRED),
+        amount=cents(base * rate * PERCENT),
         parameter=param if isinstance(param, str) else param.name,
         source="" if isinstance(param, str) else param.source,
     )

@@ -1,0 +1,209 @@
+"""Payroll benches: the pure engine (payslips per second on one core), a pay run in the
+database (calculate, approve and post) and payslip PDFs per second.
+
+`python -m bench payroll --n 10000`: N is the number of employees of the pay run (default
+200); the engine bench calculates max(N, 20000) payslips. The database bench runs inside a
+transaction that is rolled back, so it leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import resource
+import time
+from decimal import Decimal
+
+from tase.rules.payroll import Employer, PayItem, PayslipInput, TaxCard, calculate
+
+PAYMENT = dt.date(2026, 3, 31)
+
+
+def _inputs(count: int, seed: int = 7) -> list[PayslipInput]:
+    rng = random.Random(seed)
+    rows = []
+    for n in range(count):
+        birth = dt.date(1950 + rng.randrange(60), rng.randrange(1, 13), rng.randrange(1, 28))
+        if n % 3:
+            items = (PayItem("monthly_salary", amount=Decimal(rng.randrange(2000, 7000))),)
+        else:
+            items = (
+                PayItem(
+                    "hourly_wage",
+                    quantity=Decimal(rng.randrange(60, 170)),
+                    unit_price=Decimal("15.40"),
+                ),
+                PayItem("evening_supplement", quantity=Decimal("10"), unit_price=Decimal("1.45")),
+            )
+        items += (PayItem("mileage_allowance", quantity=Decimal(rng.randrange(0, 300))),)
+        if n % 5 == 0:
+            items += (PayItem("meal_benefit", quantity=Decimal("20")),)
+        card = TaxCard(
+            Decimal("21.5"), Decimal("40"), Decimal("45000"), Decimal(rng.randrange(0, 50000))
+        )
+        rows.append(
+            PayslipInput(
+                PAYMENT, birth, card if n % 11 else None, items, Decimal("1.2"), Employer()
+            )
+        )
+    return rows
+
+
+def bench_engine(count: int) -> dict:
+    inputs = _inputs(count)
+    calculate(inputs[0])  # warm the parameter cache
+    start = time.perf_counter()
+    for data in inputs:
+        calculate(data)
+    elapsed = time.perf_counter() - start
+    return {
+        "scenario": "engine: payslips calculated (one core)",
+        "n": count,
+        "seconds": f"{elapsed:.2f}",
+        "per_second": f"{count / elapsed:,.0f}",
+        "target": "≥ 5,000/s",
+    }
+
+
+def _rss() -> int:
+    """Peak resident set size of this process in KiB (Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+class _Rollback(Exception):
+    pass
+
+
+def bench_pay_run(count: int) -> list[dict]:
+    from django.db import connection, transaction
+
+    from tase.core.access import Actor
+    from tase.core.models import Company, Membership, Organization, User
+    from tase.core.roles import Role
+    from tase.payroll import services
+    from tase.payroll.models import Employee, Employment, PayrollSettings, SalaryChange, TaxCard
+
+    rows: list[dict] = []
+    try:
+        with transaction.atomic():
+            vendor = Organization.objects.create(name="Bench vendor", kind="vendor")
+            org = Organization.objects.create(name="Bench customer", kind="customer", vendor=vendor)
+            company = Company.objects.create(
+                organization=org, name="Bench Oy", business_id="1234567-1"
+            )
+            user = User.objects.create_user(
+                f"bench-{time.time_ns()}@example.com", "x" * 20, full_name="Bench"
+            )
+            Membership.objects.create(user=user, organization=org, role=Role.PAYROLL_CLERK)
+            actor = Actor.of(user)
+            services.ensure_setup(company)
+            books = _books(company)
+            PayrollSettings.objects.filter(company=company).update(post_to_ledger=books)
+            employees = Employee.objects.bulk_create(
+                Employee(
+                    company=company,
+                    number=str(n + 1),
+                    first_name=f"E{n}",
+                    last_name="Bench",
+                    birth_date=dt.date(1960 + n % 45, 1 + n % 12, 1 + n % 28),
+                )
+                for n in range(count)
+            )
+            employments = Employment.objects.bulk_create(
+                Employment(
+                    company=company,
+                    employee=e,
+                    start_date=dt.date(2025, 1, 1),
+                    pay_basis="monthly",
+                )
+                for e in employees
+            )
+            SalaryChange.objects.bulk_create(
+                SalaryChange(
+                    employment=m,
+                    valid_from=dt.date(2025, 1, 1),
+                    amount_cents=300000 + m.pk % 4000 * 100,
+                )
+                for m in employments
+            )
+            TaxCard.objects.bulk_create(
+                TaxCard(
+                    company=company,
+                    employee=e,
+                    year=2026,
+                    valid_from=dt.date(2026, 1, 1),
+                    base_rate=Decimal("22"),
+                    additional_rate=Decimal("40"),
+                    income_limit_cents=5000000,
+                )
+                for e in employees
+            )
+            run = services.create_pay_run(
+                actor,
+                company,
+                period_start=PAYMENT.replace(day=1),
+                period_end=PAYMENT,
+                payment_date=PAYMENT,
+            )
+            rss_before = _rss()
+            start = time.perf_counter()
+            services.calculate_pay_run(actor, run)
+            calculated = time.perf_counter()
+            services.approve_pay_run(actor, run)
+            done = time.perf_counter()
+            peak = _rss() - rss_before
+            rows.append(
+                {
+                    "scenario": f"pay run on {connection.vendor}: calculate + approve"
+                    + (" + post voucher" if books else " (books not set up: no voucher)"),
+                    "n": count,
+                    "seconds": f"{done - start:.2f} (calc {calculated - start:.2f})",
+                    "per_second": f"{count / (done - start):,.0f}",
+                    "target": "10,000 in < 30 s",
+                }
+            )
+            rows[-1]["peak_MiB"] = f"+{peak / 2**10:.0f} (max RSS growth)"
+            rows.append(_bench_pdf(run, min(count, 20)))
+            raise _Rollback
+    except _Rollback:
+        pass
+    return rows
+
+
+def _books(company) -> bool:
+    try:
+        from tase.ledger import services as ledger
+        from tase.ledger.system import SystemActor
+    except ImportError:
+        return False
+    system = SystemActor()
+    ledger.apply_chart(system, company, "limited-company")
+    ledger.create_fiscal_year(system, company, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    return True
+
+
+def _bench_pdf(run, count: int) -> dict:
+    from tase.payroll.pdf import payslip_pdf
+
+    slips = list(run.payslips.select_related("employee", "company", "pay_run")[:count])
+    payslip_pdf(slips[0])  # warm fonts
+    start = time.perf_counter()
+    for slip in slips:
+        payslip_pdf(slip)
+    elapsed = time.perf_counter() - start
+    return {
+        "scenario": "payslip PDFs (WeasyPrint)",
+        "n": len(slips),
+        "seconds": f"{elapsed:.2f}",
+        "per_second": f"{len(slips) / elapsed:,.1f}",
+        "target": "≥ 10/s",
+        "peak_MiB": "",
+    }
+
+
+def run(args) -> list[dict]:
+    count = args.n or 200
+    rows = [bench_engine(max(count, 20000))]
+    rows[0]["peak_MiB"] = ""
+    rows += bench_pay_run(count)
+    return rows
