@@ -6,10 +6,12 @@ the field at fault. Nothing is deleted: documents are archived, versions superse
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -23,7 +25,7 @@ from tase.core.models import Company, Membership, Organization, User
 from tase.core.registry import STATE_CHECKS
 from tase.core.roles import STAFF_ROLES, Role
 
-from . import selectors
+from . import selectors, tasks
 from .models import (
     DEFAULT_SCHEDULE,
     AccountRelationship,
@@ -132,25 +134,37 @@ def customer_recipients(organization: Organization, *, main_users_only: bool = F
     ]
 
 
+_quiet: ContextVar[bool] = ContextVar("delivery_quiet", default=False)
+
+
+@contextmanager
+def quiet():
+    """No emails inside this block (the demo loader builds history without mailing anyone)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def _email(users, subject_fn, template: str, context: dict) -> None:
     """Send each user the mail in their own language, after the transaction commits."""
+    if _quiet.get():
+        return
     recipients = list({u.pk: u for u in users}.values())
 
     def send():
         for user in recipients:
             with translation.override(user.language):
-                send_mail(
-                    str(subject_fn()),
-                    render_to_string(template, {**context, "user": user}),
-                    None,
-                    [user.email],
-                )
+                subject = str(subject_fn())
+                body = render_to_string(template, {**context, "user": user})
+            tasks.send_delivery_mail.enqueue(subject, body, user.email)
 
     transaction.on_commit(send)
 
 
 def _link(path: str) -> str:
-    return core_services.settings_url(path)
+    return settings.TASE_BASE_URL.rstrip("/") + path
 
 
 # -- contracts and accounts --------------------------------------------------------------
