@@ -143,7 +143,7 @@ class TrainingOrderForm(forms.Form):
 
 
 class QuoteForm(forms.Form):
-    price = forms.DecimalField(label=_("Price (€, VAT 0 %)"), min_value=0, decimal_places=2)
+    price = forms.DecimalField(label=_("Price (€, VAT excluded)"), min_value=0, decimal_places=2)
     note = forms.CharField(
         label=_("Terms"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

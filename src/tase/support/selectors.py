@@ -27,6 +27,7 @@ from .models import (
     OPEN_STATUSES,
     Announcement,
     AnnouncementRead,
+    Category,
     Guide,
     PhoneCall,
     PhonePrice,
@@ -426,9 +427,12 @@ def dashboard(actor: Actor, *, weeks: int = 12, now: dt.datetime | None = None) 
         "median_first_response_hours": statistics.median(responses) if responses else None,
         "overdue_now": requests.filter(overdue_q(now)).count(),
         "open_now": requests.filter(status__in=OPEN_STATUSES).count(),
-        "top_categories": list(
-            requests.values("category").annotate(n=Count("id")).order_by("-n", "category")[:5]
-        ),
+        "top_categories": [
+            {**row, "label": Category(row["category"]).label}
+            for row in requests.values("category")
+            .annotate(n=Count("id"))
+            .order_by("-n", "category")[:5]
+        ],
         "top_organizations": list(
             requests.values("organization__name")
             .annotate(n=Count("id"))
