@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tase.core import audit
 from tase.core import services as core_services
@@ -282,24 +283,24 @@ def log_contact(
 # -- templates -------------------------------------------------------------------------------
 
 DEFAULT_TASKS = [
-    (1, "Agree the kickoff meeting time and participants", True, ""),
-    (1, "Introduce the key persons", True, ""),
-    (1, "Agree the detailed schedule and the first tasks", True, ""),
-    (1, "Company created with business ID", True, "core.company_business_id"),
-    (2, "Go through the tender request, the tender and the contract", False, ""),
-    (2, "Specification workshops per area", True, ""),
-    (2, "Agree the target schedule of every phase", True, ""),
-    (2, "Specification documents approved by the main user", True, "delivery.spec_approved"),
-    (3, "Configure the applications per the specification", False, ""),
-    (3, "Users of the customer invited", True, "core.users_invited"),
-    (3, "Create the customer's test environment", True, ""),
-    (3, "Status report to the customer", True, ""),
-    (4, "First training when implementation is done", True, "delivery.first_training_held"),
-    (4, "Customer tests the new system", True, "delivery.customer_tested"),
-    (4, "Second training a few weeks later: revise and answer questions", True, ""),
-    (5, "Closing meeting: state production readiness", True, "delivery.closing_meeting"),
-    (5, "Hand over to support", True, ""),
-    (6, "Agree further development case by case (change requests)", True, ""),
+    (1, gettext_noop("Agree the kickoff meeting time and participants"), True, ""),
+    (1, gettext_noop("Introduce the key persons"), True, ""),
+    (1, gettext_noop("Agree the detailed schedule and the first tasks"), True, ""),
+    (1, gettext_noop("Company created with business ID"), True, "core.company_business_id"),
+    (2, gettext_noop("Go through the tender request, the tender and the contract"), False, ""),
+    (2, gettext_noop("Specification workshops per area"), True, ""),
+    (2, gettext_noop("Agree the target schedule of every phase"), True, ""),
+    (2, gettext_noop("Specification documents approved by the main user"), True, "delivery.spec_approved"),
+    (3, gettext_noop("Configure the applications per the specification"), False, ""),
+    (3, gettext_noop("Users of the customer invited"), True, "core.users_invited"),
+    (3, gettext_noop("Create the customer's test environment"), True, ""),
+    (3, gettext_noop("Status report to the customer"), True, ""),
+    (4, gettext_noop("First training when implementation is done"), True, "delivery.first_training_held"),
+    (4, gettext_noop("Customer tests the new system"), True, "delivery.customer_tested"),
+    (4, gettext_noop("Second training a few weeks later: revise and answer questions"), True, ""),
+    (5, gettext_noop("Closing meeting: state production readiness"), True, "delivery.closing_meeting"),
+    (5, gettext_noop("Hand over to support"), True, ""),
+    (6, gettext_noop("Agree further development case by case (change requests)"), True, ""),
 ]
 
 
@@ -318,7 +319,7 @@ def default_template(vendor: Organization) -> ProjectTemplate:
             TemplateTask(
                 template=template,
                 phase=phase,
-                title=title,
+                title=_(title),
                 customer_visible=visible,
                 state_check=check,
                 order=i,
@@ -990,32 +991,32 @@ def archive_document(actor: Actor, document: Document) -> Document:
 
 AGENDA_TEMPLATES = {
     Meeting.Kind.KICKOFF: [
-        "Introducing the key persons and their roles",
-        "The delivery model: phases and the typical 12-week schedule",
-        "Agreeing the more detailed schedule",
-        "The first tasks and who does them",
-        "Next meeting",
+        gettext_noop("Introducing the key persons and their roles"),
+        gettext_noop("The delivery model: phases and the typical 12-week schedule"),
+        gettext_noop("Agreeing the more detailed schedule"),
+        gettext_noop("The first tasks and who does them"),
+        gettext_noop("Next meeting"),
     ],
     Meeting.Kind.WORKSHOP: [
-        "Processes of the area",
-        "How the system will work",
-        "Open questions",
-        "Next steps",
+        gettext_noop("Processes of the area"),
+        gettext_noop("How the system will work"),
+        gettext_noop("Open questions"),
+        gettext_noop("Next steps"),
     ],
     Meeting.Kind.STATUS: [
-        "Progress per phase against the target schedule",
-        "Tasks done and open",
-        "Risks and decisions",
-        "Next steps",
+        gettext_noop("Progress per phase against the target schedule"),
+        gettext_noop("Tasks done and open"),
+        gettext_noop("Risks and decisions"),
+        gettext_noop("Next steps"),
     ],
-    Meeting.Kind.TRAINING: ["Topics", "Exercises in the test environment", "Questions"],
+    Meeting.Kind.TRAINING: [gettext_noop("Topics"), gettext_noop("Exercises in the test environment"), gettext_noop("Questions")],
     Meeting.Kind.CLOSING: [
-        "Readiness checklist: the specification's items done",
-        "Readiness checklist: the first training held",
-        "Readiness checklist: the customer has tested",
-        "Stating production readiness and signing off",
-        "Handover to support: how to reach customer support",
-        "Further development: change requests agreed case by case",
+        gettext_noop("Readiness checklist: the specification's items done"),
+        gettext_noop("Readiness checklist: the first training held"),
+        gettext_noop("Readiness checklist: the customer has tested"),
+        gettext_noop("Stating production readiness and signing off"),
+        gettext_noop("Handover to support: how to reach customer support"),
+        gettext_noop("Further development: change requests agreed case by case"),
     ],
 }
 
