@@ -36,7 +36,7 @@ def test_trial_balance_csv(posted):
 
 
 def test_partial_months_use_entries(posted):
-    # 10.3.–20.6. spans whole and partial months.
+    # 10.3.-20.6. spans whole and partial months.
     tb = {
         r.account.number: r.balance
         for r in selectors.trial_balance(posted, dt.date(2026, 3, 10), dt.date(2026, 6, 20))

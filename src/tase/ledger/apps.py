@@ -8,4 +8,37 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Bookkeeping")
 
     def ready(self):
-        pass
+        from tase.core.registry import (
+            DemoLoader,
+            NavItem,
+            StartPanel,
+            StateCheck,
+            register_demo,
+            register_nav,
+            register_start_panel,
+            register_state_check,
+        )
+
+        from . import demo, views
+
+        register_nav(NavItem("ledger", _("Bookkeeping"), "ledger:index", "ledger.view", order=20))
+        register_start_panel(
+            StartPanel("ledger", "ledger/_panel.html", "ledger.view", views.start_panel, order=20)
+        )
+        register_demo(DemoLoader("ledger", demo.load, order=20))
+        register_state_check(
+            StateCheck(
+                "ledger.chart_chosen",
+                _("Chart of accounts chosen"),
+                lambda organization: organization.companies.filter(accounts__isnull=False).exists(),
+            )
+        )
+        register_state_check(
+            StateCheck(
+                "ledger.first_voucher_posted",
+                _("First voucher posted"),
+                lambda organization: organization.companies.filter(
+                    vouchers__state="posted"
+                ).exists(),
+            )
+        )

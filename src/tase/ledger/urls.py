@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "ledger"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:company_pk>/", views.home, name="home"),
+    path("<int:company_pk>/years/", views.fiscal_years, name="fiscal_years"),
+    path("<int:company_pk>/accounts/", views.accounts, name="accounts"),
+    path("<int:company_pk>/accounts/lookup/", views.account_lookup, name="account_lookup"),
+    path("<int:company_pk>/vouchers/", views.voucher_list, name="voucher_list"),
+    path("<int:company_pk>/vouchers/new/", views.voucher_create, name="voucher_create"),
+    path("<int:company_pk>/vouchers/import/", views.import_vouchers, name="import"),
+    path("<int:company_pk>/vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),
+    path("<int:company_pk>/vouchers/<int:pk>/action/", views.voucher_action, name="voucher_action"),
+    path("<int:company_pk>/attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("<int:company_pk>/reports/<slug:kind>/", views.report, name="report"),
+    path("<int:company_pk>/vat/settle/", views.vat_settle, name="vat_settle"),
+]

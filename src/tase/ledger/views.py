@@ -1,0 +1,668 @@
+"""Bookkeeping pages: thin over services and selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tase.core.access import Actor
+from tase.rules import vat as vat_rules
+
+from . import reports, selectors, services
+from .models import Account, Attachment, FiscalYear, Voucher
+
+PAGE_SIZE = 50
+LINE_ROWS = 6
+
+
+def _actor(request) -> Actor:
+    return Actor.of(request.user)
+
+
+def _company(request, company_pk, action="ledger.view"):
+    return _actor(request).company(company_pk, action)
+
+
+def _errors(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [m for ms in error.message_dict.values() for m in ms]
+    return list(error.messages)
+
+
+def _date(value, default):
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _period(request, company):
+    today = dt.date.today()
+    year = selectors.fiscal_year_of(company, today) or (
+        FiscalYear.objects.filter(company=company).order_by("-end").first()
+    )
+    start_default = year.start if year else dt.date(today.year, 1, 1)
+    end_default = year.end if year else dt.date(today.year, 12, 31)
+    start = _date(request.GET.get("from"), start_default)
+    end = _date(request.GET.get("to"), end_default)
+    if end < start:
+        end = start
+    return start, end
+
+
+def _base(request, company, **extra):
+    actor = _actor(request)
+    return {
+        "company": company,
+        "can_post": actor.can_in_company("ledger.post", company),
+        "can_manage": actor.can_in_company("ledger.manage", company),
+        **extra,
+    }
+
+
+# -- entry points ---------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    actor = _actor(request)
+    if not actor.can("ledger.view"):
+        raise Http404
+    companies = actor.companies("ledger.view")
+    if companies.count() == 1:
+        return redirect("ledger:home", companies.first().pk)
+    return render(request, "ledger/index.html", {"companies": companies[:200]})
+
+
+@login_required
+def home(request, company_pk):
+    company = _company(request, company_pk)
+    years = FiscalYear.objects.filter(company=company).order_by("-start")
+    recent = selectors.vouchers_of(company)[:10]
+    return render(
+        request,
+        "ledger/home.html",
+        _base(
+            request,
+            company,
+            years=years,
+            recent=recent,
+            locked_until=services.locked_until(company),
+            has_accounts=company.accounts.exists(),
+            reports=reports.titles(),
+        ),
+    )
+
+
+def start_panel(request) -> dict:
+    actor = _actor(request)
+    companies = (
+        actor.companies("ledger.view")
+        .annotate(
+            voucher_count=Count("vouchers", filter=Q(vouchers__state="posted")),
+            draft_count=Count("vouchers", filter=Q(vouchers__state="draft")),
+        )
+        .order_by("name")[:8]
+    )
+    return {"companies": list(companies)}
+
+
+# -- fiscal years and locks ---------------------------------------------------------------
+
+
+@login_required
+def fiscal_years(request, company_pk):
+    company = _company(request, company_pk)
+    actor = _actor(request)
+    errors = []
+    if request.method == "POST":
+        company = _company(request, company_pk, "ledger.manage")
+        action = request.POST.get("action")
+        try:
+            if action == "create":
+                services.create_fiscal_year(
+                    actor, company, start=request.POST.get("start"), end=request.POST.get("end")
+                )
+                messages.success(request, _("Fiscal year created."))
+            elif action == "close":
+                year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
+                services.close_fiscal_year(actor, year)
+                messages.success(request, _("Fiscal year closed."))
+            elif action == "reopen":
+                year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
+                services.reopen_fiscal_year(actor, year, reason=request.POST.get("reason", ""))
+                messages.success(request, _("Fiscal year reopened."))
+            elif action == "lock":
+                services.lock_period(actor, company, request.POST.get("locked_until"))
+                messages.success(request, _("Period locked."))
+            return redirect("ledger:fiscal_years", company.pk)
+        except ValidationError as error:
+            errors = _errors(error)
+    years = FiscalYear.objects.filter(company=company).order_by("-start")
+    last = years.first()
+    return render(
+        request,
+        "ledger/fiscal_years.html",
+        _base(
+            request,
+            company,
+            years=years,
+            errors=errors,
+            locked_until=services.locked_until(company),
+            can_reopen=actor.can_in_company("ledger.reopen_year", company),
+            next_start=(last.end + dt.timedelta(days=1))
+            if last
+            else dt.date(dt.date.today().year, 1, 1),
+            next_end=(
+                services.add_months(last.end + dt.timedelta(days=1), 12) - dt.timedelta(days=1)
+                if last
+                else dt.date(dt.date.today().year, 12, 31)
+            ),
+        ),
+    )
+
+
+# -- chart of accounts --------------------------------------------------------------------
+
+
+@login_required
+def accounts(request, company_pk):
+    company = _company(request, company_pk)
+    actor = _actor(request)
+    errors = []
+    if request.method == "POST":
+        company = _company(request, company_pk, "ledger.manage")
+        action = request.POST.get("action")
+        try:
+            if action == "apply_chart":
+                services.apply_chart(actor, company, request.POST.get("chart", ""))
+                messages.success(request, _("Chart of accounts added."))
+            elif action == "create":
+                services.create_account(
+                    actor,
+                    company,
+                    number=request.POST.get("number", ""),
+                    name_fi=request.POST.get("name_fi", ""),
+                    name_en=request.POST.get("name_en", ""),
+                    type=request.POST.get("type", ""),
+                    default_vat_code=request.POST.get("default_vat_code", ""),
+                )
+                messages.success(request, _("Account added."))
+            elif action in ("rename", "hide", "show"):
+                account = get_object_or_404(
+                    Account, company=company, pk=request.POST.get("account")
+                )
+                if action == "rename":
+                    services.update_account(
+                        actor,
+                        account,
+                        name_fi=request.POST.get("name_fi", ""),
+                        name_en=request.POST.get("name_en", ""),
+                    )
+                else:
+                    services.update_account(actor, account, hidden=action == "hide")
+                messages.success(request, _("Account saved."))
+            elif action == "delete":
+                account = get_object_or_404(
+                    Account, company=company, pk=request.POST.get("account")
+                )
+                services.delete_account(actor, account)
+                messages.success(request, _("Account deleted."))
+            return redirect(reverse("ledger:accounts", args=[company.pk]) + "#accounts")
+        except ValidationError as error:
+            errors = _errors(error)
+    language = translation.get_language() or "fi"
+    return render(
+        request,
+        "ledger/accounts.html",
+        _base(
+            request,
+            company,
+            accounts=selectors.accounts_of(company),
+            errors=errors,
+            language=language,
+            types=Account.Type.choices,
+            vat_codes=vat_rules.CODES.values(),
+            charts=[
+                ("limited-company", _("Limited company (osakeyhtiö)")),
+                ("sole-trader", _("Sole trader (toiminimi)")),
+            ],
+        ),
+    )
+
+
+@login_required
+def account_lookup(request, company_pk):
+    """Options for the account field: by number prefix or by name (htmx)."""
+    company = _company(request, company_pk)
+    query = request.GET.get("q", "").strip()
+    for key, value in request.GET.items():
+        if key.startswith("account_"):
+            query = value.strip()
+    qs = Account.objects.filter(company=company, is_header=False, hidden=False)
+    if query:
+        number = query.split(" ")[0]
+        qs = qs.filter(
+            Q(number__startswith=number) | Q(name_fi__icontains=query) | Q(name_en__icontains=query)
+        )
+    return render(request, "ledger/_account_options.html", {"accounts": qs.order_by("number")[:30]})
+
+
+# -- vouchers -------------------------------------------------------------------------------
+
+
+@login_required
+def voucher_list(request, company_pk):
+    company = _company(request, company_pk)
+    filters = {
+        "start": _date(request.GET.get("from"), None),
+        "end": _date(request.GET.get("to"), None),
+        "series": request.GET.get("series", ""),
+        "state": request.GET.get("state", ""),
+        "query": request.GET.get("q", "").strip(),
+        "account": request.GET.get("account", "").strip(),
+    }
+    vouchers = selectors.vouchers_of(company, **filters).annotate(
+        attachment_count=Count("attachments")
+    )
+    page = Paginator(vouchers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledger/voucher_list.html",
+        _base(
+            request,
+            company,
+            page=page,
+            filters=filters,
+            series=company.voucher_series.all(),
+            query_string=_without_page(request),
+        ),
+    )
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _lines_from_post(post) -> list[dict]:
+    lines = []
+    for index in range(int(post.get("line_count", LINE_ROWS) or LINE_ROWS)):
+        account = post.get(f"account_{index}", "").strip().split(" ")[0]
+        debit, credit = (
+            post.get(f"debit_{index}", "").strip(),
+            post.get(f"credit_{index}", "").strip(),
+        )
+        if not (account or debit or credit):
+            continue
+        lines.append(
+            {
+                "account": account,
+                "debit": debit or None,
+                "credit": credit or None,
+                "vat_code": post.get(f"vat_{index}", "").strip() or None,
+                "gross": post.get(f"net_{index}") != "on",
+                "text": post.get(f"text_{index}", ""),
+                "cost_centre": post.get(f"cc_{index}", ""),
+                "project": post.get(f"project_{index}", ""),
+            }
+        )
+    return lines
+
+
+def _form_rows(lines: list[dict], count: int) -> list[dict]:
+    rows = [dict(line, index=i) for i, line in enumerate(lines)]
+    while len(rows) < count:
+        rows.append({"index": len(rows)})
+    return rows
+
+
+@login_required
+def voucher_create(request, company_pk):
+    company = _company(request, company_pk, "ledger.post")
+    actor = _actor(request)
+    errors = []
+    values = {
+        "date": request.POST.get("date") or dt.date.today().isoformat(),
+        "series": request.POST.get("series") or request.GET.get("series") or "MU",
+        "description": request.POST.get("description", ""),
+    }
+    lines: list[dict] = []
+    if request.method == "POST":
+        lines = _lines_from_post(request.POST)
+        uploads = request.FILES.getlist("attachments")
+        try:
+            if request.POST.get("action") == "draft":
+                voucher = services.save_draft(actor, company, lines=lines, **values)
+                for upload in uploads:
+                    services.add_attachment(actor, voucher, upload)
+                messages.success(request, _("Draft saved."))
+            else:
+                voucher = services.post_voucher(
+                    actor, company, lines=lines, attachments=uploads, **values
+                )
+                messages.success(
+                    request, _("Voucher %(voucher)s posted.") % {"voucher": voucher.label}
+                )
+            if request.POST.get("next") == "new":
+                return redirect(
+                    reverse("ledger:voucher_create", args=[company.pk])
+                    + f"?series={values['series']}"
+                )
+            return redirect("ledger:voucher_detail", company.pk, voucher.pk)
+        except ValidationError as error:
+            errors = _errors(error)
+    elif request.GET.get("copy"):
+        source = get_object_or_404(Voucher, company=company, pk=request.GET["copy"])
+        values.update(series=source.series.code, description=source.description)
+        lines = _copy_lines(source)
+    count = max(LINE_ROWS, len(lines) + 2)
+    previous = Voucher.objects.filter(company=company, state="posted").order_by("-id").first()
+    return render(
+        request,
+        "ledger/voucher_form.html",
+        _base(
+            request,
+            company,
+            values=values,
+            rows=_form_rows(lines, count),
+            line_count=count,
+            errors=errors,
+            series=services.STANDARD_SERIES.keys()
+            | set(company.voucher_series.values_list("code", flat=True)),
+            vat_codes=vat_rules.CODES.values(),
+            previous=previous,
+        ),
+    )
+
+
+def _copy_lines(voucher: Voucher) -> list[dict]:
+    """The lines of ``voucher`` as entered: gross amounts, VAT codes, no VAT entries."""
+    if not voucher.is_posted:
+        return list(voucher.draft_lines)
+    entries = list(voucher.entries.select_related("account"))
+    vat_entries = [e for e in entries if e.is_vat]
+    lines = []
+    for entry in entries:
+        if entry.is_vat:
+            continue
+        gross = entry.amount_cents
+        code = vat_rules.CODES.get(entry.vat_code)
+        if code is not None and code.kind in (vat_rules.DOMESTIC_SALE, vat_rules.DOMESTIC_PURCHASE):
+            for vat_entry in vat_entries:
+                if vat_entry.vat_code == entry.vat_code and vat_entry.vat_base_cents == gross:
+                    gross += vat_entry.amount_cents
+                    vat_entries.remove(vat_entry)
+                    break
+        value = str(services.cents_to_decimal(abs(gross)))
+        lines.append(
+            {
+                "account": entry.account.number,
+                "debit": value if gross > 0 else "",
+                "credit": value if gross < 0 else "",
+                "vat_code": entry.vat_code,
+                "text": entry.text,
+                "cost_centre": entry.cost_centre,
+                "project": entry.project,
+            }
+        )
+    return lines
+
+
+@login_required
+def voucher_detail(request, company_pk, pk):
+    company = _company(request, company_pk)
+    voucher = get_object_or_404(
+        Voucher.objects.select_related("series", "reverses__series", "fiscal_year"),
+        company=company,
+        pk=pk,
+    )
+    entries = list(voucher.entries.select_related("account"))
+    reversed_by = Voucher.objects.filter(reverses=voucher).select_related("series").first()
+    total_debit = sum(e.debit_cents for e in entries)
+    return render(
+        request,
+        "ledger/voucher_detail.html",
+        _base(
+            request,
+            company,
+            voucher=voucher,
+            entries=entries,
+            draft_lines=voucher.draft_lines,
+            reversed_by=reversed_by,
+            attachments=voucher.attachments.all(),
+            total_debit=total_debit,
+            today=dt.date.today(),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def voucher_action(request, company_pk, pk):
+    company = _company(request, company_pk, "ledger.post")
+    actor = _actor(request)
+    voucher = get_object_or_404(Voucher, company=company, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "reverse":
+            reversal = services.reverse_voucher(
+                actor,
+                voucher,
+                date=request.POST.get("date") or dt.date.today(),
+                description=request.POST.get("description", ""),
+            )
+            messages.success(
+                request, _("Voucher reversed by %(voucher)s.") % {"voucher": reversal.label}
+            )
+            return redirect("ledger:voucher_detail", company.pk, reversal.pk)
+        if action == "post":
+            services.post_draft(actor, voucher)
+            messages.success(request, _("Voucher posted."))
+        elif action == "delete":
+            services.delete_draft(actor, voucher)
+            messages.success(request, _("Draft deleted."))
+            return redirect("ledger:voucher_list", company.pk)
+        elif action == "attach":
+            for upload in request.FILES.getlist("attachments"):
+                services.add_attachment(actor, voucher, upload)
+            messages.success(request, _("Attachment added."))
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    return redirect("ledger:voucher_detail", company.pk, voucher.pk)
+
+
+@login_required
+def attachment(request, company_pk, pk):
+    company = _company(request, company_pk)
+    item = get_object_or_404(Attachment, company=company, pk=pk)
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{item.name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+@login_required
+def import_vouchers(request, company_pk):
+    company = _company(request, company_pk, "ledger.post")
+    errors, result = [], None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [_("Choose a file.")]
+        else:
+            try:
+                result = services.import_vouchers(_actor(request), company, upload.read())
+                messages.success(
+                    request,
+                    _("Posted %(posted)s vouchers; %(skipped)s were imported before.") % result,
+                )
+                return redirect("ledger:voucher_list", company.pk)
+            except ValidationError as error:
+                errors = _errors(error)
+    return render(request, "ledger/import.html", _base(request, company, errors=errors))
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+
+@login_required
+def report(request, company_pk, kind):
+    company = _company(request, company_pk)
+    if kind not in reports.REPORTS:
+        raise Http404
+    start, end = _period(request, company)
+    language = translation.get_language() or "fi"
+    options = {
+        "cost_centre": request.GET.get("cost_centre", "").strip(),
+        "project": request.GET.get("project", "").strip(),
+    }
+    flags = {
+        "compare": request.GET.get("compare", "1") == "1",
+        "pma": request.GET.get("pma") == "1",
+        "monthly": request.GET.get("monthly") == "1",
+    }
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "pdf", "json"):
+        table = reports.build(
+            kind,
+            company,
+            start,
+            end,
+            language=language,
+            **options,
+            **({k: v for k, v in flags.items()} if kind in ("income-statement",) else {}),
+            **(
+                {"compare": flags["compare"], "pma": flags["pma"]}
+                if kind == "balance-sheet"
+                else {}
+            ),
+        )
+        filename = f"{kind}-{company.business_id}-{start}-{end}"
+        if fmt == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+            reports.write_csv(table, response)
+            return response
+        if fmt == "json":
+            return HttpResponse(reports.to_json(table), content_type="application/json")
+        response = HttpResponse(reports.to_pdf(table), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+        return response
+    context = _base(
+        request,
+        company,
+        kind=kind,
+        title=reports.titles()[kind],
+        start=start,
+        end=end,
+        options=options,
+        flags=flags,
+        reports=reports.titles(),
+        query=_without_page(request),
+    )
+    if kind == "trial-balance":
+        rows = selectors.trial_balance(company, start, end, **options)
+        context.update(
+            rows=rows,
+            total_debit=sum(r.debit for r in rows),
+            total_credit=sum(r.credit for r in rows),
+        )
+    elif kind == "income-statement":
+        context["statement"] = selectors.income_statement(
+            company, start, end, language=language, **options, **flags
+        )
+    elif kind == "balance-sheet":
+        context["statement"] = selectors.balance_sheet(
+            company, end, language=language, compare=flags["compare"], pma=flags["pma"], **options
+        )
+    elif kind == "general-ledger":
+        number = request.GET.get("account", "").strip()
+        account = Account.objects.filter(company=company, number=number, is_header=False).first()
+        context["account"] = account
+        if account is not None:
+            opening = 0
+            for _acc, opening_cents, _entries in selectors.general_ledger(
+                company, start, end, account=account, **options
+            ):
+                opening = opening_cents
+            entries = selectors.entries_in(
+                company, start, end, account=account, **options
+            ).order_by("date", "voucher__series__code", "voucher__number", "position")
+            page = Paginator(entries, 200).get_page(request.GET.get("page"))
+            balance = (
+                opening + sum(e.amount_cents for e in entries[: (page.number - 1) * 200])
+                if page.number > 1
+                else opening
+            )
+            rows = []
+            for entry in page:
+                balance += entry.amount_cents
+                rows.append((entry, balance))
+            context.update(page=page, rows=rows, opening=opening)
+        else:
+            context["accounts"] = selectors.trial_balance(company, start, end, **options)
+    elif kind == "journal":
+        entries = selectors.journal(company, start, end, **options)
+        vat_code = request.GET.get("vat_code", "").strip()
+        if vat_code:
+            entries = entries.filter(vat_code=vat_code)
+        context.update(
+            page=Paginator(entries, 200).get_page(request.GET.get("page")), vat_code=vat_code
+        )
+    elif kind == "vat-return":
+        result = selectors.vat_return(company, start, end)
+        context.update(
+            vat=result,
+            fields=[
+                (code, name_en if language == "en" else name_fi, result.figures[code])
+                for code, name_fi, name_en in vat_rules.RETURN_FIELDS
+            ],
+        )
+    elif kind == "accounts":
+        context["accounts"] = selectors.accounts_of(company)
+    elif kind == "vouchers":
+        return redirect(
+            reverse("ledger:voucher_list", args=[company.pk]) + f"?from={start}&to={end}"
+        )
+    return render(request, "ledger/report.html", context)
+
+
+@login_required
+@require_POST
+def vat_settle(request, company_pk):
+    company = _company(request, company_pk, "ledger.manage")
+    start = _date(request.POST.get("from"), None)
+    end = _date(request.POST.get("to"), None)
+    if not start or not end:
+        raise Http404
+    try:
+        voucher = services.settle_vat(_actor(request), company, start=start, end=end)
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+        return redirect(
+            reverse("ledger:report", args=[company.pk, "vat-return"]) + f"?from={start}&to={end}"
+        )
+    messages.success(request, _("VAT settled and the period locked."))
+    if voucher is not None:
+        return redirect("ledger:voucher_detail", company.pk, voucher.pk)
+    return redirect(
+        reverse("ledger:report", args=[company.pk, "vat-return"]) + f"?from={start}&to={end}"
+    )
