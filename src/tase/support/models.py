@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tase.core.models import Company, Organization
 
@@ -31,11 +32,11 @@ class Urgency(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
-    IN_PROGRESS = "in_progress", _("In progress")
-    WAITING = "waiting", _("Waiting for customer")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
+    NEW = "new", pgettext_lazy("service request status", "New")
+    IN_PROGRESS = "in_progress", pgettext_lazy("service request status", "In progress")
+    WAITING = "waiting", pgettext_lazy("service request status", "Waiting for customer")
+    RESOLVED = "resolved", pgettext_lazy("service request status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("service request status", "Closed")
 
 
 OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
