@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tase.core.demo import CUSTOMERS
 from tase.core.models import Company, Membership, Organization, User
 from tase.core.roles import CUSTOMER_ROLES, STAFF_ROLES
 
@@ -80,9 +81,9 @@ def test_demo_is_idempotent_and_complete(db, capsys, settings):
     assert "demo-" not in second  # passwords are printed once
     vendor = Organization.objects.get(kind=Organization.Kind.VENDOR, name="Tase Demo Vendor")
     assert {m.role for m in vendor.memberships.all()} == set(STAFF_ROLES)
-    customers = Organization.objects.filter(vendor=vendor)
-    assert customers.count() >= 2
-    for customer in customers[:2]:
+    customers = Organization.objects.filter(vendor=vendor, name__in=[c["name"] for c in CUSTOMERS])
+    assert customers.count() == 2
+    for customer in customers:
         assert customer.companies.exists()
         assert {m.role for m in customer.memberships.all()} >= set(CUSTOMER_ROLES)
 
