@@ -179,7 +179,8 @@ def _email_requester(request: ServiceRequest, *, subject: str, template: str, co
         context = {
             "request": request,
             "user": user,
-            "url": reverse("support:request_detail", args=[request.pk]),
+            "url": settings.TASE_BASE_URL.rstrip("/")
+            + reverse("support:request_detail", args=[request.pk]),
             **context,
         }
         body = render_to_string(template, context)
