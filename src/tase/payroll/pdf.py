@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.template.loader import render_to_string
 from django.utils import translation
+
+
+@cache
+def _fonts():
+    """One font configuration per process: WeasyPrint's font lookup is the slow part."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def payslip_html(slip) -> str:
@@ -18,4 +28,4 @@ def payslip_html(slip) -> str:
 def payslip_pdf(slip) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=payslip_html(slip)).write_pdf()
+    return HTML(string=payslip_html(slip)).write_pdf(font_config=_fonts())
