@@ -1,3 +1,337 @@
-from ninja import Router
+"""Bookkeeping API under /api/v1/ledger/: thin over the same services and selectors as the UI.
+
+Money is a decimal string in euros (``"1255.00"``); dates ISO 8601.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from tase.apiutil import Pagination, actor
+
+from . import reports, selectors, services
+from .models import Account, FiscalYear, Voucher
 
 router = Router(tags=["ledger"])
+
+
+def _company(request, company_id: int, action: str = "ledger.view"):
+    return actor(request).company(company_id, action)
+
+
+class AccountOut(Schema):
+    id: int
+    number: str
+    name_fi: str
+    name_en: str
+    type: str
+    is_header: bool
+    level: int
+    default_vat_code: str
+    income_statement_line: str
+    balance_sheet_line: str
+    hidden: bool
+
+
+class AccountIn(Schema):
+    number: str
+    name_fi: str
+    name_en: str = ""
+    type: str
+    default_vat_code: str = ""
+    line: str = ""
+
+
+class AccountPatch(Schema):
+    name_fi: str | None = None
+    name_en: str | None = None
+    default_vat_code: str | None = None
+    hidden: bool | None = None
+
+
+class FiscalYearOut(Schema):
+    id: int
+    start: dt.date
+    end: dt.date
+    state: str
+
+
+class FiscalYearIn(Schema):
+    start: dt.date
+    end: dt.date
+
+
+class LineIn(Schema):
+    account: str
+    debit: Decimal | None = None
+    credit: Decimal | None = None
+    vat_code: str | None = None
+    gross: bool = True
+    text: str = ""
+    cost_centre: str = ""
+    project: str = ""
+
+
+class VoucherIn(Schema):
+    date: dt.date
+    series: str = "MU"
+    description: str
+    lines: list[LineIn] = Field(..., min_length=1)
+    source: str = ""
+    source_ref: str = ""
+    draft: bool = False
+
+
+class ReverseIn(Schema):
+    date: dt.date
+    description: str = ""
+
+
+class EntryOut(Schema):
+    account: str
+    debit: str | None
+    credit: str | None
+    vat_code: str
+    is_vat: bool
+    text: str
+    cost_centre: str
+    project: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+
+
+class VoucherOut(Schema):
+    id: int
+    series: str
+    number: int | None
+    date: dt.date
+    description: str
+    state: str
+    reverses_id: int | None
+    source: str
+    source_ref: str
+
+    @staticmethod
+    def resolve_series(obj):
+        return obj["series"] if isinstance(obj, dict) else obj.series.code
+
+
+class VoucherDetailOut(VoucherOut):
+    entries: list[EntryOut]
+    attachments: list[AttachmentOut]
+
+
+def _voucher_out(voucher: Voucher, detail: bool = False) -> dict:
+    data = {
+        "id": voucher.pk,
+        "series": voucher.series.code,
+        "number": voucher.number,
+        "date": voucher.date,
+        "description": voucher.description,
+        "state": voucher.state,
+        "reverses_id": voucher.reverses_id,
+        "source": voucher.source,
+        "source_ref": voucher.source_ref,
+    }
+    if detail:
+        data["entries"] = [
+            {
+                "account": e.account.number,
+                "debit": str(services.cents_to_decimal(e.debit_cents))
+                if e.amount_cents > 0
+                else None,
+                "credit": str(services.cents_to_decimal(e.credit_cents))
+                if e.amount_cents < 0
+                else None,
+                "vat_code": e.vat_code,
+                "is_vat": e.is_vat,
+                "text": e.text,
+                "cost_centre": e.cost_centre,
+                "project": e.project,
+            }
+            for e in voucher.entries.select_related("account")
+        ]
+        data["attachments"] = list(voucher.attachments.all())
+    return data
+
+
+# -- accounts --------------------------------------------------------------------------------
+
+
+@router.get("/companies/{company_id}/accounts", response=list[AccountOut])
+def list_accounts(request, company_id: int):
+    return selectors.accounts_of(_company(request, company_id))
+
+
+@router.post("/companies/{company_id}/accounts", response={201: AccountOut})
+def create_account(request, company_id: int, payload: AccountIn):
+    company = _company(request, company_id)
+    return Status(201, services.create_account(actor(request), company, **payload.dict()))
+
+
+@router.patch("/companies/{company_id}/accounts/{number}", response=AccountOut)
+def update_account(request, company_id: int, number: str, payload: AccountPatch):
+    company = _company(request, company_id)
+    account = get_object_or_404(Account, company=company, number=number, is_header=False)
+    return services.update_account(actor(request), account, **payload.dict(exclude_none=True))
+
+
+# -- fiscal years ---------------------------------------------------------------------------
+
+
+@router.get("/companies/{company_id}/fiscal-years", response=list[FiscalYearOut])
+def list_fiscal_years(request, company_id: int):
+    return FiscalYear.objects.filter(company=_company(request, company_id)).order_by("start")
+
+
+@router.post("/companies/{company_id}/fiscal-years", response={201: FiscalYearOut})
+def create_fiscal_year(request, company_id: int, payload: FiscalYearIn):
+    company = _company(request, company_id)
+    return Status(
+        201,
+        services.create_fiscal_year(actor(request), company, start=payload.start, end=payload.end),
+    )
+
+
+@router.post("/companies/{company_id}/fiscal-years/{year_id}/close", response=FiscalYearOut)
+def close_fiscal_year(request, company_id: int, year_id: int):
+    company = _company(request, company_id)
+    year = get_object_or_404(FiscalYear, company=company, pk=year_id)
+    return services.close_fiscal_year(actor(request), year)
+
+
+# -- vouchers --------------------------------------------------------------------------------
+
+
+class VoucherFilters(Schema):
+    date_from: dt.date | None = Field(None, alias="from")
+    date_to: dt.date | None = Field(None, alias="to")
+    series: str = ""
+    state: str = ""
+    account: str = ""
+    q: str = ""
+
+
+@router.get("/companies/{company_id}/vouchers", response=list[VoucherOut])
+@paginate(Pagination)
+def list_vouchers(request, company_id: int, filters: Query[VoucherFilters]):
+    company = _company(request, company_id)
+    qs = selectors.vouchers_of(
+        company,
+        start=filters.date_from,
+        end=filters.date_to,
+        series=filters.series,
+        state=filters.state,
+        account=filters.account,
+        query=filters.q,
+    )
+    return qs
+
+
+@router.post("/companies/{company_id}/vouchers", response={201: VoucherDetailOut})
+def create_voucher(request, company_id: int, payload: VoucherIn):
+    company = _company(request, company_id)
+    lines = [line.dict() for line in payload.lines]
+    if payload.draft:
+        voucher = services.save_draft(
+            actor(request),
+            company,
+            date=payload.date,
+            series=payload.series,
+            description=payload.description,
+            lines=lines,
+        )
+    else:
+        voucher = services.post_voucher(
+            actor(request),
+            company,
+            date=payload.date,
+            series=payload.series,
+            description=payload.description,
+            lines=lines,
+            source=payload.source,
+            source_ref=payload.source_ref,
+        )
+    return Status(201, _voucher_out(voucher, detail=True))
+
+
+def _voucher(request, company_id: int, voucher_id: int, action="ledger.view") -> Voucher:
+    company = _company(request, company_id, action)
+    return get_object_or_404(
+        Voucher.objects.select_related("series"), company=company, pk=voucher_id
+    )
+
+
+@router.get("/companies/{company_id}/vouchers/{voucher_id}", response=VoucherDetailOut)
+def get_voucher(request, company_id: int, voucher_id: int):
+    return _voucher_out(_voucher(request, company_id, voucher_id), detail=True)
+
+
+@router.post("/companies/{company_id}/vouchers/{voucher_id}/post", response=VoucherDetailOut)
+def post_draft(request, company_id: int, voucher_id: int):
+    voucher = services.post_draft(actor(request), _voucher(request, company_id, voucher_id))
+    return _voucher_out(voucher, detail=True)
+
+
+@router.post(
+    "/companies/{company_id}/vouchers/{voucher_id}/reverse", response={201: VoucherDetailOut}
+)
+def reverse_voucher(request, company_id: int, voucher_id: int, payload: ReverseIn):
+    voucher = _voucher(request, company_id, voucher_id)
+    reversal = services.reverse_voucher(
+        actor(request), voucher, date=payload.date, description=payload.description
+    )
+    return Status(201, _voucher_out(reversal, detail=True))
+
+
+@router.post(
+    "/companies/{company_id}/vouchers/{voucher_id}/attachments", response={201: AttachmentOut}
+)
+def add_attachment(request, company_id: int, voucher_id: int, file: File[UploadedFile]):
+    voucher = _voucher(request, company_id, voucher_id)
+    return Status(201, services.add_attachment(actor(request), voucher, file))
+
+
+# -- reports -----------------------------------------------------------------------------------
+
+
+class ReportQuery(Schema):
+    date_from: dt.date | None = Field(None, alias="from")
+    date_to: dt.date | None = Field(None, alias="to")
+    language: str = "fi"
+    cost_centre: str = ""
+    project: str = ""
+
+
+@router.get("/companies/{company_id}/reports/{kind}", summary="A report as JSON")
+def report(request, company_id: int, kind: str, query: Query[ReportQuery]):
+    company = _company(request, company_id)
+    if kind not in reports.REPORTS:
+        from django.http import Http404
+
+        raise Http404
+    year = selectors.fiscal_year_of(company, query.date_to or query.date_from or dt.date.today())
+    start = query.date_from or (year.start if year else dt.date(dt.date.today().year, 1, 1))
+    end = query.date_to or (year.end if year else dt.date(dt.date.today().year, 12, 31))
+    language = query.language if query.language in ("fi", "en") else "fi"
+    with translation.override(language):
+        table = reports.build(
+            kind,
+            company,
+            start,
+            end,
+            language=language,
+            cost_centre=query.cost_centre,
+            project=query.project,
+        )
+        return reports.to_json_data(table)
