@@ -104,7 +104,7 @@ def test_calculator_page_renders_the_explained_payslip(world):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="calculator-result"' in html
-    assert "2568.35" in html and "payroll.tyel.employee_rate_bands" in html
+    assert "2\xa0568,35\xa0€" in html and "payroll.tyel.employee_rate_bands" in html
 
 
 def test_calculator_page_shows_the_error_at_the_field(world):

@@ -75,7 +75,13 @@ def calculator(request):
             for field, messages_ in error.message_dict.items():
                 for message in messages_:
                     form.add_engine_error(field, message)
-    return render(request, "payroll/calculator.html", {"form": form, "result": result})
+    totals = None
+    if result is not None:
+        totals = {k: Decimal(v) for k, v in result.items() if isinstance(v, str)}
+        totals["total_cost"] = Decimal(result["employer"]["total_cost"])
+    return render(
+        request, "payroll/calculator.html", {"form": form, "result": result, "totals": totals}
+    )
 
 
 # -- employees ---------------------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""Browser: a payroll clerk enters hours in the mass-entry grid, calculates and approves a pay
+run and opens the numbered payslip and its PDF; the calculator shows an explained payslip."""
+
+import datetime as dt
+import re
+
+from playwright.sync_api import expect
+
+from tase.core.roles import Role
+from tase.payroll import services
+from tase.payroll.models import PayrollSettings, Payslip
+from tests.payroll.factories import employee
+
+
+def test_pay_run_from_entry_to_approved_payslip_pdf(world, page, live_server, login):
+    clerk = world.actor(Role.PAYROLL_CLERK)
+    services.ensure_setup(world.company)
+    PayrollSettings.objects.filter(company=world.company).update(post_to_ledger=False)
+    worker = employee(clerk, world.company, first_name="Tiina", last_name="Tuntinen",
+                      basis="hourly", salary="15.00")  # fmt: skip
+    login(world.users[Role.PAYROLL_CLERK])
+
+    page.goto(f"{live_server.url}/payroll/c/{world.company.pk}/runs/new/")
+    page.get_by_label("Jakson alku").fill("2026-03-01")
+    page.get_by_label("Jakson loppu").fill("2026-03-31")
+    page.get_by_label("Maksupäivä").fill("2026-03-31")
+    page.get_by_role("button", name="Tallenna").click()
+    page.wait_for_url(re.compile(r"/payroll/runs/\d+/$"))
+    run_url = page.url
+
+    page.get_by_role("link", name="Joukkosyöttö").click()
+    page.locator(f'input[name="v-{worker.pk}-hourly_wage"]').fill("100")
+    page.get_by_role("button", name="Tallenna").click()
+    page.wait_for_url(run_url)
+    page.get_by_role("button", name="Laske").click()
+    expect(page.get_by_test_id("payslips")).to_contain_text("1\xa0500,00\xa0€")
+    page.get_by_role("button", name="Hyväksy").click()
+    expect(page.get_by_test_id("run-status")).to_have_text("Hyväksytty")
+
+    slip = Payslip.objects.get()
+    assert slip.number == 1
+    page.get_by_role("link", name="Tuntinen Tiina").click()
+    expect(page.get_by_role("heading", name="Palkkalaskelma 1")).to_be_visible()
+    response = page.request.get(f"{live_server.url}/payroll/payslips/{slip.pk}/pdf/")
+    assert response.ok and response.body()[:4] == b"%PDF"
+
+
+def test_calculator_explains_every_line(world, page, live_server, login):
+    login(world.users[Role.VIEWER])
+    page.goto(f"{live_server.url}/payroll/calculator/")
+    page.get_by_label("Maksupäivä").fill(dt.date(2026, 3, 15).isoformat())
+    page.get_by_label("Syntymäaika").fill("1990-05-01")
+    page.get_by_label("Perusprosentti (%)").fill("20")
+    page.get_by_label("Lisäprosentti (%)").fill("40")
+    page.get_by_label("Vuositulon raja (€)").fill("40000")
+    page.locator("#id_item_0_wage_type").select_option("monthly_salary")
+    page.locator("#id_item_0_amount").fill("3500")
+    page.get_by_role("button", name="Laske").click()
+    expect(page.get_by_test_id("net-pay")).to_contain_text("2\xa0513,35\xa0€")
+    expect(page.get_by_test_id("payslip-lines")).to_contain_text("payroll.tyel.employee_rate_bands")
