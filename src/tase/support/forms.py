@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tase.core.models import Organization
 
@@ -167,7 +168,8 @@ class CallForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
     caller = forms.CharField(label=_("Caller"), max_length=200)
     started_at = forms.DateTimeField(
-        label=_("Start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=pgettext_lazy("phone call", "Start"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     duration_seconds = forms.IntegerField(label=_("Duration (s)"), min_value=0, max_value=86400)
     topic = forms.CharField(label=_("Topic"), max_length=200)

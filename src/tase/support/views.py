@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from tase.core.access import Actor
@@ -891,7 +892,7 @@ def statement_csv(request, org_pk, year, month):
             _("Topic"),
             _("Service request"),
             _("Duration (s)"),
-            _("Minutes"),
+            pgettext("call length", "Minutes"),
             _("Price per minute"),
             _("Total"),
             _("VAT %"),
@@ -960,29 +961,34 @@ def dashboard(request):
     actor = actor_of(request)
     _need(actor, "support.handle")
     data = selectors.dashboard(actor)
-    chart_width = 24 * len(data["per_week"])
-    bars = []
-    for i, week in enumerate(data["per_week"]):
-        scale = 100 / data["week_max"]
-        bars.append(
-            {
-                "week": week["week"],
-                "opened": week["opened"],
-                "closed": week["closed"],
-                "x_open": i * 24 + 2,
-                "x_closed": i * 24 + 12,
-                "h_open": round(week["opened"] * scale, 1),
-                "h_closed": round(week["closed"] * scale, 1),
-                "y_open": round(110 - week["opened"] * scale, 1),
-                "y_closed": round(110 - week["closed"] * scale, 1),
-            }
-        )
+
+    # SVG coordinates as plain strings: numbers in templates would be localized ("1,5")
+    def coord(value) -> str:
+        return f"{value:.1f}"
+
+    chart_width = str(24 * len(data["per_week"]))
+    scale = 100 / data["week_max"]
+    bars = [
+        {
+            "week": week["week"],
+            "opened": week["opened"],
+            "closed": week["closed"],
+            "x_open": str(i * 24 + 2),
+            "x_closed": str(i * 24 + 12),
+            "h_open": coord(week["opened"] * scale),
+            "h_closed": coord(week["closed"] * scale),
+            "y_open": coord(110 - week["opened"] * scale),
+            "y_closed": coord(110 - week["closed"] * scale),
+        }
+        for i, week in enumerate(data["per_week"])
+    ]
     rating_bars = [
         {
             "score": row["score"],
             "n": row["n"],
-            "width": round(200 * row["n"] / data["ratings_max"], 1),
-            "y": (row["score"] - 1) * 22,
+            "width": coord(200 * row["n"] / data["ratings_max"]),
+            "y_text": str((row["score"] - 1) * 22 + 14),
+            "y_bar": str((row["score"] - 1) * 22 + 4),
         }
         for row in data["ratings"]
     ]
