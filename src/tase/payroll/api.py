@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from tase.apiutil import actor
+from tase.apiutil import Pagination, actor
 from tase.rules import payroll as engine
 
 from . import selectors, services
@@ -175,7 +175,7 @@ class IdentityCodeOut(Schema):
 
 
 @router.get("/companies/{int:company_id}/employees", response=list[EmployeeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_employees(request, company_id: int):
     company = actor(request).company(company_id, "payroll.view")
     return selectors.employees(company)
@@ -309,7 +309,7 @@ def _run(request, run_id: int, action: str) -> PayRun:
 
 
 @router.get("/companies/{int:company_id}/pay-runs", response=list[PayRunOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_pay_runs(request, company_id: int):
     company = actor(request).company(company_id, "payroll.view")
     return PayRun.objects.filter(company=company)

@@ -7,9 +7,9 @@ import datetime as dt
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from tase.apiutil import actor
+from tase.apiutil import Pagination, actor
 
 from . import markup, selectors, services
 from .models import Announcement, Category, Status, Urgency
@@ -86,7 +86,7 @@ class RequestFilter(Schema):
 
 
 @router.get("/requests", response=list[RequestOut], summary="Service requests the user may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_requests(request, filters: Query[RequestFilter]):
     current = actor(request)
     services.close_expired()
@@ -205,7 +205,7 @@ class AnnouncementIn(Schema):
 
 
 @router.get("/announcements", response=list[AnnouncementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_announcements(request):
     return selectors.announcements_for(actor(request))
 
@@ -273,7 +273,7 @@ class GuideFilter(Schema):
     response=list[GuideOut],
     summary="Guides; `q` searches (Finnish stemming on PostgreSQL)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_guides(request, filters: Query[GuideFilter]):
     current = actor(request)
     if filters.q:
