@@ -285,6 +285,17 @@ def _build(
         participants=participants,
     )
     if phase_now == PhaseKind.IMPLEMENTATION:
+        plan = services.add_document(
+            lead,
+            organization=organization,
+            project=project,
+            kind=Document.Kind.OTHER,
+            title="Tiedonsiirtosuunnitelma",
+            needs_approval=True,
+            body="Siirretään vanhasta järjestelmästä: avaustase, asiakas- ja toimittajarekisteri, "
+            "palkansaajien perustiedot ja kuluvan vuoden palkkakertymät.",
+        )
+        services.publish_document(lead, plan)
         services.create_change_request(
             am,
             organization,

@@ -374,19 +374,15 @@ def projects_per_phase(rows: list[dict]) -> list[tuple[str, int]]:
 def go_lives_per_month(
     actor: Actor, months: int = 12, today: dt.date | None = None
 ) -> list[tuple[str, int]]:
+    """Go-lives (the go-live phase's actual end) in each of the last ``months`` months."""
     today = today or timezone.localdate()
-    first = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
-    phases = Phase.objects.filter(
-        project__in=projects_for(actor), kind=PhaseKind.GO_LIVE, actual_end__gte=first
+    index = today.year * 12 + today.month - 1
+    firsts = [dt.date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 1)]
+    ends = Phase.objects.filter(
+        project__in=projects_for(actor), kind=PhaseKind.GO_LIVE, actual_end__gte=firsts[0]
     ).values_list("actual_end", flat=True)
-    counts = Counter(d.strftime("%Y-%m") for d in phases)
-    out = []
-    month = first
-    for _i in range(months):
-        key = month.strftime("%Y-%m")
-        out.append((month.strftime("%m/%Y"), counts.get(key, 0)))
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return out
+    counts = Counter((d.year, d.month) for d in ends)
+    return [(f"{m:%m/%Y}", counts.get((m.year, m.month), 0)) for m in firsts]
 
 
 def my_tasks(actor: Actor) -> QuerySet[Task]:

@@ -91,8 +91,10 @@ def _moment(value, field: str) -> dt.datetime:
 
 def _hours(value, field: str, *, allow_zero: bool = True) -> Decimal:
     try:
-        hours = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
+        hours = Decimal(str(value).strip().replace(",", ".").replace("\xa0", "")).quantize(
+            Decimal("0.01")
+        )
+    except (InvalidOperation, ValueError, TypeError):
         raise ValidationError({field: _("Enter the hours as a number, e.g. 3.5.")}) from None
     if hours < 0 or (hours == 0 and not allow_zero):
         raise ValidationError({field: _("The hours must be more than zero.")})
@@ -290,15 +292,30 @@ DEFAULT_TASKS = [
     (2, gettext_noop("Go through the tender request, the tender and the contract"), False, ""),
     (2, gettext_noop("Specification workshops per area"), True, ""),
     (2, gettext_noop("Agree the target schedule of every phase"), True, ""),
-    (2, gettext_noop("Specification documents approved by the main user"), True, "delivery.spec_approved"),
+    (
+        2,
+        gettext_noop("Specification documents approved by the main user"),
+        True,
+        "delivery.spec_approved",
+    ),
     (3, gettext_noop("Configure the applications per the specification"), False, ""),
     (3, gettext_noop("Users of the customer invited"), True, "core.users_invited"),
     (3, gettext_noop("Create the customer's test environment"), True, ""),
     (3, gettext_noop("Status report to the customer"), True, ""),
-    (4, gettext_noop("First training when implementation is done"), True, "delivery.first_training_held"),
+    (
+        4,
+        gettext_noop("First training when implementation is done"),
+        True,
+        "delivery.first_training_held",
+    ),
     (4, gettext_noop("Customer tests the new system"), True, "delivery.customer_tested"),
     (4, gettext_noop("Second training a few weeks later: revise and answer questions"), True, ""),
-    (5, gettext_noop("Closing meeting: state production readiness"), True, "delivery.closing_meeting"),
+    (
+        5,
+        gettext_noop("Closing meeting: state production readiness"),
+        True,
+        "delivery.closing_meeting",
+    ),
     (5, gettext_noop("Hand over to support"), True, ""),
     (6, gettext_noop("Agree further development case by case (change requests)"), True, ""),
 ]
@@ -1009,7 +1026,11 @@ AGENDA_TEMPLATES = {
         gettext_noop("Risks and decisions"),
         gettext_noop("Next steps"),
     ],
-    Meeting.Kind.TRAINING: [gettext_noop("Topics"), gettext_noop("Exercises in the test environment"), gettext_noop("Questions")],
+    Meeting.Kind.TRAINING: [
+        gettext_noop("Topics"),
+        gettext_noop("Exercises in the test environment"),
+        gettext_noop("Questions"),
+    ],
     Meeting.Kind.CLOSING: [
         gettext_noop("Readiness checklist: the specification's items done"),
         gettext_noop("Readiness checklist: the first training held"),
@@ -1422,7 +1443,7 @@ def _euros_to_cents(value, field: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        euros = Decimal(str(value))
+        euros = Decimal(str(value).strip().replace(",", ".").replace("\xa0", "").replace(" ", ""))
     except InvalidOperation:
         raise ValidationError({field: _("Enter euros as a number, e.g. 1200.00.")}) from None
     if euros < 0:
@@ -1585,7 +1606,10 @@ def sign_go_live(actor: Actor, project: Project) -> GoLive:
 
 
 def _hand_over(actor: Actor, project: Project, go_live: GoLive) -> None:
+    # The go-live happens at the closing meeting; the signatures may come a little later.
     today = timezone.localdate()
+    if go_live.meeting is not None:
+        today = min(today, timezone.localtime(go_live.meeting.starts_at).date())
     phases = {p.kind: p for p in project.phases.all()}
     go = phases[PhaseKind.GO_LIVE]
     if go.actual_start is None:

@@ -89,7 +89,7 @@ def gantt(phases, today: dt.date | None = None, width: int = 760) -> str:
         out.append(
             f'<line x1="{x(today):.1f}" y1="{top - 6}" x2="{x(today):.1f}" y2="{height - 20}" stroke="{TODAY}" stroke-width="2"/>'
         )
-    legend_y = height - 6
+    legend_y = height - 4
     items = [
         (BASELINE, _("Target")),
         (PLANNED, _("Current plan")),
@@ -97,22 +97,22 @@ def gantt(phases, today: dt.date | None = None, width: int = 760) -> str:
         (DONE, _("Done")),
         (TODAY, _("Today")),
     ]
-    lx = label_w
+    lx = 4
     for colour, text in items:
         out.append(
             f'<rect x="{lx}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
             f'<text x="{lx + 14}" y="{legend_y}" font-size="11" fill="#334">{escape(str(text))}</text>'
         )
-        lx += 30 + 7 * len(str(text))
+        lx += 24 + 6 * len(str(text))
     out.append("</svg>")
     return mark_safe("".join(out))
 
 
-def bar_chart(data: list[tuple[str, int]], title: str, width: int = 520) -> str:
+def bar_chart(data: list[tuple[str, int]], title: str, width: int = 300) -> str:
     """A horizontal bar chart with the count at each bar's end."""
     if not data:
         return ""
-    label_w, row_h = 200, 24
+    label_w, row_h = 140, 22
     biggest = max((v for _l, v in data), default=0) or 1
     height = row_h * len(data) + 8
     out = [

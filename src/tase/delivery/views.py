@@ -312,6 +312,7 @@ def project_detail(request, pk):
         .select_related("customer_signed_by", "lead_signed_by")
         .first()
     )
+    checklist = selectors.go_live_checklist(project)
     context = {
         "project": project,
         "staff": staff,
@@ -329,7 +330,8 @@ def project_detail(request, pk):
         "current_phase": selectors.current_phase(phases),
         "next_milestone": selectors.next_milestone(phases, today),
         "gantt": svg.gantt(phases, today),
-        "checklist": selectors.go_live_checklist(project),
+        "checklist": checklist,
+        "ready": all(item["ok"] for item in checklist),
         "tested": selectors.customer_tested_detail(project),
         "go_live": go_live,
         "relationship": relationship,
