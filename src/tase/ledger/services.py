@@ -1150,7 +1150,7 @@ def settle_vat(
             company,
             date=on,
             series="MU",
-            description=_("VAT settlement %(start)s\u2013%(end)s")
+            description=_("VAT settlement %(start)s to %(end)s")
             % {"start": fmt_date(start), "end": fmt_date(end)},
             lines=(),
             entries=entries,
