@@ -168,6 +168,7 @@ class EmployeeIn(Schema):
     language: str = "fi"
     iban: str = ""
     email_payslips: bool = False
+    user_email: str = ""
 
 
 class IdentityCodeOut(Schema):

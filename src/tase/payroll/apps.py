@@ -8,9 +8,22 @@ class PayrollConfig(AppConfig):
     verbose_name = _("Payroll")
 
     def ready(self):
-        from tase.core.registry import DemoLoader, NavItem, register_demo, register_nav
+        from tase.core.registry import (
+            CompanyCopier,
+            DemoLoader,
+            NavItem,
+            StartPanel,
+            StateCheck,
+            register_company_copier,
+            register_demo,
+            register_nav,
+            register_start_panel,
+            register_state_check,
+        )
 
+        from . import panels
         from .demo import load_demo
+        from .services import copy_company_setup
 
         register_nav(NavItem("payroll", _("Payroll"), "payroll:index", "payroll.view", order=30))
         register_nav(
@@ -28,3 +41,23 @@ class PayrollConfig(AppConfig):
             )
         )
         register_demo(DemoLoader("payroll", load_demo, order=40))
+        register_company_copier(CompanyCopier("payroll", copy_company_setup, order=40))
+        register_start_panel(
+            StartPanel(
+                "payroll", "payroll/_panel.html", "payroll.view", panels.start_panel, order=40
+            )
+        )
+        register_state_check(
+            StateCheck(
+                "payroll.first_pay_run_calculated",
+                _("First pay run calculated"),
+                panels.first_pay_run_calculated,
+            )
+        )
+        register_state_check(
+            StateCheck(
+                "payroll.first_pay_run_approved",
+                _("First pay run approved"),
+                panels.first_pay_run_approved,
+            )
+        )

@@ -152,6 +152,12 @@ class CalculatorForm(forms.Form):
 
 
 class EmployeeForm(forms.ModelForm):
+    user_email = forms.EmailField(
+        label=_("User account (email)"),
+        required=False,
+        help_text=_("A user of the organization who may see these payslips as their own."),
+    )
+
     class Meta:
         model = Employee
         fields = [

@@ -220,8 +220,27 @@ EMPLOYEE_FIELDS = [
 ]
 
 
+def _user_for(company: Company, email: str):
+    """The user with ``email`` who is a member of the company's organization, else an error."""
+    from tase.core.models import Membership
+
+    membership = (
+        Membership.objects.filter(
+            organization=company.organization, user__email__iexact=email.strip(), is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({"user_email": _("No user with this email in the organization.")})
+    return membership.user
+
+
 def _clean_employee(company: Company, data: dict, instance: Employee | None = None) -> dict:
     data = dict(data)
+    if "user_email" in data:
+        email = (data.pop("user_email") or "").strip()
+        data["user"] = _user_for(company, email) if email else None
     data["identity_code"] = clean_identity_code(data.get("identity_code", ""))
     data["iban"] = clean_iban(data.get("iban", ""))
     if data["identity_code"] and not data.get("birth_date"):
@@ -280,6 +299,8 @@ def update_employee(actor, employee: Employee, **data) -> Employee:
     if "identity_code" in data and data["identity_code"] and "birth_date" not in data:
         merged["birth_date"] = None
     merged = _clean_employee(employee.company, merged, employee)
+    if "user" in merged:
+        data["user"] = merged["user"]
     fields = [f for f in EMPLOYEE_FIELDS if f != "identity_code"]
     before = audit.snapshot(employee, fields)
     for field in EMPLOYEE_FIELDS:
@@ -949,6 +970,8 @@ def approve_pay_run(actor, run: PayRun) -> PayRun:
         voucher = postings.post_pay_run(actor, run, slips)
         run.voucher_id = voucher.pk if voucher is not None else None
     run.save()
+    run_id = run.pk
+    transaction.on_commit(lambda: _email_payslips(run_id))
     audit.record(
         actor.user,
         "approve",
@@ -960,6 +983,29 @@ def approve_pay_run(actor, run: PayRun) -> PayRun:
         },
     )
     return run
+
+
+def _email_payslips(run_id: int) -> None:
+    from .tasks import email_payslips
+
+    if Payslip.objects.filter(pay_run_id=run_id, employee__email_payslips=True).exists():
+        email_payslips.enqueue(run_id)
+
+
+def copy_company_setup(actor, source: Company, target: Company) -> None:
+    """Copy payroll settings and wage types into a new (test-environment) company."""
+    settings_row = ensure_setup(source)
+    target_settings = ensure_setup(target)
+    for field in SETTINGS_FIELDS:
+        setattr(target_settings, field, getattr(settings_row, field))
+    target_settings.save()
+    fields = ["label_fi", "label_en", "ledger_account", "hidden", "income_type"]
+    source_rows = {row.code: row for row in CompanyWageType.objects.filter(company=source)}
+    for row in CompanyWageType.objects.filter(company=target):
+        if row.code in source_rows:
+            for field in fields:
+                setattr(row, field, getattr(source_rows[row.code], field))
+            row.save()
 
 
 @transaction.atomic

@@ -159,7 +159,7 @@ def employee_identity_code(request, pk):
 def employee_edit(request, pk):
     actor = actor_of(request)
     employee = services.ensure_visible_employee(actor, pk, "payroll.manage")
-    initial = {"identity_code": ""}
+    initial = {"identity_code": "", "user_email": employee.user.email if employee.user else ""}
     form = EmployeeForm(request.POST or None, instance=employee, initial=initial)
     if request.method != "POST":
         form.initial["identity_code"] = ""

@@ -1,0 +1,31 @@
+"""The start-page card and the state checks implementation projects can rely on."""
+
+from tase.core.access import Actor
+
+from .models import PayRun
+
+
+def start_panel(request) -> dict:
+    actor = Actor.of(request.user)
+    companies = actor.companies("payroll.view")
+    drafts = PayRun.objects.filter(company__in=companies, status=PayRun.Status.DRAFT)
+    upcoming = (
+        PayRun.objects.filter(company__in=companies)
+        .exclude(status=PayRun.Status.CANCELLED)
+        .select_related("company")
+        .order_by("-payment_date")[:3]
+    )
+    return {"drafts": drafts.count(), "runs": list(upcoming)}
+
+
+def first_pay_run_calculated(organization) -> bool:
+    return PayRun.objects.filter(
+        company__organization=organization, calculated_at__isnull=False
+    ).exists()
+
+
+def first_pay_run_approved(organization) -> bool:
+    return PayRun.objects.filter(
+        company__organization=organization,
+        status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
+    ).exists()
