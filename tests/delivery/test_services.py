@@ -439,6 +439,10 @@ def ready_for_go_live(world, p, monkeypatch):
         v = services.save_spec_version(lead, spec, f"{spec.title}\nOK")
         services.send_spec_for_review(lead, v)
         services.approve_spec_version(world.actor(Role.MAIN_USER), v)
+    for t in p.tasks.filter(
+        state_check__in=["ledger.chart_chosen", "payroll.first_pay_run_calculated"]
+    ):
+        services.override_check(world.actor(Role.CONSULTANT), t, "Checked by hand")
     for t in p.tasks.filter(phase__kind__lte=3, state_check=""):
         services.set_task_status(lead, t, Task.Status.DONE)
     with time_machine.travel(KICKOFF + dt.timedelta(weeks=9)):

@@ -300,6 +300,8 @@ DEFAULT_TASKS = [
     ),
     (3, gettext_noop("Configure the applications per the specification"), False, ""),
     (3, gettext_noop("Users of the customer invited"), True, "core.users_invited"),
+    (3, gettext_noop("Chart of accounts chosen"), True, "ledger.chart_chosen"),
+    (3, gettext_noop("First test pay run calculated"), True, "payroll.first_pay_run_calculated"),
     (3, gettext_noop("Create the customer's test environment"), True, ""),
     (3, gettext_noop("Status report to the customer"), True, ""),
     (
@@ -342,6 +344,8 @@ def default_template(vendor: Organization) -> ProjectTemplate:
                 order=i,
             )
             for i, (phase, title, visible, check) in enumerate(DEFAULT_TASKS)
+            # a product app's check is used only when that app registered it
+            if not check or check in STATE_CHECKS
         )
     return template
 
