@@ -217,3 +217,37 @@ def test_template_editor_admin_only(world):
 def test_start_panel_shows_running_project(world, p):
     page = world.client(Role.MAIN_USER).get("/").content.decode()
     assert 'data-testid="delivery-panel"' in page and p.name in page
+
+
+def test_list_pages_query_counts(world, p, django_assert_max_num_queries):
+    for _i in range(3):
+        project(world)
+    client = world.client(Role.ADMIN)
+    for name, args, limit in (
+        ("delivery:overview", [], 25),
+        ("delivery:my_tasks", [], 12),
+        ("delivery:accounts", [], 12),
+        ("delivery:workload", [], 12),
+    ):
+        with django_assert_max_num_queries(limit):
+            assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_project_page_query_count_does_not_grow_with_tasks(world, p, django_assert_max_num_queries):
+    client = world.client(Role.PROJECT_LEAD)
+    url = reverse("delivery:project", args=[p.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    lead = world.actor(Role.PROJECT_LEAD)
+    phase = p.phases.get(kind=3)
+    for i in range(10):
+        services.save_task(
+            lead, p, phase=phase, title=f"Lisätehtävä {i}", owner=world.users[Role.CONSULTANT]
+        )
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) <= len(before) + 2
