@@ -82,3 +82,29 @@ def test_settings_rates_are_checked(world, clerk):
     with pytest.raises(ValidationError) as error:
         services.update_settings(clerk, world.company, accident_rate="120", group_life_rate="0")
     assert "accident_rate" in error.value.message_dict
+
+
+def test_large_run_is_calculated_as_a_background_task_with_progress(world, clerk, monkeypatch):
+    from tase.payroll import views
+    from tase.payroll.models import Payslip
+
+    monkeypatch.setattr(views, "BACKGROUND_FROM", 1)
+    for n in range(3):
+        employee(clerk, world.company, last_name=f"B{n}")
+    run = pay_run(clerk, world.company)
+    calls = []
+    original = services.calculate_pay_run
+    monkeypatch.setattr(services, "CHUNK", 2)
+    monkeypatch.setattr(
+        services,
+        "calculate_pay_run",
+        lambda actor, run, progress=None: original(
+            actor, run, progress=lambda d, t: (calls.append((d, t)), progress(d, t))
+        ),
+    )
+    client = world.client(Role.PAYROLL_CLERK)
+    client.post(f"/payroll/runs/{run.pk}/calculate/")
+    assert Payslip.objects.filter(pay_run=run).count() == 3
+    assert calls == [(2, 3), (3, 3)]
+    response = client.get(f"/payroll/runs/{run.pk}/progress/")
+    assert response.headers["HX-Refresh"] == "true"

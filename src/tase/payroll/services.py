@@ -850,55 +850,56 @@ def line_record(line: engine.Line, cost_centre: str) -> dict:
 
 
 @transaction.atomic
-def calculate_pay_run(actor, run: PayRun, *, progress=None) -> list[Payslip]:
-    """(Re)calculate every payslip of a draft run. Payslips of a draft are replaced."""
+def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
+    """(Re)calculate every payslip of a draft run; returns how many. Payslips of a draft
+    are replaced. Employees are handled in chunks, so memory stays flat as the run grows;
+    ``progress(done, total)`` is called after each chunk."""
     require(actor, run.company, "payroll.manage")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _check_draft(run)
     settings_row = ensure_setup(run.company)
     catalogue = engine_catalogue(run.company)
-    employees = list(
-        run.employees.prefetch_related("employments__salaries", "tax_cards").order_by(
-            "last_name", "first_name", "pk"
-        )
-    )
-    items_by_employee: dict[int, list[PayItem]] = {}
-    for item in run.items.all():
-        items_by_employee.setdefault(item.employee_id, []).append(item)
+    ids = list(run.employees.order_by("last_name", "first_name", "pk").values_list("pk", flat=True))
     paid_before = _paid_before_map(run)
-    slips = []
-    for index, employee in enumerate(employees):
-        data, card_info, employment = payslip_input(
-            run,
-            employee,
-            items_by_employee.get(employee.pk, []),
-            settings_row,
-            paid_before.get(employee.pk, 0),
-        )
-        try:
-            result = engine.calculate(data, catalogue)
-        except engine.PayrollInputError as error:
-            raise ValidationError(
-                {
-                    error.field
-                    if error.field in ("payment_date",)
-                    else "items": f"{employee.name}: {error}"
-                }
-            ) from None
-        slip = _payslip_row(run, employee, result, card_info, employment.cost_centre)
-        slip.position = index
-        slips.append(slip)
-        if progress is not None:
-            progress(index + 1, len(employees))
     Payslip.objects.filter(pay_run=run).delete()
-    Payslip.objects.bulk_create(slips, batch_size=500)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        employees = {
+            e.pk: e
+            for e in Employee.objects.filter(pk__in=chunk).prefetch_related(
+                "employments__salaries", "tax_cards"
+            )
+        }
+        items: dict[int, list[PayItem]] = {}
+        for item in PayItem.objects.filter(pay_run=run, employee_id__in=chunk):
+            items.setdefault(item.employee_id, []).append(item)
+        slips = []
+        for offset, pk in enumerate(chunk):
+            employee = employees[pk]
+            data, card_info, employment = payslip_input(
+                run, employee, items.get(pk, []), settings_row, paid_before.get(pk, 0)
+            )
+            try:
+                result = engine.calculate(data, catalogue)
+            except engine.PayrollInputError as error:
+                field = "payment_date" if error.field == "payment_date" else "items"
+                raise ValidationError({field: f"{employee.name}: {error}"}) from None
+            slip = _payslip_row(run, employee, result, card_info, employment.cost_centre)
+            slip.position = start + offset
+            slips.append(slip)
+        Payslip.objects.bulk_create(slips)
+        if progress is not None:
+            progress(start + len(chunk), len(ids))
     run.calculated_at = timezone.now()
     run.stale = False
     run.save(update_fields=["calculated_at", "stale"])
     audit.record(
-        actor.user, "calculate", run, company=run.company, changes={"payslips": [None, len(slips)]}
+        actor.user, "calculate", run, company=run.company, changes={"payslips": [None, len(ids)]}
     )
-    return slips
+    return len(ids)
+
+
+CHUNK = 500
 
 
 def _paid_before_map(run: PayRun) -> dict[int, int]:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -34,6 +35,9 @@ from .forms import (
 )
 from .models import CompanyWageType, Employment, PayItem, PayRun, Payslip
 from .pdf import payslip_pdf
+from .tasks import calculate_pay_run_task, progress_key
+
+BACKGROUND_FROM = 300  # employees: a larger run is calculated as a background task
 
 GRID_CODES = [
     "hourly_wage",
@@ -395,6 +399,7 @@ def run_detail(request, pk):
             "item_form": item_form,
             "can_manage": actor.can_in_company("payroll.manage", company),
             "can_approve": actor.can_in_company("payroll.approve", company),
+            "progress": cache.get(progress_key(run.pk)),
         },
     )
 
@@ -414,6 +419,12 @@ def run_action(request, pk, action):
     if action not in handlers:
         raise Http404
     handler, done = handlers[action]
+    if action == "calculate" and run.employees.count() > BACKGROUND_FROM:
+        actor.company(run.company_id, "payroll.manage")
+        cache.set(progress_key(run.pk), {"state": "running", "done": 0, "total": 0}, 3600)
+        calculate_pay_run_task.enqueue(run.pk, request.user.pk)
+        messages.info(request, _("The pay run is being calculated in the background."))
+        return redirect("payroll:run_detail", run.pk)
     try:
         handler(actor, run)
     except ValidationError as error:
@@ -423,6 +434,21 @@ def run_action(request, pk, action):
         if action == "delete":
             return redirect("payroll:runs", run.company_id)
     return redirect("payroll:run_detail", run.pk)
+
+
+@login_required
+def run_progress(request, pk):
+    """The background calculation's progress bar (polled by htmx); reloads the page when done."""
+    actor = actor_of(request)
+    run = _run_for(actor, pk)
+    state = cache.get(progress_key(run.pk))
+    response = render(request, "payroll/_progress.html", {"run": run, "state": state})
+    if not state or state.get("state") != "running":
+        cache.delete(progress_key(run.pk))
+        if state and state.get("state") == "error":
+            messages.error(request, state.get("message", ""))
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
