@@ -251,3 +251,38 @@ def test_project_page_query_count_does_not_grow_with_tasks(world, p, django_asse
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) <= len(before) + 2
+
+
+def test_pdf_exports_of_agenda_and_spec(world, p):
+    client = world.client(Role.PROJECT_LEAD)
+    meeting = p.meetings.first()
+    response = client.get(reverse("delivery:document_pdf", args=[meeting.agenda_id]))
+    assert response["Content-Type"] == "application/pdf" and response.content[:4] == b"%PDF"
+    version = p.specs.first().versions.first()
+    response = client.get(reverse("delivery:spec_pdf", args=[version.pk]))
+    assert response.content[:4] == b"%PDF"
+    # the customer reaches the PDF of a version sent for review, not of a draft
+    draft = p.specs.first().versions.get(number=1)
+    assert (
+        world.client(Role.MAIN_USER).get(reverse("delivery:spec_pdf", args=[draft.pk])).status_code
+        == 404
+    )
+
+
+def test_account_page_records_contacts_and_flags_overdue(world, p):
+    client = world.client(Role.ACCOUNT_MANAGER)
+    url = reverse("delivery:account", args=[world.org.pk])
+    response = client.post(
+        url,
+        {
+            "contact-on": "2026-01-02",
+            "contact-channel": "phone",
+            "contact-note": "Soitto",
+            "contact-next_contact_on": "2026-01-10",
+        },
+    )
+    assert response.status_code == 302
+    accounts = client.get(reverse("delivery:accounts")).content.decode()
+    assert "badge-danger" in accounts  # 10.1.2026 has passed
+    future = client.post(url, {"contact-on": "2999-01-01", "contact-channel": "phone"})
+    assert future.status_code == 200  # refused, the form is shown again with the error
