@@ -108,3 +108,54 @@ def test_large_run_is_calculated_as_a_background_task_with_progress(world, clerk
     assert calls == [(2, 3), (3, 3)]
     response = client.get(f"/payroll/runs/{run.pk}/progress/")
     assert response.headers["HX-Refresh"] == "true"
+
+
+def test_salary_payment_file_for_an_approved_run(world, clerk):
+    import xml.etree.ElementTree as ET
+
+    from tase.formats.sepa_salary import NS
+
+    employee(clerk, world.company, iban="FI2112345600000785")
+    run = pay_run(clerk, world.company)
+    services.calculate_pay_run(clerk, run)
+    client = world.client(Role.PAYROLL_CLERK)
+    url = f"/api/v1/payroll/pay-runs/{run.pk}/salary-file"
+    assert client.get(url).status_code == 422  # not approved yet
+    services.approve_pay_run(clerk, run)
+    missing = client.get(url)
+    assert missing.status_code == 422 and missing.json()["detail"][0]["loc"] == [
+        "body",
+        "payer_iban",
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.update_settings(
+            clerk, world.company, payer_iban="FI00", accident_rate="0", group_life_rate="0"
+        )
+    assert "payer_iban" in error.value.message_dict
+    services.update_settings(clerk, world.company, payer_iban="FI58 1017 1000 0001 22",
+                             payer_bic="NDEAFIHH", accident_rate="0", group_life_rate="0")  # fmt: skip
+    response = client.get(url)
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    amounts = [e.text for e in root.iterfind(f".//{{{NS}}}InstdAmt")]
+    assert amounts == ["2513.35"]
+    page = client.get(f"/payroll/runs/{run.pk}/sepa.xml")
+    assert page.status_code == 200 and page["Content-Type"] == "application/xml"
+    assert world.client(Role.CONSULTANT).get(url).status_code == 403
+
+
+def test_salary_file_names_an_employee_without_iban(world, clerk):
+    employee(clerk, world.company, first_name="Ilman", last_name="Tiliä")
+    run = pay_run(clerk, world.company)
+    services.calculate_pay_run(clerk, run)
+    services.approve_pay_run(clerk, run)
+    services.update_settings(
+        clerk,
+        world.company,
+        payer_iban="FI5810171000000122",
+        accident_rate="0",
+        group_life_rate="0",
+    )
+    with pytest.raises(ValidationError) as error:
+        services.salary_payment_file(clerk, run)
+    assert "Ilman Tiliä" in error.value.message_dict["iban"][0]

@@ -374,6 +374,20 @@ def cancel_pay_run(request, run_id: int):
     return services.cancel_pay_run(current, run)
 
 
+@router.get(
+    "/pay-runs/{int:run_id}/salary-file",
+    summary="SEPA salary payment file (pain.001.001.03, purpose SALA), XSD-validated",
+)
+def salary_file(request, run_id: int):
+    from django.http import HttpResponse
+
+    run = _run(request, run_id, "payroll.approve")
+    document = services.salary_payment_file(actor(request), run)
+    response = HttpResponse(document, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="salaries-{run.payment_date}.xml"'
+    return response
+
+
 @router.get("/pay-runs/{int:run_id}/payslips", response=list[PayslipSummaryOut])
 def list_payslips(request, run_id: int):
     run = _run(request, run_id, "payroll.view")

@@ -94,6 +94,8 @@ def load_demo(ctx) -> None:
         accident_rate=Decimal("0.9"),
         group_life_rate=Decimal("0.06"),
         post_to_ledger=_books_ready(actor, company, year),
+        payer_iban="FI5810171000000122",
+        payer_bic="NDEAFIHH",
     )
     employees = []
     for number, first, last, code, basis, salary, card in PEOPLE:

@@ -242,6 +242,8 @@ class SettingsForm(forms.Form):
     post_to_ledger = forms.BooleanField(
         label=_("Post approved pay runs to the books"), required=False
     )
+    payer_iban = forms.CharField(label=_("Salary payment account (IBAN)"), required=False)
+    payer_bic = forms.CharField(label=_("BIC of the payment account"), required=False)
 
 
 class PayRunForm(forms.Form):

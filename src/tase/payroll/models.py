@@ -38,6 +38,8 @@ class PayrollSettings(models.Model):
     )
     accident_rate = rate_field(_("accident insurance rate (%)"), default=Decimal("0"))
     group_life_rate = rate_field(_("group life insurance rate (%)"), default=Decimal("0"))
+    payer_iban = models.CharField(_("salary payment account (IBAN)"), max_length=34, blank=True)
+    payer_bic = models.CharField(_("BIC of the payment account"), max_length=11, blank=True)
     post_to_ledger = models.BooleanField(_("post approved pay runs to the books"), default=True)
     next_payslip_number = models.PositiveIntegerField(default=1)
 

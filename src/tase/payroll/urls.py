@@ -29,6 +29,7 @@ urlpatterns = [
     path("runs/<int:pk>/grid/", views.run_grid, name="run_grid"),
     path("runs/<int:pk>/import/", views.run_import, name="run_import"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("runs/<int:pk>/sepa.xml", views.run_sepa, name="run_sepa"),
     path("runs/<int:pk>/<str:action>/", views.run_action, name="run_action"),
     path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
     path("payslips/<int:pk>/", views.payslip_detail, name="payslip"),

@@ -437,6 +437,21 @@ def run_action(request, pk, action):
 
 
 @login_required
+def run_sepa(request, pk):
+    """Download the validated SEPA salary payment file of an approved run."""
+    actor = actor_of(request)
+    run = _run_for(actor, pk, "payroll.approve")
+    try:
+        document = services.salary_payment_file(actor, run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("payroll:run_detail", run.pk)
+    response = HttpResponse(document, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="salaries-{run.payment_date}.xml"'
+    return response
+
+
+@login_required
 def run_progress(request, pk):
     """The background calculation's progress bar (polled by htmx); reloads the page when done."""
     actor = actor_of(request)
