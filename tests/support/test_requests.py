@@ -365,3 +365,20 @@ def test_customer_reply_by_page(world):
     assert response.status_code == 302
     reply = Reply.objects.get()
     assert reply.is_internal is False  # the customer's form has no internal field
+
+
+def test_auto_close_emails_the_requester(world):
+    item = make_request(world)
+    services.change_status(
+        specialist(world), item, Status.RESOLVED, now=timezone.now() - dt.timedelta(days=15)
+    )
+    mail.outbox.clear()
+    assert services.close_expired() == 1
+    assert len(mail.outbox) == 1 and f"#{item.number}" in mail.outbox[0].subject
+
+
+def test_request_numbers_are_shown_without_thousand_separators(world):
+    item = make_request(world)
+    assert item.number >= 1001
+    html = world.client(Role.MAIN_USER).get(reverse("support:request_list")).content.decode()
+    assert f"#{item.number}<" in html

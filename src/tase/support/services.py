@@ -425,6 +425,7 @@ def close_expired(now: dt.datetime | None = None) -> int:
                 changes={"status": [Status.RESOLVED, Status.CLOSED]},
                 label="system",
             )
+            _email_status(request)
             closed += 1
     return closed
 

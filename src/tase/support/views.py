@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -513,6 +513,7 @@ def announcement_edit(request, pk):
 # -- guides (public ones readable without signing in) --------------------------------
 
 
+@login_not_required
 def guide_list(request):
     actor = _visible_actor(request)
     query = request.GET.get("q", "").strip()
@@ -544,6 +545,7 @@ def guide_list(request):
     )
 
 
+@login_not_required
 def guide_detail(request, pk):
     actor = _visible_actor(request)
     guide = selectors.get_guide(actor, pk)
@@ -565,6 +567,7 @@ def guide_detail(request, pk):
     )
 
 
+@login_not_required
 @require_POST
 def guide_vote(request, pk):
     actor = _visible_actor(request)
@@ -579,6 +582,7 @@ def guide_vote(request, pk):
     return redirect("support:guide_detail", pk)
 
 
+@login_not_required
 def guide_image(request, pk):
     actor = _visible_actor(request)
     try:
