@@ -90,3 +90,23 @@ def test_order_page(world):
     )
     assert response.status_code == 302
     assert TrainingOrder.objects.get().organization == world.org
+
+
+def test_training_history_shows_implementation_trainings_beside_extra_ones(world):
+    from tase.delivery import services as delivery_services
+    from tests.delivery.factories import KICKOFF, aware, project
+
+    implementation = project(world)
+    delivery_services.plan_training(
+        world.actor(Role.PROJECT_LEAD),
+        implementation,
+        part=1,
+        starts_at=aware(KICKOFF + dt.timedelta(days=7)),
+        hours="3",
+        topics="Käyttöönottokoulutus: kirjanpito",
+    )
+    order(world, topics="Lisäkoulutus: palkat")
+    html = world.client(Role.MAIN_USER).get(reverse("support:training_list")).content.decode()
+    assert "Käyttöönottokoulutus: kirjanpito" in html and "Lisäkoulutus: palkat" in html
+    other = world.client(Role.MAIN_USER, other=True).get(reverse("support:training_list"))
+    assert "Käyttöönottokoulutus" not in other.content.decode()

@@ -304,6 +304,36 @@ def training_orders_for(actor: Actor) -> QuerySet[TrainingOrder]:
     )
 
 
+def implementation_trainings(actor: Actor, limit: int = 50) -> list[dict]:
+    """The organization's implementation trainings (from the delivery app, read through its
+    own selector so its access rules apply), to show beside the extra trainings.
+    Empty if the delivery app cannot answer."""
+    try:
+        from tase.delivery import selectors as delivery
+        from tase.delivery.models import TrainingSession as DeliveryTraining
+    except ImportError:
+        return []
+    try:
+        sessions = (
+            DeliveryTraining.objects.filter(project__in=delivery.projects_for(actor))
+            .select_related("project", "organization")
+            .order_by("-starts_at")[:limit]
+        )
+        return [
+            {
+                "organization": session.organization,
+                "project": session.project,
+                "starts_at": session.starts_at,
+                "hours": session.hours,
+                "topics": session.topics,
+                "status": session.get_status_display(),
+            }
+            for session in sessions
+        ]
+    except Exception:
+        return []
+
+
 def get_training_order(actor: Actor, pk) -> TrainingOrder:
     try:
         return training_orders_for(actor).get(pk=pk)

@@ -688,7 +688,11 @@ def training_list(request):
     return render(
         request,
         "support/training_list.html",
-        {"orders": orders, "can_order": actor.can("support.order_training")},
+        {
+            "orders": orders,
+            "can_order": actor.can("support.order_training"),
+            "implementation": selectors.implementation_trainings(actor),
+        },
     )
 
 
