@@ -206,6 +206,7 @@ class EmploymentForm(forms.ModelForm):
             "union_dues_rate",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
+        localized_fields = ["weekly_hours", "union_dues_rate"]
 
     def _post_clean(self):
         pass
