@@ -54,7 +54,7 @@ from functools import lru_cache
 from typing import Any
 
 from .parameters import ParameterError, default_set
-from .payroll_catalogue import DEDUCTION, IN_KIND, MONEY, TAX_FREE, WageType, catalogue
+from .payroll_catalogue import BY_CODE, DEDUCTION, IN_KIND, MONEY, TAX_FREE, WageType
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -453,7 +453,7 @@ def _percent_line(code, section, base, rate: Decimal, param: _Param | str) -> Li
 def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None) -> Payslip:
     """The payslip for ``data``; raises :class:`PayrollInputError` for bad input."""
     validate(data)
-    wage_types = catalogue() if wage_types is None else wage_types
+    wage_types = BY_CODE if wage_types is None else wage_types
     on, birth = data.payment_date, data.birth_date
     notes: list[str] = []
 
