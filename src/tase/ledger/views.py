@@ -13,7 +13,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from tase.core.access import Actor
@@ -486,7 +489,18 @@ def voucher_action(request, company_pk, pk):
 
 
 @login_required
+@xframe_options_sameorigin
+@csp_override(
+    {
+        "default-src": [CSP.SELF],
+        "img-src": [CSP.SELF, "data:"],
+        "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+        "object-src": [CSP.SELF],
+        "frame-ancestors": [CSP.SELF],
+    }
+)
 def attachment(request, company_pk, pk):
+    """The file itself, shown beside its voucher (so framed by our own pages only)."""
     company = _company(request, company_pk)
     item = get_object_or_404(Attachment, company=company, pk=pk)
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
