@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from tase.apiutil import Pagination, actor
@@ -341,7 +341,7 @@ def create_contract(request, payload: ContractIn):
         raise ValidationError({"organization_id": "Unknown organization."})
     organization = a.organization(payload.organization_id)
     data = payload.dict(exclude={"organization_id"})
-    return 201, services.create_contract(a, organization, **data)
+    return Status(201, services.create_contract(a, organization, **data))
 
 
 @router.get("/contracts/{int:contract_id}", response=ContractOut)
@@ -379,7 +379,7 @@ def create_project(request, payload: ProjectIn):
         consultants=_users(payload.consultant_ids),
         name=payload.name,
     )
-    return 201, _project_detail(project)
+    return Status(201, _project_detail(project))
 
 
 @router.get("/projects/{int:project_id}", response=ProjectDetailOut)
@@ -415,12 +415,15 @@ def create_task(request, project_id: int, payload: TaskIn):
     a = actor(request)
     project = selectors.project(a, project_id, "delivery.manage")
     data = payload.dict(exclude={"owner_id", "phase"})
-    return 201, services.save_task(
-        a,
-        project,
-        phase=project.phases.get(kind=payload.phase),
-        owner=_user(payload.owner_id, "owner_id"),
-        **data,
+    return Status(
+        201,
+        services.save_task(
+            a,
+            project,
+            phase=project.phases.get(kind=payload.phase),
+            owner=_user(payload.owner_id, "owner_id"),
+            **data,
+        ),
     )
 
 
@@ -453,8 +456,9 @@ def create_meeting(request, project_id: int, payload: MeetingIn):
     a = actor(request)
     project = selectors.project(a, project_id, "delivery.manage")
     data = payload.dict(exclude={"participant_ids"})
-    return 201, services.create_meeting(
-        a, project, participants=_users(payload.participant_ids), **data
+    return Status(
+        201,
+        services.create_meeting(a, project, participants=_users(payload.participant_ids), **data),
     )
 
 
@@ -464,7 +468,7 @@ def write_minutes(request, meeting_id: int, payload: BodyIn):
     document = services.write_minutes(
         a, selectors.meeting(a, meeting_id, "delivery.manage"), payload.body
     )
-    return 201, {"document_id": document.pk}
+    return Status(201, {"document_id": document.pk})
 
 
 @router.post("/documents/{int:document_id}/publish", response=dict)
@@ -502,8 +506,9 @@ def list_versions(request, spec_id: int):
 @router.post("/specs/{int:spec_id}/versions", response={201: VersionOut})
 def save_version(request, spec_id: int, payload: BodyIn):
     a = actor(request)
-    return 201, services.save_spec_version(
-        a, selectors.spec(a, spec_id, "delivery.manage"), payload.body
+    return Status(
+        201,
+        services.save_spec_version(a, selectors.spec(a, spec_id, "delivery.manage"), payload.body),
     )
 
 
@@ -538,12 +543,15 @@ def plan_training(request, project_id: int, payload: TrainingIn):
     a = actor(request)
     project = selectors.project(a, project_id, "delivery.manage")
     data = payload.dict(exclude={"participant_ids", "trainer_id"})
-    return 201, services.plan_training(
-        a,
-        project,
-        trainer=_user(payload.trainer_id, "trainer_id"),
-        participants=_users(payload.participant_ids),
-        **data,
+    return Status(
+        201,
+        services.plan_training(
+            a,
+            project,
+            trainer=_user(payload.trainer_id, "trainer_id"),
+            participants=_users(payload.participant_ids),
+            **data,
+        ),
     )
 
 
@@ -574,12 +582,15 @@ def create_change_request(request, project_id: int, payload: ChangeRequestIn):
     a = actor(request)
     project = selectors.project(a, project_id)
     data = payload.dict(exclude={"asked_by_id"})
-    return 201, services.create_change_request(
-        a,
-        project.organization,
-        project=project,
-        asked_by=_user(payload.asked_by_id, "asked_by_id"),
-        **data,
+    return Status(
+        201,
+        services.create_change_request(
+            a,
+            project.organization,
+            project=project,
+            asked_by=_user(payload.asked_by_id, "asked_by_id"),
+            **data,
+        ),
     )
 
 
