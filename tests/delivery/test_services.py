@@ -581,3 +581,17 @@ def test_template_edit_only_by_admin(world):
         )
     p = project(world)
     assert not p.tasks.filter(title="Tuo avaustase").exists()
+
+
+def test_default_test_activity_counters_read_other_apps_through_relations(world):
+    p = project(world)
+    test = services.create_project_test_environment(
+        world.actor(Role.PROJECT_LEAD), p, world.company
+    )
+    counts = {row["key"]: row["count"] for row in hooks.test_activity(test)}
+    assert counts.get("ledger.vouchers") == 0 and counts.get("payroll.pay_runs") == 0
+    assert hooks._related_count("no_such_relation")(test) == 0
+    item = next(
+        i for i in selectors.go_live_checklist(p) if i["code"] == "delivery.customer_tested"
+    )
+    assert not item["holds"]

@@ -17,11 +17,12 @@ class DeliveryConfig(AppConfig):
             register_start_panel,
         )
 
-        from . import checks
+        from . import checks, hooks
         from .demo import load_demo
         from .panels import start_panel
 
         checks.register()
+        hooks.register_defaults()
         register_nav(
             NavItem("delivery", _("Projects"), "delivery:overview", "delivery.view", order=40)
         )

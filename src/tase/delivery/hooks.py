@@ -51,3 +51,32 @@ def test_activity(company) -> list[dict]:
         {"key": a.key, "label": a.label, "count": int(a.count(company) or 0)}
         for a in sorted(TEST_ACTIVITY.values(), key=lambda a: a.key)
     ]
+
+
+def _related_count(accessor: str, **filters):
+    """Count a company's rows through another app's reverse relation, without importing its
+    models; 0 when that app is not installed or has no such relation."""
+
+    def count(company) -> int:
+        manager = getattr(company, accessor, None)
+        if manager is None:
+            return 0
+        try:
+            return manager.filter(**filters).count()
+        except Exception:  # the other app changed its fields: no count rather than an error
+            return 0
+
+    return count
+
+
+def register_defaults() -> None:
+    """Counters for vouchers and pay runs unless the ledger and payroll apps registered their
+    own (they own these counts; these are fallbacks so the checklist works out of the box)."""
+    from django.utils.translation import gettext_lazy as _
+
+    if "ledger.vouchers" not in TEST_ACTIVITY:
+        register_test_activity(
+            "ledger.vouchers", _("Vouchers posted"), _related_count("vouchers", state="posted")
+        )
+    if "payroll.pay_runs" not in TEST_ACTIVITY:
+        register_test_activity("payroll.pay_runs", _("Pay runs"), _related_count("pay_runs"))
