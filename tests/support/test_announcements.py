@@ -143,3 +143,11 @@ def test_announcement_list_marks_new(world):
     announce(world, title="Uusi juttu")
     html = world.client(Role.MAIN_USER).get(reverse("support:announcement_list")).content.decode()
     assert "Uusi juttu" in html
+
+
+def test_announcement_list_query_count(world, django_assert_max_num_queries):
+    for n in range(12):
+        announce(world, title=f"Tiedote {n}")
+    client = world.client(Role.MAIN_USER)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("support:announcement_list")).status_code == 200

@@ -133,3 +133,26 @@ def test_guide_body_is_sanitized(world):
     guide = make_guide(world, body="<img src=x onerror=alert(1)> [x](javascript:alert(1))")
     html = Client().get(reverse("support:guide_detail", args=[guide.pk])).content.decode()
     assert "onerror" not in html and "javascript:alert" not in html
+
+
+def test_postgresql_search_uses_finnish_stemming(world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Finnish stemming is PostgreSQL's `finnish` configuration")
+    make_guide(world, title="Verokortin tallentaminen", body="Tallenna tositteen liitteet.")
+    actor = customer(world)
+    assert [g.title for g in selectors.search_guides(actor, "verokortit")] == [
+        "Verokortin tallentaminen"
+    ]
+    assert [g.title for g in selectors.search_guides(actor, "tosite")] == [
+        "Verokortin tallentaminen"
+    ]
+
+
+def test_guide_list_query_count(world, django_assert_max_num_queries):
+    for n in range(12):
+        make_guide(world, title=f"Ohje {n}")
+    client = world.client(Role.MAIN_USER)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("support:guide_list")).status_code == 200
