@@ -217,3 +217,30 @@ def test_accounts_page_actions(world, books):
     services.post_voucher(world.actor(Role.ACCOUNTANT), books, **sale())
     response = client.post(url, {"action": "delete", "account": used.pk})
     assert "in use" in response.content.decode()
+
+
+def test_vat_period_and_presets(world, books):
+    client = world.client(Role.MAIN_USER)
+    url = reverse("ledger:fiscal_years", args=[books.pk])
+    assert client.post(url, {"action": "vat_period", "vat_period": "quarter"}).status_code == 302
+    page = client.get(reverse("ledger:report", args=[books.pk, "vat-return"])).content.decode()
+    assert page.count("?from=") >= 6
+
+
+@pytest.mark.parametrize("kind", ["trial-balance", "journal", "general-ledger", "accounts"])
+def test_report_pages_query_count(world, books, system, kind, django_assert_max_num_queries):
+    for day in range(1, 25):
+        services.post_voucher(system, books, **sale("10.00", day=dt.date(2026, 5, day)))
+    client = world.client(Role.ACCOUNTANT)
+    url = (
+        reverse("ledger:report", args=[books.pk, kind])
+        + "?from=2026-01-01&to=2026-12-31&account=1910"
+    )
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200
+
+
+def test_accounts_page_query_count(world, books, django_assert_max_num_queries):
+    client = world.client(Role.ACCOUNTANT)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("ledger:accounts", args=[books.pk])).status_code == 200

@@ -434,6 +434,19 @@ def create_fiscal_year(actor, company: Company, *, start, end) -> FiscalYear:
 
 
 @transaction.atomic
+def set_vat_period(actor, company: Company, period: str) -> LedgerSettings:
+    """The company's VAT period: month, quarter or year (as the Tax Administration set it)."""
+    guard(actor, company, "ledger.manage")
+    if period not in LedgerSettings.VatPeriod.values:
+        raise ValidationError({"vat_period": _("Choose month, quarter or year.")})
+    row, _created = LedgerSettings.objects.get_or_create(company=company)
+    old, row.vat_period = row.vat_period, period
+    row.save()
+    audit.record(actor.user, "update", row, company=company, changes={"vat_period": [old, period]})
+    return row
+
+
+@transaction.atomic
 def lock_period(actor, company: Company, until) -> PeriodLock:
     """Lock every date up to and including ``until``. Moving the lock back needs the
     right to reopen a year (:func:`unlock_period`)."""

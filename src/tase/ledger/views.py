@@ -23,7 +23,7 @@ from tase.core.access import Actor
 from tase.rules import vat as vat_rules
 
 from . import reports, selectors, services
-from .models import Account, Attachment, FiscalYear, Voucher
+from .models import Account, Attachment, FiscalYear, LedgerSettings, Voucher
 
 PAGE_SIZE = 50
 LINE_ROWS = 6
@@ -146,6 +146,9 @@ def fiscal_years(request, company_pk):
                 year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
                 services.reopen_fiscal_year(actor, year, reason=request.POST.get("reason", ""))
                 messages.success(request, _("Fiscal year reopened."))
+            elif action == "vat_period":
+                services.set_vat_period(actor, company, request.POST.get("vat_period", ""))
+                messages.success(request, _("VAT period saved."))
             elif action == "lock":
                 services.lock_period(actor, company, request.POST.get("locked_until"))
                 messages.success(request, _("Period locked."))
@@ -163,6 +166,10 @@ def fiscal_years(request, company_pk):
             years=years,
             errors=errors,
             locked_until=services.locked_until(company),
+            vat_period=getattr(
+                LedgerSettings.objects.filter(company=company).first(), "vat_period", "month"
+            ),
+            vat_periods=LedgerSettings.VatPeriod.choices,
             can_reopen=actor.can_in_company("ledger.reopen_year", company),
             next_start=(last.end + dt.timedelta(days=1))
             if last
@@ -642,6 +649,7 @@ def report(request, company_pk, kind):
         )
     elif kind == "vat-return":
         result = selectors.vat_return(company, start, end)
+        context["vat_periods"] = _vat_periods(company)
         context.update(
             vat=result,
             fields=[
@@ -656,6 +664,21 @@ def report(request, company_pk, kind):
             reverse("ledger:voucher_list", args=[company.pk]) + f"?from={start}&to={end}"
         )
     return render(request, "ledger/report.html", context)
+
+
+def _vat_periods(company, count: int = 6) -> list[tuple[dt.date, dt.date]]:
+    """The company's latest VAT periods (month, quarter or year), newest first."""
+    settings_row = LedgerSettings.objects.filter(company=company).first()
+    kind = settings_row.vat_period if settings_row else LedgerSettings.VatPeriod.MONTH
+    months = {"month": 1, "quarter": 3, "year": 12}[kind]
+    today = dt.date.today()
+    first = dt.date(today.year, ((today.month - 1) // months) * months + 1, 1)
+    periods = []
+    for _ in range(count):
+        end = services.add_months(first, months) - dt.timedelta(days=1)
+        periods.append((first, end))
+        first = services.add_months(first, -months)
+    return periods
 
 
 @login_required
