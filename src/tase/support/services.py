@@ -551,11 +551,10 @@ def save_guide(actor: Actor, guide: Guide | None = None, *, related=None, **fiel
         guide = Guide.objects.select_for_update().get(pk=selectors.get_guide(actor, guide.pk).pk)
         actor.require("support.publish", guide.organization)
         before = audit.snapshot(guide, GUIDE_FIELDS)
-    category = (
-        fields.pop("category", None)
-        if "category" in fields
-        else guide.category_id and guide.category
-    )
+    if "category" in fields:
+        category = fields.pop("category")
+    else:
+        category = guide.category if guide.category_id else None
     if category is not None and not isinstance(category, GuideCategory):
         category = GuideCategory.objects.filter(
             pk=category, organization=guide.organization
