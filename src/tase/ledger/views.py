@@ -674,7 +674,7 @@ def _vat_periods(company, count: int = 6) -> list[tuple[dt.date, dt.date]]:
     today = dt.date.today()
     first = dt.date(today.year, ((today.month - 1) // months) * months + 1, 1)
     periods = []
-    for _ in range(count):
+    for _period in range(count):
         end = services.add_months(first, months) - dt.timedelta(days=1)
         periods.append((first, end))
         first = services.add_months(first, -months)
