@@ -382,3 +382,38 @@ def test_request_numbers_are_shown_without_thousand_separators(world):
     assert item.number >= 1001
     html = world.client(Role.MAIN_USER).get(reverse("support:request_list")).content.decode()
     assert f"#{item.number}<" in html
+
+
+class _CapturingHTML:
+    """Stands in for weasyprint.HTML: keeps the HTML the PDF would be made of."""
+
+    seen: list[str] = []
+
+    def __init__(self, string, **kwargs):
+        self.seen.append(string)
+
+    def write_pdf(self):
+        return b"%PDF-1.7 test"
+
+
+def test_internal_note_hidden_in_the_customer_pdf(world, monkeypatch):
+    import weasyprint
+
+    item = _with_note(world)
+    _CapturingHTML.seen = []
+    monkeypatch.setattr(weasyprint, "HTML", _CapturingHTML)
+    url = reverse("support:request_transcript_pdf", args=[item.pk])
+    response = world.client(Role.MAIN_USER).get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "Julkinen vastaus" in _CapturingHTML.seen[-1] and SECRET not in _CapturingHTML.seen[-1]
+    world.client(Role.SUPPORT_SPECIALIST).get(url)
+    assert SECRET in _CapturingHTML.seen[-1]
+    assert world.client(Role.MAIN_USER, other=True).get(url).status_code == 404
+
+
+def test_transcript_pdf_is_a_real_pdf(world):
+    item = _with_note(world)
+    response = world.client(Role.MAIN_USER).get(
+        reverse("support:request_transcript_pdf", args=[item.pk])
+    )
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

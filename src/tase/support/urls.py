@@ -21,6 +21,11 @@ urlpatterns = [
         name="request_transcript_csv",
     ),
     path(
+        "requests/<int:pk>/transcript.pdf",
+        views.request_transcript_pdf,
+        name="request_transcript_pdf",
+    ),
+    path(
         "requests/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,
         name="attachment_download",

@@ -333,6 +333,24 @@ def request_transcript_csv(request, pk):
 
 
 @login_required
+def request_transcript_pdf(request, pk):
+    """The request and the replies the user may read, as PDF (no internal notes for customers)."""
+    from weasyprint import HTML
+
+    actor = actor_of(request)
+    item = selectors.get_request(actor, pk)
+    html = render_to_string(
+        "support/transcript_pdf.html",
+        {"item": item, "replies": selectors.visible_replies(actor, item)},
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="request-{item.number}.pdf"'
+    return response
+
+
+@login_required
 def request_export_csv(request):
     actor = actor_of(request)
     _need(actor, "support.use", "support.handle")
