@@ -47,20 +47,26 @@ def gantt(phases, today: dt.date | None = None, width: int = 760) -> str:
         return label_w + plot_w * (d - start).days / span
 
     height = top + row_h * len(rows) + 24
+    title = escape(_("Timeline: target vs current schedule"))
+    target = escape(_("Target"))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-labelledby="gantt-title"><title id="gantt-title">{escape(_("Timeline: target vs current schedule"))}</title>'
+        f'width="100%" aria-labelledby="gantt-title"><title id="gantt-title">{title}</title>'
     ]
-    # week grid
+    # week grid; a date label only every few weeks, so that labels never overlap
     week = start - dt.timedelta(days=start.weekday())
+    every = int(48 // (plot_w * 7 / span)) + 1
+    n = 0
     while week <= end:
         if week >= start:
             out.append(
                 f'<line x1="{x(week):.1f}" y1="{top - 6}" x2="{x(week):.1f}" y2="{height - 20}" stroke="#eceff3"/>'
             )
-            out.append(
-                f'<text x="{x(week) + 2:.1f}" y="{top - 10}" font-size="10" fill="#667">{week:%d.%m.}</text>'
-            )
+            if n % every == 0:
+                out.append(
+                    f'<text x="{x(week) + 2:.1f}" y="{top - 10}" font-size="10" fill="#667">{week:%d.%m.}</text>'
+                )
+            n += 1
         week += dt.timedelta(weeks=1)
     for i, p in enumerate(rows):
         y = top + i * row_h
@@ -71,7 +77,7 @@ def gantt(phases, today: dt.date | None = None, width: int = 760) -> str:
             b_end = p.baseline_end or end
             out.append(
                 f'<rect x="{x(p.baseline_start):.1f}" y="{y + 4}" width="{max(x(b_end) - x(p.baseline_start), 3):.1f}" '
-                f'height="6" fill="{BASELINE}"><title>{escape(_("Target"))}: {p.baseline_start:%d.%m.%Y}\u2013{(p.baseline_end and p.baseline_end.strftime("%d.%m.%Y")) or ""}</title></rect>'
+                f'height="6" fill="{BASELINE}"><title>{target}: {p.baseline_start:%d.%m.%Y}\u2013{(p.baseline_end and p.baseline_end.strftime("%d.%m.%Y")) or ""}</title></rect>'
             )
         s = p.actual_start or p.planned_start
         e = p.current_end(today) or end
