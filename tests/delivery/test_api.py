@@ -222,3 +222,36 @@ def test_contracts_api_needs_contract_role(world):
     )
     assert r.status_code == 403
     _ = (dt, KICKOFF, services)
+
+
+def test_documents_api_hides_unpublished_from_customers(world):
+    p = project(world)
+    lead_actor = world.actor(Role.PROJECT_LEAD)
+    internal = services.add_document(
+        lead_actor, organization=world.org, project=p, kind="other", title="Sisäinen", body="x"
+    )
+    report = services.add_document(
+        lead_actor,
+        organization=world.org,
+        project=p,
+        kind="status_report",
+        title="Tilanne",
+        body="y",
+    )
+    services.publish_document(lead_actor, report)
+    lead = client_for(world.users[Role.PROJECT_LEAD])
+    assert {d["title"] for d in lead.get(f"{API}/projects/{p.pk}/documents").json()["items"]} == {
+        "Sisäinen",
+        "Tilanne",
+    }
+    viewer = client_for(world.users[Role.VIEWER])
+    assert [d["title"] for d in viewer.get(f"{API}/projects/{p.pk}/documents").json()["items"]] == [
+        "Tilanne"
+    ]
+    assert (
+        client_for(world.other_users[Role.MAIN_USER])
+        .get(f"{API}/projects/{p.pk}/documents")
+        .status_code
+        == 404
+    )
+    assert viewer.post(f"{API}/documents/{internal.pk}/publish").status_code == 404

@@ -195,6 +195,21 @@ class VersionOut(Schema):
     superseded_at: dt.datetime | None
 
 
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    project_id: int | None
+    contract_id: int | None
+    customer_visible: bool
+    needs_approval: bool
+    approved_by_id: int | None
+    approved_at: dt.datetime | None
+    published_at: dt.datetime | None
+    archived_at: dt.datetime | None
+
+
 class BodyIn(Schema):
     body: str
 
@@ -469,6 +484,14 @@ def write_minutes(request, meeting_id: int, payload: BodyIn):
         a, selectors.meeting(a, meeting_id, "delivery.manage"), payload.body
     )
     return Status(201, {"document_id": document.pk})
+
+
+@router.get("/projects/{int:project_id}/documents", response=list[DocumentOut])
+@paginate(Pagination)
+def list_documents(request, project_id: int):
+    """The project's documents; a customer gets only the published, customer-visible ones."""
+    a = actor(request)
+    return selectors.visible_documents(a, selectors.project(a, project_id))
 
 
 @router.post("/documents/{int:document_id}/publish", response=dict)
