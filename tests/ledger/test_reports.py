@@ -79,3 +79,12 @@ def test_journal_general_ledger_vat_json_pdf(posted):
     assert pdf.startswith(b"%PDF")
     accounts = reports.to_csv(reports.build("accounts", posted, *Y)).splitlines()
     assert accounts[0] == "number,name,type,vat_code" and "3000,Myynti,revenue,S" in accounts
+
+
+def test_xlsx_download(posted):
+    import io
+    import zipfile
+
+    data = reports.to_xlsx(reports.build("trial-balance", posted, *Y))
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "Pankkitili" in sheet and "<v>1004.00</v>" in sheet

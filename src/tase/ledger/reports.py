@@ -4,7 +4,8 @@
 columns, rows of plain values: text, ``date`` and ``Decimal`` euros). The same table
 feeds the screen, CSV (decimal point, so spreadsheets and scripts read it alike),
 JSON (amounts as decimal strings) and PDF (WeasyPrint; company, business ID, period
-and page numbers on every page, as the Accounting Act wants of the books).
+and page numbers on every page, as the Accounting Act wants of the books) and XLSX
+(:mod:`tase.formats.xlsx`, numbers as numeric cells).
 """
 
 from __future__ import annotations
@@ -254,6 +255,16 @@ def to_json_data(table: Table) -> dict:
 
 def to_json(table: Table) -> str:
     return json.dumps(to_json_data(table), ensure_ascii=False, indent=1)
+
+
+def to_xlsx(table: Table) -> bytes:
+    from tase.formats import xlsx
+
+    def rows():
+        yield table.columns
+        yield from table.rows
+
+    return xlsx.write(rows(), sheet_name=table.title)
 
 
 def to_pdf(table: Table) -> bytes:

@@ -560,7 +560,7 @@ def report(request, company_pk, kind):
         "monthly": request.GET.get("monthly") == "1",
     }
     fmt = request.GET.get("format", "")
-    if fmt in ("csv", "pdf", "json"):
+    if fmt in ("csv", "pdf", "json", "xlsx"):
         table = reports.build(
             kind,
             company,
@@ -583,6 +583,13 @@ def report(request, company_pk, kind):
             return response
         if fmt == "json":
             return HttpResponse(reports.to_json(table), content_type="application/json")
+        if fmt == "xlsx":
+            response = HttpResponse(
+                reports.to_xlsx(table),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+            return response
         response = HttpResponse(reports.to_pdf(table), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
         return response

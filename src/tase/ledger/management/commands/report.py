@@ -1,4 +1,4 @@
-"""`tase report KIND --company ID --from DATE --to DATE --format csv|json|pdf` to stdout."""
+"""`tase report KIND --company ID --from DATE --to DATE --format csv|json|xlsx|pdf` to stdout."""
 
 import datetime as dt
 import sys
@@ -38,8 +38,6 @@ class Command(BaseCommand):
             if year is None:
                 raise CommandError("Give --from and --to (no fiscal year covers today).")
             start, end = start or year.start, end or year.end
-        if options["format"] == "xlsx":
-            raise CommandError("XLSX needs openpyxl, which is not installed; use csv, json or pdf.")
         with translation.override(options["language"]):
             table = reports.build(
                 options["kind"],
@@ -56,6 +54,9 @@ class Command(BaseCommand):
             elif options["format"] == "json":
                 self.stdout.write(reports.to_json(table))
             else:
+                data = (
+                    reports.to_pdf(table) if options["format"] == "pdf" else reports.to_xlsx(table)
+                )
                 self.stdout.flush()
-                sys.stdout.buffer.write(reports.to_pdf(table))
+                sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
