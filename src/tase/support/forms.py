@@ -36,7 +36,10 @@ class RequestForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}))
+    description = forms.CharField(
+        label=pgettext_lazy("service request", "Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,

@@ -67,7 +67,7 @@ class ServiceRequest(models.Model):
     number = models.PositiveIntegerField(_("number"), unique=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     subject = models.CharField(_("subject"), max_length=200)
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("service request", "description"))
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
@@ -467,7 +467,7 @@ class PhoneCall(models.Model):
         related_name="phone_calls",
     )
     caller = models.CharField(_("caller"), max_length=200)
-    started_at = models.DateTimeField(_("start"))
+    started_at = models.DateTimeField(pgettext_lazy("phone call", "start"))
     duration_seconds = models.PositiveIntegerField(_("duration (s)"))
     topic = models.CharField(_("topic"), max_length=200)
     request = models.ForeignKey(
