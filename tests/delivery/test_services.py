@@ -595,3 +595,29 @@ def test_default_test_activity_counters_read_other_apps_through_relations(world)
         i for i in selectors.go_live_checklist(p) if i["code"] == "delivery.customer_tested"
     )
     assert not item["holds"]
+
+
+def test_extra_training_order_of_support_covers_hours_over_contract(world):
+    from tase.support import services as support
+
+    p = project(world, training_hours="3")
+    lead = world.actor(Role.PROJECT_LEAD)
+    session = services.plan_training(
+        lead, p, part=1, starts_at=aware(KICKOFF + dt.timedelta(weeks=8)), hours=5
+    )
+    with pytest.raises(ValidationError):
+        services.confirm_training(lead, session)
+    order = support.order_training(
+        world.actor(Role.MAIN_USER),
+        world.org,
+        reason="new_employees",
+        topics="Palkanlaskenta",
+        participants=3,
+        hours=2,
+    )
+    with pytest.raises(ValidationError):
+        services.confirm_training(lead, session)  # ordered, not yet accepted
+    support.quote_training(world.actor(Role.SUPPORT_SPECIALIST), order, price_cents=24000)
+    support.accept_training(world.actor(Role.MAIN_USER), order)
+    assert selectors.training_hours(p)["extra"] == 2
+    services.confirm_training(lead, session)

@@ -34,9 +34,26 @@ def register_extra_hours_source(fn: Callable[[Any], Decimal]) -> None:
         EXTRA_HOURS_SOURCES.append(fn)
 
 
+def _support_orders_fallback(organization) -> Decimal:
+    """Until support registers its own source: accepted (or later) extra-training orders read
+    through support's reverse relation, without importing its models; 0 if it has none."""
+    manager = getattr(organization, "training_orders", None)
+    if manager is None:
+        return Decimal(0)
+    try:
+        rows = manager.filter(status__in=["accepted", "planned", "done"]).values_list(
+            "hours", flat=True
+        )
+        return sum((Decimal(h or 0) for h in rows), Decimal(0))
+    except Exception:  # support changed its fields: no extra hours rather than an error
+        return Decimal(0)
+
+
 def extra_training_hours(organization) -> Decimal:
-    """Hours of approved extra-training orders of ``organization`` (sum of every source)."""
-    return sum((Decimal(str(fn(organization) or 0)) for fn in EXTRA_HOURS_SOURCES), Decimal(0))
+    """Hours of approved extra-training orders of ``organization``: the sum of every registered
+    source, or support's orders read directly when no source is registered."""
+    sources = EXTRA_HOURS_SOURCES or [_support_orders_fallback]
+    return sum((Decimal(str(fn(organization) or 0)) for fn in sources), Decimal(0))
 
 
 def register_test_activity(key: str, label: Any, count: Callable[[Any], int]) -> None:
