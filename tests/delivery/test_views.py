@@ -286,3 +286,25 @@ def test_account_page_records_contacts_and_flags_overdue(world, p):
     assert "badge-danger" in accounts  # 10.1.2026 has passed
     future = client.post(url, {"contact-on": "2999-01-01", "contact-channel": "phone"})
     assert future.status_code == 200  # refused, the form is shown again with the error
+
+
+def test_attached_files_are_served_only_through_the_access_check(world, p, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    lead = world.actor(Role.PROJECT_LEAD)
+    doc = services.add_document(
+        lead,
+        organization=world.org,
+        project=p,
+        kind="other",
+        title="Liite",
+        file=SimpleUploadedFile("suunnitelma.txt", b"salainen"),
+    )
+    url = reverse("delivery:document_file", args=[doc.pk])
+    response = world.client(Role.PROJECT_LEAD).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"salainen"
+    assert world.client(Role.VIEWER).get(url).status_code == 404  # not published to the customer
+    assert world.client(Role.MAIN_USER, other=True).get(url).status_code == 404
+    services.publish_document(lead, doc)
+    assert world.client(Role.VIEWER).get(url).status_code == 200

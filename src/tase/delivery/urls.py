@@ -42,6 +42,7 @@ urlpatterns = [
     path("documents/<int:pk>/approve/", views.document_approve, name="document_approve"),
     path("documents/<int:pk>/archive/", views.document_archive, name="document_archive"),
     path("documents/<int:pk>/pdf/", views.document_pdf, name="document_pdf"),
+    path("documents/<int:pk>/file/", views.document_file, name="document_file"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("specs/<int:pk>/", views.spec_detail, name="spec"),
     path("spec-versions/<int:pk>/send/", views.spec_send, name="spec_send"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -697,6 +697,16 @@ def document_archive(request, pk):
         services.archive_document,
         _("Document archived (kept, not deleted)."),
     )
+
+
+@login_required
+def document_file(request, pk):
+    """The attached file, through the same access check as the document (never a bare media URL)."""
+    doc = selectors.document(_actor(request), pk)
+    if not doc.file:
+        raise Http404
+    name = doc.file.name.rsplit("/", 1)[-1]
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=name)
 
 
 @login_required
