@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,8 +12,5 @@ urlpatterns = [
     path("support/", include("tase.support.urls")),
     path("", include("tase.core.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL: each app serves its attachments through
+# a view that checks the user's access, so no file is reachable across the tenant wall.
