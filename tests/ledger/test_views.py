@@ -244,3 +244,17 @@ def test_accounts_page_query_count(world, books, django_assert_max_num_queries):
     client = world.client(Role.ACCOUNTANT)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("ledger:accounts", args=[books.pk])).status_code == 200
+
+
+def test_start_panel_and_post_tenant_wall(world, posted):
+    page = world.client(Role.ACCOUNTANT).get("/").content.decode()
+    assert 'data-testid="ledger-panel"' in page and world.company.name in page
+    other = world.client(Role.MAIN_USER, other=True)
+    response = other.post(
+        reverse("ledger:voucher_action", args=[world.company.pk, posted.pk]),
+        {"action": "reverse", "date": "2026-03-20"},
+    )
+    assert response.status_code == 404
+    assert not Voucher.objects.filter(reverses=posted).exists()
+    assert other.get("/").status_code == 200
+    assert world.company.name not in other.get(reverse("ledger:index")).content.decode()
