@@ -90,3 +90,18 @@ def test_vat_settlement_moves_vat_and_locks(books, system):
         selectors.vat_return(books, dt.date(2026, 3, 1), dt.date(2026, 3, 31)).figures
         == result.figures
     )
+
+
+def test_test_environment_copies_the_setup(books, system, world):
+    from tase.core import services as core_services
+
+    services.post_voucher(system, books, **sale())
+    services.set_vat_period(system, books, "quarter")
+    copy = core_services.create_test_environment(world.actor(Role.PROJECT_LEAD), books)
+    assert copy.accounts.count() == books.accounts.count()
+    assert copy.accounts.get(number="3000", is_header=False).parent.company == copy
+    assert copy.fiscal_years.get().start == dt.date(2026, 1, 1)
+    assert copy.ledger_settings.vat_period == "quarter"
+    assert not Voucher.objects.filter(company=copy).exists()
+    services.post_voucher(system, copy, **sale())
+    assert Voucher.objects.get(company=copy).number == 1

@@ -9,23 +9,26 @@ class LedgerConfig(AppConfig):
 
     def ready(self):
         from tase.core.registry import (
+            CompanyCopier,
             DemoLoader,
             NavItem,
             StartPanel,
             StateCheck,
+            register_company_copier,
             register_demo,
             register_nav,
             register_start_panel,
             register_state_check,
         )
 
-        from . import demo, views
+        from . import demo, services, views
 
         register_nav(NavItem("ledger", _("Bookkeeping"), "ledger:index", "ledger.view", order=20))
         register_start_panel(
             StartPanel("ledger", "ledger/_panel.html", "ledger.view", views.start_panel, order=20)
         )
         register_demo(DemoLoader("ledger", demo.load, order=20))
+        register_company_copier(CompanyCopier("ledger", services.copy_configuration, order=20))
         register_state_check(
             StateCheck(
                 "ledger.chart_chosen",
