@@ -21,7 +21,11 @@ PRODUCTION_ENV = {
 
 
 def run_tase(*args, env):
-    inherited = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set the last
+    inherited = {
+        "DATABASE_URL",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }  # the browser tests set the last
     full_env = {k: v for k, v in os.environ.items() if k not in inherited} | env
     return subprocess.run(
         [sys.executable, "-m", "tase.cli", *args],

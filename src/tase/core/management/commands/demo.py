@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from tase.core.demo import DemoContext
 from tase.core.registry import DEMO_LOADERS, ordered
+
+NO_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 
 
 class Command(BaseCommand):
@@ -22,7 +25,8 @@ class Command(BaseCommand):
                 "Demo data is never created with production settings (TASE_ENV=production)."
             )
         ctx = DemoContext(reset_passwords=reset_passwords)
-        with transaction.atomic():
+        # Demo data sends no email: the people in it are made up.
+        with override_settings(MAILERS=NO_MAIL), transaction.atomic():
             for loader in ordered(DEMO_LOADERS):
                 loader.load(ctx)
         if ctx.new_logins:
