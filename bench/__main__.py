@@ -18,9 +18,10 @@ def table(rows: list[dict]) -> str:
     headers = list(rows[0])
     cells = [[str(row.get(h, "")) for h in headers] for row in rows]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
-    line = lambda values: (
-        "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
-    )  # noqa: E731
+
+    def line(values):
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+
     return "\n".join(
         [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells)]
     )

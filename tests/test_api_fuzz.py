@@ -37,7 +37,11 @@ def auth_headers(world):
 @settings(
     max_examples=20,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
 def test_no_server_errors(case, auth_headers):
     case.call_and_validate(headers=auth_headers, checks=[not_a_server_error])

@@ -9,7 +9,9 @@ from tase.core.roles import Role
 
 
 def nav_keys(page):
-    return page.locator("nav.sidebar a[data-nav]").evaluate_all("els => els.map(e => e.dataset.nav)")
+    return page.locator("nav.sidebar a[data-nav]").evaluate_all(
+        "els => els.map(e => e.dataset.nav)"
+    )
 
 
 def test_staff_and_customer_see_their_own_menus(world, login, page, live_server):
