@@ -79,9 +79,8 @@ class Actor:
         return any(allowed(role, action) for role in roles)
 
     def can_in_company(self, action: str, company: Company) -> bool:
-        return company.pk in set(
-            self.companies(action).filter(pk=company.pk).values_list("pk", flat=True)
-        )
+        """May the actor do ``action`` in this company (membership limits applied)?"""
+        return self.companies(action).filter(pk=company.pk).exists()
 
     # -- scoped querysets ------------------------------------------------------
     def _staff_vendor_ids(self, action: str | None) -> set[int]:
@@ -131,7 +130,7 @@ class Actor:
             company = self.companies().get(pk=pk)
         except (Company.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
-        if action is not None and not self.companies(action).filter(pk=company.pk).exists():
+        if action is not None and not self.can_in_company(action, company):
             raise PermissionDenied(action)
         return company
 
