@@ -52,3 +52,20 @@ def password() -> str:
 def _fast_hashing(settings):
     """Argon2 in production; a fast hasher in tests (the choice itself is tested)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def pdf_texts(monkeypatch) -> list[str]:
+    """The text of every page of every PDF rendered during the test (tase.core.pdf), in order."""
+    from tase.core import pdf
+
+    texts: list[str] = []
+    real_layout = pdf.layout
+
+    def capturing(html, **kwargs):
+        document = real_layout(html, **kwargs)
+        texts.extend(pdf.page_texts(document))
+        return document
+
+    monkeypatch.setattr(pdf, "layout", capturing)
+    return texts

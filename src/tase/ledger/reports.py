@@ -268,7 +268,7 @@ def to_xlsx(table: Table) -> bytes:
 
 
 def to_pdf(table: Table) -> bytes:
-    from weasyprint import HTML
+    from tase.core import pdf
 
     rows = list(table.rows)
     styles = table.styles or [""] * len(rows)
@@ -283,4 +283,4 @@ def to_pdf(table: Table) -> bytes:
             "printed": timezone.localtime(),
         },
     )
-    return HTML(string=html).write_pdf()
+    return pdf.render(html, test_environment=table.company.is_test_environment)

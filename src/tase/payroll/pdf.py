@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.template.loader import render_to_string
 from django.utils import translation
 
-
-@cache
-def _fonts():
-    """One font configuration per process: WeasyPrint's font lookup is the slow part."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
-@cache
-def _fetcher():
-    """One URL fetcher per process (building one creates an SSL context, ~50 ms); a payslip
-    needs no outside resources, so only data: URLs are allowed."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols={"data"})
+from tase.core import pdf
 
 
 def payslip_html(slip) -> str:
@@ -35,6 +18,6 @@ def payslip_html(slip) -> str:
 
 
 def payslip_pdf(slip) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=payslip_html(slip), url_fetcher=_fetcher()).write_pdf(font_config=_fonts())
+    lang = slip.employee.language or "fi"
+    with translation.override(lang):
+        return pdf.render(payslip_html(slip), test_environment=slip.company.is_test_environment)

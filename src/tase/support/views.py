@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from tase.core import pdf
 from tase.core.access import Actor
 from tase.core.models import Organization, User
 from tase.core.roles import STAFF_ROLES
@@ -335,8 +336,6 @@ def request_transcript_csv(request, pk):
 @login_required
 def request_transcript_pdf(request, pk):
     """The request and the replies the user may read, as PDF (no internal notes for customers)."""
-    from weasyprint import HTML
-
     actor = actor_of(request)
     item = selectors.get_request(actor, pk)
     html = render_to_string(
@@ -344,10 +343,7 @@ def request_transcript_pdf(request, pk):
         {"item": item, "replies": selectors.visible_replies(actor, item)},
         request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="request-{item.number}.pdf"'
-    return response
+    return pdf.response(pdf.render(html), f"request-{item.number}", attachment=True)
 
 
 @login_required
@@ -968,15 +964,9 @@ def statement_csv(request, org_pk, year, month):
 @login_required
 def statement_pdf(request, org_pk, year, month):
     data = _statement(request, org_pk, year, month)
-    from weasyprint import HTML
-
     html = render_to_string("support/statement_pdf.html", data, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="phone-{data["organization"].pk}-{year}-{int(month):02d}.pdf"'
-    )
-    return response
+    name = f"phone-{data['organization'].pk}-{year}-{int(month):02d}"
+    return pdf.response(pdf.render(html), name, attachment=True)
 
 
 # -- dashboard --------------------------------------------------------------------------
