@@ -117,3 +117,13 @@ def test_api_tenant_wall(world, books):
     assert (
         client.post(f"{base}/vouchers", body(), content_type="application/json").status_code == 404
     )
+
+
+def test_api_fiscal_year_change_of_period(world, books):
+    client = world.client(Role.MAIN_USER)
+    url = f"/api/v1/ledger/companies/{books.pk}/fiscal-years"
+    short = {"start": "2027-01-01", "end": "2027-08-31"}
+    refused = client.post(url, short, content_type="application/json")
+    assert refused.status_code == 422 and "end" in str(refused.json())
+    created = client.post(url, {**short, "change_of_period": True}, content_type="application/json")
+    assert created.status_code == 201 and created.json()["end"] == "2027-08-31"

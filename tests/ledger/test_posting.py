@@ -118,7 +118,16 @@ def test_locked_period(books, accountant, system):
     assert "date" in error.value.message_dict
     services.post_voucher(accountant, books, **sale(day=dt.date(2026, 4, 1)))
     with pytest.raises(ValidationError):
-        services.lock_period(system, books, dt.date(2026, 2, 1))
+        services.lock_period(system, books, dt.date(2026, 2, 28))  # moving the lock back
+
+
+def test_periods_lock_by_whole_months(books, system):
+    with pytest.raises(ValidationError) as error:
+        services.lock_period(system, books, dt.date(2026, 3, 15))
+    assert "locked_until" in error.value.message_dict
+    assert services.locked_until(books) is None
+    services.lock_period(system, books, dt.date(2026, 2, 28))
+    assert services.locked_until(books) == dt.date(2026, 2, 28)
 
 
 def test_reverse_and_no_reversal_of_reversal(books, accountant):

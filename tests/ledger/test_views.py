@@ -180,10 +180,17 @@ def test_fiscal_year_and_lock_forms(world, books):
         ).status_code
         == 302
     )
-    assert client.post(url, {"action": "lock", "locked_until": "2026-01-31"}).status_code == 302
+    assert client.post(url, {"action": "lock", "locked_month": "2026-01"}).status_code == 302
     assert services.locked_until(books) == dt.date(2026, 1, 31)
+    response = client.post(url, {"action": "lock", "locked_month": "tammikuu"})
+    assert response.status_code == 200 and services.locked_until(books) == dt.date(2026, 1, 31)
     response = client.post(url, {"action": "create", "start": "2029-01-01", "end": "2029-12-31"})
     assert response.status_code == 200 and "must start on" in response.content.decode()
+    six_months = {"action": "create", "start": "2028-01-01", "end": "2028-06-30"}
+    response = client.post(url, six_months)
+    assert response.status_code == 200 and "12 months" in response.content.decode()
+    assert client.post(url, {**six_months, "change_of_period": "1"}).status_code == 302
+    assert books.fiscal_years.filter(end=dt.date(2028, 6, 30)).exists()
 
 
 def test_accounts_page_actions(world, books):

@@ -31,9 +31,31 @@ def test_fiscal_year_lengths(world, system):
         services.create_fiscal_year(
             system, world.company, start=dt.date(2027, 1, 1), end=dt.date(2027, 12, 31)
         )
-    services.create_fiscal_year(
+    with pytest.raises(ValidationError) as error:  # later years are 12 months…
+        services.create_fiscal_year(
+            system, world.company, start=dt.date(2027, 7, 1), end=dt.date(2027, 12, 31)
+        )
+    assert "end" in error.value.message_dict
+    second = services.create_fiscal_year(
         system, world.company, start=dt.date(2027, 7, 1), end=dt.date(2028, 6, 30)
     )
+    # …unless the fiscal period is changed, when 1-18 months are allowed again.
+    change = services.create_fiscal_year(
+        system,
+        world.company,
+        start=second.end + dt.timedelta(days=1),
+        end=dt.date(2029, 12, 31),
+        change_of_period=True,
+    )
+    assert (change.start, change.end) == (dt.date(2028, 7, 1), dt.date(2029, 12, 31))
+    with pytest.raises(ValidationError):  # still at most 18 months
+        services.create_fiscal_year(
+            system,
+            world.company,
+            start=dt.date(2030, 1, 1),
+            end=dt.date(2031, 12, 31),
+            change_of_period=True,
+        )
 
 
 def test_close_carries_balances_and_result(books, system, world):

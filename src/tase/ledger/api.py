@@ -64,6 +64,9 @@ class FiscalYearOut(Schema):
 class FiscalYearIn(Schema):
     start: dt.date
     end: dt.date
+    change_of_period: bool = Field(
+        False, description="A change of fiscal period (tilikauden muutos): 1-18 months."
+    )
 
 
 class LineIn(Schema):
@@ -199,7 +202,13 @@ def create_fiscal_year(request, company_id: int, payload: FiscalYearIn):
     company = _company(request, company_id)
     return Status(
         201,
-        services.create_fiscal_year(actor(request), company, start=payload.start, end=payload.end),
+        services.create_fiscal_year(
+            actor(request),
+            company,
+            start=payload.start,
+            end=payload.end,
+            change_of_period=payload.change_of_period,
+        ),
     )
 
 

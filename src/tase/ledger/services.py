@@ -391,9 +391,13 @@ def delete_account(actor, account: Account) -> None:
 
 
 @transaction.atomic
-def create_fiscal_year(actor, company: Company, *, start, end) -> FiscalYear:
-    """A new fiscal year: the first 1-18 months long, later ones right after the last,
-    12 months unless the period is being changed (at most 18, KPL 1336/1997 4 §)."""
+def create_fiscal_year(
+    actor, company: Company, *, start, end, change_of_period: bool = False
+) -> FiscalYear:
+    """A new fiscal year (KPL 1336/1997 1:4 §): the first may be 1-18 months long; a later
+    one starts the day after the one before it and is 12 months long, unless the fiscal
+    period is being changed (``change_of_period``, tilikauden muutos), when it may again be
+    1-18 months. A year placed before existing ones must end the day before them."""
     guard(actor, company, "ledger.manage")
     start, end = _as_date(start, "start"), _as_date(end, "end")
     if end <= start:
@@ -411,12 +415,15 @@ def create_fiscal_year(actor, company: Company, *, start, end) -> FiscalYear:
                 % {"date": fmt_date(before.end + dt.timedelta(days=1))}
             }
         )
-    after = years.filter(start__gt=end).order_by("start").first()
-    if after is not None and after.start - dt.timedelta(days=1) != end:
+    twelve_months = add_months(start, 12) - dt.timedelta(days=1)
+    if before is not None and not change_of_period and end != twelve_months:
         raise ValidationError(
             {
-                "end": _("The fiscal year must end on %(date)s.")
-                % {"date": fmt_date(after.start - dt.timedelta(days=1))}
+                "end": _(
+                    "A fiscal year after the first is 12 months long and ends on %(date)s; "
+                    "mark it as a change of fiscal period to make it 1-18 months."
+                )
+                % {"date": fmt_date(twelve_months)}
             }
         )
     year = FiscalYear.objects.create(company=company, start=start, end=end)
@@ -428,7 +435,11 @@ def create_fiscal_year(actor, company: Company, *, start, end) -> FiscalYear:
         "create",
         year,
         company=company,
-        changes={"start": [None, start.isoformat()], "end": [None, end.isoformat()]},
+        changes={
+            "start": [None, start.isoformat()],
+            "end": [None, end.isoformat()],
+            **({"change_of_period": [None, True]} if change_of_period else {}),
+        },
     )
     return year
 
@@ -448,10 +459,20 @@ def set_vat_period(actor, company: Company, period: str) -> LedgerSettings:
 
 @transaction.atomic
 def lock_period(actor, company: Company, until) -> PeriodLock:
-    """Lock every date up to and including ``until``. Moving the lock back needs the
-    right to reopen a year (:func:`unlock_period`)."""
+    """Lock every month up to and including the one ending on ``until`` (the last day of a
+    month, or of a fiscal year). Moving the lock back needs the right to reopen a year
+    (:func:`unlock_period`)."""
     guard(actor, company, "ledger.manage")
     until = _as_date(until, "locked_until")
+    month_end = until.day == monthrange(until.year, until.month)[1]
+    if not month_end and not FiscalYear.objects.filter(company=company, end=until).exists():
+        raise ValidationError(
+            {
+                "locked_until": _(
+                    "Periods are locked a whole month at a time: choose the last day of a month."
+                )
+            }
+        )
     lock = PeriodLock.objects.select_for_update().filter(company=company).first()
     old = lock.locked_until if lock else None
     if old is not None and until < old:
@@ -1129,6 +1150,7 @@ def close_fiscal_year(actor, year: FiscalYear) -> FiscalYear:
             actor,
             company,
             start=year.end + dt.timedelta(days=1),
+            change_of_period=False,
             end=add_months(year.end + dt.timedelta(days=1), 12) - dt.timedelta(days=1),
         )
     retained = Account.objects.filter(

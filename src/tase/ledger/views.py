@@ -124,6 +124,16 @@ def start_panel(request) -> dict:
 # -- fiscal years and locks ---------------------------------------------------------------
 
 
+def _month_end(value: str | None) -> dt.date | str:
+    """The last day of a month given as YYYY-MM (a month input); other text is passed on
+    for the service to refuse with its own message."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return services.add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
+    except ValueError:
+        return value or ""
+
+
 @login_required
 def fiscal_years(request, company_pk):
     company = _company(request, company_pk)
@@ -135,7 +145,11 @@ def fiscal_years(request, company_pk):
         try:
             if action == "create":
                 services.create_fiscal_year(
-                    actor, company, start=request.POST.get("start"), end=request.POST.get("end")
+                    actor,
+                    company,
+                    start=request.POST.get("start"),
+                    end=request.POST.get("end"),
+                    change_of_period=bool(request.POST.get("change_of_period")),
                 )
                 messages.success(request, _("Fiscal year created."))
             elif action == "close":
@@ -150,7 +164,7 @@ def fiscal_years(request, company_pk):
                 services.set_vat_period(actor, company, request.POST.get("vat_period", ""))
                 messages.success(request, _("VAT period saved."))
             elif action == "lock":
-                services.lock_period(actor, company, request.POST.get("locked_until"))
+                services.lock_period(actor, company, _month_end(request.POST.get("locked_month")))
                 messages.success(request, _("Period locked."))
             return redirect("ledger:fiscal_years", company.pk)
         except ValidationError as error:
