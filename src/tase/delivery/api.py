@@ -69,6 +69,7 @@ class ProjectOut(Schema):
     contract_id: int
     name: str
     status: str
+    status_reason: str
     kickoff_on: dt.date
     lead_id: int
     consultant_ids: list[int]
@@ -143,6 +144,11 @@ class TaskIn(Schema):
 
 class StatusIn(Schema):
     status: str
+
+
+class ProjectStatusIn(Schema):
+    status: str = Field(max_length=12)
+    reason: str = Field("", max_length=2000)
 
 
 class ReasonIn(Schema):
@@ -326,6 +332,7 @@ def _project_detail(project: Project) -> dict:
                 "contract_id",
                 "name",
                 "status",
+                "status_reason",
                 "kickoff_on",
                 "lead_id",
                 "test_company_id",
@@ -412,6 +419,15 @@ def set_schedule(request, project_id: int, payload: ScheduleIn):
         {p.kind: (p.start, p.end) for p in payload.phases},
         set_baseline=payload.set_baseline,
     )
+    return _project_detail(project)
+
+
+@router.post("/projects/{int:project_id}/status", response=ProjectDetailOut)
+def set_project_status(request, project_id: int, payload: ProjectStatusIn):
+    """Put on hold, resume (status "running") or cancel, with a reason; cancelled is final."""
+    a = actor(request)
+    project = selectors.project(a, project_id, "delivery.contracts")
+    project = services.set_project_status(a, project, payload.status, payload.reason)
     return _project_detail(project)
 
 

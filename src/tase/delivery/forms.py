@@ -16,6 +16,7 @@ from .models import (
     Meeting,
     Module,
     PhaseKind,
+    Project,
     Task,
 )
 
@@ -295,6 +296,24 @@ class KeyPersonForm(forms.Form):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people_of(organization)
+
+
+class ProjectStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Project.Status.choices)
+        if project.status == Project.Status.ON_HOLD:
+            codes = [Project.Status.RUNNING, Project.Status.CANCELLED]
+        else:
+            codes = [Project.Status.ON_HOLD, Project.Status.CANCELLED]
+        self.fields["status"].choices = [
+            (c.value, _("Resume") if c == Project.Status.RUNNING else labels[c]) for c in codes
+        ]
 
 
 class TemplateForm(forms.Form):

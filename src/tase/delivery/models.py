@@ -223,6 +223,11 @@ class Project(models.Model):
         blank=True,
         related_name="+",
     )
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -232,6 +237,10 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status == self.Status.CANCELLED
 
 
 class KeyPerson(models.Model):

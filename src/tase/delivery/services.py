@@ -127,6 +127,20 @@ def _is_staff(actor: Actor, organization: Organization) -> bool:
     return bool(actor.roles_in(organization) & STAFF_ROLES)
 
 
+def _writable(project: Project | None) -> None:
+    """A cancelled project is read-only: every write to it or its rows is refused."""
+    if project is not None and project.status == Project.Status.CANCELLED:
+        raise ValidationError(
+            {
+                "project": _(
+                    "The project “%(name)s” is cancelled: it is kept for reference and can no "
+                    "longer be changed."
+                )
+                % {"name": project.name}
+            }
+        )
+
+
 def customer_recipients(organization: Organization, *, main_users_only: bool = False) -> list[User]:
     roles = [Role.MAIN_USER] if main_users_only else list(selectors.CUSTOMER_READERS)
     return [
@@ -577,6 +591,7 @@ def create_project(
 @transaction.atomic
 def update_team(actor: Actor, project: Project, *, lead: User, consultants) -> Project:
     actor.require("delivery.contracts", project.organization)
+    _writable(project)
     _staff_user(lead, project.organization.vendor_id, "lead")
     for c in consultants:
         _staff_user(c, project.organization.vendor_id, "consultants")
@@ -595,6 +610,7 @@ def update_team(actor: Actor, project: Project, *, lead: User, consultants) -> P
 @transaction.atomic
 def add_key_person(actor: Actor, project: Project, *, user: User, role: str) -> KeyPerson:
     actor.require("delivery.manage", project.organization)
+    _writable(project)
     _customer_user(user, project.organization, "user")
     if project.key_persons.filter(user=user).exists():
         raise ValidationError({"user": _("%(name)s is already a key person.") % {"name": user}})
@@ -665,6 +681,7 @@ def reschedule(
     """Change the planned dates of phases; with ``set_baseline`` they become the agreed target
     schedule (tavoiteaikataulu) that later slips are measured against."""
     actor.require("delivery.manage", project.organization)
+    _writable(project)
     if project.status == Project.Status.MAINTENANCE and set_baseline:
         raise ValidationError({"project": _("The project is already in maintenance.")})
     phases = {p.kind: p for p in project.phases.select_for_update()}
@@ -702,6 +719,7 @@ def record_phase_progress(
     actor: Actor, phase: Phase, *, actual_start: dt.date | None, actual_end: dt.date | None
 ) -> Phase:
     actor.require("delivery.manage", phase.organization)
+    _writable(phase.project)
     label = phase.get_kind_display()
     _date(actual_start, "actual_start")
     _date(actual_end, "actual_end")
@@ -760,6 +778,7 @@ def save_task(
     state_check: str = "",
 ) -> Task:
     actor.require("delivery.manage", project.organization)
+    _writable(project)
     if phase.project_id != project.pk:
         raise ValidationError({"phase": _("Choose a phase of this project.")})
     if owner is not None:
@@ -802,6 +821,7 @@ def _set_status(task: Task, status: str) -> None:
 @transaction.atomic
 def set_task_status(actor: Actor, task: Task, status: str) -> Task:
     actor.require("delivery.manage", task.organization)
+    _writable(task.project)
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     before = task.status
@@ -814,6 +834,7 @@ def set_task_status(actor: Actor, task: Task, status: str) -> Task:
 @transaction.atomic
 def comment_task(actor: Actor, task: Task, body: str) -> TaskComment:
     actor.require("delivery.view", task.organization)
+    _writable(task.project)
     if not _is_staff(actor, task.organization) and not task.customer_visible:
         raise PermissionDenied
     comment = TaskComment.objects.create(task=task, author=actor.user, body=_required(body, "body"))
@@ -825,6 +846,7 @@ def comment_task(actor: Actor, task: Task, body: str) -> TaskComment:
 def override_check(actor: Actor, task: Task, reason: str) -> Task:
     """A consultant marks a self-checking task as satisfied although its check does not hold."""
     actor.require("delivery.manage", task.organization)
+    _writable(task.project)
     if not task.state_check:
         raise ValidationError({"task": _("This task has no state check to override.")})
     task.check_overridden = True
@@ -885,6 +907,7 @@ def add_document(
 ) -> Document:
     action = "delivery.contracts" if contract is not None and project is None else "delivery.manage"
     actor.require(action, organization)
+    _writable(project or (task.project if task is not None else None))
     if kind not in Document.Kind.values:
         raise ValidationError({"kind": _("Unknown document kind.")})
     for parent in (project, contract, task):
@@ -920,6 +943,7 @@ def add_document(
 def update_document_text(actor: Actor, document: Document, body: str) -> Document:
     """Edit a document's text while unpublished; a published one is kept and a new one is made."""
     actor.require("delivery.manage", document.organization)
+    _writable(document.project)
     if document.published_at:
         raise ValidationError(
             {"body": _("A published document is kept as it is; add a new document instead.")}
@@ -945,6 +969,7 @@ def publish_document(actor: Actor, document: Document) -> Document:
     """Show the document to the customer and email their users (status report, agenda,
     minutes, or anything awaiting their approval)."""
     actor.require("delivery.manage", document.organization)
+    _writable(document.project)
     if document.archived_at:
         raise ValidationError({"document": _("An archived document cannot be published.")})
     if document.kind in (Document.Kind.AGENDA, Document.Kind.MINUTES) and not document.body.strip():
@@ -980,6 +1005,7 @@ def publish_document(actor: Actor, document: Document) -> Document:
 @transaction.atomic
 def approve_document(actor: Actor, document: Document) -> Document:
     actor.require("delivery.approve", document.organization)
+    _writable(document.project)
     if not document.needs_approval:
         raise ValidationError({"document": _("This document does not need approval.")})
     if not document.published_at:
@@ -996,6 +1022,7 @@ def approve_document(actor: Actor, document: Document) -> Document:
 def archive_document(actor: Actor, document: Document) -> Document:
     """Withdraw a document from view; it is kept (never deleted) and stays in the audit trail."""
     actor.require("delivery.manage", document.organization)
+    _writable(document.project)
     if document.archived_at is None:
         document.archived_at = timezone.now()
         document.save(update_fields=["archived_at"])
@@ -1066,6 +1093,7 @@ def create_meeting(
     participants=(),
 ) -> Meeting:
     actor.require("delivery.manage", project.organization)
+    _writable(project)
     if kind not in Meeting.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of meeting.")})
     starts_at = _moment(starts_at, "starts_at")
@@ -1123,6 +1151,7 @@ def create_meeting(
 @transaction.atomic
 def write_minutes(actor: Actor, meeting: Meeting, body: str) -> Document:
     actor.require("delivery.manage", meeting.organization)
+    _writable(meeting.project)
     body = _required(body, "body")
     if meeting.minutes is None:
         meeting.minutes = Document.objects.create(
@@ -1145,6 +1174,7 @@ def write_minutes(actor: Actor, meeting: Meeting, body: str) -> Document:
 @transaction.atomic
 def add_spec(actor: Actor, project: Project, *, area: str, title: str = "") -> SpecDocument:
     actor.require("delivery.manage", project.organization)
+    _writable(project)
     if area not in Module.values:
         raise ValidationError({"area": _("Choose an area.")})
     if project.specs.filter(area=area).exists():
@@ -1163,6 +1193,7 @@ def add_spec(actor: Actor, project: Project, *, area: str, title: str = "") -> S
 def save_spec_version(actor: Actor, spec: SpecDocument, body: str) -> SpecVersion:
     """Every save is a new version; earlier ones are kept for the diff."""
     actor.require("delivery.manage", spec.organization)
+    _writable(spec.project)
     body = _required(body, "body")
     latest = spec.versions.order_by("-number").first()
     if latest and latest.body == body:
@@ -1183,6 +1214,7 @@ def save_spec_version(actor: Actor, spec: SpecDocument, body: str) -> SpecVersio
 @transaction.atomic
 def send_spec_for_review(actor: Actor, version: SpecVersion) -> SpecVersion:
     actor.require("delivery.manage", version.organization)
+    _writable(version.spec.project)
     if version.status != SpecVersion.Status.DRAFT:
         raise ValidationError({"status": _("Only a draft can be sent for review.")})
     version.status, version.sent_at = SpecVersion.Status.IN_REVIEW, timezone.now()
@@ -1202,6 +1234,7 @@ def send_spec_for_review(actor: Actor, version: SpecVersion) -> SpecVersion:
 def approve_spec_version(actor: Actor, version: SpecVersion) -> SpecVersion:
     """Only the customer's main user approves; the earlier approved version is superseded."""
     actor.require("delivery.approve", version.organization)
+    _writable(version.spec.project)
     version = SpecVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != SpecVersion.Status.IN_REVIEW:
         raise ValidationError({"status": _("Only a version sent for review can be approved.")})
@@ -1270,6 +1303,7 @@ def plan_training(
     ask_questions: bool | None = None,
 ) -> TrainingSession:
     actor.require("delivery.manage", project.organization)
+    _writable(project)
     part = int(_required(part, "part"))
     if part < 1:
         raise ValidationError({"part": _("Parts are numbered from 1.")})
@@ -1344,6 +1378,7 @@ def reschedule_training(
     actor: Actor, session: TrainingSession, starts_at: dt.datetime
 ) -> TrainingSession:
     actor.require("delivery.manage", session.organization)
+    _writable(session.project)
     starts_at = _moment(starts_at, "starts_at")
     _check_part_order(session.project, session.part, starts_at, exclude_pk=session.pk)
     before = session.starts_at
@@ -1381,6 +1416,7 @@ def confirm_training(actor: Actor, session: TrainingSession) -> TrainingSession:
     """Confirm a planned session; refused when it goes over the contracted hours plus approved
     extra-training orders. Participants get an invitation; a later part asks for their questions."""
     actor.require("delivery.manage", session.organization)
+    _writable(session.project)
     if session.status != TrainingSession.Status.PLANNED:
         raise ValidationError({"status": _("Only a planned session can be confirmed.")})
     _check_hours(session)
@@ -1399,6 +1435,7 @@ def confirm_training(actor: Actor, session: TrainingSession) -> TrainingSession:
 @transaction.atomic
 def mark_training_held(actor: Actor, session: TrainingSession, *, hours=None) -> TrainingSession:
     actor.require("delivery.manage", session.organization)
+    _writable(session.project)
     if session.status != TrainingSession.Status.CONFIRMED:
         raise ValidationError({"status": _("Confirm the session before marking it held.")})
     if timezone.localtime(session.starts_at).date() > timezone.localdate():
@@ -1423,6 +1460,7 @@ def mark_training_held(actor: Actor, session: TrainingSession, *, hours=None) ->
 @transaction.atomic
 def cancel_training(actor: Actor, session: TrainingSession) -> TrainingSession:
     actor.require("delivery.manage", session.organization)
+    _writable(session.project)
     if session.status == TrainingSession.Status.HELD:
         raise ValidationError({"status": _("A session held cannot be cancelled.")})
     before = session.status
@@ -1475,6 +1513,7 @@ def create_change_request(
         actor.require("delivery.contracts", organization)
     if project is not None and project.organization_id != organization.pk:
         raise ValidationError({"project": _("Choose a project of this organization.")})
+    _writable(project)
     if asked_by is None and not _is_staff(actor, organization):
         asked_by = actor.user
     if asked_by is not None:
@@ -1507,6 +1546,7 @@ def set_change_request_status(
     )
     if not customer_decision:
         actor.require("delivery.contracts", cr.organization)
+    _writable(cr.project)
     if status not in CR_TRANSITIONS.get(cr.status, set()):
         raise ValidationError(
             {
@@ -1549,6 +1589,7 @@ def set_change_request_status(
 def create_project_test_environment(actor: Actor, project: Project, company: Company) -> Company:
     """The lead makes a test company for the customer's trainees (core copies the configuration)."""
     actor.require("delivery.manage", project.organization)
+    _writable(project)
     if company.organization_id != project.organization_id or company.is_test_environment:
         raise ValidationError({"company": _("Choose a real company of the customer.")})
     if project.test_company_id:
@@ -1652,17 +1693,45 @@ def _hand_over(actor: Actor, project: Project, go_live: GoLive) -> None:
     )
 
 
-def set_project_status(actor: Actor, project: Project, status: str) -> Project:
-    with transaction.atomic():
-        actor.require("delivery.contracts", project.organization)
-        if status not in (Project.Status.RUNNING, Project.Status.ON_HOLD, Project.Status.CANCELLED):
-            raise ValidationError(
-                {"status": _("Maintenance is reached through the go-live sign-off.")}
-            )
-        if project.status == Project.Status.MAINTENANCE:
-            raise ValidationError({"status": _("The project is already in maintenance.")})
-        before = project.status
-        project.status = status
-        project.save(update_fields=["status"])
-        audit.record(actor.user, "update", project, changes={"status": [before, status]})
-        return project
+STATUS_ACTIONS = {
+    Project.Status.ON_HOLD: "hold",
+    Project.Status.CANCELLED: "cancel",
+    Project.Status.RUNNING: "resume",
+}
+
+
+@transaction.atomic
+def set_project_status(actor: Actor, project: Project, status: str, reason: str = "") -> Project:
+    """Put a running project on hold, resume it from hold, or cancel it (running or on hold).
+    A reason is required; it is shown on the project page and in the overview. A cancelled
+    project is final and read-only; maintenance is reached only through the go-live sign-off."""
+    actor.require("delivery.contracts", project.organization)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if status not in STATUS_ACTIONS:
+        raise ValidationError({"status": _("Maintenance is reached through the go-live sign-off.")})
+    if project.status == Project.Status.MAINTENANCE:
+        raise ValidationError({"status": _("The project is already in maintenance.")})
+    _writable(project)
+    if project.status == status:
+        raise ValidationError(
+            {
+                "status": _("The project is already “%(status)s”.")
+                % {"status": project.get_status_display()}
+            }
+        )
+    reason = _required(reason, "reason")
+    before = {"status": project.status, "reason": project.status_reason}
+    project.status = status
+    project.status_reason = reason
+    project.status_changed_at = timezone.now()
+    project.status_changed_by = actor.user
+    project.save(
+        update_fields=["status", "status_reason", "status_changed_at", "status_changed_by"]
+    )
+    audit.record(
+        actor.user,
+        STATUS_ACTIONS[status],
+        project,
+        changes=audit.changes_between(before, {"status": status, "reason": reason}),
+    )
+    return project

@@ -17,6 +17,7 @@ urlpatterns = [
     path("contracts/<int:pk>/", views.contract_detail, name="contract"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/schedule/", views.project_schedule, name="project_schedule"),
+    path("projects/<int:pk>/status/", views.project_status, name="project_status"),
     path("projects/<int:pk>/team/", views.project_team, name="project_team"),
     path("projects/<int:pk>/key-persons/", views.key_person_add, name="key_person_add"),
     path("projects/<int:pk>/test-environment/", views.test_environment, name="test_environment"),

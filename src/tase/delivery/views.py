@@ -313,6 +313,7 @@ def project_detail(request, pk):
         .first()
     )
     checklist = selectors.go_live_checklist(project)
+    writable = not project.is_read_only
     context = {
         "project": project,
         "staff": staff,
@@ -338,9 +339,11 @@ def project_detail(request, pk):
         "key_persons": project.key_persons.select_related("user"),
         "customer_people": selectors.customer_people(project) if staff else [],
         "change_requests": project.change_requests.select_related("asked_by"),
-        "can_manage": actor.can("delivery.manage", project.organization),
-        "can_contracts": actor.can("delivery.contracts", project.organization),
-        "can_approve": actor.can("delivery.approve", project.organization),
+        "can_manage": writable and actor.can("delivery.manage", project.organization),
+        "can_contracts": writable and actor.can("delivery.contracts", project.organization),
+        "can_approve": writable and actor.can("delivery.approve", project.organization),
+        "can_set_status": project.status in (Project.Status.RUNNING, Project.Status.ON_HOLD)
+        and actor.can("delivery.contracts", project.organization),
         "is_lead": request.user.pk == project.lead_id,
         "key_form": forms.KeyPersonForm(organization=project.organization) if staff else None,
         "test_form": forms.TestEnvironmentForm(organization=project.organization)
@@ -391,6 +394,26 @@ def phase_progress(request, pk):
             messages.success(request, _("Phase saved."))
             return redirect("delivery:project", phase.project_id)
     return _form_page(request, form, phase.get_kind_display(), phase.project.name)
+
+
+@login_required
+def project_status(request, pk):
+    """Put the project on hold, resume it, or cancel it, always with a reason."""
+    actor = _actor(request)
+    project = selectors.project(actor, pk, "delivery.contracts")
+    if project.status not in (Project.Status.RUNNING, Project.Status.ON_HOLD):
+        messages.error(request, _("The status of this project can no longer be changed."))
+        return redirect("delivery:project", project.pk)
+    form = forms.ProjectStatusForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_project_status(actor, project, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("Project status saved."))
+            return redirect("delivery:project", project.pk)
+    return _form_page(request, form, _("Project status"), project.name)
 
 
 @login_required
