@@ -311,6 +311,51 @@ def add_attachment(request, company_id: int, voucher_id: int, file: File[Uploade
     return Status(201, services.add_attachment(actor(request), voucher, file))
 
 
+# -- imports ---------------------------------------------------------------------------------
+
+
+class VoucherImportOut(Schema):
+    posted: int
+    skipped: int
+    vouchers: int
+
+
+class OpeningBalancesOut(Schema):
+    voucher: VoucherOut
+    accounts: int
+    skipped: bool
+
+
+@router.post(
+    "/companies/{company_id}/imports/vouchers",
+    response=VoucherImportOut,
+    summary="Import a voucher CSV (all or nothing; a file imported twice is not doubled)",
+)
+def import_vouchers(request, company_id: int, file: File[UploadedFile]):
+    company = _company(request, company_id)
+    return services.import_vouchers(actor(request), company, file.read())
+
+
+@router.post(
+    "/companies/{company_id}/imports/opening-balances",
+    response=OpeningBalancesOut,
+    summary="Import the opening balances of a fiscal year from a CSV",
+)
+def import_opening_balances(
+    request, company_id: int, file: File[UploadedFile], fiscal_year_id: int | None = None
+):
+    company = _company(request, company_id)
+    year = (
+        get_object_or_404(FiscalYear, company=company, pk=fiscal_year_id)
+        if fiscal_year_id is not None
+        else None
+    )
+    result = services.import_opening_balances(
+        actor(request), company, file.read(), fiscal_year=year
+    )
+    return result | {"voucher": _voucher_out(result["voucher"])}
+
+
 # -- reports -----------------------------------------------------------------------------------
 
 

@@ -535,23 +535,54 @@ def attachment(request, company_pk, pk):
 
 @login_required
 def import_vouchers(request, company_pk):
+    """Voucher CSV and opening balance CSV imports, one form each."""
     company = _company(request, company_pk, "ledger.post")
-    errors, result = [], None
+    actor = _actor(request)
+    errors, opening_errors = [], []
+    open_years = FiscalYear.objects.filter(company=company, state=FiscalYear.State.OPEN)
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            errors = [_("Choose a file.")]
-        else:
-            try:
-                result = services.import_vouchers(_actor(request), company, upload.read())
+        opening = request.POST.get("kind") == "opening"
+        try:
+            if upload is None:
+                raise ValidationError({"file": _("Choose a file.")})
+            if opening:
+                year = get_object_or_404(open_years, pk=request.POST.get("fiscal_year") or 0)
+                result = services.import_opening_balances(
+                    actor, company, upload.read(), fiscal_year=year
+                )
+                message = (
+                    _("These opening balances were imported before: %(voucher)s.")
+                    if result["skipped"]
+                    else _("Opening balances of %(accounts)s accounts posted as %(voucher)s.")
+                )
                 messages.success(
                     request,
-                    _("Posted %(posted)s vouchers; %(skipped)s were imported before.") % result,
+                    message % {"accounts": result["accounts"], "voucher": result["voucher"].label},
                 )
-                return redirect("ledger:voucher_list", company.pk)
-            except ValidationError as error:
+                return redirect("ledger:voucher_detail", company.pk, result["voucher"].pk)
+            result = services.import_vouchers(actor, company, upload.read())
+            messages.success(
+                request,
+                _("Posted %(posted)s vouchers; %(skipped)s were imported before.") % result,
+            )
+            return redirect("ledger:voucher_list", company.pk)
+        except ValidationError as error:
+            if opening:
+                opening_errors = _errors(error)
+            else:
                 errors = _errors(error)
-    return render(request, "ledger/import.html", _base(request, company, errors=errors))
+    return render(
+        request,
+        "ledger/import.html",
+        _base(
+            request,
+            company,
+            errors=errors,
+            opening_errors=opening_errors,
+            open_years=open_years.order_by("start"),
+        ),
+    )
 
 
 # -- reports ---------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from django.http import Http404
 from tase.ledger import services
 from tase.ledger.system import SystemActor
 
+from ._errors import command_error
+
 
 class Command(BaseCommand):
     help = "Import vouchers from a CSV file (see docs/bookkeeping.md); nothing is written on error."
@@ -30,12 +32,7 @@ class Command(BaseCommand):
         try:
             result = services.import_vouchers(actor, company, data)
         except ValidationError as error:
-            messages = (
-                [m for ms in error.message_dict.values() for m in ms]
-                if hasattr(error, "error_dict")
-                else error.messages
-            )
-            raise CommandError("Nothing was imported:\n" + "\n".join(messages)) from None
+            raise command_error(error) from None
         self.stdout.write(
             f"Posted {result['posted']} vouchers, skipped {result['skipped']} imported before."
         )
