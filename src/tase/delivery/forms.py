@@ -298,6 +298,22 @@ class KeyPersonForm(forms.Form):
         self.fields["user"].queryset = people_of(organization)
 
 
+class KeyPersonEditForm(forms.Form):
+    role = forms.CharField(label=_("Role in the project"), max_length=120)
+    name = forms.CharField(
+        label=_("Name"), max_length=200, required=False, help_text=_("Empty: the user's own name.")
+    )
+    email = forms.EmailField(
+        label=_("Email"), required=False, help_text=_("Empty: the user's own email address.")
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        help_text=_("Empty: the user's own phone number."),
+    )
+
+
 class ProjectStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(

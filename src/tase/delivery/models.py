@@ -244,7 +244,9 @@ class Project(models.Model):
 
 
 class KeyPerson(models.Model):
-    """A customer's key person in the project and their role there (the main user among them)."""
+    """A customer's key person in the project and their role there. The main user marker is not
+    stored: it follows the organization's main users (``selectors.key_persons``). A person who
+    leaves the project is deactivated, never deleted, and shown as a former key person."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="key_persons")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
@@ -252,16 +254,41 @@ class KeyPerson(models.Model):
         USER, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
     )
     role = models.CharField(_("role in the project"), max_length=120)
-    is_main_user = models.BooleanField(_("main user"), default=False)
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("Empty: the user's own name.")
+    )
+    email = models.EmailField(
+        _("email"), blank=True, help_text=_("Empty: the user's own email address.")
+    )
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, help_text=_("Empty: the user's own phone number.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
-        ordering = ["-is_main_user", "id"]
+        ordering = ["-is_active", "id"]
         constraints = [
             models.UniqueConstraint(fields=["project", "user"], name="delivery_keyperson_unique")
         ]
 
     def __str__(self):
-        return f"{self.user} ({self.role})"
+        return f"{self.display_name} ({self.role})"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.user.full_name or self.user.email
+
+    @property
+    def contact_email(self) -> str:
+        return self.email or self.user.email
+
+    @property
+    def contact_phone(self) -> str:
+        return self.phone or getattr(self.user, "phone", "")
 
 
 class Phase(models.Model):

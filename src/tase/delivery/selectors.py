@@ -7,13 +7,13 @@ import difflib
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
-from tase.core.models import Membership, Organization
+from tase.core.models import Membership, Organization, User
 from tase.core.registry import STATE_CHECKS
 from tase.core.roles import STAFF_ROLES, Role
 
@@ -23,6 +23,7 @@ from .models import (
     ChangeRequest,
     Contract,
     Document,
+    KeyPerson,
     Meeting,
     Phase,
     PhaseKind,
@@ -437,6 +438,48 @@ def relationships(actor: Actor) -> QuerySet[AccountRelationship]:
         .select_related("organization", "account_manager")
         .prefetch_related("contacts")
     )
+
+
+def key_persons(project_: Project) -> list[KeyPerson]:
+    """The project's key persons, current first; ``is_main_user`` is whether the person is now
+    an active main user of the organization, so the marker follows the organization's users."""
+    main = Membership.objects.filter(
+        organization_id=project_.organization_id,
+        user_id=OuterRef("user_id"),
+        role=Role.MAIN_USER,
+        is_active=True,
+        user__is_active=True,
+    )
+    return list(
+        KeyPerson.objects.filter(project=project_)
+        .annotate(is_main_user=Exists(main))
+        .select_related("user", "removed_by")
+        .order_by("-is_active", "-is_main_user", "id")
+    )
+
+
+def main_users_missing(project_: Project, persons: list[KeyPerson]) -> list[User]:
+    """The organization's active main users who are not (or no longer) key persons."""
+    present = {p.user_id for p in persons if p.is_active}
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organization_id=project_.organization_id,
+            role=Role.MAIN_USER,
+            is_active=True,
+            user__is_active=True,
+        ).select_related("user")
+        if m.user_id not in present
+    ]
+
+
+def key_person(actor: Actor, pk, action: str = "delivery.view") -> KeyPerson:
+    try:
+        row = KeyPerson.objects.select_related("project", "organization", "user").get(pk=pk)
+    except (KeyPerson.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    project(actor, row.project_id, action)  # 404 across the tenant wall, 403 without the action
+    return row
 
 
 def customer_people(project_: Project) -> list[Membership]:

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -607,26 +608,109 @@ def update_team(actor: Actor, project: Project, *, lead: User, consultants) -> P
     return project
 
 
+KEY_PERSON_FIELDS = ["role", "name", "email", "phone", "is_active"]
+
+
+def _clean_key_person_fields(role: str, name: str, email: str, phone: str) -> dict:
+    role = _required(role, "role")
+    if len(role) > 120:
+        raise ValidationError({"role": _("At most %(n)s characters.") % {"n": 120}})
+    name, email, phone = _text(name), _text(email), _text(phone)
+    if len(name) > 200:
+        raise ValidationError({"name": _("At most %(n)s characters.") % {"n": 200}})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError({"email": _("Enter a valid email address.")}) from None
+    if len(phone) > 40:
+        raise ValidationError({"phone": _("At most %(n)s characters.") % {"n": 40}})
+    return {"role": role, "name": name, "email": email, "phone": phone}
+
+
 @transaction.atomic
-def add_key_person(actor: Actor, project: Project, *, user: User, role: str) -> KeyPerson:
+def add_key_person(
+    actor: Actor,
+    project: Project,
+    *,
+    user: User,
+    role: str,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+) -> KeyPerson:
+    """Add a customer's user as a key person; a former key person is brought back."""
     actor.require("delivery.manage", project.organization)
     _writable(project)
     _customer_user(user, project.organization, "user")
-    if project.key_persons.filter(user=user).exists():
+    fields = _clean_key_person_fields(role, name, email, phone)
+    person = project.key_persons.select_for_update().filter(user=user).first()
+    if person is not None and person.is_active:
         raise ValidationError({"user": _("%(name)s is already a key person.") % {"name": user}})
-    is_main = Membership.objects.filter(
-        user=user, organization=project.organization, role=Role.MAIN_USER
-    ).exists()
+    if person is not None:
+        before = audit.snapshot(person, KEY_PERSON_FIELDS)
+        for field, value in fields.items():
+            setattr(person, field, value)
+        person.is_active, person.removed_at, person.removed_by = True, None, None
+        person.save()
+        audit.record(
+            actor.user,
+            "reactivate",
+            person,
+            changes=audit.changes_between(before, audit.snapshot(person, KEY_PERSON_FIELDS)),
+        )
+        return person
     person = KeyPerson.objects.create(
-        project=project,
-        organization=project.organization,
-        user=user,
-        role=_required(role, "role"),
-        is_main_user=is_main,
+        project=project, organization=project.organization, user=user, **fields
     )
     audit.record(
-        actor.user, "create", person, changes={"user": [None, user.pk], "role": [None, person.role]}
+        actor.user,
+        "create",
+        person,
+        changes={"user": [None, user.pk], **{k: [None, v] for k, v in fields.items() if v}},
     )
+    return person
+
+
+@transaction.atomic
+def update_key_person(
+    actor: Actor, person: KeyPerson, *, role: str, name: str = "", email: str = "", phone: str = ""
+) -> KeyPerson:
+    """Change a key person's role and the contact details shown in the project (empty name,
+    email or phone: the user's own)."""
+    actor.require("delivery.manage", person.organization)
+    _writable(person.project)
+    person = KeyPerson.objects.select_for_update().select_related("user").get(pk=person.pk)
+    if not person.is_active:
+        raise ValidationError(
+            {"person": _("%(name)s is a former key person.") % {"name": person.display_name}}
+        )
+    before = audit.snapshot(person, KEY_PERSON_FIELDS)
+    for field, value in _clean_key_person_fields(role, name, email, phone).items():
+        setattr(person, field, value)
+    person.save()
+    changes = audit.changes_between(before, audit.snapshot(person, KEY_PERSON_FIELDS))
+    if changes:
+        audit.record(actor.user, "update", person, changes=changes)
+    return person
+
+
+@transaction.atomic
+def remove_key_person(actor: Actor, person: KeyPerson) -> KeyPerson:
+    """Take a person off the project's key persons: kept and shown as a former key person."""
+    actor.require("delivery.manage", person.organization)
+    _writable(person.project)
+    person = KeyPerson.objects.select_for_update().select_related("user").get(pk=person.pk)
+    if not person.is_active:
+        raise ValidationError(
+            {
+                "person": _("%(name)s is already a former key person.")
+                % {"name": person.display_name}
+            }
+        )
+    person.is_active, person.removed_at, person.removed_by = False, timezone.now(), actor.user
+    person.save(update_fields=["is_active", "removed_at", "removed_by"])
+    audit.record(actor.user, "remove", person, changes={"is_active": [True, False]})
     return person
 
 

@@ -314,6 +314,7 @@ def project_detail(request, pk):
     )
     checklist = selectors.go_live_checklist(project)
     writable = not project.is_read_only
+    key_persons = selectors.key_persons(project)
     context = {
         "project": project,
         "staff": staff,
@@ -336,7 +337,8 @@ def project_detail(request, pk):
         "tested": selectors.customer_tested_detail(project),
         "go_live": go_live,
         "relationship": relationship,
-        "key_persons": project.key_persons.select_related("user"),
+        "key_persons": key_persons,
+        "main_users_missing": selectors.main_users_missing(project, key_persons) if staff else [],
         "customer_people": selectors.customer_people(project) if staff else [],
         "change_requests": project.change_requests.select_related("asked_by"),
         "can_manage": writable and actor.can("delivery.manage", project.organization),
@@ -450,6 +452,38 @@ def key_person_add(request, pk):
         reverse("delivery:project", args=[pk]),
         lambda: services.add_key_person(actor, project, **form.cleaned_data),
         _("Key person added."),
+    )
+
+
+@login_required
+def key_person_edit(request, pk):
+    actor = _actor(request)
+    person = selectors.key_person(actor, pk, "delivery.manage")
+    form = forms.KeyPersonEditForm(
+        request.POST or None,
+        initial={f: getattr(person, f) for f in ("role", "name", "email", "phone")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_key_person(actor, person, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("Key person saved."))
+            return redirect("delivery:project", person.project_id)
+    return _form_page(request, form, person.display_name, person.project.name)
+
+
+@login_required
+@require_POST
+def key_person_remove(request, pk):
+    actor = _actor(request)
+    person = selectors.key_person(actor, pk, "delivery.manage")
+    return _act(
+        request,
+        reverse("delivery:project", args=[person.project_id]),
+        lambda: services.remove_key_person(actor, person),
+        _("%(name)s is now shown as a former key person.") % {"name": person.display_name},
     )
 
 
