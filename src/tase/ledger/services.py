@@ -1347,7 +1347,8 @@ def import_vouchers(actor, company: Company, data: bytes, *, progress=None) -> d
     All rows are checked first; any problem raises one ``ValidationError`` listing
     every bad row by its line number, and nothing is written. A voucher already
     imported (same key and same rows) is skipped, so importing a file twice does
-    not double it. ``progress(done, total)`` is called as vouchers are posted.
+    not double it. ``progress(stage, done, total)`` reports how far it is, stage "checking"
+    (vouchers checked) then "posting" (vouchers written), at most every 1,000 vouchers.
     """
     from tase.formats import voucher_csv
 
@@ -1360,7 +1361,10 @@ def import_vouchers(actor, company: Company, data: bytes, *, progress=None) -> d
     prepared = []
     cache = _cache(actor, company)
     years: dict[dt.date, FiscalYear | ValidationError] = {}
-    for key, rows in voucher_csv.group(parsed.rows).items():
+    grouped = voucher_csv.group(parsed.rows)
+    for checked, (key, rows) in enumerate(grouped.items()):
+        if progress is not None and checked % 1000 == 0:
+            progress("checking", checked, len(grouped))
         if key in parsed.bad_vouchers:
             continue
         labels = [row.line for row in rows]
@@ -1431,7 +1435,7 @@ def import_vouchers(actor, company: Company, data: bytes, *, progress=None) -> d
     )
     todo = [p for p in prepared if p[0] not in done_before]
     skipped = total - len(todo)
-    _bulk_post(actor, company, todo, cache, years, progress=progress, total=total)
+    _bulk_post(actor, company, todo, cache, years, progress=progress)
     posted = len(todo)
     audit.record(
         actor.user,
@@ -1443,7 +1447,7 @@ def import_vouchers(actor, company: Company, data: bytes, *, progress=None) -> d
     return {"posted": posted, "skipped": skipped, "vouchers": total}
 
 
-def _bulk_post(actor, company, todo, cache, years, *, progress=None, total=0, batch=1000):
+def _bulk_post(actor, company, todo, cache, years, *, progress=None, batch=1000):
     """Post checked vouchers in batches: numbers taken per series and year in one
     counter update, vouchers and entries inserted in bulk, balances added once per
     batch. Every rule has been checked by the caller; the numbering stays gapless."""
@@ -1505,7 +1509,7 @@ def _bulk_post(actor, company, todo, cache, years, *, progress=None, total=0, ba
         for start in range(0, len(items), 1000):
             _bump_balances(company, items[start : start + 1000])
         if progress is not None:
-            progress(offset + len(chunk), total)
+            progress("posting", offset + len(chunk), len(todo))
 
 
 # -- opening balances ---------------------------------------------------------------------

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:company_pk>/vouchers/", views.voucher_list, name="voucher_list"),
     path("<int:company_pk>/vouchers/new/", views.voucher_create, name="voucher_create"),
     path("<int:company_pk>/vouchers/import/", views.import_vouchers, name="import"),
+    path(
+        "<int:company_pk>/vouchers/import/progress/<str:token>/",
+        views.import_progress,
+        name="import_progress",
+    ),
     path("<int:company_pk>/vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),
     path("<int:company_pk>/vouchers/<int:pk>/action/", views.voucher_action, name="voucher_action"),
     path("<int:company_pk>/attachments/<int:pk>/", views.attachment, name="attachment"),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -561,7 +564,10 @@ def import_vouchers(request, company_pk):
                     message % {"accounts": result["accounts"], "voucher": result["voucher"].label},
                 )
                 return redirect("ledger:voucher_detail", company.pk, result["voucher"].pk)
-            result = services.import_vouchers(actor, company, upload.read())
+            key = _progress_key(request, company, request.POST.get("progress_key", ""))
+            result = services.import_vouchers(
+                actor, company, upload.read(), progress=_progress_writer(key)
+            )
             messages.success(
                 request,
                 _("Posted %(posted)s vouchers; %(skipped)s were imported before.") % result,
@@ -581,8 +587,39 @@ def import_vouchers(request, company_pk):
             errors=errors,
             opening_errors=opening_errors,
             open_years=open_years.order_by("start"),
+            progress_token=uuid.uuid4().hex,
         ),
     )
+
+
+def _progress_key(request, company, token: str) -> str | None:
+    """The cache key of one import's progress: the user's and the company's own, so no one
+    else can read it. None for a token that is not one the page made."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        return None
+    return f"ledger-import:{company.pk}:{request.user.pk}:{token}"
+
+
+def _progress_writer(key: str | None):
+    """A ``progress(stage, done, total)`` callback that keeps the state in the cache (shared
+    by the app's processes through Redis in production) for the page to poll."""
+    if key is None:
+        return None
+
+    def write(stage: str, done: int, total: int) -> None:
+        cache.set(key, {"stage": stage, "done": done, "total": total}, timeout=3600)
+
+    return write
+
+
+@login_required
+def import_progress(request, company_pk, token):
+    """How far the user's import is: ``{"stage", "done", "total"}``, ``{}`` before it starts."""
+    company = _company(request, company_pk, "ledger.post")
+    key = _progress_key(request, company, token)
+    if key is None:
+        raise Http404
+    return JsonResponse(cache.get(key) or {})
 
 
 # -- reports ---------------------------------------------------------------------------------

@@ -30,9 +30,16 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(str(error)) from None
         try:
-            result = services.import_vouchers(actor, company, data)
+            result = services.import_vouchers(actor, company, data, progress=self._progress)
         except ValidationError as error:
             raise command_error(error) from None
+        if self.stderr.isatty():
+            self.stderr.write("")
         self.stdout.write(
             f"Posted {result['posted']} vouchers, skipped {result['skipped']} imported before."
         )
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        """A progress line on a terminal (not in pipes or logs)."""
+        if self.stderr.isatty():
+            self.stderr.write(f"\r{stage} {done:,}/{total:,}", ending="")

@@ -1,0 +1,53 @@
+"""The voucher import reports its progress: to the service's callback, and to the page."""
+
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from tase.core.roles import Role
+from tase.ledger import services
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "voucher,date,series,account,debit,credit,vat_code,text,cost_centre,project\n"
+
+
+def _file(count: int) -> bytes:
+    rows = "".join(
+        f"{n},2026-03-{n % 28 + 1:02d},MU,1910,{n},,,,,\n{n},2026-03-{n % 28 + 1:02d},MU,1700,,{n},,,,\n"
+        for n in range(1, count + 1)
+    )
+    return (HEADER + rows).encode()
+
+
+def test_the_callback_hears_checking_then_posting(books, system):
+    heard = []
+    services.import_vouchers(system, books, _file(2500), progress=lambda *a: heard.append(a))
+    stages = [stage for stage, _done, _total in heard]
+    assert stages == ["checking"] * 3 + ["posting"] * 3
+    assert heard[-1] == ("posting", 2500, 2500)
+    assert [done for stage, done, _ in heard if stage == "checking"] == [0, 1000, 2000]
+
+
+def test_the_page_polls_the_progress_of_its_own_import(world, books):
+    client = world.client(Role.ACCOUNTANT)
+    page = client.get(reverse("ledger:import", args=[books.pk])).content.decode()
+    token = re.search(r'name="progress_key" value="([0-9a-f]{32})"', page).group(1)
+    progress_url = reverse("ledger:import_progress", args=[books.pk, token])
+    assert f'data-import-progress="{progress_url}"' in page
+    assert client.get(progress_url).json() == {}
+    response = client.post(
+        reverse("ledger:import", args=[books.pk]),
+        {"kind": "vouchers", "progress_key": token, "file": io.BytesIO(_file(3))},
+    )
+    assert response.status_code == 302
+    assert client.get(progress_url).json() == {"stage": "posting", "done": 3, "total": 3}
+    # Another user, even of the same company, does not see it; a made-up token is not a key.
+    assert world.client(Role.MAIN_USER).get(progress_url).json() == {}
+    assert world.client(Role.MAIN_USER, other=True).get(progress_url).status_code == 404
+    bad = reverse("ledger:import_progress", args=[books.pk, "not-a-token"])
+    assert client.get(bad).status_code == 404
+    cache.clear()
