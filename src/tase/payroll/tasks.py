@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import Payslip
-from .pdf import payslip_pdf
+from .pdf import payslip_pdfs
 
 
 @task
@@ -16,10 +16,10 @@ def email_payslips(run_id: int) -> int:
     slips = Payslip.objects.filter(
         pay_run_id=run_id, employee__email_payslips=True, number__isnull=False
     ).select_related("employee", "company", "pay_run")
-    for slip in slips:
+    slips = slips.exclude(employee__email="").order_by("number")
+    # The PDFs are printed in a process pool over the cores (tase.payroll.pdf).
+    for slip, document in payslip_pdfs(slips.iterator(chunk_size=200)):
         employee = slip.employee
-        if not employee.email:
-            continue
         with translation.override(employee.language or "fi"):
             subject = _("Payslip %(date)s, %(company)s") % {
                 "date": slip.payment_date.strftime("%d.%m.%Y"),
@@ -29,7 +29,7 @@ def email_payslips(run_id: int) -> int:
                 "date": slip.payment_date.strftime("%d.%m.%Y")
             }
         message = EmailMessage(subject, body, None, [employee.email])
-        message.attach(f"payslip-{slip.number}.pdf", payslip_pdf(slip), "application/pdf")
+        message.attach(f"payslip-{slip.number}.pdf", document, "application/pdf")
         message.send()
         sent += 1
     return sent

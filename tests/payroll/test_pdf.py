@@ -1,0 +1,62 @@
+"""Payslip PDFs: the payslip's own small font, and a run's payslips printed in a pool."""
+
+import pytest
+
+from tase.core import pdf
+from tase.payroll import pdf as payslip_pdf
+from tase.payroll import services
+
+from .factories import employee, pay_run
+
+
+@pytest.fixture
+def slips(world, clerk):
+    for n in range(3):
+        employee(clerk, world.company, last_name=f"Åström{n}", language="en" if n == 1 else "fi")
+    run = pay_run(clerk, world.company)
+    services.calculate_pay_run(clerk, run)
+    return list(run.payslips.select_related("employee", "company", "pay_run").order_by("position"))
+
+
+def test_payslip_embeds_its_own_small_font_not_the_whole_system_font(slips):
+    # Subsetting the whole system font (DejaVu Sans: 6,000 glyphs) for every PDF was most of
+    # a payslip's time; the payslip's own font holds a few hundred.
+    css = payslip_pdf.font_face_css()
+    assert css.count("@font-face") == 2 and "data:font/ttf;base64," in css
+    document = pdf.layout(payslip_pdf.payslip_html(slips[0]))
+    document.write_pdf()
+    fonts = list(document.fonts.values())
+    assert fonts
+    assert {font.family for font in fonts} == {payslip_pdf.FONT_FAMILY}
+    assert max(font.glyph_count for font in fonts) < 600
+    assert "Åström0" in pdf.page_texts(document)[0]
+
+
+def test_characters_outside_the_small_font_still_print(world, clerk):
+    family = payslip_pdf.font_family()
+    document = pdf.layout(
+        f"<html><body style=\"font-family: '{family}'\">Ωμέγα Åström</body></html>"
+    )
+    document.write_pdf()
+    assert "Ωμέγα Åström" in pdf.page_texts(document)[0]
+    families = {font.family for font in document.fonts.values()}
+    assert payslip_pdf.FONT_FAMILY in families and len(families) == 2  # Greek from the full font
+
+
+def test_a_runs_payslips_print_in_a_process_pool_in_order(slips):
+    alone = [pdf for _slip, pdf in payslip_pdf.payslip_pdfs(slips, workers=0)]
+    pooled = list(payslip_pdf.payslip_pdfs(iter(slips), workers=2))
+    assert [slip.pk for slip, _pdf in pooled] == [slip.pk for slip in slips]
+    assert all(data[:4] == b"%PDF" for _slip, data in pooled)
+    # The same documents whichever way they were printed (sizes differ only by metadata).
+    assert [abs(len(a) - len(b)) < 64 for a, (_s, b) in zip(alone, pooled, strict=True)] == [
+        True
+    ] * len(slips)
+
+
+def test_pool_only_for_a_run_of_many_payslips(monkeypatch):
+    monkeypatch.setattr(payslip_pdf.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert payslip_pdf.pool_size(payslip_pdf.POOL_MIN - 1) == 0
+    assert payslip_pdf.pool_size(100) == 2
+    monkeypatch.setattr(payslip_pdf.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert payslip_pdf.pool_size(100) == 0
