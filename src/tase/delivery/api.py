@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -52,6 +53,8 @@ class PhaseOut(Schema):
     baseline_end: dt.date | None
     actual_start: dt.date | None
     actual_end: dt.date | None
+    actual_start_manual: bool
+    actual_end_manual: bool
     slip_days: int | None
 
     @staticmethod
@@ -101,6 +104,11 @@ class PhaseDatesIn(Schema):
     kind: int = Field(ge=1, le=6)
     start: dt.date
     end: dt.date | None = None
+
+
+class PhaseActualIn(Schema):
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
 
 
 class ScheduleIn(Schema):
@@ -464,6 +472,17 @@ def set_project_status(request, project_id: int, payload: ProjectStatusIn):
     project = selectors.project(a, project_id, "delivery.contracts")
     project = services.set_project_status(a, project, payload.status, payload.reason)
     return _project_detail(project)
+
+
+@router.post("/phases/{int:phase_id}/actual", response=PhaseOut)
+def set_phase_actual(request, phase_id: int, payload: PhaseActualIn):
+    """Correct a phase's actual dates by hand (they win); null goes back to the inferred date."""
+    a = actor(request)
+    phase = Phase.objects.filter(pk=phase_id).first() if 0 < phase_id < 2**63 else None
+    if phase is None:
+        raise Http404
+    selectors.project(a, phase.project_id, "delivery.manage")
+    return services.record_phase_progress(a, phase, **payload.dict())
 
 
 # -- key persons -----------------------------------------------------------------------------

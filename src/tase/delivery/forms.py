@@ -125,8 +125,18 @@ class ScheduleForm(forms.Form):
 
 
 class PhaseProgressForm(forms.Form):
-    actual_start = forms.DateField(label=_("Actual start"), widget=DATE, required=False)
-    actual_end = forms.DateField(label=_("Actual end"), widget=DATE, required=False)
+    actual_start = forms.DateField(
+        label=_("Actual start"),
+        widget=DATE,
+        required=False,
+        help_text=_("Empty: inferred from the first task started or meeting held."),
+    )
+    actual_end = forms.DateField(
+        label=_("Actual end"),
+        widget=DATE,
+        required=False,
+        help_text=_("Empty: inferred from the last task done."),
+    )
 
 
 class TaskForm(forms.Form):

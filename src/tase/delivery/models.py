@@ -301,6 +301,10 @@ class Phase(models.Model):
     baseline_end = models.DateField(_("target end"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    # Actual dates are inferred from the work (tasks started and done, meetings and training
+    # held); a date the lead enters by hand wins until it is cleared.
+    actual_start_manual = models.BooleanField(_("actual start set by hand"), default=False)
+    actual_end_manual = models.BooleanField(_("actual end set by hand"), default=False)
 
     class Meta:
         ordering = ["project_id", "kind"]
@@ -420,6 +424,7 @@ class Task(models.Model):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
 

@@ -802,16 +802,19 @@ def reschedule(
 def record_phase_progress(
     actor: Actor, phase: Phase, *, actual_start: dt.date | None, actual_end: dt.date | None
 ) -> Phase:
+    """The lead corrects a phase's actual dates by hand. A date given wins over the one inferred
+    from the work (and says so); a date left empty goes back to being inferred."""
     actor.require("delivery.manage", phase.organization)
     _writable(phase.project)
     label = phase.get_kind_display()
     _date(actual_start, "actual_start")
     _date(actual_end, "actual_end")
-    if actual_end and not actual_start:
+    if actual_end and not actual_start and not phase.actual_start:
         raise ValidationError(
             {"actual_start": _("%(phase)s: give the actual start first.") % {"phase": label}}
         )
-    if actual_start and actual_end and actual_end < actual_start:
+    start = actual_start or phase.actual_start
+    if start and actual_end and actual_end < start:
         raise ValidationError(
             {"actual_end": _("%(phase)s cannot end before it starts.") % {"phase": label}}
         )
@@ -819,16 +822,115 @@ def record_phase_progress(
         raise ValidationError(
             {"actual_start": _("%(phase)s cannot start before the kickoff.") % {"phase": label}}
         )
-    before = audit.snapshot(phase, ["actual_start", "actual_end"])
-    phase.actual_start, phase.actual_end = actual_start, actual_end
-    phase.save(update_fields=["actual_start", "actual_end"])
+    fields = ["actual_start", "actual_end", "actual_start_manual", "actual_end_manual"]
+    before = audit.snapshot(phase, fields)
+    phase.actual_start_manual = actual_start is not None
+    phase.actual_end_manual = actual_end is not None
+    if actual_start is not None:
+        phase.actual_start = actual_start
+    if actual_end is not None:
+        phase.actual_end = actual_end
+    phase.save(update_fields=fields)
+    infer_phase_dates(phase.project)
+    phase.refresh_from_db()
     audit.record(
         actor.user,
         "update",
         phase,
-        changes=audit.changes_between(before, audit.snapshot(phase, list(before))),
+        changes=audit.changes_between(before, audit.snapshot(phase, fields)),
     )
     return phase
+
+
+# Meetings that open a phase when they are held (status meetings belong to no phase).
+MEETING_PHASES = {
+    Meeting.Kind.KICKOFF: PhaseKind.KICKOFF,
+    Meeting.Kind.WORKSHOP: PhaseKind.SPECIFICATION,
+    Meeting.Kind.TRAINING: PhaseKind.TRAINING,
+    Meeting.Kind.CLOSING: PhaseKind.GO_LIVE,
+}
+
+
+def _day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def inferred_phase_dates(project: Project, now: dt.datetime | None = None) -> dict:
+    """{phase kind: (start, end)} from the work: a phase starts when its first task starts or
+    its first meeting (or training session) is held, and ends when its last task is done
+    (only when every task of the phase is done)."""
+    now = now or timezone.now()
+    starts: dict[int, list[dt.date]] = {kind: [] for kind in PhaseKind.values}
+    ends: dict[int, list[dt.date]] = {kind: [] for kind in PhaseKind.values}
+    open_phases: set[int] = set()
+    tasks = Task.objects.filter(project=project).values_list(
+        "phase__kind", "status", "started_at", "completed_at"
+    )
+    for kind, status, started_at, completed_at in tasks:
+        moment = started_at or completed_at
+        if moment is not None:
+            starts[kind].append(_day(moment))
+        if status == Task.Status.DONE and completed_at is not None:
+            ends[kind].append(_day(completed_at))
+        else:
+            open_phases.add(kind)
+    meetings = project.meetings.filter(
+        starts_at__lte=now, kind__in=list(MEETING_PHASES)
+    ).values_list("kind", "starts_at")
+    for kind, starts_at in meetings:
+        starts[MEETING_PHASES[kind]].append(_day(starts_at))
+    for starts_at in project.trainings.filter(status=TrainingSession.Status.HELD).values_list(
+        "starts_at", flat=True
+    ):
+        starts[PhaseKind.TRAINING].append(_day(starts_at))
+    result = {}
+    for kind in PhaseKind.values:
+        start = max(min(starts[kind]), project.kickoff_on) if starts[kind] else None
+        end = max(ends[kind]) if ends[kind] and kind not in open_phases else None
+        if end is not None:
+            start = min(start or end, end)
+        result[kind] = (start, end)
+    return result
+
+
+def infer_phase_dates(project: Project) -> list[Phase]:
+    """Write the inferred actual dates of a running (or paused) project's phases, leaving the
+    dates set by hand alone. A system write, audited as such; returns the phases changed."""
+    if project.status not in (Project.Status.RUNNING, Project.Status.ON_HOLD):
+        return []
+    inferred = inferred_phase_dates(project)
+    changed = []
+    with transaction.atomic():
+        for phase in project.phases.select_for_update().order_by("kind"):
+            start, end = inferred[phase.kind]
+            before = (phase.actual_start, phase.actual_end)
+            if not phase.actual_start_manual:
+                phase.actual_start = start
+            if not phase.actual_end_manual:
+                phase.actual_end = end
+            if phase.actual_end and phase.actual_start is None:
+                phase.actual_start = phase.actual_end
+            if phase.actual_start and phase.actual_end and phase.actual_end < phase.actual_start:
+                if phase.actual_end_manual:
+                    phase.actual_start = phase.actual_end
+                else:
+                    phase.actual_end = phase.actual_start
+            after = (phase.actual_start, phase.actual_end)
+            if after != before:
+                phase.save(update_fields=["actual_start", "actual_end"])
+                audit.record(
+                    None,
+                    "infer_dates",
+                    phase,
+                    changes={
+                        "actual": [
+                            [audit._plain(before[0]), audit._plain(before[1])],
+                            [audit._plain(after[0]), audit._plain(after[1])],
+                        ]
+                    },
+                )
+                changed.append(phase)
+    return changed
 
 
 # -- tasks -------------------------------------------------------------------------------------
@@ -891,14 +993,19 @@ def save_task(
         task,
         changes=audit.changes_between(before, audit.snapshot(task, TASK_FIELDS)),
     )
+    infer_phase_dates(project)
     return task
 
 
 def _set_status(task: Task, status: str) -> None:
+    """Status with its moments: started when it first leaves "to do", completed when done."""
+    now = timezone.now()
     if status == Task.Status.DONE and task.status != Task.Status.DONE:
-        task.completed_at = timezone.now()
+        task.completed_at = now
     elif status != Task.Status.DONE:
         task.completed_at = None
+    if status != Task.Status.TODO and task.started_at is None:
+        task.started_at = now
     task.status = status
 
 
@@ -910,8 +1017,9 @@ def set_task_status(actor: Actor, task: Task, status: str) -> Task:
         raise ValidationError({"status": _("Unknown status.")})
     before = task.status
     _set_status(task, status)
-    task.save(update_fields=["status", "completed_at"])
+    task.save(update_fields=["status", "completed_at", "started_at"])
     audit.record(actor.user, "update", task, changes={"status": [before, status]})
+    infer_phase_dates(task.project)
     return task
 
 
@@ -948,6 +1056,7 @@ def override_check(actor: Actor, task: Task, reason: str) -> Task:
             "reason": [None, task.override_reason],
         },
     )
+    infer_phase_dates(task.project)
     return task
 
 
@@ -960,7 +1069,7 @@ def sync_state_checks(project: Project) -> list[Task]:
     ):
         if selectors.check_state_for_project(task.state_check, project):
             _set_status(task, Task.Status.DONE)
-            task.save(update_fields=["status", "completed_at"])
+            task.save(update_fields=["status", "completed_at", "started_at"])
             audit.record(
                 None,
                 "auto_complete",
@@ -968,6 +1077,7 @@ def sync_state_checks(project: Project) -> list[Task]:
                 changes={"status": ["open", "done"], "state_check": [None, task.state_check]},
             )
             completed.append(task)
+    infer_phase_dates(project)
     return completed
 
 
@@ -1229,6 +1339,7 @@ def create_meeting(
         meeting,
         changes={"starts_at": [None, starts_at.isoformat()], "kind": [None, kind]},
     )
+    infer_phase_dates(project)
     return meeting
 
 
@@ -1538,6 +1649,7 @@ def mark_training_held(actor: Actor, session: TrainingSession, *, hours=None) ->
         session,
         changes={"status": ["confirmed", "held"], "hours": [None, str(session.hours)]},
     )
+    infer_phase_dates(session.project)
     return session
 
 

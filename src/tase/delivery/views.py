@@ -282,7 +282,9 @@ def project_detail(request, pk):
     project = selectors.project(actor, pk)
     staff = selectors.is_staff_view(actor, project.organization)
     if project.status == Project.Status.RUNNING:
-        services.sync_state_checks(project)
+        services.sync_state_checks(project)  # also infers the phases' actual dates
+    elif project.status == Project.Status.ON_HOLD:
+        services.infer_phase_dates(project)  # meetings held since the last write
     phases = list(project.phases.order_by("kind"))
     today = timezone.localdate()
     tasks = list(selectors.visible_tasks(actor, project))
@@ -385,7 +387,10 @@ def phase_progress(request, pk):
     selectors.project(actor, phase.project_id, "delivery.manage")
     form = forms.PhaseProgressForm(
         request.POST or None,
-        initial={"actual_start": phase.actual_start, "actual_end": phase.actual_end},
+        initial={  # only the dates set by hand: an empty field means "inferred from the work"
+            "actual_start": phase.actual_start if phase.actual_start_manual else None,
+            "actual_end": phase.actual_end if phase.actual_end_manual else None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
