@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -376,15 +377,23 @@ def cancel_pay_run(request, run_id: int):
 
 @router.get(
     "/pay-runs/{int:run_id}/salary-file",
-    summary="SEPA salary payment file (pain.001.001.03, purpose SALA), XSD-validated",
+    summary="SEPA salary payment file (pain.001.001.03 or .09, purpose SALA), XSD-validated",
 )
-def salary_file(request, run_id: int):
+def salary_file(
+    request,
+    run_id: int,
+    version: Literal["pain.001.001.03", "pain.001.001.09"] = "pain.001.001.03",
+):
+    """The run's salary payment file in ``version`` (default pain.001.001.03), validated
+    against that version's ISO XSD before it is returned."""
     from django.http import HttpResponse
 
     run = _run(request, run_id, "payroll.approve")
-    document = services.salary_payment_file(actor(request), run)
+    document = services.salary_payment_file(actor(request), run, version)
     response = HttpResponse(document, content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="salaries-{run.payment_date}.xml"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="salaries-{run.payment_date}-{version}.xml"'
+    )
     return response
 
 

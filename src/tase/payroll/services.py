@@ -1089,12 +1089,20 @@ def ensure_visible_employee(actor, employee_pk, action="payroll.view") -> Employ
     return employee
 
 
-def salary_payment_file(actor, run: PayRun) -> bytes:
-    """The SEPA salary payment file (pain.001.001.03, purpose SALA) of an approved run,
-    validated against the ISO XSD; one transfer per employee with net pay."""
+def salary_payment_file(actor, run: PayRun, version: str = "pain.001.001.03") -> bytes:
+    """The SEPA salary payment file (``version`` pain.001.001.03 or .09, purpose SALA) of an
+    approved run, validated against the version's ISO XSD; one transfer per employee with net
+    pay."""
     from tase.formats import sepa_salary
 
     require(actor, run.company, "payroll.approve")
+    if version not in sepa_salary.VERSIONS:
+        raise ValidationError(
+            {
+                "version": _("Choose the file version: %(versions)s.")
+                % {"versions": ", ".join(sepa_salary.VERSIONS)}
+            }
+        )
     run = PayRun.objects.select_related("company").get(pk=run.pk)
     if run.status not in (PayRun.Status.APPROVED, PayRun.Status.PAID):
         raise ValidationError({"status": _("Approve the pay run first.")})
@@ -1126,8 +1134,9 @@ def salary_payment_file(actor, run: PayRun) -> bytes:
             execution_date=run.payment_date,
             message_id=f"PAYRUN-{run.pk}-{timezone.now():%Y%m%d%H%M%S}",
             created=timezone.localtime(),
+            version=version,
         )
-        sepa_salary.validate(document)
+        sepa_salary.validate(document, version)
     except sepa_salary.SepaError as error:
         raise ValidationError({"file": str(error)}) from None
     audit.record(
@@ -1135,6 +1144,6 @@ def salary_payment_file(actor, run: PayRun) -> bytes:
         "salary_file",
         run,
         company=run.company,
-        changes={"transfers": [None, len(transfers)]},
+        changes={"transfers": [None, len(transfers)], "version": [None, version]},
     )
     return document

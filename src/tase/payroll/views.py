@@ -442,12 +442,15 @@ def run_sepa(request, pk):
     actor = actor_of(request)
     run = _run_for(actor, pk, "payroll.approve")
     try:
-        document = services.salary_payment_file(actor, run)
+        version = request.GET.get("version") or "pain.001.001.03"
+        document = services.salary_payment_file(actor, run, version)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("payroll:run_detail", run.pk)
     response = HttpResponse(document, content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="salaries-{run.payment_date}.xml"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="salaries-{run.payment_date}-{version}.xml"'
+    )
     return response
 
 
