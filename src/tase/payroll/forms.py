@@ -40,7 +40,12 @@ class CalculatorForm(forms.Form):
     union_dues_rate = _dec(_("Union dues (%)"))
     tyel_rate = _dec(_("Employer TyEL rate (%)"), help_text=_("Empty: the year's average."))
     above_unemployment_threshold = forms.BooleanField(
-        label=_("Wage sum above the unemployment insurance threshold"), required=False
+        label=_("Wage sum above the unemployment insurance threshold"),
+        required=False,
+        help_text=_(
+            "The calculator knows no year-to-date wage sum: it charges the whole wage at the "
+            "higher rate."
+        ),
     )
     accident_rate = _dec(_("Accident insurance rate (%)"))
     group_life_rate = _dec(_("Group life insurance rate (%)"))
@@ -236,7 +241,12 @@ class SettingsForm(forms.Form):
         help_text=_("Empty: the year's average total contribution less the employee's rate."),
     )
     above_unemployment_threshold = forms.BooleanField(
-        label=_("Wage sum above the unemployment insurance threshold"), required=False
+        label=_("Wage sum above the unemployment insurance threshold"),
+        required=False,
+        help_text=_(
+            "Pay runs then charge the higher employer rate only on the part of this year's "
+            "wage sum above the threshold; the payslip that crosses it is split."
+        ),
     )
     accident_rate = _dec(_("Accident insurance rate (%)"))
     group_life_rate = _dec(_("Group life insurance rate (%)"))

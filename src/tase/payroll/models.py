@@ -304,6 +304,9 @@ class Payslip(models.Model):
     employer_accident_cents = models.BigIntegerField(default=0)
     employer_group_life_cents = models.BigIntegerField(default=0)
     total_cost_cents = models.BigIntegerField(default=0)
+    # This payslip's part of the company's unemployment insurance wage sum (the base of the
+    # employer's contribution): approved runs' sums decide where the threshold is crossed.
+    unemployment_wage_sum_cents = models.BigIntegerField(default=0)
     lines = models.JSONField(default=list)
     tax_card = models.JSONField(default=dict)
     notes = models.JSONField(default=list)

@@ -772,8 +772,11 @@ def payslip_input(
     items: list[PayItem],
     settings_row: PayrollSettings,
     paid_before: int | None = None,
+    wage_sum_before: int | None = None,
 ):
-    """The engine's input for one employee of ``run``; ValidationError names the employee."""
+    """The engine's input for one employee of ``run``; ValidationError names the employee.
+    ``wage_sum_before``: the company's unemployment wage sum (cents) paid before this payslip
+    in the year, when the company is marked above the threshold (see calculate_pay_run)."""
     day = run.payment_date
     employment = employment_on(employee, day)
     if employment is None:
@@ -820,6 +823,7 @@ def payslip_input(
         above_unemployment_threshold=settings_row.above_unemployment_threshold,
         accident_rate=Decimal(settings_row.accident_rate),
         group_life_rate=Decimal(settings_row.group_life_rate),
+        wage_sum_before=None if wage_sum_before is None else euros(wage_sum_before),
     )
     data = engine.PayslipInput(
         payment_date=day,
@@ -867,7 +871,13 @@ def line_record(line: engine.Line, cost_centre: str) -> dict:
 def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
     """(Re)calculate every payslip of a draft run; returns how many. Payslips of a draft
     are replaced. Employees are handled in chunks, so memory stays flat as the run grows;
-    ``progress(done, total)`` is called after each chunk."""
+    ``progress(done, total)`` is called after each chunk.
+
+    A company marked above the unemployment insurance wage-sum threshold pays the higher
+    employer rate only on the part of the year's wage sum above it. The wage sum before each
+    payslip is: the approved (or paid) runs of the same calendar year, then this run's earlier
+    payslips in the run's order (employees by last name, first name, id: the order of the
+    payslip numbers at approval). The payslip that crosses the threshold is split."""
     require(actor, run.company, "payroll.manage")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _check_draft(run)
@@ -875,6 +885,7 @@ def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
     catalogue = engine_catalogue(run.company)
     ids = list(run.employees.order_by("last_name", "first_name", "pk").values_list("pk", flat=True))
     paid_before = _paid_before_map(run)
+    wage_sum = _wage_sum_before(run) if settings_row.above_unemployment_threshold else None
     Payslip.objects.filter(pay_run=run).delete()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -891,7 +902,7 @@ def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
         for offset, pk in enumerate(chunk):
             employee = employees[pk]
             data, card_info, employment = payslip_input(
-                run, employee, items.get(pk, []), settings_row, paid_before.get(pk, 0)
+                run, employee, items.get(pk, []), settings_row, paid_before.get(pk, 0), wage_sum
             )
             try:
                 result = engine.calculate(data, catalogue)
@@ -901,6 +912,8 @@ def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
             slip = _payslip_row(run, employee, result, card_info, employment.cost_centre)
             slip.position = start + offset
             slips.append(slip)
+            if wage_sum is not None:
+                wage_sum += slip.unemployment_wage_sum_cents
         Payslip.objects.bulk_create(slips)
         if progress is not None:
             progress(start + len(chunk), len(ids))
@@ -930,6 +943,21 @@ def _paid_before_map(run: PayRun) -> dict[int, int]:
     return {row["employee_id"]: row["total"] or 0 for row in rows}
 
 
+def _wage_sum_before(run: PayRun) -> int:
+    """The company's unemployment wage sum (cents) of approved or paid runs in the run's
+    calendar year, this run excluded."""
+    total = (
+        Payslip.objects.filter(
+            company=run.company,
+            payment_date__year=run.payment_date.year,
+            pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
+        )
+        .exclude(pay_run=run)
+        .aggregate(total=Sum("unemployment_wage_sum_cents"))["total"]
+    )
+    return total or 0
+
+
 def _payslip_row(run, employee, result: engine.Payslip, card_info, cost_centre) -> Payslip:
     return Payslip(
         company=run.company,
@@ -952,6 +980,7 @@ def _payslip_row(run, employee, result: engine.Payslip, card_info, cost_centre) 
         employer_accident_cents=_cents(result.employer_accident),
         employer_group_life_cents=_cents(result.employer_group_life),
         total_cost_cents=_cents(result.total_cost),
+        unemployment_wage_sum_cents=_cents(result.unemployment_wage_sum),
         lines=[line_record(line, cost_centre) for line in result.lines],
         tax_card=card_info,
         notes=list(result.notes),

@@ -27,11 +27,27 @@ Rules
   **Tax-free** allowances are added to net pay; priced ones (mileage, daily and meal
   allowances) take the year's maximum as their unit price, and a higher price is refused.
 - **Employer**: health insurance, TyEL (the company's rate if given, else the year's
-  average total contribution minus this employee's rate), unemployment insurance (the rate
-  below or above the wage-sum threshold as the company states), accident and group life
+  average total contribution minus this employee's rate), unemployment insurance (see
+  below), accident and group life
   insurance at the company's rates on the TyEL wage base (no age limit).
   Total cost = gross pay + benefits in kind + tax-free reimbursements + employer
   contributions.
+
+Employer's unemployment insurance
+---------------------------------
+The law charges the lower rate on the year's wage sum up to the threshold
+(``payroll.unemployment.wage_sum_threshold``) and the higher rate only on the part above it.
+The wage sum is the sum of the bases the employer's contribution is charged on (wages of
+employees inside the age range). A company below the threshold pays the lower rate on all.
+A company marked above it:
+
+- in a pay run, :attr:`Employer.wage_sum_before` carries the company's wage sum paid before
+  this payslip in the calendar year; the payslip's base is split where that sum crosses the
+  threshold, into a line at the lower rate (``employer_unemployment``, up to the threshold)
+  and a line at the higher rate (``employer_unemployment_above``), each with its base;
+- in the stateless calculator, which knows no wage sum (``wage_sum_before`` is None), the
+  whole base is charged at the higher rate, and the line's label says it is because the
+  company is marked above the threshold.
 
 Rounding
 --------
@@ -93,6 +109,20 @@ LABELS: dict[str, tuple[str, str]] = {
         "Työnantajan työttömyysvakuutusmaksu",
         "Employer unemployment insurance contribution",
     ),
+    "employer_unemployment_below": (
+        "Työnantajan työttömyysvakuutusmaksu, palkkasumman rajaan asti",
+        "Employer unemployment insurance contribution, wage sum up to the threshold",
+    ),
+    "employer_unemployment_above": (
+        "Työnantajan työttömyysvakuutusmaksu, palkkasumman rajan ylittävä osa",
+        "Employer unemployment insurance contribution, wage sum above the threshold",
+    ),
+    "employer_unemployment_marked_above": (
+        "Työnantajan työttömyysvakuutusmaksu (yritys merkitty palkkasumman rajan ylittäväksi: "
+        "koko palkka korkeammalla prosentilla)",
+        "Employer unemployment insurance contribution (company marked above the wage-sum "
+        "threshold: the whole wage at the higher rate)",
+    ),
     "employer_accident": ("Tapaturmavakuutusmaksu", "Accident insurance"),
     "employer_group_life": ("Ryhmähenkivakuutusmaksu", "Group life insurance"),
 }
@@ -105,6 +135,7 @@ P_UNEMP_EMPLOYEE = "payroll.unemployment.employee_rate"
 P_UNEMP_BELOW = "payroll.unemployment.employer_rate_below_threshold"
 P_UNEMP_ABOVE = "payroll.unemployment.employer_rate_above_threshold"
 P_UNEMP_AGES = "payroll.unemployment.age_range"
+P_UNEMP_THRESHOLD = "payroll.unemployment.wage_sum_threshold"
 P_HEALTH_EMPLOYER = "payroll.health.employer_rate"
 P_HEALTH_AGES = "payroll.health.employer_age_range"
 P_FALLBACK = "payroll.withholding.fallback_rate"
@@ -154,6 +185,10 @@ class Employer:
     above_unemployment_threshold: bool = False
     accident_rate: Decimal = ZERO
     group_life_rate: Decimal = ZERO
+    # The company's unemployment wage sum paid before this payslip in the calendar year (a pay
+    # run knows it; the stateless calculator does not: None). Used only when the company is
+    # marked above the threshold, to split this payslip's base at the threshold.
+    wage_sum_before: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +270,9 @@ class Payslip:
     employer_group_life: Decimal
     total_cost: Decimal
     notes: tuple[str, ...] = ()
+    # This payslip's part of the company's unemployment wage sum (the base the employer's
+    # contribution is charged on; zero outside the age range).
+    unemployment_wage_sum: Decimal = ZERO
 
     @property
     def employer_contributions(self) -> Decimal:
@@ -434,9 +472,12 @@ def _item_line(index: int, item: PayItem, wage: WageType, on: dt.date) -> Line:
     )
 
 
-def _percent_line(code, section, base, rate: Decimal, param: _Param | str) -> Line:
-    """A percentage line; ``param`` is the dated parameter or the name of the input field."""
-    fi, en = LABELS[code]
+def _percent_line(
+    code, section, base, rate: Decimal, param: _Param | str, label: str | None = None
+) -> Line:
+    """A percentage line; ``param`` is the dated parameter or the name of the input field;
+    ``label`` names the line's label if it differs from its code."""
+    fi, en = LABELS[label or code]
     return Line(
         code=code,
         section=section,
@@ -616,12 +657,12 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
             )
         lines.append(line)
         employer_tyel = line.amount
-    employer_unemployment = ZERO
+    employer_unemployment = wage_sum = ZERO
     if in_unemployment:
-        rate = _param(P_UNEMP_ABOVE if employer.above_unemployment_threshold else P_UNEMP_BELOW, on)
-        line = _percent_line("employer_unemployment", EMPLOYER, unemployment_base, rate.value, rate)
-        lines.append(line)
-        employer_unemployment = line.amount
+        wage_sum = unemployment_base
+        unemployment_lines = _employer_unemployment(employer, unemployment_base, on, notes)
+        lines += unemployment_lines
+        employer_unemployment = sum((line.amount for line in unemployment_lines), ZERO)
     employer_accident = employer_group_life = ZERO
     if employer.accident_rate:
         line = _percent_line(
@@ -671,7 +712,56 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
         employer_group_life=employer_group_life,
         total_cost=total_cost,
         notes=tuple(notes),
+        unemployment_wage_sum=wage_sum,
     )
+
+
+def _employer_unemployment(
+    employer: Employer, base: Decimal, on: dt.date, notes: list[str]
+) -> list[Line]:
+    """The employer's unemployment insurance lines (see the module's docstring)."""
+    code = "employer_unemployment"
+    below = _param(P_UNEMP_BELOW, on)
+    if not employer.above_unemployment_threshold:
+        return [_percent_line(code, EMPLOYER, base, below.value, below)]
+    above = _param(P_UNEMP_ABOVE, on)
+    if employer.wage_sum_before is None:
+        notes.append(
+            "Employer unemployment insurance: the company is marked above the wage-sum "
+            f"threshold and no year-to-date wage sum is given, so the whole base is charged "
+            f"at the higher rate ({P_UNEMP_ABOVE})."
+        )
+        return [
+            _percent_line(
+                code,
+                EMPLOYER,
+                base,
+                above.value,
+                above,
+                label="employer_unemployment_marked_above",
+            )
+        ]
+    threshold = _param(P_UNEMP_THRESHOLD, on)
+    before = max(employer.wage_sum_before, ZERO)
+    at_lower = min(base, max(Decimal(threshold.value) - before, ZERO))
+    at_higher = base - at_lower
+    lines = []
+    if at_lower > 0 or at_higher == 0:
+        lines.append(
+            _percent_line(
+                code, EMPLOYER, at_lower, below.value, below, label="employer_unemployment_below"
+            )
+        )
+    if at_higher > 0:
+        lines.append(
+            _percent_line("employer_unemployment_above", EMPLOYER, at_higher, above.value, above)
+        )
+    notes.append(
+        f"Unemployment wage-sum threshold {threshold.value} ({P_UNEMP_THRESHOLD}): wage sum "
+        f"before this payslip {money(before)}; {money(at_lower)} at the lower rate, "
+        f"{money(at_higher)} at the higher rate."
+    )
+    return lines
 
 
 # -- plain data in, payslip out (the API, the golden files) ---------------------------------
