@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from tase.payroll import services
+from tase.payroll.postings import voucher_lines
 from tase.payroll.models import PayrollSettings
 
 from .factories import employee, pay_run
@@ -57,6 +58,10 @@ def test_the_run_splits_the_payslip_that_crosses_the_threshold(world, clerk):
         ("employer_unemployment_above", "3500.00", "1.23", "43.05"),
     ]
     assert any("2003500.00" in note for note in slips["Iso"].notes)
+    # Both parts are posted to the unemployment insurance expense and liability.
+    lines = voucher_lines([slips["Iso"]])
+    expense = sum(line["debit"] or 0 for line in lines if line["account"] == "6410")
+    assert expense == Decimal("19944.80")
 
 
 def test_a_company_below_the_threshold_pays_the_lower_rate_on_everything(world, clerk):

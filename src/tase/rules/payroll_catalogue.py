@@ -125,6 +125,7 @@ STATUTORY_ACCOUNTS: dict[str, tuple[str, str]] = {
     "employer_health_insurance": ("6300", "2935"),
     "employer_tyel": ("6100", "2950"),
     "employer_unemployment": ("6410", "2955"),
+    "employer_unemployment_above": ("6410", "2955"),
     "employer_accident": ("6420", "2980"),
     "employer_group_life": ("6430", "2980"),
     "payment": ("2940", "1910"),
