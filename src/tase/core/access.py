@@ -80,7 +80,7 @@ class Actor:
 
     def can_in_company(self, action: str, company: Company) -> bool:
         """May the actor do ``action`` in this company (membership limits applied)?"""
-        return self.companies(action).filter(pk=company.pk).exists()
+        return self.companies(action, include_inactive=True).filter(pk=company.pk).exists()
 
     # -- scoped querysets ------------------------------------------------------
     def _staff_vendor_ids(self, action: str | None) -> set[int]:
@@ -102,16 +102,21 @@ class Actor:
             return Organization.objects.none()
         return Organization.objects.filter(condition, is_active=True)
 
-    def companies(self, action: str | None = None) -> QuerySet[Company]:
-        """Companies the actor may see (or do ``action`` in), membership limits applied."""
+    def companies(
+        self, action: str | None = None, *, include_inactive: bool = False
+    ) -> QuerySet[Company]:
+        """Companies the actor may see (or do ``action`` in), membership limits applied.
+        Inactive companies (an archived test environment) are left out of these lists and
+        pickers unless asked for; ``company()`` still reaches them by id."""
         condition = Q(organization__vendor_id__in=self._staff_vendor_ids(action))
         for membership in self._customer_memberships_for(action):
             limited = [c.pk for c in membership.companies.all()]
             scope = Q(organization_id=membership.organization_id)
             condition |= scope & Q(pk__in=limited) if limited else scope
-        return Company.objects.filter(condition, organization__is_active=True).select_related(
-            "organization"
-        )
+        companies = Company.objects.filter(condition, organization__is_active=True)
+        if not include_inactive:
+            companies = companies.filter(is_active=True)
+        return companies.select_related("organization")
 
     # -- guards --------------------------------------------------------------
     def organization(self, pk, action: str | None = None) -> Organization:
@@ -127,7 +132,7 @@ class Actor:
     def company(self, pk, action: str | None = None) -> Company:
         """The company ``pk`` if visible (else 404), checked for ``action`` (else 403)."""
         try:
-            company = self.companies().get(pk=pk)
+            company = self.companies(include_inactive=True).get(pk=pk)
         except (Company.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
         if action is not None and not self.can_in_company(action, company):

@@ -170,15 +170,19 @@ def set_in_support(
 
 
 @transaction.atomic
-def create_test_environment(actor: Actor, company: Company, *, name: str = "") -> Company:
+def create_test_environment(
+    actor: Actor, company: Company, *, name: str = "", action: str = "delivery.manage"
+) -> Company:
     """A test-environment copy of ``company`` for training: same organization, marked as a test
     environment everywhere, with each app's configuration copied by the registered copiers
     (chart of accounts, VAT settings, wage types …). The customer's users reach it as they
     reach the real company (memberships limited to companies also get the copy)."""
     from .registry import COMPANY_COPIERS, ordered
 
-    actor.require("delivery.manage", company.organization)
+    actor.require(action, company.organization)
     source = Company.objects.get(pk=company.pk)
+    if source.is_test_environment or not source.is_active:
+        raise ValidationError({"company": _("Choose an active real company to copy.")})
     fields = audit.snapshot(source, [f for f in COMPANY_FIELDS if f not in {"is_active"}])
     fields["name"] = name.strip() or _("%(name)s (test environment)") % {"name": source.name}
     test = Company.objects.create(
@@ -192,6 +196,34 @@ def create_test_environment(actor: Actor, company: Company, *, name: str = "") -
         actor.user, "create_test_environment", test, changes={"copied_from": [None, source.pk]}
     )
     return test
+
+
+@transaction.atomic
+def archive_test_environment(
+    actor: Actor, company: Company, *, action: str = "delivery.manage", on=None
+) -> Company:
+    """Retire a test-environment company when it is reset. Posted vouchers cannot be deleted
+    (they are immutable), so the copy is kept: inactive, renamed with the date, and left out of
+    the company lists and pickers. It stays readable by id for the record."""
+    actor.require(action, company.organization)
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    if not company.is_test_environment:
+        raise ValidationError({"company": _("Only a test environment can be archived this way.")})
+    if not company.is_active:
+        raise ValidationError({"company": _("The test environment is already archived.")})
+    on = on or timezone.localdate()
+    before = audit.snapshot(company, ["name", "is_active"])
+    suffix = " " + _("(archived %(date)s)") % {"date": on.strftime("%d.%m.%Y")}
+    company.name = company.name[: 200 - len(suffix)] + suffix
+    company.is_active = False
+    company.save(update_fields=["name", "is_active"])
+    audit.record(
+        actor.user,
+        "archive_test_environment",
+        company,
+        changes=audit.changes_between(before, audit.snapshot(company, list(before))),
+    )
+    return company
 
 
 # -- users -------------------------------------------------------------------------
