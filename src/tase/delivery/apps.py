@@ -9,15 +9,17 @@ class DeliveryConfig(AppConfig):
 
     def ready(self):
         from tase.core.registry import (
+            BannerSource,
             DemoLoader,
             NavItem,
             StartPanel,
+            register_banner_source,
             register_demo,
             register_nav,
             register_start_panel,
         )
 
-        from . import checks, hooks
+        from . import banners, checks, hooks
         from .demo import load_demo
         from .panels import start_panel
 
@@ -53,3 +55,4 @@ class DeliveryConfig(AppConfig):
             StartPanel("delivery", "delivery/_panel.html", "delivery.view", start_panel, order=20)
         )
         register_demo(DemoLoader("delivery", load_demo, order=40))
+        register_banner_source(BannerSource("delivery_test_environment", banners.banners))

@@ -223,6 +223,15 @@ class Project(models.Model):
         blank=True,
         related_name="+",
     )
+    test_source = models.ForeignKey(
+        Company,
+        verbose_name=_("test environment copied from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    test_reset_at = models.DateTimeField(_("test environment reset"), null=True, blank=True)
     status_reason = models.TextField(_("reason for the status"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     status_changed_by = models.ForeignKey(

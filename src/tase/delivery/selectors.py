@@ -291,6 +291,22 @@ def check_state_for_project(code: str, project_: Project) -> bool | None:
     return check_state(code, project_.organization)
 
 
+def archived_test_environments(project_: Project) -> list:
+    """Earlier copies of the project's test environment, archived at a reset (newest first)."""
+    from tase.core.models import Company
+
+    if project_.test_company_id is None:
+        return []
+    return list(
+        Company.objects.filter(
+            organization_id=project_.organization_id,
+            is_test_environment=True,
+            is_active=False,
+            business_id=project_.test_company.business_id,
+        ).order_by("-created_at", "-id")
+    )
+
+
 def customer_tested_detail(project_: Project) -> list[dict]:
     company = project_.test_company
     return hooks.test_activity(company) if company else []

@@ -23,6 +23,11 @@ urlpatterns = [
     path("key-persons/<int:pk>/", views.key_person_edit, name="key_person_edit"),
     path("key-persons/<int:pk>/remove/", views.key_person_remove, name="key_person_remove"),
     path("projects/<int:pk>/test-environment/", views.test_environment, name="test_environment"),
+    path(
+        "projects/<int:pk>/test-environment/reset/",
+        views.test_environment_reset,
+        name="test_environment_reset",
+    ),
     path("projects/<int:pk>/go-live/sign/", views.go_live_sign, name="go_live_sign"),
     path("projects/<int:pk>/tasks/new/", views.task_create, name="task_create"),
     path("projects/<int:pk>/documents/new/", views.document_create, name="document_create"),

@@ -337,6 +337,17 @@ def project_detail(request, pk):
         "checklist": checklist,
         "ready": all(item["ok"] for item in checklist),
         "tested": selectors.customer_tested_detail(project),
+        "archived_tests": selectors.archived_test_environments(project),
+        "can_reset_test": writable
+        and project.test_company_id is not None
+        and (
+            (
+                request.user.pk == project.lead_id
+                and actor.can("delivery.manage", project.organization)
+            )
+            or actor.can("delivery.contracts", project.organization)
+            or actor.can("delivery.approve", project.organization)
+        ),
         "go_live": go_live,
         "relationship": relationship,
         "key_persons": key_persons,
@@ -508,6 +519,25 @@ def test_environment(request, pk):
             actor, project, form.cleaned_data["company"]
         ),
         _("Test environment created."),
+    )
+
+
+@login_required
+@require_POST
+def test_environment_reset(request, pk):
+    """The lead or the customer's main user resets the test environment to a fresh copy."""
+    actor = _actor(request)
+    project = selectors.project(actor, pk)
+    if request.POST.get("confirm") != "1":
+        messages.error(
+            request, _("Tick the box to confirm that the test environment is to be reset.")
+        )
+        return redirect(reverse("delivery:project", args=[pk]) + "#testenv-heading")
+    return _act(
+        request,
+        reverse("delivery:project", args=[pk]) + "#testenv-heading",
+        lambda: services.reset_test_environment(actor, project),
+        _("The test environment was reset to a fresh copy; the old copy is archived."),
     )
 
 
