@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 from tase.payroll import services
-from tase.payroll.postings import voucher_lines
 from tase.payroll.models import PayrollSettings
+from tase.payroll.postings import voucher_lines
 
 from .factories import employee, pay_run
 

@@ -307,6 +307,10 @@ class Payslip(models.Model):
     # This payslip's part of the company's unemployment insurance wage sum (the base of the
     # employer's contribution): approved runs' sums decide where the threshold is crossed.
     unemployment_wage_sum_cents = models.BigIntegerField(default=0)
+    # TyEL earnings of this payslip and the base TyEL was charged on (zero below the monthly
+    # minimum; with the month's earlier uncharged earnings when this payslip reaches it).
+    tyel_earnings_cents = models.BigIntegerField(default=0)
+    tyel_charged_cents = models.BigIntegerField(default=0)
     lines = models.JSONField(default=list)
     tax_card = models.JSONField(default=dict)
     notes = models.JSONField(default=list)

@@ -773,10 +773,13 @@ def payslip_input(
     settings_row: PayrollSettings,
     paid_before: int | None = None,
     wage_sum_before: int | None = None,
+    tyel_month: tuple[int, int] = (0, 0),
 ):
     """The engine's input for one employee of ``run``; ValidationError names the employee.
     ``wage_sum_before``: the company's unemployment wage sum (cents) paid before this payslip
-    in the year, when the company is marked above the threshold (see calculate_pay_run)."""
+    in the year, when the company is marked above the threshold (see calculate_pay_run).
+    ``tyel_month``: the employee's TyEL earnings on approved payslips earlier in the payment's
+    calendar month and the part of them TyEL was not charged on (cents)."""
     day = run.payment_date
     employment = employment_on(employee, day)
     if employment is None:
@@ -832,6 +835,8 @@ def payslip_input(
         items=tuple(engine_items),
         union_dues_rate=Decimal(employment.union_dues_rate),
         employer=employer,
+        tyel_earnings_before=euros(tyel_month[0]),
+        tyel_uncharged_before=euros(tyel_month[0] - tyel_month[1]),
     )
     return data, card_info, employment
 
@@ -885,6 +890,7 @@ def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
     catalogue = engine_catalogue(run.company)
     ids = list(run.employees.order_by("last_name", "first_name", "pk").values_list("pk", flat=True))
     paid_before = _paid_before_map(run)
+    tyel_months = _tyel_month_map(run)
     wage_sum = _wage_sum_before(run) if settings_row.above_unemployment_threshold else None
     Payslip.objects.filter(pay_run=run).delete()
     for start in range(0, len(ids), CHUNK):
@@ -902,7 +908,13 @@ def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
         for offset, pk in enumerate(chunk):
             employee = employees[pk]
             data, card_info, employment = payslip_input(
-                run, employee, items.get(pk, []), settings_row, paid_before.get(pk, 0), wage_sum
+                run,
+                employee,
+                items.get(pk, []),
+                settings_row,
+                paid_before.get(pk, 0),
+                wage_sum,
+                tyel_months.get(pk, (0, 0)),
             )
             try:
                 result = engine.calculate(data, catalogue)
@@ -943,6 +955,23 @@ def _paid_before_map(run: PayRun) -> dict[int, int]:
     return {row["employee_id"]: row["total"] or 0 for row in rows}
 
 
+def _tyel_month_map(run: PayRun) -> dict[int, tuple[int, int]]:
+    """Per employee: TyEL earnings and the charged base (cents) of approved or paid payslips
+    in the calendar month of the run's payment date, this run excluded."""
+    rows = (
+        Payslip.objects.filter(
+            company=run.company,
+            payment_date__year=run.payment_date.year,
+            payment_date__month=run.payment_date.month,
+            pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
+        )
+        .exclude(pay_run=run)
+        .values("employee_id")
+        .annotate(earnings=Sum("tyel_earnings_cents"), charged=Sum("tyel_charged_cents"))
+    )
+    return {row["employee_id"]: (row["earnings"] or 0, row["charged"] or 0) for row in rows}
+
+
 def _wage_sum_before(run: PayRun) -> int:
     """The company's unemployment wage sum (cents) of approved or paid runs in the run's
     calendar year, this run excluded."""
@@ -981,6 +1010,8 @@ def _payslip_row(run, employee, result: engine.Payslip, card_info, cost_centre) 
         employer_group_life_cents=_cents(result.employer_group_life),
         total_cost_cents=_cents(result.total_cost),
         unemployment_wage_sum_cents=_cents(result.unemployment_wage_sum),
+        tyel_earnings_cents=_cents(result.tyel_base),
+        tyel_charged_cents=_cents(result.tyel_charged_base),
         lines=[line_record(line, cost_centre) for line in result.lines],
         tax_card=card_info,
         notes=list(result.notes),

@@ -17,6 +17,15 @@ Rules
   (68/69/70, ``payroll.tyel.age_range``); unemployment insurance: 18 to 65
   (``payroll.unemployment.age_range``, applied to the employee's and the employer's
   contribution); employer health insurance: 16 to 68.
+- **TyEL minimum earnings** (``payroll.tyel.monthly_insurance_threshold``, 71.72 € a month
+  in 2026): TyEL applies only when the employee's TyEL earnings from this employer in the
+  calendar month of the payment reach it. The month is this payslip's TyEL base plus the
+  earnings of the employee's earlier payslips that month (:attr:`PayslipInput.tyel_earnings_before`,
+  which a pay run takes from approved runs; the calculator has none). Below it, a zero line
+  ``tyel_below_minimum`` shows the month's earnings and the minimum, and neither the employee
+  nor the employer pays TyEL. When a later payslip brings the month to the minimum, the
+  earlier earnings that were left uncharged (:attr:`PayslipInput.tyel_uncharged_before`) are
+  charged with it, so the whole month is insured, and a note says so.
 - **Withholding**: with a tax card, the base % applies to the taxable income up to the
   annual income limit (less the income this employer paid before in the year) and the
   additional % above it; a payment that crosses the limit is split into two lines. Tax
@@ -105,6 +114,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Employer health insurance contribution",
     ),
     "employer_tyel": ("Työnantajan TyEL-maksu", "Employer TyEL contribution"),
+    "tyel_below_minimum": (
+        "Ei TyEL-maksua: kuukauden TyEL-ansiot alle vakuuttamisvelvollisuuden alarajan",
+        "No TyEL: the month's TyEL earnings are below the minimum for compulsory insurance",
+    ),
     "employer_unemployment": (
         "Työnantajan työttömyysvakuutusmaksu",
         "Employer unemployment insurance contribution",
@@ -131,6 +144,7 @@ LABELS: dict[str, tuple[str, str]] = {
 P_TYEL_TOTAL = "payroll.tyel.average_total_rate"
 P_TYEL_BANDS = "payroll.tyel.employee_rate_bands"
 P_TYEL_AGES = "payroll.tyel.age_range"
+P_TYEL_MINIMUM = "payroll.tyel.monthly_insurance_threshold"
 P_UNEMP_EMPLOYEE = "payroll.unemployment.employee_rate"
 P_UNEMP_BELOW = "payroll.unemployment.employer_rate_below_threshold"
 P_UNEMP_ABOVE = "payroll.unemployment.employer_rate_above_threshold"
@@ -199,6 +213,10 @@ class PayslipInput:
     items: tuple[PayItem, ...]
     union_dues_rate: Decimal = ZERO
     employer: Employer = field(default_factory=Employer)
+    # This employee's TyEL earnings from this employer on earlier payslips in the calendar
+    # month of the payment, and the part of them TyEL was not charged on (below the minimum).
+    tyel_earnings_before: Decimal = ZERO
+    tyel_uncharged_before: Decimal = ZERO
 
 
 # -- output --------------------------------------------------------------------------------
@@ -273,6 +291,9 @@ class Payslip:
     # This payslip's part of the company's unemployment wage sum (the base the employer's
     # contribution is charged on; zero outside the age range).
     unemployment_wage_sum: Decimal = ZERO
+    # The base TyEL was charged on: this payslip's TyEL base, plus the month's earlier
+    # uncharged earnings when this payslip brings the month to the minimum; zero when no TyEL.
+    tyel_charged_base: Decimal = ZERO
 
     @property
     def employer_contributions(self) -> Decimal:
@@ -578,14 +599,49 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
     upper = tyel_upper_age(birth, tyel_ages)
     in_tyel = in_range(birth, int(tyel_ages["lower"]), upper, on)
     employee_rate = tyel_employee_rate(birth, on) if in_tyel else None
-    employee_tyel = ZERO
+    employee_tyel = tyel_charged = ZERO
+    if employee_rate is not None:
+        minimum = _param(P_TYEL_MINIMUM, on)
+        before = max(data.tyel_earnings_before, ZERO)
+        month = before + tyel_base
+        if month < minimum.value:
+            employee_rate = None
+            if tyel_base > 0:
+                fi, en = LABELS["tyel_below_minimum"]
+                lines.append(
+                    Line(
+                        code="tyel_below_minimum",
+                        section=CONTRIBUTION,
+                        label_fi=fi,
+                        label_en=en,
+                        base=month,
+                        unit_price=minimum.value,
+                        amount=ZERO,
+                        parameter=minimum.name,
+                        source=minimum.source,
+                    )
+                )
+                notes.append(
+                    f"No TyEL: the month's TyEL earnings {money(month)} (this payslip "
+                    f"{money(tyel_base)}, earlier this month {money(before)}) are below the "
+                    f"minimum {minimum.value} ({minimum.name})."
+                )
+        else:
+            uncharged = max(data.tyel_uncharged_before, ZERO)
+            tyel_charged = tyel_base + uncharged
+            if uncharged:
+                notes.append(
+                    f"TyEL: this payslip brings the month's TyEL earnings to {money(month)}, at "
+                    f"least the minimum {minimum.value} ({minimum.name}); the {money(uncharged)} "
+                    "earlier this month left uncharged below it is charged now."
+                )
     if employee_rate is not None:
         line = _percent_line(
-            "employee_tyel", CONTRIBUTION, tyel_base, employee_rate.value, employee_rate
+            "employee_tyel", CONTRIBUTION, tyel_charged, employee_rate.value, employee_rate
         )
         lines.append(line)
         employee_tyel = line.amount
-    else:
+    elif not in_tyel:
         notes.append(
             f"No TyEL: outside the TyEL age range ({tyel_ages['lower']}-{upper or '…'}) "
             f"on {on.isoformat()} ({P_TYEL_AGES})."
@@ -643,7 +699,7 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
     if employee_rate is not None:
         if employer.tyel_rate is not None:
             line = _percent_line(
-                "employer_tyel", EMPLOYER, tyel_base, employer.tyel_rate, "employer.tyel_rate"
+                "employer_tyel", EMPLOYER, tyel_charged, employer.tyel_rate, "employer.tyel_rate"
             )
         else:
             total = _param(P_TYEL_TOTAL, on)
@@ -651,7 +707,7 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
             line = _percent_line(
                 "employer_tyel",
                 EMPLOYER,
-                tyel_base,
+                tyel_charged,
                 share,
                 _Param(f"{total.name} - {employee_rate.name}", None, total.source),
             )
@@ -713,6 +769,7 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
         total_cost=total_cost,
         notes=tuple(notes),
         unemployment_wage_sum=wage_sum,
+        tyel_charged_base=tyel_charged,
     )
 
 

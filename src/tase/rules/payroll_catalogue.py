@@ -118,6 +118,7 @@ CATALOGUE: tuple[WageType, ...] = (
 STATUTORY_ACCOUNTS: dict[str, tuple[str, str]] = {
     "withholding": ("", "2930"),
     "employee_tyel": ("", "2950"),
+    "tyel_below_minimum": ("", "2950"),  # an explanation line: always zero
     "employee_unemployment": ("", "2955"),
     "union_dues": ("", "2900"),
     "net_pay": ("", "2940"),
