@@ -84,32 +84,6 @@ def test_settings_rates_are_checked(world, clerk):
     assert "accident_rate" in error.value.message_dict
 
 
-def test_large_run_is_calculated_as_a_background_task_with_progress(world, clerk, monkeypatch):
-    from tase.payroll import views
-    from tase.payroll.models import Payslip
-
-    monkeypatch.setattr(views, "BACKGROUND_FROM", 1)
-    for n in range(3):
-        employee(clerk, world.company, last_name=f"B{n}")
-    run = pay_run(clerk, world.company)
-    calls = []
-    original = services.calculate_pay_run
-    monkeypatch.setattr(services, "CHUNK", 2)
-    monkeypatch.setattr(
-        services,
-        "calculate_pay_run",
-        lambda actor, run, progress=None: original(
-            actor, run, progress=lambda d, t: (calls.append((d, t)), progress(d, t))
-        ),
-    )
-    client = world.client(Role.PAYROLL_CLERK)
-    client.post(f"/payroll/runs/{run.pk}/calculate/")
-    assert Payslip.objects.filter(pay_run=run).count() == 3
-    assert calls == [(2, 3), (3, 3)]
-    response = client.get(f"/payroll/runs/{run.pk}/progress/")
-    assert response.headers["HX-Refresh"] == "true"
-
-
 def test_salary_payment_file_for_an_approved_run(world, clerk):
     import xml.etree.ElementTree as ET
 

@@ -262,6 +262,11 @@ class PayRunOut(Schema):
     description: str
     status: str
     voucher_id: int | None
+    stale: bool
+    progress_state: str  # "" | "running" | "done" | "error": a background calculation
+    progress_done: int
+    progress_total: int
+    progress_message: str
 
 
 class PayItemIn(Schema):

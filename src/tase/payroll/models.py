@@ -231,6 +231,12 @@ class PayRun(models.Model):
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Progress(models.TextChoices):
+        IDLE = "", _("Not running")
+        RUNNING = "running", _("Calculating")
+        DONE = "done", _("Calculated")
+        ERROR = "error", _("Failed")
+
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="pay_runs")
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
@@ -251,6 +257,20 @@ class PayRun(models.Model):
     payment_voucher_id = models.BigIntegerField(null=True, blank=True)
     reversal_voucher_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Edits of a draft move the revision: a background calculation that saw another revision
+    # leaves the run stale.
+    revision = models.PositiveIntegerField(default=0)
+    # The background calculation's progress, on this row so any process and any database
+    # shows it (written once per chunk of employees). A newer calculation takes a new token;
+    # an older one still running stops at its next chunk.
+    calculation_token = models.PositiveIntegerField(default=0)
+    progress_state = models.CharField(
+        max_length=10, choices=Progress.choices, default=Progress.IDLE, blank=True
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_message = models.CharField(max_length=500, blank=True)
+    progress_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-payment_date", "-pk"]

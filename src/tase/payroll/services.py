@@ -589,7 +589,7 @@ def add_item(
     catalogue = engine_catalogue(run.company)
     item = _item(run, catalogue, employee, wage_type, amount, quantity, unit_price, "", cost_centre)
     item.save()
-    PayRun.objects.filter(pk=run.pk).update(stale=True)
+    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
     audit.record(
         actor.user,
         "add_item",
@@ -606,7 +606,7 @@ def delete_item(actor, item: PayItem) -> None:
     require(actor, run.company, "payroll.manage")
     _check_draft(run)
     item.delete()
-    PayRun.objects.filter(pk=run.pk).update(stale=True)
+    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
     audit.record(
         actor.user,
         "delete_item",
@@ -646,7 +646,7 @@ def save_grid(actor, run: PayRun, codes: list[str], entries: dict[tuple[int, str
             rows.append(_item(run, catalogue, employee, code, value, None, None, where))
     PayItem.objects.filter(pay_run=run, wage_type__in=codes).delete()
     PayItem.objects.bulk_create(rows)
-    PayRun.objects.filter(pk=run.pk).update(stale=True)
+    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
     audit.record(
         actor.user, "mass_entry", run, company=run.company, changes={"items": [None, len(rows)]}
     )
@@ -718,7 +718,7 @@ def import_items_csv(actor, run: PayRun, data: bytes | str) -> int:
                 {"file": _("Row %(row)s: %(message)s") % {"row": row_number, "message": message}}
             ) from None
     PayItem.objects.bulk_create(rows)
-    PayRun.objects.filter(pk=run.pk).update(stale=True)
+    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
     audit.record(
         actor.user, "import_items", run, company=run.company, changes={"items": [None, len(rows)]}
     )
@@ -872,29 +872,30 @@ def line_record(line: engine.Line, cost_centre: str) -> dict:
     }
 
 
-@transaction.atomic
-def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
-    """(Re)calculate every payslip of a draft run; returns how many. Payslips of a draft
-    are replaced. Employees are handled in chunks, so memory stays flat as the run grows;
-    ``progress(done, total)`` is called after each chunk.
+class _Calculation:
+    """What calculating a run's payslips needs besides the employees: read once per run."""
 
-    A company marked above the unemployment insurance wage-sum threshold pays the higher
-    employer rate only on the part of the year's wage sum above it. The wage sum before each
-    payslip is: the approved (or paid) runs of the same calendar year, then this run's earlier
-    payslips in the run's order (employees by last name, first name, id: the order of the
-    payslip numbers at approval). The payslip that crosses the threshold is split."""
-    require(actor, run.company, "payroll.manage")
-    run = PayRun.objects.select_for_update().get(pk=run.pk)
-    _check_draft(run)
-    settings_row = ensure_setup(run.company)
-    catalogue = engine_catalogue(run.company)
-    ids = list(run.employees.order_by("last_name", "first_name", "pk").values_list("pk", flat=True))
-    paid_before = _paid_before_map(run)
-    tyel_months = _tyel_month_map(run)
-    wage_sum = _wage_sum_before(run) if settings_row.above_unemployment_threshold else None
-    Payslip.objects.filter(pay_run=run).delete()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    def __init__(self, run: PayRun):
+        self.run = run
+        self.settings_row = ensure_setup(run.company)
+        self.catalogue = engine_catalogue(run.company)
+        self.ids = list(
+            run.employees.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)
+        )
+        self.paid_before = _paid_before_map(run)
+        self.tyel_months = _tyel_month_map(run)
+        self.wage_sum = (
+            _wage_sum_before(run) if self.settings_row.above_unemployment_threshold else None
+        )
+
+    def chunks(self):
+        for start in range(0, len(self.ids), CHUNK):
+            yield start, self.ids[start : start + CHUNK]
+
+    def calculate(self, start: int, chunk: list[int]) -> int:
+        """Calculate and store the payslips of the employees ``chunk`` (positions from
+        ``start``); returns how many. ValidationError names the employee."""
+        run = self.run
         employees = {
             e.pk: e
             for e in Employee.objects.filter(pk__in=chunk).prefetch_related(
@@ -911,31 +912,165 @@ def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
                 run,
                 employee,
                 items.get(pk, []),
-                settings_row,
-                paid_before.get(pk, 0),
-                wage_sum,
-                tyel_months.get(pk, (0, 0)),
+                self.settings_row,
+                self.paid_before.get(pk, 0),
+                self.wage_sum,
+                self.tyel_months.get(pk, (0, 0)),
             )
             try:
-                result = engine.calculate(data, catalogue)
+                result = engine.calculate(data, self.catalogue)
             except engine.PayrollInputError as error:
                 field = "payment_date" if error.field == "payment_date" else "items"
                 raise ValidationError({field: f"{employee.name}: {error}"}) from None
             slip = _payslip_row(run, employee, result, card_info, employment.cost_centre)
             slip.position = start + offset
             slips.append(slip)
-            if wage_sum is not None:
-                wage_sum += slip.unemployment_wage_sum_cents
+            if self.wage_sum is not None:
+                self.wage_sum += slip.unemployment_wage_sum_cents
         Payslip.objects.bulk_create(slips)
+        return len(slips)
+
+
+@transaction.atomic
+def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
+    """(Re)calculate every payslip of a draft run in one transaction; returns how many.
+    Payslips of a draft are replaced. Employees are handled in chunks, so memory stays flat
+    as the run grows; ``progress(done, total)`` is called after each chunk. A large run is
+    calculated in the background instead (:func:`start_calculation`).
+
+    A company marked above the unemployment insurance wage-sum threshold pays the higher
+    employer rate only on the part of the year's wage sum above it. The wage sum before each
+    payslip is: the approved (or paid) runs of the same calendar year, then this run's earlier
+    payslips in the run's order (employees by last name, first name, id: the order of the
+    payslip numbers at approval). The payslip that crosses the threshold is split."""
+    require(actor, run.company, "payroll.manage")
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    _check_draft(run)
+    calculation = _Calculation(run)
+    total = len(calculation.ids)
+    Payslip.objects.filter(pay_run=run).delete()
+    for start, chunk in calculation.chunks():
+        calculation.calculate(start, chunk)
         if progress is not None:
-            progress(start + len(chunk), len(ids))
+            progress(start + len(chunk), total)
     run.calculated_at = timezone.now()
     run.stale = False
-    run.save(update_fields=["calculated_at", "stale"])
-    audit.record(
-        actor.user, "calculate", run, company=run.company, changes={"payslips": [None, len(ids)]}
+    # A background calculation still running is superseded: it stops at its next chunk.
+    run.calculation_token += 1
+    run.progress_state, run.progress_message = PayRun.Progress.IDLE, ""
+    run.save(
+        update_fields=[
+            "calculated_at",
+            "stale",
+            "calculation_token",
+            "progress_state",
+            "progress_message",
+        ]
     )
-    return len(ids)
+    audit.record(
+        actor.user, "calculate", run, company=run.company, changes={"payslips": [None, total]}
+    )
+    return total
+
+
+# -- background calculation with its progress on the pay run row ----------------------------
+@transaction.atomic
+def start_calculation(actor, run: PayRun) -> int:
+    """Mark a draft run as being calculated in the background and queue the task once this
+    transaction commits; returns the calculation's token (a newer start supersedes it)."""
+    from .tasks import calculate_pay_run_task
+
+    require(actor, run.company, "payroll.manage")
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    _check_draft(run)
+    run.calculation_token += 1
+    run.progress_state = PayRun.Progress.RUNNING
+    run.progress_done, run.progress_total = 0, run.employees.count()
+    run.progress_message = ""
+    run.progress_updated_at = timezone.now()
+    run.save(update_fields=[*PROGRESS_FIELDS, "calculation_token"])
+    token, user_pk = run.calculation_token, actor.user.pk
+    transaction.on_commit(lambda: calculate_pay_run_task.enqueue(run.pk, user_pk, token))
+    return token
+
+
+PROGRESS_FIELDS = [
+    "progress_state",
+    "progress_done",
+    "progress_total",
+    "progress_message",
+    "progress_updated_at",
+]
+
+
+def _locked_run(run_pk: int, token: int) -> PayRun | None:
+    """The run, locked, if this calculation still owns it (draft, same token)."""
+    run = PayRun.objects.select_for_update().filter(pk=run_pk).first()
+    if run is None or run.calculation_token != token or run.status != PayRun.Status.DRAFT:
+        return None
+    return run
+
+
+def calculate_in_background(actor, run_pk: int, token: int, *, after_chunk=None) -> int:
+    """The background calculation of a run (:func:`start_calculation`): a transaction per
+    chunk of employees, each storing its payslips and the progress on the pay run row, so the
+    page polling the row sees the bar move on any database and from any process. One progress
+    write per chunk (CHUNK employees), not per employee.
+
+    The run stays stale (approval refused) until the last chunk; an edit during the
+    calculation (``revision`` moves) keeps it stale. A newer start, a deletion or approval
+    supersedes this one: it stops at its next chunk. On bad input the partial payslips are
+    removed and the error is kept on the row. Returns the number of payslips."""
+    with transaction.atomic():
+        run = _locked_run(run_pk, token)
+        if run is None:
+            return 0
+        require(actor, run.company, "payroll.manage")
+        calculation = _Calculation(run)
+        total = len(calculation.ids)
+        revision = run.revision
+        Payslip.objects.filter(pay_run=run).delete()
+        run.stale = True
+        run.progress_state, run.progress_message = PayRun.Progress.RUNNING, ""
+        run.progress_done, run.progress_total = 0, total
+        run.progress_updated_at = timezone.now()
+        run.save(update_fields=[*PROGRESS_FIELDS, "stale"])
+    try:
+        for start, chunk in calculation.chunks():
+            with transaction.atomic():
+                run = _locked_run(run_pk, token)
+                if run is None:
+                    return 0
+                calculation.run = run
+                calculation.calculate(start, chunk)
+                run.progress_done = start + len(chunk)
+                run.progress_updated_at = timezone.now()
+                run.save(update_fields=["progress_done", "progress_updated_at"])
+            if after_chunk is not None:
+                after_chunk(run_pk)
+    except ValidationError as error:
+        with transaction.atomic():
+            run = _locked_run(run_pk, token)
+            if run is not None:
+                Payslip.objects.filter(pay_run=run).delete()
+                run.progress_state = PayRun.Progress.ERROR
+                run.progress_message = " ".join(error.messages)[:500]
+                run.progress_updated_at = timezone.now()
+                run.save(update_fields=PROGRESS_FIELDS)
+        return 0
+    with transaction.atomic():
+        run = _locked_run(run_pk, token)
+        if run is None:
+            return 0
+        run.calculated_at = timezone.now()
+        run.stale = run.revision != revision
+        run.progress_state = PayRun.Progress.DONE
+        run.progress_updated_at = timezone.now()
+        run.save(update_fields=[*PROGRESS_FIELDS, "calculated_at", "stale"])
+        audit.record(
+            actor.user, "calculate", run, company=run.company, changes={"payslips": [None, total]}
+        )
+    return total
 
 
 CHUNK = 500

@@ -35,34 +35,15 @@ def email_payslips(run_id: int) -> int:
     return sent
 
 
-def progress_key(run_id: int) -> str:
-    return f"payroll:calculation:{run_id}"
-
-
 @task
-def calculate_pay_run_task(run_id: int, user_id: int) -> int:
-    """Calculate a large pay run in the background; progress goes to the cache (Redis in
-    production), where the pay run page polls it."""
+def calculate_pay_run_task(run_id: int, user_id: int, token: int) -> int:
+    """Calculate a large pay run in the background (services.calculate_in_background); its
+    progress is kept on the pay run row, where the pay run page polls it."""
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
-    from django.core.exceptions import ValidationError
 
     from tase.core.access import Actor
 
     from . import services
-    from .models import PayRun
 
-    key = progress_key(run_id)
     actor = Actor.of(get_user_model().objects.get(pk=user_id))
-    run = PayRun.objects.get(pk=run_id)
-
-    def progress(done: int, total: int) -> None:
-        cache.set(key, {"state": "running", "done": done, "total": total}, 3600)
-
-    try:
-        count = services.calculate_pay_run(actor, run, progress=progress)
-    except ValidationError as error:
-        cache.set(key, {"state": "error", "message": " ".join(error.messages)}, 3600)
-        return 0
-    cache.set(key, {"state": "done", "done": count, "total": count}, 3600)
-    return count
+    return services.calculate_in_background(actor, run_id, token)

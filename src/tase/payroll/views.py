@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -35,7 +34,6 @@ from .forms import (
 )
 from .models import CompanyWageType, Employment, PayItem, PayRun, Payslip
 from .pdf import payslip_pdf
-from .tasks import calculate_pay_run_task, progress_key
 
 BACKGROUND_FROM = 300  # employees: a larger run is calculated as a background task
 
@@ -399,7 +397,7 @@ def run_detail(request, pk):
             "item_form": item_form,
             "can_manage": actor.can_in_company("payroll.manage", company),
             "can_approve": actor.can_in_company("payroll.approve", company),
-            "progress": cache.get(progress_key(run.pk)),
+            "progress": _progress(run),
         },
     )
 
@@ -420,10 +418,12 @@ def run_action(request, pk, action):
         raise Http404
     handler, done = handlers[action]
     if action == "calculate" and run.employees.count() > BACKGROUND_FROM:
-        actor.company(run.company_id, "payroll.manage")
-        cache.set(progress_key(run.pk), {"state": "running", "done": 0, "total": 0}, 3600)
-        calculate_pay_run_task.enqueue(run.pk, request.user.pk)
-        messages.info(request, _("The pay run is being calculated in the background."))
+        try:
+            services.start_calculation(actor, run)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.info(request, _("The pay run is being calculated in the background."))
         return redirect("payroll:run_detail", run.pk)
     try:
         handler(actor, run)
@@ -454,17 +454,25 @@ def run_sepa(request, pk):
     return response
 
 
+def _progress(run: PayRun) -> dict:
+    """The background calculation's state as the templates show it (from the run's row)."""
+    return {
+        "state": run.progress_state,
+        "done": run.progress_done,
+        "total": run.progress_total,
+        "message": run.progress_message,
+    }
+
+
 @login_required
 def run_progress(request, pk):
-    """The background calculation's progress bar (polled by htmx); reloads the page when done."""
+    """The background calculation's progress bar (polled by htmx); reloads the page when the
+    calculation has finished or failed (the page then shows the result or the error)."""
     actor = actor_of(request)
     run = _run_for(actor, pk)
-    state = cache.get(progress_key(run.pk))
+    state = _progress(run)
     response = render(request, "payroll/_progress.html", {"run": run, "state": state})
-    if not state or state.get("state") != "running":
-        cache.delete(progress_key(run.pk))
-        if state and state.get("state") == "error":
-            messages.error(request, state.get("message", ""))
+    if state["state"] != PayRun.Progress.RUNNING:
         response["HX-Refresh"] = "true"
     return response
 
