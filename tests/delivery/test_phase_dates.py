@@ -137,3 +137,26 @@ def test_phase_dates_through_the_api(world):
         ).status_code
         == 404
     )
+
+
+def test_closing_meeting_page_shows_the_live_readiness_checklist(world):
+    p = project(world)
+    lead = world.actor(Role.PROJECT_LEAD)
+    closing = services.create_meeting(
+        lead,
+        p,
+        kind=Meeting.Kind.CLOSING,
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        place="Tampere",
+        participants=[world.users[Role.PROJECT_LEAD], world.users[Role.MAIN_USER]],
+    )
+    kickoff = services.create_meeting(
+        lead, p, kind=Meeting.Kind.KICKOFF, starts_at=aware(KICKOFF), place="A"
+    )
+    client = world.client(Role.PROJECT_LEAD)
+    page = client.get(reverse("delivery:meeting", args=[closing.pk])).text
+    assert 'data-testid="checklist"' in page and 'data-testid="to-sign-off"' in page
+    assert (
+        'data-testid="checklist"'
+        not in client.get(reverse("delivery:meeting", args=[kickoff.pk])).text
+    )

@@ -24,6 +24,7 @@ from .models import (
     Contract,
     Document,
     GoLive,
+    Meeting,
     Module,
     Phase,
     PhaseKind,
@@ -856,6 +857,9 @@ def meeting_detail(request, pk):
             "minutes_form": minutes_form,
             "agenda": meeting.agenda if visible(meeting.agenda) else None,
             "minutes": meeting.minutes if visible(meeting.minutes) else None,
+            "checklist": selectors.go_live_checklist(meeting.project)
+            if meeting.kind == Meeting.Kind.CLOSING
+            else None,
         },
     )
 
