@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev messages test e2e lint format bench lock chromium clean
+.PHONY: run install install-dev messages test e2e lint format bench lock chromium hledger clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,13 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install-dev  ## speed tables (bench/)
+bench: install-dev hledger  ## speed tables (bench/)
 	$(BIN)/python -m bench
+
+hledger:  ## the ledger bench checks its trial balance against hledger; install it when missing and possible
+	@command -v hledger >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hledger >/dev/null) || \
+	  echo "hledger is missing: the ledger bench will not compare with it. Install the 'hledger' package."; }
 
 lock:  ## refresh constraints.txt from a clean resolve of pyproject.toml
 	rm -rf /tmp/tase-lock && $(PYTHON) -m venv /tmp/tase-lock

@@ -23,13 +23,15 @@ def _file(count: int) -> bytes:
     return (HEADER + rows).encode()
 
 
-def test_the_callback_hears_checking_then_posting(books, system):
+def test_the_callback_hears_lines_read_every_batch(books, system):
     heard = []
     services.import_vouchers(system, books, _file(2500), progress=lambda *a: heard.append(a))
-    stages = [stage for stage, _done, _total in heard]
-    assert stages == ["checking"] * 3 + ["posting"] * 3
-    assert heard[-1] == ("posting", 2500, 2500)
-    assert [done for stage, done, _ in heard if stage == "checking"] == [0, 1000, 2000]
+    # Two lines a voucher: every 1,000 vouchers 2,000 more lines; then the end.
+    assert heard == [
+        ("importing", 2000, 5000),
+        ("importing", 4000, 5000),
+        ("importing", 5000, 5000),
+    ]
 
 
 def test_the_page_polls_the_progress_of_its_own_import(world, books):
@@ -44,10 +46,22 @@ def test_the_page_polls_the_progress_of_its_own_import(world, books):
         {"kind": "vouchers", "progress_key": token, "file": io.BytesIO(_file(3))},
     )
     assert response.status_code == 302
-    assert client.get(progress_url).json() == {"stage": "posting", "done": 3, "total": 3}
+    assert client.get(progress_url).json() == {"stage": "importing", "done": 6, "total": 6}
     # Another user, even of the same company, does not see it; a made-up token is not a key.
     assert world.client(Role.MAIN_USER).get(progress_url).json() == {}
     assert world.client(Role.MAIN_USER, other=True).get(progress_url).status_code == 404
     bad = reverse("ledger:import_progress", args=[books.pk, "not-a-token"])
     assert client.get(bad).status_code == 404
     cache.clear()
+
+
+def test_an_upload_kept_on_disk_is_streamed(world, books, settings):
+    """Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE are temporary files; the import reads them
+    as a stream, as it does the in-memory ones."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    response = world.client(Role.ACCOUNTANT).post(
+        reverse("ledger:import", args=[books.pk]),
+        {"kind": "vouchers", "file": io.BytesIO(_file(5).replace(b"\n", b"\r\n"))},
+    )
+    assert response.status_code == 302
+    assert books.vouchers.count() == 5

@@ -105,26 +105,40 @@ def test_triggers_refuse_update_and_delete(books, system):
             cursor.execute(sql, [voucher.pk])
 
 
+ENTRY_INSERT = (
+    "INSERT INTO ledger_entry (voucher_id, company_id, account_id, date, amount_cents, "
+    "vat_code, is_vat, vat_base_cents, cost_centre, project, text, position) VALUES "
+)
+ENTRY_VALUES = "(%s, %s, %s, %s, %s, '', false, 0, '', '', '', %s)"
+
+
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_unbalanced_insert_refused_at_commit(world, system):
+@pytest.mark.parametrize(
+    "amounts, message",
+    [
+        ([100], "does not balance"),  # one stray entry
+        ([100, -100], "has entries already"),  # a balanced pair added to a posted voucher
+    ],
+)
+def test_database_refuses_entries_that_change_a_voucher(world, system, amounts, message):
     services.apply_chart(system, world.company, "limited-company")
     services.create_fiscal_year(
         system, world.company, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
     )
     voucher = services.post_voucher(system, world.company, **sale())
     account = world.company.accounts.get(number="1910")
+    lines = voucher.entries.count()
+    params = []
+    for position, amount in enumerate(amounts, start=9):
+        params += [voucher.pk, world.company.pk, account.pk, voucher.date, amount, position]
     with (
-        pytest.raises(Exception, match="does not balance"),
+        pytest.raises(Exception, match=message),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        cursor.execute(
-            "INSERT INTO ledger_entry (voucher_id, company_id, account_id, date, amount_cents, "
-            "vat_code, is_vat, vat_base_cents, cost_centre, project, text, position) "
-            "VALUES (%s, %s, %s, %s, 100, '', false, 0, '', '', '', 9)",
-            [voucher.pk, world.company.pk, account.pk, voucher.date],
-        )
+        cursor.execute(ENTRY_INSERT + ", ".join([ENTRY_VALUES] * len(amounts)), params)
+    assert voucher.entries.count() == lines
 
 
 @postgres_only

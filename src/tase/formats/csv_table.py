@@ -13,6 +13,7 @@ line. Pure Python: no Django.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -20,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO, TextIO
 
 FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
@@ -34,18 +36,61 @@ class Table:
     delimiter: str = ""
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was read with: UTF-8 (BOM or not), else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+BLOCK = 1 << 20
+
+
+def detect_encoding(stream: BinaryIO) -> str:
+    """The encoding of a seekable binary stream, read block by block (the file is never
+    held whole): "utf-8-sig" with a BOM, "utf-8" when every byte decodes, else "cp1252".
+    Leaves the stream at its start."""
+    stream.seek(0)
+    if stream.read(3) == b"\xef\xbb\xbf":
+        stream.seek(0)
+        return "utf-8-sig"
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return data.decode("utf-8"), "utf-8"
+        while block := stream.read(BLOCK):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+        encoding = "utf-8"
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as error:
-        raise ValueError(f"The file is neither UTF-8 nor Windows-1252 text ({error}).") from None
+        encoding = "cp1252"
+    stream.seek(0)
+    if encoding == "cp1252":
+        cp1252 = codecs.getincrementaldecoder("cp1252")()
+        try:
+            while block := stream.read(BLOCK):
+                cp1252.decode(block)
+        except UnicodeDecodeError as error:
+            stream.seek(0)
+            raise ValueError(
+                f"The file is neither UTF-8 nor Windows-1252 text ({error})."
+            ) from None
+        stream.seek(0)
+    return encoding
+
+
+def count_lines(source: bytes | BinaryIO) -> int:
+    """How many lines ``source`` has (for progress), read block by block; a seekable file is
+    left at its start."""
+    if isinstance(source, bytes | bytearray):
+        return source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
+    source.seek(0)
+    count, last = 0, b""
+    while block := source.read(BLOCK):
+        count += block.count(b"\n")
+        last = block
+    source.seek(0)
+    return count + (1 if last and not last.endswith(b"\n") else 0)
+
+
+def open_text(source: bytes | BinaryIO) -> tuple[TextIO, str]:
+    """A text stream over ``source`` (bytes, or a seekable binary file such as an upload) in
+    its detected encoding, for the csv module (newline=""), and the encoding's name."""
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    encoding = detect_encoding(stream)
+    return io.TextIOWrapper(stream, encoding=encoding, newline=""), encoding
 
 
 def parse_date(text: str) -> dt.date:
@@ -74,25 +119,28 @@ def parse_amount(text: str) -> Decimal | None:
     return value
 
 
-def read(data: bytes, columns: tuple[str, ...], required: tuple[str, ...]) -> Table:
-    """Check the header of ``data`` and stream its non-empty rows (see the module doc).
+def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str, ...]) -> Table:
+    """Check the header of ``source`` and stream its non-empty rows (see the module doc).
 
-    A row whose field count differs from the header's is reported in ``errors`` as the
-    rows are read, so read every row before looking at ``errors``."""
+    Rows are read lazily, so a file of any size takes flat memory. A row whose field count
+    differs from the header's is reported in ``errors`` as the rows are read: read every
+    row before looking at ``errors``."""
     table = Table()
     try:
-        text, table.encoding = decode(data)
+        text, table.encoding = open_text(source)
     except ValueError as error:
         table.errors.append((0, str(error)))
         return table
-    header_line = text.split("\n", 1)[0]
+    header_line = text.readline()
     if not header_line.strip():
         table.errors.append((1, "The file is empty: the header row is missing."))
         return table
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     table.delimiter = delimiter
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower().lstrip("\ufeff") for h in next(reader)]
+    header = [
+        h.strip().lower().lstrip("\ufeff")
+        for h in next(csv.reader([header_line], delimiter=delimiter))
+    ]
     missing = [c for c in required if c not in header]
     if missing:
         other = "," if delimiter == ";" else ";"
@@ -111,19 +159,25 @@ def read(data: bytes, columns: tuple[str, ...], required: tuple[str, ...]) -> Ta
     if unknown:
         table.errors.append((1, f"Unknown column(s): {', '.join(unknown)}."))
         return table
-    names = [(position, name) for position, name in enumerate(header) if name]
+    positions = [header.index(name) if name in header else None for name in columns]
+    width = len(header)
 
     def rows():
-        for line_number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
+        reader = csv.reader(text, delimiter=delimiter)
+        for values in reader:
+            line_number = reader.line_num + 1  # the header was line 1
+            if len(values) != width:
+                if any(v.strip() for v in values):
+                    table.errors.append(
+                        (line_number, f"{len(values)} fields, the header has {width}.")
+                    )
                 continue
-            if len(values) != len(header):
-                table.errors.append(
-                    (line_number, f"{len(values)} fields, the header has {len(header)}.")
-                )
-                continue
-            cells = {name: values[position].strip() for position, name in names}
-            yield line_number, {name: cells.get(name, "") for name in columns}
+            cells = {
+                name: values[position].strip() if position is not None else ""
+                for name, position in zip(columns, positions, strict=True)
+            }
+            if any(cells.values()):
+                yield line_number, cells
 
     table.rows = rows()
     return table

@@ -4,7 +4,8 @@ One row per voucher line, header (any column order, names case-insensitive)::
 
     voucher,date,series,account,debit,credit,vat_code,text,cost_centre,project
 
-- ``voucher``: the file's own key; rows with the same key form one voucher;
+- ``voucher``: the file's own key; consecutive rows with the same key form one voucher (a
+  key that comes back after other vouchers starts a voucher of its own);
 - ``date``: 2026-03-31 or 31.3.2026;
 - ``series``: MU, ML, OL, PA, TI (empty: MU);
 - ``debit`` / ``credit``: one of them on each row; decimal comma or point, spaces
@@ -18,6 +19,7 @@ Pure Python: no Django.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -62,58 +64,100 @@ class Parsed:
     delimiter: str = ""
 
 
-def parse(data: bytes) -> Parsed:
-    """Every row read, or the problems with their line numbers (header = line 1)."""
-    result = Parsed()
-    table = read(data, COLUMNS, REQUIRED)
-    result.encoding, result.delimiter = table.encoding, table.delimiter
-    for line_number, cells in table.rows:
-        get = cells.__getitem__
-        problems = []
-        voucher = get("voucher")
-        if not voucher:
-            problems.append("the voucher column is empty")
+class Reader:
+    """Streams the vouchers of a file (bytes or a seekable binary file), keeping only the
+    voucher at hand: ``errors`` fills as the file is read, in line order per kind."""
+
+    def __init__(self, source):
+        self.table = read(source, COLUMNS, REQUIRED)
+        self.row_errors: list[tuple[int, str]] = []
+        self.bad_vouchers: set[str] = set()
+
+    @property
+    def encoding(self) -> str:
+        return self.table.encoding
+
+    @property
+    def delimiter(self) -> str:
+        return self.table.delimiter
+
+    @property
+    def errors(self) -> list[tuple[int, str]]:
+        return sorted(self.table.errors + self.row_errors, key=lambda error: error[0])
+
+    def rows(self) -> Iterator[Row | None]:
+        """Every row read; None in place of a row in error (its problem is in ``errors``)."""
+        for line_number, cells in self.table.rows:
+            row = _row(line_number, cells, self.row_errors)
+            if row is None:
+                self.bad_vouchers.add(cells["voucher"])
+            yield row
+
+    def vouchers(self) -> Iterator[tuple[str, list[Row], bool]]:
+        """``(key, rows, complete)`` per run of consecutive rows with the same key;
+        ``complete`` is False when a row of it was in error."""
+        key, rows, complete = None, [], True
+        for line_number, cells in self.table.rows:
+            if cells["voucher"] != key:
+                if key is not None:
+                    yield key, rows, complete
+                key, rows, complete = cells["voucher"], [], True
+            row = _row(line_number, cells, self.row_errors)
+            if row is None:
+                self.bad_vouchers.add(key)
+                complete = False
+            else:
+                rows.append(row)
+        if key is not None:
+            yield key, rows, complete
+
+
+def _row(line_number: int, cells: dict[str, str], errors: list) -> Row | None:
+    """The row of ``cells``, or None with its problems appended to ``errors``."""
+    get = cells.__getitem__
+    problems = []
+    if not get("voucher"):
+        problems.append("the voucher column is empty")
+    try:
+        day = parse_date(get("date"))
+    except ValueError:
+        day = None
+        problems.append(f"“{get('date')}” is not a date (use 2026-03-31 or 31.3.2026)")
+    amounts = {}
+    for name in ("debit", "credit"):
         try:
-            day = parse_date(get("date"))
+            amounts[name] = parse_amount(get(name))
         except ValueError:
-            day = None
-            problems.append(f"“{get('date')}” is not a date (use 2026-03-31 or 31.3.2026)")
-        amounts = {}
-        for name in ("debit", "credit"):
-            try:
-                amounts[name] = parse_amount(get(name))
-            except ValueError:
-                amounts[name] = None
-                problems.append(f"{name} “{get(name)}” is not an amount")
-        if not get("account"):
-            problems.append("the account is empty")
-        if problems:
-            result.errors.append((line_number, "; ".join(problems) + "."))
-            result.bad_vouchers.add(voucher)
-            continue
-        result.rows.append(
-            Row(
-                line=line_number,
-                voucher=voucher,
-                date=day,
-                series=(get("series") or "MU").upper(),
-                account=get("account"),
-                debit=amounts["debit"],
-                credit=amounts["credit"],
-                vat_code=get("vat_code").upper(),
-                text=get("text"),
-                cost_centre=get("cost_centre"),
-                project=get("project"),
-            )
-        )
-    result.errors[:0] = table.errors
-    result.errors.sort(key=lambda error: error[0])
-    return result
+            amounts[name] = None
+            problems.append(f"{name} “{get(name)}” is not an amount")
+    if not get("account"):
+        problems.append("the account is empty")
+    if problems:
+        errors.append((line_number, "; ".join(problems) + "."))
+        return None
+    return Row(
+        line=line_number,
+        voucher=get("voucher"),
+        date=day,
+        series=(get("series") or "MU").upper(),
+        account=get("account"),
+        debit=amounts["debit"],
+        credit=amounts["credit"],
+        vat_code=get("vat_code").upper(),
+        text=get("text"),
+        cost_centre=get("cost_centre"),
+        project=get("project"),
+    )
 
 
-def group(rows: list[Row]) -> dict[str, list[Row]]:
-    """Rows by voucher key, in file order."""
-    vouchers: dict[str, list[Row]] = {}
-    for row in rows:
-        vouchers.setdefault(row.voucher, []).append(row)
-    return vouchers
+def parse(data) -> Parsed:
+    """Every row of a (small) file read into memory, with the problems by line number."""
+    reader = Reader(data)
+    rows = [row for row in reader.rows() if row is not None]
+    return Parsed(
+        rows=rows,
+        errors=reader.errors,
+        bad_vouchers=reader.bad_vouchers,
+        encoding=reader.encoding,
+        delimiter=reader.delimiter,
+    )

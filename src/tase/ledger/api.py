@@ -333,7 +333,7 @@ class OpeningBalancesOut(Schema):
 )
 def import_vouchers(request, company_id: int, file: File[UploadedFile]):
     company = _company(request, company_id)
-    return services.import_vouchers(actor(request), company, file.read())
+    return services.import_vouchers(actor(request), company, file.file)
 
 
 @router.post(

@@ -737,17 +737,16 @@ ENTRY_COLUMNS = (
 
 
 def _insert_entries(rows: list[tuple]) -> None:
-    """Insert entry rows (tuples in :data:`ENTRY_COLUMNS` order) with one executemany:
-    the ORM's per-object work is most of the cost of posting."""
+    """Insert the entry rows (tuples in :data:`ENTRY_COLUMNS` order) of whole vouchers in
+    one statement: PostgreSQL checks at the end of each INSERT that every voucher it touched
+    balances (migration 0003), so a voucher's entries must not be split across statements."""
     if not rows:
         return
     table = Entry._meta.db_table
-    sql = (
-        f"INSERT INTO {table} ({', '.join(ENTRY_COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(ENTRY_COLUMNS))})"
-    )
+    row = f"({', '.join(['%s'] * len(ENTRY_COLUMNS))})"
+    sql = f"INSERT INTO {table} ({', '.join(ENTRY_COLUMNS)}) VALUES {', '.join([row] * len(rows))}"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.execute(sql, [value for values in rows for value in values])
 
 
 def _entry_row(voucher_id: int, company_id: int, on: dt.date, position: int, entry: dict) -> tuple:
@@ -1340,176 +1339,232 @@ def _import_ref(key: str, rows) -> str:
     return f"{key[:100]}:{digest.hexdigest()[:40]}"
 
 
+IMPORT_BATCH = 1000  # vouchers written at a time; also how often progress is reported
+
+
+def _first(item: tuple):
+    return item[0]
+
+
+def _check_import_voucher(company, cache, years, key, rows) -> tuple | list[tuple[int, str]]:
+    """The voucher of one key's rows ready to write, ``(ref, date, series, description,
+    entries)``, or its problems as ``(line, message)``."""
+    labels = [row.line for row in rows]
+    where = _("Voucher %(key)s (line %(lines)s)") % {
+        "key": key,
+        "lines": ", ".join(str(n) for n in labels),
+    }
+    if len({(row.date, row.series) for row in rows}) > 1:
+        return [(labels[0], where + ": " + _("the rows differ in date or series."))]
+    on, series = rows[0].date, rows[0].series
+    try:
+        if on not in years:
+            try:
+                years[on] = check_date_open(company, on)
+            except ValidationError as error:
+                years[on] = error
+        if isinstance(years[on], ValidationError):
+            raise years[on]
+        if series not in cache["series"]:
+            cache["series"][series] = series_for(company, series)
+        entries = _prepare_entries(
+            company,
+            on,
+            [
+                {
+                    "account": row.account,
+                    "debit": row.debit,
+                    "credit": row.credit,
+                    "vat_code": row.vat_code,
+                    "gross": True,
+                    "text": row.text,
+                    "cost_centre": row.cost_centre,
+                    "project": row.project,
+                }
+                for row in rows
+            ],
+            labels=labels,
+            accounts=cache["accounts"],
+        )
+    except ValidationError as error:
+        line_prefix = _("Line %(line)s: %(message)s").split("%")[0]
+        return [
+            (labels[0], message if message.startswith(line_prefix) else f"{where}: {message}")
+            for messages in error.message_dict.values()
+            for message in messages
+        ]
+    description = next((row.text for row in rows if row.text), "") or _(
+        "Imported voucher %(key)s"
+    ) % {"key": key}
+    return (_import_ref(key, rows), on, series, description, entries)
+
+
 @transaction.atomic
-def import_vouchers(actor, company: Company, data: bytes, *, progress=None) -> dict:
+def import_vouchers(actor, company: Company, source, *, progress=None) -> dict:
     """Post every voucher of a CSV file (:mod:`tase.formats.voucher_csv`), or none.
 
-    All rows are checked first; any problem raises one ``ValidationError`` listing
-    every bad row by its line number, and nothing is written. A voucher already
-    imported (same key and same rows) is skipped, so importing a file twice does
-    not double it. ``progress(stage, done, total)`` reports how far it is, stage "checking"
-    (vouchers checked) then "posting" (vouchers written), at most every 1,000 vouchers.
+    ``source``: the file's bytes, or a seekable binary file (an upload, an open file). The
+    file is streamed: vouchers are checked and written :data:`IMPORT_BATCH` at a time inside
+    this one transaction, so memory stays flat whatever the file's size. At the first problem
+    writing stops, the rest of the file is still checked, and one ``ValidationError`` lists
+    every bad row by its line number; the transaction is rolled back, so nothing is written.
+    A voucher imported before (same key, same rows) is skipped, so importing a file twice
+    does not double it. ``progress(stage, done, total)`` is called every
+    :data:`IMPORT_BATCH` vouchers with the lines read and the lines in the file.
     """
-    from tase.formats import voucher_csv
+    from tase.formats import csv_table, voucher_csv
 
     guard(actor, company, "ledger.post")
-    parsed = voucher_csv.parse(data)
-    errors = [
-        _("Line %(line)s: %(message)s") % {"line": line, "message": message} if line else message
-        for line, message in parsed.errors
-    ]
-    prepared = []
+    total_lines = max(csv_table.count_lines(source) - 1, 0)
+    reader = voucher_csv.Reader(source)
     cache = _cache(actor, company)
     years: dict[dt.date, FiscalYear | ValidationError] = {}
-    grouped = voucher_csv.group(parsed.rows)
-    for checked, (key, rows) in enumerate(grouped.items()):
-        if progress is not None and checked % 1000 == 0:
-            progress("checking", checked, len(grouped))
-        if key in parsed.bad_vouchers:
-            continue
-        labels = [row.line for row in rows]
-        where = _("Voucher %(key)s (line %(lines)s)") % {
-            "key": key,
-            "lines": ", ".join(str(n) for n in labels),
-        }
-        if len({(row.date, row.series) for row in rows}) > 1:
-            errors.append(where + ": " + _("the rows differ in date or series."))
-            continue
-        on, series = rows[0].date, rows[0].series
-        try:
-            if on not in years:
-                try:
-                    years[on] = check_date_open(company, on)
-                except ValidationError as error:
-                    years[on] = error
-            if isinstance(years[on], ValidationError):
-                raise years[on]
-            if series not in cache["series"]:
-                cache["series"][series] = series_for(company, series)
-            entries = _prepare_entries(
-                company,
-                on,
-                [
-                    {
-                        "account": row.account,
-                        "debit": row.debit,
-                        "credit": row.credit,
-                        "vat_code": row.vat_code,
-                        "gross": True,
-                        "text": row.text,
-                        "cost_centre": row.cost_centre,
-                        "project": row.project,
-                    }
-                    for row in rows
-                ],
-                labels=labels,
-                accounts=cache["accounts"],
-            )
-        except ValidationError as error:
-            for messages in error.message_dict.values():
-                for message in messages:
-                    if message.startswith(_("Line %(line)s: %(message)s").split("%")[0]):
-                        errors.append(message)
-                    else:
-                        errors.append(f"{where}: {message}")
-            continue
-        description = next((row.text for row in rows if row.text), "") or _(
-            "Imported voucher %(key)s"
-        ) % {"key": key}
-        prepared.append((_import_ref(key, rows), on, series, description, entries))
-    if errors:
-        raise ValidationError({"file": errors})
-    total = len(prepared)
-    done_before = (
-        set(
-            Voucher.objects.filter(
-                company=company, source="csv-import", source_ref__in=[p[0] for p in prepared]
-            ).values_list("source_ref", flat=True)
-        )
-        if total <= 5000
-        else set(
-            Voucher.objects.filter(company=company, source="csv-import").values_list(
-                "source_ref", flat=True
-            )
-        )
-    )
-    todo = [p for p in prepared if p[0] not in done_before]
-    skipped = total - len(todo)
-    _bulk_post(actor, company, todo, cache, years, progress=progress)
-    posted = len(todo)
+    problems: list[tuple[int, str]] = []
+    batch: list[tuple] = []
+    counts = {"posted": 0, "skipped": 0, "vouchers": 0}
+    for key, rows, complete in reader.vouchers():
+        counts["vouchers"] += 1
+        if complete:
+            checked = _check_import_voucher(company, cache, years, key, rows)
+            if isinstance(checked, list):
+                problems += checked
+            else:
+                batch.append(checked)
+        if problems or reader.errors:
+            batch.clear()  # nothing more is written; the rest is only checked
+        elif len(batch) >= IMPORT_BATCH:
+            _write_import_batch(actor, company, cache, years, batch, counts)
+            batch = []
+        if progress is not None and counts["vouchers"] % IMPORT_BATCH == 0 and rows:
+            progress("importing", rows[-1].line - 1, total_lines)
+    if problems or reader.errors:
+        problems += [
+            (line, _("Line %(line)s: %(message)s") % {"line": line, "message": message})
+            if line
+            else (line, message)
+            for line, message in reader.errors
+        ]
+        raise ValidationError({"file": [text for _line, text in sorted(problems, key=_first)]})
+    _write_import_batch(actor, company, cache, years, batch, counts)
+    if progress is not None:
+        progress("importing", total_lines, total_lines)
     audit.record(
         actor.user,
         "import",
         company,
         company=company,
-        changes={"vouchers": [None, posted], "skipped": [None, skipped]},
+        changes={"vouchers": [None, counts["posted"]], "skipped": [None, counts["skipped"]]},
     )
-    return {"posted": posted, "skipped": skipped, "vouchers": total}
+    return counts
 
 
-def _bulk_post(actor, company, todo, cache, years, *, progress=None, batch=1000):
-    """Post checked vouchers in batches: numbers taken per series and year in one
-    counter update, vouchers and entries inserted in bulk, balances added once per
-    batch. Every rule has been checked by the caller; the numbering stays gapless."""
-    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+VOUCHER_IMPORT_COLUMNS = (
+    "company_id",
+    "fiscal_year_id",
+    "series_id",
+    "number",
+    "date",
+    "description",
+    "state",
+    "source",
+    "source_ref",
+    "draft_lines",
+    "created_by_id",
+    "created_at",
+    "posted_at",
+)
+
+
+def _write_import_batch(actor, company, cache, years, batch, counts) -> None:
+    """Write checked vouchers: the ones imported before skipped, numbers taken per series
+    and year in one counter update, vouchers and entries inserted in bulk (COPY on
+    PostgreSQL), balances added once. Every rule has been checked; numbering stays gapless."""
+    if not batch:
+        return
+    done = set(
+        Voucher.objects.filter(
+            company=company, source="csv-import", source_ref__in=[item[0] for item in batch]
+        ).values_list("source_ref", flat=True)
+    )
+    todo = []
+    for item in batch:
+        if item[0] not in done:
+            done.add(item[0])
+            todo.append(item)
+    counts["skipped"] += len(batch) - len(todo)
+    counts["posted"] += len(todo)
+    if not todo:
+        return
+    wanted: dict[tuple[int, int], int] = defaultdict(int)
+    for _ref, on, series, _description, _entries in todo:
+        wanted[(cache["series"][series].pk, years[on].pk)] += 1
+    first_numbers = {}
+    for (series_pk, year_pk), count in sorted(wanted.items()):
+        last = _next_number(VoucherSeries(pk=series_pk), FiscalYear(pk=year_pk), count)
+        first_numbers[(series_pk, year_pk)] = last - count + 1
+    user_id = actor.user.pk if getattr(actor.user, "is_authenticated", False) else None
     now = timezone.now()
-    for offset in range(0, len(todo), batch):
-        chunk = todo[offset : offset + batch]
-        wanted: dict[tuple[int, int], int] = defaultdict(int)
-        for _ref, on, series, _description, _entries in chunk:
-            wanted[(cache["series"][series].pk, years[on].pk)] += 1
-        next_numbers = {}
-        for (series_pk, year_pk), count in sorted(wanted.items()):
-            last = _next_number(VoucherSeries(pk=series_pk), FiscalYear(pk=year_pk), count)
-            next_numbers[(series_pk, year_pk)] = last - count + 1
-        vouchers = []
-        for ref, on, series, description, _entries in chunk:
-            series_obj, year = cache["series"][series], years[on]
-            key = (series_obj.pk, year.pk)
-            number, next_numbers[key] = next_numbers[key], next_numbers[key] + 1
-            vouchers.append(
-                Voucher(
-                    company=company,
-                    fiscal_year_id=year.pk,
-                    series=series_obj,
-                    number=number,
-                    date=on,
-                    description=description[:300],
-                    state=Voucher.State.POSTED,
-                    source="csv-import",
-                    source_ref=ref[:200],
-                    created_by=user,
-                    posted_at=now,
-                )
+    next_numbers = dict(first_numbers)
+    keys, voucher_rows = [], []
+    for ref, on, series, description, _entries in todo:
+        key = (cache["series"][series].pk, years[on].pk)
+        number, next_numbers[key] = next_numbers[key], next_numbers[key] + 1
+        keys.append((key, number))
+        voucher_rows.append(
+            (
+                company.pk,
+                key[1],
+                key[0],
+                number,
+                on,
+                description[:300],
+                Voucher.State.POSTED,
+                "csv-import",
+                ref[:200],
+                "[]",
+                user_id,
+                now,
+                now,
             )
-        Voucher.objects.bulk_create(vouchers)
-        rows, balance_rows = [], []
-        for voucher, (_ref, on, _series, _description, entries) in zip(
-            vouchers, chunk, strict=True
-        ):
-            for position, entry in enumerate(entries):
-                amount = entry["amount_cents"]
-                rows.append(_entry_row(voucher.pk, company.pk, on, position, entry))
-                balance_rows.append(
-                    (
-                        entry["account"].pk,
-                        on.year,
-                        on.month,
-                        amount if amount > 0 else 0,
-                        -amount if amount < 0 else 0,
-                    )
-                )
-        _insert_entries(rows)
-        merged: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
-        for account_id, year_number, month, debit, credit in balance_rows:
-            slot = merged[(account_id, year_number, month)]
-            slot[0] += debit
-            slot[1] += credit
-        items = [(k[0], k[1], k[2], v[0], v[1]) for k, v in merged.items()]
-        for start in range(0, len(items), 1000):
-            _bump_balances(company, items[start : start + 1000])
-        if progress is not None:
-            progress("posting", offset + len(chunk), len(todo))
+        )
+    _bulk_insert(Voucher._meta.db_table, VOUCHER_IMPORT_COLUMNS, voucher_rows)
+    ids = {}
+    with connection.cursor() as cursor:
+        for (series_pk, year_pk), first in first_numbers.items():
+            cursor.execute(
+                f"SELECT number, id FROM {Voucher._meta.db_table} "
+                "WHERE series_id = %s AND fiscal_year_id = %s AND number BETWEEN %s AND %s",
+                [series_pk, year_pk, first, next_numbers[(series_pk, year_pk)] - 1],
+            )
+            ids.update({((series_pk, year_pk), number): pk for number, pk in cursor.fetchall()})
+    entry_rows: list[tuple] = []
+    merged: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for (key, number), (_ref, on, _series, _description, entries) in zip(keys, todo, strict=True):
+        voucher_id = ids[(key, number)]
+        for position, entry in enumerate(entries):
+            entry_rows.append(_entry_row(voucher_id, company.pk, on, position, entry))
+            amount = entry["amount_cents"]
+            slot = merged[(entry["account"].pk, on.year, on.month)]
+            slot[0 if amount > 0 else 1] += abs(amount)
+    _bulk_insert(Entry._meta.db_table, ENTRY_COLUMNS, entry_rows)
+    items = [(*key, debit, credit) for key, (debit, credit) in merged.items()]
+    for start in range(0, len(items), 1000):
+        _bump_balances(company, items[start : start + 1000])
+
+
+def _bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows in one statement: COPY on PostgreSQL, executemany elsewhere.
+    (One statement, so PostgreSQL's per-statement balance check sees whole vouchers.)"""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
+            )
 
 
 # -- opening balances ---------------------------------------------------------------------

@@ -566,7 +566,7 @@ def import_vouchers(request, company_pk):
                 return redirect("ledger:voucher_detail", company.pk, result["voucher"].pk)
             key = _progress_key(request, company, request.POST.get("progress_key", ""))
             result = services.import_vouchers(
-                actor, company, upload.read(), progress=_progress_writer(key)
+                actor, company, upload.file, progress=_progress_writer(key)
             )
             messages.success(
                 request,

@@ -26,11 +26,10 @@ class Command(BaseCommand):
         except Http404:
             raise CommandError(f"No company {options['company']}.") from None
         try:
-            data = Path(options["file"]).read_bytes()
+            with Path(options["file"]).open("rb") as source:
+                result = services.import_vouchers(actor, company, source, progress=self._progress)
         except OSError as error:
             raise CommandError(str(error)) from None
-        try:
-            result = services.import_vouchers(actor, company, data, progress=self._progress)
         except ValidationError as error:
             raise command_error(error) from None
         if self.stderr.isatty():
