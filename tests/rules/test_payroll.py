@@ -241,6 +241,7 @@ def test_net_pay_adds_up_exactly(payment, birth, card, items, dues, employer):
         - slip.withholding
         - slip.employee_tyel
         - slip.employee_unemployment
+        - slip.employee_health_insurance
         - slip.union_dues
         - slip.other_deductions
         + slip.tax_free

@@ -35,6 +35,9 @@ class TaxCardIn(Schema):
     tax_at_source: bool = False
     rate: Decimal | None = None
     monthly_deduction: Decimal | None = None
+    # With tax at source: insured in Finland, so the employee's health insurance contributions
+    # are withheld separately (medical care and daily allowance contribution lines).
+    health_insurance: bool = True
 
 
 class ItemIn(Schema):
@@ -88,6 +91,7 @@ class PayslipOut(Schema):
     withholding: str
     employee_tyel: str
     employee_unemployment: str
+    employee_health_insurance: str  # only with tax at source (withheld separately)
     union_dues: str
     deductions: str
     tax_free: str
@@ -106,6 +110,7 @@ ENGINE_MESSAGES = {
     "give an amount or a quantity.": _("give an amount or a quantity."),
     "a quantity needs a unit price.": _("a quantity needs a unit price."),
     "is required.": _("is required."),
+    "expected true or false.": _("expected true or false."),
     "is not a date (YYYY-MM-DD).": _("is not a date (YYYY-MM-DD)."),
 }
 
@@ -212,6 +217,7 @@ class TaxCardCreate(Schema):
     income_limit: Decimal | None = None
     source_rate: Decimal | None = None
     monthly_deduction: Decimal | None = None
+    source_health_insurance: bool = True
 
 
 class TaxCardOut(Schema):

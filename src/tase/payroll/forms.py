@@ -37,6 +37,15 @@ class CalculatorForm(forms.Form):
     income_paid_before = _dec(_("Income paid before this year (€)"))
     source_rate = _dec(_("Tax at source rate (%)"))
     monthly_deduction = _dec(_("Monthly deduction (€)"))
+    source_health_insurance = forms.BooleanField(
+        label=_("Insured in Finland (tax at source)"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "With tax at source, the employee's health insurance contributions are withheld "
+            "separately if the employee is insured in Finland."
+        ),
+    )
     union_dues_rate = _dec(_("Union dues (%)"))
     tyel_rate = _dec(_("Employer TyEL rate (%)"), help_text=_("Empty: the year's average."))
     above_unemployment_threshold = forms.BooleanField(
@@ -71,6 +80,7 @@ class CalculatorForm(forms.Form):
         "income_paid_before",
         "source_rate",
         "monthly_deduction",
+        "source_health_insurance",
         "union_dues_rate",
         "tyel_rate",
         "above_unemployment_threshold",
@@ -106,6 +116,7 @@ class CalculatorForm(forms.Form):
                 "tax_at_source": True,
                 "rate": data["source_rate"],
                 "monthly_deduction": data["monthly_deduction"],
+                "health_insurance": bool(data.get("source_health_insurance")),
             }
         else:
             card = None
@@ -231,6 +242,15 @@ class TaxCardForm(forms.Form):
     income_limit = _dec(_("Annual income limit (€)"))
     source_rate = _dec(_("Tax at source rate (%)"))
     monthly_deduction = _dec(_("Monthly deduction (€)"))
+    source_health_insurance = forms.BooleanField(
+        label=_("Insured in Finland (tax at source)"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "With tax at source, the employee's health insurance contributions are withheld "
+            "separately if the employee is insured in Finland."
+        ),
+    )
 
 
 class SettingsForm(forms.Form):

@@ -213,6 +213,10 @@ class TaxCard(models.Model):
     income_limit_cents = models.BigIntegerField(_("annual income limit (cents)"), default=0)
     source_rate = rate_field(_("tax at source rate (%)"), default=Decimal("0"))
     monthly_deduction_cents = models.BigIntegerField(_("monthly deduction (cents)"), default=0)
+    source_health_insurance = models.BooleanField(
+        _("insured in Finland (health insurance contributions withheld beside tax at source)"),
+        default=True,
+    )
 
     class Meta:
         ordering = ["-year", "-valid_from"]
@@ -314,6 +318,8 @@ class Payslip(models.Model):
     withholding_cents = models.BigIntegerField(default=0)
     employee_tyel_cents = models.BigIntegerField(default=0)
     employee_unemployment_cents = models.BigIntegerField(default=0)
+    # With tax at source: the employee's health insurance contributions withheld separately.
+    employee_health_cents = models.BigIntegerField(default=0)
     union_dues_cents = models.BigIntegerField(default=0)
     deductions_cents = models.BigIntegerField(default=0)
     tax_free_cents = models.BigIntegerField(default=0)

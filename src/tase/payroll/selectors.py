@@ -60,6 +60,7 @@ SUM_FIELDS = [
     "withholding_cents",
     "employee_tyel_cents",
     "employee_unemployment_cents",
+    "employee_health_cents",
     "union_dues_cents",
     "tax_free_cents",
     "net_cents",
@@ -91,7 +92,13 @@ def monthly_summary(company, year: int) -> list[dict]:
         entry = months[month]
         entry["month"] = month
         entry["year"] = year
-        entry["due_cents"] = entry["withholding_cents"] + entry["employer_health_cents"]
+        # With tax at source the employee's health insurance contributions, withheld
+        # separately, are paid with the tax.
+        entry["due_cents"] = (
+            entry["withholding_cents"]
+            + entry["employee_health_cents"]
+            + entry["employer_health_cents"]
+        )
         entry["due_date"] = _next_month_12th(year, month)
         result.append(entry)
     return result

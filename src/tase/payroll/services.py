@@ -419,6 +419,7 @@ def add_tax_card(actor, employee: Employee, **data) -> TaxCard:
     else:
         row.source_rate = check_rate(data.get("source_rate", ""), "source_rate")
         row.monthly_deduction_cents = to_cents(data.get("monthly_deduction"), "monthly_deduction")
+        row.source_health_insurance = bool(data.get("source_health_insurance", True))
         if row.monthly_deduction_cents < 0:
             raise ValidationError({"monthly_deduction": _("The deduction must not be negative.")})
     TaxCard.objects.filter(employee=employee, valid_from=valid_from).delete()
@@ -738,11 +739,16 @@ def _engine_card(employee: Employee, run: PayRun, paid: int | None) -> tuple[obj
         return None, {"kind": "none"}
     if card.kind == TaxCard.Kind.SOURCE:
         return (
-            engine.TaxAtSource(Decimal(card.source_rate), euros(card.monthly_deduction_cents)),
+            engine.TaxAtSource(
+                Decimal(card.source_rate),
+                euros(card.monthly_deduction_cents),
+                health_insurance=card.source_health_insurance,
+            ),
             {
                 "kind": "source",
                 "rate": str(card.source_rate),
                 "monthly_deduction": str(euros(card.monthly_deduction_cents)),
+                "health_insurance": card.source_health_insurance,
                 "valid_from": str(card.valid_from),
             },
         )
@@ -1134,6 +1140,7 @@ def _payslip_row(run, employee, result: engine.Payslip, card_info, cost_centre) 
         withholding_cents=_cents(result.withholding),
         employee_tyel_cents=_cents(result.employee_tyel),
         employee_unemployment_cents=_cents(result.employee_unemployment),
+        employee_health_cents=_cents(result.employee_health_insurance),
         union_dues_cents=_cents(result.union_dues),
         deductions_cents=_cents(result.other_deductions),
         tax_free_cents=_cents(result.tax_free),

@@ -659,6 +659,7 @@ def summary_csv(request, company_pk):
             "employer_health_insurance",
             "due_to_tax_administration",
             "due_date",
+            "employee_health_insurance_tax_at_source",
         ]
     )
     for row in selectors.monthly_summary(company, year):
@@ -671,6 +672,7 @@ def summary_csv(request, company_pk):
                 services.euros(row["employer_health_cents"]),
                 services.euros(row["due_cents"]),
                 row["due_date"].isoformat(),
+                services.euros(row["employee_health_cents"]),
             ]
         )
     return response

@@ -31,7 +31,15 @@ Rules
   additional % above it; a payment that crosses the limit is split into two lines. Tax
   at source: its % on the taxable income less the monthly deduction. No card: the
   statutory fallback % (``payroll.withholding.fallback_rate``). The employee's health
-  insurance contributions are inside the withholding, not separate lines.
+  insurance contributions are inside the withholding, not separate lines, except with **tax
+  at source**: there they are withheld separately (tulorekisteri income type 412), if the
+  employee is insured in Finland (:attr:`TaxAtSource.health_insurance`): the medical care
+  contribution (``payroll.health.employee_medical_care_rate``, at any age) on the taxable
+  income and the daily allowance contribution (``payroll.health.employee_daily_allowance_rate``,
+  from the month after the 16th birthday to the end of the month of the 68th) on the wages in
+  the health insurance base, as two employee contribution lines. The daily allowance
+  contribution's annual income threshold is settled in the year's taxation and is not applied
+  to a single payment.
 - **Benefits in kind** are taxable and in the insurance bases but not paid out.
   **Tax-free** allowances are added to net pay; priced ones (mileage, daily and meal
   allowances) take the year's maximum as their unit price, and a higher price is refused.
@@ -109,6 +117,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "Employee unemployment insurance contribution",
     ),
     "union_dues": ("Ammattiliiton jäsenmaksu", "Union dues"),
+    "employee_medical_care": (
+        "Sairaanhoitomaksu (lähdeverotettava)",
+        "Medical care contribution (tax at source)",
+    ),
+    "employee_daily_allowance": (
+        "Päivärahamaksu (lähdeverotettava)",
+        "Daily allowance contribution (tax at source)",
+    ),
     "employer_health_insurance": (
         "Työnantajan sairausvakuutusmaksu",
         "Employer health insurance contribution",
@@ -153,6 +169,9 @@ P_UNEMP_THRESHOLD = "payroll.unemployment.wage_sum_threshold"
 P_HEALTH_EMPLOYER = "payroll.health.employer_rate"
 P_HEALTH_AGES = "payroll.health.employer_age_range"
 P_FALLBACK = "payroll.withholding.fallback_rate"
+P_MEDICAL_CARE = "payroll.health.employee_medical_care_rate"
+P_DAILY_ALLOWANCE = "payroll.health.employee_daily_allowance_rate"
+P_DAILY_ALLOWANCE_AGES = "payroll.health.employee_daily_allowance_age_range"
 COMPANY = "unit_price"  # the 'parameter' of a line priced by the input, not the statutes
 
 
@@ -182,6 +201,10 @@ class TaxCard:
 class TaxAtSource:
     rate: Decimal
     monthly_deduction: Decimal = ZERO
+    # Insured in Finland: the employee's health insurance contributions are withheld
+    # separately beside the tax at source. False for someone not insured here (e.g. a posted
+    # worker with an A1 certificate).
+    health_insurance: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +317,8 @@ class Payslip:
     # The base TyEL was charged on: this payslip's TyEL base, plus the month's earlier
     # uncharged earnings when this payslip brings the month to the minimum; zero when no TyEL.
     tyel_charged_base: Decimal = ZERO
+    # With tax at source: the employee's health insurance contributions withheld separately.
+    employee_health_insurance: Decimal = ZERO
 
     @property
     def employer_contributions(self) -> Decimal:
@@ -317,6 +342,7 @@ class Payslip:
             "withholding": money(self.withholding),
             "employee_tyel": money(self.employee_tyel),
             "employee_unemployment": money(self.employee_unemployment),
+            "employee_health_insurance": money(self.employee_health_insurance),
             "union_dues": money(self.union_dues),
             "deductions": money(self.other_deductions),
             "tax_free": money(self.tax_free),
@@ -665,6 +691,31 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
             f"({P_UNEMP_AGES})."
         )
 
+    # With tax at source, the employee's health insurance contributions, withheld separately.
+    employee_health = ZERO
+    if isinstance(card, TaxAtSource) and card.health_insurance:
+        rate = _param(P_MEDICAL_CARE, on)
+        line = _percent_line("employee_medical_care", CONTRIBUTION, taxable, rate.value, rate)
+        lines.append(line)
+        employee_health += line.amount
+        ages = _param(P_DAILY_ALLOWANCE_AGES, on).value
+        if in_range(birth, int(ages["lower"]), int(ages["upper"]), on):
+            rate = _param(P_DAILY_ALLOWANCE, on)
+            line = _percent_line(
+                "employee_daily_allowance", CONTRIBUTION, health_base, rate.value, rate
+            )
+            lines.append(line)
+            employee_health += line.amount
+        else:
+            notes.append(
+                "No daily allowance contribution: outside its age range "
+                f"({ages['lower']}-{ages['upper']}) on {on.isoformat()} ({P_DAILY_ALLOWANCE_AGES})."
+            )
+    elif isinstance(card, TaxAtSource):
+        notes.append(
+            "Tax at source, not insured in Finland: no employee health insurance contributions."
+        )
+
     # Union dues: a percentage of gross pay, plus any union_dues items.
     union_dues = dues_items
     if data.union_dues_rate:
@@ -679,6 +730,7 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
         - withholding
         - employee_tyel
         - employee_unemployment
+        - employee_health
         - union_dues
         - other_deductions
         + tax_free
@@ -770,6 +822,7 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
         notes=tuple(notes),
         unemployment_wage_sum=wage_sum,
         tyel_charged_base=tyel_charged,
+        employee_health_insurance=employee_health,
     )
 
 
@@ -842,12 +895,16 @@ def input_from_dict(data: dict) -> PayslipInput:
     card_data = data.get("tax_card")
     card: TaxCard | TaxAtSource | None = None
     if isinstance(card_data, dict) and card_data.get("tax_at_source"):
+        insured = card_data.get("health_insurance", True)
+        if not isinstance(insured, bool):
+            raise PayrollInputError("tax_card.health_insurance", "expected true or false.")
         card = TaxAtSource(
             rate=_decimal(card_data.get("rate"), "tax_card.rate"),
             monthly_deduction=_optional(
                 card_data.get("monthly_deduction"), "tax_card.monthly_deduction"
             )
             or ZERO,
+            health_insurance=insured,
         )
     elif isinstance(card_data, dict):
         for key in ("base_rate", "additional_rate", "income_limit"):

@@ -121,6 +121,10 @@ STATUTORY_ACCOUNTS: dict[str, tuple[str, str]] = {
     "tyel_below_minimum": ("", "2950"),  # an explanation line: always zero
     "employee_unemployment": ("", "2955"),
     "union_dues": ("", "2900"),
+    # With tax at source the employee's health insurance contributions are paid to the Tax
+    # Administration with the tax: the same liability as withholding.
+    "employee_medical_care": ("", "2930"),
+    "employee_daily_allowance": ("", "2930"),
     "net_pay": ("", "2940"),
     "benefits_in_kind": ("", "5410"),
     "employer_health_insurance": ("6300", "2935"),
