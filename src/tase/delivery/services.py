@@ -1835,7 +1835,11 @@ def reset_test_environment(actor: Actor, project: Project) -> Company:
     one is copied from the real company; the project points at the new one, and "customer has
     tested" counts from it."""
     action = _reset_action(actor, project)
-    project = Project.objects.select_for_update().select_related("test_company").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("test_company")
+        .get(pk=project.pk)
+    )
     _writable(project)
     if project.test_company is None:
         raise ValidationError({"test_company": _("The project has no test environment yet.")})
