@@ -56,7 +56,11 @@ def test_a_runs_payslips_print_in_a_process_pool_in_order(slips):
 
 def test_pool_only_for_a_run_of_many_payslips(monkeypatch):
     monkeypatch.setattr(payslip_pdf.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(payslip_pdf.threading, "active_count", lambda: 1)
     assert payslip_pdf.pool_size(payslip_pdf.POOL_MIN - 1) == 0
     assert payslip_pdf.pool_size(100) == 2
+    monkeypatch.setattr(payslip_pdf.threading, "active_count", lambda: 3)
+    assert payslip_pdf.pool_size(100) == 0  # a threaded server: no fork
+    monkeypatch.setattr(payslip_pdf.threading, "active_count", lambda: 1)
     monkeypatch.setattr(payslip_pdf.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
     assert payslip_pdf.pool_size(100) == 0

@@ -24,6 +24,7 @@ import base64
 import io
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -157,9 +158,11 @@ def payslip_pdf(slip) -> bytes:
 
 
 def pool_size(count: int) -> int:
-    """How many worker processes print ``count`` payslips: one per core, none for a few."""
+    """How many worker processes print ``count`` payslips: one per core, none for a few,
+    and none in a multi-threaded process (a web server's request thread), where forking
+    could copy a lock another thread holds."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if count < POOL_MIN or not cores or cores < 2:
+    if count < POOL_MIN or not cores or cores < 2 or threading.active_count() > 1:
         return 0
     return min(cores, count)
 
