@@ -1,4 +1,4 @@
-"""Which database a read goes to.
+"""Database helpers: where a read goes, and the one-row INSERT of the hot paths.
 
 With ``DATABASE_REPLICA_URL`` set, heavy reports may read from a PostgreSQL read replica:
 selectors pass :func:`reporting_alias` to ``.using()``. Everything else, and every write,
@@ -6,7 +6,40 @@ stays on the primary, so a user always reads what they just wrote.
 """
 
 from django.conf import settings
+from django.db import connection, models
 
 
 def reporting_alias() -> str:
     return "replica" if "replica" in settings.DATABASES else "default"
+
+
+def row_values(instance: models.Model) -> dict:
+    """The columns and database values a new row of ``instance`` gets (no primary key)."""
+    return {
+        field.column: field.get_db_prep_save(field.pre_save(instance, True), connection)
+        for field in instance._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def insert(instance: models.Model) -> models.Model:
+    """INSERT ``instance`` as a new row with ``RETURNING id`` and return it as if loaded.
+
+    The same row ``instance.save()`` would write (field defaults and ``pre_save`` applied,
+    values prepared by each field), without the ORM's save machinery (signals, the
+    update-or-insert decision, the compiler), which costs several times the statement on the
+    paths that write a row per voucher: posting and the audit trail. No signals are sent."""
+    meta = instance._meta
+    values = row_values(instance)
+    columns = ", ".join(connection.ops.quote_name(column) for column in values)
+    placeholders = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {meta.db_table} ({columns}) VALUES ({placeholders}) RETURNING "
+            f"{connection.ops.quote_name(meta.pk.column)}",
+            list(values.values()),
+        )
+        instance.pk = cursor.fetchone()[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import models
 
+from tase import db
+
 from .models import AuditEvent, Company, Organization
 
 # The client address of the request being served, set by AuditContextMiddleware.
@@ -59,15 +61,17 @@ def record(
         elif obj is not None:
             organization = getattr(obj, "organization", None)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_label=label or (user.email if user else "system"),
-        organization=organization,
-        company=company,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:300] if obj is not None else "",
-        action=action,
-        changes=changes or {},
-        ip_address=current_ip.get(),
+    return db.insert(
+        AuditEvent(
+            actor=user,
+            actor_label=label or (user.email if user else "system"),
+            organization=organization,
+            company=company,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            object_repr=str(obj)[:300] if obj is not None else "",
+            action=action,
+            changes=changes or {},
+            ip_address=current_ip.get(),
+        )
     )
