@@ -165,3 +165,12 @@ def test_status_through_the_api(world):
         f"{API}/tasks/{task.pk}/status", {"status": "done"}, content_type="application/json"
     )
     assert refused.status_code == 422 and says_cancelled(refused.content.decode())
+
+
+def test_no_go_live_sign_off_while_on_hold(world):
+    p = project(world)
+    services.set_project_status(world.actor(Role.PROJECT_LEAD), p, Project.Status.ON_HOLD, "Tauko")
+    p.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.sign_go_live(world.actor(Role.PROJECT_LEAD), p)
+    assert "project" in error.value.message_dict

@@ -1878,6 +1878,10 @@ def sign_go_live(actor: Actor, project: Project) -> GoLive:
     if not (is_customer or is_lead):
         raise PermissionDenied("delivery.approve")
     project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status == Project.Status.ON_HOLD:
+        raise ValidationError(
+            {"project": _("The project is on hold: resume it before signing the go-live.")}
+        )
     if project.status in (Project.Status.MAINTENANCE, Project.Status.CANCELLED):
         raise ValidationError({"project": _("The project is not running.")})
     checklist = selectors.go_live_checklist(project)
