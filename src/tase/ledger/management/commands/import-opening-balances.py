@@ -4,13 +4,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
 
 from tase.ledger import services
 from tase.ledger.models import FiscalYear
 from tase.ledger.system import SystemActor
 
-from ._errors import command_error
+from ._common import command_error, company_of
 
 
 class Command(BaseCommand):
@@ -29,10 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         actor = SystemActor()
-        try:
-            company = actor.company(options["company"])
-        except Http404:
-            raise CommandError(f"No company {options['company']}.") from None
+        company = company_of(actor, options["company"])
         year = None
         if options["fiscal_year"]:
             year = FiscalYear.objects.filter(company=company, start=options["fiscal_year"]).first()

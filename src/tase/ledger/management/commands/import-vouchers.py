@@ -4,12 +4,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
 
 from tase.ledger import services
 from tase.ledger.system import SystemActor
 
-from ._errors import command_error
+from ._common import command_error, company_of
 
 
 class Command(BaseCommand):
@@ -21,10 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         actor = SystemActor()
-        try:
-            company = actor.company(options["company"])
-        except Http404:
-            raise CommandError(f"No company {options['company']}.") from None
+        company = company_of(actor, options["company"])
         try:
             with Path(options["file"]).open("rb") as source:
                 result = services.import_vouchers(actor, company, source, progress=self._progress)

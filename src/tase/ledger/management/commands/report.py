@@ -4,12 +4,13 @@ import datetime as dt
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
 from django.utils import translation
 
 from tase.ledger import reports
 from tase.ledger.selectors import fiscal_year_of
 from tase.ledger.system import SystemActor
+
+from ._common import company_of
 
 
 class Command(BaseCommand):
@@ -28,10 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         actor = SystemActor()
-        try:
-            company = actor.company(options["company"])
-        except Http404:
-            raise CommandError(f"No company {options['company']}.") from None
+        company = company_of(actor, options["company"])
         start, end = options["start"], options["end"]
         if start is None or end is None:
             year = fiscal_year_of(company, end or start or dt.date.today())

@@ -1,7 +1,16 @@
-"""How the ledger's commands report a refused import."""
+"""What the ledger's commands share: the company asked for, and a refused import's report."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.http import Http404
+
+
+def company_of(actor, company_id: int):
+    """The company ``company_id`` as ``actor`` sees it, or a CommandError naming it."""
+    try:
+        return actor.company(company_id)
+    except Http404:
+        raise CommandError(f"No company {company_id}.") from None
 
 
 def command_error(error: ValidationError) -> CommandError:
