@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev messages test e2e lint format bench lock chromium hledger clean
+.PHONY: run install install-dev messages test e2e lint format bench lock chromium harfbuzz hledger clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ run: install  ## migrate the embedded SQLite database, load the demo once, serve
 	@echo "Tase is at http://$(HOST):$(PORT)/  (API: http://$(HOST):$(PORT)/api/v1/docs)"
 	$(BIN)/tase runserver $(HOST):$(PORT)
 
-test: install-dev chromium  ## every test; DATABASE_URL=postgres://… runs them on PostgreSQL
+test: install-dev chromium harfbuzz  ## every test; DATABASE_URL=postgres://… runs them on PostgreSQL
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 e2e: install-dev chromium  ## only the browser tests
@@ -53,8 +53,13 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install-dev hledger  ## speed tables (bench/)
+bench: install-dev hledger harfbuzz  ## speed tables (bench/)
 	$(BIN)/python -m bench
+
+harfbuzz:  ## WeasyPrint subsets fonts fast with HarfBuzz-Subset (PDFs several times faster); install it when missing and possible
+	@ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null) || \
+	  echo "libharfbuzz-subset0 is missing: PDFs are slower. Install the 'libharfbuzz-subset0' package."; }
 
 hledger:  ## the ledger bench checks its trial balance against hledger; install it when missing and possible
 	@command -v hledger >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
