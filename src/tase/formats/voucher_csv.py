@@ -82,6 +82,10 @@ class Reader:
         return self.table.delimiter
 
     @property
+    def has_errors(self) -> bool:
+        return bool(self.table.errors or self.row_errors)
+
+    @property
     def errors(self) -> list[tuple[int, str]]:
         return sorted(self.table.errors + self.row_errors, key=lambda error: error[0])
 

@@ -1474,14 +1474,14 @@ def import_vouchers(actor, company: Company, source, *, progress=None) -> dict:
                 problems += checked
             else:
                 batch.append(checked)
-        if problems or reader.errors:
+        if problems or reader.has_errors:
             batch.clear()  # nothing more is written; the rest is only checked
         elif len(batch) >= IMPORT_BATCH:
             _write_import_batch(actor, company, cache, years, batch, counts)
             batch = []
         if progress is not None and counts["vouchers"] % IMPORT_BATCH == 0 and rows:
             progress("importing", rows[-1].line - 1, total_lines)
-    if problems or reader.errors:
+    if problems or reader.has_errors:
         problems += [
             (line, _("Line %(line)s: %(message)s") % {"line": line, "message": message})
             if line
