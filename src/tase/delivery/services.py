@@ -515,8 +515,9 @@ def create_project(
     name: str = "",
 ) -> Project:
     """A project from the contract: six phases with the proposed 12-week schedule from the
-    kickoff, the template's tasks (due at their phase's end), one specification document per
-    contracted module, and a kickoff meeting with its agenda."""
+    kickoff, the template's tasks (due at their phase's end) and one specification document
+    per contracted module. The kickoff meeting is planned with :func:`create_meeting`, which
+    gives it the kickoff agenda template (it needs a time and a place or a video link)."""
     organization = contract.organization
     actor.require("delivery.contracts", organization)
     kickoff_on = _date(_required(kickoff_on, "kickoff_on"), "kickoff_on")
