@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import BinaryIO, TextIO
 
 FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -93,7 +94,9 @@ def open_text(source: bytes | BinaryIO) -> tuple[TextIO, str]:
     return io.TextIOWrapper(stream, encoding=encoding, newline=""), encoding
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> dt.date:
+    """2026-03-31 or 31.3.2026 (a file repeats its dates, so they are remembered)."""
     text = text.strip()
     match = FI_DATE.match(text)
     if match:
