@@ -20,6 +20,7 @@ from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -784,6 +785,53 @@ def _insert_voucher(fields: dict) -> Voucher:
     return voucher
 
 
+# The entry columns that differ per line, with the array type each is passed as.
+ENTRY_ARRAYS = (
+    ("account_id", "bigint"),
+    ("amount_cents", "bigint"),
+    ("vat_code", "text"),
+    ("is_vat", "boolean"),
+    ("vat_base_cents", "bigint"),
+    ("cost_centre", "text"),
+    ("project", "text"),
+    ("text", "text"),
+    ("position", "integer"),
+)
+
+
+@cache
+def _one_statement_sql(voucher_columns: tuple[str, ...]) -> str:
+    """The statement of :func:`_insert_posted_voucher_in_one_statement`. Lines travel as one
+    array a column, so the text and the number of parameters do not depend on the voucher:
+    the driver and the server reuse their work on it (psycopg caches a statement's parsing
+    only up to 50 parameters)."""
+    entries, balances = Entry._meta.db_table, AccountBalance._meta.db_table
+    names = ", ".join(name for name, _type in ENTRY_ARRAYS)
+    arrays = ", ".join(f"%s::{type_}[]" for _name, type_ in ENTRY_ARRAYS)
+    columns = ", ".join(connection.ops.quote_name(c) for c in voucher_columns)
+    return f"""
+        WITH n AS (
+            UPDATE {SeriesCounter._meta.db_table} SET last_number = last_number + 1
+            WHERE series_id = %s AND fiscal_year_id = %s RETURNING last_number
+        ), v AS (
+            INSERT INTO {Voucher._meta.db_table} ({columns}, number)
+            SELECT {", ".join(["%s"] * len(voucher_columns))}, n.last_number FROM n
+            RETURNING id, number
+        ), e AS (
+            INSERT INTO {entries} (voucher_id, company_id, date, {names})
+            SELECT v.id, %s, %s, {names} FROM v, unnest({arrays}) AS x ({names})
+        ), b AS (
+            INSERT INTO {balances} (company_id, year, month, account_id, debit_cents, credit_cents)
+            SELECT %s, %s, %s, x.* FROM v, unnest(%s::bigint[], %s::bigint[], %s::bigint[])
+                AS x (account_id, debit_cents, credit_cents)
+            ON CONFLICT (account_id, year, month) DO UPDATE SET
+                debit_cents = {balances}.debit_cents + excluded.debit_cents,
+                credit_cents = {balances}.credit_cents + excluded.credit_cents
+        )
+        SELECT id, number FROM v
+    """
+
+
 def _insert_posted_voucher_in_one_statement(fields: dict, entries: list[dict]) -> Voucher:
     """PostgreSQL: take the number, insert the voucher and its entries and add to the
     balances in one statement (data-modifying CTEs), one round trip instead of four; the
@@ -791,40 +839,27 @@ def _insert_posted_voucher_in_one_statement(fields: dict, entries: list[dict]) -
     voucher = Voucher(**fields, draft_lines=[])
     values = db.row_values(voucher)
     del values["number"]
-    columns = ", ".join(connection.ops.quote_name(c) for c in values)
-    entry_columns = [c for c in ENTRY_COLUMNS if c != "voucher_id"]
-    entry_rows = [
-        _entry_row(0, voucher.company_id, voucher.date, position, entry)[1:]
+    rows = [
+        _entry_row(0, voucher.company_id, voucher.date, position, entry)
         for position, entry in enumerate(entries)
     ]
+    # _entry_row's order: voucher, company, account, date, amount, vat code, is VAT, VAT
+    # base, cost centre, project, text, position; the arrays take all but the constants.
+    lines = [[row[i] for row in rows] for i in (2, 4, 5, 6, 7, 8, 9, 10, 11)]
     balances = _balance_rows(voucher.date, entries)
-    one_entry = f"({', '.join(['%s'] * len(entry_columns))})"
-    sql = f"""
-        WITH n AS (
-            UPDATE {SeriesCounter._meta.db_table} SET last_number = last_number + 1
-            WHERE series_id = %s AND fiscal_year_id = %s RETURNING last_number
-        ), v AS (
-            INSERT INTO {Voucher._meta.db_table} ({columns}, number)
-            SELECT {", ".join(["%s"] * len(values))}, n.last_number FROM n
-            RETURNING id, number
-        ), e AS (
-            INSERT INTO {Entry._meta.db_table} (voucher_id, {", ".join(entry_columns)})
-            SELECT v.id, x.* FROM v, (VALUES {", ".join([one_entry] * len(entry_rows))})
-                AS x ({", ".join(entry_columns)})
-        ), b AS (
-            INSERT INTO {AccountBalance._meta.db_table}
-                (company_id, account_id, year, month, debit_cents, credit_cents)
-            SELECT x.* FROM v, (VALUES {", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(balances))})
-                AS x (company_id, account_id, year, month, debit_cents, credit_cents)
-            ON CONFLICT (account_id, year, month) DO UPDATE SET
-                debit_cents = {AccountBalance._meta.db_table}.debit_cents + excluded.debit_cents,
-                credit_cents = {AccountBalance._meta.db_table}.credit_cents + excluded.credit_cents
-        )
-        SELECT id, number FROM v
-    """
-    params = [voucher.series_id, voucher.fiscal_year_id, *values.values()]
-    params += [value for row in entry_rows for value in row]
-    params += [value for row in balances for value in (voucher.company_id, *row)]
+    params = [
+        voucher.series_id,
+        voucher.fiscal_year_id,
+        *values.values(),
+        voucher.company_id,
+        voucher.date,
+        *lines,
+        voucher.company_id,
+        voucher.date.year,
+        voucher.date.month,
+        *([row[i] for row in balances] for i in (0, 3, 4)),
+    ]
+    sql = _one_statement_sql(tuple(values))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
