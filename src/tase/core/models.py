@@ -234,6 +234,7 @@ class AuditEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # the (organization, -at) index leads with it
     )
     company = models.ForeignKey(
         Company,

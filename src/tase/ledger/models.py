@@ -218,7 +218,11 @@ class Voucher(models.Model):
         POSTED = "posted", _("Posted")
 
     company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="vouchers"
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="vouchers",
+        db_index=False,  # the (company, date) index leads with it
     )
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name=_("fiscal year"), on_delete=models.PROTECT, related_name="vouchers"
@@ -308,7 +312,10 @@ class Entry(models.Model):
     voucher = models.ForeignKey(
         Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="entries"
     )
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the composite indexes below lead with the company.
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="entries"
     )
@@ -360,7 +367,10 @@ class AccountBalance(models.Model):
     """Debits and credits per account per calendar month, kept by posting in the
     same transaction, so reports cost O(accounts x months)."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the composite indexes below lead with the company.
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="balances")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
