@@ -19,6 +19,18 @@ def _dec(label, required=False, **kwargs):
     )
 
 
+def _insured_in_finland():
+    return forms.BooleanField(
+        label=_("Insured in Finland (tax at source)"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "With tax at source, the employee's health insurance contributions are withheld "
+            "separately if the employee is insured in Finland."
+        ),
+    )
+
+
 class CalculatorForm(forms.Form):
     payment_date = forms.DateField(label=_("Payment date"), widget=DATE)
     birth_date = forms.DateField(label=_("Date of birth"), widget=DATE)
@@ -37,15 +49,7 @@ class CalculatorForm(forms.Form):
     income_paid_before = _dec(_("Income paid before this year (€)"))
     source_rate = _dec(_("Tax at source rate (%)"))
     monthly_deduction = _dec(_("Monthly deduction (€)"))
-    source_health_insurance = forms.BooleanField(
-        label=_("Insured in Finland (tax at source)"),
-        required=False,
-        initial=True,
-        help_text=_(
-            "With tax at source, the employee's health insurance contributions are withheld "
-            "separately if the employee is insured in Finland."
-        ),
-    )
+    source_health_insurance = _insured_in_finland()
     union_dues_rate = _dec(_("Union dues (%)"))
     tyel_rate = _dec(_("Employer TyEL rate (%)"), help_text=_("Empty: the year's average."))
     above_unemployment_threshold = forms.BooleanField(
@@ -242,15 +246,7 @@ class TaxCardForm(forms.Form):
     income_limit = _dec(_("Annual income limit (€)"))
     source_rate = _dec(_("Tax at source rate (%)"))
     monthly_deduction = _dec(_("Monthly deduction (€)"))
-    source_health_insurance = forms.BooleanField(
-        label=_("Insured in Finland (tax at source)"),
-        required=False,
-        initial=True,
-        help_text=_(
-            "With tax at source, the employee's health insurance contributions are withheld "
-            "separately if the employee is insured in Finland."
-        ),
-    )
+    source_health_insurance = _insured_in_finland()
 
 
 class SettingsForm(forms.Form):
