@@ -156,3 +156,59 @@ def test_test_environment_through_the_api(world):
     assert viewer.post(f"{API}/projects/{p.pk}/test-environment/reset").status_code == 403
     other = client_for(world.other_users[Role.MAIN_USER])
     assert other.post(f"{API}/projects/{p.pk}/test-environment/reset").status_code == 404
+
+
+def test_a_new_test_environment_has_sample_books_and_staff_but_no_real_data(world):
+    """Trainees start from sample vouchers and made-up employees, never the real people's data;
+    the sample does not count as the customer having tested."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from tase.ledger import sample as ledger_sample
+    from tase.ledger import services as ledger
+    from tase.ledger.system import SystemActor
+    from tase.payroll import sample as payroll_sample
+    from tase.payroll import services as payroll
+    from tase.payroll.models import Employee
+
+    system = SystemActor()
+    ledger.apply_chart(system, world.company, "limited-company")
+    year = timezone.localdate().year
+    ledger.create_fiscal_year(
+        system, world.company, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
+    )
+    payroll.create_employee(
+        system,
+        world.company,
+        number="1",
+        first_name="Oikea",
+        last_name="Ihminen",
+        identity_code="110370-4569",
+        birth_date=None,
+    )
+    p = project(world)
+    test = services.create_project_test_environment(
+        world.actor(Role.PROJECT_LEAD), p, world.company
+    )
+    p.refresh_from_db()
+    vouchers = test.vouchers.all()
+    assert vouchers.count() == len(ledger_sample.VOUCHERS)
+    assert set(vouchers.values_list("source", flat=True)) == {"sample"}
+    people = Employee.objects.filter(company=test)
+    assert sorted(people.values_list("last_name", flat=True)) == sorted(
+        person[2] for person in payroll_sample.PEOPLE
+    )
+    assert not people.filter(last_name="Ihminen").exists()
+    assert not checks.customer_tested(p)
+    ledger.post_voucher(
+        system,
+        test,
+        date=timezone.localdate(),
+        series="MU",
+        description="Harjoitus",
+        lines=[
+            {"account": "1910", "debit": Decimal("10")},
+            {"account": "1700", "credit": Decimal("10")},
+        ],
+    )
+    assert checks.customer_tested(p)

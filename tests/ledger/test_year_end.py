@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tase.core.models import AuditEvent
 from tase.core.roles import Role
-from tase.ledger import selectors, services
+from tase.ledger import sample, selectors, services
 from tase.ledger.models import FiscalYear, Voucher
 
 from .conftest import sale
@@ -124,6 +124,8 @@ def test_test_environment_copies_the_setup(books, system, world):
     assert copy.accounts.get(number="3000", is_header=False).parent.company == copy
     assert copy.fiscal_years.get().start == dt.date(2026, 1, 1)
     assert copy.ledger_settings.vat_period == "quarter"
-    assert not Voucher.objects.filter(company=copy).exists()
-    services.post_voucher(system, copy, **sale())
-    assert Voucher.objects.get(company=copy).number == 1
+    # Never the real vouchers: only the sample ones a trainee starts from.
+    copied = Voucher.objects.filter(company=copy)
+    assert set(copied.values_list("source", flat=True)) == {"sample"}
+    assert copied.count() == len(sample.VOUCHERS)
+    assert services.post_voucher(system, copy, **sale()).label == "ML 2"

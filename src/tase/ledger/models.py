@@ -313,9 +313,7 @@ class Entry(models.Model):
         Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="entries"
     )
     # No index of its own: the composite indexes below lead with the company.
-    company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+", db_index=False)
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="entries"
     )
@@ -368,9 +366,7 @@ class AccountBalance(models.Model):
     same transaction, so reports cost O(accounts x months)."""
 
     # No index of its own: the composite indexes below lead with the company.
-    company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+", db_index=False)
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="balances")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()

@@ -35,7 +35,7 @@ from tase.core import audit
 from tase.core.models import Company
 from tase.rules import vat as vat_rules
 
-from . import charts
+from . import charts, sample
 from .models import (
     Account,
     AccountBalance,
@@ -48,6 +48,7 @@ from .models import (
     Voucher,
     VoucherSeries,
 )
+from .system import SystemActor
 
 STANDARD_SERIES = {
     "MU": ("Muistiotositteet", "Memo vouchers"),
@@ -1764,9 +1765,9 @@ def import_opening_balances(
 @transaction.atomic
 def copy_configuration(actor, source: Company, target: Company) -> None:
     """Copy the bookkeeping set-up of ``source`` into a new test-environment company:
-    settings, chart of accounts (groups kept), voucher series and open fiscal years.
-    No vouchers. Called by core's ``create_test_environment``, which has checked the
-    actor's right to make the copy."""
+    settings, chart of accounts (groups kept), voucher series and fiscal years, then a few
+    sample vouchers (:mod:`tase.ledger.sample`), never the real ones. Called by core's
+    ``create_test_environment``, which has checked the actor's right to make the copy."""
     settings_row = LedgerSettings.objects.filter(company=source).first()
     if settings_row is not None:
         LedgerSettings.objects.update_or_create(
@@ -1798,3 +1799,4 @@ def copy_configuration(actor, source: Company, target: Company) -> None:
         company=target,
         changes={"copied_from": [None, source.pk], "accounts": [None, len(copies)]},
     )
+    sample.post_sample_vouchers(SystemActor(), target)

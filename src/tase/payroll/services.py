@@ -1210,7 +1210,8 @@ def _email_payslips(run_id: int) -> None:
 
 
 def copy_company_setup(actor, source: Company, target: Company) -> None:
-    """Copy payroll settings and wage types into a new (test-environment) company."""
+    """Copy payroll settings and wage types into a new (test-environment) company, and add
+    sample employees (:mod:`tase.payroll.sample`): never the real ones and their data."""
     settings_row = ensure_setup(source)
     target_settings = ensure_setup(target)
     for field in SETTINGS_FIELDS:
@@ -1223,6 +1224,11 @@ def copy_company_setup(actor, source: Company, target: Company) -> None:
             for field in fields:
                 setattr(row, field, getattr(source_rows[row.code], field))
             row.save()
+    from tase.ledger.system import SystemActor
+
+    from . import sample
+
+    sample.add_sample_employees(SystemActor(), target)
 
 
 @transaction.atomic

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payroll', '0002_payslip_position'),
+        ("payroll", "0002_payslip_position"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payrollsettings',
-            name='payer_bic',
-            field=models.CharField(blank=True, max_length=11, verbose_name='BIC of the payment account'),
+            model_name="payrollsettings",
+            name="payer_bic",
+            field=models.CharField(
+                blank=True, max_length=11, verbose_name="BIC of the payment account"
+            ),
         ),
         migrations.AddField(
-            model_name='payrollsettings',
-            name='payer_iban',
-            field=models.CharField(blank=True, max_length=34, verbose_name='salary payment account (IBAN)'),
+            model_name="payrollsettings",
+            name="payer_iban",
+            field=models.CharField(
+                blank=True, max_length=34, verbose_name="salary payment account (IBAN)"
+            ),
         ),
     ]

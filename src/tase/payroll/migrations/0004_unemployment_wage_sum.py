@@ -26,15 +26,14 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payroll', '0003_payer_account'),
+        ("payroll", "0003_payer_account"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payslip',
-            name='unemployment_wage_sum_cents',
+            model_name="payslip",
+            name="unemployment_wage_sum_cents",
             field=models.BigIntegerField(default=0),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
