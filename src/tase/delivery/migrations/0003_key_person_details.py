@@ -6,49 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('delivery', '0002_project_status_reason'),
+        ("delivery", "0002_project_status_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='keyperson',
-            options={'ordering': ['-is_active', 'id']},
+            name="keyperson",
+            options={"ordering": ["-is_active", "id"]},
         ),
         migrations.RemoveField(
-            model_name='keyperson',
-            name='is_main_user',
+            model_name="keyperson",
+            name="is_main_user",
         ),
         migrations.AddField(
-            model_name='keyperson',
-            name='email',
-            field=models.EmailField(blank=True, help_text="Empty: the user's own email address.", max_length=254, verbose_name='email'),
+            model_name="keyperson",
+            name="email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Empty: the user's own email address.",
+                max_length=254,
+                verbose_name="email",
+            ),
         ),
         migrations.AddField(
-            model_name='keyperson',
-            name='is_active',
-            field=models.BooleanField(default=True, verbose_name='active'),
+            model_name="keyperson",
+            name="is_active",
+            field=models.BooleanField(default=True, verbose_name="active"),
         ),
         migrations.AddField(
-            model_name='keyperson',
-            name='name',
-            field=models.CharField(blank=True, help_text="Empty: the user's own name.", max_length=200, verbose_name='name'),
+            model_name="keyperson",
+            name="name",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the user's own name.",
+                max_length=200,
+                verbose_name="name",
+            ),
         ),
         migrations.AddField(
-            model_name='keyperson',
-            name='phone',
-            field=models.CharField(blank=True, help_text="Empty: the user's own phone number.", max_length=40, verbose_name='phone'),
+            model_name="keyperson",
+            name="phone",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the user's own phone number.",
+                max_length=40,
+                verbose_name="phone",
+            ),
         ),
         migrations.AddField(
-            model_name='keyperson',
-            name='removed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='removed'),
+            model_name="keyperson",
+            name="removed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="removed"),
         ),
         migrations.AddField(
-            model_name='keyperson',
-            name='removed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="keyperson",
+            name="removed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -11,26 +11,25 @@ def keep_existing_dates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('delivery', '0003_key_person_details'),
+        ("delivery", "0003_key_person_details"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='phase',
-            name='actual_end_manual',
-            field=models.BooleanField(default=False, verbose_name='actual end set by hand'),
+            model_name="phase",
+            name="actual_end_manual",
+            field=models.BooleanField(default=False, verbose_name="actual end set by hand"),
         ),
         migrations.AddField(
-            model_name='phase',
-            name='actual_start_manual',
-            field=models.BooleanField(default=False, verbose_name='actual start set by hand'),
+            model_name="phase",
+            name="actual_start_manual",
+            field=models.BooleanField(default=False, verbose_name="actual start set by hand"),
         ),
         migrations.AddField(
-            model_name='task',
-            name='started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='started'),
+            model_name="task",
+            name="started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="started"),
         ),
         migrations.RunPython(keep_existing_dates, migrations.RunPython.noop),
     ]
