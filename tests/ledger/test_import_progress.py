@@ -65,3 +65,16 @@ def test_an_upload_kept_on_disk_is_streamed(world, books, settings):
     )
     assert response.status_code == 302
     assert books.vouchers.count() == 5
+
+
+def test_a_file_of_many_bad_rows_lists_the_first_200_on_the_page(world, books):
+    rows = "".join(f"{n},2026-03-01,MU,1910,abc,,,,,\n" for n in range(1, 251))
+    response = world.client(Role.ACCOUNTANT).post(
+        reverse("ledger:import", args=[books.pk]),
+        {"kind": "vouchers", "file": io.BytesIO((HEADER + rows).encode())},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Rivi 201:" in page and "Rivi 202:" not in page
+    assert "50 muuta virhettä" in page
+    assert not books.vouchers.exists()

@@ -40,10 +40,21 @@ def _company(request, company_pk, action="ledger.view"):
     return _actor(request).company(company_pk, action)
 
 
+SHOWN_ERRORS = 200  # a page lists this many problems; the command line lists them all
+
+
 def _errors(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
-        return [m for ms in error.message_dict.values() for m in ms]
-    return list(error.messages)
+        found = [m for ms in error.message_dict.values() for m in ms]
+    else:
+        found = list(error.messages)
+    if len(found) <= SHOWN_ERRORS:
+        return found
+    more = _(
+        "… and %(count)s more problems. Fix these first, or see them all with "
+        "“tase import-vouchers”."
+    ) % {"count": len(found) - SHOWN_ERRORS}
+    return [*found[:SHOWN_ERRORS], more]
 
 
 def _date(value, default):
