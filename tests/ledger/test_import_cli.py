@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tase.core.models import Company
 from tase.ledger import services
@@ -28,6 +30,30 @@ def test_import_is_idempotent(books, system):
     again = services.import_vouchers(system, books, GOOD.encode())
     assert again["posted"] == 0 and again["skipped"] == 2
     assert Voucher.objects.count() == 2
+
+
+def _plan(sql: str) -> str:
+    """The plan of a captured query (its values are inlined)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # the test's tables are tiny
+            cursor.execute("EXPLAIN " + sql)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return "\n".join(str(row) for row in cursor.fetchall())
+
+
+def test_the_check_for_vouchers_imported_before_probes_the_unique_index(books, system):
+    """A query the planner could answer by scanning the company's vouchers made a large
+    import quadratic (each batch read every voucher written before it)."""
+    services.import_vouchers(system, books, GOOD.encode())
+    refs = list(Voucher.objects.values_list("source_ref", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        assert services._imported_before(books, "csv-import", [*refs, "x"]) == set(refs)
+    (query,) = queries.captured_queries
+    plan = _plan(query["sql"])
+    assert "ledger_voucher_unique_source" in plan
+    assert "source_ref" in plan.split("ledger_voucher_unique_source", 1)[1]
 
 
 @pytest.mark.parametrize(

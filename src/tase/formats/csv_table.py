@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from operator import itemgetter
 from typing import BinaryIO, TextIO
 
 FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -162,8 +163,9 @@ def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str
     if unknown:
         table.errors.append((1, f"Unknown column(s): {', '.join(unknown)}."))
         return table
-    positions = [header.index(name) if name in header else None for name in columns]
     width = len(header)
+    # A column the file lacks reads the empty cell appended after the row's own.
+    pick = itemgetter(*(header.index(name) if name in header else width for name in columns))
 
     def rows():
         reader = csv.reader(text, delimiter=delimiter)
@@ -175,10 +177,8 @@ def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str
                         (line_number, f"{len(values)} fields, the header has {width}.")
                     )
                 continue
-            cells = {
-                name: values[position].strip() if position is not None else ""
-                for name, position in zip(columns, positions, strict=True)
-            }
+            values.append("")
+            cells = dict(zip(columns, map(str.strip, pick(values)), strict=True))
             if any(cells.values()):
                 yield line_number, cells
 

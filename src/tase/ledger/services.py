@@ -90,12 +90,14 @@ def to_cents(value, field: str = "amount") -> int:
     """Euros (Decimal, int or text with a point or comma) to integer cents; exact."""
     if value is None or value == "":
         return 0
-    if isinstance(value, float):
-        value = str(value)
-    try:
-        amount = Decimal(str(value).strip().replace(",", ".").replace(" ", "").replace("\xa0", ""))
-    except (InvalidOperation, ValueError):
-        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        amount = Decimal(value)
+    else:
+        text = str(value).strip().replace(",", ".").replace(" ", "").replace("\xa0", "")
+        try:
+            amount = Decimal(text)
+        except (InvalidOperation, ValueError):
+            raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
     if not amount.is_finite():
         raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
     cents = amount * 100
@@ -894,9 +896,35 @@ def _existing_by_source(company: Company, source: str, source_ref: str) -> Vouch
         return None
     return (
         Voucher.objects.filter(company=company, source=source, source_ref=source_ref)
+        .exclude(source_ref="")  # the unique index is partial: the planners need this to use it
         .select_related("series")
         .first()
     )
+
+
+def _imported_before(company: Company, source: str, refs: list[str]) -> set[str]:
+    """The ``refs`` the company already has a voucher of from ``source``, each looked up in
+    the partial unique index (company, source, source_ref), which a planner uses only when
+    the query repeats its condition source_ref <> ''. Inside a long import the planner's
+    statistics know nothing of the rows the import has added, so a set-wise query let
+    PostgreSQL scan the company's vouchers for every batch (quadratic in the file); the
+    lookup per reference (LATERAL … LIMIT 1) leaves it no other plan."""
+    if connection.vendor != "postgresql":
+        return set(
+            Voucher.objects.filter(company=company, source=source, source_ref__in=refs)
+            .exclude(source_ref="")
+            .order_by()  # the default ordering would join the company and the series
+            .values_list("source_ref", flat=True)
+        )
+    sql = (
+        "SELECT r.ref FROM unnest(%s::text[]) AS r (ref), LATERAL ("
+        f"SELECT 1 FROM {Voucher._meta.db_table} AS v WHERE v.company_id = %s "
+        "AND v.source = %s AND NOT (v.source_ref = '') AND v.source_ref = r.ref LIMIT 1"
+        ") AS found"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [refs, company.pk, source])
+        return {ref for (ref,) in cursor.fetchall()}
 
 
 @transaction.atomic
@@ -1426,16 +1454,22 @@ def _first(item: tuple):
     return item[0]
 
 
-def _check_import_voucher(company, cache, years, key, rows) -> tuple | list[tuple[int, str]]:
+def _check_import_voucher(
+    company, cache, years, key, rows, untitled: str
+) -> tuple | list[tuple[int, str]]:
     """The voucher of one key's rows ready to write, ``(ref, date, series, description,
-    entries)``, or its problems as ``(line, message)``."""
+    entries)``, or its problems as ``(line, message)``. ``untitled``: the description of a
+    voucher whose rows have no text, with ``%(key)s``."""
     labels = [row.line for row in rows]
-    where = _("Voucher %(key)s (line %(lines)s)") % {
-        "key": key,
-        "lines": ", ".join(str(n) for n in labels),
-    }
+
+    def where() -> str:
+        return _("Voucher %(key)s (line %(lines)s)") % {
+            "key": key,
+            "lines": ", ".join(str(n) for n in labels),
+        }
+
     if len({(row.date, row.series) for row in rows}) > 1:
-        return [(labels[0], where + ": " + _("the rows differ in date or series."))]
+        return [(labels[0], where() + ": " + _("the rows differ in date or series."))]
     on, series = rows[0].date, rows[0].series
     try:
         if on not in years:
@@ -1469,13 +1503,11 @@ def _check_import_voucher(company, cache, years, key, rows) -> tuple | list[tupl
     except ValidationError as error:
         line_prefix = _("Line %(line)s: %(message)s").split("%")[0]
         return [
-            (labels[0], message if message.startswith(line_prefix) else f"{where}: {message}")
+            (labels[0], message if message.startswith(line_prefix) else f"{where()}: {message}")
             for messages in error.message_dict.values()
             for message in messages
         ]
-    description = next((row.text for row in rows if row.text), "") or _(
-        "Imported voucher %(key)s"
-    ) % {"key": key}
+    description = next((row.text for row in rows if row.text), "") or untitled % {"key": key}
     return (_import_ref(key, rows), on, series, description, entries)
 
 
@@ -1502,10 +1534,11 @@ def import_vouchers(actor, company: Company, source, *, progress=None) -> dict:
     problems: list[tuple[int, str]] = []
     batch: list[tuple] = []
     counts = {"posted": 0, "skipped": 0, "vouchers": 0}
+    untitled = _("Imported voucher %(key)s")
     for key, rows, complete in reader.vouchers():
         counts["vouchers"] += 1
         if complete:
-            checked = _check_import_voucher(company, cache, years, key, rows)
+            checked = _check_import_voucher(company, cache, years, key, rows, untitled)
             if isinstance(checked, list):
                 problems += checked
             else:
@@ -1561,11 +1594,7 @@ def _write_import_batch(actor, company, cache, years, batch, counts) -> None:
     PostgreSQL), balances added once. Every rule has been checked; numbering stays gapless."""
     if not batch:
         return
-    done = set(
-        Voucher.objects.filter(
-            company=company, source="csv-import", source_ref__in=[item[0] for item in batch]
-        ).values_list("source_ref", flat=True)
-    )
+    done = _imported_before(company, "csv-import", [item[0] for item in batch])
     todo = []
     for item in batch:
         if item[0] not in done:
