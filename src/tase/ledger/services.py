@@ -754,11 +754,13 @@ def _insert_entries(rows: list[tuple]) -> None:
         cursor.execute(sql, [value for values in rows for value in values])
 
 
-def _entry_row(voucher_id: int, company_id: int, on: dt.date, position: int, entry: dict) -> tuple:
+def _entry_row(voucher_id: int, company_id: int, on, position: int, entry: dict) -> tuple:
+    """An entry row in :data:`ENTRY_COLUMNS` order; ``on``: the date, or the date adapted
+    for the database."""
     return (
         voucher_id,
         company_id,
-        entry["account"].pk,
+        entry["account"].id,
         on,
         entry["amount_cents"],
         entry.get("vat_code", ""),
@@ -884,7 +886,7 @@ def _balance_rows(on: dt.date, entries: list[dict]) -> list[tuple[int, int, int,
     merged: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for entry in entries:
         amount = entry["amount_cents"]
-        merged[entry["account"].pk][0 if amount > 0 else 1] += abs(amount)
+        merged[entry["account"].id][0 if amount > 0 else 1] += abs(amount)
     return [
         (account_id, on.year, on.month, debit, credit)
         for account_id, (debit, credit) in sorted(merged.items())
@@ -1426,23 +1428,12 @@ def settle_vat(
 
 
 def _import_ref(key: str, rows) -> str:
+    """The voucher's reference for idempotent imports: its key and a digest of its rows."""
     digest = hashlib.sha256()
     for row in rows:
         digest.update(
-            "|".join(
-                str(v)
-                for v in (
-                    row.date,
-                    row.series,
-                    row.account,
-                    row.debit,
-                    row.credit,
-                    row.vat_code,
-                    row.text,
-                    row.cost_centre,
-                    row.project,
-                )
-            ).encode()
+            f"{row.date!s}|{row.series}|{row.account}|{row.debit!s}|{row.credit!s}|"
+            f"{row.vat_code}|{row.text}|{row.cost_centre}|{row.project}".encode()
         )
     return f"{key[:100]}:{digest.hexdigest()[:40]}"
 
@@ -1612,7 +1603,9 @@ def _write_import_batch(actor, company, cache, years, batch, counts) -> None:
         last = _next_number(VoucherSeries(pk=series_pk), FiscalYear(pk=year_pk), count)
         first_numbers[(series_pk, year_pk)] = last - count + 1
     user_id = actor.user.pk if getattr(actor.user, "is_authenticated", False) else None
-    now = timezone.now()
+    # Values adapted for the database once, not once a row by the driver.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    adapted = {on: connection.ops.adapt_datefield_value(on) for on in {item[1] for item in todo}}
     next_numbers = dict(first_numbers)
     keys, voucher_rows = [], []
     for ref, on, series, description, _entries in todo:
@@ -1625,7 +1618,7 @@ def _write_import_batch(actor, company, cache, years, batch, counts) -> None:
                 key[1],
                 key[0],
                 number,
-                on,
+                adapted[on],
                 description[:300],
                 Voucher.State.POSTED,
                 "csv-import",
@@ -1649,11 +1642,11 @@ def _write_import_batch(actor, company, cache, years, batch, counts) -> None:
     entry_rows: list[tuple] = []
     merged: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
     for (key, number), (_ref, on, _series, _description, entries) in zip(keys, todo, strict=True):
-        voucher_id = ids[(key, number)]
+        voucher_id, day = ids[(key, number)], adapted[on]
         for position, entry in enumerate(entries):
-            entry_rows.append(_entry_row(voucher_id, company.pk, on, position, entry))
+            entry_rows.append(_entry_row(voucher_id, company.pk, day, position, entry))
             amount = entry["amount_cents"]
-            slot = merged[(entry["account"].pk, on.year, on.month)]
+            slot = merged[(entry["account"].id, on.year, on.month)]
             slot[0 if amount > 0 else 1] += abs(amount)
     _bulk_insert(Entry._meta.db_table, ENTRY_COLUMNS, entry_rows)
     items = [(*key, debit, credit) for key, (debit, credit) in merged.items()]
