@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tase.core.roles import Role
 from tase.payroll import services, views
@@ -137,3 +138,27 @@ def test_an_edit_during_the_calculation_leaves_the_run_stale(world, clerk, small
     services.calculate_in_background(clerk, run.pk, token, after_chunk=edit)
     run.refresh_from_db()
     assert run.progress_state == "done" and run.stale  # approval asks for a new calculation
+
+
+def test_a_calculation_whose_worker_stopped_shows_as_stalled(world, clerk, small_chunks):
+    """The task was queued but nothing moved the bar for STALLED_AFTER: the page stops
+    polling and says to calculate again; the API says so too; a new start clears it."""
+    run = _run_with(clerk, world, 3)
+    services.start_calculation(clerk, run)
+    client = world.client(Role.PAYROLL_CLERK)
+    assert not client.get(f"/api/v1/payroll/pay-runs/{run.pk}").json()["progress_stalled"]
+    assert "HX-Refresh" not in client.get(f"/payroll/runs/{run.pk}/progress/").headers
+
+    PayRun.objects.filter(pk=run.pk).update(
+        progress_updated_at=timezone.now() - PayRun.STALLED_AFTER - dt.timedelta(seconds=1)
+    )
+    assert client.get(f"/payroll/runs/{run.pk}/progress/").headers["HX-Refresh"] == "true"
+    page = client.get(f"/payroll/runs/{run.pk}/").content.decode()
+    assert 'data-testid="calculation-stalled"' in page
+    assert 'data-testid="calculation-progress"' not in page
+    assert client.get(f"/api/v1/payroll/pay-runs/{run.pk}").json()["progress_stalled"]
+
+    token = services.start_calculation(clerk, run)
+    run.refresh_from_db()
+    assert not run.calculation_stalled
+    assert services.calculate_in_background(clerk, run.pk, token) == 3

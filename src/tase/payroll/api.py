@@ -273,6 +273,12 @@ class PayRunOut(Schema):
     progress_done: int
     progress_total: int
     progress_message: str
+    # "running", but no progress for PayRun.STALLED_AFTER: the calculation has stopped
+    progress_stalled: bool
+
+    @staticmethod
+    def resolve_progress_stalled(obj) -> bool:
+        return obj.calculation_stalled
 
 
 class PayItemIn(Schema):

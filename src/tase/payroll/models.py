@@ -3,10 +3,12 @@ pay runs, pay items and payslips. Money is integer cents; rates are decimals (pe
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tase.core.models import Company
@@ -285,6 +287,21 @@ class PayRun(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    # A chunk of employees takes about a second; a calculation whose progress has not moved
+    # for this long is not running any more.
+    STALLED_AFTER = dt.timedelta(minutes=10)
+
+    @property
+    def calculation_stalled(self) -> bool:
+        """The row says a background calculation is running, but its progress has not moved
+        for :attr:`STALLED_AFTER`: its worker died, or no worker takes the task queue's jobs.
+        Calculating again starts a new one (a newer token supersedes the old)."""
+        return (
+            self.progress_state == self.Progress.RUNNING
+            and self.progress_updated_at is not None
+            and timezone.now() - self.progress_updated_at > self.STALLED_AFTER
+        )
 
 
 class PayItem(models.Model):

@@ -461,18 +461,20 @@ def _progress(run: PayRun) -> dict:
         "done": run.progress_done,
         "total": run.progress_total,
         "message": run.progress_message,
+        "stalled": run.calculation_stalled,
+        "updated_at": run.progress_updated_at,
     }
 
 
 @login_required
 def run_progress(request, pk):
     """The background calculation's progress bar (polled by htmx); reloads the page when the
-    calculation has finished or failed (the page then shows the result or the error)."""
+    calculation has finished, failed or stalled (the page then shows the result or why)."""
     actor = actor_of(request)
     run = _run_for(actor, pk)
     state = _progress(run)
     response = render(request, "payroll/_progress.html", {"run": run, "state": state})
-    if state["state"] != PayRun.Progress.RUNNING:
+    if state["state"] != PayRun.Progress.RUNNING or state["stalled"]:
         response["HX-Refresh"] = "true"
     return response
 
