@@ -11,6 +11,7 @@ from tase.core.roles import Role
 from tase.delivery import checks, hooks, selectors, services
 from tase.delivery.models import Project
 
+from ..payroll.factories import employee, pay_run
 from .factories import project
 from .test_api import API, client_for
 
@@ -40,10 +41,19 @@ def test_banner_on_every_company_page_of_the_test_environment(world, p):
         response = client.get(url)
         assert response.status_code == 200, url
         assert BANNER in response.text and test.name in response.text, url
-    # a payroll page that names no company keeps the company last worked in
-    assert BANNER in client.get(reverse("payroll:calculator")).text
-    # the real company: no banner, and the payroll app forgets the test company
+    # a page of one pay run or employee is about the object's company
+    clerk = world.actor(Role.MAIN_USER)
+    test_run, real_run = pay_run(clerk, test), pay_run(clerk, world.company)
+    test_worker = employee(clerk, test, last_name="Harjoitus")
     for url in (
+        reverse("payroll:run_detail", args=[test_run.pk]),
+        reverse("payroll:employee_detail", args=[test_worker.pk]),
+    ):
+        assert BANNER in client.get(url).text, url
+    # the real company's pages carry none, even right after the test company's; nor do pages
+    # that name no company
+    for url in (
+        reverse("payroll:run_detail", args=[real_run.pk]),
         reverse("ledger:home", args=[world.company.pk]),
         reverse("payroll:runs", args=[world.company.pk]),
         reverse("payroll:calculator"),

@@ -5,6 +5,8 @@
 - demo-data loaders run by ``tase demo``,
 - state checks that implementation tasks can be tied to ("chart of accounts chosen"),
 - banner sources: notices shown on top of every page (a service break, a test environment),
+- company pages: pages whose URL names an object rather than its company, with the way to find
+  that company (so a page can say which company it is about),
 - company copiers: each app copies its configuration into a new test-environment company.
 """
 
@@ -56,6 +58,12 @@ class BannerSource:
 
 
 @dataclass(frozen=True)
+class CompanyPage:
+    view_name: str  # "payroll:run_detail"
+    model: Any  # the model the URL's ``pk`` names; it has a ``company`` foreign key
+
+
+@dataclass(frozen=True)
 class CompanyCopier:
     key: str
     copy: Callable[[Any, Any, Any], None]  # (actor, source Company, target Company) -> None
@@ -64,6 +72,7 @@ class CompanyCopier:
 
 NAV: dict[str, NavItem] = {}
 BANNER_SOURCES: dict[str, BannerSource] = {}
+COMPANY_PAGES: dict[str, CompanyPage] = {}
 COMPANY_COPIERS: dict[str, CompanyCopier] = {}
 START_PANELS: dict[str, StartPanel] = {}
 DEMO_LOADERS: dict[str, DemoLoader] = {}
@@ -88,6 +97,11 @@ def register_state_check(check: StateCheck) -> None:
 
 def register_banner_source(source: BannerSource) -> None:
     BANNER_SOURCES[source.key] = source
+
+
+def register_company_pages(model, *view_names: str) -> None:
+    for view_name in view_names:
+        COMPANY_PAGES[view_name] = CompanyPage(view_name, model)
 
 
 def register_company_copier(copier: CompanyCopier) -> None:

@@ -2,21 +2,23 @@
 
 Which company a page is about is read from the URL, the same way for every app: a URL keyword
 argument named ``company_pk`` or ``company_id`` (ledger ``/ledger/<company_pk>/…``, payroll
-``/payroll/c/<company_pk>/…``), core's company pages (``/companies/<pk>/``), or a ``?company=``
-query parameter. Pages of the same app that name an object rather than the company (a payroll
-employee, a pay run) keep the company last seen in that app: it is remembered in the session
-per URL namespace, so the banner stays on while the user works on inside the test company.
+``/payroll/c/<company_pk>/…``), core's company pages (``/companies/<pk>/``), a page that names
+one object of a company (a payroll employee, a pay run: the apps register these with
+:func:`tase.core.registry.register_company_pages`), or a ``?company=`` query parameter. A page
+that names no company shows no banner: guessing from the pages seen before could label a real
+company's page as practice.
 """
 
 from __future__ import annotations
 
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
+from tase.core.registry import COMPANY_PAGES
 
 COMPANY_KWARGS = ("company_pk", "company_id")
 CORE_COMPANY_PAGES = {"company_detail", "company_edit"}
-SESSION_KEY = "tase_company_by_app"
 
 
 def _int(value) -> int | None:
@@ -27,44 +29,34 @@ def _int(value) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
-def company_of_page(request) -> tuple[int | None, bool]:
-    """(company id, named in the URL?) for the page being rendered; (None, False) if none."""
+def company_of_page(request) -> int | Subquery | None:
+    """The id of the company the page being rendered is about (for an object's page, the
+    subquery that reads it, so the banner still costs one query), or None."""
     match = getattr(request, "resolver_match", None)
     if match is None:
-        return None, False
+        return None
     for name in COMPANY_KWARGS:
         if name in match.kwargs:
-            return _int(match.kwargs[name]), True
+            return _int(match.kwargs[name])
     if not match.namespace and match.url_name in CORE_COMPANY_PAGES and "pk" in match.kwargs:
-        return _int(match.kwargs["pk"]), True
+        return _int(match.kwargs["pk"])
+    page = COMPANY_PAGES.get(match.view_name)
+    if page is not None and _int(match.kwargs.get("pk")):
+        return Subquery(
+            page.model.objects.filter(pk=_int(match.kwargs["pk"])).values("company_id")[:1]
+        )
     if "company" in request.GET:
-        return _int(request.GET.get("company")), True
-    session = getattr(request, "session", None)
-    if session is not None and match.namespace:
-        return _int(session.get(SESSION_KEY, {}).get(match.namespace)), False
-    return None, False
-
-
-def _remember(request, company_pk: int) -> None:
-    session = getattr(request, "session", None)
-    match = request.resolver_match
-    if session is None or not match.namespace:
-        return
-    seen = dict(session.get(SESSION_KEY, {}))
-    if seen.get(match.namespace) != company_pk:
-        seen[match.namespace] = company_pk
-        session[SESSION_KEY] = seen
+        return _int(request.GET.get("company"))
+    return None
 
 
 def banners(request) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    company_pk, in_url = company_of_page(request)
+    company_pk = company_of_page(request)
     if company_pk is None:
         return []
-    if in_url:
-        _remember(request, company_pk)
     row = (
         Actor.of(user)
         .companies(include_inactive=True)

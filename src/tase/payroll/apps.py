@@ -15,6 +15,7 @@ class PayrollConfig(AppConfig):
             StartPanel,
             StateCheck,
             register_company_copier,
+            register_company_pages,
             register_demo,
             register_nav,
             register_start_panel,
@@ -23,6 +24,7 @@ class PayrollConfig(AppConfig):
 
         from . import panels
         from .demo import load_demo
+        from .models import Employee, Employment, PayRun, Payslip
         from .services import copy_company_setup
 
         register_nav(NavItem("payroll", _("Payroll"), "payroll:index", "payroll.view", order=30))
@@ -41,6 +43,25 @@ class PayrollConfig(AppConfig):
             )
         )
         register_demo(DemoLoader("payroll", load_demo, order=40))
+        # Pages of one employee, employment, pay run or payslip: their company is the object's.
+        register_company_pages(
+            Employee,
+            "payroll:employee_detail",
+            "payroll:employee_edit",
+            "payroll:employee_identity_code",
+            "payroll:employment_add",
+            "payroll:tax_card_add",
+        )
+        register_company_pages(Employment, "payroll:salary_change")
+        register_company_pages(
+            PayRun,
+            "payroll:run_detail",
+            "payroll:run_grid",
+            "payroll:run_import",
+            "payroll:run_progress",
+            "payroll:run_action",
+        )
+        register_company_pages(Payslip, "payroll:payslip")
         register_company_copier(CompanyCopier("payroll", copy_company_setup, order=40))
         register_start_panel(
             StartPanel(
