@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -67,3 +68,15 @@ class RequireStaffTwoFactorMiddleware:
                 )
             return redirect(reverse("two_factor_setup"))
         return self.get_response(request)
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Every page asks for a signed-in user unless its view is marked ``@login_not_required``
+    (the login and password reset pages, the language switch, public guides): a view that
+    forgets its decorator is closed, not open. The API is left to its own authentication
+    (tokens or the session), which answers 401 rather than redirecting to the login page."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -7,7 +7,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
@@ -334,6 +334,7 @@ def account(request):
     )
 
 
+@login_not_required  # the login page has the switch too
 @require_POST
 def set_language(request):
     """Switch the interface language; saved on the user, and in a cookie for the login page."""
@@ -439,6 +440,7 @@ class LoginView(auth_views.LoginView):
         return super().form_valid(form)
 
 
+@login_not_required  # the password is checked; the second factor is what this page asks
 def login_verify(request):
     user_pk = request.session.get(PENDING_2FA_KEY)
     if not user_pk:
