@@ -1,4 +1,4 @@
-"""Run the benches: `python -m bench [name …] [--n N]`.
+"""Run the benches: `python -m bench [name …] [--n N] [--runs R]`.
 
 Each module bench/<name>.py has ``run(args) -> list[dict]``; this prints its rows as a
 table. With no names, every bench runs with its default (small) sizes.
@@ -38,6 +38,9 @@ def main() -> None:
         "names", nargs="*", help=f"benches to run (default: all): {', '.join(available)}"
     )
     parser.add_argument("--n", type=int, default=None, help="size (each bench says what N counts)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed runs a median is taken of (default 3)"
+    )
     args = parser.parse_args()
     unknown = set(args.names) - set(available)
     if unknown:
