@@ -39,6 +39,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench._scratch import Scratch
+
 YEAR = 2026
 ACCOUNTS = {
     "sales": ("3000", "S"),
@@ -100,43 +102,6 @@ def _median(fn, runs: int = 5) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return statistics.median(times)
-
-
-class _Scratch:
-    """Point the default connection at a scratch database, migrated, and back."""
-
-    def __enter__(self):
-        from django.core.management import call_command
-        from django.db import connection
-
-        self.connection = connection
-        self.original = dict(connection.settings_dict)
-        self.vendor = connection.vendor
-        connection.close()
-        if self.vendor == "sqlite":
-            self.tmp = tempfile.mkdtemp(prefix="tase-bench-")
-            connection.settings_dict["NAME"] = str(Path(self.tmp) / "bench.sqlite3")
-        else:
-            self.name = f"{self.original['NAME']}_bench"
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
-                cursor.execute(f'CREATE DATABASE "{self.name}"')
-            connection.close()
-            connection.settings_dict["NAME"] = self.name
-        call_command("migrate", verbosity=0)
-        return self
-
-    def __exit__(self, *exc):
-        self.connection.close()
-        self.connection.settings_dict.clear()
-        self.connection.settings_dict.update(self.original)
-        if self.vendor == "sqlite":
-            shutil.rmtree(self.tmp, ignore_errors=True)
-        else:
-            with self.connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
-            self.connection.close()
-        return False
 
 
 def _company(name: str, business_id: str):
@@ -325,7 +290,7 @@ def run(args) -> list[dict]:
     runs = max(getattr(args, "runs", None) or 3, 1)
     posts = min(count, 1000)
     rows: list[dict] = []
-    with _Scratch() as scratch, tempfile.TemporaryDirectory(prefix="tase-bench-") as tmp:
+    with Scratch() as scratch, tempfile.TemporaryDirectory(prefix="tase-bench-") as tmp:
         vendor = scratch.vendor
         lines = sum(len(v[3]) for v in _vouchers(count))
         path = Path(tmp) / "vouchers.csv"

@@ -2,8 +2,8 @@
 database (calculate, approve and post) and payslip PDFs per second.
 
 `python -m bench payroll --n 10000`: N is the number of employees of the pay run (default
-200); the engine bench calculates max(N, 20000) payslips. The database bench runs inside a
-transaction that is rolled back, so it leaves nothing behind.
+200); the engine bench calculates max(N, 20000) payslips. The database bench runs in a scratch
+database of its own (:class:`bench._scratch.Scratch`), inside a transaction that is rolled back.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import resource
 import time
 from decimal import Decimal
 
+from bench._scratch import Scratch
 from tase.rules.payroll import Employer, PayItem, PayslipInput, TaxCard, calculate
 
 PAYMENT = dt.date(2026, 3, 31)
@@ -223,5 +224,6 @@ def run(args) -> list[dict]:
     count = args.n or 200
     rows = [bench_engine(max(count, 20000))]
     rows[0]["peak_MiB"] = ""
-    rows += bench_pay_run(count)
+    with Scratch():
+        rows += bench_pay_run(count)
     return rows
