@@ -52,8 +52,14 @@ def test_the_check_for_vouchers_imported_before_probes_the_unique_index(books, s
         assert services._imported_before(books, "csv-import", [*refs, "x"]) == set(refs)
     (query,) = queries.captured_queries
     plan = _plan(query["sql"])
-    assert "ledger_voucher_unique_source" in plan
-    assert "source_ref" in plan.split("ledger_voucher_unique_source", 1)[1]
+    if connection.vendor == "postgresql":
+        # One probe per reference (LATERAL … LIMIT 1 in a nested loop), never a hash join
+        # over the company's vouchers; which index a probe of these tiny tables takes is the
+        # planner's call.
+        assert "Nested Loop" in plan and "Limit" in plan and "Hash" not in plan
+    else:
+        assert "ledger_voucher_unique_source" in plan
+        assert "source_ref" in plan.split("ledger_voucher_unique_source", 1)[1]
 
 
 @pytest.mark.parametrize(
