@@ -1,7 +1,7 @@
 """Bookkeeping benches on the configured database (SQLite or PostgreSQL).
 
-`python -m bench ledger --n 1000000 [--runs 3]`: N vouchers of about three lines spread over a year
-(default 2,000). The bench works in a scratch database of its own (a temporary SQLite
+`python -m bench ledger --n 1000000 [--runs 3]`: N vouchers of about three lines spread over
+a year (default 2,000). The bench works in a scratch database of its own (a temporary SQLite
 file, or a `<name>_bench` PostgreSQL database) that it migrates, fills and drops, so
 every posting really commits. It prints, each a median of several runs where it says so:
 
@@ -164,8 +164,8 @@ def _floor(company) -> float:
     ledger's tables, as another company: the same rows, the same indexes, constraints and
     triggers, no checks in Python. INSERT … SELECT with ids moved by a fixed offset (no joins),
     timed with the foreign keys checked as each statement ends (deferred, they would run at
-    commit), then rolled back. This is the floor an import into these
-    tables cannot go below, whatever checks it does."""
+    commit), then rolled back. This is the floor an import into these tables cannot go below,
+    whatever checks it does."""
     from django.db import connection, transaction
 
     from tase.ledger.models import Account, AccountBalance, Entry, Voucher, VoucherSeries
