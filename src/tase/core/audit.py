@@ -40,6 +40,11 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
+def changes_since(before: dict[str, Any], obj: models.Model) -> dict[str, list[Any]]:
+    """The fields of ``before`` (a :func:`snapshot` of ``obj``) that ``obj`` has changed since."""
+    return changes_between(before, snapshot(obj, list(before)))
+
+
 def record(
     actor,
     action: str,

@@ -124,7 +124,7 @@ def update_company(actor: Actor, company: Company, **fields) -> Company:
     before = audit.snapshot(company, COMPANY_FIELDS)
     _apply_company_fields(company, fields)
     company.save()
-    changes = audit.changes_between(before, audit.snapshot(company, COMPANY_FIELDS))
+    changes = audit.changes_since(before, company)
     if changes:
         audit.record(actor.user, "update", company, changes=changes)
     return company
@@ -221,7 +221,7 @@ def archive_test_environment(
         actor.user,
         "archive_test_environment",
         company,
-        changes=audit.changes_between(before, audit.snapshot(company, list(before))),
+        changes=audit.changes_since(before, company),
     )
     return company
 

@@ -413,7 +413,7 @@ def update_template(
         "update",
         template,
         organization=template.vendor,
-        changes=audit.changes_between(before, audit.snapshot(template, list(before))),
+        changes=audit.changes_since(before, template),
     )
     return template
 
@@ -658,7 +658,7 @@ def add_key_person(
             actor.user,
             "reactivate",
             person,
-            changes=audit.changes_between(before, audit.snapshot(person, KEY_PERSON_FIELDS)),
+            changes=audit.changes_since(before, person),
         )
         return person
     person = KeyPerson.objects.create(
@@ -690,7 +690,7 @@ def update_key_person(
     for field, value in _clean_key_person_fields(role, name, email, phone).items():
         setattr(person, field, value)
     person.save()
-    changes = audit.changes_between(before, audit.snapshot(person, KEY_PERSON_FIELDS))
+    changes = audit.changes_since(before, person)
     if changes:
         audit.record(actor.user, "update", person, changes=changes)
     return person
@@ -838,7 +838,7 @@ def record_phase_progress(
         actor.user,
         "update",
         phase,
-        changes=audit.changes_between(before, audit.snapshot(phase, fields)),
+        changes=audit.changes_since(before, phase),
     )
     return phase
 
@@ -1774,7 +1774,7 @@ def set_change_request_status(
         actor.user,
         "update",
         cr,
-        changes=audit.changes_between(before, audit.snapshot(cr, list(before))),
+        changes=audit.changes_since(before, cr),
     )
     return cr
 

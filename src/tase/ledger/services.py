@@ -372,7 +372,7 @@ def update_account(
     if hidden is not None:
         account.hidden = hidden
     account.save()
-    changes = audit.changes_between(before, audit.snapshot(account, list(before)))
+    changes = audit.changes_since(before, account)
     audit.record(actor.user, "update", account, company=account.company, changes=changes)
     return account
 

@@ -182,7 +182,7 @@ def update_settings(actor, company: Company, **data) -> PayrollSettings:
         "update",
         row,
         company=company,
-        changes=audit.changes_between(before, audit.snapshot(row, SETTINGS_FIELDS)),
+        changes=audit.changes_since(before, row),
     )
     return row
 
@@ -203,7 +203,7 @@ def update_wage_type(actor, wage_type: CompanyWageType, **data) -> CompanyWageTy
         "update",
         wage_type,
         company=wage_type.company,
-        changes=audit.changes_between(before, audit.snapshot(wage_type, fields)),
+        changes=audit.changes_since(before, wage_type),
     )
     return wage_type
 
@@ -322,7 +322,7 @@ def update_employee(actor, employee: Employee, **data) -> Employee:
     if "user" in data:
         employee.user = data["user"]
     employee.save()
-    changes = audit.changes_between(before, audit.snapshot(employee, fields))
+    changes = audit.changes_since(before, employee)
     audit.record(actor.user, "update", employee, company=employee.company, changes=changes)
     return employee
 

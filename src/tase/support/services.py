@@ -507,7 +507,7 @@ def update_announcement(
     chosen = _apply_announcement(announcement, fields, organizations)
     announcement.save()
     announcement.organizations.set(chosen)
-    changes = audit.changes_between(before, audit.snapshot(announcement, ANNOUNCEMENT_FIELDS))
+    changes = audit.changes_since(before, announcement)
     if changes:
         audit.record(actor.user, "update", announcement, changes=changes)
     return announcement
