@@ -1082,17 +1082,18 @@ def calculate_in_background(actor, run_pk: int, token: int, *, after_chunk=None)
 CHUNK = 500
 
 
+def _settled_this_year(run: PayRun):
+    """The company's payslips of approved or paid runs in the calendar year of the run's
+    payment date, this run excluded: what came before it in the year's running totals."""
+    return Payslip.objects.filter(
+        company=run.company,
+        payment_date__year=run.payment_date.year,
+        pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
+    ).exclude(pay_run=run)
+
+
 def _paid_before_map(run: PayRun) -> dict[int, int]:
-    rows = (
-        Payslip.objects.filter(
-            company=run.company,
-            payment_date__year=run.payment_date.year,
-            pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
-        )
-        .exclude(pay_run=run)
-        .values("employee_id")
-        .annotate(total=Sum("taxable_cents"))
-    )
+    rows = _settled_this_year(run).values("employee_id").annotate(total=Sum("taxable_cents"))
     return {row["employee_id"]: row["total"] or 0 for row in rows}
 
 
@@ -1100,13 +1101,8 @@ def _tyel_month_map(run: PayRun) -> dict[int, tuple[int, int]]:
     """Per employee: TyEL earnings and the charged base (cents) of approved or paid payslips
     in the calendar month of the run's payment date, this run excluded."""
     rows = (
-        Payslip.objects.filter(
-            company=run.company,
-            payment_date__year=run.payment_date.year,
-            payment_date__month=run.payment_date.month,
-            pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
-        )
-        .exclude(pay_run=run)
+        _settled_this_year(run)
+        .filter(payment_date__month=run.payment_date.month)
         .values("employee_id")
         .annotate(earnings=Sum("tyel_earnings_cents"), charged=Sum("tyel_charged_cents"))
     )
@@ -1116,16 +1112,8 @@ def _tyel_month_map(run: PayRun) -> dict[int, tuple[int, int]]:
 def _wage_sum_before(run: PayRun) -> int:
     """The company's unemployment wage sum (cents) of approved or paid runs in the run's
     calendar year, this run excluded."""
-    total = (
-        Payslip.objects.filter(
-            company=run.company,
-            payment_date__year=run.payment_date.year,
-            pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
-        )
-        .exclude(pay_run=run)
-        .aggregate(total=Sum("unemployment_wage_sum_cents"))["total"]
-    )
-    return total or 0
+    total = _settled_this_year(run).aggregate(total=Sum("unemployment_wage_sum_cents"))
+    return total["total"] or 0
 
 
 def _payslip_row(run, employee, result: engine.Payslip, card_info, cost_centre) -> Payslip:
