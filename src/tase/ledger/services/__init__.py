@@ -1,0 +1,91 @@
+"""Every write of bookkeeping: charts, fiscal years, vouchers, locks, year-end.
+
+Each function takes the acting user (an :class:`~tase.core.access.Actor`, or the
+:class:`~tase.ledger.system.SystemActor` of the command line), checks the
+permission, runs in one transaction and records an audit event. Bad input raises
+``ValidationError`` keyed by the field at fault; problems of voucher lines are all
+collected first and reported together under ``lines``, each naming its line number.
+
+Amounts: ``Decimal`` euros at the edges, integer cents inside (debit +, credit -).
+Euros become cents in :func:`to_cents`, which refuses fractions of a cent (no
+rounding there); the only rounding is the VAT split, half up to the cent
+(:mod:`tase.rules.vat`).
+
+One module per use case (common helpers, accounts, periods, posting, attachments,
+year_end, vat, imports, opening_balances, copies); callers import from this package.
+"""
+
+from .accounts import apply_chart, create_account, delete_account, update_account
+from .attachments import ATTACHMENT_TYPES, MAGIC, MAX_ATTACHMENT_BYTES, add_attachment, sniff
+from .common import (
+    STANDARD_SERIES,
+    add_months,
+    cents_to_decimal,
+    check_date_open,
+    ensure_standard_series,
+    fiscal_year_on,
+    fmt_date,
+    guard,
+    locked_until,
+    series_for,
+    to_cents,
+)
+from .copies import copy_configuration
+from .imports import IMPORT_BATCH, VOUCHER_IMPORT_COLUMNS, import_vouchers
+from .opening_balances import import_opening_balances
+from .periods import create_fiscal_year, lock_period, set_vat_period, unlock_period
+from .posting import (
+    ENTRY_ARRAYS,
+    ENTRY_COLUMNS,
+    _imported_before,
+    delete_draft,
+    post_draft,
+    post_voucher,
+    reverse_voucher,
+    save_draft,
+)
+from .vat import settle_vat
+from .year_end import close_fiscal_year, reopen_fiscal_year
+
+__all__ = [
+    "ATTACHMENT_TYPES",
+    "ENTRY_ARRAYS",
+    "ENTRY_COLUMNS",
+    "IMPORT_BATCH",
+    "MAGIC",
+    "MAX_ATTACHMENT_BYTES",
+    "STANDARD_SERIES",
+    "VOUCHER_IMPORT_COLUMNS",
+    "_imported_before",
+    "add_attachment",
+    "add_months",
+    "apply_chart",
+    "cents_to_decimal",
+    "check_date_open",
+    "close_fiscal_year",
+    "copy_configuration",
+    "create_account",
+    "create_fiscal_year",
+    "delete_account",
+    "delete_draft",
+    "ensure_standard_series",
+    "fiscal_year_on",
+    "fmt_date",
+    "guard",
+    "import_opening_balances",
+    "import_vouchers",
+    "lock_period",
+    "locked_until",
+    "post_draft",
+    "post_voucher",
+    "reopen_fiscal_year",
+    "reverse_voucher",
+    "save_draft",
+    "series_for",
+    "set_vat_period",
+    "settle_vat",
+    "sniff",
+    "to_cents",
+    "unlock_period",
+    "update_account",
+]

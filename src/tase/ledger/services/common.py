@@ -1,0 +1,169 @@
+"""Shared helpers of the bookkeeping services: permission guard, cents, dates, open periods, series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from calendar import monthrange
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tase.core.models import Company
+
+from ..models import Account, FiscalYear, PeriodLock, SeriesCounter, VoucherSeries
+
+STANDARD_SERIES = {
+    "MU": ("Muistiotositteet", "Memo vouchers"),
+    "ML": ("Myyntilaskut", "Sales invoices"),
+    "OL": ("Ostolaskut", "Purchase invoices"),
+    "PA": ("Palkat", "Payroll"),
+    "TI": ("Tiliotteet", "Bank statements"),
+}
+
+
+def guard(actor, company: Company, action: str) -> Company:
+    """404 if the actor cannot see ``company``, 403 if the role lacks ``action``.
+
+    The answer is remembered on the actor object, so posting many vouchers in one
+    request or command asks the database once.
+    """
+    cache = actor.__dict__.setdefault("_ledger_guard", {})
+    key = (company.pk, action)
+    if key not in cache:
+        cache[key] = actor.company(company.pk, action)
+    return cache[key]
+
+
+def fmt_date(value: dt.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def to_cents(value, field: str = "amount") -> int:
+    """Euros (Decimal, int or text with a point or comma) to integer cents; exact."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        amount = Decimal(value)
+    else:
+        text = str(value).strip().replace(",", ".").replace(" ", "").replace("\xa0", "")
+        try:
+            amount = Decimal(text)
+        except (InvalidOperation, ValueError):
+            raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
+    if not amount.is_finite():
+        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(
+            _("%(value)s has more than two decimals (whole cents only).") % {"value": value}
+        )
+    return int(cents)
+
+
+def cents_to_decimal(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def _as_date(value, field: str = "date") -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("Enter a valid date.")}) from None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def fiscal_year_on(company: Company, on: dt.date) -> FiscalYear | None:
+    return FiscalYear.objects.filter(company=company, start__lte=on, end__gte=on).first()
+
+
+def locked_until(company: Company) -> dt.date | None:
+    return PeriodLock.objects.filter(company=company).values_list("locked_until", flat=True).first()
+
+
+def check_date_open(company: Company, on: dt.date, field: str = "date") -> FiscalYear:
+    """The open fiscal year of ``on``; refuses dates outside every year, in a closed
+    year or in a locked period. One query (it runs for every voucher posted)."""
+    year_table, lock_table = FiscalYear._meta.db_table, PeriodLock._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT y.id, y.start, y."end", y.state, '
+            f"(SELECT l.locked_until FROM {lock_table} l WHERE l.company_id = %s) "
+            f'FROM {year_table} y WHERE y.company_id = %s AND y.start <= %s AND y."end" >= %s',
+            [company.pk, company.pk, on, on],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise ValidationError(
+            {field: _("No fiscal year covers %(date)s.") % {"date": fmt_date(on)}}
+        )
+    pk, start, end, state, lock = row
+    year = FiscalYear(pk=pk, company=company, start=_as_date(start), end=_as_date(end), state=state)
+    year._state.adding = False
+    if not year.is_open:
+        raise ValidationError(
+            {field: _("The fiscal year %(year)s is closed.") % {"year": str(year)}}
+        )
+    if lock is not None and on <= _as_date(lock):
+        raise ValidationError(
+            {
+                field: _("The period up to %(lock)s is locked; %(date)s cannot be used.")
+                % {"lock": fmt_date(_as_date(lock)), "date": fmt_date(on)}
+            }
+        )
+    return year
+
+
+def _cache(actor, company: Company) -> dict:
+    """Accounts and series of ``company``, loaded once per actor (a request, a command).
+
+    Services that change accounts or series through the same actor clear it; the
+    fiscal year, its state and the lock are never cached (see :func:`check_date_open`).
+    """
+    store = actor.__dict__.setdefault("_ledger_cache", {})
+    entry = store.get(company.pk)
+    if entry is None:
+        accounts = {a.number: a for a in Account.objects.filter(company=company, is_header=False)}
+        entry = store[company.pk] = {"accounts": accounts, "series": {}}
+    return entry
+
+
+def _forget(actor) -> None:
+    actor.__dict__.pop("_ledger_cache", None)
+
+
+def series_for(company: Company, code: str) -> VoucherSeries:
+    code = (code or "").strip().upper()
+    series = VoucherSeries.objects.filter(company=company, code=code).first()
+    if series is None:
+        if code not in STANDARD_SERIES:
+            raise ValidationError(
+                {"series": _("Unknown voucher series “%(code)s”.") % {"code": code}}
+            )
+        series = _create_series(company, code, *STANDARD_SERIES[code])
+    return series
+
+
+def _create_series(company: Company, code: str, name_fi: str, name_en: str) -> VoucherSeries:
+    series, _created = VoucherSeries.objects.get_or_create(
+        company=company, code=code, defaults={"name_fi": name_fi, "name_en": name_en}
+    )
+    for year in FiscalYear.objects.filter(company=company):
+        SeriesCounter.objects.get_or_create(series=series, fiscal_year=year)
+    return series
+
+
+def ensure_standard_series(company: Company) -> None:
+    for code, (name_fi, name_en) in STANDARD_SERIES.items():
+        _create_series(company, code, name_fi, name_en)

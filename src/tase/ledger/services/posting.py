@@ -1,0 +1,650 @@
+"""Posting vouchers: check the lines, number, write entries and balances; drafts and reversals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tase import db
+from tase.core import audit
+from tase.core.models import Company
+from tase.rules import vat as vat_rules
+
+from ..models import (
+    Account,
+    AccountBalance,
+    Entry,
+    FiscalYear,
+    SeriesCounter,
+    Voucher,
+    VoucherSeries,
+)
+from .attachments import _attach
+from .common import (
+    _as_date,
+    _cache,
+    cents_to_decimal,
+    check_date_open,
+    fiscal_year_on,
+    fmt_date,
+    guard,
+    series_for,
+    to_cents,
+)
+
+
+def _line_error(errors: list, number: int, message: str) -> None:
+    errors.append(_("Line %(line)s: %(message)s") % {"line": number, "message": message})
+
+
+def _prepare_entries(
+    company: Company,
+    on: dt.date,
+    lines: list[dict],
+    *,
+    allow_hidden=False,
+    labels: list[int] | None = None,
+    accounts: dict[str, Account] | None = None,
+):
+    """Turn line dicts into entry kwargs (VAT split), collecting every problem.
+
+    ``accounts``: the company's accounts by number, when the caller has them loaded."""
+    errors: list[str] = []
+    if not lines:
+        raise ValidationError({"lines": _("A voucher needs at least two lines.")})
+    if accounts is None:
+        numbers = {str(line.get("account", "")).strip() for line in lines}
+        accounts = {
+            a.number: a
+            for a in Account.objects.filter(company=company, number__in=numbers, is_header=False)
+        }
+        vat_accounts: dict[str, Account] | None = None
+    else:
+        vat_accounts = {a.role: a for a in accounts.values() if a.role}
+    entries: list[dict] = []
+    for position, line in enumerate(lines, start=1):
+        index = labels[position - 1] if labels else position
+        number = str(line.get("account", "")).strip()
+        account = accounts.get(number)
+        if not number:
+            _line_error(errors, index, _("the account is missing."))
+            continue
+        if account is None:
+            _line_error(errors, index, _("unknown account %(number)s.") % {"number": number})
+            continue
+        if account.hidden and not allow_hidden:
+            _line_error(errors, index, _("account %(number)s is hidden.") % {"number": number})
+            continue
+        try:
+            debit = to_cents(line.get("debit"))
+            credit = to_cents(line.get("credit"))
+        except ValueError as error:
+            _line_error(errors, index, str(error))
+            continue
+        if debit < 0 or credit < 0:
+            _line_error(errors, index, _("amounts are entered as positive numbers."))
+            continue
+        if (debit and credit) or not (debit or credit):
+            _line_error(errors, index, _("enter either a debit or a credit."))
+            continue
+        amount = debit or -credit
+        code_text = (line.get("vat_code") or "").strip()
+        common = {
+            "cost_centre": (line.get("cost_centre") or "").strip()[:40],
+            "project": (line.get("project") or "").strip()[:40],
+            "text": (line.get("text") or "").strip()[:300],
+        }
+        if not code_text:
+            entries.append({"account": account, "amount_cents": amount, **common})
+            continue
+        code = vat_rules.CODES.get(code_text.upper())
+        if code is None:
+            _line_error(errors, index, _("unknown VAT code “%(code)s”.") % {"code": code_text})
+            continue
+        if not account.takes_vat:
+            _line_error(
+                errors,
+                index,
+                _("account %(number)s takes no VAT code.") % {"number": account.number},
+            )
+            continue
+        try:
+            split = vat_rules.line_vat(
+                code, amount, gross=line.get("gross", True) is not False, on=on
+            )
+        except LookupError as error:
+            _line_error(errors, index, str(error))
+            continue
+        entries.append(
+            {"account": account, "amount_cents": split.base, "vat_code": code.code, **common}
+        )
+        if split.output_vat or split.input_vat:
+            if vat_accounts is None:
+                vat_accounts = {
+                    a.role: a
+                    for a in Account.objects.filter(
+                        company=company,
+                        role__in=[Account.Role.VAT_OUTPUT, Account.Role.VAT_INPUT],
+                        is_header=False,
+                    )
+                }
+            for role, part in (
+                (Account.Role.VAT_OUTPUT, split.output_vat),
+                (Account.Role.VAT_INPUT, split.input_vat),
+            ):
+                if not part:
+                    continue
+                vat_account = vat_accounts.get(role)
+                if vat_account is None:
+                    _line_error(
+                        errors,
+                        index,
+                        _("the chart has no %(role)s account.") % {"role": role.label},
+                    )
+                    break
+                entries.append(
+                    {
+                        "account": vat_account,
+                        "amount_cents": part,
+                        "vat_code": code.code,
+                        "is_vat": True,
+                        "vat_base_cents": split.base,
+                        **common,
+                    }
+                )
+    if not errors:
+        entries = [e for e in entries if e["amount_cents"] != 0]
+        total = sum(e["amount_cents"] for e in entries)
+        if total != 0:
+            debit = sum(e["amount_cents"] for e in entries if e["amount_cents"] > 0)
+            credit = -sum(e["amount_cents"] for e in entries if e["amount_cents"] < 0)
+            errors.append(
+                _(
+                    "The voucher does not balance: debit %(debit)s, credit %(credit)s, "
+                    "difference %(diff)s."
+                )
+                % {
+                    "debit": cents_to_decimal(debit),
+                    "credit": cents_to_decimal(credit),
+                    "diff": cents_to_decimal(total),
+                }
+            )
+        elif len(entries) < 2:
+            errors.append(_("A voucher needs at least two lines."))
+    if errors:
+        raise ValidationError({"lines": errors})
+    return entries
+
+
+def _bump_balances(company: Company, rows: Iterable[tuple[int, int, int, int, int]]) -> None:
+    """Add (account_id, year, month, debit, credit) to the balance table, in account
+    order (so concurrent posts take row locks in the same order)."""
+    merged: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for account_id, year, month, debit, credit in rows:
+        slot = merged[(account_id, year, month)]
+        slot[0] += debit
+        slot[1] += credit
+    if not merged:
+        return
+    table = AccountBalance._meta.db_table
+    values, params = [], []
+    for (account_id, year, month), (debit, credit) in sorted(merged.items()):
+        values.append("(%s, %s, %s, %s, %s, %s)")
+        params += [company.pk, account_id, year, month, debit, credit]
+    sql = (
+        f"INSERT INTO {table} (company_id, account_id, year, month, debit_cents, credit_cents) "
+        f"VALUES {', '.join(values)} "
+        f"ON CONFLICT (account_id, year, month) DO UPDATE SET "
+        f"debit_cents = {table}.debit_cents + excluded.debit_cents, "
+        f"credit_cents = {table}.credit_cents + excluded.credit_cents"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _next_number(series: VoucherSeries, year: FiscalYear, count: int = 1) -> int:
+    """Take the next ``count`` numbers of the series in the fiscal year; returns the last.
+
+    The UPDATE locks the counter row until the transaction ends, so concurrent posters
+    into one series queue here and numbers stay gapless and unique."""
+    table = SeriesCounter._meta.db_table
+    sql = (
+        f"UPDATE {table} SET last_number = last_number + %s "
+        f"WHERE series_id = %s AND fiscal_year_id = %s RETURNING last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, series.pk, year.pk])
+        row = cursor.fetchone()
+        if row is None:
+            SeriesCounter.objects.get_or_create(series=series, fiscal_year_id=year.pk)
+            cursor.execute(sql, [count, series.pk, year.pk])
+            row = cursor.fetchone()
+    return row[0]
+
+
+ENTRY_COLUMNS = (
+    "voucher_id",
+    "company_id",
+    "account_id",
+    "date",
+    "amount_cents",
+    "vat_code",
+    "is_vat",
+    "vat_base_cents",
+    "cost_centre",
+    "project",
+    "text",
+    "position",
+)
+
+
+def _insert_entries(rows: list[tuple]) -> None:
+    """Insert the entry rows (tuples in :data:`ENTRY_COLUMNS` order) of whole vouchers in
+    one statement: PostgreSQL checks at the end of each INSERT that every voucher it touched
+    balances (migration 0003), so a voucher's entries must not be split across statements."""
+    if not rows:
+        return
+    table = Entry._meta.db_table
+    row = f"({', '.join(['%s'] * len(ENTRY_COLUMNS))})"
+    sql = f"INSERT INTO {table} ({', '.join(ENTRY_COLUMNS)}) VALUES {', '.join([row] * len(rows))}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for values in rows for value in values])
+
+
+def _entry_row(voucher_id: int, company_id: int, on, position: int, entry: dict) -> tuple:
+    """An entry row in :data:`ENTRY_COLUMNS` order; ``on``: the date, or the date adapted
+    for the database."""
+    return (
+        voucher_id,
+        company_id,
+        entry["account"].id,
+        on,
+        entry["amount_cents"],
+        entry.get("vat_code", ""),
+        entry.get("is_vat", False),
+        entry.get("vat_base_cents", 0),
+        entry.get("cost_centre", ""),
+        entry.get("project", ""),
+        entry.get("text", ""),
+        position,
+    )
+
+
+def _write_entries(voucher: Voucher, entries: list[dict]) -> None:
+    _insert_entries(
+        [
+            _entry_row(voucher.pk, voucher.company_id, voucher.date, position, entry)
+            for position, entry in enumerate(entries)
+        ]
+    )
+    _bump_balances(voucher.company, _balance_rows(voucher.date, entries))
+
+
+def _insert_voucher(fields: dict) -> Voucher:
+    """INSERT one posted voucher (see :func:`tase.db.insert`)."""
+    voucher = db.insert(Voucher(**fields, draft_lines=[]))
+    voucher._loaded_state = voucher.state
+    return voucher
+
+
+# The entry columns that differ per line, with the array type each is passed as.
+ENTRY_ARRAYS = (
+    ("account_id", "bigint"),
+    ("amount_cents", "bigint"),
+    ("vat_code", "text"),
+    ("is_vat", "boolean"),
+    ("vat_base_cents", "bigint"),
+    ("cost_centre", "text"),
+    ("project", "text"),
+    ("text", "text"),
+    ("position", "integer"),
+)
+
+
+@cache
+def _one_statement_sql(voucher_columns: tuple[str, ...]) -> str:
+    """The statement of :func:`_insert_posted_voucher_in_one_statement`. Lines travel as one
+    array a column, so the text and the number of parameters do not depend on the voucher:
+    the driver and the server reuse their work on it (psycopg caches a statement's parsing
+    only up to 50 parameters)."""
+    entries, balances = Entry._meta.db_table, AccountBalance._meta.db_table
+    names = ", ".join(name for name, _type in ENTRY_ARRAYS)
+    arrays = ", ".join(f"%s::{type_}[]" for _name, type_ in ENTRY_ARRAYS)
+    columns = ", ".join(connection.ops.quote_name(c) for c in voucher_columns)
+    return f"""
+        WITH n AS (
+            UPDATE {SeriesCounter._meta.db_table} SET last_number = last_number + 1
+            WHERE series_id = %s AND fiscal_year_id = %s RETURNING last_number
+        ), v AS (
+            INSERT INTO {Voucher._meta.db_table} ({columns}, number)
+            SELECT {", ".join(["%s"] * len(voucher_columns))}, n.last_number FROM n
+            RETURNING id, number
+        ), e AS (
+            INSERT INTO {entries} (voucher_id, company_id, date, {names})
+            SELECT v.id, %s, %s, {names} FROM v, unnest({arrays}) AS x ({names})
+        ), b AS (
+            INSERT INTO {balances} (company_id, year, month, account_id, debit_cents, credit_cents)
+            SELECT %s, %s, %s, x.* FROM v, unnest(%s::bigint[], %s::bigint[], %s::bigint[])
+                AS x (account_id, debit_cents, credit_cents)
+            ON CONFLICT (account_id, year, month) DO UPDATE SET
+                debit_cents = {balances}.debit_cents + excluded.debit_cents,
+                credit_cents = {balances}.credit_cents + excluded.credit_cents
+        )
+        SELECT id, number FROM v
+    """
+
+
+def _insert_posted_voucher_in_one_statement(fields: dict, entries: list[dict]) -> Voucher:
+    """PostgreSQL: take the number, insert the voucher and its entries and add to the
+    balances in one statement (data-modifying CTEs), one round trip instead of four; the
+    commit is what remains. Same rows as :func:`_insert_voucher` and :func:`_write_entries`."""
+    voucher = Voucher(**fields, draft_lines=[])
+    values = db.row_values(voucher)
+    del values["number"]
+    rows = [
+        _entry_row(0, voucher.company_id, voucher.date, position, entry)
+        for position, entry in enumerate(entries)
+    ]
+    # _entry_row's order: voucher, company, account, date, amount, vat code, is VAT, VAT
+    # base, cost centre, project, text, position; the arrays take all but the constants.
+    lines = [[row[i] for row in rows] for i in (2, 4, 5, 6, 7, 8, 9, 10, 11)]
+    balances = _balance_rows(voucher.date, entries)
+    params = [
+        voucher.series_id,
+        voucher.fiscal_year_id,
+        *values.values(),
+        voucher.company_id,
+        voucher.date,
+        *lines,
+        voucher.company_id,
+        voucher.date.year,
+        voucher.date.month,
+        *([row[i] for row in balances] for i in (0, 3, 4)),
+    ]
+    sql = _one_statement_sql(tuple(values))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:  # the series has no counter for this year yet
+            SeriesCounter.objects.get_or_create(
+                series_id=voucher.series_id, fiscal_year_id=voucher.fiscal_year_id
+            )
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    voucher.pk, voucher.number = row
+    voucher._state.adding = False
+    voucher._loaded_state = voucher.state
+    return voucher
+
+
+def _balance_rows(on: dt.date, entries: list[dict]) -> list[tuple[int, int, int, int, int]]:
+    """``(account_id, year, month, debit, credit)`` per account of ``entries``, in account
+    order (so concurrent posts take the balance rows' locks in the same order)."""
+    merged: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for entry in entries:
+        amount = entry["amount_cents"]
+        merged[entry["account"].id][0 if amount > 0 else 1] += abs(amount)
+    return [
+        (account_id, on.year, on.month, debit, credit)
+        for account_id, (debit, credit) in sorted(merged.items())
+    ]
+
+
+def _existing_by_source(company: Company, source: str, source_ref: str) -> Voucher | None:
+    if not source_ref:
+        return None
+    return (
+        Voucher.objects.filter(company=company, source=source, source_ref=source_ref)
+        .exclude(source_ref="")  # the unique index is partial: the planners need this to use it
+        .select_related("series")
+        .first()
+    )
+
+
+def _imported_before(company: Company, source: str, refs: list[str]) -> set[str]:
+    """The ``refs`` the company already has a voucher of from ``source``, each looked up in
+    the partial unique index (company, source, source_ref), which a planner uses only when
+    the query repeats its condition source_ref <> ''. Inside a long import the planner's
+    statistics know nothing of the rows the import has added, so a set-wise query let
+    PostgreSQL scan the company's vouchers for every batch (quadratic in the file); the
+    lookup per reference (LATERAL … LIMIT 1) leaves it no other plan."""
+    if connection.vendor != "postgresql":
+        return set(
+            Voucher.objects.filter(company=company, source=source, source_ref__in=refs)
+            .exclude(source_ref="")
+            .order_by()  # the default ordering would join the company and the series
+            .values_list("source_ref", flat=True)
+        )
+    sql = (
+        "SELECT r.ref FROM unnest(%s::text[]) AS r (ref), LATERAL ("
+        f"SELECT 1 FROM {Voucher._meta.db_table} AS v WHERE v.company_id = %s "
+        "AND v.source = %s AND NOT (v.source_ref = '') AND v.source_ref = r.ref LIMIT 1"
+        ") AS found"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [refs, company.pk, source])
+        return {ref for (ref,) in cursor.fetchall()}
+
+
+@transaction.atomic
+def post_voucher(
+    actor,
+    company: Company,
+    *,
+    date,
+    series: str,
+    description: str,
+    lines: list[dict],
+    source: str = "",
+    source_ref: str = "",
+    attachments=(),
+) -> Voucher:
+    """Post a voucher: check it, split VAT, number it gaplessly, update balances.
+
+    ``lines``: dicts ``{account: "3000", debit: Decimal|None, credit: Decimal|None,
+    vat_code: str|None, gross: bool (default True), text, cost_centre, project}``.
+    A line with a VAT code posts its VAT part to the output or input VAT account;
+    ``gross`` says whether the amount entered includes the VAT. With ``source_ref``,
+    posting is idempotent: the voucher already posted from the same source and
+    reference is returned as it is.
+    """
+    guard(actor, company, "ledger.post")
+    existing = _existing_by_source(company, source, source_ref)
+    if existing is not None:
+        return existing
+    return _post(
+        actor,
+        company,
+        date=date,
+        series=series,
+        description=description,
+        lines=lines,
+        source=source,
+        source_ref=source_ref,
+        attachments=attachments,
+    )
+
+
+def _post(
+    actor,
+    company,
+    *,
+    date,
+    series,
+    description,
+    lines,
+    source="",
+    source_ref="",
+    attachments=(),
+    reverses: Voucher | None = None,
+    entries: list[dict] | None = None,
+    voucher: Voucher | None = None,
+    allow_hidden: bool = False,
+) -> Voucher:
+    on = _as_date(date)
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": _("This field is required.")})
+    year = check_date_open(company, on)
+    cache = _cache(actor, company)
+    series_obj = cache["series"].get(series)
+    if series_obj is None:
+        series_obj = cache["series"][series] = series_for(company, series)
+    if entries is None:
+        entries = _prepare_entries(
+            company, on, list(lines), allow_hidden=allow_hidden, accounts=cache["accounts"]
+        )
+    fields = {
+        "company": company,
+        "fiscal_year": year,
+        "series": series_obj,
+        "date": on,
+        "description": description[:300],
+        "state": Voucher.State.POSTED,
+        "reverses": reverses,
+        "source": source[:40],
+        "source_ref": source_ref[:200],
+        "created_by": actor.user if getattr(actor.user, "is_authenticated", False) else None,
+        "posted_at": timezone.now(),
+    }
+    if voucher is None and connection.vendor == "postgresql":
+        voucher = _insert_posted_voucher_in_one_statement(fields, entries)
+    elif voucher is None:
+        voucher = _insert_voucher(fields | {"number": _next_number(series_obj, year)})
+        _write_entries(voucher, entries)
+    else:
+        fields |= {"number": _next_number(series_obj, year), "draft_lines": []}
+        for name, value in fields.items():
+            setattr(voucher, name, value)
+        voucher.save()
+        _write_entries(voucher, entries)
+    number = voucher.number
+    for upload in attachments:
+        _attach(voucher, upload)
+    audit.record(
+        actor.user,
+        "reverse" if reverses else "post",
+        voucher,
+        company=company,
+        changes={
+            "number": [None, f"{series_obj.code} {number}"],
+            "date": [None, on.isoformat()],
+            "total": [
+                None,
+                str(
+                    cents_to_decimal(
+                        sum(e["amount_cents"] for e in entries if e["amount_cents"] > 0)
+                    )
+                ),
+            ],
+        },
+    )
+    return voucher
+
+
+@transaction.atomic
+def reverse_voucher(actor, voucher: Voucher, *, date, description: str = "") -> Voucher:
+    """A new voucher in the same series that cancels ``voucher`` line by line and
+    refers to it. A reversal cannot itself be reversed; a voucher is reversed once."""
+    company = guard(actor, voucher.company, "ledger.post")
+    voucher = Voucher.objects.select_related("series").get(pk=voucher.pk)
+    if voucher.state != Voucher.State.POSTED:
+        raise ValidationError({"voucher": _("Only a posted voucher can be reversed.")})
+    if voucher.reverses_id is not None:
+        raise ValidationError({"voucher": _("A reversal cannot be reversed.")})
+    if Voucher.objects.filter(reverses=voucher).exists():
+        raise ValidationError({"voucher": _("The voucher has been reversed already.")})
+    entries = [
+        {
+            "account": entry.account,
+            "amount_cents": -entry.amount_cents,
+            "vat_code": entry.vat_code,
+            "is_vat": entry.is_vat,
+            "vat_base_cents": -entry.vat_base_cents,
+            "cost_centre": entry.cost_centre,
+            "project": entry.project,
+            "text": entry.text,
+        }
+        for entry in voucher.entries.select_related("account")
+    ]
+    description = description or _("Reversal of %(voucher)s") % {"voucher": voucher.label}
+    return _post(
+        actor,
+        company,
+        date=date,
+        series=voucher.series.code,
+        description=description,
+        lines=(),
+        entries=entries,
+        reverses=voucher,
+    )
+
+
+@transaction.atomic
+def save_draft(
+    actor,
+    company: Company,
+    *,
+    date,
+    series: str,
+    description: str,
+    lines: list[dict],
+    voucher: Voucher | None = None,
+) -> Voucher:
+    """Save (or update) a draft voucher; it gets its number only when posted."""
+    guard(actor, company, "ledger.post")
+    on = _as_date(date)
+    series_obj = series_for(company, series)
+    year = fiscal_year_on(company, on)
+    if year is None:
+        raise ValidationError(
+            {"date": _("No fiscal year covers %(date)s.") % {"date": fmt_date(on)}}
+        )
+    clean = [
+        {k: (str(v) if isinstance(v, Decimal) else v) for k, v in line.items()} for line in lines
+    ]
+    if voucher is None:
+        voucher = Voucher(company=company, created_by=actor.user if actor.user else None)
+    elif voucher.state != Voucher.State.DRAFT:
+        raise ValidationError({"voucher": _("A posted voucher cannot be changed.")})
+    voucher.fiscal_year, voucher.series, voucher.date = year, series_obj, on
+    voucher.description = (description or "").strip()[:300] or _("Draft")
+    voucher.draft_lines = clean
+    voucher.save()
+    audit.record(actor.user, "save_draft", voucher, company=company)
+    return voucher
+
+
+@transaction.atomic
+def post_draft(actor, voucher: Voucher) -> Voucher:
+    company = guard(actor, voucher.company, "ledger.post")
+    voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
+    if voucher.state != Voucher.State.DRAFT:
+        raise ValidationError({"voucher": _("The voucher is posted already.")})
+    return _post(
+        actor,
+        company,
+        date=voucher.date,
+        series=voucher.series.code,
+        description=voucher.description,
+        lines=voucher.draft_lines,
+        voucher=voucher,
+    )
+
+
+@transaction.atomic
+def delete_draft(actor, voucher: Voucher) -> None:
+    guard(actor, voucher.company, "ledger.post")
+    if voucher.state != Voucher.State.DRAFT:
+        raise ValidationError({"voucher": _("A posted voucher cannot be deleted.")})
+    audit.record(actor.user, "delete", voucher, company=voucher.company)
+    voucher.attachments.all().delete()
+    voucher.delete()
