@@ -1,6 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,3 +46,19 @@ def test_return_figures_308():
     figures = vat.return_figures({"S": 25500, "P-EUS": 2550}, 10000, {"S-EUG": 5000})
     assert figures["301"] == 25500 and figures["306"] == 2550 and figures["311"] == 5000
     assert figures["308"] == 25500 + 2550 - 10000
+
+
+@pytest.mark.parametrize(
+    ("period_end", "calendar_year", "due"),
+    [
+        (dt.date(2026, 1, 31), False, dt.date(2026, 3, 12)),  # January by 12.3. (a Thursday)
+        (dt.date(2026, 3, 31), False, dt.date(2026, 5, 12)),  # Q1 by 12.5.
+        (dt.date(2026, 11, 30), False, dt.date(2027, 1, 12)),  # across the year
+        (dt.date(2026, 12, 31), False, dt.date(2027, 2, 12)),
+        (dt.date(2026, 7, 31), False, dt.date(2026, 9, 14)),  # 12.9.2026 is a Saturday
+        (dt.date(2026, 12, 31), True, dt.date(2027, 3, 1)),  # 28.2.2027 is a Sunday
+        (dt.date(2027, 12, 31), True, dt.date(2028, 2, 29)),  # leap year, a Tuesday
+    ],
+)
+def test_return_deadline(period_end, calendar_year, due):
+    assert vat.return_deadline(period_end, calendar_year=calendar_year) == due

@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import parameters
+from . import deadlines, parameters
 
 HUNDRED = Decimal(100)
 
@@ -276,3 +276,22 @@ def return_figures(
     figures["307"] = input_total
     figures["308"] = sum(figures[f] for f in OUTPUT_FIELDS) - input_total
     return figures
+
+
+def return_deadline(period_end: dt.date, *, calendar_year: bool = False) -> dt.date:
+    """The last day to file and pay the periodic VAT return of the period ending ``period_end``.
+
+    Laki oma-aloitteisten verojen verotusmenettelystä (768/2016) 23 § and the Tax
+    Administration's guidance
+    (https://www.vero.fi/yritykset-ja-yhteisot/ilmoittaminen-ja-maksaminen/omaaloitteiset-verot/m%C3%A4%C3%A4r%C3%A4p%C3%A4iv%C3%A4t/):
+    a month or a quarter is due on the 12th of the second month after the period (January
+    by 12.3., the first quarter by 12.5.); a calendar year by the end of the following
+    February. A deadline on a day off moves to the next weekday (:mod:`.deadlines`).
+    """
+    if calendar_year:
+        first_of_march = dt.date(period_end.year + 1, 3, 1)
+        due = first_of_march - dt.timedelta(days=1)
+    else:
+        month = period_end.month + 2
+        due = dt.date(period_end.year + (month - 1) // 12, (month - 1) % 12 + 1, 12)
+    return deadlines.moved_to_weekday(due)
