@@ -44,6 +44,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 TASE_BASE_URL = os.environ.get("TASE_BASE_URL", "http://127.0.0.1:8000")  # links in emails
+# Field 014 of the VAT return file: the producing software's id (the maker's Y-tunnus,
+# "_" and a suffix). Empty: the filing company's own Y-tunnus with "_TASE".
+TASE_VAT_FILE_SOFTWARE_ID = os.environ.get("TASE_VAT_FILE_SOFTWARE_ID", "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -5,14 +5,19 @@ Money is a decimal string in euros (``"1255.00"``); dates ISO 8601.
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tase.apiutil import Pagination, actor
+from tase.formats.vat_return_file import VatFileError
+from tase.rules import vat as vat_rules
 
 from . import reports, selectors, services
 from .models import Account, FiscalYear, Voucher
@@ -389,3 +394,52 @@ def report(request, company_id: int, kind: str, query: Query[ReportQuery]):
             project=query.project,
         )
         return reports.to_json_data(table)
+
+
+# -- VAT returns -------------------------------------------------------------------------------
+
+
+class VatReturnQuery(Schema):
+    date_from: dt.date = Field(alias="from")
+    date_to: dt.date = Field(alias="to")
+    format: Literal["json", "vsralvkv"] = "json"
+
+
+class VatReturnOut(Schema):
+    start: dt.date
+    end: dt.date
+    deadline: dt.date
+    fields: dict[str, str]
+
+
+@router.get(
+    "/companies/{company_id}/vat-returns",
+    response={200: VatReturnOut},
+    summary="The periodic VAT return: its fields as JSON, or the VSRALVKV file to upload",
+)
+def vat_return(request, company_id: int, query: Query[VatReturnQuery]):
+    """``format=vsralvkv`` answers the Tax Administration's file (text/plain) for a period that
+    is one of the company's tax periods; a period that is not answers 422 naming ``from``."""
+    company = _company(request, company_id)
+    start, end = query.date_from, query.date_to
+    if query.format == "vsralvkv":
+        try:
+            name, text = selectors.vat_return_file(
+                company, start, end, sent_at=timezone.localtime()
+            )
+        except VatFileError as error:
+            raise ValidationError({"from": str(error)}) from error
+        response = HttpResponse(text, content_type="text/plain; charset=iso-8859-1")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    result = selectors.vat_return(company, start, end)
+    return {
+        "start": start,
+        "end": end,
+        "deadline": vat_rules.return_deadline(
+            end, calendar_year=(start.month, end.month) == (1, 12)
+        ),
+        "fields": {
+            code: str(services.cents_to_decimal(cents)) for code, cents in result.figures.items()
+        },
+    }

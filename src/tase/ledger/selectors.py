@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, F, Q, Sum, When
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from tase.core.models import Company
+from tase.formats import vat_return_file as vat_file
 from tase.rules import vat as vat_rules
 
 from . import charts
@@ -461,6 +464,61 @@ def vat_return(company, start, end) -> VatReturn:
         for code, values in sorted(detail.items())
     ]
     return VatReturn(start, end, figures, by_code)
+
+
+def vat_file_period(company, start, end) -> vat_file.Period:
+    """The tax period ``start``-``end`` names, if it is one of the company's.
+
+    Refused (:class:`~tase.formats.vat_return_file.VatFileError`) unless it is a calendar
+    month, quarter or year matching the VAT period in the company's bookkeeping settings
+    (AVL 162 §: the tax period the company has with the Tax Administration)."""
+    from .models import LedgerSettings
+
+    dates = {
+        "start": date_format(start, "SHORT_DATE_FORMAT"),
+        "end": date_format(end, "SHORT_DATE_FORMAT"),
+    }
+    try:
+        period = vat_file.Period.of(start, end)
+    except vat_file.VatFileError:
+        raise vat_file.VatFileError(
+            _("%(start)s-%(end)s is not a calendar month, quarter or year.") % dates
+        ) from None
+    chosen = (
+        LedgerSettings.objects.filter(company=company).values_list("vat_period", flat=True).first()
+        or LedgerSettings.VatPeriod.MONTH
+    )
+    if _FILE_KIND[chosen] != period.kind:
+        raise vat_file.VatFileError(
+            _("The company's VAT period is %(period)s: %(start)s-%(end)s is not one of them.")
+            % {"period": LedgerSettings.VatPeriod(chosen).label.lower(), **dates}
+        )
+    return period
+
+
+def vat_return_file(company, start, end, *, sent_at: dt.datetime) -> tuple[str, str]:
+    """The period's return as the Tax Administration's VSRALVKV file: (file name, text).
+
+    A period whose every figure is zero is filed as 'no activity' (056)."""
+    from django.conf import settings
+
+    period = vat_file_period(company, start, end)
+    figures = vat_return(company, start, end).figures
+    text = vat_file.write(
+        vat_file.VatReturnFile(
+            business_id=company.business_id,
+            period=period,
+            figures=figures,
+            no_activity=not any(figures.values()),
+            sent_at=sent_at,
+            software_id=settings.TASE_VAT_FILE_SOFTWARE_ID or f"{company.business_id}_TASE",
+            software_name="Tase",
+        )
+    )
+    return f"ALV-{company.business_id}-{start:%Y%m}-{end:%Y%m}.txt", text
+
+
+_FILE_KIND = {"month": vat_file.MONTH, "quarter": vat_file.QUARTER, "year": vat_file.YEAR}
 
 
 # -- lists ----------------------------------------------------------------------------------

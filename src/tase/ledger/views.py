@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -23,6 +23,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from tase.core.access import Actor
+from tase.formats.vat_return_file import VatFileError
 from tase.rules import vat as vat_rules
 
 from . import reports, selectors, services
@@ -653,6 +654,8 @@ def report(request, company_pk, kind):
         "monthly": request.GET.get("monthly") == "1",
     }
     fmt = request.GET.get("format", "")
+    if fmt == "vsralvkv" and kind == "vat-return":
+        return _vat_return_file(company, start, end)
     if fmt in ("csv", "pdf", "json", "xlsx"):
         table = reports.build(
             kind,
@@ -750,6 +753,13 @@ def report(request, company_pk, kind):
     elif kind == "vat-return":
         result = selectors.vat_return(company, start, end)
         context["vat_periods"] = _vat_periods(company)
+        context["vat_deadline"] = vat_rules.return_deadline(
+            end, calendar_year=(start.month, end.month) == (1, 12)
+        )
+        try:
+            selectors.vat_file_period(company, start, end)
+        except VatFileError as error:
+            context["vat_file_error"] = str(error)
         context.update(
             vat=result,
             fields=[
@@ -764,6 +774,17 @@ def report(request, company_pk, kind):
             reverse("ledger:voucher_list", args=[company.pk]) + f"?from={start}&to={end}"
         )
     return render(request, "ledger/report.html", context)
+
+
+def _vat_return_file(company, start, end) -> HttpResponse:
+    """The VSRALVKV file to upload in OmaVero; a period that is not the company's answers 400."""
+    try:
+        name, text = selectors.vat_return_file(company, start, end, sent_at=timezone.localtime())
+    except VatFileError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(text, content_type="text/plain; charset=iso-8859-1")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _vat_periods(company, count: int = 6) -> list[tuple[dt.date, dt.date]]:

@@ -1,13 +1,17 @@
-"""`tase report KIND --company ID --from DATE --to DATE --format csv|json|xlsx|pdf` to stdout."""
+"""`tase report KIND --company ID --from DATE --to DATE --format csv|json|xlsx|pdf` to stdout.
+
+`tase report vat-return … --format vsralvkv` prints the periodic VAT return as the Tax
+Administration's file, ready to upload in OmaVero."""
 
 import datetime as dt
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 
+from tase.formats.vat_return_file import VatFileError
 from tase.ledger import reports
-from tase.ledger.selectors import fiscal_year_of
+from tase.ledger.selectors import fiscal_year_of, vat_return_file
 from tase.ledger.system import SystemActor
 
 from ._common import company_of
@@ -21,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--company", type=int, required=True)
         parser.add_argument("--from", dest="start", type=dt.date.fromisoformat)
         parser.add_argument("--to", dest="end", type=dt.date.fromisoformat)
-        parser.add_argument("--format", choices=["csv", "json", "pdf", "xlsx"], default="csv")
+        parser.add_argument(
+            "--format", choices=["csv", "json", "pdf", "xlsx", "vsralvkv"], default="csv"
+        )
         parser.add_argument("--language", choices=["fi", "en"], default="fi")
         parser.add_argument("--cost-centre", default="")
         parser.add_argument("--project", default="")
@@ -36,6 +42,15 @@ class Command(BaseCommand):
             if year is None:
                 raise CommandError("Give --from and --to (no fiscal year covers today).")
             start, end = start or year.start, end or year.end
+        if options["format"] == "vsralvkv":
+            if options["kind"] != "vat-return":
+                raise CommandError("--format vsralvkv is for the vat-return report only.")
+            try:
+                _name, text = vat_return_file(company, start, end, sent_at=timezone.localtime())
+            except VatFileError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(text, ending="")
+            return
         with translation.override(options["language"]):
             table = reports.build(
                 options["kind"],

@@ -1,0 +1,121 @@
+"""The periodic VAT return as the VSRALVKV file: page, API and command agree with the report."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tase.core.roles import Role
+from tase.formats import vat_return_file as vf
+from tase.ledger import selectors, services
+
+from .conftest import sale
+
+MARCH = ("2026-03-01", "2026-03-31")
+
+
+@pytest.fixture
+def march(books, system):
+    """March 2026: 1 255,00 € of sales at 25,5 % and 124,00 € of sales at 24 % delivered in
+    August 2024 (the delivery date's rate is issue 17's item 2; the voucher date decides here)."""
+    services.post_voucher(system, books, **sale("1255.00"))
+    services.post_voucher(system, books, **sale("502.00", day=dt.date(2026, 3, 20)))
+    return books
+
+
+def test_api_file_carries_the_same_figures_as_the_report(world, march):
+    client = world.client(Role.ACCOUNTANT)
+    base = f"/api/v1/ledger/companies/{march.pk}/vat-returns?from={MARCH[0]}&to={MARCH[1]}"
+    response = client.get(base + "&format=vsralvkv")
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "text/plain; charset=iso-8859-1"
+    assert f"ALV-{march.business_id}-202603-202603.txt" in response["Content-Disposition"]
+    parsed = vf.read(response.content.decode("iso-8859-1"))
+    expected = selectors.vat_return(march, dt.date(2026, 3, 1), dt.date(2026, 3, 31)).figures
+    assert parsed.figures == expected
+    assert parsed.figures["301"] == 35700  # 1 757,00 € × 25,5 / 125,5
+    assert parsed.period == vf.Period(vf.MONTH, 2026, 3)
+    assert parsed.business_id == march.business_id
+    assert not parsed.no_activity
+
+    data = client.get(base).json()
+    assert data["fields"]["301"] == "357.00"
+    assert data["fields"]["308"] == "357.00"
+    assert data["deadline"] == "2026-05-12"
+
+
+def test_a_month_without_entries_is_filed_as_no_activity(world, books):
+    client = world.client(Role.ACCOUNTANT)
+    response = client.get(
+        f"/api/v1/ledger/companies/{books.pk}/vat-returns?from=2026-04-01&to=2026-04-30"
+        "&format=vsralvkv"
+    )
+    text = response.content.decode()
+    assert "056:1\n" in text and "301:" not in text and text.endswith("999:1\n")
+
+
+def test_a_period_that_is_not_the_companys_is_refused_with_422(world, march, system):
+    services.set_vat_period(system, march, "quarter")
+    client = world.client(Role.ACCOUNTANT)
+    base = f"/api/v1/ledger/companies/{march.pk}/vat-returns"
+    month = client.get(f"{base}?from={MARCH[0]}&to={MARCH[1]}&format=vsralvkv")
+    assert month.status_code == 422
+    assert month.json()["detail"][0]["loc"] == ["body", "from"]
+    assert "vuosineljännes" in month.json()["detail"][0]["msg"]
+    odd = client.get(f"{base}?from=2026-02-01&to=2026-03-31&format=vsralvkv")
+    assert odd.status_code == 422
+    quarter = client.get(f"{base}?from=2026-01-01&to=2026-03-31&format=vsralvkv")
+    assert quarter.status_code == 200
+    assert vf.read(quarter.content.decode()).period == vf.Period(vf.QUARTER, 2026, 1)
+
+
+def test_another_organizations_company_is_404(world, march):
+    client = world.client(Role.ACCOUNTANT, other=True)
+    response = client.get(
+        f"/api/v1/ledger/companies/{march.pk}/vat-returns?from={MARCH[0]}&to={MARCH[1]}"
+        "&format=vsralvkv"
+    )
+    assert response.status_code == 404
+
+
+def test_page_shows_the_deadline_and_offers_the_file(world, march):
+    client = world.client(Role.ACCOUNTANT)
+    page = client.get(f"/ledger/{march.pk}/reports/vat-return/?from={MARCH[0]}&to={MARCH[1]}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="vat-deadline"' in html and "12.5.2026" in html
+    assert "format=vsralvkv" in html
+    download = client.get(
+        f"/ledger/{march.pk}/reports/vat-return/?from={MARCH[0]}&to={MARCH[1]}&format=vsralvkv"
+    )
+    assert download.status_code == 200
+    assert vf.read(download.content.decode()).figures["301"] == 35700
+
+
+def test_page_says_why_a_period_has_no_file(world, march):
+    client = world.client(Role.ACCOUNTANT)
+    page = client.get(f"/ledger/{march.pk}/reports/vat-return/?from=2026-03-01&to=2026-04-30")
+    html = page.content.decode()
+    assert "format=vsralvkv" not in html
+    assert "ei ole kalenterikuukausi, -neljännes eikä -vuosi" in html
+
+
+def test_command_prints_the_file(march):
+    out = io.StringIO()
+    call_command(
+        "report",
+        "vat-return",
+        company=march.pk,
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 31),
+        format="vsralvkv",
+        stdout=out,
+    )
+    assert vf.read(out.getvalue()).figures["301"] == 35700
+
+
+def test_command_refuses_the_file_format_for_other_reports(march):
+    with pytest.raises(CommandError, match="vat-return"):
+        call_command("report", "trial-balance", company=march.pk, format="vsralvkv")
