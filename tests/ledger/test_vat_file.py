@@ -18,8 +18,8 @@ MARCH = ("2026-03-01", "2026-03-31")
 
 @pytest.fixture
 def march(books, system):
-    """March 2026: 1 255,00 € of sales at 25,5 % and 124,00 € of sales at 24 % delivered in
-    August 2024 (the delivery date's rate is issue 17's item 2; the voucher date decides here)."""
+    """March 2026: two sales at the general rate (25,5 %), 1 255,00 € and 502,00 € gross:
+    VAT 255,00 € + 102,00 € = 357,00 € in field 301."""
     services.post_voucher(system, books, **sale("1255.00"))
     services.post_voucher(system, books, **sale("502.00", day=dt.date(2026, 3, 20)))
     return books
@@ -35,7 +35,7 @@ def test_api_file_carries_the_same_figures_as_the_report(world, march):
     parsed = vf.read(response.content.decode("iso-8859-1"))
     expected = selectors.vat_return(march, dt.date(2026, 3, 1), dt.date(2026, 3, 31)).figures
     assert parsed.figures == expected
-    assert parsed.figures["301"] == 35700  # 1 757,00 € × 25,5 / 125,5
+    assert parsed.figures["301"] == 35700  # 255,00 + 102,00
     assert parsed.period == vf.Period(vf.MONTH, 2026, 3)
     assert parsed.business_id == march.business_id
     assert not parsed.no_activity
