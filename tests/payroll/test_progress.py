@@ -12,13 +12,14 @@ from django.utils import timezone
 from tase.core.roles import Role
 from tase.payroll import services, views
 from tase.payroll.models import Employee, PayRun, Payslip
+from tase.payroll.services import calculation
 
 from .factories import employee, pay_run
 
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(services, "CHUNK", 2)
+    monkeypatch.setattr(calculation, "CHUNK", 2)
     monkeypatch.setattr(views, "BACKGROUND_FROM", 1)
 
 

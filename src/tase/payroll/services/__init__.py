@@ -1,0 +1,112 @@
+"""Every payroll write: settings, wage types, employees, employments, tax cards, pay runs.
+
+Each function takes the acting user's :class:`~tase.core.access.Actor`, checks the
+permission, validates, writes inside one transaction and records an audit event.
+Money arrives as :class:`~decimal.Decimal` euros and is stored as integer cents.
+
+One module per use case (common helpers, setup, employees, pay_items, calculation,
+pay_runs); callers import from this package. Module constants such as
+``calculation.CHUNK`` are read where they are defined: change them there.
+"""
+
+from .calculation import (
+    HOURLY_PRICED,
+    PROGRESS_FIELDS,
+    calculate_in_background,
+    calculate_pay_run,
+    line_record,
+    payslip_input,
+    start_calculation,
+)
+from .common import (
+    CENTURIES,
+    birth_date_from_identity_code,
+    check_rate,
+    clean_iban,
+    clean_identity_code,
+    company_for,
+    euros,
+    require,
+    to_cents,
+)
+from .employees import (
+    EMPLOYEE_FIELDS,
+    add_employment,
+    add_tax_card,
+    change_salary,
+    create_employee,
+    employment_on,
+    ensure_visible_employee,
+    identity_code_for,
+    income_paid_before,
+    salary_on,
+    tax_card_on,
+    update_employee,
+)
+from .pay_items import CSV_COLUMNS, add_item, delete_item, import_items_csv, save_grid
+from .pay_runs import (
+    active_employees,
+    approve_pay_run,
+    cancel_pay_run,
+    create_pay_run,
+    delete_pay_run,
+    mark_paid,
+    salary_payment_file,
+)
+from .setup import (
+    SETTINGS_FIELDS,
+    copy_company_setup,
+    engine_catalogue,
+    ensure_setup,
+    update_settings,
+    update_wage_type,
+)
+
+__all__ = [
+    "CENTURIES",
+    "CSV_COLUMNS",
+    "EMPLOYEE_FIELDS",
+    "HOURLY_PRICED",
+    "PROGRESS_FIELDS",
+    "SETTINGS_FIELDS",
+    "active_employees",
+    "add_employment",
+    "add_item",
+    "add_tax_card",
+    "approve_pay_run",
+    "birth_date_from_identity_code",
+    "calculate_in_background",
+    "calculate_pay_run",
+    "cancel_pay_run",
+    "change_salary",
+    "check_rate",
+    "clean_iban",
+    "clean_identity_code",
+    "company_for",
+    "copy_company_setup",
+    "create_employee",
+    "create_pay_run",
+    "delete_item",
+    "delete_pay_run",
+    "employment_on",
+    "engine_catalogue",
+    "ensure_setup",
+    "ensure_visible_employee",
+    "euros",
+    "identity_code_for",
+    "import_items_csv",
+    "income_paid_before",
+    "line_record",
+    "mark_paid",
+    "payslip_input",
+    "require",
+    "salary_on",
+    "salary_payment_file",
+    "save_grid",
+    "start_calculation",
+    "tax_card_on",
+    "to_cents",
+    "update_employee",
+    "update_settings",
+    "update_wage_type",
+]

@@ -1,0 +1,443 @@
+"""Calculating a pay run's payslips, at once or in the background with progress on the run."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+from tase.rules import payroll as engine
+
+from ..models import (
+    Employee,
+    Employment,
+    PayItem,
+    PayrollSettings,
+    PayRun,
+    Payslip,
+    TaxCard,
+)
+from .common import euros, require
+from .employees import employment_on, income_paid_before, salary_on, tax_card_on
+from .pay_runs import _check_draft
+from .setup import engine_catalogue, ensure_setup
+
+
+def _engine_card(employee: Employee, run: PayRun, paid: int | None) -> tuple[object, dict]:
+    card = tax_card_on(employee, run.payment_date)
+    if card is None:
+        return None, {"kind": "none"}
+    if card.kind == TaxCard.Kind.SOURCE:
+        return (
+            engine.TaxAtSource(
+                Decimal(card.source_rate),
+                euros(card.monthly_deduction_cents),
+                health_insurance=card.source_health_insurance,
+            ),
+            {
+                "kind": "source",
+                "rate": str(card.source_rate),
+                "monthly_deduction": str(euros(card.monthly_deduction_cents)),
+                "health_insurance": card.source_health_insurance,
+                "valid_from": str(card.valid_from),
+            },
+        )
+    if paid is None:
+        paid = income_paid_before(employee, run.payment_date.year, exclude_run=run)
+    return (
+        engine.TaxCard(
+            Decimal(card.base_rate),
+            Decimal(card.additional_rate),
+            euros(card.income_limit_cents),
+            euros(paid),
+        ),
+        {
+            "kind": "card",
+            "base_rate": str(card.base_rate.normalize()),
+            "additional_rate": str(card.additional_rate.normalize()),
+            "income_limit": str(euros(card.income_limit_cents)),
+            "income_paid_before": str(euros(paid)),
+            "valid_from": str(card.valid_from),
+        },
+    )
+
+
+def payslip_input(
+    run: PayRun,
+    employee: Employee,
+    items: list[PayItem],
+    settings_row: PayrollSettings,
+    paid_before: int | None = None,
+    wage_sum_before: int | None = None,
+    tyel_month: tuple[int, int] = (0, 0),
+):
+    """The engine's input for one employee of ``run``; ValidationError names the employee.
+    ``wage_sum_before``: the company's unemployment wage sum (cents) paid before this payslip
+    in the year, when the company is marked above the threshold (see calculate_pay_run).
+    ``tyel_month``: the employee's TyEL earnings on approved payslips earlier in the payment's
+    calendar month and the part of them TyEL was not charged on (cents)."""
+    day = run.payment_date
+    employment = employment_on(employee, day)
+    if employment is None:
+        raise ValidationError(
+            {
+                "payment_date": _("%(employee)s: no employment on the payment date %(date)s.")
+                % {"employee": employee.name, "date": day.isoformat()}
+            }
+        )
+    engine_items = []
+    codes = {item.wage_type for item in items}
+    salary = salary_on(employment, day)
+    if (
+        employment.pay_basis == Employment.Basis.MONTHLY
+        and "monthly_salary" not in codes
+        and salary
+    ):
+        engine_items.append(
+            engine.PayItem(
+                "monthly_salary", amount=euros(salary), cost_centre=employment.cost_centre
+            )
+        )
+    for item in items:
+        unit_price = item.unit_price
+        if (
+            unit_price is None
+            and item.quantity is not None
+            and item.wage_type in HOURLY_PRICED
+            and salary
+        ):
+            unit_price = euros(salary)
+        engine_items.append(
+            engine.PayItem(
+                item.wage_type,
+                amount=None if item.amount_cents is None else euros(item.amount_cents),
+                quantity=None if item.quantity is None else Decimal(item.quantity),
+                unit_price=None if unit_price is None else Decimal(unit_price),
+                cost_centre=item.cost_centre or employment.cost_centre,
+            )
+        )
+    card, card_info = _engine_card(employee, run, paid_before)
+    employer = engine.Employer(
+        tyel_rate=None if settings_row.tyel_rate is None else Decimal(settings_row.tyel_rate),
+        above_unemployment_threshold=settings_row.above_unemployment_threshold,
+        accident_rate=Decimal(settings_row.accident_rate),
+        group_life_rate=Decimal(settings_row.group_life_rate),
+        wage_sum_before=None if wage_sum_before is None else euros(wage_sum_before),
+    )
+    data = engine.PayslipInput(
+        payment_date=day,
+        birth_date=employee.birth_date,
+        tax_card=card,
+        items=tuple(engine_items),
+        union_dues_rate=Decimal(employment.union_dues_rate),
+        employer=employer,
+        tyel_earnings_before=euros(tyel_month[0]),
+        tyel_uncharged_before=euros(tyel_month[0] - tyel_month[1]),
+    )
+    return data, card_info, employment
+
+
+# Wage types priced by the hourly rate when no unit price is entered.
+HOURLY_PRICED = {
+    "hourly_wage",
+    "overtime_50",
+    "overtime_100",
+}
+
+
+def _cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value())
+
+
+def line_record(line: engine.Line, cost_centre: str) -> dict:
+    return {
+        "code": line.code,
+        "section": line.section,
+        "label_fi": line.label_fi,
+        "label_en": line.label_en,
+        "base": None if line.base is None else str(engine.cents(line.base)),
+        "rate": None if line.rate is None else str(line.rate),
+        "quantity": None if line.quantity is None else str(line.quantity),
+        "unit_price": None if line.unit_price is None else str(line.unit_price),
+        "amount": str(line.amount),
+        "parameter": line.parameter,
+        "source": line.source,
+        "cost_centre": line.cost_centre or cost_centre,
+        "ledger_account": line.ledger_account,
+        "income_type": line.income_type,
+    }
+
+
+class _Calculation:
+    """What calculating a run's payslips needs besides the employees: read once per run."""
+
+    def __init__(self, run: PayRun):
+        self.run = run
+        self.settings_row = ensure_setup(run.company)
+        self.catalogue = engine_catalogue(run.company)
+        self.ids = list(
+            run.employees.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)
+        )
+        self.paid_before = _paid_before_map(run)
+        self.tyel_months = _tyel_month_map(run)
+        self.wage_sum = (
+            _wage_sum_before(run) if self.settings_row.above_unemployment_threshold else None
+        )
+
+    def chunks(self):
+        for start in range(0, len(self.ids), CHUNK):
+            yield start, self.ids[start : start + CHUNK]
+
+    def calculate(self, start: int, chunk: list[int]) -> int:
+        """Calculate and store the payslips of the employees ``chunk`` (positions from
+        ``start``); returns how many. ValidationError names the employee."""
+        run = self.run
+        employees = {
+            e.pk: e
+            for e in Employee.objects.filter(pk__in=chunk).prefetch_related(
+                "employments__salaries", "tax_cards"
+            )
+        }
+        items: dict[int, list[PayItem]] = {}
+        for item in PayItem.objects.filter(pay_run=run, employee_id__in=chunk):
+            items.setdefault(item.employee_id, []).append(item)
+        slips = []
+        for offset, pk in enumerate(chunk):
+            employee = employees[pk]
+            data, card_info, employment = payslip_input(
+                run,
+                employee,
+                items.get(pk, []),
+                self.settings_row,
+                self.paid_before.get(pk, 0),
+                self.wage_sum,
+                self.tyel_months.get(pk, (0, 0)),
+            )
+            try:
+                result = engine.calculate(data, self.catalogue)
+            except engine.PayrollInputError as error:
+                field = "payment_date" if error.field == "payment_date" else "items"
+                raise ValidationError({field: f"{employee.name}: {error}"}) from None
+            slip = _payslip_row(run, employee, result, card_info, employment.cost_centre)
+            slip.position = start + offset
+            slips.append(slip)
+            if self.wage_sum is not None:
+                self.wage_sum += slip.unemployment_wage_sum_cents
+        Payslip.objects.bulk_create(slips)
+        return len(slips)
+
+
+@transaction.atomic
+def calculate_pay_run(actor, run: PayRun, *, progress=None) -> int:
+    """(Re)calculate every payslip of a draft run in one transaction; returns how many.
+    Payslips of a draft are replaced. Employees are handled in chunks, so memory stays flat
+    as the run grows; ``progress(done, total)`` is called after each chunk. A large run is
+    calculated in the background instead (:func:`start_calculation`).
+
+    A company marked above the unemployment insurance wage-sum threshold pays the higher
+    employer rate only on the part of the year's wage sum above it. The wage sum before each
+    payslip is: the approved (or paid) runs of the same calendar year, then this run's earlier
+    payslips in the run's order (employees by last name, first name, id: the order of the
+    payslip numbers at approval). The payslip that crosses the threshold is split."""
+    require(actor, run.company, "payroll.manage")
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    _check_draft(run)
+    calculation = _Calculation(run)
+    total = len(calculation.ids)
+    Payslip.objects.filter(pay_run=run).delete()
+    for start, chunk in calculation.chunks():
+        calculation.calculate(start, chunk)
+        if progress is not None:
+            progress(start + len(chunk), total)
+    run.calculated_at = timezone.now()
+    run.stale = False
+    # A background calculation still running is superseded: it stops at its next chunk.
+    run.calculation_token += 1
+    run.progress_state, run.progress_message = PayRun.Progress.IDLE, ""
+    run.save(
+        update_fields=[
+            "calculated_at",
+            "stale",
+            "calculation_token",
+            "progress_state",
+            "progress_message",
+        ]
+    )
+    audit.record(
+        actor.user, "calculate", run, company=run.company, changes={"payslips": [None, total]}
+    )
+    return total
+
+
+# -- background calculation with its progress on the pay run row ----------------------------
+@transaction.atomic
+def start_calculation(actor, run: PayRun) -> int:
+    """Mark a draft run as being calculated in the background and queue the task once this
+    transaction commits; returns the calculation's token (a newer start supersedes it)."""
+    from ..tasks import calculate_pay_run_task
+
+    require(actor, run.company, "payroll.manage")
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    _check_draft(run)
+    run.calculation_token += 1
+    run.progress_state = PayRun.Progress.RUNNING
+    run.progress_done, run.progress_total = 0, run.employees.count()
+    run.progress_message = ""
+    run.progress_updated_at = timezone.now()
+    run.save(update_fields=[*PROGRESS_FIELDS, "calculation_token"])
+    token, user_pk = run.calculation_token, actor.user.pk
+    transaction.on_commit(lambda: calculate_pay_run_task.enqueue(run.pk, user_pk, token))
+    return token
+
+
+PROGRESS_FIELDS = [
+    "progress_state",
+    "progress_done",
+    "progress_total",
+    "progress_message",
+    "progress_updated_at",
+]
+
+
+def _locked_run(run_pk: int, token: int) -> PayRun | None:
+    """The run, locked, if this calculation still owns it (draft, same token)."""
+    run = PayRun.objects.select_for_update().filter(pk=run_pk).first()
+    if run is None or run.calculation_token != token or run.status != PayRun.Status.DRAFT:
+        return None
+    return run
+
+
+def calculate_in_background(actor, run_pk: int, token: int, *, after_chunk=None) -> int:
+    """The background calculation of a run (:func:`start_calculation`): a transaction per
+    chunk of employees, each storing its payslips and the progress on the pay run row, so the
+    page polling the row sees the bar move on any database and from any process. One progress
+    write per chunk (CHUNK employees), not per employee.
+
+    The run stays stale (approval refused) until the last chunk; an edit during the
+    calculation (``revision`` moves) keeps it stale. A newer start, a deletion or approval
+    supersedes this one: it stops at its next chunk. On bad input the partial payslips are
+    removed and the error is kept on the row. Returns the number of payslips."""
+    with transaction.atomic():
+        run = _locked_run(run_pk, token)
+        if run is None:
+            return 0
+        require(actor, run.company, "payroll.manage")
+        calculation = _Calculation(run)
+        total = len(calculation.ids)
+        revision = run.revision
+        Payslip.objects.filter(pay_run=run).delete()
+        run.stale = True
+        run.progress_state, run.progress_message = PayRun.Progress.RUNNING, ""
+        run.progress_done, run.progress_total = 0, total
+        run.progress_updated_at = timezone.now()
+        run.save(update_fields=[*PROGRESS_FIELDS, "stale"])
+    try:
+        for start, chunk in calculation.chunks():
+            with transaction.atomic():
+                run = _locked_run(run_pk, token)
+                if run is None:
+                    return 0
+                calculation.run = run
+                calculation.calculate(start, chunk)
+                run.progress_done = start + len(chunk)
+                run.progress_updated_at = timezone.now()
+                run.save(update_fields=["progress_done", "progress_updated_at"])
+            if after_chunk is not None:
+                after_chunk(run_pk)
+    except ValidationError as error:
+        with transaction.atomic():
+            run = _locked_run(run_pk, token)
+            if run is not None:
+                Payslip.objects.filter(pay_run=run).delete()
+                run.progress_state = PayRun.Progress.ERROR
+                run.progress_message = " ".join(error.messages)[:500]
+                run.progress_updated_at = timezone.now()
+                run.save(update_fields=PROGRESS_FIELDS)
+        return 0
+    with transaction.atomic():
+        run = _locked_run(run_pk, token)
+        if run is None:
+            return 0
+        run.calculated_at = timezone.now()
+        run.stale = run.revision != revision
+        run.progress_state = PayRun.Progress.DONE
+        run.progress_updated_at = timezone.now()
+        run.save(update_fields=[*PROGRESS_FIELDS, "calculated_at", "stale"])
+        audit.record(
+            actor.user, "calculate", run, company=run.company, changes={"payslips": [None, total]}
+        )
+    return total
+
+
+CHUNK = 500
+
+
+def _settled_this_year(run: PayRun):
+    """The company's payslips of approved or paid runs in the calendar year of the run's
+    payment date, this run excluded: what came before it in the year's running totals."""
+    return Payslip.objects.filter(
+        company=run.company,
+        payment_date__year=run.payment_date.year,
+        pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
+    ).exclude(pay_run=run)
+
+
+def _paid_before_map(run: PayRun) -> dict[int, int]:
+    rows = _settled_this_year(run).values("employee_id").annotate(total=Sum("taxable_cents"))
+    return {row["employee_id"]: row["total"] or 0 for row in rows}
+
+
+def _tyel_month_map(run: PayRun) -> dict[int, tuple[int, int]]:
+    """Per employee: TyEL earnings and the charged base (cents) of approved or paid payslips
+    in the calendar month of the run's payment date, this run excluded."""
+    rows = (
+        _settled_this_year(run)
+        .filter(payment_date__month=run.payment_date.month)
+        .values("employee_id")
+        .annotate(earnings=Sum("tyel_earnings_cents"), charged=Sum("tyel_charged_cents"))
+    )
+    return {row["employee_id"]: (row["earnings"] or 0, row["charged"] or 0) for row in rows}
+
+
+def _wage_sum_before(run: PayRun) -> int:
+    """The company's unemployment wage sum (cents) of approved or paid runs in the run's
+    calendar year, this run excluded."""
+    total = _settled_this_year(run).aggregate(total=Sum("unemployment_wage_sum_cents"))
+    return total["total"] or 0
+
+
+def _payslip_row(run, employee, result: engine.Payslip, card_info, cost_centre) -> Payslip:
+    return Payslip(
+        company=run.company,
+        pay_run=run,
+        employee=employee,
+        payment_date=run.payment_date,
+        gross_cents=_cents(result.gross_pay),
+        benefits_cents=_cents(result.benefits_in_kind),
+        taxable_cents=_cents(result.taxable_income),
+        withholding_cents=_cents(result.withholding),
+        employee_tyel_cents=_cents(result.employee_tyel),
+        employee_unemployment_cents=_cents(result.employee_unemployment),
+        employee_health_cents=_cents(result.employee_health_insurance),
+        union_dues_cents=_cents(result.union_dues),
+        deductions_cents=_cents(result.other_deductions),
+        tax_free_cents=_cents(result.tax_free),
+        net_cents=_cents(result.net_pay),
+        employer_health_cents=_cents(result.employer_health_insurance),
+        employer_tyel_cents=_cents(result.employer_tyel),
+        employer_unemployment_cents=_cents(result.employer_unemployment),
+        employer_accident_cents=_cents(result.employer_accident),
+        employer_group_life_cents=_cents(result.employer_group_life),
+        total_cost_cents=_cents(result.total_cost),
+        unemployment_wage_sum_cents=_cents(result.unemployment_wage_sum),
+        tyel_earnings_cents=_cents(result.tyel_base),
+        tyel_charged_cents=_cents(result.tyel_charged_base),
+        lines=[line_record(line, cost_centre) for line in result.lines],
+        tax_card=card_info,
+        notes=list(result.notes),
+    )

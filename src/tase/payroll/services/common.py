@@ -1,0 +1,79 @@
+"""Shared helpers of the payroll services: cents and rates, permission checks, identity codes, IBANs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fi import hetu
+
+from tase.core.models import Company
+
+CENTURIES = {"+": 1800, "-": 1900, "Y": 1900, "X": 1900, "W": 1900, "V": 1900, "U": 1900}
+CENTURIES |= {c: 2000 for c in "ABCDEF"}
+
+
+def to_cents(value, field: str) -> int:
+    if value is None or value == "":
+        return 0
+    try:
+        amount = Decimal(str(value).strip().replace(",", ".").replace(" ", "").replace("\xa0", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not amount.is_finite():
+        raise ValidationError({field: _("Enter a number.")})
+    return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def euros(cents: int | None) -> Decimal:
+    return (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
+
+
+def check_rate(value, field: str) -> Decimal:
+    try:
+        rate = Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not rate.is_finite() or not Decimal(0) <= rate <= Decimal(100):
+        raise ValidationError({field: _("The rate must be between 0 and 100.")})
+    return rate
+
+
+def company_for(actor, company_pk, action: str) -> Company:
+    return actor.company(company_pk, action)
+
+
+def require(actor, company: Company, action: str) -> Company:
+    """404 outside the actor's companies, 403 without ``action``."""
+    return actor.company(company.pk, action)
+
+
+def birth_date_from_identity_code(code: str) -> dt.date:
+    code = hetu.compact(code)
+    return dt.date(CENTURIES[code[6]] + int(code[4:6]), int(code[2:4]), int(code[0:2]))
+
+
+def clean_identity_code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not code:
+        return ""
+    try:
+        return hetu.validate(code)
+    except StdnumError:
+        raise ValidationError(
+            {"identity_code": _("Enter a valid Finnish personal identity code.")}
+        ) from None
+
+
+def clean_iban(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return stdnum_iban.validate(value)
+    except StdnumError:
+        raise ValidationError({"iban": _("Enter a valid IBAN.")}) from None

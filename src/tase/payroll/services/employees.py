@@ -1,0 +1,283 @@
+"""Employees, employments, salaries and tax cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+from tase.core.models import Company
+
+from ..models import (
+    Employee,
+    Employment,
+    PayRun,
+    Payslip,
+    SalaryChange,
+    TaxCard,
+)
+from .common import (
+    birth_date_from_identity_code,
+    check_rate,
+    clean_iban,
+    clean_identity_code,
+    euros,
+    require,
+    to_cents,
+)
+from .setup import ensure_setup
+
+EMPLOYEE_FIELDS = [
+    "number",
+    "first_name",
+    "last_name",
+    "identity_code",
+    "birth_date",
+    "street_address",
+    "postal_code",
+    "city",
+    "email",
+    "language",
+    "iban",
+    "email_payslips",
+    "is_active",
+]
+
+
+def _user_for(company: Company, email: str):
+    """The user with ``email`` who is a member of the company's organization, else an error."""
+    from tase.core.models import Membership
+
+    membership = (
+        Membership.objects.filter(
+            organization=company.organization, user__email__iexact=email.strip(), is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({"user_email": _("No user with this email in the organization.")})
+    return membership.user
+
+
+def _clean_employee(company: Company, data: dict, instance: Employee | None = None) -> dict:
+    data = dict(data)
+    if "user_email" in data:
+        email = (data.pop("user_email") or "").strip()
+        data["user"] = _user_for(company, email) if email else None
+    data["identity_code"] = clean_identity_code(data.get("identity_code", ""))
+    data["iban"] = clean_iban(data.get("iban", ""))
+    if data["identity_code"] and not data.get("birth_date"):
+        data["birth_date"] = birth_date_from_identity_code(data["identity_code"])
+    if not data.get("birth_date"):
+        raise ValidationError(
+            {"birth_date": _("Give the date of birth or a personal identity code.")}
+        )
+    for field in ("first_name", "last_name"):
+        if not (data.get(field) or "").strip():
+            raise ValidationError({field: _("This field is required.")})
+    if not (data.get("number") or "").strip():
+        last = Employee.objects.filter(company=company).count() + 1
+        data["number"] = str(last)
+        while Employee.objects.filter(company=company, number=data["number"]).exists():
+            last += 1
+            data["number"] = str(last)
+    clash = Employee.objects.filter(company=company, number=data["number"])
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise ValidationError({"number": _("Another employee has this number.")})
+    if data["identity_code"]:
+        same = Employee.objects.filter(company=company, identity_code=data["identity_code"])
+        if instance is not None:
+            same = same.exclude(pk=instance.pk)
+        if same.exists():
+            raise ValidationError(
+                {"identity_code": _("An employee with this identity code exists already.")}
+            )
+    return data
+
+
+@transaction.atomic
+def create_employee(actor, company: Company, **data) -> Employee:
+    require(actor, company, "payroll.manage")
+    ensure_setup(company)
+    data = _clean_employee(company, data)
+    employee = Employee.objects.create(
+        company=company, **{k: v for k, v in data.items() if k in [*EMPLOYEE_FIELDS, "user"]}
+    )
+    audit.record(
+        actor.user,
+        "create",
+        employee,
+        company=company,
+        changes={"name": [None, employee.name], "number": [None, employee.number]},
+    )
+    return employee
+
+
+@transaction.atomic
+def update_employee(actor, employee: Employee, **data) -> Employee:
+    require(actor, employee.company, "payroll.manage")
+    merged = {field: getattr(employee, field) for field in EMPLOYEE_FIELDS} | data
+    if "identity_code" in data and data["identity_code"] and "birth_date" not in data:
+        merged["birth_date"] = None
+    merged = _clean_employee(employee.company, merged, employee)
+    if "user" in merged:
+        data["user"] = merged["user"]
+    fields = [f for f in EMPLOYEE_FIELDS if f != "identity_code"]
+    before = audit.snapshot(employee, fields)
+    for field in EMPLOYEE_FIELDS:
+        setattr(employee, field, merged[field])
+    if "user" in data:
+        employee.user = data["user"]
+    employee.save()
+    changes = audit.changes_since(before, employee)
+    audit.record(actor.user, "update", employee, company=employee.company, changes=changes)
+    return employee
+
+
+def identity_code_for(actor, employee: Employee) -> str:
+    """The unmasked identity code for those allowed to see it; every view is audited."""
+    if not actor.can_in_company("payroll.identity_codes", employee.company):
+        return employee.masked_identity_code
+    if employee.identity_code:
+        audit.record(actor.user, "view_identity_code", employee, company=employee.company)
+    return employee.identity_code
+
+
+@transaction.atomic
+def add_employment(actor, employee: Employee, **data) -> Employment:
+    require(actor, employee.company, "payroll.manage")
+    salary = data.pop("salary", None)
+    if not data.get("start_date"):
+        raise ValidationError({"start_date": _("This field is required.")})
+    if data.get("end_date") and data["end_date"] < data["start_date"]:
+        raise ValidationError({"end_date": _("The end date is before the start date.")})
+    if data.get("pay_basis") not in Employment.Basis.values:
+        raise ValidationError({"pay_basis": _("Choose monthly or hourly.")})
+    data["union_dues_rate"] = check_rate(data.get("union_dues_rate") or 0, "union_dues_rate")
+    employment = Employment.objects.create(company=employee.company, employee=employee, **data)
+    if salary not in (None, ""):
+        _add_salary(employment, employment.start_date, salary)
+    audit.record(
+        actor.user,
+        "create",
+        employment,
+        company=employee.company,
+        changes={
+            "start_date": [None, str(employment.start_date)],
+            "pay_basis": [None, employment.pay_basis],
+        },
+    )
+    return employment
+
+
+def _add_salary(employment: Employment, valid_from: dt.date, amount) -> SalaryChange:
+    cents = to_cents(amount, "salary")
+    if cents < 0:
+        raise ValidationError({"salary": _("The salary must not be negative.")})
+    row, _created = SalaryChange.objects.update_or_create(
+        employment=employment, valid_from=valid_from, defaults={"amount_cents": cents}
+    )
+    return row
+
+
+@transaction.atomic
+def change_salary(actor, employment: Employment, *, valid_from: dt.date, amount) -> SalaryChange:
+    require(actor, employment.company, "payroll.manage")
+    if valid_from < employment.start_date:
+        raise ValidationError({"valid_from": _("The change is before the employment started.")})
+    row = _add_salary(employment, valid_from, amount)
+    audit.record(
+        actor.user,
+        "salary_change",
+        employment.employee,
+        company=employment.company,
+        changes={
+            "salary": [None, str(euros(row.amount_cents))],
+            "valid_from": [None, str(valid_from)],
+        },
+    )
+    return row
+
+
+def salary_on(employment: Employment, day: dt.date) -> int | None:
+    rows = [s for s in employment.salaries.all() if s.valid_from <= day]
+    return rows[-1].amount_cents if rows else None
+
+
+@transaction.atomic
+def add_tax_card(actor, employee: Employee, **data) -> TaxCard:
+    require(actor, employee.company, "payroll.manage")
+    kind = data.get("kind") or TaxCard.Kind.CARD
+    valid_from = data.get("valid_from")
+    year = int(data.get("year") or (valid_from.year if valid_from else 0))
+    if not valid_from:
+        valid_from = dt.date(year, 1, 1)
+    if valid_from.year != year:
+        raise ValidationError({"valid_from": _("The date must be in the tax card's year.")})
+    row = TaxCard(
+        company=employee.company, employee=employee, year=year, valid_from=valid_from, kind=kind
+    )
+    if kind == TaxCard.Kind.CARD:
+        row.base_rate = check_rate(data.get("base_rate", ""), "base_rate")
+        row.additional_rate = check_rate(data.get("additional_rate", ""), "additional_rate")
+        row.income_limit_cents = to_cents(data.get("income_limit"), "income_limit")
+        if row.income_limit_cents < 0:
+            raise ValidationError({"income_limit": _("The income limit must not be negative.")})
+    else:
+        row.source_rate = check_rate(data.get("source_rate", ""), "source_rate")
+        row.monthly_deduction_cents = to_cents(data.get("monthly_deduction"), "monthly_deduction")
+        row.source_health_insurance = bool(data.get("source_health_insurance", True))
+        if row.monthly_deduction_cents < 0:
+            raise ValidationError({"monthly_deduction": _("The deduction must not be negative.")})
+    TaxCard.objects.filter(employee=employee, valid_from=valid_from).delete()
+    row.save()
+    audit.record(
+        actor.user,
+        "create",
+        row,
+        company=employee.company,
+        changes={"year": [None, year], "valid_from": [None, str(valid_from)], "kind": [None, kind]},
+    )
+    return row
+
+
+def tax_card_on(employee: Employee, day: dt.date) -> TaxCard | None:
+    """The card in force on ``day``: the latest of that year valid from on or before it."""
+    cards = [c for c in employee.tax_cards.all() if c.year == day.year and c.valid_from <= day]
+    return max(cards, key=lambda c: c.valid_from) if cards else None
+
+
+def income_paid_before(employee: Employee, year: int, exclude_run: PayRun | None = None) -> int:
+    """Taxable income in ``year`` paid by this employer in approved (or paid) runs, in cents."""
+    rows = Payslip.objects.filter(
+        employee=employee,
+        payment_date__year=year,
+        pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
+    )
+    if exclude_run is not None:
+        rows = rows.exclude(pay_run=exclude_run)
+    return rows.aggregate(total=Sum("taxable_cents"))["total"] or 0
+
+
+def employment_on(employee: Employee, day: dt.date) -> Employment | None:
+    for employment in sorted(employee.employments.all(), key=lambda e: e.start_date, reverse=True):
+        if employment.covers(day):
+            return employment
+    return None
+
+
+def ensure_visible_employee(actor, employee_pk, action="payroll.view") -> Employee:
+    try:
+        employee = Employee.objects.select_related("company__organization").get(pk=employee_pk)
+    except (Employee.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    actor.company(employee.company_id, action)
+    return employee

@@ -1,0 +1,231 @@
+"""Pay items of a draft pay run: one by one, as a grid, or from a CSV file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+
+from ..models import (
+    Employee,
+    PayItem,
+    PayRun,
+)
+from .common import euros, require, to_cents
+from .employees import employment_on, salary_on
+from .pay_runs import _check_draft
+from .setup import engine_catalogue
+
+
+def _wage_type_or_error(catalogue: dict, code: str, field: str):
+    if code not in catalogue:
+        raise ValidationError(
+            {field: _("Unknown or hidden wage type “%(code)s”.") % {"code": code}}
+        )
+    return catalogue[code]
+
+
+def _decimal_or_none(value, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not number.is_finite():
+        raise ValidationError({field: _("Enter a number.")})
+    if number < 0:
+        raise ValidationError({field: _("The value must not be negative.")})
+    return number
+
+
+def _item(
+    run: PayRun,
+    catalogue: dict,
+    employee: Employee,
+    code,
+    amount,
+    quantity,
+    unit_price,
+    where: str,
+    cost_centre="",
+):
+    _wage_type_or_error(catalogue, code, f"{where}wage_type")
+    amount_d = _decimal_or_none(amount, f"{where}amount")
+    quantity_d = _decimal_or_none(quantity, f"{where}quantity")
+    price_d = _decimal_or_none(unit_price, f"{where}unit_price")
+    if amount_d is None and quantity_d is None:
+        raise ValidationError({f"{where}amount": _("Give an amount or a quantity.")})
+    return PayItem(
+        pay_run=run,
+        employee=employee,
+        wage_type=code,
+        amount_cents=None if amount_d is None else to_cents(amount_d, f"{where}amount"),
+        quantity=quantity_d,
+        unit_price=price_d,
+        cost_centre=cost_centre or "",
+    )
+
+
+@transaction.atomic
+def add_item(
+    actor,
+    run: PayRun,
+    employee: Employee,
+    *,
+    wage_type,
+    amount=None,
+    quantity=None,
+    unit_price=None,
+    cost_centre="",
+) -> PayItem:
+    require(actor, run.company, "payroll.manage")
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    _check_draft(run)
+    if not run.employees.filter(pk=employee.pk).exists():
+        raise ValidationError({"employee": _("The employee is not in this pay run.")})
+    catalogue = engine_catalogue(run.company)
+    item = _item(run, catalogue, employee, wage_type, amount, quantity, unit_price, "", cost_centre)
+    item.save()
+    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
+    audit.record(
+        actor.user,
+        "add_item",
+        run,
+        company=run.company,
+        changes={"item": [None, f"{employee.number} {wage_type}"]},
+    )
+    return item
+
+
+@transaction.atomic
+def delete_item(actor, item: PayItem) -> None:
+    run = item.pay_run
+    require(actor, run.company, "payroll.manage")
+    _check_draft(run)
+    item.delete()
+    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
+    audit.record(
+        actor.user,
+        "delete_item",
+        run,
+        company=run.company,
+        changes={"item": [item.wage_type, None]},
+    )
+
+
+@transaction.atomic
+def save_grid(actor, run: PayRun, codes: list[str], entries: dict[tuple[int, str], str]) -> int:
+    """Mass entry: for each (employee id, wage type) the quantity (or amount when the wage
+    type is not counted in units); replaces the run's items of those wage types. Returns the
+    number of items written."""
+    require(actor, run.company, "payroll.manage")
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    _check_draft(run)
+    catalogue = engine_catalogue(run.company)
+    for code in codes:
+        _wage_type_or_error(catalogue, code, "wage_type")
+    employees = {e.pk: e for e in run.employees.prefetch_related("employments__salaries")}
+    rows = []
+    for (employee_id, code), value in sorted(entries.items()):
+        if value in (None, ""):
+            continue
+        employee = employees.get(employee_id)
+        if employee is None:
+            raise ValidationError({"employee": _("The employee is not in this pay run.")})
+        where = f"{employee.number}.{code}."
+        wage = catalogue[code]
+        if wage.unit or wage.price_parameter:
+            price = None
+            if not wage.price_parameter:
+                price = _hourly_rate(employee, run.payment_date)
+            rows.append(_item(run, catalogue, employee, code, None, value, price, where))
+        else:
+            rows.append(_item(run, catalogue, employee, code, value, None, None, where))
+    PayItem.objects.filter(pay_run=run, wage_type__in=codes).delete()
+    PayItem.objects.bulk_create(rows)
+    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
+    audit.record(
+        actor.user, "mass_entry", run, company=run.company, changes={"items": [None, len(rows)]}
+    )
+    return len(rows)
+
+
+def _hourly_rate(employee: Employee, day: dt.date) -> Decimal | None:
+    employment = employment_on(employee, day)
+    if employment is None:
+        return None
+    cents = salary_on(employment, day)
+    return None if cents is None else euros(cents)
+
+
+CSV_COLUMNS = ("employee", "wage_type", "quantity", "unit_price", "amount")
+
+
+@transaction.atomic
+def import_items_csv(actor, run: PayRun, data: bytes | str) -> int:
+    """Items from CSV (columns employee number, wage_type, quantity, unit_price, amount;
+    comma or semicolon). Any bad row: an error naming its row number, nothing written."""
+    require(actor, run.company, "payroll.manage")
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    _check_draft(run)
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ";"
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    missing = {"employee", "wage_type"} - set(reader.fieldnames or [])
+    if missing:
+        raise ValidationError(
+            {
+                "file": _("The CSV file needs the columns: %(columns)s.")
+                % {"columns": ", ".join(CSV_COLUMNS)}
+            }
+        )
+    catalogue = engine_catalogue(run.company)
+    employees = {e.number: e for e in run.employees.all()}
+    rows = []
+    for row_number, row in enumerate(reader, start=2):
+        number = (row.get("employee") or "").strip()
+        employee = employees.get(number)
+        if employee is None:
+            raise ValidationError(
+                {
+                    "file": _("Row %(row)s: unknown employee “%(employee)s” (not in this pay run).")
+                    % {"row": row_number, "employee": number}
+                }
+            )
+        try:
+            rows.append(
+                _item(
+                    run,
+                    catalogue,
+                    employee,
+                    (row.get("wage_type") or "").strip(),
+                    row.get("amount"),
+                    row.get("quantity"),
+                    row.get("unit_price"),
+                    "",
+                )
+            )
+        except ValidationError as error:
+            message = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+            raise ValidationError(
+                {"file": _("Row %(row)s: %(message)s") % {"row": row_number, "message": message}}
+            ) from None
+    PayItem.objects.bulk_create(rows)
+    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
+    audit.record(
+        actor.user, "import_items", run, company=run.company, changes={"items": [None, len(rows)]}
+    )
+    return len(rows)
