@@ -2,7 +2,7 @@
 
 One row per voucher line, header (any column order, names case-insensitive)::
 
-    voucher,date,series,account,debit,credit,vat_code,text,cost_centre,project
+    voucher,date,series,account,debit,credit,vat_code,text,cost_centre,project,delivery_date
 
 - ``voucher``: the file's own key; consecutive rows with the same key form one voucher (a
   key that comes back after other vouchers starts a voucher of its own);
@@ -10,7 +10,9 @@ One row per voucher line, header (any column order, names case-insensitive)::
 - ``series``: MU, ML, OL, PA, TI (empty: MU);
 - ``debit`` / ``credit``: one of them on each row; decimal comma or point, spaces
   as thousand separators allowed; amounts with a VAT code are gross (VAT included);
-- ``vat_code`` empty for none; ``text``, ``cost_centre``, ``project`` optional.
+- ``vat_code`` empty for none; ``text``, ``cost_centre``, ``project`` optional;
+- ``delivery_date`` optional: the date of delivery of a VAT-coded line when it is not the
+  voucher's date (its VAT rate is the one in force then).
 
 Encodings, separators, numbers and dates as in :mod:`tase.formats.csv_table`.
 Pure Python: no Django.
@@ -36,6 +38,7 @@ COLUMNS = (
     "text",
     "cost_centre",
     "project",
+    "delivery_date",
 )
 REQUIRED = ("voucher", "date", "account", "debit", "credit")
 
@@ -53,6 +56,7 @@ class Row:
     text: str
     cost_centre: str
     project: str
+    delivery_date: dt.date | None = None
 
 
 @dataclass
@@ -134,6 +138,12 @@ def _row(line_number: int, cells: dict[str, str], errors: list) -> Row | None:
         except ValueError:
             amounts[name] = None
             problems.append(f"{name} “{get(name)}” is not an amount")
+    delivery = None
+    if get("delivery_date"):
+        try:
+            delivery = parse_date(get("delivery_date"))
+        except ValueError:
+            problems.append(f"delivery date “{get('delivery_date')}” is not a date")
     if not get("account"):
         problems.append("the account is empty")
     if problems:
@@ -151,6 +161,7 @@ def _row(line_number: int, cells: dict[str, str], errors: list) -> Row | None:
         text=get("text"),
         cost_centre=get("cost_centre"),
         project=get("project"),
+        delivery_date=delivery,
     )
 
 

@@ -83,6 +83,10 @@ class LineIn(Schema):
     text: str = ""
     cost_centre: str = ""
     project: str = ""
+    delivery_date: dt.date | None = Field(
+        None,
+        description="Date of delivery when not the voucher's date: the VAT rate in force then.",
+    )
 
 
 class VoucherIn(Schema):
@@ -109,6 +113,7 @@ class EntryOut(Schema):
     text: str
     cost_centre: str
     project: str
+    delivery_date: dt.date | None
 
 
 class AttachmentOut(Schema):
@@ -166,6 +171,7 @@ def _voucher_out(voucher: Voucher, detail: bool = False) -> dict:
                 "text": e.text,
                 "cost_centre": e.cost_centre,
                 "project": e.project,
+                "delivery_date": e.delivery_date,
             }
             for e in voucher.entries.select_related("account")
         ]

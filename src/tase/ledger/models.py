@@ -326,6 +326,10 @@ class Entry(models.Model):
     project = models.CharField(_("project"), max_length=40, blank=True)
     text = models.CharField(_("text"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # The date of delivery of a VAT-coded line when it differs from the voucher's date: the
+    # VAT rate is the one in force on it (AVL 15 §: the tax becomes due on delivery), so a
+    # delivery of August 2024 invoiced in September keeps 24 %. Empty: the voucher's date.
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
 
     objects = EntryQuerySet.as_manager()
 

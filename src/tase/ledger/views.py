@@ -356,6 +356,7 @@ def _lines_from_post(post) -> list[dict]:
                 "text": post.get(f"text_{index}", ""),
                 "cost_centre": post.get(f"cc_{index}", ""),
                 "project": post.get(f"project_{index}", ""),
+                "delivery_date": post.get(f"delivery_{index}", "").strip() or None,
             }
         )
     return lines
@@ -455,6 +456,7 @@ def _copy_lines(voucher: Voucher) -> list[dict]:
                 "text": entry.text,
                 "cost_centre": entry.cost_centre,
                 "project": entry.project,
+                "delivery_date": entry.delivery_date.isoformat() if entry.delivery_date else "",
             }
         )
     return lines

@@ -158,6 +158,41 @@ _CODES = [
         "310",
         sales=False,
     ),
+    # The same self-assessed purchases of goods and services that carry a reduced rate
+    # (AVL 85 § and 85 a §): the buyer computes the tax at 14 % / 13,5 % or 10 %, and it goes
+    # to the same return fields as at the general rate.
+    *(
+        VatCode(
+            f"{base}-{suffix}",
+            f"{name_fi}, {rate_fi}",
+            f"{name_en}, {rate_en}",
+            SELF_ASSESSED,
+            rate,
+            tax_field,
+            base_field,
+            sales=False,
+        )
+        for base, name_fi, name_en, tax_field, base_field in (
+            ("P-EUG", "Tavaroiden yhteisöhankinnat", "EU acquisitions of goods", "305", "313"),
+            ("P-EUS", "Palveluostot EU:sta", "EU purchases of services", "306", "314"),
+            (
+                "P-IMP",
+                "Tavaroiden maahantuonti EU:n ulkopuolelta",
+                "Imports of goods from outside the EU",
+                "304",
+                "310",
+            ),
+        )
+        for suffix, rate_fi, rate_en, rate in (
+            ("R", "alennettu verokanta (14 % / 13,5 %)", "reduced rate (14 % / 13.5 %)", REDUCED),
+            (
+                "R2",
+                "toinen alennettu verokanta (10 %)",
+                "second reduced rate (10 %)",
+                SECOND_REDUCED,
+            ),
+        )
+    ),
     VatCode(
         "P-ND",
         "Ostot, ei vähennyskelpoinen",

@@ -30,9 +30,12 @@ def _import_ref(key: str, rows) -> str:
     """The voucher's reference for idempotent imports: its key and a digest of its rows."""
     digest = hashlib.sha256()
     for row in rows:
+        # A delivery date counts only where given, so files without the column keep the
+        # references of earlier imports.
+        delivery = f"|{row.delivery_date!s}" if row.delivery_date else ""
         digest.update(
             f"{row.date!s}|{row.series}|{row.account}|{row.debit!s}|{row.credit!s}|"
-            f"{row.vat_code}|{row.text}|{row.cost_centre}|{row.project}".encode()
+            f"{row.vat_code}|{row.text}|{row.cost_centre}|{row.project}{delivery}".encode()
         )
     return f"{key[:100]}:{digest.hexdigest()[:40]}"
 
@@ -84,6 +87,7 @@ def _check_import_voucher(
                     "text": row.text,
                     "cost_centre": row.cost_centre,
                     "project": row.project,
+                    "delivery_date": row.delivery_date,
                 }
                 for row in rows
             ],

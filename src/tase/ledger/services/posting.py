@@ -109,6 +109,19 @@ def _prepare_entries(
         if code is None:
             _line_error(errors, index, _("unknown VAT code “%(code)s”.") % {"code": code_text})
             continue
+        delivery = line.get("delivery_date") or None
+        if delivery is not None:
+            try:
+                delivery = _as_date(delivery, "delivery_date")
+            except ValidationError:
+                _line_error(
+                    errors,
+                    index,
+                    _("the delivery date “%(value)s” is not a date.") % {"value": delivery},
+                )
+                continue
+            if delivery == on:
+                delivery = None
         if not account.takes_vat:
             _line_error(
                 errors,
@@ -118,13 +131,19 @@ def _prepare_entries(
             continue
         try:
             split = vat_rules.line_vat(
-                code, amount, gross=line.get("gross", True) is not False, on=on
+                code, amount, gross=line.get("gross", True) is not False, on=delivery or on
             )
         except LookupError as error:
             _line_error(errors, index, str(error))
             continue
         entries.append(
-            {"account": account, "amount_cents": split.base, "vat_code": code.code, **common}
+            {
+                "account": account,
+                "amount_cents": split.base,
+                "vat_code": code.code,
+                "delivery_date": delivery,
+                **common,
+            }
         )
         if split.output_vat or split.input_vat:
             if vat_accounts is None:
@@ -157,6 +176,7 @@ def _prepare_entries(
                         "vat_code": code.code,
                         "is_vat": True,
                         "vat_base_cents": split.base,
+                        "delivery_date": delivery,
                         **common,
                     }
                 )
@@ -243,6 +263,7 @@ ENTRY_COLUMNS = (
     "project",
     "text",
     "position",
+    "delivery_date",
 )
 
 
@@ -275,6 +296,7 @@ def _entry_row(voucher_id: int, company_id: int, on, position: int, entry: dict)
         entry.get("project", ""),
         entry.get("text", ""),
         position,
+        entry.get("delivery_date"),
     )
 
 
@@ -306,6 +328,7 @@ ENTRY_ARRAYS = (
     ("project", "text"),
     ("text", "text"),
     ("position", "integer"),
+    ("delivery_date", "date"),
 )
 
 
@@ -354,8 +377,9 @@ def _insert_posted_voucher_in_one_statement(fields: dict, entries: list[dict]) -
         for position, entry in enumerate(entries)
     ]
     # _entry_row's order: voucher, company, account, date, amount, vat code, is VAT, VAT
-    # base, cost centre, project, text, position; the arrays take all but the constants.
-    lines = [[row[i] for row in rows] for i in (2, 4, 5, 6, 7, 8, 9, 10, 11)]
+    # base, cost centre, project, text, position, delivery date; the arrays take all but
+    # the constants.
+    lines = [[row[i] for row in rows] for i in (2, 4, 5, 6, 7, 8, 9, 10, 11, 12)]
     balances = _balance_rows(voucher.date, entries)
     params = [
         voucher.series_id,
@@ -572,6 +596,7 @@ def reverse_voucher(actor, voucher: Voucher, *, date, description: str = "") -> 
             "cost_centre": entry.cost_centre,
             "project": entry.project,
             "text": entry.text,
+            "delivery_date": entry.delivery_date,
         }
         for entry in voucher.entries.select_related("account")
     ]
@@ -609,7 +634,13 @@ def save_draft(
             {"date": _("No fiscal year covers %(date)s.") % {"date": fmt_date(on)}}
         )
     clean = [
-        {k: (str(v) if isinstance(v, Decimal) else v) for k, v in line.items()} for line in lines
+        {
+            k: (
+                str(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, dt.date) else v
+            )
+            for k, v in line.items()
+        }
+        for line in lines
     ]
     if voucher is None:
         voucher = Voucher(company=company, created_by=actor.user if actor.user else None)
