@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -119,3 +120,53 @@ def test_command_prints_the_file(march):
 def test_command_refuses_the_file_format_for_other_reports(march):
     with pytest.raises(CommandError, match="vat-return"):
         call_command("report", "trial-balance", company=march.pk, format="vsralvkv")
+
+
+def test_the_settlement_keeps_the_filed_return_as_its_attachment(march, system):
+    voucher = services.settle_vat(
+        system, march, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)
+    )
+    attachment = voucher.attachments.get()
+    assert attachment.name == f"ALV-{march.business_id}-202603-202603.txt"
+    assert attachment.content_type.startswith("text/plain")
+    with attachment.file.open("rb") as handle:
+        assert vf.read(handle.read().decode("iso-8859-1")).figures["301"] == 35700
+
+
+def test_a_settlement_of_a_period_that_is_not_a_tax_period_has_no_file(march, system):
+    voucher = services.settle_vat(
+        system, march, start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 30)
+    )
+    assert not voucher.attachments.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 5, 8, 12, tzinfo=dt.UTC), tick=False)
+def test_start_page_shows_the_next_return_and_a_late_one(world, march, system):
+    client = world.client(Role.ACCOUNTANT)
+    html = client.get("/").content.decode()
+    # On 8.5.2026: March is due 12.5. (next); February was due 13.4. (12.4. a Sunday): late.
+    assert f'data-testid="vat-deadline-{march.pk}"' in html
+    assert "12.5.2026" in html and "13.4.2026" in html
+    services.settle_vat(system, march, start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28))
+    html = client.get("/").content.decode()
+    assert "13.4.2026" not in html and "12.5.2026" in html
+
+
+def test_vat_deadlines_take_four_queries_for_many_companies(
+    world, books, system, django_assert_max_num_queries
+):
+    ids = [books.pk, world.other_company.pk]
+    services.apply_chart(system, world.other_company, "limited-company")
+    services.set_vat_period(system, world.other_company, "quarter")
+    services.create_fiscal_year(
+        system, world.other_company, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
+    )
+    with django_assert_max_num_queries(4):
+        deadlines = selectors.vat_deadlines(ids, dt.date(2026, 5, 8))
+    # The quarter company: Q4 2025 was due 12.2.2026 and is late; Q1 2026 is due 12.5.
+    assert [(d.start, d.deadline, d.late) for d in deadlines[world.other_company.pk]] == [
+        (dt.date(2025, 10, 1), dt.date(2026, 2, 12), True),
+        (dt.date(2026, 1, 1), dt.date(2026, 5, 12), False),
+    ]
+    # The month company's books begin in 2026: nothing of 2025 is asked for.
+    assert all(d.start.year == 2026 for d in deadlines[books.pk])

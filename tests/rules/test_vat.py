@@ -62,3 +62,19 @@ def test_return_figures_308():
 )
 def test_return_deadline(period_end, calendar_year, due):
     assert vat.return_deadline(period_end, calendar_year=calendar_year) == due
+
+
+def test_recent_periods():
+    today = dt.date(2026, 12, 6)
+    assert vat.recent_periods("month", today, 2) == [
+        (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    ]
+    assert vat.recent_periods("quarter", today, 2) == [
+        (dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+        (dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
+    ]
+    assert vat.recent_periods("year", today, 1) == [(dt.date(2025, 1, 1), dt.date(2025, 12, 31))]
+    assert vat.recent_periods("month", dt.date(2027, 1, 1), 1) == [
+        (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    ]

@@ -518,6 +518,65 @@ def vat_return_file(company, start, end, *, sent_at: dt.datetime) -> tuple[str, 
     return f"ALV-{company.business_id}-{start:%Y%m}-{end:%Y%m}.txt", text
 
 
+@dataclass
+class VatDeadline:
+    start: dt.date
+    end: dt.date
+    deadline: dt.date
+    settled: bool
+    late: bool
+
+
+def vat_deadlines(company_ids, today: dt.date) -> dict[int, list[VatDeadline]]:
+    """Per company with books: the next VAT return due, and a late one before it, oldest
+    first. A period counts as settled when its settlement voucher exists or the books are
+    locked over it (a period without VAT is settled by the lock alone); periods before the
+    company's first fiscal year are left out. Four queries for any number of companies."""
+    from django.db.models import Min
+
+    from .models import LedgerSettings, PeriodLock
+
+    kinds = dict(
+        LedgerSettings.objects.filter(company_id__in=company_ids).values_list(
+            "company_id", "vat_period"
+        )
+    )
+    first_days = dict(
+        FiscalYear.objects.filter(company_id__in=kinds)
+        .values("company_id")
+        .annotate(first=Min("start"))
+        .values_list("company_id", "first")
+    )
+    locks = dict(
+        PeriodLock.objects.filter(company_id__in=kinds).values_list("company_id", "locked_until")
+    )
+    periods = {
+        company_id: [
+            (start, end, vat_rules.return_deadline(end, calendar_year=kind == "year"))
+            for start, end in reversed(vat_rules.recent_periods(kind, today, 3))
+            if company_id in first_days and end >= first_days[company_id]
+        ]
+        for company_id, kind in kinds.items()
+    }
+    refs = {f"{start}:{end}" for rows in periods.values() for start, end, _due in rows}
+    vouchers = set(
+        Voucher.objects.filter(
+            company_id__in=kinds, source="vat-settlement", source_ref__in=refs
+        ).values_list("company_id", "source_ref")
+    )
+    result = {}
+    for company_id, rows in periods.items():
+        lock = locks.get(company_id)
+        items = []
+        for start, end, due in rows:
+            done = (company_id, f"{start}:{end}") in vouchers or (lock is not None and lock >= end)
+            items.append(VatDeadline(start, end, due, done, not done and due < today))
+        upcoming = next((i for i, item in enumerate(items) if item.deadline >= today), len(items))
+        late = [item for item in items[:upcoming] if item.late][-1:]
+        result[company_id] = late + items[upcoming : upcoming + 1]
+    return result
+
+
 _FILE_KIND = {"month": vat_file.MONTH, "quarter": vat_file.QUARTER, "year": vat_file.YEAR}
 
 

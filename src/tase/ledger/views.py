@@ -133,7 +133,11 @@ def start_panel(request) -> dict:
         )
         .order_by("name")[:8]
     )
-    return {"companies": list(companies)}
+    companies = list(companies)
+    deadlines = selectors.vat_deadlines([c.pk for c in companies], dt.date.today())
+    for company in companies:
+        company.vat_deadlines = deadlines.get(company.pk, [])
+    return {"companies": companies}
 
 
 # -- fiscal years and locks ---------------------------------------------------------------

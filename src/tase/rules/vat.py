@@ -18,6 +18,7 @@ code feeds are named by their field codes (301 …) in :data:`CODES`.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -330,3 +331,22 @@ def return_deadline(period_end: dt.date, *, calendar_year: bool = False) -> dt.d
         month = period_end.month + 2
         due = dt.date(period_end.year + (month - 1) // 12, (month - 1) % 12 + 1, 12)
     return deadlines.moved_to_weekday(due)
+
+
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def recent_periods(kind: str, today: dt.date, count: int = 3) -> list[tuple[dt.date, dt.date]]:
+    """The ``count`` latest tax periods of ``kind`` (month, quarter or year) that have ended
+    before ``today``, the latest first: ``(start, end)``."""
+    months = PERIOD_MONTHS[kind]
+    index = (today.year * 12 + today.month - 1) // months * months  # this period's first month
+    periods = []
+    for _n in range(count):
+        index -= months
+        start = dt.date(index // 12, index % 12 + 1, 1)
+        last = index + months - 1
+        end = dt.date(last // 12, last % 12 + 1, 1)
+        end = dt.date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
+        periods.append((start, end))
+    return periods

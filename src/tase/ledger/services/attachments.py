@@ -71,11 +71,16 @@ def _attach(voucher: Voucher, upload) -> Attachment:
                 % {"name": name, "kind": extension.lstrip(".").upper()}
             }
         )
+    return _store(voucher, name, data, actual)
+
+
+def _store(voucher: Voucher, name: str, data: bytes, content_type: str) -> Attachment:
+    """Keep ``data`` as an attachment of ``voucher`` (checked by the caller)."""
     attachment = Attachment(
         voucher=voucher,
         company_id=voucher.company_id,
         name=name[:200],
-        content_type=actual,
+        content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )

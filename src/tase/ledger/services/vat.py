@@ -1,14 +1,17 @@
-"""VAT settlement: move the period's VAT to the VAT payable account."""
+"""VAT settlement: move the period's VAT to the VAT payable account, with the return file."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tase.core.models import Company
+from tase.formats.vat_return_file import VatFileError
 
 from ..models import Account, Voucher
+from .attachments import _store
 from .common import _as_date, fmt_date, guard, locked_until
 from .periods import lock_period
 from .posting import _existing_by_source, _post
@@ -73,8 +76,23 @@ def settle_vat(
             source_ref=ref,
             allow_hidden=True,
         )
+    if voucher is not None and not voucher.attachments.exists():
+        _attach_return_file(company, voucher, start, end)
     if lock:
         current = locked_until(company)
         if current is None or current < end:
             lock_period(actor, company, end)
     return voucher
+
+
+def _attach_return_file(company: Company, voucher: Voucher, start, end) -> None:
+    """The return as filed (the VSRALVKV file of the period's figures) kept with the
+    settlement voucher, so the books show what was reported (KPL 2:5 §: a voucher shows the
+    basis of its entry). A period that is not one of the company's tax periods has no file."""
+    from ..selectors import vat_return_file
+
+    try:
+        name, text = vat_return_file(company, start, end, sent_at=timezone.localtime())
+    except VatFileError:
+        return
+    _store(voucher, name, text.encode("iso-8859-1"), "text/plain; charset=iso-8859-1")
