@@ -180,9 +180,14 @@ def test_fiscal_year_and_lock_forms(world, books):
         ).status_code
         == 302
     )
-    assert client.post(url, {"action": "lock", "locked_month": "2026-01"}).status_code == 302
+    # Locking asks once more: without the ticked box nothing is locked.
+    response = client.post(url, {"action": "lock", "locked_month": "2026-01"})
+    assert response.status_code == 200 and services.locked_until(books) is None
+    assert "cannot be undone" in response.content.decode()
+    lock = {"action": "lock", "confirm": "1"}
+    assert client.post(url, {**lock, "locked_month": "2026-01"}).status_code == 302
     assert services.locked_until(books) == dt.date(2026, 1, 31)
-    response = client.post(url, {"action": "lock", "locked_month": "tammikuu"})
+    response = client.post(url, {**lock, "locked_month": "tammikuu"})
     assert response.status_code == 200 and services.locked_until(books) == dt.date(2026, 1, 31)
     response = client.post(url, {"action": "create", "start": "2029-01-01", "end": "2029-12-31"})
     assert response.status_code == 200 and "must start on" in response.content.decode()
@@ -265,3 +270,26 @@ def test_start_panel_and_post_tenant_wall(world, posted):
     assert not Voucher.objects.filter(reverses=posted).exists()
     assert other.get("/").status_code == 200
     assert world.company.name not in other.get(reverse("ledger:index")).content.decode()
+
+
+def test_closing_a_year_and_settling_vat_ask_once_more(world, books, posted):
+    client = world.client(Role.MAIN_USER)
+    year = books.fiscal_years.get()
+    url = reverse("ledger:fiscal_years", args=[books.pk])
+    page = client.get(url).content.decode()
+    assert "the whole year locked" in page and 'name="confirm"' in page
+    response = client.post(url, {"action": "close", "year": year.pk})
+    assert response.status_code == 200 and "cannot be undone" in response.content.decode()
+    year.refresh_from_db()
+    assert year.is_open
+
+    settle = reverse("ledger:vat_settle", args=[books.pk])
+    period = {"from": "2026-03-01", "to": "2026-03-31"}
+    report = client.get(
+        reverse("ledger:report", args=[books.pk, "vat-return"]), period
+    ).content.decode()
+    assert 'data-testid="confirm-settle"' in report
+    client.post(settle, period)
+    assert services.locked_until(books) is None
+    assert client.post(settle, {**period, "confirm": "1"}).status_code == 302
+    assert services.locked_until(books) == dt.date(2026, 3, 31)

@@ -162,6 +162,8 @@ def fiscal_years(request, company_pk):
         company = _company(request, company_pk, "ledger.manage")
         action = request.POST.get("action")
         try:
+            if action in ("close", "lock"):
+                _require_confirmation(request)
             if action == "create":
                 services.create_fiscal_year(
                     actor,
@@ -808,6 +810,19 @@ def _vat_periods(company, count: int = 6) -> list[tuple[dt.date, dt.date]]:
     return periods
 
 
+def _require_confirmation(request) -> None:
+    """Acts that lock the books are done only when the form's confirmation was ticked: the
+    box names what cannot be undone (the API, scripted, has no such step)."""
+    if request.POST.get("confirm") != "1":
+        raise ValidationError(
+            {
+                "confirm": _(
+                    "Tick the box to confirm: the act locks the books and cannot be undone here."
+                )
+            }
+        )
+
+
 @login_required
 @require_POST
 def vat_settle(request, company_pk):
@@ -817,6 +832,7 @@ def vat_settle(request, company_pk):
     if not start or not end:
         raise Http404
     try:
+        _require_confirmation(request)
         voucher = services.settle_vat(_actor(request), company, start=start, end=end)
     except ValidationError as error:
         for message in _errors(error):
