@@ -1,0 +1,132 @@
+"""The stateless holiday calculator: POST /api/v1/payroll/holidays/calculate."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tase.core.roles import Role
+
+URL = "/api/v1/payroll/holidays/calculate"
+GOLDEN = Path(__file__).parents[1] / "rules" / "holiday_golden"
+CREDIT_YEAR = [(2025, m) for m in range(4, 13)] + [(2026, m) for m in range(1, 4)]
+EXAMPLE = {  # the issue's example: hourly paid, 14-day rule, employed since 2020
+    "credit_year_end": "2026-03-31",
+    "employment_start": "2020-01-01",
+    "employment_end": None,
+    "pay_basis": "hourly",
+    "earning_rule": "14_days",
+    "days_per_week": "5",
+    "monthly_salary": None,
+    "holiday_bonus_percent": "50",
+    "months": [
+        {
+            "month": f"{year}-{month:02d}",
+            "days_worked": 20,
+            "hours_worked": "150",
+            "wages": "2900.00",
+            "overtime_increments": "0.00",
+            "overtime_hours": "0",
+        }
+        for year, month in CREDIT_YEAR
+    ],
+}
+
+
+def post(client, body):
+    return client.post(URL, body, content_type="application/json")
+
+
+def test_the_issue_example(world):
+    """12 x 2900.00 = 34800.00 over 240 days = 145.00 a day; 30 days x coefficient 27.8."""
+    response = post(world.client(Role.VIEWER), EXAMPLE)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert {key: body[key] for key in body if key != "lines"} == {
+        "earned_days": 30,
+        "full_months": 12,
+        "method": "average_daily_wage",
+        "average_daily_wage": "145.00",
+        "coefficient": "27.8",
+        "holiday_pay": "4031.00",
+        "holiday_bonus": "2015.50",
+        "compensation": "0.00",
+    }
+    assert [line["amount"] for line in body["lines"]] == [
+        "12",
+        "30",
+        "145.00",
+        "4031.00",
+        "2015.50",
+    ]
+    assert set(body["lines"][0]) == {"label", "basis", "amount", "source"}
+    assert body["lines"][0]["label"] == "Täydet lomanmääräytymiskuukaudet"
+    assert body["lines"][3]["source"] == (
+        "vuosilomalaki 162/2005 11 § 1 mom., https://finlex.fi/fi/laki/ajantasa/2005/20050162"
+    )
+
+
+def test_a_golden_case_through_http(world):
+    case = yaml.safe_load((GOLDEN / "2026_compensation_at_termination.yaml").read_text("utf-8"))
+    response = post(world.client(Role.PAYROLL_CLERK), case["input"])
+    assert response.status_code == 200, response.content
+    body = response.json()
+    for key, value in case["expected"].items():
+        if key != "lines":
+            assert body[key] == value, key
+    assert [line["basis"] for line in body["lines"][1:]] == [
+        line["basis"] for line in case["expected"]["lines"][1:]
+    ]
+
+
+def test_english_for_a_user_who_chose_english(world):
+    user = world.users[Role.VIEWER]
+    user.language = "en"
+    user.save(update_fields=["language"])
+    response = post(world.client(Role.VIEWER), EXAMPLE)
+    assert response.json()["lines"][0]["label"] == "Full holiday credit months"
+
+
+def test_needs_a_signed_in_user(client):
+    assert post(client, EXAMPLE).status_code == 401
+
+
+def _month(index, **changes):
+    months = [dict(month) for month in EXAMPLE["months"]]
+    months[index] |= changes
+    return months
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"months": _month(0, month="2025-03")}, "months[0].month", "ulkopuolella"),
+        ({"months": _month(7, days_worked=31)}, "months[7].days_worked", "30"),
+        ({"months": _month(4, wages="-100.00")}, "months[4].wages", "negatiivinen"),
+        ({"months": _month(4, overtime_increments="-1")}, "months[4].overtime_increments", "negatiivinen"),
+        ({"monthly_salary": "3000.00"}, "monthly_salary", "ei sovi palkkausmuotoon"),
+        ({"pay_basis": "monthly"}, "monthly_salary", "tarvitaan"),
+        ({"earning_rule": "35_hours"}, "earning_rule", "14 päivän sääntöä"),
+        ({"days_per_week": "2"}, "earning_rule", "35 tunnin sääntöä"),
+        ({"credit_year_end": "2026-04-30"}, "credit_year_end", "31. maaliskuuta"),
+        ({"employment_end": "2025-03-01"}, "employment_end", "1.4.2025"),
+    ],
+)  # fmt: skip
+def test_bad_input_answers_422_naming_the_field(world, change, field, words):
+    response = post(world.client(Role.VIEWER), EXAMPLE | change)
+    assert response.status_code == 422, response.content
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", field]
+    assert detail["msg"].startswith(f"{field}: ") and words in detail["msg"]
+
+
+def test_an_unknown_pay_basis_is_refused_by_the_schema(world):
+    response = post(world.client(Role.VIEWER), EXAMPLE | {"pay_basis": "daily"})
+    assert response.status_code == 422
+    assert "pay_basis" in response.json()["detail"][0]["loc"]
+
+
+def test_the_operation_is_in_the_openapi_schema(world):
+    schema = world.client(Role.VIEWER).get("/api/v1/openapi.json").json()
+    operation = schema["paths"][URL]["post"]
+    assert "vuosilomalaki" in operation["description"]
