@@ -130,3 +130,53 @@ def test_the_operation_is_in_the_openapi_schema(world):
     schema = world.client(Role.VIEWER).get("/api/v1/openapi.json").json()
     operation = schema["paths"][URL]["post"]
     assert "vuosilomalaki" in operation["description"]
+
+
+# -- the page ------------------------------------------------------------------------------
+def _page_data(**changes):
+    data = {
+        "credit_year_end": "2026-03-31",
+        "employment_start": "2020-01-01",
+        "pay_basis": "hourly",
+        "earning_rule": "14_days",
+        "days_per_week": "5",
+        "holiday_bonus_percent": "50",
+    }
+    for row in range(12):
+        data |= {f"month_{row}_days_worked": "20", f"month_{row}_hours_worked": "150"}
+        data[f"month_{row}_wages"] = "2900,00"  # the Finnish decimal comma
+    return data | changes
+
+
+def test_holiday_calculator_page_renders_the_explained_result(world):
+    client = world.client(Role.PAYROLL_CLERK)
+    page = client.get("/payroll/holiday-calculator/")
+    assert page.status_code == 200
+    assert "Lomalaskuri" in page.content.decode()
+    response = client.post("/payroll/holiday-calculator/", _page_data())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="holiday-calculator-result"' in html
+    assert "4\xa0031,00\xa0€" in html and "2\xa0015,50\xa0€" in html
+    assert "145.00 \N{MULTIPLICATION SIGN} 27.8" in html and "11 § 1 mom." in html
+
+
+def test_holiday_calculator_page_leaves_out_months_without_days(world):
+    data = _page_data(employment_start="2025-06-01")
+    for row in (0, 1):  # April and May: no employment
+        data.pop(f"month_{row}_days_worked")
+    response = world.client(Role.PAYROLL_CLERK).post("/payroll/holiday-calculator/", data)
+    html = response.content.decode()
+    assert 'data-testid="earned-days">20<' in html  # 10 full months x 2
+
+
+def test_holiday_calculator_page_shows_the_error_at_the_month(world):
+    data = _page_data(employment_start="2025-06-01")
+    data.pop("month_0_days_worked")
+    data.pop("month_1_days_worked")
+    data["month_2_wages"] = "-5"  # June: the form's third row, the first month sent
+    response = world.client(Role.PAYROLL_CLERK).post("/payroll/holiday-calculator/", data)
+    html = response.content.decode()
+    assert 'data-testid="holiday-calculator-result"' not in html
+    assert "months[0].wages: ei saa olla negatiivinen." in html
+    assert 'name="month_2_wages"' in html.split("ei saa olla negatiivinen")[0].rsplit("<td", 1)[1]
