@@ -253,7 +253,7 @@ def full_months(data: HolidayInput) -> tuple[int, bool]:
     first = min(data.months, key=lambda month: month.first_day)
     last = max(data.months, key=lambda month: month.first_day)
     starts_here = first.first_day <= data.employment_start <= first.last_day
-    ends_here = last.first_day <= data.employment_end <= last.last_day  # type: ignore[operator]
+    ends_here = last.first_day <= data.employment_end <= last.last_day
     rule = data.earning_rule
     if not (starts_here and ends_here) or is_full_month(first, rule, on):
         return count, False
@@ -631,18 +631,22 @@ def _input_error(error: PayrollInputError) -> HolidayInputError:
     return HolidayInputError(error.field, error.message)
 
 
-def _number_in(value: Any, where: str, default: Decimal | None = ZERO) -> Decimal | None:
+def _optional_in(value: Any, where: str) -> Decimal | None:
     if value is None or value == "":
-        return default
+        return None
     try:
         return _decimal(value, where)
     except PayrollInputError as error:
         raise _input_error(error) from None
 
 
+def _number_in(value: Any, where: str, default: Decimal = ZERO) -> Decimal:
+    number = _optional_in(value, where)
+    return default if number is None else number
+
+
 def _whole(value: Any, where: str) -> int:
     number = _number_in(value, where)
-    assert number is not None
     if number != number.to_integral_value():
         raise HolidayInputError(where, "must be a whole number.")
     return int(number)
@@ -669,14 +673,14 @@ def _month_in(raw: Any, index: int) -> Month:
         year,
         number,
         days_worked=_whole(raw.get("days_worked"), f"{where}.days_worked"),
-        hours_worked=_number_in(raw.get("hours_worked"), f"{where}.hours_worked"),  # type: ignore[arg-type]
-        wages=_number_in(raw.get("wages"), f"{where}.wages"),  # type: ignore[arg-type]
-        overtime_increments=_number_in(  # type: ignore[arg-type]
+        hours_worked=_number_in(raw.get("hours_worked"), f"{where}.hours_worked"),
+        wages=_number_in(raw.get("wages"), f"{where}.wages"),
+        overtime_increments=_number_in(
             raw.get("overtime_increments"), f"{where}.overtime_increments"
         ),
-        overtime_hours=_number_in(raw.get("overtime_hours"), f"{where}.overtime_hours"),  # type: ignore[arg-type]
+        overtime_hours=_number_in(raw.get("overtime_hours"), f"{where}.overtime_hours"),
         equated_days=_whole(raw.get("equated_days"), f"{where}.equated_days"),
-        equated_hours=_number_in(raw.get("equated_hours"), f"{where}.equated_hours"),  # type: ignore[arg-type]
+        equated_hours=_number_in(raw.get("equated_hours"), f"{where}.equated_hours"),
     )
 
 
@@ -698,16 +702,14 @@ def input_from_dict(data: dict) -> HolidayInput:
         pay_basis=str(data.get("pay_basis") or ""),
         earning_rule=str(data.get("earning_rule") or ""),
         months=tuple(_month_in(raw, index) for index, raw in enumerate(raw_months)),
-        days_per_week=_number_in(data.get("days_per_week"), "days_per_week", Decimal(5)),  # type: ignore[arg-type]
-        monthly_salary=_number_in(data.get("monthly_salary"), "monthly_salary", None),
-        weekly_salary=_number_in(data.get("weekly_salary"), "weekly_salary", None),
-        holiday_bonus_percent=_number_in(  # type: ignore[arg-type]
+        days_per_week=_number_in(data.get("days_per_week"), "days_per_week", Decimal(5)),
+        monthly_salary=_optional_in(data.get("monthly_salary"), "monthly_salary"),
+        weekly_salary=_optional_in(data.get("weekly_salary"), "weekly_salary"),
+        holiday_bonus_percent=_number_in(
             data.get("holiday_bonus_percent"), "holiday_bonus_percent"
         ),
         working_time_changed=changed,
-        average_hourly_earnings_multiplier=_number_in(
-            data.get("average_hourly_earnings_multiplier"),
-            "average_hourly_earnings_multiplier",
-            None,
+        average_hourly_earnings_multiplier=_optional_in(
+            data.get("average_hourly_earnings_multiplier"), "average_hourly_earnings_multiplier"
         ),
     )
