@@ -133,6 +133,8 @@ def _month(index, **changes):
         ({"pay_basis": "daily"}, "pay_basis", "one of"),
         ({"earning_rule": "monthly"}, "earning_rule", "one of"),
         ({"days_per_week": "0"}, "days_per_week", "more than 0"),
+        ({"days_not_given": 31}, "days_not_given", "30 days earned"),
+        ({"days_not_given": -1}, "days_not_given", "negative"),
         ({"holiday_bonus_percent": "-50"}, "holiday_bonus_percent", "negative"),
         ({"employment_start": "2026-04-01"}, "employment_start", "after the credit year"),
         ({"employment_end": "2019-12-31"}, "employment_end", "before the employment start"),
@@ -210,6 +212,16 @@ def test_earned_days_never_decrease_when_a_month_has_more_days(days, which, more
     grown[which] = min(28, days[which] + more)
     assert earned(grown) >= earned(days)
     assert earned(days) <= 30
+
+
+@settings(max_examples=60, deadline=None)
+@given(salary=st.decimals(min_value=0, max_value=20000, places=2), not_given=st.integers(0, 30))
+def test_holiday_pay_and_compensation_for_days_not_given_add_up(salary, not_given):
+    data = _request(pay_basis="monthly", monthly_salary=str(salary), days_not_given=not_given)
+    result = calculate(input_from_dict(data))
+    whole = (salary * 30 / 25).quantize(D("0.01"), ROUND_HALF_UP)
+    assert result.holiday_pay + result.compensation == whole
+    assert result.compensation == (whole * not_given / 30).quantize(D("0.01"), ROUND_HALF_UP)
 
 
 cents_amounts = st.decimals(min_value=0, max_value=20000, places=2)

@@ -358,6 +358,13 @@ class HolidayCalculatorForm(forms.Form):
         ),
     )
 
+    days_not_given = forms.IntegerField(
+        label=_("Earned days that could not be given"),
+        required=False,
+        min_value=0,
+        help_text=_("Because the incapacity for work continued: paid as holiday compensation."),
+    )
+
     MAIN = [
         "credit_year_end",
         "employment_start",
@@ -370,6 +377,7 @@ class HolidayCalculatorForm(forms.Form):
         "holiday_bonus_percent",
         "working_time_changed",
         "average_hourly_earnings_multiplier",
+        "days_not_given",
     ]
 
     def __init__(self, *args, **kwargs):

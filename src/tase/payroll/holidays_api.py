@@ -47,6 +47,7 @@ class HolidayCalculateIn(Schema):
     holiday_bonus_percent: Decimal = Decimal(0)
     working_time_changed: bool = False
     average_hourly_earnings_multiplier: Decimal | None = None
+    days_not_given: int = 0  # earned days not given for continuing incapacity (26 § 1 mom.)
     months: list[MonthIn] = []
 
 
@@ -118,6 +119,7 @@ MESSAGES = {
     "must not exceed the wages.": _("must not exceed the wages."),
     "must not exceed the hours worked.": _("must not exceed the hours worked."),
     "must be between 0 and the days worked.": _("must be between 0 and the days worked."),
+    "must not exceed the {days} days earned.": _("must not exceed the {days} days earned."),
 }
 
 

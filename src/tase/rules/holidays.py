@@ -22,7 +22,8 @@ and the holiday compensation when the employment ended within the year:
   average-hourly-earnings method replaces 11 § when its multiplier is given.
 * **Compensation** (17 §): when the employment ended within the year, the earned days are paid
   as compensation computed as the holiday pay above; one who earned no days at all gets the
-  percentage of the wages (17 § 4 mom., 16 §).
+  percentage of the wages (17 § 4 mom., 16 §). Days that could not be given because the
+  incapacity for work continued are compensated during the employment (26 § 1 mom.).
 
 Statutory figures are dated parameters (``payroll.holidays.*``). Money is rounded to the cent,
 half up, where each result is stated; the results shown are the ones used further. Imports no
@@ -137,6 +138,9 @@ class HolidayInput:
     # A collective agreement's average-hourly-earnings method: a holiday day is paid this many
     # hours at the average hourly earnings of the credit year (replaces 11 § when given).
     average_hourly_earnings_multiplier: Decimal | None = None
+    # Earned days that could not be given because the incapacity for work continued (26 § 1
+    # mom.): paid as holiday compensation during the employment.
+    days_not_given: int = 0
 
     @property
     def credit_year_start(self) -> dt.date:
@@ -280,6 +284,8 @@ def earned_days(months: int, long: bool, on: dt.date) -> tuple[int, Decimal]:
 # -- pay -----------------------------------------------------------------------------------
 def choose_method(data: HolidayInput, months: int) -> str:
     """The holiday pay method the Act (or the agreement) gives for this employment."""
+    if data.ended_within_year and months == 0:
+        return "percentage"  # 17 § 4 mom., 16 §: no holiday was earned at all
     if data.pay_basis in SALARIED:
         some_months_short = data.earning_rule == "35_hours" and months < len(data.months)
         if some_months_short or data.working_time_changed:
@@ -411,6 +417,55 @@ def _number(value: Decimal) -> str:
 
 
 # -- the calculation -----------------------------------------------------------------------
+def _pay(data: HolidayInput, method: str, days: int, long: bool) -> _Pay:
+    if method == "percentage" and days == 0 and data.ended_within_year:
+        return percentage_pay(data, long, "17 § 4 mom., 16 §")
+    if method == "percentage":
+        section = "10 § 3-4 mom., 12 § 1 mom." if data.pay_basis in SALARIED else "12 § 1 mom."
+        return percentage_pay(data, long, section)
+    if method == "salary_kept":
+        return salary_kept(data, days)
+    if method == "average_hourly_earnings":
+        return average_hourly_earnings_pay(data, days)
+    return average_daily_wage_pay(data, days)
+
+
+def compensation_part(
+    data: HolidayInput, amount: Decimal, days: int
+) -> tuple[Decimal, Decimal, Line | None]:
+    """Split the pay for the earned days into holiday pay and holiday compensation.
+
+    At the end of the employment all of it is compensation (17 § 1 mom.). During it, the days
+    that could not be given because the incapacity for work continued (26 § 1 mom.) are
+    compensated by 17 §: their share of the pay, ``amount x days_not_given / days``, rounded
+    to the cent, half up; the rest is holiday pay, so the two always add up to ``amount``.
+    """
+    if data.ended_within_year:
+        line = Line(
+            "Lomakorvaus työsuhteen päättyessä",
+            "Holiday compensation at the end of the employment",
+            money(amount),
+            amount,
+            "17 § 1 ja 3 mom.",
+        )
+        return ZERO, amount, line
+    if not data.days_not_given:
+        return amount, ZERO, None
+    if data.days_not_given > days:
+        raise HolidayInputError(
+            "days_not_given", "must not exceed the {days} days earned.", days=days
+        )
+    compensation = cents(amount * data.days_not_given / days)
+    line = Line(
+        "Lomakorvaus lomasta, jota ei voitu antaa",
+        "Holiday compensation for days that could not be given",
+        f"{money(amount)} {TIMES} {data.days_not_given}/{days}",
+        compensation,
+        "26 § 1 mom., 17 § 3 mom.",
+    )
+    return amount - compensation, compensation, line
+
+
 def calculate(data: HolidayInput) -> HolidayResult:
     """Earned days, holiday pay, bonus and compensation for one credit year (see the module)."""
     validate(data)
@@ -436,31 +491,11 @@ def calculate(data: HolidayInput) -> HolidayResult:
         ),
     ]
     method = choose_method(data, months)
-    if data.ended_within_year and days == 0:
-        method = "percentage"
-        pay = percentage_pay(data, long, "17 § 4 mom., 16 §")
-    elif method == "salary_kept":
-        pay = salary_kept(data, days)
-    elif method == "percentage":
-        section = "10 § 3-4 mom., 12 § 1 mom." if data.pay_basis in SALARIED else "12 § 1 mom."
-        pay = percentage_pay(data, long, section)
-    elif method == "average_hourly_earnings":
-        pay = average_hourly_earnings_pay(data, days)
-    else:
-        pay = average_daily_wage_pay(data, days)
+    pay = _pay(data, method, days, long)
     lines += pay.lines
-    holiday_pay, compensation = pay.amount, ZERO
-    if data.ended_within_year:
-        holiday_pay, compensation = ZERO, pay.amount
-        lines.append(
-            Line(
-                "Lomakorvaus työsuhteen päättyessä",
-                "Holiday compensation at the end of the employment",
-                money(pay.amount),
-                pay.amount,
-                "17 § 1 ja 3 mom.",
-            )
-        )
+    holiday_pay, compensation, line = compensation_part(data, pay.amount, days)
+    if line is not None:
+        lines.append(line)
     bonus = cents(holiday_pay * data.holiday_bonus_percent / HUNDRED)
     if data.holiday_bonus_percent:
         lines.append(
@@ -510,6 +545,8 @@ def validate(data: HolidayInput) -> None:
         raise HolidayInputError("earning_rule", "must be one of {choices}.", choices=EARNING_RULES)
     if not ZERO < data.days_per_week <= 7:
         raise HolidayInputError("days_per_week", "must be more than 0 and at most 7.")
+    if data.days_not_given < 0:
+        raise HolidayInputError("days_not_given", "must not be negative.")
     if data.holiday_bonus_percent < 0:
         raise HolidayInputError("holiday_bonus_percent", "must not be negative.")
     if data.employment_start > end:
@@ -709,6 +746,7 @@ def input_from_dict(data: dict) -> HolidayInput:
             data.get("holiday_bonus_percent"), "holiday_bonus_percent"
         ),
         working_time_changed=changed,
+        days_not_given=_whole(data.get("days_not_given"), "days_not_given"),
         average_hourly_earnings_multiplier=_optional_in(
             data.get("average_hourly_earnings_multiplier"), "average_hourly_earnings_multiplier"
         ),
