@@ -6,31 +6,11 @@ import pytest
 import yaml
 
 from tase.core.roles import Role
+from tests.rules.holiday_example import example, with_month
 
 URL = "/api/v1/payroll/holidays/calculate"
 GOLDEN = Path(__file__).parents[1] / "rules" / "holiday_golden"
-CREDIT_YEAR = [(2025, m) for m in range(4, 13)] + [(2026, m) for m in range(1, 4)]
-EXAMPLE = {  # the example: hourly paid, 14-day rule, employed since 2020
-    "credit_year_end": "2026-03-31",
-    "employment_start": "2020-01-01",
-    "employment_end": None,
-    "pay_basis": "hourly",
-    "earning_rule": "14_days",
-    "days_per_week": "5",
-    "monthly_salary": None,
-    "holiday_bonus_percent": "50",
-    "months": [
-        {
-            "month": f"{year}-{month:02d}",
-            "days_worked": 20,
-            "hours_worked": "150",
-            "wages": "2900.00",
-            "overtime_increments": "0.00",
-            "overtime_hours": "0",
-        }
-        for year, month in CREDIT_YEAR
-    ],
-}
+EXAMPLE = example()  # the example: hourly paid, 14-day rule, employed since 2020
 
 
 def post(client, body):
@@ -91,19 +71,13 @@ def test_needs_a_signed_in_user(client):
     assert post(client, EXAMPLE).status_code == 401
 
 
-def _month(index, **changes):
-    months = [dict(month) for month in EXAMPLE["months"]]
-    months[index] |= changes
-    return months
-
-
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"months": _month(0, month="2025-03")}, "months[0].month", "ulkopuolella"),
-        ({"months": _month(7, days_worked=31)}, "months[7].days_worked", "30"),
-        ({"months": _month(4, wages="-100.00")}, "months[4].wages", "negatiivinen"),
-        ({"months": _month(4, overtime_increments="-1")}, "months[4].overtime_increments", "negatiivinen"),
+        ({"months": with_month(0, month="2025-03")}, "months[0].month", "ulkopuolella"),
+        ({"months": with_month(7, days_worked=31)}, "months[7].days_worked", "30"),
+        ({"months": with_month(4, wages="-100.00")}, "months[4].wages", "negatiivinen"),
+        ({"months": with_month(4, overtime_increments="-1")}, "months[4].overtime_increments", "negatiivinen"),
         ({"monthly_salary": "3000.00"}, "monthly_salary", "ei sovi palkkausmuotoon"),
         ({"pay_basis": "monthly"}, "monthly_salary", "tarvitaan"),
         ({"earning_rule": "35_hours"}, "earning_rule", "14 päivän sääntöä"),
@@ -170,7 +144,7 @@ def test_holiday_calculator_page_leaves_out_months_without_days(world):
     assert 'data-testid="earned-days">20<' in html  # 10 full months x 2
 
 
-def test_holiday_calculator_page_shows_the_error_at_the_month(world):
+def test_holiday_calculator_page_shows_the_error_at_thewith_month(world):
     data = _page_data(employment_start="2025-06-01")
     data.pop("month_0_days_worked")
     data.pop("month_1_days_worked")

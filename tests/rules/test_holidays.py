@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from tase.rules import holidays
 from tase.rules.holidays import HolidayInputError, calculate, coefficient, input_from_dict
 from tase.rules.parameters import all_parameters
+from tests.rules.holiday_example import CREDIT_YEAR, example, with_month
 
 GOLDEN = sorted((Path(__file__).parent / "holiday_golden").glob("*.yaml"))
 D = Decimal
-CREDIT_YEAR = [(2025, m) for m in range(4, 13)] + [(2026, m) for m in range(1, 4)]
 
 
 def test_golden_files_cover_every_method():
@@ -84,46 +84,22 @@ def test_a_part_day_rounds_up_and_two_days_a_month_under_a_year():
     assert holidays.earned_days(0, True, ON) == (0, D("2.5"))
 
 
-def _request(**changes):
-    data = {
-        "credit_year_end": "2026-03-31",
-        "employment_start": "2020-01-01",
-        "employment_end": None,
-        "pay_basis": "hourly",
-        "earning_rule": "14_days",
-        "days_per_week": "5",
-        "monthly_salary": None,
-        "holiday_bonus_percent": "50",
-        "months": [
-            {"month": f"{y}-{m:02d}", "days_worked": 20, "hours_worked": "150", "wages": "2900.00"}
-            for y, m in CREDIT_YEAR
-        ],
-    }
-    return data | changes
-
-
-def _month(index, **changes):
-    months = _request()["months"]
-    months[index] = months[index] | changes
-    return months
-
-
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
     [
         ({"credit_year_end": "2026-04-30"}, "credit_year_end", "31 March"),
-        ({"months": _month(0, month="2025-03")}, "months[0].month", "outside the credit year"),
-        ({"months": _month(11, month="2026-04")}, "months[11].month", "outside the credit year"),
-        ({"months": _month(2, month="2025-05")}, "months[2].month", "twice"),
-        ({"months": _month(1, month="2025-13")}, "months[1].month", "YYYY-MM"),
-        ({"months": _month(8, days_worked=32)}, "months[8].days_worked", "31 days"),
-        ({"months": _month(10, days_worked=29)}, "months[10].days_worked", "28 days"),
-        ({"months": _month(3, days_worked="1.5")}, "months[3].days_worked", "whole number"),
-        ({"months": _month(5, wages="-1.00")}, "months[5].wages", "negative"),
-        ({"months": _month(5, wages="abc")}, "months[5].wages", "not a number"),
-        ({"months": _month(6, overtime_increments="3000")}, "months[6].overtime_increments", "exceed"),
-        ({"months": _month(6, hours_worked="745")}, "months[6].hours_worked", "24 hours"),
-        ({"months": _month(6, equated_days=21)}, "months[6].equated_days", "days worked"),
+        ({"months": with_month(0, month="2025-03")}, "months[0].month", "outside the credit year"),
+        ({"months": with_month(11, month="2026-04")}, "months[11].month", "outside the credit year"),
+        ({"months": with_month(2, month="2025-05")}, "months[2].month", "twice"),
+        ({"months": with_month(1, month="2025-13")}, "months[1].month", "YYYY-MM"),
+        ({"months": with_month(8, days_worked=32)}, "months[8].days_worked", "31 days"),
+        ({"months": with_month(10, days_worked=29)}, "months[10].days_worked", "28 days"),
+        ({"months": with_month(3, days_worked="1.5")}, "months[3].days_worked", "whole number"),
+        ({"months": with_month(5, wages="-1.00")}, "months[5].wages", "negative"),
+        ({"months": with_month(5, wages="abc")}, "months[5].wages", "not a number"),
+        ({"months": with_month(6, overtime_increments="3000")}, "months[6].overtime_increments", "exceed"),
+        ({"months": with_month(6, hours_worked="745")}, "months[6].hours_worked", "24 hours"),
+        ({"months": with_month(6, equated_days=21)}, "months[6].equated_days", "days worked"),
         ({"pay_basis": "monthly"}, "monthly_salary", "required"),
         ({"monthly_salary": "3000.00"}, "monthly_salary", "does not fit pay basis hourly"),
         ({"pay_basis": "weekly"}, "weekly_salary", "required"),
@@ -149,7 +125,7 @@ def _month(index, **changes):
 )  # fmt: skip
 def test_bad_input_names_the_field(changes, field, words):
     with pytest.raises(HolidayInputError) as caught:
-        calculate(input_from_dict(_request(**changes)))
+        calculate(input_from_dict(example(**changes)))
     assert caught.value.field == field
     assert words in caught.value.text
 
@@ -161,7 +137,7 @@ def test_monthly_paid_under_the_35_hour_rule_with_short_months_gets_the_percenta
          "wages": "1000.00"}
         for y, m in CREDIT_YEAR
     ]  # fmt: skip
-    data = _request(
+    data = example(
         pay_basis="monthly", monthly_salary="1000.00", earning_rule="35_hours", days_per_week="2",
         months=months,
     )  # fmt: skip
@@ -172,21 +148,21 @@ def test_monthly_paid_under_the_35_hour_rule_with_short_months_gets_the_percenta
 
 
 def test_changed_working_time_gets_the_percentage_and_weekly_salary_a_sixth():
-    changed = _request(pay_basis="monthly", monthly_salary="3000", working_time_changed=True)
+    changed = example(pay_basis="monthly", monthly_salary="3000", working_time_changed=True)
     assert calculate(input_from_dict(changed)).holiday_pay == D("4002.00")  # 34 800 x 11.5 %
-    weekly = calculate(input_from_dict(_request(pay_basis="weekly", weekly_salary="690.00")))
+    weekly = calculate(input_from_dict(example(pay_basis="weekly", weekly_salary="690.00")))
     assert weekly.method == "salary_kept"
     assert weekly.holiday_pay == D("3450.00")  # 690.00 / 6 x 30
 
 
 def test_month_order_does_not_matter():
-    data = _request()
+    data = example()
     shuffled = data | {"months": list(reversed(data["months"]))}
     assert calculate(input_from_dict(shuffled)) == calculate(input_from_dict(data))
 
 
 def test_english_labels_and_sources():
-    lines = calculate(input_from_dict(_request())).to_dict("en")["lines"]
+    lines = calculate(input_from_dict(example())).to_dict("en")["lines"]
     assert lines[0]["label"] == "Full holiday credit months"
     assert lines[-1]["source"] == "collective agreement or company rule (not in the Act)"
     assert lines[2]["source"].startswith("vuosilomalaki 162/2005 11 § 2-3 mom., https://")
@@ -206,7 +182,7 @@ def test_earned_days_never_decrease_when_a_month_has_more_days(days, which, more
             {"month": f"{y}-{m:02d}", "days_worked": d, "hours_worked": str(8 * d), "wages": "0"}
             for (y, m), d in zip(CREDIT_YEAR, values, strict=True)
         ]
-        return calculate(input_from_dict(_request(months=months))).earned_days
+        return calculate(input_from_dict(example(months=months))).earned_days
 
     grown = list(days)
     grown[which] = min(28, days[which] + more)
@@ -217,7 +193,7 @@ def test_earned_days_never_decrease_when_a_month_has_more_days(days, which, more
 @settings(max_examples=60, deadline=None)
 @given(salary=st.decimals(min_value=0, max_value=20000, places=2), not_given=st.integers(0, 30))
 def test_holiday_pay_and_compensation_for_days_not_given_add_up(salary, not_given):
-    data = _request(pay_basis="monthly", monthly_salary=str(salary), days_not_given=not_given)
+    data = example(pay_basis="monthly", monthly_salary=str(salary), days_not_given=not_given)
     result = calculate(input_from_dict(data))
     whole = (salary * 30 / 25).quantize(D("0.01"), ROUND_HALF_UP)
     assert result.holiday_pay + result.compensation == whole
@@ -238,7 +214,7 @@ def test_percentage_pay_is_exactly_the_rate_of_the_wages_rounded_to_the_cent(wag
         for (y, m), w in zip(CREDIT_YEAR, wages, strict=True)
     ]
     start = "2020-01-01" if long else "2025-04-02"
-    data = _request(
+    data = example(
         earning_rule="35_hours", days_per_week="2", employment_start=start, months=months
     )
     result = calculate(input_from_dict(data))
@@ -253,7 +229,7 @@ def test_percentage_pay_is_exactly_the_rate_of_the_wages_rounded_to_the_cent(wag
 @given(daily=st.decimals(min_value=1, max_value=1000, places=2), overtime=st.integers(0, 400))
 def test_overtime_hours_only_lower_the_average_daily_wage(daily, overtime):
     """The same wages over more overtime hours give a smaller or equal average daily wage."""
-    plain = _request(
+    plain = example(
         months=[
             {"month": f"{y}-{m:02d}", "days_worked": 20, "hours_worked": "160",
              "wages": str(daily * 20)}

@@ -57,6 +57,13 @@ def language() -> str:
     return translation.get_language() or "fi"
 
 
+def engine_errors_to(form, error: ValidationError) -> None:
+    """Put a calculator's field errors (``items[1].quantity``) on the form's fields."""
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_engine_error(field, message)
+
+
 # -- start and calculator ----------------------------------------------------------------
 @login_required
 def index(request):
@@ -76,9 +83,7 @@ def calculator(request):
         try:
             result = calculate_dict(form.to_request(), language())
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                for message in messages_:
-                    form.add_engine_error(field, message)
+            engine_errors_to(form, error)
     totals = None
     if result is not None:
         totals = {k: Decimal(v) for k, v in result.items() if isinstance(v, str)}
@@ -97,9 +102,7 @@ def holiday_calculator(request):
         try:
             result = calculate_holidays(form.to_request(), language())
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                for message in messages_:
-                    form.add_engine_error(field, message)
+            engine_errors_to(form, error)
     if result is not None:
         for line in result["lines"]:  # money has cents; days and months are counts
             line["money"] = "." in line["amount"]

@@ -147,6 +147,11 @@ class HolidayInput:
         return dt.date(self.credit_year_end.year - 1, 4, 1)
 
     @property
+    def wage_basis(self) -> Decimal:
+        """The credit year's wages for time at work without the overtime increments."""
+        return sum((month.basis for month in self.months), ZERO)
+
+    @property
     def ended_within_year(self) -> bool:
         return self.employment_end is not None and self.employment_end <= self.credit_year_end
 
@@ -330,7 +335,7 @@ def percentage_pay(data: HolidayInput, long: bool, section: str) -> _Pay:
     work without the overtime and emergency-work increments; rounded to the cent, half up."""
     rates = _param(P_PERCENTAGES, data.credit_year_end)
     rate = rates["at_least_one_year"] if long else rates["under_one_year"]
-    basis = sum((month.basis for month in data.months), ZERO)
+    basis = data.wage_basis
     amount = cents(basis * rate / HUNDRED)
     line = Line(
         f"Prosenttiperusteinen lomapalkka {rate} %",
@@ -352,7 +357,7 @@ def average_daily_wage_pay(data: HolidayInput, days: int) -> _Pay:
     the rounded figure.
     """
     on = data.credit_year_end
-    basis = sum((month.basis for month in data.months), ZERO)
+    basis = data.wage_basis
     worked = sum(month.days_worked - month.equated_days for month in data.months)
     overtime = sum((month.overtime_hours for month in data.months), ZERO)
     per_day = _param(P_OVERTIME_HOURS, on)
@@ -386,7 +391,7 @@ def average_hourly_earnings_pay(data: HolidayInput, days: int) -> _Pay:
     the cent, half up. The Act allows agreements to depart from 11 § (30 §)."""
     multiplier = data.average_hourly_earnings_multiplier
     assert multiplier is not None
-    basis = sum((month.basis for month in data.months), ZERO)
+    basis = data.wage_basis
     hours = sum((month.hours_worked - month.equated_hours for month in data.months), ZERO)
     hourly = cents(basis / hours) if hours else ZERO
     day = cents(hourly * multiplier)
