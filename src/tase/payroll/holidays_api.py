@@ -128,8 +128,6 @@ def error_text(error: engine.HolidayInputError) -> str:
     params = {
         key: formats.date_format(value, "SHORT_DATE_FORMAT")
         if isinstance(value, dt.date)
-        else ", ".join(value)
-        if isinstance(value, tuple)
         else value
         for key, value in error.params.items()
     }

@@ -545,9 +545,13 @@ def validate(data: HolidayInput) -> None:
     if (end.month, end.day) != (3, 31):
         raise HolidayInputError("credit_year_end", "a credit year ends on 31 March.")
     if data.pay_basis not in PAY_BASES:
-        raise HolidayInputError("pay_basis", "must be one of {choices}.", choices=PAY_BASES)
+        raise HolidayInputError(
+            "pay_basis", "must be one of {choices}.", choices=", ".join(PAY_BASES)
+        )
     if data.earning_rule not in EARNING_RULES:
-        raise HolidayInputError("earning_rule", "must be one of {choices}.", choices=EARNING_RULES)
+        raise HolidayInputError(
+            "earning_rule", "must be one of {choices}.", choices=", ".join(EARNING_RULES)
+        )
     if not ZERO < data.days_per_week <= 7:
         raise HolidayInputError("days_per_week", "must be more than 0 and at most 7.")
     if data.days_not_given < 0:
