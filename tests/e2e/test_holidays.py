@@ -27,4 +27,3 @@ def test_holiday_calculator_explains_the_average_daily_wage(world, page, live_se
     expect(
         result.get_by_role("link", name="https://finlex.fi/fi/laki/ajantasa/2005/20050162").first
     ).to_be_visible()
-    page.screenshot(path="/tmp/holidays_calculator.png", full_page=True)
