@@ -39,6 +39,15 @@ class PayrollConfig(AppConfig):
         )
         register_nav(
             NavItem(
+                "holiday_calculator",
+                _("Holiday calculator"),
+                "payroll:holiday_calculator",
+                "payslip.view_own",
+                order=31,
+            )
+        )
+        register_nav(
+            NavItem(
                 "my_payslips", _("My payslips"), "payroll:my_payslips", "payslip.view_own", order=32
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from tase.rules.payroll_catalogue import CATALOGUE
@@ -299,3 +300,136 @@ class ImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("Columns: employee, wage_type, quantity, unit_price, amount."),
     )
+
+
+MONTH_PARTS = (
+    ("days_worked", _("Days at work")),
+    ("hours_worked", _("Hours at work")),
+    ("wages", _("Wages (€)")),
+    ("overtime_increments", _("Overtime increments (€)")),
+    ("overtime_hours", _("Overtime hours")),
+    ("equated_days", _("Of the days: equated to work")),
+    ("equated_hours", _("Of the hours: equated to work")),
+)
+CREDIT_YEAR_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)  # a credit year's months, in order
+
+
+class HolidayCalculatorForm(forms.Form):
+    """The holiday calculator's inputs; one row per month of the credit year (April-March).
+
+    A row left without days at work is a month without employment and is not sent."""
+
+    credit_year_end = forms.DateField(label=_("Credit year ends (31 March)"), widget=DATE)
+    employment_start = forms.DateField(label=_("Employment began"), widget=DATE)
+    employment_end = forms.DateField(
+        label=_("Employment ended"),
+        widget=DATE,
+        required=False,
+        help_text=_("Within the credit year: the earned days are paid as holiday compensation."),
+    )
+    pay_basis = forms.ChoiceField(
+        label=_("Pay basis"),
+        choices=[
+            ("monthly", _("Monthly salary")),
+            ("weekly", _("Weekly salary")),
+            ("hourly", _("Hourly pay")),
+            ("performance", _("Performance pay")),
+        ],
+    )
+    earning_rule = forms.ChoiceField(
+        label=_("Earning rule"),
+        choices=[("14_days", _("14-day rule")), ("35_hours", _("35-hour rule"))],
+    )
+    days_per_week = _dec(_("Working days a week by contract"), required=True, initial=5)
+    monthly_salary = _dec(_("Monthly salary (€)"))
+    weekly_salary = _dec(_("Weekly salary (€)"))
+    holiday_bonus_percent = _dec(
+        _("Holiday bonus (% of holiday pay)"),
+        help_text=_("Not in the Act: the collective agreement's or the company's rule."),
+    )
+    working_time_changed = forms.BooleanField(
+        label=_("Working time and salary changed during the credit year"), required=False
+    )
+    average_hourly_earnings_multiplier = _dec(
+        _("Hours paid per holiday day (collective agreement)"),
+        help_text=_(
+            "The average-hourly-earnings method of a collective agreement; empty: the Act's "
+            "average daily wage."
+        ),
+    )
+
+    days_not_given = forms.IntegerField(
+        label=_("Earned days that could not be given"),
+        required=False,
+        min_value=0,
+        help_text=_("Because the incapacity for work continued: paid as holiday compensation."),
+    )
+
+    MAIN = [
+        "credit_year_end",
+        "employment_start",
+        "employment_end",
+        "pay_basis",
+        "earning_rule",
+        "days_per_week",
+        "monthly_salary",
+        "weekly_salary",
+        "holiday_bonus_percent",
+        "working_time_changed",
+        "average_hourly_earnings_multiplier",
+        "days_not_given",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sent_rows: list[int] = []  # the form row of each month in the request, in order
+        for row in range(len(CREDIT_YEAR_MONTHS)):
+            for part, label in MONTH_PARTS:
+                field = (
+                    forms.IntegerField(label=label, required=False, min_value=0)
+                    if part.endswith("days")
+                    else _dec(label)
+                )
+                self.fields[f"month_{row}_{part}"] = field
+
+    def main_fields(self):
+        return [self[name] for name in self.MAIN]
+
+    def month_rows(self):
+        return [
+            (MONTHS[month], [self[f"month_{row}_{part}"] for part, _label in MONTH_PARTS])
+            for row, month in enumerate(CREDIT_YEAR_MONTHS)
+        ]
+
+    def month_headers(self):
+        return [label for _part, label in MONTH_PARTS]
+
+    def to_request(self) -> dict:
+        """The holiday calculator API's JSON shape."""
+        data = self.cleaned_data
+        end = data["credit_year_end"]
+        months = []
+        self.sent_rows = []
+        for row, number in enumerate(CREDIT_YEAR_MONTHS):
+            if data.get(f"month_{row}_days_worked") is None:
+                continue
+            year = end.year - 1 if number >= 4 else end.year
+            month = {"month": f"{year:04d}-{number:02d}"}
+            for part, _label in MONTH_PARTS:
+                value = data.get(f"month_{row}_{part}")
+                if value is not None:
+                    month[part] = value
+            months.append(month)
+            self.sent_rows.append(row)
+        request = {name: data.get(name) for name in self.MAIN}
+        request["working_time_changed"] = bool(data.get("working_time_changed"))
+        request["months"] = months
+        return request
+
+    def add_engine_error(self, field: str, message: str) -> None:
+        """Put a rules error on its form field (``months[2].wages`` → the row sent third)."""
+        if field.startswith("months["):
+            index, _sep, part = field[7:].partition("].")
+            row = self.sent_rows[int(index)]
+            field = f"month_{row}_{part if part != 'month' else 'days_worked'}"
+        self.add_error(field if field in self.fields else None, message)

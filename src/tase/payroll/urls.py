@@ -6,6 +6,7 @@ app_name = "payroll"
 urlpatterns = [
     path("", views.index, name="index"),
     path("calculator/", views.calculator, name="calculator"),
+    path("holiday-calculator/", views.holiday_calculator, name="holiday_calculator"),
     path("my/", views.my_payslips, name="my_payslips"),
     path("c/<int:company_pk>/employees/", views.employees, name="employees"),
     path("c/<int:company_pk>/employees/new/", views.employee_create, name="employee_create"),

@@ -25,6 +25,7 @@ from .forms import (
     CalculatorForm,
     EmployeeForm,
     EmploymentForm,
+    HolidayCalculatorForm,
     ImportForm,
     PayItemForm,
     PayRunForm,
@@ -32,6 +33,7 @@ from .forms import (
     SettingsForm,
     TaxCardForm,
 )
+from .holidays_api import calculate_dict as calculate_holidays
 from .models import CompanyWageType, Employment, PayItem, PayRun, Payslip
 from .pdf import payslip_pdf
 
@@ -55,6 +57,13 @@ def language() -> str:
     return translation.get_language() or "fi"
 
 
+def engine_errors_to(form, error: ValidationError) -> None:
+    """Put a calculator's field errors (``items[1].quantity``) on the form's fields."""
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_engine_error(field, message)
+
+
 # -- start and calculator ----------------------------------------------------------------
 @login_required
 def index(request):
@@ -74,9 +83,7 @@ def calculator(request):
         try:
             result = calculate_dict(form.to_request(), language())
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                for message in messages_:
-                    form.add_engine_error(field, message)
+            engine_errors_to(form, error)
     totals = None
     if result is not None:
         totals = {k: Decimal(v) for k, v in result.items() if isinstance(v, str)}
@@ -84,6 +91,25 @@ def calculator(request):
     return render(
         request, "payroll/calculator.html", {"form": form, "result": result, "totals": totals}
     )
+
+
+@login_required
+def holiday_calculator(request):
+    """Annual holiday days, holiday pay and compensation for one credit year (stateless)."""
+    form = HolidayCalculatorForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = calculate_holidays(form.to_request(), language())
+        except ValidationError as error:
+            engine_errors_to(form, error)
+    if result is not None:
+        for line in result["lines"]:  # money has cents; days and months are counts
+            line["money"] = "." in line["amount"]
+            line["value"] = Decimal(line["amount"])
+        for key in ("average_daily_wage", "holiday_pay", "holiday_bonus", "compensation"):
+            result[key] = None if result[key] is None else Decimal(result[key])
+    return render(request, "payroll/holiday_calculator.html", {"form": form, "result": result})
 
 
 # -- employees ---------------------------------------------------------------------------

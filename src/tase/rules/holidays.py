@@ -1,0 +1,762 @@
+"""Annual holidays by the Annual Holidays Act (vuosilomalaki 162/2005): earning and holiday pay.
+
+One credit year (lomanmääräytymisvuosi, 1.4.-31.3., 4 § 1 kohta) of one employment, given
+month by month, becomes the days earned, the holiday pay by the method the Act gives for the
+pay basis and earning rule, the holiday bonus the company or the collective agreement grants,
+and the holiday compensation when the employment ended within the year:
+
+* **Full months** (6 §): a calendar month with at least 14 days at work or equated to work
+  (the 14-day rule), or, for one whose contract gives fewer than 14 days in some month, at
+  least 35 such hours (the 35-hour rule). At the end of an employment its first and last month,
+  neither full, count together as one full month when their days (hours) reach the limit
+  (17 § 2 mom.).
+* **Days** (5 § 1 mom.): 2 weekdays per full month, 2.5 when the employment has lasted at least
+  a year by 31 March (at the end of an employment: when it ended, 17 § 1 mom.); a part day
+  becomes a whole day.
+* **Pay**: monthly and weekly paid keep their salary (10 § 1 mom.), a day valued at 1/25 of
+  the monthly or 1/6 of the weekly salary (17 § 3 mom.); when the 35-hour rule leaves only some
+  months full, or the working time and pay changed during the year, the percentage method
+  instead (10 § 3-4 mom.). Hourly and performance paid under the 14-day rule: the average daily
+  wage times the coefficient for the number of days (11 §). Under the 35-hour rule: 9 % or,
+  after a year of employment by 31 March, 11.5 % of the wages (12 §). A collective agreement's
+  average-hourly-earnings method replaces 11 § when its multiplier is given.
+* **Compensation** (17 §): when the employment ended within the year, the earned days are paid
+  as compensation computed as the holiday pay above; one who earned no days at all gets the
+  percentage of the wages (17 § 4 mom., 16 §). Days that could not be given because the
+  incapacity for work continued are compensated during the employment (26 § 1 mom.).
+
+Statutory figures are dated parameters (``payroll.holidays.*``). Money is rounded to the cent,
+half up, where each result is stated; the results shown are the ones used further. Imports no
+Django.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from tase.rules.parameters import ParameterError, default_set
+from tase.rules.payroll import PayrollInputError, _date, _decimal, cents, money
+
+ACT = "vuosilomalaki 162/2005"
+ACT_URL = "https://finlex.fi/fi/laki/ajantasa/2005/20050162"
+P_MIN_DAYS = "payroll.holidays.earning.full_month_min_days"
+P_MIN_HOURS = "payroll.holidays.earning.full_month_min_hours"
+P_DAYS_PER_MONTH = "payroll.holidays.earning.days_per_full_month"
+P_COEFFICIENTS = "payroll.holidays.pay.average_daily_wage_coefficients"
+P_OVERTIME_HOURS = "payroll.holidays.pay.overtime_hours_per_divisor_day"
+P_STANDARD_WEEK = "payroll.holidays.pay.standard_days_per_week"
+P_PERCENTAGES = "payroll.holidays.pay.percentage_rates"
+P_DAY_DIVISORS = "payroll.holidays.pay.day_divisors"
+
+PAY_BASES = ("monthly", "weekly", "hourly", "performance")
+SALARIED = ("monthly", "weekly")
+EARNING_RULES = ("14_days", "35_hours")
+ZERO = Decimal(0)
+TIMES = "\N{MULTIPLICATION SIGN}"  # in the computations shown
+NOT_STATUTORY = {
+    "fi": "työehtosopimus tai yrityksen sääntö (ei vuosilomalaissa)",
+    "en": "collective agreement or company rule (not in the Act)",
+}
+HUNDRED = Decimal(100)
+WEEKS_IN_FEBRUARY = 4  # the shortest month: exactly four of each weekday in a common year
+
+
+class HolidayInputError(ValueError):
+    """Bad input, naming the field at fault (``months[2].days_worked``).
+
+    ``message`` is a fixed English text with ``{placeholders}`` filled from ``params``, so an
+    interface can translate the text and then format it.
+    """
+
+    def __init__(self, field: str, message: str, **params: Any):
+        self.field, self.message, self.params = field, message, params
+        super().__init__(f"{field}: {message.format(**params)}")
+
+    @property
+    def text(self) -> str:
+        return self.message.format(**self.params)
+
+
+# -- inputs --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Month:
+    """One calendar month of the credit year that had employment.
+
+    ``days_worked`` and ``hours_worked`` include the days and hours equated to work (7 §);
+    ``equated_days`` / ``equated_hours`` say how many of them were such absences, which count
+    for earning but are not in the divisors of the average wages. ``wages`` is what was paid
+    for time at work, overtime pay included; ``overtime_increments`` is the part of it paid as
+    the increments for overtime and emergency work, left out of every basis (11 § 2 mom.,
+    12 § 1 mom.); ``overtime_hours`` the hours beyond the regular daily working time.
+    """
+
+    year: int
+    month: int
+    days_worked: int
+    hours_worked: Decimal = ZERO
+    wages: Decimal = ZERO
+    overtime_increments: Decimal = ZERO
+    overtime_hours: Decimal = ZERO
+    equated_days: int = 0
+    equated_hours: Decimal = ZERO
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def basis(self) -> Decimal:
+        return self.wages - self.overtime_increments
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayInput:
+    credit_year_end: dt.date
+    employment_start: dt.date
+    employment_end: dt.date | None
+    pay_basis: str
+    earning_rule: str
+    months: tuple[Month, ...]
+    days_per_week: Decimal = Decimal(5)
+    monthly_salary: Decimal | None = None
+    weekly_salary: Decimal | None = None
+    holiday_bonus_percent: Decimal = ZERO
+    # The working time and the salary changed during the credit year (10 § 4 mom.).
+    working_time_changed: bool = False
+    # A collective agreement's average-hourly-earnings method: a holiday day is paid this many
+    # hours at the average hourly earnings of the credit year (replaces 11 § when given).
+    average_hourly_earnings_multiplier: Decimal | None = None
+    # Earned days that could not be given because the incapacity for work continued (26 § 1
+    # mom.): paid as holiday compensation during the employment.
+    days_not_given: int = 0
+
+    @property
+    def credit_year_start(self) -> dt.date:
+        return dt.date(self.credit_year_end.year - 1, 4, 1)
+
+    @property
+    def wage_basis(self) -> Decimal:
+        """The credit year's wages for time at work without the overtime increments."""
+        return sum((month.basis for month in self.months), ZERO)
+
+    @property
+    def ended_within_year(self) -> bool:
+        return self.employment_end is not None and self.employment_end <= self.credit_year_end
+
+
+# -- output --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Line:
+    label_fi: str
+    label_en: str
+    basis: str  # the computation in numbers, language-neutral: "36000.00 / 240"
+    amount: Decimal
+    section: str  # "11 § 1 mom."; empty for a rule that is not in the Act
+
+    def to_dict(self, language: str = "fi") -> dict[str, str]:
+        return {
+            "label": self.label_en if language == "en" else self.label_fi,
+            "basis": self.basis,
+            "amount": str(self.amount),
+            "source": f"{ACT} {self.section}, {ACT_URL}"
+            if self.section
+            else NOT_STATUTORY.get(language, NOT_STATUTORY["fi"]),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayResult:
+    earned_days: int
+    full_months: int
+    method: str  # salary_kept | average_daily_wage | percentage | average_hourly_earnings
+    average_daily_wage: Decimal | None
+    coefficient: Decimal | None
+    holiday_pay: Decimal
+    holiday_bonus: Decimal
+    compensation: Decimal
+    lines: tuple[Line, ...] = field(default=())
+
+    def to_dict(self, language: str = "fi") -> dict[str, Any]:
+        """The result as in the API: money as decimal strings with two decimals."""
+        return {
+            "earned_days": self.earned_days,
+            "full_months": self.full_months,
+            "method": self.method,
+            "average_daily_wage": None
+            if self.average_daily_wage is None
+            else money(self.average_daily_wage),
+            "coefficient": None if self.coefficient is None else str(self.coefficient),
+            "holiday_pay": money(self.holiday_pay),
+            "holiday_bonus": money(self.holiday_bonus),
+            "compensation": money(self.compensation),
+            "lines": [line.to_dict(language) for line in self.lines],
+        }
+
+
+# -- parameters ----------------------------------------------------------------------------
+def _param(name: str, on: dt.date) -> Any:
+    try:
+        return default_set().value_at(name, on)
+    except ParameterError:
+        raise HolidayInputError(
+            "credit_year_end", "no statutory figures are known for this credit year."
+        ) from None
+
+
+def coefficient(days: int, on: dt.date) -> Decimal:
+    """The 11 § 1 mom. coefficient for ``days`` holiday days (above 30: +0.9 a day)."""
+    if days <= 0:
+        return ZERO
+    coefficients = _param(P_COEFFICIENTS, on)
+    table = coefficients["table"]
+    if days in table:
+        return table[days]
+    top = max(table)
+    if days > top:
+        return table[top] + coefficients["per_day_above_table"] * (days - top)
+    # One day is never earned (a full month gives at least two); the table starts at two.
+    return table[min(table)] * days / min(table)
+
+
+# -- earning -------------------------------------------------------------------------------
+def lasted_a_year(start: dt.date, on: dt.date) -> bool:
+    """Has an employment begun on ``start`` lasted at least a year by the end of ``on``?"""
+    try:
+        anniversary = start.replace(year=start.year + 1)
+    except ValueError:  # started on 29 February
+        anniversary = dt.date(start.year + 1, 3, 1)
+    return anniversary <= on + dt.timedelta(days=1)
+
+
+def long_employment(data: HolidayInput) -> bool:
+    """A year of employment by 31 March (5 § 1 mom., 12 § 1 mom.), or by its end (17 § 1 mom.)."""
+    on = data.employment_end if data.ended_within_year else data.credit_year_end
+    return lasted_a_year(data.employment_start, on)
+
+
+def is_full_month(month: Month, rule: str, on: dt.date) -> bool:
+    """6 §: at least 14 days (14-day rule) or 35 hours (35-hour rule) at work or equated."""
+    if rule == "14_days":
+        return month.days_worked >= _param(P_MIN_DAYS, on)
+    return month.hours_worked >= _param(P_MIN_HOURS, on)
+
+
+def full_months(data: HolidayInput) -> tuple[int, bool]:
+    """The number of full months, and whether 17 § 2 mom. joined the first and the last."""
+    on = data.credit_year_end
+    count = sum(is_full_month(month, data.earning_rule, on) for month in data.months)
+    if not data.ended_within_year or len(data.months) < 2:
+        return count, False
+    first = min(data.months, key=lambda month: month.first_day)
+    last = max(data.months, key=lambda month: month.first_day)
+    starts_here = first.first_day <= data.employment_start <= first.last_day
+    ends_here = last.first_day <= data.employment_end <= last.last_day
+    rule = data.earning_rule
+    if not (starts_here and ends_here) or is_full_month(first, rule, on):
+        return count, False
+    if is_full_month(last, rule, on):
+        return count, False
+    joined = Month(
+        first.year,
+        first.month,
+        first.days_worked + last.days_worked,
+        hours_worked=first.hours_worked + last.hours_worked,
+    )
+    if is_full_month(joined, rule, on):
+        return count + 1, True
+    return count, False
+
+
+def earned_days(months: int, long: bool, on: dt.date) -> tuple[int, Decimal]:
+    """5 § 1 mom.: 2 or 2.5 days per full month; a part day becomes a whole day."""
+    rates = _param(P_DAYS_PER_MONTH, on)
+    rate = rates["at_least_one_year"] if long else rates["under_one_year"]
+    return int((rate * months).to_integral_value(rounding=ROUND_CEILING)), rate
+
+
+# -- pay -----------------------------------------------------------------------------------
+def choose_method(data: HolidayInput, months: int) -> str:
+    """The holiday pay method the Act (or the agreement) gives for this employment."""
+    if data.ended_within_year and months == 0:
+        return "percentage"  # 17 § 4 mom., 16 §: no holiday was earned at all
+    if data.pay_basis in SALARIED:
+        some_months_short = data.earning_rule == "35_hours" and months < len(data.months)
+        if some_months_short or data.working_time_changed:
+            return "percentage"  # 10 § 3-4 mom.
+        return "salary_kept"  # 10 § 1 mom.
+    if data.earning_rule == "35_hours":
+        return "percentage"  # 12 §
+    if data.average_hourly_earnings_multiplier is not None:
+        return "average_hourly_earnings"
+    return "average_daily_wage"  # 11 §
+
+
+@dataclass(slots=True)
+class _Pay:
+    amount: Decimal
+    lines: list[Line]
+    average_daily_wage: Decimal | None = None
+    coefficient: Decimal | None = None
+
+
+def salary_kept(data: HolidayInput, days: int) -> _Pay:
+    """10 § 1 mom.: the salary continues; a day is 1/25 of the monthly, 1/6 of the weekly salary.
+
+    The total is rounded to the cent once: salary x days / divisor.
+    """
+    divisor = _param(P_DAY_DIVISORS, data.credit_year_end)[data.pay_basis]
+    salary = data.monthly_salary if data.pay_basis == "monthly" else data.weekly_salary
+    assert salary is not None  # checked by validate()
+    amount = cents(salary * days / divisor)
+    line = Line(
+        f"Loma-ajan palkka (palkka säilyy, lomapäivä 1/{divisor} palkasta)",
+        f"Holiday pay (salary kept, a holiday day 1/{divisor} of the salary)",
+        f"{money(salary)} / {divisor} {TIMES} {days}",
+        amount,
+        "10 § 1 mom., 17 § 3 mom.",
+    )
+    return _Pay(amount, [line])
+
+
+def percentage_pay(data: HolidayInput, long: bool, section: str) -> _Pay:
+    """12 § 1 mom.: 9 % (11.5 % after a year by 31 March) of the credit year's wages for time at
+    work without the overtime and emergency-work increments; rounded to the cent, half up."""
+    rates = _param(P_PERCENTAGES, data.credit_year_end)
+    rate = rates["at_least_one_year"] if long else rates["under_one_year"]
+    basis = data.wage_basis
+    amount = cents(basis * rate / HUNDRED)
+    line = Line(
+        f"Prosenttiperusteinen lomapalkka {rate} %",
+        f"Percentage-based holiday pay {rate} %",
+        f"{money(basis)} {TIMES} {rate} %",
+        amount,
+        section,
+    )
+    return _Pay(amount, [line])
+
+
+def average_daily_wage_pay(data: HolidayInput, days: int) -> _Pay:
+    """11 §: the average daily wage times the coefficient for the number of holiday days.
+
+    Average daily wage = wages for time at work without the overtime and emergency-work
+    increments / (days worked + an eighth of the hours beyond the regular daily working time),
+    times days a week / 5 when the contract gives other than five days (11 § 2-3 mom.). It is
+    rounded to the cent, half up, and the holiday pay (rounded the same way) is computed from
+    the rounded figure.
+    """
+    on = data.credit_year_end
+    basis = data.wage_basis
+    worked = sum(month.days_worked - month.equated_days for month in data.months)
+    overtime = sum((month.overtime_hours for month in data.months), ZERO)
+    per_day = _param(P_OVERTIME_HOURS, on)
+    standard = _param(P_STANDARD_WEEK, on)
+    divisor = worked + overtime / per_day
+    daily = basis / divisor if divisor else ZERO
+    formula = f"{money(basis)} / ({worked} + {_number(overtime)}/{per_day})"
+    if data.days_per_week != standard:
+        daily = daily * data.days_per_week / standard
+        formula += f" {TIMES} {_number(data.days_per_week)}/{standard}"
+    daily = cents(daily)
+    factor = coefficient(days, on)
+    amount = cents(daily * factor)
+    lines = [
+        Line("Keskipäiväpalkka", "Average daily wage", formula, daily, "11 § 2-3 mom."),
+        Line(
+            f"Vuosilomapalkka, kerroin {factor} ({days} lomapäivää)",
+            f"Holiday pay, coefficient {factor} ({days} holiday days)",
+            f"{money(daily)} {TIMES} {factor}",
+            amount,
+            "11 § 1 mom.",
+        ),
+    ]
+    return _Pay(amount, lines, daily, factor)
+
+
+def average_hourly_earnings_pay(data: HolidayInput, days: int) -> _Pay:
+    """A collective agreement's method: average hourly earnings of the credit year (wages for
+    time at work without overtime increments / hours actually worked) x the agreement's hours
+    per holiday day x holiday days. The hourly earnings and the day's pay are each rounded to
+    the cent, half up. The Act allows agreements to depart from 11 § (30 §)."""
+    multiplier = data.average_hourly_earnings_multiplier
+    assert multiplier is not None
+    basis = data.wage_basis
+    hours = sum((month.hours_worked - month.equated_hours for month in data.months), ZERO)
+    hourly = cents(basis / hours) if hours else ZERO
+    day = cents(hourly * multiplier)
+    amount = day * days
+    lines = [
+        Line(
+            "Keskituntiansio",
+            "Average hourly earnings",
+            f"{money(basis)} / {_number(hours)}",
+            hourly,
+            "30 § (työehtosopimus)",
+        ),
+        Line(
+            "Vuosilomapalkka, keskituntiansiomenetelmä",
+            "Holiday pay, average-hourly-earnings method",
+            f"{money(hourly)} {TIMES} {_number(multiplier)} {TIMES} {days}",
+            amount,
+            "30 § (työehtosopimus)",
+        ),
+    ]
+    return _Pay(amount, lines, day, None)
+
+
+def _number(value: Decimal) -> str:
+    """A quantity without trailing zeros: 40 not 40.00, 7.5 not 7.50."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+# -- the calculation -----------------------------------------------------------------------
+def _pay(data: HolidayInput, method: str, days: int, long: bool) -> _Pay:
+    if method == "percentage" and days == 0 and data.ended_within_year:
+        return percentage_pay(data, long, "17 § 4 mom., 16 §")
+    if method == "percentage":
+        section = "10 § 3-4 mom., 12 § 1 mom." if data.pay_basis in SALARIED else "12 § 1 mom."
+        return percentage_pay(data, long, section)
+    if method == "salary_kept":
+        return salary_kept(data, days)
+    if method == "average_hourly_earnings":
+        return average_hourly_earnings_pay(data, days)
+    return average_daily_wage_pay(data, days)
+
+
+def compensation_part(
+    data: HolidayInput, amount: Decimal, days: int
+) -> tuple[Decimal, Decimal, Line | None]:
+    """Split the pay for the earned days into holiday pay and holiday compensation.
+
+    At the end of the employment all of it is compensation (17 § 1 mom.). During it, the days
+    that could not be given because the incapacity for work continued (26 § 1 mom.) are
+    compensated by 17 §: their share of the pay, ``amount x days_not_given / days``, rounded
+    to the cent, half up; the rest is holiday pay, so the two always add up to ``amount``.
+    """
+    if data.ended_within_year:
+        line = Line(
+            "Lomakorvaus työsuhteen päättyessä",
+            "Holiday compensation at the end of the employment",
+            money(amount),
+            amount,
+            "17 § 1 ja 3 mom.",
+        )
+        return ZERO, amount, line
+    if not data.days_not_given:
+        return amount, ZERO, None
+    if data.days_not_given > days:
+        raise HolidayInputError(
+            "days_not_given", "must not exceed the {days} days earned.", days=days
+        )
+    compensation = cents(amount * data.days_not_given / days)
+    line = Line(
+        "Lomakorvaus lomasta, jota ei voitu antaa",
+        "Holiday compensation for days that could not be given",
+        f"{money(amount)} {TIMES} {data.days_not_given}/{days}",
+        compensation,
+        "26 § 1 mom., 17 § 3 mom.",
+    )
+    return amount - compensation, compensation, line
+
+
+def calculate(data: HolidayInput) -> HolidayResult:
+    """Earned days, holiday pay, bonus and compensation for one credit year (see the module)."""
+    validate(data)
+    on = data.credit_year_end
+    months, joined = full_months(data)
+    long = long_employment(data)
+    days, rate = earned_days(months, long, on)
+    lines = [
+        Line(
+            "Täydet lomanmääräytymiskuukaudet"
+            + (" (ensimmäinen ja viimeinen yhdessä)" if joined else ""),
+            "Full holiday credit months" + (" (first and last joined)" if joined else ""),
+            _months_basis(data),
+            Decimal(months),
+            "6 §" + (", 17 § 2 mom." if joined else ""),
+        ),
+        Line(
+            "Ansaitut lomapäivät (päivän osa täydeksi päiväksi)",
+            "Holiday days earned (a part day becomes a whole day)",
+            f"{months} {TIMES} {rate}",
+            Decimal(days),
+            "5 § 1 mom." + (", 17 § 1 mom." if data.ended_within_year else ""),
+        ),
+    ]
+    method = choose_method(data, months)
+    pay = _pay(data, method, days, long)
+    lines += pay.lines
+    holiday_pay, compensation, line = compensation_part(data, pay.amount, days)
+    if line is not None:
+        lines.append(line)
+    bonus = cents(holiday_pay * data.holiday_bonus_percent / HUNDRED)
+    if data.holiday_bonus_percent:
+        lines.append(
+            Line(
+                f"Lomaraha {_number(data.holiday_bonus_percent)} % lomapalkasta",
+                f"Holiday bonus {_number(data.holiday_bonus_percent)} % of the holiday pay",
+                f"{money(holiday_pay)} {TIMES} {_number(data.holiday_bonus_percent)} %",
+                bonus,
+                "",
+            )
+        )
+    return HolidayResult(
+        earned_days=days,
+        full_months=months,
+        method=method,
+        average_daily_wage=pay.average_daily_wage,
+        coefficient=pay.coefficient,
+        holiday_pay=holiday_pay,
+        holiday_bonus=bonus,
+        compensation=compensation,
+        lines=tuple(lines),
+    )
+
+
+def _months_basis(data: HolidayInput) -> str:
+    unit, limit = (
+        ("d", _param(P_MIN_DAYS, data.credit_year_end))
+        if data.earning_rule == "14_days"
+        else ("h", _param(P_MIN_HOURS, data.credit_year_end))
+    )
+    values = [
+        f"{m.label} {m.days_worked if unit == 'd' else _number(m.hours_worked)}"
+        for m in sorted(data.months, key=lambda month: month.first_day)
+    ]
+    return f"≥ {limit} {unit}: " + ", ".join(values)
+
+
+# -- validation ----------------------------------------------------------------------------
+def validate(data: HolidayInput) -> None:
+    """Refuse input the Act cannot apply to, naming the field."""
+    end, start = data.credit_year_end, data.credit_year_start
+    if (end.month, end.day) != (3, 31):
+        raise HolidayInputError("credit_year_end", "a credit year ends on 31 March.")
+    if data.pay_basis not in PAY_BASES:
+        raise HolidayInputError(
+            "pay_basis", "must be one of {choices}.", choices=", ".join(PAY_BASES)
+        )
+    if data.earning_rule not in EARNING_RULES:
+        raise HolidayInputError(
+            "earning_rule", "must be one of {choices}.", choices=", ".join(EARNING_RULES)
+        )
+    if not ZERO < data.days_per_week <= 7:
+        raise HolidayInputError("days_per_week", "must be more than 0 and at most 7.")
+    if data.days_not_given < 0:
+        raise HolidayInputError("days_not_given", "must not be negative.")
+    if data.holiday_bonus_percent < 0:
+        raise HolidayInputError("holiday_bonus_percent", "must not be negative.")
+    if data.employment_start > end:
+        raise HolidayInputError(
+            "employment_start", "is after the credit year {start} - {end}.", start=start, end=end
+        )
+    if data.employment_end is not None:
+        if data.employment_end < data.employment_start:
+            raise HolidayInputError("employment_end", "is before the employment start.")
+        if data.employment_end < start:
+            raise HolidayInputError(
+                "employment_end", "is before the credit year {start} - {end}.", start=start, end=end
+            )
+    _validate_pay_basis(data)
+    _validate_earning_rule(data)
+    seen: set[str] = set()
+    for index, month in enumerate(data.months):
+        _validate_month(data, index, month, seen)
+
+
+def _validate_pay_basis(data: HolidayInput) -> None:
+    salary_field = {"monthly": "monthly_salary", "weekly": "weekly_salary"}
+    for name in salary_field.values():
+        value = getattr(data, name)
+        wanted = salary_field.get(data.pay_basis) == name
+        if wanted and value is None:
+            raise HolidayInputError(
+                name, "is required for pay basis {basis}.", basis=data.pay_basis
+            )
+        if not wanted and value is not None:
+            raise HolidayInputError(name, "does not fit pay basis {basis}.", basis=data.pay_basis)
+        if value is not None and value < 0:
+            raise HolidayInputError(name, "must not be negative.")
+    multiplier = data.average_hourly_earnings_multiplier
+    if multiplier is not None:
+        field_name = "average_hourly_earnings_multiplier"
+        if data.pay_basis in SALARIED or data.earning_rule != "14_days":
+            raise HolidayInputError(
+                field_name,
+                "the average-hourly-earnings method is for hourly or performance pay under "
+                "the 14-day rule.",
+            )
+        if multiplier <= 0:
+            raise HolidayInputError(field_name, "must be more than 0.")
+
+
+def _validate_earning_rule(data: HolidayInput) -> None:
+    """6 §: the rule follows the contract. Five, four or even three and a half days a week
+    give at least 14 days in every month (February has four of each weekday); fewer do not,
+    and then the 35-hour rule applies (6 § 2 mom.)."""
+    min_days = _param(P_MIN_DAYS, data.credit_year_end)
+    fourteen_every_month = data.days_per_week * WEEKS_IN_FEBRUARY >= min_days
+    if data.earning_rule == "14_days" and not fourteen_every_month:
+        raise HolidayInputError(
+            "earning_rule",
+            "a contract of {days} days a week gives fewer than {limit} days in some months: "
+            "the 35-hour rule applies.",
+            days=_number(data.days_per_week),
+            limit=min_days,
+        )
+    if data.earning_rule == "35_hours" and fourteen_every_month:
+        raise HolidayInputError(
+            "earning_rule",
+            "a contract of {days} days a week gives at least {limit} days in every month: "
+            "the 14-day rule applies.",
+            days=_number(data.days_per_week),
+            limit=min_days,
+        )
+
+
+def _validate_month(data: HolidayInput, index: int, month: Month, seen: set[str]) -> None:
+    where = f"months[{index}]"
+    if month.label in seen:
+        raise HolidayInputError(f"{where}.month", "{month} is given twice.", month=month.label)
+    seen.add(month.label)
+    if not data.credit_year_start <= month.first_day <= data.credit_year_end:
+        raise HolidayInputError(
+            f"{where}.month",
+            "{month} is outside the credit year {start} - {end}.",
+            month=month.label,
+            start=data.credit_year_start,
+            end=data.credit_year_end,
+        )
+    first = max(month.first_day, data.employment_start)
+    last = min(month.last_day, data.employment_end or month.last_day)
+    if first > last:
+        raise HolidayInputError(
+            f"{where}.month", "{month} has no days of employment.", month=month.label
+        )
+    employed = (last - first).days + 1
+    if not 0 <= month.days_worked <= employed:
+        raise HolidayInputError(
+            f"{where}.days_worked",
+            "must be between 0 and the {days} days of employment in {month}.",
+            days=employed,
+            month=month.label,
+        )
+    if not ZERO <= month.hours_worked <= 24 * employed:
+        raise HolidayInputError(
+            f"{where}.hours_worked",
+            "must be between 0 and 24 hours a day of employment in {month}.",
+            month=month.label,
+        )
+    for name in ("wages", "overtime_increments", "overtime_hours", "equated_hours"):
+        if getattr(month, name) < 0:
+            raise HolidayInputError(f"{where}.{name}", "must not be negative.")
+    if month.overtime_increments > month.wages:
+        raise HolidayInputError(f"{where}.overtime_increments", "must not exceed the wages.")
+    if month.overtime_hours > month.hours_worked:
+        raise HolidayInputError(f"{where}.overtime_hours", "must not exceed the hours worked.")
+    if not 0 <= month.equated_days <= month.days_worked:
+        raise HolidayInputError(f"{where}.equated_days", "must be between 0 and the days worked.")
+    if month.equated_hours > month.hours_worked:
+        raise HolidayInputError(f"{where}.equated_hours", "must not exceed the hours worked.")
+
+
+# -- plain data in (the API, the golden files) ---------------------------------------------
+def _input_error(error: PayrollInputError) -> HolidayInputError:
+    return HolidayInputError(error.field, error.message)
+
+
+def _optional_in(value: Any, where: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return _decimal(value, where)
+    except PayrollInputError as error:
+        raise _input_error(error) from None
+
+
+def _number_in(value: Any, where: str, default: Decimal = ZERO) -> Decimal:
+    number = _optional_in(value, where)
+    return default if number is None else number
+
+
+def _whole(value: Any, where: str) -> int:
+    number = _number_in(value, where)
+    if number != number.to_integral_value():
+        raise HolidayInputError(where, "must be a whole number.")
+    return int(number)
+
+
+def _day(value: Any, where: str) -> dt.date:
+    try:
+        return _date(value, where)
+    except PayrollInputError as error:
+        raise _input_error(error) from None
+
+
+def _month_in(raw: Any, index: int) -> Month:
+    where = f"months[{index}]"
+    if not isinstance(raw, dict):
+        raise HolidayInputError(where, "expected an object.")
+    text = str(raw.get("month") or "")
+    try:
+        year, number = (int(part) for part in text.split("-"))
+        dt.date(year, number, 1)
+    except ValueError:
+        raise HolidayInputError(f"{where}.month", "is not a month (YYYY-MM).") from None
+    return Month(
+        year,
+        number,
+        days_worked=_whole(raw.get("days_worked"), f"{where}.days_worked"),
+        hours_worked=_number_in(raw.get("hours_worked"), f"{where}.hours_worked"),
+        wages=_number_in(raw.get("wages"), f"{where}.wages"),
+        overtime_increments=_number_in(
+            raw.get("overtime_increments"), f"{where}.overtime_increments"
+        ),
+        overtime_hours=_number_in(raw.get("overtime_hours"), f"{where}.overtime_hours"),
+        equated_days=_whole(raw.get("equated_days"), f"{where}.equated_days"),
+        equated_hours=_number_in(raw.get("equated_hours"), f"{where}.equated_hours"),
+    )
+
+
+def input_from_dict(data: dict) -> HolidayInput:
+    """Build a :class:`HolidayInput` from the calculator's JSON shape (strings or numbers)."""
+    if not isinstance(data, dict):
+        raise HolidayInputError("body", "expected an object.")
+    raw_months = data.get("months") or []
+    if not isinstance(raw_months, list):
+        raise HolidayInputError("months", "expected a list.")
+    end = data.get("employment_end")
+    changed = data.get("working_time_changed", False)
+    if not isinstance(changed, bool):
+        raise HolidayInputError("working_time_changed", "expected true or false.")
+    return HolidayInput(
+        credit_year_end=_day(data.get("credit_year_end"), "credit_year_end"),
+        employment_start=_day(data.get("employment_start"), "employment_start"),
+        employment_end=None if end in (None, "") else _day(end, "employment_end"),
+        pay_basis=str(data.get("pay_basis") or ""),
+        earning_rule=str(data.get("earning_rule") or ""),
+        months=tuple(_month_in(raw, index) for index, raw in enumerate(raw_months)),
+        days_per_week=_number_in(data.get("days_per_week"), "days_per_week", Decimal(5)),
+        monthly_salary=_optional_in(data.get("monthly_salary"), "monthly_salary"),
+        weekly_salary=_optional_in(data.get("weekly_salary"), "weekly_salary"),
+        holiday_bonus_percent=_number_in(
+            data.get("holiday_bonus_percent"), "holiday_bonus_percent"
+        ),
+        working_time_changed=changed,
+        days_not_given=_whole(data.get("days_not_given"), "days_not_given"),
+        average_hourly_earnings_multiplier=_optional_in(
+            data.get("average_hourly_earnings_multiplier"), "average_hourly_earnings_multiplier"
+        ),
+    )

@@ -1,0 +1,156 @@
+"""The stateless holiday calculator: POST /api/v1/payroll/holidays/calculate."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tase.core.roles import Role
+from tests.rules.holiday_example import example, with_month
+
+URL = "/api/v1/payroll/holidays/calculate"
+GOLDEN = Path(__file__).parents[1] / "rules" / "holiday_golden"
+EXAMPLE = example()  # the issue's example: hourly paid, 14-day rule, employed since 2020
+
+
+def post(client, body):
+    return client.post(URL, body, content_type="application/json")
+
+
+def test_the_issue_example(world):
+    """12 x 2900.00 = 34800.00 over 240 days = 145.00 a day; 30 days x coefficient 27.8."""
+    response = post(world.client(Role.VIEWER), EXAMPLE)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert {key: body[key] for key in body if key != "lines"} == {
+        "earned_days": 30,
+        "full_months": 12,
+        "method": "average_daily_wage",
+        "average_daily_wage": "145.00",
+        "coefficient": "27.8",
+        "holiday_pay": "4031.00",
+        "holiday_bonus": "2015.50",
+        "compensation": "0.00",
+    }
+    assert [line["amount"] for line in body["lines"]] == [
+        "12",
+        "30",
+        "145.00",
+        "4031.00",
+        "2015.50",
+    ]
+    assert set(body["lines"][0]) == {"label", "basis", "amount", "source"}
+    assert body["lines"][0]["label"] == "Täydet lomanmääräytymiskuukaudet"
+    assert body["lines"][3]["source"] == (
+        "vuosilomalaki 162/2005 11 § 1 mom., https://finlex.fi/fi/laki/ajantasa/2005/20050162"
+    )
+
+
+def test_a_golden_case_through_http(world):
+    case = yaml.safe_load((GOLDEN / "2026_compensation_at_termination.yaml").read_text("utf-8"))
+    response = post(world.client(Role.PAYROLL_CLERK), case["input"])
+    assert response.status_code == 200, response.content
+    body = response.json()
+    for key, value in case["expected"].items():
+        if key != "lines":
+            assert body[key] == value, key
+    assert [line["basis"] for line in body["lines"][1:]] == [
+        line["basis"] for line in case["expected"]["lines"][1:]
+    ]
+
+
+def test_english_for_a_user_who_chose_english(world):
+    user = world.users[Role.VIEWER]
+    user.language = "en"
+    user.save(update_fields=["language"])
+    response = post(world.client(Role.VIEWER), EXAMPLE)
+    assert response.json()["lines"][0]["label"] == "Full holiday credit months"
+
+
+def test_needs_a_signed_in_user(client):
+    assert post(client, EXAMPLE).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"months": with_month(0, month="2025-03")}, "months[0].month", "ulkopuolella"),
+        ({"months": with_month(7, days_worked=31)}, "months[7].days_worked", "30"),
+        ({"months": with_month(4, wages="-100.00")}, "months[4].wages", "negatiivinen"),
+        ({"months": with_month(4, overtime_increments="-1")}, "months[4].overtime_increments", "negatiivinen"),
+        ({"monthly_salary": "3000.00"}, "monthly_salary", "ei sovi palkkausmuotoon"),
+        ({"pay_basis": "monthly"}, "monthly_salary", "tarvitaan"),
+        ({"earning_rule": "35_hours"}, "earning_rule", "14 päivän sääntöä"),
+        ({"days_per_week": "2"}, "earning_rule", "35 tunnin sääntöä"),
+        ({"credit_year_end": "2026-04-30"}, "credit_year_end", "31. maaliskuuta"),
+        ({"employment_end": "2025-03-01"}, "employment_end", "1.4.2025"),
+    ],
+)  # fmt: skip
+def test_bad_input_answers_422_naming_the_field(world, change, field, words):
+    response = post(world.client(Role.VIEWER), EXAMPLE | change)
+    assert response.status_code == 422, response.content
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", field]
+    assert detail["msg"].startswith(f"{field}: ") and words in detail["msg"]
+
+
+def test_an_unknown_pay_basis_is_refused_by_the_schema(world):
+    response = post(world.client(Role.VIEWER), EXAMPLE | {"pay_basis": "daily"})
+    assert response.status_code == 422
+    assert "pay_basis" in response.json()["detail"][0]["loc"]
+
+
+def test_the_operation_is_in_the_openapi_schema(world):
+    schema = world.client(Role.VIEWER).get("/api/v1/openapi.json").json()
+    operation = schema["paths"][URL]["post"]
+    assert "vuosilomalaki" in operation["description"]
+
+
+# -- the page ------------------------------------------------------------------------------
+def _page_data(**changes):
+    data = {
+        "credit_year_end": "2026-03-31",
+        "employment_start": "2020-01-01",
+        "pay_basis": "hourly",
+        "earning_rule": "14_days",
+        "days_per_week": "5",
+        "holiday_bonus_percent": "50",
+    }
+    for row in range(12):
+        data |= {f"month_{row}_days_worked": "20", f"month_{row}_hours_worked": "150"}
+        data[f"month_{row}_wages"] = "2900,00"  # the Finnish decimal comma
+    return data | changes
+
+
+def test_holiday_calculator_page_renders_the_explained_result(world):
+    client = world.client(Role.PAYROLL_CLERK)
+    page = client.get("/payroll/holiday-calculator/")
+    assert page.status_code == 200
+    assert "Lomalaskuri" in page.content.decode()
+    response = client.post("/payroll/holiday-calculator/", _page_data())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="holiday-calculator-result"' in html
+    assert "4\xa0031,00\xa0€" in html and "2\xa0015,50\xa0€" in html
+    assert "145.00 \N{MULTIPLICATION SIGN} 27.8" in html and "11 § 1 mom." in html
+
+
+def test_holiday_calculator_page_leaves_out_months_without_days(world):
+    data = _page_data(employment_start="2025-06-01")
+    for row in (0, 1):  # April and May: no employment
+        data.pop(f"month_{row}_days_worked")
+    response = world.client(Role.PAYROLL_CLERK).post("/payroll/holiday-calculator/", data)
+    html = response.content.decode()
+    assert 'data-testid="earned-days">20<' in html  # 10 full months x 2
+
+
+def test_holiday_calculator_page_shows_the_error_at_thewith_month(world):
+    data = _page_data(employment_start="2025-06-01")
+    data.pop("month_0_days_worked")
+    data.pop("month_1_days_worked")
+    data["month_2_wages"] = "-5"  # June: the form's third row, the first month sent
+    response = world.client(Role.PAYROLL_CLERK).post("/payroll/holiday-calculator/", data)
+    html = response.content.decode()
+    assert 'data-testid="holiday-calculator-result"' not in html
+    assert "months[0].wages: ei saa olla negatiivinen." in html
+    assert 'name="month_2_wages"' in html.split("ei saa olla negatiivinen")[0].rsplit("<td", 1)[1]
