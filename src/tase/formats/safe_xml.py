@@ -93,11 +93,13 @@ def iterparse(data: bytes) -> Iterator[tuple[str, ET.Element]]:
 
 
 @cache
-def schema(name: str):
-    """The lxml schema ``xsd/<name>.xsd`` (``camt.053.001.02``, ``Finvoice3.0``)."""
+def schema(name: str | Path):
+    """The lxml schema ``xsd/<name>.xsd`` (``camt.053.001.02``, ``Finvoice3.0``), or the one at
+    a path (the pain.001 schemas shipped with sepaxml)."""
     from lxml import etree
 
-    return etree.XMLSchema(etree.parse(str(XSD_DIR / f"{name}.xsd")))
+    path = name if isinstance(name, Path) else XSD_DIR / f"{name}.xsd"
+    return etree.XMLSchema(etree.parse(str(path)))
 
 
 def _lxml_parser():
@@ -106,7 +108,7 @@ def _lxml_parser():
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
-def schema_errors(data: bytes, name: str, *, tag: str = "", limit: int = 5) -> list[str]:
+def schema_errors(data: bytes, name: str | Path, *, tag: str = "", limit: int = 5) -> list[str]:
     """The violations of schema ``name`` (``line N: message``, at most ``limit``) by one
     document, or by its first element ``tag`` (``{ns}Document`` inside a bank's wrapper; line
     numbers stay those of the file). The document must already have passed :func:`parse`."""
