@@ -231,32 +231,17 @@ def credit_transfer_file(
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def supplier_payment_file(
-    debtor: Debtor,
-    transfers: list[Transfer],
-    *,
-    execution_date: dt.date,
-    message_id: str,
-    created: dt.datetime,
-    version: str = V03,
-    charset: str = "latin",
-) -> bytes:
+def supplier_payment_file(debtor: Debtor, transfers: list[Transfer], **file_options) -> bytes:
     """Supplier payments: one transfer per purchase invoice, each with its reference or,
     when the invoice has none, a message (a payment with neither is refused: the payee could
-    not tell what it pays); booked one by one, category purpose SUPP (supplier payment)."""
+    not tell what it pays); booked one by one, category purpose SUPP (supplier payment).
+    ``file_options``: ``execution_date``, ``message_id``, ``created`` and optionally ``version``
+    and ``charset``, as for :func:`credit_transfer_file`."""
     for i, transfer in enumerate(transfers, start=1):
         if not transfer.reference and not transfer.text.strip():
             raise SepaError(f"Transfer {i} ({transfer.name}): give the reference or a message.")
     return credit_transfer_file(
-        debtor,
-        transfers,
-        execution_date=execution_date,
-        message_id=message_id,
-        created=created,
-        version=version,
-        category_purpose="SUPP",
-        batch_booking=False,
-        charset=charset,
+        debtor, transfers, category_purpose="SUPP", batch_booking=False, **file_options
     )
 
 

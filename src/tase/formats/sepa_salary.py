@@ -10,7 +10,6 @@ offered for download. Pure Python: no Django.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 from .sepa_payments import (
@@ -44,24 +43,14 @@ __all__ = [
 ]
 
 
-def salary_file(
-    debtor: Debtor,
-    transfers: list[Transfer],
-    *,
-    execution_date: dt.date,
-    message_id: str,
-    created: dt.datetime,
-    version: str = V03,
-) -> bytes:
-    """The pain.001 document (``version``: pain.001.001.03 or .09) for ``transfers`` (each
-    amount > 0) as UTF-8 bytes."""
+def salary_file(debtor: Debtor, transfers: list[Transfer], **file_options) -> bytes:
+    """The pain.001 document for ``transfers`` (each amount > 0) as UTF-8 bytes; purpose SALA,
+    booked as one sum. ``file_options``: ``execution_date``, ``message_id``, ``created`` and
+    optionally ``version`` (pain.001.001.03 or .09), as for :func:`credit_transfer_file`."""
     return credit_transfer_file(
         debtor,
         [replace(transfer, purpose="SALA", reference="") for transfer in transfers],
-        execution_date=execution_date,
-        message_id=message_id,
-        created=created,
-        version=version,
         category_purpose="SALA",
         batch_booking=True,
+        **file_options,
     )
