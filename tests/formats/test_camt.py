@@ -22,6 +22,7 @@ NS02 = b"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
         ("camt053_v02_fi.xml", "camt.053.001.02"),
         ("camt053_v08.xml", "camt.053.001.08"),
         ("camt054_v02_fi.xml", "camt.054.001.02"),
+        ("camt054_v08.xml", "camt.054.001.08"),
     ],
 )
 def test_fixtures_are_valid_against_the_iso_schemas(name, schema):
@@ -104,6 +105,18 @@ def test_reference_payment_notifications_two_accounts_in_latin1():
     assert second.warnings == (
         "Notification 2, entry 1, payment 1: '7 75847 47906 47480' has a wrong check digit: 9 is expected last.",
     )
+
+
+def test_reference_payments_v08():
+    camt = read((DATA / "camt054_v08.xml").read_bytes())
+    assert (camt.kind, camt.version, camt.warnings) == ("camt.054", "001.08", ())
+    (notification,) = camt.statements
+    (batch,) = notification.entries
+    assert (batch.amount, batch.status, batch.fi_code) == (93_585, "BOOK", "705")
+    assert [(t.amount, t.reference, t.counterparty_name) for t in batch.transactions] == [
+        (90_000, "RF6078777679656628687", "Kivi Oy"),
+        (3_585, "868624", "Puu Ky"),
+    ]
 
 
 def _entries(camt):
