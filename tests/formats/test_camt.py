@@ -145,6 +145,8 @@ def _body(document: bytes) -> bytes:
             ),
             None,
         ),
+        (lambda d: d.decode("utf-8").encode("cp1252"), "says it is UTF-8 but line 116 has a byte"),
+        (lambda d: d.decode("utf-8").replace('"UTF-8"', '"UTF-16"').encode("utf-16"), None),
         (lambda d: d.replace(b' xmlns="' + NS02 + b'"', b""), "no namespace"),
         (lambda d: d.replace(NS02, NS02.replace(b".02", b".04")), "not a version Tase knows"),
         (lambda d: SOAP % _body(d), None),
@@ -155,7 +157,17 @@ def _body(document: bytes) -> bytes:
             None,
         ),
     ],
-    ids=["bom", "blank-lines", "iso-8859-1", "no-namespace", "version-04", "soap", "bank-wrapper"],
+    ids=[
+        "bom",
+        "blank-lines",
+        "iso-8859-1",
+        "cp1252-labelled-utf-8",
+        "utf-16",
+        "no-namespace",
+        "version-04",
+        "soap",
+        "bank-wrapper",
+    ],
 )
 def test_real_world_quirks_read_the_same_entries(variant, warning):
     camt = read(variant(V02))

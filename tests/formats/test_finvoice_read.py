@@ -118,6 +118,18 @@ def test_quirks_read_the_same_invoice(variant):
     assert read(variant(INVOICE)) == read(INVOICE)
 
 
+def test_invoice_labelled_utf_8_in_windows_1252_is_read_with_a_warning():
+    mislabelled = INVOICE.replace(b'encoding="ISO-8859-15"', b'encoding="UTF-8"').replace(
+        b"\xa4", b"\x80"
+    )
+    invoice = read(mislabelled)
+    assert invoice.lines == read(INVOICE).lines and invoice.notes == read(INVOICE).notes
+    assert invoice.warnings == (
+        "The file says it is UTF-8 but line 43 has a byte that is not (0xF6); read as Windows-1252 "
+        "(ISO-8859-1).",
+    )
+
+
 def test_soap_envelope_passes_the_schema_check_of_the_invoice_behind_it():
     assert read(SOAP, check_schema=True).number == "2026-0317"
 

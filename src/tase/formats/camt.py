@@ -26,7 +26,8 @@ ISO-8859-1 (or other declared) encodings, a missing or other-version namespace (
 read by name, with a warning), the document inside a bank's or a SOAP wrapper, several
 statements in a file, zero-padded and spaced references, amounts with more than two decimals.
 A file that breaks the schema in a harmless way (an empty ``<Id>``) is read with a warning
-naming the line. Amounts are integer cents; a non-zero fraction of a cent is rounded half up
+naming the line; so is a file labelled UTF-8 whose bytes are Windows-1252 (a warning names
+the line of the first such byte), and a UTF-16 file is taken. Amounts are integer cents; a non-zero fraction of a cent is rounded half up
 with a warning. Opening balance + booked entries must equal the closing balance; otherwise the
 statement carries a warning with the difference. A file that is not XML, refuses entity
 declarations (XML bombs, external entities) or holds no camt.053/054 message raises
@@ -430,6 +431,9 @@ def read(data: bytes, *, check_schema: bool = True) -> CamtFile:
     reader: _Reader | None = None
     entries: list[Entry] = []
     statement_tag = ""
+    data, note = safe_xml.repair_encoding(data)
+    if note:
+        warnings.append(note)
     try:
         for event, element in safe_xml.iterparse(data):
             name = safe_xml.local(element.tag)

@@ -24,7 +24,8 @@ shared/reference/formats-fi.md §3. What is read, and from where:
 
 Finvoice writes amounts with a decimal comma (``1279,48``) and dates as ``CCYYMMDD``; a decimal
 point, spaces between thousands and ISO dates are taken too. Files come in ISO-8859-15 or UTF-8
-as declared, and an operator's SOAP envelope may come first in the same file (two XML
+as declared (a file labelled UTF-8 whose bytes are Windows-1252 is read with a warning), and
+an operator's SOAP envelope may come first in the same file (two XML
 documents); both are handled (:mod:`tase.formats.safe_xml`).
 
 Checks (every problem is collected; any error refuses the invoice with all of them, each
@@ -232,20 +233,19 @@ def _fi(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
 
 
-def _finvoice_root(data: bytes) -> Element:
+def _finvoice_document(data: bytes) -> tuple[bytes, Element, str]:
+    """The XML document of the file that holds the invoice (after an operator's envelope),
+    its ``Finvoice`` element, and a warning if its encoding had to be repaired."""
     roots = []
     for document in safe_xml.documents(data):
+        document, note = safe_xml.repair_encoding(document)
         try:
             root = safe_xml.parse(document)
         except safe_xml.XmlError as error:
             raise FinvoiceError(str(error)) from None
-        found = (
-            root
-            if safe_xml.local(root.tag) == "Finvoice"
-            else next((e for e in root.iter() if safe_xml.local(e.tag) == "Finvoice"), None)
-        )
+        found = next((e for e in root.iter() if safe_xml.local(e.tag) == "Finvoice"), None)
         if found is not None:
-            return found
+            return document, found, note
         roots.append(safe_xml.local(root.tag))
     raise FinvoiceError(
         f"Not a Finvoice invoice: the file holds <{'>, <'.join(roots)}> but no <Finvoice>."
@@ -275,13 +275,16 @@ def read(data: bytes, *, check_schema: bool = False) -> PurchaseInvoice:
     """The purchase invoice of a Finvoice file (its bytes). Raises :class:`FinvoiceError`
     listing every problem. ``check_schema``: also refuse a 3.0 invoice that breaks
     Finvoice3.0.xsd, naming the line."""
-    root = _finvoice_root(data)
+    document, root, note = _finvoice_document(data)
     version = root.get("Version", "")
     for element in root.iter():  # Finvoice has no namespace; drop one a sender added
         element.tag = safe_xml.local(element.tag)
     reader = _Reader()
+    if note:
+        reader.warnings.append(note)
     if check_schema and version.startswith("3"):
-        reader.errors += [f"Finvoice3.0.xsd: {p}" for p in _schema_problems(data)]
+        problems = safe_xml.schema_errors(document, "Finvoice3.0", tag="Finvoice")
+        reader.errors += [f"Finvoice3.0.xsd: {p}" for p in problems]
     elif not version.startswith("3"):
         reader.warnings.append(
             f"Finvoice version {version or '(none)'}: read by the 3.0 element names."
@@ -449,10 +452,3 @@ def read(data: bytes, *, check_schema: bool = False) -> PurchaseInvoice:
         ),
         warnings=tuple(reader.warnings),
     )
-
-
-def _schema_problems(data: bytes) -> list[str]:
-    """Finvoice3.0.xsd violations of the document holding the invoice (line numbers of that
-    document, which follows the operator's envelope when there is one)."""
-    document = next((d for d in safe_xml.documents(data) if b"<Finvoice" in d), data)
-    return safe_xml.schema_errors(document, "Finvoice3.0", tag="Finvoice")

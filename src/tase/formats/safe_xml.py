@@ -28,6 +28,7 @@ from defusedxml import DefusedXmlException
 
 XSD_DIR = Path(__file__).parent / "xsd"
 _DECLARATION = re.compile(rb"<\?xml[\s?]")
+_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
 class XmlError(ValueError):
@@ -58,6 +59,39 @@ def documents(data: bytes) -> list[bytes]:
         return [data]
     bounds = [*starts, len(data)] if starts[0] == 0 else [0, *starts, len(data)]
     return [_trim(data[a:b]) for a, b in itertools.pairwise(bounds) if data[a:b].strip()]
+
+
+def repair_encoding(data: bytes) -> tuple[bytes, str]:
+    """``data`` unchanged and ``""``, or, when a document that says it is UTF-8 (or says
+    nothing, which means UTF-8) holds bytes that are not UTF-8 — a bank or operator writing
+    Windows-1252/ISO-8859-1 under a UTF-8 label, common with Finnish letters — the text
+    re-encoded from Windows-1252 (ISO-8859-1 where that has no character) as UTF-8, and a
+    warning naming the line of the first such byte. A UTF-16 file (with its byte order mark)
+    comes back as UTF-8 without a warning."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        data = _ENCODING.sub(b'encoding="UTF-8"', data.decode("utf-16").encode("utf-8"), count=1)
+    data = _trim(data)
+    declared = (
+        _ENCODING.search(data[:200].split(b"?>", 1)[0]) if data.startswith(b"<?xml") else None
+    )
+    if declared and declared.group(1).lower().replace(b"-", b"").replace(b"_", b"") != b"utf8":
+        return data, ""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        if declared:
+            text = text[: declared.start(1)] + "UTF-8" + text[declared.end(1) :]
+        warning = (
+            f"The file says it is UTF-8 but line {line} has a byte that is not "
+            f"(0x{data[error.start]:02X}); read as Windows-1252 (ISO-8859-1)."
+        )
+        return text.encode("utf-8"), warning
+    return data, ""
 
 
 def _refusal(error: Exception) -> str:
