@@ -417,74 +417,90 @@ def _version(namespace: str, kind: str, warnings: list[str]) -> str:
     return version
 
 
+class _Stream:
+    """Follows the parse events of one file: finds the camt message wherever it is wrapped,
+    reads each entry as it ends and drops it from the tree, and each statement at its end."""
+
+    def __init__(self):
+        self.warnings: list[str] = []
+        self.kind = self.statement_tag = self.namespace = self.root_tag = ""
+        self.depth = self.message_depth = 0
+        self.header: tuple[str, dt.datetime | None] = ("", None)
+        self.statements: list[Statement] = []
+        self.reader: _Reader | None = None
+        self.entries: list[Entry] = []
+
+    def start(self, element: Element, name: str) -> None:
+        self.depth += 1
+        self.root_tag = self.root_tag or element.tag
+        if not self.kind and name in MESSAGES:
+            self.kind, self.statement_tag = MESSAGES[name]
+            self.namespace = safe_xml.namespace(element.tag)
+            self.message_depth = self.depth
+        elif self.kind and name == self.statement_tag and self.depth == self.message_depth + 1:
+            label = "Statement" if self.kind == "camt.053" else "Notification"
+            self.reader = _Reader(f"{label} {len(self.statements) + 1}")
+            self.entries = []
+
+    def end(self, element: Element, name: str) -> None:
+        self.depth -= 1
+        element.tag = name  # read by names: the children ended (and were renamed) first
+        if self.reader is not None and name == "Ntry":
+            self.entries.append(self.reader.entry(element, len(self.entries) + 1))
+            element.clear()
+        elif (
+            self.reader is not None
+            and name == self.statement_tag
+            and self.depth == self.message_depth
+        ):
+            self.statements.append(self.reader.statement(self.kind, element, self.entries))
+            element.clear()
+            self.reader = None
+        elif self.kind and name == "GrpHdr" and self.depth == self.message_depth:
+            reader = _Reader("Group header")
+            self.header = (reader.text(element, "MsgId"), reader.datetime(element, "CreDtTm"))
+            self.warnings += reader.warnings
+
+    def refusal(self) -> CamtError | None:
+        if not self.kind:
+            root, space = safe_xml.local(self.root_tag), safe_xml.namespace(self.root_tag)
+            return CamtError(
+                f"Not a camt.053 or camt.054 bank statement: the file's root element is <{root}>"
+                + (f" in namespace {space}" if space else "")
+                + ", and no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn message is inside it."
+            )
+        if not self.statements:
+            return CamtError(f"The {self.kind} message holds no {self.statement_tag} (statement).")
+        return None
+
+
 def read(data: bytes, *, check_schema: bool = True) -> CamtFile:
     """Read a camt.053 or camt.054 file (its bytes). Entries are handled and dropped from the
     XML tree as the file streams by. ``check_schema``: check the message against its ISO schema
     (known versions only) and turn any violation into a warning naming the line."""
-    warnings: list[str] = []
-    kind = namespace = ""
-    root_tag = ""
-    depth = 0
-    message_depth = statement_count = 0
-    header: dict[str, object] = {}
-    statements: list[Statement] = []
-    reader: _Reader | None = None
-    entries: list[Entry] = []
-    statement_tag = ""
+    stream = _Stream()
     data, note = safe_xml.repair_encoding(data)
     if note:
-        warnings.append(note)
+        stream.warnings.append(note)
+    names: dict[str, str] = {}  # qualified tag -> local name, computed once per tag
     try:
         for event, element in safe_xml.iterparse(data):
-            name = safe_xml.local(element.tag)
+            name = names.get(element.tag) or names.setdefault(
+                element.tag, safe_xml.local(element.tag)
+            )
             if event == "start":
-                depth += 1
-                root_tag = root_tag or element.tag
-                if not kind and name in MESSAGES:
-                    kind, statement_tag = MESSAGES[name]
-                    namespace = safe_xml.namespace(element.tag)
-                    message_depth = depth
-                elif kind and name == statement_tag and depth == message_depth + 1:
-                    statement_count += 1
-                    reader = _Reader(
-                        f"{'Statement' if kind == 'camt.053' else 'Notification'} {statement_count}"
-                    )
-                    entries = []
-                continue
-            depth -= 1
-            element.tag = name  # read by names: the children ended (and were renamed) first
-            if not kind:
-                continue
-            if name == "Ntry" and reader is not None:
-                entries.append(reader.entry(element, len(entries) + 1))
-                element.clear()
-            elif name == statement_tag and reader is not None and depth == message_depth:
-                statements.append(reader.statement(kind, element, entries))
-                element.clear()
-                reader = None
-            elif name == "GrpHdr" and depth == message_depth:
-                header_reader = _Reader("Group header")
-                header = {
-                    "id": header_reader.text(element, "MsgId"),
-                    "created": header_reader.datetime(element, "CreDtTm"),
-                }
-                warnings += header_reader.warnings
+                stream.start(element, name)
+            else:
+                stream.end(element, name)
     except safe_xml.XmlError as error:
         raise CamtError(str(error)) from None
-    if not kind:
-        root = safe_xml.local(root_tag)
-        space = safe_xml.namespace(root_tag)
-        raise CamtError(
-            f"Not a camt.053 or camt.054 bank statement: the file's root element is <{root}>"
-            + (f" in namespace {space}" if space else "")
-            + ", and no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn message is inside it."
-        )
-    if not statements:
-        raise CamtError(f"The {kind} message holds no {statement_tag} (statement).")
-    version = _version(namespace, kind, warnings)
+    if refusal := stream.refusal():
+        raise refusal
+    kind, warnings = stream.kind, stream.warnings
+    version = _version(stream.namespace, kind, warnings)
     if check_schema and version in KNOWN_VERSIONS:
-        problems = safe_xml.schema_errors(data, f"{kind}.{version}", tag=f"{{{namespace}}}Document")
-        if problems:
+        document = f"{{{stream.namespace}}}Document"
+        if problems := safe_xml.schema_errors(data, f"{kind}.{version}", tag=document):
             warnings.append(
                 f"The file does not follow the {kind}.{version} schema (read anyway): "
                 + "; ".join(problems)
@@ -492,8 +508,8 @@ def read(data: bytes, *, check_schema: bool = True) -> CamtFile:
     return CamtFile(
         kind=kind,
         version=version,
-        message_id=str(header.get("id", "")),
-        created=header.get("created"),  # type: ignore[arg-type]
-        statements=tuple(statements),
+        message_id=stream.header[0],
+        created=stream.header[1],
+        statements=tuple(stream.statements),
         warnings=tuple(warnings),
     )
