@@ -5,9 +5,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tase.formats import safe_xml
 from tase.formats.camt import CamtError, read
+from tase.formats.reference import fi_reference, format_reference
 
 DATA = Path(__file__).parent / "data" / "camt"
 V02 = (DATA / "camt053_v02_fi.xml").read_bytes()
@@ -271,3 +274,61 @@ XXE = b"""<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passw
 def test_hostile_or_wrong_input_is_refused_with_a_clear_message(data, message):
     with pytest.raises(CamtError, match=message):
         read(data)
+
+
+def _statement(entries, opening):
+    """A minimal camt.053.001.02 statement of ``entries`` ((cents, status, reference), cents
+    signed) whose closing balance is opening + the booked ones."""
+    closing = opening + sum(cents for cents, status, _ref in entries if status == "BOOK")
+
+    def balance(code, cents, day):
+        side = "CRDT" if cents >= 0 else "DBIT"
+        return (
+            f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy='EUR'>{abs(cents) / 100:.2f}</Amt>"
+            f"<CdtDbtInd>{side}</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>"
+        )
+
+    rows = "".join(
+        f"<Ntry><Amt Ccy='EUR'>{abs(cents) // 100}.{abs(cents) % 100:02d}</Amt>"
+        f"<CdtDbtInd>{'CRDT' if cents > 0 else 'DBIT'}</CdtDbtInd><Sts>{status}</Sts>"
+        "<BkTxCd><Prtry><Cd>705</Cd></Prtry></BkTxCd><NtryDtls><TxDtls><RmtInf><Strd><CdtrRefInf>"
+        f"<Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>{reference}</Ref></CdtrRefInf></Strd></RmtInf>"
+        "</TxDtls></NtryDtls></Ntry>"
+        for cents, status, reference in entries
+    )
+    return (
+        f"<Document xmlns='{NS02.decode()}'><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId>"
+        "<CreDtTm>2026-01-01T00:00:00</CreDtTm></GrpHdr><Stmt><Id>S</Id><CreDtTm>2026-01-01T00:00:00</CreDtTm>"
+        "<Acct><Id><IBAN>FI2112345600000785</IBAN></Id></Acct>"
+        f"{balance('OPBD', opening, '2025-12-31')}{balance('CLBD', closing, '2026-01-31')}{rows}"
+        "</Stmt></BkToCstmrStmt></Document>"
+    ).encode()
+
+
+@given(
+    st.integers(min_value=-(10**9), max_value=10**9),
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=10**10)
+            | st.integers(min_value=-(10**10), max_value=-1),
+            st.sampled_from(["BOOK", "BOOK", "PDNG", "INFO"]),
+            st.integers(min_value=100, max_value=10**19 - 1),
+            st.booleans(),
+        ),
+        max_size=12,
+    ),
+)
+@settings(max_examples=40, deadline=None)
+def test_any_statement_reads_back_its_amounts_references_and_ties(opening, generated):
+    entries = [
+        (cents, status, ("0" * 20 + ref)[-20:] if padded else format_reference(ref), ref)
+        for cents, status, base, padded in generated
+        for ref in [fi_reference(base)]
+    ]
+    camt = read(_statement([(c, s, written) for c, s, written, _ in entries], opening))
+    (statement,) = camt.statements
+    assert camt.warnings == () and statement.warnings == ()
+    assert statement.balance_difference == 0
+    assert [(e.amount, e.status, e.reference) for e in statement.entries] == [
+        (cents, status, ref) for cents, status, _written, ref in entries
+    ]
