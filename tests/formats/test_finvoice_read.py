@@ -183,6 +183,28 @@ def test_rounding_of_a_cent_per_row_is_allowed():
         read(too_far)
 
 
+def test_invoice_level_discount_is_taken_off_the_rows():
+    discounted = _set(
+        INVOICE,
+        '<InvoiceTotalVatExcludedAmount AmountCurrencyIdentifier="EUR">1023,33<',
+        '<DiscountsTotalVatExcludedAmount AmountCurrencyIdentifier="EUR">23,33</DiscountsTotalVatExcludedAmount>'
+        '<InvoiceTotalVatExcludedAmount AmountCurrencyIdentifier="EUR">1000,00<',
+    )
+    discounted = _set(discounted, "983,33</VatBaseAmount>", "960,00</VatBaseAmount>")
+    discounted = _set(
+        discounted,
+        "1279,48</InvoiceTotalVatIncludedAmount>",
+        "1256,15</InvoiceTotalVatIncludedAmount>",
+    )
+    invoice = read(discounted, check_schema=True)
+    assert (invoice.net_total, invoice.total) == (Decimal("1000.00"), Decimal("1256.15"))
+    not_taken_off = _set(discounted, '"EUR">1000,00<', '"EUR">1023,33<')
+    with pytest.raises(
+        FinvoiceError, match="RowVatExcludedAmount less discounts plus charges come to 1000,00"
+    ):
+        read(not_taken_off)
+
+
 def test_vat_breakdown_that_does_not_add_up_names_the_field():
     with pytest.raises(FinvoiceError, match="VatSpecificationDetails VatBaseAmount: 1033,33"):
         read(_set(INVOICE, "983,33</VatBaseAmount>", "993,33</VatBaseAmount>"))

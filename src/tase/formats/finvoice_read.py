@@ -252,6 +252,73 @@ def _finvoice_document(data: bytes) -> tuple[bytes, Element, str]:
     )
 
 
+def _check_totals(
+    reader: _Reader,
+    details: Element,
+    lines: tuple[Line, ...],
+    vat: tuple[VatSummary, ...],
+    total: Decimal | None,
+) -> tuple[Decimal, Decimal]:
+    """The invoice's net and VAT totals, with every disagreement between rows, totals and the
+    VAT breakdown recorded as an error naming the field. The rows' net less invoice-level
+    discounts plus charges must give the net total; the rows' VAT must give the VAT total only
+    when there are no invoice-level discounts or charges (whose VAT the file need not itemise)."""
+
+    def amount(name: str) -> Decimal | None:
+        return reader.decimal(details, name, name)
+
+    discounts = amount("DiscountsTotalVatExcludedAmount") or Decimal(0)
+    charges = amount("ChargesTotalVatExcludedAmount") or Decimal(0)
+    rounding = amount("InvoiceTotalRoundoffAmount") or Decimal(0)
+    stated_net = amount("InvoiceTotalVatExcludedAmount")
+    stated_vat = amount("InvoiceTotalVatAmount")
+    rows_net = sum((line.net for line in lines), Decimal(0)) - discounts + charges
+    rows_vat = sum((line.vat for line in lines), Decimal(0))
+    per_row = max(len(lines), 1)
+    if not lines:
+        reader.errors.append("InvoiceRow: no row with an amount.")
+    else:
+        what = "the rows' RowVatExcludedAmount" + (
+            " less discounts plus charges" if discounts or charges else ""
+        )
+        reader.check_total("InvoiceTotalVatExcludedAmount", stated_net, rows_net, per_row, what)
+        if not discounts and not charges:
+            reader.check_total(
+                "InvoiceTotalVatAmount", stated_vat, rows_vat, per_row, "the rows' RowVatAmount"
+            )
+            if total is not None:
+                reader.check_total(
+                    "InvoiceTotalVatIncludedAmount",
+                    total - rounding,
+                    rows_net + rows_vat,
+                    per_row,
+                    "the rows' net + VAT",
+                )
+    net_total = rows_net if stated_net is None else stated_net
+    vat_total = rows_vat if stated_vat is None else stated_vat
+    if total is not None and stated_net is not None and stated_vat is not None:
+        reader.check_total(
+            "InvoiceTotalVatIncludedAmount",
+            total - rounding,
+            net_total + vat_total,
+            1,
+            "InvoiceTotalVatExcludedAmount + InvoiceTotalVatAmount",
+        )
+    if vat:
+        for field, figures, computed, label in (
+            ("VatBaseAmount", [v.base for v in vat], net_total, "net"),
+            ("VatRateAmount", [v.vat for v in vat], vat_total, "VAT"),
+        ):
+            reader.check_total(
+                f"VatSpecificationDetails {field}",
+                sum(figures, Decimal(0)),
+                computed,
+                len(vat),
+                f"the invoice's {label} total",
+            )
+    return net_total, vat_total
+
+
 def _reference(reader: _Reader, raw: str) -> str:
     if not raw:
         return ""
@@ -351,72 +418,7 @@ def read(data: bytes, *, check_schema: bool = False) -> PurchaseInvoice:
         )
         for i, spec in enumerate(details.iterfind("VatSpecificationDetails"), start=1)
     )
-    discounts = (
-        reader.decimal(
-            details, "DiscountsTotalVatExcludedAmount", "DiscountsTotalVatExcludedAmount"
-        )
-        or 0
-    )
-    charges = (
-        reader.decimal(details, "ChargesTotalVatExcludedAmount", "ChargesTotalVatExcludedAmount")
-        or 0
-    )
-    rows_net = sum((line.net for line in lines), Decimal(0))
-    rows_vat = sum((line.vat for line in lines), Decimal(0))
-    stated_net = reader.decimal(
-        details, "InvoiceTotalVatExcludedAmount", "InvoiceTotalVatExcludedAmount"
-    )
-    stated_vat = reader.decimal(details, "InvoiceTotalVatAmount", "InvoiceTotalVatAmount")
-    rounding = (
-        reader.decimal(details, "InvoiceTotalRoundoffAmount", "InvoiceTotalRoundoffAmount") or 0
-    )
-    tolerance = max(len(lines), 1)
-    if not lines:
-        reader.errors.append("InvoiceRow: no row with an amount.")
-    elif not discounts and not charges:
-        reader.check_total(
-            "InvoiceTotalVatExcludedAmount",
-            stated_net,
-            rows_net,
-            tolerance,
-            "the rows' RowVatExcludedAmount",
-        )
-        reader.check_total(
-            "InvoiceTotalVatAmount", stated_vat, rows_vat, tolerance, "the rows' RowVatAmount"
-        )
-        if total is not None:
-            reader.check_total(
-                "InvoiceTotalVatIncludedAmount",
-                total - rounding,
-                rows_net + rows_vat,
-                tolerance,
-                "the rows' net + VAT",
-            )
-    net_total = stated_net if stated_net is not None else rows_net - discounts + charges
-    vat_total = stated_vat if stated_vat is not None else rows_vat
-    if total is not None and stated_net is not None and stated_vat is not None:
-        reader.check_total(
-            "InvoiceTotalVatIncludedAmount",
-            total - rounding,
-            net_total + vat_total,
-            1,
-            "InvoiceTotalVatExcludedAmount + InvoiceTotalVatAmount",
-        )
-    if vat:
-        reader.check_total(
-            "VatSpecificationDetails VatBaseAmount",
-            sum((v.base for v in vat), Decimal(0)),
-            net_total,
-            len(vat),
-            "the invoice's net total",
-        )
-        reader.check_total(
-            "VatSpecificationDetails VatRateAmount",
-            sum((v.vat for v in vat), Decimal(0)),
-            vat_total,
-            len(vat),
-            "the invoice's VAT total",
-        )
+    net_total, vat_total = _check_totals(reader, details, lines, vat, total)
     instructed = reader.decimal(instructions, "EpiInstructedAmount", "EpiInstructedAmount")
     if instructed is not None and total is not None and instructed != total:
         reader.warnings.append(
