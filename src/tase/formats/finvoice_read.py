@@ -338,6 +338,33 @@ def _iban(reader: _Reader, raw: str, field: str) -> str:
     return compact
 
 
+def _seller(reader: _Reader, root: Element) -> Seller:
+    """The seller, paid to the account of ``EpiDetails`` (else its first own account)."""
+    party = root.find("SellerPartyDetails")
+    epi = root.find("EpiDetails/EpiPartyDetails")
+    beneficiary = epi.find("EpiBeneficiaryPartyDetails") if epi is not None else None
+    account = root.find("SellerInformationDetails/SellerAccountDetails")
+    iban_field = "EpiAccountID" if _text(beneficiary, "EpiAccountID") else "SellerAccountID"
+    seller = Seller(
+        name=_text(party, "SellerOrganisationName"),
+        business_id=_text(party, "SellerPartyIdentifier"),
+        vat_number=_text(party, "SellerOrganisationTaxCode").replace(" ", ""),
+        iban=_iban(
+            reader,
+            _text(beneficiary, "EpiAccountID") or _text(account, "SellerAccountID"),
+            iban_field,
+        ),
+        bic=_text(epi, "EpiBfiPartyDetails/EpiBfiIdentifier") or _text(account, "SellerBic"),
+    )
+    if not seller.name:
+        reader.errors.append("SellerOrganisationName: missing.")
+    if seller.business_id and not ytunnus.is_valid(seller.business_id):
+        reader.warnings.append(
+            f"SellerPartyIdentifier: {seller.business_id!r} is not a valid Y-tunnus."
+        )
+    return seller
+
+
 def read(data: bytes, *, check_schema: bool = False) -> PurchaseInvoice:
     """The purchase invoice of a Finvoice file (its bytes). Raises :class:`FinvoiceError`
     listing every problem. ``check_schema``: also refuse a 3.0 invoice that breaks
@@ -359,31 +386,7 @@ def read(data: bytes, *, check_schema: bool = False) -> PurchaseInvoice:
     details = root.find("InvoiceDetails")
     if details is None:
         raise FinvoiceError("InvoiceDetails: missing; this is not an invoice.")
-    seller_party = root.find("SellerPartyDetails")
-    epi = root.find("EpiDetails")
-    beneficiary = (
-        epi.find("EpiPartyDetails/EpiBeneficiaryPartyDetails") if epi is not None else None
-    )
-    account = root.find("SellerInformationDetails/SellerAccountDetails")
-    iban_field = "EpiAccountID" if _text(beneficiary, "EpiAccountID") else "SellerAccountID"
-    seller = Seller(
-        name=_text(seller_party, "SellerOrganisationName"),
-        business_id=_text(seller_party, "SellerPartyIdentifier"),
-        vat_number=_text(seller_party, "SellerOrganisationTaxCode").replace(" ", ""),
-        iban=_iban(
-            reader,
-            _text(beneficiary, "EpiAccountID") or _text(account, "SellerAccountID"),
-            iban_field,
-        ),
-        bic=_text(epi, "EpiPartyDetails/EpiBfiPartyDetails/EpiBfiIdentifier")
-        or _text(account, "SellerBic"),
-    )
-    if not seller.name:
-        reader.errors.append("SellerOrganisationName: missing.")
-    if seller.business_id and not ytunnus.is_valid(seller.business_id):
-        reader.warnings.append(
-            f"SellerPartyIdentifier: {seller.business_id!r} is not a valid Y-tunnus."
-        )
+    seller = _seller(reader, root)
     total_element = details.find("InvoiceTotalVatIncludedAmount")
     total = reader.decimal(
         details, "InvoiceTotalVatIncludedAmount", "InvoiceTotalVatIncludedAmount"
@@ -396,7 +399,7 @@ def read(data: bytes, *, check_schema: bool = False) -> PurchaseInvoice:
     invoice_date = reader.date(details, "InvoiceDate", "InvoiceDate")
     if invoice_date is None and not _text(details, "InvoiceDate"):
         reader.errors.append("InvoiceDate: missing.")
-    instructions = epi.find("EpiPaymentInstructionDetails") if epi is not None else None
+    instructions = root.find("EpiDetails/EpiPaymentInstructionDetails")
     due = reader.date(
         details, "PaymentTermsDetails/InvoiceDueDate", "InvoiceDueDate"
     ) or reader.date(instructions, "EpiDateOptionDate", "EpiDateOptionDate")
