@@ -7,9 +7,9 @@ the XML declaration, and several XML documents in one file (operators put a SOAP
 front of a Finvoice invoice). Encodings are the file's own declaration (UTF-8, UTF-16,
 ISO-8859-1 and the single-byte Python codecs such as ISO-8859-15 through expat).
 
-Schemas (``xsd/``): the ISO 20022 camt.053 and camt.054 schemas (.02 and .08, from
-iso20022.org) and Finanssiala's Finvoice3.0.xsd, as copied into shared/reference/xsd/; they are
-checked with lxml, whose parser here neither resolves entities nor touches the network.
+Schemas (``schemas/``): the ISO 20022 camt.053 and camt.054 schemas (.02 and .08, from
+iso20022.org) in ``schemas/camt/`` and Finanssiala's Finvoice3.0.xsd in ``schemas/finvoice/``, as
+copied into shared/reference/xsd/; documents are checked against them with lxml, whose parser here neither resolves entities nor touches the network.
 Pure Python: no Django.
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
 
-XSD_DIR = Path(__file__).parent / "xsd"
+SCHEMA_DIR = Path(__file__).parent / "schemas"
 _DECLARATION = re.compile(rb"<\?xml[\s?]")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
@@ -128,11 +128,16 @@ def iterparse(data: bytes) -> Iterator[tuple[str, ET.Element]]:
 
 @cache
 def schema(name: str | Path):
-    """The lxml schema ``xsd/<name>.xsd`` (``camt.053.001.02``, ``Finvoice3.0``), or the one at
-    a path (the pain.001 schemas shipped with sepaxml)."""
+    """The lxml schema called ``name`` (``camt.053.001.02`` in ``schemas/camt/``,
+    ``Finvoice3.0`` in ``schemas/finvoice/``), or the one at a path (the pain.001 schemas shipped
+    with sepaxml)."""
     from lxml import etree
 
-    path = name if isinstance(name, Path) else XSD_DIR / f"{name}.xsd"
+    if isinstance(name, Path):
+        path = name
+    else:
+        folder = "camt" if name.startswith("camt.") else "finvoice"
+        path = SCHEMA_DIR / folder / f"{name}.xsd"
     return etree.XMLSchema(etree.parse(str(path)))
 
 
