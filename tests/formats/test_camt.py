@@ -191,6 +191,43 @@ def test_several_statements_in_one_file():
     assert camt.warnings == ()
 
 
+def _other_account(document: bytes) -> bytes:
+    return document.replace(b"FI2112345600000785", b"FI5810171000000122").replace(
+        b"9111.17", b"9111.18"
+    )
+
+
+@pytest.mark.parametrize(
+    "joined",
+    [
+        lambda d: d + b"\n" + _other_account(d),  # each message with its own declaration
+        lambda d: d + _body(_other_account(d)),  # the second without one
+    ],
+    ids=["declared", "undeclared"],
+)
+def test_several_messages_one_after_another(joined):
+    camt = read(joined(V02))
+    assert [s.iban for s in camt.statements] == ["FI2112345600000785", "FI5810171000000122"]
+    assert _entries(camt) == EXPECTED * 2
+    assert camt.statements[0].warnings == ()
+    assert camt.statements[1].warnings[0].startswith("Statement 2: opening balance 10000.00")
+
+
+def test_soap_envelope_before_the_statement_is_skipped_with_a_warning():
+    envelope = b'<?xml version="1.0"?><Envelope><Body>statement follows</Body></Envelope>\n'
+    camt = read(envelope + V02)
+    assert _entries(camt) == EXPECTED
+    assert camt.warnings == (
+        "A part of the file was skipped: Not a camt.053 or camt.054 bank statement: the file's root "
+        "element is <Envelope>, and no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn message is inside it.",
+    )
+
+
+def test_a_file_mixing_statements_and_notifications_is_refused():
+    with pytest.raises(CamtError, match=r"mixes camt\.053 and camt\.054"):
+        read(V02 + NOTIFICATION)
+
+
 def test_closing_balance_that_does_not_tie_is_a_warning_with_the_difference():
     camt = read(V02.replace(b'<Amt Ccy="EUR">9111.17</Amt>', b'<Amt Ccy="EUR">9111.27</Amt>'))
     (statement,) = camt.statements

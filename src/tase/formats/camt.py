@@ -24,7 +24,8 @@ summarised in shared/reference/formats-fi.md §4:
 What real files do and this reader takes: UTF-8 with or without a byte order mark,
 ISO-8859-1 (or other declared) encodings, a missing or other-version namespace (elements are
 read by name, with a warning), the document inside a bank's or a SOAP wrapper, several
-statements in a file, zero-padded and spaced references, amounts with more than two decimals.
+statements in a message and several messages in a file (one after another, with or without their
+own XML declarations; a part that holds no message is skipped with a warning), zero-padded and spaced references, amounts with more than two decimals.
 A file that breaks the schema in a harmless way (an empty ``<Id>``) is read with a warning
 naming the line; so is a file labelled UTF-8 whose bytes are Windows-1252 (a warning names
 the line of the first such byte), and a UTF-16 file is taken. Amounts are integer cents; a non-zero fraction of a cent is rounded half up
@@ -55,6 +56,10 @@ _NOT_PROVIDED = {"", "NOTPROVIDED"}
 
 class CamtError(ValueError):
     """A file that cannot be read as a camt.053 or camt.054 statement; the message says why."""
+
+
+class _NoMessage(CamtError):
+    """An XML document that holds no camt.053/054 message at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,7 +426,8 @@ class _Stream:
     """Follows the parse events of one file: finds the camt message wherever it is wrapped,
     reads each entry as it ends and drops it from the tree, and each statement at its end."""
 
-    def __init__(self):
+    def __init__(self, statements_before: int = 0):
+        self.statements_before = statements_before  # in earlier documents of the file
         self.warnings: list[str] = []
         self.kind = self.statement_tag = self.namespace = self.root_tag = ""
         self.depth = self.message_depth = 0
@@ -439,7 +445,8 @@ class _Stream:
             self.message_depth = self.depth
         elif self.kind and name == self.statement_tag and self.depth == self.message_depth + 1:
             label = "Statement" if self.kind == "camt.053" else "Notification"
-            self.reader = _Reader(f"{label} {len(self.statements) + 1}")
+            number = self.statements_before + len(self.statements) + 1
+            self.reader = _Reader(f"{label} {number}")
             self.entries = []
 
     def end(self, element: Element, name: str) -> None:
@@ -464,7 +471,7 @@ class _Stream:
     def refusal(self) -> CamtError | None:
         if not self.kind:
             root, space = safe_xml.local(self.root_tag), safe_xml.namespace(self.root_tag)
-            return CamtError(
+            return _NoMessage(
                 f"Not a camt.053 or camt.054 bank statement: the file's root element is <{root}>"
                 + (f" in namespace {space}" if space else "")
                 + ", and no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn message is inside it."
@@ -474,29 +481,33 @@ class _Stream:
         return None
 
 
-def read(data: bytes, *, check_schema: bool = True) -> CamtFile:
-    """Read a camt.053 or camt.054 file (its bytes). Entries are handled and dropped from the
-    XML tree as the file streams by. ``check_schema``: check the message against its ISO schema
-    (known versions only) and turn any violation into a warning naming the line."""
-    stream = _Stream()
-    data, note = safe_xml.repair_encoding(data)
-    if note:
-        stream.warnings.append(note)
+def _stream(data: bytes, statements_before: int) -> _Stream:
+    stream = _Stream(statements_before)
     names: dict[str, str] = {}  # qualified tag -> local name, computed once per tag
+    for event, element in safe_xml.iterparse(data):
+        name = names.get(element.tag) or names.setdefault(element.tag, safe_xml.local(element.tag))
+        if event == "start":
+            stream.start(element, name)
+        else:
+            stream.end(element, name)
+    return stream
+
+
+def _read_document(data: bytes, check_schema: bool, statements_before: int) -> CamtFile:
+    data, note = safe_xml.repair_encoding(data)
     try:
-        for event, element in safe_xml.iterparse(data):
-            name = names.get(element.tag) or names.setdefault(
-                element.tag, safe_xml.local(element.tag)
-            )
-            if event == "start":
-                stream.start(element, name)
-            else:
-                stream.end(element, name)
+        try:
+            stream = _stream(data, statements_before)
+        except safe_xml.XmlError as error:
+            if "junk after document element" not in str(error):
+                raise
+            data = safe_xml.wrap_roots(data)  # messages one after another, no declarations
+            stream = _stream(data, statements_before)
     except safe_xml.XmlError as error:
         raise CamtError(str(error)) from None
     if refusal := stream.refusal():
         raise refusal
-    kind, warnings = stream.kind, stream.warnings
+    kind, warnings = stream.kind, ([note] if note else []) + stream.warnings
     version = _version(stream.namespace, kind, warnings)
     if check_schema and version in KNOWN_VERSIONS:
         document = f"{{{stream.namespace}}}Document"
@@ -512,4 +523,31 @@ def read(data: bytes, *, check_schema: bool = True) -> CamtFile:
         created=stream.header[1],
         statements=tuple(stream.statements),
         warnings=tuple(warnings),
+    )
+
+
+def read(data: bytes, *, check_schema: bool = True) -> CamtFile:
+    """Read a camt.053 or camt.054 file (its bytes): one message, or several written one
+    after another (each with its XML declaration, or none) as some banks do for several
+    accounts. Entries are handled and dropped from the XML tree as the file streams by.
+    ``check_schema``: check each message against its ISO schema (known versions only) and turn
+    any violation into a warning naming the line."""
+    files: list[CamtFile] = []
+    skipped: list[_NoMessage] = []
+    for document in safe_xml.documents(data):
+        before = sum(len(f.statements) for f in files)
+        try:
+            files.append(_read_document(document, check_schema, before))
+        except _NoMessage as refusal:  # another document of the file may hold the message
+            skipped.append(refusal)
+    if not files:
+        raise skipped[0]
+    first = files[0]
+    if any(f.kind != first.kind for f in files):
+        raise CamtError("The file mixes camt.053 and camt.054 messages; give them as two files.")
+    return replace(
+        first,
+        statements=tuple(s for f in files for s in f.statements),
+        warnings=tuple(w for f in files for w in f.warnings)
+        + tuple(f"A part of the file was skipped: {refusal}" for refusal in skipped),
     )

@@ -50,10 +50,18 @@ def _trim(data: bytes) -> bytes:
     return data.lstrip(b" \t\r\n\x00")
 
 
+def _from_utf16(data: bytes) -> bytes:
+    """A UTF-16 file (with its byte order mark) as UTF-8, its declaration saying so."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return _ENCODING.sub(b'encoding="UTF-8"', data.decode("utf-16").encode("utf-8"), count=1)
+    return data
+
+
 def documents(data: bytes) -> list[bytes]:
     """The XML documents of a file: one, or several each starting with its own XML
-    declaration (an operator's SOAP envelope followed by the invoice)."""
-    data = _trim(data)
+    declaration (an operator's SOAP envelope followed by the invoice; a bank's messages, one
+    per account, one after another)."""
+    data = _trim(_from_utf16(data))
     starts = [m.start() for m in _DECLARATION.finditer(data)]
     if len(starts) <= 1:
         return [data]
@@ -68,9 +76,7 @@ def repair_encoding(data: bytes) -> tuple[bytes, str]:
     re-encoded from Windows-1252 (ISO-8859-1 where that has no character) as UTF-8, and a
     warning naming the line of the first such byte. A UTF-16 file (with its byte order mark)
     comes back as UTF-8 without a warning."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        data = _ENCODING.sub(b'encoding="UTF-8"', data.decode("utf-16").encode("utf-8"), count=1)
-    data = _trim(data)
+    data = _trim(_from_utf16(data))
     declared = (
         _ENCODING.search(data[:200].split(b"?>", 1)[0]) if data.startswith(b"<?xml") else None
     )
@@ -92,6 +98,14 @@ def repair_encoding(data: bytes) -> tuple[bytes, str]:
         )
         return text.encode("utf-8"), warning
     return data, ""
+
+
+def wrap_roots(data: bytes) -> bytes:
+    """One document whose root holds the root elements a file has one after another with no
+    declaration between them (expat calls the second "junk after document element")."""
+    data = _trim(data)
+    end = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+    return data[:end] + b"<concatenated>" + data[end:] + b"</concatenated>"
 
 
 def _refusal(error: Exception) -> str:
@@ -149,7 +163,7 @@ def _lxml_parser():
 
 def schema_errors(data: bytes, name: str | Path, *, tag: str = "", limit: int = 5) -> list[str]:
     """The violations of schema ``name`` (``line N: message``, at most ``limit``) by one
-    document, or by its first element ``tag`` (``{ns}Document`` inside a bank's wrapper; line
+    document, or by each element ``tag`` in it (``{ns}Document`` inside a bank's wrapper; line
     numbers stay those of the file). The document must already have passed :func:`parse`."""
     from lxml import etree
 
@@ -157,10 +171,12 @@ def schema_errors(data: bytes, name: str | Path, *, tag: str = "", limit: int = 
         root = etree.fromstring(_trim(data), _lxml_parser())
     except etree.XMLSyntaxError as error:
         return [f"line {error.lineno}: {error.msg}"]
-    element = root if not tag or root.tag == tag else next(root.iter(tag), None)
-    if element is None:
+    elements = [root] if not tag or root.tag == tag else list(root.iter(tag))
+    if not elements:
         return [f"no {local(tag)} element"]
     xsd = schema(name)
-    if xsd.validate(etree.ElementTree(element)):
-        return []
-    return [f"line {e.line}: {e.message}" for e in list(xsd.error_log)[:limit]]
+    errors = []
+    for element in elements:
+        if not xsd.validate(etree.ElementTree(element)):
+            errors += [f"line {e.line}: {e.message}" for e in xsd.error_log]
+    return errors[:limit]
