@@ -15,6 +15,7 @@ Pure Python: no Django.
 
 from __future__ import annotations
 
+import codecs
 import io
 import itertools
 import re
@@ -69,6 +70,18 @@ def documents(data: bytes) -> list[bytes]:
     return [_trim(data[a:b]) for a, b in itertools.pairwise(bounds) if data[a:b].strip()]
 
 
+def _first_non_utf8(data: bytes, chunk: int = 1 << 20) -> int | None:
+    """The offset of the first byte that is not UTF-8, checked a megabyte at a time so that a
+    large file is not held twice as text."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for start in range(0, len(data), chunk):
+        try:
+            decoder.decode(data[start : start + chunk], final=start + chunk >= len(data))
+        except UnicodeDecodeError as error:
+            return max(start + error.start, 0)
+    return None
+
+
 def repair_encoding(data: bytes) -> tuple[bytes, str]:
     """``data`` unchanged and ``""``, or, when a document that says it is UTF-8 (or says
     nothing, which means UTF-8) holds bytes that are not UTF-8 — a bank or operator writing
@@ -82,10 +95,9 @@ def repair_encoding(data: bytes) -> tuple[bytes, str]:
     )
     if declared and declared.group(1).lower().replace(b"-", b"").replace(b"_", b"") != b"utf8":
         return data, ""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+    bad = _first_non_utf8(data)
+    if bad is not None:
+        line = data.count(b"\n", 0, bad) + 1
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
@@ -94,7 +106,7 @@ def repair_encoding(data: bytes) -> tuple[bytes, str]:
             text = text[: declared.start(1)] + "UTF-8" + text[declared.end(1) :]
         warning = (
             f"The file says it is UTF-8 but line {line} has a byte that is not "
-            f"(0x{data[error.start]:02X}); read as Windows-1252 (ISO-8859-1)."
+            f"(0x{data[bad]:02X}); read as Windows-1252 (ISO-8859-1)."
         )
         return text.encode("utf-8"), warning
     return data, ""
