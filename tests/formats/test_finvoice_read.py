@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tase.formats import safe_xml
-from tase.formats.finvoice_read import FinvoiceError, read
+from tase.formats.finvoice_read import FinvoiceError, read, read_batch
 
 DATA = Path(__file__).parent / "data" / "finvoice"
 INVOICE = (DATA / "finvoice30_iso885915.xml").read_bytes()
@@ -261,6 +261,19 @@ def test_schema_check_names_the_line():
     with pytest.raises(FinvoiceError, match=r"Finvoice3.0.xsd: line 53: Element 'OriginCode'"):
         read(broken, check_schema=True)
     assert read(broken).number == "2026-0317"
+
+
+def test_batch_of_invoices_behind_envelopes_reads_each_and_names_the_bad_one():
+    second = _set(SOAP, "<InvoiceNumber>2026-0317<", "<InvoiceNumber>2026-0318<")
+    broken = _set(
+        SOAP, "1279,48</InvoiceTotalVatIncludedAmount>", "1279,00</InvoiceTotalVatIncludedAmount>"
+    )
+    first, good, bad = read_batch(SOAP + second + broken)
+    assert (first.number, good.number) == ("2026-0317", "2026-0318")
+    assert isinstance(bad, FinvoiceError)
+    assert bad.problems[0].startswith("Invoice 3: InvoiceTotalVatIncludedAmount: 1279,00")
+    with pytest.raises(FinvoiceError, match="The file holds 2 invoices: import it as a batch"):
+        read(SOAP + second)
 
 
 XXE = b'<?xml version="1.0"?><!DOCTYPE f [<!ENTITY x SYSTEM "file:///etc/passwd">]><Finvoice Version="3.0">&x;</Finvoice>'

@@ -233,23 +233,29 @@ def _fi(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
 
 
-def _finvoice_document(data: bytes) -> tuple[bytes, Element, str]:
-    """The XML document of the file that holds the invoice (after an operator's envelope),
-    its ``Finvoice`` element, and a warning if its encoding had to be repaired."""
+def _invoices(data: bytes) -> list[tuple[bytes, Element, str] | FinvoiceError]:
+    """Each invoice of the file in order — its XML document (after an operator's envelope),
+    its ``Finvoice`` element and a warning if its encoding had to be repaired — or the error of
+    a document that is not XML."""
+    found: list[tuple[bytes, Element, str] | FinvoiceError] = []
     roots = []
     for document in safe_xml.documents(data):
         document, note = safe_xml.repair_encoding(document)
         try:
             root = safe_xml.parse(document)
         except safe_xml.XmlError as error:
-            raise FinvoiceError(str(error)) from None
-        found = next((e for e in root.iter() if safe_xml.local(e.tag) == "Finvoice"), None)
-        if found is not None:
-            return document, found, note
-        roots.append(safe_xml.local(root.tag))
-    raise FinvoiceError(
-        f"Not a Finvoice invoice: the file holds <{'>, <'.join(roots)}> but no <Finvoice>."
-    )
+            found.append(FinvoiceError(str(error)))
+            continue
+        invoice = next((e for e in root.iter() if safe_xml.local(e.tag) == "Finvoice"), None)
+        if invoice is None:
+            roots.append(safe_xml.local(root.tag))
+        else:
+            found.append((document, invoice, note))
+    if not found:
+        raise FinvoiceError(
+            f"Not a Finvoice invoice: the file holds <{'>, <'.join(roots)}> but no <Finvoice>."
+        )
+    return found
 
 
 def _check_totals(
@@ -369,7 +375,32 @@ def read(data: bytes, *, check_schema: bool = False) -> PurchaseInvoice:
     """The purchase invoice of a Finvoice file (its bytes). Raises :class:`FinvoiceError`
     listing every problem. ``check_schema``: also refuse a 3.0 invoice that breaks
     Finvoice3.0.xsd, naming the line."""
-    document, root, note = _finvoice_document(data)
+    invoices = _invoices(data)
+    if len(invoices) > 1:
+        raise FinvoiceError(f"The file holds {len(invoices)} invoices: import it as a batch.")
+    if isinstance(invoices[0], FinvoiceError):
+        raise invoices[0]
+    return _read_invoice(*invoices[0], check_schema=check_schema)
+
+
+def read_batch(data: bytes, *, check_schema: bool = False) -> list[PurchaseInvoice | FinvoiceError]:
+    """Every invoice of a batch file (an operator's file of envelope + invoice pairs one after
+    another), in order: the purchase invoice, or the error naming its position and problems,
+    so that one bad invoice does not hide the others."""
+    results: list[PurchaseInvoice | FinvoiceError] = []
+    for position, part in enumerate(_invoices(data), start=1):
+        try:
+            if isinstance(part, FinvoiceError):
+                raise part
+            results.append(_read_invoice(*part, check_schema=check_schema))
+        except FinvoiceError as error:
+            results.append(FinvoiceError([f"Invoice {position}: {p}" for p in error.problems]))
+    return results
+
+
+def _read_invoice(
+    document: bytes, root: Element, note: str, *, check_schema: bool
+) -> PurchaseInvoice:
     version = root.get("Version", "")
     for element in root.iter():  # Finvoice has no namespace; drop one a sender added
         element.tag = safe_xml.local(element.tag)
