@@ -22,17 +22,21 @@ summarised in shared/reference/formats-fi.md §4:
   parties as ``Dbtr/Pty/Nm``.
 
 What real files do and this reader takes: UTF-8 with or without a byte order mark,
-ISO-8859-1 (or other declared) encodings, a missing or other-version namespace (elements are
-read by name, with a warning), the document inside a bank's or a SOAP wrapper, several
-statements in a message and several messages in a file (one after another, with or without their
-own XML declarations; a part that holds no message is skipped with a warning), zero-padded and spaced references, amounts with more than two decimals.
-A file that breaks the schema in a harmless way (an empty ``<Id>``) is read with a warning
-naming the line; so is a file labelled UTF-8 whose bytes are Windows-1252 (a warning names
-the line of the first such byte), and a UTF-16 file is taken. Amounts are integer cents; a non-zero fraction of a cent is rounded half up
-with a warning. Opening balance + booked entries must equal the closing balance; otherwise the
-statement carries a warning with the difference. A file that is not XML, refuses entity
-declarations (XML bombs, external entities) or holds no camt.053/054 message raises
-:class:`CamtError` with the reason. Pure Python: no Django.
+ISO-8859-1 (or another declared encoding), UTF-16, a file labelled UTF-8 whose bytes are
+Windows-1252 (with a warning naming the line of the first such byte), a missing or
+other-version namespace (elements are read by name, with a warning), the document inside a
+bank's or a SOAP wrapper, several statements in a message and several messages in a file (one
+after another, with or without their own XML declarations; a part that holds no message is
+skipped with a warning), zero-padded and spaced references, amounts with more than two
+decimals. A file that breaks the schema in a harmless way (an empty ``<Id>``) is read with a
+warning naming the line.
+
+Amounts are integer cents; a non-zero fraction of a cent is rounded half up with a warning.
+Opening balance + booked entries must equal the closing balance; otherwise the statement
+carries a warning with the difference. A file that is not XML, that declares entities (XML
+bombs, external entities) or that holds no camt.053/054 message raises :class:`CamtError` with
+the reason; so does an amount, sign or date that cannot be read, naming the statement and entry.
+Pure Python: no Django.
 """
 
 from __future__ import annotations
