@@ -102,6 +102,7 @@ def test_supplier_payments_are_valid_with_structured_references_or_a_message(ver
             "more than two decimals",
         ),
         (Transfer("A", "", Decimal("1.00"), "X", text="t"), "no IBAN"),
+        (Transfer("A", "FI5810171000000123", Decimal("1.00"), "X", text="t"), "not a valid IBAN"),
     ],
 )
 def test_bad_payments_are_refused_naming_the_transfer(payment, message):

@@ -7,7 +7,7 @@ Guidelines): group header (message id, time, count, control sum, initiating part
 bank's service id, ``Othr/Id`` under scheme ``BANK``, when the bank gave one) → one payment
 information block (``TRF``, service level ``SEPA``, optional category purpose, requested
 execution date, debtor, its account and bank, charges ``SLEV``) → one ``CdtTrfTxInf`` per
-payment: end-to-end id, amount in euros with a decimal point and two decimals, the payee's bank
+payment: end-to-end id (IBANs are checked: ISO 13616 check digits), amount in euros with a decimal point and two decimals, the payee's bank
 (when its BIC is known), name, IBAN, optional purpose and the remittance information.
 
 Remittance is either structured or a message, never both: a Finnish national reference or an
@@ -39,6 +39,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+
+from stdnum import iban
 
 from . import safe_xml
 from .reference import InvalidReference, normalize_reference
@@ -158,7 +160,9 @@ class _Writer:
             self.text(info, "Ustrd", transfer.text, 140)
 
 
-def _check(transfers: list[Transfer]) -> Decimal:
+def _check(debtor: Debtor, transfers: list[Transfer]) -> Decimal:
+    if not iban.is_valid(debtor.iban or ""):
+        raise SepaError(f"The payer's account {debtor.iban!r} is not a valid IBAN.")
     if not transfers:
         raise SepaError("No transfers.")
     for i, transfer in enumerate(transfers, start=1):
@@ -169,6 +173,10 @@ def _check(transfers: list[Transfer]) -> Decimal:
             raise SepaError(f"{who}: the amount {transfer.amount} has more than two decimals.")
         if not transfer.iban:
             raise SepaError(f"{who}: no IBAN.")
+        if not iban.is_valid(transfer.iban):
+            raise SepaError(
+                f"{who}: {transfer.iban!r} is not a valid IBAN (check digits or length)."
+            )
         if transfer.reference:
             try:
                 normalize_reference(transfer.reference)
@@ -192,7 +200,7 @@ def credit_transfer_file(
     """The pain.001 document (``version``: pain.001.001.03 or .09) paying ``transfers`` from
     ``debtor``'s account on ``execution_date``, as UTF-8 bytes."""
     w = _Writer(version, charset)
-    total = _check(transfers)
+    total = _check(debtor, transfers)
     ET.register_namespace("", w.ns)
     root = ET.Element(f"{{{w.ns}}}Document")
     initiation = w.sub(root, "CstmrCdtTrfInitn")
