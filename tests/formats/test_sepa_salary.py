@@ -39,9 +39,13 @@ def test_one_transfer_per_employee_with_purpose_sala_valid_against_the_xsd():
     assert [e.text for e in root.iterfind(".//p:Cdtr/p:Nm", ns)] == ["Mikko Makinen", "Anna O"]
 
 
-def test_invalid_document_is_refused():
-    document = _file([Transfer("A", "NOT-AN-IBAN", Decimal("1.00"), "X", "Palkka")])
-    with pytest.raises(SepaError):
+def test_invalid_iban_is_refused_before_writing_and_an_invalid_document_by_the_xsd():
+    with pytest.raises(SepaError, match="'FI2112345600000786' is not a valid IBAN"):
+        _file([Transfer("A", "FI2112345600000786", Decimal("1.00"), "X", "Palkka")])
+    document = _file(
+        [Transfer("A", "FI2112345600000785", Decimal("1.00"), "X", "Palkka", "NOT-A-BIC")]
+    )
+    with pytest.raises(SepaError, match="BIC"):
         validate(document)
 
 

@@ -1,0 +1,298 @@
+"""Finvoice 3.0 supplier invoices in: the fixture (valid against Finvoice3.0.xsd) read plain,
+behind an operator's SOAP envelope and in other encodings; totals that do not tie and bad
+identifiers refused naming the field; hostile files refused."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tase.formats import safe_xml
+from tase.formats.finvoice_read import FinvoiceError, read, read_batch
+
+DATA = Path(__file__).parent / "data" / "finvoice"
+INVOICE = (DATA / "finvoice30_iso885915.xml").read_bytes()
+SOAP = (DATA / "finvoice30_soap.xml").read_bytes()
+
+
+def _utf8(data: bytes) -> bytes:
+    return (
+        data.decode("iso-8859-15")
+        .replace('encoding="ISO-8859-15"', 'encoding="UTF-8"')
+        .encode("utf-8")
+    )
+
+
+def _set(data: bytes, old: str, new: str) -> bytes:
+    text = data.decode("iso-8859-15")
+    assert old in text
+    return text.replace(old, new).encode("iso-8859-15")
+
+
+def test_fixture_is_valid_against_finvoice_30_xsd():
+    assert safe_xml.schema_errors(INVOICE, "Finvoice3.0") == []
+
+
+def test_invoice_is_read_with_seller_lines_vat_and_totals():
+    invoice = read(INVOICE, check_schema=True)
+    assert (invoice.version, invoice.type_code, invoice.credit_note) == ("3.0", "INV01", False)
+    assert (invoice.number, str(invoice.invoice_date), str(invoice.due_date)) == (
+        "2026-0317",
+        "2026-03-17",
+        "2026-03-31",
+    )
+    seller = invoice.seller
+    assert (seller.name, seller.business_id, seller.vat_number) == (
+        "Konsulttitoimisto Esimerkki Oy",
+        "1234567-1",
+        "FI12345671",
+    )
+    assert (seller.iban, seller.bic) == ("FI4819503000000010", "NDEAFIHH")
+    assert (invoice.buyer_name, invoice.order_number, invoice.currency) == (
+        "Rakennus Virtanen Oy",
+        "PO-88",
+        "EUR",
+    )
+    assert invoice.reference == "RF332348236"
+    assert [
+        (line.row, line.description, line.quantity, line.unit, line.vat_rate, line.net, line.vat)
+        for line in invoice.lines
+    ] == [
+        (
+            1,
+            "Konsultointi maaliskuu",
+            Decimal(10),
+            "h",
+            Decimal("25.5"),
+            Decimal("950.00"),
+            Decimal("242.25"),
+        ),
+        (
+            2,
+            "Lounas, työpaja",
+            Decimal(2),
+            "kpl",
+            Decimal("13.5"),
+            Decimal("40.00"),
+            Decimal("5.40"),
+        ),
+        (
+            4,
+            "Ohjelmistolisenssi",
+            Decimal(1),
+            "kpl",
+            Decimal("25.5"),
+            Decimal("33.33"),
+            Decimal("8.50"),
+        ),
+    ]
+    assert [(v.rate, v.base, v.vat) for v in invoice.vat] == [
+        (Decimal("25.5"), Decimal("983.33"), Decimal("250.75")),
+        (Decimal("13.5"), Decimal("40.00"), Decimal("5.40")),
+    ]
+    assert (invoice.net_total, invoice.vat_total, invoice.total) == (
+        Decimal("1023.33"),
+        Decimal("256.15"),
+        Decimal("1279.48"),
+    )
+    assert invoice.notes == (
+        "Kiitos tilauksesta! Viivästyskorko 11,5 %, muistutusmaksu 5 €.",
+        "Työpajan osallistujat: 2 henkilöä",
+    )
+    assert invoice.message_id == "MSG-2026-0317-001" and invoice.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda d: SOAP,
+        _utf8,
+        lambda d: b"\xef\xbb\xbf" + _utf8(d),
+        lambda d: b"\n\n" + d,
+        lambda d: d.replace(b",00<", b".00<").replace(b"1279,48", b"1 279.48"),
+        lambda d: _set(d, 'Format="CCYYMMDD">20260331<', 'Format="CCYYMMDD">2026-03-31<'),
+    ],
+    ids=["soap-envelope", "utf-8", "utf-8-bom", "blank-lines", "decimal-points", "iso-date"],
+)
+def test_quirks_read_the_same_invoice(variant):
+    assert read(variant(INVOICE)) == read(INVOICE)
+
+
+def test_invoice_labelled_utf_8_in_windows_1252_is_read_with_a_warning():
+    mislabelled = INVOICE.replace(b'encoding="ISO-8859-15"', b'encoding="UTF-8"').replace(
+        b"\xa4", b"\x80"
+    )
+    invoice = read(mislabelled)
+    assert invoice.lines == read(INVOICE).lines and invoice.notes == read(INVOICE).notes
+    assert invoice.warnings == (
+        "The file says it is UTF-8 but line 43 has a byte that is not (0xF6); read as Windows-1252 "
+        "(ISO-8859-1).",
+    )
+
+
+def test_soap_envelope_passes_the_schema_check_of_the_invoice_behind_it():
+    assert read(SOAP, check_schema=True).number == "2026-0317"
+
+
+def test_total_that_does_not_match_the_rows_names_the_field():
+    with pytest.raises(FinvoiceError) as caught:
+        read(
+            _set(
+                INVOICE,
+                "1279,48</InvoiceTotalVatIncludedAmount>",
+                "1289,48</InvoiceTotalVatIncludedAmount>",
+            )
+        )
+    assert caught.value.problems == [
+        "InvoiceTotalVatIncludedAmount: 1289,48 but the rows' net + VAT come to 1279,48 (difference 10,00, "
+        "more than 3 cent(s) allowed).",
+        "InvoiceTotalVatIncludedAmount: 1289,48 but InvoiceTotalVatExcludedAmount + InvoiceTotalVatAmount come to "
+        "1279,48 (difference 10,00, more than 1 cent(s) allowed).",
+    ]
+
+
+def test_row_whose_amount_is_not_net_plus_vat_names_the_row():
+    changed = _set(
+        INVOICE,
+        '<RowAmount AmountCurrencyIdentifier="EUR">45,40<',
+        '<RowAmount AmountCurrencyIdentifier="EUR">46,40<',
+    )
+    with pytest.raises(
+        FinvoiceError,
+        match=r"InvoiceRow 2 RowAmount: 46,40 is not RowVatExcludedAmount 40,00 \+ RowVatAmount 5,40",
+    ):
+        read(changed)
+
+
+def test_rounding_of_a_cent_per_row_is_allowed():
+    changed = _set(INVOICE, "256,15</InvoiceTotalVatAmount>", "256,17</InvoiceTotalVatAmount>")
+    changed = _set(
+        changed,
+        "1279,48</InvoiceTotalVatIncludedAmount>",
+        "1279,50</InvoiceTotalVatIncludedAmount>",
+    )
+    changed = _set(changed, "1279,48</EpiInstructedAmount>", "1279,50</EpiInstructedAmount>")
+    changed = _set(changed, "250,75</VatRateAmount>", "250,77</VatRateAmount>")
+    invoice = read(changed)
+    assert (invoice.vat_total, invoice.total) == (Decimal("256.17"), Decimal("1279.50"))
+    too_far = _set(changed, "256,17</InvoiceTotalVatAmount>", "256,19</InvoiceTotalVatAmount>")
+    with pytest.raises(
+        FinvoiceError,
+        match="InvoiceTotalVatAmount: 256,19 but the rows' RowVatAmount come to 256,15",
+    ):
+        read(too_far)
+
+
+def test_invoice_level_discount_is_taken_off_the_rows():
+    discounted = _set(
+        INVOICE,
+        '<InvoiceTotalVatExcludedAmount AmountCurrencyIdentifier="EUR">1023,33<',
+        '<DiscountsTotalVatExcludedAmount AmountCurrencyIdentifier="EUR">23,33</DiscountsTotalVatExcludedAmount>'
+        '<InvoiceTotalVatExcludedAmount AmountCurrencyIdentifier="EUR">1000,00<',
+    )
+    discounted = _set(discounted, "983,33</VatBaseAmount>", "960,00</VatBaseAmount>")
+    discounted = _set(
+        discounted,
+        "1279,48</InvoiceTotalVatIncludedAmount>",
+        "1256,15</InvoiceTotalVatIncludedAmount>",
+    )
+    invoice = read(discounted, check_schema=True)
+    assert (invoice.net_total, invoice.total) == (Decimal("1000.00"), Decimal("1256.15"))
+    not_taken_off = _set(discounted, '"EUR">1000,00<', '"EUR">1023,33<')
+    with pytest.raises(
+        FinvoiceError, match="RowVatExcludedAmount less discounts plus charges come to 1000,00"
+    ):
+        read(not_taken_off)
+
+
+def test_vat_breakdown_that_does_not_add_up_names_the_field():
+    with pytest.raises(FinvoiceError, match="VatSpecificationDetails VatBaseAmount: 1033,33"):
+        read(_set(INVOICE, "983,33</VatBaseAmount>", "993,33</VatBaseAmount>"))
+
+
+def test_bad_reference_and_iban_are_both_reported():
+    changed = _set(INVOICE, ">RF332348236<", ">RF342348236<")
+    changed = _set(
+        changed,
+        '"IBAN">FI4819503000000010</EpiAccountID>',
+        '"IBAN">FI4919503000000010</EpiAccountID>',
+    )
+    with pytest.raises(FinvoiceError) as caught:
+        read(changed)
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "EpiAccountID",
+        "EpiRemittanceInfoIdentifier",
+    ]
+
+
+def test_credit_note_and_version_2_warning():
+    credit = INVOICE.decode("iso-8859-15").replace("INV01", "INV02").replace(">380<", ">381<")
+    for amount in (
+        "1023,33",
+        "256,15",
+        "1279,48",
+        "983,33",
+        "250,75",
+        "40,00",
+        "5,40",
+        "950,00",
+        "242,25",
+        "1192,25",
+        "45,40",
+        "33,33",
+        "8,50",
+        "41,83",
+    ):
+        credit = credit.replace(f">{amount}<", f">-{amount}<")
+    credit = credit.replace(
+        '<EpiInstructedAmount AmountCurrencyIdentifier="EUR">-1279,48',
+        '<EpiInstructedAmount AmountCurrencyIdentifier="EUR">0,00',
+    )
+    invoice = read(credit.replace('Version="3.0"', 'Version="2.01"').encode("iso-8859-15"))
+    assert invoice.credit_note and invoice.total == Decimal("-1279.48")
+    assert invoice.warnings == (
+        "Finvoice version 2.01: read by the 3.0 element names.",
+        "EpiInstructedAmount 0,00 differs from InvoiceTotalVatIncludedAmount -1279,48.",
+    )
+
+
+def test_schema_check_names_the_line():
+    broken = _set(INVOICE, "<OriginCode>Original</OriginCode>", "<OriginCode>Kopio</OriginCode>")
+    with pytest.raises(FinvoiceError, match=r"Finvoice3.0.xsd: line 53: Element 'OriginCode'"):
+        read(broken, check_schema=True)
+    assert read(broken).number == "2026-0317"
+
+
+def test_batch_of_invoices_behind_envelopes_reads_each_and_names_the_bad_one():
+    second = _set(SOAP, "<InvoiceNumber>2026-0317<", "<InvoiceNumber>2026-0318<")
+    broken = _set(
+        SOAP, "1279,48</InvoiceTotalVatIncludedAmount>", "1279,00</InvoiceTotalVatIncludedAmount>"
+    )
+    first, good, bad = read_batch(SOAP + second + broken)
+    assert (first.number, good.number) == ("2026-0317", "2026-0318")
+    assert isinstance(bad, FinvoiceError)
+    assert bad.problems[0].startswith("Invoice 3: InvoiceTotalVatIncludedAmount: 1279,00")
+    with pytest.raises(FinvoiceError, match="The file holds 2 invoices: import it as a batch"):
+        read(SOAP + second)
+
+
+XXE = b'<?xml version="1.0"?><!DOCTYPE f [<!ENTITY x SYSTEM "file:///etc/passwd">]><Finvoice Version="3.0">&x;</Finvoice>'
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.4", "Not XML"),
+        (XXE, "declares XML entities"),
+        (INVOICE[:3000], "Not well-formed XML"),
+        (
+            b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"/>',
+            "Not a Finvoice invoice: the file holds <Document>",
+        ),
+        (b'<Finvoice Version="3.0"><SellerPartyDetails/></Finvoice>', "InvoiceDetails: missing"),
+    ],
+    ids=["pdf", "xxe", "truncated", "camt", "no-details"],
+)
+def test_files_that_are_not_invoices_are_refused(data, message):
+    with pytest.raises(FinvoiceError, match=message):
+        read(data)
