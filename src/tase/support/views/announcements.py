@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tase.core.editing import save_form
 from tase.core.models import Organization
-from tase.core.views import form_errors_from
 
 from .. import markup, selectors, services
 from ..forms import (
@@ -70,21 +68,22 @@ def _announcement_form(request, actor, announcement=None):
     else:
         initial = {"publish_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
     form = AnnouncementForm(request.POST or None, initial=initial, organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
+        data = dict(data)
         chosen = data.pop("organizations")
-        try:
-            if announcement is None:
-                announcement = services.create_announcement(actor, organizations=chosen, **data)
-            else:
-                announcement = services.update_announcement(
-                    actor, announcement, organizations=chosen, **data
-                )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Announcement saved."))
-            return redirect("support:announcement_detail", announcement.pk)
+        if announcement is None:
+            return services.create_announcement(actor, organizations=chosen, **data)
+        return services.update_announcement(actor, announcement, organizations=chosen, **data)
+
+    if done := save_form(
+        request,
+        form,
+        save,
+        success=_("Announcement saved."),
+        redirect_to=lambda saved: reverse("support:announcement_detail", args=[saved.pk]),
+    ):
+        return done
     return render(
         request,
         "support/form_page.html",

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tase.core.views import form_errors_from
+from tase.core.editing import run_action, save_form
 
 from .. import markup, selectors, services
 from ..forms import (
@@ -132,16 +131,20 @@ def _guide_form(request, actor, guide=None):
     else:
         initial = {"is_published": True}
     form = GuideForm(request.POST or None, initial=initial, categories=categories, guides=guides)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
+        data = dict(data)
         related = data.pop("related")
-        try:
-            guide = services.save_guide(actor, guide, related=related, **data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Guide saved."))
-            return redirect("support:guide_detail", guide.pk)
+        return services.save_guide(actor, guide, related=related, **data)
+
+    if done := save_form(
+        request,
+        form,
+        save,
+        success=_("Guide saved."),
+        redirect_to=lambda saved: reverse("support:guide_detail", args=[saved.pk]),
+    ):
+        return done
     return render(
         request,
         "support/form_page.html",
@@ -175,16 +178,14 @@ def guide_image_upload(request, pk):
     actor = actor_of(request)
     guide = selectors.get_guide(actor, pk)
     form = GuideImageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            image = services.add_guide_image(actor, guide, form.cleaned_data["image"])
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("Image uploaded: ![%(name)s](%(url)s)")
-                % {"name": image.name, "url": reverse("support:guide_image", args=[image.pk])},
-            )
-    return redirect("support:guide_detail", pk)
+    if not form.is_valid():
+        return redirect("support:guide_detail", pk)
+    return run_action(
+        request,
+        lambda: services.add_guide_image(actor, guide, form.cleaned_data["image"]),
+        success=lambda image: (
+            _("Image uploaded: ![%(name)s](%(url)s)")
+            % {"name": image.name, "url": reverse("support:guide_image", args=[image.pk])}
+        ),
+        back=reverse("support:guide_detail", args=[pk]),
+    )

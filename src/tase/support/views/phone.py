@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from tase.core import pdf
+from tase.core.editing import save_form
 from tase.core.models import Organization
-from tase.core.views import form_errors_from
 
 from .. import selectors, services
 from ..forms import (
@@ -38,22 +37,21 @@ def call_list(request):
     _need(actor, "support.handle")
     organizations = actor.organizations("support.handle").filter(kind=Organization.Kind.CUSTOMER)
     form = CallForm(request.POST or None, organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def log(data):
+        data = dict(data)
         number = data.pop("request_number")
         linked = None
         if number:
             linked = selectors.requests_for(actor).filter(number=number).first()
             if linked is None:
-                form.add_error("request_number", _("No such service request."))
-        if form.is_valid():
-            try:
-                services.log_call(actor, data.pop("organization"), request=linked, **data)
-            except ValidationError as error:
-                form_errors_from(form, error)
-            else:
-                messages.success(request, _("Call logged."))
-                return redirect("support:call_list")
+                raise ValidationError({"request_number": _("No such service request.")})
+        return services.log_call(actor, data.pop("organization"), request=linked, **data)
+
+    if done := save_form(
+        request, form, log, success=_("Call logged."), redirect_to="support:call_list"
+    ):
+        return done
     calls = selectors.calls_for(actor).order_by("-started_at", "-id")
     page = Paginator(calls, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -71,17 +69,20 @@ def phone_prices(request):
     _need(actor, "support.publish", "organization.manage")
     vendors = [m.organization for m in actor.staff_memberships]
     form = PhonePriceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        cents = int((form.cleaned_data["price"] * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        try:
-            services.set_phone_price(
-                actor, effective_from=form.cleaned_data["effective_from"], cents_per_minute=cents
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Price saved."))
-            return redirect("support:phone_prices")
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.set_phone_price(
+            actor,
+            effective_from=data["effective_from"],
+            cents_per_minute=int(
+                (data["price"] * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            ),
+        ),
+        success=_("Price saved."),
+        redirect_to="support:phone_prices",
+    ):
+        return done
     prices = PhonePrice.objects.filter(organization__in=vendors)
     return render(request, "support/phone_prices.html", {"form": form, "prices": prices})
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tase.core import pdf
+from tase.core.editing import error_messages, run_action, save_form
 from tase.core.models import User
-from tase.core.views import form_errors_from
 
 from .. import selectors, services
 from ..forms import (
@@ -75,26 +75,22 @@ def request_create(request):
     form = RequestForm(request.POST or None, request.FILES or None, companies=companies)
     for name in ("subject", "description"):
         form.fields[name].widget.attrs["hx-get"] = reverse("support:deflect")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = services.create_request(
-                actor,
-                company=data["company"],
-                category=data["category"],
-                subject=data["subject"],
-                description=data["description"],
-                urgency=data["urgency"],
-                attachments=data["attachments"],
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(
-                request,
-                _("Service request #%(number)s sent.") % {"number": created.number},
-            )
-            return redirect("support:request_detail", created.pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.create_request(
+            actor,
+            company=data["company"],
+            category=data["category"],
+            subject=data["subject"],
+            description=data["description"],
+            urgency=data["urgency"],
+            attachments=data["attachments"],
+        ),
+        success=lambda created: _("Service request #%(number)s sent.") % {"number": created.number},
+        redirect_to=lambda created: reverse("support:request_detail", args=[created.pk]),
+    ):
+        return done
     text = f"{form['subject'].value() or ''} {form['description'].value() or ''}"
     suggestions = selectors.search_guides(actor, text, any_word=True, limit=5)
     return render(
@@ -149,20 +145,20 @@ def request_reply(request, pk):
     item = selectors.get_request(actor, pk)
     staff = selectors.is_handler(actor, item.organization)
     form = ReplyForm(request.POST, request.FILES, staff=staff)
-    if form.is_valid():
-        try:
-            services.add_reply(
-                actor,
-                item,
-                body=form.cleaned_data["body"],
-                internal=form.cleaned_data.get("internal", False),
-                attachments=form.cleaned_data["attachments"],
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Reply saved."))
-            return redirect("support:request_detail", pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.add_reply(
+            actor,
+            item,
+            body=data["body"],
+            internal=data.get("internal", False),
+            attachments=data["attachments"],
+        ),
+        success=_("Reply saved."),
+        redirect_to=reverse("support:request_detail", args=[pk]),
+    ):
+        return done
     item = selectors.get_request(actor, pk)
     return render(
         request,
@@ -177,14 +173,12 @@ def request_reply(request, pk):
 def request_status(request, pk):
     actor = actor_of(request)
     item = selectors.get_request(actor, pk)
-    try:
-        services.change_status(actor, item, request.POST.get("status", ""))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Status changed."))
-    return redirect("support:request_detail", pk)
+    return run_action(
+        request,
+        lambda: services.change_status(actor, item, request.POST.get("status", "")),
+        success=_("Status changed."),
+        back=reverse("support:request_detail", args=[pk]),
+    )
 
 
 @login_required
@@ -192,14 +186,12 @@ def request_status(request, pk):
 def request_reopen(request, pk):
     actor = actor_of(request)
     item = selectors.get_request(actor, pk)
-    try:
-        services.reopen(actor, item)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The request was reopened."))
-    return redirect("support:request_detail", pk)
+    return run_action(
+        request,
+        lambda: services.reopen(actor, item),
+        success=_("The request was reopened."),
+        back=reverse("support:request_detail", args=[pk]),
+    )
 
 
 @login_required
@@ -207,16 +199,14 @@ def request_reopen(request, pk):
 def request_rate(request, pk):
     actor = actor_of(request)
     item = selectors.get_request(actor, pk)
-    try:
-        services.rate(
+    return run_action(
+        request,
+        lambda: services.rate(
             actor, item, rating=request.POST.get("rating"), comment=request.POST.get("comment", "")
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Thank you for your feedback."))
-    return redirect("support:request_detail", pk)
+        ),
+        success=_("Thank you for your feedback."),
+        back=reverse("support:request_detail", args=[pk]),
+    )
 
 
 @login_required
@@ -239,8 +229,7 @@ def _assign(request, actor, items):
     try:
         changed = services.assign(actor, items, assignee)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
     else:
         messages.success(request, _("%(n)s requests assigned.") % {"n": len(changed)})
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tase.core.editing import run_action, save_form
 from tase.core.models import User
 from tase.core.roles import STAFF_ROLES
-from tase.core.views import form_errors_from
 
 from .. import selectors, services
 from ..forms import (
@@ -46,14 +44,14 @@ def training_create(request):
     _need(actor, "support.order_training")
     organizations = actor.organizations("support.order_training")
     form = TrainingOrderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = services.order_training(actor, organizations.first(), **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Training ordered."))
-            return redirect("support:training_detail", order.pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.order_training(actor, organizations.first(), **data),
+        success=_("Training ordered."),
+        redirect_to=lambda order: reverse("support:training_detail", args=[order.pk]),
+    ):
+        return done
     return render(
         request,
         "support/form_page.html",
@@ -78,36 +76,36 @@ def training_detail(request, pk):
         memberships__is_active=True,
     ).distinct()
     session_form = SessionForm(prefix="session", trainers=trainers)
-    if request.method == "POST":
-        step = request.POST.get("step")
-        try:
-            if step == "quote":
-                quote_form = QuoteForm(request.POST, prefix="quote")
-                if quote_form.is_valid():
-                    cents = int(
-                        (quote_form.cleaned_data["price"] * 100).quantize(
-                            Decimal(1), rounding=ROUND_HALF_UP
-                        )
-                    )
-                    services.quote_training(
-                        actor, order, price_cents=cents, note=quote_form.cleaned_data["note"]
-                    )
-                    return redirect("support:training_detail", pk)
-            elif step == "accept":
-                services.accept_training(actor, order)
-                return redirect("support:training_detail", pk)
-            elif step == "session":
-                session_form = SessionForm(request.POST, prefix="session", trainers=trainers)
-                if session_form.is_valid():
-                    services.plan_session(actor, order, **session_form.cleaned_data)
-                    return redirect("support:training_detail", pk)
-            elif step == "done":
-                services.complete_training(actor, order)
-                return redirect("support:training_detail", pk)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect("support:training_detail", pk)
+    back = reverse("support:training_detail", args=[pk])
+    step = request.POST.get("step") if request.method == "POST" else None
+    if step == "quote":
+        quote_form = QuoteForm(request.POST, prefix="quote")
+        if quote_form.is_valid():
+            data = quote_form.cleaned_data
+            cents = int((data["price"] * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            return run_action(
+                request,
+                lambda: services.quote_training(actor, order, price_cents=cents, note=data["note"]),
+                success=None,
+                back=back,
+            )
+    elif step == "accept":
+        return run_action(
+            request, lambda: services.accept_training(actor, order), success=None, back=back
+        )
+    elif step == "session":
+        session_form = SessionForm(request.POST, prefix="session", trainers=trainers)
+        if session_form.is_valid():
+            return run_action(
+                request,
+                lambda: services.plan_session(actor, order, **session_form.cleaned_data),
+                success=None,
+                back=back,
+            )
+    elif step == "done":
+        return run_action(
+            request, lambda: services.complete_training(actor, order), success=None, back=back
+        )
     return render(
         request,
         "support/training_detail.html",
