@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from tase.core.editing import run_action, save_form
 from tase.core.models import Organization, User
 
 from . import forms, selectors, services, svg
+from .checks import CUSTOMER_OWNED, NOT_OVERRIDABLE
 from .models import (
     AccountRelationship,
     ChangeRequest,
@@ -98,6 +100,7 @@ def my_tasks(request):
     actor = _actor(request)
     if not actor.can("delivery.manage"):
         raise Http404
+    services.follow_product(selectors.projects_with_open_checks(actor))
     return render(request, "delivery/my_tasks.html", {"tasks": selectors.my_tasks(actor)})
 
 
@@ -320,6 +323,10 @@ def project_detail(request, pk):
         "gantt": svg.gantt(phases, today),
         "checklist": checklist,
         "ready": all(item["ok"] for item in checklist),
+        "can_approve_overrides": project.status == Project.Status.RUNNING
+        and relationship is not None
+        and relationship.account_manager_id == request.user.pk
+        and any(i["code"] == "delivery.overrides_approved" and not i["ok"] for i in checklist),
         "tested": selectors.customer_tested_detail(project),
         "archived_tests": selectors.archived_test_environments(project),
         "can_reset_test": writable
@@ -538,6 +545,40 @@ def go_live_sign(request, pk):
     )
 
 
+@login_required
+@require_POST
+def go_live_approve_overrides(request, pk):
+    actor = _actor(request)
+    project = selectors.project(actor, pk)
+    return run_action(
+        request,
+        lambda: services.approve_overrides(actor, project),
+        success=_("Overrides approved."),
+        back=reverse("delivery:project", args=[pk]),
+    )
+
+
+@login_required
+def go_live_pdf(request, pk):
+    """The go-live sign-off as a PDF: the checklist (as signed, or live before), every override
+    with who, why and when, and the signatures."""
+    actor = _actor(request)
+    project = selectors.project(actor, pk)
+    go_live = GoLive.objects.filter(project=project).first()
+    if go_live and go_live.checklist:  # as it stood at the signature
+        checklist = [
+            {**item, "overridden_at": parse_datetime(item.get("overridden_at") or "")}
+            for item in go_live.checklist
+        ]
+    else:
+        checklist = selectors.go_live_checklist(project)
+    return render_pdf(
+        "delivery/pdf/go_live.html",
+        {"project": project, "go_live": go_live, "checklist": checklist},
+        _("Go-live %(name)s") % {"name": project.name},
+    )
+
+
 # -- tasks ------------------------------------------------------------------------------------
 
 
@@ -614,6 +655,10 @@ def task_detail(request, pk):
             "attach_form": forms.AttachmentForm(),
             "holds": holds,
             "can_manage": actor.can("delivery.manage", task.organization),
+            "staff_overrides": task.state_check not in NOT_OVERRIDABLE,
+            "customer_confirms": task.state_check in CUSTOMER_OWNED
+            and not staff
+            and actor.can("delivery.approve", task.organization),
             "statuses": task.Status.choices,
         },
     )
@@ -652,11 +697,24 @@ def task_comment(request, pk):
 @require_POST
 def task_override(request, pk):
     actor = _actor(request)
-    task = selectors.task(actor, pk, "delivery.manage")
+    task = selectors.task(actor, pk)  # the service decides: staff, or the customer's main user
     return run_action(
         request,
         lambda: services.override_check(actor, task, request.POST.get("reason", "")),
         success=_("Check overridden."),
+        back=reverse("delivery:task", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def task_overdue_reason(request, pk):
+    actor = _actor(request)
+    task = selectors.task(actor, pk, "delivery.manage")
+    return run_action(
+        request,
+        lambda: services.explain_overdue(actor, task, request.POST.get("reason", "")),
+        success=_("Reason saved."),
         back=reverse("delivery:task", args=[pk]),
     )
 

@@ -25,11 +25,13 @@ from .environments import (
     reset_test_environment,
     source_of_test_environment,
 )
-from .go_live import sign_go_live
+from .go_live import approve_overrides, sign_go_live
 from .meetings import AGENDA_TEMPLATES, agenda_text, create_meeting, write_minutes
 from .project_tasks import (
     TASK_FIELDS,
     comment_task,
+    explain_overdue,
+    follow_product,
     override_check,
     save_task,
     set_task_status,
@@ -81,6 +83,7 @@ __all__ = [
     "add_spec",
     "agenda_text",
     "approve_document",
+    "approve_overrides",
     "approve_spec_version",
     "archive_document",
     "cancel_training",
@@ -93,6 +96,8 @@ __all__ = [
     "create_project_test_environment",
     "customer_recipients",
     "default_template",
+    "explain_overdue",
+    "follow_product",
     "infer_phase_dates",
     "inferred_phase_dates",
     "log_contact",

@@ -19,6 +19,7 @@ from ..models import (
     Task,
 )
 from ._common import _email, _link, _required, _text, _writable, customer_recipients
+from .project_tasks import sync_state_checks
 
 
 @transaction.atomic
@@ -115,6 +116,8 @@ def publish_document(actor: Actor, document: Document) -> Document:
         document,
         changes={"published_at": [None, document.published_at.isoformat()]},
     )
+    if document.project is not None and document.kind == Document.Kind.MINUTES:
+        sync_state_checks(document.project)  # minutes published: the closing meeting is held
     if first and (document.kind in EMAIL_SUBJECTS or document.needs_approval):
         users = customer_recipients(document.organization)
         meeting = getattr(document, "agenda_of", None) or getattr(document, "minutes_of", None)

@@ -16,6 +16,7 @@ from ..models import (
     Project,
 )
 from ._common import _writable
+from .project_tasks import sync_state_checks
 
 
 @transaction.atomic
@@ -36,6 +37,7 @@ def create_project_test_environment(actor: Actor, project: Project, company: Com
     project.test_source = company
     project.save(update_fields=["test_company", "test_source"])
     audit.record(actor.user, "update", project, changes={"test_company": [None, test.pk]})
+    sync_state_checks(project)
     return test
 
 
@@ -98,4 +100,5 @@ def reset_test_environment(actor: Actor, project: Project) -> Company:
         project,
         changes={"test_company": [old.pk, new.pk]},
     )
+    sync_state_checks(project)  # what was ticked by testing in the old copy is open again
     return new

@@ -13,12 +13,14 @@ from tase.core.access import Actor
 
 from .. import selectors
 from ..models import (
+    AccountRelationship,
     GoLive,
     Meeting,
     PhaseKind,
     Project,
 )
-from ._common import _email, _link, customer_recipients
+from ._common import _email, _link, _writable, customer_recipients
+from .project_tasks import sync_state_checks
 
 
 @transaction.atomic
@@ -38,6 +40,7 @@ def sign_go_live(actor: Actor, project: Project) -> GoLive:
         )
     if project.status in (Project.Status.MAINTENANCE, Project.Status.CANCELLED):
         raise ValidationError({"project": _("The project is not running.")})
+    sync_state_checks(project)
     checklist = selectors.go_live_checklist(project)
     missing = [item["label"] for item in checklist if not item["ok"]]
     if missing:
@@ -58,7 +61,9 @@ def sign_go_live(actor: Actor, project: Project) -> GoLive:
             raise ValidationError({"signature": _("The project lead has already signed.")})
         go_live.lead_signed_by, go_live.lead_signed_at = actor.user, now
     go_live.meeting = closing
-    go_live.checklist = checklist
+    go_live.checklist = [
+        {**item, "overridden_at": audit._plain(item["overridden_at"])} for item in checklist
+    ]
     go_live.save()
     audit.record(
         actor.user,
@@ -69,6 +74,41 @@ def sign_go_live(actor: Actor, project: Project) -> GoLive:
     if go_live.is_signed:
         _hand_over(actor, project, go_live)
     return go_live
+
+
+@transaction.atomic
+def approve_overrides(actor: Actor, project: Project) -> Project:
+    """The account manager approves the go-live checklist's overrides as they stand (needed
+    when more than the set share of items is overridden); a later override needs a new
+    approval."""
+    actor.require("delivery.view", project.organization)
+    _writable(project)
+    manager = (
+        AccountRelationship.objects.filter(organization=project.organization)
+        .values_list("account_manager_id", flat=True)
+        .first()
+    )
+    if manager is None:
+        raise ValidationError({"project": _("Name the account manager first.")})
+    if actor.user.pk != manager:
+        raise PermissionDenied("delivery.approve_overrides")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    tasks = selectors.overrides_needing_approval(selectors.go_live_checklist(project))
+    if not tasks:
+        raise ValidationError({"project": _("No overrides wait for approval.")})
+    before = project.overrides_approved_tasks
+    project.overrides_approved_tasks = sorted(tasks)
+    project.overrides_approved_by, project.overrides_approved_at = actor.user, timezone.now()
+    project.save(
+        update_fields=["overrides_approved_tasks", "overrides_approved_by", "overrides_approved_at"]
+    )
+    audit.record(
+        actor.user,
+        "approve_overrides",
+        project,
+        changes={"overrides_approved_tasks": [before, project.overrides_approved_tasks]},
+    )
+    return project
 
 
 def _hand_over(actor: Actor, project: Project, go_live: GoLive) -> None:

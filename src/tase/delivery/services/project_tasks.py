@@ -74,6 +74,7 @@ def save_task(
     task.state_check = (
         _clean_check(state_check) if state_check != task.state_check else task.state_check
     )
+    _refuse_done_by_hand(task, status)
     _set_status(task, status)
     task.save()
     audit.record(
@@ -93,9 +94,31 @@ def _set_status(task: Task, status: str) -> None:
         task.completed_at = now
     elif status != Task.Status.DONE:
         task.completed_at = None
+        task.auto_completed = False
     if status != Task.Status.TODO and task.started_at is None:
         task.started_at = now
     task.status = status
+
+
+def _refuse_done_by_hand(task: Task, status: str) -> None:
+    """A self-checking task is done when its state holds (or with a written override), never
+    by a click: otherwise its 'done' would say what the product does not."""
+    if (
+        status == Task.Status.DONE
+        and task.status != Task.Status.DONE
+        and task.state_check
+        and not task.check_overridden
+        and not selectors.check_state_for_project(task.state_check, task.project)
+    ):
+        raise ValidationError(
+            {
+                "status": _(
+                    "“%(title)s” is done by itself when its state holds; until then it can be "
+                    "overridden with a written reason."
+                )
+                % {"title": task.title}
+            }
+        )
 
 
 @transaction.atomic
@@ -104,9 +127,10 @@ def set_task_status(actor: Actor, task: Task, status: str) -> Task:
     _writable(task.project)
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
+    _refuse_done_by_hand(task, status)
     before = task.status
     _set_status(task, status)
-    task.save(update_fields=["status", "completed_at", "started_at"])
+    task.save(update_fields=["status", "completed_at", "started_at", "auto_completed"])
     audit.record(actor.user, "update", task, changes={"status": [before, status]})
     infer_phase_dates(task.project)
     return task
@@ -125,11 +149,35 @@ def comment_task(actor: Actor, task: Task, body: str) -> TaskComment:
 
 @transaction.atomic
 def override_check(actor: Actor, task: Task, reason: str) -> Task:
-    """A consultant marks a self-checking task as satisfied although its check does not hold."""
-    actor.require("delivery.manage", task.organization)
+    """Mark a self-checking task as satisfied although its check does not hold, with a written
+    reason; who and when are recorded and shown at the go-live sign-off and in its PDF.
+    Vendor staff override the vendor's items. Items that belong to the customer (the main
+    user's specification approval, the customer's own test) only the customer's main user can
+    confirm, never vendor staff; the first training part held no one overrides."""
+    from ..checks import CUSTOMER_OWNED, NOT_OVERRIDABLE
+
+    organization = task.organization
+    if task.state_check in CUSTOMER_OWNED:
+        if _is_staff(actor, organization):
+            raise ValidationError(
+                {
+                    "task": _(
+                        "“%(title)s” belongs to the customer: only the customer's main user can "
+                        "confirm it, not the vendor's staff."
+                    )
+                    % {"title": task.title}
+                }
+            )
+        actor.require("delivery.approve", organization)
+    else:
+        actor.require("delivery.manage", organization)
     _writable(task.project)
     if not task.state_check:
         raise ValidationError({"task": _("This task has no state check to override.")})
+    if task.state_check in NOT_OVERRIDABLE - CUSTOMER_OWNED:
+        raise ValidationError(
+            {"task": _("“%(title)s” cannot be overridden.") % {"title": task.title}}
+        )
     task.check_overridden = True
     task.override_reason = _required(reason, "reason")
     task.overridden_by = actor.user
@@ -151,20 +199,60 @@ def override_check(actor: Actor, task: Task, reason: str) -> Task:
 
 @transaction.atomic
 def sync_state_checks(project: Project) -> list[Task]:
-    """Complete the project's open self-checking tasks whose state now holds (system write)."""
-    completed = []
+    """Make the project's self-checking tasks say what the product says (a system write, run
+    after every act that can change a state and before the tasks are shown or signed off):
+    an open task whose state now holds is completed by its check; a task its check completed
+    is reopened when the state no longer holds (a test environment reset, a chart removed).
+    Tasks completed with an override stay done. A project in maintenance or cancelled is left
+    as it was."""
+    if project.status in (Project.Status.MAINTENANCE, Project.Status.CANCELLED):
+        return []
+    changed = []
     for task in (
-        project.tasks.exclude(state_check="").exclude(status=Task.Status.DONE).select_for_update()
+        project.tasks.exclude(state_check="").filter(check_overridden=False).select_for_update()
     ):
-        if selectors.check_state_for_project(task.state_check, project):
+        is_done = task.status == Task.Status.DONE
+        if is_done and not task.auto_completed:
+            continue
+        holds = bool(selectors.check_state_for_project(task.state_check, project))
+        if holds == is_done:
+            continue
+        if holds:
             _set_status(task, Task.Status.DONE)
-            task.save(update_fields=["status", "completed_at", "started_at"])
-            audit.record(
-                None,
-                "auto_complete",
-                task,
-                changes={"status": ["open", "done"], "state_check": [None, task.state_check]},
-            )
-            completed.append(task)
+            task.auto_completed = True
+            action, status = "auto_complete", ["open", "done"]
+        else:
+            task.status, task.completed_at, task.auto_completed = Task.Status.TODO, None, False
+            action, status = "auto_reopen", ["done", "todo"]
+        task.save(update_fields=["status", "completed_at", "started_at", "auto_completed"])
+        audit.record(
+            None, action, task, changes={"status": status, "state_check": [None, task.state_check]}
+        )
+        changed.append(task)
     infer_phase_dates(project)
-    return completed
+    return changed
+
+
+def follow_product(projects) -> None:
+    """Sync the self-checking tasks of these projects before their tasks are listed (the API,
+    a person's task list), so every place says what the project page says."""
+    for project in projects:
+        sync_state_checks(project)
+
+
+@transaction.atomic
+def explain_overdue(actor: Actor, task: Task, reason: str) -> Task:
+    """The lead writes why a customer-visible task is late; the go-live waits for a reason for
+    every such task (or for the task to be done)."""
+    actor.require("delivery.manage", task.organization)
+    _writable(task.project)
+    before = task.overdue_reason
+    task.overdue_reason = _required(reason, "reason")
+    task.save(update_fields=["overdue_reason"])
+    audit.record(
+        actor.user,
+        "explain_overdue",
+        task,
+        changes={"overdue_reason": [before, task.overdue_reason]},
+    )
+    return task

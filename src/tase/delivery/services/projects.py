@@ -29,6 +29,7 @@ from ..models import (
     Task,
 )
 from ._common import _customer_user, _date, _required, _staff_user, _text, _writable
+from .project_tasks import sync_state_checks
 from .templates import default_template
 
 
@@ -136,6 +137,7 @@ def create_project(
             "lead": [None, lead.pk],
         },
     )
+    sync_state_checks(project)  # checks that hold already (a company with a business ID)
     return project
 
 

@@ -165,22 +165,25 @@ def _day(moment: dt.datetime) -> dt.date:
 def inferred_phase_dates(project: Project, now: dt.datetime | None = None) -> dict:
     """{phase kind: (start, end)} from the work: a phase starts when its first task starts or
     its first meeting (or training session) is held, and ends when its last task is done
-    (only when every task of the phase is done)."""
+    (only when every task of the phase is done). A phase does not start before the phase
+    preceding it."""
     now = now or timezone.now()
     starts: dict[int, list[dt.date]] = {kind: [] for kind in PhaseKind.values}
     ends: dict[int, list[dt.date]] = {kind: [] for kind in PhaseKind.values}
     open_phases: set[int] = set()
     tasks = Task.objects.filter(project=project).values_list(
-        "phase__kind", "status", "started_at", "completed_at"
+        "phase__kind", "status", "started_at", "completed_at", "auto_completed"
     )
-    for kind, status, started_at, completed_at in tasks:
+    for kind, status, started_at, completed_at, auto_completed in tasks:
         moment = started_at or completed_at
-        if moment is not None:
+        # A task its check completed (a state that held, perhaps from the day the project
+        # was created) is no sign of when the phase's work started or ended.
+        if moment is not None and not auto_completed:
             starts[kind].append(_day(moment))
-        if status == Task.Status.DONE and completed_at is not None:
-            ends[kind].append(_day(completed_at))
-        else:
+        if status != Task.Status.DONE or completed_at is None:
             open_phases.add(kind)
+        elif not auto_completed:
+            ends[kind].append(_day(completed_at))
     meetings = project.meetings.filter(
         starts_at__lte=now, kind__in=list(MEETING_PHASES)
     ).values_list("kind", "starts_at")
@@ -191,11 +194,16 @@ def inferred_phase_dates(project: Project, now: dt.datetime | None = None) -> di
     ):
         starts[PhaseKind.TRAINING].append(_day(starts_at))
     result = {}
+    previous_start = project.kickoff_on
     for kind in PhaseKind.values:
         start = max(min(starts[kind]), project.kickoff_on) if starts[kind] else None
         end = max(ends[kind]) if ends[kind] and kind not in open_phases else None
         if end is not None:
             start = min(start or end, end)
+        if start is not None and previous_start is not None and start < previous_start:
+            start = previous_start
+            end = max(end, start) if end is not None else None
+        previous_start = start or previous_start
         result[kind] = (start, end)
     return result
 

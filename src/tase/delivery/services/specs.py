@@ -18,6 +18,7 @@ from ..models import (
     SpecVersion,
 )
 from ._common import _email, _link, _required, _text, _writable, customer_recipients
+from .project_tasks import sync_state_checks
 
 
 @transaction.atomic
@@ -101,4 +102,5 @@ def approve_spec_version(actor: Actor, version: SpecVersion) -> SpecVersion:
     )
     version.save(update_fields=["status", "approved_by", "approved_at"])
     audit.record(actor.user, "approve", version, changes={"status": ["in_review", "approved"]})
+    sync_state_checks(version.spec.project)
     return version

@@ -20,7 +20,7 @@ from ..models import (
     TrainingSession,
 )
 from ._common import _email, _hours, _link, _moment, _required, _staff_user, _text, _writable
-from .schedule import infer_phase_dates
+from .project_tasks import sync_state_checks
 
 
 def _check_part_order(project: Project, part: int, starts_at: dt.datetime, exclude_pk=None) -> None:
@@ -219,7 +219,7 @@ def mark_training_held(actor: Actor, session: TrainingSession, *, hours=None) ->
         session,
         changes={"status": ["confirmed", "held"], "hours": [None, str(session.hours)]},
     )
-    infer_phase_dates(session.project)
+    sync_state_checks(session.project)  # also infers the phases' actual dates
     return session
 
 
