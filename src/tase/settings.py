@@ -295,3 +295,7 @@ LOGGING = {
         "level": os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING"),
     },
 }
+
+# Go-live: overriding more than this share of the readiness checklist's items needs the account
+# manager's approval (a vendor's policy, not a statutory figure; 0.25 = a quarter).
+TASE_GO_LIVE_OVERRIDE_SHARE = float(os.environ.get("TASE_GO_LIVE_OVERRIDE_SHARE", "0.25"))

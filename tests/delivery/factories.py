@@ -35,3 +35,12 @@ def project(world, **kwargs):
         kickoff_on=KICKOFF,
         consultants=[world.users[Role.CONSULTANT]],
     )
+
+
+def approve_specs(world, p):
+    """Every specification of the project written, sent for review and approved by the main user."""
+    lead = world.actor(Role.PROJECT_LEAD)
+    for spec in p.specs.all():
+        v = services.save_spec_version(lead, spec, f"{spec.title}\nOK")
+        services.send_spec_for_review(lead, v)
+        services.approve_spec_version(world.actor(Role.MAIN_USER), v)

@@ -6,6 +6,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from tase.core.models import AuditEvent
 from tase.core.roles import Role
@@ -20,7 +21,7 @@ from tase.delivery.models import (
     Task,
 )
 
-from .factories import KICKOFF, aware, contract, project
+from .factories import KICKOFF, approve_specs, aware, contract, project
 
 pytestmark = pytest.mark.django_db
 
@@ -400,17 +401,15 @@ def test_state_checks_complete_tasks_and_override(world):
     assert invited.status == Task.Status.DONE
     tested = p.tasks.get(state_check="delivery.customer_tested")
     assert tested.status != Task.Status.DONE
+    chart = p.tasks.get(state_check="ledger.chart_chosen")
     with pytest.raises(ValidationError):
-        services.override_check(world.actor(Role.CONSULTANT), tested, "  ")
+        services.override_check(world.actor(Role.CONSULTANT), chart, "  ")
     with pytest.raises(PermissionDenied):
-        services.override_check(world.actor(Role.MAIN_USER), tested, "no")
-    services.override_check(
-        world.actor(Role.CONSULTANT), tested, "Tested on site with the consultant"
-    )
-    item = next(
-        i for i in selectors.go_live_checklist(p) if i["code"] == "delivery.customer_tested"
-    )
+        services.override_check(world.actor(Role.MAIN_USER), chart, "no")
+    services.override_check(world.actor(Role.CONSULTANT), chart, "Chart agreed on site")
+    item = next(i for i in selectors.go_live_checklist(p) if i["code"] == "ledger.chart_chosen")
     assert item["ok"] and item["overridden"] and "on site" in item["reason"]
+    assert item["overridden_by"] and item["overridden_at"]
 
 
 def test_customer_tested_counts_activity_through_hook(world, monkeypatch):
@@ -435,10 +434,7 @@ def test_customer_tested_counts_activity_through_hook(world, monkeypatch):
 
 def ready_for_go_live(world, p, monkeypatch):
     lead = world.actor(Role.PROJECT_LEAD)
-    for spec in p.specs.all():
-        v = services.save_spec_version(lead, spec, f"{spec.title}\nOK")
-        services.send_spec_for_review(lead, v)
-        services.approve_spec_version(world.actor(Role.MAIN_USER), v)
+    approve_specs(world, p)
     for t in p.tasks.filter(
         state_check__in=["ledger.chart_chosen", "payroll.first_pay_run_calculated"]
     ):
@@ -459,7 +455,7 @@ def ready_for_go_live(world, p, monkeypatch):
     services.set_account_manager(
         world.actor(Role.ACCOUNT_MANAGER), p.organization, world.users[Role.ACCOUNT_MANAGER]
     )
-    services.create_meeting(
+    closing = services.create_meeting(
         lead,
         p,
         kind=Meeting.Kind.CLOSING,
@@ -471,6 +467,12 @@ def ready_for_go_live(world, p, monkeypatch):
             world.users[Role.MAIN_USER],
         ],
     )
+    services.publish_document(lead, services.write_minutes(lead, closing, "Ready."))
+    for t in p.tasks.filter(customer_visible=True, due_on__lt=timezone.localdate()).exclude(
+        status=Task.Status.DONE
+    ):
+        services.explain_overdue(lead, t, "Comes after the go-live, as agreed")
+    return closing
 
 
 def test_go_live_needs_checklist_and_both_signatures_then_hands_over(world, monkeypatch):

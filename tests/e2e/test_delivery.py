@@ -126,14 +126,22 @@ def test_lead_and_main_user_walk_a_project_to_go_live(world, page, live_server, 
     page.goto(f"{live_server.url}/delivery/projects/{project.pk}/")
     page.get_by_role("link", name="Uusi tapaaminen").click()
     page.locator("#id_kind").select_option(label="Käyttöönoton päätöstapaaminen")
-    page.locator("#id_starts_at").fill(f"{today.isoformat()}T10:00")
+    held_on = today - dt.timedelta(days=1)  # held: its time has passed
+    page.locator("#id_starts_at").fill(f"{held_on.isoformat()}T10:00")
     page.locator("#id_place").fill("Tampere")
     for person in (lead_user, world.users[Role.ACCOUNT_MANAGER], main_user):
         page.get_by_label(person.full_name).check()
     page.get_by_role("button", name="Tallenna").click()
     page.wait_for_url(re.compile(r"/delivery/meetings/\d+/$"))
-    # Its page shows the readiness checklist as it stands: only the customer's testing is missing.
+    meeting_url = page.url
+    # Its page shows the readiness checklist as it stands: the meeting counts as held only
+    # when its minutes are published, and the customer's testing is missing.
     expect(page.get_by_test_id("checklist")).to_contain_text("Ei vielä")
+    page.get_by_label("Teksti").fill("Todettiin tuotantovalmius.")
+    page.get_by_role("button", name="Tallenna muistio").click()
+    page.get_by_role("link", name="Julkaise", exact=True).click()
+    page.get_by_test_id("publish").click()
+    page.goto(meeting_url)
 
     # The main user resets the test environment to a fresh copy and tests there.
     activity = {"vouchers": 0}

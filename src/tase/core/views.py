@@ -24,6 +24,7 @@ from tase.rules import parameters as params
 
 from . import audit, selectors, services
 from .access import Actor
+from .editing import form_errors_from
 from .forms import (
     CompanyForm,
     InviteForm,
@@ -38,15 +39,6 @@ from .registry import START_PANELS, ordered
 
 PENDING_2FA_KEY = "tase_pending_2fa_user"
 MAX_2FA_FAILURES = 5  # wrong codes before the half-signed-in session is dropped
-
-
-def form_errors_from(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the field exists."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def actor_of(request) -> Actor:

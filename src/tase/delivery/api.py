@@ -128,6 +128,7 @@ class TaskOut(Schema):
     state_check: str
     check_overridden: bool
     override_reason: str
+    overdue_reason: str
     overdue: bool
 
     @staticmethod
@@ -351,8 +352,12 @@ class ChecklistItemOut(Schema):
     code: str
     label: str
     holds: bool
+    overridable: bool = True
     overridden: bool
     reason: str
+    overridden_by: str = ""
+    overridden_at: dt.datetime | None = None
+    detail: str = ""
     ok: bool
 
 
@@ -472,7 +477,9 @@ def create_project(request, payload: ProjectIn):
 
 @router.get("/projects/{int:project_id}", response=ProjectDetailOut)
 def get_project(request, project_id: int):
-    return _project_detail(selectors.project(actor(request), project_id))
+    project = selectors.project(actor(request), project_id)
+    services.follow_product([project])
+    return _project_detail(project)
 
 
 @router.post("/projects/{int:project_id}/schedule", response=ProjectDetailOut)
@@ -605,7 +612,9 @@ def remove_key_person(request, person_id: int):
 @paginate(Pagination)
 def list_tasks(request, project_id: int):
     a = actor(request)
-    return selectors.visible_tasks(a, selectors.project(a, project_id))
+    project = selectors.project(a, project_id)
+    services.follow_product([project])  # a self-checking task says what the product says
+    return selectors.visible_tasks(a, project)
 
 
 @router.post("/projects/{int:project_id}/tasks", response={201: TaskOut})
@@ -637,6 +646,15 @@ def set_task_status(request, task_id: int, payload: StatusIn):
 def override_task_check(request, task_id: int, payload: ReasonIn):
     a = actor(request)
     return services.override_check(a, selectors.task(a, task_id, "delivery.manage"), payload.reason)
+
+
+@router.post("/tasks/{int:task_id}/overdue-reason", response=TaskOut)
+def explain_overdue_task(request, task_id: int, payload: ReasonIn):
+    """Write why a customer-visible task is late (the go-live waits for one)."""
+    a = actor(request)
+    return services.explain_overdue(
+        a, selectors.task(a, task_id, "delivery.manage"), payload.reason
+    )
 
 
 # -- meetings --------------------------------------------------------------------------------
@@ -835,7 +853,18 @@ def _go_live(project: Project) -> dict:
 
 @router.get("/projects/{int:project_id}/go-live", response=GoLiveOut)
 def get_go_live(request, project_id: int):
-    return _go_live(selectors.project(actor(request), project_id))
+    project = selectors.project(actor(request), project_id)
+    services.follow_product([project])
+    return _go_live(project)
+
+
+@router.post("/projects/{int:project_id}/go-live/approve-overrides", response=GoLiveOut)
+def approve_go_live_overrides(request, project_id: int):
+    """The account manager approves the overrides (needed above the set share of items)."""
+    a = actor(request)
+    project = selectors.project(a, project_id)
+    services.approve_overrides(a, project)
+    return _go_live(project)
 
 
 @router.post("/projects/{int:project_id}/go-live/sign", response=GoLiveOut)

@@ -7,7 +7,10 @@ the organization's latest project, and the go-live checklist runs them on the pr
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tase.core.models import Membership
@@ -83,21 +86,42 @@ def customer_tested(project) -> bool:
 
 
 def closing_meeting(project) -> bool:
+    """The closing meeting was held: its time has passed, its minutes are published, and the
+    customer, the account manager and the project lead took part (a meeting only scheduled,
+    or held without minutes, does not count)."""
     from .models import AccountRelationship, Meeting
 
-    meeting = project.meetings.filter(kind=Meeting.Kind.CLOSING).order_by("-starts_at").first()
-    if meeting is None:
-        return False
-    people = set(meeting.participants.values_list("pk", flat=True))
+    now = timezone.now()
     manager = (
         AccountRelationship.objects.filter(organization=project.organization)
         .values_list("account_manager_id", flat=True)
         .first()
     )
-    customer = meeting.participants.filter(
-        Q(memberships__organization=project.organization, memberships__is_active=True)
-    ).exists()
-    return project.lead_id in people and (manager is None or manager in people) and customer
+    meetings = (
+        project.meetings.filter(
+            kind=Meeting.Kind.CLOSING, starts_at__lte=now, minutes__published_at__isnull=False
+        )
+        .exclude(minutes__archived_at__isnull=False)
+        .order_by("-starts_at")
+    )
+    for meeting in meetings:
+        if meeting.starts_at + dt.timedelta(minutes=meeting.duration_minutes) > now:
+            continue
+        people = set(meeting.participants.values_list("pk", flat=True))
+        customer = meeting.participants.filter(
+            Q(memberships__organization=project.organization, memberships__is_active=True)
+        ).exists()
+        if project.lead_id in people and (manager is None or manager in people) and customer:
+            return True
+    return False
+
+
+# Items that belong to the customer: only the customer's own act makes them hold (the main
+# user approves the specification, the customer tests); vendor staff cannot override them.
+CUSTOMER_OWNED = frozenset({"delivery.spec_approved", "delivery.customer_tested"})
+# Items no one overrides: the customer-owned ones and the first training part held (the
+# delivery model: go-live comes after the first training).
+NOT_OVERRIDABLE = CUSTOMER_OWNED | {"delivery.first_training_held"}
 
 
 PROJECT_CHECKS = {

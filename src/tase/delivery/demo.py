@@ -14,7 +14,8 @@ from tase.core.access import Actor
 from tase.core.models import Company, Membership, Organization, User
 from tase.core.roles import Role
 
-from . import services
+from . import selectors, services
+from .checks import NOT_OVERRIDABLE
 from .models import Contract, Document, Meeting, PhaseKind, Task
 
 CONTRACT_TITLE = "Kirjanpito- ja palkkaohjelmiston käyttöönotto"
@@ -332,8 +333,8 @@ def _build(
         except Exception:  # another app's copier failing must not stop the demo
             pass
     tested = project.tasks.filter(state_check="delivery.customer_tested").first()
-    if tested:
-        services.override_check(cons, tested, "Asiakas testasi koulutuksessa konsultin kanssa.")
+    if tested and main:  # the customer's own item: their main user confirms it
+        services.override_check(main, tested, "Testasimme koulutuksessa konsultin kanssa.")
     if phase_now == PhaseKind.TRAINING:
         done_until(PhaseKind.TRAINING)
         return
@@ -365,8 +366,18 @@ def _build(
     services.publish_document(lead, closing.minutes)
     done_until(PhaseKind.GO_LIVE)
     services.sync_state_checks(project)
-    for task in project.tasks.exclude(state_check="").exclude(status=Task.Status.DONE):
+    for task in (
+        project.tasks.exclude(state_check="")
+        .exclude(state_check__in=NOT_OVERRIDABLE)
+        .exclude(status=Task.Status.DONE)
+    ):
         services.override_check(cons, task, "Todettu päätöstapaamisessa.")
+    for task in project.tasks.filter(customer_visible=True, due_on__lt=today).exclude(
+        status=Task.Status.DONE
+    ):
+        services.explain_overdue(lead, task, "Sovittu tehtäväksi käyttöönoton jälkeen.")
+    if selectors.overrides_needing_approval(selectors.go_live_checklist(project)):
+        services.approve_overrides(am, project)
     if main:
         services.sign_go_live(main, project)
     services.sign_go_live(lead, project)

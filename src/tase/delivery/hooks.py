@@ -7,6 +7,10 @@ none of their models.
 - ``register_test_activity(key, label, fn)``: ``fn(company) -> int`` counts what was done in a
   test-environment company (vouchers posted, pay runs calculated). The go-live checklist's
   'customer has tested' shows these counts and passes when any is above zero.
+- ``register_production_check(code, fn)``: ``fn(company) -> bool`` answers a product state
+  check (``ledger.chart_chosen``) for one company. The go-live checklist and self-checking
+  tasks ask it of the customer's production companies only, so what is done in a test
+  environment (a chart chosen, a voucher posted) never ticks production's items.
 """
 
 from __future__ import annotations
@@ -56,6 +60,13 @@ def extra_training_hours(organization) -> Decimal:
     return sum((Decimal(str(fn(organization) or 0)) for fn in sources), Decimal(0))
 
 
+PRODUCTION_CHECKS: dict[str, Callable[[Any], bool]] = {}
+
+
+def register_production_check(code: str, fn: Callable[[Any], bool]) -> None:
+    PRODUCTION_CHECKS[code] = fn
+
+
 def register_test_activity(key: str, label: Any, count: Callable[[Any], int]) -> None:
     TEST_ACTIVITY[key] = TestActivity(key, label, count)
 
@@ -87,9 +98,22 @@ def _related_count(accessor: str, exclude: dict | None = None, **filters):
 
 
 def register_defaults() -> None:
-    """Counters for vouchers and pay runs unless the ledger and payroll apps registered their
-    own (they own these counts; these are fallbacks so the checklist works out of the box)."""
+    """Counters for vouchers and pay runs, and the per-company answers of the ledger's and
+    payroll's state checks, unless those apps registered their own (they own these; these are
+    fallbacks so the checklist works out of the box and reads production only)."""
     from django.utils.translation import gettext_lazy as _
+
+    per_company = {
+        "ledger.chart_chosen": _related_count("accounts"),
+        "ledger.first_voucher_posted": _related_count("vouchers", state="posted"),
+        "payroll.first_pay_run_calculated": _related_count("pay_runs", calculated_at__isnull=False),
+        "payroll.first_pay_run_approved": _related_count(
+            "pay_runs", status__in=["approved", "paid"]
+        ),
+    }
+    for code, count in per_company.items():
+        if code not in PRODUCTION_CHECKS:
+            register_production_check(code, lambda company, count=count: count(company) > 0)
 
     if "ledger.vouchers" not in TEST_ACTIVITY:
         register_test_activity(

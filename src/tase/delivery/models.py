@@ -237,6 +237,13 @@ class Project(models.Model):
     status_changed_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The account manager's approval of the go-live overrides (needed above a set share): the
+    # tasks whose overrides it covers, so a later override needs a new approval.
+    overrides_approved_tasks = models.JSONField(default=list, blank=True)
+    overrides_approved_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    overrides_approved_at = models.DateTimeField(_("overrides approved"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -433,6 +440,10 @@ class Task(models.Model):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
+    # Completed by its state check (not by a person): reopened when the state stops holding,
+    # and no evidence that the phase's work started.
+    auto_completed = models.BooleanField(_("completed by its check"), default=False)
+    overdue_reason = models.TextField(_("reason for being late"), blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     order = models.PositiveIntegerField(default=0)

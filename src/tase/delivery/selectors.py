@@ -246,9 +246,18 @@ READINESS = [
 ]
 
 
-def go_live_checklist(project_: Project) -> list[dict]:
+def go_live_checklist(project_: Project, today: dt.date | None = None) -> list[dict]:
     """The readiness checklist, live: the fixed readiness items and every task tied to a
-    state check, each with whether it holds and any override (who, why)."""
+    state check, each with whether it holds and any override (who, why, when); then the gate's
+    own conditions, which no one overrides: the kickoff has been reached, no customer-visible
+    task is overdue without a written reason, and — when more than the set share of the items
+    is overridden (``TASE_GO_LIVE_OVERRIDE_SHARE``) — the account manager has approved those
+    overrides. An override of a customer-owned item or of the first training counts for nothing."""
+    from django.conf import settings
+
+    from .checks import CUSTOMER_OWNED, NOT_OVERRIDABLE
+
+    today = today or timezone.localdate()
     tasks = list(project_.tasks.filter(~Q(state_check="")).select_related("overridden_by"))
     by_code = {t.state_check: t for t in tasks}
     items = []
@@ -264,30 +273,108 @@ def go_live_checklist(project_: Project) -> list[dict]:
         label = str(check.label) if check else code
         holds = check_state_for_project(code, project_)
         task_ = by_code.get(code)
-        overridden = bool(task_ and task_.check_overridden)
+        overridable = code not in NOT_OVERRIDABLE or code in CUSTOMER_OWNED
+        overridden = bool(task_ and task_.check_overridden and overridable)
+        if overridden and code in CUSTOMER_OWNED:  # counts only when the customer confirmed it
+            overridden = Membership.objects.filter(
+                user_id=task_.overridden_by_id,
+                organization_id=project_.organization_id,
+                is_active=True,
+            ).exists()
         items.append(
             {
                 "code": code,
                 "label": label,
                 "holds": bool(holds),
                 "known": check is not None,
+                "overridable": overridable,
                 "overridden": overridden,
                 "reason": task_.override_reason if overridden else "",
                 "overridden_by": str(task_.overridden_by) if overridden else "",
+                "overridden_at": task_.overridden_at if overridden else None,
                 "task_id": task_.pk if task_ else None,
                 "ok": bool(holds) or overridden,
+                "detail": "",
             }
+        )
+
+    def gate(code, label, ok, detail=""):
+        items.append(
+            {
+                "code": code,
+                "label": str(label),
+                "holds": ok,
+                "known": True,
+                "overridable": False,
+                "overridden": False,
+                "reason": "",
+                "overridden_by": "",
+                "overridden_at": None,
+                "task_id": None,
+                "ok": ok,
+                "detail": detail,
+            }
+        )
+
+    gate(
+        "delivery.kickoff_reached",
+        _("The project has kicked off (%(date)s)")
+        % {"date": project_.kickoff_on.strftime("%d.%m.%Y")},
+        project_.kickoff_on <= today,
+    )
+    late = list(
+        project_.tasks.filter(customer_visible=True, due_on__lt=today, overdue_reason="")
+        .exclude(status=Task.Status.DONE)
+        .exclude(check_overridden=True)
+        .values_list("title", flat=True)
+    )
+    gate(
+        "delivery.no_unexplained_overdue",
+        _("No customer-visible task is overdue without a written reason"),
+        not late,
+        "; ".join(late),
+    )
+    overridden = [i for i in items if i["overridden"] and not i["holds"]]
+    if overridden and len(overridden) > settings.TASE_GO_LIVE_OVERRIDE_SHARE * len(items):
+        approved = set(project_.overrides_approved_tasks or [])
+        gate(
+            "delivery.overrides_approved",
+            _("The account manager has approved the overrides (%(n)s of %(total)s items)")
+            % {"n": len(overridden), "total": len(items)},
+            all(i["task_id"] in approved for i in overridden),
         )
     return items
 
 
+def overrides_needing_approval(checklist: list[dict]) -> list[int]:
+    """The tasks whose overrides the account manager is asked to approve."""
+    return [i["task_id"] for i in checklist if i["overridden"] and not i["holds"]]
+
+
+def production_companies(project_: Project):
+    """The customer's real companies: what the go-live is about (never a test environment)."""
+    from tase.core.models import Company
+
+    return Company.objects.filter(
+        organization_id=project_.organization_id, is_test_environment=False, is_active=True
+    )
+
+
 def check_state_for_project(code: str, project_: Project) -> bool | None:
-    """Delivery's own project checks run against this project; others against the organization."""
+    """Delivery's own project checks run against this project; a product's check (ledger,
+    payroll) against the customer's production companies only; others against the
+    organization."""
     from . import checks
 
     own = checks.PROJECT_CHECKS.get(code)
     if own is not None:
         return own(project_)
+    per_company = hooks.PRODUCTION_CHECKS.get(code)
+    if per_company is not None:
+        try:
+            return any(per_company(c) for c in production_companies(project_))
+        except Exception:  # a broken check of another app must not break the project page
+            return False
     return check_state(code, project_.organization)
 
 
@@ -400,6 +487,20 @@ def go_lives_per_month(
     ).values_list("actual_end", flat=True)
     counts = Counter((d.year, d.month) for d in ends)
     return [(f"{m:%m/%Y}", counts.get((m.year, m.month), 0)) for m in firsts]
+
+
+def projects_with_open_checks(actor: Actor) -> QuerySet[Project]:
+    """Running projects where the actor owns an open self-checking task."""
+    return (
+        projects_for(actor)
+        .filter(
+            status=Project.Status.RUNNING,
+            tasks__owner=actor.user,
+            tasks__state_check__gt="",
+            tasks__status__in=[Task.Status.TODO, Task.Status.DOING],
+        )
+        .distinct()
+    )
 
 
 def my_tasks(actor: Actor) -> QuerySet[Task]:

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tase.core.access import Actor
+from tase.core.editing import run_action, save_form
 from tase.core.models import Organization, User
-from tase.core.views import form_errors_from
 
 from . import forms, selectors, services, svg
+from .checks import CUSTOMER_OWNED, NOT_OVERRIDABLE
 from .models import (
     AccountRelationship,
     ChangeRequest,
@@ -38,22 +39,6 @@ from .pdf import render_pdf
 
 def _actor(request) -> Actor:
     return Actor.of(request.user)
-
-
-def _messages_from(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _act(request, back: str, fn, success: str):
-    """Run a service for a small POST action; its errors become messages on the page."""
-    try:
-        fn()
-    except ValidationError as error:
-        _messages_from(request, error)
-    else:
-        messages.success(request, success)
-    return redirect(back)
 
 
 def _form_page(request, form, title, subtitle="", *, multipart=False):
@@ -115,6 +100,7 @@ def my_tasks(request):
     actor = _actor(request)
     if not actor.can("delivery.manage"):
         raise Http404
+    services.follow_product(selectors.projects_with_open_checks(actor))
     return render(request, "delivery/my_tasks.html", {"tasks": selectors.my_tasks(actor)})
 
 
@@ -164,28 +150,31 @@ def account(request, organization_pk):
     manager_form = forms.AccountManagerForm(
         request.POST or None, prefix="manager", vendor=organization.vendor
     )
-    if request.method == "POST":
-        if "contact-on" in request.POST and contact_form.is_valid():
-            try:
-                services.log_contact(actor, organization, **contact_form.cleaned_data)
-            except ValidationError as error:
-                form_errors_from(contact_form, error)
-            else:
-                messages.success(request, _("Contact recorded."))
-                return redirect("delivery:account", organization.pk)
-        elif "manager-account_manager" in request.POST and manager_form.is_valid():
-            try:
-                services.set_account_manager(
-                    actor,
-                    organization,
-                    manager_form.cleaned_data["account_manager"],
-                    next_contact_on=manager_form.cleaned_data["next_contact_on"],
-                )
-            except ValidationError as error:
-                form_errors_from(manager_form, error)
-            else:
-                messages.success(request, _("Account manager saved."))
-                return redirect("delivery:account", organization.pk)
+    back = reverse("delivery:account", args=[organization.pk])
+    done = None
+    if "contact-on" in request.POST:
+        done = save_form(
+            request,
+            contact_form,
+            lambda data: services.log_contact(actor, organization, **data),
+            success=_("Contact recorded."),
+            redirect_to=back,
+        )
+    elif "manager-account_manager" in request.POST:
+        done = save_form(
+            request,
+            manager_form,
+            lambda data: services.set_account_manager(
+                actor,
+                organization,
+                data["account_manager"],
+                next_contact_on=data["next_contact_on"],
+            ),
+            success=_("Account manager saved."),
+            redirect_to=back,
+        )
+    if done:
+        return done
     return render(
         request,
         "delivery/account.html",
@@ -211,14 +200,14 @@ def contract_create(request, organization_pk):
     actor = _actor(request)
     organization = actor.organization(organization_pk, "delivery.contracts")
     form = forms.ContractForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contract = services.create_contract(actor, organization, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Contract saved."))
-            return redirect("delivery:contract", contract.pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.create_contract(actor, organization, **data),
+        success=_("Contract saved."),
+        redirect_to=lambda contract: reverse("delivery:contract", args=[contract.pk]),
+    ):
+        return done
     return _form_page(request, form, _("New contract"), organization.name)
 
 
@@ -232,30 +221,27 @@ def contract_detail(request, pk):
         request.POST or None, prefix="project", vendor=contract.organization.vendor
     )
     doc_form = forms.DocumentForm(request.POST or None, request.FILES or None, prefix="doc")
-    if request.method == "POST" and can_contracts:
-        if "project-kickoff_on" in request.POST and project_form.is_valid():
-            try:
-                project = services.create_project(actor, contract, **project_form.cleaned_data)
-            except ValidationError as error:
-                form_errors_from(project_form, error)
-            else:
-                messages.success(
-                    request, _("Project created with six phases, tasks and a proposed schedule.")
-                )
-                return redirect("delivery:project", project.pk)
-        elif "doc-title" in request.POST and doc_form.is_valid():
-            try:
-                services.add_document(
-                    actor,
-                    organization=contract.organization,
-                    contract=contract,
-                    **doc_form.cleaned_data,
-                )
-            except ValidationError as error:
-                form_errors_from(doc_form, error)
-            else:
-                messages.success(request, _("Document attached."))
-                return redirect("delivery:contract", contract.pk)
+    done = None
+    if can_contracts and "project-kickoff_on" in request.POST:
+        done = save_form(
+            request,
+            project_form,
+            lambda data: services.create_project(actor, contract, **data),
+            success=_("Project created with six phases, tasks and a proposed schedule."),
+            redirect_to=lambda project: reverse("delivery:project", args=[project.pk]),
+        )
+    elif can_contracts and "doc-title" in request.POST:
+        done = save_form(
+            request,
+            doc_form,
+            lambda data: services.add_document(
+                actor, organization=contract.organization, contract=contract, **data
+            ),
+            success=_("Document attached."),
+            redirect_to=reverse("delivery:contract", args=[contract.pk]),
+        )
+    if done:
+        return done
     documents = contract.documents.filter(project__isnull=True)
     if not staff:
         documents = documents.filter(customer_visible=True, published_at__isnull=False)
@@ -337,6 +323,10 @@ def project_detail(request, pk):
         "gantt": svg.gantt(phases, today),
         "checklist": checklist,
         "ready": all(item["ok"] for item in checklist),
+        "can_approve_overrides": project.status == Project.Status.RUNNING
+        and relationship is not None
+        and relationship.account_manager_id == request.user.pk
+        and any(i["code"] == "delivery.overrides_approved" and not i["ok"] for i in checklist),
         "tested": selectors.customer_tested_detail(project),
         "archived_tests": selectors.archived_test_environments(project),
         "can_reset_test": writable
@@ -377,16 +367,16 @@ def project_schedule(request, pk):
     project = selectors.project(actor, pk, "delivery.manage")
     phases = list(project.phases.order_by("kind"))
     form = forms.ScheduleForm(request.POST or None, phases=phases)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reschedule(
-                actor, project, form.dates(), set_baseline=form.cleaned_data["set_baseline"]
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Schedule saved."))
-            return redirect("delivery:project", project.pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.reschedule(
+            actor, project, form.dates(), set_baseline=data["set_baseline"]
+        ),
+        success=_("Schedule saved."),
+        redirect_to=reverse("delivery:project", args=[project.pk]),
+    ):
+        return done
     return _form_page(request, form, _("Schedule"), project.name)
 
 
@@ -404,14 +394,14 @@ def phase_progress(request, pk):
             "actual_end": phase.actual_end if phase.actual_end_manual else None,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_phase_progress(actor, phase, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Phase saved."))
-            return redirect("delivery:project", phase.project_id)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.record_phase_progress(actor, phase, **data),
+        success=_("Phase saved."),
+        redirect_to=reverse("delivery:project", args=[phase.project_id]),
+    ):
+        return done
     return _form_page(request, form, phase.get_kind_display(), phase.project.name)
 
 
@@ -424,14 +414,14 @@ def project_status(request, pk):
         messages.error(request, _("The status of this project can no longer be changed."))
         return redirect("delivery:project", project.pk)
     form = forms.ProjectStatusForm(request.POST or None, project=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_project_status(actor, project, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Project status saved."))
-            return redirect("delivery:project", project.pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.set_project_status(actor, project, **data),
+        success=_("Project status saved."),
+        redirect_to=reverse("delivery:project", args=[project.pk]),
+    ):
+        return done
     return _form_page(request, form, _("Project status"), project.name)
 
 
@@ -444,14 +434,14 @@ def project_team(request, pk):
         vendor=project.organization.vendor,
         initial={"lead": project.lead, "consultants": project.consultants.all()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_team(actor, project, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Team saved."))
-            return redirect("delivery:project", project.pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.update_team(actor, project, **data),
+        success=_("Team saved."),
+        redirect_to=reverse("delivery:project", args=[project.pk]),
+    ):
+        return done
     return _form_page(request, form, _("Project team"), project.name)
 
 
@@ -464,11 +454,11 @@ def key_person_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a person and give their role."))
         return redirect("delivery:project", pk)
-    return _act(
+    return run_action(
         request,
-        reverse("delivery:project", args=[pk]),
         lambda: services.add_key_person(actor, project, **form.cleaned_data),
-        _("Key person added."),
+        success=_("Key person added."),
+        back=reverse("delivery:project", args=[pk]),
     )
 
 
@@ -480,14 +470,14 @@ def key_person_edit(request, pk):
         request.POST or None,
         initial={f: getattr(person, f) for f in ("role", "name", "email", "phone")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_key_person(actor, person, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Key person saved."))
-            return redirect("delivery:project", person.project_id)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.update_key_person(actor, person, **data),
+        success=_("Key person saved."),
+        redirect_to=reverse("delivery:project", args=[person.project_id]),
+    ):
+        return done
     return _form_page(request, form, person.display_name, person.project.name)
 
 
@@ -496,11 +486,11 @@ def key_person_edit(request, pk):
 def key_person_remove(request, pk):
     actor = _actor(request)
     person = selectors.key_person(actor, pk, "delivery.manage")
-    return _act(
+    return run_action(
         request,
-        reverse("delivery:project", args=[person.project_id]),
         lambda: services.remove_key_person(actor, person),
-        _("%(name)s is now shown as a former key person.") % {"name": person.display_name},
+        success=_("%(name)s is now shown as a former key person.") % {"name": person.display_name},
+        back=reverse("delivery:project", args=[person.project_id]),
     )
 
 
@@ -513,13 +503,13 @@ def test_environment(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a company."))
         return redirect("delivery:project", pk)
-    return _act(
+    return run_action(
         request,
-        reverse("delivery:project", args=[pk]),
         lambda: services.create_project_test_environment(
             actor, project, form.cleaned_data["company"]
         ),
-        _("Test environment created."),
+        success=_("Test environment created."),
+        back=reverse("delivery:project", args=[pk]),
     )
 
 
@@ -534,11 +524,11 @@ def test_environment_reset(request, pk):
             request, _("Tick the box to confirm that the test environment is to be reset.")
         )
         return redirect(reverse("delivery:project", args=[pk]) + "#testenv-heading")
-    return _act(
+    return run_action(
         request,
-        reverse("delivery:project", args=[pk]) + "#testenv-heading",
         lambda: services.reset_test_environment(actor, project),
-        _("The test environment was reset to a fresh copy; the old copy is archived."),
+        success=_("The test environment was reset to a fresh copy; the old copy is archived."),
+        back=reverse("delivery:project", args=[pk]) + "#testenv-heading",
     )
 
 
@@ -547,11 +537,45 @@ def test_environment_reset(request, pk):
 def go_live_sign(request, pk):
     actor = _actor(request)
     project = selectors.project(actor, pk)
-    return _act(
+    return run_action(
         request,
-        reverse("delivery:project", args=[pk]),
         lambda: services.sign_go_live(actor, project),
-        _("Go-live signed."),
+        success=_("Go-live signed."),
+        back=reverse("delivery:project", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def go_live_approve_overrides(request, pk):
+    actor = _actor(request)
+    project = selectors.project(actor, pk)
+    return run_action(
+        request,
+        lambda: services.approve_overrides(actor, project),
+        success=_("Overrides approved."),
+        back=reverse("delivery:project", args=[pk]),
+    )
+
+
+@login_required
+def go_live_pdf(request, pk):
+    """The go-live sign-off as a PDF: the checklist (as signed, or live before), every override
+    with who, why and when, and the signatures."""
+    actor = _actor(request)
+    project = selectors.project(actor, pk)
+    go_live = GoLive.objects.filter(project=project).first()
+    if go_live and go_live.checklist:  # as it stood at the signature
+        checklist = [
+            {**item, "overridden_at": parse_datetime(item.get("overridden_at") or "")}
+            for item in go_live.checklist
+        ]
+    else:
+        checklist = selectors.go_live_checklist(project)
+    return render_pdf(
+        "delivery/pdf/go_live.html",
+        {"project": project, "go_live": go_live, "checklist": checklist},
+        _("Go-live %(name)s") % {"name": project.name},
     )
 
 
@@ -578,16 +602,19 @@ def _save_task(request, project, task=None):
         vendor=project.organization.vendor,
         initial=_task_initial(task) if task else {"phase": PhaseKind.IMPLEMENTATION},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["phase"] = project.phases.get(kind=data["phase"])
-        try:
-            task = services.save_task(actor, project, task=task, **data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Task saved."))
-            return redirect("delivery:task", task.pk)
+
+    def save(data):
+        data = {**data, "phase": project.phases.get(kind=data["phase"])}
+        return services.save_task(actor, project, task=task, **data)
+
+    if done := save_form(
+        request,
+        form,
+        save,
+        success=_("Task saved."),
+        redirect_to=lambda saved: reverse("delivery:task", args=[saved.pk]),
+    ):
+        return done
     return _form_page(request, form, task.title if task else _("New task"), project.name)
 
 
@@ -628,6 +655,10 @@ def task_detail(request, pk):
             "attach_form": forms.AttachmentForm(),
             "holds": holds,
             "can_manage": actor.can("delivery.manage", task.organization),
+            "staff_overrides": task.state_check not in NOT_OVERRIDABLE,
+            "customer_confirms": task.state_check in CUSTOMER_OWNED
+            and not staff
+            and actor.can("delivery.approve", task.organization),
             "statuses": task.Status.choices,
         },
     )
@@ -641,11 +672,11 @@ def task_status(request, pk):
     back = request.POST.get("next") or reverse("delivery:task", args=[pk])
     if not back.startswith("/"):
         back = reverse("delivery:task", args=[pk])
-    return _act(
+    return run_action(
         request,
-        back,
         lambda: services.set_task_status(actor, task, request.POST.get("status", "")),
-        _("Task status saved."),
+        success=_("Task status saved."),
+        back=back,
     )
 
 
@@ -654,11 +685,11 @@ def task_status(request, pk):
 def task_comment(request, pk):
     actor = _actor(request)
     task = selectors.task(actor, pk)
-    return _act(
+    return run_action(
         request,
-        reverse("delivery:task", args=[pk]),
         lambda: services.comment_task(actor, task, request.POST.get("body", "")),
-        _("Comment added."),
+        success=_("Comment added."),
+        back=reverse("delivery:task", args=[pk]),
     )
 
 
@@ -666,12 +697,25 @@ def task_comment(request, pk):
 @require_POST
 def task_override(request, pk):
     actor = _actor(request)
-    task = selectors.task(actor, pk, "delivery.manage")
-    return _act(
+    task = selectors.task(actor, pk)  # the service decides: staff, or the customer's main user
+    return run_action(
         request,
-        reverse("delivery:task", args=[pk]),
         lambda: services.override_check(actor, task, request.POST.get("reason", "")),
-        _("Check overridden."),
+        success=_("Check overridden."),
+        back=reverse("delivery:task", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def task_overdue_reason(request, pk):
+    actor = _actor(request)
+    task = selectors.task(actor, pk, "delivery.manage")
+    return run_action(
+        request,
+        lambda: services.explain_overdue(actor, task, request.POST.get("reason", "")),
+        success=_("Reason saved."),
+        back=reverse("delivery:task", args=[pk]),
     )
 
 
@@ -697,7 +741,9 @@ def task_attach(request, pk):
         if form.cleaned_data["customer_visible"]:
             services.publish_document(actor, doc)
 
-    return _act(request, reverse("delivery:task", args=[pk]), attach, _("Attachment added."))
+    return run_action(
+        request, attach, success=_("Attachment added."), back=reverse("delivery:task", args=[pk])
+    )
 
 
 # -- documents and meetings ------------------------------------------------------------------
@@ -713,16 +759,16 @@ def document_create(request, pk):
         prefix="doc",
         initial={"kind": request.GET.get("kind", Document.Kind.STATUS_REPORT)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            doc = services.add_document(
-                actor, organization=project.organization, project=project, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Document saved. Publish it to show it to the customer."))
-            return redirect("delivery:document", doc.pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.add_document(
+            actor, organization=project.organization, project=project, **data
+        ),
+        success=_("Document saved. Publish it to show it to the customer."),
+        redirect_to=lambda doc: reverse("delivery:document", args=[doc.pk]),
+    ):
+        return done
     return _form_page(request, form, _("New document"), project.name, multipart=True)
 
 
@@ -732,14 +778,16 @@ def document_detail(request, pk):
     doc = selectors.document(actor, pk)
     staff = selectors.is_staff_view(actor, doc.organization)
     text_form = forms.DocumentTextForm(request.POST or None, initial={"body": doc.body})
-    if request.method == "POST" and staff and text_form.is_valid():
-        try:
-            services.update_document_text(actor, doc, text_form.cleaned_data["body"])
-        except ValidationError as error:
-            form_errors_from(text_form, error)
-        else:
-            messages.success(request, _("Document saved."))
-            return redirect("delivery:document", doc.pk)
+    if staff and (
+        done := save_form(
+            request,
+            text_form,
+            lambda data: services.update_document_text(actor, doc, data["body"]),
+            success=_("Document saved."),
+            redirect_to=reverse("delivery:document", args=[doc.pk]),
+        )
+    ):
+        return done
     return render(
         request,
         "delivery/document.html",
@@ -757,7 +805,12 @@ def document_detail(request, pk):
 def _doc_action(request, pk, action, fn, success):
     actor = _actor(request)
     doc = selectors.document(actor, pk, action)
-    return _act(request, reverse("delivery:document", args=[pk]), lambda: fn(actor, doc), success)
+    return run_action(
+        request,
+        lambda: fn(actor, doc),
+        success=success,
+        back=reverse("delivery:document", args=[pk]),
+    )
 
 
 @login_required
@@ -820,14 +873,14 @@ def meeting_create(request, pk):
     form = forms.MeetingForm(
         request.POST or None, project=project, initial={"kind": request.GET.get("kind", "status")}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.create_meeting(actor, project, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Meeting created with an agenda from its template."))
-            return redirect("delivery:meeting", meeting.pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.create_meeting(actor, project, **data),
+        success=_("Meeting created with an agenda from its template."),
+        redirect_to=lambda meeting: reverse("delivery:meeting", args=[meeting.pk]),
+    ):
+        return done
     return _form_page(request, form, _("New meeting"), project.name)
 
 
@@ -839,14 +892,16 @@ def meeting_detail(request, pk):
     minutes_form = forms.DocumentTextForm(
         request.POST or None, initial={"body": meeting.minutes.body if meeting.minutes else ""}
     )
-    if request.method == "POST" and staff and minutes_form.is_valid():
-        try:
-            services.write_minutes(actor, meeting, minutes_form.cleaned_data["body"])
-        except ValidationError as error:
-            form_errors_from(minutes_form, error)
-        else:
-            messages.success(request, _("Minutes saved. Publish them to email the customer."))
-            return redirect("delivery:meeting", meeting.pk)
+    if staff and (
+        done := save_form(
+            request,
+            minutes_form,
+            lambda data: services.write_minutes(actor, meeting, data["body"]),
+            success=_("Minutes saved. Publish them to email the customer."),
+            redirect_to=reverse("delivery:meeting", args=[meeting.pk]),
+        )
+    ):
+        return done
     visible = lambda d: d and (staff or (d.published_at and d.customer_visible))  # noqa: E731
     return render(
         request,
@@ -876,14 +931,16 @@ def spec_detail(request, pk):
     form = forms.SpecVersionForm(
         request.POST or None, initial={"body": versions[0].body if versions else ""}
     )
-    if request.method == "POST" and staff and form.is_valid():
-        try:
-            version = services.save_spec_version(actor, spec, form.cleaned_data["body"])
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Version %(n)s saved.") % {"n": version.number})
-            return redirect("delivery:spec", spec.pk)
+    if staff and (
+        done := save_form(
+            request,
+            form,
+            lambda data: services.save_spec_version(actor, spec, data["body"]),
+            success=lambda version: _("Version %(n)s saved.") % {"n": version.number},
+            redirect_to=reverse("delivery:spec", args=[spec.pk]),
+        )
+    ):
+        return done
     diff = None
     a, b = request.GET.get("a"), request.GET.get("b")
     by_pk = {str(v.pk): v for v in versions}
@@ -914,11 +971,11 @@ def spec_detail(request, pk):
 def spec_send(request, pk):
     actor = _actor(request)
     version = selectors.spec_version(actor, pk, "delivery.manage")
-    return _act(
+    return run_action(
         request,
-        reverse("delivery:spec", args=[version.spec_id]),
         lambda: services.send_spec_for_review(actor, version),
-        _("Sent for review; the customer's users were emailed."),
+        success=_("Sent for review; the customer's users were emailed."),
+        back=reverse("delivery:spec", args=[version.spec_id]),
     )
 
 
@@ -927,11 +984,11 @@ def spec_send(request, pk):
 def spec_approve(request, pk):
     actor = _actor(request)
     version = selectors.spec_version(actor, pk, "delivery.approve")
-    return _act(
+    return run_action(
         request,
-        reverse("delivery:spec", args=[version.spec_id]),
         lambda: services.approve_spec_version(actor, version),
-        _("Specification approved."),
+        success=_("Specification approved."),
+        back=reverse("delivery:spec", args=[version.spec_id]),
     )
 
 
@@ -955,27 +1012,27 @@ def training_create(request, pk):
     project = selectors.project(actor, pk, "delivery.manage")
     if request.GET.get("two") or "first_at" in request.POST:
         form = forms.TwoPartTrainingForm(request.POST or None, project=project)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.plan_two_part_training(actor, project, **form.cleaned_data)
-            except ValidationError as error:
-                form_errors_from(form, error)
-            else:
-                messages.success(request, _("Training planned in two parts."))
-                return redirect("delivery:project", pk)
+        if done := save_form(
+            request,
+            form,
+            lambda data: services.plan_two_part_training(actor, project, **data),
+            success=_("Training planned in two parts."),
+            redirect_to=reverse("delivery:project", args=[pk]),
+        ):
+            return done
         return _form_page(request, form, _("Plan training in two parts"), project.name)
     next_part = (
         project.trainings.order_by("-part").values_list("part", flat=True).first() or 0
     ) + 1
     form = forms.TrainingForm(request.POST or None, project=project, initial={"part": next_part})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_training(actor, project, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Training session planned."))
-            return redirect("delivery:project", pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.plan_training(actor, project, **data),
+        success=_("Training session planned."),
+        redirect_to=reverse("delivery:project", args=[pk]),
+    ):
+        return done
     return _form_page(request, form, _("Plan a training session"), project.name)
 
 
@@ -1000,8 +1057,11 @@ def training_action(request, pk, action):
     if action not in fns:
         raise Http404
     fn, success = fns[action]
-    return _act(
-        request, reverse("delivery:project", args=[session.project_id]) + "#training", fn, success
+    return run_action(
+        request,
+        fn,
+        success=success,
+        back=reverse("delivery:project", args=[session.project_id]) + "#training",
     )
 
 
@@ -1015,16 +1075,16 @@ def change_request_create(request, pk):
     ):
         actor.require("delivery.contracts", project.organization)
     form = forms.ChangeRequestForm(request.POST or None, organization=project.organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_change_request(
-                actor, project.organization, project=project, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Change request recorded."))
-            return redirect("delivery:project", pk)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.create_change_request(
+            actor, project.organization, project=project, **data
+        ),
+        success=_("Change request recorded."),
+        redirect_to=reverse("delivery:project", args=[pk]),
+    ):
+        return done
     return _form_page(request, form, _("New change request"), project.name)
 
 
@@ -1038,9 +1098,8 @@ def change_request_status(request, pk):
         if cr.project_id
         else reverse("delivery:account", args=[cr.organization_id])
     )
-    return _act(
+    return run_action(
         request,
-        back,
         lambda: services.set_change_request_status(
             actor,
             cr,
@@ -1048,7 +1107,8 @@ def change_request_status(request, pk):
             estimate_hours=request.POST.get("estimate_hours") or None,
             estimate_euros=request.POST.get("estimate_euros") or None,
         ),
-        _("Change request saved."),
+        success=_("Change request saved."),
+        back=back,
     )
 
 
@@ -1091,29 +1151,32 @@ def template_edit(request, pk):
         },
     )
     task_form = forms.TemplateTaskForm(request.POST or None, prefix="task")
-    if request.method == "POST":
-        if "tpl-name" in request.POST and form.is_valid():
-            try:
-                services.update_template(
-                    actor,
-                    template,
-                    name=form.cleaned_data["name"],
-                    schedule=form.schedule(),
-                    second_training_gap_weeks=form.cleaned_data["second_training_gap_weeks"],
-                )
-            except ValidationError as error:
-                form_errors_from(form, error)
-            else:
-                messages.success(request, _("Template saved."))
-                return redirect("delivery:template", template.pk)
-        elif "task-title" in request.POST and task_form.is_valid():
-            try:
-                services.save_template_task(actor, template, **task_form.cleaned_data)
-            except ValidationError as error:
-                form_errors_from(task_form, error)
-            else:
-                messages.success(request, _("Task added to the template."))
-                return redirect("delivery:template", template.pk)
+    back = reverse("delivery:template", args=[template.pk])
+    done = None
+    if "tpl-name" in request.POST:
+        done = save_form(
+            request,
+            form,
+            lambda data: services.update_template(
+                actor,
+                template,
+                name=data["name"],
+                schedule=form.schedule(),
+                second_training_gap_weeks=data["second_training_gap_weeks"],
+            ),
+            success=_("Template saved."),
+            redirect_to=back,
+        )
+    elif "task-title" in request.POST:
+        done = save_form(
+            request,
+            task_form,
+            lambda data: services.save_template_task(actor, template, **data),
+            success=_("Task added to the template."),
+            redirect_to=back,
+        )
+    if done:
+        return done
     return render(
         request,
         "delivery/template.html",
@@ -1144,12 +1207,12 @@ def template_task_edit(request, pk):
             "is_active": task.is_active,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_template_task(actor, task.template, task=task, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Template task saved."))
-            return redirect("delivery:template", task.template_id)
+    if done := save_form(
+        request,
+        form,
+        lambda data: services.save_template_task(actor, task.template, task=task, **data),
+        success=_("Template task saved."),
+        redirect_to=reverse("delivery:template", args=[task.template_id]),
+    ):
+        return done
     return _form_page(request, form, task.title, task.template.name)

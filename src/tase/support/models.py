@@ -307,6 +307,9 @@ class Guide(models.Model):
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
     is_published = models.BooleanField(_("published"), default=True)
+    # The title and text as Finnish stems (tase.support.search), written when the guide is saved.
+    search_title = models.TextField(blank=True, editable=False)
+    search_body = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -8,20 +8,20 @@ else (pages, API, email and exports all read replies through it).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import statistics
 from collections import Counter
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tase.core.access import Actor
 from tase.core.models import Organization
 from tase.rules import phone_billing
 from tase.rules import support_hours as sh
 
+from . import search
 from .models import (
     MODULE_ACTIONS,
     OPEN_STATUSES,
@@ -225,59 +225,62 @@ def get_guide(actor: Actor | None, pk) -> Guide:
         raise Http404 from None
 
 
-WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def _terms(text: str, limit: int = 12) -> list[str]:
-    seen: list[str] = []
-    for word in WORD.findall((text or "").lower()):
-        if len(word) >= 3 and word not in seen:
-            seen.append(word)
-    return seen[:limit]
-
-
 def search_guides(
-    actor: Actor | None, text: str, *, any_word: bool = False, limit: int = 20
+    actor: Actor | None,
+    text: str,
+    *,
+    any_word: bool = False,
+    limit: int = 20,
+    language: str | None = None,
 ) -> list[Guide]:
-    """Guides matching ``text``, best first. The one place that picks the search engine:
-    PostgreSQL full text with the `finnish` configuration (stemming, ranked), or SQLite
-    FTS5 (prefix matching on each word, ranked by bm25). ``any_word`` matches guides with
-    any of the words (used for deflection); otherwise all words must match."""
-    terms = _terms(text)
-    if not terms:
+    """Guides matching ``text``, in the reader's language first (``language``, else the user's,
+    else the page's), then best first. Finnish words are found in any inflected form: guides
+    are stored as Snowball stems and the query is stemmed the same way (tase.support.search),
+    on SQLite (FTS5, ranked by bm25) and PostgreSQL (full text over the stems, ranked) alike.
+    ``any_word`` matches guides with any of the words (used for deflection); otherwise all
+    words must match."""
+    prefixes = search.query_prefixes(text)
+    if not prefixes:
         return []
     visible = guides_for(actor)
     if connection.vendor == "postgresql":
-        return _search_postgresql(visible, terms, any_word, limit)
-    if connection.vendor == "sqlite":
-        return _search_sqlite(visible, terms, any_word, limit)
-    condition = Q()
-    for term in terms:
-        part = Q(title__icontains=term) | Q(body__icontains=term)
-        condition = (condition | part) if any_word else (condition & part)
-    return list(visible.filter(condition)[:limit])
+        found = _search_postgresql(visible, prefixes, any_word)
+    elif connection.vendor == "sqlite":
+        found = _search_sqlite(visible, prefixes, any_word)
+    else:
+        condition = Q()
+        for prefix in prefixes:
+            part = Q(search_title__icontains=prefix) | Q(search_body__icontains=prefix)
+            condition = (condition | part) if any_word else (condition & part)
+        found = list(visible.filter(condition)[:200])
+    if language is None:
+        user = getattr(actor, "user", None)
+        language = getattr(user, "language", "") or (translation.get_language() or "fi")[:2]
+    found.sort(key=lambda guide: guide.language != language)  # stable: rank kept within
+    return found[:limit]
 
 
-def _search_postgresql(visible, terms, any_word, limit):
+def _search_postgresql(visible, prefixes, any_word):
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-    vector = SearchVector("title", weight="A", config="finnish") + SearchVector(
-        "body", weight="B", config="finnish"
+    vector = SearchVector("search_title", weight="A", config="simple") + SearchVector(
+        "search_body", weight="B", config="simple"
     )
-    query = None
-    for term in terms:
-        part = SearchQuery(term, config="finnish", search_type="plain")
-        query = part if query is None else (query | part if any_word else query & part)
+    joiner = " | " if any_word else " & "
+    # the prefixes are letters and digits only (search.WORD), safe in a raw tsquery
+    query = SearchQuery(
+        joiner.join(f"{prefix}:*" for prefix in prefixes), config="simple", search_type="raw"
+    )
     return list(
-        visible.annotate(rank=SearchRank(vector, query))
-        .filter(rank__gt=0)
-        .order_by("-rank", "title")[:limit]
+        visible.annotate(document=vector, rank=SearchRank(vector, query))
+        .filter(document=query)  # matches (a rank alone is above zero for a partial match)
+        .order_by("-rank", "title")[:200]
     )
 
 
-def _search_sqlite(visible, terms, any_word, limit):
+def _search_sqlite(visible, prefixes, any_word):
     joiner = " OR " if any_word else " AND "
-    match = joiner.join(f'"{term}"*' for term in terms)
+    match = joiner.join(f'"{prefix}"*' for prefix in prefixes)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT rowid FROM support_guide_fts WHERE support_guide_fts MATCH %s "
@@ -286,7 +289,7 @@ def _search_sqlite(visible, terms, any_word, limit):
         )
         ranked = [row[0] for row in cursor.fetchall()]
     found = {guide.pk: guide for guide in visible.filter(pk__in=ranked)}
-    return [found[pk] for pk in ranked if pk in found][:limit]
+    return [found[pk] for pk in ranked if pk in found]
 
 
 # -- training ----------------------------------------------------------------------

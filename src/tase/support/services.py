@@ -50,6 +50,7 @@ from .models import (
     TrainingSession,
     Urgency,
 )
+from .search import stem_text
 
 
 def _required(value, field: str, max_length: int | None = None) -> str:
@@ -524,16 +525,21 @@ GUIDE_FIELDS = ["title", "body", "language", "visibility", "is_published", "cate
 
 
 def index_guide(guide: Guide) -> None:
-    """Keep the SQLite FTS5 index in step (PostgreSQL searches the table itself)."""
+    """Store the guide's title and text as Finnish stems (tase.support.search), and keep the
+    SQLite FTS5 index of those stems in step (PostgreSQL searches the stored columns)."""
     from django.db import connection
 
+    guide.search_title, guide.search_body = stem_text(guide.title), stem_text(guide.body)
+    Guide.objects.filter(pk=guide.pk).update(
+        search_title=guide.search_title, search_body=guide.search_body
+    )
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM support_guide_fts WHERE rowid = %s", [guide.pk])
         cursor.execute(
             "INSERT INTO support_guide_fts(rowid, title, body) VALUES (%s, %s, %s)",
-            [guide.pk, guide.title, guide.body],
+            [guide.pk, guide.search_title, guide.search_body],
         )
 
 
