@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tase.core.models import AuditEvent
+from tase.core.roles import Role
 from tase.formats import incomes_register as irf
 from tase.payroll import services
 from tase.payroll.models import (
@@ -194,3 +195,57 @@ def test_direct_interface_is_a_documented_stub(world, clerk):
     run = _approved(clerk, world.company, [employee(clerk, world.company)])
     with pytest.raises(services.NotConfigured, match="certificate"):
         services.DirectInterface().send(services.run_delivery(clerk, run))
+
+
+def test_page_lists_reports_with_deadline_late_and_marks_sent(world, clerk):
+    run = _approved(clerk, world.company, [employee(clerk, world.company)])
+    client = world.client(Role.PAYROLL_CLERK)
+    html = client.get(f"/payroll/c/{world.company.pk}/incomes-register/").content.decode()
+    assert html.count('data-testid="register-report"') == 2
+    assert 'data-testid="late"' in html  # 7.4.2026 has passed
+    delivery = services.run_delivery(clerk, run)
+    response = client.get(f"/payroll/incomes-register/{delivery.pk}/download/")
+    assert response["Content-Type"] == "application/xml"
+    assert delivery.filename in response["Content-Disposition"]
+    irf.validate(response.content, irf.WAGE_REPORTS)
+    delivery.refresh_from_db()
+    assert delivery.state == Report.State.DOWNLOADED
+    client.post(
+        f"/payroll/incomes-register/{delivery.pk}/sent/",
+        {"sent_on": dt.date.today().isoformat(), "register_id": "IR-778"},
+    )
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.register_id) == (Report.State.SENT, "IR-778")
+    bad = client.post(
+        f"/payroll/c/{world.company.pk}/incomes-register/separate/",
+        {"month": "2099-01"},
+        follow=True,
+    )
+    assert "2099" in bad.content.decode()
+
+
+def test_start_page_warns_before_a_deadline(world, clerk):
+    _approved(clerk, world.company, [employee(clerk, world.company)])
+    html = world.client(Role.PAYROLL_CLERK).get("/").content.decode()
+    assert 'data-testid="register-due"' in html
+
+
+def test_another_organizations_reports_answer_404(world, clerk):
+    run = _approved(clerk, world.company, [employee(clerk, world.company)])
+    delivery = services.run_delivery(clerk, run)
+    other = world.client(Role.PAYROLL_CLERK, other=True)
+    assert other.get(f"/payroll/incomes-register/{delivery.pk}/download/").status_code == 404
+    assert other.post(f"/payroll/incomes-register/{delivery.pk}/sent/", {}).status_code == 404
+    page = other.get(f"/payroll/c/{world.company.pk}/incomes-register/")
+    assert page.status_code == 404
+    delivery.refresh_from_db()
+    assert delivery.state == Report.State.PRODUCED
+
+
+def test_list_page_query_count(world, clerk, django_assert_max_num_queries):
+    worker = employee(clerk, world.company)
+    for day in (10, 20, 31):
+        _approved(clerk, world.company, [worker], payment_date=dt.date(2026, 3, day))
+    client = world.client(Role.PAYROLL_CLERK)
+    with django_assert_max_num_queries(15):
+        assert client.get(f"/payroll/c/{world.company.pk}/incomes-register/").status_code == 200
