@@ -249,3 +249,47 @@ def test_list_page_query_count(world, clerk, django_assert_max_num_queries):
     client = world.client(Role.PAYROLL_CLERK)
     with django_assert_max_num_queries(15):
         assert client.get(f"/payroll/c/{world.company.pk}/incomes-register/").status_code == 200
+
+
+def test_api_delivery_separate_report_list_and_sent(world, clerk):
+    run = _approved(clerk, world.company, [employee(clerk, world.company)])
+    client = world.client(Role.PAYROLL_CLERK)
+    xml = client.get(f"/api/v1/payroll/pay-runs/{run.pk}/incomes-register")
+    assert xml.status_code == 200 and xml["Content-Type"] == "application/xml"
+    irf.validate(xml.content, irf.WAGE_REPORTS)
+    base = f"/api/v1/payroll/companies/{world.company.pk}/incomes-register"
+    separate = client.get(f"{base}/separate-reports/2026-03")
+    assert irf.read(separate.content).month == (2026, 3)
+    future = client.get(f"{base}/separate-reports/2099-01")
+    assert future.status_code == 422 and future.json()["detail"][0]["loc"] == ["body", "month"]
+    listed = client.get(f"{base}/reports").json()["items"]
+    assert {row["kind"] for row in listed} == {"earnings", "separate"}
+    earnings = next(row for row in listed if row["kind"] == "earnings")
+    assert earnings["state"] == "downloaded" and earnings["deadline"] == "2026-04-07"
+    assert earnings["late"] is True
+    sent = client.post(
+        f"{base}/reports/{earnings['id']}/sent",
+        {"sent_on": dt.date.today().isoformat(), "register_id": "IR-1"},
+        content_type="application/json",
+    )
+    assert sent.status_code == 200 and sent.json()["state"] == "sent"
+    assert sent.json()["late"] is False
+
+
+def test_api_of_another_organization_answers_404(world, clerk):
+    run = _approved(clerk, world.company, [employee(clerk, world.company)])
+    report = services.run_delivery(clerk, run)
+    other = world.client(Role.PAYROLL_CLERK, other=True)
+    base = f"/api/v1/payroll/companies/{world.company.pk}/incomes-register"
+    assert other.get(f"/api/v1/payroll/pay-runs/{run.pk}/incomes-register").status_code == 404
+    assert other.get(f"{base}/reports").status_code == 404
+    assert other.get(f"{base}/separate-reports/2026-03").status_code == 404
+    own = f"/api/v1/payroll/companies/{world.other_company.pk}/incomes-register"
+    response = other.post(
+        f"{own}/reports/{report.pk}/sent",
+        {"sent_on": dt.date.today().isoformat()},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    report.refresh_from_db()
+    assert report.state == Report.State.PRODUCED
