@@ -293,3 +293,35 @@ def test_api_of_another_organization_answers_404(world, clerk):
     assert response.status_code == 404
     report.refresh_from_db()
     assert report.state == Report.State.PRODUCED
+
+
+def test_cli_exports_a_months_files(world, clerk, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    run = _approved(clerk, world.company, [employee(clerk, world.company)])
+    out = io.StringIO()
+    call_command(
+        "incomes-register",
+        "export",
+        "--company",
+        str(world.company.pk),
+        "--month",
+        "2026-03",
+        "--dir",
+        str(tmp_path),
+        stdout=out,
+    )
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert len(files) == 2 and len(out.getvalue().splitlines()) == 2
+    for path in tmp_path.iterdir():
+        irf.validate(path.read_bytes())
+    assert services.run_delivery(clerk, run).state == Report.State.DOWNLOADED
+    with pytest.raises(CommandError, match="future"):
+        call_command("incomes-register", "export", "--company", str(world.company.pk),
+                     "--month", "2099-01", "--dir", str(tmp_path))  # fmt: skip
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("incomes-register", "export", "--company", str(world.company.pk),
+                     "--month", "March", "--dir", str(tmp_path))  # fmt: skip
