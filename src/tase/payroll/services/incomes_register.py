@@ -28,9 +28,8 @@ from tase.core.models import Company
 from tase.formats import incomes_register as irf
 from tase.rules import incomes_register as rules
 
-from ..models import IncomesRegisterReport, PayrollSettings, PayRun, Payslip
+from ..models import Employment, IncomesRegisterReport, PayrollSettings, PayRun, Payslip
 from .common import euros, require
-from .employees import employment_on
 from .setup import engine_catalogue, ensure_setup
 
 Report = IncomesRegisterReport
@@ -110,18 +109,26 @@ def _agreement_code(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _employment(employee, day: dt.date) -> irf.Employment | None:
-    job = employment_on(employee, day)
-    if job is None:
-        return None
-    return irf.Employment(
-        start=job.start_date,
-        end=job.end_date,
-        hours_per_week=Decimal(job.weekly_hours),
-        hourly=job.pay_basis == job.Basis.HOURLY,
-        profession_code=(getattr(job, "profession_code", "") or "").strip(),
-        agreement_code=_agreement_code(job.collective_agreement),
+def _employments(company: Company, day: dt.date, employee_ids) -> dict[int, irf.Employment]:
+    """The employment in force on ``day`` of each employee (the latest started), read at once."""
+    found: dict[int, irf.Employment] = {}
+    rows = (
+        Employment.objects.filter(company=company, start_date__lte=day)
+        .exclude(end_date__lt=day)
+        .order_by("employee_id", "start_date")
     )
+    if employee_ids is not None:
+        rows = rows.filter(employee_id__in=employee_ids)
+    for job in rows:
+        found[job.employee_id] = irf.Employment(
+            start=job.start_date,
+            end=job.end_date,
+            hours_per_week=Decimal(job.weekly_hours),
+            hourly=job.pay_basis == Employment.Basis.HOURLY,
+            profession_code=(getattr(job, "profession_code", "") or "").strip(),
+            agreement_code=_agreement_code(job.collective_agreement),
+        )
+    return found
 
 
 def employee_report_id(run: PayRun, employee_id: int) -> str:
@@ -129,7 +136,9 @@ def employee_report_id(run: PayRun, employee_id: int) -> str:
     return f"PR{run.pk}-E{employee_id}"
 
 
-def _wage_reports(run: PayRun, slips, *, action: int, version: int) -> list[irf.WageReport]:
+def _wage_reports(
+    run: PayRun, slips, employments: dict, *, action: int, version: int
+) -> list[irf.WageReport]:
     catalogue = engine_catalogue(run.company)
     provider, policy = _policy(ensure_setup(run.company))
     reports = []
@@ -170,7 +179,7 @@ def _wage_reports(run: PayRun, slips, *, action: int, version: int) -> list[irf.
                     identity_code=employee.identity_code,
                     birth_date=employee.birth_date,
                 ),
-                employment=_employment(employee, run.payment_date),
+                employment=employments.get(employee.pk),
                 pension_provider=provider,
                 pension_policy=policy,
                 transactions=tuple(transactions),
@@ -185,7 +194,14 @@ def _slips(run: PayRun, employee_ids=None):
     slips = (
         Payslip.objects.filter(pay_run=run)
         .select_related("employee")
-        .prefetch_related("employee__employments")
+        .only(
+            "lines",
+            "number",
+            "employee__first_name",
+            "employee__last_name",
+            "employee__identity_code",
+            "employee__birth_date",
+        )
         .order_by("number", "pk")
     )
     if employee_ids is not None:
@@ -221,7 +237,8 @@ def produce_earnings_reports(actor, run: PayRun, *, employee_ids=None) -> Report
     file_id = f"PR{run.pk}" if employee_ids is None else f"PR{run.pk}-C"
     version, action, earlier = _next_version(run.company, Report.Kind.EARNINGS, file_id)
     slips = list(_slips(run, employee_ids))
-    reports = _wage_reports(run, slips, action=action, version=version)
+    employments = _employments(run.company, run.payment_date, employee_ids)
+    reports = _wage_reports(run, slips, employments, action=action, version=version)
     document = irf.wage_reports(
         _header(run.company, file_id, version),
         payment_date=run.payment_date,
