@@ -70,6 +70,7 @@ def test_transactions_agree_with_the_payslip_to_the_cent(items, card, birth):
     assert withheld == slip.withholding
     assert totals.get(413, Decimal(0)) == slip.employee_tyel
     assert totals.get(414, Decimal(0)) == slip.employee_unemployment
+    assert totals.get(412, Decimal(0)) == slip.employee_health_insurance
     assert len(totals) == len(found)  # one transaction per income type
     benefits = sum(
         (

@@ -13,7 +13,8 @@ https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksaja
 
 Transactions: one per income type (tulolaji) with the sum of the payslip's lines of that type;
 the statutory deductions from their engine lines: withholding 402, tax at source 404, the
-employee's TyEL contribution 413 and unemployment insurance contribution 414 (codes: vero.fi,
+employee's health insurance contributions withheld with tax at source 412, the employee's
+TyEL contribution 413 and unemployment insurance contribution 414 (codes: vero.fi,
 "Palkkojen tulolajit: 400-sarja",
 https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksajat/palkkatiedot/palkkojen-tulolajit/palkkojen-tulolajit-400-sarja/,
 and the official message examples). Pure Python: no Django.
@@ -29,13 +30,18 @@ from tase.formats.incomes_register import Transaction
 from tase.rules.deadlines import moved_to_weekday
 from tase.rules.payroll_catalogue import IN_KIND, MONEY, TAX_FREE, WageType
 
-WITHHOLDING, TAX_AT_SOURCE, EMPLOYEE_TYEL, EMPLOYEE_UNEMPLOYMENT = 402, 404, 413, 414
+WITHHOLDING, TAX_AT_SOURCE, EMPLOYEE_HEALTH = 402, 404, 412
+EMPLOYEE_TYEL, EMPLOYEE_UNEMPLOYMENT = 413, 414
 # The engine's statutory lines and the income type each is reported as.
 STATUTORY = {
     "withholding": WITHHOLDING,
     "withholding_additional": WITHHOLDING,
     "withholding_fallback": WITHHOLDING,
     "tax_at_source": TAX_AT_SOURCE,
+    # With tax at source, the employee's health insurance contributions withheld beside it
+    # (412 Työntekijän sairausvakuutusmaksu).
+    "employee_medical_care": EMPLOYEE_HEALTH,
+    "employee_daily_allowance": EMPLOYEE_HEALTH,
     "employee_tyel": EMPLOYEE_TYEL,
     "employee_unemployment": EMPLOYEE_UNEMPLOYMENT,
 }
