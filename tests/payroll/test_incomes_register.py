@@ -104,7 +104,7 @@ def _refused(clerk, company, field):
 def test_company_without_a_tyel_policy_is_refused(world, clerk):
     employee(clerk, world.company)
     PayrollSettings.objects.filter(company=world.company).update(tyel_policy_number="")
-    assert "TyEL policy number" in _refused(clerk, world.company, "tyel_policy_number")
+    assert "eläkejärjestelynumero" in _refused(clerk, world.company, "tyel_policy_number")
 
 
 def test_wage_type_without_an_income_type_is_refused_naming_it(world, clerk):
@@ -120,7 +120,7 @@ def test_company_without_a_contact_phone_is_refused(world, clerk):
     employee(clerk, world.company)
     world.company.contact_phone = ""
     world.company.save()
-    assert "phone" in _refused(clerk, world.company, "contact_phone")
+    assert "puhelinnumero" in _refused(clerk, world.company, "contact_phone")
 
 
 def test_separate_report_without_wages_and_future_month_refused(world, clerk):
@@ -130,7 +130,7 @@ def test_separate_report_without_wages_and_future_month_refused(world, clerk):
     assert services.produce_separate_report(clerk, world.company, 2026, 2) == row  # unchanged
     with pytest.raises(ValidationError) as error:
         services.produce_separate_report(clerk, world.company, 2027, 1)
-    assert "future" in error.value.message_dict["month"][0]
+    assert "tulevaisuudessa" in error.value.message_dict["month"][0]
     assert Report.objects.count() == 1
 
 
@@ -193,7 +193,7 @@ def test_download_and_mark_sent(world, clerk):
 
 def test_direct_interface_is_a_documented_stub(world, clerk):
     run = _approved(clerk, world.company, [employee(clerk, world.company)])
-    with pytest.raises(services.NotConfigured, match="certificate"):
+    with pytest.raises(services.NotConfigured, match="varmenteen"):
         services.DirectInterface().send(services.run_delivery(clerk, run))
 
 
@@ -319,7 +319,7 @@ def test_cli_exports_a_months_files(world, clerk, tmp_path):
     for path in tmp_path.iterdir():
         irf.validate(path.read_bytes())
     assert services.run_delivery(clerk, run).state == Report.State.DOWNLOADED
-    with pytest.raises(CommandError, match="future"):
+    with pytest.raises(CommandError, match="tulevaisuudessa"):
         call_command("incomes-register", "export", "--company", str(world.company.pk),
                      "--month", "2099-01", "--dir", str(tmp_path))  # fmt: skip
     with pytest.raises(CommandError, match="YYYY-MM"):

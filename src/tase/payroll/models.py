@@ -395,9 +395,6 @@ class IncomesRegisterReport(models.Model):
     pay_run = models.ForeignKey(
         PayRun, on_delete=models.PROTECT, null=True, blank=True, related_name="register_reports"
     )
-    employee = models.ForeignKey(
-        Employee, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     report_id = models.CharField(_("report ID"), max_length=40)
     version = models.PositiveIntegerField(_("version"), default=1)
     month = models.DateField(_("month"), null=True, blank=True)  # separate report: first day

@@ -130,9 +130,7 @@ def register_reports(company):
     from .models import IncomesRegisterReport
 
     return (
-        IncomesRegisterReport.objects.filter(company=company)
-        .select_related("pay_run", "employee")
-        .defer("xml")
+        IncomesRegisterReport.objects.filter(company=company).select_related("pay_run").defer("xml")
     )
 
 

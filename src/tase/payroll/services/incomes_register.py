@@ -109,7 +109,7 @@ def _agreement_code(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _employments(company: Company, day: dt.date, employee_ids) -> dict[int, irf.Employment]:
+def _employments(company: Company, day: dt.date) -> dict[int, irf.Employment]:
     """The employment in force on ``day`` of each employee (the latest started), read at once."""
     found: dict[int, irf.Employment] = {}
     rows = (
@@ -117,8 +117,6 @@ def _employments(company: Company, day: dt.date, employee_ids) -> dict[int, irf.
         .exclude(end_date__lt=day)
         .order_by("employee_id", "start_date")
     )
-    if employee_ids is not None:
-        rows = rows.filter(employee_id__in=employee_ids)
     for job in rows:
         found[job.employee_id] = irf.Employment(
             start=job.start_date,
@@ -190,8 +188,8 @@ def _wage_reports(
     return reports
 
 
-def _slips(run: PayRun, employee_ids=None):
-    slips = (
+def _slips(run: PayRun):
+    return (
         Payslip.objects.filter(pay_run=run)
         .select_related("employee")
         .only(
@@ -204,9 +202,6 @@ def _slips(run: PayRun, employee_ids=None):
         )
         .order_by("number", "pk")
     )
-    if employee_ids is not None:
-        slips = slips.filter(employee_id__in=employee_ids)
-    return slips
 
 
 def _next_version(company: Company, kind: str, report_id: str) -> tuple[int, int, list[Report]]:
@@ -229,15 +224,15 @@ def _supersede(rows: list[Report], new: Report, state=Report.State.REPLACED) -> 
             row.save(update_fields=["state", "replaced_by"])
 
 
-def produce_earnings_reports(actor, run: PayRun, *, employee_ids=None) -> Report:
-    """The earnings payment reports of an approved ``run`` in one delivery (all employees, or
-    ``employee_ids`` for a correction), validated against the XSD and stored. Called inside the
-    approving transaction: a ValidationError leaves nothing written."""
+def produce_earnings_reports(actor, run: PayRun) -> Report:
+    """The earnings payment reports of an approved ``run`` in one delivery, validated against
+    the XSD and stored (produced again: the next version). Called inside the approving
+    transaction: a ValidationError leaves nothing written."""
     require(actor, run.company, "payroll.approve")
-    file_id = f"PR{run.pk}" if employee_ids is None else f"PR{run.pk}-C"
+    file_id = f"PR{run.pk}"
     version, action, earlier = _next_version(run.company, Report.Kind.EARNINGS, file_id)
-    slips = list(_slips(run, employee_ids))
-    employments = _employments(run.company, run.payment_date, employee_ids)
+    slips = list(_slips(run))
+    employments = _employments(run.company, run.payment_date)
     reports = _wage_reports(run, slips, employments, action=action, version=version)
     document = irf.wage_reports(
         _header(run.company, file_id, version),
@@ -250,7 +245,6 @@ def produce_earnings_reports(actor, run: PayRun, *, employee_ids=None) -> Report
         company=run.company,
         kind=Report.Kind.EARNINGS,
         pay_run=run,
-        employee=slips[0].employee if len(slips) == 1 and employee_ids is not None else None,
         report_id=file_id,
         version=version,
         payment_date=run.payment_date,
