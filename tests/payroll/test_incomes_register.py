@@ -202,6 +202,8 @@ def test_page_lists_reports_with_deadline_late_and_marks_sent(world, clerk):
     client = world.client(Role.PAYROLL_CLERK)
     html = client.get(f"/payroll/c/{world.company.pk}/incomes-register/").content.decode()
     assert html.count('data-testid="register-report"') == 2
+    run_page = client.get(f"/payroll/runs/{run.pk}/").content.decode()
+    assert 'data-testid="incomes-register-link"' in run_page
     assert 'data-testid="late"' in html  # 7.4.2026 has passed
     delivery = services.run_delivery(clerk, run)
     response = client.get(f"/payroll/incomes-register/{delivery.pk}/download/")
