@@ -262,6 +262,8 @@ def test_api_delivery_separate_report_list_and_sent(world, clerk):
     base = f"/api/v1/payroll/companies/{world.company.pk}/incomes-register"
     separate = client.get(f"{base}/separate-reports/2026-03")
     assert irf.read(separate.content).month == (2026, 3)
+    for month in ("0000-01", "2026-13", "2026-3"):
+        assert client.get(f"{base}/separate-reports/{month}").status_code == 422
     future = client.get(f"{base}/separate-reports/2099-01")
     assert future.status_code == 422 and future.json()["detail"][0]["loc"] == ["body", "month"]
     listed = client.get(f"{base}/reports").json()["items"]

@@ -36,6 +36,8 @@ Report = IncomesRegisterReport
 # A TyEL policy number (eläkejärjestelynumero): the pension provider's two-digit code, a dash
 # and the policy; at most 11 characters (IRCommonTypes PensionPolicyNo). The provider code
 # (PensionProvIdCode) is its first two digits, as in the Register's examples (66-12345678).
+# Wages are reported to the Incomes Register from payments of 1.1.2019 on.
+FIRST_YEAR = 2019
 POLICY = re.compile(r"^(\d{2})-[0-9A-Za-z]{1,8}$")
 
 
@@ -286,7 +288,7 @@ def produce_separate_report(actor, company: Company, year: int, month: int) -> R
     contributions, or "no wages payable". Produced again (a new version, replacing the earlier)
     when the month's figure changed; a month that has not begun is refused."""
     require(actor, company, "payroll.approve")
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or not FIRST_YEAR <= year <= 9999:
         raise ValidationError({"month": _("Give the month as YYYY-MM.")})
     start, end = _month_bounds(year, month)
     if start > timezone.localdate():
