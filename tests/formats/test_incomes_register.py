@@ -169,3 +169,14 @@ def test_reader_takes_a_bom_and_refuses_entities():
         ir.read(b"<not closed")
     with pytest.raises(ir.IncomesRegisterError, match="Not an Incomes Register"):
         ir.read(b"<Document/>")
+
+
+def test_reader_takes_other_encodings():
+    document = _wage_file(_report(earner=ir.Earner("Äijälä", "Öljy", identity_code="131052-308T")))
+    latin = document.decode("utf-8").replace("encoding='UTF-8'", "encoding='ISO-8859-1'")
+    for encoded in (
+        latin.encode("iso-8859-1"),
+        document.decode("utf-8").replace("encoding='UTF-8'", "encoding='UTF-16'").encode("utf-16"),
+    ):
+        (report,) = ir.read(encoded).reports
+        assert (report.last_name, report.first_name) == ("Äijälä", "Öljy")
