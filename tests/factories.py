@@ -60,6 +60,8 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Yritys {n} Oy")
     business_id = factory.Sequence(business_id)
+    contact_name = "Maija Palkka"
+    contact_phone = "040 123 4567"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -46,3 +46,8 @@ def test_the_ledger_bench_imports_posts_reports_and_checks_against_hledger():
         assert "same balances" in table
     else:
         assert "hledger not installed" in table
+
+
+def test_the_payroll_bench_produces_and_validates_incomes_register_reports():
+    table = _bench("payroll", "--n", "20")
+    assert "Incomes Register: earnings payment reports produced + XSD-validated" in table

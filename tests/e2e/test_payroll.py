@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tase.core.roles import Role
+from tase.formats import incomes_register as irf
 from tase.payroll import services
 from tase.payroll.models import PayrollSettings, Payslip
 from tests.payroll.factories import employee
@@ -15,7 +16,9 @@ from tests.payroll.factories import employee
 def test_pay_run_from_entry_to_approved_payslip_pdf(world, page, live_server, login):
     clerk = world.actor(Role.PAYROLL_CLERK)
     services.ensure_setup(world.company)
-    PayrollSettings.objects.filter(company=world.company).update(post_to_ledger=False)
+    PayrollSettings.objects.filter(company=world.company).update(
+        post_to_ledger=False, tyel_policy_number="46-1234567"
+    )
     worker = employee(clerk, world.company, first_name="Tiina", last_name="Tuntinen",
                       basis="hourly", salary="15.00")  # fmt: skip
     login(world.users[Role.PAYROLL_CLERK])
@@ -58,3 +61,48 @@ def test_calculator_explains_every_line(world, page, live_server, login):
     page.get_by_role("button", name="Laske").click()
     expect(page.get_by_test_id("net-pay")).to_contain_text("2\xa0513,35\xa0€")
     expect(page.get_by_test_id("payslip-lines")).to_contain_text("payroll.tyel.employee_rate_bands")
+
+
+def test_approved_run_to_downloaded_and_sent_incomes_register_report(
+    world, page, live_server, login
+):
+    clerk = world.actor(Role.PAYROLL_CLERK)
+    services.ensure_setup(world.company)
+    PayrollSettings.objects.filter(company=world.company).update(
+        post_to_ledger=False, tyel_policy_number="46-1234567"
+    )
+    employee(clerk, world.company, first_name="Iiris", last_name="Ilmoitus")
+    run = services.create_pay_run(
+        clerk,
+        world.company,
+        period_start=dt.date(2026, 3, 1),
+        period_end=dt.date(2026, 3, 31),
+        payment_date=dt.date(2026, 3, 31),
+    )
+    services.calculate_pay_run(clerk, run)
+    login(world.users[Role.PAYROLL_CLERK])
+
+    page.goto(f"{live_server.url}/payroll/runs/{run.pk}/")
+    page.get_by_role("button", name="Hyväksy").click()
+    expect(page.get_by_test_id("run-status")).to_have_text("Hyväksytty")
+    page.goto(f"{live_server.url}/payroll/c/{world.company.pk}/runs/")
+    page.get_by_role("link", name="Tulorekisteri").click()
+    row = page.get_by_test_id("register-report").filter(has_text="Palkkatietoilmoitukset")
+    expect(row.get_by_test_id("register-state")).to_have_text("Muodostettu")
+    expect(row.get_by_test_id("late")).to_have_text("Myöhässä")  # due 7.4.2026
+    with page.expect_download() as download:
+        row.get_by_test_id("download").click()
+    path = download.value.path()
+    with open(path, "rb") as handle:
+        document = handle.read()
+    irf.validate(document, irf.WAGE_REPORTS)
+    assert irf.read(document).reports[0].last_name == "Ilmoitus"
+    page.reload()
+    row = page.get_by_test_id("register-report").filter(has_text="Palkkatietoilmoitukset")
+    expect(row.get_by_test_id("register-state")).to_have_text("Ladattu")
+    row.get_by_label("Tulorekisterin ilmoitustunniste").fill("TR-2026-0001")
+    row.get_by_role("button", name="Merkitse lähetetyksi").click()
+    row = page.get_by_test_id("register-report").filter(has_text="Palkkatietoilmoitukset")
+    expect(row.get_by_test_id("register-state")).to_have_text("Merkitty lähetetyksi")
+    expect(row).to_contain_text("TR-2026-0001")
+    expect(row.get_by_test_id("late")).to_have_count(0)

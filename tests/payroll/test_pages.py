@@ -45,7 +45,7 @@ def test_employee_employment_tax_card_and_pay_run_through_the_pages(world, clerk
     assert client.get(f"/payroll/c/{company.pk}/settings/").status_code == 200
     client.post(
         f"/payroll/c/{company.pk}/settings/",
-        {"accident_rate": "0,7", "group_life_rate": "0"},
+        {"accident_rate": "0,7", "group_life_rate": "0", "tyel_policy_number": "46-1234567"},
     )
     wage = CompanyWageType.objects.get(company=company, code="car_benefit")
     client.post(

@@ -424,3 +424,9 @@ def list_payslips(request, run_id: int):
 def my_payslips(request):
     """The signed-in employee's own payslips of approved runs."""
     return selectors.own_payslips(actor(request))
+
+
+# The Incomes Register's operations live in their own module.
+from .api_incomes_register import router as incomes_register_router  # noqa: E402
+
+router.add_router("", incomes_register_router)

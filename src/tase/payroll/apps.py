@@ -24,7 +24,7 @@ class PayrollConfig(AppConfig):
 
         from . import panels
         from .demo import load_demo
-        from .models import Employee, Employment, PayRun, Payslip
+        from .models import Employee, Employment, IncomesRegisterReport, PayRun, Payslip
         from .services import copy_company_setup
 
         register_nav(NavItem("payroll", _("Payroll"), "payroll:index", "payroll.view", order=30))
@@ -71,6 +71,11 @@ class PayrollConfig(AppConfig):
             "payroll:run_action",
         )
         register_company_pages(Payslip, "payroll:payslip")
+        register_company_pages(
+            IncomesRegisterReport,
+            "payroll:incomes_register_download",
+            "payroll:incomes_register_sent",
+        )
         register_company_copier(CompanyCopier("payroll", copy_company_setup, order=40))
         register_start_panel(
             StartPanel(

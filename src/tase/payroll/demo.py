@@ -88,7 +88,7 @@ def load_demo(ctx) -> None:
         actor,
         company,
         tyel_insurer="Työeläkeyhtiö Esimerkki",
-        tyel_policy_number="TYEL-123456",
+        tyel_policy_number="46-1234567",
         tyel_rate=None,
         above_unemployment_threshold=False,
         accident_rate=Decimal("0.9"),

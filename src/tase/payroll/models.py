@@ -370,3 +370,64 @@ class Payslip(models.Model):
 
     def __str__(self):
         return f"{self.employee} {self.payment_date}"
+
+
+class IncomesRegisterReport(models.Model):
+    """One file for the Incomes Register (tulorekisteri): an approved run's earnings payment
+    reports (one report per employee in one delivery), a month's employer's separate report,
+    or the invalidation of a cancelled run's reports. Produced validated against the Register's
+    XSD; a person downloads it for the e-service and marks it sent with the Register's id."""
+
+    class Kind(models.TextChoices):
+        EARNINGS = "earnings", _("Earnings payment reports")
+        SEPARATE = "separate", _("Employer's separate report")
+        INVALIDATION = "invalidation", _("Invalidation")
+
+    class State(models.TextChoices):
+        PRODUCED = "produced", _("Produced")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        SENT = "sent", _("Marked sent")
+        REPLACED = "replaced", _("Replaced")
+        INVALIDATED = "invalidated", _("Invalidated")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    pay_run = models.ForeignKey(
+        PayRun, on_delete=models.PROTECT, null=True, blank=True, related_name="register_reports"
+    )
+    report_id = models.CharField(_("report ID"), max_length=40)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    month = models.DateField(_("month"), null=True, blank=True)  # separate report: first day
+    payment_date = models.DateField(_("payment date"))
+    deadline = models.DateField(_("deadline"))
+    reports = models.PositiveIntegerField(_("reports"), default=1)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PRODUCED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    downloaded_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    register_id = models.CharField(_("Incomes Register's report ID"), max_length=64, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    xml = models.TextField()
+
+    class Meta:
+        ordering = ["-payment_date", "-pk"]
+        indexes = [models.Index(fields=["company", "deadline"], name="payroll_ir_deadline")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.report_id} v{self.version}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be sent: produced or downloaded, not yet marked sent or superseded."""
+        return self.state in (self.State.PRODUCED, self.State.DOWNLOADED)
+
+    def is_late(self, today: dt.date) -> bool:
+        return self.is_open and today > self.deadline
+
+    @property
+    def filename(self) -> str:
+        return f"tulorekisteri-{self.kind}-{self.report_id}-v{self.version}.xml"

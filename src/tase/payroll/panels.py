@@ -1,7 +1,10 @@
 """The start-page card and the state checks implementation projects can rely on."""
 
+from django.utils import timezone
+
 from tase.core.access import Actor
 
+from . import selectors
 from .models import PayRun
 
 
@@ -15,7 +18,11 @@ def start_panel(request) -> dict:
         .select_related("company")
         .order_by("-payment_date")[:3]
     )
-    return {"drafts": drafts.count(), "runs": list(upcoming)}
+    today = timezone.localdate()
+    due = list(selectors.register_deadlines(companies, today)[:5])
+    for report in due:
+        report.late = report.is_late(today)
+    return {"drafts": drafts.count(), "runs": list(upcoming), "register_due": due}
 
 
 def first_pay_run_calculated(organization) -> bool:

@@ -123,3 +123,43 @@ def employee_year_to_date(employee, year: int, until: dt.date) -> dict:
         pay_run__status__in=LOCKED,
     ).aggregate(**{field: Sum(field) for field in SUM_FIELDS})
     return defaultdict(int, {k: v or 0 for k, v in rows.items()})
+
+
+def register_reports(company):
+    """The company's Incomes Register files, newest payment first (the XML left unread)."""
+    from .models import IncomesRegisterReport
+
+    return (
+        IncomesRegisterReport.objects.filter(company=company).select_related("pay_run").defer("xml")
+    )
+
+
+def register_report_for(actor, pk, action: str = "payroll.view"):
+    """One Incomes Register file the actor may see (else 404)."""
+    from .models import IncomesRegisterReport
+
+    try:
+        report = IncomesRegisterReport.objects.select_related("company").get(pk=pk)
+    except (IncomesRegisterReport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    actor.company(report.company_id, action)
+    return report
+
+
+def register_deadlines(companies, today: dt.date, days: int = 5):
+    """Open Incomes Register files due within ``days`` (or late) in ``companies``."""
+    from .models import IncomesRegisterReport
+
+    return (
+        IncomesRegisterReport.objects.filter(
+            company__in=companies,
+            state__in=[
+                IncomesRegisterReport.State.PRODUCED,
+                IncomesRegisterReport.State.DOWNLOADED,
+            ],
+            deadline__lte=today + dt.timedelta(days=days),
+        )
+        .select_related("company")
+        .defer("xml")
+        .order_by("deadline", "pk")
+    )

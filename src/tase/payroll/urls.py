@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_incomes_register
 
 app_name = "payroll"
 urlpatterns = [
@@ -16,6 +16,26 @@ urlpatterns = [
     path("c/<int:company_pk>/runs/new/", views.run_create, name="run_create"),
     path("c/<int:company_pk>/summary/", views.summary, name="summary"),
     path("c/<int:company_pk>/summary.csv", views.summary_csv, name="summary_csv"),
+    path(
+        "c/<int:company_pk>/incomes-register/",
+        views_incomes_register.reports,
+        name="incomes_register",
+    ),
+    path(
+        "c/<int:company_pk>/incomes-register/separate/",
+        views_incomes_register.separate_report,
+        name="incomes_register_separate",
+    ),
+    path(
+        "incomes-register/<int:pk>/download/",
+        views_incomes_register.report_download,
+        name="incomes_register_download",
+    ),
+    path(
+        "incomes-register/<int:pk>/sent/",
+        views_incomes_register.report_sent,
+        name="incomes_register_sent",
+    ),
     path("employees/<int:pk>/", views.employee_detail, name="employee_detail"),
     path("employees/<int:pk>/edit/", views.employee_edit, name="employee_edit"),
     path(

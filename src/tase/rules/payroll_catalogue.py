@@ -9,8 +9,18 @@ are stable and used by the API, the CSV import and the engine. For every wage ty
 - ``taxable``: counts in the withholding base (for a deduction: reduces it),
 - ``tyel`` / ``unemployment`` / ``health``: part of the TyEL, unemployment insurance
   and employer health insurance bases (for a deduction: reduces them),
-- ``income_type``: the Incomes Register (tulorekisteri) income type code, where one
-  applies (codes from vero.fi's code list, see shared/reference/statutory-fi.yaml),
+- ``income_type``: the Incomes Register (tulorekisteri) income type code (tulolaji), where
+  one applies. Checked against the Register's code list "Palkkojen tulolajit" (vero.fi:
+  https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksajat/palkkatiedot/palkkojen-tulolajit/
+  with its 100-, 200-, 300- and 400-series pages) and the official message examples of the
+  2022 developer package (shared/reference/formats-fi.md §5): 201 Aikapalkka, 203
+  Bonuspalkka, 206 Iltatyökorvaus, 211 Lauantaityökorvaus, 213 Lomaraha, 221
+  Sunnuntaityökorvaus, 235 Ylityökorvaus, 236 Yötyökorvaus; 301 Asuntoetu, 303
+  Ateriakorvaus, 304 Autoetu, 311 Kilometrikorvaus (verovapaa), 330 Puhelinetu, 331
+  Päiväraha, 334 Ravintoetu; 407 Muista luontoiseduista peritty korvaus, 408 Nettopalkasta
+  vähennettävä muu erä. Union dues and a salary advance are not reported (no code). The
+  engine's statutory lines are reported as 402/404/412/413/414
+  (:mod:`tase.rules.incomes_register`),
 - ``ledger_account``: the default expense (or, for deductions, liability/receivable)
   account in the Finnish chart,
 - ``multiplier``: applied to quantity x unit price (overtime +50 % is 1.5),

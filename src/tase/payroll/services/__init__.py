@@ -5,7 +5,7 @@ permission, validates, writes inside one transaction and records an audit event.
 Money arrives as :class:`~decimal.Decimal` euros and is stored as integer cents.
 
 One module per use case (common helpers, setup, employees, pay_items, calculation,
-pay_runs); callers import from this package. Module constants such as
+pay_runs, incomes_register); callers import from this package. Module constants such as
 ``calculation.CHUNK`` are read where they are defined: change them there.
 """
 
@@ -43,6 +43,18 @@ from .employees import (
     tax_card_on,
     update_employee,
 )
+from .incomes_register import (
+    DirectInterface,
+    NotConfigured,
+    download_report,
+    employee_report_id,
+    invalidate_run_reports,
+    mark_sent,
+    produce_earnings_reports,
+    produce_separate_report,
+    refresh_separate_report,
+    run_delivery,
+)
 from .pay_items import CSV_COLUMNS, add_item, delete_item, import_items_csv, save_grid
 from .pay_runs import (
     active_employees,
@@ -69,6 +81,8 @@ __all__ = [
     "HOURLY_PRICED",
     "PROGRESS_FIELDS",
     "SETTINGS_FIELDS",
+    "DirectInterface",
+    "NotConfigured",
     "active_employees",
     "add_employment",
     "add_item",
@@ -88,6 +102,8 @@ __all__ = [
     "create_pay_run",
     "delete_item",
     "delete_pay_run",
+    "download_report",
+    "employee_report_id",
     "employment_on",
     "engine_catalogue",
     "ensure_setup",
@@ -96,10 +112,16 @@ __all__ = [
     "identity_code_for",
     "import_items_csv",
     "income_paid_before",
+    "invalidate_run_reports",
     "line_record",
     "mark_paid",
+    "mark_sent",
     "payslip_input",
+    "produce_earnings_reports",
+    "produce_separate_report",
+    "refresh_separate_report",
     "require",
+    "run_delivery",
     "salary_on",
     "salary_payment_file",
     "save_grid",

@@ -19,6 +19,7 @@ from ..models import (
     PayRun,
     Payslip,
 )
+from . import incomes_register
 from .common import euros, require
 from .setup import ensure_setup
 
@@ -92,7 +93,9 @@ def create_pay_run(
 
 @transaction.atomic
 def approve_pay_run(actor, run: PayRun) -> PayRun:
-    """Lock a calculated draft: number its payslips and post the voucher."""
+    """Lock a calculated draft: number its payslips, post the voucher and produce the
+    Incomes Register reports (the earnings payment delivery and the month's separate report);
+    data the Register needs but that is missing refuses the approval, nothing written."""
     require(actor, run.company, "payroll.approve")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     if run.status != PayRun.Status.DRAFT:
@@ -117,6 +120,8 @@ def approve_pay_run(actor, run: PayRun) -> PayRun:
         voucher = postings.post_pay_run(actor, run, slips)
         run.voucher_id = voucher.pk if voucher is not None else None
     run.save()
+    incomes_register.produce_earnings_reports(actor, run)
+    incomes_register.refresh_separate_report(actor, run)
     run_id = run.pk
     transaction.on_commit(lambda: _email_payslips(run_id))
     audit.record(
@@ -161,7 +166,8 @@ def mark_paid(actor, run: PayRun) -> PayRun:
 
 @transaction.atomic
 def cancel_pay_run(actor, run: PayRun, *, date: dt.date | None = None) -> PayRun:
-    """Cancel a draft (nothing posted) or an approved run (its voucher is reversed)."""
+    """Cancel a draft (nothing posted) or an approved run (its voucher is reversed, its
+    Incomes Register reports invalidated and the month's separate report produced again)."""
     require(actor, run.company, "payroll.approve")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     if run.status not in (PayRun.Status.DRAFT, PayRun.Status.APPROVED):
@@ -176,6 +182,8 @@ def cancel_pay_run(actor, run: PayRun, *, date: dt.date | None = None) -> PayRun
         run.reversal_voucher_id = reversal.pk
     run.status = PayRun.Status.CANCELLED
     run.save()
+    if old == PayRun.Status.APPROVED:
+        incomes_register.invalidate_run_reports(actor, run)
     audit.record(
         actor.user, "cancel", run, company=run.company, changes={"status": [old, "cancelled"]}
     )

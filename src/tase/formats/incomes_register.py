@@ -1,0 +1,516 @@
+"""Incomes Register (tulorekisteri) files: earnings payment reports, the employer's separate
+report and invalidations, written with lxml and validated against the Register's XSDs;
+a defusedxml reader for the same files.
+
+- ``WageReportRequestToIR`` (DeliveryDataType 100): one delivery, one report per income
+  earner and payment date, one transaction per income type (tulolaji).
+- ``PayerSummaryReportRequestToIR`` (DeliveryDataType 102): the employer's separate report
+  (työnantajan erillisilmoitus) of a month: summary transaction 102, the employer's health
+  insurance contribution, or 101, no wages payable.
+- ``InvalidationRequestToIR``: invalidates earlier reports by their ReportId (DeliveryDataType
+  101 for earnings payment reports, 103 for separate reports).
+
+Only the root element is in the message's namespace; its children are unqualified (the
+Register's ``schemaInfo.txt`` of the 2022 developer package). Codes: vero.fi,
+"Tulorekisteri - Koodistot" (https://www.vero.fi/tulorekisteri/ohjelmistokehittäjät/dokumentaatio/),
+and the message examples of the developer package (DeliveryDataType 100, ActionCode 1 new /
+2 replacement, Id Type 1 Y-tunnus / 2 Finnish personal identity code, Profession Type 1 TK10,
+PensionActCode 1 TyEL). Amounts are euros with a decimal point and two decimals.
+
+Pure Python: no Django import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+from lxml import etree
+
+NS_WAGE = "http://www.tulorekisteri.fi/2017/1/WageReportsToIR"
+NS_SUMMARY = "http://www.tulorekisteri.fi/2017/1/PayerSummaryReportsToIR"
+NS_INVALIDATION = "http://www.tulorekisteri.fi/2017/1/InvalidationsToIR"
+NS_DSIG = "http://www.w3.org/2000/09/xmldsig#"
+
+WAGE_REPORTS, SEPARATE_REPORTS, INVALIDATIONS = "wage", "summary", "invalidation"
+SCHEMAS = {
+    WAGE_REPORTS: "WageReportsToIR.xsd",
+    SEPARATE_REPORTS: "PayerSummaryReportsToIR.xsd",
+    INVALIDATIONS: "InvalidationsToIR.xsd",
+}
+ROOTS = {
+    WAGE_REPORTS: (NS_WAGE, "WageReportRequestToIR"),
+    SEPARATE_REPORTS: (NS_SUMMARY, "PayerSummaryReportRequestToIR"),
+    INVALIDATIONS: (NS_INVALIDATION, "InvalidationRequestToIR"),
+}
+
+# Aineistotyyppi (DeliveryDataType), code list "Koodistot - Aineistotyypit".
+DATA_WAGE_REPORTS = 100
+DATA_WAGE_INVALIDATIONS = 101
+DATA_SEPARATE_REPORTS = 102
+DATA_SEPARATE_INVALIDATIONS = 103
+# Toimenpidetyyppi (ActionCode).
+ACTION_NEW, ACTION_REPLACEMENT = 1, 2
+# Yhteenvetotiedon tyyppi (SummaryTransactionCode) of the separate report.
+SUMMARY_NO_WAGES = 101
+SUMMARY_HEALTH_INSURANCE = 102
+# FaultyControl 2: the Register rejects the whole delivery if one report is faulty, so a run is
+# never half reported.
+REJECT_WHOLE_DELIVERY = 2
+ID_BUSINESS, ID_PERSON = 1, 2
+PROFESSION_TK10 = 1
+PENSION_TYEL = 1
+# Palvelussuhteen tyyppi (EmploymentCode): 1 full time, 2 part time.
+FULL_TIME, PART_TIME = 1, 2
+# Palkkauksen muoto (PaymentType): 1 monthly, 2 hourly.
+PAYMENT_MONTHLY, PAYMENT_HOURLY = 1, 2
+SOURCE = "Tase"
+
+
+class IncomesRegisterError(ValueError):
+    """A file that is not valid against the Register's schema, or cannot be read."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """Who delivers: the payer is also the owner, creator and sender of the delivery."""
+
+    delivery_id: str
+    timestamp: dt.datetime
+    payer_business_id: str
+    contact_name: str
+    contact_phone: str
+    production: bool = True
+    source: str = SOURCE
+
+
+@dataclass(frozen=True)
+class Earner:
+    """The income earner: the Finnish personal identity code, or (without one) the birth date."""
+
+    last_name: str
+    first_name: str
+    identity_code: str = ""
+    birth_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Employment:
+    start: dt.date
+    end: dt.date | None = None
+    full_time: bool | None = None
+    hours_per_week: Decimal | None = None
+    hourly: bool | None = None
+    profession_code: str = ""  # TK10
+    agreement_code: int | None = None  # CBACode (työehtosopimus)
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """One income type (tulolaji) with its amount, and the benefit data it needs."""
+
+    code: int
+    amount: Decimal
+    meal_benefit_at_tax_value: bool = False  # MealBenefit/TaxValue (334 Ravintoetu)
+    kilometres: int | None = None  # KmAllowance (311)
+
+
+@dataclass(frozen=True)
+class WageReport:
+    report_id: str
+    earner: Earner
+    transactions: tuple[Transaction, ...]
+    employment: Employment | None = None
+    pension_provider: int | None = None
+    pension_policy: str = ""
+    action: int = ACTION_NEW
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class SeparateReport:
+    report_id: str
+    year: int
+    month: int
+    health_insurance: Decimal | None  # None: no wages payable this month
+    action: int = ACTION_NEW
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class Invalidation:
+    report_id: str
+    version: int | None = None
+
+
+def amount(value: Decimal) -> str:
+    """Euros with a decimal point and two decimals (IRCommonTypes decimal2)."""
+    return f"{Decimal(value).quantize(Decimal('0.01')):f}"
+
+
+def _sub(parent, tag: str, text=None):
+    element = etree.SubElement(parent, tag)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _id(parent, tag: str, kind: int, code: str):
+    element = _sub(parent, tag)
+    _sub(element, "Type", kind)
+    _sub(element, "Code", code)
+    return element
+
+
+def _root(kind: str):
+    namespace, name = ROOTS[kind]
+    prefix = {WAGE_REPORTS: "wrtir", SEPARATE_REPORTS: "psrtir", INVALIDATIONS: "itir"}[kind]
+    return etree.Element(f"{{{namespace}}}{name}", nsmap={prefix: namespace})
+
+
+def _delivery(root, header: Header, data_type: int, *, faulty_control: int | None = None):
+    data = _sub(root, "DeliveryData")
+    _sub(data, "Timestamp", header.timestamp.isoformat(timespec="seconds"))
+    _sub(data, "Source", header.source[:30])
+    _sub(data, "DeliveryDataType", data_type)
+    _sub(data, "DeliveryId", header.delivery_id)
+    if faulty_control is not None:
+        _sub(data, "FaultyControl", faulty_control)
+    _sub(data, "ProductionEnvironment", "true" if header.production else "false")
+    for tag in ("DeliveryDataOwner", "DeliveryDataCreator", "DeliveryDataSender"):
+        _id(data, tag, ID_BUSINESS, header.payer_business_id)
+    return data
+
+
+def _contacts(data, header: Header) -> None:
+    person = _sub(_sub(data, "ContactPersons"), "ContactPerson")
+    _sub(person, "Name", header.contact_name[:200])
+    _sub(person, "Telephone", header.contact_phone[:40])
+
+
+def _payer(data, header: Header) -> None:
+    _id(_sub(_sub(data, "Payer"), "PayerIds"), "Id", ID_BUSINESS, header.payer_business_id)
+
+
+def _report_data(report, action: int, report_id: str, version: int | None) -> None:
+    data = _sub(report, "ReportData")
+    _sub(data, "ActionCode", action)
+    _sub(data, "ReportId", report_id)
+    if version is not None:
+        _sub(data, "ReportVersion", version)
+
+
+def _earner(report, item: WageReport) -> None:
+    earner = _sub(report, "IncomeEarner")
+    if item.earner.identity_code:
+        _id(_sub(earner, "IncomeEarnerIds"), "Id", ID_PERSON, item.earner.identity_code)
+    basic = _sub(earner, "IncomeEarnerBasic")
+    if not item.earner.identity_code:
+        _sub(basic, "MissingId", "true")
+    _sub(basic, "LastName", item.earner.last_name[:200])
+    _sub(basic, "FirstName", item.earner.first_name[:100])
+    if not item.earner.identity_code and item.earner.birth_date:
+        _sub(basic, "BirthDate", item.earner.birth_date.isoformat())
+    job = item.employment
+    if job is not None:
+        employment = _sub(earner, "Employment")
+        _sub(employment, "Employed", "true")
+        if job.full_time is not None:
+            _sub(employment, "EmploymentCode", FULL_TIME if job.full_time else PART_TIME)
+        if job.hours_per_week is not None:
+            _sub(employment, "HoursPerWeek", amount(job.hours_per_week))
+        if job.hourly is not None:
+            types = _sub(employment, "PaymentTypes")
+            _sub(types, "PaymentType", PAYMENT_HOURLY if job.hourly else PAYMENT_MONTHLY)
+        period = _sub(_sub(employment, "EmploymentPeriods"), "Period")
+        _sub(period, "StartDate", job.start.isoformat())
+        if job.end is not None:
+            _sub(period, "EndDate", job.end.isoformat())
+        if job.profession_code:
+            profession = _sub(_sub(earner, "Professions"), "Profession")
+            _sub(profession, "Type", PROFESSION_TK10)
+            _sub(profession, "Code", job.profession_code)
+    if item.pension_policy:
+        pension = _sub(earner, "PensionInsurance")
+        _sub(pension, "PensionActCode", PENSION_TYEL)
+        if item.pension_provider is not None:
+            _sub(pension, "PensionProvIdCode", item.pension_provider)
+        _sub(pension, "PensionPolicyNo", item.pension_policy)
+    if job is not None and job.agreement_code is not None:
+        _sub(_sub(earner, "IncomeEarnerOther"), "CBACode", job.agreement_code)
+
+
+def _transactions(report, transactions: tuple[Transaction, ...]) -> None:
+    if not transactions:
+        return
+    parent = _sub(report, "Transactions")
+    for item in transactions:
+        transaction = _sub(parent, "Transaction")
+        basic = _sub(transaction, "TransactionBasic")
+        _sub(basic, "TransactionCode", item.code)
+        _sub(basic, "Amount", amount(item.amount))
+        if item.meal_benefit_at_tax_value:
+            _sub(_sub(transaction, "MealBenefit"), "TaxValue", "true")
+        if item.kilometres is not None:
+            _sub(_sub(transaction, "KmAllowance"), "Kilometers", item.kilometres)
+
+
+def _bytes(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def wage_reports(
+    header: Header,
+    *,
+    payment_date: dt.date,
+    period_start: dt.date,
+    period_end: dt.date,
+    reports: list[WageReport] | tuple[WageReport, ...],
+) -> bytes:
+    """A ``WageReportRequestToIR`` delivery of ``reports`` paid on ``payment_date``."""
+    root = _root(WAGE_REPORTS)
+    data = _delivery(root, header, DATA_WAGE_REPORTS, faulty_control=REJECT_WHOLE_DELIVERY)
+    period = _sub(data, "PaymentPeriod")
+    _sub(period, "PaymentDate", payment_date.isoformat())
+    _sub(period, "StartDate", period_start.isoformat())
+    _sub(period, "EndDate", period_end.isoformat())
+    _contacts(data, header)
+    _payer(data, header)
+    parent = _sub(data, "Reports")
+    for item in reports:
+        report = _sub(parent, "Report")
+        _report_data(report, item.action, item.report_id, item.version)
+        _earner(report, item)
+        _transactions(report, item.transactions)
+    return _bytes(root)
+
+
+def separate_report(header: Header, report: SeparateReport, *, report_date: dt.date) -> bytes:
+    """A ``PayerSummaryReportRequestToIR`` delivery with the month's separate report."""
+    root = _root(SEPARATE_REPORTS)
+    data = _delivery(root, header, DATA_SEPARATE_REPORTS, faulty_control=REJECT_WHOLE_DELIVERY)
+    _contacts(data, header)
+    _sub(data, "ReportDate", report_date.isoformat())
+    _payer(data, header)
+    item = _sub(_sub(data, "Reports"), "Report")
+    _report_data(item, report.action, report.report_id, report.version)
+    month = _sub(item, "PaymentMonth")
+    _sub(month, "Month", report.month)
+    _sub(month, "Year", report.year)
+    basic = _sub(_sub(_sub(item, "Transactions"), "Transaction"), "TransactionBasic")
+    if report.health_insurance is None:
+        _sub(basic, "SummaryTransactionCode", SUMMARY_NO_WAGES)
+    else:
+        _sub(basic, "SummaryTransactionCode", SUMMARY_HEALTH_INSURANCE)
+        _sub(basic, "Amount", amount(report.health_insurance))
+    return _bytes(root)
+
+
+def invalidations(header: Header, items: list[Invalidation], *, of: str = WAGE_REPORTS) -> bytes:
+    """An ``InvalidationRequestToIR`` delivery invalidating ``items`` (earnings payment
+    reports, or separate reports with ``of=SEPARATE_REPORTS``)."""
+    data_type = DATA_WAGE_INVALIDATIONS if of == WAGE_REPORTS else DATA_SEPARATE_INVALIDATIONS
+    root = _root(INVALIDATIONS)
+    data = _delivery(root, header, data_type, faulty_control=REJECT_WHOLE_DELIVERY)
+    parent = _sub(data, "Items")
+    for item in items:
+        element = _sub(parent, "Item")
+        _sub(element, "ItemId", item.report_id)
+        if item.version is not None:
+            _sub(element, "ItemVersion", item.version)
+    return _bytes(root)
+
+
+SCHEMA_DIR = Path(__file__).parent / "schemas" / "tulorekisteri"
+
+
+@cache
+def _schema(kind: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / SCHEMAS[kind])))
+
+
+def kind_of(document: bytes) -> str:
+    """Which of the three messages ``document`` is, from its root element's namespace."""
+    root = _parse(document)
+    namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    for kind, (known, _name) in ROOTS.items():
+        if namespace == known:
+            return kind
+    raise IncomesRegisterError(f"Not an Incomes Register message: root element {root.tag}.")
+
+
+def validate(document: bytes, kind: str | None = None) -> None:
+    """Raise :class:`IncomesRegisterError` unless ``document`` is valid against the official
+    XSD of its message (``kind``, default: from the root element)."""
+    kind = kind or kind_of(document)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        tree = etree.fromstring(document, parser)
+    except etree.XMLSyntaxError as error:
+        raise IncomesRegisterError(f"Malformed XML: {error}") from None
+    schema = _schema(kind)
+    if not schema.validate(tree):
+        errors = [f"line {e.line}: {e.message}" for e in list(schema.error_log)[:3]]
+        raise IncomesRegisterError("; ".join(errors))
+
+
+# Reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    report_id: str
+    action: int
+    version: int | None
+    identity_code: str = ""
+    last_name: str = ""
+    first_name: str = ""
+    birth_date: dt.date | None = None
+    transactions: tuple[tuple[int, Decimal], ...] = ()
+
+    def total(self, code: int) -> Decimal:
+        return sum((value for c, value in self.transactions if c == code), Decimal("0"))
+
+
+@dataclass(frozen=True)
+class ReadDelivery:
+    kind: str
+    delivery_id: str
+    data_type: int
+    payer_business_id: str
+    production: bool
+    payment_date: dt.date | None = None
+    reports: tuple[ReadReport, ...] = ()
+    month: tuple[int, int] | None = None  # separate report: (year, month)
+    summary: tuple[tuple[int, Decimal | None], ...] = ()
+    invalidated: tuple[tuple[str, int | None], ...] = field(default=())
+
+
+def _parse(document: bytes):
+    if isinstance(document, str):
+        document = document.encode("utf-8")
+    try:
+        return SafeET.fromstring(document.lstrip(b"\xef\xbb\xbf").lstrip())
+    except SafeET.ParseError as error:
+        raise IncomesRegisterError(f"Malformed XML: {error}") from None
+    except Exception as error:  # defusedxml refuses entities and DTDs
+        raise IncomesRegisterError(f"Refused XML: {error.__class__.__name__}") from None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _child(element, name: str):
+    if element is None:
+        return None
+    for child in element:
+        if _local(child.tag) == name:
+            return child
+    return None
+
+
+def _children(element, name: str):
+    return [c for c in (element if element is not None else ()) if _local(c.tag) == name]
+
+
+def _text(element, *path: str) -> str:
+    for name in path:
+        element = _child(element, name)
+    return (element.text or "").strip() if element is not None else ""
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text else None
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def read(document: bytes) -> ReadDelivery:
+    """Read an earnings payment report, separate report or invalidation delivery (ours or
+    anyone's): tolerant of a BOM, CRLF, comments, prefixes and an enveloped signature."""
+    root = _parse(document)
+    kind = kind_of(document)
+    data = _child(root, "DeliveryData")
+    if data is None:
+        raise IncomesRegisterError("DeliveryData is missing.")
+    base = {
+        "kind": kind,
+        "delivery_id": _text(data, "DeliveryId"),
+        "data_type": int(_text(data, "DeliveryDataType") or 0),
+        "payer_business_id": _text(data, "DeliveryDataOwner", "Code"),
+        "production": _text(data, "ProductionEnvironment") == "true",
+    }
+    if kind == INVALIDATIONS:
+        items = tuple(
+            (_text(item, "ItemId"), _int(_text(item, "ItemVersion")))
+            for item in _children(_child(data, "Items"), "Item")
+        )
+        return ReadDelivery(**base, invalidated=items)
+    payer_id = _text(data, "Payer", "PayerIds", "Id", "Code")
+    if payer_id:
+        base["payer_business_id"] = payer_id
+    reports = []
+    summary = []
+    month = None
+    for report in _children(_child(data, "Reports"), "Report"):
+        meta = _child(report, "ReportData")
+        common = {
+            "report_id": _text(meta, "ReportId"),
+            "action": int(_text(meta, "ActionCode") or 0),
+            "version": _int(_text(meta, "ReportVersion")),
+        }
+        if kind == SEPARATE_REPORTS:
+            month = (
+                int(_text(report, "PaymentMonth", "Year")),
+                int(_text(report, "PaymentMonth", "Month")),
+            )
+            for transaction in _children(_child(report, "Transactions"), "Transaction"):
+                value = _text(transaction, "TransactionBasic", "Amount")
+                summary.append(
+                    (
+                        int(_text(transaction, "TransactionBasic", "SummaryTransactionCode")),
+                        Decimal(value) if value else None,
+                    )
+                )
+            continue
+        earner = _child(report, "IncomeEarner")
+        transactions = tuple(
+            (
+                int(_text(t, "TransactionBasic", "TransactionCode")),
+                Decimal(_text(t, "TransactionBasic", "Amount") or "0"),
+            )
+            for t in _children(_child(report, "Transactions"), "Transaction")
+        )
+        reports.append(
+            ReadReport(
+                **common,
+                identity_code=_text(earner, "IncomeEarnerIds", "Id", "Code"),
+                last_name=_text(earner, "IncomeEarnerBasic", "LastName"),
+                first_name=_text(earner, "IncomeEarnerBasic", "FirstName"),
+                birth_date=_date(_text(earner, "IncomeEarnerBasic", "BirthDate")),
+                transactions=transactions,
+            )
+        )
+    if kind == SEPARATE_REPORTS:
+        meta = _child(_child(_child(data, "Reports"), "Report"), "ReportData")
+        reports.append(
+            ReadReport(
+                report_id=_text(meta, "ReportId"),
+                action=int(_text(meta, "ActionCode") or 0),
+                version=_int(_text(meta, "ReportVersion")),
+            )
+        )
+    return ReadDelivery(
+        **base,
+        payment_date=_date(_text(data, "PaymentPeriod", "PaymentDate")),
+        reports=tuple(reports),
+        month=month,
+        summary=tuple(summary),
+    )

@@ -1,0 +1,106 @@
+"""Incomes Register API: a run's earnings payment delivery, a month's separate report, the
+company's reports with deadlines and states, and marking a report sent.
+
+The XML answers are the files themselves (``application/xml``), validated against the
+Register's XSD when produced; fetching one marks a produced report downloaded, as the page
+does. Another organization's run, company or report answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from tase.apiutil import Pagination, actor
+
+from . import selectors, services
+from .views_incomes_register import xml_response
+
+router = Router(tags=["payroll: Incomes Register"])
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class ReportOut(Schema):
+    id: int
+    kind: str
+    report_id: str
+    version: int
+    pay_run_id: int | None
+    month: dt.date | None
+    payment_date: dt.date
+    deadline: dt.date
+    reports: int
+    state: str
+    late: bool
+    downloaded_at: dt.datetime | None
+    sent_on: dt.date | None
+    register_id: str
+
+    @staticmethod
+    def resolve_late(obj) -> bool:
+        from django.utils import timezone
+
+        return obj.is_late(timezone.localdate())
+
+
+class SentIn(Schema):
+    sent_on: dt.date
+    register_id: str = ""
+
+
+@router.get(
+    "/pay-runs/{int:run_id}/incomes-register",
+    summary="The earnings payment reports of an approved run (WageReportRequestToIR XML)",
+)
+def run_delivery(request, run_id: int):
+    from .api import _run
+
+    current = actor(request)
+    run = _run(request, run_id, "payroll.view")
+    report = services.run_delivery(current, run)
+    return xml_response(services.download_report(current, report), report.filename)
+
+
+@router.get(
+    "/companies/{int:company_id}/incomes-register/separate-reports/{month}",
+    summary="The employer's separate report of a month (PayerSummaryReportRequestToIR XML)",
+)
+def separate_report(request, company_id: int, month: str):
+    """The month's current separate report, produced first if there is none or the month's
+    figure changed since (a new version). ``month`` is YYYY-MM; a future month answers 422."""
+    current = actor(request)
+    company = current.company(company_id, "payroll.approve")
+    match = MONTH.match(month)
+    if not match:
+        raise ValidationError({"month": _("Give the month as YYYY-MM.")})
+    report = services.produce_separate_report(
+        current, company, int(match.group(1)), int(match.group(2))
+    )
+    return xml_response(services.download_report(current, report), report.filename)
+
+
+@router.get("/companies/{int:company_id}/incomes-register/reports", response=list[ReportOut])
+@paginate(Pagination)
+def list_reports(request, company_id: int):
+    company = actor(request).company(company_id, "payroll.view")
+    return selectors.register_reports(company)
+
+
+@router.post(
+    "/companies/{int:company_id}/incomes-register/reports/{int:report_id}/sent",
+    response=ReportOut,
+)
+def mark_sent(request, company_id: int, report_id: int, payload: SentIn):
+    current = actor(request)
+    report = selectors.register_report_for(current, report_id, "payroll.approve")
+    if report.company_id != company_id:
+        raise Http404
+    return services.mark_sent(
+        current, report, sent_on=payload.sent_on, register_id=payload.register_id
+    )

@@ -1,0 +1,466 @@
+"""Incomes Register (tulorekisteri) reports: produced when a pay run is approved or cancelled,
+the month's employer's separate report, download and marking sent.
+
+Sending is a download for upload in the Register's e-service; the direct technical interface
+needs the Register's certificate and stays behind :class:`DirectInterface` (not configured).
+Rules (what is reported, deadlines): :mod:`tase.rules.incomes_register`; the XML:
+:mod:`tase.formats.incomes_register`.
+
+Versions: a report produced again (a run of the month changed, a payslip corrected) keeps its
+report id and takes the next version. It is a replacement (ActionCode 2) once an earlier
+version has been marked sent; before that the Register has never seen it, so it stays new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+from tase.core.models import Company
+from tase.formats import incomes_register as irf
+from tase.rules import incomes_register as rules
+
+from ..models import Employment, IncomesRegisterReport, PayrollSettings, PayRun, Payslip
+from .common import euros, require
+from .setup import engine_catalogue, ensure_setup
+
+Report = IncomesRegisterReport
+# A TyEL policy number (eläkejärjestelynumero): the pension provider's two-digit code, a dash
+# and the policy; at most 11 characters (IRCommonTypes PensionPolicyNo). The provider code
+# (PensionProvIdCode) is its first two digits, as in the Register's examples (66-12345678).
+# Wages are reported to the Incomes Register from payments of 1.1.2019 on.
+FIRST_YEAR = 2019
+POLICY = re.compile(r"^(\d{2})-[0-9A-Za-z]{1,8}$")
+
+
+class NotConfigured(RuntimeError):
+    """The Register's direct technical interface is not configured."""
+
+
+class DirectInterface:
+    """Sending through the Incomes Register's technical interface (web service, WS-Security
+    signed with the payer's or service provider's certificate from the Tax Administration).
+
+    Not configured in Tase: there is no certificate. Every call raises :class:`NotConfigured`;
+    download the file and upload it in the e-service instead. An implementation would sign the
+    file (XMLDSig, rsa-sha256, exc-c14n), post it to ``WageReportService``/
+    ``PayerSummaryReportService``/``InvalidationService`` and store the Register's id."""
+
+    def send(self, report: IncomesRegisterReport) -> str:
+        raise NotConfigured(
+            _(
+                "The Incomes Register's direct interface is not configured (it needs the "
+                "Register's certificate). Download the file and upload it in the e-service."
+            )
+        )
+
+
+def _policy(settings_row: PayrollSettings) -> tuple[int, str]:
+    number = (settings_row.tyel_policy_number or "").strip()
+    match = POLICY.match(number)
+    if not match:
+        raise ValidationError(
+            {
+                "tyel_policy_number": _(
+                    "Give the company's TyEL policy number (e.g. 46-1234567) in the payroll "
+                    "settings: the Incomes Register reports need it."
+                )
+            }
+        )
+    return int(match.group(1)), number
+
+
+def _header(company: Company, report_id: str, version: int) -> irf.Header:
+    if not company.contact_phone.strip():
+        raise ValidationError(
+            {
+                "contact_phone": _(
+                    "Give the company's contact person and phone: the Incomes Register asks "
+                    "for them with every file."
+                )
+            }
+        )
+    return irf.Header(
+        delivery_id=f"{report_id}-v{version}",
+        timestamp=timezone.now().replace(microsecond=0),
+        payer_business_id=company.business_id,
+        contact_name=company.contact_name.strip() or company.name,
+        contact_phone=company.contact_phone.strip(),
+        production=not company.is_test_environment,
+    )
+
+
+def _checked(document: bytes, kind: str) -> str:
+    try:
+        irf.validate(document, kind)
+    except irf.IncomesRegisterError as error:
+        raise ValidationError({"incomes_register": str(error)}) from None
+    return document.decode("utf-8")
+
+
+def _agreement_code(text: str) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _employments(company: Company, day: dt.date) -> dict[int, irf.Employment]:
+    """The employment in force on ``day`` of each employee (the latest started), read at once."""
+    found: dict[int, irf.Employment] = {}
+    rows = (
+        Employment.objects.filter(company=company, start_date__lte=day)
+        .exclude(end_date__lt=day)
+        .order_by("employee_id", "start_date")
+    )
+    for job in rows:
+        found[job.employee_id] = irf.Employment(
+            start=job.start_date,
+            end=job.end_date,
+            hours_per_week=Decimal(job.weekly_hours),
+            hourly=job.pay_basis == Employment.Basis.HOURLY,
+            profession_code=(getattr(job, "profession_code", "") or "").strip(),
+            agreement_code=_agreement_code(job.collective_agreement),
+        )
+    return found
+
+
+def employee_report_id(run: PayRun, employee_id: int) -> str:
+    """Our id of one employee's earnings payment report of ``run`` (stable across versions)."""
+    return f"PR{run.pk}-E{employee_id}"
+
+
+def _wage_reports(
+    run: PayRun, slips, employments: dict, *, action: int, version: int
+) -> list[irf.WageReport]:
+    catalogue = engine_catalogue(run.company)
+    provider, policy = _policy(ensure_setup(run.company))
+    reports = []
+    for slip in slips:
+        employee = slip.employee
+        if not employee.identity_code and not employee.birth_date:
+            raise ValidationError(
+                {
+                    "identity_code": _(
+                        "%(employee)s has neither a personal identity code nor a date of "
+                        "birth: the Incomes Register needs one of them."
+                    )
+                    % {"employee": employee.name}
+                }
+            )
+        try:
+            transactions = rules.transactions(slip.lines, catalogue)
+        except rules.MissingIncomeType as error:
+            raise ValidationError(
+                {
+                    "income_type": _(
+                        "Wage type %(wage_type)s (%(label)s) of %(employee)s has no Incomes "
+                        "Register income type: set it on the wage types page."
+                    )
+                    % {
+                        "wage_type": error.wage_type.code,
+                        "label": error.wage_type.label_fi,
+                        "employee": employee.name,
+                    }
+                }
+            ) from None
+        reports.append(
+            irf.WageReport(
+                report_id=employee_report_id(run, employee.pk),
+                earner=irf.Earner(
+                    last_name=employee.last_name,
+                    first_name=employee.first_name,
+                    identity_code=employee.identity_code,
+                    birth_date=employee.birth_date,
+                ),
+                employment=employments.get(employee.pk),
+                pension_provider=provider,
+                pension_policy=policy,
+                transactions=tuple(transactions),
+                action=action,
+                version=version,
+            )
+        )
+    return reports
+
+
+def _slips(run: PayRun):
+    return (
+        Payslip.objects.filter(pay_run=run)
+        .select_related("employee")
+        .only(
+            "lines",
+            "number",
+            "employee__first_name",
+            "employee__last_name",
+            "employee__identity_code",
+            "employee__birth_date",
+        )
+        .order_by("number", "pk")
+    )
+
+
+def _next_version(company: Company, kind: str, report_id: str) -> tuple[int, int, list[Report]]:
+    """(version, action, earlier current rows) for producing ``report_id`` again."""
+    earlier = list(
+        Report.objects.select_for_update().filter(company=company, kind=kind, report_id=report_id)
+    )
+    version = max((row.version for row in earlier), default=0) + 1
+    sent = any(row.sent_on is not None for row in earlier)
+    action = irf.ACTION_REPLACEMENT if sent else irf.ACTION_NEW
+    current = [row for row in earlier if row.state not in (Report.State.REPLACED,)]
+    return version, action, current
+
+
+def _supersede(rows: list[Report], new: Report, state=Report.State.REPLACED) -> None:
+    for row in rows:
+        if row.state != Report.State.INVALIDATED:
+            row.state = state
+            row.replaced_by = new
+            row.save(update_fields=["state", "replaced_by"])
+
+
+def produce_earnings_reports(actor, run: PayRun) -> Report:
+    """The earnings payment reports of an approved ``run`` in one delivery, validated against
+    the XSD and stored (produced again: the next version). Called inside the approving
+    transaction: a ValidationError leaves nothing written."""
+    require(actor, run.company, "payroll.approve")
+    file_id = f"PR{run.pk}"
+    version, action, earlier = _next_version(run.company, Report.Kind.EARNINGS, file_id)
+    slips = list(_slips(run))
+    employments = _employments(run.company, run.payment_date)
+    reports = _wage_reports(run, slips, employments, action=action, version=version)
+    document = irf.wage_reports(
+        _header(run.company, file_id, version),
+        payment_date=run.payment_date,
+        period_start=run.period_start,
+        period_end=run.period_end,
+        reports=reports,
+    )
+    row = Report.objects.create(
+        company=run.company,
+        kind=Report.Kind.EARNINGS,
+        pay_run=run,
+        report_id=file_id,
+        version=version,
+        payment_date=run.payment_date,
+        deadline=rules.earnings_report_deadline(run.payment_date),
+        reports=len(reports),
+        xml=_checked(document, irf.WAGE_REPORTS),
+    )
+    _supersede(earlier, row)
+    audit.record(
+        actor.user,
+        "incomes_register_produce",
+        row,
+        company=run.company,
+        changes={"reports": [None, len(reports)], "version": [None, version]},
+    )
+    return row
+
+
+def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, month, 1)
+    end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def _health_insurance(company: Company, start: dt.date, end: dt.date) -> Decimal | None:
+    """The employer's health insurance contributions of the month's approved payslips, or
+    None when no wages were paid that month."""
+    slips = Payslip.objects.filter(
+        company=company,
+        payment_date__range=(start, end),
+        pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
+    )
+    total = slips.aggregate(total=Sum("employer_health_cents"))["total"]
+    return None if total is None else euros(total)
+
+
+def produce_separate_report(actor, company: Company, year: int, month: int) -> Report:
+    """The employer's separate report of ``month``: the month's employer health insurance
+    contributions, or "no wages payable". Produced again (a new version, replacing the earlier)
+    when the month's figure changed; a month that has not begun is refused."""
+    require(actor, company, "payroll.approve")
+    if not 1 <= month <= 12 or not FIRST_YEAR <= year <= 9999:
+        raise ValidationError({"month": _("Give the month as YYYY-MM.")})
+    start, end = _month_bounds(year, month)
+    if start > timezone.localdate():
+        raise ValidationError(
+            {
+                "month": _("%(month)s is in the future: its separate report cannot be made yet.")
+                % {"month": f"{month}/{year}"}
+            }
+        )
+    file_id = f"SR{company.pk}-{year}{month:02d}"
+    health = _health_insurance(company, start, end)
+    current = (
+        Report.objects.filter(company=company, kind=Report.Kind.SEPARATE, report_id=file_id)
+        .exclude(state=Report.State.REPLACED)
+        .order_by("-version")
+        .first()
+    )
+    if current is not None and irf.read(current.xml.encode()).summary == (_summary(health),):
+        return current
+    version, action, earlier = _next_version(company, Report.Kind.SEPARATE, file_id)
+    document = irf.separate_report(
+        _header(company, file_id, version),
+        irf.SeparateReport(file_id, year, month, health, action=action, version=version),
+        report_date=timezone.localdate(),
+    )
+    row = Report.objects.create(
+        company=company,
+        kind=Report.Kind.SEPARATE,
+        report_id=file_id,
+        version=version,
+        month=start,
+        payment_date=end,
+        deadline=rules.separate_report_deadline(year, month),
+        xml=_checked(document, irf.SEPARATE_REPORTS),
+    )
+    _supersede(earlier, row)
+    audit.record(
+        actor.user,
+        "incomes_register_produce",
+        row,
+        company=company,
+        changes={"health_insurance": [None, str(health)], "version": [None, version]},
+    )
+    return row
+
+
+def _summary(health: Decimal | None) -> tuple[int, Decimal | None]:
+    if health is None:
+        return (irf.SUMMARY_NO_WAGES, None)
+    return (irf.SUMMARY_HEALTH_INSURANCE, health)
+
+
+def invalidate_run_reports(actor, run: PayRun) -> Report | None:
+    """A cancelled run's earnings payment reports are invalidated. Those that may have reached
+    the Register (downloaded or marked sent) are invalidated there too: an InvalidationsToIR
+    file of their report ids, due like a new report. The month's separate report is produced
+    again."""
+    require(actor, run.company, "payroll.approve")
+    rows = list(
+        Report.objects.select_for_update().filter(
+            pay_run=run, kind=Report.Kind.EARNINGS, replaced_by__isnull=True
+        )
+    )
+    reached = [row for row in rows if row.state in (Report.State.DOWNLOADED, Report.State.SENT)]
+    invalidation = None
+    if reached:
+        items = [
+            irf.Invalidation(report.report_id)
+            for row in reached
+            for report in irf.read(row.xml.encode()).reports
+        ]
+        file_id = f"IN{run.pk}"
+        version, _action, _earlier = _next_version(run.company, Report.Kind.INVALIDATION, file_id)
+        document = irf.invalidations(_header(run.company, file_id, version), items)
+        today = timezone.localdate()
+        invalidation = Report.objects.create(
+            company=run.company,
+            kind=Report.Kind.INVALIDATION,
+            pay_run=run,
+            report_id=file_id,
+            version=version,
+            payment_date=run.payment_date,
+            deadline=rules.earnings_report_deadline(today),
+            reports=len(items),
+            xml=_checked(document, irf.INVALIDATIONS),
+        )
+    for row in rows:
+        row.state = Report.State.INVALIDATED
+        row.replaced_by = invalidation
+        row.save(update_fields=["state", "replaced_by"])
+    if rows:
+        audit.record(
+            actor.user,
+            "incomes_register_invalidate",
+            run,
+            company=run.company,
+            changes={"reports": [None, sum(row.reports for row in rows)]},
+        )
+        refresh_separate_report(actor, run)
+    return invalidation
+
+
+def refresh_separate_report(actor, run: PayRun) -> Report | None:
+    """Produce the separate report of ``run``'s payment month again, if the month has begun."""
+    if run.payment_date.replace(day=1) > timezone.localdate():
+        return None
+    return produce_separate_report(
+        actor, run.company, run.payment_date.year, run.payment_date.month
+    )
+
+
+def run_delivery(actor, run: PayRun) -> Report:
+    """The current earnings payment delivery of an approved run."""
+    require(actor, run.company, "payroll.view")
+    row = (
+        Report.objects.filter(pay_run=run, kind=Report.Kind.EARNINGS, report_id=f"PR{run.pk}")
+        .order_by("-version")
+        .first()
+    )
+    if row is None:
+        raise ValidationError({"status": _("Approve the pay run first.")})
+    return row
+
+
+@transaction.atomic
+def download_report(actor, report: Report) -> bytes:
+    """The file, for upload in the e-service; a produced report becomes downloaded."""
+    require(actor, report.company, "payroll.view")
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state == Report.State.PRODUCED:
+        report.state = Report.State.DOWNLOADED
+        report.downloaded_at = timezone.now()
+        report.save(update_fields=["state", "downloaded_at"])
+        audit.record(
+            actor.user,
+            "incomes_register_download",
+            report,
+            company=report.company,
+            changes={"state": ["produced", "downloaded"]},
+        )
+    return report.xml.encode("utf-8")
+
+
+@transaction.atomic
+def mark_sent(actor, report: Report, *, sent_on: dt.date, register_id: str = "") -> Report:
+    """Record that the file was sent to the Register on ``sent_on``, with the id the Register
+    gave it."""
+    require(actor, report.company, "payroll.approve")
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not report.is_open:
+        raise ValidationError(
+            {"state": _("This report is %(state)s.") % {"state": report.get_state_display()}}
+        )
+    if sent_on is None or sent_on > timezone.localdate():
+        raise ValidationError(
+            {"sent_on": _("Give the date the file was sent (not a future date).")}
+        )
+    if sent_on < timezone.localdate(report.created_at):
+        raise ValidationError({"sent_on": _("The file was produced after that date.")})
+    register_id = (register_id or "").strip()
+    if len(register_id) > 64:
+        raise ValidationError({"register_id": _("At most 64 characters.")})
+    old = report.state
+    report.state = Report.State.SENT
+    report.sent_on = sent_on
+    report.register_id = register_id
+    report.save(update_fields=["state", "sent_on", "register_id"])
+    audit.record(
+        actor.user,
+        "incomes_register_sent",
+        report,
+        company=report.company,
+        changes={"state": [old, "sent"], "sent_on": [None, str(sent_on)]},
+    )
+    return report

@@ -1,0 +1,100 @@
+"""Incomes Register pages: the company's reports with deadlines and states, download, mark
+sent, and the month's separate report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tase.core.access import Actor
+
+from . import selectors, services
+
+
+def _actor(request) -> Actor:
+    return Actor.of(request.user)
+
+
+@login_required
+def reports(request, company_pk):
+    actor = _actor(request)
+    company = actor.company(company_pk, "payroll.view")
+    page = Paginator(selectors.register_reports(company), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for report in page:
+        report.late = report.is_late(today)
+    return render(
+        request,
+        "payroll/incomes_register.html",
+        {
+            "company": company,
+            "page": page,
+            "today": today,
+            "can_approve": actor.can_in_company("payroll.approve", company),
+        },
+    )
+
+
+def xml_response(document: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(document, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def report_download(request, pk):
+    actor = _actor(request)
+    report = selectors.register_report_for(actor, pk)
+    return xml_response(services.download_report(actor, report), report.filename)
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def report_sent(request, pk):
+    actor = _actor(request)
+    report = selectors.register_report_for(actor, pk)
+    try:
+        services.mark_sent(
+            actor,
+            report,
+            sent_on=_date(request.POST.get("sent_on")),
+            register_id=request.POST.get("register_id", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Marked sent to the Incomes Register."))
+    return redirect("payroll:incomes_register", report.company_id)
+
+
+@login_required
+@require_POST
+def separate_report(request, company_pk):
+    actor = _actor(request)
+    company = actor.company(company_pk, "payroll.approve")
+    try:
+        year, month = (int(part) for part in request.POST.get("month", "").split("-"))
+        services.produce_separate_report(actor, company, year, month)
+    except ValueError:
+        messages.error(request, _("Give the month as YYYY-MM."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Separate report produced."))
+    return redirect("payroll:incomes_register", company.pk)

@@ -1,0 +1,110 @@
+"""What the Incomes Register (tulorekisteri) is told about a payslip, and by when.
+
+Deadlines (vero.fi, "Ilmoittamisen määräajat",
+https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/ilmoittamisen-maaraajat/ and
+https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksajat/palkkatiedot/tyonantajan-erillisilmoitus-tulorekisterissa/):
+
+- an earnings payment report (palkkatietoilmoitus) by the fifth calendar day after the payment
+  date; Saturdays, Sundays and holidays count, but a fifth day that is a Saturday, Sunday or
+  holiday moves to the next weekday;
+- the employer's separate report (työnantajan erillisilmoitus) by the fifth day of the month
+  after the month of payment; moved off a day off the same way (Act 150/1930 5 §, see
+  :mod:`tase.rules.deadlines`).
+
+Transactions: one per income type (tulolaji) with the sum of the payslip's lines of that type;
+the statutory deductions from their engine lines: withholding 402, tax at source 404, the
+employee's health insurance contributions withheld with tax at source 412, the employee's
+TyEL contribution 413 and unemployment insurance contribution 414 (codes: vero.fi,
+"Palkkojen tulolajit: 400-sarja",
+https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksajat/palkkatiedot/palkkojen-tulolajit/palkkojen-tulolajit-400-sarja/,
+and the official message examples). Pure Python: no Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from tase.formats.incomes_register import Transaction
+from tase.rules.deadlines import moved_to_weekday
+from tase.rules.payroll_catalogue import IN_KIND, MONEY, TAX_FREE, WageType
+
+WITHHOLDING, TAX_AT_SOURCE, EMPLOYEE_HEALTH = 402, 404, 412
+EMPLOYEE_TYEL, EMPLOYEE_UNEMPLOYMENT = 413, 414
+# The engine's statutory lines and the income type each is reported as.
+STATUTORY = {
+    "withholding": WITHHOLDING,
+    "withholding_additional": WITHHOLDING,
+    "withholding_fallback": WITHHOLDING,
+    "tax_at_source": TAX_AT_SOURCE,
+    # With tax at source, the employee's health insurance contributions withheld beside it
+    # (412 Työntekijän sairausvakuutusmaksu).
+    "employee_medical_care": EMPLOYEE_HEALTH,
+    "employee_daily_allowance": EMPLOYEE_HEALTH,
+    "employee_tyel": EMPLOYEE_TYEL,
+    "employee_unemployment": EMPLOYEE_UNEMPLOYMENT,
+}
+MEAL_BENEFIT, MILEAGE = 334, 311
+REPORTED_KINDS = (MONEY, IN_KIND, TAX_FREE)  # every line of these kinds must have a code
+
+
+class MissingIncomeType(ValueError):
+    """A paid wage type without an Incomes Register income type code."""
+
+    def __init__(self, wage_type: WageType):
+        super().__init__(wage_type.code)
+        self.wage_type = wage_type
+
+
+def earnings_report_deadline(payment_date: dt.date) -> dt.date:
+    """The last day to report a payment: the fifth calendar day after it, moved to the next
+    weekday when that is a day off."""
+    return moved_to_weekday(payment_date + dt.timedelta(days=5))
+
+
+def separate_report_deadline(year: int, month: int) -> dt.date:
+    """The last day of the separate report of ``month``: the 5th of the next month, moved to
+    the next weekday when it is a day off."""
+    following = dt.date(year + month // 12, month % 12 + 1, 5)
+    return moved_to_weekday(following)
+
+
+def transactions(lines: Iterable[Mapping], wage_types: Mapping[str, WageType]) -> list[Transaction]:
+    """The transactions of one payslip's ``lines`` (payslip line records: ``code``,
+    ``amount``, ``quantity``): the sum per income type code, in code order. Raises
+    :class:`MissingIncomeType` for a paid, in-kind or tax-free line whose wage type has none.
+    Deductions without a code (union dues, a salary advance) are not reported."""
+    sums: dict[int, Decimal] = {}
+    kilometres: Decimal | None = None
+    for line in lines:
+        code = STATUTORY.get(line["code"])
+        wage = wage_types.get(line["code"]) if code is None else None
+        if wage is not None:
+            code = wage.income_type
+            if code is None:
+                if wage.kind in REPORTED_KINDS:
+                    raise MissingIncomeType(wage)
+                continue
+        if code is None:
+            continue
+        sums[code] = sums.get(code, Decimal("0")) + Decimal(str(line["amount"]))
+        if code == MILEAGE and line.get("quantity") is not None:
+            kilometres = (kilometres or Decimal("0")) + Decimal(str(line["quantity"]))
+    return [
+        Transaction(
+            code,
+            total,
+            meal_benefit_at_tax_value=code == MEAL_BENEFIT,
+            kilometres=int(kilometres.to_integral_value())
+            if code == MILEAGE and kilometres
+            else None,
+        )
+        for code, total in sorted(sums.items())
+    ]
+
+
+def money_total(items: Iterable[Transaction], wage_types: Mapping[str, WageType]) -> Decimal:
+    """The sum of the money-income transactions (income types of money wage types)."""
+    money_codes = {w.income_type for w in wage_types.values() if w.kind == MONEY}
+    return sum((t.amount for t in items if t.code in money_codes), Decimal("0"))

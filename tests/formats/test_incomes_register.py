@@ -1,0 +1,182 @@
+"""Incomes Register files: our output validates against the official XSDs and reads back; the
+official message examples of the Register's developer package validate and read."""
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tase.formats import incomes_register as ir
+
+DATA = Path(__file__).parent / "data" / "tulorekisteri"
+HEADER = ir.Header(
+    delivery_id="RUN-7-1",
+    timestamp=dt.datetime(2026, 3, 31, 10, 0, tzinfo=dt.UTC),
+    payer_business_id="1234567-8",
+    contact_name="Maija Palkka",
+    contact_phone="040 123 4567",
+    production=False,
+)
+
+
+def _report(**changes):
+    base = {
+        "report_id": "7-12",
+        "earner": ir.Earner("Meikäläinen", "Matti", identity_code="131052-308T"),
+        "employment": ir.Employment(
+            start=dt.date(2024, 1, 1),
+            full_time=True,
+            hours_per_week=Decimal("37.5"),
+            hourly=False,
+            profession_code="25121",
+            agreement_code=125,
+        ),
+        "pension_provider": 46,
+        "pension_policy": "46-1234567",
+        "transactions": (
+            ir.Transaction(201, Decimal("3500.00")),
+            ir.Transaction(334, Decimal("14.00"), meal_benefit_at_tax_value=True),
+            ir.Transaction(311, Decimal("27.50"), kilometres=50),
+            ir.Transaction(402, Decimal("700.00")),
+            ir.Transaction(413, Decimal("250.25")),
+            ir.Transaction(414, Decimal("31.15")),
+        ),
+    }
+    return ir.WageReport(**(base | changes))
+
+
+def _wage_file(*reports):
+    return ir.wage_reports(
+        HEADER,
+        payment_date=dt.date(2026, 3, 31),
+        period_start=dt.date(2026, 3, 1),
+        period_end=dt.date(2026, 3, 31),
+        reports=list(reports) or [_report()],
+    )
+
+
+def test_wage_reports_validate_and_read_back():
+    document = _wage_file(
+        _report(),
+        _report(
+            report_id="7-13",
+            earner=ir.Earner("Virtanen", "Liisa", birth_date=dt.date(1990, 5, 1)),
+            employment=None,
+        ),
+    )
+    ir.validate(document, ir.WAGE_REPORTS)
+    delivery = ir.read(document)
+    assert delivery.kind == ir.WAGE_REPORTS
+    assert delivery.data_type == 100
+    assert delivery.payer_business_id == "1234567-8"
+    assert delivery.production is False
+    assert delivery.payment_date == dt.date(2026, 3, 31)
+    first, second = delivery.reports
+    assert first.identity_code == "131052-308T"
+    assert first.total(201) == Decimal("3500.00")
+    assert first.total(414) == Decimal("31.15")
+    assert second.identity_code == ""
+    assert second.birth_date == dt.date(1990, 5, 1)
+    assert b"<MissingId>true</MissingId>" in document
+    assert b"<KmAllowance>" in document and b"<MealBenefit>" in document
+    assert b"<CBACode>125</CBACode>" in document
+
+
+def test_a_replacement_carries_its_version():
+    document = _wage_file(_report(action=ir.ACTION_REPLACEMENT, version=2))
+    ir.validate(document)
+    (report,) = ir.read(document).reports
+    assert (report.action, report.version) == (2, 2)
+
+
+def test_an_invalid_report_is_refused_naming_the_element():
+    document = _wage_file(_report(pension_policy="46-1234567-TOO-LONG"))
+    with pytest.raises(ir.IncomesRegisterError, match="PensionPolicyNo"):
+        ir.validate(document)
+
+
+def test_separate_report_with_health_insurance_and_without_wages():
+    for value, code in ((Decimal("61.60"), 102), (None, 101)):
+        document = ir.separate_report(
+            HEADER,
+            ir.SeparateReport("SR-3-202603", 2026, 3, value, version=1),
+            report_date=dt.date(2026, 4, 1),
+        )
+        ir.validate(document, ir.SEPARATE_REPORTS)
+        delivery = ir.read(document)
+        assert delivery.kind == ir.SEPARATE_REPORTS
+        assert delivery.data_type == 102
+        assert delivery.month == (2026, 3)
+        assert delivery.summary == ((code, value),)
+        assert delivery.reports[0].report_id == "SR-3-202603"
+
+
+def test_invalidations_validate_and_read_back():
+    document = ir.invalidations(HEADER, [ir.Invalidation("7-12", 1), ir.Invalidation("7-13")])
+    ir.validate(document, ir.INVALIDATIONS)
+    delivery = ir.read(document)
+    assert delivery.data_type == 101
+    assert delivery.invalidated == (("7-12", 1), ("7-13", None))
+
+
+@pytest.mark.parametrize(
+    "name", ["esimerkki_tulolajin_vakuuttamistiedon_tyyppi.xml", "esimerkki_perusteeton_etu.xml"]
+)
+def test_official_examples_validate_and_read(name):
+    document = (DATA / name).read_bytes()
+    assert b"\r\n" in document  # the package's files have CRLF line ends
+    ir.validate(document)
+    delivery = ir.read(document)
+    assert delivery.kind == ir.WAGE_REPORTS
+    assert delivery.payer_business_id == "1234567-8"
+    (report,) = delivery.reports
+    assert report.identity_code == "010101-1111"
+    assert report.last_name == "Sukunimi"
+
+
+def test_official_normal_report_amounts():
+    delivery = ir.read((DATA / "esimerkki_tulolajin_vakuuttamistiedon_tyyppi.xml").read_bytes())
+    (report,) = delivery.reports
+    assert report.action == ir.ACTION_NEW
+    assert delivery.payment_date == dt.date(2020, 5, 15)
+    assert [code for code, _ in report.transactions] == [202, 210, 308, 402, 413, 414, 419]
+    assert report.total(308) == Decimal("1500")
+    assert report.total(419) == Decimal("100.00")
+
+
+def test_official_benefits_report_amounts():
+    delivery = ir.read((DATA / "esimerkki_perusteeton_etu.xml").read_bytes())
+    (report,) = delivery.reports
+    assert (report.action, report.version) == (ir.ACTION_REPLACEMENT, 1)
+    assert report.total(201) == Decimal("2500.00")
+    assert report.total(301) == Decimal("800.00")
+    assert report.total(330) == Decimal("20")
+    assert report.total(407) == Decimal("200")
+
+
+def test_reader_takes_a_bom_and_refuses_entities():
+    document = b"\xef\xbb\xbf" + _wage_file()
+    assert ir.read(document).reports[0].report_id == "7-12"
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+        b'<wrtir:WageReportRequestToIR xmlns:wrtir="' + ir.NS_WAGE.encode() + b'">&a;'
+        b"</wrtir:WageReportRequestToIR>"
+    )
+    with pytest.raises(ir.IncomesRegisterError):
+        ir.read(bomb)
+    with pytest.raises(ir.IncomesRegisterError, match="Malformed"):
+        ir.read(b"<not closed")
+    with pytest.raises(ir.IncomesRegisterError, match="Not an Incomes Register"):
+        ir.read(b"<Document/>")
+
+
+def test_reader_takes_other_encodings():
+    document = _wage_file(_report(earner=ir.Earner("Äijälä", "Öljy", identity_code="131052-308T")))
+    latin = document.decode("utf-8").replace("encoding='UTF-8'", "encoding='ISO-8859-1'")
+    for encoded in (
+        latin.encode("iso-8859-1"),
+        document.decode("utf-8").replace("encoding='UTF-8'", "encoding='UTF-16'").encode("utf-16"),
+    ):
+        (report,) = ir.read(encoded).reports
+        assert (report.last_name, report.first_name) == ("Äijälä", "Öljy")
