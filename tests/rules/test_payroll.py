@@ -140,7 +140,7 @@ def test_whole_payment_above_the_limit_uses_the_additional_rate():
         ),
         ({"items": [{"wage_type": "nope", "amount": "1"}]}, "items[0].wage_type"),
         (
-            {"items": [{"wage_type": "hourly_wage", "quantity": "-1", "unit_price": "10"}]},
+            {"items": [{"wage_type": "overtime_50", "quantity": "-1", "unit_price": "10"}]},
             "items[0].quantity",
         ),
         ({"items": [{"wage_type": "hourly_wage", "quantity": "1"}]}, "items[0].unit_price"),

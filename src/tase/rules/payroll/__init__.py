@@ -45,13 +45,20 @@ Rules
   the health insurance base, as two employee contribution lines. The daily allowance
   contribution's annual income threshold is settled in the year's taxation and is not applied
   to a single payment.
-- **Benefits in kind** are taxable and in the insurance bases but not paid out.
+- **Benefits in kind** are taxable and in the insurance bases but not paid out. The
+  employee's own payment for one (``car_benefit_charge``, ``housing_benefit_charge``,
+  ``meal_benefit_charge``; Incomes Register income type 407) is taken from net pay and
+  reduces the benefit's taxable value and the bases, at most to zero.
+- **Negative correction lines** (unpaid absence, a recovered overpayment) are accepted only
+  for wage types whose catalogue entry allows them (``negative_allowed``: the pay correction
+  and the hourly wage); they lower gross pay and every base they belong to. A
+  payslip whose gross pay would go negative is refused.
   **Tax-free** allowances are added to net pay; priced ones (mileage, daily and meal
   allowances) take the year's maximum as their unit price, and a higher price is refused.
 - **Employer**: health insurance, TyEL (the company's rate if given, else the year's
-  average total contribution minus this employee's rate), unemployment insurance (see
-  below), accident and group life
-  insurance at the company's rates on the TyEL wage base (no age limit).
+  published average employer contribution, ``payroll.tyel.employer_average_rate``),
+  unemployment insurance (see below), accident and group life insurance at the company's
+  rates on the TyEL wage base (no age limit).
   Total cost = gross pay + benefits in kind + tax-free reimbursements + employer
   contributions.
 
@@ -156,7 +163,7 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
         employer_accident=employer.accident,
         employer_group_life=employer.group_life,
         total_cost=amounts.gross + amounts.benefits + amounts.tax_free + employer.total,
-        notes=withheld.notes + employee.notes + employer.notes,
+        notes=amounts.notes + withheld.notes + employee.notes + employer.notes,
         unemployment_wage_sum=employer.wage_sum,
         tyel_charged_base=employee.tyel_charged,
         employee_health_insurance=employee.employee_health,

@@ -11,7 +11,7 @@ from ..parameters import ParameterError, default_set
 from .model import ZERO, PayrollInputError
 
 # The parameters the engine reads (names under rules/params/).
-P_TYEL_TOTAL = "payroll.tyel.average_total_rate"
+P_TYEL_EMPLOYER = "payroll.tyel.employer_average_rate"
 P_TYEL_BANDS = "payroll.tyel.employee_rate_bands"
 P_TYEL_AGES = "payroll.tyel.age_range"
 P_TYEL_MINIMUM = "payroll.tyel.monthly_insurance_threshold"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..payroll_catalogue import DEDUCTION, IN_KIND, MONEY, TAX_FREE, WageType
-from .inputs import _non_negative
+from .inputs import _decimal, _non_negative
 from .model import (
     BENEFIT,
     COMPANY,
@@ -51,8 +51,8 @@ from .params import (
     P_HEALTH_EMPLOYER,
     P_MEDICAL_CARE,
     P_TYEL_AGES,
+    P_TYEL_EMPLOYER,
     P_TYEL_MINIMUM,
-    P_TYEL_TOTAL,
     P_UNEMP_ABOVE,
     P_UNEMP_AGES,
     P_UNEMP_BELOW,
@@ -98,6 +98,11 @@ def _percent_line(
     )
 
 
+def _amount(value, where: str, wage: WageType) -> Decimal:
+    """An item's amount or quantity: negative only where the wage type allows it."""
+    return _decimal(value, where) if wage.negative_allowed else _non_negative(value, where)
+
+
 def _item_line(index: int, item: PayItem, wage: WageType, on: dt.date) -> Line:
     where = f"items[{index}]"
     section = {MONEY: PAY, IN_KIND: BENEFIT, TAX_FREE: TAX_FREE_SECTION}.get(
@@ -115,9 +120,9 @@ def _item_line(index: int, item: PayItem, wage: WageType, on: dt.date) -> Line:
     if item.quantity is None:
         if item.amount is None:
             raise PayrollInputError(f"{where}.amount", "give an amount or a quantity.")
-        amount = _non_negative(item.amount, f"{where}.amount")
+        amount = _amount(item.amount, f"{where}.amount", wage)
         return Line(amount=cents(amount), **common)
-    quantity = _non_negative(item.quantity, f"{where}.quantity")
+    quantity = _amount(item.quantity, f"{where}.quantity", wage)
     parameter, source = "", ""
     if wage.price_parameter:
         maximum = _param(wage.price_parameter, on)
@@ -177,15 +182,52 @@ class Bases:
     tyel: Decimal = ZERO
     unemployment: Decimal = ZERO
     health: Decimal = ZERO
+    notes: tuple[str, ...] = ()
+
+
+BASES = ("taxable", "tyel", "unemployment", "health")
+
+
+def _base_reductions(lines: tuple[Line, ...], wage_types: dict[str, WageType], notes: list):
+    """How much each deduction line reduces the bases: its amount, except that the
+    employee's payment for a benefit in kind reduces them at most by that benefit's value
+    on this payslip (the benefit's taxable value cannot go below zero); the rest of the
+    payment is still taken from net pay."""
+    room: dict[str, Decimal] = {}
+    for line in lines:
+        if wage_types[line.code].kind == IN_KIND:
+            room[line.code] = room.get(line.code, ZERO) + line.amount
+    reductions = []
+    for line in lines:
+        charge_for = wage_types[line.code].charge_for
+        if charge_for is None:
+            reductions.append(line.amount)
+            continue
+        reduction = min(line.amount, max(room.get(charge_for, ZERO), ZERO))
+        room[charge_for] = room.get(charge_for, ZERO) - reduction
+        reductions.append(reduction)
+        if reduction < line.amount:
+            notes.append(
+                f"{line.label_en}: {money(line.amount)} paid by the employee, of which "
+                f"{money(reduction)} reduces the taxable value of {charge_for} (at most its "
+                "value on this payslip)."
+            )
+    return reductions
 
 
 def bases(lines: tuple[Line, ...], wage_types: dict[str, WageType]) -> Bases:
-    """Sum the item lines: a deduction line that reduces the bases counts negative in them;
-    no base goes below zero."""
-    sums = dict.fromkeys(Bases.__slots__, ZERO)
-    for line in lines:
+    """Sum the item lines: a deduction line that reduces the bases counts negative in them
+    (a benefit payment at most by the benefit's value); a negative correction line of a
+    wage type that allows one lowers gross pay and its bases. No base goes below zero, and
+    gross pay may not: corrections larger than the pay are refused."""
+    sums = dict.fromkeys(BASES, ZERO) | {
+        "gross": ZERO, "benefits": ZERO, "tax_free": ZERO, "other_deductions": ZERO,
+        "dues_items": ZERO,
+    }  # fmt: skip
+    notes: list[str] = []
+    for line, reduction in zip(lines, _base_reductions(lines, wage_types, notes), strict=True):
         wage = wage_types[line.code]
-        sign = -1 if wage.kind == DEDUCTION else 1
+        change = -reduction if wage.kind == DEDUCTION else line.amount
         if wage.kind == MONEY:
             sums["gross"] += line.amount
         elif wage.kind == IN_KIND:
@@ -196,12 +238,18 @@ def bases(lines: tuple[Line, ...], wage_types: dict[str, WageType]) -> Bases:
             sums["dues_items"] += line.amount
         else:
             sums["other_deductions"] += line.amount
-        for base in ("taxable", "tyel", "unemployment", "health"):
+        for base in BASES:
             if getattr(wage, base):
-                sums[base] += sign * line.amount
-    for base in ("taxable", "tyel", "unemployment", "health"):
+                sums[base] += change
+    if sums["gross"] < 0:
+        raise PayrollInputError(
+            "items",
+            f"the negative correction lines exceed the pay: gross pay would be "
+            f"{money(sums['gross'])}. Recover the rest on a later payslip.",
+        )
+    for base in BASES:
         sums[base] = max(sums[base], ZERO)
-    return Bases(**sums)
+    return Bases(**sums, notes=tuple(notes))
 
 
 # -- 3. withholding ------------------------------------------------------------------------
@@ -430,8 +478,9 @@ class EmployerContributions(Step):
 
 
 def _employer_tyel(employer: Employer, employee: EmployeeContributions, on: dt.date) -> Line | None:
-    """The company's TyEL rate if given, else the year's average total minus the
-    employee's rate; none when the employee's TyEL is not charged."""
+    """The company's TyEL rate if given, else the year's published average employer
+    contribution (``payroll.tyel.employer_average_rate``); none when the employee's TyEL is
+    not charged."""
     if employee.tyel_rate is None:
         return None
     if employer.tyel_rate is not None:
@@ -442,15 +491,8 @@ def _employer_tyel(employer: Employer, employee: EmployeeContributions, on: dt.d
             employer.tyel_rate,
             "employer.tyel_rate",
         )
-    total = _param(P_TYEL_TOTAL, on)
-    share = total.value - employee.tyel_rate.value
-    return _percent_line(
-        "employer_tyel",
-        EMPLOYER,
-        employee.tyel_charged,
-        share,
-        _Param(f"{total.name} - {employee.tyel_rate.name}", None, total.source),
-    )
+    average = _param(P_TYEL_EMPLOYER, on)
+    return _percent_line("employer_tyel", EMPLOYER, employee.tyel_charged, average.value, average)
 
 
 def _employer_unemployment(
