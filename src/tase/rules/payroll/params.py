@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..parameters import ParameterError, default_set
+from ..parameters import ParameterError, default_set, generation
 from .model import ZERO, PayrollInputError
 
 # The parameters the engine reads (names under rules/params/).
@@ -36,8 +36,14 @@ class _Param:
     source: str
 
 
-@lru_cache(maxsize=512)
 def _param(name: str, on: dt.date) -> _Param:
+    """The parameter's value on ``on``; a date it has no (confirmed) value for is bad input of
+    ``payment_date``, with the parameters' message (Finnish / English) naming it and the year."""
+    return _cached_param(generation(), name, on)
+
+
+@lru_cache(maxsize=512)
+def _cached_param(generation: int, name: str, on: dt.date) -> _Param:
     try:
         entry = default_set().get(name).entry_at(on)
     except ParameterError as error:
@@ -74,11 +80,11 @@ def tyel_upper_age(birth: dt.date, ages: dict) -> int | None:
 
 
 def tyel_employee_rate(birth: dt.date, on: dt.date) -> _Param:
-    return _tyel_band(_months(birth, on), on)
+    return _tyel_band(generation(), _months(birth, on), on)
 
 
 @lru_cache(maxsize=4096)
-def _tyel_band(months: int, on: dt.date) -> _Param:
+def _tyel_band(generation: int, months: int, on: dt.date) -> _Param:
     bands = _param(P_TYEL_BANDS, on)
     rate = ZERO
     for band in bands.value:
