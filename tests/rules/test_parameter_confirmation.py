@@ -30,9 +30,9 @@ class FakeOverlay:
 @pytest.fixture
 def overlay():
     fake = FakeOverlay()
-    params.install_overlay(fake, check_every=0)
+    previous = params.install_overlay(fake, check_every=0)
     yield fake
-    params.install_overlay(None)
+    params.install_overlay(previous)
 
 
 def _slip(on):
@@ -125,8 +125,8 @@ def test_an_overlay_that_fails_leaves_the_shipped_values():
         def version(self):
             raise RuntimeError("database not ready")
 
-    params.install_overlay(Broken(), check_every=0)
+    previous = params.install_overlay(Broken(), check_every=0)
     try:
         assert params.value_at("vat.general_rate", dt.date(2026, 1, 1)) == Decimal("25.5")
     finally:
-        params.install_overlay(None)
+        params.install_overlay(previous)

@@ -158,7 +158,7 @@ class Parameter:
         confirmed = self.confirmed_until
         for row in entered:
             by_start[row.effective_from] = DatedValue(
-                row.effective_from, _exact(row.value), row.source, row.note,
+                row.effective_from, exact(row.value), row.source, row.note,
                 row.entered_by, row.entered_at,
             )  # fmt: skip
             if confirmed is not None and row.confirmed_until is not None:
@@ -170,7 +170,7 @@ class Parameter:
         return self.description.get(language) or self.description.get("en") or self.name
 
 
-def _exact(value: Any) -> Any:
+def exact(value: Any) -> Any:
     """Numbers to Decimal (through their text, so 25.5 stays 25.5), recursively."""
     if isinstance(value, bool) or value is None:
         return value
@@ -182,9 +182,9 @@ def _exact(value: Any) -> Any:
         except ArithmeticError:
             return value
     if isinstance(value, dict):
-        return {key: _exact(item) for key, item in value.items()}
+        return {key: exact(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_exact(item) for item in value]
+        return [exact(item) for item in value]
     return value
 
 
@@ -209,7 +209,7 @@ def _parse_parameter(name: str, spec: Any, origin: Path) -> Parameter:
         if not str(row["source"]).startswith(("https://", "http://")):
             raise fail(f"value #{position}: 'source' must be a URL")
         values.append(
-            DatedValue(start, _exact(row["value"]), str(row["source"]), str(row.get("note", "")))
+            DatedValue(start, exact(row["value"]), str(row["source"]), str(row.get("note", "")))
         )
     starts = [v.effective_from for v in values]
     if starts != sorted(set(starts)):
@@ -291,10 +291,13 @@ def shipped_set() -> ParameterSet:
     return _shipped
 
 
-def install_overlay(overlay: Overlay | None, check_every: float = 30.0) -> None:
-    """Install the source of entered values (the application does this at start-up)."""
+def install_overlay(overlay: Overlay | None, check_every: float = 30.0) -> Overlay | None:
+    """Install the source of entered values (the application does this at start-up);
+    returns the one it replaces."""
+    previous = _State.overlay
     _State.overlay, _State.check_every = overlay, check_every
     reload()
+    return previous
 
 
 def reload() -> None:
