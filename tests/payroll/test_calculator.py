@@ -159,3 +159,11 @@ def test_a_token_calls_the_calculator_without_csrf(world):
         URL, EXAMPLE, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
     )
     assert response.status_code == 200, response.content
+
+
+def test_a_payment_date_past_the_confirmed_figures_answers_422_naming_the_parameter(world):
+    response = post(world.client(Role.VIEWER), EXAMPLE | {"payment_date": "2027-01-15"})
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "payment_date"]
+    assert "2027" in error["msg"] and "payroll." in error["msg"]
