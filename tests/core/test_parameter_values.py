@@ -83,6 +83,7 @@ def test_the_api_enters_a_value_and_lists_who_entered_it(world):
     ("change", "field"),
     [
         ({"source": "not a url"}, "source"),
+        ({"value": "NaN"}, "value"),
         ({"value": "[1, 2]"}, "value"),  # a list where the rate is a number
         ({"confirmed_until": "2026-06-30"}, "confirmed_until"),
     ],

@@ -64,7 +64,10 @@ def _parse_value(raw: Any, shipped: Any) -> Any:
     if isinstance(raw, str):
         text = raw.strip()
         try:
-            raw = str(Decimal(text.replace(",", ".").replace(" ", "")))
+            number = Decimal(text.replace(",", ".").replace(" ", ""))
+            if not number.is_finite():
+                raise ValidationError({"value": _("Enter a number or valid YAML.")})
+            raw = str(number)
         except InvalidOperation:
             try:
                 raw = yaml.safe_load(text)
