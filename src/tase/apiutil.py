@@ -1,7 +1,8 @@
 """What every product's API shares: authentication, the acting user, errors.
 
 The API accepts a personal token (``Authorization: Bearer tase_…``, made on the
-account page) or the browser session (with its CSRF token on writes). Service
+account page) or the browser session (with its CSRF token on writes). A call with
+neither answers 401 with ``how_to_sign_in``. Service
 errors answer 422 with the field at fault, in the same shape as Ninja's own
 validation errors: ``{"detail": [{"loc": ["body", "business_id"], "msg": "…"}]}``.
 """
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.utils import timezone
 from ninja import Field, Schema
+from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer, SessionAuth
 
@@ -33,7 +35,24 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-AUTH = [TokenAuth(), SessionAuth()]
+class SignedInSessionAuth(SessionAuth):
+    """The browser session, CSRF-checked only when someone is signed in: a call without a
+    session (curl, an integration without its token) is then simply unauthenticated and
+    answers 401 with how to sign in, not a misleading 403 "CSRF check Failed"."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+AUTH = [TokenAuth(), SignedInSessionAuth()]
+
+SIGN_IN_HELP = (
+    "Sign in: send a personal API token as 'Authorization: Bearer tase_…' (make one on your "
+    "account page, /account/, under API tokens), or call from a signed-in browser session "
+    "with its CSRF token in the X-CSRFToken header. See /api/v1/docs."
+)
 
 
 class Pagination(LimitOffsetPagination):
@@ -75,6 +94,14 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(DataError)
     def _bad_value(request, error):
         return api.create_response(request, {"detail": "A value is out of range."}, status=400)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, error):
+        response = api.create_response(
+            request, {"detail": "Unauthorized", "how_to_sign_in": SIGN_IN_HELP}, status=401
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="Tase API"'
+        return response
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, error):

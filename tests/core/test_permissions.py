@@ -27,6 +27,7 @@ EXPECTED = {
     "audit.view": STAFF_ROLES | {Role.MAIN_USER},
     "parameters.view": STAFF_ROLES
     | {Role.MAIN_USER, Role.ACCOUNTANT, Role.PAYROLL_CLERK, Role.VIEWER},
+    "parameters.manage": {Role.ADMIN},
     "ledger.view": STAFF_ROLES | {Role.MAIN_USER, Role.ACCOUNTANT, Role.VIEWER},
     "ledger.post": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
     "ledger.manage": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},

@@ -125,3 +125,45 @@ def test_calculator_page_shows_the_error_at_the_field(world):
     html = response.content.decode()
     assert "calculator-result" not in html
     assert "field-invalid" in html
+
+
+def test_an_anonymous_call_answers_401_saying_how_to_sign_in_not_a_csrf_failure():
+    from django.test import Client
+
+    response = post(Client(enforce_csrf_checks=True), EXAMPLE)
+    assert response.status_code == 401, response.content
+    body = response.json()
+    assert body["detail"] == "Unauthorized"
+    assert "Authorization: Bearer" in body["how_to_sign_in"]
+    assert "/account/" in body["how_to_sign_in"]
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_signed_in_session_still_needs_its_csrf_token(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users[Role.VIEWER])
+    response = post(client, EXAMPLE)
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_a_token_calls_the_calculator_without_csrf(world):
+    from django.test import Client
+
+    from tase.core import services as core_services
+
+    _row, token = core_services.create_api_token(world.users[Role.VIEWER], name="calculator")
+    response = Client(enforce_csrf_checks=True).post(
+        URL, EXAMPLE, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_a_payment_date_past_the_confirmed_figures_answers_422_naming_the_parameter(world):
+    response = post(world.client(Role.VIEWER), EXAMPLE | {"payment_date": "2027-01-15"})
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "payment_date"]
+    assert "2027" in error["msg"] and "payroll." in error["msg"]

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from tase.apiutil import Pagination, actor
 from tase.rules import parameters as params
 
-from . import selectors, services
+from . import parameter_values, selectors, services
 from .models import Membership
 from .roles import Role
 
@@ -294,13 +294,26 @@ class DatedValueOut(Schema):
     value: Any
     source: str
     note: str
+    entered_by: str = Field("", description="Who entered the value; empty: shipped with Tase")
+    entered_at: dt.datetime | None = None
 
 
 class ParameterOut(Schema):
     name: str
     description: dict[str, str]
     unit: str
+    confirmed_until: dt.date | None = Field(
+        None, description="Last date a yearly-set value is confirmed for; null: until changed"
+    )
     values: list[DatedValueOut]
+
+
+class ParameterValueIn(Schema):
+    effective_from: dt.date
+    value: Any = Field(..., description='A decimal string ("0.95") or the structured value')
+    source: str
+    note: str = ""
+    confirmed_until: dt.date | None = None
 
 
 class ParameterValueOut(Schema):
@@ -327,7 +340,13 @@ def _parameter(name: str):
 
 
 def _parameter_out(p):
-    return {"name": p.name, "description": p.description, "unit": p.unit, "values": list(p.values)}
+    return {
+        "name": p.name,
+        "description": p.description,
+        "unit": p.unit,
+        "confirmed_until": p.confirmed_until,
+        "values": list(p.values),
+    }
 
 
 @router.get("/parameters/{name}", response=ParameterOut)
@@ -335,12 +354,26 @@ def get_parameter(request, name: str):
     return _parameter_out(_parameter(name))
 
 
+@router.post(
+    "/parameters/{name}/values",
+    response={201: ParameterOut},
+    summary="Enter a new value of a statutory parameter with its source (vendor admin)",
+)
+def enter_parameter_value(request, name: str, payload: ParameterValueIn):
+    current = actor(request)
+    if not current.can("parameters.view"):
+        raise HttpError(404, "Not Found")
+    _parameter(name)
+    parameter_values.enter_value(current, name=name, **payload.dict())
+    return Status(201, _parameter_out(params.parameter(name)))
+
+
 @router.get("/parameters/{name}/value", response=ParameterValueOut)
 def parameter_value(request, name: str, on: dt.date):
     parameter = _parameter(name)
     try:
         entry = parameter.entry_at(on)
-    except params.NoValueOnDate as error:
+    except (params.NoValueOnDate, params.NotConfirmed) as error:
         raise HttpError(404, str(error)) from None
     return {
         "name": name,

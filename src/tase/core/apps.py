@@ -8,7 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
+        from tase.rules import parameters
+
         from . import signals  # noqa: F401  (sign-in events to the audit trail)
+        from .parameter_values import DatabaseOverlay
+
+        # Values the vendor's admin entered reach the pure rules layer through this hook.
+        parameters.install_overlay(DatabaseOverlay())
         from .registry import DemoLoader, NavItem, register_demo, register_nav
 
         register_nav(NavItem("start", _("Start"), "start", "payslip.view_own", order=0))

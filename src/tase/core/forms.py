@@ -76,3 +76,34 @@ class TotpConfirmForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class ParameterValueForm(forms.Form):
+    """The new year's value of one statutory parameter (vendor admin)."""
+
+    name = forms.ChoiceField(label=_("Parameter"))
+    effective_from = forms.DateField(label=_("In force from"))
+    value = forms.CharField(
+        label=_("Value"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A number (25,5), or YAML for a table such as the TyEL age bands."),
+    )
+    confirmed_until = forms.DateField(
+        label=_("Confirmed until"),
+        required=False,
+        help_text=_("For a yearly figure, empty means the end of the start date's year."),
+    )
+    source = forms.URLField(label=_("Source"), max_length=500, assume_scheme="https")
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].choices = [(name, name) for name in names]
+
+
+class ParameterFileForm(forms.Form):
+    """A reviewed data file of new values, in the parameters' YAML format."""
+
+    file = forms.FileField(label=_("Data file (YAML)"))

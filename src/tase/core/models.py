@@ -294,3 +294,31 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class ParameterValue(models.Model):
+    """A statutory parameter's value entered by the vendor's admin (the new year's figures),
+    with its public source: it extends (or, on the same date, replaces) the values shipped in
+    ``tase/rules/params``. Entered once and kept: who entered it and when stay visible."""
+
+    name = models.CharField(_("parameter"), max_length=200)
+    effective_from = models.DateField(_("in force from"))
+    value = models.JSONField(_("value"))
+    source = models.URLField(_("source"), max_length=500)
+    note = models.TextField(_("note"), blank=True)
+    confirmed_until = models.DateField(_("confirmed until"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        User, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "effective_from"], name="core_parametervalue_unique_date"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.effective_from.isoformat()}"

@@ -60,6 +60,11 @@ ACTIONS: tuple[Action, ...] = (
     _action("staff.manage", "Add and remove the vendor's staff", R.ADMIN),
     _action("audit.view", "Read the audit trail", *ALL_STAFF, R.MAIN_USER),
     _action("parameters.view", "Read the dated statutory parameters", *ALL_STAFF, *CUSTOMER_OFFICE),
+    _action(
+        "parameters.manage",
+        "Enter the new year's statutory parameter values with their sources",
+        R.ADMIN,
+    ),
     # Bookkeeping
     _action(
         "ledger.view", "See the books and reports", *ALL_STAFF, R.MAIN_USER, R.ACCOUNTANT, R.VIEWER

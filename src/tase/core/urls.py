@@ -55,4 +55,6 @@ urlpatterns = [
     path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),
     path("audit/", views.audit_list, name="audit_list"),
     path("parameters/", views.parameter_list, name="parameter_list"),
+    path("parameters/enter/", views.parameter_enter, name="parameter_enter"),
+    path("parameters/load/", views.parameter_load, name="parameter_load"),
 ]

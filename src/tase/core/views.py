@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tase.rules import parameters as params
 
-from . import audit, selectors, services
+from . import audit, parameter_values, selectors, services
 from .access import Actor
 from .editing import form_errors_from
 from .forms import (
@@ -30,6 +30,8 @@ from .forms import (
     InviteForm,
     MembershipForm,
     OrganizationForm,
+    ParameterFileForm,
+    ParameterValueForm,
     ProfileForm,
     TokenForm,
     TotpConfirmForm,
@@ -283,16 +285,79 @@ def audit_list(request):
 # -- parameters ---------------------------------------------------------------------------
 
 
+def _parameter_context(actor) -> dict:
+    language = translation.get_language()
+    parameters = params.all_parameters()
+    context = {
+        "rows": [
+            {
+                "parameter": p,
+                "description": p.describe(language),
+                "values": list(reversed(p.values)),
+            }
+            for p in parameters
+        ]
+    }
+    if actor.can("parameters.manage"):
+        context["form"] = ParameterValueForm(names=[p.name for p in parameters])
+        context["file_form"] = ParameterFileForm()
+    return context
+
+
 @login_required
 def parameter_list(request):
-    if not actor_of(request).can("parameters.view"):
+    actor = actor_of(request)
+    if not actor.can("parameters.view"):
         raise Http404
-    language = translation.get_language()
-    rows = [
-        {"parameter": p, "description": p.describe(language), "values": list(reversed(p.values))}
-        for p in params.all_parameters()
-    ]
-    return render(request, "core/parameter_list.html", {"rows": rows})
+    return render(request, "core/parameter_list.html", _parameter_context(actor))
+
+
+@login_required
+@require_POST
+def parameter_enter(request):
+    """Enter one new value (vendor admin); errors show on the list page's form."""
+    actor = actor_of(request)
+    actor.require("parameters.manage")
+    names = [p.name for p in params.all_parameters()]
+    form = ParameterValueForm(request.POST, names=names)
+    if form.is_valid():
+        try:
+            parameter_values.enter_value(actor, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("The value was saved."))
+            return redirect("parameter_list")
+    return _parameter_page_with(request, form=form)
+
+
+@login_required
+@require_POST
+def parameter_load(request):
+    """Load a reviewed data file of new values (vendor admin): all or nothing."""
+    actor = actor_of(request)
+    actor.require("parameters.manage")
+    form = ParameterFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            text = form.cleaned_data["file"].read().decode("utf-8-sig")
+            rows = parameter_values.load_file(actor, text)
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file is not UTF-8 text."))
+        except ValidationError as error:
+            form.add_error(
+                "file", [f"{key}: {m}" for key, ms in error.message_dict.items() for m in ms]
+            )
+        else:
+            messages.success(request, _("%(count)d values loaded.") % {"count": len(rows)})
+            return redirect("parameter_list")
+    return _parameter_page_with(request, file_form=form)
+
+
+def _parameter_page_with(request, **bound_forms):
+    """The parameters page again, with the bound form holding its errors."""
+    context = _parameter_context(actor_of(request)) | bound_forms
+    return render(request, "core/parameter_list.html", context, status=422)
 
 
 # -- account -------------------------------------------------------------------------------

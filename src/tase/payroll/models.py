@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tase.core.models import Company
-from tase.rules.payroll_catalogue import KINDS, WageType
+from tase.rules.payroll_catalogue import BY_CODE, KINDS, WageType
 
 
 def rate_field(verbose, **kwargs):
@@ -87,6 +87,9 @@ class CompanyWageType(models.Model):
         return self.label_en if language == "en" else self.label_fi
 
     def to_engine(self) -> WageType:
+        # Whether a line may be negative and which benefit a payment is for are properties of
+        # the shipped wage type, not company settings: taken from the catalogue by code.
+        shipped = BY_CODE.get(self.code)
         return WageType(
             code=self.code,
             label_fi=self.label_fi,
@@ -102,6 +105,8 @@ class CompanyWageType(models.Model):
             price_parameter=self.price_parameter or None,
             unit=self.unit,
             order=self.order,
+            negative_allowed=bool(shipped and shipped.negative_allowed),
+            charge_for=shipped.charge_for if shipped else None,
         )
 
 

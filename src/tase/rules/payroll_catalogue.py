@@ -26,7 +26,14 @@ are stable and used by the API, the CSV import and the engine. For every wage ty
 - ``multiplier``: applied to quantity x unit price (overtime +50 % is 1.5),
 - ``price_parameter``: the dated parameter that gives the unit price (and the tax-free
   maximum) when the wage type is priced by the statutes,
-- ``unit``: what the quantity counts (h, km, d, meal, month).
+- ``unit``: what the quantity counts (h, km, d, meal, month),
+- ``negative_allowed``: a line of this wage type may be negative - a correction such as a
+  deduction for unpaid absence or a recovered overpayment, which lowers gross pay and the
+  bases of withholding and contributions (other wage types refuse a negative amount),
+- ``charge_for``: for the employee's own payment for a benefit in kind, the code of that
+  benefit: the payment is taken from net pay and reduces the benefit's taxable value (and
+  the insurance bases), at most to zero (Incomes Register income type 407, 'Luontoiseduista
+  peritty korvaus'; shared/reference/formats-fi.md §5).
 
 No Django import here.
 """
@@ -56,15 +63,29 @@ class WageType:
     price_parameter: str | None = None
     unit: str = ""
     order: int = 0
+    negative_allowed: bool = False
+    charge_for: str | None = None
 
     def label(self, language: str = "fi") -> str:
         return self.label_en if language == "en" else self.label_fi
 
 
-def _wage(code, fi, en, account, income_type, *, multiplier="1", unit="", bases=True, order=0):
+def _wage(
+    code,
+    fi,
+    en,
+    account,
+    income_type,
+    *,
+    multiplier="1",
+    unit="",
+    bases=True,
+    order=0,
+    negative=False,
+):
     return WageType(
         code, fi, en, MONEY, True, bases, bases, bases, income_type, account,
-        Decimal(multiplier), None, unit, order,
+        Decimal(multiplier), None, unit, order, negative,
     )  # fmt: skip
 
 
@@ -89,9 +110,20 @@ def _deduction(code, fi, en, account, income_type, *, reduces_bases=False, order
     )  # fmt: skip
 
 
+def _benefit_charge(code, fi, en, benefit, order):
+    """The employee's own payment for the benefit in kind ``benefit`` (income type 407)."""
+    return WageType(
+        code, fi, en, DEDUCTION, True, True, True, True, 407, "5410", Decimal("1"), None, "",
+        order, False, benefit,
+    )  # fmt: skip
+
+
 CATALOGUE: tuple[WageType, ...] = (
     _wage("monthly_salary", "Kuukausipalkka", "Monthly salary", "5000", 201, order=10),
-    _wage("hourly_wage", "Tuntipalkka", "Hourly wage", "5000", 201, unit="h", order=20),
+    _wage("hourly_wage", "Tuntipalkka", "Hourly wage", "5000", 201, unit="h", order=20, negative=True),
+    _wage("pay_correction", "Palkan oikaisu (palkaton poissaolo, liikaa maksetun takaisinperintä)",
+          "Pay correction (unpaid absence, recovered overpayment)", "5000", 201, order=24,
+          negative=True),
     _wage("overtime_50", "Ylityö 50 %", "Overtime 50 %", "5000", 235, multiplier="1.5", unit="h", order=30),
     _wage("overtime_100", "Ylityö 100 %", "Overtime 100 %", "5000", 235, multiplier="2", unit="h", order=40),
     _wage("evening_supplement", "Iltatyölisä", "Evening supplement", "5000", 206, unit="h", order=50),
@@ -117,8 +149,12 @@ CATALOGUE: tuple[WageType, ...] = (
     _tax_free("mileage_allowance", "Kilometrikorvaus", "Mileage allowance", "7510", 311,
               "payroll.allowances.mileage_allowance", "km", 330),
     _deduction("union_dues", "Ammattiliiton jäsenmaksu", "Union dues", "2900", None, order=400),
-    _deduction("meal_benefit_charge", "Ravintoedusta peritty korvaus", "Meal benefit charge", "5410", 407,
-               reduces_bases=True, order=410),
+    _benefit_charge("meal_benefit_charge", "Ravintoedusta peritty korvaus", "Meal benefit charge",
+                    "meal_benefit", 410),
+    _benefit_charge("car_benefit_charge", "Autoedusta peritty korvaus",
+                    "Employee's payment for the car benefit", "car_benefit", 412),
+    _benefit_charge("housing_benefit_charge", "Asuntoedusta peritty korvaus",
+                    "Employee's payment for the housing benefit", "housing_benefit", 414),
     _deduction("salary_advance", "Palkkaennakko", "Salary advance", "1760", None, order=420),
     _deduction("net_deduction", "Nettopalkasta vähennettävä erä", "Net deduction", "2900", 408, order=430),
 )  # fmt: skip

@@ -33,7 +33,7 @@ def _wage_type_or_error(catalogue: dict, code: str, field: str):
     return catalogue[code]
 
 
-def _decimal_or_none(value, field: str) -> Decimal | None:
+def _decimal_or_none(value, field: str, negative_allowed: bool = False) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
@@ -42,7 +42,7 @@ def _decimal_or_none(value, field: str) -> Decimal | None:
         raise ValidationError({field: _("Enter a number.")}) from None
     if not number.is_finite():
         raise ValidationError({field: _("Enter a number.")})
-    if number < 0:
+    if number < 0 and not negative_allowed:
         raise ValidationError({field: _("The value must not be negative.")})
     return number
 
@@ -58,9 +58,11 @@ def _item(
     where: str,
     cost_centre="",
 ):
-    _wage_type_or_error(catalogue, code, f"{where}wage_type")
-    amount_d = _decimal_or_none(amount, f"{where}amount")
-    quantity_d = _decimal_or_none(quantity, f"{where}quantity")
+    wage = _wage_type_or_error(catalogue, code, f"{where}wage_type")
+    # A correction (unpaid absence, a recovered overpayment) may be negative where the wage
+    # type allows it (the catalogue's negative_allowed).
+    amount_d = _decimal_or_none(amount, f"{where}amount", wage.negative_allowed)
+    quantity_d = _decimal_or_none(quantity, f"{where}quantity", wage.negative_allowed)
     price_d = _decimal_or_none(unit_price, f"{where}unit_price")
     if amount_d is None and quantity_d is None:
         raise ValidationError({f"{where}amount": _("Give an amount or a quantity.")})
