@@ -39,7 +39,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from tase.rules.parameters import ParameterError, default_set
-from tase.rules.payroll import PayrollInputError, _date, _decimal, cents, money
+from tase.rules.payroll import PayrollInputError, cents, money, read_date, read_decimal
 
 ACT = "vuosilomalaki 162/2005"
 ACT_URL = "https://finlex.fi/fi/laki/ajantasa/2005/20050162"
@@ -681,7 +681,7 @@ def _optional_in(value: Any, where: str) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        return _decimal(value, where)
+        return read_decimal(value, where)
     except PayrollInputError as error:
         raise _input_error(error) from None
 
@@ -700,7 +700,7 @@ def _whole(value: Any, where: str) -> int:
 
 def _day(value: Any, where: str) -> dt.date:
     try:
-        return _date(value, where)
+        return read_date(value, where)
     except PayrollInputError as error:
         raise _input_error(error) from None
 

@@ -94,7 +94,7 @@ from __future__ import annotations
 
 from ..payroll_catalogue import BY_CODE, WageType
 from . import steps
-from .inputs import input_from_dict, validate
+from .inputs import input_from_dict, read_date, read_decimal, validate
 from .model import (
     LABELS,
     Employer,
@@ -126,6 +126,8 @@ __all__ = [
     "input_from_dict",
     "money",
     "reached",
+    "read_date",
+    "read_decimal",
     "tyel_employee_rate",
     "tyel_upper_age",
     "validate",

@@ -19,7 +19,7 @@ from .model import (
 
 
 # -- validation ----------------------------------------------------------------------------
-def _decimal(value: Any, where: str) -> Decimal:
+def read_decimal(value: Any, where: str) -> Decimal:
     if isinstance(value, Decimal):
         result = value
     else:
@@ -33,14 +33,14 @@ def _decimal(value: Any, where: str) -> Decimal:
 
 
 def _rate(value: Any, where: str) -> Decimal:
-    rate = _decimal(value, where)
+    rate = read_decimal(value, where)
     if not ZERO <= rate <= HUNDRED:
         raise PayrollInputError(where, "must be between 0 and 100.")
     return rate
 
 
 def _non_negative(value: Any, where: str) -> Decimal:
-    number = _decimal(value, where)
+    number = read_decimal(value, where)
     if number < 0:
         raise PayrollInputError(where, "must not be negative.")
     return number
@@ -68,7 +68,7 @@ def validate(data: PayslipInput) -> None:
 
 
 # -- plain data in, payslip out (the API, the golden files) ---------------------------------
-def _date(value: Any, where: str) -> dt.date:
+def read_date(value: Any, where: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
@@ -78,7 +78,7 @@ def _date(value: Any, where: str) -> dt.date:
 
 
 def _optional(value: Any, where: str) -> Decimal | None:
-    return None if value is None or value == "" else _decimal(value, where)
+    return None if value is None or value == "" else read_decimal(value, where)
 
 
 def input_from_dict(data: dict) -> PayslipInput:
@@ -92,7 +92,7 @@ def input_from_dict(data: dict) -> PayslipInput:
         if not isinstance(insured, bool):
             raise PayrollInputError("tax_card.health_insurance", "expected true or false.")
         card = TaxAtSource(
-            rate=_decimal(card_data.get("rate"), "tax_card.rate"),
+            rate=read_decimal(card_data.get("rate"), "tax_card.rate"),
             monthly_deduction=_optional(
                 card_data.get("monthly_deduction"), "tax_card.monthly_deduction"
             )
@@ -104,9 +104,9 @@ def input_from_dict(data: dict) -> PayslipInput:
             if card_data.get(key) in (None, ""):
                 raise PayrollInputError(f"tax_card.{key}", "is required.")
         card = TaxCard(
-            base_rate=_decimal(card_data["base_rate"], "tax_card.base_rate"),
-            additional_rate=_decimal(card_data["additional_rate"], "tax_card.additional_rate"),
-            income_limit=_decimal(card_data["income_limit"], "tax_card.income_limit"),
+            base_rate=read_decimal(card_data["base_rate"], "tax_card.base_rate"),
+            additional_rate=read_decimal(card_data["additional_rate"], "tax_card.additional_rate"),
+            income_limit=read_decimal(card_data["income_limit"], "tax_card.income_limit"),
             income_paid_before=_optional(
                 card_data.get("income_paid_before"), "tax_card.income_paid_before"
             )
@@ -140,8 +140,8 @@ def input_from_dict(data: dict) -> PayslipInput:
         or ZERO,
     )
     return PayslipInput(
-        payment_date=_date(data.get("payment_date"), "payment_date"),
-        birth_date=_date(data.get("birth_date"), "birth_date"),
+        payment_date=read_date(data.get("payment_date"), "payment_date"),
+        birth_date=read_date(data.get("birth_date"), "birth_date"),
         tax_card=card,
         items=tuple(items),
         union_dues_rate=_optional(data.get("union_dues_rate"), "union_dues_rate") or ZERO,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..payroll_catalogue import DEDUCTION, IN_KIND, MONEY, TAX_FREE, WageType
-from .inputs import _decimal, _non_negative
+from .inputs import _non_negative, read_decimal
 from .model import (
     BENEFIT,
     COMPANY,
@@ -100,7 +100,7 @@ def _percent_line(
 
 def _amount(value, where: str, wage: WageType) -> Decimal:
     """An item's amount or quantity: negative only where the wage type allows it."""
-    return _decimal(value, where) if wage.negative_allowed else _non_negative(value, where)
+    return read_decimal(value, where) if wage.negative_allowed else _non_negative(value, where)
 
 
 def _item_line(index: int, item: PayItem, wage: WageType, on: dt.date) -> Line:
