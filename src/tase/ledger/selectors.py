@@ -21,7 +21,7 @@ from tase.core.models import Company
 from tase.rules import vat as vat_rules
 
 from . import charts
-from .models import Account, AccountBalance, Entry, FiscalYear, Voucher
+from .models import Account, AccountBalance, BankAccount, Entry, FiscalYear, Voucher
 
 
 def month_end(day: dt.date) -> dt.date:
@@ -116,6 +116,11 @@ def accounts_of(company: Company, *, include_hidden: bool = True):
     if not include_hidden:
         qs = qs.filter(hidden=False)
     return qs.order_by("number", "-is_header", "level")
+
+
+def bank_accounts_of(company: Company):
+    """The company's bank accounts, the default first, with their ledger accounts."""
+    return BankAccount.objects.filter(company=company).select_related("account")
 
 
 # -- trial balance -------------------------------------------------------------------------
