@@ -89,12 +89,12 @@ def test_invoice_is_valid_and_reads_back():
 
 
 def test_rf_reference_uses_the_iso_scheme():
-    invoice = _invoice(reference="RF4710016")
+    invoice = _invoice(reference="RF0810016")
     data = finvoice.write_finvoice(invoice)
     root = etree.fromstring(data)
     ref = root.find("EpiDetails/EpiPaymentInstructionDetails/EpiRemittanceInfoIdentifier")
-    assert ref.get("IdentificationSchemeName") == "ISO" and ref.text == "RF4710016"
-    assert finvoice.read_finvoice(data).reference == "RF4710016"
+    assert ref.get("IdentificationSchemeName") == "ISO" and ref.text == "RF0810016"
+    assert finvoice.read_finvoice(data).reference == "RF0810016"
 
 
 def test_credit_note_and_reverse_charge_are_valid():

@@ -123,6 +123,16 @@ def bank_accounts_of(company: Company):
     return BankAccount.objects.filter(company=company).select_related("account")
 
 
+def account_number_for_role(company: Company, role: str) -> str | None:
+    """The number of the company's account with ``role`` (receivables, bank …), or None."""
+    return (
+        Account.objects.filter(company=company, role=role, is_header=False, hidden=False)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .first()
+    )
+
+
 # -- trial balance -------------------------------------------------------------------------
 
 

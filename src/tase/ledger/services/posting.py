@@ -446,13 +446,17 @@ def post_voucher(
     source: str = "",
     source_ref: str = "",
     attachments=(),
+    vat_date=None,
 ) -> Voucher:
     """Post a voucher: check it, split VAT, number it gaplessly, update balances.
 
     ``lines``: dicts ``{account: "3000", debit: Decimal|None, credit: Decimal|None,
     vat_code: str|None, gross: bool (default True), text, cost_centre, project}``.
     A line with a VAT code posts its VAT part to the output or input VAT account;
-    ``gross`` says whether the amount entered includes the VAT. With ``source_ref``,
+    ``gross`` says whether the amount entered includes the VAT. The VAT rates are those
+    in force on ``vat_date`` (default: the voucher's date): a sales invoice passes its
+    delivery date, since the rate follows the delivery, not the invoice (HE 61/2024:
+    goods delivered and services performed on or after 1.9.2024 take 25.5 %). With ``source_ref``,
     posting is idempotent: the voucher already posted from the same source and
     reference is returned as it is.
     """
@@ -470,6 +474,7 @@ def post_voucher(
         source=source,
         source_ref=source_ref,
         attachments=attachments,
+        vat_date=vat_date,
     )
 
 
@@ -488,6 +493,7 @@ def _post(
     entries: list[dict] | None = None,
     voucher: Voucher | None = None,
     allow_hidden: bool = False,
+    vat_date=None,
 ) -> Voucher:
     on = _as_date(date)
     description = (description or "").strip()
@@ -500,7 +506,11 @@ def _post(
         series_obj = cache["series"][series] = series_for(company, series)
     if entries is None:
         entries = _prepare_entries(
-            company, on, list(lines), allow_hidden=allow_hidden, accounts=cache["accounts"]
+            company,
+            _as_date(vat_date) if vat_date else on,
+            list(lines),
+            allow_hidden=allow_hidden,
+            accounts=cache["accounts"],
         )
     fields = {
         "company": company,
