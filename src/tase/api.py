@@ -7,6 +7,7 @@ from tase.core.api import router as core_router
 from tase.delivery.api import router as delivery_router
 from tase.ledger.api import router as ledger_router
 from tase.payroll.api import router as payroll_router
+from tase.sales.api import router as sales_router
 from tase.support.api import router as support_router
 
 api = NinjaAPI(
@@ -20,5 +21,6 @@ install_error_handlers(api)
 api.add_router("", core_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/payroll", payroll_router)
+api.add_router("/sales", sales_router)
 api.add_router("/delivery", delivery_router)
 api.add_router("/support", support_router)
