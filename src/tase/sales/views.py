@@ -129,6 +129,10 @@ def invoice_detail(request, company_pk, pk):
     if request.method == "POST":
         action = request.POST.get("action")
         try:
+            if action in ("send", "credit") and not request.POST.get("confirm"):
+                raise ValidationError(
+                    {"confirm": _("Tick the box to confirm; this cannot be undone.")}
+                )
             if action == "send":
                 services.send_invoice(actor, invoice)
                 messages.success(request, _("Invoice sent: numbered and posted."))
