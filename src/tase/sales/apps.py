@@ -8,6 +8,10 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
-        from tase.core.registry import NavItem, register_nav
+        from tase.core.registry import NavItem, SourceLink, register_nav, register_source_link
+
+        from .links import invoice_url, payment_url
 
         register_nav(NavItem("sales", _("Sales"), "sales:index", "sales.view", order=25))
+        register_source_link(SourceLink("sales.invoice", invoice_url))
+        register_source_link(SourceLink("sales.payment", payment_url))
