@@ -79,6 +79,6 @@ def test_settings_page_adds_an_account(world, books):
     assert response.status_code == 200
     assert "FI79 4405 2020 0360 82" in response.content.decode()
     bad = client.post(f"/ledger/{books.pk}/bank-accounts/", OP | {"iban": "FI00"})
-    assert "is not a valid IBAN" in bad.content.decode()
+    assert "ei ole kelvollinen IBAN" in bad.content.decode()  # pages speak Finnish
     other = world.client(Role.ACCOUNTANT, other=True)
     assert other.get(f"/ledger/{books.pk}/bank-accounts/").status_code == 404

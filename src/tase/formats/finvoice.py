@@ -223,9 +223,12 @@ def _epi(root, invoice: Invoice) -> None:
 
 def finvoice_tree(invoice: Invoice, *, message_id: str = "", sent_at: dt.datetime | None = None):
     """The Finvoice document as an lxml element (not yet validated). The routing block
-    (MessageTransmissionDetails) is written when both parties have an e-invoice address."""
+    (MessageTransmissionDetails) is written when both parties have an e-invoice address and
+    an intermediator."""
     root = etree.Element("Finvoice", Version="3.0")
-    if message_id and invoice.seller.edi_address and invoice.buyer.edi_address:
+    routing = (invoice.seller.edi_address, invoice.seller.intermediator)
+    routing += (invoice.buyer.edi_address, invoice.buyer.intermediator)
+    if message_id and all(routing):
         transmission = _sub(root, "MessageTransmissionDetails")
         sender = _sub(transmission, "MessageSenderDetails")
         _sub(sender, "FromIdentifier", invoice.seller.edi_address)

@@ -15,13 +15,12 @@ from ninja.pagination import paginate
 
 from tase.apiutil import actor
 from tase.core import pdf as core_pdf
-from tase.rules import invoicing
 
 from . import selectors, services
 from .models import Invoice, Product
 from .pdf import invoice_pdf
 from .services import delivery
-from .services.common import cents
+from .services.common import cents, invoice_totals
 
 router = Router(tags=["sales"])
 
@@ -185,20 +184,7 @@ class EmailIn(Schema):
 
 def invoice_out(invoice: Invoice) -> dict:
     lines = list(invoice.lines.all())
-    totals = invoicing.totals(
-        [
-            invoicing.Line(
-                line.quantity,
-                line.unit_price,
-                line.vat_code,
-                line.sales_account,
-                line.discount_percent,
-            )
-            for line in lines
-        ],
-        on=invoice.delivery_date,
-        prices_include_vat=invoice.prices_include_vat,
-    )
+    totals = invoice_totals(invoice)
     return {
         "id": invoice.pk,
         "kind": invoice.kind,

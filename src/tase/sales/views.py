@@ -192,61 +192,52 @@ def invoice_finvoice(request, company_pk, pk):
     return response
 
 
-@login_required
-def customers(request, company_pk):
+def _register(request, company_pk, form_class, create, template: str, rows, done: str):
+    """A list page with a form that adds a row through ``create`` (customers, products)."""
     company = _company(request, company_pk)
-    errors, form = [], forms.CustomerForm()
+    errors, form = [], form_class()
     if request.method == "POST":
         company = _company(request, company_pk, "sales.invoice")
-        form = forms.CustomerForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
             try:
-                services.create_customer(_actor(request), company, **form.cleaned_data)
-                messages.success(request, _("Customer added."))
-                return redirect("sales:customers", company.pk)
+                create(_actor(request), company, **form.cleaned_data)
+                messages.success(request, done)
+                return redirect(request.path)
             except ValidationError as error:
                 errors = _errors(error)
         else:
             errors = [f"{form.fields[f].label}: {m}" for f, ms in form.errors.items() for m in ms]
     return render(
         request,
+        template,
+        _base(request, company, rows=rows(company)[:500], form=form, errors=errors),
+    )
+
+
+@login_required
+def customers(request, company_pk):
+    return _register(
+        request,
+        company_pk,
+        forms.CustomerForm,
+        services.create_customer,
         "sales/customers.html",
-        _base(
-            request,
-            company,
-            customers=selectors.customers_of(company)[:500],
-            form=form,
-            errors=errors,
-        ),
+        selectors.customers_of,
+        _("Customer added."),
     )
 
 
 @login_required
 def products(request, company_pk):
-    company = _company(request, company_pk)
-    errors, form = [], forms.ProductForm()
-    if request.method == "POST":
-        company = _company(request, company_pk, "sales.invoice")
-        form = forms.ProductForm(request.POST)
-        if form.is_valid():
-            try:
-                services.create_product(_actor(request), company, **form.cleaned_data)
-                messages.success(request, _("Product added."))
-                return redirect("sales:products", company.pk)
-            except ValidationError as error:
-                errors = _errors(error)
-        else:
-            errors = [f"{form.fields[f].label}: {m}" for f, ms in form.errors.items() for m in ms]
-    return render(
+    return _register(
         request,
+        company_pk,
+        forms.ProductForm,
+        services.create_product,
         "sales/products.html",
-        _base(
-            request,
-            company,
-            products=selectors.products_of(company)[:500],
-            form=form,
-            errors=errors,
-        ),
+        selectors.products_of,
+        _("Product added."),
     )
 
 

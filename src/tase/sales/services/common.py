@@ -11,6 +11,26 @@ from django.utils.translation import gettext as _
 from tase.core.models import Company
 
 
+def invoice_totals(invoice):
+    """The invoice's groups, VAT per rate and totals from its saved lines (rules.invoicing)."""
+    from tase.rules import invoicing
+
+    return invoicing.totals(
+        [
+            invoicing.Line(
+                line.quantity,
+                line.unit_price,
+                line.vat_code,
+                line.sales_account,
+                line.discount_percent,
+            )
+            for line in invoice.lines.all()
+        ],
+        on=invoice.delivery_date,
+        prices_include_vat=invoice.prices_include_vat,
+    )
+
+
 def guard(actor, company: Company, action: str) -> Company:
     """404 if the actor cannot see ``company``, 403 if the role lacks ``action``."""
     return actor.company(company.pk, action)

@@ -17,7 +17,7 @@ from tase.formats.bank_barcode import virtual_barcode as make_virtual_barcode
 from tase.rules import invoicing
 
 from ..models import Invoice
-from .common import cents, guard
+from .common import cents, guard, invoice_totals
 
 # Finvoice (UNTDID 5305) category of each sales VAT code: S standard, Z zero rated,
 # K intra-community supply, AE reverse charge (EN 16931 code list).
@@ -87,20 +87,7 @@ def finvoice_invoice(invoice: Invoice) -> finvoice.Invoice:
                 article=line.product.code if line.product_id else "",
             )
         )
-    totals = invoicing.totals(
-        [
-            invoicing.Line(
-                line.quantity,
-                line.unit_price,
-                line.vat_code,
-                line.sales_account,
-                line.discount_percent,
-            )
-            for line in invoice.lines.all()
-        ],
-        on=on,
-        prices_include_vat=invoice.prices_include_vat,
-    )
+    totals = invoice_totals(invoice)
     with translation.override(buyer.get("language") or "fi"):
         notes = vat_notes(invoice)
         vat_lines = [

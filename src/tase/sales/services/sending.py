@@ -23,10 +23,9 @@ from tase.core import audit
 from tase.formats.reference import fi_reference, rf_reference
 from tase.ledger import selectors as ledger_selectors
 from tase.ledger import services as ledger
-from tase.rules import invoicing
 
 from ..models import Invoice, InvoiceCounter, InvoiceLine
-from .common import as_date, cents, guard
+from .common import as_date, cents, guard, invoice_totals
 from .invoices import refuse_unless_draft
 
 SOURCE = "sales.invoice"
@@ -42,21 +41,7 @@ def _next_number(company) -> int:
 
 
 def _voucher_lines(invoice: Invoice, receivables: str) -> list[dict]:
-    lines = list(invoice.lines.all())
-    totals = invoicing.totals(
-        [
-            invoicing.Line(
-                line.quantity,
-                line.unit_price,
-                line.vat_code,
-                line.sales_account,
-                line.discount_percent,
-            )
-            for line in lines
-        ],
-        on=invoice.delivery_date,
-        prices_include_vat=invoice.prices_include_vat,
-    )
+    totals = invoice_totals(invoice)
     text = _("Invoice %(number)s") % {"number": invoice.number}
     side = "debit" if invoice.gross_cents >= 0 else "credit"
     result = [{"account": receivables, side: cents(abs(invoice.gross_cents)), "text": text}]
