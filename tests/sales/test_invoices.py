@@ -185,3 +185,37 @@ def _other(world):
     from tase.core.roles import Role
 
     return Actor.of(world.other_users[Role.ACCOUNTANT])
+
+
+def test_reverse_charge_invoice_states_the_ground_and_both_vat_numbers(accountant, books):
+    from lxml import etree
+
+    from tase.formats import finvoice
+    from tase.sales.services import delivery
+
+    german = CUSTOMER | {
+        "name": "Kunde GmbH",
+        "business_id": "",
+        "vat_number": "DE136695976",
+        "country": "DE",
+        "street": "Hauptstraße 1",
+        "postcode": "10115",
+        "town": "Berlin",
+        "language": "en",
+    }
+    invoice = _draft(
+        accountant, books, customer_data=german, lines=lines(("Consulting", "4", "150", "S-EUS"))
+    )
+    assert (invoice.net_cents, invoice.vat_cents) == (60000, 0)
+    invoice = services.send_invoice(accountant, invoice)
+    assert _entries(invoice) == {("1700", ""): 60000, ("3000", "S-EUS"): -60000}
+    data = delivery.finvoice_file(invoice)
+    root = etree.fromstring(data)
+    assert finvoice.schema().validate(root)
+    assert root.findtext("InvoiceRow/RowVatCode") == "AE"
+    notes = [e.text for e in root.findall("InvoiceDetails/InvoiceFreeText")]
+    assert notes == [
+        "Reverse charge: the buyer is liable for the VAT.",
+        "VAT numbers: seller FI07375462, buyer DE136695976",
+    ]
+    assert root.findtext("BuyerPartyDetails/BuyerOrganisationTaxCode") == "DE136695976"
