@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks_db",
     "tase.ledger",
+    "tase.sales",
     "tase.payroll",
     "tase.delivery",
     "tase.support",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("ledger/", include("tase.ledger.urls")),
     path("payroll/", include("tase.payroll.urls")),
+    path("sales/", include("tase.sales.urls")),
     path("delivery/", include("tase.delivery.urls")),
     path("support/", include("tase.support.urls")),
     path("", include("tase.core.urls")),

@@ -32,6 +32,9 @@ EXPECTED = {
     "ledger.post": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
     "ledger.manage": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
     "ledger.reopen_year": {Role.MAIN_USER},
+    "sales.view": STAFF_ROLES | {Role.MAIN_USER, Role.ACCOUNTANT, Role.VIEWER},
+    "sales.invoice": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
+    "sales.payments": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
     "payroll.view": {
         Role.ADMIN,
         Role.CONSULTANT,

@@ -86,6 +86,31 @@ ACTIONS: tuple[Action, ...] = (
         R.ACCOUNTANT,
     ),
     _action("ledger.reopen_year", "Reopen a closed fiscal year", R.MAIN_USER),
+    # Sales invoicing and receivables
+    _action(
+        "sales.view",
+        "See customers, products, sales invoices and receivables",
+        *ALL_STAFF,
+        R.MAIN_USER,
+        R.ACCOUNTANT,
+        R.VIEWER,
+    ),
+    _action(
+        "sales.invoice",
+        "Keep customers and products; write, send and credit sales invoices",
+        R.ADMIN,
+        R.CONSULTANT,
+        R.MAIN_USER,
+        R.ACCOUNTANT,
+    ),
+    _action(
+        "sales.payments",
+        "Record payments received on sales invoices",
+        R.ADMIN,
+        R.CONSULTANT,
+        R.MAIN_USER,
+        R.ACCOUNTANT,
+    ),
     # Payroll
     _action(
         "payroll.view",

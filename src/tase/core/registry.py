@@ -64,6 +64,15 @@ class CompanyPage:
 
 
 @dataclass(frozen=True)
+class SourceLink:
+    """Where a posted voucher came from: the app that posted it with ``source`` gives the URL
+    of the originating document (an invoice, a pay run), so the books drill down to it."""
+
+    source: str  # Voucher.source, "sales.invoice"
+    url: Callable[[Any], str | None]  # (voucher) -> URL or None
+
+
+@dataclass(frozen=True)
 class CompanyCopier:
     key: str
     copy: Callable[[Any, Any, Any], None]  # (actor, source Company, target Company) -> None
@@ -74,6 +83,7 @@ NAV: dict[str, NavItem] = {}
 BANNER_SOURCES: dict[str, BannerSource] = {}
 COMPANY_PAGES: dict[str, CompanyPage] = {}
 COMPANY_COPIERS: dict[str, CompanyCopier] = {}
+SOURCE_LINKS: dict[str, SourceLink] = {}
 START_PANELS: dict[str, StartPanel] = {}
 DEMO_LOADERS: dict[str, DemoLoader] = {}
 STATE_CHECKS: dict[str, StateCheck] = {}
@@ -102,6 +112,16 @@ def register_banner_source(source: BannerSource) -> None:
 def register_company_pages(model, *view_names: str) -> None:
     for view_name in view_names:
         COMPANY_PAGES[view_name] = CompanyPage(view_name, model)
+
+
+def register_source_link(link: SourceLink) -> None:
+    SOURCE_LINKS[link.source] = link
+
+
+def source_url(voucher) -> str | None:
+    """The URL of the document ``voucher`` was posted from, if its app registered one."""
+    link = SOURCE_LINKS.get(getattr(voucher, "source", ""))
+    return link.url(voucher) if link else None
 
 
 def register_company_copier(copier: CompanyCopier) -> None:

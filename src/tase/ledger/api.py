@@ -200,6 +200,38 @@ def update_account(request, company_id: int, number: str, payload: AccountPatch)
     return services.update_account(actor(request), account, **payload.dict(exclude_none=True))
 
 
+# -- bank accounts --------------------------------------------------------------------------
+
+
+class BankAccountIn(Schema):
+    iban: str
+    bic: str
+    account: str = Field(..., description="The ledger account number the bank account is booked to")
+    name: str = ""
+    is_default: bool | None = None
+
+
+class BankAccountOut(Schema):
+    id: int
+    name: str
+    iban: str
+    bic: str
+    account: str = Field(..., alias="account.number")
+    is_default: bool
+    active: bool
+
+
+@router.get("/companies/{company_id}/bank-accounts", response=list[BankAccountOut])
+def list_bank_accounts(request, company_id: int):
+    return selectors.bank_accounts_of(_company(request, company_id))
+
+
+@router.post("/companies/{company_id}/bank-accounts", response={201: BankAccountOut})
+def create_bank_account(request, company_id: int, payload: BankAccountIn):
+    company = _company(request, company_id)
+    return Status(201, services.create_bank_account(actor(request), company, **payload.dict()))
+
+
 # -- fiscal years ---------------------------------------------------------------------------
 
 

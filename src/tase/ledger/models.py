@@ -412,3 +412,41 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BankAccount(models.Model):
+    """A bank account of the company: printed on invoices and in bank barcodes, matched by
+    bank statements, and booked to one ledger account (a balance-sheet asset)."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="bank_accounts"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11)
+    account = models.ForeignKey(
+        Account, verbose_name=_("ledger account"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_default = models.BooleanField(_("default for invoices"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+        ordering = ["company", "-is_default", "iban"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "iban"], name="ledger_bank_account_iban"),
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=Q(is_default=True),
+                name="ledger_bank_account_one_default",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.iban
+
+    @property
+    def iban_printed(self) -> str:
+        """The IBAN in groups of four (FI79 4405 2020 0360 82)."""
+        return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))

@@ -24,7 +24,7 @@ from tase.formats import vat_return_file as vat_file
 from tase.rules import vat as vat_rules
 
 from . import charts
-from .models import Account, AccountBalance, Entry, FiscalYear, Voucher
+from .models import Account, AccountBalance, BankAccount, Entry, FiscalYear, Voucher
 
 
 def month_end(day: dt.date) -> dt.date:
@@ -119,6 +119,21 @@ def accounts_of(company: Company, *, include_hidden: bool = True):
     if not include_hidden:
         qs = qs.filter(hidden=False)
     return qs.order_by("number", "-is_header", "level")
+
+
+def bank_accounts_of(company: Company):
+    """The company's bank accounts, the default first, with their ledger accounts."""
+    return BankAccount.objects.filter(company=company).select_related("account")
+
+
+def account_number_for_role(company: Company, role: str) -> str | None:
+    """The number of the company's account with ``role`` (receivables, bank …), or None."""
+    return (
+        Account.objects.filter(company=company, role=role, is_header=False, hidden=False)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .first()
+    )
 
 
 # -- trial balance -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:company_pk>/years/", views.fiscal_years, name="fiscal_years"),
     path("<int:company_pk>/accounts/", views.accounts, name="accounts"),
     path("<int:company_pk>/accounts/lookup/", views.account_lookup, name="account_lookup"),
+    path("<int:company_pk>/bank-accounts/", views.bank_accounts, name="bank_accounts"),
     path("<int:company_pk>/vouchers/", views.voucher_list, name="voucher_list"),
     path("<int:company_pk>/vouchers/new/", views.voucher_create, name="voucher_create"),
     path("<int:company_pk>/vouchers/import/", views.import_vouchers, name="import"),

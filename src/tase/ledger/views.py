@@ -304,6 +304,46 @@ def account_lookup(request, company_pk):
     return render(request, "ledger/_account_options.html", {"accounts": qs.order_by("number")[:30]})
 
 
+# -- bank accounts --------------------------------------------------------------------------
+
+
+@login_required
+def bank_accounts(request, company_pk):
+    """The company's bank accounts (printed on invoices and in bank barcodes)."""
+    company = _company(request, company_pk)
+    errors = []
+    if request.method == "POST":
+        company = _company(request, company_pk, "ledger.manage")
+        try:
+            services.create_bank_account(
+                _actor(request),
+                company,
+                iban=request.POST.get("iban", ""),
+                bic=request.POST.get("bic", ""),
+                account=request.POST.get("account", ""),
+                name=request.POST.get("name", ""),
+                is_default=bool(request.POST.get("is_default")) or None,
+            )
+            messages.success(request, _("Bank account added."))
+            return redirect("ledger:bank_accounts", company.pk)
+        except ValidationError as error:
+            errors = _errors(error)
+    return render(
+        request,
+        "ledger/bank_accounts.html",
+        _base(
+            request,
+            company,
+            errors=errors,
+            bank_accounts=selectors.bank_accounts_of(company),
+            asset_accounts=Account.objects.filter(
+                company=company, is_header=False, hidden=False, type=Account.Type.ASSET
+            ).order_by("number"),
+            form=request.POST if errors else {},
+        ),
+    )
+
+
 # -- vouchers -------------------------------------------------------------------------------
 
 

@@ -22,6 +22,14 @@ def format_money(amount, language: str | None = None) -> str:
 
 
 @register.filter
+def source_url(voucher):
+    """The URL of the document a voucher was posted from (tase.core.registry.SOURCE_LINKS)."""
+    from tase.core.registry import source_url as lookup
+
+    return lookup(voucher)
+
+
+@register.filter
 def money(amount):
     return format_money(amount)
 

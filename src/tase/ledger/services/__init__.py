@@ -12,11 +12,12 @@ rounding there); the only rounding is the VAT split, half up to the cent
 (:mod:`tase.rules.vat`).
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
-year_end, vat, imports, opening_balances, copies); callers import from this package.
+year_end, vat, imports, opening_balances, copies, bank_accounts); callers import from this package.
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
 from .attachments import ATTACHMENT_TYPES, MAGIC, MAX_ATTACHMENT_BYTES, add_attachment, sniff
+from .bank_accounts import create_bank_account, default_bank_account
 from .common import (
     STANDARD_SERIES,
     add_months,
@@ -65,7 +66,9 @@ __all__ = [
     "close_fiscal_year",
     "copy_configuration",
     "create_account",
+    "create_bank_account",
     "create_fiscal_year",
+    "default_bank_account",
     "delete_account",
     "delete_draft",
     "ensure_standard_series",

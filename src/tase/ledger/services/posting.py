@@ -474,9 +474,12 @@ def post_voucher(
     """Post a voucher: check it, split VAT, number it gaplessly, update balances.
 
     ``lines``: dicts ``{account: "3000", debit: Decimal|None, credit: Decimal|None,
-    vat_code: str|None, gross: bool (default True), text, cost_centre, project}``.
-    A line with a VAT code posts its VAT part to the output or input VAT account;
-    ``gross`` says whether the amount entered includes the VAT. With ``source_ref``,
+    vat_code: str|None, gross: bool (default True), text, cost_centre, project,
+    delivery_date: date|None}``. A line with a VAT code posts its VAT part to the output or
+    input VAT account; ``gross`` says whether the amount entered includes the VAT. The VAT
+    rate is the one in force on the line's ``delivery_date`` (default: the voucher's date),
+    since the rate follows the delivery, not the invoice (AVL 15 §; HE 61/2024: goods
+    delivered and services performed on or after 1.9.2024 take 25.5 %). With ``source_ref``,
     posting is idempotent: the voucher already posted from the same source and
     reference is returned as it is.
     """
@@ -524,7 +527,11 @@ def _post(
         series_obj = cache["series"][series] = series_for(company, series)
     if entries is None:
         entries = _prepare_entries(
-            company, on, list(lines), allow_hidden=allow_hidden, accounts=cache["accounts"]
+            company,
+            on,
+            list(lines),
+            allow_hidden=allow_hidden,
+            accounts=cache["accounts"],
         )
     fields = {
         "company": company,

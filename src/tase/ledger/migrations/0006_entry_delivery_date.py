@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0004_drop_redundant_company_indexes'),
+        ('ledger', '0005_bank_accounts'),
     ]
 
     operations = [

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SalesConfig(AppConfig):
+    name = "tase.sales"
+    label = "sales"
+    verbose_name = _("Sales")
+
+    def ready(self):
+        from tase.core.registry import NavItem, SourceLink, register_nav, register_source_link
+
+        from .links import invoice_url, payment_url
+
+        register_nav(NavItem("sales", _("Sales"), "sales:index", "sales.view", order=25))
+        register_source_link(SourceLink("sales.invoice", invoice_url))
+        register_source_link(SourceLink("sales.payment", payment_url))

@@ -1,0 +1,26 @@
+"""Every write of sales: customers, products, invoices (draft, send, credit), payments,
+delivery (PDF, email). One module per use case; callers import from this package.
+
+Each function takes the acting user, checks the permission (``sales.invoice``,
+``sales.payments``), runs in one transaction and records an audit event. Bad input raises
+``ValidationError`` keyed by the field at fault, line problems under ``lines`` naming the
+line; nothing is written then. The books are reached only through
+:mod:`tase.ledger.services`.
+"""
+
+from .customers import create_customer, update_customer
+from .invoices import create_invoice, update_invoice
+from .payments import record_payment
+from .products import create_product
+from .sending import credit_invoice, send_invoice
+
+__all__ = [
+    "create_customer",
+    "create_invoice",
+    "create_product",
+    "credit_invoice",
+    "record_payment",
+    "send_invoice",
+    "update_customer",
+    "update_invoice",
+]

@@ -1,0 +1,113 @@
+"""Customers: validated identifiers (Y-tunnus, EU VAT number), language, e-invoice address."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fi import ytunnus
+
+from tase.core import audit
+from tase.core.models import Company
+
+from ..models import LANGUAGES, Customer
+from .common import guard
+
+FIELDS = (
+    "name",
+    "kind",
+    "business_id",
+    "vat_number",
+    "street",
+    "postcode",
+    "town",
+    "country",
+    "language",
+    "email",
+    "einvoice_address",
+    "einvoice_operator",
+    "payment_term_days",
+)
+
+
+def clean_customer(data: dict) -> dict:
+    """The customer's fields checked and normalised; every problem keyed by its field."""
+    values = {name: data[name] for name in FIELDS if data.get(name) not in (None, "")}
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    errors: dict[str, str] = {}
+    if not values.get("name"):
+        errors["name"] = _("This field is required.")
+    kind = values.setdefault("kind", Customer.Kind.BUSINESS)
+    if kind not in Customer.Kind.values:
+        errors["kind"] = _("Choose business or consumer.")
+    if values.get("business_id"):
+        try:
+            values["business_id"] = ytunnus.format(ytunnus.validate(values["business_id"]))
+        except StdnumError:
+            errors["business_id"] = _("“%(value)s” is not a valid business ID (Y-tunnus).") % {
+                "value": values["business_id"]
+            }
+    if values.get("vat_number"):
+        try:
+            values["vat_number"] = eu_vat.validate(values["vat_number"])
+        except StdnumError:
+            errors["vat_number"] = _("“%(value)s” is not a valid EU VAT number.") % {
+                "value": values["vat_number"]
+            }
+    values["country"] = str(values.get("country") or "FI").upper()
+    if values.get("language", "fi") not in dict(LANGUAGES):
+        errors["language"] = _("Choose Finnish, Swedish or English.")
+    if values.get("email"):
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            errors["email"] = _("Enter a valid email address.")
+    try:
+        term = int(values.get("payment_term_days", 14))
+        if not 0 <= term <= 365:
+            raise ValueError
+        values["payment_term_days"] = term
+    except (TypeError, ValueError):
+        errors["payment_term_days"] = _("The payment term is 0-365 days.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def create_customer(actor, company: Company, **data) -> Customer:
+    """A new customer with the next customer number of the company (or the one given)."""
+    guard(actor, company, "sales.invoice")
+    values = clean_customer(data)
+    number = data.get("number")
+    if number in (None, ""):
+        last = Customer.objects.filter(company=company).aggregate(m=Max("number"))["m"]
+        number = (last or 0) + 1
+    elif Customer.objects.filter(company=company, number=number).exists():
+        raise ValidationError({"number": _("The customer number %(n)s is taken.") % {"n": number}})
+    customer = Customer.objects.create(company=company, number=number, **values)
+    audit.record(actor.user, "create", customer, company=company)
+    return customer
+
+
+@transaction.atomic
+def update_customer(actor, customer: Customer, **data) -> Customer:
+    guard(actor, customer.company, "sales.invoice")
+    before = audit.snapshot(customer, list(FIELDS))
+    current = {name: getattr(customer, name) for name in FIELDS}
+    values = clean_customer(current | {k: v for k, v in data.items() if v is not None})
+    for name in FIELDS:
+        setattr(customer, name, values.get(name, Customer._meta.get_field(name).get_default()))
+    customer.save()
+    audit.record(
+        actor.user,
+        "update",
+        customer,
+        company=customer.company,
+        changes=audit.changes_since(before, customer),
+    )
+    return customer

@@ -1,0 +1,93 @@
+"""Payments received on sales invoices: full, partial or over the open amount.
+
+Each payment posts bank (debit) / trade receivables (credit) through
+:func:`tase.ledger.services.post_voucher` in the bank statement series TI, on the payment
+date, to the ledger account of the company's bank account the invoice names. An
+over-payment stays on the receivables account as the customer's credit balance (the
+invoice's open amount turns negative) until it is refunded or used.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+from tase.ledger import selectors as ledger_selectors
+from tase.ledger import services as ledger
+
+from ..models import Invoice, Payment
+from .common import as_date, cents, guard, to_cents
+
+SOURCE = "sales.payment"
+SERIES = "TI"
+
+
+@transaction.atomic
+def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
+    guard(actor, invoice.company, "sales.payments")
+    invoice = (
+        Invoice.objects.select_for_update().select_related("company", "customer").get(pk=invoice.pk)
+    )
+    if invoice.is_draft:
+        raise ValidationError({"invoice": _("A draft invoice cannot be paid; send it first.")})
+    if invoice.is_credit_note:
+        raise ValidationError({"invoice": _("A credit note is not paid.")})
+    if invoice.status == Invoice.Status.CREDITED:
+        raise ValidationError(
+            {
+                "invoice": _("Invoice %(number)s is credited; a payment to it is refused.")
+                % {"number": invoice.number}
+            }
+        )
+    if invoice.open_cents <= 0:
+        raise ValidationError(
+            {"invoice": _("Invoice %(number)s is paid already.") % {"number": invoice.number}}
+        )
+    on = as_date(date, "date")
+    amount_cents = to_cents(amount, "amount")
+    if amount_cents <= 0:
+        raise ValidationError({"amount": _("The amount must be positive.")})
+    if on < invoice.invoice_date:
+        raise ValidationError({"date": _("The payment date is before the invoice date.")})
+    receivables = ledger_selectors.account_number_for_role(invoice.company, "receivables")
+    if receivables is None:
+        raise ValidationError(
+            {"receivables": _("The chart of accounts has no trade receivables account.")}
+        )
+    payment = Payment.objects.create(
+        company=invoice.company,
+        invoice=invoice,
+        date=on,
+        amount_cents=amount_cents,
+        bank_ledger_account=invoice.bank_ledger_account,
+        created_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
+    )
+    text = _("Payment of invoice %(number)s") % {"number": invoice.number}
+    voucher = ledger.post_voucher(
+        actor,
+        invoice.company,
+        date=on,
+        series=SERIES,
+        description=f"{text}, {invoice.customer.name}",
+        lines=[
+            {"account": invoice.bank_ledger_account, "debit": cents(amount_cents), "text": text},
+            {"account": receivables, "credit": cents(amount_cents), "text": text},
+        ],
+        source=SOURCE,
+        source_ref=str(payment.pk),
+    )
+    payment.voucher_id = voucher.pk
+    payment.save(update_fields=["voucher_id"])
+    invoice.paid_cents += amount_cents
+    invoice.status = Invoice.Status.PAID if invoice.open_cents <= 0 else Invoice.Status.PARTLY_PAID
+    invoice.save(update_fields=["paid_cents", "status"])
+    audit.record(
+        actor.user,
+        "payment",
+        invoice,
+        company=invoice.company,
+        changes={"paid": [None, str(cents(amount_cents))], "date": [None, on.isoformat()]},
+    )
+    return payment

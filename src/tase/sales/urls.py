@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sales"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:company_pk>/", views.invoice_list, name="invoices"),
+    path("<int:company_pk>/invoices/new/", views.invoice_create, name="invoice_create"),
+    path("<int:company_pk>/invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path("<int:company_pk>/invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("<int:company_pk>/invoices/<int:pk>/finvoice/", views.invoice_finvoice, name="finvoice"),
+    path("<int:company_pk>/customers/", views.customers, name="customers"),
+    path("<int:company_pk>/products/", views.products, name="products"),
+    path("<int:company_pk>/receivables/", views.receivables, name="receivables"),
+]

@@ -1,0 +1,255 @@
+"""Sales pages: thin over services and selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tase.core import pdf as core_pdf
+from tase.core.access import Actor
+
+from . import forms, selectors, services
+from .models import Invoice
+from .pdf import invoice_pdf as render_invoice_pdf
+from .services import delivery
+
+PAGE_SIZE = 50
+
+
+def _actor(request) -> Actor:
+    return Actor.of(request.user)
+
+
+def _company(request, company_pk, action="sales.view"):
+    return _actor(request).company(company_pk, action)
+
+
+def _errors(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [m for ms in error.message_dict.values() for m in ms]
+    return list(error.messages)
+
+
+def _base(request, company, **extra):
+    actor = _actor(request)
+    return {
+        "company": company,
+        "can_invoice": actor.can_in_company("sales.invoice", company),
+        "can_pay": actor.can_in_company("sales.payments", company),
+        **extra,
+    }
+
+
+def _invoice(request, company_pk, pk) -> Invoice:
+    invoice = selectors.invoice_of(_actor(request), pk)
+    if invoice.company_id != company_pk:
+        raise Http404
+    return invoice
+
+
+@login_required
+def index(request):
+    actor = _actor(request)
+    if not actor.can("sales.view"):
+        raise Http404
+    companies = selectors.companies(actor)
+    if companies.count() == 1:
+        return redirect("sales:invoices", companies.first().pk)
+    return render(request, "sales/index.html", {"companies": companies[:200]})
+
+
+@login_required
+def invoice_list(request, company_pk):
+    company = _company(request, company_pk)
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.invoices_of(company, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "sales/invoices.html",
+        _base(request, company, page=page, status=status, statuses=Invoice.Status.choices),
+    )
+
+
+@login_required
+def invoice_create(request, company_pk):
+    company = _company(request, company_pk)
+    errors = []
+    if request.method == "POST":
+        company = _company(request, company_pk, "sales.invoice")
+        try:
+            invoice = services.create_invoice(
+                _actor(request),
+                company,
+                customer=request.POST.get("customer"),
+                invoice_date=request.POST.get("invoice_date") or None,
+                delivery_date=request.POST.get("delivery_date") or None,
+                due_date=request.POST.get("due_date") or None,
+                reference_type=request.POST.get("reference_type", "fi"),
+                your_reference=request.POST.get("your_reference", ""),
+                our_reference=request.POST.get("our_reference", ""),
+                order_number=request.POST.get("order_number", ""),
+                notes=request.POST.get("notes", ""),
+                prices_include_vat=bool(request.POST.get("prices_include_vat")),
+                lines=forms.invoice_lines(request.POST),
+            )
+            messages.success(request, _("Draft invoice saved."))
+            return redirect("sales:invoice_detail", company.pk, invoice.pk)
+        except ValidationError as error:
+            errors = _errors(error)
+    return render(
+        request,
+        "sales/invoice_form.html",
+        _base(
+            request,
+            company,
+            errors=errors,
+            form=request.POST,
+            customers=selectors.customers_of(company),
+            products=selectors.products_of(company),
+            rows=range(forms.INVOICE_LINE_ROWS),
+            today=dt.date.today(),
+        ),
+    )
+
+
+@login_required
+def invoice_detail(request, company_pk, pk):
+    invoice = _invoice(request, company_pk, pk)
+    actor = _actor(request)
+    errors = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in ("send", "credit") and not request.POST.get("confirm"):
+                raise ValidationError(
+                    {"confirm": _("Tick the box to confirm; this cannot be undone.")}
+                )
+            if action == "send":
+                services.send_invoice(actor, invoice)
+                messages.success(request, _("Invoice sent: numbered and posted."))
+            elif action == "credit":
+                note = services.credit_invoice(
+                    actor, invoice, date=request.POST.get("date") or None
+                )
+                messages.success(
+                    request, _("Credit note %(number)s made.") % {"number": note.number}
+                )
+                return redirect("sales:invoice_detail", invoice.company_id, note.pk)
+            elif action == "payment":
+                services.record_payment(
+                    actor, invoice, date=request.POST.get("date"), amount=request.POST.get("amount")
+                )
+                messages.success(request, _("Payment recorded."))
+            elif action == "email":
+                address = delivery.email_invoice(actor, invoice, to=request.POST.get("to", ""))
+                messages.success(request, _("Invoice emailed to %(to)s.") % {"to": address})
+            return redirect("sales:invoice_detail", invoice.company_id, invoice.pk)
+        except ValidationError as error:
+            errors = _errors(error)
+            invoice = _invoice(request, company_pk, pk)
+    return render(
+        request,
+        "sales/invoice_detail.html",
+        _base(
+            request,
+            invoice.company,
+            invoice=invoice,
+            lines=invoice.lines.all(),
+            payments=invoice.payments.all(),
+            credit_notes=invoice.credit_notes.all(),
+            virtual_barcode=delivery.virtual_barcode(invoice),
+            errors=errors,
+            today=dt.date.today(),
+        ),
+    )
+
+
+@login_required
+def invoice_pdf(request, company_pk, pk):
+    invoice = _invoice(request, company_pk, pk)
+    if invoice.is_draft:
+        raise Http404
+    return core_pdf.response(render_invoice_pdf(invoice), f"invoice-{invoice.number}")
+
+
+@login_required
+def invoice_finvoice(request, company_pk, pk):
+    invoice = _invoice(request, company_pk, pk)
+    if invoice.is_draft:
+        raise Http404
+    data = delivery.finvoice_file(invoice, soap=bool(request.GET.get("soap")))
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="finvoice-{invoice.number}.xml"'
+    return response
+
+
+def _register(request, company_pk, form_class, create, template: str, rows, done: str):
+    """A list page with a form that adds a row through ``create`` (customers, products)."""
+    company = _company(request, company_pk)
+    errors, form = [], form_class()
+    if request.method == "POST":
+        company = _company(request, company_pk, "sales.invoice")
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                create(_actor(request), company, **form.cleaned_data)
+                messages.success(request, done)
+                return redirect(request.path)
+            except ValidationError as error:
+                errors = _errors(error)
+        else:
+            errors = [f"{form.fields[f].label}: {m}" for f, ms in form.errors.items() for m in ms]
+    return render(
+        request,
+        template,
+        _base(request, company, rows=rows(company)[:500], form=form, errors=errors),
+    )
+
+
+@login_required
+def customers(request, company_pk):
+    return _register(
+        request,
+        company_pk,
+        forms.CustomerForm,
+        services.create_customer,
+        "sales/customers.html",
+        selectors.customers_of,
+        _("Customer added."),
+    )
+
+
+@login_required
+def products(request, company_pk):
+    return _register(
+        request,
+        company_pk,
+        forms.ProductForm,
+        services.create_product,
+        "sales/products.html",
+        selectors.products_of,
+        _("Product added."),
+    )
+
+
+@login_required
+def receivables(request, company_pk):
+    company = _company(request, company_pk)
+    try:
+        on = dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        on = dt.date.today()
+    return render(
+        request,
+        "sales/receivables.html",
+        _base(request, company, data=selectors.receivables(company, on), on=on),
+    )
