@@ -273,11 +273,11 @@ def member_set_active(request, pk):
 @login_required
 def audit_list(request):
     actor = actor_of(request)
-    if not actor.can("audit.view"):
+    if not actor.can_read_audit():
         raise Http404
     organization = None
     if request.GET.get("organization"):
-        organization = actor.organization(request.GET["organization"], "audit.view")
+        organization = selectors.audit_organization(actor, request.GET["organization"])
     events = selectors.audit_events(
         actor,
         organization=organization,
