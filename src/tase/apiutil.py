@@ -6,11 +6,17 @@ errors answer 422 with the field at fault, in the same shape as Ninja's own
 validation errors: ``{"detail": [{"loc": ["body", "business_id"], "msg": "…"}]}``.
 """
 
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.utils import timezone
-from ninja import Field, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from tase.core.access import Actor
@@ -81,3 +87,88 @@ def install_error_handlers(api) -> None:
         return api.create_response(
             request, {"detail": "You do not have permission to do this."}, status=403
         )
+
+
+class ObjectBodyParser(Parser):
+    """A request body is a JSON object: ``null``, a list or a bare string is refused (400)
+    instead of being read as 'no fields given'."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("The request body must be a JSON object.")
+        return data
+
+
+# The errors any operation may answer, in the shapes above: documented once for all.
+_MESSAGE = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+_FIELD_ERRORS = {
+    "type": "object",
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        }
+    },
+    "required": ["detail"],
+}
+ERROR_RESPONSES = {
+    400: (
+        "The request could not be read (not JSON, not an object, a value out of range).",
+        _MESSAGE,
+    ),
+    401: ("No valid token or session.", _MESSAGE),
+    403: (
+        "Signed in, but the role does not allow this (or two-factor authentication is missing).",
+        _MESSAGE,
+    ),
+    404: ("No such object, or one outside the organizations the user belongs to.", _MESSAGE),
+    422: ("A field is invalid; ``loc`` names it and ``msg`` says why.", _FIELD_ERRORS),
+}
+
+
+def docs_visibility(view):
+    """The schema and the interactive docs: public with TASE_API_DOCS_PUBLIC (the default in
+    development), else only for a signed-in user (production's default)."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not settings.TASE_API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+class TaseAPI(NinjaAPI):
+    """Tase's NinjaAPI: JSON-object bodies only, and every operation's schema lists the
+    error answers it may give (400, 401, 403, 404, 422) besides its own."""
+
+    def __init__(self, **kwargs):
+        super().__init__(parser=ObjectBodyParser(), docs_decorator=docs_visibility, **kwargs)
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (description, body) in ERROR_RESPONSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": body}},
+                        },
+                    )
+        return schema

@@ -9,6 +9,19 @@ from .access import Actor
 from .audit import current_ip
 
 
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.TASE_PERMISSIONS_POLICY): Tase needs no
+    camera, microphone, location, payment or USB, so no page may ask for them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.TASE_PERMISSIONS_POLICY)
+        return response
+
+
 class UserLanguageMiddleware:
     """Finnish unless the user chose English: the user's saved language, else the
     language cookie, else Finnish. The browser's Accept-Language is not consulted,

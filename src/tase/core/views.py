@@ -29,6 +29,7 @@ from .forms import (
     InviteForm,
     MembershipForm,
     OrganizationForm,
+    PasswordResetForm,
     ProfileForm,
     TokenForm,
     TotpConfirmForm,
@@ -265,6 +266,28 @@ def member_set_active(request, pk):
     else:
         messages.success(request, _("User activated.") if active else _("User deactivated."))
     return redirect("organization_detail", membership.organization_id)
+
+
+# -- password reset ----------------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends the reset link; if the mail server refuses it, says so instead of 'sent'."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if not form.send_failed:
+            return response
+        form.add_error(
+            None,
+            _(
+                "The message could not be sent right now. Try again in a moment, or ask "
+                "your administrator to reset the password."
+            ),
+        )
+        return self.render_to_response(self.get_context_data(form=form), status=503)
 
 
 # -- audit trail -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -675,6 +675,8 @@ def guide_edit(request, pk):
 def guide_image_upload(request, pk):
     actor = actor_of(request)
     guide = selectors.get_guide(actor, pk)
+    if not actor.can("support.publish", guide.organization):
+        raise PermissionDenied  # the guide is readable, uploading to it is not: 403
     form = GuideImageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
