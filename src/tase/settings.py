@@ -237,6 +237,12 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file of each kind of upload, in MB (tase.core.limits has the kinds and their
+# defaults): TASE_UPLOAD_LIMITS_MB="voucher_csv=50,attachment=20".
+TASE_UPLOAD_LIMITS_MB = {
+    kind: float(mb)
+    for kind, _sep, mb in (item.partition("=") for item in env_list("TASE_UPLOAD_LIMITS_MB"))
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Email (Django 6.1's MAILERS): SMTP in production, the console in development.

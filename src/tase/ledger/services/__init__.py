@@ -16,7 +16,7 @@ year_end, vat, imports, opening_balances, copies); callers import from this pack
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
-from .attachments import ATTACHMENT_TYPES, MAGIC, MAX_ATTACHMENT_BYTES, add_attachment, sniff
+from .attachments import ATTACHMENT_TYPES, MAGIC, add_attachment, sniff
 from .common import (
     STANDARD_SERIES,
     add_months,
@@ -53,7 +53,6 @@ __all__ = [
     "ENTRY_COLUMNS",
     "IMPORT_BATCH",
     "MAGIC",
-    "MAX_ATTACHMENT_BYTES",
     "STANDARD_SERIES",
     "VOUCHER_IMPORT_COLUMNS",
     "_imported_before",
