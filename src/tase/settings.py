@@ -191,11 +191,22 @@ LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset or invitation link lives one day
 
-# Sign-in throttling (django-axes): five wrong passwords for one account from one
-# address lock that pair out for 15 minutes.
+# Sign-in throttling (django-axes; tase.core.throttle explains the three limits). Wrong
+# passwords lock for 15 minutes: 5 for one account from anywhere, 30 from one address,
+# 300 in the whole installation (then every account and address that mistyped is locked).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+TASE_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("TASE_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+TASE_LOGIN_TOTAL_FAILURE_LIMIT = int(os.environ.get("TASE_LOGIN_TOTAL_FAILURE_LIMIT", "300"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # in this order: ThrottleHandler reads it
+AXES_HANDLER = "tase.core.throttle.ThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "tase.core.throttle.client_ip"
+# The client's address behind a reverse proxy: how many proxies in front of Tase append to
+# the header (nginx: proxy_add_x_forwarded_for; Caddy does by default). 0: no proxy.
+TASE_TRUSTED_PROXIES = int(os.environ.get("TASE_TRUSTED_PROXIES", "0"))
+TASE_CLIENT_IP_HEADER = "HTTP_" + os.environ.get(
+    "TASE_CLIENT_IP_HEADER", "X-Forwarded-For"
+).upper().replace("-", "_")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

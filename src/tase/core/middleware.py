@@ -7,6 +7,7 @@ from django.utils import translation
 
 from .access import Actor
 from .audit import current_ip
+from .throttle import client_ip
 
 
 class PermissionsPolicyMiddleware:
@@ -40,7 +41,7 @@ class UserLanguageMiddleware:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        token = current_ip.set(client_ip(request))
         try:
             response = self.get_response(request)
         finally:
