@@ -1,9 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import health, views
 
 urlpatterns = [
+    path("health", health.health, name="health"),
+    path("ready", health.ready, name="ready"),
     path("", views.start, name="start"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/verify/", views.login_verify, name="login_verify"),
