@@ -13,28 +13,57 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
+from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja import Field, NinjaAPI, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from tase.core.access import Actor
-from tase.core.models import ApiToken
-from tase.core.services import token_digest
+from tase.core.models import API_PRODUCTS, ApiToken
+from tase.core.services import password_stamp, token_digest
+
+
+def required_scope(request) -> str:
+    """The scope a request needs: its product (the path's first part under /api/v1/, else
+    ``platform``) and ``read`` for GET/HEAD/OPTIONS, ``write`` for the rest."""
+    first = request.path.removeprefix("/api/v1/").split("/", 1)[0]
+    product = first if first in API_PRODUCTS else "platform"
+    mode = "read" if request.method in ("GET", "HEAD", "OPTIONS") else "write"
+    return f"{product}:{mode}"
 
 
 class TokenAuth(HttpBearer):
+    """A live token: not revoked, not expired, made under its owner's current password.
+    It must carry the request's scope (write includes read), and a vendor staff member
+    who must use two-factor authentication needs a confirmed authenticator, as a session
+    does: without one the token is refused too (403)."""
+
     def authenticate(self, request, token):
+        now = timezone.now()
         row = (
             ApiToken.objects.select_related("user")
             .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
             .first()
         )
-        if row is None:
+        if row is None or row.password_stamp != password_stamp(row.user):
             return None
-        if row.last_used_at is None or (timezone.now() - row.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        needed = required_scope(request)
+        granted = set(row.scopes)
+        if needed not in granted and needed.replace(":read", ":write") not in granted:
+            raise HttpError(403, f"The token does not carry the scope {needed}.")
+        if (
+            settings.TASE_REQUIRE_STAFF_2FA
+            and Actor.of(row.user).is_vendor_staff
+            and not TOTPDevice.objects.filter(user=row.user, confirmed=True).exists()
+        ):
+            raise HttpError(403, "Two-factor authentication is required.")
+        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 

@@ -217,6 +217,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # Two-factor authentication (TOTP, django-otp).
 OTP_TOTP_ISSUER = "Tase"
 TASE_REQUIRE_STAFF_2FA = env_bool("TASE_REQUIRE_STAFF_2FA", default=PRODUCTION)
+# API tokens expire; this many days unless made with another expiry (`tase token create`).
+TASE_TOKEN_DAYS = int(os.environ.get("TASE_TOKEN_DAYS", "365"))
 
 # Sessions end after two hours without a request, and when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60 * 2
