@@ -1,8 +1,6 @@
 """The JSON API at /api/v1/: each app's router mounted on one NinjaAPI."""
 
-from ninja import NinjaAPI
-
-from tase.apiutil import AUTH, install_error_handlers
+from tase.apiutil import AUTH, TaseAPI, install_error_handlers
 from tase.core.api import router as core_router
 from tase.delivery.api import router as delivery_router
 from tase.ledger.api import router as ledger_router
@@ -11,7 +9,7 @@ from tase.payroll.holidays_api import router as holidays_router
 from tase.sales.api import router as sales_router
 from tase.support.api import router as support_router
 
-api = NinjaAPI(
+api = TaseAPI(
     title="Tase API",
     version="1",
     description="Bookkeeping, payroll, implementation projects and customer support for Finnish companies.",

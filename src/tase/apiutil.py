@@ -7,30 +7,64 @@ errors answer 422 with the field at fault, in the same shape as Ninja's own
 validation errors: ``{"detail": [{"loc": ["body", "business_id"], "msg": "…"}]}``.
 """
 
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
+from django.db.models import Q
 from django.utils import timezone
-from ninja import Field, Schema
-from ninja.errors import AuthenticationError
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from tase.core.access import Actor
-from tase.core.models import ApiToken
-from tase.core.services import token_digest
+from tase.core.models import API_PRODUCTS, ApiToken
+from tase.core.services import password_stamp, token_digest
+
+
+def required_scope(request) -> str:
+    """The scope a request needs: its product (the path's first part under /api/v1/, else
+    ``platform``) and ``read`` for GET/HEAD/OPTIONS, ``write`` for the rest."""
+    first = request.path.removeprefix("/api/v1/").split("/", 1)[0]
+    product = first if first in API_PRODUCTS else "platform"
+    mode = "read" if request.method in ("GET", "HEAD", "OPTIONS") else "write"
+    return f"{product}:{mode}"
 
 
 class TokenAuth(HttpBearer):
+    """A live token: not revoked, not expired, made under its owner's current password.
+    It must carry the request's scope (write includes read), and a vendor staff member
+    who must use two-factor authentication needs a confirmed authenticator, as a session
+    does: without one the token is refused too (403)."""
+
     def authenticate(self, request, token):
+        now = timezone.now()
         row = (
             ApiToken.objects.select_related("user")
             .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
             .first()
         )
-        if row is None:
+        if row is None or row.password_stamp != password_stamp(row.user):
             return None
-        if row.last_used_at is None or (timezone.now() - row.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        needed = required_scope(request)
+        granted = set(row.scopes)
+        if needed not in granted and needed.replace(":read", ":write") not in granted:
+            raise HttpError(403, f"The token does not carry the scope {needed}.")
+        if (
+            settings.TASE_REQUIRE_STAFF_2FA
+            and Actor.of(row.user).is_vendor_staff
+            and not TOTPDevice.objects.filter(user=row.user, confirmed=True).exists()
+        ):
+            raise HttpError(403, "Two-factor authentication is required.")
+        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 
@@ -108,3 +142,88 @@ def install_error_handlers(api) -> None:
         return api.create_response(
             request, {"detail": "You do not have permission to do this."}, status=403
         )
+
+
+class ObjectBodyParser(Parser):
+    """A request body is a JSON object: ``null``, a list or a bare string is refused (400)
+    instead of being read as 'no fields given'."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("The request body must be a JSON object.")
+        return data
+
+
+# The errors any operation may answer, in the shapes above: documented once for all.
+_MESSAGE = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+_FIELD_ERRORS = {
+    "type": "object",
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        }
+    },
+    "required": ["detail"],
+}
+ERROR_RESPONSES = {
+    400: (
+        "The request could not be read (not JSON, not an object, a value out of range).",
+        _MESSAGE,
+    ),
+    401: ("No valid token or session.", _MESSAGE),
+    403: (
+        "Signed in, but the role does not allow this (or two-factor authentication is missing).",
+        _MESSAGE,
+    ),
+    404: ("No such object, or one outside the organizations the user belongs to.", _MESSAGE),
+    422: ("A field is invalid; ``loc`` names it and ``msg`` says why.", _FIELD_ERRORS),
+}
+
+
+def docs_visibility(view):
+    """The schema and the interactive docs: public with TASE_API_DOCS_PUBLIC (the default in
+    development), else only for a signed-in user (production's default)."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not settings.TASE_API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+class TaseAPI(NinjaAPI):
+    """Tase's NinjaAPI: JSON-object bodies only, and every operation's schema lists the
+    error answers it may give (400, 401, 403, 404, 422) besides its own."""
+
+    def __init__(self, **kwargs):
+        super().__init__(parser=ObjectBodyParser(), docs_decorator=docs_visibility, **kwargs)
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (description, body) in ERROR_RESPONSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": body}},
+                        },
+                    )
+        return schema

@@ -73,7 +73,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tase.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "tase.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +169,9 @@ TASKS = {
 NINJA_PAGINATION_CLASS = "tase.apiutil.Pagination"
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+# The OpenAPI schema and the docs at /api/v1/docs: public in development; in production
+# only for signed-in users unless TASE_API_DOCS_PUBLIC=1.
+TASE_API_DOCS_PUBLIC = env_bool("TASE_API_DOCS_PUBLIC", default=not PRODUCTION)
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
@@ -191,11 +196,22 @@ LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset or invitation link lives one day
 
-# Sign-in throttling (django-axes): five wrong passwords for one account from one
-# address lock that pair out for 15 minutes.
+# Sign-in throttling (django-axes; tase.core.throttle explains the three limits). Wrong
+# passwords lock for 15 minutes: 5 for one account from anywhere, 30 from one address,
+# 300 in the whole installation (then every account and address that mistyped is locked).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+TASE_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("TASE_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+TASE_LOGIN_TOTAL_FAILURE_LIMIT = int(os.environ.get("TASE_LOGIN_TOTAL_FAILURE_LIMIT", "300"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # in this order: ThrottleHandler reads it
+AXES_HANDLER = "tase.core.throttle.ThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "tase.core.throttle.client_ip"
+# The client's address behind a reverse proxy: how many proxies in front of Tase append to
+# the header (nginx: proxy_add_x_forwarded_for; Caddy does by default). 0: no proxy.
+TASE_TRUSTED_PROXIES = int(os.environ.get("TASE_TRUSTED_PROXIES", "0"))
+TASE_CLIENT_IP_HEADER = "HTTP_" + os.environ.get(
+    "TASE_CLIENT_IP_HEADER", "X-Forwarded-For"
+).upper().replace("-", "_")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -205,6 +221,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # Two-factor authentication (TOTP, django-otp).
 OTP_TOTP_ISSUER = "Tase"
 TASE_REQUIRE_STAFF_2FA = env_bool("TASE_REQUIRE_STAFF_2FA", default=PRODUCTION)
+# API tokens expire; this many days unless made with another expiry (`tase token create`).
+TASE_TOKEN_DAYS = int(os.environ.get("TASE_TOKEN_DAYS", "365"))
 
 # Sessions end after two hours without a request, and when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60 * 2
@@ -237,6 +255,12 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file of each kind of upload, in MB (tase.core.limits has the kinds and their
+# defaults): TASE_UPLOAD_LIMITS_MB="voucher_csv=50,attachment=20".
+TASE_UPLOAD_LIMITS_MB = {
+    kind: float(mb)
+    for kind, _sep, mb in (item.partition("=") for item in env_list("TASE_UPLOAD_LIMITS_MB"))
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Email (Django 6.1's MAILERS): SMTP in production, the console in development.
@@ -277,9 +301,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+TASE_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
 CSRF_COOKIE_HTTPONLY = False
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$"]  # probes from inside may use plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -287,10 +316,24 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Logs: one JSON object a line in production (TASE_LOG_FORMAT=json), with the request's id
+# (tase.core.logs); readable text in development.
+TASE_LOG_FORMAT = os.environ.get("TASE_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "tase.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "tase.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if TASE_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING"),

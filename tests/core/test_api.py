@@ -137,3 +137,32 @@ def test_openapi_schema_is_served():
 def test_api_docs_use_no_cdn():
     page = Client().get("/api/v1/docs")
     assert page.status_code == 200 and "cdn." not in page.text and "/static/" in page.text
+
+
+def test_every_operation_documents_its_error_answers():
+    schema = Client().get("/api/v1/openapi.json").json()
+    operations = [op for ops in schema["paths"].values() for op in ops.values()]
+    assert len(operations) > 50
+    for operation in operations:
+        assert {"400", "401", "403", "404", "422"} <= operation["responses"].keys(), operation[
+            "operationId"
+        ]
+
+
+def test_schema_and_docs_need_sign_in_unless_public(settings, world):
+    settings.TASE_API_DOCS_PUBLIC = False
+    for url in ("/api/v1/openapi.json", "/api/v1/docs"):
+        response = Client().get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+        assert world.client(Role.VIEWER).get(url).status_code == 200
+    settings.TASE_API_DOCS_PUBLIC = True
+    assert Client().get("/api/v1/openapi.json").status_code == 200
+
+
+@pytest.mark.parametrize("body", ["null", "[]", '"x"', "1"])
+def test_a_body_that_is_not_an_object_is_refused(world, body):
+    client = world.client(Role.MAIN_USER)
+    response = client.patch(
+        f"/api/v1/companies/{world.company.pk}", body, content_type="application/json"
+    )
+    assert response.status_code == 400

@@ -9,6 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {
+    "health",  # probes of load balancers: nothing but "ok" or which check failed
+    "ready",
     "login",
     "login_verify",
     "set_language",

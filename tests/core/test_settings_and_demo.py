@@ -109,3 +109,8 @@ def test_security_headers_and_csp(client):
     )
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_permissions_policy_header(client):
+    policy = client.get("/login/").headers["Permissions-Policy"]
+    assert "camera=()" in policy and "geolocation=()" in policy and "payment=()" in policy

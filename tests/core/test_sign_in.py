@@ -150,3 +150,17 @@ def test_password_change_keeps_validators(world, password):
         {"old_password": password, "new_password1": "123", "new_password2": "123"},
     )
     assert response.status_code == 200 and response.context["form"].errors["new_password2"]
+
+
+def test_password_reset_mail_that_cannot_be_sent_is_not_reported_sent(world, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},  # nothing listens
+        }
+    }
+    user = world.users[Role.PAYROLL_CLERK]
+    response = Client().post("/password/reset/", {"email": user.email})
+    assert response.status_code == 503
+    assert "could not be sent" in response.text or "lähettää" in response.text
+    assert 'role="alert"' in response.text

@@ -224,6 +224,17 @@ def test_contracts_api_needs_contract_role(world):
     _ = (dt, KICKOFF, services)
 
 
+def test_customer_contract_list_agrees_with_what_opens(world):
+    signed = contract(world)
+    main_user = client_for(world.users[Role.MAIN_USER])
+    assert main_user.get(f"{API}/contracts/{signed.pk}").status_code == 200
+    listed = main_user.get(f"{API}/contracts").json()
+    assert [row["id"] for row in listed["items"]] == [signed.pk]
+    other = client_for(world.other_users[Role.MAIN_USER])
+    assert other.get(f"{API}/contracts").json()["count"] == 0
+    assert other.get(f"{API}/contracts/{signed.pk}").status_code == 404
+
+
 def test_documents_api_hides_unpublished_from_customers(world):
     p = project(world)
     lead_actor = world.actor(Role.PROJECT_LEAD)

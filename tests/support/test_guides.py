@@ -156,3 +156,27 @@ def test_guide_list_query_count(world, django_assert_max_num_queries):
     client = world.client(Role.MAIN_USER)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("support:guide_list")).status_code == 200
+
+
+def test_employee_without_support_use_neither_reads_nor_votes_customers_guides(world):
+    private = make_guide(world, title="Asiakkaiden ohje", visibility="customers")
+    employee = world.client(Role.EMPLOYEE)
+    assert employee.get(reverse("support:guide_detail", args=[private.pk])).status_code == 404
+    assert (
+        employee.post(
+            reverse("support:guide_vote", args=[private.pk]), {"helpful": "yes"}
+        ).status_code
+        == 404
+    )
+    assert "Asiakkaiden ohje" not in employee.get(reverse("support:guide_list")).text
+    private.refresh_from_db()
+    assert private.helpful_yes == 0
+
+
+def test_customer_posting_a_guide_image_is_refused_with_403(world):
+    guide = make_guide(world, title="Julkinen ohje")
+    url = reverse("support:guide_image_upload", args=[guide.pk])
+    assert world.client(Role.MAIN_USER).post(url).status_code == 403
+    with_file = world.client(Role.MAIN_USER).post(url, {"image": upload("kuva.png", PNG)})
+    assert with_file.status_code == 403
+    assert not guide.images.exists()

@@ -123,12 +123,12 @@ def test_attachment_type_is_checked_by_content_not_name(world, name, content, ok
         assert not ServiceRequest.objects.exists()
 
 
-def test_attachment_size_is_limited(world, monkeypatch):
-    from tase.support import files
-
-    monkeypatch.setattr(files, "MAX_ATTACHMENT_BYTES", 100)
-    with pytest.raises(ValidationError):
-        make_request(world, attachments=[upload("iso.pdf", PDF + b"x" * 200)])
+def test_attachment_size_is_limited(world, settings):
+    settings.TASE_UPLOAD_LIMITS_MB = {"support_file": 1}
+    with pytest.raises(ValidationError) as error:
+        make_request(world, attachments=[upload("iso.pdf", PDF + b"x" * 1_600_000)])
+    assert "iso.pdf" in str(error.value) and "1,5" in str(error.value)
+    assert " 1 M" in str(error.value)  # the limit named
 
 
 def test_public_reply_emails_the_requester_and_counts_as_first_response(world):

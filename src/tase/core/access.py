@@ -58,6 +58,15 @@ class Actor:
     def is_vendor_staff(self) -> bool:
         return bool(self.staff_memberships)
 
+    @property
+    def is_platform_operator(self) -> bool:
+        """The operator of the installation (a Django superuser): reads the whole audit
+        trail, every vendor's included. A role of its own, outside every organization."""
+        return bool(self.user.is_active and self.user.is_superuser)
+
+    def can_read_audit(self) -> bool:
+        return self.is_platform_operator or self.can("audit.view")
+
     @cached_property
     def roles(self) -> set[Role]:
         return {Role(m.role) for m in self.memberships}

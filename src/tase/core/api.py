@@ -276,11 +276,11 @@ class AuditFilter(Schema):
 @paginate(Pagination)
 def list_audit_events(request, filters: Query[AuditFilter]):
     current = actor(request)
-    if not current.can("audit.view"):
+    if not current.can_read_audit():
         raise Http404
     organization = None
     if filters.organization_id is not None:
-        organization = current.organization(filters.organization_id, "audit.view")
+        organization = selectors.audit_organization(current, filters.organization_id)
     return selectors.audit_events(
         current,
         organization=organization,

@@ -1,5 +1,10 @@
+import logging
+
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from .models import Company, User
@@ -107,3 +112,31 @@ class ParameterFileForm(forms.Form):
     """A reviewed data file of new values, in the parameters' YAML format."""
 
     file = forms.FileField(label=_("Data file (YAML)"))
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset form, except that a mail which cannot be sent is not hidden:
+    Django logs the failure and tells the user the link is on its way; this form logs
+    it too and sets ``send_failed``, so the page can say the truth."""
+
+    send_failed = False
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        try:
+            message.send()
+        except Exception:
+            logging.getLogger("tase.mail").exception(
+                "Password reset email to user %s could not be sent", context["user"].pk
+            )
+            self.send_failed = True

@@ -7,6 +7,20 @@ from django.utils import translation
 
 from .access import Actor
 from .audit import current_ip
+from .throttle import client_ip
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.TASE_PERMISSIONS_POLICY): Tase needs no
+    camera, microphone, location, payment or USB, so no page may ask for them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.TASE_PERMISSIONS_POLICY)
+        return response
 
 
 class UserLanguageMiddleware:
@@ -27,7 +41,7 @@ class UserLanguageMiddleware:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        token = current_ip.set(client_ip(request))
         try:
             response = self.get_response(request)
         finally:

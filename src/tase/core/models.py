@@ -274,8 +274,22 @@ class AuditEvent(models.Model):
         raise ValidationError(_("Audit events cannot be deleted."))
 
 
+API_PRODUCTS = ("platform", "ledger", "payroll", "sales", "delivery", "support")
+API_SCOPES = tuple(f"{product}:{mode}" for product in API_PRODUCTS for mode in ("read", "write"))
+
+
+def all_api_scopes() -> list[str]:
+    return list(API_SCOPES)
+
+
 class ApiToken(models.Model):
-    """A personal token for the API; only its SHA-256 digest is stored."""
+    """A personal token for the API; only its SHA-256 digest is stored.
+
+    It acts with its owner's roles, narrowed to its ``scopes`` (``ledger:read``,
+    ``ledger:write``…; write includes read; ``platform`` is /api/v1/ outside the products),
+    until ``expires_at``; it stops working when its owner's password changes
+    (``password_stamp`` no longer matches) and is revoked when a membership of its owner ends.
+    """
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
@@ -286,6 +300,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    scopes = models.JSONField(_("scopes"), default=all_api_scopes)
+    password_stamp = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("API token")

@@ -1,6 +1,8 @@
 """Reads of the platform, always scoped to the acting user."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
+from django.http import Http404
 
 from .access import Actor
 from .models import AuditEvent, Company, Membership, Organization
@@ -38,13 +40,25 @@ def audit_events(
     object_type: str = "",
     object_id: str = "",
 ) -> QuerySet[AuditEvent]:
-    """Audit events the actor may read: staff see their customers' and their own
-    vendor's (a vendor admin also those of no organization, such as sign-ins); a
-    main user sees their organization's."""
-    visible = Q(organization__in=actor.organizations("audit.view"))
-    if any(actor.can("staff.manage", m.organization) for m in actor.staff_memberships):
-        visible |= Q(organization__isnull=True)  # sign-ins and other events of no organization
-    events = AuditEvent.objects.filter(visible).select_related("actor", "organization", "company")
+    """Audit events the actor may read.
+
+    An event of an organization is readable by whoever may read that organization's
+    trail (its main user; its vendor's staff). An event of no organization belongs to
+    a person — a sign-in, a token made, a second factor turned on — and is readable
+    only in the organizations that person belongs to, never by another vendor or its
+    customers. The platform operator (a Django superuser) reads every event.
+    """
+    events = AuditEvent.objects.select_related("actor", "organization", "company")
+    if not actor.is_platform_operator:
+        auditable = actor.organizations("audit.view")
+        people = Membership.objects.filter(organization__in=auditable)
+        person_ids = people.values("user_id")
+        person_keys = people.annotate(key=Cast("user_id", CharField())).values("key")
+        own_person = Q(actor_id__in=person_ids) | Q(
+            object_type="core.user", object_id__in=person_keys
+        )
+        visible = Q(organization__in=auditable) | (Q(organization__isnull=True) & own_person)
+        events = events.filter(visible)
     if organization is not None:
         events = events.filter(organization=organization)
     if object_type:
@@ -52,6 +66,17 @@ def audit_events(
     if object_id:
         events = events.filter(object_id=object_id)
     return events
+
+
+def audit_organization(actor: Actor, pk) -> Organization:
+    """The organization whose trail is asked for: any one for the platform operator,
+    else one the actor may audit (404 outside, 403 without the right)."""
+    if actor.is_platform_operator:
+        try:
+            return Organization.objects.get(pk=pk)
+        except (Organization.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+    return actor.organization(pk, "audit.view")
 
 
 def own_sign_in_events(user) -> QuerySet[AuditEvent]:

@@ -6,6 +6,7 @@ an audit event. Bad input raises ``ValidationError`` keyed by the field at fault
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -20,7 +21,7 @@ from stdnum.fi import ytunnus
 
 from . import audit, tasks
 from .access import Actor
-from .models import ApiToken, Company, Membership, Organization, User
+from .models import API_SCOPES, ApiToken, Company, Membership, Organization, User
 from .roles import CUSTOMER_ROLES, STAFF_ROLES, Role
 
 COMPANY_FIELDS = [
@@ -336,6 +337,8 @@ def set_membership_active(actor: Actor, membership: Membership, active: bool) ->
             organization=organization,
             changes={"is_active": [not active, active]},
         )
+        if not active:
+            revoke_tokens_of(actor.user, membership.user, "membership ended")
     return membership
 
 
@@ -376,18 +379,67 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def password_stamp(user: User) -> str:
+    """A fingerprint of the user's current password hash: a token made under another
+    password no longer matches, so changing the password ends every token."""
+    return hashlib.sha256(user.password.encode()).hexdigest()
+
+
 @transaction.atomic
-def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; the raw value is returned once and never stored."""
+def create_api_token(
+    user: User,
+    name: str,
+    *,
+    scopes: list[str] | None = None,
+    expires_at=None,
+) -> tuple[ApiToken, str]:
+    """A new token for ``user``; the raw value is returned once and never stored.
+    ``scopes``: default every product, read and write; ``expires_at``: default
+    ``TASE_TOKEN_DAYS`` days from now."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("This field is required.")})
+    scopes = list(API_SCOPES) if scopes is None else sorted(set(scopes))
+    unknown = [scope for scope in scopes if scope not in API_SCOPES]
+    if unknown or not scopes:
+        raise ValidationError(
+            {
+                "scopes": _("Choose scopes from %(all)s (unknown: %(unknown)s).")
+                % {"all": ", ".join(API_SCOPES), "unknown": ", ".join(unknown) or "none"}
+            }
+        )
+    now = timezone.now()
+    if expires_at is None:
+        expires_at = now + dt.timedelta(days=settings.TASE_TOKEN_DAYS)
+    if expires_at <= now:
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     raw = "tase_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, digest=token_digest(raw), prefix=raw[5:13]
+        user=user,
+        name=name,
+        digest=token_digest(raw),
+        prefix=raw[5:13],
+        scopes=scopes,
+        expires_at=expires_at,
+        password_stamp=password_stamp(user),
     )
-    audit.record(user, "create", token)
+    audit.record(
+        user,
+        "create",
+        token,
+        changes={"scopes": [None, scopes], "expires_at": [None, expires_at.isoformat()]},
+    )
     return token, raw
+
+
+def revoke_tokens_of(actor_user, user: User, reason: str) -> int:
+    """Revoke every live token of ``user`` (a membership ended), audited; how many."""
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor_user, "revoke", token, changes={"reason": [None, reason]})
+    return len(tokens)
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from .forms import (
     OrganizationForm,
     ParameterFileForm,
     ParameterValueForm,
+    PasswordResetForm,
     ProfileForm,
     TokenForm,
     TotpConfirmForm,
@@ -261,17 +262,39 @@ def member_set_active(request, pk):
     return redirect("organization_detail", membership.organization_id)
 
 
+# -- password reset ----------------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends the reset link; if the mail server refuses it, says so instead of 'sent'."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if not form.send_failed:
+            return response
+        form.add_error(
+            None,
+            _(
+                "The message could not be sent right now. Try again in a moment, or ask "
+                "your administrator to reset the password."
+            ),
+        )
+        return self.render_to_response(self.get_context_data(form=form), status=503)
+
+
 # -- audit trail -------------------------------------------------------------------------
 
 
 @login_required
 def audit_list(request):
     actor = actor_of(request)
-    if not actor.can("audit.view"):
+    if not actor.can_read_audit():
         raise Http404
     organization = None
     if request.GET.get("organization"):
-        organization = actor.organization(request.GET["organization"], "audit.view")
+        organization = selectors.audit_organization(actor, request.GET["organization"])
     events = selectors.audit_events(
         actor,
         organization=organization,

@@ -65,7 +65,15 @@ def is_staff_view(actor: Actor, organization: Organization) -> bool:
 
 
 def contracts_for(actor: Actor) -> QuerySet[Contract]:
-    return Contract.objects.filter(organization__in=actor.organizations("delivery.view"))
+    """The contracts the actor may open (the list and the detail agree): those of the
+    vendor's customers for its staff, a customer's own for whoever approves for it
+    (``delivery.approve``)."""
+    vendor_ids = {m.organization_id for m in actor.staff_memberships}
+    staff = Q(organization__vendor_id__in=vendor_ids) | Q(organization_id__in=vendor_ids)
+    approver = Q(organization__in=actor.organizations("delivery.approve"))
+    return Contract.objects.filter(
+        Q(organization__in=actor.organizations("delivery.view")) & (staff | approver)
+    )
 
 
 def contract(actor: Actor, pk, action: str = "delivery.view") -> Contract:

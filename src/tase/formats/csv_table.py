@@ -6,6 +6,8 @@
   are refused (a typo would otherwise drop a column silently).
 - Amounts: decimal comma or point, spaces (also no-break) as thousand separators, 1.234,56.
 - Dates: 2026-03-31 or 31.3.2026.
+- Text: a control character (a NUL byte, an escape; tab and line breaks are fine) refuses
+  its row, so binary junk never reaches the database.
 
 Rows come back with their line numbers (the header is line 1), so every problem can name its
 line. Pure Python: no Django.
@@ -26,6 +28,7 @@ from operator import itemgetter
 from typing import BinaryIO, TextIO
 
 FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -123,6 +126,12 @@ def parse_amount(text: str) -> Decimal | None:
     return value
 
 
+def _control_message(header: list[str], values: list[str]) -> str:
+    column, value = next((h, v) for h, v in zip(header, values, strict=True) if CONTROL.search(v))
+    character = CONTROL.search(value).group()
+    return f"column {column} contains a control character (U+{ord(character):04X}); remove it."
+
+
 def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str, ...]) -> Table:
     """Check the header of ``source`` and stream its non-empty rows (see the module doc).
 
@@ -176,6 +185,9 @@ def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str
                     table.errors.append(
                         (line_number, f"{len(values)} fields, the header has {width}.")
                     )
+                continue
+            if CONTROL.search("".join(values)):
+                table.errors.append((line_number, _control_message(header, values)))
                 continue
             values.append("")
             cells = dict(zip(columns, map(str.strip, pick(values)), strict=True))

@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tase.apiutil import Pagination, actor
+from tase.core import limits
 from tase.formats.vat_return_file import VatFileError
 from tase.rules import vat as vat_rules
 
@@ -376,6 +377,7 @@ class OpeningBalancesOut(Schema):
 )
 def import_vouchers(request, company_id: int, file: File[UploadedFile]):
     company = _company(request, company_id)
+    limits.check_size(file, "voucher_csv")
     return services.import_vouchers(actor(request), company, file.file)
 
 
@@ -388,6 +390,7 @@ def import_opening_balances(
     request, company_id: int, file: File[UploadedFile], fiscal_year_id: int | None = None
 ):
     company = _company(request, company_id)
+    limits.check_size(file, "opening_csv")
     year = (
         get_object_or_404(FiscalYear, company=company, pk=fiscal_year_id)
         if fiscal_year_id is not None

@@ -22,6 +22,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
+from tase.core import limits
 from tase.core.access import Actor
 from tase.formats.vat_return_file import VatFileError
 from tase.rules import vat as vat_rules
@@ -609,6 +610,7 @@ def import_vouchers(request, company_pk):
         try:
             if upload is None:
                 raise ValidationError({"file": _("Choose a file.")})
+            limits.check_size(upload, "opening_csv" if opening else "voucher_csv")
             if opening:
                 year = get_object_or_404(open_years, pk=request.POST.get("fiscal_year") or 0)
                 result = services.import_opening_balances(

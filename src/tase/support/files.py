@@ -1,4 +1,4 @@
-"""Attachment checks: size limit, and the type read from the file's first bytes, never its name.
+"""Attachment checks: size limit (:mod:`tase.core.limits`), and the type read from the file's first bytes, never its name.
 
 Accepted: PDF, PNG, JPEG, and plain text (TXT/CSV: UTF-8 or Latin-1 text without NUL bytes).
 """
@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+from tase.core import limits
+
 MAX_ATTACHMENTS = 5
 
 
@@ -49,15 +50,8 @@ def _is_text(head: bytes) -> bool:
 def check_upload(upload, *, field: str = "attachments", images_only: bool = False) -> Sniffed:
     """The sniffed type of an uploaded file, or ValidationError naming the file."""
     name = getattr(upload, "name", "") or "file"
-    size = getattr(upload, "size", 0) or 0
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {
-                field: _("“%(name)s” is too large: at most %(mb)s MB.")
-                % {"name": name, "mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
-            }
-        )
-    if size == 0:
+    limits.check_size(upload, "guide_image" if images_only else "support_file", field=field)
+    if limits.size_of(upload) == 0:
         raise ValidationError({field: _("“%(name)s” is empty.") % {"name": name}})
     upload.seek(0)
     head = upload.read(2048)

@@ -204,12 +204,17 @@ def get_announcement(actor: Actor, pk, *, manage: bool = False) -> Announcement:
 
 
 def guides_for(actor: Actor | None) -> QuerySet[Guide]:
-    """Published public guides for anyone; customers-only guides for signed-in users of a
-    customer of the guide's vendor (and its staff); drafts for the publishers."""
+    """Published public guides for anyone; customers-only guides for the users of a
+    customer of the guide's vendor who may use support (``support.use``: an employee may
+    not) and for its staff; drafts for the publishers."""
     guides = Guide.objects.select_related("category")
     if actor is None or not actor.memberships:
         return guides.filter(is_published=True, visibility=Guide.Visibility.PUBLIC)
-    vendor_ids = _vendor_ids(actor)
+    vendor_ids = {m.organization_id for m in actor.staff_memberships} | {
+        m.organization.vendor_id
+        for m in actor.customer_memberships
+        if actor.can("support.use", m.organization)
+    }
     visible = Q(is_published=True) & (
         Q(visibility=Guide.Visibility.PUBLIC) | Q(organization_id__in=vendor_ids)
     )

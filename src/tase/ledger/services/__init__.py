@@ -16,7 +16,7 @@ year_end, vat, imports, opening_balances, copies, bank_accounts); callers import
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
-from .attachments import ATTACHMENT_TYPES, MAGIC, MAX_ATTACHMENT_BYTES, add_attachment, sniff
+from .attachments import ATTACHMENT_TYPES, MAGIC, add_attachment, sniff
 from .bank_accounts import create_bank_account, default_bank_account
 from .common import (
     STANDARD_SERIES,
@@ -54,7 +54,6 @@ __all__ = [
     "ENTRY_COLUMNS",
     "IMPORT_BATCH",
     "MAGIC",
-    "MAX_ATTACHMENT_BYTES",
     "STANDARD_SERIES",
     "VOUCHER_IMPORT_COLUMNS",
     "_imported_before",

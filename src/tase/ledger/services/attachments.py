@@ -10,12 +10,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tase.core import audit
+from tase.core import audit, limits
 
 from ..models import Attachment, Voucher
 from .common import guard
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -39,9 +38,12 @@ def sniff(data: bytes) -> str | None:
 
 
 def _read_upload(upload) -> tuple[str, bytes]:
+    """The name and bytes of an upload, refused by its size before it is read."""
     if isinstance(upload, tuple):
         name, data = upload
+        limits.check_size(data, "attachment", field="attachments", name=str(name))
         return str(name), bytes(data)
+    limits.check_size(upload, "attachment", field="attachments")
     data = b"".join(upload.chunks()) if hasattr(upload, "chunks") else upload.read()
     return PurePath(upload.name).name, data
 
@@ -56,10 +58,6 @@ def _attach(voucher: Voucher, upload) -> Attachment:
                 "attachments": _("“%(name)s”: only PDF, JPEG and PNG files are accepted.")
                 % {"name": name}
             }
-        )
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {"attachments": _("“%(name)s” is larger than 10 MB.") % {"name": name}}
         )
     actual = sniff(data)
     if actual != expected:

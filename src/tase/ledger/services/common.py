@@ -8,9 +8,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from tase.core import limits
 from tase.core.models import Company
 
 from ..models import Account, FiscalYear, PeriodLock, SeriesCounter, VoucherSeries
@@ -55,6 +56,16 @@ def to_cents(value, field: str = "amount") -> int:
             raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
     if not amount.is_finite():
         raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
+    if abs(amount) * 100 > limits.MAX_AMOUNT_CENTS:
+        raise ValueError(
+            _("%(value)s is out of range: an amount may be at most %(max)s.")
+            % {
+                "value": value,
+                "max": number_format(
+                    cents_to_decimal(limits.MAX_AMOUNT_CENTS), 2, force_grouping=True
+                ),
+            }
+        )
     cents = amount * 100
     if cents != cents.to_integral_value():
         raise ValueError(

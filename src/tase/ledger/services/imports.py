@@ -56,10 +56,10 @@ def _check_import_voucher(
     labels = [row.line for row in rows]
 
     def where() -> str:
-        return _("Voucher %(key)s (line %(lines)s)") % {
-            "key": key,
-            "lines": ", ".join(str(n) for n in labels),
-        }
+        lines = (
+            ", ".join(str(n) for n in labels) if len(labels) <= 10 else f"{labels[0]}-{labels[-1]}"
+        )
+        return _("Voucher %(key)s (line %(lines)s)") % {"key": key, "lines": lines}
 
     if len({(row.date, row.series) for row in rows}) > 1:
         return [(labels[0], where() + ": " + _("the rows differ in date or series."))]

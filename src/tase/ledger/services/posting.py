@@ -11,10 +11,11 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tase import db
-from tase.core import audit
+from tase.core import audit, limits
 from tase.core.models import Company
 from tase.rules import vat as vat_rules
 
@@ -45,6 +46,24 @@ def _line_error(errors: list, number: int, message: str) -> None:
     errors.append(_("Line %(line)s: %(message)s") % {"line": number, "message": message})
 
 
+def _check_line_count(count: int) -> None:
+    """A voucher has at most :data:`~tase.core.limits.MAX_VOUCHER_LINES` lines, VAT lines
+    included (the entry's position is a 16-bit integer)."""
+    if count > limits.MAX_VOUCHER_LINES:
+        raise ValidationError(
+            {
+                "lines": _(
+                    "The voucher has %(count)s lines with its VAT lines; one voucher may have "
+                    "at most %(max)s. Split it into several vouchers."
+                )
+                % {
+                    "count": number_format(count, 0, force_grouping=True),
+                    "max": number_format(limits.MAX_VOUCHER_LINES, 0, force_grouping=True),
+                }
+            }
+        )
+
+
 def _prepare_entries(
     company: Company,
     on: dt.date,
@@ -60,6 +79,7 @@ def _prepare_entries(
     errors: list[str] = []
     if not lines:
         raise ValidationError({"lines": _("A voucher needs at least two lines.")})
+    _check_line_count(len(lines))
     if accounts is None:
         numbers = {str(line.get("account", "")).strip() for line in lines}
         accounts = {
@@ -201,6 +221,7 @@ def _prepare_entries(
             errors.append(_("A voucher needs at least two lines."))
     if errors:
         raise ValidationError({"lines": errors})
+    _check_line_count(len(entries))
     return entries
 
 

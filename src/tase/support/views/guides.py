@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -177,6 +178,8 @@ def guide_edit(request, pk):
 def guide_image_upload(request, pk):
     actor = actor_of(request)
     guide = selectors.get_guide(actor, pk)
+    if not actor.can("support.publish", guide.organization):
+        raise PermissionDenied  # the guide is readable, uploading to it is not: 403
     form = GuideImageForm(request.POST, request.FILES)
     if not form.is_valid():
         return redirect("support:guide_detail", pk)

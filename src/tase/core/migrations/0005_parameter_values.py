@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_audit_organization_index'),
+        ('core', '0004_api_token_scopes_expiry'),
     ]
 
     operations = [

@@ -1,0 +1,83 @@
+"""What Tase accepts at most, in one place: file sizes per kind of upload, the range of an
+amount, and the lines of one voucher.
+
+Every upload is measured before it is parsed (:func:`check_size`): a file over its kind's
+limit is refused with a message naming the limit, so no request reads a 50 MB file into a
+parser. The limits are settings (``TASE_UPLOAD_LIMITS_MB``, in megabytes per kind;
+docs/deployment.md). Text in CSV files is checked where it is read
+(:mod:`tase.formats.csv_table` refuses control characters, so no NUL byte reaches the
+database); amounts are checked where they become cents (``tase.ledger.services.to_cents``
+against :data:`MAX_AMOUNT_CENTS`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+MB = 1024 * 1024
+
+# The kinds of upload and their default limits in megabytes (settings may change them).
+DEFAULT_UPLOAD_LIMITS_MB = {
+    "voucher_csv": 20,  # about 200,000 voucher lines
+    "opening_csv": 2,
+    "attachment": 10,  # a receipt or an invoice: PDF, JPEG, PNG
+    "support_file": 5,
+    "guide_image": 5,
+}
+KIND_NAMES = {
+    "voucher_csv": gettext_lazy("voucher CSV file"),
+    "opening_csv": gettext_lazy("opening balance file"),
+    "attachment": gettext_lazy("attachment"),
+    "support_file": gettext_lazy("attachment"),
+    "guide_image": gettext_lazy("image"),
+}
+
+# The largest amount one line may carry: 999,999,999,999.99 €. Well inside a 64-bit integer
+# of cents even when 32,767 such lines are summed (3.3e18 < 9.2e18), so no total overflows.
+MAX_AMOUNT_CENTS = 99_999_999_999_999
+
+# One voucher's lines, VAT lines included: the entry's position is a 16-bit integer.
+MAX_VOUCHER_LINES = 32_767
+
+
+def upload_limit(kind: str) -> int:
+    """The largest accepted file of ``kind``, in bytes."""
+    limits = {**DEFAULT_UPLOAD_LIMITS_MB, **getattr(settings, "TASE_UPLOAD_LIMITS_MB", {})}
+    return int(limits[kind] * MB)
+
+
+def size_of(upload) -> int:
+    """The size of an upload, bytes, or a seekable file, without reading it."""
+    if isinstance(upload, bytes | bytearray):
+        return len(upload)
+    size = getattr(upload, "size", None)
+    if size is not None:
+        return size
+    position = upload.tell()
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(position)
+    return size
+
+
+def check_size(upload, kind: str, *, field: str = "file", name: str = "") -> None:
+    """Refuse ``upload`` if it is larger than ``kind`` allows; nothing of it is read."""
+    limit = upload_limit(kind)
+    size = size_of(upload)
+    if size > limit:
+        name = name or getattr(upload, "name", "") or _("the file")
+        raise ValidationError(
+            {
+                field: _("“%(name)s” is %(size)s MB; a %(kind)s may be at most %(limit)s MB.")
+                % {
+                    "name": str(name).rsplit("/", 1)[-1],
+                    "size": number_format(size / MB, 1),
+                    "kind": KIND_NAMES[kind],
+                    "limit": number_format(limit / MB, 0 if limit % MB == 0 else 1),
+                }
+            }
+        )
