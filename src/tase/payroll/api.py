@@ -275,10 +275,16 @@ class PayRunOut(Schema):
     progress_message: str
     # "running", but no progress for PayRun.STALLED_AFTER: the calculation has stopped
     progress_stalled: bool
+    # Payslips out of all proportion to the salaries: approval needs confirm_warnings.
+    warnings: list[str]
 
     @staticmethod
     def resolve_progress_stalled(obj) -> bool:
         return obj.calculation_stalled
+
+    @staticmethod
+    def resolve_warnings(obj) -> list[str]:
+        return services.pay_run_warnings(obj) if obj.is_draft else []
 
 
 class PayItemIn(Schema):
@@ -372,10 +378,12 @@ def calculate_pay_run(request, run_id: int):
 
 
 @router.post("/pay-runs/{int:run_id}/approve", response=PayRunOut)
-def approve_pay_run(request, run_id: int):
+def approve_pay_run(request, run_id: int, confirm_warnings: bool = False):
+    """Approve a calculated draft. A run whose payslips are out of all proportion to the
+    salaries (its ``warnings``) answers 422 listing them unless ``?confirm_warnings=true``."""
     current = actor(request)
     run = _run(request, run_id, "payroll.approve")
-    return services.approve_pay_run(current, run)
+    return services.approve_pay_run(current, run, confirm_warnings=confirm_warnings)
 
 
 @router.post("/pay-runs/{int:run_id}/paid", response=PayRunOut)

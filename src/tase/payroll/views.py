@@ -398,6 +398,7 @@ def run_detail(request, pk):
             "can_manage": actor.can_in_company("payroll.manage", company),
             "can_approve": actor.can_in_company("payroll.approve", company),
             "progress": _progress(run),
+            "warnings": services.pay_run_warnings(run) if run.is_draft else [],
         },
     )
 
@@ -425,8 +426,11 @@ def run_action(request, pk, action):
         else:
             messages.info(request, _("The pay run is being calculated in the background."))
         return redirect("payroll:run_detail", run.pk)
+    options = {}
+    if action == "approve":
+        options["confirm_warnings"] = request.POST.get("confirm_warnings") == "on"
     try:
-        handler(actor, run)
+        handler(actor, run, **options)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

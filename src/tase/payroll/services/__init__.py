@@ -10,7 +10,6 @@ pay_runs); callers import from this package. Module constants such as
 """
 
 from .calculation import (
-    HOURLY_PRICED,
     PROGRESS_FIELDS,
     calculate_in_background,
     calculate_pay_run,
@@ -53,6 +52,7 @@ from .pay_runs import (
     mark_paid,
     salary_payment_file,
 )
+from .plausibility import disproportionate_payslips, pay_run_warnings
 from .setup import (
     SETTINGS_FIELDS,
     copy_company_setup,
@@ -66,7 +66,6 @@ __all__ = [
     "CENTURIES",
     "CSV_COLUMNS",
     "EMPLOYEE_FIELDS",
-    "HOURLY_PRICED",
     "PROGRESS_FIELDS",
     "SETTINGS_FIELDS",
     "active_employees",
@@ -88,6 +87,7 @@ __all__ = [
     "create_pay_run",
     "delete_item",
     "delete_pay_run",
+    "disproportionate_payslips",
     "employment_on",
     "engine_catalogue",
     "ensure_setup",
@@ -98,6 +98,7 @@ __all__ = [
     "income_paid_before",
     "line_record",
     "mark_paid",
+    "pay_run_warnings",
     "payslip_input",
     "require",
     "salary_on",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from decimal import Decimal, InvalidOperation
 
@@ -19,8 +18,7 @@ from ..models import (
     PayItem,
     PayRun,
 )
-from .common import euros, require, to_cents
-from .employees import employment_on, salary_on
+from .common import require, to_cents
 from .pay_runs import _check_draft
 from .setup import engine_catalogue
 
@@ -144,10 +142,9 @@ def save_grid(actor, run: PayRun, codes: list[str], entries: dict[tuple[int, str
         where = f"{employee.number}.{code}."
         wage = catalogue[code]
         if wage.unit or wage.price_parameter:
-            price = None
-            if not wage.price_parameter:
-                price = _hourly_rate(employee, run.payment_date)
-            rows.append(_item(run, catalogue, employee, code, None, value, price, where))
+            # Priced when the run is calculated: by the statutory parameter, or hours by the
+            # employee's hourly wage (services.hourly), shown on the payslip line.
+            rows.append(_item(run, catalogue, employee, code, None, value, None, where))
         else:
             rows.append(_item(run, catalogue, employee, code, value, None, None, where))
     PayItem.objects.filter(pay_run=run, wage_type__in=codes).delete()
@@ -157,14 +154,6 @@ def save_grid(actor, run: PayRun, codes: list[str], entries: dict[tuple[int, str
         actor.user, "mass_entry", run, company=run.company, changes={"items": [None, len(rows)]}
     )
     return len(rows)
-
-
-def _hourly_rate(employee: Employee, day: dt.date) -> Decimal | None:
-    employment = employment_on(employee, day)
-    if employment is None:
-        return None
-    cents = salary_on(employment, day)
-    return None if cents is None else euros(cents)
 
 
 CSV_COLUMNS = ("employee", "wage_type", "quantity", "unit_price", "amount")
