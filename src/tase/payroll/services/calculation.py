@@ -48,6 +48,7 @@ def _engine_card(employee: Employee, run: PayRun, paid: int | None) -> tuple[obj
                 "monthly_deduction": str(euros(card.monthly_deduction_cents)),
                 "health_insurance": card.source_health_insurance,
                 "valid_from": str(card.valid_from),
+                "year": card.year,
             },
         )
     if paid is None:
@@ -61,11 +62,12 @@ def _engine_card(employee: Employee, run: PayRun, paid: int | None) -> tuple[obj
         ),
         {
             "kind": "card",
-            "base_rate": str(card.base_rate.normalize()),
-            "additional_rate": str(card.additional_rate.normalize()),
+            "base_rate": str(card.base_rate),
+            "additional_rate": str(card.additional_rate),
             "income_limit": str(euros(card.income_limit_cents)),
             "income_paid_before": str(euros(paid)),
             "valid_from": str(card.valid_from),
+            "year": card.year,
         },
     )
 

@@ -250,8 +250,19 @@ def add_tax_card(actor, employee: Employee, **data) -> TaxCard:
 
 
 def tax_card_on(employee: Employee, day: dt.date) -> TaxCard | None:
-    """The card in force on ``day``: the latest of that year valid from on or before it."""
+    """The card in force on ``day``: the latest of that year valid from on or before it.
+
+    In January, without a card of the new year, the previous year's last card applies: the
+    payer withholds at the percentage in force when the previous year ended
+    (ennakkoperintälaki 1118/1996 3 § 3 mom. as amended by 499/2024, see HE 49/2024 vp;
+    ennakkoperintäasetus 1124/1996 3 § as amended by 673/2024 keeps the no-card rate for
+    a payee with neither card). Until the end of January only; the income limit counts the
+    income paid from 1 January (the year's running total starts again).
+    https://finlex.fi/fi/lainsaadanto/1996/1118 https://finlex.fi/fi/lainsaadanto/1996/1124
+    """
     cards = [c for c in employee.tax_cards.all() if c.year == day.year and c.valid_from <= day]
+    if not cards and day.month == 1:
+        cards = [c for c in employee.tax_cards.all() if c.year == day.year - 1]
     return max(cards, key=lambda c: c.valid_from) if cards else None
 
 
