@@ -314,8 +314,8 @@ def test_monthly_summary_page_and_csv(world, clerk):
     page = client.get(f"/payroll/c/{world.company.pk}/summary/?year=2026")
     assert page.status_code == 200
     csv_text = client.get(f"/payroll/c/{world.company.pk}/summary.csv?year=2026").content.decode()
-    # withholding 700.00 + employer health insurance 66.85, due 12.4.2026
-    assert "2026-03;1;3500.00;700.00;66.85;766.85;2026-04-12" in csv_text
+    # withholding 700.00 + employer health insurance 66.85, due 12.4.2026, a Sunday: 13.4.
+    assert "2026-03;1;3500.00;700.00;66.85;766.85;2026-04-13" in csv_text
 
 
 def test_list_pages_query_counts(world, clerk, django_assert_max_num_queries):

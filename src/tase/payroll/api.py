@@ -366,7 +366,9 @@ def add_pay_item(request, run_id: int, payload: PayItemIn):
         quantity=payload.quantity,
         unit_price=payload.unit_price,
     )
-    return Status(201, {"id": item.pk})
+    # "note": a reimbursement above its tax-free maximum was split, the excess paid as
+    # taxable pay of its own wage type.
+    return Status(201, {"id": item.pk, "note": item.entry_note})
 
 
 @router.post("/pay-runs/{int:run_id}/calculate", response=list[PayslipSummaryOut])

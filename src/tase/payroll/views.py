@@ -358,7 +358,7 @@ def run_detail(request, pk):
         if item_form.is_valid():
             data = item_form.cleaned_data
             try:
-                services.add_item(
+                item = services.add_item(
                     actor,
                     run,
                     data["employee"],
@@ -371,6 +371,8 @@ def run_detail(request, pk):
                 form_errors_from(item_form, error)
             else:
                 messages.success(request, _("Item added."))
+                if item.entry_note:
+                    messages.info(request, item.entry_note)
                 return redirect("payroll:run_detail", run.pk)
     labels = {
         row.code: row.label(language()) for row in CompanyWageType.objects.filter(company=company)
