@@ -21,9 +21,11 @@ from tase.apiutil import Pagination, actor
 from tase.rules import payroll as engine
 
 from . import selectors, services
+from .api_setup import router as setup_router
 from .models import Employee, PayRun
 
 router = Router(tags=["payroll"])
+router.add_router("", setup_router)
 
 
 # -- the calculator ------------------------------------------------------------------------

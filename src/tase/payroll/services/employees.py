@@ -27,6 +27,7 @@ from .common import (
     clean_iban,
     clean_identity_code,
     euros,
+    positive_or_none,
     require,
     to_cents,
 )
@@ -162,6 +163,8 @@ def add_employment(actor, employee: Employee, **data) -> Employment:
     if data.get("pay_basis") not in Employment.Basis.values:
         raise ValidationError({"pay_basis": _("Choose monthly or hourly.")})
     data["union_dues_rate"] = check_rate(data.get("union_dues_rate") or 0, "union_dues_rate")
+    data["hourly_divisor"] = positive_or_none(data.get("hourly_divisor"), "hourly_divisor")
+    data["profession_code"] = (data.get("profession_code") or "").strip()
     employment = Employment.objects.create(company=employee.company, employee=employee, **data)
     if salary not in (None, ""):
         _add_salary(employment, employment.start_date, salary)
