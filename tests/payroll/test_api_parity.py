@@ -26,6 +26,7 @@ PAGE_WRITES = {
     ("run_action", "paid"): ("post", "/api/v1/payroll/pay-runs/{run_id}/paid"),
     ("run_action", "cancel"): ("post", "/api/v1/payroll/pay-runs/{run_id}/cancel"),
     ("run_action", "delete"): ("delete", "/api/v1/payroll/pay-runs/{run_id}"),
+    ("tax_card_import", ""): ("post", "/api/v1/payroll/companies/{company_id}/tax-cards/csv"),
 }
 
 # Page writes without an API operation yet: the gap, listed so that it shows. Closing one

@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tase.apiutil import actor
 
@@ -132,3 +133,13 @@ def patch_settings(request, company_id: int, payload: SettingsPatch):
     given = payload.dict(exclude_unset=True)
     data = {field: getattr(row, field) for field in services.SETTINGS_FIELDS} | given
     return services.update_settings(current, company, **data)
+
+
+@router.post("/companies/{int:company_id}/tax-cards/csv", response={201: dict})
+def import_tax_cards(request, company_id: int, year: Form[int], file: File[UploadedFile]):
+    """Many employees' tax cards of ``year`` from a CSV file (multipart: ``year``, ``file``);
+    any bad row answers 422 naming every bad row, and nothing is written."""
+    current = actor(request)
+    company = current.company(company_id, "payroll.manage")
+    count = services.import_tax_cards_csv(current, company, file.read(), year=year)
+    return Status(201, {"imported": count})

@@ -315,3 +315,14 @@ class ImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("Columns: employee, wage_type, quantity, unit_price, amount."),
     )
+
+
+class TaxCardImportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: employee (number) or identity_code, year, base_rate, additional_rate, "
+            "income_limit, valid_from (optional)."
+        ),
+    )

@@ -31,6 +31,7 @@ from .forms import (
     SalaryChangeForm,
     SettingsForm,
     TaxCardForm,
+    TaxCardImportForm,
 )
 from .models import CompanyWageType, Employment, PayItem, PayRun, Payslip
 from .pdf import payslip_pdf
@@ -240,6 +241,31 @@ def tax_card_add(request, pk):
     else:
         messages.error(request, _("Check the tax card fields."))
     return redirect("payroll:employee_detail", employee.pk)
+
+
+@login_required
+def tax_card_import(request, company_pk):
+    """Many employees' tax cards of a year from a CSV file (services.tax_cards_bulk)."""
+    actor = actor_of(request)
+    company = actor.company(company_pk, "payroll.manage")
+    form = TaxCardImportForm(
+        request.POST or None, request.FILES or None, initial={"year": dt.date.today().year}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.import_tax_cards_csv(
+                actor, company, form.cleaned_data["file"].read(), year=form.cleaned_data["year"]
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("%(count)s tax cards imported.") % {"count": count})
+            return redirect("payroll:employees", company.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("Import tax cards"), "subtitle": company.name},
+    )
 
 
 # -- settings and wage types ---------------------------------------------------------------

@@ -61,6 +61,7 @@ from .setup import (
     update_settings,
     update_wage_type,
 )
+from .tax_cards_bulk import TAX_CARD_COLUMNS, import_tax_cards_csv
 
 __all__ = [
     "CENTURIES",
@@ -68,6 +69,7 @@ __all__ = [
     "EMPLOYEE_FIELDS",
     "PROGRESS_FIELDS",
     "SETTINGS_FIELDS",
+    "TAX_CARD_COLUMNS",
     "active_employees",
     "add_employment",
     "add_item",
@@ -95,6 +97,7 @@ __all__ = [
     "euros",
     "identity_code_for",
     "import_items_csv",
+    "import_tax_cards_csv",
     "income_paid_before",
     "line_record",
     "mark_paid",

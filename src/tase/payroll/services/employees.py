@@ -215,12 +215,19 @@ def salary_on(employment: Employment, day: dt.date) -> int | None:
     return rows[-1].amount_cents if rows else None
 
 
-@transaction.atomic
-def add_tax_card(actor, employee: Employee, **data) -> TaxCard:
-    require(actor, employee.company, "payroll.manage")
+def tax_card_row(employee: Employee, data: dict) -> TaxCard:
+    """A validated, unsaved tax card of ``employee`` from ``data`` (year, valid_from, kind,
+    rates, limits); ValidationError names the field."""
     kind = data.get("kind") or TaxCard.Kind.CARD
+    if kind not in TaxCard.Kind.values:
+        raise ValidationError({"kind": _("Choose a tax card or tax at source.")})
     valid_from = data.get("valid_from")
-    year = int(data.get("year") or (valid_from.year if valid_from else 0))
+    try:
+        year = int(data.get("year") or (valid_from.year if valid_from else 0))
+    except (TypeError, ValueError):
+        raise ValidationError({"year": _("Enter a year.")}) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Enter a year.")})
     if not valid_from:
         valid_from = dt.date(year, 1, 1)
     if valid_from.year != year:
@@ -240,14 +247,25 @@ def add_tax_card(actor, employee: Employee, **data) -> TaxCard:
         row.source_health_insurance = bool(data.get("source_health_insurance", True))
         if row.monthly_deduction_cents < 0:
             raise ValidationError({"monthly_deduction": _("The deduction must not be negative.")})
-    TaxCard.objects.filter(employee=employee, valid_from=valid_from).delete()
+    return row
+
+
+@transaction.atomic
+def add_tax_card(actor, employee: Employee, **data) -> TaxCard:
+    require(actor, employee.company, "payroll.manage")
+    row = tax_card_row(employee, data)
+    TaxCard.objects.filter(employee=employee, valid_from=row.valid_from).delete()
     row.save()
     audit.record(
         actor.user,
         "create",
         row,
         company=employee.company,
-        changes={"year": [None, year], "valid_from": [None, str(valid_from)], "kind": [None, kind]},
+        changes={
+            "year": [None, row.year],
+            "valid_from": [None, str(row.valid_from)],
+            "kind": [None, row.kind],
+        },
     )
     return row
 
