@@ -106,3 +106,24 @@ def test_approved_run_to_downloaded_and_sent_incomes_register_report(
     expect(row.get_by_test_id("register-state")).to_have_text("Merkitty lähetetyksi")
     expect(row).to_contain_text("TR-2026-0001")
     expect(row.get_by_test_id("late")).to_have_count(0)
+
+
+def test_pay_item_csv_import_sends_the_file(world, page, live_server, login, tmp_path):
+    """The import form posts the chosen file (it said "required" for every upload when the
+    form lacked enctype="multipart/form-data")."""
+    clerk = world.actor(Role.PAYROLL_CLERK)
+    services.ensure_setup(world.company)
+    worker = employee(clerk, world.company, basis="hourly", salary="15.00")
+    run = services.create_pay_run(
+        clerk, world.company, period_start=dt.date(2026, 3, 1), period_end=dt.date(2026, 3, 31),
+        payment_date=dt.date(2026, 3, 31),
+    )  # fmt: skip
+    upload = tmp_path / "items.csv"
+    upload.write_text(f"employee;wage_type;quantity\n{worker.number};hourly_wage;12\n")
+    login(world.users[Role.PAYROLL_CLERK])
+    page.goto(f"{live_server.url}/payroll/runs/{run.pk}/")
+    page.get_by_role("link", name="Tuo CSV").click()
+    page.get_by_label("CSV-tiedosto").set_input_files(str(upload))
+    page.get_by_role("button", name="Tallenna").click()
+    page.wait_for_url(f"{live_server.url}/payroll/runs/{run.pk}/")
+    assert run.items.get().quantity == 12

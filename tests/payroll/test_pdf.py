@@ -48,3 +48,30 @@ def test_pool_only_for_a_run_of_many_payslips(monkeypatch):
     monkeypatch.setattr(payslip_pdf.threading, "active_count", lambda: 1)
     monkeypatch.setattr(payslip_pdf.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
     assert payslip_pdf.pool_size(100) == 0
+
+
+def test_payslip_pdf_is_one_page_with_year_to_date_in_rows(world, clerk):
+    """A payslip with pay, a benefit, a reimbursement and hourly lines fits one A4 page, and
+    each year-to-date figure sits on its label's row (a wrapping label shifted the values)."""
+    import re
+
+    worker = employee(clerk, world.company, street_address="Katu 1", postal_code="00100")
+    run = pay_run(clerk, world.company)
+    services.add_item(clerk, run, worker, wage_type="overtime_50", quantity="3")
+    services.add_item(clerk, run, worker, wage_type="phone_benefit", quantity="1")
+    services.add_item(clerk, run, worker, wage_type="mileage_allowance", quantity="100")
+    services.calculate_pay_run(clerk, run)
+    services.approve_pay_run(clerk, run)
+    slip = run.payslips.get()
+    html = payslip_pdf.payslip_html(slip)
+    assert len(pdf.layout(html).pages) == 1
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td></tr>', html))
+    assert rows["Työntekijän työttömyysvakuutusmaksu"] == pdf_money(
+        slip.employee_unemployment_cents
+    )
+
+
+def pdf_money(cents):
+    from tase.core.templatetags.tase import format_money
+
+    return format_money(cents, "fi")

@@ -46,7 +46,7 @@ def test_insured_employee_has_both_contributions_withheld_and_due_with_the_tax(w
     assert month["due_cents"] == 104650 + 6930 + 6685
     client = world.client(Role.PAYROLL_CLERK)
     csv_text = client.get(f"/payroll/c/{world.company.pk}/summary.csv?year=2026").content.decode()
-    assert "2026-03;1;3500.00;1046.50;66.85;1182.65;2026-04-12;69.30" in csv_text
+    assert "2026-03;1;3500.00;1046.50;66.85;1182.65;2026-04-13;69.30" in csv_text
     page = client.get(f"/payroll/c/{world.company.pk}/summary/?year=2026").content.decode()
     assert "69,30" in page
 

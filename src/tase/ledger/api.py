@@ -256,6 +256,18 @@ def create_fiscal_year(request, company_id: int, payload: FiscalYearIn):
     )
 
 
+class ChartIn(Schema):
+    chart: Literal["limited-company", "sole-trader"]
+
+
+@router.post("/companies/{company_id}/chart", response={201: dict})
+def apply_chart(request, company_id: int, payload: ChartIn):
+    """Add a standard chart of accounts (as the accounts page does); accounts that exist
+    are kept. Answers how many accounts were added."""
+    company = _company(request, company_id, "ledger.manage")
+    return Status(201, {"added": services.apply_chart(actor(request), company, payload.chart)})
+
+
 @router.post("/companies/{company_id}/fiscal-years/{year_id}/close", response=FiscalYearOut)
 def close_fiscal_year(request, company_id: int, year_id: int):
     company = _company(request, company_id)

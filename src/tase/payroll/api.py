@@ -21,9 +21,11 @@ from tase.apiutil import Pagination, actor
 from tase.rules import payroll as engine
 
 from . import selectors, services
+from .api_setup import router as setup_router
 from .models import Employee, PayRun
 
 router = Router(tags=["payroll"])
+router.add_router("", setup_router)
 
 
 # -- the calculator ------------------------------------------------------------------------
@@ -275,10 +277,16 @@ class PayRunOut(Schema):
     progress_message: str
     # "running", but no progress for PayRun.STALLED_AFTER: the calculation has stopped
     progress_stalled: bool
+    # Payslips out of all proportion to the salaries: approval needs confirm_warnings.
+    warnings: list[str]
 
     @staticmethod
     def resolve_progress_stalled(obj) -> bool:
         return obj.calculation_stalled
+
+    @staticmethod
+    def resolve_warnings(obj) -> list[str]:
+        return services.pay_run_warnings(obj) if obj.is_draft else []
 
 
 class PayItemIn(Schema):
@@ -360,7 +368,9 @@ def add_pay_item(request, run_id: int, payload: PayItemIn):
         quantity=payload.quantity,
         unit_price=payload.unit_price,
     )
-    return Status(201, {"id": item.pk})
+    # "note": a reimbursement above its tax-free maximum was split, the excess paid as
+    # taxable pay of its own wage type.
+    return Status(201, {"id": item.pk, "note": item.entry_note})
 
 
 @router.post("/pay-runs/{int:run_id}/calculate", response=list[PayslipSummaryOut])
@@ -372,10 +382,12 @@ def calculate_pay_run(request, run_id: int):
 
 
 @router.post("/pay-runs/{int:run_id}/approve", response=PayRunOut)
-def approve_pay_run(request, run_id: int):
+def approve_pay_run(request, run_id: int, confirm_warnings: bool = False):
+    """Approve a calculated draft. A run whose payslips are out of all proportion to the
+    salaries (its ``warnings``) answers 422 listing them unless ``?confirm_warnings=true``."""
     current = actor(request)
     run = _run(request, run_id, "payroll.approve")
-    return services.approve_pay_run(current, run)
+    return services.approve_pay_run(current, run, confirm_warnings=confirm_warnings)
 
 
 @router.post("/pay-runs/{int:run_id}/paid", response=PayRunOut)

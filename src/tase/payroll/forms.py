@@ -63,6 +63,13 @@ class CalculatorForm(forms.Form):
     )
     accident_rate = _dec(_("Accident insurance rate (%)"))
     group_life_rate = _dec(_("Group life insurance rate (%)"))
+    hourly_divisor = _dec(
+        _("Hourly wage divisor of monthly salaries"),
+        help_text=_(
+            "Hours of monthly-paid employees are priced at the monthly salary divided by "
+            "this (the collective agreement's divisor, e.g. 160). Empty: weekly hours x 52 / 12."
+        ),
+    )
 
     def __init__(self, *args, language="fi", **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,12 +229,14 @@ class EmploymentForm(forms.ModelForm):
             "pay_basis",
             "weekly_hours",
             "job_title",
+            "profession_code",
             "collective_agreement",
+            "hourly_divisor",
             "cost_centre",
             "union_dues_rate",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
-        localized_fields = ["weekly_hours", "union_dues_rate"]
+        localized_fields = ["weekly_hours", "union_dues_rate", "hourly_divisor"]
 
     def _post_clean(self):
         pass
@@ -267,6 +276,13 @@ class SettingsForm(forms.Form):
     )
     accident_rate = _dec(_("Accident insurance rate (%)"))
     group_life_rate = _dec(_("Group life insurance rate (%)"))
+    hourly_divisor = _dec(
+        _("Hourly wage divisor of monthly salaries"),
+        help_text=_(
+            "Hours of monthly-paid employees are priced at the monthly salary divided by "
+            "this (the collective agreement's divisor, e.g. 160). Empty: weekly hours x 52 / 12."
+        ),
+    )
     post_to_ledger = forms.BooleanField(
         label=_("Post approved pay runs to the books"), required=False
     )
@@ -433,3 +449,14 @@ class HolidayCalculatorForm(forms.Form):
             row = self.sent_rows[int(index)]
             field = f"month_{row}_{part if part != 'month' else 'days_worked'}"
         self.add_error(field if field in self.fields else None, message)
+
+
+class TaxCardImportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: employee (number) or identity_code, year, base_rate, additional_rate, "
+            "income_limit, valid_from (optional)."
+        ),
+    )

@@ -40,6 +40,19 @@ class PayrollSettings(models.Model):
     )
     accident_rate = rate_field(_("accident insurance rate (%)"), default=Decimal("0"))
     group_life_rate = rate_field(_("group life insurance rate (%)"), default=Decimal("0"))
+    # Hour-based wage types of monthly-paid employees are priced at the monthly salary
+    # divided by this (the collective agreement's divisor, e.g. 160); empty: the employment's
+    # weekly hours x 52 / 12. An employment may override it.
+    hourly_divisor = models.DecimalField(
+        _("hourly wage divisor of monthly salaries"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The collective agreement's divisor (e.g. 160). Empty: weekly hours x 52 / 12."
+        ),
+    )
     payer_iban = models.CharField(_("salary payment account (IBAN)"), max_length=34, blank=True)
     payer_bic = models.CharField(_("BIC of the payment account"), max_length=11, blank=True)
     post_to_ledger = models.BooleanField(_("post approved pay runs to the books"), default=True)
@@ -174,7 +187,18 @@ class Employment(models.Model):
         _("weekly hours"), max_digits=5, decimal_places=2, default=Decimal("37.5")
     )
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    # Statistics Finland's classification of occupations (Ammattiluokitus 2010, TK10), as the
+    # Incomes Register asks for it.
+    profession_code = models.CharField(_("profession code (TK10)"), max_length=10, blank=True)
     collective_agreement = models.CharField(_("collective agreement"), max_length=200, blank=True)
+    hourly_divisor = models.DecimalField(
+        _("hourly wage divisor"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the company's divisor, or weekly hours x 52 / 12."),
+    )
     cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
     union_dues_rate = rate_field(_("union dues (%)"), default=Decimal("0"))
 
@@ -359,6 +383,9 @@ class Payslip(models.Model):
     # minimum; with the month's earlier uncharged earnings when this payslip reaches it).
     tyel_earnings_cents = models.BigIntegerField(default=0)
     tyel_charged_cents = models.BigIntegerField(default=0)
+    # The employee's regular pay of a month (monthly salary, or hourly rate x weekly hours x
+    # 52 / 12) when calculated: a payslip far above it is flagged before approval.
+    regular_pay_cents = models.BigIntegerField(default=0)
     lines = models.JSONField(default=list)
     tax_card = models.JSONField(default=dict)
     notes = models.JSONField(default=list)

@@ -8,6 +8,8 @@ from collections import defaultdict
 from django.db.models import Q, Sum
 from django.http import Http404
 
+from tase.rules.deadlines import moved_to_weekday
+
 from .models import Employee, PayRun, Payslip
 
 LOCKED = [PayRun.Status.APPROVED, PayRun.Status.PAID]
@@ -71,8 +73,11 @@ SUM_FIELDS = [
 ]
 
 
-def _next_month_12th(year: int, month: int) -> dt.date:
-    return dt.date(year + (month == 12), month % 12 + 1, 12)
+def _due_date(year: int, month: int) -> dt.date:
+    """The 12th of the following month, moved to the next weekday when it falls on a
+    Saturday, Sunday or holiday (laki säädettyjen määräaikain laskemisesta 150/1930 5 §, as
+    the Tax Administration applies it to self-assessed taxes; see tase.rules.deadlines)."""
+    return moved_to_weekday(dt.date(year + (month == 12), month % 12 + 1, 12))
 
 
 def monthly_summary(company, year: int) -> list[dict]:
@@ -99,7 +104,7 @@ def monthly_summary(company, year: int) -> list[dict]:
             + entry["employee_health_cents"]
             + entry["employer_health_cents"]
         )
-        entry["due_date"] = _next_month_12th(year, month)
+        entry["due_date"] = _due_date(year, month)
         result.append(entry)
     return result
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("my/", views.my_payslips, name="my_payslips"),
     path("c/<int:company_pk>/employees/", views.employees, name="employees"),
     path("c/<int:company_pk>/employees/new/", views.employee_create, name="employee_create"),
+    path("c/<int:company_pk>/tax-cards/import/", views.tax_card_import, name="tax_card_import"),
     path("c/<int:company_pk>/settings/", views.settings_edit, name="settings"),
     path("c/<int:company_pk>/wage-types/", views.wage_types, name="wage_types"),
     path("c/<int:company_pk>/runs/", views.runs, name="runs"),

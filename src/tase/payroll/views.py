@@ -32,6 +32,7 @@ from .forms import (
     SalaryChangeForm,
     SettingsForm,
     TaxCardForm,
+    TaxCardImportForm,
 )
 from .holidays_api import calculate_dict as calculate_holidays
 from .models import CompanyWageType, Employment, PayItem, PayRun, Payslip
@@ -268,6 +269,31 @@ def tax_card_add(request, pk):
     return redirect("payroll:employee_detail", employee.pk)
 
 
+@login_required
+def tax_card_import(request, company_pk):
+    """Many employees' tax cards of a year from a CSV file (services.tax_cards_bulk)."""
+    actor = actor_of(request)
+    company = actor.company(company_pk, "payroll.manage")
+    form = TaxCardImportForm(
+        request.POST or None, request.FILES or None, initial={"year": dt.date.today().year}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.import_tax_cards_csv(
+                actor, company, form.cleaned_data["file"].read(), year=form.cleaned_data["year"]
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("%(count)s tax cards imported.") % {"count": count})
+            return redirect("payroll:employees", company.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("Import tax cards"), "subtitle": company.name},
+    )
+
+
 # -- settings and wage types ---------------------------------------------------------------
 @login_required
 def settings_edit(request, company_pk):
@@ -384,7 +410,7 @@ def run_detail(request, pk):
         if item_form.is_valid():
             data = item_form.cleaned_data
             try:
-                services.add_item(
+                item = services.add_item(
                     actor,
                     run,
                     data["employee"],
@@ -397,6 +423,8 @@ def run_detail(request, pk):
                 form_errors_from(item_form, error)
             else:
                 messages.success(request, _("Item added."))
+                if item.entry_note:
+                    messages.info(request, item.entry_note)
                 return redirect("payroll:run_detail", run.pk)
     labels = {
         row.code: row.label(language()) for row in CompanyWageType.objects.filter(company=company)
@@ -424,6 +452,7 @@ def run_detail(request, pk):
             "can_manage": actor.can_in_company("payroll.manage", company),
             "can_approve": actor.can_in_company("payroll.approve", company),
             "progress": _progress(run),
+            "warnings": services.pay_run_warnings(run) if run.is_draft else [],
         },
     )
 
@@ -451,8 +480,11 @@ def run_action(request, pk, action):
         else:
             messages.info(request, _("The pay run is being calculated in the background."))
         return redirect("payroll:run_detail", run.pk)
+    options = {}
+    if action == "approve":
+        options["confirm_warnings"] = request.POST.get("confirm_warnings") == "on"
     try:
-        handler(actor, run)
+        handler(actor, run, **options)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

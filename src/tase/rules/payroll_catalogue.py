@@ -148,6 +148,13 @@ CATALOGUE: tuple[WageType, ...] = (
               "payroll.allowances.meal_allowance", "meal", 320),
     _tax_free("mileage_allowance", "Kilometrikorvaus", "Mileage allowance", "7510", 311,
               "payroll.allowances.mileage_allowance", "km", 330),
+    # A kilometre rate above the tax-free maximum: the excess is taxable pay (withholding
+    # and the employer's health insurance contribution), but as a travel cost reimbursement
+    # not TyEL earnings (TyEL 395/2006 71 § 2 mom. 3 k.) nor so in the unemployment
+    # insurance base. Its Incomes Register income type is left for the company to set.
+    WageType("mileage_allowance_taxable", "Kilometrikorvauksen veronalainen osa",
+             "Taxable part of the mileage allowance", MONEY, True, False, False, True, None,
+             "7510", Decimal("1"), None, "km", 335),
     _deduction("union_dues", "Ammattiliiton jäsenmaksu", "Union dues", "2900", None, order=400),
     _benefit_charge("meal_benefit_charge", "Ravintoedusta peritty korvaus", "Meal benefit charge",
                     "meal_benefit", 410),

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import translation
 
@@ -32,6 +32,33 @@ def source_url(voucher):
 @register.filter
 def money(amount):
     return format_money(amount)
+
+
+def format_number(value, language: str | None = None) -> str:
+    """A decimal (or its string) in the active language, without exponent or trailing
+    zeros, up to 4 decimals: 20,5 · 1,5 · 1 234,5. Empty for None or ""."""
+    if value is None or value == "":
+        return ""
+    locale = BABEL_LOCALES.get(language or translation.get_language() or "fi", "fi_FI")
+    return format_decimal(Decimal(str(value)), format="#,##0.####", locale=locale)
+
+
+@register.filter
+def number(value):
+    return format_number(value)
+
+
+@register.filter
+def percent(value):
+    """A rate in percent: 20,5 %."""
+    text = format_number(value)
+    return f"{text}\xa0%" if text else ""
+
+
+@register.filter
+def year(value):
+    """A year (or any identifier-like integer) without a thousands separator: 2026."""
+    return "" if value is None else str(value)
 
 
 @register.simple_tag(takes_context=True)

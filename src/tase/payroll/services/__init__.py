@@ -10,7 +10,6 @@ pay_runs, incomes_register); callers import from this package. Module constants 
 """
 
 from .calculation import (
-    HOURLY_PRICED,
     PROGRESS_FIELDS,
     calculate_in_background,
     calculate_pay_run,
@@ -65,6 +64,7 @@ from .pay_runs import (
     mark_paid,
     salary_payment_file,
 )
+from .plausibility import disproportionate_payslips, pay_run_warnings
 from .setup import (
     SETTINGS_FIELDS,
     copy_company_setup,
@@ -73,14 +73,15 @@ from .setup import (
     update_settings,
     update_wage_type,
 )
+from .tax_cards_bulk import TAX_CARD_COLUMNS, import_tax_cards_csv
 
 __all__ = [
     "CENTURIES",
     "CSV_COLUMNS",
     "EMPLOYEE_FIELDS",
-    "HOURLY_PRICED",
     "PROGRESS_FIELDS",
     "SETTINGS_FIELDS",
+    "TAX_CARD_COLUMNS",
     "DirectInterface",
     "NotConfigured",
     "active_employees",
@@ -102,6 +103,7 @@ __all__ = [
     "create_pay_run",
     "delete_item",
     "delete_pay_run",
+    "disproportionate_payslips",
     "download_report",
     "employee_report_id",
     "employment_on",
@@ -111,11 +113,13 @@ __all__ = [
     "euros",
     "identity_code_for",
     "import_items_csv",
+    "import_tax_cards_csv",
     "income_paid_before",
     "invalidate_run_reports",
     "line_record",
     "mark_paid",
     "mark_sent",
+    "pay_run_warnings",
     "payslip_input",
     "produce_earnings_reports",
     "produce_separate_report",

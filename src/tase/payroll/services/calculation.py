@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tase.core import audit
 from tase.rules import payroll as engine
+from tase.rules.payroll_catalogue import BY_CODE
 
 from ..models import (
     Employee,
@@ -24,6 +26,7 @@ from ..models import (
 )
 from .common import euros, require
 from .employees import employment_on, income_paid_before, salary_on, tax_card_on
+from .hourly import hourly_wage, is_hour_based, regular_monthly_pay
 from .pay_runs import _check_draft
 from .setup import engine_catalogue, ensure_setup
 
@@ -45,6 +48,7 @@ def _engine_card(employee: Employee, run: PayRun, paid: int | None) -> tuple[obj
                 "monthly_deduction": str(euros(card.monthly_deduction_cents)),
                 "health_insurance": card.source_health_insurance,
                 "valid_from": str(card.valid_from),
+                "year": card.year,
             },
         )
     if paid is None:
@@ -58,11 +62,12 @@ def _engine_card(employee: Employee, run: PayRun, paid: int | None) -> tuple[obj
         ),
         {
             "kind": "card",
-            "base_rate": str(card.base_rate.normalize()),
-            "additional_rate": str(card.additional_rate.normalize()),
+            "base_rate": str(card.base_rate),
+            "additional_rate": str(card.additional_rate),
             "income_limit": str(euros(card.income_limit_cents)),
             "income_paid_before": str(euros(paid)),
             "valid_from": str(card.valid_from),
+            "year": card.year,
         },
     )
 
@@ -75,12 +80,15 @@ def payslip_input(
     paid_before: int | None = None,
     wage_sum_before: int | None = None,
     tyel_month: tuple[int, int] = (0, 0),
-):
+    catalogue: dict | None = None,
+) -> SlipInput:
     """The engine's input for one employee of ``run``; ValidationError names the employee.
     ``wage_sum_before``: the company's unemployment wage sum (cents) paid before this payslip
     in the year, when the company is marked above the threshold (see calculate_pay_run).
     ``tyel_month``: the employee's TyEL earnings on approved payslips earlier in the payment's
-    calendar month and the part of them TyEL was not charged on (cents)."""
+    calendar month and the part of them TyEL was not charged on (cents). Hours of an
+    hour-based wage type without a unit price are priced at the employee's hourly wage
+    (:mod:`.hourly`); ``catalogue`` is the company's (engine wage types by code)."""
     day = run.payment_date
     employment = employment_on(employee, day)
     if employment is None:
@@ -90,7 +98,9 @@ def payslip_input(
                 % {"employee": employee.name, "date": day.isoformat()}
             }
         )
+    catalogue = BY_CODE if catalogue is None else catalogue
     engine_items = []
+    hourly_records: dict[int, dict] = {}
     codes = {item.wage_type for item in items}
     salary = salary_on(employment, day)
     if (
@@ -103,15 +113,28 @@ def payslip_input(
                 "monthly_salary", amount=euros(salary), cost_centre=employment.cost_centre
             )
         )
+    wage_per_hour = hourly_wage(employment, settings_row, salary) if salary else None
     for item in items:
         unit_price = item.unit_price
+        wage = catalogue.get(item.wage_type)
         if (
             unit_price is None
             and item.quantity is not None
-            and item.wage_type in HOURLY_PRICED
-            and salary
+            and wage is not None
+            and is_hour_based(wage)
         ):
-            unit_price = euros(salary)
+            if wage_per_hour is None:
+                raise ValidationError(
+                    {
+                        "items": _(
+                            "%(employee)s: %(wage_type)s is entered in hours, but the "
+                            "employment has no salary or hourly wage to price them."
+                        )
+                        % {"employee": employee.name, "wage_type": wage.label_fi}
+                    }
+                )
+            unit_price = wage_per_hour.price
+            hourly_records[len(engine_items)] = wage_per_hour.record
         engine_items.append(
             engine.PayItem(
                 item.wage_type,
@@ -139,15 +162,21 @@ def payslip_input(
         tyel_earnings_before=euros(tyel_month[0]),
         tyel_uncharged_before=euros(tyel_month[0] - tyel_month[1]),
     )
-    return data, card_info, employment
+    return SlipInput(
+        data, card_info, employment, hourly_records, regular_monthly_pay(employment, salary)
+    )
 
 
-# Wage types priced by the hourly rate when no unit price is entered.
-HOURLY_PRICED = {
-    "hourly_wage",
-    "overtime_50",
-    "overtime_100",
-}
+class SlipInput(NamedTuple):
+    """What :func:`payslip_input` gives: the engine's input, the tax card as recorded on the
+    payslip, the employment, the hourly-wage record per item index (the engine's item lines
+    come first, in the items' order) and the regular monthly pay in cents."""
+
+    data: engine.PayslipInput
+    card_info: dict
+    employment: Employment
+    hourly: dict[int, dict]
+    regular_pay_cents: int
 
 
 def _cents(value: Decimal) -> int:
@@ -209,7 +238,7 @@ class _Calculation:
         slips = []
         for offset, pk in enumerate(chunk):
             employee = employees[pk]
-            data, card_info, employment = payslip_input(
+            slip_input = payslip_input(
                 run,
                 employee,
                 items.get(pk, []),
@@ -217,13 +246,14 @@ class _Calculation:
                 self.paid_before.get(pk, 0),
                 self.wage_sum,
                 self.tyel_months.get(pk, (0, 0)),
+                self.catalogue,
             )
             try:
-                result = engine.calculate(data, self.catalogue)
+                result = engine.calculate(slip_input.data, self.catalogue)
             except engine.PayrollInputError as error:
                 field = "payment_date" if error.field == "payment_date" else "items"
                 raise ValidationError({field: f"{employee.name}: {error}"}) from None
-            slip = _payslip_row(run, employee, result, card_info, employment.cost_centre)
+            slip = _payslip_row(run, employee, result, slip_input)
             slip.position = start + offset
             slips.append(slip)
             if self.wage_sum is not None:
@@ -411,7 +441,11 @@ def _wage_sum_before(run: PayRun) -> int:
     return total["total"] or 0
 
 
-def _payslip_row(run, employee, result: engine.Payslip, card_info, cost_centre) -> Payslip:
+def _payslip_row(run, employee, result: engine.Payslip, slip_input: SlipInput) -> Payslip:
+    cost_centre = slip_input.employment.cost_centre
+    lines = [line_record(line, cost_centre) for line in result.lines]
+    for index, record in slip_input.hourly.items():
+        lines[index]["hourly"] = record
     return Payslip(
         company=run.company,
         pay_run=run,
@@ -437,7 +471,8 @@ def _payslip_row(run, employee, result: engine.Payslip, card_info, cost_centre) 
         unemployment_wage_sum_cents=_cents(result.unemployment_wage_sum),
         tyel_earnings_cents=_cents(result.tyel_base),
         tyel_charged_cents=_cents(result.tyel_charged_base),
-        lines=[line_record(line, cost_centre) for line in result.lines],
-        tax_card=card_info,
+        regular_pay_cents=slip_input.regular_pay_cents,
+        lines=lines,
+        tax_card=slip_input.card_info,
         notes=list(result.notes),
     )

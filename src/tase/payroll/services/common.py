@@ -77,3 +77,16 @@ def clean_iban(value: str) -> str:
         return stdnum_iban.validate(value)
     except StdnumError:
         raise ValidationError({"iban": _("Enter a valid IBAN.")}) from None
+
+
+def positive_or_none(value, field: str) -> Decimal | None:
+    """A positive number (an hourly wage divisor), or None when empty."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not number.is_finite() or number <= 0:
+        raise ValidationError({field: _("Enter a number above zero.")})
+    return number

@@ -27,6 +27,7 @@ from .common import (
     clean_iban,
     clean_identity_code,
     euros,
+    positive_or_none,
     require,
     to_cents,
 )
@@ -162,6 +163,8 @@ def add_employment(actor, employee: Employee, **data) -> Employment:
     if data.get("pay_basis") not in Employment.Basis.values:
         raise ValidationError({"pay_basis": _("Choose monthly or hourly.")})
     data["union_dues_rate"] = check_rate(data.get("union_dues_rate") or 0, "union_dues_rate")
+    data["hourly_divisor"] = positive_or_none(data.get("hourly_divisor"), "hourly_divisor")
+    data["profession_code"] = (data.get("profession_code") or "").strip()
     employment = Employment.objects.create(company=employee.company, employee=employee, **data)
     if salary not in (None, ""):
         _add_salary(employment, employment.start_date, salary)
@@ -212,12 +215,19 @@ def salary_on(employment: Employment, day: dt.date) -> int | None:
     return rows[-1].amount_cents if rows else None
 
 
-@transaction.atomic
-def add_tax_card(actor, employee: Employee, **data) -> TaxCard:
-    require(actor, employee.company, "payroll.manage")
+def tax_card_row(employee: Employee, data: dict) -> TaxCard:
+    """A validated, unsaved tax card of ``employee`` from ``data`` (year, valid_from, kind,
+    rates, limits); ValidationError names the field."""
     kind = data.get("kind") or TaxCard.Kind.CARD
+    if kind not in TaxCard.Kind.values:
+        raise ValidationError({"kind": _("Choose a tax card or tax at source.")})
     valid_from = data.get("valid_from")
-    year = int(data.get("year") or (valid_from.year if valid_from else 0))
+    try:
+        year = int(data.get("year") or (valid_from.year if valid_from else 0))
+    except (TypeError, ValueError):
+        raise ValidationError({"year": _("Enter a year.")}) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Enter a year.")})
     if not valid_from:
         valid_from = dt.date(year, 1, 1)
     if valid_from.year != year:
@@ -237,21 +247,43 @@ def add_tax_card(actor, employee: Employee, **data) -> TaxCard:
         row.source_health_insurance = bool(data.get("source_health_insurance", True))
         if row.monthly_deduction_cents < 0:
             raise ValidationError({"monthly_deduction": _("The deduction must not be negative.")})
-    TaxCard.objects.filter(employee=employee, valid_from=valid_from).delete()
+    return row
+
+
+@transaction.atomic
+def add_tax_card(actor, employee: Employee, **data) -> TaxCard:
+    require(actor, employee.company, "payroll.manage")
+    row = tax_card_row(employee, data)
+    TaxCard.objects.filter(employee=employee, valid_from=row.valid_from).delete()
     row.save()
     audit.record(
         actor.user,
         "create",
         row,
         company=employee.company,
-        changes={"year": [None, year], "valid_from": [None, str(valid_from)], "kind": [None, kind]},
+        changes={
+            "year": [None, row.year],
+            "valid_from": [None, str(row.valid_from)],
+            "kind": [None, row.kind],
+        },
     )
     return row
 
 
 def tax_card_on(employee: Employee, day: dt.date) -> TaxCard | None:
-    """The card in force on ``day``: the latest of that year valid from on or before it."""
+    """The card in force on ``day``: the latest of that year valid from on or before it.
+
+    In January, without a card of the new year, the previous year's last card applies: the
+    payer withholds at the percentage in force when the previous year ended
+    (ennakkoperintälaki 1118/1996 3 § 3 mom. as amended by 499/2024, see HE 49/2024 vp;
+    ennakkoperintäasetus 1124/1996 3 § as amended by 673/2024 keeps the no-card rate for
+    a payee with neither card). Until the end of January only; the income limit counts the
+    income paid from 1 January (the year's running total starts again).
+    https://finlex.fi/fi/lainsaadanto/1996/1118 https://finlex.fi/fi/lainsaadanto/1996/1124
+    """
     cards = [c for c in employee.tax_cards.all() if c.year == day.year and c.valid_from <= day]
+    if not cards and day.month == 1:
+        cards = [c for c in employee.tax_cards.all() if c.year == day.year - 1]
     return max(cards, key=lambda c: c.valid_from) if cards else None
 
 

@@ -125,7 +125,7 @@ def _employments(company: Company, day: dt.date) -> dict[int, irf.Employment]:
             end=job.end_date,
             hours_per_week=Decimal(job.weekly_hours),
             hourly=job.pay_basis == Employment.Basis.HOURLY,
-            profession_code=(getattr(job, "profession_code", "") or "").strip(),
+            profession_code=(job.profession_code or "").strip(),
             agreement_code=_agreement_code(job.collective_agreement),
         )
     return found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from decimal import Decimal, InvalidOperation
 
@@ -13,14 +12,15 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tase.core import audit
+from tase.rules.parameters import value_at
+from tase.rules.payroll_catalogue import TAX_FREE
 
 from ..models import (
     Employee,
     PayItem,
     PayRun,
 )
-from .common import euros, require, to_cents
-from .employees import employment_on, salary_on
+from .common import require, to_cents
 from .pay_runs import _check_draft
 from .setup import engine_catalogue
 
@@ -66,15 +66,71 @@ def _item(
     price_d = _decimal_or_none(unit_price, f"{where}unit_price")
     if amount_d is None and quantity_d is None:
         raise ValidationError({f"{where}amount": _("Give an amount or a quantity.")})
-    return PayItem(
-        pay_run=run,
-        employee=employee,
-        wage_type=code,
-        amount_cents=None if amount_d is None else to_cents(amount_d, f"{where}amount"),
-        quantity=quantity_d,
-        unit_price=price_d,
-        cost_centre=cost_centre or "",
+    items = [
+        PayItem(
+            pay_run=run,
+            employee=employee,
+            wage_type=code,
+            amount_cents=None if amount_d is None else to_cents(amount_d, f"{where}amount"),
+            quantity=quantity_d,
+            unit_price=price_d,
+            cost_centre=cost_centre or "",
+        )
+    ]
+    wage = catalogue[code]
+    if wage.kind == TAX_FREE and wage.price_parameter and price_d is not None:
+        maximum = Decimal(str(value_at(wage.price_parameter, run.payment_date)))
+        if price_d > maximum:
+            items = _split_excess(catalogue, items[0], wage, maximum, f"{where}unit_price")
+    return items
+
+
+# Tax-free reimbursements whose unit price above the tax-free maximum is paid as taxable
+# pay, with the wage type of the excess.
+EXCESS_WAGE_TYPES = {"mileage_allowance": "mileage_allowance_taxable"}
+
+
+def _split_excess(catalogue, item: PayItem, wage, maximum: Decimal, field: str) -> list[PayItem]:
+    """``item`` at the tax-free maximum, and the excess per unit as taxable pay of its own
+    wage type (tuloverolaki 1535/1992 71 §: only the amount the Tax Administration's
+    decision on travel expenses confirms is tax-free). Without an excess wage type: an
+    error naming the maximum."""
+    excess_code = EXCESS_WAGE_TYPES.get(item.wage_type)
+    if excess_code is None or excess_code not in catalogue:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(price)s € is above the tax-free maximum %(maximum)s € of %(wage_type)s."
+                )
+                % {"price": item.unit_price, "maximum": maximum, "wage_type": wage.label_fi}
+            }
+        )
+    excess = PayItem(
+        pay_run=item.pay_run,
+        employee=item.employee,
+        wage_type=excess_code,
+        quantity=item.quantity,
+        unit_price=item.unit_price - maximum,
+        cost_centre=item.cost_centre,
     )
+    item.unit_price = maximum
+    return [item, excess]
+
+
+def excess_message(items: list[PayItem]) -> str:
+    """What entry tells when a reimbursement was split: '' when it was not."""
+    if len(items) < 2:
+        return ""
+    first, excess = items
+    return _(
+        "%(quantity)s x %(maximum)s € is tax-free; the excess %(excess)s € per unit is paid "
+        "as taxable pay (%(wage_type)s)."
+    ) % {
+        "quantity": first.quantity,
+        "maximum": first.unit_price,
+        "excess": excess.unit_price,
+        "wage_type": excess.wage_type,
+    }
 
 
 @transaction.atomic
@@ -95,8 +151,14 @@ def add_item(
     if not run.employees.filter(pk=employee.pk).exists():
         raise ValidationError({"employee": _("The employee is not in this pay run.")})
     catalogue = engine_catalogue(run.company)
-    item = _item(run, catalogue, employee, wage_type, amount, quantity, unit_price, "", cost_centre)
-    item.save()
+    items = _item(
+        run, catalogue, employee, wage_type, amount, quantity, unit_price, "", cost_centre
+    )
+    for row in items:
+        row.save()
+    item = items[0]
+    # What entry says of a reimbursement split into its tax-free part and taxable excess.
+    item.entry_note = excess_message(items)
     PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
     audit.record(
         actor.user,
@@ -146,12 +208,11 @@ def save_grid(actor, run: PayRun, codes: list[str], entries: dict[tuple[int, str
         where = f"{employee.number}.{code}."
         wage = catalogue[code]
         if wage.unit or wage.price_parameter:
-            price = None
-            if not wage.price_parameter:
-                price = _hourly_rate(employee, run.payment_date)
-            rows.append(_item(run, catalogue, employee, code, None, value, price, where))
+            # Priced when the run is calculated: by the statutory parameter, or hours by the
+            # employee's hourly wage (services.hourly), shown on the payslip line.
+            rows += _item(run, catalogue, employee, code, None, value, None, where)
         else:
-            rows.append(_item(run, catalogue, employee, code, value, None, None, where))
+            rows += _item(run, catalogue, employee, code, value, None, None, where)
     PayItem.objects.filter(pay_run=run, wage_type__in=codes).delete()
     PayItem.objects.bulk_create(rows)
     PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
@@ -159,14 +220,6 @@ def save_grid(actor, run: PayRun, codes: list[str], entries: dict[tuple[int, str
         actor.user, "mass_entry", run, company=run.company, changes={"items": [None, len(rows)]}
     )
     return len(rows)
-
-
-def _hourly_rate(employee: Employee, day: dt.date) -> Decimal | None:
-    employment = employment_on(employee, day)
-    if employment is None:
-        return None
-    cents = salary_on(employment, day)
-    return None if cents is None else euros(cents)
 
 
 CSV_COLUMNS = ("employee", "wage_type", "quantity", "unit_price", "amount")
@@ -208,7 +261,7 @@ def import_items_csv(actor, run: PayRun, data: bytes | str) -> int:
                 }
             )
         try:
-            rows.append(
+            rows.extend(
                 _item(
                     run,
                     catalogue,

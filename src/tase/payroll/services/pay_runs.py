@@ -21,6 +21,7 @@ from ..models import (
 )
 from . import incomes_register
 from .common import euros, require
+from .plausibility import pay_run_warnings
 from .setup import ensure_setup
 
 
@@ -92,10 +93,12 @@ def create_pay_run(
 
 
 @transaction.atomic
-def approve_pay_run(actor, run: PayRun) -> PayRun:
+def approve_pay_run(actor, run: PayRun, *, confirm_warnings: bool = False) -> PayRun:
     """Lock a calculated draft: number its payslips, post the voucher and produce the
     Incomes Register reports (the earnings payment delivery and the month's separate report);
-    data the Register needs but that is missing refuses the approval, nothing written."""
+    data the Register needs but that is missing refuses the approval, nothing written. A run
+    with payslips out of all proportion to the salaries (:mod:`.plausibility`) is approved
+    only with ``confirm_warnings``."""
     require(actor, run.company, "payroll.approve")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     if run.status != PayRun.Status.DRAFT:
@@ -105,6 +108,16 @@ def approve_pay_run(actor, run: PayRun) -> PayRun:
     count = run.payslips.count()
     if not count:
         raise ValidationError({"employees": _("The pay run has no payslips.")})
+    warnings = pay_run_warnings(run)
+    if warnings and not confirm_warnings:
+        raise ValidationError(
+            {
+                "confirm_warnings": [
+                    *warnings,
+                    _("Confirm that you have checked these payslips to approve the run."),
+                ]
+            }
+        )
     settings_row = PayrollSettings.objects.select_for_update().get(company=run.company)
     first = settings_row.next_payslip_number
     run.payslips.update(number=F("position") + first)

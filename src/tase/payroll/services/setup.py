@@ -14,7 +14,7 @@ from ..models import (
     CompanyWageType,
     PayrollSettings,
 )
-from .common import check_rate, clean_iban, require
+from .common import check_rate, clean_iban, positive_or_none, require
 
 
 def ensure_setup(company: Company) -> PayrollSettings:
@@ -54,6 +54,7 @@ SETTINGS_FIELDS = [
     "above_unemployment_threshold",
     "accident_rate",
     "group_life_rate",
+    "hourly_divisor",
     "post_to_ledger",
     "payer_iban",
     "payer_bic",
@@ -70,6 +71,7 @@ def update_settings(actor, company: Company, **data) -> PayrollSettings:
         data["tyel_rate"] = check_rate(data["tyel_rate"], "tyel_rate")
     else:
         data["tyel_rate"] = None
+    data["hourly_divisor"] = positive_or_none(data.get("hourly_divisor"), "hourly_divisor")
     if "payer_iban" in data:
         try:
             data["payer_iban"] = clean_iban(data.get("payer_iban") or "")

@@ -1,0 +1,145 @@
+"""Payroll API for setting payroll up: employments, salary changes and the company's
+payroll settings — what the employee and settings pages do (mounted from payroll/api.py).
+
+Money is given and returned as decimal strings; rates in percent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from tase.apiutil import actor
+
+from . import services
+from .models import Employment, PayrollSettings
+
+router = Router(tags=["payroll"])
+
+
+class EmploymentIn(Schema):
+    start_date: dt.date
+    end_date: dt.date | None = None
+    pay_basis: Literal["monthly", "hourly"]
+    salary: Decimal | None = None  # monthly salary or hourly rate, from start_date
+    weekly_hours: Decimal = Decimal("37.5")
+    job_title: str = ""
+    profession_code: str = ""  # TK10 (Statistics Finland's classification of occupations)
+    collective_agreement: str = ""
+    hourly_divisor: Decimal | None = None  # monthly salary / divisor prices hours
+    cost_centre: str = ""
+    union_dues_rate: Decimal = Decimal("0")
+
+
+class SalaryOut(Schema):
+    valid_from: dt.date
+    amount: str
+
+    @staticmethod
+    def resolve_amount(obj):
+        return str(services.euros(obj.amount_cents))
+
+
+class EmploymentOut(Schema):
+    id: int
+    employee_id: int
+    start_date: dt.date
+    end_date: dt.date | None
+    pay_basis: str
+    weekly_hours: Decimal
+    job_title: str
+    profession_code: str
+    collective_agreement: str
+    hourly_divisor: Decimal | None
+    cost_centre: str
+    union_dues_rate: Decimal
+    salaries: list[SalaryOut]
+
+    @staticmethod
+    def resolve_salaries(obj):
+        return list(obj.salaries.all())
+
+
+class SalaryChangeIn(Schema):
+    valid_from: dt.date
+    amount: Decimal
+
+
+@router.post("/employees/{int:employee_id}/employments", response={201: EmploymentOut})
+def create_employment(request, employee_id: int, payload: EmploymentIn):
+    current = actor(request)
+    employee = services.ensure_visible_employee(current, employee_id, "payroll.manage")
+    return Status(201, services.add_employment(current, employee, **payload.dict()))
+
+
+@router.get("/employees/{int:employee_id}/employments", response=list[EmploymentOut])
+def list_employments(request, employee_id: int):
+    employee = services.ensure_visible_employee(actor(request), employee_id)
+    return employee.employments.prefetch_related("salaries")
+
+
+@router.post("/employments/{int:employment_id}/salary-changes", response={201: SalaryOut})
+def create_salary_change(request, employment_id: int, payload: SalaryChangeIn):
+    current = actor(request)
+    employment = get_object_or_404(Employment, pk=employment_id)
+    services.ensure_visible_employee(current, employment.employee_id, "payroll.manage")
+    return Status(201, services.change_salary(current, employment, **payload.dict()))
+
+
+class SettingsOut(Schema):
+    tyel_insurer: str
+    tyel_policy_number: str
+    tyel_rate: Decimal | None  # empty: the year's average, see the settings page
+    above_unemployment_threshold: bool
+    accident_rate: Decimal
+    group_life_rate: Decimal
+    hourly_divisor: Decimal | None
+    post_to_ledger: bool
+    payer_iban: str
+    payer_bic: str
+
+
+class SettingsPatch(Schema):
+    tyel_insurer: str | None = None
+    tyel_policy_number: str | None = None
+    tyel_rate: Decimal | None = None
+    above_unemployment_threshold: bool | None = None
+    accident_rate: Decimal | None = None
+    group_life_rate: Decimal | None = None
+    hourly_divisor: Decimal | None = None
+    post_to_ledger: bool | None = None
+    payer_iban: str | None = None
+    payer_bic: str | None = None
+
+
+@router.get("/companies/{int:company_id}/settings", response=SettingsOut)
+def get_settings(request, company_id: int):
+    company = actor(request).company(company_id, "payroll.view")
+    return services.ensure_setup(company)
+
+
+@router.patch("/companies/{int:company_id}/settings", response=SettingsOut)
+def patch_settings(request, company_id: int, payload: SettingsPatch):
+    """Change the given fields; ``"tyel_rate": null`` (or ``hourly_divisor``) given
+    explicitly clears it."""
+    current = actor(request)
+    company = current.company(company_id, "payroll.manage")
+    row: PayrollSettings = services.ensure_setup(company)
+    given = payload.dict(exclude_unset=True)
+    data = {field: getattr(row, field) for field in services.SETTINGS_FIELDS} | given
+    return services.update_settings(current, company, **data)
+
+
+@router.post("/companies/{int:company_id}/tax-cards/csv", response={201: dict})
+def import_tax_cards(request, company_id: int, year: Form[int], file: File[UploadedFile]):
+    """Many employees' tax cards of ``year`` from a CSV file (multipart: ``year``, ``file``);
+    any bad row answers 422 naming every bad row, and nothing is written."""
+    current = actor(request)
+    company = current.company(company_id, "payroll.manage")
+    count = services.import_tax_cards_csv(current, company, file.read(), year=year)
+    return Status(201, {"imported": count})
