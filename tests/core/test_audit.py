@@ -71,3 +71,14 @@ def test_failed_service_leaves_no_event(world):
             world.actor(Role.MAIN_USER), world.org, name="", business_id="2345678-0"
         )
     assert AuditEvent.objects.count() == count
+
+
+def test_trail_page_shows_a_change_of_a_field_called_items(world):
+    """Payroll records {"items": [None, 3]} for a mass entry; the page once answered 500
+    because a template's ``changes.items`` took the key for the method."""
+    audit.record(
+        world.users[Role.MAIN_USER], "mass_entry", world.company, changes={"items": [None, 3]}
+    )
+    page = world.client(Role.MAIN_USER).get("/audit/")
+    assert page.status_code == 200
+    assert "<strong>items</strong>: – → 3" in page.text

@@ -265,6 +265,12 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
+    @property
+    def change_rows(self) -> list[tuple[str, object]]:
+        """The changes as (field, [before, after]) rows. A template cannot iterate over
+        ``changes.items`` when a changed field is itself called "items" (the key wins)."""
+        return list((self.changes or {}).items())
+
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise ValidationError(_("Audit events cannot be changed."))

@@ -1,0 +1,437 @@
+"""The tenant wall, generated rather than remembered.
+
+The demo's two customers of one vendor, and a rival vendor with a customer of its own, are
+loaded once. Every role of each customer, and the vendor's staff, crawl the pages by their
+links from the start page; the API is walked from its OpenAPI schema, filling each path
+parameter with the ids the same users were shown. Then every page and API operation with an
+id that one organization's users reached is requested by every role of the other customer
+and by the rival vendor's staff and customer: each must answer 404. Writes across the wall
+(every POST, PUT, PATCH and DELETE operation of the API, and every page that takes a POST)
+must never succeed, and the audit trail proves that nothing was written.
+
+A URL pattern with an id that no crawl reaches is a test failure unless it is listed in
+:data:`UNREACHED` with the reason, so a new page is covered or explained, never forgotten.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+from tase.core.demo import CUSTOMERS
+from tase.core.models import AuditEvent, Company, Organization, User
+from tase.core.roles import Role
+from tests.factories import CompanyFactory, OrganizationFactory, VendorFactory, member
+
+pytestmark = pytest.mark.django_db
+
+# Views that anyone may open (their ids are no secret): the published guides.
+PUBLIC = {"support:guide_list", "support:guide_detail", "support:guide_vote", "support:guide_image"}
+
+# API paths anyone signed in may read: the published guides (their pages are public too).
+PUBLIC_API = ("/api/v1/support/guides",)
+
+# Patterns with an id that no link of the demo leads to, with the reason; every other one must
+# be reached. Each is a page the demo's data does not put in front of a user today.
+UNREACHED: dict[str, str] = {
+    "delivery:document_file": "the demo's documents have no uploaded file",
+    "delivery:go_live_sign": "posted only when every go-live item holds; no demo project is ready",
+    "delivery:spec_approve": "posted by the main user on a version sent for approval; none is",
+    "delivery:spec_send": "posted on a draft specification version; the demo has none",
+    "delivery:task_override": "posted on an unmet self-checking item; shown to the lead only",
+    "delivery:test_environment_reset": "posted with a confirmation on the test company",
+    "delivery:training_action": "posted on a planned or confirmed training part",
+    "ledger:import_progress": "polled by the import page while an import runs",
+    "payroll:item_delete": "posted on an item of a draft pay run; the demo's runs are approved",
+    "payroll:run_grid": "the mass-entry grid of a draft pay run; the demo's runs are approved",
+    "payroll:run_import": "the item import of a draft pay run; the demo's runs are approved",
+    "payroll:run_progress": "polled by the pay run page while a calculation runs",
+    "payroll:run_sepa": "the payment file of an approved run, linked from its page's form",
+    "support:attachment_download": "the demo's service requests have no attachments",
+    "support:request_rate": "posted on a resolved request by its customer",
+    "support:request_reopen": "posted on a resolved request by its customer",
+    "support:statement": "the phone statement of a month with calls; the demo logs none",
+    "support:statement_csv": "the phone statement of a month with calls; the demo logs none",
+    "support:statement_pdf": "the phone statement of a month with calls; the demo logs none",
+    "token_revoke": "posted on a personal API token; the demo users have none",
+}
+
+HREF = re.compile(r"""(?:href|hx-get)="([^"]+)\"""")
+PER_VIEW = 2  # URLs kept per view and role: enough to cover a view, small enough to be quick
+SKIP_PREFIXES = ("/static/", "/media/", "/api/", "/admin/", "/i18n/", "/logout")
+
+
+@dataclass
+class Installation:
+    customers: tuple[Organization, Organization]
+    staff: list[User]
+    users: dict[Organization, list[User]]  # customer -> its users, one of every role
+    rivals: list[User]  # the rival vendor's admin and its customer's main user
+
+
+@pytest.fixture(scope="module")
+def installation(django_db_setup, django_db_blocker):
+    """The demo and a rival vendor, loaded once for the module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo", stdout=io.StringIO())
+        vendor = Organization.objects.get(name="Tase Demo Vendor")
+        customers = tuple(
+            Organization.objects.get(vendor=vendor, name=spec["name"]) for spec in CUSTOMERS
+        )
+        rival = VendorFactory(name="Kilpailija Oy")
+        rival_customer = OrganizationFactory(name="Kilpailijan asiakas", vendor=rival)
+        CompanyFactory(organization=rival_customer, name="Kilpailijan asiakas Oy")
+        yield Installation(
+            customers=customers,
+            staff=list(User.objects.filter(memberships__organization=vendor).order_by("email")),
+            users={
+                customer: list(
+                    User.objects.filter(memberships__organization=customer).order_by("email")
+                )
+                for customer in customers
+            },
+            rivals=[member(rival, Role.ADMIN), member(rival_customer, Role.MAIN_USER)],
+        )
+        transaction.set_rollback(True)
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _view_name(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+FORM = re.compile(r"<form\b([^>]*)>", re.IGNORECASE)
+ACTION = re.compile(r"""\baction="([^"]*)\"""")
+
+
+def _local(href: str) -> str | None:
+    target = urlsplit(urldefrag(html.unescape(href))[0]).path
+    if not target.startswith("/") or target.startswith(SKIP_PREFIXES):
+        return None
+    return target
+
+
+def crawl(user: User) -> tuple[dict[str, str], dict[str, str]]:
+    """What ``user`` reaches from the start page: the pages and files that answer 200 to a
+    GET, and the targets of the forms that post, each as {path: view name}."""
+    client = _client(user)
+    found: dict[str, str] = {}
+    forms: dict[str, str] = {}
+    per_view: dict[str, int] = defaultdict(int)
+    queue, seen = deque(["/"]), {"/"}
+    while queue:
+        path = queue.popleft()
+        response = client.get(path)
+        if response.status_code != 200:
+            continue
+        found[path] = _view_name(path) or ""
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        text = response.content.decode()
+        for attributes in FORM.findall(text):
+            if "post" in attributes.lower():
+                action = ACTION.search(attributes)
+                target = _local(action.group(1)) if action and action.group(1) else path
+                if target and (name := _view_name(target)):
+                    forms[target] = name
+        for href in HREF.findall(text):
+            target = _local(href)
+            if target is None or target in seen:
+                continue
+            name = _view_name(target)
+            if name is None or per_view[name] >= PER_VIEW:
+                continue
+            seen.add(target)
+            per_view[name] += 1
+            queue.append(target)
+    return found, forms
+
+
+def _with_id(pages: dict[str, str]) -> dict[str, str]:
+    return {path: name for path, name in pages.items() if re.search(r"/\d+/", path)}
+
+
+@dataclass
+class Reach:
+    pages: dict[str, str]  # path with an id -> view name
+    forms: dict[str, str]  # form targets with an id -> view name
+
+
+def _reach(users) -> Reach:
+    pages: dict[str, str] = {}
+    forms: dict[str, str] = {}
+    for user in users:
+        found, posted = crawl(user)
+        pages |= found
+        forms |= posted
+    return Reach(_with_id(pages), _with_id(forms))
+
+
+@pytest.fixture(scope="module")
+def crawls(installation, django_db_blocker):
+    """Each customer's reach (all its users together) and the vendor staff's."""
+    with django_db_blocker.unblock():
+        by_customer = {customer: _reach(users) for customer, users in installation.users.items()}
+        staff = _reach(installation.staff)
+    return by_customer, staff
+
+
+def _id_patterns(resolver=None, prefix="", namespace=""):
+    """(view name, route) of every page pattern that takes an integer id."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route.startswith(("api/", "admin/")):
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _id_patterns(entry, route, inner)
+        elif isinstance(entry, URLPattern) and "<int:" in route:
+            yield f"{namespace}{entry.name}", route
+
+
+def _status_of_every(users: list[User], paths, method: str = "get") -> list[tuple]:
+    """(user, path, status) of every request whose status is not 404."""
+    leaks = []
+    for user in users:
+        client = _client(user)
+        for path in sorted(paths):
+            status = getattr(client, method)(path).status_code
+            if status != 404:
+                leaks.append((user.email, path, status))
+    return leaks
+
+
+def test_every_page_with_an_id_is_reached_by_the_crawl_or_explained(crawls):
+    by_customer, staff = crawls
+    reached = {
+        name
+        for reach in [*by_customer.values(), staff]
+        for name in [*reach.pages.values(), *reach.forms.values()]
+    }
+    missing = sorted(
+        name
+        for name, _route in _id_patterns()
+        if name not in reached and name not in UNREACHED and name not in PUBLIC
+    )
+    assert len(reached) > 30, reached  # the crawl found the apps' pages
+    assert not missing, f"pages with an id that no link reaches (cover or explain): {missing}"
+
+
+def test_another_customer_of_the_same_vendor_gets_404_on_every_page(installation, crawls):
+    by_customer, _staff = crawls
+    first, second = installation.customers
+    leaks = []
+    for owner, intruder in ((first, second), (second, first)):
+        own = by_customer[owner].pages
+        # Pages the intruder reaches with its own links are shared by design (the vendor's).
+        private = {
+            p
+            for p, name in own.items()
+            if p not in by_customer[intruder].pages and name not in PUBLIC
+        }
+        assert private, owner
+        leaks += _status_of_every(installation.users[intruder], private)
+    assert not leaks, leaks
+
+
+def test_a_rival_vendor_gets_404_on_every_page(installation, crawls):
+    by_customer, staff = crawls
+    pages = {
+        path
+        for reach in [*by_customer.values(), staff]
+        for path, name in reach.pages.items()
+        if name not in PUBLIC
+    }
+    assert not _status_of_every(installation.rivals, pages)
+
+
+# -- API ---------------------------------------------------------------------------------------
+
+PARAM = re.compile(r"\{(\w+)\}")
+
+
+def _operations(client: Client) -> list[tuple[str, str]]:
+    schema = client.get("/api/v1/openapi.json").json()
+    return [
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+
+
+def _ids(value, pool: dict[str, set[int]], key: str = "") -> None:
+    """Every integer in a JSON answer under a key named ``id`` or ``*_id``, by key."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            _ids(inner, pool, name)
+    elif isinstance(value, list):
+        for inner in value:
+            _ids(inner, pool, key)
+    elif isinstance(value, int) and not isinstance(value, bool) and key.endswith("id"):
+        pool[key].add(value)
+
+
+def api_reach(users: list[User], operations) -> set[str]:
+    """The GET paths with ids that ``users`` answer 200 for: parameters filled from the ids the
+    users' own answers show (a parameter ``run_id`` from any ``*_id`` or ``id`` seen), the
+    operations walked until no new path opens."""
+    reached: set[str] = set()
+    pool: dict[str, set[int]] = defaultdict(set)
+    clients = [_client(user) for user in users]
+    gets = [path for method, path in operations if method == "GET"]
+    for path in [p for p in gets if not PARAM.search(p)]:
+        for client in clients:
+            response = client.get(path)
+            if response.status_code == 200 and "json" in response.get("Content-Type", ""):
+                _ids(response.json(), pool)
+    candidates = sorted({value for values in pool.values() for value in values})
+    for _round in range(3):
+        grew = False
+        for template in [p for p in gets if PARAM.search(p)]:
+            names = PARAM.findall(template)
+            if len(names) > 2:
+                continue
+            for values in _fillings(names, pool, candidates):
+                path = template
+                for name, value in zip(names, values, strict=True):
+                    path = path.replace("{" + name + "}", str(value), 1)
+                if path in reached:
+                    continue
+                for client in clients:
+                    response = client.get(path)
+                    if response.status_code == 200:
+                        reached.add(path)
+                        if "json" in response.get("Content-Type", ""):
+                            before = sum(len(v) for v in pool.values())
+                            _ids(response.json(), pool)
+                            grew |= sum(len(v) for v in pool.values()) > before
+                        break
+        if not grew:
+            break
+        candidates = sorted({value for values in pool.values() for value in values})
+    return reached
+
+
+def _fillings(names, pool, candidates, limit: int = 20):
+    """Values to try for the parameters ``names``: the ids seen under the same key first."""
+
+    def options(name):
+        own = sorted(pool.get(name, ()))
+        return own if own else candidates[:limit]
+
+    if len(names) == 1:
+        return [(value,) for value in options(names[0])[:limit]]
+    first, second = options(names[0])[:8], options(names[1])[:limit]
+    return [(a, b) for a in first for b in second]
+
+
+@dataclass
+class ApiReach:
+    operations: list[tuple[str, str]]
+    by_customer: dict[Organization, set[str]]
+    staff: set[str]
+
+
+@pytest.fixture(scope="module")
+def api(installation, django_db_blocker) -> ApiReach:
+    """The GET paths with ids each customer's users and the vendor's staff answer 200 for."""
+    with django_db_blocker.unblock():
+        operations = _operations(_client(installation.staff[0]))
+        by_customer = {
+            customer: {p for p in api_reach(users, operations) if not p.startswith(PUBLIC_API)}
+            for customer, users in installation.users.items()
+        }
+        staff = {
+            p for p in api_reach(installation.staff, operations) if not p.startswith(PUBLIC_API)
+        }
+    return ApiReach(operations, by_customer, staff)
+
+
+def test_the_api_answers_404_across_the_wall(installation, api):
+    first, second = installation.customers
+    assert len(api.operations) > 80, len(api.operations)
+    assert api.by_customer[first] and api.by_customer[second]
+    leaks = []
+    for owner, intruder in ((first, second), (second, first)):
+        private = api.by_customer[owner] - api.by_customer[intruder]
+        leaks += _status_of_every(installation.users[intruder], private)
+    everything = api.by_customer[first] | api.by_customer[second] | api.staff
+    leaks += _status_of_every(installation.rivals, everything)
+    assert not leaks, leaks
+
+
+def test_writes_across_the_wall_never_succeed_and_write_nothing(installation, crawls, api):
+    """Every API write with the first customer's ids, and every form of its pages, sent by
+    the rival vendor's staff and customer and by the second customer (where the object is not
+    the second customer's to see too): never a success, and the audit trail (every service
+    write records an event) stays as it was."""
+    first, second = installation.customers
+    pool: dict[str, set[int]] = defaultdict(set)
+    for path in api.by_customer[first]:
+        template = _template_of(path, api.operations)
+        for name, value in zip(PARAM.findall(template), re.findall(r"/(\d+)", path), strict=False):
+            pool[name].add(int(value))
+    events = AuditEvent.objects.count()
+    failures = []
+    for method, template in api.operations:
+        names = PARAM.findall(template)
+        if method == "GET" or template.startswith(PUBLIC_API) or not names:
+            continue
+        if not all(pool.get(name) for name in names):
+            continue
+        path = template
+        for name in names:
+            path = path.replace("{" + name + "}", str(min(pool[name])), 1)
+        shared = any(path.startswith(seen) for seen in api.by_customer[second])
+        intruders = installation.rivals + ([] if shared else installation.users[second])
+        for user in intruders:
+            response = _client(user).generic(method, path, "{}", content_type="application/json")
+            if response.status_code < 400:
+                failures.append((user.email, method, path, response.status_code))
+    by_customer, staff = crawls
+    posts = {
+        path
+        for reach in (by_customer[first], staff)
+        for path, name in reach.forms.items()
+        if name not in PUBLIC
+    }
+    for path in sorted(posts):
+        shared = path in by_customer[second].forms
+        for user in installation.rivals + ([] if shared else installation.users[second]):
+            status = _client(user).post(path, {}).status_code
+            if status not in (403, 404, 405):
+                failures.append((user.email, "POST", path, status))
+    assert not failures, "\n".join(map(str, failures))
+    assert AuditEvent.objects.count() == events
+    assert Company.objects.filter(organization=first).exists()
+
+
+def _template_of(path: str, operations) -> str:
+    """The GET operation's path template that ``path`` fills."""
+    for method, template in operations:
+        parts = PARAM.split(template)  # text, name, text, name, …, text
+        pattern = "".join(re.escape(p) if i % 2 == 0 else r"\d+" for i, p in enumerate(parts))
+        if method == "GET" and re.fullmatch(pattern, path):
+            return template
+    return path
