@@ -2,6 +2,7 @@
 removed or reordered event (tase.core.auditchain, tase.core.audit.record)."""
 
 import importlib
+import threading
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -199,3 +200,33 @@ def test_postgresql_truncate_allowed_only_when_the_session_says_so(world, trail)
         assert AuditEvent.objects.count() == 0
         raise Undo
     assert AuditEvent.objects.count() == len(trail)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite queues writers anyway")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_fork_a_chain(world):
+    from django.db import connections
+
+    errors = []
+
+    def worker():
+        try:
+            for _ in range(10):
+                with transaction.atomic():
+                    audit.record(None, "update", world.company)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    prevs = list(
+        AuditEvent.objects.filter(organization=world.org).values_list("prev_hash", flat=True)
+    )
+    assert len(prevs) == len(set(prevs)) == 60  # no two events link to the same predecessor
+    assert f"organization {world.org.pk}: 60 events" in verify("--organization", world.org.pk)
