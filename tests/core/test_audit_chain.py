@@ -154,7 +154,7 @@ def test_verify_finds_an_event_moved_to_another_chain(world, trail):
 
 def test_migration_hashes_existing_events(world, trail):
     """An upgraded database: events written before the chain get hashes in id order."""
-    migration = importlib.import_module("tase.core.migrations.0004_audit_hash_chain")
+    migration = importlib.import_module("tase.core.migrations.0005_audit_hash_chain")
     with raw_sql() as cursor:
         cursor.execute("UPDATE core_auditevent SET prev_hash = '', hash = ''")
         cursor.execute("DELETE FROM core_auditchainhead")

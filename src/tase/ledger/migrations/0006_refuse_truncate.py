@@ -9,7 +9,7 @@ TABLES = ["ledger_voucher", "ledger_entry", "ledger_accountbalance", "ledger_att
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0005_entry_delivery_date"), ("core", "0005_refuse_truncate")]
+    dependencies = [("ledger", "0005_entry_delivery_date"), ("core", "0006_refuse_truncate")]
     operations = [
         migrations.RunPython(
             run_on_postgresql(forward_sql(TABLES)), run_on_postgresql(backward_sql(TABLES))

@@ -8,7 +8,7 @@ TABLES = ["core_auditevent", "core_auditchainhead"]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0004_audit_hash_chain")]
+    dependencies = [("core", "0005_audit_hash_chain")]
     operations = [
         migrations.RunPython(
             run_on_postgresql(forward_sql(TABLES, with_function=True)),
