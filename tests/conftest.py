@@ -69,3 +69,20 @@ def pdf_texts(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(pdf, "layout", capturing)
     return texts
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_truncate():
+    """Transactional tests empty the test database with TRUNCATE after each test; on
+    PostgreSQL the books' and the audit trail's tables refuse it unless the transaction
+    sets ``tase.allow_truncate`` (tase.core.truncate_guard)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    real = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return real(self, ["SET LOCAL tase.allow_truncate = on", *sql_list])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = real

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
 
 from tase import db
 
-from .models import AuditEvent, Company, Organization
+from . import auditchain
+from .models import AuditChainHead, AuditEvent, Company, Organization
 
 # The client address of the request being served, set by AuditContextMiddleware.
 current_ip: ContextVar[str | None] = ContextVar("tase_current_ip", default=None)
@@ -66,17 +68,49 @@ def record(
         elif obj is not None:
             organization = getattr(obj, "organization", None)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return db.insert(
-        AuditEvent(
-            actor=user,
-            actor_label=label or (user.email if user else "system"),
-            organization=organization,
-            company=company,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:300] if obj is not None else "",
-            action=action,
-            changes=changes or {},
-            ip_address=current_ip.get(),
-        )
+    ip_field = AuditEvent._meta.get_field("ip_address")
+    event = AuditEvent(
+        actor=user,
+        actor_label=label or (user.email if user else "system"),
+        organization=organization,
+        company=company,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        action=action,
+        # As the database will give them back, so that the hash covers what is stored.
+        changes=json.loads(json.dumps(changes or {})),
+        ip_address=ip_field.get_prep_value(current_ip.get()),
     )
+    with transaction.atomic(savepoint=False):
+        event.prev_hash, event.hash = _advance_chain(
+            auditchain.chain_key(event.organization_id), auditchain.content_hash(event)
+        )
+        return db.insert(event)
+
+
+def _sha256_sql(expression: str) -> str:
+    """SQL for the lowercase hex SHA-256 of a text ``expression`` (Django registers SHA256
+    on SQLite connections)."""
+    if connection.vendor == "postgresql":
+        return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"
+    return f"SHA256({expression})"
+
+
+def _advance_chain(chain: int, content_digest: str) -> tuple[str, str]:
+    """Link a new event into ``chain``: one upsert of the chain's head row that returns the
+    previous hash and the new one (:func:`tase.core.auditchain.link`, computed by the
+    database). The upsert locks the head row until the writer's transaction ends, so a
+    concurrent writer of the same chain waits and links to this event, never beside it."""
+    table = AuditChainHead._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (chain, prev_hash, hash) "
+        f"VALUES (%s, '', {_sha256_sql('CAST(%s AS text)')}) "
+        f"ON CONFLICT (chain) DO UPDATE SET prev_hash = {table}.hash, "
+        f"hash = {_sha256_sql(f'{table}.hash || CAST(%s AS text)')} "
+        "RETURNING prev_hash, hash"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [chain, content_digest, content_digest])
+        prev_hash, new_hash = cursor.fetchone()
+    return prev_hash, new_hash

@@ -214,7 +214,9 @@ class AuditEvent(models.Model):
     """One append-only record of a change or a sign-in event.
 
     Written only by :func:`tase.core.audit.record`; the model refuses updates and
-    deletes, and on PostgreSQL a trigger refuses them in the database too.
+    deletes, and on PostgreSQL a trigger refuses them in the database too. Each event
+    carries its chain's previous hash and its own (:mod:`tase.core.auditchain`), so that
+    ``tase audit verify`` finds a changed, removed or reordered event.
     """
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -250,6 +252,8 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=60)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -286,6 +290,19 @@ API_SCOPES = tuple(f"{product}:{mode}" for product in API_PRODUCTS for mode in (
 
 def all_api_scopes() -> list[str]:
     return list(API_SCOPES)
+
+class AuditChainHead(models.Model):
+    """The newest hash of one audit chain: an organization's id, or 0 for the events
+    without an organization. :func:`tase.core.audit.record` advances it with one upsert
+    that locks the row until the writer commits, so concurrent writers cannot fork a chain;
+    ``tase audit verify`` checks that the last event of each chain still carries it."""
+
+    chain = models.BigIntegerField(primary_key=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"{self.chain}: {self.hash}"
 
 
 class ApiToken(models.Model):
