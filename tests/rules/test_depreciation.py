@@ -17,7 +17,7 @@ GOLDEN = Path(__file__).parent / "depreciation_golden"
 def test_straight_line_rounds_half_up_and_last_month_takes_the_remainder():
     # 1 000,00 € over 1 year: 8 333,333… c → 8 333 c; month 12 takes 8 337 c.
     schedule = dep.straight_line(100_000, 1, dt.date(2026, 3, 15), dt.date(2027, 6, 30))
-    assert list(schedule)[0] == (2026, 3)
+    assert next(iter(schedule)) == (2026, 3)
     assert list(schedule)[-1] == (2027, 2)
     assert set(list(schedule.values())[:11]) == {8_333}
     assert schedule[(2027, 2)] == 100_000 - 11 * 8_333
@@ -30,7 +30,7 @@ def test_straight_line_stops_at_until():
 
 
 def test_reducing_balance_uses_the_residual_at_the_start_of_each_year():
-    # 10 000,00 € at 25 %: 2026 Nov–Dec 208,33 € a month (1 000 000 × 25 % / 12 =
+    # 10 000,00 € at 25 %: 2026 Nov-Dec 208,33 € a month (1 000 000 * 25 % / 12 =
     # 20 833,33 c → 20 833); 2027 from the residual 958 334 c: 19 965,29 → 19 965.
     schedule = dep.reducing_balance(
         1_000_000, Decimal("25"), dt.date(2026, 11, 5), dt.date(2027, 2, 28)

@@ -8,14 +8,14 @@ use, in integer cents:
   up to the cent; the last month of the plan takes the remainder, so the months
   add up to the cost exactly. No month takes more than what is left.
 * **reducing balance** at a yearly percentage: each month of a calendar year is
-  ``residual at the start of that year × rate / 12``, rounded half up to the
+  ``residual at the start of that year * rate / 12``, rounded half up to the
   cent (in the first year the residual is the cost), never more than what is
   left, so the residual never goes below zero.
 
 Tax depreciation by the Business Tax Act (elinkeinoverolaki 360/1968, EVL) is
 yearly. Machinery and equipment are one group: at most 25 % (EVL 30 §) of the
 group's undepreciated balance, menojäännös = opening balance + the year's
-acquisitions − the year's disposal proceeds. Buildings are depreciated each on
+acquisitions - the year's disposal proceeds. Buildings are depreciated each on
 its own balance at the rate of its type (EVL 34 §). Intangible rights and other
 long-term expenditure are deducted straight-line over their period of use, 10
 years when it is not known (EVL 24 §). Rates are the dated parameters in
@@ -78,7 +78,7 @@ def reducing_balance(
     cost_cents: int, rate_percent: Decimal, in_use: dt.date, until: dt.date
 ) -> dict[tuple[int, int], int]:
     """Monthly reducing-balance depreciation: a year's months share the residual at
-    the start of that calendar year × rate / 12, never taking more than is left."""
+    the start of that calendar year * rate / 12, never taking more than is left."""
     rate = Decimal(rate_percent)
     if cost_cents < 0 or not 0 < rate <= 100:
         raise ValueError("reducing-balance depreciation needs a cost ≥ 0 and 0 < rate ≤ 100")
