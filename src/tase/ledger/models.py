@@ -459,7 +459,9 @@ class FixedAsset(models.Model):
     years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
     rate = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     disposed = models.DateField(_("disposal date"), null=True, blank=True)
-    disposal_price_cents = models.BigIntegerField(_("disposal price (cents)"), null=True, blank=True)
+    disposal_price_cents = models.BigIntegerField(
+        _("disposal price (cents)"), null=True, blank=True
+    )
     disposal_voucher = models.ForeignKey(
         Voucher,
         verbose_name=_("disposal voucher"),
@@ -509,3 +511,6 @@ class AssetDepreciation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["asset", "month"], name="ledger_depreciation_month"),
         ]
+
+    def __str__(self):
+        return f"{self.asset.number} {self.month:%Y-%m}"
