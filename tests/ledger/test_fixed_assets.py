@@ -180,3 +180,81 @@ def test_scrapping_posts_the_loss(books, accountant):
     services.dispose_fixed_asset(accountant, books, lathe, date=dt.date(2026, 2, 20), price="0")
     assert balance(books, "8500") == 1_200_000
     assert balance(books, "1150") == 0
+
+
+def test_api_creates_lists_runs_and_disposes(world, books):
+    client = world.client(Role.ACCOUNTANT)
+    base = f"/api/v1/ledger/companies/{books.pk}"
+    body = machine(acquired="2026-01-20", in_use="2026-02-03", cost="12000.00")
+    created = client.post(f"{base}/fixed-assets", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    bad = client.post(
+        f"{base}/fixed-assets",
+        body | {"number": "K2", "group": ""},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "group" in str(bad.json())
+    run = client.post(
+        f"{base}/depreciation-runs", {"until": "2026-03-31"}, content_type="application/json"
+    )
+    assert run.status_code == 201 and run.json()["amount"] == "400.00"
+    again = client.post(
+        f"{base}/depreciation-runs", {"until": "2026-03-31"}, content_type="application/json"
+    )
+    assert again.status_code == 422 and "until" in str(again.json())
+    listed = client.get(f"{base}/fixed-assets").json()
+    assert [(a["number"], a["depreciated"], a["residual"]) for a in listed] == [
+        ("K1", "400.00", "11600.00")
+    ]
+    asset_id = listed[0]["id"]
+    sold = client.post(
+        f"{base}/fixed-assets/{asset_id}/disposal",
+        {"date": "2026-04-02", "price": "11000.00"},
+        content_type="application/json",
+    )
+    assert sold.status_code == 200 and sold.json()["residual"] == "0.00"
+    assert balance(books, "8500") == 60_000
+
+
+def test_api_list_queries_do_not_grow_with_assets(world, books, accountant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client(Role.ACCOUNTANT)
+    url = f"/api/v1/ledger/companies/{books.pk}/fixed-assets"
+    counts = []
+    for numbers, until in (
+        (range(1, 3), dt.date(2026, 2, 28)),
+        (range(3, 9), dt.date(2026, 3, 31)),
+    ):
+        for number in numbers:
+            services.create_fixed_asset(accountant, books, **machine(number=f"K{number}"))
+        services.run_depreciation(accountant, books, until)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        counts.append(len(queries))
+    assert len(response.json()) == 8
+    assert counts[0] == counts[1]
+
+
+def test_tenant_wall(world, books, accountant):
+    asset = services.create_fixed_asset(accountant, books, **machine())
+    other = world.client(Role.ACCOUNTANT, other=True)
+    base = f"/api/v1/ledger/companies/{books.pk}"
+    assert other.get(f"{base}/fixed-assets").status_code == 404
+    assert (
+        other.post(
+            f"{base}/depreciation-runs", {"until": "2026-03-31"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    other_base = f"/api/v1/ledger/companies/{world.other_company.pk}"
+    disposal = other.post(
+        f"{other_base}/fixed-assets/{asset.pk}/disposal",
+        {"date": "2026-04-02", "price": "1"},
+        content_type="application/json",
+    )
+    assert disposal.status_code in (404,)
+    assert not AssetDepreciation.objects.exists()
+    asset.refresh_from_db()
+    assert asset.disposed is None
