@@ -258,3 +258,47 @@ def test_tenant_wall(world, books, accountant):
     assert not AssetDepreciation.objects.exists()
     asset.refresh_from_db()
     assert asset.disposed is None
+
+
+def page(company):
+    return f"/ledger/{company.pk}/fixed-assets/"
+
+
+def test_page_adds_runs_and_shows_the_specification(world, books):
+    client = world.client(Role.ACCOUNTANT)
+    form = machine(acquired="2026-01-20", in_use="2026-02-03", cost="12 000,00") | {
+        "action": "create"
+    }
+    assert client.post(page(books), form).status_code == 302
+    response = client.post(page(books), {"action": "run", "until": "2026-03"})
+    assert response.status_code == 200 and len(response.context["errors"]) == 1
+    assert not AssetDepreciation.objects.exists()
+    assert (
+        client.post(page(books), {"action": "run", "until": "2026-03", "confirm": "1"}).status_code
+        == 302
+    )
+    html = client.get(page(books)).content.decode()
+    assert "K1 Sorvi" in html and "1150" in html
+    assert "11\xa0600,00\xa0€" in html  # residual 12 000 € - Feb-Mar 2 x 200 €
+
+
+def test_page_names_the_missing_group_and_keeps_the_form(world, books):
+    client = world.client(Role.ACCOUNTANT)
+    form = machine(acquired="2026-01-20", in_use="", cost="100") | {"action": "create", "group": ""}
+    response = client.post(page(books), form)
+    assert response.context["errors"] == ["Valitse omaisuusryhmä."]
+    assert b'value="Sorvi"' in response.content
+    assert not FixedAsset.objects.exists()
+
+
+def test_page_tenant_wall_and_viewer(world, books, accountant):
+    services.create_fixed_asset(accountant, books, **machine())
+    assert world.client(Role.ACCOUNTANT, other=True).get(page(books)).status_code == 404
+    viewer = world.client(Role.VIEWER)
+    response = viewer.get(page(books))
+    assert response.status_code == 200 and b"K1 Sorvi" in response.content
+    assert b'name="action" value="run"' not in response.content
+    assert (
+        viewer.post(page(books), {"action": "run", "until": "2026-03", "confirm": "1"}).status_code
+        == 403
+    )
