@@ -38,19 +38,9 @@ class FixedAssetIn(Schema):
     rate: Decimal | None = None
 
 
-class FixedAssetOut(Schema):
+class FixedAssetOut(FixedAssetIn):
     id: int
-    number: str
-    name: str
-    group: str
-    asset_account: str
-    expense_account: str
-    acquired: dt.date
     in_use: dt.date
-    cost: Decimal
-    method: str
-    years: int | None
-    rate: Decimal | None
     depreciated: Decimal
     residual: Decimal
     disposed: dt.date | None
