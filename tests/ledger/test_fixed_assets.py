@@ -75,6 +75,8 @@ def test_create_asset_is_audited(books, accountant):
         ({"method": "sum_of_digits"}, "method"),
         ({"in_use": dt.date(2026, 1, 1)}, "in_use"),
         ({"name": " "}, "name"),
+        ({"number": "K" * 21}, "number"),
+        ({"cost": "10000000000000.01"}, "cost"),
     ],
 )
 def test_bad_asset_names_the_field_and_writes_nothing(books, accountant, changes, field):

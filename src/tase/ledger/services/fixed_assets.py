@@ -30,6 +30,7 @@ from .common import _as_date, cents_to_decimal, fmt_date, guard, to_cents
 from .posting import post_voucher
 
 GAIN_ACCOUNT, LOSS_ACCOUNT, PROCEEDS_ACCOUNT = "3800", "8500", "1700"
+MAX_CENTS = 10**15  # a sanity bound (10 000 000 000 000 €), far inside the BIGINT columns
 
 
 def _month_end(day: dt.date) -> dt.date:
@@ -76,8 +77,11 @@ def create_fixed_asset(
     errors: dict[str, str] = {}
     number, name = str(number or "").strip(), str(name or "").strip()
     for field, value in (("number", number), ("name", name)):
+        limit = FixedAsset._meta.get_field(field).max_length
         if not value:
             errors[field] = _("This field is required.")
+        elif len(value) > limit:
+            errors[field] = _("At most %(count)s characters.") % {"count": limit}
     if number and FixedAsset.objects.filter(company=company, number=number).exists():
         errors["number"] = _("Asset number %(number)s is already in use.") % {"number": number}
     if group not in FixedAsset.Group.values:
@@ -94,7 +98,7 @@ def create_fixed_asset(
         errors["in_use"] = _("An asset cannot be taken into use before it is acquired.")
     try:
         cost_cents = to_cents(cost, "cost")
-        if cost_cents <= 0:
+        if not 0 < cost_cents <= MAX_CENTS:
             errors["cost"] = _("The cost must be more than zero.")
     except ValueError as error:
         errors["cost"], cost_cents = str(error), 0
@@ -259,6 +263,8 @@ def dispose_fixed_asset(
         raise ValidationError({"price": str(error)}) from None
     if price_cents < 0:
         raise ValidationError({"price": _("The price cannot be negative.")})
+    if price_cents > MAX_CENTS:
+        raise ValidationError({"price": _("The price is too large.")})
     previous_month_end = on.replace(day=1) - dt.timedelta(days=1)
     if _due([asset], previous_month_end):
         raise ValidationError(
