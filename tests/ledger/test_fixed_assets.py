@@ -72,6 +72,7 @@ def test_create_asset_is_audited(books, accountant):
         ({"cost": "0"}, "cost"),
         ({"years": None}, "years"),
         ({"method": "reducing_balance", "rate": "0"}, "rate"),
+        ({"method": "reducing_balance", "rate": "12.345"}, "rate"),
         ({"method": "sum_of_digits"}, "method"),
         ({"in_use": dt.date(2026, 1, 1)}, "in_use"),
         ({"name": " "}, "name"),

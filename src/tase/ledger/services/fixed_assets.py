@@ -119,6 +119,8 @@ def create_fixed_asset(
             errors["rate"] = _(
                 "Reducing-balance depreciation needs a rate above 0 and up to 100 %."
             )
+        elif plan["rate"] != plan["rate"].quantize(Decimal("0.01")):
+            errors["rate"] = _("The rate takes at most two decimals.")
     else:
         errors["method"] = _("Choose the depreciation method.")
     if errors:
