@@ -269,12 +269,6 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
-    @property
-    def change_rows(self) -> list[tuple[str, object]]:
-        """The changes as (field, [before, after]) rows. A template cannot iterate over
-        ``changes.items`` when a changed field is itself called "items" (the key wins)."""
-        return list((self.changes or {}).items())
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise ValidationError(_("Audit events cannot be changed."))
@@ -283,6 +277,12 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit events cannot be deleted."))
 
+    @property
+    def change_rows(self) -> list[tuple[str, object]]:
+        """The changes as (field, [before, after]) rows. A template cannot iterate over
+        ``changes.items`` when a changed field is itself called "items" (the key wins)."""
+        return list((self.changes or {}).items())
+
 
 API_PRODUCTS = ("platform", "ledger", "payroll", "sales", "delivery", "support")
 API_SCOPES = tuple(f"{product}:{mode}" for product in API_PRODUCTS for mode in ("read", "write"))
@@ -290,6 +290,7 @@ API_SCOPES = tuple(f"{product}:{mode}" for product in API_PRODUCTS for mode in (
 
 def all_api_scopes() -> list[str]:
     return list(API_SCOPES)
+
 
 class AuditChainHead(models.Model):
     """The newest hash of one audit chain: an organization's id, or 0 for the events

@@ -450,3 +450,105 @@ class BankAccount(models.Model):
     def iban_printed(self) -> str:
         """The IBAN in groups of four (FI79 4405 2020 0360 82)."""
         return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))
+
+
+class FixedAsset(models.Model):
+    """An item of fixed assets (käyttöomaisuus) with its depreciation plan.
+
+    Planned depreciation (Kirjanpitolaki 5:5 §) is posted month by month
+    (:class:`AssetDepreciation`); the group says how the Business Tax Act
+    depreciates it (EVL 24 §, 30 §, 34 §: :mod:`tase.rules.depreciation`).
+    """
+
+    class Group(models.TextChoices):
+        MACHINERY = "machinery", _("Machinery and equipment")
+        BUILDING_COMMERCIAL = "building_commercial", _("Building: shop, warehouse, factory")
+        BUILDING_RESIDENTIAL = "building_residential", _("Building: residential, office")
+        BUILDING_LIGHT = "building_light", _("Building: light structure")
+        INTANGIBLE = "intangible", _("Intangible right")
+        LONG_TERM_EXPENDITURE = "long_term", _("Other long-term expenditure")
+
+    class Method(models.TextChoices):
+        STRAIGHT_LINE = "straight_line", _("Straight-line")
+        REDUCING_BALANCE = "reducing_balance", _("Reducing balance")
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="fixed_assets"
+    )
+    number = models.CharField(_("number"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    group = models.CharField(_("asset group"), max_length=24, choices=Group.choices)
+    asset_account = models.ForeignKey(
+        Account,
+        verbose_name=_("balance sheet account"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    expense_account = models.ForeignKey(
+        Account,
+        verbose_name=_("depreciation account"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acquired = models.DateField(_("acquisition date"))
+    in_use = models.DateField(_("taken into use"))
+    cost_cents = models.BigIntegerField(_("cost (cents)"))
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
+    rate = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    disposed = models.DateField(_("disposal date"), null=True, blank=True)
+    disposal_price_cents = models.BigIntegerField(
+        _("disposal price (cents)"), null=True, blank=True
+    )
+    disposal_voucher = models.ForeignKey(
+        Voucher,
+        verbose_name=_("disposal voucher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("fixed asset")
+        verbose_name_plural = _("fixed assets")
+        ordering = ["company", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="ledger_fixedasset_number"),
+            models.CheckConstraint(
+                condition=Q(cost_cents__gte=0), name="ledger_fixedasset_cost_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+
+class AssetDepreciation(models.Model):
+    """The planned depreciation of one asset for one month, and the voucher that posted it.
+
+    One row per asset and month: a month is never depreciated twice, and the
+    residual is the cost less the sum of these rows."""
+
+    asset = models.ForeignKey(
+        FixedAsset,
+        verbose_name=_("fixed asset"),
+        on_delete=models.PROTECT,
+        related_name="depreciations",
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("depreciation")
+        verbose_name_plural = _("depreciations")
+        ordering = ["asset", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "month"], name="ledger_depreciation_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.asset.number} {self.month:%Y-%m}"

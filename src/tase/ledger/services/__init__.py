@@ -12,7 +12,8 @@ rounding there); the only rounding is the VAT split, half up to the cent
 (:mod:`tase.rules.vat`).
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
-year_end, vat, imports, opening_balances, copies, bank_accounts); callers import from this package.
+year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets); callers import
+from this package.
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
@@ -32,6 +33,12 @@ from .common import (
     to_cents,
 )
 from .copies import copy_configuration
+from .fixed_assets import (
+    create_fixed_asset,
+    depreciated_cents,
+    dispose_fixed_asset,
+    run_depreciation,
+)
 from .imports import IMPORT_BATCH, VOUCHER_IMPORT_COLUMNS, import_vouchers
 from .opening_balances import import_opening_balances
 from .periods import create_fiscal_year, lock_period, set_vat_period, unlock_period
@@ -67,9 +74,12 @@ __all__ = [
     "create_account",
     "create_bank_account",
     "create_fiscal_year",
+    "create_fixed_asset",
     "default_bank_account",
     "delete_account",
     "delete_draft",
+    "depreciated_cents",
+    "dispose_fixed_asset",
     "ensure_standard_series",
     "fiscal_year_on",
     "fmt_date",
@@ -82,6 +92,7 @@ __all__ = [
     "post_voucher",
     "reopen_fiscal_year",
     "reverse_voucher",
+    "run_depreciation",
     "save_draft",
     "series_for",
     "set_vat_period",

@@ -1,0 +1,81 @@
+"""The fixed-asset page: the register as a balance-sheet specification, add an asset,
+run the depreciation, dispose of an asset (thin over services.fixed_assets)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import asset_register, services
+from .models import Account, FixedAsset
+from .views import _actor, _base, _company, _errors, _month_end, _require_confirmation
+
+ASSET_FIELDS = (
+    "number",
+    "name",
+    "group",
+    "asset_account",
+    "expense_account",
+    "acquired",
+    "in_use",
+    "cost",
+    "method",
+    "years",
+    "rate",
+)
+
+
+def _post(request, company):
+    actor, action = _actor(request), request.POST.get("action")
+    if action == "create":
+        values = {name: request.POST.get(name, "").strip() for name in ASSET_FIELDS}
+        values["in_use"] = values["in_use"] or None
+        asset = services.create_fixed_asset(actor, company, **values)
+        messages.success(request, _("Asset %(asset)s added.") % {"asset": asset})
+    elif action == "run":
+        _require_confirmation(request)
+        voucher = services.run_depreciation(actor, company, _month_end(request.POST.get("until")))
+        messages.success(
+            request, _("Depreciation posted as voucher %(voucher)s.") % {"voucher": voucher}
+        )
+    elif action == "dispose":
+        _require_confirmation(request)
+        asset = get_object_or_404(FixedAsset, company=company, pk=request.POST.get("asset"))
+        services.dispose_fixed_asset(
+            actor, company, asset, date=request.POST.get("date"), price=request.POST.get("price")
+        )
+        messages.success(request, _("Asset %(asset)s disposed of.") % {"asset": asset})
+
+
+@login_required
+def fixed_assets(request, company_pk):
+    company = _company(request, company_pk)
+    errors = []
+    if request.method == "POST":
+        company = _company(request, company_pk, "ledger.post")
+        try:
+            _post(request, company)
+            return redirect("ledger:fixed_assets", company.pk)
+        except ValidationError as error:
+            errors = _errors(error)
+    assets = list(asset_register.assets_of(company))
+    accounts = Account.objects.filter(company=company, is_header=False, hidden=False)
+    return render(
+        request,
+        "ledger/fixed_assets.html",
+        _base(
+            request,
+            company,
+            errors=errors,
+            assets=assets,
+            specification=asset_register.specification(company),
+            groups=FixedAsset.Group.choices,
+            methods=FixedAsset.Method.choices,
+            asset_accounts=accounts.filter(type=Account.Type.ASSET),
+            expense_accounts=accounts.filter(type=Account.Type.EXPENSE),
+            form=request.POST if errors else {},
+        ),
+    )
