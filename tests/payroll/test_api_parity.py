@@ -27,6 +27,14 @@ PAGE_WRITES = {
     ("run_action", "cancel"): ("post", "/api/v1/payroll/pay-runs/{run_id}/cancel"),
     ("run_action", "delete"): ("delete", "/api/v1/payroll/pay-runs/{run_id}"),
     ("tax_card_import", ""): ("post", "/api/v1/payroll/companies/{company_id}/tax-cards/csv"),
+    ("incomes_register_sent", ""): (
+        "post",
+        "/api/v1/payroll/companies/{company_id}/incomes-register/reports/{report_id}/sent",
+    ),
+    ("incomes_register_separate", ""): (
+        "get",
+        "/api/v1/payroll/companies/{company_id}/incomes-register/separate-reports/{month}",
+    ),
 }
 
 # Page writes without an API operation yet: the gap, listed so that it shows. Closing one
@@ -44,7 +52,7 @@ KNOWN_GAPS = {
 READ_ONLY = {
     "index", "calculator", "my_payslips", "employees", "runs", "summary", "summary_csv",
     "employee_detail", "employee_identity_code", "run_progress", "run_sepa", "payslip",
-    "payslip_pdf",
+    "payslip_pdf", "holiday_calculator", "incomes_register", "incomes_register_download",
 }  # fmt: skip
 
 
