@@ -33,8 +33,9 @@ def test_keyboard_voucher_and_drill_down(world, books, login, live_server, tmp_p
     keyboard.type("1910")
     keyboard.press("Tab")
     keyboard.type("1255,00")
-    # account, debit, credit, VAT, net, text, cost centre, project: seven Tabs to the next line.
-    for _ in range(7):
+    # account, debit, credit, VAT, net, text, cost centre, project, delivery date: eight Tabs
+    # to the next line.
+    for _ in range(8):
         keyboard.press("Tab")
     expect(page.locator("#account_1")).to_be_focused()
     keyboard.type("3000")

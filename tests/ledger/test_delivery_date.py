@@ -118,7 +118,7 @@ def test_voucher_form_takes_the_delivery_date(world, books):
             "account_1": "3000",
             "credit_1": "114,00",
             "vat_1": "S-R",
-            "delivery_1": "2025-12-15",
+            "delivery_1": "15.12.2025",  # the Finnish way, as a person types it
             "action": "post",
         },
     )

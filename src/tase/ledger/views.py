@@ -503,7 +503,7 @@ def _copy_lines(voucher: Voucher) -> list[dict]:
                 "text": entry.text,
                 "cost_centre": entry.cost_centre,
                 "project": entry.project,
-                "delivery_date": entry.delivery_date.isoformat() if entry.delivery_date else "",
+                "delivery_date": f"{entry.delivery_date:%-d.%-m.%Y}" if entry.delivery_date else "",
             }
         )
     return lines

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tase import db
 from tase.core import audit, limits
 from tase.core.models import Company
+from tase.formats.csv_table import parse_date
 from tase.rules import vat as vat_rules
 
 from ..models import (
@@ -40,6 +41,13 @@ from .common import (
     series_for,
     to_cents,
 )
+
+
+def _day(value) -> dt.date:
+    """A date, or its text as 2026-03-31 or 31.3.2026 (the form takes the Finnish way)."""
+    if isinstance(value, dt.date):
+        return value
+    return parse_date(str(value))
 
 
 def _line_error(errors: list, number: int, message: str) -> None:
@@ -132,8 +140,8 @@ def _prepare_entries(
         delivery = line.get("delivery_date") or None
         if delivery is not None:
             try:
-                delivery = _as_date(delivery, "delivery_date")
-            except ValidationError:
+                delivery = _day(delivery)
+            except ValueError:
                 _line_error(
                     errors,
                     index,
