@@ -104,6 +104,7 @@ class Account(models.Model):
         BANK = "bank", _("Bank")
         RECEIVABLES = "receivables", _("Trade receivables")
         PAYABLES = "payables", _("Trade payables")
+        INTEREST_INCOME = "interest_income", _("Interest income")
 
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="accounts"

@@ -20,6 +20,12 @@ from tase.core.models import Company, User
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 
 
+class InterestPolicy(models.TextChoices):
+    STATUTORY = "statutory", _("Statutory (Interest Act)")
+    CONTRACT = "contract", _("Agreed rate")
+    NONE = "none", _("No interest")
+
+
 class Customer(models.Model):
     class Kind(models.TextChoices):
         BUSINESS = "business", _("Business")
@@ -42,6 +48,18 @@ class Customer(models.Model):
     einvoice_address = models.CharField(_("e-invoice address"), max_length=35, blank=True)
     einvoice_operator = models.CharField(_("e-invoice operator code"), max_length=35, blank=True)
     payment_term_days = models.PositiveSmallIntegerField(_("payment term (days)"), default=14)
+    # Collection policy: reminders carry the statutory fee or compensation unless switched off;
+    # penalty interest is the statutory rate, an agreed rate, or none.
+    reminder_charges = models.BooleanField(_("charge reminder fees"), default=True)
+    interest_policy = models.CharField(
+        _("penalty interest"),
+        max_length=10,
+        choices=InterestPolicy.choices,
+        default=InterestPolicy.STATUTORY,
+    )
+    contract_interest_rate = models.DecimalField(
+        _("agreed penalty interest %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,6 +172,10 @@ class Invoice(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Reminder fees, compensation and interest charged by reminders, and what payments covered.
+    charged_cents = models.BigIntegerField(default=0)
+    charges_paid_cents = models.BigIntegerField(default=0)
+    collection_on = models.DateField(_("handed to collection"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invoice")
@@ -258,6 +280,8 @@ class Payment(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     date = models.DateField(_("payment date"))
     amount_cents = models.BigIntegerField(_("amount (cents)"))
+    # The part of the amount that paid reminder fees, compensation and interest.
+    charges_cents = models.BigIntegerField(default=0)
     bank_ledger_account = models.CharField(max_length=10)
     voucher_id = models.BigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -276,3 +300,49 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.invoice} {self.date}"
+
+
+class Reminder(models.Model):
+    """A payment reminder (maksumuistutus) of an overdue invoice, numbered per invoice.
+
+    It states the open amount on its date, the interest accrued to that date, and the fee or
+    compensation it adds (rules.collection); it posts nothing: charges are booked when they
+    are paid (see services.payments)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders")
+    sequence = models.PositiveSmallIntegerField(_("reminder"))
+    date = models.DateField(_("reminder date"))
+    due_date = models.DateField(_("new due date"))
+    open_cents = models.BigIntegerField(_("open amount"))
+    interest_cents = models.BigIntegerField(_("interest"), default=0)
+    interest_until = models.DateField(null=True, blank=True)
+    # The spans the interest was computed over: [{start, end, days, principal, rate}].
+    interest_spans = models.JSONField(default=list, blank=True)
+    fee_cents = models.BigIntegerField(_("reminder fee"), default=0)
+    compensation_cents = models.BigIntegerField(_("recovery compensation"), default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment reminder")
+        verbose_name_plural = _("payment reminders")
+        ordering = ["invoice", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "sequence"], name="sales_reminder_sequence"),
+        ]
+        indexes = [models.Index(fields=["company", "date"])]
+
+    def __str__(self):
+        return f"{self.invoice} / {self.sequence}"
+
+    @property
+    def charges_cents(self) -> int:
+        return self.interest_cents + self.fee_cents + self.compensation_cents
+
+    @property
+    def total_cents(self) -> int:
+        return self.open_cents + self.charges_cents

@@ -17,7 +17,7 @@ from django.http import Http404
 
 from tase.core.models import Company
 
-from .models import Customer, Invoice, Payment, Product
+from .models import Customer, Invoice, Payment, Product, Reminder
 
 BUCKETS = ("not_due", "days_1_30", "days_31_60", "days_61_90", "over_90")
 
@@ -43,6 +43,18 @@ def invoice_of(actor, pk, action: str = "sales.view") -> Invoice:
     if invoice is None:
         raise Http404
     return invoice
+
+
+def reminder_of(actor, pk, action: str = "sales.view") -> Reminder:
+    """A payment reminder the actor may see, or 404."""
+    reminder = (
+        Reminder.objects.filter(pk=pk, company__in=actor.companies(action))
+        .select_related("invoice", "invoice__company", "invoice__customer")
+        .first()
+    )
+    if reminder is None:
+        raise Http404
+    return reminder
 
 
 def customers_of(company: Company):
@@ -88,7 +100,7 @@ def receivables(company: Company, on: dt.date) -> dict:
     payments = (
         Payment.objects.filter(company=company, date__lte=on, invoice__invoice_date__lte=on)
         .values(customer_id=F("invoice__customer_id"))
-        .annotate(**_bucket_sums("invoice__due_date", on, F("amount_cents")))
+        .annotate(**_bucket_sums("invoice__due_date", on, F("amount_cents") - F("charges_cents")))
         .order_by()
     )
     per_customer: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(BUCKETS, 0))

@@ -1,5 +1,5 @@
 """Every write of sales: customers, products, invoices (draft, send, credit), payments,
-delivery (PDF, email). One module per use case; callers import from this package.
+delivery (PDF, email), reminders and collection. One module per use case; callers import from this package.
 
 Each function takes the acting user, checks the permission (``sales.invoice``,
 ``sales.payments``), runs in one transaction and records an audit event. Bad input raises
@@ -8,6 +8,7 @@ line; nothing is written then. The books are reached only through
 :mod:`tase.ledger.services`.
 """
 
+from .collection import create_reminder, create_reminders, email_reminder, hand_to_collection
 from .customers import create_customer, update_customer
 from .invoices import create_invoice, update_invoice
 from .payments import record_payment
@@ -18,7 +19,11 @@ __all__ = [
     "create_customer",
     "create_invoice",
     "create_product",
+    "create_reminder",
+    "create_reminders",
     "credit_invoice",
+    "email_reminder",
+    "hand_to_collection",
     "record_payment",
     "send_invoice",
     "update_customer",

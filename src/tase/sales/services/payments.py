@@ -2,9 +2,12 @@
 
 Each payment posts bank (debit) / trade receivables (credit) through
 :func:`tase.ledger.services.post_voucher` in the bank statement series TI, on the payment
-date, to the ledger account of the company's bank account the invoice names. An
-over-payment stays on the receivables account as the customer's credit balance (the
-invoice's open amount turns negative) until it is refunded or used.
+date, to the ledger account of the company's bank account the invoice names. What a payment
+brings beyond the open amount first pays the reminder fees, compensation and penalty interest
+that reminders charged (:mod:`.collection`); they are booked only now, when paid, to the
+interest income account (role ``interest_income``, 9000 Korkotuotot in the shipped charts:
+financial income, outside VAT). Any rest stays on the receivables account as the customer's
+credit balance (the invoice's open amount turns negative) until it is refunded or used.
 """
 
 from __future__ import annotations
@@ -24,6 +27,18 @@ SOURCE = "sales.payment"
 SERIES = "TI"
 
 
+def _lines(invoice, amount: int, charges: int, receivables: str, income, text: str) -> list:
+    lines = [{"account": invoice.bank_ledger_account, "debit": cents(amount), "text": text}]
+    if amount - charges:
+        lines.append({"account": receivables, "credit": cents(amount - charges), "text": text})
+    if charges:
+        charge_text = _("Reminder charges and interest, invoice %(number)s") % {
+            "number": invoice.number
+        }
+        lines.append({"account": income, "credit": cents(charges), "text": charge_text})
+    return lines
+
+
 @transaction.atomic
 def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
     guard(actor, invoice.company, "sales.payments")
@@ -41,7 +56,8 @@ def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
                 % {"number": invoice.number}
             }
         )
-    if invoice.open_cents <= 0:
+    open_charges = invoice.charged_cents - invoice.charges_paid_cents
+    if invoice.open_cents <= 0 and open_charges <= 0:
         raise ValidationError(
             {"invoice": _("Invoice %(number)s is paid already.") % {"number": invoice.number}}
         )
@@ -56,11 +72,20 @@ def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
         raise ValidationError(
             {"receivables": _("The chart of accounts has no trade receivables account.")}
         )
+    charges_cents = min(max(0, amount_cents - max(0, invoice.open_cents)), open_charges)
+    income = None
+    if charges_cents:
+        income = ledger_selectors.account_number_for_role(invoice.company, "interest_income")
+        if income is None:
+            raise ValidationError(
+                {"interest_income": _("The chart of accounts has no interest income account.")}
+            )
     payment = Payment.objects.create(
         company=invoice.company,
         invoice=invoice,
         date=on,
         amount_cents=amount_cents,
+        charges_cents=charges_cents,
         bank_ledger_account=invoice.bank_ledger_account,
         created_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
     )
@@ -71,18 +96,16 @@ def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
         date=on,
         series=SERIES,
         description=f"{text}, {invoice.customer.name}",
-        lines=[
-            {"account": invoice.bank_ledger_account, "debit": cents(amount_cents), "text": text},
-            {"account": receivables, "credit": cents(amount_cents), "text": text},
-        ],
+        lines=_lines(invoice, amount_cents, charges_cents, receivables, income, text),
         source=SOURCE,
         source_ref=str(payment.pk),
     )
     payment.voucher_id = voucher.pk
     payment.save(update_fields=["voucher_id"])
-    invoice.paid_cents += amount_cents
+    invoice.paid_cents += amount_cents - charges_cents
+    invoice.charges_paid_cents += charges_cents
     invoice.status = Invoice.Status.PAID if invoice.open_cents <= 0 else Invoice.Status.PARTLY_PAID
-    invoice.save(update_fields=["paid_cents", "status"])
+    invoice.save(update_fields=["paid_cents", "charges_paid_cents", "status"])
     audit.record(
         actor.user,
         "payment",
