@@ -25,12 +25,13 @@ CONSUMER = {"name": "Maija Meikäläinen", "kind": "consumer", "street": "Kotika
 
 
 def _sent(actor, company, *, customer=CUSTOMER, due=dt.date(2026, 1, 15), amount="1000.00"):
+    issued = min(dt.date(2026, 1, 1), due - dt.timedelta(days=14))
     invoice = services.create_invoice(
         actor,
         company,
         customer_data=customer,
-        invoice_date=dt.date(2026, 1, 1),
-        delivery_date=dt.date(2026, 1, 1),
+        invoice_date=issued,
+        delivery_date=issued,
         due_date=due,
         lines=lines(("Work", "1", amount, "S0")),
     )
@@ -207,3 +208,126 @@ def test_other_tenant_cannot_see_or_remind(world, books, accountant):
         selectors.reminder_of(outsider, reminder.pk)
     with pytest.raises(Http404):
         services.create_reminder(outsider, invoice, date=dt.date(2026, 2, 20))
+
+
+def test_reminders_through_the_pages_and_the_api_side_by_side(world, books, accountant):
+    """Every write of the reminder pages has its API operation, with the same result."""
+    page_invoice = _sent(accountant, books)
+    api_invoice = _sent(accountant, books)
+    client = world.client(Role.ACCOUNTANT)
+    base = f"/sales/{books.pk}"
+    listing = client.get(f"{base}/reminders/?on=2026-02-14")
+    text = listing.content.decode()
+    assert listing.status_code == 200 and "Maksumuistutukset" in text and "48,63" in text
+    # the page's batch (confirm box required) and the API's batch
+    refused = client.post(f"{base}/reminders/", {"date": "2026-02-14", "min_days": "7"})
+    assert refused.status_code == 200 and not Reminder.objects.exists()
+    response = client.post(
+        f"{base}/reminders/", {"date": "2026-02-14", "min_days": "7", "confirm": "1"}
+    )
+    assert response.status_code == 302
+    assert Reminder.objects.filter(invoice=page_invoice).count() == 1
+    assert Reminder.objects.filter(invoice=api_invoice).count() == 1
+    # one invoice: the invoice page's form and POST …/invoices/{id}/reminders
+    response = client.post(
+        f"{base}/invoices/{page_invoice.pk}/",
+        {"action": "remind", "date": "2026-03-16", "days_to_pay": "10"},
+    )
+    assert response.status_code == 302
+    api = client.post(
+        f"/api/v1/sales/invoices/{api_invoice.pk}/reminders",
+        {"date": "2026-03-16", "days_to_pay": 10},
+        content_type="application/json",
+    )
+    assert api.status_code == 201, api.content
+    page_second = Reminder.objects.get(invoice=page_invoice, sequence=2)
+    assert api.json()["total"] == str(page_second.total_cents / 100)
+    assert api.json()["interest"] == "8.63" and api.json()["due_date"] == "2026-03-26"
+    # the PDF and the email, on the page and in the API
+    pdf = client.get(f"{base}/reminders/{page_second.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/api/v1/sales/reminders/{api.json()['id']}/pdf").status_code == 200
+    assert client.post(f"{base}/reminders/{page_second.pk}/email/").status_code == 302
+    emailed = client.post(
+        f"/api/v1/sales/reminders/{api.json()['id']}/email", {}, content_type="application/json"
+    )
+    assert emailed.json() == {"to": CUSTOMER["email"]} and len(mail.outbox) == 2
+    # the collection list and the handover
+    collection_page = client.get(f"{base}/collection/?on=2026-04-01")
+    assert str(page_invoice.number) in collection_page.content.decode()
+    csv = client.get(f"{base}/collection/?on=2026-04-01&format=csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("Asiakasnumero;") and "1000,00" in csv
+    response = client.post(
+        f"{base}/invoices/{page_invoice.pk}/collection/", {"date": "2026-04-01", "confirm": "1"}
+    )
+    assert response.status_code == 302
+    api = client.post(
+        f"/api/v1/sales/invoices/{api_invoice.pk}/collection",
+        {"date": "2026-04-01"},
+        content_type="application/json",
+    )
+    assert api.status_code == 200 and api.json()["collection_on"] == "2026-04-01"
+    listed = client.get(f"/api/v1/sales/companies/{books.pk}/collection?on=2026-04-01").json()
+    assert {row["invoice_id"] for row in listed["in_collection"]} == {
+        page_invoice.pk,
+        api_invoice.pk,
+    }
+
+
+def test_api_previews_interest_by_span_and_names_bad_input(world, books, accountant):
+    invoice = _sent(accountant, books, due=dt.date(2025, 6, 20))
+    client = world.client(Role.ACCOUNTANT)
+    data = client.get(f"/api/v1/sales/invoices/{invoice.pk}/interest?on=2025-07-10").json()
+    assert [(s["days"], s["rate"]) for s in data["spans"]] == [(10, "11.5"), (10, "10.5")]
+    assert data["interest"] == "6.03" and data["compensation"] == "40.00"
+    due = client.get(f"/api/v1/sales/companies/{books.pk}/reminders/due?on=2025-07-10").json()
+    assert [row["invoice_id"] for row in due] == [invoice.pk]
+    bad = client.post(
+        f"/api/v1/sales/invoices/{invoice.pk}/reminders",
+        {"date": "2025-06-01"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "date"]
+    assert "ei ole erääntynyt" in bad.json()["detail"][0]["msg"]
+
+
+def test_reminder_pages_and_api_stay_behind_the_tenant_wall(world, books, accountant):
+    invoice = _sent(accountant, books)
+    reminder = services.create_reminder(accountant, invoice, date=dt.date(2026, 2, 14))
+    other = world.client(Role.ACCOUNTANT, other=True)
+    base = f"/sales/{books.pk}"
+    for path in ("reminders/", f"reminders/{reminder.pk}/pdf/", "collection/"):
+        assert other.get(f"{base}/{path}").status_code == 404, path
+    assert other.post(f"{base}/reminders/{reminder.pk}/email/").status_code == 404
+    assert (
+        other.post(f"{base}/invoices/{invoice.pk}/collection/", {"confirm": "1"}).status_code == 404
+    )
+    for path in (
+        f"invoices/{invoice.pk}/reminders",
+        f"invoices/{invoice.pk}/interest",
+        f"reminders/{reminder.pk}/pdf",
+        f"companies/{books.pk}/reminders/due",
+        f"companies/{books.pk}/collection",
+    ):
+        assert other.get(f"/api/v1/sales/{path}").status_code == 404, path
+    assert (
+        other.post(
+            f"/api/v1/sales/invoices/{invoice.pk}/reminders",
+            {"date": "2026-03-01"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert Reminder.objects.count() == 1 and mail.outbox == []
+
+
+def test_reminder_page_queries_do_not_grow(world, books, accountant, django_assert_max_num_queries):
+    client = world.client(Role.ACCOUNTANT)
+    for _ in range(2):
+        _sent(accountant, books)
+    with django_assert_max_num_queries(30) as few:
+        client.get(f"/sales/{books.pk}/reminders/?on=2026-02-14")
+    for _ in range(6):
+        _sent(accountant, books)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "1008" in client.get(f"/sales/{books.pk}/reminders/?on=2026-02-14").content.decode()

@@ -17,6 +17,7 @@ from tase.apiutil import actor
 from tase.core import pdf as core_pdf
 
 from . import selectors, services
+from .api_collection import router as collection_router
 from .models import Invoice, Product
 from .pdf import invoice_pdf
 from .services import delivery
@@ -44,6 +45,9 @@ class CustomerIn(Schema):
     einvoice_address: str = ""
     einvoice_operator: str = ""
     payment_term_days: int = 14
+    reminder_charges: bool = True
+    interest_policy: str = Field("statutory", description="statutory | contract | none")
+    contract_interest_rate: Decimal | None = Field(None, description="percent, with contract")
 
 
 class CustomerOut(CustomerIn):
@@ -374,3 +378,8 @@ def receivables(request, company_id: int, query: Query[ReceivablesQuery]):
         "totals": money(data["totals"]),
         "customers": [money(row) for row in data["customers"]],
     }
+
+
+# -- reminders and collection (their own module) ---------------------------------------------
+
+router.add_router("", collection_router)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import LANGUAGES, Customer
+from .models import LANGUAGES, Customer, InterestPolicy
 
 INVOICE_LINE_ROWS = 5
 
@@ -22,6 +22,13 @@ class CustomerForm(forms.Form):
     einvoice_address = forms.CharField(label=_("E-invoice address"), required=False)
     einvoice_operator = forms.CharField(label=_("E-invoice operator code"), required=False)
     payment_term_days = forms.IntegerField(label=_("Payment term (days)"), initial=14)
+    reminder_charges = forms.BooleanField(
+        label=_("Charge reminder fees"), required=False, initial=True
+    )
+    interest_policy = forms.ChoiceField(
+        label=_("Penalty interest"), choices=InterestPolicy.choices, required=False
+    )
+    contract_interest_rate = forms.CharField(label=_("Agreed penalty interest %"), required=False)
 
 
 class ProductForm(forms.Form):

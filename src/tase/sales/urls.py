@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_collection
 
 app_name = "sales"
 urlpatterns = [
@@ -13,4 +13,21 @@ urlpatterns = [
     path("<int:company_pk>/customers/", views.customers, name="customers"),
     path("<int:company_pk>/products/", views.products, name="products"),
     path("<int:company_pk>/receivables/", views.receivables, name="receivables"),
+    path("<int:company_pk>/reminders/", views_collection.reminders, name="reminders"),
+    path(
+        "<int:company_pk>/reminders/<int:pk>/pdf/",
+        views_collection.reminder_file,
+        name="reminder_pdf",
+    ),
+    path(
+        "<int:company_pk>/reminders/<int:pk>/email/",
+        views_collection.reminder_email,
+        name="reminder_email",
+    ),
+    path("<int:company_pk>/collection/", views_collection.collection_list, name="collection"),
+    path(
+        "<int:company_pk>/invoices/<int:pk>/collection/",
+        views_collection.hand_over,
+        name="hand_over",
+    ),
 ]

@@ -149,6 +149,16 @@ def invoice_detail(request, company_pk, pk):
                     actor, invoice, date=request.POST.get("date"), amount=request.POST.get("amount")
                 )
                 messages.success(request, _("Payment recorded."))
+            elif action == "remind":
+                reminder = services.create_reminder(
+                    actor,
+                    invoice,
+                    date=request.POST.get("date") or None,
+                    days_to_pay=request.POST.get("days_to_pay") or 14,
+                )
+                messages.success(
+                    request, _("Reminder %(number)s made.") % {"number": reminder.sequence}
+                )
             elif action == "email":
                 address = delivery.email_invoice(actor, invoice, to=request.POST.get("to", ""))
                 messages.success(request, _("Invoice emailed to %(to)s.") % {"to": address})
@@ -166,6 +176,7 @@ def invoice_detail(request, company_pk, pk):
             lines=invoice.lines.all(),
             payments=invoice.payments.all(),
             credit_notes=invoice.credit_notes.all(),
+            reminders=invoice.reminders.all(),
             virtual_barcode=delivery.virtual_barcode(invoice),
             errors=errors,
             today=dt.date.today(),

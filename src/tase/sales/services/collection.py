@@ -51,6 +51,10 @@ class Preview:
     def total_cents(self) -> int:
         return self.open_cents + self.interest_cents + self.charges.fee + self.charges.compensation
 
+    @property
+    def days_overdue(self) -> int:
+        return (self.on - self.invoice.due_date).days
+
 
 def _refuse_unless_overdue(invoice: Invoice, on: dt.date) -> None:
     number = {"number": invoice.number, "due": invoice.due_date.strftime("%-d.%-m.%Y")}

@@ -14,8 +14,8 @@ from stdnum.fi import ytunnus
 from tase.core import audit
 from tase.core.models import Company
 
-from ..models import LANGUAGES, Customer
-from .common import guard
+from ..models import LANGUAGES, Customer, InterestPolicy
+from .common import decimal, guard
 
 FIELDS = (
     "name",
@@ -31,6 +31,9 @@ FIELDS = (
     "einvoice_address",
     "einvoice_operator",
     "payment_term_days",
+    "reminder_charges",
+    "interest_policy",
+    "contract_interest_rate",
 )
 
 
@@ -73,9 +76,32 @@ def clean_customer(data: dict) -> dict:
         values["payment_term_days"] = term
     except (TypeError, ValueError):
         errors["payment_term_days"] = _("The payment term is 0-365 days.")
+    _clean_collection_policy(values, errors)
     if errors:
         raise ValidationError(errors)
     return values
+
+
+def _clean_collection_policy(values: dict, errors: dict) -> None:
+    """Reminder charges on or off; penalty interest statutory, none, or an agreed rate (0-100 %)."""
+    values["reminder_charges"] = values.get("reminder_charges", True) not in (False, "false", "0")
+    policy = values.setdefault("interest_policy", InterestPolicy.STATUTORY)
+    if policy not in InterestPolicy.values:
+        errors["interest_policy"] = _("Choose statutory, agreed or no penalty interest.")
+        return
+    rate = values.pop("contract_interest_rate", None)
+    if policy != InterestPolicy.CONTRACT:
+        values["contract_interest_rate"] = None
+        return
+    try:
+        rate = decimal(rate, "contract_interest_rate", places=2) if rate is not None else None
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        return
+    if rate is None or not 0 <= rate <= 100:
+        errors["contract_interest_rate"] = _("Give the agreed penalty interest as 0-100 %.")
+    else:
+        values["contract_interest_rate"] = rate
 
 
 @transaction.atomic
