@@ -27,6 +27,7 @@ DEFAULT_UPLOAD_LIMITS_MB = {
     "attachment": 10,  # a receipt or an invoice: PDF, JPEG, PNG
     "support_file": 5,
     "guide_image": 5,
+    "sales_csv": 10,  # customers or open invoices, about 50,000 rows
 }
 KIND_NAMES = {
     "voucher_csv": gettext_lazy("voucher CSV file"),
@@ -34,6 +35,7 @@ KIND_NAMES = {
     "attachment": gettext_lazy("attachment"),
     "support_file": gettext_lazy("attachment"),
     "guide_image": gettext_lazy("image"),
+    "sales_csv": gettext_lazy("CSV file"),
 }
 
 # The largest amount one line may carry: 999,999,999,999.99 €. Well inside a 64-bit integer

@@ -10,7 +10,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tase.apiutil import actor
@@ -119,6 +120,15 @@ class InvoiceIn(Schema):
     notes: str = ""
     prices_include_vat: bool = False
     lines: list[LineIn] = Field(..., min_length=1)
+    number: int | None = Field(
+        None,
+        description="Only for an open invoice migrated from the previous system: its original "
+        "number. The invoice is created sent, keeps the number and reference, and posts nothing "
+        "(the opening balance carries it); a line may leave out its VAT code.",
+    )
+    open_amount: Decimal | None = Field(
+        None, description="With ``number``: what is still unpaid (default: the whole total)"
+    )
 
 
 class RateOut(Schema):
@@ -159,6 +169,7 @@ class InvoiceOut(Schema):
     reference: str | None
     virtual_barcode: str | None
     open_amount: str
+    migrated: bool
     totals: TotalsOut
     credits_id: int | None
     voucher_id: int | None
@@ -201,6 +212,7 @@ def invoice_out(invoice: Invoice) -> dict:
         "reference": invoice.reference or None,
         "virtual_barcode": delivery.virtual_barcode(invoice) or None,
         "open_amount": str(cents(invoice.open_cents)),
+        "migrated": invoice.migrated,
         "totals": {
             "net": str(cents(invoice.net_cents)),
             "vat": str(cents(invoice.vat_cents)),
@@ -276,16 +288,26 @@ def list_invoices(request, company_id: int, status: str = ""):
 
 @router.post("/companies/{company_id}/invoices", response={201: InvoiceOut})
 def create_invoice(request, company_id: int, payload: InvoiceIn):
-    """A draft invoice with its lines; ``customer_id`` or an inline ``customer``."""
+    """A draft invoice with its lines; ``customer_id`` or an inline ``customer``. With
+    ``number`` (and optionally ``reference`` and ``open_amount``), an open invoice migrated
+    from the previous system instead."""
     company = _company(request, company_id)
-    data = payload.dict(exclude={"customer", "customer_id"})
-    invoice = services.create_invoice(
-        actor(request),
-        company,
-        customer=payload.customer_id,
-        customer_data=payload.customer.dict() if payload.customer else None,
-        **data,
-    )
+    data = payload.dict(exclude={"customer", "customer_id", "number", "open_amount"})
+    customer = {
+        "customer": payload.customer_id,
+        "customer_data": payload.customer.dict() if payload.customer else None,
+    }
+    if payload.number is not None:
+        invoice = services.migrate_open_invoice(
+            actor(request),
+            company,
+            number=payload.number,
+            open_amount=payload.open_amount,
+            **customer,
+            **data,
+        )
+    else:
+        invoice = services.create_invoice(actor(request), company, **customer, **data)
     return Status(201, invoice_out(invoice))
 
 
@@ -351,6 +373,41 @@ def pdf(request, invoice_id: int):
 def email_invoice(request, invoice_id: int, payload: EmailIn):
     invoice = selectors.invoice_of(actor(request), invoice_id)
     return {"to": delivery.email_invoice(actor(request), invoice, to=payload.to)}
+
+
+# -- CSV imports ----------------------------------------------------------------------------
+
+
+class ImportOut(Schema):
+    imported: int
+
+
+@router.post(
+    "/companies/{company_id}/customers/import",
+    response={201: ImportOut},
+    summary="Customers from a CSV file",
+)
+def import_customers(request, company_id: int, file: File[UploadedFile]):
+    """Columns: number, name, kind, business_id, vat_number, street, postcode, town, country,
+    language, email, einvoice_address, einvoice_operator, payment_term_days, reminder_charges,
+    interest_policy, contract_interest_rate (``name`` required). All or nothing: any bad row
+    is a 422 naming its line."""
+    company = _company(request, company_id)
+    return Status(201, {"imported": services.import_customers(actor(request), company, file)})
+
+
+@router.post(
+    "/companies/{company_id}/invoices/import-open",
+    response={201: ImportOut},
+    summary="The previous system's open invoices from a CSV file",
+)
+def import_open_invoices(request, company_id: int, file: File[UploadedFile]):
+    """Columns: customer_number, invoice_number, invoice_date, due_date, amount (required),
+    delivery_date, reference, open_amount, description, your_reference. Each becomes a
+    migrated open invoice (kept number and reference, nothing posted)."""
+    company = _company(request, company_id)
+    count = services.import_open_invoices(actor(request), company, file)
+    return Status(201, {"imported": count})
 
 
 # -- receivables ----------------------------------------------------------------------------

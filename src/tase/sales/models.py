@@ -176,6 +176,10 @@ class Invoice(models.Model):
     charged_cents = models.BigIntegerField(default=0)
     charges_paid_cents = models.BigIntegerField(default=0)
     collection_on = models.DateField(_("handed to collection"), null=True, blank=True)
+    # An open invoice brought from the previous system: sent and posted there (the opening
+    # balance of receivables carries it), so Tase keeps its number and reference, posts nothing
+    # for it, and books only its payments and credit notes.
+    migrated = models.BooleanField(_("migrated"), default=False)
 
     class Meta:
         verbose_name = _("invoice")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_collection
+from . import views, views_collection, views_imports
 
 app_name = "sales"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
         views_collection.reminder_email,
         name="reminder_email",
     ),
+    path("<int:company_pk>/import/", views_imports.imports, name="imports"),
     path("<int:company_pk>/collection/", views_collection.collection_list, name="collection"),
     path(
         "<int:company_pk>/invoices/<int:pk>/collection/",

@@ -1,5 +1,5 @@
 """Every write of sales: customers, products, invoices (draft, send, credit), payments,
-delivery (PDF, email), reminders and collection. One module per use case; callers import from this package.
+delivery (PDF, email), reminders and collection, CSV imports and migrated open invoices. One module per use case; callers import from this package.
 
 Each function takes the acting user, checks the permission (``sales.invoice``,
 ``sales.payments``), runs in one transaction and records an audit event. Bad input raises
@@ -10,7 +10,9 @@ line; nothing is written then. The books are reached only through
 
 from .collection import create_reminder, create_reminders, email_reminder, hand_to_collection
 from .customers import create_customer, update_customer
+from .imports import import_customers, import_open_invoices
 from .invoices import create_invoice, update_invoice
+from .migration import migrate_open_invoice
 from .payments import record_payment
 from .products import create_product
 from .sending import credit_invoice, send_invoice
@@ -24,6 +26,9 @@ __all__ = [
     "credit_invoice",
     "email_reminder",
     "hand_to_collection",
+    "import_customers",
+    "import_open_invoices",
+    "migrate_open_invoice",
     "record_payment",
     "send_invoice",
     "update_customer",

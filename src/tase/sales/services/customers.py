@@ -113,6 +113,8 @@ def create_customer(actor, company: Company, **data) -> Customer:
     if number in (None, ""):
         last = Customer.objects.filter(company=company).aggregate(m=Max("number"))["m"]
         number = (last or 0) + 1
+    elif not str(number).strip().isdigit() or int(number) <= 0:
+        raise ValidationError({"number": _("The customer number is a positive whole number.")})
     elif Customer.objects.filter(company=company, number=number).exists():
         raise ValidationError({"number": _("The customer number %(n)s is taken.") % {"n": number}})
     customer = Customer.objects.create(company=company, number=number, **values)

@@ -31,7 +31,9 @@ def _line_error(errors: list, number: int, message: str) -> None:
     errors.append(_("Line %(line)s: %(message)s") % {"line": number, "message": message})
 
 
-def _clean_lines(company: Company, lines: list[dict], on: dt.date) -> list[dict]:
+def _clean_lines(
+    company: Company, lines: list[dict], on: dt.date, *, vat_optional: bool = False
+) -> list[dict]:
     errors: list[str] = []
     if not lines:
         raise ValidationError({"lines": _("An invoice needs at least one line.")})
@@ -96,7 +98,7 @@ def _clean_lines(company: Company, lines: list[dict], on: dt.date) -> list[dict]
                 )
                 continue
         if not code:
-            if company.vat_registered:
+            if company.vat_registered and not vat_optional:
                 _line_error(errors, number, _("the VAT code is missing."))
                 continue
         elif code not in vat_rules.CODES or not vat_rules.CODES[code].sales:
@@ -121,7 +123,7 @@ def _clean_lines(company: Company, lines: list[dict], on: dt.date) -> list[dict]
     return clean
 
 
-def _customer(actor, company: Company, customer, customer_data) -> Customer:
+def customer_for(actor, company: Company, customer, customer_data) -> Customer:
     if customer_data:
         return create_customer(actor, company, **customer_data)
     if isinstance(customer, Customer):
@@ -134,8 +136,8 @@ def _customer(actor, company: Company, customer, customer_data) -> Customer:
     return found
 
 
-def _prepare(
-    company: Company, data: dict, customer: Customer
+def prepare(
+    company: Company, data: dict, customer: Customer, *, vat_optional: bool = False
 ) -> tuple[dict, list[dict], invoicing.Totals]:
     errors: dict[str, str] = {}
     try:
@@ -164,7 +166,9 @@ def _prepare(
             errors["reference"] = str(error)
     lines = []
     try:
-        lines = _clean_lines(company, list(data.get("lines") or []), delivery_date)
+        lines = _clean_lines(
+            company, list(data.get("lines") or []), delivery_date, vat_optional=vat_optional
+        )
     except ValidationError as error:
         errors.update({k: v for k, v in error.message_dict.items()})
     reverse = sorted({line["vat_code"] for line in lines} & set(invoicing.REVERSE_CHARGE_CODES))
@@ -209,7 +213,7 @@ def _prepare(
     return fields, lines, totals
 
 
-def _write_lines(invoice: Invoice, lines: list[dict]) -> None:
+def write_lines(invoice: Invoice, lines: list[dict]) -> None:
     on, gross = invoice.delivery_date, invoice.prices_include_vat
     rows = []
     for line in lines:
@@ -239,14 +243,14 @@ def create_invoice(
     order_number, notes, prices_include_vat and ``lines`` (description, quantity, unit,
     unit_price, discount_percent, vat_code or vat_rate, product, account)."""
     guard(actor, company, "sales.invoice")
-    customer = _customer(actor, company, customer, customer_data)
-    fields, lines, _totals = _prepare(company, data, customer)
+    customer = customer_for(actor, company, customer, customer_data)
+    fields, lines, _totals = prepare(company, data, customer)
     invoice = Invoice.objects.create(
         company=company,
         created_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
         **fields,
     )
-    _write_lines(invoice, lines)
+    write_lines(invoice, lines)
     audit.record(
         actor.user,
         "create",
@@ -276,17 +280,17 @@ def update_invoice(actor, invoice: Invoice, **data) -> Invoice:
     guard(actor, invoice.company, "sales.invoice")
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     refuse_unless_draft(invoice)
-    customer = _customer(
+    customer = customer_for(
         actor,
         invoice.company,
         data.pop("customer", None) or invoice.customer,
         data.pop("customer_data", None),
     )
-    fields, lines, _totals = _prepare(invoice.company, data, customer)
+    fields, lines, _totals = prepare(invoice.company, data, customer)
     for name, value in fields.items():
         setattr(invoice, name, value)
     invoice.save()
     invoice.lines.all().delete()
-    _write_lines(invoice, lines)
+    write_lines(invoice, lines)
     audit.record(actor.user, "update", invoice, company=invoice.company)
     return invoice

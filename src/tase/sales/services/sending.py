@@ -32,12 +32,25 @@ SOURCE = "sales.invoice"
 SERIES = "ML"
 
 
-def _next_number(company) -> int:
+def _counter(company) -> InvoiceCounter:
     counter, _created = InvoiceCounter.objects.get_or_create(company=company)
-    counter = InvoiceCounter.objects.select_for_update().get(pk=counter.pk)
+    return InvoiceCounter.objects.select_for_update().get(pk=counter.pk)
+
+
+def _next_number(company) -> int:
+    counter = _counter(company)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number
+
+
+def continue_numbers_after(company, number: int) -> None:
+    """Tase's own numbers continue after ``number`` if it is higher than the last one (an
+    open invoice brought from the previous system keeps its number; the series goes on)."""
+    counter = _counter(company)
+    if number > counter.last_number:
+        counter.last_number = number
+        counter.save(update_fields=["last_number"])
 
 
 def _voucher_lines(invoice: Invoice, receivables: str) -> list[dict]:
@@ -62,7 +75,9 @@ def _voucher_lines(invoice: Invoice, receivables: str) -> list[dict]:
     return result
 
 
-def _post(actor, invoice: Invoice) -> None:
+def take_bank_account(invoice: Invoice) -> str:
+    """Fix the company's default bank account on the invoice; returns the receivables account.
+    Both must exist (a clear error names what is missing)."""
     company = invoice.company
     bank = ledger.default_bank_account(company)
     receivables = ledger_selectors.account_number_for_role(company, "receivables")
@@ -80,6 +95,12 @@ def _post(actor, invoice: Invoice) -> None:
         bank.bic,
         bank.account.number,
     )
+    return receivables
+
+
+def _post(actor, invoice: Invoice) -> None:
+    company = invoice.company
+    receivables = take_bank_account(invoice)
     voucher = ledger.post_voucher(
         actor,
         company,
@@ -98,7 +119,7 @@ def _post(actor, invoice: Invoice) -> None:
     invoice.voucher_id = voucher.pk
 
 
-def _buyer(invoice: Invoice) -> dict:
+def buyer_of(invoice: Invoice) -> dict:
     customer = invoice.customer
     return {
         name: getattr(customer, name)
@@ -125,7 +146,7 @@ def _send(actor, invoice: Invoice) -> Invoice:
     if not invoice.reference:
         national = fi_reference(invoice.number)
         invoice.reference = rf_reference(national) if invoice.reference_type == "rf" else national
-    invoice.buyer = _buyer(invoice)
+    invoice.buyer = buyer_of(invoice)
     _post(actor, invoice)
     invoice.status = Invoice.Status.SENT
     invoice.sent_at = timezone.now()
