@@ -19,6 +19,7 @@ from tase.core import pdf as core_pdf
 
 from . import selectors, services
 from .api_collection import router as collection_router
+from .api_settings import router as settings_router
 from .models import Invoice, Product
 from .pdf import invoice_pdf
 from .services import delivery
@@ -440,3 +441,4 @@ def receivables(request, company_id: int, query: Query[ReceivablesQuery]):
 # -- reminders and collection (their own module) ---------------------------------------------
 
 router.add_router("", collection_router)
+router.add_router("", settings_router)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tase.apiutil import actor
 from tase.core import pdf as core_pdf
@@ -114,12 +114,12 @@ class DueQuery(Schema):
 class BatchIn(Schema):
     date: dt.date
     min_days_overdue: int = 7
-    days_to_pay: int = collection.DAYS_TO_PAY
+    days_to_pay: int | None = Field(None, description="default: the company's sales setting")
 
 
 class ReminderIn(Schema):
     date: dt.date
-    days_to_pay: int = collection.DAYS_TO_PAY
+    days_to_pay: int | None = Field(None, description="default: the company's sales setting")
 
 
 class EmailIn(Schema):

@@ -350,3 +350,20 @@ class Reminder(models.Model):
     @property
     def total_cents(self) -> int:
         return self.open_cents + self.charges_cents
+
+
+class SalesSettings(models.Model):
+    """A company's own sales settings: its e-invoice address and operator (what the operator's
+    envelope names as the sender) and how reminders are made by default."""
+
+    company = models.OneToOneField(Company, on_delete=models.PROTECT, related_name="+")
+    einvoice_address = models.CharField(_("e-invoice address"), max_length=35, blank=True)
+    einvoice_operator = models.CharField(_("e-invoice operator code"), max_length=35, blank=True)
+    reminder_days_to_pay = models.PositiveSmallIntegerField(_("reminder: days to pay"), default=14)
+
+    class Meta:
+        verbose_name = _("sales settings")
+        verbose_name_plural = _("sales settings")
+
+    def __str__(self):
+        return str(self.company_id)

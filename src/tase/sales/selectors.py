@@ -33,6 +33,17 @@ def invoices_of(company: Company, *, status: str = ""):
     return qs.order_by("-number", "-pk")
 
 
+def sent_between(company: Company, start: dt.date, end: dt.date):
+    """Invoices and credit notes sent (numbered) with an invoice date in ``start`` … ``end``."""
+    return (
+        Invoice.objects.filter(
+            company=company, number__isnull=False, invoice_date__range=(start, end)
+        )
+        .select_related("company", "customer", "credits")
+        .order_by("number")
+    )
+
+
 def invoice_of(actor, pk, action: str = "sales.view") -> Invoice:
     """The invoice ``pk`` if the actor may see its company (``action``), else 404."""
     invoice = (

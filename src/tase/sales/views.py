@@ -19,6 +19,7 @@ from . import forms, selectors, services
 from .models import Invoice
 from .pdf import invoice_pdf as render_invoice_pdf
 from .services import delivery
+from .services.settings import settings_of
 
 PAGE_SIZE = 50
 
@@ -154,7 +155,7 @@ def invoice_detail(request, company_pk, pk):
                     actor,
                     invoice,
                     date=request.POST.get("date") or None,
-                    days_to_pay=request.POST.get("days_to_pay") or 14,
+                    days_to_pay=request.POST.get("days_to_pay"),
                 )
                 messages.success(
                     request, _("Reminder %(number)s made.") % {"number": reminder.sequence}
@@ -177,6 +178,7 @@ def invoice_detail(request, company_pk, pk):
             payments=invoice.payments.all(),
             credit_notes=invoice.credit_notes.all(),
             reminders=invoice.reminders.all(),
+            reminder_days=settings_of(invoice.company).reminder_days_to_pay,
             virtual_barcode=delivery.virtual_barcode(invoice),
             errors=errors,
             today=dt.date.today(),

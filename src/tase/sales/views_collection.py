@@ -21,6 +21,7 @@ from .models import Reminder
 from .pdf import reminder_pdf
 from .services import collection
 from .services.common import cents
+from .services.settings import settings_of
 from .views import _actor, _base, _company, _errors
 
 CONFIRM = gettext_lazy("Tick the box to confirm; this cannot be undone.")
@@ -57,7 +58,7 @@ def reminders(request, company_pk):
                 company,
                 date=on,
                 min_days_overdue=min_days,
-                days_to_pay=request.POST.get("days_to_pay") or collection.DAYS_TO_PAY,
+                days_to_pay=request.POST.get("days_to_pay"),
             )
             messages.success(request, _("%(count)s reminders made.") % {"count": len(created)})
             return redirect("sales:reminders", company.pk)
@@ -89,7 +90,7 @@ def reminders(request, company_pk):
             previews=previews,
             recent=recent,
             errors=errors,
-            days_to_pay=collection.DAYS_TO_PAY,
+            days_to_pay=settings_of(company).reminder_days_to_pay,
         ),
     )
 

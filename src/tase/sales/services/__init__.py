@@ -16,6 +16,7 @@ from .migration import migrate_open_invoice
 from .payments import record_payment
 from .products import create_product
 from .sending import credit_invoice, send_invoice
+from .settings import update_settings as update_sales_settings
 
 __all__ = [
     "create_customer",
@@ -33,4 +34,5 @@ __all__ = [
     "send_invoice",
     "update_customer",
     "update_invoice",
+    "update_sales_settings",
 ]

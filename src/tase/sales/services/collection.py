@@ -30,8 +30,8 @@ from tase.rules.parameters import NotConfirmed
 
 from ..models import Customer, InterestPolicy, Invoice, Reminder
 from .common import as_date, cents, guard
+from .settings import settings_of
 
-DAYS_TO_PAY = 14  # the reminder's own due date, days after its date
 MIN_DAYS_BETWEEN = 14  # a batch does not remind the same invoice again sooner
 
 
@@ -175,7 +175,9 @@ def _create(actor, invoice: Invoice, on: dt.date, days_to_pay: int) -> Reminder:
     return reminder
 
 
-def _days_to_pay(value) -> int:
+def _days_to_pay(value, company: Company) -> int:
+    if value in (None, ""):
+        return settings_of(company).reminder_days_to_pay
     try:
         days = int(value)
     except (TypeError, ValueError):
@@ -186,10 +188,12 @@ def _days_to_pay(value) -> int:
 
 
 @transaction.atomic
-def create_reminder(actor, invoice: Invoice, *, date, days_to_pay=DAYS_TO_PAY) -> Reminder:
-    """Remind of one overdue invoice on ``date``."""
+def create_reminder(actor, invoice: Invoice, *, date, days_to_pay=None) -> Reminder:
+    """Remind of one overdue invoice on ``date``; ``days_to_pay`` defaults to the company's
+    sales setting."""
     guard(actor, invoice.company, "sales.invoice")
-    return _create(actor, _locked(invoice), as_date(date, "date"), _days_to_pay(days_to_pay))
+    days = _days_to_pay(days_to_pay, invoice.company)
+    return _create(actor, _locked(invoice), as_date(date, "date"), days)
 
 
 def due_for_reminder(company: Company, on: dt.date, *, min_days_overdue: int = 7):
@@ -215,12 +219,12 @@ def due_for_reminder(company: Company, on: dt.date, *, min_days_overdue: int = 7
 
 @transaction.atomic
 def create_reminders(
-    actor, company: Company, *, date, min_days_overdue=7, days_to_pay=DAYS_TO_PAY
+    actor, company: Company, *, date, min_days_overdue=7, days_to_pay=None
 ) -> list[Reminder]:
     """Remind of every invoice :func:`due_for_reminder` lists; all or nothing."""
     guard(actor, company, "sales.invoice")
     on = as_date(date, "date")
-    days = _days_to_pay(days_to_pay)
+    days = _days_to_pay(days_to_pay, company)
     created = []
     for invoice in due_for_reminder(company, on, min_days_overdue=int(min_days_overdue)):
         try:

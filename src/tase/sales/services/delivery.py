@@ -18,6 +18,7 @@ from tase.rules import invoicing
 
 from ..models import Invoice
 from .common import cents, guard, invoice_totals
+from .settings import settings_of
 
 # Finvoice (UNTDID 5305) category of each sales VAT code: S standard, Z zero rated,
 # K intra-community supply, AE reverse charge (EN 16931 code list).
@@ -64,6 +65,7 @@ def virtual_barcode(invoice: Invoice) -> str:
 
 def finvoice_invoice(invoice: Invoice) -> finvoice.Invoice:
     company, buyer = invoice.company, invoice.buyer
+    own = settings_of(company)
     on = invoice.delivery_date
     rows = []
     for line in invoice.lines.all():
@@ -111,6 +113,8 @@ def finvoice_invoice(invoice: Invoice) -> finvoice.Invoice:
             postcode=company.postal_code,
             town=company.city,
             country=company.country,
+            edi_address=own.einvoice_address,
+            intermediator=own.einvoice_operator,
         ),
         buyer=finvoice.Party(
             name=buyer.get("name", ""),
@@ -194,3 +198,17 @@ def email_invoice(actor, invoice: Invoice, *, to: str = "") -> str:
         actor.user, "email", invoice, company=invoice.company, changes={"to": [None, address]}
     )
     return address
+
+
+def finvoice_batch(invoices) -> tuple[bytes, list[tuple[Invoice, str]]]:
+    """One file for an e-invoice operator: each sent invoice's ebXML envelope followed by its
+    Finvoice, one after another (the operators' batch form). An invoice that cannot go (a
+    draft, a buyer without an e-invoice address, a Finvoice failing the schema) is left out
+    and returned with the reason."""
+    parts, skipped = [], []
+    for invoice in invoices:
+        try:
+            parts.append(finvoice_file(invoice, soap=True))
+        except ValidationError as error:
+            skipped.append((invoice, " ".join(error.messages)))
+    return b"".join(parts), skipped
