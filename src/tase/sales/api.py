@@ -18,8 +18,6 @@ from tase.apiutil import actor
 from tase.core import pdf as core_pdf
 
 from . import selectors, services
-from .api_collection import router as collection_router
-from .api_settings import router as settings_router
 from .models import Invoice, Product
 from .pdf import invoice_pdf
 from .services import delivery
@@ -438,7 +436,12 @@ def receivables(request, company_id: int, query: Query[ReceivablesQuery]):
     }
 
 
-# -- reminders and collection (their own module) ---------------------------------------------
+# -- reminders and collection, settings, recurring invoices (their own modules) ---------------
+
+from .api_collection import router as collection_router  # noqa: E402
+from .api_recurring import router as recurring_router  # noqa: E402
+from .api_settings import router as settings_router  # noqa: E402
 
 router.add_router("", collection_router)
 router.add_router("", settings_router)
+router.add_router("", recurring_router)

@@ -133,6 +133,11 @@ class Invoice(models.Model):
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invoices"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
+    agreement = models.ForeignKey(
+        "Agreement", on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+    )
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
     credits = models.ForeignKey(
         "self",
         verbose_name=_("credits"),
@@ -367,3 +372,88 @@ class SalesSettings(models.Model):
 
     def __str__(self):
         return str(self.company_id)
+
+
+class Agreement(models.Model):
+    """A recurring invoice (sopimuslaskutus): its lines are invoiced every period, in advance
+    (dated on the period's first day) or in arrears (on its last day), from ``start`` until
+    ``end``; ``next_period`` is the first day of the period not yet invoiced."""
+
+    class Interval(models.IntegerChoices):
+        MONTHLY = 1, _("Monthly")
+        QUARTERLY = 3, _("Quarterly")
+        HALF_YEARLY = 6, _("Half-yearly")
+        YEARLY = 12, _("Yearly")
+
+    class Timing(models.TextChoices):
+        ADVANCE = "advance", _("In advance")
+        ARREARS = "arrears", _("In arrears")
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    interval = models.PositiveSmallIntegerField(
+        _("interval"), choices=Interval.choices, default=Interval.MONTHLY
+    )
+    timing = models.CharField(
+        _("invoiced"), max_length=8, choices=Timing.choices, default=Timing.ADVANCE
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    next_period = models.DateField(_("next period"))
+    reference_type = models.CharField(max_length=2, default="fi")
+    your_reference = models.CharField(_("your reference"), max_length=70, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recurring invoice")
+        verbose_name_plural = _("recurring invoices")
+        ordering = ["company", "customer", "name"]
+        indexes = [models.Index(fields=["company", "active", "next_period"])]
+
+    def __str__(self):
+        return self.name
+
+
+class AgreementLine(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=4, default=1)
+    unit = models.CharField(_("unit"), max_length=14, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=16, decimal_places=4)
+    discount_percent = models.DecimalField(
+        _("discount %"), max_digits=5, decimal_places=2, default=0
+    )
+    vat_code = models.CharField(_("VAT code"), max_length=10, blank=True)
+    sales_account = models.CharField(_("sales account"), max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "position"]
+
+    def __str__(self):
+        return self.description
+
+
+class AgreementPrice(models.Model):
+    """A line's unit price from a date on (a price change or an index increase)."""
+
+    line = models.ForeignKey(AgreementLine, on_delete=models.CASCADE, related_name="prices")
+    valid_from = models.DateField(_("valid from"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=16, decimal_places=4)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["line", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "valid_from"], name="sales_agreement_price"),
+        ]
+
+    def __str__(self):
+        return f"{self.line} {self.valid_from}"

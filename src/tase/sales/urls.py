@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_collection, views_imports, views_settings
+from . import views, views_collection, views_imports, views_recurring, views_settings
 
 app_name = "sales"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
         name="reminder_email",
     ),
     path("<int:company_pk>/import/", views_imports.imports, name="imports"),
+    path("<int:company_pk>/recurring/", views_recurring.agreements, name="agreements"),
     path("<int:company_pk>/settings/", views_settings.sales_settings, name="settings"),
     path("<int:company_pk>/finvoice-batch/", views_settings.finvoice_batch, name="finvoice_batch"),
     path("<int:company_pk>/collection/", views_collection.collection_list, name="collection"),

@@ -1,5 +1,5 @@
 """Every write of sales: customers, products, invoices (draft, send, credit), payments,
-delivery (PDF, email), reminders and collection, CSV imports and migrated open invoices. One module per use case; callers import from this package.
+delivery (PDF, email), reminders and collection, CSV imports and migrated open invoices, recurring invoices. One module per use case; callers import from this package.
 
 Each function takes the acting user, checks the permission (``sales.invoice``,
 ``sales.payments``), runs in one transaction and records an audit event. Bad input raises
@@ -15,10 +15,14 @@ from .invoices import create_invoice, update_invoice
 from .migration import migrate_open_invoice
 from .payments import record_payment
 from .products import create_product
+from .recurring import change_prices, create_agreement, end_agreement
+from .recurring import generate as generate_recurring
 from .sending import credit_invoice, send_invoice
 from .settings import update_settings as update_sales_settings
 
 __all__ = [
+    "change_prices",
+    "create_agreement",
     "create_customer",
     "create_invoice",
     "create_product",
@@ -26,6 +30,8 @@ __all__ = [
     "create_reminders",
     "credit_invoice",
     "email_reminder",
+    "end_agreement",
+    "generate_recurring",
     "hand_to_collection",
     "import_customers",
     "import_open_invoices",

@@ -31,7 +31,7 @@ def _line_error(errors: list, number: int, message: str) -> None:
     errors.append(_("Line %(line)s: %(message)s") % {"line": number, "message": message})
 
 
-def _clean_lines(
+def clean_lines(
     company: Company, lines: list[dict], on: dt.date, *, vat_optional: bool = False
 ) -> list[dict]:
     errors: list[str] = []
@@ -166,7 +166,7 @@ def prepare(
             errors["reference"] = str(error)
     lines = []
     try:
-        lines = _clean_lines(
+        lines = clean_lines(
             company, list(data.get("lines") or []), delivery_date, vat_optional=vat_optional
         )
     except ValidationError as error:
