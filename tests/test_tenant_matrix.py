@@ -69,6 +69,11 @@ UNREACHED: dict[str, str] = {
     "sales:invoice_detail": "the demo has no sales invoices yet",
     "sales:invoice_pdf": "the demo has no sales invoices yet",
     "sales:finvoice": "the demo has no sales invoices yet",
+    "sales:finvoice_batch": "a form's GET target on the sales settings page (no link)",
+    "sales:hand_over": "posted on a reminded, long overdue invoice; the demo has none",
+    "sales:reminder_email": "posted on a payment reminder; the demo has none",
+    "sales:reminder_pdf": "a payment reminder's PDF; the demo has none",
+    "sales:vendor_billing": "the vendor's own company's page; the demo's vendor has no company",
 }
 
 HREF = re.compile(r"""(?:href|hx-get)="([^"]+)\"""")

@@ -117,7 +117,9 @@ class Actor:
         """Companies the actor may see (or do ``action`` in), membership limits applied.
         Inactive companies (an archived test environment) are left out of these lists and
         pickers unless asked for; ``company()`` still reaches them by id."""
-        condition = Q(organization__vendor_id__in=self._staff_vendor_ids(action))
+        vendor_ids = self._staff_vendor_ids(action)
+        # The vendor's customers' companies, and the vendor's own (it invoices through Tase).
+        condition = Q(organization__vendor_id__in=vendor_ids) | Q(organization_id__in=vendor_ids)
         for membership in self._customer_memberships_for(action):
             limited = [c.pk for c in membership.companies.all()]
             scope = Q(organization_id=membership.organization_id)

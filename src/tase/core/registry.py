@@ -7,7 +7,10 @@
 - banner sources: notices shown on top of every page (a service break, a test environment),
 - company pages: pages whose URL names an object rather than its company, with the way to find
   that company (so a page can say which company it is about),
-- company copiers: each app copies its configuration into a new test-environment company.
+- company copiers: each app copies its configuration into a new test-environment company,
+- billable sources: what the vendor sells beyond the contract (agreed change requests, accepted
+  training orders, phone support) offered for invoicing, so sales bills it without importing
+  the apps that sold it.
 """
 
 from __future__ import annotations
@@ -77,6 +80,46 @@ class CompanyCopier:
     key: str
     copy: Callable[[Any, Any, Any], None]  # (actor, source Company, target Company) -> None
     order: int = 100
+
+
+@dataclass(frozen=True)
+class BillableItem:
+    """One thing a vendor may invoice a customer organization for. ``ref`` is unique and
+    stable (``"delivery.change_request:12"``), so it is billed once."""
+
+    ref: str
+    customer_id: int  # the customer Organization's id
+    date: Any  # datetime.date: when it was delivered or agreed
+    description: str
+    quantity: Any  # Decimal
+    unit: str
+    unit_price: Any  # Decimal, euros
+    price_includes_vat: bool = False
+    vat_code: str = "S"
+
+
+@dataclass(frozen=True)
+class BillableSource:
+    key: str
+    label: Any
+    # (vendor Organization, first day, last day) -> the items delivered or agreed in the period
+    items: Callable[[Any, Any, Any], list[BillableItem]]
+
+
+BILLABLE_SOURCES: dict[str, BillableSource] = {}
+
+
+def register_billable_source(source: BillableSource) -> None:
+    BILLABLE_SOURCES[source.key] = source
+
+
+def billable_items(vendor, start, end) -> list[BillableItem]:
+    """Every registered source's items for ``vendor``'s customers in ``start`` … ``end``."""
+    return [
+        item
+        for source in sorted(BILLABLE_SOURCES.values(), key=lambda s: s.key)
+        for item in source.items(vendor, start, end)
+    ]
 
 
 NAV: dict[str, NavItem] = {}

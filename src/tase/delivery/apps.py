@@ -19,10 +19,11 @@ class DeliveryConfig(AppConfig):
             register_start_panel,
         )
 
-        from . import banners, checks, hooks
+        from . import banners, billing, checks, hooks
         from .demo import load_demo
         from .panels import start_panel
 
+        billing.register()
         checks.register()
         hooks.register_defaults()
         register_nav(

@@ -441,7 +441,9 @@ def receivables(request, company_id: int, query: Query[ReceivablesQuery]):
 from .api_collection import router as collection_router  # noqa: E402
 from .api_recurring import router as recurring_router  # noqa: E402
 from .api_settings import router as settings_router  # noqa: E402
+from .api_vendor import router as vendor_router  # noqa: E402
 
 router.add_router("", collection_router)
 router.add_router("", settings_router)
 router.add_router("", recurring_router)
+router.add_router("", vendor_router)

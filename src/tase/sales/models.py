@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tase.core.models import Company, User
+from tase.core.models import Company, Organization, User
 
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 
@@ -48,6 +48,10 @@ class Customer(models.Model):
     einvoice_address = models.CharField(_("e-invoice address"), max_length=35, blank=True)
     einvoice_operator = models.CharField(_("e-invoice operator code"), max_length=35, blank=True)
     payment_term_days = models.PositiveSmallIntegerField(_("payment term (days)"), default=14)
+    # For a vendor's own company: the customer organization this customer is (vendor billing).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Collection policy: reminders carry the statutory fee or compensation unless switched off;
     # penalty interest is the statutory rate, an agreed rate, or none.
     reminder_charges = models.BooleanField(_("charge reminder fees"), default=True)
@@ -457,3 +461,21 @@ class AgreementPrice(models.Model):
 
     def __str__(self):
         return f"{self.line} {self.valid_from}"
+
+
+class BilledItem(models.Model):
+    """A billable item of delivery or support (core registry) put on a vendor invoice: each
+    ``ref`` is billed once per company."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    ref = models.CharField(max_length=100)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="billed_items")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "ref"], name="sales_billed_once"),
+        ]
+
+    def __str__(self):
+        return self.ref

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_collection, views_imports, views_recurring, views_settings
+from . import (
+    views,
+    views_collection,
+    views_imports,
+    views_recurring,
+    views_settings,
+    views_vendor,
+)
 
 app_name = "sales"
 urlpatterns = [
@@ -26,6 +33,7 @@ urlpatterns = [
     ),
     path("<int:company_pk>/import/", views_imports.imports, name="imports"),
     path("<int:company_pk>/recurring/", views_recurring.agreements, name="agreements"),
+    path("<int:company_pk>/services/", views_vendor.vendor_billing, name="vendor_billing"),
     path("<int:company_pk>/settings/", views_settings.sales_settings, name="settings"),
     path("<int:company_pk>/finvoice-batch/", views_settings.finvoice_batch, name="finvoice_batch"),
     path("<int:company_pk>/collection/", views_collection.collection_list, name="collection"),

@@ -19,6 +19,10 @@ class SupportConfig(AppConfig):
             register_start_panel,
         )
 
+        from . import billing
+
+        billing.register()
+
         from . import demo, panels
 
         items = [

@@ -19,6 +19,7 @@ from .recurring import change_prices, create_agreement, end_agreement
 from .recurring import generate as generate_recurring
 from .sending import credit_invoice, send_invoice
 from .settings import update_settings as update_sales_settings
+from .vendor_billing import gather as gather_vendor_billing
 
 __all__ = [
     "change_prices",
@@ -31,6 +32,7 @@ __all__ = [
     "credit_invoice",
     "email_reminder",
     "end_agreement",
+    "gather_vendor_billing",
     "generate_recurring",
     "hand_to_collection",
     "import_customers",
