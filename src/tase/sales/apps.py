@@ -8,10 +8,19 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
-        from tase.core.registry import NavItem, SourceLink, register_nav, register_source_link
+        from tase.core.registry import (
+            DemoLoader,
+            NavItem,
+            SourceLink,
+            register_demo,
+            register_nav,
+            register_source_link,
+        )
 
+        from . import demo
         from .links import invoice_url, payment_url
 
+        register_demo(DemoLoader("sales", demo.load, order=30))
         register_nav(NavItem("sales", _("Sales"), "sales:index", "sales.view", order=25))
         register_source_link(SourceLink("sales.invoice", invoice_url))
         register_source_link(SourceLink("sales.payment", payment_url))
