@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tase.core.roles import Role
 from tase.formats import incomes_register as irf
 from tase.payroll import services
 from tase.payroll.models import IncomesRegisterReport, PayRun, Payslip
@@ -123,7 +124,7 @@ def test_correcting_a_run_that_was_never_approved_is_refused(world, clerk):
         corrections.create_correction_run(
             clerk, draft, payment_date=dt.date(2026, 4, 15), employees=[worker]
         )
-    assert "has not been approved" in error.value.message_dict["corrects"][0]
+    assert "ei ole hyväksytty" in error.value.message_dict["corrects"][0]
     assert PayRun.objects.count() == 1
 
 
@@ -188,3 +189,25 @@ def test_the_correction_voucher_posts_only_the_differences(world, clerk):
         entry.amount_cents for entry in voucher.entries.all() if entry.account.number == "5000"
     ]
     assert wages == [10000]
+
+
+def test_a_later_salary_change_does_not_enter_the_correction(world, clerk):
+    from tase.payroll.models import Employment
+
+    worker = employee(clerk, world.company, salary="3000.00")
+    original = _approved_run(clerk, world.company, [worker])  # 2 h overtime at 18.46 €/h
+    job = Employment.objects.get(employee=worker)
+    services.change_salary(clerk, job, valid_from=dt.date(2026, 1, 1), amount=D("3300.00"))
+    run = corrections.create_correction_run(
+        clerk, original, payment_date=dt.date(2026, 4, 15), employees=[worker]
+    )
+    services.add_item(clerk, run, worker, wage_type="overtime_50", quantity="1")
+    services.calculate_pay_run(clerk, run)
+    (slip,) = run.payslips.all()
+    # One more hour of overtime at the original hourly wage 18.46 x 1.5; no salary difference.
+    assert [(line["code"], line["amount"]) for line in slip.lines if line["section"] == "pay"] == [
+        ("overtime_50", "27.69")
+    ]
+    client = world.client(Role.PAYROLL_CLERK)
+    assert client.get(f"/payroll/payslips/{slip.pk}/").status_code == 200
+    assert client.get(f"/payroll/runs/{run.pk}/").status_code == 200

@@ -89,7 +89,7 @@ def test_without_a_draft_run_adding_is_refused(world, clerk):
     _worker, job, _jan, _feb = _raised(clerk, world.company)
     with pytest.raises(ValidationError) as error:
         services.add_retro_pay(clerk, job)
-    assert "draft pay run" in error.value.message_dict["run"][0]
+    assert "keskeneräistä palkka-ajoa" in error.value.message_dict["run"][0]
     assert not PayItem.objects.filter(wage_type="retro_pay").exists()
 
 

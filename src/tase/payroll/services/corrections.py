@@ -244,6 +244,36 @@ def _kept_salary_item(employee: Employee, original_slip: Payslip) -> list[PayIte
     ]
 
 
+def _at_original_hourly_wage(items: list[PayItem], original_slip: Payslip, catalogue) -> list:
+    """Hours without a unit price are priced at the hourly wage the original payslip used, so
+    that a salary change made since (retro pay, paid on its own) does not enter the
+    correction."""
+    from .hourly import is_hour_based
+
+    used = next(
+        (line["hourly"]["hourly_wage"] for line in original_slip.lines if line.get("hourly")),
+        None,
+    )
+    if used is None:
+        return items
+    priced = []
+    for item in items:
+        wage = catalogue.get(item.wage_type)
+        if item.unit_price is None and item.quantity is not None and wage and is_hour_based(wage):
+            item = PayItem(
+                employee_id=item.employee_id,
+                wage_type=item.wage_type,
+                amount_cents=item.amount_cents,
+                quantity=item.quantity,
+                unit_price=Decimal(used),
+                cost_centre=item.cost_centre,
+                earning_start=item.earning_start,
+                earning_end=item.earning_end,
+            )
+        priced.append(item)
+    return priced
+
+
 def _month_tyel(original: PayRun, employee_ids) -> dict[int, tuple[int, int]]:
     """TyEL earnings and charged base of the month of the original payment, before it:
     the other runs' settled payslips, the original and its corrections excluded."""
@@ -308,7 +338,9 @@ def correction_payslips(run: PayRun, employees: list[Employee], items: dict, cal
                 }
             )
         own = items.get(employee.pk, [])
-        entered = earlier_items[employee.pk] + own
+        entered = _at_original_hourly_wage(
+            earlier_items[employee.pk] + own, original_slip, calculation.catalogue
+        )
         if not any(item.wage_type == "monthly_salary" for item in entered):
             entered = _kept_salary_item(employee, original_slip) + entered
         paid_before = original_slip.tax_card.get("income_paid_before")
