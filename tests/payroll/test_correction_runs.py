@@ -211,3 +211,25 @@ def test_a_later_salary_change_does_not_enter_the_correction(world, clerk):
     client = world.client(Role.PAYROLL_CLERK)
     assert client.get(f"/payroll/payslips/{slip.pk}/").status_code == 200
     assert client.get(f"/payroll/runs/{run.pk}/").status_code == 200
+
+
+def test_a_recovery_marked_paid_posts_the_money_coming_back(world, clerk):
+    from tase.ledger.models import Voucher
+
+    books(world.company)
+    worker = employee(clerk, world.company, salary="3000.00")
+    original = _approved_run(clerk, world.company, [worker])
+    run = corrections.create_correction_run(
+        clerk, original, payment_date=dt.date(2026, 4, 15), employees=[worker]
+    )
+    services.add_item(clerk, run, worker, wage_type="pay_correction", amount=D("-300"))
+    services.calculate_pay_run(clerk, run)
+    services.approve_pay_run(clerk, run)
+    run = services.mark_paid(clerk, run)
+    (slip,) = run.payslips.all()
+    assert slip.net_cents < 0
+    entries = {
+        entry.account.number: entry.amount_cents
+        for entry in Voucher.objects.get(pk=run.payment_voucher_id).entries.all()
+    }
+    assert entries == {"1910": -slip.net_cents, "2940": slip.net_cents}

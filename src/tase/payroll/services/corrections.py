@@ -366,7 +366,6 @@ def correction_payslips(run: PayRun, employees: list[Employee], items: dict, cal
         for field in TOTALS:
             setattr(slip, field, getattr(corrected, field) - sum(getattr(s, field) for s in before))
         slip.lines = _difference_lines(corrected.lines, combined_lines(before))
-        slip.regular_pay_cents = 0  # a difference is not compared with a month's pay
         slip.notes = [
             *corrected.notes,
             _("Correction of the payslip %(number)s paid on %(date)s.")
