@@ -58,6 +58,8 @@ UNREACHED: dict[str, str] = {
     "payroll:run_import": "the item import of a draft pay run; the demo's runs are approved",
     "payroll:run_progress": "polled by the pay run page while a calculation runs",
     "payroll:run_sepa": "the payment file of an approved run, linked from its page's form",
+    "payroll:retro_pay_add": "posted on an employment with retro pay due; no demo salary change "
+    "reaches back to paid months",
     "support:attachment_download": "the demo's service requests have no attachments",
     "support:request_rate": "posted on a resolved request by its customer",
     "support:request_reopen": "posted on a resolved request by its customer",

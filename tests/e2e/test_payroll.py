@@ -127,3 +127,48 @@ def test_pay_item_csv_import_sends_the_file(world, page, live_server, login, tmp
     page.get_by_role("button", name="Tallenna").click()
     page.wait_for_url(f"{live_server.url}/payroll/runs/{run.pk}/")
     assert run.items.get().quantity == 12
+
+
+def test_correcting_an_approved_run_gives_a_replacement_report(world, page, live_server, login):
+    clerk = world.actor(Role.PAYROLL_CLERK)
+    services.ensure_setup(world.company)
+    PayrollSettings.objects.filter(company=world.company).update(
+        post_to_ledger=False, tyel_policy_number="46-1234567"
+    )
+    worker = employee(clerk, world.company, first_name="Kaisa", last_name="Korjattava")
+    run = services.create_pay_run(
+        clerk,
+        world.company,
+        period_start=dt.date(2026, 3, 1),
+        period_end=dt.date(2026, 3, 31),
+        payment_date=dt.date(2026, 3, 31),
+    )
+    services.calculate_pay_run(clerk, run)
+    services.approve_pay_run(clerk, run)
+    login(world.users[Role.PAYROLL_CLERK])
+
+    page.goto(f"{live_server.url}/payroll/runs/{run.pk}/")
+    page.get_by_role("link", name="Korjaa palkkalaskelmia").click()
+    page.get_by_label("Korjauksen maksupäivä").fill("2026-04-15")
+    page.get_by_label("Korjattava Kaisa").check()
+    page.get_by_role("button", name="Luo korjausajo").click()
+    expect(page.get_by_test_id("correction-of")).to_be_visible()
+    page.locator("#id_item-employee").select_option(str(worker.pk))
+    page.locator("#id_item-wage_type").select_option("bonus")
+    page.locator("#id_item-amount").fill("250")
+    page.get_by_role("button", name="Lisää rivi").click()
+    page.get_by_role("button", name="Laske").click()
+    expect(page.get_by_test_id("payslips")).to_contain_text("250,00\xa0€")
+    page.get_by_role("button", name="Hyväksy").click()
+    expect(page.get_by_test_id("run-status")).to_have_text("Hyväksytty")
+
+    page.goto(f"{live_server.url}/payroll/c/{world.company.pk}/incomes-register/")
+    row = page.get_by_test_id("register-report").filter(has_text=f"PR{run.pk}-C")
+    with page.expect_download() as download:
+        row.get_by_test_id("download").click()
+    with open(download.value.path(), "rb") as handle:
+        document = handle.read()
+    irf.validate(document, irf.WAGE_REPORTS)
+    (report,) = irf.read(document).reports
+    assert report.report_id == services.employee_report_id(run, worker.pk)
+    assert report.version == 2 and report.total(203) == 250

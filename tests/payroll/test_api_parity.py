@@ -31,6 +31,8 @@ PAGE_WRITES = {
         "post",
         "/api/v1/payroll/companies/{company_id}/incomes-register/reports/{report_id}/sent",
     ),
+    ("run_correct", ""): ("post", "/api/v1/payroll/pay-runs/{run_id}/corrections"),
+    ("retro_pay_add", ""): ("post", "/api/v1/payroll/employments/{employment_id}/retro-pay"),
     ("incomes_register_separate", ""): (
         "get",
         "/api/v1/payroll/companies/{company_id}/incomes-register/separate-reports/{month}",

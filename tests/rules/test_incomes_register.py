@@ -128,3 +128,26 @@ def test_separate_report_deadline():
     assert rules.separate_report_deadline(2026, 3) == dt.date(2026, 4, 7)  # Easter Monday 6.4.
     assert rules.separate_report_deadline(2026, 12) == dt.date(2027, 1, 5)
     assert rules.separate_report_deadline(2026, 6) == dt.date(2026, 7, 6)  # 5.7. Sunday
+
+
+def test_a_line_with_an_earnings_period_is_its_own_transaction_carrying_it():
+    lines = [
+        {"code": "monthly_salary", "amount": "3200.00"},
+        {"code": "retro_pay", "amount": "100.00", "earning_period": ["2026-01-01", "2026-01-31"]},
+        {"code": "retro_pay", "amount": "100.00", "earning_period": ["2026-02-01", "2026-02-28"]},
+        {"code": "retro_pay", "amount": "-5.00", "earning_period": ["2026-02-01", "2026-02-28"]},
+        {
+            "code": "retro_overtime",
+            "amount": "6.00",
+            "earning_period": ["2026-02-01", "2026-02-28"],
+        },
+    ]
+    found = [(t.code, t.amount, t.earning_periods) for t in rules.transactions(lines, BY_CODE)]
+    jan = ((dt.date(2026, 1, 1), dt.date(2026, 1, 31)),)
+    feb = ((dt.date(2026, 2, 1), dt.date(2026, 2, 28)),)
+    assert found == [
+        (201, Decimal("3200.00"), ()),
+        (201, Decimal("100.00"), jan),
+        (201, Decimal("95.00"), feb),
+        (235, Decimal("6.00"), feb),
+    ]

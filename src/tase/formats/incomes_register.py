@@ -117,6 +117,9 @@ class Transaction:
     amount: Decimal
     meal_benefit_at_tax_value: bool = False  # MealBenefit/TaxValue (334 Ravintoetu)
     kilometres: int | None = None  # KmAllowance (311)
+    # EarningPeriods/EarningPeriod (StartDate, EndDate): the earnings period of pay earned in
+    # another period than the delivery's pay period, e.g. retro pay of a salary revision.
+    earning_periods: tuple[tuple[dt.date, dt.date], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,12 @@ def _transactions(report, transactions: tuple[Transaction, ...]) -> None:
         basic = _sub(transaction, "TransactionBasic")
         _sub(basic, "TransactionCode", item.code)
         _sub(basic, "Amount", amount(item.amount))
+        if item.earning_periods:
+            periods = _sub(transaction, "EarningPeriods")
+            for start, end in item.earning_periods:
+                period = _sub(periods, "EarningPeriod")
+                _sub(period, "StartDate", start.isoformat())
+                _sub(period, "EndDate", end.isoformat())
         if item.meal_benefit_at_tax_value:
             _sub(_sub(transaction, "MealBenefit"), "TaxValue", "true")
         if item.kilometres is not None:
@@ -371,6 +380,8 @@ class ReadReport:
     first_name: str = ""
     birth_date: dt.date | None = None
     transactions: tuple[tuple[int, Decimal], ...] = ()
+    # (code, amount, earnings periods) of the transactions that have EarningPeriods.
+    earning_periods: tuple[tuple[int, Decimal, tuple[tuple[dt.date, dt.date], ...]], ...] = ()
 
     def total(self, code: int) -> Decimal:
         return sum((value for c, value in self.transactions if c == code), Decimal("0"))
@@ -481,6 +492,20 @@ def read(document: bytes) -> ReadDelivery:
                 )
             continue
         earner = _child(report, "IncomeEarner")
+        periods = []
+        for t in _children(_child(report, "Transactions"), "Transaction"):
+            found = tuple(
+                (_date(_text(p, "StartDate")), _date(_text(p, "EndDate")))
+                for p in _children(_child(t, "EarningPeriods"), "EarningPeriod")
+            )
+            if found:
+                periods.append(
+                    (
+                        int(_text(t, "TransactionBasic", "TransactionCode")),
+                        Decimal(_text(t, "TransactionBasic", "Amount") or "0"),
+                        found,
+                    )
+                )
         transactions = tuple(
             (
                 int(_text(t, "TransactionBasic", "TransactionCode")),
@@ -496,6 +521,7 @@ def read(document: bytes) -> ReadDelivery:
                 first_name=_text(earner, "IncomeEarnerBasic", "FirstName"),
                 birth_date=_date(_text(earner, "IncomeEarnerBasic", "BirthDate")),
                 transactions=transactions,
+                earning_periods=tuple(periods),
             )
         )
     if kind == SEPARATE_REPORTS:

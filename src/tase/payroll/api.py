@@ -269,6 +269,8 @@ class PayRunOut(Schema):
     payment_date: dt.date
     description: str
     status: str
+    kind: str  # "regular" | "correction"
+    corrects_id: int | None  # a correction run: the approved run it corrects
     voucher_id: int | None
     stale: bool
     progress_state: str  # "" | "running" | "done" | "error": a background calculation
@@ -442,3 +444,7 @@ def my_payslips(request):
 from .api_incomes_register import router as incomes_register_router  # noqa: E402
 
 router.add_router("", incomes_register_router)
+
+from .api_corrections import router as corrections_router  # noqa: E402
+
+router.add_router("", corrections_router)

@@ -460,3 +460,20 @@ class TaxCardImportForm(forms.Form):
             "income_limit, valid_from (optional)."
         ),
     )
+
+
+class CorrectionRunForm(forms.Form):
+    """A correction run of an approved pay run: when the differences are paid, and whose."""
+
+    payment_date = forms.DateField(label=_("Payment date of the correction"), widget=DATE)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    employees = forms.ModelMultipleChoiceField(
+        label=_("Employees whose payslips are corrected"),
+        queryset=Employee.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, employees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if employees is not None:
+            self.fields["employees"].queryset = employees

@@ -272,7 +272,23 @@ class PayRun(models.Model):
         DONE = "done", _("Calculated")
         ERROR = "error", _("Failed")
 
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Pay run")
+        CORRECTION = "correction", _("Correction run")
+
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="pay_runs")
+    # A correction run re-pays or recovers amounts of an approved run (``corrects``): its
+    # payslips hold the differences, and approving it replaces the affected employees'
+    # Incomes Register reports of the original payment (services.corrections).
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects pay run"),
+    )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     payment_date = models.DateField(_("payment date"))
@@ -317,6 +333,10 @@ class PayRun(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_correction(self) -> bool:
+        return self.kind == self.Kind.CORRECTION
+
     # A chunk of employees takes about a second; a calculation whose progress has not moved
     # for this long is not running any more.
     STALLED_AFTER = dt.timedelta(minutes=10)
@@ -343,6 +363,14 @@ class PayItem(models.Model):
     quantity = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     unit_price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     cost_centre = models.CharField(max_length=40, blank=True)
+    # Retro pay (services.retro_pay): the earnings period of the original payment the line
+    # pays a difference of, reported to the Incomes Register as the transaction's
+    # EarningPeriod, and the original payslip (so a difference is added only once).
+    earning_start = models.DateField(_("earnings period start"), null=True, blank=True)
+    earning_end = models.DateField(_("earnings period end"), null=True, blank=True)
+    retro_for = models.ForeignKey(
+        "Payslip", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -170,6 +170,9 @@ def post_payment(actor, run):
     debit, credit = STATUTORY_ACCOUNTS["payment"]
     amount = Decimal(net) / 100
     text = _("Net wages paid")
+    if amount < 0:
+        # A correction run that recovers more than it pays: the employees pay the net back.
+        debit, credit, amount = credit, debit, -amount
     return ledger.post_voucher(
         PayrollPostingActor(actor, run.company),
         run.company,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_incomes_register
+from . import views, views_corrections, views_incomes_register
 
 app_name = "payroll"
 urlpatterns = [
@@ -48,6 +48,8 @@ urlpatterns = [
     path("employees/<int:pk>/tax-cards/", views.tax_card_add, name="tax_card_add"),
     path("employments/<int:pk>/salary/", views.salary_change, name="salary_change"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/correct/", views_corrections.run_correct, name="run_correct"),
+    path("employments/<int:pk>/retro-pay/", views_corrections.retro_pay_add, name="retro_pay_add"),
     path("runs/<int:pk>/grid/", views.run_grid, name="run_grid"),
     path("runs/<int:pk>/import/", views.run_import, name="run_import"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),

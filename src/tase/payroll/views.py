@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tase.core.access import Actor
+from tase.core.templatetags.tase import format_money
 from tase.core.views import form_errors_from
 
 from . import selectors, services
@@ -148,13 +149,29 @@ def employee_create(request, company_pk):
     return render(request, "core/form_page.html", {"form": form, "title": _("New employee")})
 
 
+RETRO_CODES = ("retro_pay", "retro_overtime")
+
+
 @login_required
 def employee_detail(request, pk):
     actor = actor_of(request)
     employee = services.ensure_visible_employee(actor, pk)
     company = employee.company
     can_manage = actor.can_in_company("payroll.manage", company)
-    employments = employee.employments.prefetch_related("salaries")
+    employments = list(employee.employments.prefetch_related("salaries"))
+    labels = {
+        row.code: row.label(language())
+        for row in CompanyWageType.objects.filter(company=company, code__in=RETRO_CODES)
+    }
+    for employment in employments:
+        # The retro pay still due after a salary change with an earlier effective date.
+        employment.retro_lines = [
+            {"label": labels.get(line.wage_type, line.wage_type), **line.__dict__}
+            for line in services.retro_differences(actor, employment)
+        ]
+        employment.next_run = (
+            services.next_draft_run(employment) if employment.retro_lines else None
+        )
     return render(
         request,
         "payroll/employee_detail.html",
@@ -244,6 +261,16 @@ def salary_change(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Salary change saved."))
+            due = services.retro_differences(actor, employment)
+            if due:
+                messages.info(
+                    request,
+                    _(
+                        "The change reaches back to payments already made: retro pay of "
+                        "%(amount)s is due. Check it below and add it to the next pay run."
+                    )
+                    % {"amount": format_money(sum(line.amount for line in due))},
+                )
     else:
         messages.error(request, _("Check the salary change."))
     return redirect("payroll:employee_detail", employment.employee_id)

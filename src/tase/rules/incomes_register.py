@@ -72,10 +72,13 @@ def separate_report_deadline(year: int, month: int) -> dt.date:
 
 def transactions(lines: Iterable[Mapping], wage_types: Mapping[str, WageType]) -> list[Transaction]:
     """The transactions of one payslip's ``lines`` (payslip line records: ``code``,
-    ``amount``, ``quantity``): the sum per income type code, in code order. Raises
+    ``amount``, ``quantity``, optionally ``earning_period`` [start, end] ISO dates): the sum
+    per income type code and earnings period, in code order, the lines of the delivery's own
+    pay period first. A line with an earnings period (retro pay of an earlier period) is its
+    own transaction carrying the period (EarningPeriods). Raises
     :class:`MissingIncomeType` for a paid, in-kind or tax-free line whose wage type has none.
     Deductions without a code (union dues, a salary advance) are not reported."""
-    sums: dict[int, Decimal] = {}
+    sums: dict[tuple[int, tuple], Decimal] = {}
     kilometres: Decimal | None = None
     for line in lines:
         code = STATUTORY.get(line["code"])
@@ -88,7 +91,11 @@ def transactions(lines: Iterable[Mapping], wage_types: Mapping[str, WageType]) -
                 continue
         if code is None:
             continue
-        sums[code] = sums.get(code, Decimal("0")) + Decimal(str(line["amount"]))
+        period = line.get("earning_period") or ()
+        if period:
+            period = ((dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1])),)
+        key = (code, period)
+        sums[key] = sums.get(key, Decimal("0")) + Decimal(str(line["amount"]))
         if code == MILEAGE and line.get("quantity") is not None:
             kilometres = (kilometres or Decimal("0")) + Decimal(str(line["quantity"]))
     return [
@@ -97,10 +104,11 @@ def transactions(lines: Iterable[Mapping], wage_types: Mapping[str, WageType]) -
             total,
             meal_benefit_at_tax_value=code == MEAL_BENEFIT,
             kilometres=int(kilometres.to_integral_value())
-            if code == MILEAGE and kilometres
+            if code == MILEAGE and kilometres and not period
             else None,
+            earning_periods=period,
         )
-        for code, total in sorted(sums.items())
+        for (code, period), total in sorted(sums.items())
     ]
 
 

@@ -124,8 +124,16 @@ CATALOGUE: tuple[WageType, ...] = (
     _wage("pay_correction", "Palkan oikaisu (palkaton poissaolo, liikaa maksetun takaisinperintä)",
           "Pay correction (unpaid absence, recovered overpayment)", "5000", 201, order=24,
           negative=True),
+    # Retro pay (taannehtiva palkka, palkantarkistus): the difference a salary change with
+    # an earlier effective date makes to a past payment, paid later as its own line with the
+    # original earnings period; reported with the income type of the pay it adds to (201
+    # time-rate pay, 235 overtime compensation) and the transaction's EarningPeriods.
+    _wage("retro_pay", "Taannehtiva palkka (palkantarkistus)", "Retro pay (salary revision)",
+          "5000", 201, order=26, negative=True),
     _wage("overtime_50", "Ylityö 50 %", "Overtime 50 %", "5000", 235, multiplier="1.5", unit="h", order=30),
     _wage("overtime_100", "Ylityö 100 %", "Overtime 100 %", "5000", 235, multiplier="2", unit="h", order=40),
+    _wage("retro_overtime", "Taannehtiva ylityökorvaus (palkantarkistus)",
+          "Retro overtime pay (salary revision)", "5000", 235, order=45, negative=True),
     _wage("evening_supplement", "Iltatyölisä", "Evening supplement", "5000", 206, unit="h", order=50),
     _wage("night_supplement", "Yötyölisä", "Night supplement", "5000", 236, unit="h", order=60),
     _wage("saturday_supplement", "Lauantaityölisä", "Saturday supplement", "5000", 211, unit="h", order=70),

@@ -28,6 +28,7 @@ from .common import (
     require,
     to_cents,
 )
+from .corrections import check_correctable, create_correction_run
 from .employees import (
     EMPLOYEE_FIELDS,
     add_employment,
@@ -65,6 +66,7 @@ from .pay_runs import (
     salary_payment_file,
 )
 from .plausibility import disproportionate_payslips, pay_run_warnings
+from .retro_pay import RetroLine, add_retro_pay, next_draft_run, retro_differences
 from .setup import (
     SETTINGS_FIELDS,
     copy_company_setup,
@@ -84,9 +86,11 @@ __all__ = [
     "TAX_CARD_COLUMNS",
     "DirectInterface",
     "NotConfigured",
+    "RetroLine",
     "active_employees",
     "add_employment",
     "add_item",
+    "add_retro_pay",
     "add_tax_card",
     "approve_pay_run",
     "birth_date_from_identity_code",
@@ -94,11 +98,13 @@ __all__ = [
     "calculate_pay_run",
     "cancel_pay_run",
     "change_salary",
+    "check_correctable",
     "check_rate",
     "clean_iban",
     "clean_identity_code",
     "company_for",
     "copy_company_setup",
+    "create_correction_run",
     "create_employee",
     "create_pay_run",
     "delete_item",
@@ -119,12 +125,14 @@ __all__ = [
     "line_record",
     "mark_paid",
     "mark_sent",
+    "next_draft_run",
     "pay_run_warnings",
     "payslip_input",
     "produce_earnings_reports",
     "produce_separate_report",
     "refresh_separate_report",
     "require",
+    "retro_differences",
     "run_delivery",
     "salary_on",
     "salary_payment_file",

@@ -101,6 +101,7 @@ def payslip_input(
     catalogue = BY_CODE if catalogue is None else catalogue
     engine_items = []
     hourly_records: dict[int, dict] = {}
+    periods: dict[int, list[str]] = {}
     codes = {item.wage_type for item in items}
     salary = salary_on(employment, day)
     if (
@@ -135,6 +136,11 @@ def payslip_input(
                 )
             unit_price = wage_per_hour.price
             hourly_records[len(engine_items)] = wage_per_hour.record
+        if getattr(item, "earning_start", None) and getattr(item, "earning_end", None):
+            periods[len(engine_items)] = [
+                item.earning_start.isoformat(),
+                item.earning_end.isoformat(),
+            ]
         engine_items.append(
             engine.PayItem(
                 item.wage_type,
@@ -163,7 +169,12 @@ def payslip_input(
         tyel_uncharged_before=euros(tyel_month[0] - tyel_month[1]),
     )
     return SlipInput(
-        data, card_info, employment, hourly_records, regular_monthly_pay(employment, salary)
+        data,
+        card_info,
+        employment,
+        hourly_records,
+        regular_monthly_pay(employment, salary),
+        periods,
     )
 
 
@@ -177,6 +188,8 @@ class SlipInput(NamedTuple):
     employment: Employment
     hourly: dict[int, dict]
     regular_pay_cents: int
+    # The earnings period [start, end] (ISO dates) per item index: retro pay lines.
+    periods: dict[int, list[str]] = {}
 
 
 def _cents(value: Decimal) -> int:
@@ -236,6 +249,14 @@ class _Calculation:
         for item in PayItem.objects.filter(pay_run=run, employee_id__in=chunk):
             items.setdefault(item.employee_id, []).append(item)
         slips = []
+        if run.kind == PayRun.Kind.CORRECTION:
+            from .corrections import correction_payslips
+
+            slips = correction_payslips(run, [employees[pk] for pk in chunk], items, self)
+            for offset, slip in enumerate(slips):
+                slip.position = start + offset
+            Payslip.objects.bulk_create(slips)
+            return len(slips)
         for offset, pk in enumerate(chunk):
             employee = employees[pk]
             slip_input = payslip_input(
@@ -446,6 +467,8 @@ def _payslip_row(run, employee, result: engine.Payslip, slip_input: SlipInput) -
     lines = [line_record(line, cost_centre) for line in result.lines]
     for index, record in slip_input.hourly.items():
         lines[index]["hourly"] = record
+    for index, period in slip_input.periods.items():
+        lines[index]["earning_period"] = period
     return Payslip(
         company=run.company,
         pay_run=run,

@@ -403,9 +403,10 @@ def refresh_separate_report(actor, run: PayRun) -> Report | None:
 def run_delivery(actor, run: PayRun) -> Report:
     """The current earnings payment delivery of an approved run."""
     require(actor, run.company, "payroll.view")
+    # A regular run's delivery is PR<run>; a correction run's replacement reports PR<orig>-C<run>.
     row = (
-        Report.objects.filter(pay_run=run, kind=Report.Kind.EARNINGS, report_id=f"PR{run.pk}")
-        .order_by("-version")
+        Report.objects.filter(pay_run=run, kind=Report.Kind.EARNINGS)
+        .order_by("-version", "-pk")
         .first()
     )
     if row is None:

@@ -19,7 +19,7 @@ from ..models import (
     PayRun,
     Payslip,
 )
-from . import incomes_register
+from . import corrections, incomes_register
 from .common import euros, require
 from .plausibility import pay_run_warnings
 from .setup import ensure_setup
@@ -108,6 +108,8 @@ def approve_pay_run(actor, run: PayRun, *, confirm_warnings: bool = False) -> Pa
     count = run.payslips.count()
     if not count:
         raise ValidationError({"employees": _("The pay run has no payslips.")})
+    if run.is_correction:
+        corrections.check_approvable(run)
     warnings = pay_run_warnings(run)
     if warnings and not confirm_warnings:
         raise ValidationError(
@@ -133,8 +135,11 @@ def approve_pay_run(actor, run: PayRun, *, confirm_warnings: bool = False) -> Pa
         voucher = postings.post_pay_run(actor, run, slips)
         run.voucher_id = voucher.pk if voucher is not None else None
     run.save()
-    incomes_register.produce_earnings_reports(actor, run)
-    incomes_register.refresh_separate_report(actor, run)
+    if run.is_correction:
+        corrections.produce_replacement_reports(actor, run)
+    else:
+        incomes_register.produce_earnings_reports(actor, run)
+        incomes_register.refresh_separate_report(actor, run)
     run_id = run.pk
     transaction.on_commit(lambda: _email_payslips(run_id))
     audit.record(
@@ -188,6 +193,27 @@ def cancel_pay_run(actor, run: PayRun, *, date: dt.date | None = None) -> PayRun
             {"status": _("Only a draft or an approved pay run can be cancelled.")}
         )
     old = run.status
+    if old == PayRun.Status.APPROVED and run.is_correction:
+        raise ValidationError(
+            {
+                "status": _(
+                    "An approved correction run cannot be cancelled: its replacement reports "
+                    "stand. Correct the payslips again with a new correction run."
+                )
+            }
+        )
+    if (
+        old == PayRun.Status.APPROVED
+        and run.corrections.filter(status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID]).exists()
+    ):
+        raise ValidationError(
+            {
+                "status": _(
+                    "This pay run has approved corrections: correct it again with a new "
+                    "correction run instead of cancelling it."
+                )
+            }
+        )
     if run.status == PayRun.Status.APPROVED and run.voucher_id:
         from .. import postings
 

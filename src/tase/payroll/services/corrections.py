@@ -1,0 +1,507 @@
+"""Correction runs: correcting the payslips of an approved pay run.
+
+A correction run (``PayRun.kind == "correction"``) refers to the approved run it corrects
+(``corrects``) and names the employees whose payslips are corrected. The clerk enters the
+corrections as pay items (an hour more, a bonus left out, a recovered overpayment as a
+negative ``pay_correction``). Calculating the correction run calculates each employee's
+payslip again *as it should have been*: the original run's items, the items of earlier
+approved corrections and these, on the original payment date with the original tax card
+and the running totals the original had. The correction payslip holds the difference from
+what was already paid (the original payslip and earlier corrections), line by line and in
+every total, so that:
+
+- the correction run's voucher posts only the differences (the ordinary pay-run posting;
+  a negative difference is posted on the other side), dated on the correction run's
+  payment date, when the money moves;
+- its net pay is what is paid on top (or, negative, recovered);
+- the payslip keeps the original payment date, the date the Incomes Register knows the
+  payment by: the year-to-date figures, the month's employer's health insurance
+  contribution (the separate report) and the next payslips count it there.
+
+Approving it produces replacement earnings payment reports (ActionCode 2 once the original
+was sent; the same ReportId, the next ReportVersion) for exactly the employees whose
+payslip changed, carrying the whole corrected payment of the original payment date (the
+Register's replacement report re-enters all of the report's data: vero.fi, "Korvaava
+ilmoitus", https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksajat/palkkatiedot/palkkatietojen-korjaaminen/korvaava-ilmoitus/),
+and produces the separate report of the original payment month again.
+
+A run that was never approved (a draft: change it instead; a cancelled run) cannot be
+corrected: the request is refused naming the run, nothing written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+from tase.formats import incomes_register as irf
+from tase.rules import incomes_register as rules
+from tase.rules import payroll as engine
+
+from ..models import Employee, IncomesRegisterReport, PayItem, PayRun, Payslip
+from .common import require
+
+Report = IncomesRegisterReport
+SETTLED = (PayRun.Status.APPROVED, PayRun.Status.PAID)
+# Payslip money fields that a correction payslip holds as differences.
+TOTALS = (
+    "gross_cents",
+    "benefits_cents",
+    "taxable_cents",
+    "withholding_cents",
+    "employee_tyel_cents",
+    "employee_unemployment_cents",
+    "employee_health_cents",
+    "union_dues_cents",
+    "deductions_cents",
+    "tax_free_cents",
+    "net_cents",
+    "employer_health_cents",
+    "employer_tyel_cents",
+    "employer_unemployment_cents",
+    "employer_accident_cents",
+    "employer_group_life_cents",
+    "total_cost_cents",
+    "unemployment_wage_sum_cents",
+    "tyel_earnings_cents",
+    "tyel_charged_cents",
+)
+
+
+def _run_name(run: PayRun) -> str:
+    return f"{run.period_start:%d.%m.}-{run.period_end:%d.%m.%Y} ({run.payment_date:%d.%m.%Y})"
+
+
+def _original(run: PayRun) -> PayRun:
+    """The regular run a correction finally corrects (a correction of a correction corrects
+    the same original)."""
+    while run.kind == PayRun.Kind.CORRECTION and run.corrects_id:
+        run = run.corrects
+    return run
+
+
+def check_correctable(run: PayRun) -> None:
+    """Refuse a run that was never approved (or was cancelled): nothing to correct."""
+    if run.status not in SETTLED:
+        raise ValidationError(
+            {
+                "corrects": _(
+                    "The pay run %(run)s has not been approved (it is %(status)s): only an "
+                    "approved pay run can be corrected. Change a draft directly."
+                )
+                % {"run": _run_name(run), "status": run.get_status_display().lower()}
+            }
+        )
+
+
+@transaction.atomic
+def create_correction_run(
+    actor,
+    original: PayRun,
+    *,
+    payment_date: dt.date,
+    employees,
+    description: str = "",
+) -> PayRun:
+    """A draft correction run of the approved ``original`` for ``employees`` (each must have
+    a payslip in it), paid on ``payment_date``."""
+    require(actor, original.company, "payroll.manage")
+    original = _original(PayRun.objects.select_for_update().get(pk=original.pk))
+    check_correctable(original)
+    if payment_date is None:
+        raise ValidationError({"payment_date": _("Give the payment date of the correction.")})
+    if payment_date < original.payment_date:
+        raise ValidationError(
+            {
+                "payment_date": _(
+                    "The correction is paid on or after the original payment date %(date)s."
+                )
+                % {"date": f"{original.payment_date:%d.%m.%Y}"}
+            }
+        )
+    employees = list(employees or [])
+    if not employees:
+        raise ValidationError({"employees": _("Choose the employees whose payslips to correct.")})
+    paid = set(Payslip.objects.filter(pay_run=original).values_list("employee_id", flat=True))
+    for employee in employees:
+        if employee.company_id != original.company_id or employee.pk not in paid:
+            raise ValidationError(
+                {
+                    "employees": _("%(employee)s has no payslip in the pay run %(run)s.")
+                    % {"employee": employee.name, "run": _run_name(original)}
+                }
+            )
+    run = PayRun.objects.create(
+        company=original.company,
+        kind=PayRun.Kind.CORRECTION,
+        corrects=original,
+        period_start=original.period_start,
+        period_end=original.period_end,
+        payment_date=payment_date,
+        description=description or _("Correction of %(run)s") % {"run": _run_name(original)},
+    )
+    run.employees.set(employees)
+    audit.record(
+        actor.user,
+        "create_correction",
+        run,
+        company=run.company,
+        changes={"corrects": [None, original.pk], "employees": [None, len(employees)]},
+    )
+    return run
+
+
+def _earlier_corrections(run: PayRun):
+    """The approved corrections of ``run``'s original, ``run`` itself excluded."""
+    return PayRun.objects.filter(
+        corrects_id=run.corrects_id, kind=PayRun.Kind.CORRECTION, status__in=SETTLED
+    ).exclude(pk=run.pk)
+
+
+def _line_key(line: dict) -> tuple:
+    period = tuple(line.get("earning_period") or ())
+    return (line["section"], line["code"], line.get("cost_centre") or "", period)
+
+
+def combined_lines(slips) -> list[dict]:
+    """The lines of ``slips`` (an original payslip and its corrections) summed per wage type,
+    section, cost centre and earnings period: the payment as it now stands. Zero lines
+    are left out."""
+    totals: dict[tuple, Decimal] = defaultdict(Decimal)
+    first: dict[tuple, dict] = {}
+    for slip in slips:
+        for line in slip.lines:
+            key = _line_key(line)
+            totals[key] += Decimal(line["amount"])
+            first.setdefault(key, line)
+    result = []
+    for key, total in totals.items():
+        if total == 0:
+            continue
+        line = dict(first[key])
+        line["amount"] = str(total)
+        result.append(line)
+    return result
+
+
+def _difference_lines(now: list[dict], before: list[dict]) -> list[dict]:
+    previous: dict[tuple, Decimal] = defaultdict(Decimal)
+    labels: dict[tuple, dict] = {}
+    for line in before:
+        previous[_line_key(line)] += Decimal(line["amount"])
+        labels.setdefault(_line_key(line), line)
+    current: dict[tuple, Decimal] = defaultdict(Decimal)
+    for line in now:
+        current[_line_key(line)] += Decimal(line["amount"])
+        labels.setdefault(_line_key(line), line)
+    lines = []
+    for key in list(dict.fromkeys([*(_line_key(x) for x in now), *previous])):
+        difference = current[key] - previous[key]
+        if difference == 0:
+            continue
+        line = dict(labels[key])
+        line.update(
+            amount=str(difference),
+            base=None,
+            rate=None,
+            quantity=None,
+            unit_price=None,
+            was=str(previous[key]),
+            now=str(current[key]),
+        )
+        line.pop("hourly", None)
+        lines.append(line)
+    return lines
+
+
+def _kept_salary_item(employee: Employee, original_slip: Payslip) -> list[PayItem]:
+    """The original monthly salary line as an item, so the corrected payslip keeps the salary
+    the original was paid with (a retro salary change is paid as retro pay, not here)."""
+    amount = sum(
+        (
+            Decimal(line["amount"])
+            for line in original_slip.lines
+            if line["code"] == "monthly_salary"
+        ),
+        Decimal("0"),
+    )
+    if not amount:
+        return []
+    return [
+        PayItem(
+            employee=employee,
+            wage_type="monthly_salary",
+            amount_cents=int(amount * 100),
+        )
+    ]
+
+
+def _at_original_hourly_wage(items: list[PayItem], original_slip: Payslip, catalogue) -> list:
+    """Hours without a unit price are priced at the hourly wage the original payslip used, so
+    that a salary change made since (retro pay, paid on its own) does not enter the
+    correction."""
+    from .hourly import is_hour_based
+
+    used = next(
+        (line["hourly"]["hourly_wage"] for line in original_slip.lines if line.get("hourly")),
+        None,
+    )
+    if used is None:
+        return items
+    priced = []
+    for item in items:
+        wage = catalogue.get(item.wage_type)
+        if item.unit_price is None and item.quantity is not None and wage and is_hour_based(wage):
+            item = PayItem(
+                employee_id=item.employee_id,
+                wage_type=item.wage_type,
+                amount_cents=item.amount_cents,
+                quantity=item.quantity,
+                unit_price=Decimal(used),
+                cost_centre=item.cost_centre,
+                earning_start=item.earning_start,
+                earning_end=item.earning_end,
+            )
+        priced.append(item)
+    return priced
+
+
+def _month_tyel(original: PayRun, employee_ids) -> dict[int, tuple[int, int]]:
+    """TyEL earnings and charged base of the month of the original payment, before it:
+    the other runs' settled payslips, the original and its corrections excluded."""
+    rows = (
+        Payslip.objects.filter(
+            employee_id__in=employee_ids,
+            payment_date__year=original.payment_date.year,
+            payment_date__month=original.payment_date.month,
+            pay_run__status__in=SETTLED,
+        )
+        .exclude(pay_run=original)
+        .exclude(pay_run__corrects=original)
+        .values("employee_id")
+        .annotate(earnings=Sum("tyel_earnings_cents"), charged=Sum("tyel_charged_cents"))
+    )
+    return {r["employee_id"]: (r["earnings"] or 0, r["charged"] or 0) for r in rows}
+
+
+def correction_payslips(run: PayRun, employees: list[Employee], items: dict, calculation):
+    """The correction payslips (unsaved) of ``employees`` in the correction ``run``: each the
+    corrected payslip less what was paid already. ``calculation`` is the run's
+    calculation context (settings, catalogue)."""
+    from .calculation import _payslip_row, payslip_input
+
+    original = run.corrects
+    check_correctable(original)
+    ids = [e.pk for e in employees]
+    earlier = list(_earlier_corrections(run).values_list("pk", flat=True))
+    paid_slips: dict[int, list[Payslip]] = defaultdict(list)
+    originals: dict[int, Payslip] = {}
+    for slip in Payslip.objects.filter(
+        pay_run_id__in=[original.pk, *earlier], employee_id__in=ids
+    ).order_by("pay_run_id"):
+        paid_slips[slip.employee_id].append(slip)
+        if slip.pay_run_id == original.pk:
+            originals[slip.employee_id] = slip
+    earlier_items: dict[int, list[PayItem]] = defaultdict(list)
+    for item in PayItem.objects.filter(
+        pay_run_id__in=[original.pk, *earlier], employee_id__in=ids
+    ).order_by("pay_run_id", "pk"):
+        earlier_items[item.employee_id].append(item)
+    tyel = _month_tyel(original, ids)
+    wage_sum = None
+    if calculation.settings_row.above_unemployment_threshold:
+        wage_sum = (
+            Payslip.objects.filter(
+                company=run.company,
+                payment_date__year=original.payment_date.year,
+                payment_date__lt=original.payment_date,
+                pay_run__status__in=SETTLED,
+            ).aggregate(total=Sum("unemployment_wage_sum_cents"))["total"]
+            or 0
+        )
+    slips = []
+    for employee in employees:
+        original_slip = originals.get(employee.pk)
+        if original_slip is None:
+            raise ValidationError(
+                {
+                    "employees": _("%(employee)s has no payslip in the pay run %(run)s.")
+                    % {"employee": employee.name, "run": _run_name(original)}
+                }
+            )
+        own = items.get(employee.pk, [])
+        entered = _at_original_hourly_wage(
+            earlier_items[employee.pk] + own, original_slip, calculation.catalogue
+        )
+        if not any(item.wage_type == "monthly_salary" for item in entered):
+            entered = _kept_salary_item(employee, original_slip) + entered
+        paid_before = original_slip.tax_card.get("income_paid_before")
+        slip_input = payslip_input(
+            original,
+            employee,
+            entered,
+            calculation.settings_row,
+            None if paid_before is None else int(Decimal(paid_before) * 100),
+            wage_sum,
+            tyel.get(employee.pk, (0, 0)),
+            calculation.catalogue,
+        )
+        try:
+            result = engine.calculate(slip_input.data, calculation.catalogue)
+        except engine.PayrollInputError as error:
+            raise ValidationError({"items": f"{employee.name}: {error}"}) from None
+        corrected = _payslip_row(original, employee, result, slip_input)
+        before = paid_slips[employee.pk]
+        slip = corrected
+        slip.pay_run = run
+        slip.payment_date = original.payment_date
+        for field in TOTALS:
+            setattr(slip, field, getattr(corrected, field) - sum(getattr(s, field) for s in before))
+        slip.lines = _difference_lines(corrected.lines, combined_lines(before))
+        slip.notes = [
+            *corrected.notes,
+            _("Correction of the payslip %(number)s paid on %(date)s.")
+            % {
+                "number": original_slip.number,
+                "date": f"{original.payment_date:%d.%m.%Y}",
+            },
+        ]
+        slips.append(slip)
+    return slips
+
+
+def affected_slips(run: PayRun):
+    """The correction payslips of ``run`` that change something."""
+    return [slip for slip in run.payslips.select_related("employee") if slip.lines]
+
+
+def check_approvable(run: PayRun) -> None:
+    """A correction run is approved only while its original still stands and when it
+    changes at least one payslip."""
+    original = PayRun.objects.get(pk=run.corrects_id)
+    check_correctable(original)
+    if not affected_slips(run):
+        raise ValidationError(
+            {"items": _("The correction changes no payslip: enter the corrections first.")}
+        )
+
+
+def _report_version(original: PayRun, report_id: str) -> tuple[int, bool]:
+    """The next ReportVersion of one employee's report and whether an earlier version may
+    have reached the Register (its file was marked sent)."""
+    rows = Report.objects.filter(
+        company=original.company, kind=Report.Kind.EARNINGS, pay_run__in=_family(original)
+    )
+    version, sent = 0, False
+    for row in rows:
+        for report in irf.read(row.xml.encode()).reports:
+            if report.report_id == report_id:
+                version = max(version, report.version or 1)
+                sent = sent or row.sent_on is not None
+    return version + 1, sent
+
+
+def _family(original: PayRun):
+    return PayRun.objects.filter(pk=original.pk) | PayRun.objects.filter(
+        corrects=original, kind=PayRun.Kind.CORRECTION
+    )
+
+
+def produce_replacement_reports(actor, run: PayRun) -> Report:
+    """The replacement earnings payment reports of an approved correction ``run``: one per
+    employee whose payslip changed, with the original report's ReportId and its next
+    ReportVersion, carrying the whole corrected payment on the original payment date. The
+    month's separate report is produced again. Called inside the approving transaction."""
+    from . import incomes_register as ir
+    from .setup import engine_catalogue
+
+    require(actor, run.company, "payroll.approve")
+    original = PayRun.objects.get(pk=run.corrects_id)
+    affected = affected_slips(run)
+    ids = [slip.employee_id for slip in affected]
+    slips_by_employee: dict[int, list[Payslip]] = defaultdict(list)
+    for slip in (
+        Payslip.objects.filter(pay_run__in=_family(original), employee_id__in=ids)
+        .filter(pay_run__status__in=SETTLED)
+        .select_related("employee")
+        .order_by("pay_run_id")
+    ):
+        slips_by_employee[slip.employee_id].append(slip)
+    catalogue = engine_catalogue(run.company)
+    provider, policy = ir._policy(ir.ensure_setup(run.company))
+    employments = ir._employments(run.company, original.payment_date)
+    reports = []
+    for slip in affected:
+        employee = slip.employee
+        report_id = ir.employee_report_id(original, employee.pk)
+        version, sent = _report_version(original, report_id)
+        lines = combined_lines(slips_by_employee[employee.pk])
+        try:
+            transactions = rules.transactions(lines, catalogue)
+        except rules.MissingIncomeType as error:
+            raise ValidationError(
+                {
+                    "income_type": _(
+                        "Wage type %(wage_type)s (%(label)s) of %(employee)s has no Incomes "
+                        "Register income type: set it on the wage types page."
+                    )
+                    % {
+                        "wage_type": error.wage_type.code,
+                        "label": error.wage_type.label_fi,
+                        "employee": employee.name,
+                    }
+                }
+            ) from None
+        reports.append(
+            irf.WageReport(
+                report_id=report_id,
+                earner=irf.Earner(
+                    last_name=employee.last_name,
+                    first_name=employee.first_name,
+                    identity_code=employee.identity_code,
+                    birth_date=employee.birth_date,
+                ),
+                employment=employments.get(employee.pk),
+                pension_provider=provider,
+                pension_policy=policy,
+                transactions=tuple(transactions),
+                action=irf.ACTION_REPLACEMENT if sent else irf.ACTION_NEW,
+                version=version,
+            )
+        )
+    file_id = f"PR{original.pk}-C{run.pk}"
+    document = irf.wage_reports(
+        ir._header(run.company, file_id, 1),
+        payment_date=original.payment_date,
+        period_start=original.period_start,
+        period_end=original.period_end,
+        reports=reports,
+    )
+    row = Report.objects.create(
+        company=run.company,
+        kind=Report.Kind.EARNINGS,
+        pay_run=run,
+        report_id=file_id,
+        version=1,
+        payment_date=original.payment_date,
+        deadline=rules.earnings_report_deadline(max(run.payment_date, timezone.localdate())),
+        reports=len(reports),
+        xml=ir._checked(document, irf.WAGE_REPORTS),
+    )
+    audit.record(
+        actor.user,
+        "incomes_register_produce",
+        row,
+        company=run.company,
+        changes={"reports": [None, len(reports)], "replaces": [None, f"PR{original.pk}"]},
+    )
+    ir.refresh_separate_report(actor, original)
+    return row
