@@ -541,9 +541,14 @@ def _months_basis(data: HolidayInput) -> str:
 # -- validation ----------------------------------------------------------------------------
 def validate(data: HolidayInput) -> None:
     """Refuse input the Act cannot apply to, naming the field."""
-    end, start = data.credit_year_end, data.credit_year_start
+    end = data.credit_year_end
     if (end.month, end.day) != (3, 31):
         raise HolidayInputError("credit_year_end", "a credit year ends on 31 March.")
+    if end.year < 2:  # the credit year would start before year 1
+        raise HolidayInputError(
+            "credit_year_end", "no statutory figures are known for this credit year."
+        )
+    start = data.credit_year_start
     if data.pay_basis not in PAY_BASES:
         raise HolidayInputError(
             "pay_basis", "must be one of {choices}.", choices=", ".join(PAY_BASES)
