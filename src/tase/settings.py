@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "tase.core.middleware.LoginRequiredMiddleware",
     "tase.core.middleware.UserLanguageMiddleware",
-    "tase.core.middleware.RequireStaffTwoFactorMiddleware",
+    "tase.core.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -223,6 +223,9 @@ OTP_TOTP_ISSUER = "Tase"
 TASE_REQUIRE_STAFF_2FA = env_bool("TASE_REQUIRE_STAFF_2FA", default=PRODUCTION)
 # API tokens expire; this many days unless made with another expiry (`tase token create`).
 TASE_TOKEN_DAYS = int(os.environ.get("TASE_TOKEN_DAYS", "365"))
+# Making a token, turning two-factor authentication off and renewing recovery codes need a
+# code entered within this many seconds (tase.core.two_factor).
+TASE_2FA_FRESH_SECONDS = int(os.environ.get("TASE_2FA_FRESH_SECONDS", "300"))
 
 # Sessions end after two hours without a request, and when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60 * 2

@@ -541,6 +541,10 @@ def _months_basis(data: HolidayInput) -> str:
 # -- validation ----------------------------------------------------------------------------
 def validate(data: HolidayInput) -> None:
     """Refuse input the Act cannot apply to, naming the field."""
+    if data.credit_year_end.year < 2:  # its credit year would start in year 0
+        raise HolidayInputError(
+            "credit_year_end", "no statutory figures are known for this credit year."
+        )
     end, start = data.credit_year_end, data.credit_year_start
     if (end.month, end.day) != (3, 31):
         raise HolidayInputError("credit_year_end", "a credit year ends on 31 March.")
