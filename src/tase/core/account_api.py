@@ -28,8 +28,16 @@ CODE_DESCRIPTION = (
 )
 
 
+def _session(request):
+    """The browser session when the call came with one; a token's call has none to trust
+    (a client that keeps cookies must not carry a fresh check over to its token)."""
+    if getattr(request, "api_token", None) is not None:
+        return None
+    return getattr(request, "session", None)
+
+
 def _session_verified_at(request):
-    return two_factor.verified_at(getattr(request, "session", None))
+    return two_factor.verified_at(_session(request))
 
 
 class TokenOut(Schema):
@@ -156,7 +164,7 @@ def two_factor_confirm(request, payload: CodeIn):
         codes = services.confirm_totp(request.auth, device, payload.code)
     except ValidationError as error:
         raise ValidationError({"code": error.messages}) from None
-    if hasattr(request, "session"):
+    if _session(request) is not None:
         two_factor.mark_verified(request.session)
     return {"recovery_codes": codes}
 
