@@ -6,6 +6,7 @@ HTTPS-only cookies, vendor staff must use two-factor authentication, demo
 users refused). docs/deployment.md lists every variable.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -212,6 +213,21 @@ TASE_TRUSTED_PROXIES = int(os.environ.get("TASE_TRUSTED_PROXIES", "0"))
 TASE_CLIENT_IP_HEADER = "HTTP_" + os.environ.get(
     "TASE_CLIENT_IP_HEADER", "X-Forwarded-For"
 ).upper().replace("-", "_")
+# ... and only when the connection comes from one of these networks (the proxies' addresses as
+# the app server sees them): loopback and the private networks unless set.
+TASE_TRUSTED_PROXY_NETWORKS = env_list("TASE_TRUSTED_PROXY_NETWORKS") or [
+    "127.0.0.0/8",
+    "::1/128",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "fc00::/7",
+]
+try:
+    for _network in TASE_TRUSTED_PROXY_NETWORKS:
+        ipaddress.ip_network(_network, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"TASE_TRUSTED_PROXY_NETWORKS: {_error}") from None
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
