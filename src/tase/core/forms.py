@@ -124,6 +124,7 @@ class TokenForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "token_%s")  # the profile form on the same page has a name
         super().__init__(*args, **kwargs)
         self.fields["scopes"].choices = scope_choices()
         if not self.is_bound:
