@@ -15,7 +15,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.db.models import Q
+from django.http import JsonResponse
 from django.utils import timezone
+from django.views.defaults import page_not_found
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import LimitOffsetPagination
@@ -225,3 +227,12 @@ class TaseAPI(NinjaAPI):
                         },
                     )
         return schema
+
+
+def not_found(request, exception=None):
+    """The site's 404 (``handler404``): under /api/ a JSON answer in the API's shape, as the
+    schema documents (a path whose id is not a number, e.g. /api/v1/companies/abc, is refused
+    by the URL resolver before Ninja sees it); elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    return page_not_found(request, exception)

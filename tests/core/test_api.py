@@ -166,3 +166,15 @@ def test_a_body_that_is_not_an_object_is_refused(world, body):
         f"/api/v1/companies/{world.company.pk}", body, content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_an_api_path_that_names_nothing_answers_json_404(world):
+    """The URL resolver refuses an id that is not a number before the API sees it; the answer
+    is still the API's JSON, as the schema documents (schemathesis: content_type_conformance)."""
+    client = world.client(Role.MAIN_USER)
+    for path in ("/api/v1/companies/null,null", "/api/v1/no-such-thing"):
+        response = client.get(path)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Not Found"}
+    page = client.get("/companies/abc/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
