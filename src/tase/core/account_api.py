@@ -7,6 +7,7 @@ same browser session within ``TASE_2FA_FRESH_SECONDS``."""
 
 import base64
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -52,7 +53,7 @@ class TokenOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
-    scopes: list[str] = Field(min_length=1, description="Of " + ", ".join(API_SCOPES))
+    scopes: list[Literal[API_SCOPES]] = Field(min_length=1, description="Write includes read")
     expires_on: dt.date = Field(description="The last day the token works")
     code: str = Field("", max_length=20, description=CODE_DESCRIPTION)
 
