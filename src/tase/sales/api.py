@@ -76,7 +76,7 @@ class ProductOut(Schema):
         return str(cents(obj.price_cents))
 
 
-class LineIn(Schema):
+class InvoiceLineIn(Schema):
     description: str = ""
     quantity: Decimal = Decimal(1)
     unit: str = ""
@@ -114,7 +114,7 @@ class InvoiceIn(Schema):
     order_number: str = ""
     notes: str = ""
     prices_include_vat: bool = False
-    lines: list[LineIn] = Field(..., min_length=1)
+    lines: list[InvoiceLineIn] = Field(..., min_length=1)
 
 
 class RateOut(Schema):
@@ -131,7 +131,7 @@ class TotalsOut(Schema):
     by_rate: list[RateOut]
 
 
-class LineOut(Schema):
+class InvoiceLineOut(Schema):
     description: str
     quantity: str
     unit: str
@@ -158,7 +158,7 @@ class InvoiceOut(Schema):
     totals: TotalsOut
     credits_id: int | None
     voucher_id: int | None
-    lines: list[LineOut]
+    lines: list[InvoiceLineOut]
 
 
 class PaymentIn(Schema):
