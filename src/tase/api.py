@@ -1,6 +1,7 @@
 """The JSON API at /api/v1/: each app's router mounted on one NinjaAPI."""
 
 from tase.apiutil import AUTH, TaseAPI, install_error_handlers
+from tase.core.account_api import router as account_router
 from tase.core.api import router as core_router
 from tase.delivery.api import router as delivery_router
 from tase.ledger.api import router as ledger_router
@@ -18,6 +19,7 @@ api = TaseAPI(
 )
 install_error_handlers(api)
 api.add_router("", core_router)
+api.add_router("", account_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/payroll", payroll_router)
 api.add_router("/payroll/holidays", holidays_router)

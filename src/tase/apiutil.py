@@ -15,14 +15,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.db.models import Q
+from django.http import JsonResponse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.views.defaults import page_not_found
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
+from tase.core import two_factor
 from tase.core.access import Actor
 from tase.core.models import API_PRODUCTS, ApiToken
 from tase.core.services import password_stamp, token_digest
@@ -39,9 +41,10 @@ def required_scope(request) -> str:
 
 class TokenAuth(HttpBearer):
     """A live token: not revoked, not expired, made under its owner's current password.
-    It must carry the request's scope (write includes read), and a vendor staff member
-    who must use two-factor authentication needs a confirmed authenticator, as a session
-    does: without one the token is refused too (403)."""
+    It must carry the request's scope (write includes read), and an owner who must use
+    two-factor authentication (vendor staff, an organization's finance roles when it requires
+    it) needs a confirmed authenticator, as a session does: without one the token is
+    refused too (403)."""
 
     def authenticate(self, request, token):
         now = timezone.now()
@@ -57,15 +60,12 @@ class TokenAuth(HttpBearer):
         granted = set(row.scopes)
         if needed not in granted and needed.replace(":read", ":write") not in granted:
             raise HttpError(403, f"The token does not carry the scope {needed}.")
-        if (
-            settings.TASE_REQUIRE_STAFF_2FA
-            and Actor.of(row.user).is_vendor_staff
-            and not TOTPDevice.objects.filter(user=row.user, confirmed=True).exists()
-        ):
+        if two_factor.two_factor_required(row.user) and not two_factor.has_two_factor(row.user):
             raise HttpError(403, "Two-factor authentication is required.")
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.api_token = row  # a token's call: a fresh 2FA check needs a code in the body
         return row.user
 
 
@@ -227,3 +227,12 @@ class TaseAPI(NinjaAPI):
                         },
                     )
         return schema
+
+
+def not_found(request, exception=None):
+    """The site's 404 (``handler404``): under /api/ a JSON answer in the API's shape, as the
+    schema documents (a path whose id is not a number, e.g. /api/v1/companies/abc, is refused
+    by the URL resolver before Ninja sees it); elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    return page_not_found(request, exception)

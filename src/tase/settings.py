@@ -6,6 +6,7 @@ HTTPS-only cookies, vendor staff must use two-factor authentication, demo
 users refused). docs/deployment.md lists every variable.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -84,7 +85,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "tase.core.middleware.LoginRequiredMiddleware",
     "tase.core.middleware.UserLanguageMiddleware",
-    "tase.core.middleware.RequireStaffTwoFactorMiddleware",
+    "tase.core.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -212,6 +213,21 @@ TASE_TRUSTED_PROXIES = int(os.environ.get("TASE_TRUSTED_PROXIES", "0"))
 TASE_CLIENT_IP_HEADER = "HTTP_" + os.environ.get(
     "TASE_CLIENT_IP_HEADER", "X-Forwarded-For"
 ).upper().replace("-", "_")
+# ... and only when the connection comes from one of these networks (the proxies' addresses as
+# the app server sees them): loopback and the private networks unless set.
+TASE_TRUSTED_PROXY_NETWORKS = env_list("TASE_TRUSTED_PROXY_NETWORKS") or [
+    "127.0.0.0/8",
+    "::1/128",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "fc00::/7",
+]
+try:
+    for _network in TASE_TRUSTED_PROXY_NETWORKS:
+        ipaddress.ip_network(_network, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"TASE_TRUSTED_PROXY_NETWORKS: {_error}") from None
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -223,6 +239,9 @@ OTP_TOTP_ISSUER = "Tase"
 TASE_REQUIRE_STAFF_2FA = env_bool("TASE_REQUIRE_STAFF_2FA", default=PRODUCTION)
 # API tokens expire; this many days unless made with another expiry (`tase token create`).
 TASE_TOKEN_DAYS = int(os.environ.get("TASE_TOKEN_DAYS", "365"))
+# Making a token, turning two-factor authentication off and renewing recovery codes need a
+# code entered within this many seconds (tase.core.two_factor).
+TASE_2FA_FRESH_SECONDS = int(os.environ.get("TASE_2FA_FRESH_SECONDS", "300"))
 
 # Sessions end after two hours without a request, and when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60 * 2

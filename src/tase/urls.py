@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from .api import api
 
+handler404 = "tase.apiutil.not_found"
+
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

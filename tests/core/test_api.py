@@ -166,3 +166,35 @@ def test_a_body_that_is_not_an_object_is_refused(world, body):
         f"/api/v1/companies/{world.company.pk}", body, content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_an_api_path_that_names_nothing_answers_json_404(world):
+    """The URL resolver refuses an id that is not a number before the API sees it; the answer
+    is still the API's JSON, as the schema documents (schemathesis: content_type_conformance)."""
+    client = world.client(Role.MAIN_USER)
+    for path in ("/api/v1/companies/null,null", "/api/v1/no-such-thing"):
+        response = client.get(path)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Not Found"}
+    page = client.get("/companies/abc/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The OpenAPI schema names its components by class name: two schemas of one name (a
+    sales LineOut and a payroll LineOut) would document one operation with the other's
+    body — schemathesis found a payslip answer checked against the invoice line's schema."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import tase.api  # noqa: F401  (imports every router)
+
+    modules = defaultdict(set)
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("tase."):
+            modules[cls.__name__].add(cls.__module__)
+    assert {name: m for name, m in modules.items() if len(m) > 1} == {}

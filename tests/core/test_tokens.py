@@ -80,9 +80,9 @@ def test_a_membership_ending_revokes_the_tokens(world):
 
 
 def test_staff_without_two_factor_cannot_use_a_token_either(world, settings):
-    settings.TASE_REQUIRE_STAFF_2FA = True
     staff = world.users[Role.CONSULTANT]
-    _token, raw = services.create_api_token(staff, "script")
+    _token, raw = services.create_api_token(staff, "script")  # made before 2FA was required
+    settings.TASE_REQUIRE_STAFF_2FA = True
     response = bearer(raw).get("/api/v1/me")
     assert response.status_code == 403 and "Two-factor" in response.text
     TOTPDevice.objects.create(user=staff, name="app", confirmed=True)

@@ -62,6 +62,7 @@ class OrganizationOut(Schema):
     kind: str
     business_id: str
     in_support: bool
+    require_2fa_for_finance: bool
 
 
 class OrganizationIn(Schema):

@@ -1,3 +1,4 @@
+import datetime as dt
 import logging
 
 from django import forms
@@ -5,9 +6,10 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, User
+from .models import API_SCOPES, Company, User
 from .roles import CUSTOMER_ROLES, STAFF_ROLES, Role
 from .services import COMPANY_FIELDS
 
@@ -67,9 +69,91 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "phone", "language"]
 
 
+SCOPE_LABELS = {
+    "platform": _("Platform (organizations, companies, users, audit trail)"),
+    "ledger": _("Bookkeeping"),
+    "payroll": _("Payroll"),
+    "sales": _("Sales invoicing"),
+    "delivery": _("Implementation projects"),
+    "support": _("Customer support"),
+}
+
+
+def scope_choices():
+    return [
+        (
+            scope,
+            f"{SCOPE_LABELS[scope.split(':')[0]]}: "
+            + (_("read") if scope.endswith(":read") else _("read and write")),
+        )
+        for scope in API_SCOPES
+    ]
+
+
+class CodeField(forms.CharField):
+    """A code from the authenticator app, or a recovery code."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Code from the authenticator app"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+        )
+        super().__init__(**kwargs)
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “import script”.")
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The token can do only these, and only what your roles allow."),
+    )
+    expires_at = forms.DateField(
+        label=_("Valid until"), help_text=_("The last day the token works (e.g. 30.6.2027).")
+    )
+    code = CodeField(
+        required=False,
+        help_text=_(
+            "With two-factor authentication on: needed unless you entered a code in the "
+            "last few minutes."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "token_%s")  # the profile form on the same page has a name
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = scope_choices()
+        if not self.is_bound:
+            self.initial.setdefault("scopes", [s for s in API_SCOPES if s.endswith(":read")])
+            self.initial.setdefault(
+                "expires_at",
+                timezone.localdate() + dt.timedelta(days=settings.TASE_TOKEN_DAYS),
+            )
+
+
+class CodeForm(forms.Form):
+    """A fresh check before a sensitive act: a code, and consent naming the consequence."""
+
+    code = CodeField(required=False)
+
+    def __init__(self, *args, confirm_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if confirm_label:
+            self.fields["confirm"] = forms.BooleanField(label=confirm_label, required=True)
+
+
+class OrganizationSecurityForm(forms.Form):
+    require_2fa_for_finance = forms.BooleanField(
+        label=_("Require two-factor authentication of main users, accountants and payroll clerks"),
+        required=False,
+        help_text=_(
+            "They are asked to set up an authenticator app at their next page, and their API "
+            "tokens stop working until they have one."
+        ),
     )
 
 

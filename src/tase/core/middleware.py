@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
-from .access import Actor
+from . import two_factor
 from .audit import current_ip
 from .throttle import client_ip
 
@@ -55,9 +56,11 @@ class UserLanguageMiddleware:
         return None
 
 
-class RequireStaffTwoFactorMiddleware:
-    """With TASE_REQUIRE_STAFF_2FA on (production), the vendor's staff must sign in
-    with a verified authenticator: a staff session without one is sent to set it up."""
+class RequireTwoFactorMiddleware:
+    """A user who must use two-factor authentication (tase.core.two_factor: the vendor's
+    staff under TASE_REQUIRE_STAFF_2FA, a finance or payroll role of an organization that
+    requires it) and whose session has no verified second factor is sent to enter a code
+    (with an authenticator) or to set one up (without); the API answers 403."""
 
     ALLOWED_PREFIXES = ("/account/2fa/", "/logout/", "/login/", "/static/", "/i18n/")
 
@@ -67,18 +70,21 @@ class RequireStaffTwoFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            settings.TASE_REQUIRE_STAFF_2FA
-            and user is not None
+            user is not None
             and user.is_authenticated
             and not user.is_verified()
             and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and Actor.of(user).is_vendor_staff
+            and two_factor.two_factor_required(user)
         ):
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
                 return JsonResponse(
                     {"detail": "Two-factor authentication is required."}, status=403
+                )
+            if two_factor.has_two_factor(user):
+                return redirect(
+                    reverse("two_factor_verify")
+                    + "?"
+                    + urlencode({"next": request.get_full_path()})
                 )
             return redirect(reverse("two_factor_setup"))
         return self.get_response(request)

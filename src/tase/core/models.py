@@ -86,6 +86,13 @@ class Organization(models.Model):
     in_support = models.BooleanField(
         _("in support"), default=False, help_text=_("Handed over from implementation to support.")
     )
+    require_2fa_for_finance = models.BooleanField(
+        _("two-factor authentication required for finance and payroll roles"),
+        default=False,
+        help_text=_(
+            "Main users, accountants and payroll clerks must sign in with an authenticator app."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -363,3 +370,26 @@ class ParameterValue(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.effective_from.isoformat()}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator app when it is lost. Made in a
+    set of ten when two-factor authentication is turned on (or the set is renewed), shown
+    once; only its SHA-256 digest is stored, and it is spent on first use."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"

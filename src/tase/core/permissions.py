@@ -57,6 +57,13 @@ ACTIONS: tuple[Action, ...] = (
         R.PROJECT_LEAD,
         R.MAIN_USER,
     ),
+    _action(
+        "organization.security",
+        "Require two-factor authentication of the organization's finance and payroll roles",
+        R.ADMIN,
+        R.ACCOUNT_MANAGER,
+        R.MAIN_USER,
+    ),
     _action("staff.manage", "Add and remove the vendor's staff", R.ADMIN),
     _action("audit.view", "Read the audit trail", *ALL_STAFF, R.MAIN_USER),
     _action("parameters.view", "Read the dated statutory parameters", *ALL_STAFF, *CUSTOMER_OFFICE),

@@ -23,3 +23,8 @@ STAFF_ROLES = frozenset(
     {Role.ADMIN, Role.ACCOUNT_MANAGER, Role.PROJECT_LEAD, Role.CONSULTANT, Role.SUPPORT_SPECIALIST}
 )
 CUSTOMER_ROLES = frozenset(set(Role) - STAFF_ROLES)
+
+# A customer's roles that keep the books or the payroll: an organization may require them to
+# sign in with two-factor authentication (Organization.require_2fa_for_finance). The test
+# tests/core/test_two_factor.py derives the same set from the permission matrix.
+FINANCE_ROLES = frozenset({Role.MAIN_USER, Role.ACCOUNTANT, Role.PAYROLL_CLERK})

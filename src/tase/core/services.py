@@ -16,10 +16,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.fi import ytunnus
 
-from . import audit, tasks
+from . import audit, tasks, two_factor
 from .access import Actor
 from .models import API_SCOPES, ApiToken, Company, Membership, Organization, User
 from .roles import CUSTOMER_ROLES, STAFF_ROLES, Role
@@ -385,17 +384,46 @@ def password_stamp(user: User) -> str:
     return hashlib.sha256(user.password.encode()).hexdigest()
 
 
-@transaction.atomic
 def create_api_token(
     user: User,
     name: str,
     *,
     scopes: list[str] | None = None,
     expires_at=None,
+    verified_at: float | None = None,
+    code: str = "",
+    operator: bool = False,
 ) -> tuple[ApiToken, str]:
     """A new token for ``user``; the raw value is returned once and never stored.
     ``scopes``: default every product, read and write; ``expires_at``: default
-    ``TASE_TOKEN_DAYS`` days from now."""
+    ``TASE_TOKEN_DAYS`` days from now. A user with a second factor (or whose role requires
+    one) needs a fresh check: a code entered within ``TASE_2FA_FRESH_SECONDS`` (``verified_at``,
+    from the session) or a valid ``code`` now. ``operator``: made by the installation's
+    operator on the server (``tase token create``), who is trusted without a code."""
+    name, scopes, expires_at = _clean_token(name, scopes, expires_at)
+    if not operator:
+        two_factor.require_fresh(user, verified_at, code)  # a wrong code stays audited
+    with transaction.atomic():
+        raw = "tase_" + secrets.token_urlsafe(32)
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            digest=token_digest(raw),
+            prefix=raw[5:13],
+            scopes=scopes,
+            expires_at=expires_at,
+            password_stamp=password_stamp(user),
+        )
+        audit.record(
+            user,
+            "create",
+            token,
+            changes={"scopes": [None, scopes], "expires_at": [None, expires_at.isoformat()]},
+        )
+    return token, raw
+
+
+def _clean_token(name: str, scopes, expires_at):
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("This field is required.")})
@@ -413,23 +441,7 @@ def create_api_token(
         expires_at = now + dt.timedelta(days=settings.TASE_TOKEN_DAYS)
     if expires_at <= now:
         raise ValidationError({"expires_at": _("The expiry must be in the future.")})
-    raw = "tase_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        name=name,
-        digest=token_digest(raw),
-        prefix=raw[5:13],
-        scopes=scopes,
-        expires_at=expires_at,
-        password_stamp=password_stamp(user),
-    )
-    audit.record(
-        user,
-        "create",
-        token,
-        changes={"scopes": [None, scopes], "expires_at": [None, expires_at.isoformat()]},
-    )
-    return token, raw
+    return name, scopes, expires_at
 
 
 def revoke_tokens_of(actor_user, user: User, reason: str) -> int:
@@ -452,33 +464,8 @@ def revoke_api_token(user: User, token: ApiToken) -> None:
         audit.record(user, "revoke", token)
 
 
-# -- two-factor authentication -----------------------------------------------------
+# -- two-factor authentication: tase.core.two_factor -----------------------------------
 
-
-@transaction.atomic
-def start_totp(user: User) -> TOTPDevice:
-    """An unconfirmed authenticator device for ``user`` (replacing any unconfirmed one)."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
-
-
-@transaction.atomic
-def confirm_totp(user: User, device: TOTPDevice, token: str) -> TOTPDevice:
-    if device.user_id != user.pk or device.confirmed:
-        raise PermissionDenied
-    if not device.verify_token((token or "").replace(" ", "")):
-        raise ValidationError(
-            {"token": _("The code is not correct. Check your device's clock and try again.")}
-        )
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    audit.record(user, "2fa_enabled", user)
-    return device
-
-
-@transaction.atomic
-def disable_totp(user: User) -> None:
-    deleted, _rows = TOTPDevice.objects.filter(user=user).delete()
-    if deleted:
-        audit.record(user, "2fa_disabled", user)
+start_totp = two_factor.start_totp
+confirm_totp = two_factor.confirm_totp
+disable_totp = two_factor.disable_totp

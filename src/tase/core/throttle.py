@@ -4,8 +4,11 @@ allowed per account, per address and in total (django-axes does the counting).
 - The client address: with ``TASE_TRUSTED_PROXIES = n`` (the proxies in front of Tase that
   each append the address they saw to ``TASE_CLIENT_IP_HEADER``, X-Forwarded-For by default),
   the n-th address from the right of that header; addresses further left are written by the
-  client itself and never trusted. Without trusted proxies: the socket's address. The audit
-  trail records the same address.
+  client itself and never trusted. The header is read only when the connection comes from a
+  trusted proxy, i.e. the socket's address is in ``TASE_TRUSTED_PROXY_NETWORKS`` (loopback
+  and the private networks by default): a client that reaches the app server directly and
+  writes the header itself is counted by its own address. Otherwise: the socket's address.
+  The audit trail records the same address.
 - Per account: ``AXES_FAILURE_LIMIT`` wrong passwords for one account, from any address,
   lock that account's sign-in for the cool-off time (``AXES_COOLOFF_TIME``).
 - Per address: ``TASE_LOGIN_ADDRESS_FAILURE_LIMIT`` wrong passwords from one address, for
@@ -18,6 +21,7 @@ allowed per account, per address and in total (django-axes does the counting).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 from axes.attempts import get_cool_off_threshold
@@ -27,11 +31,27 @@ from django.conf import settings
 from django.db.models import Sum
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(spec: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in spec)
+
+
+def from_trusted_proxy(address: str | None) -> bool:
+    """Whether ``address`` (the socket's peer) is one of TASE_TRUSTED_PROXY_NETWORKS."""
+    try:
+        peer = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(
+        peer in network for network in _networks(tuple(settings.TASE_TRUSTED_PROXY_NETWORKS))
+    )
+
+
 def client_ip(request) -> str | None:
     """The client's address: see the module doc."""
     remote = request.META.get("REMOTE_ADDR")
     hops = settings.TASE_TRUSTED_PROXIES
-    if not hops:
+    if not hops or not from_trusted_proxy(remote):
         return remote
     header = request.META.get(settings.TASE_CLIENT_IP_HEADER, "")
     addresses = [part.strip() for part in header.split(",") if part.strip()]

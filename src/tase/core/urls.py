@@ -1,14 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import health, views
+from . import account_views, health, views
 
 urlpatterns = [
     path("health", health.health, name="health"),
     path("ready", health.ready, name="ready"),
     path("", views.start, name="start"),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("login/verify/", views.login_verify, name="login_verify"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("login/verify/", account_views.login_verify, name="login_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -33,14 +33,25 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/language/", views.set_language, name="set_language"),
-    path("account/", views.account, name="account"),
-    path("account/tokens/", views.token_create, name="token_create"),
-    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
-    path("account/2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
-    path("account/2fa/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("account/", account_views.account, name="account"),
+    path("account/tokens/", account_views.token_create, name="token_create"),
+    path("account/tokens/<int:pk>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("account/2fa/setup/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("account/2fa/verify/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("account/2fa/disable/", account_views.two_factor_disable, name="two_factor_disable"),
+    path(
+        "account/2fa/recovery-codes/",
+        account_views.recovery_codes_renew,
+        name="recovery_codes_renew",
+    ),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path(
+        "organizations/<int:pk>/security/",
+        views.organization_security,
+        name="organization_security",
+    ),
     path(
         "organizations/<int:organization_pk>/companies/new/",
         views.company_create,

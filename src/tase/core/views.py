@@ -1,11 +1,8 @@
 """Pages of the platform: start page, organizations, companies, users, audit trail,
 parameters, account settings and the two-factor sign-in step."""
 
-import io
-
-import segno
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
@@ -17,25 +14,21 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tase.rules import parameters as params
 
-from . import audit, parameter_values, selectors, services
+from . import parameter_values, selectors, services, two_factor
 from .access import Actor
-from .editing import form_errors_from
+from .editing import form_errors_from, save_form
 from .forms import (
     CompanyForm,
     InviteForm,
     MembershipForm,
     OrganizationForm,
+    OrganizationSecurityForm,
     ParameterFileForm,
     ParameterValueForm,
     PasswordResetForm,
-    ProfileForm,
-    TokenForm,
-    TotpConfirmForm,
 )
 from .models import Membership
 from .registry import START_PANELS, ordered
@@ -122,7 +115,39 @@ def organization_detail(request, pk):
             "can_manage_companies": actor.can("company.manage", organization)
             and not organization.is_vendor,
             "can_view_audit": actor.can("audit.view", organization),
+            "can_manage_security": actor.can("organization.security", organization)
+            and not organization.is_vendor,
         },
+    )
+
+
+@login_required
+def organization_security(request, pk):
+    """Whether the organization requires two-factor authentication of its finance roles."""
+    actor = actor_of(request)
+    organization = actor.organization(pk, "organization.security")
+    if organization.is_vendor:
+        raise Http404
+    form = OrganizationSecurityForm(
+        request.POST or None,
+        initial={"require_2fa_for_finance": organization.require_2fa_for_finance},
+    )
+    done = save_form(
+        request,
+        form,
+        lambda data: two_factor.set_finance_requirement(
+            actor, organization, data["require_2fa_for_finance"]
+        ),
+        success=_("Changes saved."),
+        redirect_to=reverse("organization_detail", args=[organization.pk]),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("Sign-in security"), "subtitle": organization.name},
+        status=422 if form.errors else 200,
     )
 
 
@@ -383,37 +408,6 @@ def _parameter_page_with(request, **bound_forms):
     return render(request, "core/parameter_list.html", context, status=422)
 
 
-# -- account -------------------------------------------------------------------------------
-
-
-@login_required
-def account(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        user = get_user_model().objects.get(pk=request.user.pk)
-        try:
-            services.update_profile(user, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            with translation.override(user.language):
-                messages.success(request, _("Changes saved."))
-            response = redirect("account")
-            response.set_cookie("django_language", user.language, samesite="Lax")
-            return response
-    return render(
-        request,
-        "core/account.html",
-        {
-            "form": form,
-            "has_2fa": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
-            "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
-            "token_form": TokenForm(),
-            "sign_ins": selectors.own_sign_in_events(request.user),
-        },
-    )
-
-
 @login_not_required  # the login page has the switch too
 @require_POST
 def set_language(request):
@@ -433,126 +427,3 @@ def set_language(request):
     if language in {"fi", "en"}:
         response.set_cookie("django_language", language, samesite="Lax", max_age=365 * 24 * 3600)
     return response
-
-
-@login_required
-@require_POST
-def token_create(request):
-    form = TokenForm(request.POST)
-    if form.is_valid():
-        try:
-            _token, raw = services.create_api_token(request.user, form.cleaned_data["name"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, _("Copy the token now; it is not shown again: %(token)s") % {"token": raw}
-            )
-    return redirect("account")
-
-
-@login_required
-@require_POST
-def token_revoke(request, pk):
-    token = request.user.api_tokens.filter(pk=pk).first()
-    if token is None:
-        raise Http404
-    services.revoke_api_token(request.user, token)
-    messages.success(request, _("Token revoked."))
-    return redirect("account")
-
-
-# -- two-factor authentication -------------------------------------------------------------------
-
-
-@login_required
-def two_factor_setup(request):
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if (request.method == "POST" and "start" in request.POST) or device is None:
-        device = services.start_totp(request.user)
-    form = TotpConfirmForm(request.POST if "token" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.confirm_totp(request.user, device, form.cleaned_data["token"])
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            otp_login(request, device)
-            messages.success(request, _("Two-factor authentication is on."))
-            return redirect("account")
-    buffer = io.BytesIO()
-    segno.make(device.config_url, error="m").save(
-        buffer, kind="svg", scale=4, xmldecl=False, svgns=True
-    )
-    return render(
-        request,
-        "core/two_factor_setup.html",
-        {"form": form, "qr_svg": buffer.getvalue().decode(), "secret": _base32(device.bin_key)},
-    )
-
-
-def _base32(key: bytes) -> str:
-    import base64
-
-    return base64.b32encode(key).decode().rstrip("=")
-
-
-@login_required
-@require_POST
-def two_factor_disable(request):
-    services.disable_totp(request.user)
-    messages.success(request, _("Two-factor authentication is off."))
-    return redirect("account")
-
-
-class LoginView(auth_views.LoginView):
-    """Password first; a user with an authenticator is then asked for its code."""
-
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        user = form.get_user()
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            self.request.session[PENDING_2FA_KEY] = user.pk
-            self.request.session["tase_pending_next"] = self.get_success_url()
-            return redirect("login_verify")
-        return super().form_valid(form)
-
-
-@login_not_required  # the password is checked; the second factor is what this page asks
-def login_verify(request):
-    user_pk = request.session.get(PENDING_2FA_KEY)
-    if not user_pk:
-        return redirect("login")
-    user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
-    if user is None:
-        return redirect("login")
-    form = TotpConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"].replace(" ", "")
-        device = next(
-            (
-                d
-                for d in TOTPDevice.objects.filter(user=user, confirmed=True)
-                if d.verify_token(token)
-            ),
-            None,
-        )
-        if device is None:
-            audit.record(None, "2fa_failed", user, label=user.email)
-            failures = request.session.get("tase_2fa_failures", 0) + 1
-            request.session["tase_2fa_failures"] = failures
-            if failures >= MAX_2FA_FAILURES:
-                request.session.flush()
-                messages.error(request, _("Too many wrong codes. Sign in again."))
-                return redirect("login")
-            form.add_error("token", _("The code is not correct."))
-        else:
-            next_url = request.session.pop("tase_pending_next", reverse("start"))
-            request.session.pop(PENDING_2FA_KEY, None)
-            request.session.pop("tase_2fa_failures", None)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            otp_login(request, device)
-            return redirect(next_url)
-    return render(request, "registration/login_verify.html", {"form": form})

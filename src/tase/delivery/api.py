@@ -151,7 +151,7 @@ class TaskIn(Schema):
     state_check: str = Field("", max_length=80)
 
 
-class StatusIn(Schema):
+class TaskStatusIn(Schema):
     status: str
 
 
@@ -634,7 +634,7 @@ def create_task(request, project_id: int, payload: TaskIn):
 
 
 @router.post("/tasks/{int:task_id}/status", response=TaskOut)
-def set_task_status(request, task_id: int, payload: StatusIn):
+def set_task_status(request, task_id: int, payload: TaskStatusIn):
     a = actor(request)
     return services.set_task_status(
         a, selectors.task(a, task_id, "delivery.manage"), payload.status

@@ -76,7 +76,7 @@ class FiscalYearIn(Schema):
     )
 
 
-class LineIn(Schema):
+class VoucherLineIn(Schema):
     account: str
     debit: Decimal | None = None
     credit: Decimal | None = None
@@ -95,7 +95,7 @@ class VoucherIn(Schema):
     date: dt.date
     series: str = "MU"
     description: str
-    lines: list[LineIn] = Field(..., min_length=1)
+    lines: list[VoucherLineIn] = Field(..., min_length=1)
     source: str = ""
     source_ref: str = ""
     draft: bool = False

@@ -66,7 +66,7 @@ class CalculateIn(Schema):
     employer: EmployerIn | None = None
 
 
-class LineOut(Schema):
+class PayslipLineOut(Schema):
     code: str
     label: str
     base: str | None
@@ -99,7 +99,7 @@ class PayslipOut(Schema):
     tax_free: str
     net_pay: str
     employer: EmployerOut
-    lines: list[LineOut]
+    lines: list[PayslipLineOut]
     notes: list[str]
 
 

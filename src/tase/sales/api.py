@@ -80,7 +80,7 @@ class ProductOut(Schema):
         return str(cents(obj.price_cents))
 
 
-class LineIn(Schema):
+class InvoiceLineIn(Schema):
     description: str = ""
     quantity: Decimal = Decimal(1)
     unit: str = ""
@@ -118,7 +118,7 @@ class InvoiceIn(Schema):
     order_number: str = ""
     notes: str = ""
     prices_include_vat: bool = False
-    lines: list[LineIn] = Field(..., min_length=1)
+    lines: list[InvoiceLineIn] = Field(..., min_length=1)
     number: int | None = Field(
         None,
         description="Only for an open invoice migrated from the previous system: its original "
@@ -144,7 +144,7 @@ class TotalsOut(Schema):
     by_rate: list[RateOut]
 
 
-class LineOut(Schema):
+class InvoiceLineOut(Schema):
     description: str
     quantity: str
     unit: str
@@ -172,7 +172,7 @@ class InvoiceOut(Schema):
     totals: TotalsOut
     credits_id: int | None
     voucher_id: int | None
-    lines: list[LineOut]
+    lines: list[InvoiceLineOut]
 
 
 class PaymentIn(Schema):
@@ -377,13 +377,13 @@ def email_invoice(request, invoice_id: int, payload: EmailIn):
 # -- CSV imports ----------------------------------------------------------------------------
 
 
-class ImportOut(Schema):
+class SalesImportOut(Schema):
     imported: int
 
 
 @router.post(
     "/companies/{company_id}/customers/import",
-    response={201: ImportOut},
+    response={201: SalesImportOut},
     summary="Customers from a CSV file",
 )
 def import_customers(request, company_id: int, file: File[UploadedFile]):
@@ -397,7 +397,7 @@ def import_customers(request, company_id: int, file: File[UploadedFile]):
 
 @router.post(
     "/companies/{company_id}/invoices/import-open",
-    response={201: ImportOut},
+    response={201: SalesImportOut},
     summary="The previous system's open invoices from a CSV file",
 )
 def import_open_invoices(request, company_id: int, file: File[UploadedFile]):

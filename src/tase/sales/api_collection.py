@@ -14,6 +14,7 @@ from tase.apiutil import actor
 from tase.core import pdf as core_pdf
 
 from . import selectors, services
+from .api import EmailIn
 from .models import Invoice, Reminder
 from .pdf import reminder_pdf
 from .services import collection
@@ -54,7 +55,7 @@ def reminder_out(reminder: Reminder) -> dict:
     }
 
 
-class SpanOut(Schema):
+class InterestSpanOut(Schema):
     start: dt.date
     end: dt.date
     days: int
@@ -62,7 +63,7 @@ class SpanOut(Schema):
     rate: str
 
 
-class PreviewOut(Schema):
+class ReminderPreviewOut(Schema):
     invoice_id: int
     invoice_number: int
     customer: str
@@ -75,7 +76,7 @@ class PreviewOut(Schema):
     compensation: str
     total: str
     fee_withheld: bool
-    spans: list[SpanOut]
+    spans: list[InterestSpanOut]
 
 
 def preview_out(result: collection.Preview) -> dict:
@@ -106,12 +107,12 @@ def preview_out(result: collection.Preview) -> dict:
     }
 
 
-class DueQuery(Schema):
+class RemindersDueQuery(Schema):
     on: dt.date | None = None
     min_days_overdue: int = 7
 
 
-class BatchIn(Schema):
+class ReminderBatchIn(Schema):
     date: dt.date
     min_days_overdue: int = 7
     days_to_pay: int | None = Field(None, description="default: the company's sales setting")
@@ -122,15 +123,11 @@ class ReminderIn(Schema):
     days_to_pay: int | None = Field(None, description="default: the company's sales setting")
 
 
-class EmailIn(Schema):
-    to: str = ""
-
-
-class HandOverIn(Schema):
+class CollectionHandOverIn(Schema):
     date: dt.date
 
 
-class CollectionRow(Schema):
+class CollectionRowOut(Schema):
     invoice_id: int
     invoice_number: int
     customer: str
@@ -143,8 +140,8 @@ class CollectionRow(Schema):
 
 class CollectionOut(Schema):
     on: dt.date
-    candidates: list[CollectionRow]
-    in_collection: list[CollectionRow]
+    candidates: list[CollectionRowOut]
+    in_collection: list[CollectionRowOut]
 
 
 def _row(invoice: Invoice) -> dict:
@@ -166,10 +163,10 @@ def _company(request, company_id: int, action: str = "sales.view"):
 
 @router.get(
     "/companies/{company_id}/reminders/due",
-    response=list[PreviewOut],
+    response=list[ReminderPreviewOut],
     summary="Overdue invoices a reminder would go to, with interest and charges",
 )
-def reminders_due(request, company_id: int, query: Query[DueQuery]):
+def reminders_due(request, company_id: int, query: Query[RemindersDueQuery]):
     company = _company(request, company_id)
     on = query.on or dt.date.today()
     invoices = collection.due_for_reminder(
@@ -179,7 +176,7 @@ def reminders_due(request, company_id: int, query: Query[DueQuery]):
 
 
 @router.post("/companies/{company_id}/reminders", response={201: list[ReminderOut]})
-def create_reminders(request, company_id: int, payload: BatchIn):
+def create_reminders(request, company_id: int, payload: ReminderBatchIn):
     """Remind of every invoice ``reminders/due`` lists on ``date``; all or nothing."""
     company = _company(request, company_id)
     created = services.create_reminders(
@@ -209,7 +206,7 @@ def create_reminder(request, invoice_id: int, payload: ReminderIn):
 
 @router.get(
     "/invoices/{invoice_id}/interest",
-    response=PreviewOut,
+    response=ReminderPreviewOut,
     summary="What a reminder on a date would charge: interest by span, fee, compensation",
 )
 def interest(request, invoice_id: int, on: dt.date | None = None):
@@ -249,8 +246,8 @@ def collection_list(
     }
 
 
-@router.post("/invoices/{invoice_id}/collection", response=CollectionRow)
-def hand_to_collection(request, invoice_id: int, payload: HandOverIn):
+@router.post("/invoices/{invoice_id}/collection", response=CollectionRowOut)
+def hand_to_collection(request, invoice_id: int, payload: CollectionHandOverIn):
     invoice = selectors.invoice_of(actor(request), invoice_id)
     invoice = services.hand_to_collection(actor(request), invoice, date=payload.date)
     invoice.open_charges = invoice.charged_cents - invoice.charges_paid_cents

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from tase.apiutil import actor
 
 from . import services
-from .api import CustomerIn, LineIn
+from .api import CustomerIn, InvoiceLineIn
 from .models import Agreement
 from .services.common import cents
 
@@ -28,7 +28,7 @@ class AgreementIn(Schema):
     end: dt.date | None = None
     reference_type: str = "fi"
     your_reference: str = ""
-    lines: list[LineIn] = Field(..., min_length=1)
+    lines: list[InvoiceLineIn] = Field(..., min_length=1)
 
 
 class AgreementLineOut(Schema):
@@ -76,12 +76,12 @@ def agreement_out(agreement: Agreement) -> dict:
     }
 
 
-class GenerateIn(Schema):
+class RecurringRunIn(Schema):
     until: dt.date
     send: bool = True
 
 
-class GeneratedOut(Schema):
+class RecurringInvoiceOut(Schema):
     id: int
     agreement_id: int
     number: int | None
@@ -98,7 +98,7 @@ class PriceChangeIn(Schema):
     reason: str = ""
 
 
-class EndIn(Schema):
+class AgreementEndIn(Schema):
     end: dt.date
 
 
@@ -134,7 +134,7 @@ def create_agreement(request, company_id: int, payload: AgreementIn):
 
 
 @router.post("/agreements/{agreement_id}/end", response=AgreementOut)
-def end_agreement(request, agreement_id: int, payload: EndIn):
+def end_agreement(request, agreement_id: int, payload: AgreementEndIn):
     agreement = services.end_agreement(
         actor(request), _agreement(request, agreement_id), end=payload.end
     )
@@ -159,10 +159,10 @@ def change_prices(request, company_id: int, payload: PriceChangeIn):
 
 @router.post(
     "/companies/{company_id}/agreements/generate",
-    response={201: list[GeneratedOut]},
+    response={201: list[RecurringInvoiceOut]},
     summary="Make (and send) the recurring invoices due by a date",
 )
-def generate(request, company_id: int, payload: GenerateIn):
+def generate(request, company_id: int, payload: RecurringRunIn):
     company = actor(request).company(company_id, "sales.view")
     made = services.generate_recurring(
         actor(request), company, until=payload.until, send=payload.send

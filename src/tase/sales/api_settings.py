@@ -18,13 +18,13 @@ from .services.settings import settings_of
 router = Router(tags=["sales"])
 
 
-class SettingsOut(Schema):
+class SalesSettingsOut(Schema):
     einvoice_address: str
     einvoice_operator: str
     reminder_days_to_pay: int
 
 
-class SettingsPatch(Schema):
+class SalesSettingsPatch(Schema):
     einvoice_address: str | None = None
     einvoice_operator: str | None = None
     reminder_days_to_pay: int | None = None
@@ -38,13 +38,13 @@ def _out(row) -> dict:
     }
 
 
-@router.get("/companies/{company_id}/settings", response=SettingsOut)
+@router.get("/companies/{company_id}/settings", response=SalesSettingsOut)
 def get_settings(request, company_id: int):
     return _out(settings_of(actor(request).company(company_id, "sales.view")))
 
 
-@router.patch("/companies/{company_id}/settings", response=SettingsOut)
-def patch_settings(request, company_id: int, payload: SettingsPatch):
+@router.patch("/companies/{company_id}/settings", response=SalesSettingsOut)
+def patch_settings(request, company_id: int, payload: SalesSettingsPatch):
     """The company's own e-invoice address (OVT or IBAN) and operator code, and the reminder's
     default days to pay; only the fields given change."""
     company = actor(request).company(company_id, "sales.view")

@@ -26,13 +26,13 @@ class BillableOut(Schema):
     price_includes_vat: bool
 
 
-class PeriodIn(Schema):
+class BillingPeriodIn(Schema):
     start: dt.date
     end: dt.date
     invoice_date: dt.date | None = None
 
 
-class DraftOut(Schema):
+class BillingDraftOut(Schema):
     id: int
     customer_id: int
     lines: int
@@ -58,8 +58,8 @@ def list_billable(request, company_id: int, start: dt.date, end: dt.date):
     ]
 
 
-@router.post("/companies/{company_id}/billable/invoices", response={201: list[DraftOut]})
-def gather(request, company_id: int, payload: PeriodIn):
+@router.post("/companies/{company_id}/billable/invoices", response={201: list[BillingDraftOut]})
+def gather(request, company_id: int, payload: BillingPeriodIn):
     """One draft invoice per customer organization with the period's unbilled items."""
     company = actor(request).company(company_id, "sales.view")
     drafts = services.gather_vendor_billing(

@@ -68,7 +68,7 @@ class ReplyIn(Schema):
     internal: bool = False
 
 
-class StatusIn(Schema):
+class RequestStatusIn(Schema):
     status: Status
 
 
@@ -138,7 +138,7 @@ def add_reply(request, request_id: int, payload: ReplyIn):
 
 
 @router.post("/requests/{int:request_id}/status", response=RequestOut)
-def change_status(request, request_id: int, payload: StatusIn):
+def change_status(request, request_id: int, payload: RequestStatusIn):
     current = actor(request)
     item = selectors.get_request(current, request_id)
     return services.change_status(current, item, payload.status)

@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 options["name"],
                 scopes=options["scope"],
                 expires_at=timezone.make_aware(end_of_day),
+                operator=True,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
