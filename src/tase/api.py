@@ -2,6 +2,7 @@
 
 from tase.apiutil import AUTH, TaseAPI, install_error_handlers
 from tase.core.api import router as core_router
+from tase.core.api_notifications import router as notifications_router
 from tase.delivery.api import router as delivery_router
 from tase.ledger.api import router as ledger_router
 from tase.payroll.api import router as payroll_router
@@ -18,6 +19,7 @@ api = TaseAPI(
 )
 install_error_handlers(api)
 api.add_router("", core_router)
+api.add_router("", notifications_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/payroll", payroll_router)
 api.add_router("/payroll/holidays", holidays_router)

@@ -43,7 +43,9 @@ if not SECRET_KEY:
     SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
-TASE_BASE_URL = os.environ.get("TASE_BASE_URL", "http://127.0.0.1:8000")  # links in emails
+# Links in emails: this address when set (production: the public https address); unset, the
+# host and port of the request being served (tase.core.notifications.base_url).
+TASE_BASE_URL = os.environ.get("TASE_BASE_URL", "")
 # Field 014 of the VAT return file: the producing software's id (the maker's Y-tunnus,
 # "_" and a suffix). Empty: the filing company's own Y-tunnus with "_TASE".
 TASE_VAT_FILE_SOFTWARE_ID = os.environ.get("TASE_VAT_FILE_SOFTWARE_ID", "")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import health, views
+from . import health, notification_views, views
 
 urlpatterns = [
     path("health", health.health, name="health"),
@@ -34,6 +34,22 @@ urlpatterns = [
     ),
     path("i18n/language/", views.set_language, name="set_language"),
     path("account/", views.account, name="account"),
+    path(
+        "account/notifications/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:pk>/open/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read/",
+        notification_views.notification_read_all,
+        name="notification_read_all",
+    ),
     path("account/tokens/", views.token_create, name="token_create"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("account/2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
