@@ -283,6 +283,9 @@ if PRODUCTION or os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tase <noreply@localhost>")
+# Replying to support by email: each organization gets support+<token>@<domain> of this
+# address; the mail server hands what arrives to `tase support_inbound` or the API.
+TASE_SUPPORT_INBOUND_EMAIL = os.environ.get("TASE_SUPPORT_INBOUND_EMAIL", "support@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers. A strict Content Security Policy: only our own origin, scripts

@@ -56,3 +56,11 @@ def send_invitation(user_id: int, organization_id: int, new_user: bool) -> None:
             None,
             [user.email],
         )
+
+
+@task
+def run_periodic_notifications() -> dict:
+    """The apps' reminders and digests (``tase notifications_run`` does the same)."""
+    from .notifications import run_periodic
+
+    return run_periodic()

@@ -19,11 +19,12 @@ class DeliveryConfig(AppConfig):
             register_start_panel,
         )
 
-        from . import banners, checks, hooks
+        from . import banners, checks, hooks, notices
         from .demo import load_demo
         from .panels import start_panel
 
         checks.register()
+        notices.register()
         hooks.register_defaults()
         register_nav(
             NavItem("delivery", _("Projects"), "delivery:overview", "delivery.view", order=40)

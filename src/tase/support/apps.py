@@ -20,6 +20,9 @@ class SupportConfig(AppConfig):
         )
 
         from . import demo, panels
+        from .services import _notices
+
+        _notices.register()
 
         items = [
             NavItem(

@@ -18,6 +18,16 @@ from .guides import (
     save_guide,
     vote_guide,
 )
+from .helpdesk import (
+    delete_view,
+    fill_canned,
+    merge_requests,
+    save_canned_reply,
+    save_view,
+    set_cc,
+    set_watching,
+)
+from .inbound import Refused, inbound_address, receive_email, strip_quoted
 from .phone import log_call, set_phone_price
 from .requests import (
     add_reply,
@@ -41,6 +51,7 @@ from .training import (
 __all__ = [
     "ANNOUNCEMENT_FIELDS",
     "GUIDE_FIELDS",
+    "Refused",
     "accept_training",
     "add_guide_image",
     "add_reply",
@@ -50,18 +61,28 @@ __all__ = [
     "complete_training",
     "create_announcement",
     "create_request",
+    "delete_view",
     "ensure_category",
+    "fill_canned",
+    "inbound_address",
     "index_guide",
     "log_call",
     "mark_read",
+    "merge_requests",
     "order_training",
     "plan_session",
     "quote_training",
     "rate",
+    "receive_email",
     "reopen",
     "reopen_deadline",
+    "save_canned_reply",
     "save_guide",
+    "save_view",
+    "set_cc",
     "set_phone_price",
+    "set_watching",
+    "strip_quoted",
     "support_staff",
     "update_announcement",
     "vote_guide",

@@ -9,14 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tase.core import audit
@@ -38,6 +34,7 @@ from ..models import (
     Status,
     Urgency,
 )
+from . import _notices
 from ._common import _choice, _required
 
 
@@ -134,29 +131,8 @@ def create_request(
         },
     )
     del vendor
+    _notices.request_filed(request)
     return request
-
-
-def _email_requester(request: ServiceRequest, *, subject: str, template: str, context: dict):
-    """Mail the requester (in their language). Only public content is ever passed here."""
-    user = request.requester
-    if not user.email or not user.is_active:
-        return
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
-            "request": request,
-            "user": user,
-            "url": settings.TASE_BASE_URL.rstrip("/")
-            + reverse("support:request_detail", args=[request.pk]),
-            **context,
-        }
-        body = render_to_string(template, context)
-        send_mail(
-            f"[#{request.number}] {subject}" if subject else f"[#{request.number}]",
-            body,
-            None,
-            [user.email],
-        )
 
 
 @transaction.atomic
@@ -196,24 +172,35 @@ def add_reply(
         if request.status == Status.NEW:
             request.status = Status.IN_PROGRESS
     elif request.status in (Status.WAITING, Status.RESOLVED):
-        # the customer answers: the ball is back with support
-        request.status = Status.IN_PROGRESS
-        request.resolved_at = None
+        # the customer answers: the ball is back with support (and the SLA clock runs again)
+        _set_status(request, Status.IN_PROGRESS, now)
     if request.status != old_status:
         changes["status"] = [old_status, request.status]
     request.save()
     audit.record(actor.user, "reply" if not internal else "note", request, changes=changes)
     if staff and not internal:
-        _email_requester(
-            request,
-            subject=_("New reply to your service request"),
-            template="support/email/reply.txt",
-            context={"reply": reply},
-        )
+        _notices.staff_replied(request, reply)
+    elif not staff:
+        _notices.customer_replied(request, reply)
     return reply
 
 
 def _set_status(request: ServiceRequest, status: str, now: dt.datetime) -> None:
+    """The new status and its times. Waiting for the customer stops the SLA clock: on leaving
+    "waiting" the targets not yet met move on by the support time that was left at the pause."""
+    if request.status == Status.WAITING and status != Status.WAITING and request.waiting_since:
+        paused = sh.support_hours_between(request.waiting_since, now)
+        if request.first_response_at is None:
+            request.first_response_due = sh.resume_target(
+                request.first_response_due, request.waiting_since, now
+            )
+        request.resolution_due = sh.resume_target(
+            request.resolution_due, request.waiting_since, now
+        )
+        request.paused_seconds += max(0, int(paused.total_seconds()))
+        request.waiting_since = None
+    elif status == Status.WAITING and request.status != Status.WAITING:
+        request.waiting_since = now
     request.status = status
     if status == Status.RESOLVED:
         request.resolved_at = now
@@ -252,13 +239,7 @@ def change_status(
 
 
 def _email_status(request: ServiceRequest) -> None:
-    _email_requester(
-        request,
-        subject=_("Your service request is now: %(status)s")
-        % {"status": request.get_status_display()},
-        template="support/email/status.txt",
-        context={"auto_close_days": AUTO_CLOSE_DAYS},
-    )
+    _notices.status_changed(request)
 
 
 def reopen_deadline(request: ServiceRequest) -> dt.datetime | None:

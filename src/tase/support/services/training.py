@@ -20,6 +20,7 @@ from ..models import (
     TrainingOrder,
     TrainingSession,
 )
+from . import _notices
 from ._common import _choice, _positive, _required
 
 
@@ -103,6 +104,7 @@ def quote_training(
         order,
         changes={"status": [old, order.status], "quote_cents": [None, price_cents]},
     )
+    _notices.training_quoted(order)
     return order
 
 
