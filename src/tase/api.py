@@ -9,6 +9,7 @@ from tase.payroll.api import router as payroll_router
 from tase.payroll.holidays_api import router as holidays_router
 from tase.sales.api import router as sales_router
 from tase.support.api import router as support_router
+from tase.support.api_helpdesk import router as support_helpdesk_router
 
 api = TaseAPI(
     title="Tase API",
@@ -26,3 +27,4 @@ api.add_router("/payroll/holidays", holidays_router)
 api.add_router("/sales", sales_router)
 api.add_router("/delivery", delivery_router)
 api.add_router("/support", support_router)
+api.add_router("/support", support_helpdesk_router)

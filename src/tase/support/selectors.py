@@ -87,6 +87,8 @@ def queue(
     organization: str = "",
     overdue: bool = False,
     sort: str = "target",
+    category: str = "",
+    q: str = "",
     now: dt.datetime | None = None,
 ) -> QuerySet[ServiceRequest]:
     """The specialists' queue: filtered, sorted by the nearest target by default."""
@@ -108,6 +110,15 @@ def queue(
         requests = requests.filter(organization_id=int(organization))
     if overdue:
         requests = requests.filter(overdue_q(now))
+    if category:
+        requests = requests.filter(category=category)
+    q = (q or "").strip().lstrip("#")
+    if q.isdigit():
+        requests = requests.filter(number=int(q))
+    elif q:
+        requests = requests.filter(
+            Q(subject__icontains=q) | Q(description__icontains=q) | Q(requester__email__icontains=q)
+        )
     if sort == "target":
         requests = requests.order_by("resolution_due", "id")
     elif sort == "first_response":

@@ -222,7 +222,16 @@ def set_cc(actor: Actor, request: ServiceRequest, cc: str) -> ServiceRequest:
 
 # -- saved views ---------------------------------------------------------------------
 
-VIEW_FILTERS = ("status", "urgency", "assignee", "organization", "overdue", "sort", "q")
+VIEW_FILTERS = (
+    "status",
+    "urgency",
+    "assignee",
+    "organization",
+    "category",
+    "overdue",
+    "sort",
+    "q",
+)
 
 
 @transaction.atomic
