@@ -44,7 +44,9 @@ if not SECRET_KEY:
     SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
-TASE_BASE_URL = os.environ.get("TASE_BASE_URL", "http://127.0.0.1:8000")  # links in emails
+# Links in emails: this address when set (production: the public https address); unset, the
+# host and port of the request being served (tase.core.notifications.base_url).
+TASE_BASE_URL = os.environ.get("TASE_BASE_URL", "")
 # Field 014 of the VAT return file: the producing software's id (the maker's Y-tunnus,
 # "_" and a suffix). Empty: the filing company's own Y-tunnus with "_TASE".
 TASE_VAT_FILE_SOFTWARE_ID = os.environ.get("TASE_VAT_FILE_SOFTWARE_ID", "")
@@ -300,6 +302,9 @@ if PRODUCTION or os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tase <noreply@localhost>")
+# Replying to support by email: each organization gets support+<token>@<domain> of this
+# address; the mail server hands what arrives to `tase support_inbound` or the API.
+TASE_SUPPORT_INBOUND_EMAIL = os.environ.get("TASE_SUPPORT_INBOUND_EMAIL", "support@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers. A strict Content Security Policy: only our own origin, scripts

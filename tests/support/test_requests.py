@@ -131,10 +131,13 @@ def test_attachment_size_is_limited(world, settings):
     assert " 1 M" in str(error.value)  # the limit named
 
 
-def test_public_reply_emails_the_requester_and_counts_as_first_response(world):
+def test_public_reply_emails_the_requester_and_counts_as_first_response(
+    world, django_capture_on_commit_callbacks
+):
     item = make_request(world)
     mail.outbox.clear()
-    services.add_reply(specialist(world), item, body="Korjattu versiossa 2.4.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_reply(specialist(world), item, body="Korjattu versiossa 2.4.")
     item.refresh_from_db()
     assert item.first_response_at is not None
     assert item.status == Status.IN_PROGRESS
@@ -143,15 +146,17 @@ def test_public_reply_emails_the_requester_and_counts_as_first_response(world):
     assert "Korjattu versiossa 2.4." in mail.outbox[0].body
 
 
-def test_internal_note_is_never_emailed(world):
+def test_internal_note_is_never_emailed(world, django_capture_on_commit_callbacks):
     item = make_request(world)
     mail.outbox.clear()
-    services.add_reply(specialist(world), item, body=SECRET, internal=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_reply(specialist(world), item, body=SECRET, internal=True)
     assert mail.outbox == []
     item.refresh_from_db()
     assert item.first_response_at is None  # a note is no answer to the customer
-    services.add_reply(specialist(world), item, body="Julkinen vastaus")
-    services.change_status(specialist(world), item, Status.RESOLVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_reply(specialist(world), item, body="Julkinen vastaus")
+        services.change_status(specialist(world), item, Status.RESOLVED)
     assert len(mail.outbox) == 2
     assert all(SECRET not in message.body for message in mail.outbox)
 
@@ -367,13 +372,14 @@ def test_customer_reply_by_page(world):
     assert reply.is_internal is False  # the customer's form has no internal field
 
 
-def test_auto_close_emails_the_requester(world):
+def test_auto_close_emails_the_requester(world, django_capture_on_commit_callbacks):
     item = make_request(world)
     services.change_status(
         specialist(world), item, Status.RESOLVED, now=timezone.now() - dt.timedelta(days=15)
     )
     mail.outbox.clear()
-    assert services.close_expired() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.close_expired() == 1
     assert len(mail.outbox) == 1 and f"#{item.number}" in mail.outbox[0].subject
 
 

@@ -1,3 +1,6 @@
+from django.utils.functional import SimpleLazyObject
+
+from . import notifications
 from .access import Actor
 from .registry import BANNER_SOURCES, NAV, ordered
 
@@ -10,4 +13,9 @@ def shell(request):
         return {"banners": banners}
     actor = Actor.of(user)
     nav = [item for item in ordered(NAV) if actor.can(item.action)]
-    return {"actor": actor, "nav_items": nav, "banners": banners}
+    return {
+        "actor": actor,
+        "nav_items": nav,
+        "banners": banners,
+        "unread_notifications": SimpleLazyObject(lambda: notifications.unread_count(user)),
+    }

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 
 from . import two_factor
 from .audit import current_ip
+from .notifications import current_base_url
 from .throttle import client_ip
 
 
@@ -43,10 +44,12 @@ class UserLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         token = current_ip.set(client_ip(request))
+        base_token = current_base_url.set(request.build_absolute_uri("/").rstrip("/"))
         try:
             response = self.get_response(request)
         finally:
             current_ip.reset(token)
+            current_base_url.reset(base_token)
         response.headers.setdefault("Content-Language", language)
         return response
 

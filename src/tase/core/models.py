@@ -393,3 +393,63 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.created_at:%Y-%m-%d}"
+class Notification(models.Model):
+    """One thing told to one user: shown in the app (``in_app``), emailed (``emailed``), or
+    both, as the user chose for its kind. Also the record that a reminder was already sent
+    (``dedupe_key``), so a daily run never repeats one."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    in_app = models.BooleanField(default=True)
+    emailed = models.BooleanField(default=False)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "in_app", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="core_notification_once_per_key",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for one kind of notification; without a row the kind's default holds."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    email = models.BooleanField(_("by email"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="core_notification_pref_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.kind}"

@@ -4,9 +4,8 @@ Run at once in development and tests; queued in the database and run by
 `tase db_worker` in production, so a slow mail server never slows a page.
 """
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +18,20 @@ from .models import Organization, User
 
 
 def absolute_url(path: str) -> str:
-    return settings.TASE_BASE_URL.rstrip("/") + path
+    from .notifications import absolute_url as absolute
+
+    return absolute(path)
+
+
+@task
+def send_notification_email(
+    subject: str, body: str, to: str, reply_to: str = "", attachments=()
+) -> None:
+    """One notification email; ``attachments`` are [filename, text, mimetype] (a calendar file)."""
+    message = EmailMessage(subject, body, None, [to], reply_to=[reply_to] if reply_to else None)
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    message.send()
 
 
 @task
@@ -44,3 +56,11 @@ def send_invitation(user_id: int, organization_id: int, new_user: bool) -> None:
             None,
             [user.email],
         )
+
+
+@task
+def run_periodic_notifications() -> dict:
+    """The apps' reminders and digests (``tase notifications_run`` does the same)."""
+    from .notifications import run_periodic
+
+    return run_periodic()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, health, views
+from . import account_views, health, notification_views, views
 
 urlpatterns = [
     path("health", health.health, name="health"),
@@ -43,6 +43,22 @@ urlpatterns = [
         "account/2fa/recovery-codes/",
         account_views.recovery_codes_renew,
         name="recovery_codes_renew",
+    ),
+    path(
+        "account/notifications/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:pk>/open/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read/",
+        notification_views.notification_read_all,
+        name="notification_read_all",
     ),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),

@@ -19,12 +19,13 @@ class DeliveryConfig(AppConfig):
             register_start_panel,
         )
 
-        from . import banners, billing, checks, hooks
+        from . import banners, billing, checks, hooks, notices
         from .demo import load_demo
         from .panels import start_panel
 
         billing.register()
         checks.register()
+        notices.register()
         hooks.register_defaults()
         register_nav(
             NavItem("delivery", _("Projects"), "delivery:overview", "delivery.view", order=40)

@@ -146,3 +146,13 @@ def format_hours(delta: dt.timedelta) -> str:
     """'3 h 05 min' for a support-time span (its absolute value)."""
     minutes = int(abs(delta).total_seconds() // 60)
     return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def resume_target(due: dt.datetime, paused_at: dt.datetime, resumed_at: dt.datetime) -> dt.datetime:
+    """A target after a pause (waiting for the customer): the support time that was left at
+    the pause is counted again from the resumption. A target already missed when the pause
+    began stays where it was."""
+    left = support_hours_between(paused_at, due)
+    if left <= dt.timedelta(0):
+        return due
+    return add_support_hours(resumed_at, left)

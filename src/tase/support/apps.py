@@ -24,6 +24,9 @@ class SupportConfig(AppConfig):
         billing.register()
 
         from . import demo, panels
+        from .services import _notices
+
+        _notices.register()
 
         items = [
             NavItem(

@@ -146,10 +146,43 @@ def load(ctx) -> None:
         services.set_phone_price(staff, effective_from=dt.date(2020, 1, 1), cents_per_minute=30)
     _announcements(ctx, staff)
     _guides(ctx, staff)
+    _helpdesk(ctx, staff)
     for organization in ctx.customers:
         _requests(ctx, staff, organization)
         _calls(staff, organization)
         _training(ctx, staff, organization)
+
+
+CANNED = [
+    (
+        "Kiitos, selvitämme",
+        "Hei {requester},\n\nkiitos pyynnöstä #{number}. Selvitämme asian ja palaamme "
+        "asiaan viimeistään seuraavana arkipäivänä.",
+    ),
+    (
+        "Pyydämme lisätietoja",
+        "Hei {requester},\n\nvoisitko lähettää kuvakaappauksen ja kertoa, minkä tositteen "
+        "kohdalla virhe näkyy? Voit vastata suoraan tähän viestiin.",
+    ),
+    (
+        "Korjattu",
+        "Hei {requester},\n\nasia “{subject}” on korjattu. Jos ongelma toistuu, avaa pyyntö "
+        "uudelleen 14 päivän kuluessa.",
+    ),
+]
+
+
+def _helpdesk(ctx, staff):
+    """Canned replies of the vendor and the specialist's saved view of the queue."""
+    from .models import CannedReply, SavedView
+
+    for title, body in CANNED:
+        if not CannedReply.objects.filter(organization=ctx.vendor, title=title).exists():
+            services.save_canned_reply(staff, title=title, body=body)
+    if not SavedView.objects.filter(user=staff.user).exists():
+        services.save_view(
+            staff, name="Kiireelliset", filters={"status": "open", "urgency": "critical"}
+        )
 
 
 def _announcements(ctx, staff):

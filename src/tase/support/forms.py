@@ -193,3 +193,36 @@ class PhonePriceForm(forms.Form):
     price = forms.DecimalField(
         label=_("Price per minute (€, VAT included)"), min_value=0, decimal_places=2
     )
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("{requester}, {number} and {subject} are filled in from the request."),
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(label=_("Merge into request number"), min_value=1)
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: this request is closed for good and its requester follows the other."
+        ),
+        required=True,
+    )
+
+
+class CcForm(forms.Form):
+    cc = forms.CharField(
+        label=_("Copies of replies to"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Email addresses, one a line or comma-separated."),
+    )
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Name of the view"), max_length=100)

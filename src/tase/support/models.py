@@ -98,6 +98,24 @@ class ServiceRequest(models.Model):
     rating = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     rating_comment = models.TextField(_("feedback"), blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    # The SLA clock stops while support waits for the customer: when the request left for
+    # "waiting", and the support time its targets were moved on by all such pauses.
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(_("paused (s)"), default=0)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+    )
+    cc = models.TextField(
+        _("copies to"), blank=True, help_text=_("Email addresses, one a line or comma-separated.")
+    )
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("watchers"), blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("service request")
@@ -154,6 +172,65 @@ class Reply(models.Model):
 
 def attachment_path(instance, filename):
     return f"support/{instance.request.organization_id}/{instance.request_id}/{filename}"
+
+
+class CannedReply(models.Model):
+    """A reply the specialists use often; ``{requester}``, ``{number}`` and ``{subject}`` are
+    filled in from the request."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="canned_replies"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["title", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class SavedView(models.Model):
+    """A specialist's named set of queue filters (their own; nobody else sees it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_views"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    filters = models.JSONField(_("filters"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="support_saved_view_name_once")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class InboundAddress(models.Model):
+    """The organization's address for replying by email: support+<token>@<domain>."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="support_inbound"
+    )
+    token = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.token
 
 
 class Attachment(models.Model):

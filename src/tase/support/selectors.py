@@ -27,11 +27,13 @@ from .models import (
     OPEN_STATUSES,
     Announcement,
     AnnouncementRead,
+    CannedReply,
     Category,
     Guide,
     PhoneCall,
     PhonePrice,
     Reply,
+    SavedView,
     ServiceRequest,
     Status,
     TrainingOrder,
@@ -85,6 +87,8 @@ def queue(
     organization: str = "",
     overdue: bool = False,
     sort: str = "target",
+    category: str = "",
+    q: str = "",
     now: dt.datetime | None = None,
 ) -> QuerySet[ServiceRequest]:
     """The specialists' queue: filtered, sorted by the nearest target by default."""
@@ -106,6 +110,15 @@ def queue(
         requests = requests.filter(organization_id=int(organization))
     if overdue:
         requests = requests.filter(overdue_q(now))
+    if category:
+        requests = requests.filter(category=category)
+    q = (q or "").strip().lstrip("#")
+    if q.isdigit():
+        requests = requests.filter(number=int(q))
+    elif q:
+        requests = requests.filter(
+            Q(subject__icontains=q) | Q(description__icontains=q) | Q(requester__email__icontains=q)
+        )
     if sort == "target":
         requests = requests.order_by("resolution_due", "id")
     elif sort == "first_response":
@@ -116,7 +129,8 @@ def queue(
 
 
 def overdue_q(now: dt.datetime) -> Q:
-    return Q(status__in=OPEN_STATUSES) & (
+    """Open and past a target; a request waiting for the customer has its clock stopped."""
+    return Q(status__in=[Status.NEW, Status.IN_PROGRESS]) & (
         Q(first_response_at__isnull=True, first_response_due__lt=now) | Q(resolution_due__lt=now)
     )
 
@@ -126,6 +140,8 @@ def target_state(request: ServiceRequest, now: dt.datetime | None = None) -> dic
     now = now or timezone.now()
     if not request.is_open:
         return {"label": "", "overdue": False, "left": None}
+    if request.status == Status.WAITING:
+        return {"label": "", "overdue": False, "left": None, "paused": True}
     if request.first_response_at is None:
         due, which = request.first_response_due, "first_response"
         if request.resolution_due < due:
@@ -491,3 +507,80 @@ def _week_of(moment: dt.datetime) -> dt.date:
 
 def prefetch_public_replies():
     return Prefetch("replies", queryset=Reply.objects.filter(is_internal=False))
+
+
+# -- specialists' tools --------------------------------------------------------------
+
+
+def canned_replies_for(actor: Actor, *, active_only: bool = True) -> QuerySet[CannedReply]:
+    vendor_ids = {
+        m.organization_id
+        for m in actor.staff_memberships
+        if actor.can("support.handle", m.organization)
+    }
+    rows = CannedReply.objects.filter(organization_id__in=vendor_ids)
+    return rows.filter(is_active=True) if active_only else rows
+
+
+def get_canned_reply(actor: Actor, pk) -> CannedReply:
+    try:
+        return canned_replies_for(actor, active_only=False).get(pk=pk)
+    except (CannedReply.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def saved_views_for(actor: Actor) -> QuerySet[SavedView]:
+    return SavedView.objects.filter(user=actor.user)
+
+
+def get_saved_view(actor: Actor, pk) -> SavedView:
+    try:
+        return saved_views_for(actor).get(pk=pk)
+    except (SavedView.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def satisfaction_by_month(actor: Actor, *, months: int = 12, now=None) -> list[dict]:
+    """Per month of rating (Europe/Helsinki), newest first: how many were rated, the average,
+    the count of each score and the share of 4-5 ("satisfied"). One aggregate query."""
+    from django.db.models import Avg
+    from django.db.models.functions import TruncMonth
+
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    year, month = local.year, local.month - (months - 1)
+    while month < 1:
+        month, year = month + 12, year - 1
+    first = dt.datetime(year, month, 1, tzinfo=timezone.get_default_timezone())
+    rows = (
+        requests_for(actor)
+        .filter(rating__isnull=False, rated_at__gte=first)
+        .annotate(month=TruncMonth("rated_at", tzinfo=timezone.get_default_timezone()))
+        .values("month")
+        .annotate(
+            rated=Count("id"),
+            average=Avg("rating"),
+            **{f"n{score}": Count("id", filter=Q(rating=score)) for score in range(1, 6)},
+        )
+        .order_by("-month")
+    )
+    result = []
+    for row in rows:
+        month_value = row["month"]
+        if isinstance(month_value, dt.datetime):
+            month_value = (
+                timezone.localtime(month_value).date()
+                if timezone.is_aware(month_value)
+                else month_value.date()
+            )
+        satisfied = row["n4"] + row["n5"]
+        result.append(
+            {
+                "month": month_value,
+                "rated": row["rated"],
+                "average": round(float(row["average"]), 2),
+                "scores": [row[f"n{score}"] for score in range(1, 6)],
+                "satisfied_percent": round(100 * satisfied / row["rated"]),
+            }
+        )
+    return result

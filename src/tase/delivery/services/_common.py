@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
 from tase.core.models import Membership, Organization, User
+from tase.core.notifications import absolute_url
 from tase.core.roles import STAFF_ROLES, Role
 
 from .. import selectors, tasks
@@ -153,4 +153,4 @@ def _email(users, subject_fn, template: str, context: dict) -> None:
 
 
 def _link(path: str) -> str:
-    return settings.TASE_BASE_URL.rstrip("/") + path
+    return absolute_url(path)

@@ -14,6 +14,7 @@ from tase.core import audit
 from tase.core.access import Actor
 from tase.core.models import Organization, User
 
+from .. import notices
 from ..models import (
     ChangeRequest,
     Project,
@@ -127,4 +128,6 @@ def set_change_request_status(
         cr,
         changes=audit.changes_since(before, cr),
     )
+    if status == ChangeRequest.Status.QUOTED:
+        notices.change_request_quoted(cr)
     return cr

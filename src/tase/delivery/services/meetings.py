@@ -14,6 +14,7 @@ from tase.core import audit
 from tase.core.access import Actor
 from tase.core.models import Membership
 
+from .. import notices
 from ..models import (
     Document,
     Meeting,
@@ -132,6 +133,7 @@ def create_meeting(
         changes={"starts_at": [None, starts_at.isoformat()], "kind": [None, kind]},
     )
     infer_phase_dates(project)
+    notices.meeting_invited(meeting)
     return meeting
 
 

@@ -17,6 +17,16 @@ from .guides import (
     guide_list,
     guide_vote,
 )
+from .helpdesk import (
+    canned_edit,
+    canned_list,
+    request_cc,
+    request_merge,
+    request_watch,
+    satisfaction,
+    view_delete,
+    view_save,
+)
 from .phone import call_list, phone_prices, statement, statement_csv, statement_index, statement_pdf
 from .requests import (
     attachment_download,
@@ -43,6 +53,8 @@ __all__ = [
     "announcement_list",
     "attachment_download",
     "call_list",
+    "canned_edit",
+    "canned_list",
     "dashboard",
     "deflect",
     "guide_create",
@@ -56,16 +68,20 @@ __all__ = [
     "phone_prices",
     "queue",
     "request_assign",
+    "request_cc",
     "request_create",
     "request_detail",
     "request_export_csv",
     "request_list",
+    "request_merge",
     "request_rate",
     "request_reopen",
     "request_reply",
     "request_status",
     "request_transcript_csv",
     "request_transcript_pdf",
+    "request_watch",
+    "satisfaction",
     "statement",
     "statement_csv",
     "statement_index",
@@ -73,4 +89,6 @@ __all__ = [
     "training_create",
     "training_detail",
     "training_list",
+    "view_delete",
+    "view_save",
 ]

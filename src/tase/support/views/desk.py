@@ -12,11 +12,14 @@ from django.utils.translation import gettext as _
 from tase.core.models import Organization, User
 
 from .. import selectors, services
+from ..forms import SavedViewForm
 from ..models import (
+    Category,
     Status,
     Urgency,
 )
 from ._common import _need, actor_of
+from .helpdesk import saved_view_url
 from .requests import _assign
 
 
@@ -40,6 +43,8 @@ def queue(request):
         "organization": request.GET.get("organization", ""),
         "overdue": request.GET.get("overdue") == "1",
         "sort": request.GET.get("sort", "target"),
+        "category": request.GET.get("category", ""),
+        "q": request.GET.get("q", ""),
     }
     items = selectors.queue(actor, **filters)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
@@ -60,6 +65,12 @@ def queue(request):
                 kind=Organization.Kind.CUSTOMER
             ),
             "specialists": specialists,
+            "categories": Category.choices,
+            "saved_views": [
+                {"view": view, "url": saved_view_url(view)}
+                for view in selectors.saved_views_for(actor)
+            ],
+            "view_form": SavedViewForm(),
         },
     )
 

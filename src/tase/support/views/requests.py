@@ -23,6 +23,8 @@ from tase.core.models import User
 
 from .. import selectors, services
 from ..forms import (
+    CcForm,
+    MergeForm,
     RatingForm,
     ReplyForm,
     RequestForm,
@@ -125,6 +127,19 @@ def _detail_context(request, actor, item, **extra):
         "auto_close_days": AUTO_CLOSE_DAYS,
         "specialists": services.support_staff(item.organization.vendor) if staff else [],
         "calls": item.calls.all() if staff else [],
+        "watchers": list(item.watchers.all()),
+        "watching": item.watchers.filter(pk=actor.user.pk).exists(),
+        "inbound_address": services.inbound_address(item.organization),
+        "merge_form": MergeForm() if staff else None,
+        "cc_form": CcForm(initial={"cc": item.cc}),
+        "canned_replies": selectors.canned_replies_for(actor) if staff else [],
+        "organization_users": (
+            User.objects.filter(
+                memberships__organization=item.organization, memberships__is_active=True
+            ).order_by("full_name")
+            if staff
+            else []
+        ),
     }
     context.update(extra)
     return context
@@ -135,7 +150,15 @@ def request_detail(request, pk):
     actor = actor_of(request)
     services.close_expired()
     item = selectors.get_request(actor, pk)
-    return render(request, "support/request_detail.html", _detail_context(request, actor, item))
+    extra = {}
+    if request.GET.get("canned", "").isdigit() and selectors.is_handler(actor, item.organization):
+        canned = selectors.get_canned_reply(actor, request.GET["canned"])
+        extra["reply_form"] = ReplyForm(
+            staff=True, initial={"body": services.fill_canned(canned, item)}
+        )
+    return render(
+        request, "support/request_detail.html", _detail_context(request, actor, item, **extra)
+    )
 
 
 @login_required
