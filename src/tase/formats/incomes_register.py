@@ -4,11 +4,11 @@ a defusedxml reader for the same files.
 
 - ``WageReportRequestToIR`` (DeliveryDataType 100): one delivery, one report per income
   earner and payment date, one transaction per income type (tulolaji).
-- ``PayerSummaryReportRequestToIR`` (DeliveryDataType 102): the employer's separate report
+- ``PayerSummaryReportRequestToIR`` (DeliveryDataType 101): the employer's separate report
   (työnantajan erillisilmoitus) of a month: summary transaction 102, the employer's health
   insurance contribution, or 101, no wages payable.
 - ``InvalidationRequestToIR``: invalidates earlier reports by their ReportId (DeliveryDataType
-  101 for earnings payment reports, 103 for separate reports).
+  105 for earnings payment reports, 106 for separate reports).
 
 Only the root element is in the message's namespace; its children are unqualified (the
 Register's ``schemaInfo.txt`` of the 2022 developer package). Codes: vero.fi,
@@ -48,14 +48,24 @@ ROOTS = {
     INVALIDATIONS: (NS_INVALIDATION, "InvalidationRequestToIR"),
 }
 
-# Aineistotyyppi (DeliveryDataType), code list "Koodistot - Aineistotyypit".
+# Aineistotyyppi (DeliveryDataType), code list "Koodistot - Aineistotyypit" (Tekninen rajapinta,
+# https://www.vero.fi/tulorekisteri/ohjelmistokehittäjät/dokumentaatio/). 100 earnings payment
+# reports: the developer package's message examples. 105 and 106: "Tekninen rajapinta -
+# Tietojen toimittaminen tulorekisteriin" v1.04, version history ("Palkkatietoilmoituksen
+# mitätöiminen (105)", "Työnantajan erillisilmoituksen mitätöiminen (106)"). 101 the employer's
+# separate reports: as sent by a payroll program tested against the Register
+# (juvuorin/haskell-ERP, src/External/IncomeRegister); the code-list PDF itself could not be read.
+# (Until 12/2026 Tase wrote 102 for separate reports and 101/103 for invalidations: wrong.)
 DATA_WAGE_REPORTS = 100
-DATA_WAGE_INVALIDATIONS = 101
-DATA_SEPARATE_REPORTS = 102
-DATA_SEPARATE_INVALIDATIONS = 103
-# Toimenpidetyyppi (ActionCode).
+DATA_SEPARATE_REPORTS = 101
+DATA_WAGE_INVALIDATIONS = 105
+DATA_SEPARATE_INVALIDATIONS = 106
+# Toimenpidetyyppi (ActionCode): 1 new, 2 replacement (the developer package's examples).
 ACTION_NEW, ACTION_REPLACEMENT = 1, 2
-# Yhteenvetotiedon tyyppi (SummaryTransactionCode) of the separate report.
+# Yhteenvetotiedon tyyppi (SummaryTransactionCode) of the separate report: 102 the employer's
+# health insurance contribution (työnantajan sairausvakuutusmaksu; the same program's separate
+# report). 101 "no wages payable" (Ei palkanmaksua) follows the code list's order but could not
+# be checked against the code list itself: verify it before relying on a no-wages report.
 SUMMARY_NO_WAGES = 101
 SUMMARY_HEALTH_INSURANCE = 102
 # FaultyControl 2: the Register rejects the whole delivery if one report is faulty, so a run is
