@@ -27,6 +27,8 @@ DEFAULT_UPLOAD_LIMITS_MB = {
     "attachment": 10,  # a receipt or an invoice: PDF, JPEG, PNG
     "support_file": 5,
     "guide_image": 5,
+    "pay_items_csv": 5,  # about 100,000 pay items
+    "tax_card_file": 10,  # a CSV or the Tax Administration's file of a large employer
 }
 KIND_NAMES = {
     "voucher_csv": gettext_lazy("voucher CSV file"),
@@ -34,6 +36,8 @@ KIND_NAMES = {
     "attachment": gettext_lazy("attachment"),
     "support_file": gettext_lazy("attachment"),
     "guide_image": gettext_lazy("image"),
+    "pay_items_csv": gettext_lazy("pay item CSV file"),
+    "tax_card_file": gettext_lazy("tax card file"),
 }
 
 # The largest amount one line may carry: 999,999,999,999.99 €. Well inside a 64-bit integer

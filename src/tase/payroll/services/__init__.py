@@ -73,7 +73,13 @@ from .setup import (
     update_settings,
     update_wage_type,
 )
-from .tax_cards_bulk import TAX_CARD_COLUMNS, import_tax_cards_csv
+from .tax_cards_bulk import (
+    TAX_CARD_COLUMNS,
+    VeroApiTaxCards,
+    import_tax_cards,
+    import_tax_cards_csv,
+    import_tax_cards_file,
+)
 
 __all__ = [
     "CENTURIES",
@@ -84,6 +90,7 @@ __all__ = [
     "TAX_CARD_COLUMNS",
     "DirectInterface",
     "NotConfigured",
+    "VeroApiTaxCards",
     "active_employees",
     "add_employment",
     "add_item",
@@ -113,7 +120,9 @@ __all__ = [
     "euros",
     "identity_code_for",
     "import_items_csv",
+    "import_tax_cards",
     "import_tax_cards_csv",
+    "import_tax_cards_file",
     "income_paid_before",
     "invalidate_run_reports",
     "line_record",
