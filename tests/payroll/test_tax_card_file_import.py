@@ -108,5 +108,5 @@ def test_api_imports_and_another_customer_gets_404(world, clerk, people):
 def test_the_vero_api_adapter_is_a_documented_stub(world):
     from tase.payroll.services.tax_cards_bulk import NotConfigured
 
-    with pytest.raises(NotConfigured, match="certificate"):
+    with pytest.raises(NotConfigured, match="Vero API"):
         services.VeroApiTaxCards().fetch(world.company, 2026, ["150675-123X"])
