@@ -106,7 +106,8 @@ def test_separate_report_with_health_insurance_and_without_wages():
         ir.validate(document, ir.SEPARATE_REPORTS)
         delivery = ir.read(document)
         assert delivery.kind == ir.SEPARATE_REPORTS
-        assert delivery.data_type == 102
+        # Aineistotyyppi 101: the employer's separate reports (formats.incomes_register).
+        assert delivery.data_type == ir.DATA_SEPARATE_REPORTS == 101
         assert delivery.month == (2026, 3)
         assert delivery.summary == ((code, value),)
         assert delivery.reports[0].report_id == "SR-3-202603"
@@ -116,8 +117,16 @@ def test_invalidations_validate_and_read_back():
     document = ir.invalidations(HEADER, [ir.Invalidation("7-12", 1), ir.Invalidation("7-13")])
     ir.validate(document, ir.INVALIDATIONS)
     delivery = ir.read(document)
-    assert delivery.data_type == 101
+    # Aineistotyyppi 105: invalidation of earnings payment reports.
+    assert delivery.data_type == ir.DATA_WAGE_INVALIDATIONS == 105
     assert delivery.invalidated == (("7-12", 1), ("7-13", None))
+
+
+def test_separate_report_invalidations_have_their_own_delivery_data_type():
+    document = ir.invalidations(HEADER, [ir.Invalidation("SR-3-202603", 2)], of=ir.SEPARATE_REPORTS)
+    ir.validate(document, ir.INVALIDATIONS)
+    # Aineistotyyppi 106: invalidation of employer's separate reports.
+    assert ir.read(document).data_type == ir.DATA_SEPARATE_INVALIDATIONS == 106
 
 
 @pytest.mark.parametrize(

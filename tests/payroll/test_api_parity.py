@@ -46,7 +46,6 @@ KNOWN_GAPS = {
     ("wage_types", ""),
     ("item_delete", ""),
     ("run_grid", ""),
-    ("run_import", ""),
     ("run_action", "delete"),
 }
 

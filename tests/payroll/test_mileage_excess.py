@@ -47,3 +47,23 @@ def test_a_daily_allowance_above_the_maximum_is_a_clear_entry_error(world, clerk
     assert response.status_code == 422
     assert "999" in response.content.decode()
     assert not PayItem.objects.exists()
+
+
+def test_a_run_with_taxable_mileage_is_approved_and_reported_as_income_type_209(world, clerk):
+    """The excess used to have no Incomes Register income type, and approval was refused."""
+    from tase.formats import incomes_register as irf
+    from tase.payroll.models import IncomesRegisterReport
+
+    worker = employee(clerk, world.company)
+    run = pay_run(clerk, world.company)
+    maximum = D(str(value_at("payroll.allowances.mileage_allowance", run.payment_date)))
+    services.add_item(
+        clerk, run, employee=worker, wage_type="mileage_allowance", quantity="100",
+        unit_price=str(maximum + D("0.10")),
+    )  # fmt: skip
+    services.calculate_pay_run(clerk, run)
+    services.approve_pay_run(clerk, run)
+    row = IncomesRegisterReport.objects.get(kind=IncomesRegisterReport.Kind.EARNINGS)
+    (report,) = irf.read(row.xml.encode()).reports
+    assert report.total(209) == D("10.00")
+    assert report.total(311) == maximum * 100

@@ -28,6 +28,8 @@ DEFAULT_UPLOAD_LIMITS_MB = {
     "support_file": 5,
     "guide_image": 5,
     "sales_csv": 10,  # customers or open invoices, about 50,000 rows
+    "pay_items_csv": 5,  # about 100,000 pay items
+    "tax_card_file": 10,  # a CSV or the Tax Administration's file of a large employer
 }
 KIND_NAMES = {
     "voucher_csv": gettext_lazy("voucher CSV file"),
@@ -36,6 +38,8 @@ KIND_NAMES = {
     "support_file": gettext_lazy("attachment"),
     "guide_image": gettext_lazy("image"),
     "sales_csv": gettext_lazy("CSV file"),
+    "pay_items_csv": gettext_lazy("pay item CSV file"),
+    "tax_card_file": gettext_lazy("tax card file"),
 }
 
 # The largest amount one line may carry: 999,999,999,999.99 €. Well inside a 64-bit integer

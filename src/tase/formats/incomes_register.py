@@ -4,11 +4,11 @@ a defusedxml reader for the same files.
 
 - ``WageReportRequestToIR`` (DeliveryDataType 100): one delivery, one report per income
   earner and payment date, one transaction per income type (tulolaji).
-- ``PayerSummaryReportRequestToIR`` (DeliveryDataType 102): the employer's separate report
+- ``PayerSummaryReportRequestToIR`` (DeliveryDataType 101): the employer's separate report
   (työnantajan erillisilmoitus) of a month: summary transaction 102, the employer's health
   insurance contribution, or 101, no wages payable.
 - ``InvalidationRequestToIR``: invalidates earlier reports by their ReportId (DeliveryDataType
-  101 for earnings payment reports, 103 for separate reports).
+  105 for earnings payment reports, 106 for separate reports).
 
 Only the root element is in the message's namespace; its children are unqualified (the
 Register's ``schemaInfo.txt`` of the 2022 developer package). Codes: vero.fi,
@@ -23,6 +23,8 @@ Pure Python: no Django import.
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -48,14 +50,24 @@ ROOTS = {
     INVALIDATIONS: (NS_INVALIDATION, "InvalidationRequestToIR"),
 }
 
-# Aineistotyyppi (DeliveryDataType), code list "Koodistot - Aineistotyypit".
+# Aineistotyyppi (DeliveryDataType), code list "Koodistot - Aineistotyypit" (Tekninen rajapinta,
+# https://www.vero.fi/tulorekisteri/ohjelmistokehittäjät/dokumentaatio/). 100 earnings payment
+# reports: the developer package's message examples. 105 and 106: "Tekninen rajapinta -
+# Tietojen toimittaminen tulorekisteriin" v1.04, version history ("Palkkatietoilmoituksen
+# mitätöiminen (105)", "Työnantajan erillisilmoituksen mitätöiminen (106)"). 101 the employer's
+# separate reports: as sent by a payroll program tested against the Register
+# (juvuorin/haskell-ERP, src/External/IncomeRegister); the code-list PDF itself could not be read.
+# (Until 12/2026 Tase wrote 102 for separate reports and 101/103 for invalidations: wrong.)
 DATA_WAGE_REPORTS = 100
-DATA_WAGE_INVALIDATIONS = 101
-DATA_SEPARATE_REPORTS = 102
-DATA_SEPARATE_INVALIDATIONS = 103
-# Toimenpidetyyppi (ActionCode).
+DATA_SEPARATE_REPORTS = 101
+DATA_WAGE_INVALIDATIONS = 105
+DATA_SEPARATE_INVALIDATIONS = 106
+# Toimenpidetyyppi (ActionCode): 1 new, 2 replacement (the developer package's examples).
 ACTION_NEW, ACTION_REPLACEMENT = 1, 2
-# Yhteenvetotiedon tyyppi (SummaryTransactionCode) of the separate report.
+# Yhteenvetotiedon tyyppi (SummaryTransactionCode) of the separate report: 102 the employer's
+# health insurance contribution (työnantajan sairausvakuutusmaksu; the same program's separate
+# report). 101 "no wages payable" (Ei palkanmaksua) follows the code list's order but could not
+# be checked against the code list itself: verify it before relying on a no-wages report.
 SUMMARY_NO_WAGES = 101
 SUMMARY_HEALTH_INSURANCE = 102
 # FaultyControl 2: the Register rejects the whole delivery if one report is faulty, so a run is
@@ -278,9 +290,13 @@ def wage_reports(
     payment_date: dt.date,
     period_start: dt.date,
     period_end: dt.date,
-    reports: list[WageReport] | tuple[WageReport, ...],
+    reports: Iterable[WageReport],
 ) -> bytes:
-    """A ``WageReportRequestToIR`` delivery of ``reports`` paid on ``payment_date``."""
+    """A ``WageReportRequestToIR`` delivery of ``reports`` paid on ``payment_date``.
+
+    Streamed: the header is built as a small tree, each report is built, written out and
+    dropped (lxml's incremental writer), so a delivery of 10,000 reports never holds more than
+    one report's tree besides the bytes written; ``reports`` may be a generator."""
     root = _root(WAGE_REPORTS)
     data = _delivery(root, header, DATA_WAGE_REPORTS, faulty_control=REJECT_WHOLE_DELIVERY)
     period = _sub(data, "PaymentPeriod")
@@ -289,13 +305,26 @@ def wage_reports(
     _sub(period, "EndDate", period_end.isoformat())
     _contacts(data, header)
     _payer(data, header)
-    parent = _sub(data, "Reports")
-    for item in reports:
-        report = _sub(parent, "Report")
-        _report_data(report, item.action, item.report_id, item.version)
-        _earner(report, item)
-        _transactions(report, item.transactions)
-    return _bytes(root)
+    out = io.BytesIO()
+    with etree.xmlfile(out, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element(root.tag, nsmap=root.nsmap):
+            xf.write("\n")
+            with xf.element("DeliveryData"):
+                xf.write("\n")
+                for child in data:
+                    xf.write(child, pretty_print=True)
+                with xf.element("Reports"):
+                    xf.write("\n")
+                    for item in reports:
+                        report = etree.Element("Report")
+                        _report_data(report, item.action, item.report_id, item.version)
+                        _earner(report, item)
+                        _transactions(report, item.transactions)
+                        xf.write(report, pretty_print=True)
+                xf.write("\n")
+            xf.write("\n")
+    return out.getvalue()
 
 
 def separate_report(header: Header, report: SeparateReport, *, report_date: dt.date) -> bytes:
@@ -354,17 +383,32 @@ def kind_of(document: bytes) -> str:
 
 def validate(document: bytes, kind: str | None = None) -> None:
     """Raise :class:`IncomesRegisterError` unless ``document`` is valid against the official
-    XSD of its message (``kind``, default: from the root element)."""
+    XSD of its message (``kind``, default: from the root element).
+
+    One streamed pass: libxml2 validates while it parses (iterparse with the schema), and
+    each report is dropped once read, so memory stays flat however many reports there are."""
     kind = kind or kind_of(document)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    if b"<!DOCTYPE" in document[:4096]:
+        # No entity can be declared without a DTD: refused here, so the parser below need
+        # not be told not to resolve entities (lxml's resolve_entities=False with a schema
+        # in iterparse lets a truncated document pass).
+        raise IncomesRegisterError("A document type declaration (DTD) is not allowed.")
+    events = etree.iterparse(
+        io.BytesIO(document),
+        events=("end",),
+        tag="Report",
+        schema=_schema(kind),
+        no_network=True,
+        load_dtd=False,
+    )
     try:
-        tree = etree.fromstring(document, parser)
+        for _event, element in events:
+            element.clear(keep_tail=True)
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
     except etree.XMLSyntaxError as error:
-        raise IncomesRegisterError(f"Malformed XML: {error}") from None
-    schema = _schema(kind)
-    if not schema.validate(tree):
-        errors = [f"line {e.line}: {e.message}" for e in list(schema.error_log)[:3]]
-        raise IncomesRegisterError("; ".join(errors))
+        raise IncomesRegisterError(str(error)) from None
 
 
 # Reading ---------------------------------------------------------------------------------

@@ -3,6 +3,17 @@ fiscal year closed and the current year's vouchers up to today: weekly sales at
 two VAT rates, purchases with invoice attachments, rent, electricity, payroll,
 bank charges and a monthly VAT settlement. Deterministic and idempotent: every
 voucher has a demo source reference, so running it again adds nothing.
+
+Payroll is real: each month's wages are an approved and paid pay run of the payroll app
+(:func:`tase.payroll.demo.cafe_pay_run`), whose own vouchers (series PA) carry every
+statutory contribution. The debts they leave are paid as a company pays them, from the bank
+on their due dates: withholding and the employer's health insurance contribution to the Tax
+Administration by the 12th of the following month (moved to the next weekday, as
+``tase.payroll.selectors`` dates them), TyEL to the pension insurer on the last day of the
+following month (Ilmarinen, "Paying and invoicing TyEL contributions": "as a rule, your TyEL
+contribution falls due on the last day of the month following the wage payment month").
+Unemployment, accident and group life insurance are invoiced by their insurers later and stay
+as debts here.
 """
 
 from __future__ import annotations
@@ -11,8 +22,12 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.db.models import Sum
+
+from tase.rules.deadlines import moved_to_weekday
+
 from . import services
-from .models import FiscalYear
+from .models import Entry, FiscalYear
 from .system import SystemActor
 
 _PDF: bytes | None = None
@@ -51,7 +66,70 @@ def _month_end(year: int, month: int) -> dt.date:
     return (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
 
 
-def _year(actor, company, year: int, until: dt.date) -> None:
+# The payroll debts paid from the bank: (accounts, due date of a payment month, text).
+PAYROLL_DEBTS = (
+    (
+        "tax",
+        ("2930", "2935"),
+        lambda year, month: moved_to_weekday(dt.date(year + (month == 12), month % 12 + 1, 12)),
+        "Oma-aloitteiset verot {month}/{year}: ennakonpidätys ja työnantajan sairausvakuutusmaksu",
+    ),
+    (
+        "tyel",
+        ("2950",),
+        lambda year, month: moved_to_weekday(_month_end(year + (month == 12), month % 12 + 1)),
+        "TyEL-maksu {month}/{year}",
+    ),
+)
+
+
+def _payroll(payroll_actor, company, year: int, month: int) -> None:
+    """The month's pay run, approved and paid through the payroll app (its vouchers)."""
+    if payroll_actor is None:
+        return
+    try:
+        from tase.payroll.demo import cafe_pay_run
+    except ImportError:  # pragma: no cover - payroll is part of Tase
+        return
+    cafe_pay_run(payroll_actor, company, year, month, first_year=dt.date.today().year - 1)
+
+
+def _pay_payroll_debts(actor, company, year: int, month: int, until: dt.date) -> None:
+    """Pay the debts that the payroll vouchers of ``month`` left, each on its due date."""
+    if year < 1 or month < 1:
+        return
+    first = dt.date(year, month, 1)
+    owed = dict(
+        Entry.objects.filter(
+            company=company,
+            voucher__source="payroll",
+            date__gte=first,
+            date__lte=_month_end(year, month),
+        )
+        .values_list("account__number")
+        .annotate(total=Sum("amount_cents"))
+        .values_list("account__number", "total")
+    )
+    for key, accounts, due, text in PAYROLL_DEBTS:
+        day = due(year, month)
+        # Credits are negative cents: what the month's payroll vouchers left owing.
+        amounts = {n: -owed.get(n, 0) for n in accounts if owed.get(n, 0) < 0}
+        if day > until or not amounts:
+            continue
+        lines = [{"account": n, "debit": Decimal(c) / 100} for n, c in amounts.items()]
+        lines.append({"account": "1910", "credit": Decimal(sum(amounts.values())) / 100})
+        _post(
+            actor,
+            company,
+            f"{year}-payroll-{key}-{month}",
+            day,
+            "TI",
+            text.format(month=month, year=year),
+            lines,
+        )
+
+
+def _year(actor, company, year: int, until: dt.date, payroll_actor=None) -> None:
     rng = random.Random(year)
     for month in range(1, 13):
         for half, (first_day, last_day) in enumerate(
@@ -102,6 +180,10 @@ def _year(actor, company, year: int, until: dt.date) -> None:
             )
     for month in range(1, 13):
         end = _month_end(year, month)
+        # Last month's payroll debts fall due this month.
+        _pay_payroll_debts(
+            actor, company, *((year, month - 1) if month > 1 else (year - 1, 12)), until
+        )
         if end > until:
             break
         first = dt.date(year, month, 1)
@@ -130,31 +212,7 @@ def _year(actor, company, year: int, until: dt.date) -> None:
                 {"account": "1910", "credit": power},
             ],
         )
-        gross, tax, pension, unemployment = (
-            Decimal("6400.00"),
-            Decimal("1280.00"),
-            Decimal("473.60"),
-            Decimal("38.40"),
-        )
-        employer_pension, health = Decimal("1116.80"), Decimal("119.04")
-        _post(
-            actor,
-            company,
-            f"{year}-payroll-{month}",
-            end,
-            "PA",
-            "Palkat",
-            [
-                {"account": "5000", "debit": gross},
-                {"account": "6100", "debit": employer_pension},
-                {"account": "6300", "debit": health},
-                {"account": "2930", "credit": tax},
-                {"account": "2950", "credit": pension + employer_pension},
-                {"account": "2935", "credit": health},
-                {"account": "2955", "credit": unemployment},
-                {"account": "1910", "credit": gross - tax - pension - unemployment},
-            ],
-        )
+        _payroll(payroll_actor, company, year, month)
         _post(
             actor,
             company,
@@ -171,6 +229,14 @@ def _year(actor, company, year: int, until: dt.date) -> None:
             services.settle_vat(actor, company, start=first, end=end)
 
 
+def _payroll_actor(ctx):
+    try:
+        from tase.payroll.demo import cafe_actor
+    except ImportError:  # pragma: no cover - payroll is part of Tase
+        return None
+    return cafe_actor(ctx)
+
+
 def load(ctx) -> None:
     if not ctx.customers:
         return
@@ -178,6 +244,7 @@ def load(ctx) -> None:
     if company is None:
         return
     actor = SystemActor()
+    payroll_actor = _payroll_actor(ctx)
     today = dt.date.today()
     this, last = today.year, today.year - 1
     if not company.accounts.exists():
@@ -202,6 +269,6 @@ def load(ctx) -> None:
                 {"account": "2250", "credit": Decimal("21500.00")},
             ],
         )
-        _year(actor, company, last, dt.date(this, 1, 1))
+        _year(actor, company, last, dt.date(this, 1, 1), payroll_actor)
         services.close_fiscal_year(actor, previous)
-    _year(actor, company, this, today)
+    _year(actor, company, this, today, payroll_actor)

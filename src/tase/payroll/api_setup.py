@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 from tase.apiutil import actor
 
 from . import services
-from .models import Employment, PayrollSettings
+from .models import Employment, PayrollSettings, PayRun
 
 router = Router(tags=["payroll"])
 
@@ -141,5 +141,28 @@ def import_tax_cards(request, company_id: int, year: Form[int], file: File[Uploa
     any bad row answers 422 naming every bad row, and nothing is written."""
     current = actor(request)
     company = current.company(company_id, "payroll.manage")
-    count = services.import_tax_cards_csv(current, company, file.read(), year=year)
+    count = services.import_tax_cards_csv(current, company, file, year=year)
     return Status(201, {"imported": count})
+
+
+@router.post("/companies/{int:company_id}/tax-cards/withholding-file", response={201: dict})
+def import_tax_card_file(request, company_id: int, year: Form[int], file: File[UploadedFile]):
+    """Many employees' tax cards of ``year`` from the Tax Administration's withholding data
+    file (XML or JSON; multipart: ``year``, ``file``; docs/payroll.md). Malformed XML, an
+    unknown employee or another year answers 422 naming the record's line; nothing is
+    written."""
+    current = actor(request)
+    company = current.company(company_id, "payroll.manage")
+    count = services.import_tax_cards_file(current, company, file, year=year)
+    return Status(201, {"imported": count})
+
+
+@router.post("/pay-runs/{int:run_id}/items/csv", response={201: dict})
+def import_pay_items(request, run_id: int, file: File[UploadedFile]):
+    """Pay items of a draft run from a CSV file (multipart ``file``; columns employee,
+    wage_type, quantity, unit_price, amount, cost_centre). Any bad row answers 422 listing
+    every bad row; nothing is written."""
+    current = actor(request)
+    run = get_object_or_404(PayRun.objects.select_related("company"), pk=run_id)
+    current.company(run.company_id, "payroll.manage")
+    return Status(201, {"imported": services.import_items_csv(current, run, file)})

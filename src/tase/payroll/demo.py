@@ -180,3 +180,130 @@ def load_demo(ctx) -> None:
             break
         if month < last_month:
             services.mark_paid(actor, run)
+
+
+# -- the first customer's café: real pay runs behind the demo books ------------------------
+# The bookkeeping demo (tase.ledger.demo) calls cafe_pay_runs month by month while it builds
+# the café's books, so that its payroll vouchers are the approved runs' own postings
+# (employer's unemployment insurance, accident and group life insurance included) and the
+# wages are paid from the bank on the payment date.
+CAFE_PEOPLE = [
+    # number, first, last, identity code (check character computed), basis, salary, card
+    ("1", "Maija", "Aurinko", "120580-246", "monthly", "3400.00", ("22", "40", "52000")),
+    ("2", "Aki", "Lehtonen", "050295-317", "monthly", "2650.00", ("16", "35", "38000")),
+    ("3", "Paula", "Salo", "180702A428", "hourly", "13.80", ("8", "30", "18000")),
+]
+
+
+def cafe_actor(ctx):
+    """The café's payroll clerk (the demo's first customer)."""
+    user = next(
+        (u for email, u in ctx.users.items() if email.startswith("payroll.clerk@aurinko")), None
+    )
+    return Actor.of(user) if user is not None else None
+
+
+def _cafe_setup(actor, company: Company, first_year: int) -> list[Employee]:
+    employees = list(Employee.objects.filter(company=company).order_by("number"))
+    if employees:
+        return employees
+    services.ensure_setup(company)
+    services.update_settings(
+        actor,
+        company,
+        tyel_insurer="Työeläkeyhtiö Esimerkki",
+        tyel_policy_number="46-7654321",
+        tyel_rate=None,
+        above_unemployment_threshold=False,
+        accident_rate=Decimal("0.7"),
+        group_life_rate=Decimal("0.06"),
+        post_to_ledger=True,
+        payer_iban="FI4250001510000023",
+        payer_bic="OKOYFIHH",
+    )
+    for number, first, last, code, basis, salary, _card in CAFE_PEOPLE:
+        employee = services.create_employee(
+            actor,
+            company,
+            number=number,
+            first_name=first,
+            last_name=last,
+            identity_code=_valid_code(code + "0"),
+            birth_date=None,
+            city="Tampere",
+            email=f"{first.lower()}@aurinko.example",
+            language="fi",
+            iban="FI2112345600000785",
+        )
+        services.add_employment(
+            actor,
+            employee,
+            start_date=dt.date(first_year - 1, 8, 1),
+            end_date=None,
+            pay_basis=basis,
+            weekly_hours=Decimal("37.5") if basis == "monthly" else Decimal("25"),
+            job_title="Kahvilapäällikkö" if number == "1" else "Kahvilatyöntekijä",
+            collective_agreement="Matkailu-, ravintola- ja vapaa-ajan palveluita koskeva TES",
+            cost_centre="SALI" if number == "3" else "KEITTIÖ",
+            union_dues_rate=Decimal("1.2") if number == "2" else Decimal("0"),
+            salary=salary,
+        )
+        employees.append(employee)
+    return employees
+
+
+def _cafe_cards(actor, employees: list[Employee], year: int) -> None:
+    from .models import TaxCard
+
+    for employee, (*_rest, card) in zip(employees, CAFE_PEOPLE, strict=True):
+        if not TaxCard.objects.filter(employee=employee, year=year).exists():
+            services.add_tax_card(
+                actor,
+                employee,
+                year=year,
+                valid_from=dt.date(year, 1, 1),
+                kind="card",
+                base_rate=card[0],
+                additional_rate=card[1],
+                income_limit=card[2],
+            )
+
+
+def cafe_pay_run(actor, company: Company, year: int, month: int, *, first_year: int):
+    """The café's approved and paid run of ``month`` (paid on the month's last day), made
+    once: a run already there for that payment date is returned as it is. None when the run
+    cannot be approved (a year whose statutory figures are not confirmed: logged)."""
+    from .models import PayRun
+
+    start = dt.date(year, month, 1)
+    end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+    existing = PayRun.objects.filter(company=company, payment_date=end).first()
+    if existing is not None:
+        return existing
+    employees = _cafe_setup(actor, company, first_year)
+    _cafe_cards(actor, employees, year)
+    run = services.create_pay_run(
+        actor,
+        company,
+        period_start=start,
+        period_end=end,
+        payment_date=end,
+        description=f"Palkat {month}/{year}",
+    )
+    # One mass entry (the grid), as a clerk would: the hourly worker's hours, the meal
+    # benefit, and the manager's holiday bonus in June.
+    entries = {
+        (employees[2].pk, "hourly_wage"): str(92 + (month * 7) % 23),
+        (employees[1].pk, "meal_benefit"): "18",
+    }
+    if month == 6:
+        entries[(employees[0].pk, "holiday_bonus")] = "1700.00"
+    services.save_grid(actor, run, ["hourly_wage", "meal_benefit", "holiday_bonus"], entries)
+    try:
+        services.calculate_pay_run(actor, run)
+        run = services.approve_pay_run(actor, run, confirm_warnings=True)
+    except ValidationError as error:
+        log.warning("café demo: run %s not approved: %s", run, error)
+        services.delete_pay_run(actor, run)
+        return None
+    return services.mark_paid(actor, run)

@@ -454,10 +454,11 @@ class HolidayCalculatorForm(forms.Form):
 class TaxCardImportForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("CSV file or the Tax Administration's file"),
         help_text=_(
-            "Columns: employee (number) or identity_code, year, base_rate, additional_rate, "
-            "income_limit, valid_from (optional)."
+            "A CSV file with the columns employee (number) or identity_code, year, base_rate, "
+            "additional_rate, income_limit, valid_from (optional); or the withholding data "
+            "file from the Tax Administration (XML or JSON)."
         ),
     )
 

@@ -298,7 +298,8 @@ def tax_card_add(request, pk):
 
 @login_required
 def tax_card_import(request, company_pk):
-    """Many employees' tax cards of a year from a CSV file (services.tax_cards_bulk)."""
+    """Many employees' tax cards of a year from a CSV file or the Tax Administration's
+    withholding data file (services.tax_cards_bulk tells them apart)."""
     actor = actor_of(request)
     company = actor.company(company_pk, "payroll.manage")
     form = TaxCardImportForm(
@@ -306,8 +307,8 @@ def tax_card_import(request, company_pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.import_tax_cards_csv(
-                actor, company, form.cleaned_data["file"].read(), year=form.cleaned_data["year"]
+            count = services.import_tax_cards(
+                actor, company, form.cleaned_data["file"], year=form.cleaned_data["year"]
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -633,7 +634,7 @@ def run_import(request, pk):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.import_items_csv(actor, run, form.cleaned_data["file"].read())
+            count = services.import_items_csv(actor, run, form.cleaned_data["file"])
         except ValidationError as error:
             form_errors_from(form, error)
         else:

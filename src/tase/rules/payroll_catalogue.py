@@ -16,7 +16,7 @@ are stable and used by the API, the CSV import and the engine. For every wage ty
   2022 developer package (shared/reference/formats-fi.md §5): 201 Aikapalkka, 203
   Bonuspalkka, 206 Iltatyökorvaus, 211 Lauantaityökorvaus, 213 Lomaraha, 221
   Sunnuntaityökorvaus, 235 Ylityökorvaus, 236 Yötyökorvaus; 301 Asuntoetu, 303
-  Ateriakorvaus, 304 Autoetu, 311 Kilometrikorvaus (verovapaa), 330 Puhelinetu, 331
+  Ateriakorvaus, 304 Autoetu, 209 Kilometrikorvaus (veronalainen), 311 Kilometrikorvaus (verovapaa), 330 Puhelinetu, 331
   Päiväraha, 334 Ravintoetu; 407 Muista luontoiseduista peritty korvaus, 408 Nettopalkasta
   vähennettävä muu erä. Union dues and a salary advance are not reported (no code). The
   engine's statutory lines are reported as 402/404/412/413/414
@@ -159,9 +159,13 @@ CATALOGUE: tuple[WageType, ...] = (
     # A kilometre rate above the tax-free maximum: the excess is taxable pay (withholding
     # and the employer's health insurance contribution), but as a travel cost reimbursement
     # not TyEL earnings (TyEL 395/2006 71 § 2 mom. 3 k.) nor so in the unemployment
-    # insurance base. Its Incomes Register income type is left for the company to set.
+    # insurance base. Incomes Register income type 209 Kilometrikorvaus (veronalainen):
+    # vero.fi "Palkkojen tulolajit: 200-sarja" (the series page named in the module docstring);
+    # the number read from a public copy of the 2026 list (201 ... 207 Iltavuorolisä, 208
+    # Irtisanomisajan korvaus, 209 Kilometrikorvaus (veronalainen), 210 Kokouspalkkio) and
+    # consistent with Palkka.fi's 210 and 212 and the official examples' 210.
     WageType("mileage_allowance_taxable", "Kilometrikorvauksen veronalainen osa",
-             "Taxable part of the mileage allowance", MONEY, True, False, False, True, None,
+             "Taxable part of the mileage allowance", MONEY, True, False, False, True, 209,
              "7510", Decimal("1"), None, "km", 335),
     _deduction("union_dues", "Ammattiliiton jäsenmaksu", "Union dues", "2900", None, order=400),
     _benefit_charge("meal_benefit_charge", "Ravintoedusta peritty korvaus", "Meal benefit charge",

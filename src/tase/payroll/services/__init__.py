@@ -75,7 +75,13 @@ from .setup import (
     update_settings,
     update_wage_type,
 )
-from .tax_cards_bulk import TAX_CARD_COLUMNS, import_tax_cards_csv
+from .tax_cards_bulk import (
+    TAX_CARD_COLUMNS,
+    VeroApiTaxCards,
+    import_tax_cards,
+    import_tax_cards_csv,
+    import_tax_cards_file,
+)
 
 __all__ = [
     "CENTURIES",
@@ -87,6 +93,7 @@ __all__ = [
     "DirectInterface",
     "NotConfigured",
     "RetroLine",
+    "VeroApiTaxCards",
     "active_employees",
     "add_employment",
     "add_item",
@@ -119,7 +126,9 @@ __all__ = [
     "euros",
     "identity_code_for",
     "import_items_csv",
+    "import_tax_cards",
     "import_tax_cards_csv",
+    "import_tax_cards_file",
     "income_paid_before",
     "invalidate_run_reports",
     "line_record",

@@ -6,11 +6,13 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fi import hetu
 
+from tase.core import limits
 from tase.core.models import Company
 
 CENTURIES = {"+": 1800, "-": 1900, "Y": 1900, "X": 1900, "W": 1900, "V": 1900, "U": 1900}
@@ -26,7 +28,40 @@ def to_cents(value, field: str) -> int:
         raise ValidationError({field: _("Enter a number.")}) from None
     if not amount.is_finite():
         raise ValidationError({field: _("Enter a number.")})
+    check_range(amount, field)
     return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def upload_source(data, kind: str):
+    """What a payroll import reads: ``data`` (bytes, text or an uploaded file) measured against
+    the upload limit of ``kind`` (:func:`tase.core.limits.check_size`) before anything of it is
+    read, and returned as bytes or as the seekable binary file itself (streamed, not read
+    whole)."""
+    if isinstance(data, str):
+        data = data.encode()
+    limits.check_size(data, kind)
+    if isinstance(data, bytes | bytearray):
+        return bytes(data)
+    stream = getattr(data, "file", data)  # an UploadedFile's underlying file
+    stream.seek(0)
+    return stream
+
+
+# The largest amount one payroll value may carry (tase.core.limits, the same as a ledger line).
+MAX_AMOUNT = Decimal(limits.MAX_AMOUNT_CENTS) / 100
+
+
+def check_range(number: Decimal, field: str, maximum: Decimal = MAX_AMOUNT) -> Decimal:
+    """``number`` if its size is at most ``maximum``; else a ValidationError naming both
+    (1e30 is refused here, not by the database or an overflowing sum)."""
+    if abs(number) > maximum:
+        raise ValidationError(
+            {
+                field: _("%(value)s is out of range: at most %(max)s is accepted.")
+                % {"value": number, "max": number_format(maximum, force_grouping=True)}
+            }
+        )
+    return number
 
 
 def euros(cents: int | None) -> Decimal:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -12,6 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tase.core import audit
+from tase.formats import csv_table
 from tase.rules.parameters import value_at
 from tase.rules.payroll_catalogue import TAX_FREE
 
@@ -20,7 +19,7 @@ from ..models import (
     PayItem,
     PayRun,
 )
-from .common import require, to_cents
+from .common import check_range, require, to_cents, upload_source
 from .pay_runs import _check_draft
 from .setup import engine_catalogue
 
@@ -33,17 +32,26 @@ def _wage_type_or_error(catalogue: dict, code: str, field: str):
     return catalogue[code]
 
 
-def _decimal_or_none(value, field: str, negative_allowed: bool = False) -> Decimal | None:
+# The columns' sizes (PayItem.quantity 12 digits with 2 decimals, unit_price 12 with 4).
+MAX_QUANTITY = Decimal("9999999999.99")
+MAX_UNIT_PRICE = Decimal("99999999.9999")
+
+
+def _decimal_or_none(
+    value, field: str, negative_allowed: bool = False, maximum: Decimal | None = None
+) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        number = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
+        number = Decimal(str(value).strip().replace(",", ".").replace(" ", "").replace("\xa0", ""))
     except (InvalidOperation, ValueError):
         raise ValidationError({field: _("Enter a number.")}) from None
     if not number.is_finite():
         raise ValidationError({field: _("Enter a number.")})
     if number < 0 and not negative_allowed:
         raise ValidationError({field: _("The value must not be negative.")})
+    if maximum is not None:
+        check_range(number, field, maximum)
     return number
 
 
@@ -62,8 +70,8 @@ def _item(
     # A correction (unpaid absence, a recovered overpayment) may be negative where the wage
     # type allows it (the catalogue's negative_allowed).
     amount_d = _decimal_or_none(amount, f"{where}amount", wage.negative_allowed)
-    quantity_d = _decimal_or_none(quantity, f"{where}quantity", wage.negative_allowed)
-    price_d = _decimal_or_none(unit_price, f"{where}unit_price")
+    quantity_d = _decimal_or_none(quantity, f"{where}quantity", wage.negative_allowed, MAX_QUANTITY)
+    price_d = _decimal_or_none(unit_price, f"{where}unit_price", maximum=MAX_UNIT_PRICE)
     if amount_d is None and quantity_d is None:
         raise ValidationError({f"{where}amount": _("Give an amount or a quantity.")})
     items = [
@@ -222,63 +230,81 @@ def save_grid(actor, run: PayRun, codes: list[str], entries: dict[tuple[int, str
     return len(rows)
 
 
-CSV_COLUMNS = ("employee", "wage_type", "quantity", "unit_price", "amount")
+def _first_errors(errors: list[str], shown: int = 100) -> list[str]:
+    """At most ``shown`` row errors, and how many more there are."""
+    if len(errors) <= shown:
+        return errors
+    more = _("… and %(count)s more rows with errors.") % {"count": len(errors) - shown}
+    return [*errors[:shown], more]
+
+
+CSV_COLUMNS = ("employee", "wage_type", "quantity", "unit_price", "amount", "cost_centre")
+CSV_REQUIRED = ("employee", "wage_type")
 
 
 @transaction.atomic
-def import_items_csv(actor, run: PayRun, data: bytes | str) -> int:
-    """Items from CSV (columns employee number, wage_type, quantity, unit_price, amount;
-    comma or semicolon). Any bad row: an error naming its row number, nothing written."""
+def import_items_csv(actor, run: PayRun, data) -> int:
+    """Items from CSV (columns employee number, wage_type, quantity, unit_price, amount and
+    optionally cost_centre; comma or semicolon; UTF-8 or Windows-1252). ``data`` is bytes,
+    text or an uploaded file: its size is checked before anything is read
+    (:mod:`tase.core.limits`, kind ``pay_items_csv``), its rows are streamed, a control
+    character (a NUL byte) refuses its row, and an amount out of range is refused. Every bad
+    row is listed with its row number, and then nothing is written."""
     require(actor, run.company, "payroll.manage")
+    source = upload_source(data, "pay_items_csv")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _check_draft(run)
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ";"
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    missing = {"employee", "wage_type"} - set(reader.fieldnames or [])
-    if missing:
-        raise ValidationError(
-            {
-                "file": _("The CSV file needs the columns: %(columns)s.")
-                % {"columns": ", ".join(CSV_COLUMNS)}
-            }
-        )
+    table = csv_table.read(source, CSV_COLUMNS, CSV_REQUIRED)
     catalogue = engine_catalogue(run.company)
     employees = {e.number: e for e in run.employees.all()}
-    rows = []
-    for row_number, row in enumerate(reader, start=2):
-        number = (row.get("employee") or "").strip()
+    rows: list[PayItem] = []
+    errors: list[str] = []
+    for row_number, row in table.rows:
+        number = row["employee"]
         employee = employees.get(number)
         if employee is None:
-            raise ValidationError(
-                {
-                    "file": _("Row %(row)s: unknown employee “%(employee)s” (not in this pay run).")
-                    % {"row": row_number, "employee": number}
-                }
+            errors.append(
+                _("Row %(row)s: unknown employee “%(employee)s” (not in this pay run).")
+                % {"row": row_number, "employee": number}
             )
+            continue
         try:
             rows.extend(
                 _item(
                     run,
                     catalogue,
                     employee,
-                    (row.get("wage_type") or "").strip(),
-                    row.get("amount"),
-                    row.get("quantity"),
-                    row.get("unit_price"),
+                    row["wage_type"],
+                    row["amount"],
+                    row["quantity"],
+                    row["unit_price"],
                     "",
+                    row["cost_centre"],
                 )
             )
         except ValidationError as error:
             message = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
-            raise ValidationError(
-                {"file": _("Row %(row)s: %(message)s") % {"row": row_number, "message": message}}
-            ) from None
-    PayItem.objects.bulk_create(rows)
+            errors.append(_("Row %(row)s: %(message)s") % {"row": row_number, "message": message})
+    if table.errors and table.errors[0][0] <= 1 and not rows and not errors:
+        # The header (or the encoding) is wrong: say which columns are expected.
+        raise ValidationError(
+            {
+                "file": [message for _line, message in table.errors]
+                + [
+                    _("The CSV file needs the columns: %(columns)s.")
+                    % {"columns": ", ".join(CSV_COLUMNS)}
+                ]
+            }
+        )
+    errors.extend(
+        _("Row %(row)s: %(message)s") % {"row": line, "message": message}
+        for line, message in table.errors
+    )
+    if not rows and not errors:
+        errors.append(_("The file has no pay items."))
+    if errors:
+        raise ValidationError({"file": _first_errors(errors)})
+    PayItem.objects.bulk_create(rows, batch_size=1000)
     PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
     audit.record(
         actor.user, "import_items", run, company=run.company, changes={"items": [None, len(rows)]}
