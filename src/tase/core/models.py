@@ -393,6 +393,8 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
 class Notification(models.Model):
     """One thing told to one user: shown in the app (``in_app``), emailed (``emailed``), or
     both, as the user chose for its kind. Also the record that a reminder was already sent
