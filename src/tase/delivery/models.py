@@ -68,6 +68,8 @@ class Contract(models.Model):
     training_hours = models.DecimalField(
         _("contracted training hours"), max_digits=6, decimal_places=2, default=0
     )
+    # Contracted consulting hours per module: {"bookkeeping": "40.00", …} (Decimal as text).
+    module_hours = models.JSONField(_("contracted hours per module"), default=dict, blank=True)
     scope = models.TextField(_("scope"), blank=True)
     created_by = models.ForeignKey(
         USER, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+", null=True
@@ -682,3 +684,65 @@ class GoLive(models.Model):
     @property
     def is_signed(self) -> bool:
         return bool(self.customer_signed_at and self.lead_signed_at)
+
+
+class TimeEntry(models.Model):
+    """Hours a consultant logged on a project (tuntikirjaus): against a contracted module (and
+    optionally one of its tasks), a training session, or outside the contract's scope. Hours
+    outside the scope wait until staff turn them into a change request."""
+
+    class Kind(models.TextChoices):
+        MODULE = "module", _("Contracted module")
+        TRAINING = "training", _("Training")
+        OUT_OF_SCOPE = "out_of_scope", _("Outside the contract")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="time_entries")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        USER, verbose_name=_("consultant"), on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    kind = models.CharField(_("against"), max_length=12, choices=Kind.choices)
+    module = models.CharField(_("module"), max_length=20, choices=Module.choices, blank=True)
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+    )
+    training = models.ForeignKey(
+        TrainingSession,
+        verbose_name=_("training session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+    )
+    change_request = models.ForeignKey(
+        ChangeRequest,
+        verbose_name=_("change request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        verbose_name = _("hours entry")
+        verbose_name_plural = _("hours entries")
+        indexes = [models.Index(fields=["project", "kind"], name="delivery_time_project_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="delivery_time_hours_range"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project.name}: {self.hours} h {self.on}"

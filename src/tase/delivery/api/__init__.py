@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (importing registers the operations)
     contracts,
     environments,
     go_live,
+    hours,
     key_persons,
     meetings,
     projects,

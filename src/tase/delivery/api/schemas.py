@@ -17,6 +17,7 @@ class ContractOut(Schema):
     signed_on: dt.date
     modules: list[str]
     training_hours: Decimal
+    module_hours: dict[str, Decimal] = {}
     scope: str
 
 
@@ -355,3 +356,60 @@ class GoLiveOut(Schema):
     lead_signed_at: dt.datetime | None = None
     handover_at: dt.datetime | None = None
     project_status: str
+
+
+class ModuleHoursIn(Schema):
+    """Contracted consulting hours per module of the contract: {"bookkeeping": 40}."""
+
+    module_hours: dict[str, Decimal]
+
+
+class HoursRowOut(Schema):
+    key: str
+    label: str
+    contracted: Decimal
+    used: Decimal
+    left: Decimal
+    warn: bool
+    over: bool
+
+
+class HoursSummaryOut(Schema):
+    modules: list[HoursRowOut]
+    training: HoursRowOut
+    contracted: Decimal
+    used: Decimal
+    left: Decimal
+    out_of_scope_open: Decimal
+    out_of_scope_on_change_requests: Decimal
+    warnings: list[str]
+
+
+class TimeEntryOut(Schema):
+    id: int
+    project_id: int
+    user_id: int
+    on: dt.date
+    hours: Decimal
+    kind: str
+    module: str
+    task_id: int | None
+    training_id: int | None
+    change_request_id: int | None
+    note: str
+
+
+class TimeEntryIn(Schema):
+    on: dt.date
+    hours: Decimal = Field(gt=0, max_digits=5, decimal_places=2)
+    kind: str = ""
+    module: str = ""
+    task_id: int | None = None
+    training_id: int | None = None
+    note: str = ""
+    user_id: int | None = None
+
+
+class HoursChangeRequestIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""

@@ -26,6 +26,7 @@ from .environments import (
     source_of_test_environment,
 )
 from .go_live import approve_overrides, sign_go_live
+from .hours import change_request_from_hours, log_hours, set_module_hours
 from .meetings import AGENDA_TEMPLATES, agenda_text, create_meeting, write_minutes
 from .project_tasks import (
     TASK_FIELDS,
@@ -87,6 +88,7 @@ __all__ = [
     "approve_spec_version",
     "archive_document",
     "cancel_training",
+    "change_request_from_hours",
     "comment_task",
     "confirm_training",
     "create_change_request",
@@ -101,6 +103,7 @@ __all__ = [
     "infer_phase_dates",
     "inferred_phase_dates",
     "log_contact",
+    "log_hours",
     "mark_training_held",
     "override_check",
     "plan_training",
@@ -119,6 +122,7 @@ __all__ = [
     "send_spec_for_review",
     "set_account_manager",
     "set_change_request_status",
+    "set_module_hours",
     "set_project_status",
     "set_task_status",
     "sign_go_live",

@@ -13,6 +13,7 @@ from .documents import (
     meeting_create,
     meeting_detail,
 )
+from .hours import contract_hours, project_hours
 from .lists import account, accounts, my_tasks, overview, workload
 from .project_templates import template_edit, template_task_edit, templates
 from .projects import (
@@ -50,6 +51,7 @@ __all__ = [
     "change_request_status",
     "contract_create",
     "contract_detail",
+    "contract_hours",
     "document_approve",
     "document_archive",
     "document_create",
@@ -69,6 +71,7 @@ __all__ = [
     "overview",
     "phase_progress",
     "project_detail",
+    "project_hours",
     "project_schedule",
     "project_status",
     "project_team",

@@ -81,6 +81,7 @@ def project_detail(request, pk):
         "latest_report": status_reports[0] if status_reports else None,
         "awaiting": awaiting,
         "hours": selectors.training_hours(project),
+        "hours_summary": selectors.hours_summary(project),
         "slip": selectors.project_slip(phases, today),
         "current_phase": selectors.current_phase(phases),
         "next_milestone": selectors.next_milestone(phases, today),
