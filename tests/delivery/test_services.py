@@ -385,9 +385,14 @@ def test_change_request_lifecycle(world):
     services.set_change_request_status(world.actor(Role.MAIN_USER), cr, ChangeRequest.Status.AGREED)
     services.set_change_request_status(am, cr, ChangeRequest.Status.DONE)
     assert cr.status == "done"
-    with pytest.raises(PermissionDenied):
+    # a customer's user is told to propose the need instead (issue 13: only staff create them)
+    with pytest.raises(ValidationError):
         services.create_change_request(
             world.actor(Role.ACCOUNTANT), p.organization, title="x", description="y"
+        )
+    with pytest.raises(PermissionDenied):  # staff without delivery.contracts
+        services.create_change_request(
+            world.actor(Role.CONSULTANT), p.organization, title="x", description="y"
         )
 
 

@@ -154,9 +154,12 @@ class TaskForm(forms.Form):
     )
     state_check = forms.ChoiceField(label=_("State check"), required=False)
 
-    def __init__(self, *args, vendor, **kwargs):
+    def __init__(self, *args, vendor, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_of(vendor)
+        owners = staff_of(vendor)
+        if organization is not None:  # the customer's users can own tasks too
+            owners = (owners | people_of(organization)).distinct().order_by("full_name")
+        self.fields["owner"].queryset = owners
         self.fields["state_check"].choices = check_choices()
 
 
@@ -466,3 +469,69 @@ class HoursChangeRequestForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class SpecReviewForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What do you say?"), choices=())
+    body = forms.CharField(label=_("Comment or reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, can_decide=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import SpecReview
+
+        choices = SpecReview.Kind.choices
+        if not can_decide:
+            choices = [c for c in choices if c[0] == SpecReview.Kind.COMMENT]
+        self.fields["kind"].choices = choices
+
+
+class QuestionForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class TrainingMinutesForm(forms.Form):
+    """The trainer's notes and one answer field per question sent beforehand."""
+
+    body = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for q in questions:
+            self.fields[f"answer_{q.pk}"] = forms.CharField(
+                label=q.body,
+                help_text=str(q.author),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                initial=q.answer,
+            )
+
+    def answers(self) -> dict:
+        return {
+            int(name.removeprefix("answer_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("answer_")
+        }
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("What do you need?"), max_length=200)
+    description = forms.CharField(
+        label=_("Describe the need"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ConvertProposalForm(forms.Form):
+    estimate_hours = forms.DecimalField(
+        label=_("Estimate (hours)"), min_value=0, decimal_places=2, required=False, localize=True
+    )
+    estimate_euros = forms.DecimalField(
+        label=_("Estimate (euros)"), min_value=0, decimal_places=2, required=False, localize=True
+    )
+
+
+class DeclineProposalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

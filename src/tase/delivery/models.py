@@ -537,6 +537,8 @@ class SpecVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("Sent for review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        REJECTED = "rejected", _("Rejected")
         APPROVED = "approved", _("Approved")
         SUPERSEDED = "superseded", _("Superseded")
 
@@ -601,6 +603,9 @@ class TrainingSession(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    minutes = models.OneToOneField(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="training_of"
     )
 
     class Meta:
@@ -746,3 +751,93 @@ class TimeEntry(models.Model):
 
     def __str__(self):
         return f"{self.project.name}: {self.hours} h {self.on}"
+
+
+class SpecReview(models.Model):
+    """What a reader said of a specification version: a comment, a request for changes or a
+    rejection (the last two by the customer's main user, with the reason)."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        REJECTED = "rejected", _("Rejected")
+
+    version = models.ForeignKey(SpecVersion, on_delete=models.PROTECT, related_name="reviews")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("specification review")
+        verbose_name_plural = _("specification reviews")
+
+    def __str__(self):
+        return f"{self.version}: {self.get_kind_display()}"
+
+
+class TrainingQuestion(models.Model):
+    """A question a participant sends before a training session; the trainer answers it in
+    the session's minutes."""
+
+    training = models.ForeignKey(
+        TrainingSession, on_delete=models.PROTECT, related_name="questions"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("question"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("training question")
+        verbose_name_plural = _("training questions")
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class ScopeProposal(models.Model):
+    """A need outside the contract that the customer raises (lisätarve); vendor staff turn it
+    into a change request with an estimate, or decline it with a reason."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CONVERTED = "converted", _("Turned into a change request")
+        DECLINED = "declined", _("Declined")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="proposals")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    proposed_by = models.ForeignKey(
+        USER, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    change_request = models.OneToOneField(
+        ChangeRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposal",
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("proposed need")
+        verbose_name_plural = _("proposed needs")
+
+    def __str__(self):
+        return self.title

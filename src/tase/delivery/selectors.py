@@ -532,6 +532,17 @@ def _h(value: Decimal) -> str:
     )
 
 
+def training_open_for_questions(session: TrainingSession) -> bool:
+    return (
+        session.status
+        in (
+            TrainingSession.Status.PLANNED,
+            TrainingSession.Status.CONFIRMED,
+        )
+        and session.starts_at > timezone.now()
+    )
+
+
 def time_entries(project_: Project) -> QuerySet[TimeEntry]:
     return TimeEntry.objects.filter(project=project_).select_related(
         "user", "task", "training", "change_request"
@@ -623,9 +634,11 @@ def projects_with_open_checks(actor: Actor) -> QuerySet[Project]:
 
 
 def my_tasks(actor: Actor) -> QuerySet[Task]:
+    tasks = Task.objects.filter(project__in=projects_for(actor), owner=actor.user)
+    if not actor.staff_memberships:
+        tasks = tasks.filter(customer_visible=True)
     return (
-        Task.objects.filter(project__in=projects_for(actor), owner=actor.user)
-        .exclude(status=Task.Status.DONE)
+        tasks.exclude(status=Task.Status.DONE)
         .select_related("project", "phase", "project__organization")
         .order_by("due_on", "id")
     )

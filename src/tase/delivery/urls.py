@@ -65,6 +65,12 @@ urlpatterns = [
     path("spec-versions/<int:pk>/send/", views.spec_send, name="spec_send"),
     path("spec-versions/<int:pk>/approve/", views.spec_approve, name="spec_approve"),
     path("spec-versions/<int:pk>/pdf/", views.spec_pdf, name="spec_pdf"),
+    path("spec-versions/<int:pk>/review/", views.spec_review, name="spec_review"),
+    path("trainings/<int:pk>/questions/", views.training_questions, name="training_questions"),
+    path("trainings/<int:pk>/minutes/", views.training_minutes, name="training_minutes"),
+    path("projects/<int:pk>/proposals/new/", views.proposal_create, name="proposal_create"),
+    path("proposals/<int:pk>/convert/", views.proposal_convert, name="proposal_convert"),
+    path("proposals/<int:pk>/decline/", views.proposal_decline, name="proposal_decline"),
     path("trainings/<int:pk>/<str:action>/", views.training_action, name="training_action"),
     path(
         "change-requests/<int:pk>/status/",

@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (importing registers the operations)
     hours,
     key_persons,
     meetings,
+    participation,
     projects,
     specs,
     tasks,

@@ -413,3 +413,58 @@ class TimeEntryIn(Schema):
 class HoursChangeRequestIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     description: str = ""
+
+
+class SpecReviewIn(Schema):
+    kind: str = Field(description="comment, changes (request changes) or rejected")
+    body: str
+
+
+class SpecReviewOut(Schema):
+    id: int
+    version_id: int
+    author_id: int
+    kind: str
+    body: str
+    created_at: dt.datetime
+
+
+class QuestionIn(Schema):
+    body: str = Field(max_length=4000)
+
+
+class QuestionOut(Schema):
+    id: int
+    training_id: int
+    author_id: int
+    body: str
+    answer: str
+    answered_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class TrainingMinutesIn(Schema):
+    body: str = ""
+    answers: dict[int, str] = {}
+
+
+class ProposalIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str
+
+
+class ProposalOut(Schema):
+    id: int
+    project_id: int
+    title: str
+    description: str
+    proposed_by_id: int
+    status: str
+    change_request_id: int | None
+    decision_reason: str
+    created_at: dt.datetime
+
+
+class ConvertProposalIn(Schema):
+    estimate_hours: Decimal | None = None
+    estimate_euros: Decimal | None = None

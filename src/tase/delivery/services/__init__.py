@@ -28,6 +28,14 @@ from .environments import (
 from .go_live import approve_overrides, sign_go_live
 from .hours import change_request_from_hours, log_hours, set_module_hours
 from .meetings import AGENDA_TEMPLATES, agenda_text, create_meeting, write_minutes
+from .participation import (
+    ask_training_question,
+    convert_proposal,
+    decline_proposal,
+    propose_need,
+    review_spec_version,
+    write_training_minutes,
+)
 from .project_tasks import (
     TASK_FIELDS,
     comment_task,
@@ -87,16 +95,19 @@ __all__ = [
     "approve_overrides",
     "approve_spec_version",
     "archive_document",
+    "ask_training_question",
     "cancel_training",
     "change_request_from_hours",
     "comment_task",
     "confirm_training",
+    "convert_proposal",
     "create_change_request",
     "create_contract",
     "create_meeting",
     "create_project",
     "create_project_test_environment",
     "customer_recipients",
+    "decline_proposal",
     "default_template",
     "explain_overdue",
     "follow_product",
@@ -108,6 +119,7 @@ __all__ = [
     "override_check",
     "plan_training",
     "plan_two_part_training",
+    "propose_need",
     "proposed_schedule",
     "publish_document",
     "quiet",
@@ -116,6 +128,7 @@ __all__ = [
     "reschedule",
     "reschedule_training",
     "reset_test_environment",
+    "review_spec_version",
     "save_spec_version",
     "save_task",
     "save_template_task",
@@ -133,4 +146,5 @@ __all__ = [
     "update_team",
     "update_template",
     "write_minutes",
+    "write_training_minutes",
 ]

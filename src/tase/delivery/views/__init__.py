@@ -15,6 +15,14 @@ from .documents import (
 )
 from .hours import contract_hours, project_hours
 from .lists import account, accounts, my_tasks, overview, workload
+from .participation import (
+    proposal_convert,
+    proposal_create,
+    proposal_decline,
+    spec_review,
+    training_minutes,
+    training_questions,
+)
 from .project_templates import template_edit, template_task_edit, templates
 from .projects import (
     go_live_approve_overrides,
@@ -75,9 +83,13 @@ __all__ = [
     "project_schedule",
     "project_status",
     "project_team",
+    "proposal_convert",
+    "proposal_create",
+    "proposal_decline",
     "spec_approve",
     "spec_detail",
     "spec_pdf",
+    "spec_review",
     "spec_send",
     "task_attach",
     "task_comment",
@@ -94,5 +106,7 @@ __all__ = [
     "test_environment_reset",
     "training_action",
     "training_create",
+    "training_minutes",
+    "training_questions",
     "workload",
 ]

@@ -69,7 +69,7 @@ def overview(request):
 @login_required
 def my_tasks(request):
     actor = _actor(request)
-    if not actor.can("delivery.manage"):
+    if not actor.can("delivery.view"):  # staff, and the customer's users who own tasks
         raise Http404
     services.follow_product(selectors.projects_with_open_checks(actor))
     return render(request, "delivery/my_tasks.html", {"tasks": selectors.my_tasks(actor)})

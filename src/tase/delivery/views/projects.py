@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,7 +49,11 @@ def project_detail(request, pk):
     meetings = list(
         project.meetings.select_related("agenda", "minutes").prefetch_related("participants")
     )
-    trainings = list(project.trainings.select_related("trainer").prefetch_related("participants"))
+    trainings = list(
+        project.trainings.select_related("trainer")
+        .prefetch_related("participants")
+        .annotate(question_count=Count("questions"))
+    )
     status_reports = [
         d for d in documents if d.kind == Document.Kind.STATUS_REPORT and d.published_at
     ]
@@ -80,6 +85,9 @@ def project_detail(request, pk):
         "next_meetings": [m for m in meetings if m.starts_at >= timezone.now()][:3],
         "latest_report": status_reports[0] if status_reports else None,
         "awaiting": awaiting,
+        "my_open_tasks": [
+            t for t in tasks if t.owner_id == request.user.pk and t.status != t.Status.DONE
+        ],
         "hours": selectors.training_hours(project),
         "hours_summary": selectors.hours_summary(project),
         "slip": selectors.project_slip(phases, today),
@@ -110,6 +118,8 @@ def project_detail(request, pk):
         "main_users_missing": selectors.main_users_missing(project, key_persons) if staff else [],
         "customer_people": selectors.customer_people(project) if staff else [],
         "change_requests": project.change_requests.select_related("asked_by"),
+        "proposals": project.proposals.select_related("proposed_by"),
+        "writable": writable,
         "can_manage": writable and actor.can("delivery.manage", project.organization),
         "can_contracts": writable and actor.can("delivery.contracts", project.organization),
         "can_approve": writable and actor.can("delivery.approve", project.organization),
