@@ -565,7 +565,14 @@ def overview(actor: Actor, filters: dict | None = None, today: dt.date | None = 
             Prefetch(
                 "tasks",
                 queryset=Task.objects.only(
-                    "id", "project_id", "status", "state_check", "check_overridden", "phase_id"
+                    "id",
+                    "project_id",
+                    "status",
+                    "state_check",
+                    "check_overridden",
+                    "phase_id",
+                    "due_on",
+                    "customer_visible",
                 ),
             ),
         )

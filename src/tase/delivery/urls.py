@@ -17,6 +17,11 @@ urlpatterns = [
     path("contracts/<int:pk>/", views.contract_detail, name="contract"),
     path("contracts/<int:pk>/hours/", views.contract_hours, name="contract_hours"),
     path("projects/<int:pk>/hours/", views.project_hours, name="project_hours"),
+    path(
+        "projects/<int:pk>/status-report/",
+        views.status_report_draft,
+        name="status_report_draft",
+    ),
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/schedule/", views.project_schedule, name="project_schedule"),
     path("projects/<int:pk>/status/", views.project_status, name="project_status"),

@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (importing registers the operations)
     participation,
     projects,
     specs,
+    status_reports,
     tasks,
     training,
 )

@@ -468,3 +468,17 @@ class ProposalOut(Schema):
 class ConvertProposalIn(Schema):
     estimate_hours: Decimal | None = None
     estimate_euros: Decimal | None = None
+
+
+class StatusOut(Schema):
+    """A project's status from its own data, as the weekly report states it."""
+
+    health: str = Field(description="on_time, at_risk or late")
+    slip_days: int | None
+    tasks_done_last_week: list[str]
+    tasks_due: list[str]
+    tasks_overdue: list[str]
+    hours: HoursSummaryOut
+    risks: list[str]
+    decisions: list[str]
+    next_meetings: list[str]

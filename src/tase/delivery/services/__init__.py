@@ -66,6 +66,7 @@ from .schedule import (
     reschedule,
 )
 from .specs import add_spec, approve_spec_version, save_spec_version, send_spec_for_review
+from .status_reports import draft_status_report
 from .templates import DEFAULT_TASKS, default_template, save_template_task, update_template
 from .training import (
     cancel_training,
@@ -109,6 +110,7 @@ __all__ = [
     "customer_recipients",
     "decline_proposal",
     "default_template",
+    "draft_status_report",
     "explain_overdue",
     "follow_product",
     "infer_phase_dates",

@@ -40,6 +40,7 @@ from .projects import (
     test_environment_reset,
 )
 from .specifications import spec_approve, spec_detail, spec_pdf, spec_send
+from .status_reports import status_report_draft
 from .tasks import (
     task_attach,
     task_comment,
@@ -91,6 +92,7 @@ __all__ = [
     "spec_pdf",
     "spec_review",
     "spec_send",
+    "status_report_draft",
     "task_attach",
     "task_comment",
     "task_create",

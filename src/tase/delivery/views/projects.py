@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tase.core.editing import run_action, save_form
 
-from .. import forms, selectors, services, svg
+from .. import forms, selectors, services, status, svg
 from ..models import (
     AccountRelationship,
     Document,
@@ -73,6 +73,14 @@ def project_detail(request, pk):
     checklist = selectors.go_live_checklist(project)
     writable = not project.is_read_only
     key_persons = selectors.key_persons(project)
+    hours_summary = selectors.hours_summary(project)
+    health = status.health(
+        slip=selectors.project_slip(phases, today),
+        overdue_tasks=sum(1 for t in tasks if t.customer_visible and t.is_overdue),
+        hours_over=any(r["over"] for r in hours_summary["rows"]),
+        hours_warn=any(r["warn"] for r in hours_summary["rows"]),
+        on_hold=project.status == Project.Status.ON_HOLD,
+    )
     context = {
         "project": project,
         "staff": staff,
@@ -89,7 +97,9 @@ def project_detail(request, pk):
             t for t in tasks if t.owner_id == request.user.pk and t.status != t.Status.DONE
         ],
         "hours": selectors.training_hours(project),
-        "hours_summary": selectors.hours_summary(project),
+        "hours_summary": hours_summary,
+        "health": health if staff else None,
+        "health_label": status.HEALTH_LABELS[health],
         "slip": selectors.project_slip(phases, today),
         "current_phase": selectors.current_phase(phases),
         "next_milestone": selectors.next_milestone(phases, today),
