@@ -69,6 +69,11 @@ UNREACHED: dict[str, str] = {
     "sales:invoice_detail": "the demo has no sales invoices yet",
     "sales:invoice_pdf": "the demo has no sales invoices yet",
     "sales:finvoice": "the demo has no sales invoices yet",
+    "delivery:proposal_convert": "shown to staff on a customer's open proposal; the demo has none",
+    "delivery:proposal_decline": "shown to staff on a customer's open proposal; the demo has none",
+    "delivery:training_minutes": "linked from the questions page of a held training session",
+    "delivery:training_questions": "linked from a project's training rows; the crawl's two "
+    "project pages per role may hold no training",
 }
 
 HREF = re.compile(r"""(?:href|hx-get)="([^"]+)\"""")

@@ -234,6 +234,10 @@ class Project(models.Model):
         related_name="+",
     )
     test_reset_at = models.DateTimeField(_("test environment reset"), null=True, blank=True)
+    # When the practice data was added to the current test environment, and what it was
+    # ({"month": "11/2026", "sales_invoices": 6, …}): the customer's own testing counts from then.
+    test_seeded_at = models.DateTimeField(_("practice data added"), null=True, blank=True)
+    test_seed = models.JSONField(_("practice data"), default=dict, blank=True)
     status_reason = models.TextField(_("reason for the status"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     status_changed_by = models.ForeignKey(

@@ -406,7 +406,7 @@ def archived_test_environments(project_: Project) -> list:
 
 def customer_tested_detail(project_: Project) -> list[dict]:
     company = project_.test_company
-    return hooks.test_activity(company) if company else []
+    return hooks.test_activity(company, since=project_.test_seeded_at) if company else []
 
 
 # -- hours ---------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ def _test_environment(project: Project) -> dict:
             for r in selectors.customer_tested_detail(project)
         ],
         "archived": selectors.archived_test_environments(project),
+        "practice_data": project.test_seed,
+        "practice_data_at": project.test_seeded_at,
     }
 
 

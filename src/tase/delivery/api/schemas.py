@@ -194,6 +194,12 @@ class TestEnvironmentOut(Schema):
     reset_at: dt.datetime | None
     activity: list[TestActivityOut]
     archived: list[ArchivedCompanyOut]
+    practice_data: dict = Field(
+        default_factory=dict,
+        description="What the copy started with: month, sales_invoices, payments, purchases, "
+        "pay_runs",
+    )
+    practice_data_at: dt.datetime | None = None
 
 
 class TestEnvironmentIn(Schema):
