@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tase.core import audit
@@ -170,7 +171,10 @@ def change_request_from_hours(
     from .change_requests import create_change_request
 
     total = sum((e.hours for e in entries), Decimal(0))
-    lines = "\n".join(f"{e.on:%d.%m.%Y} {e.user}: {e.hours} h — {e.note}" for e in entries)
+    lines = "\n".join(
+        f"{e.on:%d.%m.%Y} {e.user}: {number_format(e.hours, use_l10n=True)} h — {e.note}"
+        for e in entries
+    )
     cr = create_change_request(
         actor,
         project.organization,
