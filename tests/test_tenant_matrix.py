@@ -76,6 +76,11 @@ UNREACHED: dict[str, str] = {
     "sales:reminder_email": "posted on a payment reminder; the demo has none",
     "sales:reminder_pdf": "a payment reminder's PDF; the demo has none",
     "sales:vendor_billing": "the vendor's own company's page; the demo's vendor has no company",
+    "delivery:proposal_convert": "shown to staff on a customer's open proposal; the demo has none",
+    "delivery:proposal_decline": "shown to staff on a customer's open proposal; the demo has none",
+    "delivery:training_minutes": "linked from the questions page of a held training session",
+    "delivery:training_questions": "linked from a project's training rows; the crawl's two "
+    "project pages per role may hold no training",
 }
 
 HREF = re.compile(r"""(?:href|hx-get)="([^"]+)\"""")

@@ -81,7 +81,8 @@ def first_training_held(project) -> bool:
 
 def customer_tested(project) -> bool:
     return project.test_company_id is not None and any(
-        row["count"] > 0 for row in hooks.test_activity(project.test_company)
+        row["count"] > 0
+        for row in hooks.test_activity(project.test_company, since=project.test_seeded_at)
     )
 
 

@@ -18,6 +18,7 @@ from .models import (
     PhaseKind,
     Project,
     Task,
+    TrainingSession,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -153,9 +154,12 @@ class TaskForm(forms.Form):
     )
     state_check = forms.ChoiceField(label=_("State check"), required=False)
 
-    def __init__(self, *args, vendor, **kwargs):
+    def __init__(self, *args, vendor, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_of(vendor)
+        owners = staff_of(vendor)
+        if organization is not None:  # the customer's users can own tasks too
+            owners = (owners | people_of(organization)).distinct().order_by("full_name")
+        self.fields["owner"].queryset = owners
         self.fields["state_check"].choices = check_choices()
 
 
@@ -395,3 +399,139 @@ class TestEnvironmentForm(forms.Form):
         self.fields["company"].queryset = organization.companies.filter(
             is_test_environment=False, is_active=True
         )
+
+
+class HoursForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    hours = forms.DecimalField(label=_("Hours"), min_value=0, decimal_places=2, localize=True)
+    kind = forms.ChoiceField(label=_("Against"), choices=())
+    module = forms.ChoiceField(label=_("Module"), required=False)
+    task = forms.ModelChoiceField(label=_("Task"), queryset=Task.objects.none(), required=False)
+    training = forms.ModelChoiceField(
+        label=_("Training session"), queryset=TrainingSession.objects.none(), required=False
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Required for work outside the contract: say what it was."),
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import TimeEntry
+
+        self.fields["kind"].choices = TimeEntry.Kind.choices
+        labels = dict(Module.choices)
+        self.fields["module"].choices = [("", "—")] + [
+            (code, labels.get(code, code)) for code in project.contract.modules
+        ]
+        self.fields["task"].queryset = project.tasks.order_by("phase__kind", "order", "id")
+        self.fields["training"].queryset = project.trainings.exclude(
+            status=TrainingSession.Status.CANCELLED
+        ).order_by("part", "starts_at")
+        self.fields["task"].label_from_instance = lambda t: t.title
+        self.fields["training"].label_from_instance = lambda s: (
+            _("Part %(part)s, %(date)s")
+            % {
+                "part": s.part,
+                "date": s.starts_at.strftime("%d.%m.%Y"),
+            }
+        )
+
+
+class ModuleHoursForm(forms.Form):
+    """One field per module of the contract: its contracted consulting hours."""
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Module.choices)
+        for code in contract.modules:
+            self.fields[f"hours_{code}"] = forms.DecimalField(
+                label=labels.get(code, code),
+                min_value=0,
+                decimal_places=2,
+                required=False,
+                localize=True,
+                initial=(contract.module_hours or {}).get(code),
+            )
+
+    def module_hours(self) -> dict:
+        return {
+            name.removeprefix("hours_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("hours_")
+        }
+
+
+class HoursChangeRequestForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class SpecReviewForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What do you say?"), choices=())
+    body = forms.CharField(label=_("Comment or reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, can_decide=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import SpecReview
+
+        choices = SpecReview.Kind.choices
+        if not can_decide:
+            choices = [c for c in choices if c[0] == SpecReview.Kind.COMMENT]
+        self.fields["kind"].choices = choices
+
+
+class QuestionForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class TrainingMinutesForm(forms.Form):
+    """The trainer's notes and one answer field per question sent beforehand."""
+
+    body = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for q in questions:
+            self.fields[f"answer_{q.pk}"] = forms.CharField(
+                label=q.body,
+                help_text=str(q.author),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                initial=q.answer,
+            )
+
+    def answers(self) -> dict:
+        return {
+            int(name.removeprefix("answer_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("answer_")
+        }
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("What do you need?"), max_length=200)
+    description = forms.CharField(
+        label=_("Describe the need"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ConvertProposalForm(forms.Form):
+    estimate_hours = forms.DecimalField(
+        label=_("Estimate (hours)"), min_value=0, decimal_places=2, required=False, localize=True
+    )
+    estimate_euros = forms.DecimalField(
+        label=_("Estimate (euros)"), min_value=0, decimal_places=2, required=False, localize=True
+    )
+
+
+class DeclineProposalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

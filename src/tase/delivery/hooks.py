@@ -71,26 +71,35 @@ def register_test_activity(key: str, label: Any, count: Callable[[Any], int]) ->
     TEST_ACTIVITY[key] = TestActivity(key, label, count)
 
 
-def test_activity(company) -> list[dict]:
-    """[{key, label, count}] of what was done in the test company."""
+def test_activity(company, since=None) -> list[dict]:
+    """[{key, label, count}] of what was done in the test company (after ``since``, the moment
+    the practice data was added, when given: the practice data is not the customer's testing).
+    A counter registered with one argument is asked without ``since``."""
     if company is None:
         return []
-    return [
-        {"key": a.key, "label": a.label, "count": int(a.count(company) or 0)}
-        for a in sorted(TEST_ACTIVITY.values(), key=lambda a: a.key)
-    ]
+    rows = []
+    for a in sorted(TEST_ACTIVITY.values(), key=lambda a: a.key):
+        try:
+            count = a.count(company, since=since)
+        except TypeError:
+            count = a.count(company)
+        rows.append({"key": a.key, "label": a.label, "count": int(count or 0)})
+    return rows
 
 
 def _related_count(accessor: str, exclude: dict | None = None, **filters):
     """Count a company's rows through another app's reverse relation, without importing its
     models; 0 when that app is not installed or has no such relation."""
 
-    def count(company) -> int:
+    def count(company, since=None) -> int:
         manager = getattr(company, accessor, None)
         if manager is None:
             return 0
         try:
-            return manager.filter(**filters).exclude(**(exclude or {})).count()
+            rows = manager.filter(**filters).exclude(**(exclude or {}))
+            if since is not None:
+                rows = rows.filter(created_at__gt=since)
+            return rows.count()
         except Exception:  # the other app changed its fields: no count rather than an error
             return 0
 

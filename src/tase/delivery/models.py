@@ -68,6 +68,8 @@ class Contract(models.Model):
     training_hours = models.DecimalField(
         _("contracted training hours"), max_digits=6, decimal_places=2, default=0
     )
+    # Contracted consulting hours per module: {"bookkeeping": "40.00", …} (Decimal as text).
+    module_hours = models.JSONField(_("contracted hours per module"), default=dict, blank=True)
     scope = models.TextField(_("scope"), blank=True)
     created_by = models.ForeignKey(
         USER, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+", null=True
@@ -232,6 +234,10 @@ class Project(models.Model):
         related_name="+",
     )
     test_reset_at = models.DateTimeField(_("test environment reset"), null=True, blank=True)
+    # When the practice data was added to the current test environment, and what it was
+    # ({"month": "11/2026", "sales_invoices": 6, …}): the customer's own testing counts from then.
+    test_seeded_at = models.DateTimeField(_("practice data added"), null=True, blank=True)
+    test_seed = models.JSONField(_("practice data"), default=dict, blank=True)
     status_reason = models.TextField(_("reason for the status"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     status_changed_by = models.ForeignKey(
@@ -535,6 +541,8 @@ class SpecVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("Sent for review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        REJECTED = "rejected", _("Rejected")
         APPROVED = "approved", _("Approved")
         SUPERSEDED = "superseded", _("Superseded")
 
@@ -599,6 +607,9 @@ class TrainingSession(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    minutes = models.OneToOneField(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="training_of"
     )
 
     class Meta:
@@ -682,3 +693,155 @@ class GoLive(models.Model):
     @property
     def is_signed(self) -> bool:
         return bool(self.customer_signed_at and self.lead_signed_at)
+
+
+class TimeEntry(models.Model):
+    """Hours a consultant logged on a project (tuntikirjaus): against a contracted module (and
+    optionally one of its tasks), a training session, or outside the contract's scope. Hours
+    outside the scope wait until staff turn them into a change request."""
+
+    class Kind(models.TextChoices):
+        MODULE = "module", _("Contracted module")
+        TRAINING = "training", _("Training")
+        OUT_OF_SCOPE = "out_of_scope", _("Outside the contract")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="time_entries")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        USER, verbose_name=_("consultant"), on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    kind = models.CharField(_("against"), max_length=12, choices=Kind.choices)
+    module = models.CharField(_("module"), max_length=20, choices=Module.choices, blank=True)
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+    )
+    training = models.ForeignKey(
+        TrainingSession,
+        verbose_name=_("training session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+    )
+    change_request = models.ForeignKey(
+        ChangeRequest,
+        verbose_name=_("change request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        verbose_name = _("hours entry")
+        verbose_name_plural = _("hours entries")
+        indexes = [models.Index(fields=["project", "kind"], name="delivery_time_project_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="delivery_time_hours_range"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project.name}: {self.hours} h {self.on}"
+
+
+class SpecReview(models.Model):
+    """What a reader said of a specification version: a comment, a request for changes or a
+    rejection (the last two by the customer's main user, with the reason)."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        REJECTED = "rejected", _("Rejected")
+
+    version = models.ForeignKey(SpecVersion, on_delete=models.PROTECT, related_name="reviews")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("specification review")
+        verbose_name_plural = _("specification reviews")
+
+    def __str__(self):
+        return f"{self.version}: {self.get_kind_display()}"
+
+
+class TrainingQuestion(models.Model):
+    """A question a participant sends before a training session; the trainer answers it in
+    the session's minutes."""
+
+    training = models.ForeignKey(
+        TrainingSession, on_delete=models.PROTECT, related_name="questions"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("question"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("training question")
+        verbose_name_plural = _("training questions")
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class ScopeProposal(models.Model):
+    """A need outside the contract that the customer raises (lisätarve); vendor staff turn it
+    into a change request with an estimate, or decline it with a reason."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CONVERTED = "converted", _("Turned into a change request")
+        DECLINED = "declined", _("Declined")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="proposals")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    proposed_by = models.ForeignKey(
+        USER, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    change_request = models.OneToOneField(
+        ChangeRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposal",
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("proposed need")
+        verbose_name_plural = _("proposed needs")
+
+    def __str__(self):
+        return self.title

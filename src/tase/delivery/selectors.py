@@ -7,7 +7,7 @@ import difflib
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,12 +25,14 @@ from .models import (
     Document,
     KeyPerson,
     Meeting,
+    Module,
     Phase,
     PhaseKind,
     Project,
     SpecDocument,
     SpecVersion,
     Task,
+    TimeEntry,
     TrainingSession,
 )
 
@@ -404,7 +406,7 @@ def archived_test_environments(project_: Project) -> list:
 
 def customer_tested_detail(project_: Project) -> list[dict]:
     company = project_.test_company
-    return hooks.test_activity(company) if company else []
+    return hooks.test_activity(company, since=project_.test_seeded_at) if company else []
 
 
 # -- hours ---------------------------------------------------------------------------------
@@ -427,6 +429,126 @@ def training_hours(project_: Project) -> dict:
     }
 
 
+# Warn once this share of a module's (or the training's) contracted hours is used. A product
+# choice of ours, not a statutory figure.
+HOURS_WARN_SHARE = Decimal("0.8")
+CENTI = Decimal("0.01")
+
+
+def _hours_row(label: str, contracted: Decimal, used: Decimal, key: str = "") -> dict:
+    contracted, used = contracted.quantize(CENTI), used.quantize(CENTI)
+    left = contracted - used
+    return {
+        "key": key,
+        "label": label,
+        "contracted": contracted,
+        "used": used,
+        "left": left,
+        "over": (contracted > 0 and left < 0) or (contracted == 0 and used > 0),
+        "warn": contracted > 0 and used >= contracted * HOURS_WARN_SHARE,
+    }
+
+
+def hours_summary(project_: Project) -> dict:
+    """Hours logged against the contract, summed in the database: per contracted module and
+    for the training (the contract's hours plus approved extra-training orders), used and
+    left, with a warning when a row has used 80 % or more; and the out-of-scope hours, those
+    already on a change request and those waiting for one."""
+    used: dict = defaultdict(Decimal)
+    open_out = on_cr = Decimal(0)
+    for row in (
+        TimeEntry.objects.filter(project=project_)
+        .annotate(open=Q(change_request__isnull=True))
+        .values("kind", "module", "open")
+        .annotate(total=Sum("hours"))
+    ):
+        # SQLite sums decimals as floats or trims their zeros: back to hundredths of an hour.
+        total = Decimal(str(row["total"] or 0)).quantize(CENTI)
+        if row["kind"] == TimeEntry.Kind.OUT_OF_SCOPE:
+            if row["open"]:
+                open_out += total
+            else:
+                on_cr += total
+        else:
+            used[(row["kind"], row["module"])] += total
+    contract = project_.contract
+    labels = dict(Module.choices)
+    modules = [
+        _hours_row(
+            str(labels.get(code, code)),
+            Decimal(str((contract.module_hours or {}).get(code) or 0)),
+            used[(TimeEntry.Kind.MODULE, code)],
+            code,
+        )
+        for code in contract.modules or []
+    ]
+    training_contracted = Decimal(contract.training_hours) + hooks.extra_training_hours(
+        project_.organization
+    )
+    training = _hours_row(
+        _("Training"), training_contracted, used[(TimeEntry.Kind.TRAINING, "")], "training"
+    )
+    rows = [*modules, training]
+    warnings = []
+    for row in rows:
+        if row["over"]:
+            warnings.append(
+                _("%(label)s: %(used)s h used of %(contracted)s h contracted, over by %(over)s h.")
+                % {
+                    "label": row["label"],
+                    "used": _h(row["used"]),
+                    "contracted": _h(row["contracted"]),
+                    "over": _h(-row["left"]),
+                }
+            )
+        elif row["warn"]:
+            warnings.append(
+                _("%(label)s: only %(left)s h of %(contracted)s h left.")
+                % {
+                    "label": row["label"],
+                    "left": _h(row["left"]),
+                    "contracted": _h(row["contracted"]),
+                }
+            )
+    return {
+        "modules": modules,
+        "training": training,
+        "rows": rows,
+        "used": sum((r["used"] for r in rows), Decimal(0)),
+        "contracted": sum((r["contracted"] for r in rows), Decimal(0)),
+        "left": sum((r["left"] for r in rows), Decimal(0)),
+        "out_of_scope_open": open_out.quantize(CENTI),
+        "out_of_scope_on_change_requests": on_cr,
+        "warnings": warnings,
+    }
+
+
+def _h(value: Decimal) -> str:
+    """Hours the Finnish way when the UI speaks Finnish (12,5), else 12.5."""
+    from django.utils.formats import number_format
+
+    return number_format(
+        value.quantize(Decimal(1)) if value == value.to_integral() else value, use_l10n=True
+    )
+
+
+def training_open_for_questions(session: TrainingSession) -> bool:
+    return (
+        session.status
+        in (
+            TrainingSession.Status.PLANNED,
+            TrainingSession.Status.CONFIRMED,
+        )
+        and session.starts_at > timezone.now()
+    )
+
+
+def time_entries(project_: Project) -> QuerySet[TimeEntry]:
+    return TimeEntry.objects.filter(project=project_).select_related(
+        "user", "task", "training", "change_request"
+    )
+
+
 # -- overview -----------------------------------------------------------------------------
 
 
@@ -443,7 +565,14 @@ def overview(actor: Actor, filters: dict | None = None, today: dt.date | None = 
             Prefetch(
                 "tasks",
                 queryset=Task.objects.only(
-                    "id", "project_id", "status", "state_check", "check_overridden", "phase_id"
+                    "id",
+                    "project_id",
+                    "status",
+                    "state_check",
+                    "check_overridden",
+                    "phase_id",
+                    "due_on",
+                    "customer_visible",
                 ),
             ),
         )
@@ -512,49 +641,56 @@ def projects_with_open_checks(actor: Actor) -> QuerySet[Project]:
 
 
 def my_tasks(actor: Actor) -> QuerySet[Task]:
+    tasks = Task.objects.filter(project__in=projects_for(actor), owner=actor.user)
+    if not actor.staff_memberships:
+        tasks = tasks.filter(customer_visible=True)
     return (
-        Task.objects.filter(project__in=projects_for(actor), owner=actor.user)
-        .exclude(status=Task.Status.DONE)
+        tasks.exclude(status=Task.Status.DONE)
         .select_related("project", "phase", "project__organization")
         .order_by("due_on", "id")
     )
 
 
-def workload(actor: Actor, weeks: int = 8, today: dt.date | None = None) -> dict:
-    """Open tasks due and training hours per consultant per week (from this week on)."""
+def workload(actor: Actor, weeks: int = 8, today: dt.date | None = None, back: int = 4) -> dict:
+    """Hours per person per week: hours logged (the last ``back`` weeks and this one) and
+    training hours planned as trainer (this week on). Hours, not a count of tasks: a task of
+    ten minutes and one of three days weigh differently."""
     today = today or timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
-    week_starts = [monday + dt.timedelta(weeks=i) for i in range(weeks)]
-    end = week_starts[-1] + dt.timedelta(days=7)
+    week_starts = [monday + dt.timedelta(weeks=i) for i in range(-back, weeks)]
+    start, end = week_starts[0], week_starts[-1] + dt.timedelta(days=7)
     visible = projects_for(actor)
-    grid: dict = defaultdict(lambda: {w: {"tasks": 0, "hours": Decimal(0)} for w in week_starts})
+    grid: dict = defaultdict(
+        lambda: {w: {"logged": Decimal(0), "planned": Decimal(0)} for w in week_starts}
+    )
     names = {}
-    for t in (
-        Task.objects.filter(
-            project__in=visible, owner__isnull=False, due_on__gte=monday, due_on__lt=end
-        )
-        .exclude(status=Task.Status.DONE)
-        .select_related("owner")
+    for row in (
+        TimeEntry.objects.filter(project__in=visible, on__gte=start, on__lt=end)
+        .values("user_id", "user__full_name", "user__email", "on")
+        .annotate(total=Sum("hours"))
     ):
-        w = t.due_on - dt.timedelta(days=t.due_on.weekday())
-        grid[t.owner_id][w]["tasks"] += 1
-        names[t.owner_id] = str(t.owner)
+        w = row["on"] - dt.timedelta(days=row["on"].weekday())
+        grid[row["user_id"]][w]["logged"] += Decimal(str(row["total"] or 0)).quantize(CENTI)
+        names[row["user_id"]] = row["user__full_name"] or row["user__email"]
     for s in TrainingSession.objects.filter(
         project__in=visible,
         trainer__isnull=False,
+        starts_at__gte=timezone.make_aware(dt.datetime.combine(monday, dt.time())),
         status__in=[TrainingSession.Status.PLANNED, TrainingSession.Status.CONFIRMED],
     ).select_related("trainer"):
         day = timezone.localtime(s.starts_at).date()
         if not (monday <= day < end):
             continue
         w = day - dt.timedelta(days=day.weekday())
-        grid[s.trainer_id][w]["hours"] += s.hours
+        grid[s.trainer_id][w]["planned"] += s.hours
         names[s.trainer_id] = str(s.trainer)
-    rows = [
-        {"name": names[uid], "weeks": [grid[uid][w] for w in week_starts]}
-        for uid in sorted(names, key=lambda u: names[u])
-    ]
-    return {"weeks": week_starts, "rows": rows}
+    rows = []
+    for uid in sorted(names, key=lambda u: names[u]):
+        cells = [grid[uid][w] for w in week_starts]
+        for cell in cells:
+            cell["total"] = cell["logged"] + cell["planned"]
+        rows.append({"name": names[uid], "weeks": cells})
+    return {"weeks": week_starts, "this_week": monday, "rows": rows}
 
 
 def relationships(actor: Actor) -> QuerySet[AccountRelationship]:

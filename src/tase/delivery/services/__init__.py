@@ -26,7 +26,16 @@ from .environments import (
     source_of_test_environment,
 )
 from .go_live import approve_overrides, sign_go_live
+from .hours import change_request_from_hours, log_hours, set_module_hours
 from .meetings import AGENDA_TEMPLATES, agenda_text, create_meeting, write_minutes
+from .participation import (
+    ask_training_question,
+    convert_proposal,
+    decline_proposal,
+    propose_need,
+    review_spec_version,
+    write_training_minutes,
+)
 from .project_tasks import (
     TASK_FIELDS,
     comment_task,
@@ -57,6 +66,7 @@ from .schedule import (
     reschedule,
 )
 from .specs import add_spec, approve_spec_version, save_spec_version, send_spec_for_review
+from .status_reports import draft_status_report
 from .templates import DEFAULT_TASKS, default_template, save_template_task, update_template
 from .training import (
     cancel_training,
@@ -86,25 +96,32 @@ __all__ = [
     "approve_overrides",
     "approve_spec_version",
     "archive_document",
+    "ask_training_question",
     "cancel_training",
+    "change_request_from_hours",
     "comment_task",
     "confirm_training",
+    "convert_proposal",
     "create_change_request",
     "create_contract",
     "create_meeting",
     "create_project",
     "create_project_test_environment",
     "customer_recipients",
+    "decline_proposal",
     "default_template",
+    "draft_status_report",
     "explain_overdue",
     "follow_product",
     "infer_phase_dates",
     "inferred_phase_dates",
     "log_contact",
+    "log_hours",
     "mark_training_held",
     "override_check",
     "plan_training",
     "plan_two_part_training",
+    "propose_need",
     "proposed_schedule",
     "publish_document",
     "quiet",
@@ -113,12 +130,14 @@ __all__ = [
     "reschedule",
     "reschedule_training",
     "reset_test_environment",
+    "review_spec_version",
     "save_spec_version",
     "save_task",
     "save_template_task",
     "send_spec_for_review",
     "set_account_manager",
     "set_change_request_status",
+    "set_module_hours",
     "set_project_status",
     "set_task_status",
     "sign_go_live",
@@ -129,4 +148,5 @@ __all__ = [
     "update_team",
     "update_template",
     "write_minutes",
+    "write_training_minutes",
 ]

@@ -55,10 +55,20 @@ def create_change_request(
     estimate_hours=None,
     estimate_euros=None,
 ) -> ChangeRequest:
-    """A need outside the contract and specification. Staff record it; a customer's main user may raise one."""
-    if not (
-        actor.can("delivery.contracts", organization) or actor.can("delivery.approve", organization)
-    ):
+    """A need outside the contract and specification, recorded by vendor staff (with
+    delivery.contracts). The customer's users propose such a need instead
+    (:func:`~.participation.propose_need`), and staff turn the proposal into a change request."""
+    if not actor.can("delivery.contracts", organization):
+        if actor.can("delivery.view", organization) and not _is_staff(actor, organization):
+            raise ValidationError(
+                {
+                    "title": _(
+                        "Only the vendor's staff create change requests. Propose the need "
+                        "instead: the project lead turns it into a change request with an "
+                        "estimate."
+                    )
+                }
+            )
         actor.require("delivery.contracts", organization)
     if project is not None and project.organization_id != organization.pk:
         raise ValidationError({"project": _("Choose a project of this organization.")})

@@ -16,6 +16,7 @@ from ..models import (
     Project,
 )
 from ._common import _writable
+from .practice_data import seed_practice_data
 from .project_tasks import sync_state_checks
 
 
@@ -35,10 +36,18 @@ def create_project_test_environment(actor: Actor, project: Project, company: Com
     test = core_services.create_test_environment(actor, company)
     project.test_company = test
     project.test_source = company
-    project.save(update_fields=["test_company", "test_source"])
+    _seed(project, company, test)
+    project.save(update_fields=["test_company", "test_source", "test_seed", "test_seeded_at"])
     audit.record(actor.user, "update", project, changes={"test_company": [None, test.pk]})
     sync_state_checks(project)
     return test
+
+
+def _seed(project: Project, source: Company, test: Company) -> None:
+    """A month of practice data in the new copy (sales, purchases, a pay run); the
+    customer's own testing counts from the moment it is in."""
+    project.test_seed = seed_practice_data(source, test)
+    project.test_seeded_at = timezone.now()
 
 
 def _reset_action(actor: Actor, project: Project) -> str:
@@ -92,8 +101,17 @@ def reset_test_environment(actor: Actor, project: Project) -> Company:
         core_services.archive_test_environment(actor, old, action=action)
     new = core_services.create_test_environment(actor, source, action=action)
     project.test_company, project.test_source = new, source
+    _seed(project, source, new)
     project.test_reset_at = timezone.now()
-    project.save(update_fields=["test_company", "test_source", "test_reset_at"])
+    project.save(
+        update_fields=[
+            "test_company",
+            "test_source",
+            "test_reset_at",
+            "test_seed",
+            "test_seeded_at",
+        ]
+    )
     audit.record(
         actor.user,
         "reset_test_environment",

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from tase.core import audit
 from tase.core.access import Actor
-from tase.core.models import User
+from tase.core.models import Membership, User
+from tase.core.roles import STAFF_ROLES
 
 from .. import selectors
 from ..models import (
@@ -21,7 +22,7 @@ from ..models import (
     Task,
     TaskComment,
 )
-from ._common import _date, _is_staff, _required, _staff_user, _text, _writable
+from ._common import _customer_user, _date, _is_staff, _required, _text, _writable
 from .schedule import infer_phase_dates
 from .templates import _clean_check
 
@@ -57,7 +58,7 @@ def save_task(
     if phase.project_id != project.pk:
         raise ValidationError({"phase": _("Choose a phase of this project.")})
     if owner is not None:
-        _staff_user(owner, project.organization.vendor_id, "owner")
+        _task_owner(owner, project, customer_visible)
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     _date(due_on, "due_on")
@@ -121,9 +122,37 @@ def _refuse_done_by_hand(task: Task, status: str) -> None:
         )
 
 
+def _task_owner(owner, project: Project, customer_visible: bool) -> None:
+    """A task is owned by the vendor's staff or by a user of the customer; a customer's task
+    is one the customer sees."""
+    is_staff = Membership.objects.filter(
+        user=owner,
+        organization_id=project.organization.vendor_id,
+        is_active=True,
+        role__in=[r.value for r in STAFF_ROLES],
+    ).exists()
+    if is_staff:
+        return
+    _customer_user(owner, project.organization, "owner")
+    if not customer_visible:
+        raise ValidationError(
+            {
+                "customer_visible": _(
+                    "%(name)s is the customer's user: a task they own must be visible to the "
+                    "customer."
+                )
+                % {"name": owner}
+            }
+        )
+
+
 @transaction.atomic
 def set_task_status(actor: Actor, task: Task, status: str) -> Task:
-    actor.require("delivery.manage", task.organization)
+    """Vendor staff move any task; a customer's user moves the tasks they own."""
+    if task.owner_id != actor.user.pk or not task.customer_visible:
+        actor.require("delivery.manage", task.organization)
+    else:
+        actor.require("delivery.view", task.organization)
     _writable(task.project)
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Unknown status.")})

@@ -192,7 +192,11 @@ def confirm_training(actor: Actor, session: TrainingSession) -> TrainingSession:
         list(session.participants.all()),
         lambda: _("Training invitation: part %(part)s") % {"part": session.part},
         "delivery/email/training.txt",
-        {"session": session, "link": _link(f"/delivery/projects/{session.project_id}/")},
+        {
+            "session": session,
+            "link": _link(f"/delivery/projects/{session.project_id}/"),
+            "questions_link": _link(f"/delivery/trainings/{session.pk}/questions/"),
+        },
     )
     return session
 

@@ -13,7 +13,16 @@ from .documents import (
     meeting_create,
     meeting_detail,
 )
+from .hours import contract_hours, project_hours
 from .lists import account, accounts, my_tasks, overview, workload
+from .participation import (
+    proposal_convert,
+    proposal_create,
+    proposal_decline,
+    spec_review,
+    training_minutes,
+    training_questions,
+)
 from .project_templates import template_edit, template_task_edit, templates
 from .projects import (
     go_live_approve_overrides,
@@ -31,6 +40,7 @@ from .projects import (
     test_environment_reset,
 )
 from .specifications import spec_approve, spec_detail, spec_pdf, spec_send
+from .status_reports import status_report_draft
 from .tasks import (
     task_attach,
     task_comment,
@@ -50,6 +60,7 @@ __all__ = [
     "change_request_status",
     "contract_create",
     "contract_detail",
+    "contract_hours",
     "document_approve",
     "document_archive",
     "document_create",
@@ -69,13 +80,19 @@ __all__ = [
     "overview",
     "phase_progress",
     "project_detail",
+    "project_hours",
     "project_schedule",
     "project_status",
     "project_team",
+    "proposal_convert",
+    "proposal_create",
+    "proposal_decline",
     "spec_approve",
     "spec_detail",
     "spec_pdf",
+    "spec_review",
     "spec_send",
+    "status_report_draft",
     "task_attach",
     "task_comment",
     "task_create",
@@ -91,5 +108,7 @@ __all__ = [
     "test_environment_reset",
     "training_action",
     "training_create",
+    "training_minutes",
+    "training_questions",
     "workload",
 ]

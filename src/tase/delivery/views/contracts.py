@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
@@ -74,5 +76,10 @@ def contract_detail(request, pk):
             "doc_form": doc_form,
             "can_contracts": can_contracts,
             "staff": staff,
+            "module_hours": [
+                (Decimal(str(contract.module_hours[code])), label)
+                for code, label in zip(contract.modules, contract.module_labels(), strict=True)
+                if code in (contract.module_hours or {})
+            ],
         },
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tase.core.editing import save_form
 from tase.core.models import Organization, User
 
-from .. import forms, selectors, services, svg
+from .. import forms, selectors, services, status, svg
 from ..models import (
     AccountRelationship,
     ChangeRequest,
@@ -36,6 +36,8 @@ def overview(request):
         k: request.GET.get(k, "") for k in ("lead", "consultant", "module", "status", "behind")
     }
     rows = selectors.overview(actor, filters)
+    if actor.is_vendor_staff:
+        status.health_of_rows(rows)
     all_rows = rows if not any(filters.values()) else selectors.overview(actor)
     staff = User.objects.filter(
         pk__in={r["project"].lead_id for r in all_rows}
@@ -69,7 +71,7 @@ def overview(request):
 @login_required
 def my_tasks(request):
     actor = _actor(request)
-    if not actor.can("delivery.manage"):
+    if not actor.can("delivery.view"):  # staff, and the customer's users who own tasks
         raise Http404
     services.follow_product(selectors.projects_with_open_checks(actor))
     return render(request, "delivery/my_tasks.html", {"tasks": selectors.my_tasks(actor)})

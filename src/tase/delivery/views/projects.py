@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tase.core.editing import run_action, save_form
 
-from .. import forms, selectors, services, svg
+from .. import forms, selectors, services, status, svg
 from ..models import (
     AccountRelationship,
     Document,
@@ -48,7 +49,11 @@ def project_detail(request, pk):
     meetings = list(
         project.meetings.select_related("agenda", "minutes").prefetch_related("participants")
     )
-    trainings = list(project.trainings.select_related("trainer").prefetch_related("participants"))
+    trainings = list(
+        project.trainings.select_related("trainer")
+        .prefetch_related("participants")
+        .annotate(question_count=Count("questions"))
+    )
     status_reports = [
         d for d in documents if d.kind == Document.Kind.STATUS_REPORT and d.published_at
     ]
@@ -68,6 +73,14 @@ def project_detail(request, pk):
     checklist = selectors.go_live_checklist(project)
     writable = not project.is_read_only
     key_persons = selectors.key_persons(project)
+    hours_summary = selectors.hours_summary(project)
+    health = status.health(
+        slip=selectors.project_slip(phases, today),
+        overdue_tasks=sum(1 for t in tasks if t.customer_visible and t.is_overdue),
+        hours_over=any(r["over"] for r in hours_summary["rows"]),
+        hours_warn=any(r["warn"] for r in hours_summary["rows"]),
+        on_hold=project.status == Project.Status.ON_HOLD,
+    )
     context = {
         "project": project,
         "staff": staff,
@@ -80,7 +93,13 @@ def project_detail(request, pk):
         "next_meetings": [m for m in meetings if m.starts_at >= timezone.now()][:3],
         "latest_report": status_reports[0] if status_reports else None,
         "awaiting": awaiting,
+        "my_open_tasks": [
+            t for t in tasks if t.owner_id == request.user.pk and t.status != t.Status.DONE
+        ],
         "hours": selectors.training_hours(project),
+        "hours_summary": hours_summary,
+        "health": health if staff else None,
+        "health_label": status.HEALTH_LABELS[health],
         "slip": selectors.project_slip(phases, today),
         "current_phase": selectors.current_phase(phases),
         "next_milestone": selectors.next_milestone(phases, today),
@@ -109,6 +128,8 @@ def project_detail(request, pk):
         "main_users_missing": selectors.main_users_missing(project, key_persons) if staff else [],
         "customer_people": selectors.customer_people(project) if staff else [],
         "change_requests": project.change_requests.select_related("asked_by"),
+        "proposals": project.proposals.select_related("proposed_by"),
+        "writable": writable,
         "can_manage": writable and actor.can("delivery.manage", project.organization),
         "can_contracts": writable and actor.can("delivery.contracts", project.organization),
         "can_approve": writable and actor.can("delivery.approve", project.organization),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from tase.core.editing import run_action, save_form
 
 from .. import forms, selectors, services
+from ..models import SpecReview
 from ..pdf import render_pdf
 from ._common import _actor
 
@@ -55,6 +56,9 @@ def spec_detail(request, pk):
             "b": b,
             "can_manage": actor.can("delivery.manage", spec.organization),
             "can_approve": actor.can("delivery.approve", spec.organization),
+            "reviews": SpecReview.objects.filter(version__in=[v.pk for v in versions])
+            .select_related("author", "version")
+            .order_by("-created_at", "-id"),
         },
     )
 

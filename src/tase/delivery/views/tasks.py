@@ -38,6 +38,7 @@ def _save_task(request, project, task=None):
     form = forms.TaskForm(
         request.POST or None,
         vendor=project.organization.vendor,
+        organization=project.organization,
         initial=_task_initial(task) if task else {"phase": PhaseKind.IMPLEMENTATION},
     )
 
@@ -93,6 +94,7 @@ def task_detail(request, pk):
             "attach_form": forms.AttachmentForm(),
             "holds": holds,
             "can_manage": actor.can("delivery.manage", task.organization),
+            "owns": task.owner_id == request.user.pk,
             "staff_overrides": task.state_check not in NOT_OVERRIDABLE,
             "customer_confirms": task.state_check in CUSTOMER_OWNED
             and not staff
@@ -106,7 +108,7 @@ def task_detail(request, pk):
 @require_POST
 def task_status(request, pk):
     actor = _actor(request)
-    task = selectors.task(actor, pk, "delivery.manage")
+    task = selectors.task(actor, pk)  # the service lets staff, or the customer who owns it
     back = request.POST.get("next") or reverse("delivery:task", args=[pk])
     if not back.startswith("/"):
         back = reverse("delivery:task", args=[pk])

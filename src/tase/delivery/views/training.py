@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -77,10 +78,10 @@ def training_action(request, pk, action):
 def change_request_create(request, pk):
     actor = _actor(request)
     project = selectors.project(actor, pk)
-    if not (
-        actor.can("delivery.contracts", project.organization)
-        or actor.can("delivery.approve", project.organization)
-    ):
+    if not actor.can("delivery.contracts", project.organization):
+        if not selectors.is_staff_view(actor, project.organization):
+            # only the vendor's staff create change requests; the customer proposes the need
+            return redirect("delivery:proposal_create", pk)
         actor.require("delivery.contracts", project.organization)
     form = forms.ChangeRequestForm(request.POST or None, organization=project.organization)
     if done := save_form(
