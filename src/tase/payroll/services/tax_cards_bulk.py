@@ -15,8 +15,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fi import hetu
 
-from tase.core import audit
+from tase.core import audit, fieldcrypt
 from tase.core.models import Company
 from tase.formats import csv_table
 
@@ -47,6 +49,14 @@ def _date(text: str, row_number: int) -> dt.date | None:
         ) from None
 
 
+def _by_code(by_hash: dict, code: str):
+    try:
+        code = hetu.compact(code)
+    except StdnumError:
+        return None
+    return next((by_hash[h] for h in fieldcrypt.blind_indexes(code) if h in by_hash), None)
+
+
 @transaction.atomic
 def import_tax_cards_csv(actor, company: Company, data: bytes | str, *, year: int) -> int:
     """Import the tax cards of ``year`` from CSV; returns how many were written."""
@@ -55,14 +65,17 @@ def import_tax_cards_csv(actor, company: Company, data: bytes | str, *, year: in
         data.encode() if isinstance(data, str) else data, TAX_CARD_COLUMNS, REQUIRED
     )
     rows = list(table.rows)
-    by_number = {e.number: e for e in Employee.objects.filter(company=company)}
-    by_code = {e.identity_code: e for e in by_number.values() if e.identity_code}
+    # Matched by number, or by the identity code's blind index (the codes stay encrypted).
+    by_number = {
+        e.number: e for e in Employee.objects.filter(company=company).defer("identity_code", "iban")
+    }
+    by_hash = {e.identity_code_hash: e for e in by_number.values() if e.identity_code_hash}
     cards: list[TaxCard] = []
     errors: list[str] = []
     for row_number, row in rows:
         number = (row.get("employee") or "").strip()
         code = (row.get("identity_code") or "").strip().upper()
-        employee = by_number.get(number) if number else by_code.get(code)
+        employee = by_number.get(number) if number else _by_code(by_hash, code)
         try:
             if employee is None:
                 raise ValidationError(
