@@ -79,6 +79,9 @@ def test_a_wrong_key_fails_loudly(world, clerk, settings):
 def test_an_encrypted_column_cannot_be_searched_by_its_plain_value(db):
     with pytest.raises(TypeError, match="blind index"):
         Employee.objects.filter(identity_code=CODE).exists()
+    with pytest.raises(TypeError, match="blind index"):
+        Employee.objects.filter(iban__startswith="FI").exists()
+    assert Employee.objects.filter(identity_code="").count() == 0
 
 
 def test_rotation_re_encrypts_with_the_newest_key(world, clerk, settings):

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models.lookups import Exact
 
 # Not a secret: used only where TASE_FIELD_KEYS is unset outside production, so a development
 # database stays readable across restarts. Production refuses to start with it unset.
@@ -132,11 +133,27 @@ def blind_indexes(text: str) -> list[str]:
     return [blind_index(text, key) for key in configured_keys()] if text else []
 
 
+class EmptyOnlyExact(Exact):
+    """``field=""`` (empty values are stored empty); any other value is refused, since its
+    encryption never equals the stored one."""
+
+    def get_prep_lookup(self):
+        if self.rhs != "":
+            raise TypeError(
+                f"{self.lhs.target.model.__name__}.{self.lhs.target.name} is encrypted: only "
+                "an empty value can be matched; search by its blind index."
+            )
+        return ""
+
+    def process_rhs(self, compiler, connection):
+        return "%s", [""]
+
+
 class EncryptedTextField(models.TextField):
     """A text column holding the Fernet token of its value; Python sees the plain text.
 
-    Only ``isnull`` lookups work (an encrypted value never equals its plain text): search
-    through a blind-index column. ``plain_max_length`` limits the plain text in forms."""
+    Only ``isnull`` and ``=""`` lookups work (an encrypted value never equals its plain
+    text): search through a blind-index column. ``plain_max_length`` limits the plain text in forms."""
 
     def __init__(self, *args, plain_max_length: int | None = None, **kwargs):
         self.plain_max_length = plain_max_length
@@ -156,6 +173,8 @@ class EncryptedTextField(models.TextField):
         return encrypt(value) if value else value
 
     def get_lookup(self, lookup_name):
+        if lookup_name == "exact":
+            return EmptyOnlyExact
         if lookup_name != "isnull":
             raise TypeError(
                 f"{self.model.__name__}.{self.name} is encrypted: it cannot be searched with "

@@ -442,3 +442,7 @@ def my_payslips(request):
 from .api_incomes_register import router as incomes_register_router  # noqa: E402
 
 router.add_router("", incomes_register_router)
+
+from .api_personal_data import router as personal_data_router  # noqa: E402
+
+router.add_router("", personal_data_router)

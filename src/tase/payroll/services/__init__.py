@@ -64,6 +64,13 @@ from .pay_runs import (
     mark_paid,
     salary_payment_file,
 )
+from .personal_data import (
+    Plan,
+    erase_employee_data,
+    export_employee_data,
+    plan_for,
+    retention_plan,
+)
 from .plausibility import disproportionate_payslips, pay_run_warnings
 from .setup import (
     SETTINGS_FIELDS,
@@ -84,6 +91,7 @@ __all__ = [
     "TAX_CARD_COLUMNS",
     "DirectInterface",
     "NotConfigured",
+    "Plan",
     "active_employees",
     "add_employment",
     "add_item",
@@ -110,7 +118,9 @@ __all__ = [
     "engine_catalogue",
     "ensure_setup",
     "ensure_visible_employee",
+    "erase_employee_data",
     "euros",
+    "export_employee_data",
     "identity_code_for",
     "import_items_csv",
     "import_tax_cards_csv",
@@ -121,10 +131,12 @@ __all__ = [
     "mark_sent",
     "pay_run_warnings",
     "payslip_input",
+    "plan_for",
     "produce_earnings_reports",
     "produce_separate_report",
     "refresh_separate_report",
     "require",
+    "retention_plan",
     "run_delivery",
     "salary_on",
     "salary_payment_file",
