@@ -58,6 +58,8 @@ UNREACHED: dict[str, str] = {
     "payroll:run_import": "the item import of a draft pay run; the demo's runs are approved",
     "payroll:run_progress": "polled by the pay run page while a calculation runs",
     "payroll:run_sepa": "the payment file of an approved run, linked from its page's form",
+    "payroll:personal_data_erase": "posted once an employee's employment has ended and every "
+    "run is paid; the demo's employees are employed",
     "support:attachment_download": "the demo's service requests have no attachments",
     "support:request_rate": "posted on a resolved request by its customer",
     "support:request_reopen": "posted on a resolved request by its customer",
