@@ -254,7 +254,7 @@ def check_field_keys(app_configs=None, **kwargs):
     return messages
 
 
-def rotate_all(batch: int = 500) -> dict[str, int]:
+def rotate_all(batch: int = 100) -> dict[str, int]:
     """Encrypt every encrypted field again with the newest key and recompute every blind
     index, in one transaction; returns rows per model. A value no configured key opens stops
     it with :class:`FieldKeyError` and nothing is written."""
