@@ -60,6 +60,8 @@ UNREACHED: dict[str, str] = {
     "payroll:run_sepa": "the payment file of an approved run, linked from its page's form",
     "payroll:retro_pay_add": "posted on an employment with retro pay due; no demo salary change "
     "reaches back to paid months",
+    "payroll:personal_data_erase": "posted once an employee's employment has ended and every "
+    "run is paid; the demo's employees are employed",
     "support:attachment_download": "the demo's service requests have no attachments",
     "support:request_rate": "posted on a resolved request by its customer",
     "support:request_reopen": "posted on a resolved request by its customer",

@@ -43,6 +43,15 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789"
 
+# Field-level encryption of personal data (tase.core.fieldcrypt): Fernet keys, newest first;
+# every key decrypts, the first encrypts (`tase keys generate`, `tase keys rotate`).
+TASE_FIELD_KEYS = env_list("TASE_FIELD_KEYS")
+if PRODUCTION and not TASE_FIELD_KEYS:
+    raise ImproperlyConfigured(
+        "TASE_FIELD_KEYS must be set in production: identity codes and bank accounts are "
+        "encrypted with it (`tase keys generate` prints a key; docs/deployment.md)."
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 # Links in emails: this address when set (production: the public https address); unset, the
 # host and port of the request being served (tase.core.notifications.base_url).

@@ -95,6 +95,7 @@ def test_production_logs_are_json():
     env = {
         "TASE_ENV": "production",
         "SECRET_KEY": "x" * 50,
+        "TASE_FIELD_KEYS": "Q2hlY2stb25seSBrZXksIG5ldmVyIGZvciByZWFsISE=",
         "ALLOWED_HOSTS": "tase.example.com",
         "DJANGO_SETTINGS_MODULE": "tase.settings",
         "PATH": "/usr/bin:/bin",

@@ -46,6 +46,7 @@ EXPECTED = {
     "payroll.manage": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.PAYROLL_CLERK},
     "payroll.approve": {Role.MAIN_USER, Role.PAYROLL_CLERK},
     "payroll.identity_codes": {Role.MAIN_USER, Role.PAYROLL_CLERK},
+    "payroll.personal_data": {Role.MAIN_USER, Role.PAYROLL_CLERK},
     "payslip.view_own": set(Role),
     "delivery.view": STAFF_ROLES
     | {Role.MAIN_USER, Role.ACCOUNTANT, Role.PAYROLL_CLERK, Role.VIEWER},

@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 64 + "-production-secret-for-the-check-only",
     "ALLOWED_HOSTS": "tase.example.com",
     "DATABASE_URL": "sqlite:////tmp/tase-deploy-check.sqlite3",
+    "TASE_FIELD_KEYS": "Q2hlY2stb25seSBrZXksIG5ldmVyIGZvciByZWFsISE=",
 }
 
 
@@ -45,6 +46,23 @@ def test_production_refuses_to_start_without_secret_key():
     env = PRODUCTION_ENV | {"SECRET_KEY": ""}
     result = run_tase("check", env=env)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_field_keys():
+    env = PRODUCTION_ENV | {"TASE_FIELD_KEYS": ""}
+    result = run_tase("check", env=env)
+    assert result.returncode != 0 and "TASE_FIELD_KEYS" in result.stderr
+
+
+def test_development_warns_about_the_development_field_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "TASE_ENV"} | {"TASE_FIELD_KEYS": ""}
+    result = run_tase("check", env=env)
+    assert result.returncode == 0 and "tase.W010" in result.stderr + result.stdout
+
+
+def test_a_malformed_field_key_is_an_error():
+    result = run_tase("check", env=PRODUCTION_ENV | {"TASE_FIELD_KEYS": "not-a-key"})
+    assert result.returncode != 0 and "tase.E010" in result.stderr + result.stdout
 
 
 def test_production_refuses_demo_users():

@@ -33,6 +33,10 @@ PAGE_WRITES = {
     ),
     ("run_correct", ""): ("post", "/api/v1/payroll/pay-runs/{run_id}/corrections"),
     ("retro_pay_add", ""): ("post", "/api/v1/payroll/employments/{employment_id}/retro-pay"),
+    ("personal_data_erase", ""): (
+        "post",
+        "/api/v1/payroll/employees/{employee_id}/personal-data/erase",
+    ),
     ("incomes_register_separate", ""): (
         "get",
         "/api/v1/payroll/companies/{company_id}/incomes-register/separate-reports/{month}",
@@ -54,6 +58,7 @@ READ_ONLY = {
     "index", "calculator", "my_payslips", "employees", "runs", "summary", "summary_csv",
     "employee_detail", "employee_identity_code", "run_progress", "run_sepa", "payslip",
     "payslip_pdf", "holiday_calculator", "incomes_register", "incomes_register_download",
+    "personal_data", "personal_data_json", "personal_data_pdf",
 }  # fmt: skip
 
 

@@ -384,3 +384,47 @@ def parameter_value(request, name: str, on: dt.date):
         "effective_from": entry.effective_from,
         "source": entry.source,
     }
+
+
+# -- personal data ---------------------------------------------------------------------------
+@router.get("/me/personal-data", response=dict, summary="Everything held of the signed-in user")
+def own_personal_data(request):
+    from .personal_data import export_user_data
+
+    current = actor(request)
+    return export_user_data(current, current.user)
+
+
+@router.get("/members/{int:membership_id}/personal-data", response=dict)
+def member_personal_data(request, membership_id: int):
+    """The member's account, memberships, tokens and audit events in the organizations the
+    caller manages (users.manage); the export is audited."""
+    from .personal_data import export_user_data, membership_user
+
+    current = actor(request)
+    _membership, user = membership_user(current, membership_id)
+    return export_user_data(current, user)
+
+
+class ErasedUserOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    kept: list[dict]
+
+
+@router.post("/members/{int:membership_id}/personal-data/erase", response=ErasedUserOut)
+def erase_member(request, membership_id: int):
+    """Pseudonymise the member's account for good; 422 while it has an active membership or
+    belongs to an organization the caller does not manage. The answer lists what was kept."""
+    from .personal_data import erase_user, kept_after_erasure, membership_user
+
+    current = actor(request)
+    _membership, user = membership_user(current, membership_id)
+    user = erase_user(current, user)
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "kept": kept_after_erasure(),
+    }

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from tase.rules import parameters
 
-        from . import signals  # noqa: F401  (sign-in events to the audit trail)
+        from . import fieldcrypt, signals  # noqa: F401  (key checks; sign-in events to the audit trail)
         from .parameter_values import DatabaseOverlay
 
         # Values the vendor's admin entered reach the pure rules layer through this hook.

@@ -143,6 +143,12 @@ ACTIONS: tuple[Action, ...] = (
         R.MAIN_USER,
         R.PAYROLL_CLERK,
     ),
+    _action(
+        "payroll.personal_data",
+        "Export an employee's personal data; erase it once its retention has ended",
+        R.MAIN_USER,
+        R.PAYROLL_CLERK,
+    ),
     _action("payslip.view_own", "See one's own payslips", *ALL_STAFF, *CUSTOMER_OFFICE, R.EMPLOYEE),
     # Implementation projects
     _action("delivery.view", "Follow implementation projects", *ALL_STAFF, *CUSTOMER_OFFICE),

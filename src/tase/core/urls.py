@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, health, notification_views, views
+from . import account_views, health, notification_views, views, views_personal_data
 
 urlpatterns = [
     path("health", health.health, name="health"),
@@ -60,6 +60,8 @@ urlpatterns = [
         notification_views.notification_read_all,
         name="notification_read_all",
     ),
+    path("account/personal-data.json", views_personal_data.own_data_json, name="own_data_json"),
+    path("account/personal-data.pdf", views_personal_data.own_data_pdf, name="own_data_pdf"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
@@ -80,6 +82,26 @@ urlpatterns = [
     ),
     path("memberships/<int:pk>/", views.member_edit, name="member_edit"),
     path("memberships/<int:pk>/active/", views.member_set_active, name="member_set_active"),
+    path(
+        "memberships/<int:pk>/personal-data/",
+        views_personal_data.member_personal_data,
+        name="member_personal_data",
+    ),
+    path(
+        "memberships/<int:pk>/personal-data.json",
+        views_personal_data.member_personal_data_json,
+        name="member_personal_data_json",
+    ),
+    path(
+        "memberships/<int:pk>/personal-data.pdf",
+        views_personal_data.member_personal_data_pdf,
+        name="member_personal_data_pdf",
+    ),
+    path(
+        "memberships/<int:pk>/personal-data/erase/",
+        views_personal_data.member_erase,
+        name="member_erase",
+    ),
     path("companies/<int:pk>/", views.company_detail, name="company_detail"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),
     path("audit/", views.audit_list, name="audit_list"),

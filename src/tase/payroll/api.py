@@ -448,3 +448,6 @@ router.add_router("", incomes_register_router)
 from .api_corrections import router as corrections_router  # noqa: E402
 
 router.add_router("", corrections_router)
+from .api_personal_data import router as personal_data_router  # noqa: E402
+
+router.add_router("", personal_data_router)

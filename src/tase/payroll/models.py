@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tase.core.fieldcrypt import BlindIndexField, EncryptedTextField
 from tase.core.models import Company
 from tase.rules.payroll_catalogue import BY_CODE, KINDS, WageType
 
@@ -132,7 +133,10 @@ class Employee(models.Model):
     number = models.CharField(_("employee number"), max_length=20)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    identity_code = models.CharField(_("personal identity code"), max_length=11, blank=True)
+    # Personal data encrypted at rest (tase.core.fieldcrypt): the henkilötunnus and the
+    # employee's own bank account. Searched by the henkilötunnus's blind index.
+    identity_code = EncryptedTextField(_("personal identity code"), plain_max_length=11, blank=True)
+    identity_code_hash = BlindIndexField(source="identity_code")
     birth_date = models.DateField(_("date of birth"))
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
@@ -141,7 +145,7 @@ class Employee(models.Model):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.FI
     )
-    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    iban = EncryptedTextField(_("IBAN"), plain_max_length=34, blank=True)
     email_payslips = models.BooleanField(_("payslips by email"), default=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -153,6 +157,8 @@ class Employee(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the personal data was erased or pseudonymised (services/personal_data.py).
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -471,7 +477,8 @@ class IncomesRegisterReport(models.Model):
     replaced_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    xml = models.TextField()
+    # The file holds the employees' identity codes: encrypted at rest like them.
+    xml = EncryptedTextField()
 
     class Meta:
         ordering = ["-payment_date", "-pk"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_corrections, views_incomes_register
+from . import views, views_corrections, views_incomes_register, views_personal_data
 
 app_name = "payroll"
 urlpatterns = [
@@ -43,6 +43,26 @@ urlpatterns = [
         "employees/<int:pk>/identity-code/",
         views.employee_identity_code,
         name="employee_identity_code",
+    ),
+    path(
+        "employees/<int:pk>/personal-data/",
+        views_personal_data.personal_data,
+        name="personal_data",
+    ),
+    path(
+        "employees/<int:pk>/personal-data.json",
+        views_personal_data.personal_data_json,
+        name="personal_data_json",
+    ),
+    path(
+        "employees/<int:pk>/personal-data.pdf",
+        views_personal_data.personal_data_pdf,
+        name="personal_data_pdf",
+    ),
+    path(
+        "employees/<int:pk>/personal-data/erase/",
+        views_personal_data.personal_data_erase,
+        name="personal_data_erase",
     ),
     path("employees/<int:pk>/employments/", views.employment_add, name="employment_add"),
     path("employees/<int:pk>/tax-cards/", views.tax_card_add, name="tax_card_add"),

@@ -185,6 +185,7 @@ def employee_detail(request, pk):
             .order_by("-payment_date")[:24],
             "can_manage": can_manage,
             "can_see_code": actor.can_in_company("payroll.identity_codes", company),
+            "can_personal_data": actor.can_in_company("payroll.personal_data", company),
             "employment_form": EmploymentForm(prefix="employment"),
             "tax_card_form": TaxCardForm(prefix="card", initial={"year": dt.date.today().year}),
             "salary_form": SalaryChangeForm(prefix="salary"),

@@ -65,6 +65,13 @@ from .pay_runs import (
     mark_paid,
     salary_payment_file,
 )
+from .personal_data import (
+    Plan,
+    erase_employee_data,
+    export_employee_data,
+    plan_for,
+    retention_plan,
+)
 from .plausibility import disproportionate_payslips, pay_run_warnings
 from .retro_pay import RetroLine, add_retro_pay, next_draft_run, retro_differences
 from .setup import (
@@ -92,6 +99,7 @@ __all__ = [
     "TAX_CARD_COLUMNS",
     "DirectInterface",
     "NotConfigured",
+    "Plan",
     "RetroLine",
     "VeroApiTaxCards",
     "active_employees",
@@ -123,7 +131,9 @@ __all__ = [
     "engine_catalogue",
     "ensure_setup",
     "ensure_visible_employee",
+    "erase_employee_data",
     "euros",
+    "export_employee_data",
     "identity_code_for",
     "import_items_csv",
     "import_tax_cards",
@@ -137,10 +147,12 @@ __all__ = [
     "next_draft_run",
     "pay_run_warnings",
     "payslip_input",
+    "plan_for",
     "produce_earnings_reports",
     "produce_separate_report",
     "refresh_separate_report",
     "require",
+    "retention_plan",
     "retro_differences",
     "run_delivery",
     "salary_on",

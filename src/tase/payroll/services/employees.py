@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from tase.core import audit
+from tase.core import audit, fieldcrypt
 from tase.core.models import Company
 
 from ..models import (
@@ -48,6 +48,9 @@ EMPLOYEE_FIELDS = [
     "email_payslips",
     "is_active",
 ]
+
+# Encrypted at rest (models.Employee); never written to the audit trail in the clear.
+SECRET_FIELDS = ("identity_code", "iban")
 
 
 def _user_for(company: Company, email: str):
@@ -94,7 +97,9 @@ def _clean_employee(company: Company, data: dict, instance: Employee | None = No
     if clash.exists():
         raise ValidationError({"number": _("Another employee has this number.")})
     if data["identity_code"]:
-        same = Employee.objects.filter(company=company, identity_code=data["identity_code"])
+        same = Employee.objects.filter(
+            company=company, identity_code_hash__in=fieldcrypt.blind_indexes(data["identity_code"])
+        )
         if instance is not None:
             same = same.exclude(pk=instance.pk)
         if same.exists():
@@ -131,14 +136,20 @@ def update_employee(actor, employee: Employee, **data) -> Employee:
     merged = _clean_employee(employee.company, merged, employee)
     if "user" in merged:
         data["user"] = merged["user"]
-    fields = [f for f in EMPLOYEE_FIELDS if f != "identity_code"]
+    # The audit trail is kept as long as the books and cannot be edited: it names a change
+    # of the identity code or the bank account without holding either.
+    fields = [f for f in EMPLOYEE_FIELDS if f not in SECRET_FIELDS]
     before = audit.snapshot(employee, fields)
+    secrets_before = {f: getattr(employee, f) for f in SECRET_FIELDS}
     for field in EMPLOYEE_FIELDS:
         setattr(employee, field, merged[field])
     if "user" in data:
         employee.user = data["user"]
     employee.save()
     changes = audit.changes_since(before, employee)
+    for field, old in secrets_before.items():
+        if getattr(employee, field) != old:
+            changes[field] = ["***" if old else "", "***" if getattr(employee, field) else ""]
     audit.record(actor.user, "update", employee, company=employee.company, changes=changes)
     return employee
 

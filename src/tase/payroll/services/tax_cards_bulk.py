@@ -24,8 +24,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fi import hetu
 
-from tase.core import audit
+from tase.core import audit, fieldcrypt
 from tase.core.models import Company
 from tase.formats import csv_table, tax_card_file
 
@@ -54,6 +56,14 @@ def _date(text: str, row_number: int) -> dt.date | None:
         raise ValidationError(
             _("Row %(row)s: valid_from is not a date.") % {"row": row_number}
         ) from None
+
+
+def _by_code(by_hash: dict, code: str):
+    try:
+        code = hetu.compact(code)
+    except StdnumError:
+        return None
+    return next((by_hash[h] for h in fieldcrypt.blind_indexes(code) if h in by_hash), None)
 
 
 class NotConfigured(RuntimeError):
@@ -91,8 +101,11 @@ def _error_text(error: ValidationError, row_number) -> list[str]:
 def _import(actor, company: Company, rows, *, year: int, file_errors, action: str) -> int:
     """Check every row of ``rows`` (``(line, fields)``; fields as in the CSV), then write all
     cards or none. ``file_errors`` is called after the rows for the file's own errors."""
-    by_number = {e.number: e for e in Employee.objects.filter(company=company)}
-    by_code = {e.identity_code: e for e in by_number.values() if e.identity_code}
+    # Matched by number, or by the identity code's blind index (the codes stay encrypted).
+    by_number = {
+        e.number: e for e in Employee.objects.filter(company=company).defer("identity_code", "iban")
+    }
+    by_hash = {e.identity_code_hash: e for e in by_number.values() if e.identity_code_hash}
     cards: list[TaxCard] = []
     errors: list[str] = []
     count = 0
@@ -100,7 +113,7 @@ def _import(actor, company: Company, rows, *, year: int, file_errors, action: st
         count += 1
         number = str(row.get("employee") or "").strip()
         code = str(row.get("identity_code") or "").strip().upper()
-        employee = by_number.get(number) if number else by_code.get(code)
+        employee = by_number.get(number) if number else _by_code(by_hash, code)
         try:
             if employee is None:
                 raise ValidationError(
