@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "tase.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tase.core.middleware.SessionTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -224,9 +225,11 @@ TASE_REQUIRE_STAFF_2FA = env_bool("TASE_REQUIRE_STAFF_2FA", default=PRODUCTION)
 # API tokens expire; this many days unless made with another expiry (`tase token create`).
 TASE_TOKEN_DAYS = int(os.environ.get("TASE_TOKEN_DAYS", "365"))
 
-# Sessions end after two hours without a request, and when the browser closes.
+# Sessions end after two hours without a request (to within a minute: SessionTouchMiddleware
+# slides the expiry at most once a minute rather than writing the session on every request),
+# and when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60 * 2
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
