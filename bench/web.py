@@ -113,7 +113,6 @@ class Server:
             "SECRET_KEY": "bench-only-" + secrets.token_hex(16),
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": database_url,
-            "CONN_MAX_AGE": "60",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",
             "STATIC_ROOT": str(STATIC_ROOT),
