@@ -13,11 +13,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _bench(*args: str) -> str:
+def _bench(*args: str, **env: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "bench", *args, "--runs", "1"],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         capture_output=True,
         text=True,
         timeout=600,
@@ -52,3 +52,12 @@ def test_the_payroll_bench_produces_and_validates_incomes_register_reports():
     table = _bench("payroll", "--n", "20")
     assert "Incomes Register: earnings payment reports of a run" in table
     assert "XSD-validated" in table and "RSS" in table
+
+
+def test_the_web_bench_serves_the_demo_to_signed_in_users_with_production_settings():
+    table = _bench("web", "--n", "2", TASE_BENCH_SECONDS="0.3")
+    for page in ("start page", "voucher list", "trial balance", "mix of the three"):
+        row = next(line for line in table.splitlines() if line.startswith(f"| {page} "))
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1] == "2" and int(cells[2]) > 0, row  # users, requests answered
+        assert cells[3] == "0", row  # no errors: every page answered 200 with its content

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "tase.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tase.core.middleware.SessionTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,7 +133,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'tase.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Persistent connections in production: opening one per request (and on SQLite
+        # running the PRAGMAs below each time) is a cost every page paid. Not in development,
+        # where runserver starts a thread per request and would leave one behind each.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60" if PRODUCTION else "0")),
         conn_health_checks=True,
     )
 }
@@ -254,9 +258,11 @@ TASE_TOKEN_DAYS = int(os.environ.get("TASE_TOKEN_DAYS", "365"))
 # code entered within this many seconds (tase.core.two_factor).
 TASE_2FA_FRESH_SECONDS = int(os.environ.get("TASE_2FA_FRESH_SECONDS", "300"))
 
-# Sessions end after two hours without a request, and when the browser closes.
+# Sessions end after two hours without a request (to within a minute: SessionTouchMiddleware
+# slides the expiry at most once a minute rather than writing the session on every request),
+# and when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60 * 2
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

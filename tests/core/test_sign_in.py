@@ -63,6 +63,29 @@ def test_sessions_expire():
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600 and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
 
 
+def test_a_used_session_slides_its_expiry_without_a_write_on_every_page(world):
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+
+    def expiry():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with time_machine.travel(dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client.force_login(world.users[Role.ACCOUNTANT])  # the sign-in saves the session
+        assert client.get("/").status_code == 200
+        first = expiry()
+        assert first == dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
+        clock.shift(30)
+        client.get("/")
+        assert expiry() == first  # read, not written
+        clock.shift(31)
+        client.get("/")
+        assert expiry() == first + dt.timedelta(seconds=61)  # slid: idle time counts from now
+        clock.shift(3 * 3600)
+        assert client.get("/").status_code == 302  # idle past SESSION_COOKIE_AGE: signed out
+
+
 def _device(user):
     device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     return device, lambda: f"{totp(device.bin_key):06d}"

@@ -88,8 +88,26 @@ class Actor:
         return any(allowed(role, action) for role in roles)
 
     def can_in_company(self, action: str, company: Company) -> bool:
-        """May the actor do ``action`` in this company (membership limits applied)?"""
-        return self.companies(action, include_inactive=True).filter(pk=company.pk).exists()
+        """May the actor do ``action`` in this company (membership limits applied)?
+
+        The same rule as :meth:`companies` (``include_inactive=True``), decided from the
+        memberships already loaded and the company row, without a query: pages ask it
+        several times a request (may post, may manage, …)."""
+        if action not in MATRIX:
+            raise UnknownAction(action)
+        organization = company.organization
+        if not organization.is_active:
+            return False
+        staff_of = self._staff_vendor_ids(action)
+        if organization.vendor_id in staff_of or organization.pk in staff_of:
+            return True  # a customer's company, or the vendor's own
+        for membership in self._customer_memberships_for(action):
+            if membership.organization_id != company.organization_id:
+                continue
+            limited = {c.pk for c in membership.companies.all()}
+            if not limited or company.pk in limited:
+                return True
+        return False
 
     # -- scoped querysets ------------------------------------------------------
     def _staff_vendor_ids(self, action: str | None) -> set[int]:

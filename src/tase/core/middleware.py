@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import Http404, JsonResponse
@@ -103,3 +105,27 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SessionTouchMiddleware:
+    """Keeps a signed-in session alive while it is used, writing it at most once a minute.
+
+    Sessions end after SESSION_COOKIE_AGE without a request. Django's way to slide the expiry,
+    SESSION_SAVE_EVERY_REQUEST, writes the session row on every request: a write transaction
+    per page view, which on SQLite queues every page behind the one writer. This marks the
+    session for saving only when its last save is more than ``TOUCH_SECONDS`` old, so the
+    idle limit holds to within a minute and a page that changes nothing writes nothing."""
+
+    TOUCH_SECONDS = 60
+    KEY = "_tase_touched"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.TOUCH_SECONDS:
+                session[self.KEY] = now  # marks it modified: saved, expiry slid
+        return self.get_response(request)

@@ -1,4 +1,7 @@
-"""Sign-ins, sign-outs and failed sign-ins go to the audit trail."""
+"""Sign-ins, sign-outs and failed sign-ins go to the audit trail; a sign-in starts the
+session's idle clock (:class:`tase.core.middleware.SessionTouchMiddleware`)."""
+
+import time
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -10,6 +13,11 @@ from .models import User
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     audit.record(user, "login", user)
+    session = getattr(request, "session", None)
+    if session is not None:  # saved with the sign-in: the next page writes nothing
+        from .middleware import SessionTouchMiddleware
+
+        session[SessionTouchMiddleware.KEY] = int(time.time())
 
 
 @receiver(user_logged_out)

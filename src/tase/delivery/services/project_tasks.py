@@ -226,38 +226,58 @@ def override_check(actor: Actor, task: Task, reason: str) -> Task:
     return task
 
 
-@transaction.atomic
 def sync_state_checks(project: Project) -> list[Task]:
     """Make the project's self-checking tasks say what the product says (a system write, run
     after every act that can change a state and before the tasks are shown or signed off):
     an open task whose state now holds is completed by its check; a task its check completed
     is reopened when the state no longer holds (a test environment reset, a chart removed).
     Tasks completed with an override stay done. A project in maintenance or cancelled is left
-    as it was."""
+    as it was.
+
+    Pages and lists call this on every read, so it first only reads: a transaction (and on
+    SQLite the database's one write lock) is taken only when a task has to change, and the
+    tasks are read again under the lock before they are written."""
     if project.status in (Project.Status.MAINTENANCE, Project.Status.CANCELLED):
         return []
+    holds_by_check: dict[str, bool] = {}  # one answer per check and call: tasks may share one
+
+    def holds(code: str) -> bool:
+        if code not in holds_by_check:
+            holds_by_check[code] = bool(selectors.check_state_for_project(code, project))
+        return holds_by_check[code]
+
+    def due(tasks):
+        return [
+            task
+            for task in tasks
+            if not (task.status == Task.Status.DONE and not task.auto_completed)
+            and holds(task.state_check) != (task.status == Task.Status.DONE)
+        ]
+
+    checking = project.tasks.exclude(state_check="").filter(check_overridden=False)
     changed = []
-    for task in (
-        project.tasks.exclude(state_check="").filter(check_overridden=False).select_for_update()
-    ):
-        is_done = task.status == Task.Status.DONE
-        if is_done and not task.auto_completed:
-            continue
-        holds = bool(selectors.check_state_for_project(task.state_check, project))
-        if holds == is_done:
-            continue
-        if holds:
-            _set_status(task, Task.Status.DONE)
-            task.auto_completed = True
-            action, status = "auto_complete", ["open", "done"]
-        else:
-            task.status, task.completed_at, task.auto_completed = Task.Status.TODO, None, False
-            action, status = "auto_reopen", ["done", "todo"]
-        task.save(update_fields=["status", "completed_at", "started_at", "auto_completed"])
-        audit.record(
-            None, action, task, changes={"status": status, "state_check": [None, task.state_check]}
-        )
-        changed.append(task)
+    if due(checking):
+        with transaction.atomic():
+            for task in due(checking.select_for_update()):
+                if holds(task.state_check):
+                    _set_status(task, Task.Status.DONE)
+                    task.auto_completed = True
+                    action, status = "auto_complete", ["open", "done"]
+                else:
+                    task.status, task.completed_at, task.auto_completed = (
+                        Task.Status.TODO,
+                        None,
+                        False,
+                    )
+                    action, status = "auto_reopen", ["done", "todo"]
+                task.save(update_fields=["status", "completed_at", "started_at", "auto_completed"])
+                audit.record(
+                    None,
+                    action,
+                    task,
+                    changes={"status": status, "state_check": [None, task.state_check]},
+                )
+                changed.append(task)
     infer_phase_dates(project)
     return changed
 

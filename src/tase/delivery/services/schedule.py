@@ -214,24 +214,32 @@ def infer_phase_dates(project: Project) -> list[Phase]:
     if project.status not in (Project.Status.RUNNING, Project.Status.ON_HOLD):
         return []
     inferred = inferred_phase_dates(project)
+
+    def moved(phase) -> bool:
+        """Set the phase's inferred dates; whether they differ from its row's."""
+        before = (phase.actual_start, phase.actual_end)
+        if not phase.actual_start_manual:
+            phase.actual_start = inferred[phase.kind][0]
+        if not phase.actual_end_manual:
+            phase.actual_end = inferred[phase.kind][1]
+        if phase.actual_end and phase.actual_start is None:
+            phase.actual_start = phase.actual_end
+        if phase.actual_start and phase.actual_end and phase.actual_end < phase.actual_start:
+            if phase.actual_end_manual:
+                phase.actual_start = phase.actual_end
+            else:
+                phase.actual_end = phase.actual_start
+        phase.before = before
+        return (phase.actual_start, phase.actual_end) != before
+
     changed = []
+    # Read first, lock and write only when a date moves: pages infer on every read.
+    if not any(moved(phase) for phase in project.phases.all()):
+        return changed
     with transaction.atomic():
         for phase in project.phases.select_for_update().order_by("kind"):
-            start, end = inferred[phase.kind]
-            before = (phase.actual_start, phase.actual_end)
-            if not phase.actual_start_manual:
-                phase.actual_start = start
-            if not phase.actual_end_manual:
-                phase.actual_end = end
-            if phase.actual_end and phase.actual_start is None:
-                phase.actual_start = phase.actual_end
-            if phase.actual_start and phase.actual_end and phase.actual_end < phase.actual_start:
-                if phase.actual_end_manual:
-                    phase.actual_start = phase.actual_end
-                else:
-                    phase.actual_end = phase.actual_start
-            after = (phase.actual_start, phase.actual_end)
-            if after != before:
+            if moved(phase):
+                before, after = phase.before, (phase.actual_start, phase.actual_end)
                 phase.save(update_fields=["actual_start", "actual_end"])
                 audit.record(
                     None,

@@ -146,7 +146,11 @@ def _cache(actor, company: Company) -> dict:
     entry = store.get(company.pk)
     if entry is None:
         accounts = {a.number: a for a in Account.objects.filter(company=company, is_header=False)}
-        entry = store[company.pk] = {"accounts": accounts, "series": {}}
+        entry = store[company.pk] = {
+            "accounts": accounts,
+            "vat_accounts": {a.role: a for a in accounts.values() if a.role},
+            "series": {},
+        }
     return entry
 
 

@@ -93,6 +93,7 @@ def _check_import_voucher(
             ],
             labels=labels,
             accounts=cache["accounts"],
+            vat_accounts=cache["vat_accounts"],
         )
     except ValidationError as error:
         line_prefix = _("Line %(line)s: %(message)s").split("%")[0]
@@ -243,11 +244,12 @@ def _write_import_batch(actor, company, cache, years, batch, counts) -> None:
             )
             ids.update({((series_pk, year_pk), number): pk for number, pk in cursor.fetchall()})
     entry_rows: list[tuple] = []
+    company_pk = company.pk  # a property: read once, not once an entry
     merged: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
     for (key, number), (_ref, on, _series, _description, entries) in zip(keys, todo, strict=True):
         voucher_id, day = ids[(key, number)], adapted[on]
         for position, entry in enumerate(entries):
-            entry_rows.append(_entry_row(voucher_id, company.pk, day, position, entry))
+            entry_rows.append(_entry_row(voucher_id, company_pk, day, position, entry))
             amount = entry["amount_cents"]
             slot = merged[(entry["account"].id, on.year, on.month)]
             slot[0 if amount > 0 else 1] += abs(amount)

@@ -80,10 +80,13 @@ def _prepare_entries(
     allow_hidden=False,
     labels: list[int] | None = None,
     accounts: dict[str, Account] | None = None,
+    vat_accounts: dict[str, Account] | None = None,
 ):
     """Turn line dicts into entry kwargs (VAT split), collecting every problem.
 
-    ``accounts``: the company's accounts by number, when the caller has them loaded."""
+    ``accounts``: the company's accounts by number, when the caller has them loaded;
+    ``vat_accounts``: their accounts by role (:func:`_cache` has both), else found in
+    ``accounts`` (a walk over the whole chart, which an import must not pay per voucher)."""
     errors: list[str] = []
     if not lines:
         raise ValidationError({"lines": _("A voucher needs at least two lines.")})
@@ -95,7 +98,7 @@ def _prepare_entries(
             for a in Account.objects.filter(company=company, number__in=numbers, is_header=False)
         }
         vat_accounts: dict[str, Account] | None = None
-    else:
+    elif vat_accounts is None:
         vat_accounts = {a.role: a for a in accounts.values() if a.role}
     entries: list[dict] = []
     for position, line in enumerate(lines, start=1):
@@ -561,6 +564,7 @@ def _post(
             list(lines),
             allow_hidden=allow_hidden,
             accounts=cache["accounts"],
+            vat_accounts=cache["vat_accounts"],
         )
     fields = {
         "company": company,
