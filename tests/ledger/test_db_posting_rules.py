@@ -129,3 +129,39 @@ def test_sqlite_triggers_exist():
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
         names = {name for (name,) in cursor.fetchall()}
     assert {"ledger_voucher_rules_insert", "ledger_voucher_rules_update"} <= names
+
+
+ENTRY_INSERT = (
+    "INSERT INTO ledger_entry (voucher_id, company_id, account_id, date, amount_cents, "
+    "vat_code, is_vat, vat_base_cents, cost_centre, project, text, position) VALUES "
+    "(%s, %s, %s, %s, 100, '', false, 0, '', '', '', 0), "
+    "(%s, %s, %s, %s, -100, '', false, 0, '', '', '', 1)"
+)
+
+
+@pytest.mark.parametrize("change", ["date", "company", "draft"])
+def test_raw_entries_must_match_their_posted_voucher(books, world, accountant, change):
+    """An entry dated in the locked month cannot ride on a voucher dated after the lock, nor
+    be booked to another company or onto a draft."""
+    services.lock_period(accountant, books, dt.date(2026, 2, 28))
+    voucher_id = raw_voucher(books, number=1, day=dt.date(2026, 3, 2))
+    if change == "draft":
+        voucher_id = services.save_draft(
+            accountant, books, date=dt.date(2026, 3, 2), series="ML", description="d", lines=[]
+        ).pk
+    account = books.accounts.get(number="1910").pk
+    company = world.other_company.pk if change == "company" else books.pk
+    day = dt.date(2026, 2, 27) if change == "date" else dt.date(2026, 3, 2)
+    params = [voucher_id, company, account, connection.ops.adapt_datefield_value(day)]
+    with (
+        refused("posted voucher, with its date and company"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(ENTRY_INSERT, params * 2)
+    right = [voucher_id, books.pk, account, connection.ops.adapt_datefield_value(day)]
+    if change == "date":  # the voucher's own date and company are taken
+        right[3] = connection.ops.adapt_datefield_value(dt.date(2026, 3, 2))
+        with connection.cursor() as cursor:
+            cursor.execute(ENTRY_INSERT, right * 2)
+        assert Voucher.objects.get(pk=voucher_id).entries.count() == 2

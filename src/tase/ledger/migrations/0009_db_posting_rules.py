@@ -11,6 +11,10 @@ raw ``INSERT`` under the application's database role:
 - a draft with a number (a voucher gets its number when it is posted, and a numbered draft
   could later be deleted, leaving a gap).
 
+An entry also carries its voucher's date and company (the reports aggregate entries by them),
+so an entry is refused unless its voucher is posted and has the same date and company: else an
+entry dated in a locked month could ride on a voucher dated after the lock.
+
 PostgreSQL checks once per statement (transition tables), so an import that writes a
 thousand vouchers with COPY pays a few index look-ups per series, not per row: the numbers a
 statement gives in one (series, year) must be a run lo…hi with no hole, number lo - 1 must
@@ -79,6 +83,72 @@ DROP TRIGGER IF EXISTS ledger_voucher_rules_insert ON ledger_voucher;
 DROP FUNCTION IF EXISTS ledger_check_voucher_rules();
 """
 
+# The balance check of migration 0003, which looks at each voucher an INSERT of entries
+# touched, now also compares the entries' date and company with their voucher's.
+PG_ENTRIES_FORWARD = """
+CREATE OR REPLACE FUNCTION ledger_check_vouchers_balance() RETURNS trigger AS $$
+DECLARE
+    bad record;
+BEGIN
+    SELECT n.voucher_id, n.total, n.lines,
+           v.id IS NOT NULL AND v.state = 'posted' AND n.first_date = v.date
+               AND n.last_date = v.date AND n.first_company = v.company_id
+               AND n.last_company = v.company_id AS matches
+      INTO bad
+      FROM (SELECT voucher_id, SUM(amount_cents) AS total, COUNT(*) AS lines,
+                   MIN(date) AS first_date, MAX(date) AS last_date,
+                   MIN(company_id) AS first_company, MAX(company_id) AS last_company
+              FROM inserted_entries GROUP BY voucher_id) n
+      LEFT JOIN ledger_voucher v ON v.id = n.voucher_id
+     WHERE n.total <> 0
+        OR n.lines <> (SELECT COUNT(*) FROM ledger_entry e WHERE e.voucher_id = n.voucher_id)
+        OR NOT (v.id IS NOT NULL AND v.state = 'posted' AND n.first_date = v.date
+                AND n.last_date = v.date AND n.first_company = v.company_id
+                AND n.last_company = v.company_id)
+     LIMIT 1;
+    IF FOUND AND bad.total <> 0 THEN
+        RAISE EXCEPTION 'voucher % does not balance: its entries sum to % cents',
+            bad.voucher_id, bad.total;
+    ELSIF FOUND AND NOT bad.matches THEN
+        RAISE EXCEPTION 'the entries of voucher % must be of a posted voucher, with its date and company',
+            bad.voucher_id
+            USING ERRCODE = 'check_violation';
+    ELSIF FOUND THEN
+        RAISE EXCEPTION 'voucher % has entries already: a voucher''s entries are written once',
+            bad.voucher_id;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+# Migration 0003's function, as it was.
+PG_ENTRIES_BACKWARD = """
+CREATE OR REPLACE FUNCTION ledger_check_vouchers_balance() RETURNS trigger AS $$
+DECLARE
+    bad record;
+BEGIN
+    SELECT n.voucher_id, n.total,
+           (SELECT COUNT(*) FROM ledger_entry e WHERE e.voucher_id = n.voucher_id) AS stored,
+           n.lines
+      INTO bad
+      FROM (SELECT voucher_id, SUM(amount_cents) AS total, COUNT(*) AS lines
+              FROM inserted_entries GROUP BY voucher_id) n
+     WHERE n.total <> 0
+        OR n.lines <> (SELECT COUNT(*) FROM ledger_entry e WHERE e.voucher_id = n.voucher_id)
+     LIMIT 1;
+    IF FOUND AND bad.total <> 0 THEN
+        RAISE EXCEPTION 'voucher % does not balance: its entries sum to % cents',
+            bad.voucher_id, bad.total;
+    ELSIF FOUND THEN
+        RAISE EXCEPTION 'voucher % has entries already: a voucher''s entries are written once',
+            bad.voucher_id;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
 # SQLite: one statement per trigger (the driver runs them one at a time).
 _SQLITE_CHECKS = """
     SELECT RAISE(ABORT, 'a draft voucher has no number (it gets one when posted)')
@@ -109,7 +179,20 @@ SQLITE_FORWARD = [
     BEGIN {_SQLITE_CHECKS} END""",
 ]
 
+SQLITE_FORWARD.append(
+    """CREATE TRIGGER ledger_entry_matches_voucher
+    BEFORE INSERT ON ledger_entry
+    BEGIN
+    SELECT RAISE(ABORT, 'an entry must be of a posted voucher, with its date and company')
+     WHERE NOT EXISTS (
+           SELECT 1 FROM ledger_voucher v
+            WHERE v.id = NEW.voucher_id AND v.state = 'posted' AND v.date = NEW.date
+              AND v.company_id = NEW.company_id);
+    END"""
+)
+
 SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS ledger_entry_matches_voucher",
     "DROP TRIGGER IF EXISTS ledger_voucher_rules_update",
     "DROP TRIGGER IF EXISTS ledger_voucher_rules_insert",
 ]
@@ -132,7 +215,7 @@ class Migration(migrations.Migration):
     dependencies = [("ledger", "0008_fixed_assets")]
     operations = [
         migrations.RunPython(
-            _run({"postgresql": [PG_FORWARD], "sqlite": SQLITE_FORWARD}),
-            _run({"postgresql": [PG_BACKWARD], "sqlite": SQLITE_BACKWARD}),
+            _run({"postgresql": [PG_FORWARD, PG_ENTRIES_FORWARD], "sqlite": SQLITE_FORWARD}),
+            _run({"postgresql": [PG_BACKWARD, PG_ENTRIES_BACKWARD], "sqlite": SQLITE_BACKWARD}),
         )
     ]
