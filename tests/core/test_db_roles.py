@@ -9,10 +9,12 @@ runs SQL with ``SET LOCAL ROLE`` to it.
 """
 
 import datetime as dt
+import io
 from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from tase.core import dbroles
@@ -39,10 +41,12 @@ def app_role(db) -> str:
 
 @contextmanager
 def as_role(name: str):
-    """A savepoint in which the connection acts as ``name``; rolled back at an error."""
+    """A savepoint in which the connection acts as ``name``; rolled back at an error (which
+    undoes the SET LOCAL), else the role is set back (releasing a savepoint keeps it)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL ROLE {dbroles.ident(name)}")
         yield cursor
+        cursor.execute("SET LOCAL ROLE NONE")
 
 
 @pytest.fixture
@@ -134,10 +138,14 @@ def test_app_role_runs_the_books(app_role, books, system, accountant):  # noqa: 
     assert sorted(numbers) == [1, 2, 3, 4]
 
 
-def test_the_suite_role_owns_the_tables(db):
-    """The other side of :func:`dbroles.owns_schema_tables`: the owner is told it owns."""
-    with connection.cursor() as cursor:
-        assert dbroles.owns_schema_tables(cursor)
+def test_db_check_tells_the_owner_from_the_application(app_role):
+    """`tase db check` passes for the application's role and fails for an owner."""
+    out = io.StringIO()
+    with as_role(app_role):
+        call_command("db", "check", stdout=out)
+    assert f"{app_role} owns no table" in out.getvalue()
+    with pytest.raises(CommandError, match="could disable the triggers"):
+        call_command("db", "check", stdout=io.StringIO())
 
 
 class _Null:

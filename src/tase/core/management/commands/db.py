@@ -8,6 +8,10 @@ It connects to the database of ``DATABASE_URL`` as a superuser given by ``--admi
 
 ``grant`` re-applies the application's privileges as the owner; ``tase migrate`` does it
 after every migration, so it is needed only after a table was made by hand.
+
+``check`` connects as the application (``DATABASE_URL``) and exits 1 when that role is a
+superuser or owns a table of the schema: then it could disable the triggers that guard the
+books. Run it after deploying, or from monitoring.
 """
 
 import os
@@ -21,7 +25,7 @@ from tase.core import dbroles
 
 
 class Command(BaseCommand):
-    help = "PostgreSQL roles: `db setup-roles` (once, as a superuser) and `db grant`."
+    help = "PostgreSQL roles: `db setup-roles` (once, as a superuser), `db grant`, `db check`."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -37,8 +41,11 @@ class Command(BaseCommand):
         setup.add_argument("--print-sql", action="store_true", help="print, do not run")
         grant = sub.add_parser("grant", help="Grant the application role its privileges.")
         grant.add_argument("--print-sql", action="store_true", help="print, do not run")
+        sub.add_parser("check", help="Exit 1 if the application's role owns tables.")
 
     def handle(self, *args, action, **options):
+        if action == "check":
+            return self.check_role()
         app = settings.DATABASES["default"]
         owner = getattr(settings, "MIGRATION_DATABASE", None)
         if "postgresql" not in app["ENGINE"]:
@@ -94,5 +101,27 @@ class Command(BaseCommand):
                 f"the owner role {owner['USER']} owns the schema."
                 if action == "setup-roles"
                 else f"grant: the application role {app['USER']} has its privileges."
+            )
+        )
+
+    def check_role(self) -> None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "Database roles are for PostgreSQL: DATABASE_URL is not postgres://."
+            )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            role = cursor.fetchone()[0]
+            if dbroles.owns_schema_tables(cursor):
+                raise CommandError(
+                    f"The application connects as {role}, which is a superuser or owns tables: "
+                    "it could disable the triggers that guard the books. Connect as a role that "
+                    "owns nothing (tase db setup-roles, docs/deployment.md)."
+                )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"check: the application's role {role} owns no table and is not a superuser."
             )
         )
