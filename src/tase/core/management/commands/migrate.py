@@ -28,7 +28,8 @@ class Command(MigrateCommand):
         connection.settings_dict.update({key: owner.get(key) for key in CREDENTIALS})
         try:
             super().handle(*args, **options)
-            if app_user and app_user != owner["USER"]:
+            changes_nothing = options.get("plan") or options.get("check_unapplied")
+            if app_user and app_user != owner["USER"] and not changes_nothing:
                 with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
                     for statement in dbroles.grant_statements(app_user, owner["USER"]):
                         cursor.execute(statement)
