@@ -28,6 +28,8 @@ install-dev: $(DEV_STAMP) messages
 messages:  ## compile the translations (.po → .mo)
 	@cd src/tase && ../../$(BIN)/tase compilemessages --ignore '.venv' -v 0
 
+# On PostgreSQL with two roles (docs/deployment.md): export DATABASE_URL (the app's role) and
+# MIGRATION_DATABASE_URL (the owner's); migrate then runs as the owner, the demo and the server as the app.
 run: install  ## migrate the embedded SQLite database, load the demo once, serve
 	$(BIN)/tase migrate --no-input -v 0
 	$(BIN)/tase demo

@@ -153,6 +153,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# PostgreSQL with two roles (docs/deployment.md, tase.core.dbroles): DATABASE_URL names the
+# application's role, which owns nothing; MIGRATION_DATABASE_URL the role that owns the schema,
+# which `tase migrate` connects as (the same database; only its credentials are used).
+MIGRATION_DATABASE = (
+    dj_database_url.parse(os.environ["MIGRATION_DATABASE_URL"])
+    if os.environ.get("MIGRATION_DATABASE_URL")
+    else None
+)
 if os.environ.get("DATABASE_REPLICA_URL"):
     # A read replica for reports (tase.db.reporting_alias); never written to.
     DATABASES["replica"] = dj_database_url.parse(

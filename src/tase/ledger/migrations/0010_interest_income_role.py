@@ -15,7 +15,7 @@ def mark_interest_income(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0008_fixed_assets"),
+        ("ledger", "0009_db_posting_rules"),
     ]
 
     operations = [
