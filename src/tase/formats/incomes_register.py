@@ -298,7 +298,10 @@ def wage_reports(
     dropped (lxml's incremental writer), so a delivery of 10,000 reports never holds more than
     one report's tree besides the bytes written; ``reports`` may be a generator."""
     root = _root(WAGE_REPORTS)
-    data = _delivery(root, header, DATA_WAGE_REPORTS, faulty_control=REJECT_WHOLE_DELIVERY)
+    # The header is built under a plain holder, not the namespaced root, so each of its
+    # elements is written without a namespace declaration of its own.
+    holder = etree.Element("holder")
+    data = _delivery(holder, header, DATA_WAGE_REPORTS, faulty_control=REJECT_WHOLE_DELIVERY)
     period = _sub(data, "PaymentPeriod")
     _sub(period, "PaymentDate", payment_date.isoformat())
     _sub(period, "StartDate", period_start.isoformat())
