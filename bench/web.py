@@ -104,12 +104,16 @@ class Server:
     """granian serving tase.wsgi with production settings, on a free port."""
 
     def __init__(self, database_url: str, tmp: Path):
+        from tase.core.fieldcrypt import configured_keys
+
         self.port = _free_port()
         self.mail = _MailSink()
         self.env = {
             **os.environ,
             "TASE_ENV": "production",
             "DEBUG": "0",
+            # The keys the demo was loaded with (the bench's own process), so the server opens it.
+            "TASE_FIELD_KEYS": ",".join(configured_keys()),
             "SECRET_KEY": "bench-only-" + secrets.token_hex(16),
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": database_url,

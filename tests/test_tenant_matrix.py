@@ -73,6 +73,8 @@ UNREACHED: dict[str, str] = {
     "sales:invoice_detail": "the demo has no sales invoices yet",
     "sales:invoice_pdf": "the demo has no sales invoices yet",
     "sales:finvoice": "the demo has no sales invoices yet",
+    "ledger:attachment": "the demo's purchase vouchers carry receipts, but the crawl's sample of "
+    "voucher pages (latest first) lands on pay-run and sales vouchers, which have none",
     "sales:finvoice_batch": "a form's GET target on the sales settings page (no link)",
     "sales:hand_over": "posted on a reminded, long overdue invoice; the demo has none",
     "sales:reminder_email": "posted on a payment reminder; the demo has none",
