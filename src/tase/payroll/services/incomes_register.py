@@ -252,16 +252,22 @@ def produce_earnings_reports(actor, run: PayRun) -> Report:
     file_id = f"PR{run.pk}"
     version, action, earlier = _next_version(run.company, Report.Kind.EARNINGS, file_id)
     employments = _employments(run.company, run.payment_date)
-    reports = _Counted(_wage_reports(run, _slips(run), employments, action=action, version=version))
+    slips = _slips(run)
+    reports = _Counted(_wage_reports(run, slips, employments, action=action, version=version))
     # Streamed: payslips read in chunks, each report written as it is made, the document
     # validated in one streamed pass (formats.incomes_register).
-    document = irf.wage_reports(
-        _header(run.company, file_id, version),
-        payment_date=run.payment_date,
-        period_start=run.period_start,
-        period_end=run.period_end,
-        reports=reports,
-    )
+    try:
+        document = irf.wage_reports(
+            _header(run.company, file_id, version),
+            payment_date=run.payment_date,
+            period_start=run.period_start,
+            period_end=run.period_end,
+            reports=reports,
+        )
+    finally:
+        # A report refused half-way leaves the payslips' server-side cursor (PostgreSQL) open;
+        # close it now, inside the transaction, not when the generator is collected after it.
+        slips.close()
     row = Report.objects.create(
         company=run.company,
         kind=Report.Kind.EARNINGS,
