@@ -553,3 +553,40 @@ class AssetDepreciation(models.Model):
 
     def __str__(self):
         return f"{self.asset.number} {self.month:%Y-%m}"
+
+
+class DepreciationDifference(models.Model):
+    """The change of the depreciation difference (poistoero) booked for one tax pool in
+    one fiscal year, and the voucher that booked it (a closing appropriation, KPL 5:5 §).
+
+    A pool is the machinery and equipment group (``machinery``, EVL 30 §) or one building
+    or intangible right (``asset:<id>``, EVL 34 § and 24 §). The accumulated difference of a
+    pool is the sum of its rows."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear,
+        verbose_name=_("fiscal year"),
+        on_delete=models.PROTECT,
+        related_name="depreciation_differences",
+    )
+    pool = models.CharField(_("tax pool"), max_length=40)
+    change_cents = models.BigIntegerField(_("change (cents)"))
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("depreciation difference")
+        verbose_name_plural = _("depreciation differences")
+        ordering = ["fiscal_year", "pool"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "pool"], name="ledger_depreciationdifference_pool"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.pool}"

@@ -33,6 +33,7 @@ from .common import (
     to_cents,
 )
 from .copies import copy_configuration
+from .depreciation_difference import book_depreciation_difference
 from .fixed_assets import (
     create_fixed_asset,
     depreciated_cents,
@@ -67,6 +68,7 @@ __all__ = [
     "add_attachment",
     "add_months",
     "apply_chart",
+    "book_depreciation_difference",
     "cents_to_decimal",
     "check_date_open",
     "close_fiscal_year",
