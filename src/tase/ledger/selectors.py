@@ -13,6 +13,7 @@ import datetime as dt
 from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Case, F, Q, Sum, When
 from django.db.models.functions import Coalesce
@@ -441,8 +442,15 @@ class VatReturn:
 
 
 def vat_return(company, start, end) -> VatReturn:
-    """The figures of the periodic tax return from the VAT-coded entries of the period."""
-    qs = Entry.objects.filter(company=company, date__gte=start, date__lte=end).exclude(vat_code="")
+    """The figures of the periodic tax return from the VAT-coded entries of the period.
+
+    VAT waiting on the unrecognised (cash-basis) VAT accounts is not the period's: it counts
+    when a payment moves it to the output or input VAT account, on the payment's date."""
+    qs = (
+        Entry.objects.filter(company=company, date__gte=start, date__lte=end)
+        .exclude(vat_code="")
+        .exclude(account__role__in=PENDING_VAT_ROLES)
+    )
     rows = (
         qs.values("vat_code", "is_vat", "account__role")
         .order_by()
@@ -592,6 +600,37 @@ def vat_deadlines(company_ids, today: dt.date) -> dict[int, list[VatDeadline]]:
     return result
 
 
+@dataclass
+class VatSettings:
+    vat_period: str
+    cash_basis_vat: bool
+    cash_basis_turnover_limit: Decimal
+
+
+def vat_settings(company, today: dt.date) -> VatSettings:
+    """The company's VAT period and method, with the turnover limit of the cash basis."""
+    from .models import LedgerSettings
+
+    row = LedgerSettings.objects.filter(company=company).first()
+    return VatSettings(
+        vat_period=row.vat_period if row else LedgerSettings.VatPeriod.MONTH,
+        cash_basis_vat=bool(row and row.cash_basis_vat),
+        cash_basis_turnover_limit=vat_rules.cash_basis_turnover_limit(today),
+    )
+
+
+def cash_basis_vat(company) -> bool:
+    """Does the company account for VAT by payment (maksuperusteinen alv)?"""
+    from .models import LedgerSettings
+
+    return bool(
+        LedgerSettings.objects.filter(company=company)
+        .values_list("cash_basis_vat", flat=True)
+        .first()
+    )
+
+
+PENDING_VAT_ROLES = (Account.Role.VAT_OUTPUT_PENDING, Account.Role.VAT_INPUT_PENDING)
 _FILE_KIND = {"month": vat_file.MONTH, "quarter": vat_file.QUARTER, "year": vat_file.YEAR}
 
 

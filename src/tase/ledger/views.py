@@ -185,6 +185,11 @@ def fiscal_years(request, company_pk):
             elif action == "vat_period":
                 services.set_vat_period(actor, company, request.POST.get("vat_period", ""))
                 messages.success(request, _("VAT period saved."))
+            elif action == "vat_method":
+                services.set_cash_basis_vat(
+                    actor, company, request.POST.get("vat_method") == "cash"
+                )
+                messages.success(request, _("VAT method saved."))
             elif action == "lock":
                 services.lock_period(actor, company, _month_end(request.POST.get("locked_month")))
                 messages.success(request, _("Period locked."))
@@ -202,9 +207,7 @@ def fiscal_years(request, company_pk):
             years=years,
             errors=errors,
             locked_until=services.locked_until(company),
-            vat_period=getattr(
-                LedgerSettings.objects.filter(company=company).first(), "vat_period", "month"
-            ),
+            vat=selectors.vat_settings(company, dt.date.today()),
             vat_periods=LedgerSettings.VatPeriod.choices,
             can_reopen=actor.can_in_company("ledger.reopen_year", company),
             next_start=(last.end + dt.timedelta(days=1))
