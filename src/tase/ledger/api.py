@@ -500,7 +500,7 @@ def patch_vat_settings(request, company_id: int, payload: VatSettingsPatch):
 class VatReturnQuery(Schema):
     date_from: dt.date = Field(alias="from")
     date_to: dt.date = Field(alias="to")
-    format: Literal["json", "vsralvkv"] = "json"
+    format: Literal["json", "vsralvkv", "vsralvyv"] = "json"
 
 
 class VatReturnOut(Schema):
@@ -513,18 +513,21 @@ class VatReturnOut(Schema):
 @router.get(
     "/companies/{company_id}/vat-returns",
     response={200: VatReturnOut},
-    summary="The periodic VAT return: its fields as JSON, or the VSRALVKV file to upload",
+    summary="The periodic VAT return: its fields as JSON, or the VSRALVKV / VSRALVYV file",
 )
 def vat_return(request, company_id: int, query: Query[VatReturnQuery]):
     """``format=vsralvkv`` answers the Tax Administration's file (text/plain) for a period that
-    is one of the company's tax periods; a period that is not answers 422 naming ``from``."""
+    is one of the company's tax periods; ``format=vsralvyv`` the recapitulative statement of
+    EU sales of a calendar month. A period the file cannot be written for answers 422 naming
+    ``from``."""
     company = _company(request, company_id)
     start, end = query.date_from, query.date_to
-    if query.format == "vsralvkv":
+    if query.format in ("vsralvkv", "vsralvyv"):
+        writer = (
+            selectors.vat_return_file if query.format == "vsralvkv" else selectors.eu_sales_file
+        )
         try:
-            name, text = selectors.vat_return_file(
-                company, start, end, sent_at=timezone.localtime()
-            )
+            name, text = writer(company, start, end, sent_at=timezone.localtime())
         except VatFileError as error:
             raise ValidationError({"from": str(error)}) from error
         response = HttpResponse(text, content_type="text/plain; charset=iso-8859-1")

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tase.core.models import Company
+from tase.formats import eu_sales_file as eu_file
 from tase.formats import vat_return_file as vat_file
 from tase.rules import vat as vat_rules
 
@@ -539,6 +540,74 @@ def vat_return_file(company, start, end, *, sent_at: dt.datetime) -> tuple[str, 
         )
     )
     return f"ALV-{company.business_id}-{start:%Y%m}-{end:%Y%m}.txt", text
+
+
+def eu_sales_file(company, start, end, *, sent_at: dt.datetime) -> tuple[str, str]:
+    """The month's recapitulative statement of EU sales as the Tax Administration's VSRALVYV
+    file: (file name, text). The figures come from the sales registered in the core registry
+    per customer VAT number (the books know no customers). Refused
+    (:class:`~tase.formats.eu_sales_file.EuSalesFileError`) unless ``start``-``end`` is a
+    calendar month with EU sales; a statement of an earlier month is its correction."""
+    from django.conf import settings
+
+    from tase.core.registry import eu_sales
+
+    dates = {
+        "start": date_format(start, "SHORT_DATE_FORMAT"),
+        "end": date_format(end, "SHORT_DATE_FORMAT"),
+    }
+    try:
+        period = vat_file.Period.of(start, end)
+    except vat_file.VatFileError:
+        period = None
+    if period is None or period.kind != vat_file.MONTH:
+        raise eu_file.EuSalesFileError(
+            _(
+                "The recapitulative statement is given per calendar month: %(start)s-%(end)s is not one."
+            )
+            % dates
+        )
+    merged: dict[tuple[str, str], eu_file.EuSale] = {}
+    for row in eu_sales(company, start, end):
+        sale = eu_file.EuSale.of(
+            row.vat_number, goods=row.goods, services=row.services, triangular=row.triangular
+        )
+        if sale.country == "FI" or sale.country not in eu_file.VAT_PREFIXES:
+            raise eu_file.EuSalesFileError(
+                _(
+                    "Sales to other EU countries were invoiced to the VAT number “%(number)s”, "
+                    "which is not another member state's; correct the customer and credit "
+                    "the invoice."
+                )
+                % {"number": row.vat_number or "—"}
+            )
+        key = (sale.country, sale.vat_number)
+        if key in merged:
+            old = merged[key]
+            sale = eu_file.EuSale(
+                sale.country,
+                sale.vat_number,
+                old.goods + sale.goods,
+                old.services + sale.services,
+                old.triangular + sale.triangular,
+            )
+        merged[key] = sale
+    if not any(s.goods or s.services or s.triangular for s in merged.values()):
+        raise eu_file.EuSalesFileError(
+            _("%(start)s-%(end)s had no sales to other EU countries: no statement is due.") % dates
+        )
+    text = eu_file.write(
+        eu_file.EuSalesStatement(
+            business_id=company.business_id,
+            year=period.year,
+            month=period.number,
+            sales=tuple(merged.values()),
+            sent_at=sent_at,
+            software_id=settings.TASE_VAT_FILE_SOFTWARE_ID or f"{company.business_id}_TASE",
+            software_name="Tase",
+        )
+    )
+    return f"YV-{company.business_id}-{start:%Y%m}.txt", text
 
 
 @dataclass
