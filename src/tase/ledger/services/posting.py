@@ -568,7 +568,10 @@ def post_voucher(
     input VAT account; ``gross`` says whether the amount entered includes the VAT. The VAT
     rate is the one in force on the line's ``delivery_date`` (default: the voucher's date),
     since the rate follows the delivery, not the invoice (AVL 15 §; HE 61/2024: goods
-    delivered and services performed on or after 1.9.2024 take 25.5 %). With ``source_ref``,
+    delivered and services performed on or after 1.9.2024 take 25.5 %). Cash-based VAT: a
+    line's ``vat_basis: "cash"`` posts its domestic VAT to the unrecognised VAT account, and a
+    line ``{recognise_vat: code, debit|credit, vat_base, text}`` (no account) moves a paid share
+    from there to the output or input VAT account (:func:`_recognition`). With ``source_ref``,
     posting is idempotent: the voucher already posted from the same source and
     reference is returned as it is.
     """
