@@ -62,6 +62,9 @@ class LedgerSettings(models.Model):
     vat_period = models.CharField(
         _("VAT period"), max_length=10, choices=VatPeriod.choices, default=VatPeriod.MONTH
     )
+    # Maksuperusteinen arvonlisävero (AVL 137 §): VAT of sales and purchases is assigned to
+    # the tax period of the payment; see docs/sales.md for how it posts.
+    cash_basis_vat = models.BooleanField(_("cash-based VAT"), default=False)
 
     class Meta:
         verbose_name = _("bookkeeping settings")
@@ -105,6 +108,9 @@ class Account(models.Model):
         RECEIVABLES = "receivables", _("Trade receivables")
         PAYABLES = "payables", _("Trade payables")
         INTEREST_INCOME = "interest_income", _("Interest income")
+        # Cash-based VAT (maksuperusteinen alv): VAT of invoices waiting for their payment.
+        VAT_OUTPUT_PENDING = "vat_output_pending", _("Unrecognised output VAT (cash basis)")
+        VAT_INPUT_PENDING = "vat_input_pending", _("Unrecognised input VAT (cash basis)")
 
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="accounts"

@@ -10,17 +10,20 @@ class SalesConfig(AppConfig):
     def ready(self):
         from tase.core.registry import (
             DemoLoader,
+            EuSalesSource,
             NavItem,
             SourceLink,
             register_demo,
+            register_eu_sales_source,
             register_nav,
             register_source_link,
         )
 
-        from . import demo
+        from . import demo, selectors
         from .links import invoice_url, payment_url
 
         register_demo(DemoLoader("sales", demo.load, order=30))
         register_nav(NavItem("sales", _("Sales"), "sales:index", "sales.view", order=25))
         register_source_link(SourceLink("sales.invoice", invoice_url))
         register_source_link(SourceLink("sales.payment", payment_url))
+        register_eu_sales_source(EuSalesSource("sales.invoices", selectors.eu_sales))

@@ -42,7 +42,13 @@ from .fixed_assets import (
 )
 from .imports import IMPORT_BATCH, VOUCHER_IMPORT_COLUMNS, import_vouchers
 from .opening_balances import import_opening_balances
-from .periods import create_fiscal_year, lock_period, set_vat_period, unlock_period
+from .periods import (
+    create_fiscal_year,
+    lock_period,
+    set_cash_basis_vat,
+    set_vat_period,
+    unlock_period,
+)
 from .posting import (
     ENTRY_ARRAYS,
     ENTRY_COLUMNS,
@@ -97,6 +103,7 @@ __all__ = [
     "run_depreciation",
     "save_draft",
     "series_for",
+    "set_cash_basis_vat",
     "set_vat_period",
     "settle_vat",
     "sniff",

@@ -7,7 +7,9 @@ brings beyond the open amount first pays the reminder fees, compensation and pen
 that reminders charged (:mod:`.collection`); they are booked only now, when paid, to the
 interest income account (role ``interest_income``, 9000 Korkotuotot in the shipped charts:
 financial income, outside VAT). Any rest stays on the receivables account as the customer's
-credit balance (the invoice's open amount turns negative) until it is refunded or used.
+credit balance (the invoice's open amount turns negative) until it is refunded or used. On an
+invoice sent with cash-based VAT the voucher also recognises the payment's share of the VAT
+(:mod:`.cash_vat`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tase.ledger import selectors as ledger_selectors
 from tase.ledger import services as ledger
 
 from ..models import Invoice, Payment
+from . import cash_vat
 from .common import as_date, cents, guard, to_cents
 
 SOURCE = "sales.payment"
@@ -90,13 +93,16 @@ def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
         created_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
     )
     text = _("Payment of invoice %(number)s") % {"number": invoice.number}
+    paid_after = invoice.paid_cents + amount_cents - charges_cents
+    lines = _lines(invoice, amount_cents, charges_cents, receivables, income, text)
+    lines += cash_vat.payment_lines(invoice, invoice.paid_cents, paid_after, text)
     voucher = ledger.post_voucher(
         actor,
         invoice.company,
         date=on,
         series=SERIES,
         description=f"{text}, {invoice.customer.name}",
-        lines=_lines(invoice, amount_cents, charges_cents, receivables, income, text),
+        lines=lines,
         source=SOURCE,
         source_ref=str(payment.pk),
     )
