@@ -10,7 +10,9 @@
 - company copiers: each app copies its configuration into a new test-environment company,
 - billable sources: what the vendor sells beyond the contract (agreed change requests, accepted
   training orders, phone support) offered for invoicing, so sales bills it without importing
-  the apps that sold it.
+  the apps that sold it,
+- closing checks: the assertions of the closing gate (the receivables ledger equals the
+  receivables accounts, …) that must tie before a period is locked or a fiscal year closed.
 """
 
 from __future__ import annotations
@@ -120,6 +122,59 @@ def billable_items(vendor, start, end) -> list[BillableItem]:
         for source in sorted(BILLABLE_SOURCES.values(), key=lambda s: s.key)
         for item in source.items(vendor, start, end)
     ]
+
+
+@dataclass(frozen=True)
+class ClosingValue:
+    """One assertion's two sides in cents: what the books say and what the other ledger (the
+    open invoices, the VAT return, the pay runs, the bank statement) says; they must be equal.
+    ``detail`` names the part when a check gives several (a VAT period, a bank account);
+    ``url`` drills down to where the difference can be looked into."""
+
+    book_cents: int
+    other_cents: int
+    url: str = ""
+    detail: str = ""
+
+    @property
+    def difference_cents(self) -> int:
+        return self.book_cents - self.other_cents
+
+
+@dataclass(frozen=True)
+class ClosingCheck:
+    """An assertion of the closing gate. ``values`` answers for one company on a date (the
+    end of that day): a :class:`ClosingValue`, a list of them, or None when the check does not
+    apply to the company (no pay runs, no chart). ``many`` (optional) answers the same for
+    many companies at once, ``{company_id: values}``, in a number of queries that does not
+    grow with the companies (the accounting office's page); without it the page asks
+    ``values`` once per company. ``year_end``: asked only when a fiscal year is closed (the
+    year-end checklist's items), not when a month is locked. Registering one from a
+    selector that already gives the differences takes three lines::
+
+        register_closing_check(ClosingCheck("bank.statements", _("Bank accounts equal the
+            statements"), lambda company, on: [ClosingValue(d.book_cents, d.statement_cents,
+            d.url, d.iban) for d in statement_balance_differences(company, on)]))
+    """
+
+    code: str
+    label: Any  # a lazy translation: "The receivables ledger equals the receivables accounts"
+    values: Callable[[Any, Any], Any]  # (Company, date) -> ClosingValue | list | None
+    many: Callable[[list, Any], dict] | None = None  # ([Company], date) -> {id: values}
+    other_label: Any = None  # what the other side is called ("Open invoices"); default "Other"
+    year_end: bool = False
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.code
+
+
+CLOSING_CHECKS: dict[str, ClosingCheck] = {}
+
+
+def register_closing_check(check: ClosingCheck) -> None:
+    CLOSING_CHECKS[check.code] = check
 
 
 NAV: dict[str, NavItem] = {}

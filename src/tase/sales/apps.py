@@ -9,18 +9,30 @@ class SalesConfig(AppConfig):
 
     def ready(self):
         from tase.core.registry import (
+            ClosingCheck,
             DemoLoader,
             NavItem,
             SourceLink,
+            register_closing_check,
             register_demo,
             register_nav,
             register_source_link,
         )
 
-        from . import demo
+        from . import closing, demo
         from .links import invoice_url, payment_url
 
         register_demo(DemoLoader("sales", demo.load, order=30))
         register_nav(NavItem("sales", _("Sales"), "sales:index", "sales.view", order=25))
         register_source_link(SourceLink("sales.invoice", invoice_url))
         register_source_link(SourceLink("sales.payment", payment_url))
+        register_closing_check(
+            ClosingCheck(
+                "sales.receivables",
+                _("The receivables ledger equals the receivables accounts"),
+                closing.receivables,
+                closing.receivables_many,
+                other_label=_("Open invoices"),
+                order=20,
+            )
+        )
