@@ -327,3 +327,18 @@ def test_the_gate_shows_on_the_ledger_pages(billing, world):
     assert 'data-testid="closing-gate"' in home
     years = client.get(reverse("ledger:fiscal_years", args=[billing.pk])).content.decode()
     assert years.count('data-testid="closing-gate"') == 2  # the lock form's and the year's
+
+
+def test_vat_settlement_page_passes_the_override(billing, accountant, world):
+    services.post_voucher(accountant, billing, **sale("1255.00", day=dt.date(2026, 3, 15)))
+    _stray_receivable(accountant, billing)
+    client = world.client(Role.ACCOUNTANT)
+    settle = reverse("ledger:vat_settle", args=[billing.pk])
+    form = {"from": "2026-03-01", "to": "2026-03-31", "confirm": "1"}
+    response = client.post(settle, form, follow=True)
+    assert "difference" in response.content.decode() or "erotus" in response.content.decode()
+    assert services.locked_until(billing) is None
+    client.post(settle, {**form, "override_reason": "Saaminen selvitetään."})
+    assert services.locked_until(billing) == MARCH
+    event = AuditEvent.objects.filter(action="lock_period", company=billing).latest("pk")
+    assert event.changes["closing_gate_override"][1] == "Saaminen selvitetään."

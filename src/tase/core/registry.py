@@ -161,7 +161,9 @@ class ClosingCheck:
     label: Any  # a lazy translation: "The receivables ledger equals the receivables accounts"
     values: Callable[[Any, Any], Any]  # (Company, date) -> ClosingValue | list | None
     many: Callable[[list, Any], dict] | None = None  # ([Company], date) -> {id: values}
-    other_label: Any = None  # what the other side is called ("Open invoices"); default "Other"
+    other_label: Any = (
+        None  # what the other side is called ("Open invoices"); default "Other ledger"
+    )
     year_end: bool = False
     order: int = 100
 

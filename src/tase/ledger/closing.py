@@ -30,6 +30,7 @@ from tase.core.registry import CLOSING_CHECKS, ClosingValue, ordered
 from tase.rules import vat as vat_rules
 
 from .models import Account, AccountBalance, Entry, FiscalYear, Voucher
+from .selectors import month_end
 
 OPENING_SOURCES = ("opening-balances", "year-end")
 VAT_SETTLEMENT = "vat-settlement"
@@ -58,11 +59,6 @@ def opening_dates(company_ids, on: dt.date) -> dict[int, dt.date]:
     return {company_id: found.get(company_id, _BEGINNING) for company_id in company_ids}
 
 
-def _month_end(day: dt.date) -> dt.date:
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
 def _sums(model, company_ids, accounts: Q, key: str, where: Q) -> dict[tuple[int, str], int]:
     net = F("amount_cents") if model is Entry else F("debit_cents") - F("credit_cents")
     rows = (
@@ -79,8 +75,8 @@ def _between(company_ids, start: dt.date, end: dt.date, accounts: Q, key: str):
     from the balance table, the partial months at either end from the entries."""
     if end < start:
         return {}
-    full_first = start if start.day == 1 else _month_end(start) + dt.timedelta(days=1)
-    full_last = end if end == _month_end(end) else end.replace(day=1) - dt.timedelta(days=1)
+    full_first = start if start.day == 1 else month_end(start) + dt.timedelta(days=1)
+    full_last = end if end == month_end(end) else end.replace(day=1) - dt.timedelta(days=1)
     if full_first > full_last:
         return _sums(Entry, company_ids, accounts, key, Q(date__gte=start, date__lte=end))
     months = Q(year__gt=full_first.year) | Q(year=full_first.year, month__gte=full_first.month)
@@ -160,7 +156,7 @@ def _as_list(values) -> list[ClosingValue]:
 
 
 def _rows(check, values) -> list[GateRow]:
-    other = str(check.other_label) if check.other_label else _("Other")
+    other = str(check.other_label) if check.other_label else _("Other ledger")
     return [GateRow(check.code, str(check.label), other, value) for value in _as_list(values)]
 
 

@@ -909,7 +909,13 @@ def vat_settle(request, company_pk):
         raise Http404
     try:
         _require_confirmation(request)
-        voucher = services.settle_vat(_actor(request), company, start=start, end=end)
+        voucher = services.settle_vat(
+            _actor(request),
+            company,
+            start=start,
+            end=end,
+            override_reason=request.POST.get("override_reason", ""),
+        )
     except ValidationError as error:
         for message in _errors(error):
             messages.error(request, message)
