@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tase.core.models import AuditEvent
-from tase.core.registry import CLOSING_CHECKS
+from tase.core.registry import CLOSING_CHECKS, ClosingCheck, ClosingValue
 from tase.core.roles import Role
 from tase.ledger import closing, services
 from tase.ledger.models import FiscalYear
@@ -225,7 +225,7 @@ def test_api_and_page_side_by_side(billing, accountant, world):
     refused = client.post(url, {"locked_until": "2026-03-31"}, content_type="application/json")
     assert refused.status_code == 422
     messages = [d["msg"] for d in refused.json()["detail"]]
-    assert any("difference 100,00\xa0€" in m for m in messages), messages
+    assert any("100,00\xa0€." in m for m in messages), messages  # the user's language
     form = reverse("ledger:fiscal_years", args=[billing.pk])
     response = client.post(form, {"action": "lock", "confirm": "1", "locked_month": "2026-03"})
     assert response.status_code == 200 and services.locked_until(billing) is None
@@ -342,3 +342,29 @@ def test_vat_settlement_page_passes_the_override(billing, accountant, world):
     assert services.locked_until(billing) == MARCH
     event = AuditEvent.objects.filter(action="lock_period", company=billing).latest("pk")
     assert event.changes["closing_gate_override"][1] == "Saaminen selvitetään."
+
+
+def test_year_end_items_are_asked_only_when_a_year_is_closed(books, accountant, monkeypatch):
+    """The year-end checklist (issue 17) registers its items with ``year_end``: a month's lock
+    does not ask them, closing the year does; a check without a batched reader is asked per
+    company on the office page."""
+    asked = []
+
+    def depreciation(company, on):
+        asked.append(on)
+        return ClosingValue(0, 12000, "/ledger/", "Depreciation not run")
+
+    monkeypatch.setitem(
+        CLOSING_CHECKS,
+        "ledger.test_depreciation",
+        ClosingCheck("ledger.test_depreciation", "Depreciation run", depreciation, year_end=True),
+    )
+    services.lock_period(accountant, books, MARCH)
+    assert asked == []
+    year = FiscalYear.objects.get(company=books)
+    with pytest.raises(ValidationError) as error:
+        services.close_fiscal_year(accountant, year)
+    assert any("Depreciation run (Depreciation not run)" in m for m in error.value.messages)
+    assert asked == [year.end]
+    gates = closing.closing_gates([books], year.end, year_end=True)
+    assert not gates[books.pk].ok and asked == [year.end, year.end]

@@ -272,7 +272,7 @@ def apply_chart(request, company_id: int, payload: ChartIn):
 
 @router.post("/companies/{company_id}/fiscal-years/{year_id}/close", response=FiscalYearOut)
 def close_fiscal_year(
-    request, company_id: int, year_id: int, payload: api_closing.CloseIn | None = None
+    request, company_id: int, year_id: int, payload: api_closing.FiscalYearCloseIn | None = None
 ):
     """Close the year through the closing gate; ``override_reason`` (optional body) says why
     when the gate fails."""

@@ -18,7 +18,7 @@ from .models import FiscalYear
 router = Router(tags=["ledger"])
 
 
-class AssertionOut(Schema):
+class ClosingAssertionOut(Schema):
     code: str
     label: str
     detail: str
@@ -30,33 +30,33 @@ class AssertionOut(Schema):
     url: str = Field(..., description="Where to look into the difference (a page)")
 
 
-class GateOut(Schema):
+class ClosingGateOut(Schema):
     company_id: int
     on: dt.date
     year_end: bool
     ok: bool
-    assertions: list[AssertionOut]
+    assertions: list[ClosingAssertionOut]
 
 
-class GateQuery(Schema):
+class ClosingGateQuery(Schema):
     on: dt.date = Field(default_factory=dt.date.today)
     year_end: bool = Field(
         False, description="Also the items asked only when a fiscal year is closed"
     )
 
 
-class LockIn(Schema):
+class PeriodLockIn(Schema):
     locked_until: dt.date = Field(..., description="The last day of a month (or fiscal year)")
     override_reason: str = Field(
         "", description="Why the period is locked although the closing gate fails (audited)"
     )
 
 
-class LockOut(Schema):
+class PeriodLockOut(Schema):
     locked_until: dt.date | None
 
 
-class CloseIn(Schema):
+class FiscalYearCloseIn(Schema):
     override_reason: str = Field(
         "", description="Why the year is closed although the closing gate fails (audited)"
     )
@@ -87,20 +87,20 @@ def gate_out(company_id: int, gate: closing.Gate) -> dict:
 
 @router.get(
     "/companies/{company_id}/closing-gate",
-    response=GateOut,
+    response=ClosingGateOut,
     summary="The closing gate: each assertion with its book value, other value and difference",
 )
-def closing_gate(request, company_id: int, query: Query[GateQuery]):
+def closing_gate(request, company_id: int, query: Query[ClosingGateQuery]):
     company = actor(request).company(company_id, "ledger.view")
     return gate_out(company.pk, closing.closing_gate(company, query.on, year_end=query.year_end))
 
 
 @router.get(
     "/closing-gates",
-    response=list[GateOut],
+    response=list[ClosingGateOut],
     summary="The closing gates of every company the user may see (the accounting office)",
 )
-def closing_gates(request, query: Query[GateQuery]):
+def closing_gates(request, query: Query[ClosingGateQuery]):
     companies = list(actor(request).companies("ledger.view").order_by("name", "pk"))
     gates = closing.closing_gates(companies, query.on, year_end=query.year_end)
     return [gate_out(company.pk, gates[company.pk]) for company in companies]
@@ -108,10 +108,10 @@ def closing_gates(request, query: Query[GateQuery]):
 
 @router.post(
     "/companies/{company_id}/period-lock",
-    response=LockOut,
+    response=PeriodLockOut,
     summary="Lock the periods up to a month's end, through the closing gate",
 )
-def lock_period(request, company_id: int, payload: LockIn):
+def lock_period(request, company_id: int, payload: PeriodLockIn):
     company = actor(request).company(company_id, "ledger.manage")
     lock = services.lock_period(
         actor(request), company, payload.locked_until, override_reason=payload.override_reason
@@ -119,7 +119,7 @@ def lock_period(request, company_id: int, payload: LockIn):
     return {"locked_until": lock.locked_until}
 
 
-def close_fiscal_year(request, company_id: int, year_id: int, payload: CloseIn | None):
+def close_fiscal_year(request, company_id: int, year_id: int, payload: FiscalYearCloseIn | None):
     company = actor(request).company(company_id, "ledger.view")
     year = get_object_or_404(FiscalYear, company=company, pk=year_id)
     reason = payload.override_reason if payload is not None else ""
