@@ -27,10 +27,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tase.core.registry import CLOSING_CHECKS, ClosingValue, ordered
-from tase.rules import vat as vat_rules
 
 from .models import Account, AccountBalance, Entry, FiscalYear, Voucher
-from .selectors import month_end
+from .selectors import month_end, vat_figures, vat_return_entries
 
 OPENING_SOURCES = ("opening-balances", "year-end")
 VAT_SETTLEMENT = "vat-settlement"
@@ -232,36 +231,22 @@ def _windows(company_ids, on: dt.date) -> dict[int, dt.date]:
 
 
 def _monthly_308(company_ids, since: dt.date, on: dt.date) -> dict[tuple[int, int, int], int]:
-    """The return's 308 (tax payable) per (company, year, month) from the VAT-coded entries
-    dated ``since``-``on``, as :func:`tase.ledger.selectors.vat_return` sums them. One query."""
+    """The return's 308 (tax payable) per (company, year, month) from the entries dated
+    ``since``-``on`` that :func:`tase.ledger.selectors.vat_return` sums, summed as it sums
+    them. One query."""
     rows = (
-        Entry.objects.filter(company_id__in=company_ids, date__gte=since, date__lte=on)
-        .exclude(vat_code="")
+        vat_return_entries(
+            Entry.objects.filter(company_id__in=company_ids, date__gte=since, date__lte=on)
+        )
         .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
         .values("company_id", "y", "m", "vat_code", "is_vat", "account__role")
         .order_by()
         .annotate(total=Sum("amount_cents"))
     )
-    parts: dict[tuple[int, int, int], tuple[dict, list, dict]] = defaultdict(
-        lambda: (defaultdict(int), [0], defaultdict(int))
-    )
+    by_month: dict[tuple[int, int, int], list] = defaultdict(list)
     for row in rows:
-        code, total = row["vat_code"], int(row["total"] or 0)
-        info = vat_rules.CODES.get(code)
-        if info is None:
-            continue
-        output, input_total, base = parts[(row["company_id"], row["y"], row["m"])]
-        if row["is_vat"]:
-            if row["account__role"] == Account.Role.VAT_INPUT:
-                input_total[0] += total
-            else:
-                output[code] += -total
-        else:
-            base[code] += -total if info.sales else total
-    return {
-        month: vat_rules.return_figures(output, input_total[0], base)["308"]
-        for month, (output, input_total, base) in parts.items()
-    }
+        by_month[(row["company_id"], row["y"], row["m"])].append(row)
+    return {month: vat_figures(items)[0]["308"] for month, items in by_month.items()}
 
 
 def _settlements(company_ids, on: dt.date) -> list[tuple[int, dt.date, dt.date, int]]:
