@@ -14,6 +14,8 @@
 - EU sales sources: each customer VAT number's sales of goods and services to other member
   states in a period, which the books' recapitulative statement (VSRALVYV) lists without
   knowing invoices.
+- closing checks: the assertions of the closing gate (the receivables ledger equals the
+  receivables accounts, …) that must tie before a period is locked or a fiscal year closed.
 """
 
 from __future__ import annotations
@@ -156,6 +158,61 @@ def eu_sales(company, start, end) -> list[EuSales]:
         for source in sorted(EU_SALES_SOURCES.values(), key=lambda s: s.key)
         for row in source.sales(company, start, end)
     ]
+
+
+@dataclass(frozen=True)
+class ClosingValue:
+    """One assertion's two sides in cents: what the books say and what the other ledger (the
+    open invoices, the VAT return, the pay runs, the bank statement) says; they must be equal.
+    ``detail`` names the part when a check gives several (a VAT period, a bank account);
+    ``url`` drills down to where the difference can be looked into."""
+
+    book_cents: int
+    other_cents: int
+    url: str = ""
+    detail: str = ""
+
+    @property
+    def difference_cents(self) -> int:
+        return self.book_cents - self.other_cents
+
+
+@dataclass(frozen=True)
+class ClosingCheck:
+    """An assertion of the closing gate. ``values`` answers for one company on a date (the
+    end of that day): a :class:`ClosingValue`, a list of them, or None when the check does not
+    apply to the company (no pay runs, no chart). ``many`` (optional) answers the same for
+    many companies at once, ``{company_id: values}``, in a number of queries that does not
+    grow with the companies (the accounting office's page); without it the page asks
+    ``values`` once per company. ``year_end``: asked only when a fiscal year is closed (the
+    year-end checklist's items), not when a month is locked. Registering one from a
+    selector that already gives the differences takes three lines::
+
+        register_closing_check(ClosingCheck("bank.statements", _("Bank accounts equal the
+            statements"), lambda company, on: [ClosingValue(d.book_cents, d.statement_cents,
+            d.url, d.iban) for d in statement_balance_differences(company, on)]))
+    """
+
+    code: str
+    label: Any  # a lazy translation: "The receivables ledger equals the receivables accounts"
+    values: Callable[[Any, Any], Any]  # (Company, date) -> ClosingValue | list | None
+    many: Callable[[list, Any], dict] | None = None  # ([Company], date) -> {id: values}
+    other_label: Any = (
+        None  # what the other side is called ("Open invoices"); default "Other ledger"
+    )
+    year_end: bool = False
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.code
+
+
+CLOSING_CHECKS: dict[str, ClosingCheck] = {}
+
+
+def register_closing_check(check: ClosingCheck) -> None:
+    CLOSING_CHECKS[check.code] = check
 
 
 NAV: dict[str, NavItem] = {}

@@ -21,11 +21,12 @@ from tase.core import limits
 from tase.formats.vat_return_file import VatFileError
 from tase.rules import vat as vat_rules
 
-from . import api_fixed_assets, reports, selectors, services
+from . import api_closing, api_fixed_assets, reports, selectors, services
 from .models import Account, FiscalYear, Voucher
 
 router = Router(tags=["ledger"])
 router.add_router("", api_fixed_assets.router)
+router.add_router("", api_closing.router)
 
 
 def _company(request, company_id: int, action: str = "ledger.view"):
@@ -271,10 +272,12 @@ def apply_chart(request, company_id: int, payload: ChartIn):
 
 
 @router.post("/companies/{company_id}/fiscal-years/{year_id}/close", response=FiscalYearOut)
-def close_fiscal_year(request, company_id: int, year_id: int):
-    company = _company(request, company_id)
-    year = get_object_or_404(FiscalYear, company=company, pk=year_id)
-    return services.close_fiscal_year(actor(request), year)
+def close_fiscal_year(
+    request, company_id: int, year_id: int, payload: api_closing.FiscalYearCloseIn | None = None
+):
+    """Close the year through the closing gate; ``override_reason`` (optional body) says why
+    when the gate fails."""
+    return api_closing.close_fiscal_year(request, company_id, year_id, payload)
 
 
 # -- vouchers --------------------------------------------------------------------------------

@@ -9,11 +9,13 @@ class LedgerConfig(AppConfig):
 
     def ready(self):
         from tase.core.registry import (
+            ClosingCheck,
             CompanyCopier,
             DemoLoader,
             NavItem,
             StartPanel,
             StateCheck,
+            register_closing_check,
             register_company_copier,
             register_demo,
             register_nav,
@@ -21,7 +23,7 @@ class LedgerConfig(AppConfig):
             register_state_check,
         )
 
-        from . import demo, services, views
+        from . import closing, demo, services, views
 
         register_nav(NavItem("ledger", _("Bookkeeping"), "ledger:index", "ledger.view", order=20))
         register_start_panel(
@@ -29,6 +31,16 @@ class LedgerConfig(AppConfig):
         )
         register_demo(DemoLoader("ledger", demo.load, order=20))
         register_company_copier(CompanyCopier("ledger", services.copy_configuration, order=20))
+        register_closing_check(
+            ClosingCheck(
+                "ledger.vat",
+                _("The VAT accounts equal the VAT returns"),
+                closing.vat_values,
+                closing.vat_values_many,
+                other_label=_("VAT returns"),
+                order=30,
+            )
+        )
         register_state_check(
             StateCheck(
                 "ledger.chart_chosen",

@@ -442,21 +442,18 @@ class VatReturn:
     by_code: list[dict]
 
 
-def vat_return(company, start, end) -> VatReturn:
-    """The figures of the periodic tax return from the VAT-coded entries of the period.
+def vat_return_entries(qs):
+    """The entries of ``qs`` a VAT return sums: the VAT-coded ones. The return and the closing
+    gate (:mod:`tase.ledger.closing`) both take them from here, so they agree.
 
     VAT waiting on the unrecognised (cash-basis) VAT accounts is not the period's: it counts
     when a payment moves it to the output or input VAT account, on the payment's date."""
-    qs = (
-        Entry.objects.filter(company=company, date__gte=start, date__lte=end)
-        .exclude(vat_code="")
-        .exclude(account__role__in=PENDING_VAT_ROLES)
-    )
-    rows = (
-        qs.values("vat_code", "is_vat", "account__role")
-        .order_by()
-        .annotate(total=Sum("amount_cents"))
-    )
+    return qs.exclude(vat_code="").exclude(account__role__in=PENDING_VAT_ROLES)
+
+
+def vat_figures(rows) -> tuple[dict[str, int], dict[str, dict]]:
+    """The return's fields in cents, and base, output and input VAT per code, from rows of
+    ``vat_code``, ``is_vat``, ``account__role`` and their summed ``total``."""
     output_by_code: dict[str, int] = defaultdict(int)
     base_by_code: dict[str, int] = defaultdict(int)
     input_total = 0
@@ -477,7 +474,18 @@ def vat_return(company, start, end) -> VatReturn:
             base = -total if info.sales else total
             base_by_code[code] += base
             detail[code]["base"] += base
-    figures = vat_rules.return_figures(output_by_code, input_total, base_by_code)
+    return vat_rules.return_figures(output_by_code, input_total, base_by_code), detail
+
+
+def vat_return(company, start, end) -> VatReturn:
+    """The figures of the periodic tax return from the VAT-coded entries of the period."""
+    qs = vat_return_entries(Entry.objects.filter(company=company, date__gte=start, date__lte=end))
+    rows = (
+        qs.values("vat_code", "is_vat", "account__role")
+        .order_by()
+        .annotate(total=Sum("amount_cents"))
+    )
+    figures, detail = vat_figures(rows)
     by_code = [
         {
             "code": code,

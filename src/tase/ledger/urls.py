@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views, views_fixed_assets
+from . import views, views_closing, views_fixed_assets
 
 app_name = "ledger"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("closing-gate/", views_closing.office, name="office_gate"),
     path("<int:company_pk>/", views.home, name="home"),
+    path("<int:company_pk>/closing-gate/", views_closing.closing_gate, name="closing_gate"),
     path("<int:company_pk>/years/", views.fiscal_years, name="fiscal_years"),
     path("<int:company_pk>/accounts/", views.accounts, name="accounts"),
     path("<int:company_pk>/accounts/lookup/", views.account_lookup, name="account_lookup"),

@@ -27,7 +27,7 @@ from tase.core.access import Actor
 from tase.formats.vat_return_file import VatFileError
 from tase.rules import vat as vat_rules
 
-from . import reports, selectors, services
+from . import closing, reports, selectors, services
 from .models import Account, Attachment, FiscalYear, LedgerSettings, Voucher
 
 PAGE_SIZE = 50
@@ -118,10 +118,17 @@ def home(request, company_pk):
             years=years,
             recent=recent,
             locked_until=services.locked_until(company),
+            gate=closing.closing_gate(company, gate_day()),
             has_accounts=company.accounts.exists(),
             reports=reports.titles(),
         ),
     )
+
+
+def gate_day() -> dt.date:
+    """The end of last month: the month to lock next, whose closing gate is shown unless
+    another day is asked."""
+    return dt.date.today().replace(day=1) - dt.timedelta(days=1)
 
 
 def start_panel(request) -> dict:
@@ -154,6 +161,18 @@ def _month_end(value: str | None) -> dt.date | str:
         return value or ""
 
 
+def _lock_day(request, company) -> dt.date:
+    """The month end the lock form proposes: asked (``?on=`` or the month posted), else the
+    month after the current lock, else last month; its closing gate is shown beside."""
+    asked = _month_end(request.POST.get("locked_month") or request.GET.get("on", "")[:7])
+    if isinstance(asked, dt.date):
+        return asked
+    current = services.locked_until(company)
+    if current is not None:
+        return services.add_months(current + dt.timedelta(days=1), 1) - dt.timedelta(days=1)
+    return gate_day()
+
+
 @login_required
 def fiscal_years(request, company_pk):
     company = _company(request, company_pk)
@@ -176,7 +195,9 @@ def fiscal_years(request, company_pk):
                 messages.success(request, _("Fiscal year created."))
             elif action == "close":
                 year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
-                services.close_fiscal_year(actor, year)
+                services.close_fiscal_year(
+                    actor, year, override_reason=request.POST.get("override_reason", "")
+                )
                 messages.success(request, _("Fiscal year closed."))
             elif action == "reopen":
                 year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
@@ -191,13 +212,20 @@ def fiscal_years(request, company_pk):
                 )
                 messages.success(request, _("VAT method saved."))
             elif action == "lock":
-                services.lock_period(actor, company, _month_end(request.POST.get("locked_month")))
+                services.lock_period(
+                    actor,
+                    company,
+                    _month_end(request.POST.get("locked_month")),
+                    override_reason=request.POST.get("override_reason", ""),
+                )
                 messages.success(request, _("Period locked."))
             return redirect("ledger:fiscal_years", company.pk)
         except ValidationError as error:
             errors = _errors(error)
     years = FiscalYear.objects.filter(company=company).order_by("-start")
     last = years.first()
+    lock_on = _lock_day(request, company)
+    first_open = years.filter(state=FiscalYear.State.OPEN).order_by("start").first()
     return render(
         request,
         "ledger/fiscal_years.html",
@@ -208,6 +236,12 @@ def fiscal_years(request, company_pk):
             errors=errors,
             locked_until=services.locked_until(company),
             vat=selectors.vat_settings(company, dt.date.today()),
+            lock_on=lock_on,
+            lock_gate=closing.closing_gate(company, lock_on),
+            first_open=first_open,
+            close_gate=(
+                closing.closing_gate(company, first_open.end, year_end=True) if first_open else None
+            ),
             vat_periods=LedgerSettings.VatPeriod.choices,
             can_reopen=actor.can_in_company("ledger.reopen_year", company),
             next_start=(last.end + dt.timedelta(days=1))
@@ -885,7 +919,13 @@ def vat_settle(request, company_pk):
         raise Http404
     try:
         _require_confirmation(request)
-        voucher = services.settle_vat(_actor(request), company, start=start, end=end)
+        voucher = services.settle_vat(
+            _actor(request),
+            company,
+            start=start,
+            end=end,
+            override_reason=request.POST.get("override_reason", ""),
+        )
     except ValidationError as error:
         for message in _errors(error):
             messages.error(request, message)

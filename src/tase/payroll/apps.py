@@ -52,6 +52,20 @@ class PayrollConfig(AppConfig):
             )
         )
         register_demo(DemoLoader("payroll", load_demo, order=40))
+        from tase.core.registry import ClosingCheck, register_closing_check
+
+        from . import closing
+
+        register_closing_check(
+            ClosingCheck(
+                "payroll.liabilities",
+                _("Payroll liabilities equal the pay runs"),
+                closing.payroll,
+                closing.payroll_many,
+                other_label=_("Pay runs"),
+                order=40,
+            )
+        )
         # Pages of one employee, employment, pay run or payslip: their company is the object's.
         register_company_pages(
             Employee,

@@ -9,17 +9,19 @@ class SalesConfig(AppConfig):
 
     def ready(self):
         from tase.core.registry import (
+            ClosingCheck,
             DemoLoader,
             EuSalesSource,
             NavItem,
             SourceLink,
+            register_closing_check,
             register_demo,
             register_eu_sales_source,
             register_nav,
             register_source_link,
         )
 
-        from . import demo, selectors
+        from . import closing, demo, selectors
         from .links import invoice_url, payment_url
 
         register_demo(DemoLoader("sales", demo.load, order=30))
@@ -27,3 +29,13 @@ class SalesConfig(AppConfig):
         register_source_link(SourceLink("sales.invoice", invoice_url))
         register_source_link(SourceLink("sales.payment", payment_url))
         register_eu_sales_source(EuSalesSource("sales.invoices", selectors.eu_sales))
+        register_closing_check(
+            ClosingCheck(
+                "sales.receivables",
+                _("The receivables ledger equals the receivables accounts"),
+                closing.receivables,
+                closing.receivables_many,
+                other_label=_("Open invoices"),
+                order=20,
+            )
+        )

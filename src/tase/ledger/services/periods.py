@@ -21,6 +21,7 @@ from ..models import (
     SeriesCounter,
     VoucherSeries,
 )
+from .closing import gate_or_override
 from .common import _as_date, _forget, add_months, ensure_standard_series, fmt_date, guard
 
 
@@ -152,10 +153,11 @@ def _ensure_pending_vat_accounts(actor, company: Company, chart: str) -> None:
 
 
 @transaction.atomic
-def lock_period(actor, company: Company, until) -> PeriodLock:
+def lock_period(actor, company: Company, until, *, override_reason: str = "") -> PeriodLock:
     """Lock every month up to and including the one ending on ``until`` (the last day of a
-    month, or of a fiscal year). Moving the lock back needs the right to reopen a year
-    (:func:`unlock_period`)."""
+    month, or of a fiscal year). Refused while the closing gate of ``until`` fails, unless
+    ``override_reason`` says why (kept in the audit event with the differences). Moving the
+    lock back needs the right to reopen a year (:func:`unlock_period`)."""
     guard(actor, company, "ledger.manage")
     until = _as_date(until, "locked_until")
     month_end = until.day == monthrange(until.year, until.month)[1]
@@ -176,6 +178,7 @@ def lock_period(actor, company: Company, until) -> PeriodLock:
                 % {"date": fmt_date(old)}
             }
         )
+    override = gate_or_override(company, until, override_reason) if until != old else {}
     if lock is None:
         lock = PeriodLock.objects.create(company=company, locked_until=until)
     else:
@@ -186,7 +189,10 @@ def lock_period(actor, company: Company, until) -> PeriodLock:
         "lock_period",
         lock,
         company=company,
-        changes={"locked_until": [old.isoformat() if old else None, until.isoformat()]},
+        changes={
+            "locked_until": [old.isoformat() if old else None, until.isoformat()],
+            **override,
+        },
     )
     return lock
 

@@ -19,10 +19,11 @@ from .posting import _existing_by_source, _post
 
 @transaction.atomic
 def settle_vat(
-    actor, company: Company, *, start, end, date=None, lock: bool = True
+    actor, company: Company, *, start, end, date=None, lock: bool = True, override_reason=""
 ) -> Voucher | None:
     """The VAT settlement voucher (alv-tilitys) of a period: output and input VAT moved
-    to VAT payable (or receivable), then the period locked."""
+    to VAT payable (or receivable), then the period locked (through the closing gate, which
+    sees the settlement: :func:`~.periods.lock_period`)."""
     guard(actor, company, "ledger.manage")
     start, end = _as_date(start, "start"), _as_date(end, "end")
     on = _as_date(date, "date") if date else end
@@ -81,7 +82,7 @@ def settle_vat(
     if lock:
         current = locked_until(company)
         if current is None or current < end:
-            lock_period(actor, company, end)
+            lock_period(actor, company, end, override_reason=override_reason)
     return voucher
 
 

@@ -14,6 +14,7 @@ from tase.core import audit
 from tase.core.models import Company
 
 from ..models import Account, FiscalYear, PeriodLock, Voucher
+from .closing import gate_or_override
 from .common import add_months, cents_to_decimal, guard
 from .periods import create_fiscal_year
 from .posting import _post, reverse_voucher
@@ -30,9 +31,11 @@ def _year_totals(company: Company, year: FiscalYear) -> dict[int, int]:
 
 
 @transaction.atomic
-def close_fiscal_year(actor, year: FiscalYear) -> FiscalYear:
+def close_fiscal_year(actor, year: FiscalYear, *, override_reason: str = "") -> FiscalYear:
     """Close ``year``: the result to retained earnings in the next year's opening
-    balances (a voucher on the next year's first day), the year locked."""
+    balances (a voucher on the next year's first day), the year locked. Refused while the
+    closing gate of the year's last day (with its year-end items) fails, unless
+    ``override_reason`` says why (kept in the audit event with the differences)."""
     company = guard(actor, year.company, "ledger.manage")
     year = FiscalYear.objects.select_for_update().get(pk=year.pk)
     if not year.is_open:
@@ -46,6 +49,7 @@ def close_fiscal_year(actor, year: FiscalYear) -> FiscalYear:
         raise ValidationError(
             {"fiscal_year": _("The fiscal year has draft vouchers; post or delete them first.")}
         )
+    override = gate_or_override(company, year.end, override_reason, year_end=True)
     following = FiscalYear.objects.filter(
         company=company, start=year.end + dt.timedelta(days=1)
     ).first()
@@ -104,7 +108,11 @@ def close_fiscal_year(actor, year: FiscalYear) -> FiscalYear:
         "close",
         year,
         company=company,
-        changes={"state": ["open", "closed"], "result": [None, str(cents_to_decimal(-result))]},
+        changes={
+            "state": ["open", "closed"],
+            "result": [None, str(cents_to_decimal(-result))],
+            **override,
+        },
     )
     return year
 
