@@ -5,8 +5,6 @@ Money is a decimal string in euros (``"1279.48"``); dates ISO 8601. Finvoice fil
 imported as a multipart upload of one or more files (``files``), each answered on its own.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 
@@ -329,10 +327,9 @@ class ApproveIn(Schema):
 
 
 @router.post("/invoices/{invoice_id}/approve", response=PurchaseInvoiceOut)
-def approve(request, invoice_id: int, payload: ApproveIn | None = None):
+def approve(request, invoice_id: int, payload: ApproveIn):
     """The actor's step of the circulation: review, or approve and post (with no circulation
-    set, one step approves and posts)."""
-    payload = payload or ApproveIn()
+    set, one step approves and posts). The body may be ``{}``."""
     invoice = selectors.invoice_of(actor(request), invoice_id)
     invoice = services.approve(
         actor(request), invoice, posting_date=payload.posting_date, comment=payload.comment

@@ -427,7 +427,8 @@ def proposal_detail(request, company_pk, pk):
 
 @login_required
 def proposal_file(request, company_pk, pk):
-    proposal = _in_company(selectors.proposal_of(_actor(request), pk, "purchases.pay"), company_pk)
+    _company(request, company_pk, "purchases.pay")
+    proposal = _in_company(selectors.proposal_of(_actor(request), pk), company_pk)
     try:
         data = services.payment_file(proposal)
     except ValidationError as error:
