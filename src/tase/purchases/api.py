@@ -94,13 +94,13 @@ class LineOut(Schema):
     total: str
 
 
-class RateOut(Schema):
+class PurchaseRateOut(Schema):
     rate: str
     net: str
     vat: str
 
 
-class AttachmentOut(Schema):
+class PurchaseAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -125,7 +125,7 @@ class PurchaseInvoiceOut(Schema):
     iban: str
     bic: str
     lines: list[LineOut]
-    vat: list[RateOut]
+    vat: list[PurchaseRateOut]
     net: str
     vat_total: str
     total: str
@@ -133,7 +133,7 @@ class PurchaseInvoiceOut(Schema):
     voucher_id: int | None
     posting_date: dt.date | None
     warnings: list[str]
-    attachments: list[AttachmentOut]
+    attachments: list[PurchaseAttachmentOut]
 
 
 def invoice_out(invoice: PurchaseInvoice) -> dict:
@@ -299,7 +299,7 @@ def get_invoice(request, invoice_id: int):
     return invoice_out(selectors.invoice_of(actor(request), invoice_id))
 
 
-@router.post("/invoices/{invoice_id}/attachments", response={201: AttachmentOut})
+@router.post("/invoices/{invoice_id}/attachments", response={201: PurchaseAttachmentOut})
 def add_attachment(request, invoice_id: int, file: File[UploadedFile]):
     """The invoice's PDF, JPEG or PNG."""
     invoice = selectors.invoice_of(actor(request), invoice_id)
@@ -425,7 +425,7 @@ def remove_approver(request, approver_id: int):
 # -- payment proposals ------------------------------------------------------------------------
 
 
-class ProposalIn(Schema):
+class PaymentProposalIn(Schema):
     due_until: dt.date
     execution_date: dt.date | None = None
     bank_account_id: int | None = Field(None, description="Default: the company's default")
@@ -434,21 +434,21 @@ class ProposalIn(Schema):
     )
 
 
-class PaymentOut(Schema):
+class ProposalPaymentOut(Schema):
     invoice: PurchaseInvoiceOut
     amount: str
     end_to_end_id: str
     status: str
 
 
-class ProposalOut(Schema):
+class PaymentProposalOut(Schema):
     id: int
     status: str
     due_until: dt.date
     execution_date: dt.date
     iban: str
     total: str
-    payments: list[PaymentOut]
+    payments: list[ProposalPaymentOut]
 
 
 def proposal_out(proposal) -> dict:
@@ -472,8 +472,8 @@ def proposal_out(proposal) -> dict:
     }
 
 
-@router.post("/companies/{company_id}/payment-proposals", response={201: ProposalOut})
-def create_proposal(request, company_id: int, payload: ProposalIn):
+@router.post("/companies/{company_id}/payment-proposals", response={201: PaymentProposalOut})
+def create_proposal(request, company_id: int, payload: PaymentProposalIn):
     """The approved, unpaid invoices due by ``due_until`` (or exactly ``invoice_ids``)."""
     company = _company(request, company_id)
     proposal = services.create_proposal(
@@ -487,12 +487,14 @@ def create_proposal(request, company_id: int, payload: ProposalIn):
     return Status(201, proposal_out(proposal))
 
 
-@router.get("/payment-proposals/{proposal_id}", response=ProposalOut)
+@router.get("/payment-proposals/{proposal_id}", response=PaymentProposalOut)
 def get_proposal(request, proposal_id: int):
     return proposal_out(selectors.proposal_of(actor(request), proposal_id))
 
 
-@router.delete("/payment-proposals/{proposal_id}/invoices/{invoice_id}", response=ProposalOut)
+@router.delete(
+    "/payment-proposals/{proposal_id}/invoices/{invoice_id}", response=PaymentProposalOut
+)
 def remove_payment(request, proposal_id: int, invoice_id: int):
     """Leave an invoice out of a proposal not yet accepted."""
     proposal = selectors.proposal_of(actor(request), proposal_id)
@@ -500,7 +502,7 @@ def remove_payment(request, proposal_id: int, invoice_id: int):
     return proposal_out(proposal)
 
 
-@router.post("/payment-proposals/{proposal_id}/accept", response=ProposalOut)
+@router.post("/payment-proposals/{proposal_id}/accept", response=PaymentProposalOut)
 def accept_proposal(request, proposal_id: int):
     proposal = selectors.proposal_of(actor(request), proposal_id)
     return proposal_out(services.accept_proposal(actor(request), proposal))
@@ -523,24 +525,24 @@ def pain001(request, company_id: int, proposal_id: int):
 # -- settings ---------------------------------------------------------------------------------
 
 
-class SettingsIn(Schema):
+class PurchaseSettingsIn(Schema):
     bank_service_id: str | None = None
     charset: str | None = Field(None, description="latin | utf-8")
     default_expense_account: str | None = None
 
 
-class SettingsOut(Schema):
+class PurchaseSettingsOut(Schema):
     bank_service_id: str
     charset: str
     default_expense_account: str
 
 
-@router.get("/companies/{company_id}/settings", response=SettingsOut)
+@router.get("/companies/{company_id}/settings", response=PurchaseSettingsOut)
 def get_settings(request, company_id: int):
     return settings_of(_company(request, company_id))
 
 
-@router.patch("/companies/{company_id}/settings", response=SettingsOut)
-def patch_settings(request, company_id: int, payload: SettingsIn):
+@router.patch("/companies/{company_id}/settings", response=PurchaseSettingsOut)
+def patch_settings(request, company_id: int, payload: PurchaseSettingsIn):
     company = _company(request, company_id)
     return services.update_settings(actor(request), company, **payload.dict(exclude_none=True))

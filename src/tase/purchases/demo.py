@@ -65,7 +65,7 @@ def load(ctx) -> None:
                {"description": "Suodatinpaperit", "amount": "13.08", "vat_code": "P",
                 "account": "4000"}],
     )  # fmt: skip
-    invoice(suppliers[3], "L-77", "89.40", reference="13")
+    invoice(suppliers[3], "L-77", "89.40", reference="77114")
     for approved in (phone, rent, coffee):
         services.approve(actor, approved)
     proposal = services.create_proposal(

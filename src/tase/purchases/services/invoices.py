@@ -39,6 +39,7 @@ from .common import (
     clean_vat_code,
     decimal,
     guard,
+    settings_of,
     to_cents,
     user_of,
 )
@@ -59,7 +60,9 @@ def _cents(amount: Decimal) -> int:
     return int((amount * 100).quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def purchase_code(rate: Decimal | None, row_code: str, supplier: Supplier, on: dt.date) -> str:
+def purchase_code(
+    rate: Decimal | None, row_code: str, supplier: Supplier, on: dt.date, cache: dict
+) -> str:
     """The purchase VAT code of a Finvoice row: the supplier's self-assessed or
     non-deductible default when the row says reverse charge (``AE``) or intra-EU (``K``) or the
     supplier's code is non-deductible; the domestic purchase code whose rate on ``on`` is the
@@ -74,20 +77,28 @@ def purchase_code(rate: Decimal | None, row_code: str, supplier: Supplier, on: d
         return "P-RC" if row_code == "AE" else "P-EUS"
     if not rate:
         return ""
-    for code in vat_rules.CODES.values():
-        if code.kind == vat_rules.DOMESTIC_PURCHASE and code.rate_on(on) == rate:
-            return code.code
-    return ""
+    key = ("code", rate, on)  # the rates are looked up once per day and rate in an import
+    if key not in cache:
+        cache[key] = next(
+            (
+                code.code
+                for code in vat_rules.CODES.values()
+                if code.kind == vat_rules.DOMESTIC_PURCHASE and code.rate_on(on) == rate
+            ),
+            "",
+        )
+    return cache[key]
 
 
-def _default_account(company: Company, supplier: Supplier) -> str:
-    from .common import settings_of
-
-    return (
-        supplier.expense_account
-        or settings_of(company).default_expense_account
-        or DEFAULT_EXPENSE_ACCOUNT
-    )
+def _default_account(company: Company, supplier: Supplier, cache: dict | None = None) -> str:
+    if supplier.expense_account:
+        return supplier.expense_account
+    if cache is None or "settings" not in cache:
+        found = settings_of(company).default_expense_account or DEFAULT_EXPENSE_ACCOUNT
+        if cache is None:
+            return found
+        cache["settings"] = found
+    return cache["settings"]
 
 
 def _duplicate(company, supplier, number: str, gross: int) -> PurchaseInvoice | None:
@@ -130,7 +141,7 @@ def _save_finvoice(actor, company, read: finvoice_read.PurchaseInvoice, name: st
     iban = read.seller.iban or supplier.iban
     if not iban:
         raise ValidationError({"iban": _("The invoice names no account to pay to (IBAN).")})
-    account = _default_account(company, supplier)
+    account = _default_account(company, supplier, cache)
     lines = [
         PurchaseLine(
             position=position,
@@ -141,7 +152,9 @@ def _save_finvoice(actor, company, read: finvoice_read.PurchaseInvoice, name: st
             net_cents=_cents(line.net),
             vat_cents=_cents(line.vat),
             account=account,
-            vat_code=purchase_code(line.vat_rate, line.vat_code, supplier, read.invoice_date),
+            vat_code=purchase_code(
+                line.vat_rate, line.vat_code, supplier, read.invoice_date, cache
+            ),
         )
         for position, line in enumerate(read.lines, start=1)
     ]
