@@ -4,10 +4,13 @@ pain.001 file validated against the XSD with structured references; payments mar
 found by their end-to-end id."""
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from tase.core.registry import source_url
@@ -15,7 +18,7 @@ from tase.core.roles import Role
 from tase.formats import sepa_payments
 from tase.ledger.models import Entry, Voucher
 from tase.purchases import selectors, services
-from tase.purchases.models import Payment, PaymentProposal, PurchaseInvoice
+from tase.purchases.models import Payment, PaymentProposal, PurchaseInvoice, Supplier
 
 from .conftest import finvoice
 
@@ -175,3 +178,38 @@ def test_payment_file_keeps_letters_when_the_bank_takes_utf8(books, accountant):
     document = services.payment_file(proposal)
     assert b"55555" in document
     sepa_payments.validate(document)
+
+
+LINE = st.tuples(
+    st.integers(min_value=-50_000, max_value=500_000).filter(bool),
+    st.sampled_from(["P", "P-R", "P-R2", "P-EUS", "P-RC", "P-ND", ""]),
+)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(LINE, min_size=1, max_size=6))
+def test_any_approved_invoice_posts_a_balanced_voucher_with_its_total_payable(
+    books, accountant, lines
+):
+    supplier = Supplier.objects.get_or_create(
+        company=books, name="Hypo Oy", defaults={"iban": "FI5810171000000122"}
+    )[0]
+    total = sum(amount for amount, _code in lines)
+    invoice = services.create_invoice(
+        accountant,
+        books,
+        supplier=supplier,
+        number=f"H-{PurchaseInvoice.objects.count()}",
+        invoice_date="2026-03-27",
+        total=Decimal(total) / 100,
+        lines=[
+            {"amount": Decimal(amount) / 100, "vat_code": code, "account": "4000"}
+            for amount, code in lines
+        ],
+    )
+    invoice = services.approve(accountant, invoice)
+    entries = Entry.objects.filter(voucher_id=invoice.voucher_id)
+    assert sum(e.amount_cents for e in entries) == 0
+    assert sum(e.amount_cents for e in entries if e.account.number == "2870") == -total

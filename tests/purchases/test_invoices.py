@@ -7,11 +7,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
+from tase.core.access import Actor
 from tase.core.models import AuditEvent
+from tase.core.roles import Role
 from tase.formats.bank_barcode import virtual_barcode
-from tase.purchases import services
+from tase.purchases import selectors, services
 from tase.purchases.models import PurchaseAttachment, PurchaseInvoice, Supplier
 
 from .conftest import PDF, SOAP, finvoice
@@ -218,3 +221,22 @@ def test_manual_invoice_total_must_equal_lines_and_attachment_must_be_what_it_sa
         )  # fmt: skip
     assert {"iban", "barcode"} <= set(error.value.message_dict)
     assert PurchaseInvoice.objects.count() == 0
+
+
+def test_finvoice_201_is_read_with_a_warning(books, accountant):
+    data = finvoice("OLD-1").replace(b'Version="3.0"', b'Version="2.01"')
+    [result] = services.import_finvoices(accountant, books, [("old.xml", data)])
+    assert [i.number for i in result.invoices] == ["OLD-1"]
+    assert any("Finvoice version 2.01" in w for w in result.warnings)
+
+
+def test_another_company_cannot_import_or_see(world, books, accountant):
+    other = world.actor(Role.ACCOUNTANT)
+    outsider = Actor.of(world.other_users[Role.ACCOUNTANT])
+    with pytest.raises(Http404):
+        services.import_finvoices(outsider, books, [("a.xml", finvoice())])
+    with pytest.raises(PermissionDenied):
+        services.import_finvoices(world.actor(Role.VIEWER), books, [("a.xml", finvoice())])
+    [result] = services.import_finvoices(other, books, [("a.xml", finvoice())])
+    with pytest.raises(Http404):
+        selectors.invoice_of(outsider, result.invoices[0].pk)

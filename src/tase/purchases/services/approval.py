@@ -138,6 +138,8 @@ def voucher_lines(invoice: PurchaseInvoice, payables: str, on) -> list[dict]:
     """The voucher of an approved invoice: expense lines with their VAT, payables, rounding."""
     lines, booked = [], 0
     for line in invoice.lines.all():
+        if not line.gross_cents and not line.net_cents:
+            continue  # a free row: nothing to book
         code = vat_rules.CODES.get(line.vat_code)
         splits = code is not None and code.kind in (
             vat_rules.DOMESTIC_PURCHASE,
@@ -161,9 +163,11 @@ def voucher_lines(invoice: PurchaseInvoice, payables: str, on) -> list[dict]:
             {"account": lines[0]["account"], "text": _("Rounding and invoice-level discounts")}
             | _amount(rounding)
         )
-    lines.append(
-        {"account": payables, "text": invoice.supplier.name[:300]} | _amount(-invoice.gross_cents)
-    )
+    if invoice.gross_cents:
+        lines.append(
+            {"account": payables, "text": invoice.supplier.name[:300]}
+            | _amount(-invoice.gross_cents)
+        )
     return lines
 
 

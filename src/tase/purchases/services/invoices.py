@@ -263,6 +263,9 @@ def _manual_lines(company, supplier, lines, on, errors) -> list[PurchaseLine]:
         except ValidationError as error:
             errors.append(_("Line %(n)s: %(m)s") % {"n": position, "m": error.messages[0]})
             continue
+        if gross == 0:
+            errors.append(_("Line %(n)s: the amount is zero.") % {"n": position})
+            continue
         code = clean_vat_code(line.get("vat_code") or supplier.vat_code, problems)
         account = str(line.get("account") or _default_account(company, supplier)).strip()
         if problems:
