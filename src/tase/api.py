@@ -8,6 +8,7 @@ from tase.delivery.api import router as delivery_router
 from tase.ledger.api import router as ledger_router
 from tase.payroll.api import router as payroll_router
 from tase.payroll.holidays_api import router as holidays_router
+from tase.purchases.api import router as purchases_router
 from tase.sales.api import router as sales_router
 from tase.support.api import router as support_router
 from tase.support.api_helpdesk import router as support_helpdesk_router
@@ -27,6 +28,7 @@ api.add_router("/ledger", ledger_router)
 api.add_router("/payroll", payroll_router)
 api.add_router("/payroll/holidays", holidays_router)
 api.add_router("/sales", sales_router)
+api.add_router("/purchases", purchases_router)
 api.add_router("/delivery", delivery_router)
 api.add_router("/support", support_router)
 api.add_router("/support", support_helpdesk_router)

@@ -36,6 +36,10 @@ EXPECTED = {
     "sales.view": STAFF_ROLES | {Role.MAIN_USER, Role.ACCOUNTANT, Role.VIEWER},
     "sales.invoice": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
     "sales.payments": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
+    "purchases.view": STAFF_ROLES | {Role.MAIN_USER, Role.ACCOUNTANT, Role.VIEWER},
+    "purchases.manage": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
+    "purchases.approve": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
+    "purchases.pay": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
     "payroll.view": {
         Role.ADMIN,
         Role.CONSULTANT,

@@ -74,6 +74,7 @@ SCOPE_LABELS = {
     "ledger": _("Bookkeeping"),
     "payroll": _("Payroll"),
     "sales": _("Sales invoicing"),
+    "purchases": _("Purchases and payments"),
     "delivery": _("Implementation projects"),
     "support": _("Customer support"),
 }

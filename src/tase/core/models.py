@@ -291,7 +291,15 @@ class AuditEvent(models.Model):
         return list((self.changes or {}).items())
 
 
-API_PRODUCTS = ("platform", "ledger", "payroll", "sales", "delivery", "support")
+API_PRODUCTS = (
+    "platform",
+    "ledger",
+    "payroll",
+    "sales",
+    "purchases",
+    "delivery",
+    "support",
+)
 API_SCOPES = tuple(f"{product}:{mode}" for product in API_PRODUCTS for mode in ("read", "write"))
 
 

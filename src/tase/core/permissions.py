@@ -118,6 +118,39 @@ ACTIONS: tuple[Action, ...] = (
         R.MAIN_USER,
         R.ACCOUNTANT,
     ),
+    # Purchases and payments out
+    _action(
+        "purchases.view",
+        "See suppliers, purchase invoices and payment proposals",
+        *ALL_STAFF,
+        R.MAIN_USER,
+        R.ACCOUNTANT,
+        R.VIEWER,
+    ),
+    _action(
+        "purchases.manage",
+        "Keep suppliers; receive and enter purchase invoices; set the approval circulation",
+        R.ADMIN,
+        R.CONSULTANT,
+        R.MAIN_USER,
+        R.ACCOUNTANT,
+    ),
+    _action(
+        "purchases.approve",
+        "Review, approve, reject and forward purchase invoices",
+        R.ADMIN,
+        R.CONSULTANT,
+        R.MAIN_USER,
+        R.ACCOUNTANT,
+    ),
+    _action(
+        "purchases.pay",
+        "Make payment proposals and payment files; mark purchase invoices paid",
+        R.ADMIN,
+        R.CONSULTANT,
+        R.MAIN_USER,
+        R.ACCOUNTANT,
+    ),
     # Payroll
     _action(
         "payroll.view",

@@ -28,6 +28,13 @@ as declared (a file labelled UTF-8 whose bytes are Windows-1252 is read with a w
 an operator's SOAP envelope may come first in the same file (two XML
 documents); both are handled (:mod:`tase.formats.safe_xml`).
 
+Attachments: Finvoice carries them in a message of their own, ``FinvoiceAttachments``
+(Finanssiala, *Finvoice Attachments* 1.0), sent in the same file after the invoice (with its own
+envelope); each ``AttachmentDetails`` has ``AttachmentName``, ``AttachmentMimeType`` and the
+Base64 ``AttachmentContent``. The invoice names its attachment message in
+``AttachmentMessageDetails/AttachmentMessageIdentifier``; an attachment message whose
+``MessageIdentifier`` matches goes with that invoice, else with the invoice before it.
+
 Checks (every problem is collected; any error refuses the invoice with all of them, each
 naming its field): the rows' nets, VATs and gross amounts must add up to the invoice totals
 within one cent per row (rounding per row is allowed that much); VAT per rate must add up to the
@@ -38,6 +45,8 @@ Django.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -95,6 +104,13 @@ class VatSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    name: str
+    mime_type: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class PurchaseInvoice:
     version: str  # the Finvoice Version attribute: 3.0, 2.01 …
     type_code: str  # INV01 invoice, INV02 credit note
@@ -116,6 +132,7 @@ class PurchaseInvoice:
     message_id: str  # MessageTransmissionDetails/…/MessageIdentifier
     notes: tuple[str, ...]  # InvoiceFreeText and rows of text only
     warnings: tuple[str, ...]
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def credit_note(self) -> bool:
@@ -233,11 +250,32 @@ def _fi(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
 
 
-def _invoices(data: bytes) -> list[tuple[bytes, Element, str] | FinvoiceError]:
+def _attachments(root: Element) -> tuple[str, list[Attachment], list[str]]:
+    """The message identifier, attachments and problems of a ``FinvoiceAttachments`` message."""
+    for element in root.iter():
+        element.tag = safe_xml.local(element.tag)
+    found, problems = [], []
+    for i, details in enumerate(root.iterfind("AttachmentDetails"), start=1):
+        name = _text(details, "AttachmentName") or f"attachment-{i}"
+        raw = "".join((details.findtext("AttachmentContent") or "").split())
+        try:
+            content = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError):
+            problems.append(f"AttachmentContent {i} ({name}): not Base64.")
+            continue
+        found.append(Attachment(name, _text(details, "AttachmentMimeType"), content))
+    return (
+        _text(root, "MessageTransmissionDetails/MessageDetails/MessageIdentifier"),
+        found,
+        problems,
+    )
+
+
+def _invoices(data: bytes) -> list[tuple[bytes, Element, str, list] | FinvoiceError]:
     """Each invoice of the file in order — its XML document (after an operator's envelope),
-    its ``Finvoice`` element and a warning if its encoding had to be repaired — or the error of
-    a document that is not XML."""
-    found: list[tuple[bytes, Element, str] | FinvoiceError] = []
+    its ``Finvoice`` element, a warning if its encoding had to be repaired and the list its
+    attachments go to — or the error of a document that is not XML."""
+    found: list[tuple[bytes, Element, str, list] | FinvoiceError] = []
     roots = []
     for document in safe_xml.documents(data):
         document, note = safe_xml.repair_encoding(document)
@@ -247,10 +285,31 @@ def _invoices(data: bytes) -> list[tuple[bytes, Element, str] | FinvoiceError]:
             found.append(FinvoiceError(str(error)))
             continue
         invoice = next((e for e in root.iter() if safe_xml.local(e.tag) == "Finvoice"), None)
-        if invoice is None:
+        if invoice is not None:
+            found.append((document, invoice, note, []))
+            continue
+        message = next(
+            (e for e in root.iter() if safe_xml.local(e.tag) == "FinvoiceAttachments"), None
+        )
+        if message is None:
             roots.append(safe_xml.local(root.tag))
+            continue
+        identifier, attachments, problems = _attachments(message)
+        invoices = [f for f in found if not isinstance(f, FinvoiceError)]
+        owner = next(
+            (
+                f
+                for f in invoices
+                if identifier
+                and _text(f[1], "AttachmentMessageDetails/AttachmentMessageIdentifier")
+                == identifier
+            ),
+            invoices[-1] if invoices else None,
+        )
+        if problems or owner is None:
+            found.append(FinvoiceError(problems or ["FinvoiceAttachments: no invoice before it."]))
         else:
-            found.append((document, invoice, note))
+            owner[3].extend(attachments)
     if not found:
         raise FinvoiceError(
             f"Not a Finvoice invoice: the file holds <{'>, <'.join(roots)}> but no <Finvoice>."
@@ -399,7 +458,7 @@ def read_batch(data: bytes, *, check_schema: bool = False) -> list[PurchaseInvoi
 
 
 def _read_invoice(
-    document: bytes, root: Element, note: str, *, check_schema: bool
+    document: bytes, root: Element, note: str, attachments: list, *, check_schema: bool
 ) -> PurchaseInvoice:
     version = root.get("Version", "")
     for element in root.iter():  # Finvoice has no namespace; drop one a sender added
@@ -487,4 +546,5 @@ def _read_invoice(
             + [n for n in reader.notes if n]
         ),
         warnings=tuple(reader.warnings),
+        attachments=tuple(attachments),
     )

@@ -1,0 +1,303 @@
+"""Purchases tables: suppliers, purchase invoices with their lines and attachments, the
+approval circulation and its history, payment proposals and the payments in them.
+
+Money is integer cents (``BigIntegerField``); a credit note's amounts are negative. The books
+are reached only through the ledger's services: ``voucher_id`` is the id of the voucher
+posted when the invoice was approved (``source="purchases.invoice"`` and the invoice's id
+back), a payment's ``voucher_id`` the one that booked it paid. A payment carries the
+end-to-end id written into the pain.001 file, so the bank statement's line finds it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tase.core.models import Company, User
+
+
+class Supplier(models.Model):
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    business_id = models.CharField(_("business ID"), max_length=9, blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    expense_account = models.CharField(_("default expense account"), max_length=10, blank=True)
+    vat_code = models.CharField(_("default VAT code"), max_length=10, blank=True)
+    payment_term_days = models.PositiveSmallIntegerField(_("payment term (days)"), default=14)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["company", "name"]
+        indexes = [models.Index(fields=["company", "business_id"])]
+
+    def __str__(self):
+        return self.name
+
+
+class PurchaseInvoice(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Awaiting approval")
+        REVIEWED = "reviewed", _("Reviewed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        IN_PAYMENT = "in_payment", _("In payment")
+        PAID = "paid", _("Paid")
+
+    class Source(models.TextChoices):
+        FINVOICE = "finvoice", _("Finvoice")
+        MANUAL = "manual", _("Entered by hand")
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
+    number = models.CharField(_("invoice number"), max_length=70)
+    invoice_date = models.DateField(_("invoice date"))
+    due_date = models.DateField(_("due date"))
+    reference = models.CharField(_("reference"), max_length=35, blank=True)
+    message = models.CharField(_("message"), max_length=140, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    order_number = models.CharField(_("order number"), max_length=70, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    net_cents = models.BigIntegerField(default=0)
+    vat_cents = models.BigIntegerField(default=0)
+    gross_cents = models.BigIntegerField(default=0)
+    paid_cents = models.BigIntegerField(default=0)
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    message_id = models.CharField(max_length=100, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    # Circulation: whom it waits for (forwarded), and the approval's result.
+    assigned_to = models.ForeignKey(
+        User,
+        verbose_name=_("waiting for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    posting_date = models.DateField(_("posting date"), null=True, blank=True)
+    voucher_id = models.BigIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("purchase invoice")
+        verbose_name_plural = _("purchase invoices")
+        ordering = ["company", "due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "supplier", "number", "gross_cents"],
+                name="purchases_invoice_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "status", "due_date"])]
+
+    def __str__(self):
+        return f"{self.supplier} {self.number}"
+
+    @property
+    def open_cents(self) -> int:
+        return self.gross_cents - self.paid_cents
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.gross_cents < 0
+
+
+class PurchaseLine(models.Model):
+    invoice = models.ForeignKey(PurchaseInvoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    quantity = models.CharField(_("quantity"), max_length=30, blank=True)
+    unit = models.CharField(_("unit"), max_length=14, blank=True)
+    vat_rate = models.CharField(_("VAT %"), max_length=8, blank=True)
+    net_cents = models.BigIntegerField()
+    vat_cents = models.BigIntegerField()
+    account = models.CharField(_("account"), max_length=10)
+    vat_code = models.CharField(_("VAT code"), max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+
+    def __str__(self):
+        return f"{self.position} {self.description}"
+
+    @property
+    def gross_cents(self) -> int:
+        return self.net_cents + self.vat_cents
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"purchases/{instance.company_id}/{instance.invoice_id}/{filename}"
+
+
+class PurchaseAttachment(models.Model):
+    """The invoice's image or PDF and the Finvoice file it came in."""
+
+    invoice = models.ForeignKey(
+        PurchaseInvoice, on_delete=models.CASCADE, related_name="attachments"
+    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        ordering = ["invoice", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Approver(models.Model):
+    """One person of the company's circulation: a reviewer (asiatarkastaja) checks the
+    invoice's content, an approver (hyväksyjä) approves it up to ``limit_cents`` (none: any
+    amount). With no approvers set, one who may approve approves in one step."""
+
+    class Kind(models.TextChoices):
+        REVIEWER = "reviewer", _("Reviewer")
+        APPROVER = "approver", _("Approver")
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("role"), max_length=10, choices=Kind.choices)
+    limit_cents = models.BigIntegerField(_("amount limit"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["company", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "user", "kind"], name="purchases_approver_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}"
+
+
+class ApprovalEvent(models.Model):
+    class Action(models.TextChoices):
+        REVIEW = "review", _("Reviewed")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        FORWARD = "forward", _("Forwarded")
+
+    invoice = models.ForeignKey(PurchaseInvoice, on_delete=models.CASCADE, related_name="events")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    forwarded_to = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invoice", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.invoice_id} {self.action}"
+
+
+class PurchaseSettings(models.Model):
+    """How the company's payment files are written: the bank's service id (palvelutunnus)
+    and the characters its bank takes."""
+
+    class Charset(models.TextChoices):
+        LATIN = "latin", _("Basic Latin (ÅÄÖ as A, A, O)")
+        UTF8 = "utf-8", _("UTF-8 (ÅÄÖ kept)")
+
+    company = models.OneToOneField(Company, on_delete=models.PROTECT, related_name="+")
+    default_expense_account = models.CharField(
+        _("default expense account"), max_length=10, default="4000"
+    )
+    bank_service_id = models.CharField(_("bank's service ID"), max_length=35, blank=True)
+    charset = models.CharField(
+        _("characters in payment files"),
+        max_length=10,
+        choices=Charset.choices,
+        default=Charset.LATIN,
+    )
+
+    def __str__(self):
+        return str(self.company_id)
+
+
+class PaymentProposal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    due_until = models.DateField(_("due by"))
+    execution_date = models.DateField(_("payment date"))
+    bank_account = models.ForeignKey(
+        "ledger.BankAccount",
+        verbose_name=_("paid from"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    message_id = models.CharField(max_length=35, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["company", "-pk"]
+
+    def __str__(self):
+        return f"{self.company_id}/{self.pk}"
+
+
+class Payment(models.Model):
+    """One transfer of a proposal: one purchase invoice, its end-to-end id in the file."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        SENT = "sent", _("In the payment file")
+        PAID = "paid", _("Paid")
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    proposal = models.ForeignKey(PaymentProposal, on_delete=models.CASCADE, related_name="payments")
+    invoice = models.ForeignKey(PurchaseInvoice, on_delete=models.PROTECT, related_name="payments")
+    amount_cents = models.BigIntegerField()
+    end_to_end_id = models.CharField(max_length=35)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    paid_on = models.DateField(null=True, blank=True)
+    voucher_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposal", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "end_to_end_id"], name="purchases_payment_e2e"
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "invoice"], name="purchases_payment_once_per_proposal"
+            ),
+        ]
+
+    def __str__(self):
+        return self.end_to_end_id

@@ -1,0 +1,92 @@
+"""Reads of purchases, scoped to the acting user: suppliers, invoices, proposals, payables."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+
+from tase.core.models import Company
+
+from .models import Approver, Payment, PaymentProposal, PurchaseInvoice, Supplier
+
+
+def companies(actor):
+    return actor.companies("purchases.view").order_by("name")
+
+
+def suppliers_of(company: Company):
+    return Supplier.objects.filter(company=company).order_by("name", "pk")
+
+
+def invoices_of(company: Company, *, status: str = ""):
+    qs = PurchaseInvoice.objects.filter(company=company).select_related("supplier", "assigned_to")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("due_date", "pk")
+
+
+def _of(actor, model, pk, action, related=()):
+    found = (
+        model.objects.filter(pk=pk, company__in=actor.companies(action))
+        .select_related("company", *related)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def invoice_of(actor, pk, action: str = "purchases.view") -> PurchaseInvoice:
+    """The purchase invoice ``pk`` if the actor may see its company (``action``), else 404."""
+    return _of(actor, PurchaseInvoice, pk, action, ("supplier", "assigned_to"))
+
+
+def supplier_of(actor, pk, action: str = "purchases.view") -> Supplier:
+    return _of(actor, Supplier, pk, action)
+
+
+def proposal_of(actor, pk, action: str = "purchases.view") -> PaymentProposal:
+    return _of(actor, PaymentProposal, pk, action, ("bank_account",))
+
+
+def approver_of(actor, pk, action: str = "purchases.manage") -> Approver:
+    return _of(actor, Approver, pk, action, ("user",))
+
+
+def approvers_of(company: Company):
+    return Approver.objects.filter(company=company).select_related("user").order_by("kind", "pk")
+
+
+def proposals_of(company: Company):
+    return (
+        PaymentProposal.objects.filter(company=company)
+        .select_related("bank_account")
+        .annotate(count=Count("payments"), total=Sum("payments__amount_cents"))
+        .order_by("-pk")
+    )
+
+
+def payments_of(proposal: PaymentProposal):
+    return proposal.payments.select_related("invoice__supplier").order_by("invoice__due_date", "pk")
+
+
+def payables(company: Company) -> dict:
+    """Open purchase invoices (approved, in payment) and their total, for the summary line."""
+    return PurchaseInvoice.objects.filter(
+        company=company,
+        status__in=[PurchaseInvoice.Status.APPROVED, PurchaseInvoice.Status.IN_PAYMENT],
+    ).aggregate(
+        count=Count("pk"),
+        total=Sum("gross_cents", default=0) - Sum("paid_cents", default=0),
+        waiting=Count("pk", filter=Q(status=PurchaseInvoice.Status.APPROVED)),
+    )
+
+
+def payment_by_end_to_end_id(company: Company, end_to_end_id: str) -> Payment | None:
+    """The payment written into a pain.001 file with ``end_to_end_id`` (as the bank statement
+    repeats it), with its invoice and supplier; None if the company made no such payment."""
+    return (
+        Payment.objects.filter(company=company, end_to_end_id=(end_to_end_id or "").strip())
+        .select_related("invoice__supplier", "proposal")
+        .first()
+    )

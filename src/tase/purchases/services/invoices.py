@@ -1,0 +1,474 @@
+"""Purchase invoices in: Finvoice files (one invoice, or an operator's batch) and invoices
+entered by hand with their PDF or image, the bank barcode filling the IBAN, amount,
+reference and due date.
+
+Each Finvoice invoice is read by :mod:`tase.formats.finvoice_read` (totals checked against
+the rows, IBAN and reference check digits, hostile XML refused) and saved in its own
+savepoint: a bad invoice or a duplicate (the same supplier, number and total) is reported
+naming the file and, in a batch, its position, and writes nothing, while the others of the
+batch are kept. Every line gets the supplier's default expense account (else the company's
+default, 4000 Purchases) and the purchase VAT code of its rate; the accountant may change both
+before approving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tase.core import audit, limits
+from tase.core.models import Company
+from tase.formats import bank_barcode, finvoice_read
+from tase.formats.reference import InvalidReference, normalize_reference
+from tase.ledger.services import ATTACHMENT_TYPES, sniff
+from tase.rules import vat as vat_rules
+
+from ..models import PurchaseAttachment, PurchaseInvoice, PurchaseLine, Supplier
+from .common import (
+    DEFAULT_EXPENSE_ACCOUNT,
+    as_date,
+    cents,
+    clean_account,
+    clean_vat_code,
+    decimal,
+    guard,
+    settings_of,
+    to_cents,
+    user_of,
+)
+from .suppliers import supplier_for_seller
+
+
+@dataclass
+class FileResult:
+    """What became of one file: the invoices it brought, or the problems naming it."""
+
+    name: str
+    invoices: list[PurchaseInvoice] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _cents(amount: Decimal) -> int:
+    return int((amount * 100).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def purchase_code(
+    rate: Decimal | None, row_code: str, supplier: Supplier, on: dt.date, cache: dict
+) -> str:
+    """The purchase VAT code of a Finvoice row: the supplier's self-assessed or
+    non-deductible default when the row says reverse charge (``AE``) or intra-EU (``K``) or the
+    supplier's code is non-deductible; the domestic purchase code whose rate on ``on`` is the
+    row's; no code for a 0 % row."""
+    default = vat_rules.CODES.get(supplier.vat_code)
+    if default is not None and default.kind == vat_rules.NON_DEDUCTIBLE:
+        return default.code
+    row_code = (row_code or "").upper()
+    if row_code in ("AE", "K"):
+        if default is not None and default.kind == vat_rules.SELF_ASSESSED:
+            return default.code
+        return "P-RC" if row_code == "AE" else "P-EUS"
+    if not rate:
+        return ""
+    key = ("code", rate, on)  # the rates are looked up once per day and rate in an import
+    if key not in cache:
+        cache[key] = next(
+            (
+                code.code
+                for code in vat_rules.CODES.values()
+                if code.kind == vat_rules.DOMESTIC_PURCHASE and code.rate_on(on) == rate
+            ),
+            "",
+        )
+    return cache[key]
+
+
+def _default_account(company: Company, supplier: Supplier, cache: dict | None = None) -> str:
+    if supplier.expense_account:
+        return supplier.expense_account
+    if cache is None or "settings" not in cache:
+        found = settings_of(company).default_expense_account or DEFAULT_EXPENSE_ACCOUNT
+        if cache is None:
+            return found
+        cache["settings"] = found
+    return cache["settings"]
+
+
+def _duplicate(company, supplier, number: str, gross: int) -> PurchaseInvoice | None:
+    return PurchaseInvoice.objects.filter(
+        company=company, supplier=supplier, number=number, gross_cents=gross
+    ).first()
+
+
+def _duplicate_error(found: PurchaseInvoice) -> str:
+    return _(
+        "Invoice %(number)s of %(supplier)s for %(total)s € is in Tase already (received "
+        "%(date)s); a duplicate is not imported."
+    ) % {
+        "number": found.number,
+        "supplier": found.supplier.name,
+        "total": cents(found.gross_cents),
+        "date": found.created_at.date().isoformat() if found.created_at else "",
+    }
+
+
+def _store_attachment(invoice: PurchaseInvoice, name: str, data: bytes, content_type: str):
+    attachment = PurchaseAttachment(
+        invoice=invoice,
+        company_id=invoice.company_id,
+        name=PurePath(name).name[:200] or "attachment",
+        content_type=content_type[:100] or "application/octet-stream",
+        size=len(data),
+    )
+    attachment.file.save(attachment.name, ContentFile(data), save=False)
+    attachment.save()
+    return attachment
+
+
+def _save_finvoice(actor, company, read: finvoice_read.PurchaseInvoice, name: str, data, cache):
+    supplier = supplier_for_seller(actor, company, read.seller, cache=cache)
+    gross = _cents(read.total)
+    found = _duplicate(company, supplier, read.number, gross)
+    if found is not None:
+        raise ValidationError({"number": _duplicate_error(found)})
+    iban = read.seller.iban or supplier.iban
+    if not iban:
+        raise ValidationError({"iban": _("The invoice names no account to pay to (IBAN).")})
+    account = _default_account(company, supplier, cache)
+    lines = [
+        PurchaseLine(
+            position=position,
+            description=line.description[:300],
+            quantity="" if line.quantity is None else str(line.quantity.normalize()),
+            unit=line.unit[:14],
+            vat_rate="" if line.vat_rate is None else str(line.vat_rate.normalize()),
+            net_cents=_cents(line.net),
+            vat_cents=_cents(line.vat),
+            account=account,
+            vat_code=purchase_code(
+                line.vat_rate, line.vat_code, supplier, read.invoice_date, cache
+            ),
+        )
+        for position, line in enumerate(read.lines, start=1)
+    ]
+    warnings = list(read.warnings)
+    if (
+        read.buyer_business_id
+        and company.business_id
+        and read.buyer_business_id.replace(" ", "") != company.business_id.replace(" ", "")
+    ):
+        warnings.append(
+            _("The buyer's business ID %(theirs)s is not the company's %(ours)s.")
+            % {"theirs": read.buyer_business_id, "ours": company.business_id}
+        )
+    invoice = PurchaseInvoice.objects.create(
+        company=company,
+        supplier=supplier,
+        source=PurchaseInvoice.Source.FINVOICE,
+        number=read.number[:70],
+        invoice_date=read.invoice_date,
+        due_date=read.due_date or read.invoice_date + dt.timedelta(days=supplier.payment_term_days),
+        reference=read.reference,
+        iban=iban,
+        bic=read.seller.bic if read.seller.iban else supplier.bic,
+        order_number=read.order_number[:70],
+        notes="\n".join(read.notes),
+        net_cents=_cents(read.net_total),
+        vat_cents=_cents(read.vat_total),
+        gross_cents=gross,
+        file_name=name[:200],
+        message_id=read.message_id[:100],
+        warnings=warnings,
+        created_by=user_of(actor),
+    )
+    for line in lines:
+        line.invoice = invoice
+    PurchaseLine.objects.bulk_create(lines)
+    _store_attachment(invoice, name, data, "application/xml")
+    for attachment in read.attachments:
+        _store_attachment(invoice, attachment.name, attachment.content, attachment.mime_type)
+    audit.record(
+        actor.user,
+        "import",
+        invoice,
+        company=company,
+        changes={"file": [None, name], "total": [None, str(cents(gross))]},
+    )
+    return invoice
+
+
+def _upload(upload) -> tuple[str, bytes]:
+    if isinstance(upload, tuple):
+        return str(upload[0]), bytes(upload[1])
+    data = b"".join(upload.chunks()) if hasattr(upload, "chunks") else upload.read()
+    return PurePath(upload.name or "").name, data
+
+
+def import_finvoices(actor, company: Company, files) -> list[FileResult]:
+    """Each file's result, in the order given: the invoices it brought, or what is wrong
+    with it, naming the file (and the invoice's position in a batch)."""
+    guard(actor, company, "purchases.manage")
+    results = []
+    cache: dict = {}
+    for upload in files:
+        name = PurePath(getattr(upload, "name", None) or str(upload[0])).name
+        result = FileResult(name)
+        results.append(result)
+        try:
+            limits.check_size(upload[1] if isinstance(upload, tuple) else upload, "finvoice")
+        except ValidationError as error:
+            result.errors = [f"{name}: {m}" for m in error.messages]
+            continue
+        name, data = _upload(upload)
+        try:
+            parsed = finvoice_read.read_batch(data)
+        except finvoice_read.FinvoiceError as error:
+            result.errors = [f"{name}: {p}" for p in error.problems]
+            continue
+        for position, read in enumerate(parsed, start=1):
+            where = name if len(parsed) == 1 else f"{name}, " + _("invoice %(n)s") % {"n": position}
+            if isinstance(read, finvoice_read.FinvoiceError):
+                problems = read.problems
+                if len(parsed) == 1:
+                    problems = [
+                        p.split(": ", 1)[1] if p.startswith("Invoice 1: ") else p for p in problems
+                    ]
+                result.errors += [f"{name}: {p}" for p in problems]
+                continue
+            try:
+                with transaction.atomic():
+                    invoice = _save_finvoice(actor, company, read, name, data, cache)
+            except ValidationError as error:
+                cache.clear()  # a supplier created in the rolled-back savepoint is gone
+                result.errors += [f"{where}: {m}" for m in error.messages]
+                continue
+            result.invoices.append(invoice)
+            result.warnings += [f"{where}: {w}" for w in invoice.warnings]
+    return results
+
+
+def _manual_lines(company, supplier, lines, on, errors) -> list[PurchaseLine]:
+    out = []
+    for position, line in enumerate(lines, start=1):
+        problems: dict = {}
+        try:
+            gross = to_cents(line.get("amount"), "amount")
+        except ValidationError as error:
+            errors.append(_("Line %(n)s: %(m)s") % {"n": position, "m": error.messages[0]})
+            continue
+        if gross == 0:
+            errors.append(_("Line %(n)s: the amount is zero.") % {"n": position})
+            continue
+        code = clean_vat_code(line.get("vat_code") or supplier.vat_code, problems)
+        account = str(line.get("account") or _default_account(company, supplier)).strip()
+        if problems:
+            errors.append(_("Line %(n)s: %(m)s") % {"n": position, "m": problems["vat_code"]})
+            continue
+        rule = vat_rules.CODES.get(code)
+        net, vat, rate = gross, 0, ""
+        if rule is not None and rule.kind == vat_rules.DOMESTIC_PURCHASE:
+            rate_value = rule.rate_on(on)
+            net, vat = vat_rules.split_gross(gross, rate_value)
+            rate = str(rate_value.normalize())
+        out.append(
+            PurchaseLine(
+                position=position,
+                description=str(line.get("description") or "")[:300],
+                vat_rate=rate,
+                net_cents=net,
+                vat_cents=vat,
+                account=account,
+                vat_code=code,
+            )
+        )
+    return out
+
+
+def _barcode(values: dict, errors: dict) -> None:
+    """Fill IBAN, amount, reference and due date from a virtual barcode, where not given."""
+    code = (values.get("barcode") or "").strip()
+    if not code:
+        return
+    try:
+        data = bank_barcode.parse_virtual_barcode(code)
+    except bank_barcode.BarcodeError as error:
+        errors["barcode"] = str(error)
+        return
+    values["iban"] = values.get("iban") or data.iban
+    values["reference"] = values.get("reference") or data.reference
+    if data.amount is not None and values.get("total") in (None, ""):
+        values["total"] = data.amount
+    if data.due is not None and not values.get("due_date"):
+        values["due_date"] = data.due
+
+
+def _attachment(upload, errors: dict):
+    if upload is None:
+        return None
+    name, data = _upload(upload)
+    try:
+        limits.check_size(data, "attachment", field="attachment", name=name)
+    except ValidationError as error:
+        errors["attachment"] = error.messages[0]
+        return None
+    expected = ATTACHMENT_TYPES.get(PurePath(name).suffix.lower())
+    actual = sniff(data)
+    if expected is None or actual != expected:
+        errors["attachment"] = _("“%(name)s”: only PDF, JPEG and PNG files are accepted.") % {
+            "name": name
+        }
+        return None
+    return name, data, actual
+
+
+@transaction.atomic
+def create_invoice(actor, company: Company, *, supplier, attachment=None, **data):
+    """A purchase invoice entered by hand: ``supplier`` (a Supplier or its id), ``number``,
+    ``invoice_date``, ``due_date``, ``total`` (VAT included), ``reference`` or ``message``,
+    ``iban`` / ``bic`` (default: the supplier's), ``barcode`` (a virtual barcode filling
+    IBAN, total, reference and due date), ``lines`` (``amount`` VAT included, ``account``,
+    ``vat_code``, ``description``; none: one line of the total on the supplier's defaults) and
+    its PDF or image as ``attachment``. The total must equal the lines."""
+    guard(actor, company, "purchases.manage")
+    if not isinstance(supplier, Supplier):
+        supplier = Supplier.objects.filter(
+            company=company, pk=str(supplier or "0").strip() or 0
+        ).first()
+        if supplier is None:
+            raise ValidationError({"supplier": _("Choose the supplier.")})
+    values = dict(data)
+    errors: dict[str, str] = {}
+    _barcode(values, errors)
+    number = str(values.get("number") or "").strip()[:70]
+    if not number:
+        errors["number"] = _("The invoice number is required.")
+    on = due = None
+    try:
+        on = as_date(values.get("invoice_date") or "", "invoice_date")
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if values.get("due_date"):
+        try:
+            due = as_date(values["due_date"], "due_date")
+        except ValidationError as error:
+            errors.update({k: v[0] for k, v in error.message_dict.items()})
+    iban, bic = clean_account(
+        values.get("iban") or supplier.iban,
+        values.get("bic") or ("" if values.get("iban") else supplier.bic),
+        errors,
+        required=True,
+    )
+    reference = str(values.get("reference") or "").strip()
+    if reference:
+        try:
+            reference = normalize_reference(reference)
+        except InvalidReference as error:
+            errors["reference"] = str(error)
+    total = None
+    if values.get("total") in (None, ""):
+        errors["total"] = _("The total is required.")
+    else:
+        try:
+            total = to_cents(values["total"], "total")
+        except ValidationError as error:
+            errors.update({k: v[0] for k, v in error.message_dict.items()})
+    lines_data = values.get("lines") or []
+    if not lines_data and total is not None:
+        lines_data = [{"amount": decimal(cents(total), "total", places=2), "description": number}]
+    line_errors: list[str] = []
+    lines = _manual_lines(company, supplier, lines_data, on or dt.date.today(), line_errors)
+    if line_errors:
+        errors["lines"] = " ".join(line_errors)
+    elif total is not None and sum(line.gross_cents for line in lines) != total:
+        errors["total"] = _("The total %(total)s € is not the lines' %(lines)s €.") % {
+            "total": cents(total),
+            "lines": cents(sum(line.gross_cents for line in lines)),
+        }
+    kept = _attachment(attachment, errors)
+    if not errors and total is not None:
+        found = _duplicate(company, supplier, number, total)
+        if found is not None:
+            errors["number"] = _duplicate_error(found)
+    if errors:
+        raise ValidationError(errors)
+    invoice = PurchaseInvoice.objects.create(
+        company=company,
+        supplier=supplier,
+        source=PurchaseInvoice.Source.MANUAL,
+        number=number,
+        invoice_date=on,
+        due_date=due or on + dt.timedelta(days=supplier.payment_term_days),
+        reference=reference,
+        message=str(values.get("message") or "").strip()[:140],
+        iban=iban,
+        bic=bic,
+        notes=str(values.get("notes") or ""),
+        net_cents=sum(line.net_cents for line in lines),
+        vat_cents=sum(line.vat_cents for line in lines),
+        gross_cents=total,
+        created_by=user_of(actor),
+    )
+    for line in lines:
+        line.invoice = invoice
+    PurchaseLine.objects.bulk_create(lines)
+    if kept:
+        _store_attachment(invoice, *kept)
+    audit.record(actor.user, "create", invoice, company=company)
+    return invoice
+
+
+@transaction.atomic
+def update_line(actor, invoice: PurchaseInvoice, position: int, *, account=None, vat_code=None):
+    """Change a line's expense account or VAT code before the invoice is approved."""
+    guard(actor, invoice.company, "purchases.manage")
+    invoice = PurchaseInvoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.voucher_id is not None:
+        raise ValidationError({"invoice": _("The invoice is posted; its lines do not change.")})
+    line = invoice.lines.filter(position=position).first()
+    if line is None:
+        raise ValidationError({"line": _("The invoice has no line %(n)s.") % {"n": position}})
+    errors: dict = {}
+    if vat_code is not None:
+        line.vat_code = clean_vat_code(vat_code, errors)
+    if account is not None:
+        account = str(account).strip()
+        if not invoice.company.accounts.filter(number=account, is_header=False).exists():
+            errors["account"] = _("Unknown account %(number)s.") % {"number": account}
+        line.account = account
+    if errors:
+        raise ValidationError(errors)
+    line.save(update_fields=["account", "vat_code"])
+    audit.record(
+        actor.user,
+        "update",
+        invoice,
+        company=invoice.company,
+        changes={f"line {position}": [None, f"{line.account} {line.vat_code}"]},
+    )
+    return line
+
+
+@transaction.atomic
+def add_attachment(actor, invoice: PurchaseInvoice, upload) -> PurchaseAttachment:
+    """Keep the invoice's PDF or image (checked by size and content)."""
+    guard(actor, invoice.company, "purchases.manage")
+    errors: dict = {}
+    kept = _attachment(upload, errors)
+    if errors:
+        raise ValidationError(errors)
+    attachment = _store_attachment(invoice, *kept)
+    audit.record(
+        actor.user,
+        "attach",
+        invoice,
+        company=invoice.company,
+        changes={"attachment": [None, attachment.name]},
+    )
+    return attachment

@@ -1,0 +1,292 @@
+"""Payments out: a payment proposal of approved invoices due by a date, edited and accepted,
+then written as a pain.001 file (one transfer per invoice, the reference structured, else a
+message; validated against the ISO XSD before it is offered), and invoices marked paid.
+
+A payment keeps the end-to-end id written into the file (``P<proposal>-<invoice>``, unique in
+the company): the bank app finds the payment of a statement line by it
+(:func:`tase.purchases.selectors.payment_by_end_to_end_id`) and books it paid with
+:func:`mark_paid`, passing the voucher it posted; without one, :func:`mark_paid` posts trade
+payables (debit) / bank (credit) in the bank series TI itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+from tase.core.models import Company
+from tase.formats import sepa_payments
+from tase.ledger import selectors as ledger_selectors
+from tase.ledger import services as ledger
+from tase.ledger.models import BankAccount
+
+from ..models import Payment, PaymentProposal, PurchaseInvoice, PurchaseSettings
+from .common import as_date, cents, guard, settings_of, user_of
+
+SOURCE = "purchases.payment"
+SERIES = "TI"
+PAYABLE = (PurchaseInvoice.Status.APPROVED,)
+
+
+def _bank_account(company: Company, bank_account) -> BankAccount:
+    accounts = BankAccount.objects.filter(company=company, active=True).select_related("account")
+    if bank_account in (None, ""):
+        found = accounts.order_by("-is_default", "pk").first()
+        if found is None:
+            raise ValidationError(
+                {"bank_account": _("The company has no bank account to pay from.")}
+            )
+        return found
+    found = accounts.filter(pk=getattr(bank_account, "pk", bank_account)).first()
+    if found is None:
+        raise ValidationError({"bank_account": _("Choose one of the company's bank accounts.")})
+    return found
+
+
+def _unpayable(invoice: PurchaseInvoice) -> str:
+    return _("Invoice %(number)s of %(supplier)s is %(status)s, not approved and unpaid.") % {
+        "number": invoice.number,
+        "supplier": invoice.supplier.name,
+        "status": invoice.get_status_display().lower(),
+    }
+
+
+@transaction.atomic
+def create_proposal(
+    actor, company: Company, *, due_until, execution_date=None, bank_account=None, invoices=None
+) -> PaymentProposal:
+    """A proposal paying the approved, unpaid invoices due by ``due_until`` (or exactly the
+    ``invoices`` given, each of which must be approved and unpaid), from ``bank_account``
+    (default: the company's default account) on ``execution_date`` (default: today)."""
+    guard(actor, company, "purchases.pay")
+    until = as_date(due_until, "due_until")
+    on = as_date(execution_date, "execution_date") if execution_date else dt.date.today()
+    account = _bank_account(company, bank_account)
+    candidates = PurchaseInvoice.objects.filter(company=company).select_related("supplier")
+    if invoices is not None:
+        ids = [str(getattr(i, "pk", i)) for i in invoices]
+        chosen = list(candidates.filter(pk__in=[i for i in ids if i.isdigit()]))
+        if len(chosen) != len(set(ids)):
+            raise ValidationError({"invoices": _("Choose invoices of this company.")})
+        bad = [_unpayable(i) for i in chosen if i.status not in PAYABLE or i.open_cents <= 0]
+        if bad:
+            raise ValidationError({"invoices": bad})
+    else:
+        chosen = list(
+            candidates.filter(status__in=PAYABLE, due_date__lte=until, gross_cents__gt=0)
+            .exclude(payments__proposal__status=PaymentProposal.Status.DRAFT)
+            .order_by("due_date", "pk")
+        )
+        chosen = [i for i in chosen if i.open_cents > 0]
+    if not chosen:
+        raise ValidationError(
+            {"due_until": _("No approved, unpaid invoice is due by %(date)s.") % {"date": until}}
+        )
+    proposal = PaymentProposal.objects.create(
+        company=company,
+        due_until=until,
+        execution_date=on,
+        bank_account=account,
+        created_by=user_of(actor),
+    )
+    proposal.message_id = f"TASE-{company.pk}-{proposal.pk}"
+    proposal.save(update_fields=["message_id"])
+    Payment.objects.bulk_create(
+        Payment(
+            company=company,
+            proposal=proposal,
+            invoice=invoice,
+            amount_cents=invoice.open_cents,
+            end_to_end_id=f"P{proposal.pk}-{invoice.pk}",
+        )
+        for invoice in chosen
+    )
+    audit.record(actor.user, "create", proposal, company=company)
+    return proposal
+
+
+def _draft(proposal: PaymentProposal) -> PaymentProposal:
+    proposal = PaymentProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != PaymentProposal.Status.DRAFT:
+        raise ValidationError({"proposal": _("The proposal is accepted; it does not change.")})
+    return proposal
+
+
+@transaction.atomic
+def remove_payment(actor, proposal: PaymentProposal, invoice) -> None:
+    """Leave an invoice out of a proposal not yet accepted."""
+    guard(actor, proposal.company, "purchases.pay")
+    proposal = _draft(proposal)
+    deleted, _rows = proposal.payments.filter(invoice_id=getattr(invoice, "pk", invoice)).delete()
+    if not deleted:
+        raise ValidationError({"invoice": _("The invoice is not in this proposal.")})
+    audit.record(
+        actor.user,
+        "update",
+        proposal,
+        company=proposal.company,
+        changes={"removed invoice": [getattr(invoice, "pk", invoice), None]},
+    )
+
+
+@transaction.atomic
+def accept_proposal(actor, proposal: PaymentProposal) -> PaymentProposal:
+    """Accept the proposal: its invoices go into payment and the file can be downloaded."""
+    guard(actor, proposal.company, "purchases.pay")
+    proposal = _draft(proposal)
+    payments = list(proposal.payments.select_related("invoice__supplier"))
+    if not payments:
+        raise ValidationError({"proposal": _("The proposal has no invoices left.")})
+    bad = [
+        _unpayable(p.invoice)
+        for p in payments
+        if p.invoice.status not in PAYABLE or p.invoice.open_cents <= 0
+    ]
+    if bad:
+        raise ValidationError({"invoices": bad})
+    ids = [p.invoice_id for p in payments]
+    PurchaseInvoice.objects.filter(pk__in=ids).update(status=PurchaseInvoice.Status.IN_PAYMENT)
+    proposal.payments.update(status=Payment.Status.SENT)
+    proposal.status = PaymentProposal.Status.ACCEPTED
+    proposal.accepted_at = timezone.now()
+    proposal.save(update_fields=["status", "accepted_at"])
+    audit.record(actor.user, "accept", proposal, company=proposal.company)
+    return proposal
+
+
+def payment_file(proposal: PaymentProposal, *, version: str = sepa_payments.V03) -> bytes:
+    """The accepted proposal's pain.001 file, valid against the ISO XSD."""
+    if proposal.status != PaymentProposal.Status.ACCEPTED:
+        raise ValidationError({"proposal": _("Accept the proposal before its payment file.")})
+    settings = settings_of(proposal.company)
+    account = proposal.bank_account
+    debtor = sepa_payments.Debtor(
+        name=proposal.company.name,
+        iban=account.iban,
+        bic=account.bic,
+        service_id=settings.bank_service_id,
+    )
+    transfers = [
+        sepa_payments.Transfer(
+            name=p.invoice.supplier.name,
+            iban=p.invoice.iban,
+            bic=p.invoice.bic,
+            amount=cents(p.amount_cents),
+            end_to_end_id=p.end_to_end_id,
+            reference=p.invoice.reference,
+            text=p.invoice.message or f"{_('Invoice')} {p.invoice.number}",
+        )
+        for p in proposal.payments.select_related("invoice__supplier").order_by("pk")
+    ]
+    try:
+        document = sepa_payments.supplier_payment_file(
+            debtor,
+            transfers,
+            execution_date=max(proposal.execution_date, dt.date.today()),
+            message_id=proposal.message_id,
+            created=timezone.localtime(),
+            version=version,
+            charset=settings.charset,
+        )
+        sepa_payments.validate(document, version)
+    except sepa_payments.SepaError as error:
+        raise ValidationError({"proposal": str(error)}) from None
+    return document
+
+
+@transaction.atomic
+def mark_paid(actor, invoice: PurchaseInvoice, *, amount_cents: int, date, voucher=None):
+    """Book ``amount_cents`` paid on the approved invoice on ``date``. ``voucher``: the voucher
+    the caller posted for it (the bank app's statement line), linked as it is; none: trade
+    payables / bank are posted here (the bank account of its payment proposal, else the
+    company's default). The invoice's payment in a proposal is marked paid."""
+    guard(actor, invoice.company, "purchases.pay")
+    invoice = (
+        PurchaseInvoice.objects.select_for_update()
+        .select_related("company", "supplier")
+        .get(pk=invoice.pk)
+    )
+    if invoice.voucher_id is None:
+        raise ValidationError({"invoice": _unpayable(invoice)})
+    on = as_date(date, "date")
+    if not isinstance(amount_cents, int) or amount_cents <= 0:
+        raise ValidationError({"amount": _("The amount must be positive.")})
+    if amount_cents > invoice.open_cents:
+        raise ValidationError(
+            {
+                "amount": _("%(amount)s € is more than the %(open)s € open on invoice %(number)s.")
+                % {
+                    "amount": cents(amount_cents),
+                    "open": cents(invoice.open_cents),
+                    "number": invoice.number,
+                }
+            }
+        )
+    payment = invoice.payments.filter(status=Payment.Status.SENT).select_related("proposal").first()
+    if voucher is None:
+        account = payment.proposal.bank_account if payment else _bank_account(invoice.company, None)
+        payables = ledger_selectors.account_number_for_role(invoice.company, "payables")
+        text = _("Payment of purchase invoice %(number)s") % {"number": invoice.number}
+        voucher = ledger.post_voucher(
+            actor,
+            invoice.company,
+            date=on,
+            series=SERIES,
+            description=f"{text}, {invoice.supplier.name}"[:300],
+            lines=[
+                {"account": payables, "debit": cents(amount_cents), "text": text},
+                {"account": account.account.number, "credit": cents(amount_cents), "text": text},
+            ],
+            source=SOURCE,
+            source_ref=f"{invoice.pk}:{invoice.paid_cents}",
+        )
+    invoice.paid_cents += amount_cents
+    if invoice.open_cents <= 0:
+        invoice.status = PurchaseInvoice.Status.PAID
+    invoice.save(update_fields=["paid_cents", "status"])
+    if payment is not None:
+        payment.status = Payment.Status.PAID
+        payment.paid_on = on
+        payment.voucher_id = voucher.pk
+        payment.save(update_fields=["status", "paid_on", "voucher_id"])
+    audit.record(
+        actor.user,
+        "payment",
+        invoice,
+        company=invoice.company,
+        changes={"paid": [None, str(cents(amount_cents))], "date": [None, on.isoformat()]},
+    )
+    return invoice
+
+
+@transaction.atomic
+def update_settings(actor, company: Company, **data) -> PurchaseSettings:
+    """The bank's service id, the characters of payment files, the default expense account."""
+    guard(actor, company, "purchases.manage")
+    settings = settings_of(company)
+    errors = {}
+    charset = data.get("charset")
+    if charset is not None:
+        if charset not in PurchaseSettings.Charset.values:
+            errors["charset"] = _("Choose basic Latin or UTF-8.")
+        settings.charset = charset
+    if data.get("bank_service_id") is not None:
+        settings.bank_service_id = str(data["bank_service_id"]).strip()[:35]
+    account = data.get("default_expense_account")
+    if account is not None:
+        account = str(account).strip()
+        if not company.accounts.filter(number=account, is_header=False).exists():
+            errors["default_expense_account"] = _("Unknown account %(number)s.") % {
+                "number": account
+            }
+        settings.default_expense_account = account
+    if errors:
+        raise ValidationError(errors)
+    settings.save()
+    audit.record(actor.user, "update", settings, company=company)
+    return settings
