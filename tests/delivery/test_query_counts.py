@@ -98,3 +98,24 @@ def test_the_overview_does_not_query_per_project(world):
     client.get(url)
     assert _queries(client, url) == one
     assert first.pk  # the first project is still listed among three
+
+
+PER_PROJECT_ON_MY_TASKS = 5  # delivery's own checks of one project: specs, first training, closing
+
+
+def test_my_tasks_reads_each_shared_check_once_however_many_projects(world):
+    """The lead owns open self-checking tasks in every project. The list syncs them first: the
+    tasks of all projects are read in one query and a check about the organization or its
+    companies (business ID, users, chart, pay run) once, not once per project; only delivery's
+    own checks of each project remain per project, and no phase dates are inferred."""
+    client = world.client(Role.PROJECT_LEAD)
+    url = reverse("delivery:my_tasks")
+    project(world)
+    client.get(url)
+    one = _queries(client, url)
+    for _ in range(3):
+        project(world)
+    client.get(url)
+    four = _queries(client, url)
+    assert four - one <= 3 * PER_PROJECT_ON_MY_TASKS
+    assert one <= 20

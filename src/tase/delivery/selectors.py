@@ -636,6 +636,7 @@ def projects_with_open_checks(actor: Actor) -> QuerySet[Project]:
             tasks__state_check__gt="",
             tasks__status__in=[Task.Status.TODO, Task.Status.DOING],
         )
+        .select_related("organization", "test_company")
         .distinct()
     )
 
