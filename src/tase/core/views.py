@@ -238,21 +238,24 @@ def member_invite(request, organization_pk):
     )
 
 
-def _membership(actor: Actor, pk) -> Membership:
+def _membership(actor: Actor, pk, action: str = "") -> Membership:
+    """The membership, 404 outside one's organizations; with ``action``, the actor must be
+    allowed it there (the vendor's own staff: ``staff.manage``)."""
     try:
         membership = Membership.objects.select_related("organization", "user").get(pk=pk)
     except (Membership.DoesNotExist, ValueError):
         raise Http404 from None
-    actor.organization(membership.organization_id)  # 404 outside one's organizations
+    organization = actor.organization(membership.organization_id)
+    if action:
+        actor.require("staff.manage" if organization.is_vendor else action, organization)
     return membership
 
 
 @login_required
 def member_edit(request, pk):
     actor = actor_of(request)
-    membership = _membership(actor, pk)
+    membership = _membership(actor, pk, "users.manage")
     organization = membership.organization
-    actor.require("staff.manage" if organization.is_vendor else "users.manage", organization)
     initial = {"role": membership.role, "companies": list(membership.companies.all())}
     form = MembershipForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -295,9 +298,8 @@ def member_set_active(request, pk):
 def member_reset_two_factor(request, pk):
     """A main user resets a member's lost authenticator, after confirming what it does."""
     actor = actor_of(request)
-    membership = _membership(actor, pk)
+    membership = _membership(actor, pk, "users.reset_2fa")
     organization = membership.organization
-    actor.require("staff.manage" if organization.is_vendor else "users.reset_2fa", organization)
     form = TwoFactorResetForm(request.POST or None)
     done = save_form(
         request,
