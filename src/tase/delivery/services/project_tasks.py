@@ -262,6 +262,7 @@ def follow_product(projects, *, owner: User | None = None, infer_dates: bool = T
     for task in checking:
         by_project[task.project_id].append(task)
     answers = _Answers()
+    answers.prime(projects, {task.state_check for tasks in by_project.values() for task in tasks})
     for project in projects:
         locked = checking.filter(project=project)
         changed = _sync(project, by_project[project.pk], locked, answers)
@@ -278,11 +279,20 @@ def _checking_tasks():
 
 
 class _Answers:
-    """Each check's answer once per call: delivery's own checks per project, a product's
-    (against the organization's production companies) and core's per organization."""
+    """Each check's answer once per call: delivery's own checks per project (several of them
+    for all the call's projects at once, :meth:`prime`), a product's (against the
+    organization's production companies) and core's per organization."""
 
     def __init__(self):
         self._known: dict[tuple, bool] = {}
+
+    def prime(self, projects: list[Project], codes: set[str]) -> None:
+        """Answer delivery's own checks that can be answered for many projects at once."""
+        from ..checks import PROJECT_CHECKS_MANY
+
+        for code in codes & PROJECT_CHECKS_MANY.keys():
+            for pk, holds in PROJECT_CHECKS_MANY[code](projects).items():
+                self._known[(code, "project", pk)] = holds
 
     def holds(self, code: str, project: Project) -> bool:
         from ..checks import PROJECT_CHECKS
