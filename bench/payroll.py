@@ -20,6 +20,7 @@ import time
 from decimal import Decimal
 
 from bench._scratch import Scratch
+from bench._tenant import bench_tenant
 from tase.rules.payroll import Employer, PayItem, PayslipInput, TaxCard, calculate
 
 PAYMENT = dt.date(2026, 3, 31)
@@ -83,8 +84,6 @@ class _Rollback(Exception):
 def bench_pay_run(count: int) -> list[dict]:
     from django.db import connection, transaction
 
-    from tase.core.access import Actor
-    from tase.core.models import Company, Membership, Organization, User
     from tase.core.roles import Role
     from tase.payroll import services
     from tase.payroll.models import Employee, Employment, PayrollSettings, SalaryChange, TaxCard
@@ -92,20 +91,7 @@ def bench_pay_run(count: int) -> list[dict]:
     rows: list[dict] = []
     try:
         with transaction.atomic():
-            vendor = Organization.objects.create(name="Bench vendor", kind="vendor")
-            org = Organization.objects.create(name="Bench customer", kind="customer", vendor=vendor)
-            company = Company.objects.create(
-                organization=org,
-                name="Bench Oy",
-                business_id="1234567-1",
-                contact_name="Bench",
-                contact_phone="040 000 0000",
-            )
-            user = User.objects.create_user(
-                f"bench-{time.time_ns()}@example.com", "x" * 20, full_name="Bench"
-            )
-            Membership.objects.create(user=user, organization=org, role=Role.PAYROLL_CLERK)
-            actor = Actor.of(user)
+            actor, company = bench_tenant(Role.PAYROLL_CLERK)
             services.ensure_setup(company)
             books = _books(company)
             PayrollSettings.objects.filter(company=company).update(
@@ -371,30 +357,18 @@ def bench_incomes_register(counts=(2_000, 10_000)) -> list[dict]:
 
 
 def _bench_company(name: str):
-    from tase.core.access import Actor
-    from tase.core.models import Company, Membership, Organization, User
     from tase.core.roles import Role
     from tase.payroll import services
     from tase.payroll.models import PayrollSettings
 
-    vendor = Organization.objects.create(name=f"Bench vendor {name}", kind="vendor")
-    org = Organization.objects.create(name=f"Bench {name}", kind="customer", vendor=vendor)
-    company = Company.objects.create(
-        organization=org,
-        name="Bench Oy",
-        business_id="1234567-1",
-        contact_name="Bench",
-        contact_phone="040 000 0000",
+    actor, company = bench_tenant(
+        Role.PAYROLL_CLERK, vendor=f"Bench vendor {name}", customer=f"Bench {name}"
     )
-    user = User.objects.create_user(
-        f"bench-{name}-{time.time_ns()}@example.com", "x" * 20, full_name="Bench"
-    )
-    Membership.objects.create(user=user, organization=org, role=Role.PAYROLL_CLERK)
     services.ensure_setup(company)
     PayrollSettings.objects.filter(company=company).update(
         post_to_ledger=False, tyel_policy_number="46-1234567"
     )
-    return Actor.of(user), company
+    return actor, company
 
 
 def run(args) -> list[dict]:

@@ -15,6 +15,7 @@ import time
 from decimal import Decimal
 
 from bench._scratch import Scratch
+from bench._tenant import bench_tenant
 
 RUN_DAY = dt.date(2026, 3, 1)
 
@@ -28,36 +29,24 @@ def _rss() -> int:
 
 
 def _company():
-    from tase.core.access import Actor
-    from tase.core.models import Company, Membership, Organization, User
     from tase.core.roles import Role
     from tase.ledger import services as ledger
     from tase.ledger.system import SystemActor
     from tase.sales import services
 
-    vendor = Organization.objects.create(name="Bench vendor", kind="vendor")
-    org = Organization.objects.create(name="Bench customer", kind="customer", vendor=vendor)
-    company = Company.objects.create(
-        organization=org,
-        name="Bench Oy",
+    actor, company = bench_tenant(
+        Role.ACCOUNTANT,
         business_id="0737546-2",
         street_address="Mannerheimintie 1",
         postal_code="00100",
         city="Helsinki",
-        contact_name="Bench",
-        contact_phone="040 000 0000",
     )
-    user = User.objects.create_user(
-        f"bench-{time.time_ns()}@example.com", "x" * 20, full_name="Bench"
-    )
-    Membership.objects.create(user=user, organization=org, role=Role.ACCOUNTANT)
     system = SystemActor()
     ledger.apply_chart(system, company, "limited-company")
     ledger.create_fiscal_year(system, company, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
     ledger.create_bank_account(
         system, company, iban="FI79 4405 2020 0360 82", bic="OKOYFIHH", account="1910"
     )
-    actor = Actor.of(user)
     services.update_sales_settings(
         actor, company, einvoice_address="003707375462", einvoice_operator="003721291126"
     )

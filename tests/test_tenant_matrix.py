@@ -69,6 +69,8 @@ UNREACHED: dict[str, str] = {
     "support:statement_csv": "the phone statement of a month with calls; the demo logs none",
     "support:statement_pdf": "the phone statement of a month with calls; the demo logs none",
     "token_revoke": "posted on a personal API token; the demo users have none",
+    "member_reset_two_factor": "linked from a member with an authenticator; the demo's users "
+    "have none",
     "delivery:go_live_approve_overrides": "posted by the account manager on too many overrides",
     "sales:invoice_detail": "the demo has no sales invoices yet",
     "sales:invoice_pdf": "the demo has no sales invoices yet",

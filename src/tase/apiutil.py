@@ -4,7 +4,9 @@ The API accepts a personal token (``Authorization: Bearer tase_…``, made on th
 account page) or the browser session (with its CSRF token on writes). A call with
 neither answers 401 with ``how_to_sign_in``. Service
 errors answer 422 with the field at fault, in the same shape as Ninja's own
-validation errors: ``{"detail": [{"loc": ["body", "business_id"], "msg": "…"}]}``.
+validation errors: ``{"detail": [{"loc": ["body", "business_id"], "msg": "…"}]}``; so does a
+body that is JSON but not an object (``null``, a list), with ``loc`` ``["body"]``. A body that
+is not JSON at all answers 400.
 """
 
 import json
@@ -137,6 +139,17 @@ def install_error_handlers(api) -> None:
         response["WWW-Authenticate"] = 'Bearer realm="Tase API"'
         return response
 
+    @api.exception_handler(HttpError)
+    def _http_error(request, error):
+        # Ninja wraps whatever the parser raises in a 400 "Cannot parse request body"; a body
+        # that is JSON but not an object is an invalid value, answered as the other ones.
+        if isinstance(error.__cause__, BodyNotAnObject):
+            body = {
+                "detail": [{"loc": ["body"], "msg": str(error.__cause__), "type": "type_error"}]
+            }
+            return api.create_response(request, body, status=422)
+        return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, error):
         return api.create_response(
@@ -144,14 +157,18 @@ def install_error_handlers(api) -> None:
         )
 
 
+class BodyNotAnObject(ValueError):
+    """The body parsed as JSON, but to something other than an object."""
+
+
 class ObjectBodyParser(Parser):
-    """A request body is a JSON object: ``null``, a list or a bare string is refused (400)
-    instead of being read as 'no fields given'."""
+    """A request body is a JSON object: ``null``, a list or a bare string is refused (422,
+    ``loc`` ``["body"]``) instead of being read as 'no fields given'."""
 
     def parse_body(self, request):
         data = json.loads(request.body)
         if not isinstance(data, dict):
-            raise ValueError("The request body must be a JSON object.")
+            raise BodyNotAnObject("The request body must be a JSON object.")
         return data
 
 
@@ -180,7 +197,7 @@ _FIELD_ERRORS = {
 }
 ERROR_RESPONSES = {
     400: (
-        "The request could not be read (not JSON, not an object, a value out of range).",
+        "The request could not be read (not JSON, a value out of range).",
         _MESSAGE,
     ),
     401: ("No valid token or session.", _MESSAGE),
@@ -189,7 +206,11 @@ ERROR_RESPONSES = {
         _MESSAGE,
     ),
     404: ("No such object, or one outside the organizations the user belongs to.", _MESSAGE),
-    422: ("A field is invalid; ``loc`` names it and ``msg`` says why.", _FIELD_ERRORS),
+    422: (
+        "A field is invalid, or the body is not a JSON object; ``loc`` names the field (or"
+        " ``body``) and ``msg`` says why.",
+        _FIELD_ERRORS,
+    ),
 }
 
 

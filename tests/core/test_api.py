@@ -160,12 +160,43 @@ def test_schema_and_docs_need_sign_in_unless_public(settings, world):
 
 
 @pytest.mark.parametrize("body", ["null", "[]", '"x"', "1"])
-def test_a_body_that_is_not_an_object_is_refused(world, body):
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("patch", "/api/v1/companies/{company}"),
+        ("post", "/api/v1/organizations/{org}/companies"),
+        ("put", "/api/v1/notifications/preferences"),
+    ],
+)
+def test_a_body_that_is_not_an_object_is_refused_as_invalid(world, body, method, path):
+    """JSON that is not an object is an invalid body (422 naming the body, as every other
+    invalid value), for PATCH, POST and PUT alike, and changes nothing."""
     client = world.client(Role.MAIN_USER)
-    response = client.patch(
-        f"/api/v1/companies/{world.company.pk}", body, content_type="application/json"
-    )
-    assert response.status_code == 400
+    url = path.format(company=world.company.pk, org=world.org.pk)
+    companies = Company.objects.count()
+    response = getattr(client, method)(url, body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["body"],
+                "msg": "The request body must be a JSON object.",
+                "type": "type_error",
+            }
+        ]
+    }
+    assert Company.objects.count() == companies
+    world.company.refresh_from_db()
+    assert world.company.name == "Alpha Oy"
+
+
+def test_a_body_that_is_not_json_is_unreadable(world):
+    client = world.client(Role.MAIN_USER)
+    url = f"/api/v1/companies/{world.company.pk}"
+    response = client.patch(url, "{name", content_type="application/json")
+    assert response.status_code == 400 and response.json() == {
+        "detail": "Cannot parse request body"
+    }
 
 
 def test_an_api_path_that_names_nothing_answers_json_404(world):

@@ -24,6 +24,7 @@ EXPECTED = {
     },
     "users.manage": {Role.ADMIN, Role.ACCOUNT_MANAGER, Role.PROJECT_LEAD, Role.MAIN_USER},
     "organization.security": {Role.ADMIN, Role.ACCOUNT_MANAGER, Role.MAIN_USER},
+    "users.reset_2fa": {Role.ADMIN, Role.MAIN_USER},
     "staff.manage": {Role.ADMIN},
     "audit.view": STAFF_ROLES | {Role.MAIN_USER},
     "parameters.view": STAFF_ROLES

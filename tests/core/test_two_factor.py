@@ -359,6 +359,7 @@ PAGE_WRITES = {
     "two_factor_disable": ("post", "/api/v1/me/two-factor/disable"),
     "recovery_codes_renew": ("post", "/api/v1/me/two-factor/recovery-codes"),
     "organization_security": ("patch", "/api/v1/organizations/{organization_id}/security"),
+    "member_reset_two_factor": ("post", "/api/v1/members/{membership_id}/reset-two-factor"),
 }
 
 

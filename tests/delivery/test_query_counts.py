@@ -98,3 +98,36 @@ def test_the_overview_does_not_query_per_project(world):
     client.get(url)
     assert _queries(client, url) == one
     assert first.pk  # the first project is still listed among three
+
+
+def test_my_tasks_asks_the_same_number_of_queries_however_many_projects(world):
+    """The lead owns open self-checking tasks in every project, and the list syncs them first:
+    the tasks of all projects are read in one query, delivery's own checks (specification
+    approved, first training held, closing meeting) for all projects at once, and a check about
+    the organization or its companies (business ID, users, chart, pay run) once per
+    organization; no phase dates are inferred."""
+    client = world.client(Role.PROJECT_LEAD)
+    url = reverse("delivery:my_tasks")
+    project(world)
+    client.get(url)
+    one = _queries(client, url)
+    for _ in range(3):
+        project(world)
+    client.get(url)
+    assert _queries(client, url) == one <= 20
+
+
+def test_my_tasks_syncs_each_project_by_its_own_state(world):
+    """Checks answered for all projects at once still answer per project: approving one
+    project's specifications completes its task on the list, not the other project's."""
+    from tase.delivery.models import Task
+
+    from .factories import approve_specs
+
+    first, second = project(world), project(world)
+    approve_specs(world, first)
+    tasks = Task.objects.filter(state_check="delivery.spec_approved", project__in=[first, second])
+    tasks.update(owner=world.users[Role.PROJECT_LEAD], status=Task.Status.TODO)
+    world.client(Role.PROJECT_LEAD).get(reverse("delivery:my_tasks"))
+    status = dict(tasks.values_list("project_id", "status"))
+    assert status == {first.pk: Task.Status.DONE, second.pk: Task.Status.TODO}

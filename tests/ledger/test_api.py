@@ -132,6 +132,6 @@ def test_api_fiscal_year_change_of_period(world, books):
 def test_account_patch_refuses_a_null_body(world, books):
     client = world.client(Role.MAIN_USER)
     url = f"/api/v1/ledger/companies/{books.pk}/accounts/1910"
-    assert client.patch(url, "null", content_type="application/json").status_code == 400
+    assert client.patch(url, "null", content_type="application/json").status_code == 422
     renamed = client.patch(url, {"name_fi": "Pankki"}, content_type="application/json")
     assert renamed.status_code == 200 and renamed.json()["name_fi"] == "Pankki"

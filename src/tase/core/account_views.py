@@ -169,6 +169,7 @@ def two_factor_setup(request):
             "qr_svg": buffer.getvalue().decode(),
             "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
             "required": two_factor.two_factor_required(request.user),
+            "was_reset": request.user.must_set_up_2fa,
         },
         status=422 if form.errors else 200,
     )

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from tase.apiutil import Pagination, actor
 from tase.rules import parameters as params
 
-from . import parameter_values, selectors, services
+from . import parameter_values, selectors, services, two_factor
 from .models import Membership
 from .roles import Role
 
@@ -31,8 +31,18 @@ class MembershipOut(Schema):
     role: Role
     is_active: bool
     company_ids: list[int]
+    has_two_factor: bool = Field(description="The user has a confirmed authenticator")
+    must_set_up_2fa: bool = Field(
+        alias="user.must_set_up_2fa",
+        description="The authenticator was reset: the user sets up a new one at next sign-in",
+    )
 
     resolve_company_ids = staticmethod(_company_ids)
+
+    @staticmethod
+    def resolve_has_two_factor(membership) -> bool:
+        known = getattr(membership, "has_two_factor", None)  # annotated on lists
+        return two_factor.has_two_factor(membership.user) if known is None else known
 
 
 class MeOut(Schema):
@@ -171,8 +181,18 @@ class MemberOut(Schema):
     role: Role
     is_active: bool
     company_ids: list[int]
+    has_two_factor: bool = Field(description="The user has a confirmed authenticator")
+    must_set_up_2fa: bool = Field(
+        alias="user.must_set_up_2fa",
+        description="The authenticator was reset: the user sets up a new one at next sign-in",
+    )
 
     resolve_company_ids = staticmethod(_company_ids)
+
+    @staticmethod
+    def resolve_has_two_factor(membership) -> bool:
+        known = getattr(membership, "has_two_factor", None)  # annotated on lists
+        return two_factor.has_two_factor(membership.user) if known is None else known
 
 
 class InviteIn(Schema):
@@ -252,6 +272,20 @@ def deactivate_member(request, membership_id: int):
 def activate_member(request, membership_id: int):
     current = actor(request)
     return services.set_membership_active(current, _member(current, membership_id), True)
+
+
+@router.post(
+    "/members/{int:membership_id}/reset-two-factor",
+    response=MemberOut,
+    summary="Reset a member's lost authenticator",
+    description="The authenticator and recovery codes are removed; the member must set up a "
+    "new authenticator at the next sign-in, and their tokens are refused until then. "
+    "Refused (422) for oneself, for a member without an authenticator, and for a member who "
+    "also belongs to an organization the caller may not act on.",
+)
+def reset_member_two_factor(request, membership_id: int):
+    current = actor(request)
+    return services.reset_two_factor(current, _member(current, membership_id))
 
 
 class AuditEventOut(Schema):

@@ -158,6 +158,16 @@ class OrganizationSecurityForm(forms.Form):
     )
 
 
+class TwoFactorResetForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Reset the authenticator: the user's app and recovery codes stop working, and the "
+            "user must set up a new authenticator when signing in next."
+        ),
+        required=True,
+    )
+
+
 class TotpConfirmForm(forms.Form):
     token = forms.CharField(
         label=_("Code from the app"),

@@ -40,6 +40,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    must_set_up_2fa = models.BooleanField(
+        _("must set up two-factor authentication"),
+        default=False,
+        help_text=_("Set when a main user resets a lost authenticator; cleared by a new one."),
+    )
 
     objects = UserManager()
     USERNAME_FIELD = "email"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,8 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .models import Notification, NotificationPreference, Organization, User
+
+logger = logging.getLogger(__name__)
 
 # The base URL (scheme, host, port) of the request being served; set by the middleware.
 current_base_url: contextvars.ContextVar[str] = contextvars.ContextVar("tase_base_url", default="")
@@ -214,15 +217,28 @@ def notify(
         else:
             notification.save()
         written.append(notification)
-    if mails:
-        from . import tasks
-
-        def send():
-            for mail in mails:
-                tasks.send_notification_email.enqueue(**mail)
-
-        transaction.on_commit(send)
+    email_after_commit(mails, kind)
     return written
+
+
+def email_after_commit(mails: list[dict], kind: str) -> None:
+    """Queue each email (``send_notification_email``'s arguments) once the transaction
+    commits, never inside it. The write the emails tell of is done by then: a mail server that
+    is down fails the task (logged by the task framework, kept as failed by the database
+    queue) and a queue that cannot take the email is logged here; neither turns the request
+    into a server error."""
+    if not mails:
+        return
+    from . import tasks
+
+    def send():
+        for mail in mails:
+            try:
+                tasks.send_notification_email.enqueue(**mail)
+            except Exception:
+                logger.exception("A %s email could not be queued", kind)
+
+    transaction.on_commit(send)
 
 
 # -- the user's own list -------------------------------------------------------------

@@ -64,6 +64,12 @@ ACTIONS: tuple[Action, ...] = (
         R.ACCOUNT_MANAGER,
         R.MAIN_USER,
     ),
+    _action(
+        "users.reset_2fa",
+        "Reset a user's lost authenticator; the user sets up a new one at next sign-in",
+        R.ADMIN,
+        R.MAIN_USER,
+    ),
     _action("staff.manage", "Add and remove the vendor's staff", R.ADMIN),
     _action("audit.view", "Read the audit trail", *ALL_STAFF, R.MAIN_USER),
     _action("parameters.view", "Read the dated statutory parameters", *ALL_STAFF, *CUSTOMER_OFFICE),

@@ -1,8 +1,9 @@
 """Reads of the platform, always scoped to the acting user."""
 
-from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import Actor
 from .models import AuditEvent, Company, Membership, Organization
@@ -28,6 +29,11 @@ def members_of(actor: Actor, organization: Organization) -> QuerySet[Membership]
     return (
         Membership.objects.filter(organization=organization)
         .select_related("user")
+        .annotate(
+            has_two_factor=Exists(
+                TOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True)
+            )
+        )
         .prefetch_related("companies")
         .order_by("-is_active", "user__full_name")
     )
@@ -84,5 +90,13 @@ def own_sign_in_events(user) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         object_type="core.user",
         object_id=str(user.pk),
-        action__in=["login", "logout", "login_failed", "2fa_enabled", "2fa_disabled", "2fa_failed"],
+        action__in=[
+            "login",
+            "logout",
+            "login_failed",
+            "2fa_enabled",
+            "2fa_disabled",
+            "2fa_failed",
+            "2fa_reset",
+        ],
     )[:20]

@@ -469,3 +469,4 @@ def revoke_api_token(user: User, token: ApiToken) -> None:
 start_totp = two_factor.start_totp
 confirm_totp = two_factor.confirm_totp
 disable_totp = two_factor.disable_totp
+reset_two_factor = two_factor.reset_for_member

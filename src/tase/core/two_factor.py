@@ -9,6 +9,9 @@ must use a second factor, and the fresh check that sensitive acts ask for.
   their organization says so (``Organization.require_2fa_for_finance``). A session of such a
   user without a verified second factor is sent to set one up or to enter its code; a token
   of such a user without an authenticator is refused (tase.apiutil.TokenAuth).
+- A main user may reset a member's lost authenticator (:func:`reset_for_member`): the
+  authenticator and recovery codes go, and the member must set up a new one before doing
+  anything else (``User.must_set_up_2fa``), at the next request or sign-in.
 - A fresh check: making an API token, turning the second factor off and making new recovery
   codes need a code entered within ``TASE_2FA_FRESH_SECONDS`` (the session remembers when).
 """
@@ -28,7 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
 from .access import Actor
-from .models import Organization, RecoveryCode, User
+from .models import Membership, Organization, RecoveryCode, User
 from .roles import FINANCE_ROLES
 
 SESSION_KEY = "tase_2fa_at"  # when the session's user last entered a code (epoch seconds)
@@ -47,9 +50,12 @@ def has_two_factor(user: User) -> bool:
 def two_factor_required(user: User) -> bool:
     """Whether ``user`` must sign in with a second factor: vendor staff under
     ``TASE_REQUIRE_STAFF_2FA``, and a finance or payroll role of a customer organization
-    that requires it. Reads the user's memberships once (cached by :class:`Actor`)."""
+    that requires it; and a user whose lost authenticator was reset, until a new one is set
+    up. Reads the user's memberships once (cached by :class:`Actor`)."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if user.must_set_up_2fa:
+        return True
     actor = Actor.of(user)
     if settings.TASE_REQUIRE_STAFF_2FA and actor.is_vendor_staff:
         return True
@@ -203,6 +209,9 @@ def confirm_totp(user: User, device: TOTPDevice, token: str) -> list[str]:
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    if user.must_set_up_2fa:
+        user.must_set_up_2fa = False
+        user.save(update_fields=["must_set_up_2fa"])
     codes = _make_recovery_codes(user)
     audit.record(user, "2fa_enabled", user)
     return codes
@@ -223,6 +232,65 @@ def disable_totp(user: User, *, at: float | None = None, code: str = "") -> None
         TOTPDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
         audit.record(user, "2fa_disabled", user)
+
+
+def _reset_action(organization: Organization) -> str:
+    return "staff.manage" if organization.is_vendor else "users.reset_2fa"
+
+
+@transaction.atomic
+def reset_for_member(actor: Actor, membership: Membership) -> Membership:
+    """Reset the lost authenticator of ``membership``'s user: the device and the recovery
+    codes are removed, and the user must set up a new authenticator at the next request or
+    sign-in (until then their tokens are refused too). Audited in the organization.
+
+    Refused for oneself (use a recovery code, or ask another main user), for a user who has
+    no authenticator, and for a user who also belongs to an organization where the actor
+    may not reset it: a second factor is the person's, not one organization's."""
+    organization = membership.organization
+    actor.require(_reset_action(organization), organization)
+    user = User.objects.select_for_update().get(pk=membership.user_id)
+    if user.pk == actor.user.pk:
+        raise ValidationError(
+            {
+                "user": _(
+                    "You cannot reset your own authenticator: sign in with a recovery code, "
+                    "or ask another main user."
+                )
+            }
+        )
+    others = (
+        Membership.objects.filter(user=user)
+        .exclude(organization=organization)
+        .select_related("organization")
+    )
+    if any(not actor.can(_reset_action(m.organization), m.organization) for m in others):
+        raise ValidationError(
+            {
+                "user": _(
+                    "%(name)s also belongs to another organization: ask the vendor's "
+                    "administrator to reset the authenticator."
+                )
+                % {"name": user.full_name}
+            }
+        )
+    if not has_two_factor(user):
+        raise ValidationError(
+            {"user": _("%(name)s has no authenticator to reset.") % {"name": user.full_name}}
+        )
+    TOTPDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    user.must_set_up_2fa = True
+    user.save(update_fields=["must_set_up_2fa"])
+    audit.record(
+        actor.user,
+        "2fa_reset",
+        user,
+        organization=organization,
+        changes={"must_set_up_2fa": [False, True]},
+    )
+    membership.user = user
+    return membership
 
 
 # -- the organization's requirement ----------------------------------------------------------

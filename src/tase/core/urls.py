@@ -83,6 +83,11 @@ urlpatterns = [
     path("memberships/<int:pk>/", views.member_edit, name="member_edit"),
     path("memberships/<int:pk>/active/", views.member_set_active, name="member_set_active"),
     path(
+        "memberships/<int:pk>/two-factor/reset/",
+        views.member_reset_two_factor,
+        name="member_reset_two_factor",
+    ),
+    path(
         "memberships/<int:pk>/personal-data/",
         views_personal_data.member_personal_data,
         name="member_personal_data",

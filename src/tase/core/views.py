@@ -29,6 +29,7 @@ from .forms import (
     ParameterFileForm,
     ParameterValueForm,
     PasswordResetForm,
+    TwoFactorResetForm,
 )
 from .models import Membership
 from .registry import START_PANELS, ordered
@@ -111,6 +112,9 @@ def organization_detail(request, pk):
             "members": selectors.members_of(actor, organization),
             "can_manage_users": actor.can(
                 "staff.manage" if organization.is_vendor else "users.manage", organization
+            ),
+            "can_reset_two_factor": actor.can(
+                "staff.manage" if organization.is_vendor else "users.reset_2fa", organization
             ),
             "can_manage_companies": actor.can("company.manage", organization)
             and not organization.is_vendor,
@@ -234,21 +238,24 @@ def member_invite(request, organization_pk):
     )
 
 
-def _membership(actor: Actor, pk) -> Membership:
+def _membership(actor: Actor, pk, action: str = "") -> Membership:
+    """The membership, 404 outside one's organizations; with ``action``, the actor must be
+    allowed it there (the vendor's own staff: ``staff.manage``)."""
     try:
         membership = Membership.objects.select_related("organization", "user").get(pk=pk)
     except (Membership.DoesNotExist, ValueError):
         raise Http404 from None
-    actor.organization(membership.organization_id)  # 404 outside one's organizations
+    organization = actor.organization(membership.organization_id)
+    if action:
+        actor.require("staff.manage" if organization.is_vendor else action, organization)
     return membership
 
 
 @login_required
 def member_edit(request, pk):
     actor = actor_of(request)
-    membership = _membership(actor, pk)
+    membership = _membership(actor, pk, "users.manage")
     organization = membership.organization
-    actor.require("staff.manage" if organization.is_vendor else "users.manage", organization)
     initial = {"role": membership.role, "companies": list(membership.companies.all())}
     form = MembershipForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -285,6 +292,31 @@ def member_set_active(request, pk):
     else:
         messages.success(request, _("User activated.") if active else _("User deactivated."))
     return redirect("organization_detail", membership.organization_id)
+
+
+@login_required
+def member_reset_two_factor(request, pk):
+    """A main user resets a member's lost authenticator, after confirming what it does."""
+    actor = actor_of(request)
+    membership = _membership(actor, pk, "users.reset_2fa")
+    organization = membership.organization
+    form = TwoFactorResetForm(request.POST or None)
+    done = save_form(
+        request,
+        form,
+        lambda _data: services.reset_two_factor(actor, membership),
+        success=_("The authenticator was reset. %(name)s sets up a new one when signing in next.")
+        % {"name": membership.user.full_name},
+        redirect_to=reverse("organization_detail", args=[organization.pk]),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "core/member_two_factor_reset.html",
+        {"form": form, "membership": membership, "member": membership.user},
+        status=422 if form.errors else 200,
+    )
 
 
 # -- password reset ----------------------------------------------------------------------

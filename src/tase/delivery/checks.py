@@ -8,6 +8,7 @@ the organization's latest project, and the go-live checklist runs them on the pr
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db.models import Q
 from django.utils import timezone
@@ -38,17 +39,25 @@ def users_invited(organization) -> bool:
 
 
 def spec_approved(project) -> bool:
-    from .models import SpecVersion
+    return specs_approved([project])[project.pk]
 
-    specs = list(project.specs.all())
-    if not specs:
-        return False
+
+def specs_approved(projects) -> dict[int, bool]:
+    """Per project: it has specifications and each has an approved version (two queries
+    however many projects)."""
+    from .models import SpecDocument, SpecVersion
+
+    specs = defaultdict(list)
+    for spec_id, project_id in SpecDocument.objects.filter(project__in=projects).values_list(
+        "pk", "project_id"
+    ):
+        specs[project_id].append(spec_id)
     approved = set(
-        SpecVersion.objects.filter(spec__in=specs, status=SpecVersion.Status.APPROVED).values_list(
-            "spec_id", flat=True
-        )
+        SpecVersion.objects.filter(
+            spec__project__in=projects, status=SpecVersion.Status.APPROVED
+        ).values_list("spec_id", flat=True)
     )
-    return all(s.pk in approved for s in specs)
+    return {p.pk: bool(specs[p.pk]) and all(s in approved for s in specs[p.pk]) for p in projects}
 
 
 def implementation_done(project) -> bool:
@@ -74,9 +83,19 @@ def implementation_done(project) -> bool:
 
 
 def first_training_held(project) -> bool:
+    return first_trainings_held([project])[project.pk]
+
+
+def first_trainings_held(projects) -> dict[int, bool]:
+    """Per project: its first training part was held (one query)."""
     from .models import TrainingSession
 
-    return project.trainings.filter(part=1, status=TrainingSession.Status.HELD).exists()
+    held = set(
+        TrainingSession.objects.filter(
+            project__in=projects, part=1, status=TrainingSession.Status.HELD
+        ).values_list("project_id", flat=True)
+    )
+    return {p.pk: p.pk in held for p in projects}
 
 
 def customer_tested(project) -> bool:
@@ -86,11 +105,34 @@ def customer_tested(project) -> bool:
     )
 
 
+def closing_meetings(projects) -> dict[int, bool]:
+    """Per project: :func:`closing_meeting`, asked only of the projects that have a closing
+    meeting held with published minutes (one query finds them)."""
+    from .models import Meeting
+
+    candidates = set(
+        _closing_candidates(Meeting.objects.filter(project__in=projects)).values_list(
+            "project_id", flat=True
+        )
+    )
+    return {p.pk: p.pk in candidates and closing_meeting(p) for p in projects}
+
+
+def _closing_candidates(meetings):
+    from .models import Meeting
+
+    return meetings.filter(
+        kind=Meeting.Kind.CLOSING,
+        starts_at__lte=timezone.now(),
+        minutes__published_at__isnull=False,
+    ).exclude(minutes__archived_at__isnull=False)
+
+
 def closing_meeting(project) -> bool:
     """The closing meeting was held: its time has passed, its minutes are published, and the
     customer, the account manager and the project lead took part (a meeting only scheduled,
     or held without minutes, does not count)."""
-    from .models import AccountRelationship, Meeting
+    from .models import AccountRelationship
 
     now = timezone.now()
     manager = (
@@ -98,13 +140,7 @@ def closing_meeting(project) -> bool:
         .values_list("account_manager_id", flat=True)
         .first()
     )
-    meetings = (
-        project.meetings.filter(
-            kind=Meeting.Kind.CLOSING, starts_at__lte=now, minutes__published_at__isnull=False
-        )
-        .exclude(minutes__archived_at__isnull=False)
-        .order_by("-starts_at")
-    )
+    meetings = _closing_candidates(project.meetings.all()).order_by("-starts_at")
     for meeting in meetings:
         if meeting.starts_at + dt.timedelta(minutes=meeting.duration_minutes) > now:
             continue
@@ -131,6 +167,12 @@ PROJECT_CHECKS = {
     "delivery.first_training_held": first_training_held,
     "delivery.customer_tested": customer_tested,
     "delivery.closing_meeting": closing_meeting,
+}
+# The same checks answered for many projects at once (a list of many projects' tasks).
+PROJECT_CHECKS_MANY = {
+    "delivery.spec_approved": specs_approved,
+    "delivery.first_training_held": first_trainings_held,
+    "delivery.closing_meeting": closing_meetings,
 }
 
 

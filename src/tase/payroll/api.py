@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from tase.apiutil import Pagination, actor
@@ -155,12 +155,20 @@ class EmployeeOut(Schema):
     birth_date: dt.date
     email: str
     language: str
-    iban: str
+    iban: str = Field(
+        description="Whole for roles that manage payroll; masked (FI** **** **** **07 85) "
+        "for roles that only view it"
+    )
     is_active: bool
 
     @staticmethod
     def resolve_identity_code(obj):
         return obj.masked_identity_code
+
+    @staticmethod
+    def resolve_iban(obj, context):
+        """Whole for payroll.manage (and the employee); masked for payroll.view only."""
+        return selectors.shown_iban(actor(context["request"]), obj)
 
 
 class EmployeeIn(Schema):

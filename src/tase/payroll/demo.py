@@ -127,16 +127,7 @@ def load_demo(ctx) -> None:
             salary=salary,
         )
         if card:
-            services.add_tax_card(
-                actor,
-                employee,
-                year=year,
-                valid_from=dt.date(year, 1, 1),
-                kind="card",
-                base_rate=card[0],
-                additional_rate=card[1],
-                income_limit=card[2],
-            )
+            _add_card(actor, employee, year, card)
         employees.append(employee)
     employee_user = next(
         (user for email, user in ctx.users.items() if email.startswith("employee@virtanen")), None
@@ -145,16 +136,7 @@ def load_demo(ctx) -> None:
         services.update_employee(actor, employees[1], user=employee_user)
     last_month = today.month - 1 if today.day < 28 else today.month
     for month in range(1, max(last_month, 1) + 1):
-        start = dt.date(year, month, 1)
-        end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
-        run = services.create_pay_run(
-            actor,
-            company,
-            period_start=start,
-            period_end=end,
-            payment_date=end,
-            description=f"Palkat {month}/{year}",
-        )
+        run = _month_run(actor, company, year, month)
         entries = {
             (employees[3].pk, "hourly_wage"): str(140 + month),
             (employees[4].pk, "hourly_wage"): str(150 - month),
@@ -180,6 +162,37 @@ def load_demo(ctx) -> None:
             break
         if month < last_month:
             services.mark_paid(actor, run)
+
+
+def _add_card(actor, employee: Employee, year: int, card: tuple[str, str, str]) -> None:
+    """The year's tax card from the demo's (base rate, additional rate, income limit)."""
+    services.add_tax_card(
+        actor,
+        employee,
+        year=year,
+        valid_from=dt.date(year, 1, 1),
+        kind="card",
+        base_rate=card[0],
+        additional_rate=card[1],
+        income_limit=card[2],
+    )
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def _month_run(actor, company: Company, year: int, month: int):
+    """A draft run of the calendar month, paid on its last day."""
+    end = _month_end(year, month)
+    return services.create_pay_run(
+        actor,
+        company,
+        period_start=dt.date(year, month, 1),
+        period_end=end,
+        payment_date=end,
+        description=f"Palkat {month}/{year}",
+    )
 
 
 # -- the first customer's café: real pay runs behind the demo books ------------------------
@@ -257,16 +270,7 @@ def _cafe_cards(actor, employees: list[Employee], year: int) -> None:
 
     for employee, (*_rest, card) in zip(employees, CAFE_PEOPLE, strict=True):
         if not TaxCard.objects.filter(employee=employee, year=year).exists():
-            services.add_tax_card(
-                actor,
-                employee,
-                year=year,
-                valid_from=dt.date(year, 1, 1),
-                kind="card",
-                base_rate=card[0],
-                additional_rate=card[1],
-                income_limit=card[2],
-            )
+            _add_card(actor, employee, year, card)
 
 
 def cafe_pay_run(actor, company: Company, year: int, month: int, *, first_year: int):
@@ -275,21 +279,12 @@ def cafe_pay_run(actor, company: Company, year: int, month: int, *, first_year: 
     cannot be approved (a year whose statutory figures are not confirmed: logged)."""
     from .models import PayRun
 
-    start = dt.date(year, month, 1)
-    end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
-    existing = PayRun.objects.filter(company=company, payment_date=end).first()
+    existing = PayRun.objects.filter(company=company, payment_date=_month_end(year, month)).first()
     if existing is not None:
         return existing
     employees = _cafe_setup(actor, company, first_year)
     _cafe_cards(actor, employees, year)
-    run = services.create_pay_run(
-        actor,
-        company,
-        period_start=start,
-        period_end=end,
-        payment_date=end,
-        description=f"Palkat {month}/{year}",
-    )
+    run = _month_run(actor, company, year, month)
     # One mass entry (the grid), as a clerk would: the hourly worker's hours, the meal
     # benefit, and the manager's holiday bonus in June.
     entries = {

@@ -31,12 +31,13 @@ POOL_MIN = 8
 CHUNK = 64
 
 
-def payslip_html(slip) -> str:
+def payslip_html(slip, *, iban: str | None = None) -> str:
+    """The payslip's HTML for print; ``iban`` as the reader may see it (default whole)."""
     from .views import payslip_context
 
     lang = slip.employee.language or "fi"
     with translation.override(lang):
-        context = payslip_context(slip, lang) | {"pdf": True, "LANGUAGE_CODE": lang}
+        context = payslip_context(slip, lang, iban=iban) | {"pdf": True, "LANGUAGE_CODE": lang}
         return render_to_string("payroll/payslip_pdf.html", context)
 
 
@@ -46,12 +47,13 @@ def _print(job: tuple[str, str, bool]) -> bytes:
         return pdf.render(html, test_environment=test_environment)
 
 
-def _job(slip) -> tuple[str, str, bool]:
-    return (payslip_html(slip), slip.employee.language or "fi", slip.company.is_test_environment)
+def _job(slip, iban: str | None = None) -> tuple[str, str, bool]:
+    html = payslip_html(slip, iban=iban)
+    return (html, slip.employee.language or "fi", slip.company.is_test_environment)
 
 
-def payslip_pdf(slip) -> bytes:
-    return _print(_job(slip))
+def payslip_pdf(slip, *, iban: str | None = None) -> bytes:
+    return _print(_job(slip, iban))
 
 
 def pool_size(count: int) -> int:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Q, Sum
 from django.http import Http404
 
+from tase.formats import iban as iban_format
 from tase.rules.deadlines import moved_to_weekday
 
 from .models import Employee, PayRun, Payslip
@@ -16,12 +17,23 @@ LOCKED = [PayRun.Status.APPROVED, PayRun.Status.PAID]
 
 
 def employees(company, query: str = ""):
-    rows = Employee.objects.filter(company=company)
+    rows = Employee.objects.filter(company=company).select_related("company__organization")
     if query:
         rows = rows.filter(
             Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(number=query)
         )
     return rows
+
+
+def shown_iban(actor, employee, company=None) -> str:
+    """The employee's bank account as ``actor`` may see it: whole for those who manage payroll
+    in the employee's company (they pay to it) and for the employee themselves; masked
+    (``FI** **** **** **07 85``) for those who only view payroll. ``company``: the employee's,
+    when the caller has it loaded already."""
+    own = employee.user_id is not None and employee.user_id == getattr(actor.user, "pk", None)
+    if own or actor.can_in_company("payroll.manage", company or employee.company):
+        return employee.iban
+    return iban_format.masked(employee.iban)
 
 
 def own_payslips(actor):

@@ -177,6 +177,7 @@ def employee_detail(request, pk):
         "payroll/employee_detail.html",
         {
             "employee": employee,
+            "iban": selectors.shown_iban(actor, employee, company),
             "company": company,
             "employments": employments,
             "tax_cards": employee.tax_cards.all(),
@@ -649,7 +650,9 @@ def run_import(request, pk):
 
 
 # -- payslips ------------------------------------------------------------------------------
-def payslip_context(slip: Payslip, lang: str) -> dict:
+def payslip_context(slip: Payslip, lang: str, *, iban: str | None = None) -> dict:
+    """What a payslip shows; ``iban``: the account as the viewer may see it (default whole,
+    as on the payslip the employee gets)."""
     sections = []
     names = {
         "pay": _("Pay"),
@@ -679,6 +682,7 @@ def payslip_context(slip: Payslip, lang: str) -> dict:
         "sections": sections,
         "ytd": ytd,
         "employee": slip.employee,
+        "iban": slip.employee.iban if iban is None else iban,
         "company": slip.company,
     }
 
@@ -687,14 +691,15 @@ def payslip_context(slip: Payslip, lang: str) -> dict:
 def payslip_detail(request, pk):
     actor = actor_of(request)
     slip = selectors.payslip_for(actor, pk)
-    return render(request, "payroll/payslip.html", payslip_context(slip, language()))
+    iban = selectors.shown_iban(actor, slip.employee, slip.company)
+    return render(request, "payroll/payslip.html", payslip_context(slip, language(), iban=iban))
 
 
 @login_required
 def payslip_pdf_view(request, pk):
     actor = actor_of(request)
     slip = selectors.payslip_for(actor, pk)
-    data = payslip_pdf(slip)
+    data = payslip_pdf(slip, iban=selectors.shown_iban(actor, slip.employee, slip.company))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="payslip-{slip.number or slip.pk}.pdf"'
     return response

@@ -4,17 +4,35 @@ rules: a customer sees only their organization's requests and never an internal 
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from tase.apiutil import Pagination, actor
+from tase.core.models import User
 
 from . import markup, selectors, services
 from .models import Announcement, Category, Status, Urgency
 
 router = Router(tags=["support"])
+
+
+def acting_on(request, request_id: int):
+    """The acting user and the service request they may see (404 across the tenant wall)."""
+    current = actor(request)
+    return current, selectors.get_request(current, request_id)
+
+
+def user_or_error(user_id: int | None, field: str, message: str):
+    """The user of ``user_id`` (None for None); an unknown id is a 422 on ``field``."""
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise ValidationError({field: message})
+    return user
 
 
 class RequestOut(Schema):
@@ -123,15 +141,13 @@ def get_request(request, request_id: int):
     summary="Replies (internal notes only for support staff)",
 )
 def list_replies(request, request_id: int):
-    current = actor(request)
-    item = selectors.get_request(current, request_id)
+    current, item = acting_on(request, request_id)
     return list(selectors.visible_replies(current, item))
 
 
 @router.post("/requests/{int:request_id}/replies", response={201: ReplyOut})
 def add_reply(request, request_id: int, payload: ReplyIn):
-    current = actor(request)
-    item = selectors.get_request(current, request_id)
+    current, item = acting_on(request, request_id)
     return HttpStatus(
         201, services.add_reply(current, item, body=payload.body, internal=payload.internal)
     )
@@ -139,37 +155,28 @@ def add_reply(request, request_id: int, payload: ReplyIn):
 
 @router.post("/requests/{int:request_id}/status", response=RequestOut)
 def change_status(request, request_id: int, payload: RequestStatusIn):
-    current = actor(request)
-    item = selectors.get_request(current, request_id)
+    current, item = acting_on(request, request_id)
     return services.change_status(current, item, payload.status)
 
 
 @router.post("/requests/{int:request_id}/reopen", response=RequestOut)
 def reopen(request, request_id: int):
-    current = actor(request)
-    return services.reopen(current, selectors.get_request(current, request_id))
+    current, item = acting_on(request, request_id)
+    return services.reopen(current, item)
 
 
 @router.post("/requests/{int:request_id}/rating", response=RequestOut)
 def rate(request, request_id: int, payload: RatingIn):
-    current = actor(request)
-    item = selectors.get_request(current, request_id)
+    current, item = acting_on(request, request_id)
     return services.rate(current, item, rating=payload.rating, comment=payload.comment)
 
 
 @router.post("/requests/{int:request_id}/assign", response=RequestOut)
 def assign(request, request_id: int, payload: AssignIn):
-    from tase.core.models import User
-
-    current = actor(request)
-    item = selectors.get_request(current, request_id)
-    assignee = None
-    if payload.assignee_id is not None:
-        assignee = User.objects.filter(pk=payload.assignee_id).first()
-        if assignee is None:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError({"assignee_id": "Choose one of the support specialists."})
+    current, item = acting_on(request, request_id)
+    assignee = user_or_error(
+        payload.assignee_id, "assignee_id", "Choose one of the support specialists."
+    )
     services.assign(current, [item], assignee)
     return selectors.get_request(current, request_id)
 

@@ -9,10 +9,9 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from tase.apiutil import actor
-from tase.core.models import User
 
 from . import selectors, services
-from .api import RequestOut
+from .api import RequestOut, acting_on, user_or_error
 from .models import Reply
 
 router = Router(tags=["support"])
@@ -58,8 +57,7 @@ class FilledOut(Schema):
     summary="A canned reply filled in for a request",
 )
 def fill_canned(request, request_id: int, canned_id: int):
-    current = actor(request)
-    item = selectors.get_request(current, request_id)
+    current, item = acting_on(request, request_id)
     current.require("support.handle", item.organization)
     return {"body": services.fill_canned(selectors.get_canned_reply(current, canned_id), item)}
 
@@ -74,8 +72,7 @@ class MergeIn(Schema):
     summary="Merge a duplicate into another request of the same organization (cannot be undone)",
 )
 def merge(request, request_id: int, payload: MergeIn):
-    current = actor(request)
-    duplicate = selectors.get_request(current, request_id)
+    current, duplicate = acting_on(request, request_id)
     into = selectors.get_request(current, payload.into_id)
     return services.merge_requests(current, duplicate, into)
 
@@ -103,15 +100,8 @@ def _watchers(item) -> dict:
     summary="Watch or stop watching (staff: add or remove someone)",
 )
 def watch(request, request_id: int, payload: WatchIn):
-    current = actor(request)
-    item = selectors.get_request(current, request_id)
-    user = None
-    if payload.user_id is not None:
-        user = User.objects.filter(pk=payload.user_id).first()
-        if user is None:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError({"user_id": "Unknown user."})
+    current, item = acting_on(request, request_id)
+    user = user_or_error(payload.user_id, "user_id", "Unknown user.")
     services.set_watching(current, item, user=user, watch=payload.watch)
     return _watchers(item)
 
@@ -126,8 +116,7 @@ class CcIn(Schema):
     summary="The addresses that get a copy of each public reply",
 )
 def set_cc(request, request_id: int, payload: CcIn):
-    current = actor(request)
-    item = selectors.get_request(current, request_id)
+    current, item = acting_on(request, request_id)
     item = services.set_cc(current, item, "\n".join(payload.cc))
     return _watchers(item)
 

@@ -237,29 +237,93 @@ def sync_state_checks(project: Project) -> list[Task]:
     Pages and lists call this on every read, so it first only reads: a transaction (and on
     SQLite the database's one write lock) is taken only when a task has to change, and the
     tasks are read again under the lock before they are written."""
-    if project.status in (Project.Status.MAINTENANCE, Project.Status.CANCELLED):
+    if not _followed(project):
         return []
-    holds_by_check: dict[str, bool] = {}  # one answer per check and call: tasks may share one
+    checking = _checking_tasks().filter(project=project)
+    changed = _sync(project, list(checking), checking, _Answers())
+    infer_phase_dates(project)
+    return changed
 
-    def holds(code: str) -> bool:
-        if code not in holds_by_check:
-            holds_by_check[code] = bool(selectors.check_state_for_project(code, project))
-        return holds_by_check[code]
 
-    def due(tasks):
+def follow_product(projects, *, owner: User | None = None, infer_dates: bool = True) -> None:
+    """Sync the self-checking tasks of these projects before their tasks are listed (the API,
+    a person's task list), so every place says what the project page says. The projects'
+    tasks are read in one query (only ``owner``'s, for a person's own list), and each check is
+    answered once per organization (once per project for delivery's own checks) however many
+    projects share it. ``infer_dates=False``: a list that shows no phase dates infers them
+    only for a project whose task changed (the pages that show them infer on their own read)."""
+    projects = [project for project in projects if _followed(project)]
+    if not projects:
+        return
+    checking = _checking_tasks().filter(project__in=projects)
+    if owner is not None:
+        checking = checking.filter(owner=owner)
+    by_project: dict[int, list[Task]] = {project.pk: [] for project in projects}
+    for task in checking:
+        by_project[task.project_id].append(task)
+    answers = _Answers()
+    answers.prime(projects, {task.state_check for tasks in by_project.values() for task in tasks})
+    for project in projects:
+        locked = checking.filter(project=project)
+        changed = _sync(project, by_project[project.pk], locked, answers)
+        if infer_dates or changed:
+            infer_phase_dates(project)
+
+
+def _followed(project: Project) -> bool:
+    return project.status not in (Project.Status.MAINTENANCE, Project.Status.CANCELLED)
+
+
+def _checking_tasks():
+    return Task.objects.exclude(state_check="").filter(check_overridden=False)
+
+
+class _Answers:
+    """Each check's answer once per call: delivery's own checks per project (several of them
+    for all the call's projects at once, :meth:`prime`), a product's (against the
+    organization's production companies) and core's per organization."""
+
+    def __init__(self):
+        self._known: dict[tuple, bool] = {}
+
+    def prime(self, projects: list[Project], codes: set[str]) -> None:
+        """Answer delivery's own checks that can be answered for many projects at once."""
+        from ..checks import PROJECT_CHECKS_MANY
+
+        for code in codes & PROJECT_CHECKS_MANY.keys():
+            for pk, holds in PROJECT_CHECKS_MANY[code](projects).items():
+                self._known[(code, "project", pk)] = holds
+
+    def holds(self, code: str, project: Project) -> bool:
+        from ..checks import PROJECT_CHECKS
+
+        key = (
+            (code, "project", project.pk)
+            if code in PROJECT_CHECKS
+            else (code, project.organization_id)
+        )
+        if key not in self._known:
+            self._known[key] = bool(selectors.check_state_for_project(code, project))
+        return self._known[key]
+
+
+def _sync(project: Project, tasks: list[Task], locked, answers: _Answers) -> list[Task]:
+    """Write the tasks (of ``tasks``, read already) whose check now says otherwise; ``locked``
+    is the queryset they are read again from under the lock."""
+
+    def due(rows):
         return [
             task
-            for task in tasks
+            for task in rows
             if not (task.status == Task.Status.DONE and not task.auto_completed)
-            and holds(task.state_check) != (task.status == Task.Status.DONE)
+            and answers.holds(task.state_check, project) != (task.status == Task.Status.DONE)
         ]
 
-    checking = project.tasks.exclude(state_check="").filter(check_overridden=False)
     changed = []
-    if due(checking):
+    if due(tasks):
         with transaction.atomic():
-            for task in due(checking.select_for_update()):
-                if holds(task.state_check):
+            for task in due(locked.select_for_update()):
+                if answers.holds(task.state_check, project):
                     _set_status(task, Task.Status.DONE)
                     task.auto_completed = True
                     action, status = "auto_complete", ["open", "done"]
@@ -278,15 +342,7 @@ def sync_state_checks(project: Project) -> list[Task]:
                     changes={"status": status, "state_check": [None, task.state_check]},
                 )
                 changed.append(task)
-    infer_phase_dates(project)
     return changed
-
-
-def follow_product(projects) -> None:
-    """Sync the self-checking tasks of these projects before their tasks are listed (the API,
-    a person's task list), so every place says what the project page says."""
-    for project in projects:
-        sync_state_checks(project)
 
 
 @transaction.atomic

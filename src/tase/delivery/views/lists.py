@@ -73,7 +73,9 @@ def my_tasks(request):
     actor = _actor(request)
     if not actor.can("delivery.view"):  # staff, and the customer's users who own tasks
         raise Http404
-    services.follow_product(selectors.projects_with_open_checks(actor))
+    services.follow_product(
+        selectors.projects_with_open_checks(actor), owner=actor.user, infer_dates=False
+    )
     return render(request, "delivery/my_tasks.html", {"tasks": selectors.my_tasks(actor)})
 
 

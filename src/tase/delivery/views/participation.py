@@ -128,33 +128,41 @@ def _proposal(actor, pk) -> ScopeProposal:
     return proposal
 
 
-@login_required
-def proposal_convert(request, pk):
+def _on_proposal(request, pk, form_class, act, success: str, title: str):
+    """Staff answer a customer's proposal with a form: ``act(actor, proposal, **data)``."""
     actor = _actor(request)
     proposal = _proposal(actor, pk)
-    form = forms.ConvertProposalForm(request.POST or None)
+    form = form_class(request.POST or None)
     if done := save_form(
         request,
         form,
-        lambda data: services.convert_proposal(actor, proposal, **data),
-        success=_("Change request made of the proposal."),
+        lambda data: act(actor, proposal, **data),
+        success=success,
         redirect_to=reverse("delivery:project", args=[proposal.project_id]) + "#changes",
     ):
         return done
-    return _form_page(request, form, _("Make a change request"), proposal.title)
+    return _form_page(request, form, title, proposal.title)
+
+
+@login_required
+def proposal_convert(request, pk):
+    return _on_proposal(
+        request,
+        pk,
+        forms.ConvertProposalForm,
+        services.convert_proposal,
+        _("Change request made of the proposal."),
+        _("Make a change request"),
+    )
 
 
 @login_required
 def proposal_decline(request, pk):
-    actor = _actor(request)
-    proposal = _proposal(actor, pk)
-    form = forms.DeclineProposalForm(request.POST or None)
-    if done := save_form(
+    return _on_proposal(
         request,
-        form,
-        lambda data: services.decline_proposal(actor, proposal, **data),
-        success=_("Proposal declined."),
-        redirect_to=reverse("delivery:project", args=[proposal.project_id]) + "#changes",
-    ):
-        return done
-    return _form_page(request, form, _("Decline the proposal"), proposal.title)
+        pk,
+        forms.DeclineProposalForm,
+        services.decline_proposal,
+        _("Proposal declined."),
+        _("Decline the proposal"),
+    )

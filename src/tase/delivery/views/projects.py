@@ -298,49 +298,42 @@ def test_environment(request, pk):
     )
 
 
+def _on_project(request, pk, act, success: str, *, anchor: str = "", confirm: str = ""):
+    """A button on the project page: ``act(actor, project)``, then back to the page (at
+    ``anchor``). With ``confirm``, the form's box must be ticked, else that message."""
+    actor = _actor(request)
+    project = selectors.project(actor, pk)
+    back = reverse("delivery:project", args=[pk]) + anchor
+    if confirm and request.POST.get("confirm") != "1":
+        messages.error(request, confirm)
+        return redirect(back)
+    return run_action(request, lambda: act(actor, project), success=success, back=back)
+
+
 @login_required
 @require_POST
 def test_environment_reset(request, pk):
     """The lead or the customer's main user resets the test environment to a fresh copy."""
-    actor = _actor(request)
-    project = selectors.project(actor, pk)
-    if request.POST.get("confirm") != "1":
-        messages.error(
-            request, _("Tick the box to confirm that the test environment is to be reset.")
-        )
-        return redirect(reverse("delivery:project", args=[pk]) + "#testenv-heading")
-    return run_action(
+    return _on_project(
         request,
-        lambda: services.reset_test_environment(actor, project),
-        success=_("The test environment was reset to a fresh copy; the old copy is archived."),
-        back=reverse("delivery:project", args=[pk]) + "#testenv-heading",
+        pk,
+        services.reset_test_environment,
+        _("The test environment was reset to a fresh copy; the old copy is archived."),
+        anchor="#testenv-heading",
+        confirm=_("Tick the box to confirm that the test environment is to be reset."),
     )
 
 
 @login_required
 @require_POST
 def go_live_sign(request, pk):
-    actor = _actor(request)
-    project = selectors.project(actor, pk)
-    return run_action(
-        request,
-        lambda: services.sign_go_live(actor, project),
-        success=_("Go-live signed."),
-        back=reverse("delivery:project", args=[pk]),
-    )
+    return _on_project(request, pk, services.sign_go_live, _("Go-live signed."))
 
 
 @login_required
 @require_POST
 def go_live_approve_overrides(request, pk):
-    actor = _actor(request)
-    project = selectors.project(actor, pk)
-    return run_action(
-        request,
-        lambda: services.approve_overrides(actor, project),
-        success=_("Overrides approved."),
-        back=reverse("delivery:project", args=[pk]),
-    )
+    return _on_project(request, pk, services.approve_overrides, _("Overrides approved."))
 
 
 @login_required

@@ -6,13 +6,11 @@ email threads the answer into the request (``inbound.receive_email``)."""
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tase.core.notifications import Kind, notify, register_kind
+from tase.core.notifications import Kind, email_after_commit, notify, register_kind
 from tase.core.roles import STAFF_ROLES
 
 from ..models import AUTO_CLOSE_DAYS, ServiceRequest
@@ -185,14 +183,13 @@ def staff_replied(request: ServiceRequest, reply) -> None:
             "number": request.number,
             "subject": request.subject,
         }
-        message = EmailMessage(
-            f"{_prefix(request)}{request.subject}",
-            f"{body}\n\n{reply.body}\n",
-            None,
-            copies,
-            reply_to=[_reply_to(request)],
-        )
-        transaction.on_commit(message.send)
+        reply_to = _reply_to(request)
+        mail = {
+            "subject": f"{_prefix(request)}{request.subject}",
+            "body": f"{body}\n\n{reply.body}\n",
+            "reply_to": reply_to,
+        }
+        email_after_commit([{**mail, "to": address} for address in copies], "support.cc")
 
 
 def status_changed(request: ServiceRequest) -> None:
