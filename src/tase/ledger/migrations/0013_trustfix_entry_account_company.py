@@ -113,7 +113,7 @@ _run = import_module("tase.ledger.migrations.0009_db_posting_rules")._run
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0010_interest_income_role")]
+    dependencies = [("ledger", "0012_cashvat_cash_basis_vat")]
     operations = [
         migrations.RunPython(
             _run({"postgresql": [PG_FORWARD], "sqlite": SQLITE_FORWARD}),
