@@ -127,7 +127,8 @@ CATALOGUE: tuple[WageType, ...] = (
     # Retro pay (taannehtiva palkka, palkantarkistus): the difference a salary change with
     # an earlier effective date makes to a past payment, paid later as its own line with the
     # original earnings period; reported with the income type of the pay it adds to (201
-    # time-rate pay, 235 overtime compensation) and the transaction's EarningPeriods.
+    # time-rate pay, 235 overtime compensation, 206/236/211/221 the evening, night, Saturday
+    # and Sunday supplements) and the transaction's EarningPeriods.
     _wage("retro_pay", "Taannehtiva palkka (palkantarkistus)", "Retro pay (salary revision)",
           "5000", 201, order=26, negative=True),
     _wage("overtime_50", "Ylityö 50 %", "Overtime 50 %", "5000", 235, multiplier="1.5", unit="h", order=30),
@@ -135,9 +136,17 @@ CATALOGUE: tuple[WageType, ...] = (
     _wage("retro_overtime", "Taannehtiva ylityökorvaus (palkantarkistus)",
           "Retro overtime pay (salary revision)", "5000", 235, order=45, negative=True),
     _wage("evening_supplement", "Iltatyölisä", "Evening supplement", "5000", 206, unit="h", order=50),
+    _wage("retro_evening_supplement", "Taannehtiva iltatyölisä (palkantarkistus)",
+          "Retro evening supplement (salary revision)", "5000", 206, order=55, negative=True),
     _wage("night_supplement", "Yötyölisä", "Night supplement", "5000", 236, unit="h", order=60),
+    _wage("retro_night_supplement", "Taannehtiva yötyölisä (palkantarkistus)",
+          "Retro night supplement (salary revision)", "5000", 236, order=65, negative=True),
     _wage("saturday_supplement", "Lauantaityölisä", "Saturday supplement", "5000", 211, unit="h", order=70),
+    _wage("retro_saturday_supplement", "Taannehtiva lauantaityölisä (palkantarkistus)",
+          "Retro Saturday supplement (salary revision)", "5000", 211, order=75, negative=True),
     _wage("sunday_supplement", "Sunnuntaityökorvaus", "Sunday supplement", "5000", 221, unit="h", order=80),
+    _wage("retro_sunday_supplement", "Taannehtiva sunnuntaityökorvaus (palkantarkistus)",
+          "Retro Sunday supplement (salary revision)", "5000", 221, order=85, negative=True),
     _wage("bonus", "Bonus", "Bonus", "5000", 203, order=90),
     _wage("holiday_pay", "Lomapalkka", "Holiday pay", "5010", 201, order=100),
     _wage("holiday_bonus", "Lomaraha", "Holiday bonus", "5010", 213, order=110),
@@ -202,6 +211,18 @@ STATUTORY_ACCOUNTS: dict[str, tuple[str, str]] = {
 }
 
 BY_CODE: dict[str, WageType] = {w.code: w for w in CATALOGUE}
+
+# The retro pay wage types (tase.payroll.services.retro_pay): a difference of pay priced at the
+# hourly wage is paid with the retro wage type of the same income type, so that the Incomes
+# Register report carries it as that income type with the original earnings period.
+RETRO_WAGE_TYPES: tuple[str, ...] = (
+    "retro_pay",
+    "retro_overtime",
+    "retro_evening_supplement",
+    "retro_night_supplement",
+    "retro_saturday_supplement",
+    "retro_sunday_supplement",
+)
 
 
 def catalogue() -> dict[str, WageType]:
