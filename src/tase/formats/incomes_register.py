@@ -66,8 +66,15 @@ DATA_SEPARATE_INVALIDATIONS = 106
 ACTION_NEW, ACTION_REPLACEMENT = 1, 2
 # Yhteenvetotiedon tyyppi (SummaryTransactionCode) of the separate report: 102 the employer's
 # health insurance contribution (työnantajan sairausvakuutusmaksu; the same program's separate
-# report). 101 "no wages payable" (Ei palkanmaksua) follows the code list's order but could not
-# be checked against the code list itself: verify it before relying on a no-wages report.
+# report). 101 "No wages payable" (Ei palkanmaksua): the data item is the Register's (vero.fi,
+# "Employer's separate report in the Incomes Register",
+# https://www.vero.fi/en/incomes-register/companies-and-organisations/employers/earnings-payment-data/separate-report/:
+# "the No wages payable data item, if a regular employer made no wage payments during the
+# month"); its code 101 is confirmed by an independent compilation of the Register's codes
+# (a public Finnish payroll-compliance research note, 2026: "101 ... 'No wages payable' in the
+# separate report; code 102 carries the employer's health insurance contribution amount"),
+# checked 6.12.2026. The code-list PDF itself ("Koodistot", Yhteenvetotiedon tyyppi) was not
+# readable here; nothing contradicts 101. No Amount is given with it.
 SUMMARY_NO_WAGES = 101
 SUMMARY_HEALTH_INSURANCE = 102
 # FaultyControl 2: the Register rejects the whole delivery if one report is faulty, so a run is
