@@ -75,8 +75,8 @@ def test_retro_pay_in_the_next_run_reported_with_the_original_earnings_periods(w
     assert slip.gross_cents == 316000 + 16000 + 16000 + 594
     services.approve_pay_run(clerk, march)
     row = Report.objects.get(pay_run=march, kind=Report.Kind.EARNINGS)
-    irf.validate(row.xml.encode(), irf.WAGE_REPORTS)
-    (report,) = irf.read(row.xml.encode()).reports
+    irf.validate(row.document, irf.WAGE_REPORTS)
+    (report,) = irf.read(row.document).reports
     assert report.total(201) == D("3480.00")
     assert sorted(report.earning_periods) == [
         (201, D("160.00"), ((dt.date(2026, 1, 1), dt.date(2026, 1, 31)),)),
@@ -139,8 +139,8 @@ def test_supplements_are_recomputed_and_reported_with_their_earnings_period(worl
     services.calculate_pay_run(clerk, march)
     services.approve_pay_run(clerk, march)
     row = Report.objects.get(pay_run=march, kind=Report.Kind.EARNINGS)
-    irf.validate(row.xml.encode(), irf.WAGE_REPORTS)
-    (report,) = irf.read(row.xml.encode()).reports
+    irf.validate(row.document, irf.WAGE_REPORTS)
+    (report,) = irf.read(row.document).reports
     february = ((dt.date(2026, 2, 1), dt.date(2026, 2, 28)),)
     assert sorted(report.earning_periods) == [
         (201, D("160.00"), february),

@@ -433,7 +433,7 @@ def _report_version(original: PayRun, report_id: str) -> tuple[int, bool]:
     )
     version, sent = 0, False
     for row in rows:
-        for report in irf.read(row.xml.encode()).reports:
+        for report in irf.read(row.document).reports:
             if report.report_id == report_id:
                 version = max(version, report.version or 1)
                 sent = sent or row.sent_on is not None
