@@ -338,6 +338,7 @@ def test_a_delivery_is_stored_in_parts_that_make_the_validated_file(world, clerk
     from tase.payroll.services import incomes_register as service
 
     monkeypatch.setattr(service, "PART_BYTES", 1500)
+    monkeypatch.setattr(irf, "FLUSH_EVERY", 1)
     people = [
         employee(clerk, world.company, first_name=name, last_name="Äijälä")
         for name in ("Sari", "Olli", "Jönssi", "Åsa")
@@ -354,3 +355,24 @@ def test_a_delivery_is_stored_in_parts_that_make_the_validated_file(world, clerk
     assert {r.first_name for r in read.reports} == {"Sari", "Olli", "Jönssi", "Åsa"}
     assert {r.last_name for r in read.reports} == {"Äijälä"}
     assert services.download_report(clerk, row) == document
+
+
+def test_the_employees_payment_for_a_car_benefit_is_reported_as_401(world, clerk):
+    """401 Autoedusta peritty korvaus; 407 is the payment for the other benefits in kind
+    (vero.fi, "Palkkojen tulolajit: 400-sarja")."""
+    worker = employee(clerk, world.company)
+    run = _approved(
+        clerk,
+        world.company,
+        [worker],
+        items=[
+            (worker, "car_benefit", {"amount": D("500")}),
+            (worker, "car_benefit_charge", {"amount": D("150")}),
+            (worker, "meal_benefit", {"quantity": D("10")}),
+            (worker, "meal_benefit_charge", {"amount": D("20")}),
+        ],
+    )
+    row = Report.objects.get(pay_run=run, kind=Report.Kind.EARNINGS)
+    (report,) = irf.read(row.document).reports
+    assert report.total(304) == D("500") and report.total(401) == D("150")
+    assert report.total(407) == D("20")

@@ -17,7 +17,8 @@ are stable and used by the API, the CSV import and the engine. For every wage ty
   Bonuspalkka, 206 Iltatyökorvaus, 211 Lauantaityökorvaus, 213 Lomaraha, 221
   Sunnuntaityökorvaus, 235 Ylityökorvaus, 236 Yötyökorvaus; 301 Asuntoetu, 303
   Ateriakorvaus, 304 Autoetu, 209 Kilometrikorvaus (veronalainen), 311 Kilometrikorvaus (verovapaa), 330 Puhelinetu, 331
-  Päiväraha, 334 Ravintoetu; 407 Muista luontoiseduista peritty korvaus, 408 Nettopalkasta
+  Päiväraha, 334 Ravintoetu; 401 Autoedusta peritty korvaus, 407 Muista luontoiseduista peritty
+  korvaus, 408 Nettopalkasta
   vähennettävä muu erä. Union dues and a salary advance are not reported (no code). The
   engine's statutory lines are reported as 402/404/412/413/414
   (:mod:`tase.rules.incomes_register`),
@@ -32,8 +33,10 @@ are stable and used by the API, the CSV import and the engine. For every wage ty
   bases of withholding and contributions (other wage types refuse a negative amount),
 - ``charge_for``: for the employee's own payment for a benefit in kind, the code of that
   benefit: the payment is taken from net pay and reduces the benefit's taxable value (and
-  the insurance bases), at most to zero (Incomes Register income type 407, 'Luontoiseduista
-  peritty korvaus'; shared/reference/formats-fi.md §5).
+  the insurance bases), at most to zero (Incomes Register income type 401 'Autoedusta peritty
+  korvaus' for the car benefit and 407 'Muista luontoiseduista peritty korvaus' for the others:
+  vero.fi, "Palkkojen tulolajit: 400-sarja", checked 6.12.2026; until then Tase reported the
+  car benefit's payment as 407, which was wrong).
 
 No Django import here.
 """
@@ -110,11 +113,12 @@ def _deduction(code, fi, en, account, income_type, *, reduces_bases=False, order
     )  # fmt: skip
 
 
-def _benefit_charge(code, fi, en, benefit, order):
-    """The employee's own payment for the benefit in kind ``benefit`` (income type 407)."""
+def _benefit_charge(code, fi, en, benefit, order, income_type=407):
+    """The employee's own payment for the benefit in kind ``benefit`` (income type 407, for
+    the car benefit 401)."""
     return WageType(
-        code, fi, en, DEDUCTION, True, True, True, True, 407, "5410", Decimal("1"), None, "",
-        order, False, benefit,
+        code, fi, en, DEDUCTION, True, True, True, True, income_type, "5410", Decimal("1"), None,
+        "", order, False, benefit,
     )  # fmt: skip
 
 
@@ -180,7 +184,7 @@ CATALOGUE: tuple[WageType, ...] = (
     _benefit_charge("meal_benefit_charge", "Ravintoedusta peritty korvaus", "Meal benefit charge",
                     "meal_benefit", 410),
     _benefit_charge("car_benefit_charge", "Autoedusta peritty korvaus",
-                    "Employee's payment for the car benefit", "car_benefit", 412),
+                    "Employee's payment for the car benefit", "car_benefit", 412, income_type=401),
     _benefit_charge("housing_benefit_charge", "Asuntoedusta peritty korvaus",
                     "Employee's payment for the housing benefit", "housing_benefit", 414),
     _deduction("salary_advance", "Palkkaennakko", "Salary advance", "1760", None, order=420),
