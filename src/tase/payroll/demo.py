@@ -187,6 +187,17 @@ def load_demo(ctx) -> None:
     if company.accounts.exists():
         for month in range(1, max(last_month, 1) + 1):
             pay_payroll_liabilities(company, year, month, today)
+    # The next month's run, being prepared: a draft (entered, calculated and approved by the
+    # user when it is due).
+    following = dt.date(year + (last_month == 12), last_month % 12 + 1, 1)
+    services.create_pay_run(
+        actor,
+        company,
+        period_start=following,
+        period_end=_month_end(following.year, following.month),
+        payment_date=_month_end(following.year, following.month),
+        description=f"Palkat {following.month}/{following.year}",
+    )
 
 
 # -- payroll liabilities paid as a company pays them ----------------------------------------
