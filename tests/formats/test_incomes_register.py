@@ -189,3 +189,53 @@ def test_reader_takes_other_encodings():
     ):
         (report,) = ir.read(encoded).reports
         assert (report.last_name, report.first_name) == ("Äijälä", "Öljy")
+
+
+def test_writing_and_validating_a_delivery_keeps_memory_flat():
+    """Written through the validating writer to a sink that keeps nothing, a delivery of
+    3,000 reports (about 5 MiB) never holds more than a few reports on the Python side."""
+    import tracemalloc
+
+    class Sink:
+        size = 0
+
+        def write(self, data):
+            self.size += len(data)
+
+    def peak(count: int) -> tuple[int, int]:
+        sink = Sink()
+        writer = ir.ValidatingWriter(ir.WAGE_REPORTS, sink)
+        reports = (_report(report_id=f"R{n}") for n in range(count))
+        tracemalloc.start()
+        ir.write_wage_reports(
+            writer,
+            HEADER,
+            payment_date=dt.date(2026, 3, 31),
+            period_start=dt.date(2026, 3, 1),
+            period_end=dt.date(2026, 3, 31),
+            reports=reports,
+        )
+        writer.close()
+        _size, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return top, sink.size
+
+    small, _ = peak(300)
+    large, size = peak(3000)
+    assert size > 4 * 2**20
+    assert large < small + 256 * 2**10  # not ten times the small one's
+
+
+def test_the_validating_writer_refuses_a_truncated_or_invalid_document():
+    document = _wage_file()
+    writer = ir.ValidatingWriter(ir.WAGE_REPORTS)
+    writer.write(document[: len(document) // 2])
+    with pytest.raises(ir.IncomesRegisterError):
+        writer.close()
+    bad = document.replace(
+        b"<TransactionCode>201</TransactionCode>", b"<TransactionCode>x</TransactionCode>"
+    )
+    with pytest.raises(ir.IncomesRegisterError, match="TransactionCode"):
+        ir.validate(bad, ir.WAGE_REPORTS)
+    with pytest.raises(ir.IncomesRegisterError, match="DTD"):
+        ir.ValidatingWriter(ir.WAGE_REPORTS).write(b'<?xml version="1.0"?><!DOCTYPE x []><x/>')

@@ -60,8 +60,8 @@ def test_correction_repays_and_replaces_only_the_affected_report(world, clerk):
     services.approve_pay_run(clerk, run)
 
     replacement = Report.objects.get(pay_run=run, kind=Report.Kind.EARNINGS)
-    irf.validate(replacement.xml.encode(), irf.WAGE_REPORTS)
-    delivery = irf.read(replacement.xml.encode())
+    irf.validate(replacement.document, irf.WAGE_REPORTS)
+    delivery = irf.read(replacement.document)
     assert delivery.payment_date == original.payment_date
     (report,) = delivery.reports
     assert report.report_id == services.employee_report_id(original, first.pk)
@@ -78,7 +78,7 @@ def test_correction_repays_and_replaces_only_the_affected_report(world, clerk):
             "employer_health_cents", flat=True
         )
     )
-    assert irf.read(separate.xml.encode()).summary == (
+    assert irf.read(separate.document).summary == (
         (irf.SUMMARY_HEALTH_INSURANCE, services.euros(health)),
     )
 
@@ -105,7 +105,7 @@ def test_a_recovery_is_a_negative_difference_and_a_second_correction_versions_on
     (again,) = second.payslips.all()
     assert again.gross_cents == 5000  # the earlier recovery is not repeated
     services.approve_pay_run(clerk, second)
-    (report,) = irf.read(Report.objects.get(pay_run=second).xml.encode()).reports
+    (report,) = irf.read(Report.objects.get(pay_run=second).document).reports
     assert report.version == 3
     # 3000 + overtime - 200 (201 sums the salary and the recovery) and the bonus 50
     overtime = next(

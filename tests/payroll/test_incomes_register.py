@@ -13,6 +13,7 @@ from tase.formats import incomes_register as irf
 from tase.payroll import services
 from tase.payroll.models import (
     CompanyWageType,
+    IncomesRegisterPart,
     IncomesRegisterReport,
     PayrollSettings,
     PayRun,
@@ -58,8 +59,8 @@ def test_approval_produces_one_delivery_with_a_report_per_employee(world, clerk)
     row = Report.objects.get(kind=Report.Kind.EARNINGS)
     assert row.pay_run == run and row.reports == 2 and row.state == Report.State.PRODUCED
     assert row.deadline == dt.date(2026, 4, 7)  # 31.3. + 5 = Easter Sunday; Monday off too
-    irf.validate(row.xml.encode(), irf.WAGE_REPORTS)
-    delivery = irf.read(row.xml.encode())
+    irf.validate(row.document, irf.WAGE_REPORTS)
+    delivery = irf.read(row.document)
     assert delivery.payer_business_id == world.company.business_id
     assert delivery.payment_date == dt.date(2026, 3, 31)
     by_id = {report.report_id: report for report in delivery.reports}
@@ -78,13 +79,13 @@ def test_approval_produces_one_delivery_with_a_report_per_employee(world, clerk)
     olli = by_id[services.employee_report_id(run, second.pk)]
     assert olli.identity_code == "" and olli.birth_date == second.birth_date
     assert olli.total(330) > 0
-    assert b"<PensionPolicyNo>46-1234567</PensionPolicyNo>" in row.xml.encode()
-    assert b"<PensionProvIdCode>46</PensionProvIdCode>" in row.xml.encode()
+    assert b"<PensionPolicyNo>46-1234567</PensionPolicyNo>" in row.document
+    assert b"<PensionProvIdCode>46</PensionProvIdCode>" in row.document
     assert AuditEvent.objects.filter(action="incomes_register_produce").count() == 2
     separate = Report.objects.get(kind=Report.Kind.SEPARATE)
     assert separate.deadline == dt.date(2026, 4, 7)
     health = Payslip.objects.filter(pay_run=run).values_list("employer_health_cents", flat=True)
-    assert irf.read(separate.xml.encode()).summary == (
+    assert irf.read(separate.document).summary == (
         (irf.SUMMARY_HEALTH_INSURANCE, services.euros(sum(health))),
     )
 
@@ -97,7 +98,7 @@ def _refused(clerk, company, field):
     run.refresh_from_db()
     assert run.status == PayRun.Status.DRAFT
     assert not Payslip.objects.filter(number__isnull=False).exists()
-    assert not Report.objects.exists()
+    assert not Report.objects.exists() and not IncomesRegisterPart.objects.exists()
     return error.value.message_dict[field][0]
 
 
@@ -125,7 +126,7 @@ def test_company_without_a_contact_phone_is_refused(world, clerk):
 
 def test_separate_report_without_wages_and_future_month_refused(world, clerk):
     row = services.produce_separate_report(clerk, world.company, 2026, 2)
-    assert irf.read(row.xml.encode()).summary == ((irf.SUMMARY_NO_WAGES, None),)
+    assert irf.read(row.document).summary == ((irf.SUMMARY_NO_WAGES, None),)
     assert row.deadline == dt.date(2026, 3, 5)
     assert services.produce_separate_report(clerk, world.company, 2026, 2) == row  # unchanged
     with pytest.raises(ValidationError) as error:
@@ -144,7 +145,7 @@ def test_a_second_run_replaces_the_separate_report_after_it_was_sent(world, cler
     first.refresh_from_db()
     second = Report.objects.get(kind=Report.Kind.SEPARATE, version=2)
     assert first.state == Report.State.REPLACED and first.replaced_by == second
-    read = irf.read(second.xml.encode())
+    read = irf.read(second.document)
     assert read.reports[0].action == irf.ACTION_REPLACEMENT
     assert read.reports[0].report_id == first.report_id
     total = sum(Payslip.objects.values_list("employer_health_cents", flat=True))
@@ -160,10 +161,10 @@ def test_cancelling_invalidates_and_replaces_the_separate_report(world, clerk):
     delivery.refresh_from_db()
     assert delivery.state == Report.State.INVALIDATED
     invalidation = Report.objects.get(kind=Report.Kind.INVALIDATION)
-    read = irf.read(invalidation.xml.encode())
+    read = irf.read(invalidation.document)
     assert read.invalidated == ((services.employee_report_id(run, worker.pk), None),)
     separate = Report.objects.filter(kind=Report.Kind.SEPARATE).order_by("version").last()
-    assert irf.read(separate.xml.encode()).summary == ((irf.SUMMARY_NO_WAGES, None),)
+    assert irf.read(separate.document).summary == ((irf.SUMMARY_NO_WAGES, None),)
 
 
 def test_cancelling_before_download_needs_no_invalidation_file(world, clerk):
@@ -329,3 +330,49 @@ def test_cli_exports_a_months_files(world, clerk, tmp_path):
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("incomes-register", "export", "--company", str(world.company.pk),
                      "--month", "March", "--dir", str(tmp_path))  # fmt: skip
+
+
+def test_a_delivery_is_stored_in_parts_that_make_the_validated_file(world, clerk, monkeypatch):
+    """An earnings payment delivery is written, validated and stored part by part (flat
+    memory); the parts in order are the whole file, no character split between parts."""
+    from tase.payroll.services import incomes_register as service
+
+    monkeypatch.setattr(service, "PART_BYTES", 1500)
+    monkeypatch.setattr(irf, "FLUSH_EVERY", 1)
+    people = [
+        employee(clerk, world.company, first_name=name, last_name="Äijälä")
+        for name in ("Sari", "Olli", "Jönssi", "Åsa")
+    ]
+    run = _approved(clerk, world.company, people)
+    row = Report.objects.get(pay_run=run, kind=Report.Kind.EARNINGS)
+    assert row.xml == "" and row.reports == 4
+    parts = list(row.parts.order_by("number"))
+    assert len(parts) > 2 and [p.number for p in parts] == list(range(len(parts)))
+    document = row.document
+    assert document == b"".join(row.chunks())
+    irf.validate(document, irf.WAGE_REPORTS)
+    read = irf.read(document)
+    assert {r.first_name for r in read.reports} == {"Sari", "Olli", "Jönssi", "Åsa"}
+    assert {r.last_name for r in read.reports} == {"Äijälä"}
+    assert services.download_report(clerk, row) == document
+
+
+def test_the_employees_payment_for_a_car_benefit_is_reported_as_401(world, clerk):
+    """401 Autoedusta peritty korvaus; 407 is the payment for the other benefits in kind
+    (vero.fi, "Palkkojen tulolajit: 400-sarja")."""
+    worker = employee(clerk, world.company)
+    run = _approved(
+        clerk,
+        world.company,
+        [worker],
+        items=[
+            (worker, "car_benefit", {"amount": D("500")}),
+            (worker, "car_benefit_charge", {"amount": D("150")}),
+            (worker, "meal_benefit", {"quantity": D("10")}),
+            (worker, "meal_benefit_charge", {"amount": D("20")}),
+        ],
+    )
+    row = Report.objects.get(pay_run=run, kind=Report.Kind.EARNINGS)
+    (report,) = irf.read(row.document).reports
+    assert report.total(304) == D("500") and report.total(401) == D("150")
+    assert report.total(407) == D("20")

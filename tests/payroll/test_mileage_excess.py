@@ -64,6 +64,6 @@ def test_a_run_with_taxable_mileage_is_approved_and_reported_as_income_type_209(
     services.calculate_pay_run(clerk, run)
     services.approve_pay_run(clerk, run)
     row = IncomesRegisterReport.objects.get(kind=IncomesRegisterReport.Kind.EARNINGS)
-    (report,) = irf.read(row.xml.encode()).reports
+    (report,) = irf.read(row.document).reports
     assert report.total(209) == D("10.00")
     assert report.total(311) == maximum * 100

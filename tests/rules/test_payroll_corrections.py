@@ -87,7 +87,9 @@ def test_the_employees_payment_for_a_car_benefit_reduces_its_taxable_value():
     assert slip.other_deductions == D("100.00")
     assert slip.net_pay == _net_identity(slip)
     charge = next(line for line in slip.lines if line.code == "car_benefit_charge")
-    assert charge.income_type == 407
+    # 401 Autoedusta peritty korvaus (vero.fi, "Palkkojen tulolajit: 400-sarja"); 407 is the
+    # payment for the other benefits in kind.
+    assert charge.income_type == 401
 
 
 def test_a_benefit_payment_reduces_the_taxable_value_at_most_to_zero():

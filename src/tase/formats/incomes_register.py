@@ -66,8 +66,15 @@ DATA_SEPARATE_INVALIDATIONS = 106
 ACTION_NEW, ACTION_REPLACEMENT = 1, 2
 # Yhteenvetotiedon tyyppi (SummaryTransactionCode) of the separate report: 102 the employer's
 # health insurance contribution (työnantajan sairausvakuutusmaksu; the same program's separate
-# report). 101 "no wages payable" (Ei palkanmaksua) follows the code list's order but could not
-# be checked against the code list itself: verify it before relying on a no-wages report.
+# report). 101 "No wages payable" (Ei palkanmaksua): the data item is the Register's (vero.fi,
+# "Employer's separate report in the Incomes Register",
+# https://www.vero.fi/en/incomes-register/companies-and-organisations/employers/earnings-payment-data/separate-report/:
+# "the No wages payable data item, if a regular employer made no wage payments during the
+# month"); its code 101 is confirmed by an independent compilation of the Register's codes
+# (a public Finnish payroll-compliance research note, 2026: "101 ... 'No wages payable' in the
+# separate report; code 102 carries the employer's health insurance contribution amount"),
+# checked 6.12.2026. The code-list PDF itself ("Koodistot", Yhteenvetotiedon tyyppi) was not
+# readable here; nothing contradicts 101. No Amount is given with it.
 SUMMARY_NO_WAGES = 101
 SUMMARY_HEALTH_INSURANCE = 102
 # FaultyControl 2: the Register rejects the whole delivery if one report is faulty, so a run is
@@ -284,19 +291,25 @@ def _bytes(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def wage_reports(
+FLUSH_EVERY = 50  # reports written out to ``out`` at a time
+
+
+def write_wage_reports(
+    out,
     header: Header,
     *,
     payment_date: dt.date,
     period_start: dt.date,
     period_end: dt.date,
     reports: Iterable[WageReport],
-) -> bytes:
-    """A ``WageReportRequestToIR`` delivery of ``reports`` paid on ``payment_date``.
+) -> None:
+    """Write a ``WageReportRequestToIR`` delivery of ``reports`` paid on ``payment_date`` to
+    ``out`` (a binary file-like: a file, :class:`ValidatingWriter`, …).
 
     Streamed: the header is built as a small tree, each report is built, written out and
     dropped (lxml's incremental writer), so a delivery of 10,000 reports never holds more than
-    one report's tree besides the bytes written; ``reports`` may be a generator."""
+    one report's tree; ``reports`` may be a generator, and what is written goes to ``out`` as
+    it is made."""
     root = _root(WAGE_REPORTS)
     # The header is built under a plain holder, not the namespaced root, so each of its
     # elements is written without a namespace declaration of its own.
@@ -308,7 +321,6 @@ def wage_reports(
     _sub(period, "EndDate", period_end.isoformat())
     _contacts(data, header)
     _payer(data, header)
-    out = io.BytesIO()
     with etree.xmlfile(out, encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element(root.tag, nsmap=root.nsmap):
@@ -319,14 +331,36 @@ def wage_reports(
                     xf.write(child, pretty_print=True)
                 with xf.element("Reports"):
                     xf.write("\n")
-                    for item in reports:
+                    for number, item in enumerate(reports, 1):
                         report = etree.Element("Report")
                         _report_data(report, item.action, item.report_id, item.version)
                         _earner(report, item)
                         _transactions(report, item.transactions)
                         xf.write(report, pretty_print=True)
+                        if number % FLUSH_EVERY == 0:
+                            xf.flush()  # on to ``out`` in pieces, never the whole file
                 xf.write("\n")
             xf.write("\n")
+
+
+def wage_reports(
+    header: Header,
+    *,
+    payment_date: dt.date,
+    period_start: dt.date,
+    period_end: dt.date,
+    reports: Iterable[WageReport],
+) -> bytes:
+    """The ``WageReportRequestToIR`` delivery of :func:`write_wage_reports` as bytes."""
+    out = io.BytesIO()
+    write_wage_reports(
+        out,
+        header,
+        payment_date=payment_date,
+        period_start=period_start,
+        period_end=period_end,
+        reports=reports,
+    )
     return out.getvalue()
 
 
@@ -384,34 +418,72 @@ def kind_of(document: bytes) -> str:
     raise IncomesRegisterError(f"Not an Incomes Register message: root element {root.tag}.")
 
 
-def validate(document: bytes, kind: str | None = None) -> None:
-    """Raise :class:`IncomesRegisterError` unless ``document`` is valid against the official
-    XSD of its message (``kind``, default: from the root element).
+class ValidatingWriter:
+    """A binary file-like that validates what is written to it against the official XSD of
+    ``kind`` while it is written, and passes it on to ``out`` (optional, a binary file-like).
 
-    One streamed pass: libxml2 validates while it parses (iterparse with the schema), and
-    each report is dropped once read, so memory stays flat however many reports there are."""
-    kind = kind or kind_of(document)
-    if b"<!DOCTYPE" in document[:4096]:
-        # No entity can be declared without a DTD: refused here, so the parser below need
-        # not be told not to resolve entities (lxml's resolve_entities=False with a schema
-        # in iterparse lets a truncated document pass).
-        raise IncomesRegisterError("A document type declaration (DTD) is not allowed.")
-    events = etree.iterparse(
-        io.BytesIO(document),
-        events=("end",),
-        tag="Report",
-        schema=_schema(kind),
-        no_network=True,
-        load_dtd=False,
-    )
-    try:
-        for _event, element in events:
+    libxml2 validates as it parses (a pull parser with the schema, fed what is written), and
+    each report is dropped once read, so memory stays flat however long the document is: a
+    writer producing a delivery can store it part by part and never hold it whole. An invalid
+    document raises :class:`IncomesRegisterError` from :meth:`write` or :meth:`close` (which
+    also catches a document that stops early)."""
+
+    def __init__(self, kind: str, out=None):
+        self.out = out
+        self._started = False
+        self._parser = etree.XMLPullParser(
+            events=("end",),
+            tag="Report",
+            schema=_schema(kind),
+            no_network=True,
+            load_dtd=False,
+        )
+
+    def _drain(self) -> None:
+        for _event, element in self._parser.read_events():
             element.clear(keep_tail=True)
             parent = element.getparent()
             while parent is not None and element.getprevious() is not None:
                 del parent[0]
-    except etree.XMLSyntaxError as error:
-        raise IncomesRegisterError(str(error)) from None
+
+    def write(self, data: bytes) -> int:
+        if not self._started:
+            self._started = True
+            if b"<!DOCTYPE" in data[:4096]:
+                # No entity can be declared without a DTD: refused here, so the parser need
+                # not be told not to resolve entities (lxml's resolve_entities=False with a
+                # schema lets a truncated document pass).
+                raise IncomesRegisterError("A document type declaration (DTD) is not allowed.")
+        try:
+            self._parser.feed(data)
+            self._drain()
+        except etree.XMLSyntaxError as error:
+            raise IncomesRegisterError(str(error)) from None
+        if self.out is not None:
+            self.out.write(data)
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._parser.close()
+            self._drain()
+        except etree.XMLSyntaxError as error:
+            raise IncomesRegisterError(str(error)) from None
+
+
+FEED = 1 << 16  # bytes fed to the validating parser at a time
+
+
+def validate(document: bytes, kind: str | None = None) -> None:
+    """Raise :class:`IncomesRegisterError` unless ``document`` is valid against the official
+    XSD of its message (``kind``, default: from the root element), in one streamed pass
+    (:class:`ValidatingWriter` fed the document piece by piece)."""
+    kind = kind or kind_of(document)
+    writer = ValidatingWriter(kind)
+    view = memoryview(document)
+    for start in range(0, len(document), FEED):
+        writer.write(bytes(view[start : start + FEED]))
+    writer.close()
 
 
 # Reading ---------------------------------------------------------------------------------

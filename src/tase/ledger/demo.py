@@ -7,13 +7,9 @@ voucher has a demo source reference, so running it again adds nothing.
 Payroll is real: each month's wages are an approved and paid pay run of the payroll app
 (:func:`tase.payroll.demo.cafe_pay_run`), whose own vouchers (series PA) carry every
 statutory contribution. The debts they leave are paid as a company pays them, from the bank
-on their due dates: withholding and the employer's health insurance contribution to the Tax
-Administration by the 12th of the following month (moved to the next weekday, as
-``tase.payroll.selectors`` dates them), TyEL to the pension insurer on the last day of the
-following month (Ilmarinen, "Paying and invoicing TyEL contributions": "as a rule, your TyEL
-contribution falls due on the last day of the month following the wage payment month").
-Unemployment, accident and group life insurance are invoiced by their insurers later and stay
-as debts here.
+on their due dates (:func:`tase.payroll.demo.pay_payroll_liabilities`): withholding and the
+employer's health insurance contribution by the 12th of the following month, union dues and
+TyEL monthly, unemployment, accident and group life insurance quarterly in arrears.
 """
 
 from __future__ import annotations
@@ -22,12 +18,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.db.models import Sum
-
-from tase.rules.deadlines import moved_to_weekday
-
 from . import services
-from .models import Entry, FiscalYear
+from .models import FiscalYear
 from .system import SystemActor
 
 _PDF: bytes | None = None
@@ -66,23 +58,6 @@ def _month_end(year: int, month: int) -> dt.date:
     return (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
 
 
-# The payroll debts paid from the bank: (accounts, due date of a payment month, text).
-PAYROLL_DEBTS = (
-    (
-        "tax",
-        ("2930", "2935"),
-        lambda year, month: moved_to_weekday(dt.date(year + (month == 12), month % 12 + 1, 12)),
-        "Oma-aloitteiset verot {month}/{year}: ennakonpidätys ja työnantajan sairausvakuutusmaksu",
-    ),
-    (
-        "tyel",
-        ("2950",),
-        lambda year, month: moved_to_weekday(_month_end(year + (month == 12), month % 12 + 1)),
-        "TyEL-maksu {month}/{year}",
-    ),
-)
-
-
 def _payroll(payroll_actor, company, year: int, month: int) -> None:
     """The month's pay run, approved and paid through the payroll app (its vouchers)."""
     if payroll_actor is None:
@@ -94,39 +69,13 @@ def _payroll(payroll_actor, company, year: int, month: int) -> None:
     cafe_pay_run(payroll_actor, company, year, month, first_year=dt.date.today().year - 1)
 
 
-def _pay_payroll_debts(actor, company, year: int, month: int, until: dt.date) -> None:
+def _pay_payroll_debts(company, year: int, month: int, until: dt.date) -> None:
     """Pay the debts that the payroll vouchers of ``month`` left, each on its due date."""
-    if year < 1 or month < 1:
+    try:
+        from tase.payroll.demo import pay_payroll_liabilities
+    except ImportError:  # pragma: no cover - payroll is part of Tase
         return
-    first = dt.date(year, month, 1)
-    owed = dict(
-        Entry.objects.filter(
-            company=company,
-            voucher__source="payroll",
-            date__gte=first,
-            date__lte=_month_end(year, month),
-        )
-        .values_list("account__number")
-        .annotate(total=Sum("amount_cents"))
-        .values_list("account__number", "total")
-    )
-    for key, accounts, due, text in PAYROLL_DEBTS:
-        day = due(year, month)
-        # Credits are negative cents: what the month's payroll vouchers left owing.
-        amounts = {n: -owed.get(n, 0) for n in accounts if owed.get(n, 0) < 0}
-        if day > until or not amounts:
-            continue
-        lines = [{"account": n, "debit": Decimal(c) / 100} for n, c in amounts.items()]
-        lines.append({"account": "1910", "credit": Decimal(sum(amounts.values())) / 100})
-        _post(
-            actor,
-            company,
-            f"{year}-payroll-{key}-{month}",
-            day,
-            "TI",
-            text.format(month=month, year=year),
-            lines,
-        )
+    pay_payroll_liabilities(company, year, month, until)
 
 
 def _year(actor, company, year: int, until: dt.date, payroll_actor=None) -> None:
@@ -181,9 +130,7 @@ def _year(actor, company, year: int, until: dt.date, payroll_actor=None) -> None
     for month in range(1, 13):
         end = _month_end(year, month)
         # Last month's payroll debts fall due this month.
-        _pay_payroll_debts(
-            actor, company, *((year, month - 1) if month > 1 else (year - 1, 12)), until
-        )
+        _pay_payroll_debts(company, *((year, month - 1) if month > 1 else (year - 1, 12)), until)
         if end > until:
             break
         first = dt.date(year, month, 1)

@@ -1,5 +1,8 @@
 """Demo payroll: the second customer's company with monthly and hourly employees of
-different ages and tax cards, and approved monthly pay runs of the current year."""
+different ages and tax cards, and approved monthly pay runs of the current year, whose net
+pay is paid on the payment date and whose payroll liabilities are paid from the bank on their
+due dates (:func:`pay_payroll_liabilities`, also used by the café's books in tase.ledger.demo),
+so that the liability accounts hold only what is not yet due."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from tase.core.access import Actor
 from tase.core.models import Company
+from tase.rules.deadlines import moved_to_weekday
 
 from . import services
 from .models import Employee
@@ -160,8 +164,133 @@ def load_demo(ctx) -> None:
         except ValidationError as error:
             log.warning("payroll demo: run %s not approved: %s", run, error)
             break
-        if month < last_month:
+        if run.payment_date <= today:
             services.mark_paid(actor, run)
+    if company.accounts.exists():
+        for month in range(1, max(last_month, 1) + 1):
+            pay_payroll_liabilities(company, year, month, today)
+    # The next month's run, being prepared: a draft (entered, calculated and approved by the
+    # user when it is due).
+    following = dt.date(year + (last_month == 12), last_month % 12 + 1, 1)
+    services.create_pay_run(
+        actor,
+        company,
+        period_start=following,
+        period_end=_month_end(following.year, following.month),
+        payment_date=_month_end(following.year, following.month),
+        description=f"Palkat {following.month}/{following.year}",
+    )
+
+
+# -- payroll liabilities paid as a company pays them ----------------------------------------
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def _following(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _tax_due(year: int, month: int) -> dt.date:
+    # Withholding and the employer's health insurance contribution: the 12th of the following
+    # month, moved off a day off (as tase.payroll.selectors dates them; vero.fi, "Oma-aloitteisten
+    # verojen maksaminen").
+    return moved_to_weekday(dt.date(*_following(year, month), 12))
+
+
+def _month_after_due(year: int, month: int) -> dt.date:
+    # TyEL: "as a rule, your TyEL contribution falls due on the last day of the month following
+    # the wage payment month" (Ilmarinen, "Paying and invoicing TyEL contributions").
+    return moved_to_weekday(_month_end(*_following(year, month)))
+
+
+def _quarter_due(year: int, month: int) -> dt.date | None:
+    # Unemployment insurance: Työllisyysrahasto invoices the contributions of the wages reported
+    # to the Incomes Register quarterly in arrears ("toteumamalli": invoiced in April, July,
+    # October and January; tyollisyysrahasto.fi, "Työttömyysvakuutusmaksujen maksaminen"); the
+    # demo pays the invoice on the last day of that month. The accident and group life
+    # insurers' terms vary: the demo pays them the same way.
+    if month % 3:
+        return None
+    return _month_after_due(year, month)
+
+
+def _union_due(year: int, month: int) -> dt.date:
+    # Union dues withheld from pay are remitted to the unions monthly; the unions' terms vary:
+    # the demo pays them on the 15th of the following month.
+    return moved_to_weekday(dt.date(*_following(year, month), 15))
+
+
+# (key, liability accounts, months a payment covers, due date of the payment month, text).
+PAYROLL_LIABILITIES = (
+    (
+        "tax",
+        ("2930", "2935"),
+        1,
+        _tax_due,
+        "Oma-aloitteiset verot {month}/{year}: ennakonpidätys ja työnantajan sairausvakuutusmaksu",
+    ),
+    ("union", ("2900",), 1, _union_due, "Ammattiliittojen jäsenmaksut {month}/{year}"),
+    ("tyel", ("2950",), 1, _month_after_due, "TyEL-maksu {month}/{year}"),
+    ("unemployment", ("2955",), 3, _quarter_due, "Työttömyysvakuutusmaksu {quarter}/{year}"),
+    (
+        "insurance",
+        ("2980",),
+        3,
+        _quarter_due,
+        "Tapaturma- ja ryhmähenkivakuutusmaksu {quarter}/{year}",
+    ),
+)
+
+
+def pay_payroll_liabilities(company: Company, year: int, month: int, until: dt.date) -> None:
+    """Pay from the bank (1910, series TI) the payroll liabilities that fall due after the
+    payment month ``year``-``month``, each on its due date up to ``until``: withholding and
+    the employer's health insurance contribution, union dues and TyEL monthly, unemployment,
+    accident and group life insurance for the quarter that ends with the month. The amount is
+    what the payroll vouchers (the pay runs' own postings) of those months left owing on the
+    accounts. Idempotent: each payment has a demo source reference."""
+    from django.db.models import Sum
+
+    from tase.ledger import services as ledger
+    from tase.ledger.models import Entry
+    from tase.ledger.system import SystemActor
+
+    if year < 1 or month < 1:
+        return
+    for key, accounts, months, due_of, text in PAYROLL_LIABILITIES:
+        day = due_of(year, month)
+        if day is None or day > until:
+            continue
+        first = dt.date(year, month - months + 1, 1)
+        owed = dict(
+            Entry.objects.filter(
+                company=company,
+                voucher__source="payroll",
+                account__number__in=accounts,
+                date__gte=first,
+                date__lte=_month_end(year, month),
+            )
+            .values_list("account__number")
+            .annotate(total=Sum("amount_cents"))
+            .values_list("account__number", "total")
+        )
+        # Credits are negative cents: what the months' payroll vouchers left owing.
+        amounts = {n: -owed[n] for n in accounts if owed.get(n, 0) < 0}
+        if not amounts:
+            continue
+        lines = [{"account": n, "debit": Decimal(c) / 100} for n, c in amounts.items()]
+        lines.append({"account": "1910", "credit": Decimal(sum(amounts.values())) / 100})
+        ledger.post_voucher(
+            SystemActor(),
+            company,
+            date=day,
+            series="TI",
+            description=text.format(month=month, year=year, quarter=f"Q{(month + 2) // 3}"),
+            lines=lines,
+            source="demo",
+            source_ref=f"{year}-payroll-{key}-{first.month}",
+        )
 
 
 def _add_card(actor, employee: Employee, year: int, card: tuple[str, str, str]) -> None:

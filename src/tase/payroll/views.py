@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from tase.core.access import Actor
 from tase.core.templatetags.tase import format_money
 from tase.core.views import form_errors_from
+from tase.rules.payroll_catalogue import RETRO_WAGE_TYPES
 
 from . import selectors, services
 from .api import calculate_dict
@@ -149,9 +150,6 @@ def employee_create(request, company_pk):
     return render(request, "core/form_page.html", {"form": form, "title": _("New employee")})
 
 
-RETRO_CODES = ("retro_pay", "retro_overtime")
-
-
 @login_required
 def employee_detail(request, pk):
     actor = actor_of(request)
@@ -161,7 +159,7 @@ def employee_detail(request, pk):
     employments = list(employee.employments.prefetch_related("salaries"))
     labels = {
         row.code: row.label(language())
-        for row in CompanyWageType.objects.filter(company=company, code__in=RETRO_CODES)
+        for row in CompanyWageType.objects.filter(company=company, code__in=RETRO_WAGE_TYPES)
     }
     for employment in employments:
         # The retro pay still due after a salary change with an earlier effective date.

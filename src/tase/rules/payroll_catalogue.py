@@ -17,7 +17,8 @@ are stable and used by the API, the CSV import and the engine. For every wage ty
   Bonuspalkka, 206 Iltatyökorvaus, 211 Lauantaityökorvaus, 213 Lomaraha, 221
   Sunnuntaityökorvaus, 235 Ylityökorvaus, 236 Yötyökorvaus; 301 Asuntoetu, 303
   Ateriakorvaus, 304 Autoetu, 209 Kilometrikorvaus (veronalainen), 311 Kilometrikorvaus (verovapaa), 330 Puhelinetu, 331
-  Päiväraha, 334 Ravintoetu; 407 Muista luontoiseduista peritty korvaus, 408 Nettopalkasta
+  Päiväraha, 334 Ravintoetu; 401 Autoedusta peritty korvaus, 407 Muista luontoiseduista peritty
+  korvaus, 408 Nettopalkasta
   vähennettävä muu erä. Union dues and a salary advance are not reported (no code). The
   engine's statutory lines are reported as 402/404/412/413/414
   (:mod:`tase.rules.incomes_register`),
@@ -32,8 +33,10 @@ are stable and used by the API, the CSV import and the engine. For every wage ty
   bases of withholding and contributions (other wage types refuse a negative amount),
 - ``charge_for``: for the employee's own payment for a benefit in kind, the code of that
   benefit: the payment is taken from net pay and reduces the benefit's taxable value (and
-  the insurance bases), at most to zero (Incomes Register income type 407, 'Luontoiseduista
-  peritty korvaus'; shared/reference/formats-fi.md §5).
+  the insurance bases), at most to zero (Incomes Register income type 401 'Autoedusta peritty
+  korvaus' for the car benefit and 407 'Muista luontoiseduista peritty korvaus' for the others:
+  vero.fi, "Palkkojen tulolajit: 400-sarja", checked 6.12.2026; until then Tase reported the
+  car benefit's payment as 407, which was wrong).
 
 No Django import here.
 """
@@ -110,11 +113,12 @@ def _deduction(code, fi, en, account, income_type, *, reduces_bases=False, order
     )  # fmt: skip
 
 
-def _benefit_charge(code, fi, en, benefit, order):
-    """The employee's own payment for the benefit in kind ``benefit`` (income type 407)."""
+def _benefit_charge(code, fi, en, benefit, order, income_type=407):
+    """The employee's own payment for the benefit in kind ``benefit`` (income type 407, for
+    the car benefit 401)."""
     return WageType(
-        code, fi, en, DEDUCTION, True, True, True, True, 407, "5410", Decimal("1"), None, "",
-        order, False, benefit,
+        code, fi, en, DEDUCTION, True, True, True, True, income_type, "5410", Decimal("1"), None,
+        "", order, False, benefit,
     )  # fmt: skip
 
 
@@ -127,7 +131,8 @@ CATALOGUE: tuple[WageType, ...] = (
     # Retro pay (taannehtiva palkka, palkantarkistus): the difference a salary change with
     # an earlier effective date makes to a past payment, paid later as its own line with the
     # original earnings period; reported with the income type of the pay it adds to (201
-    # time-rate pay, 235 overtime compensation) and the transaction's EarningPeriods.
+    # time-rate pay, 235 overtime compensation, 206/236/211/221 the evening, night, Saturday
+    # and Sunday supplements) and the transaction's EarningPeriods.
     _wage("retro_pay", "Taannehtiva palkka (palkantarkistus)", "Retro pay (salary revision)",
           "5000", 201, order=26, negative=True),
     _wage("overtime_50", "Ylityö 50 %", "Overtime 50 %", "5000", 235, multiplier="1.5", unit="h", order=30),
@@ -135,9 +140,17 @@ CATALOGUE: tuple[WageType, ...] = (
     _wage("retro_overtime", "Taannehtiva ylityökorvaus (palkantarkistus)",
           "Retro overtime pay (salary revision)", "5000", 235, order=45, negative=True),
     _wage("evening_supplement", "Iltatyölisä", "Evening supplement", "5000", 206, unit="h", order=50),
+    _wage("retro_evening_supplement", "Taannehtiva iltatyölisä (palkantarkistus)",
+          "Retro evening supplement (salary revision)", "5000", 206, order=55, negative=True),
     _wage("night_supplement", "Yötyölisä", "Night supplement", "5000", 236, unit="h", order=60),
+    _wage("retro_night_supplement", "Taannehtiva yötyölisä (palkantarkistus)",
+          "Retro night supplement (salary revision)", "5000", 236, order=65, negative=True),
     _wage("saturday_supplement", "Lauantaityölisä", "Saturday supplement", "5000", 211, unit="h", order=70),
+    _wage("retro_saturday_supplement", "Taannehtiva lauantaityölisä (palkantarkistus)",
+          "Retro Saturday supplement (salary revision)", "5000", 211, order=75, negative=True),
     _wage("sunday_supplement", "Sunnuntaityökorvaus", "Sunday supplement", "5000", 221, unit="h", order=80),
+    _wage("retro_sunday_supplement", "Taannehtiva sunnuntaityökorvaus (palkantarkistus)",
+          "Retro Sunday supplement (salary revision)", "5000", 221, order=85, negative=True),
     _wage("bonus", "Bonus", "Bonus", "5000", 203, order=90),
     _wage("holiday_pay", "Lomapalkka", "Holiday pay", "5010", 201, order=100),
     _wage("holiday_bonus", "Lomaraha", "Holiday bonus", "5010", 213, order=110),
@@ -171,7 +184,7 @@ CATALOGUE: tuple[WageType, ...] = (
     _benefit_charge("meal_benefit_charge", "Ravintoedusta peritty korvaus", "Meal benefit charge",
                     "meal_benefit", 410),
     _benefit_charge("car_benefit_charge", "Autoedusta peritty korvaus",
-                    "Employee's payment for the car benefit", "car_benefit", 412),
+                    "Employee's payment for the car benefit", "car_benefit", 412, income_type=401),
     _benefit_charge("housing_benefit_charge", "Asuntoedusta peritty korvaus",
                     "Employee's payment for the housing benefit", "housing_benefit", 414),
     _deduction("salary_advance", "Palkkaennakko", "Salary advance", "1760", None, order=420),
@@ -202,6 +215,18 @@ STATUTORY_ACCOUNTS: dict[str, tuple[str, str]] = {
 }
 
 BY_CODE: dict[str, WageType] = {w.code: w for w in CATALOGUE}
+
+# The retro pay wage types (tase.payroll.services.retro_pay): a difference of pay priced at the
+# hourly wage is paid with the retro wage type of the same income type, so that the Incomes
+# Register report carries it as that income type with the original earnings period.
+RETRO_WAGE_TYPES: tuple[str, ...] = (
+    "retro_pay",
+    "retro_overtime",
+    "retro_evening_supplement",
+    "retro_night_supplement",
+    "retro_saturday_supplement",
+    "retro_sunday_supplement",
+)
 
 
 def catalogue() -> dict[str, WageType]:

@@ -136,6 +136,9 @@ def payslip_input(
                 )
             unit_price = wage_per_hour.price
             hourly_records[len(engine_items)] = wage_per_hour.record
+        elif getattr(item, "hourly_record", None):
+            # Hours a correction prices at the hourly wage of the payment it corrects.
+            hourly_records[len(engine_items)] = item.hourly_record
         if getattr(item, "earning_start", None) and getattr(item, "earning_end", None):
             periods[len(engine_items)] = [
                 item.earning_start.isoformat(),

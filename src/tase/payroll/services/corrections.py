@@ -199,9 +199,12 @@ def _difference_lines(now: list[dict], before: list[dict]) -> list[dict]:
         previous[_line_key(line)] += Decimal(line["amount"])
         labels.setdefault(_line_key(line), line)
     current: dict[tuple, Decimal] = defaultdict(Decimal)
+    hourly: dict[tuple, dict] = {}
     for line in now:
         current[_line_key(line)] += Decimal(line["amount"])
         labels.setdefault(_line_key(line), line)
+        if line.get("hourly"):
+            hourly[_line_key(line)] = line["hourly"]
     lines = []
     for key in list(dict.fromkeys([*(_line_key(x) for x in now), *previous])):
         difference = current[key] - previous[key]
@@ -217,7 +220,11 @@ def _difference_lines(now: list[dict], before: list[dict]) -> list[dict]:
             was=str(previous[key]),
             now=str(current[key]),
         )
+        # Hours are priced at the original payment's hourly wage (_at_original_hourly_wage):
+        # the difference keeps its record, so retro pay can recompute it.
         line.pop("hourly", None)
+        if key in hourly:
+            line["hourly"] = hourly[key]
         lines.append(line)
     return lines
 
@@ -244,32 +251,56 @@ def _kept_salary_item(employee: Employee, original_slip: Payslip) -> list[PayIte
     ]
 
 
-def _at_original_hourly_wage(items: list[PayItem], original_slip: Payslip, catalogue) -> list:
+def _original_hourly_wage(original_slip: Payslip, calculation) -> dict | None:
+    """The hourly-wage record the original payslip priced hours at: its hourly lines' record,
+    or (a monthly-paid employee without hours then) the hourly wage of the monthly salary it
+    paid. None when neither is known (an hourly-paid employee paid no hours then)."""
+    from .employees import employment_on
+    from .hourly import hourly_wage
+
+    used = next((line["hourly"] for line in original_slip.lines if line.get("hourly")), None)
+    if used is not None:
+        return used
+    salary = sum(
+        (
+            Decimal(line["amount"])
+            for line in original_slip.lines
+            if line["code"] == "monthly_salary"
+        ),
+        Decimal("0"),
+    )
+    employment = employment_on(original_slip.employee, original_slip.payment_date)
+    if not salary or employment is None or employment.pay_basis != employment.Basis.MONTHLY:
+        return None
+    wage = hourly_wage(employment, calculation.settings_row, int(salary * 100))
+    return None if wage is None else wage.record
+
+
+def _at_original_hourly_wage(items: list[PayItem], original_slip: Payslip, calculation) -> list:
     """Hours without a unit price are priced at the hourly wage the original payslip used, so
     that a salary change made since (retro pay, paid on its own) does not enter the
-    correction."""
+    correction. Each keeps that hourly-wage record on its line (``hourly_record``): retro pay
+    recomputes the hours a correction added like the original's."""
     from .hourly import is_hour_based
 
-    used = next(
-        (line["hourly"]["hourly_wage"] for line in original_slip.lines if line.get("hourly")),
-        None,
-    )
+    used = _original_hourly_wage(original_slip, calculation)
     if used is None:
         return items
     priced = []
     for item in items:
-        wage = catalogue.get(item.wage_type)
+        wage = calculation.catalogue.get(item.wage_type)
         if item.unit_price is None and item.quantity is not None and wage and is_hour_based(wage):
             item = PayItem(
                 employee_id=item.employee_id,
                 wage_type=item.wage_type,
                 amount_cents=item.amount_cents,
                 quantity=item.quantity,
-                unit_price=Decimal(used),
+                unit_price=Decimal(used["hourly_wage"]),
                 cost_centre=item.cost_centre,
                 earning_start=item.earning_start,
                 earning_end=item.earning_end,
             )
+            item.hourly_record = used
         priced.append(item)
     return priced
 
@@ -339,7 +370,7 @@ def correction_payslips(run: PayRun, employees: list[Employee], items: dict, cal
             )
         own = items.get(employee.pk, [])
         entered = _at_original_hourly_wage(
-            earlier_items[employee.pk] + own, original_slip, calculation.catalogue
+            earlier_items[employee.pk] + own, original_slip, calculation
         )
         if not any(item.wage_type == "monthly_salary" for item in entered):
             entered = _kept_salary_item(employee, original_slip) + entered
@@ -402,7 +433,7 @@ def _report_version(original: PayRun, report_id: str) -> tuple[int, bool]:
     )
     version, sent = 0, False
     for row in rows:
-        for report in irf.read(row.xml.encode()).reports:
+        for report in irf.read(row.document).reports:
             if report.report_id == report_id:
                 version = max(version, report.version or 1)
                 sent = sent or row.sent_on is not None

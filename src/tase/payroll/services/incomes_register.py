@@ -13,6 +13,7 @@ version has been marked sent; before that the Register has never seen it, so it 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from decimal import Decimal
@@ -28,7 +29,14 @@ from tase.core.models import Company
 from tase.formats import incomes_register as irf
 from tase.rules import incomes_register as rules
 
-from ..models import Employment, IncomesRegisterReport, PayrollSettings, PayRun, Payslip
+from ..models import (
+    Employment,
+    IncomesRegisterPart,
+    IncomesRegisterReport,
+    PayrollSettings,
+    PayRun,
+    Payslip,
+)
 from .common import euros, require
 from .setup import engine_catalogue, ensure_setup
 
@@ -206,22 +214,34 @@ def _wage_reports(run: PayRun, slips, employments: dict, *, action: int, version
         )
 
 
+SLIP_CHUNK = 1000
+
+
 def _slips(run: PayRun):
     """The run's payslips as (lines, employee id, first name, last name, identity code,
-    birth date), streamed in chunks: no model instances for 10,000 payslips."""
-    return (
-        Payslip.objects.filter(pay_run=run)
-        .order_by("number", "pk")
-        .values_list(
-            "lines",
-            "employee_id",
-            "employee__first_name",
-            "employee__last_name",
-            "employee__identity_code",
-            "employee__birth_date",
-        )
-        .iterator(chunk_size=1000)
+    birth date) in payslip-number order, read a chunk at a time: no model instances for
+    10,000 payslips, and no sort of the whole result with its lines in the database (SQLite
+    sorts an ORDER BY of the full rows in memory, which grew with the run): the order is taken
+    from the ids alone, and each chunk is fetched by id."""
+    ids = list(
+        Payslip.objects.filter(pay_run=run).order_by("number", "pk").values_list("pk", flat=True)
     )
+    for start in range(0, len(ids), SLIP_CHUNK):
+        chunk = ids[start : start + SLIP_CHUNK]
+        rows = {
+            row[0]: row[1:]
+            for row in Payslip.objects.filter(pk__in=chunk).values_list(
+                "pk",
+                "lines",
+                "employee_id",
+                "employee__first_name",
+                "employee__last_name",
+                "employee__identity_code",
+                "employee__birth_date",
+            )
+        }
+        for pk in chunk:
+            yield rows.pop(pk)
 
 
 def _next_version(company: Company, kind: str, report_id: str) -> tuple[int, int, list[Report]]:
@@ -244,30 +264,50 @@ def _supersede(rows: list[Report], new: Report, state=Report.State.REPLACED) -> 
             row.save(update_fields=["state", "replaced_by"])
 
 
+PART_BYTES = 1 << 20  # an earnings payment delivery is stored in parts of about 1 MiB
+
+
+class _Parts:
+    """A binary file-like storing what is written to it as the encrypted parts of ``row``
+    (:class:`IncomesRegisterPart`), a part whenever about ``PART_BYTES`` have come: the file is
+    never held whole. UTF-8 is decoded incrementally, so no character is split between parts."""
+
+    def __init__(self, row: Report):
+        self.row, self.number, self.size = row, 0, 0
+        self.pieces: list[str] = []
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def write(self, data: bytes) -> int:
+        self.pieces.append(self.decoder.decode(data))
+        self.size += len(data)
+        if self.size >= PART_BYTES:
+            self._store()
+        return len(data)
+
+    def _store(self) -> None:
+        text = "".join(self.pieces)
+        if text:
+            IncomesRegisterPart.objects.create(report=self.row, number=self.number, text=text)
+            self.number += 1
+        self.pieces, self.size = [], 0
+
+    def close(self) -> None:
+        self.pieces.append(self.decoder.decode(b"", final=True))
+        self._store()
+
+
+@transaction.atomic
 def produce_earnings_reports(actor, run: PayRun) -> Report:
     """The earnings payment reports of an approved ``run`` in one delivery, validated against
     the XSD and stored (produced again: the next version). Called inside the approving
-    transaction: a ValidationError leaves nothing written."""
+    transaction: a ValidationError leaves nothing written.
+
+    Streamed end to end, so memory stays flat however many employees the run has: payslips
+    read in chunks, each report written as it is made (formats.incomes_register), validated
+    while it is written (:class:`irf.ValidatingWriter`) and stored in parts (:class:`_Parts`)."""
     require(actor, run.company, "payroll.approve")
     file_id = f"PR{run.pk}"
     version, action, earlier = _next_version(run.company, Report.Kind.EARNINGS, file_id)
-    employments = _employments(run.company, run.payment_date)
-    slips = _slips(run)
-    reports = _Counted(_wage_reports(run, slips, employments, action=action, version=version))
-    # Streamed: payslips read in chunks, each report written as it is made, the document
-    # validated in one streamed pass (formats.incomes_register).
-    try:
-        document = irf.wage_reports(
-            _header(run.company, file_id, version),
-            payment_date=run.payment_date,
-            period_start=run.period_start,
-            period_end=run.period_end,
-            reports=reports,
-        )
-    finally:
-        # A report refused half-way leaves the payslips' server-side cursor (PostgreSQL) open;
-        # close it now, inside the transaction, not when the generator is collected after it.
-        slips.close()
     row = Report.objects.create(
         company=run.company,
         kind=Report.Kind.EARNINGS,
@@ -276,9 +316,33 @@ def produce_earnings_reports(actor, run: PayRun) -> Report:
         version=version,
         payment_date=run.payment_date,
         deadline=rules.earnings_report_deadline(run.payment_date),
-        reports=reports.count,
-        xml=_checked(document, irf.WAGE_REPORTS),
+        reports=0,
+        xml="",
     )
+    employments = _employments(run.company, run.payment_date)
+    slips = _slips(run)
+    reports = _Counted(_wage_reports(run, slips, employments, action=action, version=version))
+    parts = _Parts(row)
+    writer = irf.ValidatingWriter(irf.WAGE_REPORTS, parts)
+    try:
+        irf.write_wage_reports(
+            writer,
+            _header(run.company, file_id, version),
+            payment_date=run.payment_date,
+            period_start=run.period_start,
+            period_end=run.period_end,
+            reports=reports,
+        )
+        writer.close()
+        parts.close()
+    except irf.IncomesRegisterError as error:
+        raise ValidationError({"incomes_register": str(error)}) from None
+    finally:
+        # A report refused half-way leaves the payslips' generator open; close it now, inside
+        # the transaction, not when it is collected after it.
+        slips.close()
+    row.reports = reports.count
+    row.save(update_fields=["reports"])
     _supersede(earlier, row)
     audit.record(
         actor.user,
@@ -331,7 +395,7 @@ def produce_separate_report(actor, company: Company, year: int, month: int) -> R
         .order_by("-version")
         .first()
     )
-    if current is not None and irf.read(current.xml.encode()).summary == (_summary(health),):
+    if current is not None and irf.read(current.document).summary == (_summary(health),):
         return current
     version, action, earlier = _next_version(company, Report.Kind.SEPARATE, file_id)
     document = irf.separate_report(
@@ -383,7 +447,7 @@ def invalidate_run_reports(actor, run: PayRun) -> Report | None:
         items = [
             irf.Invalidation(report.report_id)
             for row in reached
-            for report in irf.read(row.xml.encode()).reports
+            for report in irf.read(row.document).reports
         ]
         file_id = f"IN{run.pk}"
         version, _action, _earlier = _next_version(run.company, Report.Kind.INVALIDATION, file_id)
@@ -455,7 +519,7 @@ def download_report(actor, report: Report) -> bytes:
             company=report.company,
             changes={"state": ["produced", "downloaded"]},
         )
-    return report.xml.encode("utf-8")
+    return report.document
 
 
 @transaction.atomic

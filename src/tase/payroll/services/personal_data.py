@@ -35,7 +35,15 @@ from django.utils.translation import gettext as _
 
 from tase.core import audit
 
-from ..models import Employee, IncomesRegisterReport, PayItem, PayRun, Payslip, TaxCard
+from ..models import (
+    Employee,
+    IncomesRegisterPart,
+    IncomesRegisterReport,
+    PayItem,
+    PayRun,
+    Payslip,
+    TaxCard,
+)
 from .common import euros, require
 
 PAID = (PayRun.Status.APPROVED, PayRun.Status.PAID)
@@ -280,6 +288,7 @@ def _clear_register_files(employee: Employee) -> None:
     everyone in those runs (the same payment dates), so the files' content goes."""
     runs = Payslip.objects.filter(employee=employee).values("pay_run")
     IncomesRegisterReport.objects.filter(pay_run__in=runs).update(xml="")
+    IncomesRegisterPart.objects.filter(report__pay_run__in=runs).delete()
 
 
 def export_employee_data(actor, employee: Employee, *, today: dt.date | None = None) -> dict:

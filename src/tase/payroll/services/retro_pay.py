@@ -1,29 +1,38 @@
 """Retro pay (taannehtiva palkka): a salary change entered with an effective date in the past.
 
 :func:`retro_differences` compares each past payment of the employment (the payslips of
-approved or paid regular runs) with what the salary history now says it should have been:
+approved or paid regular runs, with the approved corrections of each) with what the salary
+history now says it should have been:
 
 - the monthly salary line: the monthly salary in force on the payment date (the salary the
   pay run takes, :func:`.employees.salary_on`) less the amount paid;
-- lines priced at the employee's hourly wage (hours of an hourly-paid employee, overtime and
-  other hours of a monthly-paid employee, :mod:`.hourly`): the paid amount scaled by the new
-  hourly wage over the one used (rounded to the cent, half up), less the amount paid.
+- lines priced at the employee's hourly wage (hours of an hourly-paid employee, overtime,
+  evening, night, Saturday and Sunday supplements and any other hour-based wage type of a
+  monthly-paid employee, :mod:`.hourly`), the hours a correction run added or took away
+  included (a correction prices them at the original payment's hourly wage and keeps its
+  record on the line): the paid amount scaled by the new hourly wage over the one used
+  (rounded to the cent, half up), less the amount paid.
 
 Differences already added to a run (not cancelled) are subtracted, so the preview shows what
 is still due and adding it twice adds nothing. :func:`add_retro_pay` adds the differences to a
-draft pay run, one line per original payment and income type (wage type ``retro_pay``, 201
-time-rate pay, or ``retro_overtime``, 235 overtime compensation), each with the original
-pay period as its earnings period. The Incomes Register report of that run carries each as
-its own transaction with EarningPeriods/EarningPeriod (WageReportsToIRTypes.xsd, Transaction;
+draft pay run, one line per original payment and income type, with the retro wage type of
+that income type (``RETRO_WAGE_TYPES`` of the catalogue: ``retro_pay`` 201 time-rate pay,
+``retro_overtime`` 235 overtime compensation, ``retro_evening_supplement`` 206,
+``retro_night_supplement`` 236, ``retro_saturday_supplement`` 211, ``retro_sunday_supplement``
+221; the company's own income type settings decide the match), each with the original pay
+period as its earnings period. The Incomes Register report of that run carries each as its
+own transaction with EarningPeriods/EarningPeriod (WageReportsToIRTypes.xsd, Transaction;
 vero.fi, "Ansaintajakso": pay earned in another period than it is paid, such as a
 retroactive pay rise, is reported with its earnings period).
 
-Hour lines of other income types (evening, night, weekend supplements) and manually entered
-salary amounts (a part month) are not recomputed: the preview says so in its notes.
+Not recomputed: hours priced at an entered unit price (a fixed supplement in euros per hour
+does not follow the salary), an hour-based line whose income type has no retro wage type in
+the company's catalogue, and a monthly salary entered by hand (a part month).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -33,16 +42,16 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tase.core import audit
+from tase.rules.payroll_catalogue import RETRO_WAGE_TYPES
 
 from ..models import Employment, PayItem, PayRun, Payslip
 from .common import require
 from .employees import salary_on
 from .hourly import hourly_wage
-from .setup import ensure_setup
+from .setup import engine_catalogue, ensure_setup
 
 CENT = Decimal("0.01")
-TIME_RATE, OVERTIME = 201, 235
-WAGE_TYPE_OF = {TIME_RATE: "retro_pay", OVERTIME: "retro_overtime"}
+TIME_RATE = 201
 SETTLED = (PayRun.Status.APPROVED, PayRun.Status.PAID)
 
 
@@ -87,13 +96,66 @@ def _already_added(slip_ids) -> dict[tuple[int, str], Decimal]:
     return added
 
 
+def _retro_wage_types(company) -> dict[int, str]:
+    """Income type → the company's retro wage type of it (hidden ones left out)."""
+    catalogue = engine_catalogue(company)
+    found: dict[int, str] = {}
+    for code in RETRO_WAGE_TYPES:
+        wage = catalogue.get(code)
+        if wage is not None and wage.income_type is not None:
+            found.setdefault(wage.income_type, code)
+    return found
+
+
+def _corrected_hours(employee_id: int, run_ids) -> dict[int, list[dict]]:
+    """Per original run: the hour lines (with their hourly-wage record) of the approved
+    correction payslips of ``employee_id`` correcting it."""
+    found: dict[int, list[dict]] = defaultdict(list)
+    rows = Payslip.objects.filter(
+        employee_id=employee_id,
+        pay_run__kind=PayRun.Kind.CORRECTION,
+        pay_run__status__in=SETTLED,
+        pay_run__corrects_id__in=run_ids,
+    ).values_list("pay_run__corrects_id", "lines")
+    for run_id, lines in rows:
+        found[run_id].extend(line for line in lines if line.get("hourly"))
+    return found
+
+
+def _paid_and_due(slip_lines, corrected, salary_cents, new_hourly, retro_of):
+    """(paid, due) per retro wage type of one past payment: its monthly salary and the lines
+    priced at the hourly wage, the hours its corrections added included."""
+    paid: dict[str, Decimal] = defaultdict(Decimal)
+    due: dict[str, Decimal] = defaultdict(Decimal)
+    for line in [*slip_lines, *corrected]:
+        amount = Decimal(line["amount"])
+        if line["code"] == "monthly_salary":  # only the original's: corrections keep it
+            code = retro_of.get(TIME_RATE)
+            if code is not None:
+                paid[code] += amount
+                due[code] += Decimal(salary_cents) / 100
+            continue
+        record = line.get("hourly")
+        code = retro_of.get(line.get("income_type"))
+        if not record or new_hourly is None or code is None:
+            continue
+        old_price = Decimal(record["hourly_wage"])
+        if old_price <= 0:
+            continue
+        paid[code] += amount
+        due[code] += (amount * new_hourly.price / old_price).quantize(CENT, ROUND_HALF_UP)
+    return paid, due
+
+
 def retro_differences(actor, employment: Employment) -> list[RetroLine]:
     """The retro pay still due for ``employment``'s past payments under its salary history,
-    per payslip and wage type; empty when nothing is due."""
+    per payslip and retro wage type; empty when nothing is due."""
     require(actor, employment.company, "payroll.view")
     employment = Employment.objects.prefetch_related("salaries").get(pk=employment.pk)
     settings_row = ensure_setup(employment.company)
+    retro_of = _retro_wage_types(employment.company)
     slips = [s for s in _past_payslips(employment) if employment.covers(s.payment_date)]
+    corrected = _corrected_hours(employment.employee_id, {s.pay_run_id for s in slips})
     added = _already_added([s.pk for s in slips])
     result = []
     for slip in slips:
@@ -101,28 +163,12 @@ def retro_differences(actor, employment: Employment) -> list[RetroLine]:
         if not salary:
             continue
         new_hourly = hourly_wage(employment, settings_row, salary)
-        paid: dict[int, Decimal] = {}
-        due: dict[int, Decimal] = {}
-        for line in slip.lines:
-            amount = Decimal(line["amount"])
-            if line["code"] == "monthly_salary":
-                paid[TIME_RATE] = paid.get(TIME_RATE, Decimal("0")) + amount
-                due[TIME_RATE] = due.get(TIME_RATE, Decimal("0")) + Decimal(salary) / 100
-                continue
-            record = line.get("hourly")
-            income_type = line.get("income_type")
-            if not record or new_hourly is None or income_type not in WAGE_TYPE_OF:
-                continue
-            old_price = Decimal(record["hourly_wage"])
-            if old_price <= 0:
-                continue
-            scaled = (amount * new_hourly.price / old_price).quantize(CENT, ROUND_HALF_UP)
-            paid[income_type] = paid.get(income_type, Decimal("0")) + amount
-            due[income_type] = due.get(income_type, Decimal("0")) + scaled
-        for income_type, due_amount in sorted(due.items()):
-            code = WAGE_TYPE_OF[income_type]
+        paid, due = _paid_and_due(
+            slip.lines, corrected.get(slip.pay_run_id, []), salary, new_hourly, retro_of
+        )
+        for code, due_amount in sorted(due.items()):
             already = added.get((slip.pk, code), Decimal("0"))
-            amount = due_amount - paid[income_type] - already
+            amount = due_amount - paid[code] - already
             if amount == 0:
                 continue
             result.append(
@@ -132,7 +178,7 @@ def retro_differences(actor, employment: Employment) -> list[RetroLine]:
                     period_start=slip.pay_run.period_start,
                     period_end=slip.pay_run.period_end,
                     wage_type=code,
-                    paid=paid[income_type],
+                    paid=paid[code],
                     due=due_amount,
                     added=already,
                     amount=amount,
@@ -158,7 +204,7 @@ def next_draft_run(employment: Employment) -> PayRun | None:
 @transaction.atomic
 def add_retro_pay(actor, employment: Employment, run: PayRun | None = None) -> list[PayItem]:
     """Add the retro pay still due for ``employment`` to ``run`` (default: the employee's
-    next draft run): one item per past payslip and wage type, with its earnings period.
+    next draft run): one item per past payslip and retro wage type, with its earnings period.
     Refused, nothing written, when nothing is due or there is no draft run to pay it in."""
     require(actor, employment.company, "payroll.manage")
     run = run or next_draft_run(employment)
