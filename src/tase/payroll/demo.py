@@ -143,6 +143,7 @@ def load_demo(ctx) -> None:
     )
     if employee_user is not None:
         services.update_employee(actor, employees[1], user=employee_user)
+    _demo_absences(actor, employees, year)
     last_month = today.month - 1 if today.day < 28 else today.month
     for month in range(1, max(last_month, 1) + 1):
         start = dt.date(year, month, 1)
@@ -172,6 +173,7 @@ def load_demo(ctx) -> None:
         services.add_item(
             actor, run, employees[1], wage_type="meal_benefit", quantity=Decimal("20")
         )
+        services.absence_lines(actor, run)
         services.calculate_pay_run(actor, run)
         try:
             run = services.approve_pay_run(actor, run)
@@ -180,6 +182,19 @@ def load_demo(ctx) -> None:
             break
         if month < last_month:
             services.mark_paid(actor, run)
+
+
+def _demo_absences(actor, employees: list[Employee], year: int) -> None:
+    """A sick leave longer than the statutory paid period, an hourly-paid employee's short
+    sick leave and an unpaid leave: the pay runs get their lines, the absence pages rows."""
+    for employee, kind, start, end in (
+        (employees[0], "sick", dt.date(year, 2, 2), dt.date(year, 2, 13)),
+        (employees[3], "sick", dt.date(year, 1, 12), dt.date(year, 1, 14)),
+        (employees[2], "unpaid", dt.date(year, 3, 2), dt.date(year, 3, 6)),
+    ):
+        services.record_absence(
+            actor, employee, kind=kind, start_date=start, end_date=end, note="Demo"
+        )
 
 
 # -- the first customer's café: real pay runs behind the demo books ------------------------
