@@ -143,7 +143,7 @@ def load_demo(ctx) -> None:
     )
     if employee_user is not None:
         services.update_employee(actor, employees[1], user=employee_user)
-    _demo_absences(actor, employees, year)
+    _demo_absences_and_holidays(actor, employees, year)
     last_month = today.month - 1 if today.day < 28 else today.month
     for month in range(1, max(last_month, 1) + 1):
         start = dt.date(year, month, 1)
@@ -174,6 +174,7 @@ def load_demo(ctx) -> None:
             actor, run, employees[1], wage_type="meal_benefit", quantity=Decimal("20")
         )
         services.absence_lines(actor, run)
+        services.holiday_lines(actor, run)
         services.calculate_pay_run(actor, run)
         try:
             run = services.approve_pay_run(actor, run)
@@ -184,9 +185,10 @@ def load_demo(ctx) -> None:
             services.mark_paid(actor, run)
 
 
-def _demo_absences(actor, employees: list[Employee], year: int) -> None:
+def _demo_absences_and_holidays(actor, employees: list[Employee], year: int) -> None:
     """A sick leave longer than the statutory paid period, an hourly-paid employee's short
-    sick leave and an unpaid leave: the pay runs get their lines, the absence pages rows."""
+    sick leave, an unpaid leave and two summer holidays: the pay runs get their lines, the
+    absence and holiday pages rows."""
     for employee, kind, start, end in (
         (employees[0], "sick", dt.date(year, 2, 2), dt.date(year, 2, 13)),
         (employees[3], "sick", dt.date(year, 1, 12), dt.date(year, 1, 14)),
@@ -195,6 +197,12 @@ def _demo_absences(actor, employees: list[Employee], year: int) -> None:
         services.record_absence(
             actor, employee, kind=kind, start_date=start, end_date=end, note="Demo"
         )
+    # Summer holidays from the credit year ended 31 March, one of them already taken.
+    for employee, start, end, kind in (
+        (employees[1], dt.date(year, 7, 6), dt.date(year, 7, 24), "taken"),
+        (employees[0], dt.date(year, 7, 13), dt.date(year, 7, 31), "planned"),
+    ):
+        services.record_holiday(actor, employee, start_date=start, end_date=end, kind=kind)
 
 
 # -- the first customer's café: real pay runs behind the demo books ------------------------

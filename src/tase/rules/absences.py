@@ -88,6 +88,7 @@ def is_holiday_day(day: dt.date) -> bool:
     return is_weekday(day) and day != easter(day.year) - ONE_DAY
 
 
+@lru_cache(maxsize=4096)
 def holiday_days(start: dt.date, end: dt.date) -> int:
     return sum(is_holiday_day(day) for day in days(start, end))
 
@@ -99,10 +100,12 @@ def days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
         day += ONE_DAY
 
 
+@lru_cache(maxsize=4096)
 def working_days(start: dt.date, end: dt.date) -> int:
     return sum(is_working_day(day) for day in days(start, end))
 
 
+@lru_cache(maxsize=4096)
 def weekdays(start: dt.date, end: dt.date) -> int:
     return sum(is_weekday(day) for day in days(start, end))
 

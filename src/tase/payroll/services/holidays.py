@@ -77,6 +77,9 @@ class Ledger:
     wages: dict[tuple[int, int, int], int] = field(default_factory=dict)
     absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
     records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
+    # Earnings computed once per (employee, credit year, date): a balance, the year before's
+    # carried-over days and the liability ask for the same year.
+    earnings: dict[tuple, Earning] = field(default_factory=dict)
 
 
 def load(company: Company, on: dt.date, employees=None) -> Ledger:
@@ -163,11 +166,29 @@ def _months(book: Ledger, employee: Employee, employment: Employment, year_end, 
     return months
 
 
-def earning(book: Ledger, employee: Employee, year_end: dt.date, upto=None) -> Earning:
+def earning(
+    book: Ledger, employee: Employee, year_end: dt.date, upto=None, *, days_only=False
+) -> Earning:
     """Days earned in the credit year ending ``year_end`` by ``upto`` (its full months) and
     the pay of one holiday day: the holiday pay by the method the Act gives divided by the
-    days, or for a monthly salary 1/25 of it (17 § 3 mom.) when no day was earned yet."""
+    days, or for a monthly salary 1/25 of it (17 § 3 mom.) when no day was earned yet.
+    ``days_only``: the days alone (6 §, 5 § 1 mom., 17 § 2 mom.), without the pay."""
     upto = min(upto or book.on, year_end)
+    key = (employee.pk, year_end, upto)
+    if key in book.earnings:
+        return book.earnings[key]
+    if days_only:
+        days_key = (employee.pk, year_end, upto, "days")
+        if days_key not in book.earnings:
+            book.earnings[days_key] = _earning(book, employee, year_end, upto, days_only=True)
+        return book.earnings[days_key]
+    book.earnings[key] = _earning(book, employee, year_end, upto)
+    return book.earnings[key]
+
+
+def _earning(
+    book: Ledger, employee: Employee, year_end: dt.date, upto: dt.date, days_only=False
+) -> Earning:
     employment = _employment_for(employee, dt.date(year_end.year - 1, 4, 1), year_end)
     if employment is None:
         return Earning(year_end, 0, ZERO, "", None)
@@ -189,6 +210,10 @@ def earning(book: Ledger, employee: Employee, year_end: dt.date, upto=None) -> E
         holiday_bonus_percent=Decimal(book.policy.holiday_bonus_percent),
     )
     try:
+        if days_only:  # the months are built here, within the year and the employment
+            full, _joined = rules.full_months(data)
+            days, _rate = rules.earned_days(full, rules.long_employment(data), year_end)
+            return Earning(year_end, days, ZERO, "", None)
         result = rules.calculate(data)
     except rules.HolidayInputError as error:
         raise ValidationError(
@@ -230,7 +255,7 @@ def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
     records = book.records.get(employee.pk, [])
     now = earning(book, employee, year_end)
     previous_end = dt.date(year_end.year - 1, 3, 31)
-    before = earning(book, employee, previous_end)
+    before = earning(book, employee, previous_end, days_only=True)
     used_before = _used(records, previous_end)
     carried = max(before.days - sum(used_before.values()), 0)
     used = _used(records, year_end)

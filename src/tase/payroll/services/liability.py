@@ -151,11 +151,12 @@ def _row(book: Ledger, employee, on: dt.date, rates: Rates) -> Row:
     return Row(employee.pk, employee.name, ended_days + current_days, pay, bonus, social)
 
 
-def liability(actor, company: Company, on: dt.date) -> Liability:
-    """The holiday-pay liability of every employee of ``company`` at the end of ``on``."""
+def liability(actor, company: Company, on: dt.date, book: Ledger | None = None) -> Liability:
+    """The holiday-pay liability of every employee of ``company`` at the end of ``on``
+    (``book``: the company's data read for ``on`` already, as for the balances)."""
     require(actor, company, "payroll.view")
     rates = rates_on(company, on)
-    book = load(company, on)
+    book = book if book is not None and book.on == on else load(company, on)
     rows = [_row(book, employee, on, rates) for employee in book.employees]
     return Liability(on, rates, [row for row in rows if row.days or row.holiday_pay])
 
@@ -190,7 +191,7 @@ def _first_of_next_month(day: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def post_liability(actor, company: Company, month_end: dt.date):
+def post_liability(actor, company: Company, month_end: dt.date, book: Ledger | None = None):
     """Post the liability at ``month_end`` (a month's last day) as a voucher in the payroll
     series and its reversal on the first day of the next month. Posting the same month
     again is refused. Returns (voucher, reversal)."""
@@ -206,7 +207,7 @@ def post_liability(actor, company: Company, month_end: dt.date):
     ref = f"holiday-liability:{month_end.isoformat()}"
     if Voucher.objects.filter(company=company, source=SOURCE, source_ref=ref).exists():
         raise ValidationError({"date": _("The liability of this month end is posted already.")})
-    result = liability(actor, company, month_end)
+    result = liability(actor, company, month_end, book)
     if not result.total:
         raise ValidationError({"date": _("There is no holiday-pay liability to post.")})
     poster = PayrollPostingActor(actor, company)
