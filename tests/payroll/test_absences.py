@@ -159,7 +159,7 @@ def test_pages_record_list_and_show_kela(world, clerk, django_assert_max_num_que
     body = {"kind": "sick", "start_date": "2026-03-02", "end_date": "2026-03-06"}
     assert client.post(url, body).status_code == 302
     refused = client.post(url, body, follow=True).content.decode()
-    assert "start_date" in refused and Absence.objects.count() == 1
+    assert "Menee päällekkäin" in refused and Absence.objects.count() == 1
     sick = Absence.objects.get()
     for number in range(5):
         other = employee(clerk, world.company, first_name=f"T{number}")

@@ -224,7 +224,7 @@ def test_pages_plan_list_and_post(world, clerk, worker, django_assert_max_num_qu
     assert client.post(url, body).status_code == 302
     record = HolidayRecord.objects.get()
     refused = client.post(url, body, follow=True).content.decode()
-    assert "start_date" in refused and HolidayRecord.objects.count() == 1
+    assert "Menee päällekkäin" in refused and HolidayRecord.objects.count() == 1
     saved = client.post(
         f"/payroll/employees/{worker.pk}/saved-leave/",
         {"credit_year_end": "2026-03-31", "days": "2"},

@@ -40,10 +40,6 @@ def _absence_for(actor: Actor, pk: int, action: str) -> Absence:
 
 
 def _error_text(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return " ".join(
-            f"{field}: {' '.join(texts)}" for field, texts in error.message_dict.items()
-        )
     return " ".join(error.messages)
 
 

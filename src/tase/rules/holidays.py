@@ -478,9 +478,14 @@ def compensation_part(
     return amount - compensation, compensation, line
 
 
-def calculate(data: HolidayInput) -> HolidayResult:
-    """Earned days, holiday pay, bonus and compensation for one credit year (see the module)."""
-    validate(data)
+def calculate(data: HolidayInput, *, check: bool = True) -> HolidayResult:
+    """Earned days, holiday pay, bonus and compensation for one credit year (see the module).
+
+    ``check=False`` skips :func:`validate` for input built from records that already hold
+    its invariants (months within the year and the employment, days within the month): the
+    balances of a whole company, where validation would be half of the time."""
+    if check:
+        validate(data)
     on = data.credit_year_end
     months, joined = full_months(data)
     long = long_employment(data)

@@ -214,7 +214,7 @@ def _earning(
             full, _joined = rules.full_months(data)
             days, _rate = rules.earned_days(full, rules.long_employment(data), year_end)
             return Earning(year_end, days, ZERO, "", None)
-        result = rules.calculate(data)
+        result = rules.calculate(data, check=False)
     except rules.HolidayInputError as error:
         raise ValidationError(
             {"employee": f"{employee.name}: {error.field}: {error.text}"}
