@@ -155,6 +155,9 @@ def month_effects(
 ) -> dict[tuple[int, int], MonthEffect]:
     """Per month of the credit year ``year_start`` - ``year_end``: working days absent and
     working days equated to work (7 § 2 mom.), the sick-leave budget spent in date order."""
+    absences = list(absences)
+    if not absences:
+        return {}
     sick_left = int(value_at(P_SICK_EQUATED, year_end))
     absent: dict[tuple[int, int], int] = defaultdict(int)
     equated: dict[tuple[int, int], int] = defaultdict(int)

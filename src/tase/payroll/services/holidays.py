@@ -77,6 +77,10 @@ class Ledger:
     wages: dict[tuple[int, int, int], int] = field(default_factory=dict)
     absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
     records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
+    # Each employee's employments and each employment's salaries, listed once (a related
+    # manager's .all() builds a new queryset on every call).
+    employments: dict[int, list[Employment]] = field(default_factory=dict)
+    salaries: dict[int, list] = field(default_factory=dict)
     # Earnings computed once per (employee, credit year, date): a balance, the year before's
     # carried-over days and the liability ask for the same year.
     earnings: dict[tuple, Earning] = field(default_factory=dict)
@@ -92,6 +96,10 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
     )
     ids = [row.pk for row in rows]
     book = Ledger(company, on, policy_for(company), rows)
+    for row in rows:
+        book.employments[row.pk] = list(row.employments.all())
+        for employment in book.employments[row.pk]:
+            book.salaries[employment.pk] = list(employment.salaries.all())
     slips = (
         Payslip.objects.filter(
             company=company,
@@ -125,10 +133,15 @@ class Earning:
     result: rules.HolidayResult | None
 
 
-def _employment_for(employee: Employee, start: dt.date, end: dt.date) -> Employment | None:
+def _salary_on(book: Ledger, employment: Employment, day: dt.date) -> int:
+    rows = [s for s in book.salaries.get(employment.pk, []) if s.valid_from <= day]
+    return rows[-1].amount_cents if rows else 0
+
+
+def _employment_for(book: Ledger, employee: Employee, start, end) -> Employment | None:
     overlapping = [
         e
-        for e in employee.employments.all()
+        for e in book.employments.get(employee.pk, [])
         if e.start_date <= end and (e.end_date is None or e.end_date >= start)
     ]
     return max(overlapping, key=lambda e: e.start_date, default=None)
@@ -136,8 +149,9 @@ def _employment_for(employee: Employee, start: dt.date, end: dt.date) -> Employm
 
 def _months(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
     start = dt.date(year_end.year - 1, 4, 1)
-    effects = calendar.month_effects(
-        [to_rule(a) for a in book.absences.get(employee.pk, [])], start, year_end
+    absences = book.absences.get(employee.pk)
+    effects = (
+        calendar.month_effects([to_rule(a) for a in absences], start, year_end) if absences else {}
     )
     hours_a_day = Decimal(employment.weekly_hours) / 5
     months = []
@@ -189,10 +203,10 @@ def earning(
 def _earning(
     book: Ledger, employee: Employee, year_end: dt.date, upto: dt.date, days_only=False
 ) -> Earning:
-    employment = _employment_for(employee, dt.date(year_end.year - 1, 4, 1), year_end)
+    employment = _employment_for(book, employee, dt.date(year_end.year - 1, 4, 1), year_end)
     if employment is None:
         return Earning(year_end, 0, ZERO, "", None)
-    salary = salary_on(employment, min(upto, employment.end_date or upto)) or 0
+    salary = _salary_on(book, employment, min(upto, employment.end_date or upto))
     monthly = employment.pay_basis == Employment.Basis.MONTHLY
     months = _months(book, employee, employment, year_end, upto)
     divisor = value_at(rules.P_DAY_DIVISORS, year_end)["monthly"]
