@@ -41,6 +41,20 @@ PAGE_WRITES = {
         "get",
         "/api/v1/payroll/companies/{company_id}/incomes-register/separate-reports/{month}",
     ),
+    # Absences, holidays and the holiday-pay liability (issue 16)
+    ("employee_absences", ""): ("post", "/api/v1/payroll/employees/{employee_id}/absences"),
+    ("absence_delete", ""): ("delete", "/api/v1/payroll/absences/{absence_id}"),
+    ("holiday_policy", ""): ("put", "/api/v1/payroll/companies/{company_id}/holiday-policy"),
+    ("run_action", "absence-lines"): ("post", "/api/v1/payroll/pay-runs/{run_id}/absence-lines"),
+    ("run_action", "holiday-lines"): ("post", "/api/v1/payroll/pay-runs/{run_id}/holiday-lines"),
+    ("employee_holidays", ""): ("post", "/api/v1/payroll/employees/{employee_id}/holidays"),
+    ("saved_leave", ""): ("post", "/api/v1/payroll/employees/{employee_id}/saved-leave"),
+    ("holiday_action", "taken"): ("post", "/api/v1/payroll/holidays/{record_id}/taken"),
+    ("holiday_action", "delete"): ("delete", "/api/v1/payroll/holidays/{record_id}"),
+    ("holiday_liability", ""): (
+        "post",
+        "/api/v1/payroll/companies/{company_id}/holiday-liability/post",
+    ),
 }
 
 # Page writes without an API operation yet: the gap, listed so that it shows. Closing one
@@ -59,6 +73,7 @@ READ_ONLY = {
     "employee_detail", "employee_identity_code", "run_progress", "run_sepa", "payslip",
     "payslip_pdf", "holiday_calculator", "incomes_register", "incomes_register_download",
     "personal_data", "personal_data_json", "personal_data_pdf",
+    "absences", "absence_kela", "holidays", "my_holidays",
 }  # fmt: skip
 
 

@@ -21,11 +21,15 @@ from tase.apiutil import Pagination, actor
 from tase.rules import payroll as engine
 
 from . import selectors, services
+from .api_absences import router as absences_router
+from .api_holiday_records import router as holiday_records_router
 from .api_setup import router as setup_router
 from .models import Employee, PayRun
 
 router = Router(tags=["payroll"])
 router.add_router("", setup_router)
+router.add_router("", absences_router)
+router.add_router("", holiday_records_router)
 
 
 # -- the calculator ------------------------------------------------------------------------

@@ -24,7 +24,15 @@ class PayrollConfig(AppConfig):
 
         from . import panels
         from .demo import load_demo
-        from .models import Employee, Employment, IncomesRegisterReport, PayRun, Payslip
+        from .models import (
+            Absence,
+            Employee,
+            Employment,
+            HolidayRecord,
+            IncomesRegisterReport,
+            PayRun,
+            Payslip,
+        )
         from .services import copy_company_setup
 
         register_nav(NavItem("payroll", _("Payroll"), "payroll:index", "payroll.view", order=30))
@@ -51,6 +59,11 @@ class PayrollConfig(AppConfig):
                 "my_payslips", _("My payslips"), "payroll:my_payslips", "payslip.view_own", order=32
             )
         )
+        register_nav(
+            NavItem(
+                "my_holidays", _("My holidays"), "payroll:my_holidays", "payslip.view_own", order=33
+            )
+        )
         register_demo(DemoLoader("payroll", load_demo, order=40))
         from tase.core.registry import ClosingCheck, register_closing_check
 
@@ -74,7 +87,12 @@ class PayrollConfig(AppConfig):
             "payroll:employee_identity_code",
             "payroll:employment_add",
             "payroll:tax_card_add",
+            "payroll:employee_absences",
+            "payroll:employee_holidays",
+            "payroll:saved_leave",
         )
+        register_company_pages(Absence, "payroll:absence_delete", "payroll:absence_kela")
+        register_company_pages(HolidayRecord, "payroll:holiday_action")
         register_company_pages(Employment, "payroll:salary_change")
         register_company_pages(
             PayRun,

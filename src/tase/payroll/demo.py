@@ -138,6 +138,7 @@ def load_demo(ctx) -> None:
     )
     if employee_user is not None:
         services.update_employee(actor, employees[1], user=employee_user)
+    _demo_absences_and_holidays(actor, employees, year)
     last_month = today.month - 1 if today.day < 28 else today.month
     for month in range(1, max(last_month, 1) + 1):
         run = _month_run(actor, company, year, month)
@@ -158,6 +159,8 @@ def load_demo(ctx) -> None:
         services.add_item(
             actor, run, employees[1], wage_type="meal_benefit", quantity=Decimal("20")
         )
+        services.absence_lines(actor, run)
+        services.holiday_lines(actor, run)
         services.calculate_pay_run(actor, run)
         try:
             run = services.approve_pay_run(actor, run)
@@ -322,6 +325,26 @@ def _month_run(actor, company: Company, year: int, month: int):
         payment_date=end,
         description=f"Palkat {month}/{year}",
     )
+
+
+def _demo_absences_and_holidays(actor, employees: list[Employee], year: int) -> None:
+    """A sick leave longer than the statutory paid period, an hourly-paid employee's short
+    sick leave, an unpaid leave and two summer holidays: the pay runs get their lines, the
+    absence and holiday pages rows."""
+    for employee, kind, start, end in (
+        (employees[0], "sick", dt.date(year, 2, 2), dt.date(year, 2, 13)),
+        (employees[3], "sick", dt.date(year, 1, 12), dt.date(year, 1, 14)),
+        (employees[2], "unpaid", dt.date(year, 3, 2), dt.date(year, 3, 6)),
+    ):
+        services.record_absence(
+            actor, employee, kind=kind, start_date=start, end_date=end, note="Demo"
+        )
+    # Summer holidays from the credit year ended 31 March, one of them already taken.
+    for employee, start, end, kind in (
+        (employees[1], dt.date(year, 7, 6), dt.date(year, 7, 24), "taken"),
+        (employees[0], dt.date(year, 7, 13), dt.date(year, 7, 31), "planned"),
+    ):
+        services.record_holiday(actor, employee, start_date=start, end_date=end, kind=kind)
 
 
 # -- the first customer's café: real pay runs behind the demo books ------------------------

@@ -377,6 +377,9 @@ class PayItem(models.Model):
     retro_for = models.ForeignKey(
         "Payslip", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A line generated from a record ("absence:12", "holiday:7"): generating again replaces
+    # the run's generated lines instead of adding them twice (services.absences).
+    source = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["pk"]
@@ -534,3 +537,96 @@ class IncomesRegisterPart(models.Model):
 
     def __str__(self):
         return f"{self.report} part {self.number}"
+
+
+class HolidayPolicy(models.Model):
+    """A company's holiday and sick-pay rules that are not in the Acts but in its collective
+    agreement or its own rule: data, not code."""
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="+")
+    # TSL 2:11 pays the day of falling ill and 9 weekdays after it; an agreement may pay longer.
+    sick_pay_weekdays = models.PositiveIntegerField(
+        _("sick pay period after the day of falling ill (weekdays)"), default=9
+    )
+    holiday_bonus_percent = models.DecimalField(
+        _("holiday bonus (% of holiday pay)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+    )
+
+    def __str__(self):
+        return f"{self.company} holiday policy"
+
+
+class Absence(models.Model):
+    """One absence of an employee, first and last day included. Absences of one employee
+    never overlap (services.absences refuses it)."""
+
+    class Kind(models.TextChoices):
+        SICK = "sick", _("Sick leave")
+        FAMILY = "family", _("Family leave")
+        UNPAID = "unpaid", _("Unpaid leave")
+        LAYOFF = "layoff", _("Lay-off")
+        OTHER = "other", _("Other absence")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="absences")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    # Another absence the employer pays (7 § 1 mom.): no deduction, and equated to work.
+    paid = models.BooleanField(_("paid by the employer"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["employee", "start_date"], name="payroll_absence_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="payroll_absence_dates",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.employee} {self.get_kind_display()} {self.start_date}-{self.end_date}"
+
+
+class HolidayRecord(models.Model):
+    """Annual holiday planned or taken from a credit year's days (the summer part in the
+    holiday season 2.5.-30.9., the winter part outside it), or days saved as saved leave
+    (säästövapaa, vuosilomalaki 27 §, no dates)."""
+
+    class Kind(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        TAKEN = "taken", _("Taken")
+        SAVED = "saved", _("Saved leave")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="holidays")
+    # The credit year (1.4.-31.3.) whose days are used, by its last day.
+    credit_year_end = models.DateField(_("credit year ending"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    start_date = models.DateField(_("first day"), null=True, blank=True)
+    end_date = models.DateField(_("last day"), null=True, blank=True)
+    days = models.PositiveIntegerField(_("holiday days"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-credit_year_end", "start_date", "pk"]
+        indexes = [models.Index(fields=["employee", "start_date"], name="payroll_holiday_start")]
+
+    def __str__(self):
+        return f"{self.employee} {self.get_kind_display()} {self.start_date}-{self.end_date}"
+
+    @property
+    def part(self) -> str:
+        """summer (begins in the holiday season 2.5.-30.9., vuosilomalaki 4 § 2 kohta) or
+        winter; empty for saved leave."""
+        if self.start_date is None:
+            return ""
+        season = (5, 2) <= (self.start_date.month, self.start_date.day) <= (9, 30)
+        return "summer" if season else "winter"

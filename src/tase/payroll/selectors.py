@@ -11,7 +11,7 @@ from django.http import Http404
 from tase.formats import iban as iban_format
 from tase.rules.deadlines import moved_to_weekday
 
-from .models import Employee, PayRun, Payslip
+from .models import Absence, Employee, HolidayRecord, PayRun, Payslip
 
 LOCKED = [PayRun.Status.APPROVED, PayRun.Status.PAID]
 
@@ -34,6 +34,25 @@ def shown_iban(actor, employee, company=None) -> str:
     if own or actor.can_in_company("payroll.manage", company or employee.company):
         return employee.iban
     return iban_format.masked(employee.iban)
+
+
+def absences(company, employee=None):
+    """The company's absences, newest first, with their employees (one query)."""
+    rows = Absence.objects.filter(company=company).select_related("employee")
+    return rows if employee is None else rows.filter(employee=employee)
+
+
+def holidays(company, employee=None):
+    """The company's planned, taken and saved holidays with their employees (one query)."""
+    rows = HolidayRecord.objects.filter(company=company).select_related("employee")
+    return rows if employee is None else rows.filter(employee=employee)
+
+
+def own_employees(actor):
+    """The employee records linked to the actor's user (the employee role sees their own)."""
+    if not actor.can("payslip.view_own"):
+        return Employee.objects.none()
+    return Employee.objects.filter(user=actor.user).select_related("company")
 
 
 def own_payslips(actor):

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from . import views, views_corrections, views_incomes_register, views_personal_data
+from . import (
+    views,
+    views_corrections,
+    views_holidays,
+    views_incomes_register,
+    views_personal_data,
+)
 
 app_name = "payroll"
 urlpatterns = [
@@ -15,6 +21,37 @@ urlpatterns = [
     path("c/<int:company_pk>/wage-types/", views.wage_types, name="wage_types"),
     path("c/<int:company_pk>/runs/", views.runs, name="runs"),
     path("c/<int:company_pk>/runs/new/", views.run_create, name="run_create"),
+    path("c/<int:company_pk>/absences/", views_holidays.absences, name="absences"),
+    path(
+        "c/<int:company_pk>/holiday-policy/",
+        views_holidays.holiday_policy,
+        name="holiday_policy",
+    ),
+    path(
+        "employees/<int:pk>/absences/",
+        views_holidays.employee_absences,
+        name="employee_absences",
+    ),
+    path("absences/<int:pk>/delete/", views_holidays.absence_delete, name="absence_delete"),
+    path("absences/<int:pk>/kela/", views_holidays.absence_kela, name="absence_kela"),
+    path("c/<int:company_pk>/holidays/", views_holidays.holidays, name="holidays"),
+    path(
+        "c/<int:company_pk>/holiday-liability/",
+        views_holidays.holiday_liability,
+        name="holiday_liability",
+    ),
+    path(
+        "employees/<int:pk>/holidays/",
+        views_holidays.employee_holidays,
+        name="employee_holidays",
+    ),
+    path("employees/<int:pk>/saved-leave/", views_holidays.saved_leave, name="saved_leave"),
+    path(
+        "holidays/<int:pk>/<str:action>/",
+        views_holidays.holiday_action,
+        name="holiday_action",
+    ),
+    path("my/holidays/", views_holidays.my_holidays, name="my_holidays"),
     path("c/<int:company_pk>/summary/", views.summary, name="summary"),
     path("c/<int:company_pk>/summary.csv", views.summary_csv, name="summary_csv"),
     path(

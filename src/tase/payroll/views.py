@@ -496,6 +496,8 @@ def run_action(request, pk, action):
         "paid": (services.mark_paid, _("Pay run marked paid.")),
         "cancel": (services.cancel_pay_run, _("Pay run cancelled.")),
         "delete": (services.delete_pay_run, _("Pay run deleted.")),
+        "absence-lines": (services.absence_lines, _("Lines from absences generated.")),
+        "holiday-lines": (services.holiday_lines, _("Lines from holidays generated.")),
     }
     if action not in handlers:
         raise Http404

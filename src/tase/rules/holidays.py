@@ -36,6 +36,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from functools import lru_cache
 from typing import Any
 
 from tase.rules.parameters import ParameterError, default_set
@@ -106,11 +107,11 @@ class Month:
 
     @property
     def first_day(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
+        return _month_bounds(self.year, self.month)[0]
 
     @property
     def last_day(self) -> dt.date:
-        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return _month_bounds(self.year, self.month)[1]
 
     @property
     def label(self) -> str:
@@ -119,6 +120,12 @@ class Month:
     @property
     def basis(self) -> Decimal:
         return self.wages - self.overtime_increments
+
+
+@lru_cache(maxsize=1024)
+def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """A month's first and last day (a balance for thousands of employees asks often)."""
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,9 +478,14 @@ def compensation_part(
     return amount - compensation, compensation, line
 
 
-def calculate(data: HolidayInput) -> HolidayResult:
-    """Earned days, holiday pay, bonus and compensation for one credit year (see the module)."""
-    validate(data)
+def calculate(data: HolidayInput, *, check: bool = True) -> HolidayResult:
+    """Earned days, holiday pay, bonus and compensation for one credit year (see the module).
+
+    ``check=False`` skips :func:`validate` for input built from records that already hold
+    its invariants (months within the year and the employment, days within the month): the
+    balances of a whole company, where validation would be half of the time."""
+    if check:
+        validate(data)
     on = data.credit_year_end
     months, joined = full_months(data)
     long = long_employment(data)

@@ -214,6 +214,19 @@ STATUTORY_ACCOUNTS: dict[str, tuple[str, str]] = {
     "payment": ("2940", "1910"),
 }
 
+# The holiday-pay liability's accounts (services.liability): the change in the accrual and
+# the social cost expenses against the accrued holiday pay and accrued social costs.
+HOLIDAY_ACCRUAL_ACCOUNTS: dict[str, str] = {
+    "expense": "5020",
+    "liability": "2975",
+    "tyel": "6100",
+    "unemployment": "6410",
+    "health": "6300",
+    "accident": "6420",
+    "group_life": "6430",
+    "social_liability": "2980",
+}
+
 BY_CODE: dict[str, WageType] = {w.code: w for w in CATALOGUE}
 
 # The retro pay wage types (tase.payroll.services.retro_pay): a difference of pay priced at the

@@ -1,0 +1,59 @@
+"""Forms of the absence, holiday and holiday-pay liability pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .forms import DATE
+from .models import Absence, HolidayRecord
+
+
+class AbsenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Absence.Kind.choices)
+    start_date = forms.DateField(label=_("First day"), widget=DATE)
+    end_date = forms.DateField(label=_("Last day"), widget=DATE)
+    paid = forms.BooleanField(
+        label=_("Paid by the employer"),
+        required=False,
+        help_text=_("Only for another absence: no deduction, and it counts as work for holiday."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class HolidayPolicyForm(forms.Form):
+    sick_pay_weekdays = forms.IntegerField(
+        label=_("Sick pay period after the day of falling ill (weekdays)"),
+        min_value=0,
+        max_value=365,
+        help_text=_("The Employment Contracts Act gives 9; a collective agreement may give more."),
+    )
+    holiday_bonus_percent = forms.DecimalField(
+        label=_("Holiday bonus (% of holiday pay)"), min_value=0, max_value=100, decimal_places=2
+    )
+
+
+class HolidayForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(k, v) for k, v in HolidayRecord.Kind.choices if k != HolidayRecord.Kind.SAVED],
+    )
+    start_date = forms.DateField(label=_("First day"), widget=DATE)
+    end_date = forms.DateField(label=_("Last day"), widget=DATE)
+    credit_year_end = forms.DateField(
+        label=_("Days from the credit year ending"),
+        widget=DATE,
+        required=False,
+        help_text=_("Empty: the last credit year ended before the holiday begins."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class SavedLeaveForm(forms.Form):
+    credit_year_end = forms.DateField(label=_("Credit year ending"), widget=DATE)
+    days = forms.IntegerField(label=_("Days to save"), min_value=1)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class LiabilityPostForm(forms.Form):
+    month_end = forms.DateField(label=_("Month end"), widget=DATE)

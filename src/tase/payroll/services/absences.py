@@ -1,0 +1,351 @@
+"""Absences: recording them, the company's sick-pay and holiday-bonus rule, the pay-run lines
+they make (a negative line for unpaid days, sick pay for hourly paid) and the Kela
+sickness-allowance reimbursement application (tase.rules.absences holds the rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+from tase.core.models import Company
+from tase.rules import absences as rules
+from tase.rules.payroll import cents
+
+from ..models import (
+    Absence,
+    Employee,
+    Employment,
+    HolidayPolicy,
+    HolidayRecord,
+    PayItem,
+    PayRun,
+    Payslip,
+)
+from .common import require, to_cents
+from .employees import employment_on, salary_on
+from .pay_runs import _check_draft
+
+ABSENCE_SOURCE = "absence:"
+LOCKED = (PayRun.Status.APPROVED, PayRun.Status.PAID)
+HOLIDAY_DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
+
+
+def policy_for(company: Company) -> HolidayPolicy:
+    policy, _created = HolidayPolicy.objects.get_or_create(company=company)
+    return policy
+
+
+@transaction.atomic
+def update_policy(
+    actor, company: Company, *, sick_pay_weekdays, holiday_bonus_percent
+) -> HolidayPolicy:
+    require(actor, company, "payroll.manage")
+    policy = HolidayPolicy.objects.select_for_update().get(pk=policy_for(company).pk)
+    try:
+        weekdays = int(sick_pay_weekdays)
+    except (TypeError, ValueError):
+        raise ValidationError({"sick_pay_weekdays": _("Enter a whole number.")}) from None
+    if not 0 <= weekdays <= 365:
+        raise ValidationError({"sick_pay_weekdays": _("Enter a number from 0 to 365.")})
+    bonus = Decimal(to_cents(holiday_bonus_percent, "holiday_bonus_percent")) / 100
+    if not 0 <= bonus <= 100:
+        raise ValidationError({"holiday_bonus_percent": _("The rate must be between 0 and 100.")})
+    before = {
+        "sick_pay_weekdays": policy.sick_pay_weekdays,
+        "holiday_bonus_percent": str(policy.holiday_bonus_percent),
+    }
+    policy.sick_pay_weekdays, policy.holiday_bonus_percent = weekdays, bonus
+    policy.save()
+    after = {"sick_pay_weekdays": weekdays, "holiday_bonus_percent": str(bonus)}
+    audit.record(
+        actor.user,
+        "update",
+        policy,
+        company=company,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+    )
+    return policy
+
+
+# -- recording -----------------------------------------------------------------------------
+def _date(value, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        raise ValidationError({field: _("Enter a date.")}) from None
+
+
+def _range_text(start: dt.date, end: dt.date) -> str:
+    return f"{date_format(start, 'SHORT_DATE_FORMAT')} - {date_format(end, 'SHORT_DATE_FORMAT')}"
+
+
+def check_free(employee: Employee, start: dt.date, end: dt.date, field: str) -> None:
+    """Refuse ``start`` - ``end`` when an absence or a recorded holiday of the employee shares
+    a day with it, naming ``field`` and the other record."""
+    other = Absence.objects.filter(
+        employee=employee, start_date__lte=end, end_date__gte=start
+    ).first()
+    if other is not None:
+        raise ValidationError(
+            {
+                field: _("Overlaps the employee's %(kind)s %(dates)s.")
+                % {
+                    "kind": other.get_kind_display().lower(),
+                    "dates": _range_text(other.start_date, other.end_date),
+                }
+            }
+        )
+    holiday = HolidayRecord.objects.filter(
+        employee=employee,
+        kind__in=HOLIDAY_DATED,
+        start_date__lte=end,
+        end_date__gte=start,
+    ).first()
+    if holiday is not None:
+        raise ValidationError(
+            {
+                field: _("Overlaps the employee's holiday %(dates)s.")
+                % {"dates": _range_text(holiday.start_date, holiday.end_date)}
+            }
+        )
+
+
+def check_dates(employee: Employee, start, end) -> tuple[dt.date, dt.date]:
+    """Both dates given, in order, and within one of the employee's employments."""
+    start, end = _date(start, "start_date"), _date(end, "end_date")
+    if end < start:
+        raise ValidationError({"end_date": _("The last day is before the first day.")})
+    if not any(e.covers(start) and e.covers(end) for e in employee.employments.all()):
+        raise ValidationError(
+            {"start_date": _("The dates are not within one of the employee's employments.")}
+        )
+    return start, end
+
+
+@transaction.atomic
+def record_absence(
+    actor, employee: Employee, *, kind, start_date, end_date, paid=False, note=""
+) -> Absence:
+    require(actor, employee.company, "payroll.manage")
+    if kind not in Absence.Kind.values:
+        raise ValidationError(
+            {"kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Absence.Kind.values)}}
+        )
+    # One writer per employee at a time: the overlap check holds until the commit.
+    employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    start, end = check_dates(employee, start_date, end_date)
+    check_free(employee, start, end, "start_date")
+    absence = Absence.objects.create(
+        company=employee.company,
+        employee=employee,
+        kind=kind,
+        start_date=start,
+        end_date=end,
+        paid=bool(paid) and kind == Absence.Kind.OTHER,
+        note=(note or "")[:200],
+    )
+    audit.record(
+        actor.user,
+        "create",
+        absence,
+        company=employee.company,
+        changes={"kind": [None, kind], "dates": [None, f"{start}/{end}"]},
+    )
+    return absence
+
+
+@transaction.atomic
+def delete_absence(actor, absence: Absence) -> None:
+    require(actor, absence.company, "payroll.manage")
+    audit.record(
+        actor.user,
+        "delete",
+        absence,
+        company=absence.company,
+        changes={"dates": [f"{absence.start_date}/{absence.end_date}", None]},
+    )
+    absence.delete()
+
+
+def to_rule(absence: Absence) -> rules.Absence:
+    return rules.Absence(absence.kind, absence.start_date, absence.end_date, absence.paid)
+
+
+# -- pay -----------------------------------------------------------------------------------
+def day_pay(employment: Employment, salary_cents: int, day: dt.date) -> Decimal:
+    """One working day's pay in euros: a monthly salary divided by the month's working days
+    (Monday to Friday, public holidays not counted); an hourly wage times the contract's
+    daily hours (weekly hours / 5)."""
+    salary = Decimal(salary_cents) / 100
+    if employment.pay_basis == Employment.Basis.MONTHLY:
+        first = day.replace(day=1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        return salary / rules.working_days(first, last)
+    return salary * Decimal(employment.weekly_hours) / 5
+
+
+@dataclass(frozen=True, slots=True)
+class AbsencePay:
+    """What an absence does to the pay of ``start`` - ``end``: the amount taken away (euros,
+    negative) and the sick pay of an hourly-paid employee (hours, hourly price)."""
+
+    deduction: Decimal = Decimal(0)
+    sick_hours: Decimal = Decimal(0)
+    sick_price: Decimal = Decimal(0)
+
+
+def absence_pay(
+    absence: Absence,
+    employment: Employment,
+    salary_cents: int,
+    start: dt.date,
+    end: dt.date,
+    policy: HolidayPolicy,
+) -> AbsencePay:
+    in_period = lambda day: start <= day <= end  # noqa: E731
+    monthly = employment.pay_basis == Employment.Basis.MONTHLY
+    if absence.kind != Absence.Kind.SICK:
+        if absence.paid or not monthly:
+            return AbsencePay()  # an hourly-paid employee is not paid for hours not worked
+        away = [
+            d
+            for d in rules.days(max(start, absence.start_date), min(end, absence.end_date))
+            if rules.is_working_day(d)
+        ]
+        return AbsencePay(deduction=-sum((day_pay(employment, salary_cents, d) for d in away), 0))
+    sick = rules.sick_pay(to_rule(absence), employment.start_date, policy.sick_pay_weekdays)
+    paid = [d for d in sick.paid_days if in_period(d)]
+    unpaid = [d for d in sick.unpaid_days if in_period(d)]
+    unpaid_share = (rules.HUNDRED - sick.share_percent) / rules.HUNDRED
+    if monthly:
+        lost = sum((day_pay(employment, salary_cents, d) for d in unpaid), Decimal(0))
+        lost += sum((day_pay(employment, salary_cents, d) for d in paid), Decimal(0)) * (
+            unpaid_share
+        )
+        return AbsencePay(deduction=-lost)
+    hours = Decimal(employment.weekly_hours) / 5 * len(paid)
+    price = Decimal(salary_cents) / 100 * sick.share_percent / rules.HUNDRED
+    return AbsencePay(sick_hours=hours, sick_price=price)
+
+
+@transaction.atomic
+def absence_lines(actor, run: PayRun) -> int:
+    """Replace the run's lines generated from absences with fresh ones: for each employee of
+    the run and each absence within the run's period, a negative pay correction for the
+    unpaid working days of a monthly-paid employee, and sick pay (hours x the hourly wage x
+    the TSL 2:11 share) for an hourly-paid one. Returns the number of lines."""
+    require(actor, run.company, "payroll.manage")
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    _check_draft(run)
+    PayItem.objects.filter(pay_run=run, source__startswith=ABSENCE_SOURCE).delete()
+    policy = policy_for(run.company)
+    employees = run.employees.prefetch_related("employments__salaries")
+    absences = Absence.objects.filter(
+        employee__in=employees,
+        start_date__lte=run.period_end,
+        end_date__gte=run.period_start,
+    ).order_by("start_date")
+    by_employee: dict[int, list[Absence]] = {}
+    for absence in absences:
+        by_employee.setdefault(absence.employee_id, []).append(absence)
+    items = []
+    for employee in employees:
+        employment = employment_on(employee, run.payment_date)
+        salary = salary_on(employment, run.payment_date) if employment else None
+        if not salary:
+            continue
+        for absence in by_employee.get(employee.pk, []):
+            pay = absence_pay(absence, employment, salary, run.period_start, run.period_end, policy)
+            source = f"{ABSENCE_SOURCE}{absence.pk}"
+            if pay.deduction:
+                items.append(
+                    PayItem(
+                        pay_run=run,
+                        employee=employee,
+                        wage_type="pay_correction",
+                        amount_cents=int(cents(pay.deduction) * 100),
+                        source=source,
+                    )
+                )
+            if pay.sick_hours:
+                items.append(
+                    PayItem(
+                        pay_run=run,
+                        employee=employee,
+                        wage_type="sick_pay",
+                        quantity=pay.sick_hours.quantize(Decimal("0.01")),
+                        unit_price=pay.sick_price.quantize(Decimal("0.0001")),
+                        source=source,
+                    )
+                )
+    PayItem.objects.bulk_create(items)
+    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
+    audit.record(
+        actor.user, "absence_lines", run, company=run.company, changes={"lines": [None, len(items)]}
+    )
+    return len(items)
+
+
+# -- Kela ----------------------------------------------------------------------------------
+def kela_application(actor, absence: Absence) -> dict:
+    """The data of the employer's application for the sickness allowance of a sick leave:
+    the period, the waiting period, the reimbursed weekdays, the wages paid for them, the
+    annual income from the employee's approved payslips and the amount by Kela's formula
+    (tase.rules.absences.reimbursement). Reads only."""
+    require(actor, absence.company, "payroll.view")
+    if absence.kind != Absence.Kind.SICK:
+        raise ValidationError({"kind": _("Only a sick leave is reimbursed by Kela.")})
+    employee = absence.employee
+    employment = employment_on(employee, absence.start_date)
+    salary = salary_on(employment, absence.start_date) if employment else None
+    if not salary:
+        raise ValidationError(
+            {"start_date": _("The employee has no salary on the first day of the absence.")}
+        )
+    policy = policy_for(absence.company)
+    sick = rules.sick_pay(to_rule(absence), employment.start_date, policy.sick_pay_weekdays)
+    after_waiting = [d for d in sick.paid_days if d > sick.waiting_end]
+    share = sick.share_percent / rules.HUNDRED
+    wages_paid = cents(
+        sum((day_pay(employment, salary, d) for d in after_waiting), Decimal(0)) * share
+    )
+    first, last = rules.income_months(absence.start_date)
+    annual = Payslip.objects.filter(
+        employee=employee,
+        pay_run__status__in=LOCKED,
+        payment_date__range=(first, last),
+    ).aggregate(total=Sum("gross_cents"))["total"]
+    result = rules.reimbursement(
+        Decimal(annual or 0) / 100, absence.start_date, len(sick.reimbursed_weekdays), wages_paid
+    )
+    return {
+        "absence_id": absence.pk,
+        "employee_id": employee.pk,
+        "employee": employee.name,
+        "start_date": absence.start_date,
+        "end_date": absence.end_date,
+        "waiting_period_end": sick.waiting_end,
+        "employer_paid_days": len(sick.paid_days),
+        "pay_share_percent": sick.share_percent,
+        "reimbursed_from": sick.reimbursed_weekdays[0] if sick.reimbursed_weekdays else None,
+        "reimbursed_to": sick.reimbursed_weekdays[-1] if sick.reimbursed_weekdays else None,
+        "reimbursed_weekdays": result.weekdays,
+        "wages_paid": result.wages_paid,
+        "income_from": first,
+        "income_to": last,
+        "annual_income": result.annual_income,
+        "daily_allowance": result.daily_allowance,
+        "amount": result.amount,
+        "basis": result.basis,
+        "source": f"{sick.source}; {result.source}",
+    }

@@ -1,0 +1,506 @@
+"""Recorded annual holidays: each employee's earning per credit year from their approved
+payslips and absences (tase.rules.holidays and tase.rules.absences), balances, planning and
+recording holidays (refused beyond the balance), saved leave, and the pay-run lines of the
+holidays. The holiday-pay liability (services.liability) reads the same :class:`Ledger`.
+
+A company's data is read once into a :class:`Ledger` (employments with salaries, the
+monthly wages of approved payslips, absences and holiday records), so balances of every
+employee cost a handful of queries, not a few per employee.
+
+Assumptions, stated in docs/holidays.md: the contract has five working days a week (the
+14-day rule); the days worked in a month are its working days of employment less the
+working days absent plus those equated to work; an hourly-paid employee's wages of a month
+are the gross pay of the approved payslips paid in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+from tase.core.models import Company
+from tase.rules import absences as calendar
+from tase.rules import holidays as rules
+from tase.rules.parameters import value_at
+from tase.rules.payroll import cents
+
+from ..models import (
+    Absence,
+    Employee,
+    Employment,
+    HolidayPolicy,
+    HolidayRecord,
+    PayItem,
+    PayRun,
+    Payslip,
+)
+from .absences import LOCKED, check_dates, check_free, policy_for, to_rule
+from .common import require
+from .employees import employment_on, salary_on
+from .pay_runs import _check_draft
+
+HOLIDAY_SOURCE = "holiday:"
+DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
+P_SAVING = "payroll.holidays.saving.days_kept"
+ZERO = Decimal(0)
+
+
+def credit_year_end(day: dt.date) -> dt.date:
+    """The last day (31 March) of the credit year 1.4.-31.3. that ``day`` is in."""
+    return dt.date(day.year + (day.month >= 4), 3, 31)
+
+
+def year_used_by(day: dt.date) -> dt.date:
+    """The credit year whose days a holiday starting on ``day`` uses: the last one ended."""
+    return dt.date(credit_year_end(day).year - 1, 3, 31)
+
+
+# -- the company's data, read once ---------------------------------------------------------
+@dataclass
+class Ledger:
+    """Everything the holiday rules need of a company's employees, up to ``on``."""
+
+    company: Company
+    on: dt.date
+    policy: HolidayPolicy
+    employees: list[Employee]
+    wages: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
+    records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
+    # Each employee's employments and each employment's salaries, listed once (a related
+    # manager's .all() builds a new queryset on every call).
+    employments: dict[int, list[Employment]] = field(default_factory=dict)
+    salaries: dict[int, list] = field(default_factory=dict)
+    # Earnings computed once per (employee, credit year, date): a balance, the year before's
+    # carried-over days and the liability ask for the same year.
+    earnings: dict[tuple, Earning] = field(default_factory=dict)
+
+
+def load(company: Company, on: dt.date, employees=None) -> Ledger:
+    """Read ``company``'s employees (or the given queryset of them) and their holiday data:
+    two credit years back from ``on``."""
+    since = dt.date(credit_year_end(on).year - 3, 4, 1)
+    rows = employees if employees is not None else Employee.objects.filter(company=company)
+    rows = list(
+        rows.order_by("last_name", "first_name", "pk").prefetch_related("employments__salaries")
+    )
+    ids = [row.pk for row in rows]
+    book = Ledger(company, on, policy_for(company), rows)
+    for row in rows:
+        book.employments[row.pk] = list(row.employments.all())
+        for employment in book.employments[row.pk]:
+            book.salaries[employment.pk] = list(employment.salaries.all())
+    slips = (
+        Payslip.objects.filter(
+            company=company,
+            employee_id__in=ids,
+            pay_run__status__in=LOCKED,
+            payment_date__range=(since, on),
+        )
+        .annotate(y=ExtractYear("payment_date"), m=ExtractMonth("payment_date"))
+        .values("employee_id", "y", "m")
+        .annotate(total=Sum("gross_cents"))
+    )
+    book.wages = {(row["employee_id"], row["y"], row["m"]): row["total"] for row in slips}
+    for absence in Absence.objects.filter(employee_id__in=ids, end_date__gte=since):
+        book.absences[absence.employee_id].append(absence)
+    for record in HolidayRecord.objects.filter(
+        employee_id__in=ids, credit_year_end__gte=dt.date(since.year + 1, 3, 31)
+    ):
+        book.records[record.employee_id].append(record)
+    return book
+
+
+# -- earning -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Earning:
+    """One employee's credit year: days earned (by ``upto``) and a holiday day's pay."""
+
+    year_end: dt.date
+    days: int
+    day_pay: Decimal
+    method: str
+    result: rules.HolidayResult | None
+
+
+def _salary_on(book: Ledger, employment: Employment, day: dt.date) -> int:
+    rows = [s for s in book.salaries.get(employment.pk, []) if s.valid_from <= day]
+    return rows[-1].amount_cents if rows else 0
+
+
+def _employment_for(book: Ledger, employee: Employee, start, end) -> Employment | None:
+    overlapping = [
+        e
+        for e in book.employments.get(employee.pk, [])
+        if e.start_date <= end and (e.end_date is None or e.end_date >= start)
+    ]
+    return max(overlapping, key=lambda e: e.start_date, default=None)
+
+
+def _months(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
+    start = dt.date(year_end.year - 1, 4, 1)
+    absences = book.absences.get(employee.pk)
+    effects = (
+        calendar.month_effects([to_rule(a) for a in absences], start, year_end) if absences else {}
+    )
+    hours_a_day = Decimal(employment.weekly_hours) / 5
+    months = []
+    first = max(start, employment.start_date).replace(day=1)
+    while first <= min(year_end, upto):
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        if last > upto:
+            break
+        employed_from = max(first, employment.start_date)
+        employed_to = min(last, employment.end_date or last)
+        effect = effects.get((first.year, first.month), calendar.MonthEffect())
+        days = max(calendar.working_days(employed_from, employed_to) - effect.absent, 0)
+        days += effect.equated
+        months.append(
+            rules.Month(
+                first.year,
+                first.month,
+                days_worked=days,
+                hours_worked=hours_a_day * days,
+                wages=Decimal(book.wages.get((employee.pk, first.year, first.month), 0)) / 100,
+                equated_days=effect.equated,
+                equated_hours=hours_a_day * effect.equated,
+            )
+        )
+        first = last + dt.timedelta(days=1)
+    return months
+
+
+def earning(
+    book: Ledger, employee: Employee, year_end: dt.date, upto=None, *, days_only=False
+) -> Earning:
+    """Days earned in the credit year ending ``year_end`` by ``upto`` (its full months) and
+    the pay of one holiday day: the holiday pay by the method the Act gives divided by the
+    days, or for a monthly salary 1/25 of it (17 § 3 mom.) when no day was earned yet.
+    ``days_only``: the days alone (6 §, 5 § 1 mom., 17 § 2 mom.), without the pay."""
+    upto = min(upto or book.on, year_end)
+    key = (employee.pk, year_end, upto)
+    if key in book.earnings:
+        return book.earnings[key]
+    if days_only:
+        days_key = (employee.pk, year_end, upto, "days")
+        if days_key not in book.earnings:
+            book.earnings[days_key] = _earning(book, employee, year_end, upto, days_only=True)
+        return book.earnings[days_key]
+    book.earnings[key] = _earning(book, employee, year_end, upto)
+    return book.earnings[key]
+
+
+def _earning(
+    book: Ledger, employee: Employee, year_end: dt.date, upto: dt.date, days_only=False
+) -> Earning:
+    employment = _employment_for(book, employee, dt.date(year_end.year - 1, 4, 1), year_end)
+    if employment is None:
+        return Earning(year_end, 0, ZERO, "", None)
+    salary = _salary_on(book, employment, min(upto, employment.end_date or upto))
+    monthly = employment.pay_basis == Employment.Basis.MONTHLY
+    months = _months(book, employee, employment, year_end, upto)
+    divisor = value_at(rules.P_DAY_DIVISORS, year_end)["monthly"]
+    fallback = (Decimal(salary) / 100 / divisor) if monthly else ZERO
+    if not months:
+        return Earning(year_end, 0, cents(fallback), "", None)
+    data = rules.HolidayInput(
+        credit_year_end=year_end,
+        employment_start=employment.start_date,
+        employment_end=employment.end_date,
+        pay_basis="monthly" if monthly else "hourly",
+        earning_rule="14_days",
+        months=tuple(months),
+        monthly_salary=Decimal(salary) / 100 if monthly else None,
+        holiday_bonus_percent=Decimal(book.policy.holiday_bonus_percent),
+    )
+    try:
+        if days_only:  # the months are built here, within the year and the employment
+            full, _joined = rules.full_months(data)
+            days, _rate = rules.earned_days(full, rules.long_employment(data), year_end)
+            return Earning(year_end, days, ZERO, "", None)
+        result = rules.calculate(data, check=False)
+    except rules.HolidayInputError as error:
+        raise ValidationError(
+            {"employee": f"{employee.name}: {error.field}: {error.text}"}
+        ) from None
+    total = result.holiday_pay + result.compensation
+    day_pay = cents(total / result.earned_days) if result.earned_days else cents(fallback)
+    return Earning(year_end, result.earned_days, day_pay, result.method, result)
+
+
+# -- balances ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Balance:
+    employee: Employee
+    year_end: dt.date
+    earned: int
+    carried_over: int
+    taken: int
+    planned: int
+    saved: int
+    day_pay: Decimal
+
+    @property
+    def left(self) -> int:
+        return self.earned + self.carried_over - self.taken - self.planned - self.saved
+
+
+def _used(records, year_end: dt.date) -> dict[str, int]:
+    used = {kind: 0 for kind in HolidayRecord.Kind.values}
+    for record in records:
+        if record.credit_year_end == year_end:
+            used[record.kind] += record.days
+    return used
+
+
+def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
+    """The credit year's days: earned, carried over from the year before (what it left
+    unused; one year back), taken, planned, saved and (the property) left."""
+    records = book.records.get(employee.pk, [])
+    now = earning(book, employee, year_end)
+    previous_end = dt.date(year_end.year - 1, 3, 31)
+    before = earning(book, employee, previous_end, days_only=True)
+    used_before = _used(records, previous_end)
+    carried = max(before.days - sum(used_before.values()), 0)
+    used = _used(records, year_end)
+    return Balance(
+        employee,
+        year_end,
+        now.days,
+        carried,
+        used[HolidayRecord.Kind.TAKEN],
+        used[HolidayRecord.Kind.PLANNED],
+        used[HolidayRecord.Kind.SAVED],
+        now.day_pay,
+    )
+
+
+def balances(
+    company: Company, year_end: dt.date, on: dt.date | None = None, employees=None
+) -> list[Balance]:
+    """Every employee's (or the given employees') balance of the credit year ending
+    ``year_end``, at ``on``."""
+    chosen = (
+        None if employees is None else Employee.objects.filter(pk__in=[e.pk for e in employees])
+    )
+    book = load(company, on or dt.date.today(), chosen)
+    return [balance(book, employee, year_end) for employee in book.employees]
+
+
+def employee_balances(employee: Employee, on: dt.date) -> list[Balance]:
+    """An employee's balances of the last ended credit year and the current one."""
+    book = load(employee.company, on, Employee.objects.filter(pk=employee.pk))
+    current = credit_year_end(on)
+    return [
+        balance(book, book.employees[0], dt.date(current.year - 1, 3, 31)),
+        balance(book, book.employees[0], current),
+    ]
+
+
+# -- recording -----------------------------------------------------------------------------
+def _year_end(value, start: dt.date | None) -> dt.date:
+    if value in (None, ""):
+        if start is None:
+            raise ValidationError({"credit_year_end": _("Give the credit year.")})
+        return year_used_by(start)
+    day = value if isinstance(value, dt.date) else None
+    if day is None:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError({"credit_year_end": _("Enter a date.")}) from None
+    if (day.month, day.day) != (3, 31):
+        raise ValidationError({"credit_year_end": _("A credit year ends on 31 March.")})
+    return day
+
+
+def _refuse_beyond(left: int, days: int, year_end: dt.date, field_name: str) -> None:
+    if days > left:
+        raise ValidationError(
+            {
+                field_name: _(
+                    "%(days)s holiday days asked, but only %(left)s are left of the credit "
+                    "year ending %(end)s."
+                )
+                % {
+                    "days": days,
+                    "left": max(left, 0),
+                    "end": date_format(year_end, "SHORT_DATE_FORMAT"),
+                }
+            }
+        )
+
+
+@transaction.atomic
+def record_holiday(
+    actor,
+    employee: Employee,
+    *,
+    start_date,
+    end_date,
+    kind="planned",
+    credit_year_end=None,
+    note="",
+) -> HolidayRecord:
+    """Plan or record a holiday: its holiday days (vuosilomalaki 3 § 2 mom.) from the credit
+    year given (by default the last one ended before it starts). Refused beyond the balance,
+    over another holiday or absence, or outside the employment."""
+    require(actor, employee.company, "payroll.manage")
+    if kind not in DATED:
+        raise ValidationError({"kind": _("Choose planned or taken.")})
+    employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    start, end = check_dates(employee, start_date, end_date)
+    year_end = _year_end(credit_year_end, start)
+    days = calendar.holiday_days(start, end)
+    if days == 0:
+        raise ValidationError({"end_date": _("The dates hold no holiday days.")})
+    check_free(employee, start, end, "start_date")
+    book = load(
+        employee.company, max(dt.date.today(), year_end), Employee.objects.filter(pk=employee.pk)
+    )
+    _refuse_beyond(balance(book, book.employees[0], year_end).left, days, year_end, "end_date")
+    record = HolidayRecord.objects.create(
+        company=employee.company,
+        employee=employee,
+        credit_year_end=year_end,
+        kind=kind,
+        start_date=start,
+        end_date=end,
+        days=days,
+        note=(note or "")[:200],
+    )
+    audit.record(
+        actor.user,
+        "create",
+        record,
+        company=employee.company,
+        changes={"kind": [None, kind], "dates": [None, f"{start}/{end}"], "days": [None, days]},
+    )
+    return record
+
+
+@transaction.atomic
+def save_leave(actor, employee: Employee, *, credit_year_end, days, note="") -> HolidayRecord:
+    """Saved leave (säästövapaa, vuosilomalaki 27 § 1 mom.): only the days beyond the first
+    24 of the credit year may be saved."""
+    require(actor, employee.company, "payroll.manage")
+    employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    year_end = _year_end(credit_year_end, None)
+    try:
+        count = int(days)
+    except (TypeError, ValueError):
+        raise ValidationError({"days": _("Enter a whole number.")}) from None
+    if count <= 0:
+        raise ValidationError({"days": _("Enter a number above zero.")})
+    book = load(
+        employee.company, max(dt.date.today(), year_end), Employee.objects.filter(pk=employee.pk)
+    )
+    current = balance(book, book.employees[0], year_end)
+    savable = current.earned - int(value_at(P_SAVING, year_end)) - current.saved
+    _refuse_beyond(min(current.left, savable), count, year_end, "days")
+    record = HolidayRecord.objects.create(
+        company=employee.company,
+        employee=employee,
+        credit_year_end=year_end,
+        kind=HolidayRecord.Kind.SAVED,
+        days=count,
+        note=(note or "")[:200],
+    )
+    audit.record(
+        actor.user, "create", record, company=employee.company, changes={"days": [None, count]}
+    )
+    return record
+
+
+@transaction.atomic
+def mark_taken(actor, record: HolidayRecord) -> HolidayRecord:
+    require(actor, record.company, "payroll.manage")
+    if record.kind != HolidayRecord.Kind.PLANNED:
+        raise ValidationError({"kind": _("Only a planned holiday can be marked taken.")})
+    record.kind = HolidayRecord.Kind.TAKEN
+    record.save(update_fields=["kind"])
+    audit.record(
+        actor.user, "update", record, company=record.company, changes={"kind": ["planned", "taken"]}
+    )
+    return record
+
+
+@transaction.atomic
+def delete_holiday(actor, record: HolidayRecord) -> None:
+    require(actor, record.company, "payroll.manage")
+    audit.record(
+        actor.user, "delete", record, company=record.company, changes={"days": [record.days, None]}
+    )
+    record.delete()
+
+
+# -- pay-run lines -------------------------------------------------------------------------
+@transaction.atomic
+def holiday_lines(actor, run: PayRun) -> int:
+    """Replace the run's lines generated from holidays: for each planned or taken holiday of
+    the run's employees within its period, the holiday pay of its days in the period (a day
+    at the credit year's day pay: 1/25 of a monthly salary, or the holiday pay by 11 §
+    divided by the days earned), and the holiday bonus at the company's rule. A monthly
+    salary is kept: the salary line is lowered by the holiday pay of the month."""
+    require(actor, run.company, "payroll.manage")
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    _check_draft(run)
+    PayItem.objects.filter(pay_run=run, source__startswith=HOLIDAY_SOURCE).delete()
+    book = load(run.company, run.period_end, run.employees.all())
+    items = []
+    for employee in book.employees:
+        records = [
+            r
+            for r in book.records.get(employee.pk, [])
+            if r.kind in DATED and r.start_date <= run.period_end and r.end_date >= run.period_start
+        ]
+        employment = employment_on(employee, run.payment_date)
+        if not records or employment is None:
+            continue
+        month_pay = ZERO
+        for record in records:
+            days = calendar.holiday_days(
+                max(record.start_date, run.period_start), min(record.end_date, run.period_end)
+            )
+            pay = cents(earning(book, employee, record.credit_year_end).day_pay * days)
+            bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
+            month_pay += pay
+            source = f"{HOLIDAY_SOURCE}{record.pk}"
+            for code, amount in (("holiday_pay", pay), ("holiday_bonus", bonus)):
+                if amount:
+                    items.append(
+                        PayItem(
+                            pay_run=run,
+                            employee=employee,
+                            wage_type=code,
+                            amount_cents=int(amount * 100),
+                            source=source,
+                        )
+                    )
+        salary = salary_on(employment, run.payment_date) or 0
+        if employment.pay_basis == Employment.Basis.MONTHLY and salary and month_pay:
+            items.append(
+                PayItem(
+                    pay_run=run,
+                    employee=employee,
+                    wage_type="monthly_salary",
+                    amount_cents=max(salary - int(month_pay * 100), 0),
+                    source=f"{HOLIDAY_SOURCE}salary",
+                )
+            )
+    PayItem.objects.bulk_create(items)
+    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
+    audit.record(
+        actor.user, "holiday_lines", run, company=run.company, changes={"lines": [None, len(items)]}
+    )
+    return len(items)

@@ -1,0 +1,239 @@
+"""The holiday-pay liability (lomapalkkavelka) at a date, per employee and in total, with the
+employer's social costs on it, and its posting to the books at a month end, reversed on the
+first day of the next month (through the ledger's services).
+
+Per employee: the unused days of the last ended credit year (earned, carried over, less the
+holiday days used by the date; saved leave stays a liability) and the days earned so far in
+the current one, each at its year's holiday day pay; the holiday bonus at the company's
+rule on it; and the employer's contributions at the rates in force on the date: TyEL (the
+company's rate, else the year's average employer rate), unemployment insurance (by the
+company's wage-sum threshold mark), health insurance, and the company's accident and group
+life insurance rates (dated parameters ``payroll.*``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tase.core import audit
+from tase.core.models import Company
+from tase.rules import absences as calendar
+from tase.rules.parameters import ParameterError, value_at
+from tase.rules.payroll import cents
+from tase.rules.payroll.params import (
+    P_HEALTH_EMPLOYER,
+    P_TYEL_EMPLOYER,
+    P_UNEMP_ABOVE,
+    P_UNEMP_BELOW,
+)
+from tase.rules.payroll_catalogue import HOLIDAY_ACCRUAL_ACCOUNTS as ACCOUNTS
+
+from ..models import HolidayRecord, PayrollSettings
+from .common import require
+from .holidays import DATED, Ledger, balance, credit_year_end, earning, load
+
+SERIES = "PA"
+SOURCE = "payroll-holiday-liability"
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """The employer's contribution rates (percent) on the date."""
+
+    tyel: Decimal
+    unemployment: Decimal
+    health: Decimal
+    accident: Decimal
+    group_life: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.tyel + self.unemployment + self.health + self.accident + self.group_life
+
+
+def rates_on(company: Company, on: dt.date) -> Rates:
+    settings_row = PayrollSettings.objects.get_or_create(company=company)[0]
+    try:
+        return Rates(
+            tyel=Decimal(settings_row.tyel_rate)
+            if settings_row.tyel_rate is not None
+            else Decimal(value_at(P_TYEL_EMPLOYER, on)),
+            unemployment=Decimal(
+                value_at(
+                    P_UNEMP_ABOVE if settings_row.above_unemployment_threshold else P_UNEMP_BELOW,
+                    on,
+                )
+            ),
+            health=Decimal(value_at(P_HEALTH_EMPLOYER, on)),
+            accident=Decimal(settings_row.accident_rate),
+            group_life=Decimal(settings_row.group_life_rate),
+        )
+    except ParameterError as error:
+        raise ValidationError({"date": str(error)}) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    employee_id: int
+    employee: str
+    days: int
+    holiday_pay: Decimal
+    holiday_bonus: Decimal
+    social_costs: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.holiday_pay + self.holiday_bonus + self.social_costs
+
+
+@dataclass(frozen=True, slots=True)
+class Liability:
+    on: dt.date
+    rates: Rates
+    rows: list[Row]
+
+    def _sum(self, name: str) -> Decimal:
+        return sum((getattr(row, name) for row in self.rows), Decimal("0.00"))
+
+    @property
+    def days(self) -> int:
+        return sum(row.days for row in self.rows)
+
+    @property
+    def holiday_pay(self) -> Decimal:
+        return self._sum("holiday_pay")
+
+    @property
+    def holiday_bonus(self) -> Decimal:
+        return self._sum("holiday_bonus")
+
+    @property
+    def social_costs(self) -> Decimal:
+        return self._sum("social_costs")
+
+    @property
+    def total(self) -> Decimal:
+        return self.holiday_pay + self.holiday_bonus + self.social_costs
+
+
+def _used_by(book: Ledger, employee_id: int, year_end: dt.date, on: dt.date) -> int:
+    """Holiday days of the credit year's planned and taken holidays on or before ``on``."""
+    return sum(
+        calendar.holiday_days(record.start_date, min(record.end_date, on))
+        for record in book.records.get(employee_id, [])
+        if record.credit_year_end == year_end and record.kind in DATED and record.start_date <= on
+    )
+
+
+def _row(book: Ledger, employee, on: dt.date, rates: Rates) -> Row:
+    current = credit_year_end(on)
+    ended = dt.date(current.year - 1, 3, 31)
+    last = balance(book, employee, ended)
+    saved = sum(
+        record.days
+        for record in book.records.get(employee.pk, [])
+        if record.kind == HolidayRecord.Kind.SAVED and record.credit_year_end == ended
+    )
+    ended_days = max(last.earned + last.carried_over - _used_by(book, employee.pk, ended, on), 0)
+    ended_days = max(ended_days, saved)
+    now = earning(book, employee, current, on)
+    current_days = max(now.days - _used_by(book, employee.pk, current, on), 0)
+    pay = cents(last.day_pay * ended_days + now.day_pay * current_days)
+    bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / HUNDRED)
+    social = cents((pay + bonus) * rates.total / HUNDRED)
+    return Row(employee.pk, employee.name, ended_days + current_days, pay, bonus, social)
+
+
+def liability(actor, company: Company, on: dt.date, book: Ledger | None = None) -> Liability:
+    """The holiday-pay liability of every employee of ``company`` at the end of ``on``
+    (``book``: the company's data read for ``on`` already, as for the balances)."""
+    require(actor, company, "payroll.view")
+    rates = rates_on(company, on)
+    book = book if book is not None and book.on == on else load(company, on)
+    rows = [_row(book, employee, on, rates) for employee in book.employees]
+    return Liability(on, rates, [row for row in rows if row.days or row.holiday_pay])
+
+
+def voucher_lines(result: Liability) -> list[dict]:
+    """Debit the change in the accrual and the social cost expenses; credit the accrued
+    holiday pay and the accrued social costs (accounts: payroll_catalogue)."""
+    rates, social = result.rates, result.social_costs
+    lines = [
+        {"account": ACCOUNTS["expense"], "debit": result.holiday_pay + result.holiday_bonus},
+        {"account": ACCOUNTS["liability"], "credit": result.holiday_pay + result.holiday_bonus},
+    ]
+    parts = [
+        (ACCOUNTS[name], getattr(rates, name))
+        for name in ("tyel", "unemployment", "health", "accident", "group_life")
+    ]
+    split = [
+        (account, cents(social * rate / rates.total) if rates.total else Decimal(0))
+        for account, rate in parts
+    ]
+    if split:  # the rounding difference on the largest part, so the lines sum to the total
+        largest = max(range(len(split)), key=lambda i: split[i][1])
+        account, amount = split[largest]
+        split[largest] = (account, amount + social - sum(a for _, a in split))
+    lines += [{"account": account, "debit": amount} for account, amount in split if amount]
+    lines.append({"account": ACCOUNTS["social_liability"], "credit": social})
+    return [line for line in lines if line.get("debit") or line.get("credit")]
+
+
+def _first_of_next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+@transaction.atomic
+def post_liability(actor, company: Company, month_end: dt.date, book: Ledger | None = None):
+    """Post the liability at ``month_end`` (a month's last day) as a voucher in the payroll
+    series and its reversal on the first day of the next month. Posting the same month
+    again is refused. Returns (voucher, reversal)."""
+    from tase.ledger import services as ledger
+    from tase.ledger.models import Voucher
+
+    from ..postings import PayrollPostingActor
+
+    require(actor, company, "payroll.approve")
+    following = _first_of_next_month(month_end)
+    if following - dt.timedelta(days=1) != month_end:
+        raise ValidationError({"date": _("Give the last day of a month.")})
+    ref = f"holiday-liability:{month_end.isoformat()}"
+    if Voucher.objects.filter(company=company, source=SOURCE, source_ref=ref).exists():
+        raise ValidationError({"date": _("The liability of this month end is posted already.")})
+    result = liability(actor, company, month_end, book)
+    if not result.total:
+        raise ValidationError({"date": _("There is no holiday-pay liability to post.")})
+    poster = PayrollPostingActor(actor, company)
+    voucher = ledger.post_voucher(
+        poster,
+        company,
+        date=month_end,
+        series=SERIES,
+        description=_("Holiday pay liability %(date)s")
+        % {"date": month_end.strftime("%-d.%-m.%Y")},
+        lines=voucher_lines(result),
+        source=SOURCE,
+        source_ref=ref,
+    )
+    reversal = ledger.reverse_voucher(
+        poster,
+        voucher,
+        date=following,
+        description=_("Reversal of the holiday pay liability %(date)s")
+        % {"date": month_end.strftime("%-d.%-m.%Y")},
+    )
+    audit.record(
+        actor.user,
+        "post_holiday_liability",
+        company,
+        company=company,
+        changes={"total": [None, str(result.total)], "voucher": [None, voucher.pk]},
+    )
+    return voucher, reversal

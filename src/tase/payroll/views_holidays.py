@@ -1,0 +1,303 @@
+"""Absence and holiday pages: the company's absences and its sick-pay and holiday-bonus
+rule, an employee's absences and a sick leave's Kela application; holiday balances, an
+employee's holidays and saved leave, the employee's own balance; the holiday-pay liability
+and its posting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tase.core.access import Actor
+
+from . import selectors, services
+from .forms_holidays import (
+    AbsenceForm,
+    HolidayForm,
+    HolidayPolicyForm,
+    LiabilityPostForm,
+    SavedLeaveForm,
+)
+from .models import Absence, HolidayRecord
+
+
+def _actor(request) -> Actor:
+    return Actor.of(request.user)
+
+
+def _absence_for(actor: Actor, pk: int, action: str) -> Absence:
+    absence = get_object_or_404(Absence.objects.select_related("company", "employee"), pk=pk)
+    actor.company(absence.company_id, action)
+    return absence
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def absences(request, company_pk):
+    actor = _actor(request)
+    company = actor.company(company_pk, "payroll.view")
+    page = Paginator(selectors.absences(company), 50).get_page(request.GET.get("page"))
+    policy = services.policy_for(company)
+    return render(
+        request,
+        "payroll/absences.html",
+        {
+            "company": company,
+            "page": page,
+            "can_manage": actor.can_in_company("payroll.manage", company),
+            "policy_form": HolidayPolicyForm(
+                initial={
+                    "sick_pay_weekdays": policy.sick_pay_weekdays,
+                    "holiday_bonus_percent": policy.holiday_bonus_percent,
+                }
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def holiday_policy(request, company_pk):
+    actor = _actor(request)
+    company = actor.company(company_pk, "payroll.manage")
+    form = HolidayPolicyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_policy(actor, company, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Holiday and sick pay rule saved."))
+    else:
+        messages.error(request, _("Check the fields."))
+    return redirect("payroll:absences", company.pk)
+
+
+@login_required
+def employee_absences(request, pk):
+    actor = _actor(request)
+    action = "payroll.manage" if request.method == "POST" else "payroll.view"
+    employee = services.ensure_visible_employee(actor, pk, action)
+    form = AbsenceForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.record_absence(actor, employee, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, _("Absence recorded."))
+                return redirect("payroll:employee_absences", employee.pk)
+        else:
+            messages.error(request, _("Check the fields."))
+    return render(
+        request,
+        "payroll/employee_absences.html",
+        {
+            "employee": employee,
+            "company": employee.company,
+            "absences": selectors.absences(employee.company, employee),
+            "form": form,
+            "can_manage": actor.can_in_company("payroll.manage", employee.company),
+        },
+    )
+
+
+@login_required
+@require_POST
+def absence_delete(request, pk):
+    actor = _actor(request)
+    absence = _absence_for(actor, pk, "payroll.manage")
+    services.delete_absence(actor, absence)
+    messages.success(request, _("Absence removed."))
+    return redirect("payroll:employee_absences", absence.employee_id)
+
+
+@login_required
+def absence_kela(request, pk):
+    actor = _actor(request)
+    absence = _absence_for(actor, pk, "payroll.view")
+    try:
+        data = services.kela_application(actor, absence)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("payroll:employee_absences", absence.employee_id)
+    return render(
+        request,
+        "payroll/absence_kela.html",
+        {"absence": absence, "company": absence.company, "data": data},
+    )
+
+
+# -- recorded holidays ---------------------------------------------------------------------
+def _date_param(request, name: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get(name) or "")
+    except ValueError:
+        return default
+
+
+def _record_for(actor: Actor, pk: int) -> HolidayRecord:
+    record = get_object_or_404(HolidayRecord.objects.select_related("company"), pk=pk)
+    actor.company(record.company_id, "payroll.manage")
+    return record
+
+
+@login_required
+def holidays(request, company_pk):
+    """The employees' balances of a credit year (50 employees a page)."""
+    actor = _actor(request)
+    company = actor.company(company_pk, "payroll.view")
+    on = _date_param(request, "on", dt.date.today())
+    year_end = _date_param(request, "year", services.year_used_by(on))
+    page = Paginator(selectors.employees(company), 50).get_page(request.GET.get("page"))
+    try:
+        rows = services.balances(company, year_end, on, employees=list(page))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        rows = []
+    return render(
+        request,
+        "payroll/holidays.html",
+        {"company": company, "page": page, "rows": rows, "year_end": year_end, "on": on},
+    )
+
+
+@login_required
+def employee_holidays(request, pk):
+    actor = _actor(request)
+    action = "payroll.manage" if request.method == "POST" else "payroll.view"
+    employee = services.ensure_visible_employee(actor, pk, action)
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.record_holiday(actor, employee, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, _("Holiday recorded."))
+                return redirect("payroll:employee_holidays", employee.pk)
+        else:
+            messages.error(request, _("Check the fields."))
+    try:
+        balances = services.employee_balances(employee, dt.date.today())
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        balances = []
+    return render(
+        request,
+        "payroll/employee_holidays.html",
+        {
+            "employee": employee,
+            "company": employee.company,
+            "balances": balances,
+            "records": selectors.holidays(employee.company, employee),
+            "form": form,
+            "saved_form": SavedLeaveForm(),
+            "can_manage": actor.can_in_company("payroll.manage", employee.company),
+        },
+    )
+
+
+@login_required
+@require_POST
+def saved_leave(request, pk):
+    actor = _actor(request)
+    employee = services.ensure_visible_employee(actor, pk, "payroll.manage")
+    form = SavedLeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_leave(actor, employee, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Saved leave recorded."))
+    else:
+        messages.error(request, _("Check the fields."))
+    return redirect("payroll:employee_holidays", employee.pk)
+
+
+@login_required
+@require_POST
+def holiday_action(request, pk, action):
+    actor = _actor(request)
+    record = _record_for(actor, pk)
+    handlers = {
+        "taken": (services.mark_taken, _("Holiday marked taken.")),
+        "delete": (services.delete_holiday, _("Holiday removed.")),
+    }
+    if action not in handlers:
+        raise Http404
+    handler, done = handlers[action]
+    try:
+        handler(actor, record)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, done)
+    return redirect("payroll:employee_holidays", record.employee_id)
+
+
+@login_required
+def my_holidays(request):
+    actor = _actor(request)
+    rows = []
+    for employee in selectors.own_employees(actor):
+        rows += services.employee_balances(employee, dt.date.today())
+    return render(request, "payroll/my_holidays.html", {"balances": rows})
+
+
+# -- the holiday-pay liability -------------------------------------------------------------
+@login_required
+def holiday_liability(request, company_pk):
+    actor = _actor(request)
+    company = actor.company(company_pk, "payroll.view")
+    if request.method == "POST":
+        actor.company(company_pk, "payroll.approve")
+        form = LiabilityPostForm(request.POST)
+        if form.is_valid():
+            try:
+                voucher, _reversal = services.post_liability(
+                    actor, company, form.cleaned_data["month_end"]
+                )
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(
+                    request,
+                    _("Holiday pay liability posted as voucher %(number)s and reversed.")
+                    % {"number": voucher.number},
+                )
+        else:
+            messages.error(request, _("Check the fields."))
+        return redirect("payroll:holiday_liability", company.pk)
+    on = _date_param(request, "on", dt.date.today())
+    try:
+        result = services.liability(actor, company, on)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        result = None
+    last_month_end = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    return render(
+        request,
+        "payroll/holiday_liability.html",
+        {
+            "company": company,
+            "on": on,
+            "result": result,
+            "can_post": actor.can_in_company("payroll.approve", company),
+            "post_form": LiabilityPostForm(initial={"month_end": last_month_end}),
+        },
+    )

@@ -1,0 +1,287 @@
+"""Absences (poissaolot): their effect on earning annual holiday, sick pay and the Kela
+sickness allowance the employer receives.
+
+* **Days equated to work** (työssäolon veroinen aika, vuosilomalaki 162/2005 7 § 2 mom.):
+  the working days of an absence that count as days at work when the full months of a credit
+  year are counted (6 §). Sick leave: at most 75 working days per credit year (2 kohta);
+  pregnancy and parental leave: at most 160 leave days (weekdays) per birth or adoption, one
+  absence record being one leave (1 kohta; 156 before 1.8.2022); lay-off: at most 30 working
+  days at a time, one record being one lay-off; an absence the employer pays by law (7 § 1
+  mom.: an "other" absence marked paid) counts in full; unpaid leave and other unpaid
+  absences do not count.
+* **Sick pay** (työsopimuslaki 55/2001 2 luku 11 §): the day of falling ill and the nine
+  weekdays after it are paid, in full when the employment has lasted a month, else 50 %; a
+  collective agreement may pay longer (the company's sick-pay period, data).
+* **Kela reimbursement** (sairausvakuutuslaki 1224/2004): for the weekdays after the waiting
+  period (the day of falling ill and nine weekdays) for which the employer paid wages, Kela
+  pays the sickness allowance to the employer, at most the wages paid for those days. The
+  allowance per weekday follows Kela's formula from the annual income (the wages of the 12
+  calendar months before the month preceding the incapacity, less the insurance contribution
+  deduction); every figure is a dated parameter (``payroll.sick_pay.*``).
+
+Working days are Monday to Friday, weekdays (arkipäivät) Monday to Saturday, neither a public
+holiday (the ``holidays`` package's Finnish calendar). Imports no Django.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+import holidays as public_holidays
+from dateutil.easter import easter
+
+from tase.rules.parameters import value_at
+from tase.rules.payroll import cents
+
+KINDS = ("sick", "family", "unpaid", "layoff", "other")
+# Absences that take pay away unless the employer pays them: a negative line in the pay run.
+UNPAID_BY_DEFAULT = ("family", "unpaid", "layoff", "other")
+P_SICK_EQUATED = "payroll.absences.equated_sick_days_per_credit_year"
+P_LAYOFF_EQUATED = "payroll.absences.equated_layoff_days_per_period"
+P_FAMILY_EQUATED = "payroll.absences.equated_family_leave_days_per_child"
+P_EMPLOYER_DAYS = "payroll.sick_pay.employer_pay_weekdays"
+P_SHORT_EMPLOYMENT = "payroll.sick_pay.short_employment"
+P_KELA_WAITING = "payroll.sick_pay.kela_waiting_weekdays"
+P_KELA_FORMULA = "payroll.sick_pay.kela_daily_allowance"
+HUNDRED = Decimal(100)
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    kind: str
+    start: dt.date
+    end: dt.date
+    paid: bool = False
+
+
+# -- calendars ----------------------------------------------------------------------------
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(public_holidays.Finland(years=year))
+
+
+def is_public_holiday(day: dt.date) -> bool:
+    return day in _public_holidays(day.year)
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday, not a public holiday (a five-day week's working day)."""
+    return day.weekday() < 5 and not is_public_holiday(day)
+
+
+def is_weekday(day: dt.date) -> bool:
+    """An arkipäivä: Monday to Saturday, not a public holiday."""
+    return day.weekday() < 6 and not is_public_holiday(day)
+
+
+def is_holiday_day(day: dt.date) -> bool:
+    """A day that uses a day of annual holiday (vuosilomalaki 3 § 2 mom.): a weekday that is
+    not a church holiday, Independence Day, Christmas or Midsummer Eve, Easter Saturday or
+    May Day."""
+    return is_weekday(day) and day != easter(day.year) - ONE_DAY
+
+
+@lru_cache(maxsize=4096)
+def holiday_days(start: dt.date, end: dt.date) -> int:
+    return sum(is_holiday_day(day) for day in days(start, end))
+
+
+def days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += ONE_DAY
+
+
+@lru_cache(maxsize=4096)
+def working_days(start: dt.date, end: dt.date) -> int:
+    return sum(is_working_day(day) for day in days(start, end))
+
+
+@lru_cache(maxsize=4096)
+def weekdays(start: dt.date, end: dt.date) -> int:
+    return sum(is_weekday(day) for day in days(start, end))
+
+
+def month_key(day: dt.date) -> tuple[int, int]:
+    return day.year, day.month
+
+
+# -- overlaps ------------------------------------------------------------------------------
+def overlapping(absences: Iterable[Absence], start: dt.date, end: dt.date) -> Absence | None:
+    """The first absence sharing a day with ``start`` - ``end``, if any."""
+    for absence in absences:
+        if absence.start <= end and start <= absence.end:
+            return absence
+    return None
+
+
+# -- earning -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class MonthEffect:
+    """One month's absences: working days away, and how many of them count as work (7 §)."""
+
+    absent: int = 0
+    equated: int = 0
+
+
+def _equated_working_days(absence: Absence, sick_left: int, on: dt.date) -> set[dt.date]:
+    """The working days of ``absence`` equated to work; ``sick_left``: what remains of the
+    credit year's sick-leave budget."""
+    worked = [day for day in days(absence.start, absence.end) if is_working_day(day)]
+    if absence.kind == "sick":
+        return set(worked[: max(sick_left, 0)])
+    if absence.kind == "layoff":
+        return set(worked[: int(value_at(P_LAYOFF_EQUATED, on))])
+    if absence.kind == "family":
+        limit = int(value_at(P_FAMILY_EQUATED, absence.start))
+        leave_days = [day for day in days(absence.start, absence.end) if is_weekday(day)]
+        last = leave_days[limit - 1] if len(leave_days) >= limit else absence.end
+        return {day for day in worked if day <= last}
+    if absence.kind == "other" and absence.paid:
+        return set(worked)  # 7 § 1 mom.: the employer pays it by law
+    return set()
+
+
+def month_effects(
+    absences: Iterable[Absence], year_start: dt.date, year_end: dt.date
+) -> dict[tuple[int, int], MonthEffect]:
+    """Per month of the credit year ``year_start`` - ``year_end``: working days absent and
+    working days equated to work (7 § 2 mom.), the sick-leave budget spent in date order."""
+    absences = list(absences)
+    if not absences:
+        return {}
+    sick_left = int(value_at(P_SICK_EQUATED, year_end))
+    absent: dict[tuple[int, int], int] = defaultdict(int)
+    equated: dict[tuple[int, int], int] = defaultdict(int)
+    for absence in sorted(absences, key=lambda a: a.start):
+        counted = _equated_working_days(absence, sick_left, year_end)
+        for day in days(max(absence.start, year_start), min(absence.end, year_end)):
+            if not is_working_day(day):
+                continue
+            absent[month_key(day)] += 1
+            if day in counted:
+                equated[month_key(day)] += 1
+                if absence.kind == "sick":
+                    sick_left -= 1
+    return {
+        key: MonthEffect(absent[key], equated.get(key, 0))
+        for key in sorted(absent.keys() | equated.keys())
+    }
+
+
+# -- sick pay ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SickPay:
+    """How one sick leave is paid: the employer's paid working days and share of the pay, the
+    unpaid working days after the paid period, the weekdays Kela reimburses, the waiting
+    period's last day and the sections relied on."""
+
+    paid_days: tuple[dt.date, ...]
+    share_percent: Decimal
+    unpaid_days: tuple[dt.date, ...]
+    reimbursed_weekdays: tuple[dt.date, ...]
+    waiting_end: dt.date
+    source: str = "työsopimuslaki 55/2001 2 luku 11 §; sairausvakuutuslaki 1224/2004 8 luku"
+
+
+def _nth_weekday_after(start: dt.date, count: int) -> dt.date:
+    day, seen = start, 0
+    while seen < count:
+        day += ONE_DAY
+        seen += is_weekday(day)
+    return day
+
+
+def _lasted_months(start: dt.date, on: dt.date, months: int) -> bool:
+    """Has an employment begun on ``start`` lasted ``months`` calendar months by ``on``? (A
+    start on the 31st reaches a shorter month at its last day.)"""
+    year, index = divmod(start.month - 1 + months, 12)
+    year += start.year
+    day = min(start.day, calendar.monthrange(year, index + 1)[1])
+    return dt.date(year, index + 1, day) <= on
+
+
+def sick_pay(absence: Absence, employment_start: dt.date, agreement_weekdays: int = 0) -> SickPay:
+    """TSL 2:11: the day of falling ill and the nine weekdays after it are paid (a collective
+    agreement's longer period ``agreement_weekdays`` wins), in full after a month of
+    employment, else 50 %. Kela reimburses the paid weekdays after its waiting period."""
+    on = absence.start
+    statutory = int(value_at(P_EMPLOYER_DAYS, on))
+    paid_until = _nth_weekday_after(on, max(statutory, agreement_weekdays))
+    short = value_at(P_SHORT_EMPLOYMENT, on)
+    lasted = _lasted_months(employment_start, on, int(short["months"]))
+    waiting_end = _nth_weekday_after(on, int(value_at(P_KELA_WAITING, on)))
+    paid = tuple(d for d in days(on, min(absence.end, paid_until)) if is_working_day(d))
+    unpaid = tuple(d for d in days(paid_until + ONE_DAY, absence.end) if is_working_day(d))
+    reimbursed = tuple(
+        d for d in days(waiting_end + ONE_DAY, min(absence.end, paid_until)) if is_weekday(d)
+    )
+    return SickPay(
+        paid_days=paid,
+        share_percent=HUNDRED if lasted else Decimal(short["percent"]),
+        unpaid_days=unpaid,
+        reimbursed_weekdays=reimbursed,
+        waiting_end=waiting_end,
+    )
+
+
+# -- Kela reimbursement --------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Reimbursement:
+    annual_income: Decimal  # after the insurance contribution deduction
+    daily_allowance: Decimal
+    weekdays: int
+    wages_paid: Decimal
+    amount: Decimal
+    basis: str
+    source: str = "sairausvakuutuslaki 1224/2004; https://www.kela.fi/sairauspaivaraha-laskukaava"
+
+
+def income_months(start: dt.date) -> tuple[dt.date, dt.date]:
+    """The annual income's months: the 12 calendar months before the month preceding the
+    month the incapacity began (first day of the first, last day of the last)."""
+    first_of_month = start.replace(day=1)
+    last = (first_of_month - ONE_DAY).replace(day=1) - ONE_DAY  # end of the month before that
+    first = dt.date(last.year - 1, last.month, 1) + dt.timedelta(days=32)
+    return first.replace(day=1), last
+
+
+def daily_allowance(annual_wages: Decimal, on: dt.date) -> tuple[Decimal, Decimal]:
+    """Kela's sickness allowance per weekday from a year's wages: (the reduced annual income,
+    the allowance rounded to the cent)."""
+    formula = value_at(P_KELA_FORMULA, on)
+    income = cents(annual_wages * (HUNDRED - formula["insurance_deduction"]) / HUNDRED)
+    divisor = formula["divisor"]
+    if income < formula["minimum_income"]:
+        return income, Decimal("0.00")
+    below = formula["rate_below_limit"] / HUNDRED
+    above = formula["rate_above_limit"] / HUNDRED
+    limit = formula["income_limit"]
+    if income <= limit:
+        return income, cents(below * income / divisor)
+    return income, cents(below * limit / divisor + above * (income - limit) / divisor)
+
+
+def reimbursement(
+    annual_wages: Decimal, start: dt.date, weekdays_paid: int, wages_paid: Decimal
+) -> Reimbursement:
+    """What Kela pays the employer: the allowance for each reimbursed weekday, at most the
+    wages the employer paid for those days."""
+    income, allowance = daily_allowance(annual_wages, start)
+    amount = min(cents(allowance * weekdays_paid), wages_paid)
+    return Reimbursement(
+        annual_income=income,
+        daily_allowance=allowance,
+        weekdays=weekdays_paid,
+        wages_paid=wages_paid,
+        amount=amount,
+        basis=f"min({allowance} x {weekdays_paid}, {wages_paid})",
+    )

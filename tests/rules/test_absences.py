@@ -1,0 +1,101 @@
+"""Absences' effect on earning (vuosilomalaki 7 § 2 mom.), sick pay (TSL 2:11) and the Kela
+sickness allowance (the formula's dated parameters)."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tase.rules import absences as rules
+from tase.rules.absences import Absence
+
+YEAR = (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+
+
+def test_calendars_know_finnish_public_holidays():
+    assert not rules.is_working_day(dt.date(2025, 12, 24))  # Christmas Eve
+    assert rules.is_weekday(dt.date(2026, 3, 7))  # a Saturday is an arkipäivä
+    assert not rules.is_weekday(dt.date(2026, 4, 6))  # Easter Monday
+    assert not rules.is_holiday_day(dt.date(2026, 4, 4))  # Easter Saturday uses no holiday
+    assert rules.working_days(dt.date(2026, 3, 1), dt.date(2026, 3, 31)) == 22
+    assert rules.holiday_days(dt.date(2026, 7, 6), dt.date(2026, 7, 19)) == 12
+
+
+def test_sick_leave_is_equated_up_to_75_working_days_a_credit_year():
+    long = Absence("sick", dt.date(2025, 4, 1), dt.date(2025, 9, 30))
+    effects = rules.month_effects([long], *YEAR)
+    assert sum(e.equated for e in effects.values()) == 75
+    assert sum(e.absent for e in effects.values()) == rules.working_days(long.start, long.end)
+    # April and May 2025 fully equated, the budget runs out in July
+    assert effects[(2025, 4)].equated == effects[(2025, 4)].absent
+    assert effects[(2025, 8)].equated == 0
+
+
+def test_layoff_is_equated_30_working_days_at_a_time():
+    first = Absence("layoff", dt.date(2025, 5, 5), dt.date(2025, 6, 30))
+    second = Absence("layoff", dt.date(2025, 10, 1), dt.date(2025, 10, 31))
+    effects = rules.month_effects([first, second], *YEAR)
+    assert sum(e.equated for k, e in effects.items() if k <= (2025, 6)) == 30
+    assert effects[(2025, 10)].equated == effects[(2025, 10)].absent  # 23 < 30, all of it
+
+
+def test_unpaid_leave_is_not_equated_but_a_paid_other_absence_is():
+    unpaid = Absence("unpaid", dt.date(2025, 11, 3), dt.date(2025, 11, 28))
+    paid = Absence("other", dt.date(2025, 12, 1), dt.date(2025, 12, 5), paid=True)
+    effects = rules.month_effects([unpaid, paid], *YEAR)
+    assert effects[(2025, 11)] == rules.MonthEffect(absent=20, equated=0)
+    assert effects[(2025, 12)] == rules.MonthEffect(absent=5, equated=5)
+
+
+def test_family_leave_is_equated_up_to_160_leave_days():
+    leave = Absence("family", dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    effects = rules.month_effects([leave], *YEAR)
+    equated = sum(e.equated for e in effects.values())
+    assert 0 < equated < sum(e.absent for e in effects.values())
+    # 160 weekdays (Monday to Saturday) from 1.4.2025 end in late October
+    assert effects[(2025, 9)].equated == effects[(2025, 9)].absent
+    assert effects[(2025, 12)].equated == 0
+
+
+@given(st.integers(0, 300), st.integers(0, 200))
+def test_equated_never_exceeds_absent(offset, length):
+    start = YEAR[0] + dt.timedelta(days=offset)
+    absences = [Absence(kind, start, start + dt.timedelta(days=length)) for kind in ("sick",)]
+    for effect in rules.month_effects(absences, *YEAR).values():
+        assert 0 <= effect.equated <= effect.absent
+
+
+def test_sick_pay_day_of_falling_ill_and_nine_weekdays():
+    # Falls ill on Monday 2.3.2026: paid until the ninth weekday (Saturdays count) after it,
+    # Thursday 12.3.
+    sick = Absence("sick", dt.date(2026, 3, 2), dt.date(2026, 3, 20))
+    pay = rules.sick_pay(sick, dt.date(2020, 1, 1))
+    assert pay.share_percent == 100
+    assert pay.waiting_end == dt.date(2026, 3, 12)
+    assert pay.paid_days[-1] == dt.date(2026, 3, 12) and len(pay.paid_days) == 9
+    assert pay.unpaid_days[0] == dt.date(2026, 3, 13)
+    assert pay.reimbursed_weekdays == ()  # the employer's period ends with the waiting period
+    longer = rules.sick_pay(sick, dt.date(2020, 1, 1), agreement_weekdays=27)
+    assert longer.unpaid_days == () and len(longer.reimbursed_weekdays) == 7  # 13.-20.3.
+
+
+def test_sick_pay_half_in_the_first_month_of_employment():
+    sick = Absence("sick", dt.date(2026, 3, 2), dt.date(2026, 3, 3))
+    assert rules.sick_pay(sick, dt.date(2026, 2, 15)).share_percent == 50
+    assert rules.sick_pay(sick, dt.date(2026, 2, 2)).share_percent == 100
+
+
+def test_kela_allowance_by_the_formula():
+    # 36 000 € a year: less 9.58 % = 32 551.20; 0.7 x 31 595 / 300 + 0.2 x 956.20 / 300
+    income, allowance = rules.daily_allowance(D("36000"), dt.date(2026, 5, 4))
+    assert income == D("32551.20") and allowance == D("74.36")
+    assert rules.daily_allowance(D("1000"), dt.date(2026, 5, 4))[1] == 0
+    paid = rules.reimbursement(D("36000"), dt.date(2026, 5, 4), 10, D("600.00"))
+    assert paid.amount == D("600.00")  # at most the wages paid
+    assert rules.reimbursement(D("36000"), dt.date(2026, 5, 4), 5, D("900")).amount == D("371.80")
+
+
+def test_income_months_are_the_twelve_before_the_month_preceding():
+    assert rules.income_months(dt.date(2026, 5, 20)) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    assert rules.income_months(dt.date(2026, 2, 1)) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
