@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tase.ledger",
     "tase.sales",
+    "tase.bank",
     "tase.payroll",
     "tase.delivery",
     "tase.support",

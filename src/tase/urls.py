@@ -11,6 +11,7 @@ urlpatterns = [
     path("ledger/", include("tase.ledger.urls")),
     path("payroll/", include("tase.payroll.urls")),
     path("sales/", include("tase.sales.urls")),
+    path("bank/", include("tase.bank.urls")),
     path("delivery/", include("tase.delivery.urls")),
     path("support/", include("tase.support.urls")),
     path("", include("tase.core.urls")),

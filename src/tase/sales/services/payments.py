@@ -8,6 +8,11 @@ that reminders charged (:mod:`.collection`); they are booked only now, when paid
 interest income account (role ``interest_income``, 9000 Korkotuotot in the shipped charts:
 financial income, outside VAT). Any rest stays on the receivables account as the customer's
 credit balance (the invoice's open amount turns negative) until it is refunded or used.
+
+A payment read from a bank statement names the ledger account of the bank account the money
+came to (``bank_ledger_account``), and may settle a small shortfall: when what stays open is at
+most ``write_off_up_to`` cents, it is written off to ``write_off_account`` on the same voucher
+and the invoice is paid.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ SOURCE = "sales.payment"
 SERIES = "TI"
 
 
-def _lines(invoice, amount: int, charges: int, receivables: str, income, text: str) -> list:
-    lines = [{"account": invoice.bank_ledger_account, "debit": cents(amount), "text": text}]
+def _lines(
+    invoice, bank: str, amount: int, charges: int, receivables: str, income, text: str
+) -> list:
+    lines = [{"account": bank, "debit": cents(amount), "text": text}]
     if amount - charges:
         lines.append({"account": receivables, "credit": cents(amount - charges), "text": text})
     if charges:
@@ -40,7 +47,16 @@ def _lines(invoice, amount: int, charges: int, receivables: str, income, text: s
 
 
 @transaction.atomic
-def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
+def record_payment(
+    actor,
+    invoice: Invoice,
+    *,
+    date,
+    amount,
+    bank_ledger_account: str = "",
+    write_off_up_to: int = 0,
+    write_off_account: str = "",
+) -> Payment:
     guard(actor, invoice.company, "sales.payments")
     invoice = (
         Invoice.objects.select_for_update().select_related("company", "customer").get(pk=invoice.pk)
@@ -80,29 +96,39 @@ def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
             raise ValidationError(
                 {"interest_income": _("The chart of accounts has no interest income account.")}
             )
+    bank = bank_ledger_account or invoice.bank_ledger_account
+    shortfall = invoice.open_cents - (amount_cents - charges_cents)
+    write_off = shortfall if 0 < shortfall <= write_off_up_to and write_off_account else 0
     payment = Payment.objects.create(
         company=invoice.company,
         invoice=invoice,
         date=on,
         amount_cents=amount_cents,
         charges_cents=charges_cents,
-        bank_ledger_account=invoice.bank_ledger_account,
+        bank_ledger_account=bank,
         created_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
     )
     text = _("Payment of invoice %(number)s") % {"number": invoice.number}
+    lines = _lines(invoice, bank, amount_cents, charges_cents, receivables, income, text)
+    if write_off:
+        off_text = _("Short payment written off, invoice %(number)s") % {"number": invoice.number}
+        lines += [
+            {"account": write_off_account, "debit": cents(write_off), "text": off_text},
+            {"account": receivables, "credit": cents(write_off), "text": off_text},
+        ]
     voucher = ledger.post_voucher(
         actor,
         invoice.company,
         date=on,
         series=SERIES,
         description=f"{text}, {invoice.customer.name}",
-        lines=_lines(invoice, amount_cents, charges_cents, receivables, income, text),
+        lines=lines,
         source=SOURCE,
         source_ref=str(payment.pk),
     )
     payment.voucher_id = voucher.pk
     payment.save(update_fields=["voucher_id"])
-    invoice.paid_cents += amount_cents - charges_cents
+    invoice.paid_cents += amount_cents - charges_cents + write_off
     invoice.charges_paid_cents += charges_cents
     invoice.status = Invoice.Status.PAID if invoice.open_cents <= 0 else Invoice.Status.PARTLY_PAID
     invoice.save(update_fields=["paid_cents", "charges_paid_cents", "status"])
@@ -111,6 +137,10 @@ def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
         "payment",
         invoice,
         company=invoice.company,
-        changes={"paid": [None, str(cents(amount_cents))], "date": [None, on.isoformat()]},
+        changes={
+            "paid": [None, str(cents(amount_cents))],
+            "date": [None, on.isoformat()],
+            **({"written_off": [None, str(cents(write_off))]} if write_off else {}),
+        },
     )
     return payment
