@@ -46,7 +46,7 @@ def _pay(ctx: Context, line, invoice: Invoice) -> Claim:
         write_off_up_to=ctx.write_off_cents,
         write_off_account=ctx.write_off_account,
     )
-    invoice.refresh_from_db(fields=["paid_cents", "status"])
+    invoice = Invoice.objects.get(pk=invoice.pk)
     note = ""
     if invoice.open_cents > 0:
         note = _("%(amount)s left open") % {"amount": _euros(invoice.open_cents)}
