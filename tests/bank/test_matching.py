@@ -41,8 +41,10 @@ def test_a_reference_payment_pays_its_invoice_through_the_sales_service(
     assert line.matched_to == f"Sales invoice {invoice.number}"
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
-    voucher = Voucher.objects.get(pk=line.voucher_id)
-    assert voucher.source == "sales.payment" and voucher.date == DAY
+    voucher = Voucher.objects.get(pk=line.voucher_id)  # the day's reference payments
+    assert voucher.source == "bank.statement" and voucher.date == DAY
+    assert source_url(voucher).endswith(f"/statements/{result.statement.pk}/")
+    assert invoice.payments.get().voucher_id == voucher.pk
     debit = Entry.objects.get(voucher=voucher, amount_cents__gt=0)
     assert debit.account.number == "1910"
 
@@ -68,6 +70,30 @@ def test_partial_over_and_duplicate_payments(books, accountant, invoice_of):
     assert over.status == Invoice.Status.PAID and over.open_cents == -5000
     assert "over" in second.note
     assert third.status == Line.Status.OPEN  # the duplicate waits for the accountant
+
+
+def test_one_day_of_reference_payments_is_one_voucher_and_a_second_payment_waits(
+    books, accountant, invoice_of
+):
+    first, second = invoice_of(1000), invoice_of(2000)
+    result = _import(
+        accountant,
+        books,
+        [
+            Payment(DAY, 1000, reference=first.reference),
+            Payment(DAY, 2000, reference=second.reference),
+            Payment(DAY, 1000, reference=first.reference),
+        ],
+    )
+    one, two, again = result.lines
+    assert one.voucher_id == two.voucher_id and one.status == two.status == Line.Status.MATCHED
+    assert again.status == Line.Status.OPEN
+    amounts = dict(
+        Entry.objects.filter(voucher_id=one.voucher_id).values_list(
+            "account__number", "amount_cents"
+        )
+    )
+    assert amounts["1910"] == 3000
 
 
 def test_a_short_payment_within_the_tolerance_is_written_off(books, accountant, invoice_of):

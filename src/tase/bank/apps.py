@@ -18,8 +18,9 @@ class BankConfig(AppConfig):
         )
 
         from . import demo
-        from .links import line_url
+        from .links import line_url, statement_url
 
         register_demo(DemoLoader("bank", demo.load, order=35))
         register_nav(NavItem("bank", _("Bank"), "bank:index", "bank.view", order=27))
         register_source_link(SourceLink("bank.line", line_url))
+        register_source_link(SourceLink("bank.statement", statement_url))

@@ -19,3 +19,12 @@ def line_url(voucher) -> str | None:
         return None
     url = reverse("bank:statement_detail", args=[voucher.company_id, statement_id])
     return f"{url}#line-{voucher.source_ref}"
+
+
+def statement_url(voucher) -> str | None:
+    """A voucher of many lines of one statement (``"12:2026-03-20"``: a day's reference
+    payments) links to the statement."""
+    statement_id = voucher.source_ref.partition(":")[0]
+    if not statement_id.isdigit():
+        return None
+    return reverse("bank:statement_detail", args=[voucher.company_id, int(statement_id)])

@@ -27,6 +27,10 @@ class Context:
     bank_ledger_account: str  # "1910"
     write_off_cents: int = 0  # a short payment within this is paid in full …
     write_off_account: str = ""  # … the rest posted here
+    # The source and reference of a voucher that books many lines at once (a day's reference
+    # payments): the voucher then drills down to the statement.
+    batch_source: str = "bank.statement"
+    batch_ref: str = ""  # the statement's id
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from tase.bank.matching import Claim, Context, Matcher, Proposal
 from tase.core.templatetags.tase import format_money as _euros
 
 from .models import Invoice
-from .services import record_payment
+from .services import Received, record_payment, record_payments
 
 PREFIX = "sales.invoice:"
 OPEN = (Invoice.Status.SENT, Invoice.Status.PARTLY_PAID)
@@ -33,6 +33,18 @@ def _invoices(company):
     return Invoice.objects.filter(company=company, kind=Invoice.Kind.INVOICE).exclude(
         status=Invoice.Status.DRAFT
     )
+
+
+def _note(invoice: Invoice, before: int, paid: int) -> str:
+    if invoice.open_cents > 0:
+        return _("%(amount)s left open") % {"amount": _euros(invoice.open_cents)}
+    if invoice.open_cents < 0:
+        return _("paid %(amount)s over: the customer's credit") % {
+            "amount": _euros(-invoice.open_cents)
+        }
+    if paid < before:
+        return _("%(amount)s short, written off") % {"amount": _euros(before - paid)}
+    return ""
 
 
 def _pay(ctx: Context, line, invoice: Invoice) -> Claim:
@@ -47,44 +59,82 @@ def _pay(ctx: Context, line, invoice: Invoice) -> Claim:
         write_off_account=ctx.write_off_account,
     )
     invoice = Invoice.objects.get(pk=invoice.pk)
-    note = ""
-    if invoice.open_cents > 0:
-        note = _("%(amount)s left open") % {"amount": _euros(invoice.open_cents)}
-    elif invoice.open_cents < 0:
-        note = _("paid %(amount)s over: the customer's credit") % {
-            "amount": _euros(-invoice.open_cents)
-        }
-    elif line.amount_cents < before:
-        note = _("%(amount)s short, written off") % {"amount": _euros(before - line.amount_cents)}
     return Claim(
-        matched_to=_("Sales invoice %(number)s") % {"number": invoice.number},
-        voucher_id=payment.voucher_id,
-        note=note,
+        _matched_to(invoice), payment.voucher_id, _note(invoice, before, line.amount_cents)
     )
 
 
-def claim(ctx: Context, lines) -> dict[int, Claim]:
-    wanted = [line for line in lines if line.amount_cents > 0 and line.reference]
-    by_reference: dict[str, list[Invoice]] = defaultdict(list)
-    refs = sorted({line.reference for line in wanted})
+def _matched_to(invoice: Invoice) -> str:
+    return _("Sales invoice %(number)s") % {"number": invoice.number}
+
+
+def _by_reference(company, refs: list[str]) -> dict[str, Invoice]:
+    """The open invoice of each reference (the first due when several share one), locked."""
+    found: dict[str, Invoice] = {}
     for start in range(0, len(refs), CHUNK):
         for invoice in (
-            _invoices(ctx.company)
-            .filter(reference__in=refs[start : start + CHUNK])
+            _invoices(company)
+            .filter(reference__in=refs[start : start + CHUNK], status__in=OPEN)
             .select_related("company", "customer")
+            .prefetch_related("credit_notes")
+            .select_for_update(of=("self",))
             .order_by("due_date", "pk")
         ):
-            by_reference[invoice.reference].append(invoice)
-    claims: dict[int, Claim] = {}
+            found.setdefault(invoice.reference, invoice)
+    return found
+
+
+def claim(ctx: Context, lines) -> dict[int, Claim]:
+    """Each day's reference payments booked together (:func:`record_payments`), as the bank's
+    batch shows on the statement; a payment that needs more (reminder charges first, the same
+    invoice twice in a day) through :func:`record_payment` on its own."""
+    wanted = [line for line in lines if line.amount_cents > 0 and line.reference]
+    invoices = _by_reference(ctx.company, sorted({line.reference for line in wanted}))
+    days: dict = defaultdict(list)
     for line in wanted:
-        open_ones = [i for i in by_reference.get(line.reference, ()) if i.status in OPEN]
-        if not open_ones:
-            continue  # unknown reference, or paid already: the accountant decides
+        if line.reference in invoices:
+            days[line.date].append(line)
+    claims: dict[int, Claim] = {}
+    for day, day_lines in sorted(days.items()):
+        received = [
+            Received(line.pk, invoices[line.reference], day, line.amount_cents)
+            for line in day_lines
+        ]
+        before = {item.invoice.pk: item.invoice.open_cents for item in received}
         try:
             with transaction.atomic():
-                claims[line.pk] = _pay(ctx, line, open_ones[0])
+                paid = record_payments(
+                    ctx.actor,
+                    ctx.company,
+                    received,
+                    bank_ledger_account=ctx.bank_ledger_account,
+                    description=_("Reference payments %(date)s")
+                    % {"date": f"{day.day}.{day.month}.{day.year}"},
+                    source=ctx.batch_source,
+                    source_ref=f"{ctx.batch_ref}:{day.isoformat()}",
+                    write_off_up_to=ctx.write_off_cents,
+                    write_off_account=ctx.write_off_account,
+                )
         except ValidationError:
-            continue
+            paid = {}  # a closed period: each is tried alone below, and left open
+        for item in received:
+            payment = paid.get(item.key)
+            if payment is not None:
+                claims[item.key] = Claim(
+                    _matched_to(item.invoice),
+                    payment.voucher_id,
+                    _note(item.invoice, before[item.invoice.pk], item.amount_cents),
+                )
+        for line in day_lines:
+            if line.pk in claims:
+                continue
+            try:
+                with transaction.atomic():
+                    claims[line.pk] = _pay(
+                        ctx, line, Invoice.objects.get(pk=invoices[line.reference].pk)
+                    )
+            except ValidationError:
+                continue  # paid already (a duplicate), credited: the accountant decides
     return claims
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tase import db
 from tase.core import audit, limits
 from tase.formats import camt
 from tase.ledger.models import BankAccount
@@ -169,6 +170,7 @@ def match(actor, company, statement: Statement, lines: list[Line]) -> None:
         bank_ledger_account=statement.bank_account.account.number,
         write_off_cents=settings.write_off_cents if settings else 0,
         write_off_account=settings.write_off_account if settings else "",
+        batch_ref=str(statement.pk),
     )
     for matcher in matchers():
         open_lines = [line for line in lines if line.status == Line.Status.OPEN]
@@ -184,9 +186,7 @@ def match(actor, company, statement: Statement, lines: list[Line]) -> None:
             line.matched_to, line.voucher_id = claim.matched_to[:200], claim.voucher_id
             line.note = claim.note[:300]
             changed.append(line)
-        Line.objects.bulk_update(
-            changed, ["status", "matcher", "matched_to", "voucher_id", "note"], batch_size=BATCH
-        )
+        db.update_rows(Line, ["status", "matcher", "matched_to", "voucher_id", "note"], changed)
 
 
 @transaction.atomic
