@@ -26,7 +26,7 @@ def _bench(*args: str, **env: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("name", ["parameters", "payroll", "sales"])
+@pytest.mark.parametrize("name", ["bank", "parameters", "payroll", "sales"])
 def test_a_bench_prints_its_table(name):
     assert f"## {name}" in _bench(name, "--n", "20")
 

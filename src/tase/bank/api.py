@@ -232,8 +232,10 @@ def ignore_line(request, company_id: int, line_id: int, payload: IgnoreIn):
 
 
 class RuleIn(Schema):
-    counterparty: str = Field("", description="Proposed when the counterparty contains this")
-    reference: str = Field("", description="… or when the line has this reference")
+    counterparty: str = Field(
+        "", max_length=140, description="Proposed when the counterparty contains this"
+    )
+    reference: str = Field("", max_length=35, description="… or when the line has this reference")
     account: str
     vat_code: str = ""
 
@@ -272,7 +274,11 @@ def delete_rule(request, company_id: int, rule_id: int):
 
 class SettingsIn(Schema):
     write_off: Decimal = Field(
-        Decimal(0), description="A short payment within this many euros is written off"
+        Decimal(0),
+        ge=0,
+        le=1000,
+        decimal_places=2,
+        description="A short payment within this many euros is written off",
     )
     write_off_account: str = ""
 

@@ -23,6 +23,7 @@ from ..models import Line, Rule, Settings
 from .common import guard
 
 SOURCE = "bank.line"
+MAX_WRITE_OFF_CENTS = 100_000
 SERIES = "TI"
 
 
@@ -132,7 +133,7 @@ def create_rule(
     actor, company, *, counterparty: str = "", reference: str = "", account: str, vat_code=""
 ) -> Rule:
     company = guard(actor, company, "bank.reconcile")
-    counterparty = (counterparty or "").strip()
+    counterparty = (counterparty or "").strip()[:140]
     reference = (reference or "").strip()
     if reference:
         try:
@@ -165,8 +166,8 @@ def delete_rule(actor, rule: Rule) -> None:
 @transaction.atomic
 def update_settings(actor, company, *, write_off_cents: int, write_off_account: str) -> Settings:
     company = guard(actor, company, "bank.reconcile")
-    if write_off_cents < 0:
-        raise ValidationError({"write_off": _("The tolerance cannot be negative.")})
+    if not 0 <= write_off_cents <= MAX_WRITE_OFF_CENTS:
+        raise ValidationError({"write_off": _("The tolerance is between 0 and 1 000 euros.")})
     if write_off_cents and not write_off_account:
         raise ValidationError({"write_off_account": _("Choose the account to write off to.")})
     if write_off_account:

@@ -13,7 +13,7 @@ registered matchers (:mod:`tase.bank.matching`) claim what they know. All in one
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +30,9 @@ from .common import guard
 
 BATCH = 5000
 CHUNK = 500
+# Larger files are not checked against the ISO schema: lxml would hold the whole document as
+# a tree (about ten times the file), where the reader streams it.
+SCHEMA_CHECK_MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -196,10 +199,14 @@ def import_statements(actor, company, upload, *, name: str = "") -> list[Importe
     name = (name or getattr(upload, "name", "") or "").rsplit("/", 1)[-1]
     limits.check_size(upload, "bank_statement", name=name)
     data = bytes(upload) if isinstance(upload, bytes | bytearray) else upload.read()
+    check = len(data) <= SCHEMA_CHECK_MAX_BYTES
     try:
-        parsed = camt.read(data)
+        parsed = camt.read(data, check_schema=check)
     except camt.CamtError as error:
         raise ValidationError({"file": f"{name or _('The file')}: {error}"}) from None
+    if not check:
+        note = _("The file is too large to be checked against the ISO schema; it was read as is.")
+        parsed = replace(parsed, warnings=(*parsed.warnings, note))
     accounts = _accounts(company, parsed, name or _("The file"))
     results = []
     for number, statement_in in enumerate(parsed.statements, start=1):
