@@ -281,7 +281,10 @@ LANGUAGES = [("fi", _("Finnish")), ("en", _("English"))]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: Django would group every integer a template prints, ids included, so a company with id
+# 1170 got links, form values and test ids with "1 170" in them once a database had that many
+# rows. Amounts and quantities are grouped where they are shown, by the money and number filters.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["tase.formats_locale"]
 
 STATIC_URL = "/static/"

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tase.core.roles import Role
 from tase.ledger import services
-from tase.ledger.models import Attachment, Voucher
+from tase.ledger.models import Attachment, FiscalYear, Voucher
 
 from .conftest import sale
 
@@ -293,3 +293,13 @@ def test_closing_a_year_and_settling_vat_ask_once_more(world, books, posted):
     assert services.locked_until(books) is None
     assert client.post(settle, {**period, "confirm": "1"}).status_code == 302
     assert services.locked_until(books) == dt.date(2026, 3, 31)
+
+
+def test_ids_over_999_reach_forms_and_links_as_plain_digits(world, books):
+    """A database with more than 999 rows gave `value="1 170"`: Django grouped every integer
+    a template printed, ids included, and the form then named no fiscal year."""
+    FiscalYear.objects.create(
+        id=54321, company=books, start=dt.date(2027, 1, 1), end=dt.date(2027, 12, 31)
+    )
+    html = world.client(Role.MAIN_USER).get(reverse("ledger:fiscal_years", args=[books.pk]))
+    assert 'name="year" value="54321"' in html.content.decode()

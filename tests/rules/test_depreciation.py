@@ -111,3 +111,61 @@ def test_evl_building_rates_and_intangible_default_years():
         dep.building_rate("castle", on)
     assert dep.intangible_tax(1_000_005, on) == 100_001  # 10 years, 100 000,5 c → half up
     assert dep.intangible_tax(300_000, on, years=3) == 100_000
+
+
+def test_pool_years_three_years_of_machinery_with_an_addition_and_a_disposal():
+    """EVL 30 §: 25 % of the balance. Year 1 books the difference up to the maximum;
+    in year 2 the plan exceeds the maximum and releases part of what accumulated; in
+    year 3 it releases the rest and the deduction stops at the maximum."""
+    rate = lambda balance: dep.balance_maximum(balance, Decimal(25))  # noqa: E731
+    years = dep.pool_years(
+        [
+            {"additions": 10_000_000, "planned": 2_000_000, "maximum": rate},
+            {"additions": 2_000_000, "disposals": 1_000_000, "planned": 2_400_000, "maximum": rate},
+            {"planned": 2_400_000, "maximum": rate},
+        ]
+    )
+    rows = [(y.balance, y.maximum, y.accumulated, y.change, y.deducted, y.closing) for y in years]
+    assert rows == [
+        (10_000_000, 2_500_000, 0, 500_000, 2_500_000, 7_500_000),
+        (8_500_000, 2_125_000, 500_000, -275_000, 2_125_000, 6_375_000),
+        (6_375_000, 1_593_750, 225_000, -225_000, 1_593_750, 4_781_250),
+    ]
+    assert years[2].least == years[2].most == -225_000
+
+
+def test_pool_years_takes_a_booked_change_and_a_short_year_scales_the_maximum():
+    short = lambda balance: dep.balance_maximum(balance, Decimal(25), months=6)  # noqa: E731
+    (year,) = dep.pool_years([{"additions": 1_000_000, "maximum": short, "change": 0}])
+    assert year.maximum == 125_000 and year.most == 125_000 and year.change == 0
+    assert year.deducted == 0 and year.closing == 1_000_000
+
+
+def test_pool_years_proceeds_above_the_balance_leave_zero():
+    rate = lambda balance: dep.balance_maximum(balance, Decimal(25))  # noqa: E731
+    _first, second = dep.pool_years(
+        [
+            {"additions": 100_000, "planned": 25_000, "maximum": rate},
+            {"disposals": 500_000, "maximum": rate},
+        ]
+    )
+    assert second.balance == 0 and second.maximum == 0 and second.least == 0
+    assert second.change == 0 and second.deducted == 0
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10**9), st.integers(0, 10**8), st.integers(0, 10**9)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_pool_years_never_deducts_more_than_the_maximum_nor_accumulates_below_zero(specs):
+    rate = lambda balance: dep.balance_maximum(balance, Decimal(25))  # noqa: E731
+    years = dep.pool_years(
+        [{"additions": a, "disposals": d, "planned": p, "maximum": rate} for a, d, p in specs]
+    )
+    for year in years:
+        assert 0 <= year.deducted <= year.maximum <= year.balance
+        assert year.accumulated + year.change >= 0
+        assert year.closing == year.balance - year.deducted

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tase.core.roles import Role
 from tase.delivery.models import ChangeRequest
@@ -79,10 +79,11 @@ def test_the_month_becomes_one_draft_per_customer_once(world, vendor_books, mont
     assert len(drafts) == 2 and all(d.is_draft for d in drafts)
     alpha = next(d for d in drafts if d.customer.organization_id == world.org.pk)
     assert alpha.customer.name == "Alpha Oy"
+    # the staff member works in English; the lines speak the customer's language (Finnish)
     lines = {line.description: line for line in alpha.lines.all()}
-    assert lines["Change request: Oma raportti"].unit_price == 1200
-    phone = next(line for text, line in lines.items() if text.startswith("Phone support 11/2026"))
-    assert "3 calls, 17 min" in phone.description
+    assert lines["Muutospyyntö: Oma raportti"].unit_price == 1200
+    phone = next(line for text, line in lines.items() if text.startswith("Puhelintuki 11/2026"))
+    assert "3 puhelua, 17 min" in phone.description and phone.unit == "kpl"
     # 5.10 € including VAT at 25.5 %: net 4.0637, the invoice's gross 5.10
     assert alpha.gross_cents == 150600 + 510
     beta = next(d for d in drafts if d.customer.organization_id == world.other_org.pk)
@@ -91,6 +92,30 @@ def test_the_month_becomes_one_draft_per_customer_once(world, vendor_books, mont
     assert services.gather_vendor_billing(admin, vendor_books, start=NOV[0], end=NOV[1]) == []
     sent = services.send_invoice(admin, alpha)
     assert sent.number == 1001 and sent.voucher_id
+
+
+@pytest.mark.parametrize(
+    ("language", "change", "phone", "unit"),
+    [
+        ("sv", "Ändringsbegäran: Oma raportti", "Telefonsupport 11/2026: 3 samtal, 17 min", "st"),
+        ("en", "Change request: Oma raportti", "Phone support 11/2026: 3 calls, 17 min", "pcs"),
+    ],
+)
+def test_lines_speak_the_customers_language(
+    world, vendor_books, month_of_services, language, change, phone, unit
+):
+    Customer.objects.create(
+        company=vendor_books, organization=world.org, number=7, name="Alpha Oy", language=language
+    )
+    with translation.override("fi"):  # whoever gathers, in whatever language
+        drafts = services.gather_vendor_billing(
+            world.actor(Role.ADMIN), vendor_books, start=NOV[0], end=NOV[1]
+        )
+    alpha = next(d for d in drafts if d.customer.organization_id == world.org.pk)
+    texts = sorted((line.description, line.unit) for line in alpha.lines.all())
+    assert texts == sorted([(change, unit), (phone, unit)])
+    beta = next(d for d in drafts if d.customer.organization_id == world.other_org.pk)
+    assert beta.lines.get().description == "Lisäkoulutus, 4 h: Palkanlaskenta"
 
 
 def test_only_the_vendors_own_company_bills_services(world, books, month_of_services):

@@ -10,7 +10,10 @@
 - company copiers: each app copies its configuration into a new test-environment company,
 - billable sources: what the vendor sells beyond the contract (agreed change requests, accepted
   training orders, phone support) offered for invoicing, so sales bills it without importing
-  the apps that sold it.
+  the apps that sold it,
+- EU sales sources: each customer VAT number's sales of goods and services to other member
+  states in a period, which the books' recapitulative statement (VSRALVYV) lists without
+  knowing invoices.
 """
 
 from __future__ import annotations
@@ -119,6 +122,39 @@ def billable_items(vendor, start, end) -> list[BillableItem]:
         item
         for source in sorted(BILLABLE_SOURCES.values(), key=lambda s: s.key)
         for item in source.items(vendor, start, end)
+    ]
+
+
+@dataclass(frozen=True)
+class EuSales:
+    """One customer's sales to another member state in a period, in cents (net, 0 % VAT)."""
+
+    vat_number: str  # the customer's VAT number with its country code
+    goods: int = 0
+    services: int = 0
+    triangular: int = 0
+
+
+@dataclass(frozen=True)
+class EuSalesSource:
+    key: str
+    # (Company, first day, last day) -> the period's EU sales per customer VAT number
+    sales: Callable[[Any, Any, Any], list[EuSales]]
+
+
+EU_SALES_SOURCES: dict[str, EuSalesSource] = {}
+
+
+def register_eu_sales_source(source: EuSalesSource) -> None:
+    EU_SALES_SOURCES[source.key] = source
+
+
+def eu_sales(company, start, end) -> list[EuSales]:
+    """Every registered source's EU sales of ``company`` in ``start`` … ``end``."""
+    return [
+        row
+        for source in sorted(EU_SALES_SOURCES.values(), key=lambda s: s.key)
+        for row in source.sales(company, start, end)
     ]
 
 

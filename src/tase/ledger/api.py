@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -450,13 +451,56 @@ def report(request, company_id: int, kind: str, query: Query[ReportQuery]):
         return reports.to_json_data(table)
 
 
+# -- VAT settings ------------------------------------------------------------------------------
+
+
+class VatSettingsOut(Schema):
+    vat_period: str
+    cash_basis_vat: bool
+    cash_basis_turnover_limit: str
+
+
+class VatSettingsPatch(Schema):
+    vat_period: Literal["month", "quarter", "year"] | None = None
+    cash_basis_vat: bool | None = None
+
+
+def _vat_settings(company) -> dict:
+    row = selectors.vat_settings(company, dt.date.today())
+    return {
+        "vat_period": row.vat_period,
+        "cash_basis_vat": row.cash_basis_vat,
+        "cash_basis_turnover_limit": f"{row.cash_basis_turnover_limit:.2f}",
+    }
+
+
+@router.get("/companies/{company_id}/vat-settings", response=VatSettingsOut)
+def get_vat_settings(request, company_id: int):
+    """The VAT period and method (``cash_basis_vat``: maksuperusteinen alv), with the turnover
+    limit of the cash basis in euros on today's date."""
+    return _vat_settings(_company(request, company_id))
+
+
+@router.patch("/companies/{company_id}/vat-settings", response=VatSettingsOut)
+def patch_vat_settings(request, company_id: int, payload: VatSettingsPatch):
+    """Change the VAT period or method; only the fields given change. Switching the cash basis
+    on adds the unrecognised VAT accounts the chart lacks."""
+    company = _company(request, company_id)
+    with transaction.atomic():
+        if payload.vat_period is not None:
+            services.set_vat_period(actor(request), company, payload.vat_period)
+        if payload.cash_basis_vat is not None:
+            services.set_cash_basis_vat(actor(request), company, payload.cash_basis_vat)
+    return _vat_settings(company)
+
+
 # -- VAT returns -------------------------------------------------------------------------------
 
 
 class VatReturnQuery(Schema):
     date_from: dt.date = Field(alias="from")
     date_to: dt.date = Field(alias="to")
-    format: Literal["json", "vsralvkv"] = "json"
+    format: Literal["json", "vsralvkv", "vsralvyv"] = "json"
 
 
 class VatReturnOut(Schema):
@@ -469,18 +513,21 @@ class VatReturnOut(Schema):
 @router.get(
     "/companies/{company_id}/vat-returns",
     response={200: VatReturnOut},
-    summary="The periodic VAT return: its fields as JSON, or the VSRALVKV file to upload",
+    summary="The periodic VAT return: its fields as JSON, or the VSRALVKV / VSRALVYV file",
 )
 def vat_return(request, company_id: int, query: Query[VatReturnQuery]):
     """``format=vsralvkv`` answers the Tax Administration's file (text/plain) for a period that
-    is one of the company's tax periods; a period that is not answers 422 naming ``from``."""
+    is one of the company's tax periods; ``format=vsralvyv`` the recapitulative statement of
+    EU sales of a calendar month. A period the file cannot be written for answers 422 naming
+    ``from``."""
     company = _company(request, company_id)
     start, end = query.date_from, query.date_to
-    if query.format == "vsralvkv":
+    if query.format in ("vsralvkv", "vsralvyv"):
+        writer = (
+            selectors.vat_return_file if query.format == "vsralvkv" else selectors.eu_sales_file
+        )
         try:
-            name, text = selectors.vat_return_file(
-                company, start, end, sent_at=timezone.localtime()
-            )
+            name, text = writer(company, start, end, sent_at=timezone.localtime())
         except VatFileError as error:
             raise ValidationError({"from": str(error)}) from error
         response = HttpResponse(text, content_type="text/plain; charset=iso-8859-1")

@@ -1,4 +1,5 @@
-"""API of the fixed-asset register: list with residuals, add an asset, run depreciation, dispose."""
+"""API of the fixed-asset register: list with residuals, add an asset, run depreciation,
+dispose, and the tax depreciation with the depreciation difference booked at the year end."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from ninja import Router, Schema, Status
 
 from tase.apiutil import actor
 
-from . import asset_register, services
-from .models import FixedAsset
+from . import asset_register, services, tax_depreciation
+from .models import FiscalYear, FixedAsset
 
 router = Router(tags=["ledger"])
 
@@ -124,3 +125,74 @@ def dispose_fixed_asset(request, company_id: int, asset_id: int, payload: Dispos
     company = _company(request, company_id)
     asset = get_object_or_404(FixedAsset, company=company, pk=asset_id)
     return _out(services.dispose_fixed_asset(actor(request), company, asset, **payload.dict()))
+
+
+class TaxPoolOut(Schema):
+    pool: str
+    label: str
+    balance: Decimal
+    maximum: Decimal
+    planned: Decimal
+    accumulated: Decimal
+    least: Decimal
+    most: Decimal
+    change: Decimal
+    deducted: Decimal
+    closing: Decimal
+    booked: bool
+
+
+class TaxDepreciationOut(Schema):
+    fiscal_year_id: int
+    pools: list[TaxPoolOut]
+
+
+class DepreciationDifferenceIn(Schema):
+    fiscal_year_id: int
+    changes: dict[str, Decimal] | None = None
+
+
+class DepreciationDifferenceOut(TaxDepreciationOut):
+    voucher_id: int
+    voucher_number: int | None
+
+
+def _pools(company, fiscal_year) -> dict:
+    rows = tax_depreciation.pools(company, fiscal_year)
+    money = ("balance", "maximum", "planned", "accumulated", "least", "most", "change")
+    return {
+        "fiscal_year_id": fiscal_year.pk,
+        "pools": [
+            {
+                "pool": row.pool,
+                "label": row.label,
+                "booked": row.booked,
+                "deducted": _euros(row.year.deducted),
+                "closing": _euros(row.year.closing),
+                **{name: _euros(getattr(row.year, name)) for name in money},
+            }
+            for row in rows
+        ],
+    }
+
+
+@router.get("/companies/{company_id}/tax-depreciation", response=TaxDepreciationOut)
+def tax_depreciation_of(request, company_id: int, fiscal_year_id: int):
+    """Each tax pool's EVL maximum, planned depreciation and depreciation difference."""
+    company = _company(request, company_id)
+    return _pools(company, get_object_or_404(FiscalYear, company=company, pk=fiscal_year_id))
+
+
+@router.post(
+    "/companies/{company_id}/depreciation-differences", response={201: DepreciationDifferenceOut}
+)
+def book_depreciation_difference(request, company_id: int, payload: DepreciationDifferenceIn):
+    """Book the change of the depreciation difference at the fiscal year's end; a pool
+    left out of ``changes`` takes the largest deduction the Act allows."""
+    company = _company(request, company_id)
+    year = get_object_or_404(FiscalYear, company=company, pk=payload.fiscal_year_id)
+    voucher = services.book_depreciation_difference(actor(request), company, year, payload.changes)
+    return Status(
+        201,
+        {**_pools(company, year), "voucher_id": voucher.pk, "voucher_number": voucher.number},
+    )

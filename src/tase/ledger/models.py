@@ -62,6 +62,9 @@ class LedgerSettings(models.Model):
     vat_period = models.CharField(
         _("VAT period"), max_length=10, choices=VatPeriod.choices, default=VatPeriod.MONTH
     )
+    # Maksuperusteinen arvonlisävero (AVL 137 §): VAT of sales and purchases is assigned to
+    # the tax period of the payment; see docs/sales.md for how it posts.
+    cash_basis_vat = models.BooleanField(_("cash-based VAT"), default=False)
 
     class Meta:
         verbose_name = _("bookkeeping settings")
@@ -105,6 +108,9 @@ class Account(models.Model):
         RECEIVABLES = "receivables", _("Trade receivables")
         PAYABLES = "payables", _("Trade payables")
         INTEREST_INCOME = "interest_income", _("Interest income")
+        # Cash-based VAT (maksuperusteinen alv): VAT of invoices waiting for their payment.
+        VAT_OUTPUT_PENDING = "vat_output_pending", _("Unrecognised output VAT (cash basis)")
+        VAT_INPUT_PENDING = "vat_input_pending", _("Unrecognised input VAT (cash basis)")
 
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="accounts"
@@ -553,3 +559,40 @@ class AssetDepreciation(models.Model):
 
     def __str__(self):
         return f"{self.asset.number} {self.month:%Y-%m}"
+
+
+class DepreciationDifference(models.Model):
+    """The change of the depreciation difference (poistoero) booked for one tax pool in
+    one fiscal year, and the voucher that booked it (a closing appropriation, KPL 5:5 §).
+
+    A pool is the machinery and equipment group (``machinery``, EVL 30 §) or one building
+    or intangible right (``asset:<id>``, EVL 34 § and 24 §). The accumulated difference of a
+    pool is the sum of its rows."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear,
+        verbose_name=_("fiscal year"),
+        on_delete=models.PROTECT,
+        related_name="depreciation_differences",
+    )
+    pool = models.CharField(_("tax pool"), max_length=40)
+    change_cents = models.BigIntegerField(_("change (cents)"))
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("depreciation difference")
+        verbose_name_plural = _("depreciation differences")
+        ordering = ["fiscal_year", "pool"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "pool"], name="ledger_depreciationdifference_pool"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.pool}"

@@ -13,6 +13,7 @@ import datetime as dt
 from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Case, F, Q, Sum, When
 from django.db.models.functions import Coalesce
@@ -20,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tase.core.models import Company
+from tase.formats import eu_sales_file as eu_file
 from tase.formats import vat_return_file as vat_file
 from tase.rules import vat as vat_rules
 
@@ -441,8 +443,15 @@ class VatReturn:
 
 
 def vat_return(company, start, end) -> VatReturn:
-    """The figures of the periodic tax return from the VAT-coded entries of the period."""
-    qs = Entry.objects.filter(company=company, date__gte=start, date__lte=end).exclude(vat_code="")
+    """The figures of the periodic tax return from the VAT-coded entries of the period.
+
+    VAT waiting on the unrecognised (cash-basis) VAT accounts is not the period's: it counts
+    when a payment moves it to the output or input VAT account, on the payment's date."""
+    qs = (
+        Entry.objects.filter(company=company, date__gte=start, date__lte=end)
+        .exclude(vat_code="")
+        .exclude(account__role__in=PENDING_VAT_ROLES)
+    )
     rows = (
         qs.values("vat_code", "is_vat", "account__role")
         .order_by()
@@ -533,6 +542,74 @@ def vat_return_file(company, start, end, *, sent_at: dt.datetime) -> tuple[str, 
     return f"ALV-{company.business_id}-{start:%Y%m}-{end:%Y%m}.txt", text
 
 
+def eu_sales_file(company, start, end, *, sent_at: dt.datetime) -> tuple[str, str]:
+    """The month's recapitulative statement of EU sales as the Tax Administration's VSRALVYV
+    file: (file name, text). The figures come from the sales registered in the core registry
+    per customer VAT number (the books know no customers). Refused
+    (:class:`~tase.formats.eu_sales_file.EuSalesFileError`) unless ``start``-``end`` is a
+    calendar month with EU sales; a statement of an earlier month is its correction."""
+    from django.conf import settings
+
+    from tase.core.registry import eu_sales
+
+    dates = {
+        "start": date_format(start, "SHORT_DATE_FORMAT"),
+        "end": date_format(end, "SHORT_DATE_FORMAT"),
+    }
+    try:
+        period = vat_file.Period.of(start, end)
+    except vat_file.VatFileError:
+        period = None
+    if period is None or period.kind != vat_file.MONTH:
+        raise eu_file.EuSalesFileError(
+            _(
+                "The recapitulative statement is given per calendar month: %(start)s-%(end)s is not one."
+            )
+            % dates
+        )
+    merged: dict[tuple[str, str], eu_file.EuSale] = {}
+    for row in eu_sales(company, start, end):
+        sale = eu_file.EuSale.of(
+            row.vat_number, goods=row.goods, services=row.services, triangular=row.triangular
+        )
+        if sale.country == "FI" or sale.country not in eu_file.VAT_PREFIXES:
+            raise eu_file.EuSalesFileError(
+                _(
+                    "Sales to other EU countries were invoiced to the VAT number “%(number)s”, "
+                    "which is not another member state's; correct the customer and credit "
+                    "the invoice."
+                )
+                % {"number": row.vat_number or "—"}
+            )
+        key = (sale.country, sale.vat_number)
+        if key in merged:
+            old = merged[key]
+            sale = eu_file.EuSale(
+                sale.country,
+                sale.vat_number,
+                old.goods + sale.goods,
+                old.services + sale.services,
+                old.triangular + sale.triangular,
+            )
+        merged[key] = sale
+    if not any(s.goods or s.services or s.triangular for s in merged.values()):
+        raise eu_file.EuSalesFileError(
+            _("%(start)s-%(end)s had no sales to other EU countries: no statement is due.") % dates
+        )
+    text = eu_file.write(
+        eu_file.EuSalesStatement(
+            business_id=company.business_id,
+            year=period.year,
+            month=period.number,
+            sales=tuple(merged.values()),
+            sent_at=sent_at,
+            software_id=settings.TASE_VAT_FILE_SOFTWARE_ID or f"{company.business_id}_TASE",
+            software_name="Tase",
+        )
+    )
+    return f"YV-{company.business_id}-{start:%Y%m}.txt", text
+
+
 @dataclass
 class VatDeadline:
     start: dt.date
@@ -592,6 +669,37 @@ def vat_deadlines(company_ids, today: dt.date) -> dict[int, list[VatDeadline]]:
     return result
 
 
+@dataclass
+class VatSettings:
+    vat_period: str
+    cash_basis_vat: bool
+    cash_basis_turnover_limit: Decimal
+
+
+def vat_settings(company, today: dt.date) -> VatSettings:
+    """The company's VAT period and method, with the turnover limit of the cash basis."""
+    from .models import LedgerSettings
+
+    row = LedgerSettings.objects.filter(company=company).first()
+    return VatSettings(
+        vat_period=row.vat_period if row else LedgerSettings.VatPeriod.MONTH,
+        cash_basis_vat=bool(row and row.cash_basis_vat),
+        cash_basis_turnover_limit=vat_rules.cash_basis_turnover_limit(today),
+    )
+
+
+def cash_basis_vat(company) -> bool:
+    """Does the company account for VAT by payment (maksuperusteinen alv)?"""
+    from .models import LedgerSettings
+
+    return bool(
+        LedgerSettings.objects.filter(company=company)
+        .values_list("cash_basis_vat", flat=True)
+        .first()
+    )
+
+
+PENDING_VAT_ROLES = (Account.Role.VAT_OUTPUT_PENDING, Account.Role.VAT_INPUT_PENDING)
 _FILE_KIND = {"month": vat_file.MONTH, "quarter": vat_file.QUARTER, "year": vat_file.YEAR}
 
 

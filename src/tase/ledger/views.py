@@ -185,6 +185,11 @@ def fiscal_years(request, company_pk):
             elif action == "vat_period":
                 services.set_vat_period(actor, company, request.POST.get("vat_period", ""))
                 messages.success(request, _("VAT period saved."))
+            elif action == "vat_method":
+                services.set_cash_basis_vat(
+                    actor, company, request.POST.get("vat_method") == "cash"
+                )
+                messages.success(request, _("VAT method saved."))
             elif action == "lock":
                 services.lock_period(actor, company, _month_end(request.POST.get("locked_month")))
                 messages.success(request, _("Period locked."))
@@ -202,9 +207,7 @@ def fiscal_years(request, company_pk):
             years=years,
             errors=errors,
             locked_until=services.locked_until(company),
-            vat_period=getattr(
-                LedgerSettings.objects.filter(company=company).first(), "vat_period", "month"
-            ),
+            vat=selectors.vat_settings(company, dt.date.today()),
             vat_periods=LedgerSettings.VatPeriod.choices,
             can_reopen=actor.can_in_company("ledger.reopen_year", company),
             next_start=(last.end + dt.timedelta(days=1))
@@ -704,8 +707,8 @@ def report(request, company_pk, kind):
         "monthly": request.GET.get("monthly") == "1",
     }
     fmt = request.GET.get("format", "")
-    if fmt == "vsralvkv" and kind == "vat-return":
-        return _vat_return_file(company, start, end)
+    if fmt in TAX_FILES and kind == "vat-return":
+        return _tax_file(TAX_FILES[fmt], company, start, end)
     if fmt in ("csv", "pdf", "json", "xlsx"):
         table = reports.build(
             kind,
@@ -810,6 +813,8 @@ def report(request, company_pk, kind):
             selectors.vat_file_period(company, start, end)
         except VatFileError as error:
             context["vat_file_error"] = str(error)
+        if result.figures["311"] or result.figures["312"]:
+            context["eu_sales_months"] = selectors.monthly_periods(start, end)
         context.update(
             vat=result,
             fields=[
@@ -826,10 +831,15 @@ def report(request, company_pk, kind):
     return render(request, "ledger/report.html", context)
 
 
-def _vat_return_file(company, start, end) -> HttpResponse:
-    """The VSRALVKV file to upload in OmaVero; a period that is not the company's answers 400."""
+# The files for OmaVero on the VAT return page: the periodic return and the month's
+# recapitulative statement of EU sales.
+TAX_FILES = {"vsralvkv": selectors.vat_return_file, "vsralvyv": selectors.eu_sales_file}
+
+
+def _tax_file(writer, company, start, end) -> HttpResponse:
+    """A file to upload in OmaVero; a period it cannot be written for answers 400 saying why."""
     try:
-        name, text = selectors.vat_return_file(company, start, end, sent_at=timezone.localtime())
+        name, text = writer(company, start, end, sent_at=timezone.localtime())
     except VatFileError as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(text, content_type="text/plain; charset=iso-8859-1")

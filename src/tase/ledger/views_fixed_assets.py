@@ -1,5 +1,6 @@
 """The fixed-asset page: the register as a balance-sheet specification, add an asset,
-run the depreciation, dispose of an asset (thin over services.fixed_assets)."""
+run the depreciation, dispose of an asset, and the tax depreciation with the
+depreciation difference of a fiscal year (thin over the services)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from . import asset_register, services
-from .models import Account, FixedAsset
+from . import asset_register, services, tax_depreciation
+from .models import Account, FiscalYear, FixedAsset
 from .views import _actor, _base, _company, _errors, _month_end, _require_confirmation
 
 ASSET_FIELDS = (
@@ -48,6 +49,19 @@ def _post(request, company):
             actor, company, asset, date=request.POST.get("date"), price=request.POST.get("price")
         )
         messages.success(request, _("Asset %(asset)s disposed of.") % {"asset": asset})
+    elif action == "difference":
+        _require_confirmation(request)
+        year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("fiscal_year"))
+        changes = {
+            key.removeprefix("change:"): value
+            for key, value in request.POST.items()
+            if key.startswith("change:")
+        }
+        voucher = services.book_depreciation_difference(actor, company, year, changes)
+        messages.success(
+            request,
+            _("Depreciation difference booked as voucher %(voucher)s.") % {"voucher": voucher},
+        )
 
 
 @login_required
@@ -62,6 +76,11 @@ def fixed_assets(request, company_pk):
         except ValidationError as error:
             errors = _errors(error)
     assets = list(asset_register.assets_of(company))
+    years = list(company.fiscal_years.order_by("-start"))
+    chosen = request.POST.get("fiscal_year") or request.GET.get("year")
+    year = next((y for y in years if str(y.pk) == chosen), None) or next(
+        (y for y in years if y.is_open), years[0] if years else None
+    )
     accounts = Account.objects.filter(company=company, is_header=False, hidden=False)
     return render(
         request,
@@ -77,5 +96,8 @@ def fixed_assets(request, company_pk):
             asset_accounts=accounts.filter(type=Account.Type.ASSET),
             expense_accounts=accounts.filter(type=Account.Type.EXPENSE),
             form=request.POST if errors else {},
+            fiscal_years=years,
+            tax_year=year,
+            tax_pools=tax_depreciation.pools(company, year) if year else [],
         ),
     )

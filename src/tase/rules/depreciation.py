@@ -166,9 +166,77 @@ def building_rate(building_type: str, on: dt.date) -> Decimal:
     return rates[building_type]
 
 
-def intangible_tax(cost_cents: int, on: dt.date, years: int | None = None) -> int:
+def intangible_tax(cost_cents: int, on: dt.date, years: int | None = None, months: int = 12) -> int:
     """EVL 24 §: the yearly deduction of an intangible right or other long-term
     expenditure, straight-line over ``years`` (the parameter's 10 when unknown);
-    rounded half up to the cent (the last year takes what is left)."""
+    rounded half up to the cent (the last year takes what is left). A tax year of
+    other than twelve months deducts ``months``/12 of it."""
     years = years or int(value_at("depreciation.intangible_default_years", on))
-    return _cents(Decimal(cost_cents) / years)
+    return _cents(Decimal(cost_cents) / years * months / 12)
+
+
+def balance_maximum(balance_cents: int, rate_percent: Decimal, months: int = 12) -> int:
+    """EVL 30 § and 34 §: the maximum of a year, ``rate`` % of the undepreciated
+    balance; a tax year longer or shorter than twelve months takes ``months``/12 of
+    it (EVL 30 § 2 mom). Rounded half up to the cent."""
+    return _cents(Decimal(balance_cents) * Decimal(rate_percent) / 100 * months / 12)
+
+
+@dataclass(frozen=True)
+class PoolYear:
+    """One fiscal year of a tax pool (the machinery group, or one building or right)
+    with the depreciation difference (poistoero) that makes the deduction.
+
+    ``least`` … ``most`` is the change of the accumulated difference the company may
+    book; ``change`` is the one booked (or proposed); ``deducted`` what taxation
+    allows (planned + change, at most the maximum)."""
+
+    balance: int  # menojäännös before the year's deduction
+    maximum: int
+    planned: int
+    accumulated: int  # the difference accumulated before the year
+    least: int
+    most: int
+    change: int
+    deducted: int
+    closing: int
+
+
+def pool_years(years: list[dict]) -> list[PoolYear]:
+    """The depreciation difference of one tax pool over consecutive fiscal years.
+
+    ``years``: dicts in cents with ``additions`` (acquisition costs), ``disposals``
+    (the proceeds), ``planned`` (the book depreciation posted in the year),
+    ``maximum`` (a callable ``balance -> the EVL maximum``) and ``change`` (the
+    difference booked, or None for the proposal). The rules:
+
+    * The deduction in taxation is what is booked (EVL 54 §): planned depreciation
+      plus the change in the depreciation difference (KPL 5:5 §, a closing
+      appropriation), at most the maximum of EVL 24 §, 30 § or 34 §.
+    * The difference accumulated cannot go below zero, so a decrease releases at
+      most what earlier years accumulated: ``least = -accumulated``.
+    * ``most = maximum - planned``, not below ``least``: when the plan alone exceeds
+      the maximum and nothing is left to release, the excess is deducted later,
+      as it stays in the balance.
+    * The proposal is ``most``: the largest deduction taxation allows. A booked
+      ``change`` is taken as it is (the caller checks a new one against the range).
+    * A balance that the proceeds turn negative is taxable income and leaves zero
+      (EVL 30 § 1 mom).
+    """
+    result: list[PoolYear] = []
+    opening = accumulated = 0
+    for spec in years:
+        additions, disposals = int(spec.get("additions", 0)), int(spec.get("disposals", 0))
+        planned = int(spec.get("planned", 0))
+        balance = max(opening + additions - disposals, 0)
+        maximum = min(int(spec["maximum"](balance)), balance)
+        least = -accumulated
+        most = max(maximum - planned, least)
+        change = most if spec.get("change") is None else int(spec["change"])
+        deducted = max(min(planned + change, maximum), 0)
+        closing = balance - deducted
+        result.append(
+            PoolYear(balance, maximum, planned, accumulated, least, most, change, deducted, closing)
+        )
+        opening, accumulated = closing, accumulated + change
+    return result

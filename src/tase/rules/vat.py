@@ -291,6 +291,37 @@ def line_vat(code: VatCode, amount_cents: int, *, gross: bool, on: dt.date) -> L
     return LineVat(amount_cents)
 
 
+def recognised_vat(vat_by_code: dict[str, int], gross: int, paid: int) -> dict[str, int]:
+    """Cash-based VAT (maksuperusteinen alv, AVL 137 §): how much of an invoice's VAT per code
+    is recognised once ``paid`` cents of its ``gross`` are paid.
+
+    Each code's share is ``VAT x paid / gross``, rounded half up to the cent (the sign kept,
+    as :func:`vat_of_net` does); what is paid beyond the gross counts as the gross. The share
+    only grows as payments add up, so a payment recognises the difference between the shares
+    after and before it: the sum never exceeds the invoice's VAT and equals it when the
+    invoice is paid in full. An invoice with nothing to pay (gross not positive) has its VAT
+    recognised at once."""
+    if gross <= 0:
+        return dict(vat_by_code)
+    paid = min(max(paid, 0), gross)
+    return {code: proportion(vat, paid, gross) for code, vat in vat_by_code.items()}
+
+
+def proportion(amount: int, part: int, whole: int) -> int:
+    """``amount x part / whole`` in cents, half up, with the sign of ``amount``
+    (``part`` and ``whole`` positive)."""
+    share = _round(Decimal(abs(amount)) * part / whole)
+    return share if amount >= 0 else -share
+
+
+CASH_BASIS_TURNOVER_LIMIT = "vat.cash_basis_turnover_limit"
+
+
+def cash_basis_turnover_limit(on: dt.date) -> Decimal:
+    """The largest turnover of a fiscal year that allows cash-based VAT (AVL 137 §), euros."""
+    return Decimal(parameters.value_at(CASH_BASIS_TURNOVER_LIMIT, on))
+
+
 def return_figures(
     output_by_code: dict[str, int], input_total: int, base_by_code: dict[str, int]
 ) -> dict[str, int]:

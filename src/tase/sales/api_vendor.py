@@ -49,7 +49,7 @@ def list_billable(request, company_id: int, start: dt.date, end: dt.date):
             "ref": item.ref,
             "customer_organization_id": item.customer_id,
             "date": item.date,
-            "description": item.description,
+            "description": str(item.description),
             "quantity": str(item.quantity),
             "unit_price": str(item.unit_price),
             "price_includes_vat": item.price_includes_vat,

@@ -11,14 +11,16 @@ class SalesConfig(AppConfig):
         from tase.bank.matching import register_matcher
         from tase.core.registry import (
             DemoLoader,
+            EuSalesSource,
             NavItem,
             SourceLink,
             register_demo,
+            register_eu_sales_source,
             register_nav,
             register_source_link,
         )
 
-        from . import bank_matching, demo
+        from . import bank_matching, demo, selectors
         from .links import invoice_url, payment_url
 
         register_demo(DemoLoader("sales", demo.load, order=30))
@@ -26,3 +28,4 @@ class SalesConfig(AppConfig):
         register_source_link(SourceLink("sales.invoice", invoice_url))
         register_source_link(SourceLink("sales.payment", payment_url))
         register_matcher(bank_matching.MATCHER)
+        register_eu_sales_source(EuSalesSource("sales.invoices", selectors.eu_sales))

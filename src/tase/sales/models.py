@@ -176,6 +176,9 @@ class Invoice(models.Model):
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     bank_ledger_account = models.CharField(max_length=10, blank=True)
     voucher_id = models.BigIntegerField(null=True, blank=True)
+    # Cash-based VAT (maksuperusteinen alv), fixed at sending from the company's setting: the
+    # VAT was posted as unrecognised and each payment recognises its share (docs/sales.md).
+    cash_vat = models.BooleanField(_("cash-based VAT"), default=False)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -1,7 +1,8 @@
 """What support offers for the vendor's own invoicing (core registry, billable sources):
 extra training orders accepted in the period at their quoted price (VAT excluded), and each
 customer's phone support as one line per calendar month ended within the period (started minutes x the dated
-price per minute, VAT included; tase.rules.phone_billing)."""
+price per minute, VAT included; tase.rules.phone_billing). Line texts and units are lazy:
+sales renders them in the customer's language, whoever gathers the month."""
 
 from __future__ import annotations
 
@@ -10,11 +11,28 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from tase.core.registry import BillableItem, BillableSource, register_billable_source
 
 from .models import PhoneCall, TrainingOrder
+
+
+def _training(hours, topics: str) -> str:
+    return gettext("Extra training, %(hours)s h: %(topics)s") % {"hours": hours, "topics": topics}
+
+
+def _phone(month: dt.date, calls: int, minutes: int) -> str:
+    return gettext("Phone support %(month)s: %(calls)s calls, %(minutes)s min") % {
+        "month": f"{month.month}/{month.year}",
+        "calls": calls,
+        "minutes": minutes,
+    }
+
+
+training_text, phone_text = lazy(_training, str), lazy(_phone, str)
+PCS = gettext_lazy("pcs")
 
 
 def accepted_training_orders(vendor, start, end) -> list[BillableItem]:
@@ -31,10 +49,9 @@ def accepted_training_orders(vendor, start, end) -> list[BillableItem]:
             ref=f"support.training_order:{row.pk}",
             customer_id=row.organization_id,
             date=row.accepted_at.date(),
-            description=_("Extra training, %(hours)s h: %(topics)s")
-            % {"hours": row.hours, "topics": row.topics[:200]},
+            description=training_text(row.hours, row.topics[:200]),
             quantity=Decimal(1),
-            unit=_("pcs"),
+            unit=PCS,
             unit_price=Decimal(row.quote_cents) / 100,
         )
         for row in rows
@@ -74,11 +91,9 @@ def phone_support(vendor, start, end) -> list[BillableItem]:
                 ref=f"support.phone:{row['organization_id']}:{month:%Y-%m}",
                 customer_id=row["organization_id"],
                 date=month,
-                description=_("Phone support %(month)s: %(calls)s calls, %(minutes)s min")
-                % {"month": f"{month.month}/{month.year}", "calls": row["calls"],
-                   "minutes": row["minutes"]},
+                description=phone_text(month, row["calls"], row["minutes"]),
                 quantity=Decimal(1),
-                unit=_("pcs"),
+                unit=PCS,
                 unit_price=Decimal(row["cost"]) / 100,
                 price_includes_vat=True,
             )
@@ -89,7 +104,11 @@ def phone_support(vendor, start, end) -> list[BillableItem]:
 def register() -> None:
     register_billable_source(
         BillableSource(
-            "support.training_orders", _("Extra training orders"), accepted_training_orders
+            "support.training_orders",
+            gettext_lazy("Extra training orders"),
+            accepted_training_orders,
         )
     )
-    register_billable_source(BillableSource("support.phone", _("Phone support"), phone_support))
+    register_billable_source(
+        BillableSource("support.phone", gettext_lazy("Phone support"), phone_support)
+    )

@@ -49,6 +49,16 @@ def number(value):
 
 
 @register.filter
+def amount_input(cents):
+    """Cents as euros to type over in a form field: 1234,56 in Finnish, without the
+    grouping the money filter adds (the services read either decimal mark)."""
+    if cents is None or cents == "":
+        return ""
+    text = f"{Decimal(cents) / 100:.2f}"  # an ASCII minus, which the services read
+    return text.replace(".", ",") if (translation.get_language() or "fi") == "fi" else text
+
+
+@register.filter
 def percent(value):
     """A rate in percent: 20,5 %."""
     text = format_number(value)

@@ -33,6 +33,7 @@ from .common import (
     to_cents,
 )
 from .copies import copy_configuration
+from .depreciation_difference import book_depreciation_difference
 from .fixed_assets import (
     create_fixed_asset,
     depreciated_cents,
@@ -41,7 +42,13 @@ from .fixed_assets import (
 )
 from .imports import IMPORT_BATCH, VOUCHER_IMPORT_COLUMNS, import_vouchers
 from .opening_balances import import_opening_balances
-from .periods import create_fiscal_year, lock_period, set_vat_period, unlock_period
+from .periods import (
+    create_fiscal_year,
+    lock_period,
+    set_cash_basis_vat,
+    set_vat_period,
+    unlock_period,
+)
 from .posting import (
     ENTRY_ARRAYS,
     ENTRY_COLUMNS,
@@ -67,6 +74,7 @@ __all__ = [
     "add_attachment",
     "add_months",
     "apply_chart",
+    "book_depreciation_difference",
     "cents_to_decimal",
     "check_date_open",
     "close_fiscal_year",
@@ -95,6 +103,7 @@ __all__ = [
     "run_depreciation",
     "save_draft",
     "series_for",
+    "set_cash_basis_vat",
     "set_vat_period",
     "settle_vat",
     "sniff",

@@ -159,7 +159,7 @@ def _plan(asset: FixedAsset, until: dt.date) -> dict[tuple[int, int], int]:
     return rules.reducing_balance(asset.cost_cents, asset.rate, asset.in_use, until)
 
 
-def _due(assets, until: dt.date) -> dict[FixedAsset, dict[tuple[int, int], int]]:
+def months_due(assets, until: dt.date) -> dict[FixedAsset, dict[tuple[int, int], int]]:
     """Each asset's planned months through ``until`` that are not yet posted (one query)."""
     posted = defaultdict(set)
     for asset_id, month in AssetDepreciation.objects.filter(asset__in=assets).values_list(
@@ -189,7 +189,7 @@ def run_depreciation(actor, company: Company, until) -> Voucher:
             "asset_account", "expense_account"
         )
     )
-    due = _due(assets, until)
+    due = months_due(assets, until)
     if not due:
         raise ValidationError(
             {"until": _("Nothing to depreciate up to %(date)s.") % {"date": fmt_date(until)}}
@@ -268,7 +268,7 @@ def dispose_fixed_asset(
     if price_cents > MAX_CENTS:
         raise ValidationError({"price": _("The price is too large.")})
     previous_month_end = on.replace(day=1) - dt.timedelta(days=1)
-    if _due([asset], previous_month_end):
+    if months_due([asset], previous_month_end):
         raise ValidationError(
             {
                 "date": _("Run the depreciation until %(date)s first.")

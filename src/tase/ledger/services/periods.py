@@ -1,4 +1,4 @@
-"""Fiscal years, the VAT period and period locks."""
+"""Fiscal years, the VAT period and method, and period locks."""
 
 from __future__ import annotations
 
@@ -12,8 +12,16 @@ from django.utils.translation import gettext as _
 from tase.core import audit
 from tase.core.models import Company
 
-from ..models import FiscalYear, LedgerSettings, PeriodLock, SeriesCounter, VoucherSeries
-from .common import _as_date, add_months, ensure_standard_series, fmt_date, guard
+from .. import charts
+from ..models import (
+    Account,
+    FiscalYear,
+    LedgerSettings,
+    PeriodLock,
+    SeriesCounter,
+    VoucherSeries,
+)
+from .common import _as_date, _forget, add_months, ensure_standard_series, fmt_date, guard
 
 
 @transaction.atomic
@@ -81,6 +89,66 @@ def set_vat_period(actor, company: Company, period: str) -> LedgerSettings:
     row.save()
     audit.record(actor.user, "update", row, company=company, changes={"vat_period": [old, period]})
     return row
+
+
+@transaction.atomic
+def set_cash_basis_vat(actor, company: Company, enabled: bool) -> LedgerSettings:
+    """Cash-based VAT (maksuperusteinen alv, AVL 137 §) on or off. Switched on, the chart gets
+    the two unrecognised VAT accounts it lacks (numbers and names of the shipped chart).
+    Invoices keep the method they were sent with, so the switch belongs at the start of a
+    tax period; the turnover limit (``vat.cash_basis_turnover_limit``) is the company's to
+    watch, since only the finished fiscal year shows it."""
+    guard(actor, company, "ledger.manage")
+    row, _created = LedgerSettings.objects.select_for_update().get_or_create(company=company)
+    enabled = bool(enabled)
+    if enabled:
+        _ensure_pending_vat_accounts(actor, company, row.chart or "limited-company")
+    old, row.cash_basis_vat = row.cash_basis_vat, enabled
+    row.save(update_fields=["cash_basis_vat"])
+    audit.record(
+        actor.user, "update", row, company=company, changes={"cash_basis_vat": [old, enabled]}
+    )
+    return row
+
+
+def _ensure_pending_vat_accounts(actor, company: Company, chart: str) -> None:
+    roles = [Account.Role.VAT_OUTPUT_PENDING, Account.Role.VAT_INPUT_PENDING]
+    have = set(
+        Account.objects.filter(company=company, role__in=roles, is_header=False).values_list(
+            "role", flat=True
+        )
+    )
+    rows = {row.role: row for row in charts.chart(chart) if row.role in roles}
+    for role in roles:
+        if role in have:
+            continue
+        row = rows[role]
+        if Account.objects.filter(company=company, number=row.number).exists():
+            raise ValidationError(
+                {
+                    "cash_basis_vat": _(
+                        "Account %(number)s is taken: give the role “%(role)s” to an account "
+                        "of your chart first."
+                    )
+                    % {"number": row.number, "role": Account.Role(role).label}
+                }
+            )
+        sibling = (
+            Account.objects.filter(company=company, balance_sheet_line=row.line, is_header=False)
+            .order_by("number")
+            .first()
+        )
+        Account.objects.create(
+            company=company,
+            number=row.number,
+            name_fi=row.name_fi,
+            name_en=row.name_en,
+            type=row.type,
+            parent=sibling.parent if sibling else None,
+            balance_sheet_line=row.line,
+            role=role,
+        )
+    _forget(actor)
 
 
 @transaction.atomic

@@ -72,6 +72,49 @@ def _check_line_count(count: int) -> None:
         )
 
 
+# Cash-based VAT (maksuperusteinen alv, AVL 137 §): the VAT of a domestic sale or purchase
+# posted with ``vat_basis="cash"`` goes to the unrecognised VAT account of its side; a
+# ``recognise_vat`` line moves a paid share to the output or input VAT account, which is
+# what the VAT return counts. Self-assessed and 0 % codes are outside the method.
+PENDING = {
+    Account.Role.VAT_OUTPUT: Account.Role.VAT_OUTPUT_PENDING,
+    Account.Role.VAT_INPUT: Account.Role.VAT_INPUT_PENDING,
+}
+VAT_ROLES = [*PENDING, *PENDING.values()]
+DEFERRABLE = (vat_rules.DOMESTIC_SALE, vat_rules.DOMESTIC_PURCHASE)
+
+
+def _recognition(line: dict, vat_account) -> list[dict]:
+    """The two entries of a ``recognise_vat`` line: ``{"recognise_vat": "S", "credit": 25.50,
+    "vat_base": 100}`` credits output VAT and debits the unrecognised output VAT account
+    (a debit the other way round, as a credit note's share does); ``vat_base`` is the base of
+    the recognised share, kept on the VAT entries with the sign of their amounts."""
+    code = vat_rules.CODES.get(str(line["recognise_vat"]).strip().upper())
+    if code is None or code.kind not in DEFERRABLE:
+        raise ValueError(
+            _("VAT code “%(code)s” is not paid by the cash basis.")
+            % {"code": line["recognise_vat"]}
+        )
+    debit, credit = to_cents(line.get("debit")), to_cents(line.get("credit"))
+    if debit < 0 or credit < 0 or bool(debit) == bool(credit):
+        raise ValueError(_("enter either a debit or a credit."))
+    amount = debit or -credit
+    role = (
+        Account.Role.VAT_OUTPUT if code.kind == vat_rules.DOMESTIC_SALE else Account.Role.VAT_INPUT
+    )
+    recognised, pending = vat_account(role), vat_account(PENDING[role])
+    if recognised is None or pending is None:
+        missing = role if recognised is None else PENDING[role]
+        raise ValueError(_("the chart has no %(role)s account.") % {"role": missing.label})
+    base = abs(to_cents(line.get("vat_base"))) * (1 if amount > 0 else -1)
+    common = {"vat_code": code.code, "is_vat": True, "text": (line.get("text") or "")[:300]}
+    common |= {"cost_centre": "", "project": "", "delivery_date": None}
+    return [
+        {"account": pending, "amount_cents": -amount, "vat_base_cents": -base, **common},
+        {"account": recognised, "amount_cents": amount, "vat_base_cents": base, **common},
+    ]
+
+
 def _prepare_entries(
     company: Company,
     on: dt.date,
@@ -100,9 +143,27 @@ def _prepare_entries(
         vat_accounts: dict[str, Account] | None = None
     elif vat_accounts is None:
         vat_accounts = {a.role: a for a in accounts.values() if a.role}
+
+    def vat_account(role: str) -> Account | None:
+        nonlocal vat_accounts
+        if vat_accounts is None:
+            vat_accounts = {
+                a.role: a
+                for a in Account.objects.filter(
+                    company=company, role__in=VAT_ROLES, is_header=False
+                )
+            }
+        return vat_accounts.get(role)
+
     entries: list[dict] = []
     for position, line in enumerate(lines, start=1):
         index = labels[position - 1] if labels else position
+        if line.get("recognise_vat"):
+            try:
+                entries += _recognition(line, vat_account)
+            except ValueError as error:
+                _line_error(errors, index, str(error))
+            continue
         number = str(line.get("account", "")).strip()
         account = accounts.get(number)
         if not number:
@@ -177,23 +238,19 @@ def _prepare_entries(
             }
         )
         if split.output_vat or split.input_vat:
-            if vat_accounts is None:
-                vat_accounts = {
-                    a.role: a
-                    for a in Account.objects.filter(
-                        company=company,
-                        role__in=[Account.Role.VAT_OUTPUT, Account.Role.VAT_INPUT],
-                        is_header=False,
-                    )
-                }
+            # Cash-based VAT: a domestic sale's or purchase's VAT waits on the unrecognised
+            # VAT account until the payment recognises it (``recognise_vat`` lines).
+            deferred = line.get("vat_basis") == "cash" and code.kind in DEFERRABLE
             for role, part in (
                 (Account.Role.VAT_OUTPUT, split.output_vat),
                 (Account.Role.VAT_INPUT, split.input_vat),
             ):
                 if not part:
                     continue
-                vat_account = vat_accounts.get(role)
-                if vat_account is None:
+                if deferred:
+                    role = PENDING[role]
+                account_for_vat = vat_account(role)
+                if account_for_vat is None:
                     _line_error(
                         errors,
                         index,
@@ -202,7 +259,7 @@ def _prepare_entries(
                     break
                 entries.append(
                     {
-                        "account": vat_account,
+                        "account": account_for_vat,
                         "amount_cents": part,
                         "vat_code": code.code,
                         "is_vat": True,
@@ -511,7 +568,10 @@ def post_voucher(
     input VAT account; ``gross`` says whether the amount entered includes the VAT. The VAT
     rate is the one in force on the line's ``delivery_date`` (default: the voucher's date),
     since the rate follows the delivery, not the invoice (AVL 15 §; HE 61/2024: goods
-    delivered and services performed on or after 1.9.2024 take 25.5 %). With ``source_ref``,
+    delivered and services performed on or after 1.9.2024 take 25.5 %). Cash-based VAT: a
+    line's ``vat_basis: "cash"`` posts its domestic VAT to the unrecognised VAT account, and a
+    line ``{recognise_vat: code, debit|credit, vat_base, text}`` (no account) moves a paid share
+    from there to the output or input VAT account (:func:`_recognition`). With ``source_ref``,
     posting is idempotent: the voucher already posted from the same source and
     reference is returned as it is.
     """

@@ -7,14 +7,16 @@ brings beyond the open amount first pays the reminder fees, compensation and pen
 that reminders charged (:mod:`.collection`); they are booked only now, when paid, to the
 interest income account (role ``interest_income``, 9000 Korkotuotot in the shipped charts:
 financial income, outside VAT). Any rest stays on the receivables account as the customer's
-credit balance (the invoice's open amount turns negative) until it is refunded or used.
+credit balance (the invoice's open amount turns negative) until it is refunded or used. On an
+invoice sent with cash-based VAT the voucher also recognises the payment's share of the VAT
+(:mod:`.cash_vat`).
 
 A payment read from a bank statement names the ledger account of the bank account the money
 came to (``bank_ledger_account``), and may settle a small shortfall: when what stays open is at
 most ``write_off_up_to`` cents, it is written off to ``write_off_account`` on the same voucher
 and the invoice is paid. A bank's batch of one day's reference payments is booked as the
 statement shows it, one voucher for the day (:func:`record_payments`), each payment still kept
-on its invoice.
+on its invoice; cash-based VAT invoices go one by one through :func:`record_payment`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from tase.ledger import selectors as ledger_selectors
 from tase.ledger import services as ledger
 
 from ..models import Invoice, Payment
+from . import cash_vat
 from .common import as_date, cents, guard, to_cents
 
 SOURCE = "sales.payment"
@@ -115,7 +118,9 @@ def record_payment(
         created_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
     )
     text = _("Payment of invoice %(number)s") % {"number": invoice.number}
+    paid_after = invoice.paid_cents + amount_cents - charges_cents
     lines = _lines(invoice, bank, amount_cents, charges_cents, receivables, income, text)
+    lines += cash_vat.payment_lines(invoice, invoice.paid_cents, paid_after, text)
     if write_off:
         off_text = _("Short payment written off, invoice %(number)s") % {"number": invoice.number}
         lines += [
@@ -164,9 +169,10 @@ class Received:
 
 def _simple(invoice: Invoice, item: Received) -> bool:
     """A payment the batch books as the single service would: a sent, open invoice without
-    reminder charges to pay first, paid on or after its date."""
+    reminder charges to pay first or cash-based VAT to recognise, paid on or after its date."""
     return (
         invoice.status in (Invoice.Status.SENT, Invoice.Status.PARTLY_PAID)
+        and not invoice.cash_vat
         and not invoice.is_credit_note
         and invoice.charged_cents == invoice.charges_paid_cents
         and invoice.open_cents > 0

@@ -7,7 +7,8 @@ number (or its RF form) unless the draft carries its own. Posting goes through
 :func:`tase.ledger.services.post_voucher`: receivables (debit) / sales per VAT code and
 account (credit, the ledger splits the output VAT) at the rates of the delivery date, in
 the sales invoice series ML, with ``source="sales.invoice"`` and the invoice's id so the
-books drill down to the invoice and the invoice to its voucher.
+books drill down to the invoice and the invoice to its voucher. With cash-based VAT the VAT
+waits on the unrecognised VAT account for the payments (:mod:`.cash_vat`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tase.ledger import selectors as ledger_selectors
 from tase.ledger import services as ledger
 
 from ..models import Invoice, InvoiceCounter, InvoiceLine
+from . import cash_vat
 from .common import as_date, cents, guard, invoice_totals
 from .invoices import refuse_unless_draft
 
@@ -70,8 +72,11 @@ def _voucher_lines(invoice: Invoice, receivables: str) -> list[dict]:
                 "text": text,
                 # The rate follows the delivery, not the invoice date (AVL 15 §).
                 "delivery_date": invoice.delivery_date,
+                **({"vat_basis": "cash"} if invoice.cash_vat else {}),
             }
         )
+    if invoice.is_credit_note and invoice.credits is not None:
+        result += cash_vat.credit_lines(invoice.credits, text)
     return result
 
 
@@ -147,6 +152,8 @@ def _send(actor, invoice: Invoice) -> Invoice:
         national = fi_reference(invoice.number)
         invoice.reference = rf_reference(national) if invoice.reference_type == "rf" else national
     invoice.buyer = buyer_of(invoice)
+    if not invoice.is_credit_note:
+        invoice.cash_vat = cash_vat.applies_to(invoice)
     _post(actor, invoice)
     invoice.status = Invoice.Status.SENT
     invoice.sent_at = timezone.now()
@@ -202,6 +209,7 @@ def credit_invoice(actor, invoice: Invoice, *, date=None) -> Invoice:
         your_reference=original.your_reference,
         order_number=original.order_number,
         prices_include_vat=original.prices_include_vat,
+        cash_vat=original.cash_vat,
         net_cents=-original.net_cents,
         vat_cents=-original.vat_cents,
         gross_cents=-original.gross_cents,

@@ -5,7 +5,9 @@ Delivery and support offer their billable items through the core registry
 orders, each customer's phone support per month); sales imports neither. :func:`gather` puts a
 period's items not yet billed on one draft invoice per customer organization, for review and
 sending as any invoice; each item is recorded as billed (:class:`~tase.sales.models.BilledItem`)
-so it is never billed twice.
+so it is never billed twice. The sources give their line texts lazily, and the lines are
+written in the language of the customer (the sales customer of the organization), not in the
+language of the staff member who gathers them.
 
 Prices: quotes are VAT excluded; a phone support month is VAT included (minutes x the dated
 price per minute) and goes on the invoice as its net, the gross split at the general rate of
@@ -22,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tase.core import registry
@@ -83,9 +86,9 @@ def _line(item: registry.BillableItem) -> dict:
         rate = invoicing.rate_of(item.vat_code, item.date)
         price = (price * 100 / (100 + rate)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     return {
-        "description": item.description[:300],
+        "description": str(item.description)[:300],
         "quantity": item.quantity,
-        "unit": item.unit,
+        "unit": str(item.unit),
         "unit_price": price,
         "vat_code": item.vat_code,
     }
@@ -104,13 +107,17 @@ def gather(actor, company: Company, *, start, end, invoice_date=None) -> list[In
     drafts = []
     for organization_id, items in sorted(per_customer.items()):
         items.sort(key=lambda i: (i.date, i.ref))
+        customer = _customer_for(company, organization_id)
+        # The lines speak the customer's language, not the language of whoever gathers them.
+        with translation.override(customer.language):
+            lines = [_line(item) for item in items]
         invoice = create_invoice(
             actor,
             company,
-            customer=_customer_for(company, organization_id),
+            customer=customer,
             invoice_date=as_date(invoice_date or dt.date.today(), "invoice_date"),
             delivery_date=max(i.date for i in items),
-            lines=[_line(item) for item in items],
+            lines=lines,
         )
         BilledItem.objects.bulk_create(
             BilledItem(company=company, ref=item.ref, invoice=invoice) for item in items

@@ -1,7 +1,8 @@
 """`tase report KIND --company ID --from DATE --to DATE --format csv|json|xlsx|pdf` to stdout.
 
 `tase report vat-return … --format vsralvkv` prints the periodic VAT return as the Tax
-Administration's file, ready to upload in OmaVero."""
+Administration's file, ready to upload in OmaVero; `--format vsralvyv` the recapitulative
+statement of EU sales of a calendar month."""
 
 import datetime as dt
 import sys
@@ -11,10 +12,12 @@ from django.utils import timezone, translation
 
 from tase.formats.vat_return_file import VatFileError
 from tase.ledger import reports
-from tase.ledger.selectors import fiscal_year_of, vat_return_file
+from tase.ledger.selectors import eu_sales_file, fiscal_year_of, vat_return_file
 from tase.ledger.system import SystemActor
 
 from ._common import company_of
+
+FILES = {"vsralvkv": vat_return_file, "vsralvyv": eu_sales_file}
 
 
 class Command(BaseCommand):
@@ -26,7 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="start", type=dt.date.fromisoformat)
         parser.add_argument("--to", dest="end", type=dt.date.fromisoformat)
         parser.add_argument(
-            "--format", choices=["csv", "json", "pdf", "xlsx", "vsralvkv"], default="csv"
+            "--format",
+            choices=["csv", "json", "pdf", "xlsx", "vsralvkv", "vsralvyv"],
+            default="csv",
         )
         parser.add_argument("--language", choices=["fi", "en"], default="fi")
         parser.add_argument("--cost-centre", default="")
@@ -42,11 +47,14 @@ class Command(BaseCommand):
             if year is None:
                 raise CommandError("Give --from and --to (no fiscal year covers today).")
             start, end = start or year.start, end or year.end
-        if options["format"] == "vsralvkv":
+        if options["format"] in FILES:
             if options["kind"] != "vat-return":
-                raise CommandError("--format vsralvkv is for the vat-return report only.")
+                raise CommandError(
+                    f"--format {options['format']} is for the vat-return report only."
+                )
+            writer = FILES[options["format"]]
             try:
-                _name, text = vat_return_file(company, start, end, sent_at=timezone.localtime())
+                _name, text = writer(company, start, end, sent_at=timezone.localtime())
             except VatFileError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(text, ending="")
