@@ -36,6 +36,8 @@ EXPECTED = {
     "sales.view": STAFF_ROLES | {Role.MAIN_USER, Role.ACCOUNTANT, Role.VIEWER},
     "sales.invoice": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
     "sales.payments": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
+    "bank.view": STAFF_ROLES | {Role.MAIN_USER, Role.ACCOUNTANT, Role.VIEWER},
+    "bank.reconcile": {Role.ADMIN, Role.CONSULTANT, Role.MAIN_USER, Role.ACCOUNTANT},
     "payroll.view": {
         Role.ADMIN,
         Role.CONSULTANT,

@@ -27,7 +27,7 @@ def _euros(cents: int | None) -> str | None:
     return None if cents is None else str((Decimal(cents) / 100).quantize(Decimal("0.01")))
 
 
-class EntryOut(Schema):
+class BankEntryOut(Schema):
     id: int
     date: dt.date
     amount: str
@@ -47,7 +47,7 @@ class EntryOut(Schema):
         return _euros(obj.amount_cents)
 
 
-class StatementSummaryOut(Schema):
+class BankStatementSummaryOut(Schema):
     id: int
     kind: str
     iban: str
@@ -73,7 +73,7 @@ def _summary(statement: Statement) -> dict:
     }
 
 
-class StatementOut(Schema):
+class BankStatementOut(Schema):
     id: int
     kind: str
     iban: str
@@ -86,7 +86,7 @@ class StatementOut(Schema):
     warnings: list[str]
     matched: int
     unmatched: int
-    entries: list[EntryOut]
+    entries: list[BankEntryOut]
 
 
 def _statement(statement: Statement, lines: list[Line], *, already=False, warnings=None) -> dict:
@@ -100,9 +100,9 @@ def _statement(statement: Statement, lines: list[Line], *, already=False, warnin
     }
 
 
-class ImportOut(Schema):
+class BankImportOut(Schema):
     file: str
-    statements: list[StatementOut]
+    statements: list[BankStatementOut]
     imported: int = Field(description="statements written now")
     already_imported: int = Field(description="statements seen before: nothing written")
     matched: int
@@ -111,7 +111,7 @@ class ImportOut(Schema):
 
 @router.post(
     "/companies/{company_id}/statements",
-    response={201: ImportOut, 200: ImportOut},
+    response={201: BankImportOut, 200: BankImportOut},
     by_alias=True,
     summary="Import a camt.053 statement or camt.054 reference payments",
 )
@@ -138,7 +138,7 @@ def import_statements(request, company_id: int, file: File[UploadedFile]):
 
 @router.get(
     "/companies/{company_id}/statements",
-    response=list[StatementSummaryOut],
+    response=list[BankStatementSummaryOut],
     by_alias=True,
     summary="Statements, newest first",
 )
@@ -150,7 +150,7 @@ def list_statements(request, company_id: int):
 
 @router.get(
     "/companies/{company_id}/statements/{statement_id}",
-    response=StatementOut,
+    response=BankStatementOut,
     by_alias=True,
     summary="One statement with its lines",
 )
@@ -159,35 +159,35 @@ def get_statement(request, company_id: int, statement_id: int):
     return _statement(statement, list(statement.lines.all()))
 
 
-class PostIn(Schema):
+class BankPostIn(Schema):
     account: str
     vat_code: str = ""
     text: str = ""
     save_rule: bool = Field(False, description="Propose the same for this counterparty later")
 
 
-class MatchIn(Schema):
+class BankMatchIn(Schema):
     target: str = Field(description="A proposal's target, e.g. sales.invoice:42")
 
 
-class IgnoreIn(Schema):
+class BankIgnoreIn(Schema):
     reason: str
 
 
-class ProposalOut(Schema):
+class BankProposalOut(Schema):
     target: str
     label: str
 
 
-class ProposalsOut(Schema):
+class BankProposalsOut(Schema):
     account: str | None
     vat_code: str | None
-    targets: list[ProposalOut]
+    targets: list[BankProposalOut]
 
 
 @router.get(
     "/companies/{company_id}/lines/{line_id}/proposals",
-    response=ProposalsOut,
+    response=BankProposalsOut,
     summary="What an open line could be matched or posted to",
 )
 def line_proposals(request, company_id: int, line_id: int):
@@ -203,35 +203,35 @@ def line_proposals(request, company_id: int, line_id: int):
 
 @router.post(
     "/companies/{company_id}/lines/{line_id}/post",
-    response=EntryOut,
+    response=BankEntryOut,
     summary="Post an open line to an account",
 )
-def post_line(request, company_id: int, line_id: int, payload: PostIn):
+def post_line(request, company_id: int, line_id: int, payload: BankPostIn):
     line = selectors.line_of(actor(request), company_id, line_id)
     return services.post_line(actor(request), line, **payload.dict())
 
 
 @router.post(
     "/companies/{company_id}/lines/{line_id}/match",
-    response=EntryOut,
+    response=BankEntryOut,
     summary="Match an open line to a proposal",
 )
-def match_line(request, company_id: int, line_id: int, payload: MatchIn):
+def match_line(request, company_id: int, line_id: int, payload: BankMatchIn):
     line = selectors.line_of(actor(request), company_id, line_id)
     return services.accept_proposal(actor(request), line, payload.target)
 
 
 @router.post(
     "/companies/{company_id}/lines/{line_id}/ignore",
-    response=EntryOut,
+    response=BankEntryOut,
     summary="Ignore an open line, with the reason",
 )
-def ignore_line(request, company_id: int, line_id: int, payload: IgnoreIn):
+def ignore_line(request, company_id: int, line_id: int, payload: BankIgnoreIn):
     line = selectors.line_of(actor(request), company_id, line_id)
     return services.ignore_line(actor(request), line, reason=payload.reason)
 
 
-class RuleIn(Schema):
+class BankRuleIn(Schema):
     counterparty: str = Field(
         "", max_length=140, description="Proposed when the counterparty contains this"
     )
@@ -240,11 +240,11 @@ class RuleIn(Schema):
     vat_code: str = ""
 
 
-class RuleOut(RuleIn):
+class BankRuleOut(BankRuleIn):
     id: int
 
 
-@router.get("/companies/{company_id}/rules", response=list[RuleOut], summary="Matching rules")
+@router.get("/companies/{company_id}/rules", response=list[BankRuleOut], summary="Matching rules")
 def list_rules(request, company_id: int):
     company = actor(request).company(company_id, "bank.view")
     return list(selectors.rules_of(company))
@@ -252,10 +252,10 @@ def list_rules(request, company_id: int):
 
 @router.post(
     "/companies/{company_id}/rules",
-    response={201: RuleOut},
+    response={201: BankRuleOut},
     summary="Save a rule: counterparty or reference → account and VAT code",
 )
-def create_rule(request, company_id: int, payload: RuleIn):
+def create_rule(request, company_id: int, payload: BankRuleIn):
     company = actor(request).company(company_id, "bank.reconcile")
     return Status(201, services.create_rule(actor(request), company, **payload.dict()))
 
@@ -272,7 +272,7 @@ def delete_rule(request, company_id: int, rule_id: int):
     return Status(204, None)
 
 
-class SettingsIn(Schema):
+class BankSettingsIn(Schema):
     write_off: Decimal = Field(
         Decimal(0),
         ge=0,
@@ -283,13 +283,13 @@ class SettingsIn(Schema):
     write_off_account: str = ""
 
 
-class SettingsOut(Schema):
+class BankSettingsOut(Schema):
     write_off: str
     write_off_account: str
 
 
-@router.put("/companies/{company_id}/settings", response=SettingsOut, summary="Write-off rule")
-def update_settings(request, company_id: int, payload: SettingsIn):
+@router.put("/companies/{company_id}/settings", response=BankSettingsOut, summary="Write-off rule")
+def update_settings(request, company_id: int, payload: BankSettingsIn):
     company = actor(request).company(company_id, "bank.reconcile")
     settings = services.update_settings(
         actor(request),
@@ -303,11 +303,11 @@ def update_settings(request, company_id: int, payload: SettingsIn):
     }
 
 
-class DifferenceQuery(Schema):
+class BankDifferenceQuery(Schema):
     on: dt.date
 
 
-class DifferenceOut(Schema):
+class BankDifferenceOut(Schema):
     iban: str
     ledger_account: str
     book_balance: str
@@ -318,10 +318,10 @@ class DifferenceOut(Schema):
 
 @router.get(
     "/companies/{company_id}/balance-differences",
-    response=list[DifferenceOut],
+    response=list[BankDifferenceOut],
     summary="Each bank account's books against its last statement on or before a date",
 )
-def balance_differences(request, company_id: int, query: Query[DifferenceQuery]):
+def balance_differences(request, company_id: int, query: Query[BankDifferenceQuery]):
     company = actor(request).company(company_id, "bank.view")
     return [
         {
