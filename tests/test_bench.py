@@ -26,7 +26,9 @@ def _bench(*args: str, **env: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("name", ["parameters", "payroll", "purchases", "sales", "holidays"])
+@pytest.mark.parametrize(
+    "name", ["bank", "holidays", "parameters", "payroll", "purchases", "sales"]
+)
 def test_a_bench_prints_its_table(name):
     assert f"## {name}" in _bench(name, "--n", "20")
 

@@ -1,6 +1,7 @@
 """The JSON API at /api/v1/: each app's router mounted on one NinjaAPI."""
 
 from tase.apiutil import AUTH, TaseAPI, install_error_handlers
+from tase.bank.api import router as bank_router
 from tase.core.account_api import router as account_router
 from tase.core.api import router as core_router
 from tase.core.api_notifications import router as notifications_router
@@ -29,6 +30,7 @@ api.add_router("/payroll", payroll_router)
 api.add_router("/payroll/holidays", holidays_router)
 api.add_router("/sales", sales_router)
 api.add_router("/purchases", purchases_router)
+api.add_router("/bank", bank_router)
 api.add_router("/delivery", delivery_router)
 api.add_router("/support", support_router)
 api.add_router("/support", support_helpdesk_router)

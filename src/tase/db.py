@@ -1,4 +1,5 @@
-"""Database helpers: where a read goes, and the one-row INSERT of the hot paths.
+"""Database helpers: where a read goes, the one-row INSERT and the many-row UPDATE of the hot
+paths.
 
 With ``DATABASE_REPLICA_URL`` set, heavy reports may read from a PostgreSQL read replica:
 selectors pass :func:`reporting_alias` to ``.using()``. Everything else, and every write,
@@ -43,3 +44,24 @@ def insert(instance: models.Model) -> models.Model:
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
+
+
+def update_rows(model: type[models.Model], fields: list[str], objects) -> None:
+    """Write ``fields`` of many saved ``objects`` with one prepared UPDATE run for each row
+    (``executemany``): far cheaper than ``bulk_update``'s CASE expression over thousands of
+    rows. No signals, no ``save()``: for columns a service owns."""
+    objects = list(objects)
+    if not objects:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
+        + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tase.ledger",
     "tase.sales",
     "tase.purchases",
+    "tase.bank",
     "tase.payroll",
     "tase.delivery",
     "tase.support",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("payroll/", include("tase.payroll.urls")),
     path("sales/", include("tase.sales.urls")),
     path("purchases/", include("tase.purchases.urls")),
+    path("bank/", include("tase.bank.urls")),
     path("delivery/", include("tase.delivery.urls")),
     path("support/", include("tase.support.urls")),
     path("", include("tase.core.urls")),

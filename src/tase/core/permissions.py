@@ -157,6 +157,23 @@ ACTIONS: tuple[Action, ...] = (
         R.MAIN_USER,
         R.ACCOUNTANT,
     ),
+    # Bank statements and reconciliation
+    _action(
+        "bank.view",
+        "See bank statements and how their lines were matched",
+        *ALL_STAFF,
+        R.MAIN_USER,
+        R.ACCOUNTANT,
+        R.VIEWER,
+    ),
+    _action(
+        "bank.reconcile",
+        "Import bank statements; match, post or ignore their lines; keep matching rules",
+        R.ADMIN,
+        R.CONSULTANT,
+        R.MAIN_USER,
+        R.ACCOUNTANT,
+    ),
     # Payroll
     _action(
         "payroll.view",

@@ -8,6 +8,7 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
+        from tase.bank.matching import register_matcher
         from tase.core.registry import (
             ClosingCheck,
             DemoLoader,
@@ -21,13 +22,14 @@ class SalesConfig(AppConfig):
             register_source_link,
         )
 
-        from . import closing, demo, selectors
+        from . import bank_matching, closing, demo, selectors
         from .links import invoice_url, payment_url
 
         register_demo(DemoLoader("sales", demo.load, order=30))
         register_nav(NavItem("sales", _("Sales"), "sales:index", "sales.view", order=25))
         register_source_link(SourceLink("sales.invoice", invoice_url))
         register_source_link(SourceLink("sales.payment", payment_url))
+        register_matcher(bank_matching.MATCHER)
         register_eu_sales_source(EuSalesSource("sales.invoices", selectors.eu_sales))
         register_closing_check(
             ClosingCheck(

@@ -13,7 +13,7 @@ from .customers import create_customer, update_customer
 from .imports import import_customers, import_open_invoices
 from .invoices import create_invoice, update_invoice
 from .migration import migrate_open_invoice
-from .payments import record_payment
+from .payments import Received, record_payment, record_payments
 from .products import create_product
 from .recurring import change_prices, create_agreement, end_agreement
 from .recurring import generate as generate_recurring
@@ -22,6 +22,7 @@ from .settings import update_settings as update_sales_settings
 from .vendor_billing import gather as gather_vendor_billing
 
 __all__ = [
+    "Received",
     "change_prices",
     "create_agreement",
     "create_customer",
@@ -39,6 +40,7 @@ __all__ = [
     "import_open_invoices",
     "migrate_open_invoice",
     "record_payment",
+    "record_payments",
     "send_invoice",
     "update_customer",
     "update_invoice",

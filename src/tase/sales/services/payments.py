@@ -10,14 +10,25 @@ financial income, outside VAT). Any rest stays on the receivables account as the
 credit balance (the invoice's open amount turns negative) until it is refunded or used. On an
 invoice sent with cash-based VAT the voucher also recognises the payment's share of the VAT
 (:mod:`.cash_vat`).
+
+A payment read from a bank statement names the ledger account of the bank account the money
+came to (``bank_ledger_account``), and may settle a small shortfall: when what stays open is at
+most ``write_off_up_to`` cents, it is written off to ``write_off_account`` on the same voucher
+and the invoice is paid. A bank's batch of one day's reference payments is booked as the
+statement shows it, one voucher for the day (:func:`record_payments`), each payment still kept
+on its invoice; cash-based VAT invoices go one by one through :func:`record_payment`.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tase import db
 from tase.core import audit
 from tase.ledger import selectors as ledger_selectors
 from tase.ledger import services as ledger
@@ -30,8 +41,10 @@ SOURCE = "sales.payment"
 SERIES = "TI"
 
 
-def _lines(invoice, amount: int, charges: int, receivables: str, income, text: str) -> list:
-    lines = [{"account": invoice.bank_ledger_account, "debit": cents(amount), "text": text}]
+def _lines(
+    invoice, bank: str, amount: int, charges: int, receivables: str, income, text: str
+) -> list:
+    lines = [{"account": bank, "debit": cents(amount), "text": text}]
     if amount - charges:
         lines.append({"account": receivables, "credit": cents(amount - charges), "text": text})
     if charges:
@@ -43,7 +56,16 @@ def _lines(invoice, amount: int, charges: int, receivables: str, income, text: s
 
 
 @transaction.atomic
-def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
+def record_payment(
+    actor,
+    invoice: Invoice,
+    *,
+    date,
+    amount,
+    bank_ledger_account: str = "",
+    write_off_up_to: int = 0,
+    write_off_account: str = "",
+) -> Payment:
     guard(actor, invoice.company, "sales.payments")
     invoice = (
         Invoice.objects.select_for_update().select_related("company", "customer").get(pk=invoice.pk)
@@ -83,19 +105,28 @@ def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
             raise ValidationError(
                 {"interest_income": _("The chart of accounts has no interest income account.")}
             )
+    bank = bank_ledger_account or invoice.bank_ledger_account
+    shortfall = invoice.open_cents - (amount_cents - charges_cents)
+    write_off = shortfall if 0 < shortfall <= write_off_up_to and write_off_account else 0
     payment = Payment.objects.create(
         company=invoice.company,
         invoice=invoice,
         date=on,
         amount_cents=amount_cents,
         charges_cents=charges_cents,
-        bank_ledger_account=invoice.bank_ledger_account,
+        bank_ledger_account=bank,
         created_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
     )
     text = _("Payment of invoice %(number)s") % {"number": invoice.number}
     paid_after = invoice.paid_cents + amount_cents - charges_cents
-    lines = _lines(invoice, amount_cents, charges_cents, receivables, income, text)
+    lines = _lines(invoice, bank, amount_cents, charges_cents, receivables, income, text)
     lines += cash_vat.payment_lines(invoice, invoice.paid_cents, paid_after, text)
+    if write_off:
+        off_text = _("Short payment written off, invoice %(number)s") % {"number": invoice.number}
+        lines += [
+            {"account": write_off_account, "debit": cents(write_off), "text": off_text},
+            {"account": receivables, "credit": cents(write_off), "text": off_text},
+        ]
     voucher = ledger.post_voucher(
         actor,
         invoice.company,
@@ -108,7 +139,7 @@ def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
     )
     payment.voucher_id = voucher.pk
     payment.save(update_fields=["voucher_id"])
-    invoice.paid_cents += amount_cents - charges_cents
+    invoice.paid_cents += amount_cents - charges_cents + write_off
     invoice.charges_paid_cents += charges_cents
     invoice.status = Invoice.Status.PAID if invoice.open_cents <= 0 else Invoice.Status.PARTLY_PAID
     invoice.save(update_fields=["paid_cents", "charges_paid_cents", "status"])
@@ -117,6 +148,134 @@ def record_payment(actor, invoice: Invoice, *, date, amount) -> Payment:
         "payment",
         invoice,
         company=invoice.company,
-        changes={"paid": [None, str(cents(amount_cents))], "date": [None, on.isoformat()]},
+        changes={
+            "paid": [None, str(cents(amount_cents))],
+            "date": [None, on.isoformat()],
+            **({"written_off": [None, str(cents(write_off))]} if write_off else {}),
+        },
     )
     return payment
+
+
+@dataclass(frozen=True)
+class Received:
+    """One payment of a batch: ``key`` is the caller's (a bank line's id)."""
+
+    key: int
+    invoice: Invoice
+    date: dt.date
+    amount_cents: int
+
+
+def _simple(invoice: Invoice, item: Received) -> bool:
+    """A payment the batch books as the single service would: a sent, open invoice without
+    reminder charges to pay first or cash-based VAT to recognise, paid on or after its date."""
+    return (
+        invoice.status in (Invoice.Status.SENT, Invoice.Status.PARTLY_PAID)
+        and not invoice.cash_vat
+        and not invoice.is_credit_note
+        and invoice.charged_cents == invoice.charges_paid_cents
+        and invoice.open_cents > 0
+        and item.amount_cents > 0
+        and item.date >= invoice.invoice_date
+    )
+
+
+@transaction.atomic
+def record_payments(
+    actor,
+    company,
+    received: list[Received],
+    *,
+    bank_ledger_account: str,
+    description: str,
+    source: str,
+    source_ref: str,
+    write_off_up_to: int = 0,
+    write_off_account: str = "",
+) -> dict[int, Payment]:
+    """Many payments of one day (a bank's batch of reference payments), booked as the
+    statement shows them: one voucher dated ``received[0].date``, the bank debited with the
+    day's sum and receivables credited, each payment kept on its invoice. Invoices must be
+    locked and loaded with their credit notes by the caller's query; payments that need the
+    single service (reminder charges, a paid or credited invoice) are left out of the result
+    for the caller to record one by one."""
+    guard(actor, company, "sales.payments")
+    on = received[0].date
+    if any(item.date != on for item in received):
+        raise ValueError("record_payments takes the payments of one day")
+    receivables = ledger_selectors.account_number_for_role(company, "receivables")
+    if receivables is None:
+        raise ValidationError(
+            {"receivables": _("The chart of accounts has no trade receivables account.")}
+        )
+    taken, seen = [], set()
+    for item in received:
+        if item.invoice.pk not in seen and _simple(item.invoice, item):
+            taken.append(item)
+            seen.add(item.invoice.pk)
+    if not taken:
+        return {}
+    total = sum(item.amount_cents for item in taken)
+    write_offs = {}
+    for item in taken:
+        shortfall = item.invoice.open_cents - item.amount_cents
+        if 0 < shortfall <= write_off_up_to and write_off_account:
+            write_offs[item.key] = shortfall
+    text = description
+    lines = [
+        {"account": bank_ledger_account, "debit": cents(total), "text": text},
+        {"account": receivables, "credit": cents(total), "text": text},
+    ]
+    if write_offs:
+        off_text = _("Short payments written off")
+        off = sum(write_offs.values())
+        lines += [
+            {"account": write_off_account, "debit": cents(off), "text": off_text},
+            {"account": receivables, "credit": cents(off), "text": off_text},
+        ]
+    voucher = ledger.post_voucher(
+        actor,
+        company,
+        date=on,
+        series=SERIES,
+        description=text,
+        lines=lines,
+        source=source,
+        source_ref=source_ref,
+    )
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    payments = Payment.objects.bulk_create(
+        [
+            Payment(
+                company=company,
+                invoice=item.invoice,
+                date=on,
+                amount_cents=item.amount_cents,
+                bank_ledger_account=bank_ledger_account,
+                voucher_id=voucher.pk,
+                created_by=user,
+            )
+            for item in taken
+        ],
+        batch_size=2000,
+    )
+    for item in taken:
+        invoice = item.invoice
+        invoice.paid_cents += item.amount_cents + write_offs.get(item.key, 0)
+        invoice.status = (
+            Invoice.Status.PAID if invoice.open_cents <= 0 else Invoice.Status.PARTLY_PAID
+        )
+    db.update_rows(Invoice, ["paid_cents", "status"], [item.invoice for item in taken])
+    audit.record(
+        actor.user,
+        "payments",
+        voucher,
+        company=company,
+        changes={
+            "payments": [None, len(taken)],
+            "paid": [None, str(cents(total))],
+            "date": [None, on.isoformat()],
+        },
+    )
+    return {item.key: payment for item, payment in zip(taken, payments, strict=True)}

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BankConfig(AppConfig):
+    name = "tase.bank"
+    label = "bank"
+    verbose_name = _("Bank")
+
+    def ready(self):
+        from tase.core.registry import (
+            DemoLoader,
+            NavItem,
+            SourceLink,
+            register_demo,
+            register_nav,
+            register_source_link,
+        )
+
+        from . import demo
+        from .links import line_url, statement_url
+
+        register_demo(DemoLoader("bank", demo.load, order=35))
+        register_nav(NavItem("bank", _("Bank"), "bank:index", "bank.view", order=27))
+        register_source_link(SourceLink("bank.line", line_url))
+        register_source_link(SourceLink("bank.statement", statement_url))

@@ -1,0 +1,75 @@
+"""The matcher registry: apps that know what a bank line pays claim it, so bank knows no app.
+
+Each app registers a :class:`Matcher` in its ``AppConfig.ready``: sales claims incoming
+reference payments for its invoices (:mod:`tase.sales.bank_matching`); purchases may claim
+outgoing payments by their end-to-end id. After an import, :func:`run` hands the statement's
+open lines to each matcher in ``order``; a matcher returns the lines it took, each with a
+:class:`Claim` (what the line paid, the voucher it posted), and does its own writes through its
+own services, each line in a savepoint of its own so one refusal leaves the rest. A matcher may
+also ``propose`` targets for the lines left open (an invoice of that amount) and ``accept`` the
+one the accountant picks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a matcher gets besides the lines: who acts, for which company, and the ledger
+    account of the bank account the statement is booked to."""
+
+    actor: Any
+    company: Any
+    bank_ledger_account: str  # "1910"
+    write_off_cents: int = 0  # a short payment within this is paid in full …
+    write_off_account: str = ""  # … the rest posted here
+    # The source and reference of a voucher that books many lines at once (a day's reference
+    # payments): the voucher then drills down to the statement.
+    batch_source: str = "bank.statement"
+    batch_ref: str = ""  # the statement's id
+
+
+@dataclass(frozen=True)
+class Claim:
+    matched_to: str  # "Sales invoice 1042" — shown on the line
+    voucher_id: int | None = None
+    note: str = ""  # "paid 12.00 € less; written off"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    target: str  # "sales.invoice:42": what ``accept`` takes back
+    label: str  # "Invoice 1042, Asiakas Oy, 124,00 €"
+    score: int = 0  # higher first
+
+
+@dataclass(frozen=True)
+class Matcher:
+    key: str  # "sales.reference"
+    # (Context, open lines) -> {line pk: Claim} for the lines it took
+    claim: Callable[[Context, Sequence[Any]], dict[int, Claim]]
+    # (Context, open lines) -> {line pk: [Proposal]}
+    propose: Callable[[Context, Sequence[Any]], dict[int, list[Proposal]]] | None = None
+    # (Context, line, target) -> Claim, or ValidationError
+    accept: Callable[[Context, Any, str], Claim] | None = None
+    prefix: str = ""  # the targets it accepts start with this ("sales.invoice:")
+    order: int = 100
+
+
+MATCHERS: dict[str, Matcher] = {}
+
+
+def register_matcher(matcher: Matcher) -> None:
+    MATCHERS[matcher.key] = matcher
+
+
+def matchers() -> list[Matcher]:
+    return sorted(MATCHERS.values(), key=lambda m: (m.order, m.key))
+
+
+def matcher_for(target: str) -> Matcher | None:
+    return next((m for m in matchers() if m.prefix and target.startswith(m.prefix)), None)

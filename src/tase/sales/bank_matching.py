@@ -1,0 +1,200 @@
+"""Sales' matcher for bank lines (registered with :mod:`tase.bank.matching`).
+
+- claim: an incoming payment whose reference is a sent invoice's is recorded on it through
+  :func:`tase.sales.services.record_payment` (partial: the rest stays open; over: the customer's
+  credit balance; a shortfall within the company's tolerance written off). A payment to an
+  invoice paid already is not claimed: it stays open for the accountant (refund or post).
+- propose: for the incoming lines left open, the open invoices of that amount, those whose
+  customer's name the payer's matches first.
+- accept: the invoice the accountant picked, paid with the line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from tase.bank.matching import Claim, Context, Matcher, Proposal
+from tase.core.templatetags.tase import format_money as _euros
+
+from .models import Invoice
+from .services import Received, record_payment, record_payments
+
+PREFIX = "sales.invoice:"
+OPEN = (Invoice.Status.SENT, Invoice.Status.PARTLY_PAID)
+CHUNK = 500
+
+
+def _invoices(company):
+    return Invoice.objects.filter(company=company, kind=Invoice.Kind.INVOICE).exclude(
+        status=Invoice.Status.DRAFT
+    )
+
+
+def _note(invoice: Invoice, before: int, paid: int) -> str:
+    if invoice.open_cents > 0:
+        return _("%(amount)s left open") % {"amount": _euros(invoice.open_cents)}
+    if invoice.open_cents < 0:
+        return _("paid %(amount)s over: the customer's credit") % {
+            "amount": _euros(-invoice.open_cents)
+        }
+    if paid < before:
+        return _("%(amount)s short, written off") % {"amount": _euros(before - paid)}
+    return ""
+
+
+def _pay(ctx: Context, line, invoice: Invoice) -> Claim:
+    before = invoice.open_cents
+    payment = record_payment(
+        ctx.actor,
+        invoice,
+        date=line.date,
+        amount=line.amount_cents / 100,
+        bank_ledger_account=ctx.bank_ledger_account,
+        write_off_up_to=ctx.write_off_cents,
+        write_off_account=ctx.write_off_account,
+    )
+    invoice = Invoice.objects.get(pk=invoice.pk)
+    return Claim(
+        _matched_to(invoice), payment.voucher_id, _note(invoice, before, line.amount_cents)
+    )
+
+
+def _matched_to(invoice: Invoice) -> str:
+    return _("Sales invoice %(number)s") % {"number": invoice.number}
+
+
+def _by_reference(company, refs: list[str]) -> dict[str, Invoice]:
+    """The open invoice of each reference (the first due when several share one), locked."""
+    found: dict[str, Invoice] = {}
+    for start in range(0, len(refs), CHUNK):
+        for invoice in (
+            _invoices(company)
+            .filter(reference__in=refs[start : start + CHUNK], status__in=OPEN)
+            .select_related("company", "customer")
+            .prefetch_related("credit_notes")
+            .select_for_update(of=("self",))
+            .order_by("due_date", "pk")
+        ):
+            found.setdefault(invoice.reference, invoice)
+    return found
+
+
+def claim(ctx: Context, lines) -> dict[int, Claim]:
+    """Each day's reference payments booked together (:func:`record_payments`), as the bank's
+    batch shows on the statement; a payment that needs more (reminder charges first, the same
+    invoice twice in a day) through :func:`record_payment` on its own."""
+    wanted = [line for line in lines if line.amount_cents > 0 and line.reference]
+    invoices = _by_reference(ctx.company, sorted({line.reference for line in wanted}))
+    days: dict = defaultdict(list)
+    for line in wanted:
+        if line.reference in invoices:
+            days[line.date].append(line)
+    claims: dict[int, Claim] = {}
+    for day, day_lines in sorted(days.items()):
+        received = [
+            Received(line.pk, invoices[line.reference], day, line.amount_cents)
+            for line in day_lines
+        ]
+        before = {item.invoice.pk: item.invoice.open_cents for item in received}
+        try:
+            with transaction.atomic():
+                paid = record_payments(
+                    ctx.actor,
+                    ctx.company,
+                    received,
+                    bank_ledger_account=ctx.bank_ledger_account,
+                    description=_("Reference payments %(date)s")
+                    % {"date": f"{day.day}.{day.month}.{day.year}"},
+                    source=ctx.batch_source,
+                    source_ref=f"{ctx.batch_ref}:{day.isoformat()}",
+                    write_off_up_to=ctx.write_off_cents,
+                    write_off_account=ctx.write_off_account,
+                )
+        except ValidationError:
+            paid = {}  # a closed period: each is tried alone below, and left open
+        for item in received:
+            payment = paid.get(item.key)
+            if payment is not None:
+                claims[item.key] = Claim(
+                    _matched_to(item.invoice),
+                    payment.voucher_id,
+                    _note(item.invoice, before[item.invoice.pk], item.amount_cents),
+                )
+        for line in day_lines:
+            if line.pk in claims:
+                continue
+            try:
+                with transaction.atomic():
+                    claims[line.pk] = _pay(
+                        ctx, line, Invoice.objects.get(pk=invoices[line.reference].pk)
+                    )
+            except ValidationError:
+                continue  # paid already (a duplicate), credited: the accountant decides
+    return claims
+
+
+def _similar(payer: str, customer: str) -> bool:
+    payer, customer = payer.casefold(), customer.casefold()
+    first = customer.split()[0] if customer.split() else ""
+    return (
+        bool(payer) and bool(first) and (customer in payer or payer in customer or first in payer)
+    )
+
+
+def propose(ctx: Context, lines) -> dict[int, list[Proposal]]:
+    incoming = [line for line in lines if line.amount_cents > 0]
+    amounts = sorted({line.amount_cents for line in incoming})
+    by_amount: dict[int, list[Invoice]] = defaultdict(list)
+    for start in range(0, len(amounts), CHUNK):
+        for invoice in (
+            _invoices(ctx.company)
+            .filter(status__in=OPEN)
+            .annotate(left=F("gross_cents") - F("paid_cents"))
+            .filter(left__in=amounts[start : start + CHUNK])
+            .select_related("customer")
+            .order_by("due_date", "pk")[:2000]
+        ):
+            by_amount[invoice.left].append(invoice)
+    proposals: dict[int, list[Proposal]] = {}
+    for line in incoming:
+        found = []
+        for invoice in by_amount.get(line.amount_cents, [])[:20]:
+            score = 2 if _similar(line.counterparty, invoice.customer.name) else 1
+            label = _("Invoice %(number)s, %(customer)s, due %(due)s") % {
+                "number": invoice.number,
+                "customer": invoice.customer.name,
+                "due": invoice.due_date.strftime("%-d.%-m.%Y"),
+            }
+            found.append(Proposal(f"{PREFIX}{invoice.pk}", label, score))
+        if found:
+            proposals[line.pk] = sorted(found, key=lambda p: -p.score)[:5]
+    return proposals
+
+
+def accept(ctx: Context, line, target: str) -> Claim:
+    pk = target.removeprefix(PREFIX)
+    invoice = (
+        _invoices(ctx.company).filter(pk=int(pk)).select_related("company", "customer").first()
+        if pk.isdigit()
+        else None
+    )
+    if invoice is None:
+        raise ValidationError({"target": _("No such invoice.")})
+    if line.amount_cents <= 0:
+        raise ValidationError({"target": _("Only money in pays a sales invoice.")})
+    return _pay(ctx, line, invoice)
+
+
+MATCHER = Matcher(
+    key="sales.reference",
+    claim=claim,
+    propose=propose,
+    accept=accept,
+    prefix=PREFIX,
+    order=10,
+)
