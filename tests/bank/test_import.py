@@ -145,3 +145,22 @@ def test_a_viewer_cannot_import(world, books):
 
     with pytest.raises(PermissionDenied):
         _import(world.actor(Role.VIEWER), books, (DATA / "camt053_v02_fi.xml").read_bytes())
+
+
+def test_the_closing_gate_compares_the_books_with_the_last_statement(books, accountant):
+    """The bank's assertion of the closing gate: the book balance of the bank account on the
+    statement's last day against its closing balance; a lock over it is refused."""
+    from tase.ledger.closing import closing_gate
+
+    assert not [
+        r for r in closing_gate(books, dt.date(2026, 3, 31)).rows if r.code == "bank.statements"
+    ]
+    _import(accountant, books, (DATA / "camt053_v02_fi.xml").read_bytes())
+    [row] = [
+        r for r in closing_gate(books, dt.date(2026, 4, 30)).rows if r.code == "bank.statements"
+    ]
+    assert (row.value.book_cents, row.value.other_cents) == (0, 911_117)
+    assert IBAN in row.value.detail and "31.3.2026" in row.value.detail
+    with pytest.raises(ValidationError) as refused:
+        ledger.lock_period(accountant, books, dt.date(2026, 3, 31))
+    assert "closing_gate" in refused.value.message_dict

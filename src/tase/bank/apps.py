@@ -9,18 +9,29 @@ class BankConfig(AppConfig):
 
     def ready(self):
         from tase.core.registry import (
+            ClosingCheck,
             DemoLoader,
             NavItem,
             SourceLink,
+            register_closing_check,
             register_demo,
             register_nav,
             register_source_link,
         )
 
-        from . import demo
+        from . import closing, demo
         from .links import line_url, statement_url
 
         register_demo(DemoLoader("bank", demo.load, order=35))
         register_nav(NavItem("bank", _("Bank"), "bank:index", "bank.view", order=27))
         register_source_link(SourceLink("bank.line", line_url))
         register_source_link(SourceLink("bank.statement", statement_url))
+        register_closing_check(
+            ClosingCheck(
+                "bank.statements",
+                _("The bank accounts equal their statements"),
+                closing.statements,
+                other_label=_("Bank statements"),
+                order=10,
+            )
+        )
