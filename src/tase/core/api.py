@@ -254,6 +254,16 @@ def activate_member(request, membership_id: int):
     return services.set_membership_active(current, _member(current, membership_id), True)
 
 
+@router.post(
+    "/members/{int:membership_id}/resend-invitation",
+    response=MemberOut,
+    summary="Send a member's invitation email again",
+)
+def resend_member_invitation(request, membership_id: int):
+    current = actor(request)
+    return services.resend_invitation(current, _member(current, membership_id))
+
+
 class AuditEventOut(Schema):
     id: int
     at: dt.datetime

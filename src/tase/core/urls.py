@@ -83,6 +83,11 @@ urlpatterns = [
     path("memberships/<int:pk>/", views.member_edit, name="member_edit"),
     path("memberships/<int:pk>/active/", views.member_set_active, name="member_set_active"),
     path(
+        "memberships/<int:pk>/invitation/",
+        views.member_resend_invitation,
+        name="member_resend_invitation",
+    ),
+    path(
         "memberships/<int:pk>/personal-data/",
         views_personal_data.member_personal_data,
         name="member_personal_data",
