@@ -126,6 +126,7 @@ ACTION_LABELS = {
 CHANGE_LABELS = {
     "companies": _l("Companies"),
     "email": _l("Email"),
+    "items": _l("Items"),
     "note": _l("Note"),
     "participants": _l("Participants"),
     "reason": _l("Reason"),

@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from tase.core.registry import BillableItem, BillableSource, register_billable_source
+from tase.core.templatetags.tase import format_number
 
 from .models import PhoneCall, TrainingOrder
 
@@ -32,7 +33,7 @@ def accepted_training_orders(vendor, start, end) -> list[BillableItem]:
             customer_id=row.organization_id,
             date=row.accepted_at.date(),
             description=_("Extra training, %(hours)s h: %(topics)s")
-            % {"hours": row.hours, "topics": row.topics[:200]},
+            % {"hours": format_number(row.hours), "topics": row.topics[:200]},
             quantity=Decimal(1),
             unit=_("pcs"),
             unit_price=Decimal(row.quote_cents) / 100,

@@ -78,6 +78,15 @@ def format_number(value, language: str | None = None) -> str:
     return format_decimal(Decimal(str(value)), format="#,##0.####", locale=locale)
 
 
+def format_amount(value, language: str | None = None) -> str:
+    """Euros with two decimals and no currency sign, for a text that writes the sign itself:
+    1 234,50. Empty for None or ""."""
+    if value is None or value == "":
+        return ""
+    locale = BABEL_LOCALES.get(language or translation.get_language() or "fi", "fi_FI")
+    return format_decimal(Decimal(str(value)), format="#,##0.00", locale=locale)
+
+
 @register.filter
 def number(value):
     return format_number(value)

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tase.core import audit
+from tase.core.templatetags.tase import format_amount, format_number
 from tase.formats import csv_table
 from tase.rules.parameters import value_at
 from tase.rules.payroll_catalogue import TAX_FREE
@@ -110,7 +111,11 @@ def _split_excess(catalogue, item: PayItem, wage, maximum: Decimal, field: str) 
                 field: _(
                     "%(price)s € is above the tax-free maximum %(maximum)s € of %(wage_type)s."
                 )
-                % {"price": item.unit_price, "maximum": maximum, "wage_type": wage.label_fi}
+                % {
+                    "price": format_amount(item.unit_price),
+                    "maximum": format_amount(maximum),
+                    "wage_type": wage.label_fi,
+                }
             }
         )
     excess = PayItem(
@@ -134,9 +139,9 @@ def excess_message(items: list[PayItem]) -> str:
         "%(quantity)s x %(maximum)s € is tax-free; the excess %(excess)s € per unit is paid "
         "as taxable pay (%(wage_type)s)."
     ) % {
-        "quantity": first.quantity,
-        "maximum": first.unit_price,
-        "excess": excess.unit_price,
+        "quantity": format_number(first.quantity),
+        "maximum": format_amount(first.unit_price),
+        "excess": format_amount(excess.unit_price),
         "wage_type": excess.wage_type,
     }
 
