@@ -8,6 +8,7 @@ from django.utils import translation
 
 from tase.core import audit
 from tase.core.audit_display import ACTION_LABELS, NOTHING, change_rows
+from tase.core.models import AuditEvent
 from tase.core.roles import Role
 
 
@@ -61,3 +62,11 @@ def test_changes_read_in_words(world):
     with translation.override("fi"):
         rows = {field: (before, after) for field, before, after in change_rows(event)}
     assert rows == {"Testiympäristö": (NOTHING, "kyllä"), "Syy": (NOTHING, "6.12.2026")}, rows
+
+
+def test_a_change_named_like_a_reverse_relation_reads_as_a_change():
+    """A pay run's mass entry records {"items": …}; PayRun.items is also the reverse relation
+    to its pay items, which once broke the trail page (500)."""
+    event = AuditEvent(object_type="payroll.payrun", changes={"items": [None, 3]})
+    with translation.override("fi"):
+        assert change_rows(event) == [("Rivit", NOTHING, "3")]

@@ -147,10 +147,13 @@ def action_label(action: str) -> str:
 
 
 def _field(object_type: str, name: str):
+    """The model's own field ``name``; not a reverse relation (a pay run's "items" change is a
+    count, not its PayItem relation, which has no name or choices of its own)."""
     try:
-        return apps.get_model(object_type)._meta.get_field(name)
+        field = apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
+    return None if field.auto_created and not field.concrete else field
 
 
 def _value(field, value) -> str:
