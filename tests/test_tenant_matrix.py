@@ -15,23 +15,21 @@ A URL pattern with an id that no crawl reaches is a test failure unless it is li
 
 from __future__ import annotations
 
-import html
 import io
 import re
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
-from django.urls.exceptions import Resolver404
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from tase.core.demo import CUSTOMERS
 from tase.core.models import AuditEvent, Company, Organization, User
 from tase.core.roles import Role
+from tests.crawl import crawl as crawl_as
 from tests.factories import CompanyFactory, OrganizationFactory, VendorFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -89,9 +87,7 @@ UNREACHED: dict[str, str] = {
     "project pages per role may hold no training",
 }
 
-HREF = re.compile(r"""(?:href|hx-get)="([^"]+)\"""")
 PER_VIEW = 2  # URLs kept per view and role: enough to cover a view, small enough to be quick
-SKIP_PREFIXES = ("/static/", "/media/", "/api/", "/admin/", "/i18n/", "/logout")
 
 
 @dataclass
@@ -134,59 +130,10 @@ def _client(user: User) -> Client:
     return client
 
 
-def _view_name(path: str) -> str | None:
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    return match.view_name
-
-
-FORM = re.compile(r"<form\b([^>]*)>", re.IGNORECASE)
-ACTION = re.compile(r"""\baction="([^"]*)\"""")
-
-
-def _local(href: str) -> str | None:
-    target = urlsplit(urldefrag(html.unescape(href))[0]).path
-    if not target.startswith("/") or target.startswith(SKIP_PREFIXES):
-        return None
-    return target
-
-
 def crawl(user: User) -> tuple[dict[str, str], dict[str, str]]:
     """What ``user`` reaches from the start page: the pages and files that answer 200 to a
     GET, and the targets of the forms that post, each as {path: view name}."""
-    client = _client(user)
-    found: dict[str, str] = {}
-    forms: dict[str, str] = {}
-    per_view: dict[str, int] = defaultdict(int)
-    queue, seen = deque(["/"]), {"/"}
-    while queue:
-        path = queue.popleft()
-        response = client.get(path)
-        if response.status_code != 200:
-            continue
-        found[path] = _view_name(path) or ""
-        if "text/html" not in response.get("Content-Type", ""):
-            continue
-        text = response.content.decode()
-        for attributes in FORM.findall(text):
-            if "post" in attributes.lower():
-                action = ACTION.search(attributes)
-                target = _local(action.group(1)) if action and action.group(1) else path
-                if target and (name := _view_name(target)):
-                    forms[target] = name
-        for href in HREF.findall(text):
-            target = _local(href)
-            if target is None or target in seen:
-                continue
-            name = _view_name(target)
-            if name is None or per_view[name] >= PER_VIEW:
-                continue
-            seen.add(target)
-            per_view[name] += 1
-            queue.append(target)
-    return found, forms
+    return crawl_as(_client(user), per_view=PER_VIEW)
 
 
 def _with_id(pages: dict[str, str]) -> dict[str, str]:

@@ -37,6 +37,9 @@ if ENVIRONMENT not in {"development", "production"}:
 PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# With DEBUG on, the app still shows its own 404 and 500 pages (tase.core.middleware.
+# AppErrorPagesMiddleware); TASE_TECHNICAL_ERRORS=1 brings back Django's technical pages.
+TASE_TECHNICAL_ERRORS = env_bool("TASE_TECHNICAL_ERRORS", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -105,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tase.core.middleware.AppErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "tase.urls"

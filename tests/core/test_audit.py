@@ -81,4 +81,4 @@ def test_trail_page_shows_a_change_of_a_field_called_items(world):
     )
     page = world.client(Role.MAIN_USER).get("/audit/")
     assert page.status_code == 200
-    assert "<strong>items</strong>: \N{EN DASH} → 3" in page.text
+    assert "<strong>Rivit</strong>: \N{EN DASH} → 3" in page.text

@@ -97,3 +97,11 @@ def test_dates_in_finnish_format(world):
             )
             == "31.12.2026"
         )
+
+
+def test_every_parameter_unit_has_a_finnish_name():
+    from tase.core.templatetags.tase import PARAMETER_UNITS
+    from tase.rules import parameters
+
+    units = {p.unit for p in parameters.all_parameters()}
+    assert units <= set(PARAMETER_UNITS), units - set(PARAMETER_UNITS)

@@ -109,6 +109,18 @@ def test_demo_is_idempotent_and_complete(db, capsys, settings):
     for customer in customers:
         assert customer.companies.exists()
         assert {m.role for m in customer.memberships.all()} >= set(CUSTOMER_ROLES)
+    # One table at the end lists every demo user who can sign in, with every customer's.
+    table = first[first.index("Demo logins") :]
+    for customer in Organization.objects.filter(vendor=vendor):
+        users = User.objects.filter(memberships__organization=customer, is_active=True)
+        assert users and all(u.has_usable_password() for u in users), customer
+        for user in users:
+            row = next(line for line in table.splitlines() if f" {user.email} " in line)
+            assert row.startswith(customer.name), row
+            password = row.split()[-1]
+            assert user.check_password(password), user.email
+    assert first.rstrip().endswith("makes new ones.")
+    assert "admin@vendor.example" in second[second.index("Demo logins") :]
 
 
 def test_demo_refused_under_production_flag(db, settings):

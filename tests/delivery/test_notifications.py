@@ -70,7 +70,7 @@ def test_quote_of_a_change_request_tells_the_main_user(world, p):
     note = Notification.objects.get(
         user=world.users[Role.MAIN_USER], kind="delivery.change_request_quoted"
     )
-    assert "960,00" in note.title
+    assert "960,00" in note.title and "(8 h)" in note.title
 
 
 def test_meeting_reminder_once(world, p):

@@ -6,7 +6,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tase.core.models import AuditEvent
 from tase.core.roles import Role
@@ -179,9 +179,10 @@ def test_training_over_contracted_hours_needs_extra_order(world, monkeypatch):
         lead, p, first_at=aware(KICKOFF + dt.timedelta(weeks=8)), hours_each=4
     )
     services.confirm_training(lead, first)
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ValidationError) as e, translation.override("fi"):
         services.confirm_training(lead, second)
-    assert "hours" in e.value.message_dict
+    # Hours in Finnish: "8 tuntiin, yli sovitun 6 tunnin", never "8.00".
+    assert "8 tuntiin" in e.value.message_dict["hours"][0]
     monkeypatch.setattr(
         hooks,
         "EXTRA_HOURS_SOURCES",

@@ -23,7 +23,8 @@ def test_mileage_above_the_rate_is_split_and_the_excess_taxed(world, clerk):
         content_type="application/json",
     )  # fmt: skip
     assert response.status_code == 201
-    assert "0.10" in response.json()["note"]
+    note = response.json()["note"]  # in Finnish: a decimal comma and the wage type's name
+    assert "0,10 €" in note and "mileage_allowance_taxable" not in note
     rows = {i.wage_type: i for i in PayItem.objects.filter(pay_run=run)}
     assert rows["mileage_allowance"].unit_price == maximum
     assert rows["mileage_allowance_taxable"].unit_price == D("0.10")

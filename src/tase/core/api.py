@@ -288,6 +288,16 @@ def reset_member_two_factor(request, membership_id: int):
     return services.reset_two_factor(current, _member(current, membership_id))
 
 
+@router.post(
+    "/members/{int:membership_id}/resend-invitation",
+    response=MemberOut,
+    summary="Send a member's invitation email again",
+)
+def resend_member_invitation(request, membership_id: int):
+    current = actor(request)
+    return services.resend_invitation(current, _member(current, membership_id))
+
+
 class AuditEventOut(Schema):
     id: int
     at: dt.datetime

@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
+        from django.db.models import fields
+
         from tase.rules import parameters
+
+        # Django's own empty choice ("- Select an option -") has no Finnish translation.
+        fields.BLANK_CHOICE_LABEL = _("Choose…")
 
         from . import fieldcrypt, signals  # noqa: F401  (key checks; sign-in events to the audit trail)
         from .parameter_values import DatabaseOverlay

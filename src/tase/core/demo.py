@@ -20,9 +20,13 @@ class DemoContext:
     vendor: Organization | None = None
     customers: list[Organization] = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)  # by email
-    new_logins: list[tuple[str, str, str]] = field(
-        default_factory=list
-    )  # (email, password, role label)
+    # Every demo user who can sign in: (organization, role label, email, password); the
+    # password only when it was made in this run (stored hashed, it cannot be shown again).
+    logins: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    @property
+    def new_logins(self) -> list[tuple[str, str, str, str]]:
+        return [login for login in self.logins if login[3]]
 
 
 STAFF = [
@@ -79,22 +83,24 @@ SURNAMES = {
 }
 
 
-def _user(ctx: DemoContext, email: str, full_name: str, role: Role) -> User:
+def demo_user(
+    ctx: DemoContext, organization: Organization, email: str, full_name: str, role: Role
+) -> User:
+    """A demo user who can sign in, a member of ``organization`` in ``role``: made with a new
+    random password (or given one with ``--reset-passwords``), listed in ``ctx.logins``."""
     user = User.objects.filter(email=email).first()
-    if user is None or ctx.reset_passwords:
+    password = ""
+    if user is None or ctx.reset_passwords or not user.has_usable_password():
         password = "demo-" + secrets.token_urlsafe(9)
         if user is None:
             user = User.objects.create_user(email, password, full_name=full_name)
         else:
             user.set_password(password)
             user.save(update_fields=["password"])
-        ctx.new_logins.append((email, password, str(role.label)))
+    Membership.objects.get_or_create(user=user, organization=organization, defaults={"role": role})
+    ctx.logins.append((organization.name, str(role.label), email, password))
     ctx.users[email] = user
     return user
-
-
-def _member(user: User, organization: Organization, role: Role) -> None:
-    Membership.objects.get_or_create(user=user, organization=organization, defaults={"role": role})
 
 
 def load_platform(ctx: DemoContext) -> None:
@@ -105,7 +111,7 @@ def load_platform(ctx: DemoContext) -> None:
     )
     ctx.vendor = vendor
     for email, name, role in STAFF:
-        _member(_user(ctx, email, name, role), vendor, role)
+        demo_user(ctx, vendor, email, name, role)
     for spec in CUSTOMERS:
         organization, _ = Organization.objects.get_or_create(
             name=spec["name"], kind=Organization.Kind.CUSTOMER, vendor=vendor
@@ -119,4 +125,4 @@ def load_platform(ctx: DemoContext) -> None:
         )
         for first_name, role in zip(spec["people"], CUSTOMER_ROLE_ORDER, strict=True):
             email = f"{role.value.replace('_', '.')}@{spec['domain']}"
-            _member(_user(ctx, email, f"{first_name} {SURNAMES[role]}", role), organization, role)
+            demo_user(ctx, organization, email, f"{first_name} {SURNAMES[role]}", role)

@@ -1,12 +1,15 @@
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
+from django.views import defaults
 
 from . import two_factor
 from .audit import current_ip
@@ -129,3 +132,40 @@ class SessionTouchMiddleware:
             if now - session.get(self.KEY, 0) >= self.TOUCH_SECONDS:
                 session[self.KEY] = now  # marks it modified: saved, expiry slid
         return self.get_response(request)
+
+
+class AppErrorPagesMiddleware:
+    """The app's own 404 and 500 pages in development too. With DEBUG on, Django answers an
+    unknown address or an uncaught error with its technical pages (settings, traceback, every
+    URL pattern): right for whoever writes the code, baffling for someone trying the demo.
+    Unless ``TASE_TECHNICAL_ERRORS`` is on, this renders 404.html and 500.html as production
+    does; the traceback still goes to the log. With DEBUG off it does nothing (Django already
+    renders those templates). The API keeps its JSON errors."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _active(request) -> bool:
+        return (
+            settings.DEBUG
+            and not settings.TASE_TECHNICAL_ERRORS
+            and not request.path.startswith("/api/")
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # An address no URL pattern matches never reaches a view (nor process_exception).
+        if response.status_code == 404 and request.resolver_match is None and self._active(request):
+            return defaults.page_not_found(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        if not self._active(request) or isinstance(exception, PermissionDenied):
+            return None  # a 403 renders 403.html whatever DEBUG says
+        if isinstance(exception, Http404):
+            return defaults.page_not_found(request, exception)
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s", request.path, exc_info=exception
+        )
+        return defaults.server_error(request)

@@ -289,12 +289,6 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit events cannot be deleted."))
 
-    @property
-    def change_rows(self) -> list[tuple[str, object]]:
-        """The changes as (field, [before, after]) rows. A template cannot iterate over
-        ``changes.items`` when a changed field is itself called "items" (the key wins)."""
-        return list((self.changes or {}).items())
-
 
 API_PRODUCTS = (
     "platform",

@@ -15,6 +15,7 @@ tells anyone twice.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import logging
@@ -45,6 +46,17 @@ def base_url() -> str:
     return (
         getattr(settings, "TASE_BASE_URL", "") or current_base_url.get() or FALLBACK_BASE_URL
     ).rstrip("/")
+
+
+@contextlib.contextmanager
+def served_at(url: str):
+    """Links made inside this block start with ``url``, the base a request was served at: a
+    background task, run by a worker outside any request, is given its request's."""
+    token = current_base_url.set(url)
+    try:
+        yield
+    finally:
+        current_base_url.reset(token)
 
 
 def absolute_url(path: str) -> str:

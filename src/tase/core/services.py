@@ -21,6 +21,7 @@ from stdnum.fi import ytunnus
 from . import audit, tasks, two_factor
 from .access import Actor
 from .models import API_SCOPES, ApiToken, Company, Membership, Organization, User
+from .notifications import base_url
 from .roles import CUSTOMER_ROLES, STAFF_ROLES, Role
 
 COMPANY_FIELDS = [
@@ -270,7 +271,42 @@ def invite_user(
         organization=organization,
         changes={"role": [None, role.value], "companies": [None, sorted(c.pk for c in companies)]},
     )
-    transaction.on_commit(lambda: tasks.send_invitation.enqueue(user.pk, organization.pk, new_user))
+    _send_invitation(user, organization, new_user)
+    return membership
+
+
+def _send_invitation(user: User, organization: Organization, set_password: bool) -> None:
+    """Email the invitation after the transaction commits, with links to where this request
+    was served (the worker that sends it serves no request)."""
+    base = base_url()
+    transaction.on_commit(
+        lambda: tasks.send_invitation.enqueue(user.pk, organization.pk, set_password, base)
+    )
+
+
+@transaction.atomic
+def resend_invitation(actor: Actor, membership: Membership) -> Membership:
+    """Send a member's invitation again (the first was lost, or its link expired): a person who
+    has never signed in gets a new link to set a password, others a link to sign in."""
+    organization = membership.organization
+    actor.require("staff.manage" if organization.is_vendor else "users.manage", organization)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if not membership.is_active:
+        raise ValidationError(
+            {"membership": _("The user is deactivated; activate them before inviting again.")}
+        )
+    user = membership.user
+    if not user.is_active:
+        raise ValidationError({"membership": _("The user's account is closed.")})
+    set_password = user.last_login is None
+    audit.record(
+        actor.user,
+        "resend_invitation",
+        membership,
+        organization=organization,
+        changes={"email": [None, user.email]},
+    )
+    _send_invitation(user, organization, set_password)
     return membership
 
 

@@ -35,11 +35,14 @@ def send_notification_email(
 
 
 @task
-def send_invitation(user_id: int, organization_id: int, new_user: bool) -> None:
-    """Email an invited person a link that sets their password (a new user) or signs them in."""
+def send_invitation(user_id: int, organization_id: int, new_user: bool, base_url: str = "") -> None:
+    """Email an invited person a link that sets their password (a new user) or signs them in.
+    ``base_url`` is where the inviting request was served (TASE_BASE_URL still wins)."""
+    from .notifications import served_at
+
     user = User.objects.get(pk=user_id)
     organization = Organization.objects.get(pk=organization_id)
-    with translation.override(user.language):
+    with translation.override(user.language), served_at(base_url):
         link = absolute_url(reverse("login"))
         if new_user:
             uid = urlsafe_base64_encode(force_bytes(user.pk))

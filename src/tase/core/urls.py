@@ -88,6 +88,11 @@ urlpatterns = [
         name="member_reset_two_factor",
     ),
     path(
+        "memberships/<int:pk>/invitation/",
+        views.member_resend_invitation,
+        name="member_resend_invitation",
+    ),
+    path(
         "memberships/<int:pk>/personal-data/",
         views_personal_data.member_personal_data,
         name="member_personal_data",

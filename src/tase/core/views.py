@@ -319,6 +319,24 @@ def member_reset_two_factor(request, pk):
     )
 
 
+@login_required
+@require_POST
+def member_resend_invitation(request, pk):
+    actor = actor_of(request)
+    membership = _membership(actor, pk)
+    try:
+        services.resend_invitation(actor, membership)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The invitation was sent again to %(email)s.") % {"email": membership.user.email},
+        )
+    return redirect("organization_detail", membership.organization_id)
+
+
 # -- password reset ----------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from stdnum.fi import ytunnus
 
 from tase.core.access import Actor
+from tase.core.demo import demo_user
 from tase.core.models import Company, Membership, Organization, User
 from tase.core.roles import Role
 
@@ -73,12 +74,7 @@ def _extra_customer(ctx, name: str, base: int, city: str) -> Organization:
     slug = name.split()[-1].lower().replace("ä", "a").replace("ö", "o")
     for role, first in ((Role.MAIN_USER, "Pirjo"), (Role.ACCOUNTANT, "Timo")):
         email = f"{role.value.replace('_', '.')}@{slug}.example"
-        user = User.objects.filter(email=email).first() or User.objects.create_user(
-            email, full_name=f"{first} {name.split()[-1]}"
-        )
-        Membership.objects.get_or_create(
-            user=user, organization=organization, defaults={"role": role}
-        )
+        demo_user(ctx, organization, email, f"{first} {name.split()[-1]}", role)
     return organization
 
 

@@ -135,7 +135,7 @@ def meeting_invited(meeting: Meeting) -> None:
 
 
 def change_request_quoted(cr: ChangeRequest) -> None:
-    from tase.core.templatetags.tase import format_money
+    from tase.core.templatetags.tase import format_money, format_number
 
     people = list(
         User.objects.filter(
@@ -154,7 +154,7 @@ def change_request_quoted(cr: ChangeRequest) -> None:
             % {
                 "title": cr.title,
                 "price": format_money(cr.estimate_cents),
-                "hours": cr.estimate_hours,
+                "hours": format_number(cr.estimate_hours),
             }
         ),
         body=lambda: _("Agree to it or reject it on the project page."),

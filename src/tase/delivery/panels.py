@@ -1,6 +1,7 @@
-"""The start-page card: the user's running project(s)."""
+"""The start-page card: the running projects the user has to do with today."""
 
 from tase.core.access import Actor
+from tase.core.roles import Role
 
 from . import selectors
 from .models import Project
@@ -14,9 +15,13 @@ def start_panel(request) -> dict:
         .select_related("organization")
         .prefetch_related("phases")
     )
-    if actor.is_vendor_staff:
+    # The admin and the account manager oversee every running project; a lead or a consultant
+    # sees the ones they work on.
+    overseer = bool(actor.roles & {Role.ADMIN, Role.ACCOUNT_MANAGER})
+    if actor.is_vendor_staff and not overseer:
         projects = projects.filter(lead=actor.user) | projects.filter(consultants=actor.user)
         projects = projects.distinct()
+    projects = projects.order_by("name", "pk")
     rows = []
     for project in projects[:5]:
         phases = list(project.phases.all())
@@ -28,4 +33,4 @@ def start_panel(request) -> dict:
                 "next_milestone": selectors.next_milestone(phases),
             }
         )
-    return {"projects": rows}
+    return {"projects": rows, "total": projects.count(), "staff": actor.is_vendor_staff}

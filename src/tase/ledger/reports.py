@@ -52,6 +52,29 @@ def titles() -> dict[str, str]:
     }
 
 
+def column_labels() -> dict[str, str]:
+    """The printed heading of each column key (CSV, JSON and XLSX keep the keys)."""
+    return {
+        "account": _("Account"),
+        "amount": _("Amount"),
+        "balance": _("Balance"),
+        "code": _("Code"),
+        "credit": _("Credit"),
+        "date": _("Date"),
+        "debit": _("Debit"),
+        "description": _("Description"),
+        "field": _("Field"),
+        "line": _("Statement line"),
+        "name": _("Name"),
+        "number": _("Number"),
+        "reverses": _("Reverses"),
+        "state": _("State"),
+        "type": _("Type"),
+        "vat_code": _("VAT code"),
+        "voucher": _("Voucher"),
+    }
+
+
 @dataclass
 class Table:
     kind: str
@@ -272,10 +295,13 @@ def to_pdf(table: Table) -> bytes:
 
     rows = list(table.rows)
     styles = table.styles or [""] * len(rows)
+    labels = column_labels()
     html = render_to_string(
         "ledger/report_pdf.html",
         {
             "table": table,
+            # Keys for the machine formats; statement columns (periods) are already headings.
+            "headings": [labels.get(column, column) for column in table.columns],
             "rows": [
                 {"cells": row, "style": styles[i] if i < len(styles) else ""}
                 for i, row in enumerate(rows)

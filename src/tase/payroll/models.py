@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tase.core.fieldcrypt import BlindIndexField, EncryptedTextField
 from tase.core.models import Company
-from tase.rules.payroll_catalogue import BY_CODE, KINDS, WageType
+from tase.rules.payroll_catalogue import BY_CODE, DEDUCTION, IN_KIND, MONEY, TAX_FREE, WageType
 
 
 def rate_field(verbose, **kwargs):
@@ -66,6 +66,14 @@ class PayrollSettings(models.Model):
         return f"{self.company} payroll settings"
 
 
+KIND_CHOICES = [
+    (MONEY, _("Money wage")),
+    (IN_KIND, _("Benefit in kind")),
+    (TAX_FREE, _("Tax-free reimbursement")),
+    (DEDUCTION, _("Deduction")),
+]
+
+
 class CompanyWageType(models.Model):
     """A company's copy of a catalogue wage type; editable, hideable."""
 
@@ -73,7 +81,7 @@ class CompanyWageType(models.Model):
     code = models.CharField(_("code"), max_length=40)
     label_fi = models.CharField(_("name in Finnish"), max_length=100)
     label_en = models.CharField(_("name in English"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=12, choices=[(k, k) for k in KINDS])
+    kind = models.CharField(_("kind"), max_length=12, choices=KIND_CHOICES)
     taxable = models.BooleanField(_("taxable"), default=True)
     tyel = models.BooleanField(_("in the TyEL base"), default=True)
     unemployment = models.BooleanField(_("in the unemployment insurance base"), default=True)

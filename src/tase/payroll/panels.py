@@ -22,7 +22,19 @@ def start_panel(request) -> dict:
     due = list(selectors.register_deadlines(companies, today)[:5])
     for report in due:
         report.late = report.is_late(today)
-    return {"drafts": drafts.count(), "runs": list(upcoming), "register_due": due}
+    next_run = (
+        PayRun.objects.filter(company__in=companies, payment_date__gte=today)
+        .exclude(status__in=[PayRun.Status.CANCELLED, PayRun.Status.PAID])
+        .select_related("company")
+        .order_by("payment_date", "pk")
+        .first()
+    )
+    return {
+        "drafts": drafts.count(),
+        "runs": list(upcoming),
+        "register_due": due,
+        "next_run": next_run,
+    }
 
 
 def first_pay_run_calculated(organization) -> bool:

@@ -86,5 +86,14 @@ class SupportConfig(AppConfig):
         register_start_panel(
             StartPanel("support", "support/_panel.html", "support.use", panels.start_panel, 10)
         )
+        register_start_panel(
+            StartPanel(
+                "support_queue",
+                "support/_queue_panel.html",
+                "support.handle",
+                panels.queue_panel,
+                5,
+            )
+        )
         register_banner_source(BannerSource("support_service_break", panels.banners))
         register_demo(DemoLoader("support", demo.load, 400))

@@ -15,12 +15,16 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from tase.core.registry import BillableItem, BillableSource, register_billable_source
+from tase.core.templatetags.tase import format_number
 
 from .models import PhoneCall, TrainingOrder
 
 
 def _training(hours, topics: str) -> str:
-    return gettext("Extra training, %(hours)s h: %(topics)s") % {"hours": hours, "topics": topics}
+    return gettext("Extra training, %(hours)s h: %(topics)s") % {
+        "hours": format_number(hours),
+        "topics": topics,
+    }
 
 
 def _phone(month: dt.date, calls: int, minutes: int) -> str:

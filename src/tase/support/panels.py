@@ -4,6 +4,7 @@ customer's start page (announcements, open requests, guides, support contacts)."
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,7 @@ from tase.core.access import Actor
 from tase.rules import support_hours as sh
 
 from . import selectors, services
-from .models import OPEN_STATUSES
+from .models import OPEN_STATUSES, Status
 
 DEFAULT_PHONE = "0600 17250"
 DEFAULT_EMAIL = "tuki@tase.example"
@@ -45,6 +46,29 @@ def start_panel(request) -> dict:
         "guides": list(selectors.guides_for(actor).order_by("-updated_at")[:5]),
         "contacts": support_contacts(vendor),
     }
+
+
+def queue_panel(request) -> dict:
+    """The support staff's day: the open requests of the queue (mine and nobody's first, by
+    the nearest target) and how many are new, unassigned and past their target."""
+    actor = Actor.of(request.user)
+    now = timezone.now()
+    open_requests = selectors.queue(actor, now=now)
+    counts = open_requests.aggregate(
+        open=Count("pk"),
+        new=Count("pk", filter=Q(status=Status.NEW)),
+        unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+        mine=Count("pk", filter=Q(assignee=actor.user)),
+        overdue=Count("pk", filter=selectors.overdue_q(now)),
+    )
+    rows = list(
+        open_requests.filter(Q(assignee=actor.user) | Q(assignee__isnull=True)).select_related(
+            "organization", "assignee"
+        )[:6]
+    )
+    for item in rows:
+        item.target = selectors.target_state(item, now)
+    return {"counts": counts, "requests": rows}
 
 
 def banners(request) -> list[dict]:

@@ -1,12 +1,47 @@
 """Template helpers available in every template: money, permission checks."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _l
 
 register = template.Library()
+
+PARAMETER_UNITS = {  # the units of src/tase/rules/params/*.yaml, for the parameters page
+    "percent": _l("percent"),
+    "age in years": _l("age in years"),
+    "euros": _l("euros"),
+    "days": _l("days"),
+    "EUR per month": _l("EUR per month"),
+    "EUR per meal": _l("EUR per meal"),
+    "EUR per day": _l("EUR per day"),
+    "years": _l("years"),
+    "weekdays per full month": _l("weekdays per full month"),
+    "percentage points": _l("percentage points"),
+    "percent of the credit year's wages for time at work": _l(
+        "percent of the credit year's wages for time at work"
+    ),
+    "percent by age band": _l("percent by age band"),
+    "hours per day": _l("hours per day"),
+    "hours": _l("hours"),
+    "divisor": _l("divisor"),
+    "days per year": _l("days per year"),
+    "days per week": _l("days per week"),
+    "coefficient by holiday days": _l("coefficient by holiday days"),
+    "age in years; upper age by year of birth": _l("age in years; upper age by year of birth"),
+    "EUR per year": _l("EUR per year"),
+    "EUR per km": _l("EUR per km"),
+}
+
+
+@register.filter
+def parameter_unit(unit):
+    """A statutory parameter's unit in the active language (as written when unknown)."""
+    label = PARAMETER_UNITS.get(unit)
+    return unit if label is None else str(label)
+
 
 BABEL_LOCALES = {"fi": "fi_FI", "en": "en_FI"}
 
@@ -43,6 +78,15 @@ def format_number(value, language: str | None = None) -> str:
     return format_decimal(Decimal(str(value)), format="#,##0.####", locale=locale)
 
 
+def format_amount(value, language: str | None = None) -> str:
+    """Euros with two decimals and no currency sign, for a text that writes the sign itself:
+    1 234,50. Empty for None or ""."""
+    if value is None or value == "":
+        return ""
+    locale = BABEL_LOCALES.get(language or translation.get_language() or "fi", "fi_FI")
+    return format_decimal(Decimal(str(value)), format="#,##0.00", locale=locale)
+
+
 @register.filter
 def number(value):
     return format_number(value)
@@ -56,6 +100,15 @@ def amount_input(cents):
         return ""
     text = f"{Decimal(cents) / 100:.2f}"  # an ASCII minus, which the services read
     return text.replace(".", ",") if (translation.get_language() or "fi") == "fi" else text
+
+
+@register.filter
+def number_or_text(value):
+    """A number in the active language when ``value`` is one ("24.81" → 24,81), else as is."""
+    try:
+        return format_number(value)
+    except (InvalidOperation, ValueError, TypeError):
+        return value
 
 
 @register.filter
@@ -75,3 +128,30 @@ def year(value):
 def can(context, action, organization=None):
     actor = context.get("actor")
     return bool(actor and actor.can(action, organization))
+
+
+@register.filter
+def audit_action(action):
+    """An audit event's action in words (tase.core.audit_display)."""
+    from tase.core.audit_display import action_label
+
+    return action_label(action)
+
+
+@register.filter
+def audit_changes(event):
+    """An audit event's changes as (field, before, after) in words."""
+    from tase.core.audit_display import change_rows
+
+    return change_rows(event)
+
+
+@register.filter
+def role_label(value):
+    """A role's name in the active language (its stored value otherwise)."""
+    from tase.core.roles import Role
+
+    try:
+        return Role(value).label
+    except ValueError:
+        return value

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tase.core import audit
 from tase.core.access import Actor
 from tase.core.models import User
+from tase.core.templatetags.tase import format_number
 
 from .. import selectors
 from ..models import (
@@ -171,7 +172,10 @@ def _check_hours(session: TrainingSession) -> None:
                     "This session would take the training to %(total)s h, over the %(available)s h contracted "
                     "(with extra-training orders). The main user must order extra training first."
                 )
-                % {"total": committed + session.hours, "available": available}
+                % {
+                    "total": format_number(committed + session.hours),
+                    "available": format_number(available),
+                }
             }
         )
 

@@ -7,12 +7,14 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tase.core import audit
+from tase.core.templatetags.tase import format_amount, format_number
 from tase.formats import csv_table
 from tase.rules.parameters import value_at
-from tase.rules.payroll_catalogue import TAX_FREE
+from tase.rules.payroll_catalogue import BY_CODE, TAX_FREE
 
 from ..models import (
     Employee,
@@ -110,7 +112,11 @@ def _split_excess(catalogue, item: PayItem, wage, maximum: Decimal, field: str) 
                 field: _(
                     "%(price)s € is above the tax-free maximum %(maximum)s € of %(wage_type)s."
                 )
-                % {"price": item.unit_price, "maximum": maximum, "wage_type": wage.label_fi}
+                % {
+                    "price": format_amount(item.unit_price),
+                    "maximum": format_amount(maximum),
+                    "wage_type": wage.label_fi,
+                }
             }
         )
     excess = PayItem(
@@ -125,6 +131,14 @@ def _split_excess(catalogue, item: PayItem, wage, maximum: Decimal, field: str) 
     return [item, excess]
 
 
+def _wage_type_label(code: str) -> str:
+    """A wage type's name in the active language (its code when the catalogue lacks it)."""
+    wage_type = BY_CODE.get(code)
+    if wage_type is None:
+        return code
+    return wage_type.label_en if translation.get_language() == "en" else wage_type.label_fi
+
+
 def excess_message(items: list[PayItem]) -> str:
     """What entry tells when a reimbursement was split: '' when it was not."""
     if len(items) < 2:
@@ -134,10 +148,10 @@ def excess_message(items: list[PayItem]) -> str:
         "%(quantity)s x %(maximum)s € is tax-free; the excess %(excess)s € per unit is paid "
         "as taxable pay (%(wage_type)s)."
     ) % {
-        "quantity": first.quantity,
-        "maximum": first.unit_price,
-        "excess": excess.unit_price,
-        "wage_type": excess.wage_type,
+        "quantity": format_number(first.quantity),
+        "maximum": format_amount(first.unit_price),
+        "excess": format_amount(excess.unit_price),
+        "wage_type": _wage_type_label(excess.wage_type),
     }
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from tase.core.templatetags.tase import format_amount
+
 from ..models import PayRun, Payslip
 from .common import euros
 
@@ -38,9 +40,9 @@ def pay_run_warnings(run: PayRun) -> list[str]:
         )
         % {
             "employee": slip.employee.name,
-            "gross": euros(slip.gross_cents),
+            "gross": format_amount(euros(slip.gross_cents)),
             "times": OUT_OF_PROPORTION,
-            "regular": euros(slip.regular_pay_cents),
+            "regular": format_amount(euros(slip.regular_pay_cents)),
         }
         for slip in disproportionate_payslips(run)
     ]

@@ -29,14 +29,24 @@ class Command(BaseCommand):
         with override_settings(MAILERS=NO_MAIL), transaction.atomic():
             for loader in ordered(DEMO_LOADERS):
                 loader.load(ctx)
-        if ctx.new_logins:
-            self.stdout.write(
-                "Demo logins (shown only now; `tase demo --reset-passwords` makes new ones):"
-            )
-            width = max(len(email) for email, _, _ in ctx.new_logins)
-            for email, password, role in ctx.new_logins:
-                self.stdout.write(f"  {email:<{width}}  {password}  {role}")
-        else:
-            self.stdout.write(
-                "Demo data is in place. Forgot the passwords? Run `tase demo --reset-passwords`."
-            )
+        self.stdout.write(login_table(ctx.logins))
+
+
+def login_table(logins: list[tuple[str, str, str, str]]) -> str:
+    """Every demo login in one table (organization, role, email, password): the passwords made
+    in this run, and for the others a hint, since a stored password cannot be shown again."""
+    if not logins:
+        return ""
+    rows = [("Organization", "Role", "Email (username)", "Password")]
+    rows += [(org, role, email, password or "-") for org, role, email, password in logins]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    if any(password for *_, password in logins):
+        note = "Passwords are shown only now; `tase demo --reset-passwords` makes new ones."
+    else:
+        note = "Passwords were shown when they were made; `tase demo --reset-passwords` makes new ones."
+    return "\n".join(["", "Demo logins", *lines, note])
