@@ -52,13 +52,23 @@ def test_golden_payslip(path):
         assert got["label"]
 
 
+# Parameters with no value before 2026, and why: a use before their first date is refused
+# naming the parameter, as for any year not entered.
+FROM_2026_ONLY = {
+    # Kela's daily-allowance formula was found for 2026 only (the employer's reimbursement
+    # application data, not a payslip figure).
+    "payroll.sick_pay.kela_daily_allowance",
+}
+
+
 def test_every_payroll_parameter_names_its_source_and_has_2024_to_2026():
     names = [p for p in all_parameters() if p.name.startswith("payroll.")]
     assert len(names) >= 15
     for parameter in names:
         for value in parameter.values:
             assert value.source.startswith("http")
-        assert parameter.values[0].effective_from <= dt.date(2025, 1, 1)
+        if parameter.name not in FROM_2026_ONLY:
+            assert parameter.values[0].effective_from <= dt.date(2025, 1, 1), parameter.name
 
 
 def test_tyel_band_starts_the_month_after_the_birthday():

@@ -31,6 +31,7 @@ class BankConfig(AppConfig):
                 "bank.statements",
                 _("The bank accounts equal their statements"),
                 closing.statements,
+                closing.statements_many,
                 other_label=_("Bank statements"),
                 order=10,
             )

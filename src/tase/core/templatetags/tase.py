@@ -33,6 +33,10 @@ PARAMETER_UNITS = {  # the units of src/tase/rules/params/*.yaml, for the parame
     "age in years; upper age by year of birth": _l("age in years; upper age by year of birth"),
     "EUR per year": _l("EUR per year"),
     "EUR per km": _l("EUR per km"),
+    "euros a year, percent, days": _l("euros a year, percent, days"),
+    "months, percent": _l("months, percent"),
+    "weekdays": _l("weekdays"),
+    "working days": _l("working days"),
 }
 
 
