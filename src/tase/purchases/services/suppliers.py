@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum.eu import vat as eu_vat
-from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fi import ytunnus
 
 from tase.core import audit
 from tase.core.models import Company
+from tase.core.party_ids import clean_party_ids
 
 from ..models import Supplier
 from .common import clean_account, clean_vat_code, guard
@@ -36,20 +36,7 @@ def clean_supplier(company: Company, data: dict) -> dict:
     if not values.get("name"):
         errors["name"] = _("This field is required.")
     values["name"] = str(values.get("name", ""))[:200]
-    if values.get("business_id"):
-        try:
-            values["business_id"] = ytunnus.format(ytunnus.validate(values["business_id"]))
-        except StdnumError:
-            errors["business_id"] = _("“%(value)s” is not a valid business ID (Y-tunnus).") % {
-                "value": values["business_id"]
-            }
-    if values.get("vat_number"):
-        try:
-            values["vat_number"] = eu_vat.validate(values["vat_number"])
-        except StdnumError:
-            errors["vat_number"] = _("“%(value)s” is not a valid EU VAT number.") % {
-                "value": values["vat_number"]
-            }
+    clean_party_ids(values, errors)
     values["iban"], values["bic"] = clean_account(
         values.get("iban", ""), values.get("bic", ""), errors
     )

@@ -7,12 +7,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from stdnum.eu import vat as eu_vat
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fi import ytunnus
 
 from tase.core import audit
 from tase.core.models import Company
+from tase.core.party_ids import clean_party_ids
 
 from ..models import LANGUAGES, Customer, InterestPolicy
 from .common import decimal, guard
@@ -47,20 +45,7 @@ def clean_customer(data: dict) -> dict:
     kind = values.setdefault("kind", Customer.Kind.BUSINESS)
     if kind not in Customer.Kind.values:
         errors["kind"] = _("Choose business or consumer.")
-    if values.get("business_id"):
-        try:
-            values["business_id"] = ytunnus.format(ytunnus.validate(values["business_id"]))
-        except StdnumError:
-            errors["business_id"] = _("“%(value)s” is not a valid business ID (Y-tunnus).") % {
-                "value": values["business_id"]
-            }
-    if values.get("vat_number"):
-        try:
-            values["vat_number"] = eu_vat.validate(values["vat_number"])
-        except StdnumError:
-            errors["vat_number"] = _("“%(value)s” is not a valid EU VAT number.") % {
-                "value": values["vat_number"]
-            }
+    clean_party_ids(values, errors)
     values["country"] = str(values.get("country") or "FI").upper()
     if values.get("language", "fi") not in dict(LANGUAGES):
         errors["language"] = _("Choose Finnish, Swedish or English.")
