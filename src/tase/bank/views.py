@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
+from tase.core.product_index import product_index
 from tase.ledger import selectors as ledger_selectors
 from tase.rules import vat as vat_rules
 
@@ -44,13 +45,7 @@ def _base(request, company, **extra):
 
 @login_required
 def index(request):
-    actor = _actor(request)
-    if not actor.can("bank.view"):
-        raise Http404
-    companies = selectors.companies(actor)
-    if companies.count() == 1:
-        return redirect("bank:statements", companies.first().pk)
-    return render(request, "bank/index.html", {"companies": companies[:200]})
+    return product_index(request, "bank.view", "bank:statements", "bank/index.html")
 
 
 @login_required

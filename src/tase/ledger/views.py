@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from tase.core import limits
 from tase.core.access import Actor
+from tase.core.product_index import product_index
 from tase.formats.vat_return_file import VatFileError
 from tase.rules import vat as vat_rules
 
@@ -95,13 +96,7 @@ def _base(request, company, **extra):
 
 @login_required
 def index(request):
-    actor = _actor(request)
-    if not actor.can("ledger.view"):
-        raise Http404
-    companies = actor.companies("ledger.view")
-    if companies.count() == 1:
-        return redirect("ledger:home", companies.first().pk)
-    return render(request, "ledger/index.html", {"companies": companies[:200]})
+    return product_index(request, "ledger.view", "ledger:home", "ledger/index.html")
 
 
 @login_required

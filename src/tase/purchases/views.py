@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
 from tase.core.models import User
+from tase.core.product_index import product_index
 from tase.ledger import selectors as ledger_selectors
 from tase.rules import vat as vat_rules
 
@@ -70,13 +71,7 @@ def _in_company(obj, company_pk):
 
 @login_required
 def index(request):
-    actor = _actor(request)
-    if not actor.can("purchases.view"):
-        raise Http404
-    companies = selectors.companies(actor)
-    if companies.count() == 1:
-        return redirect("purchases:invoices", companies.first().pk)
-    return render(request, "purchases/index.html", {"companies": companies[:200]})
+    return product_index(request, "purchases.view", "purchases:invoices", "purchases/index.html")
 
 
 # -- invoices ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tase.core import pdf as core_pdf
 from tase.core.access import Actor
+from tase.core.product_index import product_index
 
 from . import forms, selectors, services
 from .models import Invoice
@@ -57,13 +58,7 @@ def _invoice(request, company_pk, pk) -> Invoice:
 
 @login_required
 def index(request):
-    actor = _actor(request)
-    if not actor.can("sales.view"):
-        raise Http404
-    companies = selectors.companies(actor)
-    if companies.count() == 1:
-        return redirect("sales:invoices", companies.first().pk)
-    return render(request, "sales/index.html", {"companies": companies[:200]})
+    return product_index(request, "sales.view", "sales:invoices", "sales/index.html")
 
 
 @login_required
