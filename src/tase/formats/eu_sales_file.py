@@ -35,7 +35,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .vat_return_file import VatFileError, cents, euros
+from .vat_return_file import SENT_AT, VatFileError, cents, euros, sent_at
 
 RECORD = "VSRALVYV"
 
@@ -140,7 +140,7 @@ def write(data: EuSalesStatement) -> str:
     rows = _check(data)
     lines = [("000", RECORD)]
     if data.sent_at is not None:
-        lines.append(("198", data.sent_at.strftime("%d%m%Y%H%M%S")))
+        lines.append(("198", data.sent_at.strftime(SENT_AT)))
     if data.software_id:
         lines.append(("014", data.software_id))
     if data.software_name:
@@ -209,18 +209,12 @@ def read(text: str) -> EuSalesStatement:
         year, month = int(header["053"]), int(header["052"])
     except (KeyError, ValueError):
         raise EuSalesFileError("fields 052/053: the month or the year is missing") from None
-    sent_at = None
-    if "198" in header:
-        try:
-            sent_at = dt.datetime.strptime(header["198"], "%d%m%Y%H%M%S")
-        except ValueError:
-            raise EuSalesFileError(f"field 198: {header['198']!r} is not ddMMyyyyHHmmss") from None
     return EuSalesStatement(
         business_id=header.get("010", ""),
         year=year,
         month=month,
         sales=tuple(sales),
-        sent_at=sent_at,
+        sent_at=sent_at(header, EuSalesFileError),
         software_id=header.get("014", ""),
         software_name=header.get("048", ""),
     )

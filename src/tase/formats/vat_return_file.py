@@ -119,6 +119,19 @@ def euros(cents: int) -> str:
     return f"{sign}{whole},{part:02d}"
 
 
+SENT_AT = "%d%m%Y%H%M%S"  # field 198, ddMMyyyyHHmmss
+
+
+def sent_at(fields: dict, error: type[VatFileError] = VatFileError) -> dt.datetime | None:
+    """Field 198, the time the file was made, if given; ``error`` when it is not a time."""
+    if "198" not in fields:
+        return None
+    try:
+        return dt.datetime.strptime(fields["198"], SENT_AT)
+    except ValueError:
+        raise error(f"field 198: {fields['198']!r} is not ddMMyyyyHHmmss") from None
+
+
 def cents(text: str, code: str) -> int:
     """The file's money back to cents; a malformed amount names its field."""
     value = text.strip().replace(",", ".")
@@ -146,7 +159,7 @@ def write(data: VatReturnFile) -> str:
     period = data.period
     lines = [("000", RECORD)]
     if data.sent_at is not None:
-        lines.append(("198", data.sent_at.strftime("%d%m%Y%H%M%S")))
+        lines.append(("198", data.sent_at.strftime(SENT_AT)))
     if data.software_id:
         lines.append(("014", data.software_id))
     if data.software_name:
@@ -191,18 +204,12 @@ def read(text: str) -> VatReturnFile:
         number = None if kind == YEAR else int(fields["052"])
     except (KeyError, ValueError):
         raise VatFileError("fields 052/053: the period's number or year is missing") from None
-    sent_at = None
-    if "198" in fields:
-        try:
-            sent_at = dt.datetime.strptime(fields["198"], "%d%m%Y%H%M%S")
-        except ValueError:
-            raise VatFileError(f"field 198: {fields['198']!r} is not ddMMyyyyHHmmss") from None
     return VatReturnFile(
         business_id=fields.get("010", ""),
         period=Period(kind, year, number),
         figures={code: cents(fields[code], code) for code in MONEY_FIELDS if code in fields},
         no_activity=fields.get("056") == "1",
-        sent_at=sent_at,
+        sent_at=sent_at(fields),
         software_id=fields.get("014", ""),
         software_name=fields.get("048", ""),
         phone=fields.get("042", ""),
