@@ -139,4 +139,4 @@ def test_the_member_sees_the_reset_among_their_sign_in_events(world, lost):
     lost.user.refresh_from_db()
     device = two_factor.start_totp(lost.user)
     two_factor.confirm_totp(lost.user, device, code(device))
-    assert "2fa_reset" in client.get("/account/").text
+    assert "Todennussovellus nollattu" in client.get("/account/").text  # the 2fa_reset event, named
