@@ -25,8 +25,13 @@ $(DEV_STAMP): $(BIN)/python pyproject.toml constraints.txt
 install: $(STAMP) messages
 install-dev: $(DEV_STAMP) messages
 
-messages:  ## compile the translations (.po → .mo)
-	@cd src/tase && ../../$(BIN)/tase compilemessages --ignore '.venv' -v 0
+# Each catalogue is compiled when its .po is newer than its .mo, so that two `make test` runs side
+# by side (.ci/run) never write the same .mo at once. msgfmt is what Django's compilemessages runs.
+PO_FILES := $(shell find src/tase -path '*/locale/*/LC_MESSAGES/*.po')
+messages: $(PO_FILES:.po=.mo)  ## compile the translations (.po → .mo)
+
+%.mo: %.po
+	@msgfmt --check-format -o $@ $<
 
 # On PostgreSQL with two roles (docs/deployment.md): export DATABASE_URL (the app's role) and
 # MIGRATION_DATABASE_URL (the owner's); migrate then runs as the owner, the demo and the server as the app.
