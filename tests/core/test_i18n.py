@@ -39,6 +39,26 @@ def test_every_string_of_the_app_is_translated_to_finnish(app, tmp_path, monkeyp
     assert not missing, f"{app.name}: untranslated or fuzzy in locale/fi: {missing[:20]}"
 
 
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_one_english_text_has_one_translation_across_the_apps(language):
+    """Django merges every app's catalogue into one, the first app in INSTALLED_APPS winning, so
+    a text that two apps translate differently shows the first app's words in the other app too
+    ("Open" of a bank line read "Avoin" instead of "Käsittelemättä"). Texts that mean different
+    things carry a context (pgettext, `{% translate … context … %}`); the others read alike."""
+    translations: dict[tuple[str | None, str], dict[str, str]] = {}
+    for app in APPS:
+        po = app / "locale" / language / "LC_MESSAGES" / "django.po"
+        if not po.exists():
+            continue
+        for message in read_po(po.open("rb")):
+            if message.id and isinstance(message.id, str) and message.string:
+                translations.setdefault((message.context, message.id), {})[app.name] = (
+                    message.string
+                )
+    clashes = {key: by_app for key, by_app in translations.items() if len(set(by_app.values())) > 1}
+    assert not clashes, f"translated differently in {language}: {clashes}"
+
+
 def test_finnish_is_the_default_whatever_the_browser_says(client):
     response = client.get("/login/", headers={"accept-language": "en-US,en;q=0.9"})
     assert response.headers["Content-Language"] == "fi" and "Kirjaudu sisään" in response.text

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tase.core.models import Company, User
 from tase.ledger.models import BankAccount
@@ -60,7 +61,7 @@ class Statement(models.Model):
 
 class Line(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("bank line", "Open")
         MATCHED = "matched", _("Matched")
         POSTED = "posted", _("Posted")
         IGNORED = "ignored", _("Ignored")

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CoreConfig(AppConfig):
@@ -22,7 +23,11 @@ class CoreConfig(AppConfig):
         parameters.install_overlay(DatabaseOverlay())
         from .registry import DemoLoader, NavItem, register_demo, register_nav
 
-        register_nav(NavItem("start", _("Start"), "start", "payslip.view_own", order=0))
+        register_nav(
+            NavItem(
+                "start", pgettext_lazy("start page", "Start"), "start", "payslip.view_own", order=0
+            )
+        )
         register_nav(
             NavItem(
                 "organizations",

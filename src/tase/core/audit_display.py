@@ -11,6 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 
 from .templatetags.tase import format_number
 
@@ -61,7 +62,7 @@ ACTION_LABELS = {
     "decline": _l("Declined"),
     "delete": _l("Deleted"),
     "delete_item": _l("Item deleted"),
-    "depreciation_run": _l("Depreciation run"),
+    "depreciation_run": pgettext_lazy("audit", "Depreciation run"),
     "dispose": _l("Disposed of"),
     "draft_status_report": _l("Status report drafted"),
     "email": _l("Emailed"),

@@ -456,7 +456,7 @@ class TrainingOrder(models.Model):
         QUOTED = "quoted", _("Quoted")
         ACCEPTED = "accepted", _("Accepted")
         PLANNED = "planned", _("Planned")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("training", "Done")
 
     organization = models.ForeignKey(
         Organization,

@@ -6,6 +6,7 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ PARAMETER_UNITS = {  # the units of src/tase/rules/params/*.yaml, for the parame
     "EUR per month": _l("EUR per month"),
     "EUR per meal": _l("EUR per meal"),
     "EUR per day": _l("EUR per day"),
-    "years": _l("years"),
+    "years": pgettext_lazy("unit", "years"),
     "weekdays per full month": _l("weekdays per full month"),
     "percentage points": _l("percentage points"),
     "percent of the credit year's wages for time at work": _l(
@@ -25,7 +26,7 @@ PARAMETER_UNITS = {  # the units of src/tase/rules/params/*.yaml, for the parame
     ),
     "percent by age band": _l("percent by age band"),
     "hours per day": _l("hours per day"),
-    "hours": _l("hours"),
+    "hours": pgettext_lazy("unit", "hours"),
     "divisor": _l("divisor"),
     "days per year": _l("days per year"),
     "days per week": _l("days per week"),
