@@ -4,10 +4,16 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import settings
 
 from tase.core.access import Actor
 from tase.core.roles import CUSTOMER_ROLES, STAFF_ROLES, Role
 from tests.factories import PASSWORD, CompanyFactory, OrganizationFactory, VendorFactory, member
+
+# Hypothesis checks invariants, not speed: its 200 ms deadline per example failed tests on a CI
+# machine running the SQLite and PostgreSQL suites side by side. Speed lives in `make bench`.
+settings.register_profile("tase", deadline=None)
+settings.load_profile("tase")
 
 
 @dataclass

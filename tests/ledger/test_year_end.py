@@ -129,3 +129,8 @@ def test_test_environment_copies_the_setup(books, system, world):
     assert set(copied.values_list("source", flat=True)) == {"sample"}
     assert copied.count() == len(sample.VOUCHERS)
     assert services.post_voucher(system, copy, **sale()).label == "ML 2"
+
+
+def test_a_fiscal_year_is_named_as_a_finn_writes_dates():
+    year = FiscalYear(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    assert str(year) == "1.1.2026\u201331.12.2026"

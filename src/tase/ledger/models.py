@@ -40,7 +40,7 @@ class FiscalYear(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.start:%d.%m.%Y}\u2013{self.end:%d.%m.%Y}"
+        return f"{self.start:%-d.%-m.%Y}\u2013{self.end:%-d.%-m.%Y}"  # 1.1.2026-31.12.2026 with an en dash
 
     @property
     def is_open(self) -> bool:
