@@ -113,6 +113,7 @@ ACTION_LABELS = {
     "reset_test_environment": _l("Test environment reset"),
     "resume": _l("Resumed"),
     "reverse": _l("Reversed"),
+    "reverse_accruals": _l("Accruals reversed"),
     "review": _l("Reviewed"),
     "revoke": _l("Revoked"),
     "rotate_field_keys": _l("Encryption keys rotated"),

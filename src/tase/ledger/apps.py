@@ -23,7 +23,7 @@ class LedgerConfig(AppConfig):
             register_state_check,
         )
 
-        from . import closing, demo, services, views
+        from . import accrual_register, closing, demo, services, views
 
         register_nav(NavItem("ledger", _("Bookkeeping"), "ledger:index", "ledger.view", order=20))
         register_start_panel(
@@ -39,6 +39,26 @@ class LedgerConfig(AppConfig):
                 closing.vat_values_many,
                 other_label=_("VAT returns"),
                 order=30,
+            )
+        )
+        register_closing_check(
+            ClosingCheck(
+                "ledger.depreciation",
+                _("The planned depreciation is posted"),
+                accrual_register.depreciation_value,
+                other_label=_("Depreciation plans"),
+                year_end=True,
+                order=80,
+            )
+        )
+        register_closing_check(
+            ClosingCheck(
+                "ledger.accruals",
+                _("The accruals due are reversed"),
+                accrual_register.accrual_reversals_value,
+                other_label=_("Due for reversal"),
+                year_end=True,
+                order=81,
             )
         )
         register_state_check(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from tase.core.models import Company, User
@@ -596,3 +596,75 @@ class DepreciationDifference(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year} {self.pool}"
+
+
+class Accrual(models.Model):
+    """An accrual (jaksotus) entered once: posted on its date between a result account and
+    a balance-sheet account, and reversed on its reversal date, usually the next period's
+    first day (KPL 1336/1997 3:1 §, matching expenses and income to their period; in the
+    balance sheet under prepayments and accrued income, or accruals and deferred income,
+    PMA 1753/2015 and KPA 1339/1997 6 §).
+
+    The kind says which side the balance-sheet account is on: prepaid expenses
+    (menoennakot) and accrued income (tulojäämät) are receivables, debited when posted;
+    accrued expenses (menojäämät) and deferred income (tuloennakot) are liabilities,
+    credited. The reversal is posted as soon as its date's fiscal year exists."""
+
+    class Kind(models.TextChoices):
+        PREPAID_EXPENSE = "prepaid_expense", _("Prepaid expense")
+        ACCRUED_INCOME = "accrued_income", _("Accrued income")
+        ACCRUED_EXPENSE = "accrued_expense", _("Accrued expense")
+        DEFERRED_INCOME = "deferred_income", _("Deferred income")
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="accruals"
+    )
+    kind = models.CharField(_("kind of accrual"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    date = models.DateField(_("accrual date"))
+    reverses_on = models.DateField(_("reversal date"))
+    result_account = models.ForeignKey(
+        Account,
+        verbose_name=_("income or expense account"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    balance_account = models.ForeignKey(
+        Account,
+        verbose_name=_("balance sheet account"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="+"
+    )
+    reversal = models.ForeignKey(
+        Voucher,
+        verbose_name=_("reversal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("accrual")
+        verbose_name_plural = _("accruals")
+        ordering = ["company", "-date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_cents__gt=0), name="ledger_accrual_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(reverses_on__gt=F("date")), name="ledger_accrual_reversed_later"
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def receivable(self) -> bool:
+        """True when the balance-sheet side is a receivable (debited when posted)."""
+        return self.kind in (self.Kind.PREPAID_EXPENSE, self.Kind.ACCRUED_INCOME)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_closing, views_fixed_assets
+from . import views, views_accruals, views_closing, views_fixed_assets
 
 app_name = "ledger"
 urlpatterns = [
@@ -26,4 +26,5 @@ urlpatterns = [
     path("<int:company_pk>/reports/<slug:kind>/", views.report, name="report"),
     path("<int:company_pk>/vat/settle/", views.vat_settle, name="vat_settle"),
     path("<int:company_pk>/fixed-assets/", views_fixed_assets.fixed_assets, name="fixed_assets"),
+    path("<int:company_pk>/accruals/", views_accruals.accruals, name="accruals"),
 ]

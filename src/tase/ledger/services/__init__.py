@@ -12,11 +12,12 @@ rounding there); the only rounding is the VAT split, half up to the cent
 (:mod:`tase.rules.vat`).
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
-year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets); callers import
-from this package.
+year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets, accruals);
+callers import from this package.
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
+from .accruals import create_accrual, reverse_due_accruals
 from .attachments import ATTACHMENT_TYPES, MAGIC, add_attachment, sniff
 from .bank_accounts import create_bank_account, default_bank_account
 from .common import (
@@ -80,6 +81,7 @@ __all__ = [
     "close_fiscal_year",
     "copy_configuration",
     "create_account",
+    "create_accrual",
     "create_bank_account",
     "create_fiscal_year",
     "create_fixed_asset",
@@ -99,6 +101,7 @@ __all__ = [
     "post_draft",
     "post_voucher",
     "reopen_fiscal_year",
+    "reverse_due_accruals",
     "reverse_voucher",
     "run_depreciation",
     "save_draft",
