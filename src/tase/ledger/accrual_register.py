@@ -1,5 +1,4 @@
-"""The accruals as a balance-sheet specification (tase-erittely), and the year-end items of
-the closing gate that belong to bookkeeping's own registers.
+"""The accruals as a balance-sheet specification (tase-erittely).
 
 The specification lists, per balance-sheet account of prepayments and accrued income or
 accruals and deferred income, the book balance at a date, the accruals open on that date
@@ -13,17 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
-from django.urls import reverse
-
 from tase.core.models import Company
-from tase.core.registry import ClosingValue
 
 from .closing import balances_on
-from .models import Account, Accrual, AssetDepreciation, FixedAsset
-from .selectors import month_end
+from .models import Account, Accrual
 from .services.accruals import LIABILITIES_ACCOUNT, RECEIVABLES_ACCOUNT
-from .services.fixed_assets import months_due
 
 HOLIDAY_PAY_ACCOUNTS = ("2975", "2980")  # the chart's holiday-pay liability and its social costs
 
@@ -74,36 +67,3 @@ def specification(company: Company, on: dt.date) -> list[AccountSpecification]:
         if row.book_cents or row.accruals:
             rows.append(row)
     return rows
-
-
-# -- year-end items of the closing gate ------------------------------------------------------
-
-
-def accrual_reversals_value(company: Company, on: dt.date) -> ClosingValue | None:
-    """Accruals whose reversal date has come by ``on`` are reversed: the reversed amount
-    against the amount due. None for a company without accruals."""
-    due = Accrual.objects.filter(company=company, reverses_on__lte=on).aggregate(
-        due=Sum("amount_cents"), reversed=Sum("amount_cents", filter=Q(reversal__isnull=False))
-    )
-    if due["due"] is None:
-        return None
-    return ClosingValue(
-        due["reversed"] or 0, due["due"], reverse("ledger:accruals", args=[company.pk])
-    )
-
-
-def depreciation_value(company: Company, on: dt.date) -> ClosingValue | None:
-    """The planned depreciation is posted up to ``on``: what is posted against what the
-    plans say (posted plus not yet posted). None for a company without fixed assets."""
-    assets = list(FixedAsset.objects.filter(company=company, in_use__lte=on))
-    if not assets:
-        return None
-    until = on if month_end(on) == on else on.replace(day=1) - dt.timedelta(days=1)
-    due = sum(sum(months.values()) for months in months_due(assets, until).values())
-    posted = (
-        AssetDepreciation.objects.filter(asset__company=company, month__lte=on).aggregate(
-            total=Sum("amount_cents")
-        )["total"]
-        or 0
-    )
-    return ClosingValue(posted, posted + due, reverse("ledger:fixed_assets", args=[company.pk]))

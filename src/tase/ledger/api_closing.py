@@ -124,3 +124,57 @@ def close_fiscal_year(request, company_id: int, year_id: int, payload: FiscalYea
     year = get_object_or_404(FiscalYear, company=company, pk=year_id)
     reason = payload.override_reason if payload is not None else ""
     return services.close_fiscal_year(actor(request), year, override_reason=reason)
+
+
+class IncomeTaxOut(Schema):
+    fiscal_year_id: int
+    applies: bool = Field(..., description="A limited company or cooperative pays it")
+    result_before_taxes: Decimal
+    rate: Decimal = Field(..., description="Per cent, in force on the year's last day")
+    proposal: Decimal
+    voucher_id: int | None
+    booked: Decimal | None
+
+
+class IncomeTaxIn(Schema):
+    amount: Decimal | None = Field(None, description="Euros; the proposal when left out")
+
+
+def _income_tax(company, year) -> dict:
+    tax = services.income_tax
+    proposal, rate = tax.proposal(company, year)
+    voucher = tax.booked(company, year)
+    booked = (
+        sum(e.amount_cents for e in voucher.entries.all() if e.amount_cents > 0)
+        if voucher
+        else None
+    )
+    euros = services.cents_to_decimal
+    return {
+        "fiscal_year_id": year.pk,
+        "applies": tax.pays_corporate_income_tax(company),
+        "result_before_taxes": euros(tax.result_before_taxes(company, year)),
+        "rate": rate,
+        "proposal": euros(proposal),
+        "voucher_id": voucher.pk if voucher else None,
+        "booked": None if booked is None else euros(booked),
+    }
+
+
+@router.get("/companies/{company_id}/fiscal-years/{year_id}/income-tax", response=IncomeTaxOut)
+def income_tax_of(request, company_id: int, year_id: int):
+    """The year's result before taxes, the corporate income tax proposal and what is booked."""
+    company = actor(request).company(company_id, "ledger.view")
+    return _income_tax(company, get_object_or_404(FiscalYear, company=company, pk=year_id))
+
+
+@router.post(
+    "/companies/{company_id}/fiscal-years/{year_id}/income-tax", response={201: IncomeTaxOut}
+)
+def book_income_tax(request, company_id: int, year_id: int, payload: IncomeTaxIn):
+    """Book the year's income tax on its last day (9900 / 2960), once per year."""
+    current = actor(request)
+    company = current.company(company_id, "ledger.view")
+    year = get_object_or_404(FiscalYear, company=company, pk=year_id)
+    services.book_income_tax(current, company, year, payload.amount)
+    return 201, _income_tax(company, year)

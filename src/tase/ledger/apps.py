@@ -23,7 +23,7 @@ class LedgerConfig(AppConfig):
             register_state_check,
         )
 
-        from . import accrual_register, closing, demo, services, views
+        from . import closing, demo, services, views, year_end_checks
 
         register_nav(NavItem("ledger", _("Bookkeeping"), "ledger:index", "ledger.view", order=20))
         register_start_panel(
@@ -45,7 +45,7 @@ class LedgerConfig(AppConfig):
             ClosingCheck(
                 "ledger.depreciation",
                 _("The planned depreciation is posted"),
-                accrual_register.depreciation_value,
+                year_end_checks.depreciation_value,
                 other_label=_("Depreciation plans"),
                 year_end=True,
                 order=80,
@@ -55,10 +55,30 @@ class LedgerConfig(AppConfig):
             ClosingCheck(
                 "ledger.accruals",
                 _("The accruals due are reversed"),
-                accrual_register.accrual_reversals_value,
+                year_end_checks.accrual_reversals_value,
                 other_label=_("Due for reversal"),
                 year_end=True,
                 order=81,
+            )
+        )
+        register_closing_check(
+            ClosingCheck(
+                "ledger.vat_settled",
+                _("The VAT of every period is settled"),
+                year_end_checks.vat_settled_value,
+                other_label=_("Settled"),
+                year_end=True,
+                order=82,
+            )
+        )
+        register_closing_check(
+            ClosingCheck(
+                "ledger.income_tax",
+                _("The income tax for the year is booked"),
+                year_end_checks.income_tax_value,
+                other_label=_("Proposal at the tax rate"),
+                year_end=True,
+                order=83,
             )
         )
         register_state_check(

@@ -198,6 +198,11 @@ def fiscal_years(request, company_pk):
                 year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
                 services.reopen_fiscal_year(actor, year, reason=request.POST.get("reason", ""))
                 messages.success(request, _("Fiscal year reopened."))
+            elif action == "income_tax":
+                _require_confirmation(request)
+                year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
+                services.book_income_tax(actor, company, year, request.POST.get("amount") or None)
+                messages.success(request, _("Income tax booked."))
             elif action == "vat_period":
                 services.set_vat_period(actor, company, request.POST.get("vat_period", ""))
                 messages.success(request, _("VAT period saved."))
@@ -234,6 +239,7 @@ def fiscal_years(request, company_pk):
             lock_on=lock_on,
             lock_gate=closing.closing_gate(company, lock_on),
             first_open=first_open,
+            income_tax=_income_tax(company, first_open),
             close_gate=(
                 closing.closing_gate(company, first_open.end, year_end=True) if first_open else None
             ),
@@ -889,6 +895,15 @@ def _vat_periods(company, count: int = 6) -> list[tuple[dt.date, dt.date]]:
         periods.append((first, end))
         first = services.add_months(first, -months)
     return periods
+
+
+def _income_tax(company, year) -> dict | None:
+    """The income tax form's figures for ``year``, or None where the tax does not apply."""
+    tax = services.income_tax
+    if year is None or not tax.pays_corporate_income_tax(company):
+        return None
+    proposal, rate = tax.proposal(company, year)
+    return {"year": year, "proposal": proposal, "rate": rate, "voucher": tax.booked(company, year)}
 
 
 def _require_confirmation(request) -> None:

@@ -12,8 +12,8 @@ rounding there); the only rounding is the VAT split, half up to the cent
 (:mod:`tase.rules.vat`).
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
-year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets, accruals);
-callers import from this package.
+year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets, accruals,
+income_tax); callers import from this package.
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
@@ -42,6 +42,7 @@ from .fixed_assets import (
     run_depreciation,
 )
 from .imports import IMPORT_BATCH, VOUCHER_IMPORT_COLUMNS, import_vouchers
+from .income_tax import book_income_tax
 from .opening_balances import import_opening_balances
 from .periods import (
     create_fiscal_year,
@@ -76,6 +77,7 @@ __all__ = [
     "add_months",
     "apply_chart",
     "book_depreciation_difference",
+    "book_income_tax",
     "cents_to_decimal",
     "check_date_open",
     "close_fiscal_year",
