@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "import_items": _l("Items imported"),
     "import_tax_cards": _l("Tax cards imported"),
     "import_tax_cards_file": _l("Tax card file imported"),
+    "import_tilitin": _l("Tilitin imported"),
     "incomes_register_download": _l("Incomes Register file downloaded"),
     "incomes_register_invalidate": _l("Incomes Register report invalidated"),
     "incomes_register_produce": _l("Incomes Register report produced"),

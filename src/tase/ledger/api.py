@@ -548,3 +548,40 @@ def vat_return(request, company_id: int, query: Query[VatReturnQuery]):
             code: str(services.cents_to_decimal(cents)) for code, cents in result.figures.items()
         },
     }
+
+
+class TilitinYearOut(Schema):
+    start: dt.date
+    end: dt.date
+    vouchers: int
+    skipped: int
+    accounts: int
+    closed: bool
+
+
+class TilitinImportOut(Schema):
+    name: str
+    business_id: str
+    accounts_added: int
+    already_imported: int
+    vouchers: int
+    years: list[TilitinYearOut]
+
+
+@router.post(
+    "/companies/{company_id}/imports/tilitin",
+    response=TilitinImportOut,
+    summary="Import the chart, the fiscal years and the vouchers of a Tilitin database",
+)
+def import_tilitin(request, company_id: int, file: File[UploadedFile]):
+    """All or nothing: each year's trial balance must equal Tilitin's (422 naming the year
+    and the account otherwise). A file imported before posts nothing twice."""
+    report = services.import_tilitin_upload(actor(request), _company(request, company_id), file)
+    return {
+        "name": report.name,
+        "business_id": report.business_id,
+        "accounts_added": report.accounts_added,
+        "already_imported": report.already_imported,
+        "vouchers": report.vouchers,
+        "years": [vars(year) for year in report.years],
+    }

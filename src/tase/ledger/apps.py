@@ -90,6 +90,15 @@ class LedgerConfig(AppConfig):
         )
         register_state_check(
             StateCheck(
+                "ledger.earlier_books_imported",
+                _("Earlier books imported and reconciled"),
+                lambda organization: organization.companies.filter(
+                    vouchers__source__in=["tilitin", "opening-balances"]
+                ).exists(),
+            )
+        )
+        register_state_check(
+            StateCheck(
                 "ledger.first_voucher_posted",
                 _("First voucher posted"),
                 lambda organization: organization.companies.filter(

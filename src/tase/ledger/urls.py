@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accruals, views_closing, views_fixed_assets
+from . import views, views_accruals, views_closing, views_fixed_assets, views_tilitin
 
 app_name = "ledger"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:company_pk>/vouchers/", views.voucher_list, name="voucher_list"),
     path("<int:company_pk>/vouchers/new/", views.voucher_create, name="voucher_create"),
     path("<int:company_pk>/vouchers/import/", views.import_vouchers, name="import"),
+    path(
+        "<int:company_pk>/vouchers/import/tilitin/",
+        views_tilitin.tilitin_import,
+        name="tilitin_import",
+    ),
     path(
         "<int:company_pk>/vouchers/import/progress/<str:token>/",
         views.import_progress,

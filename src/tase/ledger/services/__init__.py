@@ -13,7 +13,7 @@ rounding there); the only rounding is the VAT split, half up to the cent
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
 year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets, accruals,
-income_tax); callers import from this package.
+income_tax, tilitin_import); callers import from this package.
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
@@ -61,6 +61,7 @@ from .posting import (
     reverse_voucher,
     save_draft,
 )
+from .tilitin_import import import_tilitin, import_tilitin_upload
 from .vat import settle_vat
 from .year_end import close_fiscal_year, reopen_fiscal_year
 
@@ -97,6 +98,8 @@ __all__ = [
     "fmt_date",
     "guard",
     "import_opening_balances",
+    "import_tilitin",
+    "import_tilitin_upload",
     "import_vouchers",
     "lock_period",
     "locked_until",

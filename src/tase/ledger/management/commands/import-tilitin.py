@@ -1,0 +1,39 @@
+"""`tase import-tilitin FILE --company ID`: the chart, fiscal years and vouchers of Tilitin."""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand
+
+from tase.ledger import services
+from tase.ledger.system import SystemActor
+
+from ._common import command_error, company_of
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a Tilitin database (kirjanpito.sqlite): missing accounts, every period as a "
+        "fiscal year and every voucher, each year's trial balance checked against Tilitin's; "
+        "nothing is written on error."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--company", type=int, required=True)
+
+    def handle(self, *args, **options):
+        actor = SystemActor()
+        company = company_of(actor, options["company"])
+        try:
+            report = services.import_tilitin(actor, company, options["file"])
+        except ValidationError as error:
+            raise command_error(error) from None
+        self.stdout.write(
+            f"{report.name} {report.business_id}: {report.accounts_added} accounts added, "
+            f"{report.vouchers} vouchers posted, {report.already_imported} imported before."
+        )
+        for year in report.years:
+            closed = ", closed" if year.closed else ""
+            self.stdout.write(
+                f"  {year.start}..{year.end}: {year.vouchers} vouchers, {year.skipped} empty "
+                f"skipped, {year.accounts} accounts equal Tilitin's trial balance{closed}"
+            )

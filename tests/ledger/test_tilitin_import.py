@@ -1,0 +1,147 @@
+"""Coming from Tilitin (ledger.services.tilitin_import): the chart, the years, every voucher,
+and each year's trial balance equal to Tilitin's, or nothing."""
+
+import datetime as dt
+import sqlite3
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from tase.core.models import AuditEvent
+from tase.core.roles import Role
+from tase.formats import tilitin
+from tase.ledger import selectors, services
+from tase.ledger.models import Account, FiscalYear, Voucher
+from tase.ledger.services import tilitin_import
+from tests import tilitin_files
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tilitin_file(tmp_path):
+    return tilitin_files.two_years(tmp_path / "kirjanpito.sqlite")
+
+
+@pytest.fixture
+def company(world, system):
+    """A company with Tase's chart and no fiscal years: the books come from Tilitin."""
+    services.apply_chart(system, world.company, "limited-company")
+    return world.company
+
+
+def test_everything_is_imported_and_ties_year_by_year(company, tilitin_file, world):
+    main_user = world.actor(Role.MAIN_USER)
+    report = services.import_tilitin(main_user, company, tilitin_file)
+    assert (report.name, report.business_id) == ("Vanha Oy", "1234567-1")
+    first, second = report.years
+    assert (first.vouchers, first.skipped, first.closed) == (3, 1, True)  # document 3 is empty
+    assert (second.vouchers, second.closed) == (2, False)
+    added = set(
+        Account.objects.filter(company=company, number__in=["1701", "2251", "7000"]).values_list(
+            "number", "type"
+        )
+    )
+    assert ("2251", "equity") in added and ("7000", "expense") in added
+    years = list(FiscalYear.objects.filter(company=company).order_by("start"))
+    assert [y.state for y in years] == ["closed", "open"]
+    opening = Voucher.objects.get(
+        company=company, source="opening-balances", date=dt.date(2026, 1, 1)
+    )
+    assert opening.source_ref == "tilitin:2026-01-01:0"
+    rent = Voucher.objects.get(company=company, source_ref="tilitin:2025-01-01:2")
+    assert rent.date == dt.date(2025, 6, 30) and "2: Vuokra" in rent.description
+    # The 2026 balance sheet starts from Tilitin's opening balances.
+    sheet = selectors.trial_balance(company, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    bank = next(row for row in sheet if row.account.number == "1910")
+    assert bank.balance == 169_990 + 125_500
+    assert AuditEvent.objects.filter(action="import_tilitin", company=company).exists()
+
+
+def test_importing_again_posts_nothing_twice(company, tilitin_file, system):
+    services.import_tilitin(system, company, tilitin_file)
+    count = Voucher.objects.filter(company=company).count()
+    report = services.import_tilitin(system, company, tilitin_file)
+    assert report.vouchers == 0 and report.already_imported == 5
+    assert Voucher.objects.filter(company=company).count() == count
+
+
+def test_an_unbalanced_document_refuses_everything(company, tmp_path, system):
+    path = tilitin_files.two_years(tmp_path / "kirjanpito.sqlite")
+    db = sqlite3.connect(path)
+    db.execute("UPDATE entry SET amount = 800.11 WHERE description = 'Vuokra' AND debit = 1")
+    db.commit()
+    db.close()
+    with pytest.raises(ValidationError) as error:
+        services.import_tilitin(system, company, path)
+    assert "does not balance" in " ".join(error.value.messages)
+    assert not Voucher.objects.filter(company=company).exists()
+    assert not FiscalYear.objects.filter(company=company).exists()
+
+
+def test_the_reconciliation_names_the_year_and_the_account(company, tilitin_file, system):
+    services.import_tilitin(system, company, tilitin_file)
+    year = FiscalYear.objects.get(company=company, start=dt.date(2025, 1, 1))
+    with tilitin.Book(tilitin_file) as book:
+        expected = book.trial_balance(book.periods()[0])
+    assert tilitin_import._reconcile(company, year, expected) == []
+    expected["7000"] += 1
+    [difference] = tilitin_import._reconcile(company, year, expected)
+    assert "account 7000: Tilitin 800.11, Tase 800.10" in difference
+
+
+def test_an_overlapping_year_is_named(company, tilitin_file, system):
+    services.create_fiscal_year(
+        system, company, start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.import_tilitin(system, company, tilitin_file)
+    assert "overlaps" in " ".join(error.value.messages)
+    assert not Voucher.objects.filter(company=company).exists()
+
+
+def test_a_type_clash_is_named(company, tilitin_file, system):
+    Account.objects.filter(company=company, number="3000").update(type="expense")
+    with pytest.raises(ValidationError) as error:
+        services.import_tilitin(system, company, tilitin_file)
+    assert "Account 3000 is of another type" in " ".join(error.value.messages)
+    assert not Voucher.objects.filter(company=company).exists()
+
+
+def test_not_a_tilitin_file_and_roles(company, tmp_path, world):
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"\0" * 4096)
+    with pytest.raises(ValidationError) as error:
+        services.import_tilitin(world.actor(Role.MAIN_USER), company, junk)
+    assert error.value.messages == ["The file is not a Tilitin database (kirjanpito.sqlite)."]
+    with pytest.raises(PermissionDenied):
+        services.import_tilitin(world.actor(Role.VIEWER), company, junk)
+
+
+def test_api_page_and_command_side_by_side(company, tilitin_file, world, capsys):
+    client = world.client(Role.MAIN_USER)
+    content = tilitin_file.read_bytes()
+    response = client.post(
+        f"/api/v1/ledger/companies/{company.pk}/imports/tilitin",
+        {"file": SimpleUploadedFile("kirjanpito.sqlite", content)},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["vouchers"] == 5 and len(response.json()["years"]) == 2
+    page = f"/ledger/{company.pk}/vouchers/import/tilitin/"
+    response = client.post(
+        page, {"file": SimpleUploadedFile("kirjanpito.sqlite", content), "confirm": "1"}
+    )
+    assert response.status_code == 200 and not response.context["errors"]
+    html = response.content.decode()
+    assert 'data-testid="tilitin-report"' in html and "vastaa Tilitiniä" in html
+    call_command("import-tilitin", str(tilitin_file), "--company", str(company.pk))
+    assert "0 vouchers posted, 5 imported before" in capsys.readouterr().out
+    other = world.client(Role.MAIN_USER, other=True)
+    assert other.get(page).status_code == 404
+    response = other.post(
+        f"/api/v1/ledger/companies/{company.pk}/imports/tilitin",
+        {"file": SimpleUploadedFile("kirjanpito.sqlite", content)},
+    )
+    assert response.status_code == 404
