@@ -20,7 +20,7 @@ class PurchasesConfig(AppConfig):
             register_source_link,
         )
 
-        from . import bank_matching, closing, demo
+        from . import bank_matching, closing, demo, notices
         from .links import invoice_url, payment_url
 
         register_demo(DemoLoader("purchases", demo.load, order=35))
@@ -40,3 +40,4 @@ class PurchasesConfig(AppConfig):
                 order=25,
             )
         )
+        notices.register()
