@@ -170,3 +170,36 @@ def test_books_and_ledger_tie_on_every_day_whatever_the_payments(books, accounta
             )
     [(book, other)] = _payables(books, start + dt.timedelta(days=on - 5))
     assert book == other
+
+
+def test_the_migration_dates_the_paid_amounts_kept_before(books, accountant):
+    """Invoices paid before the records existed: the payment vouchers give dates and amounts,
+    what they do not explain is dated by the paid transfer (else the due date)."""
+    import importlib
+
+    from django.apps import apps
+
+    from tase.purchases.models import PurchaseInvoice
+
+    migration = importlib.import_module("tase.purchases.migrations.0002_purch_payment_records")
+    first = _approved(accountant, books, "M-1")
+    services.mark_paid(accountant, first, amount_cents=10_000, date=dt.date(2026, 3, 25))
+    services.mark_paid(accountant, first, amount_cents=20_000, date=dt.date(2026, 4, 5))
+    second = _approved(accountant, books, "M-2")
+    voucher_ids = sorted(PaymentRecord.objects.values_list("voucher_id", flat=True))
+    PaymentRecord.objects.all().delete()
+    PurchaseInvoice.objects.filter(pk=second.pk).update(paid_cents=5_000)  # no voucher behind
+    migration.payments_to_records(apps, None)
+    rows = sorted(
+        (r.invoice.number, r.date, r.amount_cents, r.voucher_id is not None)
+        for r in PaymentRecord.objects.select_related("invoice")
+    )
+    assert rows == [
+        ("M-1", dt.date(2026, 3, 25), 10_000, True),
+        ("M-1", dt.date(2026, 4, 5), 20_000, True),
+        ("M-2", dt.date(2026, 3, 31), 5_000, False),  # its due date
+    ]
+    assert (
+        sorted(PaymentRecord.objects.exclude(voucher_id=None).values_list("voucher_id", flat=True))
+        == voucher_ids
+    )
