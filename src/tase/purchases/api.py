@@ -327,9 +327,10 @@ class ApproveIn(Schema):
 
 
 @router.post("/invoices/{invoice_id}/approve", response=PurchaseInvoiceOut)
-def approve(request, invoice_id: int, payload: ApproveIn):
+def approve(request, invoice_id: int, payload: ApproveIn | None = None):
     """The actor's step of the circulation: review, or approve and post (with no circulation
-    set, one step approves and posts). The body may be ``{}``."""
+    set, one step approves and posts). The body may be ``{}`` or left out."""
+    payload = payload or ApproveIn()
     invoice = selectors.invoice_of(actor(request), invoice_id)
     invoice = services.approve(
         actor(request), invoice, posting_date=payload.posting_date, comment=payload.comment
@@ -529,12 +530,16 @@ class PurchaseSettingsIn(Schema):
     bank_service_id: str | None = None
     charset: str | None = Field(None, description="latin | utf-8")
     default_expense_account: str | None = None
+    reminder_days: int | None = Field(
+        None, description="Remind approvers of invoices waiting longer; 0: no reminders"
+    )
 
 
 class PurchaseSettingsOut(Schema):
     bank_service_id: str
     charset: str
     default_expense_account: str
+    reminder_days: int
 
 
 @router.get("/companies/{company_id}/settings", response=PurchaseSettingsOut)

@@ -11,6 +11,7 @@ end-to-end id written into the pain.001 file, so the bank statement's line finds
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tase.core.models import Company, User
@@ -90,6 +91,10 @@ class PurchaseInvoice(models.Model):
     )
     posting_date = models.DateField(_("posting date"), null=True, blank=True)
     voucher_id = models.BigIntegerField(null=True, blank=True)
+    # When the invoice last came to wait for someone (received, reviewed, forwarded): the
+    # approval reminders count the days from it.
+    waiting_since = models.DateTimeField(default=timezone.now, null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -235,6 +240,11 @@ class PurchaseSettings(models.Model):
         choices=Charset.choices,
         default=Charset.LATIN,
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind approvers after (days)"),
+        default=7,
+        help_text=_("An invoice waiting longer is reminded of by email; 0: no reminders."),
+    )
 
     def __str__(self):
         return str(self.company_id)
@@ -301,3 +311,31 @@ class Payment(models.Model):
 
     def __str__(self):
         return self.end_to_end_id
+
+
+class PaymentRecord(models.Model):
+    """One payment of a purchase invoice, dated: from a bank statement line (matched by its
+    end-to-end id) or entered by hand. ``PurchaseInvoice.paid_cents`` is their sum; the
+    closing gate reads these to know what was open on a day."""
+
+    class Source(models.TextChoices):
+        BANK_LINE = "bank_line", _("Bank statement line")
+        MANUAL = "manual", _("Entered by hand")
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(
+        PurchaseInvoice, on_delete=models.PROTECT, related_name="payment_records"
+    )
+    date = models.DateField(_("payment date"))
+    amount_cents = models.BigIntegerField()
+    voucher_id = models.BigIntegerField(null=True, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    bank_line_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invoice", "date", "pk"]
+        indexes = [models.Index(fields=["company", "date"])]
+
+    def __str__(self):
+        return f"{self.invoice_id} {self.date} {self.amount_cents}"

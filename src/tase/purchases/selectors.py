@@ -90,3 +90,17 @@ def payment_by_end_to_end_id(company: Company, end_to_end_id: str) -> Payment | 
         .select_related("invoice__supplier", "proposal")
         .first()
     )
+
+
+def payments_by_end_to_end_ids(company: Company, ids) -> dict[str, Payment]:
+    """The company's payments written into pain.001 files with these end-to-end ids, keyed by
+    the id, each with its invoice and supplier; in chunks, so a year's statement asks a few
+    times, not once a line."""
+    wanted = sorted({(i or "").strip() for i in ids} - {""})
+    found: dict[str, Payment] = {}
+    for start in range(0, len(wanted), 500):
+        for payment in Payment.objects.filter(
+            company=company, end_to_end_id__in=wanted[start : start + 500]
+        ).select_related("invoice__company", "invoice__supplier"):
+            found[payment.end_to_end_id] = payment
+    return found

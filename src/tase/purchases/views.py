@@ -328,6 +328,7 @@ def circulation(request, company_pk):
                     actor, company, bank_service_id=post.get("bank_service_id", ""),
                     charset=post.get("charset", ""),
                     default_expense_account=post.get("default_expense_account", ""),
+                    reminder_days=post.get("reminder_days", "").strip() or None,
                 )  # fmt: skip
             else:
                 services.set_approver(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tase.core import audit
@@ -218,7 +219,8 @@ def approve(actor, invoice: PurchaseInvoice, *, posting_date=None, comment="") -
     if step == "review":
         invoice.status = PurchaseInvoice.Status.REVIEWED
         invoice.assigned_to = None
-        invoice.save(update_fields=["status", "assigned_to"])
+        invoice.waiting_since, invoice.reminded_at = timezone.now(), None  # the approver's turn
+        invoice.save(update_fields=["status", "assigned_to", "waiting_since", "reminded_at"])
         _event(actor, invoice, ApprovalEvent.Action.REVIEW, comment)
         return invoice
     _post(actor, invoice, posting_date)
@@ -249,6 +251,7 @@ def forward(actor, invoice: PurchaseInvoice, *, to, comment: str = "") -> Purcha
     invoice = _locked(invoice)
     person = _member(invoice.company, getattr(to, "pk", to))
     invoice.assigned_to = person
-    invoice.save(update_fields=["assigned_to"])
+    invoice.waiting_since, invoice.reminded_at = timezone.now(), None
+    invoice.save(update_fields=["assigned_to", "waiting_since", "reminded_at"])
     _event(actor, invoice, ApprovalEvent.Action.FORWARD, comment, forwarded_to=person)
     return invoice

@@ -25,7 +25,7 @@ from tase.ledger import selectors as ledger_selectors
 from tase.ledger import services as ledger
 from tase.ledger.models import BankAccount
 
-from ..models import Payment, PaymentProposal, PurchaseInvoice, PurchaseSettings
+from ..models import Payment, PaymentProposal, PaymentRecord, PurchaseInvoice, PurchaseSettings
 from .common import as_date, cents, guard, settings_of, user_of
 
 SOURCE = "purchases.payment"
@@ -200,11 +200,22 @@ def payment_file(proposal: PaymentProposal, *, version: str = sepa_payments.V03)
 
 
 @transaction.atomic
-def mark_paid(actor, invoice: PurchaseInvoice, *, amount_cents: int, date, voucher=None):
+def mark_paid(
+    actor,
+    invoice: PurchaseInvoice,
+    *,
+    amount_cents: int,
+    date,
+    voucher=None,
+    bank_line=None,
+    bank_ledger_account: str = "",
+):
     """Book ``amount_cents`` paid on the approved invoice on ``date``. ``voucher``: the voucher
     the caller posted for it (the bank app's statement line), linked as it is; none: trade
-    payables / bank are posted here (the bank account of its payment proposal, else the
-    company's default). The invoice's payment in a proposal is marked paid."""
+    payables / bank are posted here (to ``bank_ledger_account``, else the bank account of its
+    payment proposal, else the company's default). The invoice's payment in a proposal is
+    marked paid, and the payment is recorded dated (:class:`PaymentRecord`, from
+    ``bank_line`` when a statement line paid it, else by hand) for the closing gate."""
     guard(actor, invoice.company, "purchases.pay")
     invoice = (
         PurchaseInvoice.objects.select_for_update()
@@ -229,7 +240,13 @@ def mark_paid(actor, invoice: PurchaseInvoice, *, amount_cents: int, date, vouch
         )
     payment = invoice.payments.filter(status=Payment.Status.SENT).select_related("proposal").first()
     if voucher is None:
-        account = payment.proposal.bank_account if payment else _bank_account(invoice.company, None)
+        if bank_ledger_account:
+            bank_number = bank_ledger_account
+        else:
+            account = (
+                payment.proposal.bank_account if payment else _bank_account(invoice.company, None)
+            )
+            bank_number = account.account.number
         payables = ledger_selectors.account_number_for_role(invoice.company, "payables")
         text = _("Payment of purchase invoice %(number)s") % {"number": invoice.number}
         voucher = ledger.post_voucher(
@@ -240,11 +257,20 @@ def mark_paid(actor, invoice: PurchaseInvoice, *, amount_cents: int, date, vouch
             description=f"{text}, {invoice.supplier.name}"[:300],
             lines=[
                 {"account": payables, "debit": cents(amount_cents), "text": text},
-                {"account": account.account.number, "credit": cents(amount_cents), "text": text},
+                {"account": bank_number, "credit": cents(amount_cents), "text": text},
             ],
             source=SOURCE,
             source_ref=f"{invoice.pk}:{invoice.paid_cents}",
         )
+    PaymentRecord.objects.create(
+        company=invoice.company,
+        invoice=invoice,
+        date=on,
+        amount_cents=amount_cents,
+        voucher_id=voucher.pk,
+        source=PaymentRecord.Source.MANUAL if bank_line is None else PaymentRecord.Source.BANK_LINE,
+        bank_line_id=getattr(bank_line, "pk", bank_line),
+    )
     invoice.paid_cents += amount_cents
     if invoice.open_cents <= 0:
         invoice.status = PurchaseInvoice.Status.PAID
@@ -266,7 +292,8 @@ def mark_paid(actor, invoice: PurchaseInvoice, *, amount_cents: int, date, vouch
 
 @transaction.atomic
 def update_settings(actor, company: Company, **data) -> PurchaseSettings:
-    """The bank's service id, the characters of payment files, the default expense account."""
+    """The bank's service id, the characters of payment files, the default expense account,
+    and after how many days approvers are reminded of a waiting invoice."""
     guard(actor, company, "purchases.manage")
     settings = settings_of(company)
     errors = {}
@@ -285,6 +312,15 @@ def update_settings(actor, company: Company, **data) -> PurchaseSettings:
                 "number": account
             }
         settings.default_expense_account = account
+    days = data.get("reminder_days")
+    if days is not None:
+        try:
+            days = int(days)
+        except (TypeError, ValueError):
+            days = -1
+        if not 0 <= days <= 365:
+            errors["reminder_days"] = _("Give the reminder days as 0-365 (0: no reminders).")
+        settings.reminder_days = days
     if errors:
         raise ValidationError(errors)
     settings.save()

@@ -1,6 +1,10 @@
 """`tase purchases import FILE… --company ID`: Finvoice files in, as the API takes them.
 Prints per file its invoices (supplier, number, total, status) or its errors, then the
-count; exits non-zero when any file failed."""
+count; exits non-zero when any file failed.
+
+`tase purchases remind`: email whom the invoices waiting over the company's reminder days
+wait for (:func:`tase.purchases.notices.approval_reminders`; ``tase notifications_run`` runs
+it too). Prints how many people were told."""
 
 from pathlib import Path
 
@@ -16,11 +20,18 @@ class Command(BaseCommand):
     help = "Purchases: import supplier Finvoice files."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["import"])
-        parser.add_argument("files", nargs="+", help="Finvoice files")
-        parser.add_argument("--company", type=int, required=True)
+        parser.add_argument("action", choices=["import", "remind"])
+        parser.add_argument("files", nargs="*", help="Finvoice files")
+        parser.add_argument("--company", type=int)
 
     def handle(self, *args, **options):
+        if options["action"] == "remind":
+            from tase.purchases.notices import approval_reminders
+
+            self.stdout.write(f"{approval_reminders()} reminded")
+            return
+        if not options["files"] or options["company"] is None:
+            raise CommandError("Give the Finvoice files and --company ID.")
         actor = SystemActor()
         try:
             company = actor.company(options["company"])
