@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tase.core.fieldcrypt import BlindIndexField, EncryptedTextField
 from tase.core.models import Company
-from tase.rules.payroll_catalogue import BY_CODE, DEDUCTION, IN_KIND, MONEY, TAX_FREE, WageType
+from tase.rules.payroll_catalogue import (
+    BY_CODE,
+    DEDUCTION,
+    IN_KIND,
+    MONEY,
+    PRE_TAX,
+    TAX_FREE,
+    WageType,
+)
 
 
 def rate_field(verbose, **kwargs):
@@ -71,6 +79,7 @@ KIND_CHOICES = [
     (IN_KIND, _("Benefit in kind")),
     (TAX_FREE, _("Tax-free reimbursement")),
     (DEDUCTION, _("Deduction")),
+    (PRE_TAX, _("Deduction before withholding")),
 ]
 
 

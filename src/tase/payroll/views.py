@@ -658,6 +658,7 @@ def payslip_context(slip: Payslip, lang: str, *, iban: str | None = None) -> dic
         "pay": _("Pay"),
         "benefit": _("Benefits in kind"),
         "tax_free": _("Tax-free reimbursements"),
+        "pre_tax": _("Deductions before withholding"),
         "withholding": _("Withholding"),
         "contribution": _("Employee contributions"),
         "deduction": _("Deductions"),

@@ -14,7 +14,8 @@ https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksaja
 Transactions: one per income type (tulolaji) with the sum of the payslip's lines of that type;
 the statutory deductions from their engine lines: withholding 402, tax at source 404, the
 employee's health insurance contributions withheld with tax at source 412, the employee's
-TyEL contribution 413 and unemployment insurance contribution 414 (codes: vero.fi,
+TyEL contribution 413 and unemployment insurance contribution 414; a deduction before
+withholding is its wage type's line, 419 (codes: vero.fi,
 "Palkkojen tulolajit: 400-sarja",
 https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksajat/palkkatiedot/palkkojen-tulolajit/palkkojen-tulolajit-400-sarja/,
 and the official message examples). Pure Python: no Django.
@@ -28,7 +29,7 @@ from decimal import Decimal
 
 from tase.formats.incomes_register import Transaction
 from tase.rules.deadlines import moved_to_weekday
-from tase.rules.payroll_catalogue import IN_KIND, MONEY, TAX_FREE, WageType
+from tase.rules.payroll_catalogue import IN_KIND, MONEY, PRE_TAX, TAX_FREE, WageType
 
 WITHHOLDING, TAX_AT_SOURCE, EMPLOYEE_HEALTH = 402, 404, 412
 EMPLOYEE_TYEL, EMPLOYEE_UNEMPLOYMENT = 413, 414
@@ -46,7 +47,9 @@ STATUTORY = {
     "employee_unemployment": EMPLOYEE_UNEMPLOYMENT,
 }
 MEAL_BENEFIT, MILEAGE = 334, 311
-REPORTED_KINDS = (MONEY, IN_KIND, TAX_FREE)  # every line of these kinds must have a code
+# Every line of these kinds must have a code; a deduction before withholding (PRE_TAX) is
+# reported as 419 "Vähennys ennen ennakonpidätystä" (its wage type's code).
+REPORTED_KINDS = (MONEY, IN_KIND, TAX_FREE, PRE_TAX)
 
 
 class MissingIncomeType(ValueError):
