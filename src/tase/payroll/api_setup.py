@@ -34,6 +34,11 @@ class EmploymentIn(Schema):
     hourly_divisor: Decimal | None = None  # monthly salary / divisor prices hours
     cost_centre: str = ""
     union_dues_rate: Decimal = Decimal("0")
+    # Reported to the Incomes Register: "full_time", "part_time" or "" (not reported); the
+    # car benefit's type ("limited", "full") and the car's age group ("A", "B", "C", "U").
+    working_time: Literal["", "full_time", "part_time"] = ""
+    car_benefit_type: Literal["", "limited", "full"] = ""
+    car_age_group: Literal["", "A", "B", "C", "U"] = ""
 
 
 class SalaryOut(Schema):
@@ -58,6 +63,9 @@ class EmploymentOut(Schema):
     hourly_divisor: Decimal | None
     cost_centre: str
     union_dues_rate: Decimal
+    working_time: str
+    car_benefit_type: str
+    car_age_group: str
     salaries: list[SalaryOut]
 
     @staticmethod

@@ -234,6 +234,9 @@ class EmploymentForm(forms.ModelForm):
             "hourly_divisor",
             "cost_centre",
             "union_dues_rate",
+            "working_time",
+            "car_benefit_type",
+            "car_age_group",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
         localized_fields = ["weekly_hours", "union_dues_rate", "hourly_divisor"]

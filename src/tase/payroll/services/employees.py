@@ -176,6 +176,7 @@ def add_employment(actor, employee: Employee, **data) -> Employment:
     data["union_dues_rate"] = check_rate(data.get("union_dues_rate") or 0, "union_dues_rate")
     data["hourly_divisor"] = positive_or_none(data.get("hourly_divisor"), "hourly_divisor")
     data["profession_code"] = (data.get("profession_code") or "").strip()
+    _check_report_data(data)
     employment = Employment.objects.create(company=employee.company, employee=employee, **data)
     if salary not in (None, ""):
         _add_salary(employment, employment.start_date, salary)
@@ -190,6 +191,30 @@ def add_employment(actor, employee: Employee, **data) -> Employment:
         },
     )
     return employment
+
+
+def _check_report_data(data: dict) -> None:
+    """Full or part time and the car benefit's data (what the Incomes Register reports):
+    each empty or one of its choices; a car benefit type needs the car's age group."""
+    choices = {
+        "working_time": Employment.WorkingTime,
+        "car_benefit_type": Employment.CarBenefitType,
+        "car_age_group": Employment.CarAgeGroup,
+    }
+    for field, kind in choices.items():
+        data[field] = (data.get(field) or "").strip()
+        if data[field] and data[field] not in kind.values:
+            raise ValidationError(
+                {field: _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(kind.values)}}
+            )
+    if bool(data["car_benefit_type"]) != bool(data["car_age_group"]):
+        raise ValidationError(
+            {
+                "car_age_group": _(
+                    "Give both the car benefit type and the car's age group, or neither."
+                )
+            }
+        )
 
 
 def _add_salary(employment: Employment, valid_from: dt.date, amount) -> SalaryChange:
