@@ -549,9 +549,18 @@ def run_delivery(actor, run: PayRun) -> Report:
     return row
 
 
-@transaction.atomic
 def download_report(actor, report: Report) -> bytes:
-    """The file, for upload in the e-service; a produced report becomes downloaded."""
+    """The whole file as bytes, for upload in the e-service (see :func:`open_download`; the
+    pages, the API and ``tase incomes-register export`` stream :meth:`Report.chunks`
+    instead)."""
+    return open_download(actor, report).document
+
+
+@transaction.atomic
+def open_download(actor, report: Report) -> Report:
+    """Record a download: a produced report becomes downloaded. Returns the row, whose
+    :meth:`~tase.payroll.models.IncomesRegisterReport.chunks` give the file part by part, so
+    a delivery stored in parts is sent on without being joined in memory."""
     require(actor, report.company, "payroll.view")
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.state == Report.State.PRODUCED:
@@ -565,7 +574,7 @@ def download_report(actor, report: Report) -> bytes:
             company=report.company,
             changes={"state": ["produced", "downloaded"]},
         )
-    return report.document
+    return report
 
 
 @transaction.atomic
