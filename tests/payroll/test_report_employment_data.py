@@ -155,3 +155,59 @@ def test_api_sets_and_returns_working_time_and_car_data(world, clerk):
     assert bad.status_code == 422 and "working_time" in bad.content.decode()
     half = client.post(url, body | {"car_age_group": ""}, content_type="application/json")
     assert half.status_code == 422 and "car_age_group" in half.content.decode()
+
+
+def test_an_existing_employment_gets_its_report_data_on_the_page_and_then_reports_it(world, clerk):
+    worker = _employ(clerk, world.company)
+    job = worker.employments.get()
+    client = world.client(Role.PAYROLL_CLERK)
+    page = client.get(f"/payroll/employees/{worker.pk}/").content.decode()
+    assert 'data-testid="report-data"' in page and "Tulorekisterin tiedot" in page
+    prefix = f"ir{job.pk}"
+    response = client.post(
+        f"/payroll/employments/{job.pk}/report-data/",
+        {
+            f"{prefix}-working_time": "full_time",
+            f"{prefix}-car_benefit_type": "limited",
+            f"{prefix}-car_age_group": "U",
+        },
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.working_time, job.car_benefit_type, job.car_age_group) == (
+        "full_time",
+        "limited",
+        "U",
+    )
+    run = _approve(clerk, world.company, [(worker, "car_benefit", {"amount": "400"})])
+    row = Report.objects.get(pay_run=run, kind=Report.Kind.EARNINGS)
+    _official_valid(row.document)
+    (report,) = irf.read(row.document).reports
+    assert report.employment_code == irf.FULL_TIME
+    assert report.car_benefits == ((304, irf.CAR_LIMITED, irf.CAR_AGE_GROUPS["U"], None),)
+
+
+def test_api_patches_the_report_data_and_keeps_other_tenants_out(world, clerk):
+    worker = _employ(clerk, world.company, working_time="part_time")
+    job = worker.employments.get()
+    url = f"/api/v1/payroll/employments/{job.pk}"
+    client = world.client(Role.PAYROLL_CLERK)
+    body = {"car_benefit_type": "full", "car_age_group": "C"}
+    response = client.patch(url, body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    # Left out: kept.
+    assert (data["working_time"], data["car_benefit_type"], data["car_age_group"]) == (
+        "part_time",
+        "full",
+        "C",
+    )
+    half = client.patch(url, {"car_age_group": ""}, content_type="application/json")
+    assert half.status_code == 422 and "car_age_group" in half.content.decode()
+    other = world.client(Role.PAYROLL_CLERK, other=True)
+    assert (
+        other.patch(url, {"working_time": "full_time"}, content_type="application/json").status_code
+        == 404
+    )
+    job.refresh_from_db()
+    assert (job.working_time, job.car_age_group) == ("part_time", "C")

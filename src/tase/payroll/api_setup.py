@@ -91,6 +91,25 @@ def list_employments(request, employee_id: int):
     return employee.employments.prefetch_related("salaries")
 
 
+class EmploymentReportDataIn(Schema):
+    """What the Incomes Register is told of an employment; a field left out keeps its value."""
+
+    working_time: Literal["", "full_time", "part_time"] | None = None
+    car_benefit_type: Literal["", "limited", "full"] | None = None
+    car_age_group: Literal["", "A", "B", "C", "U"] | None = None
+
+
+@router.patch("/employments/{int:employment_id}", response=EmploymentOut)
+def update_employment(request, employment_id: int, payload: EmploymentReportDataIn):
+    """Full or part time and the car benefit's data of an employment (the employment's other
+    fields are set when it is added)."""
+    current = actor(request)
+    employment = get_object_or_404(Employment, pk=employment_id)
+    services.ensure_visible_employee(current, employment.employee_id, "payroll.manage")
+    services.update_employment_report_data(current, employment, **payload.dict(exclude_none=True))
+    return Employment.objects.prefetch_related("salaries").get(pk=employment.pk)
+
+
 @router.post("/employments/{int:employment_id}/salary-changes", response={201: SalaryOut})
 def create_salary_change(request, employment_id: int, payload: SalaryChangeIn):
     current = actor(request)

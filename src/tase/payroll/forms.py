@@ -245,6 +245,17 @@ class EmploymentForm(forms.ModelForm):
         pass
 
 
+class EmploymentReportDataForm(forms.ModelForm):
+    """What the Incomes Register is told of an existing employment."""
+
+    class Meta:
+        model = Employment
+        fields = ["working_time", "car_benefit_type", "car_age_group"]
+
+    def _post_clean(self):
+        pass
+
+
 class SalaryChangeForm(forms.Form):
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
     amount = _dec(_("Monthly salary or hourly wage (€)"), required=True)

@@ -50,6 +50,7 @@ from .employees import (
     salary_on,
     tax_card_on,
     update_employee,
+    update_employment_report_data,
 )
 from .holidays import (
     Balance,
@@ -202,6 +203,7 @@ __all__ = [
     "tax_card_on",
     "to_cents",
     "update_employee",
+    "update_employment_report_data",
     "update_policy",
     "update_settings",
     "update_wage_type",

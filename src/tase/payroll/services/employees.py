@@ -217,6 +217,30 @@ def _check_report_data(data: dict) -> None:
         )
 
 
+REPORT_DATA_FIELDS = ("working_time", "car_benefit_type", "car_age_group")
+
+
+@transaction.atomic
+def update_employment_report_data(actor, employment: Employment, **data) -> Employment:
+    """Change what the Incomes Register is told of an employment: full or part time and the
+    car benefit's type and the car's age group (fields not given keep their values)."""
+    require(actor, employment.company, "payroll.manage")
+    employment = Employment.objects.select_for_update().get(pk=employment.pk)
+    values = {field: data.get(field, getattr(employment, field)) for field in REPORT_DATA_FIELDS}
+    _check_report_data(values)
+    changes = {
+        field: [getattr(employment, field), value]
+        for field, value in values.items()
+        if getattr(employment, field) != value
+    }
+    if changes:
+        for field, value in values.items():
+            setattr(employment, field, value)
+        employment.save(update_fields=list(REPORT_DATA_FIELDS))
+        audit.record(actor.user, "update", employment, company=employment.company, changes=changes)
+    return employment
+
+
 def _add_salary(employment: Employment, valid_from: dt.date, amount) -> SalaryChange:
     cents = to_cents(amount, "salary")
     if cents < 0:
