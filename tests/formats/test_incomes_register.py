@@ -239,3 +239,50 @@ def test_the_validating_writer_refuses_a_truncated_or_invalid_document():
         ir.validate(bad, ir.WAGE_REPORTS)
     with pytest.raises(ir.IncomesRegisterError, match="DTD"):
         ir.ValidatingWriter(ir.WAGE_REPORTS).write(b'<?xml version="1.0"?><!DOCTYPE x []><x/>')
+
+
+def test_official_example_daily_allowance_types_and_full_time():
+    """The official example that gives the daily allowance's type codes Tase writes
+    (osapäiväraha 2, kokopäiväraha 3) and EmploymentCode 1 for full time."""
+    document = (DATA / "esimerkki_julkisyhteiso_maksajana.xml").read_bytes()
+    ir.validate(document)
+    (report,) = ir.read(document).reports
+    assert report.employment_code == ir.FULL_TIME == 1
+    assert report.daily_allowances == ((331, (ir.ALLOWANCE_PARTIAL, ir.ALLOWANCE_FULL)),)
+    assert report.total(331) == Decimal("143.00")
+
+
+def test_car_benefit_and_daily_allowance_data_validate_and_read_back():
+    """CarBenefit and DailyAllowance in the places the XSD's Transaction sequence gives them
+    (after EarningPeriods, CarBenefit before MealBenefit, DailyAllowance before KmAllowance),
+    and part time in the employment."""
+    part_time = ir.Employment(start=dt.date(2024, 1, 1), full_time=False)
+    report = _report(
+        employment=part_time,
+        transactions=(
+            ir.Transaction(201, Decimal("2000.00")),
+            ir.Transaction(
+                304,
+                Decimal("567.00"),
+                car_benefit=ir.CarBenefit(ir.CAR_FULL, ir.CAR_AGE_GROUPS["B"], 1200),
+            ),
+            ir.Transaction(
+                304,
+                Decimal("10.00"),
+                car_benefit=ir.CarBenefit(ir.CAR_LIMITED, ir.CAR_AGE_GROUPS["U"]),
+                earning_periods=((dt.date(2026, 2, 1), dt.date(2026, 2, 28)),),
+            ),
+            ir.Transaction(
+                331, Decimal("130.00"), daily_allowances=(ir.ALLOWANCE_PARTIAL, ir.ALLOWANCE_FULL)
+            ),
+            ir.Transaction(402, Decimal("400.00")),
+            ir.Transaction(419, Decimal("100.00")),
+        ),
+    )
+    document = _wage_file(report)
+    ir.validate(document)
+    (read,) = ir.read(document).reports
+    assert read.employment_code == ir.PART_TIME
+    assert read.car_benefits == ((304, 2, 2, 1200), (304, 1, 4, None))
+    assert read.daily_allowances == ((331, (2, 3)),)
+    assert read.total(419) == Decimal("100.00")

@@ -107,6 +107,40 @@ def test_calculator_page_renders_the_explained_payslip(world):
     assert "2\xa0568,35\xa0€" in html and "payroll.tyel.employee_rate_bands" in html
 
 
+def test_calculator_shows_a_deduction_before_withholding(world):
+    """419: the withholding base is 3 500 - 500; the deduction is shown, net pay keeps it."""
+    body = dict(EXAMPLE)
+    body["items"] = [
+        {"wage_type": "monthly_salary", "amount": "3500"},
+        {"wage_type": "deduction_before_withholding", "amount": "500"},
+    ]
+    response = post(world.client(Role.VIEWER), body)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["deductions_before_withholding"] == "500.00"
+    assert (data["taxable_income"], data["withholding"]) == ("3000.00", "600.00")
+    assert data["deductions"] == "0.00"
+    page = world.client(Role.PAYROLL_CLERK).post(
+        "/payroll/calculator/",
+        {
+            "payment_date": "2026-03-15",
+            "birth_date": "1990-05-01",
+            "card_kind": "card",
+            "base_rate": "20",
+            "additional_rate": "40",
+            "income_limit": "40000",
+            "income_paid_before": "0",
+            "item_0_wage_type": "monthly_salary",
+            "item_0_amount": "3500",
+            "item_1_wage_type": "deduction_before_withholding",
+            "item_1_amount": "500",
+        },
+    )
+    html = page.content.decode()
+    assert 'data-testid="pre-tax"' in html and "500,00\xa0€" in html
+    assert "Vähennykset ennen ennakonpidätystä" in html
+
+
 def test_calculator_page_shows_the_error_at_the_field(world):
     client = world.client(Role.PAYROLL_CLERK)
     response = client.post(

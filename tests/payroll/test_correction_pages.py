@@ -69,7 +69,7 @@ def test_api_correction_run_and_refusal(world, clerk):
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert approved.json()["corrects_id"] == original.pk
     xml = client.get(f"/api/v1/payroll/pay-runs/{run_id}/incomes-register")
-    assert xml.status_code == 200 and b"<ActionCode>" in xml.content
+    assert xml.status_code == 200 and b"<ActionCode>" in b"".join(xml.streaming_content)
 
     draft = pay_run(clerk, world.company, dt.date(2026, 4, 30), employees=[worker])
     refused = client.post(

@@ -13,7 +13,14 @@ from tase.rules import incomes_register as rules
 from tase.rules import payroll as engine
 from tase.rules.payroll_catalogue import BY_CODE
 
-AMOUNT_TYPES = ["monthly_salary", "bonus", "holiday_bonus", "housing_benefit", "net_deduction"]
+AMOUNT_TYPES = [
+    "monthly_salary",
+    "bonus",
+    "holiday_bonus",
+    "housing_benefit",
+    "net_deduction",
+    "deduction_before_withholding",
+]
 PRICED_TYPES = ["meal_benefit", "phone_benefit", "mileage_allowance", "daily_allowance_full"]
 HOURLY_TYPES = ["hourly_wage", "overtime_50", "evening_supplement"]
 
@@ -44,6 +51,15 @@ cards = st.one_of(
 )
 
 
+def _charges(slip):
+    """What the deductions that reduce the withholding base took off it (none in the sample
+    but the net deduction, which does not)."""
+    return sum(
+        (line.amount for line in slip.section("deduction") if BY_CODE[line.code].taxable),
+        Decimal(0),
+    )
+
+
 def _records(slip):
     return [
         {"code": line.code, "amount": str(line.amount), "quantity": line.quantity}
@@ -71,6 +87,13 @@ def test_transactions_agree_with_the_payslip_to_the_cent(items, card, birth):
     assert totals.get(413, Decimal(0)) == slip.employee_tyel
     assert totals.get(414, Decimal(0)) == slip.employee_unemployment
     assert totals.get(412, Decimal(0)) == slip.employee_health_insurance
+    # 419, the deduction before withholding, equals its payslip lines and the engine's total.
+    pre_tax = sum((line.amount for line in slip.section("pre_tax")), Decimal(0))
+    assert totals.get(419, Decimal(0)) == pre_tax == slip.pre_tax_deductions
+    # ...and it lowered the withholding base by at most itself, never below zero.
+    assert slip.taxable_income == max(
+        slip.gross_pay + slip.benefits_in_kind - pre_tax - _charges(slip), Decimal(0)
+    )
     assert len(totals) == len(found)  # one transaction per income type
     benefits = sum(
         (

@@ -87,6 +87,21 @@ PENSION_TYEL = 1
 FULL_TIME, PART_TIME = 1, 2
 # Palkkauksen muoto (PaymentType): 1 monthly, 2 hourly.
 PAYMENT_MONTHLY, PAYMENT_HOURLY = 1, 2
+# Päivärahan tyyppi (DailyAllowance/AllowanceCode) of income type 331: 2 partial daily
+# allowance (osapäiväraha), 3 full daily allowance (kokopäiväraha) - the official message
+# example esimerkki_julkisyhteiso_maksajana.xml of the 2022 developer package ("osapäiväraha =
+# 2", "kokopäiväraha = 3").
+ALLOWANCE_PARTIAL, ALLOWANCE_FULL = 2, 3
+# Autoedun tyyppi (CarBenefit/CarBenefitCode) of income type 304: 1 limited car benefit
+# (käyttöetu), 2 full car benefit (vapaa autoetu) - Statistics Finland's metadata of the
+# Register's earnings data (TAX_INCOMES, published 11.11.2025: "carBenefitCode1 Käyttöetu",
+# "carBenefitCode2 Vapaa autoetu").
+CAR_LIMITED, CAR_FULL = 1, 2
+# Auton ikäryhmä (CarBenefit/AgeGroupCode): the Tax Administration's age groups A, B, C and U
+# (veronmaksajat.fi, "Autoetu 2024", and the yearly decision on benefits in kind) as 1-4 in
+# their order. NOT CONFIRMED: the code list ("Koodistot", Autoedun ikäryhmä) was not readable
+# here; check it before production use.
+CAR_AGE_GROUPS = {"A": 1, "B": 2, "C": 3, "U": 4}
 SOURCE = "Tase"
 
 
@@ -129,6 +144,17 @@ class Employment:
 
 
 @dataclass(frozen=True)
+class CarBenefit:
+    """CarBenefit of income type 304: the benefit type (:data:`CAR_LIMITED` or
+    :data:`CAR_FULL`), the car's age group code and, for a value by the kilometre, the
+    kilometres driven."""
+
+    code: int
+    age_group: int
+    kilometres: int | None = None
+
+
+@dataclass(frozen=True)
 class Transaction:
     """One income type (tulolaji) with its amount, and the benefit data it needs."""
 
@@ -136,6 +162,8 @@ class Transaction:
     amount: Decimal
     meal_benefit_at_tax_value: bool = False  # MealBenefit/TaxValue (334 Ravintoetu)
     kilometres: int | None = None  # KmAllowance (311)
+    car_benefit: CarBenefit | None = None  # CarBenefit (304 Autoetu)
+    daily_allowances: tuple[int, ...] = ()  # DailyAllowance/AllowanceCode (331 Päiväraha)
     # EarningPeriods/EarningPeriod (StartDate, EndDate): the earnings period of pay earned in
     # another period than the delivery's pay period, e.g. retro pay of a salary revision.
     earning_periods: tuple[tuple[dt.date, dt.date], ...] = ()
@@ -281,8 +309,18 @@ def _transactions(report, transactions: tuple[Transaction, ...]) -> None:
                 period = _sub(periods, "EarningPeriod")
                 _sub(period, "StartDate", start.isoformat())
                 _sub(period, "EndDate", end.isoformat())
+        if item.car_benefit is not None:
+            car = _sub(transaction, "CarBenefit")
+            _sub(car, "CarBenefitCode", item.car_benefit.code)
+            _sub(car, "AgeGroupCode", item.car_benefit.age_group)
+            if item.car_benefit.kilometres is not None:
+                _sub(car, "Kilometers", item.car_benefit.kilometres)
         if item.meal_benefit_at_tax_value:
             _sub(_sub(transaction, "MealBenefit"), "TaxValue", "true")
+        if item.daily_allowances:
+            allowance = _sub(transaction, "DailyAllowance")
+            for code in item.daily_allowances:
+                _sub(allowance, "AllowanceCode", code)
         if item.kilometres is not None:
             _sub(_sub(transaction, "KmAllowance"), "Kilometers", item.kilometres)
 
@@ -501,6 +539,11 @@ class ReadReport:
     transactions: tuple[tuple[int, Decimal], ...] = ()
     # (code, amount, earnings periods) of the transactions that have EarningPeriods.
     earning_periods: tuple[tuple[int, Decimal, tuple[tuple[dt.date, dt.date], ...]], ...] = ()
+    employment_code: int | None = None  # Employment/EmploymentCode: 1 full, 2 part time
+    # (code, CarBenefitCode, AgeGroupCode, Kilometers) of transactions with CarBenefit.
+    car_benefits: tuple[tuple[int, int, int, int | None], ...] = ()
+    # (code, AllowanceCodes) of transactions with DailyAllowance.
+    daily_allowances: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     def total(self, code: int) -> Decimal:
         return sum((value for c, value in self.transactions if c == code), Decimal("0"))
@@ -632,6 +675,25 @@ def read(document: bytes) -> ReadDelivery:
             )
             for t in _children(_child(report, "Transactions"), "Transaction")
         )
+        cars, allowances = [], []
+        for t in _children(_child(report, "Transactions"), "Transaction"):
+            code = int(_text(t, "TransactionBasic", "TransactionCode"))
+            car = _child(t, "CarBenefit")
+            if car is not None:
+                cars.append(
+                    (
+                        code,
+                        int(_text(car, "CarBenefitCode") or 0),
+                        int(_text(car, "AgeGroupCode") or 0),
+                        _int(_text(car, "Kilometers")),
+                    )
+                )
+            allowance = _child(t, "DailyAllowance")
+            if allowance is not None:
+                codes = tuple(
+                    int((c.text or "0").strip()) for c in _children(allowance, "AllowanceCode")
+                )
+                allowances.append((code, codes))
         reports.append(
             ReadReport(
                 **common,
@@ -641,6 +703,9 @@ def read(document: bytes) -> ReadDelivery:
                 birth_date=_date(_text(earner, "IncomeEarnerBasic", "BirthDate")),
                 transactions=transactions,
                 earning_periods=tuple(periods),
+                employment_code=_int(_text(earner, "Employment", "EmploymentCode")),
+                car_benefits=tuple(cars),
+                daily_allowances=tuple(allowances),
             )
         )
     if kind == SEPARATE_REPORTS:

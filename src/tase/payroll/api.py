@@ -100,6 +100,8 @@ class PayslipOut(Schema):
     employee_health_insurance: str  # only with tax at source (withheld separately)
     union_dues: str
     deductions: str
+    # Deductions before withholding (income type 419): lowered the bases, not net pay.
+    deductions_before_withholding: str
     tax_free: str
     net_pay: str
     employer: EmployerOut

@@ -1,8 +1,8 @@
 """Incomes Register API: a run's earnings payment delivery, a month's separate report, the
 company's reports with deadlines and states, and marking a report sent.
 
-The XML answers are the files themselves (``application/xml``), validated against the
-Register's XSD when produced; fetching one marks a produced report downloaded, as the page
+The XML answers are the files themselves (``application/xml``, streamed part by part),
+validated against the Register's XSD when produced; fetching one marks a produced report downloaded, as the page
 does. Another organization's run, company or report answers 404.
 """
 
@@ -64,7 +64,7 @@ def run_delivery(request, run_id: int):
     current = actor(request)
     run = _run(request, run_id, "payroll.view")
     report = services.run_delivery(current, run)
-    return xml_response(services.download_report(current, report), report.filename)
+    return xml_response(services.open_download(current, report))
 
 
 @router.get(
@@ -82,7 +82,7 @@ def separate_report(request, company_id: int, month: str):
     report = services.produce_separate_report(
         current, company, int(match.group(1)), int(match.group(2))
     )
-    return xml_response(services.download_report(current, report), report.filename)
+    return xml_response(services.open_download(current, report))
 
 
 @router.get("/companies/{int:company_id}/incomes-register/reports", response=list[ReportOut])

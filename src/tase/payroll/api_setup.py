@@ -34,6 +34,11 @@ class EmploymentIn(Schema):
     hourly_divisor: Decimal | None = None  # monthly salary / divisor prices hours
     cost_centre: str = ""
     union_dues_rate: Decimal = Decimal("0")
+    # Reported to the Incomes Register: "full_time", "part_time" or "" (not reported); the
+    # car benefit's type ("limited", "full") and the car's age group ("A", "B", "C", "U").
+    working_time: Literal["", "full_time", "part_time"] = ""
+    car_benefit_type: Literal["", "limited", "full"] = ""
+    car_age_group: Literal["", "A", "B", "C", "U"] = ""
 
 
 class SalaryOut(Schema):
@@ -58,6 +63,9 @@ class EmploymentOut(Schema):
     hourly_divisor: Decimal | None
     cost_centre: str
     union_dues_rate: Decimal
+    working_time: str
+    car_benefit_type: str
+    car_age_group: str
     salaries: list[SalaryOut]
 
     @staticmethod
@@ -81,6 +89,25 @@ def create_employment(request, employee_id: int, payload: EmploymentIn):
 def list_employments(request, employee_id: int):
     employee = services.ensure_visible_employee(actor(request), employee_id)
     return employee.employments.prefetch_related("salaries")
+
+
+class EmploymentReportDataIn(Schema):
+    """What the Incomes Register is told of an employment; a field left out keeps its value."""
+
+    working_time: Literal["", "full_time", "part_time"] | None = None
+    car_benefit_type: Literal["", "limited", "full"] | None = None
+    car_age_group: Literal["", "A", "B", "C", "U"] | None = None
+
+
+@router.patch("/employments/{int:employment_id}", response=EmploymentOut)
+def update_employment(request, employment_id: int, payload: EmploymentReportDataIn):
+    """Full or part time and the car benefit's data of an employment (the employment's other
+    fields are set when it is added)."""
+    current = actor(request)
+    employment = get_object_or_404(Employment, pk=employment_id)
+    services.ensure_visible_employee(current, employment.employee_id, "payroll.manage")
+    services.update_employment_report_data(current, employment, **payload.dict(exclude_none=True))
+    return Employment.objects.prefetch_related("salaries").get(pk=employment.pk)
 
 
 @router.post("/employments/{int:employment_id}/salary-changes", response={201: SalaryOut})

@@ -234,9 +234,23 @@ class EmploymentForm(forms.ModelForm):
             "hourly_divisor",
             "cost_centre",
             "union_dues_rate",
+            "working_time",
+            "car_benefit_type",
+            "car_age_group",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
         localized_fields = ["weekly_hours", "union_dues_rate", "hourly_divisor"]
+
+    def _post_clean(self):
+        pass
+
+
+class EmploymentReportDataForm(forms.ModelForm):
+    """What the Incomes Register is told of an existing employment."""
+
+    class Meta:
+        model = Employment
+        fields = ["working_time", "car_benefit_type", "car_age_group"]
 
     def _post_clean(self):
         pass

@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tase.core.fieldcrypt import BlindIndexField, EncryptedTextField
 from tase.core.models import Company
-from tase.rules.payroll_catalogue import BY_CODE, DEDUCTION, IN_KIND, MONEY, TAX_FREE, WageType
+from tase.rules.payroll_catalogue import (
+    BY_CODE,
+    DEDUCTION,
+    IN_KIND,
+    MONEY,
+    PRE_TAX,
+    TAX_FREE,
+    WageType,
+)
 
 
 def rate_field(verbose, **kwargs):
@@ -71,6 +79,7 @@ KIND_CHOICES = [
     (IN_KIND, _("Benefit in kind")),
     (TAX_FREE, _("Tax-free reimbursement")),
     (DEDUCTION, _("Deduction")),
+    (PRE_TAX, _("Deduction before withholding")),
 ]
 
 
@@ -192,6 +201,20 @@ class Employment(models.Model):
         MONTHLY = "monthly", _("Monthly salary")
         HOURLY = "hourly", _("Hourly wage")
 
+    class WorkingTime(models.TextChoices):
+        FULL = "full_time", _("Full time")
+        PART = "part_time", _("Part time")
+
+    class CarBenefitType(models.TextChoices):
+        LIMITED = "limited", _("Limited car benefit (käyttöetu)")
+        FULL = "full", _("Full car benefit (vapaa autoetu)")
+
+    class CarAgeGroup(models.TextChoices):
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
+        U = "U", "U"
+
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="employments")
     start_date = models.DateField(_("start date"))
@@ -215,6 +238,19 @@ class Employment(models.Model):
     )
     cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
     union_dues_rate = rate_field(_("union dues (%)"), default=Decimal("0"))
+    # Reported to the Incomes Register (Employment/EmploymentCode: 1 full time, 2 part time);
+    # empty: not reported.
+    working_time = models.CharField(
+        _("full or part time"), max_length=10, choices=WorkingTime.choices, blank=True
+    )
+    # The car benefit's data the Incomes Register asks with income type 304 (CarBenefit):
+    # limited or full car benefit and the car's age group (A, B, C or U).
+    car_benefit_type = models.CharField(
+        _("car benefit type"), max_length=10, choices=CarBenefitType.choices, blank=True
+    )
+    car_age_group = models.CharField(
+        _("car age group"), max_length=1, choices=CarAgeGroup.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-start_date", "pk"]

@@ -103,6 +103,8 @@ def voucher_lines(slips) -> list[dict]:
                 expense, liability = STATUTORY_ACCOUNTS[code]
                 add(expense, "debit", amount, label, centre)
                 add(liability, "credit", amount, label)
+            # "pre_tax" (a deduction before withholding, 419) moves no money: the pay stays
+            # gross pay and is paid out; only the withholding it lowered is posted.
         add(
             STATUTORY_ACCOUNTS["net_pay"][1],
             "credit",

@@ -104,6 +104,11 @@ urlpatterns = [
     path("employees/<int:pk>/employments/", views.employment_add, name="employment_add"),
     path("employees/<int:pk>/tax-cards/", views.tax_card_add, name="tax_card_add"),
     path("employments/<int:pk>/salary/", views.salary_change, name="salary_change"),
+    path(
+        "employments/<int:pk>/report-data/",
+        views.employment_report_data,
+        name="employment_report_data",
+    ),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/correct/", views_corrections.run_correct, name="run_correct"),
     path("employments/<int:pk>/retro-pay/", views_corrections.retro_pay_add, name="retro_pay_add"),

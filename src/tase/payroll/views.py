@@ -27,6 +27,7 @@ from .forms import (
     CalculatorForm,
     EmployeeForm,
     EmploymentForm,
+    EmploymentReportDataForm,
     HolidayCalculatorForm,
     ImportForm,
     PayItemForm,
@@ -170,6 +171,9 @@ def employee_detail(request, pk):
         employment.next_run = (
             services.next_draft_run(employment) if employment.retro_lines else None
         )
+        employment.report_form = EmploymentReportDataForm(
+            instance=employment, prefix=f"ir{employment.pk}"
+        )
     return render(
         request,
         "payroll/employee_detail.html",
@@ -245,6 +249,29 @@ def employment_add(request, pk):
             _("Check the employment fields: %(fields)s") % {"fields": ", ".join(form.errors)},
         )
     return redirect("payroll:employee_detail", employee.pk)
+
+
+@login_required
+@require_POST
+def employment_report_data(request, pk):
+    """Full or part time and the car benefit's data of an employment (Incomes Register)."""
+    actor = actor_of(request)
+    employment = get_object_or_404(Employment.objects.select_related("employee"), pk=pk)
+    services.ensure_visible_employee(actor, employment.employee_id, "payroll.manage")
+    form = EmploymentReportDataForm(request.POST, prefix=f"ir{employment.pk}")
+    if form.is_valid():
+        try:
+            services.update_employment_report_data(actor, employment, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Employment saved."))
+    else:
+        messages.error(
+            request,
+            _("Check the employment fields: %(fields)s") % {"fields": ", ".join(form.errors)},
+        )
+    return redirect("payroll:employee_detail", employment.employee_id)
 
 
 @login_required
@@ -658,6 +685,7 @@ def payslip_context(slip: Payslip, lang: str, *, iban: str | None = None) -> dic
         "pay": _("Pay"),
         "benefit": _("Benefits in kind"),
         "tax_free": _("Tax-free reimbursements"),
+        "pre_tax": _("Deductions before withholding"),
         "withholding": _("Withholding"),
         "contribution": _("Employee contributions"),
         "deduction": _("Deductions"),

@@ -14,7 +14,8 @@ https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksaja
 Transactions: one per income type (tulolaji) with the sum of the payslip's lines of that type;
 the statutory deductions from their engine lines: withholding 402, tax at source 404, the
 employee's health insurance contributions withheld with tax at source 412, the employee's
-TyEL contribution 413 and unemployment insurance contribution 414 (codes: vero.fi,
+TyEL contribution 413 and unemployment insurance contribution 414; a deduction before
+withholding is its wage type's line, 419 (codes: vero.fi,
 "Palkkojen tulolajit: 400-sarja",
 https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksajat/palkkatiedot/palkkojen-tulolajit/palkkojen-tulolajit-400-sarja/,
 and the official message examples). Pure Python: no Django.
@@ -26,9 +27,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from tase.formats.incomes_register import Transaction
+from tase.formats.incomes_register import (
+    ALLOWANCE_FULL,
+    ALLOWANCE_PARTIAL,
+    CarBenefit,
+    Transaction,
+)
 from tase.rules.deadlines import moved_to_weekday
-from tase.rules.payroll_catalogue import IN_KIND, MONEY, TAX_FREE, WageType
+from tase.rules.payroll_catalogue import IN_KIND, MONEY, PRE_TAX, TAX_FREE, WageType
 
 WITHHOLDING, TAX_AT_SOURCE, EMPLOYEE_HEALTH = 402, 404, 412
 EMPLOYEE_TYEL, EMPLOYEE_UNEMPLOYMENT = 413, 414
@@ -45,12 +51,27 @@ STATUTORY = {
     "employee_tyel": EMPLOYEE_TYEL,
     "employee_unemployment": EMPLOYEE_UNEMPLOYMENT,
 }
-MEAL_BENEFIT, MILEAGE = 334, 311
-REPORTED_KINDS = (MONEY, IN_KIND, TAX_FREE)  # every line of these kinds must have a code
+MEAL_BENEFIT, MILEAGE, CAR_BENEFIT, DAILY_ALLOWANCE = 334, 311, 304, 331
+# The daily allowance's type (DailyAllowance/AllowanceCode) by the wage type that paid it.
+ALLOWANCE_TYPES = {
+    "daily_allowance_full": ALLOWANCE_FULL,
+    "daily_allowance_partial": ALLOWANCE_PARTIAL,
+}
+# Every line of these kinds must have a code; a deduction before withholding (PRE_TAX) is
+# reported as 419 "Vähennys ennen ennakonpidätystä" (its wage type's code).
+REPORTED_KINDS = (MONEY, IN_KIND, TAX_FREE, PRE_TAX)
 
 
 class MissingIncomeType(ValueError):
     """A paid wage type without an Incomes Register income type code."""
+
+    def __init__(self, wage_type: WageType):
+        super().__init__(wage_type.code)
+        self.wage_type = wage_type
+
+
+class MissingCarBenefitData(ValueError):
+    """A car benefit (304) without the benefit type and the car's age group."""
 
     def __init__(self, wage_type: WageType):
         super().__init__(wage_type.code)
@@ -70,16 +91,27 @@ def separate_report_deadline(year: int, month: int) -> dt.date:
     return moved_to_weekday(following)
 
 
-def transactions(lines: Iterable[Mapping], wage_types: Mapping[str, WageType]) -> list[Transaction]:
+def transactions(
+    lines: Iterable[Mapping],
+    wage_types: Mapping[str, WageType],
+    *,
+    car: CarBenefit | None = None,
+) -> list[Transaction]:
     """The transactions of one payslip's ``lines`` (payslip line records: ``code``,
     ``amount``, ``quantity``, optionally ``earning_period`` [start, end] ISO dates): the sum
     per income type code and earnings period, in code order, the lines of the delivery's own
     pay period first. A line with an earnings period (retro pay of an earlier period) is its
     own transaction carrying the period (EarningPeriods). Raises
     :class:`MissingIncomeType` for a paid, in-kind or tax-free line whose wage type has none.
-    Deductions without a code (union dues, a salary advance) are not reported."""
+    Deductions without a code (union dues, a salary advance) are not reported.
+
+    Benefit data: the mileage allowance (311) carries its kilometres (KmAllowance); the car
+    benefit (304) the employment's ``car`` data (CarBenefit: type and age group, and the
+    kilometres of lines priced by the kilometre), :class:`MissingCarBenefitData` without it;
+    the daily allowance (331) the types of the allowances paid (DailyAllowance)."""
     sums: dict[tuple[int, tuple], Decimal] = {}
-    kilometres: Decimal | None = None
+    quantities: dict[int, Decimal] = {}
+    allowances: set[int] = set()
     for line in lines:
         code = STATUTORY.get(line["code"])
         wage = wage_types.get(line["code"]) if code is None else None
@@ -89,6 +121,8 @@ def transactions(lines: Iterable[Mapping], wage_types: Mapping[str, WageType]) -
                 if wage.kind in REPORTED_KINDS:
                     raise MissingIncomeType(wage)
                 continue
+            if code == CAR_BENEFIT and car is None:
+                raise MissingCarBenefitData(wage)
         if code is None:
             continue
         period = line.get("earning_period") or ()
@@ -96,20 +130,32 @@ def transactions(lines: Iterable[Mapping], wage_types: Mapping[str, WageType]) -
             period = ((dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1])),)
         key = (code, period)
         sums[key] = sums.get(key, Decimal("0")) + Decimal(str(line["amount"]))
-        if code == MILEAGE and line.get("quantity") is not None:
-            kilometres = (kilometres or Decimal("0")) + Decimal(str(line["quantity"]))
-    return [
-        Transaction(
-            code,
-            total,
-            meal_benefit_at_tax_value=code == MEAL_BENEFIT,
-            kilometres=int(kilometres.to_integral_value())
-            if code == MILEAGE and kilometres and not period
-            else None,
-            earning_periods=period,
+        if code in (MILEAGE, CAR_BENEFIT) and line.get("quantity") is not None:
+            quantities[code] = quantities.get(code, Decimal("0")) + Decimal(str(line["quantity"]))
+        if code == DAILY_ALLOWANCE and line["code"] in ALLOWANCE_TYPES:
+            allowances.add(ALLOWANCE_TYPES[line["code"]])
+
+    def kilometres(code: int, period) -> int | None:
+        found = quantities.get(code)
+        return int(found.to_integral_value()) if found and not period else None
+
+    result = []
+    for (code, period), total in sorted(sums.items()):
+        car_data = None
+        if code == CAR_BENEFIT and car is not None:
+            car_data = CarBenefit(car.code, car.age_group, kilometres(CAR_BENEFIT, period))
+        result.append(
+            Transaction(
+                code,
+                total,
+                meal_benefit_at_tax_value=code == MEAL_BENEFIT,
+                kilometres=kilometres(MILEAGE, period) if code == MILEAGE else None,
+                car_benefit=car_data,
+                daily_allowances=tuple(sorted(allowances)) if code == DAILY_ALLOWANCE else (),
+                earning_periods=period,
+            )
         )
-        for (code, period), total in sorted(sums.items())
-    ]
+    return result
 
 
 def money_total(items: Iterable[Transaction], wage_types: Mapping[str, WageType]) -> Decimal:

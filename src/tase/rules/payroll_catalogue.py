@@ -4,8 +4,9 @@ Each company gets a copy it can edit (labels, ledger accounts, hidden or not); t
 are stable and used by the API, the CSV import and the engine. For every wage type:
 
 - ``kind``: ``money`` (paid out, part of gross pay), ``in_kind`` (a taxable benefit,
-  not paid out), ``tax_free`` (a reimbursement added to net pay) or ``deduction``
-  (taken from net pay),
+  not paid out), ``tax_free`` (a reimbursement added to net pay), ``deduction``
+  (taken from net pay) or ``pre_tax`` (a deduction before withholding: lowers the bases it
+  is marked for, but is not taken from net pay; see ``deduction_before_withholding``),
 - ``taxable``: counts in the withholding base (for a deduction: reduces it),
 - ``tyel`` / ``unemployment`` / ``health``: part of the TyEL, unemployment insurance
   and employer health insurance bases (for a deduction: reduces them),
@@ -18,8 +19,8 @@ are stable and used by the API, the CSV import and the engine. For every wage ty
   Sunnuntaityökorvaus, 235 Ylityökorvaus, 236 Yötyökorvaus; 301 Asuntoetu, 303
   Ateriakorvaus, 304 Autoetu, 209 Kilometrikorvaus (veronalainen), 311 Kilometrikorvaus (verovapaa), 330 Puhelinetu, 331
   Päiväraha, 334 Ravintoetu; 401 Autoedusta peritty korvaus, 407 Muista luontoiseduista peritty
-  korvaus, 408 Nettopalkasta
-  vähennettävä muu erä. Union dues and a salary advance are not reported (no code). The
+  korvaus, 408 Nettopalkasta vähennettävä muu erä, 419 Vähennys ennen ennakonpidätystä.
+  Union dues and a salary advance are not reported (no code). The
   engine's statutory lines are reported as 402/404/412/413/414
   (:mod:`tase.rules.incomes_register`),
 - ``ledger_account``: the default expense (or, for deductions, liability/receivable)
@@ -47,7 +48,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 MONEY, IN_KIND, TAX_FREE, DEDUCTION = "money", "in_kind", "tax_free", "deduction"
-KINDS = (MONEY, IN_KIND, TAX_FREE, DEDUCTION)
+PRE_TAX = "pre_tax"
+KINDS = (MONEY, IN_KIND, TAX_FREE, DEDUCTION, PRE_TAX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +189,25 @@ CATALOGUE: tuple[WageType, ...] = (
                     "Employee's payment for the car benefit", "car_benefit", 412, income_type=401),
     _benefit_charge("housing_benefit_charge", "Asuntoedusta peritty korvaus",
                     "Employee's payment for the housing benefit", "housing_benefit", 414),
+    # Deduction before withholding (vähennys ennen ennakonpidätystä): the employee's own direct
+    # cost of doing the work (e.g. the use of their own chainsaw in forestry work, the share
+    # the Tax Administration's decision sets) that the employer deducts from gross pay before
+    # the withholding is determined; gross pay minus it is the pay subject to withholding.
+    # Neither the unemployment insurance contributions nor the employer's health insurance
+    # contribution are paid on it (Tax Administration, Palkkahallinnon sanasto, concept
+    # "vähennys ennen ennakonpidätystä", https://sanastot.suomi.fi/en/terminology/palkhall/concept/c224).
+    # It is not taken from net pay: the employee keeps the money, which covers the cost.
+    # Not marked as reducing the TyEL base: no source for that was found (TyEL earnings are
+    # the pay). Incomes Register income type 419 "Vähennys ennen ennakonpidätystä": the
+    # official message example esimerkki_tulolajin_vakuuttamistiedon_tyyppi.xml of the 2022
+    # developer package (tests/formats/data/tulorekisteri/: "Vähennys ennen ennakonpidätystä =
+    # 419"), vero.fi "Palkkojen tulolajit: 400-sarja" (the page named above) and Statistics
+    # Finland's TAX_INCOMES metadata of the Register's 2026 data (published 11.11.2025:
+    # "amount419 Vähennys ennen ennakonpidätystä"), checked 6.12.2026. Not posted: no money
+    # moves.
+    WageType("deduction_before_withholding", "Vähennys ennen ennakonpidätystä",
+             "Deduction before withholding", PRE_TAX, True, False, True, True, 419, "",
+             Decimal("1"), None, "", 390),
     _deduction("salary_advance", "Palkkaennakko", "Salary advance", "1760", None, order=420),
     _deduction("net_deduction", "Nettopalkasta vähennettävä erä", "Net deduction", "2900", 408, order=430),
 )  # fmt: skip

@@ -50,6 +50,7 @@ from .employees import (
     salary_on,
     tax_card_on,
     update_employee,
+    update_employment_report_data,
 )
 from .holidays import (
     Balance,
@@ -70,6 +71,7 @@ from .incomes_register import (
     employee_report_id,
     invalidate_run_reports,
     mark_sent,
+    open_download,
     produce_earnings_reports,
     produce_separate_report,
     refresh_separate_report,
@@ -178,6 +180,7 @@ __all__ = [
     "mark_sent",
     "mark_taken",
     "next_draft_run",
+    "open_download",
     "pay_run_warnings",
     "payslip_input",
     "plan_for",
@@ -200,6 +203,7 @@ __all__ = [
     "tax_card_on",
     "to_cents",
     "update_employee",
+    "update_employment_report_data",
     "update_policy",
     "update_settings",
     "update_wage_type",

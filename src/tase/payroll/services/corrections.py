@@ -475,22 +475,8 @@ def produce_replacement_reports(actor, run: PayRun) -> Report:
         report_id = ir.employee_report_id(original, employee.pk)
         version, sent = _report_version(original, report_id)
         lines = combined_lines(slips_by_employee[employee.pk])
-        try:
-            transactions = rules.transactions(lines, catalogue)
-        except rules.MissingIncomeType as error:
-            raise ValidationError(
-                {
-                    "income_type": _(
-                        "Wage type %(wage_type)s (%(label)s) of %(employee)s has no Incomes "
-                        "Register income type: set it on the wage types page."
-                    )
-                    % {
-                        "wage_type": error.wage_type.code,
-                        "label": error.wage_type.label_fi,
-                        "employee": employee.name,
-                    }
-                }
-            ) from None
+        job = employments.get(employee.pk)
+        transactions = ir.employee_transactions(lines, catalogue, job, employee.name)
         reports.append(
             irf.WageReport(
                 report_id=report_id,
@@ -500,7 +486,7 @@ def produce_replacement_reports(actor, run: PayRun) -> Report:
                     identity_code=employee.identity_code,
                     birth_date=employee.birth_date,
                 ),
-                employment=employments.get(employee.pk),
+                employment=job.employment if job else None,
                 pension_provider=provider,
                 pension_policy=policy,
                 transactions=tuple(transactions),

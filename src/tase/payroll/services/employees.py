@@ -176,6 +176,7 @@ def add_employment(actor, employee: Employee, **data) -> Employment:
     data["union_dues_rate"] = check_rate(data.get("union_dues_rate") or 0, "union_dues_rate")
     data["hourly_divisor"] = positive_or_none(data.get("hourly_divisor"), "hourly_divisor")
     data["profession_code"] = (data.get("profession_code") or "").strip()
+    _check_report_data(data)
     employment = Employment.objects.create(company=employee.company, employee=employee, **data)
     if salary not in (None, ""):
         _add_salary(employment, employment.start_date, salary)
@@ -189,6 +190,54 @@ def add_employment(actor, employee: Employee, **data) -> Employment:
             "pay_basis": [None, employment.pay_basis],
         },
     )
+    return employment
+
+
+def _check_report_data(data: dict) -> None:
+    """Full or part time and the car benefit's data (what the Incomes Register reports):
+    each empty or one of its choices; a car benefit type needs the car's age group."""
+    choices = {
+        "working_time": Employment.WorkingTime,
+        "car_benefit_type": Employment.CarBenefitType,
+        "car_age_group": Employment.CarAgeGroup,
+    }
+    for field, kind in choices.items():
+        data[field] = (data.get(field) or "").strip()
+        if data[field] and data[field] not in kind.values:
+            raise ValidationError(
+                {field: _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(kind.values)}}
+            )
+    if bool(data["car_benefit_type"]) != bool(data["car_age_group"]):
+        raise ValidationError(
+            {
+                "car_age_group": _(
+                    "Give both the car benefit type and the car's age group, or neither."
+                )
+            }
+        )
+
+
+REPORT_DATA_FIELDS = ("working_time", "car_benefit_type", "car_age_group")
+
+
+@transaction.atomic
+def update_employment_report_data(actor, employment: Employment, **data) -> Employment:
+    """Change what the Incomes Register is told of an employment: full or part time and the
+    car benefit's type and the car's age group (fields not given keep their values)."""
+    require(actor, employment.company, "payroll.manage")
+    employment = Employment.objects.select_for_update().get(pk=employment.pk)
+    values = {field: data.get(field, getattr(employment, field)) for field in REPORT_DATA_FIELDS}
+    _check_report_data(values)
+    changes = {
+        field: [getattr(employment, field), value]
+        for field, value in values.items()
+        if getattr(employment, field) != value
+    }
+    if changes:
+        for field, value in values.items():
+            setattr(employment, field, value)
+        employment.save(update_fields=list(REPORT_DATA_FIELDS))
+        audit.record(actor.user, "update", employment, company=employment.company, changes=changes)
     return employment
 
 

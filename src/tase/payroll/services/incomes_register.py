@@ -17,6 +17,7 @@ import codecs
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -119,9 +120,23 @@ def _agreement_code(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _employments(company: Company, day: dt.date) -> dict[int, irf.Employment]:
+class _Job(NamedTuple):
+    """What the reports take from an employee's employment: its Employment element and the
+    car benefit's data (None: none given)."""
+
+    employment: irf.Employment
+    car: irf.CarBenefit | None
+
+
+CAR_BENEFIT_CODES = {
+    Employment.CarBenefitType.LIMITED: irf.CAR_LIMITED,
+    Employment.CarBenefitType.FULL: irf.CAR_FULL,
+}
+
+
+def _employments(company: Company, day: dt.date) -> dict[int, _Job]:
     """The employment in force on ``day`` of each employee (the latest started), read at once."""
-    found: dict[int, irf.Employment] = {}
+    found: dict[int, _Job] = {}
     rows = (
         Employment.objects.filter(company=company, start_date__lte=day)
         .exclude(end_date__lt=day)
@@ -134,16 +149,28 @@ def _employments(company: Company, day: dt.date) -> dict[int, irf.Employment]:
             "pay_basis",
             "profession_code",
             "collective_agreement",
+            "working_time",
+            "car_benefit_type",
+            "car_age_group",
         )
     )
-    for employee_id, start, end, hours, basis, profession, agreement in rows.iterator(2000):
-        found[employee_id] = irf.Employment(
-            start=start,
-            end=end,
-            hours_per_week=Decimal(hours),
-            hourly=basis == Employment.Basis.HOURLY,
-            profession_code=(profession or "").strip(),
-            agreement_code=_agreement_code(agreement),
+    for row in rows.iterator(2000):
+        employee_id, start, end, hours, basis, profession, agreement, working = row[:8]
+        car_type, age_group = row[8:]
+        car = None
+        if car_type and age_group:
+            car = irf.CarBenefit(CAR_BENEFIT_CODES[car_type], irf.CAR_AGE_GROUPS[age_group])
+        found[employee_id] = _Job(
+            irf.Employment(
+                start=start,
+                end=end,
+                full_time=None if not working else working == Employment.WorkingTime.FULL,
+                hours_per_week=Decimal(hours),
+                hourly=basis == Employment.Basis.HOURLY,
+                profession_code=(profession or "").strip(),
+                agreement_code=_agreement_code(agreement),
+            ),
+            car,
         )
     return found
 
@@ -165,6 +192,39 @@ class _Counted:
             yield item
 
 
+def employee_transactions(lines, catalogue, job: _Job | None, name: str):
+    """The transactions of one employee's payslip ``lines``; a clear error naming the
+    employee (and the wage type) when a wage type has no income type or a car benefit has
+    no data on the employment."""
+    try:
+        return rules.transactions(lines, catalogue, car=job.car if job else None)
+    except rules.MissingCarBenefitData as error:
+        raise ValidationError(
+            {
+                "car_benefit_type": _(
+                    "%(employee)s has a car benefit (%(label)s): give the car benefit type "
+                    "and the car's age group on the employment; the Incomes Register "
+                    "needs them."
+                )
+                % {"employee": name, "label": error.wage_type.label_fi}
+            }
+        ) from None
+    except rules.MissingIncomeType as error:
+        raise ValidationError(
+            {
+                "income_type": _(
+                    "Wage type %(wage_type)s (%(label)s) of %(employee)s has no Incomes "
+                    "Register income type: set it on the wage types page."
+                )
+                % {
+                    "wage_type": error.wage_type.code,
+                    "label": error.wage_type.label_fi,
+                    "employee": name,
+                }
+            }
+        ) from None
+
+
 def _wage_reports(run: PayRun, slips, employments: dict, *, action: int, version: int):
     """The earnings payment reports of ``slips`` (rows of :func:`_slips`), one at a time."""
     catalogue = engine_catalogue(run.company)
@@ -181,22 +241,8 @@ def _wage_reports(run: PayRun, slips, employments: dict, *, action: int, version
                     % {"employee": name}
                 }
             )
-        try:
-            transactions = rules.transactions(lines, catalogue)
-        except rules.MissingIncomeType as error:
-            raise ValidationError(
-                {
-                    "income_type": _(
-                        "Wage type %(wage_type)s (%(label)s) of %(employee)s has no Incomes "
-                        "Register income type: set it on the wage types page."
-                    )
-                    % {
-                        "wage_type": error.wage_type.code,
-                        "label": error.wage_type.label_fi,
-                        "employee": name,
-                    }
-                }
-            ) from None
+        job = employments.get(employee_id)
+        transactions = employee_transactions(lines, catalogue, job, name)
         yield irf.WageReport(
             report_id=employee_report_id(run, employee_id),
             earner=irf.Earner(
@@ -205,7 +251,7 @@ def _wage_reports(run: PayRun, slips, employments: dict, *, action: int, version
                 identity_code=identity_code,
                 birth_date=birth_date,
             ),
-            employment=employments.get(employee_id),
+            employment=job.employment if job else None,
             pension_provider=provider,
             pension_policy=policy,
             transactions=tuple(transactions),
@@ -503,9 +549,18 @@ def run_delivery(actor, run: PayRun) -> Report:
     return row
 
 
-@transaction.atomic
 def download_report(actor, report: Report) -> bytes:
-    """The file, for upload in the e-service; a produced report becomes downloaded."""
+    """The whole file as bytes, for upload in the e-service (see :func:`open_download`; the
+    pages, the API and ``tase incomes-register export`` stream :meth:`Report.chunks`
+    instead)."""
+    return open_download(actor, report).document
+
+
+@transaction.atomic
+def open_download(actor, report: Report) -> Report:
+    """Record a download: a produced report becomes downloaded. Returns the row, whose
+    :meth:`~tase.payroll.models.IncomesRegisterReport.chunks` give the file part by part, so
+    a delivery stored in parts is sent on without being joined in memory."""
     require(actor, report.company, "payroll.view")
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.state == Report.State.PRODUCED:
@@ -519,7 +574,7 @@ def download_report(actor, report: Report) -> bytes:
             company=report.company,
             changes={"state": ["produced", "downloaded"]},
         )
-    return report.document
+    return report
 
 
 @transaction.atomic

@@ -49,6 +49,11 @@ Rules
   employee's own payment for one (``car_benefit_charge``, ``housing_benefit_charge``,
   ``meal_benefit_charge``; Incomes Register income type 407) is taken from net pay and
   reduces the benefit's taxable value and the bases, at most to zero.
+- **Deductions before withholding** (kind ``pre_tax``, ``deduction_before_withholding``;
+  Incomes Register income type 419): the employee's own direct cost of the work, deducted
+  from gross pay before the withholding is determined. They lower the bases their wage type
+  is marked for (the withholding base, and the unemployment and health insurance bases) but
+  are not taken from net pay; no base goes below zero.
 - **Negative correction lines** (unpaid absence, a recovered overpayment) are accepted only
   for wage types whose catalogue entry allows them (``negative_allowed``: the pay correction
   and the hourly wage); they lower gross pay and every base they belong to. A
@@ -169,4 +174,5 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
         unemployment_wage_sum=employer.wage_sum,
         tyel_charged_base=employee.tyel_charged,
         employee_health_insurance=employee.employee_health,
+        pre_tax_deductions=amounts.pre_tax,
     )

@@ -22,6 +22,8 @@ PAY, BENEFIT, TAX_FREE_SECTION, WITHHOLDING, CONTRIBUTION, DEDUCTION_SECTION, EM
     "deduction",
     "employer",
 )
+# Deductions before withholding (income type 419): shown before withholding, not paid out.
+PRE_TAX_SECTION = "pre_tax"
 
 # Labels of the lines the engine makes itself (wage-type lines take the catalogue's).
 LABELS: dict[str, tuple[str, str]] = {
@@ -222,6 +224,8 @@ class Payslip:
     tyel_charged_base: Decimal = ZERO
     # With tax at source: the employee's health insurance contributions withheld separately.
     employee_health_insurance: Decimal = ZERO
+    # Deductions before withholding (kind ``pre_tax``): they lowered the bases, not net pay.
+    pre_tax_deductions: Decimal = ZERO
 
     @property
     def employer_contributions(self) -> Decimal:
@@ -248,6 +252,7 @@ class Payslip:
             "employee_health_insurance": money(self.employee_health_insurance),
             "union_dues": money(self.union_dues),
             "deductions": money(self.other_deductions),
+            "deductions_before_withholding": money(self.pre_tax_deductions),
             "tax_free": money(self.tax_free),
             "net_pay": money(self.net_pay),
             "employer": {

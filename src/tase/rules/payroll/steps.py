@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..payroll_catalogue import DEDUCTION, IN_KIND, MONEY, TAX_FREE, WageType
+from ..payroll_catalogue import DEDUCTION, IN_KIND, MONEY, PRE_TAX, TAX_FREE, WageType
 from .inputs import _non_negative, read_decimal
 from .model import (
     BENEFIT,
@@ -30,6 +30,7 @@ from .model import (
     LABELS,
     PAY,
     PERCENT,
+    PRE_TAX_SECTION,
     TAX_FREE_SECTION,
     WITHHOLDING,
     ZERO,
@@ -105,9 +106,9 @@ def _amount(value, where: str, wage: WageType) -> Decimal:
 
 def _item_line(index: int, item: PayItem, wage: WageType, on: dt.date) -> Line:
     where = f"items[{index}]"
-    section = {MONEY: PAY, IN_KIND: BENEFIT, TAX_FREE: TAX_FREE_SECTION}.get(
-        wage.kind, DEDUCTION_SECTION
-    )
+    section = {
+        MONEY: PAY, IN_KIND: BENEFIT, TAX_FREE: TAX_FREE_SECTION, PRE_TAX: PRE_TAX_SECTION
+    }.get(wage.kind, DEDUCTION_SECTION)  # fmt: skip
     common = dict(
         code=wage.code,
         section=section,
@@ -178,6 +179,7 @@ class Bases:
     tax_free: Decimal = ZERO
     other_deductions: Decimal = ZERO
     dues_items: Decimal = ZERO
+    pre_tax: Decimal = ZERO
     taxable: Decimal = ZERO
     tyel: Decimal = ZERO
     unemployment: Decimal = ZERO
@@ -217,23 +219,27 @@ def _base_reductions(lines: tuple[Line, ...], wage_types: dict[str, WageType], n
 
 def bases(lines: tuple[Line, ...], wage_types: dict[str, WageType]) -> Bases:
     """Sum the item lines: a deduction line that reduces the bases counts negative in them
-    (a benefit payment at most by the benefit's value); a negative correction line of a
-    wage type that allows one lowers gross pay and its bases. No base goes below zero, and
-    gross pay may not: corrections larger than the pay are refused."""
+    (a benefit payment at most by the benefit's value); a deduction before withholding
+    (kind ``pre_tax``, income type 419) counts negative in the bases it is marked for and is
+    summed apart, not taken from net pay; a negative correction line of a wage type that
+    allows one lowers gross pay and its bases. No base goes below zero, and gross pay may
+    not: corrections larger than the pay are refused."""
     sums = dict.fromkeys(BASES, ZERO) | {
         "gross": ZERO, "benefits": ZERO, "tax_free": ZERO, "other_deductions": ZERO,
-        "dues_items": ZERO,
+        "dues_items": ZERO, "pre_tax": ZERO,
     }  # fmt: skip
     notes: list[str] = []
     for line, reduction in zip(lines, _base_reductions(lines, wage_types, notes), strict=True):
         wage = wage_types[line.code]
-        change = -reduction if wage.kind == DEDUCTION else line.amount
+        change = -reduction if wage.kind in (DEDUCTION, PRE_TAX) else line.amount
         if wage.kind == MONEY:
             sums["gross"] += line.amount
         elif wage.kind == IN_KIND:
             sums["benefits"] += line.amount
         elif wage.kind == TAX_FREE:
             sums["tax_free"] += line.amount
+        elif wage.kind == PRE_TAX:
+            sums["pre_tax"] += line.amount
         elif wage.code == "union_dues":
             sums["dues_items"] += line.amount
         else:

@@ -61,5 +61,7 @@ class Command(BaseCommand):
         )
         for report in [*reports, separate]:
             path = folder / report.filename
-            path.write_bytes(services.download_report(actor, report))
+            with path.open("wb") as out:
+                for chunk in services.open_download(actor, report).chunks():
+                    out.write(chunk)
             self.stdout.write(f"{path}\t{report.get_kind_display()}\t{report.deadline}")
