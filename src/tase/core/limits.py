@@ -32,7 +32,7 @@ DEFAULT_UPLOAD_LIMITS_MB = {
     "tax_card_file": 10,  # a CSV or the Tax Administration's file of a large employer
     "finvoice": 20,  # a supplier's Finvoice, or an operator's batch with attachments
     "bank_statement": 200,  # camt.053/054: a year of 100,000 entries is about 130 MB
-    "tilitin": 200,  # a Tilitin database: ten years of a busy company is about 50 MB
+    "earlier_books": 200,  # a Tilitin or Kitsas book: ten busy years are about 50 MB
 }
 KIND_NAMES = {
     "voucher_csv": gettext_lazy("voucher CSV file"),
@@ -45,7 +45,7 @@ KIND_NAMES = {
     "tax_card_file": gettext_lazy("tax card file"),
     "finvoice": gettext_lazy("Finvoice file"),
     "bank_statement": gettext_lazy("bank statement file"),
-    "tilitin": gettext_lazy("Tilitin database"),
+    "earlier_books": gettext_lazy("book of the earlier program"),
 }
 
 # The largest amount one line may carry: 999,999,999,999.99 €. Well inside a 64-bit integer

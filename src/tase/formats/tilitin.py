@@ -20,11 +20,9 @@ binary fraction of a REAL column).
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
+
+from .earlier_books import Account, BookError, Document, Line, Period, SQLiteBook, to_cents, to_date
 
 ACCOUNT_TYPES = {
     0: "asset",
@@ -42,109 +40,12 @@ TABLES = {
     "entry": ("document_id", "account_id", "debit", "amount", "description", "row_number"),
     "settings": ("name", "business_id"),
 }
-_HALF_DAY = dt.timedelta(hours=12)
 
 
-class TilitinError(ValueError):
-    """The file is not a Tilitin database Tase can read. ``code`` names the problem and
-    ``params`` where it is, for the caller to say in the user's language:
-
-    - ``not_a_database`` (``detail``), ``missing_table`` (``table``), ``missing_columns``
-      (``table``, ``columns``);
-    - ``bad_date`` and ``bad_amount`` (``where``, ``value``), ``amount_out_of_range``
-      (``where``, ``value``), ``unknown_account_type`` (``account``, ``value``).
-    """
-
-    def __init__(self, code: str, **params):
-        super().__init__(f"{code}: {params}")
-        self.code, self.params = code, params
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    number: str
-    name: str
-    type: str  # asset, liability, equity, revenue, expense
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    id: int
-    start: dt.date
-    end: dt.date
-    locked: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    account: str
-    cents: int  # debit positive, credit negative
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    number: int
-    date: dt.date
-    lines: tuple[Line, ...]
-
-    @property
-    def is_opening(self) -> bool:
-        """Tilitin's document 0 holds the period's opening balances."""
-        return self.number == 0
-
-
-def to_date(value, where: str) -> dt.date:
-    """``where`` names the row for an error (``period:ID``, ``document:YEAR:NUMBER``,
-    ``account:NUMBER``). A Tilitin date: milliseconds of a local midnight (shifted by half a day before the
-    UTC date is taken, so any time zone within ±12 hours gives its own date), or ISO text."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            moment = dt.datetime.fromtimestamp(value / 1000, tz=dt.UTC) + _HALF_DAY
-        except (OverflowError, OSError, ValueError):
-            raise TilitinError("bad_date", where=where, value=str(value)) from None
-        return moment.date()
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise TilitinError("bad_date", where=where, value=str(value)) from None
-
-
-def to_cents(value, where: str) -> int:
-    """A Tilitin amount (a number or text, two decimals) in integer cents."""
-    try:
-        amount = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise TilitinError("bad_amount", where=where, value=str(value)) from None
-    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 12:
-        raise TilitinError("amount_out_of_range", where=where, value=str(value))
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-class Book:
+class Book(SQLiteBook):
     """A Tilitin database opened read-only. Use as a context manager."""
 
-    def __init__(self, path: str | Path):
-        try:
-            self._db = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
-            self._check_tables()
-        except sqlite3.DatabaseError as error:
-            raise TilitinError("not_a_database", detail=str(error)) from None
-
-    def __enter__(self) -> Book:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._db.close()
-
-    def _check_tables(self) -> None:
-        for table, columns in TABLES.items():
-            found = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
-            if not found:
-                raise TilitinError("missing_table", table=table)
-            missing = [column for column in columns if column not in found]
-            if missing:
-                raise TilitinError("missing_columns", table=table, columns=", ".join(missing))
+    tables = TABLES
 
     @property
     def name(self) -> str:
@@ -164,7 +65,7 @@ class Book:
             "SELECT number, name, type FROM account ORDER BY number"
         ):
             if kind not in ACCOUNT_TYPES:
-                raise TilitinError("unknown_account_type", account=str(number), value=str(kind))
+                raise BookError("unknown_account_type", account=str(number), value=str(kind))
             result.append(
                 Account(str(number).strip(), str(name or "").strip(), ACCOUNT_TYPES[kind])
             )
@@ -197,13 +98,13 @@ class Book:
         for doc_id, doc_number, doc_date, account, debit, amount, text in rows:
             if doc_id != current:
                 if current is not None:
-                    yield Document(number, on, tuple(lines))
+                    yield _document(number, on, lines)
                 where = f"document:{period.start.year}:{doc_number}"
                 current, number, on, lines = doc_id, doc_number, to_date(doc_date, where), []
             cents = to_cents(amount, f"document:{period.start.year}:{doc_number}")
             lines.append(Line(str(account).strip(), cents if debit else -cents, str(text or "")))
         if current is not None:
-            yield Document(number, on, tuple(lines))
+            yield _document(number, on, lines)
 
     def trial_balance(self, period: Period) -> dict[str, int]:
         """Net cents (debit positive) per account of the period's entries, summed in SQLite."""
@@ -219,3 +120,8 @@ class Book:
             if cents:
                 result[str(number).strip()] = cents
         return result
+
+
+def _document(number: int, on: dt.date, lines: list[Line]) -> Document:
+    """Tilitin's document 0 holds the period's opening balances."""
+    return Document(str(number), str(number), on, tuple(lines), opening=number == 0)

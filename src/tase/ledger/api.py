@@ -550,7 +550,7 @@ def vat_return(request, company_id: int, query: Query[VatReturnQuery]):
     }
 
 
-class TilitinYearOut(Schema):
+class EarlierYearOut(Schema):
     start: dt.date
     end: dt.date
     vouchers: int
@@ -559,25 +559,31 @@ class TilitinYearOut(Schema):
     closed: bool
 
 
-class TilitinImportOut(Schema):
+class EarlierBooksOut(Schema):
+    program: str
     name: str
     business_id: str
     accounts_added: int
     already_imported: int
     vouchers: int
-    years: list[TilitinYearOut]
+    years: list[EarlierYearOut]
 
 
 @router.post(
-    "/companies/{company_id}/imports/tilitin",
-    response=TilitinImportOut,
-    summary="Import the chart, the fiscal years and the vouchers of a Tilitin database",
+    "/companies/{company_id}/imports/{program}",
+    response=EarlierBooksOut,
+    summary="Import the chart, the fiscal years and the vouchers of a Tilitin or Kitsas book",
 )
-def import_tilitin(request, company_id: int, file: File[UploadedFile]):
-    """All or nothing: each year's trial balance must equal Tilitin's (422 naming the year
-    and the account otherwise). A file imported before posts nothing twice."""
-    report = services.import_tilitin_upload(actor(request), _company(request, company_id), file)
+def import_books(
+    request, company_id: int, program: Literal["tilitin", "kitsas"], file: File[UploadedFile]
+):
+    """All or nothing: each year's trial balance must equal the earlier program's (422
+    naming the year and the account otherwise). A file imported before posts nothing twice."""
+    report = services.import_books_upload(
+        actor(request), _company(request, company_id), file, program=program
+    )
     return {
+        "program": report.program,
         "name": report.name,
         "business_id": report.business_id,
         "accounts_added": report.accounts_added,

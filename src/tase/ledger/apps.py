@@ -93,7 +93,7 @@ class LedgerConfig(AppConfig):
                 "ledger.earlier_books_imported",
                 _("Earlier books imported and reconciled"),
                 lambda organization: organization.companies.filter(
-                    vouchers__source__in=["tilitin", "opening-balances"]
+                    vouchers__source__in=["tilitin", "kitsas", "opening-balances"]
                 ).exists(),
             )
         )

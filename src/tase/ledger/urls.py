@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accruals, views_closing, views_fixed_assets, views_tilitin
+from . import views, views_accruals, views_closing, views_earlier_books, views_fixed_assets
 
 app_name = "ledger"
 urlpatterns = [
@@ -16,9 +16,9 @@ urlpatterns = [
     path("<int:company_pk>/vouchers/new/", views.voucher_create, name="voucher_create"),
     path("<int:company_pk>/vouchers/import/", views.import_vouchers, name="import"),
     path(
-        "<int:company_pk>/vouchers/import/tilitin/",
-        views_tilitin.tilitin_import,
-        name="tilitin_import",
+        "<int:company_pk>/vouchers/import/earlier-books/",
+        views_earlier_books.earlier_books,
+        name="earlier_books",
     ),
     path(
         "<int:company_pk>/vouchers/import/progress/<str:token>/",

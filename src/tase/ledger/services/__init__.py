@@ -13,7 +13,7 @@ rounding there); the only rounding is the VAT split, half up to the cent
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
 year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets, accruals,
-income_tax, tilitin_import); callers import from this package.
+income_tax, earlier_books); callers import from this package.
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
@@ -35,6 +35,7 @@ from .common import (
 )
 from .copies import copy_configuration
 from .depreciation_difference import book_depreciation_difference
+from .earlier_books import import_books, import_books_upload
 from .fixed_assets import (
     create_fixed_asset,
     depreciated_cents,
@@ -61,7 +62,6 @@ from .posting import (
     reverse_voucher,
     save_draft,
 )
-from .tilitin_import import import_tilitin, import_tilitin_upload
 from .vat import settle_vat
 from .year_end import close_fiscal_year, reopen_fiscal_year
 
@@ -97,9 +97,9 @@ __all__ = [
     "fiscal_year_on",
     "fmt_date",
     "guard",
+    "import_books",
+    "import_books_upload",
     "import_opening_balances",
-    "import_tilitin",
-    "import_tilitin_upload",
     "import_vouchers",
     "lock_period",
     "locked_until",

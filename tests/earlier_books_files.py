@@ -1,4 +1,6 @@
-"""Tilitin database files for tests, written as Tilitin writes them: its tables and columns
+"""Books of earlier programs for tests.
+
+Tilitin database files are written as Tilitin writes them: its tables and columns
 (src/kirjanpito/db/sqlite/database.sql of github.com/thelineva/tilitin), dates as the
 milliseconds of a Helsinki midnight (its JDBC driver's default), amounts as SQLite numbers,
 ``debit`` as 1 or 0, document 0 holding a period's opening balances."""
@@ -6,6 +8,7 @@ milliseconds of a Helsinki midnight (its JDBC driver's default), amounts as SQLi
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
@@ -141,3 +144,76 @@ def two_years(path: Path) -> Path:
             },
         ],
     )
+
+
+KITSAS_SCHEMA = """
+CREATE TABLE Asetus (avain varchar(128) PRIMARY KEY NOT NULL, arvo text, muokattu timestamp);
+CREATE TABLE Tili (numero integer PRIMARY KEY NOT NULL, tyyppi varchar(10) NOT NULL, json text,
+  muokattu TIMESTAMP);
+CREATE TABLE Tilikausi (alkaa date PRIMARY KEY NOT NULL, loppuu date UNIQUE NOT NULL, json text);
+CREATE TABLE Tosite (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, pvm date, tyyppi integer,
+  tila integer DEFAULT 100, tunniste integer, sarja VARCHAR(10), otsikko TEXT, kumppani integer,
+  json text);
+CREATE TABLE Vienti (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, rivi integer NOT NULL,
+  tosite integer, tyyppi integer DEFAULT (0), pvm date, tili integer, kohdennus integer DEFAULT(0),
+  selite text, debetsnt BIGINT, kreditsnt BIGINT, eraid integer, alvprosentti numeric(5,2),
+  alvkoodi integer, kumppani integer, jaksoalkaa DATE, jaksoloppuu DATE, laskupvm DATE,
+  erapvm DATE, viite varchar(64), json text, CHECK (debetsnt = 0 OR kreditsnt = 0));
+"""
+# Kitsas's type codes (kitsas/db/tilityyppimodel.cpp).
+KITSAS_ACCOUNTS = [
+    (1701, "AO", "Myyntisaamiset"),
+    (1910, "ARP", "Pankkitili"),
+    (2001, "B", "Osakepääoma"),
+    (2251, "BE", "Edellisten tilikausien voitto"),
+    (2939, "BL", "Arvonlisäverovelka"),
+    (3000, "CL", "Myynti"),
+    (7000, "D", "Toimitilakulut"),
+    (1000, "H1", "VASTAAVAA"),
+]
+
+
+def kitsas_book(path: Path) -> Path:
+    """One year 2026: the opening balances (tilinavaus, type 9010), a sale and a rent
+    payment posted (tila 100), and a draft (tila 50) that is not in the ledger."""
+    db = sqlite3.connect(path)
+    db.executescript(KITSAS_SCHEMA)
+    db.executemany(
+        "INSERT INTO Asetus (avain, arvo) VALUES (?, ?)",
+        [("Nimi", "Kitsas Oy"), ("Ytunnus", "7654321-7")],
+    )
+    for number, kind, name in KITSAS_ACCOUNTS:
+        db.execute(
+            "INSERT INTO Tili (numero, tyyppi, json) VALUES (?, ?, ?)",
+            (number, kind, json.dumps({"nimi": {"fi": name, "sv": name}})),
+        )
+    db.execute("INSERT INTO Tilikausi (alkaa, loppuu) VALUES ('2026-01-01', '2026-12-31')")
+    vouchers = [
+        (9010, 100, 0, "", "Tilinavaus", "2026-01-01", [(1910, 250000, 0), (2001, 0, 250000)]),
+        (
+            210,
+            100,
+            1,
+            "ML",
+            "Lasku 1",
+            "2026-03-14",
+            [(1701, 125500, 0), (3000, 0, 100000), (2939, 0, 25500)],
+        ),
+        (100, 100, 2, "", "Vuokra", "2026-06-30", [(7000, 80010, 0), (1910, 0, 80010)]),
+        (100, 50, None, "", "Luonnos", "2026-07-01", [(7000, 999, 0), (1910, 0, 999)]),
+    ]
+    for kind, state, number, series, title, day, lines in vouchers:
+        voucher = db.execute(
+            "INSERT INTO Tosite (pvm, tyyppi, tila, tunniste, sarja, otsikko) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (day, kind, state, number, series, title),
+        ).lastrowid
+        for row, (account, debit, credit) in enumerate(lines, 1):
+            db.execute(
+                "INSERT INTO Vienti (rivi, tosite, pvm, tili, selite, debetsnt, kreditsnt) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (row, voucher, day, account, title, debit, credit),
+            )
+    db.commit()
+    db.close()
+    return path

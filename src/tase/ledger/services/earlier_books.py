@@ -1,25 +1,25 @@
-"""Coming from Tilitin: the chart, the fiscal years and every voucher of a Tilitin database
-file (:mod:`tase.formats.tilitin`), with a reconciliation that each year's trial balance in
-Tase equals Tilitin's.
+"""Coming from Tilitin or Kitsas: the chart, the fiscal years and every voucher of the
+earlier program's book (:mod:`tase.formats.tilitin`, :mod:`tase.formats.kitsas`), with a
+reconciliation that each year's trial balance in Tase equals the earlier program's.
 
 The import is one transaction and all or nothing:
 
-- accounts missing from the company's chart are added with Tilitin's number, name and type
-  (an account Tase already has keeps Tase's settings; a different type is an error);
-- each Tilitin period becomes a fiscal year (an existing year with the same dates is used;
-  an overlapping one is an error); a period Tilitin has locked is closed in Tase, its books
-  taken as they were closed in Tilitin;
-- document 0 of a period, Tilitin's opening balances, is posted as the year's opening
-  balances (source ``opening-balances``, so balances count from it as from any opening
-  balances); every other document as a memo voucher (MU) whose description keeps Tilitin's
-  number. Documents without lines or with only zero lines are skipped and counted;
-- a file imported before is recognised by its vouchers (``source_ref`` ``tilitin:``…) and
-  nothing is posted twice;
-- finally each year's net per account in Tase is compared with Tilitin's sums; any
-  difference refuses the whole import, naming the year and the account.
+- accounts missing from the company's chart are added with the earlier number, name and
+  type (an account Tase already has keeps Tase's settings; a different type is an error);
+- each period becomes a fiscal year (an existing year with the same dates is used; an
+  overlapping one is an error); a period the earlier program had locked is closed in Tase,
+  its books taken as they were closed there;
+- a period's opening balances (Tilitin's document 0, Kitsas's tilinavaus) are posted as the
+  year's opening balances (source ``opening-balances``, so balances count from them as from
+  any opening balances); every other document as a memo voucher (MU) whose description keeps
+  the earlier number. Documents without lines or with only zero lines are skipped, counted;
+- a file imported before is recognised by its vouchers (``source_ref`` ``tilitin:``… or
+  ``kitsas:``…) and nothing is posted twice;
+- finally each year's net per account in Tase is compared with the earlier program's own
+  sums; any difference refuses the whole import, naming the year and the account.
 
-Tilitin's lines carry their VAT as separate lines on the VAT accounts, so they are imported
-without VAT codes: the VAT of earlier years was reported from Tilitin.
+The earlier lines carry their VAT as separate lines on the VAT accounts, so they are
+imported without VAT codes: the VAT of those years was reported from the earlier program.
 """
 
 from __future__ import annotations
@@ -36,14 +36,16 @@ from django.utils.translation import gettext as _
 from tase.core import audit
 from tase.core.limits import check_size
 from tase.core.models import Company
-from tase.formats import tilitin
+from tase.formats import kitsas, tilitin
+from tase.formats.earlier_books import BookError
 
 from ..models import Account, Entry, FiscalYear, Voucher
 from .common import cents_to_decimal, guard
 from .periods import create_fiscal_year
 from .posting import post_voucher
 
-SOURCE, OPENING_SOURCE = "tilitin", "opening-balances"
+OPENING_SOURCE = "opening-balances"
+PROGRAMS = {"tilitin": ("Tilitin", tilitin.Book), "kitsas": ("Kitsas", kitsas.Book)}
 
 
 @dataclass
@@ -52,12 +54,13 @@ class YearReport:
     end: dt.date
     vouchers: int = 0
     skipped: int = 0
-    accounts: int = 0  # accounts with a balance in Tilitin's trial balance
+    accounts: int = 0  # accounts with a balance in the earlier program's trial balance
     closed: bool = False
 
 
 @dataclass
-class TilitinReport:
+class BooksReport:
+    program: str
     name: str
     business_id: str
     accounts_added: int = 0
@@ -69,7 +72,7 @@ class TilitinReport:
         return sum(year.vouchers for year in self.years)
 
 
-def _message(error: tilitin.TilitinError) -> str:
+def _message(error: BookError, program: str) -> str:
     params = error.params
     where = params.get("where", "")
     kind, _sep, rest = where.partition(":")
@@ -80,28 +83,31 @@ def _message(error: tilitin.TilitinError) -> str:
         "account": _("account %(number)s") % {"number": rest},
     }.get(kind, where)
     messages = {
-        "not_a_database": _("The file is not a Tilitin database (kirjanpito.sqlite)."),
-        "missing_table": _("The file is not a Tilitin database: the table %(table)s is missing."),
-        "missing_columns": _("Tilitin's table %(table)s lacks the columns %(columns)s."),
+        "not_a_database": _("The file is not a %(program)s book."),
+        "missing_table": _("The file is not a %(program)s book: the table %(table)s is missing."),
+        "missing_columns": _("%(program)s's table %(table)s lacks the columns %(columns)s."),
         "bad_date": _("%(place)s: the date %(value)s cannot be read."),
         "bad_amount": _("%(place)s: the amount %(value)s cannot be read."),
         "amount_out_of_range": _("%(place)s: the amount %(value)s is too large."),
         "unknown_account_type": _("Account %(account)s has an unknown type %(value)s."),
     }
     text = messages.get(error.code, _("The file cannot be read."))
-    return text % {**params, "place": place}
+    return text % {**params, "place": place, "program": program}
 
 
-def _chart(company: Company, accounts: list[tilitin.Account]) -> int:
+def _chart(company: Company, accounts, program: str) -> int:
     existing = dict(
         Account.objects.filter(company=company, is_header=False).values_list("number", "type")
     )
     problems = [
-        _("Account %(number)s is of another type in Tase (%(tase)s) than in Tilitin (%(tilitin)s).")
+        _(
+            "Account %(number)s is of another type in Tase (%(tase)s) than in %(program)s (%(type)s)."
+        )
         % {
             "number": account.number,
             "tase": Account.Type(existing[account.number]).label,
-            "tilitin": Account.Type(account.type).label,
+            "program": program,
+            "type": Account.Type(account.type).label,
         }
         for account in accounts
         if existing.get(account.number) not in (None, "", account.type)
@@ -122,10 +128,10 @@ def _chart(company: Company, accounts: list[tilitin.Account]) -> int:
     return len(new)
 
 
-def _year(actor, company: Company, period: tilitin.Period) -> FiscalYear:
+def _year(actor, company: Company, period, program: str) -> FiscalYear:
     """The fiscal year of the period: the one with its dates, or a new one (its length and
     its place after the years before are checked as for any year; a change of the fiscal
-    period is allowed, as Tilitin's own history may hold one)."""
+    period is allowed, as the earlier book's own history may hold one)."""
     year = FiscalYear.objects.filter(company=company, start=period.start, end=period.end).first()
     if year is not None:
         return year
@@ -138,15 +144,15 @@ def _year(actor, company: Company, period: tilitin.Period) -> FiscalYear:
         raise ValidationError(
             {
                 "file": [
-                    _("Tilitin's period %(start)s–%(end)s: %(problem)s")  # noqa: RUF001
-                    % {**dates, "problem": message}
+                    _("%(program)s's period %(start)s–%(end)s: %(problem)s")  # noqa: RUF001
+                    % {**dates, "problem": message, "program": program}
                     for message in error.messages
                 ]
             }
         ) from None
 
 
-def _post_document(actor, company, period, document) -> bool:
+def _post_document(actor, company, period, document, key: str, program: str) -> bool:
     lines = [line for line in document.lines if line.cents]
     if not lines:
         return False
@@ -154,17 +160,18 @@ def _post_document(actor, company, period, document) -> bool:
         raise ValidationError(
             {
                 "file": [
-                    _("Tilitin's document %(number)s is dated outside its period.")
-                    % {"number": document.number}
+                    _("%(program)s's document %(number)s is dated outside its period.")
+                    % {"number": document.label, "program": program}
                 ]
             }
         )
     first_text = next((line.text for line in lines if line.text), "")
-    if document.is_opening:
-        description = _("Opening balances (Tilitin)")
+    if document.opening:
+        description = _("Opening balances (%(program)s)") % {"program": program}
     else:
-        description = _("Tilitin %(number)s: %(text)s") % {
-            "number": document.number,
+        description = _("%(program)s %(number)s: %(text)s") % {
+            "program": program,
+            "number": document.label,
             "text": first_text,
         }
     post_voucher(
@@ -181,20 +188,22 @@ def _post_document(actor, company, period, document) -> bool:
             }
             for line in lines
         ],
-        source=OPENING_SOURCE if document.is_opening else SOURCE,
-        source_ref=f"tilitin:{period.start.isoformat()}:{document.number}",
+        source=OPENING_SOURCE if document.opening else key,
+        source_ref=f"{key}:{period.start.isoformat()}:{document.key}",
     )
     return True
 
 
-def _reconcile(company: Company, year: FiscalYear, expected: dict[str, int]) -> list[str]:
+def _reconcile(
+    company: Company, year: FiscalYear, expected: dict[str, int], key: str, program: str
+) -> list[str]:
     rows = (
         Entry.objects.filter(
             company=company,
             date__gte=year.start,
             date__lte=year.end,
-            voucher__source__in=[SOURCE, OPENING_SOURCE],
-            voucher__source_ref__startswith="tilitin:",
+            voucher__source__in=[key, OPENING_SOURCE],
+            voucher__source_ref__startswith=f"{key}:",
         )
         .values("account__number")
         .order_by()
@@ -202,11 +211,12 @@ def _reconcile(company: Company, year: FiscalYear, expected: dict[str, int]) -> 
     )
     found = {row["account__number"]: int(row["net"]) for row in rows if row["net"]}
     return [
-        _("%(year)s, account %(number)s: Tilitin %(tilitin)s, Tase %(tase)s.")
+        _("%(year)s, account %(number)s: %(program)s %(earlier)s, Tase %(tase)s.")
         % {
             "year": year,
             "number": number,
-            "tilitin": cents_to_decimal(expected.get(number, 0)),
+            "program": program,
+            "earlier": cents_to_decimal(expected.get(number, 0)),
             "tase": cents_to_decimal(found.get(number, 0)),
         }
         for number in sorted(set(expected) | set(found))
@@ -215,51 +225,61 @@ def _reconcile(company: Company, year: FiscalYear, expected: dict[str, int]) -> 
 
 
 @transaction.atomic
-def import_tilitin(actor, company: Company, path) -> TilitinReport:
-    """Import the Tilitin database at ``path`` into ``company``: all of it, or nothing with
-    a ``ValidationError`` under ``file`` that names every problem."""
+def import_books(actor, company: Company, path, *, program: str) -> BooksReport:
+    """Import the book at ``path`` of the earlier ``program`` (``tilitin``, ``kitsas``) into
+    ``company``: all of it, or nothing with a ``ValidationError`` under ``file`` that names
+    every problem."""
     guard(actor, company, "ledger.manage")
+    if program not in PROGRAMS:
+        raise ValidationError({"program": _("Choose Tilitin or Kitsas.")})
+    name, reader = PROGRAMS[program]
     try:
-        with tilitin.Book(path) as book:
-            report = TilitinReport(book.name, book.business_id)
-            report.accounts_added = _chart(company, book.accounts())
+        with reader(path) as book:
+            report = BooksReport(name, book.name, book.business_id)
+            report.accounts_added = _chart(company, book.accounts(), name)
             imported = set(
                 Voucher.objects.filter(
-                    company=company, source_ref__startswith="tilitin:"
+                    company=company, source_ref__startswith=f"{program}:"
                 ).values_list("source_ref", flat=True)
             )
             differences = []
             for period in book.periods():
-                year = _year(actor, company, period)
+                year = _year(actor, company, period, name)
                 row = YearReport(period.start, period.end)
                 for document in book.documents(period):
-                    ref = f"tilitin:{period.start.isoformat()}:{document.number}"
+                    ref = f"{program}:{period.start.isoformat()}:{document.key}"
                     if ref in imported:
                         report.already_imported += 1
-                    elif _post_document(actor, company, period, document):
+                    elif _post_document(actor, company, period, document, program, name):
                         row.vouchers += 1
                     else:
                         row.skipped += 1
                 expected = book.trial_balance(period)
                 row.accounts = len(expected)
-                differences += _reconcile(company, year, expected)
+                differences += _reconcile(company, year, expected, program, name)
                 if period.locked and year.is_open:
                     year.state = FiscalYear.State.CLOSED
                     year.save(update_fields=["state"])
                     row.closed = True
                 report.years.append(row)
-    except tilitin.TilitinError as error:
-        raise ValidationError({"file": [_message(error)]}) from None
+    except BookError as error:
+        raise ValidationError({"file": [_message(error, name)]}) from None
     if differences:
         raise ValidationError(
-            {"file": [_("The imported books do not equal Tilitin's:"), *differences]}
+            {
+                "file": [
+                    _("The imported books do not equal %(program)s's:") % {"program": name},
+                    *differences,
+                ]
+            }
         )
     audit.record(
         actor.user,
-        "import_tilitin",
+        "import_books",
         company,
         company=company,
         changes={
+            "program": [None, program],
             "vouchers": [None, report.vouchers],
             "accounts_added": [None, report.accounts_added],
             "years": [None, len(report.years)],
@@ -268,12 +288,12 @@ def import_tilitin(actor, company: Company, path) -> TilitinReport:
     return report
 
 
-def import_tilitin_upload(actor, company: Company, upload) -> TilitinReport:
-    """An uploaded Tilitin file: its size checked before anything is read, copied to a
-    temporary file (SQLite reads a path, not a stream), imported, and the copy removed."""
-    check_size(upload, "tilitin")
+def import_books_upload(actor, company: Company, upload, *, program: str) -> BooksReport:
+    """An uploaded book: its size checked before anything is read, copied to a temporary
+    file (SQLite reads a path, not a stream), imported, and the copy removed."""
+    check_size(upload, "earlier_books")
     with tempfile.NamedTemporaryFile(suffix=".sqlite") as copy:
         for chunk in upload.chunks():
             copy.write(chunk)
         copy.flush()
-        return import_tilitin(actor, company, copy.name)
+        return import_books(actor, company, copy.name, program=program)

@@ -1,4 +1,4 @@
-"""Coming from Tilitin (ledger.services.tilitin_import): the chart, the years, every voucher,
+"""Coming from Tilitin or Kitsas (ledger.services.earlier_books): the chart, the years, every voucher,
 and each year's trial balance equal to Tilitin's, or nothing."""
 
 import datetime as dt
@@ -14,8 +14,8 @@ from tase.core.roles import Role
 from tase.formats import tilitin
 from tase.ledger import selectors, services
 from tase.ledger.models import Account, FiscalYear, Voucher
-from tase.ledger.services import tilitin_import
-from tests import tilitin_files
+from tase.ledger.services import earlier_books
+from tests import earlier_books_files as tilitin_files
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def company(world, system):
 
 def test_everything_is_imported_and_ties_year_by_year(company, tilitin_file, world):
     main_user = world.actor(Role.MAIN_USER)
-    report = services.import_tilitin(main_user, company, tilitin_file)
+    report = services.import_books(main_user, company, tilitin_file, program="tilitin")
     assert (report.name, report.business_id) == ("Vanha Oy", "1234567-1")
     first, second = report.years
     assert (first.vouchers, first.skipped, first.closed) == (3, 1, True)  # document 3 is empty
@@ -57,13 +57,13 @@ def test_everything_is_imported_and_ties_year_by_year(company, tilitin_file, wor
     sheet = selectors.trial_balance(company, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     bank = next(row for row in sheet if row.account.number == "1910")
     assert bank.balance == 169_990 + 125_500
-    assert AuditEvent.objects.filter(action="import_tilitin", company=company).exists()
+    assert AuditEvent.objects.filter(action="import_books", company=company).exists()
 
 
 def test_importing_again_posts_nothing_twice(company, tilitin_file, system):
-    services.import_tilitin(system, company, tilitin_file)
+    services.import_books(system, company, tilitin_file, program="tilitin")
     count = Voucher.objects.filter(company=company).count()
-    report = services.import_tilitin(system, company, tilitin_file)
+    report = services.import_books(system, company, tilitin_file, program="tilitin")
     assert report.vouchers == 0 and report.already_imported == 5
     assert Voucher.objects.filter(company=company).count() == count
 
@@ -75,21 +75,55 @@ def test_an_unbalanced_document_refuses_everything(company, tmp_path, system):
     db.commit()
     db.close()
     with pytest.raises(ValidationError) as error:
-        services.import_tilitin(system, company, path)
+        services.import_books(system, company, path, program="tilitin")
     assert "does not balance" in " ".join(error.value.messages)
     assert not Voucher.objects.filter(company=company).exists()
     assert not FiscalYear.objects.filter(company=company).exists()
 
 
 def test_the_reconciliation_names_the_year_and_the_account(company, tilitin_file, system):
-    services.import_tilitin(system, company, tilitin_file)
+    services.import_books(system, company, tilitin_file, program="tilitin")
     year = FiscalYear.objects.get(company=company, start=dt.date(2025, 1, 1))
     with tilitin.Book(tilitin_file) as book:
         expected = book.trial_balance(book.periods()[0])
-    assert tilitin_import._reconcile(company, year, expected) == []
+    assert earlier_books._reconcile(company, year, expected, "tilitin", "Tilitin") == []
     expected["7000"] += 1
-    [difference] = tilitin_import._reconcile(company, year, expected)
+    [difference] = earlier_books._reconcile(company, year, expected, "tilitin", "Tilitin")
     assert "account 7000: Tilitin 800.11, Tase 800.10" in difference
+
+
+def test_a_kitsas_book_comes_over_with_its_posted_vouchers_only(company, tmp_path, world):
+    path = tilitin_files.kitsas_book(tmp_path / "kirjanpito.kitsas")
+    report = services.import_books(world.actor(Role.MAIN_USER), company, path, program="kitsas")
+    assert (report.program, report.name, report.business_id) == ("Kitsas", "Kitsas Oy", "7654321-7")
+    [year] = report.years
+    assert year.vouchers == 3 and not year.closed  # the draft is not in the ledger
+    opening = Voucher.objects.get(company=company, source="opening-balances")
+    assert (
+        opening.date == dt.date(2026, 1, 1) and opening.description == "Opening balances (Kitsas)"
+    )
+    sale = Voucher.objects.get(
+        company=company, source="kitsas", description__startswith="Kitsas ML 1"
+    )
+    assert sale.date == dt.date(2026, 3, 14)
+    kinds = dict(Account.objects.filter(company=company).values_list("number", "type"))
+    assert kinds["2001"] == "equity" and kinds["2251"] == "equity" and kinds["2939"] == "liability"
+    assert (
+        "1000" not in kinds
+        or kinds["1000"] != "asset"
+        or Account.objects.get(company=company, number="1000").is_header
+    )
+    sheet = selectors.trial_balance(company, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    bank = next(row for row in sheet if row.account.number == "1910")
+    assert bank.balance == 250_000 - 80_010
+    again = services.import_books(world.actor(Role.MAIN_USER), company, path, program="kitsas")
+    assert again.vouchers == 0 and again.already_imported == 3
+
+
+def test_a_tilitin_file_is_not_a_kitsas_book(company, tilitin_file, system):
+    with pytest.raises(ValidationError) as error:
+        services.import_books(system, company, tilitin_file, program="kitsas")
+    assert error.value.messages == ["The file is not a Kitsas book: the table Tili is missing."]
 
 
 def test_an_overlapping_year_is_named(company, tilitin_file, system):
@@ -97,7 +131,7 @@ def test_an_overlapping_year_is_named(company, tilitin_file, system):
         system, company, start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30)
     )
     with pytest.raises(ValidationError) as error:
-        services.import_tilitin(system, company, tilitin_file)
+        services.import_books(system, company, tilitin_file, program="tilitin")
     assert "overlaps" in " ".join(error.value.messages)
     assert not Voucher.objects.filter(company=company).exists()
 
@@ -105,7 +139,7 @@ def test_an_overlapping_year_is_named(company, tilitin_file, system):
 def test_a_type_clash_is_named(company, tilitin_file, system):
     Account.objects.filter(company=company, number="3000").update(type="expense")
     with pytest.raises(ValidationError) as error:
-        services.import_tilitin(system, company, tilitin_file)
+        services.import_books(system, company, tilitin_file, program="tilitin")
     assert "Account 3000 is of another type" in " ".join(error.value.messages)
     assert not Voucher.objects.filter(company=company).exists()
 
@@ -114,10 +148,10 @@ def test_not_a_tilitin_file_and_roles(company, tmp_path, world):
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"\0" * 4096)
     with pytest.raises(ValidationError) as error:
-        services.import_tilitin(world.actor(Role.MAIN_USER), company, junk)
-    assert error.value.messages == ["The file is not a Tilitin database (kirjanpito.sqlite)."]
+        services.import_books(world.actor(Role.MAIN_USER), company, junk, program="tilitin")
+    assert error.value.messages == ["The file is not a Tilitin book."]
     with pytest.raises(PermissionDenied):
-        services.import_tilitin(world.actor(Role.VIEWER), company, junk)
+        services.import_books(world.actor(Role.VIEWER), company, junk, program="tilitin")
 
 
 def test_api_page_and_command_side_by_side(company, tilitin_file, world, capsys):
@@ -129,14 +163,21 @@ def test_api_page_and_command_side_by_side(company, tilitin_file, world, capsys)
     )
     assert response.status_code == 200, response.content
     assert response.json()["vouchers"] == 5 and len(response.json()["years"]) == 2
-    page = f"/ledger/{company.pk}/vouchers/import/tilitin/"
+    page = f"/ledger/{company.pk}/vouchers/import/earlier-books/"
     response = client.post(
-        page, {"file": SimpleUploadedFile("kirjanpito.sqlite", content), "confirm": "1"}
+        page,
+        {
+            "file": SimpleUploadedFile("kirjanpito.sqlite", content),
+            "confirm": "1",
+            "program": "tilitin",
+        },
     )
     assert response.status_code == 200 and not response.context["errors"]
     html = response.content.decode()
-    assert 'data-testid="tilitin-report"' in html and "vastaa Tilitiniä" in html
-    call_command("import-tilitin", str(tilitin_file), "--company", str(company.pk))
+    assert 'data-testid="books-report"' in html and "vastaa: Tilitin" in html
+    call_command(
+        "import-books", str(tilitin_file), "--company", str(company.pk), "--from", "tilitin"
+    )
     assert "0 vouchers posted, 5 imported before" in capsys.readouterr().out
     other = world.client(Role.MAIN_USER, other=True)
     assert other.get(page).status_code == 404
