@@ -228,6 +228,7 @@ class EmploymentForm(forms.ModelForm):
             "end_date",
             "pay_basis",
             "weekly_hours",
+            "days_per_week",
             "job_title",
             "profession_code",
             "collective_agreement",
@@ -236,7 +237,12 @@ class EmploymentForm(forms.ModelForm):
             "union_dues_rate",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
-        localized_fields = ["weekly_hours", "union_dues_rate", "hourly_divisor"]
+        localized_fields = [
+            "weekly_hours",
+            "days_per_week",
+            "union_dues_rate",
+            "hourly_divisor",
+        ]
 
     def _post_clean(self):
         pass

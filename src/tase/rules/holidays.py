@@ -619,12 +619,19 @@ def _validate_pay_basis(data: HolidayInput) -> None:
             raise HolidayInputError(field_name, "must be more than 0.")
 
 
+def earning_rule_for(days_per_week: Decimal, on: dt.date) -> str:
+    """6 §: the earning rule a contract of ``days_per_week`` working days gives. Five, four
+    or even three and a half days a week give at least 14 days in every month (February has
+    four of each weekday): the 14-day rule (6 § 1 mom.); fewer do not, and then the 35-hour
+    rule applies (6 § 2 mom.)."""
+    fourteen_every_month = days_per_week * WEEKS_IN_FEBRUARY >= _param(P_MIN_DAYS, on)
+    return "14_days" if fourteen_every_month else "35_hours"
+
+
 def _validate_earning_rule(data: HolidayInput) -> None:
-    """6 §: the rule follows the contract. Five, four or even three and a half days a week
-    give at least 14 days in every month (February has four of each weekday); fewer do not,
-    and then the 35-hour rule applies (6 § 2 mom.)."""
+    """6 §: the rule follows the contract (:func:`earning_rule_for`)."""
     min_days = _param(P_MIN_DAYS, data.credit_year_end)
-    fourteen_every_month = data.days_per_week * WEEKS_IN_FEBRUARY >= min_days
+    fourteen_every_month = earning_rule_for(data.days_per_week, data.credit_year_end) == "14_days"
     if data.earning_rule == "14_days" and not fourteen_every_month:
         raise HolidayInputError(
             "earning_rule",
