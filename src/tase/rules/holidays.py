@@ -213,13 +213,29 @@ class HolidayResult:
 
 
 # -- parameters ----------------------------------------------------------------------------
+# Values read, per parameter set: the set is replaced (not changed) when an admin enters a
+# value, so a memo tied to the set's identity is never stale. A company's month end asks for
+# the same few figures tens of thousands of times.
+_MEMO: tuple[Any, dict] = (None, {})
+
+
 def _param(name: str, on: dt.date) -> Any:
+    global _MEMO
+    params = default_set()
+    owner, memo = _MEMO
+    if owner is not params:
+        memo = {}
+        _MEMO = (params, memo)
+    key = (name, on)
+    if key in memo:
+        return memo[key]
     try:
-        return default_set().value_at(name, on)
+        value = memo[key] = params.value_at(name, on)
     except ParameterError:
         raise HolidayInputError(
             "credit_year_end", "no statutory figures are known for this credit year."
         ) from None
+    return value
 
 
 def coefficient(days: int, on: dt.date) -> Decimal:
