@@ -127,7 +127,17 @@ def test_days_a_week_through_the_api_and_the_page(world, clerk):
             "employment-union_dues_rate": "0",
         },
     )
-    assert sorted(str(e.days_per_week) for e in worker.employments.all()) == ["4.0", "4.0"]
+    client.post(
+        f"/payroll/employees/{worker.pk}/employments/",
+        {
+            "employment-start_date": "2027-01-01",
+            "employment-pay_basis": "monthly",
+            "employment-weekly_hours": "37,5",
+            "employment-union_dues_rate": "0",
+        },
+    )  # left empty: five days
+    days = sorted(str(e.days_per_week) for e in worker.employments.all())
+    assert days == ["4.0", "4.0", "5.0"]
 
 
 def test_balances_are_read_in_constant_queries_and_match_one_by_one(world, clerk):

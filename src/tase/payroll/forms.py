@@ -244,6 +244,10 @@ class EmploymentForm(forms.ModelForm):
             "hourly_divisor",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days_per_week"].required = False  # empty: five (the service's default)
+
     def _post_clean(self):
         pass
 
