@@ -112,12 +112,12 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
     for row in rows:
         book.employments[row.pk] = []
     for employment in Employment.objects.filter(company=company, employee_id__in=ids):
-        book.employments[employment.employee_id].append(employment)
+        book.employments.setdefault(employment.employee_id, []).append(employment)
         book.salaries[employment.pk] = []
     for salary in SalaryChange.objects.filter(
         employment__company=company, employment__employee_id__in=ids
     ).order_by("valid_from", "pk"):
-        book.salaries[salary.employment_id].append(salary)
+        book.salaries.setdefault(salary.employment_id, []).append(salary)
     slips = (
         Payslip.objects.filter(
             company=company,
