@@ -22,6 +22,19 @@ def test_calendars_know_finnish_public_holidays():
     assert rules.holiday_days(dt.date(2026, 7, 6), dt.date(2026, 7, 19)) == 12
 
 
+@given(st.integers(min_value=1950, max_value=2099))
+def test_easter_is_the_finnish_calendars_easter_sunday(year):
+    """The stdlib computus (no python-dateutil) gives the date the holidays package's
+    Finnish calendar names Easter Sunday; its Saturday uses no day of annual holiday."""
+    import holidays
+
+    sunday = rules.easter(year)
+    assert sunday.weekday() == 6
+    assert sunday in holidays.Finland(years=year)
+    assert not rules.is_holiday_day(sunday - dt.timedelta(days=1))
+    assert rules.is_holiday_day(sunday - dt.timedelta(days=3))  # Maundy Thursday
+
+
 def test_sick_leave_is_equated_up_to_75_working_days_a_credit_year():
     long = Absence("sick", dt.date(2025, 4, 1), dt.date(2025, 9, 30))
     effects = rules.month_effects([long], *YEAR)

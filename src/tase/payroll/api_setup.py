@@ -28,6 +28,7 @@ class EmploymentIn(Schema):
     pay_basis: Literal["monthly", "hourly"]
     salary: Decimal | None = None  # monthly salary or hourly rate, from start_date
     weekly_hours: Decimal = Decimal("37.5")
+    days_per_week: Decimal = Decimal("5")  # the contract's working days a week
     job_title: str = ""
     profession_code: str = ""  # TK10 (Statistics Finland's classification of occupations)
     collective_agreement: str = ""
@@ -57,6 +58,7 @@ class EmploymentOut(Schema):
     end_date: dt.date | None
     pay_basis: str
     weekly_hours: Decimal
+    days_per_week: Decimal
     job_title: str
     profession_code: str
     collective_agreement: str

@@ -228,6 +228,7 @@ class EmploymentForm(forms.ModelForm):
             "end_date",
             "pay_basis",
             "weekly_hours",
+            "days_per_week",
             "job_title",
             "profession_code",
             "collective_agreement",
@@ -239,7 +240,16 @@ class EmploymentForm(forms.ModelForm):
             "car_age_group",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
-        localized_fields = ["weekly_hours", "union_dues_rate", "hourly_divisor"]
+        localized_fields = [
+            "weekly_hours",
+            "days_per_week",
+            "union_dues_rate",
+            "hourly_divisor",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days_per_week"].required = False  # empty: five (the service's default)
 
     def _post_clean(self):
         pass

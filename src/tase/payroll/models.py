@@ -223,6 +223,11 @@ class Employment(models.Model):
     weekly_hours = models.DecimalField(
         _("weekly hours"), max_digits=5, decimal_places=2, default=Decimal("37.5")
     )
+    # The contract's working days a week: the days worked in a month and the average daily
+    # wage follow it (vuosilomalaki 162/2005 6 § and 11 § 3 mom.).
+    days_per_week = models.DecimalField(
+        _("working days a week"), max_digits=3, decimal_places=1, default=Decimal("5")
+    )
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
     # Statistics Finland's classification of occupations (Ammattiluokitus 2010, TK10), as the
     # Incomes Register asks for it.

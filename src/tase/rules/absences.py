@@ -34,7 +34,6 @@ from decimal import Decimal
 from functools import lru_cache
 
 import holidays as public_holidays
-from dateutil.easter import easter
 
 from tase.rules.parameters import value_at
 from tase.rules.payroll import cents
@@ -62,6 +61,23 @@ class Absence:
 
 
 # -- calendars ----------------------------------------------------------------------------
+@lru_cache(maxsize=64)
+def easter(year: int) -> dt.date:
+    """Easter Sunday of the Gregorian calendar (the anonymous Gregorian algorithm, Meeus /
+    Jones / Butcher): Easter Saturday, the day before, uses no day of annual holiday
+    (vuosilomalaki 3 § 2 mom.). Stdlib only; the tests hold it to the Finnish calendar of
+    the ``holidays`` package, whose Easter Sunday is the same date."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * weekday) // 433
+    month = (h + weekday - 7 * m + 90) // 25
+    return dt.date(year, month, (h + weekday - 7 * m + 33 * month + 19) % 32)
+
+
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(public_holidays.Finland(years=year))

@@ -213,13 +213,29 @@ class HolidayResult:
 
 
 # -- parameters ----------------------------------------------------------------------------
+# Values read, per parameter set: the set is replaced (not changed) when an admin enters a
+# value, so a memo tied to the set's identity is never stale. A company's month end asks for
+# the same few figures tens of thousands of times.
+_MEMO: tuple[Any, dict] = (None, {})
+
+
 def _param(name: str, on: dt.date) -> Any:
+    global _MEMO
+    params = default_set()
+    owner, memo = _MEMO
+    if owner is not params:
+        memo = {}
+        _MEMO = (params, memo)
+    key = (name, on)
+    if key in memo:
+        return memo[key]
     try:
-        return default_set().value_at(name, on)
+        value = memo[key] = params.value_at(name, on)
     except ParameterError:
         raise HolidayInputError(
             "credit_year_end", "no statutory figures are known for this credit year."
         ) from None
+    return value
 
 
 def coefficient(days: int, on: dt.date) -> Decimal:
@@ -619,12 +635,19 @@ def _validate_pay_basis(data: HolidayInput) -> None:
             raise HolidayInputError(field_name, "must be more than 0.")
 
 
+def earning_rule_for(days_per_week: Decimal, on: dt.date) -> str:
+    """6 §: the earning rule a contract of ``days_per_week`` working days gives. Five, four
+    or even three and a half days a week give at least 14 days in every month (February has
+    four of each weekday): the 14-day rule (6 § 1 mom.); fewer do not, and then the 35-hour
+    rule applies (6 § 2 mom.)."""
+    fourteen_every_month = days_per_week * WEEKS_IN_FEBRUARY >= _param(P_MIN_DAYS, on)
+    return "14_days" if fourteen_every_month else "35_hours"
+
+
 def _validate_earning_rule(data: HolidayInput) -> None:
-    """6 §: the rule follows the contract. Five, four or even three and a half days a week
-    give at least 14 days in every month (February has four of each weekday); fewer do not,
-    and then the 35-hour rule applies (6 § 2 mom.)."""
+    """6 §: the rule follows the contract (:func:`earning_rule_for`)."""
     min_days = _param(P_MIN_DAYS, data.credit_year_end)
-    fourteen_every_month = data.days_per_week * WEEKS_IN_FEBRUARY >= min_days
+    fourteen_every_month = earning_rule_for(data.days_per_week, data.credit_year_end) == "14_days"
     if data.earning_rule == "14_days" and not fourteen_every_month:
         raise HolidayInputError(
             "earning_rule",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tase.core import audit
 from tase.core.models import Company
 from tase.rules import absences as rules
+from tase.rules.parameters import ParameterError
 from tase.rules.payroll import cents
 
 from ..models import (
@@ -325,9 +326,15 @@ def kela_application(actor, absence: Absence) -> dict:
         pay_run__status__in=LOCKED,
         payment_date__range=(first, last),
     ).aggregate(total=Sum("gross_cents"))["total"]
-    result = rules.reimbursement(
-        Decimal(annual or 0) / 100, absence.start_date, len(sick.reimbursed_weekdays), wages_paid
-    )
+    try:
+        result = rules.reimbursement(
+            Decimal(annual or 0) / 100,
+            absence.start_date,
+            len(sick.reimbursed_weekdays),
+            wages_paid,
+        )
+    except ParameterError as error:  # Kela's formula of that year is not entered (yet)
+        raise ValidationError({"start_date": str(error)}) from None
     return {
         "absence_id": absence.pk,
         "employee_id": employee.pk,

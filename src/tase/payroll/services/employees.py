@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -173,6 +174,7 @@ def add_employment(actor, employee: Employee, **data) -> Employment:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     if data.get("pay_basis") not in Employment.Basis.values:
         raise ValidationError({"pay_basis": _("Choose monthly or hourly.")})
+    data["days_per_week"] = _days_per_week(data.get("days_per_week"))
     data["union_dues_rate"] = check_rate(data.get("union_dues_rate") or 0, "union_dues_rate")
     data["hourly_divisor"] = positive_or_none(data.get("hourly_divisor"), "hourly_divisor")
     data["profession_code"] = (data.get("profession_code") or "").strip()
@@ -373,3 +375,18 @@ def ensure_visible_employee(actor, employee_pk, action="payroll.view") -> Employ
         raise Http404 from None
     actor.company(employee.company_id, action)
     return employee
+
+
+def _days_per_week(value) -> Decimal:
+    """The contract's working days a week: more than 0, at most 7, in halves at most."""
+    if value in (None, ""):
+        return Decimal(5)
+    try:
+        days = Decimal(str(value))
+    except ArithmeticError:
+        raise ValidationError({"days_per_week": _("Enter a number.")}) from None
+    if not days.is_finite() or not 0 < days <= 7 or days * 2 != (days * 2).to_integral_value():
+        raise ValidationError(
+            {"days_per_week": _("Give the working days a week: more than 0, at most 7, in halves.")}
+        )
+    return days

@@ -7,10 +7,17 @@ A company's data is read once into a :class:`Ledger` (employments with salaries,
 monthly wages of approved payslips, absences and holiday records), so balances of every
 employee cost a handful of queries, not a few per employee.
 
-Assumptions, stated in docs/holidays.md: the contract has five working days a week (the
-14-day rule); the days worked in a month are its working days of employment less the
-working days absent plus those equated to work; an hourly-paid employee's wages of a month
-are the gross pay of the approved payslips paid in it.
+The credit-year computation is batched per company: the month-by-month days and hours of
+an employment shape (its dates, days a week, weekly hours and absences) are counted once and
+shared by every employee of that shape, and the holiday rules run once per distinct input
+(employees with the same months, salary and wages share the result).
+
+Assumptions, stated in docs/holidays.md: the days worked in a month are its working days
+(Monday to Friday, public holidays not counted) of employment less the working days absent
+plus those equated to work, times the contract's working days a week / 5 (rounded half up);
+the earning rule follows the days a week (6 §: fewer than three and a half give the 35-hour
+rule), and the average daily wage is adjusted by them (11 § 3 mom.); an hourly-paid
+employee's wages of a month are the gross pay of the approved payslips paid in it.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,6 +50,7 @@ from ..models import (
     PayItem,
     PayRun,
     Payslip,
+    SalaryChange,
 )
 from .absences import LOCKED, check_dates, check_free, policy_for, to_rule
 from .common import require
@@ -84,22 +92,32 @@ class Ledger:
     # Earnings computed once per (employee, credit year, date): a balance, the year before's
     # carried-over days and the liability ask for the same year.
     earnings: dict[tuple, Earning] = field(default_factory=dict)
+    # Batched per company: the months of an employment shape (dates, days a week, weekly
+    # hours, absences) for a credit year, and the rules' result per distinct input.
+    shapes: dict[tuple, tuple] = field(default_factory=dict)
+    months: dict[tuple, tuple] = field(default_factory=dict)
+    results: dict[rules.HolidayInput, rules.HolidayResult] = field(default_factory=dict)
 
 
 def load(company: Company, on: dt.date, employees=None) -> Ledger:
     """Read ``company``'s employees (or the given queryset of them) and their holiday data:
     two credit years back from ``on``."""
     since = dt.date(credit_year_end(on).year - 3, 4, 1)
-    rows = employees if employees is not None else Employee.objects.filter(company=company)
-    rows = list(
-        rows.order_by("last_name", "first_name", "pk").prefetch_related("employments__salaries")
-    )
-    ids = [row.pk for row in rows]
+    chosen = employees if employees is not None else Employee.objects.filter(company=company)
+    rows = list(chosen.order_by("last_name", "first_name", "pk"))
+    # One query per table for the whole company (a subquery picks the employees): no related
+    # managers per employee, no list of ids as parameters.
+    ids = chosen.filter(company=company).values("pk")
     book = Ledger(company, on, policy_for(company), rows)
     for row in rows:
-        book.employments[row.pk] = list(row.employments.all())
-        for employment in book.employments[row.pk]:
-            book.salaries[employment.pk] = list(employment.salaries.all())
+        book.employments[row.pk] = []
+    for employment in Employment.objects.filter(company=company, employee_id__in=ids):
+        book.employments.setdefault(employment.employee_id, []).append(employment)
+        book.salaries[employment.pk] = []
+    for salary in SalaryChange.objects.filter(
+        employment__company=company, employment__employee_id__in=ids
+    ).order_by("valid_from", "pk"):
+        book.salaries.setdefault(salary.employment_id, []).append(salary)
     slips = (
         Payslip.objects.filter(
             company=company,
@@ -147,13 +165,34 @@ def _employment_for(book: Ledger, employee: Employee, start, end) -> Employment 
     return max(overlapping, key=lambda e: e.start_date, default=None)
 
 
-def _months(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
+def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
+    """The credit year's months of an employment as (year, month, days, hours, equated
+    days, equated hours), up to ``upto``; counted once per shape and shared."""
+    absences = book.absences.get(employee.pk) or ()
+    key = (
+        employment.start_date,
+        employment.end_date,
+        Decimal(employment.days_per_week),
+        Decimal(employment.weekly_hours),
+        tuple((a.kind, a.start_date, a.end_date, a.paid) for a in absences),
+        year_end,
+        upto,
+    )
+    if key in book.shapes:
+        return book.shapes[key]
     start = dt.date(year_end.year - 1, 4, 1)
-    absences = book.absences.get(employee.pk)
     effects = (
         calendar.month_effects([to_rule(a) for a in absences], start, year_end) if absences else {}
     )
-    hours_a_day = Decimal(employment.weekly_hours) / 5
+    per_week = Decimal(employment.days_per_week)
+    hours_a_day = Decimal(employment.weekly_hours) / per_week
+    scale = per_week / 5
+
+    def scaled(days: int) -> int:
+        if per_week == 5:
+            return days
+        return int((days * scale).to_integral_value(rounding=ROUND_HALF_UP))
+
     months = []
     first = max(start, employment.start_date).replace(day=1)
     while first <= min(year_end, upto):
@@ -164,20 +203,38 @@ def _months(book: Ledger, employee: Employee, employment: Employment, year_end, 
         employed_to = min(last, employment.end_date or last)
         effect = effects.get((first.year, first.month), calendar.MonthEffect())
         days = max(calendar.working_days(employed_from, employed_to) - effect.absent, 0)
-        days += effect.equated
+        days = scaled(days + effect.equated)
+        equated = min(scaled(effect.equated), days)
         months.append(
-            rules.Month(
-                first.year,
-                first.month,
-                days_worked=days,
-                hours_worked=hours_a_day * days,
-                wages=Decimal(book.wages.get((employee.pk, first.year, first.month), 0)) / 100,
-                equated_days=effect.equated,
-                equated_hours=hours_a_day * effect.equated,
-            )
+            (first.year, first.month, days, hours_a_day * days, equated, hours_a_day * equated)
         )
         first = last + dt.timedelta(days=1)
-    return months
+    book.shapes[key] = tuple(months)
+    return book.shapes[key]
+
+
+def _months(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
+    """The rules' months: the shape's days and hours with the employee's wages (the same
+    shape and wages give the same tuple, built once)."""
+    shape = _shape(book, employee, employment, year_end, upto)
+    wages = tuple(book.wages.get((employee.pk, row[0], row[1]), 0) for row in shape)
+    key = (id(shape), wages)  # the shape is held in book.shapes: its id stays its own
+    if key not in book.months:
+        book.months[key] = tuple(
+            rules.Month(
+                year,
+                month,
+                days_worked=days,
+                hours_worked=hours,
+                wages=Decimal(cents_) / 100,
+                equated_days=equated,
+                equated_hours=equated_hours,
+            )
+            for (year, month, days, hours, equated, equated_hours), cents_ in zip(
+                shape, wages, strict=True
+            )
+        )
+    return book.months[key]
 
 
 def earning(
@@ -213,13 +270,15 @@ def _earning(
     fallback = (Decimal(salary) / 100 / divisor) if monthly else ZERO
     if not months:
         return Earning(year_end, 0, cents(fallback), "", None)
+    per_week = Decimal(employment.days_per_week)
     data = rules.HolidayInput(
         credit_year_end=year_end,
         employment_start=employment.start_date,
         employment_end=employment.end_date,
         pay_basis="monthly" if monthly else "hourly",
-        earning_rule="14_days",
-        months=tuple(months),
+        earning_rule=rules.earning_rule_for(per_week, year_end),
+        days_per_week=per_week,
+        months=months,
         monthly_salary=Decimal(salary) / 100 if monthly else None,
         holiday_bonus_percent=Decimal(book.policy.holiday_bonus_percent),
     )
@@ -228,7 +287,9 @@ def _earning(
             full, _joined = rules.full_months(data)
             days, _rate = rules.earned_days(full, rules.long_employment(data), year_end)
             return Earning(year_end, days, ZERO, "", None)
-        result = rules.calculate(data, check=False)
+        result = book.results.get(data)
+        if result is None:  # the rules once per distinct input
+            result = book.results[data] = rules.calculate(data, check=False)
     except rules.HolidayInputError as error:
         raise ValidationError(
             {"employee": f"{employee.name}: {error.field}: {error.text}"}
