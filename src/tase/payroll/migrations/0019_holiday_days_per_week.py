@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payroll', '0016_finnish_wage_type_kind_labels'),
+        ('payroll', '0018_ir_employment_report_data'),
     ]
 
     operations = [
