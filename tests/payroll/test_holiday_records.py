@@ -247,3 +247,32 @@ def test_pages_plan_list_and_post(world, clerk, worker, django_assert_max_num_qu
     assert client.post(f"/payroll/holidays/{record.pk}/delete/").status_code == 302
     viewer = world.client(Role.VIEWER)
     assert viewer.post(url, body).status_code in (403, 404)
+
+
+def test_closing_the_year_asks_for_the_holiday_pay_liability(world, clerk, worker):
+    """Issue 17 item 6: the year-end checklist holds the year until the liability of its last
+    day is posted, and compares the posting with the liability computed from the records."""
+    from tase.ledger import closing
+    from tase.ledger import services as ledger
+    from tase.ledger.system import SystemActor
+
+    books(world.company)
+    ledger.create_fiscal_year(
+        SystemActor(), world.company, start=dt.date(2027, 1, 1), end=dt.date(2027, 12, 31)
+    )
+    on = dt.date(2026, 12, 31)
+
+    def row():
+        gate = closing.closing_gate(world.company, on, year_end=True)
+        return next(r for r in gate.rows if r.code == "payroll.holiday_liability")
+
+    expected = services.liability(clerk, world.company, on).total
+    assert row().value.book_cents == 0 and row().value.other_cents == int(expected * 100)
+    assert all(
+        r.code != "payroll.holiday_liability" for r in closing.closing_gate(world.company, on).rows
+    )  # a month's lock does not ask it
+    services.post_liability(clerk, world.company, on)
+    assert row().ok
+    # A holiday recorded afterwards changes the liability: the posting no longer equals it.
+    _plan(clerk, worker, dt.date(2026, 12, 14), dt.date(2026, 12, 18))
+    assert not row().ok

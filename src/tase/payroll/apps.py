@@ -79,6 +79,16 @@ class PayrollConfig(AppConfig):
                 order=40,
             )
         )
+        register_closing_check(
+            ClosingCheck(
+                "payroll.holiday_liability",
+                _("The holiday-pay liability is posted at the year end"),
+                closing.holiday_liability,
+                other_label=_("Holiday-pay liability"),
+                year_end=True,
+                order=84,
+            )
+        )
         # Pages of one employee, employment, pay run or payslip: their company is the object's.
         register_company_pages(
             Employee,

@@ -10,7 +10,11 @@
   carry its payslips: posted by hand, cancelled without a reversal, or edited in the books.
 
 Companies that keep their books elsewhere (``post_to_ledger`` off) and companies without
-approved runs have no payroll assertion."""
+approved runs have no payroll assertion.
+
+- Year end: the holiday-pay liability posted on the year's last day equals the liability
+  computed from the holiday records then (KPL 1336/1997 3:1 §, accrual basis; the liability is
+  an accrued expense under accruals and deferred income). Asked only when a year is closed."""
 
 from __future__ import annotations
 
@@ -124,3 +128,27 @@ def payroll_many(companies, on: dt.date) -> dict[int, list[ClosingValue]]:
 
 def payroll(company, on: dt.date) -> list[ClosingValue] | None:
     return payroll_many([company], on).get(company.pk)
+
+
+def holiday_liability(company, on: dt.date) -> ClosingValue | None:
+    """The liability voucher of ``on`` (its total) against the liability computed now; None
+    for a company without holiday-pay liability on that day or that keeps its books elsewhere."""
+    from tase.ledger.models import Voucher
+
+    from .services.liability import SOURCE as LIABILITY_SOURCE
+    from .services.liability import computed_liability, liability_ref
+
+    settings = PayrollSettings.objects.filter(company=company).first()
+    if settings is not None and not settings.post_to_ledger:
+        return None
+    computed = computed_liability(company, on)
+    other = int(computed.total * 100)
+    voucher = Voucher.objects.filter(
+        company=company, source=LIABILITY_SOURCE, source_ref=liability_ref(on)
+    ).first()
+    booked = (
+        sum(e.amount_cents for e in voucher.entries.all() if e.amount_cents > 0) if voucher else 0
+    )
+    if not other and not booked:
+        return None
+    return ClosingValue(booked, other, reverse("payroll:holidays", args=[company.pk]))

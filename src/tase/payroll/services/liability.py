@@ -155,6 +155,11 @@ def liability(actor, company: Company, on: dt.date, book: Ledger | None = None) 
     """The holiday-pay liability of every employee of ``company`` at the end of ``on``
     (``book``: the company's data read for ``on`` already, as for the balances)."""
     require(actor, company, "payroll.view")
+    return computed_liability(company, on, book)
+
+
+def computed_liability(company: Company, on: dt.date, book: Ledger | None = None) -> Liability:
+    """:func:`liability` without the permission check, for the closing gate."""
     rates = rates_on(company, on)
     book = book if book is not None and book.on == on else load(company, on)
     rows = [_row(book, employee, on, rates) for employee in book.employees]
@@ -186,6 +191,11 @@ def voucher_lines(result: Liability) -> list[dict]:
     return [line for line in lines if line.get("debit") or line.get("credit")]
 
 
+def liability_ref(month_end: dt.date) -> str:
+    """The ``source_ref`` of the liability voucher of a month end."""
+    return f"holiday-liability:{month_end.isoformat()}"
+
+
 def _first_of_next_month(day: dt.date) -> dt.date:
     return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
@@ -204,7 +214,7 @@ def post_liability(actor, company: Company, month_end: dt.date, book: Ledger | N
     following = _first_of_next_month(month_end)
     if following - dt.timedelta(days=1) != month_end:
         raise ValidationError({"date": _("Give the last day of a month.")})
-    ref = f"holiday-liability:{month_end.isoformat()}"
+    ref = liability_ref(month_end)
     if Voucher.objects.filter(company=company, source=SOURCE, source_ref=ref).exists():
         raise ValidationError({"date": _("The liability of this month end is posted already.")})
     result = liability(actor, company, month_end, book)
