@@ -27,8 +27,9 @@ def test_queries_per_invoice_of_a_known_supplier(books, accountant):
     few = _queries(accountant, books, ["A-1", "A-2"])
     many = _queries(accountant, books, [f"B-{n}" for n in range(8)])
     per_invoice = (many - few) / 6
-    # savepoint + release, the invoice, its lines, its kept file, the audit event (2-3 rows)
-    assert per_invoice <= 9, per_invoice
+    # savepoint and release, the invoice, its lines, its kept file, the audit event (2 queries);
+    # before, one more: the duplicate looked up per invoice
+    assert per_invoice <= 7, per_invoice
     assert PurchaseAttachment.objects.count() == PurchaseInvoice.objects.count() == 11
 
 
