@@ -31,6 +31,13 @@ skipped with a warning), zero-padded and spaced references, amounts with more th
 decimals. A file that breaks the schema in a harmless way (an empty ``<Id>``) is read with a
 warning naming the line.
 
+The file is streamed (lxml's pull parser, :func:`tase.formats.safe_xml.pull`: no DTD, no
+entities, no network): :func:`stream` hands out each statement's header, then its entries one
+by one as they end (each dropped from the tree at once), then the statement with its warnings,
+so that a year of 100,000 entries is read in flat memory; :func:`read` collects the same into
+one :class:`CamtFile`. Warnings and errors are :class:`~tase.formats.safe_xml.Notice` texts:
+English as strings, with a code and parameters for the Finnish of the web edge.
+
 Amounts are integer cents; a non-zero fraction of a cent is rounded half up with a warning.
 Opening balance + booked entries must equal the closing balance; otherwise the statement
 carries a warning with the difference. A file that is not XML, that declares entities (XML
@@ -43,23 +50,92 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from xml.etree.ElementTree import Element
+from typing import Any
 
 from . import safe_xml
 from .reference import InvalidReference, normalize_reference
+from .safe_xml import Notice
 
 MESSAGES = {"BkToCstmrStmt": ("camt.053", "Stmt"), "BkToCstmrDbtCdtNtfctn": ("camt.054", "Ntfctn")}
 KNOWN_VERSIONS = ("001.02", "001.08")
 _NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:(camt\.05[2-4])\.(\d{3}\.\d{2})$")
 _CENT = Decimal("0.01")
 _NOT_PROVIDED = {"", "NOTPROVIDED"}
+_TAGS = tuple(f"{{*}}{name}" for name in (*MESSAGES, "Stmt", "Ntfctn", "Ntry", "GrpHdr"))
+
+# Every message the reader gives, in English (``template % params``); the web edge says them in
+# Finnish by code (tase.bank.camt_text). ``where`` parameters are themselves messages.
+TEXTS = {
+    "camt.where.statement": "Statement %(number)s",
+    "camt.where.notification": "Notification %(number)s",
+    "camt.where.header": "Group header",
+    "camt.where.entry": "%(where)s, entry %(entry)s",
+    "camt.where.payment": "%(where)s, payment %(payment)s",
+    "camt.where.field": "%(where)s %(field)s",
+    "camt.where.balance": "%(where)s, balance %(number)s (%(code)s)",
+    "camt.rounded": "%(where)s: amount %(raw)s rounded to %(rounded)s (half up).",
+    "camt.bad_datetime": "%(where)s: %(field)s %(raw)s is not a date and time; ignored.",
+    "camt.bad_reference": "%(where)s: %(reason)s",
+    "camt.batch_sum": "%(where)s: its %(count)s payments sum to %(total)s, the entry to %(amount)s.",
+    "camt.no_iban": "%(where)s: the account has no IBAN.",
+    "camt.no_iban_other": "%(where)s: the account has no IBAN (other id %(other)s).",
+    "camt.no_opening": (
+        "%(where)s: no opening (OPBD) balance, so the entries cannot be checked against the "
+        "balances."
+    ),
+    "camt.no_closing": (
+        "%(where)s: no closing (CLBD) balance, so the entries cannot be checked against the "
+        "balances."
+    ),
+    "camt.balance_difference": (
+        "%(where)s: opening balance %(opening)s + booked entries %(booked)s ≠ closing balance "
+        "%(closing)s; difference %(difference)s."
+    ),
+    "camt.no_namespace": "The %(kind)s message has no namespace; read by element names.",
+    "camt.unknown_namespace": (
+        "The %(kind)s message has an unknown namespace %(namespace)s; read by element names."
+    ),
+    "camt.namespace_kind": (
+        "The namespace says %(declared)s but the message is a %(kind)s; read as %(kind)s."
+    ),
+    "camt.unknown_version": (
+        "%(kind)s.%(version)s is not a version Tase knows (.02, .08); read by element names."
+    ),
+    "camt.schema": "The file does not follow the %(schema)s schema (read anyway): %(problems)s",
+    "camt.skipped": "A part of the file was skipped: %(reason)s",
+    "camt.not_amount": "%(where)s: %(raw)s is not an amount.",
+    "camt.bad_indicator": "%(where)s: CdtDbtInd %(raw)s is neither CRDT nor DBIT.",
+    "camt.not_date": "%(where)s: %(raw)s is not a date.",
+    "camt.no_amount": "%(where)s: no Amt.",
+    "camt.no_indicator": "%(where)s: no CdtDbtInd (CRDT or DBIT).",
+    "camt.not_camt": (
+        "Not a camt.053 or camt.054 bank statement: the file's root element is <%(root)s>, and "
+        "no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn message is inside it."
+    ),
+    "camt.not_camt_ns": (
+        "Not a camt.053 or camt.054 bank statement: the file's root element is <%(root)s> in "
+        "namespace %(namespace)s, and no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn message is "
+        "inside it."
+    ),
+    "camt.no_statement": "The %(kind)s message holds no %(tag)s (statement).",
+    "camt.mixed": "The file mixes camt.053 and camt.054 messages; give them as two files.",
+}
+
+
+def notice(code: str, **params) -> Notice:
+    return Notice(code, TEXTS[code], **params)
 
 
 class CamtError(ValueError):
-    """A file that cannot be read as a camt.053 or camt.054 statement; the message says why."""
+    """A file that cannot be read as a camt.053 or camt.054 statement; the message says why
+    (``notice``: its code and parameters)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.notice = message if isinstance(message, Notice) else None
 
 
 class _NoMessage(CamtError):
@@ -120,7 +196,9 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """One account's statement (camt.053 ``Stmt``) or notification (camt.054 ``Ntfctn``)."""
+    """One account's statement (camt.053 ``Stmt``) or notification (camt.054 ``Ntfctn``).
+    From :func:`stream` first as its header (no entries, no warnings), at its end complete but
+    for the entries, which were handed out one by one."""
 
     kind: str  # camt.053 or camt.054
     id: str
@@ -137,10 +215,9 @@ class Statement:
     closing_balance: int | None  # cents, signed (CLBD)
     entries: tuple[Entry, ...]
     warnings: tuple[str, ...]
-
-    @property
-    def booked_total(self) -> int:
-        return sum(entry.amount for entry in self.entries if entry.booked)
+    number: int = 1  # its position in the file
+    booked_total: int = 0  # cents: the sum of the booked entries
+    entry_count: int = 0
 
     @property
     def balance_difference(self) -> int | None:
@@ -165,170 +242,215 @@ def _euros(cents: int) -> str:
     return f"{Decimal(cents) / 100:.2f}"
 
 
-class _Reader:
-    """Turns the (namespace-stripped) elements of one message into dataclasses, collecting
-    warnings; one reader per statement."""
+_LOCAL: dict[str, str] = {}  # qualified tag -> local name, computed once per tag
+_Index = dict[str, list[Any]]
 
-    def __init__(self, where: str):
+
+def _index(element: Any, stop: frozenset[str] = frozenset()) -> _Index:
+    """Every element under ``element`` by its path of local names (``Sts/Cd``), in document
+    order, read in one walk: the reader then looks fields up in a dict instead of searching
+    the tree per field (the namespace plays no part: elements are read by name). The
+    elements named in ``stop`` are listed but not entered (each payment is indexed alone)."""
+    found: _Index = {}
+
+    def walk(parent: Any, prefix: str) -> None:
+        for child in parent:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            name = _LOCAL.get(tag) or _LOCAL.setdefault(tag, safe_xml.local(tag))
+            path = prefix + name
+            same = found.get(path)
+            if same is None:
+                found[path] = [child]
+            else:
+                same.append(child)
+            if name not in stop and len(child):
+                walk(child, path + "/")
+
+    walk(element, "")
+    return found
+
+
+def _text(index: _Index, path: str) -> str:
+    elements = index.get(path)
+    return (elements[0].text or "").strip() if elements else ""
+
+
+def _texts(index: _Index, path: str) -> list[str]:
+    return [t for e in index.get(path, ()) if (t := (e.text or "").strip())]
+
+
+_BATCH = frozenset({"TxDtls"})
+_HEADER = frozenset({"Ntry", "Bal"})
+
+
+class _Reader:
+    """Turns the elements of one statement into dataclasses, collecting warnings. Fields are
+    read from an index of each element's descendants by path (:func:`_index`). ``where``
+    arguments are tuples of steps, turned into a message only when one is needed."""
+
+    def __init__(self, where: Notice):
         self.where = where
         self.warnings: list[str] = []
 
-    @staticmethod
-    def text(element: Element | None, path: str = "") -> str:
-        if element is None:
-            return ""
-        found = element.find(path) if path else element
-        return (found.text or "").strip() if found is not None else ""
+    def place(self, steps: tuple) -> Notice:
+        where = self.where
+        for kind, value in steps:
+            where = notice(f"camt.where.{kind}", where=where, **value)
+        return where
 
-    def cents(self, element: Element | None, where: str) -> int | None:
-        raw = self.text(element)
+    def cents(self, raw: str, where: tuple) -> int | None:
         if not raw:
             return None
         try:
             amount = Decimal(raw)
         except InvalidOperation:
-            raise CamtError(f"{where}: {raw!r} is not an amount.") from None
-        if not amount.is_finite():
-            raise CamtError(f"{where}: {raw!r} is not an amount.")
+            amount = None
+        if amount is None or not amount.is_finite():
+            raise CamtError(notice("camt.not_amount", where=self.place(where), raw=repr(raw)))
         rounded = amount.quantize(_CENT, rounding=ROUND_HALF_UP)
         if rounded != amount:
-            self.warnings.append(f"{where}: amount {raw} rounded to {rounded} (half up).")
+            self.warnings.append(
+                notice("camt.rounded", where=self.place(where), raw=raw, rounded=str(rounded))
+            )
         return int(rounded * 100)
 
-    def signed(
-        self, element: Element, amount_path: str, where: str, default_sign: int = 1
-    ) -> int | None:
-        cents = self.cents(element.find(amount_path), where)
+    def signed(self, index: _Index, amount_path: str, where: tuple, default_sign: int = 1):
+        cents = self.cents(_text(index, amount_path), where)
         if cents is None:
             return None
-        indicator = self.text(element, "CdtDbtInd")
+        indicator = _text(index, "CdtDbtInd")
         if indicator and indicator not in ("CRDT", "DBIT"):
-            raise CamtError(f"{where}: CdtDbtInd {indicator!r} is neither CRDT nor DBIT.")
+            raise CamtError(
+                notice("camt.bad_indicator", where=self.place(where), raw=repr(indicator))
+            )
         sign = {"CRDT": 1, "DBIT": -1}.get(indicator, default_sign)
         return sign * cents
 
-    def date(self, element: Element | None, where: str) -> dt.date | None:
+    def date(self, index: _Index, path: str, where: tuple) -> dt.date | None:
         """``<X><Dt>…</Dt></X>``, ``<X><DtTm>…</DtTm></X>`` or a plain date/time text."""
-        if element is None:
+        if path not in index:
             return None
-        raw = self.text(element, "Dt") or self.text(element, "DtTm") or self.text(element)
+        raw = _text(index, f"{path}/Dt") or _text(index, f"{path}/DtTm") or _text(index, path)
         if not raw:
             return None
         try:
             return dt.date.fromisoformat(raw[:10])
         except ValueError:
-            raise CamtError(f"{where}: {raw!r} is not a date.") from None
+            where = self.place((*where, ("field", {"field": path.rsplit("/", 1)[-1]})))
+            raise CamtError(notice("camt.not_date", where=where, raw=repr(raw))) from None
 
-    def datetime(self, element: Element | None, path: str) -> dt.datetime | None:
-        raw = self.text(element, path)
+    def datetime(self, index: _Index, path: str) -> dt.datetime | None:
+        raw = _text(index, path)
         try:
             return dt.datetime.fromisoformat(raw) if raw else None
         except ValueError:
-            self.warnings.append(f"{self.where}: {path} {raw!r} is not a date and time; ignored.")
+            self.warnings.append(
+                notice("camt.bad_datetime", where=self.where, field=path, raw=repr(raw))
+            )
             return None
 
-    def reference(self, raw: str, where: str) -> tuple[str, bool]:
+    def reference(self, raw: str, where: tuple) -> tuple[str, bool]:
         if not raw:
             return "", False
         try:
             return normalize_reference(raw), True
         except InvalidReference as error:
-            self.warnings.append(f"{where}: {error}")
+            self.warnings.append(
+                notice(
+                    "camt.bad_reference", where=self.place(where), reason=str(error), reference=raw
+                )
+            )
             return "".join(raw.split()), False
 
     @staticmethod
-    def party(parties: Element | None, role: str) -> tuple[str, str]:
+    def party(index: _Index, role: str) -> tuple[str, str]:
         """Name and account of ``Dbtr``/``Cdtr`` (.02: ``Dbtr/Nm``; .08: ``Dbtr/Pty/Nm``)."""
-        if parties is None:
-            return "", ""
-        name = _Reader.text(parties, f"{role}/Nm") or _Reader.text(parties, f"{role}/Pty/Nm")
+        base = "RltdPties/"
         name = (
-            name
-            or _Reader.text(parties, f"Ultmt{role}/Nm")
-            or _Reader.text(parties, f"Ultmt{role}/Pty/Nm")
+            _text(index, f"{base}{role}/Nm")
+            or _text(index, f"{base}{role}/Pty/Nm")
+            or _text(index, f"{base}Ultmt{role}/Nm")
+            or _text(index, f"{base}Ultmt{role}/Pty/Nm")
         )
-        account = parties.find(f"{role}Acct/Id")
-        iban = _Reader.text(account, "IBAN") or _Reader.text(account, "Othr/Id")
+        account = f"{base}{role}Acct/Id/"
+        iban = _text(index, f"{account}IBAN") or _text(index, f"{account}Othr/Id")
         return name, iban.replace(" ", "").upper()
 
-    def transaction(self, tx: Element, entry_sign: int, where: str) -> Transaction:
+    def transaction(self, tx: Any, entry_sign: int, where: tuple) -> Transaction:
+        index = _index(tx)
         amount = None
         for path in ("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt"):
-            if tx.find(path) is not None:
-                amount = self.signed(tx, path, f"{where} {path}", entry_sign)
+            if path in index:
+                amount = self.signed(index, path, (*where, ("field", {"field": path})), entry_sign)
                 break
-        refs = tx.find("Refs")
-        end_to_end = self.text(refs, "EndToEndId")
-        counterparty = "Dbtr" if entry_sign > 0 else "Cdtr"
-        name, iban = self.party(tx.find("RltdPties"), counterparty)
-        raw_ref = next(
-            (
-                (ref.text or "").strip()
-                for ref in tx.iterfind("RmtInf/Strd/CdtrRefInf/Ref")
-                if (ref.text or "").strip()
-            ),
-            "",
-        )
-        reference, valid = self.reference(raw_ref, where)
-        message = " ".join(
-            (u.text or "").strip() for u in tx.iterfind("RmtInf/Ustrd") if (u.text or "").strip()
-        )
+        end_to_end = _text(index, "Refs/EndToEndId")
+        name, iban = self.party(index, "Dbtr" if entry_sign > 0 else "Cdtr")
+        refs = _texts(index, "RmtInf/Strd/CdtrRefInf/Ref")
+        reference, valid = self.reference(refs[0] if refs else "", where)
+        message = " ".join(_texts(index, "RmtInf/Ustrd"))
         return Transaction(
             amount=amount if amount is not None else 0,
             reference=reference,
             reference_valid=valid,
-            message=message or self.text(tx, "AddtlTxInf"),
+            message=message or _text(index, "AddtlTxInf"),
             counterparty_name=name,
             counterparty_iban=iban,
             end_to_end_id="" if end_to_end.upper() in _NOT_PROVIDED else end_to_end,
-            archive_id=self.text(refs, "AcctSvcrRef"),
-            payment_date=self.date(tx.find("RltdDts/AccptncDtTm"), f"{where} AccptncDtTm"),
+            archive_id=_text(index, "Refs/AcctSvcrRef"),
+            payment_date=self.date(index, "RltdDts/AccptncDtTm", where),
         )
 
-    def entry(self, ntry: Element, index: int) -> Entry:
-        where = f"{self.where}, entry {index}"
-        amount = self.signed(ntry, "Amt", f"{where} Amt")
+    def entry(self, ntry: Any, index_in_statement: int) -> Entry:
+        where = (("entry", {"entry": index_in_statement}),)
+        index = _index(ntry, _BATCH)
+        amount = self.signed(index, "Amt", (*where, ("field", {"field": "Amt"})))
         if amount is None:
-            raise CamtError(f"{where}: no Amt.")
-        if not self.text(ntry, "CdtDbtInd"):
-            raise CamtError(f"{where}: no CdtDbtInd (CRDT or DBIT).")
+            raise CamtError(notice("camt.no_amount", where=self.place(where)))
+        if not _text(index, "CdtDbtInd"):
+            raise CamtError(notice("camt.no_indicator", where=self.place(where)))
         sign = 1 if amount >= 0 else -1
-        status = self.text(ntry, "Sts/Cd") or self.text(ntry, "Sts/Prtry") or self.text(ntry, "Sts")
+        status = _text(index, "Sts/Cd") or _text(index, "Sts/Prtry") or _text(index, "Sts")
         transactions = tuple(
-            self.transaction(tx, sign, f"{where}, payment {i}")
-            for i, tx in enumerate(ntry.iterfind("NtryDtls/TxDtls"), start=1)
+            self.transaction(tx, sign, (*where, ("payment", {"payment": i})))
+            for i, tx in enumerate(index.get("NtryDtls/TxDtls", ()), start=1)
         )
         if len(transactions) > 1 and all(t.amount for t in transactions):
             total = sum(t.amount for t in transactions)
             if total != amount:
                 self.warnings.append(
-                    f"{where}: its {len(transactions)} payments sum to {_euros(total)}, "
-                    f"the entry to {_euros(amount)}."
+                    notice(
+                        "camt.batch_sum",
+                        where=self.place(where),
+                        count=len(transactions),
+                        total=_euros(total),
+                        amount=_euros(amount),
+                    )
                 )
         if len(transactions) == 1 and not transactions[0].amount:
             transactions = (replace(transactions[0], amount=amount),)
-        domain = ntry.find("BkTxCd/Domn")
         bank_code = "/".join(
             part
             for part in (
-                self.text(domain, "Cd"),
-                self.text(domain, "Fmly/Cd"),
-                self.text(domain, "Fmly/SubFmlyCd"),
+                _text(index, "BkTxCd/Domn/Cd"),
+                _text(index, "BkTxCd/Domn/Fmly/Cd"),
+                _text(index, "BkTxCd/Domn/Fmly/SubFmlyCd"),
             )
             if part
         )
-        proprietary = self.text(ntry, "BkTxCd/Prtry/Cd")
+        proprietary = _text(index, "BkTxCd/Prtry/Cd")
         fi_code = proprietary[:3] if proprietary[:3].isdigit() else ""
         single = transactions[0] if len(transactions) == 1 else None
         return Entry(
-            index=index,
+            index=index_in_statement,
             amount=amount,
             status=status,
-            booking_date=self.date(ntry.find("BookgDt"), f"{where} BookgDt"),
-            value_date=self.date(ntry.find("ValDt"), f"{where} ValDt"),
-            archive_id=self.text(ntry, "AcctSvcrRef"),
-            entry_ref=self.text(ntry, "NtryRef"),
-            reversal=self.text(ntry, "RvslInd").lower() == "true",
+            booking_date=self.date(index, "BookgDt", where),
+            value_date=self.date(index, "ValDt", where),
+            archive_id=_text(index, "AcctSvcrRef"),
+            entry_ref=_text(index, "NtryRef"),
+            reversal=_text(index, "RvslInd").lower() == "true",
             bank_code=bank_code,
             fi_code=fi_code,
             fi_text=proprietary[3:].strip() if fi_code else proprietary,
@@ -336,71 +458,75 @@ class _Reader:
             counterparty_iban=single.counterparty_iban if single else "",
             reference=single.reference if single else "",
             reference_valid=single.reference_valid if single else False,
-            message=(single.message if single else "") or self.text(ntry, "AddtlNtryInf"),
+            message=(single.message if single else "") or _text(index, "AddtlNtryInf"),
             end_to_end_id=single.end_to_end_id if single else "",
             transactions=transactions,
         )
 
-    def balances(self, statement: Element) -> dict[str, int]:
+    def balances(self, elements: list[Any]) -> tuple[dict[str, int], str]:
+        """The balances by code (the first of each), and the currency of the first."""
         found: dict[str, int] = {}
-        for i, balance in enumerate(statement.iterfind("Bal"), start=1):
-            code = self.text(balance, "Tp/CdOrPrtry/Cd") or self.text(balance, "Tp/CdOrPrtry/Prtry")
-            amount = self.signed(balance, "Amt", f"{self.where}, balance {i} ({code}) Amt")
+        currency = ""
+        for i, balance in enumerate(elements, start=1):
+            index = _index(balance)
+            code = _text(index, "Tp/CdOrPrtry/Cd") or _text(index, "Tp/CdOrPrtry/Prtry")
+            where = (("balance", {"number": i, "code": code}), ("field", {"field": "Amt"}))
+            amount = self.signed(index, "Amt", where)
+            currency = currency or next(iter(index.get("Amt", ())), {}).get("Ccy", "")
             if code and amount is not None:
                 found.setdefault(code, amount)
-        return found
+        return found, currency
 
-    def statement(self, kind: str, element: Element, entries: Iterable[Entry]) -> Statement:
-        entries = tuple(entries)
-        account = element.find("Acct")
-        iban = self.text(account, "Id/IBAN").replace(" ", "").upper()
+    def header(self, kind: str, element: Any, number: int) -> Statement:
+        """The statement's account, period and balances: all before its first entry."""
+        index = _index(element, _HEADER)
+        iban = _text(index, "Acct/Id/IBAN").replace(" ", "").upper()
         if not iban:
-            other = self.text(account, "Id/Othr/Id")
+            other = _text(index, "Acct/Id/Othr/Id")
             self.warnings.append(
-                f"{self.where}: the account has no IBAN"
-                + (f" (other id {other!r})." if other else ".")
+                notice("camt.no_iban_other", where=self.where, other=repr(other))
+                if other
+                else notice("camt.no_iban", where=self.where)
             )
             iban = other
-        balances = self.balances(element)
-        opening = balances.get("OPBD", balances.get("PRCD"))
-        closing = balances.get("CLBD")
-        currency = self.text(account, "Ccy") or next(
-            (e.get("Ccy", "") for e in element.iter("Amt") if e.get("Ccy")), ""
-        )
-        period = element.find("FrToDt")
-        statement = Statement(
+        balances, balance_currency = self.balances(index.get("Bal", []))
+        return Statement(
             kind=kind,
-            id=self.text(element, "Id"),
+            id=_text(index, "Id"),
             iban=iban,
-            currency=currency,
-            created=self.datetime(element, "CreDtTm"),
-            from_date=self.date(
-                period.find("FrDtTm") if period is not None else None, f"{self.where} FrDtTm"
-            ),
-            to_date=self.date(
-                period.find("ToDtTm") if period is not None else None, f"{self.where} ToDtTm"
-            ),
-            legal_number=self.text(element, "LglSeqNb"),
-            electronic_number=self.text(element, "ElctrncSeqNb"),
-            owner_name=self.text(account, "Ownr/Nm") or self.text(account, "Nm"),
-            bic=self.text(account, "Svcr/FinInstnId/BIC")
-            or self.text(account, "Svcr/FinInstnId/BICFI"),
-            opening_balance=opening,
-            closing_balance=closing,
-            entries=entries,
+            currency=_text(index, "Acct/Ccy") or balance_currency,
+            created=self.datetime(index, "CreDtTm"),
+            from_date=self.date(index, "FrToDt/FrDtTm", ()),
+            to_date=self.date(index, "FrToDt/ToDtTm", ()),
+            legal_number=_text(index, "LglSeqNb"),
+            electronic_number=_text(index, "ElctrncSeqNb"),
+            owner_name=_text(index, "Acct/Ownr/Nm") or _text(index, "Acct/Nm"),
+            bic=_text(index, "Acct/Svcr/FinInstnId/BIC")
+            or _text(index, "Acct/Svcr/FinInstnId/BICFI"),
+            opening_balance=balances.get("OPBD", balances.get("PRCD")),
+            closing_balance=balances.get("CLBD"),
+            entries=(),
             warnings=(),
+            number=number,
         )
-        if kind == "camt.053" and (opening is None or closing is None):
+
+    def end(self, header: Statement, booked: int, count: int) -> Statement:
+        """The statement at its end: checked against its balances, with every warning."""
+        statement = replace(header, booked_total=booked, entry_count=count)
+        opening, closing = statement.opening_balance, statement.closing_balance
+        if statement.kind == "camt.053" and (opening is None or closing is None):
+            code = "camt.no_opening" if opening is None else "camt.no_closing"
+            self.warnings.append(notice(code, where=self.where))
+        if difference := statement.balance_difference:
             self.warnings.append(
-                f"{self.where}: no {'opening (OPBD)' if opening is None else 'closing (CLBD)'} "
-                "balance, so the entries cannot be checked against the balances."
-            )
-        difference = statement.balance_difference
-        if difference:
-            self.warnings.append(
-                f"{self.where}: opening balance {_euros(opening)} + booked entries "
-                f"{_euros(statement.booked_total)} ≠ closing balance {_euros(closing)}; "
-                f"difference {_euros(difference)}."
+                notice(
+                    "camt.balance_difference",
+                    where=self.where,
+                    opening=_euros(opening),
+                    booked=_euros(booked),
+                    closing=_euros(closing),
+                    difference=_euros(difference),
+                )
             )
         return replace(statement, warnings=tuple(self.warnings))
 
@@ -409,149 +535,174 @@ def _version(namespace: str, kind: str, warnings: list[str]) -> str:
     match = _NAMESPACE.match(namespace)
     if not match:
         warnings.append(
-            f"The {kind} message has "
-            + (f"an unknown namespace {namespace!r}" if namespace else "no namespace")
-            + "; read by element names."
+            notice("camt.unknown_namespace", kind=kind, namespace=repr(namespace))
+            if namespace
+            else notice("camt.no_namespace", kind=kind)
         )
         return ""
     declared, version = match.groups()
     if declared != kind:
-        warnings.append(
-            f"The namespace says {declared} but the message is a {kind}; read as {kind}."
-        )
+        warnings.append(notice("camt.namespace_kind", declared=declared, kind=kind))
     elif version not in KNOWN_VERSIONS:
-        warnings.append(
-            f"{kind}.{version} is not a version Tase knows (.02, .08); read by element names."
-        )
+        warnings.append(notice("camt.unknown_version", kind=kind, version=version))
     return version
 
 
-class _Stream:
-    """Follows the parse events of one file: finds the camt message wherever it is wrapped,
-    reads each entry as it ends and drops it from the tree, and each statement at its end."""
-
-    def __init__(self, statements_before: int = 0):
-        self.statements_before = statements_before  # in earlier documents of the file
-        self.warnings: list[str] = []
-        self.kind = self.statement_tag = self.namespace = self.root_tag = ""
-        self.depth = self.message_depth = 0
-        self.header: tuple[str, dt.datetime | None] = ("", None)
-        self.statements: list[Statement] = []
-        self.reader: _Reader | None = None
-        self.entries: list[Entry] = []
-
-    def start(self, element: Element, name: str) -> None:
-        self.depth += 1
-        self.root_tag = self.root_tag or element.tag
-        if not self.kind and name in MESSAGES:
-            self.kind, self.statement_tag = MESSAGES[name]
-            self.namespace = safe_xml.namespace(element.tag)
-            self.message_depth = self.depth
-        elif self.kind and name == self.statement_tag and self.depth == self.message_depth + 1:
-            label = "Statement" if self.kind == "camt.053" else "Notification"
-            number = self.statements_before + len(self.statements) + 1
-            self.reader = _Reader(f"{label} {number}")
-            self.entries = []
-
-    def end(self, element: Element, name: str) -> None:
-        self.depth -= 1
-        element.tag = name  # read by names: the children ended (and were renamed) first
-        if self.reader is not None and name == "Ntry":
-            self.entries.append(self.reader.entry(element, len(self.entries) + 1))
-            element.clear()
-        elif (
-            self.reader is not None
-            and name == self.statement_tag
-            and self.depth == self.message_depth
-        ):
-            self.statements.append(self.reader.statement(self.kind, element, self.entries))
-            element.clear()
-            self.reader = None
-        elif self.kind and name == "GrpHdr" and self.depth == self.message_depth:
-            reader = _Reader("Group header")
-            self.header = (reader.text(element, "MsgId"), reader.datetime(element, "CreDtTm"))
-            self.warnings += reader.warnings
-
-    def refusal(self) -> CamtError | None:
-        if not self.kind:
-            root, space = safe_xml.local(self.root_tag), safe_xml.namespace(self.root_tag)
-            return _NoMessage(
-                f"Not a camt.053 or camt.054 bank statement: the file's root element is <{root}>"
-                + (f" in namespace {space}" if space else "")
-                + ", and no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn message is inside it."
-            )
-        if not self.statements:
-            return CamtError(f"The {self.kind} message holds no {self.statement_tag} (statement).")
-        return None
+def _drop(element: Any) -> None:
+    """Free a handled element and the siblings before it (lxml keeps them otherwise)."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
 
 
-def _stream(data: bytes, statements_before: int) -> _Stream:
-    stream = _Stream(statements_before)
-    names: dict[str, str] = {}  # qualified tag -> local name, computed once per tag
-    for event, element in safe_xml.iterparse(data):
-        name = names.get(element.tag) or names.setdefault(element.tag, safe_xml.local(element.tag))
+@dataclass
+class _Document:
+    """What one XML document of the file turned out to hold."""
+
+    statements_before: int
+    kind: str = ""
+    namespace: str = ""
+    root: str = ""
+    message_id: str = ""
+    created: dt.datetime | None = None
+    statements: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _stream_document(data: bytes, doc: _Document, kind_before: str) -> Iterator[tuple[str, Any]]:
+    """The events of one document (see :func:`stream`)."""
+    message = statement_element = reader = header = None
+    statement_tag = ""
+    booked = count = 0
+    for event, element in safe_xml.pull(data, _TAGS):
+        if event == "root":
+            doc.root = element
+            continue
+        name = safe_xml.local(element.tag)
         if event == "start":
-            stream.start(element, name)
-        else:
-            stream.end(element, name)
-    return stream
+            if name in MESSAGES:  # the first, or another written after it
+                message = element
+                kind_before = kind_before or doc.kind
+                doc.kind, statement_tag = MESSAGES[name]
+                doc.namespace = doc.namespace or safe_xml.namespace(element.tag)
+                if kind_before and doc.kind != kind_before:
+                    raise CamtError(notice("camt.mixed"))
+            elif message is not None and name == statement_tag and element.getparent() is message:
+                doc.statements += 1
+                number = doc.statements_before + doc.statements
+                label = "statement" if doc.kind == "camt.053" else "notification"
+                reader = _Reader(notice(f"camt.where.{label}", number=number))
+                statement_element, header, booked, count = element, None, 0, 0
+            elif (
+                reader is not None
+                and name == "Ntry"
+                and header is None
+                and element.getparent() is statement_element
+            ):
+                header = reader.header(doc.kind, statement_element, number)
+                yield "statement", header
+            continue
+        if reader is not None and name == "Ntry" and element.getparent() is statement_element:
+            count += 1
+            entry = reader.entry(element, count)
+            if entry.booked:
+                booked += entry.amount
+            yield "entry", entry
+            _drop(element)
+        elif reader is not None and element is statement_element:
+            if header is None:
+                header = reader.header(doc.kind, statement_element, number)
+                yield "statement", header
+            yield "end", reader.end(header, booked, count)
+            _drop(element)
+            reader = statement_element = None
+        elif (
+            message is not None
+            and name == "GrpHdr"
+            and element.getparent() is message
+            and not doc.message_id
+        ):
+            found, index = _Reader(notice("camt.where.header")), _index(element)
+            doc.message_id = _text(index, "MsgId")
+            doc.created = found.datetime(index, "CreDtTm")
+            doc.warnings += found.warnings
+    if not doc.kind:
+        root, space = safe_xml.local(doc.root), safe_xml.namespace(doc.root)
+        raise _NoMessage(
+            notice("camt.not_camt_ns", root=root, namespace=space)
+            if space
+            else notice("camt.not_camt", root=root)
+        )
+    if not doc.statements:
+        raise CamtError(notice("camt.no_statement", kind=doc.kind, tag=statement_tag))
 
 
-def _read_document(data: bytes, check_schema: bool, statements_before: int) -> CamtFile:
-    data, note = safe_xml.repair_encoding(data)
-    try:
+def stream(data: bytes, *, check_schema: bool = True) -> Iterator[tuple[str, Any]]:
+    """Read a camt.053 or camt.054 file (its bytes) as a stream of events:
+    ``("statement", Statement)`` with the header of each statement (no entries yet), then
+    ``("entry", Entry)`` for each of its entries, then ``("end", Statement)`` with its warnings
+    and booked total (its entries not repeated); last ``("file", CamtFile)`` with the file's
+    kind, version, message id and warnings, no statements. One message, or several written
+    one after another (each with its XML declaration, or none) as some banks do for several
+    accounts. ``check_schema``: check each message against its ISO schema (known versions
+    only; lxml holds the document for it, so the caller skips it for large files) and turn
+    any violation into a warning naming the line. A file mixing camt.053 and camt.054, or an
+    unreadable part, raises :class:`CamtError` part way: the caller's transaction undoes it."""
+    documents: list[_Document] = []
+    skipped: list[_NoMessage] = []
+    for part in safe_xml.documents(data):
+        part, note = safe_xml.repair_encoding(part)
+        doc = _Document(sum(d.statements for d in documents), warnings=[note] if note else [])
+        kind_before = documents[0].kind if documents else ""
         try:
-            stream = _stream(data, statements_before)
+            yield from _stream_document(part, doc, kind_before)
+        except _NoMessage as refusal:  # another document of the file may hold the message
+            skipped.append(refusal)
+            continue
         except safe_xml.XmlError as error:
-            if "junk after document element" not in str(error):
-                raise
-            data = safe_xml.wrap_roots(data)  # messages one after another, no declarations
-            stream = _stream(data, statements_before)
-    except safe_xml.XmlError as error:
-        raise CamtError(str(error)) from None
-    if refusal := stream.refusal():
-        raise refusal
-    kind, warnings = stream.kind, ([note] if note else []) + stream.warnings
-    version = _version(stream.namespace, kind, warnings)
-    if check_schema and version in KNOWN_VERSIONS:
-        document = f"{{{stream.namespace}}}Document"
-        if problems := safe_xml.schema_errors(data, f"{kind}.{version}", tag=document):
-            warnings.append(
-                f"The file does not follow the {kind}.{version} schema (read anyway): "
-                + "; ".join(problems)
-            )
-    return CamtFile(
-        kind=kind,
-        version=version,
-        message_id=stream.header[0],
-        created=stream.header[1],
-        statements=tuple(stream.statements),
-        warnings=tuple(warnings),
+            raise CamtError(error.notice or str(error)) from None
+        version = _version(doc.namespace, doc.kind, doc.warnings)
+        if check_schema and version in KNOWN_VERSIONS:
+            name = f"{doc.kind}.{version}"
+            tag = f"{{{doc.namespace}}}Document"
+            if problems := safe_xml.schema_errors(part, name, tag=tag):
+                doc.warnings.append(
+                    notice("camt.schema", schema=name, problems="; ".join(problems))
+                )
+        documents.append(doc)
+    if not documents:
+        raise skipped[0]
+    first = documents[0]
+    yield (
+        "file",
+        CamtFile(
+            kind=first.kind,
+            version=_version(first.namespace, first.kind, []),
+            message_id=first.message_id,
+            created=first.created,
+            statements=(),
+            warnings=tuple(w for d in documents for w in d.warnings)
+            + tuple(
+                notice("camt.skipped", reason=refusal.notice or str(refusal)) for refusal in skipped
+            ),
+        ),
     )
 
 
 def read(data: bytes, *, check_schema: bool = True) -> CamtFile:
-    """Read a camt.053 or camt.054 file (its bytes): one message, or several written one
-    after another (each with its XML declaration, or none) as some banks do for several
-    accounts. Entries are handled and dropped from the XML tree as the file streams by.
-    ``check_schema``: check each message against its ISO schema (known versions only) and turn
-    any violation into a warning naming the line."""
-    files: list[CamtFile] = []
-    skipped: list[_NoMessage] = []
-    for document in safe_xml.documents(data):
-        before = sum(len(f.statements) for f in files)
-        try:
-            files.append(_read_document(document, check_schema, before))
-        except _NoMessage as refusal:  # another document of the file may hold the message
-            skipped.append(refusal)
-    if not files:
-        raise skipped[0]
-    first = files[0]
-    if any(f.kind != first.kind for f in files):
-        raise CamtError("The file mixes camt.053 and camt.054 messages; give them as two files.")
-    return replace(
-        first,
-        statements=tuple(s for f in files for s in f.statements),
-        warnings=tuple(w for f in files for w in f.warnings)
-        + tuple(f"A part of the file was skipped: {refusal}" for refusal in skipped),
-    )
+    """The whole file at once (:func:`stream` collected): its statements with their entries.
+    For files small enough to hold; the import streams."""
+    statements: list[Statement] = []
+    entries: list[Entry] = []
+    for event, item in stream(data, check_schema=check_schema):
+        if event == "statement":
+            entries = []
+        elif event == "entry":
+            entries.append(item)
+        elif event == "end":
+            statements.append(replace(item, entries=tuple(entries)))
+        else:
+            return replace(item, statements=tuple(statements))
+    raise AssertionError("the stream ends with its file")  # pragma: no cover

@@ -2,7 +2,10 @@
 
 Everything read goes through defusedxml (expat): a DTD may be present but an entity
 declaration is refused, which stops both the "billion laughs" bomb and external entities
-(XXE). The quirks of real files are smoothed first: a byte order mark or blank lines before
+(XXE). Large files that are streamed (:func:`pull`, bank statements) go through lxml's pull
+parser instead, set up the same way: a document type declaration (where entities are
+declared) is refused before the parser sees it, and the parser neither resolves entities,
+loads a DTD nor touches the network. The quirks of real files are smoothed first: a byte order mark or blank lines before
 the XML declaration, and several XML documents in one file (operators put a SOAP envelope in
 front of a Finvoice invoice). Encodings are the file's own declaration (UTF-8, UTF-16,
 ISO-8859-1 and the single-byte Python codecs such as ISO-8859-15 through expat).
@@ -32,8 +35,29 @@ _DECLARATION = re.compile(rb"<\?xml[\s?]")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
+class Notice(str):
+    """A message as English text (what ``str`` shows; tests and logs read it) that also keeps
+    its ``code`` and ``params``, so that the Django edge can say it in Finnish: the pure
+    formats know no translations. ``template % params`` is the English text."""
+
+    code: str
+    params: dict
+
+    def __new__(cls, code: str, template: str, **params) -> Notice:
+        notice = super().__new__(cls, template % params)
+        notice.code, notice.params = code, params
+        return notice
+
+    def __reduce__(self):  # pickled (a cache) as the plain text
+        return (str, (str(self),))
+
+
 class XmlError(ValueError):
     """A file that cannot be read as XML, with the reason and, where known, the line."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.notice = message if isinstance(message, Notice) else None
 
 
 def local(tag: str) -> str:
@@ -104,9 +128,12 @@ def repair_encoding(data: bytes) -> tuple[bytes, str]:
             text = data.decode("latin-1")
         if declared:
             text = text[: declared.start(1)] + "UTF-8" + text[declared.end(1) :]
-        warning = (
-            f"The file says it is UTF-8 but line {line} has a byte that is not "
-            f"(0x{data[bad]:02X}); read as Windows-1252 (ISO-8859-1)."
+        warning = Notice(
+            "xml.encoding",
+            "The file says it is UTF-8 but line %(line)s has a byte that is not (%(byte)s); "
+            "read as Windows-1252 (ISO-8859-1).",
+            line=line,
+            byte=f"0x{data[bad]:02X}",
         )
         return text.encode("utf-8"), warning
     return data, ""
@@ -120,20 +147,25 @@ def wrap_roots(data: bytes) -> bytes:
     return data[:end] + b"<concatenated>" + data[end:] + b"</concatenated>"
 
 
-def _refusal(error: Exception) -> str:
+NOT_XML = "Not XML: the file does not start with an XML element or declaration."
+UNSAFE = (
+    "The file declares XML entities or external references (%(detail)s), which an "
+    "accounting file never needs; refused for safety."
+)
+MALFORMED = "Not well-formed XML: %(detail)s."
+
+
+def _refusal(error: Exception) -> Notice:
     if isinstance(error, DefusedXmlException):
-        return (
-            f"The file declares XML entities or external references ({error}), which an "
-            "accounting file never needs; refused for safety."
-        )
-    return f"Not well-formed XML: {error}."
+        return Notice("xml.unsafe", UNSAFE, detail=str(error))
+    return Notice("xml.malformed", MALFORMED, detail=str(error))
 
 
 def parse(data: bytes) -> ET.Element:
     """The root element of one XML document (bytes), or :class:`XmlError`."""
     data = _trim(data)
     if not data.startswith(b"<"):
-        raise XmlError("Not XML: the file does not start with an XML element or declaration.")
+        raise XmlError(Notice("xml.not_xml", NOT_XML))
     try:
         return safe_et.fromstring(data)
     except (ET.ParseError, DefusedXmlException) as error:
@@ -145,11 +177,84 @@ def iterparse(data: bytes) -> Iterator[tuple[str, ET.Element]]:
     reader can handle and clear each repeated element (a statement entry) as it ends."""
     data = _trim(data)
     if not data.startswith(b"<"):
-        raise XmlError("Not XML: the file does not start with an XML element or declaration.")
+        raise XmlError(Notice("xml.not_xml", NOT_XML))
     try:
         yield from safe_et.iterparse(io.BytesIO(data), events=("start", "end"))
     except (ET.ParseError, DefusedXmlException) as error:
         raise XmlError(_refusal(error)) from None
+
+
+def _root_start(data: bytes) -> int:
+    """Where the root element starts, past the XML declaration, comments, processing
+    instructions and blank space; a document type declaration (``<!DOCTYPE``, where entities
+    are declared) there is refused: no accounting file needs one."""
+    at = 0
+    while True:
+        while at < len(data) and data[at] in b" \t\r\n":
+            at += 1
+        if data.startswith(b"<?", at):
+            end = data.find(b"?>", at)
+            at = len(data) if end < 0 else end + 2
+        elif data.startswith(b"<!--", at):
+            end = data.find(b"-->", at)
+            at = len(data) if end < 0 else end + 3
+        elif data.startswith(b"<!", at):
+            raise XmlError(Notice("xml.unsafe", UNSAFE, detail="DOCTYPE"))
+        else:
+            return at
+
+
+def pull(data: bytes, tags: tuple[str, ...], chunk: int = 1 << 20) -> Iterator[tuple[str, object]]:
+    """``(event, element)`` pairs (``start``/``end``) of the elements named ``tags`` (lxml
+    names: ``{*}Ntry`` in any namespace) in one document, streamed through lxml's pull parser
+    a megabyte at a time, so that a reader can handle and drop each repeated element as it
+    ends. The file's root elements sit under a wrapper element, so that several roots one
+    after another (messages written back to back) read as one document; ``("root", tag)``
+    comes first with the tag of the first root element, once it is known. Refused: a file
+    that is not XML, a DOCTYPE (entities), anything not well-formed (the reason and line)."""
+    from lxml import etree
+
+    data = _trim(data)
+    if not data.startswith(b"<"):
+        raise XmlError(Notice("xml.not_xml", NOT_XML))
+    start = _root_start(data)
+    declaration = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+    parser = etree.XMLPullParser(
+        events=("start", "end"),
+        tag=[*tags, "{*}tase-file"],
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
+    wrapper = None
+    try:
+        parser.feed(data[:declaration] + b"<tase-file>" + data[declaration:start])
+        for at in range(start, len(data), chunk):
+            parser.feed(data[at : at + chunk])
+            for event, element in parser.read_events():
+                if element.tag == "tase-file":
+                    wrapper = element
+                    continue
+                if wrapper is not None and len(wrapper):
+                    yield "root", wrapper[0].tag
+                    wrapper = None
+                yield event, element
+        parser.feed(b"</tase-file>")
+        root = parser.close()
+        if wrapper is not None and len(wrapper):
+            yield "root", wrapper[0].tag
+        elif not len(root):
+            raise XmlError(Notice("xml.malformed", MALFORMED, detail="no element"))
+        yield from ((e, el) for e, el in parser.read_events() if el.tag != "tase-file")
+    except etree.XMLSyntaxError as error:
+        line = error.lineno or 1
+        raise XmlError(
+            Notice("xml.malformed", MALFORMED, detail=f"{error.msg} (line {line})")
+        ) from None
 
 
 @cache

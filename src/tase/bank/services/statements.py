@@ -1,22 +1,31 @@
 """Importing a camt.053 / camt.054 file: read, check, store each statement once, match.
 
-The file is read by :mod:`tase.formats.camt` (defusedxml; hostile or foreign files refused with
-the reason). Every statement must be for one of the company's bank accounts (by IBAN) and in
-euros; otherwise nothing is written and the error names the statement and the IBAN. A statement
-imported before (same fingerprint) is reported as such and not written again. Each booked
-payment becomes a line (each payment of a batch of reference payments its own); a payment that
-a statement of the same account carried already (the camt.054 advice and the camt.053 batch of
-the same reference payments: same archive id and amount) is ignored with that reason. Then the
-registered matchers (:mod:`tase.bank.matching`) claim what they know. All in one transaction.
+The file is streamed by :mod:`tase.formats.camt` (lxml without DTDs or entities; hostile or
+foreign files refused with the reason, said in the user's language through
+:mod:`tase.bank.camt_text`). Every statement must be for one of the company's bank accounts (by
+IBAN) and in euros; otherwise nothing is written and the error names every such statement. A
+statement imported before (same fingerprint) is reported as such and not written again. Each
+booked payment becomes a line (each payment of a batch of reference payments its own); a payment
+that a statement of the same account carried already (the camt.054 advice and the camt.053
+batch of the same reference payments: same archive id and amount) is ignored with that reason.
+Then the registered matchers (:mod:`tase.bank.matching`) claim what they know. All in one
+transaction.
+
+Memory stays flat for a year's statement: the lines are written and matched a chunk at a time
+(:data:`CHUNK_LINES`, cut where the booking day changes, so that a day's reference payments are
+booked together) while the file streams; the fingerprint is summed up on the way and checked at
+the statement's end (a statement seen before is rolled back to its savepoint).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from tase import db
@@ -24,12 +33,14 @@ from tase.core import audit, limits
 from tase.formats import camt
 from tase.ledger.models import BankAccount
 
+from ..camt_text import say, say_error
 from ..matching import Context, matchers
 from ..models import Line, Settings, Statement
 from .common import guard
 
 BATCH = 5000
 CHUNK = 500
+CHUNK_LINES = 5000  # lines written and matched at a time
 # Larger files are not checked against the ISO schema: lxml would hold the whole document as
 # a tree (about ten times the file), where the reader streams it.
 SCHEMA_CHECK_MAX_BYTES = 10 * 1024 * 1024
@@ -39,65 +50,77 @@ SCHEMA_CHECK_MAX_BYTES = 10 * 1024 * 1024
 class Imported:
     statement: Statement
     already: bool  # imported before: nothing written
-    lines: list[Line]
     warnings: list[str] = field(default_factory=list)
+    line_count: int = 0
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        """The statement's lines as stored (loaded when asked: a year is 100,000 of them)."""
+        return list(self.statement.lines.order_by("position"))
 
 
-def _fingerprint(kind: str, parsed: camt.Statement) -> str:
-    digest = hashlib.sha256()
-    head = (kind, parsed.iban, parsed.id, parsed.legal_number, parsed.from_date, parsed.to_date)
-    digest.update(repr((*head, parsed.opening_balance, parsed.closing_balance)).encode())
-    for entry in parsed.entries:
-        digest.update(
+class _Fingerprint:
+    """A hash of what the bank said (account, period, balances, entries), summed up as the
+    entries stream by; the same value the whole statement gave before the import streamed."""
+
+    def __init__(self, kind: str, parsed: camt.Statement):
+        self.digest = hashlib.sha256()
+        head = (kind, parsed.iban, parsed.id, parsed.legal_number, parsed.from_date)
+        head += (parsed.to_date, parsed.opening_balance, parsed.closing_balance)
+        self.digest.update(repr(head).encode())
+
+    def add(self, entry: camt.Entry) -> None:
+        update = self.digest.update
+        update(
             repr(
                 (entry.archive_id, entry.amount, entry.booking_date, entry.status, entry.reference)
             ).encode()
         )
         for tx in entry.transactions:
-            digest.update(repr((tx.archive_id, tx.amount, tx.reference)).encode())
-    return digest.hexdigest()
+            update(repr((tx.archive_id, tx.amount, tx.reference)).encode())
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
 
 
-def _lines(company, statement: Statement, parsed: camt.Statement, warnings: list) -> list[Line]:
-    lines: list[Line] = []
-    for entry in parsed.entries:
-        if not entry.booked:
-            warnings.append(
-                _("%(where)s, entry %(index)s is not booked (%(status)s); not imported.")
-                % {"where": _where(parsed), "index": entry.index, "status": entry.status or "-"}
-            )
-            continue
-        day = entry.booking_date or entry.value_date or parsed.to_date
-        if day is None:
-            raise ValidationError(
-                {
-                    "file": _("%(where)s, entry %(index)s has no booking date.")
-                    % {"where": _where(parsed), "index": entry.index}
-                }
-            )
-        payments = entry.transactions if entry.is_batch else (entry,)
-        for payment in payments:
-            lines.append(
-                Line(
-                    company=company,
-                    statement=statement,
-                    position=len(lines) + 1,
-                    date=day,
-                    amount_cents=payment.amount,
-                    counterparty=payment.counterparty_name[:140],
-                    counterparty_iban=payment.counterparty_iban[:34],
-                    reference=payment.reference[:35] if payment.reference_valid else "",
-                    message=(
-                        payment.message
-                        or ("" if payment.reference_valid else payment.reference)
-                        or entry.fi_text
-                    )[:500],
-                    end_to_end_id=payment.end_to_end_id[:35],
-                    archive_id=(payment.archive_id or entry.archive_id)[:35],
-                    bank_code=(f"{entry.fi_code} {entry.bank_code}".strip())[:40],
-                )
-            )
-    return lines
+def _entry_lines(company, statement, parsed: camt.Statement, entry: camt.Entry, warnings: list):
+    """The lines of one entry (a batch: one per payment); none for an entry not booked."""
+    if not entry.booked:
+        warnings.append(
+            _("%(where)s, entry %(index)s is not booked (%(status)s); not imported.")
+            % {"where": _where(parsed), "index": entry.index, "status": entry.status or "-"}
+        )
+        return []
+    day = entry.booking_date or entry.value_date or parsed.to_date
+    if day is None:
+        raise ValidationError(
+            {
+                "file": _("%(where)s, entry %(index)s has no booking date.")
+                % {"where": _where(parsed), "index": entry.index}
+            }
+        )
+    payments = entry.transactions if entry.is_batch else (entry,)
+    bank_code = (f"{entry.fi_code} {entry.bank_code}".strip())[:40]
+    return [
+        Line(
+            company=company,
+            statement=statement,
+            date=day,
+            amount_cents=payment.amount,
+            counterparty=payment.counterparty_name[:140],
+            counterparty_iban=payment.counterparty_iban[:34],
+            reference=payment.reference[:35] if payment.reference_valid else "",
+            message=(
+                payment.message
+                or ("" if payment.reference_valid else payment.reference)
+                or entry.fi_text
+            )[:500],
+            end_to_end_id=payment.end_to_end_id[:35],
+            archive_id=(payment.archive_id or entry.archive_id)[:35],
+            bank_code=bank_code,
+        )
+        for payment in payments
+    ]
 
 
 def _where(parsed: camt.Statement) -> str:
@@ -108,36 +131,28 @@ def _where(parsed: camt.Statement) -> str:
     }
 
 
-def _accounts(company, parsed: camt.CamtFile, name: str) -> dict[str, BankAccount]:
-    """The company's bank account of each statement, or a ValidationError naming every
-    statement that is not for one."""
-    accounts = {
-        a.iban: a for a in BankAccount.objects.filter(company=company).select_related("account")
-    }
-    problems = []
-    for number, statement in enumerate(parsed.statements, start=1):
-        if statement.iban not in accounts:
-            problems.append(
-                _(
-                    "%(file)s: statement %(number)s is for account %(iban)s, which is not a bank "
-                    "account of %(company)s. Add the account under the books' bank accounts "
-                    "first, or import the file to the company it belongs to."
-                )
-                % {
-                    "file": name,
-                    "number": number,
-                    "iban": statement.iban or _("(no IBAN)"),
-                    "company": company.name,
-                }
-            )
-        elif statement.currency and statement.currency != "EUR":
-            problems.append(
-                _("%(file)s: statement %(number)s is in %(currency)s; Tase keeps books in euros.")
-                % {"file": name, "number": number, "currency": statement.currency}
-            )
-    if problems:
-        raise ValidationError({"file": problems})
-    return accounts
+def _account_problem(company, parsed: camt.Statement, accounts: dict, name: str) -> str:
+    """Why statement ``parsed`` cannot be booked to one of the company's accounts, or ""."""
+    if parsed.iban not in accounts:
+        return _(
+            "%(file)s: statement %(number)s is for account %(iban)s, which is not a bank "
+            "account of %(company)s. Add the account under the books' bank accounts "
+            "first, or import the file to the company it belongs to."
+        ) % {
+            "file": name,
+            "number": parsed.number,
+            "iban": parsed.iban or _("(no IBAN)"),
+            "company": company.name,
+        }
+    if parsed.currency and parsed.currency != "EUR":
+        return _(
+            "%(file)s: statement %(number)s is in %(currency)s; Tase keeps books in euros."
+        ) % {
+            "file": name,
+            "number": parsed.number,
+            "currency": parsed.currency,
+        }
+    return ""
 
 
 def _seen_before(company, statement: Statement, lines: list[Line]) -> None:
@@ -164,17 +179,58 @@ def _seen_before(company, statement: Statement, lines: list[Line]) -> None:
                 }
 
 
-def match(actor, company, statement: Statement, lines: list[Line]) -> None:
-    """Hand the open lines to each registered matcher; store what they claimed."""
+_ROWS_PER_INSERT = 500
+
+
+def _insert_lines(lines: list[Line]) -> None:
+    """INSERT the lines, many rows a statement, ``RETURNING`` their ids in order: the values
+    are put together here per column kind instead of through the ORM's bulk insert, whose
+    per-field preparation cost most of a statement's write. Every column is given (the
+    instances carry their defaults), dates adapted as the backend wants them."""
+    if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover
+        Line.objects.bulk_create(lines, batch_size=BATCH)
+        return
+    fields = [f for f in Line._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    date = connection.ops.adapt_datefield_value
+    names = [f.attname for f in fields]
+    dates = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateField"]
+    table, pk = quote(Line._meta.db_table), quote(Line._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(lines), _ROWS_PER_INSERT):
+            chunk = lines[start : start + _ROWS_PER_INSERT]
+            params = []
+            for line in chunk:
+                values = [getattr(line, name) for name in names]
+                for i in dates:
+                    values[i] = date(values[i])
+                params += values
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
+                f"RETURNING {pk}",
+                params,
+            )
+            for line, (pk_value,) in zip(chunk, cursor.fetchall(), strict=True):
+                line.pk = pk_value
+                line._state.adding, line._state.db = False, connection.alias
+
+
+def _context(actor, company, statement: Statement, batch_ref: str) -> Context:
     settings = Settings.objects.filter(company=company).first()
-    ctx = Context(
+    return Context(
         actor=actor,
         company=company,
         bank_ledger_account=statement.bank_account.account.number,
         write_off_cents=settings.write_off_cents if settings else 0,
         write_off_account=settings.write_off_account if settings else "",
-        batch_ref=str(statement.pk),
+        batch_ref=batch_ref,
     )
+
+
+def match(ctx: Context, lines: list[Line]) -> None:
+    """Hand the open lines to each registered matcher; store what they claimed."""
     for matcher in matchers():
         open_lines = [line for line in lines if line.status == Line.Status.OPEN]
         if not open_lines:
@@ -192,58 +248,134 @@ def match(actor, company, statement: Statement, lines: list[Line]) -> None:
         db.update_rows(Line, ["status", "matcher", "matched_to", "voucher_id", "note"], changed)
 
 
+class _StatementImport:
+    """One statement as it streams: its row first (in a savepoint), its lines written and
+    matched a chunk at a time, at its end either kept (fingerprint, warnings, audit) or, when
+    the same statement was imported before, rolled back."""
+
+    def __init__(self, actor, company, account: BankAccount, parsed: camt.Statement, name: str):
+        self.actor, self.company, self.parsed, self.name = actor, company, parsed, name
+        self.savepoint = transaction.savepoint_create()
+        self.fingerprint = _Fingerprint(parsed.kind, parsed)
+        self.statement = Statement.objects.create(
+            company=company,
+            bank_account=account,
+            kind=parsed.kind,
+            bank_id=parsed.id[:35],
+            number=(parsed.legal_number or parsed.electronic_number)[:20],
+            from_date=parsed.from_date,
+            to_date=parsed.to_date,
+            opening_cents=parsed.opening_balance,
+            closing_cents=parsed.closing_balance,
+            fingerprint=f"importing:{uuid.uuid4().hex}",
+            file_name=name[:200],
+            imported_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
+        )
+        self.statement.bank_account = account
+        self.warnings: list[str] = []
+        self.pending: list[Line] = []
+        self.count = 0
+        self.days_matched: set = set()
+        self.chunks = 0
+
+    def add(self, entry: camt.Entry) -> None:
+        self.fingerprint.add(entry)
+        lines = _entry_lines(self.company, self.statement, self.parsed, entry, self.warnings)
+        if lines and len(self.pending) >= CHUNK_LINES and lines[0].date != self.pending[-1].date:
+            self.flush()
+        self.pending += lines
+
+    def flush(self) -> None:
+        """Write the pending lines, mark those seen before, and let the matchers claim."""
+        lines, self.pending = self.pending, []
+        if not lines:
+            return
+        for position, line in enumerate(lines, start=self.count + 1):
+            line.position = position
+        self.count += len(lines)
+        _seen_before(self.company, self.statement, lines)
+        _insert_lines(lines)
+        # A day's reference payments are one voucher whose reference is the statement and the
+        # day; a day met again in a later chunk (entries out of date order) gets its own.
+        days = {line.date for line in lines}
+        self.chunks += 1
+        again = days & self.days_matched
+        batch_ref = f"{self.statement.pk}:{self.chunks}" if again else str(self.statement.pk)
+        self.days_matched |= days
+        match(_context(self.actor, self.company, self.statement, batch_ref), lines)
+
+    def finish(self, parsed: camt.Statement, file_warnings: list[str]) -> Imported:
+        self.flush()
+        fingerprint = self.fingerprint.hexdigest()
+        existing = (
+            Statement.objects.filter(company=self.company, fingerprint=fingerprint)
+            .exclude(pk=self.statement.pk)
+            .first()
+        )
+        if existing is not None:
+            transaction.savepoint_rollback(self.savepoint)
+            return Imported(existing, True, list(existing.warnings), existing.lines.count())
+        transaction.savepoint_commit(self.savepoint)
+        statement = self.statement
+        warnings = [*file_warnings, *(say(w) for w in parsed.warnings), *self.warnings]
+        statement.fingerprint, statement.warnings = fingerprint, warnings
+        statement.save(update_fields=["fingerprint", "warnings"])
+        audit.record(
+            self.actor.user,
+            "import",
+            statement,
+            company=self.company,
+            changes={"lines": [None, self.count], "file": [None, self.name]},
+        )
+        return Imported(statement, False, warnings, self.count)
+
+
 @transaction.atomic
 def import_statements(actor, company, upload, *, name: str = "") -> list[Imported]:
-    """Import every statement of a camt.053 or camt.054 file (an upload, a file or bytes)."""
+    """Import every statement of a camt.053 or camt.054 file (an upload, a file or bytes),
+    streamed: see the module's docstring."""
     company = guard(actor, company, "bank.reconcile")
     name = (name or getattr(upload, "name", "") or "").rsplit("/", 1)[-1]
     limits.check_size(upload, "bank_statement", name=name)
     data = bytes(upload) if isinstance(upload, bytes | bytearray) else upload.read()
     check = len(data) <= SCHEMA_CHECK_MAX_BYTES
+    accounts = {
+        a.iban: a for a in BankAccount.objects.filter(company=company).select_related("account")
+    }
+    label = name or _("The file")
+    results: list[Imported] = []
+    file_warnings: list[str] = []
+    problems: list[str] = []
+    current: _StatementImport | None = None
     try:
-        parsed = camt.read(data, check_schema=check)
+        for event, item in camt.stream(data, check_schema=check):
+            if event == "statement":
+                problem = _account_problem(company, item, accounts, label)
+                if problem:
+                    problems.append(problem)
+                current = (
+                    None
+                    if problems
+                    else _StatementImport(actor, company, accounts[item.iban], item, name)
+                )
+            elif event == "entry" and current is not None:
+                current.add(item)
+            elif event == "end" and current is not None:
+                results.append(current.finish(item, []))
+                current = None
+            elif event == "file":
+                file_warnings = [say(w) for w in item.warnings]
     except camt.CamtError as error:
-        raise ValidationError({"file": f"{name or _('The file')}: {error}"}) from None
+        raise ValidationError({"file": f"{label}: {say_error(error)}"}) from None
+    if problems:
+        raise ValidationError({"file": problems})
     if not check:
-        note = _("The file is too large to be checked against the ISO schema; it was read as is.")
-        parsed = replace(parsed, warnings=(*parsed.warnings, note))
-    accounts = _accounts(company, parsed, name or _("The file"))
-    results = []
-    for number, statement_in in enumerate(parsed.statements, start=1):
-        fingerprint = _fingerprint(parsed.kind, statement_in)
-        existing = Statement.objects.filter(company=company, fingerprint=fingerprint).first()
-        if existing is not None:
-            results.append(Imported(existing, True, list(existing.lines.all())))
-            continue
-        warnings = [*(parsed.warnings if number == 1 else ()), *statement_in.warnings]
-        statement = Statement.objects.create(
-            company=company,
-            bank_account=accounts[statement_in.iban],
-            kind=parsed.kind,
-            bank_id=statement_in.id[:35],
-            number=(statement_in.legal_number or statement_in.electronic_number)[:20],
-            from_date=statement_in.from_date,
-            to_date=statement_in.to_date,
-            opening_cents=statement_in.opening_balance,
-            closing_cents=statement_in.closing_balance,
-            fingerprint=fingerprint,
-            file_name=name[:200],
-            imported_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
+        file_warnings.append(
+            _("The file is too large to be checked against the ISO schema; it was read as is.")
         )
-        lines = _lines(company, statement, statement_in, warnings)
-        _seen_before(company, statement, lines)
-        lines = Line.objects.bulk_create(lines, batch_size=BATCH)
-        if any(line.pk is None for line in lines):  # backends that return no ids
-            lines = list(statement.lines.order_by("position"))
-        match(actor, company, statement, lines)
-        statement.warnings = warnings
-        statement.save(update_fields=["warnings"])
-        audit.record(
-            actor.user,
-            "import",
-            statement,
-            company=company,
-            changes={"lines": [None, len(lines)], "file": [None, name]},
-        )
-        results.append(Imported(statement, False, lines, warnings))
+    first = next((r for r in results if not r.already), None)
+    if first is not None and file_warnings:  # the file's own warnings go with its first statement
+        first.warnings[:0] = file_warnings
+        first.statement.warnings = first.warnings
+        first.statement.save(update_fields=["warnings"])
     return results

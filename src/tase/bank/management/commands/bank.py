@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from tase.bank import services
+from tase.bank.models import Line
 from tase.ledger.system import SystemActor
 
 
@@ -43,8 +44,8 @@ class Command(BaseCommand):
         out = self.stdout.write
         out("iban\tfrom\tto\topening\tclosing\tentries\tmatched\tunmatched\timported")
         for result in results:
-            s, lines = result.statement, result.lines
-            matched = sum(1 for line in lines if line.done)
+            s, count = result.statement, result.statement.lines.count()
+            matched = result.statement.lines.exclude(status=Line.Status.OPEN).count()
             out(
                 "\t".join(
                     str(v)
@@ -54,9 +55,9 @@ class Command(BaseCommand):
                         s.to_date or "",
                         _euros(s.opening_cents),
                         _euros(s.closing_cents),
-                        len(lines),
+                        count,
                         matched,
-                        len(lines) - matched,
+                        count - matched,
                         "already imported" if result.already else "yes",
                     )
                 )
@@ -64,7 +65,7 @@ class Command(BaseCommand):
             for warning in s.warnings:
                 self.stderr.write(f"warning\t{warning}")
             if options["entries"]:
-                for line in lines:
+                for line in s.lines.order_by("position").iterator(chunk_size=2000):
                     out(
                         f"  {line.date}\t{_euros(line.amount_cents)}\t{line.counterparty}\t"
                         f"{line.reference}\t{line.end_to_end_id}\t{line.status}\t{line.matched_to}"
