@@ -322,6 +322,22 @@ def cash_basis_turnover_limit(on: dt.date) -> Decimal:
     return Decimal(parameters.value_at(CASH_BASIS_TURNOVER_LIMIT, on))
 
 
+CASH_BASIS_OUTER_LIMIT = "vat.cash_basis_outer_limit"
+
+
+def cash_basis_outer_limit(delivery: dt.date) -> dt.date:
+    """The day a cash-basis sale's VAT falls due even if unpaid: AVL 137 § 2 mom. (HE 139/2016
+    vp, from 1.1.2017) assigns the sale at the latest to the calendar month in which 12 months
+    have passed since the goods were delivered or the service performed. The day returned is
+    the delivery date a year on (the parameter ``vat.cash_basis_outer_limit``, in years; a
+    29 February delivery falls due on 28 February); its month is the tax period."""
+    years = int(parameters.value_at(CASH_BASIS_OUTER_LIMIT, delivery))
+    try:
+        return delivery.replace(year=delivery.year + years)
+    except ValueError:
+        return delivery.replace(year=delivery.year + years, day=28)
+
+
 def return_figures(
     output_by_code: dict[str, int], input_total: int, base_by_code: dict[str, int]
 ) -> dict[str, int]:

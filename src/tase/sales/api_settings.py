@@ -12,7 +12,8 @@ from ninja import Router, Schema
 from tase.apiutil import actor
 
 from . import selectors, services
-from .services import delivery
+from .services import cash_vat, delivery
+from .services.common import cents
 from .services.settings import settings_of
 
 router = Router(tags=["sales"])
@@ -73,3 +74,50 @@ def finvoice_batch(request, company_id: int, start: dt.date, end: dt.date):
     response["Content-Disposition"] = f'attachment; filename="finvoice-{start}-{end}.xml"'
     response["X-Skipped-Invoices"] = ",".join(str(i.number) for i, _reason in skipped)
     return response
+
+
+class CashVatUnpaidOut(Schema):
+    id: int
+    number: int | None
+    delivery_date: dt.date
+    due_on: dt.date
+    vat: str
+
+
+class CashVatRecogniseIn(Schema):
+    until: dt.date
+
+
+@router.get("/companies/{company_id}/cash-vat/unpaid", response=list[CashVatUnpaidOut])
+def cash_vat_unpaid(request, company_id: int, until: dt.date):
+    """Cash-basis invoices whose VAT falls due unpaid by ``until`` (12 months from delivery,
+    AVL 137 § 2 mom.), with the VAT still waiting (euros)."""
+    company = actor(request).company(company_id, "sales.view")
+    return [
+        {
+            "id": i.pk,
+            "number": i.number,
+            "delivery_date": i.delivery_date,
+            "due_on": cash_vat.due_on(i),
+            "vat": f"{cents(cash_vat.waiting_cents(i))}",
+        }
+        for i in cash_vat.unpaid_due(company, until)
+    ]
+
+
+@router.post("/companies/{company_id}/cash-vat/recognise-unpaid", response=list[CashVatUnpaidOut])
+def cash_vat_recognise_unpaid(request, company_id: int, payload: CashVatRecogniseIn):
+    """Recognise the VAT still waiting of those invoices, each on the day its 12 months are
+    full (the VAT return of that month counts it); ``vat`` is what was recognised now."""
+    company = actor(request).company(company_id, "sales.view")
+    done = cash_vat.recognise_unpaid(actor(request), company, until=payload.until)
+    return [
+        {
+            "id": i.pk,
+            "number": i.number,
+            "delivery_date": i.delivery_date,
+            "due_on": i.cash_vat_due_on,
+            "vat": f"{cents(i.recognised_now_cents)}",
+        }
+        for i in done
+    ]

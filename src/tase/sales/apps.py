@@ -24,6 +24,7 @@ class SalesConfig(AppConfig):
 
         from . import bank_matching, closing, demo, selectors
         from .links import invoice_url, payment_url
+        from .services import cash_vat
 
         register_demo(DemoLoader("sales", demo.load, order=30))
         register_nav(NavItem("sales", _("Sales"), "sales:index", "sales.view", order=25))
@@ -39,5 +40,15 @@ class SalesConfig(AppConfig):
                 closing.receivables_many,
                 other_label=_("Open invoices"),
                 order=20,
+            )
+        )
+        register_closing_check(
+            ClosingCheck(
+                "sales.cash_vat_unpaid",
+                _("No cash-based VAT waits past 12 months from delivery"),
+                cash_vat.unpaid_check,
+                cash_vat.unpaid_many,
+                other_label=_("Allowed to wait"),
+                order=21,
             )
         )

@@ -179,6 +179,10 @@ class Invoice(models.Model):
     # Cash-based VAT (maksuperusteinen alv), fixed at sending from the company's setting: the
     # VAT was posted as unrecognised and each payment recognises its share (docs/sales.md).
     cash_vat = models.BooleanField(_("cash-based VAT"), default=False)
+    # The day the cash-basis VAT still waiting was recognised unpaid, 12 months from the
+    # delivery (AVL 137 § 2 mom.; services.cash_vat.recognise_unpaid); payments after it
+    # recognise nothing more.
+    cash_vat_due_on = models.DateField(_("cash-based VAT recognised unpaid"), null=True, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

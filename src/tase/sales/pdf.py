@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -23,17 +25,36 @@ from tase.formats.reference import format_reference
 from .services import delivery
 from .services.common import cents
 
+_BAR = re.compile(r'<rect x="([\d.]+)mm" y="([\d.]+)mm" width="([\d.]+)mm" height="([\d.]+)mm"')
+_SIZE = re.compile(r'width="([\d.]+)mm" height="([\d.]+)mm"')
+
+
+def barcode_path_svg(code: str) -> str:
+    """The barcode of :func:`tase.formats.bank_barcode.barcode_svg` redrawn as one path: the
+    same bars at the same places in millimetres, but one element instead of ~90 rectangles,
+    which WeasyPrint draws several times faster (profiled: the bars were an eighth of an
+    invoice PDF's time)."""
+    svg = barcode_svg(code)
+    width, height = _SIZE.search(svg).groups()
+    bars = " ".join(f"M{x} {y}h{w}v{h}h-{w}z" for x, y, w, h in _BAR.findall(svg))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}mm" height="{height}mm" '
+        f'viewBox="0 0 {width} {height}"><rect width="{width}" height="{height}" fill="#fff"/>'
+        f'<path fill="#000" d="{bars}"/></svg>'
+    )
+
 
 def _barcode_image(code: str) -> str:
     if not code:
         return ""
-    svg = barcode_svg(code).encode()
+    svg = barcode_path_svg(code).encode()
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
-def invoice_context(invoice) -> dict:
+def invoice_context(invoice, *, own: dict | None = None) -> dict:
+    """``own``: a cache of the companies' sales settings for a batch (company id → row)."""
     code = delivery.virtual_barcode(invoice)
-    data = delivery.finvoice_invoice(invoice)
+    data = delivery.finvoice_invoice(invoice, own=own)
     giro = (
         None if invoice.is_credit_note else {"due": invoice.due_date, "amount": invoice.open_cents}
     )
@@ -89,15 +110,51 @@ def reminder_context(reminder) -> dict:
     }
 
 
-def _render(template: str, context: dict, invoice) -> bytes:
+def _html(template: str, context: dict, invoice) -> str:
     language = invoice.buyer.get("language") or "fi"
     with translation.override(language):
-        html = render_to_string(template, context | {"LANGUAGE_CODE": language})
+        return render_to_string(template, context | {"LANGUAGE_CODE": language})
+
+
+def _render(template: str, context: dict, invoice) -> bytes:
+    html = _html(template, context, invoice)
+    with translation.override(invoice.buyer.get("language") or "fi"):
         return pdf.render(html, test_environment=invoice.company.is_test_environment)
 
 
 def invoice_pdf(invoice) -> bytes:
     return _render("sales/invoice_pdf.html", invoice_context(invoice), invoice)
+
+
+# A batch: each invoice one A4 page box of its own, so its giro form sits at the foot of its
+# own page (the page's height less the top margin of pdf_base.html's @page).
+_BATCH_CSS = (
+    ".doc { position: relative; min-height: 283mm; break-before: page; }"
+    " .doc:first-child { break-before: auto; }</style>"
+)
+
+
+def invoices_pdf(invoices) -> bytes:
+    """Many sent invoices as one PDF to print or post, each starting a page with its giro
+    form, each in its customer's language. One WeasyPrint document for the batch: the style
+    sheet is read, laid out and the fonts embedded once, which profiling showed to be about a
+    quarter of a single invoice's time. The invoices' lines, products and credit notes are
+    fetched in three queries whatever their number."""
+    invoices = list(invoices)
+    if not invoices:
+        return b""
+    prefetch_related_objects(invoices, "company", "lines__product", "credit_notes")
+    own: dict = {}
+    head, bodies = "", []
+    for invoice in invoices:
+        html = _html("sales/invoice_pdf.html", invoice_context(invoice, own=own), invoice)
+        start, end = html.index("<body>"), html.rindex("</body>")
+        head = head or html[:start].replace("</style>", _BATCH_CSS, 1)
+        bodies.append(f'<section class="doc">{html[start + 6 : end]}</section>')
+    test_environment = any(invoice.company.is_test_environment for invoice in invoices)
+    return pdf.render(
+        f"{head}<body>{''.join(bodies)}</body></html>", test_environment=test_environment
+    )
 
 
 def reminder_pdf(reminder) -> bytes:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     views,
+    views_cash_vat,
     views_collection,
     views_imports,
     views_recurring,
@@ -36,6 +37,7 @@ urlpatterns = [
     path("<int:company_pk>/services/", views_vendor.vendor_billing, name="vendor_billing"),
     path("<int:company_pk>/settings/", views_settings.sales_settings, name="settings"),
     path("<int:company_pk>/finvoice-batch/", views_settings.finvoice_batch, name="finvoice_batch"),
+    path("<int:company_pk>/cash-vat/", views_cash_vat.unpaid, name="cash_vat_unpaid"),
     path("<int:company_pk>/collection/", views_collection.collection_list, name="collection"),
     path(
         "<int:company_pk>/invoices/<int:pk>/collection/",

@@ -214,6 +214,16 @@ def prepare(
 
 
 def write_lines(invoice: Invoice, lines: list[dict]) -> None:
+    write_lines_many([(invoice, lines)])
+
+
+def write_lines_many(drafts: list[tuple[Invoice, list[dict]]]) -> None:
+    """The lines of saved invoices, priced at each invoice's delivery date, in one insert."""
+    rows = [row for invoice, lines in drafts for row in _line_rows(invoice, lines)]
+    InvoiceLine.objects.bulk_create(rows, batch_size=1000)
+
+
+def _line_rows(invoice: Invoice, lines: list[dict]) -> list[InvoiceLine]:
     on, gross = invoice.delivery_date, invoice.prices_include_vat
     rows = []
     for line in lines:
@@ -230,7 +240,7 @@ def write_lines(invoice: Invoice, lines: list[dict]) -> None:
                 **line,
             )
         )
-    InvoiceLine.objects.bulk_create(rows)
+    return rows
 
 
 @transaction.atomic

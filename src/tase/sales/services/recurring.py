@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,8 @@ from tase.rules import recurring as rules
 
 from ..models import Agreement, AgreementLine, AgreementPrice, Invoice
 from .common import as_date, decimal, guard
-from .invoices import clean_lines, create_invoice, customer_for
-from .sending import send_invoice
+from .invoices import clean_lines, customer_for, prepare, write_lines_many
+from .sending import send_drafts
 
 
 def _choice(value, choices, field: str, message: str):
@@ -200,12 +201,32 @@ def _period_note(agreement: Agreement, period: rules.Period) -> str:
         }
 
 
+def _period_error(agreement: Agreement, start: dt.date, error: ValidationError):
+    return ValidationError(
+        {
+            "agreement": _("%(name)s, period from %(start)s: %(problem)s")
+            % {
+                "name": agreement.name,
+                "start": start.strftime("%-d.%-m.%Y"),
+                "problem": " ".join(error.messages),
+            }
+        }
+    )
+
+
 @transaction.atomic
 def generate(actor, company: Company, *, until, send: bool = True) -> list[Invoice]:
-    """The invoices of every period due by ``until`` (see the module docstring)."""
+    """The invoices of every period due by ``until`` (see the module docstring).
+
+    One bulk path for any number of agreements: each invoice is checked and priced by the
+    same :func:`~.invoices.prepare` as one made alone, the drafts and their lines are
+    inserted in bulk, and sending numbers and posts them through
+    :func:`~.sending.send_drafts` (one counter update, a voucher each)."""
     guard(actor, company, "sales.invoice")
     until = as_date(until, "until")
-    made = []
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    drafts: list[tuple[Invoice, list[dict]]] = []
+    agreements = []
     for agreement in due(company, until):
         for period in rules.periods(
             agreement.next_period,
@@ -228,35 +249,49 @@ def generate(actor, company: Company, *, until, send: bool = True) -> list[Invoi
                 }
                 for line in agreement.lines.all()
             ]
+            data = {
+                "invoice_date": period.invoice_date,
+                "delivery_date": period.end,
+                "reference_type": agreement.reference_type,
+                "your_reference": agreement.your_reference,
+                "notes": _period_note(agreement, period),
+                "lines": lines,
+            }
             try:
-                invoice = create_invoice(
-                    actor,
-                    company,
-                    customer=agreement.customer,
-                    invoice_date=period.invoice_date,
-                    delivery_date=period.end,
-                    reference_type=agreement.reference_type,
-                    your_reference=agreement.your_reference,
-                    notes=_period_note(agreement, period),
-                    lines=lines,
-                )
-                Invoice.objects.filter(pk=invoice.pk).update(
-                    agreement=agreement, period_start=period.start, period_end=period.end
-                )
-                if send:
-                    invoice = send_invoice(actor, invoice)
+                fields, clean, _totals = prepare(company, data, agreement.customer)
             except ValidationError as error:
-                raise ValidationError(
-                    {
-                        "agreement": _("%(name)s, period from %(start)s: %(problem)s")
-                        % {
-                            "name": agreement.name,
-                            "start": period.start.strftime("%-d.%-m.%Y"),
-                            "problem": " ".join(error.messages),
-                        }
-                    }
-                ) from None
-            made.append(invoice)
+                raise _period_error(agreement, period.start, error) from None
+            invoice = Invoice(
+                company=company,
+                created_by=user,
+                agreement=agreement,
+                period_start=period.start,
+                period_end=period.end,
+                **fields,
+            )
+            drafts.append((invoice, clean))
             agreement.next_period = period.end + dt.timedelta(days=1)
-        agreement.save(update_fields=["next_period"])
+        agreements.append(agreement)
+    if not drafts:
+        return []
+    made = Invoice.objects.bulk_create([invoice for invoice, _lines in drafts], batch_size=500)
+    write_lines_many(drafts)
+    prefetch_related_objects(made, "lines")
+    Agreement.objects.bulk_update(agreements, ["next_period"], batch_size=500)
+    if send:
+        try:
+            return send_drafts(actor, company, made)
+        except ValidationError as error:
+            invoice = getattr(error, "invoice", None)
+            if invoice is None:
+                raise
+            raise _period_error(invoice.agreement, invoice.period_start, error) from None
+    for invoice in made:
+        audit.record(
+            actor.user,
+            "create",
+            invoice,
+            company=company,
+            changes={"gross": [None, invoice.gross_cents]},
+        )
     return made

@@ -1,0 +1,64 @@
+"""Cash-based VAT of invoices unpaid 12 months after delivery: the list as at a day and the
+action that recognises their VAT (services.cash_vat.recognise_unpaid)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .services import cash_vat
+from .views import _actor, _base, _company, _errors
+
+
+def _until(value) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({"until": _("Enter a valid date.")}) from None
+
+
+@login_required
+def unpaid(request, company_pk):
+    company = _company(request, company_pk)
+    errors: list[str] = []
+    try:
+        until = _until(request.POST.get("until") or request.GET.get("until"))
+    except ValidationError as error:
+        errors, until = _errors(error), dt.date.today()
+    if request.method == "POST" and not errors:
+        company = _company(request, company_pk, "sales.invoice")
+        try:
+            done = cash_vat.recognise_unpaid(_actor(request), company, until=until)
+            messages.success(
+                request,
+                ngettext(
+                    "The VAT of %(count)s invoice was recognised.",
+                    "The VAT of %(count)s invoices was recognised.",
+                    len(done),
+                )
+                % {"count": len(done)},
+            )
+            return redirect(f"{request.path}?until={until.isoformat()}")
+        except ValidationError as error:
+            errors = _errors(error)
+    rows = [
+        {
+            "invoice": invoice,
+            "due_on": cash_vat.due_on(invoice),
+            "waiting": cash_vat.waiting_cents(invoice),
+        }
+        for invoice in cash_vat.unpaid_due(company, until)
+    ]
+    return render(
+        request,
+        "sales/cash_vat_unpaid.html",
+        _base(request, company, rows=rows, until=until, errors=errors),
+    )

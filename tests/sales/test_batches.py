@@ -1,0 +1,115 @@
+"""The bulk paths of issue 14's Scale section: a recurring run (drafts and lines inserted in
+bulk, sent together), the operator's Finvoice batch and many invoices in one PDF, each with
+queries that do not grow per invoice beyond the voucher every invoice posts."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from lxml import etree
+
+from tase.formats.bank_barcode import barcode_svg
+from tase.ledger.models import Voucher
+from tase.sales import services
+from tase.sales.models import Invoice
+from tase.sales.pdf import barcode_path_svg, invoices_pdf
+from tase.sales.services import delivery
+
+from .conftest import CUSTOMER, lines
+
+pytestmark = pytest.mark.django_db
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _agreements(actor, company, count, language="fi"):
+    services.update_sales_settings(
+        actor, company, einvoice_address="003707375462", einvoice_operator="003721291126"
+    )
+    for n in range(count):
+        services.create_agreement(
+            actor,
+            company,
+            customer_data=CUSTOMER
+            | {
+                "name": f"Asiakas {n} Oy",
+                "language": language,
+                "einvoice_address": f"0037{n:08d}",
+                "einvoice_operator": "003721291126",
+            },
+            name="Ylläpito",
+            start=dt.date(2026, 3, 1),
+            lines=lines(("Ylläpito", "1", "120.00", "S"), ("Kirjat", "1", "20.00", "S-R2")),
+        )
+
+
+def _run(actor, company):
+    with CaptureQueriesContext(connection) as queries:
+        made = services.generate_recurring(actor, company, until=dt.date(2026, 3, 1))
+    return made, len(queries)
+
+
+def test_a_run_numbers_posts_and_grows_by_the_vouchers_only(accountant, books):
+    _agreements(accountant, books, 2)
+    made, few = _run(accountant, books)
+    assert [i.number for i in made] == [1001, 1002]
+    _agreements(accountant, books, 6)
+    Invoice.objects.filter(pk__in=[i.pk for i in made]).update(agreement=None)
+    more, many = _run(accountant, books)
+    assert [i.number for i in more] == list(range(1003, 1009))
+    # each invoice: its voucher (post_voucher) and its audit event; the rest is per run
+    assert (many - few) / 4 <= 14, (few, many)
+    for invoice in Invoice.objects.filter(pk__in=[i.pk for i in more]):
+        assert invoice.status == "sent" and invoice.lines.count() == 2
+        voucher = Voucher.objects.get(pk=invoice.voucher_id)
+        assert (voucher.source, voucher.source_ref) == ("sales.invoice", str(invoice.pk))
+        assert invoice.reference and invoice.buyer["name"].startswith("Asiakas")
+
+
+def test_the_finvoice_batch_reads_the_database_a_fixed_number_of_times(accountant, books):
+    _agreements(accountant, books, 6)
+    made = services.generate_recurring(accountant, books, until=dt.date(2026, 3, 1))
+    counts = []
+    for size in (2, 6):
+        chosen = list(Invoice.objects.filter(pk__in=[i.pk for i in made[:size]]))
+        with CaptureQueriesContext(connection) as queries:
+            data, skipped = delivery.finvoice_batch(chosen)
+        assert not skipped and data.count(b"<Finvoice ") == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_many_invoices_in_one_pdf_each_on_its_page_with_its_giro_form(accountant, books, pdf_texts):
+    _agreements(accountant, books, 2, "fi")
+    _agreements(accountant, books, 1, "sv")
+    made = services.generate_recurring(accountant, books, until=dt.date(2026, 3, 1))
+    data = invoices_pdf(made)
+    assert data.startswith(b"%PDF")
+    assert len(pdf_texts) == 3
+    for page, invoice in zip(pdf_texts, made, strict=True):
+        assert str(invoice.number) in page
+        assert invoice.buyer["name"] in page
+        assert "Saajan tilinumero" in page and "Eräpäivä" in page  # the giro form
+    assert "Lasku" in pdf_texts[0] and "Faktura" in pdf_texts[2]
+    assert invoices_pdf([]) == b""
+
+
+def test_the_barcode_path_draws_the_same_bars():
+    code = "479405202003608200001200000000000000000000001234526"
+    rects = etree.fromstring(barcode_svg(code).encode()).findall(f".//{SVG}rect")[1:]
+    bars = [
+        tuple(float(r.get(k).removesuffix("mm")) for k in ("x", "y", "width", "height"))
+        for r in rects
+    ]
+    svg = etree.fromstring(barcode_path_svg(code).encode())
+    path = svg.find(f"{SVG}path").get("d")
+    drawn = [
+        tuple(
+            float(v) for v in part.replace("M", "").replace("h", " ").replace("v", " ").split()[:4]
+        )
+        for part in path.split("z")
+        if part.strip()
+    ]
+    assert drawn == bars and len(bars) > 50
+    assert svg.get("width") == etree.fromstring(barcode_svg(code).encode()).get("width")
