@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_closing, views_fixed_assets
+from . import views, views_closing, views_fixed_assets, views_statements
 
 app_name = "ledger"
 urlpatterns = [
@@ -25,5 +25,10 @@ urlpatterns = [
     path("<int:company_pk>/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:company_pk>/reports/<slug:kind>/", views.report, name="report"),
     path("<int:company_pk>/vat/settle/", views.vat_settle, name="vat_settle"),
+    path(
+        "<int:company_pk>/financial-statements/",
+        views_statements.financial_statements,
+        name="financial_statements",
+    ),
     path("<int:company_pk>/fixed-assets/", views_fixed_assets.fixed_assets, name="fixed_assets"),
 ]

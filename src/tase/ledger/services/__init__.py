@@ -12,7 +12,8 @@ rounding there); the only rounding is the VAT split, half up to the cent
 (:mod:`tase.rules.vat`).
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
-year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets); callers import
+year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets,
+statement_book); callers import
 from this package.
 """
 
@@ -59,6 +60,7 @@ from .posting import (
     reverse_voucher,
     save_draft,
 )
+from .statement_book import save_statement_book
 from .vat import settle_vat
 from .year_end import close_fiscal_year, reopen_fiscal_year
 
@@ -102,6 +104,7 @@ __all__ = [
     "reverse_voucher",
     "run_depreciation",
     "save_draft",
+    "save_statement_book",
     "series_for",
     "set_cash_basis_vat",
     "set_vat_period",
