@@ -247,7 +247,7 @@ def test_command_writes_the_json(two_years):
 def test_command_refuses_a_date_no_year_ends_on(books):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="No fiscal year"):
+    with pytest.raises(CommandError, match=r"mikään tilikausi ei pääty 31\.5\.2026"):
         call_command(
             "report",
             "financial-statements",
@@ -369,12 +369,18 @@ def test_statement_book_through_the_api_and_its_pdf(world, two_years):
         book_data(signatures=[{"name": "X", "date": "2025-06-01"}]),
         content_type="application/json",
     )
-    assert wrong.status_code == 422 and "Signature 1" in wrong.content.decode()
+    assert wrong.status_code == 422  # the API answers in Finnish
+    assert wrong.json()["detail"][0]["loc"] == ["body", "signatures"]
+    assert wrong.json()["detail"][0]["msg"].startswith("Allekirjoitus 1: päivämäärän on oltava")
     other = world.client(Role.MAIN_USER, other=True)
     assert other.get(url).status_code == 404
     assert other.put(url, book_data(), content_type="application/json").status_code == 404
-    # 2025 is closed: the statement book prints.
-    html = fs.statement_book_html(two_years, Y2025)
+    # 2025 is closed: the statement book prints (in English here: the requests above left
+    # their Finnish active).
+    from django.utils import translation
+
+    with translation.override("en"):
+        html = fs.statement_book_html(two_years, Y2025)
     text = " ".join(pdf.page_texts(pdf.layout(html)))
     for expected in (
         "Statement book",
@@ -384,7 +390,7 @@ def test_statement_book_through_the_api_and_its_pdf(world, two_years):
         "tilikauden voitto siirretään",
         "Henkilöstö keskimäärin 1.",
         "small-company provisions",
-        "MU",
+        "Voucher series MU",
         "Balance sheet",
     ):
         assert expected in text, expected
@@ -401,11 +407,12 @@ def test_statement_book_of_an_open_year_needs_its_gate(world, two_years):
     assert not gate.ok  # these books do not pass the year-end gate
     answer = world.client(Role.ACCOUNTANT).get(url)
     assert answer.status_code == 422
-    assert "closing gate fails" in answer.content.decode()
+    message = answer.json()["detail"][0]["msg"]
+    assert message.startswith("Tilikausi 1.1.2026\u201331.12.2026 on avoinna ja sen täsmäytys ei")
     page = world.client(Role.ACCOUNTANT).get(
         f"/ledger/{two_years.pk}/financial-statements/", {"year": year.pk, "format": "book"}
     )
-    assert page.status_code == 200 and "closing gate fails" in page.content.decode()
+    assert page.status_code == 200 and "täsmäytys ei mene läpi" in page.content.decode()
 
 
 def test_statement_book_on_the_page(world, two_years):
@@ -431,8 +438,40 @@ def test_statement_book_on_the_page(world, two_years):
     page = client.get(url, {"year": year.pk}).content.decode()
     assert "Voitto omaan pääomaan." in page and 'value="micro" selected' in page
     bad = client.post(url, form | {"sig-0-date": "2025-05-01"})
-    assert bad.status_code == 200 and "Signature 1" in bad.content.decode()
+    assert bad.status_code == 200 and "Allekirjoitus 1: päivämäärän" in bad.content.decode()
     viewer = world.client(Role.VIEWER)
     assert viewer.post(url, form).status_code == 403
     pdf = client.get(url, {"year": year.pk, "format": "book"})
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_average_personnel_is_proposed_from_payroll(world, books):
+    """Payroll fills core's personnel registry; the notes editor proposes the year's average
+    headcount (month ends: six months one employee, six months two → 1,5)."""
+    from tase.ledger.statement_notes import suggestions
+    from tase.payroll import services as payroll
+    from tests.payroll.factories import employee
+
+    year = books.fiscal_years.get(end=Y2026)
+    assert suggestions(books, year) == {}
+    payroll.ensure_setup(books)
+    clerk = world.actor(Role.PAYROLL_CLERK)
+    employee(clerk, books, start=dt.date(2024, 1, 1), card=None)
+    employee(
+        clerk,
+        books,
+        first_name="Liisa",
+        start=dt.date(2026, 7, 1),
+        card=None,
+        birth_date=dt.date(1991, 5, 1),
+    )
+    assert suggestions(books, year) == {
+        "personnel": "The average number of personnel during the financial year was 1,5."
+    }
+    page = world.client(Role.ACCOUNTANT).get(
+        f"/ledger/{books.pk}/financial-statements/", {"year": year.pk}
+    )
+    html = page.content.decode()
+    # the page speaks Finnish
+    assert "Henkilöstön keskimääräinen lukumäärä tilikauden aikana oli 1,5." in html
+    assert "ehdotus palkanlaskennasta" in html

@@ -271,7 +271,8 @@ def books_list(company, year: FiscalYear) -> list[BookListing]:
         row = stats.get(series.pk)
         listing.append(
             BookListing(
-                f"{_('Voucher series')} {series.code} {series.name_fi}",
+                _("Voucher series %(code)s %(name)s")
+                % {"code": series.code, "name": series.name_fi},
                 electronic,
                 VOUCHER_YEARS,
                 row["count"] if row else 0,
@@ -375,7 +376,7 @@ def check_book_ready(company, year: FiscalYear) -> None:
                     "The year %(year)s is open and its closing gate fails (%(failing)s): "
                     "close the year or fix the gate before printing the statement book."
                 )
-                % {"year": str(year), "failing": failing}
+                % {"year": f"{fmt_date(year.start)}\u2013{fmt_date(year.end)}", "failing": failing}
             }
         )
 

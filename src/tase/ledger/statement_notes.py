@@ -41,3 +41,20 @@ KEYS = tuple(note.key for note in NOTES)
 
 def notes_for(form: str) -> list[Note]:
     return [note for note in NOTES if form in note.forms]
+
+
+def suggestions(company, year) -> dict[str, str]:
+    """Texts Tase can propose from what it knows: the average personnel of the year from the
+    apps that keep employments (core's personnel registry: payroll)."""
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext as _
+
+    from tase.core.registry import average_personnel
+
+    found = {}
+    average = average_personnel(company, year.start, year.end)
+    if average is not None:
+        found["personnel"] = _(
+            "The average number of personnel during the financial year was %(count)s."
+        ) % {"count": number_format(average, 1)}
+    return found

@@ -18,7 +18,7 @@ from tase.rules import financial_statements as rules
 
 from . import financial_statements as statements
 from . import services
-from .statement_notes import notes_for
+from .statement_notes import notes_for, suggestions
 from .views import _actor, _base, _company, _errors
 
 SIGNATURE_ROWS = 6
@@ -86,6 +86,7 @@ def financial_statements(request, company_pk):
     signatures = statements.signatures_of(book)
     signatures += [{"name": "", "role": "", "date": None}] * (SIGNATURE_ROWS - len(signatures))
     written = (book.notes or {}) if book else {}
+    proposed = suggestions(company, year) if year else {}
     return render(
         request,
         "ledger/financial_statements.html",
@@ -100,7 +101,10 @@ def financial_statements(request, company_pk):
             result=result,
             book=book,
             signatures=signatures[:SIGNATURE_ROWS],
-            notes=[(note, written.get(note.key, "")) for note in notes_for(form)],
+            notes=[
+                (note, written.get(note.key) or proposed.get(note.key, ""), note.key in proposed)
+                for note in notes_for(form)
+            ],
             default_sign_date=(year.end + dt.timedelta(days=1)) if year else None,
         ),
     )
