@@ -419,6 +419,24 @@ def run(args) -> list[dict]:
                         "target": "< 100 ms",
                     }
                 )
+        from tase.ledger import financial_statements
+
+        def all_forms():
+            for form in ("micro", "small", "full"):
+                financial_statements.financial_statements(company, year[1], form=form)
+
+        seconds = _median(all_forms)
+        rows.append(
+            {
+                "scenario": "financial statements, micro + small + full, previous year beside "
+                "(median of 5, warm)",
+                "db": vendor,
+                "n": f"{count:,} vouchers",
+                "seconds": f"{seconds * 1000:.1f} ms",
+                "rate": "",
+                "target": "< 1 s",
+            }
+        )
         hledger = _hledger(company, year)
         rows.append(
             {

@@ -16,6 +16,8 @@
   knowing invoices.
 - closing checks: the assertions of the closing gate (the receivables ledger equals the
   receivables accounts, …) that must tie before a period is locked or a fiscal year closed.
+- personnel sources: the average number of a company's personnel in a period, which the books'
+  notes to the financial statements show without knowing employments.
 """
 
 from __future__ import annotations
@@ -262,6 +264,31 @@ def source_url(voucher) -> str | None:
 
 def register_company_copier(copier: CompanyCopier) -> None:
     COMPANY_COPIERS[copier.key] = copier
+
+
+@dataclass(frozen=True)
+class PersonnelSource:
+    key: str
+    # (Company, first day, last day) -> the average headcount of the period, None if unknown
+    average: Callable[[Any, Any, Any], Any]
+
+
+PERSONNEL_SOURCES: dict[str, PersonnelSource] = {}
+
+
+def register_personnel_source(source: PersonnelSource) -> None:
+    PERSONNEL_SOURCES[source.key] = source
+
+
+def average_personnel(company, start, end):
+    """The sum of every registered source's average personnel of ``company`` in ``start`` …
+    ``end`` (a Decimal), or None when no source knows any."""
+    found = [
+        value
+        for source in sorted(PERSONNEL_SOURCES.values(), key=lambda s: s.key)
+        if (value := source.average(company, start, end)) is not None
+    ]
+    return sum(found) if found else None
 
 
 def ordered(registry: dict) -> list:

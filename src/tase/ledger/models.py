@@ -668,3 +668,39 @@ class Accrual(models.Model):
     def receivable(self) -> bool:
         """True when the balance-sheet side is a receivable (debited when posted)."""
         return self.kind in (self.Kind.PREPAID_EXPENSE, self.Kind.ACCRUED_INCOME)
+
+
+class StatementBook(models.Model):
+    """What the statement book (tasekirja) of one fiscal year holds beyond the figures: the
+    board's proposal for the result (PMA 1753/2015 1 luku 1 § 5 mom. 2 kohta; OYL 8:5 §),
+    the dated signatures of the board (Kirjanpitolaki 1336/1997 3:7 §: the financial
+    statements are dated and signed by the board members and the managing director), the
+    auditor's note (tilinpäätösmerkintä, Tilintarkastuslaki 1141/2015 3:5 §) and the notes
+    (liitetiedot) written by hand.
+
+    ``signatures`` is a list of ``{"name", "role", "date"}`` (ISO date); ``notes`` maps a
+    note's key (:mod:`tase.ledger.statement_notes`) to its text."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    fiscal_year = models.OneToOneField(
+        FiscalYear,
+        verbose_name=_("fiscal year"),
+        on_delete=models.PROTECT,
+        related_name="statement_book",
+    )
+    form = models.CharField(_("statement form"), max_length=10, default="small")
+    board_proposal = models.TextField(_("board's proposal for the result"), blank=True)
+    place = models.CharField(_("place of signing"), max_length=100, blank=True)
+    signatures = models.JSONField(_("signatures"), default=list, blank=True)
+    auditor_note = models.TextField(_("auditor's note"), blank=True)
+    notes = models.JSONField(_("notes"), default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("statement book")
+        verbose_name_plural = _("statement books")
+
+    def __str__(self):
+        return f"{self.company_id} {self.fiscal_year}"

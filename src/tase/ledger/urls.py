@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_accruals, views_closing, views_earlier_books, views_fixed_assets
+from . import (
+    views,
+    views_accruals,
+    views_closing,
+    views_earlier_books,
+    views_fixed_assets,
+    views_statements,
+)
 
 app_name = "ledger"
 urlpatterns = [
@@ -30,6 +37,11 @@ urlpatterns = [
     path("<int:company_pk>/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:company_pk>/reports/<slug:kind>/", views.report, name="report"),
     path("<int:company_pk>/vat/settle/", views.vat_settle, name="vat_settle"),
+    path(
+        "<int:company_pk>/financial-statements/",
+        views_statements.financial_statements,
+        name="financial_statements",
+    ),
     path("<int:company_pk>/fixed-assets/", views_fixed_assets.fixed_assets, name="fixed_assets"),
     path("<int:company_pk>/accruals/", views_accruals.accruals, name="accruals"),
 ]

@@ -65,6 +65,11 @@ class PayrollConfig(AppConfig):
             )
         )
         register_demo(DemoLoader("payroll", load_demo, order=40))
+        from tase.core.registry import PersonnelSource, register_personnel_source
+
+        from .personnel import average_personnel
+
+        register_personnel_source(PersonnelSource("payroll.employments", average_personnel))
         from tase.core.registry import ClosingCheck, register_closing_check
 
         from . import closing

@@ -13,7 +13,7 @@ rounding there); the only rounding is the VAT split, half up to the cent
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
 year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets, accruals,
-income_tax, earlier_books); callers import from this package.
+income_tax, earlier_books, statement_book); callers import from this package.
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
@@ -62,6 +62,7 @@ from .posting import (
     reverse_voucher,
     save_draft,
 )
+from .statement_book import save_statement_book
 from .vat import settle_vat
 from .year_end import close_fiscal_year, reopen_fiscal_year
 
@@ -110,6 +111,7 @@ __all__ = [
     "reverse_voucher",
     "run_depreciation",
     "save_draft",
+    "save_statement_book",
     "series_for",
     "set_cash_basis_vat",
     "set_vat_period",

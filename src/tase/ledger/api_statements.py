@@ -1,0 +1,155 @@
+"""API of the financial statements: the income statement and the balance sheet of a fiscal
+year in a statutory form (JSON or PDF), and the statement book's data and PDF.
+
+A problem (no fiscal year ends on the date, an unknown form, an open year whose closing gate
+fails) answers 422 naming the field, as every ValidationError of the API does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from ninja import Field, Query, Router, Schema
+
+from tase.apiutil import actor
+from tase.core import pdf
+
+from . import financial_statements as statements
+from . import services
+from .models import FiscalYear
+
+router = Router(tags=["ledger"])
+
+
+class StatementsQuery(Schema):
+    year_end: dt.date = Field(..., description="The last day of the fiscal year")
+    form: Literal["micro", "small", "full"] = "small"
+    format: Literal["json", "pdf"] = "json"
+    language: Literal["fi", "sv", "en"] = "fi"
+
+
+class StatementRowOut(Schema):
+    code: str = Field(..., description="The item's mark in the statute (5a, VA.B.II …)")
+    label: str
+    level: int
+    kind: str = Field(..., description="heading | line | total")
+    amount: str | None = Field(..., description="Euros, this fiscal year")
+    previous: str | None = Field(..., description="Euros, the previous fiscal year")
+
+
+class PairOut(Schema):
+    amount: str
+    previous: str | None
+
+
+class PeriodOut(Schema):
+    start: dt.date
+    end: dt.date
+
+
+class StatementsOut(Schema):
+    company: str
+    business_id: str
+    form: str
+    fiscal_year: PeriodOut
+    previous_fiscal_year: PeriodOut | None
+    income_statement: list[StatementRowOut]
+    balance_sheet: list[StatementRowOut]
+    balance_sheet_total_assets: PairOut
+    balance_sheet_total_equity_and_liabilities: PairOut
+    profit: PairOut
+    unmapped_lines: list[str] = Field(..., description="Statement lines no item takes")
+
+
+@router.get(
+    "/companies/{company_id}/financial-statements",
+    response={200: StatementsOut},
+    summary="The income statement and balance sheet of a fiscal year (micro, small or full)",
+)
+def financial_statements(request, company_id: int, query: Query[StatementsQuery]):
+    company = actor(request).company(company_id, "ledger.view")
+    with translation.override("en" if query.language == "en" else "fi"):
+        result = statements.financial_statements(
+            company, query.year_end, form=query.form, language=query.language
+        )
+        if query.format == "pdf":
+            return pdf.response(statements.statements_pdf(result), f"tilinpaatos-{query.year_end}")
+    return statements.to_data(result)
+
+
+class SignatureIO(Schema):
+    name: str
+    role: str = ""
+    date: dt.date | None = None
+
+
+class StatementBookIO(Schema):
+    form: Literal["micro", "small", "full"] = "small"
+    board_proposal: str = ""
+    place: str = ""
+    signatures: list[SignatureIO] = []
+    auditor_note: str = ""
+    notes: dict[str, str] = Field({}, description="Note key → text (see the page for the keys)")
+
+
+def _year(request, company_id: int, year_id: int, action: str):
+    company = actor(request).company(company_id, action)
+    return company, get_object_or_404(FiscalYear, company=company, pk=year_id)
+
+
+def _book_out(book) -> dict:
+    if book is None:
+        return StatementBookIO().dict()
+    return {
+        "form": book.form,
+        "board_proposal": book.board_proposal,
+        "place": book.place,
+        "signatures": book.signatures,
+        "auditor_note": book.auditor_note,
+        "notes": book.notes,
+    }
+
+
+@router.get(
+    "/companies/{company_id}/fiscal-years/{year_id}/statement-book",
+    response=StatementBookIO,
+    summary="The statement book's data of a fiscal year: proposal, signatures, auditor's note",
+)
+def get_statement_book(request, company_id: int, year_id: int):
+    _company, year = _year(request, company_id, year_id, "ledger.view")
+    return _book_out(statements.statement_book_of(year))
+
+
+@router.put(
+    "/companies/{company_id}/fiscal-years/{year_id}/statement-book",
+    response=StatementBookIO,
+    summary="Write the statement book's data of a fiscal year",
+)
+def put_statement_book(request, company_id: int, year_id: int, payload: StatementBookIO):
+    company, year = _year(request, company_id, year_id, "ledger.view")
+    book = services.save_statement_book(
+        actor(request),
+        company,
+        year,
+        form=payload.form,
+        board_proposal=payload.board_proposal,
+        place=payload.place,
+        signatures=[s.dict() for s in payload.signatures],
+        auditor_note=payload.auditor_note,
+        notes=payload.notes,
+    )
+    return _book_out(book)
+
+
+@router.get(
+    "/companies/{company_id}/fiscal-years/{year_id}/statement-book.pdf",
+    summary="The statement book (tasekirja) as one PDF; the year closed or its gate passing",
+)
+def statement_book_pdf(request, company_id: int, year_id: int, language: str = "fi"):
+    company, year = _year(request, company_id, year_id, "ledger.view")
+    language = language if language in ("fi", "sv", "en") else "fi"
+    with translation.override("en" if language == "en" else "fi"):
+        data = statements.statement_book_pdf(company, year.end, language=language)
+    return pdf.response(data, f"tasekirja-{year.end}")

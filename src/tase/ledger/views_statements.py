@@ -1,0 +1,110 @@
+"""The financial-statements page: a fiscal year's income statement and balance sheet in the
+form chosen (micro, small, full), their PDF, and the statement book's data (the board's
+proposal, the dated signatures, the auditor's note, the notes) with the statement book PDF.
+Thin over :mod:`tase.ledger.financial_statements` and ``services.save_statement_book``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tase.core import pdf
+from tase.rules import financial_statements as rules
+
+from . import financial_statements as statements
+from . import services
+from .statement_notes import notes_for, suggestions
+from .views import _actor, _base, _company, _errors
+
+SIGNATURE_ROWS = 6
+
+
+def _signatures_from(post) -> list[dict]:
+    return [
+        {
+            "name": post.get(f"sig-{i}-name", ""),
+            "role": post.get(f"sig-{i}-role", ""),
+            "date": post.get(f"sig-{i}-date", "").strip() or None,
+        }
+        for i in range(SIGNATURE_ROWS)
+    ]
+
+
+@login_required
+def financial_statements(request, company_pk):
+    company = _company(request, company_pk)
+    years = list(company.fiscal_years.order_by("-start"))
+    chosen = request.POST.get("year") or request.GET.get("year")
+    year = next((y for y in years if str(y.pk) == chosen), None) or (years[0] if years else None)
+    errors = []
+    if year is not None and request.method == "POST":
+        company = _company(request, company_pk, "ledger.manage")
+        try:
+            services.save_statement_book(
+                _actor(request),
+                company,
+                year,
+                form=request.POST.get("form", "small"),
+                board_proposal=request.POST.get("board_proposal", ""),
+                place=request.POST.get("place", ""),
+                signatures=_signatures_from(request.POST),
+                auditor_note=request.POST.get("auditor_note", ""),
+                notes={
+                    key.removeprefix("note-"): value
+                    for key, value in request.POST.items()
+                    if key.startswith("note-")
+                },
+            )
+            messages.success(request, _("The statement book's data was saved."))
+            return redirect(f"{request.path}?year={year.pk}")
+        except ValidationError as error:
+            errors = _errors(error)
+    book = statements.statement_book_of(year) if year else None
+    form = request.GET.get("form") or (book.form if book else "small")
+    form = form if form in rules.FORMS else "small"
+    result = None
+    if year is not None:
+        if request.GET.get("format") == "pdf":
+            return pdf.response(
+                statements.statements_pdf(
+                    statements.financial_statements(company, year.end, form=form)
+                ),
+                f"tilinpaatos-{year.end}",
+            )
+        if request.GET.get("format") == "book":
+            try:
+                data = statements.statement_book_pdf(company, year.end)
+                return pdf.response(data, f"tasekirja-{year.end}")
+            except ValidationError as error:
+                errors = _errors(error)
+        result = statements.financial_statements(company, year.end, form=form)
+    signatures = statements.signatures_of(book)
+    signatures += [{"name": "", "role": "", "date": None}] * (SIGNATURE_ROWS - len(signatures))
+    written = (book.notes or {}) if book else {}
+    proposed = suggestions(company, year) if year else {}
+    return render(
+        request,
+        "ledger/financial_statements.html",
+        _base(
+            request,
+            company,
+            errors=errors,
+            fiscal_years=years,
+            year=year,
+            form=form,
+            forms=statements.form_labels(),
+            result=result,
+            book=book,
+            signatures=signatures[:SIGNATURE_ROWS],
+            notes=[
+                (note, written.get(note.key) or proposed.get(note.key, ""), note.key in proposed)
+                for note in notes_for(form)
+            ],
+            default_sign_date=(year.end + dt.timedelta(days=1)) if year else None,
+        ),
+    )
