@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tase.core.models import Company, User
 
@@ -695,7 +696,7 @@ class StatementBook(models.Model):
     place = models.CharField(_("place of signing"), max_length=100, blank=True)
     signatures = models.JSONField(_("signatures"), default=list, blank=True)
     auditor_note = models.TextField(_("auditor's note"), blank=True)
-    notes = models.JSONField(_("notes"), default=dict, blank=True)
+    notes = models.JSONField(pgettext_lazy("statement book", "notes"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
