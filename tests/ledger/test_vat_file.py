@@ -170,3 +170,13 @@ def test_vat_deadlines_take_four_queries_for_many_companies(
     ]
     # The month company's books begin in 2026: nothing of 2025 is asked for.
     assert all(d.start.year == 2026 for d in deadlines[books.pk])
+
+
+def test_direct_filing_is_a_documented_stub_that_says_what_to_do():
+    from django.utils import translation
+
+    from tase.ledger.vat_filing import NotConfigured, VatFiling
+
+    with translation.override("fi"), pytest.raises(NotConfigured) as error:
+        VatFiling().send("ALV_2026_11.txt", "000:VSRALVKV\n999:1\n")
+    assert "Ilmoitin.fi" in str(error.value) and "Verohallinto" in str(error.value)
