@@ -18,7 +18,6 @@ from ..models import Entry, FiscalYear, Voucher, VoucherSeries
 from .common import _cache, check_date_open, guard, series_for
 from .posting import (
     ENTRY_COLUMNS,
-    _bump_balances,
     _entry_row,
     _imported_before,
     _next_number,
@@ -186,7 +185,7 @@ VOUCHER_IMPORT_COLUMNS = (
 def _write_import_batch(actor, company, cache, years, batch, counts) -> None:
     """Write checked vouchers: the ones imported before skipped, numbers taken per series
     and year in one counter update, vouchers and entries inserted in bulk (COPY on
-    PostgreSQL), balances added once. Every rule has been checked; numbering stays gapless."""
+    PostgreSQL; the database keeps the balances). Every rule has been checked; numbering stays gapless."""
     if not batch:
         return
     done = _imported_before(company, "csv-import", [item[0] for item in batch])
@@ -245,18 +244,12 @@ def _write_import_batch(actor, company, cache, years, batch, counts) -> None:
             ids.update({((series_pk, year_pk), number): pk for number, pk in cursor.fetchall()})
     entry_rows: list[tuple] = []
     company_pk = company.pk  # a property: read once, not once an entry
-    merged: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
     for (key, number), (_ref, on, _series, _description, entries) in zip(keys, todo, strict=True):
         voucher_id, day = ids[(key, number)], adapted[on]
         for position, entry in enumerate(entries):
             entry_rows.append(_entry_row(voucher_id, company_pk, day, position, entry))
-            amount = entry["amount_cents"]
-            slot = merged[(entry["account"].id, on.year, on.month)]
-            slot[0 if amount > 0 else 1] += abs(amount)
+    # The database adds the entries to the account balances (migration ledger 0014).
     _bulk_insert(Entry._meta.db_table, ENTRY_COLUMNS, entry_rows)
-    items = [(*key, debit, credit) for key, (debit, credit) in merged.items()]
-    for start in range(0, len(items), 1000):
-        _bump_balances(company, items[start : start + 1000])
 
 
 def _bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
