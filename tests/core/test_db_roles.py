@@ -16,11 +16,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Sum
 
 from tase.core import dbroles
 from tase.core.models import AuditEvent
+from tase.core.roles import Role
 from tase.ledger import services
-from tase.ledger.models import Entry, Voucher
+from tase.ledger.models import AccountBalance, Entry, Voucher
 from tests.ledger.conftest import books, sale, system  # noqa: F401 (fixtures)
 
 pytestmark = [
@@ -75,11 +77,17 @@ FORBIDDEN = [
     ("UPDATE ledger_voucher SET description = 'changed' WHERE state = 'posted'", "not allowed"),
     ("DELETE FROM ledger_voucher WHERE state = 'posted'", "not allowed"),
     ("INSERT INTO django_migrations (app, name, applied) VALUES ('x', 'y', now())", "permission"),
+    # The balances are the database's, kept from the entries (migration ledger 0014).
+    ("UPDATE ledger_accountbalance SET debit_cents = debit_cents + 100", "permission denied"),
+    ("DELETE FROM ledger_accountbalance", "permission denied"),
+    ("UPDATE ledger_periodlock SET locked_until = '2000-01-31'", "unlock_period audit event"),
+    ("DELETE FROM ledger_periodlock", "unlock_period audit event"),
 ]
 
 
 @pytest.mark.parametrize("sql, message", FORBIDDEN, ids=[sql for sql, _m in FORBIDDEN])
-def test_app_role_is_refused(app_role, posted, sql, message):
+def test_app_role_is_refused(app_role, posted, accountant, sql, message):
+    services.lock_period(accountant, posted.company, dt.date(2026, 1, 31))
     with pytest.raises(DatabaseError, match=message), as_role(app_role) as cursor:
         cursor.execute(sql)
     assert Voucher.objects.get(pk=posted.pk).description == posted.description
@@ -106,14 +114,13 @@ def test_app_role_raw_postings_are_refused(app_role, posted, world, accountant):
 
 @pytest.fixture
 def accountant(world):
-    from tase.core.roles import Role
-
     return world.actor(Role.ACCOUNTANT)
 
 
-def test_app_role_runs_the_books(app_role, books, system, accountant):  # noqa: F811
+def test_app_role_runs_the_books(app_role, books, system, accountant, world):  # noqa: F811
     """What the application does, it may do as its role: post, draft and post, delete a
-    draft, reverse, import (COPY), lock, and write the audit trail, which then verifies."""
+    draft, reverse, import (COPY), lock and unlock, and write the audit trail, which then
+    verifies; the balances follow the entries though the role cannot write them."""
     with as_role(app_role):
         first = services.post_voucher(system, books, **sale(day=dt.date(2026, 1, 10)))
         services.lock_period(accountant, books, dt.date(2026, 1, 31))
@@ -129,13 +136,22 @@ def test_app_role_runs_the_books(app_role, books, system, accountant):  # noqa: 
         )
         assert services.import_vouchers(system, books, csv.encode())["posted"] == 1
         services.reverse_voucher(system, first, date=dt.date(2026, 2, 10))
+        services.unlock_period(world.actor(Role.MAIN_USER), books, None)
+        services.post_voucher(system, books, **sale(day=dt.date(2026, 1, 20)))
         call_command("audit", "verify", stdout=_Null())
         with connection.cursor() as cursor:
             assert not dbroles.owns_schema_tables(cursor)
     numbers = Voucher.objects.filter(company=books, series__code="ML").values_list(
         "number", flat=True
     )
-    assert sorted(numbers) == [1, 2, 3, 4]
+    assert sorted(numbers) == [1, 2, 3, 4, 5]
+    bank = books.accounts.get(number="1910")
+    balance = AccountBalance.objects.filter(account=bank).aggregate(
+        debit=Sum("debit_cents"), credit=Sum("credit_cents")
+    )
+    assert balance["debit"] - balance["credit"] == sum(
+        Entry.objects.filter(account=bank).values_list("amount_cents", flat=True)
+    )
 
 
 def test_db_check_tells_the_owner_from_the_application(app_role):

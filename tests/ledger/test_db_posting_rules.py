@@ -154,9 +154,13 @@ def test_raw_entries_must_match_their_posted_voucher(books, world, accountant, c
     day = dt.date(2026, 2, 27) if change == "date" else dt.date(2026, 3, 2)
     params = [voucher_id, company, account, connection.ops.adapt_datefield_value(day)]
     # Another company's entry also names an account of another company than its own
-    # (migration 0011): either check may refuse it first.
+    # (migration 0011), and an entry dated in the locked month is refused as such (0014):
+    # any of the checks may refuse it first.
     with (
-        refused("posted voucher, with its date and company|account of another company"),
+        refused(
+            "posted voucher, with its date and company|account of another company"
+            "|dated in a locked period|in the period locked until"
+        ),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):

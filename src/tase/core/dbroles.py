@@ -10,7 +10,8 @@ database itself refuses it what only an owner may do: ``ALTER TABLE … DISABLE 
   (never ``TRUNCATE``, ``REFERENCES`` or ``TRIGGER``);
 - on the append-only tables (:data:`APPEND_ONLY`: the audit trail and the entries of the
   books) ``SELECT, INSERT`` only: no ``UPDATE``, no ``DELETE``, whatever triggers exist;
-- on ``django_migrations`` ``SELECT`` only.
+- on ``django_migrations`` and ``ledger_accountbalance`` (kept by the database from the
+  entries) ``SELECT`` only.
 
 ``tase db setup-roles`` creates both roles and hands the schema to the owner (run once, as
 a superuser); ``tase migrate`` re-applies :func:`grant_statements` after every migration, so
@@ -26,7 +27,9 @@ import re
 # The tables the application may only read and append to. Entries exist only for posted
 # vouchers (a draft keeps its lines in the voucher), so the application never changes one.
 APPEND_ONLY = ("core_auditevent", "ledger_entry")
-READ_ONLY = ("django_migrations",)
+# The balances are kept by a trigger of ledger_entry that runs as the owner (migration
+# ledger 0014): the application only reads them.
+READ_ONLY = ("django_migrations", "ledger_accountbalance")
 SCHEMA = "public"
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -15,10 +16,9 @@ from tase.core import audit
 from tase.core.models import Company
 
 from ..models import Entry, FiscalYear, Voucher, VoucherSeries
-from .common import _cache, check_date_open, guard, series_for
+from .common import _cache, check_date_open, guard, locked_until, series_for
 from .posting import (
     ENTRY_COLUMNS,
-    _bump_balances,
     _entry_row,
     _imported_before,
     _next_number,
@@ -47,6 +47,23 @@ def _first(item: tuple):
     return item[0]
 
 
+def _open_year(company, years: dict, on: dt.date) -> FiscalYear | ValidationError:
+    """The open fiscal year of ``on``, or why the date is refused (:func:`check_date_open`).
+    A file's vouchers fall on a few hundred days of one or two years: a day inside an open
+    year already checked and after the lock read with it is open too, so the database is
+    asked once per fiscal year (and for each refused day), not once per day."""
+    spans = years.setdefault("spans", [])
+    for year, lock in spans:
+        if year.start <= on <= year.end and (lock is None or on > lock):
+            return year
+    try:
+        year = check_date_open(company, on)
+    except ValidationError as error:
+        return error
+    spans.append((year, locked_until(company)))
+    return year
+
+
 def _check_import_voucher(
     company, cache, years, key, rows, untitled: str
 ) -> tuple | list[tuple[int, str]]:
@@ -66,10 +83,7 @@ def _check_import_voucher(
     on, series = rows[0].date, rows[0].series
     try:
         if on not in years:
-            try:
-                years[on] = check_date_open(company, on)
-            except ValidationError as error:
-                years[on] = error
+            years[on] = _open_year(company, years, on)
         if isinstance(years[on], ValidationError):
             raise years[on]
         if series not in cache["series"]:
@@ -125,7 +139,8 @@ def import_vouchers(actor, company: Company, source, *, progress=None) -> dict:
     total_lines = max(csv_table.count_lines(source) - 1, 0)
     reader = voucher_csv.Reader(source)
     cache = _cache(actor, company)
-    years: dict[dt.date, FiscalYear | ValidationError] = {}
+    # date -> its open fiscal year or why it is refused; "spans": what _open_year knows
+    years: dict = {}
     problems: list[tuple[int, str]] = []
     batch: list[tuple] = []
     counts = {"posted": 0, "skipped": 0, "vouchers": 0}
@@ -186,7 +201,7 @@ VOUCHER_IMPORT_COLUMNS = (
 def _write_import_batch(actor, company, cache, years, batch, counts) -> None:
     """Write checked vouchers: the ones imported before skipped, numbers taken per series
     and year in one counter update, vouchers and entries inserted in bulk (COPY on
-    PostgreSQL), balances added once. Every rule has been checked; numbering stays gapless."""
+    PostgreSQL; the database keeps the balances). Every rule has been checked; numbering stays gapless."""
     if not batch:
         return
     done = _imported_before(company, "csv-import", [item[0] for item in batch])
@@ -245,30 +260,40 @@ def _write_import_batch(actor, company, cache, years, batch, counts) -> None:
             ids.update({((series_pk, year_pk), number): pk for number, pk in cursor.fetchall()})
     entry_rows: list[tuple] = []
     company_pk = company.pk  # a property: read once, not once an entry
-    merged: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
     for (key, number), (_ref, on, _series, _description, entries) in zip(keys, todo, strict=True):
         voucher_id, day = ids[(key, number)], adapted[on]
         for position, entry in enumerate(entries):
             entry_rows.append(_entry_row(voucher_id, company_pk, day, position, entry))
-            amount = entry["amount_cents"]
-            slot = merged[(entry["account"].id, on.year, on.month)]
-            slot[0 if amount > 0 else 1] += abs(amount)
+    # The database adds the entries to the account balances (migration ledger 0014).
     _bulk_insert(Entry._meta.db_table, ENTRY_COLUMNS, entry_rows)
-    items = [(*key, debit, credit) for key, (debit, credit) in merged.items()]
-    for start in range(0, len(items), 1000):
-        _bump_balances(company, items[start : start + 1000])
 
 
 def _bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows in one statement: COPY on PostgreSQL, executemany elsewhere.
-    (One statement, so PostgreSQL's per-statement balance check sees whole vouchers.)"""
+    """Insert many rows in one statement: COPY on PostgreSQL; on SQLite an INSERT … SELECT
+    from the rows passed as one JSON array (``json_each``). One statement, so PostgreSQL's
+    per-statement balance check sees whole vouchers; and on SQLite one statement runs the
+    row triggers (migrations 0009, 0013, 0014) about five times faster than executemany,
+    which steps the statement, and so its triggers' look-ups, afresh for every row. The
+    values are ints, text, booleans, None and dates, which JSON carries as SQLite stores
+    them; ``json_each`` keeps the rows' order, so numbers stay ascending."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
+            values = ", ".join(f"value ->> {i}" for i in range(len(columns)))
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"SELECT {values} FROM json_each(%s) ORDER BY key",
+                [json.dumps(rows, separators=(",", ":"), default=_sqlite_value)],
             )
+
+
+def _sqlite_value(value):
+    """A date or time as SQLite stores it (the JSON of :func:`_bulk_insert`)."""
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return connection.ops.adapt_datefield_value(value)
+    raise TypeError(f"{type(value).__name__} cannot be imported as a value")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
@@ -22,7 +20,6 @@ from tase.rules import vat as vat_rules
 
 from ..models import (
     Account,
-    AccountBalance,
     Entry,
     FiscalYear,
     SeriesCounter,
@@ -293,32 +290,6 @@ def _prepare_entries(
     return entries
 
 
-def _bump_balances(company: Company, rows: Iterable[tuple[int, int, int, int, int]]) -> None:
-    """Add (account_id, year, month, debit, credit) to the balance table, in account
-    order (so concurrent posts take row locks in the same order)."""
-    merged: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
-    for account_id, year, month, debit, credit in rows:
-        slot = merged[(account_id, year, month)]
-        slot[0] += debit
-        slot[1] += credit
-    if not merged:
-        return
-    table = AccountBalance._meta.db_table
-    values, params = [], []
-    for (account_id, year, month), (debit, credit) in sorted(merged.items()):
-        values.append("(%s, %s, %s, %s, %s, %s)")
-        params += [company.pk, account_id, year, month, debit, credit]
-    sql = (
-        f"INSERT INTO {table} (company_id, account_id, year, month, debit_cents, credit_cents) "
-        f"VALUES {', '.join(values)} "
-        f"ON CONFLICT (account_id, year, month) DO UPDATE SET "
-        f"debit_cents = {table}.debit_cents + excluded.debit_cents, "
-        f"credit_cents = {table}.credit_cents + excluded.credit_cents"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def _next_number(series: VoucherSeries, year: FiscalYear, count: int = 1) -> int:
     """Take the next ``count`` numbers of the series in the fiscal year; returns the last.
 
@@ -390,13 +361,13 @@ def _entry_row(voucher_id: int, company_id: int, on, position: int, entry: dict)
 
 
 def _write_entries(voucher: Voucher, entries: list[dict]) -> None:
+    # The database adds the entries to the account balances (migration ledger 0014).
     _insert_entries(
         [
             _entry_row(voucher.pk, voucher.company_id, voucher.date, position, entry)
             for position, entry in enumerate(entries)
         ]
     )
-    _bump_balances(voucher.company, _balance_rows(voucher.date, entries))
 
 
 def _insert_voucher(fields: dict) -> Voucher:
@@ -427,7 +398,7 @@ def _one_statement_sql(voucher_columns: tuple[str, ...]) -> str:
     array a column, so the text and the number of parameters do not depend on the voucher:
     the driver and the server reuse their work on it (psycopg caches a statement's parsing
     only up to 50 parameters)."""
-    entries, balances = Entry._meta.db_table, AccountBalance._meta.db_table
+    entries = Entry._meta.db_table
     names = ", ".join(name for name, _type in ENTRY_ARRAYS)
     arrays = ", ".join(f"%s::{type_}[]" for _name, type_ in ENTRY_ARRAYS)
     columns = ", ".join(connection.ops.quote_name(c) for c in voucher_columns)
@@ -442,22 +413,15 @@ def _one_statement_sql(voucher_columns: tuple[str, ...]) -> str:
         ), e AS (
             INSERT INTO {entries} (voucher_id, company_id, date, {names})
             SELECT v.id, %s, %s, {names} FROM v, unnest({arrays}) AS x ({names})
-        ), b AS (
-            INSERT INTO {balances} (company_id, year, month, account_id, debit_cents, credit_cents)
-            SELECT %s, %s, %s, x.* FROM v, unnest(%s::bigint[], %s::bigint[], %s::bigint[])
-                AS x (account_id, debit_cents, credit_cents)
-            ON CONFLICT (account_id, year, month) DO UPDATE SET
-                debit_cents = {balances}.debit_cents + excluded.debit_cents,
-                credit_cents = {balances}.credit_cents + excluded.credit_cents
         )
         SELECT id, number FROM v
     """
 
 
 def _insert_posted_voucher_in_one_statement(fields: dict, entries: list[dict]) -> Voucher:
-    """PostgreSQL: take the number, insert the voucher and its entries and add to the
-    balances in one statement (data-modifying CTEs), one round trip instead of four; the
-    commit is what remains. Same rows as :func:`_insert_voucher` and :func:`_write_entries`."""
+    """PostgreSQL: take the number and insert the voucher and its entries in one statement
+    (data-modifying CTEs; the database adds the entries to the balances), one round trip
+    instead of three; the commit is what remains. Same rows as :func:`_insert_voucher` and :func:`_write_entries`."""
     voucher = Voucher(**fields, draft_lines=[])
     values = db.row_values(voucher)
     del values["number"]
@@ -469,7 +433,6 @@ def _insert_posted_voucher_in_one_statement(fields: dict, entries: list[dict]) -
     # base, cost centre, project, text, position, delivery date; the arrays take all but
     # the constants.
     lines = [[row[i] for row in rows] for i in (2, 4, 5, 6, 7, 8, 9, 10, 11, 12)]
-    balances = _balance_rows(voucher.date, entries)
     params = [
         voucher.series_id,
         voucher.fiscal_year_id,
@@ -477,10 +440,6 @@ def _insert_posted_voucher_in_one_statement(fields: dict, entries: list[dict]) -
         voucher.company_id,
         voucher.date,
         *lines,
-        voucher.company_id,
-        voucher.date.year,
-        voucher.date.month,
-        *([row[i] for row in balances] for i in (0, 3, 4)),
     ]
     sql = _one_statement_sql(tuple(values))
     with connection.cursor() as cursor:
@@ -496,19 +455,6 @@ def _insert_posted_voucher_in_one_statement(fields: dict, entries: list[dict]) -
     voucher._state.adding = False
     voucher._loaded_state = voucher.state
     return voucher
-
-
-def _balance_rows(on: dt.date, entries: list[dict]) -> list[tuple[int, int, int, int, int]]:
-    """``(account_id, year, month, debit, credit)`` per account of ``entries``, in account
-    order (so concurrent posts take the balance rows' locks in the same order)."""
-    merged: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for entry in entries:
-        amount = entry["amount_cents"]
-        merged[entry["account"].id][0 if amount > 0 else 1] += abs(amount)
-    return [
-        (account_id, on.year, on.month, debit, credit)
-        for account_id, (debit, credit) in sorted(merged.items())
-    ]
 
 
 def _existing_by_source(company: Company, source: str, source_ref: str) -> Voucher | None:

@@ -129,14 +129,23 @@ def reopen_fiscal_year(actor, year: FiscalYear, *, reason: str = "") -> FiscalYe
         company=company, start__gt=year.end, state=FiscalYear.State.CLOSED
     ).exists():
         raise ValidationError({"fiscal_year": _("Reopen the later fiscal years first.")})
-    lock = PeriodLock.objects.filter(company=company).first()
-    before_year = year.start - dt.timedelta(days=1)
-    if lock is not None and lock.locked_until >= year.start:
-        lock.locked_until = before_year
-        lock.save()
+    # The year opens first: the database keeps a closed year locked (migration ledger 0014).
     year.state = FiscalYear.State.OPEN
     year.closed_at = None
     year.save()
+    lock = PeriodLock.objects.select_for_update().filter(company=company).first()
+    before_year = year.start - dt.timedelta(days=1)
+    if lock is not None and lock.locked_until >= year.start:
+        # The database moves a lock back only after its unlock_period event (migration 0014).
+        audit.record(
+            actor.user,
+            "unlock_period",
+            lock,
+            company=company,
+            changes={"locked_until": [lock.locked_until.isoformat(), before_year.isoformat()]},
+        )
+        lock.locked_until = before_year
+        lock.save()
     opening = Voucher.objects.filter(
         company=company, source="year-end", source_ref=f"opening:{year.pk}:{year.close_count}"
     ).first()
