@@ -269,7 +269,7 @@ _run = import_module("tase.ledger.migrations.0009_db_posting_rules")._run
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0013_trustfix_entry_account_company"), ("core", "0006_audit_hash_chain")]
+    dependencies = [("ledger", "0015_fs_statement_book"), ("core", "0006_audit_hash_chain")]
     operations = [
         migrations.RunPython(
             _run({"postgresql": [PG_FORWARD], "sqlite": SQLITE_FORWARD}),
