@@ -302,7 +302,7 @@ def test_sqlite_triggers_exist():
     a later migration of these tables must create them again (see migration 0014)."""
     from importlib import import_module
 
-    wanted = import_module("tase.ledger.migrations.0014_trust_lock_and_balances").SQLITE_TRIGGERS
+    wanted = import_module("tase.ledger.migrations.0016_trust_lock_and_balances").SQLITE_TRIGGERS
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         names = {name for (name,) in cursor.fetchall()}
