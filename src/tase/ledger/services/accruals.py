@@ -27,7 +27,15 @@ from tase.core import audit
 from tase.core.models import Company
 
 from ..models import Account, Accrual, FiscalYear, Voucher
-from .common import _as_date, cents_to_decimal, check_date_open, fmt_date, guard, to_cents
+from .common import (
+    _as_date,
+    cents_to_decimal,
+    check_date_open,
+    fmt_date,
+    guard,
+    to_cents,
+    typed_account,
+)
 from .posting import post_voucher, reverse_voucher
 
 SERIES, SOURCE = "MU", "accruals"
@@ -47,22 +55,6 @@ def default_balance_account(kind: str) -> str:
     accrued liabilities for liabilities."""
     receivable = kind in (Accrual.Kind.PREPAID_EXPENSE, Accrual.Kind.ACCRUED_INCOME)
     return RECEIVABLES_ACCOUNT if receivable else LIABILITIES_ACCOUNT
-
-
-def _account(company, number, field: str, expected: str, errors: dict) -> Account | None:
-    number = str(number or "").strip()
-    if not number:
-        errors[field] = _("This field is required.")
-        return None
-    account = Account.objects.filter(company=company, number=number, is_header=False).first()
-    if account is None:
-        errors[field] = _("Unknown account %(number)s.") % {"number": number}
-    elif account.type != expected:
-        errors[field] = _("Account %(number)s is not an account of the kind %(kind)s.") % {
-            "number": number,
-            "kind": Account.Type(expected).label.lower(),
-        }
-    return account
 
 
 def _lines(accrual: Accrual) -> list[dict]:
@@ -144,9 +136,9 @@ def create_accrual(
     if kind not in Accrual.Kind.values:
         errors["kind"] = _("Choose the kind of accrual.")
     else:
-        result = _account(company, result_account, "result_account", RESULT_TYPE[kind], errors)
+        result = typed_account(company, result_account, "result_account", RESULT_TYPE[kind], errors)
         receivable = kind in (Accrual.Kind.PREPAID_EXPENSE, Accrual.Kind.ACCRUED_INCOME)
-        balance = _account(
+        balance = typed_account(
             company,
             balance_account or default_balance_account(kind),
             "balance_account",

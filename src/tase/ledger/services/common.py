@@ -95,6 +95,28 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
+def typed_account(company, number, field: str, type_: str, errors: dict) -> Account | None:
+    """The company's posting account ``number`` of ``type_``; a problem goes to ``errors``
+    under ``field`` (missing, unknown, or of another type) and None or the wrong account is
+    returned, so a form's every problem is collected before it is refused."""
+    number = str(number or "").strip()
+    if not number:
+        errors[field] = _("This field is required.")
+        return None
+    account = Account.objects.filter(company=company, number=number, is_header=False).first()
+    if account is None:
+        errors[field] = _("Unknown account %(number)s.") % {"number": number}
+    elif account.type != type_:
+        wrong = {
+            Account.Type.ASSET: _("Account %(number)s is not a balance-sheet asset account."),
+            Account.Type.LIABILITY: _("Account %(number)s is not a liability account."),
+            Account.Type.REVENUE: _("Account %(number)s is not an income account."),
+            Account.Type.EXPENSE: _("Account %(number)s is not an expense account."),
+        }
+        errors[field] = wrong.get(type_, _("Unknown account %(number)s.")) % {"number": number}
+    return account
+
+
 def fiscal_year_on(company: Company, on: dt.date) -> FiscalYear | None:
     return FiscalYear.objects.filter(company=company, start__lte=on, end__gte=on).first()
 

@@ -26,7 +26,7 @@ from tase.core.models import Company
 from tase.rules import depreciation as rules
 
 from ..models import Account, AssetDepreciation, FixedAsset, Voucher
-from .common import _as_date, cents_to_decimal, fmt_date, guard, to_cents
+from .common import _as_date, cents_to_decimal, fmt_date, guard, to_cents, typed_account
 from .posting import post_voucher
 
 GAIN_ACCOUNT, LOSS_ACCOUNT, PROCEEDS_ACCOUNT = "3800", "8500", "1700"
@@ -35,23 +35,6 @@ MAX_CENTS = 10**15  # a sanity bound (10 000 000 000 000 €), far inside the BI
 
 def _month_end(day: dt.date) -> dt.date:
     return day.replace(day=monthrange(day.year, day.month)[1])
-
-
-def _account(company, number, field: str, type_: str, errors: dict) -> Account | None:
-    number = str(number or "").strip()
-    if not number:
-        errors[field] = _("This field is required.")
-        return None
-    account = Account.objects.filter(company=company, number=number, is_header=False).first()
-    if account is None:
-        errors[field] = _("Unknown account %(number)s.") % {"number": number}
-    elif account.type != type_:
-        errors[field] = (
-            _("Account %(number)s is not a balance-sheet asset account.")
-            if type_ == Account.Type.ASSET
-            else _("Account %(number)s is not an expense account.")
-        ) % {"number": number}
-    return account
 
 
 @transaction.atomic
@@ -86,8 +69,10 @@ def create_fixed_asset(
         errors["number"] = _("Asset number %(number)s is already in use.") % {"number": number}
     if group not in FixedAsset.Group.values:
         errors["group"] = _("Choose the asset group.")
-    assets = _account(company, asset_account, "asset_account", Account.Type.ASSET, errors)
-    expenses = _account(company, expense_account, "expense_account", Account.Type.EXPENSE, errors)
+    assets = typed_account(company, asset_account, "asset_account", Account.Type.ASSET, errors)
+    expenses = typed_account(
+        company, expense_account, "expense_account", Account.Type.EXPENSE, errors
+    )
     dates = {}
     for field, value in (("acquired", acquired), ("in_use", in_use or acquired)):
         try:
