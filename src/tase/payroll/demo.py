@@ -453,4 +453,16 @@ def cafe_pay_run(actor, company: Company, year: int, month: int, *, first_year: 
         log.warning("café demo: run %s not approved: %s", run, error)
         services.delete_pay_run(actor, run)
         return None
-    return services.mark_paid(actor, run)
+    run = services.mark_paid(actor, run)
+    if month == 12:
+        _year_end_liability(actor, company, year)
+    return run
+
+
+def _year_end_liability(actor, company: Company, year: int) -> None:
+    """The holiday-pay liability of the year's last day, posted as the year-end checklist
+    asks before the year is closed (reversed on the next year's first day)."""
+    try:
+        services.post_liability(actor, company, dt.date(year, 12, 31))
+    except ValidationError as error:
+        log.warning("café demo: holiday-pay liability of %s not posted: %s", year, error)
