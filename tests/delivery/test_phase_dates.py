@@ -53,7 +53,16 @@ def test_start_from_first_task_end_from_last_task_done(world):
     impl = phase(p, PhaseKind.IMPLEMENTATION)
     assert (impl.actual_start, impl.actual_end) == (dt.date(2026, 3, 2), dt.date(2026, 3, 20))
     assert not impl.actual_start_manual and not impl.actual_end_manual
-    assert AuditEvent.objects.filter(action="infer_dates", object_id=str(impl.pk)).exists()
+    events = AuditEvent.objects.filter(action="infer_dates", object_id=str(impl.pk))
+    assert events.exists()
+    # the audit trail names the dates that moved in Finnish, by the phase's own fields
+    from django.utils import translation
+
+    from tase.core.audit_display import change_rows
+
+    with translation.override("fi"):
+        labels = {label for event in events for label, _before, _after in change_rows(event)}
+    assert labels == {"Toteutunut alku", "Toteutunut loppu"}
     # a task reopened: the phase is not over any more
     services.set_task_status(lead, tasks[-1], Task.Status.DOING)
     assert phase(p, PhaseKind.IMPLEMENTATION).actual_end is None

@@ -131,3 +131,48 @@ def test_my_tasks_syncs_each_project_by_its_own_state(world):
     world.client(Role.PROJECT_LEAD).get(reverse("delivery:my_tasks"))
     status = dict(tasks.values_list("project_id", "status"))
     assert status == {first.pk: Task.Status.DONE, second.pk: Task.Status.TODO}
+
+
+def _customer(world, n: int):
+    """Customer organization ``n`` of the vendor with a company, a main user and a project led
+    by the world's project lead."""
+    import dataclasses
+
+    from tests.factories import CompanyFactory, OrganizationFactory, member
+
+    org = OrganizationFactory(name=f"Asiakas {n}", vendor=world.vendor)
+    CompanyFactory(organization=org, name=f"Yritys {n} Oy")
+    users = world.users | {Role.MAIN_USER: member(org, Role.MAIN_USER)}
+    return project(dataclasses.replace(world, org=org, users=users))
+
+
+def test_my_tasks_asks_the_same_number_of_queries_however_many_customers(world):
+    """The lead's self-checking tasks in projects of five customer organizations are synced
+    with as many queries as in one: a check about the organization or its production
+    companies (business ID, users invited, chart, voucher, pay run) is answered for all the
+    organizations at once, not once per organization."""
+    client = world.client(Role.PROJECT_LEAD)
+    url = reverse("delivery:my_tasks")
+    project(world)
+    client.get(url)
+    one = _queries(client, url)
+    for n in range(4):
+        _customer(world, n)
+    client.get(url)
+    assert _queries(client, url) == one <= 20
+
+
+def test_my_tasks_answers_organization_checks_per_organization(world):
+    """Answered for all organizations at once, a check still answers per organization: the
+    customer whose only company has no business ID keeps its task open."""
+    from tase.delivery.models import Task
+
+    first, second = project(world), _customer(world, 1)
+    world.org.companies.update(business_id="1234567-1")
+    second.organization.companies.update(business_id="")
+    tasks = Task.objects.filter(state_check="core.company_business_id", project__in=[first, second])
+    assert tasks.count() == 2
+    tasks.update(owner=world.users[Role.PROJECT_LEAD], status=Task.Status.TODO)
+    world.client(Role.PROJECT_LEAD).get(reverse("delivery:my_tasks"))
+    status = dict(tasks.values_list("project_id", "status"))
+    assert status == {first.pk: Task.Status.DONE, second.pk: Task.Status.TODO}

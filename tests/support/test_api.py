@@ -204,3 +204,28 @@ def test_guides_api_search_and_visibility(world):
     assert [g["title"] for g in found["items"]] == ["Verokortti"]
     guide_id = found["items"][0]["id"]
     assert customer.get(f"/api/v1/support/guides/{guide_id}").status_code == 200
+
+
+def test_an_unknown_user_is_refused_in_finnish(world):
+    """The API answers in the UI's language (Finnish by default): an unknown assignee or
+    watcher names its field with a Finnish message, and nothing is written."""
+    item = make_request(world)
+    client = api(world.users[Role.SUPPORT_SPECIALIST])
+    missing = 987654
+    assigned = client.post(
+        f"/api/v1/support/requests/{item.pk}/assign",
+        {"assignee_id": missing},
+        content_type="application/json",
+    )
+    watched = client.post(
+        f"/api/v1/support/requests/{item.pk}/watchers",
+        {"user_id": missing},
+        content_type="application/json",
+    )
+    assert assigned.status_code == watched.status_code == 422
+    assert assigned.json()["detail"][0]["msg"] == "Valitse joku tuen asiantuntijoista."
+    assert watched.json()["detail"] == [
+        {"loc": ["body", "user_id"], "msg": "Tuntematon käyttäjä.", "type": "value_error"}
+    ]
+    item.refresh_from_db()
+    assert item.assignee_id is None and not item.watchers.exists()

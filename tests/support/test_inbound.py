@@ -180,3 +180,29 @@ def test_strip_quoted():
     assert services.strip_quoted("Uusi\n\n-- \nallekirjoitus") == "Uusi"
     assert services.strip_quoted("Uusi\nMaija kirjoitti 7.12.2026 klo 9.00:\n> vanha") == "Uusi"
     assert services.strip_quoted("Uusi\n-----Original Message-----\nvanha") == "Uusi"
+
+
+def test_a_specialist_answers_the_alert_by_replying(world, django_capture_on_commit_callbacks):
+    """The new-request alert to support staff carries the organization's inbound address as
+    Reply-To: the specialist's reply to it is a public answer in the request, which the
+    customer is told of."""
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = make_request(world)
+    staff = world.users[Role.SUPPORT_SPECIALIST]
+    [alert] = [m for m in mail.outbox if m.to == [staff.email]]
+    assert alert.reply_to == [services.inbound_address(world.org)]
+    mail.outbox.clear()
+    raw = message(
+        world,
+        sender=staff.email,
+        to=alert.reply_to[0],
+        subject=f"Re: {alert.subject}",
+        body="Korjattu, kokeile uudelleen.\n\nOn Mon, 7 Dec 2026 at 9.00 Tase wrote:\n> Apua",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.receive_email(raw)
+    assert reply.request == item and reply.author == staff and not reply.is_internal
+    assert reply.body == "Korjattu, kokeile uudelleen."
+    assert [m.to for m in mail.outbox] == [[world.users[Role.MAIN_USER].email]]

@@ -21,6 +21,12 @@ class CoreConfig(AppConfig):
 
         # Values the vendor's admin entered reach the pure rules layer through this hook.
         parameters.install_overlay(DatabaseOverlay())
+        from django.utils.translation import gettext
+
+        from tase.formats import i18n
+
+        # The pure formats' messages (a CSV file's errors) in the reader's language.
+        i18n.install(gettext)
         from .registry import DemoLoader, NavItem, register_demo, register_nav
 
         register_nav(

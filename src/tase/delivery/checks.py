@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,45 @@ def users_invited(organization) -> bool:
         ).count()
         > 1
     )
+
+
+def companies_with_business_id(organization_ids) -> set:
+    """The organizations among ``organization_ids`` for which :func:`company_with_business_id`
+    holds (one query however many)."""
+    from tase.core.models import Company
+
+    return set(
+        Company.objects.filter(
+            organization_id__in=organization_ids, is_test_environment=False, is_active=True
+        )
+        .exclude(business_id="")
+        .values_list("organization_id", flat=True)
+    )
+
+
+def users_invited_many(organization_ids) -> set:
+    """The organizations among ``organization_ids`` for which :func:`users_invited` holds
+    (one query however many)."""
+    return set(
+        Membership.objects.filter(
+            organization_id__in=organization_ids,
+            is_active=True,
+            role__in=[r.value for r in CUSTOMER_ROLES],
+        )
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("organization_id", flat=True)
+    )
+
+
+# Core-level checks answered for many organizations at once: code -> (the check registered
+# for one organization, the answer for many). The batch answer is used only while the
+# registered check is still this one.
+ORG_CHECKS_MANY = {
+    "core.company_business_id": (company_with_business_id, companies_with_business_id),
+    "core.users_invited": (users_invited, users_invited_many),
+}
 
 
 def spec_approved(project) -> bool:

@@ -10,7 +10,10 @@ none of their models.
 - ``register_production_check(code, fn)``: ``fn(company) -> bool`` answers a product state
   check (``ledger.chart_chosen``) for one company. The go-live checklist and self-checking
   tasks ask it of the customer's production companies only, so what is done in a test
-  environment (a chart chosen, a voucher posted) never ticks production's items.
+  environment (a chart chosen, a voucher posted) never ticks production's items. With
+  ``many=fn(companies) -> set of organization ids`` the check is also answered for the
+  production companies of many organizations in one query (a person's task list across
+  customers); a check registered without it is asked company by company.
 """
 
 from __future__ import annotations
@@ -61,10 +64,17 @@ def extra_training_hours(organization) -> Decimal:
 
 
 PRODUCTION_CHECKS: dict[str, Callable[[Any], bool]] = {}
+PRODUCTION_CHECKS_MANY: dict[str, Callable[[Any], set]] = {}
 
 
-def register_production_check(code: str, fn: Callable[[Any], bool]) -> None:
+def register_production_check(
+    code: str, fn: Callable[[Any], bool], many: Callable[[Any], set] | None = None
+) -> None:
     PRODUCTION_CHECKS[code] = fn
+    if many is None:
+        PRODUCTION_CHECKS_MANY.pop(code, None)  # a new per-company answer: no stale batch one
+    else:
+        PRODUCTION_CHECKS_MANY[code] = many
 
 
 def register_test_activity(key: str, label: Any, count: Callable[[Any], int]) -> None:
@@ -106,6 +116,18 @@ def _related_count(accessor: str, exclude: dict | None = None, **filters):
     return count
 
 
+def _related_organizations(accessor: str, **filters):
+    """The organizations among ``companies`` (a queryset) with a company that has a row through
+    ``accessor`` matching ``filters``: :func:`_related_count` above zero for many companies in
+    one query."""
+    lookups = {f"{accessor}__{k}": v for k, v in filters.items()} or {f"{accessor}__isnull": False}
+
+    def organizations(companies) -> set:
+        return set(companies.filter(**lookups).values_list("organization_id", flat=True))
+
+    return organizations
+
+
 def register_defaults() -> None:
     """Counters for vouchers and pay runs, and the per-company answers of the ledger's and
     payroll's state checks, unless those apps registered their own (they own these; these are
@@ -113,16 +135,19 @@ def register_defaults() -> None:
     from django.utils.translation import gettext_lazy as _
 
     per_company = {
-        "ledger.chart_chosen": _related_count("accounts"),
-        "ledger.first_voucher_posted": _related_count("vouchers", state="posted"),
-        "payroll.first_pay_run_calculated": _related_count("pay_runs", calculated_at__isnull=False),
-        "payroll.first_pay_run_approved": _related_count(
-            "pay_runs", status__in=["approved", "paid"]
-        ),
+        "ledger.chart_chosen": ("accounts", {}),
+        "ledger.first_voucher_posted": ("vouchers", {"state": "posted"}),
+        "payroll.first_pay_run_calculated": ("pay_runs", {"calculated_at__isnull": False}),
+        "payroll.first_pay_run_approved": ("pay_runs", {"status__in": ["approved", "paid"]}),
     }
-    for code, count in per_company.items():
+    for code, (accessor, filters) in per_company.items():
         if code not in PRODUCTION_CHECKS:
-            register_production_check(code, lambda company, count=count: count(company) > 0)
+            count = _related_count(accessor, **filters)
+            register_production_check(
+                code,
+                lambda company, count=count: count(company) > 0,
+                many=_related_organizations(accessor, **filters),
+            )
 
     if "ledger.vouchers" not in TEST_ACTIVITY:
         register_test_activity(

@@ -27,6 +27,8 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import BinaryIO, TextIO
 
+from .i18n import _
+
 FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -70,7 +72,7 @@ def detect_encoding(stream: BinaryIO) -> str:
         except UnicodeDecodeError as error:
             stream.seek(0)
             raise ValueError(
-                f"The file is neither UTF-8 nor Windows-1252 text ({error})."
+                _("The file is neither UTF-8 nor Windows-1252 text (%(error)s).") % {"error": error}
             ) from None
         stream.seek(0)
     return encoding
@@ -129,7 +131,10 @@ def parse_amount(text: str) -> Decimal | None:
 def _control_message(header: list[str], values: list[str]) -> str:
     column, value = next((h, v) for h, v in zip(header, values, strict=True) if CONTROL.search(v))
     character = CONTROL.search(value).group()
-    return f"column {column} contains a control character (U+{ord(character):04X}); remove it."
+    return _("column %(column)s contains a control character (%(character)s); remove it.") % {
+        "column": column,
+        "character": f"U+{ord(character):04X}",
+    }
 
 
 def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str, ...]) -> Table:
@@ -146,7 +151,7 @@ def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str
         return table
     header_line = text.readline()
     if not header_line.strip():
-        table.errors.append((1, "The file is empty: the header row is missing."))
+        table.errors.append((1, _("The file is empty: the header row is missing.")))
         return table
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     table.delimiter = delimiter
@@ -159,18 +164,23 @@ def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str
         other = "," if delimiter == ";" else ";"
         hint = ""
         if len(header) == 1 and other in header_line:
-            hint = f" The separator seems to be “{other}”, which is not accepted here."
+            hint = " " + _(
+                "The separator seems to be “%(separator)s”, which is not accepted here."
+            ) % {"separator": other}
         table.errors.append(
             (
                 1,
-                f"Missing column(s): {', '.join(missing)}. "
-                f"Expected header: {','.join(columns)}.{hint}",
+                _("Missing column(s): %(missing)s. Expected header: %(header)s.")
+                % {"missing": ", ".join(missing), "header": ",".join(columns)}
+                + hint,
             )
         )
         return table
     unknown = [h for h in header if h and h not in columns]
     if unknown:
-        table.errors.append((1, f"Unknown column(s): {', '.join(unknown)}."))
+        table.errors.append(
+            (1, _("Unknown column(s): %(unknown)s.") % {"unknown": ", ".join(unknown)})
+        )
         return table
     width = len(header)
     # A column the file lacks reads the empty cell appended after the row's own.
@@ -183,7 +193,11 @@ def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str
             if len(values) != width:
                 if any(v.strip() for v in values):
                     table.errors.append(
-                        (line_number, f"{len(values)} fields, the header has {width}.")
+                        (
+                            line_number,
+                            _("%(count)s fields, the header has %(width)s.")
+                            % {"count": len(values), "width": width},
+                        )
                     )
                 continue
             if CONTROL.search("".join(values)):

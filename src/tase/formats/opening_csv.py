@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .csv_table import parse_amount, read
+from .i18n import _
 
 COLUMNS = ("account", "name", "debit", "credit", "balance")
 REQUIRED = ("account",)
@@ -49,11 +50,14 @@ def parse(data: bytes) -> Parsed:
             try:
                 amounts[name] = parse_amount(cells[name])
             except ValueError:
-                problems.append(f"{name} “{cells[name]}” is not an amount")
+                problems.append(
+                    _("%(column)s “%(value)s” is not an amount")
+                    % {"column": name, "value": cells[name]}
+                )
         if not cells["account"]:
-            problems.append("the account is empty")
+            problems.append(_("the account is empty"))
         if not problems and all(value is None for value in amounts.values()):
-            problems.append("no amount: fill balance, or debit and credit")
+            problems.append(_("no amount: fill balance, or debit and credit"))
         if problems:
             result.errors.append((line_number, "; ".join(problems) + "."))
             continue
@@ -63,7 +67,11 @@ def parse(data: bytes) -> Parsed:
                 difference = (amounts["debit"] or 0) - (amounts["credit"] or 0)
                 if difference != balance:
                     result.errors.append(
-                        (line_number, f"balance {balance} is not debit - credit ({difference}).")
+                        (
+                            line_number,
+                            _("balance %(balance)s is not debit - credit (%(difference)s).")
+                            % {"balance": balance, "difference": difference},
+                        )
                     )
                     continue
         else:

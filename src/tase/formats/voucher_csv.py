@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .csv_table import parse_amount, parse_date, read
+from .i18n import _
 
 COLUMNS = (
     "voucher",
@@ -125,27 +126,33 @@ def _row(line_number: int, cells: dict[str, str], errors: list) -> Row | None:
     get = cells.__getitem__
     problems = []
     if not get("voucher"):
-        problems.append("the voucher column is empty")
+        problems.append(_("the voucher column is empty"))
     try:
         day = parse_date(get("date"))
     except ValueError:
         day = None
-        problems.append(f"“{get('date')}” is not a date (use 2026-03-31 or 31.3.2026)")
+        problems.append(
+            _("“%(value)s” is not a date (use 2026-03-31 or 31.3.2026)") % {"value": get("date")}
+        )
     amounts = {}
     for name in ("debit", "credit"):
         try:
             amounts[name] = parse_amount(get(name))
         except ValueError:
             amounts[name] = None
-            problems.append(f"{name} “{get(name)}” is not an amount")
+            problems.append(
+                _("%(column)s “%(value)s” is not an amount") % {"column": name, "value": get(name)}
+            )
     delivery = None
     if get("delivery_date"):
         try:
             delivery = parse_date(get("delivery_date"))
         except ValueError:
-            problems.append(f"delivery date “{get('delivery_date')}” is not a date")
+            problems.append(
+                _("delivery date “%(value)s” is not a date") % {"value": get("delivery_date")}
+            )
     if not get("account"):
-        problems.append("the account is empty")
+        problems.append(_("the account is empty"))
     if problems:
         errors.append((line_number, "; ".join(problems) + "."))
         return None

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
@@ -175,7 +176,7 @@ def rate(request, request_id: int, payload: RatingIn):
 def assign(request, request_id: int, payload: AssignIn):
     current, item = acting_on(request, request_id)
     assignee = user_or_error(
-        payload.assignee_id, "assignee_id", "Choose one of the support specialists."
+        payload.assignee_id, "assignee_id", _("Choose one of the support specialists.")
     )
     services.assign(current, [item], assignee)
     return selectors.get_request(current, request_id)

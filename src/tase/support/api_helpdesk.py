@@ -5,6 +5,7 @@ and the inbound-mail webhook. The same services as the pages."""
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
@@ -101,7 +102,7 @@ def _watchers(item) -> dict:
 )
 def watch(request, request_id: int, payload: WatchIn):
     current, item = acting_on(request, request_id)
-    user = user_or_error(payload.user_id, "user_id", "Unknown user.")
+    user = user_or_error(payload.user_id, "user_id", _("Unknown user."))
     services.set_watching(current, item, user=user, watch=payload.watch)
     return _watchers(item)
 

@@ -1,11 +1,17 @@
 """Demo data of customer support: announcements of each kind, guides in Finnish and
-English, requests in every status, the phone price and calls on both sides of the
-VAT change of 2024-09-01. Idempotent: looks rows up by natural keys first."""
+English, requests in every status, the phone price, calls and an extra-training order.
+Idempotent: looks rows up by natural keys first.
+
+The story holds on the day the demo is loaded: a customer's requests and calls come after
+their contract was signed (after the go-live for a customer in support), an organization
+without a contract files none, and only a customer in support (past its go-live, its
+contracted training given) orders extra training."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.utils import timezone
 
 from tase.core.access import Actor
@@ -148,9 +154,45 @@ def load(ctx) -> None:
     _guides(ctx, staff)
     _helpdesk(ctx, staff)
     for organization in ctx.customers:
-        _requests(ctx, staff, organization)
-        _calls(staff, organization)
-        _training(ctx, staff, organization)
+        organization.refresh_from_db(fields=["in_support"])  # delivery's demo hands over
+        since = _customer_since(organization)
+        if since is None:  # no contract: not a customer of support yet
+            continue
+        _requests(ctx, staff, organization, since)
+        _calls(staff, organization, since)
+        if organization.in_support:
+            _training(ctx, staff, organization)
+
+
+def _customer_since(organization) -> dt.datetime | None:
+    """Since when the organization is the vendor's customer, as support's story sees it: the
+    go-live of its project when it is in support, else its contract's signing (delivery's
+    rows, read without importing delivery); None without a contract. Never earlier than 30
+    days ago, so the requests' ages stay those of a live helpdesk."""
+    month_ago = timezone.now() - dt.timedelta(days=30)
+    if not apps.is_installed("tase.delivery"):
+        return month_ago
+    Contract = apps.get_model("delivery", "Contract")
+    Phase = apps.get_model("delivery", "Phase")
+    signed = (
+        Contract.objects.filter(organization=organization)
+        .order_by("signed_on")
+        .values_list("signed_on", flat=True)
+        .first()
+    )
+    if signed is None:
+        return None
+    day = signed
+    if organization.in_support:
+        went_live = (
+            Phase.objects.filter(organization=organization, kind=5, actual_end__isnull=False)
+            .order_by("-actual_end")
+            .values_list("actual_end", flat=True)
+            .first()
+        )
+        day = went_live or day
+    since = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(8), tzinfo=TZ)
+    return max(since, month_ago)
 
 
 CANNED = [
@@ -221,7 +263,7 @@ def _guides(ctx, staff):
             )
 
 
-def _requests(ctx, staff, organization):
+def _requests(ctx, staff, organization, since: dt.datetime):
     company = organization.companies.first()
     requester = next(
         (
@@ -235,11 +277,15 @@ def _requests(ctx, staff, organization):
     if company is None or requester is None:
         return
     customer = Actor.of(requester)
-    start = timezone.now() - dt.timedelta(days=30)
+    start = since
     for offset, (status, category, urgency, subject, description) in enumerate(REQUESTS):
         if ServiceRequest.objects.filter(organization=organization, subject=subject).exists():
             continue
-        created = start + dt.timedelta(days=offset * 3)
+        # every three days from the start, and never in the future (the last hours ago)
+        created = min(
+            start + dt.timedelta(days=offset * 3),
+            timezone.now() - dt.timedelta(hours=6 * (len(REQUESTS) - offset)),
+        )
         request = services.create_request(
             customer,
             company=company,
@@ -276,23 +322,29 @@ def _requests(ctx, staff, organization):
                 services.change_status(staff, request, Status.CLOSED)
 
 
-def _calls(staff, organization):
+CALLS = [
+    # days after the customer's start, seconds, topic
+    (1, 421, "Ensimmäinen alv-ilmoitus"),
+    (2, 59, "Ensimmäinen alv-ilmoitus"),
+    (6, 601, "Palkka-ajon hyväksyntä"),
+    (9, 1805, "Verokorttien tuonti"),
+]
+
+
+def _calls(staff, organization, since: dt.datetime):
     if PhoneCall.objects.filter(organization=organization).exists():
         return
-    for day, seconds in [
-        (dt.date(2024, 8, 29), 421),
-        (dt.date(2024, 8, 30), 59),
-        (dt.date(2024, 9, 2), 601),
-        (dt.date(2024, 9, 3), 1805),
-    ]:
+    today = timezone.localdate()
+    for days, seconds, topic in CALLS:
+        day = min(since.astimezone(TZ).date() + dt.timedelta(days=days), today - dt.timedelta(1))
         services.log_call(
             staff,
             organization,
             caller="Maija Pääkäyttäjä",
             started_at=dt.datetime.combine(day, dt.time(10, 15), tzinfo=TZ),
             duration_seconds=seconds,
-            topic="Alv-kannan muutos",
-            notes="Sisäinen: neuvottu vaihtamaan verokoodi.",
+            topic=topic,
+            notes="Sisäinen: neuvottu ohjeen mukaan.",
         )
 
 

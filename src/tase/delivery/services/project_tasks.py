@@ -287,12 +287,20 @@ class _Answers:
         self._known: dict[tuple, bool] = {}
 
     def prime(self, projects: list[Project], codes: set[str]) -> None:
-        """Answer delivery's own checks that can be answered for many projects at once."""
-        from ..checks import PROJECT_CHECKS_MANY
+        """Answer the checks that can be answered for many projects at once: delivery's own
+        per project, and a product's or core's per organization (one query each however many
+        customer organizations the projects belong to)."""
+        from ..checks import PROJECT_CHECKS, PROJECT_CHECKS_MANY
 
         for code in codes & PROJECT_CHECKS_MANY.keys():
             for pk, holds in PROJECT_CHECKS_MANY[code](projects).items():
                 self._known[(code, "project", pk)] = holds
+        organizations = {project.organization_id for project in projects}
+        for code in codes - PROJECT_CHECKS.keys():
+            holding = _organizations_holding(code, organizations)
+            if holding is not None:
+                for organization in organizations:
+                    self._known[(code, organization)] = organization in holding
 
     def holds(self, code: str, project: Project) -> bool:
         from ..checks import PROJECT_CHECKS
@@ -305,6 +313,33 @@ class _Answers:
         if key not in self._known:
             self._known[key] = bool(selectors.check_state_for_project(code, project))
         return self._known[key]
+
+
+def _organizations_holding(code: str, organizations: set[int]) -> set[int] | None:
+    """Of ``organizations``, those for which the check holds, answered in one query; None when
+    the check has no such answer (each organization is then asked on its own)."""
+    from tase.core.models import Company
+    from tase.core.registry import STATE_CHECKS
+
+    from .. import hooks
+    from ..checks import ORG_CHECKS_MANY
+
+    try:
+        many = hooks.PRODUCTION_CHECKS_MANY.get(code)
+        if many is not None and code in hooks.PRODUCTION_CHECKS:
+            return many(
+                Company.objects.filter(
+                    organization_id__in=organizations, is_test_environment=False, is_active=True
+                )
+            )
+        if code not in hooks.PRODUCTION_CHECKS and code in ORG_CHECKS_MANY:
+            single, many = ORG_CHECKS_MANY[code]
+            registered = STATE_CHECKS.get(code)
+            if registered is not None and registered.check is single:
+                return many(organizations)
+    except Exception:  # a broken batch answer: ask each organization as before
+        return None
+    return None
 
 
 def _sync(project: Project, tasks: list[Task], locked, answers: _Answers) -> list[Task]:

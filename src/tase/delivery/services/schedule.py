@@ -245,11 +245,13 @@ def infer_phase_dates(project: Project) -> list[Phase]:
                     None,
                     "infer_dates",
                     phase,
+                    # by the phase's own fields, so the audit trail names them in Finnish
                     changes={
-                        "actual": [
-                            [audit._plain(before[0]), audit._plain(before[1])],
-                            [audit._plain(after[0]), audit._plain(after[1])],
-                        ]
+                        name: [audit._plain(was), audit._plain(now)]
+                        for name, was, now in zip(
+                            ("actual_start", "actual_end"), before, after, strict=True
+                        )
+                        if was != now
                     },
                 )
                 changed.append(phase)

@@ -1,8 +1,10 @@
 """What support tells whom, through the core notifications facility (each user's choice of in
 the app and email). Only public content is ever passed to a customer; internal notes never are.
 
-Emails to a customer carry the organization's inbound address as Reply-To, so answering the
-email threads the answer into the request (``inbound.receive_email``)."""
+Emails to a customer, and the new-request and customer-reply alerts to support staff, carry the
+organization's inbound address as Reply-To, so answering the email threads the answer into the
+request (``inbound.receive_email``): a customer's as their reply, a specialist's as a public
+answer."""
 
 from __future__ import annotations
 
@@ -124,6 +126,7 @@ def request_filed(request: ServiceRequest) -> None:
         body=lambda: request.description[:500],
         url=_path(request),
         organization=request.organization,
+        reply_to=_reply_to(request),  # a specialist may answer by replying
         subject_prefix=_prefix(request),
     )
 
@@ -144,6 +147,7 @@ def customer_replied(request: ServiceRequest, reply) -> None:
         body=lambda: reply.body[:1000],
         url=_path(request),
         organization=request.organization,
+        reply_to=_reply_to(request),  # a specialist may answer by replying
         subject_prefix=_prefix(request),
     )
     notify(
