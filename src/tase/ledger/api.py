@@ -21,13 +21,14 @@ from tase.core import limits
 from tase.formats.vat_return_file import VatFileError
 from tase.rules import vat as vat_rules
 
-from . import api_accruals, api_closing, api_fixed_assets, reports, selectors, services
+from . import api_accruals, api_archive, api_closing, api_fixed_assets, reports, selectors, services
 from .models import Account, FiscalYear, Voucher
 
 router = Router(tags=["ledger"])
 router.add_router("", api_fixed_assets.router)
 router.add_router("", api_closing.router)
 router.add_router("", api_accruals.router)
+router.add_router("", api_archive.router)
 
 
 def _company(request, company_id: int, action: str = "ledger.view"):
