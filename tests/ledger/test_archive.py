@@ -147,6 +147,8 @@ def test_books_are_split_into_parts_that_cover_every_row(system, books, monkeypa
     assert [b["rows"] for b in journal] == [4, 4, 1]
     assert journal[1]["title"] == "Päiväkirja, osa 2"
     assert any("Päiväkirja, osa 3" in text for text in pdf_texts)
+    journal_text = next(text for text in pdf_texts if "Päiväkirja, osa 1" in text)
+    assert "ML 1" in journal_text and "101,00" in journal_text  # Finnish amounts
 
 
 def test_queries_do_not_grow_with_the_vouchers(system, books):

@@ -503,7 +503,7 @@ def readme_text(company, year: FiscalYear, created, summary: Summary) -> str:
     return f"""KIRJANPITOAINEISTON ARKISTO
 {company.name}, Y-tunnus {company.business_id}
 Tilikausi {_fi(year.start)}-{_fi(year.end)}
-Muodostettu {created:%d.%m.%Y %H:%M} (Tase)
+Muodostettu {_fi(created.date())} klo {created:%H.%M} (Tase)
 
 Tämä paketti sisältää tilikauden kirjanpitoaineiston sellaisenaan luettavassa muodossa.
 Sen avaamiseen ei tarvita Tasea: kirjat ovat PDF/A-tiedostoja (ISO 19005-3, pitkäaikaiseen
