@@ -213,6 +213,7 @@ def test_page_lists_the_years_with_the_retention_and_downloads(world, system, bo
     html = page.content.decode()
     assert f'data-testid="archive-{year.pk}"' in html and "31.12.2036" in html
     assert 'data-testid="archive-link"' in html
+    assert f'action="/ledger/{books.pk}/archive/{year.pk}/"' in html
     download = client.get(f"/ledger/{books.pk}/archive/{year.pk}/")
     assert download.status_code == 200
     data = b"".join(download.streaming_content)
