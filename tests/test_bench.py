@@ -27,7 +27,7 @@ def _bench(*args: str, **env: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "name", ["bank", "holidays", "parameters", "payroll", "purchases", "sales"]
+    "name", ["archive", "bank", "holidays", "parameters", "payroll", "purchases", "sales"]
 )
 def test_a_bench_prints_its_table(name):
     assert f"## {name}" in _bench(name, "--n", "20")

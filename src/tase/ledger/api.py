@@ -23,6 +23,7 @@ from tase.rules import vat as vat_rules
 
 from . import (
     api_accruals,
+    api_archive,
     api_closing,
     api_fixed_assets,
     api_statements,
@@ -37,6 +38,7 @@ router.add_router("", api_fixed_assets.router)
 router.add_router("", api_closing.router)
 router.add_router("", api_accruals.router)
 router.add_router("", api_statements.router)
+router.add_router("", api_archive.router)
 
 
 def _company(request, company_id: int, action: str = "ledger.view"):

@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     views,
     views_accruals,
+    views_archive,
     views_closing,
     views_earlier_books,
     views_fixed_assets,
@@ -44,4 +45,10 @@ urlpatterns = [
     ),
     path("<int:company_pk>/fixed-assets/", views_fixed_assets.fixed_assets, name="fixed_assets"),
     path("<int:company_pk>/accruals/", views_accruals.accruals, name="accruals"),
+    path("<int:company_pk>/archive/", views_archive.archive_page, name="archive"),
+    path(
+        "<int:company_pk>/archive/<int:year_pk>/",
+        views_archive.archive_download,
+        name="archive_download",
+    ),
 ]

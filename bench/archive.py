@@ -1,0 +1,99 @@
+"""The year's archive package (issue 17 item 7): `python -m bench archive --n N`.
+
+N posted vouchers of two lines, each with a PDF attachment, spread over a year (default 300),
+in a scratch database; then the archive of the year is written to a temporary file. It prints
+the time, the rate, the time for 100,000 vouchers at that rate, the package's size, and the
+growth of the process's peak memory while the package is written (it should stay flat as N
+grows: the ZIP is written member by member, the books in parts, the vouchers in chunks).
+Target: 100,000 vouchers with attachments in under 5 minutes, memory flat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import resource
+import tempfile
+import time
+from decimal import Decimal
+
+from bench._scratch import Scratch
+
+YEAR = 2026
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n" + b"%" + b"x" * 4000 + b"\n%%EOF\n"
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(args) -> list[dict]:
+    from django.test import override_settings
+
+    from tase.core.models import Company, Organization
+    from tase.ledger import archive, services
+    from tase.ledger.models import FiscalYear
+    from tase.ledger.system import SystemActor
+
+    count = getattr(args, "n", None) or 300
+    rows: list[dict] = []
+    with (
+        Scratch() as scratch,
+        tempfile.TemporaryDirectory(prefix="tase-bench-archive-") as tmp,
+        override_settings(MEDIA_ROOT=tmp),
+    ):
+        vendor = Organization.objects.create(name="Bench", kind="vendor")
+        org = Organization.objects.create(name="Arkisto", kind="customer", vendor=vendor)
+        company = Company.objects.create(
+            organization=org, name="Arkisto Oy", business_id="2345678-0"
+        )
+        actor = SystemActor()
+        services.apply_chart(actor, company, "limited-company")
+        year = services.create_fiscal_year(
+            actor, company, start=dt.date(YEAR, 1, 1), end=dt.date(YEAR, 12, 31)
+        )
+        year = FiscalYear.objects.get(pk=year.pk)
+        for i in range(count):
+            amount = Decimal(100 + i % 900)
+            services.post_voucher(
+                actor,
+                company,
+                date=dt.date(YEAR, 1, 1) + dt.timedelta(days=i * 365 // count),
+                series="ML",
+                description=f"Myynti {i + 1}",
+                lines=[
+                    {"account": "1910", "debit": amount},
+                    {"account": "3000", "credit": amount},
+                ],
+                attachments=[(f"lasku-{i + 1}.pdf", PDF + str(i).encode())],
+            )
+        path = os.path.join(tmp, "archive.zip")
+        rss_before = _max_rss_mb()
+        start = time.perf_counter()
+        with open(path, "wb") as out:
+            summary = archive.build_archive(actor, company, year, out)
+        seconds = time.perf_counter() - start
+        growth = _max_rss_mb() - rss_before
+        size = os.path.getsize(path)
+        rows.append(
+            {
+                "scenario": "archive package of a year (PDF/A books, attachments, index)",
+                "db": scratch.vendor,
+                "n": f"{summary.vouchers:,} vouchers, {summary.attachments:,} attachments",
+                "seconds": f"{seconds:.2f}",
+                "rate": f"{count / seconds:,.0f} vouchers/s "
+                f"(100,000 in ~{100_000 / (count / seconds) / 60:,.1f} min)",
+                "target": "100,000 < 5 min",
+            }
+        )
+        rows.append(
+            {
+                "scenario": "archive: package size; growth of the peak memory while writing",
+                "db": scratch.vendor,
+                "n": f"{len(summary.books)} PDF parts",
+                "seconds": "",
+                "rate": f"{size / 1e6:,.1f} MB; +{growth:,.0f} MB",
+                "target": "flat as N grows",
+            }
+        )
+    return rows

@@ -1,0 +1,556 @@
+"""The year's archive package (arkistopaketti): everything the Accounting Act requires to keep.
+
+One ZIP that opens without Tase:
+
+- ``kirjat/``: the journal (päiväkirja), the general ledger (pääkirja), the list of vouchers
+  (tositeluettelo), the chart of accounts (tililuettelo), the income statement and balance sheet
+  with the previous year beside, and the trial balance at the year end (saldoluettelo, the basis
+  of the balance-sheet specifications) as PDF/A-3b (ISO 19005-3, for long-term keeping);
+- ``attachments/<voucher label>/<file name>``: every attachment of every posted voucher, byte for byte;
+- ``index.json`` and ``index.csv``: every voucher (series, number, date, description, lines) and
+  every file with its SHA-256, so a reader can check that nothing was changed;
+- ``README.txt``: in Finnish, what each file is and how long it must be kept.
+
+Retention (Kirjanpitolaki 1336/1997, 2 luku 10 §): the financial statements, the books
+(journal, general ledger), the chart of accounts and the balance-sheet specifications at least
+10 years from the end of the fiscal year; the vouchers, business correspondence and other
+bookkeeping material at least 6 years from the end of the calendar year during which the fiscal
+year ended.
+
+Memory stays flat: the ZIP is written member by member to a file object; the books are laid out
+in parts of :data:`ROWS_PER_PART` rows (one PDF each), the vouchers read in chunks of
+:data:`CHUNK` with their lines and attachments (three queries a chunk), attachments copied in
+blocks of :data:`BLOCK` bytes, and the index spooled to temporary files on disk before it is
+copied into the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import itertools
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tase.core import pdf
+
+from . import reports
+from .models import Entry, FiscalYear, Voucher
+from .services import cents_to_decimal
+from .services.common import guard
+
+ROWS_PER_PART = 5000  # rows of a book in one PDF (about 90 pages): bounds WeasyPrint's memory
+CHUNK = 1000  # vouchers read at a time, with their lines and attachments
+BLOCK = 1 << 20  # bytes of an attachment copied at a time
+PDF_VARIANT = "pdf/a-3b"
+LAW = "Kirjanpitolaki 1336/1997, 2 luku 10 §"
+LAW_URL = "https://www.finlex.fi/fi/laki/ajantasa/1997/19971336"
+FORMAT = "tase-archive/1"
+
+
+# -- retention (pure) -------------------------------------------------------------------------
+
+
+def books_kept_until(year_end: dt.date) -> dt.date:
+    """10 years from the end of the fiscal year (KPL 2:10 § 1 mom.): statements and books."""
+    try:
+        return year_end.replace(year=year_end.year + 10)
+    except ValueError:  # 29 February
+        return year_end.replace(year=year_end.year + 10, day=28)
+
+
+def vouchers_kept_until(year_end: dt.date) -> dt.date:
+    """6 years from the end of the calendar year during which the fiscal year ended
+    (KPL 2:10 § 2 mom.): vouchers, correspondence and the other material."""
+    return dt.date(year_end.year + 6, 12, 31)
+
+
+def safe_name(name: str, fallback: str = "tiedosto") -> str:
+    """A file or folder name that stays where it is put inside the package."""
+    cleaned = "".join("_" if c in '/\\:*?"<>|' or ord(c) < 32 else c for c in name).strip()
+    cleaned = cleaned.lstrip(". ").strip()
+    return cleaned[:150] or fallback
+
+
+# -- the package ------------------------------------------------------------------------------
+
+
+@dataclass
+class Book:
+    path: str
+    title: str
+    rows: int
+    sha256: str
+    size: int
+
+
+@dataclass
+class Summary:
+    """What was written: the books, and counts for the caller's message."""
+
+    books: list[Book] = field(default_factory=list)
+    vouchers: int = 0
+    attachments: int = 0
+
+
+def archive_name(company, year: FiscalYear) -> str:
+    return f"arkisto-{safe_name(company.business_id or str(company.pk))}-{year.start:%Y%m%d}.zip"
+
+
+def build_archive(actor, company, fiscal_year: FiscalYear, out) -> Summary:
+    """Write the archive of ``fiscal_year`` as a ZIP to the binary file object ``out``.
+
+    Only posted vouchers are the books; drafts are left out. Refuses a year of another company
+    with a message naming the field."""
+    company = guard(actor, company, "ledger.view")
+    if fiscal_year.company_id != company.pk:
+        raise ValidationError({"fiscal_year": _("The fiscal year is not this company's.")})
+    summary = Summary()
+    created = timezone.localtime()
+    stamp = created.timetuple()[:6]
+    with (
+        translation.override("fi"),
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
+    ):
+        for kind, slug in BOOKS:
+            for book in _books(company, fiscal_year, kind, slug):
+                _write_bytes(zf, book.path, book.data, stamp, zipfile.ZIP_STORED)
+                summary.books.append(
+                    Book(book.path, book.title, book.rows, _sha(book.data), len(book.data))
+                )
+        with (
+            tempfile.TemporaryFile("w+", encoding="utf-8") as index_json,
+            tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as index_csv,
+        ):
+            _vouchers(zf, company, fiscal_year, stamp, index_json, index_csv, summary)
+            head = _index_head(company, fiscal_year, created, summary)
+            with _member(zf, "index.json", stamp) as member:
+                text = json.dumps(head, ensure_ascii=False, indent=1)
+                member.write(text[: text.rindex("}")].rstrip().encode())
+                member.write(b',\n "vouchers": [\n')
+                _copy_text(index_json, member)
+                member.write(b"\n ]\n}\n")
+            with _member(zf, "index.csv", stamp) as member:
+                _copy_text(index_csv, member)
+        readme = readme_text(company, fiscal_year, created, summary).encode()
+        _write_bytes(zf, "README.txt", readme, stamp, zipfile.ZIP_DEFLATED)
+    return summary
+
+
+BOOKS = (
+    ("income-statement", "tuloslaskelma"),
+    ("balance-sheet", "tase"),
+    ("trial-balance", "saldoluettelo"),
+    ("journal", "paivakirja"),
+    ("general-ledger", "paakirja"),
+    ("vouchers", "tositeluettelo"),
+    ("accounts", "tililuettelo"),
+)
+
+
+@dataclass
+class _Part:
+    path: str
+    title: str
+    rows: int
+    data: bytes
+
+
+def _table(company, year: FiscalYear, kind: str) -> reports.Table:
+    if kind == "vouchers":
+        rows = (
+            [v.date, v.label, v.description, v.reverses.label if v.reverses else ""]
+            for v in Voucher.objects.filter(company=company, fiscal_year=year, state="posted")
+            .select_related("series", "reverses__series")
+            .order_by("date", "series__code", "number", "pk")
+            .iterator(chunk_size=2000)
+        )
+        return reports.Table(
+            kind,
+            reports.titles()[kind],
+            company,
+            year.start,
+            year.end,
+            ["date", "voucher", "description", "reverses"],
+            rows,
+        )
+    return reports.build(kind, company, year.start, year.end, compare=True)
+
+
+def _books(company, year: FiscalYear, kind: str, slug: str):
+    """The PDF/A parts of one book, :data:`ROWS_PER_PART` rows each (at least one part)."""
+    table = _table(company, year, kind)
+    styles = table.styles or []
+    rows = iter(table.rows)
+    chunk = list(itertools.islice(rows, ROWS_PER_PART))
+    number, offset = 1, 0
+    while True:
+        following = list(itertools.islice(rows, ROWS_PER_PART))
+        several = number > 1 or bool(following)
+        title = f"{table.title}, osa {number}" if several else table.title
+        path = f"kirjat/{slug}-{number:03d}.pdf" if several else f"kirjat/{slug}.pdf"
+        data = _pdf(table, title, chunk, styles[offset : offset + len(chunk)])
+        yield _Part(path, title, len(chunk), data)
+        if not following:
+            return
+        offset += len(chunk)
+        chunk, number = following, number + 1
+
+
+# The long books are laid out as fixed-width text (one line a row): WeasyPrint lays out text
+# lines about six times faster than table cells, and a year's journal has hundreds of
+# thousands of rows. The statements keep the table layout of the reports.
+TEXT_BOOKS = {"journal", "general-ledger", "vouchers"}
+WIDTHS = {
+    "date": 10,
+    "voucher": 9,
+    "account": 6,
+    "name": 26,
+    "description": 40,
+    "debit": 13,
+    "credit": 13,
+    "balance": 15,
+    "vat_code": 5,
+    "reverses": 10,
+}
+
+
+def _cell(value, width: int) -> str:
+    if isinstance(value, Decimal):
+        text = f"{value:,.2f}".replace(",", " ").replace(".", ",")
+        return text.rjust(width)[-width:]
+    if isinstance(value, dt.date):
+        text = f"{value.day}.{value.month}.{value.year}"
+    else:
+        text = "" if value is None else " ".join(str(value).split())
+    return text[:width].ljust(width)
+
+
+def _text_pdf(table: reports.Table, title: str, rows: list) -> bytes:
+    labels = reports.column_labels()
+    widths = [WIDTHS.get(column, 12) for column in table.columns]
+    heading = " ".join(
+        labels.get(c, c)[:w].rjust(w)
+        if c in ("debit", "credit", "balance")
+        else _cell(labels.get(c, c), w)
+        for c, w in zip(table.columns, widths, strict=True)
+    )
+    text = "\n".join(
+        " ".join(_cell(v, w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
+    html = render_to_string(
+        "ledger/archive_book_pdf.html",
+        {
+            "title": title,
+            "company": table.company,
+            "start": table.start,
+            "end": table.end,
+            "printed": timezone.localtime(),
+            "heading": heading.rstrip(),
+            "rule": "-" * len(heading),
+            "text": text,
+        },
+    )
+    document = pdf.layout(html, test_environment=table.company.is_test_environment)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _pdf(table: reports.Table, title: str, rows: list, styles: list) -> bytes:
+    if table.kind in TEXT_BOOKS:
+        return _text_pdf(table, title, rows)
+    labels = reports.column_labels()
+    part = reports.Table(
+        table.kind, title, table.company, table.start, table.end, table.columns, rows
+    )
+    html = render_to_string(
+        "ledger/report_pdf.html",
+        {
+            "table": part,
+            "headings": [labels.get(column, column) for column in table.columns],
+            "rows": [
+                {"cells": row, "style": styles[i] if i < len(styles) else ""}
+                for i, row in enumerate(rows)
+            ],
+            "printed": timezone.localtime(),
+            "LANGUAGE_CODE": "fi",
+        },
+    )
+    document = pdf.layout(html, test_environment=table.company.is_test_environment)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+# -- vouchers and attachments -----------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "series",
+    "number",
+    "date",
+    "description",
+    "line",
+    "account",
+    "account_name",
+    "debit",
+    "credit",
+    "vat_code",
+    "text",
+    "attachments",
+]
+
+
+def _euros(cents: int) -> str:
+    return f"{cents_to_decimal(cents):.2f}"
+
+
+def voucher_rows(company, year: FiscalYear):
+    """The year's posted vouchers with their lines and attachments: three queries a chunk."""
+    return (
+        Voucher.objects.filter(company=company, fiscal_year=year, state="posted")
+        .select_related("series")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=Entry.objects.select_related("account").order_by("position", "pk"),
+            ),
+            "attachments",
+        )
+        .order_by("date", "series__code", "number", "pk")
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def _vouchers(zf, company, year, stamp, index_json, index_csv, summary: Summary) -> None:
+    writer = csv.writer(index_csv, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    first = True
+    for voucher in voucher_rows(company, year):
+        label = f"{voucher.series.code} {voucher.number}"
+        folder = f"attachments/{safe_name(label)}"
+        files, taken = [], set()
+        for attachment in voucher.attachments.all():
+            name = _unique(safe_name(attachment.name), taken)
+            path = f"{folder}/{name}"
+            digest, size = _copy_attachment(zf, attachment, path, stamp, label)
+            files.append(
+                {
+                    "path": path,
+                    "name": attachment.name,
+                    "content_type": attachment.content_type,
+                    "size": size,
+                    "sha256": digest,
+                }
+            )
+            summary.attachments += 1
+        lines = [
+            {
+                "line": i,
+                "date": e.date.isoformat(),
+                "account": e.account.number,
+                "account_name": e.account.name_fi,
+                "debit": _euros(e.amount_cents) if e.amount_cents > 0 else None,
+                "credit": _euros(-e.amount_cents) if e.amount_cents < 0 else None,
+                "vat_code": e.vat_code,
+                "text": e.text,
+            }
+            for i, e in enumerate(voucher.entries.all(), start=1)
+        ]
+        record = {
+            "series": voucher.series.code,
+            "number": voucher.number,
+            "label": label,
+            "date": voucher.date.isoformat(),
+            "description": voucher.description,
+            "lines": lines,
+            "attachments": files,
+        }
+        index_json.write(("" if first else ",\n") + json.dumps(record, ensure_ascii=False))
+        first = False
+        hashes = ";".join(f"{f['path']} sha256:{f['sha256']}" for f in files)
+        for line in lines:
+            writer.writerow(
+                [
+                    voucher.series.code,
+                    voucher.number,
+                    record["date"],
+                    voucher.description,
+                    line["line"],
+                    line["account"],
+                    line["account_name"],
+                    line["debit"] or "",
+                    line["credit"] or "",
+                    line["vat_code"],
+                    line["text"],
+                    hashes,
+                ]
+            )
+        summary.vouchers += 1
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 1
+    while candidate.lower() in taken:
+        n += 1
+        stem, dot, suffix = name.rpartition(".")
+        candidate = f"{stem}-{n}.{suffix}" if dot else f"{name}-{n}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _copy_attachment(zf, attachment, path, stamp, label) -> tuple[str, int]:
+    """Copy one stored attachment into the package; its SHA-256 must be the one recorded."""
+    digest, size = hashlib.sha256(), 0
+    info = zipfile.ZipInfo(path, date_time=stamp)
+    info.compress_type = zipfile.ZIP_STORED  # PDFs and images are compressed already
+    info.file_size = attachment.size
+    try:
+        source = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise ValidationError(
+            {
+                "attachments": _("Voucher %(voucher)s: the attachment “%(name)s” is missing.")
+                % {"voucher": label, "name": attachment.name}
+            }
+        ) from None
+    with source, zf.open(info, "w", force_zip64=attachment.size >= 1 << 31) as member:
+        while block := source.read(BLOCK):
+            digest.update(block)
+            size += len(block)
+            member.write(block)
+    hexdigest = digest.hexdigest()
+    if attachment.sha256 and hexdigest != attachment.sha256:
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "Voucher %(voucher)s: the attachment “%(name)s” has changed since it was "
+                    "stored (its SHA-256 differs)."
+                )
+                % {"voucher": label, "name": attachment.name}
+            }
+        )
+    return hexdigest, size
+
+
+# -- zip helpers ------------------------------------------------------------------------------
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _member(zf, path, stamp, compress_type=zipfile.ZIP_DEFLATED):
+    info = zipfile.ZipInfo(path, date_time=stamp)
+    info.compress_type = compress_type
+    return zf.open(info, "w", force_zip64=True)
+
+
+def _write_bytes(zf, path, data: bytes, stamp, compress_type) -> None:
+    info = zipfile.ZipInfo(path, date_time=stamp)
+    info.compress_type = compress_type
+    zf.writestr(info, data)
+
+
+def _copy_text(source, member) -> None:
+    source.seek(0)
+    wrapper = io.TextIOWrapper(member, encoding="utf-8", newline="", write_through=True)
+    shutil.copyfileobj(source, wrapper, BLOCK)
+    wrapper.flush()
+    wrapper.detach()
+
+
+def _index_head(company, year, created, summary: Summary) -> dict:
+    return {
+        "format": FORMAT,
+        "company": {"name": company.name, "business_id": company.business_id},
+        "fiscal_year": {
+            "start": year.start.isoformat(),
+            "end": year.end.isoformat(),
+            "state": year.state,
+        },
+        "created": created.isoformat(timespec="seconds"),
+        "retention": {
+            "law": LAW,
+            "source": LAW_URL,
+            "books_and_statements_until": books_kept_until(year.end).isoformat(),
+            "vouchers_and_other_material_until": vouchers_kept_until(year.end).isoformat(),
+        },
+        "books": [
+            {"path": b.path, "title": b.title, "rows": b.rows, "size": b.size, "sha256": b.sha256}
+            for b in summary.books
+        ],
+        "voucher_count": summary.vouchers,
+        "attachment_count": summary.attachments,
+    }
+
+
+def _fi(day: dt.date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def readme_text(company, year: FiscalYear, created, summary: Summary) -> str:
+    """The package's guide in Finnish: the files and the retention times of KPL 2:10 §."""
+    books = "\n".join(f"  {b.path:<34} {b.title}" for b in summary.books)
+    return f"""KIRJANPITOAINEISTON ARKISTO
+{company.name}, Y-tunnus {company.business_id}
+Tilikausi {_fi(year.start)}-{_fi(year.end)}
+Muodostettu {_fi(created.date())} klo {created:%H.%M} (Tase)
+
+Tämä paketti sisältää tilikauden kirjanpitoaineiston sellaisenaan luettavassa muodossa.
+Sen avaamiseen ei tarvita Tasea: kirjat ovat PDF/A-tiedostoja (ISO 19005-3, pitkäaikaiseen
+säilytykseen), tositteiden liitteet alkuperäisinä tiedostoina ja hakemisto JSON- ja
+CSV-muodossa.
+
+SISÄLTÖ
+
+kirjat/  Kirjanpitokirjat ja tilinpäätöslaskelmat (PDF/A). Suuri kirja on jaettu osiin
+         (osa 1, osa 2, …), joista kukin on oma tiedostonsa.
+{books}
+
+  tuloslaskelma  Tuloslaskelma, edellinen tilikausi rinnalla.
+  tase           Tase tilikauden viimeisenä päivänä, edellinen tilikausi rinnalla.
+  saldoluettelo  Tilien saldot tilikauden ajalta (tase-erittelyjen pohja).
+  paivakirja     Päiväkirja: kirjaukset aikajärjestyksessä.
+  paakirja       Pääkirja: kirjaukset tileittäin (asiajärjestys), alkusaldo ja saldo.
+  tositeluettelo Tositeluettelo: kirjatut tositteet sarjoittain ja numeroittain.
+  tililuettelo   Tililuettelo.
+
+attachments/<sarja numero>/<tiedosto>
+         Kunkin kirjatun tositteen liitteet (kuitit, laskut) alkuperäisinä tiedostoina.
+         Tositteita {summary.vouchers}, liitetiedostoja {summary.attachments}.
+
+index.json  Koneluettava hakemisto: jokainen tosite (sarja, numero, päivämäärä, selite,
+            vientirivit tileineen ja summineen) ja sen liitteet polkuineen ja SHA-256-
+            tarkisteineen; lisäksi kirjojen tiedostot tarkisteineen.
+index.csv   Sama vientiriveittäin (erotin pilkku, desimaalierotin piste, UTF-8).
+            Sarake "attachments" luettelee tositteen liitteet ja niiden SHA-256-tarkisteet.
+
+Tiedoston eheyden voi tarkistaa laskemalla sen SHA-256-tarkisteen (esim. komennolla
+sha256sum tai certutil -hashfile) ja vertaamalla sitä hakemiston arvoon.
+
+SÄILYTYSAJAT ({LAW})
+
+Tilinpäätös, toimintakertomus, kirjanpidot (päiväkirja ja pääkirja), tililuettelo,
+tase-erittelyt ja liitetietojen erittelyt sekä luettelo kirjanpidoista ja aineistoista on
+säilytettävä vähintään kymmenen (10) vuotta tilikauden päättymisestä:
+  tämän tilikauden osalta vähintään {_fi(books_kept_until(year.end))} asti.
+
+Tilikauden tositteet, liiketapahtumia koskeva kirjeenvaihto ja muu kirjanpitoaineisto on
+säilytettävä vähintään kuusi (6) vuotta sen vuoden lopusta, jonka aikana tilikausi on
+päättynyt:
+  tämän tilikauden osalta vähintään {_fi(vouchers_kept_until(year.end))} asti.
+
+Aineisto on säilytettävä huolellisesti niin, että viranomainen ja tilintarkastaja voivat
+tarkastella sitä Suomesta käsin ilman aiheetonta viivettä. Muu lainsäädäntö voi vaatia
+pidempää säilytystä (esim. arvonlisäverolain kiinteistöinvestoinnit).
+Lähde: {LAW_URL}
+"""

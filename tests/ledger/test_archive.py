@@ -1,0 +1,251 @@
+"""The year's archive package (issue 17 item 7): one ZIP with the books as PDF/A, every
+attachment, a machine-readable index with SHA-256 hashes and the retention times."""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import zipfile
+import zlib
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tase.core.roles import Role
+from tase.ledger import archive, services
+from tase.ledger.models import Attachment, Entry, FiscalYear, Voucher
+
+from .conftest import sale
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _post(system, company, n, *, start=1):
+    vouchers = []
+    for i in range(start, start + n):
+        v = services.post_voucher(
+            system,
+            company,
+            **sale(amount=f"{100 + i}.00", day=dt.date(2026, 1 + i % 12, 10)),
+            attachments=[(f"kuitti {i}.pdf", PDF + str(i).encode()), ("kuva.png", PNG)],
+        )
+        vouchers.append(v)
+    return vouchers
+
+
+def _year(company):
+    return FiscalYear.objects.get(company=company, start=dt.date(2026, 1, 1))
+
+
+def _build(system, company) -> zipfile.ZipFile:
+    out = io.BytesIO()
+    archive.build_archive(system, company, _year(company), out)
+    out.seek(0)
+    return zipfile.ZipFile(out)
+
+
+def _declares_pdfa(data: bytes) -> bool:
+    """The XMP metadata names the PDF/A part (pdfaid), in a plain or a deflated stream."""
+    if b"pdfaid" in data:
+        return True
+    for match in re.finditer(rb"stream\r?\n", data):
+        try:
+            if b"pdfaid" in zlib.decompressobj().decompress(data[match.end() :]):
+                return True
+        except zlib.error:
+            continue
+    return False
+
+
+def test_package_holds_the_books_the_attachments_and_an_index_that_matches(system, books):
+    vouchers = _post(system, books, 3)
+    zf = _build(system, books)
+    assert zf.testzip() is None
+    names = set(zf.namelist())
+    for book in ("tuloslaskelma", "tase", "saldoluettelo", "paivakirja", "paakirja"):
+        assert f"kirjat/{book}.pdf" in names
+    assert {"kirjat/tositeluettelo.pdf", "kirjat/tililuettelo.pdf"} <= names
+    assert {"index.json", "index.csv", "README.txt"} <= names
+    for name in (n for n in names if n.startswith("kirjat/")):
+        data = zf.read(name)
+        assert data.startswith(b"%PDF"), name
+        assert _declares_pdfa(data), name
+
+    index = json.loads(zf.read("index.json"))
+    assert index["company"]["business_id"] == books.business_id
+    assert index["voucher_count"] == 3 and index["attachment_count"] == 6
+    assert [v["label"] for v in index["vouchers"]] == [
+        v.label for v in sorted(vouchers, key=lambda v: (v.date, v.number))
+    ]
+    by_label = {v["label"]: v for v in index["vouchers"]}
+    for voucher in vouchers:
+        record = by_label[voucher.label]
+        assert record["series"] == "ML" and record["number"] == voucher.number
+        assert record["date"] == voucher.date.isoformat()
+        assert len(record["lines"]) == voucher.entries.count()
+        debit = sum(Decimal(line["debit"] or 0) for line in record["lines"])
+        credit = sum(Decimal(line["credit"] or 0) for line in record["lines"])
+        assert debit == credit == Decimal(f"{100 + voucher.number}.00")
+        stored = {a.name: a for a in voucher.attachments.all()}
+        assert len(record["attachments"]) == 2
+        for item in record["attachments"]:
+            assert item["path"] == f"attachments/{voucher.label}/{item['name']}"
+            content = zf.read(item["path"])
+            assert hashlib.sha256(content).hexdigest() == item["sha256"]
+            assert item["sha256"] == stored[item["name"]].sha256
+    for book in index["books"]:
+        assert hashlib.sha256(zf.read(book["path"])).hexdigest() == book["sha256"]
+
+    rows = list(csv.DictReader(io.StringIO(zf.read("index.csv").decode())))
+    assert len(rows) == Entry.objects.filter(voucher__in=vouchers).count()
+    assert all("sha256:" in row["attachments"] for row in rows)
+
+    readme = zf.read("README.txt").decode()
+    assert "1336/1997" in readme and "2 luku 10 §" in readme
+    assert "31.12.2036" in readme and "31.12.2032" in readme
+    assert index["retention"]["books_and_statements_until"] == "2036-12-31"
+    assert index["retention"]["vouchers_and_other_material_until"] == "2032-12-31"
+
+
+def test_drafts_are_not_in_the_archive(system, books):
+    _post(system, books, 1)
+    draft = Voucher.objects.create(
+        company=books,
+        fiscal_year=_year(books),
+        series=Voucher.objects.first().series,
+        date=dt.date(2026, 6, 1),
+        description="Luonnos",
+    )
+    index = json.loads(_build(system, books).read("index.json"))
+    assert draft.pk and [v["description"] for v in index["vouchers"]] == ["Myynti"]
+
+
+def test_books_are_split_into_parts_that_cover_every_row(system, books, monkeypatch, pdf_texts):
+    _post(system, books, 3)
+    monkeypatch.setattr(archive, "ROWS_PER_PART", 4)
+    zf = _build(system, books)
+    parts = sorted(n for n in zf.namelist() if n.startswith("kirjat/paivakirja-"))
+    assert len(parts) == 3  # 9 entries, 4 a part
+    index = json.loads(zf.read("index.json"))
+    journal = [b for b in index["books"] if b["path"].startswith("kirjat/paivakirja")]
+    assert [b["rows"] for b in journal] == [4, 4, 1]
+    assert journal[1]["title"] == "Päiväkirja, osa 2"
+    assert any("Päiväkirja, osa 3" in text for text in pdf_texts)
+    journal_text = next(text for text in pdf_texts if "Päiväkirja, osa 1" in text)
+    assert "ML 1" in journal_text and "101,00" in journal_text  # Finnish amounts
+
+
+def test_queries_do_not_grow_with_the_vouchers(system, books):
+    _post(system, books, 2)
+    _build(system, books)  # warm the caches that a process fills once
+    with CaptureQueriesContext(connection) as few:
+        _build(system, books)
+    _post(system, books, 6, start=3)
+    with CaptureQueriesContext(connection) as many:
+        _build(system, books)
+    assert len(many) == len(few)
+
+
+def test_an_attachment_changed_after_it_was_stored_is_refused(system, books):
+    (voucher,) = _post(system, books, 1)
+    attachment = Attachment.objects.filter(voucher=voucher).first()
+    with open(attachment.file.path, "ab") as changed:
+        changed.write(b"tampered")
+    with pytest.raises(ValidationError) as error:
+        _build(system, books)
+    assert "ML 1" in str(error.value) and "SHA-256" in str(error.value)
+
+
+def test_a_year_of_another_company_is_refused(system, books, world):
+    services.apply_chart(system, world.other_company, "limited-company")
+    other = services.create_fiscal_year(
+        system, world.other_company, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
+    with pytest.raises(ValidationError) as error:
+        archive.build_archive(system, books, other, io.BytesIO())
+    assert "fiscal_year" in error.value.message_dict
+
+
+def test_api_returns_the_zip_and_the_tenant_wall_answers_404(world, system, books):
+    _post(system, books, 2)
+    year = _year(books)
+    url = f"/api/v1/ledger/companies/{books.pk}/fiscal-years/{year.pk}/archive"
+    response = world.client(Role.ACCOUNTANT).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert "attachment" in response["Content-Disposition"]
+    data = b"".join(response.streaming_content)
+    assert json.loads(zipfile.ZipFile(io.BytesIO(data)).read("index.json"))["voucher_count"] == 2
+    assert world.client(Role.ACCOUNTANT, other=True).get(url).status_code == 404
+    other = world.client(Role.ACCOUNTANT, other=True)
+    services.apply_chart(system, world.other_company, "limited-company")
+    their = services.create_fiscal_year(
+        system, world.other_company, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
+    mixed = f"/api/v1/ledger/companies/{world.other_company.pk}/fiscal-years/{year.pk}/archive"
+    assert other.get(mixed).status_code == 404
+    crossed = f"/api/v1/ledger/companies/{books.pk}/fiscal-years/{their.pk}/archive"
+    assert world.client(Role.ACCOUNTANT).get(crossed).status_code == 404
+
+
+def test_page_lists_the_years_with_the_retention_and_downloads(world, system, books):
+    _post(system, books, 1)
+    year = _year(books)
+    client = world.client(Role.ACCOUNTANT)
+    page = client.get(f"/ledger/{books.pk}/archive/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'data-testid="archive-{year.pk}"' in html and "31.12.2036" in html
+    assert 'data-testid="archive-link"' in html
+    assert f'action="/ledger/{books.pk}/archive/{year.pk}/"' in html
+    download = client.get(f"/ledger/{books.pk}/archive/{year.pk}/")
+    assert download.status_code == 200
+    data = b"".join(download.streaming_content)
+    assert "README.txt" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    other = world.client(Role.ACCOUNTANT, other=True)
+    assert other.get(f"/ledger/{books.pk}/archive/").status_code == 404
+    assert other.get(f"/ledger/{books.pk}/archive/{year.pk}/").status_code == 404
+
+
+def test_command_writes_the_package(system, books, tmp_path):
+    _post(system, books, 1)
+    out = tmp_path / "arkisto.zip"
+    call_command("archive", company=books.pk, start=dt.date(2026, 1, 1), out=str(out))
+    assert "attachments/ML 1/kuitti 1.pdf" in zipfile.ZipFile(out).namelist()
+
+
+@pytest.mark.parametrize(
+    ("end", "books_until", "vouchers_until"),
+    [
+        (dt.date(2026, 12, 31), dt.date(2036, 12, 31), dt.date(2032, 12, 31)),
+        (dt.date(2026, 6, 30), dt.date(2036, 6, 30), dt.date(2032, 12, 31)),
+        (dt.date(2028, 2, 29), dt.date(2038, 2, 28), dt.date(2034, 12, 31)),
+    ],
+)
+def test_retention_times(end, books_until, vouchers_until):
+    assert archive.books_kept_until(end) == books_until
+    assert archive.vouchers_kept_until(end) == vouchers_until
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_safe_names_stay_in_their_folder(name):
+    safe = archive.safe_name(name)
+    assert safe and "/" not in safe and "\\" not in safe and not safe.startswith(".")
+    assert len(safe) <= 150
