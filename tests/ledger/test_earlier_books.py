@@ -45,6 +45,11 @@ def test_everything_is_imported_and_ties_year_by_year(company, tilitin_file, wor
         )
     )
     assert ("2251", "equity") in added and ("7000", "expense") in added
+    # Added accounts take their place in the financial statements from their neighbours.
+    lines = dict(
+        Account.objects.filter(company=company).values_list("number", "balance_sheet_line")
+    )
+    assert lines["1701"] == lines["1700"] and lines["2251"] == lines["2250"] != ""
     years = list(FiscalYear.objects.filter(company=company).order_by("start"))
     assert [y.state for y in years] == ["closed", "open"]
     opening = Voucher.objects.get(

@@ -95,10 +95,33 @@ def _message(error: BookError, program: str) -> str:
     return text % {**params, "place": place, "program": program}
 
 
+def _sort_key(number: str) -> str:
+    """Account numbers compared digit by digit from the left, as the Finnish chart reads
+    them: 1701 falls between 1700 and 1710, and 29391 under 2939."""
+    return number.ljust(10, "0")
+
+
+def _statement_lines(chart: list[Account], number: str, type_: str) -> tuple[str, str]:
+    """The statement lines of the nearest account of the same type at or below ``number`` in
+    the company's chart: the earlier programs number their charts as Tase's does (the
+    Finnish chart tradition, formats-fi.md §7), so 1701 Myyntisaamiset lands where 1700 does
+    and 2251 where 2250 does."""
+    below = [
+        account
+        for account in chart
+        if account.type == type_ and _sort_key(account.number) <= _sort_key(number)
+    ]
+    if not below:
+        return "", ""
+    nearest = max(below, key=lambda account: _sort_key(account.number))
+    return nearest.income_statement_line, nearest.balance_sheet_line
+
+
 def _chart(company: Company, accounts, program: str) -> int:
-    existing = dict(
-        Account.objects.filter(company=company, is_header=False).values_list("number", "type")
-    )
+    """Add the accounts the company's chart lacks, each placed in the financial statements
+    beside its nearest neighbour (:func:`_statement_lines`)."""
+    chart = list(Account.objects.filter(company=company, is_header=False))
+    existing = {account.number: account.type for account in chart}
     problems = [
         _(
             "Account %(number)s is of another type in Tase (%(tase)s) than in %(program)s (%(type)s)."
@@ -114,16 +137,21 @@ def _chart(company: Company, accounts, program: str) -> int:
     ]
     if problems:
         raise ValidationError({"file": problems})
-    new = [
-        Account(
-            company=company,
-            number=account.number,
-            name_fi=account.name[:200] or account.number,
-            type=account.type,
+    new = []
+    for account in accounts:
+        if account.number in existing:
+            continue
+        income_line, balance_line = _statement_lines(chart, account.number, account.type)
+        new.append(
+            Account(
+                company=company,
+                number=account.number,
+                name_fi=account.name[:200] or account.number,
+                type=account.type,
+                income_statement_line=income_line,
+                balance_sheet_line=balance_line,
+            )
         )
-        for account in accounts
-        if account.number not in existing
-    ]
     Account.objects.bulk_create(new)
     return len(new)
 
