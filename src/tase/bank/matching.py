@@ -1,9 +1,10 @@
 """The matcher registry: apps that know what a bank line pays claim it, so bank knows no app.
 
 Each app registers a :class:`Matcher` in its ``AppConfig.ready``: sales claims incoming
-reference payments for its invoices (:mod:`tase.sales.bank_matching`); purchases may claim
-outgoing payments by their end-to-end id. After an import, :func:`run` hands the statement's
-open lines to each matcher in ``order``; a matcher returns the lines it took, each with a
+reference payments for its invoices (:mod:`tase.sales.bank_matching`); purchases claims
+outgoing payments by their end-to-end id (:mod:`tase.purchases.bank_matching`). During an
+import, :func:`tase.bank.services.statements.match` hands each chunk's open lines to each
+matcher in ``order``; a matcher returns the lines it took, each with a
 :class:`Claim` (what the line paid, the voucher it posted), and does its own writes through its
 own services, each line in a savepoint of its own so one refusal leaves the rest. A matcher may
 also ``propose`` targets for the lines left open (an invoice of that amount) and ``accept`` the
