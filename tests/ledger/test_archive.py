@@ -90,6 +90,10 @@ def test_package_holds_the_books_the_attachments_and_an_index_that_matches(syste
     index = json.loads(zf.read("index.json"))
     assert index["company"]["business_id"] == books.business_id
     assert index["voucher_count"] == 3 and index["attachment_count"] == 6
+    from tase.core.models import AuditEvent
+
+    export = AuditEvent.objects.get(action="export_archive", company=books)
+    assert export.changes["vouchers"] == [None, 3]
     assert [v["label"] for v in index["vouchers"]] == [
         v.label for v in sorted(vouchers, key=lambda v: (v.date, v.number))
     ]

@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "email": _l("Emailed"),
     "erase_personal_data": _l("Personal data erased"),
     "explain_overdue": _l("Delay explained"),
+    "export_archive": _l("Archive downloaded"),
     "export_personal_data": _l("Personal data exported"),
     "handover": _l("Handed over"),
     "held": _l("Held"),

@@ -44,7 +44,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tase.core import pdf
+from tase.core import audit, pdf
 
 from . import reports
 from .models import Entry, FiscalYear, Voucher
@@ -146,6 +146,14 @@ def build_archive(actor, company, fiscal_year: FiscalYear, out) -> Summary:
                 _copy_text(index_csv, member)
         readme = readme_text(company, fiscal_year, created, summary).encode()
         _write_bytes(zf, "README.txt", readme, stamp, zipfile.ZIP_DEFLATED)
+    # The whole year's books leave Tase: who took them and when stays in the audit trail.
+    audit.record(
+        actor.user,
+        "export_archive",
+        fiscal_year,
+        company=company,
+        changes={"vouchers": [None, summary.vouchers], "attachments": [None, summary.attachments]},
+    )
     return summary
 
 
