@@ -92,7 +92,8 @@ def _message(error: BookError, program: str) -> str:
         "unknown_account_type": _("Account %(account)s has an unknown type %(value)s."),
     }
     text = messages.get(error.code, _("The file cannot be read."))
-    return text % {**params, "place": place, "program": program}
+    message = text % {**params, "place": place, "program": program}
+    return message[:1].upper() + message[1:]
 
 
 def _sort_key(number: str) -> str:
