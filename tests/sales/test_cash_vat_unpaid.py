@@ -228,3 +228,12 @@ def test_other_tenants_get_404_and_a_viewer_cannot_recognise(world, accountant, 
         == 403
     )
     assert _balance(cash_books, PENDING) == -(VAT_S + VAT_R)
+
+
+def test_a_day_before_the_rule_asks_nothing(accountant, cash_books):
+    """The API fuzzer asked the office gate of 1.1.2000: the outer limit's parameter starts on
+    1.1.2017, and the check answered 500 for a day before it."""
+    _send(accountant, cash_books)
+    assert cash_vat.unpaid_many([cash_books], dt.date(2000, 1, 1)) == {}
+    gate = closing.closing_gates([cash_books], dt.date(2000, 1, 1))[cash_books.pk]
+    assert all(row.code != "sales.cash_vat_unpaid" for row in gate.rows)

@@ -325,6 +325,11 @@ def cash_basis_turnover_limit(on: dt.date) -> Decimal:
 CASH_BASIS_OUTER_LIMIT = "vat.cash_basis_outer_limit"
 
 
+def cash_basis_outer_limit_from() -> dt.date:
+    """The first delivery date the outer limit applies to (its parameter's first value)."""
+    return parameters.parameter(CASH_BASIS_OUTER_LIMIT).values[0].effective_from
+
+
 def cash_basis_outer_limit(delivery: dt.date) -> dt.date:
     """The day a cash-basis sale's VAT falls due even if unpaid: AVL 137 § 2 mom. (HE 139/2016
     vp, from 1.1.2017) assigns the sale at the latest to the calendar month in which 12 months

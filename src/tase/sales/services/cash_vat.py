@@ -115,7 +115,11 @@ def recognised_of(invoice: Invoice) -> int:
 
 def _candidates(company_ids, until: dt.date):
     """Open cash-basis invoices whose 12 months from delivery may be full by ``until``
-    (a day's margin for a 29 February delivery; :func:`_due` decides)."""
+    (a day's margin for a 29 February delivery; :func:`_due` decides). Deliveries before
+    the rule's first day (1.1.2017) are outside it, and so is every day before that."""
+    since = vat_rules.cash_basis_outer_limit_from()
+    if until < since:
+        return Invoice.objects.none()
     years = vat_rules.cash_basis_outer_limit(until).year - until.year
     day = min(until.day, 28) if until.month == 2 else until.day
     latest = until.replace(year=until.year - years, day=day) + dt.timedelta(days=1)
@@ -125,6 +129,7 @@ def _candidates(company_ids, until: dt.date):
         kind=Invoice.Kind.INVOICE,
         status__in=OPEN,
         cash_vat_due_on__isnull=True,
+        delivery_date__gte=since,
         delivery_date__lte=latest,
         vat_cents__gt=0,
     )
