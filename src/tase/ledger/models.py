@@ -705,3 +705,37 @@ class StatementBook(models.Model):
 
     def __str__(self):
         return f"{self.company_id} {self.fiscal_year}"
+
+
+class BalanceSpecification(models.Model):
+    """What the accountant writes into one account's balance-sheet specification
+    (tase-erittely, Kirjanpitolaki 1336/1997 3:13 §) of a fiscal year: a free text and items
+    the books cannot find themselves (a loan's lender and terms, a deposit). ``lines`` is a
+    list of ``{"text", "amount_cents"}`` with the balance sheet's sign; the items the other
+    ledgers give are added to them (:mod:`tase.ledger.balance_specifications`)."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear,
+        verbose_name=_("fiscal year"),
+        on_delete=models.PROTECT,
+        related_name="balance_specifications",
+    )
+    account_number = models.CharField(_("account"), max_length=10)
+    text = models.TextField(_("specification"), blank=True)
+    lines = models.JSONField(_("items"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("balance-sheet specification")
+        verbose_name_plural = _("balance-sheet specifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "account_number"], name="ledger_balancespec_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year_id}: {self.account_number}"
