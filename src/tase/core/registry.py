@@ -18,6 +18,9 @@
   receivables accounts, …) that must tie before a period is locked or a fiscal year closed.
 - personnel sources: the average number of a company's personnel in a period, which the books'
   notes to the financial statements show without knowing employments.
+- specification sources: the items behind a balance-sheet account (open invoices, bank
+  statements, the holiday-pay liability) that the books' balance-sheet specifications list
+  without knowing invoices, statements or employments.
 """
 
 from __future__ import annotations
