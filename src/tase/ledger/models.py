@@ -504,6 +504,12 @@ class FixedAsset(models.Model):
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
     rate = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    # For an asset bought before the company's first fiscal year in Tase: its undepreciated
+    # value in taxation at the start of that year (verotuksessa poistamatta oleva
+    # hankintameno, EVL 30 §), which the tax pool starts from instead of the cost.
+    tax_opening_cents = models.BigIntegerField(
+        _("undepreciated tax value at the start (cents)"), null=True, blank=True
+    )
     disposed = models.DateField(_("disposal date"), null=True, blank=True)
     disposal_price_cents = models.BigIntegerField(
         _("disposal price (cents)"), null=True, blank=True
