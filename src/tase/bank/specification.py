@@ -12,30 +12,11 @@ from django.utils.translation import gettext as _
 
 from tase.core.registry import SpecificationItem
 
-from .models import Statement
+from .closing import last_statements
 
 
 def statement_balances(company, on: dt.date) -> list[SpecificationItem]:
-    last: dict[int, dict] = {}
-    for row in (
-        Statement.objects.filter(
-            company=company,
-            kind=Statement.Kind.STATEMENT,
-            closing_cents__isnull=False,
-            to_date__lte=on,
-        )
-        .order_by("bank_account_id", "-to_date", "-pk")
-        .values(
-            "pk",
-            "bank_account_id",
-            "bank_account__iban",
-            "bank_account__account__number",
-            "number",
-            "to_date",
-            "closing_cents",
-        )
-    ):
-        last.setdefault(row["bank_account_id"], row)
+    last = last_statements([company.pk], on)
     return [
         SpecificationItem(
             text=_("%(iban)s, statement %(number)s, closing balance %(date)s")

@@ -34,6 +34,7 @@ from tase.core.registry import SPECIFICATION_SOURCES, ordered
 from . import accrual_register, asset_register
 from .closing import balances_on
 from .models import Account, BalanceSpecification, Entry, FiscalYear
+from .services import cents_to_decimal
 
 BALANCE_TYPES = (Account.Type.ASSET, Account.Type.LIABILITY, Account.Type.EQUITY)
 VAT_ROLES = (
@@ -204,7 +205,6 @@ def specifications(company, year: FiscalYear) -> Specifications:
 
 def to_data(found: Specifications) -> dict:
     """The JSON of the API: euros as decimal strings."""
-    from .services import cents_to_decimal
 
     def euros(cents: int) -> str:
         return f"{cents_to_decimal(cents):.2f}"
