@@ -78,7 +78,14 @@ def test_package_holds_the_books_the_attachments_and_an_index_that_matches(syste
     zf = _build(system, books)
     assert zf.testzip() is None
     names = set(zf.namelist())
-    for book in ("tuloslaskelma", "tase", "saldoluettelo", "paivakirja", "paakirja"):
+    for book in (
+        "tuloslaskelma",
+        "tase",
+        "saldoluettelo",
+        "tase-erittelyt",
+        "paivakirja",
+        "paakirja",
+    ):
         assert f"kirjat/{book}.pdf" in names
     assert {"kirjat/tositeluettelo.pdf", "kirjat/tililuettelo.pdf"} <= names
     assert {"index.json", "index.csv", "README.txt"} <= names

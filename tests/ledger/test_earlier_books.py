@@ -191,3 +191,15 @@ def test_api_page_and_command_side_by_side(company, tilitin_file, world, capsys)
         {"file": SimpleUploadedFile("kirjanpito.sqlite", content)},
     )
     assert response.status_code == 404
+
+
+def test_kitsas_types_give_the_new_accounts_their_roles(company, tmp_path, world):
+    """Kitsas's 1701 (AO, sales receivables) joins the receivables the closing gate and the
+    balance-sheet specifications sum; 2251 (BE) would be a second retained-earnings account,
+    which the year-end close cannot have, so it stays without a role."""
+    path = tilitin_files.kitsas_book(tmp_path / "kirjanpito.kitsas")
+    services.import_books(world.actor(Role.MAIN_USER), company, path, program="kitsas")
+    roles = dict(Account.objects.filter(company=company).values_list("number", "role"))
+    assert roles["1701"] == Account.Role.RECEIVABLES
+    assert roles["2251"] == "" and roles["2250"] == Account.Role.RETAINED_EARNINGS
+    assert roles["7000"] == ""

@@ -36,3 +36,12 @@ class BankConfig(AppConfig):
                 order=10,
             )
         )
+        from tase.core.registry import SpecificationSource, register_specification_source
+
+        from .specification import statement_balances
+
+        register_specification_source(
+            SpecificationSource(
+                "bank.statements", _("Bank statements"), statement_balances, order=10
+            )
+        )

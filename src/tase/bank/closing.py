@@ -20,12 +20,13 @@ from tase.ledger.closing import balances_on
 from .models import Statement
 
 
-def statements_many(companies, on: dt.date) -> dict[int, list[ClosingValue]]:
-    company_ids = [company.pk for company in companies]
+def last_statements(company_ids, on: dt.date) -> dict[int, dict]:
+    """Per bank account of the companies, its last statement with a closing balance ending on
+    or before ``on`` (a dict of its fields). One query."""
     last: dict[int, dict] = {}
     for row in (
         Statement.objects.filter(
-            company_id__in=company_ids,
+            company_id__in=list(company_ids),
             kind=Statement.Kind.STATEMENT,
             closing_cents__isnull=False,
             to_date__lte=on,
@@ -37,11 +38,17 @@ def statements_many(companies, on: dt.date) -> dict[int, list[ClosingValue]]:
             "bank_account_id",
             "bank_account__iban",
             "bank_account__account__number",
+            "number",
             "to_date",
             "closing_cents",
         )
     ):
         last.setdefault(row["bank_account_id"], row)
+    return last
+
+
+def statements_many(companies, on: dt.date) -> dict[int, list[ClosingValue]]:
+    last = last_statements([company.pk for company in companies], on)
     by_day: dict[dt.date, list[dict]] = defaultdict(list)
     for row in last.values():
         by_day[row["to_date"]].append(row)

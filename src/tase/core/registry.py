@@ -18,6 +18,9 @@
   receivables accounts, …) that must tie before a period is locked or a fiscal year closed.
 - personnel sources: the average number of a company's personnel in a period, which the books'
   notes to the financial statements show without knowing employments.
+- specification sources: the items behind a balance-sheet account (open invoices, bank
+  statements, the holiday-pay liability) that the books' balance-sheet specifications list
+  without knowing invoices, statements or employments.
 """
 
 from __future__ import annotations
@@ -293,3 +296,40 @@ def average_personnel(company, start, end):
 
 def ordered(registry: dict) -> list:
     return sorted(registry.values(), key=lambda entry: (entry.order, entry.key))
+
+
+@dataclass(frozen=True)
+class SpecificationItem:
+    """One item behind a balance-sheet account's balance (an open invoice, a bank statement's
+    closing balance, an employee's holiday-pay liability), in cents with the balance sheet's
+    sign (a receivable and a liability both positive). The account is named by ``number`` or,
+    when the source knows only the kind of account, by its ``role``
+    (:class:`tase.ledger.models.Account.Role`: the amount then belongs to the first account
+    of that role)."""
+
+    text: str
+    amount_cents: int
+    number: str = ""
+    role: str = ""
+    reference: str = ""  # an invoice or statement number, a date
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class SpecificationSource:
+    """Where the balance-sheet specifications (tase-erittelyt, Kirjanpitolaki 1336/1997
+    3:13 §) find the items of the accounts another app keeps a ledger of: sales the open
+    invoices, purchases the open purchase invoices, bank the statements, payroll the
+    holiday-pay liability. The books know none of them."""
+
+    key: str
+    label: Any  # a lazy translation: "Open invoices"
+    items: Callable[[Any, Any], list[SpecificationItem]]  # (Company, date) -> items
+    order: int = 100
+
+
+SPECIFICATION_SOURCES: dict[str, SpecificationSource] = {}
+
+
+def register_specification_source(source: SpecificationSource) -> None:
+    SPECIFICATION_SOURCES[source.key] = source

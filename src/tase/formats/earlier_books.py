@@ -35,6 +35,7 @@ class Account:
     number: str
     name: str
     type: str  # asset, liability, equity, revenue, expense
+    role: str = ""  # Tase's account role when the source names one (Kitsas's type codes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,18 @@ TABLES = {
 }
 
 
+# Kitsas's type codes that name what an account is for (kitsas/db/tilityyppimodel.cpp, read
+# in shared/reference/formats-fi.md §7), as Tase's account roles.
+ROLES = {
+    "AO": "receivables",  # myyntisaatavat
+    "BO": "payables",  # ostovelat
+    "AL": "vat_receivable",  # alv-saatava
+    "BL": "vat_payable",  # alv-velka
+    "ARP": "bank",  # pankkitili
+    "BE": "retained_earnings",  # edellisten tilikausien tulos
+}
+
+
 def account_type(number: str, code: str) -> str | None:
     """Tase's account type of a Kitsas type code; None for a heading."""
     code = (code or "").strip().upper()
@@ -114,7 +126,8 @@ class Book(SQLiteBook):
             number = str(number).strip()
             kind = account_type(number, code)
             if kind is not None:
-                result.append(Account(number, _name(raw, number)[:200], kind))
+                role = ROLES.get((code or "").strip().upper(), "")
+                result.append(Account(number, _name(raw, number)[:200], kind, role))
         return result
 
     def periods(self) -> list[Period]:

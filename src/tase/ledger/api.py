@@ -26,6 +26,7 @@ from . import (
     api_archive,
     api_closing,
     api_fixed_assets,
+    api_specifications,
     api_statements,
     reports,
     selectors,
@@ -38,6 +39,7 @@ router.add_router("", api_fixed_assets.router)
 router.add_router("", api_closing.router)
 router.add_router("", api_accruals.router)
 router.add_router("", api_statements.router)
+router.add_router("", api_specifications.router)
 router.add_router("", api_archive.router)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from tase.apiutil import actor
 
@@ -37,6 +37,11 @@ class FixedAssetIn(Schema):
     method: str
     years: int | None = None
     rate: Decimal | None = None
+    tax_opening: Decimal | None = Field(
+        None,
+        description="An asset bought before the first fiscal year in Tase: its undepreciated "
+        "tax value at the start of that year (EVL 30 §)",
+    )
 
 
 class FixedAssetOut(FixedAssetIn):
@@ -85,6 +90,7 @@ def _out(asset: FixedAsset) -> dict:
         "method": asset.method,
         "years": asset.years,
         "rate": asset.rate,
+        "tax_opening": _euros(asset.tax_opening_cents),
         "depreciated": _euros(depreciated),
         "residual": _euros(residual),
         "disposed": asset.disposed,

@@ -4,8 +4,9 @@ One ZIP that opens without Tase:
 
 - ``kirjat/``: the journal (päiväkirja), the general ledger (pääkirja), the list of vouchers
   (tositeluettelo), the chart of accounts (tililuettelo), the income statement and balance sheet
-  with the previous year beside, and the trial balance at the year end (saldoluettelo, the basis
-  of the balance-sheet specifications) as PDF/A-3b (ISO 19005-3, for long-term keeping);
+  with the previous year beside, the trial balance at the year end (saldoluettelo) and the
+  balance-sheet specifications (tase-erittelyt, 3:13 §) as PDF/A-3b (ISO 19005-3, for long-term
+  keeping);
 - ``attachments/<voucher label>/<file name>``: every attachment of every posted voucher, byte for byte;
 - ``index.json`` and ``index.csv``: every voucher (series, number, date, description, lines) and
   every file with its SHA-256, so a reader can check that nothing was changed;
@@ -46,7 +47,7 @@ from django.utils.translation import gettext as _
 
 from tase.core import audit, pdf
 
-from . import reports
+from . import balance_specifications, reports
 from .models import Entry, FiscalYear, Voucher
 from .services import cents_to_decimal
 from .services.common import guard
@@ -125,7 +126,12 @@ def build_archive(actor, company, fiscal_year: FiscalYear, out) -> Summary:
         zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
     ):
         for kind, slug in BOOKS:
-            for book in _books(company, fiscal_year, kind, slug):
+            parts = (
+                _specifications(company, fiscal_year, slug)
+                if kind == SPECIFICATIONS
+                else _books(company, fiscal_year, kind, slug)
+            )
+            for book in parts:
                 _write_bytes(zf, book.path, book.data, stamp, zipfile.ZIP_STORED)
                 summary.books.append(
                     Book(book.path, book.title, book.rows, _sha(book.data), len(book.data))
@@ -161,11 +167,15 @@ BOOKS = (
     ("income-statement", "tuloslaskelma"),
     ("balance-sheet", "tase"),
     ("trial-balance", "saldoluettelo"),
+    ("balance-specifications", "tase-erittelyt"),
     ("journal", "paivakirja"),
     ("general-ledger", "paakirja"),
     ("vouchers", "tositeluettelo"),
     ("accounts", "tililuettelo"),
 )
+
+
+SPECIFICATIONS = "balance-specifications"
 
 
 @dataclass
@@ -215,6 +225,15 @@ def _books(company, year: FiscalYear, kind: str, slug: str):
             return
         offset += len(chunk)
         chunk, number = following, number + 1
+
+
+def _specifications(company, year: FiscalYear, slug: str):
+    """The balance-sheet specifications (Kirjanpitolaki 3:13 §, kept ten years) as PDF/A."""
+    found = balance_specifications.specifications(company, year)
+    html = balance_specifications.standalone_html(found)
+    document = pdf.layout(html, test_environment=company.is_test_environment)
+    data = document.write_pdf(pdf_variant=PDF_VARIANT)
+    yield _Part(f"kirjat/{slug}.pdf", _("Balance sheet specifications"), len(found.accounts), data)
 
 
 # The long books are laid out as fixed-width text (one line a row): WeasyPrint lays out text
@@ -527,6 +546,7 @@ kirjat/  Kirjanpitokirjat ja tilinpäätöslaskelmat (PDF/A). Suuri kirja on jae
   tuloslaskelma  Tuloslaskelma, edellinen tilikausi rinnalla.
   tase           Tase tilikauden viimeisenä päivänä, edellinen tilikausi rinnalla.
   saldoluettelo  Tilien saldot tilikauden ajalta (tase-erittelyjen pohja).
+  tase-erittelyt Tase-erittelyt tilikauden viimeisenä päivänä (KPL 3:13 §, ei julkinen).
   paivakirja     Päiväkirja: kirjaukset aikajärjestyksessä.
   paakirja       Pääkirja: kirjaukset tileittäin (asiajärjestys), alkusaldo ja saldo.
   tositeluettelo Tositeluettelo: kirjatut tositteet sarjoittain ja numeroittain.

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from tase.rules import financial_statements as rules
 
+from . import balance_specifications
 from .models import (
     Account,
     AccountBalance,
@@ -401,6 +402,7 @@ def statement_book_html(company, year_end: dt.date, *, language: str = "fi") -> 
         free_equity=equity_note(statements),
         rules_statement=_rules_statement(form),
         books=books_list(company, year),
+        specifications=balance_specifications.specifications(company, year),
     )
 
 

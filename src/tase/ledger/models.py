@@ -504,6 +504,12 @@ class FixedAsset(models.Model):
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
     rate = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    # For an asset bought before the company's first fiscal year in Tase: its undepreciated
+    # value in taxation at the start of that year (verotuksessa poistamatta oleva
+    # hankintameno, EVL 30 §), which the tax pool starts from instead of the cost.
+    tax_opening_cents = models.BigIntegerField(
+        _("undepreciated tax value at the start (cents)"), null=True, blank=True
+    )
     disposed = models.DateField(_("disposal date"), null=True, blank=True)
     disposal_price_cents = models.BigIntegerField(
         _("disposal price (cents)"), null=True, blank=True
@@ -705,3 +711,37 @@ class StatementBook(models.Model):
 
     def __str__(self):
         return f"{self.company_id} {self.fiscal_year}"
+
+
+class BalanceSpecification(models.Model):
+    """What the accountant writes into one account's balance-sheet specification
+    (tase-erittely, Kirjanpitolaki 1336/1997 3:13 §) of a fiscal year: a free text and items
+    the books cannot find themselves (a loan's lender and terms, a deposit). ``lines`` is a
+    list of ``{"text", "amount_cents"}`` with the balance sheet's sign; the items the other
+    ledgers give are added to them (:mod:`tase.ledger.balance_specifications`)."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear,
+        verbose_name=_("fiscal year"),
+        on_delete=models.PROTECT,
+        related_name="balance_specifications",
+    )
+    account_number = models.CharField(_("account"), max_length=10)
+    text = models.TextField(_("specification"), blank=True)
+    lines = models.JSONField(_("items"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("balance-sheet specification")
+        verbose_name_plural = _("balance-sheet specifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "account_number"], name="ledger_balancespec_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year_id}: {self.account_number}"

@@ -20,6 +20,24 @@ class Note:
     key: str
     title: object
     forms: tuple[str, ...]
+    hint: object = ""  # what the statute asks the note to give, shown under its field
+
+
+# PMA 3 luku 7 § (a small company; the micro company's notes in 4 luku ask the same of the
+# collateral and commitments): the collateral given from the company's own property, split
+# into cash pledges, vehicle mortgages, business mortgages, real-estate mortgages and any
+# other kind; guarantees and other commitments given; the arrangements off the balance
+# sheet, such as leasing and rent liabilities; and, separately, those given on behalf of
+# group companies. Read in the statute's summary by Karttunen and Tomminen, Tilisanomat
+# 7.3.2022 (tilisanomat.fi/kirjanpito/liitetiedot-annetut-vakuudet-ja-taseen-ulkopuoliset-
+# sitoumukset-ja-jarjestelyt); statute: finlex.fi/fi/laki/alkup/2015/20151753.
+GUARANTEES_HINT = _(
+    "Give the amounts, each on its own line: the collateral given from the company's own "
+    "property — cash pledges, vehicle mortgages, business mortgages, real-estate mortgages, "
+    "other collateral — and the debts they secure; guarantees and other commitments given; "
+    "leasing and rent liabilities and other arrangements off the balance sheet; those given "
+    "on behalf of group companies separately. Write “None.” if there are none."
+)
 
 
 NOTES = (
@@ -30,6 +48,7 @@ NOTES = (
         "guarantees",
         _("Guarantees, pledges and off-balance-sheet commitments"),
         ("micro", "small", "full"),
+        GUARANTEES_HINT,
     ),
     Note(
         "related_parties", _("Loans and commitments to related parties"), ("micro", "small", "full")

@@ -11,7 +11,10 @@ the depreciation difference booked at the year end as a closing appropriation (K
 
 Additions are the costs of the assets acquired in a fiscal year, disposals their
 proceeds; an asset acquired before the company's first fiscal year in Tase counts
-in the first. A fiscal year longer or shorter than twelve months scales the
+in the first, by its undepreciated tax value at the start of that year when one is
+entered (EVL 30 §: the pool goes on from its balance in the earlier taxation), and the
+difference of its cost (its book value when it came to Tase) over that value is the
+depreciation difference accumulated before. A fiscal year longer or shorter than twelve months scales the
 maximum by its months (EVL 30 § 2 mom). The rule per pool and year is
 :func:`tase.rules.depreciation.pool_years`; planned depreciation and the booked
 differences are summed per asset and fiscal year in the database.
@@ -86,13 +89,18 @@ def pools(company: Company, fiscal_year: FiscalYear) -> list[PoolRow]:
     additions: dict[tuple[str, int], int] = defaultdict(int)
     disposals: dict[tuple[str, int], int] = defaultdict(int)
     first: dict[str, int] = {}
+    before: dict[str, int] = defaultdict(int)  # the difference accumulated before Tase
     by_pool: dict[str, FixedAsset] = {}
     index = {y.pk: i for i, y in enumerate(years)}
     for asset in assets:
         pool = pool_of(asset)
         by_pool.setdefault(pool, asset)
         acquired = next((y for y in years if asset.acquired <= y.end), years[0])
-        additions[pool, acquired.pk] += asset.cost_cents
+        if asset.tax_opening_cents is not None and asset.acquired < years[0].start:
+            additions[pool, acquired.pk] += asset.tax_opening_cents
+            before[pool] += max(asset.cost_cents - asset.tax_opening_cents, 0)
+        else:
+            additions[pool, acquired.pk] += asset.cost_cents
         first[pool] = min(first.get(pool, len(years)), index[acquired.pk])
         if asset.disposed and asset.disposed <= fiscal_year.end:
             sold = next((y for y in years if asset.disposed <= y.end), years[0])
@@ -127,7 +135,8 @@ def pools(company: Company, fiscal_year: FiscalYear) -> list[PoolRow]:
                     "change": booked.get((pool, y.pk)),
                 }
                 for y in history
-            ]
+            ],
+            accumulated=before[pool],
         )
         year = computed[-1]
         if not (year.balance or year.accumulated or year.planned):

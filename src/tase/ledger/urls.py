@@ -7,6 +7,7 @@ from . import (
     views_closing,
     views_earlier_books,
     views_fixed_assets,
+    views_specifications,
     views_statements,
 )
 
@@ -42,6 +43,11 @@ urlpatterns = [
         "<int:company_pk>/financial-statements/",
         views_statements.financial_statements,
         name="financial_statements",
+    ),
+    path(
+        "<int:company_pk>/balance-specifications/",
+        views_specifications.balance_specifications_page,
+        name="balance_specifications",
     ),
     path("<int:company_pk>/fixed-assets/", views_fixed_assets.fixed_assets, name="fixed_assets"),
     path("<int:company_pk>/accruals/", views_accruals.accruals, name="accruals"),

@@ -26,6 +26,7 @@ ASSET_FIELDS = (
     "method",
     "years",
     "rate",
+    "tax_opening",
 )
 
 
@@ -34,6 +35,7 @@ def _post(request, company):
     if action == "create":
         values = {name: request.POST.get(name, "").strip() for name in ASSET_FIELDS}
         values["in_use"] = values["in_use"] or None
+        values["tax_opening"] = values["tax_opening"] or None
         asset = services.create_fixed_asset(actor, company, **values)
         messages.success(request, _("Asset %(asset)s added.") % {"asset": asset})
     elif action == "run":

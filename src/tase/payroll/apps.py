@@ -143,3 +143,12 @@ class PayrollConfig(AppConfig):
                 panels.first_pay_run_approved,
             )
         )
+        from tase.core.registry import SpecificationSource, register_specification_source
+
+        from .specification import holiday_liability
+
+        register_specification_source(
+            SpecificationSource(
+                "payroll.holiday_liability", _("Holiday-pay liability"), holiday_liability, order=40
+            )
+        )

@@ -41,3 +41,12 @@ class PurchasesConfig(AppConfig):
             )
         )
         notices.register()
+        from tase.core.registry import SpecificationSource, register_specification_source
+
+        from .specification import open_invoices
+
+        register_specification_source(
+            SpecificationSource(
+                "purchases.payables", _("Open purchase invoices"), open_invoices, order=25
+            )
+        )

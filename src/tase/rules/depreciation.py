@@ -202,7 +202,7 @@ class PoolYear:
     closing: int
 
 
-def pool_years(years: list[dict]) -> list[PoolYear]:
+def pool_years(years: list[dict], accumulated: int = 0) -> list[PoolYear]:
     """The depreciation difference of one tax pool over consecutive fiscal years.
 
     ``years``: dicts in cents with ``additions`` (acquisition costs), ``disposals``
@@ -222,9 +222,12 @@ def pool_years(years: list[dict]) -> list[PoolYear]:
       ``change`` is taken as it is (the caller checks a new one against the range).
     * A balance that the proceeds turn negative is taxable income and leaves zero
       (EVL 30 § 1 mom).
+
+    ``accumulated``: the difference accumulated before the first year (the books of assets
+    bought before them: their book value less their undepreciated tax value).
     """
     result: list[PoolYear] = []
-    opening = accumulated = 0
+    opening = 0
     for spec in years:
         additions, disposals = int(spec.get("additions", 0)), int(spec.get("disposals", 0))
         planned = int(spec.get("planned", 0))

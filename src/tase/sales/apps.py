@@ -52,3 +52,10 @@ class SalesConfig(AppConfig):
                 order=21,
             )
         )
+        from tase.core.registry import SpecificationSource, register_specification_source
+
+        from .specification import open_invoices
+
+        register_specification_source(
+            SpecificationSource("sales.receivables", _("Open invoices"), open_invoices, order=20)
+        )

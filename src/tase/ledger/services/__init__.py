@@ -13,12 +13,14 @@ rounding there); the only rounding is the VAT split, half up to the cent
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
 year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets, accruals,
-income_tax, earlier_books, statement_book); callers import from this package.
+income_tax, earlier_books, statement_book, balance_specification); callers import from this
+package.
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
 from .accruals import create_accrual, reverse_due_accruals
 from .attachments import ATTACHMENT_TYPES, MAGIC, add_attachment, sniff
+from .balance_specification import save_balance_specification
 from .bank_accounts import create_bank_account, default_bank_account
 from .common import (
     STANDARD_SERIES,
@@ -110,6 +112,7 @@ __all__ = [
     "reverse_due_accruals",
     "reverse_voucher",
     "run_depreciation",
+    "save_balance_specification",
     "save_draft",
     "save_statement_book",
     "series_for",

@@ -118,10 +118,30 @@ def _statement_lines(chart: list[Account], number: str, type_: str) -> tuple[str
     return nearest.income_statement_line, nearest.balance_sheet_line
 
 
+# Roles that several accounts may share: the closing gate and the balance-sheet
+# specifications sum the accounts of the role. Each other role is one account's (the VAT
+# settlement and the year-end close take the account of the role), so an imported account
+# takes it only while the chart has none.
+SHARED_ROLES = (Account.Role.RECEIVABLES, Account.Role.PAYABLES)
+
+
+def _role(account, taken: set[str]) -> str:
+    """The role the source names for a new account, when Tase can give it
+    (:data:`SHARED_ROLES`, or a role no account of the chart has yet)."""
+    role = account.role
+    if not role or (role in taken and role not in SHARED_ROLES):
+        return ""
+    taken.add(role)
+    return role
+
+
 def _chart(company: Company, accounts, program: str) -> int:
     """Add the accounts the company's chart lacks, each placed in the financial statements
-    beside its nearest neighbour (:func:`_statement_lines`)."""
+    beside its nearest neighbour (:func:`_statement_lines`) and with the role its source
+    names (:func:`_role`: Kitsas's sales receivables 1701 are receivables, so the closing
+    gate and the specifications count them)."""
     chart = list(Account.objects.filter(company=company, is_header=False))
+    taken = {account.role for account in chart if account.role}
     existing = {account.number: account.type for account in chart}
     problems = [
         _(
@@ -151,6 +171,7 @@ def _chart(company: Company, accounts, program: str) -> int:
                 type=account.type,
                 income_statement_line=income_line,
                 balance_sheet_line=balance_line,
+                role=_role(account, taken),
             )
         )
     Account.objects.bulk_create(new)

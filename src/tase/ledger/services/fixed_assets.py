@@ -53,9 +53,12 @@ def create_fixed_asset(
     method: str,
     years: int | None = None,
     rate=None,
+    tax_opening=None,
 ) -> FixedAsset:
     """Enter an asset in the register. Every problem is reported under its field;
-    nothing is written unless all are right."""
+    nothing is written unless all are right. ``tax_opening`` (euros): for an asset bought
+    before the company's first fiscal year in Tase, its undepreciated tax value at the start
+    of that year (EVL 30 §), from 0 to the cost."""
     guard(actor, company, "ledger.manage")
     errors: dict[str, str] = {}
     number, name = str(number or "").strip(), str(name or "").strip()
@@ -87,6 +90,9 @@ def create_fixed_asset(
             errors["cost"] = _("The cost must be more than zero.")
     except ValueError as error:
         errors["cost"], cost_cents = str(error), 0
+    tax_opening_cents = _tax_opening(
+        company, tax_opening, dates.get("acquired"), cost_cents, errors
+    )
     plan = {"years": None, "rate": None}
     if method == FixedAsset.Method.STRAIGHT_LINE:
         try:
@@ -120,6 +126,7 @@ def create_fixed_asset(
         acquired=dates["acquired"],
         in_use=dates["in_use"],
         cost_cents=cost_cents,
+        tax_opening_cents=tax_opening_cents,
         method=method,
         **plan,
     )
@@ -131,6 +138,26 @@ def create_fixed_asset(
         changes={"number": [None, number], "cost_cents": [None, cost_cents]},
     )
     return asset
+
+
+def _tax_opening(company, value, acquired, cost_cents: int, errors: dict) -> int | None:
+    """The undepreciated tax value in cents, or None when not given; checked against the
+    first fiscal year and the cost."""
+    if value in (None, ""):
+        return None
+    try:
+        cents = to_cents(value, "tax_opening")
+    except ValueError as error:
+        errors["tax_opening"] = str(error)
+        return None
+    first = company.fiscal_years.order_by("start").first()
+    if first is None or acquired is None or acquired >= first.start:
+        errors["tax_opening"] = _(
+            "Only an asset bought before the first fiscal year in Tase has an opening tax value."
+        )
+    elif not 0 <= cents <= cost_cents:
+        errors["tax_opening"] = _("The opening tax value is from zero to the cost.")
+    return cents
 
 
 def _plan(asset: FixedAsset, until: dt.date) -> dict[tuple[int, int], int]:

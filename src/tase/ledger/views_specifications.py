@@ -1,0 +1,77 @@
+"""The balance-sheet specifications page (tase-erittelyt) of a fiscal year: per balance-sheet
+account the balance, the items behind it from the ledgers and what the accountant writes,
+with the difference; the free text and items are saved per account; a PDF of them.
+Thin over :mod:`tase.ledger.balance_specifications` and ``services.save_balance_specification``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tase.core import pdf
+
+from . import balance_specifications, services
+from .views import _actor, _base, _company, _errors
+
+ITEM_ROWS = 3
+
+
+@login_required
+def balance_specifications_page(request, company_pk):
+    company = _company(request, company_pk)
+    years = list(company.fiscal_years.order_by("-start"))
+    chosen = request.POST.get("year") or request.GET.get("year")
+    year = next((y for y in years if str(y.pk) == chosen), None) or (years[0] if years else None)
+    errors = []
+    if year is not None and request.method == "POST":
+        company = _company(request, company_pk, "ledger.manage")
+        number = request.POST.get("account", "")
+        try:
+            services.save_balance_specification(
+                _actor(request),
+                company,
+                year,
+                number,
+                text=request.POST.get("text", ""),
+                lines=[
+                    {
+                        "text": request.POST.get(f"item-{i}-text", ""),
+                        "amount": request.POST.get(f"item-{i}-amount", ""),
+                    }
+                    for i in range(int(request.POST.get("rows") or ITEM_ROWS))
+                ],
+            )
+            messages.success(
+                request,
+                _("The specification of account %(number)s was saved.") % {"number": number},
+            )
+            return redirect(f"{request.path}?year={year.pk}#account-{number}")
+        except ValidationError as error:
+            errors = _errors(error)
+    found = balance_specifications.specifications(company, year) if year else None
+    if found is not None and request.GET.get("format") == "pdf":
+        return pdf.response(
+            balance_specifications.specifications_pdf(found), f"tase-erittelyt-{year.end}"
+        )
+    for spec in found.accounts if found is not None else []:
+        written = [
+            (item.text, f"{services.cents_to_decimal(item.amount_cents)}".replace(".", ","))
+            for item in spec.items
+            if item.written
+        ]
+        spec.form_rows = written + [("", "")] * (ITEM_ROWS if not written else 1)
+    return render(
+        request,
+        "ledger/balance_specifications.html",
+        _base(
+            request,
+            company,
+            errors=errors,
+            fiscal_years=years,
+            year=year,
+            specifications=found,
+        ),
+    )
