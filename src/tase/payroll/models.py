@@ -646,7 +646,8 @@ class Absence(models.Model):
 class HolidayRecord(models.Model):
     """Annual holiday planned or taken from a credit year's days (the summer part in the
     holiday season 2.5.-30.9., the winter part outside it), or days saved as saved leave
-    (säästövapaa, vuosilomalaki 27 §, no dates)."""
+    (säästövapaa, vuosilomalaki 27 §, no dates); a dated holiday ``from_saved`` takes the
+    year's saved days later."""
 
     class Kind(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -661,6 +662,9 @@ class HolidayRecord(models.Model):
     start_date = models.DateField(_("first day"), null=True, blank=True)
     end_date = models.DateField(_("last day"), null=True, blank=True)
     days = models.PositiveIntegerField(_("holiday days"))
+    # A planned or taken holiday that uses the saved leave of its credit year (27 § 3 mom.):
+    # its days come off the year's saved days, not its ordinary balance.
+    from_saved = models.BooleanField(_("saved leave"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

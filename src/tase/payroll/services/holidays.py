@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -60,6 +60,7 @@ from .pay_runs import _check_draft
 HOLIDAY_SOURCE = "holiday:"
 DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
 P_SAVING = "payroll.holidays.saving.days_kept"
+P_SAVING_AGREED = "payroll.holidays.saving.agreed_days_kept"
 ZERO = Decimal(0)
 
 
@@ -132,8 +133,12 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
     book.wages = {(row["employee_id"], row["y"], row["m"]): row["total"] for row in slips}
     for absence in Absence.objects.filter(employee_id__in=ids, end_date__gte=since):
         book.absences[absence.employee_id].append(absence)
+    # Saved leave is kept over several years (27 §): its records are read whatever their age.
     for record in HolidayRecord.objects.filter(
-        employee_id__in=ids, credit_year_end__gte=dt.date(since.year + 1, 3, 31)
+        Q(credit_year_end__gte=dt.date(since.year + 1, 3, 31))
+        | Q(kind=HolidayRecord.Kind.SAVED)
+        | Q(from_saved=True),
+        employee_id__in=ids,
     ):
         book.records[record.employee_id].append(record)
     return book
@@ -310,18 +315,43 @@ class Balance:
     planned: int
     saved: int
     day_pay: Decimal
+    saved_used: int = 0  # the year's saved days planned or taken as saved leave since
 
     @property
     def left(self) -> int:
         return self.earned + self.carried_over - self.taken - self.planned - self.saved
 
+    @property
+    def saved_left(self) -> int:
+        return self.saved - self.saved_used
+
 
 def _used(records, year_end: dt.date) -> dict[str, int]:
-    used = {kind: 0 for kind in HolidayRecord.Kind.values}
+    """The credit year's days by kind; holidays taken from its saved leave under "from_saved"
+    (they use the saved days, not the ordinary balance)."""
+    used = {kind: 0 for kind in HolidayRecord.Kind.values} | {"from_saved": 0}
     for record in records:
         if record.credit_year_end == year_end:
-            used[record.kind] += record.days
+            used["from_saved" if record.from_saved else record.kind] += record.days
     return used
+
+
+def saved_left(book: Ledger, employee_id: int, on: dt.date | None = None) -> dict[dt.date, int]:
+    """Saved leave not yet used, per credit year it was saved from (27 §: kept over several
+    years). ``on``: count only the holiday days of saved leave up to that date (for the
+    liability); none: every planned or taken day of saved leave."""
+    left: dict[dt.date, int] = defaultdict(int)
+    for record in book.records.get(employee_id, []):
+        if record.kind == HolidayRecord.Kind.SAVED:
+            left[record.credit_year_end] += record.days
+        elif record.from_saved and (on is None or record.start_date <= on):
+            used = (
+                record.days
+                if on is None
+                else calendar.holiday_days(record.start_date, min(record.end_date, on))
+            )
+            left[record.credit_year_end] -= used
+    return {year: days for year, days in sorted(left.items()) if days > 0}
 
 
 def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
@@ -332,7 +362,7 @@ def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
     previous_end = dt.date(year_end.year - 1, 3, 31)
     before = earning(book, employee, previous_end, days_only=True)
     used_before = _used(records, previous_end)
-    carried = max(before.days - sum(used_before.values()), 0)
+    carried = max(before.days - sum(used_before.values()) + used_before["from_saved"], 0)
     used = _used(records, year_end)
     return Balance(
         employee,
@@ -343,6 +373,7 @@ def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
         used[HolidayRecord.Kind.PLANNED],
         used[HolidayRecord.Kind.SAVED],
         now.day_pay,
+        used["from_saved"],
     )
 
 
@@ -412,24 +443,32 @@ def record_holiday(
     kind="planned",
     credit_year_end=None,
     note="",
+    from_saved=False,
 ) -> HolidayRecord:
     """Plan or record a holiday: its holiday days (vuosilomalaki 3 § 2 mom.) from the credit
     year given (by default the last one ended before it starts). Refused beyond the balance,
-    over another holiday or absence, or outside the employment."""
+    over another holiday or absence, or outside the employment. ``from_saved``: saved leave
+    taken (27 § 3 mom.), from the saved days of the year given (by default the oldest year
+    with saved days left), refused beyond them."""
     require(actor, employee.company, "payroll.manage")
     if kind not in DATED:
         raise ValidationError({"kind": _("Choose planned or taken.")})
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     start, end = check_dates(employee, start_date, end_date)
-    year_end = _year_end(credit_year_end, start)
     days = calendar.holiday_days(start, end)
     if days == 0:
         raise ValidationError({"end_date": _("The dates hold no holiday days.")})
     check_free(employee, start, end, "start_date")
-    book = load(
-        employee.company, max(dt.date.today(), year_end), Employee.objects.filter(pk=employee.pk)
-    )
-    _refuse_beyond(balance(book, book.employees[0], year_end).left, days, year_end, "end_date")
+    if from_saved:
+        year_end = _saved_year(employee, credit_year_end, days)
+    else:
+        year_end = _year_end(credit_year_end, start)
+        book = load(
+            employee.company,
+            max(dt.date.today(), year_end),
+            Employee.objects.filter(pk=employee.pk),
+        )
+        _refuse_beyond(balance(book, book.employees[0], year_end).left, days, year_end, "end_date")
     record = HolidayRecord.objects.create(
         company=employee.company,
         employee=employee,
@@ -438,6 +477,7 @@ def record_holiday(
         start_date=start,
         end_date=end,
         days=days,
+        from_saved=bool(from_saved),
         note=(note or "")[:200],
     )
     audit.record(
@@ -445,15 +485,39 @@ def record_holiday(
         "create",
         record,
         company=employee.company,
-        changes={"kind": [None, kind], "dates": [None, f"{start}/{end}"], "days": [None, days]},
+        changes={
+            "kind": [None, kind],
+            "dates": [None, f"{start}/{end}"],
+            "days": [None, days],
+            "from_saved": [None, bool(from_saved)],
+        },
     )
     return record
 
 
+def _saved_year(employee: Employee, credit_year_end, days: int) -> dt.date:
+    """The credit year whose saved days a saved leave of ``days`` uses: the one given, or
+    the oldest with saved days left; refused (naming ``end_date``) beyond its saved days."""
+    book = load(employee.company, dt.date.today(), Employee.objects.filter(pk=employee.pk))
+    pool = saved_left(book, employee.pk)
+    if credit_year_end in (None, ""):
+        if not pool:
+            raise ValidationError({"end_date": _("The employee has no saved leave left.")})
+        year_end = next(iter(pool))
+    else:
+        year_end = _year_end(credit_year_end, None)
+    _refuse_beyond(pool.get(year_end, 0), days, year_end, "end_date")
+    return year_end
+
+
 @transaction.atomic
-def save_leave(actor, employee: Employee, *, credit_year_end, days, note="") -> HolidayRecord:
-    """Saved leave (säästövapaa, vuosilomalaki 27 § 1 mom.): only the days beyond the first
-    24 of the credit year may be saved."""
+def save_leave(
+    actor, employee: Employee, *, credit_year_end, days, note="", agreed=True
+) -> HolidayRecord:
+    """Saved leave (säästövapaa, vuosilomalaki 27 § 1 mom.): by agreement with the employer
+    the days beyond the first 18 of the credit year may be saved; without one, the employee's
+    own right covers the days beyond 24. The days are kept for the credit year they were
+    saved from and taken later (:func:`record_holiday` with ``from_saved``)."""
     require(actor, employee.company, "payroll.manage")
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     year_end = _year_end(credit_year_end, None)
@@ -467,7 +531,8 @@ def save_leave(actor, employee: Employee, *, credit_year_end, days, note="") -> 
         employee.company, max(dt.date.today(), year_end), Employee.objects.filter(pk=employee.pk)
     )
     current = balance(book, book.employees[0], year_end)
-    savable = current.earned - int(value_at(P_SAVING, year_end)) - current.saved
+    kept = int(value_at(P_SAVING_AGREED if agreed else P_SAVING, year_end))
+    savable = current.earned - kept - current.saved
     _refuse_beyond(min(current.left, savable), count, year_end, "days")
     record = HolidayRecord.objects.create(
         company=employee.company,
@@ -478,7 +543,11 @@ def save_leave(actor, employee: Employee, *, credit_year_end, days, note="") -> 
         note=(note or "")[:200],
     )
     audit.record(
-        actor.user, "create", record, company=employee.company, changes={"days": [None, count]}
+        actor.user,
+        "create",
+        record,
+        company=employee.company,
+        changes={"days": [None, count], "agreed": [None, bool(agreed)]},
     )
     return record
 
@@ -506,6 +575,13 @@ def delete_holiday(actor, record: HolidayRecord) -> None:
 
 
 # -- pay-run lines -------------------------------------------------------------------------
+def _pay_year(record: HolidayRecord) -> dt.date:
+    """The credit year whose day pay a holiday is paid at: its own; for saved leave the one
+    before the leave begins (27 § 4 mom.: by 11 and 12 § the pay of the credit year preceding
+    the start of the saved leave; by 10 § the salary, whose day is 1/25 of it)."""
+    return year_used_by(record.start_date) if record.from_saved else record.credit_year_end
+
+
 @transaction.atomic
 def holiday_lines(actor, run: PayRun) -> int:
     """Replace the run's lines generated from holidays: for each planned or taken holiday of
@@ -533,7 +609,7 @@ def holiday_lines(actor, run: PayRun) -> int:
             days = calendar.holiday_days(
                 max(record.start_date, run.period_start), min(record.end_date, run.period_end)
             )
-            pay = cents(earning(book, employee, record.credit_year_end).day_pay * days)
+            pay = cents(earning(book, employee, _pay_year(record)).day_pay * days)
             bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
             month_pay += pay
             source = f"{HOLIDAY_SOURCE}{record.pk}"
