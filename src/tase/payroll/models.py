@@ -472,6 +472,11 @@ class Payslip(models.Model):
     # The employee's regular pay of a month (monthly salary, or hourly rate x weekly hours x
     # 52 / 12) when calculated: a payslip far above it is flagged before approval.
     regular_pay_cents = models.BigIntegerField(default=0)
+    # Of gross pay: the overtime and emergency-work increments and the overtime hours (the
+    # engine's overtime split): the average daily wage of annual holiday leaves the
+    # increments out and counts an eighth of the hours (vuosilomalaki 162/2005 11 § 2 mom.).
+    overtime_increment_cents = models.BigIntegerField(default=0)
+    overtime_hours = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     lines = models.JSONField(default=list)
     tax_card = models.JSONField(default=dict)
     notes = models.JSONField(default=list)

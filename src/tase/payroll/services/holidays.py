@@ -17,7 +17,8 @@ Assumptions, stated in docs/holidays.md: the days worked in a month are its work
 plus those equated to work, times the contract's working days a week / 5 (rounded half up);
 the earning rule follows the days a week (6 §: fewer than three and a half give the 35-hour
 rule), and the average daily wage is adjusted by them (11 § 3 mom.); an hourly-paid
-employee's wages of a month are the gross pay of the approved payslips paid in it.
+employee's wages of a month are the gross pay of the approved payslips paid in it, with the
+overtime increments and hours the payslips recorded (11 § 2 mom.).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
 P_SAVING = "payroll.holidays.saving.days_kept"
 P_SAVING_AGREED = "payroll.holidays.saving.agreed_days_kept"
 ZERO = Decimal(0)
+NO_WAGES = (0, 0, ZERO)
 
 
 def credit_year_end(day: dt.date) -> dt.date:
@@ -83,7 +85,8 @@ class Ledger:
     on: dt.date
     policy: HolidayPolicy
     employees: list[Employee]
-    wages: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    # (employee, year, month) -> (gross pay, overtime increments in it: cents; overtime hours)
+    wages: dict[tuple[int, int, int], tuple[int, int, Decimal]] = field(default_factory=dict)
     absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
     records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
     # Each employee's employments and each employment's salaries, listed once (a related
@@ -128,9 +131,20 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
         )
         .annotate(y=ExtractYear("payment_date"), m=ExtractMonth("payment_date"))
         .values("employee_id", "y", "m")
-        .annotate(total=Sum("gross_cents"))
+        .annotate(
+            total=Sum("gross_cents"),
+            increments=Sum("overtime_increment_cents"),
+            hours=Sum("overtime_hours"),
+        )
     )
-    book.wages = {(row["employee_id"], row["y"], row["m"]): row["total"] for row in slips}
+    book.wages = {
+        (row["employee_id"], row["y"], row["m"]): (
+            row["total"],
+            row["increments"] or 0,
+            Decimal(row["hours"] or 0),
+        )
+        for row in slips
+    }
     for absence in Absence.objects.filter(employee_id__in=ids, end_date__gte=since):
         book.absences[absence.employee_id].append(absence)
     # Saved leave is kept over several years (27 §): its records are read whatever their age.
@@ -222,7 +236,7 @@ def _months(book: Ledger, employee: Employee, employment: Employment, year_end, 
     """The rules' months: the shape's days and hours with the employee's wages (the same
     shape and wages give the same tuple, built once)."""
     shape = _shape(book, employee, employment, year_end, upto)
-    wages = tuple(book.wages.get((employee.pk, row[0], row[1]), 0) for row in shape)
+    wages = tuple(book.wages.get((employee.pk, row[0], row[1]), NO_WAGES) for row in shape)
     key = (id(shape), wages)  # the shape is held in book.shapes: its id stays its own
     if key not in book.months:
         book.months[key] = tuple(
@@ -231,13 +245,17 @@ def _months(book: Ledger, employee: Employee, employment: Employment, year_end, 
                 month,
                 days_worked=days,
                 hours_worked=hours,
-                wages=Decimal(cents_) / 100,
+                wages=Decimal(gross) / 100,
+                overtime_increments=Decimal(increments) / 100,
+                overtime_hours=overtime_hours,
                 equated_days=equated,
                 equated_hours=equated_hours,
             )
-            for (year, month, days, hours, equated, equated_hours), cents_ in zip(
-                shape, wages, strict=True
-            )
+            for (year, month, days, hours, equated, equated_hours), (
+                gross,
+                increments,
+                overtime_hours,
+            ) in zip(shape, wages, strict=True)
         )
     return book.months[key]
 
