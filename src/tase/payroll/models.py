@@ -228,6 +228,18 @@ class Employment(models.Model):
     days_per_week = models.DecimalField(
         _("working days a week"), max_digits=3, decimal_places=1, default=Decimal("5")
     )
+    # The weekdays the contract's work falls on (ISO numbers, "135": Monday, Wednesday and
+    # Friday); empty: Monday to Friday. Sick pay and unpaid absences count these days
+    # (työsopimuslaki 2 luku 11 §: the pay the employee would have earned at work).
+    working_weekdays = models.CharField(
+        _("working weekdays"),
+        max_length=7,
+        blank=True,
+        help_text=_(
+            "The weekdays of work as numbers, Monday 1 to Sunday 7 (e.g. 135); empty: Monday "
+            "to Friday. When given, the working days a week follow it."
+        ),
+    )
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
     # Statistics Finland's classification of occupations (Ammattiluokitus 2010, TK10), as the
     # Incomes Register asks for it.
