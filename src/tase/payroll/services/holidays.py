@@ -417,6 +417,51 @@ def employee_balances(employee: Employee, on: dt.date) -> list[Balance]:
     ]
 
 
+def used_by(book: Ledger, employee_id: int, year_end: dt.date, on: dt.date) -> int:
+    """Holiday days of the credit year's planned and taken holidays on or before ``on``, and
+    its days saved as saved leave (those are in the saved leave, :func:`saved_left`)."""
+    used = 0
+    for record in book.records.get(employee_id, []):
+        if record.credit_year_end != year_end or record.from_saved:
+            continue
+        if record.kind in DATED and record.start_date <= on:
+            used += calendar.holiday_days(record.start_date, min(record.end_date, on))
+        elif record.kind not in DATED:
+            used += record.days
+    return used
+
+
+@dataclass(frozen=True, slots=True)
+class Unused:
+    """Holiday days not used at the end of a day, and their pay."""
+
+    ended_days: int  # of the last ended credit year, with the days carried over into it
+    current_days: int  # earned so far in the current credit year
+    saved_days: int  # saved leave of any year, not yet taken
+    pay: Decimal
+
+    @property
+    def days(self) -> int:
+        return self.ended_days + self.current_days + self.saved_days
+
+
+def unused(book: Ledger, employee: Employee, on: dt.date) -> Unused:
+    """The days not used at the end of ``on`` and their pay: the last ended credit year's
+    days (earned and carried over, less those used and saved by then) and the saved leave
+    at that year's day pay (27 § 4 mom.: saved leave is paid by the credit year before it
+    is taken), the current year's days earned by then at its day pay. The holiday-pay
+    liability and the holiday compensation at the end of an employment (17 §) alike."""
+    current = credit_year_end(on)
+    ended = dt.date(current.year - 1, 3, 31)
+    last = balance(book, employee, ended)
+    ended_days = max(last.earned + last.carried_over - used_by(book, employee.pk, ended, on), 0)
+    now = earning(book, employee, current, on)
+    current_days = max(now.days - used_by(book, employee.pk, current, on), 0)
+    saved_days = sum(saved_left(book, employee.pk, on).values())
+    pay = cents(last.day_pay * (ended_days + saved_days) + now.day_pay * current_days)
+    return Unused(ended_days, current_days, saved_days, pay)
+
+
 # -- recording -----------------------------------------------------------------------------
 def _year_end(value, start: dt.date | None) -> dt.date:
     if value in (None, ""):
@@ -593,6 +638,35 @@ def delete_holiday(actor, record: HolidayRecord) -> None:
 
 
 # -- pay-run lines -------------------------------------------------------------------------
+def _ending_within(book: Ledger, employee: Employee, run: PayRun) -> Employment | None:
+    """The employee's employment that ends within the run's period, if one does."""
+    return next(
+        (
+            e
+            for e in book.employments.get(employee.pk, [])
+            if e.end_date is not None and run.period_start <= e.end_date <= run.period_end
+        ),
+        None,
+    )
+
+
+def _compensation(run: PayRun, book: Ledger, employee: Employee, end: dt.date) -> list:
+    """The holiday compensation line of an employment ending on ``end`` (17 §): the days not
+    used by then at their day pay (:func:`unused`); none when nothing is left."""
+    left = unused(book, employee, end)
+    if not left.pay:
+        return []
+    return [
+        PayItem(
+            pay_run=run,
+            employee=employee,
+            wage_type="holiday_compensation",
+            amount_cents=int(left.pay * 100),
+            source=f"{HOLIDAY_SOURCE}compensation",
+        )
+    ]
+
+
 def _pay_year(record: HolidayRecord) -> dt.date:
     """The credit year whose day pay a holiday is paid at: its own; for saved leave the one
     before the leave begins (27 § 4 mom.: by 11 and 12 § the pay of the credit year preceding
@@ -606,7 +680,9 @@ def holiday_lines(actor, run: PayRun) -> int:
     the run's employees within its period, the holiday pay of its days in the period (a day
     at the credit year's day pay: 1/25 of a monthly salary, or the holiday pay by 11 §
     divided by the days earned), and the holiday bonus at the company's rule. A monthly
-    salary is kept: the salary line is lowered by the holiday pay of the month."""
+    salary is kept: the salary line is lowered by the holiday pay of the month. When an
+    employment ends within the period, the days not used by its last day (saved leave
+    included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.)."""
     require(actor, run.company, "payroll.manage")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _check_draft(run)
@@ -619,7 +695,10 @@ def holiday_lines(actor, run: PayRun) -> int:
             for r in book.records.get(employee.pk, [])
             if r.kind in DATED and r.start_date <= run.period_end and r.end_date >= run.period_start
         ]
-        employment = employment_on(employee, run.payment_date)
+        ending = _ending_within(book, employee, run)
+        if ending is not None:
+            items += _compensation(run, book, employee, ending.end_date)
+        employment = employment_on(employee, run.payment_date) or ending
         if not records or employment is None:
             continue
         month_pay = ZERO

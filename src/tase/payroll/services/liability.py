@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from tase.core import audit
 from tase.core.models import Company
-from tase.rules import absences as calendar
 from tase.rules.parameters import ParameterError, value_at
 from tase.rules.payroll import cents
 from tase.rules.payroll.params import (
@@ -38,7 +37,7 @@ from tase.rules.payroll_catalogue import HOLIDAY_ACCRUAL_ACCOUNTS as ACCOUNTS
 
 from ..models import PayrollSettings
 from .common import require
-from .holidays import DATED, Ledger, balance, credit_year_end, earning, load, saved_left
+from .holidays import Ledger, load, unused
 
 SERIES = "PA"
 SOURCE = "payroll-holiday-liability"
@@ -126,33 +125,11 @@ class Liability:
         return self.holiday_pay + self.holiday_bonus + self.social_costs
 
 
-def _used_by(book: Ledger, employee_id: int, year_end: dt.date, on: dt.date) -> int:
-    """Holiday days of the credit year's planned and taken holidays on or before ``on``, and
-    its days saved as saved leave (those are in the saved leave, :func:`saved_left`)."""
-    used = 0
-    for record in book.records.get(employee_id, []):
-        if record.credit_year_end != year_end or record.from_saved:
-            continue
-        if record.kind in DATED and record.start_date <= on:
-            used += calendar.holiday_days(record.start_date, min(record.end_date, on))
-        elif record.kind not in DATED:
-            used += record.days
-    return used
-
-
 def _row(book: Ledger, employee, on: dt.date, rates: Rates) -> Row:
-    current = credit_year_end(on)
-    ended = dt.date(current.year - 1, 3, 31)
-    last = balance(book, employee, ended)
-    ended_days = max(last.earned + last.carried_over - _used_by(book, employee.pk, ended, on), 0)
-    now = earning(book, employee, current, on)
-    current_days = max(now.days - _used_by(book, employee.pk, current, on), 0)
-    saved_days = sum(saved_left(book, employee.pk, on).values())
-    pay = cents(last.day_pay * (ended_days + saved_days) + now.day_pay * current_days)
-    bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / HUNDRED)
-    social = cents((pay + bonus) * rates.total / HUNDRED)
-    days = ended_days + current_days + saved_days
-    return Row(employee.pk, employee.name, days, pay, bonus, social, saved_days)
+    left = unused(book, employee, on)
+    bonus = cents(left.pay * Decimal(book.policy.holiday_bonus_percent) / HUNDRED)
+    social = cents((left.pay + bonus) * rates.total / HUNDRED)
+    return Row(employee.pk, employee.name, left.days, left.pay, bonus, social, left.saved_days)
 
 
 def liability(actor, company: Company, on: dt.date, book: Ledger | None = None) -> Liability:
