@@ -37,3 +37,10 @@ def test_no_compensation_while_the_employment_goes_on(world, clerk):
     run = pay_run(clerk, world.company, dt.date(2026, 6, 30))
     services.holiday_lines(clerk, run)
     assert not PayItem.objects.filter(pay_run=run, wage_type="holiday_compensation").exists()
+
+
+def test_liability_ends_with_the_employment(world, clerk):
+    worker = employee(clerk, world.company, salary="3000.00", start=dt.date(2025, 4, 1))
+    Employment.objects.filter(employee=worker).update(end_date=dt.date(2026, 6, 30))
+    assert services.liability(clerk, world.company, dt.date(2026, 6, 30)).rows[0].days == 38
+    assert services.liability(clerk, world.company, dt.date(2026, 7, 31)).rows == []

@@ -132,6 +132,12 @@ def _row(book: Ledger, employee, on: dt.date, rates: Rates) -> Row:
     return Row(employee.pk, employee.name, left.days, left.pay, bonus, social, left.saved_days)
 
 
+def _employed(book: Ledger, employee, on: dt.date) -> bool:
+    """Whether an employment of the employee lasts to ``on`` at least: one that ended before
+    owes nothing more, its days were paid as holiday compensation with the final pay (17 §)."""
+    return any(e.end_date is None or e.end_date >= on for e in book.employments[employee.pk])
+
+
 def liability(actor, company: Company, on: dt.date, book: Ledger | None = None) -> Liability:
     """The holiday-pay liability of every employee of ``company`` at the end of ``on``
     (``book``: the company's data read for ``on`` already, as for the balances)."""
@@ -143,7 +149,11 @@ def computed_liability(company: Company, on: dt.date, book: Ledger | None = None
     """:func:`liability` without the permission check, for the closing gate."""
     rates = rates_on(company, on)
     book = book if book is not None and book.on == on else load(company, on)
-    rows = [_row(book, employee, on, rates) for employee in book.employees]
+    rows = [
+        _row(book, employee, on, rates)
+        for employee in book.employees
+        if _employed(book, employee, on)
+    ]
     return Liability(on, rates, [row for row in rows if row.days or row.holiday_pay])
 
 
