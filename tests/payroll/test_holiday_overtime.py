@@ -54,3 +54,21 @@ def test_average_daily_wage_leaves_out_the_increments_and_counts_an_eighth(world
     assert plain.average_daily_wage == cents(D(36000) / days)
     assert result.average_daily_wage == cents(D(36000 - 160) / (days + 2))
     assert PayRun.objects.filter(company=world.company).count() == 12
+
+
+def test_migration_splits_payslips_calculated_before(world, clerk):
+    """The migration fills in the split of payslips calculated before it from their stored
+    lines, by the engine's rule."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tase.payroll.migrations.0021_holiday_overtime_split")
+    worker = _worker(clerk, world.company, "Vanha", basis="hourly", salary="20.00")
+    run = pay_run(clerk, world.company, dt.date(2026, 1, 31))
+    services.add_item(clerk, run, worker, wage_type="overtime_100", quantity="3")
+    services.calculate_pay_run(clerk, run)
+    Payslip.objects.update(overtime_increment_cents=0, overtime_hours=0)  # as before it
+    migration.split_stored_lines(apps, None)
+    slip = Payslip.objects.get(pay_run=run, employee=worker)
+    assert (slip.overtime_increment_cents, slip.overtime_hours) == (6000, D("3.00"))
