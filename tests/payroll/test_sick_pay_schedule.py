@@ -8,7 +8,6 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
-from tase.core.roles import Role
 from tase.payroll import services
 from tase.payroll.models import PayItem
 from tase.rules import absences as rules
@@ -85,20 +84,3 @@ def test_bad_schedule_names_the_field(world, clerk):
             )
         assert "working_weekdays" in error.value.message_dict
     assert not row.employments.exists()
-
-
-def test_schedule_through_the_api(world, clerk):
-    row = services.create_employee(
-        clerk, world.company, first_name="A", last_name="Pi", birth_date=dt.date(1990, 1, 1)
-    )
-    client = world.client(Role.PAYROLL_CLERK)
-    url = f"/api/v1/payroll/employees/{row.pk}/employments"
-    body = {"start_date": "2026-01-01", "pay_basis": "hourly", "working_weekdays": "6 2 4"}
-    created = client.post(url, body, content_type="application/json")
-    assert created.status_code == 201, created.content
-    assert created.json()["working_weekdays"] == "246"
-    assert D(created.json()["days_per_week"]) == 3
-    refused = client.post(url, body | {"working_weekdays": "9"}, content_type="application/json")
-    assert refused.status_code == 422 and "working_weekdays" in refused.content.decode()
-    other = world.client(Role.PAYROLL_CLERK, other=True)
-    assert other.post(url, body, content_type="application/json").status_code == 404
