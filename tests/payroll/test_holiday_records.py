@@ -107,11 +107,11 @@ def test_holiday_over_an_absence_is_refused(world, clerk, worker):
     assert "13.7.2026" in error.value.message_dict["start_date"][0]  # the holiday named
 
 
-def test_saved_leave_only_beyond_24_days(world, clerk, worker):
+def test_saved_leave_only_beyond_24_days_without_agreement(world, clerk, worker):
     with pytest.raises(ValidationError) as error:
-        services.save_leave(clerk, worker, credit_year_end=YEAR_END, days=7)
+        services.save_leave(clerk, worker, credit_year_end=YEAR_END, days=7, agreed=False)
     assert "days" in error.value.message_dict
-    saved = services.save_leave(clerk, worker, credit_year_end=YEAR_END, days=6)
+    saved = services.save_leave(clerk, worker, credit_year_end=YEAR_END, days=6, agreed=False)
     assert (
         saved.part == "" and services.employee_balances(worker, dt.date(2026, 5, 1))[0].left == 24
     )

@@ -115,6 +115,15 @@ def test_days_a_week_through_the_api_and_the_page(world, clerk):
     for bad in ("0", "8", "2.3"):
         refused = client.post(url, body | {"days_per_week": bad}, content_type="application/json")
         assert refused.status_code == 422 and "days_per_week" in refused.content.decode()
+    # Working weekdays (sick pay on the employee's own days): the days a week follow them
+    scheduled = client.post(
+        url, body | {"working_weekdays": "6 2 4"}, content_type="application/json"
+    )
+    assert scheduled.status_code == 201, scheduled.content
+    assert scheduled.json()["working_weekdays"] == "246"
+    assert D(scheduled.json()["days_per_week"]) == 3
+    refused = client.post(url, body | {"working_weekdays": "9"}, content_type="application/json")
+    assert refused.status_code == 422 and "working_weekdays" in refused.content.decode()
     page = client.get(f"/payroll/employees/{worker.pk}/").content.decode()
     assert 'name="employment-days_per_week"' in page
     client.post(
@@ -137,7 +146,7 @@ def test_days_a_week_through_the_api_and_the_page(world, clerk):
         },
     )  # left empty: five days
     days = sorted(str(e.days_per_week) for e in worker.employments.all())
-    assert days == ["4.0", "4.0", "5.0"]
+    assert days == ["3.0", "4.0", "4.0", "5.0"]
 
 
 def test_balances_are_read_in_constant_queries_and_match_one_by_one(world, clerk):

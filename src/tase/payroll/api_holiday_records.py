@@ -25,12 +25,18 @@ class HolidayIn(Schema):
     kind: str = "planned"
     credit_year_end: dt.date | None = None
     note: str = ""
+    # Saved leave taken (vuosilomalaki 27 § 3 mom.): from the saved days of
+    # ``credit_year_end`` (default: the oldest year with saved days left).
+    from_saved: bool = False
 
 
 class SavedLeaveIn(Schema):
     credit_year_end: dt.date
     days: int
     note: str = ""
+    # Agreed with the employer: the days beyond 18 may be saved; otherwise the employee's
+    # own right, beyond 24 (vuosilomalaki 27 § 1 mom.).
+    agreed: bool = True
 
 
 class HolidayOut(Schema):
@@ -42,6 +48,7 @@ class HolidayOut(Schema):
     start_date: dt.date | None
     end_date: dt.date | None
     days: int
+    from_saved: bool
     note: str
 
 
@@ -54,6 +61,7 @@ class BalanceOut(Schema):
     taken: int
     planned: int
     saved: int
+    saved_left: int
     left: int
     day_pay: str
 
@@ -69,6 +77,7 @@ class LiabilityRowOut(Schema):
     employee_id: int
     employee: str
     days: int
+    saved_days: int
     holiday_pay: str
     holiday_bonus: str
     social_costs: str
@@ -110,6 +119,7 @@ def balance_out(row: services.Balance) -> dict:
         "taken": row.taken,
         "planned": row.planned,
         "saved": row.saved,
+        "saved_left": row.saved_left,
         "left": row.left,
         "day_pay": str(row.day_pay),
     }
@@ -129,6 +139,7 @@ def liability_out(result: services.Liability) -> dict:
                 "employee_id": row.employee_id,
                 "employee": row.employee,
                 "days": row.days,
+                "saved_days": row.saved_days,
                 "holiday_pay": str(row.holiday_pay),
                 "holiday_bonus": str(row.holiday_bonus),
                 "social_costs": str(row.social_costs),

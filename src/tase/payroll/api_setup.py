@@ -29,6 +29,9 @@ class EmploymentIn(Schema):
     salary: Decimal | None = None  # monthly salary or hourly rate, from start_date
     weekly_hours: Decimal = Decimal("37.5")
     days_per_week: Decimal = Decimal("5")  # the contract's working days a week
+    # The weekdays of work, ISO numbers ("135": Mon, Wed, Fri); empty: Monday to Friday.
+    # When given, days_per_week is its length.
+    working_weekdays: str = ""
     job_title: str = ""
     profession_code: str = ""  # TK10 (Statistics Finland's classification of occupations)
     collective_agreement: str = ""
@@ -59,6 +62,7 @@ class EmploymentOut(Schema):
     pay_basis: str
     weekly_hours: Decimal
     days_per_week: Decimal
+    working_weekdays: str
     job_title: str
     profession_code: str
     collective_agreement: str

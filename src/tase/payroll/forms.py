@@ -229,6 +229,7 @@ class EmploymentForm(forms.ModelForm):
             "pay_basis",
             "weekly_hours",
             "days_per_week",
+            "working_weekdays",
             "job_title",
             "profession_code",
             "collective_agreement",

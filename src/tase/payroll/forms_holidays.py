@@ -46,12 +46,29 @@ class HolidayForm(forms.Form):
         required=False,
         help_text=_("Empty: the last credit year ended before the holiday begins."),
     )
+    from_saved = forms.BooleanField(
+        label=_("Saved leave"),
+        required=False,
+        help_text=_(
+            "Takes the saved days of the credit year given (empty: the oldest year with saved "
+            "days left)."
+        ),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
 class SavedLeaveForm(forms.Form):
     credit_year_end = forms.DateField(label=_("Credit year ending"), widget=DATE)
     days = forms.IntegerField(label=_("Days to save"), min_value=1)
+    agreed = forms.BooleanField(
+        label=_("Agreed with the employer"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Agreed: the days beyond 18 may be saved; without an agreement the employee may "
+            "save the days beyond 24."
+        ),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 

@@ -228,6 +228,18 @@ class Employment(models.Model):
     days_per_week = models.DecimalField(
         _("working days a week"), max_digits=3, decimal_places=1, default=Decimal("5")
     )
+    # The weekdays the contract's work falls on (ISO numbers, "135": Monday, Wednesday and
+    # Friday); empty: Monday to Friday. Sick pay and unpaid absences count these days
+    # (työsopimuslaki 2 luku 11 §: the pay the employee would have earned at work).
+    working_weekdays = models.CharField(
+        _("working weekdays"),
+        max_length=7,
+        blank=True,
+        help_text=_(
+            "The weekdays of work as numbers, Monday 1 to Sunday 7 (e.g. 135); empty: Monday "
+            "to Friday. When given, the working days a week follow it."
+        ),
+    )
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
     # Statistics Finland's classification of occupations (Ammattiluokitus 2010, TK10), as the
     # Incomes Register asks for it.
@@ -472,6 +484,11 @@ class Payslip(models.Model):
     # The employee's regular pay of a month (monthly salary, or hourly rate x weekly hours x
     # 52 / 12) when calculated: a payslip far above it is flagged before approval.
     regular_pay_cents = models.BigIntegerField(default=0)
+    # Of gross pay: the overtime and emergency-work increments and the overtime hours (the
+    # engine's overtime split): the average daily wage of annual holiday leaves the
+    # increments out and counts an eighth of the hours (vuosilomalaki 162/2005 11 § 2 mom.).
+    overtime_increment_cents = models.BigIntegerField(default=0)
+    overtime_hours = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     lines = models.JSONField(default=list)
     tax_card = models.JSONField(default=dict)
     notes = models.JSONField(default=list)
@@ -646,7 +663,8 @@ class Absence(models.Model):
 class HolidayRecord(models.Model):
     """Annual holiday planned or taken from a credit year's days (the summer part in the
     holiday season 2.5.-30.9., the winter part outside it), or days saved as saved leave
-    (säästövapaa, vuosilomalaki 27 §, no dates)."""
+    (säästövapaa, vuosilomalaki 27 §, no dates); a dated holiday ``from_saved`` takes the
+    year's saved days later."""
 
     class Kind(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -661,6 +679,9 @@ class HolidayRecord(models.Model):
     start_date = models.DateField(_("first day"), null=True, blank=True)
     end_date = models.DateField(_("last day"), null=True, blank=True)
     days = models.PositiveIntegerField(_("holiday days"))
+    # A planned or taken holiday that uses the saved leave of its credit year (27 § 3 mom.):
+    # its days come off the year's saved days, not its ordinary balance.
+    from_saved = models.BooleanField(_("saved leave"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,7 +11,9 @@ sickness allowance the employer receives.
   absences do not count.
 * **Sick pay** (työsopimuslaki 55/2001 2 luku 11 §): the day of falling ill and the nine
   weekdays after it are paid, in full when the employment has lasted a month, else 50 %; a
-  collective agreement may pay longer (the company's sick-pay period, data).
+  collective agreement may pay longer (the company's sick-pay period, data). The days paid
+  are the employee's own working days in that period: the weekdays of their schedule
+  (Monday to Friday unless the contract gives others), public holidays not counted.
 * **Kela reimbursement** (sairausvakuutuslaki 1224/2004): for the weekdays after the waiting
   period (the day of falling ill and nine weekdays) for which the employer paid wages, Kela
   pays the sickness allowance to the employer, at most the wages paid for those days. The
@@ -90,6 +92,19 @@ def is_public_holiday(day: dt.date) -> bool:
 def is_working_day(day: dt.date) -> bool:
     """Monday to Friday, not a public holiday (a five-day week's working day)."""
     return day.weekday() < 5 and not is_public_holiday(day)
+
+
+FIVE_DAY_WEEK = "12345"  # ISO weekdays: Monday to Friday
+
+
+def is_schedule_day(day: dt.date, schedule: str = FIVE_DAY_WEEK) -> bool:
+    """A working day of a schedule (ISO weekday numbers, "135": Mon, Wed, Fri), not a public
+    holiday."""
+    return str(day.isoweekday()) in schedule and not is_public_holiday(day)
+
+
+def schedule_days(start: dt.date, end: dt.date, schedule: str = FIVE_DAY_WEEK) -> list[dt.date]:
+    return [day for day in days(start, end) if is_schedule_day(day, schedule)]
 
 
 def is_weekday(day: dt.date) -> bool:
@@ -225,18 +240,24 @@ def _lasted_months(start: dt.date, on: dt.date, months: int) -> bool:
     return dt.date(year, index + 1, day) <= on
 
 
-def sick_pay(absence: Absence, employment_start: dt.date, agreement_weekdays: int = 0) -> SickPay:
+def sick_pay(
+    absence: Absence,
+    employment_start: dt.date,
+    agreement_weekdays: int = 0,
+    schedule: str = FIVE_DAY_WEEK,
+) -> SickPay:
     """TSL 2:11: the day of falling ill and the nine weekdays after it are paid (a collective
     agreement's longer period ``agreement_weekdays`` wins), in full after a month of
-    employment, else 50 %. Kela reimburses the paid weekdays after its waiting period."""
+    employment, else 50 %; the days paid and lost are the working days of the employee's
+    ``schedule``. Kela reimburses the paid weekdays (Mon-Sat) after its waiting period."""
     on = absence.start
     statutory = int(value_at(P_EMPLOYER_DAYS, on))
     paid_until = _nth_weekday_after(on, max(statutory, agreement_weekdays))
     short = value_at(P_SHORT_EMPLOYMENT, on)
     lasted = _lasted_months(employment_start, on, int(short["months"]))
     waiting_end = _nth_weekday_after(on, int(value_at(P_KELA_WAITING, on)))
-    paid = tuple(d for d in days(on, min(absence.end, paid_until)) if is_working_day(d))
-    unpaid = tuple(d for d in days(paid_until + ONE_DAY, absence.end) if is_working_day(d))
+    paid = tuple(schedule_days(on, min(absence.end, paid_until), schedule))
+    unpaid = tuple(schedule_days(paid_until + ONE_DAY, absence.end, schedule))
     reimbursed = tuple(
         d for d in days(waiting_end + ONE_DAY, min(absence.end, paid_until)) if is_weekday(d)
     )

@@ -156,6 +156,12 @@ CATALOGUE: tuple[WageType, ...] = (
     _wage("bonus", "Bonus", "Bonus", "5000", 203, order=90),
     _wage("holiday_pay", "Lomapalkka", "Holiday pay", "5010", 201, order=100),
     _wage("holiday_bonus", "Lomaraha", "Holiday bonus", "5010", 213, order=110),
+    # Holiday compensation at the end of an employment (vuosilomalaki 17 §, 27 § 4 mom.):
+    # income type 234 Vuosilomakorvaus (a payroll vendor's mapping of its final-pay holiday
+    # compensation to the Register's 200 series, read 7.12.2026; the code list is named in
+    # the module docstring).
+    _wage("holiday_compensation", "Lomakorvaus", "Holiday compensation", "5010", 234,
+          order=115),
     _wage("sick_pay", "Sairausajan palkka", "Sick pay", "5000", 201, order=120),
     _benefit("meal_benefit", "Ravintoetu", "Meal benefit", 334,
              price="payroll.benefits.meal_benefit_value", unit="meal", order=200),

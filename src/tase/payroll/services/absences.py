@@ -183,16 +183,29 @@ def to_rule(absence: Absence) -> rules.Absence:
 
 
 # -- pay -----------------------------------------------------------------------------------
+def schedule(employment: Employment) -> str:
+    """The employment's weekdays of work (ISO numbers); Monday to Friday unless given."""
+    return employment.working_weekdays or rules.FIVE_DAY_WEEK
+
+
+def day_hours(employment: Employment) -> Decimal:
+    """The hours of one working day: weekly hours / the schedule's days (five without one:
+    a contract of other days a week with no schedule is spread over Monday to Friday, the
+    same hours a week)."""
+    return Decimal(employment.weekly_hours) / len(schedule(employment))
+
+
 def day_pay(employment: Employment, salary_cents: int, day: dt.date) -> Decimal:
     """One working day's pay in euros: a monthly salary divided by the month's working days
-    (Monday to Friday, public holidays not counted); an hourly wage times the contract's
-    daily hours (weekly hours / 5)."""
+    of the employee's schedule (public holidays not counted); an hourly wage times the hours
+    of a working day."""
     salary = Decimal(salary_cents) / 100
     if employment.pay_basis == Employment.Basis.MONTHLY:
         first = day.replace(day=1)
         last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        return salary / rules.working_days(first, last)
-    return salary * Decimal(employment.weekly_hours) / 5
+        working = len(rules.schedule_days(first, last, schedule(employment)))
+        return salary / working if working else Decimal(0)
+    return salary * day_hours(employment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,13 +231,13 @@ def absence_pay(
     if absence.kind != Absence.Kind.SICK:
         if absence.paid or not monthly:
             return AbsencePay()  # an hourly-paid employee is not paid for hours not worked
-        away = [
-            d
-            for d in rules.days(max(start, absence.start_date), min(end, absence.end_date))
-            if rules.is_working_day(d)
-        ]
+        away = rules.schedule_days(
+            max(start, absence.start_date), min(end, absence.end_date), schedule(employment)
+        )
         return AbsencePay(deduction=-sum((day_pay(employment, salary_cents, d) for d in away), 0))
-    sick = rules.sick_pay(to_rule(absence), employment.start_date, policy.sick_pay_weekdays)
+    sick = rules.sick_pay(
+        to_rule(absence), employment.start_date, policy.sick_pay_weekdays, schedule(employment)
+    )
     paid = [d for d in sick.paid_days if in_period(d)]
     unpaid = [d for d in sick.unpaid_days if in_period(d)]
     unpaid_share = (rules.HUNDRED - sick.share_percent) / rules.HUNDRED
@@ -234,7 +247,7 @@ def absence_pay(
             unpaid_share
         )
         return AbsencePay(deduction=-lost)
-    hours = Decimal(employment.weekly_hours) / 5 * len(paid)
+    hours = day_hours(employment) * len(paid)
     price = Decimal(salary_cents) / 100 * sick.share_percent / rules.HUNDRED
     return AbsencePay(sick_hours=hours, sick_price=price)
 
@@ -314,7 +327,9 @@ def kela_application(actor, absence: Absence) -> dict:
             {"start_date": _("The employee has no salary on the first day of the absence.")}
         )
     policy = policy_for(absence.company)
-    sick = rules.sick_pay(to_rule(absence), employment.start_date, policy.sick_pay_weekdays)
+    sick = rules.sick_pay(
+        to_rule(absence), employment.start_date, policy.sick_pay_weekdays, schedule(employment)
+    )
     after_waiting = [d for d in sick.paid_days if d > sick.waiting_end]
     share = sick.share_percent / rules.HUNDRED
     wages_paid = cents(

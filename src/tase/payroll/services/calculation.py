@@ -498,6 +498,8 @@ def _payslip_row(run, employee, result: engine.Payslip, slip_input: SlipInput) -
         tyel_earnings_cents=_cents(result.tyel_base),
         tyel_charged_cents=_cents(result.tyel_charged_base),
         regular_pay_cents=slip_input.regular_pay_cents,
+        overtime_increment_cents=_cents(result.overtime_increments),
+        overtime_hours=result.overtime_hours,
         lines=lines,
         tax_card=slip_input.card_info,
         notes=list(result.notes),

@@ -174,7 +174,12 @@ def add_employment(actor, employee: Employee, **data) -> Employment:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     if data.get("pay_basis") not in Employment.Basis.values:
         raise ValidationError({"pay_basis": _("Choose monthly or hourly.")})
-    data["days_per_week"] = _days_per_week(data.get("days_per_week"))
+    data["working_weekdays"] = _working_weekdays(data.get("working_weekdays"))
+    data["days_per_week"] = (
+        Decimal(len(data["working_weekdays"]))
+        if data["working_weekdays"]
+        else _days_per_week(data.get("days_per_week"))
+    )
     data["union_dues_rate"] = check_rate(data.get("union_dues_rate") or 0, "union_dues_rate")
     data["hourly_divisor"] = positive_or_none(data.get("hourly_divisor"), "hourly_divisor")
     data["profession_code"] = (data.get("profession_code") or "").strip()
@@ -375,6 +380,24 @@ def ensure_visible_employee(actor, employee_pk, action="payroll.view") -> Employ
         raise Http404 from None
     actor.company(employee.company_id, action)
     return employee
+
+
+def _working_weekdays(value) -> str:
+    """The contract's weekdays of work as ISO numbers in order ("135"); empty: Monday to
+    Friday."""
+    text = "".join(str(value or "").split()).replace(",", "")
+    if text and (
+        not text.isdigit() or not set(text) <= set("1234567") or len(set(text)) != len(text)
+    ):
+        raise ValidationError(
+            {
+                "working_weekdays": _(
+                    "Give the weekdays of work as numbers from 1 (Monday) to 7 (Sunday), each "
+                    "once, e.g. 135."
+                )
+            }
+        )
+    return "".join(sorted(text))
 
 
 def _days_per_week(value) -> Decimal:

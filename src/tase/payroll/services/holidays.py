@@ -17,7 +17,8 @@ Assumptions, stated in docs/holidays.md: the days worked in a month are its work
 plus those equated to work, times the contract's working days a week / 5 (rounded half up);
 the earning rule follows the days a week (6 §: fewer than three and a half give the 35-hour
 rule), and the average daily wage is adjusted by them (11 § 3 mom.); an hourly-paid
-employee's wages of a month are the gross pay of the approved payslips paid in it.
+employee's wages of a month are the gross pay of the approved payslips paid in it, with the
+overtime increments and hours the payslips recorded (11 § 2 mom.).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -60,7 +61,9 @@ from .pay_runs import _check_draft
 HOLIDAY_SOURCE = "holiday:"
 DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
 P_SAVING = "payroll.holidays.saving.days_kept"
+P_SAVING_AGREED = "payroll.holidays.saving.agreed_days_kept"
 ZERO = Decimal(0)
+NO_WAGES = (0, 0, ZERO)
 
 
 def credit_year_end(day: dt.date) -> dt.date:
@@ -82,7 +85,8 @@ class Ledger:
     on: dt.date
     policy: HolidayPolicy
     employees: list[Employee]
-    wages: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    # (employee, year, month) -> (gross pay, overtime increments in it: cents; overtime hours)
+    wages: dict[tuple[int, int, int], tuple[int, int, Decimal]] = field(default_factory=dict)
     absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
     records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
     # Each employee's employments and each employment's salaries, listed once (a related
@@ -127,13 +131,28 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
         )
         .annotate(y=ExtractYear("payment_date"), m=ExtractMonth("payment_date"))
         .values("employee_id", "y", "m")
-        .annotate(total=Sum("gross_cents"))
+        .annotate(
+            total=Sum("gross_cents"),
+            increments=Sum("overtime_increment_cents"),
+            hours=Sum("overtime_hours"),
+        )
     )
-    book.wages = {(row["employee_id"], row["y"], row["m"]): row["total"] for row in slips}
+    book.wages = {
+        (row["employee_id"], row["y"], row["m"]): (
+            row["total"],
+            row["increments"] or 0,
+            Decimal(row["hours"] or 0),
+        )
+        for row in slips
+    }
     for absence in Absence.objects.filter(employee_id__in=ids, end_date__gte=since):
         book.absences[absence.employee_id].append(absence)
+    # Saved leave is kept over several years (27 §): its records are read whatever their age.
     for record in HolidayRecord.objects.filter(
-        employee_id__in=ids, credit_year_end__gte=dt.date(since.year + 1, 3, 31)
+        Q(credit_year_end__gte=dt.date(since.year + 1, 3, 31))
+        | Q(kind=HolidayRecord.Kind.SAVED)
+        | Q(from_saved=True),
+        employee_id__in=ids,
     ):
         book.records[record.employee_id].append(record)
     return book
@@ -217,7 +236,7 @@ def _months(book: Ledger, employee: Employee, employment: Employment, year_end, 
     """The rules' months: the shape's days and hours with the employee's wages (the same
     shape and wages give the same tuple, built once)."""
     shape = _shape(book, employee, employment, year_end, upto)
-    wages = tuple(book.wages.get((employee.pk, row[0], row[1]), 0) for row in shape)
+    wages = tuple(book.wages.get((employee.pk, row[0], row[1]), NO_WAGES) for row in shape)
     key = (id(shape), wages)  # the shape is held in book.shapes: its id stays its own
     if key not in book.months:
         book.months[key] = tuple(
@@ -226,13 +245,17 @@ def _months(book: Ledger, employee: Employee, employment: Employment, year_end, 
                 month,
                 days_worked=days,
                 hours_worked=hours,
-                wages=Decimal(cents_) / 100,
+                wages=Decimal(gross) / 100,
+                overtime_increments=Decimal(increments) / 100,
+                overtime_hours=overtime_hours,
                 equated_days=equated,
                 equated_hours=equated_hours,
             )
-            for (year, month, days, hours, equated, equated_hours), cents_ in zip(
-                shape, wages, strict=True
-            )
+            for (year, month, days, hours, equated, equated_hours), (
+                gross,
+                increments,
+                overtime_hours,
+            ) in zip(shape, wages, strict=True)
         )
     return book.months[key]
 
@@ -310,18 +333,43 @@ class Balance:
     planned: int
     saved: int
     day_pay: Decimal
+    saved_used: int = 0  # the year's saved days planned or taken as saved leave since
 
     @property
     def left(self) -> int:
         return self.earned + self.carried_over - self.taken - self.planned - self.saved
 
+    @property
+    def saved_left(self) -> int:
+        return self.saved - self.saved_used
+
 
 def _used(records, year_end: dt.date) -> dict[str, int]:
-    used = {kind: 0 for kind in HolidayRecord.Kind.values}
+    """The credit year's days by kind; holidays taken from its saved leave under "from_saved"
+    (they use the saved days, not the ordinary balance)."""
+    used = {kind: 0 for kind in HolidayRecord.Kind.values} | {"from_saved": 0}
     for record in records:
         if record.credit_year_end == year_end:
-            used[record.kind] += record.days
+            used["from_saved" if record.from_saved else record.kind] += record.days
     return used
+
+
+def saved_left(book: Ledger, employee_id: int, on: dt.date | None = None) -> dict[dt.date, int]:
+    """Saved leave not yet used, per credit year it was saved from (27 §: kept over several
+    years). ``on``: count only the holiday days of saved leave up to that date (for the
+    liability); none: every planned or taken day of saved leave."""
+    left: dict[dt.date, int] = defaultdict(int)
+    for record in book.records.get(employee_id, []):
+        if record.kind == HolidayRecord.Kind.SAVED:
+            left[record.credit_year_end] += record.days
+        elif record.from_saved and (on is None or record.start_date <= on):
+            used = (
+                record.days
+                if on is None
+                else calendar.holiday_days(record.start_date, min(record.end_date, on))
+            )
+            left[record.credit_year_end] -= used
+    return {year: days for year, days in sorted(left.items()) if days > 0}
 
 
 def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
@@ -332,7 +380,7 @@ def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
     previous_end = dt.date(year_end.year - 1, 3, 31)
     before = earning(book, employee, previous_end, days_only=True)
     used_before = _used(records, previous_end)
-    carried = max(before.days - sum(used_before.values()), 0)
+    carried = max(before.days - sum(used_before.values()) + used_before["from_saved"], 0)
     used = _used(records, year_end)
     return Balance(
         employee,
@@ -343,6 +391,7 @@ def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
         used[HolidayRecord.Kind.PLANNED],
         used[HolidayRecord.Kind.SAVED],
         now.day_pay,
+        used["from_saved"],
     )
 
 
@@ -366,6 +415,51 @@ def employee_balances(employee: Employee, on: dt.date) -> list[Balance]:
         balance(book, book.employees[0], dt.date(current.year - 1, 3, 31)),
         balance(book, book.employees[0], current),
     ]
+
+
+def used_by(book: Ledger, employee_id: int, year_end: dt.date, on: dt.date) -> int:
+    """Holiday days of the credit year's planned and taken holidays on or before ``on``, and
+    its days saved as saved leave (those are in the saved leave, :func:`saved_left`)."""
+    used = 0
+    for record in book.records.get(employee_id, []):
+        if record.credit_year_end != year_end or record.from_saved:
+            continue
+        if record.kind in DATED and record.start_date <= on:
+            used += calendar.holiday_days(record.start_date, min(record.end_date, on))
+        elif record.kind not in DATED:
+            used += record.days
+    return used
+
+
+@dataclass(frozen=True, slots=True)
+class Unused:
+    """Holiday days not used at the end of a day, and their pay."""
+
+    ended_days: int  # of the last ended credit year, with the days carried over into it
+    current_days: int  # earned so far in the current credit year
+    saved_days: int  # saved leave of any year, not yet taken
+    pay: Decimal
+
+    @property
+    def days(self) -> int:
+        return self.ended_days + self.current_days + self.saved_days
+
+
+def unused(book: Ledger, employee: Employee, on: dt.date) -> Unused:
+    """The days not used at the end of ``on`` and their pay: the last ended credit year's
+    days (earned and carried over, less those used and saved by then) and the saved leave
+    at that year's day pay (27 § 4 mom.: saved leave is paid by the credit year before it
+    is taken), the current year's days earned by then at its day pay. The holiday-pay
+    liability and the holiday compensation at the end of an employment (17 §) alike."""
+    current = credit_year_end(on)
+    ended = dt.date(current.year - 1, 3, 31)
+    last = balance(book, employee, ended)
+    ended_days = max(last.earned + last.carried_over - used_by(book, employee.pk, ended, on), 0)
+    now = earning(book, employee, current, on)
+    current_days = max(now.days - used_by(book, employee.pk, current, on), 0)
+    saved_days = sum(saved_left(book, employee.pk, on).values())
+    pay = cents(last.day_pay * (ended_days + saved_days) + now.day_pay * current_days)
+    return Unused(ended_days, current_days, saved_days, pay)
 
 
 # -- recording -----------------------------------------------------------------------------
@@ -412,24 +506,32 @@ def record_holiday(
     kind="planned",
     credit_year_end=None,
     note="",
+    from_saved=False,
 ) -> HolidayRecord:
     """Plan or record a holiday: its holiday days (vuosilomalaki 3 § 2 mom.) from the credit
     year given (by default the last one ended before it starts). Refused beyond the balance,
-    over another holiday or absence, or outside the employment."""
+    over another holiday or absence, or outside the employment. ``from_saved``: saved leave
+    taken (27 § 3 mom.), from the saved days of the year given (by default the oldest year
+    with saved days left), refused beyond them."""
     require(actor, employee.company, "payroll.manage")
     if kind not in DATED:
         raise ValidationError({"kind": _("Choose planned or taken.")})
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     start, end = check_dates(employee, start_date, end_date)
-    year_end = _year_end(credit_year_end, start)
     days = calendar.holiday_days(start, end)
     if days == 0:
         raise ValidationError({"end_date": _("The dates hold no holiday days.")})
     check_free(employee, start, end, "start_date")
-    book = load(
-        employee.company, max(dt.date.today(), year_end), Employee.objects.filter(pk=employee.pk)
-    )
-    _refuse_beyond(balance(book, book.employees[0], year_end).left, days, year_end, "end_date")
+    if from_saved:
+        year_end = _saved_year(employee, credit_year_end, days)
+    else:
+        year_end = _year_end(credit_year_end, start)
+        book = load(
+            employee.company,
+            max(dt.date.today(), year_end),
+            Employee.objects.filter(pk=employee.pk),
+        )
+        _refuse_beyond(balance(book, book.employees[0], year_end).left, days, year_end, "end_date")
     record = HolidayRecord.objects.create(
         company=employee.company,
         employee=employee,
@@ -438,6 +540,7 @@ def record_holiday(
         start_date=start,
         end_date=end,
         days=days,
+        from_saved=bool(from_saved),
         note=(note or "")[:200],
     )
     audit.record(
@@ -445,15 +548,39 @@ def record_holiday(
         "create",
         record,
         company=employee.company,
-        changes={"kind": [None, kind], "dates": [None, f"{start}/{end}"], "days": [None, days]},
+        changes={
+            "kind": [None, kind],
+            "dates": [None, f"{start}/{end}"],
+            "days": [None, days],
+            "from_saved": [None, bool(from_saved)],
+        },
     )
     return record
 
 
+def _saved_year(employee: Employee, credit_year_end, days: int) -> dt.date:
+    """The credit year whose saved days a saved leave of ``days`` uses: the one given, or
+    the oldest with saved days left; refused (naming ``end_date``) beyond its saved days."""
+    book = load(employee.company, dt.date.today(), Employee.objects.filter(pk=employee.pk))
+    pool = saved_left(book, employee.pk)
+    if credit_year_end in (None, ""):
+        if not pool:
+            raise ValidationError({"end_date": _("The employee has no saved leave left.")})
+        year_end = next(iter(pool))
+    else:
+        year_end = _year_end(credit_year_end, None)
+    _refuse_beyond(pool.get(year_end, 0), days, year_end, "end_date")
+    return year_end
+
+
 @transaction.atomic
-def save_leave(actor, employee: Employee, *, credit_year_end, days, note="") -> HolidayRecord:
-    """Saved leave (säästövapaa, vuosilomalaki 27 § 1 mom.): only the days beyond the first
-    24 of the credit year may be saved."""
+def save_leave(
+    actor, employee: Employee, *, credit_year_end, days, note="", agreed=True
+) -> HolidayRecord:
+    """Saved leave (säästövapaa, vuosilomalaki 27 § 1 mom.): by agreement with the employer
+    the days beyond the first 18 of the credit year may be saved; without one, the employee's
+    own right covers the days beyond 24. The days are kept for the credit year they were
+    saved from and taken later (:func:`record_holiday` with ``from_saved``)."""
     require(actor, employee.company, "payroll.manage")
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     year_end = _year_end(credit_year_end, None)
@@ -467,7 +594,8 @@ def save_leave(actor, employee: Employee, *, credit_year_end, days, note="") -> 
         employee.company, max(dt.date.today(), year_end), Employee.objects.filter(pk=employee.pk)
     )
     current = balance(book, book.employees[0], year_end)
-    savable = current.earned - int(value_at(P_SAVING, year_end)) - current.saved
+    kept = int(value_at(P_SAVING_AGREED if agreed else P_SAVING, year_end))
+    savable = current.earned - kept - current.saved
     _refuse_beyond(min(current.left, savable), count, year_end, "days")
     record = HolidayRecord.objects.create(
         company=employee.company,
@@ -478,7 +606,11 @@ def save_leave(actor, employee: Employee, *, credit_year_end, days, note="") -> 
         note=(note or "")[:200],
     )
     audit.record(
-        actor.user, "create", record, company=employee.company, changes={"days": [None, count]}
+        actor.user,
+        "create",
+        record,
+        company=employee.company,
+        changes={"days": [None, count], "agreed": [None, bool(agreed)]},
     )
     return record
 
@@ -506,13 +638,51 @@ def delete_holiday(actor, record: HolidayRecord) -> None:
 
 
 # -- pay-run lines -------------------------------------------------------------------------
+def _ending_within(book: Ledger, employee: Employee, run: PayRun) -> Employment | None:
+    """The employee's employment that ends within the run's period, if one does."""
+    return next(
+        (
+            e
+            for e in book.employments.get(employee.pk, [])
+            if e.end_date is not None and run.period_start <= e.end_date <= run.period_end
+        ),
+        None,
+    )
+
+
+def _compensation(run: PayRun, book: Ledger, employee: Employee, end: dt.date) -> list:
+    """The holiday compensation line of an employment ending on ``end`` (17 §): the days not
+    used by then at their day pay (:func:`unused`); none when nothing is left."""
+    left = unused(book, employee, end)
+    if not left.pay:
+        return []
+    return [
+        PayItem(
+            pay_run=run,
+            employee=employee,
+            wage_type="holiday_compensation",
+            amount_cents=int(left.pay * 100),
+            source=f"{HOLIDAY_SOURCE}compensation",
+        )
+    ]
+
+
+def _pay_year(record: HolidayRecord) -> dt.date:
+    """The credit year whose day pay a holiday is paid at: its own; for saved leave the one
+    before the leave begins (27 § 4 mom.: by 11 and 12 § the pay of the credit year preceding
+    the start of the saved leave; by 10 § the salary, whose day is 1/25 of it)."""
+    return year_used_by(record.start_date) if record.from_saved else record.credit_year_end
+
+
 @transaction.atomic
 def holiday_lines(actor, run: PayRun) -> int:
     """Replace the run's lines generated from holidays: for each planned or taken holiday of
     the run's employees within its period, the holiday pay of its days in the period (a day
     at the credit year's day pay: 1/25 of a monthly salary, or the holiday pay by 11 §
     divided by the days earned), and the holiday bonus at the company's rule. A monthly
-    salary is kept: the salary line is lowered by the holiday pay of the month."""
+    salary is kept: the salary line is lowered by the holiday pay of the month. When an
+    employment ends within the period, the days not used by its last day (saved leave
+    included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.)."""
     require(actor, run.company, "payroll.manage")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _check_draft(run)
@@ -525,7 +695,10 @@ def holiday_lines(actor, run: PayRun) -> int:
             for r in book.records.get(employee.pk, [])
             if r.kind in DATED and r.start_date <= run.period_end and r.end_date >= run.period_start
         ]
-        employment = employment_on(employee, run.payment_date)
+        ending = _ending_within(book, employee, run)
+        if ending is not None:
+            items += _compensation(run, book, employee, ending.end_date)
+        employment = employment_on(employee, run.payment_date) or ending
         if not records or employment is None:
             continue
         month_pay = ZERO
@@ -533,7 +706,7 @@ def holiday_lines(actor, run: PayRun) -> int:
             days = calendar.holiday_days(
                 max(record.start_date, run.period_start), min(record.end_date, run.period_end)
             )
-            pay = cents(earning(book, employee, record.credit_year_end).day_pay * days)
+            pay = cents(earning(book, employee, _pay_year(record)).day_pay * days)
             bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
             month_pay += pay
             source = f"{HOLIDAY_SOURCE}{record.pk}"

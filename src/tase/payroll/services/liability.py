@@ -3,8 +3,10 @@ employer's social costs on it, and its posting to the books at a month end, reve
 first day of the next month (through the ledger's services).
 
 Per employee: the unused days of the last ended credit year (earned, carried over, less the
-holiday days used by the date; saved leave stays a liability) and the days earned so far in
-the current one, each at its year's holiday day pay; the holiday bonus at the company's
+holiday days used and the days saved by the date) and the days earned so far in the current
+one, each at its year's holiday day pay; the saved leave not yet used, of every year it was
+saved from (vuosilomalaki 27 §: kept over several years), at the day pay of the last ended
+year (27 § 4 mom.: paid by the credit year preceding the leave's start); the holiday bonus at the company's
 rule on it; and the employer's contributions at the rates in force on the date: TyEL (the
 company's rate, else the year's average employer rate), unemployment insurance (by the
 company's wage-sum threshold mark), health insurance, and the company's accident and group
@@ -23,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from tase.core import audit
 from tase.core.models import Company
-from tase.rules import absences as calendar
 from tase.rules.parameters import ParameterError, value_at
 from tase.rules.payroll import cents
 from tase.rules.payroll.params import (
@@ -34,9 +35,9 @@ from tase.rules.payroll.params import (
 )
 from tase.rules.payroll_catalogue import HOLIDAY_ACCRUAL_ACCOUNTS as ACCOUNTS
 
-from ..models import HolidayRecord, PayrollSettings
+from ..models import PayrollSettings
 from .common import require
-from .holidays import DATED, Ledger, balance, credit_year_end, earning, load
+from .holidays import Ledger, load, unused
 
 SERIES = "PA"
 SOURCE = "payroll-holiday-liability"
@@ -87,6 +88,7 @@ class Row:
     holiday_pay: Decimal
     holiday_bonus: Decimal
     social_costs: Decimal
+    saved_days: int = 0  # of ``days``: saved leave not yet used
 
     @property
     def total(self) -> Decimal:
@@ -123,32 +125,17 @@ class Liability:
         return self.holiday_pay + self.holiday_bonus + self.social_costs
 
 
-def _used_by(book: Ledger, employee_id: int, year_end: dt.date, on: dt.date) -> int:
-    """Holiday days of the credit year's planned and taken holidays on or before ``on``."""
-    return sum(
-        calendar.holiday_days(record.start_date, min(record.end_date, on))
-        for record in book.records.get(employee_id, [])
-        if record.credit_year_end == year_end and record.kind in DATED and record.start_date <= on
-    )
-
-
 def _row(book: Ledger, employee, on: dt.date, rates: Rates) -> Row:
-    current = credit_year_end(on)
-    ended = dt.date(current.year - 1, 3, 31)
-    last = balance(book, employee, ended)
-    saved = sum(
-        record.days
-        for record in book.records.get(employee.pk, [])
-        if record.kind == HolidayRecord.Kind.SAVED and record.credit_year_end == ended
-    )
-    ended_days = max(last.earned + last.carried_over - _used_by(book, employee.pk, ended, on), 0)
-    ended_days = max(ended_days, saved)
-    now = earning(book, employee, current, on)
-    current_days = max(now.days - _used_by(book, employee.pk, current, on), 0)
-    pay = cents(last.day_pay * ended_days + now.day_pay * current_days)
-    bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / HUNDRED)
-    social = cents((pay + bonus) * rates.total / HUNDRED)
-    return Row(employee.pk, employee.name, ended_days + current_days, pay, bonus, social)
+    left = unused(book, employee, on)
+    bonus = cents(left.pay * Decimal(book.policy.holiday_bonus_percent) / HUNDRED)
+    social = cents((left.pay + bonus) * rates.total / HUNDRED)
+    return Row(employee.pk, employee.name, left.days, left.pay, bonus, social, left.saved_days)
+
+
+def _employed(book: Ledger, employee, on: dt.date) -> bool:
+    """Whether an employment of the employee lasts to ``on`` at least: one that ended before
+    owes nothing more, its days were paid as holiday compensation with the final pay (17 §)."""
+    return any(e.end_date is None or e.end_date >= on for e in book.employments[employee.pk])
 
 
 def liability(actor, company: Company, on: dt.date, book: Ledger | None = None) -> Liability:
@@ -162,7 +149,11 @@ def computed_liability(company: Company, on: dt.date, book: Ledger | None = None
     """:func:`liability` without the permission check, for the closing gate."""
     rates = rates_on(company, on)
     book = book if book is not None and book.on == on else load(company, on)
-    rows = [_row(book, employee, on, rates) for employee in book.employees]
+    rows = [
+        _row(book, employee, on, rates)
+        for employee in book.employees
+        if _employed(book, employee, on)
+    ]
     return Liability(on, rates, [row for row in rows if row.days or row.holiday_pay])
 
 

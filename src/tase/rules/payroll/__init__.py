@@ -144,6 +144,7 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
     validate(data)
     wage_types = BY_CODE if wage_types is None else wage_types
     items = steps.item_lines(data.items, wage_types, data.payment_date)
+    increments, overtime_hours = steps.overtime_split(items, wage_types)
     amounts = steps.bases(items, wage_types)
     withheld = steps.withholding(data.tax_card, amounts.taxable, data.payment_date)
     employee = steps.employee_contributions(data, amounts)
@@ -175,4 +176,6 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
         tyel_charged_base=employee.tyel_charged,
         employee_health_insurance=employee.employee_health,
         pre_tax_deductions=amounts.pre_tax,
+        overtime_increments=increments,
+        overtime_hours=overtime_hours,
     )

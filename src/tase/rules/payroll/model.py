@@ -226,6 +226,10 @@ class Payslip:
     employee_health_insurance: Decimal = ZERO
     # Deductions before withholding (kind ``pre_tax``): they lowered the bases, not net pay.
     pre_tax_deductions: Decimal = ZERO
+    # Of gross pay: the overtime and emergency-work increments, and the overtime hours
+    # (steps.overtime_split; the holiday rules' average daily wage, vuosilomalaki 11 §).
+    overtime_increments: Decimal = ZERO
+    overtime_hours: Decimal = ZERO
 
     @property
     def employer_contributions(self) -> Decimal:

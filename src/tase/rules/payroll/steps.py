@@ -169,6 +169,41 @@ def item_lines(
     return tuple(lines)
 
 
+# The Incomes Register's income types of overtime and emergency work: 205 Hätätyökorvaus and
+# 235 Ylityökorvaus (vero.fi, "Palkkalajien kohdistaminen": their basic parts, increments and
+# supplements may be reported together under them).
+OVERTIME_INCOME_TYPES = (205, 235)
+
+
+def overtime_split(
+    lines: tuple[Line, ...], wage_types: dict[str, WageType]
+) -> tuple[Decimal, Decimal]:
+    """The overtime and emergency-work increments within the pay lines, and the overtime
+    hours: the average daily wage leaves the increments out and counts an eighth of the
+    hours in its divisor (vuosilomalaki 162/2005 11 § 2 mom.; the percentage rule leaves the
+    increments out too, 12 § 1 mom.). An overtime line is of a money wage type of income type
+    205 or 235 (emergency work, overtime) whose multiplier is above one, priced per hour: its quantity is the hours, its basic
+    part the hours at the plain hourly price, the increment the rest (amount x (multiplier -
+    1) / multiplier). A line of such a type given as an amount alone (a retro difference)
+    cannot be split and counts as plain wages."""
+    increments = hours = Decimal(0)
+    for line in lines:
+        wage = wage_types.get(line.code)
+        if (
+            wage is None
+            or wage.kind != MONEY
+            or wage.income_type not in OVERTIME_INCOME_TYPES
+            or wage.multiplier <= 1
+            or line.quantity is None
+            or line.unit_price is None
+        ):
+            continue
+        basic = cents(line.quantity * line.unit_price / wage.multiplier)
+        increments += line.amount - basic
+        hours += line.quantity
+    return increments, hours
+
+
 # -- 2. bases ------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Bases:
