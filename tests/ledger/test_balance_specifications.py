@@ -232,3 +232,10 @@ def test_statement_book_and_archive_carry_the_specifications(world, year_books, 
     package = zipfile.ZipFile(out)
     assert "kirjat/tase-erittelyt.pdf" in package.namelist()
     assert package.read("kirjat/tase-erittelyt.pdf").startswith(b"%PDF")
+
+
+def test_reading_the_specifications_writes_nothing(year_books):
+    from tase.payroll.models import PayrollSettings
+
+    _specs(year_books)
+    assert not PayrollSettings.objects.filter(company=year_books).exists()

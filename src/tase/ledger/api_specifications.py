@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from tase.apiutil import actor
 from tase.core import pdf
 
 from . import balance_specifications, services
-from .models import FiscalYear
+from .api_statements import _year
 
 router = Router(tags=["ledger"])
 
@@ -50,11 +49,6 @@ class LineIn(Schema):
 class SpecificationIn(Schema):
     text: str = ""
     lines: list[LineIn] = []
-
-
-def _year(request, company_id: int, year_id: int, action: str):
-    company = actor(request).company(company_id, action)
-    return company, get_object_or_404(FiscalYear, company=company, pk=year_id)
 
 
 @router.get(

@@ -15,11 +15,15 @@ from django.utils.translation import gettext as _
 from tase.core.registry import SpecificationItem
 from tase.rules.payroll_catalogue import HOLIDAY_ACCRUAL_ACCOUNTS as ACCOUNTS
 
-from .models import PayrollSettings
+from .models import Employee, PayrollSettings
 from .services.liability import computed_liability
 
 
 def holiday_liability(company, on: dt.date) -> list[SpecificationItem]:
+    """Nothing, and nothing read further, for a company without employees (the liability's
+    rates would otherwise create its payroll settings)."""
+    if not Employee.objects.filter(company=company).exists():
+        return []
     settings = PayrollSettings.objects.filter(company=company).first()
     if settings is not None and not settings.post_to_ledger:
         return []
