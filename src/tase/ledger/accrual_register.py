@@ -3,8 +3,8 @@
 The specification lists, per balance-sheet account of prepayments and accrued income or
 accruals and deferred income, the book balance at a date, the accruals open on that date
 (posted on or before it, reversed after it) and the rest: entries posted by hand or by
-payroll, such as the holiday-pay liability (Kirjanpitoasetus 1339/1997 2:7 §: the balance
-sheet's items are specified in the balance-sheet specifications).
+payroll, such as the holiday-pay liability (Kirjanpitolaki 1336/1997 3:13 §: the balance
+sheet's items are specified in the balance-sheet specifications; see balance_specifications).
 """
 
 from __future__ import annotations
