@@ -226,7 +226,11 @@ def employee_transactions(lines, catalogue, job: _Job | None, name: str):
 
 
 def _wage_reports(run: PayRun, slips, employments: dict, *, action: int, version: int):
-    """The earnings payment reports of ``slips`` (rows of :func:`_slips`), one at a time."""
+    """The earnings payment reports of ``slips`` (rows of :func:`_slips`), one at a time,
+    with the absence data of those who have it (:mod:`.absence_reports`)."""
+    from .absence_reports import absence_data
+
+    absences = absence_data(run)
     catalogue = engine_catalogue(run.company)
     provider, policy = _policy(ensure_setup(run.company))
     for lines, employee_id, first_name, last_name, identity_code, birth_date in slips:
@@ -257,6 +261,7 @@ def _wage_reports(run: PayRun, slips, employments: dict, *, action: int, version
             transactions=tuple(transactions),
             action=action,
             version=version,
+            absence=absences.get(employee_id),
         )
 
 
