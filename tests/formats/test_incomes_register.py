@@ -286,3 +286,28 @@ def test_car_benefit_and_daily_allowance_data_validate_and_read_back():
     assert read.car_benefits == ((304, 2, 2, 1200), (304, 1, 4, None))
     assert read.daily_allowances == ((331, (2, 3)),)
     assert read.total(419) == Decimal("100.00")
+
+
+def test_report_versions_are_read_streamed_from_parts():
+    """report_versions reads the ids and versions of a delivery given in pieces (as a file
+    stored in parts is), split anywhere, and refuses a malformed one."""
+    reports = [
+        ir.WageReport(
+            report_id=f"R{n}",
+            earner=ir.Earner("Bench", f"E{n}", birth_date=dt.date(1990, 1, 1)),
+            transactions=(ir.Transaction(201, Decimal("100")),),
+            version=n % 3 or None,
+        )
+        for n in range(1, 40)
+    ]
+    document = ir.wage_reports(
+        ir.Header("D", dt.datetime(2026, 3, 31, 12), "1234567-8", "M", "040 1"),
+        payment_date=dt.date(2026, 3, 31),
+        period_start=dt.date(2026, 3, 1),
+        period_end=dt.date(2026, 3, 31),
+        reports=reports,
+    )
+    pieces = [document[i : i + 97] for i in range(0, len(document), 97)]
+    assert list(ir.report_versions(pieces)) == [(r.report_id, r.version) for r in reports]
+    with pytest.raises(ir.IncomesRegisterError):
+        list(ir.report_versions([document[: len(document) // 2]]))

@@ -690,6 +690,42 @@ def _read_absence(block) -> Absences | None:
     )
 
 
+class _ChunkReader(io.RawIOBase):
+    """A read-only binary file over an iterable of byte chunks (a file stored in parts)."""
+
+    def __init__(self, chunks):
+        self._chunks, self._rest = iter(chunks), b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._rest:
+            self._rest = next(self._chunks, None)
+            if self._rest is None:
+                self._rest = b""
+                return 0
+        size = min(len(buffer), len(self._rest))
+        buffer[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        return size
+
+
+def report_versions(chunks) -> Iterable[tuple[str, int | None]]:
+    """(ReportId, ReportVersion) of each report of a delivery given as byte ``chunks``, read
+    in one streamed pass (defusedxml's iterparse, each report dropped once read): a delivery
+    of 10,000 reports is never held as a tree."""
+    try:
+        for _event, element in SafeET.iterparse(_ChunkReader(chunks), events=("end",)):
+            name = _local(element.tag)
+            if name == "ReportData":
+                yield _text(element, "ReportId"), _int(_text(element, "ReportVersion"))
+            elif name == "Report":
+                element.clear()  # an emptied element stays in its parent: a few bytes
+    except SafeET.ParseError as error:
+        raise IncomesRegisterError(f"Malformed XML: {error}") from None
+
+
 def read(document: bytes) -> ReadDelivery:
     """Read an earnings payment report, separate report or invalidation delivery (ours or
     anyone's): tolerant of a BOM, CRLF, comments, prefixes and an enveloped signature."""

@@ -28,7 +28,7 @@ from decimal import Decimal
 from tase.formats import incomes_register as irf
 from tase.rules import absences as rules
 
-from ..models import Absence, HolidayRecord, PayRun
+from ..models import Absence, Employee, HolidayRecord, PayRun
 from .absences import day_pay, policy_for, to_rule
 from .employees import employment_on, salary_on
 
@@ -88,7 +88,7 @@ def absence_data(run: PayRun) -> dict[int, irf.Absences]:
     overlap = {"start_date__lte": end, "end_date__gte": start}
     by_employee: dict[int, list[Absence]] = defaultdict(list)
     rows = Absence.objects.filter(company=run.company, employee__pay_runs=run, **overlap)
-    for absence in rows.select_related("employee").order_by("start_date", "pk"):
+    for absence in rows.order_by("start_date", "pk"):
         by_employee[absence.employee_id].append(absence)
     if not by_employee:
         return {}
@@ -98,11 +98,15 @@ def absence_data(run: PayRun) -> dict[int, irf.Absences]:
         ).values_list("employee_id", flat=True)
     )
     policy = policy_for(run.company)
+    # Their employments and salaries at once (no queries per employee).
+    employees = Employee.objects.filter(pk__in=by_employee).prefetch_related(
+        "employments__salaries"
+    )
     found: dict[int, irf.Absences] = {}
-    for employee_id, absences in by_employee.items():
-        if employee_id in on_holiday:
+    for employee in employees:
+        if employee.pk in on_holiday:
             continue
-        employee = absences[0].employee
+        absences = by_employee[employee.pk]
         employment = employment_on(employee, run.payment_date)
         salary = salary_on(employment, run.payment_date) if employment else None
         periods = []
@@ -112,5 +116,5 @@ def absence_data(run: PayRun) -> dict[int, irf.Absences]:
                 break
             periods.extend(parts)
         else:
-            found[employee_id] = irf.Absences(start, end, tuple(periods))
+            found[employee.pk] = irf.Absences(start, end, tuple(periods))
     return found

@@ -428,16 +428,16 @@ def check_approvable(run: PayRun) -> None:
 def _report_versions(original: PayRun) -> dict[str, tuple[int, bool]]:
     """The latest ReportVersion of each employee's report of ``original`` and whether a
     version of it may have reached the Register (its delivery was marked sent): every
-    delivery of the original and of its corrections read once."""
+    delivery of the original and of its corrections read once, streamed part by part."""
     found: dict[str, tuple[int, bool]] = {}
     rows = Report.objects.filter(
         company=original.company, kind=Report.Kind.EARNINGS, pay_run__in=_family(original)
     ).order_by("pk")
     for row in rows:
-        for report in irf.read(row.document).reports:
-            version, sent = found.get(report.report_id, (0, False))
-            found[report.report_id] = (
-                max(version, report.version or 1),
+        for report_id, report_version in irf.report_versions(row.chunks()):
+            version, sent = found.get(report_id, (0, False))
+            found[report_id] = (
+                max(version, report_version or 1),
                 sent or row.sent_on is not None,
             )
     return found
