@@ -311,3 +311,24 @@ def test_report_versions_are_read_streamed_from_parts():
     assert list(ir.report_versions(pieces)) == [(r.report_id, r.version) for r in reports]
     with pytest.raises(ir.IncomesRegisterError):
         list(ir.report_versions([document[: len(document) // 2]]))
+
+
+def test_the_official_absence_example_validates_and_its_absences_read_back():
+    """The developer package's example of absence data (cause codes 1 sickness and 16 lay-off
+    that Tase writes are confirmed by it and a vendor's guide: formats.incomes_register)."""
+    document = (DATA / "esimerkki_poissaolotiedot.xml").read_bytes()
+    ir.validate(document, ir.WAGE_REPORTS)
+    (report,) = ir.read(document).reports
+    day = dt.date
+    assert report.absence == ir.Absences(
+        day(2020, 9, 1),
+        day(2020, 9, 30),
+        (
+            ir.AbsencePeriod(day(2020, 9, 24), day(2020, 9, 25), 9, 2),
+            ir.AbsencePeriod(day(2020, 9, 4), day(2020, 9, 8), 14, 5),
+            ir.AbsencePeriod(
+                day(2020, 9, 14), day(2020, 9, 17), ir.ABSENCE_SICKNESS, 3, Decimal("350.00")
+            ),
+            ir.AbsencePeriod(day(2020, 9, 18), day(2020, 9, 22), 5, 5, Decimal("400.00")),
+        ),
+    )
