@@ -124,3 +124,30 @@ def test_a_recorded_holiday_leaves_the_block_out(world, clerk):
     row = IncomesRegisterReport.objects.get(pay_run=run, kind=IncomesRegisterReport.Kind.EARNINGS)
     (report,) = irf.read(row.document).reports
     assert report.absence is None
+
+
+def test_reading_the_absences_takes_the_same_queries_for_one_or_many(world, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tase.payroll.services.absence_reports import absence_data
+
+    services.absences.policy_for(world.company)  # made once, on the first read
+
+    def queries(count):
+        workers = [employee(clerk, world.company, first_name=f"E{count}{n}") for n in range(count)]
+        for worker in workers:
+            services.record_absence(
+                clerk,
+                worker,
+                kind="sick",
+                start_date=dt.date(2026, 3, 2),
+                end_date=dt.date(2026, 3, 4),
+            )
+        run = pay_run(clerk, world.company, employees=workers)
+        with CaptureQueriesContext(connection) as captured:
+            found = absence_data(run)
+        assert len(found) == count
+        return len(captured)
+
+    assert queries(1) == queries(4)
