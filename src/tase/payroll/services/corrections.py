@@ -425,21 +425,31 @@ def check_approvable(run: PayRun) -> None:
         )
 
 
-def _report_versions(original: PayRun) -> dict[str, tuple[int, bool]]:
-    """The latest ReportVersion of each employee's report of ``original`` and whether a
-    version of it may have reached the Register (its delivery was marked sent): every
-    delivery of the original and of its corrections read once, streamed part by part."""
+def _report_versions(original: PayRun, report_ids) -> dict[str, tuple[int, bool]]:
+    """The latest ReportVersion of each of ``report_ids`` (employees' reports of
+    ``original``) and whether a version of it may have reached the Register (its delivery was
+    marked sent). Every report of the original run's own delivery carries that delivery's
+    version (:func:`incomes_register.produce_earnings_reports`), so it is not read; the
+    corrections' deliveries (a few reports each) are read streamed."""
+    wanted = set(report_ids)
     found: dict[str, tuple[int, bool]] = {}
+
+    def seen(report_id: str, report_version: int | None, sent: bool) -> None:
+        version, was_sent = found.get(report_id, (0, False))
+        found[report_id] = (max(version, report_version or 1), was_sent or sent)
+
     rows = Report.objects.filter(
         company=original.company, kind=Report.Kind.EARNINGS, pay_run__in=_family(original)
     ).order_by("pk")
     for row in rows:
+        sent = row.sent_on is not None
+        if row.pay_run_id == original.pk:
+            for report_id in wanted:
+                seen(report_id, row.version, sent)
+            continue
         for report_id, report_version in irf.report_versions(row.chunks()):
-            version, sent = found.get(report_id, (0, False))
-            found[report_id] = (
-                max(version, report_version or 1),
-                sent or row.sent_on is not None,
-            )
+            if report_id in wanted:
+                seen(report_id, report_version, sent)
     return found
 
 
@@ -515,7 +525,10 @@ def produce_replacement_reports(actor, run: PayRun) -> Report:
     require(actor, run.company, "payroll.approve")
     original = PayRun.objects.get(pk=run.corrects_id)
     affected = affected_slips(run)
-    versions = _report_versions(original)  # before this delivery exists
+    # Before this delivery exists.
+    versions = _report_versions(
+        original, [ir.employee_report_id(original, slip.employee_id) for slip in affected]
+    )
     row = Report.objects.create(
         company=run.company,
         kind=Report.Kind.EARNINGS,
