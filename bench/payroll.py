@@ -384,7 +384,8 @@ def _ir_row(scenario: str, report, elapsed: float, rss: _PeakRss) -> dict:
 
 def _bench_correction(actor, company, original, employees) -> dict:
     """The replacement reports of a correction run paying a bonus to ``employees`` (a tenth
-    of the run): the original delivery's report versions read streamed, the corrected
+    of the run): the corrections' report versions read streamed (the original delivery is
+    not read: its reports carry its version), the corrected
     payment of each combined, one delivery written, validated and stored in parts."""
     from tase.payroll.models import PayRun, Payslip
     from tase.payroll.services import corrections
@@ -441,7 +442,7 @@ def _bench_correction(actor, company, original, employees) -> dict:
         elapsed,
         rss,
     )
-    row["target"] = "flat: the original delivery read streamed"
+    row["target"] = "flat: the original delivery is not read"
     return row
 
 
