@@ -54,6 +54,7 @@ def test_the_payroll_bench_produces_and_validates_incomes_register_reports():
     table = _bench("payroll", "--n", "20")
     assert "Incomes Register: earnings payment reports of a run" in table
     assert "XSD-validated" in table and "RSS" in table
+    assert "replacement reports of a correction" in table
 
 
 def test_the_web_bench_serves_the_demo_to_signed_in_users_with_production_settings():

@@ -233,3 +233,45 @@ def test_a_recovery_marked_paid_posts_the_money_coming_back(world, clerk):
         for entry in Voucher.objects.get(pk=run.payment_voucher_id).entries.all()
     }
     assert entries == {"1910": -slip.net_cents, "2940": slip.net_cents}
+
+
+def test_replacement_delivery_is_stored_like_an_original_one_of_several(world, clerk):
+    """A correction's delivery is stored in parts as it is written (as an original run's),
+    produced with a deadline, names the original delivery it replaces reports of, and each
+    correction of the same run is its own delivery; the API and the page show it."""
+    first = employee(clerk, world.company, first_name="Sari", salary="3200.00")
+    second = employee(clerk, world.company, first_name="Olli", salary="2800.00")
+    original = _approved_run(clerk, world.company, [first, second])
+    delivery = Report.objects.get(pay_run=original, kind=Report.Kind.EARNINGS)
+    _mark_all_sent(clerk)
+    rows = []
+    for worker, day in ((first, 15), (second, 20)):
+        run = corrections.create_correction_run(
+            clerk, original, payment_date=dt.date(2026, 4, day), employees=[worker]
+        )
+        services.add_item(clerk, run, worker, wage_type="bonus", amount=D("100"))
+        services.calculate_pay_run(clerk, run)
+        services.approve_pay_run(clerk, run)
+        rows.append(Report.objects.get(pay_run=run, kind=Report.Kind.EARNINGS))
+    for row, worker in zip(rows, (first, second), strict=True):
+        assert row.corrects == delivery and row.state == Report.State.PRODUCED
+        assert row.xml == "" and row.parts.exists()  # streamed into parts, not one string
+        assert row.reports == 1 and row.deadline >= row.created_at.date()
+        (report,) = irf.read(row.document).reports
+        assert report.report_id == services.employee_report_id(original, worker.pk)
+        assert report.action == irf.ACTION_REPLACEMENT and report.version == 2
+    delivery.refresh_from_db()
+    assert delivery.state == Report.State.SENT  # still in force for the other reports
+
+    client = world.client(Role.PAYROLL_CLERK)
+    listed = client.get(f"/api/v1/payroll/companies/{world.company.pk}/incomes-register/reports")
+    assert listed.status_code == 200
+    by_id = {item["id"]: item for item in listed.json()["items"]}
+    assert [by_id[row.pk]["corrects_id"] for row in rows] == [delivery.pk, delivery.pk]
+    assert by_id[delivery.pk]["corrects_id"] is None
+    run_file = client.get(f"/api/v1/payroll/pay-runs/{rows[1].pay_run_id}/incomes-register")
+    assert run_file.status_code == 200
+    assert b"".join(run_file.streaming_content) == rows[1].document
+    page = client.get(f"/payroll/c/{world.company.pk}/incomes-register/")
+    assert page.status_code == 200
+    assert page.content.decode().count(f"korvaa tiedoston {delivery.report_id}") == 2

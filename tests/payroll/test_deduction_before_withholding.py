@@ -1,6 +1,6 @@
 """A deduction before withholding (vähennys ennen ennakonpidätystä, Incomes Register income
-type 419): it lowers the withholding base and the unemployment and health insurance bases,
-is not taken from net pay, shows on the payslip, leaves the voucher balanced and is reported
+type 419): it lowers the withholding base and the TyEL, unemployment and health insurance
+bases (the Register counts 419 in every social insurance base by default), is not taken from net pay, shows on the payslip, leaves the voucher balanced and is reported
 as transaction 419 equal to its payslip line."""
 
 import datetime as dt
@@ -36,7 +36,7 @@ def _slip(items, card=CARD):
 def test_the_wage_type_is_a_pre_tax_deduction_reported_as_419():
     wage = BY_CODE[CODE]
     assert wage.kind == PRE_TAX and wage.income_type == 419
-    assert wage.taxable and wage.unemployment and wage.health and not wage.tyel
+    assert wage.taxable and wage.tyel and wage.unemployment and wage.health
 
 
 def test_it_lowers_the_withholding_base_but_not_net_pay():
@@ -47,7 +47,10 @@ def test_it_lowers_the_withholding_base_but_not_net_pay():
     assert slip.taxable_income == D("3000.00")
     assert slip.withholding == D("600.00")  # 20 % of 3 000, not of 3 500
     assert slip.unemployment_base == D("3000.00") and slip.health_base == D("3000.00")
-    assert slip.tyel_base == D("3500.00") and slip.employee_tyel == without.employee_tyel
+    # TyEL too: the employee's and the employer's TyEL are charged on 3 000, not 3 500.
+    assert slip.tyel_base == D("3000.00") and without.tyel_base == D("3500.00")
+    assert slip.employee_tyel < without.employee_tyel
+    assert slip.employer_tyel < without.employer_tyel
     assert slip.pre_tax_deductions == D("500.00") and slip.other_deductions == 0
     # Net pay: the deduction is not taken from it; only the withholding and the unemployment
     # insurance contribution it lowered change.
@@ -56,7 +59,7 @@ def test_it_lowers_the_withholding_base_but_not_net_pay():
     )
     assert slip.net_pay - without.net_pay == D("100.00") + (
         without.employee_unemployment - slip.employee_unemployment
-    )
+    ) + (without.employee_tyel - slip.employee_tyel)
     (line,) = slip.section("pre_tax")
     assert line.amount == D("500.00") and line.income_type == 419
     assert slip.to_dict()["deductions_before_withholding"] == "500.00"
@@ -67,7 +70,8 @@ def test_a_deduction_larger_than_the_pay_leaves_the_bases_at_zero():
         [engine.PayItem("monthly_salary", amount=D("300")), engine.PayItem(CODE, amount=D("400"))]
     )
     assert slip.taxable_income == 0 and slip.withholding == 0
-    assert slip.net_pay == D("300.00") - slip.employee_tyel
+    assert slip.tyel_base == 0 and slip.employee_tyel == 0
+    assert slip.net_pay == D("300.00")
 
 
 def test_pay_run_payslip_voucher_and_report_419(world, clerk):
@@ -114,8 +118,30 @@ def test_pay_run_payslip_voucher_and_report_419(world, clerk):
 def test_existing_companies_get_the_wage_type_and_its_kind_is_named_in_finnish(world, clerk):
     services.ensure_setup(world.company)
     row = CompanyWageType.objects.get(company=world.company, code=CODE)
-    assert row.kind == PRE_TAX and row.income_type == 419 and not row.tyel
+    assert row.kind == PRE_TAX and row.income_type == 419 and row.tyel
     from django.utils import translation
 
     with translation.override("fi"):
         assert row.get_kind_display() == "Vähennys ennen ennakonpidätystä"
+
+
+def test_existing_companies_copies_follow_unless_changed(world, clerk):
+    """The data migration: a copy with the flags Tase shipped before gets the TyEL base; a
+    copy the company changed itself (here: out of the health base too) is left alone."""
+    import importlib
+
+    from django.apps import apps
+
+    services.ensure_setup(world.company)
+    row = CompanyWageType.objects.get(company=world.company, code=CODE)
+    row.tyel = False
+    row.save(update_fields=["tyel"])
+    migration = importlib.import_module("tase.payroll.migrations.0020_ir_pre_tax_lowers_tyel")
+    migration.forwards(apps, None)
+    row.refresh_from_db()
+    assert row.tyel
+    row.tyel, row.health = False, False
+    row.save(update_fields=["tyel", "health"])
+    migration.forwards(apps, None)
+    row.refresh_from_db()
+    assert not row.tyel and not row.health

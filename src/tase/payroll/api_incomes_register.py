@@ -32,6 +32,8 @@ class ReportOut(Schema):
     report_id: str
     version: int
     pay_run_id: int | None
+    # A correction run's delivery: the id of the original delivery whose reports it replaces.
+    corrects_id: int | None
     month: dt.date | None
     payment_date: dt.date
     deadline: dt.date

@@ -546,6 +546,16 @@ class IncomesRegisterReport(models.Model):
     replaced_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A correction run's delivery: the original run's delivery whose reports it replaces (some
+    # of them, one delivery of several: the original stays in force for the others).
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("replaces reports of"),
+    )
     # The file holds the employees' identity codes: encrypted at rest like them.
     xml = EncryptedTextField()
 

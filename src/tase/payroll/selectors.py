@@ -166,7 +166,9 @@ def register_reports(company):
     from .models import IncomesRegisterReport
 
     return (
-        IncomesRegisterReport.objects.filter(company=company).select_related("pay_run").defer("xml")
+        IncomesRegisterReport.objects.filter(company=company)
+        .select_related("pay_run", "corrects")
+        .defer("xml", "corrects__xml")
     )
 
 

@@ -203,8 +203,17 @@ CATALOGUE: tuple[WageType, ...] = (
     # contribution are paid on it (Tax Administration, Palkkahallinnon sanasto, concept
     # "vähennys ennen ennakonpidätystä", https://sanastot.suomi.fi/en/terminology/palkhall/concept/c224).
     # It is not taken from net pay: the employee keeps the money, which covers the cost.
-    # Not marked as reducing the TyEL base: no source for that was found (TyEL earnings are
-    # the pay). Incomes Register income type 419 "Vähennys ennen ennakonpidätystä": the
+    # It lowers the TyEL base too (since 12/2026; before, only the unemployment and health
+    # bases): the Incomes Register counts 419 in every social insurance base by default - the
+    # official example below reports it with InsuranceData InsuranceCode 1 "Sosiaalivakuutus-
+    # maksujen alainen" (which covers codes 2-6: TyEL 2, health 3, unemployment 5, accident 6;
+    # Statistics Finland's TAX_INCOMES metadata, "insuranceCode1 ... (koodit 2-6)") marked
+    # Included false only to take this one out. Tase writes no InsuranceData for 419, so the
+    # Register applies that default, and the payslip's bases now agree with the report (until
+    # then the unemployment base was lowered and the TyEL base was not, which no source
+    # supports: both are charged on the same wages, laki työttömyysetuuksien rahoituksesta
+    # 555/1998; its section was not verified here). A company that must keep 419 in a base
+    # unticks the base on its copy of the wage type. Incomes Register income type 419 "Vähennys ennen ennakonpidätystä": the
     # official message example esimerkki_tulolajin_vakuuttamistiedon_tyyppi.xml of the 2022
     # developer package (tests/formats/data/tulorekisteri/: "Vähennys ennen ennakonpidätystä =
     # 419"), vero.fi "Palkkojen tulolajit: 400-sarja" (the page named above) and Statistics
@@ -212,7 +221,7 @@ CATALOGUE: tuple[WageType, ...] = (
     # "amount419 Vähennys ennen ennakonpidätystä"), checked 6.12.2026. Not posted: no money
     # moves.
     WageType("deduction_before_withholding", "Vähennys ennen ennakonpidätystä",
-             "Deduction before withholding", PRE_TAX, True, False, True, True, 419, "",
+             "Deduction before withholding", PRE_TAX, True, True, True, True, 419, "",
              Decimal("1"), None, "", 390),
     _deduction("salary_advance", "Palkkaennakko", "Salary advance", "1760", None, order=420),
     _deduction("net_deduction", "Nettopalkasta vähennettävä erä", "Net deduction", "2900", 408, order=430),

@@ -425,19 +425,32 @@ def check_approvable(run: PayRun) -> None:
         )
 
 
-def _report_version(original: PayRun, report_id: str) -> tuple[int, bool]:
-    """The next ReportVersion of one employee's report and whether an earlier version may
-    have reached the Register (its file was marked sent)."""
+def _report_versions(original: PayRun, report_ids) -> dict[str, tuple[int, bool]]:
+    """The latest ReportVersion of each of ``report_ids`` (employees' reports of
+    ``original``) and whether a version of it may have reached the Register (its delivery was
+    marked sent). Every report of the original run's own delivery carries that delivery's
+    version (:func:`incomes_register.produce_earnings_reports`), so it is not read; the
+    corrections' deliveries (a few reports each) are read streamed."""
+    wanted = set(report_ids)
+    found: dict[str, tuple[int, bool]] = {}
+
+    def seen(report_id: str, report_version: int | None, sent: bool) -> None:
+        version, was_sent = found.get(report_id, (0, False))
+        found[report_id] = (max(version, report_version or 1), was_sent or sent)
+
     rows = Report.objects.filter(
         company=original.company, kind=Report.Kind.EARNINGS, pay_run__in=_family(original)
-    )
-    version, sent = 0, False
+    ).order_by("pk")
     for row in rows:
-        for report in irf.read(row.document).reports:
-            if report.report_id == report_id:
-                version = max(version, report.version or 1)
-                sent = sent or row.sent_on is not None
-    return version + 1, sent
+        sent = row.sent_on is not None
+        if row.pay_run_id == original.pk:
+            for report_id in wanted:
+                seen(report_id, row.version, sent)
+            continue
+        for report_id, report_version in irf.report_versions(row.chunks()):
+            if report_id in wanted:
+                seen(report_id, report_version, sent)
+    return found
 
 
 def _family(original: PayRun):
@@ -446,79 +459,104 @@ def _family(original: PayRun):
     )
 
 
-def produce_replacement_reports(actor, run: PayRun) -> Report:
-    """The replacement earnings payment reports of an approved correction ``run``: one per
-    employee whose payslip changed, with the original report's ReportId and its next
-    ReportVersion, carrying the whole corrected payment on the original payment date. The
-    month's separate report is produced again. Called inside the approving transaction."""
+def _original_delivery(original: PayRun) -> Report | None:
+    """The original run's current earnings payment delivery: the one a correction's
+    replacement reports replace reports of."""
+    return (
+        Report.objects.filter(pay_run=original, kind=Report.Kind.EARNINGS)
+        .exclude(state__in=[Report.State.REPLACED, Report.State.INVALIDATED])
+        .order_by("-version", "-pk")
+        .first()
+    )
+
+
+def _replacement_reports(run: PayRun, original: PayRun, affected, versions, employments):
+    """The replacement report of each affected employee, one at a time: the whole corrected
+    payment of the original payment date, the original ReportId and the version after
+    ``versions`` (of :func:`_report_versions`)."""
     from . import incomes_register as ir
     from .setup import engine_catalogue
 
-    require(actor, run.company, "payroll.approve")
-    original = PayRun.objects.get(pk=run.corrects_id)
-    affected = affected_slips(run)
+    catalogue = engine_catalogue(run.company)
+    provider, policy = ir._policy(ir.ensure_setup(run.company))
     ids = [slip.employee_id for slip in affected]
     slips_by_employee: dict[int, list[Payslip]] = defaultdict(list)
     for slip in (
         Payslip.objects.filter(pay_run__in=_family(original), employee_id__in=ids)
         .filter(pay_run__status__in=SETTLED)
-        .select_related("employee")
         .order_by("pay_run_id")
     ):
         slips_by_employee[slip.employee_id].append(slip)
-    catalogue = engine_catalogue(run.company)
-    provider, policy = ir._policy(ir.ensure_setup(run.company))
-    employments = ir._employments(run.company, original.payment_date)
-    reports = []
     for slip in affected:
         employee = slip.employee
         report_id = ir.employee_report_id(original, employee.pk)
-        version, sent = _report_version(original, report_id)
-        lines = combined_lines(slips_by_employee[employee.pk])
+        version, sent = versions.get(report_id, (0, False))
         job = employments.get(employee.pk)
-        transactions = ir.employee_transactions(lines, catalogue, job, employee.name)
-        reports.append(
-            irf.WageReport(
-                report_id=report_id,
-                earner=irf.Earner(
-                    last_name=employee.last_name,
-                    first_name=employee.first_name,
-                    identity_code=employee.identity_code,
-                    birth_date=employee.birth_date,
-                ),
-                employment=job.employment if job else None,
-                pension_provider=provider,
-                pension_policy=policy,
-                transactions=tuple(transactions),
-                action=irf.ACTION_REPLACEMENT if sent else irf.ACTION_NEW,
-                version=version,
-            )
+        lines = combined_lines(slips_by_employee[employee.pk])
+        yield irf.WageReport(
+            report_id=report_id,
+            earner=irf.Earner(
+                last_name=employee.last_name,
+                first_name=employee.first_name,
+                identity_code=employee.identity_code,
+                birth_date=employee.birth_date,
+            ),
+            employment=job.employment if job else None,
+            pension_provider=provider,
+            pension_policy=policy,
+            transactions=tuple(ir.employee_transactions(lines, catalogue, job, employee.name)),
+            action=irf.ACTION_REPLACEMENT if sent else irf.ACTION_NEW,
+            version=version + 1,
         )
-    file_id = f"PR{original.pk}-C{run.pk}"
-    document = irf.wage_reports(
-        ir._header(run.company, file_id, 1),
-        payment_date=original.payment_date,
-        period_start=original.period_start,
-        period_end=original.period_end,
-        reports=reports,
+
+
+def produce_replacement_reports(actor, run: PayRun) -> Report:
+    """The replacement earnings payment reports of an approved correction ``run``: one per
+    employee whose payslip changed, with the original report's ReportId and its next
+    ReportVersion, carrying the whole corrected payment on the original payment date.
+
+    Stored like an original run's delivery (:func:`incomes_register.store_wage_delivery`:
+    validated and stored in parts as it is written), with its own deadline and state, and
+    ``corrects`` naming the original delivery: a delivery of some of its reports, which stays
+    in force for the others. The month's separate report is produced again. Called inside the
+    approving transaction."""
+    from . import incomes_register as ir
+
+    require(actor, run.company, "payroll.approve")
+    original = PayRun.objects.get(pk=run.corrects_id)
+    affected = affected_slips(run)
+    # Before this delivery exists.
+    versions = _report_versions(
+        original, [ir.employee_report_id(original, slip.employee_id) for slip in affected]
     )
     row = Report.objects.create(
         company=run.company,
         kind=Report.Kind.EARNINGS,
         pay_run=run,
-        report_id=file_id,
+        corrects=_original_delivery(original),
+        report_id=f"PR{original.pk}-C{run.pk}",
         version=1,
         payment_date=original.payment_date,
         deadline=rules.earnings_report_deadline(max(run.payment_date, timezone.localdate())),
-        reports=len(reports),
-        xml=ir._checked(document, irf.WAGE_REPORTS),
+        reports=0,
+        xml="",
+    )
+    reports = _replacement_reports(
+        run,
+        original,
+        affected,
+        versions,
+        ir._employments(run.company, original.payment_date),
+    )
+    count = ir.store_wage_delivery(
+        row, reports, period=(original.period_start, original.period_end)
     )
     audit.record(
         actor.user,
         "incomes_register_produce",
         row,
         company=run.company,
-        changes={"reports": [None, len(reports)], "replaces": [None, f"PR{original.pk}"]},
+        changes={"reports": [None, count], "replaces": [None, f"PR{original.pk}"]},
     )
     ir.refresh_separate_report(actor, original)
     return row

@@ -226,7 +226,11 @@ def employee_transactions(lines, catalogue, job: _Job | None, name: str):
 
 
 def _wage_reports(run: PayRun, slips, employments: dict, *, action: int, version: int):
-    """The earnings payment reports of ``slips`` (rows of :func:`_slips`), one at a time."""
+    """The earnings payment reports of ``slips`` (rows of :func:`_slips`), one at a time,
+    with the absence data of those who have it (:mod:`.absence_reports`)."""
+    from .absence_reports import absence_data
+
+    absences = absence_data(run)
     catalogue = engine_catalogue(run.company)
     provider, policy = _policy(ensure_setup(run.company))
     for lines, employee_id, first_name, last_name, identity_code, birth_date in slips:
@@ -257,6 +261,7 @@ def _wage_reports(run: PayRun, slips, employments: dict, *, action: int, version
             transactions=tuple(transactions),
             action=action,
             version=version,
+            absence=absences.get(employee_id),
         )
 
 
@@ -342,6 +347,33 @@ class _Parts:
         self._store()
 
 
+def store_wage_delivery(row: Report, reports, *, period: tuple[dt.date, dt.date]) -> int:
+    """Write the earnings payment delivery of ``reports`` (an iterable of
+    :class:`irf.WageReport`, may be a generator) paid on ``row.payment_date`` into ``row``:
+    validated against the XSD while it is written and stored in parts as it comes, so it is
+    never held whole. Sets and returns ``row.reports``; a report the schema refuses raises
+    ValidationError (the caller's transaction leaves nothing written)."""
+    counted = _Counted(reports)
+    parts = _Parts(row)
+    writer = irf.ValidatingWriter(irf.WAGE_REPORTS, parts)
+    try:
+        irf.write_wage_reports(
+            writer,
+            _header(row.company, row.report_id, row.version),
+            payment_date=row.payment_date,
+            period_start=period[0],
+            period_end=period[1],
+            reports=counted,
+        )
+        writer.close()
+        parts.close()
+    except irf.IncomesRegisterError as error:
+        raise ValidationError({"incomes_register": str(error)}) from None
+    row.reports = counted.count
+    row.save(update_fields=["reports"])
+    return counted.count
+
+
 @transaction.atomic
 def produce_earnings_reports(actor, run: PayRun) -> Report:
     """The earnings payment reports of an approved ``run`` in one delivery, validated against
@@ -367,35 +399,23 @@ def produce_earnings_reports(actor, run: PayRun) -> Report:
     )
     employments = _employments(run.company, run.payment_date)
     slips = _slips(run)
-    reports = _Counted(_wage_reports(run, slips, employments, action=action, version=version))
-    parts = _Parts(row)
-    writer = irf.ValidatingWriter(irf.WAGE_REPORTS, parts)
     try:
-        irf.write_wage_reports(
-            writer,
-            _header(run.company, file_id, version),
-            payment_date=run.payment_date,
-            period_start=run.period_start,
-            period_end=run.period_end,
-            reports=reports,
+        count = store_wage_delivery(
+            row,
+            _wage_reports(run, slips, employments, action=action, version=version),
+            period=(run.period_start, run.period_end),
         )
-        writer.close()
-        parts.close()
-    except irf.IncomesRegisterError as error:
-        raise ValidationError({"incomes_register": str(error)}) from None
     finally:
         # A report refused half-way leaves the payslips' generator open; close it now, inside
         # the transaction, not when it is collected after it.
         slips.close()
-    row.reports = reports.count
-    row.save(update_fields=["reports"])
     _supersede(earlier, row)
     audit.record(
         actor.user,
         "incomes_register_produce",
         row,
         company=run.company,
-        changes={"reports": [None, reports.count], "version": [None, version]},
+        changes={"reports": [None, count], "version": [None, version]},
     )
     return row
 

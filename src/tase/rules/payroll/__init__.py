@@ -52,8 +52,10 @@ Rules
 - **Deductions before withholding** (kind ``pre_tax``, ``deduction_before_withholding``;
   Incomes Register income type 419): the employee's own direct cost of the work, deducted
   from gross pay before the withholding is determined. They lower the bases their wage type
-  is marked for (the withholding base, and the unemployment and health insurance bases) but
-  are not taken from net pay; no base goes below zero.
+  is marked for (the withholding base and the TyEL, unemployment and health insurance bases:
+  the Incomes Register counts 419 in every social insurance base unless the report says
+  otherwise: the official message example esimerkki_tulolajin_vakuuttamistiedon_tyyppi.xml)
+  but are not taken from net pay; no base goes below zero.
 - **Negative correction lines** (unpaid absence, a recovered overpayment) are accepted only
   for wage types whose catalogue entry allows them (``negative_allowed``: the pay correction
   and the hourly wage); they lower gross pay and every base they belong to. A

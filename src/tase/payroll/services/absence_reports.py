@@ -1,0 +1,120 @@
+"""The absence data (poissaolotiedot) of an earnings payment report, from the absences the
+holiday and absence records keep (:class:`~tase.payroll.models.Absence`).
+
+Reporting absences is voluntary but recommended (vero.fi, "Poissaolotietojen
+ilmoittaminen"): the reporting period (AbsenceRepStartDate - AbsenceRepEndDate) says that
+every absence in it is given. So a report carries the block only when Tase can give them
+all: for an employee with at least one recorded absence in the pay period, the pay period is
+the reporting period, and each absence is cut to it:
+
+- sick leave: the days the employer pays (TSL 2:11, :func:`tase.rules.absences.sick_pay`)
+  a paid absence with the pay for them (the working days' pay times the paid share), the
+  days after it an unpaid absence; cause 1, sickness;
+- a lay-off: an unpaid absence, cause 16.
+
+An employee who in the pay period also has an absence of a kind whose cause code could not
+be confirmed (family leave, unpaid leave, another absence, one the employer pays) or a
+recorded annual holiday gets no absence block at all, rather than a reporting period that
+leaves one out (codes and sources: :mod:`tase.formats.incomes_register`). AbsenceDays counts
+working days (Monday to Friday, public holidays not counted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from tase.formats import incomes_register as irf
+from tase.rules import absences as rules
+
+from ..models import Absence, Employee, HolidayRecord, PayRun
+from .absences import day_pay, policy_for, to_rule
+from .employees import employment_on, salary_on
+
+CENT = Decimal("0.01")
+HOLIDAY_DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
+
+
+def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [day for day in rules.days(start, end) if rules.is_working_day(day)]
+
+
+def _sick_periods(absence, employment, salary_cents, start, end, policy):
+    """The paid and unpaid parts of a sick leave within ``start`` - ``end``."""
+    sick = rules.sick_pay(to_rule(absence), employment.start_date, policy.sick_pay_weekdays)
+    first, last = max(absence.start_date, start), min(absence.end_date, end)
+    paid_until = max(sick.paid_days, default=absence.start_date - dt.timedelta(days=1))
+    periods = []
+    if first <= min(paid_until, last):
+        span_end = min(paid_until, last)
+        days = _working_days(first, span_end)
+        pay = sum((day_pay(employment, salary_cents, day) for day in days), Decimal(0))
+        periods.append(
+            irf.AbsencePeriod(
+                first,
+                span_end,
+                irf.ABSENCE_SICKNESS,
+                days=len(days),
+                amount=(pay * sick.share_percent / rules.HUNDRED).quantize(CENT),
+            )
+        )
+    unpaid_from = max(first, paid_until + dt.timedelta(days=1))
+    if unpaid_from <= last:
+        days = len(_working_days(unpaid_from, last))
+        periods.append(irf.AbsencePeriod(unpaid_from, last, irf.ABSENCE_SICKNESS, days=days))
+    return periods
+
+
+def _periods(absence, employment, salary_cents, start, end, policy):
+    """The absence's periods within ``start`` - ``end``, or None when its cause has no
+    confirmed code."""
+    if absence.kind == Absence.Kind.SICK:
+        if employment is None or not salary_cents:
+            return None
+        return _sick_periods(absence, employment, salary_cents, start, end, policy)
+    if absence.kind == Absence.Kind.LAYOFF and not absence.paid:
+        first, last = max(absence.start_date, start), min(absence.end_date, end)
+        days = len(_working_days(first, last))
+        return [irf.AbsencePeriod(first, last, irf.ABSENCE_LAYOFF, days=days)]
+    return None
+
+
+def absence_data(run: PayRun) -> dict[int, irf.Absences]:
+    """The absence block of each employee of ``run`` who has one (see the module's rule),
+    by employee id. Reads only the absences and holidays that overlap the pay period, and the
+    employments of those employees: a few queries whatever the size of the run."""
+    start, end = run.period_start, run.period_end
+    overlap = {"start_date__lte": end, "end_date__gte": start}
+    by_employee: dict[int, list[Absence]] = defaultdict(list)
+    rows = Absence.objects.filter(company=run.company, employee__pay_runs=run, **overlap)
+    for absence in rows.order_by("start_date", "pk"):
+        by_employee[absence.employee_id].append(absence)
+    if not by_employee:
+        return {}
+    on_holiday = set(
+        HolidayRecord.objects.filter(
+            employee_id__in=by_employee, kind__in=HOLIDAY_DATED, **overlap
+        ).values_list("employee_id", flat=True)
+    )
+    policy = policy_for(run.company)
+    # Their employments and salaries at once (no queries per employee).
+    employees = Employee.objects.filter(pk__in=by_employee).prefetch_related(
+        "employments__salaries"
+    )
+    found: dict[int, irf.Absences] = {}
+    for employee in employees:
+        if employee.pk in on_holiday:
+            continue
+        absences = by_employee[employee.pk]
+        employment = employment_on(employee, run.payment_date)
+        salary = salary_on(employment, run.payment_date) if employment else None
+        periods = []
+        for absence in absences:
+            parts = _periods(absence, employment, salary, start, end, policy)
+            if parts is None:
+                break
+            periods.extend(parts)
+        else:
+            found[employee.pk] = irf.Absences(start, end, tuple(periods))
+    return found

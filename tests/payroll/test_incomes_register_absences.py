@@ -1,0 +1,153 @@
+"""The absence data (poissaolotiedot) of the earnings payment report (issue 11): fed from the
+recorded absences, written in the order and form the XSD asks and read back; sick leave is a
+paid period for the days the employer pays (TSL 2:11) with their pay and an unpaid one after
+it (cause 1), a lay-off unpaid (cause 16); an employee with an absence whose cause code is
+not confirmed gets no block rather than a reporting period that leaves it out."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+from tase.formats import incomes_register as irf
+from tase.payroll import services
+from tase.payroll.models import IncomesRegisterReport, Payslip
+
+from .factories import books, employee, pay_run
+
+HEADER = irf.Header(
+    delivery_id="D1",
+    timestamp=dt.datetime(2026, 4, 1, 12, 0),
+    payer_business_id="1234567-8",
+    contact_name="Maija",
+    contact_phone="040 1234567",
+)
+
+
+def test_the_block_is_valid_against_the_xsd_and_reads_back():
+    absence = irf.Absences(
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 31),
+        (
+            irf.AbsencePeriod(dt.date(2026, 3, 2), dt.date(2026, 3, 13), 1, 10, D("1590.91")),
+            irf.AbsencePeriod(dt.date(2026, 3, 14), dt.date(2026, 3, 20), 1, 5),
+            irf.AbsencePeriod(dt.date(2026, 3, 23), dt.date(2026, 3, 31), 16, 7),
+        ),
+    )
+    report = irf.WageReport(
+        report_id="R1",
+        earner=irf.Earner("Meikäläinen", "Matti", "010190-123F"),
+        transactions=(irf.Transaction(201, D("3500")),),
+        absence=absence,
+    )
+    document = irf.wage_reports(
+        HEADER,
+        payment_date=dt.date(2026, 3, 31),
+        period_start=dt.date(2026, 3, 1),
+        period_end=dt.date(2026, 3, 31),
+        reports=[report],
+    )
+    irf.validate(document, irf.WAGE_REPORTS)
+    (read,) = irf.read(document).reports
+    # Read back unpaid first, then paid: the order of the schema.
+    assert read.absence == irf.Absences(
+        absence.start, absence.end, (absence.periods[1], absence.periods[2], absence.periods[0])
+    )
+
+
+def test_the_run_reports_sick_leave_and_a_lay_off_from_the_absence_records(world, clerk):
+    books(world.company)
+    sick = employee(clerk, world.company, first_name="Sari", salary="3500.00")
+    laid_off = employee(clerk, world.company, first_name="Olli", salary="2800.00")
+    family = employee(clerk, world.company, first_name="Eeva")
+    present = employee(clerk, world.company, first_name="Pekka")
+    services.record_absence(
+        clerk, sick, kind="sick", start_date=dt.date(2026, 3, 2), end_date=dt.date(2026, 3, 20)
+    )
+    services.record_absence(
+        clerk,
+        laid_off,
+        kind="layoff",
+        start_date=dt.date(2026, 3, 23),
+        end_date=dt.date(2026, 4, 10),
+    )
+    services.record_absence(
+        clerk, family, kind="family", start_date=dt.date(2026, 3, 9), end_date=dt.date(2026, 3, 13)
+    )
+    run = pay_run(clerk, world.company, employees=[sick, laid_off, family, present])
+    services.calculate_pay_run(clerk, run)
+    run = services.approve_pay_run(clerk, run)
+    row = IncomesRegisterReport.objects.get(pay_run=run, kind=IncomesRegisterReport.Kind.EARNINGS)
+    irf.validate(row.document, irf.WAGE_REPORTS)
+    by_id = {report.report_id: report for report in irf.read(row.document).reports}
+
+    def block(worker):
+        return by_id[services.employee_report_id(run, worker.pk)].absence
+
+    march = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    # Falling ill on Monday 2.3.: that day and the 9 weekdays (arkipäivät, Saturdays
+    # counted) after it, to Thursday 12.3., are paid: 9 working days of 3 500 / 22 (March 2026
+    # has 22 working days) = 1 431.82; 13.-20.3. unpaid, 6 working days.
+    assert block(sick) == irf.Absences(
+        *march,
+        (
+            irf.AbsencePeriod(dt.date(2026, 3, 13), dt.date(2026, 3, 20), 1, 6),
+            irf.AbsencePeriod(dt.date(2026, 3, 2), dt.date(2026, 3, 12), 1, 9, D("1431.82")),
+        ),
+    )
+    # The lay-off is cut to the pay period: 23.-31.3., 7 working days.
+    assert block(laid_off) == irf.Absences(
+        *march, (irf.AbsencePeriod(dt.date(2026, 3, 23), dt.date(2026, 3, 31), 16, 7),)
+    )
+    assert block(family) is None and block(present) is None
+    assert Payslip.objects.filter(pay_run=run).count() == 4
+
+
+def test_a_recorded_holiday_leaves_the_block_out(world, clerk):
+    from tase.payroll.models import HolidayRecord
+
+    books(world.company)
+    worker = employee(clerk, world.company)
+    services.record_absence(
+        clerk, worker, kind="sick", start_date=dt.date(2026, 3, 2), end_date=dt.date(2026, 3, 3)
+    )
+    HolidayRecord.objects.create(
+        company=world.company,
+        employee=worker,
+        credit_year_end=dt.date(2026, 3, 31),
+        kind=HolidayRecord.Kind.TAKEN,
+        start_date=dt.date(2026, 3, 16),
+        end_date=dt.date(2026, 3, 20),
+        days=5,
+    )
+    run = pay_run(clerk, world.company, employees=[worker])
+    services.calculate_pay_run(clerk, run)
+    run = services.approve_pay_run(clerk, run)
+    row = IncomesRegisterReport.objects.get(pay_run=run, kind=IncomesRegisterReport.Kind.EARNINGS)
+    (report,) = irf.read(row.document).reports
+    assert report.absence is None
+
+
+def test_reading_the_absences_takes_the_same_queries_for_one_or_many(world, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tase.payroll.services.absence_reports import absence_data
+
+    services.absences.policy_for(world.company)  # made once, on the first read
+
+    def queries(count):
+        workers = [employee(clerk, world.company, first_name=f"E{count}{n}") for n in range(count)]
+        for worker in workers:
+            services.record_absence(
+                clerk,
+                worker,
+                kind="sick",
+                start_date=dt.date(2026, 3, 2),
+                end_date=dt.date(2026, 3, 4),
+            )
+        run = pay_run(clerk, world.company, employees=workers)
+        with CaptureQueriesContext(connection) as captured:
+            found = absence_data(run)
+        assert len(found) == count
+        return len(captured)
+
+    assert queries(1) == queries(4)
