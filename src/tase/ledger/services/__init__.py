@@ -12,7 +12,7 @@ rounding there); the only rounding is the VAT split, half up to the cent
 (:mod:`tase.rules.vat`).
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
-year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets, accruals,
+year_end, vat, bulk_posting, imports, opening_balances, copies, bank_accounts, fixed_assets, accruals,
 income_tax, earlier_books, statement_book); callers import from this package.
 """
 
@@ -20,6 +20,7 @@ from .accounts import apply_chart, create_account, delete_account, update_accoun
 from .accruals import create_accrual, reverse_due_accruals
 from .attachments import ATTACHMENT_TYPES, MAGIC, add_attachment, sniff
 from .bank_accounts import create_bank_account, default_bank_account
+from .bulk_posting import VOUCHER_COLUMNS, NewVoucher, post_vouchers
 from .common import (
     STANDARD_SERIES,
     add_months,
@@ -42,7 +43,7 @@ from .fixed_assets import (
     dispose_fixed_asset,
     run_depreciation,
 )
-from .imports import IMPORT_BATCH, VOUCHER_IMPORT_COLUMNS, import_vouchers
+from .imports import IMPORT_BATCH, import_vouchers
 from .income_tax import book_income_tax
 from .opening_balances import import_opening_balances
 from .periods import (
@@ -73,7 +74,8 @@ __all__ = [
     "IMPORT_BATCH",
     "MAGIC",
     "STANDARD_SERIES",
-    "VOUCHER_IMPORT_COLUMNS",
+    "VOUCHER_COLUMNS",
+    "NewVoucher",
     "_imported_before",
     "add_attachment",
     "add_months",
@@ -106,6 +108,7 @@ __all__ = [
     "locked_until",
     "post_draft",
     "post_voucher",
+    "post_vouchers",
     "reopen_fiscal_year",
     "reverse_due_accruals",
     "reverse_voucher",
