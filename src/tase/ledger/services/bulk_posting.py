@@ -3,7 +3,7 @@
 
 :func:`post_vouchers` is the entry for the paths that post many vouchers at once (a day's
 bank reference payments, a recurring-invoice run, an earlier program's book); the CSV import
-(:mod:`.imports`) checks its streamed vouchers with the same :func:`check_voucher` and writes
+(:mod:`.imports`) checks its streamed vouchers with the same :func:`.posting.check_voucher` and writes
 them with the same :func:`write_vouchers`.
 
 The rules are the single voucher's, shared, not copied: the date in an open fiscal year after
@@ -41,10 +41,9 @@ from .common import _cache, cents_to_decimal, guard, open_year_and_lock
 from .posting import (
     ENTRY_COLUMNS,
     _entry_row,
-    _header,
     _imported_before,
     _next_number,
-    _prepare_entries,
+    check_voucher,
 )
 
 
@@ -101,35 +100,6 @@ class OpenDates:
         return year
 
 
-def check_voucher(
-    company: Company,
-    cache: dict,
-    dates: OpenDates,
-    *,
-    date,
-    series: str,
-    description: str,
-    lines: Sequence[dict],
-    labels: list[int] | None = None,
-) -> tuple[dt.date, FiscalYear, VoucherSeries, str, list[dict]]:
-    """One voucher of a batch checked by :func:`.posting.post_voucher`'s rules: its date,
-    fiscal year, series, description and entries (VAT split), or a ``ValidationError``.
-    ``cache``: :func:`.common._cache`; ``labels``: the line numbers errors name (default
-    1, 2, …)."""
-    on, year, series_obj, description = _header(
-        company, cache, date=date, series=series, description=description, year_of=dates
-    )
-    entries = _prepare_entries(
-        company,
-        on,
-        list(lines),
-        labels=labels,
-        accounts=cache["accounts"],
-        vat_accounts=cache["vat_accounts"],
-    )
-    return on, year, series_obj, description, entries
-
-
 @transaction.atomic
 def post_vouchers(
     actor, company: Company, vouchers: Sequence[NewVoucher], *, action: str = "post_batch"
@@ -156,7 +126,7 @@ def post_vouchers(
             on, year, series, description, entries = check_voucher(
                 company,
                 cache,
-                dates,
+                year_of=dates,
                 date=voucher.date,
                 series=voucher.series,
                 description=voucher.description,

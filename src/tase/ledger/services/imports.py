@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from tase.core import audit
 from tase.core.models import Company
 
-from .bulk_posting import Checked, OpenDates, check_voucher, write_vouchers
+from .bulk_posting import Checked, OpenDates, write_vouchers
 from .common import _cache, guard
-from .posting import _imported_before
+from .posting import _imported_before, check_voucher
 
 SOURCE = "csv-import"
 
@@ -58,7 +58,7 @@ def _check_import_voucher(
         on, year, series, _description, entries = check_voucher(
             company,
             cache,
-            dates,
+            year_of=dates,
             date=rows[0].date,
             series=rows[0].series,
             description=untitled,

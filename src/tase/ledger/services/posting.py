@@ -557,6 +557,37 @@ def _header(
     return on, year, series_obj, description
 
 
+def check_voucher(
+    company: Company,
+    cache: dict,
+    *,
+    date,
+    series: str,
+    description: str,
+    lines,
+    labels: list[int] | None = None,
+    allow_hidden: bool = False,
+    year_of=check_date_open,
+) -> tuple[dt.date, FiscalYear, VoucherSeries, str, list[dict]]:
+    """A voucher checked by every rule of posting (:func:`_header`, :func:`_prepare_entries`):
+    its date, fiscal year, series, description and entries (VAT split), or a
+    ``ValidationError``. ``cache``: :func:`.common._cache`; ``labels``: the line numbers errors
+    name (default 1, 2, …); ``year_of``: see :func:`_header`."""
+    on, year, series_obj, description = _header(
+        company, cache, date=date, series=series, description=description, year_of=year_of
+    )
+    entries = _prepare_entries(
+        company,
+        on,
+        list(lines),
+        allow_hidden=allow_hidden,
+        labels=labels,
+        accounts=cache["accounts"],
+        vat_accounts=cache["vat_accounts"],
+    )
+    return on, year, series_obj, description, entries
+
+
 def _post(
     actor,
     company,
@@ -574,18 +605,13 @@ def _post(
     allow_hidden: bool = False,
 ) -> Voucher:
     cache = _cache(actor, company)
-    on, year, series_obj, description = _header(
-        company, cache, date=date, series=series, description=description
-    )
+    header = {"date": date, "series": series, "description": description}
     if entries is None:
-        entries = _prepare_entries(
-            company,
-            on,
-            list(lines),
-            allow_hidden=allow_hidden,
-            accounts=cache["accounts"],
-            vat_accounts=cache["vat_accounts"],
+        on, year, series_obj, description, entries = check_voucher(
+            company, cache, lines=lines, allow_hidden=allow_hidden, **header
         )
+    else:
+        on, year, series_obj, description = _header(company, cache, **header)
     fields = {
         "company": company,
         "fiscal_year": year,
