@@ -100,6 +100,7 @@ ACTION_LABELS = {
     "payment": _l("Payment recorded"),
     "plan": _l("Planned"),
     "post": _l("Posted"),
+    "post_batch": _l("Vouchers posted together"),
     "publish": _l("Published"),
     "quote": _l("Quoted"),
     "rate": _l("Rated"),

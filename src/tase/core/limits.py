@@ -12,6 +12,11 @@ against :data:`MAX_AMOUNT_CENTS`).
 
 from __future__ import annotations
 
+import mmap
+import os
+import tempfile
+from contextlib import ExitStack, contextmanager
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
@@ -78,8 +83,52 @@ def size_of(upload) -> int:
 
 def check_size(upload, kind: str, *, field: str = "file", name: str = "") -> None:
     """Refuse ``upload`` if it is larger than ``kind`` allows; nothing of it is read."""
-    limit = upload_limit(kind)
-    size = size_of(upload)
+    _refuse_over(size_of(upload), upload, kind, field, name)
+
+
+@contextmanager
+def on_disk(upload, kind: str, *, field: str = "file", name: str = ""):
+    """The bytes of ``upload`` read from disk, not held in memory: a read-only ``mmap`` of
+    the file (bytes as they are for ``bytes``; ``b""`` for an empty file), for readers that
+    stream a buffer (:func:`tase.formats.safe_xml.pull`). An upload Django kept on disk or an
+    open file is mapped where it is; one kept in memory or another stream is copied to a
+    temporary file a megabyte at a time, refused as soon as it passes ``kind``'s limit. The
+    size is checked first (:func:`check_size`)."""
+    check_size(upload, kind, field=field, name=name)
+    if isinstance(upload, bytes | bytearray):
+        yield bytes(upload)
+        return
+    with ExitStack() as stack:
+        if hasattr(upload, "temporary_file_path"):
+            file = stack.enter_context(open(upload.temporary_file_path(), "rb"))
+        elif _has_fileno(upload):
+            file = upload
+        else:
+            file = stack.enter_context(tempfile.TemporaryFile())
+            upload.seek(0)
+            limit, written = upload_limit(kind), 0
+            while chunk := upload.read(MB):
+                written += len(chunk)
+                _refuse_over(written, upload, kind, field, name, limit)
+                file.write(chunk)
+            file.flush()
+        if os.fstat(file.fileno()).st_size == 0:
+            yield b""
+            return
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            yield data
+
+
+def _has_fileno(upload) -> bool:
+    try:
+        upload.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+def _refuse_over(size: int, upload, kind: str, field: str, name: str, limit: int = 0) -> None:
+    limit = limit or upload_limit(kind)
     if size > limit:
         name = name or getattr(upload, "name", "") or _("the file")
         raise ValidationError(

@@ -70,15 +70,21 @@ def namespace(tag: str) -> str:
 
 
 def _trim(data: bytes) -> bytes:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    return data.lstrip(b" \t\r\n\x00")
+    """``data`` without a UTF-8 byte order mark and leading blank space. ``data`` may be any
+    buffer that slices to bytes (an ``mmap`` of a file on disk): only the bytes looked at are
+    read, and nothing is copied when there is nothing to trim."""
+    at = 3 if data[:3] == b"\xef\xbb\xbf" else 0
+    while at < len(data) and data[at] in b" \t\r\n\x00":
+        at += 1
+    return data[at:] if at else data
 
 
 def _from_utf16(data: bytes) -> bytes:
     """A UTF-16 file (with its byte order mark) as UTF-8, its declaration saying so."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return _ENCODING.sub(b'encoding="UTF-8"', data.decode("utf-16").encode("utf-8"), count=1)
+        return _ENCODING.sub(
+            b'encoding="UTF-8"', bytes(data).decode("utf-16").encode("utf-8"), count=1
+        )
     return data
 
 
@@ -114,13 +120,12 @@ def repair_encoding(data: bytes) -> tuple[bytes, str]:
     warning naming the line of the first such byte. A UTF-16 file (with its byte order mark)
     comes back as UTF-8 without a warning."""
     data = _trim(_from_utf16(data))
-    declared = (
-        _ENCODING.search(data[:200].split(b"?>", 1)[0]) if data.startswith(b"<?xml") else None
-    )
+    declared = _ENCODING.search(data[:200].split(b"?>", 1)[0]) if data[:5] == b"<?xml" else None
     if declared and declared.group(1).lower().replace(b"-", b"").replace(b"_", b"") != b"utf8":
         return data, ""
     bad = _first_non_utf8(data)
     if bad is not None:
+        data = bytes(data)  # re-encoded as a whole below
         line = data.count(b"\n", 0, bad) + 1
         try:
             text = data.decode("cp1252")
@@ -192,13 +197,13 @@ def _root_start(data: bytes) -> int:
     while True:
         while at < len(data) and data[at] in b" \t\r\n":
             at += 1
-        if data.startswith(b"<?", at):
+        if data[at : at + 2] == b"<?":
             end = data.find(b"?>", at)
             at = len(data) if end < 0 else end + 2
-        elif data.startswith(b"<!--", at):
+        elif data[at : at + 4] == b"<!--":
             end = data.find(b"-->", at)
             at = len(data) if end < 0 else end + 3
-        elif data.startswith(b"<!", at):
+        elif data[at : at + 2] == b"<!":
             raise XmlError(Notice("xml.unsafe", UNSAFE, detail="DOCTYPE"))
         else:
             return at
@@ -207,7 +212,8 @@ def _root_start(data: bytes) -> int:
 def pull(data: bytes, tags: tuple[str, ...], chunk: int = 1 << 20) -> Iterator[tuple[str, object]]:
     """``(event, element)`` pairs (``start``/``end``) of the elements named ``tags`` (lxml
     names: ``{*}Ntry`` in any namespace) in one document, streamed through lxml's pull parser
-    a megabyte at a time, so that a reader can handle and drop each repeated element as it
+    a megabyte at a time (``data``: bytes, or an ``mmap`` of the file, read a megabyte at a
+    time from disk), so that a reader can handle and drop each repeated element as it
     ends. The file's root elements sit under a wrapper element, so that several roots one
     after another (messages written back to back) read as one document; ``("root", tag)``
     comes first with the tag of the first root element, once it is known. Refused: a file
@@ -215,10 +221,10 @@ def pull(data: bytes, tags: tuple[str, ...], chunk: int = 1 << 20) -> Iterator[t
     from lxml import etree
 
     data = _trim(data)
-    if not data.startswith(b"<"):
+    if data[:1] != b"<":
         raise XmlError(Notice("xml.not_xml", NOT_XML))
     start = _root_start(data)
-    declaration = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+    declaration = data.find(b"?>") + 2 if data[:5] == b"<?xml" else 0
     parser = etree.XMLPullParser(
         events=("start", "end"),
         tag=[*tags, "{*}tase-file"],

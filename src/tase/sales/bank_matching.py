@@ -84,57 +84,69 @@ def _by_reference(company, refs: list[str]) -> dict[str, Invoice]:
     return found
 
 
-def claim(ctx: Context, lines) -> dict[int, Claim]:
-    """Each day's reference payments booked together (:func:`record_payments`), as the bank's
-    batch shows on the statement; a payment that needs more (reminder charges first, the same
-    invoice twice in a day) through :func:`record_payment` on its own."""
-    wanted = [line for line in lines if line.amount_cents > 0 and line.reference]
-    invoices = _by_reference(ctx.company, sorted({line.reference for line in wanted}))
+def _record_together(ctx: Context, received: list[Received]) -> dict:
+    """The payments booked together, a voucher a day (:func:`record_payments`); if a day is
+    in a closed or locked period, which refuses the whole batch, day by day, so that only
+    that day's payments are left for the single service (which leaves them open)."""
+    options = {
+        "bank_ledger_account": ctx.bank_ledger_account,
+        "source": ctx.batch_source,
+        "source_ref": ctx.batch_ref,
+        "write_off_up_to": ctx.write_off_cents,
+        "write_off_account": ctx.write_off_account,
+    }
+    try:
+        with transaction.atomic():
+            return record_payments(ctx.actor, ctx.company, received, **options)
+    except ValidationError:
+        pass
+    paid = {}
     days: dict = defaultdict(list)
-    for line in wanted:
-        if line.reference in invoices:
-            days[line.date].append(line)
-    claims: dict[int, Claim] = {}
-    for day, day_lines in sorted(days.items()):
-        received = [
-            Received(line.pk, invoices[line.reference], day, line.amount_cents)
-            for line in day_lines
-        ]
-        before = {item.invoice.pk: item.invoice.open_cents for item in received}
+    for item in received:
+        days[item.date].append(item)
+    for day_items in days.values():
         try:
             with transaction.atomic():
-                paid = record_payments(
-                    ctx.actor,
-                    ctx.company,
-                    received,
-                    bank_ledger_account=ctx.bank_ledger_account,
-                    description=_("Reference payments %(date)s")
-                    % {"date": f"{day.day}.{day.month}.{day.year}"},
-                    source=ctx.batch_source,
-                    source_ref=f"{ctx.batch_ref}:{day.isoformat()}",
-                    write_off_up_to=ctx.write_off_cents,
-                    write_off_account=ctx.write_off_account,
+                paid |= record_payments(ctx.actor, ctx.company, day_items, **options)
+        except ValidationError:
+            continue  # a closed period: each is tried alone by the caller, and left open
+    return paid
+
+
+def claim(ctx: Context, lines) -> dict[int, Claim]:
+    """The reference payments booked together, one voucher a booking day as the bank's
+    batches show on the statement (:func:`record_payments`); a payment that needs more
+    (reminder charges first, the same invoice twice) through :func:`record_payment` on its
+    own."""
+    wanted = [line for line in lines if line.amount_cents > 0 and line.reference]
+    invoices = _by_reference(ctx.company, sorted({line.reference for line in wanted}))
+    wanted = sorted(
+        (line for line in wanted if line.reference in invoices), key=lambda line: line.date
+    )
+    received = [
+        Received(line.pk, invoices[line.reference], line.date, line.amount_cents) for line in wanted
+    ]
+    before = {item.invoice.pk: item.invoice.open_cents for item in received}
+    paid = _record_together(ctx, received) if received else {}
+    claims: dict[int, Claim] = {}
+    for item in received:
+        payment = paid.get(item.key)
+        if payment is not None:
+            claims[item.key] = Claim(
+                _matched_to(item.invoice),
+                payment.voucher_id,
+                _note(item.invoice, before[item.invoice.pk], item.amount_cents),
+            )
+    for line in wanted:
+        if line.pk in claims:
+            continue
+        try:
+            with transaction.atomic():
+                claims[line.pk] = _pay(
+                    ctx, line, Invoice.objects.get(pk=invoices[line.reference].pk)
                 )
         except ValidationError:
-            paid = {}  # a closed period: each is tried alone below, and left open
-        for item in received:
-            payment = paid.get(item.key)
-            if payment is not None:
-                claims[item.key] = Claim(
-                    _matched_to(item.invoice),
-                    payment.voucher_id,
-                    _note(item.invoice, before[item.invoice.pk], item.amount_cents),
-                )
-        for line in day_lines:
-            if line.pk in claims:
-                continue
-            try:
-                with transaction.atomic():
-                    claims[line.pk] = _pay(
-                        ctx, line, Invoice.objects.get(pk=invoices[line.reference].pk)
-                    )
-            except ValidationError:
-                continue  # paid already (a duplicate), credited: the accountant decides
+            continue  # paid already (a duplicate), credited: the accountant decides
     return claims
 
 

@@ -1,6 +1,8 @@
 """Importing a camt.053 / camt.054 file: read, check, store each statement once, match.
 
-The file is streamed by :mod:`tase.formats.camt` (lxml without DTDs or entities; hostile or
+The file is read from disk, not memory (:func:`tase.core.limits.on_disk`: the upload Django kept
+on disk, or a temporary copy made within the size limit, mapped), and streamed by
+:mod:`tase.formats.camt` (lxml without DTDs or entities; hostile or
 foreign files refused with the reason, said in the user's language through
 :mod:`tase.bank.camt_text`). Every statement must be for one of the company's bank accounts (by
 IBAN) and in euros; otherwise nothing is written and the error names every such statement. A
@@ -336,9 +338,16 @@ def import_statements(actor, company, upload, *, name: str = "") -> list[Importe
     streamed: see the module's docstring."""
     company = guard(actor, company, "bank.reconcile")
     name = (name or getattr(upload, "name", "") or "").rsplit("/", 1)[-1]
-    limits.check_size(upload, "bank_statement", name=name)
-    data = bytes(upload) if isinstance(upload, bytes | bytearray) else upload.read()
+    with limits.on_disk(upload, "bank_statement", name=name) as data:
+        return _import(actor, company, data, name)
+
+
+def _import(actor, company, data, name: str) -> list[Imported]:
+    """:func:`import_statements` of the file's bytes (``data``: bytes, or a map of the
+    file on disk)."""
     check = len(data) <= SCHEMA_CHECK_MAX_BYTES
+    if check and not isinstance(data, bytes):
+        data = data[:]  # the schema check holds the document in memory anyway
     accounts = {
         a.iban: a for a in BankAccount.objects.filter(company=company).select_related("account")
     }

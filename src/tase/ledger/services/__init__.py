@@ -12,9 +12,9 @@ rounding there); the only rounding is the VAT split, half up to the cent
 (:mod:`tase.rules.vat`).
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
-year_end, vat, imports, opening_balances, copies, bank_accounts, fixed_assets, accruals,
-income_tax, earlier_books, statement_book, balance_specification); callers import from this
-package.
+year_end, vat, bulk_posting, imports, opening_balances, copies, bank_accounts, fixed_assets,
+accruals, income_tax, earlier_books, statement_book, balance_specification); callers import
+from this package.
 """
 
 from .accounts import apply_chart, create_account, delete_account, update_account
@@ -22,6 +22,7 @@ from .accruals import create_accrual, reverse_due_accruals
 from .attachments import ATTACHMENT_TYPES, MAGIC, add_attachment, sniff
 from .balance_specification import save_balance_specification
 from .bank_accounts import create_bank_account, default_bank_account
+from .bulk_posting import VOUCHER_COLUMNS, NewVoucher, post_vouchers
 from .common import (
     STANDARD_SERIES,
     add_months,
@@ -44,7 +45,7 @@ from .fixed_assets import (
     dispose_fixed_asset,
     run_depreciation,
 )
-from .imports import IMPORT_BATCH, VOUCHER_IMPORT_COLUMNS, import_vouchers
+from .imports import IMPORT_BATCH, import_vouchers
 from .income_tax import book_income_tax
 from .opening_balances import import_opening_balances
 from .periods import (
@@ -75,7 +76,8 @@ __all__ = [
     "IMPORT_BATCH",
     "MAGIC",
     "STANDARD_SERIES",
-    "VOUCHER_IMPORT_COLUMNS",
+    "VOUCHER_COLUMNS",
+    "NewVoucher",
     "_imported_before",
     "add_attachment",
     "add_months",
@@ -108,6 +110,7 @@ __all__ = [
     "locked_until",
     "post_draft",
     "post_voucher",
+    "post_vouchers",
     "reopen_fiscal_year",
     "reverse_due_accruals",
     "reverse_voucher",

@@ -128,6 +128,15 @@ def locked_until(company: Company) -> dt.date | None:
 def check_date_open(company: Company, on: dt.date, field: str = "date") -> FiscalYear:
     """The open fiscal year of ``on``; refuses dates outside every year, in a closed
     year or in a locked period. One query (it runs for every voucher posted)."""
+    return open_year_and_lock(company, on, field)[0]
+
+
+def open_year_and_lock(
+    company: Company, on: dt.date, field: str = "date"
+) -> tuple[FiscalYear, dt.date | None]:
+    """:func:`check_date_open`'s year and the company's lock date it was checked against,
+    read in the same query (a batch checks its other dates against both, see
+    :mod:`.bulk_posting`)."""
     year_table, lock_table = FiscalYear._meta.db_table, PeriodLock._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -155,7 +164,7 @@ def check_date_open(company: Company, on: dt.date, field: str = "date") -> Fisca
                 % {"lock": fmt_date(_as_date(lock)), "date": fmt_date(on)}
             }
         )
-    return year
+    return year, (_as_date(lock) if lock is not None else None)
 
 
 def _cache(actor, company: Company) -> dict:

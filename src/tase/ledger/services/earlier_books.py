@@ -12,7 +12,8 @@ The import is one transaction and all or nothing:
 - a period's opening balances (Tilitin's document 0, Kitsas's tilinavaus) are posted as the
   year's opening balances (source ``opening-balances``, so balances count from them as from
   any opening balances); every other document as a memo voucher (MU) whose description keeps
-  the earlier number. Documents without lines or with only zero lines are skipped, counted;
+  the earlier number; a period's vouchers are posted together (:func:`.bulk_posting.post_vouchers`,
+  every voucher checked before any is written). Documents without lines or with only zero lines are skipped, counted;
 - a file imported before is recognised by its vouchers (``source_ref`` ``tilitin:``… or
   ``kitsas:``…) and nothing is posted twice;
 - finally each year's net per account in Tase is compared with the earlier program's own
@@ -40,9 +41,9 @@ from tase.formats import kitsas, tilitin
 from tase.formats.earlier_books import BookError
 
 from ..models import Account, Entry, FiscalYear, Voucher
+from .bulk_posting import NewVoucher, post_vouchers
 from .common import cents_to_decimal, guard
 from .periods import create_fiscal_year
-from .posting import post_voucher
 
 OPENING_SOURCE = "opening-balances"
 PROGRAMS = {"tilitin": ("Tilitin", tilitin.Book), "kitsas": ("Kitsas", kitsas.Book)}
@@ -202,10 +203,12 @@ def _year(actor, company: Company, period, program: str) -> FiscalYear:
         ) from None
 
 
-def _post_document(actor, company, period, document, key: str, program: str) -> bool:
+def _voucher(period, document, key: str, program: str) -> NewVoucher | None:
+    """The document as a voucher to post, or None for one without lines or with only zero
+    lines."""
     lines = [line for line in document.lines if line.cents]
     if not lines:
-        return False
+        return None
     if not period.start <= document.date <= period.end:
         raise ValidationError(
             {
@@ -224,9 +227,7 @@ def _post_document(actor, company, period, document, key: str, program: str) -> 
             "number": document.label,
             "text": first_text,
         }
-    post_voucher(
-        actor,
-        company,
+    return NewVoucher(
         date=document.date,
         series="MU",
         description=description[:200],
@@ -240,8 +241,9 @@ def _post_document(actor, company, period, document, key: str, program: str) -> 
         ],
         source=OPENING_SOURCE if document.opening else key,
         source_ref=f"{key}:{period.start.isoformat()}:{document.key}",
+        label=_("%(program)s's document %(number)s")
+        % {"number": document.label, "program": program},
     )
-    return True
 
 
 def _reconcile(
@@ -296,14 +298,22 @@ def import_books(actor, company: Company, path, *, program: str) -> BooksReport:
             for period in book.periods():
                 year = _year(actor, company, period, name)
                 row = YearReport(period.start, period.end)
+                vouchers = []
                 for document in book.documents(period):
                     ref = f"{program}:{period.start.isoformat()}:{document.key}"
+                    voucher = None if ref in imported else _voucher(period, document, program, name)
                     if ref in imported:
                         report.already_imported += 1
-                    elif _post_document(actor, company, period, document, program, name):
-                        row.vouchers += 1
-                    else:
+                    elif voucher is None:
                         row.skipped += 1
+                    else:
+                        vouchers.append(voucher)
+                # The period's vouchers posted together, numbered in the earlier book's order.
+                try:
+                    post_vouchers(actor, company, vouchers)
+                except ValidationError as error:
+                    raise ValidationError({"file": error.messages}) from None
+                row.vouchers = len(vouchers)
                 expected = book.trial_balance(period)
                 row.accounts = len(expected)
                 differences += _reconcile(company, year, expected, program, name)

@@ -468,29 +468,30 @@ def _existing_by_source(company: Company, source: str, source_ref: str) -> Vouch
     )
 
 
-def _imported_before(company: Company, source: str, refs: list[str]) -> set[str]:
-    """The ``refs`` the company already has a voucher of from ``source``, each looked up in
+def _imported_before(company: Company, source: str, refs: list[str]) -> dict[str, int]:
+    """The ``refs`` the company already has a voucher of from ``source``, with the voucher's
+    id, each looked up in
     the partial unique index (company, source, source_ref), which a planner uses only when
     the query repeats its condition source_ref <> ''. Inside a long import the planner's
     statistics know nothing of the rows the import has added, so a set-wise query let
     PostgreSQL scan the company's vouchers for every batch (quadratic in the file); the
     lookup per reference (LATERAL … LIMIT 1) leaves it no other plan."""
     if connection.vendor != "postgresql":
-        return set(
+        return dict(
             Voucher.objects.filter(company=company, source=source, source_ref__in=refs)
             .exclude(source_ref="")
             .order_by()  # the default ordering would join the company and the series
-            .values_list("source_ref", flat=True)
+            .values_list("source_ref", "id")
         )
     sql = (
-        "SELECT r.ref FROM unnest(%s::text[]) AS r (ref), LATERAL ("
-        f"SELECT 1 FROM {Voucher._meta.db_table} AS v WHERE v.company_id = %s "
+        "SELECT r.ref, found.id FROM unnest(%s::text[]) AS r (ref), LATERAL ("
+        f"SELECT v.id FROM {Voucher._meta.db_table} AS v WHERE v.company_id = %s "
         "AND v.source = %s AND NOT (v.source_ref = '') AND v.source_ref = r.ref LIMIT 1"
         ") AS found"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [refs, company.pk, source])
-        return {ref for (ref,) in cursor.fetchall()}
+        return dict(cursor.fetchall())
 
 
 @transaction.atomic
@@ -538,6 +539,55 @@ def post_voucher(
     )
 
 
+def _header(
+    company, cache: dict, *, date, series: str, description: str, year_of=check_date_open
+) -> tuple[dt.date, FiscalYear, VoucherSeries, str]:
+    """The date, its open fiscal year, the series and the description of a voucher to be
+    posted, or a ``ValidationError``: the description is required and the date must fall in
+    an open fiscal year after the period lock (``year_of``: :func:`check_date_open`, or a
+    batch's cached form of it, :class:`.bulk_posting.OpenDates`)."""
+    on = _as_date(date)
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": _("This field is required.")})
+    year = year_of(company, on)
+    series_obj = cache["series"].get(series)
+    if series_obj is None:
+        series_obj = cache["series"][series] = series_for(company, series)
+    return on, year, series_obj, description
+
+
+def check_voucher(
+    company: Company,
+    cache: dict,
+    *,
+    date,
+    series: str,
+    description: str,
+    lines,
+    labels: list[int] | None = None,
+    allow_hidden: bool = False,
+    year_of=check_date_open,
+) -> tuple[dt.date, FiscalYear, VoucherSeries, str, list[dict]]:
+    """A voucher checked by every rule of posting (:func:`_header`, :func:`_prepare_entries`):
+    its date, fiscal year, series, description and entries (VAT split), or a
+    ``ValidationError``. ``cache``: :func:`.common._cache`; ``labels``: the line numbers errors
+    name (default 1, 2, …); ``year_of``: see :func:`_header`."""
+    on, year, series_obj, description = _header(
+        company, cache, date=date, series=series, description=description, year_of=year_of
+    )
+    entries = _prepare_entries(
+        company,
+        on,
+        list(lines),
+        allow_hidden=allow_hidden,
+        labels=labels,
+        accounts=cache["accounts"],
+        vat_accounts=cache["vat_accounts"],
+    )
+    return on, year, series_obj, description, entries
+
+
 def _post(
     actor,
     company,
@@ -554,24 +604,14 @@ def _post(
     voucher: Voucher | None = None,
     allow_hidden: bool = False,
 ) -> Voucher:
-    on = _as_date(date)
-    description = (description or "").strip()
-    if not description:
-        raise ValidationError({"description": _("This field is required.")})
-    year = check_date_open(company, on)
     cache = _cache(actor, company)
-    series_obj = cache["series"].get(series)
-    if series_obj is None:
-        series_obj = cache["series"][series] = series_for(company, series)
+    header = {"date": date, "series": series, "description": description}
     if entries is None:
-        entries = _prepare_entries(
-            company,
-            on,
-            list(lines),
-            allow_hidden=allow_hidden,
-            accounts=cache["accounts"],
-            vat_accounts=cache["vat_accounts"],
+        on, year, series_obj, description, entries = check_voucher(
+            company, cache, lines=lines, allow_hidden=allow_hidden, **header
         )
+    else:
+        on, year, series_obj, description = _header(company, cache, **header)
     fields = {
         "company": company,
         "fiscal_year": year,

@@ -15,8 +15,8 @@ A payment read from a bank statement names the ledger account of the bank accoun
 came to (``bank_ledger_account``), and may settle a small shortfall: when what stays open is at
 most ``write_off_up_to`` cents, it is written off to ``write_off_account`` on the same voucher
 and the invoice is paid. A bank's batch of one day's reference payments is booked as the
-statement shows it, one voucher for the day (:func:`record_payments`), each payment still kept
-on its invoice; cash-based VAT invoices go one by one through :func:`record_payment`.
+statement shows it, one voucher a booking day, the days of a statement posted together
+(:func:`record_payments`), each payment still kept on its invoice; cash-based VAT invoices go one by one through :func:`record_payment`.
 """
 
 from __future__ import annotations
@@ -181,6 +181,32 @@ def _simple(invoice: Invoice, item: Received) -> bool:
     )
 
 
+def _day_lines(
+    day_items: list[Received],
+    write_offs: dict[int, int],
+    *,
+    bank: str,
+    receivables: str,
+    write_off_account: str,
+    text: str,
+) -> list[dict]:
+    """One day's voucher lines as the statement shows the batch: the bank debited with the
+    day's sum, receivables credited; the day's written-off shortfalls on two more lines."""
+    total = sum(item.amount_cents for item in day_items)
+    lines = [
+        {"account": bank, "debit": cents(total), "text": text},
+        {"account": receivables, "credit": cents(total), "text": text},
+    ]
+    off = sum(write_offs.get(item.key, 0) for item in day_items)
+    if off:
+        off_text = _("Short payments written off")
+        lines += [
+            {"account": write_off_account, "debit": cents(off), "text": off_text},
+            {"account": receivables, "credit": cents(off), "text": off_text},
+        ]
+    return lines
+
+
 @transaction.atomic
 def record_payments(
     actor,
@@ -188,72 +214,69 @@ def record_payments(
     received: list[Received],
     *,
     bank_ledger_account: str,
-    description: str,
     source: str,
     source_ref: str,
     write_off_up_to: int = 0,
     write_off_account: str = "",
 ) -> dict[int, Payment]:
-    """Many payments of one day (a bank's batch of reference payments), booked as the
-    statement shows them: one voucher dated ``received[0].date``, the bank debited with the
-    day's sum and receivables credited, each payment kept on its invoice. Invoices must be
-    locked and loaded with their credit notes by the caller's query; payments that need the
-    single service (reminder charges, a paid or credited invoice) are left out of the result
-    for the caller to record one by one."""
+    """Many payments (a bank's batches of reference payments), booked as the statement
+    shows them: one voucher per booking day (source reference ``source_ref:YYYY-MM-DD``),
+    the bank debited with the day's sum and receivables credited, each payment kept on its
+    invoice. The vouchers are posted together (:func:`tase.ledger.services.post_vouchers`:
+    one permission check, one numbering, one audit event for the vouchers and one for the
+    payments). Invoices must be locked and loaded with their credit notes by the caller's
+    query; payments that need the single service (reminder charges, a paid or credited
+    invoice, the same invoice twice) are left out of the result for the caller to record one
+    by one. A day in a closed or locked period refuses the whole call (``ValidationError``)."""
     guard(actor, company, "sales.payments")
-    on = received[0].date
-    if any(item.date != on for item in received):
-        raise ValueError("record_payments takes the payments of one day")
     receivables = ledger_selectors.account_number_for_role(company, "receivables")
     if receivables is None:
         raise ValidationError(
             {"receivables": _("The chart of accounts has no trade receivables account.")}
         )
-    taken, seen = [], set()
+    days: dict[dt.date, list[Received]] = {}
+    seen = set()
     for item in received:
         if item.invoice.pk not in seen and _simple(item.invoice, item):
-            taken.append(item)
+            days.setdefault(item.date, []).append(item)
             seen.add(item.invoice.pk)
-    if not taken:
+    if not days:
         return {}
-    total = sum(item.amount_cents for item in taken)
     write_offs = {}
-    for item in taken:
-        shortfall = item.invoice.open_cents - item.amount_cents
-        if 0 < shortfall <= write_off_up_to and write_off_account:
-            write_offs[item.key] = shortfall
-    text = description
-    lines = [
-        {"account": bank_ledger_account, "debit": cents(total), "text": text},
-        {"account": receivables, "credit": cents(total), "text": text},
-    ]
-    if write_offs:
-        off_text = _("Short payments written off")
-        off = sum(write_offs.values())
-        lines += [
-            {"account": write_off_account, "debit": cents(off), "text": off_text},
-            {"account": receivables, "credit": cents(off), "text": off_text},
-        ]
-    voucher = ledger.post_voucher(
-        actor,
-        company,
-        date=on,
-        series=SERIES,
-        description=text,
-        lines=lines,
-        source=source,
-        source_ref=source_ref,
-    )
+    for day_items in days.values():
+        for item in day_items:
+            shortfall = item.invoice.open_cents - item.amount_cents
+            if 0 < shortfall <= write_off_up_to and write_off_account:
+                write_offs[item.key] = shortfall
+    vouchers = []
+    for day, day_items in sorted(days.items()):
+        text = _("Reference payments %(date)s") % {"date": f"{day.day}.{day.month}.{day.year}"}
+        lines = _day_lines(
+            day_items,
+            write_offs,
+            bank=bank_ledger_account,
+            receivables=receivables,
+            write_off_account=write_off_account,
+            text=text,
+        )
+        vouchers.append(
+            ledger.NewVoucher(
+                day, SERIES, text, lines, source, f"{source_ref}:{day.isoformat()}", label=text
+            )
+        )
+    posted = ledger.post_vouchers(actor, company, vouchers)
+    voucher_of = {voucher.date: voucher.pk for voucher in posted}
+    taken = [item for _day, day_items in sorted(days.items()) for item in day_items]
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None
     payments = Payment.objects.bulk_create(
         [
             Payment(
                 company=company,
                 invoice=item.invoice,
-                date=on,
+                date=item.date,
                 amount_cents=item.amount_cents,
                 bank_ledger_account=bank_ledger_account,
-                voucher_id=voucher.pk,
+                voucher_id=voucher_of[item.date],
                 created_by=user,
             )
             for item in taken
@@ -270,12 +293,12 @@ def record_payments(
     audit.record(
         actor.user,
         "payments",
-        voucher,
+        company,
         company=company,
         changes={
             "payments": [None, len(taken)],
-            "paid": [None, str(cents(total))],
-            "date": [None, on.isoformat()],
+            "paid": [None, str(cents(sum(item.amount_cents for item in taken)))],
+            "dates": [None, [min(days).isoformat(), max(days).isoformat()]],
         },
     )
     return {item.key: payment for item, payment in zip(taken, payments, strict=True)}

@@ -103,26 +103,40 @@ def take_bank_account(invoice: Invoice) -> str:
     return receivables
 
 
-def _post(actor, invoice: Invoice, receivables: str | None = None) -> None:
-    company = invoice.company
-    if receivables is None:
-        receivables = take_bank_account(invoice)
-    voucher = ledger.post_voucher(
-        actor,
-        company,
+def _voucher(invoice: Invoice, receivables: str) -> ledger.NewVoucher:
+    """The invoice's voucher: receivables / sales per VAT code and account, dated the
+    invoice date, in the sales invoice series, its source the invoice."""
+    description = (
+        _("Credit note %(number)s, %(customer)s")
+        if invoice.is_credit_note
+        else _("Sales invoice %(number)s, %(customer)s")
+    ) % {"number": invoice.number, "customer": invoice.customer.name}
+    return ledger.NewVoucher(
         date=invoice.invoice_date,
         series=SERIES,
-        description=(
-            _("Credit note %(number)s, %(customer)s")
-            if invoice.is_credit_note
-            else _("Sales invoice %(number)s, %(customer)s")
-        )
-        % {"number": invoice.number, "customer": invoice.customer.name},
+        description=description,
         lines=_voucher_lines(invoice, receivables),
         source=SOURCE,
         source_ref=str(invoice.pk),
+        label=_("Invoice %(number)s") % {"number": invoice.number},
     )
-    invoice.voucher_id = voucher.pk
+
+
+def _post(actor, invoice: Invoice, receivables: str | None = None) -> None:
+    if receivables is None:
+        receivables = take_bank_account(invoice)
+    voucher = _voucher(invoice, receivables)
+    posted = ledger.post_voucher(
+        actor,
+        invoice.company,
+        date=voucher.date,
+        series=voucher.series,
+        description=voucher.description,
+        lines=voucher.lines,
+        source=voucher.source,
+        source_ref=voucher.source_ref,
+    )
+    invoice.voucher_id = posted.pk
 
 
 def buyer_of(invoice: Invoice) -> dict:
@@ -172,9 +186,10 @@ def _send(actor, invoice: Invoice) -> Invoice:
 def send_drafts(actor, company, invoices: list[Invoice]) -> list[Invoice]:
     """Send many drafts of ``company`` at once (a recurring run; the caller has guarded and
     holds the transaction): numbers taken in one counter update, in the order given; the bank
-    account, the receivables account and the VAT method read once; each invoice posted
-    through ``post_voucher`` exactly as :func:`send_invoice` posts one; the invoices saved in
-    one bulk update, an audit event each. ``invoices`` have their lines prefetched."""
+    account, the receivables account and the VAT method read once; the invoices' vouchers,
+    each the one :func:`send_invoice` posts, posted together
+    (:func:`tase.ledger.services.post_vouchers`: one numbering, bulk inserts); the invoices
+    saved in one bulk update, an audit event each. ``invoices`` have their lines prefetched."""
     if not invoices:
         return []
     counter = _counter(company)
@@ -185,6 +200,7 @@ def send_drafts(actor, company, invoices: list[Invoice]) -> list[Invoice]:
     bank = (invoices[0].iban, invoices[0].bic, invoices[0].bank_ledger_account)
     cash_basis = ledger_selectors.cash_basis_vat(company)
     now = timezone.now()
+    vouchers = []
     for offset, invoice in enumerate(invoices):
         invoice.number = first + offset
         if not invoice.reference:
@@ -195,13 +211,25 @@ def send_drafts(actor, company, invoices: list[Invoice]) -> list[Invoice]:
         invoice.buyer = buyer_of(invoice)
         invoice.cash_vat = cash_basis and invoice.gross_cents > 0 and not invoice.is_credit_note
         invoice.iban, invoice.bic, invoice.bank_ledger_account = bank
-        try:
-            _post(actor, invoice, receivables)
-        except ValidationError as error:
-            error.invoice = invoice  # the caller names it (an agreement and a period)
-            raise
         invoice.status = Invoice.Status.SENT
         invoice.sent_at = now
+        vouchers.append(_voucher(invoice, receivables))
+    try:
+        posted = ledger.post_vouchers(actor, company, vouchers)
+    except ValidationError as error:
+        # The caller names the invoice's agreement and period: the first one refused.
+        first = error.messages[0]
+        error.invoice = next(
+            (
+                inv
+                for inv, v in zip(invoices, vouchers, strict=True)
+                if first.startswith(v.label + ":")
+            ),
+            None,
+        )
+        raise
+    for invoice, voucher in zip(invoices, posted, strict=True):
+        invoice.voucher_id = voucher.pk
     Invoice.objects.bulk_update(
         invoices,
         [
