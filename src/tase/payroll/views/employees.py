@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tase.core.editing import save_form, save_posted_form
 from tase.core.templatetags.tase import format_money
-from tase.core.views import form_errors_from
 from tase.rules.payroll_catalogue import RETRO_WAGE_TYPES
 
 from .. import selectors, services
@@ -56,14 +55,15 @@ def employee_create(request, company_pk):
     actor = actor_of(request)
     company = actor.company(company_pk, "payroll.manage")
     form = EmployeeForm(request.POST or None, initial={"is_active": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            employee = services.create_employee(actor, company, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Employee saved."))
-            return redirect("payroll:employee_detail", employee.pk)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.create_employee(actor, company, **data),
+        success=_("Employee saved."),
+        redirect_to=lambda employee: reverse("payroll:employee_detail", args=[employee.pk]),
+    )
+    if done is not None:
+        return done
     return render(request, "core/form_page.html", {"form": form, "title": _("New employee")})
 
 
@@ -132,17 +132,22 @@ def employee_edit(request, pk):
     form.fields["identity_code"].help_text = _(
         "Leave empty to keep the current code (%(masked)s)."
     ) % {"masked": employee.masked_identity_code or "—"}
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
+        data = dict(data)
         if not data.get("identity_code"):
             data.pop("identity_code")
-        try:
-            services.update_employee(actor, employee, **data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Employee saved."))
-            return redirect("payroll:employee_detail", employee.pk)
+        services.update_employee(actor, employee, **data)
+
+    done = save_form(
+        request,
+        form,
+        save,
+        success=_("Employee saved."),
+        redirect_to=reverse("payroll:employee_detail", args=[employee.pk]),
+    )
+    if done is not None:
+        return done
     return render(request, "core/form_page.html", {"form": form, "title": employee.name})
 
 
@@ -151,20 +156,18 @@ def employee_edit(request, pk):
 def employment_add(request, pk):
     actor = actor_of(request)
     employee = services.ensure_visible_employee(actor, pk, "payroll.manage")
-    form = EmploymentForm(request.POST, prefix="employment")
-    if form.is_valid():
-        try:
-            services.add_employment(actor, employee, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Employment saved."))
-    else:
-        messages.error(
-            request,
-            _("Check the employment fields: %(fields)s") % {"fields": ", ".join(form.errors)},
-        )
-    return redirect("payroll:employee_detail", employee.pk)
+    return save_posted_form(
+        request,
+        EmploymentForm(request.POST, prefix="employment"),
+        lambda data: services.add_employment(actor, employee, **data),
+        success=_("Employment saved."),
+        invalid=_employment_fields,
+        back=reverse("payroll:employee_detail", args=[employee.pk]),
+    )
+
+
+def _employment_fields(form) -> str:
+    return _("Check the employment fields: %(fields)s") % {"fields": ", ".join(form.errors)}
 
 
 @login_required
@@ -174,20 +177,14 @@ def employment_report_data(request, pk):
     actor = actor_of(request)
     employment = get_object_or_404(Employment.objects.select_related("employee"), pk=pk)
     services.ensure_visible_employee(actor, employment.employee_id, "payroll.manage")
-    form = EmploymentReportDataForm(request.POST, prefix=f"ir{employment.pk}")
-    if form.is_valid():
-        try:
-            services.update_employment_report_data(actor, employment, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Employment saved."))
-    else:
-        messages.error(
-            request,
-            _("Check the employment fields: %(fields)s") % {"fields": ", ".join(form.errors)},
-        )
-    return redirect("payroll:employee_detail", employment.employee_id)
+    return save_posted_form(
+        request,
+        EmploymentReportDataForm(request.POST, prefix=f"ir{employment.pk}"),
+        lambda data: services.update_employment_report_data(actor, employment, **data),
+        success=_("Employment saved."),
+        invalid=_employment_fields,
+        back=reverse("payroll:employee_detail", args=[employment.employee_id]),
+    )
 
 
 @login_required
@@ -196,27 +193,25 @@ def salary_change(request, pk):
     actor = actor_of(request)
     employment = get_object_or_404(Employment.objects.select_related("employee"), pk=pk)
     services.ensure_visible_employee(actor, employment.employee_id, "payroll.manage")
-    form = SalaryChangeForm(request.POST, prefix="salary")
-    if form.is_valid():
-        try:
-            services.change_salary(actor, employment, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Salary change saved."))
-            due = services.retro_differences(actor, employment)
-            if due:
-                messages.info(
-                    request,
-                    _(
-                        "The change reaches back to payments already made: retro pay of "
-                        "%(amount)s is due. Check it below and add it to the next pay run."
-                    )
-                    % {"amount": format_money(sum(line.amount for line in due))},
-                )
-    else:
-        messages.error(request, _("Check the salary change."))
-    return redirect("payroll:employee_detail", employment.employee_id)
+
+    def retro_due(_saved) -> str | None:
+        due = services.retro_differences(actor, employment)
+        if not due:
+            return None
+        return _(
+            "The change reaches back to payments already made: retro pay of "
+            "%(amount)s is due. Check it below and add it to the next pay run."
+        ) % {"amount": format_money(sum(line.amount for line in due))}
+
+    return save_posted_form(
+        request,
+        SalaryChangeForm(request.POST, prefix="salary"),
+        lambda data: services.change_salary(actor, employment, **data),
+        success=_("Salary change saved."),
+        invalid=_("Check the salary change."),
+        back=reverse("payroll:employee_detail", args=[employment.employee_id]),
+        note=retro_due,
+    )
 
 
 @login_required
@@ -224,19 +219,20 @@ def salary_change(request, pk):
 def tax_card_add(request, pk):
     actor = actor_of(request)
     employee = services.ensure_visible_employee(actor, pk, "payroll.manage")
-    form = TaxCardForm(request.POST, prefix="card")
-    if form.is_valid():
-        data = {k: ("" if v is None else v) for k, v in form.cleaned_data.items()}
-        data["valid_from"] = form.cleaned_data.get("valid_from")
-        try:
-            services.add_tax_card(actor, employee, **data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Tax card saved."))
-    else:
-        messages.error(request, _("Check the tax card fields."))
-    return redirect("payroll:employee_detail", employee.pk)
+
+    def save(cleaned):
+        data = {k: ("" if v is None else v) for k, v in cleaned.items()}
+        data["valid_from"] = cleaned.get("valid_from")
+        services.add_tax_card(actor, employee, **data)
+
+    return save_posted_form(
+        request,
+        TaxCardForm(request.POST, prefix="card"),
+        save,
+        success=_("Tax card saved."),
+        invalid=_("Check the tax card fields."),
+        back=reverse("payroll:employee_detail", args=[employee.pk]),
+    )
 
 
 @login_required
@@ -248,16 +244,15 @@ def tax_card_import(request, company_pk):
     form = TaxCardImportForm(
         request.POST or None, request.FILES or None, initial={"year": dt.date.today().year}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = services.import_tax_cards(
-                actor, company, form.cleaned_data["file"], year=form.cleaned_data["year"]
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("%(count)s tax cards imported.") % {"count": count})
-            return redirect("payroll:employees", company.pk)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.import_tax_cards(actor, company, data["file"], year=data["year"]),
+        success=lambda count: _("%(count)s tax cards imported.") % {"count": count},
+        redirect_to=reverse("payroll:employees", args=[company.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "core/form_page.html",
