@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tase.core.editing import save_form
 from tase.core.views import form_errors_from
 from tase.payroll import views as payroll_views
 
@@ -58,14 +60,15 @@ def run_create(request, company_pk):
     actor = actor_of(request)
     company = actor.company(company_pk, "payroll.manage")
     form = PayRunForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run = services.create_pay_run(actor, company, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Pay run created."))
-            return redirect("payroll:run_detail", run.pk)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.create_pay_run(actor, company, **data),
+        success=_("Pay run created."),
+        redirect_to=lambda run: reverse("payroll:run_detail", args=[run.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "core/form_page.html",

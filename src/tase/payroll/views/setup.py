@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tase.core.views import form_errors_from
+from tase.core.editing import save_form
 
 from .. import services
 from ..forms import (
@@ -28,14 +29,15 @@ def settings_edit(request, company_pk):
     row = services.ensure_setup(company)
     initial = {field: getattr(row, field) for field in services.SETTINGS_FIELDS}
     form = SettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_settings(actor, company, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("Payroll settings saved."))
-            return redirect("payroll:runs", company.pk)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.update_settings(actor, company, **data),
+        success=_("Payroll settings saved."),
+        redirect_to=reverse("payroll:runs", args=[company.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "core/form_page.html",
