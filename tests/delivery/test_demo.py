@@ -72,3 +72,20 @@ def test_the_demo_tells_a_consistent_story():
     orders = TrainingOrder.objects.all()
     assert orders.exists() and all(order.organization.in_support for order in orders)
     assert max(signed.values()) <= today  # no contract signed in the future
+
+
+def test_the_go_live_was_signed_on_its_day_not_when_the_demo_was_loaded():
+    """The signatures and the hand-over are dated on the go-live day, after the closing
+    meeting and after the training and test phases ended, before the demo was loaded."""
+    from django.utils import timezone
+
+    call_command("demo")
+    go_live = GoLive.objects.select_related("project", "meeting").get()
+    phases = {p.kind: p for p in go_live.project.phases.all()}
+    day = phases[PhaseKind.GO_LIVE].actual_end
+    loaded = timezone.now()
+    for stamp in (go_live.customer_signed_at, go_live.lead_signed_at, go_live.handover_at):
+        assert timezone.localtime(stamp).date() == day < loaded.date()
+        assert go_live.meeting.starts_at < stamp
+        assert phases[PhaseKind.TRAINING].actual_end <= day
+    assert go_live.customer_signed_at <= go_live.lead_signed_at <= go_live.handover_at

@@ -65,6 +65,7 @@ def _pages(world, p):
         (Role.PROJECT_LEAD, reverse("delivery:project", args=[p.pk])),
         (Role.PROJECT_LEAD, reverse("delivery:project_schedule", args=[p.pk])),
         (Role.MAIN_USER, reverse("delivery:project", args=[p.pk])),
+        (Role.MAIN_USER, reverse("delivery:my_tasks")),
     ]
 
 

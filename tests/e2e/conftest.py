@@ -49,3 +49,12 @@ def login(page, live_server, password):
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def start_project(world, page, live_server, login):
+    """``start_project(kickoff=…, title=…)``: the contract and the project the lead creates
+    from it on the pages (tests/e2e/delivery_steps.py), the lead signed in on the project."""
+    from .delivery_steps import start_project as start
+
+    return lambda **given: start(world, page, live_server, login, **given)

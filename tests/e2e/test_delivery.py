@@ -11,38 +11,21 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tase.core.roles import Role
-from tase.delivery import hooks, services
+from tase.delivery import hooks
 from tase.delivery.models import Meeting, Project
 
-
-def at(day, hour=9):
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+from .delivery_steps import record_kickoff
 
 
-def test_lead_and_main_user_walk_a_project_to_go_live(world, page, live_server, login, monkeypatch):
+def test_lead_and_main_user_walk_a_project_to_go_live(
+    world, page, live_server, login, monkeypatch, start_project
+):
     today = timezone.localdate()
     kickoff = today - dt.timedelta(days=5)
-    am = world.actor(Role.ACCOUNT_MANAGER)
-    contract = services.create_contract(
-        am,
-        world.org,
-        title="Käyttöönottosopimus",
-        signed_on=kickoff - dt.timedelta(days=7),
-        modules=["bookkeeping"],
-        training_hours="6",
-        scope="Kirjanpito",
-    )
-    services.set_account_manager(am, world.org, world.users[Role.ACCOUNT_MANAGER])
     lead_user, main_user = world.users[Role.PROJECT_LEAD], world.users[Role.MAIN_USER]
 
     # The lead starts the project from the contract.
-    login(lead_user)
-    page.goto(f"{live_server.url}/delivery/contracts/{contract.pk}/")
-    page.get_by_label("Aloitus").fill(kickoff.isoformat())
-    page.get_by_label("Projektivastaava").select_option(str(lead_user.pk))
-    page.get_by_role("button", name="Luo projekti").click()
-    page.wait_for_url(re.compile(r"/delivery/projects/\d+/$"))
-    project = Project.objects.get()
+    project = start_project(kickoff=kickoff, title="Käyttöönottosopimus")
     expect(page.get_by_test_id("gantt").locator("svg")).to_be_visible()
     expect(page.get_by_test_id("tasks")).to_contain_text("Sovi tarkempi aikataulu")
 
@@ -56,10 +39,7 @@ def test_lead_and_main_user_walk_a_project_to_go_live(world, page, live_server, 
     page.get_by_role("button", name="Tallenna").click()
     page.wait_for_url(f"{live_server.url}/delivery/projects/{project.pk}/")
     # The kickoff meeting was held: its phase is recorded done, and the project is on schedule.
-    page.get_by_role("link", name="1. Aloitustapaaminen").click()
-    page.get_by_label("Toteutunut alku").fill(kickoff.isoformat())
-    page.get_by_label("Toteutunut loppu").fill(kickoff.isoformat())
-    page.get_by_role("button", name="Tallenna").click()
+    record_kickoff(page, kickoff)
     expect(page.get_by_test_id("project-status")).to_contain_text("Aikataulussa")
 
     # The lead writes the bookkeeping specification and sends it for review.

@@ -21,16 +21,14 @@ from playwright.sync_api import expect
 
 from tase.core.roles import Role
 from tase.delivery import services
-from tase.delivery.models import Meeting, Project, TrainingSession
+from tase.delivery.models import Meeting, TrainingSession
 from tase.ledger import services as ledger
 from tase.ledger.system import SystemActor
 from tase.support.models import ServiceRequest
 
+from .delivery_steps import at, record_kickoff
+
 ANSWER = "Laskelma korjautuu, kun valitset kauden uudelleen."
-
-
-def at(day, hour=9):
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
 @pytest.fixture
@@ -83,37 +81,17 @@ def _reply_by_email(alert, sender, body) -> None:
 
 
 def test_the_delivery_model_from_contract_to_an_answer_by_email(
-    world, books, page, live_server, login, tmp_path
+    world, books, page, live_server, login, tmp_path, start_project
 ):
     today = timezone.localdate()
     kickoff = today - dt.timedelta(days=7)
-    am = world.actor(Role.ACCOUNT_MANAGER)
-    contract = services.create_contract(
-        am,
-        world.org,
-        title="Kirjanpidon käyttöönotto",
-        signed_on=kickoff - dt.timedelta(days=7),
-        modules=["bookkeeping"],
-        training_hours="6",
-        scope="Kirjanpito",
-    )
-    services.set_account_manager(am, world.org, world.users[Role.ACCOUNT_MANAGER])
     lead_user, main_user = world.users[Role.PROJECT_LEAD], world.users[Role.MAIN_USER]
     specialist = world.users[Role.SUPPORT_SPECIALIST]
 
     # The lead creates the project from the contract and records the kickoff meeting held.
-    login(lead_user)
-    page.goto(f"{live_server.url}/delivery/contracts/{contract.pk}/")
-    page.get_by_label("Aloitus").fill(kickoff.isoformat())
-    page.get_by_label("Projektivastaava").select_option(str(lead_user.pk))
-    page.get_by_role("button", name="Luo projekti").click()
-    page.wait_for_url(re.compile(r"/delivery/projects/\d+/$"))
-    project = Project.objects.get()
+    project = start_project(kickoff=kickoff, title="Kirjanpidon käyttöönotto")
     project_url = page.url
-    page.get_by_role("link", name="1. Aloitustapaaminen").click()
-    page.get_by_label("Toteutunut alku").fill(kickoff.isoformat())
-    page.get_by_label("Toteutunut loppu").fill(kickoff.isoformat())
-    page.get_by_role("button", name="Tallenna").click()
+    record_kickoff(page, kickoff)
     expect(page.get_by_test_id("project-status")).to_contain_text("2. Määrittely")
 
     # The lead sends the specification for review; the main user approves it.

@@ -8,7 +8,11 @@ views of every app:
 - :func:`save_form` for a page with a form: it returns the redirect after a save, or ``None``
   when the page is to be shown (again, with the errors) — the view renders it its own way;
 - :func:`run_action` for a button without a form (publish, approve, cancel): the service's
-  errors become messages on the page it returns to.
+  errors become messages on the page it returns to;
+- :func:`save_posted_form` for a small form that sits on another page and posts to a URL of
+  its own (an employment on the employee's page): every outcome is a message on that page;
+- :func:`post_or_errors` for a page whose POST handler reads the request itself (the ledger's
+  pages of many small forms): the handler's errors come back as a list for the page to show.
 """
 
 from __future__ import annotations
@@ -60,9 +64,10 @@ def save_form(
     return redirect(_of(redirect_to, saved))
 
 
-def error_messages(request, error: ValidationError) -> None:
-    """Each message of a service's ValidationError as an error message on the next page."""
-    for message in error.messages:
+def error_messages(request, error: ValidationError, *, joined: bool = False) -> None:
+    """Each message of a service's ValidationError as an error message on the next page, or
+    all of them in one message when ``joined``."""
+    for message in [" ".join(error.messages)] if joined else error.messages:
         messages.error(request, message)
 
 
@@ -72,16 +77,64 @@ def run_action(
     *,
     success: str | Callable[[Any], str] | None,
     back: Any,
+    joined: bool = False,
 ) -> HttpResponseRedirect:
     """A small POST without a form (a button): run the service; its errors become error
-    messages, otherwise ``success`` is shown (a callable of what the service returned, or
-    ``None`` to say nothing); either way back to ``back`` (a URL or a view name, as
-    ``redirect`` takes)."""
+    messages (one message when ``joined``), otherwise ``success`` is shown (a callable of what
+    the service returned, or ``None`` to say nothing); either way back to ``back`` (a URL or a
+    view name, as ``redirect`` takes)."""
     try:
         done = action()
     except ValidationError as error:
-        error_messages(request, error)
+        error_messages(request, error, joined=joined)
     else:
         if success is not None:
             messages.success(request, _of(success, done))
     return redirect(back)
+
+
+def save_posted_form(
+    request,
+    form,
+    save: Callable[[dict], Any],
+    *,
+    success: str,
+    invalid: str | Callable[[Any], str],
+    back: Any,
+    note: Callable[[Any], str | None] | None = None,
+) -> HttpResponseRedirect:
+    """A form on another page that posts to a URL of its own: a form that does not parse
+    shows ``invalid`` (a message, or a callable of the form naming the fields); otherwise
+    ``save(form.cleaned_data)`` runs, and its errors are shown in one message, or ``success``
+    and then ``note`` of what ``save`` returned (a further information, ``None`` for none).
+    Either way back to ``back``."""
+    if not form.is_valid():
+        messages.error(request, _of(invalid, form))
+        return redirect(back)
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as error:
+        error_messages(request, error, joined=True)
+    else:
+        messages.success(request, success)
+        told = note(saved) if note is not None else None
+        if told:
+            messages.info(request, told)
+    return redirect(back)
+
+
+def post_or_errors(
+    handle: Callable[[], Any],
+    *,
+    redirect_to: Any,
+    errors: Callable[[ValidationError], list[str]],
+) -> tuple[HttpResponseRedirect | None, list[str]]:
+    """Run a page's POST ``handle`` (it reads the request, calls the services and says what
+    was done): after it, the redirect to ``redirect_to`` and no errors; when it raises
+    ``ValidationError``, no redirect and ``errors(error)`` for the page to show again with
+    what was typed."""
+    try:
+        handle()
+    except ValidationError as error:
+        return None, errors(error)
+    return redirect(redirect_to), []

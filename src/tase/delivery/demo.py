@@ -17,7 +17,7 @@ from tase.core.roles import Role
 
 from . import selectors, services
 from .checks import NOT_OVERRIDABLE
-from .models import Contract, Document, Meeting, PhaseKind, Task
+from .models import Contract, Document, GoLive, Meeting, PhaseKind, Project, Task
 
 CONTRACT_TITLE = "Kirjanpito- ja palkkaohjelmiston käyttöönotto"
 
@@ -89,6 +89,17 @@ def _main_user(organization: Organization) -> User | None:
 
 def _at(day: dt.date, hour: int = 9) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _date_signatures(project: Project) -> None:
+    """The signing service stamps the moment the demo is loaded; in the demo's story the
+    customer and the lead signed on the go-live day (the day of the closing meeting, which the
+    hand-over made the go-live phase's end), after the meeting, when the training and test
+    phases were over, and the hand-over to support followed the lead's signature."""
+    day = project.phases.get(kind=PhaseKind.GO_LIVE).actual_end
+    GoLive.objects.filter(project=project).update(
+        customer_signed_at=_at(day, 14), lead_signed_at=_at(day, 15), handover_at=_at(day, 15)
+    )
 
 
 def _build(
@@ -336,6 +347,11 @@ def _build(
         return
 
     closing_day = kickoff + dt.timedelta(weeks=10)
+    if signed:  # the go-live comes after the training phase, and before the demo's day
+        training = phases[PhaseKind.TRAINING]
+        training.refresh_from_db()
+        after_training = (training.planned_end or closing_day) + dt.timedelta(days=1)
+        closing_day = min(max(closing_day, after_training), today - dt.timedelta(days=1))
     closing = services.create_meeting(
         lead,
         project,
@@ -377,6 +393,7 @@ def _build(
     if main:
         services.sign_go_live(main, project)
     services.sign_go_live(lead, project)
+    _date_signatures(project)
     cr = services.create_change_request(
         am,
         organization,

@@ -7,10 +7,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from tase.core.editing import post_or_errors
 
 from . import accrual_register, services
 from .models import Account, Accrual
@@ -60,11 +62,13 @@ def accruals(request, company_pk):
     errors = []
     if request.method == "POST":
         company = _company(request, company_pk, "ledger.post")
-        try:
-            _post(request, company)
-            return redirect("ledger:accruals", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+        done, errors = post_or_errors(
+            lambda: _post(request, company),
+            redirect_to=reverse("ledger:accruals", args=[company.pk]),
+            errors=_errors,
+        )
+        if done is not None:
+            return done
     today = dt.date.today()
     on = _date(request.GET.get("on"), today)
     accounts = Account.objects.filter(company=company, is_header=False, hidden=False)

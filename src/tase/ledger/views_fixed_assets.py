@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from tase.core.editing import post_or_errors
 
 from . import asset_register, services, tax_depreciation
 from .models import Account, FiscalYear, FixedAsset
@@ -72,11 +74,13 @@ def fixed_assets(request, company_pk):
     errors = []
     if request.method == "POST":
         company = _company(request, company_pk, "ledger.post")
-        try:
-            _post(request, company)
-            return redirect("ledger:fixed_assets", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+        done, errors = post_or_errors(
+            lambda: _post(request, company),
+            redirect_to=reverse("ledger:fixed_assets", args=[company.pk]),
+            errors=_errors,
+        )
+        if done is not None:
+            return done
     assets = list(asset_register.assets_of(company))
     years = list(company.fiscal_years.order_by("-start"))
     chosen = request.POST.get("fiscal_year") or request.GET.get("year")

@@ -1,0 +1,63 @@
+"""The bookkeeping entry points: the company list, a company's home and the start panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import render
+
+from tase.core.product_index import product_index
+
+from .. import closing, reports, selectors, services
+from ..models import FiscalYear
+from .common import (
+    _actor,
+    _base,
+    _company,
+    gate_day,
+)
+
+
+@login_required
+def index(request):
+    return product_index(request, "ledger.view", "ledger:home", "ledger/index.html")
+
+
+@login_required
+def home(request, company_pk):
+    company = _company(request, company_pk)
+    years = FiscalYear.objects.filter(company=company).order_by("-start")
+    recent = selectors.vouchers_of(company)[:10]
+    return render(
+        request,
+        "ledger/home.html",
+        _base(
+            request,
+            company,
+            years=years,
+            recent=recent,
+            locked_until=services.locked_until(company),
+            gate=closing.closing_gate(company, gate_day()),
+            has_accounts=company.accounts.exists(),
+            reports=reports.titles(),
+        ),
+    )
+
+
+def start_panel(request) -> dict:
+    actor = _actor(request)
+    companies = (
+        actor.companies("ledger.view")
+        .annotate(
+            voucher_count=Count("vouchers", filter=Q(vouchers__state="posted")),
+            draft_count=Count("vouchers", filter=Q(vouchers__state="draft")),
+        )
+        .order_by("name")[:8]
+    )
+    companies = list(companies)
+    deadlines = selectors.vat_deadlines([c.pk for c in companies], dt.date.today())
+    for company in companies:
+        company.vat_deadlines = deadlines.get(company.pk, [])
+    return {"companies": companies}
