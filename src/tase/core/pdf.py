@@ -181,6 +181,7 @@ def render_many[T](
     # Forked workers never touch the database: this process renders the HTML and reads every
     # row. The inherited connections are left alone (closing one would end this process's
     # session); a worker leaves through os._exit, which runs no finalizers.
+    _warm()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         flight: deque = deque()
@@ -193,6 +194,13 @@ def render_many[T](
         while flight:
             item, work, future = flight.popleft()
             yield item, _named(work, future.result)
+
+
+@cache
+def _warm() -> None:
+    """Load the fonts and WeasyPrint's caches here once, before forking: each worker inherits
+    them instead of loading its own (about a second of CPU a worker, measured)."""
+    render("<p>Åäö 0,00 €</p>")
 
 
 def _named(work: Job, call, *args) -> bytes:
