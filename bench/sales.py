@@ -139,21 +139,17 @@ def _cpu() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def bench_pdf(invoices, runs: int) -> dict:
-    from tase.sales.pdf import invoice_pdf
-
-    sample = invoices[: max(5, min(len(invoices), 20))]
-    invoice_pdf(sample[0])  # fonts and templates warm
+def _pdf_row(scenario: str, sample: list, work, runs: int) -> dict:
+    """Time ``work()`` (printing ``sample``) ``runs`` times: the median wall and CPU time."""
     timings, cpu = [], []
     for _ in range(runs):
         start, used = time.perf_counter(), _cpu()
-        for invoice in sample:
-            invoice_pdf(invoice)
+        work()
         timings.append(time.perf_counter() - start)
         cpu.append(_cpu() - used)
     elapsed = statistics.median(timings)
     return {
-        "scenario": "invoice PDFs with the giro form and barcode, one file each",
+        "scenario": scenario,
         "n": len(sample),
         "seconds": f"{elapsed:.2f}",
         "per_second": f"{len(sample) / elapsed:,.1f}",
@@ -161,6 +157,20 @@ def bench_pdf(invoices, runs: int) -> dict:
         "target": "≥ 20/s",
         "peak_MiB": "",
     }
+
+
+def bench_pdf(invoices, runs: int) -> dict:
+    from tase.sales.pdf import invoice_pdf
+
+    sample = invoices[: max(5, min(len(invoices), 20))]
+    invoice_pdf(sample[0])  # fonts and templates warm
+
+    def work():
+        for invoice in sample:
+            invoice_pdf(invoice)
+
+    scenario = "invoice PDFs with the giro form and barcode, one file each"
+    return _pdf_row(scenario, sample, work, runs)
 
 
 def bench_pdf_pool(invoices, runs: int) -> dict:
@@ -169,23 +179,13 @@ def bench_pdf_pool(invoices, runs: int) -> dict:
     from tase.sales.pdf import invoice_pdfs
 
     sample = invoices[: max(5, min(len(invoices), 100))]
-    timings, cpu = [], []
-    for _ in range(runs):
-        start, used = time.perf_counter(), _cpu()
+
+    def work():
         for _invoice, _data in invoice_pdfs(sample):
             pass
-        timings.append(time.perf_counter() - start)
-        cpu.append(_cpu() - used)
-    elapsed = statistics.median(timings)
-    return {
-        "scenario": f"… one file each, in the process pool ({pool_size(len(sample))} workers)",
-        "n": len(sample),
-        "seconds": f"{elapsed:.2f}",
-        "per_second": f"{len(sample) / elapsed:,.1f}",
-        "cpu_ms_per_pdf": f"{statistics.median(cpu) / len(sample) * 1000:.0f}",
-        "target": "≥ 20/s",
-        "peak_MiB": "",
-    }
+
+    scenario = f"… one file each, in the process pool ({pool_size(len(sample))} workers)"
+    return _pdf_row(scenario, sample, work, runs)
 
 
 def bench_pdf_batch(invoices, runs: int) -> dict:
@@ -193,22 +193,8 @@ def bench_pdf_batch(invoices, runs: int) -> dict:
     from tase.sales.pdf import invoices_pdf
 
     sample = invoices[: max(5, min(len(invoices), 20))]
-    timings, cpu = [], []
-    for _ in range(runs):
-        start, used = time.perf_counter(), _cpu()
-        invoices_pdf(sample)
-        timings.append(time.perf_counter() - start)
-        cpu.append(_cpu() - used)
-    elapsed = statistics.median(timings)
-    return {
-        "scenario": "… the same as one PDF for a batch (one WeasyPrint document)",
-        "n": len(sample),
-        "seconds": f"{elapsed:.2f}",
-        "per_second": f"{len(sample) / elapsed:,.1f}",
-        "cpu_ms_per_pdf": f"{statistics.median(cpu) / len(sample) * 1000:.0f}",
-        "target": "≥ 20/s",
-        "peak_MiB": "",
-    }
+    scenario = "… the same as one PDF for a batch (one WeasyPrint document)"
+    return _pdf_row(scenario, sample, lambda: invoices_pdf(sample), runs)
 
 
 def bench_aging(company, count: int, runs: int) -> dict:
