@@ -62,7 +62,8 @@ def _fast_hashing(settings):
 
 @pytest.fixture
 def pdf_texts(monkeypatch) -> list[str]:
-    """The text of every page of every PDF rendered during the test (tase.core.pdf), in order."""
+    """The text of every page of every PDF rendered during the test (tase.core.pdf), in order.
+    Many documents print in this process then: a pool's workers would lay them out unseen."""
     from tase.core import pdf
 
     texts: list[str] = []
@@ -74,6 +75,7 @@ def pdf_texts(monkeypatch) -> list[str]:
         return document
 
     monkeypatch.setattr(pdf, "layout", capturing)
+    monkeypatch.setattr(pdf, "pool_size", lambda count=None: 0)
     return texts
 
 

@@ -162,6 +162,26 @@ def test_books_are_split_into_parts_that_cover_every_row(system, books, monkeypa
     assert "ML 1" in journal_text and "101,00" in journal_text  # Finnish amounts
 
 
+def test_the_parts_print_in_the_process_pool_the_same_as_in_one_process(system, books, monkeypatch):
+    """Many parts print in tase.core.pdf's pool: the same files, in the same order."""
+    from django.utils import timezone
+
+    from tase.core import pdf
+
+    _post(system, books, 3)
+    monkeypatch.setattr(archive, "ROWS_PER_PART", 4)
+    now = timezone.localtime()
+    monkeypatch.setattr(archive.timezone, "localtime", lambda *args: now)
+    monkeypatch.setattr(pdf, "pool_size", lambda count=None: 2)
+    pooled = _build(system, books)
+    monkeypatch.setattr(pdf, "pool_size", lambda count=None: 0)
+    alone = _build(system, books)
+    names = [n for n in alone.namelist() if n.startswith("kirjat/")]
+    assert len(names) > pdf.POOL_MIN
+    assert [n for n in pooled.namelist() if n.startswith("kirjat/")] == names
+    assert [pooled.read(n) for n in names] == [alone.read(n) for n in names]
+
+
 def test_queries_do_not_grow_with_the_vouchers(system, books):
     _post(system, books, 2)
     _build(system, books)  # warm the caches that a process fills once

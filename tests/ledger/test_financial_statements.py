@@ -396,6 +396,9 @@ def test_statement_book_through_the_api_and_its_pdf(world, two_years):
         assert expected in text, expected
     answer = client.get(f"{url}.pdf")
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+    # For the archive, as PDF/A: the same book with the sRGB output intent's profile embedded.
+    kept = fs.statement_book_pdf(two_years, Y2025, variant=pdf.PDF_A)
+    assert kept.startswith(b"%PDF") and len(kept) > len(answer.content) + 1000
 
 
 def test_statement_book_of_an_open_year_needs_its_gate(world, two_years):

@@ -38,18 +38,6 @@ def test_a_runs_payslips_print_in_a_process_pool_in_order(slips):
     ] * len(slips)
 
 
-def test_pool_only_for_a_run_of_many_payslips(monkeypatch):
-    monkeypatch.setattr(payslip_pdf.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    monkeypatch.setattr(payslip_pdf.threading, "active_count", lambda: 1)
-    assert payslip_pdf.pool_size(payslip_pdf.POOL_MIN - 1) == 0
-    assert payslip_pdf.pool_size(100) == 2
-    monkeypatch.setattr(payslip_pdf.threading, "active_count", lambda: 3)
-    assert payslip_pdf.pool_size(100) == 0  # a threaded server: no fork
-    monkeypatch.setattr(payslip_pdf.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(payslip_pdf.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
-    assert payslip_pdf.pool_size(100) == 0
-
-
 def test_payslip_pdf_is_one_page_with_year_to_date_in_rows(world, clerk):
     """A payslip with pay, a benefit, a reimbursement and hourly lines fits one A4 page, and
     each year-to-date figure sits on its label's row (a wrapping label shifted the values)."""

@@ -13,7 +13,7 @@ from tase.formats.bank_barcode import barcode_svg
 from tase.ledger.models import Voucher
 from tase.sales import services
 from tase.sales.models import Invoice
-from tase.sales.pdf import barcode_path_svg, invoices_pdf
+from tase.sales.pdf import barcode_path_svg, invoice_pdf, invoice_pdfs, invoices_pdf
 from tase.sales.services import delivery
 
 from .conftest import CUSTOMER, lines
@@ -93,6 +93,24 @@ def test_many_invoices_in_one_pdf_each_on_its_page_with_its_giro_form(accountant
         assert "Saajan tilinumero" in page and "Eräpäivä" in page  # the giro form
     assert "Lasku" in pdf_texts[0] and "Faktura" in pdf_texts[2]
     assert invoices_pdf([]) == b""
+
+
+def test_many_invoice_pdfs_print_in_the_pool_each_the_file_printed_alone(accountant, books):
+    """Each invoice its own PDF (to email), printed in tase.core.pdf's process pool: in order,
+    byte for byte the file of invoice_pdf, and the database read a fixed number of times."""
+    _agreements(accountant, books, 8, "fi")
+    _agreements(accountant, books, 1, "sv")
+    made = services.generate_recurring(accountant, books, until=dt.date(2026, 3, 1))
+    alone = [invoice_pdf(invoice) for invoice in made]
+    counts = []
+    for size in (2, 8):  # the Finnish ones (a Swedish one reads its language once more)
+        chosen = list(Invoice.objects.filter(pk__in=[i.pk for i in made[:size]]).order_by("pk"))
+        with CaptureQueriesContext(connection) as queries:
+            printed = list(invoice_pdfs(chosen, workers=2))
+        counts.append(len(queries))
+        assert [invoice.pk for invoice, _data in printed] == [i.pk for i in made[:size]]
+        assert [data for _invoice, data in printed] == alone[:size]
+    assert counts[0] == counts[1], counts
 
 
 def test_the_barcode_path_draws_the_same_bars():

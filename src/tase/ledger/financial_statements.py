@@ -406,11 +406,13 @@ def statement_book_html(company, year_end: dt.date, *, language: str = "fi") -> 
     )
 
 
-def statement_book_pdf(company, year_end: dt.date, *, language: str = "fi") -> bytes:
+def statement_book_pdf(
+    company, year_end: dt.date, *, language: str = "fi", variant: str | None = None
+) -> bytes:
     """The statement book (tasekirja) as one PDF: the statements, the notes written, the
     board's proposal, the dated signatures, the auditor's note and the list of books and
-    voucher series."""
+    voucher series. ``variant``: ``tase.core.pdf.PDF_A`` for the archive (kept ten years)."""
     from tase.core import pdf
 
     html = statement_book_html(company, year_end, language=language)
-    return pdf.render(html, test_environment=company.is_test_environment)
+    return pdf.render(html, test_environment=company.is_test_environment, variant=variant)
