@@ -7,7 +7,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.exceptions import ValidationError
 
-from tase.core.editing import run_action, save_form
+from tase.core.editing import row_count, run_action, save_form
 
 
 class NameForm(forms.Form):
@@ -115,3 +115,11 @@ def test_run_action_may_name_what_was_done_or_say_nothing(rf):
     run_action(request, lambda: 3, success=lambda n: f"{n} assigned.", back="/q/")
     run_action(request, lambda: None, success=None, back="/q/")
     assert _messages(request) == [("success", "3 assigned.")]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, 3), ("", 3), ("kolme", 3), ("2.5", 3), ("7", 7), ("-1", 0), ("10000000000", 50)],
+)
+def test_a_posted_row_count_is_a_whole_number_within_bounds(value, expected):
+    assert row_count(value, 3, 50) == expected

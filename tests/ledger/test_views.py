@@ -303,3 +303,26 @@ def test_ids_over_999_reach_forms_and_links_as_plain_digits(world, books):
     )
     html = world.client(Role.MAIN_USER).get(reverse("ledger:fiscal_years", args=[books.pk]))
     assert 'name="year" value="54321"' in html.content.decode()
+
+
+@pytest.mark.parametrize("count", ["kuusi", "-4", "1000000000"])
+def test_a_forged_line_count_is_bounded_not_a_server_error(world, books, count):
+    """The voucher form's hidden line_count is the client's word: a word, a negative number or
+    a billion gives the form back (or posts the lines it has), never a 500 or a billion loops."""
+    client = world.client(Role.ACCOUNTANT)
+    url = reverse("ledger:voucher_create", args=[books.pk])
+    response = client.post(
+        url,
+        {
+            "date": "2026-05-05",
+            "series": "ML",
+            "description": f"Rivimäärä {count}",
+            "line_count": count,
+            "account_0": "1910",
+            "debit_0": "10,00",
+            "account_1": "3000",
+            "credit_1": "10,00",
+            "action": "post",
+        },
+    )
+    assert response.status_code in (200, 302)

@@ -138,3 +138,14 @@ def post_or_errors(
     except ValidationError as error:
         return None, errors(error)
     return redirect(redirect_to), []
+
+
+def row_count(value, default: int, most: int) -> int:
+    """How many numbered rows (``item-0-…``, ``account_0``…) a posted form says it carries:
+    ``default`` when the field is missing or not a whole number, never below zero and never
+    above ``most`` (a forged count of a billion would otherwise loop that many times)."""
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0, min(count, most))

@@ -12,19 +12,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tase.core import pdf
+from tase.core.editing import row_count
 
 from . import balance_specifications, services
-from .views import _actor, _base, _company, _errors
+from .views import _actor, _base, _company, _errors, chosen_year
 
 ITEM_ROWS = 3
+MAX_ITEM_ROWS = 500  # the accountant's own items of one account
 
 
 @login_required
 def balance_specifications_page(request, company_pk):
     company = _company(request, company_pk)
-    years = list(company.fiscal_years.order_by("-start"))
-    chosen = request.POST.get("year") or request.GET.get("year")
-    year = next((y for y in years if str(y.pk) == chosen), None) or (years[0] if years else None)
+    years, year = chosen_year(request, company)
     errors = []
     if year is not None and request.method == "POST":
         company = _company(request, company_pk, "ledger.manage")
@@ -41,7 +41,7 @@ def balance_specifications_page(request, company_pk):
                         "text": request.POST.get(f"item-{i}-text", ""),
                         "amount": request.POST.get(f"item-{i}-amount", ""),
                     }
-                    for i in range(int(request.POST.get("rows") or ITEM_ROWS))
+                    for i in range(row_count(request.POST.get("rows"), ITEM_ROWS, MAX_ITEM_ROWS))
                 ],
             )
             messages.success(

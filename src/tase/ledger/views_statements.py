@@ -19,7 +19,7 @@ from tase.rules import financial_statements as rules
 from . import financial_statements as statements
 from . import services
 from .statement_notes import notes_for, suggestions
-from .views import _actor, _base, _company, _errors
+from .views import _actor, _base, _company, _errors, chosen_year
 
 SIGNATURE_ROWS = 6
 
@@ -38,9 +38,7 @@ def _signatures_from(post) -> list[dict]:
 @login_required
 def financial_statements(request, company_pk):
     company = _company(request, company_pk)
-    years = list(company.fiscal_years.order_by("-start"))
-    chosen = request.POST.get("year") or request.GET.get("year")
-    year = next((y for y in years if str(y.pk) == chosen), None) or (years[0] if years else None)
+    years, year = chosen_year(request, company)
     errors = []
     if year is not None and request.method == "POST":
         company = _company(request, company_pk, "ledger.manage")

@@ -13,6 +13,7 @@ from .common import (
     _period,
     _require_confirmation,
     _without_page,
+    chosen_year,
     gate_day,
 )
 from .home import home, index, start_panel
@@ -36,6 +37,7 @@ __all__ = [
     "accounts",
     "attachment",
     "bank_accounts",
+    "chosen_year",
     "fiscal_years",
     "gate_day",
     "home",

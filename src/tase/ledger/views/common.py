@@ -70,6 +70,15 @@ def _base(request, company, **extra):
     }
 
 
+def chosen_year(request, company) -> tuple[list[FiscalYear], FiscalYear | None]:
+    """The company's fiscal years, newest first, and the one the page asks for (``year`` in
+    the form or the address), else the newest; ``None`` when the company has no years."""
+    years = list(company.fiscal_years.order_by("-start"))
+    chosen = request.POST.get("year") or request.GET.get("year")
+    year = next((y for y in years if str(y.pk) == chosen), None) or (years[0] if years else None)
+    return years, year
+
+
 def gate_day() -> dt.date:
     """The end of last month: the month to lock next, whose closing gate is shown unless
     another day is asked."""

@@ -18,6 +18,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
+from tase.core.editing import row_count
+from tase.core.limits import MAX_VOUCHER_LINES
 from tase.rules import vat as vat_rules
 
 from .. import selectors, services
@@ -66,7 +68,7 @@ def voucher_list(request, company_pk):
 
 def _lines_from_post(post) -> list[dict]:
     lines = []
-    for index in range(int(post.get("line_count", LINE_ROWS) or LINE_ROWS)):
+    for index in range(row_count(post.get("line_count"), LINE_ROWS, MAX_VOUCHER_LINES + 1)):
         account = post.get(f"account_{index}", "").strip().split(" ")[0]
         debit, credit = (
             post.get(f"debit_{index}", "").strip(),
