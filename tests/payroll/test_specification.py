@@ -9,6 +9,7 @@ import pytest
 from tase.core.registry import SPECIFICATION_SOURCES
 from tase.payroll import services
 from tase.payroll.models import PayrollSettings
+from tase.payroll.services.liability import rates_on
 from tase.payroll.specification import holiday_liability
 
 from .factories import books, employee
@@ -34,3 +35,12 @@ def test_per_employee_on_the_accounts_the_voucher_posts(world, clerk):
         company=world.company, defaults={"post_to_ledger": False}
     )
     assert holiday_liability(world.company, on) == []
+
+
+def test_the_liability_rates_are_read_without_writing_settings(world):
+    """A company that never saved its payroll settings gets their defaults, and asking (the
+    closing gate, the specifications) writes no settings row."""
+    PayrollSettings.objects.filter(company=world.company).delete()
+    rates = rates_on(world.company, dt.date(2026, 4, 30))
+    assert rates.accident == 0 and rates.tyel > 0
+    assert not PayrollSettings.objects.filter(company=world.company).exists()

@@ -60,7 +60,11 @@ class Rates:
 
 
 def rates_on(company: Company, on: dt.date) -> Rates:
-    settings_row = PayrollSettings.objects.get_or_create(company=company)[0]
+    # A read: a company that never saved its payroll settings has their defaults, and no row
+    # is written for it (the closing gate and the balance-sheet specifications ask this).
+    settings_row = PayrollSettings.objects.filter(company=company).first() or PayrollSettings(
+        company=company
+    )
     try:
         return Rates(
             tyel=Decimal(settings_row.tyel_rate)
