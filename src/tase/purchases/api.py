@@ -134,6 +134,12 @@ class PurchaseInvoiceOut(Schema):
     posting_date: dt.date | None
     warnings: list[str]
     attachments: list[PurchaseAttachmentOut]
+    cost_centre: str
+    waiting_for: list[str] = Field(
+        ...,
+        description="Whom the open invoice waits for in the circulation (empty: anyone who"
+        " may approve, or it is not waiting)",
+    )
 
 
 def invoice_out(invoice: PurchaseInvoice) -> dict:
@@ -182,6 +188,8 @@ def invoice_out(invoice: PurchaseInvoice) -> dict:
         "posting_date": invoice.posting_date,
         "warnings": invoice.warnings,
         "attachments": list(invoice.attachments.all()),
+        "cost_centre": invoice.cost_centre,
+        "waiting_for": [str(user) for user in selectors.waiting_for(invoice)],
     }
 
 
@@ -246,6 +254,7 @@ class ManualInvoiceIn(Schema):
         "", description="A virtual bank barcode: fills IBAN, total, reference and due date"
     )
     notes: str = ""
+    cost_centre: str = Field("", description="Routes the circulation; on the expense lines")
     lines: list[ManualLineIn] = Field(
         default_factory=list, description="None: one line of the total on the supplier's defaults"
     )
@@ -319,6 +328,17 @@ def update_line(request, invoice_id: int, position: int, payload: LinePatch):
     return invoice_out(invoice)
 
 
+class InvoicePatch(Schema):
+    cost_centre: str = Field(..., description="Empty: none; the circulation starts over")
+
+
+@router.patch("/invoices/{invoice_id}", response=PurchaseInvoiceOut)
+def update_invoice(request, invoice_id: int, payload: InvoicePatch):
+    """The cost centre of an invoice waiting for approval."""
+    invoice = selectors.invoice_of(actor(request), invoice_id)
+    return invoice_out(services.set_cost_centre(actor(request), invoice, payload.cost_centre))
+
+
 class ApproveIn(Schema):
     posting_date: dt.date | None = Field(
         None, description="Where the invoice date falls in a locked or missing period"
@@ -385,6 +405,9 @@ class ApproverIn(Schema):
     user_id: int
     kind: str = Field(..., description="reviewer | approver")
     limit: Decimal | None = Field(None, description="Largest total approved, euros; none: any")
+    cost_centre: str = Field(
+        "", description="For this cost centre's invoices; empty: the whole company's"
+    )
 
 
 class ApproverOut(Schema):
@@ -393,6 +416,7 @@ class ApproverOut(Schema):
     user: str
     kind: str
     limit: str | None
+    cost_centre: str
 
     @staticmethod
     def resolve_user(obj) -> str:
@@ -412,7 +436,12 @@ def list_approvers(request, company_id: int):
 def set_approver(request, company_id: int, payload: ApproverIn):
     company = _company(request, company_id)
     approver = services.set_approver(
-        actor(request), company, user=payload.user_id, kind=payload.kind, limit=payload.limit
+        actor(request),
+        company,
+        user=payload.user_id,
+        kind=payload.kind,
+        limit=payload.limit,
+        cost_centre=payload.cost_centre,
     )
     return Status(201, approver)
 

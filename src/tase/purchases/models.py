@@ -80,7 +80,11 @@ class PurchaseInvoice(models.Model):
     file_name = models.CharField(_("file"), max_length=200, blank=True)
     message_id = models.CharField(max_length=100, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    # Circulation: whom it waits for (forwarded), and the approval's result.
+    # The cost centre (kustannuspaikka) routes the circulation and goes on the expense lines.
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+    # Circulation: the highest amount limit of an approver who approved it within their limit
+    # and passed it on (none: no approver yet); whom it waits for (forwarded).
+    approved_up_to_cents = models.BigIntegerField(null=True, blank=True)
     assigned_to = models.ForeignKey(
         User,
         verbose_name=_("waiting for"),
@@ -173,7 +177,9 @@ class PurchaseAttachment(models.Model):
 class Approver(models.Model):
     """One person of the company's circulation: a reviewer (asiatarkastaja) checks the
     invoice's content, an approver (hyväksyjä) approves it up to ``limit_cents`` (none: any
-    amount). With no approvers set, one who may approve approves in one step."""
+    amount), for the invoices of one ``cost_centre`` or (empty) of the whole company. With no
+    approvers set, one who may approve approves in one step. The rule is
+    :mod:`tase.purchases.circulation`."""
 
     class Kind(models.TextChoices):
         REVIEWER = "reviewer", _("Reviewer")
@@ -185,12 +191,14 @@ class Approver(models.Model):
     )
     kind = models.CharField(_("role"), max_length=10, choices=Kind.choices)
     limit_cents = models.BigIntegerField(_("amount limit"), null=True, blank=True)
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
 
     class Meta:
-        ordering = ["company", "kind", "pk"]
+        ordering = ["company", "cost_centre", "kind", "limit_cents", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "user", "kind"], name="purchases_approver_unique"
+                fields=["company", "user", "kind", "cost_centre"],
+                name="purchases_approver_unique_per_centre",
             ),
         ]
 
@@ -202,6 +210,7 @@ class ApprovalEvent(models.Model):
     class Action(models.TextChoices):
         REVIEW = "review", _("Reviewed")
         APPROVE = "approve", _("Approved")
+        PASS_ON = "pass_on", _("Approved within the limit, passed on")
         REJECT = "reject", _("Rejected")
         FORWARD = "forward", _("Forwarded")
 

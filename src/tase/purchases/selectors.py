@@ -7,6 +7,7 @@ from django.http import Http404
 
 from tase.core.models import Company
 
+from . import circulation
 from .models import Approver, Payment, PaymentProposal, PurchaseInvoice, Supplier
 
 
@@ -54,7 +55,19 @@ def approver_of(actor, pk, action: str = "purchases.manage") -> Approver:
 
 
 def approvers_of(company: Company):
-    return Approver.objects.filter(company=company).select_related("user").order_by("kind", "pk")
+    """The circulation by cost centre (the company-wide first), role and limit."""
+    return Approver.objects.filter(company=company).select_related("user")
+
+
+def waiting_for(invoice: PurchaseInvoice) -> list:
+    """The users the open invoice waits for: whom it was forwarded to, else the circulation's
+    (:func:`tase.purchases.circulation.waiting_for`); empty when it waits for no one in
+    particular (anyone who may approve) or is not waiting."""
+    if invoice.status not in (PurchaseInvoice.Status.RECEIVED, PurchaseInvoice.Status.REVIEWED):
+        return []
+    if invoice.assigned_to_id:
+        return [invoice.assigned_to]
+    return [a.user for a in circulation.waiting_for(invoice, list(approvers_of(invoice.company)))]
 
 
 def proposals_of(company: Company):

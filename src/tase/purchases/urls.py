@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_circulation
 
 app_name = "purchases"
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("<int:company_pk>/", views.invoice_list, name="invoices"),
     path("<int:company_pk>/invoices/new/", views.invoice_create, name="invoice_create"),
     path("<int:company_pk>/invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path(
+        "<int:company_pk>/invoices/<int:pk>/cost-centre/",
+        views_circulation.invoice_cost_centre,
+        name="invoice_cost_centre",
+    ),
     path("<int:company_pk>/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:company_pk>/suppliers/", views.suppliers, name="suppliers"),
     path("<int:company_pk>/suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),

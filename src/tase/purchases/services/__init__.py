@@ -8,7 +8,7 @@ Bad input raises ``ValidationError`` keyed by the field at fault; nothing is wri
 books are reached only through :mod:`tase.ledger.services`.
 """
 
-from .approval import approve, forward, reject, remove_approver, set_approver
+from .approval import approve, forward, reject, remove_approver, set_approver, set_cost_centre
 from .invoices import FileResult, add_attachment, create_invoice, import_finvoices, update_line
 from .payments import (
     accept_proposal,
@@ -36,6 +36,7 @@ __all__ = [
     "remove_approver",
     "remove_payment",
     "set_approver",
+    "set_cost_centre",
     "update_line",
     "update_settings",
     "update_supplier",
