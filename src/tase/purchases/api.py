@@ -471,6 +471,14 @@ class ProposalPaymentOut(Schema):
     status: str
 
 
+class LeftOutOut(Schema):
+    id: int
+    supplier: str
+    number: str
+    due_date: dt.date
+    open: str
+
+
 class PaymentProposalOut(Schema):
     id: int
     status: str
@@ -478,11 +486,21 @@ class PaymentProposalOut(Schema):
     execution_date: dt.date
     iban: str
     total: str
+    available: str | None = Field(
+        ...,
+        description="The account's last statement balance less the payments sent since;"
+        " none before its first statement",
+    )
+    balance_date: dt.date | None = Field(..., description="The last statement's date")
     payments: list[ProposalPaymentOut]
+    left_out: list[LeftOutOut] = Field(
+        ..., description="Invoices due by the day the draft could still pay (to add)"
+    )
 
 
 def proposal_out(proposal) -> dict:
     payments = list(selectors.payments_of(proposal).prefetch_related("invoice__lines"))
+    balance = selectors.available_balance(proposal.bank_account)
     return {
         "id": proposal.pk,
         "status": proposal.status,
@@ -490,6 +508,18 @@ def proposal_out(proposal) -> dict:
         "execution_date": proposal.execution_date,
         "iban": proposal.bank_account.iban,
         "total": str(cents(sum(p.amount_cents for p in payments))),
+        "available": None if balance is None else str(cents(balance.available_cents)),
+        "balance_date": None if balance is None else balance.date,
+        "left_out": [
+            {
+                "id": invoice.pk,
+                "supplier": invoice.supplier.name,
+                "number": invoice.number,
+                "due_date": invoice.due_date,
+                "open": str(cents(invoice.open_cents)),
+            }
+            for invoice in selectors.left_out(proposal)
+        ],
         "payments": [
             {
                 "invoice": invoice_out(p.invoice),
@@ -504,7 +534,8 @@ def proposal_out(proposal) -> dict:
 
 @router.post("/companies/{company_id}/payment-proposals", response={201: PaymentProposalOut})
 def create_proposal(request, company_id: int, payload: PaymentProposalIn):
-    """The approved, unpaid invoices due by ``due_until`` (or exactly ``invoice_ids``)."""
+    """The approved, unpaid invoices due by ``due_until``, earliest due first, as far as the
+    account's available balance goes (or exactly ``invoice_ids``, within it)."""
     company = _company(request, company_id)
     proposal = services.create_proposal(
         actor(request),
@@ -529,6 +560,18 @@ def remove_payment(request, proposal_id: int, invoice_id: int):
     """Leave an invoice out of a proposal not yet accepted."""
     proposal = selectors.proposal_of(actor(request), proposal_id)
     services.remove_payment(actor(request), proposal, invoice_id)
+    return proposal_out(proposal)
+
+
+class AddPaymentIn(Schema):
+    invoice_id: int
+
+
+@router.post("/payment-proposals/{proposal_id}/invoices", response=PaymentProposalOut)
+def add_payment(request, proposal_id: int, payload: AddPaymentIn):
+    """Add an approved, unpaid invoice to a proposal not yet accepted (within the balance)."""
+    proposal = selectors.proposal_of(actor(request), proposal_id)
+    services.add_payment(actor(request), proposal, payload.invoice_id)
     return proposal_out(proposal)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_circulation
+from . import views, views_circulation, views_payments
 
 app_name = "purchases"
 urlpatterns = [
@@ -19,5 +19,8 @@ urlpatterns = [
     path("<int:company_pk>/circulation/", views.circulation, name="circulation"),
     path("<int:company_pk>/payments/", views.proposals, name="proposals"),
     path("<int:company_pk>/payments/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path(
+        "<int:company_pk>/payments/<int:pk>/add/", views_payments.proposal_add, name="proposal_add"
+    ),
     path("<int:company_pk>/payments/<int:pk>/pain001/", views.proposal_file, name="proposal_file"),
 ]

@@ -12,6 +12,7 @@ from .approval import approve, forward, reject, remove_approver, set_approver, s
 from .invoices import FileResult, add_attachment, create_invoice, import_finvoices, update_line
 from .payments import (
     accept_proposal,
+    add_payment,
     create_proposal,
     mark_paid,
     payment_file,
@@ -24,6 +25,7 @@ __all__ = [
     "FileResult",
     "accept_proposal",
     "add_attachment",
+    "add_payment",
     "approve",
     "create_invoice",
     "create_proposal",
