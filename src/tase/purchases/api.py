@@ -583,7 +583,8 @@ def accept_proposal(request, proposal_id: int):
 
 @router.get(
     "/companies/{company_id}/payment-proposals/{proposal_id}/pain001",
-    summary="The accepted proposal's pain.001.001.03 file, XSD-validated",
+    summary="The accepted proposal's pain.001 file (.03 or .09 as set for its bank account),"
+    " XSD-validated",
 )
 def pain001(request, company_id: int, proposal_id: int):
     company = _company(request, company_id, "purchases.pay")
@@ -593,6 +594,42 @@ def pain001(request, company_id: int, proposal_id: int):
     response = HttpResponse(services.payment_file(proposal), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="pain001-{proposal.pk}.xml"'
     return response
+
+
+class PaymentFileVersionOut(Schema):
+    bank_account_id: int
+    iban: str
+    version: str = Field(..., description="pain.001.001.03 | pain.001.001.09")
+
+
+class PaymentFileVersionIn(Schema):
+    version: str = Field(..., description="pain.001.001.03 | pain.001.001.09")
+
+
+def _versions(company) -> list[dict]:
+    return [
+        {"bank_account_id": account.pk, "iban": account.iban, "version": version}
+        for account, version in selectors.payment_file_versions(company)
+    ]
+
+
+@router.get("/companies/{company_id}/payment-file-versions", response=list[PaymentFileVersionOut])
+def list_payment_file_versions(request, company_id: int):
+    """The pain.001 version of each bank account's payment files."""
+    return _versions(_company(request, company_id))
+
+
+@router.put(
+    "/companies/{company_id}/bank-accounts/{bank_account_id}/payment-file-version",
+    response=list[PaymentFileVersionOut],
+)
+def set_payment_file_version(
+    request, company_id: int, bank_account_id: int, payload: PaymentFileVersionIn
+):
+    """The pain.001 version the account's bank takes."""
+    company = _company(request, company_id)
+    services.set_payment_file_version(actor(request), company, bank_account_id, payload.version)
+    return _versions(company)
 
 
 # -- settings ---------------------------------------------------------------------------------

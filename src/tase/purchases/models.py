@@ -259,6 +259,27 @@ class PurchaseSettings(models.Model):
         return str(self.company_id)
 
 
+class PaymentFileFormat(models.Model):
+    """The pain.001 version the bank of one of the company's bank accounts takes (banks in
+    Finland take pain.001.001.03, and .09 of the ISO 20022 2019 release; the differences are
+    in :mod:`tase.formats.sepa_payments`). None set: .03."""
+
+    class Version(models.TextChoices):
+        V03 = "pain.001.001.03", "pain.001.001.03"
+        V09 = "pain.001.001.09", "pain.001.001.09"
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    bank_account = models.OneToOneField(
+        "ledger.BankAccount", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.CharField(
+        _("payment file version"), max_length=15, choices=Version.choices, default=Version.V03
+    )
+
+    def __str__(self):
+        return f"{self.bank_account_id} {self.version}"
+
+
 class PaymentProposal(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Proposed")

@@ -10,9 +10,17 @@ from django.http import Http404
 
 from tase.bank import selectors as bank_selectors
 from tase.core.models import Company
+from tase.ledger.models import BankAccount
 
 from . import circulation
-from .models import Approver, Payment, PaymentProposal, PurchaseInvoice, Supplier
+from .models import (
+    Approver,
+    Payment,
+    PaymentFileFormat,
+    PaymentProposal,
+    PurchaseInvoice,
+    Supplier,
+)
 
 
 def companies(actor):
@@ -144,6 +152,25 @@ def left_out(proposal: PaymentProposal) -> list[PurchaseInvoice]:
     if proposal.status != PaymentProposal.Status.DRAFT:
         return []
     return list(payable_invoices(proposal.company, proposal.due_until)[:200])
+
+
+def payment_file_version(bank_account) -> str:
+    """The pain.001 version of the files paying from the account (none set: .03)."""
+    found = PaymentFileFormat.objects.filter(bank_account=bank_account).first()
+    return found.version if found else PaymentFileFormat.Version.V03
+
+
+def payment_file_versions(company: Company) -> list[tuple]:
+    """Each active bank account of the company with its pain.001 version, in one query more."""
+    chosen = dict(
+        PaymentFileFormat.objects.filter(company=company).values_list("bank_account_id", "version")
+    )
+    return [
+        (account, chosen.get(account.pk, PaymentFileFormat.Version.V03))
+        for account in BankAccount.objects.filter(company=company, active=True).order_by(
+            "-is_default", "pk"
+        )
+    ]
 
 
 def payables(company: Company) -> dict:

@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:company_pk>/suppliers/", views.suppliers, name="suppliers"),
     path("<int:company_pk>/suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),
     path("<int:company_pk>/circulation/", views.circulation, name="circulation"),
+    path(
+        "<int:company_pk>/payment-file-version/",
+        views_payments.payment_file_version,
+        name="payment_file_version",
+    ),
     path("<int:company_pk>/payments/", views.proposals, name="proposals"),
     path("<int:company_pk>/payments/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path(

@@ -17,6 +17,7 @@ from .payments import (
     mark_paid,
     payment_file,
     remove_payment,
+    set_payment_file_version,
     update_settings,
 )
 from .suppliers import create_supplier, update_supplier
@@ -39,6 +40,7 @@ __all__ = [
     "remove_payment",
     "set_approver",
     "set_cost_centre",
+    "set_payment_file_version",
     "update_line",
     "update_settings",
     "update_supplier",

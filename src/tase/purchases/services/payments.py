@@ -28,7 +28,14 @@ from tase.ledger import services as ledger
 from tase.ledger.models import BankAccount
 
 from .. import selectors
-from ..models import Payment, PaymentProposal, PaymentRecord, PurchaseInvoice, PurchaseSettings
+from ..models import (
+    Payment,
+    PaymentFileFormat,
+    PaymentProposal,
+    PaymentRecord,
+    PurchaseInvoice,
+    PurchaseSettings,
+)
 from .common import as_date, cents, guard, settings_of, user_of
 
 SOURCE = "purchases.payment"
@@ -236,8 +243,11 @@ def accept_proposal(actor, proposal: PaymentProposal) -> PaymentProposal:
     return proposal
 
 
-def payment_file(proposal: PaymentProposal, *, version: str = sepa_payments.V03) -> bytes:
-    """The accepted proposal's pain.001 file, valid against the ISO XSD."""
+def payment_file(proposal: PaymentProposal, *, version: str | None = None) -> bytes:
+    """The accepted proposal's pain.001 file in ``version`` (default: the one its bank
+    account's bank takes, :func:`tase.purchases.selectors.payment_file_version`), valid against
+    the ISO XSD."""
+    version = version or selectors.payment_file_version(proposal.bank_account)
     if proposal.status != PaymentProposal.Status.ACCEPTED:
         raise ValidationError({"proposal": _("Accept the proposal before its payment file.")})
     settings = settings_of(proposal.company)
@@ -365,6 +375,24 @@ def mark_paid(
         changes={"paid": [None, str(cents(amount_cents))], "date": [None, on.isoformat()]},
     )
     return invoice
+
+
+@transaction.atomic
+def set_payment_file_version(actor, company: Company, bank_account, version: str):
+    """The pain.001 version (``pain.001.001.03`` or ``.09``) of the files paying from one of
+    the company's bank accounts."""
+    guard(actor, company, "purchases.manage")
+    account = _bank_account(company, bank_account or "0")
+    if version not in PaymentFileFormat.Version.values:
+        raise ValidationError(
+            {"version": _("Choose %(versions)s.")
+             % {"versions": " / ".join(PaymentFileFormat.Version.values)}}
+        )  # fmt: skip
+    found, _created = PaymentFileFormat.objects.update_or_create(
+        bank_account=account, defaults={"company": company, "version": version}
+    )
+    audit.record(actor.user, "update", found, company=company, changes={"version": [None, version]})
+    return found
 
 
 @transaction.atomic

@@ -18,3 +18,9 @@ def available_balance(proposal):
 def left_out(proposal) -> list:
     """:func:`tase.purchases.selectors.left_out`."""
     return selectors.left_out(proposal)
+
+
+@register.simple_tag
+def payment_file_versions(company) -> list:
+    """:func:`tase.purchases.selectors.payment_file_versions`."""
+    return selectors.payment_file_versions(company)
