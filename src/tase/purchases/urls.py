@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_circulation, views_payments
+from . import views, views_actions
 
 app_name = "purchases"
 urlpatterns = [
@@ -10,7 +10,7 @@ urlpatterns = [
     path("<int:company_pk>/invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path(
         "<int:company_pk>/invoices/<int:pk>/cost-centre/",
-        views_circulation.invoice_cost_centre,
+        views_actions.invoice_cost_centre,
         name="invoice_cost_centre",
     ),
     path("<int:company_pk>/attachments/<int:pk>/", views.attachment, name="attachment"),
@@ -19,13 +19,13 @@ urlpatterns = [
     path("<int:company_pk>/circulation/", views.circulation, name="circulation"),
     path(
         "<int:company_pk>/payment-file-version/",
-        views_payments.payment_file_version,
+        views_actions.payment_file_version,
         name="payment_file_version",
     ),
     path("<int:company_pk>/payments/", views.proposals, name="proposals"),
     path("<int:company_pk>/payments/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path(
-        "<int:company_pk>/payments/<int:pk>/add/", views_payments.proposal_add, name="proposal_add"
+        "<int:company_pk>/payments/<int:pk>/add/", views_actions.proposal_add, name="proposal_add"
     ),
     path("<int:company_pk>/payments/<int:pk>/pain001/", views.proposal_file, name="proposal_file"),
 ]
