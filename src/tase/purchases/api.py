@@ -142,7 +142,9 @@ class PurchaseInvoiceOut(Schema):
     )
 
 
-def invoice_out(invoice: PurchaseInvoice) -> dict:
+def invoice_out(invoice: PurchaseInvoice, people: list | None = None) -> dict:
+    """The invoice as the API shows it (``people``: the company's circulation, read once by a
+    caller showing many invoices)."""
     lines = list(invoice.lines.all())
     rates: dict[str, list[int]] = {}
     for line in lines:
@@ -189,7 +191,7 @@ def invoice_out(invoice: PurchaseInvoice) -> dict:
         "warnings": invoice.warnings,
         "attachments": list(invoice.attachments.all()),
         "cost_centre": invoice.cost_centre,
-        "waiting_for": [str(user) for user in selectors.waiting_for(invoice)],
+        "waiting_for": [str(user) for user in selectors.waiting_for(invoice, people)],
     }
 
 
@@ -218,13 +220,14 @@ def import_invoices(request, company_id: int, files: File[list[UploadedFile]]):
     nothing of that invoice. A duplicate (same supplier, number and total) is an error."""
     company = _company(request, company_id)
     results = services.import_finvoices(actor(request), company, files)
+    people = list(selectors.approvers_of(company))
     return {
         "imported": sum(len(r.invoices) for r in results),
         "failed": sum(1 for r in results if r.errors),
         "files": [
             {
                 "file": r.name,
-                "invoices": [invoice_out(i) for i in r.invoices],
+                "invoices": [invoice_out(i, people) for i in r.invoices],
                 "errors": r.errors,
                 "warnings": r.warnings,
             }

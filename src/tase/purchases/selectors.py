@@ -71,15 +71,18 @@ def approvers_of(company: Company):
     return Approver.objects.filter(company=company).select_related("user")
 
 
-def waiting_for(invoice: PurchaseInvoice) -> list:
+def waiting_for(invoice: PurchaseInvoice, people: list[Approver] | None = None) -> list:
     """The users the open invoice waits for: whom it was forwarded to, else the circulation's
-    (:func:`tase.purchases.circulation.waiting_for`); empty when it waits for no one in
+    (:func:`tase.purchases.circulation.waiting_for`; ``people``: the company's circulation,
+    when the caller read it once for many invoices); empty when it waits for no one in
     particular (anyone who may approve) or is not waiting."""
     if invoice.status not in (PurchaseInvoice.Status.RECEIVED, PurchaseInvoice.Status.REVIEWED):
         return []
     if invoice.assigned_to_id:
         return [invoice.assigned_to]
-    return [a.user for a in circulation.waiting_for(invoice, list(approvers_of(invoice.company)))]
+    if people is None:
+        people = list(approvers_of(invoice.company))
+    return [a.user for a in circulation.waiting_for(invoice, people)]
 
 
 def proposals_of(company: Company):
