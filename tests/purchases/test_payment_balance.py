@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tase.bank.models import Statement
 from tase.core.roles import Role
@@ -170,3 +171,31 @@ def test_api_and_page_show_the_balance_and_add_invoices(world, books, accountant
     proposal = client.get(f"/api/v1/purchases/payment-proposals/{created['id']}").json()
     assert [p["invoice"]["number"] for p in proposal["payments"]] == ["A"]
     assert other.post(add, {"invoice": due[0].pk}).status_code == 404
+
+
+def test_invoices_marked_to_pay_first_go_first(world, books, accountant, due):
+    _statement(books, "1000", dt.date(2026, 3, 5))
+    services.set_pay_first(accountant, due[1], True)  # 900 €, due 12.3.
+    proposal = services.create_proposal(accountant, books, due_until=dt.date(2026, 3, 31))
+    assert _numbers(proposal) == ["B"]  # 100 € left: neither 400 nor 300 fits
+    assert [i.number for i in selectors.left_out(proposal)] == ["A", "C"]
+    client = world.client(Role.ACCOUNTANT)
+    url = f"/api/v1/purchases/invoices/{due[2].pk}"
+    answer = client.patch(url, {"pay_first": True}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["pay_first"] is True
+    other = world.client(Role.ACCOUNTANT, other=True)
+    assert (
+        other.patch(url, {"pay_first": False}, content_type="application/json").status_code == 404
+    )
+    page = f"/purchases/{books.pk}/invoices/{due[0].pk}/pay-first/"
+    assert client.post(page, {"pay_first": "on"}).status_code == 302
+    assert other.post(page, {"pay_first": "on"}).status_code == 404
+    due[0].refresh_from_db()
+    assert due[0].pay_first is True
+    assert client.post(page, {}).status_code == 302  # unchecked
+    due[0].refresh_from_db()
+    assert due[0].pay_first is False
+    services.mark_paid(accountant, due[3], amount_cents=5000, date=dt.date(2026, 3, 6))
+    # the page requests above left the language Finnish
+    with translation.override("en"), pytest.raises(ValidationError, match="nothing to pay"):
+        services.set_pay_first(accountant, due[3], True)

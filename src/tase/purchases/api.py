@@ -8,6 +8,7 @@ imported as a multipart upload of one or more files (``files``), each answered o
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -135,6 +136,7 @@ class PurchaseInvoiceOut(Schema):
     warnings: list[str]
     attachments: list[PurchaseAttachmentOut]
     cost_centre: str
+    pay_first: bool
     waiting_for: list[str] = Field(
         ...,
         description="Whom the open invoice waits for in the circulation (empty: anyone who"
@@ -191,6 +193,7 @@ def invoice_out(invoice: PurchaseInvoice, people: list | None = None) -> dict:
         "warnings": invoice.warnings,
         "attachments": list(invoice.attachments.all()),
         "cost_centre": invoice.cost_centre,
+        "pay_first": invoice.pay_first,
         "waiting_for": [str(user) for user in selectors.waiting_for(invoice, people)],
     }
 
@@ -332,14 +335,22 @@ def update_line(request, invoice_id: int, position: int, payload: LinePatch):
 
 
 class InvoicePatch(Schema):
-    cost_centre: str = Field(..., description="Empty: none; the circulation starts over")
+    cost_centre: str | None = Field(
+        None, description="While waiting for approval; empty: none; the circulation starts over"
+    )
+    pay_first: bool | None = Field(None, description="Payment proposals take it first")
 
 
 @router.patch("/invoices/{invoice_id}", response=PurchaseInvoiceOut)
 def update_invoice(request, invoice_id: int, payload: InvoicePatch):
-    """The cost centre of an invoice waiting for approval."""
+    """The cost centre of an invoice waiting for approval; whether to pay it first."""
     invoice = selectors.invoice_of(actor(request), invoice_id)
-    return invoice_out(services.set_cost_centre(actor(request), invoice, payload.cost_centre))
+    with transaction.atomic():
+        if payload.cost_centre is not None:
+            invoice = services.set_cost_centre(actor(request), invoice, payload.cost_centre)
+        if payload.pay_first is not None:
+            invoice = services.set_pay_first(actor(request), invoice, payload.pay_first)
+    return invoice_out(invoice)
 
 
 class ApproveIn(Schema):

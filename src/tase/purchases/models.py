@@ -82,6 +82,8 @@ class PurchaseInvoice(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     # The cost centre (kustannuspaikka) routes the circulation and goes on the expense lines.
     cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+    # A payment proposal takes the invoices marked to pay first before the others due.
+    pay_first = models.BooleanField(_("pay first"), default=False)
     # Circulation: the highest amount limit of an approver who approved it within their limit
     # and passed it on (none: no approver yet); whom it waits for (forwarded).
     approved_up_to_cents = models.BigIntegerField(null=True, blank=True)

@@ -135,7 +135,7 @@ def available_balance(bank_account) -> Balance | None:
 
 def payable_invoices(company: Company, due_until: dt.date):
     """Approved, unpaid invoices due by the day and in no proposal waiting for acceptance,
-    in the order a proposal takes them: the earliest due first."""
+    in the order a proposal takes them: those marked to pay first, then the earliest due."""
     return (
         PurchaseInvoice.objects.filter(
             company=company,
@@ -145,7 +145,7 @@ def payable_invoices(company: Company, due_until: dt.date):
         )
         .exclude(payments__proposal__status=PaymentProposal.Status.DRAFT)
         .select_related("supplier")
-        .order_by("due_date", "pk")
+        .order_by("-pay_first", "due_date", "pk")
     )
 
 

@@ -13,6 +13,11 @@ urlpatterns = [
         views_actions.invoice_cost_centre,
         name="invoice_cost_centre",
     ),
+    path(
+        "<int:company_pk>/invoices/<int:pk>/pay-first/",
+        views_actions.invoice_pay_first,
+        name="invoice_pay_first",
+    ),
     path("<int:company_pk>/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:company_pk>/suppliers/", views.suppliers, name="suppliers"),
     path("<int:company_pk>/suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),

@@ -1,6 +1,6 @@
 """Small POST actions beside the older purchase pages, each one service call through
 :func:`tase.core.editing.run_action` (its errors become messages on the page it returns to):
-an invoice's cost centre (it decides the circulation), adding a due invoice to a draft
+an invoice's cost centre (it decides the circulation) and whether to pay it first, adding a due invoice to a draft
 payment proposal (within the account's balance), and the pain.001 version of a bank
 account's payment files."""
 
@@ -38,6 +38,19 @@ def invoice_cost_centre(request, company_pk, pk):
         request, invoice, company_pk,
         lambda: services.set_cost_centre(actor, invoice, request.POST.get("cost_centre", "")),
         success=_("Cost centre changed."), page="purchases:invoice_detail",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def invoice_pay_first(request, company_pk, pk):
+    """Mark the invoice to be paid before the others due (``pay_first`` checked) or not."""
+    actor = Actor.of(request.user)
+    invoice = selectors.invoice_of(actor, pk)
+    return _on(
+        request, invoice, company_pk,
+        lambda: services.set_pay_first(actor, invoice, request.POST.get("pay_first") == "on"),
+        success=_("Saved."), page="purchases:invoice_detail",
     )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from .payments import (
     mark_paid,
     payment_file,
     remove_payment,
+    set_pay_first,
     set_payment_file_version,
     update_settings,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "remove_payment",
     "set_approver",
     "set_cost_centre",
+    "set_pay_first",
     "set_payment_file_version",
     "update_line",
     "update_settings",

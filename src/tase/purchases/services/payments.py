@@ -78,7 +78,8 @@ def _over_balance(balance, total: int) -> str:
 
 
 def _within_balance(chosen: list[PurchaseInvoice], balance) -> list[PurchaseInvoice]:
-    """The invoices, earliest due first, that fit in the balance: one that does not fit in
+    """The invoices, in the order given (those to pay first, then the earliest due), that
+    fit in the balance: one that does not fit in
     what is left is skipped (it stays to be added when there is money) and the next tried."""
     if balance is None:
         return chosen
@@ -94,8 +95,8 @@ def _within_balance(chosen: list[PurchaseInvoice], balance) -> list[PurchaseInvo
 def create_proposal(
     actor, company: Company, *, due_until, execution_date=None, bank_account=None, invoices=None
 ) -> PaymentProposal:
-    """A proposal paying the approved, unpaid invoices due by ``due_until``, earliest due
-    first, as far as the account's available balance goes (its last statement's closing
+    """A proposal paying the approved, unpaid invoices due by ``due_until``, those marked to
+    pay first and then the earliest due, as far as the account's available balance goes (its last statement's closing
     balance less the payments sent since, :func:`tase.purchases.selectors.available_balance`;
     before the first statement it is not known and sets no limit) — or exactly the
     ``invoices`` given, each of which must be approved and unpaid and all of which must fit in
@@ -374,6 +375,26 @@ def mark_paid(
         company=invoice.company,
         changes={"paid": [None, str(cents(amount_cents))], "date": [None, on.isoformat()]},
     )
+    return invoice
+
+
+@transaction.atomic
+def set_pay_first(actor, invoice: PurchaseInvoice, pay_first: bool) -> PurchaseInvoice:
+    """Mark an unpaid invoice to be paid before the others due (or not): payment proposals
+    take it first while the balance lasts."""
+    guard(actor, invoice.company, "purchases.pay")
+    invoice = PurchaseInvoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status in (PurchaseInvoice.Status.PAID, PurchaseInvoice.Status.REJECTED):
+        raise ValidationError(
+            {"pay_first": _("Invoice %(number)s is %(status)s; there is nothing to pay.")
+             % {"number": invoice.number, "status": invoice.get_status_display().lower()}}
+        )  # fmt: skip
+    before, invoice.pay_first = invoice.pay_first, bool(pay_first)
+    invoice.save(update_fields=["pay_first"])
+    audit.record(
+        actor.user, "update", invoice, company=invoice.company,
+        changes={"pay_first": [before, invoice.pay_first]},
+    )  # fmt: skip
     return invoice
 
 
