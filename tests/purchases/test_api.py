@@ -159,7 +159,7 @@ def test_manual_invoice_attachment_line_reject_forward_and_payment(world, books)
     limited = world.client(Role.MAIN_USER).post(
         f"/api/v1/purchases/invoices/{invoice['id']}/approve", {}, content_type="application/json"
     )
-    assert limited.status_code == 422 and "50.00" in limited.json()["detail"][0]["msg"]
+    assert limited.status_code == 422 and "62,75" in limited.json()["detail"][0]["msg"]
     removed = client.delete(f"/api/v1/purchases/approvers/{approver.json()['id']}")
     assert removed.status_code == 204
     approved = client.post(

@@ -8,14 +8,22 @@ matcher in ``order``; a matcher returns the lines it took, each with a
 :class:`Claim` (what the line paid, the voucher it posted), and does its own writes through its
 own services, each line in a savepoint of its own so one refusal leaves the rest. A matcher may
 also ``propose`` targets for the lines left open (an invoice of that amount) and ``accept`` the
-one the accountant picks.
+one the accountant picks; :func:`propose_by_amount` is the proposal both sales and purchases
+make (the open invoices of the line's amount, those of a similar name first).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import F
+
+CHUNK = 500  # amounts asked at a time
+LOOKED_AT = 20  # open documents of one amount looked at per line
+PROPOSED = 5  # proposals kept per line
 
 
 @dataclass(frozen=True)
@@ -74,3 +82,46 @@ def matchers() -> list[Matcher]:
 
 def matcher_for(target: str) -> Matcher | None:
     return next((m for m in matchers() if m.prefix and target.startswith(m.prefix)), None)
+
+
+def names_alike(payer: str, name: str) -> bool:
+    """Does the bank line's counterparty look like the customer's or supplier's name: one
+    contains the other, or the payer names the first word of it ("ELISA OYJ" ~ "Elisa Oyj")."""
+    payer, name = payer.casefold(), name.casefold()
+    first = name.split()[0] if name.split() else ""
+    return bool(payer) and bool(first) and (name in payer or payer in name or first in payer)
+
+
+def propose_by_amount(
+    lines: Sequence[Any],
+    open_documents,
+    *,
+    sign: int,
+    prefix: str,
+    label: Callable[[Any], str],
+    similar: Callable[[Any, Any], bool],
+) -> dict[int, list[Proposal]]:
+    """For each line whose ``sign * amount`` is positive (+1: money in, -1: money out), the
+    open documents of ``open_documents`` (a queryset with ``gross_cents``, ``paid_cents`` and
+    ``due_date``) with that much open, the earliest due first, those ``similar`` to the line
+    scored higher: up to five of the first twenty, each a :class:`Proposal` of target
+    ``prefix`` + id. The amounts are asked 500 at a time."""
+    wanted = [line for line in lines if sign * line.amount_cents > 0]
+    amounts = sorted({sign * line.amount_cents for line in wanted})
+    by_amount: dict[int, list] = defaultdict(list)
+    for start in range(0, len(amounts), CHUNK):
+        for document in (
+            open_documents.annotate(left=F("gross_cents") - F("paid_cents"))
+            .filter(left__in=amounts[start : start + CHUNK])
+            .order_by("due_date", "pk")[:2000]
+        ):
+            by_amount[document.left].append(document)
+    proposals: dict[int, list[Proposal]] = {}
+    for line in wanted:
+        found = [
+            Proposal(f"{prefix}{document.pk}", label(document), 2 if similar(line, document) else 1)
+            for document in by_amount.get(sign * line.amount_cents, [])[:LOOKED_AT]
+        ]
+        if found:
+            proposals[line.pk] = sorted(found, key=lambda p: -p.score)[:PROPOSED]
+    return proposals

@@ -182,3 +182,20 @@ def book_balance(company: Company, account_id: int, on: dt.date) -> int:
         company, start, on, account_ids=[account_id]
     ).get(account_id, (0, 0))
     return debit - credit
+
+
+def last_statement_balance(bank_account: BankAccount) -> tuple[dt.date, int] | None:
+    """The closing balance (cents) of the account's latest bank statement (camt.053, not a
+    camt.054 notification, which has none) and its date; None before the first statement."""
+    found = (
+        Statement.objects.filter(
+            bank_account=bank_account,
+            kind=Statement.Kind.STATEMENT,
+            closing_cents__isnull=False,
+            to_date__isnull=False,
+        )
+        .order_by("-to_date", "-pk")
+        .values_list("to_date", "closing_cents")
+        .first()
+    )
+    return tuple(found) if found else None

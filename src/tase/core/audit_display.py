@@ -97,6 +97,7 @@ ACTION_LABELS = {
     "note": _l("Internal note"),
     "notification_preferences": _l("Notification choices changed"),
     "override_check": _l("Self-check overridden"),
+    "pass_on": _l("Approved within the limit, passed on"),
     "payment": _l("Payment recorded"),
     "plan": _l("Planned"),
     "post": _l("Posted"),

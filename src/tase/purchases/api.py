@@ -8,6 +8,7 @@ imported as a multipart upload of one or more files (``files``), each answered o
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -134,9 +135,18 @@ class PurchaseInvoiceOut(Schema):
     posting_date: dt.date | None
     warnings: list[str]
     attachments: list[PurchaseAttachmentOut]
+    cost_centre: str
+    pay_first: bool
+    waiting_for: list[str] = Field(
+        ...,
+        description="Whom the open invoice waits for in the circulation (empty: anyone who"
+        " may approve, or it is not waiting)",
+    )
 
 
-def invoice_out(invoice: PurchaseInvoice) -> dict:
+def invoice_out(invoice: PurchaseInvoice, people: list | None = None) -> dict:
+    """The invoice as the API shows it (``people``: the company's circulation, read once by a
+    caller showing many invoices)."""
     lines = list(invoice.lines.all())
     rates: dict[str, list[int]] = {}
     for line in lines:
@@ -182,6 +192,9 @@ def invoice_out(invoice: PurchaseInvoice) -> dict:
         "posting_date": invoice.posting_date,
         "warnings": invoice.warnings,
         "attachments": list(invoice.attachments.all()),
+        "cost_centre": invoice.cost_centre,
+        "pay_first": invoice.pay_first,
+        "waiting_for": [str(user) for user in selectors.waiting_for(invoice, people)],
     }
 
 
@@ -210,13 +223,14 @@ def import_invoices(request, company_id: int, files: File[list[UploadedFile]]):
     nothing of that invoice. A duplicate (same supplier, number and total) is an error."""
     company = _company(request, company_id)
     results = services.import_finvoices(actor(request), company, files)
+    people = list(selectors.approvers_of(company))
     return {
         "imported": sum(len(r.invoices) for r in results),
         "failed": sum(1 for r in results if r.errors),
         "files": [
             {
                 "file": r.name,
-                "invoices": [invoice_out(i) for i in r.invoices],
+                "invoices": [invoice_out(i, people) for i in r.invoices],
                 "errors": r.errors,
                 "warnings": r.warnings,
             }
@@ -246,6 +260,7 @@ class ManualInvoiceIn(Schema):
         "", description="A virtual bank barcode: fills IBAN, total, reference and due date"
     )
     notes: str = ""
+    cost_centre: str = Field("", description="Routes the circulation; on the expense lines")
     lines: list[ManualLineIn] = Field(
         default_factory=list, description="None: one line of the total on the supplier's defaults"
     )
@@ -319,6 +334,25 @@ def update_line(request, invoice_id: int, position: int, payload: LinePatch):
     return invoice_out(invoice)
 
 
+class InvoicePatch(Schema):
+    cost_centre: str | None = Field(
+        None, description="While waiting for approval; empty: none; the circulation starts over"
+    )
+    pay_first: bool | None = Field(None, description="Payment proposals take it first")
+
+
+@router.patch("/invoices/{invoice_id}", response=PurchaseInvoiceOut)
+def update_invoice(request, invoice_id: int, payload: InvoicePatch):
+    """The cost centre of an invoice waiting for approval; whether to pay it first."""
+    invoice = selectors.invoice_of(actor(request), invoice_id)
+    with transaction.atomic():
+        if payload.cost_centre is not None:
+            invoice = services.set_cost_centre(actor(request), invoice, payload.cost_centre)
+        if payload.pay_first is not None:
+            invoice = services.set_pay_first(actor(request), invoice, payload.pay_first)
+    return invoice_out(invoice)
+
+
 class ApproveIn(Schema):
     posting_date: dt.date | None = Field(
         None, description="Where the invoice date falls in a locked or missing period"
@@ -385,6 +419,9 @@ class ApproverIn(Schema):
     user_id: int
     kind: str = Field(..., description="reviewer | approver")
     limit: Decimal | None = Field(None, description="Largest total approved, euros; none: any")
+    cost_centre: str = Field(
+        "", description="For this cost centre's invoices; empty: the whole company's"
+    )
 
 
 class ApproverOut(Schema):
@@ -393,6 +430,7 @@ class ApproverOut(Schema):
     user: str
     kind: str
     limit: str | None
+    cost_centre: str
 
     @staticmethod
     def resolve_user(obj) -> str:
@@ -412,7 +450,12 @@ def list_approvers(request, company_id: int):
 def set_approver(request, company_id: int, payload: ApproverIn):
     company = _company(request, company_id)
     approver = services.set_approver(
-        actor(request), company, user=payload.user_id, kind=payload.kind, limit=payload.limit
+        actor(request),
+        company,
+        user=payload.user_id,
+        kind=payload.kind,
+        limit=payload.limit,
+        cost_centre=payload.cost_centre,
     )
     return Status(201, approver)
 
@@ -442,6 +485,14 @@ class ProposalPaymentOut(Schema):
     status: str
 
 
+class LeftOutOut(Schema):
+    id: int
+    supplier: str
+    number: str
+    due_date: dt.date
+    open: str
+
+
 class PaymentProposalOut(Schema):
     id: int
     status: str
@@ -449,11 +500,21 @@ class PaymentProposalOut(Schema):
     execution_date: dt.date
     iban: str
     total: str
+    available: str | None = Field(
+        ...,
+        description="The account's last statement balance less the payments sent since;"
+        " none before its first statement",
+    )
+    balance_date: dt.date | None = Field(..., description="The last statement's date")
     payments: list[ProposalPaymentOut]
+    left_out: list[LeftOutOut] = Field(
+        ..., description="Invoices due by the day the draft could still pay (to add)"
+    )
 
 
 def proposal_out(proposal) -> dict:
     payments = list(selectors.payments_of(proposal).prefetch_related("invoice__lines"))
+    balance = selectors.available_balance(proposal.bank_account)
     return {
         "id": proposal.pk,
         "status": proposal.status,
@@ -461,6 +522,18 @@ def proposal_out(proposal) -> dict:
         "execution_date": proposal.execution_date,
         "iban": proposal.bank_account.iban,
         "total": str(cents(sum(p.amount_cents for p in payments))),
+        "available": None if balance is None else str(cents(balance.available_cents)),
+        "balance_date": None if balance is None else balance.date,
+        "left_out": [
+            {
+                "id": invoice.pk,
+                "supplier": invoice.supplier.name,
+                "number": invoice.number,
+                "due_date": invoice.due_date,
+                "open": str(cents(invoice.open_cents)),
+            }
+            for invoice in selectors.left_out(proposal)
+        ],
         "payments": [
             {
                 "invoice": invoice_out(p.invoice),
@@ -475,7 +548,8 @@ def proposal_out(proposal) -> dict:
 
 @router.post("/companies/{company_id}/payment-proposals", response={201: PaymentProposalOut})
 def create_proposal(request, company_id: int, payload: PaymentProposalIn):
-    """The approved, unpaid invoices due by ``due_until`` (or exactly ``invoice_ids``)."""
+    """The approved, unpaid invoices due by ``due_until``, earliest due first, as far as the
+    account's available balance goes (or exactly ``invoice_ids``, within it)."""
     company = _company(request, company_id)
     proposal = services.create_proposal(
         actor(request),
@@ -503,6 +577,18 @@ def remove_payment(request, proposal_id: int, invoice_id: int):
     return proposal_out(proposal)
 
 
+class AddPaymentIn(Schema):
+    invoice_id: int
+
+
+@router.post("/payment-proposals/{proposal_id}/invoices", response=PaymentProposalOut)
+def add_payment(request, proposal_id: int, payload: AddPaymentIn):
+    """Add an approved, unpaid invoice to a proposal not yet accepted (within the balance)."""
+    proposal = selectors.proposal_of(actor(request), proposal_id)
+    services.add_payment(actor(request), proposal, payload.invoice_id)
+    return proposal_out(proposal)
+
+
 @router.post("/payment-proposals/{proposal_id}/accept", response=PaymentProposalOut)
 def accept_proposal(request, proposal_id: int):
     proposal = selectors.proposal_of(actor(request), proposal_id)
@@ -511,7 +597,8 @@ def accept_proposal(request, proposal_id: int):
 
 @router.get(
     "/companies/{company_id}/payment-proposals/{proposal_id}/pain001",
-    summary="The accepted proposal's pain.001.001.03 file, XSD-validated",
+    summary="The accepted proposal's pain.001 file (.03 or .09 as set for its bank account),"
+    " XSD-validated",
 )
 def pain001(request, company_id: int, proposal_id: int):
     company = _company(request, company_id, "purchases.pay")
@@ -521,6 +608,42 @@ def pain001(request, company_id: int, proposal_id: int):
     response = HttpResponse(services.payment_file(proposal), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="pain001-{proposal.pk}.xml"'
     return response
+
+
+class PaymentFileVersionOut(Schema):
+    bank_account_id: int
+    iban: str
+    version: str = Field(..., description="pain.001.001.03 | pain.001.001.09")
+
+
+class PaymentFileVersionIn(Schema):
+    version: str = Field(..., description="pain.001.001.03 | pain.001.001.09")
+
+
+def _versions(company) -> list[dict]:
+    return [
+        {"bank_account_id": account.pk, "iban": account.iban, "version": version}
+        for account, version in selectors.payment_file_versions(company)
+    ]
+
+
+@router.get("/companies/{company_id}/payment-file-versions", response=list[PaymentFileVersionOut])
+def list_payment_file_versions(request, company_id: int):
+    """The pain.001 version of each bank account's payment files."""
+    return _versions(_company(request, company_id))
+
+
+@router.put(
+    "/companies/{company_id}/bank-accounts/{bank_account_id}/payment-file-version",
+    response=list[PaymentFileVersionOut],
+)
+def set_payment_file_version(
+    request, company_id: int, bank_account_id: int, payload: PaymentFileVersionIn
+):
+    """The pain.001 version the account's bank takes."""
+    company = _company(request, company_id)
+    services.set_payment_file_version(actor(request), company, bank_account_id, payload.version)
+    return _versions(company)
 
 
 # -- settings ---------------------------------------------------------------------------------

@@ -13,14 +13,18 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
-from tase.bank.matching import Claim, Context, Matcher, Proposal
+from tase.bank.matching import (
+    Claim,
+    Context,
+    Matcher,
+    Proposal,
+    names_alike,
+    propose_by_amount,
+)
 from tase.core.templatetags.tase import format_money
 
 from .models import Payment, PurchaseInvoice
@@ -29,7 +33,6 @@ from .services import mark_paid
 
 PREFIX = "purchases.invoice:"
 OPEN = (PurchaseInvoice.Status.APPROVED, PurchaseInvoice.Status.IN_PAYMENT)
-CHUNK = 500
 
 
 def _matched_to(invoice: PurchaseInvoice) -> str:
@@ -75,40 +78,29 @@ def claim(ctx: Context, lines) -> dict[int, Claim]:
 def _similar(line, invoice: PurchaseInvoice) -> bool:
     if line.counterparty_iban and line.counterparty_iban == invoice.iban:
         return True
-    payee, supplier = line.counterparty.casefold(), invoice.supplier.name.casefold()
-    first = supplier.split()[0] if supplier.split() else ""
-    return (
-        bool(payee) and bool(first) and (supplier in payee or payee in supplier or first in payee)
-    )
+    return names_alike(line.counterparty, invoice.supplier.name)
+
+
+def _label(invoice: PurchaseInvoice) -> str:
+    return _("Purchase invoice %(number)s, %(supplier)s, due %(due)s") % {
+        "number": invoice.number,
+        "supplier": invoice.supplier.name,
+        "due": invoice.due_date.strftime("%-d.%-m.%Y"),
+    }
 
 
 def propose(ctx: Context, lines) -> dict[int, list[Proposal]]:
-    outgoing = [line for line in lines if line.amount_cents < 0]
-    amounts = sorted({-line.amount_cents for line in outgoing})
-    by_amount: dict[int, list[PurchaseInvoice]] = defaultdict(list)
-    for start in range(0, len(amounts), CHUNK):
-        for invoice in (
-            PurchaseInvoice.objects.filter(company=ctx.company, status__in=OPEN)
-            .annotate(left=F("gross_cents") - F("paid_cents"))
-            .filter(left__in=amounts[start : start + CHUNK])
-            .select_related("supplier")
-            .order_by("due_date", "pk")[:2000]
-        ):
-            by_amount[invoice.left].append(invoice)
-    proposals: dict[int, list[Proposal]] = {}
-    for line in outgoing:
-        found = []
-        for invoice in by_amount.get(-line.amount_cents, [])[:20]:
-            label = _("Purchase invoice %(number)s, %(supplier)s, due %(due)s") % {
-                "number": invoice.number,
-                "supplier": invoice.supplier.name,
-                "due": invoice.due_date.strftime("%-d.%-m.%Y"),
-            }
-            score = 2 if _similar(line, invoice) else 1
-            found.append(Proposal(f"{PREFIX}{invoice.pk}", label, score))
-        if found:
-            proposals[line.pk] = sorted(found, key=lambda p: -p.score)[:5]
-    return proposals
+    """Outgoing lines: the approved, unpaid invoices of the amount (:func:`propose_by_amount`)."""
+    return propose_by_amount(
+        lines,
+        PurchaseInvoice.objects.filter(company=ctx.company, status__in=OPEN).select_related(
+            "supplier"
+        ),
+        sign=-1,
+        prefix=PREFIX,
+        label=_label,
+        similar=_similar,
+    )
 
 
 def accept(ctx: Context, line, target: str) -> Claim:

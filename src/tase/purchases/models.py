@@ -80,7 +80,13 @@ class PurchaseInvoice(models.Model):
     file_name = models.CharField(_("file"), max_length=200, blank=True)
     message_id = models.CharField(max_length=100, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    # Circulation: whom it waits for (forwarded), and the approval's result.
+    # The cost centre (kustannuspaikka) routes the circulation and goes on the expense lines.
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+    # A payment proposal takes the invoices marked to pay first before the others due.
+    pay_first = models.BooleanField(_("pay first"), default=False)
+    # Circulation: the highest amount limit of an approver who approved it within their limit
+    # and passed it on (none: no approver yet); whom it waits for (forwarded).
+    approved_up_to_cents = models.BigIntegerField(null=True, blank=True)
     assigned_to = models.ForeignKey(
         User,
         verbose_name=_("waiting for"),
@@ -173,7 +179,9 @@ class PurchaseAttachment(models.Model):
 class Approver(models.Model):
     """One person of the company's circulation: a reviewer (asiatarkastaja) checks the
     invoice's content, an approver (hyväksyjä) approves it up to ``limit_cents`` (none: any
-    amount). With no approvers set, one who may approve approves in one step."""
+    amount), for the invoices of one ``cost_centre`` or (empty) of the whole company. With no
+    approvers set, one who may approve approves in one step. The rule is
+    :mod:`tase.purchases.circulation`."""
 
     class Kind(models.TextChoices):
         REVIEWER = "reviewer", _("Reviewer")
@@ -185,12 +193,14 @@ class Approver(models.Model):
     )
     kind = models.CharField(_("role"), max_length=10, choices=Kind.choices)
     limit_cents = models.BigIntegerField(_("amount limit"), null=True, blank=True)
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
 
     class Meta:
-        ordering = ["company", "kind", "pk"]
+        ordering = ["company", "cost_centre", "kind", "limit_cents", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "user", "kind"], name="purchases_approver_unique"
+                fields=["company", "user", "kind", "cost_centre"],
+                name="purchases_approver_unique_per_centre",
             ),
         ]
 
@@ -202,6 +212,7 @@ class ApprovalEvent(models.Model):
     class Action(models.TextChoices):
         REVIEW = "review", _("Reviewed")
         APPROVE = "approve", _("Approved")
+        PASS_ON = "pass_on", _("Approved within the limit, passed on")
         REJECT = "reject", _("Rejected")
         FORWARD = "forward", _("Forwarded")
 
@@ -248,6 +259,27 @@ class PurchaseSettings(models.Model):
 
     def __str__(self):
         return str(self.company_id)
+
+
+class PaymentFileFormat(models.Model):
+    """The pain.001 version the bank of one of the company's bank accounts takes (banks in
+    Finland take pain.001.001.03, and .09 of the ISO 20022 2019 release; the differences are
+    in :mod:`tase.formats.sepa_payments`). None set: .03."""
+
+    class Version(models.TextChoices):
+        V03 = "pain.001.001.03", "pain.001.001.03"
+        V09 = "pain.001.001.09", "pain.001.001.09"
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    bank_account = models.OneToOneField(
+        "ledger.BankAccount", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.CharField(
+        _("payment file version"), max_length=15, choices=Version.choices, default=Version.V03
+    )
+
+    def __str__(self):
+        return f"{self.bank_account_id} {self.version}"
 
 
 class PaymentProposal(models.Model):

@@ -3,9 +3,9 @@ than the company's ``reminder_days`` (purchases settings; 0: none), and again ea
 many days more pass, one message per person listing their waiting invoices.
 
 Whom an invoice waits for: the person it was forwarded to; else, in a circulation, its
-reviewers (received, and the company has reviewers) or its approvers whose limit covers its
-total (all approvers when none does); with no circulation, the company's own users who may
-approve (``purchases.approve``). Run by ``tase notifications_run`` (every few minutes from
+reviewers or the next approver of its cost centre's chain
+(:func:`tase.purchases.circulation.waiting_for`); with no circulation that applies, the
+company's own users who may approve (``purchases.approve``). Run by ``tase notifications_run`` (every few minutes from
 cron or a timer; it sends nothing twice) or ``tase purchases remind``, and by the
 ``run_periodic_notifications`` task; the emails go through Django's email backend."""
 
@@ -32,6 +32,7 @@ from tase.core.notifications import (
 )
 from tase.core.templatetags.tase import format_money
 
+from . import circulation
 from .models import Approver, PurchaseInvoice, PurchaseSettings
 
 KIND = "purchases.approval_reminder"
@@ -82,21 +83,10 @@ def _own_approvers(invoices) -> dict[int, list[User]]:
     return found
 
 
-def _waits_for(invoice: PurchaseInvoice, circulation: list[Approver], own: list[User]):
+def _waits_for(invoice: PurchaseInvoice, people: list[Approver], own: list[User]):
     if invoice.assigned_to_id:
         return [invoice.assigned_to]
-    if not circulation:
-        return own
-    reviewers = [a.user for a in circulation if a.kind == Approver.Kind.REVIEWER]
-    if invoice.status == PurchaseInvoice.Status.RECEIVED and reviewers:
-        return reviewers
-    approvers = [a for a in circulation if a.kind == Approver.Kind.APPROVER]
-    covering = [
-        a.user
-        for a in approvers
-        if a.limit_cents is None or abs(invoice.gross_cents) <= a.limit_cents
-    ]
-    return covering or [a.user for a in approvers]
+    return [a.user for a in circulation.waiting_for(invoice, people)] or own
 
 
 def _line(invoice: PurchaseInvoice, now: dt.datetime) -> str:
@@ -137,16 +127,16 @@ def approval_reminders(now: dt.datetime | None = None) -> int:
         due.append(invoice)
     if not due:
         return 0
-    circulation: dict[int, list[Approver]] = defaultdict(list)
+    people: dict[int, list[Approver]] = defaultdict(list)
     for approver in Approver.objects.filter(
         company_id__in={invoice.company_id for invoice in due}, user__is_active=True
     ).select_related("user"):
-        circulation[approver.company_id].append(approver)
-    own = _own_approvers([i for i in due if not circulation[i.company_id]])
+        people[approver.company_id].append(approver)
+    own = _own_approvers([i for i in due if not circulation.waiting_for(i, people[i.company_id])])
     per_user: dict[int, list[PurchaseInvoice]] = defaultdict(list)
     users: dict[int, User] = {}
     for invoice in due:
-        for user in _waits_for(invoice, circulation[invoice.company_id], own[invoice.company_id]):
+        for user in _waits_for(invoice, people[invoice.company_id], own[invoice.company_id]):
             users[user.pk] = user
             per_user[user.pk].append(invoice)
     told = 0

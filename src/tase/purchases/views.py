@@ -131,7 +131,15 @@ def invoice_create(request, company_pk):
     company = _company(request, company_pk, "purchases.manage")
     errors = []
     if request.method == "POST":
-        fields = ("number", "invoice_date", "due_date", "total", "reference", "message")
+        fields = (
+            "number",
+            "invoice_date",
+            "due_date",
+            "total",
+            "reference",
+            "message",
+            "cost_centre",
+        )
         try:
             invoice = services.create_invoice(
                 _actor(request),
@@ -333,7 +341,7 @@ def circulation(request, company_pk):
             else:
                 services.set_approver(
                     actor, company, user=post.get("user"), kind=post.get("kind", ""),
-                    limit=post.get("limit") or None,
+                    limit=post.get("limit") or None, cost_centre=post.get("cost_centre", ""),
                 )  # fmt: skip
             messages.success(request, _("Saved."))
             return redirect("purchases:circulation", company.pk)

@@ -15,10 +15,16 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
-from tase.bank.matching import Claim, Context, Matcher, Proposal
+from tase.bank.matching import (
+    Claim,
+    Context,
+    Matcher,
+    Proposal,
+    names_alike,
+    propose_by_amount,
+)
 from tase.core.templatetags.tase import format_money as _euros
 
 from .models import Invoice
@@ -150,42 +156,24 @@ def claim(ctx: Context, lines) -> dict[int, Claim]:
     return claims
 
 
-def _similar(payer: str, customer: str) -> bool:
-    payer, customer = payer.casefold(), customer.casefold()
-    first = customer.split()[0] if customer.split() else ""
-    return (
-        bool(payer) and bool(first) and (customer in payer or payer in customer or first in payer)
-    )
+def _label(invoice: Invoice) -> str:
+    return _("Invoice %(number)s, %(customer)s, due %(due)s") % {
+        "number": invoice.number,
+        "customer": invoice.customer.name,
+        "due": invoice.due_date.strftime("%-d.%-m.%Y"),
+    }
 
 
 def propose(ctx: Context, lines) -> dict[int, list[Proposal]]:
-    incoming = [line for line in lines if line.amount_cents > 0]
-    amounts = sorted({line.amount_cents for line in incoming})
-    by_amount: dict[int, list[Invoice]] = defaultdict(list)
-    for start in range(0, len(amounts), CHUNK):
-        for invoice in (
-            _invoices(ctx.company)
-            .filter(status__in=OPEN)
-            .annotate(left=F("gross_cents") - F("paid_cents"))
-            .filter(left__in=amounts[start : start + CHUNK])
-            .select_related("customer")
-            .order_by("due_date", "pk")[:2000]
-        ):
-            by_amount[invoice.left].append(invoice)
-    proposals: dict[int, list[Proposal]] = {}
-    for line in incoming:
-        found = []
-        for invoice in by_amount.get(line.amount_cents, [])[:20]:
-            score = 2 if _similar(line.counterparty, invoice.customer.name) else 1
-            label = _("Invoice %(number)s, %(customer)s, due %(due)s") % {
-                "number": invoice.number,
-                "customer": invoice.customer.name,
-                "due": invoice.due_date.strftime("%-d.%-m.%Y"),
-            }
-            found.append(Proposal(f"{PREFIX}{invoice.pk}", label, score))
-        if found:
-            proposals[line.pk] = sorted(found, key=lambda p: -p.score)[:5]
-    return proposals
+    """Incoming lines: the open invoices of the amount (:func:`propose_by_amount`)."""
+    return propose_by_amount(
+        lines,
+        _invoices(ctx.company).filter(status__in=OPEN).select_related("customer"),
+        sign=1,
+        prefix=PREFIX,
+        label=_label,
+        similar=lambda line, invoice: names_alike(line.counterparty, invoice.customer.name),
+    )
 
 
 def accept(ctx: Context, line, target: str) -> Claim:

@@ -8,14 +8,17 @@ Bad input raises ``ValidationError`` keyed by the field at fault; nothing is wri
 books are reached only through :mod:`tase.ledger.services`.
 """
 
-from .approval import approve, forward, reject, remove_approver, set_approver
+from .approval import approve, forward, reject, remove_approver, set_approver, set_cost_centre
 from .invoices import FileResult, add_attachment, create_invoice, import_finvoices, update_line
 from .payments import (
     accept_proposal,
+    add_payment,
     create_proposal,
     mark_paid,
     payment_file,
     remove_payment,
+    set_pay_first,
+    set_payment_file_version,
     update_settings,
 )
 from .suppliers import create_supplier, update_supplier
@@ -24,6 +27,7 @@ __all__ = [
     "FileResult",
     "accept_proposal",
     "add_attachment",
+    "add_payment",
     "approve",
     "create_invoice",
     "create_proposal",
@@ -36,6 +40,9 @@ __all__ = [
     "remove_approver",
     "remove_payment",
     "set_approver",
+    "set_cost_centre",
+    "set_pay_first",
+    "set_payment_file_version",
     "update_line",
     "update_settings",
     "update_supplier",

@@ -29,8 +29,9 @@ from tase.ledger import selectors as ledger_selectors
 from tase.ledger import services as ledger
 from tase.rules import vat as vat_rules
 
+from .. import circulation
 from ..models import ApprovalEvent, Approver, PurchaseInvoice
-from .common import as_date, cents, guard, to_cents, user_of
+from .common import as_date, cents, clean_cost_centre, guard, to_cents, user_of
 
 SOURCE = "purchases.invoice"
 SERIES = "OL"
@@ -45,9 +46,13 @@ def _member(company: Company, user_id) -> User:
 
 
 @transaction.atomic
-def set_approver(actor, company: Company, *, user, kind: str, limit=None) -> Approver:
-    """Add ``user`` to the circulation as a reviewer or an approver (up to ``limit`` €)."""
+def set_approver(
+    actor, company: Company, *, user, kind: str, limit=None, cost_centre: str = ""
+) -> Approver:
+    """Add ``user`` to the circulation as a reviewer or an approver (up to ``limit`` €), for
+    the invoices of ``cost_centre`` (empty: the company's invoices no one else is set for)."""
     guard(actor, company, "purchases.manage")
+    centre = clean_cost_centre(cost_centre)
     person = _member(company, getattr(user, "pk", user))
     if kind not in Approver.Kind.values:
         raise ValidationError({"kind": _("Choose reviewer or approver.")})
@@ -55,7 +60,11 @@ def set_approver(actor, company: Company, *, user, kind: str, limit=None) -> App
     if limit_cents is not None and limit_cents <= 0:
         raise ValidationError({"limit": _("The amount limit must be positive.")})
     approver, _created = Approver.objects.update_or_create(
-        company=company, user=person, kind=kind, defaults={"limit_cents": limit_cents}
+        company=company,
+        user=person,
+        kind=kind,
+        cost_centre=centre,
+        defaults={"limit_cents": limit_cents},
     )
     audit.record(actor.user, "update", approver, company=company)
     return approver
@@ -97,38 +106,14 @@ def _event(actor, invoice, action, comment="", forwarded_to=None):
     )
 
 
-def _step(actor, invoice: PurchaseInvoice) -> str:
-    """What the actor's approval does: ``review`` or ``approve``; refused with the reason."""
-    circulation = list(Approver.objects.filter(company=invoice.company))
+def _step(actor, invoice: PurchaseInvoice) -> circulation.Step:
+    """What the actor's approval does: review, approve, or approve within the limit and pass
+    on (:func:`tase.purchases.circulation.step`); refused with the reason."""
     user = user_of(actor)
-    if not circulation or user is None:
-        return "approve"
-    mine = {a.kind: a for a in circulation if a.user_id == user.pk}
-    reviewers = [a for a in circulation if a.kind == Approver.Kind.REVIEWER]
-    if invoice.status == PurchaseInvoice.Status.RECEIVED and reviewers:
-        if Approver.Kind.REVIEWER in mine:
-            return "review"
-        raise ValidationError(
-            {"invoice": _("The invoice waits for its review by %(names)s.")
-             % {"names": ", ".join(str(a.user) for a in reviewers)}}
-        )  # fmt: skip
-    approver = mine.get(Approver.Kind.APPROVER)
-    if approver is None:
-        raise ValidationError({"invoice": _("You are not an approver of this company.")})
-    if approver.limit_cents is not None and abs(invoice.gross_cents) > approver.limit_cents:
-        raise ValidationError(
-            {
-                "invoice": _(
-                    "Your approval limit is %(limit)s €; invoice %(number)s is %(total)s €."
-                )
-                % {
-                    "limit": cents(approver.limit_cents),
-                    "number": invoice.number,
-                    "total": cents(invoice.gross_cents),
-                }
-            }
-        )
-    return "approve"
+    if user is None:
+        return circulation.Step(circulation.APPROVE)
+    people = list(Approver.objects.filter(company=invoice.company).select_related("user"))
+    return circulation.step(invoice, people, user.pk)
 
 
 def _amount(value: int) -> dict:
@@ -151,7 +136,7 @@ def voucher_lines(invoice: PurchaseInvoice, payables: str, on) -> list[dict]:
         lines.append(
             {"account": line.account, "vat_code": line.vat_code or None, "gross": False}
             | _amount(amount)
-            | {"text": text}
+            | {"text": text, "cost_centre": invoice.cost_centre}
         )
         if splits:
             split = vat_rules.line_vat(code, amount, gross=False, on=on)
@@ -212,11 +197,21 @@ def _post(actor, invoice: PurchaseInvoice, posting_date) -> None:
 
 @transaction.atomic
 def approve(actor, invoice: PurchaseInvoice, *, posting_date=None, comment="") -> PurchaseInvoice:
-    """The actor's step of the circulation: review, or approve and post."""
+    """The actor's step of the circulation: review; approve within the limit and pass on to
+    the next approver; or approve and post."""
     guard(actor, invoice.company, "purchases.approve")
     invoice = _locked(invoice)
     step = _step(actor, invoice)
-    if step == "review":
+    if step.action == circulation.PASS_ON:
+        invoice.approved_up_to_cents = step.limit_cents
+        invoice.assigned_to = None
+        invoice.waiting_since, invoice.reminded_at = timezone.now(), None  # the next one's turn
+        invoice.save(
+            update_fields=["approved_up_to_cents", "assigned_to", "waiting_since", "reminded_at"]
+        )
+        _event(actor, invoice, ApprovalEvent.Action.PASS_ON, comment)
+        return invoice
+    if step.action == circulation.REVIEW:
         invoice.status = PurchaseInvoice.Status.REVIEWED
         invoice.assigned_to = None
         invoice.waiting_since, invoice.reminded_at = timezone.now(), None  # the approver's turn
@@ -254,4 +249,31 @@ def forward(actor, invoice: PurchaseInvoice, *, to, comment: str = "") -> Purcha
     invoice.waiting_since, invoice.reminded_at = timezone.now(), None
     invoice.save(update_fields=["assigned_to", "waiting_since", "reminded_at"])
     _event(actor, invoice, ApprovalEvent.Action.FORWARD, comment, forwarded_to=person)
+    return invoice
+
+
+@transaction.atomic
+def set_cost_centre(actor, invoice: PurchaseInvoice, cost_centre: str) -> PurchaseInvoice:
+    """Change the cost centre of an invoice waiting for approval: its circulation starts over
+    with the people of the new cost centre (a review or an approval within a limit given for
+    the old one no longer counts)."""
+    guard(actor, invoice.company, "purchases.manage")
+    invoice = _locked(invoice)
+    centre = clean_cost_centre(cost_centre)
+    if centre == invoice.cost_centre:
+        return invoice
+    before = invoice.cost_centre
+    invoice.cost_centre = centre
+    invoice.status = PurchaseInvoice.Status.RECEIVED
+    invoice.approved_up_to_cents = None
+    invoice.waiting_since, invoice.reminded_at = timezone.now(), None
+    invoice.save(
+        update_fields=[
+            "cost_centre", "status", "approved_up_to_cents", "waiting_since", "reminded_at"
+        ]
+    )  # fmt: skip
+    audit.record(
+        actor.user, "update", invoice, company=invoice.company,
+        changes={"cost_centre": [before, centre]},
+    )  # fmt: skip
     return invoice

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
@@ -12,7 +13,16 @@ from tase.sales.services.common import as_date, cents, decimal, to_cents
 
 from ..models import PurchaseSettings
 
-__all__ = ["as_date", "cents", "clean_account", "decimal", "guard", "settings_of", "to_cents"]
+__all__ = [
+    "as_date",
+    "cents",
+    "clean_account",
+    "clean_cost_centre",
+    "decimal",
+    "guard",
+    "settings_of",
+    "to_cents",
+]
 
 DEFAULT_EXPENSE_ACCOUNT = "4000"  # Ostot, in both shipped charts
 
@@ -65,3 +75,11 @@ def clean_vat_code(code: str, errors: dict, field: str = "vat_code") -> str:
     if code and (code not in vat.CODES or not code.startswith("P")):
         errors[field] = _("“%(code)s” is not a purchase VAT code.") % {"code": code}
     return code
+
+
+def clean_cost_centre(value) -> str:
+    """A cost centre (kustannuspaikka) as the ledger keeps it: free text of up to 40."""
+    centre = str(value or "").strip()
+    if len(centre) > 40:
+        raise ValidationError({"cost_centre": _("A cost centre is at most 40 characters.")})
+    return centre

@@ -37,6 +37,7 @@ from .common import (
     as_date,
     cents,
     clean_account,
+    clean_cost_centre,
     clean_vat_code,
     decimal,
     guard,
@@ -362,8 +363,8 @@ def create_invoice(actor, company: Company, *, supplier, attachment=None, **data
     ``invoice_date``, ``due_date``, ``total`` (VAT included), ``reference`` or ``message``,
     ``iban`` / ``bic`` (default: the supplier's), ``barcode`` (a virtual barcode filling
     IBAN, total, reference and due date), ``lines`` (``amount`` VAT included, ``account``,
-    ``vat_code``, ``description``; none: one line of the total on the supplier's defaults) and
-    its PDF or image as ``attachment``. The total must equal the lines."""
+    ``vat_code``, ``description``; none: one line of the total on the supplier's defaults),
+    its ``cost_centre`` (routes the circulation) and its PDF or image as ``attachment``. The total must equal the lines."""
     guard(actor, company, "purchases.manage")
     if not isinstance(supplier, Supplier):
         supplier = Supplier.objects.filter(
@@ -419,6 +420,11 @@ def create_invoice(actor, company: Company, *, supplier, attachment=None, **data
             "total": cents(total),
             "lines": cents(sum(line.gross_cents for line in lines)),
         }
+    centre = ""
+    try:
+        centre = clean_cost_centre(values.get("cost_centre"))
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
     kept = _attachment(attachment, errors)
     if not errors and total is not None:
         found = _duplicate(company, supplier, number, total)
@@ -438,6 +444,7 @@ def create_invoice(actor, company: Company, *, supplier, attachment=None, **data
         iban=iban,
         bic=bic,
         notes=str(values.get("notes") or ""),
+        cost_centre=centre,
         net_cents=sum(line.net_cents for line in lines),
         vat_cents=sum(line.vat_cents for line in lines),
         gross_cents=total,

@@ -1,4 +1,5 @@
-"""Payments out: a payment proposal of approved invoices due by a date, edited and accepted,
+"""Payments out: a payment proposal of approved invoices due by a date, as far as the bank
+account's available balance goes, edited (invoices left out or added) and accepted,
 then written as a pain.001 file (one transfer per invoice, the reference structured, else a
 message; validated against the ISO XSD before it is offered), and invoices marked paid.
 
@@ -15,6 +16,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,15 @@ from tase.ledger import selectors as ledger_selectors
 from tase.ledger import services as ledger
 from tase.ledger.models import BankAccount
 
-from ..models import Payment, PaymentProposal, PaymentRecord, PurchaseInvoice, PurchaseSettings
+from .. import selectors
+from ..models import (
+    Payment,
+    PaymentFileFormat,
+    PaymentProposal,
+    PaymentRecord,
+    PurchaseInvoice,
+    PurchaseSettings,
+)
 from .common import as_date, cents, guard, settings_of, user_of
 
 SOURCE = "purchases.payment"
@@ -56,19 +66,49 @@ def _unpayable(invoice: PurchaseInvoice) -> str:
     }
 
 
+def _over_balance(balance, total: int) -> str:
+    return _(
+        "%(total)s € is more than the %(available)s € available on the account (the statement"
+        " of %(date)s less the payments sent since)."
+    ) % {
+        "total": cents(total),
+        "available": cents(balance.available_cents),
+        "date": f"{balance.date.day}.{balance.date.month}.{balance.date.year}",
+    }
+
+
+def _within_balance(chosen: list[PurchaseInvoice], balance) -> list[PurchaseInvoice]:
+    """The invoices, in the order given (those to pay first, then the earliest due), that
+    fit in the balance: one that does not fit in
+    what is left is skipped (it stays to be added when there is money) and the next tried."""
+    if balance is None:
+        return chosen
+    left, taken = balance.available_cents, []
+    for invoice in chosen:
+        if invoice.open_cents <= left:
+            taken.append(invoice)
+            left -= invoice.open_cents
+    return taken
+
+
 @transaction.atomic
 def create_proposal(
     actor, company: Company, *, due_until, execution_date=None, bank_account=None, invoices=None
 ) -> PaymentProposal:
-    """A proposal paying the approved, unpaid invoices due by ``due_until`` (or exactly the
-    ``invoices`` given, each of which must be approved and unpaid), from ``bank_account``
-    (default: the company's default account) on ``execution_date`` (default: today)."""
+    """A proposal paying the approved, unpaid invoices due by ``due_until``, those marked to
+    pay first and then the earliest due, as far as the account's available balance goes (its last statement's closing
+    balance less the payments sent since, :func:`tase.purchases.selectors.available_balance`;
+    before the first statement it is not known and sets no limit) — or exactly the
+    ``invoices`` given, each of which must be approved and unpaid and all of which must fit in
+    the balance — from ``bank_account`` (default: the company's default account) on
+    ``execution_date`` (default: today)."""
     guard(actor, company, "purchases.pay")
     until = as_date(due_until, "due_until")
     on = as_date(execution_date, "execution_date") if execution_date else dt.date.today()
     account = _bank_account(company, bank_account)
-    candidates = PurchaseInvoice.objects.filter(company=company).select_related("supplier")
+    balance = selectors.available_balance(account)
     if invoices is not None:
+        candidates = PurchaseInvoice.objects.filter(company=company).select_related("supplier")
         ids = [str(getattr(i, "pk", i)) for i in invoices]
         chosen = list(candidates.filter(pk__in=[i for i in ids if i.isdigit()]))
         if len(chosen) != len(set(ids)):
@@ -76,13 +116,16 @@ def create_proposal(
         bad = [_unpayable(i) for i in chosen if i.status not in PAYABLE or i.open_cents <= 0]
         if bad:
             raise ValidationError({"invoices": bad})
+        total = sum(i.open_cents for i in chosen)
+        if balance is not None and total > balance.available_cents:
+            raise ValidationError({"invoices": _over_balance(balance, total)})
     else:
-        chosen = list(
-            candidates.filter(status__in=PAYABLE, due_date__lte=until, gross_cents__gt=0)
-            .exclude(payments__proposal__status=PaymentProposal.Status.DRAFT)
-            .order_by("due_date", "pk")
-        )
-        chosen = [i for i in chosen if i.open_cents > 0]
+        due = list(selectors.payable_invoices(company, until))
+        chosen = _within_balance(due, balance)
+        if due and not chosen:
+            raise ValidationError(
+                {"bank_account": _over_balance(balance, min(i.open_cents for i in due))}
+            )
     if not chosen:
         raise ValidationError(
             {"due_until": _("No approved, unpaid invoice is due by %(date)s.") % {"date": until}}
@@ -96,18 +139,26 @@ def create_proposal(
     )
     proposal.message_id = f"TASE-{company.pk}-{proposal.pk}"
     proposal.save(update_fields=["message_id"])
-    Payment.objects.bulk_create(
-        Payment(
-            company=company,
-            proposal=proposal,
-            invoice=invoice,
-            amount_cents=invoice.open_cents,
-            end_to_end_id=f"P{proposal.pk}-{invoice.pk}",
-        )
-        for invoice in chosen
-    )
+    Payment.objects.bulk_create(_payment(proposal, invoice) for invoice in chosen)
     audit.record(actor.user, "create", proposal, company=company)
     return proposal
+
+
+def _payment(proposal: PaymentProposal, invoice: PurchaseInvoice) -> Payment:
+    return Payment(
+        company=proposal.company,
+        proposal=proposal,
+        invoice=invoice,
+        amount_cents=invoice.open_cents,
+        end_to_end_id=f"P{proposal.pk}-{invoice.pk}",
+    )
+
+
+def _check_balance(proposal: PaymentProposal) -> None:
+    balance = selectors.available_balance(proposal.bank_account)
+    total = proposal.payments.aggregate(total=Sum("amount_cents", default=0))["total"]
+    if balance is not None and total > balance.available_cents:
+        raise ValidationError({"proposal": _over_balance(balance, total)})
 
 
 def _draft(proposal: PaymentProposal) -> PaymentProposal:
@@ -135,6 +186,39 @@ def remove_payment(actor, proposal: PaymentProposal, invoice) -> None:
 
 
 @transaction.atomic
+def add_payment(actor, proposal: PaymentProposal, invoice) -> Payment:
+    """Add an approved, unpaid invoice of the company to a proposal not yet accepted, as far
+    as the account's available balance goes."""
+    guard(actor, proposal.company, "purchases.pay")
+    proposal = _draft(proposal)
+    pk = str(getattr(invoice, "pk", invoice) or "").strip()
+    found = (
+        PurchaseInvoice.objects.filter(company=proposal.company, pk=pk)
+        .select_related("supplier")
+        .first()
+        if pk.isdigit()
+        else None
+    )
+    if found is None:
+        raise ValidationError({"invoice": _("Choose invoices of this company.")})
+    if found.status not in PAYABLE or found.open_cents <= 0:
+        raise ValidationError({"invoice": _unpayable(found)})
+    if proposal.payments.filter(invoice=found).exists():
+        raise ValidationError({"invoice": _("The invoice is in this proposal already.")})
+    payment = _payment(proposal, found)
+    payment.save()
+    _check_balance(proposal)
+    audit.record(
+        actor.user,
+        "update",
+        proposal,
+        company=proposal.company,
+        changes={"added invoice": [None, found.pk]},
+    )
+    return payment
+
+
+@transaction.atomic
 def accept_proposal(actor, proposal: PaymentProposal) -> PaymentProposal:
     """Accept the proposal: its invoices go into payment and the file can be downloaded."""
     guard(actor, proposal.company, "purchases.pay")
@@ -149,6 +233,7 @@ def accept_proposal(actor, proposal: PaymentProposal) -> PaymentProposal:
     ]
     if bad:
         raise ValidationError({"invoices": bad})
+    _check_balance(proposal)  # a statement imported since may show less
     ids = [p.invoice_id for p in payments]
     PurchaseInvoice.objects.filter(pk__in=ids).update(status=PurchaseInvoice.Status.IN_PAYMENT)
     proposal.payments.update(status=Payment.Status.SENT)
@@ -159,8 +244,11 @@ def accept_proposal(actor, proposal: PaymentProposal) -> PaymentProposal:
     return proposal
 
 
-def payment_file(proposal: PaymentProposal, *, version: str = sepa_payments.V03) -> bytes:
-    """The accepted proposal's pain.001 file, valid against the ISO XSD."""
+def payment_file(proposal: PaymentProposal, *, version: str | None = None) -> bytes:
+    """The accepted proposal's pain.001 file in ``version`` (default: the one its bank
+    account's bank takes, :func:`tase.purchases.selectors.payment_file_version`), valid against
+    the ISO XSD."""
+    version = version or selectors.payment_file_version(proposal.bank_account)
     if proposal.status != PaymentProposal.Status.ACCEPTED:
         raise ValidationError({"proposal": _("Accept the proposal before its payment file.")})
     settings = settings_of(proposal.company)
@@ -288,6 +376,44 @@ def mark_paid(
         changes={"paid": [None, str(cents(amount_cents))], "date": [None, on.isoformat()]},
     )
     return invoice
+
+
+@transaction.atomic
+def set_pay_first(actor, invoice: PurchaseInvoice, pay_first: bool) -> PurchaseInvoice:
+    """Mark an unpaid invoice to be paid before the others due (or not): payment proposals
+    take it first while the balance lasts."""
+    guard(actor, invoice.company, "purchases.pay")
+    invoice = PurchaseInvoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status in (PurchaseInvoice.Status.PAID, PurchaseInvoice.Status.REJECTED):
+        raise ValidationError(
+            {"pay_first": _("Invoice %(number)s is %(status)s; there is nothing to pay.")
+             % {"number": invoice.number, "status": invoice.get_status_display().lower()}}
+        )  # fmt: skip
+    before, invoice.pay_first = invoice.pay_first, bool(pay_first)
+    invoice.save(update_fields=["pay_first"])
+    audit.record(
+        actor.user, "update", invoice, company=invoice.company,
+        changes={"pay_first": [before, invoice.pay_first]},
+    )  # fmt: skip
+    return invoice
+
+
+@transaction.atomic
+def set_payment_file_version(actor, company: Company, bank_account, version: str):
+    """The pain.001 version (``pain.001.001.03`` or ``.09``) of the files paying from one of
+    the company's bank accounts."""
+    guard(actor, company, "purchases.manage")
+    account = _bank_account(company, bank_account or "0")
+    if version not in PaymentFileFormat.Version.values:
+        raise ValidationError(
+            {"version": _("Choose %(versions)s.")
+             % {"versions": " / ".join(PaymentFileFormat.Version.values)}}
+        )  # fmt: skip
+    found, _created = PaymentFileFormat.objects.update_or_create(
+        bank_account=account, defaults={"company": company, "version": version}
+    )
+    audit.record(actor.user, "update", found, company=company, changes={"version": [None, version]})
+    return found
 
 
 @transaction.atomic
