@@ -30,6 +30,9 @@ def test_import_approve_propose_and_pay_through_the_pages(world, books):
     assert "Hyväksy" in page and 'data-testid="attachment"' in page  # pages speak Finnish
     kept = invoice.attachments.get()
     assert client.get(f"{base}/attachments/{kept.pk}/").status_code == 200
+    for forged in ("yksi", "99999999999999999999"):  # named as a missing line, not a 500
+        answer = client.post(detail, {"action": "line", "position": forged, "account": "4450"})
+        assert answer.status_code in (200, 302)
     client.post(detail, {"action": "line", "position": "1", "account": "4450", "vat_code": "P"})
     assert invoice.lines.get(position=1).account == "4450"
     client.post(detail, {"action": "approve"})

@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
+from tase.core.editing import row_count
+from tase.core.limits import MAX_VOUCHER_LINES
 from tase.core.models import User
 from tase.core.product_index import product_index
 from tase.ledger import selectors as ledger_selectors
@@ -200,7 +202,7 @@ def _invoice_action(request, invoice) -> None:
         messages.success(request, _("Invoice forwarded."))
     elif action == "line":
         services.update_line(
-            actor, invoice, int(post.get("position") or 0),
+            actor, invoice, row_count(post.get("position"), 0, MAX_VOUCHER_LINES),
             account=post.get("account"), vat_code=post.get("vat_code"),
         )  # fmt: skip
         messages.success(request, _("Line changed."))
