@@ -185,7 +185,8 @@ def _bench_pdf(run, count: int) -> list[dict]:
     the email task prints them (tase.payroll.pdf.payslip_pdfs: a process pool over the cores,
     HTML rendered here). Both times include reading the rows and rendering the HTML; the pool
     time includes starting its processes."""
-    from tase.payroll.pdf import payslip_pdf, payslip_pdfs, pool_size
+    from tase.core.pdf import pool_size
+    from tase.payroll.pdf import payslip_pdf, payslip_pdfs
 
     slips = list(run.payslips.select_related("employee", "company", "pay_run")[:count])
     payslip_pdf(slips[0])  # warm fonts

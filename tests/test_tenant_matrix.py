@@ -272,6 +272,7 @@ def api_reach(users: list[User], operations) -> set[str]:
     users' own answers show (a parameter ``run_id`` from any ``*_id`` or ``id`` seen), the
     operations walked until no new path opens."""
     reached: set[str] = set()
+    tried: set[str] = set()  # a path every user was refused stays refused: nothing is written
     pool: dict[str, set[int]] = defaultdict(set)
     clients = [_client(user) for user in users]
     gets = [path for method, path in operations if method == "GET"]
@@ -291,8 +292,9 @@ def api_reach(users: list[User], operations) -> set[str]:
                 path = template
                 for name, value in zip(names, values, strict=True):
                     path = path.replace("{" + name + "}", str(value), 1)
-                if path in reached:
+                if path in tried:
                     continue
+                tried.add(path)
                 for client in clients:
                     response = client.get(path)
                     if response.status_code == 200:

@@ -136,7 +136,7 @@ def test_existing_companies_copies_follow_unless_changed(world, clerk):
     row = CompanyWageType.objects.get(company=world.company, code=CODE)
     row.tyel = False
     row.save(update_fields=["tyel"])
-    migration = importlib.import_module("tase.payroll.migrations.0020_ir_pre_tax_lowers_tyel")
+    migration = importlib.import_module("tase.payroll.migrations.0023_ir_pre_tax_lowers_tyel")
     migration.forwards(apps, None)
     row.refresh_from_db()
     assert row.tyel
