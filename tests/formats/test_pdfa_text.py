@@ -78,13 +78,11 @@ def test_the_file_declares_pdfa_3b_with_an_srgb_intent_and_the_whole_font_embedd
 
 
 def test_characters_the_font_lacks_print_as_a_question_mark():
-    """PDF/A forbids showing .notdef: a character outside the font or the BMP becomes "?"."""
-    text = (
-        _read(pdfa_text.write(_doc(["Åke Öberg \N{EN DASH} 12,50 € 😀 漢"])))
-        .pages[0]
-        .extract_text()
-    )
-    assert "Åke Öberg \N{EN DASH} 12,50 € ? ?" in text
+    """PDF/A forbids showing .notdef: a character outside the font or the BMP becomes "?",
+    and so does a control character (no glyph)."""
+    lines = ["Åke Öberg \N{EN DASH} 12,50 € 😀 漢", "tab\there\x7f"]
+    text = _read(pdfa_text.write(_doc(lines))).pages[0].extract_text()
+    assert "Åke Öberg \N{EN DASH} 12,50 € ? ?" in text and "tab?here?" in text
 
 
 @settings(max_examples=25, deadline=None)

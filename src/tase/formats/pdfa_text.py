@@ -180,7 +180,7 @@ def chars_per_line(size: float = SIZE) -> int:
 
 def _show(text: str) -> bytes:
     """``text`` as a hex string of its code points (the font's CIDs)."""
-    if not text.isascii():
+    if not (text.isascii() and text.isprintable()):  # control characters have no glyph
         text = text.translate(_font().fallback)
     return b"<" + text.encode("utf-16-be").hex().encode() + b">"
 
@@ -329,7 +329,7 @@ def write(doc: TextDocument) -> bytes:
         {
             "Type": "/Font",
             "Subtype": "/Type0",
-            "BaseFont": f"/{font.name}",
+            "BaseFont": f"/{font.name}-Identity-H",
             "Encoding": "/Identity-H",
             "DescendantFonts": pydyf.Array([cid_font.reference]),
             "ToUnicode": to_unicode.reference,
