@@ -11,6 +11,7 @@ import zipfile
 import zlib
 from decimal import Decimal
 
+import pypdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -147,7 +148,12 @@ def test_drafts_are_not_in_the_archive(system, books):
     assert draft.pk and [v["description"] for v in index["vouchers"]] == ["Myynti"]
 
 
-def test_books_are_split_into_parts_that_cover_every_row(system, books, monkeypatch, pdf_texts):
+def _pdf_text(data: bytes) -> list[str]:
+    """The text of each page, as a PDF reader (pypdf) extracts it."""
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def test_books_are_split_into_parts_that_cover_every_row(system, books, monkeypatch):
     _post(system, books, 3)
     monkeypatch.setattr(archive, "ROWS_PER_PART", 4)
     zf = _build(system, books)
@@ -157,9 +163,50 @@ def test_books_are_split_into_parts_that_cover_every_row(system, books, monkeypa
     journal = [b for b in index["books"] if b["path"].startswith("kirjat/paivakirja")]
     assert [b["rows"] for b in journal] == [4, 4, 1]
     assert journal[1]["title"] == "Päiväkirja, osa 2"
-    assert any("Päiväkirja, osa 3" in text for text in pdf_texts)
-    journal_text = next(text for text in pdf_texts if "Päiväkirja, osa 1" in text)
+    assert "Päiväkirja, osa 3" in _pdf_text(zf.read(parts[2]))[0]
+    journal_text = "\n".join(_pdf_text(zf.read(parts[0])))
     assert "ML 1" in journal_text and "101,00" in journal_text  # Finnish amounts
+
+
+def test_the_long_books_are_pdfa_with_finnish_text_headers_and_page_numbers(system, books):
+    """The journal, general ledger and list of vouchers are written straight to PDF/A-3b
+    (tase.formats.pdfa_text): a reader opens them and finds every row, the company and the
+    book on every page, and Finnish letters and formats as written."""
+    for i in range(60):  # more rows than one page holds
+        data = sale(amount=f"{1000 + i}.50", day=dt.date(2026, 5, 1 + i % 28))
+        data["description"] = f"Äänekosken Öljy Åland {i}"
+        services.post_voucher(system, books, **data)
+    zf = _build(system, books)
+    index = json.loads(zf.read("index.json"))
+    for slug, title in (
+        ("paivakirja", "Päiväkirja"),
+        ("paakirja", "Pääkirja"),
+        ("tositeluettelo", "Tositeluettelo"),
+    ):
+        data = zf.read(f"kirjat/{slug}.pdf")
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        pages = _pdf_text(data)
+        assert len(pages) >= 2 or slug == "tositeluettelo"
+        for number, text in enumerate(pages, start=1):
+            assert books.name in text and f"Y-tunnus {books.business_id}" in text
+            assert f"{title} 1.1.2026\N{EN DASH}31.12.2026" in text
+            assert f"Sivu {number} / {len(pages)}" in text
+        text = "\n".join(pages)
+        for i in range(60):
+            assert f"Äänekosken Öljy Åland {i}" in text, (slug, i)
+        if slug != "tositeluettelo":
+            assert "1 059,50" in text and "5.5.2026" in text  # Finnish amount and date
+        catalog = reader.trailer["/Root"]
+        assert b"<pdfaid:part>3</pdfaid:part>" in catalog["/Metadata"].get_object().get_data()
+        (intent,) = catalog["/OutputIntents"]
+        assert intent.get_object()["/S"] == "/GTS_PDFA1"
+        font = reader.pages[0]["/Resources"]["/Font"]["/F1"].get_object()
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor  # embedded
+        (book,) = (b for b in index["books"] if b["path"] == f"kirjat/{slug}.pdf")
+        assert book["sha256"] == hashlib.sha256(data).hexdigest()
+        if slug != "paakirja":  # the general ledger adds each account's opening balance
+            assert book["rows"] == (60 if slug == "tositeluettelo" else Entry.objects.count())
 
 
 def test_the_parts_print_in_the_process_pool_the_same_as_in_one_process(system, books, monkeypatch):

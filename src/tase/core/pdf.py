@@ -118,13 +118,17 @@ class Job:
     """One document to print, as a worker process gets it: text only, no database rows.
 
     ``name`` says which document it is in an error (e.g. "Invoice 1042"); ``language`` is
-    active while it prints (the test-environment band speaks it)."""
+    active while it prints (the test-environment band speaks it). ``write``, when given, makes
+    the PDF itself instead of laying out ``html`` (the archive's long books are written
+    directly, see :mod:`tase.formats.pdfa_text`); it must pickle (a module function or a
+    :func:`functools.partial` of one)."""
 
     html: str
     name: str
     language: str = "fi"
     test_environment: bool = False
     variant: str | None = None
+    write: Callable[[], bytes] | None = None
 
 
 class RenderError(Exception):
@@ -136,6 +140,8 @@ class RenderError(Exception):
 
 
 def _print(job: Job) -> bytes:
+    if job.write is not None:
+        return job.write()
     with translation.override(job.language):
         return render(job.html, test_environment=job.test_environment, variant=job.variant)
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import itertools
@@ -46,14 +47,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tase.core import audit, pdf
+from tase.formats import pdfa_text
 
 from . import balance_specifications, reports
 from .models import Entry, FiscalYear, Voucher
 from .services import cents_to_decimal
 from .services.common import guard
 
-ROWS_PER_PART = 5000  # rows of a book in one PDF (about 90 pages): bounds WeasyPrint's memory
-LINES_PER_RUN = 20  # rows of a text book in one text run (see _text_html)
+ROWS_PER_PART = 5000  # rows of a book in one PDF (about 110 pages): bounds the memory
 CHUNK = 1000  # vouchers read at a time, with their lines and attachments
 BLOCK = 1 << 20  # bytes of an attachment copied at a time
 PDF_VARIANT = pdf.PDF_A
@@ -245,9 +246,9 @@ def _specifications(company, year: FiscalYear, slug: str):
     yield _Part(f"kirjat/{slug}.pdf", title, len(found.accounts), job)
 
 
-# The long books are laid out as fixed-width text (one line a row): WeasyPrint lays out text
-# lines about six times faster than table cells, and a year's journal has hundreds of
-# thousands of rows. The statements keep the table layout of the reports.
+# The long books are fixed-width text (one line a row) written straight to PDF/A by
+# tase.formats.pdfa_text: HTML layout of a year's journal and general ledger (hundreds of
+# thousands of rows) was most of the package's time. The statements keep the reports' layout.
 TEXT_BOOKS = {"journal", "general-ledger", "vouchers"}
 WIDTHS = {
     "date": 10,
@@ -261,52 +262,49 @@ WIDTHS = {
     "vat_code": 5,
     "reverses": 10,
 }
+AMOUNTS = ("debit", "credit", "balance")
 
 
 def _cell(value, width: int) -> str:
+    """A value in Finnish format (1 234,56; 6.12.2026) cut or padded to ``width``."""
     if isinstance(value, Decimal):
         text = f"{value:,.2f}".replace(",", " ").replace(".", ",")
         return text.rjust(width)[-width:]
     if isinstance(value, dt.date):
-        text = f"{value.day}.{value.month}.{value.year}"
+        text = _fi(value)
     else:
         text = "" if value is None else " ".join(str(value).split())
     return text[:width].ljust(width)
 
 
-def _text_html(table: reports.Table, title: str, rows: list) -> str:
+def _text_document(table: reports.Table, title: str, rows: list) -> pdfa_text.TextDocument:
     labels = reports.column_labels()
     widths = [WIDTHS.get(column, 12) for column in table.columns]
     heading = " ".join(
-        labels.get(c, c)[:w].rjust(w)
-        if c in ("debit", "credit", "balance")
-        else _cell(labels.get(c, c), w)
+        labels.get(c, c)[:w].rjust(w) if c in AMOUNTS else _cell(labels.get(c, c), w)
         for c, w in zip(table.columns, widths, strict=True)
     )
-    lines = [
+    lines = tuple(
         " ".join(_cell(v, w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    # The rows go in runs of LINES_PER_RUN, each its own text (a <span> in the template); the
-    # same lines at the same places, but WeasyPrint re-encodes a text's rest for every line it
-    # breaks, which over one text of 5,000 rows with non-ASCII letters took half of the time.
-    runs = ["\n".join(lines[i : i + LINES_PER_RUN]) for i in range(0, len(lines), LINES_PER_RUN)]
-    return render_to_string(
-        "ledger/archive_book_pdf.html",
-        {
-            "title": title,
-            "company": table.company,
-            "start": table.start,
-            "end": table.end,
-            "printed": timezone.localtime(),
-            "heading": heading.rstrip(),
-            "rule": "-" * len(heading),
-            "runs": runs,
-        },
+    )
+    company, printed = table.company, timezone.localtime()
+    return pdfa_text.TextDocument(
+        title=title,
+        header_left=f"{company.name} · Y-tunnus {company.business_id}",
+        header_right=f"{title} {_fi(table.start)}\N{EN DASH}{_fi(table.end)}",
+        footer_left=f"Tulostettu {_fi(printed.date())} klo {printed:%H.%M}",
+        heading=(heading.rstrip(),),
+        lines=lines,
+        created=printed,
+        band=pdf.test_environment_label() if company.is_test_environment else "",
     )
 
 
 def _job(table: reports.Table, title: str, rows: list, styles: list) -> pdf.Job:
     """One part of a book to print as PDF/A."""
+    if table.kind in TEXT_BOOKS:
+        document = _text_document(table, title, rows)
+        return pdf.Job(html="", name=title, write=functools.partial(pdfa_text.write, document))
     return pdf.Job(
         html=_html(table, title, rows, styles),
         name=title,
@@ -316,8 +314,6 @@ def _job(table: reports.Table, title: str, rows: list, styles: list) -> pdf.Job:
 
 
 def _html(table: reports.Table, title: str, rows: list, styles: list) -> str:
-    if table.kind in TEXT_BOOKS:
-        return _text_html(table, title, rows)
     labels = reports.column_labels()
     part = reports.Table(
         table.kind, title, table.company, table.start, table.end, table.columns, rows
