@@ -203,7 +203,7 @@ def day_pay(employment: Employment, salary_cents: int, day: dt.date) -> Decimal:
     if employment.pay_basis == Employment.Basis.MONTHLY:
         first = day.replace(day=1)
         last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        working = len(rules.schedule_days(first, last, schedule(employment)))
+        working = rules.schedule_day_count(first, last, schedule(employment))
         return salary / working if working else Decimal(0)
     return salary * day_hours(employment)
 
