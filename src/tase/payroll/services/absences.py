@@ -35,6 +35,9 @@ from .employees import employment_on, salary_on
 from .pay_runs import _check_draft
 
 ABSENCE_SOURCE = "absence:"
+# The wage type of the sick pay lines of an hourly-paid employee (the Incomes Register's
+# absence data reports what they paid).
+SICK_PAY = "sick_pay"
 LOCKED = (PayRun.Status.APPROVED, PayRun.Status.PAID)
 HOLIDAY_DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
 
@@ -296,7 +299,7 @@ def absence_lines(actor, run: PayRun) -> int:
                     PayItem(
                         pay_run=run,
                         employee=employee,
-                        wage_type="sick_pay",
+                        wage_type=SICK_PAY,
                         quantity=pay.sick_hours.quantize(Decimal("0.01")),
                         unit_price=pay.sick_price.quantize(Decimal("0.0001")),
                         source=source,
