@@ -100,7 +100,8 @@ CAR_LIMITED, CAR_FULL = 1, 2
 # Auton ikäryhmä (CarBenefit/AgeGroupCode): the Tax Administration's age groups A, B, C and U
 # (veronmaksajat.fi, "Autoetu 2024", and the yearly decision on benefits in kind) as 1-4 in
 # their order. NOT CONFIRMED: the code list ("Koodistot", Autoedun ikäryhmä) was not readable
-# here; check it before production use.
+# here; check it before production use. Searched again 7.12.2026 (vero.fi pages, the XSD, whose
+# AgeGroupCode is a plain xs:int, public payroll code): no source for the numbering found.
 CAR_AGE_GROUPS = {"A": 1, "B": 2, "C": 3, "U": 4}
 # Poissaolon syy (UnpaidAbsencePeriod/PaidAbsencePeriod CauseCode): only the codes confirmed
 # from a public source. 1 sickness (Sairaus): the official message example
@@ -109,7 +110,10 @@ CAR_AGE_GROUPS = {"A": 1, "B": 2, "C": 3, "U": 4}
 # a payroll vendor's guide to reporting lay-offs to the Register (asteri.fi, "Lomautuksen
 # ilmoittaminen tulorekisteriin": "Poissaolon syy: Lomautus (koodi 16)"), checked 7.12.2026.
 # The code list itself ("Koodistot", Poissaolon syy) was not readable here: family leave,
-# unpaid leave and annual holiday have no confirmed code, and Tase does not guess one.
+# unpaid leave and annual holiday have no confirmed code, and Tase does not guess one. Searched
+# again 7.12.2026: vero.fi's absence guidance and FAQ (they name causes, never their numbers),
+# payroll vendors' guides (Visma Nova, Netvisor, Fivaldi, Asteri: only lay-off 16), public
+# repositories (including the developer package's examples): no further code found.
 ABSENCE_SICKNESS, ABSENCE_LAYOFF = 1, 16
 SOURCE = "Tase"
 
