@@ -7,6 +7,9 @@ not confirmed gets no block rather than a reporting period that leaves it out.""
 import datetime as dt
 from decimal import Decimal as D
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tase.formats import incomes_register as irf
 from tase.payroll import services
 from tase.payroll.models import IncomesRegisterReport, Payslip
@@ -246,3 +249,19 @@ def test_an_hourly_paid_without_sick_pay_on_the_payslip_has_no_block(world, cler
     block, sick_pay = _approved_block(clerk, world.company, worker, edit=no_sick_pay)
     # The payslip paid nothing for the sick days: no block rather than one claiming pay.
     assert sick_pay == 0 and block is None
+
+
+@given(
+    computed=st.lists(st.decimals(min_value=0, max_value=5000, places=2), min_size=1, max_size=4),
+    paid=st.decimals(min_value=D("0.01"), max_value=10000, places=2),
+)
+def test_the_payslips_sick_pay_is_shared_between_paid_periods_to_the_cent(computed, paid):
+    from tase.payroll.services.absence_reports import _paid_as_on_payslip
+
+    day = dt.date(2026, 3, 2)
+    periods = [irf.AbsencePeriod(day, day, 1, 1, amount) for amount in computed]
+    periods.insert(1, irf.AbsencePeriod(day, day, 1, 1))  # an unpaid one stays as it is
+    shared = _paid_as_on_payslip(periods, paid)
+    assert shared[1] == periods[1]
+    amounts = [period.amount for period in shared if period.paid]
+    assert sum(amounts) == paid and all(amount >= 0 for amount in amounts)
