@@ -332,3 +332,30 @@ def test_the_official_absence_example_validates_and_its_absences_read_back():
             ir.AbsencePeriod(day(2020, 9, 18), day(2020, 9, 22), 5, 5, Decimal("400.00")),
         ),
     )
+
+
+def test_names_with_markup_characters_are_escaped_and_read_back():
+    # The reports are written as text: what lxml escaped must be escaped the same way.
+    import datetime as dt
+    from decimal import Decimal
+
+    from tase.formats import incomes_register as irf
+
+    earner = irf.Earner("O'Brien & <Sons>", 'Åke\r"x"', birth_date=dt.date(1990, 1, 1))
+    report = irf.WageReport("R&1", earner, (irf.Transaction(201, Decimal("10")),))
+    header = irf.Header("D1", dt.datetime(2026, 4, 1, 12, 0), "1234567-8", "M & M", "040 1")
+    document = irf.wage_reports(
+        header,
+        payment_date=dt.date(2026, 3, 31),
+        period_start=dt.date(2026, 3, 1),
+        period_end=dt.date(2026, 3, 31),
+        reports=[report],
+    )
+    irf.validate(document, irf.WAGE_REPORTS)
+    assert b"O'Brien &amp; &lt;Sons&gt;" in document and b"&#13;" in document
+    (read,) = irf.read(document).reports
+    assert (read.report_id, read.last_name, read.first_name) == (
+        "R&1",
+        earner.last_name,
+        'Åke\r"x"',
+    )

@@ -7,6 +7,9 @@ not confirmed gets no block rather than a reporting period that leaves it out.""
 import datetime as dt
 from decimal import Decimal as D
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tase.formats import incomes_register as irf
 from tase.payroll import services
 from tase.payroll.models import IncomesRegisterReport, Payslip
@@ -151,3 +154,114 @@ def test_reading_the_absences_takes_the_same_queries_for_one_or_many(world, cler
         return len(captured)
 
     assert queries(1) == queries(4)
+
+
+def _hourly_sick(clerk, company, *, weekdays="135", hours="22.5"):
+    worker = services.create_employee(
+        clerk, company, first_name="Tuntipalkka", last_name="Sairas", birth_date=dt.date(1990, 1, 1)
+    )
+    services.add_employment(
+        clerk,
+        worker,
+        start_date=dt.date(2024, 1, 1),
+        pay_basis="hourly",
+        weekly_hours=D(hours),
+        working_weekdays=weekdays,
+        salary="20.00",
+    )
+    services.add_tax_card(
+        clerk,
+        worker,
+        year=2026,
+        valid_from=dt.date(2026, 1, 1),
+        kind="card",
+        base_rate="20",
+        additional_rate="40",
+        income_limit="40000",
+    )
+    # Monday 2.3. - Friday 13.3.2026: paid to Thursday 12.3. (TSL 2:11), 13.3. unpaid
+    services.record_absence(
+        clerk, worker, kind="sick", start_date=dt.date(2026, 3, 2), end_date=dt.date(2026, 3, 13)
+    )
+    return worker
+
+
+def _approved_block(clerk, company, worker, *, edit=None):
+    run = pay_run(clerk, company, employees=[worker])
+    services.absence_lines(clerk, run)
+    if edit:
+        edit(run)
+    services.calculate_pay_run(clerk, run)
+    run = services.approve_pay_run(clerk, run)
+    row = IncomesRegisterReport.objects.get(pay_run=run, kind=IncomesRegisterReport.Kind.EARNINGS)
+    irf.validate(row.document, irf.WAGE_REPORTS)
+    (report,) = irf.read(row.document).reports
+    lines = Payslip.objects.get(pay_run=run).lines
+    sick_pay = sum((D(line["amount"]) for line in lines if line["code"] == "sick_pay"), D(0))
+    return report.absence, sick_pay
+
+
+def test_hourly_sick_pay_in_the_block_is_the_payslips_sick_pay(world, clerk):
+    books(world.company)
+    worker = _hourly_sick(clerk, world.company)
+    block, sick_pay = _approved_block(clerk, world.company, worker)
+    # Working Mon, Wed, Fri 22.5 h a week: 2., 4., 6., 9. and 11.3. paid, 7.5 h each at
+    # 20.00 = 750.00 on the payslip (computing 2.-12.3. Monday to Friday gave 1 350.00);
+    # Friday 13.3. unpaid.
+    assert sick_pay == D("750.00")
+    assert block == irf.Absences(
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 31),
+        (  # read back unpaid first
+            irf.AbsencePeriod(dt.date(2026, 3, 12), dt.date(2026, 3, 13), 1, 1),
+            irf.AbsencePeriod(dt.date(2026, 3, 2), dt.date(2026, 3, 11), 1, 5, D("750.00")),
+        ),
+    )
+
+
+def test_an_edited_sick_pay_line_is_what_the_block_reports(world, clerk):
+    from tase.payroll.models import PayItem
+
+    books(world.company)
+    worker = _hourly_sick(clerk, world.company, weekdays="12345", hours="37.5")
+
+    def fewer_hours(run):  # the clerk corrects the generated line: 61.5 h at 20.00 x 1/3
+        PayItem.objects.filter(pay_run=run, wage_type="sick_pay").update(
+            quantity=D("61.50"), unit_price=D("6.6667")
+        )
+
+    block, sick_pay = _approved_block(clerk, world.company, worker, edit=fewer_hours)
+    paid = [period for period in block.periods if period.paid]
+    assert sick_pay == D("410.00") and [period.amount for period in paid] == [D("410.00")]
+
+
+def test_an_hourly_paid_without_sick_pay_on_the_payslip_has_no_block(world, clerk):
+    from tase.payroll.models import PayItem
+
+    books(world.company)
+    worker = _hourly_sick(clerk, world.company)
+
+    def no_sick_pay(run):  # hours worked, but the sick pay line left out
+        PayItem.objects.filter(pay_run=run, wage_type="sick_pay").update(
+            wage_type="hourly_wage", source=""
+        )
+
+    block, sick_pay = _approved_block(clerk, world.company, worker, edit=no_sick_pay)
+    # The payslip paid nothing for the sick days: no block rather than one claiming pay.
+    assert sick_pay == 0 and block is None
+
+
+@given(
+    computed=st.lists(st.decimals(min_value=0, max_value=5000, places=2), min_size=1, max_size=4),
+    paid=st.decimals(min_value=D("0.01"), max_value=10000, places=2),
+)
+def test_the_payslips_sick_pay_is_shared_between_paid_periods_to_the_cent(computed, paid):
+    from tase.payroll.services.absence_reports import _paid_as_on_payslip
+
+    day = dt.date(2026, 3, 2)
+    periods = [irf.AbsencePeriod(day, day, 1, 1, amount) for amount in computed]
+    periods.insert(1, irf.AbsencePeriod(day, day, 1, 1))  # an unpaid one stays as it is
+    shared = _paid_as_on_payslip(periods, paid)
+    assert shared[1] == periods[1]
+    amounts = [period.amount for period in shared if period.paid]
+    assert sum(amounts) == paid and all(amount >= 0 for amount in amounts)

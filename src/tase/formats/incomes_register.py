@@ -100,7 +100,8 @@ CAR_LIMITED, CAR_FULL = 1, 2
 # Auton ikäryhmä (CarBenefit/AgeGroupCode): the Tax Administration's age groups A, B, C and U
 # (veronmaksajat.fi, "Autoetu 2024", and the yearly decision on benefits in kind) as 1-4 in
 # their order. NOT CONFIRMED: the code list ("Koodistot", Autoedun ikäryhmä) was not readable
-# here; check it before production use.
+# here; check it before production use. Searched again 7.12.2026 (vero.fi pages, the XSD, whose
+# AgeGroupCode is a plain xs:int, public payroll code): no source for the numbering found.
 CAR_AGE_GROUPS = {"A": 1, "B": 2, "C": 3, "U": 4}
 # Poissaolon syy (UnpaidAbsencePeriod/PaidAbsencePeriod CauseCode): only the codes confirmed
 # from a public source. 1 sickness (Sairaus): the official message example
@@ -109,7 +110,10 @@ CAR_AGE_GROUPS = {"A": 1, "B": 2, "C": 3, "U": 4}
 # a payroll vendor's guide to reporting lay-offs to the Register (asteri.fi, "Lomautuksen
 # ilmoittaminen tulorekisteriin": "Poissaolon syy: Lomautus (koodi 16)"), checked 7.12.2026.
 # The code list itself ("Koodistot", Poissaolon syy) was not readable here: family leave,
-# unpaid leave and annual holiday have no confirmed code, and Tase does not guess one.
+# unpaid leave and annual holiday have no confirmed code, and Tase does not guess one. Searched
+# again 7.12.2026: vero.fi's absence guidance and FAQ (they name causes, never their numbers),
+# payroll vendors' guides (Visma Nova, Netvisor, Fivaldi, Asteri: only lay-off 16), public
+# repositories (including the developer package's examples): no further code found.
 ABSENCE_SICKNESS, ABSENCE_LAYOFF = 1, 16
 SOURCE = "Tase"
 
@@ -291,97 +295,182 @@ def _report_data(report, action: int, report_id: str, version: int | None) -> No
         _sub(data, "ReportVersion", version)
 
 
-def _earner(report, item: WageReport) -> None:
-    earner = _sub(report, "IncomeEarner")
-    if item.earner.identity_code:
-        _id(_sub(earner, "IncomeEarnerIds"), "Id", ID_PERSON, item.earner.identity_code)
-    basic = _sub(earner, "IncomeEarnerBasic")
-    if not item.earner.identity_code:
-        _sub(basic, "MissingId", "true")
-    _sub(basic, "LastName", item.earner.last_name[:200])
-    _sub(basic, "FirstName", item.earner.first_name[:100])
-    if not item.earner.identity_code and item.earner.birth_date:
-        _sub(basic, "BirthDate", item.earner.birth_date.isoformat())
+# The reports of a delivery are written as text, not as lxml trees: building a tree of some
+# 35 elements per report and serializing it took most of the time of a 10,000-report delivery
+# (lxml's SubElement costs microseconds per element). The text is what lxml's pretty printer
+# wrote (two-space indent, the same escaping), and it is validated against the XSD as it is
+# written (ValidatingWriter), so a malformed report cannot get out.
+_INDENT = tuple("  " * depth for depth in range(8))
+
+
+def _escape(text: str) -> str:
+    """Character data escaped as lxml escapes it (&, <, > and carriage return)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+class _Text:
+    """Pretty-printed XML text built line by line."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def leaf(self, depth: int, tag: str, value) -> None:
+        self.lines.append(f"{_INDENT[depth]}<{tag}>{value}</{tag}>\n")
+
+    def text(self, depth: int, tag: str, value: str) -> None:
+        self.leaf(depth, tag, _escape(value))
+
+    def open(self, depth: int, *tags: str) -> None:
+        for offset, tag in enumerate(tags):
+            self.lines.append(f"{_INDENT[depth + offset]}<{tag}>\n")
+
+    def close(self, depth: int, *tags: str) -> None:
+        for offset, tag in enumerate(tags):
+            self.lines.append(f"{_INDENT[depth - offset]}</{tag}>\n")
+
+
+def _earner_text(out: _Text, item: WageReport) -> None:
+    earner = item.earner
+    out.open(1, "IncomeEarner")
+    if earner.identity_code:
+        out.open(2, "IncomeEarnerIds", "Id")
+        out.leaf(4, "Type", ID_PERSON)
+        out.text(4, "Code", earner.identity_code)
+        out.close(3, "Id", "IncomeEarnerIds")
+    out.open(2, "IncomeEarnerBasic")
+    if not earner.identity_code:
+        out.leaf(3, "MissingId", "true")
+    out.text(3, "LastName", earner.last_name[:200])
+    out.text(3, "FirstName", earner.first_name[:100])
+    if not earner.identity_code and earner.birth_date:
+        out.leaf(3, "BirthDate", earner.birth_date.isoformat())
+    out.close(2, "IncomeEarnerBasic")
     job = item.employment
     if job is not None:
-        employment = _sub(earner, "Employment")
-        _sub(employment, "Employed", "true")
+        out.open(2, "Employment")
+        out.leaf(3, "Employed", "true")
         if job.full_time is not None:
-            _sub(employment, "EmploymentCode", FULL_TIME if job.full_time else PART_TIME)
+            out.leaf(3, "EmploymentCode", FULL_TIME if job.full_time else PART_TIME)
         if job.hours_per_week is not None:
-            _sub(employment, "HoursPerWeek", amount(job.hours_per_week))
+            out.leaf(3, "HoursPerWeek", amount(job.hours_per_week))
         if job.hourly is not None:
-            types = _sub(employment, "PaymentTypes")
-            _sub(types, "PaymentType", PAYMENT_HOURLY if job.hourly else PAYMENT_MONTHLY)
-        period = _sub(_sub(employment, "EmploymentPeriods"), "Period")
-        _sub(period, "StartDate", job.start.isoformat())
+            out.open(3, "PaymentTypes")
+            out.leaf(4, "PaymentType", PAYMENT_HOURLY if job.hourly else PAYMENT_MONTHLY)
+            out.close(3, "PaymentTypes")
+        out.open(3, "EmploymentPeriods", "Period")
+        out.leaf(5, "StartDate", job.start.isoformat())
         if job.end is not None:
-            _sub(period, "EndDate", job.end.isoformat())
+            out.leaf(5, "EndDate", job.end.isoformat())
+        out.close(4, "Period", "EmploymentPeriods")
+        out.close(2, "Employment")
         if job.profession_code:
-            profession = _sub(_sub(earner, "Professions"), "Profession")
-            _sub(profession, "Type", PROFESSION_TK10)
-            _sub(profession, "Code", job.profession_code)
+            out.open(2, "Professions", "Profession")
+            out.leaf(4, "Type", PROFESSION_TK10)
+            out.text(4, "Code", job.profession_code)
+            out.close(3, "Profession", "Professions")
     if item.pension_policy:
-        pension = _sub(earner, "PensionInsurance")
-        _sub(pension, "PensionActCode", PENSION_TYEL)
+        out.open(2, "PensionInsurance")
+        out.leaf(3, "PensionActCode", PENSION_TYEL)
         if item.pension_provider is not None:
-            _sub(pension, "PensionProvIdCode", item.pension_provider)
-        _sub(pension, "PensionPolicyNo", item.pension_policy)
+            out.leaf(3, "PensionProvIdCode", item.pension_provider)
+        out.text(3, "PensionPolicyNo", item.pension_policy)
+        out.close(2, "PensionInsurance")
     if job is not None and job.agreement_code is not None:
-        _sub(_sub(earner, "IncomeEarnerOther"), "CBACode", job.agreement_code)
+        out.open(2, "IncomeEarnerOther")
+        out.leaf(3, "CBACode", job.agreement_code)
+        out.close(2, "IncomeEarnerOther")
+    out.close(1, "IncomeEarner")
 
 
-def _transactions(report, transactions: tuple[Transaction, ...]) -> None:
+def _transactions_text(out: _Text, transactions: tuple[Transaction, ...]) -> None:
     if not transactions:
         return
-    parent = _sub(report, "Transactions")
+    out.open(1, "Transactions")
     for item in transactions:
-        transaction = _sub(parent, "Transaction")
-        basic = _sub(transaction, "TransactionBasic")
-        _sub(basic, "TransactionCode", item.code)
-        _sub(basic, "Amount", amount(item.amount))
+        out.open(2, "Transaction", "TransactionBasic")
+        out.leaf(4, "TransactionCode", item.code)
+        out.leaf(4, "Amount", amount(item.amount))
+        out.close(3, "TransactionBasic")
         if item.earning_periods:
-            periods = _sub(transaction, "EarningPeriods")
+            out.open(3, "EarningPeriods")
             for start, end in item.earning_periods:
-                period = _sub(periods, "EarningPeriod")
-                _sub(period, "StartDate", start.isoformat())
-                _sub(period, "EndDate", end.isoformat())
-        if item.car_benefit is not None:
-            car = _sub(transaction, "CarBenefit")
-            _sub(car, "CarBenefitCode", item.car_benefit.code)
-            _sub(car, "AgeGroupCode", item.car_benefit.age_group)
-            if item.car_benefit.kilometres is not None:
-                _sub(car, "Kilometers", item.car_benefit.kilometres)
+                out.open(4, "EarningPeriod")
+                out.leaf(5, "StartDate", start.isoformat())
+                out.leaf(5, "EndDate", end.isoformat())
+                out.close(4, "EarningPeriod")
+            out.close(3, "EarningPeriods")
+        car = item.car_benefit
+        if car is not None:
+            out.open(3, "CarBenefit")
+            out.leaf(4, "CarBenefitCode", car.code)
+            out.leaf(4, "AgeGroupCode", car.age_group)
+            if car.kilometres is not None:
+                out.leaf(4, "Kilometers", car.kilometres)
+            out.close(3, "CarBenefit")
         if item.meal_benefit_at_tax_value:
-            _sub(_sub(transaction, "MealBenefit"), "TaxValue", "true")
+            out.open(3, "MealBenefit")
+            out.leaf(4, "TaxValue", "true")
+            out.close(3, "MealBenefit")
         if item.daily_allowances:
-            allowance = _sub(transaction, "DailyAllowance")
+            out.open(3, "DailyAllowance")
             for code in item.daily_allowances:
-                _sub(allowance, "AllowanceCode", code)
+                out.leaf(4, "AllowanceCode", code)
+            out.close(3, "DailyAllowance")
         if item.kilometres is not None:
-            _sub(_sub(transaction, "KmAllowance"), "Kilometers", item.kilometres)
+            out.open(3, "KmAllowance")
+            out.leaf(4, "Kilometers", item.kilometres)
+            out.close(3, "KmAllowance")
+        out.close(2, "Transaction")
+    out.close(1, "Transactions")
 
 
-def _absence(report, absence: Absences | None) -> None:
+def _absence_text(out: _Text, absence: Absences | None) -> None:
     if absence is None:
         return
-    block = _sub(report, "Absence")
-    _sub(block, "AbsenceRepStartDate", absence.start.isoformat())
-    _sub(block, "AbsenceRepEndDate", absence.end.isoformat())
+    out.open(1, "Absence")
+    out.leaf(2, "AbsenceRepStartDate", absence.start.isoformat())
+    out.leaf(2, "AbsenceRepEndDate", absence.end.isoformat())
     for paid, name in ((False, "Unpaid"), (True, "Paid")):
         periods = [p for p in absence.periods if p.paid == paid]
         if not periods:
             continue
-        parent = _sub(_sub(block, f"{name}Absence"), f"{name}AbsencePeriods")
+        out.open(2, f"{name}Absence", f"{name}AbsencePeriods")
         for item in periods:
-            period = _sub(parent, f"{name}AbsencePeriod")
-            _sub(period, "StartDate", item.start.isoformat())
-            _sub(period, "EndDate", item.end.isoformat())
+            out.open(4, f"{name}AbsencePeriod")
+            out.leaf(5, "StartDate", item.start.isoformat())
+            out.leaf(5, "EndDate", item.end.isoformat())
             if item.days is not None:
-                _sub(period, "AbsenceDays", item.days)
-            _sub(period, "CauseCode", item.cause)
+                out.leaf(5, "AbsenceDays", item.days)
+            out.leaf(5, "CauseCode", item.cause)
             if paid:
-                _sub(period, "Amount", amount(item.amount))
+                out.leaf(5, "Amount", amount(item.amount))
+            out.close(4, f"{name}AbsencePeriod")
+        out.close(3, f"{name}AbsencePeriods", f"{name}Absence")
+    out.close(1, "Absence")
+
+
+def _report_text(out: _Text, item: WageReport) -> None:
+    """One ``Report`` element of an earnings payment delivery, as pretty-printed text."""
+    out.open(0, "Report", "ReportData")
+    out.leaf(2, "ActionCode", item.action)
+    out.text(2, "ReportId", item.report_id)
+    if item.version is not None:
+        out.leaf(2, "ReportVersion", item.version)
+    out.close(1, "ReportData")
+    _earner_text(out, item)
+    _transactions_text(out, item.transactions)
+    _absence_text(out, item.absence)
+    out.close(0, "Report")
 
 
 def _bytes(root) -> bytes:
@@ -403,11 +492,11 @@ def write_wage_reports(
     """Write a ``WageReportRequestToIR`` delivery of ``reports`` paid on ``payment_date`` to
     ``out`` (a binary file-like: a file, :class:`ValidatingWriter`, …).
 
-    Streamed: the header is built as a small tree, each report is built, written out and
-    dropped (lxml's incremental writer), so a delivery of 10,000 reports never holds more than
-    one report's tree; ``reports`` may be a generator, and what is written goes to ``out`` as
-    it is made."""
-    root = _root(WAGE_REPORTS)
+    Streamed: the header is built as a small tree and serialized by lxml; each report is
+    written as text (:func:`_report_text`) and dropped, a batch of ``FLUSH_EVERY`` at a time,
+    so a delivery of 10,000 reports is never held whole; ``reports`` may be a generator, and
+    what is written goes to ``out`` as it is made."""
+    namespace, name = ROOTS[WAGE_REPORTS]
     # The header is built under a plain holder, not the namespaced root, so each of its
     # elements is written without a namespace declaration of its own.
     holder = etree.Element("holder")
@@ -418,27 +507,21 @@ def write_wage_reports(
     _sub(period, "EndDate", period_end.isoformat())
     _contacts(data, header)
     _payer(data, header)
-    with etree.xmlfile(out, encoding="UTF-8") as xf:
-        xf.write_declaration()
-        with xf.element(root.tag, nsmap=root.nsmap):
-            xf.write("\n")
-            with xf.element("DeliveryData"):
-                xf.write("\n")
-                for child in data:
-                    xf.write(child, pretty_print=True)
-                with xf.element("Reports"):
-                    xf.write("\n")
-                    for number, item in enumerate(reports, 1):
-                        report = etree.Element("Report")
-                        _report_data(report, item.action, item.report_id, item.version)
-                        _earner(report, item)
-                        _transactions(report, item.transactions)
-                        _absence(report, item.absence)
-                        xf.write(report, pretty_print=True)
-                        if number % FLUSH_EVERY == 0:
-                            xf.flush()  # on to ``out`` in pieces, never the whole file
-                xf.write("\n")
-            xf.write("\n")
+    head = [
+        "<?xml version='1.0' encoding='UTF-8'?>\n",
+        f'<wrtir:{name} xmlns:wrtir="{namespace}">\n<DeliveryData>\n',
+        *(etree.tostring(child, encoding="unicode", pretty_print=True) for child in data),
+        "<Reports>\n",
+    ]
+    out.write("".join(head).encode("utf-8"))
+    text = _Text()
+    for number, item in enumerate(reports, 1):
+        _report_text(text, item)
+        if number % FLUSH_EVERY == 0:
+            out.write("".join(text.lines).encode("utf-8"))  # on to ``out`` in pieces
+            text.lines.clear()
+    text.lines.append(f"</Reports>\n</DeliveryData>\n</wrtir:{name}>")
+    out.write("".join(text.lines).encode("utf-8"))
 
 
 def wage_reports(

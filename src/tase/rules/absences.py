@@ -107,6 +107,13 @@ def schedule_days(start: dt.date, end: dt.date, schedule: str = FIVE_DAY_WEEK) -
     return [day for day in days(start, end) if is_schedule_day(day, schedule)]
 
 
+@lru_cache(maxsize=4096)
+def schedule_day_count(start: dt.date, end: dt.date, schedule: str = FIVE_DAY_WEEK) -> int:
+    """The number of :func:`schedule_days` (a day's pay divides a month's salary by it for
+    every absent day, so it is remembered)."""
+    return len(schedule_days(start, end, schedule))
+
+
 def is_weekday(day: dt.date) -> bool:
     """An arkipäivä: Monday to Saturday, not a public holiday."""
     return day.weekday() < 6 and not is_public_holiday(day)

@@ -8,47 +8,56 @@ all: for an employee with at least one recorded absence in the pay period, the p
 the reporting period, and each absence is cut to it:
 
 - sick leave: the days the employer pays (TSL 2:11, :func:`tase.rules.absences.sick_pay`)
-  a paid absence with the pay for them (the working days' pay times the paid share), the
-  days after it an unpaid absence; cause 1, sickness;
+  a paid absence with the pay for them, the days after it an unpaid absence; cause 1,
+  sickness. The pay of a monthly-paid employee is the salary that ran on: the working days'
+  pay (:func:`.absences.day_pay`) times the paid share. An hourly-paid employee is paid for
+  sick days only by the sick pay lines of the payslip (:func:`.absences.absence_lines`), so
+  the report gives what those lines paid, to the cent (several paid periods share it in
+  proportion to their days' pay, the last taking the rounding); without such a line the
+  payslip paid nothing for the days, and the report leaves the block out rather than claim
+  pay the payslip does not have;
 - a lay-off: an unpaid absence, cause 16.
 
 An employee who in the pay period also has an absence of a kind whose cause code could not
 be confirmed (family leave, unpaid leave, another absence, one the employer pays) or a
 recorded annual holiday gets no absence block at all, rather than a reporting period that
 leaves one out (codes and sources: :mod:`tase.formats.incomes_register`). AbsenceDays counts
-working days (Monday to Friday, public holidays not counted).
+the employee's working days (their schedule, Monday to Friday without one; public holidays
+not counted), the days the payslip's absence lines count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from tase.formats import incomes_register as irf
 from tase.rules import absences as rules
 
-from ..models import Absence, Employee, HolidayRecord, PayRun
-from .absences import day_pay, policy_for, to_rule
+from ..models import Absence, Employee, Employment, HolidayRecord, PayRun, Payslip
+from .absences import SICK_PAY, day_pay, policy_for, schedule, to_rule
 from .employees import employment_on, salary_on
 
 CENT = Decimal("0.01")
 HOLIDAY_DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
 
 
-def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
-    return [day for day in rules.days(start, end) if rules.is_working_day(day)]
-
-
 def _sick_periods(absence, employment, salary_cents, start, end, policy):
-    """The paid and unpaid parts of a sick leave within ``start`` - ``end``."""
-    sick = rules.sick_pay(to_rule(absence), employment.start_date, policy.sick_pay_weekdays)
+    """The paid and unpaid parts of a sick leave within ``start`` - ``end``: the paid one with
+    the pay the salary gives for its days (for an hourly-paid employee replaced by the
+    payslip's sick pay in :func:`absence_data`)."""
+    days_of = schedule(employment)
+    sick = rules.sick_pay(
+        to_rule(absence), employment.start_date, policy.sick_pay_weekdays, days_of
+    )
     first, last = max(absence.start_date, start), min(absence.end_date, end)
     paid_until = max(sick.paid_days, default=absence.start_date - dt.timedelta(days=1))
     periods = []
     if first <= min(paid_until, last):
         span_end = min(paid_until, last)
-        days = _working_days(first, span_end)
+        days = rules.schedule_days(first, span_end, days_of)
         pay = sum((day_pay(employment, salary_cents, day) for day in days), Decimal(0))
         periods.append(
             irf.AbsencePeriod(
@@ -61,7 +70,7 @@ def _sick_periods(absence, employment, salary_cents, start, end, policy):
         )
     unpaid_from = max(first, paid_until + dt.timedelta(days=1))
     if unpaid_from <= last:
-        days = len(_working_days(unpaid_from, last))
+        days = rules.schedule_day_count(unpaid_from, last, days_of)
         periods.append(irf.AbsencePeriod(unpaid_from, last, irf.ABSENCE_SICKNESS, days=days))
     return periods
 
@@ -75,9 +84,45 @@ def _periods(absence, employment, salary_cents, start, end, policy):
         return _sick_periods(absence, employment, salary_cents, start, end, policy)
     if absence.kind == Absence.Kind.LAYOFF and not absence.paid:
         first, last = max(absence.start_date, start), min(absence.end_date, end)
-        days = len(_working_days(first, last))
+        days_of = schedule(employment) if employment else rules.FIVE_DAY_WEEK
+        days = rules.schedule_day_count(first, last, days_of)
         return [irf.AbsencePeriod(first, last, irf.ABSENCE_LAYOFF, days=days)]
     return None
+
+
+def _sick_pay_on_payslips(run: PayRun, employee_ids) -> dict[int, Decimal]:
+    """The sick pay of ``run``'s payslips of ``employee_ids`` (the lines of the sick pay wage
+    type paid for the run's own pay period), by employee id: one query."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    rows = Payslip.objects.filter(pay_run=run, employee_id__in=employee_ids).values_list(
+        "employee_id", "lines"
+    )
+    for employee_id, lines in rows:
+        for line in lines:
+            if line["code"] == SICK_PAY and not line.get("earning_period"):
+                totals[employee_id] += Decimal(line["amount"])
+    return totals
+
+
+def _paid_as_on_payslip(periods, paid: Decimal):
+    """``periods`` with the pay of the paid ones replaced by ``paid`` (what the payslip paid),
+    shared in proportion to their computed pay, the last taking what rounding leaves; None
+    when the payslip paid nothing for them."""
+    computed = [p.amount for p in periods if p.paid]
+    if not computed:
+        return periods
+    if paid <= 0:
+        return None
+    whole, left, result = sum(computed), paid, []
+    for period in periods:
+        if period.paid:
+            computed.pop()
+            share = (paid * period.amount / whole).quantize(CENT) if computed and whole else left
+            share = min(share, left)
+            left -= share
+            period = replace(period, amount=share)
+        result.append(period)
+    return result
 
 
 def absence_data(run: PayRun) -> dict[int, irf.Absences]:
@@ -102,7 +147,8 @@ def absence_data(run: PayRun) -> dict[int, irf.Absences]:
     employees = Employee.objects.filter(pk__in=by_employee).prefetch_related(
         "employments__salaries"
     )
-    found: dict[int, irf.Absences] = {}
+    found: dict[int, list[irf.AbsencePeriod]] = {}
+    hourly: set[int] = set()
     for employee in employees:
         if employee.pk in on_holiday:
             continue
@@ -116,5 +162,15 @@ def absence_data(run: PayRun) -> dict[int, irf.Absences]:
                 break
             periods.extend(parts)
         else:
-            found[employee.pk] = irf.Absences(start, end, tuple(periods))
-    return found
+            found[employee.pk] = periods
+            if employment.pay_basis == Employment.Basis.HOURLY:
+                hourly.add(employee.pk)
+    sick_pay = _sick_pay_on_payslips(run, hourly) if hourly else {}
+    blocks: dict[int, irf.Absences] = {}
+    for employee_id, periods in found.items():
+        if employee_id in hourly:
+            periods = _paid_as_on_payslip(periods, sick_pay.get(employee_id, Decimal(0)))
+            if periods is None:
+                continue
+        blocks[employee_id] = irf.Absences(start, end, tuple(periods))
+    return blocks

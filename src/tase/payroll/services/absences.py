@@ -35,6 +35,9 @@ from .employees import employment_on, salary_on
 from .pay_runs import _check_draft
 
 ABSENCE_SOURCE = "absence:"
+# The wage type of the sick pay lines of an hourly-paid employee (the Incomes Register's
+# absence data reports what they paid).
+SICK_PAY = "sick_pay"
 LOCKED = (PayRun.Status.APPROVED, PayRun.Status.PAID)
 HOLIDAY_DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
 
@@ -203,7 +206,7 @@ def day_pay(employment: Employment, salary_cents: int, day: dt.date) -> Decimal:
     if employment.pay_basis == Employment.Basis.MONTHLY:
         first = day.replace(day=1)
         last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        working = len(rules.schedule_days(first, last, schedule(employment)))
+        working = rules.schedule_day_count(first, last, schedule(employment))
         return salary / working if working else Decimal(0)
     return salary * day_hours(employment)
 
@@ -296,7 +299,7 @@ def absence_lines(actor, run: PayRun) -> int:
                     PayItem(
                         pay_run=run,
                         employee=employee,
-                        wage_type="sick_pay",
+                        wage_type=SICK_PAY,
                         quantity=pay.sick_hours.quantize(Decimal("0.01")),
                         unit_price=pay.sick_price.quantize(Decimal("0.0001")),
                         source=source,
