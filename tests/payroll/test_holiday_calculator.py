@@ -155,3 +155,41 @@ def test_holiday_calculator_page_shows_the_error_at_thewith_month(world):
     assert 'data-testid="holiday-calculator-result"' not in html
     assert "months[0].wages: ei saa olla negatiivinen." in html
     assert 'name="month_2_wages"' in html.split("ei saa olla negatiivinen")[0].rsplit("<td", 1)[1]
+
+
+def test_no_holiday_earned_through_the_api_and_the_page(world):
+    """17 § 4 mom.: the calculator's compensation for one who earned no holiday, with an
+    earlier credit year's wages, in the API and on the page (issue 16)."""
+    client = world.client(Role.PAYROLL_CLERK)
+    body = {
+        "credit_year_end": "2026-03-31",
+        "employment_start": "2025-01-01",
+        "employment_end": "2026-02-27",
+        "pay_basis": "hourly",
+        "earning_rule": "35_hours",
+        "days_per_week": "1",
+        "earlier_years": [{"credit_year_end": "2025-03-31", "wages": "900"}],
+        "months": [{"month": "2025-04", "days_worked": 4, "hours_worked": 20, "wages": "300"}],
+    }
+    result = post(client, body).json()
+    assert result["compensation"] == "115.50"  # 900 x 9 % + 300 x 11.5 %
+    assert "17 § 4 mom., 16 §" in result["lines"][2]["source"]
+    body["days_earned_before"] = 4
+    refused = post(client, body)
+    assert refused.status_code == 422 and "earlier_years" in refused.content.decode()
+    data = {
+        "credit_year_end": "2026-03-31",
+        "employment_start": "2025-01-01",
+        "employment_end": "2026-02-27",
+        "pay_basis": "hourly",
+        "earning_rule": "35_hours",
+        "days_per_week": "1",
+        "earlier_wages_1": "900,00",
+        "month_0_days_worked": "4",
+        "month_0_hours_worked": "20",
+        "month_0_wages": "300,00",
+    }
+    html = client.post("/payroll/holiday-calculator/", data).content.decode()
+    assert "115,50\xa0€" in html and "17 § 4 mom., 16 §" in html
+    wrong = client.post("/payroll/holiday-calculator/", data | {"days_earned_before": "4"})
+    assert "field-invalid" in wrong.content.decode() and "17 § 4 mom.)" in wrong.content.decode()

@@ -35,6 +35,11 @@ class MonthIn(Schema):
     equated_hours: Decimal = Decimal(0)  # of hours_worked: absences equated to work
 
 
+class EarlierYearIn(Schema):
+    credit_year_end: dt.date  # 31 March of an earlier credit year of the employment
+    wages: Decimal  # its wages for time at work without overtime increments, not compensated
+
+
 class HolidayCalculateIn(Schema):
     credit_year_end: dt.date
     employment_start: dt.date
@@ -48,6 +53,9 @@ class HolidayCalculateIn(Schema):
     working_time_changed: bool = False
     average_hourly_earnings_multiplier: Decimal | None = None
     days_not_given: int = 0  # earned days not given for continuing incapacity (26 § 1 mom.)
+    days_earned_before: int = 0  # holiday days earned in the employment's earlier years
+    earlier_years: list[EarlierYearIn] = []  # no holiday earned, not compensated (17 § 4 mom.)
+    bonus_on_compensation: bool = False  # the rule pays the holiday bonus on compensation
     months: list[MonthIn] = []
 
 
@@ -120,6 +128,15 @@ MESSAGES = {
     "must not exceed the hours worked.": _("must not exceed the hours worked."),
     "must be between 0 and the days worked.": _("must be between 0 and the days worked."),
     "must not exceed the {days} days earned.": _("must not exceed the {days} days earned."),
+    "{year} is given twice.": _("{year} is given twice."),
+    "must be a credit year of the employment before {start}.": _(
+        "must be a credit year of the employment before {start}."
+    ),
+    "apply only when the employment ended within the credit year without a holiday day earned "
+    "(17 § 4 mom.).": _(
+        "apply only when the employment ended within the credit year without a holiday day "
+        "earned (17 § 4 mom.)."
+    ),
 }
 
 

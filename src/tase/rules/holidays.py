@@ -21,9 +21,12 @@ and the holiday compensation when the employment ended within the year:
   after a year of employment by 31 March, 11.5 % of the wages (12 §). A collective agreement's
   average-hourly-earnings method replaces 11 § when its multiplier is given.
 * **Compensation** (17 §): when the employment ended within the year, the earned days are paid
-  as compensation computed as the holiday pay above; one who earned no days at all gets the
-  percentage of the wages (17 § 4 mom., 16 §). Days that could not be given because the
-  incapacity for work continued are compensated during the employment (26 § 1 mom.).
+  as compensation computed as the holiday pay above; one who earned no days at all during the
+  employment gets the percentage of the wages (17 § 4 mom., 16 §;
+  :func:`no_holiday_compensation`). Days that could not be given because the incapacity for
+  work continued are compensated during the employment (26 § 1 mom.).
+* **Holiday bonus** (not in the Act): the percentage the agreement or the company grants of
+  the holiday pay, and of the compensation too when its rule says so.
 
 Statutory figures are dated parameters (``payroll.holidays.*``). Money is rounded to the cent,
 half up, where each result is stated; the results shown are the ones used further. Imports no
@@ -129,6 +132,16 @@ def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 @dataclass(frozen=True, slots=True)
+class EarlierYear:
+    """An earlier credit year of an employment that earned no holiday at all, not yet
+    compensated: its wages for time at work without the overtime and emergency-work
+    increments (the basis of 16 §)."""
+
+    credit_year_end: dt.date
+    wages: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class HolidayInput:
     credit_year_end: dt.date
     employment_start: dt.date
@@ -148,6 +161,13 @@ class HolidayInput:
     # Earned days that could not be given because the incapacity for work continued (26 § 1
     # mom.): paid as holiday compensation during the employment.
     days_not_given: int = 0
+    # Holiday days the employment earned in its earlier credit years: when there are none and
+    # none in this year, the end of the employment is compensated by 17 § 4 mom.
+    days_earned_before: int = 0
+    # Earlier credit years of such an employment not yet compensated (17 § 4 mom., 16 §).
+    earlier_years: tuple[EarlierYear, ...] = ()
+    # The agreement's or the company's rule pays the holiday bonus on the compensation too.
+    bonus_on_compensation: bool = False
 
     @property
     def credit_year_start(self) -> dt.date:
@@ -312,7 +332,7 @@ def earned_days(months: int, long: bool, on: dt.date) -> tuple[int, Decimal]:
 # -- pay -----------------------------------------------------------------------------------
 def choose_method(data: HolidayInput, months: int) -> str:
     """The holiday pay method the Act (or the agreement) gives for this employment."""
-    if data.ended_within_year and months == 0:
+    if earned_none(data, months):
         return "percentage"  # 17 § 4 mom., 16 §: no holiday was earned at all
     if data.pay_basis in SALARIED:
         some_months_short = data.earning_rule == "35_hours" and months < len(data.months)
@@ -324,6 +344,12 @@ def choose_method(data: HolidayInput, months: int) -> str:
     if data.average_hourly_earnings_multiplier is not None:
         return "average_hourly_earnings"
     return "average_daily_wage"  # 11 §
+
+
+def earned_none(data: HolidayInput, months: int) -> bool:
+    """17 § 4 mom.: the employment ended within the year without a holiday day earned in it
+    (no full month) or in its earlier credit years."""
+    return data.ended_within_year and months == 0 and data.days_earned_before == 0
 
 
 @dataclass(slots=True)
@@ -368,6 +394,47 @@ def percentage_pay(data: HolidayInput, long: bool, section: str) -> _Pay:
         section,
     )
     return _Pay(amount, [line])
+
+
+def no_holiday_compensation(
+    start: dt.date, end: dt.date, years: tuple[tuple[dt.date, Decimal], ...]
+) -> _Pay:
+    """The holiday compensation of an employee who earned no holiday during the employment.
+
+    Vuosilomalaki 17 § 4 mom.: "Työntekijällä, jolle ei ole työsuhteen aikana kertynyt
+    5-7 §:n mukaan oikeutta lomaan, on oikeus lomakorvaukseen, jonka määrä lasketaan siten
+    kuin 16 §:ssä säädetään." 16 § 1 mom.: 9 per cent or, if the employment has lasted a
+    year by the end of the credit year preceding the holiday season, 11.5 per cent of the
+    wages paid or fallen due for time at work during the credit year, without the increments
+    for emergency work and statutory or agreed overtime.
+
+    ``years`` are the credit years not yet compensated, each (its 31 March, its wage basis).
+    Each year has its own rate: 11.5 % when the employment had lasted a year by the end of
+    that year, or by its end when it ended within the year (the year it ended has not ended
+    when the compensation is paid; 17 § 1 mom. counts the year at the end of the employment
+    likewise). Each year's amount is rounded to the cent, half up. Read at
+    https://www.vuosilomaopas.fi/fi/lomakorvaus-2/lomakorvaus-tyosuhteen-paattyessa.html and
+    http://www.vuosilomaopas.fi/fi/lomakorvaus-2 (TEM's guide quoting the Act).
+    """
+    lines, total = [], ZERO
+    for year_end, basis in sorted(years):
+        rates = _param(P_PERCENTAGES, year_end)
+        long = lasted_a_year(start, min(year_end, end))
+        rate = rates["at_least_one_year"] if long else rates["under_one_year"]
+        amount = cents(basis * rate / HUNDRED)
+        total += amount
+        lines.append(
+            Line(
+                f"Lomakorvaus {rate} %, kun lomaa ei kertynyt (lomanmääräytymisvuosi "
+                f"{year_end.year - 1}-{year_end.year})",
+                f"Holiday compensation {rate} % when no holiday was earned (credit year "
+                f"{year_end.year - 1}-{year_end.year})",
+                f"{money(basis)} {TIMES} {rate} %",
+                amount,
+                "17 § 4 mom., 16 §",
+            )
+        )
+    return _Pay(total, lines)
 
 
 def average_daily_wage_pay(data: HolidayInput, days: int) -> _Pay:
@@ -445,9 +512,20 @@ def _number(value: Decimal) -> str:
 
 
 # -- the calculation -----------------------------------------------------------------------
-def _pay(data: HolidayInput, method: str, days: int, long: bool) -> _Pay:
-    if method == "percentage" and days == 0 and data.ended_within_year:
-        return percentage_pay(data, long, "17 § 4 mom., 16 §")
+def _pay(data: HolidayInput, method: str, months: int, days: int, long: bool) -> _Pay:
+    if earned_none(data, months):
+        assert data.employment_end is not None  # ended within the year
+        years = tuple((y.credit_year_end, y.wages) for y in data.earlier_years)
+        years += ((data.credit_year_end, data.wage_basis),)
+        return no_holiday_compensation(data.employment_start, data.employment_end, years)
+    if data.earlier_years:
+        raise HolidayInputError(
+            "earlier_years",
+            "apply only when the employment ended within the credit year without a holiday "
+            "day earned (17 § 4 mom.).",
+        )
+    if data.ended_within_year and days == 0:
+        return _Pay(ZERO, [])  # 17 § 1 mom.: holiday was earned before, none in this year
     if method == "percentage":
         section = "10 § 3-4 mom., 12 § 1 mom." if data.pay_basis in SALARIED else "12 § 1 mom."
         return percentage_pay(data, long, section)
@@ -524,22 +602,14 @@ def calculate(data: HolidayInput, *, check: bool = True) -> HolidayResult:
         ),
     ]
     method = choose_method(data, months)
-    pay = _pay(data, method, days, long)
+    pay = _pay(data, method, months, days, long)
     lines += pay.lines
     holiday_pay, compensation, line = compensation_part(data, pay.amount, days)
     if line is not None:
         lines.append(line)
-    bonus = cents(holiday_pay * data.holiday_bonus_percent / HUNDRED)
-    if data.holiday_bonus_percent:
-        lines.append(
-            Line(
-                f"Lomaraha {_number(data.holiday_bonus_percent)} % lomapalkasta",
-                f"Holiday bonus {_number(data.holiday_bonus_percent)} % of the holiday pay",
-                f"{money(holiday_pay)} {TIMES} {_number(data.holiday_bonus_percent)} %",
-                bonus,
-                "",
-            )
-        )
+    bonus, line = holiday_bonus(data, holiday_pay, compensation)
+    if line is not None:
+        lines.append(line)
     return HolidayResult(
         earned_days=days,
         full_months=months,
@@ -550,6 +620,33 @@ def calculate(data: HolidayInput, *, check: bool = True) -> HolidayResult:
         holiday_bonus=bonus,
         compensation=compensation,
         lines=tuple(lines),
+    )
+
+
+def holiday_bonus(
+    data: HolidayInput, holiday_pay: Decimal, compensation: Decimal
+) -> tuple[Decimal, Line | None]:
+    """The holiday bonus (lomaraha): not in the Act but in the collective agreement or the
+    company's rule, a percentage of the holiday pay, and of the holiday compensation too when
+    the rule says so (``bonus_on_compensation``; many agreements pay it on the compensation
+    when the employee retires, for example). Rounded to the cent once, half up."""
+    percent = data.holiday_bonus_percent
+    if not percent:
+        return ZERO, None
+    with_compensation = data.bonus_on_compensation and compensation
+    basis = holiday_pay + compensation if with_compensation else holiday_pay
+    bonus = cents(basis * percent / HUNDRED)
+    of_fi, of_en = (
+        ("lomapalkasta ja lomakorvauksesta", "of the holiday pay and compensation")
+        if with_compensation
+        else ("lomapalkasta", "of the holiday pay")
+    )
+    return bonus, Line(
+        f"Lomaraha {_number(percent)} % {of_fi}",
+        f"Holiday bonus {_number(percent)} % {of_en}",
+        f"{money(basis)} {TIMES} {_number(percent)} %",
+        bonus,
+        "",
     )
 
 
@@ -591,6 +688,9 @@ def validate(data: HolidayInput) -> None:
         raise HolidayInputError("days_not_given", "must not be negative.")
     if data.holiday_bonus_percent < 0:
         raise HolidayInputError("holiday_bonus_percent", "must not be negative.")
+    if data.days_earned_before < 0:
+        raise HolidayInputError("days_earned_before", "must not be negative.")
+    _validate_earlier_years(data)
     if data.employment_start > end:
         raise HolidayInputError(
             "employment_start", "is after the credit year {start} - {end}.", start=start, end=end
@@ -607,6 +707,31 @@ def validate(data: HolidayInput) -> None:
     seen: set[str] = set()
     for index, month in enumerate(data.months):
         _validate_month(data, index, month, seen)
+
+
+def _validate_earlier_years(data: HolidayInput) -> None:
+    """Each earlier year once, ending on 31 March, within the employment and before this
+    credit year, its wages not negative."""
+    seen: set[dt.date] = set()
+    first = dt.date(data.employment_start.year + (data.employment_start.month >= 4), 3, 31)
+    for index, year in enumerate(data.earlier_years):
+        where = f"earlier_years[{index}]"
+        end = year.credit_year_end
+        if (end.month, end.day) != (3, 31):
+            raise HolidayInputError(f"{where}.credit_year_end", "a credit year ends on 31 March.")
+        if end in seen:
+            raise HolidayInputError(
+                f"{where}.credit_year_end", "{year} is given twice.", year=end.year
+            )
+        seen.add(end)
+        if not first <= end < data.credit_year_start:
+            raise HolidayInputError(
+                f"{where}.credit_year_end",
+                "must be a credit year of the employment before {start}.",
+                start=data.credit_year_start,
+            )
+        if year.wages < 0:
+            raise HolidayInputError(f"{where}.wages", "must not be negative.")
 
 
 def _validate_pay_basis(data: HolidayInput) -> None:
@@ -770,6 +895,23 @@ def _month_in(raw: Any, index: int) -> Month:
     )
 
 
+def _flag(data: dict, name: str) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise HolidayInputError(name, "expected true or false.")
+    return value
+
+
+def _earlier_in(raw: Any, index: int) -> EarlierYear:
+    where = f"earlier_years[{index}]"
+    if not isinstance(raw, dict):
+        raise HolidayInputError(where, "expected an object.")
+    return EarlierYear(
+        credit_year_end=_day(raw.get("credit_year_end"), f"{where}.credit_year_end"),
+        wages=_number_in(raw.get("wages"), f"{where}.wages"),
+    )
+
+
 def input_from_dict(data: dict) -> HolidayInput:
     """Build a :class:`HolidayInput` from the calculator's JSON shape (strings or numbers)."""
     if not isinstance(data, dict):
@@ -778,9 +920,10 @@ def input_from_dict(data: dict) -> HolidayInput:
     if not isinstance(raw_months, list):
         raise HolidayInputError("months", "expected a list.")
     end = data.get("employment_end")
-    changed = data.get("working_time_changed", False)
-    if not isinstance(changed, bool):
-        raise HolidayInputError("working_time_changed", "expected true or false.")
+    changed = _flag(data, "working_time_changed")
+    raw_years = data.get("earlier_years") or []
+    if not isinstance(raw_years, list):
+        raise HolidayInputError("earlier_years", "expected a list.")
     return HolidayInput(
         credit_year_end=_day(data.get("credit_year_end"), "credit_year_end"),
         employment_start=_day(data.get("employment_start"), "employment_start"),
@@ -796,6 +939,9 @@ def input_from_dict(data: dict) -> HolidayInput:
         ),
         working_time_changed=changed,
         days_not_given=_whole(data.get("days_not_given"), "days_not_given"),
+        days_earned_before=_whole(data.get("days_earned_before"), "days_earned_before"),
+        earlier_years=tuple(_earlier_in(raw, index) for index, raw in enumerate(raw_years)),
+        bonus_on_compensation=_flag(data, "bonus_on_compensation"),
         average_hourly_earnings_multiplier=_optional_in(
             data.get("average_hourly_earnings_multiplier"), "average_hourly_earnings_multiplier"
         ),
