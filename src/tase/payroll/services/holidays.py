@@ -193,6 +193,7 @@ def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, u
         employment.end_date,
         Decimal(employment.days_per_week),
         Decimal(employment.weekly_hours),
+        employment.working_weekdays,
         tuple((a.kind, a.start_date, a.end_date, a.paid) for a in absences),
         year_end,
         upto,
@@ -200,15 +201,20 @@ def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, u
     if key in book.shapes:
         return book.shapes[key]
     start = dt.date(year_end.year - 1, 4, 1)
+    # The employee's own working weekdays when the employment gives them: their days are
+    # counted as such; otherwise Monday to Friday scaled by the days a week.
+    schedule = employment.working_weekdays or calendar.FIVE_DAY_WEEK
     effects = (
-        calendar.month_effects([to_rule(a) for a in absences], start, year_end) if absences else {}
+        calendar.month_effects([to_rule(a) for a in absences], start, year_end, schedule)
+        if absences
+        else {}
     )
     per_week = Decimal(employment.days_per_week)
     hours_a_day = Decimal(employment.weekly_hours) / per_week
     scale = per_week / 5
 
     def scaled(days: int) -> int:
-        if per_week == 5:
+        if per_week == 5 or employment.working_weekdays:
             return days
         return int((days * scale).to_integral_value(rounding=ROUND_HALF_UP))
 
@@ -221,7 +227,8 @@ def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, u
         employed_from = max(first, employment.start_date)
         employed_to = min(last, employment.end_date or last)
         effect = effects.get((first.year, first.month), calendar.MonthEffect())
-        days = max(calendar.working_days(employed_from, employed_to) - effect.absent, 0)
+        scheduled = len(calendar.schedule_days(employed_from, employed_to, schedule))
+        days = max(scheduled - effect.absent, 0)
         days = scaled(days + effect.equated)
         equated = min(scaled(effect.equated), days)
         months.append(
