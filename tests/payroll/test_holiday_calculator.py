@@ -193,3 +193,29 @@ def test_no_holiday_earned_through_the_api_and_the_page(world):
     assert "115,50\xa0€" in html and "17 § 4 mom., 16 §" in html
     wrong = client.post("/payroll/holiday-calculator/", data | {"days_earned_before": "4"})
     assert "field-invalid" in wrong.content.decode() and "17 § 4 mom.)" in wrong.content.decode()
+
+
+def test_other_pay_and_absence_pay_through_the_api_and_the_page(world):
+    """10 § 1 mom. second sentence and 12 § 2 mom. in the calculator (issue 16)."""
+    client = world.client(Role.PAYROLL_CLERK)
+    body = {
+        "credit_year_end": "2026-03-31",
+        "employment_start": "2020-01-01",
+        "pay_basis": "monthly",
+        "earning_rule": "14_days",
+        "monthly_salary": "3000",
+        "months": [
+            {"month": f"{2025 + (m < 4)}-{m:02d}", "days_worked": 20, "wages": "3120"}
+            | {"other_pay": "120"}
+            for m in range(1, 13)
+        ],
+    }
+    result = post(client, body).json()
+    assert result["holiday_pay"] == "3766.80"
+    body["months"][3]["other_pay"] = "4000"
+    refused = post(client, body)
+    assert refused.status_code == 422 and "months[3].other_pay" in refused.content.decode()
+    data = _page_data(pay_basis="hourly", earning_rule="35_hours", days_per_week="2")
+    data |= {"month_0_absence_wages": "1000,00"}
+    html = client.post("/payroll/holiday-calculator/", data).content.decode()
+    assert "12 § 2 mom." in html and "Poissaolojen laskennallinen palkka" in html

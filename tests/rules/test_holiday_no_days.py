@@ -154,3 +154,66 @@ def test_bonus_is_the_rate_of_its_basis(salary_cents, percent_cents, on_compensa
     result = rules.calculate(data)
     basis = result.holiday_pay + (result.compensation if on_compensation else 0)
     assert result.holiday_bonus == cents(basis * data.holiday_bonus_percent / 100)
+
+
+def test_other_pay_besides_the_salary_adds_its_share():
+    """10 § 1 mom. second sentence with 11 § 1-2 mom.: 12 months of 20 days, 120 € other pay
+    each: 1440 / 240 = 6.00 a day x 27.8 (30 days) = 166.80 on top of the salary's 3600."""
+    data = rules.HolidayInput(
+        credit_year_end=END,
+        employment_start=dt.date(2020, 1, 1),
+        employment_end=None,
+        pay_basis="monthly",
+        earning_rule="14_days",
+        monthly_salary=D(3000),
+        months=tuple(
+            rules.Month(2025 + (m < 4), m, 20, wages=D(3120), other_pay=D(120))
+            for m in range(1, 13)
+        ),
+    )
+    result = rules.calculate(data)
+    assert result.earned_days == 30
+    assert result.holiday_pay == D("3600.00") + D("166.80")
+    assert result.lines[-1].section == "10 § 1 mom., 11 § 1-2 mom."
+    hourly = rules.HolidayInput(
+        **{
+            **{name: getattr(data, name) for name in data.__slots__},
+            "pay_basis": "hourly",
+            "monthly_salary": None,
+        }
+    )
+    with pytest.raises(rules.HolidayInputError) as error:
+        rules.calculate(hourly)
+    assert error.value.field == "months[0].other_pay"
+
+
+def test_absence_pay_is_added_to_the_percentage_basis():
+    """12 § 2 mom.: the calculated pay of the absence time joins the basis: (1800 + 200) x
+    11.5 % for a year of 35-hour months of an employment older than a year."""
+    months = tuple(
+        rules.Month(2025, m, 6, D(40), wages=D(300), absence_wages=D(200) if m == 5 else D(0))
+        for m in (4, 5, 6, 7, 8, 9)
+    )
+    data = _few_hours(employment_start=dt.date(2020, 1, 1), employment_end=None, months=months)
+    result = rules.calculate(data)
+    assert result.method == "percentage"
+    assert result.holiday_pay == D("230.00")
+    assert "12 § 2 mom." in result.lines[-1].section
+    assert result.lines[-1].basis.startswith("(1800.00 + 200.00)")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=100_000), st.integers(min_value=0, max_value=100_000))
+def test_absence_pay_raises_the_percentage_pay_by_its_rate(wage_cents, absence_cents):
+    """Invariant: adding absence pay never lowers the percentage pay, and adds its rate."""
+    base = rules.Month(2025, 4, 6, D(40), wages=D(wage_cents) / 100)
+    with_absence = rules.Month(
+        2025, 4, 6, D(40), wages=D(wage_cents) / 100, absence_wages=D(absence_cents) / 100
+    )
+    start = dt.date(2020, 1, 1)
+    plain = rules.calculate(_few_hours(employment_start=start, employment_end=None, months=(base,)))
+    added = rules.calculate(
+        _few_hours(employment_start=start, employment_end=None, months=(with_absence,))
+    )
+    expected = cents((D(wage_cents) + absence_cents) / 100 * D("11.5") / 100)
+    assert added.holiday_pay == expected >= plain.holiday_pay

@@ -351,6 +351,8 @@ MONTH_PARTS = (
     ("overtime_hours", _("Overtime hours")),
     ("equated_days", _("Of the days: equated to work")),
     ("equated_hours", _("Of the hours: equated to work")),
+    ("other_pay", _("Of the wages: other pay besides the salary (€)")),
+    ("absence_wages", _("Calculated pay of absences (€)")),
 )
 CREDIT_YEAR_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)  # a credit year's months, in order
 

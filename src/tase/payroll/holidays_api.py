@@ -33,6 +33,8 @@ class MonthIn(Schema):
     overtime_hours: Decimal = Decimal(0)  # hours beyond the regular daily working time
     equated_days: int = 0  # of days_worked: absences equated to work (not in the divisor)
     equated_hours: Decimal = Decimal(0)  # of hours_worked: absences equated to work
+    other_pay: Decimal = Decimal(0)  # of wages: other pay besides a salary (10 § 1 mom.)
+    absence_wages: Decimal = Decimal(0)  # calculated pay of absences (12 § 2 mom.)
 
 
 class EarlierYearIn(Schema):
@@ -129,6 +131,9 @@ MESSAGES = {
     "must be between 0 and the days worked.": _("must be between 0 and the days worked."),
     "must not exceed the {days} days earned.": _("must not exceed the {days} days earned."),
     "{year} is given twice.": _("{year} is given twice."),
+    "must not exceed the wages without the overtime increments.": _(
+        "must not exceed the wages without the overtime increments."
+    ),
     "must be a credit year of the employment before {start}.": _(
         "must be a credit year of the employment before {start}."
     ),

@@ -96,6 +96,10 @@ class Month:
     for time at work, overtime pay included; ``overtime_increments`` is the part of it paid as
     the increments for overtime and emergency work, left out of every basis (11 § 2 mom.,
     12 § 1 mom.); ``overtime_hours`` the hours beyond the regular daily working time.
+    ``other_pay`` is the part of the wages that a weekly or monthly paid employee got besides
+    the salary, not set by temporary circumstances (10 § 1 mom., second sentence);
+    ``absence_wages`` the calculated pay lost in absences the percentage basis adds (12 § 2
+    mom.), not part of the wages.
     """
 
     year: int
@@ -107,6 +111,8 @@ class Month:
     overtime_hours: Decimal = ZERO
     equated_days: int = 0
     equated_hours: Decimal = ZERO
+    other_pay: Decimal = ZERO
+    absence_wages: Decimal = ZERO
 
     @property
     def first_day(self) -> dt.date:
@@ -177,6 +183,11 @@ class HolidayInput:
     def wage_basis(self) -> Decimal:
         """The credit year's wages for time at work without the overtime increments."""
         return sum((month.basis for month in self.months), ZERO)
+
+    @property
+    def absence_wages(self) -> Decimal:
+        """The calculated pay of the absences the percentage basis adds (12 § 2 mom.)."""
+        return sum((month.absence_wages for month in self.months), ZERO)
 
     @property
     def ended_within_year(self) -> bool:
@@ -363,7 +374,8 @@ class _Pay:
 def salary_kept(data: HolidayInput, days: int) -> _Pay:
     """10 § 1 mom.: the salary continues; a day is 1/25 of the monthly, 1/6 of the weekly salary.
 
-    The total is rounded to the cent once: salary x days / divisor.
+    The total is rounded to the cent once: salary x days / divisor. Other pay besides the
+    salary adds its share (:func:`other_pay_share`).
     """
     divisor = _param(P_DAY_DIVISORS, data.credit_year_end)[data.pay_basis]
     salary = data.monthly_salary if data.pay_basis == "monthly" else data.weekly_salary
@@ -376,20 +388,69 @@ def salary_kept(data: HolidayInput, days: int) -> _Pay:
         amount,
         "10 § 1 mom., 17 § 3 mom.",
     )
+    other = other_pay_share(data, days)
+    if other is None:
+        return _Pay(amount, [line])
+    return _Pay(amount + other.amount, [line, *other.lines])
+
+
+def other_pay_share(data: HolidayInput, days: int) -> _Pay | None:
+    """10 § 1 mom., second sentence: "Jos työntekijälle on lomanmääräytymisvuoden aikana
+    työssäolon ajalta viikko- tai kuukausipalkan lisäksi maksettu tai erääntynyt maksettavaksi
+    muuta palkkaa, joka ei määräydy tilapäisten olosuhteiden perusteella, tämän palkan osuus
+    lasketaan vuosilomapalkkaan siten kuin 11 §:n 1 ja 2 momentissa säädetään." (read at
+    https://www.vuosilomaopas.fi/fi/vuosilomapalkka/viikko-tai-kuukausipalkkaan-perustuva-vuosilomapalkka.html).
+
+    The other pay of the credit year / (days worked + an eighth of the overtime hours), the
+    days equated to work left out (11 § 2 mom.), rounded to the cent, half up, times the
+    coefficient for the days (11 § 1 mom.), rounded the same way. 11 § 3 mom. (days a week
+    other than five) is not named, so not applied. None when there was no other pay."""
+    other = sum((month.other_pay for month in data.months), ZERO)
+    if not other:
+        return None
+    on = data.credit_year_end
+    worked = sum(month.days_worked - month.equated_days for month in data.months)
+    overtime = sum((month.overtime_hours for month in data.months), ZERO)
+    per_day = _param(P_OVERTIME_HOURS, on)
+    divisor = worked + overtime / per_day
+    daily = cents(other / divisor) if divisor else ZERO
+    factor = coefficient(days, on)
+    amount = cents(daily * factor)
+    line = Line(
+        f"Muun palkan osuus, kerroin {factor}",
+        f"Share of other pay, coefficient {factor}",
+        f"{money(other)} / ({worked} + {_number(overtime)}/{per_day}) = {money(daily)}"
+        f" {TIMES} {factor}",
+        amount,
+        "10 § 1 mom., 11 § 1-2 mom.",
+    )
     return _Pay(amount, [line])
 
 
 def percentage_pay(data: HolidayInput, long: bool, section: str) -> _Pay:
     """12 § 1 mom.: 9 % (11.5 % after a year by 31 March) of the credit year's wages for time at
-    work without the overtime and emergency-work increments; rounded to the cent, half up."""
+    work without the overtime and emergency-work increments; rounded to the cent, half up.
+
+    12 § 2 mom.: "Jos työntekijä on lomanmääräytymisvuoden aikana ollut estynyt tekemästä
+    työtä 7 §:n 2 momentin 1-4 tai 7 kohdassa tarkoitetusta syystä, vuosilomapalkan
+    perusteena olevaan palkkaan lisätään laskennallisesti poissaoloajalta saamatta jäänyt
+    palkka enintään 7 §:n 3 momentissa säädetyltä ajalta." The absence's pay is reckoned,
+    unless agreed otherwise, by the average weekly working time and the pay when the absence
+    began with the raises during it (by the 12 weeks before it when no weekly time was
+    agreed): the months' ``absence_wages``, added here (read at
+    https://www.vuosilomaopas.fi/fi/vuosilomapalkka/prosenttiperusteinen-vuosilomapalkka.html)."""
     rates = _param(P_PERCENTAGES, data.credit_year_end)
     rate = rates["at_least_one_year"] if long else rates["under_one_year"]
-    basis = data.wage_basis
+    basis = data.wage_basis + data.absence_wages
     amount = cents(basis * rate / HUNDRED)
+    shown = money(data.wage_basis)
+    if data.absence_wages:
+        shown = f"({shown} + {money(data.absence_wages)})"
+        section += ", 12 § 2 mom."
     line = Line(
         f"Prosenttiperusteinen lomapalkka {rate} %",
         f"Percentage-based holiday pay {rate} %",
-        f"{money(basis)} {TIMES} {rate} %",
+        f"{shown} {TIMES} {rate} %",
         amount,
         section,
     )
@@ -516,7 +577,7 @@ def _pay(data: HolidayInput, method: str, months: int, days: int, long: bool) ->
     if earned_none(data, months):
         assert data.employment_end is not None  # ended within the year
         years = tuple((y.credit_year_end, y.wages) for y in data.earlier_years)
-        years += ((data.credit_year_end, data.wage_basis),)
+        years += ((data.credit_year_end, data.wage_basis + data.absence_wages),)
         return no_holiday_compensation(data.employment_start, data.employment_end, years)
     if data.earlier_years:
         raise HolidayInputError(
@@ -824,11 +885,26 @@ def _validate_month(data: HolidayInput, index: int, month: Month, seen: set[str]
             "must be between 0 and 24 hours a day of employment in {month}.",
             month=month.label,
         )
-    for name in ("wages", "overtime_increments", "overtime_hours", "equated_hours"):
+    for name in (
+        "wages",
+        "overtime_increments",
+        "overtime_hours",
+        "equated_hours",
+        "other_pay",
+        "absence_wages",
+    ):
         if getattr(month, name) < 0:
             raise HolidayInputError(f"{where}.{name}", "must not be negative.")
+    if month.other_pay and data.pay_basis not in SALARIED:
+        raise HolidayInputError(
+            f"{where}.other_pay", "does not fit pay basis {basis}.", basis=data.pay_basis
+        )
     if month.overtime_increments > month.wages:
         raise HolidayInputError(f"{where}.overtime_increments", "must not exceed the wages.")
+    if month.other_pay > month.basis:
+        raise HolidayInputError(
+            f"{where}.other_pay", "must not exceed the wages without the overtime increments."
+        )
     if month.overtime_hours > month.hours_worked:
         raise HolidayInputError(f"{where}.overtime_hours", "must not exceed the hours worked.")
     if not 0 <= month.equated_days <= month.days_worked:
@@ -892,6 +968,8 @@ def _month_in(raw: Any, index: int) -> Month:
         overtime_hours=_number_in(raw.get("overtime_hours"), f"{where}.overtime_hours"),
         equated_days=_whole(raw.get("equated_days"), f"{where}.equated_days"),
         equated_hours=_number_in(raw.get("equated_hours"), f"{where}.equated_hours"),
+        other_pay=_number_in(raw.get("other_pay"), f"{where}.other_pay"),
+        absence_wages=_number_in(raw.get("absence_wages"), f"{where}.absence_wages"),
     )
 
 
