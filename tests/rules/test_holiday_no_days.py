@@ -43,6 +43,7 @@ def test_no_days_earned_compensates_each_year_at_its_rate():
     sections = [line.section for line in result.lines if line.section == "17 § 4 mom., 16 §"]
     assert len(sections) == 2
     assert result.lines[2].basis == "900.00 \N{MULTIPLICATION SIGN} 9 %"
+    assert result.lines[-1].section == "17 § 4 mom."
 
 
 def test_days_earned_before_leave_no_percentage_compensation():

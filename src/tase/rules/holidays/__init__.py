@@ -464,7 +464,8 @@ def compensation_part(
             "Holiday compensation at the end of the employment",
             money(amount),
             amount,
-            "17 § 1 ja 3 mom.",
+            # no day earned in the employment (earned_none): the percentage of 17 § 4 mom.
+            "17 § 4 mom." if days == 0 and not data.days_earned_before else "17 § 1 ja 3 mom.",
         )
         return ZERO, amount, line
     if not data.days_not_given:
