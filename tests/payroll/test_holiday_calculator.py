@@ -155,3 +155,67 @@ def test_holiday_calculator_page_shows_the_error_at_thewith_month(world):
     assert 'data-testid="holiday-calculator-result"' not in html
     assert "months[0].wages: ei saa olla negatiivinen." in html
     assert 'name="month_2_wages"' in html.split("ei saa olla negatiivinen")[0].rsplit("<td", 1)[1]
+
+
+def test_no_holiday_earned_through_the_api_and_the_page(world):
+    """17 § 4 mom.: the calculator's compensation for one who earned no holiday, with an
+    earlier credit year's wages, in the API and on the page (issue 16)."""
+    client = world.client(Role.PAYROLL_CLERK)
+    body = {
+        "credit_year_end": "2026-03-31",
+        "employment_start": "2025-01-01",
+        "employment_end": "2026-02-27",
+        "pay_basis": "hourly",
+        "earning_rule": "35_hours",
+        "days_per_week": "1",
+        "earlier_years": [{"credit_year_end": "2025-03-31", "wages": "900"}],
+        "months": [{"month": "2025-04", "days_worked": 4, "hours_worked": 20, "wages": "300"}],
+    }
+    result = post(client, body).json()
+    assert result["compensation"] == "115.50"  # 900 x 9 % + 300 x 11.5 %
+    assert "17 § 4 mom., 16 §" in result["lines"][2]["source"]
+    body["days_earned_before"] = 4
+    refused = post(client, body)
+    assert refused.status_code == 422 and "earlier_years" in refused.content.decode()
+    data = {
+        "credit_year_end": "2026-03-31",
+        "employment_start": "2025-01-01",
+        "employment_end": "2026-02-27",
+        "pay_basis": "hourly",
+        "earning_rule": "35_hours",
+        "days_per_week": "1",
+        "earlier_wages_1": "900,00",
+        "month_0_days_worked": "4",
+        "month_0_hours_worked": "20",
+        "month_0_wages": "300,00",
+    }
+    html = client.post("/payroll/holiday-calculator/", data).content.decode()
+    assert "115,50\xa0€" in html and "17 § 4 mom., 16 §" in html
+    wrong = client.post("/payroll/holiday-calculator/", data | {"days_earned_before": "4"})
+    assert "field-invalid" in wrong.content.decode() and "17 § 4 mom.)" in wrong.content.decode()
+
+
+def test_other_pay_and_absence_pay_through_the_api_and_the_page(world):
+    """10 § 1 mom. second sentence and 12 § 2 mom. in the calculator (issue 16)."""
+    client = world.client(Role.PAYROLL_CLERK)
+    body = {
+        "credit_year_end": "2026-03-31",
+        "employment_start": "2020-01-01",
+        "pay_basis": "monthly",
+        "earning_rule": "14_days",
+        "monthly_salary": "3000",
+        "months": [
+            {"month": f"{2025 + (m < 4)}-{m:02d}", "days_worked": 20, "wages": "3120"}
+            | {"other_pay": "120"}
+            for m in range(1, 13)
+        ],
+    }
+    result = post(client, body).json()
+    assert result["holiday_pay"] == "3766.80"
+    body["months"][3]["other_pay"] = "4000"
+    refused = post(client, body)
+    assert refused.status_code == 422 and "months[3].other_pay" in refused.content.decode()
+    data = _page_data(pay_basis="hourly", earning_rule="35_hours", days_per_week="2")
+    data |= {"month_0_absence_wages": "1000,00"}
+    html = client.post("/payroll/holiday-calculator/", data).content.decode()
+    assert "12 § 2 mom." in html and "Poissaolojen laskennallinen palkka" in html

@@ -4,9 +4,11 @@ not used by its last day - the ended credit year's, the current year's earned by
 the saved leave - as holiday compensation."""
 
 import datetime as dt
+from decimal import Decimal
 
+from tase.core.roles import Role
 from tase.payroll import services
-from tase.payroll.models import Employment, PayItem, Payslip
+from tase.payroll.models import Employment, PayItem, PayRun, Payslip
 
 from .factories import employee, pay_run
 
@@ -44,3 +46,84 @@ def test_liability_ends_with_the_employment(world, clerk):
     Employment.objects.filter(employee=worker).update(end_date=dt.date(2026, 6, 30))
     assert services.liability(clerk, world.company, dt.date(2026, 6, 30)).rows[0].days == 38
     assert services.liability(clerk, world.company, dt.date(2026, 7, 31)).rows == []
+
+
+def _few_hours_worker(clerk, company):
+    """An hourly employee of one day and six hours a week (35-hour rule): no month reaches
+    35 hours, so no holiday is ever earned (6 § 2 mom.). Paid 300 € a month, January 2025 to
+    January 2026; the employment ends 27.2.2026."""
+    worker = services.create_employee(
+        clerk, company, first_name="Vähä", last_name="Tuntinen", birth_date=dt.date(1990, 1, 1)
+    )
+    services.add_employment(
+        clerk,
+        worker,
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2026, 2, 27),
+        pay_basis="hourly",
+        weekly_hours=Decimal(6),
+        days_per_week=Decimal(1),
+        salary="15.00",
+    )
+    for index in range(13):
+        paid = dt.date(2025 + index // 12, index % 12 + 1, 25)
+        run = PayRun.objects.create(
+            company=company,
+            period_start=paid.replace(day=1),
+            period_end=paid,
+            payment_date=paid,
+            status=PayRun.Status.APPROVED,
+        )
+        Payslip.objects.create(
+            company=company, pay_run=run, employee=worker, payment_date=paid, gross_cents=30000
+        )
+    return worker
+
+
+def test_final_pay_of_one_who_earned_no_holiday_is_the_percentage(world, clerk):
+    """17 § 4 mom., 16 §: 9 % of the wages of 2024-25 (the employment had not lasted a year
+    by 31.3.2025), 11.5 % of those of 2025-26 (it had lasted a year when it ended)."""
+    _few_hours_worker(clerk, world.company)
+    run = pay_run(clerk, world.company, dt.date(2026, 2, 27))
+    services.holiday_lines(clerk, run)
+    lines = {item.wage_type: item.amount_cents for item in PayItem.objects.filter(pay_run=run)}
+    # 3 x 300 x 9 % = 81.00; 10 x 300 x 11.5 % = 345.00
+    assert lines == {"holiday_compensation": 8100 + 34500}
+
+
+def test_holiday_bonus_on_compensation_follows_the_company_rule(world, clerk):
+    worker = employee(clerk, world.company, salary="3000.00", start=dt.date(2025, 4, 1))
+    Employment.objects.filter(employee=worker).update(end_date=dt.date(2026, 6, 30))
+    run = pay_run(clerk, world.company, dt.date(2026, 6, 30))
+    services.holiday_lines(clerk, run)
+    assert not PayItem.objects.filter(pay_run=run, wage_type="holiday_bonus").exists()
+    services.update_policy(
+        clerk,
+        world.company,
+        sick_pay_weekdays=9,
+        holiday_bonus_percent="50",
+        bonus_on_compensation=True,
+    )
+    services.holiday_lines(clerk, run)
+    lines = {item.wage_type: item.amount_cents for item in PayItem.objects.filter(pay_run=run)}
+    # 30 + 8 days at 120 € = 4 560 €, the bonus 50 % of it
+    assert lines["holiday_compensation"] == 456000 and lines["holiday_bonus"] == 228000
+
+
+def test_bonus_on_compensation_through_the_page_and_the_api(world, clerk):
+    client = world.client(Role.PAYROLL_CLERK)
+    url = f"/api/v1/payroll/companies/{world.company.pk}/holiday-policy"
+    body = {"sick_pay_weekdays": 9, "holiday_bonus_percent": "50", "bonus_on_compensation": True}
+    saved = client.put(url, body, content_type="application/json")
+    assert saved.json()["bonus_on_compensation"] is True
+    assert client.get(url).json()["bonus_on_compensation"] is True
+    page = client.post(
+        f"/payroll/c/{world.company.pk}/holiday-policy/",
+        {"sick_pay_weekdays": "9", "holiday_bonus_percent": "50"},
+    )
+    assert page.status_code == 302
+    assert services.policy_for(world.company).bonus_on_compensation is False
+    shown = client.get(f"/payroll/c/{world.company.pk}/absences/").content.decode()
+    assert "Lomaraha myös lomakorvauksesta" in shown
+    other = world.client(Role.PAYROLL_CLERK, other=True)
+    assert other.put(url, body, content_type="application/json").status_code == 404

@@ -217,3 +217,31 @@ def test_kela_formula_of_a_year_not_entered_is_refused_naming_the_date(world, cl
         services.kela_application(clerk, sick)
     assert "start_date" in error.value.message_dict
     assert words in " ".join(error.value.message_dict["start_date"])
+
+
+def test_working_weekdays_count_the_employees_own_days(world, clerk):
+    """Issue 16: with working weekdays (here Monday to Thursday) a month's days worked are
+    those weekdays of it, public holidays not counted, not Monday to Friday scaled by 4/5; an
+    absence on a day off (Friday) takes nothing off; the average daily wage divides by those
+    days and is then scaled by 4/5 (11 § 2-3 mom.)."""
+    row = services.create_employee(
+        clerk, world.company, first_name="Ma-To", last_name="Testi", birth_date=dt.date(1990, 1, 1)
+    )
+    services.add_employment(
+        clerk,
+        row,
+        start_date=dt.date(2024, 1, 1),
+        pay_basis="hourly",
+        weekly_hours=D(30),
+        working_weekdays="1234",
+        salary="20.00",
+    )
+    services.record_absence(
+        clerk, row, kind="unpaid", start_date=dt.date(2025, 5, 9), end_date=dt.date(2025, 5, 9)
+    )  # a Friday
+    _wages(world.company, row, 2000)
+    book = load(world.company, ON)
+    result = earning(book, book.employees[0], YEAR_END).result
+    days = sum(len(calendar.schedule_days(a, b, "1234")) for a, b in _year_months())
+    assert result.average_daily_wage == cents(D(24000) / days * 4 / 5)
+    assert result.earned_days == 30

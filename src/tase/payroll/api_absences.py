@@ -41,11 +41,13 @@ class AbsenceOut(Schema):
 class PolicyIn(Schema):
     sick_pay_weekdays: int
     holiday_bonus_percent: Decimal
+    bonus_on_compensation: bool = False  # the bonus is paid on holiday compensation too
 
 
 class PolicyOut(Schema):
     sick_pay_weekdays: int
     holiday_bonus_percent: str
+    bonus_on_compensation: bool
 
     @staticmethod
     def resolve_holiday_bonus_percent(obj):

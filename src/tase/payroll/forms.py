@@ -351,6 +351,8 @@ MONTH_PARTS = (
     ("overtime_hours", _("Overtime hours")),
     ("equated_days", _("Of the days: equated to work")),
     ("equated_hours", _("Of the hours: equated to work")),
+    ("other_pay", _("Of the wages: other pay besides the salary (€)")),
+    ("absence_wages", _("Calculated pay of absences (€)")),
 )
 CREDIT_YEAR_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)  # a credit year's months, in order
 
@@ -405,7 +407,28 @@ class HolidayCalculatorForm(forms.Form):
         min_value=0,
         help_text=_("Because the incapacity for work continued: paid as holiday compensation."),
     )
+    bonus_on_compensation = forms.BooleanField(
+        label=_("Holiday bonus on the holiday compensation too"),
+        required=False,
+        help_text=_("Not in the Act: the collective agreement's or the company's rule."),
+    )
+    days_earned_before = forms.IntegerField(
+        label=_("Holiday days earned in earlier credit years of the employment"),
+        required=False,
+        min_value=0,
+        help_text=_(
+            "None, and none in this year: at the end of the employment the compensation is "
+            "9 or 11.5 per cent of the wages (17 § 4 mom.)."
+        ),
+    )
+    earlier_wages_1 = _dec(
+        _("Wages of the previous credit year, not compensated (€)"),
+        help_text=_("Only when no holiday was earned during the employment (17 § 4 mom.)."),
+    )
+    earlier_wages_2 = _dec(_("Wages of the credit year before that, not compensated (€)"))
 
+    # earlier_wages_N: the credit year N years before this one
+    EARLIER = {"earlier_wages_1": 1, "earlier_wages_2": 2}
     MAIN = [
         "credit_year_end",
         "employment_start",
@@ -419,11 +442,14 @@ class HolidayCalculatorForm(forms.Form):
         "working_time_changed",
         "average_hourly_earnings_multiplier",
         "days_not_given",
+        "bonus_on_compensation",
+        "days_earned_before",
     ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sent_rows: list[int] = []  # the form row of each month in the request, in order
+        self.sent_years: list[str] = []  # the form field of each earlier year sent, in order
         for row in range(len(CREDIT_YEAR_MONTHS)):
             for part, label in MONTH_PARTS:
                 field = (
@@ -434,7 +460,7 @@ class HolidayCalculatorForm(forms.Form):
                 self.fields[f"month_{row}_{part}"] = field
 
     def main_fields(self):
-        return [self[name] for name in self.MAIN]
+        return [self[name] for name in [*self.MAIN, *self.EARLIER]]
 
     def month_rows(self):
         return [
@@ -464,7 +490,15 @@ class HolidayCalculatorForm(forms.Form):
             self.sent_rows.append(row)
         request = {name: data.get(name) for name in self.MAIN}
         request["working_time_changed"] = bool(data.get("working_time_changed"))
+        request["bonus_on_compensation"] = bool(data.get("bonus_on_compensation"))
         request["months"] = months
+        request["earlier_years"] = []
+        self.sent_years = []
+        for name, back in self.EARLIER.items():
+            if data.get(name) is not None:
+                year_end = end.replace(year=end.year - back)
+                request["earlier_years"].append({"credit_year_end": year_end, "wages": data[name]})
+                self.sent_years.append(name)
         return request
 
     def add_engine_error(self, field: str, message: str) -> None:
@@ -473,6 +507,10 @@ class HolidayCalculatorForm(forms.Form):
             index, _sep, part = field[7:].partition("].")
             row = self.sent_rows[int(index)]
             field = f"month_{row}_{part if part != 'month' else 'days_worked'}"
+        elif field.startswith("earlier_years["):
+            field = self.sent_years[int(field[14:].partition("]")[0])]
+        elif field == "earlier_years":  # given where 17 § 4 mom. does not apply
+            field = "days_earned_before"
         self.add_error(field if field in self.fields else None, message)
 
 

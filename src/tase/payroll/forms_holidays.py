@@ -31,6 +31,11 @@ class HolidayPolicyForm(forms.Form):
     holiday_bonus_percent = forms.DecimalField(
         label=_("Holiday bonus (% of holiday pay)"), min_value=0, max_value=100, decimal_places=2
     )
+    bonus_on_compensation = forms.BooleanField(
+        label=_("Holiday bonus on the holiday compensation too"),
+        required=False,
+        help_text=_("At the end of an employment: the bonus on the compensation of unused days."),
+    )
 
 
 class HolidayForm(forms.Form):

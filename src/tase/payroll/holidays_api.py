@@ -33,6 +33,13 @@ class MonthIn(Schema):
     overtime_hours: Decimal = Decimal(0)  # hours beyond the regular daily working time
     equated_days: int = 0  # of days_worked: absences equated to work (not in the divisor)
     equated_hours: Decimal = Decimal(0)  # of hours_worked: absences equated to work
+    other_pay: Decimal = Decimal(0)  # of wages: other pay besides a salary (10 § 1 mom.)
+    absence_wages: Decimal = Decimal(0)  # calculated pay of absences (12 § 2 mom.)
+
+
+class EarlierYearIn(Schema):
+    credit_year_end: dt.date  # 31 March of an earlier credit year of the employment
+    wages: Decimal  # its wages for time at work without overtime increments, not compensated
 
 
 class HolidayCalculateIn(Schema):
@@ -48,6 +55,9 @@ class HolidayCalculateIn(Schema):
     working_time_changed: bool = False
     average_hourly_earnings_multiplier: Decimal | None = None
     days_not_given: int = 0  # earned days not given for continuing incapacity (26 § 1 mom.)
+    days_earned_before: int = 0  # holiday days earned in the employment's earlier years
+    earlier_years: list[EarlierYearIn] = []  # no holiday earned, not compensated (17 § 4 mom.)
+    bonus_on_compensation: bool = False  # the rule pays the holiday bonus on compensation
     months: list[MonthIn] = []
 
 
@@ -120,6 +130,18 @@ MESSAGES = {
     "must not exceed the hours worked.": _("must not exceed the hours worked."),
     "must be between 0 and the days worked.": _("must be between 0 and the days worked."),
     "must not exceed the {days} days earned.": _("must not exceed the {days} days earned."),
+    "{year} is given twice.": _("{year} is given twice."),
+    "must not exceed the wages without the overtime increments.": _(
+        "must not exceed the wages without the overtime increments."
+    ),
+    "must be a credit year of the employment before {start}.": _(
+        "must be a credit year of the employment before {start}."
+    ),
+    "apply only when the employment ended within the credit year without a holiday day earned "
+    "(17 § 4 mom.).": _(
+        "apply only when the employment ended within the credit year without a holiday day "
+        "earned (17 § 4 mom.)."
+    ),
 }
 
 

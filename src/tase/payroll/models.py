@@ -630,6 +630,11 @@ class HolidayPolicy(models.Model):
         decimal_places=2,
         default=Decimal("50"),
     )
+    # Not in the Act: many agreements pay the bonus on the holiday compensation too (when the
+    # employee retires, for example); off unless the company's rule says so.
+    bonus_on_compensation = models.BooleanField(
+        _("holiday bonus on the holiday compensation"), default=False
+    )
 
     def __str__(self):
         return f"{self.company} holiday policy"

@@ -60,6 +60,7 @@ def absences(request, company_pk):
                 initial={
                     "sick_pay_weekdays": policy.sick_pay_weekdays,
                     "holiday_bonus_percent": policy.holiday_bonus_percent,
+                    "bonus_on_compensation": policy.bonus_on_compensation,
                 }
             ),
         },

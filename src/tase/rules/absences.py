@@ -170,10 +170,12 @@ class MonthEffect:
     equated: int = 0
 
 
-def _equated_working_days(absence: Absence, sick_left: int, on: dt.date) -> set[dt.date]:
-    """The working days of ``absence`` equated to work; ``sick_left``: what remains of the
-    credit year's sick-leave budget."""
-    worked = [day for day in days(absence.start, absence.end) if is_working_day(day)]
+def _equated_working_days(
+    absence: Absence, sick_left: int, on: dt.date, schedule: str = FIVE_DAY_WEEK
+) -> set[dt.date]:
+    """The working days (of ``schedule``) of ``absence`` equated to work; ``sick_left``: what
+    remains of the credit year's sick-leave budget."""
+    worked = schedule_days(absence.start, absence.end, schedule)
     if absence.kind == "sick":
         return set(worked[: max(sick_left, 0)])
     if absence.kind == "layoff":
@@ -189,10 +191,15 @@ def _equated_working_days(absence: Absence, sick_left: int, on: dt.date) -> set[
 
 
 def month_effects(
-    absences: Iterable[Absence], year_start: dt.date, year_end: dt.date
+    absences: Iterable[Absence],
+    year_start: dt.date,
+    year_end: dt.date,
+    schedule: str = FIVE_DAY_WEEK,
 ) -> dict[tuple[int, int], MonthEffect]:
     """Per month of the credit year ``year_start`` - ``year_end``: working days absent and
-    working days equated to work (7 § 2 mom.), the sick-leave budget spent in date order."""
+    working days equated to work (7 § 2 mom.), the sick-leave budget spent in date order.
+    The working days are those of the employee's ``schedule`` (ISO weekdays; Monday to Friday
+    unless given), public holidays not counted."""
     absences = list(absences)
     if not absences:
         return {}
@@ -200,9 +207,9 @@ def month_effects(
     absent: dict[tuple[int, int], int] = defaultdict(int)
     equated: dict[tuple[int, int], int] = defaultdict(int)
     for absence in sorted(absences, key=lambda a: a.start):
-        counted = _equated_working_days(absence, sick_left, year_end)
+        counted = _equated_working_days(absence, sick_left, year_end, schedule)
         for day in days(max(absence.start, year_start), min(absence.end, year_end)):
-            if not is_working_day(day):
+            if not is_schedule_day(day, schedule):
                 continue
             absent[month_key(day)] += 1
             if day in counted:

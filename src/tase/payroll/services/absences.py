@@ -49,7 +49,12 @@ def policy_for(company: Company) -> HolidayPolicy:
 
 @transaction.atomic
 def update_policy(
-    actor, company: Company, *, sick_pay_weekdays, holiday_bonus_percent
+    actor,
+    company: Company,
+    *,
+    sick_pay_weekdays,
+    holiday_bonus_percent,
+    bonus_on_compensation=False,
 ) -> HolidayPolicy:
     require(actor, company, "payroll.manage")
     policy = HolidayPolicy.objects.select_for_update().get(pk=policy_for(company).pk)
@@ -62,13 +67,21 @@ def update_policy(
     bonus = Decimal(to_cents(holiday_bonus_percent, "holiday_bonus_percent")) / 100
     if not 0 <= bonus <= 100:
         raise ValidationError({"holiday_bonus_percent": _("The rate must be between 0 and 100.")})
+    if not isinstance(bonus_on_compensation, bool):
+        raise ValidationError({"bonus_on_compensation": _("Expected true or false.")})
     before = {
         "sick_pay_weekdays": policy.sick_pay_weekdays,
         "holiday_bonus_percent": str(policy.holiday_bonus_percent),
+        "bonus_on_compensation": policy.bonus_on_compensation,
     }
     policy.sick_pay_weekdays, policy.holiday_bonus_percent = weekdays, bonus
+    policy.bonus_on_compensation = bonus_on_compensation
     policy.save()
-    after = {"sick_pay_weekdays": weekdays, "holiday_bonus_percent": str(bonus)}
+    after = {
+        "sick_pay_weekdays": weekdays,
+        "holiday_bonus_percent": str(bonus),
+        "bonus_on_compensation": bonus_on_compensation,
+    }
     audit.record(
         actor.user,
         "update",

@@ -193,6 +193,7 @@ def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, u
         employment.end_date,
         Decimal(employment.days_per_week),
         Decimal(employment.weekly_hours),
+        employment.working_weekdays,
         tuple((a.kind, a.start_date, a.end_date, a.paid) for a in absences),
         year_end,
         upto,
@@ -200,15 +201,20 @@ def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, u
     if key in book.shapes:
         return book.shapes[key]
     start = dt.date(year_end.year - 1, 4, 1)
+    # The employee's own working weekdays when the employment gives them: their days are
+    # counted as such; otherwise Monday to Friday scaled by the days a week.
+    schedule = employment.working_weekdays or calendar.FIVE_DAY_WEEK
     effects = (
-        calendar.month_effects([to_rule(a) for a in absences], start, year_end) if absences else {}
+        calendar.month_effects([to_rule(a) for a in absences], start, year_end, schedule)
+        if absences
+        else {}
     )
     per_week = Decimal(employment.days_per_week)
     hours_a_day = Decimal(employment.weekly_hours) / per_week
     scale = per_week / 5
 
     def scaled(days: int) -> int:
-        if per_week == 5:
+        if per_week == 5 or employment.working_weekdays:
             return days
         return int((days * scale).to_integral_value(rounding=ROUND_HALF_UP))
 
@@ -221,7 +227,8 @@ def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, u
         employed_from = max(first, employment.start_date)
         employed_to = min(last, employment.end_date or last)
         effect = effects.get((first.year, first.month), calendar.MonthEffect())
-        days = max(calendar.working_days(employed_from, employed_to) - effect.absent, 0)
+        scheduled = len(calendar.schedule_days(employed_from, employed_to, schedule))
+        days = max(scheduled - effect.absent, 0)
         days = scaled(days + effect.equated)
         equated = min(scaled(effect.equated), days)
         months.append(
@@ -650,21 +657,69 @@ def _ending_within(book: Ledger, employee: Employee, run: PayRun) -> Employment 
     )
 
 
-def _compensation(run: PayRun, book: Ledger, employee: Employee, end: dt.date) -> list:
-    """The holiday compensation line of an employment ending on ``end`` (17 §): the days not
-    used by then at their day pay (:func:`unused`); none when nothing is left."""
+def earned_nothing_compensation(
+    book: Ledger, employee: Employee, employment: Employment, end: dt.date
+) -> Decimal:
+    """17 § 4 mom.: an employment that earned no holiday day in any of its credit years is
+    compensated at its end by 16 §, 9 or 11.5 % of each credit year's wages for time at work
+    (:func:`tase.rules.holidays.no_holiday_compensation`); zero when a day was earned.
+
+    The wages are those of the approved payslips of the employment (gross pay less the
+    overtime increments, by payment month) within the ledger's credit years; holiday
+    compensation paid during the employment (16 §) is not recorded, so none is taken off."""
+    first = credit_year_end(employment.start_date)
+    years = []
+    year_end = credit_year_end(end)
+    while year_end >= first:
+        if earning(book, employee, year_end, end, days_only=True).days:
+            return ZERO
+        start = max(dt.date(year_end.year - 1, 4, 1), employment.start_date.replace(day=1))
+        basis = 0
+        month = start
+        while month <= min(year_end, end):
+            gross, increments, _hours = book.wages.get(
+                (employee.pk, month.year, month.month), NO_WAGES
+            )
+            basis += gross - increments
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        years.append((year_end, Decimal(basis) / 100))
+        year_end = dt.date(year_end.year - 1, 3, 31)
+    pay = rules.no_holiday_compensation(employment.start_date, end, tuple(years))
+    return pay.amount
+
+
+def _compensation(run: PayRun, book: Ledger, employee: Employee, employment: Employment) -> list:
+    """The holiday compensation of an employment ending within the run (17 §): the days not
+    used by its last day at their day pay (:func:`unused`), or, when the employment earned no
+    day at all, the percentage of its wages (:func:`earned_nothing_compensation`); and the
+    holiday bonus on it when the company's rule pays the bonus on compensation."""
+    end = employment.end_date
     left = unused(book, employee, end)
-    if not left.pay:
+    pay = left.pay if left.days else earned_nothing_compensation(book, employee, employment, end)
+    if not pay:
         return []
-    return [
+    source = f"{HOLIDAY_SOURCE}compensation"
+    items = [
         PayItem(
             pay_run=run,
             employee=employee,
             wage_type="holiday_compensation",
-            amount_cents=int(left.pay * 100),
-            source=f"{HOLIDAY_SOURCE}compensation",
+            amount_cents=int(pay * 100),
+            source=source,
         )
     ]
+    bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
+    if book.policy.bonus_on_compensation and bonus:
+        items.append(
+            PayItem(
+                pay_run=run,
+                employee=employee,
+                wage_type="holiday_bonus",
+                amount_cents=int(bonus * 100),
+                source=source,
+            )
+        )
+    return items
 
 
 def _pay_year(record: HolidayRecord) -> dt.date:
@@ -697,7 +752,7 @@ def holiday_lines(actor, run: PayRun) -> int:
         ]
         ending = _ending_within(book, employee, run)
         if ending is not None:
-            items += _compensation(run, book, employee, ending.end_date)
+            items += _compensation(run, book, employee, ending)
         employment = employment_on(employee, run.payment_date) or ending
         if not records or employment is None:
             continue

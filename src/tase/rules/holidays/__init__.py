@@ -21,9 +21,12 @@ and the holiday compensation when the employment ended within the year:
   after a year of employment by 31 March, 11.5 % of the wages (12 §). A collective agreement's
   average-hourly-earnings method replaces 11 § when its multiplier is given.
 * **Compensation** (17 §): when the employment ended within the year, the earned days are paid
-  as compensation computed as the holiday pay above; one who earned no days at all gets the
-  percentage of the wages (17 § 4 mom., 16 §). Days that could not be given because the
-  incapacity for work continued are compensated during the employment (26 § 1 mom.).
+  as compensation computed as the holiday pay above; one who earned no days at all during the
+  employment gets the percentage of the wages (17 § 4 mom., 16 §;
+  :func:`no_holiday_compensation`). Days that could not be given because the incapacity for
+  work continued are compensated during the employment (26 § 1 mom.).
+* **Holiday bonus** (not in the Act): the percentage the agreement or the company grants of
+  the holiday pay, and of the compensation too when its rule says so.
 
 Statutory figures are dated parameters (``payroll.holidays.*``). Money is rounded to the cent,
 half up, where each result is stated; the results shown are the ones used further. Imports no
@@ -32,184 +35,63 @@ Django.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
-from functools import lru_cache
 from typing import Any
 
 from tase.rules.parameters import ParameterError, default_set
-from tase.rules.payroll import PayrollInputError, cents, money, read_date, read_decimal
+from tase.rules.payroll import cents, money
 
-ACT = "vuosilomalaki 162/2005"
-ACT_URL = "https://finlex.fi/fi/laki/ajantasa/2005/20050162"
-P_MIN_DAYS = "payroll.holidays.earning.full_month_min_days"
-P_MIN_HOURS = "payroll.holidays.earning.full_month_min_hours"
-P_DAYS_PER_MONTH = "payroll.holidays.earning.days_per_full_month"
-P_COEFFICIENTS = "payroll.holidays.pay.average_daily_wage_coefficients"
-P_OVERTIME_HOURS = "payroll.holidays.pay.overtime_hours_per_divisor_day"
-P_STANDARD_WEEK = "payroll.holidays.pay.standard_days_per_week"
-P_PERCENTAGES = "payroll.holidays.pay.percentage_rates"
-P_DAY_DIVISORS = "payroll.holidays.pay.day_divisors"
+from .model import (
+    ACT,
+    ACT_URL,
+    EARNING_RULES,
+    HUNDRED,
+    NOT_STATUTORY,
+    P_COEFFICIENTS,
+    P_DAY_DIVISORS,
+    P_DAYS_PER_MONTH,
+    P_MIN_DAYS,
+    P_MIN_HOURS,
+    P_OVERTIME_HOURS,
+    P_PERCENTAGES,
+    P_STANDARD_WEEK,
+    PAY_BASES,
+    SALARIED,
+    TIMES,
+    WEEKS_IN_FEBRUARY,
+    ZERO,
+    EarlierYear,
+    HolidayInput,
+    HolidayInputError,
+    HolidayResult,
+    Line,
+    Month,
+)
+from .parsing import input_from_dict
 
-PAY_BASES = ("monthly", "weekly", "hourly", "performance")
-SALARIED = ("monthly", "weekly")
-EARNING_RULES = ("14_days", "35_hours")
-ZERO = Decimal(0)
-TIMES = "\N{MULTIPLICATION SIGN}"  # in the computations shown
-NOT_STATUTORY = {
-    "fi": "työehtosopimus tai yrityksen sääntö (ei vuosilomalaissa)",
-    "en": "collective agreement or company rule (not in the Act)",
-}
-HUNDRED = Decimal(100)
-WEEKS_IN_FEBRUARY = 4  # the shortest month: exactly four of each weekday in a common year
-
-
-class HolidayInputError(ValueError):
-    """Bad input, naming the field at fault (``months[2].days_worked``).
-
-    ``message`` is a fixed English text with ``{placeholders}`` filled from ``params``, so an
-    interface can translate the text and then format it.
-    """
-
-    def __init__(self, field: str, message: str, **params: Any):
-        self.field, self.message, self.params = field, message, params
-        super().__init__(f"{field}: {message.format(**params)}")
-
-    @property
-    def text(self) -> str:
-        return self.message.format(**self.params)
-
-
-# -- inputs --------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Month:
-    """One calendar month of the credit year that had employment.
-
-    ``days_worked`` and ``hours_worked`` include the days and hours equated to work (7 §);
-    ``equated_days`` / ``equated_hours`` say how many of them were such absences, which count
-    for earning but are not in the divisors of the average wages. ``wages`` is what was paid
-    for time at work, overtime pay included; ``overtime_increments`` is the part of it paid as
-    the increments for overtime and emergency work, left out of every basis (11 § 2 mom.,
-    12 § 1 mom.); ``overtime_hours`` the hours beyond the regular daily working time.
-    """
-
-    year: int
-    month: int
-    days_worked: int
-    hours_worked: Decimal = ZERO
-    wages: Decimal = ZERO
-    overtime_increments: Decimal = ZERO
-    overtime_hours: Decimal = ZERO
-    equated_days: int = 0
-    equated_hours: Decimal = ZERO
-
-    @property
-    def first_day(self) -> dt.date:
-        return _month_bounds(self.year, self.month)[0]
-
-    @property
-    def last_day(self) -> dt.date:
-        return _month_bounds(self.year, self.month)[1]
-
-    @property
-    def label(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def basis(self) -> Decimal:
-        return self.wages - self.overtime_increments
-
-
-@lru_cache(maxsize=1024)
-def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    """A month's first and last day (a balance for thousands of employees asks often)."""
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-@dataclass(frozen=True, slots=True)
-class HolidayInput:
-    credit_year_end: dt.date
-    employment_start: dt.date
-    employment_end: dt.date | None
-    pay_basis: str
-    earning_rule: str
-    months: tuple[Month, ...]
-    days_per_week: Decimal = Decimal(5)
-    monthly_salary: Decimal | None = None
-    weekly_salary: Decimal | None = None
-    holiday_bonus_percent: Decimal = ZERO
-    # The working time and the salary changed during the credit year (10 § 4 mom.).
-    working_time_changed: bool = False
-    # A collective agreement's average-hourly-earnings method: a holiday day is paid this many
-    # hours at the average hourly earnings of the credit year (replaces 11 § when given).
-    average_hourly_earnings_multiplier: Decimal | None = None
-    # Earned days that could not be given because the incapacity for work continued (26 § 1
-    # mom.): paid as holiday compensation during the employment.
-    days_not_given: int = 0
-
-    @property
-    def credit_year_start(self) -> dt.date:
-        return dt.date(self.credit_year_end.year - 1, 4, 1)
-
-    @property
-    def wage_basis(self) -> Decimal:
-        """The credit year's wages for time at work without the overtime increments."""
-        return sum((month.basis for month in self.months), ZERO)
-
-    @property
-    def ended_within_year(self) -> bool:
-        return self.employment_end is not None and self.employment_end <= self.credit_year_end
-
-
-# -- output --------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Line:
-    label_fi: str
-    label_en: str
-    basis: str  # the computation in numbers, language-neutral: "36000.00 / 240"
-    amount: Decimal
-    section: str  # "11 § 1 mom."; empty for a rule that is not in the Act
-
-    def to_dict(self, language: str = "fi") -> dict[str, str]:
-        return {
-            "label": self.label_en if language == "en" else self.label_fi,
-            "basis": self.basis,
-            "amount": str(self.amount),
-            "source": f"{ACT} {self.section}, {ACT_URL}"
-            if self.section
-            else NOT_STATUTORY.get(language, NOT_STATUTORY["fi"]),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class HolidayResult:
-    earned_days: int
-    full_months: int
-    method: str  # salary_kept | average_daily_wage | percentage | average_hourly_earnings
-    average_daily_wage: Decimal | None
-    coefficient: Decimal | None
-    holiday_pay: Decimal
-    holiday_bonus: Decimal
-    compensation: Decimal
-    lines: tuple[Line, ...] = field(default=())
-
-    def to_dict(self, language: str = "fi") -> dict[str, Any]:
-        """The result as in the API: money as decimal strings with two decimals."""
-        return {
-            "earned_days": self.earned_days,
-            "full_months": self.full_months,
-            "method": self.method,
-            "average_daily_wage": None
-            if self.average_daily_wage is None
-            else money(self.average_daily_wage),
-            "coefficient": None if self.coefficient is None else str(self.coefficient),
-            "holiday_pay": money(self.holiday_pay),
-            "holiday_bonus": money(self.holiday_bonus),
-            "compensation": money(self.compensation),
-            "lines": [line.to_dict(language) for line in self.lines],
-        }
+__all__ = [
+    "ACT",
+    "ACT_URL",
+    "NOT_STATUTORY",
+    "P_DAY_DIVISORS",
+    "EarlierYear",
+    "HolidayInput",
+    "HolidayInputError",
+    "HolidayResult",
+    "Line",
+    "Month",
+    "calculate",
+    "coefficient",
+    "earned_days",
+    "earning_rule_for",
+    "full_months",
+    "input_from_dict",
+    "lasted_a_year",
+    "long_employment",
+    "no_holiday_compensation",
+]
 
 
 # -- parameters ----------------------------------------------------------------------------
@@ -312,7 +194,7 @@ def earned_days(months: int, long: bool, on: dt.date) -> tuple[int, Decimal]:
 # -- pay -----------------------------------------------------------------------------------
 def choose_method(data: HolidayInput, months: int) -> str:
     """The holiday pay method the Act (or the agreement) gives for this employment."""
-    if data.ended_within_year and months == 0:
+    if earned_none(data, months):
         return "percentage"  # 17 § 4 mom., 16 §: no holiday was earned at all
     if data.pay_basis in SALARIED:
         some_months_short = data.earning_rule == "35_hours" and months < len(data.months)
@@ -326,6 +208,12 @@ def choose_method(data: HolidayInput, months: int) -> str:
     return "average_daily_wage"  # 11 §
 
 
+def earned_none(data: HolidayInput, months: int) -> bool:
+    """17 § 4 mom.: the employment ended within the year without a holiday day earned in it
+    (no full month) or in its earlier credit years."""
+    return data.ended_within_year and months == 0 and data.days_earned_before == 0
+
+
 @dataclass(slots=True)
 class _Pay:
     amount: Decimal
@@ -337,7 +225,8 @@ class _Pay:
 def salary_kept(data: HolidayInput, days: int) -> _Pay:
     """10 § 1 mom.: the salary continues; a day is 1/25 of the monthly, 1/6 of the weekly salary.
 
-    The total is rounded to the cent once: salary x days / divisor.
+    The total is rounded to the cent once: salary x days / divisor. Other pay besides the
+    salary adds its share (:func:`other_pay_share`).
     """
     divisor = _param(P_DAY_DIVISORS, data.credit_year_end)[data.pay_basis]
     salary = data.monthly_salary if data.pay_basis == "monthly" else data.weekly_salary
@@ -350,24 +239,114 @@ def salary_kept(data: HolidayInput, days: int) -> _Pay:
         amount,
         "10 § 1 mom., 17 § 3 mom.",
     )
+    other = other_pay_share(data, days)
+    if other is None:
+        return _Pay(amount, [line])
+    return _Pay(amount + other.amount, [line, *other.lines])
+
+
+def other_pay_share(data: HolidayInput, days: int) -> _Pay | None:
+    """10 § 1 mom., second sentence: "Jos työntekijälle on lomanmääräytymisvuoden aikana
+    työssäolon ajalta viikko- tai kuukausipalkan lisäksi maksettu tai erääntynyt maksettavaksi
+    muuta palkkaa, joka ei määräydy tilapäisten olosuhteiden perusteella, tämän palkan osuus
+    lasketaan vuosilomapalkkaan siten kuin 11 §:n 1 ja 2 momentissa säädetään." (read at
+    https://www.vuosilomaopas.fi/fi/vuosilomapalkka/viikko-tai-kuukausipalkkaan-perustuva-vuosilomapalkka.html).
+
+    The other pay of the credit year / (days worked + an eighth of the overtime hours), the
+    days equated to work left out (11 § 2 mom.), rounded to the cent, half up, times the
+    coefficient for the days (11 § 1 mom.), rounded the same way. 11 § 3 mom. (days a week
+    other than five) is not named, so not applied. None when there was no other pay."""
+    other = sum((month.other_pay for month in data.months), ZERO)
+    if not other:
+        return None
+    on = data.credit_year_end
+    worked = sum(month.days_worked - month.equated_days for month in data.months)
+    overtime = sum((month.overtime_hours for month in data.months), ZERO)
+    per_day = _param(P_OVERTIME_HOURS, on)
+    divisor = worked + overtime / per_day
+    daily = cents(other / divisor) if divisor else ZERO
+    factor = coefficient(days, on)
+    amount = cents(daily * factor)
+    line = Line(
+        f"Muun palkan osuus, kerroin {factor}",
+        f"Share of other pay, coefficient {factor}",
+        f"{money(other)} / ({worked} + {_number(overtime)}/{per_day}) = {money(daily)}"
+        f" {TIMES} {factor}",
+        amount,
+        "10 § 1 mom., 11 § 1-2 mom.",
+    )
     return _Pay(amount, [line])
 
 
 def percentage_pay(data: HolidayInput, long: bool, section: str) -> _Pay:
     """12 § 1 mom.: 9 % (11.5 % after a year by 31 March) of the credit year's wages for time at
-    work without the overtime and emergency-work increments; rounded to the cent, half up."""
+    work without the overtime and emergency-work increments; rounded to the cent, half up.
+
+    12 § 2 mom.: "Jos työntekijä on lomanmääräytymisvuoden aikana ollut estynyt tekemästä
+    työtä 7 §:n 2 momentin 1-4 tai 7 kohdassa tarkoitetusta syystä, vuosilomapalkan
+    perusteena olevaan palkkaan lisätään laskennallisesti poissaoloajalta saamatta jäänyt
+    palkka enintään 7 §:n 3 momentissa säädetyltä ajalta." The absence's pay is reckoned,
+    unless agreed otherwise, by the average weekly working time and the pay when the absence
+    began with the raises during it (by the 12 weeks before it when no weekly time was
+    agreed): the months' ``absence_wages``, added here (read at
+    https://www.vuosilomaopas.fi/fi/vuosilomapalkka/prosenttiperusteinen-vuosilomapalkka.html)."""
     rates = _param(P_PERCENTAGES, data.credit_year_end)
     rate = rates["at_least_one_year"] if long else rates["under_one_year"]
-    basis = data.wage_basis
+    basis = data.wage_basis + data.absence_wages
     amount = cents(basis * rate / HUNDRED)
+    shown = money(data.wage_basis)
+    if data.absence_wages:
+        shown = f"({shown} + {money(data.absence_wages)})"
+        section += ", 12 § 2 mom."
     line = Line(
         f"Prosenttiperusteinen lomapalkka {rate} %",
         f"Percentage-based holiday pay {rate} %",
-        f"{money(basis)} {TIMES} {rate} %",
+        f"{shown} {TIMES} {rate} %",
         amount,
         section,
     )
     return _Pay(amount, [line])
+
+
+def no_holiday_compensation(
+    start: dt.date, end: dt.date, years: tuple[tuple[dt.date, Decimal], ...]
+) -> _Pay:
+    """The holiday compensation of an employee who earned no holiday during the employment.
+
+    Vuosilomalaki 17 § 4 mom.: "Työntekijällä, jolle ei ole työsuhteen aikana kertynyt
+    5-7 §:n mukaan oikeutta lomaan, on oikeus lomakorvaukseen, jonka määrä lasketaan siten
+    kuin 16 §:ssä säädetään." 16 § 1 mom.: 9 per cent or, if the employment has lasted a
+    year by the end of the credit year preceding the holiday season, 11.5 per cent of the
+    wages paid or fallen due for time at work during the credit year, without the increments
+    for emergency work and statutory or agreed overtime.
+
+    ``years`` are the credit years not yet compensated, each (its 31 March, its wage basis).
+    Each year has its own rate: 11.5 % when the employment had lasted a year by the end of
+    that year, or by its end when it ended within the year (the year it ended has not ended
+    when the compensation is paid; 17 § 1 mom. counts the year at the end of the employment
+    likewise). Each year's amount is rounded to the cent, half up. Read at
+    https://www.vuosilomaopas.fi/fi/lomakorvaus-2/lomakorvaus-tyosuhteen-paattyessa.html and
+    http://www.vuosilomaopas.fi/fi/lomakorvaus-2 (TEM's guide quoting the Act).
+    """
+    lines, total = [], ZERO
+    for year_end, basis in sorted(years):
+        rates = _param(P_PERCENTAGES, year_end)
+        long = lasted_a_year(start, min(year_end, end))
+        rate = rates["at_least_one_year"] if long else rates["under_one_year"]
+        amount = cents(basis * rate / HUNDRED)
+        total += amount
+        lines.append(
+            Line(
+                f"Lomakorvaus {rate} %, kun lomaa ei kertynyt (lomanmääräytymisvuosi "
+                f"{year_end.year - 1}-{year_end.year})",
+                f"Holiday compensation {rate} % when no holiday was earned (credit year "
+                f"{year_end.year - 1}-{year_end.year})",
+                f"{money(basis)} {TIMES} {rate} %",
+                amount,
+                "17 § 4 mom., 16 §",
+            )
+        )
+    return _Pay(total, lines)
 
 
 def average_daily_wage_pay(data: HolidayInput, days: int) -> _Pay:
@@ -445,9 +424,20 @@ def _number(value: Decimal) -> str:
 
 
 # -- the calculation -----------------------------------------------------------------------
-def _pay(data: HolidayInput, method: str, days: int, long: bool) -> _Pay:
-    if method == "percentage" and days == 0 and data.ended_within_year:
-        return percentage_pay(data, long, "17 § 4 mom., 16 §")
+def _pay(data: HolidayInput, method: str, months: int, days: int, long: bool) -> _Pay:
+    if earned_none(data, months):
+        assert data.employment_end is not None  # ended within the year
+        years = tuple((y.credit_year_end, y.wages) for y in data.earlier_years)
+        years += ((data.credit_year_end, data.wage_basis + data.absence_wages),)
+        return no_holiday_compensation(data.employment_start, data.employment_end, years)
+    if data.earlier_years:
+        raise HolidayInputError(
+            "earlier_years",
+            "apply only when the employment ended within the credit year without a holiday "
+            "day earned (17 § 4 mom.).",
+        )
+    if data.ended_within_year and days == 0:
+        return _Pay(ZERO, [])  # 17 § 1 mom.: holiday was earned before, none in this year
     if method == "percentage":
         section = "10 § 3-4 mom., 12 § 1 mom." if data.pay_basis in SALARIED else "12 § 1 mom."
         return percentage_pay(data, long, section)
@@ -474,7 +464,8 @@ def compensation_part(
             "Holiday compensation at the end of the employment",
             money(amount),
             amount,
-            "17 § 1 ja 3 mom.",
+            # no day earned in the employment (earned_none): the percentage of 17 § 4 mom.
+            "17 § 4 mom." if days == 0 and not data.days_earned_before else "17 § 1 ja 3 mom.",
         )
         return ZERO, amount, line
     if not data.days_not_given:
@@ -524,22 +515,14 @@ def calculate(data: HolidayInput, *, check: bool = True) -> HolidayResult:
         ),
     ]
     method = choose_method(data, months)
-    pay = _pay(data, method, days, long)
+    pay = _pay(data, method, months, days, long)
     lines += pay.lines
     holiday_pay, compensation, line = compensation_part(data, pay.amount, days)
     if line is not None:
         lines.append(line)
-    bonus = cents(holiday_pay * data.holiday_bonus_percent / HUNDRED)
-    if data.holiday_bonus_percent:
-        lines.append(
-            Line(
-                f"Lomaraha {_number(data.holiday_bonus_percent)} % lomapalkasta",
-                f"Holiday bonus {_number(data.holiday_bonus_percent)} % of the holiday pay",
-                f"{money(holiday_pay)} {TIMES} {_number(data.holiday_bonus_percent)} %",
-                bonus,
-                "",
-            )
-        )
+    bonus, line = holiday_bonus(data, holiday_pay, compensation)
+    if line is not None:
+        lines.append(line)
     return HolidayResult(
         earned_days=days,
         full_months=months,
@@ -550,6 +533,33 @@ def calculate(data: HolidayInput, *, check: bool = True) -> HolidayResult:
         holiday_bonus=bonus,
         compensation=compensation,
         lines=tuple(lines),
+    )
+
+
+def holiday_bonus(
+    data: HolidayInput, holiday_pay: Decimal, compensation: Decimal
+) -> tuple[Decimal, Line | None]:
+    """The holiday bonus (lomaraha): not in the Act but in the collective agreement or the
+    company's rule, a percentage of the holiday pay, and of the holiday compensation too when
+    the rule says so (``bonus_on_compensation``; many agreements pay it on the compensation
+    when the employee retires, for example). Rounded to the cent once, half up."""
+    percent = data.holiday_bonus_percent
+    if not percent:
+        return ZERO, None
+    with_compensation = data.bonus_on_compensation and compensation
+    basis = holiday_pay + compensation if with_compensation else holiday_pay
+    bonus = cents(basis * percent / HUNDRED)
+    of_fi, of_en = (
+        ("lomapalkasta ja lomakorvauksesta", "of the holiday pay and compensation")
+        if with_compensation
+        else ("lomapalkasta", "of the holiday pay")
+    )
+    return bonus, Line(
+        f"Lomaraha {_number(percent)} % {of_fi}",
+        f"Holiday bonus {_number(percent)} % {of_en}",
+        f"{money(basis)} {TIMES} {_number(percent)} %",
+        bonus,
+        "",
     )
 
 
@@ -591,6 +601,9 @@ def validate(data: HolidayInput) -> None:
         raise HolidayInputError("days_not_given", "must not be negative.")
     if data.holiday_bonus_percent < 0:
         raise HolidayInputError("holiday_bonus_percent", "must not be negative.")
+    if data.days_earned_before < 0:
+        raise HolidayInputError("days_earned_before", "must not be negative.")
+    _validate_earlier_years(data)
     if data.employment_start > end:
         raise HolidayInputError(
             "employment_start", "is after the credit year {start} - {end}.", start=start, end=end
@@ -607,6 +620,31 @@ def validate(data: HolidayInput) -> None:
     seen: set[str] = set()
     for index, month in enumerate(data.months):
         _validate_month(data, index, month, seen)
+
+
+def _validate_earlier_years(data: HolidayInput) -> None:
+    """Each earlier year once, ending on 31 March, within the employment and before this
+    credit year, its wages not negative."""
+    seen: set[dt.date] = set()
+    first = dt.date(data.employment_start.year + (data.employment_start.month >= 4), 3, 31)
+    for index, year in enumerate(data.earlier_years):
+        where = f"earlier_years[{index}]"
+        end = year.credit_year_end
+        if (end.month, end.day) != (3, 31):
+            raise HolidayInputError(f"{where}.credit_year_end", "a credit year ends on 31 March.")
+        if end in seen:
+            raise HolidayInputError(
+                f"{where}.credit_year_end", "{year} is given twice.", year=end.year
+            )
+        seen.add(end)
+        if not first <= end < data.credit_year_start:
+            raise HolidayInputError(
+                f"{where}.credit_year_end",
+                "must be a credit year of the employment before {start}.",
+                start=data.credit_year_start,
+            )
+        if year.wages < 0:
+            raise HolidayInputError(f"{where}.wages", "must not be negative.")
 
 
 def _validate_pay_basis(data: HolidayInput) -> None:
@@ -699,104 +737,29 @@ def _validate_month(data: HolidayInput, index: int, month: Month, seen: set[str]
             "must be between 0 and 24 hours a day of employment in {month}.",
             month=month.label,
         )
-    for name in ("wages", "overtime_increments", "overtime_hours", "equated_hours"):
+    for name in (
+        "wages",
+        "overtime_increments",
+        "overtime_hours",
+        "equated_hours",
+        "other_pay",
+        "absence_wages",
+    ):
         if getattr(month, name) < 0:
             raise HolidayInputError(f"{where}.{name}", "must not be negative.")
+    if month.other_pay and data.pay_basis not in SALARIED:
+        raise HolidayInputError(
+            f"{where}.other_pay", "does not fit pay basis {basis}.", basis=data.pay_basis
+        )
     if month.overtime_increments > month.wages:
         raise HolidayInputError(f"{where}.overtime_increments", "must not exceed the wages.")
+    if month.other_pay > month.basis:
+        raise HolidayInputError(
+            f"{where}.other_pay", "must not exceed the wages without the overtime increments."
+        )
     if month.overtime_hours > month.hours_worked:
         raise HolidayInputError(f"{where}.overtime_hours", "must not exceed the hours worked.")
     if not 0 <= month.equated_days <= month.days_worked:
         raise HolidayInputError(f"{where}.equated_days", "must be between 0 and the days worked.")
     if month.equated_hours > month.hours_worked:
         raise HolidayInputError(f"{where}.equated_hours", "must not exceed the hours worked.")
-
-
-# -- plain data in (the API, the golden files) ---------------------------------------------
-def _input_error(error: PayrollInputError) -> HolidayInputError:
-    return HolidayInputError(error.field, error.message)
-
-
-def _optional_in(value: Any, where: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return read_decimal(value, where)
-    except PayrollInputError as error:
-        raise _input_error(error) from None
-
-
-def _number_in(value: Any, where: str, default: Decimal = ZERO) -> Decimal:
-    number = _optional_in(value, where)
-    return default if number is None else number
-
-
-def _whole(value: Any, where: str) -> int:
-    number = _number_in(value, where)
-    if number != number.to_integral_value():
-        raise HolidayInputError(where, "must be a whole number.")
-    return int(number)
-
-
-def _day(value: Any, where: str) -> dt.date:
-    try:
-        return read_date(value, where)
-    except PayrollInputError as error:
-        raise _input_error(error) from None
-
-
-def _month_in(raw: Any, index: int) -> Month:
-    where = f"months[{index}]"
-    if not isinstance(raw, dict):
-        raise HolidayInputError(where, "expected an object.")
-    text = str(raw.get("month") or "")
-    try:
-        year, number = (int(part) for part in text.split("-"))
-        dt.date(year, number, 1)
-    except ValueError:
-        raise HolidayInputError(f"{where}.month", "is not a month (YYYY-MM).") from None
-    return Month(
-        year,
-        number,
-        days_worked=_whole(raw.get("days_worked"), f"{where}.days_worked"),
-        hours_worked=_number_in(raw.get("hours_worked"), f"{where}.hours_worked"),
-        wages=_number_in(raw.get("wages"), f"{where}.wages"),
-        overtime_increments=_number_in(
-            raw.get("overtime_increments"), f"{where}.overtime_increments"
-        ),
-        overtime_hours=_number_in(raw.get("overtime_hours"), f"{where}.overtime_hours"),
-        equated_days=_whole(raw.get("equated_days"), f"{where}.equated_days"),
-        equated_hours=_number_in(raw.get("equated_hours"), f"{where}.equated_hours"),
-    )
-
-
-def input_from_dict(data: dict) -> HolidayInput:
-    """Build a :class:`HolidayInput` from the calculator's JSON shape (strings or numbers)."""
-    if not isinstance(data, dict):
-        raise HolidayInputError("body", "expected an object.")
-    raw_months = data.get("months") or []
-    if not isinstance(raw_months, list):
-        raise HolidayInputError("months", "expected a list.")
-    end = data.get("employment_end")
-    changed = data.get("working_time_changed", False)
-    if not isinstance(changed, bool):
-        raise HolidayInputError("working_time_changed", "expected true or false.")
-    return HolidayInput(
-        credit_year_end=_day(data.get("credit_year_end"), "credit_year_end"),
-        employment_start=_day(data.get("employment_start"), "employment_start"),
-        employment_end=None if end in (None, "") else _day(end, "employment_end"),
-        pay_basis=str(data.get("pay_basis") or ""),
-        earning_rule=str(data.get("earning_rule") or ""),
-        months=tuple(_month_in(raw, index) for index, raw in enumerate(raw_months)),
-        days_per_week=_number_in(data.get("days_per_week"), "days_per_week", Decimal(5)),
-        monthly_salary=_optional_in(data.get("monthly_salary"), "monthly_salary"),
-        weekly_salary=_optional_in(data.get("weekly_salary"), "weekly_salary"),
-        holiday_bonus_percent=_number_in(
-            data.get("holiday_bonus_percent"), "holiday_bonus_percent"
-        ),
-        working_time_changed=changed,
-        days_not_given=_whole(data.get("days_not_given"), "days_not_given"),
-        average_hourly_earnings_multiplier=_optional_in(
-            data.get("average_hourly_earnings_multiplier"), "average_hourly_earnings_multiplier"
-        ),
-    )
