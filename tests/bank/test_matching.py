@@ -13,6 +13,7 @@ from tase.bank.sample import Payment, statement_xml
 from tase.core.registry import source_url
 from tase.ledger.models import Entry, Voucher
 from tase.sales.models import Invoice
+from tase.sales.services.payments import Received, record_payments
 
 from .conftest import IBAN
 
@@ -239,3 +240,21 @@ def test_book_balance_against_the_last_statement(books, accountant):
     assert difference.difference_cents == 0
     [before] = selectors.statement_balance_differences(books, dt.date(2026, 3, 30))
     assert before.statement_cents is None and before.difference_cents is None
+
+
+def test_a_day_booked_before_under_the_same_reference_is_not_reused_for_other_payments(
+    books, accountant, invoice_of
+):
+    """``post_vouchers`` hands back a voucher posted before with the same source reference;
+    reference payments recorded against it would stand on their invoices but not in the
+    books. The batch is refused instead, and each payment is then booked on its own."""
+    first, second = invoice_of(1000), invoice_of(2000)
+    options = {"bank_ledger_account": "1910", "source": "bank.statement", "source_ref": "77"}
+    record_payments(accountant, books, [Received(1, first, DAY, 1000)], **options)
+    vouchers = Voucher.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        record_payments(accountant, books, [Received(2, second, DAY, 2000)], **options)
+    assert "source_ref" in refused.value.message_dict
+    second.refresh_from_db()
+    assert second.open_cents == 2000 and not second.payments.exists()
+    assert Voucher.objects.count() == vouchers

@@ -711,6 +711,11 @@ PENDING_VAT_ROLES = (Account.Role.VAT_OUTPUT_PENDING, Account.Role.VAT_INPUT_PEN
 _FILE_KIND = {"month": vat_file.MONTH, "quarter": vat_file.QUARTER, "year": vat_file.YEAR}
 
 
+def posted_under(company, source: str, refs) -> bool:
+    """Was a voucher of ``company`` posted with ``source`` and one of the references ``refs``?"""
+    return Voucher.objects.filter(company=company, source=source, source_ref__in=refs).exists()
+
+
 # -- lists ----------------------------------------------------------------------------------
 
 

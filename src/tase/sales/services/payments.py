@@ -242,6 +242,13 @@ def record_payments(
             seen.add(item.invoice.pk)
     if not days:
         return {}
+    refs = [f"{source_ref}:{day.isoformat()}" for day in days]
+    if ledger_selectors.posted_under(company, source, refs):
+        # ``post_vouchers`` would hand back the day's earlier voucher, which does not hold
+        # these payments: they would be on their invoices but not in the books.
+        raise ValidationError(
+            {"source_ref": _("A day of these payments was booked before under the same reference.")}
+        )
     write_offs = {}
     for day_items in days.values():
         for item in day_items:
