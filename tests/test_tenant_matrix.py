@@ -267,60 +267,91 @@ def _ids(value, pool: dict[str, set[int]], key: str = "") -> None:
         pool[key].add(value)
 
 
+def _item_ids(answer) -> set[int]:
+    """The ids of the items of a collection's answer (a list, or a page with ``items``)."""
+    items = answer.get("items") if isinstance(answer, dict) else answer
+    if not isinstance(items, list):
+        return set()
+    return {
+        item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), int)
+    }
+
+
 def api_reach(users: list[User], operations) -> set[str]:
-    """The GET paths with ids that ``users`` answer 200 for: parameters filled from the ids the
-    users' own answers show (a parameter ``run_id`` from any ``*_id`` or ``id`` seen), the
-    operations walked until no new path opens."""
+    """The GET paths with ids that ``users`` answer 200 for, the operations walked until no new
+    path opens. A parameter is filled as a client would: after a collection the users reached
+    (``…/fiscal-years/{year_id}`` after ``…/fiscal-years``) with that collection's items, else
+    with the ids the users' answers showed under its name (``run_id``), else with the items of
+    collections named like it, else with any id seen;
+    nothing inside a collection they were refused. Parameters that are not ids (``{kind}``, ``{month}``) are not guessed."""
     reached: set[str] = set()
     tried: set[str] = set()  # a path every user was refused stays refused: nothing is written
+    listed: dict[str, set[int]] = {}  # a reached collection path -> its items' ids
     pool: dict[str, set[int]] = defaultdict(set)
     clients = [_client(user) for user in users]
     gets = [path for method, path in operations if method == "GET"]
-    for path in [p for p in gets if not PARAM.search(p)]:
+
+    def ask(path: str) -> bool:
+        """Whether a user reaches ``path``; what its answer shows joins the pools."""
         for client in clients:
             response = client.get(path)
-            if response.status_code == 200 and "json" in response.get("Content-Type", ""):
-                _ids(response.json(), pool)
-    candidates = sorted({value for values in pool.values() for value in values})
+            if response.status_code == 200:
+                if "json" in response.get("Content-Type", ""):
+                    answer = response.json()
+                    _ids(answer, pool)
+                    listed[path] = _item_ids(answer)
+                return True
+        return False
+
+    def seen() -> int:
+        return sum(len(v) for v in pool.values()) + len(listed)
+
+    for path in [p for p in gets if not PARAM.search(p)]:
+        ask(path)
+    templates = sorted(
+        (p for p in gets if PARAM.search(p) and all(n.endswith("id") for n in PARAM.findall(p))),
+        key=lambda p: len(PARAM.findall(p)),  # collections before the items inside them
+    )
     for _round in range(3):
-        grew = False
-        for template in [p for p in gets if PARAM.search(p)]:
-            names = PARAM.findall(template)
-            if len(names) > 2:
-                continue
-            for values in _fillings(names, pool, candidates):
-                path = template
-                for name, value in zip(names, values, strict=True):
-                    path = path.replace("{" + name + "}", str(value), 1)
-                if path in tried:
-                    continue
-                tried.add(path)
-                for client in clients:
-                    response = client.get(path)
-                    if response.status_code == 200:
-                        reached.add(path)
-                        if "json" in response.get("Content-Type", ""):
-                            before = sum(len(v) for v in pool.values())
-                            _ids(response.json(), pool)
-                            grew |= sum(len(v) for v in pool.values()) > before
-                        break
-        if not grew:
-            break
         candidates = sorted({value for values in pool.values() for value in values})
+        before = seen()
+        for template in templates:
+            for path in _fillings(template, pool, candidates, listed, tried - reached):
+                if path not in tried:
+                    tried.add(path)
+                    if ask(path):
+                        reached.add(path)
+        if seen() == before:
+            break
     return reached
 
 
-def _fillings(names, pool, candidates, limit: int = 20):
-    """Values to try for the parameters ``names``: the ids seen under the same key first."""
+def _fillings(template: str, pool, candidates, listed, refused, limit: int = 20) -> list[str]:
+    """The paths to try for ``template``, its parameters filled left to right (see
+    :func:`api_reach`); a first parameter of two takes fewer values than the last. Nothing is
+    tried inside a collection the users were refused."""
+    names = PARAM.findall(template)
+    if len(names) > 2:
+        return []
+    paths = [template]
+    for position, name in enumerate(names):
+        cap = limit if position == len(names) - 1 else 8
+        filled = []
+        for path in paths:
+            head = path.split("{" + name + "}")[0].rstrip("/")
+            if head in refused:
+                continue
+            options = listed.get(head) or pool.get(name) or _listed_as(name, listed) or candidates
+            filled += [path.replace("{" + name + "}", str(v), 1) for v in sorted(options)[:cap]]
+        paths = filled
+    return paths
 
-    def options(name):
-        own = sorted(pool.get(name, ()))
-        return own if own else candidates[:limit]
 
-    if len(names) == 1:
-        return [(value,) for value in options(names[0])[:limit]]
-    first, second = options(names[0])[:8], options(names[1])[:limit]
-    return [(a, b) for a in first for b in second]
+def _listed_as(name: str, listed) -> set[int]:
+    """The items of the reached collections named like the parameter (``canned_id``: the items
+    of ``…/canned-replies``)."""
+    word = name.removesuffix("_id").replace("_", "-")
+    return {i for path, ids in listed.items() if word in path.rsplit("/", 1)[-1] for i in ids}
 
 
 @dataclass
