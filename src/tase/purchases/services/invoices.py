@@ -204,6 +204,8 @@ def _save_finvoice(actor, company, read: finvoice_read.PurchaseInvoice, name: st
         net_cents=_cents(read.net_total),
         vat_cents=_cents(read.vat_total),
         gross_cents=gross,
+        cash_discount_date=read.cash_discount_date,
+        cash_discount_cents=_cents(read.cash_discount) if read.cash_discount else 0,
         file_name=name[:200],
         message_id=read.message_id[:100],
         warnings=warnings,
@@ -357,6 +359,31 @@ def _attachment(upload, errors: dict):
     return name, data, actual
 
 
+def _cash_discount(values: dict, total: int | None, errors: dict) -> tuple[dt.date | None, int]:
+    """The cash discount entered by hand: its date and amount in cents (the amount given,
+    else the percentage of the total rounded half up to the cent); (None, 0) when none."""
+    amount, percent = values.get("cash_discount"), values.get("cash_discount_percent")
+    raw_date = values.get("cash_discount_date")
+    if amount in (None, "") and percent in (None, "") and not raw_date:
+        return None, 0
+    on, discount = None, 0
+    try:
+        if amount not in (None, ""):
+            discount = to_cents(amount, "cash_discount")
+        elif percent not in (None, "") and total is not None:
+            share = decimal(percent, "cash_discount_percent", places=2)
+            discount = int((Decimal(total) * share / 100).quantize(Decimal(1), ROUND_HALF_UP))
+        on = as_date(raw_date or "", "cash_discount_date")
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+        return None, 0
+    if total is not None and not 0 < discount < total:
+        errors["cash_discount"] = _(
+            "The cash discount must be more than zero and less than the total %(total)s €."
+        ) % {"total": cents(total)}
+    return on, discount
+
+
 @transaction.atomic
 def create_invoice(actor, company: Company, *, supplier, attachment=None, **data):
     """A purchase invoice entered by hand: ``supplier`` (a Supplier or its id), ``number``,
@@ -364,7 +391,9 @@ def create_invoice(actor, company: Company, *, supplier, attachment=None, **data
     ``iban`` / ``bic`` (default: the supplier's), ``barcode`` (a virtual barcode filling
     IBAN, total, reference and due date), ``lines`` (``amount`` VAT included, ``account``,
     ``vat_code``, ``description``; none: one line of the total on the supplier's defaults),
-    its ``cost_centre`` (routes the circulation) and its PDF or image as ``attachment``. The total must equal the lines."""
+    its ``cost_centre`` (routes the circulation), a cash discount (``cash_discount`` in euros
+    or ``cash_discount_percent`` of the total, earned by paying by ``cash_discount_date``) and
+    its PDF or image as ``attachment``. The total must equal the lines."""
     guard(actor, company, "purchases.manage")
     if not isinstance(supplier, Supplier):
         supplier = Supplier.objects.filter(
@@ -420,6 +449,7 @@ def create_invoice(actor, company: Company, *, supplier, attachment=None, **data
             "total": cents(total),
             "lines": cents(sum(line.gross_cents for line in lines)),
         }
+    discount_date, discount = _cash_discount(values, total, errors)
     centre = ""
     try:
         centre = clean_cost_centre(values.get("cost_centre"))
@@ -448,6 +478,8 @@ def create_invoice(actor, company: Company, *, supplier, attachment=None, **data
         net_cents=sum(line.net_cents for line in lines),
         vat_cents=sum(line.vat_cents for line in lines),
         gross_cents=total,
+        cash_discount_date=discount_date,
+        cash_discount_cents=discount,
         created_by=user_of(actor),
     )
     for line in lines:
