@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,8 @@ from .common import (
     user_of,
 )
 from .suppliers import supplier_for_seller
+
+SNIFFED = 16  # the first bytes that tell a PDF, JPEG or PNG (tase.ledger.services.MAGIC)
 
 
 @dataclass
@@ -136,16 +138,19 @@ def _duplicate_error(found: PurchaseInvoice) -> str:
 
 
 def _store_attachment(
-    invoice: PurchaseInvoice, name: str, data: bytes, content_type: str, *, save: bool = True
+    invoice: PurchaseInvoice, name: str, data, content_type: str, *, save: bool = True
 ):
+    """Keep ``data`` (bytes, or a file: an upload is copied to storage a chunk at a time,
+    never read whole into memory) as the invoice's attachment."""
+    content = data if isinstance(data, File) else ContentFile(data)
     attachment = PurchaseAttachment(
         invoice=invoice,
         company_id=invoice.company_id,
         name=PurePath(name).name[:200] or "attachment",
         content_type=content_type[:100] or "application/octet-stream",
-        size=len(data),
+        size=content.size,
     )
-    attachment.file.save(attachment.name, ContentFile(data), save=False)
+    attachment.file.save(attachment.name, content, save=False)
     if save:
         attachment.save()
     return attachment
@@ -341,22 +346,31 @@ def _barcode(values: dict, errors: dict) -> None:
 
 
 def _attachment(upload, errors: dict):
+    """The invoice's PDF or image, checked without reading it into memory: its size first
+    (over the ``attachment`` limit it is refused naming the limit), then its type by its first
+    bytes; (name, file, content type) for :func:`_store_attachment`."""
     if upload is None:
         return None
-    name, data = _upload(upload)
+    if isinstance(upload, tuple):
+        name, content = PurePath(str(upload[0])).name, ContentFile(bytes(upload[1]))
+    else:
+        name, content = PurePath(upload.name or "").name, upload
     try:
-        limits.check_size(data, "attachment", field="attachment", name=name)
+        limits.check_size(content, "attachment", field="attachment", name=name)
     except ValidationError as error:
         errors["attachment"] = error.messages[0]
         return None
+    content.seek(0)
+    head = content.read(SNIFFED)
+    content.seek(0)
     expected = ATTACHMENT_TYPES.get(PurePath(name).suffix.lower())
-    actual = sniff(data)
+    actual = sniff(head)
     if expected is None or actual != expected:
         errors["attachment"] = _("“%(name)s”: only PDF, JPEG and PNG files are accepted.") % {
             "name": name
         }
         return None
-    return name, data, actual
+    return name, content, actual
 
 
 def _cash_discount(values: dict, total: int | None, errors: dict) -> tuple[dt.date | None, int]:
