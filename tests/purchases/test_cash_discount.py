@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from lxml import etree
 
 from tase.bank import services as bank
@@ -225,3 +226,21 @@ def test_service_refuses_a_discount_of_a_credit_note(books, accountant):
             total="-10.00", cash_discount="1.00", cash_discount_date="2026-03-09",
         )  # fmt: skip
     assert "cash_discount" in error.value.message_dict
+
+
+def test_the_api_proposal_shows_the_saving(world, books, accountant):
+    invoice = _approved(accountant, books)
+    client = world.client(Role.ACCOUNTANT)
+    created = client.post(
+        f"/api/v1/purchases/companies/{books.pk}/payment-proposals",
+        {"due_until": "2026-03-31", "execution_date": "2026-03-20", "invoice_ids": [invoice.pk]},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["total"], body["saving"]) == ("1253.89", "25.59")
+    [payment] = body["payments"]
+    assert (payment["amount"], payment["discount"]) == ("1253.89", "25.59")
+    assert payment["invoice"]["cash_discount"] == "25.59"
+    page = client.get(reverse("purchases:proposal_detail", args=[books.pk, body["id"]]))
+    assert page.status_code == 200 and 'data-testid="saving"' in page.content.decode()
