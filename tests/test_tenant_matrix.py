@@ -56,10 +56,6 @@ UNREACHED: dict[str, str] = {
     "payroll:run_import": "the item import of a draft pay run; the demo's runs are approved",
     "payroll:run_progress": "polled by the pay run page while a calculation runs",
     "payroll:run_sepa": "the payment file of an approved run, linked from its page's form",
-    "purchases:invoice_cost_centre": "posted on an invoice waiting for approval; the crawl "
-    "reached none with the form (its wall is tested in tests/purchases/test_circulation.py)",
-    "purchases:proposal_add": "posted on a draft payment proposal with due invoices left out; "
-    "the demo's proposal is accepted",
     "payroll:retro_pay_add": "posted on an employment with retro pay due; no demo salary change "
     "reaches back to paid months",
     "payroll:personal_data_erase": "posted once an employee's employment has ended and every "

@@ -14,6 +14,11 @@ shared/reference/formats-fi.md §3. What is read, and from where:
   (``InvoiceTotalVatExcludedAmount``, ``InvoiceTotalVatAmount``,
   ``InvoiceTotalVatIncludedAmount``), VAT per rate (``VatSpecificationDetails``), due date
   (``PaymentTermsDetails/InvoiceDueDate``, else ``EpiDateOptionDate``);
+- cash discount (käteisalennus): the first ``PaymentTermsDetails`` with a ``CashDiscountDate``
+  gives the date by which paying earns it and its amount: ``CashDiscountAmount``, else
+  ``CashDiscountPercent`` of ``CashDiscountBaseAmount`` (default: the invoice's total), rounded
+  half up to the cent. The schema has the same element names in Finvoice 2.01 and 3.0. An
+  amount without a date, or one not between zero and the total, is an error;
 - reference: ``EpiRemittanceInfoIdentifier`` (``SPY`` national 7-3-1, ``ISO`` RF);
 - rows (``InvoiceRow``): name, quantity (``InvoicedQuantity``, ``DeliveredQuantity`` or
   ``OrderedQuantity``) with its unit, ``UnitPriceAmount``, ``RowVatRatePercent``,
@@ -133,6 +138,8 @@ class PurchaseInvoice:
     notes: tuple[str, ...]  # InvoiceFreeText and rows of text only
     warnings: tuple[str, ...]
     attachments: tuple[Attachment, ...] = ()
+    cash_discount_date: dt.date | None = None  # paying by this day earns …
+    cash_discount: Decimal | None = None  # … this much off the total (VAT included)
 
     @property
     def credit_note(self) -> bool:
@@ -394,6 +401,39 @@ def _reference(reader: _Reader, raw: str) -> str:
         return raw
 
 
+def _cash_discount(
+    reader: _Reader, details: Element, total: Decimal | None
+) -> tuple[dt.date | None, Decimal | None]:
+    """The cash discount's date and amount (see the module's docstring), or (None, None)."""
+    field = "PaymentTermsDetails/"
+    for terms in details.iterfind("PaymentTermsDetails"):
+        on = reader.date(terms, "CashDiscountDate", field + "CashDiscountDate")
+        amount = reader.decimal(terms, "CashDiscountAmount", field + "CashDiscountAmount")
+        percent = reader.decimal(terms, "CashDiscountPercent", field + "CashDiscountPercent")
+        if amount is None and percent is not None:
+            base = reader.decimal(terms, "CashDiscountBaseAmount", field + "CashDiscountBaseAmount")
+            base = total if base is None else base
+            amount = None if base is None else (base * percent / 100).quantize(CENT, ROUND_HALF_UP)
+        if on is None and amount is None:
+            continue
+        if on is None:
+            reader.errors.append(f"{field}CashDiscountDate: missing for the cash discount.")
+        elif amount is None:
+            reader.errors.append(
+                f"{field}CashDiscountAmount: missing (nor CashDiscountPercent) for the cash "
+                "discount."
+            )
+        elif total is not None and not 0 < amount < total:
+            reader.errors.append(
+                f"{field}CashDiscountAmount: {_fi(amount)} is not between 0 and the total "
+                f"{_fi(total)}."
+            )
+        else:
+            return on, amount
+        return None, None
+    return None, None
+
+
 def _iban(reader: _Reader, raw: str, field: str) -> str:
     compact = raw.replace(" ", "").upper()
     if compact and not iban_number.is_valid(compact):
@@ -518,6 +558,7 @@ def _read_invoice(
             f"EpiInstructedAmount {_fi(instructed)} differs from InvoiceTotalVatIncludedAmount {_fi(total)}."
         )
     reference = _reference(reader, _text(instructions, "EpiRemittanceInfoIdentifier"))
+    discount_date, discount = _cash_discount(reader, details, total)
     if reader.errors:
         raise FinvoiceError(reader.errors)
     return PurchaseInvoice(
@@ -547,4 +588,6 @@ def _read_invoice(
         ),
         warnings=tuple(reader.warnings),
         attachments=tuple(attachments),
+        cash_discount_date=discount_date,
+        cash_discount=discount,
     )

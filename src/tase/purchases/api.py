@@ -137,6 +137,10 @@ class PurchaseInvoiceOut(Schema):
     attachments: list[PurchaseAttachmentOut]
     cost_centre: str
     pay_first: bool
+    cash_discount: str | None = Field(
+        ..., description="Cash discount (VAT included) earned by paying by cash_discount_date"
+    )
+    cash_discount_date: dt.date | None
     waiting_for: list[str] = Field(
         ...,
         description="Whom the open invoice waits for in the circulation (empty: anyone who"
@@ -194,6 +198,10 @@ def invoice_out(invoice: PurchaseInvoice, people: list | None = None) -> dict:
         "attachments": list(invoice.attachments.all()),
         "cost_centre": invoice.cost_centre,
         "pay_first": invoice.pay_first,
+        "cash_discount": str(cents(invoice.cash_discount_cents))
+        if invoice.cash_discount_cents
+        else None,
+        "cash_discount_date": invoice.cash_discount_date,
         "waiting_for": [str(user) for user in selectors.waiting_for(invoice, people)],
     }
 
@@ -261,6 +269,15 @@ class ManualInvoiceIn(Schema):
     )
     notes: str = ""
     cost_centre: str = Field("", description="Routes the circulation; on the expense lines")
+    cash_discount: Decimal | None = Field(
+        None, description="Cash discount (käteisalennus) in euros, VAT included"
+    )
+    cash_discount_percent: Decimal | None = Field(
+        None, description="Or the cash discount as a percentage of the total"
+    )
+    cash_discount_date: dt.date | None = Field(
+        None, description="Paying by this day earns the cash discount"
+    )
     lines: list[ManualLineIn] = Field(
         default_factory=list, description="None: one line of the total on the supplier's defaults"
     )
@@ -481,6 +498,9 @@ class PaymentProposalIn(Schema):
 class ProposalPaymentOut(Schema):
     invoice: PurchaseInvoiceOut
     amount: str
+    discount: str = Field(
+        ..., description="The cash discount taken: the invoice's open amount less it is paid"
+    )
     end_to_end_id: str
     status: str
 
@@ -500,6 +520,7 @@ class PaymentProposalOut(Schema):
     execution_date: dt.date
     iban: str
     total: str
+    saving: str = Field(..., description="The cash discounts the proposal earns")
     available: str | None = Field(
         ...,
         description="The account's last statement balance less the payments sent since;"
@@ -522,6 +543,7 @@ def proposal_out(proposal) -> dict:
         "execution_date": proposal.execution_date,
         "iban": proposal.bank_account.iban,
         "total": str(cents(sum(p.amount_cents for p in payments))),
+        "saving": str(cents(sum(p.discount_cents for p in payments))),
         "available": None if balance is None else str(cents(balance.available_cents)),
         "balance_date": None if balance is None else balance.date,
         "left_out": [
@@ -538,6 +560,7 @@ def proposal_out(proposal) -> dict:
             {
                 "invoice": invoice_out(p.invoice),
                 "amount": str(cents(p.amount_cents)),
+                "discount": str(cents(p.discount_cents)),
                 "end_to_end_id": p.end_to_end_id,
                 "status": p.status,
             }

@@ -77,6 +77,9 @@ class PurchaseInvoice(models.Model):
     vat_cents = models.BigIntegerField(default=0)
     gross_cents = models.BigIntegerField(default=0)
     paid_cents = models.BigIntegerField(default=0)
+    # Cash discount (käteisalennus): paying the rest by the date settles the invoice in full.
+    cash_discount_date = models.DateField(_("cash discount date"), null=True, blank=True)
+    cash_discount_cents = models.BigIntegerField(default=0)
     file_name = models.CharField(_("file"), max_length=200, blank=True)
     message_id = models.CharField(max_length=100, blank=True)
     warnings = models.JSONField(default=list, blank=True)
@@ -128,6 +131,18 @@ class PurchaseInvoice(models.Model):
     @property
     def is_credit_note(self) -> bool:
         return self.gross_cents < 0
+
+    def discount_on(self, day) -> int:
+        """The cash discount earned by paying the whole rest on ``day``: the invoice's
+        discount when nothing is paid yet and ``day`` is on or before its discount date."""
+        if (
+            self.cash_discount_cents > 0
+            and self.cash_discount_date is not None
+            and self.paid_cents == 0
+            and day <= self.cash_discount_date
+        ):
+            return self.cash_discount_cents
+        return 0
 
 
 class PurchaseLine(models.Model):
@@ -325,6 +340,8 @@ class Payment(models.Model):
     proposal = models.ForeignKey(PaymentProposal, on_delete=models.CASCADE, related_name="payments")
     invoice = models.ForeignKey(PurchaseInvoice, on_delete=models.PROTECT, related_name="payments")
     amount_cents = models.BigIntegerField()
+    # The cash discount taken: the invoice's open amount less it is paid (``amount_cents``).
+    discount_cents = models.BigIntegerField(default=0)
     end_to_end_id = models.CharField(max_length=35)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     paid_on = models.DateField(null=True, blank=True)
@@ -359,7 +376,9 @@ class PaymentRecord(models.Model):
         PurchaseInvoice, on_delete=models.PROTECT, related_name="payment_records"
     )
     date = models.DateField(_("payment date"))
+    # What the payment settled of the invoice: the money paid plus the cash discount taken.
     amount_cents = models.BigIntegerField()
+    discount_cents = models.BigIntegerField(default=0)
     voucher_id = models.BigIntegerField(null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     bank_line_id = models.BigIntegerField(null=True, blank=True)

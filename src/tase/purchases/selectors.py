@@ -133,14 +133,23 @@ def available_balance(bank_account) -> Balance | None:
     return Balance(on, closing, sent)
 
 
-def payable_invoices(company: Company, due_until: dt.date):
-    """Approved, unpaid invoices due by the day and in no proposal waiting for acceptance,
-    in the order a proposal takes them: those marked to pay first, then the earliest due."""
+def payable_invoices(company: Company, due_until: dt.date, on: dt.date | None = None):
+    """Approved, unpaid invoices due by the day — or, paid on ``on``, earning a cash discount
+    whose date is by the day — and in no proposal waiting for acceptance, in the order a
+    proposal takes them: those marked to pay first, then the earliest due."""
+    wanted = Q(due_date__lte=due_until)
+    if on is not None:
+        wanted |= Q(
+            cash_discount_cents__gt=0,
+            paid_cents=0,
+            cash_discount_date__gte=on,
+            cash_discount_date__lte=due_until,
+        )
     return (
         PurchaseInvoice.objects.filter(
+            wanted,
             company=company,
             status=PurchaseInvoice.Status.APPROVED,
-            due_date__lte=due_until,
             gross_cents__gt=F("paid_cents"),
         )
         .exclude(payments__proposal__status=PaymentProposal.Status.DRAFT)
@@ -154,7 +163,9 @@ def left_out(proposal: PaymentProposal) -> list[PurchaseInvoice]:
     other draft): those left out by hand or over the balance."""
     if proposal.status != PaymentProposal.Status.DRAFT:
         return []
-    return list(payable_invoices(proposal.company, proposal.due_until)[:200])
+    return list(
+        payable_invoices(proposal.company, proposal.due_until, proposal.execution_date)[:200]
+    )
 
 
 def payment_file_version(bank_account) -> str:

@@ -141,6 +141,8 @@ def invoice_create(request, company_pk):
             "reference",
             "message",
             "cost_centre",
+            "cash_discount",
+            "cash_discount_date",
         )
         try:
             invoice = services.create_invoice(
@@ -425,6 +427,7 @@ def proposal_detail(request, company_pk, pk):
             proposal=proposal,
             payments=payments,
             total=sum(p.amount_cents for p in payments),
+            saving=sum(p.discount_cents for p in payments),
             errors=errors,
             accepted=proposal.status == PaymentProposal.Status.ACCEPTED,
         ),

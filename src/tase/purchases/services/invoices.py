@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,8 @@ from .common import (
     user_of,
 )
 from .suppliers import supplier_for_seller
+
+SNIFFED = 16  # the first bytes that tell a PDF, JPEG or PNG (tase.ledger.services.MAGIC)
 
 
 @dataclass
@@ -136,16 +138,19 @@ def _duplicate_error(found: PurchaseInvoice) -> str:
 
 
 def _store_attachment(
-    invoice: PurchaseInvoice, name: str, data: bytes, content_type: str, *, save: bool = True
+    invoice: PurchaseInvoice, name: str, data, content_type: str, *, save: bool = True
 ):
+    """Keep ``data`` (bytes, or a file: an upload is copied to storage a chunk at a time,
+    never read whole into memory) as the invoice's attachment."""
+    content = data if isinstance(data, File) else ContentFile(data)
     attachment = PurchaseAttachment(
         invoice=invoice,
         company_id=invoice.company_id,
         name=PurePath(name).name[:200] or "attachment",
         content_type=content_type[:100] or "application/octet-stream",
-        size=len(data),
+        size=content.size,
     )
-    attachment.file.save(attachment.name, ContentFile(data), save=False)
+    attachment.file.save(attachment.name, content, save=False)
     if save:
         attachment.save()
     return attachment
@@ -204,6 +209,8 @@ def _save_finvoice(actor, company, read: finvoice_read.PurchaseInvoice, name: st
         net_cents=_cents(read.net_total),
         vat_cents=_cents(read.vat_total),
         gross_cents=gross,
+        cash_discount_date=read.cash_discount_date,
+        cash_discount_cents=_cents(read.cash_discount) if read.cash_discount else 0,
         file_name=name[:200],
         message_id=read.message_id[:100],
         warnings=warnings,
@@ -339,22 +346,56 @@ def _barcode(values: dict, errors: dict) -> None:
 
 
 def _attachment(upload, errors: dict):
+    """The invoice's PDF or image, checked without reading it into memory: its size first
+    (over the ``attachment`` limit it is refused naming the limit), then its type by its first
+    bytes; (name, file, content type) for :func:`_store_attachment`."""
     if upload is None:
         return None
-    name, data = _upload(upload)
+    if isinstance(upload, tuple):
+        name, content = PurePath(str(upload[0])).name, ContentFile(bytes(upload[1]))
+    else:
+        name, content = PurePath(upload.name or "").name, upload
     try:
-        limits.check_size(data, "attachment", field="attachment", name=name)
+        limits.check_size(content, "attachment", field="attachment", name=name)
     except ValidationError as error:
         errors["attachment"] = error.messages[0]
         return None
+    content.seek(0)
+    head = content.read(SNIFFED)
+    content.seek(0)
     expected = ATTACHMENT_TYPES.get(PurePath(name).suffix.lower())
-    actual = sniff(data)
+    actual = sniff(head)
     if expected is None or actual != expected:
         errors["attachment"] = _("“%(name)s”: only PDF, JPEG and PNG files are accepted.") % {
             "name": name
         }
         return None
-    return name, data, actual
+    return name, content, actual
+
+
+def _cash_discount(values: dict, total: int | None, errors: dict) -> tuple[dt.date | None, int]:
+    """The cash discount entered by hand: its date and amount in cents (the amount given,
+    else the percentage of the total rounded half up to the cent); (None, 0) when none."""
+    amount, percent = values.get("cash_discount"), values.get("cash_discount_percent")
+    raw_date = values.get("cash_discount_date")
+    if amount in (None, "") and percent in (None, "") and not raw_date:
+        return None, 0
+    on, discount = None, 0
+    try:
+        if amount not in (None, ""):
+            discount = to_cents(amount, "cash_discount")
+        elif percent not in (None, "") and total is not None:
+            share = decimal(percent, "cash_discount_percent", places=2)
+            discount = int((Decimal(total) * share / 100).quantize(Decimal(1), ROUND_HALF_UP))
+        on = as_date(raw_date or "", "cash_discount_date")
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+        return None, 0
+    if total is not None and not 0 < discount < total:
+        errors["cash_discount"] = _(
+            "The cash discount must be more than zero and less than the total %(total)s €."
+        ) % {"total": cents(total)}
+    return on, discount
 
 
 @transaction.atomic
@@ -364,7 +405,9 @@ def create_invoice(actor, company: Company, *, supplier, attachment=None, **data
     ``iban`` / ``bic`` (default: the supplier's), ``barcode`` (a virtual barcode filling
     IBAN, total, reference and due date), ``lines`` (``amount`` VAT included, ``account``,
     ``vat_code``, ``description``; none: one line of the total on the supplier's defaults),
-    its ``cost_centre`` (routes the circulation) and its PDF or image as ``attachment``. The total must equal the lines."""
+    its ``cost_centre`` (routes the circulation), a cash discount (``cash_discount`` in euros
+    or ``cash_discount_percent`` of the total, earned by paying by ``cash_discount_date``) and
+    its PDF or image as ``attachment``. The total must equal the lines."""
     guard(actor, company, "purchases.manage")
     if not isinstance(supplier, Supplier):
         supplier = Supplier.objects.filter(
@@ -420,6 +463,7 @@ def create_invoice(actor, company: Company, *, supplier, attachment=None, **data
             "total": cents(total),
             "lines": cents(sum(line.gross_cents for line in lines)),
         }
+    discount_date, discount = _cash_discount(values, total, errors)
     centre = ""
     try:
         centre = clean_cost_centre(values.get("cost_centre"))
@@ -448,6 +492,8 @@ def create_invoice(actor, company: Company, *, supplier, attachment=None, **data
         net_cents=sum(line.net_cents for line in lines),
         vat_cents=sum(line.vat_cents for line in lines),
         gross_cents=total,
+        cash_discount_date=discount_date,
+        cash_discount_cents=discount,
         created_by=user_of(actor),
     )
     for line in lines:

@@ -8,6 +8,19 @@ the company): the bank app finds the payment of a statement line by it
 (:func:`tase.purchases.selectors.payment_by_end_to_end_id`) and books it paid with
 :func:`mark_paid`, passing the voucher it posted; without one, :func:`mark_paid` posts trade
 payables (debit) / bank (credit) in the bank series TI itself.
+
+Cash discount (käteisalennus): an invoice paid in full by its discount date is paid less the
+discount (the proposal's transfer is the open amount less it when its payment date is on or
+before that date, and shows the saving). The payment then settles the whole invoice: trade
+payables are debited the open amount, the bank credited what was paid, and the discount
+credited back to the invoice's expense lines in proportion to their gross amounts, each with
+its VAT code, so that the ledger takes it out of the expense and the deductible VAT of each
+rate (:func:`discount_lines`). The source: a cash discount is a price reduction that lowers the
+tax base (arvonlisäverolaki 1501/1993, 78 § 1 mom. 1 kohta, "ostajalle annettu alennus";
+applied by the Central Tax Board in KVL:2001/45,
+https://www.vero.fi/syventavat-vero-ohjeet/ennakkoratkaisut/54104/kvl045200/), and the
+buyer's deduction (102 §) is of the tax on what it finally pays, so the deducted VAT is
+reduced by the VAT share of the discount, rate by rate, when the discount is taken.
 """
 
 from __future__ import annotations
@@ -26,6 +39,7 @@ from tase.formats import sepa_payments
 from tase.ledger import selectors as ledger_selectors
 from tase.ledger import services as ledger
 from tase.ledger.models import BankAccount
+from tase.rules import vat as vat_rules
 
 from .. import selectors
 from ..models import (
@@ -77,7 +91,7 @@ def _over_balance(balance, total: int) -> str:
     }
 
 
-def _within_balance(chosen: list[PurchaseInvoice], balance) -> list[PurchaseInvoice]:
+def _within_balance(chosen: list[PurchaseInvoice], balance, on: dt.date) -> list[PurchaseInvoice]:
     """The invoices, in the order given (those to pay first, then the earliest due), that
     fit in the balance: one that does not fit in
     what is left is skipped (it stays to be added when there is money) and the next tried."""
@@ -85,10 +99,16 @@ def _within_balance(chosen: list[PurchaseInvoice], balance) -> list[PurchaseInvo
         return chosen
     left, taken = balance.available_cents, []
     for invoice in chosen:
-        if invoice.open_cents <= left:
+        due = _to_pay(invoice, on)
+        if due <= left:
             taken.append(invoice)
-            left -= invoice.open_cents
+            left -= due
     return taken
+
+
+def _to_pay(invoice: PurchaseInvoice, on: dt.date) -> int:
+    """What paying the invoice on ``on`` takes: the open amount less a cash discount earned."""
+    return invoice.open_cents - invoice.discount_on(on)
 
 
 @transaction.atomic
@@ -116,15 +136,15 @@ def create_proposal(
         bad = [_unpayable(i) for i in chosen if i.status not in PAYABLE or i.open_cents <= 0]
         if bad:
             raise ValidationError({"invoices": bad})
-        total = sum(i.open_cents for i in chosen)
+        total = sum(_to_pay(i, on) for i in chosen)
         if balance is not None and total > balance.available_cents:
             raise ValidationError({"invoices": _over_balance(balance, total)})
     else:
-        due = list(selectors.payable_invoices(company, until))
-        chosen = _within_balance(due, balance)
+        due = list(selectors.payable_invoices(company, until, on))
+        chosen = _within_balance(due, balance, on)
         if due and not chosen:
             raise ValidationError(
-                {"bank_account": _over_balance(balance, min(i.open_cents for i in due))}
+                {"bank_account": _over_balance(balance, min(_to_pay(i, on) for i in due))}
             )
     if not chosen:
         raise ValidationError(
@@ -145,11 +165,13 @@ def create_proposal(
 
 
 def _payment(proposal: PaymentProposal, invoice: PurchaseInvoice) -> Payment:
+    discount = invoice.discount_on(proposal.execution_date)
     return Payment(
         company=proposal.company,
         proposal=proposal,
         invoice=invoice,
-        amount_cents=invoice.open_cents,
+        amount_cents=invoice.open_cents - discount,
+        discount_cents=discount,
         end_to_end_id=f"P{proposal.pk}-{invoice.pk}",
     )
 
@@ -298,7 +320,9 @@ def mark_paid(
     bank_line=None,
     bank_ledger_account: str = "",
 ):
-    """Book ``amount_cents`` paid on the approved invoice on ``date``. ``voucher``: the voucher
+    """Book ``amount_cents`` paid on the approved invoice on ``date`` (when it is the open
+    amount less a cash discount earned — by the date, or sent in a proposal that took it — the
+    discount settles the rest, :func:`discount_lines`). ``voucher``: the voucher
     the caller posted for it (the bank app's statement line), linked as it is; none: trade
     payables / bank are posted here (to ``bank_ledger_account``, else the bank account of its
     payment proposal, else the company's default). The invoice's payment in a proposal is
@@ -327,6 +351,13 @@ def mark_paid(
             }
         )
     payment = invoice.payments.filter(status=Payment.Status.SENT).select_related("proposal").first()
+    discount = 0
+    if voucher is None:
+        earned = invoice.discount_on(on)
+        if payment is not None and payment.discount_cents and amount_cents == payment.amount_cents:
+            earned = payment.discount_cents  # the file was sent in time to earn it
+        if earned and amount_cents + earned == invoice.open_cents:
+            discount = earned
     if voucher is None:
         if bank_ledger_account:
             bank_number = bank_ledger_account
@@ -344,8 +375,9 @@ def mark_paid(
             series=SERIES,
             description=f"{text}, {invoice.supplier.name}"[:300],
             lines=[
-                {"account": payables, "debit": cents(amount_cents), "text": text},
+                {"account": payables, "debit": cents(amount_cents + discount), "text": text},
                 {"account": bank_number, "credit": cents(amount_cents), "text": text},
+                *discount_lines(invoice, discount),
             ],
             source=SOURCE,
             source_ref=f"{invoice.pk}:{invoice.paid_cents}",
@@ -354,12 +386,13 @@ def mark_paid(
         company=invoice.company,
         invoice=invoice,
         date=on,
-        amount_cents=amount_cents,
+        amount_cents=amount_cents + discount,
+        discount_cents=discount,
         voucher_id=voucher.pk,
         source=PaymentRecord.Source.MANUAL if bank_line is None else PaymentRecord.Source.BANK_LINE,
         bank_line_id=getattr(bank_line, "pk", bank_line),
     )
-    invoice.paid_cents += amount_cents
+    invoice.paid_cents += amount_cents + discount
     if invoice.open_cents <= 0:
         invoice.status = PurchaseInvoice.Status.PAID
     invoice.save(update_fields=["paid_cents", "status"])
@@ -373,9 +406,44 @@ def mark_paid(
         "payment",
         invoice,
         company=invoice.company,
-        changes={"paid": [None, str(cents(amount_cents))], "date": [None, on.isoformat()]},
+        changes={"paid": [None, str(cents(amount_cents))], "date": [None, on.isoformat()]}
+        | ({"cash discount": [None, str(cents(discount))]} if discount else {}),
     )
     return invoice
+
+
+def discount_lines(invoice: PurchaseInvoice, discount: int) -> list[dict]:
+    """The voucher lines taking a cash discount of ``discount`` cents off the invoice: credits
+    to its expense lines' accounts with their VAT codes, the discount shared in proportion to
+    the lines' gross amounts (half up, the rounding left on the largest), VAT included, so the
+    ledger reduces the expense and the deductible VAT of each rate (at the rate of the
+    invoice's posting date)."""
+    if not discount:
+        return []
+    shares: dict[tuple[str, str], int] = {}
+    for line in invoice.lines.all():
+        if line.gross_cents > 0:
+            key = (line.account, line.vat_code)
+            shares[key] = shares.get(key, 0) + line.gross_cents
+    whole = sum(shares.values())
+    if not whole:
+        return []
+    amounts = {key: vat_rules.proportion(discount, part, whole) for key, part in shares.items()}
+    largest = max(shares, key=shares.get)
+    amounts[largest] += discount - sum(amounts.values())
+    text = _("Cash discount, purchase invoice %(number)s") % {"number": invoice.number}
+    return [
+        {
+            "account": account,
+            "vat_code": code or None,
+            "credit": cents(amount),
+            "text": text,
+            "cost_centre": invoice.cost_centre,
+            "delivery_date": invoice.posting_date,
+        }
+        for (account, code), amount in amounts.items()
+        if amount
+    ]
 
 
 @transaction.atomic

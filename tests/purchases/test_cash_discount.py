@@ -1,0 +1,246 @@
+"""Cash discounts (käteisalennus, issue 15): read from Finvoice 3.0 and 2.01, entered by hand
+(page and API), paid by a payment proposal whose date is by the discount date (the saving
+shown, the discounted amount in the pain.001), and posted when the bank line with the
+payment's end-to-end id arrives: trade payables settled in full, the discount taken off the
+expense and the deductible VAT of each rate."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from lxml import etree
+
+from tase.bank import services as bank
+from tase.bank.models import Line
+from tase.bank.sample import Payment as BankPayment
+from tase.bank.sample import statement_xml
+from tase.core.roles import Role
+from tase.formats import finvoice_read, sepa_payments
+from tase.ledger.closing import closing_gate
+from tase.ledger.models import Entry
+from tase.purchases import selectors, services
+from tase.purchases.models import PaymentRecord, PurchaseInvoice, Supplier
+
+from .conftest import FINVOICE
+
+pytestmark = pytest.mark.django_db
+
+IBAN = "FI7944052020036082"  # the books fixture's bank account (ledger 1910)
+TERMS = """<PaymentTermsDetails>
+      <PaymentTermsFreeText>14 päivää netto</PaymentTermsFreeText>
+      <InvoiceDueDate Format="CCYYMMDD">20260331</InvoiceDueDate>
+    </PaymentTermsDetails>"""
+
+
+def _with_discount(terms: str, number="2026-0317", version=None) -> bytes:
+    """The fixture (1 279,48 €: 25,5 % and 13,5 % rows) with these payment terms."""
+    text = FINVOICE.decode("iso-8859-15").replace(TERMS, terms)
+    text = text.replace(
+        "<InvoiceNumber>2026-0317</InvoiceNumber>", f"<InvoiceNumber>{number}</InvoiceNumber>"
+    )
+    if version:
+        text = text.replace('Version="3.0"', f'Version="{version}"')
+    return text.encode("iso-8859-15")
+
+
+PERCENT = """<PaymentTermsDetails>
+      <PaymentTermsFreeText>7 pv -2 %, 14 pv netto</PaymentTermsFreeText>
+      <InvoiceDueDate Format="CCYYMMDD">20260331</InvoiceDueDate>
+      <CashDiscountDate Format="CCYYMMDD">20260324</CashDiscountDate>
+      <CashDiscountPercent>2</CashDiscountPercent>
+    </PaymentTermsDetails>"""
+AMOUNT = """<PaymentTermsDetails>
+      <InvoiceDueDate Format="CCYYMMDD">20260331</InvoiceDueDate>
+      <CashDiscountDate Format="CCYYMMDD">20260324</CashDiscountDate>
+      <CashDiscountBaseAmount AmountCurrencyIdentifier="EUR">1279,48</CashDiscountBaseAmount>
+      <CashDiscountAmount AmountCurrencyIdentifier="EUR">30,00</CashDiscountAmount>
+    </PaymentTermsDetails>"""
+
+
+def test_finvoice_30_percent_and_201_amount_are_read():
+    read = finvoice_read.read(_with_discount(PERCENT))
+    assert (read.cash_discount_date, read.cash_discount) == (dt.date(2026, 3, 24), Decimal("25.59"))
+    old = finvoice_read.read(_with_discount(AMOUNT, version="2.01"))
+    assert (old.version, old.cash_discount_date, old.cash_discount) == (
+        "2.01",
+        dt.date(2026, 3, 24),
+        Decimal("30.00"),
+    )
+    assert finvoice_read.read(FINVOICE).cash_discount is None
+
+
+@pytest.mark.parametrize(
+    ("terms", "problem"),
+    [
+        (PERCENT.replace('<CashDiscountDate Format="CCYYMMDD">20260324</CashDiscountDate>', ""),
+         "CashDiscountDate: missing"),
+        (AMOUNT.replace("30,00</CashDiscountAmount>", "1300,00</CashDiscountAmount>"),
+         "CashDiscountAmount: 1300,00 is not between 0 and the total 1279,48"),
+    ],
+)  # fmt: skip
+def test_a_discount_without_date_or_over_the_total_is_refused(terms, problem):
+    with pytest.raises(finvoice_read.FinvoiceError, match=problem):
+        finvoice_read.read(_with_discount(terms))
+
+
+def _approved(actor, company, terms=PERCENT, number="2026-0317") -> PurchaseInvoice:
+    [result] = services.import_finvoices(
+        actor, company, [(f"{number}.xml", _with_discount(terms, number))]
+    )
+    assert result.errors == []
+    invoice = result.invoices[0]
+    assert (invoice.cash_discount_cents, invoice.cash_discount_date) == (2559, dt.date(2026, 3, 24))
+    return services.approve(actor, invoice)
+
+
+def test_the_proposal_pays_less_the_discount_by_its_date_and_the_file_says_so(books, accountant):
+    invoice = _approved(accountant, books)
+    late = services.create_proposal(
+        accountant, books, due_until=dt.date(2026, 3, 31), execution_date=dt.date(2026, 3, 25)
+    )
+    [payment] = late.payments.all()
+    assert (payment.amount_cents, payment.discount_cents) == (127948, 0)
+    services.remove_payment(accountant, late, invoice)
+    # due only on 31.3., but its discount date 24.3. is by the day asked: proposed to earn it
+    proposal = services.create_proposal(
+        accountant, books, due_until=dt.date(2026, 3, 24), execution_date=dt.date(2026, 3, 20)
+    )
+    [payment] = selectors.payments_of(proposal)
+    assert (payment.amount_cents, payment.discount_cents) == (127948 - 2559, 2559)
+    proposal = services.accept_proposal(accountant, proposal)
+    document = services.payment_file(proposal)
+    ns = {"p": sepa_payments.namespace(sepa_payments.V03)}
+    root = etree.fromstring(document)
+    assert root.findtext(".//p:InstdAmt", namespaces=ns) == "1253.89"
+    assert root.findtext(".//p:CtrlSum", namespaces=ns) == "1253.89"
+
+
+def _vat_and_expense(voucher_id) -> dict:
+    totals: dict = {}
+    for entry in Entry.objects.filter(voucher_id=voucher_id).select_related("account"):
+        key = (entry.account.number, entry.vat_code)
+        totals[key] = totals.get(key, 0) + entry.amount_cents
+    return totals
+
+
+def test_the_bank_line_pays_the_invoice_in_full_with_the_discount(books, accountant):
+    invoice = _approved(accountant, books)
+    proposal = services.create_proposal(
+        accountant, books, due_until=dt.date(2026, 3, 31), execution_date=dt.date(2026, 3, 20)
+    )
+    services.accept_proposal(accountant, proposal)
+    [payment] = proposal.payments.all()
+    data = statement_xml(
+        IBAN, dt.date(2026, 3, 1), dt.date(2026, 3, 31), 5_000_000,
+        [BankPayment(dt.date(2026, 3, 20), -125389, "Konsulttitoimisto",
+                     end_to_end_id=payment.end_to_end_id)],
+    )  # fmt: skip
+    [result] = bank.import_statements(accountant, books, data, name="tiliote.xml")
+    [line] = result.lines
+    line.refresh_from_db()
+    assert line.status == Line.Status.MATCHED
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.paid_cents, invoice.open_cents) == ("paid", 127948, 0)
+    [record] = PaymentRecord.objects.filter(invoice=invoice)
+    assert (record.amount_cents, record.discount_cents) == (127948, 2559)
+    totals = _vat_and_expense(line.voucher_id)
+    # payables settled in full, the bank paid less the discount
+    assert totals[("2870", "")] == 127948
+    assert totals[("1910", "")] == -125389
+    # the discount 25,59 € shared by the lines' gross: 1 234,08 € at 25,5 %, 45,40 € at 13,5 %;
+    # each share taken off the expense (net) and the deductible VAT of its rate
+    expense = sum(v for (account, _code), v in totals.items() if account == "4000")
+    input_vat = sum(
+        v for (account, _code), v in totals.items() if account not in ("4000", "2870", "1910")
+    )
+    assert expense + input_vat == -2559
+    high, low = 2559 * 123408 // 127948, 2559 - 2559 * 123408 // 127948
+    assert (high, low) == (2468, 91)
+    assert input_vat == -(round(high * 25.5 / 125.5) + round(low * 13.5 / 113.5))
+    assert sum(totals.values()) == 0
+    assert selectors.payments_of(proposal).get().status == "paid"
+    # the closing gate: nothing open in the payables ledger nor on the payables account
+    rows = [
+        r for r in closing_gate(books, dt.date(2026, 3, 31)).rows if r.code == "purchases.payables"
+    ]
+    assert [(r.value.book_cents, r.value.other_cents) for r in rows] == [(0, 0)]
+
+
+def test_paid_late_by_hand_the_discount_is_not_taken(books, accountant):
+    invoice = _approved(accountant, books)
+    paid = services.mark_paid(accountant, invoice, amount_cents=125389, date=dt.date(2026, 3, 25))
+    assert (paid.status, paid.open_cents) == ("approved", 2559)
+    [record] = PaymentRecord.objects.filter(invoice=invoice)
+    assert record.discount_cents == 0
+    on_time = _approved(accountant, books, number="B-2")
+    paid = services.mark_paid(accountant, on_time, amount_cents=125389, date=dt.date(2026, 3, 24))
+    assert (paid.status, paid.paid_cents) == ("paid", 127948)
+
+
+def test_entered_by_hand_on_the_api_and_the_page(world, books):
+    company = books
+    supplier = Supplier.objects.create(
+        company=company, name="Elisa Oyj", iban="FI5810171000000122", bic="NDEAFIHH",
+        expense_account="4000", vat_code="P",
+    )  # fmt: skip
+    client = world.client(Role.ACCOUNTANT)
+    url = f"/api/v1/purchases/companies/{company.pk}/invoices"
+    body = {"supplier_id": supplier.pk, "number": "M-1", "invoice_date": "2026-03-02",
+            "total": "125.50", "cash_discount_percent": "2", "cash_discount_date": "2026-03-09"}  # fmt: skip
+    created = client.post(url, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert (created.json()["cash_discount"], created.json()["cash_discount_date"]) == (
+        "2.51",
+        "2026-03-09",
+    )
+    refused = client.post(
+        url, body | {"number": "M-2", "cash_discount": "200", "cash_discount_percent": None},
+        content_type="application/json",
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][-1] == "cash_discount"
+    no_date = client.post(
+        url, body | {"number": "M-3", "cash_discount_date": None}, content_type="application/json"
+    )
+    assert no_date.status_code == 422
+    assert no_date.json()["detail"][0]["loc"][-1] == "cash_discount_date"
+    page = client.post(
+        f"/purchases/{company.pk}/invoices/new/",
+        {"supplier": supplier.pk, "number": "M-4", "invoice_date": "2026-03-02",
+         "total": "125,50", "cash_discount": "3,00", "cash_discount_date": "2026-03-09"},
+    )  # fmt: skip
+    assert page.status_code == 302, page.content.decode()[:2000]
+    invoice = PurchaseInvoice.objects.get(company=company, number="M-4")
+    assert (invoice.cash_discount_cents, invoice.cash_discount_date) == (300, dt.date(2026, 3, 9))
+    shown = client.get(f"/purchases/{company.pk}/invoices/{invoice.pk}/")
+    assert "3,00" in shown.content.decode()
+
+
+def test_service_refuses_a_discount_of_a_credit_note(books, accountant):
+    supplier = Supplier.objects.create(company=books, name="X", iban="FI5810171000000122")
+    with pytest.raises(ValidationError) as error:
+        services.create_invoice(
+            accountant, books, supplier=supplier, number="H-1", invoice_date="2026-03-02",
+            total="-10.00", cash_discount="1.00", cash_discount_date="2026-03-09",
+        )  # fmt: skip
+    assert "cash_discount" in error.value.message_dict
+
+
+def test_the_api_proposal_shows_the_saving(world, books, accountant):
+    invoice = _approved(accountant, books)
+    client = world.client(Role.ACCOUNTANT)
+    created = client.post(
+        f"/api/v1/purchases/companies/{books.pk}/payment-proposals",
+        {"due_until": "2026-03-31", "execution_date": "2026-03-20", "invoice_ids": [invoice.pk]},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["total"], body["saving"]) == ("1253.89", "25.59")
+    [payment] = body["payments"]
+    assert (payment["amount"], payment["discount"]) == ("1253.89", "25.59")
+    assert payment["invoice"]["cash_discount"] == "25.59"
+    page = client.get(reverse("purchases:proposal_detail", args=[books.pk, body["id"]]))
+    assert page.status_code == 200 and 'data-testid="saving"' in page.content.decode()
