@@ -53,7 +53,7 @@ def test_a_stream_longer_than_it_said_is_refused_at_the_limit():
     upload.size = 10  # as a client could claim
     with pytest.raises(ValidationError) as error, limits.on_disk(upload, "bank_statement"):
         pass
-    assert "at most 1 MB" in error.value.messages[0]
+    assert "accepted is 1 MB" in error.value.messages[0]
     assert "tiliote.xml" in error.value.messages[0]
 
 
@@ -97,3 +97,12 @@ def test_an_uploaded_statement_on_disk_is_imported(books, accountant, invoice_of
     assert result.line_count == 1
     invoice.refresh_from_db()
     assert invoice.status == "paid"
+
+
+@override_settings(TASE_UPLOAD_LIMITS_MB={"attachment": 0.1})
+def test_a_limit_under_a_megabyte_is_named_as_set():
+    with pytest.raises(ValidationError) as error:
+        limits.check_size(b"x" * 200_000, "attachment", name="kuitti.pdf")
+    assert error.value.messages == [
+        "“kuitti.pdf” is 0,2 MB; the largest attachment accepted is 0,1 MB."
+    ]

@@ -61,10 +61,14 @@ MAX_AMOUNT_CENTS = 99_999_999_999_999
 MAX_VOUCHER_LINES = 32_767
 
 
+def _limit_mb(kind: str):
+    """The limit of ``kind`` in megabytes, as set."""
+    return {**DEFAULT_UPLOAD_LIMITS_MB, **getattr(settings, "TASE_UPLOAD_LIMITS_MB", {})}[kind]
+
+
 def upload_limit(kind: str) -> int:
     """The largest accepted file of ``kind``, in bytes."""
-    limits = {**DEFAULT_UPLOAD_LIMITS_MB, **getattr(settings, "TASE_UPLOAD_LIMITS_MB", {})}
-    return int(limits[kind] * MB)
+    return int(_limit_mb(kind) * MB)
 
 
 def size_of(upload) -> int:
@@ -133,12 +137,14 @@ def _refuse_over(size: int, upload, kind: str, field: str, name: str, limit: int
         name = name or getattr(upload, "name", "") or _("the file")
         raise ValidationError(
             {
-                field: _("“%(name)s” is %(size)s MB; a %(kind)s may be at most %(limit)s MB.")
+                field: _(
+                    "“%(name)s” is %(size)s MB; the largest %(kind)s accepted is %(limit)s MB."
+                )
                 % {
                     "name": str(name).rsplit("/", 1)[-1],
                     "size": number_format(size / MB, 1),
                     "kind": KIND_NAMES[kind],
-                    "limit": number_format(limit / MB, 0 if limit % MB == 0 else 1),
+                    "limit": number_format(_limit_mb(kind)),  # as set: 0.1 is not "0,0"
                 }
             }
         )
