@@ -171,6 +171,28 @@ def test_voucher_list_query_count(world, books, system, django_assert_max_num_qu
     assert response.status_code == 200
 
 
+def test_voucher_list_counts_attachments_once_when_filtered_by_account(world, books, system):
+    voucher = services.post_voucher(
+        system,
+        books,
+        date=dt.date(2026, 3, 15),
+        series="ML",
+        description="Kaksi kuluriviä",
+        lines=[
+            {"account": "4000", "debit": 3},
+            {"account": "4000", "debit": 2},
+            {"account": "1910", "credit": 5},
+        ],
+    )
+    services.add_attachment(system, voucher, ("kuitti.pdf", PDF))
+    client = world.client(Role.ACCOUNTANT)
+    url = reverse("ledger:voucher_list", args=[books.pk])
+    for query in ("", "?account=4000"):
+        html = client.get(url + query).content.decode()
+        row = html[html.index("Kaksi kuluriviä") :].split("</tr>")[0]
+        assert row.endswith('<td class="num">1</td>'), row
+
+
 def test_fiscal_year_and_lock_forms(world, books):
     client = world.client(Role.MAIN_USER)
     url = reverse("ledger:fiscal_years", args=[books.pk])

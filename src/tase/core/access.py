@@ -23,6 +23,11 @@ from .roles import STAFF_ROLES, Role
 class Actor:
     user: User
     memberships: list[Membership] = field(default_factory=list)
+    # Companies looked up by id (None: not visible), for the life of the actor: one request,
+    # since it is cached on the request's user. A page's view and its banners share the row.
+    _seen_companies: dict[int, Company | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, user: User) -> Actor:
@@ -160,13 +165,23 @@ class Actor:
 
     def company(self, pk, action: str | None = None) -> Company:
         """The company ``pk`` if visible (else 404), checked for ``action`` (else 403)."""
-        try:
-            company = self.companies(include_inactive=True).get(pk=pk)
-        except (Company.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
+        company = self.visible_company(pk)
+        if company is None:
+            raise Http404
         if action is not None and not self.can_in_company(action, company):
             raise PermissionDenied(action)
         return company
+
+    def visible_company(self, pk) -> Company | None:
+        """The company ``pk`` if the actor sees it (an archived one too), else None; read once
+        for the actor's life (a request)."""
+        try:
+            key = int(pk)
+        except (ValueError, TypeError):
+            return None
+        if key not in self._seen_companies:
+            self._seen_companies[key] = self.companies(include_inactive=True).filter(pk=key).first()
+        return self._seen_companies[key]
 
     def require(self, action: str, organization: Organization | None = None) -> None:
         if organization is not None and not self.roles_in(organization):

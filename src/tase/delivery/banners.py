@@ -57,13 +57,17 @@ def banners(request) -> list[dict]:
     company_pk = company_of_page(request)
     if company_pk is None:
         return []
-    row = (
-        Actor.of(user)
-        .companies(include_inactive=True)
-        .filter(pk=company_pk, is_test_environment=True)
-        .values_list("name", "is_active")
-        .first()
-    )
+    actor = Actor.of(user)
+    if isinstance(company_pk, int):  # the page's own view has usually read it already
+        company = actor.visible_company(company_pk)
+        row = (company.name, company.is_active) if company and company.is_test_environment else None
+    else:
+        row = (
+            actor.companies(include_inactive=True)
+            .filter(pk=company_pk, is_test_environment=True)
+            .values_list("name", "is_active")
+            .first()
+        )
     if row is None:
         return []
     name, active = row

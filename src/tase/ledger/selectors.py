@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, Q, Sum, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -631,25 +631,25 @@ def vat_deadlines(company_ids, today: dt.date) -> dict[int, list[VatDeadline]]:
     """Per company with books: the next VAT return due, and a late one before it, oldest
     first. A period counts as settled when its settlement voucher exists or the books are
     locked over it (a period without VAT is settled by the lock alone); periods before the
-    company's first fiscal year are left out. Four queries for any number of companies."""
-    from django.db.models import Min
-
+    company's first fiscal year are left out. Two queries for any number of companies."""
     from .models import LedgerSettings, PeriodLock
 
-    kinds = dict(
-        LedgerSettings.objects.filter(company_id__in=company_ids).values_list(
-            "company_id", "vat_period"
+    first_day = FiscalYear.objects.filter(company_id=OuterRef("company_id")).order_by("start")
+    lock = PeriodLock.objects.filter(company_id=OuterRef("company_id"))
+    kinds, first_days, locks = {}, {}, {}
+    for company_id, kind, first, locked_until in (
+        LedgerSettings.objects.filter(company_id__in=company_ids)
+        .annotate(
+            first=Subquery(first_day.values("start")[:1]),
+            locked_until=Subquery(lock.values("locked_until")[:1]),
         )
-    )
-    first_days = dict(
-        FiscalYear.objects.filter(company_id__in=kinds)
-        .values("company_id")
-        .annotate(first=Min("start"))
-        .values_list("company_id", "first")
-    )
-    locks = dict(
-        PeriodLock.objects.filter(company_id__in=kinds).values_list("company_id", "locked_until")
-    )
+        .values_list("company_id", "vat_period", "first", "locked_until")
+    ):
+        kinds[company_id] = kind
+        if first is not None:
+            first_days[company_id] = first
+        if locked_until is not None:
+            locks[company_id] = locked_until
     periods = {
         company_id: [
             (start, end, vat_rules.return_deadline(end, calendar_year=kind == "year"))

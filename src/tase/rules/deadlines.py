@@ -17,13 +17,21 @@ public holidays there too.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 import holidays
 
 
+@cache
+def _holidays(year: int) -> frozenset[dt.date]:
+    """Finland's public holidays of ``year``, computed once (the start page asks for the
+    deadlines of every company it shows)."""
+    return frozenset(holidays.country_holidays("FI", years=year))
+
+
 def is_day_off(day: dt.date) -> bool:
     """Saturday, Sunday or a day the law of time limits treats as a holiday."""
-    return day.weekday() >= 5 or day in holidays.country_holidays("FI", years=day.year)
+    return day.weekday() >= 5 or day in _holidays(day.year)
 
 
 def moved_to_weekday(day: dt.date) -> dt.date:

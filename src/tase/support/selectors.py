@@ -368,20 +368,21 @@ def get_training_order(actor: Actor, pk) -> TrainingOrder:
 # -- phone -------------------------------------------------------------------------
 
 
-def phone_prices(vendor: Organization) -> list[tuple[dt.date, int]]:
+def phone_prices(vendor_id: int) -> list[tuple[dt.date, int]]:
+    """The vendor's phone prices: (effective from, cents per minute)."""
     return list(
-        PhonePrice.objects.filter(organization=vendor).values_list(
+        PhonePrice.objects.filter(organization_id=vendor_id).values_list(
             "effective_from", "cents_per_minute"
         )
     )
 
 
-def price_today(vendor: Organization | None, today: dt.date | None = None) -> int | None:
-    if vendor is None:
+def price_today(vendor_id: int | None, today: dt.date | None = None) -> int | None:
+    if vendor_id is None:
         return None
     today = today or timezone.localdate()
     try:
-        return phone_billing.price_at(phone_prices(vendor), today)
+        return phone_billing.price_at(phone_prices(vendor_id), today)
     except phone_billing.NoPriceOnDate:
         return None
 

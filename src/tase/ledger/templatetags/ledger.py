@@ -3,14 +3,12 @@
 import datetime as dt
 from decimal import Decimal
 
-from babel.numbers import format_decimal
 from django import template
-from django.utils import translation
 from django.utils.formats import date_format
 
-register = template.Library()
+from tase.core.templatetags.tase import format_amount
 
-BABEL_LOCALES = {"fi": "fi_FI", "en": "en_FI"}
+register = template.Library()
 
 
 @register.filter
@@ -18,9 +16,7 @@ def amount(value):
     """Euros (Decimal) or cents (int) as 1 234,56; empty for None."""
     if value is None or value == "":
         return ""
-    value = Decimal(value) / 100 if isinstance(value, int) else Decimal(str(value))
-    locale = BABEL_LOCALES.get(translation.get_language() or "fi", "fi_FI")
-    return format_decimal(value, format="#,##0.00", locale=locale)
+    return format_amount(Decimal(value) / 100 if isinstance(value, int) else value)
 
 
 @register.filter

@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,8 +49,18 @@ def voucher_list(request, company_pk):
         "query": request.GET.get("q", "").strip(),
         "account": request.GET.get("account", "").strip(),
     }
+    # The count as a subquery: the page's COUNT(*) then reads the vouchers alone (a join and
+    # GROUP BY over every voucher before), and the account filter's join of the lines no
+    # longer multiplies the count by the lines on that account.
+    attachments = (
+        Attachment.objects.filter(voucher=OuterRef("pk"))
+        .order_by()
+        .values("voucher")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     vouchers = selectors.vouchers_of(company, **filters).annotate(
-        attachment_count=Count("attachments")
+        attachment_count=Coalesce(Subquery(attachments), 0)
     )
     page = Paginator(vouchers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

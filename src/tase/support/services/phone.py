@@ -84,7 +84,7 @@ def log_call(
         raise ValidationError({"request": _("The request belongs to another organization.")})
     on = timezone.localtime(started_at).date()
     try:
-        price = phone_billing.price_at(selectors.phone_prices(organization.vendor), on)
+        price = phone_billing.price_at(selectors.phone_prices(organization.vendor_id), on)
     except phone_billing.NoPriceOnDate:
         raise ValidationError(
             {"started_at": _("No phone price is in force on that date.")}

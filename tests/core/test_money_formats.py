@@ -1,0 +1,43 @@
+"""The page filters format money with babel's locale and pattern parsed once (issue 12: a
+report's hundred amounts parsed them a hundred times); the text is babel's own to the
+character, rounding, minus sign and separators included."""
+
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tase.core.templatetags.tase import format_amount, format_money, format_number
+from tase.ledger.templatetags.ledger import amount
+
+LOCALES = {"fi": "fi_FI", "en": "en_FI"}
+amounts = st.decimals(
+    min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=4, allow_nan=False
+)
+
+
+@given(value=amounts, language=st.sampled_from(["fi", "en"]))
+def test_the_formats_are_babels(value, language):
+    locale = LOCALES[language]
+    assert format_amount(value, language) == format_decimal(value, "#,##0.00", locale=locale)
+    assert format_number(value, language) == format_decimal(value, "#,##0.####", locale=locale)
+    assert format_money(value, language) == format_currency(value, "EUR", locale=locale)
+
+
+@given(cents=st.integers(min_value=-(10**14), max_value=10**14))
+def test_the_report_amount_filter_reads_cents_in_the_active_language(cents):
+    for language in ("fi", "en"):
+        with translation.override(language):
+            assert amount(cents) == format_decimal(
+                Decimal(cents) / 100, "#,##0.00", locale=LOCALES[language]
+            )
+    assert amount(None) == "" and amount("") == ""
+
+
+def test_examples():
+    assert format_amount(Decimal("-1234.565"), "fi") == "-1\xa0234,56"
+    assert format_money(123456, "fi") == "1\xa0234,56\xa0€"
+    with translation.override("fi"):
+        assert amount(Decimal("1234567.8")) == "1\xa0234\xa0567,80"
