@@ -25,6 +25,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
 
 
 def form_errors_from(form, error: ValidationError) -> None:
@@ -181,6 +182,13 @@ def post_or_message(request, handle: Callable[[], Any], *, redirect_to: Any):
         error_messages(request, error, joined=True)
         return None
     return redirect(_of(redirect_to, done))
+
+
+def this_page(request) -> str:
+    """The address of the page the request is for, as the URL conf writes it (no query): where
+    a page's POST goes back to after a save."""
+    match = request.resolver_match
+    return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
 
 
 def row_count(value, default: int, most: int) -> int:

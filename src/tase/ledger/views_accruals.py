@@ -8,7 +8,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -57,13 +56,7 @@ def _date(value: str | None, default: dt.date) -> dt.date:
 @login_required
 def accruals(request, company_pk):
     company = _company(request, company_pk)
-    done, errors = posted(
-        request,
-        company,
-        "ledger.post",
-        _post,
-        redirect_to=reverse("ledger:accruals", args=[company.pk]),
-    )
+    done, errors = posted(request, company, "ledger.post", _post)
     if done is not None:
         return done
     today = dt.date.today()

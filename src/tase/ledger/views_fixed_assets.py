@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import asset_register, services, tax_depreciation
@@ -69,13 +68,7 @@ def _post(request, company):
 @login_required
 def fixed_assets(request, company_pk):
     company = _company(request, company_pk)
-    done, errors = posted(
-        request,
-        company,
-        "ledger.post",
-        _post,
-        redirect_to=reverse("ledger:fixed_assets", args=[company.pk]),
-    )
+    done, errors = posted(request, company, "ledger.post", _post)
     if done is not None:
         return done
     assets = list(asset_register.assets_of(company))

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
-from tase.core.editing import post_or_errors, row_count
+from tase.core.editing import post_or_errors, row_count, this_page
 from tase.core.limits import MAX_VOUCHER_LINES
 from tase.core.models import User
 from tase.core.product_index import product_index
@@ -55,14 +55,19 @@ def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def _posted(request, company_pk, permission: str, handle, *, redirect_to):
+def _posted(request, company_pk, permission: str, handle, *, redirect_to=None):
     """A purchases page's POST (:func:`tase.core.editing.post_or_errors`): with
-    ``permission`` in the company, ``handle(request, company)`` runs. Returns the redirect
-    (``None`` for a GET or when the page is shown again with the errors) and the errors."""
+    ``permission`` in the company, ``handle(request, company)`` runs, then back to
+    ``redirect_to`` (this page by default). Returns the redirect (``None`` for a GET or when
+    the page is shown again with the errors) and the errors."""
     if request.method != "POST":
         return None, []
     company = _company(request, company_pk, permission)
-    return post_or_errors(lambda: handle(request, company), redirect_to=redirect_to, errors=_errors)
+    return post_or_errors(
+        lambda: handle(request, company),
+        redirect_to=redirect_to or this_page(request),
+        errors=_errors,
+    )
 
 
 def _base(request, company, **extra):
@@ -294,13 +299,7 @@ def _add_supplier(request, company) -> None:
 @login_required
 def suppliers(request, company_pk):
     company = _company(request, company_pk)
-    done, errors = _posted(
-        request,
-        company_pk,
-        "purchases.manage",
-        _add_supplier,
-        redirect_to=reverse("purchases:suppliers", args=[company.pk]),
-    )
+    done, errors = _posted(request, company_pk, "purchases.manage", _add_supplier)
     if done is not None:
         return done
     page = Paginator(selectors.suppliers_of(company), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -372,13 +371,7 @@ def _save_circulation(request, company) -> None:
 def circulation(request, company_pk):
     """Reviewers and approvers (with amount limits), and the payment file settings."""
     company = _company(request, company_pk)
-    done, errors = _posted(
-        request,
-        company_pk,
-        "purchases.manage",
-        _save_circulation,
-        redirect_to=reverse("purchases:circulation", args=[company.pk]),
-    )
+    done, errors = _posted(request, company_pk, "purchases.manage", _save_circulation)
     if done is not None:
         return done
     return render(

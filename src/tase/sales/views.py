@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tase.core import pdf as core_pdf
 from tase.core.access import Actor
-from tase.core.editing import post_or_errors
+from tase.core.editing import post_or_errors, this_page
 from tase.core.product_index import product_index
 
 from . import forms, selectors, services
@@ -41,14 +41,19 @@ def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def _posted(request, company_pk, handle, *, redirect_to):
+def _posted(request, company_pk, handle, *, redirect_to=None):
     """A sales page's POST (:func:`tase.core.editing.post_or_errors`): in a company where the
-    user invoices, ``handle(request, company)`` runs. Returns the redirect (``None`` for a GET
-    or when the page is shown again with the errors) and the errors."""
+    user invoices, ``handle(request, company)`` runs, then back to ``redirect_to`` (this page by
+    default). Returns the redirect (``None`` for a GET or when the page is shown again with the
+    errors) and the errors."""
     if request.method != "POST":
         return None, []
     company = _company(request, company_pk, "sales.invoice")
-    return post_or_errors(lambda: handle(request, company), redirect_to=redirect_to, errors=_errors)
+    return post_or_errors(
+        lambda: handle(request, company),
+        redirect_to=redirect_to or this_page(request),
+        errors=_errors,
+    )
 
 
 def _base(request, company, **extra):

@@ -63,10 +63,7 @@ def reminders(request, company_pk):
     on = _day(request.GET.get("on") or request.POST.get("date"), dt.date.today())
     min_days = _int(request.GET.get("min_days") or request.POST.get("min_days"), 7)
     done, errors = _posted(
-        request,
-        company_pk,
-        lambda request, company: _remind(request, company, on, min_days),
-        redirect_to=reverse("sales:reminders", args=[company.pk]),
+        request, company_pk, lambda request, company: _remind(request, company, on, min_days)
     )
     if done is not None:
         return done

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,9 +37,7 @@ def _import(request, company) -> None:
 @login_required
 def imports(request, company_pk):
     company = _company(request, company_pk)
-    done, errors = _posted(
-        request, company_pk, _import, redirect_to=reverse("sales:imports", args=[company.pk])
-    )
+    done, errors = _posted(request, company_pk, _import)
     if done is not None:
         return done
     return render(

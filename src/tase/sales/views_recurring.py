@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import forms, selectors, services
@@ -60,7 +59,6 @@ def agreements(request, company_pk):
         lambda request, company: messages.success(
             request, _run(request, company, request.POST.get("action", ""))
         ),
-        redirect_to=reverse("sales:agreements", args=[company.pk]),
     )
     if done is not None:
         return done

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import selectors, services
@@ -28,9 +27,7 @@ def _save(request, company) -> None:
 @login_required
 def sales_settings(request, company_pk):
     company = _company(request, company_pk)
-    done, errors = _posted(
-        request, company_pk, _save, redirect_to=reverse("sales:settings", args=[company.pk])
-    )
+    done, errors = _posted(request, company_pk, _save)
     if done is not None:
         return done
     return render(

@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tase.core.editing import this_page
 from tase.rules import vat as vat_rules
 
 from .. import selectors, services
@@ -33,8 +33,12 @@ def _post(request, company) -> None:
             default_vat_code=request.POST.get("default_vat_code", ""),
         )
         messages.success(request, _("Account added."))
-    elif action in ("rename", "hide", "show"):
+    elif action in ("rename", "hide", "show", "delete"):
         account = get_object_or_404(Account, company=company, pk=request.POST.get("account"))
+        if action == "delete":
+            services.delete_account(actor, account)
+            messages.success(request, _("Account deleted."))
+            return
         if action == "rename":
             services.update_account(
                 actor,
@@ -45,10 +49,6 @@ def _post(request, company) -> None:
         else:
             services.update_account(actor, account, hidden=action == "hide")
         messages.success(request, _("Account saved."))
-    elif action == "delete":
-        account = get_object_or_404(Account, company=company, pk=request.POST.get("account"))
-        services.delete_account(actor, account)
-        messages.success(request, _("Account deleted."))
 
 
 @login_required
@@ -59,7 +59,7 @@ def accounts(request, company_pk):
         company,
         "ledger.manage",
         _post,
-        redirect_to=reverse("ledger:accounts", args=[company.pk]) + "#accounts",
+        redirect_to=lambda _done: this_page(request) + "#accounts",
     )
     if done is not None:
         return done
@@ -107,13 +107,7 @@ def account_lookup(request, company_pk):
 def bank_accounts(request, company_pk):
     """The company's bank accounts (printed on invoices and in bank barcodes)."""
     company = _company(request, company_pk)
-    done, errors = posted(
-        request,
-        company,
-        "ledger.manage",
-        _add_bank_account,
-        redirect_to=reverse("ledger:bank_accounts", args=[company.pk]),
-    )
+    done, errors = posted(request, company, "ledger.manage", _add_bank_account)
     if done is not None:
         return done
     return render(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
-from tase.core.editing import post_or_errors
+from tase.core.editing import post_or_errors, this_page
 
 from .. import selectors, services
 from ..models import FiscalYear
@@ -40,15 +40,19 @@ def _errors(error: ValidationError) -> list[str]:
     return [*found[:SHOWN_ERRORS], more]
 
 
-def posted(request, company, permission: str, handle, *, redirect_to):
+def posted(request, company, permission: str, handle, *, redirect_to=None):
     """A bookkeeping page's POST (:func:`tase.core.editing.post_or_errors` with the ledger's
     list of errors): ``permission`` in the company is checked, then ``handle(request,
-    company)`` runs. Returns the redirect (``None`` for a GET or when the page is shown again)
-    and the errors."""
+    company)`` runs, then back to ``redirect_to`` (this page by default). Returns the redirect
+    (``None`` for a GET or when the page is shown again) and the errors."""
     if request.method != "POST":
         return None, []
     _company(request, company.pk, permission)
-    return post_or_errors(lambda: handle(request, company), redirect_to=redirect_to, errors=_errors)
+    return post_or_errors(
+        lambda: handle(request, company),
+        redirect_to=redirect_to or this_page(request),
+        errors=_errors,
+    )
 
 
 def _date(value, default):

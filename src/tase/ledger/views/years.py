@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import closing, selectors, services
@@ -83,13 +82,7 @@ def _post(request, company) -> None:
 def fiscal_years(request, company_pk):
     company = _company(request, company_pk)
     actor = _actor(request)
-    done, errors = posted(
-        request,
-        company,
-        "ledger.manage",
-        _post,
-        redirect_to=reverse("ledger:fiscal_years", args=[company.pk]),
-    )
+    done, errors = posted(request, company, "ledger.manage", _post)
     if done is not None:
         return done
     years = FiscalYear.objects.filter(company=company).order_by("-start")
