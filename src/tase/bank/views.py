@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
+from tase.core.editing import post_or_errors
 from tase.core.product_index import product_index
 from tase.ledger import selectors as ledger_selectors
 from tase.rules import vat as vat_rules
@@ -83,11 +85,13 @@ def statement_detail(request, company_pk, pk):
         line = selectors.line_of(actor, company_pk, request.POST.get("line") or 0)
         if line.statement_id != statement.pk:
             raise Http404
-        try:
-            _act(actor, line, request.POST)
-            return redirect(f"{request.path}#line-{line.pk}")
-        except ValidationError as error:
-            errors = _errors(error)
+        done, errors = post_or_errors(
+            lambda: _act(actor, line, request.POST),
+            redirect_to=f"{request.path}#line-{line.pk}",
+            errors=_errors,
+        )
+        if done is not None:
+            return done
     show = request.GET.get("show", "open" if statement.open_count else "")
     lines = statement.lines.all()
     if show == "open":
@@ -138,12 +142,13 @@ def rules(request, company_pk):
     errors = []
     if request.method == "POST":
         company = actor.company(company_pk, "bank.reconcile")
-        try:
-            _rule_action(actor, company, request.POST)
-            messages.success(request, _("Saved."))
-            return redirect("bank:rules", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+        done, errors = post_or_errors(
+            lambda: _rule_action(request, actor, company),
+            redirect_to=reverse("bank:rules", args=[company.pk]),
+            errors=_errors,
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "bank/rules.html",
@@ -159,7 +164,8 @@ def rules(request, company_pk):
     )
 
 
-def _rule_action(actor, company, data) -> None:
+def _rule_action(request, actor, company) -> None:
+    data = request.POST
     action = data.get("action", "")
     if action == "delete":
         rule = selectors.rules_of(company).filter(pk=data.get("rule") or 0).first()
@@ -186,3 +192,4 @@ def _rule_action(actor, company, data) -> None:
             account=data.get("account", ""),
             vat_code=data.get("vat_code", ""),
         )
+    messages.success(request, _("Saved."))

@@ -12,7 +12,8 @@ views of every app:
 - :func:`save_posted_form` for a small form that sits on another page and posts to a URL of
   its own (an employment on the employee's page): every outcome is a message on that page;
 - :func:`post_or_errors` for a page whose POST handler reads the request itself (the ledger's
-  pages of many small forms): the handler's errors come back as a list for the page to show.
+  pages of many small forms): the handler's errors come back as a list for the page to show;
+- :func:`post_or_message` for such a page that tells the errors in a message (a grid).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
 
 
 def form_errors_from(form, error: ValidationError) -> None:
@@ -46,28 +48,55 @@ def save_form(
     *,
     success: str | Callable[[Any], str],
     redirect_to: Any,
+    note: Callable[[Any], str | None] | None = None,
+    invalid: str | None = None,
 ) -> HttpResponseRedirect | None:
     """On a POST whose form is valid, call ``save(form.cleaned_data)`` (the service). When it
     raises ``ValidationError`` the errors are put on the form and ``None`` is returned: the
     caller shows the page again. Otherwise the ``success`` message is shown and the browser is
     sent to ``redirect_to`` (anything ``redirect`` takes: a URL, a view name, an object with
     ``get_absolute_url``). Both may be callables of what ``save`` returned, to name the new
-    object. A GET, or a form that does not parse, returns ``None`` without calling ``save``."""
-    if request.method != "POST" or not form.is_valid():
+    object; ``note`` of what ``save`` returned is a further information after the message
+    (``None`` for none). A GET, or a form that does not parse, returns ``None`` without
+    calling ``save``. A page that tells its problems in messages gives ``invalid``: a form that
+    does not parse then shows that message, and the service's errors are one error message
+    instead of errors on the form."""
+    if request.method != "POST":
+        return None
+    if not form.is_valid():
+        if invalid is not None:
+            messages.error(request, invalid)
         return None
     try:
         saved = save(form.cleaned_data)
     except ValidationError as error:
-        form_errors_from(form, error)
+        if invalid is not None:
+            error_messages(request, error, joined=True)
+        else:
+            form_errors_from(form, error)
         return None
-    messages.success(request, _of(success, saved))
+    _tell(request, _of(success, saved), note(saved) if note is not None else None)
     return redirect(_of(redirect_to, saved))
 
 
-def error_messages(request, error: ValidationError, *, joined: bool = False) -> None:
+def _tell(request, success: str, told: str | None) -> None:
+    messages.success(request, success)
+    if told:
+        messages.info(request, told)
+
+
+def error_messages(
+    request,
+    error: ValidationError,
+    *,
+    joined: bool = False,
+    listed: Callable[[ValidationError], list[str]] | None = None,
+) -> None:
     """Each message of a service's ValidationError as an error message on the next page, or
-    all of them in one message when ``joined``."""
-    for message in [" ".join(error.messages)] if joined else error.messages:
+    all of them in one message when ``joined``; ``listed`` makes the list of an error where
+    a page words it its own way (the ledger's pages cut a very long list short)."""
+    found = listed(error) if listed is not None else error.messages
+    for message in [" ".join(found)] if joined else found:
         messages.error(request, message)
 
 
@@ -78,19 +107,23 @@ def run_action(
     success: str | Callable[[Any], str] | None,
     back: Any,
     joined: bool = False,
+    listed: Callable[[ValidationError], list[str]] | None = None,
+    done_to: Any = None,
 ) -> HttpResponseRedirect:
     """A small POST without a form (a button): run the service; its errors become error
-    messages (one message when ``joined``), otherwise ``success`` is shown (a callable of what
-    the service returned, or ``None`` to say nothing); either way back to ``back`` (a URL or a
-    view name, as ``redirect`` takes)."""
+    messages (one message when ``joined``; ``listed`` as in :func:`error_messages`),
+    otherwise ``success`` is shown (a callable of what the service returned, or ``None`` to
+    say nothing); either way back to ``back`` (a URL or a view name, as ``redirect`` takes),
+    except that a done action goes to ``done_to`` where it is given (a callable of what the
+    service returned may answer ``None`` for ``back``): a deleted object's page is gone."""
     try:
         done = action()
     except ValidationError as error:
-        error_messages(request, error, joined=joined)
-    else:
-        if success is not None:
-            messages.success(request, _of(success, done))
-    return redirect(back)
+        error_messages(request, error, joined=joined, listed=listed)
+        return redirect(back)
+    if success is not None:
+        messages.success(request, _of(success, done))
+    return redirect(_of(done_to, done) or back)
 
 
 def save_posted_form(
@@ -98,7 +131,7 @@ def save_posted_form(
     form,
     save: Callable[[dict], Any],
     *,
-    success: str,
+    success: str | Callable[[Any], str],
     invalid: str | Callable[[Any], str],
     back: Any,
     note: Callable[[Any], str | None] | None = None,
@@ -106,8 +139,8 @@ def save_posted_form(
     """A form on another page that posts to a URL of its own: a form that does not parse
     shows ``invalid`` (a message, or a callable of the form naming the fields); otherwise
     ``save(form.cleaned_data)`` runs, and its errors are shown in one message, or ``success``
-    and then ``note`` of what ``save`` returned (a further information, ``None`` for none).
-    Either way back to ``back``."""
+    (a message, or a callable of what ``save`` returned) and then ``note`` of what ``save``
+    returned (a further information, ``None`` for none). Either way back to ``back``."""
     if not form.is_valid():
         messages.error(request, _of(invalid, form))
         return redirect(back)
@@ -116,10 +149,7 @@ def save_posted_form(
     except ValidationError as error:
         error_messages(request, error, joined=True)
     else:
-        messages.success(request, success)
-        told = note(saved) if note is not None else None
-        if told:
-            messages.info(request, told)
+        _tell(request, _of(success, saved), note(saved) if note is not None else None)
     return redirect(back)
 
 
@@ -130,14 +160,35 @@ def post_or_errors(
     errors: Callable[[ValidationError], list[str]],
 ) -> tuple[HttpResponseRedirect | None, list[str]]:
     """Run a page's POST ``handle`` (it reads the request, calls the services and says what
-    was done): after it, the redirect to ``redirect_to`` and no errors; when it raises
-    ``ValidationError``, no redirect and ``errors(error)`` for the page to show again with
-    what was typed."""
+    was done): after it, the redirect to ``redirect_to`` (or to what a callable
+    ``redirect_to`` makes of what ``handle`` returned: the new object's page) and no errors;
+    when it raises ``ValidationError``, no redirect and ``errors(error)`` for the page to show
+    again with what was typed."""
     try:
-        handle()
+        done = handle()
     except ValidationError as error:
         return None, errors(error)
-    return redirect(redirect_to), []
+    return redirect(_of(redirect_to, done)), []
+
+
+def post_or_message(request, handle: Callable[[], Any], *, redirect_to: Any):
+    """A page's POST ``handle`` with no form to carry its errors (a grid of many fields):
+    after it, the redirect to ``redirect_to`` (a callable of what ``handle`` returned, or
+    anything ``redirect`` takes); when it raises ``ValidationError``, its errors in one error
+    message and ``None``: the page is shown again."""
+    try:
+        done = handle()
+    except ValidationError as error:
+        error_messages(request, error, joined=True)
+        return None
+    return redirect(_of(redirect_to, done))
+
+
+def this_page(request) -> str:
+    """The address of the page the request is for, as the URL conf writes it (no query): where
+    a page's POST goes back to after a save."""
+    match = request.resolver_match
+    return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
 
 
 def row_count(value, default: int, most: int) -> int:

@@ -8,15 +8,12 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tase.core.editing import post_or_errors
-
 from . import accrual_register, services
 from .models import Account, Accrual
-from .views import _actor, _base, _company, _errors, _require_confirmation
+from .views import _actor, _base, _company, _require_confirmation, posted
 
 ACCRUAL_FIELDS = (
     "kind",
@@ -59,16 +56,9 @@ def _date(value: str | None, default: dt.date) -> dt.date:
 @login_required
 def accruals(request, company_pk):
     company = _company(request, company_pk)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "ledger.post")
-        done, errors = post_or_errors(
-            lambda: _post(request, company),
-            redirect_to=reverse("ledger:accruals", args=[company.pk]),
-            errors=_errors,
-        )
-        if done is not None:
-            return done
+    done, errors = posted(request, company, "ledger.post", _post)
+    if done is not None:
+        return done
     today = dt.date.today()
     on = _date(request.GET.get("on"), today)
     accounts = Account.objects.filter(company=company, is_header=False, hidden=False)

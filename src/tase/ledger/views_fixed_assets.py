@@ -7,14 +7,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-
-from tase.core.editing import post_or_errors
 
 from . import asset_register, services, tax_depreciation
 from .models import Account, FiscalYear, FixedAsset
-from .views import _actor, _base, _company, _errors, _month_end, _require_confirmation
+from .views import _actor, _base, _company, _month_end, _require_confirmation, posted
 
 ASSET_FIELDS = (
     "number",
@@ -71,16 +68,9 @@ def _post(request, company):
 @login_required
 def fixed_assets(request, company_pk):
     company = _company(request, company_pk)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "ledger.post")
-        done, errors = post_or_errors(
-            lambda: _post(request, company),
-            redirect_to=reverse("ledger:fixed_assets", args=[company.pk]),
-            errors=_errors,
-        )
-        if done is not None:
-            return done
+    done, errors = posted(request, company, "ledger.post", _post)
+    if done is not None:
+        return done
     assets = list(asset_register.assets_of(company))
     years = list(company.fiscal_years.order_by("-start"))
     chosen = request.POST.get("fiscal_year") or request.GET.get("year")

@@ -7,18 +7,40 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tase.core import pdf
 from tase.core.editing import row_count
 
 from . import balance_specifications, services
-from .views import _actor, _base, _company, _errors, chosen_year
+from .views import _actor, _base, _company, chosen_year, posted
 
 ITEM_ROWS = 3
 MAX_ITEM_ROWS = 500  # the accountant's own items of one account
+
+
+def _save_specification(request, company, year) -> str:
+    """Save the posted specification of an account; its number, to show it after."""
+    number = request.POST.get("account", "")
+    services.save_balance_specification(
+        _actor(request),
+        company,
+        year,
+        number,
+        text=request.POST.get("text", ""),
+        lines=[
+            {
+                "text": request.POST.get(f"item-{i}-text", ""),
+                "amount": request.POST.get(f"item-{i}-amount", ""),
+            }
+            for i in range(row_count(request.POST.get("rows"), ITEM_ROWS, MAX_ITEM_ROWS))
+        ],
+    )
+    messages.success(
+        request, _("The specification of account %(number)s was saved.") % {"number": number}
+    )
+    return number
 
 
 @login_required
@@ -26,31 +48,16 @@ def balance_specifications_page(request, company_pk):
     company = _company(request, company_pk)
     years, year = chosen_year(request, company)
     errors = []
-    if year is not None and request.method == "POST":
-        company = _company(request, company_pk, "ledger.manage")
-        number = request.POST.get("account", "")
-        try:
-            services.save_balance_specification(
-                _actor(request),
-                company,
-                year,
-                number,
-                text=request.POST.get("text", ""),
-                lines=[
-                    {
-                        "text": request.POST.get(f"item-{i}-text", ""),
-                        "amount": request.POST.get(f"item-{i}-amount", ""),
-                    }
-                    for i in range(row_count(request.POST.get("rows"), ITEM_ROWS, MAX_ITEM_ROWS))
-                ],
-            )
-            messages.success(
-                request,
-                _("The specification of account %(number)s was saved.") % {"number": number},
-            )
-            return redirect(f"{request.path}?year={year.pk}#account-{number}")
-        except ValidationError as error:
-            errors = _errors(error)
+    if year is not None:
+        done, errors = posted(
+            request,
+            company,
+            "ledger.manage",
+            lambda request, company: _save_specification(request, company, year),
+            redirect_to=lambda number: f"{request.path}?year={year.pk}#account-{number}",
+        )
+        if done is not None:
+            return done
     found = balance_specifications.specifications(company, year) if year else None
     if found is not None and request.GET.get("format") == "pdf":
         return pdf.response(

@@ -10,7 +10,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tase.core import pdf
@@ -19,7 +19,7 @@ from tase.rules import financial_statements as rules
 from . import financial_statements as statements
 from . import services
 from .statement_notes import notes_for, suggestions
-from .views import _actor, _base, _company, _errors, chosen_year
+from .views import _actor, _base, _company, _errors, chosen_year, posted
 
 SIGNATURE_ROWS = 6
 
@@ -35,33 +35,40 @@ def _signatures_from(post) -> list[dict]:
     ]
 
 
+def _save_book(request, company, year) -> None:
+    services.save_statement_book(
+        _actor(request),
+        company,
+        year,
+        form=request.POST.get("form", "small"),
+        board_proposal=request.POST.get("board_proposal", ""),
+        place=request.POST.get("place", ""),
+        signatures=_signatures_from(request.POST),
+        auditor_note=request.POST.get("auditor_note", ""),
+        notes={
+            key.removeprefix("note-"): value
+            for key, value in request.POST.items()
+            if key.startswith("note-")
+        },
+    )
+    messages.success(request, _("The statement book's data was saved."))
+
+
 @login_required
 def financial_statements(request, company_pk):
     company = _company(request, company_pk)
     years, year = chosen_year(request, company)
     errors = []
-    if year is not None and request.method == "POST":
-        company = _company(request, company_pk, "ledger.manage")
-        try:
-            services.save_statement_book(
-                _actor(request),
-                company,
-                year,
-                form=request.POST.get("form", "small"),
-                board_proposal=request.POST.get("board_proposal", ""),
-                place=request.POST.get("place", ""),
-                signatures=_signatures_from(request.POST),
-                auditor_note=request.POST.get("auditor_note", ""),
-                notes={
-                    key.removeprefix("note-"): value
-                    for key, value in request.POST.items()
-                    if key.startswith("note-")
-                },
-            )
-            messages.success(request, _("The statement book's data was saved."))
-            return redirect(f"{request.path}?year={year.pk}")
-        except ValidationError as error:
-            errors = _errors(error)
+    if year is not None:
+        done, errors = posted(
+            request,
+            company,
+            "ledger.manage",
+            lambda request, company: _save_book(request, company, year),
+            redirect_to=f"{request.path}?year={year.pk}",
+        )
+        if done is not None:
+            return done
     book = statements.statement_book_of(year) if year else None
     form = request.GET.get("form") or (book.form if book else "small")
     form = form if form in rules.FORMS else "small"

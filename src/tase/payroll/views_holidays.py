@@ -13,10 +13,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tase.core.access import Actor
+from tase.core.editing import run_action, save_form, save_posted_form
 
 from . import selectors, services
 from .forms_holidays import (
@@ -72,17 +74,14 @@ def absences(request, company_pk):
 def holiday_policy(request, company_pk):
     actor = _actor(request)
     company = actor.company(company_pk, "payroll.manage")
-    form = HolidayPolicyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.update_policy(actor, company, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, _("Holiday and sick pay rule saved."))
-    else:
-        messages.error(request, _("Check the fields."))
-    return redirect("payroll:absences", company.pk)
+    return save_posted_form(
+        request,
+        HolidayPolicyForm(request.POST),
+        lambda data: services.update_policy(actor, company, **data),
+        success=_("Holiday and sick pay rule saved."),
+        invalid=_("Check the fields."),
+        back=reverse("payroll:absences", args=[company.pk]),
+    )
 
 
 @login_required
@@ -91,17 +90,16 @@ def employee_absences(request, pk):
     action = "payroll.manage" if request.method == "POST" else "payroll.view"
     employee = services.ensure_visible_employee(actor, pk, action)
     form = AbsenceForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.record_absence(actor, employee, **form.cleaned_data)
-            except ValidationError as error:
-                messages.error(request, _error_text(error))
-            else:
-                messages.success(request, _("Absence recorded."))
-                return redirect("payroll:employee_absences", employee.pk)
-        else:
-            messages.error(request, _("Check the fields."))
+    done = save_form(
+        request,
+        form,
+        lambda data: services.record_absence(actor, employee, **data),
+        success=_("Absence recorded."),
+        redirect_to=reverse("payroll:employee_absences", args=[employee.pk]),
+        invalid=_("Check the fields."),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "payroll/employee_absences.html",
@@ -181,17 +179,16 @@ def employee_holidays(request, pk):
     action = "payroll.manage" if request.method == "POST" else "payroll.view"
     employee = services.ensure_visible_employee(actor, pk, action)
     form = HolidayForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.record_holiday(actor, employee, **form.cleaned_data)
-            except ValidationError as error:
-                messages.error(request, _error_text(error))
-            else:
-                messages.success(request, _("Holiday recorded."))
-                return redirect("payroll:employee_holidays", employee.pk)
-        else:
-            messages.error(request, _("Check the fields."))
+    done = save_form(
+        request,
+        form,
+        lambda data: services.record_holiday(actor, employee, **data),
+        success=_("Holiday recorded."),
+        redirect_to=reverse("payroll:employee_holidays", args=[employee.pk]),
+        invalid=_("Check the fields."),
+    )
+    if done is not None:
+        return done
     try:
         balances = services.employee_balances(employee, dt.date.today())
     except ValidationError as error:
@@ -217,17 +214,14 @@ def employee_holidays(request, pk):
 def saved_leave(request, pk):
     actor = _actor(request)
     employee = services.ensure_visible_employee(actor, pk, "payroll.manage")
-    form = SavedLeaveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.save_leave(actor, employee, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, _("Saved leave recorded."))
-    else:
-        messages.error(request, _("Check the fields."))
-    return redirect("payroll:employee_holidays", employee.pk)
+    return save_posted_form(
+        request,
+        SavedLeaveForm(request.POST),
+        lambda data: services.save_leave(actor, employee, **data),
+        success=_("Saved leave recorded."),
+        invalid=_("Check the fields."),
+        back=reverse("payroll:employee_holidays", args=[employee.pk]),
+    )
 
 
 @login_required
@@ -242,13 +236,13 @@ def holiday_action(request, pk, action):
     if action not in handlers:
         raise Http404
     handler, done = handlers[action]
-    try:
-        handler(actor, record)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, done)
-    return redirect("payroll:employee_holidays", record.employee_id)
+    return run_action(
+        request,
+        lambda: handler(actor, record),
+        success=done,
+        back=reverse("payroll:employee_holidays", args=[record.employee_id]),
+        joined=True,
+    )
 
 
 @login_required
@@ -267,23 +261,17 @@ def holiday_liability(request, company_pk):
     company = actor.company(company_pk, "payroll.view")
     if request.method == "POST":
         actor.company(company_pk, "payroll.approve")
-        form = LiabilityPostForm(request.POST)
-        if form.is_valid():
-            try:
-                voucher, _reversal = services.post_liability(
-                    actor, company, form.cleaned_data["month_end"]
-                )
-            except ValidationError as error:
-                messages.error(request, _error_text(error))
-            else:
-                messages.success(
-                    request,
-                    _("Holiday pay liability posted as voucher %(number)s and reversed.")
-                    % {"number": voucher.number},
-                )
-        else:
-            messages.error(request, _("Check the fields."))
-        return redirect("payroll:holiday_liability", company.pk)
+        return save_posted_form(
+            request,
+            LiabilityPostForm(request.POST),
+            lambda data: services.post_liability(actor, company, data["month_end"]),
+            success=lambda posted: (
+                _("Holiday pay liability posted as voucher %(number)s and reversed.")
+                % {"number": posted[0].number}
+            ),
+            invalid=_("Check the fields."),
+            back=reverse("payroll:holiday_liability", args=[company.pk]),
+        )
     on = _date_param(request, "on", dt.date.today())
     try:
         result = services.liability(actor, company, on)

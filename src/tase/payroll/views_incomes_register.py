@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tase.core.access import Actor
+from tase.core.editing import run_action
 
 from . import selectors, services
 
@@ -71,18 +72,18 @@ def _date(value: str) -> dt.date | None:
 def report_sent(request, pk):
     actor = _actor(request)
     report = selectors.register_report_for(actor, pk)
-    try:
-        services.mark_sent(
+    return run_action(
+        request,
+        lambda: services.mark_sent(
             actor,
             report,
             sent_on=_date(request.POST.get("sent_on")),
             register_id=request.POST.get("register_id", ""),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Marked sent to the Incomes Register."))
-    return redirect("payroll:incomes_register", report.company_id)
+        ),
+        success=_("Marked sent to the Incomes Register."),
+        back=reverse("payroll:incomes_register", args=[report.company_id]),
+        joined=True,
+    )
 
 
 @login_required
@@ -90,13 +91,18 @@ def report_sent(request, pk):
 def separate_report(request, company_pk):
     actor = _actor(request)
     company = actor.company(company_pk, "payroll.approve")
-    try:
-        year, month = (int(part) for part in request.POST.get("month", "").split("-"))
-        services.produce_separate_report(actor, company, year, month)
-    except ValueError:
-        messages.error(request, _("Give the month as YYYY-MM."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Separate report produced."))
-    return redirect("payroll:incomes_register", company.pk)
+
+    def produce() -> None:
+        try:
+            year, month = (int(part) for part in request.POST.get("month", "").split("-"))
+            services.produce_separate_report(actor, company, year, month)
+        except ValueError:
+            raise ValidationError(_("Give the month as YYYY-MM.")) from None
+
+    return run_action(
+        request,
+        produce,
+        success=_("Separate report produced."),
+        back=reverse("payroll:incomes_register", args=[company.pk]),
+        joined=True,
+    )

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
-from tase.core.editing import row_count
+from tase.core.editing import post_or_errors, row_count, this_page
 from tase.core.limits import MAX_VOUCHER_LINES
 from tase.core.models import User
 from tase.core.product_index import product_index
@@ -52,6 +53,21 @@ def _errors(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [m for ms in error.message_dict.values() for m in ms]
     return list(error.messages)
+
+
+def _posted(request, company_pk, permission: str, handle, *, redirect_to=None):
+    """A purchases page's POST (:func:`tase.core.editing.post_or_errors`): with
+    ``permission`` in the company, ``handle(request, company)`` runs, then back to
+    ``redirect_to`` (this page by default). Returns the redirect (``None`` for a GET or when
+    the page is shown again with the errors) and the errors."""
+    if request.method != "POST":
+        return None, []
+    company = _company(request, company_pk, permission)
+    return post_or_errors(
+        lambda: handle(request, company),
+        redirect_to=redirect_to or this_page(request),
+        errors=_errors,
+    )
 
 
 def _base(request, company, **extra):
@@ -127,39 +143,48 @@ def _manual_lines(post) -> list[dict]:
     ]
 
 
+def _create_invoice(request, company) -> PurchaseInvoice:
+    fields = (
+        "number",
+        "invoice_date",
+        "due_date",
+        "total",
+        "reference",
+        "message",
+        "cost_centre",
+        "cash_discount",
+        "cash_discount_date",
+    )
+    invoice = services.create_invoice(
+        _actor(request),
+        company,
+        supplier=request.POST.get("supplier"),
+        attachment=request.FILES.get("attachment"),
+        lines=_manual_lines(request.POST),
+        iban=request.POST.get("iban", ""),
+        bic=request.POST.get("bic", ""),
+        barcode=request.POST.get("barcode", ""),
+        **{name: request.POST.get(name) or None for name in fields},
+    )
+    messages.success(request, _("Purchase invoice saved."))
+    return invoice
+
+
 @login_required
 def invoice_create(request, company_pk):
     """An invoice entered by hand with its PDF or image; the bank barcode fills the rest."""
     company = _company(request, company_pk, "purchases.manage")
     errors = []
     if request.method == "POST":
-        fields = (
-            "number",
-            "invoice_date",
-            "due_date",
-            "total",
-            "reference",
-            "message",
-            "cost_centre",
-            "cash_discount",
-            "cash_discount_date",
+        done, errors = post_or_errors(
+            lambda: _create_invoice(request, company),
+            redirect_to=lambda invoice: reverse(
+                "purchases:invoice_detail", args=[company.pk, invoice.pk]
+            ),
+            errors=_errors,
         )
-        try:
-            invoice = services.create_invoice(
-                _actor(request),
-                company,
-                supplier=request.POST.get("supplier"),
-                attachment=request.FILES.get("attachment"),
-                lines=_manual_lines(request.POST),
-                iban=request.POST.get("iban", ""),
-                bic=request.POST.get("bic", ""),
-                barcode=request.POST.get("barcode", ""),
-                **{name: request.POST.get(name) or None for name in fields},
-            )
-            messages.success(request, _("Purchase invoice saved."))
-            return redirect("purchases:invoice_detail", company.pk, invoice.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+        if done is not None:
+            return done
     return render(
         request,
         "purchases/invoice_form.html",
@@ -228,11 +253,13 @@ def invoice_detail(request, company_pk, pk):
     company = invoice.company
     errors = []
     if request.method == "POST":
-        try:
-            _invoice_action(request, invoice)
-            return redirect("purchases:invoice_detail", company.pk, invoice.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+        done, errors = post_or_errors(
+            lambda: _invoice_action(request, invoice),
+            redirect_to=reverse("purchases:invoice_detail", args=[company.pk, invoice.pk]),
+            errors=_errors,
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "purchases/invoice_detail.html",
@@ -274,18 +301,17 @@ def _supplier_data(post) -> dict:
     return {name: post.get(name, "") for name in SUPPLIER_FIELDS}
 
 
+def _add_supplier(request, company) -> None:
+    services.create_supplier(_actor(request), company, **_supplier_data(request.POST))
+    messages.success(request, _("Supplier added."))
+
+
 @login_required
 def suppliers(request, company_pk):
     company = _company(request, company_pk)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "purchases.manage")
-        try:
-            services.create_supplier(_actor(request), company, **_supplier_data(request.POST))
-            messages.success(request, _("Supplier added."))
-            return redirect("purchases:suppliers", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = _posted(request, company_pk, "purchases.manage", _add_supplier)
+    if done is not None:
+        return done
     page = Paginator(selectors.suppliers_of(company), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -299,12 +325,20 @@ def supplier_detail(request, company_pk, pk):
     supplier = _in_company(selectors.supplier_of(_actor(request), pk), company_pk)
     errors = []
     if request.method == "POST":
-        try:
+
+        def save() -> None:
             services.update_supplier(_actor(request), supplier, **_supplier_data(request.POST))
             messages.success(request, _("Supplier saved."))
-            return redirect("purchases:supplier_detail", supplier.company_id, supplier.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+
+        done, errors = post_or_errors(
+            save,
+            redirect_to=reverse(
+                "purchases:supplier_detail", args=[supplier.company_id, supplier.pk]
+            ),
+            errors=_errors,
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "purchases/supplier_detail.html",
@@ -323,34 +357,33 @@ def supplier_detail(request, company_pk, pk):
 # -- circulation and settings -----------------------------------------------------------------
 
 
+def _save_circulation(request, company) -> None:
+    actor, post = _actor(request), request.POST
+    if post.get("action") == "remove":
+        approver = get_object_or_404(Approver, company=company, pk=post.get("id") or 0)
+        services.remove_approver(actor, approver)
+    elif post.get("action") == "settings":
+        services.update_settings(
+            actor, company, bank_service_id=post.get("bank_service_id", ""),
+            charset=post.get("charset", ""),
+            default_expense_account=post.get("default_expense_account", ""),
+            reminder_days=post.get("reminder_days", "").strip() or None,
+        )  # fmt: skip
+    else:
+        services.set_approver(
+            actor, company, user=post.get("user"), kind=post.get("kind", ""),
+            limit=post.get("limit") or None, cost_centre=post.get("cost_centre", ""),
+        )  # fmt: skip
+    messages.success(request, _("Saved."))
+
+
 @login_required
 def circulation(request, company_pk):
     """Reviewers and approvers (with amount limits), and the payment file settings."""
     company = _company(request, company_pk)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "purchases.manage")
-        actor, post = _actor(request), request.POST
-        try:
-            if post.get("action") == "remove":
-                approver = get_object_or_404(Approver, company=company, pk=post.get("id") or 0)
-                services.remove_approver(actor, approver)
-            elif post.get("action") == "settings":
-                services.update_settings(
-                    actor, company, bank_service_id=post.get("bank_service_id", ""),
-                    charset=post.get("charset", ""),
-                    default_expense_account=post.get("default_expense_account", ""),
-                    reminder_days=post.get("reminder_days", "").strip() or None,
-                )  # fmt: skip
-            else:
-                services.set_approver(
-                    actor, company, user=post.get("user"), kind=post.get("kind", ""),
-                    limit=post.get("limit") or None, cost_centre=post.get("cost_centre", ""),
-                )  # fmt: skip
-            messages.success(request, _("Saved."))
-            return redirect("purchases:circulation", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = _posted(request, company_pk, "purchases.manage", _save_circulation)
+    if done is not None:
+        return done
     return render(
         request,
         "purchases/circulation.html",
@@ -373,20 +406,23 @@ def circulation(request, company_pk):
 @login_required
 def proposals(request, company_pk):
     company = _company(request, company_pk)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "purchases.pay")
-        try:
-            proposal = services.create_proposal(
-                _actor(request),
-                company,
-                due_until=request.POST.get("due_until") or "",
-                execution_date=request.POST.get("execution_date") or None,
-                bank_account=request.POST.get("bank_account") or None,
-            )
-            return redirect("purchases:proposal_detail", company.pk, proposal.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = _posted(
+        request,
+        company_pk,
+        "purchases.pay",
+        lambda request, company: services.create_proposal(
+            _actor(request),
+            company,
+            due_until=request.POST.get("due_until") or "",
+            execution_date=request.POST.get("execution_date") or None,
+            bank_account=request.POST.get("bank_account") or None,
+        ),
+        redirect_to=lambda proposal: reverse(
+            "purchases:proposal_detail", args=[company.pk, proposal.pk]
+        ),
+    )
+    if done is not None:
+        return done
     page = Paginator(selectors.proposals_of(company), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -402,21 +438,29 @@ def proposals(request, company_pk):
     )
 
 
+def _act_on_proposal(request, proposal) -> None:
+    actor = _actor(request)
+    if request.POST.get("action") == "accept":
+        services.accept_proposal(actor, proposal)
+        messages.success(request, _("Proposal accepted: download the payment file."))
+    else:
+        services.remove_payment(actor, proposal, request.POST.get("invoice") or 0)
+
+
 @login_required
 def proposal_detail(request, company_pk, pk):
     proposal = _in_company(selectors.proposal_of(_actor(request), pk), company_pk)
     errors = []
     if request.method == "POST":
-        actor = _actor(request)
-        try:
-            if request.POST.get("action") == "accept":
-                services.accept_proposal(actor, proposal)
-                messages.success(request, _("Proposal accepted: download the payment file."))
-            else:
-                services.remove_payment(actor, proposal, request.POST.get("invoice") or 0)
-            return redirect("purchases:proposal_detail", proposal.company_id, proposal.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+        done, errors = post_or_errors(
+            lambda: _act_on_proposal(request, proposal),
+            redirect_to=reverse(
+                "purchases:proposal_detail", args=[proposal.company_id, proposal.pk]
+            ),
+            errors=_errors,
+        )
+        if done is not None:
+            return done
     payments = list(selectors.payments_of(proposal))
     return render(
         request,

@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tase.core import pdf as core_pdf
 from tase.core.access import Actor
+from tase.core.editing import post_or_errors, this_page
 from tase.core.product_index import product_index
 
 from . import forms, selectors, services
@@ -37,6 +39,21 @@ def _errors(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [m for ms in error.message_dict.values() for m in ms]
     return list(error.messages)
+
+
+def _posted(request, company_pk, handle, *, redirect_to=None):
+    """A sales page's POST (:func:`tase.core.editing.post_or_errors`): in a company where the
+    user invoices, ``handle(request, company)`` runs, then back to ``redirect_to`` (this page by
+    default). Returns the redirect (``None`` for a GET or when the page is shown again with the
+    errors) and the errors."""
+    if request.method != "POST":
+        return None, []
+    company = _company(request, company_pk, "sales.invoice")
+    return post_or_errors(
+        lambda: handle(request, company),
+        redirect_to=redirect_to or this_page(request),
+        errors=_errors,
+    )
 
 
 def _base(request, company, **extra):
@@ -75,32 +92,37 @@ def invoice_list(request, company_pk):
     )
 
 
+def _create_invoice(request, company) -> Invoice:
+    invoice = services.create_invoice(
+        _actor(request),
+        company,
+        customer=request.POST.get("customer"),
+        invoice_date=request.POST.get("invoice_date") or None,
+        delivery_date=request.POST.get("delivery_date") or None,
+        due_date=request.POST.get("due_date") or None,
+        reference_type=request.POST.get("reference_type", "fi"),
+        your_reference=request.POST.get("your_reference", ""),
+        our_reference=request.POST.get("our_reference", ""),
+        order_number=request.POST.get("order_number", ""),
+        notes=request.POST.get("notes", ""),
+        prices_include_vat=bool(request.POST.get("prices_include_vat")),
+        lines=forms.invoice_lines(request.POST),
+    )
+    messages.success(request, _("Draft invoice saved."))
+    return invoice
+
+
 @login_required
 def invoice_create(request, company_pk):
     company = _company(request, company_pk)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "sales.invoice")
-        try:
-            invoice = services.create_invoice(
-                _actor(request),
-                company,
-                customer=request.POST.get("customer"),
-                invoice_date=request.POST.get("invoice_date") or None,
-                delivery_date=request.POST.get("delivery_date") or None,
-                due_date=request.POST.get("due_date") or None,
-                reference_type=request.POST.get("reference_type", "fi"),
-                your_reference=request.POST.get("your_reference", ""),
-                our_reference=request.POST.get("our_reference", ""),
-                order_number=request.POST.get("order_number", ""),
-                notes=request.POST.get("notes", ""),
-                prices_include_vat=bool(request.POST.get("prices_include_vat")),
-                lines=forms.invoice_lines(request.POST),
-            )
-            messages.success(request, _("Draft invoice saved."))
-            return redirect("sales:invoice_detail", company.pk, invoice.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = _posted(
+        request,
+        company_pk,
+        _create_invoice,
+        redirect_to=lambda invoice: reverse("sales:invoice_detail", args=[company.pk, invoice.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "sales/invoice_form.html",
@@ -117,51 +139,54 @@ def invoice_create(request, company_pk):
     )
 
 
+def _act_on_invoice(request, actor, invoice: Invoice) -> Invoice:
+    """Do the act the invoice page's button asks; the invoice to show after (a credit note's
+    own page, otherwise the invoice's)."""
+    action = request.POST.get("action")
+    if action in ("send", "credit") and not request.POST.get("confirm"):
+        raise ValidationError({"confirm": _("Tick the box to confirm; this cannot be undone.")})
+    if action == "send":
+        services.send_invoice(actor, invoice)
+        messages.success(request, _("Invoice sent: numbered and posted."))
+    elif action == "credit":
+        note = services.credit_invoice(actor, invoice, date=request.POST.get("date") or None)
+        messages.success(request, _("Credit note %(number)s made.") % {"number": note.number})
+        return note
+    elif action == "payment":
+        services.record_payment(
+            actor, invoice, date=request.POST.get("date"), amount=request.POST.get("amount")
+        )
+        messages.success(request, _("Payment recorded."))
+    elif action == "remind":
+        reminder = services.create_reminder(
+            actor,
+            invoice,
+            date=request.POST.get("date") or None,
+            days_to_pay=request.POST.get("days_to_pay"),
+        )
+        messages.success(request, _("Reminder %(number)s made.") % {"number": reminder.sequence})
+    elif action == "email":
+        address = delivery.email_invoice(actor, invoice, to=request.POST.get("to", ""))
+        messages.success(request, _("Invoice emailed to %(to)s.") % {"to": address})
+    return invoice
+
+
 @login_required
 def invoice_detail(request, company_pk, pk):
     invoice = _invoice(request, company_pk, pk)
     actor = _actor(request)
     errors = []
     if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action in ("send", "credit") and not request.POST.get("confirm"):
-                raise ValidationError(
-                    {"confirm": _("Tick the box to confirm; this cannot be undone.")}
-                )
-            if action == "send":
-                services.send_invoice(actor, invoice)
-                messages.success(request, _("Invoice sent: numbered and posted."))
-            elif action == "credit":
-                note = services.credit_invoice(
-                    actor, invoice, date=request.POST.get("date") or None
-                )
-                messages.success(
-                    request, _("Credit note %(number)s made.") % {"number": note.number}
-                )
-                return redirect("sales:invoice_detail", invoice.company_id, note.pk)
-            elif action == "payment":
-                services.record_payment(
-                    actor, invoice, date=request.POST.get("date"), amount=request.POST.get("amount")
-                )
-                messages.success(request, _("Payment recorded."))
-            elif action == "remind":
-                reminder = services.create_reminder(
-                    actor,
-                    invoice,
-                    date=request.POST.get("date") or None,
-                    days_to_pay=request.POST.get("days_to_pay"),
-                )
-                messages.success(
-                    request, _("Reminder %(number)s made.") % {"number": reminder.sequence}
-                )
-            elif action == "email":
-                address = delivery.email_invoice(actor, invoice, to=request.POST.get("to", ""))
-                messages.success(request, _("Invoice emailed to %(to)s.") % {"to": address})
-            return redirect("sales:invoice_detail", invoice.company_id, invoice.pk)
-        except ValidationError as error:
-            errors = _errors(error)
-            invoice = _invoice(request, company_pk, pk)
+        done, errors = post_or_errors(
+            lambda: _act_on_invoice(request, actor, invoice),
+            redirect_to=lambda shown: reverse(
+                "sales:invoice_detail", args=[invoice.company_id, shown.pk]
+            ),
+            errors=_errors,
+        )
+        if done is not None:
+            return done
+        invoice = _invoice(request, company_pk, pk)
     return render(
         request,
         "sales/invoice_detail.html",
@@ -208,12 +233,14 @@ def _register(request, company_pk, form_class, create, template: str, rows, done
         company = _company(request, company_pk, "sales.invoice")
         form = form_class(request.POST)
         if form.is_valid():
-            try:
+
+            def add() -> None:
                 create(_actor(request), company, **form.cleaned_data)
                 messages.success(request, done)
-                return redirect(request.path)
-            except ValidationError as error:
-                errors = _errors(error)
+
+            added, errors = post_or_errors(add, redirect_to=request.path, errors=_errors)
+            if added is not None:
+                return added
         else:
             errors = [f"{form.fields[f].label}: {m}" for f, ms in form.errors.items() for m in ms]
     return render(

@@ -8,12 +8,12 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .services import cash_vat
-from .views import _actor, _base, _company, _errors
+from .views import _actor, _base, _company, _errors, _posted
 
 
 def _until(value) -> dt.date:
@@ -25,6 +25,19 @@ def _until(value) -> dt.date:
         raise ValidationError({"until": _("Enter a valid date.")}) from None
 
 
+def _recognise(request, company, until: dt.date) -> None:
+    done = cash_vat.recognise_unpaid(_actor(request), company, until=until)
+    messages.success(
+        request,
+        ngettext(
+            "The VAT of %(count)s invoice was recognised.",
+            "The VAT of %(count)s invoices was recognised.",
+            len(done),
+        )
+        % {"count": len(done)},
+    )
+
+
 @login_required
 def unpaid(request, company_pk):
     company = _company(request, company_pk)
@@ -33,22 +46,15 @@ def unpaid(request, company_pk):
         until = _until(request.POST.get("until") or request.GET.get("until"))
     except ValidationError as error:
         errors, until = _errors(error), dt.date.today()
-    if request.method == "POST" and not errors:
-        company = _company(request, company_pk, "sales.invoice")
-        try:
-            done = cash_vat.recognise_unpaid(_actor(request), company, until=until)
-            messages.success(
-                request,
-                ngettext(
-                    "The VAT of %(count)s invoice was recognised.",
-                    "The VAT of %(count)s invoices was recognised.",
-                    len(done),
-                )
-                % {"count": len(done)},
-            )
-            return redirect(f"{request.path}?until={until.isoformat()}")
-        except ValidationError as error:
-            errors = _errors(error)
+    if not errors:
+        done, errors = _posted(
+            request,
+            company_pk,
+            lambda request, company: _recognise(request, company, until),
+            redirect_to=f"{request.path}?until={until.isoformat()}",
+        )
+        if done is not None:
+            return done
     rows = [
         {
             "invoice": invoice,

@@ -10,11 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tase.core import pdf as core_pdf
+from tase.core.editing import run_action
 
 from . import selectors, services
 from .models import Reminder
@@ -22,7 +24,7 @@ from .pdf import reminder_pdf
 from .services import collection
 from .services.common import cents
 from .services.settings import settings_of
-from .views import _actor, _base, _company, _errors
+from .views import _actor, _base, _company, _errors, _posted
 
 CONFIRM = gettext_lazy("Tick the box to confirm; this cannot be undone.")
 
@@ -41,29 +43,30 @@ def _int(value, default: int) -> int:
         return default
 
 
+def _remind(request, company, on: dt.date, min_days: int) -> None:
+    if not request.POST.get("confirm"):
+        raise ValidationError({"confirm": CONFIRM})
+    created = services.create_reminders(
+        _actor(request),
+        company,
+        date=on,
+        min_days_overdue=min_days,
+        days_to_pay=request.POST.get("days_to_pay"),
+    )
+    messages.success(request, _("%(count)s reminders made.") % {"count": len(created)})
+
+
 @login_required
 def reminders(request, company_pk):
     """Overdue invoices with what a reminder would charge; the batch creates them all."""
     company = _company(request, company_pk)
     on = _day(request.GET.get("on") or request.POST.get("date"), dt.date.today())
     min_days = _int(request.GET.get("min_days") or request.POST.get("min_days"), 7)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "sales.invoice")
-        try:
-            if not request.POST.get("confirm"):
-                raise ValidationError({"confirm": CONFIRM})
-            created = services.create_reminders(
-                _actor(request),
-                company,
-                date=on,
-                min_days_overdue=min_days,
-                days_to_pay=request.POST.get("days_to_pay"),
-            )
-            messages.success(request, _("%(count)s reminders made.") % {"count": len(created)})
-            return redirect("sales:reminders", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = _posted(
+        request, company_pk, lambda request, company: _remind(request, company, on, min_days)
+    )
+    if done is not None:
+        return done
     due = collection.due_for_reminder(company, on, min_days_overdue=min_days).prefetch_related(
         "reminders", "payments", "credit_notes"
     )
@@ -114,13 +117,13 @@ def reminder_email(request, company_pk, pk):
     if request.method != "POST":
         raise Http404
     reminder = _reminder(request, company_pk, pk)
-    try:
-        address = services.email_reminder(_actor(request), reminder, to=request.POST.get("to", ""))
-        messages.success(request, _("Reminder emailed to %(to)s.") % {"to": address})
-    except ValidationError as error:
-        for message in _errors(error):
-            messages.error(request, message)
-    return redirect("sales:reminders", company_pk)
+    return run_action(
+        request,
+        lambda: services.email_reminder(_actor(request), reminder, to=request.POST.get("to", "")),
+        success=lambda address: _("Reminder emailed to %(to)s.") % {"to": address},
+        back=reverse("sales:reminders", args=[company_pk]),
+        listed=_errors,
+    )
 
 
 @login_required
@@ -190,18 +193,24 @@ def hand_over(request, company_pk, pk):
     invoice = selectors.invoice_of(_actor(request), pk)
     if invoice.company_id != company_pk:
         raise Http404
-    try:
+
+    def hand() -> None:
         if not request.POST.get("confirm"):
             raise ValidationError({"confirm": CONFIRM})
         services.hand_to_collection(
             _actor(request), invoice, date=request.POST.get("date") or dt.date.today()
         )
-        messages.success(
-            request, _("Invoice %(number)s handed to collection.") % {"number": invoice.number}
-        )
-    except ValidationError as error:
-        for message in _errors(error):
-            messages.error(request, message)
-    if request.POST.get("back") == "invoice":
-        return redirect("sales:invoice_detail", company_pk, invoice.pk)
-    return redirect("sales:collection", company_pk)
+
+    return run_action(
+        request,
+        hand,
+        success=lambda _done: (
+            _("Invoice %(number)s handed to collection.") % {"number": invoice.number}
+        ),
+        back=(
+            reverse("sales:invoice_detail", args=[company_pk, invoice.pk])
+            if request.POST.get("back") == "invoice"
+            else reverse("sales:collection", args=[company_pk])
+        ),
+        listed=_errors,
+    )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import services
 from .services.imports import CUSTOMER_COLUMNS, OPEN_INVOICE_COLUMNS, OPEN_INVOICE_REQUIRED
-from .views import _actor, _base, _company, _errors
+from .views import _actor, _base, _company, _posted
 
 IMPORTS = {
     "customers": (services.import_customers, gettext_lazy("%(count)s customers imported.")),
@@ -22,25 +22,24 @@ IMPORTS = {
 }
 
 
+def _import(request, company) -> None:
+    kind = request.POST.get("kind", "")
+    upload = request.FILES.get("file")
+    if kind not in IMPORTS:
+        raise ValidationError({"kind": _("Choose what to import.")})
+    if upload is None:
+        raise ValidationError({"file": _("Choose a CSV file.")})
+    service, done = IMPORTS[kind]
+    count = service(_actor(request), company, upload)
+    messages.success(request, done % {"count": count})
+
+
 @login_required
 def imports(request, company_pk):
     company = _company(request, company_pk)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "sales.invoice")
-        kind = request.POST.get("kind", "")
-        upload = request.FILES.get("file")
-        try:
-            if kind not in IMPORTS:
-                raise ValidationError({"kind": _("Choose what to import.")})
-            if upload is None:
-                raise ValidationError({"file": _("Choose a CSV file.")})
-            service, done = IMPORTS[kind]
-            count = service(_actor(request), company, upload)
-            messages.success(request, done % {"count": count})
-            return redirect("sales:imports", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = _posted(request, company_pk, _import)
+    if done is not None:
+        return done
     return render(
         request,
         "sales/imports.html",

@@ -8,12 +8,12 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import forms, selectors, services
 from .models import Agreement
-from .views import _actor, _base, _company, _errors
+from .views import _actor, _base, _company, _posted
 
 
 def _run(request, company, action: str) -> str:
@@ -53,14 +53,15 @@ def _run(request, company, action: str) -> str:
 @login_required
 def agreements(request, company_pk):
     company = _company(request, company_pk)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "sales.invoice")
-        try:
-            messages.success(request, _run(request, company, request.POST.get("action", "")))
-            return redirect("sales:agreements", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = _posted(
+        request,
+        company_pk,
+        lambda request, company: messages.success(
+            request, _run(request, company, request.POST.get("action", ""))
+        ),
+    )
+    if done is not None:
+        return done
     rows = (
         Agreement.objects.filter(company=company)
         .select_related("customer")

@@ -14,25 +14,22 @@ from django.utils.translation import gettext as _
 from . import selectors, services
 from .services import delivery
 from .services.settings import FIELDS, settings_of
-from .views import _actor, _base, _company, _errors
+from .views import _actor, _base, _company, _errors, _posted
+
+
+def _save(request, company) -> None:
+    services.update_sales_settings(
+        _actor(request), company, **{k: request.POST.get(k, "") for k in FIELDS}
+    )
+    messages.success(request, _("Sales settings saved."))
 
 
 @login_required
 def sales_settings(request, company_pk):
     company = _company(request, company_pk)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "sales.invoice")
-        try:
-            services.update_sales_settings(
-                _actor(request),
-                company,
-                **{k: request.POST.get(k, "") for k in FIELDS},
-            )
-            messages.success(request, _("Sales settings saved."))
-            return redirect("sales:settings", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = _posted(request, company_pk, _save)
+    if done is not None:
+        return done
     return render(
         request,
         "sales/settings.html",

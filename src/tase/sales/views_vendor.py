@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tase.core.models import Organization
 
 from . import services
 from .services.vendor_billing import billable
-from .views import _actor, _base, _company, _errors
+from .views import _actor, _base, _company, _errors, _posted
 
 
 def _period(data) -> tuple[dt.date, dt.date]:
@@ -32,6 +32,11 @@ def _period(data) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _gather(request, company, start: dt.date, end: dt.date) -> None:
+    drafts = services.gather_vendor_billing(_actor(request), company, start=start, end=end)
+    messages.success(request, _("%(count)s draft invoices made.") % {"count": len(drafts)})
+
+
 @login_required
 def vendor_billing(request, company_pk):
     company = _company(request, company_pk)
@@ -42,14 +47,15 @@ def vendor_billing(request, company_pk):
         start, end = _period(request.POST if request.method == "POST" else request.GET)
     except ValidationError as error:
         errors, (start, end) = _errors(error), _period({})
-    if request.method == "POST" and not errors:
-        company = _company(request, company_pk, "sales.invoice")
-        try:
-            drafts = services.gather_vendor_billing(_actor(request), company, start=start, end=end)
-            messages.success(request, _("%(count)s draft invoices made.") % {"count": len(drafts)})
-            return redirect(f"{request.path}?start={start}&end={end}")
-        except ValidationError as error:
-            errors = _errors(error)
+    if not errors:
+        done, errors = _posted(
+            request,
+            company_pk,
+            lambda request, company: _gather(request, company, start, end),
+            redirect_to=f"{request.path}?start={start}&end={end}",
+        )
+        if done is not None:
+            return done
     items = billable(company, start, end)
     names = dict(
         Organization.objects.filter(pk__in={i.customer_id for i in items}).values_list("pk", "name")

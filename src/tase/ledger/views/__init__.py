@@ -15,6 +15,7 @@ from .common import (
     _without_page,
     chosen_year,
     gate_day,
+    posted,
 )
 from .home import home, index, start_panel
 from .imports import import_progress, import_vouchers
@@ -44,6 +45,7 @@ __all__ = [
     "import_progress",
     "import_vouchers",
     "index",
+    "posted",
     "report",
     "start_panel",
     "vat_settle",

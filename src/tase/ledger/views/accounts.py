@@ -4,71 +4,65 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tase.core.editing import this_page
 from tase.rules import vat as vat_rules
 
 from .. import selectors, services
 from ..models import Account
-from .common import (
-    _actor,
-    _base,
-    _company,
-    _errors,
-)
+from .common import _actor, _base, _company, posted
+
+
+def _post(request, company) -> None:
+    actor, action = _actor(request), request.POST.get("action")
+    if action == "apply_chart":
+        services.apply_chart(actor, company, request.POST.get("chart", ""))
+        messages.success(request, _("Chart of accounts added."))
+    elif action == "create":
+        services.create_account(
+            actor,
+            company,
+            number=request.POST.get("number", ""),
+            name_fi=request.POST.get("name_fi", ""),
+            name_en=request.POST.get("name_en", ""),
+            type=request.POST.get("type", ""),
+            default_vat_code=request.POST.get("default_vat_code", ""),
+        )
+        messages.success(request, _("Account added."))
+    elif action in ("rename", "hide", "show", "delete"):
+        account = get_object_or_404(Account, company=company, pk=request.POST.get("account"))
+        if action == "delete":
+            services.delete_account(actor, account)
+            messages.success(request, _("Account deleted."))
+            return
+        if action == "rename":
+            services.update_account(
+                actor,
+                account,
+                name_fi=request.POST.get("name_fi", ""),
+                name_en=request.POST.get("name_en", ""),
+            )
+        else:
+            services.update_account(actor, account, hidden=action == "hide")
+        messages.success(request, _("Account saved."))
 
 
 @login_required
 def accounts(request, company_pk):
     company = _company(request, company_pk)
-    actor = _actor(request)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "ledger.manage")
-        action = request.POST.get("action")
-        try:
-            if action == "apply_chart":
-                services.apply_chart(actor, company, request.POST.get("chart", ""))
-                messages.success(request, _("Chart of accounts added."))
-            elif action == "create":
-                services.create_account(
-                    actor,
-                    company,
-                    number=request.POST.get("number", ""),
-                    name_fi=request.POST.get("name_fi", ""),
-                    name_en=request.POST.get("name_en", ""),
-                    type=request.POST.get("type", ""),
-                    default_vat_code=request.POST.get("default_vat_code", ""),
-                )
-                messages.success(request, _("Account added."))
-            elif action in ("rename", "hide", "show"):
-                account = get_object_or_404(
-                    Account, company=company, pk=request.POST.get("account")
-                )
-                if action == "rename":
-                    services.update_account(
-                        actor,
-                        account,
-                        name_fi=request.POST.get("name_fi", ""),
-                        name_en=request.POST.get("name_en", ""),
-                    )
-                else:
-                    services.update_account(actor, account, hidden=action == "hide")
-                messages.success(request, _("Account saved."))
-            elif action == "delete":
-                account = get_object_or_404(
-                    Account, company=company, pk=request.POST.get("account")
-                )
-                services.delete_account(actor, account)
-                messages.success(request, _("Account deleted."))
-            return redirect(reverse("ledger:accounts", args=[company.pk]) + "#accounts")
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = posted(
+        request,
+        company,
+        "ledger.manage",
+        _post,
+        redirect_to=lambda _done: this_page(request) + "#accounts",
+    )
+    if done is not None:
+        return done
     language = translation.get_language() or "fi"
     return render(
         request,
@@ -113,23 +107,9 @@ def account_lookup(request, company_pk):
 def bank_accounts(request, company_pk):
     """The company's bank accounts (printed on invoices and in bank barcodes)."""
     company = _company(request, company_pk)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "ledger.manage")
-        try:
-            services.create_bank_account(
-                _actor(request),
-                company,
-                iban=request.POST.get("iban", ""),
-                bic=request.POST.get("bic", ""),
-                account=request.POST.get("account", ""),
-                name=request.POST.get("name", ""),
-                is_default=bool(request.POST.get("is_default")) or None,
-            )
-            messages.success(request, _("Bank account added."))
-            return redirect("ledger:bank_accounts", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = posted(request, company, "ledger.manage", _add_bank_account)
+    if done is not None:
+        return done
     return render(
         request,
         "ledger/bank_accounts.html",
@@ -144,3 +124,16 @@ def bank_accounts(request, company_pk):
             form=request.POST if errors else {},
         ),
     )
+
+
+def _add_bank_account(request, company) -> None:
+    services.create_bank_account(
+        _actor(request),
+        company,
+        iban=request.POST.get("iban", ""),
+        bic=request.POST.get("bic", ""),
+        account=request.POST.get("account", ""),
+        name=request.POST.get("name", ""),
+        is_default=bool(request.POST.get("is_default")) or None,
+    )
+    messages.success(request, _("Bank account added."))

@@ -1,5 +1,5 @@
 """What the bookkeeping pages share: the actor and company of a request, the base context,
-errors as a list, dates from the query string and the confirmation of acts that lock."""
+errors as a list, a page's POST, dates from the query string and the confirmation of acts that lock."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
+from tase.core.editing import post_or_errors, this_page
 
 from .. import selectors, services
 from ..models import FiscalYear
@@ -37,6 +38,21 @@ def _errors(error: ValidationError) -> list[str]:
         "“tase import-vouchers”."
     ) % {"count": len(found) - SHOWN_ERRORS}
     return [*found[:SHOWN_ERRORS], more]
+
+
+def posted(request, company, permission: str, handle, *, redirect_to=None):
+    """A bookkeeping page's POST (:func:`tase.core.editing.post_or_errors` with the ledger's
+    list of errors): ``permission`` in the company is checked, then ``handle(request,
+    company)`` runs, then back to ``redirect_to`` (this page by default). Returns the redirect
+    (``None`` for a GET or when the page is shown again) and the errors."""
+    if request.method != "POST":
+        return None, []
+    _company(request, company.pk, permission)
+    return post_or_errors(
+        lambda: handle(request, company),
+        redirect_to=redirect_to or this_page(request),
+        errors=_errors,
+    )
 
 
 def _date(value, default):

@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tase.core import limits
+from tase.core.editing import post_or_errors
 
 from .. import services
 from ..models import FiscalYear
@@ -33,41 +35,18 @@ def import_vouchers(request, company_pk):
     errors, opening_errors = [], []
     open_years = FiscalYear.objects.filter(company=company, state=FiscalYear.State.OPEN)
     if request.method == "POST":
-        upload = request.FILES.get("file")
         opening = request.POST.get("kind") == "opening"
-        try:
-            if upload is None:
-                raise ValidationError({"file": _("Choose a file.")})
-            limits.check_size(upload, "opening_csv" if opening else "voucher_csv")
-            if opening:
-                year = get_object_or_404(open_years, pk=request.POST.get("fiscal_year") or 0)
-                result = services.import_opening_balances(
-                    actor, company, upload.read(), fiscal_year=year
-                )
-                message = (
-                    _("These opening balances were imported before: %(voucher)s.")
-                    if result["skipped"]
-                    else _("Opening balances of %(accounts)s accounts posted as %(voucher)s.")
-                )
-                messages.success(
-                    request,
-                    message % {"accounts": result["accounts"], "voucher": result["voucher"].label},
-                )
-                return redirect("ledger:voucher_detail", company.pk, result["voucher"].pk)
-            key = _progress_key(request, company, request.POST.get("progress_key", ""))
-            result = services.import_vouchers(
-                actor, company, upload.file, progress=_progress_writer(key)
-            )
-            messages.success(
-                request,
-                _("Posted %(posted)s vouchers; %(skipped)s were imported before.") % result,
-            )
-            return redirect("ledger:voucher_list", company.pk)
-        except ValidationError as error:
-            if opening:
-                opening_errors = _errors(error)
-            else:
-                errors = _errors(error)
+        done, found = post_or_errors(
+            lambda: _import(request, actor, company, open_years, opening),
+            redirect_to=lambda page: page,
+            errors=_errors,
+        )
+        if done is not None:
+            return done
+        if opening:
+            opening_errors = found
+        else:
+            errors = found
     return render(
         request,
         "ledger/import.html",
@@ -80,6 +59,34 @@ def import_vouchers(request, company_pk):
             progress_token=uuid.uuid4().hex,
         ),
     )
+
+
+def _import(request, actor, company, open_years, opening: bool) -> str:
+    """Import the uploaded opening balances or vouchers; the page to go to after."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError({"file": _("Choose a file.")})
+    limits.check_size(upload, "opening_csv" if opening else "voucher_csv")
+    if opening:
+        year = get_object_or_404(open_years, pk=request.POST.get("fiscal_year") or 0)
+        result = services.import_opening_balances(actor, company, upload.read(), fiscal_year=year)
+        message = (
+            _("These opening balances were imported before: %(voucher)s.")
+            if result["skipped"]
+            else _("Opening balances of %(accounts)s accounts posted as %(voucher)s.")
+        )
+        messages.success(
+            request,
+            message % {"accounts": result["accounts"], "voucher": result["voucher"].label},
+        )
+        return reverse("ledger:voucher_detail", args=[company.pk, result["voucher"].pk])
+    key = _progress_key(request, company, request.POST.get("progress_key", ""))
+    result = services.import_vouchers(actor, company, upload.file, progress=_progress_writer(key))
+    messages.success(
+        request,
+        _("Posted %(posted)s vouchers; %(skipped)s were imported before.") % result,
+    )
+    return reverse("ledger:voucher_list", args=[company.pk])
 
 
 def _progress_key(request, company, token: str) -> str | None:

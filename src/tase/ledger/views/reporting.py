@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tase.core.editing import run_action
 from tase.formats.vat_return_file import VatFileError
 from tase.rules import vat as vat_rules
 
@@ -212,24 +211,27 @@ def vat_settle(request, company_pk):
     end = _date(request.POST.get("to"), None)
     if not start or not end:
         raise Http404
-    try:
-        _require_confirmation(request)
-        voucher = services.settle_vat(
-            _actor(request),
-            company,
-            start=start,
-            end=end,
-            override_reason=request.POST.get("override_reason", ""),
-        )
-    except ValidationError as error:
-        for message in _errors(error):
-            messages.error(request, message)
-        return redirect(
-            reverse("ledger:report", args=[company.pk, "vat-return"]) + f"?from={start}&to={end}"
-        )
-    messages.success(request, _("VAT settled and the period locked."))
-    if voucher is not None:
-        return redirect("ledger:voucher_detail", company.pk, voucher.pk)
-    return redirect(
+    report_page = (
         reverse("ledger:report", args=[company.pk, "vat-return"]) + f"?from={start}&to={end}"
+    )
+    return run_action(
+        request,
+        lambda: _settle_vat(request, company, start, end),
+        success=_("VAT settled and the period locked."),
+        back=report_page,
+        listed=_errors,
+        done_to=lambda voucher: (
+            reverse("ledger:voucher_detail", args=[company.pk, voucher.pk]) if voucher else None
+        ),
+    )
+
+
+def _settle_vat(request, company, start: dt.date, end: dt.date):
+    _require_confirmation(request)
+    return services.settle_vat(
+        _actor(request),
+        company,
+        start=start,
+        end=end,
+        override_reason=request.POST.get("override_reason", ""),
     )

@@ -6,12 +6,11 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
-from tase.core.editing import row_count
+from tase.core.editing import post_or_errors, row_count, run_action
 from tase.core.limits import MAX_VOUCHER_LINES
 from tase.rules import vat as vat_rules
 
@@ -110,6 +109,20 @@ def _form_rows(lines: list[dict], count: int) -> list[dict]:
     return rows
 
 
+def _save_voucher(request, actor, company, lines: list[dict], values: dict) -> Voucher:
+    """Save the entered voucher as a draft (with its attachments) or post it."""
+    uploads = request.FILES.getlist("attachments")
+    if request.POST.get("action") == "draft":
+        voucher = services.save_draft(actor, company, lines=lines, **values)
+        for upload in uploads:
+            services.add_attachment(actor, voucher, upload)
+        messages.success(request, _("Draft saved."))
+        return voucher
+    voucher = services.post_voucher(actor, company, lines=lines, attachments=uploads, **values)
+    messages.success(request, _("Voucher %(voucher)s posted.") % {"voucher": voucher.label})
+    return voucher
+
+
 @login_required
 def voucher_create(request, company_pk):
     company = _company(request, company_pk, "ledger.post")
@@ -123,28 +136,17 @@ def voucher_create(request, company_pk):
     lines: list[dict] = []
     if request.method == "POST":
         lines = _lines_from_post(request.POST)
-        uploads = request.FILES.getlist("attachments")
-        try:
-            if request.POST.get("action") == "draft":
-                voucher = services.save_draft(actor, company, lines=lines, **values)
-                for upload in uploads:
-                    services.add_attachment(actor, voucher, upload)
-                messages.success(request, _("Draft saved."))
-            else:
-                voucher = services.post_voucher(
-                    actor, company, lines=lines, attachments=uploads, **values
-                )
-                messages.success(
-                    request, _("Voucher %(voucher)s posted.") % {"voucher": voucher.label}
-                )
-            if request.POST.get("next") == "new":
-                return redirect(
-                    reverse("ledger:voucher_create", args=[company.pk])
-                    + f"?series={values['series']}"
-                )
-            return redirect("ledger:voucher_detail", company.pk, voucher.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+        done, errors = post_or_errors(
+            lambda: _save_voucher(request, actor, company, lines, values),
+            redirect_to=lambda voucher: (
+                reverse("ledger:voucher_create", args=[company.pk]) + f"?series={values['series']}"
+                if request.POST.get("next") == "new"
+                else reverse("ledger:voucher_detail", args=[company.pk, voucher.pk])
+            ),
+            errors=_errors,
+        )
+        if done is not None:
+            return done
     elif request.GET.get("copy"):
         source = get_object_or_404(Voucher, company=company, pk=request.GET["copy"])
         values.update(series=source.series.code, description=source.description)
@@ -237,34 +239,43 @@ def voucher_action(request, company_pk, pk):
     company = _company(request, company_pk, "ledger.post")
     actor = _actor(request)
     voucher = get_object_or_404(Voucher, company=company, pk=pk)
+    return run_action(
+        request,
+        lambda: _act_on_voucher(request, actor, company, voucher),
+        success=None,
+        back=reverse("ledger:voucher_detail", args=[company.pk, voucher.pk]),
+        listed=_errors,
+        done_to=lambda elsewhere: elsewhere,
+    )
+
+
+def _act_on_voucher(request, actor, company, voucher: Voucher) -> str | None:
+    """Do the act the voucher page's button asks; the page to go to where it is not the
+    voucher's own (a reversal's, or the list after a deleted draft)."""
     action = request.POST.get("action")
-    try:
-        if action == "reverse":
-            reversal = services.reverse_voucher(
-                actor,
-                voucher,
-                date=request.POST.get("date") or dt.date.today(),
-                description=request.POST.get("description", ""),
-            )
-            messages.success(
-                request, _("Voucher reversed by %(voucher)s.") % {"voucher": reversal.label}
-            )
-            return redirect("ledger:voucher_detail", company.pk, reversal.pk)
-        if action == "post":
-            services.post_draft(actor, voucher)
-            messages.success(request, _("Voucher posted."))
-        elif action == "delete":
-            services.delete_draft(actor, voucher)
-            messages.success(request, _("Draft deleted."))
-            return redirect("ledger:voucher_list", company.pk)
-        elif action == "attach":
-            for upload in request.FILES.getlist("attachments"):
-                services.add_attachment(actor, voucher, upload)
-            messages.success(request, _("Attachment added."))
-    except ValidationError as error:
-        for message in _errors(error):
-            messages.error(request, message)
-    return redirect("ledger:voucher_detail", company.pk, voucher.pk)
+    if action == "reverse":
+        reversal = services.reverse_voucher(
+            actor,
+            voucher,
+            date=request.POST.get("date") or dt.date.today(),
+            description=request.POST.get("description", ""),
+        )
+        messages.success(
+            request, _("Voucher reversed by %(voucher)s.") % {"voucher": reversal.label}
+        )
+        return reverse("ledger:voucher_detail", args=[company.pk, reversal.pk])
+    if action == "post":
+        services.post_draft(actor, voucher)
+        messages.success(request, _("Voucher posted."))
+    elif action == "delete":
+        services.delete_draft(actor, voucher)
+        messages.success(request, _("Draft deleted."))
+        return reverse("ledger:voucher_list", args=[company.pk])
+    elif action == "attach":
+        for upload in request.FILES.getlist("attachments"):
+            services.add_attachment(actor, voucher, upload)
+        messages.success(request, _("Attachment added."))
+    return None
 
 
 @login_required

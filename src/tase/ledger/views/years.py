@@ -6,8 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from .. import closing, selectors, services
@@ -16,10 +15,10 @@ from .common import (
     _actor,
     _base,
     _company,
-    _errors,
     _month_end,
     _require_confirmation,
     gate_day,
+    posted,
 )
 
 
@@ -35,60 +34,57 @@ def _lock_day(request, company) -> dt.date:
     return gate_day()
 
 
+def _post(request, company) -> None:
+    actor, action = _actor(request), request.POST.get("action")
+    if action in ("close", "lock"):
+        _require_confirmation(request)
+    if action == "create":
+        services.create_fiscal_year(
+            actor,
+            company,
+            start=request.POST.get("start"),
+            end=request.POST.get("end"),
+            change_of_period=bool(request.POST.get("change_of_period")),
+        )
+        messages.success(request, _("Fiscal year created."))
+    elif action == "close":
+        year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
+        services.close_fiscal_year(
+            actor, year, override_reason=request.POST.get("override_reason", "")
+        )
+        messages.success(request, _("Fiscal year closed."))
+    elif action == "reopen":
+        year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
+        services.reopen_fiscal_year(actor, year, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Fiscal year reopened."))
+    elif action == "income_tax":
+        _require_confirmation(request)
+        year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
+        services.book_income_tax(actor, company, year, request.POST.get("amount") or None)
+        messages.success(request, _("Income tax booked."))
+    elif action == "vat_period":
+        services.set_vat_period(actor, company, request.POST.get("vat_period", ""))
+        messages.success(request, _("VAT period saved."))
+    elif action == "vat_method":
+        services.set_cash_basis_vat(actor, company, request.POST.get("vat_method") == "cash")
+        messages.success(request, _("VAT method saved."))
+    elif action == "lock":
+        services.lock_period(
+            actor,
+            company,
+            _month_end(request.POST.get("locked_month")),
+            override_reason=request.POST.get("override_reason", ""),
+        )
+        messages.success(request, _("Period locked."))
+
+
 @login_required
 def fiscal_years(request, company_pk):
     company = _company(request, company_pk)
     actor = _actor(request)
-    errors = []
-    if request.method == "POST":
-        company = _company(request, company_pk, "ledger.manage")
-        action = request.POST.get("action")
-        try:
-            if action in ("close", "lock"):
-                _require_confirmation(request)
-            if action == "create":
-                services.create_fiscal_year(
-                    actor,
-                    company,
-                    start=request.POST.get("start"),
-                    end=request.POST.get("end"),
-                    change_of_period=bool(request.POST.get("change_of_period")),
-                )
-                messages.success(request, _("Fiscal year created."))
-            elif action == "close":
-                year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
-                services.close_fiscal_year(
-                    actor, year, override_reason=request.POST.get("override_reason", "")
-                )
-                messages.success(request, _("Fiscal year closed."))
-            elif action == "reopen":
-                year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
-                services.reopen_fiscal_year(actor, year, reason=request.POST.get("reason", ""))
-                messages.success(request, _("Fiscal year reopened."))
-            elif action == "income_tax":
-                _require_confirmation(request)
-                year = get_object_or_404(FiscalYear, company=company, pk=request.POST.get("year"))
-                services.book_income_tax(actor, company, year, request.POST.get("amount") or None)
-                messages.success(request, _("Income tax booked."))
-            elif action == "vat_period":
-                services.set_vat_period(actor, company, request.POST.get("vat_period", ""))
-                messages.success(request, _("VAT period saved."))
-            elif action == "vat_method":
-                services.set_cash_basis_vat(
-                    actor, company, request.POST.get("vat_method") == "cash"
-                )
-                messages.success(request, _("VAT method saved."))
-            elif action == "lock":
-                services.lock_period(
-                    actor,
-                    company,
-                    _month_end(request.POST.get("locked_month")),
-                    override_reason=request.POST.get("override_reason", ""),
-                )
-                messages.success(request, _("Period locked."))
-            return redirect("ledger:fiscal_years", company.pk)
-        except ValidationError as error:
-            errors = _errors(error)
+    done, errors = posted(request, company, "ledger.manage", _post)
+    if done is not None:
+        return done
     years = FiscalYear.objects.filter(company=company).order_by("-start")
     last = years.first()
     lock_on = _lock_day(request, company)

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tase.core.editing import save_form
-from tase.core.views import form_errors_from
+from tase.core import editing
+from tase.core.editing import post_or_message, save_form
 from tase.payroll import views as payroll_views
 
 from .. import services
@@ -94,25 +94,24 @@ def run_detail(request, pk):
         item_form = PayItemForm(
             request.POST, run=run, wage_types=catalogue, language=language(), prefix="item"
         )
-        if item_form.is_valid():
-            data = item_form.cleaned_data
-            try:
-                item = services.add_item(
-                    actor,
-                    run,
-                    data["employee"],
-                    wage_type=data["wage_type"],
-                    amount=data["amount"],
-                    quantity=data["quantity"],
-                    unit_price=data["unit_price"],
-                )
-            except ValidationError as error:
-                form_errors_from(item_form, error)
-            else:
-                messages.success(request, _("Item added."))
-                if item.entry_note:
-                    messages.info(request, item.entry_note)
-                return redirect("payroll:run_detail", run.pk)
+        done = save_form(
+            request,
+            item_form,
+            lambda data: services.add_item(
+                actor,
+                run,
+                data["employee"],
+                wage_type=data["wage_type"],
+                amount=data["amount"],
+                quantity=data["quantity"],
+                unit_price=data["unit_price"],
+            ),
+            success=_("Item added."),
+            redirect_to=reverse("payroll:run_detail", args=[run.pk]),
+            note=lambda item: item.entry_note,
+        )
+        if done is not None:
+            return done
     labels = {
         row.code: row.label(language()) for row in CompanyWageType.objects.filter(company=company)
     }
@@ -161,26 +160,25 @@ def run_action(request, pk, action):
     if action not in handlers:
         raise Http404
     handler, done = handlers[action]
+    back = reverse("payroll:run_detail", args=[run.pk])
     if action == "calculate" and run.employees.count() > payroll_views.BACKGROUND_FROM:
-        try:
+
+        def start() -> None:
             services.start_calculation(actor, run)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.info(request, _("The pay run is being calculated in the background."))
-        return redirect("payroll:run_detail", run.pk)
+
+        return editing.run_action(request, start, success=None, back=back, joined=True)
     options = {}
     if action == "approve":
         options["confirm_warnings"] = request.POST.get("confirm_warnings") == "on"
-    try:
-        handler(actor, run, **options)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
-        if action == "delete":
-            return redirect("payroll:runs", run.company_id)
-    return redirect("payroll:run_detail", run.pk)
+    return editing.run_action(
+        request,
+        lambda: handler(actor, run, **options),
+        success=done,
+        back=back,
+        joined=True,
+        done_to=reverse("payroll:runs", args=[run.company_id]) if action == "delete" else None,
+    )
 
 
 @login_required
@@ -232,11 +230,13 @@ def item_delete(request, pk):
     actor = actor_of(request)
     item = get_object_or_404(PayItem.objects.select_related("pay_run"), pk=pk)
     _run_for(actor, item.pay_run_id, "payroll.manage")
-    try:
-        services.delete_item(actor, item)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("payroll:run_detail", item.pay_run_id)
+    return editing.run_action(
+        request,
+        lambda: services.delete_item(actor, item),
+        success=None,
+        back=reverse("payroll:run_detail", args=[item.pay_run_id]),
+        joined=True,
+    )
 
 
 @login_required
@@ -259,13 +259,16 @@ def run_grid(request, pk):
                 value = request.POST.get(f"v-{employee.pk}-{code}", "").strip()
                 if value:
                     entries[(employee.pk, code)] = value
-        try:
+
+        def save() -> None:
             count = services.save_grid(actor, run, codes, entries)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.success(request, _("%(count)s items saved.") % {"count": count})
-            return redirect("payroll:run_detail", run.pk)
+
+        done = post_or_message(
+            request, save, redirect_to=reverse("payroll:run_detail", args=[run.pk])
+        )
+        if done is not None:
+            return done
     existing = {}
     for item in run.items.filter(wage_type__in=codes):
         value = item.quantity if item.quantity is not None else services.euros(item.amount_cents)
@@ -293,14 +296,15 @@ def run_import(request, pk):
     actor = actor_of(request)
     run = _run_for(actor, pk, "payroll.manage")
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = services.import_items_csv(actor, run, form.cleaned_data["file"])
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("%(count)s items imported.") % {"count": count})
-            return redirect("payroll:run_detail", run.pk)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.import_items_csv(actor, run, data["file"]),
+        success=lambda count: _("%(count)s items imported.") % {"count": count},
+        redirect_to=reverse("payroll:run_detail", args=[run.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "core/form_page.html",

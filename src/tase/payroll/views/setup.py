@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tase.core.editing import save_form
+from tase.core.editing import run_action, save_form
 
 from .. import services
 from ..forms import (
@@ -55,20 +53,20 @@ def wage_types(request, company_pk):
         if not can_manage:
             raise Http404
         wage_type = get_object_or_404(CompanyWageType, pk=request.POST.get("id"), company=company)
-        try:
-            services.update_wage_type(
+        return run_action(
+            request,
+            lambda: services.update_wage_type(
                 actor,
                 wage_type,
                 label_fi=request.POST.get("label_fi", wage_type.label_fi),
                 label_en=request.POST.get("label_en", wage_type.label_en),
                 ledger_account=request.POST.get("ledger_account", wage_type.ledger_account),
                 hidden=request.POST.get("hidden") == "on",
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Wage type saved."))
-        return redirect("payroll:wage_types", company.pk)
+            ),
+            success=_("Wage type saved."),
+            back=reverse("payroll:wage_types", args=[company.pk]),
+            joined=True,
+        )
     return render(
         request,
         "payroll/wage_types.html",
