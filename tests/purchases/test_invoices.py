@@ -120,7 +120,7 @@ def test_bad_files_are_refused_naming_the_file_and_nothing_is_written(
 def test_a_file_over_the_limit_is_refused_unread(books, accountant, settings):
     settings.TASE_UPLOAD_LIMITS_MB = {"finvoice": 0.001}
     [result] = services.import_finvoices(accountant, books, [("big.xml", finvoice())])
-    assert "big.xml" in result.errors[0] and "at most" in result.errors[0]
+    assert "big.xml" in result.errors[0] and "accepted is 0,001 MB" in result.errors[0]
 
 
 def _supplier(actor, company, **extra):

@@ -59,6 +59,6 @@ def test_an_attachment_over_the_limit_is_refused_before_it_is_read(books, accoun
     with pytest.raises(ValidationError) as error:
         _invoice(accountant, books, upload)
     [message] = error.value.message_dict["attachment"]
-    assert "lasku.pdf" in message and "at most 1 MB" in message
+    assert "lasku.pdf" in message and "accepted is 1 MB" in message
     assert upload.reads == []
     assert not PurchaseInvoice.objects.exists()
