@@ -14,15 +14,18 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from tase.core import pdf
 from tase.formats.bank_barcode import barcode_svg
 from tase.formats.bank_barcode import virtual_barcode as make_virtual_barcode
 from tase.formats.reference import format_reference
 
+from . import selectors
 from .services import delivery
 from .services.common import cents
 
@@ -176,6 +179,30 @@ def invoices_pdf(invoices) -> bytes:
     return pdf.render(
         f"{head}<body>{''.join(bodies)}</body></html>", test_environment=test_environment
     )
+
+
+# A period's PDF is printed while the user waits (about a tenth of a second an invoice on one
+# core, docs/performance.md): more than this is asked a shorter period at a time.
+PRINT_LIMIT = 200
+
+
+def period_pdf(company, start: dt.date, end: dt.date, *, paper: bool = False) -> bytes:
+    """The sent invoices and credit notes of ``start`` … ``end`` (``paper``: only those without
+    an e-invoice address) as one PDF to print or post (:func:`invoices_pdf`), in number order.
+    None, or more than :data:`PRINT_LIMIT`, is an error naming the period."""
+    invoices = list(selectors.to_print(company, start, end, paper=paper)[: PRINT_LIMIT + 1])
+    if not invoices:
+        raise ValidationError({"start": _("No sent invoice of the period to print.")})
+    if len(invoices) > PRINT_LIMIT:
+        raise ValidationError(
+            {
+                "end": _(
+                    "The period has more than %(limit)s invoices to print; choose a shorter period."
+                )
+                % {"limit": PRINT_LIMIT}
+            }
+        )
+    return invoices_pdf(invoices)
 
 
 def reminder_pdf(reminder) -> bytes:
