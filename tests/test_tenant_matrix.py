@@ -76,6 +76,7 @@ UNREACHED: dict[str, str] = {
     "ledger:attachment": "the demo's purchase vouchers carry receipts, but the crawl's sample of "
     "voucher pages (latest first) lands on pay-run and sales vouchers, which have none",
     "sales:finvoice_batch": "a form's GET target on the sales settings page (no link)",
+    "sales:invoices_print": "a form's GET target on the sales settings page (no link)",
     "ledger:archive_download": "a form's GET target on the archive page (no link): a year's "
     "package is laid out on request, too slow for every crawl",
     "sales:hand_over": "posted on a reminded, long overdue invoice; the demo has none",

@@ -2,6 +2,7 @@
 removed or reordered event (tase.core.auditchain, tase.core.audit.record)."""
 
 import importlib
+import itertools
 import threading
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -77,6 +78,35 @@ def test_events_link_per_organization(world, trail):
 def test_record_costs_one_extra_query(world, django_assert_num_queries):
     with transaction.atomic(), django_assert_num_queries(2):  # head upsert + event insert
         audit.record(None, "update", world.company)
+
+
+def test_record_many_links_as_record_one_by_one_in_a_fixed_number_of_queries(
+    world, trail, django_assert_num_queries
+):
+    """record_many (a recurring run's send events): the chain read and advanced once, the
+    events inserted together, each linked to the one before, the head at the last; record
+    after it links on, and verify finds the chain intact."""
+    user = world.users[Role.MAIN_USER]
+    companies = [world.company] * 5
+    with transaction.atomic(), django_assert_num_queries(3):  # head upsert, head, insert
+        many = audit.record_many(
+            user, "send", ((c, {"n": [None, i]}) for i, c in enumerate(companies)),
+            company=world.company,
+        )  # fmt: skip
+    after = audit.record(user, "update", world.company)
+    assert many[0].prev_hash == trail[5].hash
+    for before, event in itertools.pairwise([*many, after]):
+        assert event.prev_hash == before.hash
+    ids = [e.pk for e in many]
+    assert ids == sorted(ids) and ids[0] > trail[5].pk
+    for event in many:
+        stored = AuditEvent.objects.get(pk=event.pk)
+        assert (stored.prev_hash, stored.hash) == (event.prev_hash, event.hash)
+        assert auditchain.event_hash(stored) == stored.hash
+        assert stored.changes == {"n": [None, many.index(event)]}
+    assert AuditChainHead.objects.get(chain=world.org.pk).hash == after.hash
+    assert f"organization {world.org.pk}: 9 events" in verify("--organization", world.org.pk)
+    assert audit.record_many(user, "send", [], company=world.company) == []
 
 
 def test_hash_covers_stored_ip_address(world):

@@ -3,6 +3,7 @@ bulk, sent together), the operator's Finvoice batch and many invoices in one PDF
 queries that do not grow per invoice beyond the voucher every invoice posts."""
 
 import datetime as dt
+import math
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from lxml import etree
 
 from tase.formats.bank_barcode import barcode_svg
 from tase.ledger.models import Voucher
+from tase.rules import parameters
 from tase.sales import services
 from tase.sales.models import Invoice
 from tase.sales.pdf import barcode_path_svg, invoice_pdf, invoice_pdfs, invoices_pdf
@@ -58,8 +60,9 @@ def test_a_run_numbers_posts_and_grows_by_the_vouchers_only(accountant, books):
     Invoice.objects.filter(pk__in=[i.pk for i in made]).update(agreement=None)
     more, many = _run(accountant, books)
     assert [i.number for i in more] == list(range(1003, 1009))
-    # each invoice: its voucher (post_voucher) and its audit event; the rest is per run
-    assert (many - few) / 4 <= 14, (few, many)
+    # the vouchers posted together (post_vouchers), the invoices updated with one prepared
+    # statement, the audit events appended together: nothing per invoice
+    assert many <= few, (few, many)
     for invoice in Invoice.objects.filter(pk__in=[i.pk for i in more]):
         assert invoice.status == "sent" and invoice.lines.count() == 2
         voucher = Voucher.objects.get(pk=invoice.voucher_id)
@@ -95,9 +98,14 @@ def test_many_invoices_in_one_pdf_each_on_its_page_with_its_giro_form(accountant
     assert invoices_pdf([]) == b""
 
 
-def test_many_invoice_pdfs_print_in_the_pool_each_the_file_printed_alone(accountant, books):
+def test_many_invoice_pdfs_print_in_the_pool_each_the_file_printed_alone(
+    accountant, books, monkeypatch
+):
     """Each invoice its own PDF (to email), printed in tase.core.pdf's process pool: in order,
-    byte for byte the file of invoice_pdf, and the database read a fixed number of times."""
+    byte for byte the file of invoice_pdf, and the database read a fixed number of times.
+    The parameters' overlay asks its version every 30 s (tase.rules.parameters); on a loaded
+    machine the loop outlasts that, so the check is held off while counting."""
+    monkeypatch.setattr(parameters._State, "check_every", math.inf)
     _agreements(accountant, books, 8, "fi")
     _agreements(accountant, books, 1, "sv")
     made = services.generate_recurring(accountant, books, until=dt.date(2026, 3, 1))

@@ -151,3 +151,60 @@ def test_settings_and_batch_stay_behind_the_tenant_wall(world, books):
     ):
         assert call.status_code == 404
     assert not SalesSettings.objects.exists()
+
+
+def test_the_periods_invoices_print_as_one_pdf_from_the_page_and_the_api(
+    world, books, pdf_texts, monkeypatch
+):
+    """sales:invoices_print and GET …/invoices-pdf: the period's sent invoices in one PDF, a
+    page each with its giro form; ``paper`` keeps those without an e-invoice address; none,
+    or more than PRINT_LIMIT, is refused naming the period."""
+    from tase.sales import pdf
+
+    accountant = world.actor(Role.ACCOUNTANT)
+    client = world.client(Role.ACCOUNTANT)
+    einvoiced = _sent(accountant, books, day=dt.date(2026, 11, 3))
+    posted = _sent(accountant, books, customer=CUSTOMER, day=dt.date(2026, 11, 4))
+    _sent(accountant, books, customer=CUSTOMER, day=dt.date(2026, 12, 1))  # outside
+
+    page = client.get(f"/sales/{books.pk}/invoices-pdf/?from=2026-11-01&to=2026-11-30")
+    assert page.status_code == 200 and page["Content-Type"] == "application/pdf"
+    assert page.content.startswith(b"%PDF")
+    assert len(pdf_texts) == 2
+    assert einvoiced.buyer["name"] in pdf_texts[0] and posted.buyer["name"] in pdf_texts[1]
+    assert all("Saajan tilinumero" in text for text in pdf_texts)
+
+    pdf_texts.clear()
+    api = client.get(
+        f"/api/v1/sales/companies/{books.pk}/invoices-pdf?start=2026-11-01&end=2026-11-30&paper=true"
+    )
+    assert api.status_code == 200 and api.content.startswith(b"%PDF")
+    assert len(pdf_texts) == 1 and posted.buyer["name"] in pdf_texts[0]
+
+    empty = client.get(
+        f"/api/v1/sales/companies/{books.pk}/invoices-pdf?start=2025-01-01&end=2025-01-31"
+    )
+    assert empty.status_code == 422
+    refused = client.get(f"/sales/{books.pk}/invoices-pdf/?from=2025-01-01&to=2025-01-31")
+    assert refused.status_code == 302 and refused["Location"] == f"/sales/{books.pk}/settings/"
+    monkeypatch.setattr(pdf, "PRINT_LIMIT", 1)
+    too_many = client.get(
+        f"/api/v1/sales/companies/{books.pk}/invoices-pdf?start=2026-11-01&end=2026-11-30"
+    )
+    assert too_many.status_code == 422
+    [detail] = too_many.json()["detail"]
+    assert detail["loc"][-1] == "end" and " 1 " in detail["msg"]  # names the limit
+    settings_page = client.get(f"/sales/{books.pk}/settings/")
+    assert b'data-testid="invoices-print"' in settings_page.content
+
+    other = world.client(Role.ACCOUNTANT, other=True)
+    assert (
+        other.get(f"/sales/{books.pk}/invoices-pdf/?from=2026-11-01&to=2026-11-30").status_code
+        == 404
+    )
+    assert (
+        other.get(
+            f"/api/v1/sales/companies/{books.pk}/invoices-pdf?start=2026-11-01&end=2026-11-30"
+        ).status_code
+        == 404
+    )

@@ -1,4 +1,5 @@
-"""Sales settings and the operator's Finvoice batch in the sales API (/api/v1/sales/…)."""
+"""Sales settings, the operator's Finvoice batch and the period's invoices as one PDF in the
+sales API (/api/v1/sales/…)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from tase.apiutil import actor
+from tase.core import pdf as core_pdf
 
 from . import selectors, services
+from .pdf import period_pdf
 from .services import cash_vat, delivery
 from .services.common import cents
 from .services.settings import settings_of
@@ -74,6 +77,19 @@ def finvoice_batch(request, company_id: int, start: dt.date, end: dt.date):
     response["Content-Disposition"] = f'attachment; filename="finvoice-{start}-{end}.xml"'
     response["X-Skipped-Invoices"] = ",".join(str(i.number) for i, _reason in skipped)
     return response
+
+
+@router.get(
+    "/companies/{company_id}/invoices-pdf",
+    summary="The period's sent invoices as one PDF to print or post, each with its giro form",
+)
+def invoices_print(request, company_id: int, start: dt.date, end: dt.date, paper: bool = False):
+    """Query ``start`` and ``end`` (invoice dates); ``paper=true`` takes only the invoices whose
+    customer has no e-invoice address. At most ``sales.pdf.PRINT_LIMIT`` (200) invoices a
+    file: a longer period answers 422 asking a shorter one, as does a period with none."""
+    company = actor(request).company(company_id, "sales.view")
+    data = period_pdf(company, start, end, paper=paper)
+    return core_pdf.response(data, f"invoices-{start}-{end}")
 
 
 class CashVatUnpaidOut(Schema):

@@ -45,6 +45,18 @@ def sent_between(company: Company, start: dt.date, end: dt.date):
     )
 
 
+def to_print(company: Company, start: dt.date, end: dt.date, *, paper: bool = False):
+    """The sent invoices and credit notes of ``start`` … ``end`` to print as one PDF;
+    ``paper``: only those whose customer has no e-invoice address (the ones the operator's
+    Finvoice batch leaves out, so they go by post)."""
+    invoices = sent_between(company, start, end)
+    if paper:
+        invoices = invoices.filter(
+            Q(buyer__einvoice_address="") | ~Q(buyer__has_key="einvoice_address")
+        )
+    return invoices
+
+
 def invoice_of(actor, pk, action: str = "sales.view") -> Invoice:
     """The invoice ``pk`` if the actor may see its company (``action``), else 404."""
     invoice = (

@@ -37,6 +37,7 @@ urlpatterns = [
     path("<int:company_pk>/services/", views_vendor.vendor_billing, name="vendor_billing"),
     path("<int:company_pk>/settings/", views_settings.sales_settings, name="settings"),
     path("<int:company_pk>/finvoice-batch/", views_settings.finvoice_batch, name="finvoice_batch"),
+    path("<int:company_pk>/invoices-pdf/", views_settings.invoices_print, name="invoices_print"),
     path("<int:company_pk>/cash-vat/", views_cash_vat.unpaid, name="cash_vat_unpaid"),
     path("<int:company_pk>/collection/", views_collection.collection_list, name="collection"),
     path(

@@ -1,4 +1,5 @@
-"""The company's sales settings page and the operator's Finvoice batch download."""
+"""The company's sales settings page, the operator's Finvoice batch download and the
+period's invoices as one PDF to print."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from tase.core import pdf as core_pdf
+
 from . import selectors, services
+from .pdf import PRINT_LIMIT, period_pdf
 from .services import delivery
 from .services.settings import FIELDS, settings_of
 from .views import _actor, _base, _company, _errors, _posted
@@ -40,6 +44,7 @@ def sales_settings(request, company_pk):
             form=request.POST,
             errors=errors,
             today=dt.date.today(),
+            print_limit=PRINT_LIMIT,
         ),
     )
 
@@ -73,3 +78,18 @@ def finvoice_batch(request, company_pk):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Skipped-Invoices"] = ",".join(str(i.number) for i, _reason in skipped)
     return response
+
+
+@login_required
+def invoices_print(request, company_pk):
+    """The sent invoices of a period as one PDF to print or post, each on its own pages with
+    its giro form (``paper``: only those without an e-invoice address)."""
+    company = _company(request, company_pk)
+    try:
+        start, end = _day(request.GET.get("from"), "from"), _day(request.GET.get("to"), "to")
+        data = period_pdf(company, start, end, paper=bool(request.GET.get("paper")))
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+        return redirect("sales:settings", company_pk)
+    return core_pdf.response(data, f"invoices-{start.isoformat()}-{end.isoformat()}")

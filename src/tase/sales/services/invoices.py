@@ -31,14 +31,29 @@ def _line_error(errors: list, number: int, message: str) -> None:
     errors.append(_("Line %(line)s: %(message)s") % {"line": number, "message": message})
 
 
+def products_by_code(company: Company, lines) -> dict[str, Product]:
+    """The company's products the ``lines`` name by code, in one query (none if none)."""
+    codes = {str(line.get("product") or "").strip() for line in lines} - {""}
+    if not codes:
+        return {}
+    return {p.code: p for p in Product.objects.filter(company=company, code__in=codes)}
+
+
 def clean_lines(
-    company: Company, lines: list[dict], on: dt.date, *, vat_optional: bool = False
+    company: Company,
+    lines: list[dict],
+    on: dt.date,
+    *,
+    vat_optional: bool = False,
+    products: dict[str, Product] | None = None,
 ) -> list[dict]:
+    """``products``: the company's products by code for a batch of invoices
+    (:func:`products_by_code` of all their lines), else read for these lines."""
     errors: list[str] = []
     if not lines:
         raise ValidationError({"lines": _("An invoice needs at least one line.")})
-    codes = {str(line.get("product") or "").strip() for line in lines} - {""}
-    products = {p.code: p for p in Product.objects.filter(company=company, code__in=codes)}
+    if products is None:
+        products = products_by_code(company, lines)
     clean = []
     for number, line in enumerate(lines, start=1):
         product = None
@@ -137,8 +152,15 @@ def customer_for(actor, company: Company, customer, customer_data) -> Customer:
 
 
 def prepare(
-    company: Company, data: dict, customer: Customer, *, vat_optional: bool = False
+    company: Company,
+    data: dict,
+    customer: Customer,
+    *,
+    vat_optional: bool = False,
+    products: dict[str, Product] | None = None,
 ) -> tuple[dict, list[dict], invoicing.Totals]:
+    """The invoice's fields, clean lines and totals from ``data``, or every problem at once;
+    ``products`` as for :func:`clean_lines`."""
     errors: dict[str, str] = {}
     try:
         invoice_date = as_date(data.get("invoice_date") or dt.date.today(), "invoice_date")
@@ -167,7 +189,11 @@ def prepare(
     lines = []
     try:
         lines = clean_lines(
-            company, list(data.get("lines") or []), delivery_date, vat_optional=vat_optional
+            company,
+            list(data.get("lines") or []),
+            delivery_date,
+            vat_optional=vat_optional,
+            products=products,
         )
     except ValidationError as error:
         errors.update({k: v for k, v in error.message_dict.items()})

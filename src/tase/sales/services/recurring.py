@@ -20,13 +20,14 @@ from django.db.models import prefetch_related_objects
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tase import db
 from tase.core import audit
 from tase.core.models import Company
 from tase.rules import recurring as rules
 
 from ..models import Agreement, AgreementLine, AgreementPrice, Invoice
 from .common import as_date, decimal, guard
-from .invoices import clean_lines, customer_for, prepare, write_lines_many
+from .invoices import clean_lines, customer_for, prepare, products_by_code, write_lines_many
 from .sending import send_drafts
 
 
@@ -227,7 +228,17 @@ def generate(actor, company: Company, *, until, send: bool = True) -> list[Invoi
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None
     drafts: list[tuple[Invoice, list[dict]]] = []
     agreements = []
-    for agreement in due(company, until):
+    due_now = list(due(company, until))
+    products = products_by_code(
+        company,
+        [
+            {"product": line.product.code}
+            for agreement in due_now
+            for line in agreement.lines.all()
+            if line.product_id
+        ],
+    )
+    for agreement in due_now:
         for period in rules.periods(
             agreement.next_period,
             interval=agreement.interval,
@@ -258,7 +269,9 @@ def generate(actor, company: Company, *, until, send: bool = True) -> list[Invoi
                 "lines": lines,
             }
             try:
-                fields, clean, _totals = prepare(company, data, agreement.customer)
+                fields, clean, _totals = prepare(
+                    company, data, agreement.customer, products=products
+                )
             except ValidationError as error:
                 raise _period_error(agreement, period.start, error) from None
             invoice = Invoice(
@@ -277,7 +290,7 @@ def generate(actor, company: Company, *, until, send: bool = True) -> list[Invoi
     made = Invoice.objects.bulk_create([invoice for invoice, _lines in drafts], batch_size=500)
     write_lines_many(drafts)
     prefetch_related_objects(made, "lines")
-    Agreement.objects.bulk_update(agreements, ["next_period"], batch_size=500)
+    db.update_rows(Agreement, ["next_period"], agreements)
     if send:
         try:
             return send_drafts(actor, company, made)
@@ -286,12 +299,10 @@ def generate(actor, company: Company, *, until, send: bool = True) -> list[Invoi
             if invoice is None:
                 raise
             raise _period_error(invoice.agreement, invoice.period_start, error) from None
-    for invoice in made:
-        audit.record(
-            actor.user,
-            "create",
-            invoice,
-            company=company,
-            changes={"gross": [None, invoice.gross_cents]},
-        )
+    audit.record_many(
+        actor.user,
+        "create",
+        ((invoice, {"gross": [None, invoice.gross_cents]}) for invoice in made),
+        company=company,
+    )
     return made

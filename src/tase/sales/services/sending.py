@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tase import db
 from tase.core import audit
 from tase.formats.reference import fi_reference, rf_reference
 from tase.ledger import selectors as ledger_selectors
@@ -189,7 +190,8 @@ def send_drafts(actor, company, invoices: list[Invoice]) -> list[Invoice]:
     account, the receivables account and the VAT method read once; the invoices' vouchers,
     each the one :func:`send_invoice` posts, posted together
     (:func:`tase.ledger.services.post_vouchers`: one numbering, bulk inserts); the invoices
-    saved in one bulk update, an audit event each. ``invoices`` have their lines prefetched."""
+    saved with one prepared UPDATE (``tase.db.update_rows``), their audit events appended
+    together (``audit.record_many``). ``invoices`` have their lines prefetched."""
     if not invoices:
         return []
     counter = _counter(company)
@@ -230,26 +232,30 @@ def send_drafts(actor, company, invoices: list[Invoice]) -> list[Invoice]:
         raise
     for invoice, voucher in zip(invoices, posted, strict=True):
         invoice.voucher_id = voucher.pk
-    Invoice.objects.bulk_update(
-        invoices,
+    db.update_rows(
+        Invoice,
         [
             "number", "reference", "buyer", "cash_vat", "iban", "bic", "bank_ledger_account",
             "voucher_id", "status", "sent_at",
         ],
-        batch_size=500,
+        invoices,
     )  # fmt: skip
-    for invoice in invoices:
-        audit.record(
-            actor.user,
-            "send",
-            invoice,
-            company=company,
-            changes={
-                "number": [None, invoice.number],
-                "reference": [None, invoice.reference],
-                "gross": [None, invoice.gross_cents],
-            },
-        )
+    audit.record_many(
+        actor.user,
+        "send",
+        (
+            (
+                invoice,
+                {
+                    "number": [None, invoice.number],
+                    "reference": [None, invoice.reference],
+                    "gross": [None, invoice.gross_cents],
+                },
+            )
+            for invoice in invoices
+        ),
+        company=company,
+    )
     return invoices
 
 
