@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a vendor with two customers, one user per role."""
 
+import math
 from dataclasses import dataclass
 
 import pytest
@@ -77,6 +78,16 @@ def pdf_texts(monkeypatch) -> list[str]:
     monkeypatch.setattr(pdf, "layout", capturing)
     monkeypatch.setattr(pdf, "pool_size", lambda count=None: 0)
     return texts
+
+
+@pytest.fixture
+def steady_parameters(monkeypatch):
+    """The parameters' overlay asks the database for its version every 30 s
+    (tase.rules.parameters); a test that counts the queries of a long run holds that off, or on
+    a loaded machine the run outlasts the interval and counts one query more."""
+    from tase.rules import parameters
+
+    monkeypatch.setattr(parameters._State, "check_every", math.inf)
 
 
 @pytest.fixture(autouse=True, scope="session")

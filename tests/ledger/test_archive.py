@@ -229,7 +229,7 @@ def test_the_parts_print_in_the_process_pool_the_same_as_in_one_process(system, 
     assert [pooled.read(n) for n in names] == [alone.read(n) for n in names]
 
 
-def test_queries_do_not_grow_with_the_vouchers(system, books):
+def test_queries_do_not_grow_with_the_vouchers(system, books, steady_parameters):
     _post(system, books, 2)
     _build(system, books)  # warm the caches that a process fills once
     with CaptureQueriesContext(connection) as few:

@@ -3,7 +3,6 @@ bulk, sent together), the operator's Finvoice batch and many invoices in one PDF
 queries that do not grow per invoice beyond the voucher every invoice posts."""
 
 import datetime as dt
-import math
 
 import pytest
 from django.db import connection
@@ -12,7 +11,6 @@ from lxml import etree
 
 from tase.formats.bank_barcode import barcode_svg
 from tase.ledger.models import Voucher
-from tase.rules import parameters
 from tase.sales import services
 from tase.sales.models import Invoice
 from tase.sales.pdf import barcode_path_svg, invoice_pdf, invoice_pdfs, invoices_pdf
@@ -99,13 +97,10 @@ def test_many_invoices_in_one_pdf_each_on_its_page_with_its_giro_form(accountant
 
 
 def test_many_invoice_pdfs_print_in_the_pool_each_the_file_printed_alone(
-    accountant, books, monkeypatch
+    accountant, books, steady_parameters
 ):
     """Each invoice its own PDF (to email), printed in tase.core.pdf's process pool: in order,
-    byte for byte the file of invoice_pdf, and the database read a fixed number of times.
-    The parameters' overlay asks its version every 30 s (tase.rules.parameters); on a loaded
-    machine the loop outlasts that, so the check is held off while counting."""
-    monkeypatch.setattr(parameters._State, "check_every", math.inf)
+    byte for byte the file of invoice_pdf, and the database read a fixed number of times."""
     _agreements(accountant, books, 8, "fi")
     _agreements(accountant, books, 1, "sv")
     made = services.generate_recurring(accountant, books, until=dt.date(2026, 3, 1))
