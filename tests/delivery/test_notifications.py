@@ -16,6 +16,8 @@ from tase.core.models import Notification
 from tase.core.roles import Role
 from tase.delivery import services
 from tase.delivery.models import Meeting, Task
+from tase.ledger import services as ledger
+from tase.ledger.system import SystemActor
 
 from .factories import KICKOFF, project
 
@@ -133,3 +135,27 @@ def test_command_runs_every_registered_runner(world, p):
     call_command("notifications_run", stdout=out)
     for key in notifications.PERIODIC:
         assert f"{key}:" in out.getvalue()
+
+
+def test_a_task_the_product_has_done_is_not_in_the_overdue_digest(world, p):
+    """A self-checking task says what the product says in the emails too, even when nobody
+    opened the project since the product changed (here: the chart of accounts chosen)."""
+    now = timezone.make_aware(dt.datetime(2026, 2, 2, 8, 0))  # a Monday, 08:00
+    done_in_product = p.tasks.get(state_check="ledger.chart_chosen")
+    pending = p.tasks.get(state_check="delivery.customer_tested")
+    Task.objects.filter(pk__in=[done_in_product.pk, pending.pk]).update(
+        due_on=KICKOFF, owner=world.users[Role.CONSULTANT]
+    )
+    services.set_account_manager(
+        world.actor(Role.ADMIN), world.org, world.users[Role.ACCOUNT_MANAGER]
+    )
+    ledger.apply_chart(SystemActor(), world.company, "limited-company")
+    done_in_product.refresh_from_db()
+    assert done_in_product.status != Task.Status.DONE  # nobody has looked since
+    notifications.run_periodic(now, only=["delivery.overdue_digest"])
+    digest = Notification.objects.get(
+        kind="delivery.overdue_digest", user=world.users[Role.ACCOUNT_MANAGER]
+    )
+    assert pending.title in digest.body and done_in_product.title not in digest.body
+    done_in_product.refresh_from_db()
+    assert done_in_product.status == Task.Status.DONE

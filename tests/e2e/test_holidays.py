@@ -16,8 +16,8 @@ def test_holiday_calculator_explains_the_average_daily_wage(world, page, live_se
     page.get_by_label("Lomaraha (% lomapalkasta)").fill("50")
     for month in ("huhtikuu", "toukokuu", "kesäkuu", "heinäkuu", "elokuu", "syyskuu",
                   "lokakuu", "marraskuu", "joulukuu", "tammikuu", "helmikuu", "maaliskuu"):  # fmt: skip
-        page.get_by_label(f"Työpäivät, {month}").fill("20")
-        page.get_by_label(f"Palkka (€), {month}").fill("2900,00")
+        page.get_by_label(f"Työpäivät, {month}", exact=True).fill("20")
+        page.get_by_label(f"Palkka (€), {month}", exact=True).fill("2900,00")
     page.get_by_role("button", name="Laske").click()
     result = page.get_by_test_id("holiday-calculator-result")
     expect(result).to_be_visible()

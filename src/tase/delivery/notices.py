@@ -196,6 +196,16 @@ def meeting_reminders(now: dt.datetime) -> int:
     return written
 
 
+def _follow_product(tasks) -> None:
+    """Sync the self-checking ones among ``tasks`` first, so that a reminder or a digest never
+    names a task the product has already done (an account created, a voucher posted) just
+    because nobody opened the project since."""
+    from .services.project_tasks import follow_product  # services send notices: import late
+
+    checking = tasks.exclude(state_check="").values("project")
+    follow_product(list(Project.objects.filter(pk__in=checking)), infer_dates=False)
+
+
 def task_reminders(now: dt.datetime) -> int:
     today = timezone.localtime(now).date()
     due = today + dt.timedelta(days=TASK_REMINDER_DAYS)
@@ -206,6 +216,7 @@ def task_reminders(now: dt.datetime) -> int:
         .filter(project__status=Project.Status.RUNNING)
         .select_related("owner", "project")
     )
+    _follow_product(tasks)
     for task in tasks:
         written += len(
             notify(
@@ -241,6 +252,7 @@ def overdue_digest(now: dt.datetime) -> int:
         .select_related("project", "project__lead", "owner")
         .order_by("project__name", "due_on", "id")
     )
+    _follow_product(overdue)
     managers = {
         a.organization_id: a.account_manager
         for a in AccountRelationship.objects.select_related("account_manager")
