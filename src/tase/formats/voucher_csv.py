@@ -44,7 +44,7 @@ COLUMNS = (
 REQUIRED = ("voucher", "date", "account", "debit", "credit")
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     line: int
     voucher: str
