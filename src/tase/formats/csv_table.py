@@ -30,6 +30,7 @@ from typing import BinaryIO, TextIO
 from .i18n import _
 
 FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+PLAIN_AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -113,7 +114,11 @@ def parse_date(text: str) -> dt.date:
 
 def parse_amount(text: str) -> Decimal | None:
     """An amount, or None for an empty cell; ValueError for anything else."""
-    text = (text or "").strip().replace("\xa0", "").replace(" ", "")
+    if not text:
+        return None
+    if PLAIN_AMOUNT.fullmatch(text):  # most cells: no separators to remove
+        return Decimal(text.replace(",", "."))
+    text = text.strip().replace("\xa0", "").replace(" ", "")
     if not text:
         return None
     if "," in text and "." in text:

@@ -44,7 +44,7 @@ COLUMNS = (
 REQUIRED = ("voucher", "date", "account", "debit", "credit")
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     line: int
     voucher: str
@@ -134,12 +134,12 @@ def _row(line_number: int, cells: dict[str, str], errors: list) -> Row | None:
         problems.append(
             _("“%(value)s” is not a date (use 2026-03-31 or 31.3.2026)") % {"value": get("date")}
         )
-    amounts = {}
+    amounts = []
     for name in ("debit", "credit"):
         try:
-            amounts[name] = parse_amount(get(name))
+            amounts.append(parse_amount(get(name)))
         except ValueError:
-            amounts[name] = None
+            amounts.append(None)
             problems.append(
                 _("%(column)s “%(value)s” is not an amount") % {"column": name, "value": get(name)}
             )
@@ -162,8 +162,8 @@ def _row(line_number: int, cells: dict[str, str], errors: list) -> Row | None:
         date=day,
         series=(get("series") or "MU").upper(),
         account=get("account"),
-        debit=amounts["debit"],
-        credit=amounts["credit"],
+        debit=amounts[0],
+        credit=amounts[1],
         vat_code=get("vat_code").upper(),
         text=get("text"),
         cost_centre=get("cost_centre"),

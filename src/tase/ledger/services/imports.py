@@ -52,15 +52,16 @@ def _check_import_voucher(
         )
         return _("Voucher %(key)s (line %(lines)s)") % {"key": key, "lines": lines}
 
-    if len({(row.date, row.series) for row in rows}) > 1:
+    first = rows[0]
+    if any(row.date != first.date or row.series != first.series for row in rows):
         return [(labels[0], where() + ": " + _("the rows differ in date or series."))]
     try:
         on, year, series, _description, entries = check_voucher(
             company,
             cache,
             year_of=dates,
-            date=rows[0].date,
-            series=rows[0].series,
+            date=first.date,
+            series=first.series,
             description=untitled,
             lines=[
                 {

@@ -186,14 +186,21 @@ def _prepare_entries(
             continue
         amount = debit or -credit
         code_text = (line.get("vat_code") or "").strip()
-        common = {
-            "cost_centre": (line.get("cost_centre") or "").strip()[:40],
-            "project": (line.get("project") or "").strip()[:40],
-            "text": (line.get("text") or "").strip()[:300],
-        }
+        text = (line.get("text") or "").strip()[:300]
+        cost_centre = (line.get("cost_centre") or "").strip()[:40]
+        project = (line.get("project") or "").strip()[:40]
         if not code_text:
-            entries.append({"account": account, "amount_cents": amount, **common})
+            entries.append(
+                {
+                    "account": account,
+                    "amount_cents": amount,
+                    "cost_centre": cost_centre,
+                    "project": project,
+                    "text": text,
+                }
+            )
             continue
+        common = {"cost_centre": cost_centre, "project": project, "text": text}
         code = vat_rules.CODES.get(code_text.upper())
         if code is None:
             _line_error(errors, index, _("unknown VAT code “%(code)s”.") % {"code": code_text})
@@ -266,8 +273,8 @@ def _prepare_entries(
                     }
                 )
     if not errors:
-        entries = [e for e in entries if e["amount_cents"] != 0]
-        total = sum(e["amount_cents"] for e in entries)
+        entries = [e for e in entries if e["amount_cents"]]
+        total = sum([e["amount_cents"] for e in entries])
         if total != 0:
             debit = sum(e["amount_cents"] for e in entries if e["amount_cents"] > 0)
             credit = -sum(e["amount_cents"] for e in entries if e["amount_cents"] < 0)
