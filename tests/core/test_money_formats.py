@@ -9,7 +9,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tase.core.templatetags.tase import format_amount, format_money, format_number
+from tase.core.templatetags.tase import format_amount, format_money, format_number, numbers_in
 from tase.ledger.templatetags.ledger import amount
 
 LOCALES = {"fi": "fi_FI", "en": "en_FI"}
@@ -41,3 +41,14 @@ def test_examples():
     assert format_money(123456, "fi") == "1\xa0234,56\xa0€"
     with translation.override("fi"):
         assert amount(Decimal("1234567.8")) == "1\xa0234\xa0567,80"
+
+
+def test_the_numbers_in_a_computation_read_in_the_active_language():
+    computation = "145.00 \N{MULTIPLICATION SIGN} 27.8 (1.4.2025 - 31.3.2026, -0.5)"
+    with translation.override("fi"):
+        assert numbers_in(computation) == (
+            "145,00 \N{MULTIPLICATION SIGN} 27,8 (1.4.2025 - 31.3.2026, -0,5)"
+        )
+    with translation.override("en"):  # the decimal mark the number filter writes
+        assert numbers_in("27.8") == format_number(Decimal("27.8"), "en")
+    assert numbers_in("") == "" and numbers_in(None) is None

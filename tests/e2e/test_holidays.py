@@ -23,7 +23,7 @@ def test_holiday_calculator_explains_the_average_daily_wage(world, page, live_se
     expect(result).to_be_visible()
     expect(page.get_by_test_id("earned-days")).to_have_text("30")
     expect(page.get_by_test_id("holiday-pay")).to_contain_text("4\xa0031,00\xa0€")
-    expect(result.get_by_role("cell", name="145.00 \N{MULTIPLICATION SIGN} 27.8")).to_be_visible()
+    expect(result.get_by_role("cell", name="145,00 \N{MULTIPLICATION SIGN} 27,8")).to_be_visible()
     expect(
         result.get_by_role("link", name="https://finlex.fi/fi/laki/ajantasa/2005/20050162").first
     ).to_be_visible()

@@ -133,7 +133,7 @@ def test_holiday_calculator_page_renders_the_explained_result(world):
     assert response.status_code == 200
     assert 'data-testid="holiday-calculator-result"' in html
     assert "4\xa0031,00\xa0€" in html and "2\xa0015,50\xa0€" in html
-    assert "145.00 \N{MULTIPLICATION SIGN} 27.8" in html and "11 § 1 mom." in html
+    assert "145,00 \N{MULTIPLICATION SIGN} 27,8" in html and "11 § 1 mom." in html
 
 
 def test_holiday_calculator_page_leaves_out_months_without_days(world):

@@ -1,10 +1,11 @@
 """Template helpers available in every template: money, permission checks."""
 
+import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale
-from babel.numbers import NumberPattern, format_currency, parse_pattern
+from babel.numbers import NumberPattern, format_currency, get_decimal_symbol, parse_pattern
 from django import template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _l
@@ -133,6 +134,20 @@ def number_or_text(value):
         return format_number(value)
     except (InvalidOperation, ValueError, TypeError):
         return value
+
+
+# A decimal number in a computation text ("36000.00 / 240"), not a part of a date (1.4.2026).
+_DECIMAL_IN_TEXT = re.compile(r"(?<![\d.])-?\d+\.\d+(?![.\d])")
+
+
+@register.filter
+def numbers_in(text):
+    """A computation written with decimal points, its numbers in the active language:
+    "145.00 * 27.8" reads 145,00 * 27,8 in Finnish (the decimals as written, no grouping)."""
+    if not text:
+        return text
+    mark = get_decimal_symbol(_locale(translation.get_language() or "fi"))
+    return _DECIMAL_IN_TEXT.sub(lambda number: number.group().replace(".", mark), str(text))
 
 
 @register.filter
