@@ -36,6 +36,12 @@ def test_fast_path_equals_the_exact_path(value):
         assert _answer(to_cents, value) == _answer(_exact_cents, value)
 
 
+@pytest.mark.parametrize("value", ["1E+999999", "-9e999999", Decimal("1E+999999")])
+def test_an_amount_beyond_any_range_is_refused_not_overflowed(value):
+    with pytest.raises(ValueError, match="out of range"):
+        to_cents(value)
+
+
 @pytest.mark.parametrize(
     ("value", "cents"),
     [("1234,56", 123456), ("-12.5", -1250), ("0", 0), ("-0,01", -1), (Decimal("2.50"), 250)],

@@ -321,7 +321,9 @@ def test_reminder_pages_and_api_stay_behind_the_tenant_wall(world, books, accoun
     assert Reminder.objects.count() == 1 and mail.outbox == []
 
 
-def test_reminder_page_queries_do_not_grow(world, books, accountant, django_assert_max_num_queries):
+def test_reminder_page_queries_do_not_grow(
+    world, books, accountant, django_assert_max_num_queries, steady_parameters
+):
     client = world.client(Role.ACCOUNTANT)
     for _ in range(2):
         _sent(accountant, books)

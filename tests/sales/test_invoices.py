@@ -143,6 +143,15 @@ def test_bad_input_names_the_field_and_writes_nothing(accountant, books, changes
     assert not Customer.objects.exists()
 
 
+@pytest.mark.parametrize("amount", ["1E+999999", "1e30"])
+def test_a_payment_beyond_any_range_is_refused_naming_the_amount(accountant, books, amount):
+    invoice = services.send_invoice(accountant, _draft(accountant, books))
+    with pytest.raises(ValidationError) as error:
+        services.record_payment(accountant, invoice, date=dt.date(2026, 3, 5), amount=amount)
+    assert "out of range" in " ".join(error.value.message_dict["amount"])
+    assert not invoice.payments.exists()
+
+
 def test_payments_partial_full_and_over(accountant, books):
     invoice = services.send_invoice(accountant, _draft(accountant, books))
     services.record_payment(accountant, invoice, date=dt.date(2026, 3, 5), amount="100.00")

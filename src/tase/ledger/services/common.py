@@ -78,7 +78,7 @@ def _plain_cents(value) -> int | None:
             if -limits.MAX_AMOUNT_CENTS <= value * 100 <= limits.MAX_AMOUNT_CENTS
             else None
         )
-    if kind is Decimal and value.is_finite():
+    if kind is Decimal and value.is_finite() and value.adjusted() <= 15:
         cents = value * 100
         if -MAX_CENTS_DECIMAL <= cents <= MAX_CENTS_DECIMAL and cents == cents.to_integral_value():
             return int(cents)
@@ -97,7 +97,8 @@ def _exact_cents(value) -> int:
             raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
     if not amount.is_finite():
         raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
-    if abs(amount) * 100 > limits.MAX_AMOUNT_CENTS:
+    # The exponent first: 1E+999999 is finite, and multiplying it overflows the context.
+    if amount.adjusted() > 15 or abs(amount) * 100 > limits.MAX_AMOUNT_CENTS:
         raise ValueError(
             _("%(value)s is out of range: an amount may be at most %(max)s.")
             % {

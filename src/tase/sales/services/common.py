@@ -36,6 +36,9 @@ def guard(actor, company: Company, action: str) -> Company:
     return actor.company(company.pk, action)
 
 
+MAX_DIGITS = 11  # whole digits past the first: 999 999 999 999,99 € is the largest amount
+
+
 def decimal(value, field: str, *, places: int = 4) -> Decimal:
     """A number from text (point or comma) or a number; at most ``places`` decimals."""
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
@@ -56,6 +59,8 @@ def decimal(value, field: str, *, places: int = 4) -> Decimal:
                 % {"value": value, "places": places}
             }
         )
+    if number.adjusted() > MAX_DIGITS:  # 1E+999999 is finite, and in cents it overflows
+        raise ValidationError({field: _("%(value)s is out of range.") % {"value": value}})
     return number
 
 
