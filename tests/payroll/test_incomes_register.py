@@ -225,6 +225,13 @@ def test_page_lists_reports_with_deadline_late_and_marks_sent(world, clerk):
         follow=True,
     )
     assert "2099" in bad.content.decode()
+    for typed in ("kesäkuu", "2026-13"):  # the form's own check, then the service's
+        bad = client.post(
+            f"/payroll/c/{world.company.pk}/incomes-register/separate/",
+            {"month": typed},
+            follow=True,
+        )
+        assert "Anna kuukausi muodossa VVVV-KK." in bad.content.decode()
 
 
 def test_start_page_warns_before_a_deadline(world, clerk):

@@ -95,9 +95,9 @@ def separate_report(request, company_pk):
     def produce() -> None:
         try:
             year, month = (int(part) for part in request.POST.get("month", "").split("-"))
-            services.produce_separate_report(actor, company, year, month)
-        except ValueError:
+        except ValueError:  # the month as typed; the service checks the rest
             raise ValidationError(_("Give the month as YYYY-MM.")) from None
+        services.produce_separate_report(actor, company, year, month)
 
     return run_action(
         request,
