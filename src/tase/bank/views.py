@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
-from tase.core.editing import post_or_errors
+from tase.core.editing import error_list, post_or_errors
 from tase.core.product_index import product_index
 from tase.ledger import selectors as ledger_selectors
 from tase.rules import vat as vat_rules
@@ -29,12 +29,6 @@ LINE_PAGE_SIZE = 200
 
 def _actor(request) -> Actor:
     return Actor.of(request.user)
-
-
-def _errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for ms in error.message_dict.values() for m in ms]
-    return list(error.messages)
 
 
 def _base(request, company, **extra):
@@ -66,7 +60,7 @@ def statements(request, company_pk):
                 messages.success(request, _("Statement imported."))
                 return redirect("bank:statement_detail", company.pk, results[0].statement.pk)
         except ValidationError as error:
-            errors = _errors(error)
+            errors = error_list(error)
     page = Paginator(selectors.statements_of(company), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -88,7 +82,6 @@ def statement_detail(request, company_pk, pk):
         done, errors = post_or_errors(
             lambda: _act(actor, line, request.POST),
             redirect_to=f"{request.path}#line-{line.pk}",
-            errors=_errors,
         )
         if done is not None:
             return done
@@ -145,7 +138,6 @@ def rules(request, company_pk):
         done, errors = post_or_errors(
             lambda: _rule_action(request, actor, company),
             redirect_to=reverse("bank:rules", args=[company.pk]),
-            errors=_errors,
         )
         if done is not None:
             return done

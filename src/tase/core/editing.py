@@ -153,11 +153,16 @@ def save_posted_form(
     return redirect(back)
 
 
+def error_list(error: ValidationError) -> list[str]:
+    """Every message of a service's ValidationError, field by field, for a page's error list."""
+    return list(error.messages)
+
+
 def post_or_errors(
     handle: Callable[[], Any],
     *,
     redirect_to: Any,
-    errors: Callable[[ValidationError], list[str]],
+    errors: Callable[[ValidationError], list[str]] = error_list,
 ) -> tuple[HttpResponseRedirect | None, list[str]]:
     """Run a page's POST ``handle`` (it reads the request, calls the services and says what
     was done): after it, the redirect to ``redirect_to`` (or to what a callable

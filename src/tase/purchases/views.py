@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
-from tase.core.editing import post_or_errors, row_count, this_page
+from tase.core.editing import error_list, post_or_errors, row_count, this_page
 from tase.core.limits import MAX_VOUCHER_LINES
 from tase.core.models import User
 from tase.core.product_index import product_index
@@ -49,12 +49,6 @@ def _company(request, company_pk, action="purchases.view"):
     return _actor(request).company(company_pk, action)
 
 
-def _errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for ms in error.message_dict.values() for m in ms]
-    return list(error.messages)
-
-
 def _posted(request, company_pk, permission: str, handle, *, redirect_to=None):
     """A purchases page's POST (:func:`tase.core.editing.post_or_errors`): with
     ``permission`` in the company, ``handle(request, company)`` runs, then back to
@@ -66,7 +60,6 @@ def _posted(request, company_pk, permission: str, handle, *, redirect_to=None):
     return post_or_errors(
         lambda: handle(request, company),
         redirect_to=redirect_to or this_page(request),
-        errors=_errors,
     )
 
 
@@ -181,7 +174,6 @@ def invoice_create(request, company_pk):
             redirect_to=lambda invoice: reverse(
                 "purchases:invoice_detail", args=[company.pk, invoice.pk]
             ),
-            errors=_errors,
         )
         if done is not None:
             return done
@@ -256,7 +248,6 @@ def invoice_detail(request, company_pk, pk):
         done, errors = post_or_errors(
             lambda: _invoice_action(request, invoice),
             redirect_to=reverse("purchases:invoice_detail", args=[company.pk, invoice.pk]),
-            errors=_errors,
         )
         if done is not None:
             return done
@@ -335,7 +326,6 @@ def supplier_detail(request, company_pk, pk):
             redirect_to=reverse(
                 "purchases:supplier_detail", args=[supplier.company_id, supplier.pk]
             ),
-            errors=_errors,
         )
         if done is not None:
             return done
@@ -457,7 +447,6 @@ def proposal_detail(request, company_pk, pk):
             redirect_to=reverse(
                 "purchases:proposal_detail", args=[proposal.company_id, proposal.pk]
             ),
-            errors=_errors,
         )
         if done is not None:
             return done
@@ -485,7 +474,7 @@ def proposal_file(request, company_pk, pk):
     try:
         data = services.payment_file(proposal)
     except ValidationError as error:
-        messages.error(request, " ".join(_errors(error)))
+        messages.error(request, " ".join(error_list(error)))
         return redirect("purchases:proposal_detail", proposal.company_id, proposal.pk)
     response = HttpResponse(data, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="pain001-{proposal.pk}.xml"'

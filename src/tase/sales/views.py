@@ -35,12 +35,6 @@ def _company(request, company_pk, action="sales.view"):
     return _actor(request).company(company_pk, action)
 
 
-def _errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for ms in error.message_dict.values() for m in ms]
-    return list(error.messages)
-
-
 def _posted(request, company_pk, handle, *, redirect_to=None):
     """A sales page's POST (:func:`tase.core.editing.post_or_errors`): in a company where the
     user invoices, ``handle(request, company)`` runs, then back to ``redirect_to`` (this page by
@@ -52,7 +46,6 @@ def _posted(request, company_pk, handle, *, redirect_to=None):
     return post_or_errors(
         lambda: handle(request, company),
         redirect_to=redirect_to or this_page(request),
-        errors=_errors,
     )
 
 
@@ -182,7 +175,6 @@ def invoice_detail(request, company_pk, pk):
             redirect_to=lambda shown: reverse(
                 "sales:invoice_detail", args=[invoice.company_id, shown.pk]
             ),
-            errors=_errors,
         )
         if done is not None:
             return done
@@ -238,7 +230,7 @@ def _register(request, company_pk, form_class, create, template: str, rows, done
                 create(_actor(request), company, **form.cleaned_data)
                 messages.success(request, done)
 
-            added, errors = post_or_errors(add, redirect_to=request.path, errors=_errors)
+            added, errors = post_or_errors(add, redirect_to=request.path)
             if added is not None:
                 return added
         else:

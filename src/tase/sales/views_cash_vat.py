@@ -12,8 +12,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tase.core.editing import error_list
+
 from .services import cash_vat
-from .views import _actor, _base, _company, _errors, _posted
+from .views import _actor, _base, _company, _posted
 
 
 def _until(value) -> dt.date:
@@ -45,7 +47,7 @@ def unpaid(request, company_pk):
     try:
         until = _until(request.POST.get("until") or request.GET.get("until"))
     except ValidationError as error:
-        errors, until = _errors(error), dt.date.today()
+        errors, until = error_list(error), dt.date.today()
     if not errors:
         done, errors = _posted(
             request,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tase.core import pdf as core_pdf
-from tase.core.editing import run_action
+from tase.core.editing import error_list, run_action
 
 from . import selectors, services
 from .models import Reminder
@@ -24,7 +24,7 @@ from .pdf import reminder_pdf
 from .services import collection
 from .services.common import cents
 from .services.settings import settings_of
-from .views import _actor, _base, _company, _errors, _posted
+from .views import _actor, _base, _company, _posted
 
 CONFIRM = gettext_lazy("Tick the box to confirm; this cannot be undone.")
 
@@ -75,7 +75,7 @@ def reminders(request, company_pk):
         try:
             previews.append(collection.preview(invoice, on))
         except ValidationError as error:
-            errors = errors or _errors(error)
+            errors = errors or error_list(error)
             break
     recent = (
         Reminder.objects.filter(company=company)
@@ -122,7 +122,6 @@ def reminder_email(request, company_pk, pk):
         lambda: services.email_reminder(_actor(request), reminder, to=request.POST.get("to", "")),
         success=lambda address: _("Reminder emailed to %(to)s.") % {"to": address},
         back=reverse("sales:reminders", args=[company_pk]),
-        listed=_errors,
     )
 
 
@@ -212,5 +211,4 @@ def hand_over(request, company_pk, pk):
             if request.POST.get("back") == "invoice"
             else reverse("sales:collection", args=[company_pk])
         ),
-        listed=_errors,
     )

@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tase.core import pdf as core_pdf
+from tase.core.editing import error_list
 
 from . import selectors, services
 from .pdf import PRINT_LIMIT, period_pdf
 from .services import delivery
 from .services.settings import FIELDS, settings_of
-from .views import _actor, _base, _company, _errors, _posted
+from .views import _actor, _base, _company, _posted
 
 
 def _save(request, company) -> None:
@@ -70,7 +71,7 @@ def finvoice_batch(request, company_pk):
                 {"from": _("No invoice of the period can go to the e-invoice operator.")}
             )
     except ValidationError as error:
-        for message in _errors(error):
+        for message in error_list(error):
             messages.error(request, message)
         return redirect("sales:settings", company_pk)
     response = HttpResponse(data, content_type="application/xml")
@@ -89,7 +90,7 @@ def invoices_print(request, company_pk):
         start, end = _day(request.GET.get("from"), "from"), _day(request.GET.get("to"), "to")
         data = period_pdf(company, start, end, paper=bool(request.GET.get("paper")))
     except ValidationError as error:
-        for message in _errors(error):
+        for message in error_list(error):
             messages.error(request, message)
         return redirect("sales:settings", company_pk)
     return core_pdf.response(data, f"invoices-{start.isoformat()}-{end.isoformat()}")

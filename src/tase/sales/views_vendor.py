@@ -12,11 +12,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from tase.core.editing import error_list
 from tase.core.models import Organization
 
 from . import services
 from .services.vendor_billing import billable
-from .views import _actor, _base, _company, _errors, _posted
+from .views import _actor, _base, _company, _posted
 
 
 def _period(data) -> tuple[dt.date, dt.date]:
@@ -46,7 +47,7 @@ def vendor_billing(request, company_pk):
     try:
         start, end = _period(request.POST if request.method == "POST" else request.GET)
     except ValidationError as error:
-        errors, (start, end) = _errors(error), _period({})
+        errors, (start, end) = error_list(error), _period({})
     if not errors:
         done, errors = _posted(
             request,
