@@ -9,8 +9,10 @@ body that is JSON but not an object (``null``, a list), with ``loc`` ``["body"]`
 is not JSON at all answers 400.
 """
 
+import datetime as dt
 import json
 from functools import wraps
+from typing import Annotated
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -25,8 +27,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import AfterValidator
 
-from tase.core import two_factor
+from tase.core import days, two_factor
 from tase.core.access import Actor
 from tase.core.models import API_PRODUCTS, ApiToken
 from tase.core.services import password_stamp, token_digest
@@ -97,6 +100,18 @@ class Pagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
         offset: int = Field(0, ge=0, le=2**31)
+
+
+def _within_years(value: dt.date) -> dt.date:
+    if not days.within_years(value):
+        raise ValueError(f"Give a date in the years {days.FIRST_YEAR}-{days.LAST_YEAR}.")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_within_years)]
+"""A date the API accepts (``YYYY-MM-DD``) in the years of tase.core.days."""
+Moment = Annotated[dt.datetime, AfterValidator(_within_years)]
+"""A moment the API accepts (ISO 8601) in the years of tase.core.days."""
 
 
 def actor(request) -> Actor:

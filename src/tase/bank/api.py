@@ -15,7 +15,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 
 from . import selectors, services
 from .models import Line, Statement
@@ -304,7 +304,7 @@ def update_settings(request, company_id: int, payload: BankSettingsIn):
 
 
 class BankDifferenceQuery(Schema):
-    on: dt.date
+    on: Day
 
 
 class BankDifferenceOut(Schema):

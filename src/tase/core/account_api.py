@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja import Field, Router, Schema, Status
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 
 from . import services, two_factor
 from .models import API_SCOPES
@@ -54,7 +54,7 @@ class TokenOut(Schema):
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     scopes: list[Literal[API_SCOPES]] = Field(min_length=1, description="Write includes read")
-    expires_on: dt.date = Field(description="The last day the token works")
+    expires_on: Day = Field(description="The last day the token works")
     code: str = Field("", max_length=20, description=CODE_DESCRIPTION)
 
 

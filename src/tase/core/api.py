@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from tase.apiutil import Pagination, actor
+from tase.apiutil import Day, Pagination, actor
 from tase.rules import parameters as params
 
 from . import parameter_values, selectors, services, two_factor
@@ -354,11 +354,11 @@ class ParameterOut(Schema):
 
 
 class ParameterValueIn(Schema):
-    effective_from: dt.date
+    effective_from: Day
     value: Any = Field(..., description='A decimal string ("0.95") or the structured value')
     source: str
     note: str = ""
-    confirmed_until: dt.date | None = None
+    confirmed_until: Day | None = None
 
 
 class ParameterValueOut(Schema):
@@ -414,7 +414,7 @@ def enter_parameter_value(request, name: str, payload: ParameterValueIn):
 
 
 @router.get("/parameters/{name}/value", response=ParameterValueOut)
-def parameter_value(request, name: str, on: dt.date):
+def parameter_value(request, name: str, on: Day):
     parameter = _parameter(name)
     try:
         entry = parameter.entry_at(on)

@@ -4,14 +4,38 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import days
 from .models import API_SCOPES, Company, User
 from .roles import CUSTOMER_ROLES, STAFF_ROLES, Role
 from .services import COMPANY_FIELDS
+
+
+def within_years(value) -> None:
+    """A date or moment a form accepts lies in the years of tase.core.days."""
+    if value is not None and not days.within_years(value):
+        raise ValidationError(
+            _("Give a date in the years %(first)s-%(last)s."),
+            params={"first": days.FIRST_YEAR, "last": days.LAST_YEAR},
+            code="year",
+        )
+
+
+class DayField(forms.DateField):
+    """A date field that accepts only the years of tase.core.days."""
+
+    default_validators = [within_years]
+
+
+class MomentField(forms.DateTimeField):
+    """A date-and-time field that accepts only the years of tase.core.days."""
+
+    default_validators = [within_years]
 
 
 class CompanyForm(forms.ModelForm):
@@ -113,7 +137,7 @@ class TokenForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The token can do only these, and only what your roles allow."),
     )
-    expires_at = forms.DateField(
+    expires_at = DayField(
         label=_("Valid until"), help_text=_("The last day the token works (e.g. 30.6.2027).")
     )
     code = CodeField(
@@ -182,13 +206,13 @@ class ParameterValueForm(forms.Form):
     """The new year's value of one statutory parameter (vendor admin)."""
 
     name = forms.ChoiceField(label=_("Parameter"))
-    effective_from = forms.DateField(label=_("In force from"))
+    effective_from = DayField(label=_("In force from"))
     value = forms.CharField(
         label=_("Value"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("A number (25,5), or YAML for a table such as the TyEL age bands."),
     )
-    confirmed_until = forms.DateField(
+    confirmed_until = DayField(
         label=_("Confirmed until"),
         required=False,
         help_text=_("For a yearly figure, empty means the end of the start date's year."),

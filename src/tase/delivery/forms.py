@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tase.core.forms import DayField, MomentField
 from tase.core.models import User
 from tase.core.registry import STATE_CHECKS
 from tase.core.roles import STAFF_ROLES
@@ -59,7 +60,7 @@ def check_choices():
 
 class ContractForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    signed_on = DayField(label=_("Signed on"), widget=DATE)
     modules = forms.MultipleChoiceField(
         label=_("Modules"), choices=Module.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -73,7 +74,7 @@ class ContractForm(forms.Form):
 
 class ProjectForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    kickoff_on = forms.DateField(label=_("Kickoff"), widget=DATE)
+    kickoff_on = DayField(label=_("Kickoff"), widget=DATE)
     lead = forms.ModelChoiceField(label=_("Project lead"), queryset=User.objects.none())
     consultants = forms.ModelMultipleChoiceField(
         label=_("Application consultants"),
@@ -103,12 +104,12 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, phases, **kwargs):
         super().__init__(*args, **kwargs)
         for phase in phases:
-            self.fields[f"phase_{phase.kind}_start"] = forms.DateField(
+            self.fields[f"phase_{phase.kind}_start"] = DayField(
                 label=_("%(phase)s: start") % {"phase": phase.get_kind_display()},
                 widget=DATE,
                 initial=phase.planned_start,
             )
-            self.fields[f"phase_{phase.kind}_end"] = forms.DateField(
+            self.fields[f"phase_{phase.kind}_end"] = DayField(
                 label=_("%(phase)s: end") % {"phase": phase.get_kind_display()},
                 widget=DATE,
                 initial=phase.planned_end,
@@ -126,13 +127,13 @@ class ScheduleForm(forms.Form):
 
 
 class PhaseProgressForm(forms.Form):
-    actual_start = forms.DateField(
+    actual_start = DayField(
         label=_("Actual start"),
         widget=DATE,
         required=False,
         help_text=_("Empty: inferred from the first task started or meeting held."),
     )
-    actual_end = forms.DateField(
+    actual_end = DayField(
         label=_("Actual end"),
         widget=DATE,
         required=False,
@@ -147,7 +148,7 @@ class TaskForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    due_on = forms.DateField(label=_("Due"), widget=DATE, required=False)
+    due_on = DayField(label=_("Due"), widget=DATE, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
     customer_visible = forms.BooleanField(
         label=_("Visible to the customer"), required=False, initial=True
@@ -196,7 +197,7 @@ class DocumentTextForm(forms.Form):
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    starts_at = forms.DateTimeField(label=_("Time"), widget=DATETIME)
+    starts_at = MomentField(label=_("Time"), widget=DATETIME)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, initial=60)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     video_link = forms.URLField(label=_("Video link"), required=False)
@@ -217,7 +218,7 @@ class SpecVersionForm(forms.Form):
 
 class TrainingForm(forms.Form):
     part = forms.IntegerField(label=_("Part"), min_value=1)
-    starts_at = forms.DateTimeField(label=_("Time"), widget=DATETIME)
+    starts_at = MomentField(label=_("Time"), widget=DATETIME)
     hours = forms.DecimalField(label=_("Hours"), min_value=0, decimal_places=2)
     trainer = forms.ModelChoiceField(
         label=_("Trainer"), queryset=User.objects.none(), required=False
@@ -242,7 +243,7 @@ class TrainingForm(forms.Form):
 
 
 class TwoPartTrainingForm(forms.Form):
-    first_at = forms.DateTimeField(label=_("First part"), widget=DATETIME)
+    first_at = MomentField(label=_("First part"), widget=DATETIME)
     hours_each = forms.DecimalField(label=_("Hours per part"), min_value=0, decimal_places=2)
     gap_weeks = forms.IntegerField(label=_("Weeks between the parts"), min_value=1, initial=4)
     trainer = forms.ModelChoiceField(
@@ -284,19 +285,19 @@ class ChangeStatusForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DATE)
+    on = DayField(label=_("Date"), widget=DATE)
     channel = forms.ChoiceField(label=_("Channel"), choices=ContactLog.Channel.choices)
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    next_contact_on = forms.DateField(label=_("Next contact"), widget=DATE, required=False)
+    next_contact_on = DayField(label=_("Next contact"), widget=DATE, required=False)
 
 
 class AccountManagerForm(forms.Form):
     account_manager = forms.ModelChoiceField(
         label=_("Account manager"), queryset=User.objects.none()
     )
-    next_contact_on = forms.DateField(label=_("Next contact"), widget=DATE, required=False)
+    next_contact_on = DayField(label=_("Next contact"), widget=DATE, required=False)
 
     def __init__(self, *args, vendor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -402,7 +403,7 @@ class TestEnvironmentForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DATE)
+    on = DayField(label=_("Date"), widget=DATE)
     hours = forms.DecimalField(label=_("Hours"), min_value=0, decimal_places=2, localize=True)
     kind = forms.ChoiceField(label=_("Against"), choices=())
     module = forms.ChoiceField(label=_("Module"), required=False)

@@ -16,7 +16,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from tase.apiutil import Pagination, actor
+from tase.apiutil import Day, Pagination, actor
 from tase.core import limits
 from tase.formats.vat_return_file import VatFileError
 from tase.rules import vat as vat_rules
@@ -85,8 +85,8 @@ class FiscalYearOut(Schema):
 
 
 class FiscalYearIn(Schema):
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     change_of_period: bool = Field(
         False, description="A change of fiscal period (tilikauden muutos): 1-18 months."
     )
@@ -101,14 +101,14 @@ class VoucherLineIn(Schema):
     text: str = ""
     cost_centre: str = ""
     project: str = ""
-    delivery_date: dt.date | None = Field(
+    delivery_date: Day | None = Field(
         None,
         description="Date of delivery when not the voucher's date: the VAT rate in force then.",
     )
 
 
 class VoucherIn(Schema):
-    date: dt.date
+    date: Day
     series: str = "MU"
     description: str
     lines: list[VoucherLineIn] = Field(..., min_length=1)
@@ -118,7 +118,7 @@ class VoucherIn(Schema):
 
 
 class ReverseIn(Schema):
-    date: dt.date
+    date: Day
     description: str = ""
 
 
@@ -298,8 +298,8 @@ def close_fiscal_year(
 
 
 class VoucherFilters(Schema):
-    date_from: dt.date | None = Field(None, alias="from")
-    date_to: dt.date | None = Field(None, alias="to")
+    date_from: Day | None = Field(None, alias="from")
+    date_to: Day | None = Field(None, alias="to")
     series: str = ""
     state: str = ""
     account: str = ""
@@ -437,8 +437,8 @@ def import_opening_balances(
 
 
 class ReportQuery(Schema):
-    date_from: dt.date | None = Field(None, alias="from")
-    date_to: dt.date | None = Field(None, alias="to")
+    date_from: Day | None = Field(None, alias="from")
+    date_to: Day | None = Field(None, alias="to")
     language: str = "fi"
     cost_centre: str = ""
     project: str = ""
@@ -515,8 +515,8 @@ def patch_vat_settings(request, company_id: int, payload: VatSettingsPatch):
 
 
 class VatReturnQuery(Schema):
-    date_from: dt.date = Field(alias="from")
-    date_to: dt.date = Field(alias="to")
+    date_from: Day = Field(alias="from")
+    date_to: Day = Field(alias="to")
     format: Literal["json", "vsralvkv", "vsralvyv"] = "json"
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema, Status
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 
 from . import accrual_register, services
 from .models import Accrual
@@ -20,8 +20,8 @@ class AccrualIn(Schema):
     kind: str
     description: str
     amount: Decimal
-    date: dt.date
-    reverses_on: dt.date | None = None
+    date: Day
+    reverses_on: Day | None = None
     result_account: str
     balance_account: str | None = None
 
@@ -35,7 +35,7 @@ class AccrualOut(AccrualIn):
 
 
 class ReversalsIn(Schema):
-    until: dt.date
+    until: Day
 
 
 class SpecificationAccrualOut(Schema):
@@ -95,7 +95,7 @@ def reverse_due_accruals(request, company_id: int, payload: ReversalsIn):
 
 
 @router.get("/companies/{company_id}/accrual-specification", response=list[SpecificationAccountOut])
-def accrual_specification(request, company_id: int, on: dt.date):
+def accrual_specification(request, company_id: int, on: Day):
     """Per accrual account: the balance on ``on``, the accruals open then and the rest."""
     company = actor(request).company(company_id, "ledger.view")
     euros = services.cents_to_decimal

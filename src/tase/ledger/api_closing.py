@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 
 from . import closing, services
 from .models import FiscalYear
@@ -39,14 +39,14 @@ class ClosingGateOut(Schema):
 
 
 class ClosingGateQuery(Schema):
-    on: dt.date = Field(default_factory=dt.date.today)
+    on: Day = Field(default_factory=dt.date.today)
     year_end: bool = Field(
         False, description="Also the items asked only when a fiscal year is closed"
     )
 
 
 class PeriodLockIn(Schema):
-    locked_until: dt.date = Field(..., description="The last day of a month (or fiscal year)")
+    locked_until: Day = Field(..., description="The last day of a month (or fiscal year)")
     override_reason: str = Field(
         "", description="Why the period is locked although the closing gate fails (audited)"
     )

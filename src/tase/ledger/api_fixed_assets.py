@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 
 from . import asset_register, services, tax_depreciation
 from .models import FiscalYear, FixedAsset
@@ -31,8 +31,8 @@ class FixedAssetIn(Schema):
     group: str
     asset_account: str
     expense_account: str
-    acquired: dt.date
-    in_use: dt.date | None = None
+    acquired: Day
+    in_use: Day | None = None
     cost: Decimal
     method: str
     years: int | None = None
@@ -54,7 +54,7 @@ class FixedAssetOut(FixedAssetIn):
 
 
 class DepreciationRunIn(Schema):
-    until: dt.date
+    until: Day
 
 
 class DepreciationRunOut(Schema):
@@ -65,7 +65,7 @@ class DepreciationRunOut(Schema):
 
 
 class DisposalIn(Schema):
-    date: dt.date
+    date: Day
     price: Decimal
     proceeds_account: str = services.fixed_assets.PROCEEDS_ACCOUNT
     gain_account: str = services.fixed_assets.GAIN_ACCOUNT

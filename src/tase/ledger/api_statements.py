@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 from tase.core import pdf
 
 from . import financial_statements as statements
@@ -24,7 +24,7 @@ router = Router(tags=["ledger"])
 
 
 class StatementsQuery(Schema):
-    year_end: dt.date = Field(..., description="The last day of the fiscal year")
+    year_end: Day = Field(..., description="The last day of the fiscal year")
     form: Literal["micro", "small", "full"] = "small"
     format: Literal["json", "pdf"] = "json"
     language: Literal["fi", "sv", "en"] = "fi"
@@ -82,7 +82,7 @@ def financial_statements(request, company_id: int, query: Query[StatementsQuery]
 class SignatureIO(Schema):
     name: str
     role: str = ""
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class StatementBookIO(Schema):

@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tase.core.days import iso_day
+
 from . import accrual_register, services
 from .models import Account, Accrual
 from .views import _actor, _base, _company, _require_confirmation, posted
@@ -47,10 +49,7 @@ def _post(request, company):
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value or "")
-    except ValueError:
-        return default
+    return iso_day(value) or default
 
 
 @login_required

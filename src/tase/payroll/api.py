@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from tase.apiutil import Pagination, actor
+from tase.apiutil import Day, Pagination, actor
 from tase.rules import payroll as engine
 
 from . import selectors, services
@@ -62,8 +62,8 @@ class EmployerIn(Schema):
 
 
 class CalculateIn(Schema):
-    payment_date: dt.date
-    birth_date: dt.date
+    payment_date: Day
+    birth_date: Day
     tax_card: TaxCardIn | None = None
     items: list[ItemIn] = []
     union_dues_rate: Decimal | None = None
@@ -182,7 +182,7 @@ class EmployeeIn(Schema):
     first_name: str
     last_name: str
     identity_code: str = ""
-    birth_date: dt.date | None = None
+    birth_date: Day | None = None
     street_address: str = ""
     postal_code: str = ""
     city: str = ""
@@ -226,7 +226,7 @@ def get_identity_code(request, employee_id: int):
 
 class TaxCardCreate(Schema):
     year: int
-    valid_from: dt.date | None = None
+    valid_from: Day | None = None
     kind: str = "card"
     base_rate: Decimal | None = None
     additional_rate: Decimal | None = None
@@ -269,9 +269,9 @@ def create_tax_card(request, employee_id: int, payload: TaxCardCreate):
 
 # -- pay runs ------------------------------------------------------------------------------
 class PayRunIn(Schema):
-    period_start: dt.date
-    period_end: dt.date
-    payment_date: dt.date
+    period_start: Day
+    period_end: Day
+    payment_date: Day
     description: str = ""
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from tase.apiutil import Pagination, actor
+from tase.apiutil import Day, Pagination, actor
 
 from . import selectors, services
 from .models import Absence, PayRun
@@ -22,8 +22,8 @@ router = Router(tags=["payroll: absences"])
 
 class AbsenceIn(Schema):
     kind: str
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Day
+    end_date: Day
     paid: bool = False
     note: str = ""
 

@@ -17,7 +17,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 
 from . import services
 from .models import Employee, Employment, PayRun
@@ -26,7 +26,7 @@ router = Router(tags=["payroll"])
 
 
 class CorrectionIn(Schema):
-    payment_date: dt.date
+    payment_date: Day
     employee_ids: list[int]
     description: str = ""
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from tase.apiutil import Pagination, actor
+from tase.apiutil import Day, Pagination, actor
 
 from . import selectors, services
 from .models import HolidayRecord, PayRun
@@ -20,10 +20,10 @@ router = Router(tags=["payroll: holidays"])
 
 
 class HolidayIn(Schema):
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Day
+    end_date: Day
     kind: str = "planned"
-    credit_year_end: dt.date | None = None
+    credit_year_end: Day | None = None
     note: str = ""
     # Saved leave taken (vuosilomalaki 27 § 3 mom.): from the saved days of
     # ``credit_year_end`` (default: the oldest year with saved days left).
@@ -31,7 +31,7 @@ class HolidayIn(Schema):
 
 
 class SavedLeaveIn(Schema):
-    credit_year_end: dt.date
+    credit_year_end: Day
     days: int
     note: str = ""
     # Agreed with the employer: the days beyond 18 may be saved; otherwise the employee's
@@ -67,8 +67,8 @@ class BalanceOut(Schema):
 
 
 class BalanceQuery(Schema):
-    credit_year_end: dt.date | None = None
-    on: dt.date | None = None
+    credit_year_end: Day | None = None
+    on: Day | None = None
     limit: int = 100
     offset: int = 0
 
@@ -96,7 +96,7 @@ class LiabilityOut(Schema):
 
 
 class PostIn(Schema):
-    month_end: dt.date
+    month_end: Day
 
 
 class PostedOut(Schema):
@@ -226,7 +226,7 @@ def holiday_lines(request, run_id: int):
 
 
 @router.get("/companies/{int:company_id}/holiday-liability", response=LiabilityOut)
-def get_liability(request, company_id: int, on: dt.date | None = None):
+def get_liability(request, company_id: int, on: Day | None = None):
     """The holiday-pay liability at the end of ``on`` (default today)."""
     current = actor(request)
     company = current.company(company_id, "payroll.view")

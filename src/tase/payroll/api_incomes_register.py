@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from tase.apiutil import Pagination, actor
+from tase.apiutil import Day, Pagination, actor
 
 from . import selectors, services
 from .views_incomes_register import xml_response
@@ -52,7 +52,7 @@ class ReportOut(Schema):
 
 
 class SentIn(Schema):
-    sent_on: dt.date
+    sent_on: Day
     register_id: str = ""
 
 

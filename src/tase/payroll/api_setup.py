@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 
 from . import services
 from .models import Employment, PayrollSettings, PayRun
@@ -23,8 +23,8 @@ router = Router(tags=["payroll"])
 
 
 class EmploymentIn(Schema):
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: Day
+    end_date: Day | None = None
     pay_basis: Literal["monthly", "hourly"]
     salary: Decimal | None = None  # monthly salary or hourly rate, from start_date
     weekly_hours: Decimal = Decimal("37.5")
@@ -80,7 +80,7 @@ class EmploymentOut(Schema):
 
 
 class SalaryChangeIn(Schema):
-    valid_from: dt.date
+    valid_from: Day
     amount: Decimal
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from tase.core.forms import DayField
 from tase.rules.payroll_catalogue import CATALOGUE
 
 from .models import Employee, Employment, TaxCard
@@ -33,8 +34,8 @@ def _insured_in_finland():
 
 
 class CalculatorForm(forms.Form):
-    payment_date = forms.DateField(label=_("Payment date"), widget=DATE)
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DATE)
+    payment_date = DayField(label=_("Payment date"), widget=DATE)
+    birth_date = DayField(label=_("Date of birth"), widget=DATE)
     card_kind = forms.ChoiceField(
         label=_("Withholding"),
         choices=[
@@ -268,13 +269,13 @@ class EmploymentReportDataForm(forms.ModelForm):
 
 
 class SalaryChangeForm(forms.Form):
-    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_from = DayField(label=_("Valid from"), widget=DATE)
     amount = _dec(_("Monthly salary or hourly wage (€)"), required=True)
 
 
 class TaxCardForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    valid_from = forms.DateField(label=_("Valid from"), widget=DATE, required=False)
+    valid_from = DayField(label=_("Valid from"), widget=DATE, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=TaxCard.Kind.choices)
     base_rate = _dec(_("Base rate (%)"))
     additional_rate = _dec(_("Additional rate (%)"))
@@ -316,9 +317,9 @@ class SettingsForm(forms.Form):
 
 
 class PayRunForm(forms.Form):
-    period_start = forms.DateField(label=_("Period start"), widget=DATE)
-    period_end = forms.DateField(label=_("Period end"), widget=DATE)
-    payment_date = forms.DateField(label=_("Payment date"), widget=DATE)
+    period_start = DayField(label=_("Period start"), widget=DATE)
+    period_end = DayField(label=_("Period end"), widget=DATE)
+    payment_date = DayField(label=_("Payment date"), widget=DATE)
     description = forms.CharField(label=_("Description"), required=False, max_length=200)
 
 
@@ -362,9 +363,9 @@ class HolidayCalculatorForm(forms.Form):
 
     A row left without days at work is a month without employment and is not sent."""
 
-    credit_year_end = forms.DateField(label=_("Credit year ends (31 March)"), widget=DATE)
-    employment_start = forms.DateField(label=_("Employment began"), widget=DATE)
-    employment_end = forms.DateField(
+    credit_year_end = DayField(label=_("Credit year ends (31 March)"), widget=DATE)
+    employment_start = DayField(label=_("Employment began"), widget=DATE)
+    employment_end = DayField(
         label=_("Employment ended"),
         widget=DATE,
         required=False,
@@ -529,7 +530,7 @@ class TaxCardImportForm(forms.Form):
 class CorrectionRunForm(forms.Form):
     """A correction run of an approved pay run: when the differences are paid, and whose."""
 
-    payment_date = forms.DateField(label=_("Payment date of the correction"), widget=DATE)
+    payment_date = DayField(label=_("Payment date of the correction"), widget=DATE)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     employees = forms.ModelMultipleChoiceField(
         label=_("Employees whose payslips are corrected"),

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tase.core.forms import DayField
+
 from .forms import DATE
 from .models import Absence, HolidayRecord
 
 
 class AbsenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Absence.Kind.choices)
-    start_date = forms.DateField(label=_("First day"), widget=DATE)
-    end_date = forms.DateField(label=_("Last day"), widget=DATE)
+    start_date = DayField(label=_("First day"), widget=DATE)
+    end_date = DayField(label=_("Last day"), widget=DATE)
     paid = forms.BooleanField(
         label=_("Paid by the employer"),
         required=False,
@@ -43,9 +45,9 @@ class HolidayForm(forms.Form):
         label=_("Kind"),
         choices=[(k, v) for k, v in HolidayRecord.Kind.choices if k != HolidayRecord.Kind.SAVED],
     )
-    start_date = forms.DateField(label=_("First day"), widget=DATE)
-    end_date = forms.DateField(label=_("Last day"), widget=DATE)
-    credit_year_end = forms.DateField(
+    start_date = DayField(label=_("First day"), widget=DATE)
+    end_date = DayField(label=_("Last day"), widget=DATE)
+    credit_year_end = DayField(
         label=_("Days from the credit year ending"),
         widget=DATE,
         required=False,
@@ -63,7 +65,7 @@ class HolidayForm(forms.Form):
 
 
 class SavedLeaveForm(forms.Form):
-    credit_year_end = forms.DateField(label=_("Credit year ending"), widget=DATE)
+    credit_year_end = DayField(label=_("Credit year ending"), widget=DATE)
     days = forms.IntegerField(label=_("Days to save"), min_value=1)
     agreed = forms.BooleanField(
         label=_("Agreed with the employer"),
@@ -78,4 +80,4 @@ class SavedLeaveForm(forms.Form):
 
 
 class LiabilityPostForm(forms.Form):
-    month_end = forms.DateField(label=_("Month end"), widget=DATE)
+    month_end = DayField(label=_("Month end"), widget=DATE)

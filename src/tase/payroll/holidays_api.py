@@ -19,6 +19,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
+from tase.apiutil import Day
 from tase.rules import holidays as engine
 
 router = Router(tags=["payroll"])
@@ -38,14 +39,14 @@ class MonthIn(Schema):
 
 
 class EarlierYearIn(Schema):
-    credit_year_end: dt.date  # 31 March of an earlier credit year of the employment
+    credit_year_end: Day  # 31 March of an earlier credit year of the employment
     wages: Decimal  # its wages for time at work without overtime increments, not compensated
 
 
 class HolidayCalculateIn(Schema):
-    credit_year_end: dt.date
-    employment_start: dt.date
-    employment_end: dt.date | None = None
+    credit_year_end: Day
+    employment_start: Day
+    employment_end: Day | None = None
     pay_basis: Literal["monthly", "weekly", "hourly", "performance"]
     earning_rule: Literal["14_days", "35_hours"]
     days_per_week: Decimal = Decimal(5)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tase.core.access import Actor
+from tase.core.days import iso_day
 from tase.core.editing import run_action, save_form, save_posted_form
 
 from . import selectors, services
@@ -141,10 +142,7 @@ def absence_kela(request, pk):
 
 # -- recorded holidays ---------------------------------------------------------------------
 def _date_param(request, name: str, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get(name) or "")
-    except ValueError:
-        return default
+    return iso_day(request.GET.get(name)) or default
 
 
 def _record_for(actor: Actor, pk: int) -> HolidayRecord:

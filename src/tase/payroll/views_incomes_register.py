@@ -3,8 +3,6 @@ sent, and the month's separate report."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tase.core.access import Actor
+from tase.core.days import iso_day
 from tase.core.editing import run_action
 
 from . import selectors, services
@@ -60,13 +59,6 @@ def report_download(request, pk):
     return xml_response(services.open_download(actor, report))
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-
-
 @login_required
 @require_POST
 def report_sent(request, pk):
@@ -77,7 +69,7 @@ def report_sent(request, pk):
         lambda: services.mark_sent(
             actor,
             report,
-            sent_on=_date(request.POST.get("sent_on")),
+            sent_on=iso_day(request.POST.get("sent_on")),
             register_id=request.POST.get("register_id", ""),
         ),
         success=_("Marked sent to the Incomes Register."),

@@ -14,7 +14,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 
 from . import selectors, services
 from .models import PurchaseInvoice
@@ -257,8 +257,8 @@ class ManualLineIn(Schema):
 class ManualInvoiceIn(Schema):
     supplier_id: int
     number: str
-    invoice_date: dt.date
-    due_date: dt.date | None = None
+    invoice_date: Day
+    due_date: Day | None = None
     total: Decimal | None = Field(None, description="VAT included; must equal the lines")
     reference: str = ""
     message: str = ""
@@ -275,7 +275,7 @@ class ManualInvoiceIn(Schema):
     cash_discount_percent: Decimal | None = Field(
         None, description="Or the cash discount as a percentage of the total"
     )
-    cash_discount_date: dt.date | None = Field(
+    cash_discount_date: Day | None = Field(
         None, description="Paying by this day earns the cash discount"
     )
     lines: list[ManualLineIn] = Field(
@@ -371,7 +371,7 @@ def update_invoice(request, invoice_id: int, payload: InvoicePatch):
 
 
 class ApproveIn(Schema):
-    posting_date: dt.date | None = Field(
+    posting_date: Day | None = Field(
         None, description="Where the invoice date falls in a locked or missing period"
     )
     comment: str = ""
@@ -412,7 +412,7 @@ def forward(request, invoice_id: int, payload: ForwardIn):
 
 
 class PaidIn(Schema):
-    date: dt.date
+    date: Day
     amount: Decimal
 
 
@@ -487,8 +487,8 @@ def remove_approver(request, approver_id: int):
 
 
 class PaymentProposalIn(Schema):
-    due_until: dt.date
-    execution_date: dt.date | None = None
+    due_until: Day
+    execution_date: Day | None = None
     bank_account_id: int | None = Field(None, description="Default: the company's default")
     invoice_ids: list[int] | None = Field(
         None, description="Exactly these invoices (each approved and unpaid)"

@@ -14,7 +14,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 from tase.core import pdf as core_pdf
 
 from . import selectors, services
@@ -102,9 +102,9 @@ class InvoiceIn(Schema):
     customer: CustomerIn | None = Field(
         None, description="A new customer, created with the invoice"
     )
-    invoice_date: dt.date | None = None
-    delivery_date: dt.date | None = None
-    due_date: dt.date | None = None
+    invoice_date: Day | None = None
+    delivery_date: Day | None = None
+    due_date: Day | None = None
     payment_term_days: int | None = None
     reference_type: str = Field(
         "fi", description="fi (7-3-1 national reference) or rf (RF creditor reference)"
@@ -176,7 +176,7 @@ class InvoiceOut(Schema):
 
 
 class PaymentIn(Schema):
-    date: dt.date
+    date: Day
     amount: Decimal
 
 
@@ -189,7 +189,7 @@ class PaymentOut(Schema):
 
 
 class CreditIn(Schema):
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class EmailIn(Schema):
@@ -413,7 +413,7 @@ def import_open_invoices(request, company_id: int, file: File[UploadedFile]):
 
 
 class ReceivablesQuery(Schema):
-    on: dt.date | None = None
+    on: Day | None = None
 
 
 @router.get("/companies/{company_id}/receivables", summary="Open receivables with aging")

@@ -10,7 +10,7 @@ import datetime as dt
 
 from ninja import Field, Query, Router, Schema, Status
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 from tase.core import pdf as core_pdf
 
 from . import selectors, services
@@ -108,23 +108,23 @@ def preview_out(result: collection.Preview) -> dict:
 
 
 class RemindersDueQuery(Schema):
-    on: dt.date | None = None
+    on: Day | None = None
     min_days_overdue: int = 7
 
 
 class ReminderBatchIn(Schema):
-    date: dt.date
+    date: Day
     min_days_overdue: int = 7
     days_to_pay: int | None = Field(None, description="default: the company's sales setting")
 
 
 class ReminderIn(Schema):
-    date: dt.date
+    date: Day
     days_to_pay: int | None = Field(None, description="default: the company's sales setting")
 
 
 class CollectionHandOverIn(Schema):
-    date: dt.date
+    date: Day
 
 
 class CollectionRowOut(Schema):
@@ -209,7 +209,7 @@ def create_reminder(request, invoice_id: int, payload: ReminderIn):
     response=ReminderPreviewOut,
     summary="What a reminder on a date would charge: interest by span, fee, compensation",
 )
-def interest(request, invoice_id: int, on: dt.date | None = None):
+def interest(request, invoice_id: int, on: Day | None = None):
     invoice = selectors.invoice_of(actor(request), invoice_id)
     return preview_out(collection.preview(invoice, on or dt.date.today()))
 
@@ -228,9 +228,7 @@ def email_reminder(request, reminder_id: int, payload: EmailIn):
 
 
 @router.get("/companies/{company_id}/collection", response=CollectionOut)
-def collection_list(
-    request, company_id: int, on: dt.date | None = None, min_days_overdue: int = 30
-):
+def collection_list(request, company_id: int, on: Day | None = None, min_days_overdue: int = 30):
     """Reminded invoices overdue at least ``min_days_overdue`` days (to hand to a collection
     agency) and those already handed over."""
     company = _company(request, company_id)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 
 from . import services
 from .api import CustomerIn, InvoiceLineIn
@@ -24,8 +24,8 @@ class AgreementIn(Schema):
     name: str
     interval: int = Field(1, description="months: 1, 3, 6 or 12")
     timing: str = Field("advance", description="advance | arrears")
-    start: dt.date
-    end: dt.date | None = None
+    start: Day
+    end: Day | None = None
     reference_type: str = "fi"
     your_reference: str = ""
     lines: list[InvoiceLineIn] = Field(..., min_length=1)
@@ -77,7 +77,7 @@ def agreement_out(agreement: Agreement) -> dict:
 
 
 class RecurringRunIn(Schema):
-    until: dt.date
+    until: Day
     send: bool = True
 
 
@@ -92,14 +92,14 @@ class RecurringInvoiceOut(Schema):
 
 
 class PriceChangeIn(Schema):
-    valid_from: dt.date
+    valid_from: Day
     percent: Decimal
     agreement_ids: list[int] | None = None
     reason: str = ""
 
 
 class AgreementEndIn(Schema):
-    end: dt.date
+    end: Day
 
 
 def _agreement(request, agreement_id: int) -> Agreement:

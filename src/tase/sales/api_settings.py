@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 from tase.core import pdf as core_pdf
 
 from . import selectors, services
@@ -62,7 +62,7 @@ def patch_settings(request, company_id: int, payload: SalesSettingsPatch):
     "/companies/{company_id}/finvoice-batch",
     summary="The period's sent invoices in one operator file (envelope + Finvoice each)",
 )
-def finvoice_batch(request, company_id: int, start: dt.date, end: dt.date):
+def finvoice_batch(request, company_id: int, start: Day, end: Day):
     """Query ``start`` and ``end`` (invoice dates). Invoices that cannot go to the operator
     (no e-invoice address) are left out and listed in the ``X-Skipped-Invoices`` header."""
     company = actor(request).company(company_id, "sales.view")
@@ -83,7 +83,7 @@ def finvoice_batch(request, company_id: int, start: dt.date, end: dt.date):
     "/companies/{company_id}/invoices-pdf",
     summary="The period's sent invoices as one PDF to print or post, each with its giro form",
 )
-def invoices_print(request, company_id: int, start: dt.date, end: dt.date, paper: bool = False):
+def invoices_print(request, company_id: int, start: Day, end: Day, paper: bool = False):
     """Query ``start`` and ``end`` (invoice dates); ``paper=true`` takes only the invoices whose
     customer has no e-invoice address. At most ``sales.pdf.PRINT_LIMIT`` (200) invoices a
     file: a longer period answers 422 asking a shorter one, as does a period with none."""
@@ -101,11 +101,11 @@ class CashVatUnpaidOut(Schema):
 
 
 class CashVatRecogniseIn(Schema):
-    until: dt.date
+    until: Day
 
 
 @router.get("/companies/{company_id}/cash-vat/unpaid", response=list[CashVatUnpaidOut])
-def cash_vat_unpaid(request, company_id: int, until: dt.date):
+def cash_vat_unpaid(request, company_id: int, until: Day):
     """Cash-basis invoices whose VAT falls due unpaid by ``until`` (12 months from delivery,
     AVL 137 § 2 mom.), with the VAT still waiting (euros)."""
     company = actor(request).company(company_id, "sales.view")

@@ -7,7 +7,7 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 
-from tase.apiutil import actor
+from tase.apiutil import Day, actor
 
 from . import services
 from .services.common import cents
@@ -27,9 +27,9 @@ class BillableOut(Schema):
 
 
 class BillingPeriodIn(Schema):
-    start: dt.date
-    end: dt.date
-    invoice_date: dt.date | None = None
+    start: Day
+    end: Day
+    invoice_date: Day | None = None
 
 
 class BillingDraftOut(Schema):
@@ -40,7 +40,7 @@ class BillingDraftOut(Schema):
 
 
 @router.get("/companies/{company_id}/billable", response=list[BillableOut])
-def list_billable(request, company_id: int, start: dt.date, end: dt.date):
+def list_billable(request, company_id: int, start: Day, end: Day):
     """Agreed change requests, accepted training orders and phone support of the period that
     the vendor's company has not billed yet."""
     company = actor(request).company(company_id, "sales.view")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tase.core import pdf as core_pdf
 from tase.core.access import Actor
+from tase.core.days import iso_day
 from tase.core.editing import post_or_errors, this_page
 from tase.core.product_index import product_index
 
@@ -271,10 +272,7 @@ def products(request, company_pk):
 @login_required
 def receivables(request, company_pk):
     company = _company(request, company_pk)
-    try:
-        on = dt.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        on = dt.date.today()
+    on = iso_day(request.GET.get("on")) or dt.date.today()
     return render(
         request,
         "sales/receivables.html",

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tase.core.days import iso_day
 from tase.core.editing import error_list
 
 from .services import cash_vat
@@ -21,10 +22,10 @@ from .views import _actor, _base, _company, _posted
 def _until(value) -> dt.date:
     if not value:
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({"until": _("Enter a valid date.")}) from None
+    day = iso_day(value)
+    if day is None:
+        raise ValidationError({"until": _("Enter a valid date.")})
+    return day
 
 
 def _recognise(request, company, until: dt.date) -> None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tase.core import pdf as core_pdf
+from tase.core.days import iso_day
 from tase.core.editing import error_list, run_action
 
 from . import selectors, services
@@ -30,10 +31,7 @@ CONFIRM = gettext_lazy("Tick the box to confirm; this cannot be undone.")
 
 
 def _day(value, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value or "")
-    except ValueError:
-        return default
+    return iso_day(value) or default
 
 
 def _int(value, default: int) -> int:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tase.core import pdf as core_pdf
+from tase.core.days import iso_day
 from tase.core.editing import error_list
 
 from . import selectors, services
@@ -51,10 +52,10 @@ def sales_settings(request, company_pk):
 
 
 def _day(value, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value or "")
-    except ValueError:
-        raise ValidationError({field: _("Enter a valid date.")}) from None
+    day = iso_day(value)
+    if day is None:
+        raise ValidationError({field: _("Enter a valid date.")})
+    return day
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from tase.core.days import iso_day
 from tase.core.editing import error_list
 from tase.core.models import Organization
 
@@ -23,13 +24,10 @@ from .views import _actor, _base, _company, _posted
 def _period(data) -> tuple[dt.date, dt.date]:
     today = dt.date.today()
     first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    try:
-        start = dt.date.fromisoformat(data.get("start") or first.isoformat())
-        end = dt.date.fromisoformat(
-            data.get("end") or (today.replace(day=1) - dt.timedelta(days=1)).isoformat()
-        )
-    except ValueError:
-        raise ValidationError({"start": _("Enter a valid date.")}) from None
+    start = iso_day(data.get("start") or first.isoformat())
+    end = iso_day(data.get("end") or (today.replace(day=1) - dt.timedelta(days=1)).isoformat())
+    if start is None or end is None:
+        raise ValidationError({"start" if start is None else "end": _("Enter a valid date.")})
     return start, end
 
 

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
-from tase.apiutil import Pagination, actor
+from tase.apiutil import Moment, Pagination, actor
 from tase.core.models import User
 
 from . import markup, selectors, services
@@ -208,8 +208,8 @@ class AnnouncementIn(Schema):
     audience: Announcement.Audience = Announcement.Audience.EVERYONE
     module: str = ""
     organization_ids: list[int] = []
-    publish_at: dt.datetime | None = None
-    expire_at: dt.datetime | None = None
+    publish_at: Moment | None = None
+    expire_at: Moment | None = None
 
 
 @router.get("/announcements", response=list[AnnouncementOut])

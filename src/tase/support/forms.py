@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tase.core.forms import DayField, MomentField
 from tase.core.models import Organization
 
 from .models import (
@@ -99,10 +100,10 @@ class AnnouncementForm(forms.Form):
     organizations = forms.ModelMultipleChoiceField(
         label=_("Organizations"), queryset=Organization.objects.none(), required=False
     )
-    publish_at = forms.DateTimeField(
+    publish_at = MomentField(
         label=_("Published"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    expire_at = forms.DateTimeField(
+    expire_at = MomentField(
         label=_("Expires"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -154,7 +155,7 @@ class QuoteForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    starts_at = forms.DateTimeField(
+    starts_at = MomentField(
         label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     duration_minutes = forms.IntegerField(label=_("Duration (min)"), min_value=1, max_value=600)
@@ -170,7 +171,7 @@ class SessionForm(forms.Form):
 class CallForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
     caller = forms.CharField(label=_("Caller"), max_length=200)
-    started_at = forms.DateTimeField(
+    started_at = MomentField(
         label=pgettext_lazy("phone call", "Start"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
@@ -187,7 +188,7 @@ class CallForm(forms.Form):
 
 
 class PhonePriceForm(forms.Form):
-    effective_from = forms.DateField(
+    effective_from = DayField(
         label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     price = forms.DecimalField(

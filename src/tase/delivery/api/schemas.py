@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from tase.apiutil import Day, Moment
+
 # -- schemas --------------------------------------------------------------------------------
 
 
@@ -24,7 +26,7 @@ class ContractOut(Schema):
 class ContractIn(Schema):
     organization_id: int
     title: str = Field(min_length=1, max_length=200)
-    signed_on: dt.date
+    signed_on: Day
     modules: list[str]
     training_hours: Decimal = Field(ge=0, max_digits=6, decimal_places=2)
     scope: str = ""
@@ -82,20 +84,20 @@ class ProjectDetailOut(ProjectOut):
 class ProjectIn(Schema):
     contract_id: int
     lead_id: int
-    kickoff_on: dt.date
+    kickoff_on: Day
     consultant_ids: list[int] = []
     name: str = Field("", max_length=200)
 
 
 class PhaseDatesIn(Schema):
     kind: int = Field(ge=1, le=6)
-    start: dt.date
-    end: dt.date | None = None
+    start: Day
+    end: Day | None = None
 
 
 class PhaseActualIn(Schema):
-    actual_start: dt.date | None = None
-    actual_end: dt.date | None = None
+    actual_start: Day | None = None
+    actual_end: Day | None = None
 
 
 class ScheduleIn(Schema):
@@ -132,7 +134,7 @@ class TaskIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     description: str = ""
     owner_id: int | None = None
-    due_on: dt.date | None = None
+    due_on: Day | None = None
     status: str = Field("todo", max_length=10)
     customer_visible: bool = True
     state_check: str = Field("", max_length=80)
@@ -234,7 +236,7 @@ class MeetingOut(Schema):
 
 class MeetingIn(Schema):
     kind: str
-    starts_at: dt.datetime
+    starts_at: Moment
     title: str = Field("", max_length=200)
     duration_minutes: int = Field(60, ge=15, le=24 * 60)
     place: str = Field("", max_length=200)
@@ -299,7 +301,7 @@ class TrainingOut(Schema):
 
 class TrainingIn(Schema):
     part: int = Field(ge=1, le=99)
-    starts_at: dt.datetime
+    starts_at: Moment
     hours: Decimal = Field(gt=0, max_digits=5, decimal_places=2)
     trainer_id: int | None = None
     participant_ids: list[int] = []
@@ -406,7 +408,7 @@ class TimeEntryOut(Schema):
 
 
 class TimeEntryIn(Schema):
-    on: dt.date
+    on: Day
     hours: Decimal = Field(gt=0, max_digits=5, decimal_places=2)
     kind: str = ""
     module: str = ""

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tase.core.access import Actor
+from tase.core.days import iso_day
 from tase.core.editing import post_or_errors, this_page
 
 from .. import selectors, services
@@ -56,10 +57,7 @@ def posted(request, company, permission: str, handle, *, redirect_to=None):
 
 
 def _date(value, default):
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+    return iso_day(value) or default
 
 
 def _period(request, company):
