@@ -12,7 +12,7 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY src ./src
 # Translations compiled before the package is installed, so the .mo files are package data.
 RUN find src -name django.po -execdir msgfmt -o django.mo django.po \; \
- && pip install --no-cache-dir -c constraints.txt . "redis>=5" \
+ && pip install --no-cache-dir -c constraints.txt . \
  && useradd --system --home /app tase \
  && mkdir -p /app/var/media /app/var/static && chown -R tase /app/var
 

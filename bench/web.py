@@ -5,8 +5,9 @@ of its own (SQLite, or `<name>_bench` on PostgreSQL with DATABASE_URL), USERS cu
 accountants (default 20) who each sign in through the login form, and granian serving
 `tase.wsgi` as docs/deployment.md does (WSGI, two workers on this 2-core machine,
 TASE_ENV=production: DEBUG off, WhiteNoise with the collected, compressed static files,
-persistent connections, warnings and errors logged to var/bench-web.log). Each page is then asked for
-by every user at once, each user sending the next request as soon as the previous one
+persistent connections, warnings and errors logged to var/bench-web.log, and Redis as the
+cache the workers share when one answers at REDIS_URL or 127.0.0.1:6379). Each page is then
+asked for by every user at once, each user sending the next request as soon as the previous one
 answered (no think time: the worst case of USERS people clicking at once), for a few seconds
 (`TASE_BENCH_SECONDS`, default 6 per run); the table shows p50 / p95 / max latency, requests
 per second and errors (any status but 200, or a page without its heading) per page, and the
@@ -127,6 +128,12 @@ class Server:
             "EMAIL_PORT": str(self.mail.server_address[1]),
             "EMAIL_USE_TLS": "0",
         }
+        self.shared_cache = _redis_url()
+        if self.shared_cache:  # as docs/deployment.md has it for more than one app process
+            self.env |= {
+                "REDIS_URL": self.shared_cache,
+                "TASE_CACHE_PREFIX": "bench-" + secrets.token_hex(4),
+            }
         bin_dir = Path(sys.executable).parent
         _collect_static(bin_dir, self.env)
         self.process = subprocess.Popen(
@@ -185,6 +192,19 @@ class Server:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def _redis_url() -> str:
+    """The Redis the documented deployment shares between the app processes (REDIS_URL, else
+    the machine's own), or "" when none answers: the bench then runs without a shared cache."""
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:  # not installed, not running, refused: say so in the table
+        return ""
+    return url
 
 
 def _collect_static(bin_dir: Path, env: dict) -> None:
@@ -367,7 +387,8 @@ def run(args) -> list[dict]:
         rows.append(
             {
                 "page": f"(demo data and {count} users in {setup:.0f} s, "
-                f"{scratch.vendor}, granian --workers {WORKERS})",
+                f"{scratch.vendor}, granian --workers {WORKERS}, "
+                f"{'Redis' if server.shared_cache else 'no shared'} cache)",
                 "users": "",
                 "requests": "",
                 "errors": "",

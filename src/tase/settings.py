@@ -176,11 +176,19 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("REDIS_URL"):
+# A cache every app process shares (Redis): what one process writes, the others read. Only then
+# may a page's shell come from the cache (tase.core.shared_cache): the session (read from the
+# cache, written through to the database), the unread count, the service-break check. With the
+# per-process memory cache a sign-out or a new notification in one process would not reach the
+# other, so without REDIS_URL they are read from the database every time.
+TASE_SHARED_CACHE = bool(os.environ.get("REDIS_URL"))
+if TASE_SHARED_CACHE:
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": os.environ.get("TASE_CACHE_PREFIX", "tase"),
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work: Django's tasks framework; run at once in development and tests,
 # queued in the database and run by `tase db_worker` in production.

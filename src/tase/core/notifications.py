@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, shared_cache
 from .models import Notification, NotificationPreference, Organization, User
 
 logger = logging.getLogger(__name__)
@@ -230,6 +230,7 @@ def notify(
             notification.save()
         written.append(notification)
     email_after_commit(mails, kind)
+    shared_cache.forget(*(_unread_key(n.user_id) for n in written if n.in_app))
     return written
 
 
@@ -256,8 +257,17 @@ def email_after_commit(mails: list[dict], kind: str) -> None:
 # -- the user's own list -------------------------------------------------------------
 
 
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, in_app=True, read_at__isnull=True).count()
+    """The user's unread notifications in the app: shown on every page, so kept in the shared
+    cache (tase.core.shared_cache) until a notification is written or read."""
+    return shared_cache.remember(
+        _unread_key(user.pk),
+        lambda: Notification.objects.filter(user=user, in_app=True, read_at__isnull=True).count(),
+    )
 
 
 def inbox(user: User):
@@ -280,6 +290,7 @@ def mark_read(user: User, pk=None, *, now: dt.datetime | None = None) -> int:
     rows = inbox(user).filter(read_at__isnull=True)
     if pk is not None:
         rows = rows.filter(pk=get_own(user, pk).pk)
+    shared_cache.forget(_unread_key(user.pk))
     return rows.update(read_at=now or timezone.now())
 
 

@@ -8,6 +8,8 @@ class SupportConfig(AppConfig):
     verbose_name = _("Customer support")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from tase.core.registry import (
             BannerSource,
             DemoLoader,
@@ -19,9 +21,16 @@ class SupportConfig(AppConfig):
             register_start_panel,
         )
 
-        from . import billing
+        from . import billing, selectors
+        from .models import Announcement
 
         billing.register()
+        for signal in (post_save, post_delete):
+            signal.connect(
+                selectors.forget_service_breaks,
+                sender=Announcement,
+                dispatch_uid=f"support.service_breaks.{signal is post_save}",
+            )
 
         from . import demo, panels
         from .services import _notices

@@ -77,8 +77,7 @@ def banners(request) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    actor = Actor.of(user)
     return [
-        {"kind": "service_break", "text": f"{_('Service break')}: {item.title}"}
-        for item in selectors.service_breaks_now(actor)[:3]
+        {"kind": "service_break", "text": f"{_('Service break')}: {title}"}
+        for title in selectors.service_breaks_shown(Actor.of(user))
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import uuid
 from collections import Counter
 
 from django.db import connection
@@ -16,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 
+from tase.core import shared_cache
 from tase.core.access import Actor
 from tase.core.models import Organization
 from tase.rules import phone_billing
@@ -204,8 +206,54 @@ def unread_announcements(actor: Actor) -> QuerySet[Announcement]:
     return with_read_marks(announcements_for(actor), actor.user).filter(is_read=False)
 
 
-def service_breaks_now(actor: Actor | None, now: dt.datetime | None = None):
-    return announcements_for(actor, now=now).filter(kind=Announcement.Kind.SERVICE_BREAK)
+SERVICE_BREAKS_KEY = "support:service-breaks"
+BANNER_TIMEOUT = 300  # seconds a user's own list is kept: a membership changed shows within it
+
+
+def _service_break_windows() -> tuple[str, list[tuple[int, dt.datetime, dt.datetime | None]]]:
+    """Every service break not yet over, of every vendor: (vendor id, from, until), under a
+    generation that names this reading (the users' own lists are kept under it). Few rows."""
+    rows = list(
+        Announcement.objects.filter(kind=Announcement.Kind.SERVICE_BREAK)
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+        .values_list("organization_id", "publish_at", "expire_at")
+    )
+    return uuid.uuid4().hex, rows
+
+
+def forget_service_breaks(**_signal) -> None:
+    """An announcement was saved or deleted (any path: services, demo, admin): the service
+    breaks are read again, and with the new generation every user's own list."""
+    shared_cache.forget(SERVICE_BREAKS_KEY)
+
+
+def _in_force(start: dt.datetime, end: dt.datetime | None, now: dt.datetime) -> bool:
+    return start <= now and (end is None or end > now)
+
+
+def service_breaks_shown(actor: Actor, now: dt.datetime | None = None) -> list[str]:
+    """The titles of the service breaks in force that are meant for the actor (the audience
+    rule of :func:`announcements_for`), newest first, at most three: the banner on top of every
+    page. Every vendor's breaks not yet over are read first (kept in the shared cache): when
+    none of the actor's vendors has one in force, as on nearly every page, that is all. Else
+    the actor's own list, kept for BANNER_TIMEOUT under the breaks' generation."""
+    now = now or timezone.now()
+    generation, windows = shared_cache.remember(SERVICE_BREAKS_KEY, _service_break_windows)
+    vendors = _vendor_ids(actor)
+    if not any(v in vendors and _in_force(start, end, now) for v, start, end in windows):
+        return []
+    rows = shared_cache.remember(
+        f"{SERVICE_BREAKS_KEY}:{generation}:{actor.user.pk}",
+        lambda: list(
+            announcements_for(actor, current_only=False)
+            .filter(kind=Announcement.Kind.SERVICE_BREAK)
+            .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+            .order_by("-publish_at", "-id")
+            .values_list("title", "publish_at", "expire_at", "id")
+        ),
+        BANNER_TIMEOUT,
+    )
+    return [title for title, start, end, _pk in rows if _in_force(start, end, now)][:3]
 
 
 def get_announcement(actor: Actor, pk, *, manage: bool = False) -> Announcement:

@@ -1,0 +1,154 @@
+"""With a cache shared by the app processes (Redis, settings TASE_SHARED_CACHE), a page's shell
+reads the session, the unread count and the service-break check from it, and a change is seen
+by the next page once it commits. Runs against the machine's Redis (REDIS_URL, else
+127.0.0.1:6379/15) under a key prefix of its own, so runs side by side never meet."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+import redis
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tase.core import notifications
+from tase.core.access import Actor
+from tase.core.models import Notification
+from tase.core.roles import Role
+from tase.support import panels, selectors
+from tase.support import services as support
+
+from ..support.factories import specialist
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def shared(settings):
+    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        server.ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.TASE_SHARED_CACHE = True
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    yield
+    for key in server.scan_iter(match=f"{prefix}:*"):
+        server.delete(key)
+
+
+@pytest.fixture
+def kind():
+    notifications.register_kind(notifications.Kind("test.cached", "Ping", audience="all"))
+    yield "test.cached"
+    notifications.KINDS.pop("test.cached", None)
+
+
+def _queries(call):
+    with CaptureQueriesContext(connection) as queries:
+        value = call()
+    return value, len(queries)
+
+
+def test_the_unread_count_is_kept_until_a_notification_is_written_or_read(
+    shared, world, kind, django_capture_on_commit_callbacks
+):
+    user = world.users[Role.MAIN_USER]
+    assert _queries(lambda: notifications.unread_count(user)) == (0, 1)
+    assert _queries(lambda: notifications.unread_count(user)) == (0, 0)  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify([user], kind, title="Hei")
+    assert _queries(lambda: notifications.unread_count(user)) == (1, 1)
+    # A row written behind the services' back is not seen until the cache forgets: proof
+    # that the count above came from the cache and not from the database.
+    Notification.objects.create(user=user, kind=kind, title="Ohi", in_app=True)
+    assert notifications.unread_count(user) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.mark_read(user)
+    assert notifications.unread_count(user) == 0
+
+
+def test_without_a_shared_cache_the_count_is_read_every_time(world, kind, settings):
+    settings.TASE_SHARED_CACHE = False
+    user = world.users[Role.MAIN_USER]
+    assert _queries(lambda: notifications.unread_count(user)) == (0, 1)
+    assert _queries(lambda: notifications.unread_count(user)) == (0, 1)
+
+
+class _Request:
+    def __init__(self, user):
+        self.user = user
+
+
+def test_the_service_break_banner_is_read_from_the_shared_cache(
+    shared, world, django_capture_on_commit_callbacks
+):
+    user = world.users[Role.MAIN_USER]
+    Actor.of(user)  # the memberships, loaded once a request by every page
+    assert _queries(lambda: panels.banners(_Request(user))) == ([], 1)  # every vendor's breaks
+    assert _queries(lambda: panels.banners(_Request(user))) == ([], 0)
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        support.create_announcement(
+            specialist(world),
+            title="Huoltokatko",
+            body="Tase ei ole käytössä",
+            kind="service_break",
+            audience="everyone",
+            publish_at=now - dt.timedelta(minutes=1),
+            expire_at=now + dt.timedelta(hours=1),
+        )
+    banners, queries = _queries(lambda: panels.banners(_Request(user)))
+    assert [(b["kind"], b["text"].split(": ")[-1]) for b in banners] == [
+        ("service_break", "Huoltokatko")
+    ]
+    assert queries == 2  # the breaks again, then the user's own
+    assert _queries(lambda: panels.banners(_Request(user)))[1] == 0
+    later = now + dt.timedelta(hours=2)
+    assert selectors.service_breaks_shown(Actor.of(user), later) == []
+    # Another organization's user is not in the audience of this vendor's break.
+    other = world.other_users[Role.MAIN_USER]
+    assert selectors.service_breaks_shown(Actor.of(other)) == (
+        ["Huoltokatko"] if world.other_org.vendor_id == world.org.vendor_id else []
+    )
+
+
+def test_a_signed_in_page_reads_its_session_from_the_shared_cache(shared, world):
+    client = world.client(Role.MAIN_USER)
+    client.get("/notifications/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/notifications/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"]]
+
+
+def test_redis_url_makes_the_cache_shared_and_the_sessions_cached():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.TASE_SHARED_CACHE, s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tase.settings", "REDIS_URL": REDIS_URL}
+    shown = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shown == [
+        "True",
+        "django.contrib.sessions.backends.cached_db",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
+    env.pop("REDIS_URL")
+    shown = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shown[:2] == ["False", "django.contrib.sessions.backends.db"]
