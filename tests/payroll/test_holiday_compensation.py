@@ -6,6 +6,8 @@ the saved leave - as holiday compensation."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from tase.core.roles import Role
 from tase.payroll import services
 from tase.payroll.models import Employment, PayItem, PayRun, Payslip
@@ -211,3 +213,73 @@ def test_compensation_paid_during_the_employment_is_taken_off(world, clerk):
     # due 81.00 + 345.00 = 426.00, paid 10 x 34.50 = 345.00: 426.00 - 345.00 = 81.00
     # (before: 3 345.00 x 11.5 % = 384.68 and nothing taken off, 465.68)
     assert lines["holiday_compensation"] == 8100
+
+
+def test_patch_changes_only_the_fields_given_and_put_replaces_the_rule(world, clerk):
+    """PATCH keeps the fields left out; PUT and the page's form replace the whole rule (a
+    field left out takes its default). Both checked and audited the same way."""
+    from tase.core.models import AuditEvent
+
+    client = world.client(Role.PAYROLL_CLERK)
+    url = f"/api/v1/payroll/companies/{world.company.pk}/holiday-policy"
+    body = {"sick_pay_weekdays": 14, "holiday_bonus_percent": "40", "bonus_on_compensation": True}
+    assert client.put(url, body, content_type="application/json").status_code == 200
+    patched = client.patch(url, {"holiday_bonus_percent": "45"}, content_type="application/json")
+    assert patched.json() == {
+        "sick_pay_weekdays": 14,
+        "holiday_bonus_percent": "45",
+        "bonus_on_compensation": True,
+    }
+    event = AuditEvent.objects.filter(action="update", company=world.company).latest("pk")
+    assert event.changes == {"holiday_bonus_percent": ["40.00", "45"]}
+    for wrong, field in [
+        ({"sick_pay_weekdays": 400}, "sick_pay_weekdays"),
+        ({"holiday_bonus_percent": "101"}, "holiday_bonus_percent"),
+        ({"holiday_bonus_percent": None}, "holiday_bonus_percent"),
+        ({"bonus_on_compensation": None}, "bonus_on_compensation"),
+    ]:
+        refused = client.patch(url, wrong, content_type="application/json")
+        assert refused.status_code == 422 and field in refused.content.decode(), wrong
+    assert client.get(url).json()["holiday_bonus_percent"] == "45"
+    # PUT is a full replace: without bonus_on_compensation it goes back to false.
+    put = client.put(
+        url,
+        {"sick_pay_weekdays": 14, "holiday_bonus_percent": "45"},
+        content_type="application/json",
+    )
+    assert put.json()["bonus_on_compensation"] is False
+    assert client.patch(url, {"bonus_on_compensation": True}, content_type="application/json")
+    page = client.post(
+        f"/payroll/c/{world.company.pk}/holiday-policy/",
+        {"sick_pay_weekdays": "10", "holiday_bonus_percent": "45", "bonus_on_compensation": "on"},
+    )
+    assert page.status_code == 302
+    assert client.get(url).json() == {
+        "sick_pay_weekdays": 10,
+        "holiday_bonus_percent": "45",
+        "bonus_on_compensation": True,
+    }
+    assert client.patch(url, {"sick_pay_weekdays": 9}, content_type="application/json").json() == {
+        "sick_pay_weekdays": 9,
+        "holiday_bonus_percent": "45",
+        "bonus_on_compensation": True,
+    }
+    other = world.client(Role.PAYROLL_CLERK, other=True)
+    assert (
+        other.patch(url, {"sick_pay_weekdays": 1}, content_type="application/json").status_code
+        == 404
+    )
+    viewer = world.client(Role.VIEWER)
+    assert (
+        viewer.patch(url, {"sick_pay_weekdays": 1}, content_type="application/json").status_code
+        == 403
+    )
+    assert services.policy_for(world.company).sick_pay_weekdays == 9
+
+
+def test_patch_policy_refuses_an_unknown_field(world, clerk):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.patch_policy(clerk, world.company, sick_days=3)
+    assert "sick_days" in error.value.message_dict
