@@ -84,7 +84,7 @@ def test_needs_a_signed_in_user(client):
         ({"days_per_week": "2"}, "earning_rule", "35 tunnin sääntöä"),
         ({"credit_year_end": "2026-04-30"}, "credit_year_end", "31. maaliskuuta"),
         ({"employment_end": "2025-03-01"}, "employment_end", "1.4.2025"),
-        ({"credit_year_end": "0001-03-31"}, "credit_year_end", "lain lukuja"),
+        ({"credit_year_end": "1999-03-31", "employment_start": "1990-01-01"}, "credit_year_end", "lain lukuja"),
     ],
 )  # fmt: skip
 def test_bad_input_answers_422_naming_the_field(world, change, field, words):
@@ -219,3 +219,38 @@ def test_other_pay_and_absence_pay_through_the_api_and_the_page(world):
     data |= {"month_0_absence_wages": "1000,00"}
     html = client.post("/payroll/holiday-calculator/", data).content.decode()
     assert "12 § 2 mom." in html and "Poissaolojen laskennallinen palkka" in html
+
+
+def test_no_full_month_during_the_employment_through_the_api_and_the_page(world):
+    """8 § 1 mom., 16 §: an employment that goes on, under the 35-hour rule, whose months all
+    stayed below 35 hours earns no holiday; the calculator answers holiday compensation, not
+    12 § holiday pay (issue 16). One day a week since 2020 (a year by 31.3.2026: 11.5 %),
+    12 months x 300.00 = 3 600.00 x 11.5 % = 414.00; holiday bonus 50 % of holiday pay 0.00."""
+    client = world.client(Role.PAYROLL_CLERK)
+    body = {
+        "credit_year_end": "2026-03-31",
+        "employment_start": "2020-01-01",
+        "pay_basis": "hourly",
+        "earning_rule": "35_hours",
+        "days_per_week": "1",
+        "holiday_bonus_percent": "50",
+        "months": [
+            {"month": f"{2025 + (m < 4)}-{m:02d}", "days_worked": 4, "hours_worked": "20"}
+            | {"wages": "300"}
+            for m in range(1, 13)
+        ],
+    }
+    result = post(client, body).json()
+    assert (result["holiday_pay"], result["compensation"]) == ("0.00", "414.00")
+    assert result["holiday_bonus"] == "0.00"
+    assert [line["amount"] for line in result["lines"][2:4]] == ["414.00", "414.00"]
+    assert "16 §, 8 § 1 mom." in result["lines"][2]["source"]
+    assert "19 § 1 mom." in result["lines"][3]["source"]
+    data = _page_data(earning_rule="35_hours", days_per_week="1")
+    for row in range(12):
+        data |= {f"month_{row}_days_worked": "4", f"month_{row}_hours_worked": "20"}
+        data[f"month_{row}_wages"] = "300,00"
+    html = client.post("/payroll/holiday-calculator/", data).content.decode()
+    assert 'data-testid="holiday-pay"><strong>0,00\xa0€' in html
+    assert 'data-testid="compensation">414,00\xa0€' in html
+    assert "Lomakorvaus työsuhteen aikana" in html and "16 §, 8 § 1 mom." in html

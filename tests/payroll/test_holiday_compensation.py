@@ -6,6 +6,8 @@ the saved leave - as holiday compensation."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from tase.core.roles import Role
 from tase.payroll import services
 from tase.payroll.models import Employment, PayItem, PayRun, Payslip
@@ -48,35 +50,44 @@ def test_liability_ends_with_the_employment(world, clerk):
     assert services.liability(clerk, world.company, dt.date(2026, 7, 31)).rows == []
 
 
-def _few_hours_worker(clerk, company):
+def _approved_slip(company, worker, paid: dt.date, gross_cents: int, lines=()):
+    """An approved payslip of ``gross_cents`` paid on ``paid``, with the given lines."""
+    run = PayRun.objects.create(
+        company=company,
+        period_start=paid.replace(day=1),
+        period_end=paid,
+        payment_date=paid,
+        status=PayRun.Status.APPROVED,
+    )
+    Payslip.objects.create(
+        company=company,
+        pay_run=run,
+        employee=worker,
+        payment_date=paid,
+        gross_cents=gross_cents,
+        lines=list(lines),
+    )
+
+
+def _few_hours_worker(clerk, company, start=dt.date(2025, 1, 1), paid=True):
     """An hourly employee of one day and six hours a week (35-hour rule): no month reaches
     35 hours, so no holiday is ever earned (6 § 2 mom.). Paid 300 € a month, January 2025 to
-    January 2026; the employment ends 27.2.2026."""
+    January 2026 (unless ``paid`` is false); the employment ends 27.2.2026."""
     worker = services.create_employee(
         clerk, company, first_name="Vähä", last_name="Tuntinen", birth_date=dt.date(1990, 1, 1)
     )
     services.add_employment(
         clerk,
         worker,
-        start_date=dt.date(2025, 1, 1),
+        start_date=start,
         end_date=dt.date(2026, 2, 27),
         pay_basis="hourly",
         weekly_hours=Decimal(6),
         days_per_week=Decimal(1),
         salary="15.00",
     )
-    for index in range(13):
-        paid = dt.date(2025 + index // 12, index % 12 + 1, 25)
-        run = PayRun.objects.create(
-            company=company,
-            period_start=paid.replace(day=1),
-            period_end=paid,
-            payment_date=paid,
-            status=PayRun.Status.APPROVED,
-        )
-        Payslip.objects.create(
-            company=company, pay_run=run, employee=worker, payment_date=paid, gross_cents=30000
-        )
+    for index in range(13 if paid else 0):
+        _approved_slip(company, worker, dt.date(2025 + index // 12, index % 12 + 1, 25), 30000)
     return worker
 
 
@@ -127,3 +138,148 @@ def test_bonus_on_compensation_through_the_page_and_the_api(world, clerk):
     assert "Lomaraha myös lomakorvauksesta" in shown
     other = world.client(Role.PAYROLL_CLERK, other=True)
     assert other.put(url, body, content_type="application/json").status_code == 404
+
+
+def _compensation_lines(clerk, company, paid=dt.date(2026, 2, 27), items=()):
+    """The final run's lines from holidays, with the run's own ``items`` (wage type, hours)."""
+    run = pay_run(clerk, company, paid)
+    worker = run.employees.get()
+    for wage_type, hours in items:
+        services.add_item(clerk, run, worker, wage_type=wage_type, quantity=hours)
+    services.holiday_lines(clerk, run)
+    return run, {item.wage_type: item.amount_cents for item in PayItem.objects.filter(pay_run=run)}
+
+
+def test_the_final_runs_own_wages_are_in_the_basis(world, clerk):
+    """17 § 4 mom., 16 §: the percentage is of all the wages for time at work of the
+    employment, the final month's too, although its payslip is not approved yet. The final
+    run pays 20 hours at 15.00 = 300.00 and 2 hours of overtime 50 % = 2 x 15.00 x 1.5 =
+    45.00, of which the increment 15.00 (45.00 x 0.5 / 1.5) is left out: 330.00."""
+    _few_hours_worker(clerk, world.company)
+    run, lines = _compensation_lines(
+        clerk, world.company, items=[("hourly_wage", "20"), ("overtime_50", "2")]
+    )
+    # 2024-25: 3 x 300.00 x 9 % = 81.00
+    # 2025-26: (10 x 300.00 + 330.00) x 11.5 % = 3 330.00 x 11.5 % = 382.95
+    # (before: the final month left out, 3 000.00 x 11.5 % = 345.00)
+    assert lines["holiday_compensation"] == 8100 + 38295
+    services.calculate_pay_run(clerk, run)
+    slip = Payslip.objects.get(pay_run=run)
+    assert (slip.gross_cents, slip.overtime_increment_cents) == (34500 + 46395, 1500)
+
+
+def test_credit_years_before_the_ledger_are_compensated_too(world, clerk):
+    """An employment of five credit years that earned no holiday: every year's wages, not
+    only the three the holiday ledger reads, in one query of the payslips."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    worker = _few_hours_worker(clerk, world.company, start=dt.date(2021, 1, 1), paid=False)
+    for paid, euros in [
+        (dt.date(2021, 3, 25), 1000),  # 2020-21
+        (dt.date(2021, 6, 25), 1000),  # 2021-22
+        (dt.date(2022, 6, 25), 2000),  # 2022-23
+        (dt.date(2023, 6, 25), 1000),  # 2023-24: the ledger of 27.2.2026 reads from 1.4.2023
+        (dt.date(2024, 6, 25), 1000),  # 2024-25
+        (dt.date(2025, 6, 25), 1000),  # 2025-26
+    ]:
+        _approved_slip(world.company, worker, paid, euros * 100)
+    with CaptureQueriesContext(connection) as queries:
+        _run, lines = _compensation_lines(clerk, world.company)
+    # 2020-21: 1 000.00 x 9 % = 90.00 (not a year of employment by 31.3.2021)
+    # 2021-22: 1 000.00 x 11.5 % = 115.00; 2022-23: 2 000.00 x 11.5 % = 230.00
+    # 2023-24, 2024-25, 2025-26: 3 x 115.00 = 345.00
+    # 90.00 + 115.00 + 230.00 + 345.00 = 780.00 (before: the last three years only, 345.00)
+    assert lines["holiday_compensation"] == 78000
+    slips = [q["sql"] for q in queries.captured_queries if 'FROM "payroll_payslip"' in q["sql"]]
+    assert len(slips) == 2  # the ledger's three years, and every year of the employment at once
+
+
+def test_compensation_paid_during_the_employment_is_taken_off(world, clerk):
+    """16 §, 17 § 1 mom.: the holiday compensation paid monthly with the wages of 2025-26
+    (11.5 % of each 300.00: 34.50) is neither wages for time at work nor paid again."""
+    worker = _few_hours_worker(clerk, world.company, paid=False)
+    for month in (1, 2, 3):
+        _approved_slip(world.company, worker, dt.date(2025, month, 25), 30000)
+    for index in range(10):  # April 2025 - January 2026
+        paid = dt.date(2025 + (index + 3) // 12, (index + 3) % 12 + 1, 25)
+        lines = [
+            {"code": "hourly_wage", "amount": "300.00"},
+            {"code": "holiday_compensation", "amount": "34.50"},
+        ]
+        _approved_slip(world.company, worker, paid, 33450, lines)
+    _run, lines = _compensation_lines(clerk, world.company)
+    # 2024-25: 900.00 x 9 % = 81.00; 2025-26: 10 x (334.50 - 34.50) = 3 000.00 x 11.5 % = 345.00
+    # due 81.00 + 345.00 = 426.00, paid 10 x 34.50 = 345.00: 426.00 - 345.00 = 81.00
+    # (before: 3 345.00 x 11.5 % = 384.68 and nothing taken off, 465.68)
+    assert lines["holiday_compensation"] == 8100
+
+
+def test_patch_changes_only_the_fields_given_and_put_replaces_the_rule(world, clerk):
+    """PATCH keeps the fields left out; PUT and the page's form replace the whole rule (a
+    field left out takes its default). Both checked and audited the same way."""
+    from tase.core.models import AuditEvent
+
+    client = world.client(Role.PAYROLL_CLERK)
+    url = f"/api/v1/payroll/companies/{world.company.pk}/holiday-policy"
+    body = {"sick_pay_weekdays": 14, "holiday_bonus_percent": "40", "bonus_on_compensation": True}
+    assert client.put(url, body, content_type="application/json").status_code == 200
+    patched = client.patch(url, {"holiday_bonus_percent": "45"}, content_type="application/json")
+    assert patched.json() == {
+        "sick_pay_weekdays": 14,
+        "holiday_bonus_percent": "45",
+        "bonus_on_compensation": True,
+    }
+    event = AuditEvent.objects.filter(action="update", company=world.company).latest("pk")
+    assert event.changes == {"holiday_bonus_percent": ["40.00", "45"]}
+    for wrong, field in [
+        ({"sick_pay_weekdays": 400}, "sick_pay_weekdays"),
+        ({"holiday_bonus_percent": "101"}, "holiday_bonus_percent"),
+        ({"holiday_bonus_percent": None}, "holiday_bonus_percent"),
+        ({"bonus_on_compensation": None}, "bonus_on_compensation"),
+    ]:
+        refused = client.patch(url, wrong, content_type="application/json")
+        assert refused.status_code == 422 and field in refused.content.decode(), wrong
+    assert client.get(url).json()["holiday_bonus_percent"] == "45"
+    # PUT is a full replace: without bonus_on_compensation it goes back to false.
+    put = client.put(
+        url,
+        {"sick_pay_weekdays": 14, "holiday_bonus_percent": "45"},
+        content_type="application/json",
+    )
+    assert put.json()["bonus_on_compensation"] is False
+    assert client.patch(url, {"bonus_on_compensation": True}, content_type="application/json")
+    page = client.post(
+        f"/payroll/c/{world.company.pk}/holiday-policy/",
+        {"sick_pay_weekdays": "10", "holiday_bonus_percent": "45", "bonus_on_compensation": "on"},
+    )
+    assert page.status_code == 302
+    assert client.get(url).json() == {
+        "sick_pay_weekdays": 10,
+        "holiday_bonus_percent": "45",
+        "bonus_on_compensation": True,
+    }
+    assert client.patch(url, {"sick_pay_weekdays": 9}, content_type="application/json").json() == {
+        "sick_pay_weekdays": 9,
+        "holiday_bonus_percent": "45",
+        "bonus_on_compensation": True,
+    }
+    other = world.client(Role.PAYROLL_CLERK, other=True)
+    assert (
+        other.patch(url, {"sick_pay_weekdays": 1}, content_type="application/json").status_code
+        == 404
+    )
+    viewer = world.client(Role.VIEWER)
+    assert (
+        viewer.patch(url, {"sick_pay_weekdays": 1}, content_type="application/json").status_code
+        == 403
+    )
+    assert services.policy_for(world.company).sick_pay_weekdays == 9
+
+
+def test_patch_policy_refuses_an_unknown_field(world, clerk):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.patch_policy(clerk, world.company, sick_days=3)
+    assert "sick_days" in error.value.message_dict

@@ -218,3 +218,42 @@ def test_absence_pay_raises_the_percentage_pay_by_its_rate(wage_cents, absence_c
     )
     expected = cents((D(wage_cents) + absence_cents) / 100 * D("11.5") / 100)
     assert added.holiday_pay == expected >= plain.holiday_pay
+
+
+def test_a_year_without_a_full_month_during_the_employment_is_compensated_by_16():
+    """8 § 1 mom., 16 §, 19 § 1 mom.: an employment that goes on, under the 35-hour rule, with
+    no month of 35 hours earns no holiday: no 12 § holiday pay, but compensation of 9 % (not a
+    year of employment by 31.3.2026: started 2.4.2025) of 6 x 300.00 = 1 800.00: 162.00."""
+    data = _few_hours(employment_start=dt.date(2025, 4, 2), employment_end=None)
+    result = rules.calculate(data)
+    assert (result.earned_days, result.method) == (0, "percentage")
+    assert (result.holiday_pay, result.compensation) == (D(0), D("162.00"))
+    assert [line.section for line in result.lines[2:]] == ["16 §, 8 § 1 mom.", "16 §, 19 § 1 mom."]
+    assert result.lines[2].basis == "1800.00 \N{MULTIPLICATION SIGN} 9 %"
+
+
+def test_a_contract_of_14_days_without_a_full_month_earns_nothing_and_is_not_compensated():
+    """8 § 1 mom. is for one whose contract gives fewer than 14 days and 35 hours: under the
+    14-day rule a year without a full month (unpaid leave, say) gives no holiday and no
+    compensation."""
+    data = _few_hours(
+        employment_end=None,
+        earning_rule="14_days",
+        days_per_week=D(5),
+        months=(rules.Month(2025, 4, 10, D(75), wages=D(900)),),
+    )
+    result = rules.calculate(data)
+    assert (result.earned_days, result.holiday_pay, result.compensation) == (0, D(0), D(0))
+
+
+def test_compensation_paid_during_the_employment_is_taken_off_at_its_end():
+    """17 § 1 mom.: what was compensated already is not compensated again, and the total goes
+    no lower than zero. 900.00 x 9 % = 81.00, 1 800.00 x 11.5 % = 207.00: 288.00 due."""
+    years = ((dt.date(2025, 3, 31), D(900)), (END, D(1800)))
+    start, end = dt.date(2025, 1, 1), dt.date(2026, 2, 27)
+    part = rules.no_holiday_compensation(start, end, years, D("200.00"))
+    assert part.amount == D("88.00")  # 288.00 - 200.00
+    assert (part.lines[-1].amount, part.lines[-1].section) == (D("-200.00"), "17 § 1 mom., 16 §")
+    assert part.lines[-1].basis == "288.00 \N{MINUS SIGN} 200.00"
+    assert rules.no_holiday_compensation(start, end, years, D("300.00")).amount == D(0)
+    assert len(rules.no_holiday_compensation(start, end, years).lines) == 2

@@ -44,6 +44,12 @@ class PolicyIn(Schema):
     bonus_on_compensation: bool = False  # the bonus is paid on holiday compensation too
 
 
+class PolicyPatch(Schema):
+    sick_pay_weekdays: int | None = None
+    holiday_bonus_percent: Decimal | None = None
+    bonus_on_compensation: bool | None = None
+
+
 class PolicyOut(Schema):
     sick_pay_weekdays: int
     holiday_bonus_percent: str
@@ -121,9 +127,20 @@ def get_policy(request, company_id: int):
 
 @router.put("/companies/{int:company_id}/holiday-policy", response=PolicyOut)
 def update_policy(request, company_id: int, payload: PolicyIn):
+    """Replace the rule whole: a field left out takes its default (``bonus_on_compensation``
+    false). To change some fields only, PATCH."""
     current = actor(request)
     company = current.company(company_id, "payroll.manage")
     return services.update_policy(current, company, **payload.dict())
+
+
+@router.patch("/companies/{int:company_id}/holiday-policy", response=PolicyOut)
+def patch_policy(request, company_id: int, payload: PolicyPatch):
+    """Change the fields given, the others kept; checked as PUT is (``null`` is refused
+    naming the field)."""
+    current = actor(request)
+    company = current.company(company_id, "payroll.manage")
+    return services.patch_policy(current, company, **payload.dict(exclude_unset=True))
 
 
 @router.post("/pay-runs/{int:run_id}/absence-lines", response=AbsenceLinesOut)

@@ -47,6 +47,9 @@ def policy_for(company: Company) -> HolidayPolicy:
     return policy
 
 
+POLICY_FIELDS = ("sick_pay_weekdays", "holiday_bonus_percent", "bonus_on_compensation")
+
+
 @transaction.atomic
 def update_policy(
     actor,
@@ -56,31 +59,53 @@ def update_policy(
     holiday_bonus_percent,
     bonus_on_compensation=False,
 ) -> HolidayPolicy:
+    """Replace the company's rule whole (the page's form, ``PUT``): a field not given takes
+    its default (``bonus_on_compensation`` off)."""
+    return patch_policy(
+        actor,
+        company,
+        sick_pay_weekdays=sick_pay_weekdays,
+        holiday_bonus_percent=holiday_bonus_percent,
+        bonus_on_compensation=bonus_on_compensation,
+    )
+
+
+@transaction.atomic
+def patch_policy(actor, company: Company, **given) -> HolidayPolicy:
+    """Change the given fields of the company's rule (``PATCH``), the others kept, checked as
+    a whole rule is; the change is audited field by field."""
     require(actor, company, "payroll.manage")
+    for name in given:
+        if name not in POLICY_FIELDS:
+            raise ValidationError({name: _("Unknown field.")})
     policy = HolidayPolicy.objects.select_for_update().get(pk=policy_for(company).pk)
-    try:
-        weekdays = int(sick_pay_weekdays)
-    except (TypeError, ValueError):
-        raise ValidationError({"sick_pay_weekdays": _("Enter a whole number.")}) from None
-    if not 0 <= weekdays <= 365:
-        raise ValidationError({"sick_pay_weekdays": _("Enter a number from 0 to 365.")})
-    bonus = Decimal(to_cents(holiday_bonus_percent, "holiday_bonus_percent")) / 100
-    if not 0 <= bonus <= 100:
-        raise ValidationError({"holiday_bonus_percent": _("The rate must be between 0 and 100.")})
-    if not isinstance(bonus_on_compensation, bool):
-        raise ValidationError({"bonus_on_compensation": _("Expected true or false.")})
     before = {
         "sick_pay_weekdays": policy.sick_pay_weekdays,
         "holiday_bonus_percent": str(policy.holiday_bonus_percent),
         "bonus_on_compensation": policy.bonus_on_compensation,
     }
+    data = {name: getattr(policy, name) for name in POLICY_FIELDS} | given
+    try:
+        weekdays = int(data["sick_pay_weekdays"])
+    except (TypeError, ValueError):
+        raise ValidationError({"sick_pay_weekdays": _("Enter a whole number.")}) from None
+    if not 0 <= weekdays <= 365:
+        raise ValidationError({"sick_pay_weekdays": _("Enter a number from 0 to 365.")})
+    if data["holiday_bonus_percent"] is None:
+        raise ValidationError({"holiday_bonus_percent": _("Enter a number.")})
+    bonus = Decimal(to_cents(data["holiday_bonus_percent"], "holiday_bonus_percent")) / 100
+    if not 0 <= bonus <= 100:
+        raise ValidationError({"holiday_bonus_percent": _("The rate must be between 0 and 100.")})
+    on_compensation = data["bonus_on_compensation"]
+    if not isinstance(on_compensation, bool):
+        raise ValidationError({"bonus_on_compensation": _("Expected true or false.")})
     policy.sick_pay_weekdays, policy.holiday_bonus_percent = weekdays, bonus
-    policy.bonus_on_compensation = bonus_on_compensation
+    policy.bonus_on_compensation = on_compensation
     policy.save()
     after = {
         "sick_pay_weekdays": weekdays,
         "holiday_bonus_percent": str(bonus),
-        "bonus_on_compensation": bonus_on_compensation,
+        "bonus_on_compensation": on_compensation,
     }
     audit.record(
         actor.user,

@@ -30,6 +30,9 @@ from .hourly import hourly_wage, is_hour_based, regular_monthly_pay
 from .pay_runs import _check_draft
 from .setup import engine_catalogue, ensure_setup
 
+# The wage type of holiday compensation (vuosilomalaki 17 §, 16 §): not pay for time at work.
+HOLIDAY_COMPENSATION = "holiday_compensation"
+
 
 def _engine_card(employee: Employee, run: PayRun, paid: int | None) -> tuple[object, dict]:
     card = tax_card_on(employee, run.payment_date)
@@ -98,6 +101,49 @@ def payslip_input(
                 % {"employee": employee.name, "date": day.isoformat()}
             }
         )
+    engine_items, hourly_records, periods = _engine_items(
+        employee, employment, items, settings_row, day, catalogue
+    )
+    card, card_info = _engine_card(employee, run, paid_before)
+    employer = engine.Employer(
+        tyel_rate=None if settings_row.tyel_rate is None else Decimal(settings_row.tyel_rate),
+        above_unemployment_threshold=settings_row.above_unemployment_threshold,
+        accident_rate=Decimal(settings_row.accident_rate),
+        group_life_rate=Decimal(settings_row.group_life_rate),
+        wage_sum_before=None if wage_sum_before is None else euros(wage_sum_before),
+    )
+    data = engine.PayslipInput(
+        payment_date=day,
+        birth_date=employee.birth_date,
+        tax_card=card,
+        items=tuple(engine_items),
+        union_dues_rate=Decimal(employment.union_dues_rate),
+        employer=employer,
+        tyel_earnings_before=euros(tyel_month[0]),
+        tyel_uncharged_before=euros(tyel_month[0] - tyel_month[1]),
+    )
+    return SlipInput(
+        data,
+        card_info,
+        employment,
+        hourly_records,
+        regular_monthly_pay(employment, salary_on(employment, day)),
+        periods,
+    )
+
+
+def _engine_items(
+    employee: Employee,
+    employment: Employment,
+    items: list[PayItem],
+    settings_row: PayrollSettings,
+    day,
+    catalogue: dict | None,
+) -> tuple[list[engine.PayItem], dict[int, dict], dict[int, list[str]]]:
+    """The engine's pay items of one employee's run lines paid on ``day``: the monthly
+    salary when no line gives it, hours priced at the hourly wage (:mod:`.hourly`); with the
+    hourly-wage record and the earnings period per item index. ValidationError names the
+    employee."""
     catalogue = BY_CODE if catalogue is None else catalogue
     engine_items = []
     hourly_records: dict[int, dict] = {}
@@ -153,32 +199,30 @@ def payslip_input(
                 cost_centre=item.cost_centre or employment.cost_centre,
             )
         )
-    card, card_info = _engine_card(employee, run, paid_before)
-    employer = engine.Employer(
-        tyel_rate=None if settings_row.tyel_rate is None else Decimal(settings_row.tyel_rate),
-        above_unemployment_threshold=settings_row.above_unemployment_threshold,
-        accident_rate=Decimal(settings_row.accident_rate),
-        group_life_rate=Decimal(settings_row.group_life_rate),
-        wage_sum_before=None if wage_sum_before is None else euros(wage_sum_before),
+    return engine_items, hourly_records, periods
+
+
+def holiday_basis_of_run(
+    run: PayRun, employee: Employee, employment: Employment, items
+) -> tuple[int, int]:
+    """Of ``employee``'s lines in the draft ``run``, as its payslip will have them: the wages
+    for time at work and the holiday compensation, in cents. The wages are the gross pay less
+    the overtime and emergency-work increments in it (the definition the annual holiday rules
+    read from approved payslips, vuosilomalaki 162/2005 11 § 2 mom., 12 § 1 mom., 16 §) and
+    less the holiday compensation, which is not pay for time at work. ``items``: the
+    employee's run lines (the holiday rules ask before the run is calculated)."""
+    catalogue = engine_catalogue(run.company)
+    engine_items, _hourly, _periods = _engine_items(
+        employee, employment, items, ensure_setup(run.company), run.payment_date, catalogue
     )
-    data = engine.PayslipInput(
-        payment_date=day,
-        birth_date=employee.birth_date,
-        tax_card=card,
-        items=tuple(engine_items),
-        union_dues_rate=Decimal(employment.union_dues_rate),
-        employer=employer,
-        tyel_earnings_before=euros(tyel_month[0]),
-        tyel_uncharged_before=euros(tyel_month[0] - tyel_month[1]),
-    )
-    return SlipInput(
-        data,
-        card_info,
-        employment,
-        hourly_records,
-        regular_monthly_pay(employment, salary),
-        periods,
-    )
+    try:
+        lines = engine.steps.item_lines(tuple(engine_items), catalogue, run.payment_date)
+        gross = engine.steps.bases(lines, catalogue).gross
+    except engine.PayrollInputError as error:
+        raise ValidationError({"items": f"{employee.name}: {error}"}) from None
+    increments, _hours = engine.steps.overtime_split(lines, catalogue)
+    compensation = sum((line.amount for line in lines if line.code == HOLIDAY_COMPENSATION), 0)
+    return _cents(gross - increments - compensation), _cents(Decimal(compensation))
 
 
 class SlipInput(NamedTuple):

@@ -54,6 +54,7 @@ from ..models import (
     SalaryChange,
 )
 from .absences import LOCKED, check_dates, check_free, policy_for, to_rule
+from .calculation import HOLIDAY_COMPENSATION, holiday_basis_of_run
 from .common import require
 from .employees import employment_on, salary_on
 from .pay_runs import _check_draft
@@ -102,17 +103,23 @@ class Ledger:
     months: dict[tuple, tuple] = field(default_factory=dict)
     results: dict[rules.HolidayInput, rules.HolidayResult] = field(default_factory=dict)
 
+    @property
+    def since(self) -> dt.date:
+        """The first day of the wages and absences read: two credit years before the one
+        ``on`` is in."""
+        return dt.date(credit_year_end(self.on).year - 3, 4, 1)
+
 
 def load(company: Company, on: dt.date, employees=None) -> Ledger:
     """Read ``company``'s employees (or the given queryset of them) and their holiday data:
     two credit years back from ``on``."""
-    since = dt.date(credit_year_end(on).year - 3, 4, 1)
     chosen = employees if employees is not None else Employee.objects.filter(company=company)
     rows = list(chosen.order_by("last_name", "first_name", "pk"))
     # One query per table for the whole company (a subquery picks the employees): no related
     # managers per employee, no list of ids as parameters.
     ids = chosen.filter(company=company).values("pk")
     book = Ledger(company, on, policy_for(company), rows)
+    since = book.since
     for row in rows:
         book.employments[row.pk] = []
     for employment in Employment.objects.filter(company=company, employee_id__in=ids):
@@ -658,34 +665,97 @@ def _ending_within(book: Ledger, employee: Employee, run: PayRun) -> Employment 
 
 
 def earned_nothing_compensation(
-    book: Ledger, employee: Employee, employment: Employment, end: dt.date
+    book: Ledger, employee: Employee, employment: Employment, end: dt.date, run: PayRun
 ) -> Decimal:
     """17 § 4 mom.: an employment that earned no holiday day in any of its credit years is
     compensated at its end by 16 §, 9 or 11.5 % of each credit year's wages for time at work
     (:func:`tase.rules.holidays.no_holiday_compensation`); zero when a day was earned.
 
-    The wages are those of the approved payslips of the employment (gross pay less the
-    overtime increments, by payment month) within the ledger's credit years; holiday
-    compensation paid during the employment (16 §) is not recorded, so none is taken off."""
+    Vuosilomalaki 16 § 1 mom. (read in TEM's guide quoting the Act,
+    http://www.vuosilomaopas.fi/fi/lomakorvaus-2; https://finlex.fi/fi/laki/ajantasa/2005/20050162):
+    "... oikeus saada lomakorvauksena 9 prosenttia tai, jos työsuhde on jatkunut lomakautta
+    edeltävän lomanmääräytymisvuoden loppuun mennessä vähintään vuoden, 11,5 prosenttia
+    hänelle lomanmääräytymisvuoden aikana työssäolon ajalta maksetusta tai maksettavaksi
+    erääntyneestä palkasta lukuun ottamatta hätätyöstä tai lain tai sopimuksen mukaisesta
+    ylityöstä maksettavaa korotusta." 17 § 1 mom.: the compensation is "siltä ajalta, jolta
+    hän siihen mennessä ei ole saanut lomaa tai lomakorvausta".
+
+    The wages are those of every credit year of the employment, read in one query: the
+    approved payslips paid from its first day (until a later employment of the employee
+    begins; one paid after the last day counts in the last day's credit year), each its
+    gross pay less the overtime increments and less its holiday compensation lines (not pay
+    for time at work), and the final ``run``'s own lines of the employee the same way
+    (:func:`.calculation.holiday_basis_of_run`; its payslips are not approved yet). The
+    holiday compensation those payslips and the run's lines already pay (by 16 §, monthly
+    with the wages for example) is taken off what is due (17 § 1 mom.)."""
     first = credit_year_end(employment.start_date)
-    years = []
-    year_end = credit_year_end(end)
+    last = credit_year_end(end)
+    _read_earlier_absences(book, employee, employment)
+    year_end = last
     while year_end >= first:
         if earning(book, employee, year_end, end, days_only=True).days:
             return ZERO
-        start = max(dt.date(year_end.year - 1, 4, 1), employment.start_date.replace(day=1))
-        basis = 0
-        month = start
-        while month <= min(year_end, end):
-            gross, increments, _hours = book.wages.get(
-                (employee.pk, month.year, month.month), NO_WAGES
-            )
-            basis += gross - increments
-            month = (month + dt.timedelta(days=32)).replace(day=1)
-        years.append((year_end, Decimal(basis) / 100))
         year_end = dt.date(year_end.year - 1, 3, 31)
-    pay = rules.no_holiday_compensation(employment.start_date, end, tuple(years))
+    basis, paid = _employment_pay(book, employee, employment, end)
+    items = [
+        item
+        for item in PayItem.objects.filter(pay_run=run, employee=employee)
+        if not item.source.startswith(HOLIDAY_SOURCE)
+    ]
+    wages, compensation = holiday_basis_of_run(run, employee, employment, items)
+    basis[credit_year_end(min(run.payment_date, end))] += wages
+    years, year_end = [], first
+    while year_end <= last:
+        years.append((year_end, Decimal(basis[year_end]) / 100))
+        year_end = dt.date(year_end.year + 1, 3, 31)
+    pay = rules.no_holiday_compensation(
+        employment.start_date, end, tuple(years), Decimal(paid + compensation) / 100
+    )
     return pay.amount
+
+
+def _read_earlier_absences(book: Ledger, employee: Employee, employment: Employment) -> None:
+    """Add to ``book`` the employee's absences within the employment that ended before the
+    ledger's first day, so its earlier credit years' earning counts them too."""
+    if employment.start_date >= book.since:
+        return
+    book.absences[employee.pk] += Absence.objects.filter(
+        employee=employee, end_date__gte=employment.start_date, end_date__lt=book.since
+    )
+
+
+def _employment_pay(
+    book: Ledger, employee: Employee, employment: Employment, end: dt.date
+) -> tuple[defaultdict, int]:
+    """The employment's approved payslips in one query: the wages for time at work by credit
+    year (cents; gross pay less the overtime increments and the holiday compensation), and
+    the holiday compensation paid on them (cents)."""
+    slips = Payslip.objects.filter(
+        company=book.company,
+        employee=employee,
+        pay_run__status__in=LOCKED,
+        payment_date__gte=employment.start_date,
+    )
+    later = [
+        e.start_date
+        for e in book.employments.get(employee.pk, [])
+        if e.start_date > employment.start_date
+    ]
+    if later:
+        slips = slips.filter(payment_date__lt=min(later))
+    basis: defaultdict[dt.date, int] = defaultdict(int)
+    paid = 0
+    for day, gross, increments, lines in slips.order_by().values_list(
+        "payment_date", "gross_cents", "overtime_increment_cents", "lines"
+    ):
+        compensation = sum(
+            int(Decimal(line["amount"]) * 100)
+            for line in lines
+            if line.get("code") == HOLIDAY_COMPENSATION
+        )
+        basis[credit_year_end(min(day, end))] += gross - increments - compensation
+        paid += compensation
+    return basis, paid
 
 
 def _compensation(run: PayRun, book: Ledger, employee: Employee, employment: Employment) -> list:
@@ -695,7 +765,9 @@ def _compensation(run: PayRun, book: Ledger, employee: Employee, employment: Emp
     holiday bonus on it when the company's rule pays the bonus on compensation."""
     end = employment.end_date
     left = unused(book, employee, end)
-    pay = left.pay if left.days else earned_nothing_compensation(book, employee, employment, end)
+    pay = (
+        left.pay if left.days else earned_nothing_compensation(book, employee, employment, end, run)
+    )
     if not pay:
         return []
     source = f"{HOLIDAY_SOURCE}compensation"
@@ -703,7 +775,7 @@ def _compensation(run: PayRun, book: Ledger, employee: Employee, employment: Emp
         PayItem(
             pay_run=run,
             employee=employee,
-            wage_type="holiday_compensation",
+            wage_type=HOLIDAY_COMPENSATION,
             amount_cents=int(pay * 100),
             source=source,
         )

@@ -23,8 +23,11 @@ and the holiday compensation when the employment ended within the year:
 * **Compensation** (17 §): when the employment ended within the year, the earned days are paid
   as compensation computed as the holiday pay above; one who earned no days at all during the
   employment gets the percentage of the wages (17 § 4 mom., 16 §;
-  :func:`no_holiday_compensation`). Days that could not be given because the incapacity for
-  work continued are compensated during the employment (26 § 1 mom.).
+  :func:`no_holiday_compensation`), less the compensation already paid during it (17 § 1
+  mom.). In an employment that goes on, a year under the 35-hour rule without a full month
+  earns no holiday: its percentage is holiday compensation by 16 § and 8 § 1 mom., not 12 §
+  holiday pay (:func:`compensation_during_employment`). Days that could not be given because
+  the incapacity for work continued are compensated during the employment (26 § 1 mom.).
 * **Holiday bonus** (not in the Act): the percentage the agreement or the company grants of
   the holiday pay, and of the compensation too when its rule says so.
 
@@ -196,6 +199,8 @@ def choose_method(data: HolidayInput, months: int) -> str:
     """The holiday pay method the Act (or the agreement) gives for this employment."""
     if earned_none(data, months):
         return "percentage"  # 17 § 4 mom., 16 §: no holiday was earned at all
+    if free_time_only(data, months):
+        return "percentage"  # 8 § 1 mom., 16 §: compensation during the employment
     if data.pay_basis in SALARIED:
         some_months_short = data.earning_rule == "35_hours" and months < len(data.months)
         if some_months_short or data.working_time_changed:
@@ -212,6 +217,13 @@ def earned_none(data: HolidayInput, months: int) -> bool:
     """17 § 4 mom.: the employment ended within the year without a holiday day earned in it
     (no full month) or in its earlier credit years."""
     return data.ended_within_year and months == 0 and data.days_earned_before == 0
+
+
+def free_time_only(data: HolidayInput, months: int) -> bool:
+    """8 § 1 mom.: the employment goes on past the year, under the 35-hour rule, and no month
+    of the year was full: no holiday was earned, and the year is compensated by 16 §
+    (:func:`compensation_during_employment`)."""
+    return not data.ended_within_year and months == 0 and data.earning_rule == "35_hours"
 
 
 @dataclass(slots=True)
@@ -278,9 +290,16 @@ def other_pay_share(data: HolidayInput, days: int) -> _Pay | None:
     return _Pay(amount, [line])
 
 
-def percentage_pay(data: HolidayInput, long: bool, section: str) -> _Pay:
+def percentage_pay(
+    data: HolidayInput,
+    long: bool,
+    section: str,
+    labels: tuple[str, str] = ("Prosenttiperusteinen lomapalkka", "Percentage-based holiday pay"),
+) -> _Pay:
     """12 § 1 mom.: 9 % (11.5 % after a year by 31 March) of the credit year's wages for time at
     work without the overtime and emergency-work increments; rounded to the cent, half up.
+    ``labels``: the line's Finnish and English label, the rate appended (16 § computes its
+    compensation the same way, :func:`compensation_during_employment`).
 
     12 § 2 mom.: "Jos työntekijä on lomanmääräytymisvuoden aikana ollut estynyt tekemästä
     työtä 7 §:n 2 momentin 1-4 tai 7 kohdassa tarkoitetusta syystä, vuosilomapalkan
@@ -299,8 +318,8 @@ def percentage_pay(data: HolidayInput, long: bool, section: str) -> _Pay:
         shown = f"({shown} + {money(data.absence_wages)})"
         section += ", 12 § 2 mom."
     line = Line(
-        f"Prosenttiperusteinen lomapalkka {rate} %",
-        f"Percentage-based holiday pay {rate} %",
+        f"{labels[0]} {rate} %",
+        f"{labels[1]} {rate} %",
         f"{shown} {TIMES} {rate} %",
         amount,
         section,
@@ -308,8 +327,47 @@ def percentage_pay(data: HolidayInput, long: bool, section: str) -> _Pay:
     return _Pay(amount, [line])
 
 
+def compensation_during_employment(data: HolidayInput, long: bool) -> _Pay:
+    """The holiday compensation of a credit year without a full month in an employment that
+    goes on: no holiday day was earned (6 §), so there is no holiday and no holiday pay by
+    10-12 § to pay for it.
+
+    Vuosilomalaki 8 § 1 mom.: "Työntekijällä, joka sopimuksen mukaan tekee kaikkina
+    kalenterikuukausina työtä alle 14 päivää tai 35 tuntia, on työsuhteen kestäessä oikeus
+    halutessaan saada vapaata kaksi arkipäivää kultakin kalenterikuukaudelta, jonka aikana hän
+    on ollut työsuhteessa. Vapaan ajalta maksettavasta lomakorvauksesta säädetään 16 ja
+    19 §:ssä." 16 § 1 mom.: "Edellä 8 §:n 1 momentissa tarkoitetulla työntekijällä on oikeus
+    saada lomakorvauksena 9 prosenttia tai, jos työsuhde on jatkunut lomakautta edeltävän
+    lomanmääräytymisvuoden loppuun mennessä vähintään vuoden, 11,5 prosenttia hänelle
+    lomanmääräytymisvuoden aikana työssäolon ajalta maksetusta tai maksettavaksi erääntyneestä
+    palkasta lukuun ottamatta hätätyöstä tai lain tai sopimuksen mukaisesta ylityöstä
+    maksettavaa korotusta." with the pay of family leave added as in 12 § 2 mom. 19 § 1 mom.:
+    paid with the free time (as holiday pay by 15 §), otherwise at the latest when the holiday
+    season ends. (Read at http://www.vuosilomaopas.fi/fi/lomakorvaus-2,
+    https://www.vuosilomaopas.fi/fi/vuosiloman-pituus/tyontekijan-oikeus-vapaaseen.html and
+    https://www.vuosilomaopas.fi/fi/lomakorvaus-2/lomakorvauksen-maksaminen.html, TEM's guide
+    quoting the Act, https://finlex.fi/fi/laki/ajantasa/2005/20050162.)
+
+    The 8 § 1 mom. employee is the one under the 35-hour rule (the contract gives fewer than
+    14 days in some month) whose months all stayed below 35 hours: the 12 § percentage holiday
+    pay is for the holiday that full months earn, and this year earned none. The amount is
+    the percentage of 12 § 1 mom. (:func:`percentage_pay`), paid as compensation."""
+    return percentage_pay(
+        data,
+        long,
+        "16 §, 8 § 1 mom.",
+        (
+            "Lomakorvaus työsuhteen aikana, kun täysiä lomanmääräytymiskuukausia ei kertynyt,",
+            "Holiday compensation during the employment, no full holiday credit month,",
+        ),
+    )
+
+
 def no_holiday_compensation(
-    start: dt.date, end: dt.date, years: tuple[tuple[dt.date, Decimal], ...]
+    start: dt.date,
+    end: dt.date,
+    years: tuple[tuple[dt.date, Decimal], ...],
+    paid: Decimal = ZERO,
 ) -> _Pay:
     """The holiday compensation of an employee who earned no holiday during the employment.
 
@@ -327,6 +385,14 @@ def no_holiday_compensation(
     likewise). Each year's amount is rounded to the cent, half up. Read at
     https://www.vuosilomaopas.fi/fi/lomakorvaus-2/lomakorvaus-tyosuhteen-paattyessa.html and
     http://www.vuosilomaopas.fi/fi/lomakorvaus-2 (TEM's guide quoting the Act).
+
+    ``paid``: the holiday compensation already paid during the employment by 16 § (and 8 §
+    1 mom.), taken off the total, which goes no lower than zero. 17 § 1 mom.: "Työsuhteen
+    päättyessä työntekijällä on oikeus saada vuosiloman sijasta lomakorvaus siltä ajalta,
+    jolta hän siihen mennessä ei ole saanut lomaa tai lomakorvausta": the time already
+    compensated is not compensated again. (16 § itself leaves out only the overtime and
+    emergency-work increments; the compensation is out of the wage basis because it is not
+    pay for time at work.)
     """
     lines, total = [], ZERO
     for year_end, basis in sorted(years):
@@ -346,6 +412,18 @@ def no_holiday_compensation(
                 "17 § 4 mom., 16 §",
             )
         )
+    if paid:
+        taken = min(paid, total)
+        lines.append(
+            Line(
+                "Työsuhteen aikana jo maksettu lomakorvaus",
+                "Holiday compensation already paid during the employment",
+                f"{money(total)} \N{MINUS SIGN} {money(paid)}",
+                -taken,
+                "17 § 1 mom., 16 §",
+            )
+        )
+        total -= taken
     return _Pay(total, lines)
 
 
@@ -438,6 +516,8 @@ def _pay(data: HolidayInput, method: str, months: int, days: int, long: bool) ->
         )
     if data.ended_within_year and days == 0:
         return _Pay(ZERO, [])  # 17 § 1 mom.: holiday was earned before, none in this year
+    if free_time_only(data, months):
+        return compensation_during_employment(data, long)
     if method == "percentage":
         section = "10 § 3-4 mom., 12 § 1 mom." if data.pay_basis in SALARIED else "12 § 1 mom."
         return percentage_pay(data, long, section)
@@ -449,14 +529,17 @@ def _pay(data: HolidayInput, method: str, months: int, days: int, long: bool) ->
 
 
 def compensation_part(
-    data: HolidayInput, amount: Decimal, days: int
+    data: HolidayInput, amount: Decimal, days: int, months: int
 ) -> tuple[Decimal, Decimal, Line | None]:
     """Split the pay for the earned days into holiday pay and holiday compensation.
 
-    At the end of the employment all of it is compensation (17 § 1 mom.). During it, the days
-    that could not be given because the incapacity for work continued (26 § 1 mom.) are
-    compensated by 17 §: their share of the pay, ``amount x days_not_given / days``, rounded
-    to the cent, half up; the rest is holiday pay, so the two always add up to ``amount``.
+    At the end of the employment all of it is compensation (17 § 1 mom.), and so is the
+    percentage of a year without a full month in an employment that goes on (8 § 1 mom.,
+    16 §; paid with the free time or at the latest when the holiday season ends, 19 § 1 mom.).
+    During the employment, the days that could not be given because the incapacity for work
+    continued (26 § 1 mom.) are compensated by 17 §: their share of the pay, ``amount x
+    days_not_given / days``, rounded to the cent, half up; the rest is holiday pay, so the
+    two always add up to ``amount``.
     """
     if data.ended_within_year:
         line = Line(
@@ -468,12 +551,23 @@ def compensation_part(
             "17 § 4 mom." if days == 0 and not data.days_earned_before else "17 § 1 ja 3 mom.",
         )
         return ZERO, amount, line
-    if not data.days_not_given:
-        return amount, ZERO, None
     if data.days_not_given > days:
         raise HolidayInputError(
             "days_not_given", "must not exceed the {days} days earned.", days=days
         )
+    if free_time_only(data, months):
+        line = Line(
+            "Lomakorvaus työsuhteen aikana (vapaan yhteydessä tai viimeistään lomakauden "
+            "päättyessä)",
+            "Holiday compensation during the employment (with the free time, or at the latest "
+            "when the holiday season ends)",
+            money(amount),
+            amount,
+            "16 §, 19 § 1 mom.",
+        )
+        return ZERO, amount, line
+    if not data.days_not_given:
+        return amount, ZERO, None
     compensation = cents(amount * data.days_not_given / days)
     line = Line(
         "Lomakorvaus lomasta, jota ei voitu antaa",
@@ -517,7 +611,7 @@ def calculate(data: HolidayInput, *, check: bool = True) -> HolidayResult:
     method = choose_method(data, months)
     pay = _pay(data, method, months, days, long)
     lines += pay.lines
-    holiday_pay, compensation, line = compensation_part(data, pay.amount, days)
+    holiday_pay, compensation, line = compensation_part(data, pay.amount, days, months)
     if line is not None:
         lines.append(line)
     bonus, line = holiday_bonus(data, holiday_pay, compensation)
