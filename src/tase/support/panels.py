@@ -37,14 +37,25 @@ def start_panel(request) -> dict:
     services.close_expired()
     # The id only: the vendor's row itself was one more query on every start page.
     vendor_id = next((m.organization.vendor_id for m in actor.customer_memberships), None)
+    # The card shows titles and states: the texts (a guide's body, a request's description)
+    # and the related rows the full lists join are not read.
     return {
-        "announcements": list(selectors.unread_announcements(actor)[:5]),
+        "announcements": list(
+            selectors.unread_announcements(actor).only("pk", "title", "kind")[:5]
+        ),
         "open_requests": list(
             selectors.requests_for(actor)
             .filter(status__in=OPEN_STATUSES)
+            .select_related(None)
+            .only("pk", "number", "subject", "status")
             .order_by("-created_at")[:5]
         ),
-        "guides": list(selectors.guides_for(actor).order_by("-updated_at")[:5]),
+        "guides": list(
+            selectors.guides_for(actor)
+            .select_related(None)
+            .only("pk", "title")
+            .order_by("-updated_at")[:5]
+        ),
         "contacts": support_contacts(vendor_id),
     }
 
