@@ -125,14 +125,22 @@ def _paid_as_on_payslip(periods, paid: Decimal):
     return result
 
 
-def absence_data(run: PayRun) -> dict[int, irf.Absences]:
+def absence_data(
+    run: PayRun, employee_ids=None, recorded_by: dt.datetime | None = None
+) -> dict[int, irf.Absences]:
     """The absence block of each employee of ``run`` who has one (see the module's rule),
-    by employee id. Reads only the absences and holidays that overlap the pay period, and the
-    employments of those employees: a few queries whatever the size of the run."""
+    by employee id; only of ``employee_ids`` when given, and from the absences and holidays
+    recorded by ``recorded_by`` when given (what a report produced then carried). Reads only
+    the absences and holidays that overlap the pay period, and the employments of those
+    employees: a few queries whatever the size of the run."""
     start, end = run.period_start, run.period_end
     overlap = {"start_date__lte": end, "end_date__gte": start}
+    if recorded_by is not None:
+        overlap["created_at__lte"] = recorded_by
     by_employee: dict[int, list[Absence]] = defaultdict(list)
     rows = Absence.objects.filter(company=run.company, employee__pay_runs=run, **overlap)
+    if employee_ids is not None:
+        rows = rows.filter(employee_id__in=employee_ids)
     for absence in rows.order_by("start_date", "pk"):
         by_employee[absence.employee_id].append(absence)
     if not by_employee:
