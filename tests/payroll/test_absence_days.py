@@ -110,26 +110,14 @@ def test_a_deduction_counts_only_working_days(
         # Falling ill on Monday 21.12.2026. Kela: Tue 22, Wed 23, Christmas Eve Thu 24 (3),
         # (Christmas Day, St Stephen's Day no) Mon 28, Tue 29, Wed 30, Thu 31 (7), (New Year's
         # Day no) Sat 2.1., Mon 4.1.2027 (9): the waiting period ends Monday 4.1. The
-        # employer's period counts no eve (the holiday calendar's weekdays): Tue 22, Wed 23,
-        # Mon 28 - Thu 31, Sat 2.1, Mon 4.1, Tue 5.1 (9): paid to Tuesday 5.1., so Kela
-        # reimburses Tuesday 5.1.
-        (
-            date(2026, 12, 21),
-            date(2027, 1, 15),
-            date(2027, 1, 5),
-            date(2027, 1, 4),
-            (date(2027, 1, 5),),
-        ),
+        # holiday calendar's ninth weekday (no eve counted) would be Tuesday 5.1., but TSL
+        # 2:11 pays at most until the right to Kela's allowance begins: paid to Monday 4.1.,
+        # nothing for Kela to reimburse, Tuesday 5.1. unpaid.
+        (date(2026, 12, 21), date(2027, 1, 15), date(2027, 1, 4), date(2027, 1, 4), ()),
         # Falling ill on Monday 15.6.2026. Kela: Tue 16, Wed 17, Thu 18, Midsummer Eve Fri 19
-        # (4), (Midsummer Day Sat 20 no) Mon 22 - Fri 26 (9): ends Friday 26.6.; the employer
-        # pays to Saturday 27.6. (no eve counted), which Kela reimburses.
-        (
-            date(2026, 6, 15),
-            date(2026, 6, 30),
-            date(2026, 6, 27),
-            date(2026, 6, 26),
-            (date(2026, 6, 27),),
-        ),
+        # (4), (Midsummer Day Sat 20 no) Mon 22 - Fri 26 (9): ends Friday 26.6., and so does
+        # the employer's period (not Saturday 27.6.).
+        (date(2026, 6, 15), date(2026, 6, 30), date(2026, 6, 26), date(2026, 6, 26), ()),
     ],
 )
 def test_the_employers_period_and_kelas_waiting_period(
@@ -141,6 +129,37 @@ def test_the_employers_period_and_kelas_waiting_period(
         waiting_end,
         reimbursed,
     )
+
+
+def test_an_agreements_longer_period_runs_past_the_waiting_period():
+    # 27 weekdays from Monday 21.12.2026 (no eve counted): Tue 22, Wed 23, Mon 28 - Thu 31
+    # (6), Sat 2.1., Mon 4.1., Tue 5.1. (9), Thu 7. - Sat 9.1. (12), Mon 11. - Sat 16.1.
+    # (18), Mon 18. - Sat 23.1. (24), Mon 25. - Wed 27.1. (27): paid to Wednesday 27.1.;
+    # Kela reimburses the weekdays after Monday 4.1.: Tue 5., Thu 7. - Sat 9., Mon 11. - Sat
+    # 16., Mon 18. - Sat 23., Mon 25. - Wed 27.1. = 1 + 3 + 6 + 6 + 3 = 19 (Epiphany 6.1. no).
+    sick = rules.sick_pay(
+        rules.Absence("sick", date(2026, 12, 21), date(2027, 2, 26)),
+        date(2024, 1, 1),
+        agreement_weekdays=27,
+    )
+    assert (sick.paid_until, sick.waiting_end) == (date(2027, 1, 27), date(2027, 1, 4))
+    assert len(sick.reimbursed_weekdays) == 19
+
+
+def test_the_christmas_sick_leave_deducts_the_day_after_the_waiting_period(world, clerk):
+    # Sick Monday 21.12.2026 - Friday 15.1.2027, 4 400 a month: paid to Monday 4.1.2027;
+    # January 2027 has 21 weekdays Mon-Fri less New Year's Day Fri 1.1. and Epiphany Wed 6.1.
+    # = 19 working days. Unpaid: Tue 5., Thu 7., Fri 8., Mon 11. - Fri 15.1. = 8 days x
+    # 4 400 / 19 = 1 852.631... = -1 852.63
+    worker = employee(clerk, world.company, salary="4400.00")
+    services.record_absence(
+        clerk, worker, kind="sick", start_date=date(2026, 12, 21), end_date=date(2027, 1, 15)
+    )
+    run = pay_run(clerk, world.company, date(2027, 1, 31))
+    services.absence_lines(clerk, run)
+    assert list(PayItem.objects.filter(pay_run=run).values_list("amount_cents", flat=True)) == [
+        -185263
+    ]
 
 
 def test_eves_are_sickness_weekdays_but_not_holiday_calendar_weekdays():

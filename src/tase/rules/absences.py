@@ -10,8 +10,8 @@ sickness allowance the employer receives.
   mom.: an "other" absence marked paid) counts in full; unpaid leave and other unpaid
   absences do not count.
 * **Sick pay** (työsopimuslaki 55/2001 2 luku 11 §): the day of falling ill and the nine
-  weekdays after it are paid, in full when the employment has lasted a month, else 50 %; a
-  collective agreement may pay longer (the company's sick-pay period, data). The days paid
+  weekdays after it are paid, at most until the right to Kela's allowance begins, in full
+  when the employment has lasted a month, else 50 %; a collective agreement may pay longer (the company's sick-pay period, data). The days paid
   are the employee's own working days in that period: the weekdays of their schedule
   (Monday to Friday unless the contract gives others), public holidays not counted.
 * **Kela reimbursement** (sairausvakuutuslaki 1224/2004): for the weekdays after the waiting
@@ -280,21 +280,26 @@ def sick_pay(
     agreement_weekdays: int = 0,
     schedule: str = FIVE_DAY_WEEK,
 ) -> SickPay:
-    """TSL 2:11: the day of falling ill and the nine weekdays after it are paid (a collective
-    agreement's longer period ``agreement_weekdays`` wins), in full after a month of
-    employment, else 50 %; the days paid and lost are the working days of the employee's
-    ``schedule`` (a period that begins or ends on a weekend or a public holiday pays or
-    loses none of those days). Kela reimburses the paid weekdays (Mon-Sat, the eves counted:
-    :func:`is_sickness_weekday`) after its waiting period, the day of falling ill and nine
-    such weekdays (sairausvakuutuslaki 8 luku 7 §)."""
+    """TSL 2:11 1 mom.: the day of falling ill and the nine weekdays after it are paid, "but
+    at most until the right to the allowance of the Health Insurance Act begins" (the
+    statutory period ends with Kela's waiting period at the latest: a Christmas or Midsummer
+    Eve, a weekday for Kela, ends it a day earlier); a collective agreement's longer period
+    ``agreement_weekdays`` wins. In full after a month of employment, else 50 %; the days paid
+    and lost are the working days of the employee's ``schedule`` (a period that begins or
+    ends on a weekend or a public holiday pays or loses none of those days). Kela reimburses
+    the paid weekdays (Mon-Sat, the eves counted: :func:`is_sickness_weekday`) after its
+    waiting period, the day of falling ill and nine such weekdays (sairausvakuutuslaki 8 luku
+    7 §)."""
     on = absence.start
     statutory = int(value_at(P_EMPLOYER_DAYS, on))
-    paid_until = _nth_weekday_after(on, max(statutory, agreement_weekdays))
-    short = value_at(P_SHORT_EMPLOYMENT, on)
-    lasted = _lasted_months(employment_start, on, int(short["months"]))
     waiting_end = _nth_weekday_after(
         on, int(value_at(P_KELA_WAITING, on)), weekday=is_sickness_weekday
     )
+    paid_until = min(_nth_weekday_after(on, statutory), waiting_end)
+    if agreement_weekdays > statutory:
+        paid_until = max(paid_until, _nth_weekday_after(on, agreement_weekdays))
+    short = value_at(P_SHORT_EMPLOYMENT, on)
+    lasted = _lasted_months(employment_start, on, int(short["months"]))
     paid = tuple(schedule_days(on, min(absence.end, paid_until), schedule))
     unpaid = tuple(schedule_days(paid_until + ONE_DAY, absence.end, schedule))
     reimbursed = tuple(
