@@ -15,7 +15,7 @@ from tase.payroll.models import Absence, IncomesRegisterReport, PayItem, PayRun
 
 from .factories import employee, pay_run
 
-MARCH = "01.03.-31.03.2026 (31.03.2026)"  # the run's period and payment date, as named
+MARCH = "1.3.-31.3.2026 (31.3.2026)"  # the run's period and payment date, as named
 
 
 def _record(clerk, worker, kind, start, end):

@@ -76,9 +76,15 @@ TOTALS = (
 )
 
 
+def _fi_day(day: dt.date, year: bool = True) -> str:
+    return f"{day.day}.{day.month}.{day.year}" if year else f"{day.day}.{day.month}."
+
+
 def run_name(run: PayRun) -> str:
-    """A run as a clerk knows it: its pay period and (in brackets) its payment date."""
-    return f"{run.period_start:%d.%m.}-{run.period_end:%d.%m.%Y} ({run.payment_date:%d.%m.%Y})"
+    """A run as a clerk knows it: its pay period and (in brackets) its payment date, in the
+    Finnish form (1.3.-31.3.2026 (31.3.2026); the first year only when it differs)."""
+    start, end = run.period_start, run.period_end
+    return f"{_fi_day(start, start.year != end.year)}-{_fi_day(end)} ({_fi_day(run.payment_date)})"
 
 
 def _original(run: PayRun) -> PayRun:
