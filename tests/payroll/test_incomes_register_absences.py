@@ -207,14 +207,15 @@ def test_hourly_sick_pay_in_the_block_is_the_payslips_sick_pay(world, clerk):
     block, sick_pay = _approved_block(clerk, world.company, worker)
     # Working Mon, Wed, Fri 22.5 h a week: 2., 4., 6., 9. and 11.3. paid, 7.5 h each at
     # 20.00 = 750.00 on the payslip (computing 2.-12.3. Monday to Friday gave 1 350.00);
-    # Friday 13.3. unpaid.
+    # Friday 13.3. unpaid. The paid period runs to the end of the employer's period,
+    # Thursday 12.3. (no working day of this employee's), the unpaid one from Friday 13.3.
     assert sick_pay == D("750.00")
     assert block == irf.Absences(
         dt.date(2026, 3, 1),
         dt.date(2026, 3, 31),
         (  # read back unpaid first
-            irf.AbsencePeriod(dt.date(2026, 3, 12), dt.date(2026, 3, 13), 1, 1),
-            irf.AbsencePeriod(dt.date(2026, 3, 2), dt.date(2026, 3, 11), 1, 5, D("750.00")),
+            irf.AbsencePeriod(dt.date(2026, 3, 13), dt.date(2026, 3, 13), 1, 1),
+            irf.AbsencePeriod(dt.date(2026, 3, 2), dt.date(2026, 3, 12), 1, 5, D("750.00")),
         ),
     )
 

@@ -1,4 +1,4 @@
-"""Absences API: record and remove an employee's absences, the company's sick-pay and
+"""Absences API: record and remove an employee's absences (one a settled run used stays), the company's sick-pay and
 holiday-bonus rule, a draft run's lines from absences, and the Kela reimbursement
 application data of a sick leave. Bad input answers 422 naming the field; another
 organization's employee, absence or run answers 404."""
@@ -108,6 +108,9 @@ def create_absence(request, employee_id: int, payload: AbsenceIn):
 
 @router.delete("/absences/{int:absence_id}", response={204: None})
 def delete_absence(request, absence_id: int):
+    """Remove an absence; the lines a draft run had from it go with it (the run is to be
+    calculated again). An absence an approved or paid run paid or deducted, or its Incomes
+    Register report carries, stays: 422 naming the run or the report."""
     services.delete_absence(actor(request), _absence(request, absence_id, "payroll.manage"))
     return Status(204, None)
 

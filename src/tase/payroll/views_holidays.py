@@ -101,13 +101,17 @@ def employee_absences(request, pk):
     )
     if done is not None:
         return done
+    absences = list(selectors.absences(employee.company, employee))
+    locks = services.removal_locks(absences)
+    for absence in absences:
+        absence.lock = locks.get(absence.pk, "")
     return render(
         request,
         "payroll/employee_absences.html",
         {
             "employee": employee,
             "company": employee.company,
-            "absences": selectors.absences(employee.company, employee),
+            "absences": absences,
             "form": form,
             "can_manage": actor.can_in_company("payroll.manage", employee.company),
         },
@@ -119,9 +123,22 @@ def employee_absences(request, pk):
 def absence_delete(request, pk):
     actor = _actor(request)
     absence = _absence_for(actor, pk, "payroll.manage")
-    services.delete_absence(actor, absence)
-    messages.success(request, _("Absence removed."))
-    return redirect("payroll:employee_absences", absence.employee_id)
+
+    def removed(drafts) -> str:
+        if not drafts:
+            return _("Absence removed.")
+        return _(
+            "Absence removed. Its lines were taken off the draft pay run %(runs)s: calculate "
+            "it again."
+        ) % {"runs": ", ".join(services.run_name(run) for run in drafts)}
+
+    return run_action(
+        request,
+        lambda: services.delete_absence(actor, absence),
+        success=removed,
+        back=reverse("payroll:employee_absences", args=[absence.employee_id]),
+        joined=True,
+    )
 
 
 @login_required

@@ -10,12 +10,13 @@ sickness allowance the employer receives.
   mom.: an "other" absence marked paid) counts in full; unpaid leave and other unpaid
   absences do not count.
 * **Sick pay** (työsopimuslaki 55/2001 2 luku 11 §): the day of falling ill and the nine
-  weekdays after it are paid, in full when the employment has lasted a month, else 50 %; a
-  collective agreement may pay longer (the company's sick-pay period, data). The days paid
+  weekdays after it are paid, at most until the right to Kela's allowance begins, in full
+  when the employment has lasted a month, else 50 %; a collective agreement may pay longer (the company's sick-pay period, data). The days paid
   are the employee's own working days in that period: the weekdays of their schedule
   (Monday to Friday unless the contract gives others), public holidays not counted.
 * **Kela reimbursement** (sairausvakuutuslaki 1224/2004): for the weekdays after the waiting
-  period (the day of falling ill and nine weekdays) for which the employer paid wages, Kela
+  period (8 luku 7 §: the day of falling ill and nine weekdays, Christmas and Midsummer Eve
+  counted as weekdays, :func:`is_sickness_weekday`) for which the employer paid wages, Kela
   pays the sickness allowance to the employer, at most the wages paid for those days. The
   allowance per weekday follows Kela's formula from the annual income (the wages of the 12
   calendar months before the month preceding the incapacity, less the insurance contribution
@@ -117,6 +118,22 @@ def schedule_day_count(start: dt.date, end: dt.date, schedule: str = FIVE_DAY_WE
 def is_weekday(day: dt.date) -> bool:
     """An arkipäivä: Monday to Saturday, not a public holiday."""
     return day.weekday() < 6 and not is_public_holiday(day)
+
+
+def is_eve(day: dt.date) -> bool:
+    """Christmas Eve or Midsummer Eve (the Friday of 19-25 June): in the ``holidays``
+    package's Finnish calendar, but no church holiday."""
+    return (day.month, day.day) == (12, 24) or (
+        day.month == 6 and 19 <= day.day <= 25 and day.weekday() == 4
+    )
+
+
+def is_sickness_weekday(day: dt.date) -> bool:
+    """An arkipäivä of the sickness allowance (sairausvakuutuslaki 1224/2004 8 luku 7 §, the
+    waiting period and the days paid): Monday to Saturday, not a church holiday,
+    Independence Day or May Day; Christmas Eve and Midsummer Eve count ("Arkipäiviin
+    lasketaan myös lauantait ja aattopäivät", https://www.kela.fi/omavastuuaika)."""
+    return day.weekday() < 6 and (is_eve(day) or not is_public_holiday(day))
 
 
 def is_holiday_day(day: dt.date) -> bool:
@@ -234,14 +251,17 @@ class SickPay:
     unpaid_days: tuple[dt.date, ...]
     reimbursed_weekdays: tuple[dt.date, ...]
     waiting_end: dt.date
+    # The last day of the employer's pay period (TSL 2:11: the end of the ninth weekday after
+    # the day of falling ill, or the agreement's): the days after it are not paid.
+    paid_until: dt.date
     source: str = "työsopimuslaki 55/2001 2 luku 11 §; sairausvakuutuslaki 1224/2004 8 luku"
 
 
-def _nth_weekday_after(start: dt.date, count: int) -> dt.date:
+def _nth_weekday_after(start: dt.date, count: int, weekday=is_weekday) -> dt.date:
     day, seen = start, 0
     while seen < count:
         day += ONE_DAY
-        seen += is_weekday(day)
+        seen += weekday(day)
     return day
 
 
@@ -260,20 +280,32 @@ def sick_pay(
     agreement_weekdays: int = 0,
     schedule: str = FIVE_DAY_WEEK,
 ) -> SickPay:
-    """TSL 2:11: the day of falling ill and the nine weekdays after it are paid (a collective
-    agreement's longer period ``agreement_weekdays`` wins), in full after a month of
-    employment, else 50 %; the days paid and lost are the working days of the employee's
-    ``schedule``. Kela reimburses the paid weekdays (Mon-Sat) after its waiting period."""
+    """TSL 2:11 1 mom.: the day of falling ill and the nine weekdays after it are paid, "but
+    at most until the right to the allowance of the Health Insurance Act begins" (the
+    statutory period ends with Kela's waiting period at the latest: a Christmas or Midsummer
+    Eve, a weekday for Kela, ends it a day earlier); a collective agreement's longer period
+    ``agreement_weekdays`` wins. In full after a month of employment, else 50 %; the days paid
+    and lost are the working days of the employee's ``schedule`` (a period that begins or
+    ends on a weekend or a public holiday pays or loses none of those days). Kela reimburses
+    the paid weekdays (Mon-Sat, the eves counted: :func:`is_sickness_weekday`) after its
+    waiting period, the day of falling ill and nine such weekdays (sairausvakuutuslaki 8 luku
+    7 §)."""
     on = absence.start
     statutory = int(value_at(P_EMPLOYER_DAYS, on))
-    paid_until = _nth_weekday_after(on, max(statutory, agreement_weekdays))
+    waiting_end = _nth_weekday_after(
+        on, int(value_at(P_KELA_WAITING, on)), weekday=is_sickness_weekday
+    )
+    paid_until = min(_nth_weekday_after(on, statutory), waiting_end)
+    if agreement_weekdays > statutory:
+        paid_until = max(paid_until, _nth_weekday_after(on, agreement_weekdays))
     short = value_at(P_SHORT_EMPLOYMENT, on)
     lasted = _lasted_months(employment_start, on, int(short["months"]))
-    waiting_end = _nth_weekday_after(on, int(value_at(P_KELA_WAITING, on)))
     paid = tuple(schedule_days(on, min(absence.end, paid_until), schedule))
     unpaid = tuple(schedule_days(paid_until + ONE_DAY, absence.end, schedule))
     reimbursed = tuple(
-        d for d in days(waiting_end + ONE_DAY, min(absence.end, paid_until)) if is_weekday(d)
+        d
+        for d in days(waiting_end + ONE_DAY, min(absence.end, paid_until))
+        if is_sickness_weekday(d)
     )
     return SickPay(
         paid_days=paid,
@@ -281,6 +313,7 @@ def sick_pay(
         unpaid_days=unpaid,
         reimbursed_weekdays=reimbursed,
         waiting_end=waiting_end,
+        paid_until=paid_until,
     )
 
 

@@ -9,9 +9,9 @@ pay_runs, incomes_register); callers import from this package. Module constants 
 ``calculation.CHUNK`` are read where they are defined: change them there.
 """
 
+from .absence_locks import delete_absence, removal_locks
 from .absences import (
     absence_lines,
-    delete_absence,
     kela_application,
     patch_policy,
     policy_for,
@@ -37,7 +37,7 @@ from .common import (
     require,
     to_cents,
 )
-from .corrections import check_correctable, create_correction_run
+from .corrections import check_correctable, create_correction_run, run_name
 from .employees import (
     EMPLOYEE_FIELDS,
     add_employment,
@@ -193,10 +193,12 @@ __all__ = [
     "record_absence",
     "record_holiday",
     "refresh_separate_report",
+    "removal_locks",
     "require",
     "retention_plan",
     "retro_differences",
     "run_delivery",
+    "run_name",
     "salary_on",
     "salary_payment_file",
     "save_grid",

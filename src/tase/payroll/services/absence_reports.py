@@ -8,8 +8,9 @@ all: for an employee with at least one recorded absence in the pay period, the p
 the reporting period, and each absence is cut to it:
 
 - sick leave: the days the employer pays (TSL 2:11, :func:`tase.rules.absences.sick_pay`)
-  a paid absence with the pay for them, the days after it an unpaid absence; cause 1,
-  sickness. The pay of a monthly-paid employee is the salary that ran on: the working days'
+  a paid absence with the pay for them, the days after it an unpaid absence, split where the
+  employer's pay period ends (a Saturday or the employee's day off too); cause 1, sickness.
+  A part without a working day of the employee's is no absence from work, and left out. The pay of a monthly-paid employee is the salary that ran on: the working days'
   pay (:func:`.absences.day_pay`) times the paid share. An hourly-paid employee is paid for
   sick days only by the sick pay lines of the payslip (:func:`.absences.absence_lines`), so
   the report gives what those lines paid, to the cent (several paid periods share it in
@@ -45,19 +46,20 @@ HOLIDAY_DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
 
 
 def _sick_periods(absence, employment, salary_cents, start, end, policy):
-    """The paid and unpaid parts of a sick leave within ``start`` - ``end``: the paid one with
-    the pay the salary gives for its days (for an hourly-paid employee replaced by the
-    payslip's sick pay in :func:`absence_data`)."""
+    """The paid and unpaid parts of a sick leave within ``start`` - ``end``: the paid one, to
+    the end of the employer's pay period (TSL 2:11, a weekend or a public holiday included),
+    with the pay the salary gives for its days (for an hourly-paid employee replaced by the
+    payslip's sick pay in :func:`absence_data`), the unpaid one from the day after it. A part
+    without a working day of the employee's schedule is no absence from work: left out."""
     days_of = schedule(employment)
     sick = rules.sick_pay(
         to_rule(absence), employment.start_date, policy.sick_pay_weekdays, days_of
     )
     first, last = max(absence.start_date, start), min(absence.end_date, end)
-    paid_until = max(sick.paid_days, default=absence.start_date - dt.timedelta(days=1))
     periods = []
-    if first <= min(paid_until, last):
-        span_end = min(paid_until, last)
-        days = rules.schedule_days(first, span_end, days_of)
+    span_end = min(sick.paid_until, last)
+    days = rules.schedule_days(first, span_end, days_of)
+    if days:
         pay = sum((day_pay(employment, salary_cents, day) for day in days), Decimal(0))
         periods.append(
             irf.AbsencePeriod(
@@ -68,9 +70,9 @@ def _sick_periods(absence, employment, salary_cents, start, end, policy):
                 amount=(pay * sick.share_percent / rules.HUNDRED).quantize(CENT),
             )
         )
-    unpaid_from = max(first, paid_until + dt.timedelta(days=1))
-    if unpaid_from <= last:
-        days = rules.schedule_day_count(unpaid_from, last, days_of)
+    unpaid_from = max(first, sick.paid_until + dt.timedelta(days=1))
+    days = rules.schedule_day_count(unpaid_from, last, days_of) if unpaid_from <= last else 0
+    if days:
         periods.append(irf.AbsencePeriod(unpaid_from, last, irf.ABSENCE_SICKNESS, days=days))
     return periods
 
@@ -125,14 +127,22 @@ def _paid_as_on_payslip(periods, paid: Decimal):
     return result
 
 
-def absence_data(run: PayRun) -> dict[int, irf.Absences]:
+def absence_data(
+    run: PayRun, employee_ids=None, recorded_by: dt.datetime | None = None
+) -> dict[int, irf.Absences]:
     """The absence block of each employee of ``run`` who has one (see the module's rule),
-    by employee id. Reads only the absences and holidays that overlap the pay period, and the
-    employments of those employees: a few queries whatever the size of the run."""
+    by employee id; only of ``employee_ids`` when given, and from the absences and holidays
+    recorded by ``recorded_by`` when given (what a report produced then carried). Reads only
+    the absences and holidays that overlap the pay period, and the employments of those
+    employees: a few queries whatever the size of the run."""
     start, end = run.period_start, run.period_end
     overlap = {"start_date__lte": end, "end_date__gte": start}
+    if recorded_by is not None:
+        overlap["created_at__lte"] = recorded_by
     by_employee: dict[int, list[Absence]] = defaultdict(list)
     rows = Absence.objects.filter(company=run.company, employee__pay_runs=run, **overlap)
+    if employee_ids is not None:
+        rows = rows.filter(employee_id__in=employee_ids)
     for absence in rows.order_by("start_date", "pk"):
         by_employee[absence.employee_id].append(absence)
     if not by_employee:
@@ -162,6 +172,8 @@ def absence_data(run: PayRun) -> dict[int, irf.Absences]:
                 break
             periods.extend(parts)
         else:
+            if not periods:  # absent on no working day: nothing to report
+                continue
             found[employee.pk] = periods
             if employment.pay_basis == Employment.Basis.HOURLY:
                 hourly.add(employee.pk)

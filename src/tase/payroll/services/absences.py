@@ -206,19 +206,6 @@ def record_absence(
     return absence
 
 
-@transaction.atomic
-def delete_absence(actor, absence: Absence) -> None:
-    require(actor, absence.company, "payroll.manage")
-    audit.record(
-        actor.user,
-        "delete",
-        absence,
-        company=absence.company,
-        changes={"dates": [f"{absence.start_date}/{absence.end_date}", None]},
-    )
-    absence.delete()
-
-
 def to_rule(absence: Absence) -> rules.Absence:
     return rules.Absence(absence.kind, absence.start_date, absence.end_date, absence.paid)
 

@@ -76,8 +76,15 @@ TOTALS = (
 )
 
 
-def _run_name(run: PayRun) -> str:
-    return f"{run.period_start:%d.%m.}-{run.period_end:%d.%m.%Y} ({run.payment_date:%d.%m.%Y})"
+def _fi_day(day: dt.date, year: bool = True) -> str:
+    return f"{day.day}.{day.month}.{day.year}" if year else f"{day.day}.{day.month}."
+
+
+def run_name(run: PayRun) -> str:
+    """A run as a clerk knows it: its pay period and (in brackets) its payment date, in the
+    Finnish form (1.3.-31.3.2026 (31.3.2026); the first year only when it differs)."""
+    start, end = run.period_start, run.period_end
+    return f"{_fi_day(start, start.year != end.year)}-{_fi_day(end)} ({_fi_day(run.payment_date)})"
 
 
 def _original(run: PayRun) -> PayRun:
@@ -97,7 +104,7 @@ def check_correctable(run: PayRun) -> None:
                     "The pay run %(run)s has not been approved (it is %(status)s): only an "
                     "approved pay run can be corrected. Change a draft directly."
                 )
-                % {"run": _run_name(run), "status": run.get_status_display().lower()}
+                % {"run": run_name(run), "status": run.get_status_display().lower()}
             }
         )
 
@@ -136,7 +143,7 @@ def create_correction_run(
             raise ValidationError(
                 {
                     "employees": _("%(employee)s has no payslip in the pay run %(run)s.")
-                    % {"employee": employee.name, "run": _run_name(original)}
+                    % {"employee": employee.name, "run": run_name(original)}
                 }
             )
     run = PayRun.objects.create(
@@ -146,7 +153,7 @@ def create_correction_run(
         period_start=original.period_start,
         period_end=original.period_end,
         payment_date=payment_date,
-        description=description or _("Correction of %(run)s") % {"run": _run_name(original)},
+        description=description or _("Correction of %(run)s") % {"run": run_name(original)},
     )
     run.employees.set(employees)
     audit.record(
@@ -365,7 +372,7 @@ def correction_payslips(run: PayRun, employees: list[Employee], items: dict, cal
             raise ValidationError(
                 {
                     "employees": _("%(employee)s has no payslip in the pay run %(run)s.")
-                    % {"employee": employee.name, "run": _run_name(original)}
+                    % {"employee": employee.name, "run": run_name(original)}
                 }
             )
         own = items.get(employee.pk, [])
