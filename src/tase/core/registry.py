@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .links import fixed_url
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -37,6 +39,10 @@ class NavItem:
     url_name: str
     action: str
     order: int = 100
+
+    @property
+    def url(self) -> str:
+        return fixed_url(self.url_name)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
+from tase.core import links
 from tase.core.editing import post_or_errors, row_count, run_action
 from tase.core.limits import MAX_VOUCHER_LINES
 from tase.rules import vat as vat_rules
@@ -62,6 +63,9 @@ def voucher_list(request, company_pk):
         attachment_count=Coalesce(Subquery(attachments), 0)
     )
     page = Paginator(vouchers, PAGE_SIZE).get_page(request.GET.get("page"))
+    detail_url = links.url_for_each("ledger:voucher_detail", company.pk)
+    for voucher in page:
+        voucher.url = detail_url(voucher.pk)
     return render(
         request,
         "ledger/voucher_list.html",
