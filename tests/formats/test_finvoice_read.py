@@ -2,6 +2,7 @@
 behind an operator's SOAP envelope and in other encodings; totals that do not tie and bad
 identifiers refused naming the field; hostile files refused."""
 
+import base64
 import mmap
 import tracemalloc
 from decimal import Decimal
@@ -357,3 +358,49 @@ def test_invoices_written_one_after_another_in_one_document_are_each_read():
     second = b"<Finvoice " + body.replace(b"<InvoiceNumber>2026-0317<", b"<InvoiceNumber>X-2<")
     both = read_batch(head + b"<Finvoice " + body + second)
     assert [i.number for i in both] == ["2026-0317", "X-2"]
+
+
+def _naming(number: str, identifier: str) -> bytes:
+    """The fixture as invoice ``number``, naming attachment message ``identifier`` if any."""
+    data = _set(INVOICE, "<InvoiceNumber>2026-0317<", f"<InvoiceNumber>{number}<")
+    if identifier:
+        data = _set(
+            data,
+            "</Finvoice>",
+            "<AttachmentMessageDetails><AttachmentMessageIdentifier>"
+            f"{identifier}</AttachmentMessageIdentifier></AttachmentMessageDetails></Finvoice>",
+        )
+    return data
+
+
+def _attachments_message(identifier: str, name: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<FinvoiceAttachments Version="1.0">'
+        "<MessageTransmissionDetails><MessageDetails><MessageIdentifier>"
+        f"{identifier}</MessageIdentifier></MessageDetails></MessageTransmissionDetails>"
+        f"<AttachmentDetails><AttachmentContent>{base64.b64encode(b'%PDF-1.4').decode()}"
+        f"</AttachmentContent><AttachmentName>{name}</AttachmentName>"
+        "<AttachmentMimeType>application/pdf</AttachmentMimeType></AttachmentDetails>"
+        "</FinvoiceAttachments>\n"
+    ).encode()
+
+
+def test_attachment_messages_find_their_invoice_as_the_file_streams():
+    data = (
+        _naming("A-1", "ATT-1")
+        + _naming("A-2", "")
+        + _attachments_message("", "a2.pdf")  # no identifier: the invoice before it
+        + _naming("A-3", "")
+        + _attachments_message("ATT-1", "a1.pdf")  # named: the invoice naming it
+        + _naming("A-4", "ATT-4")  # its message never comes
+    )
+    # an invoice is given out once nothing can still go to it: A-1 waits for its message
+    assert [p for p, _ in stream(data)] == [2, 1, 3, 4]
+    read = read_batch(data)
+    assert [(i.number, [a.name for a in i.attachments]) for i in read] == [
+        ("A-1", ["a1.pdf"]),
+        ("A-2", ["a2.pdf"]),
+        ("A-3", []),
+        ("A-4", []),
+    ]
+    assert read[0].attachments[0].content == b"%PDF-1.4"

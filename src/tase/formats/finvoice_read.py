@@ -33,6 +33,13 @@ as declared (a file labelled UTF-8 whose bytes are Windows-1252 is read with a w
 an operator's SOAP envelope may come first in the same file (two XML
 documents); both are handled (:mod:`tase.formats.safe_xml`).
 
+A file is streamed (:func:`stream`): its documents found one at a time (an operator's batch is
+envelope + invoice pairs one after another; ``Finvoice`` messages may also follow each other in
+one document, or sit in an envelope's body), each parsed a megabyte at a time by lxml's pull
+parser without DTDs, entities or network access (a ``DOCTYPE`` is refused before parsing), and
+each message read and dropped as it ends, so a file of thousands of invoices reads in flat
+memory from an ``mmap`` of the file.
+
 Attachments: Finvoice carries them in a message of their own, ``FinvoiceAttachments``
 (Finanssiala, *Finvoice Attachments* 1.0), sent in the same file after the invoice (with its own
 envelope); each ``AttachmentDetails`` has ``AttachmentName``, ``AttachmentMimeType`` and the

@@ -2,8 +2,8 @@
 
 Everything read goes through defusedxml (expat): a DTD may be present but an entity
 declaration is refused, which stops both the "billion laughs" bomb and external entities
-(XXE). Large files that are streamed (:func:`pull`, bank statements) go through lxml's pull
-parser instead, set up the same way: a document type declaration (where entities are
+(XXE). Large files that are streamed (:func:`pull`, bank statements and Finvoice files, a
+document at a time, :func:`parts`) go through lxml's pull parser instead, set up the same way: a document type declaration (where entities are
 declared) is refused before the parser sees it, and the parser neither resolves entities,
 loads a DTD nor touches the network. The quirks of real files are smoothed first: a byte order mark or blank lines before
 the XML declaration, and several XML documents in one file (operators put a SOAP envelope in
