@@ -315,7 +315,7 @@ def _messages(data, roots: list[str]) -> Iterator[tuple[str, Any, str]]:
             roots.append(root)
 
 
-@dataclass
+@dataclass(eq=False)  # held invoices are told apart by identity
 class _Held:
     """An invoice read that an attachment message later in the file may still go to."""
 
