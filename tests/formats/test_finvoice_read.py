@@ -2,13 +2,16 @@
 behind an operator's SOAP envelope and in other encodings; totals that do not tie and bad
 identifiers refused naming the field; hostile files refused."""
 
+import base64
+import mmap
+import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from tase.formats import safe_xml
-from tase.formats.finvoice_read import FinvoiceError, read, read_batch
+from tase.formats.finvoice_read import FinvoiceError, read, read_batch, stream
 
 DATA = Path(__file__).parent / "data" / "finvoice"
 INVOICE = (DATA / "finvoice30_iso885915.xml").read_bytes()
@@ -296,3 +299,108 @@ XXE = b'<?xml version="1.0"?><!DOCTYPE f [<!ENTITY x SYSTEM "file:///etc/passwd"
 def test_files_that_are_not_invoices_are_refused(data, message):
     with pytest.raises(FinvoiceError, match=message):
         read(data)
+
+
+def _rss_anon() -> int:
+    """The process's anonymous resident memory (bytes), where lxml's C tree lives too, which
+    tracemalloc does not see."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("RssAnon"))
+
+
+def test_a_file_of_many_invoices_is_read_in_flat_memory(tmp_path):
+    count = 600
+    path = tmp_path / "batch.xml"
+    with path.open("wb") as out:
+        for n in range(count):
+            out.write(SOAP.replace(b"<InvoiceNumber>2026-0317<", b"<InvoiceNumber>B-%d<" % n))
+    size = path.stat().st_size
+    read(SOAP)  # the modules' own first-use caches are not the file's
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        base = highest = _rss_anon()
+        tracemalloc.start()
+        try:
+            numbers = []
+            for position, invoice in stream(data):
+                numbers.append((position, invoice.number))
+                if position % 50 == 0:
+                    highest = max(highest, _rss_anon())
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert numbers == [(n + 1, f"B-{n}") for n in range(count)]
+    # the whole file as bytes, or as a tree, would be the file's size or several times it
+    assert peak < size / 8, (peak, size)
+    assert highest - base < size / 2, (highest - base, size)
+
+
+def test_a_doctype_is_refused_in_any_document_of_a_batch_and_the_others_read():
+    bomb = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE Finvoice [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>\n'
+        b'<Finvoice Version="3.0">&b;</Finvoice>\n'
+    )
+    first, refused = read_batch(SOAP + bomb)
+    assert first.number == "2026-0317"
+    assert refused.problems == [
+        "Invoice 2: The file declares XML entities or external references (DOCTYPE), which an "
+        "accounting file never needs; refused for safety."
+    ]
+    with pytest.raises(FinvoiceError, match=r"^The file declares XML entities"):
+        read(bomb)
+    undeclared = b'<?xml version="1.0"?><Finvoice Version="3.0">&b;</Finvoice>'
+    with pytest.raises(FinvoiceError, match="Not well-formed XML: Entity 'b' not defined"):
+        read(undeclared)
+
+
+def test_invoices_written_one_after_another_in_one_document_are_each_read():
+    body = INVOICE.split(b"<Finvoice ", 1)[1]
+    head = b'<?xml version="1.0" encoding="ISO-8859-15"?>\n'
+    second = b"<Finvoice " + body.replace(b"<InvoiceNumber>2026-0317<", b"<InvoiceNumber>X-2<")
+    both = read_batch(head + b"<Finvoice " + body + second)
+    assert [i.number for i in both] == ["2026-0317", "X-2"]
+
+
+def _naming(number: str, identifier: str) -> bytes:
+    """The fixture as invoice ``number``, naming attachment message ``identifier`` if any."""
+    data = _set(INVOICE, "<InvoiceNumber>2026-0317<", f"<InvoiceNumber>{number}<")
+    if identifier:
+        data = _set(
+            data,
+            "</Finvoice>",
+            "<AttachmentMessageDetails><AttachmentMessageIdentifier>"
+            f"{identifier}</AttachmentMessageIdentifier></AttachmentMessageDetails></Finvoice>",
+        )
+    return data
+
+
+def _attachments_message(identifier: str, name: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<FinvoiceAttachments Version="1.0">'
+        "<MessageTransmissionDetails><MessageDetails><MessageIdentifier>"
+        f"{identifier}</MessageIdentifier></MessageDetails></MessageTransmissionDetails>"
+        f"<AttachmentDetails><AttachmentContent>{base64.b64encode(b'%PDF-1.4').decode()}"
+        f"</AttachmentContent><AttachmentName>{name}</AttachmentName>"
+        "<AttachmentMimeType>application/pdf</AttachmentMimeType></AttachmentDetails>"
+        "</FinvoiceAttachments>\n"
+    ).encode()
+
+
+def test_attachment_messages_find_their_invoice_as_the_file_streams():
+    data = (
+        _naming("A-1", "ATT-1")
+        + _naming("A-2", "")
+        + _attachments_message("", "a2.pdf")  # no identifier: the invoice before it
+        + _naming("A-3", "")
+        + _attachments_message("ATT-1", "a1.pdf")  # named: the invoice naming it
+        + _naming("A-4", "ATT-4")  # its message never comes
+    )
+    # an invoice is given out once nothing can still go to it: A-1 waits for its message
+    assert [p for p, _ in stream(data)] == [2, 1, 3, 4]
+    read = read_batch(data)
+    assert [(i.number, [a.name for a in i.attachments]) for i in read] == [
+        ("A-1", ["a1.pdf"]),
+        ("A-2", ["a2.pdf"]),
+        ("A-3", []),
+        ("A-4", []),
+    ]
+    assert read[0].attachments[0].content == b"%PDF-1.4"

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from lxml import etree
 
+from tase.bank import selectors as bank_selectors
 from tase.bank import services as bank
 from tase.bank.models import Line
 from tase.bank.sample import Payment as BankPayment
@@ -22,6 +23,7 @@ from tase.ledger.closing import closing_gate
 from tase.ledger.models import Entry
 from tase.purchases import selectors, services
 from tase.purchases.models import PaymentRecord, PurchaseInvoice, Supplier
+from tase.rules.deadlines import weekdays_after
 
 from .conftest import FINVOICE
 
@@ -244,3 +246,85 @@ def test_the_api_proposal_shows_the_saving(world, books, accountant):
     assert payment["invoice"]["cash_discount"] == "25.59"
     page = client.get(reverse("purchases:proposal_detail", args=[books.pk, body["id"]]))
     assert page.status_code == 200 and 'data-testid="saving"' in page.content.decode()
+
+
+def _line_out(actor, company, day, amount, number=1, name="KONSULTTITOIMISTO ESIMERKKI OY"):
+    """An outgoing statement line without an end-to-end id (paid by hand in the online bank)."""
+    data = statement_xml(
+        IBAN, dt.date(2026, 3, 1), dt.date(2026, 3, 31), 5_000_000,
+        [BankPayment(day, -amount, name)], number=number,
+    )  # fmt: skip
+    [result] = bank.import_statements(actor, company, data, name=f"tiliote{number}.xml")
+    [line] = result.lines
+    return line
+
+
+def _targets(actor, line) -> list[str]:
+    found = bank_selectors.proposals(actor, line.statement, [line]).get(line.pk, {})
+    return [p.target for p in found.get("targets", [])]
+
+
+@pytest.mark.parametrize("via", ["page", "api"])
+def test_a_discounted_payment_without_our_id_is_proposed_and_pays_in_full(
+    world, books, accountant, via
+):
+    invoice = _approved(accountant, books)  # 1 279,48 €, less 25,59 € by Tuesday 24.3.2026
+    # booked on Thursday, two banking days after the discount date: still proposed
+    line = _line_out(accountant, books, dt.date(2026, 3, 26), 127948 - 2559)
+    assert line.status == Line.Status.OPEN  # no end-to-end id: nothing claimed it
+    target = f"purchases.invoice:{invoice.pk}"
+    client = world.client(Role.ACCOUNTANT)
+    if via == "api":
+        base = f"/api/v1/bank/companies/{books.pk}/lines/{line.pk}"
+        [proposal] = client.get(f"{base}/proposals").json()["targets"]
+        assert proposal["target"] == target
+        assert proposal["label"].endswith("käteisalennus 25,59\xa0€ vähennettynä")
+        matched = client.post(f"{base}/match", {"target": target}, "application/json")
+        assert matched.status_code == 200, matched.content
+        assert matched.json()["note"] == "käteisalennus 25,59\xa0€ otettu"
+    else:
+        url = reverse("bank:statement_detail", args=[books.pk, line.statement_id])
+        page = client.get(url).content.decode().replace("&nbsp;", "\xa0")
+        assert target in page and "käteisalennus 25,59\xa0€ vähennettynä" in page
+        assert (
+            client.post(url, {"line": line.pk, "action": "match", "target": target}).status_code
+            == 302
+        )
+    line.refresh_from_db()
+    invoice.refresh_from_db()
+    assert line.status == Line.Status.MATCHED
+    assert (invoice.status, invoice.paid_cents, invoice.open_cents) == ("paid", 127948, 0)
+    [record] = PaymentRecord.objects.filter(invoice=invoice)
+    assert (record.amount_cents, record.discount_cents, record.bank_line_id) == (
+        127948, 2559, line.pk,
+    )  # fmt: skip
+    totals = _vat_and_expense(line.voucher_id)
+    assert (totals[("2870", "")], totals[("1910", "")]) == (127948, -125389)
+    assert sum(v for (account, _c), v in totals.items() if account not in ("2870", "1910")) == -2559
+
+
+def test_the_discounted_amount_is_proposed_only_in_time_and_a_like_name_first(books, accountant):
+    invoice = _approved(accountant, books)
+    other_text = _with_discount(PERCENT, "O-1").decode("iso-8859-15")
+    other_text = other_text.replace(">1234567-1<", ">1572860-0<").replace(
+        ">Konsulttitoimisto Esimerkki Oy<", ">Muu Toimittaja Oy<"
+    )
+    [result] = services.import_finvoices(
+        accountant, books, [("o.xml", other_text.encode("iso-8859-15"))]
+    )
+    other = services.approve(accountant, result.invoices[0])
+    mine, theirs = f"purchases.invoice:{invoice.pk}", f"purchases.invoice:{other.pk}"
+    on_time = _line_out(accountant, books, dt.date(2026, 3, 20), 125389, number=1)
+    assert _targets(accountant, on_time) == [mine, theirs]  # the supplier's name first
+    # Friday 27.3. is three banking days after Tuesday's discount date: too late
+    late = _line_out(accountant, books, dt.date(2026, 3, 27), 125389, number=2)
+    assert _targets(accountant, late) == []
+    # after Easter: discount date Thursday 2.4., Good Friday and Easter Monday are days off
+    assert weekdays_after(dt.date(2026, 4, 2), 2) == dt.date(2026, 4, 8)
+    # the full amount is still proposed as before
+    full = _line_out(accountant, books, dt.date(2026, 3, 27), 127948, number=3)
+    assert _targets(accountant, full) == [mine, theirs]
+    # accepted late by hand, the discount is not booked: the rest stays open
+    assert bank.accept_proposal(accountant, late, mine).status == Line.Status.MATCHED
+    invoice.refresh_from_db()
+    assert (invoice.paid_cents, invoice.open_cents) == (125389, 2559)

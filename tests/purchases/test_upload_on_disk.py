@@ -1,4 +1,4 @@
-"""A purchase invoice's PDF or image is never read whole into memory: its size is checked
+"""A purchase invoice's PDF or image, or a Finvoice batch, is never read whole into memory: its size is checked
 before anything is read (the refusal names the limit), its type told by its first bytes, and
 the file copied to storage a chunk at a time."""
 
@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import TemporaryUploadedFile
 
 from tase.purchases import services
-from tase.purchases.models import PurchaseInvoice, Supplier
+from tase.purchases.models import PurchaseAttachment, PurchaseInvoice, Supplier
 
-from .conftest import PDF
+from .conftest import PDF, finvoice
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +62,15 @@ def test_an_attachment_over_the_limit_is_refused_before_it_is_read(books, accoun
     assert "lasku.pdf" in message and "accepted is 1 MB" in message
     assert upload.reads == []
     assert not PurchaseInvoice.objects.exists()
+
+
+def test_a_finvoice_batch_is_read_from_disk_and_kept_once(books, accountant):
+    body = b"\n".join(finvoice(f"D-{n}") for n in range(5))
+    upload = _upload(body, "erä.xml")
+    [result] = services.import_finvoices(accountant, books, [upload])
+    assert [i.number for i in result.invoices] == [f"D-{n}" for n in range(5)]
+    assert result.errors == []
+    kept = PurchaseAttachment.objects.filter(name="erä.xml")
+    assert kept.count() == 5 and len({k.file.name for k in kept}) == 1  # one stored copy
+    assert kept.first().file.read() == body and kept.first().size == len(body)
+    assert all(size < len(body) for size in upload.reads)  # never read whole

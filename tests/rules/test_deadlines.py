@@ -23,3 +23,17 @@ from tase.rules import deadlines
 )
 def test_moved_to_weekday(day, moved):
     assert deadlines.moved_to_weekday(day) == moved
+
+
+@pytest.mark.parametrize(
+    ("day", "count", "after"),
+    [
+        (dt.date(2026, 3, 24), 2, dt.date(2026, 3, 26)),  # Tuesday → Thursday
+        (dt.date(2026, 3, 26), 2, dt.date(2026, 3, 30)),  # over a weekend
+        (dt.date(2026, 4, 2), 2, dt.date(2026, 4, 8)),  # Good Friday, Easter Monday off
+        (dt.date(2026, 12, 23), 1, dt.date(2026, 12, 28)),  # Christmas Eve, Day, Boxing Day
+        (dt.date(2026, 3, 24), 0, dt.date(2026, 3, 24)),
+    ],
+)
+def test_weekdays_after(day, count, after):
+    assert deadlines.weekdays_after(day, count) == after

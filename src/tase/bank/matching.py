@@ -100,18 +100,24 @@ def propose_by_amount(
     prefix: str,
     label: Callable[[Any], str],
     similar: Callable[[Any, Any], bool],
+    left=None,
+    fits: Callable[[Any, Any], bool] | None = None,
 ) -> dict[int, list[Proposal]]:
     """For each line whose ``sign * amount`` is positive (+1: money in, -1: money out), the
     open documents of ``open_documents`` (a queryset with ``gross_cents``, ``paid_cents`` and
     ``due_date``) with that much open, the earliest due first, those ``similar`` to the line
     scored higher: up to five of the first twenty, each a :class:`Proposal` of target
-    ``prefix`` + id. The amounts are asked 500 at a time."""
+    ``prefix`` + id. The amounts are asked 500 at a time. ``left``: the amount a document
+    is paid off with, as a query expression (default: gross less paid; purchases pass gross
+    less the cash discount); ``fits``: whether a document of the amount may pay that line
+    (default: any)."""
     wanted = [line for line in lines if sign * line.amount_cents > 0]
     amounts = sorted({sign * line.amount_cents for line in wanted})
     by_amount: dict[int, list] = defaultdict(list)
+    left = F("gross_cents") - F("paid_cents") if left is None else left
     for start in range(0, len(amounts), CHUNK):
         for document in (
-            open_documents.annotate(left=F("gross_cents") - F("paid_cents"))
+            open_documents.annotate(left=left)
             .filter(left__in=amounts[start : start + CHUNK])
             .order_by("due_date", "pk")[:2000]
         ):
@@ -120,7 +126,11 @@ def propose_by_amount(
     for line in wanted:
         found = [
             Proposal(f"{prefix}{document.pk}", label(document), 2 if similar(line, document) else 1)
-            for document in by_amount.get(sign * line.amount_cents, [])[:LOOKED_AT]
+            for document in [
+                d
+                for d in by_amount.get(sign * line.amount_cents, [])
+                if fits is None or fits(line, d)
+            ][:LOOKED_AT]
         ]
         if found:
             proposals[line.pk] = sorted(found, key=lambda p: -p.score)[:PROPOSED]

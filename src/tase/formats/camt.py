@@ -548,15 +548,6 @@ def _version(namespace: str, kind: str, warnings: list[str]) -> str:
     return version
 
 
-def _drop(element: Any) -> None:
-    """Free a handled element and the siblings before it (lxml keeps them otherwise)."""
-    element.clear()
-    parent = element.getparent()
-    if parent is not None:
-        while element.getprevious() is not None:
-            del parent[0]
-
-
 @dataclass
 class _Document:
     """What one XML document of the file turned out to hold."""
@@ -610,13 +601,13 @@ def _stream_document(data: bytes, doc: _Document, kind_before: str) -> Iterator[
             if entry.booked:
                 booked += entry.amount
             yield "entry", entry
-            _drop(element)
+            safe_xml.drop(element)
         elif reader is not None and element is statement_element:
             if header is None:
                 header = reader.header(doc.kind, statement_element, number)
                 yield "statement", header
             yield "end", reader.end(header, booked, count)
-            _drop(element)
+            safe_xml.drop(element)
             reader = statement_element = None
         elif (
             message is not None

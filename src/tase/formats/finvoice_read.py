@@ -33,6 +33,13 @@ as declared (a file labelled UTF-8 whose bytes are Windows-1252 is read with a w
 an operator's SOAP envelope may come first in the same file (two XML
 documents); both are handled (:mod:`tase.formats.safe_xml`).
 
+A file is streamed (:func:`stream`): its documents found one at a time (an operator's batch is
+envelope + invoice pairs one after another; ``Finvoice`` messages may also follow each other in
+one document, or sit in an envelope's body), each parsed a megabyte at a time by lxml's pull
+parser without DTDs, entities or network access (a ``DOCTYPE`` is refused before parsing), and
+each message read and dropped as it ends, so a file of thousands of invoices reads in flat
+memory from an ``mmap`` of the file.
+
 Attachments: Finvoice carries them in a message of their own, ``FinvoiceAttachments``
 (Finanssiala, *Finvoice Attachments* 1.0), sent in the same file after the invoice (with its own
 envelope); each ``AttachmentDetails`` has ``AttachmentName``, ``AttachmentMimeType`` and the
@@ -54,8 +61,10 @@ import base64
 import binascii
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from stdnum import iban as iban_number
@@ -278,50 +287,107 @@ def _attachments(root: Element) -> tuple[str, list[Attachment], list[str]]:
     )
 
 
-def _invoices(data: bytes) -> list[tuple[bytes, Element, str, list] | FinvoiceError]:
-    """Each invoice of the file in order — its XML document (after an operator's envelope),
-    its ``Finvoice`` element, a warning if its encoding had to be repaired and the list its
-    attachments go to — or the error of a document that is not XML."""
-    found: list[tuple[bytes, Element, str, list] | FinvoiceError] = []
-    roots = []
-    for document in safe_xml.documents(data):
-        document, note = safe_xml.repair_encoding(document)
+_MESSAGES = ("{*}Finvoice", "{*}FinvoiceAttachments")
+
+
+def _messages(data, roots: list[str]) -> Iterator[tuple[str, Any, str]]:
+    """The messages of a file as they end, streamed document by document: ``("invoice",
+    element, warning)`` for each ``Finvoice`` (the warning: its encoding had to be repaired),
+    ``("attachments", element, "")`` for each ``FinvoiceAttachments`` and ``("error",
+    FinvoiceError, "")`` for a document that is not (or stops being) XML. Each element is
+    dropped from the tree once the caller has read it; the root tags of documents without a
+    message (an operator's envelope) go to ``roots``."""
+    for buffer, start, end, note in safe_xml.parts(data):
+        root, found = "", False
         try:
-            root = safe_xml.parse(document)
+            for event, element in safe_xml.pull(buffer, _MESSAGES, start=start, end=end):
+                if event == "root":
+                    root = safe_xml.local(element)
+                elif event == "end":
+                    found = True
+                    invoice = safe_xml.local(element.tag) == "Finvoice"
+                    yield ("invoice", element, note) if invoice else ("attachments", element, "")
+                    safe_xml.drop(element)
         except safe_xml.XmlError as error:
-            found.append(FinvoiceError(str(error)))
+            yield "error", FinvoiceError(str(error)), ""
             continue
-        invoice = next((e for e in root.iter() if safe_xml.local(e.tag) == "Finvoice"), None)
-        if invoice is not None:
-            found.append((document, invoice, note, []))
-            continue
-        message = next(
-            (e for e in root.iter() if safe_xml.local(e.tag) == "FinvoiceAttachments"), None
-        )
-        if message is None:
-            roots.append(safe_xml.local(root.tag))
-            continue
-        identifier, attachments, problems = _attachments(message)
-        invoices = [f for f in found if not isinstance(f, FinvoiceError)]
-        owner = next(
-            (
-                f
-                for f in invoices
-                if identifier
-                and _text(f[1], "AttachmentMessageDetails/AttachmentMessageIdentifier")
-                == identifier
-            ),
-            invoices[-1] if invoices else None,
-        )
-        if problems or owner is None:
-            found.append(FinvoiceError(problems or ["FinvoiceAttachments: no invoice before it."]))
+        if not found:
+            roots.append(root)
+
+
+@dataclass(eq=False)  # held invoices are told apart by identity
+class _Held:
+    """An invoice read that an attachment message later in the file may still go to."""
+
+    position: int
+    result: PurchaseInvoice | FinvoiceError
+    identifier: str  # the AttachmentMessageIdentifier it names, "" if none
+    attachments: list[Attachment] = field(default_factory=list)
+    received: bool = False  # the attachment message it names has come
+
+    def settled(self) -> tuple[int, PurchaseInvoice | FinvoiceError]:
+        result = self.result
+        if self.attachments and isinstance(result, PurchaseInvoice):
+            result = replace(result, attachments=tuple(self.attachments))
+        return self.position, result
+
+
+def _read_or_error(
+    element, note: str, check_schema: bool
+) -> tuple[PurchaseInvoice | FinvoiceError, str]:
+    identifier = _text(element, "{*}AttachmentMessageDetails/{*}AttachmentMessageIdentifier")
+    try:
+        return _read_invoice(element, note, check_schema=check_schema), identifier
+    except FinvoiceError as error:
+        return error, identifier
+
+
+def stream(
+    data, *, check_schema: bool = False
+) -> Iterator[tuple[int, PurchaseInvoice | FinvoiceError]]:
+    """Each invoice of a file — one, or an operator's batch of envelope + invoice pairs, or
+    ``Finvoice`` messages one after another — as ``(position, invoice)``, or ``(position,
+    FinvoiceError)`` for one that cannot be read (positions from 1, in the file's order), as
+    the file is read: ``data`` is bytes or an ``mmap`` of the file, parsed a megabyte at a time
+    and each message dropped once read, so that memory stays flat for thousands of invoices.
+
+    An invoice is given out once no attachment message can still go to it: when the next
+    invoice has come and, if it names an attachment message, that message has come; an
+    invoice whose named attachment message never comes is given out at the end (so the
+    positions may come out of order). A file with no invoice raises :class:`FinvoiceError`."""
+    roots: list[str] = []
+    held: list[_Held] = []
+    latest: _Held | None = None
+    position = 0
+    for kind, item, note in _messages(data, roots):
+        position += 1
+        if kind == "error":
+            yield position, item
+        elif kind == "invoice":
+            waiting = [h for h in held if h.identifier and not h.received]
+            for ready in (h for h in held if h not in waiting):
+                yield ready.settled()
+            latest = _Held(position, *_read_or_error(item, note, check_schema))
+            held = [*waiting, latest]
         else:
-            owner[3].extend(attachments)
-    if not found:
+            identifier, attachments, problems = _attachments(item)
+            owner = next((h for h in held if identifier and h.identifier == identifier), None)
+            if owner is not None:
+                owner.received = True
+            owner = owner or latest
+            if problems or owner is None:
+                yield (
+                    position,
+                    FinvoiceError(problems or ["FinvoiceAttachments: no invoice before it."]),
+                )
+            else:
+                position -= 1  # an attachment message is no invoice of its own
+                owner.attachments.extend(attachments)
+    yield from sorted(h.settled() for h in held)
+    if not position:
         raise FinvoiceError(
             f"Not a Finvoice invoice: the file holds <{'>, <'.join(roots)}> but no <Finvoice>."
         )
-    return found
 
 
 def _check_totals(
@@ -474,45 +540,46 @@ def read(data: bytes, *, check_schema: bool = False) -> PurchaseInvoice:
     """The purchase invoice of a Finvoice file (its bytes). Raises :class:`FinvoiceError`
     listing every problem. ``check_schema``: also refuse a 3.0 invoice that breaks
     Finvoice3.0.xsd, naming the line."""
-    invoices = _invoices(data)
+    invoices = list(stream(data, check_schema=check_schema))
     if len(invoices) > 1:
         raise FinvoiceError(f"The file holds {len(invoices)} invoices: import it as a batch.")
-    if isinstance(invoices[0], FinvoiceError):
-        raise invoices[0]
-    return _read_invoice(*invoices[0], check_schema=check_schema)
+    if isinstance(invoices[0][1], FinvoiceError):
+        raise invoices[0][1]
+    return invoices[0][1]
+
+
+def numbered(error: FinvoiceError, position: int) -> FinvoiceError:
+    """The error of the invoice at ``position`` of a batch, each problem naming it."""
+    return FinvoiceError([f"Invoice {position}: {p}" for p in error.problems])
 
 
 def read_batch(data: bytes, *, check_schema: bool = False) -> list[PurchaseInvoice | FinvoiceError]:
     """Every invoice of a batch file (an operator's file of envelope + invoice pairs one after
     another), in order: the purchase invoice, or the error naming its position and problems,
-    so that one bad invoice does not hide the others."""
-    results: list[PurchaseInvoice | FinvoiceError] = []
-    for position, part in enumerate(_invoices(data), start=1):
-        try:
-            if isinstance(part, FinvoiceError):
-                raise part
-            results.append(_read_invoice(*part, check_schema=check_schema))
-        except FinvoiceError as error:
-            results.append(FinvoiceError([f"Invoice {position}: {p}" for p in error.problems]))
-    return results
+    so that one bad invoice does not hide the others. The whole list at once, for a file small
+    enough to hold (the import goes through :func:`stream`)."""
+    return [
+        numbered(result, position) if isinstance(result, FinvoiceError) else result
+        for position, result in sorted(
+            stream(data, check_schema=check_schema), key=lambda found: found[0]
+        )
+    ]
 
 
-def _read_invoice(
-    document: bytes, root: Element, note: str, attachments: list, *, check_schema: bool
-) -> PurchaseInvoice:
+def _read_invoice(root, note: str, *, check_schema: bool) -> PurchaseInvoice:
     version = root.get("Version", "")
-    for element in root.iter():  # Finvoice has no namespace; drop one a sender added
-        element.tag = safe_xml.local(element.tag)
     reader = _Reader()
     if note:
         reader.warnings.append(note)
     if check_schema and version.startswith("3"):
-        problems = safe_xml.schema_errors(document, "Finvoice3.0", tag="Finvoice")
+        problems = safe_xml.element_schema_errors(root, "Finvoice3.0")
         reader.errors += [f"Finvoice3.0.xsd: {p}" for p in problems]
     elif not version.startswith("3"):
         reader.warnings.append(
             f"Finvoice version {version or '(none)'}: read by the 3.0 element names."
         )
+    for element in root.iter():  # Finvoice has no namespace; drop one a sender added
+        element.tag = safe_xml.local(element.tag)
     details = root.find("InvoiceDetails")
     if details is None:
         raise FinvoiceError("InvoiceDetails: missing; this is not an invoice.")
@@ -587,7 +654,6 @@ def _read_invoice(
             + [n for n in reader.notes if n]
         ),
         warnings=tuple(reader.warnings),
-        attachments=tuple(attachments),
         cash_discount_date=discount_date,
         cash_discount=discount,
     )

@@ -2,8 +2,8 @@
 
 Everything read goes through defusedxml (expat): a DTD may be present but an entity
 declaration is refused, which stops both the "billion laughs" bomb and external entities
-(XXE). Large files that are streamed (:func:`pull`, bank statements) go through lxml's pull
-parser instead, set up the same way: a document type declaration (where entities are
+(XXE). Large files that are streamed (:func:`pull`, bank statements and Finvoice files, a
+document at a time, :func:`parts`) go through lxml's pull parser instead, set up the same way: a document type declaration (where entities are
 declared) is refused before the parser sees it, and the parser neither resolves entities,
 loads a DTD nor touches the network. The quirks of real files are smoothed first: a byte order mark or blank lines before
 the XML declaration, and several XML documents in one file (operators put a SOAP envelope in
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from defusedxml import DefusedXmlException
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 _DECLARATION = re.compile(rb"<\?xml[\s?]")
+MB = 1 << 20
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
@@ -69,13 +69,21 @@ def namespace(tag: str) -> str:
     return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
 
 
+def _start(data, at: int, end: int) -> int:
+    """Where the content of ``data[at:end]`` begins: past a UTF-8 byte order mark and blank
+    space. Only the bytes looked at are read (``data`` may be an ``mmap``)."""
+    if data[at : at + 3] == b"\xef\xbb\xbf":
+        at += 3
+    while at < end and data[at] in b" \t\r\n\x00":
+        at += 1
+    return at
+
+
 def _trim(data: bytes) -> bytes:
     """``data`` without a UTF-8 byte order mark and leading blank space. ``data`` may be any
     buffer that slices to bytes (an ``mmap`` of a file on disk): only the bytes looked at are
     read, and nothing is copied when there is nothing to trim."""
-    at = 3 if data[:3] == b"\xef\xbb\xbf" else 0
-    while at < len(data) and data[at] in b" \t\r\n\x00":
-        at += 1
+    at = _start(data, 0, len(data))
     return data[at:] if at else data
 
 
@@ -88,28 +96,70 @@ def _from_utf16(data: bytes) -> bytes:
     return data
 
 
+def spans(data) -> Iterator[tuple[int, int]]:
+    """Where each XML document of ``data`` starts and ends, found as they are asked for: one,
+    or several each starting with its own XML declaration (an operator's SOAP envelope followed
+    by the invoice; a bank's messages, one per account, one after another). Nothing is copied:
+    ``data`` may be an ``mmap`` of the file."""
+    end = len(data)
+    previous = _start(data, 0, end)
+    for found in _DECLARATION.finditer(data, previous):
+        if found.start() > previous and _start(data, previous, found.start()) < found.start():
+            yield _start(data, previous, found.start()), found.start()
+        previous = found.start()
+    if _start(data, previous, end) < end:
+        yield _start(data, previous, end), end
+
+
 def documents(data: bytes) -> list[bytes]:
-    """The XML documents of a file: one, or several each starting with its own XML
-    declaration (an operator's SOAP envelope followed by the invoice; a bank's messages, one
-    per account, one after another)."""
-    data = _trim(_from_utf16(data))
-    starts = [m.start() for m in _DECLARATION.finditer(data)]
-    if len(starts) <= 1:
-        return [data]
-    bounds = [*starts, len(data)] if starts[0] == 0 else [0, *starts, len(data)]
-    return [_trim(data[a:b]) for a, b in itertools.pairwise(bounds) if data[a:b].strip()]
+    """The XML documents of a file (see :func:`spans`), each as bytes."""
+    data = _from_utf16(data)
+    found = list(spans(data))
+    if len(found) <= 1:
+        return [_trim(data)]
+    return [data[a:b] for a, b in found]
 
 
-def _first_non_utf8(data: bytes, chunk: int = 1 << 20) -> int | None:
-    """The offset of the first byte that is not UTF-8, checked a megabyte at a time so that a
-    large file is not held twice as text."""
+def parts(data) -> Iterator[tuple[object, int, int, str]]:
+    """Each XML document of a file as ``(buffer, start, end, warning)`` for :func:`pull`, one
+    at a time: the file itself and the document's span when its bytes are what it declares
+    (nothing copied), else the document re-encoded by :func:`repair_encoding` and its warning.
+    A UTF-16 file is read as UTF-8 first (a copy)."""
+    data = _from_utf16(data)
+    for start, end in spans(data):
+        if _labelled_utf8(data, start) and _first_non_utf8(data, start, end) is not None:
+            fixed, warning = repair_encoding(data[start:end])
+            yield fixed, 0, len(fixed), warning
+        else:
+            yield data, start, end, ""
+
+
+def _first_non_utf8(data: bytes, begin: int = 0, end: int | None = None) -> int | None:
+    """The offset of the first byte of ``data[begin:end]`` that is not UTF-8, checked a
+    megabyte at a time so that a large file is not held twice as text."""
+    end = len(data) if end is None else end
     decoder = codecs.getincrementaldecoder("utf-8")()
-    for start in range(0, len(data), chunk):
+    for start in range(begin, end, MB):
         try:
-            decoder.decode(data[start : start + chunk], final=start + chunk >= len(data))
+            decoder.decode(data[start : min(start + MB, end)], final=start + MB >= end)
         except UnicodeDecodeError as error:
             return max(start + error.start, 0)
     return None
+
+
+def _declared_encoding(data, start: int = 0):
+    """The match of the encoding the XML declaration at ``start`` names, or None."""
+    if data[start : start + 5] != b"<?xml":
+        return None
+    return _ENCODING.search(bytes(data[start : start + 200]).split(b"?>", 1)[0])
+
+
+def _labelled_utf8(data, start: int = 0) -> bool:
+    """Whether the document at ``start`` says it is UTF-8, or says nothing (which means it)."""
+    declared = _declared_encoding(data, start)
+    return (
+        not declared or declared.group(1).lower().replace(b"-", b"").replace(b"_", b"") == b"utf8"
+    )
 
 
 def repair_encoding(data: bytes) -> tuple[bytes, str]:
@@ -120,9 +170,9 @@ def repair_encoding(data: bytes) -> tuple[bytes, str]:
     warning naming the line of the first such byte. A UTF-16 file (with its byte order mark)
     comes back as UTF-8 without a warning."""
     data = _trim(_from_utf16(data))
-    declared = _ENCODING.search(data[:200].split(b"?>", 1)[0]) if data[:5] == b"<?xml" else None
-    if declared and declared.group(1).lower().replace(b"-", b"").replace(b"_", b"") != b"utf8":
+    if not _labelled_utf8(data):
         return data, ""
+    declared = _declared_encoding(data)
     bad = _first_non_utf8(data)
     if bad is not None:
         data = bytes(data)  # re-encoded as a whole below
@@ -189,42 +239,53 @@ def iterparse(data: bytes) -> Iterator[tuple[str, ET.Element]]:
         raise XmlError(_refusal(error)) from None
 
 
-def _root_start(data: bytes) -> int:
+def _root_start(data, at: int, end: int) -> int:
     """Where the root element starts, past the XML declaration, comments, processing
-    instructions and blank space; a document type declaration (``<!DOCTYPE``, where entities
-    are declared) there is refused: no accounting file needs one."""
-    at = 0
+    instructions and blank space from ``at``; a document type declaration (``<!DOCTYPE``,
+    where entities are declared) there is refused: no accounting file needs one."""
     while True:
-        while at < len(data) and data[at] in b" \t\r\n":
+        while at < end and data[at] in b" \t\r\n":
             at += 1
         if data[at : at + 2] == b"<?":
-            end = data.find(b"?>", at)
-            at = len(data) if end < 0 else end + 2
+            close = data.find(b"?>", at, end)
+            at = end if close < 0 else close + 2
         elif data[at : at + 4] == b"<!--":
-            end = data.find(b"-->", at)
-            at = len(data) if end < 0 else end + 3
+            close = data.find(b"-->", at, end)
+            at = end if close < 0 else close + 3
         elif data[at : at + 2] == b"<!":
             raise XmlError(Notice("xml.unsafe", UNSAFE, detail="DOCTYPE"))
         else:
             return at
 
 
-def pull(data: bytes, tags: tuple[str, ...], chunk: int = 1 << 20) -> Iterator[tuple[str, object]]:
+def pull(
+    data: bytes,
+    tags: tuple[str, ...],
+    chunk: int = MB,
+    *,
+    start: int = 0,
+    end: int | None = None,
+) -> Iterator[tuple[str, object]]:
     """``(event, element)`` pairs (``start``/``end``) of the elements named ``tags`` (lxml
     names: ``{*}Ntry`` in any namespace) in one document, streamed through lxml's pull parser
     a megabyte at a time (``data``: bytes, or an ``mmap`` of the file, read a megabyte at a
-    time from disk), so that a reader can handle and drop each repeated element as it
-    ends. The file's root elements sit under a wrapper element, so that several roots one
-    after another (messages written back to back) read as one document; ``("root", tag)``
-    comes first with the tag of the first root element, once it is known. Refused: a file
-    that is not XML, a DOCTYPE (entities), anything not well-formed (the reason and line)."""
+    time from disk; ``start`` and ``end``: the document's span in it, see :func:`parts`), so
+    that a reader can handle and drop each repeated element as it ends. The file's root
+    elements sit under a wrapper element, so that several roots one after another (messages
+    written back to back) read as one document; ``("root", tag)`` comes first with the tag of
+    the first root element, once it is known. Refused: a file that is not XML, a DOCTYPE
+    (entities), anything not well-formed (the reason and line)."""
     from lxml import etree
 
-    data = _trim(data)
-    if data[:1] != b"<":
+    end = len(data) if end is None else end
+    start = _start(data, start, end)
+    if data[start : start + 1] != b"<":
         raise XmlError(Notice("xml.not_xml", NOT_XML))
-    start = _root_start(data)
-    declaration = data.find(b"?>") + 2 if data[:5] == b"<?xml" else 0
+    root_at = _root_start(data, start, end)
+    declaration = start
+    if data[start : start + 5] == b"<?xml":
+        close = data.find(b"?>", start, end)
+        declaration = start if close < 0 else close + 2
     parser = etree.XMLPullParser(
         events=("start", "end"),
         tag=[*tags, "{*}tase-file"],
@@ -237,10 +298,11 @@ def pull(data: bytes, tags: tuple[str, ...], chunk: int = 1 << 20) -> Iterator[t
         collect_ids=False,
     )
     wrapper = None
+    etree.clear_error_log()  # the log is the thread's: a syntax error's cause is read from it
     try:
-        parser.feed(data[:declaration] + b"<tase-file>" + data[declaration:start])
-        for at in range(start, len(data), chunk):
-            parser.feed(data[at : at + chunk])
+        parser.feed(data[start:declaration] + b"<tase-file>" + data[declaration:root_at])
+        for at in range(root_at, end, chunk):
+            parser.feed(data[at : min(at + chunk, end)])
             for event, element in parser.read_events():
                 if element.tag == "tase-file":
                     wrapper = element
@@ -257,9 +319,14 @@ def pull(data: bytes, tags: tuple[str, ...], chunk: int = 1 << 20) -> Iterator[t
             raise XmlError(Notice("xml.malformed", MALFORMED, detail="no element"))
         yield from ((e, el) for e, el in parser.read_events() if el.tag != "tase-file")
     except etree.XMLSyntaxError as error:
-        line = error.lineno or 1
+        # the first error is the cause (an undefined entity); libxml2 may add others after it
+        fatal = [
+            e for e in error.error_log.filter_from_fatals() if e.domain == etree.ErrorDomains.PARSER
+        ]
+        first = fatal[0] if fatal else None
+        message, line = (first.message, first.line) if first else (error.msg, error.lineno)
         raise XmlError(
-            Notice("xml.malformed", MALFORMED, detail=f"{error.msg} (line {line})")
+            Notice("xml.malformed", MALFORMED, detail=f"{message} (line {line or 1})")
         ) from None
 
 
@@ -297,9 +364,27 @@ def schema_errors(data: bytes, name: str | Path, *, tag: str = "", limit: int = 
     elements = [root] if not tag or root.tag == tag else list(root.iter(tag))
     if not elements:
         return [f"no {local(tag)} element"]
-    xsd = schema(name)
     errors = []
     for element in elements:
-        if not xsd.validate(etree.ElementTree(element)):
-            errors += [f"line {e.line}: {e.message}" for e in xsd.error_log]
+        errors += element_schema_errors(element, name, limit=limit)
     return errors[:limit]
+
+
+def element_schema_errors(element, name: str | Path, *, limit: int = 5) -> list[str]:
+    """The violations of schema ``name`` by one lxml element (a message as it streams by,
+    :func:`pull`), ``line N: message`` with the lines of its file, at most ``limit``."""
+    from lxml import etree
+
+    xsd = schema(name)
+    if xsd.validate(etree.ElementTree(element)):
+        return []
+    return [f"line {e.line}: {e.message}" for e in xsd.error_log][:limit]
+
+
+def drop(element) -> None:
+    """Free a handled lxml element and the siblings before it (lxml keeps them otherwise)."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]

@@ -7,17 +7,25 @@
   already (the same file paid twice), or for more than the invoice has open, is not claimed:
   it stays open for the accountant.
 - propose: for the outgoing lines left open, the approved, unpaid invoices of that amount,
-  those whose supplier's IBAN or name the line's matches first.
-- accept: the invoice the accountant picked, paid with the line.
+  those whose supplier's IBAN or name the line's matches first; and the invoices with a cash
+  discount whose gross less the discount is the amount, when the line is booked by the discount
+  date or within :data:`DISCOUNT_GRACE_DAYS` banking days after it (a payment made without
+  Tase's end-to-end id: by hand in the online bank, or a bank that drops the id).
+- accept: the invoice the accountant picked, paid with the line; a discounted invoice's
+  discount is booked as a payment in time books it (:func:`tase.purchases.services.mark_paid`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tase.bank.matching import (
+    PROPOSED,
     Claim,
     Context,
     Matcher,
@@ -26,6 +34,7 @@ from tase.bank.matching import (
     propose_by_amount,
 )
 from tase.core.templatetags.tase import format_money
+from tase.rules.deadlines import weekdays_after
 
 from .models import Payment, PurchaseInvoice
 from .selectors import payments_by_end_to_end_ids
@@ -33,6 +42,20 @@ from .services import mark_paid
 
 PREFIX = "purchases.invoice:"
 OPEN = (PurchaseInvoice.Status.APPROVED, PurchaseInvoice.Status.IN_PAYMENT)
+# A payment made by hand on the cash-discount date is booked on a later day when it was made
+# after the bank's cut-off time or on a day off: a line booked up to this many banking days
+# after the discount date is still proposed for the discounted amount. A matching tolerance
+# (the accountant accepts or not), not a statutory figure.
+DISCOUNT_GRACE_DAYS = 2
+LOOKBACK = dt.timedelta(days=14)  # longer than any run of days off plus the grace days
+
+
+def _in_discount_time(line, invoice: PurchaseInvoice) -> bool:
+    """Whether ``line`` is booked in time for the invoice's cash discount (with the grace)."""
+    return bool(
+        invoice.discount_on(invoice.cash_discount_date)
+        and line.date <= weekdays_after(invoice.cash_discount_date, DISCOUNT_GRACE_DAYS)
+    )
 
 
 def _matched_to(invoice: PurchaseInvoice) -> str:
@@ -43,6 +66,7 @@ def _matched_to(invoice: PurchaseInvoice) -> str:
 
 
 def _pay(ctx: Context, line, invoice: PurchaseInvoice) -> Claim:
+    in_time = _in_discount_time(line, invoice)
     paid = mark_paid(
         ctx.actor,
         invoice,
@@ -50,11 +74,14 @@ def _pay(ctx: Context, line, invoice: PurchaseInvoice) -> Claim:
         date=line.date,
         bank_line=line,
         bank_ledger_account=ctx.bank_ledger_account,
+        discount_by=invoice.cash_discount_date if in_time else None,
     )
     record = paid.payment_records.order_by("-pk").first()
     note = ""
     if paid.open_cents > 0:
         note = _("%(amount)s left open") % {"amount": format_money(paid.open_cents)}
+    elif record and record.discount_cents:
+        note = _("cash discount %(amount)s taken") % {"amount": format_money(record.discount_cents)}
     return Claim(_matched_to(paid), record.voucher_id if record else None, note)
 
 
@@ -89,18 +116,41 @@ def _label(invoice: PurchaseInvoice) -> str:
     }
 
 
+def _discounted_label(invoice: PurchaseInvoice) -> str:
+    return _("%(invoice)s, less the cash discount %(discount)s") % {
+        "invoice": _label(invoice),
+        "discount": format_money(invoice.cash_discount_cents),
+    }
+
+
 def propose(ctx: Context, lines) -> dict[int, list[Proposal]]:
-    """Outgoing lines: the approved, unpaid invoices of the amount (:func:`propose_by_amount`)."""
-    return propose_by_amount(
+    """Outgoing lines: the approved, unpaid invoices of the amount, and those whose gross less
+    the cash discount is the amount when the line is in time for it (:func:`propose_by_amount`
+    each), together by the same preference: a similar supplier first, then the earliest due."""
+    invoices = PurchaseInvoice.objects.filter(company=ctx.company, status__in=OPEN).select_related(
+        "supplier"
+    )
+    found = propose_by_amount(
+        lines, invoices, sign=-1, prefix=PREFIX, label=_label, similar=_similar
+    )
+    days = [line.date for line in lines if line.amount_cents < 0]
+    if not days:
+        return found
+    discounted = propose_by_amount(
         lines,
-        PurchaseInvoice.objects.filter(company=ctx.company, status__in=OPEN).select_related(
-            "supplier"
+        invoices.filter(
+            paid_cents=0, cash_discount_cents__gt=0, cash_discount_date__gte=min(days) - LOOKBACK
         ),
         sign=-1,
         prefix=PREFIX,
-        label=_label,
+        label=_discounted_label,
         similar=_similar,
+        left=F("gross_cents") - F("cash_discount_cents"),
+        fits=_in_discount_time,
     )
+    for pk, more in discounted.items():
+        found[pk] = sorted([*found.get(pk, []), *more], key=lambda p: -p.score)[:PROPOSED]
+    return found
 
 
 def accept(ctx: Context, line, target: str) -> Claim:

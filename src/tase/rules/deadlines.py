@@ -39,3 +39,12 @@ def moved_to_weekday(day: dt.date) -> dt.date:
     while is_day_off(day):
         day += dt.timedelta(days=1)
     return day
+
+
+def weekdays_after(day: dt.date, count: int) -> dt.date:
+    """The ``count``-th weekday (not a Saturday, Sunday or holiday of :func:`is_day_off`, the
+    days Finnish banks do not book payments on) after ``day``."""
+    while count > 0:
+        day += dt.timedelta(days=1)
+        count -= not is_day_off(day)
+    return day

@@ -14,6 +14,7 @@ before approving.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
@@ -156,7 +157,9 @@ def _store_attachment(
     return attachment
 
 
-def _save_finvoice(actor, company, read: finvoice_read.PurchaseInvoice, name: str, data, cache):
+def _save_finvoice(
+    actor, company, read: finvoice_read.PurchaseInvoice, kept: _KeptFile, cache: dict
+):
     supplier = supplier_for_seller(actor, company, read.seller, cache=cache)
     gross = _cents(read.total)
     known = _known(company, supplier, cache)
@@ -211,7 +214,7 @@ def _save_finvoice(actor, company, read: finvoice_read.PurchaseInvoice, name: st
         gross_cents=gross,
         cash_discount_date=read.cash_discount_date,
         cash_discount_cents=_cents(read.cash_discount) if read.cash_discount else 0,
-        file_name=name[:200],
+        file_name=kept.name[:200],
         message_id=read.message_id[:100],
         warnings=warnings,
         created_by=user_of(actor),
@@ -222,7 +225,7 @@ def _save_finvoice(actor, company, read: finvoice_read.PurchaseInvoice, name: st
     PurchaseLine.objects.bulk_create(lines)
     PurchaseAttachment.objects.bulk_create(
         [
-            _store_attachment(invoice, name, data, "application/xml", save=False),
+            kept.attachment(invoice),
             *(
                 _store_attachment(invoice, a.name, a.content, a.mime_type, save=False)
                 for a in read.attachments
@@ -235,59 +238,84 @@ def _save_finvoice(actor, company, read: finvoice_read.PurchaseInvoice, name: st
         "import",
         invoice,
         company=company,
-        changes={"file": [None, name], "total": [None, str(cents(gross))]},
+        changes={"file": [None, kept.name], "total": [None, str(cents(gross))]},
     )
     return invoice
 
 
-def _upload(upload) -> tuple[str, bytes]:
-    if isinstance(upload, tuple):
-        return str(upload[0]), bytes(upload[1])
-    data = b"".join(upload.chunks()) if hasattr(upload, "chunks") else upload.read()
-    return PurePath(upload.name or "").name, data
+class _KeptFile:
+    """The Finvoice file as kept with the invoices it brings: copied to storage (a chunk at a
+    time) with the first, and the same stored file named by the others of a batch, so that a
+    batch of thousands of invoices is not stored thousands of times."""
+
+    def __init__(self, name: str, content):
+        self.name, self.content = name, content
+        self.stored: tuple[str, int] | None = None  # the stored file's name and size
+
+    def attachment(self, invoice: PurchaseInvoice) -> PurchaseAttachment:
+        if self.stored is None:
+            kept = _store_attachment(
+                invoice, self.name, self.content, "application/xml", save=False
+            )
+            self.stored = (kept.file.name, kept.size)
+            return kept
+        return PurchaseAttachment(
+            invoice=invoice,
+            company_id=invoice.company_id,
+            file=self.stored[0],
+            name=PurePath(self.name).name[:200] or "attachment",
+            content_type="application/xml",
+            size=self.stored[1],
+        )
 
 
 def import_finvoices(actor, company: Company, files) -> list[FileResult]:
     """Each file's result, in the order given: the invoices it brought, or what is wrong
-    with it, naming the file (and the invoice's position in a batch)."""
+    with it, naming the file (and the invoice's position in a batch). Each file is read from
+    disk, not memory (:func:`tase.core.limits.on_disk`, its size checked first), and its
+    invoices streamed (:func:`tase.formats.finvoice_read.stream`) and saved one by one."""
     guard(actor, company, "purchases.manage")
     results = []
     cache: dict = {}
     for upload in files:
         name = PurePath(getattr(upload, "name", None) or str(upload[0])).name
+        content = bytes(upload[1]) if isinstance(upload, tuple) else upload
         result = FileResult(name)
         results.append(result)
         try:
-            limits.check_size(upload[1] if isinstance(upload, tuple) else upload, "finvoice")
+            limits.check_size(content, "finvoice")
         except ValidationError as error:
             result.errors = [f"{name}: {m}" for m in error.messages]
             continue
-        name, data = _upload(upload)
-        try:
-            parsed = finvoice_read.read_batch(data)
-        except finvoice_read.FinvoiceError as error:
-            result.errors = [f"{name}: {p}" for p in error.problems]
-            continue
-        for position, read in enumerate(parsed, start=1):
-            where = name if len(parsed) == 1 else f"{name}, " + _("invoice %(n)s") % {"n": position}
-            if isinstance(read, finvoice_read.FinvoiceError):
-                problems = read.problems
-                if len(parsed) == 1:
-                    problems = [
-                        p.split(": ", 1)[1] if p.startswith("Invoice 1: ") else p for p in problems
-                    ]
-                result.errors += [f"{name}: {p}" for p in problems]
-                continue
-            try:
-                with transaction.atomic():
-                    invoice = _save_finvoice(actor, company, read, name, data, cache)
-            except ValidationError as error:
-                cache.clear()  # a supplier created in the rolled-back savepoint is gone
-                result.errors += [f"{where}: {m}" for m in error.messages]
-                continue
-            result.invoices.append(invoice)
-            result.warnings += [f"{where}: {w}" for w in invoice.warnings]
+        with limits.on_disk(content, "finvoice", name=name) as data:
+            _import_file(actor, company, result, data, _KeptFile(name, content), cache)
     return results
+
+
+def _import_file(actor, company, result: FileResult, data, kept: _KeptFile, cache: dict) -> None:
+    name = result.name
+    found = finvoice_read.stream(data)
+    try:  # the first two tell a file of one invoice from a batch
+        ahead = [entry for entry in (next(found), next(found, None)) if entry is not None]
+    except finvoice_read.FinvoiceError as error:
+        result.errors = [f"{name}: {p}" for p in error.problems]
+        return
+    single = len(ahead) == 1
+    for position, read in itertools.chain(ahead, found):
+        where = name if single else f"{name}, " + _("invoice %(n)s") % {"n": position}
+        if isinstance(read, finvoice_read.FinvoiceError):
+            problems = read if single else finvoice_read.numbered(read, position)
+            result.errors += [f"{name}: {p}" for p in problems.problems]
+            continue
+        try:
+            with transaction.atomic():
+                invoice = _save_finvoice(actor, company, read, kept, cache)
+        except ValidationError as error:
+            cache.clear()  # a supplier created in the rolled-back savepoint is gone
+            result.errors += [f"{where}: {m}" for m in error.messages]
+            continue
+        result.invoices.append(invoice)
+        result.warnings += [f"{where}: {w}" for w in invoice.warnings]
 
 
 def _manual_lines(company, supplier, lines, on, errors) -> list[PurchaseLine]:

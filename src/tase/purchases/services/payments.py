@@ -319,10 +319,12 @@ def mark_paid(
     voucher=None,
     bank_line=None,
     bank_ledger_account: str = "",
+    discount_by=None,
 ):
     """Book ``amount_cents`` paid on the approved invoice on ``date`` (when it is the open
-    amount less a cash discount earned — by the date, or sent in a proposal that took it — the
-    discount settles the rest, :func:`discount_lines`). ``voucher``: the voucher
+    amount less a cash discount earned — by the date, by ``discount_by`` when the caller knows
+    the payment was made earlier than it was booked (a bank line the accountant matched), or
+    sent in a proposal that took it — the discount settles the rest, :func:`discount_lines`). ``voucher``: the voucher
     the caller posted for it (the bank app's statement line), linked as it is; none: trade
     payables / bank are posted here (to ``bank_ledger_account``, else the bank account of its
     payment proposal, else the company's default). The invoice's payment in a proposal is
@@ -353,7 +355,7 @@ def mark_paid(
     payment = invoice.payments.filter(status=Payment.Status.SENT).select_related("proposal").first()
     discount = 0
     if voucher is None:
-        earned = invoice.discount_on(on)
+        earned = invoice.discount_on(discount_by or on)
         if payment is not None and payment.discount_cents and amount_cents == payment.amount_cents:
             earned = payment.discount_cents  # the file was sent in time to earn it
         if earned and amount_cents + earned == invoice.open_cents:
