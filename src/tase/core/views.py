@@ -50,17 +50,16 @@ def start(request):
         for panel in ordered(START_PANELS)
         if actor.can(panel.action)
     ]
+    # Vendor staff see their customers, everyone else their companies: only that one is read.
+    staff = actor.is_vendor_staff
     organizations = (
-        selectors.organizations_for(actor)[:50] if actor.can("organization.view") else []
+        selectors.organizations_for(actor)[:50] if staff and actor.can("organization.view") else []
     )
+    companies = [] if staff else actor.companies("organization.view")[:50]
     return render(
         request,
         "core/start.html",
-        {
-            "panels": panels,
-            "organizations": organizations,
-            "companies": actor.companies("organization.view")[:50],
-        },
+        {"panels": panels, "organizations": organizations, "companies": companies},
     )
 
 

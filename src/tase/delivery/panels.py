@@ -12,7 +12,7 @@ def start_panel(request) -> dict:
     projects = (
         selectors.projects_for(actor)
         .filter(status=Project.Status.RUNNING)
-        .select_related("organization")
+        .only("pk", "name")  # the card shows the name and links the project
         .prefetch_related("phases")
     )
     # The admin and the account manager oversee every running project; a lead or a consultant
