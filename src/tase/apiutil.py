@@ -118,24 +118,39 @@ def actor(request) -> Actor:
     return Actor.of(request.auth)
 
 
-def validation_error_body(error: ValidationError) -> dict:
+def validation_error_body(error: ValidationError, request=None) -> dict:
+    """A service's ValidationError in Ninja's shape: ``loc`` is ``[part, field]``, the part of
+    the request the field came from (:func:`_part`); a message without a field names the part
+    alone."""
     if hasattr(error, "error_dict"):
         detail = [
-            {"loc": ["body", field], "msg": message, "type": "value_error"}
+            {"loc": [_part(request, field), field], "msg": message, "type": "value_error"}
             for field, messages in error.message_dict.items()
             for message in messages
         ]
     else:
         detail = [
-            {"loc": ["body"], "msg": message, "type": "value_error"} for message in error.messages
+            {"loc": [_part(request, None)], "msg": message, "type": "value_error"}
+            for message in error.messages
         ]
     return {"detail": detail}
+
+
+def _part(request, field: str | None) -> str:
+    """``path`` for a parameter of the URL, ``query`` for a call without a body (GET, DELETE),
+    else ``body``, as Ninja names them in its own errors."""
+    if request is None:
+        return "body"
+    match = getattr(request, "resolver_match", None)
+    if field is not None and match is not None and field in match.kwargs:
+        return "path"
+    return "query" if request.method in ("GET", "HEAD", "DELETE", "OPTIONS") else "body"
 
 
 def install_error_handlers(api) -> None:
     @api.exception_handler(ValidationError)
     def _invalid(request, error):
-        return api.create_response(request, validation_error_body(error), status=422)
+        return api.create_response(request, validation_error_body(error, request), status=422)
 
     @api.exception_handler(OverflowError)
     def _out_of_range(request, error):

@@ -63,7 +63,7 @@ def test_a_period_that_is_not_the_companys_is_refused_with_422(world, march, sys
     base = f"/api/v1/ledger/companies/{march.pk}/vat-returns"
     month = client.get(f"{base}?from={MARCH[0]}&to={MARCH[1]}&format=vsralvkv")
     assert month.status_code == 422
-    assert month.json()["detail"][0]["loc"] == ["body", "from"]
+    assert month.json()["detail"][0]["loc"] == ["query", "from"]
     assert "vuosineljännes" in month.json()["detail"][0]["msg"]
     odd = client.get(f"{base}?from=2026-02-01&to=2026-03-31&format=vsralvkv")
     assert odd.status_code == 422

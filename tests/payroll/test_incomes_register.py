@@ -273,7 +273,7 @@ def test_api_delivery_separate_report_list_and_sent(world, clerk):
     for month in ("0000-01", "2026-13", "2026-3"):
         assert client.get(f"{base}/separate-reports/{month}").status_code == 422
     future = client.get(f"{base}/separate-reports/2099-01")
-    assert future.status_code == 422 and future.json()["detail"][0]["loc"] == ["body", "month"]
+    assert future.status_code == 422 and future.json()["detail"][0]["loc"] == ["path", "month"]
     listed = client.get(f"{base}/reports").json()["items"]
     assert {row["kind"] for row in listed} == {"earnings", "separate"}
     earnings = next(row for row in listed if row["kind"] == "earnings")

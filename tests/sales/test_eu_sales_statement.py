@@ -82,7 +82,7 @@ def test_a_month_without_eu_sales_and_a_quarter_are_refused(world, eu_march):
     base = f"/api/v1/ledger/companies/{eu_march.pk}/vat-returns?format=vsralvyv"
     february = client.get(f"{base}&from=2026-02-01&to=2026-02-28")
     assert february.status_code == 422
-    assert february.json()["detail"][0]["loc"] == ["body", "from"]
+    assert february.json()["detail"][0]["loc"] == ["query", "from"]
     assert client.get(f"{base}&from=2026-01-01&to=2026-03-31").status_code == 422
 
 
