@@ -1,7 +1,7 @@
 """Template helpers available in every template: money, permission checks."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale
@@ -51,6 +51,7 @@ def parameter_unit(unit):
     return unit if label is None else str(label)
 
 
+CENT = Decimal("0.01")
 BABEL_LOCALES = {"fi": "fi_FI", "en": "en_FI"}
 
 
@@ -72,12 +73,18 @@ def _format_decimal(value: Decimal, format: str, language: str | None) -> str:
     return _pattern(format).apply(value, _locale(language or translation.get_language() or "fi"))
 
 
+def to_cent(value: Decimal) -> Decimal:
+    """``value`` rounded half up (away from zero) to the cent, as a Finn rounds a sum shown in
+    euros: babel itself would round half to even (0,125 € as 0,12 €)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def format_money(amount, language: str | None = None) -> str:
     """Euros in the active language: 1 234,56 € in Finnish. ``amount`` in euros (Decimal)
-    or, for ``int``, in cents. Rounded half up to the cent only for display."""
+    or, for ``int``, in cents. Rounded half up (away from zero) to the cent only for display."""
     if amount is None or amount == "":
         return ""
-    value = Decimal(amount) / 100 if isinstance(amount, int) else Decimal(str(amount))
+    value = Decimal(amount) / 100 if isinstance(amount, int) else to_cent(Decimal(str(amount)))
     return format_currency(
         value, "EUR", locale=_locale(language or translation.get_language() or "fi")
     )
@@ -106,10 +113,11 @@ def format_number(value, language: str | None = None) -> str:
 
 def format_amount(value, language: str | None = None) -> str:
     """Euros with two decimals and no currency sign, for a text that writes the sign itself:
-    1 234,50. Empty for None or ""."""
+    1 234,50. Rounded half up (away from zero) to the cent only for display. Empty for None
+    or ""."""
     if value is None or value == "":
         return ""
-    return _format_decimal(Decimal(str(value)), "#,##0.00", language)
+    return _format_decimal(to_cent(Decimal(str(value))), "#,##0.00", language)
 
 
 @register.filter
