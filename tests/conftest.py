@@ -90,6 +90,20 @@ def steady_parameters(monkeypatch):
     monkeypatch.setattr(parameters._State, "check_every", math.inf)
 
 
+@pytest.fixture(autouse=True)
+def _parameters_as_the_database_holds_them():
+    """A test that enters a parameter value (tase.core.parameter_values) reloads the merged
+    set inside its transaction; the rollback at its end does not, and the overlay only asks for
+    its version every 30 s (tase.rules.parameters), so the next tests would read the value
+    that was never committed. Forget the merged set after any test that rebuilt it."""
+    from tase.rules import parameters
+
+    before = parameters._State.generation
+    yield
+    if parameters._State.generation != before:
+        parameters.reload()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _flush_may_truncate():
     """Transactional tests empty the test database with TRUNCATE after each test; on
