@@ -54,6 +54,7 @@ def give_functions(company, functions=FUNCTIONS):
 
 
 def test_the_chart_brings_default_functions(books):
+    assert tuple(value for value in Account.Function.values if value) == rules.FUNCTIONS
     numbers = ["3000", "3600", "4000", "4450", "5000", "6800", "7100", "7400", "8000", "9400"]
     functions = dict(
         Account.objects.filter(company=books, number__in=numbers).values_list("number", "function")
