@@ -113,7 +113,7 @@ def line_totals(
 
 
 def accounts_without_function(company, periods) -> list[str]:
-    """ "number name" of each account on a by-nature operating line with no function and a
+    """The accounts ("number name") of the by-nature operating lines with no function and a
     balance in one of ``periods``: a by-function statement cannot place them."""
     function_lines = Q()
     for prefix in rules.FUNCTION_LINES:
