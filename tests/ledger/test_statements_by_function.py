@@ -219,6 +219,7 @@ def test_function_on_the_accounts_page(world, books):
     wages = Account.objects.get(company=books, number="5000", is_header=False)
     html = client.get(url).content.decode()
     assert f'id="f-{wages.pk}" name="function" form="acc-{wages.pk}"' in html
+    assert ">Hallinnon kulut</option>" in html  # the functions named as the items of 1:2 §
     interest = Account.objects.get(company=books, number="9400", is_header=False)
     assert f'id="f-{interest.pk}"' not in html  # a financial account takes no function
     answer = client.post(

@@ -143,8 +143,8 @@ class Account(models.Model):
 
         NONE = "", _("—")
         COST_OF_SALES = "cost_of_sales", _("Cost of sales")
-        SELLING = "selling", _("Selling and marketing")
-        ADMINISTRATION = "administration", _("Administration")
+        SELLING = "selling", _("Selling and marketing expenses")
+        ADMINISTRATION = "administration", _("Administrative expenses")
         OTHER = "other", _("Other operating expenses")
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)

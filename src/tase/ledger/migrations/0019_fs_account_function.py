@@ -47,8 +47,8 @@ class Migration(migrations.Migration):
                 choices=[
                     ("", "—"),
                     ("cost_of_sales", "Cost of sales"),
-                    ("selling", "Selling and marketing"),
-                    ("administration", "Administration"),
+                    ("selling", "Selling and marketing expenses"),
+                    ("administration", "Administrative expenses"),
                     ("other", "Other operating expenses"),
                 ],
                 default="",
