@@ -415,11 +415,17 @@ def _same(code: str, new_code: str, lines=None, forms=None) -> Item:
 # lets a small company use the same formula with the numbered items (the financial items and
 # the appropriations without their lettered sub-items); a micro company the numbered items
 # (PMA 4 luku), which are all there is above the operating result.
-# Sources read: Finlex 19971339 (1 §, the by-nature formula and the chapter's headings);
-# the item names of 2 § from the Nordic Core Business Terminology collection "Toimintokohtainen
-# tuloslaskelmakaava" (sanastot.suomi.fi, Directive 2013/34/EU art. 13 layout, whose English
-# names the English labels follow) and Finnish accounting references (passeli.fi,
-# almatalent.fi). No Swedish wording of the new items was found: Swedish falls back to Finnish.
+# Sources read: Finlex 19971339 (1 §, the by-nature formula and the chapter's headings); the
+# Finnish names of 2 §'s items from passeli.fi's account of the by-function formula (turnover
+# less hankinnan ja valmistuksen kulut is bruttokate, less myynnin ja markkinoinnin kulut,
+# hallinnon kulut and liiketoiminnan muut kulut is liikevoitto) and almatalent.fi (other
+# operating income in it); the English names from the Nordic Core Business Terminology
+# collection "Toimintokohtainen tuloslaskelmakaava" (sanastot.suomi.fi: Directive 2013/34/EU
+# art. 13's layout, with other operating income after administrative expenses). The stored
+# Finlex copy shows 1 § but not the text of 2 § itself: the order of items 6-7 and the
+# numbers 10-14 (1752/2015 removed the extraordinary items, as in 1 §) are to be checked
+# against the statute before relying on the marks. No Swedish wording of the new items was
+# found: Swedish falls back to Finnish.
 # Codes are "F" + the item's number in 2 §.
 INCOME_STATEMENT_BY_FUNCTION: tuple[Item, ...] = (
     _same("1", "F1"),
