@@ -98,3 +98,85 @@ def test_unknown_form_or_statement():
 def test_swedish_labels():
     rows = rules.fill("balance_sheet", "micro", {}, columns=1, language="sv")
     assert rows[0].label == "AKTIVA"
+
+
+# -- by function of expense (KPA 1:2 §) -----------------------------------------------------------
+
+
+def test_by_function_items_in_the_order_of_the_statute():
+    small = codes("income_statement_by_function", "small")
+    assert small == [f"F{n}" for n in range(1, 15)]
+    assert codes("income_statement_by_function", "micro") == small
+    full = codes("income_statement_by_function", "full")
+    assert [c for c in full if c not in small] == ["F9d", "F9g", "F11a", "F11b"]
+    labels = [i.fi for i in rules.layout("income_statement_by_function", "small")]
+    assert labels[:8] == [
+        "LIIKEVAIHTO",
+        "Hankinnan ja valmistuksen kulut",
+        "BRUTTOKATE",
+        "Myynnin ja markkinoinnin kulut",
+        "Hallinnon kulut",
+        "Liiketoiminnan muut tuotot",
+        "Liiketoiminnan muut kulut",
+        "LIIKEVOITTO (-TAPPIO)",
+    ]
+    assert labels[-1] == "TILIKAUDEN VOITTO (TAPPIO)"
+
+
+def test_by_function_totals_and_the_same_result():
+    nature = {
+        "IS.1": [100_000],
+        "IS.4": [5_000],
+        "IS.5.a": [-30_000],
+        "IS.6.a": [-20_000],
+        "IS.8": [-10_000],
+        "IS.9.b": [-1_000],
+        "IS.11": [-9_000],
+    }
+    function = {
+        "IS.1": [100_000],
+        "IS.4": [5_000],
+        "FN.cost_of_sales": [-40_000],
+        "FN.selling": [-8_000],
+        "FN.administration": [-12_000],
+        "IS.9.b": [-1_000],
+        "IS.11": [-9_000],
+    }
+    by_nature = {r.code: r for r in rules.fill("income_statement", "small", nature, columns=1)}
+    rows = {
+        r.code: r for r in rules.fill("income_statement_by_function", "small", function, columns=1)
+    }
+    assert rows["F3"].amounts == [60_000]
+    assert rows["F8"].amounts == by_nature["9"].amounts == [45_000]
+    assert rows["F10"].amounts == [44_000]
+    assert rows["F14"].amounts == by_nature["15"].amounts == [35_000]
+    assert "F7" not in rows  # no other operating expenses: left out
+    assert rules.unmapped(function, "income_statement_by_function") == []
+    assert rules.unmapped({"IS.6.a": [1]}, "income_statement_by_function") == ["IS.6.a"]
+    assert rules.presentation_sign("FN.selling") == -1
+
+
+@pytest.mark.parametrize("chart", ["limited-company.csv", "sole-trader.csv"])
+def test_default_functions_of_the_charts(chart):
+    with open(CHARTS / chart, encoding="utf-8", newline="") as handle:
+        accounts = [row for row in csv.DictReader(handle) if row["kind"] == "A"]
+    for row in accounts:
+        function = rules.default_function(row["number"], row["line"])
+        if not rules.needs_function(row["line"]):
+            assert function == "", row["number"]
+        else:
+            assert function in ("", *rules.FUNCTIONS), row["number"]
+    defaults = {r["number"]: rules.default_function(r["number"], r["line"]) for r in accounts}
+    assert defaults["4000"] == "cost_of_sales" and defaults["3600"] == "cost_of_sales"
+    assert defaults["7400"] == "selling" and defaults["7720"] == "administration"
+    assert defaults["8000"] == "other"
+    assert defaults["5000"] == defaults["6800"] == defaults["7500"] == ""  # the company's call
+
+
+def test_swedish_falls_back_to_finnish_where_no_swedish_wording():
+    rows = rules.fill(
+        "income_statement_by_function", "small", {"FN.selling": [-1]}, columns=1, language="sv"
+    )
+    labels = {r.code: r.label for r in rows}
+    assert labels["F4"] == "Myynnin ja markkinoinnin kulut"
+    assert labels["F8"] == "RÖRELSEVINST (-FÖRLUST)"

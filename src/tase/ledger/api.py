@@ -59,6 +59,11 @@ class AccountOut(Schema):
     income_statement_line: str
     balance_sheet_line: str
     hidden: bool
+    function: str = Field(
+        ...,
+        description="Function of expense for the income statement by function (KPA 1:2 §): "
+        "cost_of_sales | selling | administration | other, or empty",
+    )
 
 
 class AccountIn(Schema):
@@ -68,6 +73,9 @@ class AccountIn(Schema):
     type: str
     default_vat_code: str = ""
     line: str = ""
+    function: str | None = Field(
+        None, description="Function of expense; default: the one of the number's range"
+    )
 
 
 class AccountPatch(Schema):
@@ -75,6 +83,9 @@ class AccountPatch(Schema):
     name_en: str | None = None
     default_vat_code: str | None = None
     hidden: bool | None = None
+    function: str | None = Field(
+        None, description="cost_of_sales | selling | administration | other, or empty"
+    )
 
 
 class FiscalYearOut(Schema):

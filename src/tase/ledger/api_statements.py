@@ -1,5 +1,5 @@
 """API of the financial statements: the income statement and the balance sheet of a fiscal
-year in a statutory form (JSON or PDF), and the statement book's data and PDF.
+year in a statutory form, the income statement by nature or by function (JSON or PDF), and the statement book's data and PDF.
 
 A problem (no fiscal year ends on the date, an unknown form, an open year whose closing gate
 fails) answers 422 naming the field, as every ValidationError of the API does."""
@@ -26,6 +26,11 @@ router = Router(tags=["ledger"])
 class StatementsQuery(Schema):
     year_end: Day = Field(..., description="The last day of the fiscal year")
     form: Literal["micro", "small", "full"] = "small"
+    basis: Literal["nature", "function"] = Field(
+        "nature",
+        description="Income statement by nature of expense (KPA 1:1 §) or by function "
+        "(KPA 1:2 §; every operating account with a balance needs its function)",
+    )
     format: Literal["json", "pdf"] = "json"
     language: Literal["fi", "sv", "en"] = "fi"
 
@@ -53,6 +58,7 @@ class StatementsOut(Schema):
     company: str
     business_id: str
     form: str
+    basis: str
     fiscal_year: PeriodOut
     previous_fiscal_year: PeriodOut | None
     income_statement: list[StatementRowOut]
@@ -72,7 +78,7 @@ def financial_statements(request, company_id: int, query: Query[StatementsQuery]
     company = actor(request).company(company_id, "ledger.view")
     with translation.override("en" if query.language == "en" else "fi"):
         result = statements.financial_statements(
-            company, query.year_end, form=query.form, language=query.language
+            company, query.year_end, form=query.form, language=query.language, basis=query.basis
         )
         if query.format == "pdf":
             return pdf.response(statements.statements_pdf(result), f"tilinpaatos-{query.year_end}")
@@ -87,6 +93,7 @@ class SignatureIO(Schema):
 
 class StatementBookIO(Schema):
     form: Literal["micro", "small", "full"] = "small"
+    basis: Literal["nature", "function"] = "nature"
     board_proposal: str = ""
     place: str = ""
     signatures: list[SignatureIO] = []
@@ -104,6 +111,7 @@ def _book_out(book) -> dict:
         return StatementBookIO().dict()
     return {
         "form": book.form,
+        "basis": book.basis,
         "board_proposal": book.board_proposal,
         "place": book.place,
         "signatures": book.signatures,
@@ -134,6 +142,7 @@ def put_statement_book(request, company_id: int, year_id: int, payload: Statemen
         company,
         year,
         form=payload.form,
+        basis=payload.basis,
         board_proposal=payload.board_proposal,
         place=payload.place,
         signatures=[s.dict() for s in payload.signatures],

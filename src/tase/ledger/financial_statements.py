@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,7 @@ from .services import cents_to_decimal, fmt_date
 
 BALANCE_TYPES = (Account.Type.ASSET, Account.Type.LIABILITY, Account.Type.EQUITY)
 LANGUAGES = ("fi", "sv", "en")
+INCOME_LAYOUTS = {"nature": "income_statement", "function": "income_statement_by_function"}
 
 
 def fiscal_year_ending(company, year_end: dt.date) -> FiscalYear:
@@ -57,9 +58,9 @@ def fiscal_year_ending(company, year_end: dt.date) -> FiscalYear:
     return year
 
 
-def line_totals(company, start: dt.date, end: dt.date) -> dict[str, int]:
-    """Presentation-signed cents per statement line for the entries dated ``start``-``end``,
-    with the period's result on :data:`rules.PROFIT_LINE`. One grouped query."""
+def _period_rows(company, start: dt.date, end: dt.date):
+    """The balance table (whole months) or the entries of ``start``-``end``, and the net
+    (debit - credit) to sum over them."""
     whole_months = start.day == 1 and end == month_end(end)
     if whole_months:
         qs = AccountBalance.objects.filter(company=company)
@@ -75,13 +76,25 @@ def line_totals(company, start: dt.date, end: dt.date) -> dict[str, int]:
     else:
         qs = Entry.objects.filter(company=company, date__gte=start, date__lte=end)
         net = Sum("amount_cents")
-    rows = (
-        qs.values("account__type", "account__income_statement_line", "account__balance_sheet_line")
-        .order_by()
-        .annotate(net=Coalesce(net, 0))
-    )
+    return qs, net
+
+
+def line_totals(
+    company, start: dt.date, end: dt.date, *, basis: str = "nature"
+) -> tuple[dict[str, int], bool]:
+    """Presentation-signed cents per statement line for the entries dated ``start``-``end``,
+    with the period's result on :data:`rules.PROFIT_LINE`, and whether an account that needs
+    a function lacks one. By function, the accounts of the by-nature operating lines are on
+    the line of their function (``FN.selling`` ...). One grouped query."""
+    qs, net = _period_rows(company, start, end)
+    fields = ["account__type", "account__income_statement_line", "account__balance_sheet_line"]
+    by_function = basis == "function"
+    if by_function:
+        fields.append("account__function")
+    rows = qs.values(*fields).order_by().annotate(net=Coalesce(net, 0))
     totals: dict[str, int] = defaultdict(int)
     result = 0
+    missing = False
     for row in rows:
         value = int(row["net"])
         if not value:
@@ -91,9 +104,34 @@ def line_totals(company, start: dt.date, end: dt.date) -> dict[str, int]:
         else:
             line = row["account__income_statement_line"] or "?" + (row["account__type"] or "")
             result -= value
+            if by_function and rules.needs_function(line):
+                missing = missing or not row["account__function"]
+                line = rules.function_line(row["account__function"] or "?")
         totals[line] += rules.presentation_sign(line) * value if not line.startswith("?") else value
     totals[rules.PROFIT_LINE] += result
-    return dict(totals)
+    return dict(totals), missing
+
+
+def accounts_without_function(company, periods) -> list[str]:
+    """The accounts ("number name") of the by-nature operating lines with no function and a
+    balance in one of ``periods``: a by-function statement cannot place them."""
+    function_lines = Q()
+    for prefix in rules.FUNCTION_LINES:
+        function_lines |= Q(account__income_statement_line=prefix)
+        function_lines |= Q(account__income_statement_line__startswith=prefix + ".")
+    found: dict[str, str] = {}
+    for start, end in periods:
+        qs, net = _period_rows(company, start, end)
+        rows = (
+            qs.filter(function_lines, account__function="")
+            .values("account__number", "account__name_fi")
+            .order_by()
+            .annotate(net=Coalesce(net, 0))
+        )
+        for row in rows:
+            if row["net"]:
+                found[row["account__number"]] = row["account__name_fi"]
+    return [f"{number} {name}" for number, name in sorted(found.items())]
 
 
 @dataclass
@@ -103,6 +141,7 @@ class FinancialStatements:
     previous: FiscalYear | None
     form: str
     language: str
+    basis: str
     income_statement: list[rules.Row]
     balance_sheet: list[rules.Row]
     total_assets: list[int]
@@ -122,16 +161,39 @@ class FinancialStatements:
 
 
 def financial_statements(
-    company, year_end: dt.date, *, form: str = "small", language: str = "fi"
+    company,
+    year_end: dt.date,
+    *,
+    form: str = "small",
+    language: str = "fi",
+    basis: str = "nature",
 ) -> FinancialStatements:
     """The income statement and the balance sheet of the fiscal year ending ``year_end`` in
-    ``form`` (micro, small or full), the previous fiscal year beside."""
+    ``form`` (micro, small or full), the previous fiscal year beside; the income statement
+    by nature of expense (KPA 1:1 §) or by function (``basis="function"``, KPA 1:2 §, PMA
+    2 and 4 luku: the same items for every form but the financial items' and the
+    appropriations' sub-items of the full form). By function is refused, naming them, while
+    an operating account with a balance in either year has no function."""
     if form not in rules.FORMS:
         raise ValidationError({"form": _("Unknown statement form %(form)s.") % {"form": form}})
+    if basis not in rules.BASES:
+        raise ValidationError({"basis": _("Choose nature or function.")})
     year = fiscal_year_ending(company, year_end)
     previous = previous_fiscal_year(company, year)
     periods = [(year.start, year.end)] + ([(previous.start, previous.end)] if previous else [])
-    per_year = [line_totals(company, start, end) for start, end in periods]
+    found = [line_totals(company, start, end, basis=basis) for start, end in periods]
+    if any(missing for _totals, missing in found):
+        raise ValidationError(
+            {
+                "basis": _(
+                    "The income statement by function needs the function of every operating "
+                    "account with a balance; these accounts have none: %(accounts)s. Give them "
+                    "their function on the chart of accounts."
+                )
+                % {"accounts": ", ".join(accounts_without_function(company, periods))}
+            }
+        )
+    per_year = [totals for totals, _missing in found]
     columns = len(per_year)
     amounts: dict[str, list[int]] = defaultdict(lambda: [0] * columns)
     for index, totals in enumerate(per_year):
@@ -139,11 +201,11 @@ def financial_statements(
             amounts[line][index] += value
     amounts = dict(amounts)
     language = language if language in LANGUAGES else "fi"
-    income = rules.fill("income_statement", form, amounts, columns=columns, language=language)
+    income_layout = INCOME_LAYOUTS[basis]
+    income = rules.fill(income_layout, form, amounts, columns=columns, language=language)
     balance = rules.fill("balance_sheet", form, amounts, columns=columns, language=language)
     unmapped = sorted(
-        set(rules.unmapped(amounts, "income_statement"))
-        & set(rules.unmapped(amounts, "balance_sheet"))
+        set(rules.unmapped(amounts, income_layout)) & set(rules.unmapped(amounts, "balance_sheet"))
     )
     return FinancialStatements(
         company=company,
@@ -151,13 +213,14 @@ def financial_statements(
         previous=previous,
         form=form,
         language=language,
+        basis=basis,
         income_statement=income,
         balance_sheet=balance,
         total_assets=rules.sum_lines(amounts, rules.ASSET_LINES, columns),
         total_equity_and_liabilities=rules.sum_lines(
             amounts, rules.EQUITY_AND_LIABILITY_LINES, columns
         ),
-        profit=rules.sum_lines(amounts, ["IS"], columns),
+        profit=rules.sum_lines(amounts, ["IS", rules.FUNCTION_PREFIX], columns),
         unmapped=unmapped,
     )
 
@@ -195,6 +258,7 @@ def to_data(statements: FinancialStatements) -> dict:
         "company": company.name,
         "business_id": company.business_id,
         "form": statements.form,
+        "basis": statements.basis,
         "fiscal_year": {"start": year.start.isoformat(), "end": year.end.isoformat()},
         "previous_fiscal_year": (
             {"start": previous.start.isoformat(), "end": previous.end.isoformat()}
@@ -321,6 +385,13 @@ def form_labels() -> dict[str, str]:
     }
 
 
+def basis_labels() -> dict[str, str]:
+    return {
+        "nature": _("Income statement by nature of expense"),
+        "function": _("Income statement by function of expense"),
+    }
+
+
 def _rules_statement(form: str) -> str:
     """PMA 1 luku 1 § 5 mom. 1 kohta: with the signatures, which rules were followed."""
     if form == "micro":
@@ -345,7 +416,9 @@ def _html(statements: FinancialStatements, **extra) -> str:
             "company": statements.company,
             "year": statements.year,
             "statements": statements,
-            "income_title": _("Income statement"),
+            "income_title": basis_labels()[statements.basis]
+            if statements.basis == "function"
+            else _("Income statement"),
             "balance_title": _("Balance sheet"),
             "form_label": form_labels()[statements.form],
             **extra,
@@ -387,7 +460,8 @@ def statement_book_html(company, year_end: dt.date, *, language: str = "fi") -> 
     check_book_ready(company, year)
     book = statement_book_of(year)
     form = book.form if book else "small"
-    statements = financial_statements(company, year_end, form=form, language=language)
+    basis = book.basis if book else "nature"
+    statements = financial_statements(company, year_end, form=form, language=language, basis=basis)
     from .statement_notes import notes_for
 
     written = (book.notes or {}) if book else {}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tase.core.models import Company, User
+from tase.rules import financial_statements as statement_rules
 
 
 class FiscalYear(models.Model):
@@ -134,8 +135,23 @@ class Account(models.Model):
     takes_vat = models.BooleanField(_("takes VAT codes"), default=False)
     income_statement_line = models.CharField(_("income statement line"), max_length=40, blank=True)
     balance_sheet_line = models.CharField(_("balance sheet line"), max_length=40, blank=True)
+
+    class Function(models.TextChoices):
+        """The function of expense (toiminto) for the income statement by function,
+        Kirjanpitoasetus 1339/1997 1:2 §; the keys are ``tase.rules.financial_statements``'
+        ``FUNCTIONS``."""
+
+        NONE = "", _("—")
+        COST_OF_SALES = "cost_of_sales", _("Cost of sales")
+        SELLING = "selling", _("Selling and marketing expenses")
+        ADMINISTRATION = "administration", _("Administrative expenses")
+        OTHER = "other", _("Other operating expenses")
+
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     hidden = models.BooleanField(_("hidden"), default=False)
+    function = models.CharField(
+        _("function"), max_length=20, choices=Function.choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("account")
@@ -158,6 +174,12 @@ class Account(models.Model):
 
     def name(self, language: str = "fi") -> str:
         return self.name_en if language == "en" and self.name_en else self.name_fi
+
+    @property
+    def takes_function(self) -> bool:
+        """True for the accounts of the by-nature operating lines: a by-function income
+        statement needs their function."""
+        return statement_rules.needs_function(self.income_statement_line)
 
 
 class VoucherSeries(models.Model):
@@ -698,6 +720,7 @@ class StatementBook(models.Model):
         related_name="statement_book",
     )
     form = models.CharField(_("statement form"), max_length=10, default="small")
+    basis = models.CharField(_("income statement basis"), max_length=10, default="nature")
     board_proposal = models.TextField(_("board's proposal for the result"), blank=True)
     place = models.CharField(_("place of signing"), max_length=100, blank=True)
     signatures = models.JSONField(_("signatures"), default=list, blank=True)

@@ -1,5 +1,5 @@
 """The financial-statements page: a fiscal year's income statement and balance sheet in the
-form chosen (micro, small, full), their PDF, and the statement book's data (the board's
+form chosen (micro, small, full), the income statement by nature or by function, their PDF, and the statement book's data (the board's
 proposal, the dated signatures, the auditor's note, the notes) with the statement book PDF.
 Thin over :mod:`tase.ledger.financial_statements` and ``services.save_statement_book``."""
 
@@ -41,6 +41,7 @@ def _save_book(request, company, year) -> None:
         company,
         year,
         form=request.POST.get("form", "small"),
+        basis=request.POST.get("basis", "nature"),
         board_proposal=request.POST.get("board_proposal", ""),
         place=request.POST.get("place", ""),
         signatures=_signatures_from(request.POST),
@@ -72,22 +73,22 @@ def financial_statements(request, company_pk):
     book = statements.statement_book_of(year) if year else None
     form = request.GET.get("form") or (book.form if book else "small")
     form = form if form in rules.FORMS else "small"
+    basis = request.GET.get("basis") or (book.basis if book else "nature")
+    basis = basis if basis in rules.BASES else "nature"
     result = None
     if year is not None:
-        if request.GET.get("format") == "pdf":
-            return pdf.response(
-                statements.statements_pdf(
-                    statements.financial_statements(company, year.end, form=form)
-                ),
-                f"tilinpaatos-{year.end}",
-            )
         if request.GET.get("format") == "book":
             try:
                 data = statements.statement_book_pdf(company, year.end)
                 return pdf.response(data, f"tasekirja-{year.end}")
             except ValidationError as error:
                 errors = _errors(error)
-        result = statements.financial_statements(company, year.end, form=form)
+        try:
+            result = statements.financial_statements(company, year.end, form=form, basis=basis)
+        except ValidationError as error:  # by function, accounts without a function
+            errors = errors + _errors(error)
+        if result is not None and request.GET.get("format") == "pdf":
+            return pdf.response(statements.statements_pdf(result), f"tilinpaatos-{year.end}")
     signatures = statements.signatures_of(book)
     signatures += [{"name": "", "role": "", "date": None}] * (SIGNATURE_ROWS - len(signatures))
     written = (book.notes or {}) if book else {}
@@ -103,6 +104,8 @@ def financial_statements(request, company_pk):
             year=year,
             form=form,
             forms=statements.form_labels(),
+            basis=basis,
+            bases=statements.basis_labels(),
             result=result,
             book=book,
             signatures=signatures[:SIGNATURE_ROWS],

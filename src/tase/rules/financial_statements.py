@@ -30,6 +30,13 @@ liabilities positive. An item with nothing in any column is left out (as Tilitin
 ``T`` rows are); headings and totals are always shown. Row codes are the items' marks
 in the statute (``5a``, ``VA.B.II``), so the same code means the same item in every form.
 
+By function of expense (toimintokohtainen tuloslaskelma, KPA 1 luku 2 §): the same
+statement with the operating expenses grouped by the function they serve instead of their
+nature, see :data:`INCOME_STATEMENT_BY_FUNCTION`. Each account of a by-nature operating line
+(:data:`FUNCTION_LINES`) carries its function (:data:`FUNCTIONS`) and reaches the layout on the
+line ``FN.<function>``; the other lines (turnover, other operating income, the financial
+items, appropriations and taxes) are the same in both, so both give the same result.
+
 Imports nothing from Django.
 """
 
@@ -39,6 +46,18 @@ from dataclasses import dataclass, field
 
 FORMS = ("micro", "small", "full")
 STATEMENTS = ("income_statement", "balance_sheet")
+# How the income statement groups the operating expenses: by nature (kululajikohtainen, KPA
+# 1:1 §) or by function (toimintokohtainen, KPA 1:2 §).
+BASES = ("nature", "function")
+
+# The functions of expense of KPA 1:2 § items 2, 4, 5 and 7: cost of sales (hankinnan ja
+# valmistuksen kulut), selling and marketing, administration, other operating expenses.
+FUNCTIONS = ("cost_of_sales", "selling", "administration", "other")
+# The by-nature lines whose accounts a by-function statement takes by their function: items
+# 2-3 (changes in inventories of finished goods, production for own use: they adjust the
+# cost of production) and 5-8 (materials, personnel, depreciation, other expenses).
+FUNCTION_LINES = ("IS.2", "IS.3", "IS.5", "IS.6", "IS.7", "IS.8")
+FUNCTION_PREFIX = "FN"
 
 # The line of the chart the period's result is added to on the balance sheet.
 PROFIT_LINE = "BS.C.5"
@@ -58,7 +77,8 @@ class Item:
     forms: tuple[str, ...] = FORMS
 
     def label(self, language: str) -> str:
-        return {"sv": self.sv, "en": self.en}.get(language, self.fi)
+        """The label in ``language``; the Finnish one where no other is written."""
+        return {"sv": self.sv, "en": self.en}.get(language) or self.fi
 
 
 def _i(code, level, kind, fi, sv, en, lines=(), forms=FORMS) -> Item:
@@ -326,6 +346,135 @@ INCOME_STATEMENT: tuple[Item, ...] = (
     ),
 )
 
+
+def function_line(function: str) -> str:
+    """The statement line an account of ``function`` reaches in a by-function statement."""
+    return f"{FUNCTION_PREFIX}.{function}"
+
+
+def needs_function(line: str) -> bool:
+    """True when an account on the chart's ``line`` must carry a function before a
+    by-function income statement can be drawn."""
+    return any(matches(line, prefix) for prefix in FUNCTION_LINES)
+
+
+# The default function of an account by its number in the standard Finnish chart (the ranges
+# of ``ledger/charts/*.csv``), where the number says what the account serves: purchases,
+# services bought and the changes in inventories serve production; marketing and
+# entertainment selling; premises, IT, telephone, office, bookkeeping, bank and insurance
+# administration; the rest of the 8000s are other operating expenses. Personnel expenses,
+# depreciation, vehicles and travel serve whichever function the company's people and assets
+# do: they have no default, and a by-function statement is refused until they are given one.
+DEFAULT_FUNCTIONS: tuple[tuple[int, int, str], ...] = (
+    (3600, 3699, "cost_of_sales"),
+    (4000, 4999, "cost_of_sales"),
+    (7100, 7199, "administration"),
+    (7300, 7399, "administration"),
+    (7400, 7499, "selling"),
+    (7600, 7699, "selling"),
+    (7700, 7799, "administration"),
+    (8000, 8999, "other"),
+)
+
+
+def default_function(number: str, line: str) -> str:
+    """The function an account of ``number`` on the chart's ``line`` starts with ("" when the
+    line takes none or the number's range has no default)."""
+    if not needs_function(line) or not number[:4].isdigit():
+        return ""
+    head = int(number[:4].ljust(4, "0"))
+    return next((f for low, high, f in DEFAULT_FUNCTIONS if low <= head <= high), "")
+
+
+_FN = FUNCTION_PREFIX
+_FN_OPERATING = ("IS.1", "IS.4", _FN)
+_BY_NATURE = {item.code: item for item in INCOME_STATEMENT}
+
+
+def _same(code: str, new_code: str, lines=None, forms=None) -> Item:
+    """A by-nature item that the by-function formula repeats word for word."""
+    item = _BY_NATURE[code]
+    return Item(
+        new_code,
+        item.level,
+        item.kind,
+        item.fi,
+        item.sv,
+        item.en,
+        tuple(lines) if lines is not None else item.lines,
+        tuple(forms) if forms is not None else item.forms,
+    )
+
+
+# KPA 1339/1997 1 luku 2 § (toimintokohtainen tuloslaskelma) in the wording after 1752/2015
+# (no extraordinary items): 1 Liikevaihto, 2 Hankinnan ja valmistuksen kulut, 3 Bruttokate,
+# 4 Myynnin ja markkinoinnin kulut, 5 Hallinnon kulut, 6 Liiketoiminnan muut tuotot,
+# 7 Liiketoiminnan muut kulut, 8 Liikevoitto (-tappio), 9 Rahoitustuotot ja -kulut (a-g as in
+# 1 §), 10 Voitto (tappio) ennen tilinpäätössiirtoja ja veroja, 11 Tilinpäätössiirrot,
+# 12 Tuloverot, 13 Muut välittömät verot, 14 Tilikauden voitto (tappio). PMA 1753/2015 2 luku
+# lets a small company use the same formula with the numbered items (the financial items and
+# the appropriations without their lettered sub-items); a micro company the numbered items
+# (PMA 4 luku), which are all there is above the operating result.
+# Sources read: Finlex 19971339 (1 §, the by-nature formula and the chapter's headings); the
+# Finnish names of 2 §'s items from passeli.fi's account of the by-function formula (turnover
+# less hankinnan ja valmistuksen kulut is bruttokate, less myynnin ja markkinoinnin kulut,
+# hallinnon kulut and liiketoiminnan muut kulut is liikevoitto) and almatalent.fi (other
+# operating income in it); the English names from the Nordic Core Business Terminology
+# collection "Toimintokohtainen tuloslaskelmakaava" (sanastot.suomi.fi: Directive 2013/34/EU
+# art. 13's layout, with other operating income after administrative expenses). The stored
+# Finlex copy shows 1 § but not the text of 2 § itself: the order of items 6-7 and the
+# numbers 10-14 (1752/2015 removed the extraordinary items, as in 1 §) are to be checked
+# against the statute before relying on the marks. No Swedish wording of the new items was
+# found: Swedish falls back to Finnish.
+# Codes are "F" + the item's number in 2 §.
+INCOME_STATEMENT_BY_FUNCTION: tuple[Item, ...] = (
+    _same("1", "F1"),
+    _i(
+        "F2",
+        0,
+        "line",
+        "Hankinnan ja valmistuksen kulut",
+        "",
+        "Cost of sales",
+        [f"{_FN}.cost_of_sales"],
+    ),
+    _i(
+        "F3",
+        0,
+        "total",
+        "BRUTTOKATE",
+        "",
+        "GROSS PROFIT (LOSS)",
+        ["IS.1", f"{_FN}.cost_of_sales"],
+    ),
+    _i(
+        "F4",
+        0,
+        "line",
+        "Myynnin ja markkinoinnin kulut",
+        "",
+        "Distribution costs",
+        [f"{_FN}.selling"],
+    ),
+    _i(
+        "F5", 0, "line", "Hallinnon kulut", "", "Administrative expenses", [f"{_FN}.administration"]
+    ),
+    _same("4", "F6"),
+    _same("8", "F7", lines=[f"{_FN}.other"]),
+    _same("9", "F8", lines=_FN_OPERATING),
+    _same("10", "F9"),
+    _same("10d", "F9d"),
+    _same("10g", "F9g"),
+    _same("11", "F10", lines=(*_FN_OPERATING, "IS.9")),
+    _same("12", "F11"),
+    _same("12a", "F11a"),
+    _same("12b", "F11b"),
+    _same("13", "F12"),
+    _same("14", "F13"),
+    _same("15", "F14", lines=["IS", _FN]),
+)
+
+
 _SHORT_RECEIVABLES = ("BS.B.2.a", "BS.B.2.b", "BS.B.2.c")
 
 BALANCE_SHEET: tuple[Item, ...] = (
@@ -576,7 +725,11 @@ BALANCE_SHEET: tuple[Item, ...] = (
     ),
 )
 
-LAYOUTS = {"income_statement": INCOME_STATEMENT, "balance_sheet": BALANCE_SHEET}
+LAYOUTS = {
+    "income_statement": INCOME_STATEMENT,
+    "income_statement_by_function": INCOME_STATEMENT_BY_FUNCTION,
+    "balance_sheet": BALANCE_SHEET,
+}
 
 
 def matches(line: str, prefix: str) -> bool:
@@ -588,7 +741,7 @@ def presentation_sign(line: str) -> int:
     """The sign that turns a line's net (debit - credit) into the printed amount: income,
     equity and liabilities are credits, shown positive; assets and expenses as they are
     (expenses then show negative after the income-statement sign)."""
-    if line.startswith("IS"):
+    if line.startswith(("IS", FUNCTION_PREFIX)):
         return -1
     return 1 if any(matches(line, prefix) for prefix in ASSET_LINES) else -1
 

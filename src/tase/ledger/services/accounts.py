@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tase.core import audit
 from tase.core.models import Company
+from tase.rules import financial_statements as statement_rules
 from tase.rules import vat as vat_rules
 
 from .. import charts
@@ -55,6 +56,7 @@ def apply_chart(actor, company: Company, key: str) -> int:
                 income_statement_line=row.line if row.line.startswith("IS") else "",
                 balance_sheet_line=row.line if row.line.startswith("BS") else "",
                 role=row.role,
+                function=statement_rules.default_function(row.number, row.line),
             )
             added += 1
         if row.is_header:
@@ -106,7 +108,10 @@ def create_account(
     type: str,
     default_vat_code: str = "",
     line: str = "",
+    function: str | None = None,
 ) -> Account:
+    """A new account; without a ``line`` it takes the nearest account's below it, without a
+    ``function`` the default of its number's range (KPA 1:2 §, by function)."""
     guard(actor, company, "ledger.manage")
     _forget(actor)
     number = _clean_account_fields(company, number, name_fi, type, default_vat_code, line)
@@ -136,8 +141,29 @@ def create_account(
         income_statement_line=line if line.startswith("IS") else "",
         balance_sheet_line=line if line.startswith("BS") else "",
     )
+    account.function = (
+        statement_rules.default_function(number, line) if function is None else function
+    )
+    _check_function(account)
+    account.save(update_fields=["function"])
     audit.record(actor.user, "create", account, company=company, changes={"number": [None, number]})
     return account
+
+
+def _check_function(account: Account) -> None:
+    """A function is one of KPA 1:2 §'s, and only on an account of the by-nature operating
+    lines (the others reach the by-function statement as they are)."""
+    if account.function not in Account.Function.values:
+        raise ValidationError({"function": _("Choose a function.")})
+    if account.function and not account.takes_function:
+        raise ValidationError(
+            {
+                "function": _(
+                    "Account %(number)s is not an operating expense account: it takes no function."
+                )
+                % {"number": account.number}
+            }
+        )
 
 
 @transaction.atomic
@@ -149,10 +175,13 @@ def update_account(
     name_en: str | None = None,
     default_vat_code: str | None = None,
     hidden: bool | None = None,
+    function: str | None = None,
 ) -> Account:
     guard(actor, account.company, "ledger.manage")
     _forget(actor)
-    before = audit.snapshot(account, ["name_fi", "name_en", "default_vat_code", "hidden"])
+    before = audit.snapshot(
+        account, ["name_fi", "name_en", "default_vat_code", "hidden", "function"]
+    )
     if name_fi is not None:
         if not name_fi.strip():
             raise ValidationError({"name_fi": _("This field is required.")})
@@ -169,6 +198,9 @@ def update_account(
             account.takes_vat = True
     if hidden is not None:
         account.hidden = hidden
+    if function is not None:
+        account.function = function
+        _check_function(account)
     account.save()
     changes = audit.changes_since(before, account)
     audit.record(actor.user, "update", account, company=account.company, changes=changes)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tase.core import audit
-from tase.rules.financial_statements import FORMS
+from tase.rules.financial_statements import BASES, FORMS
 
 from ..models import FiscalYear, StatementBook
 from ..statement_notes import KEYS
@@ -70,6 +70,7 @@ def save_statement_book(
     year: FiscalYear,
     *,
     form: str = "small",
+    basis: str = "nature",
     board_proposal: str = "",
     place: str = "",
     signatures=None,
@@ -84,6 +85,8 @@ def save_statement_book(
     errors: dict = {}
     if form not in FORMS:
         errors["form"] = _("Choose micro, small or full.")
+    if basis not in BASES:
+        errors["basis"] = _("Choose nature or function.")
     texts = {"board_proposal": board_proposal, "auditor_note": auditor_note}
     for field, value in texts.items():
         if len(value or "") > TEXT_LIMIT:
@@ -107,11 +110,13 @@ def save_statement_book(
         book = StatementBook(company=company, fiscal_year=year)
     before = {
         "form": book.form,
+        "basis": book.basis,
         "board_proposal": book.board_proposal,
         "signatures": len(book.signatures or []),
         "auditor_note": book.auditor_note,
     }
     book.form = form
+    book.basis = basis
     book.board_proposal = (board_proposal or "").strip()
     book.place = (place or "").strip()
     book.signatures = found
@@ -120,6 +125,7 @@ def save_statement_book(
     book.save()
     after = {
         "form": book.form,
+        "basis": book.basis,
         "board_proposal": book.board_proposal,
         "signatures": len(found),
         "auditor_note": book.auditor_note,

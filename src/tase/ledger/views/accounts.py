@@ -45,6 +45,7 @@ def _post(request, company) -> None:
                 account,
                 name_fi=request.POST.get("name_fi", ""),
                 name_en=request.POST.get("name_en", ""),
+                function=request.POST.get("function"),
             )
         else:
             services.update_account(actor, account, hidden=action == "hide")
@@ -74,6 +75,7 @@ def accounts(request, company_pk):
             errors=errors,
             language=language,
             types=Account.Type.choices,
+            functions=Account.Function.choices,
             vat_codes=vat_rules.CODES.values(),
             charts=[
                 ("limited-company", _("Limited company (osakeyhtiö)")),

@@ -45,6 +45,12 @@ class Command(BaseCommand):
         parser.add_argument("--language", choices=["fi", "sv", "en"], default="fi")
         parser.add_argument("--year-end", type=dt.date.fromisoformat)
         parser.add_argument("--form", choices=list(statement_rules.FORMS), default="small")
+        parser.add_argument(
+            "--basis",
+            choices=list(statement_rules.BASES),
+            default="nature",
+            help="Income statement by nature of expense (KPA 1:1 §) or by function (1:2 §).",
+        )
         parser.add_argument("--cost-centre", default="")
         parser.add_argument("--project", default="")
         parser.add_argument("--pma", action="store_true", help="Small-company (PMA) layout.")
@@ -114,7 +120,11 @@ class Command(BaseCommand):
                     )
                 else:
                     statements = financial_statements.financial_statements(
-                        company, year_end, form=options["form"], language=language
+                        company,
+                        year_end,
+                        form=options["form"],
+                        language=language,
+                        basis=options["basis"],
                     )
                     if fmt == "json":
                         text = json.dumps(
