@@ -19,6 +19,17 @@ the earning rule follows the days a week (6 §: fewer than three and a half give
 rule), and the average daily wage is adjusted by them (11 § 3 mom.); an hourly-paid
 employee's wages of a month are the gross pay of the approved payslips paid in it, with the
 overtime increments and hours the payslips recorded (11 § 2 mom.).
+
+Two additions to the wages, as the holiday calculator takes them (its ``other_pay`` and
+``absence_wages``): a monthly-paid employee's other pay besides the salary, the lines of the
+approved payslips of a month whose wage type is marked ``holiday_other_pay`` in the
+catalogue (vuosilomalaki 10 § 1 mom., second sentence: its share is added to the holiday
+pay by 11 § 1-2 mom.); and the pay lost in absences equated to work (12 § 2 mom.: sick leave
+after the employer's sick-pay period, unpaid family leave and lay-off, each within the
+limits of 7 §; :func:`tase.rules.absences.lost_pay_days`), a working day at the pay of
+that day (:func:`.absences.day_pay`: a monthly salary over the month's working days, an
+hourly wage times a working day's hours, the salary in force on the day), each month's sum
+rounded to the cent, half up, added to the basis of the percentage-based holiday pay.
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ from tase.rules import absences as calendar
 from tase.rules import holidays as rules
 from tase.rules.parameters import value_at
 from tase.rules.payroll import cents
+from tase.rules.payroll_catalogue import BY_CODE
 
 from ..models import (
     Absence,
@@ -53,7 +65,7 @@ from ..models import (
     Payslip,
     SalaryChange,
 )
-from .absences import LOCKED, check_dates, check_free, policy_for, to_rule
+from .absences import LOCKED, check_dates, check_free, day_pay, policy_for, schedule, to_rule
 from .calculation import HOLIDAY_COMPENSATION, holiday_basis_of_run
 from .common import require
 from .employees import employment_on, salary_on
@@ -65,6 +77,8 @@ P_SAVING = "payroll.holidays.saving.days_kept"
 P_SAVING_AGREED = "payroll.holidays.saving.agreed_days_kept"
 ZERO = Decimal(0)
 NO_WAGES = (0, 0, ZERO)
+# The wage types whose lines are other pay besides a salary (10 § 1 mom.): a catalogue flag.
+OTHER_PAY_CODES = frozenset(code for code, wage in BY_CODE.items() if wage.holiday_other_pay)
 
 
 def credit_year_end(day: dt.date) -> dt.date:
@@ -88,6 +102,8 @@ class Ledger:
     employees: list[Employee]
     # (employee, year, month) -> (gross pay, overtime increments in it: cents; overtime hours)
     wages: dict[tuple[int, int, int], tuple[int, int, Decimal]] = field(default_factory=dict)
+    # (employee, year, month) -> other pay besides a salary in the gross pay (cents, 10 §)
+    other_pay: dict[tuple[int, int, int], int] = field(default_factory=dict)
     absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
     records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
     # Each employee's employments and each employment's salaries, listed once (a related
@@ -129,14 +145,14 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
         employment__company=company, employment__employee_id__in=ids
     ).order_by("valid_from", "pk"):
         book.salaries.setdefault(salary.employment_id, []).append(salary)
+    approved = Payslip.objects.filter(
+        company=company,
+        employee_id__in=ids,
+        pay_run__status__in=LOCKED,
+        payment_date__range=(since, on),
+    )
     slips = (
-        Payslip.objects.filter(
-            company=company,
-            employee_id__in=ids,
-            pay_run__status__in=LOCKED,
-            payment_date__range=(since, on),
-        )
-        .annotate(y=ExtractYear("payment_date"), m=ExtractMonth("payment_date"))
+        approved.annotate(y=ExtractYear("payment_date"), m=ExtractMonth("payment_date"))
         .values("employee_id", "y", "m")
         .annotate(
             total=Sum("gross_cents"),
@@ -152,6 +168,9 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
         )
         for row in slips
     }
+    # Only a salary has other pay beside it (10 § 1 mom.): the monthly paid's payslips' lines.
+    monthly = Employment.objects.filter(company=company, pay_basis=Employment.Basis.MONTHLY)
+    book.other_pay = _other_pay(approved.filter(employee_id__in=monthly.values("employee_id")))
     for absence in Absence.objects.filter(employee_id__in=ids, end_date__gte=since):
         book.absences[absence.employee_id].append(absence)
     # Saved leave is kept over several years (27 §): its records are read whatever their age.
@@ -165,16 +184,36 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
     return book
 
 
+def _other_pay(slips) -> dict[tuple[int, int, int], int]:
+    """Per (employee, year, month) of payment: the payslips' lines of other pay besides a
+    salary (cents; the wage types marked ``holiday_other_pay``, 10 § 1 mom.)."""
+    totals: dict[tuple[int, int, int], int] = defaultdict(int)
+    for employee_id, day, lines in slips.order_by().values_list(
+        "employee_id", "payment_date", "lines"
+    ):
+        amount = sum(
+            int(Decimal(line["amount"]) * 100)
+            for line in lines
+            if line.get("code") in OTHER_PAY_CODES
+        )
+        if amount:
+            totals[(employee_id, day.year, day.month)] += amount
+    return dict(totals)
+
+
 # -- earning -------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Earning:
-    """One employee's credit year: days earned (by ``upto``) and a holiday day's pay."""
+    """One employee's credit year: days earned (by ``upto``) and a holiday day's pay;
+    ``other_day_pay``: of the day's pay, the share of other pay besides a kept salary (10 §
+    1 mom.), which a pay run adds on top of the salary rather than taking from it."""
 
     year_end: dt.date
     days: int
     day_pay: Decimal
     method: str
     result: rules.HolidayResult | None
+    other_day_pay: Decimal = ZERO
 
 
 def _salary_on(book: Ledger, employment: Employment, day: dt.date) -> int:
@@ -246,11 +285,50 @@ def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, u
     return book.shapes[key]
 
 
+def _absence_wages(
+    book: Ledger, employee: Employee, employment: Employment, year_end, upto
+) -> dict[tuple[int, int], int]:
+    """Per month: the pay lost in absences equated to work that the percentage-based
+    holiday pay adds (12 § 2 mom., :func:`tase.rules.absences.lost_pay_days`), in cents:
+    each lost working day at :func:`.absences.day_pay` of the salary in force on it (12 § 2
+    mom.: the pay at the absence's start with the raises during it, by the average weekly
+    working time), the month's sum rounded to the cent, half up."""
+    absences = book.absences.get(employee.pk)
+    if not absences:
+        return {}
+    start = dt.date(year_end.year - 1, 4, 1)
+    last = min(year_end, upto, employment.end_date or year_end)
+    days = calendar.lost_pay_days(
+        [to_rule(a) for a in absences],
+        start,
+        year_end,
+        employment.start_date,
+        book.policy.sick_pay_weekdays,
+        schedule(employment),
+    )
+    totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for day in days:
+        if employment.start_date <= day <= last:
+            pay = day_pay(employment, _salary_on(book, employment, day), day)
+            totals[calendar.month_key(day)] += pay
+    return {key: int(cents(amount) * 100) for key, amount in totals.items()}
+
+
 def _months(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
-    """The rules' months: the shape's days and hours with the employee's wages (the same
-    shape and wages give the same tuple, built once)."""
+    """The rules' months: the shape's days and hours with the employee's wages, other pay
+    (a monthly salary's only) and lost pay of absences (the same shape and pay give the same
+    tuple, built once)."""
     shape = _shape(book, employee, employment, year_end, upto)
-    wages = tuple(book.wages.get((employee.pk, row[0], row[1]), NO_WAGES) for row in shape)
+    monthly = employment.pay_basis == Employment.Basis.MONTHLY
+    lost = _absence_wages(book, employee, employment, year_end, upto)
+    wages = tuple(
+        (
+            *book.wages.get((employee.pk, row[0], row[1]), NO_WAGES),
+            book.other_pay.get((employee.pk, row[0], row[1]), 0) if monthly else 0,
+            lost.get((row[0], row[1]), 0),
+        )
+        for row in shape
+    )
     key = (id(shape), wages)  # the shape is held in book.shapes: its id stays its own
     if key not in book.months:
         book.months[key] = tuple(
@@ -264,11 +342,15 @@ def _months(book: Ledger, employee: Employee, employment: Employment, year_end, 
                 overtime_hours=overtime_hours,
                 equated_days=equated,
                 equated_hours=equated_hours,
+                other_pay=Decimal(other) / 100,
+                absence_wages=Decimal(absent) / 100,
             )
             for (year, month, days, hours, equated, equated_hours), (
                 gross,
                 increments,
                 overtime_hours,
+                other,
+                absent,
             ) in zip(shape, wages, strict=True)
         )
     return book.months[key]
@@ -332,8 +414,16 @@ def _earning(
             {"employee": f"{employee.name}: {error.field}: {error.text}"}
         ) from None
     total = result.holiday_pay + result.compensation
-    day_pay = cents(total / result.earned_days) if result.earned_days else cents(fallback)
-    return Earning(year_end, result.earned_days, day_pay, result.method, result)
+    if not result.earned_days:
+        return Earning(year_end, 0, cents(fallback), result.method, result)
+    return Earning(
+        year_end,
+        result.earned_days,
+        cents(total / result.earned_days),
+        result.method,
+        result,
+        cents(result.other_pay_share / result.earned_days),
+    )
 
 
 # -- balances ------------------------------------------------------------------------------
@@ -807,7 +897,9 @@ def holiday_lines(actor, run: PayRun) -> int:
     the run's employees within its period, the holiday pay of its days in the period (a day
     at the credit year's day pay: 1/25 of a monthly salary, or the holiday pay by 11 §
     divided by the days earned), and the holiday bonus at the company's rule. A monthly
-    salary is kept: the salary line is lowered by the holiday pay of the month. When an
+    salary is kept: the salary line is lowered by the salary's part of the month's holiday
+    pay; the share of other pay besides the salary (10 § 1 mom., second sentence) is paid on
+    top of it, in the holiday pay line. When an
     employment ends within the period, the days not used by its last day (saved leave
     included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.)."""
     require(actor, run.company, "payroll.manage")
@@ -828,14 +920,15 @@ def holiday_lines(actor, run: PayRun) -> int:
         employment = employment_on(employee, run.payment_date) or ending
         if not records or employment is None:
             continue
-        month_pay = ZERO
+        month_kept = ZERO  # the salary's part of the month's holiday pay
         for record in records:
             days = calendar.holiday_days(
                 max(record.start_date, run.period_start), min(record.end_date, run.period_end)
             )
-            pay = cents(earning(book, employee, _pay_year(record)).day_pay * days)
+            earned = earning(book, employee, _pay_year(record))
+            pay = cents(earned.day_pay * days)
             bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
-            month_pay += pay
+            month_kept += cents((earned.day_pay - earned.other_day_pay) * days)
             source = f"{HOLIDAY_SOURCE}{record.pk}"
             for code, amount in (("holiday_pay", pay), ("holiday_bonus", bonus)):
                 if amount:
@@ -849,13 +942,13 @@ def holiday_lines(actor, run: PayRun) -> int:
                         )
                     )
         salary = salary_on(employment, run.payment_date) or 0
-        if employment.pay_basis == Employment.Basis.MONTHLY and salary and month_pay:
+        if employment.pay_basis == Employment.Basis.MONTHLY and salary and month_kept:
             items.append(
                 PayItem(
                     pay_run=run,
                     employee=employee,
                     wage_type="monthly_salary",
-                    amount_cents=max(salary - int(month_pay * 100), 0),
+                    amount_cents=max(salary - int(month_kept * 100), 0),
                     source=f"{HOLIDAY_SOURCE}salary",
                 )
             )
