@@ -112,16 +112,18 @@ def test_other_pay_besides_the_monthly_salary(world, clerk):
         clerk, worker, start_date=dt.date(2026, 7, 6), end_date=dt.date(2026, 7, 26)
     )
     run = pay_run(clerk, world.company, dt.date(2026, 7, 31))
-    services.holiday_lines(clerk, run)
-    assert _lines(run) == {
-        "holiday_pay": 232686,
-        "holiday_bonus": 116343,
-        "monthly_salary": 84000,
-    }
+    expected = {"holiday_pay": 232686, "holiday_bonus": 116343, "monthly_salary": 84000}
+    client = world.client(Role.PAYROLL_CLERK)
+    # The run page's button and the API make the same lines
+    assert client.post(f"/payroll/runs/{run.pk}/holiday-lines/").status_code == 302
+    assert _lines(run) == expected
+    api = client.post(f"/api/v1/payroll/pay-runs/{run.pk}/holiday-lines")
+    assert api.json() == {"lines": 3} and _lines(run) == expected
+    shown = client.get(f"/payroll/runs/{run.pk}/").content.decode()
+    assert "2\N{NO-BREAK SPACE}326,86" in shown and "840,00" in shown
 
     # The liability at 30.4.2026: 30 days x 129.27 = 3 878.10, and April 2026's 3 days (2.5
     # rounded up) at 3 000.00 / 25 = 120.00 (no other pay yet), 360.00: 4 238.10
-    client = world.client(Role.PAYROLL_CLERK)
     api = client.get(
         f"/api/v1/payroll/companies/{world.company.pk}/holiday-liability?on=2026-04-30"
     ).json()
