@@ -11,31 +11,13 @@ from decimal import Decimal as D
 
 from tase.core.roles import Role
 from tase.payroll import services
-from tase.payroll.models import PayItem, PayRun, Payslip
+from tase.payroll.models import PayItem
 from tase.payroll.services.holidays import earning, load
 
-from .factories import employee, pay_run
+from .factories import approved_slip, employee, pay_run
 
 YEAR_END = dt.date(2026, 3, 31)
 CALCULATOR = "/api/v1/payroll/holidays/calculate"
-
-
-def _approved_slip(company, worker, paid: dt.date, gross_cents: int, lines=()):
-    run = PayRun.objects.create(
-        company=company,
-        period_start=paid.replace(day=1),
-        period_end=paid,
-        payment_date=paid,
-        status=PayRun.Status.APPROVED,
-    )
-    Payslip.objects.create(
-        company=company,
-        pay_run=run,
-        employee=worker,
-        payment_date=paid,
-        gross_cents=gross_cents,
-        lines=list(lines),
-    )
 
 
 def _ledger_input(company, worker):
@@ -90,7 +72,7 @@ def test_other_pay_besides_the_monthly_salary(world, clerk):
     = 129.27, of which other pay 278.00 / 30 = 9.2666.. = 9.27 and the salary 120.00."""
     worker = employee(clerk, world.company, salary="3000.00", start=dt.date(2025, 4, 1))
     bonus = {"code": "bonus", "amount": "2510.00"}
-    _approved_slip(world.company, worker, dt.date(2025, 6, 25), 551000, [bonus])
+    approved_slip(world.company, worker, dt.date(2025, 6, 25), 551000, [bonus])
     data, result = _ledger_input(world.company, worker)
     assert [m.other_pay for m in data.months if m.other_pay] == [D("2510.00")]
     assert (result.method, result.holiday_pay, result.other_pay_share) == (
@@ -103,7 +85,7 @@ def test_other_pay_besides_the_monthly_salary(world, clerk):
         CALCULATOR, _calculator_body(data), content_type="application/json"
     )
     assert body.status_code == 200, body.content
-    assert body.json()["holiday_pay"] == "3878.00"
+    assert body.json()["holiday_pay"] == "3878.00" and body.json() == result.to_dict("fi")
 
     # A holiday of 6.-26.7.2026, 18 holiday days, in July's run: holiday pay 18 x 129.27 =
     # 2 326.86, bonus 50 % of it 1 163.43; the salary lowered by its own part only,
@@ -167,7 +149,7 @@ def test_lost_pay_of_equated_absences_in_the_percentage_basis(world, clerk):
     )
     for month in range(12):
         paid = dt.date(2025 + (month + 3) // 12, (month + 3) % 12 + 1, 25)
-        _approved_slip(world.company, worker, paid, 100000)
+        approved_slip(world.company, worker, paid, 100000)
     for kind, start, end in (
         ("unpaid", dt.date(2025, 4, 7), dt.date(2025, 4, 9)),
         ("family", dt.date(2025, 11, 3), dt.date(2025, 11, 14)),
@@ -191,7 +173,7 @@ def test_lost_pay_of_equated_absences_in_the_percentage_basis(world, clerk):
     client = world.client(Role.PAYROLL_CLERK)
     body = client.post(CALCULATOR, _calculator_body(data), content_type="application/json")
     assert body.status_code == 200, body.content
-    assert body.json()["holiday_pay"] == "1748.00"
+    assert body.json()["holiday_pay"] == "1748.00" and body.json() == result.to_dict("fi")
     assert "12 § 2 mom." in body.json()["lines"][2]["source"]
 
     # A holiday of 1.-5.6.2026, 5 holiday days, in June's run: 5 x 58.27 = 291.35
