@@ -8,10 +8,13 @@ API show the same figures."""
 
 import datetime as dt
 from decimal import Decimal as D
+from importlib import import_module
+
+from django.apps import apps
 
 from tase.core.roles import Role
 from tase.payroll import services
-from tase.payroll.models import PayItem
+from tase.payroll.models import PayItem, Payslip
 from tase.payroll.services.holidays import earning, load
 
 from .factories import approved_slip, employee, pay_run
@@ -70,9 +73,21 @@ def test_other_pay_besides_the_monthly_salary(world, clerk):
     Other pay: 2 510.00 / 251 = 10.00 a day x coefficient 27.8 (30 days) = 278.00
     (10 § 1 mom., 11 § 1-2 mom.). Holiday pay 3 878.00; a day 3 878.00 / 30 = 129.2666..
     = 129.27, of which other pay 278.00 / 30 = 9.2666.. = 9.27 and the salary 120.00."""
-    worker = employee(clerk, world.company, salary="3000.00", start=dt.date(2025, 4, 1))
-    bonus = {"code": "bonus", "amount": "2510.00"}
-    approved_slip(world.company, worker, dt.date(2025, 6, 25), 551000, [bonus])
+    worker = employee(
+        clerk, world.company, salary="3000.00", start=dt.date(2025, 4, 1), card_year=2025
+    )
+    june = pay_run(clerk, world.company, dt.date(2025, 6, 30))
+    services.add_item(clerk, june, worker, wage_type="bonus", amount="2510.00")
+    services.calculate_pay_run(clerk, june)
+    services.approve_pay_run(clerk, june)
+    slip = Payslip.objects.get(pay_run=june)
+    assert (slip.gross_cents, slip.holiday_other_pay_cents) == (551000, 251000)
+    # A payslip calculated before the field is filled from its stored lines alike
+    Payslip.objects.update(holiday_other_pay_cents=0)
+    import_module(
+        "tase.payroll.migrations.0026_holiday2_payslip_other_pay"
+    ).other_pay_of_stored_lines(apps, None)
+    assert Payslip.objects.get(pk=slip.pk).holiday_other_pay_cents == 251000
     data, result = _ledger_input(world.company, worker)
     assert [m.other_pay for m in data.months if m.other_pay] == [D("2510.00")]
     assert (result.method, result.holiday_pay, result.other_pay_share) == (

@@ -491,6 +491,9 @@ class Payslip(models.Model):
     # increments out and counts an eighth of the hours (vuosilomalaki 162/2005 11 § 2 mom.).
     overtime_increment_cents = models.BigIntegerField(default=0)
     overtime_hours = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    # Of gross pay: other pay besides a salary, the lines of wage types the catalogue marks
+    # ``holiday_other_pay``: its share joins a monthly salary's holiday pay (10 § 1 mom.).
+    holiday_other_pay_cents = models.BigIntegerField(default=0)
     lines = models.JSONField(default=list)
     tax_card = models.JSONField(default=dict)
     notes = models.JSONField(default=list)

@@ -21,13 +21,13 @@ employee's wages of a month are the gross pay of the approved payslips paid in i
 overtime increments and hours the payslips recorded (11 § 2 mom.).
 
 Two additions to the wages, as the holiday calculator takes them (its ``other_pay`` and
-``absence_wages``): a monthly-paid employee's other pay besides the salary, the lines of the
-approved payslips of a month whose wage type is marked ``holiday_other_pay`` in the
-catalogue (vuosilomalaki 10 § 1 mom., second sentence: its share is added to the holiday
-pay by 11 § 1-2 mom.); and the pay lost in absences equated to work (12 § 2 mom.: sick leave
-after the employer's sick-pay period, unpaid family leave and lay-off, each within the
-limits of 7 §; :func:`tase.rules.absences.lost_pay_days`), a working day at the pay of
-that day (:func:`.absences.day_pay`: a monthly salary over the month's working days, an
+``absence_wages``): a monthly-paid employee's other pay besides the salary, which each
+payslip records when calculated (the lines of wage types the catalogue marks
+``holiday_other_pay``; vuosilomalaki 10 § 1 mom., second sentence: its share is added to the
+holiday pay by 11 § 1-2 mom.); and the pay lost in absences equated to work (12 § 2 mom.:
+sick leave after the employer's sick-pay period, unpaid family leave and lay-off, each
+within the limits of 7 §; :func:`tase.rules.absences.lost_pay_days`), a working day at the
+pay of that day (:func:`.absences.day_pay`: a monthly salary over the month's working days, an
 hourly wage times a working day's hours, the salary in force on the day), each month's sum
 rounded to the cent, half up, added to the basis of the percentage-based holiday pay.
 """
@@ -52,7 +52,6 @@ from tase.rules import absences as calendar
 from tase.rules import holidays as rules
 from tase.rules.parameters import value_at
 from tase.rules.payroll import cents
-from tase.rules.payroll_catalogue import BY_CODE
 
 from ..models import (
     Absence,
@@ -76,9 +75,7 @@ DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
 P_SAVING = "payroll.holidays.saving.days_kept"
 P_SAVING_AGREED = "payroll.holidays.saving.agreed_days_kept"
 ZERO = Decimal(0)
-NO_WAGES = (0, 0, ZERO)
-# The wage types whose lines are other pay besides a salary (10 § 1 mom.): a catalogue flag.
-OTHER_PAY_CODES = frozenset(code for code, wage in BY_CODE.items() if wage.holiday_other_pay)
+NO_WAGES = (0, 0, 0, ZERO)
 
 
 def credit_year_end(day: dt.date) -> dt.date:
@@ -100,10 +97,9 @@ class Ledger:
     on: dt.date
     policy: HolidayPolicy
     employees: list[Employee]
-    # (employee, year, month) -> (gross pay, overtime increments in it: cents; overtime hours)
-    wages: dict[tuple[int, int, int], tuple[int, int, Decimal]] = field(default_factory=dict)
-    # (employee, year, month) -> other pay besides a salary in the gross pay (cents, 10 §)
-    other_pay: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    # (employee, year, month) -> (gross pay, overtime increments in it, other pay besides a
+    # salary in it (10 § 1 mom.): cents; overtime hours)
+    wages: dict[tuple[int, int, int], tuple[int, int, int, Decimal]] = field(default_factory=dict)
     absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
     records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
     # Each employee's employments and each employment's salaries, listed once (a related
@@ -145,18 +141,19 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
         employment__company=company, employment__employee_id__in=ids
     ).order_by("valid_from", "pk"):
         book.salaries.setdefault(salary.employment_id, []).append(salary)
-    approved = Payslip.objects.filter(
-        company=company,
-        employee_id__in=ids,
-        pay_run__status__in=LOCKED,
-        payment_date__range=(since, on),
-    )
     slips = (
-        approved.annotate(y=ExtractYear("payment_date"), m=ExtractMonth("payment_date"))
+        Payslip.objects.filter(
+            company=company,
+            employee_id__in=ids,
+            pay_run__status__in=LOCKED,
+            payment_date__range=(since, on),
+        )
+        .annotate(y=ExtractYear("payment_date"), m=ExtractMonth("payment_date"))
         .values("employee_id", "y", "m")
         .annotate(
             total=Sum("gross_cents"),
             increments=Sum("overtime_increment_cents"),
+            other=Sum("holiday_other_pay_cents"),
             hours=Sum("overtime_hours"),
         )
     )
@@ -164,13 +161,11 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
         (row["employee_id"], row["y"], row["m"]): (
             row["total"],
             row["increments"] or 0,
+            row["other"] or 0,
             Decimal(row["hours"] or 0),
         )
         for row in slips
     }
-    # Only a salary has other pay beside it (10 § 1 mom.): the monthly paid's payslips' lines.
-    monthly = Employment.objects.filter(company=company, pay_basis=Employment.Basis.MONTHLY)
-    book.other_pay = _other_pay(approved.filter(employee_id__in=monthly.values("employee_id")))
     for absence in Absence.objects.filter(employee_id__in=ids, end_date__gte=since):
         book.absences[absence.employee_id].append(absence)
     # Saved leave is kept over several years (27 §): its records are read whatever their age.
@@ -182,23 +177,6 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
     ):
         book.records[record.employee_id].append(record)
     return book
-
-
-def _other_pay(slips) -> dict[tuple[int, int, int], int]:
-    """Per (employee, year, month) of payment: the payslips' lines of other pay besides a
-    salary (cents; the wage types marked ``holiday_other_pay``, 10 § 1 mom.)."""
-    totals: dict[tuple[int, int, int], int] = defaultdict(int)
-    for employee_id, day, lines in slips.order_by().values_list(
-        "employee_id", "payment_date", "lines"
-    ):
-        amount = sum(
-            int(Decimal(line["amount"]) * 100)
-            for line in lines
-            if line.get("code") in OTHER_PAY_CODES
-        )
-        if amount:
-            totals[(employee_id, day.year, day.month)] += amount
-    return dict(totals)
 
 
 # -- earning -------------------------------------------------------------------------------
@@ -321,14 +299,11 @@ def _months(book: Ledger, employee: Employee, employment: Employment, year_end, 
     shape = _shape(book, employee, employment, year_end, upto)
     monthly = employment.pay_basis == Employment.Basis.MONTHLY
     lost = _absence_wages(book, employee, employment, year_end, upto)
-    wages = tuple(
-        (
-            *book.wages.get((employee.pk, row[0], row[1]), NO_WAGES),
-            book.other_pay.get((employee.pk, row[0], row[1]), 0) if monthly else 0,
-            lost.get((row[0], row[1]), 0),
-        )
-        for row in shape
-    )
+    wages = []
+    for row in shape:
+        gross, increments, other, hours = book.wages.get((employee.pk, row[0], row[1]), NO_WAGES)
+        wages.append((gross, increments, hours, other if monthly else 0, lost.get(row[:2], 0)))
+    wages = tuple(wages)
     key = (id(shape), wages)  # the shape is held in book.shapes: its id stays its own
     if key not in book.months:
         book.months[key] = tuple(
