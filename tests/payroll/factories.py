@@ -81,6 +81,28 @@ def pay_run(actor, company, payment_date=dt.date(2026, 3, 31), **kwargs):
     )
 
 
+def approved_slip(company, worker, paid: dt.date, gross_cents: int, lines=()):
+    """An approved payslip of ``gross_cents`` paid on ``paid``, with the given lines (in a
+    run of its own, approved as it is: the holiday rules read approved payslips)."""
+    from tase.payroll.models import PayRun, Payslip
+
+    run = PayRun.objects.create(
+        company=company,
+        period_start=paid.replace(day=1),
+        period_end=paid,
+        payment_date=paid,
+        status=PayRun.Status.APPROVED,
+    )
+    return Payslip.objects.create(
+        company=company,
+        pay_run=run,
+        employee=worker,
+        payment_date=paid,
+        gross_cents=gross_cents,
+        lines=list(lines),
+    )
+
+
 def books(company, year=2026):
     """Set up the company's books (chart and fiscal year) so pay runs can be posted."""
     from tase.ledger import services as ledger

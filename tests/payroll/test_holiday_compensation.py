@@ -10,9 +10,9 @@ import pytest
 
 from tase.core.roles import Role
 from tase.payroll import services
-from tase.payroll.models import Employment, PayItem, PayRun, Payslip
+from tase.payroll.models import Employment, PayItem, Payslip
 
-from .factories import employee, pay_run
+from .factories import approved_slip, employee, pay_run
 
 
 def test_final_pay_run_pays_the_unused_days_as_compensation(world, clerk):
@@ -50,25 +50,6 @@ def test_liability_ends_with_the_employment(world, clerk):
     assert services.liability(clerk, world.company, dt.date(2026, 7, 31)).rows == []
 
 
-def _approved_slip(company, worker, paid: dt.date, gross_cents: int, lines=()):
-    """An approved payslip of ``gross_cents`` paid on ``paid``, with the given lines."""
-    run = PayRun.objects.create(
-        company=company,
-        period_start=paid.replace(day=1),
-        period_end=paid,
-        payment_date=paid,
-        status=PayRun.Status.APPROVED,
-    )
-    Payslip.objects.create(
-        company=company,
-        pay_run=run,
-        employee=worker,
-        payment_date=paid,
-        gross_cents=gross_cents,
-        lines=list(lines),
-    )
-
-
 def _few_hours_worker(clerk, company, start=dt.date(2025, 1, 1), paid=True):
     """An hourly employee of one day and six hours a week (35-hour rule): no month reaches
     35 hours, so no holiday is ever earned (6 § 2 mom.). Paid 300 € a month, January 2025 to
@@ -87,7 +68,7 @@ def _few_hours_worker(clerk, company, start=dt.date(2025, 1, 1), paid=True):
         salary="15.00",
     )
     for index in range(13 if paid else 0):
-        _approved_slip(company, worker, dt.date(2025 + index // 12, index % 12 + 1, 25), 30000)
+        approved_slip(company, worker, dt.date(2025 + index // 12, index % 12 + 1, 25), 30000)
     return worker
 
 
@@ -183,7 +164,7 @@ def test_credit_years_before_the_ledger_are_compensated_too(world, clerk):
         (dt.date(2024, 6, 25), 1000),  # 2024-25
         (dt.date(2025, 6, 25), 1000),  # 2025-26
     ]:
-        _approved_slip(world.company, worker, paid, euros * 100)
+        approved_slip(world.company, worker, paid, euros * 100)
     with CaptureQueriesContext(connection) as queries:
         _run, lines = _compensation_lines(clerk, world.company)
     # 2020-21: 1 000.00 x 9 % = 90.00 (not a year of employment by 31.3.2021)
@@ -200,14 +181,14 @@ def test_compensation_paid_during_the_employment_is_taken_off(world, clerk):
     (11.5 % of each 300.00: 34.50) is neither wages for time at work nor paid again."""
     worker = _few_hours_worker(clerk, world.company, paid=False)
     for month in (1, 2, 3):
-        _approved_slip(world.company, worker, dt.date(2025, month, 25), 30000)
+        approved_slip(world.company, worker, dt.date(2025, month, 25), 30000)
     for index in range(10):  # April 2025 - January 2026
         paid = dt.date(2025 + (index + 3) // 12, (index + 3) % 12 + 1, 25)
         lines = [
             {"code": "hourly_wage", "amount": "300.00"},
             {"code": "holiday_compensation", "amount": "34.50"},
         ]
-        _approved_slip(world.company, worker, paid, 33450, lines)
+        approved_slip(world.company, worker, paid, 33450, lines)
     _run, lines = _compensation_lines(clerk, world.company)
     # 2024-25: 900.00 x 9 % = 81.00; 2025-26: 10 x (334.50 - 34.50) = 3 000.00 x 11.5 % = 345.00
     # due 81.00 + 345.00 = 426.00, paid 10 x 34.50 = 345.00: 426.00 - 345.00 = 81.00

@@ -1,6 +1,7 @@
 """Each step of the payroll pipeline on its own (tase.rules.payroll.steps)."""
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -120,3 +121,22 @@ def test_employer_contributions_use_the_company_rates_and_the_employee_tyel_base
     assert step.total == sum(line.amount for line in step.lines)
     no_tyel = steps.EmployeeContributions(in_unemployment=True)
     assert steps.employer_contributions(_input(), amounts, no_tyel).tyel == 0
+
+
+def test_holiday_other_pay_is_the_lines_of_wage_types_marked_so():
+    """10 § 1 mom.: of 3 000 + 2 x 20 x 1.5 + 500 + 250 = 3 810.00 gross, the bonus lines
+    (500 + 250 = 750.00) are other pay besides the salary; the salary, overtime and the
+    supplements are not."""
+    lines = steps.item_lines(
+        (
+            PayItem("monthly_salary", amount=D("3000")),
+            PayItem("overtime_50", quantity=D("2"), unit_price=D("20")),
+            PayItem("bonus", amount=D("500")),
+            PayItem("bonus", amount=D("250")),
+        ),
+        BY_CODE,
+        PAYDAY,
+    )
+    assert steps.holiday_other_pay(lines, BY_CODE) == D("750.00")
+    unmarked = dict(BY_CODE) | {"bonus": replace(BY_CODE["bonus"], holiday_other_pay=False)}
+    assert steps.holiday_other_pay(lines, unmarked) == 0

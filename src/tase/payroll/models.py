@@ -118,8 +118,9 @@ class CompanyWageType(models.Model):
         return self.label_en if language == "en" else self.label_fi
 
     def to_engine(self) -> WageType:
-        # Whether a line may be negative and which benefit a payment is for are properties of
-        # the shipped wage type, not company settings: taken from the catalogue by code.
+        # Whether a line may be negative, which benefit a payment is for and whether it is
+        # other pay for the holiday pay (10 § 1 mom.) are properties of the shipped wage type,
+        # not company settings: taken from the catalogue by code.
         shipped = BY_CODE.get(self.code)
         return WageType(
             code=self.code,
@@ -138,6 +139,7 @@ class CompanyWageType(models.Model):
             order=self.order,
             negative_allowed=bool(shipped and shipped.negative_allowed),
             charge_for=shipped.charge_for if shipped else None,
+            holiday_other_pay=bool(shipped and shipped.holiday_other_pay),
         )
 
 
@@ -489,6 +491,9 @@ class Payslip(models.Model):
     # increments out and counts an eighth of the hours (vuosilomalaki 162/2005 11 § 2 mom.).
     overtime_increment_cents = models.BigIntegerField(default=0)
     overtime_hours = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    # Of gross pay: other pay besides a salary, the lines of wage types the catalogue marks
+    # ``holiday_other_pay``: its share joins a monthly salary's holiday pay (10 § 1 mom.).
+    holiday_other_pay_cents = models.BigIntegerField(default=0)
     lines = models.JSONField(default=list)
     tax_card = models.JSONField(default=dict)
     notes = models.JSONField(default=list)

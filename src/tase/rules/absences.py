@@ -207,6 +207,24 @@ def _equated_working_days(
     return set()
 
 
+def _absence_days(
+    absences: Iterable[Absence], year_start: dt.date, year_end: dt.date, schedule: str
+) -> Iterator[tuple[Absence, dt.date, bool]]:
+    """Each working day (of ``schedule``) of the absences within the credit year, the
+    absences in date order, with whether it is equated to work (7 § 2 mom.): the credit
+    year's sick-leave budget is spent in that order."""
+    sick_left = int(value_at(P_SICK_EQUATED, year_end))
+    for absence in sorted(absences, key=lambda a: a.start):
+        counted = _equated_working_days(absence, sick_left, year_end, schedule)
+        for day in days(max(absence.start, year_start), min(absence.end, year_end)):
+            if not is_schedule_day(day, schedule):
+                continue
+            equated = day in counted
+            if equated and absence.kind == "sick":
+                sick_left -= 1
+            yield absence, day, equated
+
+
 def month_effects(
     absences: Iterable[Absence],
     year_start: dt.date,
@@ -220,23 +238,59 @@ def month_effects(
     absences = list(absences)
     if not absences:
         return {}
-    sick_left = int(value_at(P_SICK_EQUATED, year_end))
     absent: dict[tuple[int, int], int] = defaultdict(int)
     equated: dict[tuple[int, int], int] = defaultdict(int)
-    for absence in sorted(absences, key=lambda a: a.start):
-        counted = _equated_working_days(absence, sick_left, year_end, schedule)
-        for day in days(max(absence.start, year_start), min(absence.end, year_end)):
-            if not is_schedule_day(day, schedule):
-                continue
-            absent[month_key(day)] += 1
-            if day in counted:
-                equated[month_key(day)] += 1
-                if absence.kind == "sick":
-                    sick_left -= 1
+    for _absence, day, counted in _absence_days(absences, year_start, year_end, schedule):
+        absent[month_key(day)] += 1
+        if counted:
+            equated[month_key(day)] += 1
     return {
         key: MonthEffect(absent[key], equated.get(key, 0))
         for key in sorted(absent.keys() | equated.keys())
     }
+
+
+def lost_pay_days(
+    absences: Iterable[Absence],
+    year_start: dt.date,
+    year_end: dt.date,
+    employment_start: dt.date,
+    agreement_weekdays: int = 0,
+    schedule: str = FIVE_DAY_WEEK,
+) -> list[dt.date]:
+    """The working days whose pay the percentage-based holiday pay adds (vuosilomalaki
+    162/2005 12 § 2 mom.): the days equated to work (7 § 2 mom., within the limits
+    :func:`month_effects` applies: sick leave 75 working days a credit year, family leave
+    the leave days per birth or adoption, a lay-off 30 working days at a time) for which
+    the employer paid no wages.
+
+    12 § 2 mom. (https://finlex.fi/fi/laki/ajantasa/2005/20050162, read in TEM's
+    guide quoting the Act,
+    https://www.vuosilomaopas.fi/fi/vuosilomapalkka/prosenttiperusteinen-vuosilomapalkka.html):
+    "Jos työntekijä on lomanmääräytymisvuoden aikana ollut estynyt tekemästä työtä 7 §:n 2
+    momentin 1-4 tai 7 kohdassa tarkoitetusta syystä, vuosilomapalkan perusteena olevaan
+    palkkaan lisätään laskennallisesti poissaoloajalta saamatta jäänyt palkka enintään 7 §:n
+    3 momentissa säädetyltä ajalta."
+
+    Sick leave: the equated days after the employer's sick-pay period (:func:`sick_pay`,
+    TSL 2:11 or the agreement's ``agreement_weekdays``); the days of the period were paid
+    and are in the wages already. Family leave and lay-off: the equated days unless the
+    employer paid the absence. Other absences count only when paid (7 § 1 mom.), so lose
+    no pay; unpaid leave is not equated."""
+    lost: list[dt.date] = []
+    unpaid_sick: dict[Absence, frozenset[dt.date]] = {}
+    for absence, day, equated in _absence_days(absences, year_start, year_end, schedule):
+        if not equated:
+            continue
+        if absence.kind == "sick":
+            if absence not in unpaid_sick:
+                pay = sick_pay(absence, employment_start, agreement_weekdays, schedule)
+                unpaid_sick[absence] = frozenset(pay.unpaid_days)
+            if day in unpaid_sick[absence]:
+                lost.append(day)
+        elif absence.kind in ("family", "layoff") and not absence.paid:
+            lost.append(day)
+    return lost
 
 
 # -- sick pay ------------------------------------------------------------------------------

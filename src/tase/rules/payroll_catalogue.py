@@ -37,7 +37,19 @@ are stable and used by the API, the CSV import and the engine. For every wage ty
   the insurance bases), at most to zero (Incomes Register income type 401 'Autoedusta peritty
   korvaus' for the car benefit and 407 'Muista luontoiseduista peritty korvaus' for the others:
   vero.fi, "Palkkojen tulolajit: 400-sarja", checked 6.12.2026; until then Tase reported the
-  car benefit's payment as 407, which was wrong).
+  car benefit's payment as 407, which was wrong),
+- ``holiday_other_pay``: pay that a weekly or monthly paid employee gets besides the salary
+  and that is not set by temporary circumstances (performance or commission pay, a bonus
+  paid regularly): its share is added to the holiday pay by vuosilomalaki 162/2005 10 § 1
+  mom., second sentence ("Jos työntekijälle on lomanmääräytymisvuoden aikana työssäolon
+  ajalta viikko- tai kuukausipalkan lisäksi maksettu tai erääntynyt maksettavaksi muuta
+  palkkaa, joka ei määräydy tilapäisten olosuhteiden perusteella, tämän palkan osuus
+  lasketaan vuosilomapalkkaan siten kuin 11 §:n 1 ja 2 momentissa säädetään.",
+  https://finlex.fi/fi/laki/ajantasa/2005/20050162, read in TEM's guide quoting the Act,
+  https://www.vuosilomaopas.fi/fi/vuosilomapalkka/viikko-tai-kuukausipalkkaan-perustuva-vuosilomapalkka.html).
+  The shipped bonus (income type 203 Bonuspalkka) is such pay; the supplements and
+  overtime are not marked (overtime increments are left out by 11 § 2 mom.; whether a
+  supplement is paid by the schedule or by temporary circumstances is the company's case).
 
 No Django import here.
 """
@@ -70,6 +82,7 @@ class WageType:
     order: int = 0
     negative_allowed: bool = False
     charge_for: str | None = None
+    holiday_other_pay: bool = False
 
     def label(self, language: str = "fi") -> str:
         return self.label_en if language == "en" else self.label_fi
@@ -87,10 +100,11 @@ def _wage(
     bases=True,
     order=0,
     negative=False,
+    other_pay=False,
 ):
     return WageType(
         code, fi, en, MONEY, True, bases, bases, bases, income_type, account,
-        Decimal(multiplier), None, unit, order, negative,
+        Decimal(multiplier), None, unit, order, negative, None, other_pay,
     )  # fmt: skip
 
 
@@ -153,7 +167,7 @@ CATALOGUE: tuple[WageType, ...] = (
     _wage("sunday_supplement", "Sunnuntaityökorvaus", "Sunday supplement", "5000", 221, unit="h", order=80),
     _wage("retro_sunday_supplement", "Taannehtiva sunnuntaityökorvaus (palkantarkistus)",
           "Retro Sunday supplement (salary revision)", "5000", 221, order=85, negative=True),
-    _wage("bonus", "Bonus", "Bonus", "5000", 203, order=90),
+    _wage("bonus", "Bonus", "Bonus", "5000", 203, order=90, other_pay=True),
     _wage("holiday_pay", "Lomapalkka", "Holiday pay", "5010", 201, order=100),
     _wage("holiday_bonus", "Lomaraha", "Holiday bonus", "5010", 213, order=110),
     # Holiday compensation at the end of an employment (vuosilomalaki 17 §, 27 § 4 mom.):

@@ -544,6 +544,7 @@ def _payslip_row(run, employee, result: engine.Payslip, slip_input: SlipInput) -
         regular_pay_cents=slip_input.regular_pay_cents,
         overtime_increment_cents=_cents(result.overtime_increments),
         overtime_hours=result.overtime_hours,
+        holiday_other_pay_cents=_cents(result.holiday_other_pay),
         lines=lines,
         tax_card=slip_input.card_info,
         notes=list(result.notes),

@@ -19,6 +19,17 @@ the earning rule follows the days a week (6 §: fewer than three and a half give
 rule), and the average daily wage is adjusted by them (11 § 3 mom.); an hourly-paid
 employee's wages of a month are the gross pay of the approved payslips paid in it, with the
 overtime increments and hours the payslips recorded (11 § 2 mom.).
+
+Two additions to the wages, as the holiday calculator takes them (its ``other_pay`` and
+``absence_wages``): a monthly-paid employee's other pay besides the salary, which each
+payslip records when calculated (the lines of wage types the catalogue marks
+``holiday_other_pay``; vuosilomalaki 10 § 1 mom., second sentence: its share is added to the
+holiday pay by 11 § 1-2 mom.); and the pay lost in absences equated to work (12 § 2 mom.:
+sick leave after the employer's sick-pay period, unpaid family leave and lay-off, each
+within the limits of 7 §; :func:`tase.rules.absences.lost_pay_days`), a working day at the
+pay of that day (:func:`.absences.day_pay`: a monthly salary over the month's working days, an
+hourly wage times a working day's hours, the salary in force on the day), each month's sum
+rounded to the cent, half up, added to the basis of the percentage-based holiday pay.
 """
 
 from __future__ import annotations
@@ -53,7 +64,7 @@ from ..models import (
     Payslip,
     SalaryChange,
 )
-from .absences import LOCKED, check_dates, check_free, policy_for, to_rule
+from .absences import LOCKED, check_dates, check_free, day_pay, policy_for, schedule, to_rule
 from .calculation import HOLIDAY_COMPENSATION, holiday_basis_of_run
 from .common import require
 from .employees import employment_on, salary_on
@@ -64,7 +75,7 @@ DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
 P_SAVING = "payroll.holidays.saving.days_kept"
 P_SAVING_AGREED = "payroll.holidays.saving.agreed_days_kept"
 ZERO = Decimal(0)
-NO_WAGES = (0, 0, ZERO)
+NO_WAGES = (0, 0, 0, ZERO)
 
 
 def credit_year_end(day: dt.date) -> dt.date:
@@ -86,8 +97,9 @@ class Ledger:
     on: dt.date
     policy: HolidayPolicy
     employees: list[Employee]
-    # (employee, year, month) -> (gross pay, overtime increments in it: cents; overtime hours)
-    wages: dict[tuple[int, int, int], tuple[int, int, Decimal]] = field(default_factory=dict)
+    # (employee, year, month) -> (gross pay, overtime increments in it, other pay besides a
+    # salary in it (10 § 1 mom.): cents; overtime hours)
+    wages: dict[tuple[int, int, int], tuple[int, int, int, Decimal]] = field(default_factory=dict)
     absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
     records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
     # Each employee's employments and each employment's salaries, listed once (a related
@@ -141,6 +153,7 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
         .annotate(
             total=Sum("gross_cents"),
             increments=Sum("overtime_increment_cents"),
+            other=Sum("holiday_other_pay_cents"),
             hours=Sum("overtime_hours"),
         )
     )
@@ -148,6 +161,7 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
         (row["employee_id"], row["y"], row["m"]): (
             row["total"],
             row["increments"] or 0,
+            row["other"] or 0,
             Decimal(row["hours"] or 0),
         )
         for row in slips
@@ -168,13 +182,16 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
 # -- earning -------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Earning:
-    """One employee's credit year: days earned (by ``upto``) and a holiday day's pay."""
+    """One employee's credit year: days earned (by ``upto``) and a holiday day's pay;
+    ``other_day_pay``: of the day's pay, the share of other pay besides a kept salary (10 §
+    1 mom.), which a pay run adds on top of the salary rather than taking from it."""
 
     year_end: dt.date
     days: int
     day_pay: Decimal
     method: str
     result: rules.HolidayResult | None
+    other_day_pay: Decimal = ZERO
 
 
 def _salary_on(book: Ledger, employment: Employment, day: dt.date) -> int:
@@ -246,11 +263,47 @@ def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, u
     return book.shapes[key]
 
 
+def _absence_wages(
+    book: Ledger, employee: Employee, employment: Employment, year_end, upto
+) -> dict[tuple[int, int], int]:
+    """Per month: the pay lost in absences equated to work that the percentage-based
+    holiday pay adds (12 § 2 mom., :func:`tase.rules.absences.lost_pay_days`), in cents:
+    each lost working day at :func:`.absences.day_pay` of the salary in force on it (12 § 2
+    mom.: the pay at the absence's start with the raises during it, by the average weekly
+    working time), the month's sum rounded to the cent, half up."""
+    absences = book.absences.get(employee.pk)
+    if not absences:
+        return {}
+    start = dt.date(year_end.year - 1, 4, 1)
+    last = min(year_end, upto, employment.end_date or year_end)
+    days = calendar.lost_pay_days(
+        [to_rule(a) for a in absences],
+        start,
+        year_end,
+        employment.start_date,
+        book.policy.sick_pay_weekdays,
+        schedule(employment),
+    )
+    totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for day in days:
+        if employment.start_date <= day <= last:
+            pay = day_pay(employment, _salary_on(book, employment, day), day)
+            totals[calendar.month_key(day)] += pay
+    return {key: int(cents(amount) * 100) for key, amount in totals.items()}
+
+
 def _months(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
-    """The rules' months: the shape's days and hours with the employee's wages (the same
-    shape and wages give the same tuple, built once)."""
+    """The rules' months: the shape's days and hours with the employee's wages, other pay
+    (a monthly salary's only) and lost pay of absences (the same shape and pay give the same
+    tuple, built once)."""
     shape = _shape(book, employee, employment, year_end, upto)
-    wages = tuple(book.wages.get((employee.pk, row[0], row[1]), NO_WAGES) for row in shape)
+    monthly = employment.pay_basis == Employment.Basis.MONTHLY
+    lost = _absence_wages(book, employee, employment, year_end, upto)
+    wages = []
+    for row in shape:
+        gross, increments, other, hours = book.wages.get((employee.pk, row[0], row[1]), NO_WAGES)
+        wages.append((gross, increments, hours, other if monthly else 0, lost.get(row[:2], 0)))
+    wages = tuple(wages)
     key = (id(shape), wages)  # the shape is held in book.shapes: its id stays its own
     if key not in book.months:
         book.months[key] = tuple(
@@ -264,11 +317,15 @@ def _months(book: Ledger, employee: Employee, employment: Employment, year_end, 
                 overtime_hours=overtime_hours,
                 equated_days=equated,
                 equated_hours=equated_hours,
+                other_pay=Decimal(other) / 100,
+                absence_wages=Decimal(absent) / 100,
             )
             for (year, month, days, hours, equated, equated_hours), (
                 gross,
                 increments,
                 overtime_hours,
+                other,
+                absent,
             ) in zip(shape, wages, strict=True)
         )
     return book.months[key]
@@ -332,8 +389,16 @@ def _earning(
             {"employee": f"{employee.name}: {error.field}: {error.text}"}
         ) from None
     total = result.holiday_pay + result.compensation
-    day_pay = cents(total / result.earned_days) if result.earned_days else cents(fallback)
-    return Earning(year_end, result.earned_days, day_pay, result.method, result)
+    if not result.earned_days:
+        return Earning(year_end, 0, cents(fallback), result.method, result)
+    return Earning(
+        year_end,
+        result.earned_days,
+        cents(total / result.earned_days),
+        result.method,
+        result,
+        cents(result.other_pay_share / result.earned_days),
+    )
 
 
 # -- balances ------------------------------------------------------------------------------
@@ -807,7 +872,9 @@ def holiday_lines(actor, run: PayRun) -> int:
     the run's employees within its period, the holiday pay of its days in the period (a day
     at the credit year's day pay: 1/25 of a monthly salary, or the holiday pay by 11 §
     divided by the days earned), and the holiday bonus at the company's rule. A monthly
-    salary is kept: the salary line is lowered by the holiday pay of the month. When an
+    salary is kept: the salary line is lowered by the salary's part of the month's holiday
+    pay; the share of other pay besides the salary (10 § 1 mom., second sentence) is paid on
+    top of it, in the holiday pay line. When an
     employment ends within the period, the days not used by its last day (saved leave
     included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.)."""
     require(actor, run.company, "payroll.manage")
@@ -828,14 +895,15 @@ def holiday_lines(actor, run: PayRun) -> int:
         employment = employment_on(employee, run.payment_date) or ending
         if not records or employment is None:
             continue
-        month_pay = ZERO
+        month_kept = ZERO  # the salary's part of the month's holiday pay
         for record in records:
             days = calendar.holiday_days(
                 max(record.start_date, run.period_start), min(record.end_date, run.period_end)
             )
-            pay = cents(earning(book, employee, _pay_year(record)).day_pay * days)
+            earned = earning(book, employee, _pay_year(record))
+            pay = cents(earned.day_pay * days)
             bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
-            month_pay += pay
+            month_kept += cents((earned.day_pay - earned.other_day_pay) * days)
             source = f"{HOLIDAY_SOURCE}{record.pk}"
             for code, amount in (("holiday_pay", pay), ("holiday_bonus", bonus)):
                 if amount:
@@ -849,13 +917,13 @@ def holiday_lines(actor, run: PayRun) -> int:
                         )
                     )
         salary = salary_on(employment, run.payment_date) or 0
-        if employment.pay_basis == Employment.Basis.MONTHLY and salary and month_pay:
+        if employment.pay_basis == Employment.Basis.MONTHLY and salary and month_kept:
             items.append(
                 PayItem(
                     pay_run=run,
                     employee=employee,
                     wage_type="monthly_salary",
-                    amount_cents=max(salary - int(month_pay * 100), 0),
+                    amount_cents=max(salary - int(month_kept * 100), 0),
                     source=f"{HOLIDAY_SOURCE}salary",
                 )
             )

@@ -232,6 +232,7 @@ class _Pay:
     lines: list[Line]
     average_daily_wage: Decimal | None = None
     coefficient: Decimal | None = None
+    other_pay_share: Decimal = ZERO
 
 
 def salary_kept(data: HolidayInput, days: int) -> _Pay:
@@ -254,7 +255,7 @@ def salary_kept(data: HolidayInput, days: int) -> _Pay:
     other = other_pay_share(data, days)
     if other is None:
         return _Pay(amount, [line])
-    return _Pay(amount + other.amount, [line, *other.lines])
+    return _Pay(amount + other.amount, [line, *other.lines], other_pay_share=other.amount)
 
 
 def other_pay_share(data: HolidayInput, days: int) -> _Pay | None:
@@ -627,6 +628,7 @@ def calculate(data: HolidayInput, *, check: bool = True) -> HolidayResult:
         holiday_bonus=bonus,
         compensation=compensation,
         lines=tuple(lines),
+        other_pay_share=pay.other_pay_share,
     )
 
 

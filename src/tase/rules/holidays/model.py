@@ -194,6 +194,10 @@ class HolidayResult:
     holiday_bonus: Decimal
     compensation: Decimal
     lines: tuple[Line, ...] = field(default=())
+    # Of the pay for the earned days: the share of other pay besides the salary (10 § 1 mom.,
+    # second sentence); the rest of salary-kept pay is the salary itself (a pay run lowers
+    # the salary line by that rest only).
+    other_pay_share: Decimal = ZERO
 
     def to_dict(self, language: str = "fi") -> dict[str, Any]:
         """The result as in the API: money as decimal strings with two decimals."""

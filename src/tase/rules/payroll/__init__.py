@@ -180,4 +180,5 @@ def calculate(data: PayslipInput, wage_types: dict[str, WageType] | None = None)
         pre_tax_deductions=amounts.pre_tax,
         overtime_increments=increments,
         overtime_hours=overtime_hours,
+        holiday_other_pay=steps.holiday_other_pay(items, wage_types),
     )

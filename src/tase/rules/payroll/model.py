@@ -230,6 +230,9 @@ class Payslip:
     # (steps.overtime_split; the holiday rules' average daily wage, vuosilomalaki 11 §).
     overtime_increments: Decimal = ZERO
     overtime_hours: Decimal = ZERO
+    # Of gross pay: other pay besides a salary (steps.holiday_other_pay; the holiday pay of
+    # the monthly paid, vuosilomalaki 10 § 1 mom.).
+    holiday_other_pay: Decimal = ZERO
 
     @property
     def employer_contributions(self) -> Decimal:

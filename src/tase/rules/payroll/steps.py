@@ -204,6 +204,22 @@ def overtime_split(
     return increments, hours
 
 
+def holiday_other_pay(lines: tuple[Line, ...], wage_types: dict[str, WageType]) -> Decimal:
+    """Of gross pay: the other pay besides a salary whose share the holiday pay of a weekly
+    or monthly paid employee adds (vuosilomalaki 162/2005 10 § 1 mom., second sentence): the
+    lines of money wage types marked ``holiday_other_pay`` (see the catalogue)."""
+    return sum(
+        (
+            line.amount
+            for line in lines
+            if (wage := wage_types.get(line.code)) is not None
+            and wage.kind == MONEY
+            and wage.holiday_other_pay
+        ),
+        Decimal(0),
+    )
+
+
 # -- 2. bases ------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Bases:
