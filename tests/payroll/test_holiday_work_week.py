@@ -13,11 +13,13 @@ from django.test.utils import CaptureQueriesContext
 
 from tase.core.roles import Role
 from tase.payroll import services
-from tase.payroll.models import Absence, PayRun, Payslip
+from tase.payroll.models import Absence
 from tase.payroll.services.holidays import earning, load
 from tase.rules import absences as calendar
 from tase.rules import holidays as rules
 from tase.rules.payroll import cents
+
+from .factories import approved_slip
 
 YEAR_END = dt.date(2026, 3, 31)
 ON = dt.date(2026, 4, 30)
@@ -43,20 +45,7 @@ def _wages(company, worker, euros_a_month: int):
     """Approved payslips paid in each month of the credit year 1.4.2025-31.3.2026."""
     for month in range(12):
         paid = dt.date(2025 + (month >= 9), (month + 3) % 12 + 1, 28)
-        run = PayRun.objects.create(
-            company=company,
-            period_start=paid.replace(day=1),
-            period_end=paid,
-            payment_date=paid,
-            status=PayRun.Status.APPROVED,
-        )
-        Payslip.objects.create(
-            company=company,
-            pay_run=run,
-            employee=worker,
-            payment_date=paid,
-            gross_cents=euros_a_month * 100,
-        )
+        approved_slip(company, worker, paid, euros_a_month * 100)
 
 
 def _year_months():
