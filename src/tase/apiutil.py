@@ -137,14 +137,15 @@ def validation_error_body(error: ValidationError, request=None) -> dict:
 
 
 def _part(request, field: str | None) -> str:
-    """``path`` for a parameter of the URL, ``query`` for a call without a body (GET, DELETE),
-    else ``body``, as Ninja names them in its own errors."""
-    if request is None:
+    """``path`` for a part of the URL, ``query`` for a parameter of the query string, else
+    ``body`` (also for a field of stored state a call needs, such as a missing setting), as
+    Ninja names the parts in its own errors."""
+    if request is None or field is None:
         return "body"
     match = getattr(request, "resolver_match", None)
-    if field is not None and match is not None and field in match.kwargs:
+    if match is not None and field in match.kwargs:
         return "path"
-    return "query" if request.method in ("GET", "HEAD", "DELETE", "OPTIONS") else "body"
+    return "query" if field in request.GET else "body"
 
 
 def install_error_handlers(api) -> None:
