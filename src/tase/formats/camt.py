@@ -568,12 +568,14 @@ class _Document:
     warnings: list[str] = field(default_factory=list)
 
 
-def _stream_document(data: bytes, doc: _Document, kind_before: str) -> Iterator[tuple[str, Any]]:
-    """The events of one document (see :func:`stream`)."""
+def _stream_document(
+    data, start: int, end: int, doc: _Document, kind_before: str
+) -> Iterator[tuple[str, Any]]:
+    """The events of the document ``data[start:end]`` (see :func:`stream`)."""
     message = statement_element = reader = header = None
     statement_tag = ""
     booked = count = 0
-    for event, element in safe_xml.pull(data, _TAGS):
+    for event, element in safe_xml.pull(data, _TAGS, start=start, end=end):
         if event == "root":
             doc.root = element
             continue
@@ -649,12 +651,11 @@ def stream(data: bytes, *, check_schema: bool = True) -> Iterator[tuple[str, Any
     unreadable part, raises :class:`CamtError` part way: the caller's transaction undoes it."""
     documents: list[_Document] = []
     skipped: list[_NoMessage] = []
-    for part in safe_xml.documents(data):
-        part, note = safe_xml.repair_encoding(part)
+    for buffer, start, end, note in safe_xml.parts(data):  # the file's bytes, not copies
         doc = _Document(sum(d.statements for d in documents), warnings=[note] if note else [])
         kind_before = documents[0].kind if documents else ""
         try:
-            yield from _stream_document(part, doc, kind_before)
+            yield from _stream_document(buffer, start, end, doc, kind_before)
         except _NoMessage as refusal:  # another document of the file may hold the message
             skipped.append(refusal)
             continue
@@ -664,13 +665,13 @@ def stream(data: bytes, *, check_schema: bool = True) -> Iterator[tuple[str, Any
         if check_schema and version in KNOWN_VERSIONS:
             name = f"{doc.kind}.{version}"
             tag = f"{{{doc.namespace}}}Document"
-            if problems := safe_xml.schema_errors(part, name, tag=tag):
+            if problems := safe_xml.schema_errors(buffer[start:end], name, tag=tag):
                 doc.warnings.append(
                     notice("camt.schema", schema=name, problems="; ".join(problems))
                 )
         documents.append(doc)
     if not documents:
-        raise skipped[0]
+        raise skipped[0] if skipped else CamtError(Notice("xml.not_xml", safe_xml.NOT_XML))
     first = documents[0]
     yield (
         "file",
