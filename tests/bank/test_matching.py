@@ -45,7 +45,9 @@ def test_a_reference_payment_pays_its_invoice_through_the_sales_service(
     voucher = Voucher.objects.get(pk=line.voucher_id)  # the day's reference payments
     assert voucher.source == "bank.statement" and voucher.date == DAY
     assert source_url(voucher).endswith(f"/statements/{result.statement.pk}/")
-    assert invoice.payments.get().voucher_id == voucher.pk
+    payment = invoice.payments.get()
+    assert payment.voucher_id == voucher.pk and payment.amount_cents == 12400
+    assert payment.created_by == accountant.user and payment.created_at is not None
     debit = Entry.objects.get(voucher=voucher, amount_cents__gt=0)
     assert debit.account.number == "1910"
 

@@ -321,21 +321,19 @@ def record_payments(
     voucher_of = {voucher.date: voucher.pk for voucher in posted}
     taken = [item for _day, day_items in sorted(days.items()) for item in day_items]
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None
-    payments = Payment.objects.bulk_create(
-        [
-            Payment(
-                company=company,
-                invoice_id=item.invoice.pk,
-                date=item.date,
-                amount_cents=item.amount_cents,
-                bank_ledger_account=bank_ledger_account,
-                voucher_id=voucher_of[item.date],
-                created_by=user,
-            )
-            for item in taken
-        ],
-        batch_size=2000,
-    )
+    payments = [
+        Payment(
+            company=company,
+            invoice_id=item.invoice.pk,
+            date=item.date,
+            amount_cents=item.amount_cents,
+            bank_ledger_account=bank_ledger_account,
+            voucher_id=voucher_of[item.date],
+            created_by=user,
+        )
+        for item in taken
+    ]
+    db.insert_rows(Payment, payments)
     for item in taken:
         invoice = item.invoice
         invoice.paid_cents += item.amount_cents + write_offs.get(item.key, 0)
