@@ -13,7 +13,7 @@ from tase.bank.sample import Payment, statement_xml
 from tase.core.registry import source_url
 from tase.ledger.models import Entry, Voucher
 from tase.sales.models import Invoice
-from tase.sales.services.payments import Received, record_payments
+from tase.sales.services.payments import Received, payables, record_payments
 
 from .conftest import IBAN
 
@@ -45,7 +45,9 @@ def test_a_reference_payment_pays_its_invoice_through_the_sales_service(
     voucher = Voucher.objects.get(pk=line.voucher_id)  # the day's reference payments
     assert voucher.source == "bank.statement" and voucher.date == DAY
     assert source_url(voucher).endswith(f"/statements/{result.statement.pk}/")
-    assert invoice.payments.get().voucher_id == voucher.pk
+    payment = invoice.payments.get()
+    assert payment.voucher_id == voucher.pk and payment.amount_cents == 12400
+    assert payment.created_by == accountant.user and payment.created_at is not None
     debit = Entry.objects.get(voucher=voucher, amount_cents__gt=0)
     assert debit.account.number == "1910"
 
@@ -249,12 +251,39 @@ def test_a_day_booked_before_under_the_same_reference_is_not_reused_for_other_pa
     reference payments recorded against it would stand on their invoices but not in the
     books. The batch is refused instead, and each payment is then booked on its own."""
     first, second = invoice_of(1000), invoice_of(2000)
+    [first_row] = payables(Invoice.objects.filter(pk=first.pk))
+    [second_row] = payables(Invoice.objects.filter(pk=second.pk))
     options = {"bank_ledger_account": "1910", "source": "bank.statement", "source_ref": "77"}
-    record_payments(accountant, books, [Received(1, first, DAY, 1000)], **options)
+    record_payments(accountant, books, [Received(1, first_row, DAY, 1000)], **options)
     vouchers = Voucher.objects.count()
     with pytest.raises(ValidationError) as refused:
-        record_payments(accountant, books, [Received(2, second, DAY, 2000)], **options)
+        record_payments(accountant, books, [Received(2, second_row, DAY, 2000)], **options)
     assert "source_ref" in refused.value.message_dict
     second.refresh_from_db()
     assert second.open_cents == 2000 and not second.payments.exists()
     assert Voucher.objects.count() == vouchers
+
+
+def test_a_payable_row_is_open_as_its_invoice_is_with_its_sent_credit_notes(books, invoice_of):
+    """The batch reads invoices as rows (``payables``), not model instances: what is open on
+    each must be what the model says, what its sent credit notes took off included."""
+    invoice, other = invoice_of(10000), invoice_of(5000)
+    for number, status, gross in ((900, Invoice.Status.SENT, -3000), (None, "draft", -2000)):
+        Invoice.objects.create(
+            number=number,
+            company=books,
+            customer=invoice.customer,
+            kind=Invoice.Kind.CREDIT_NOTE,
+            credits=invoice,
+            status=status,
+            invoice_date=DAY,
+            delivery_date=DAY,
+            due_date=DAY,
+            gross_cents=gross,
+        )
+    Invoice.objects.filter(pk=other.pk).update(paid_cents=1200)
+    rows = payables(Invoice.objects.filter(pk__in=[invoice.pk, other.pk]).order_by("pk"))
+    assert [row.open_cents for row in rows] == [7000, 3800]
+    assert [row.open_cents for row in rows] == [
+        i.open_cents for i in Invoice.objects.filter(pk__in=[invoice.pk, other.pk]).order_by("pk")
+    ]

@@ -61,6 +61,22 @@ def test_a_large_statement_streams_in_flat_memory():
     assert peak < 3 * 2**20, f"peak {peak / 2**20:.1f} MiB"
 
 
+def test_messages_written_one_after_another_are_read_from_the_file_not_copies():
+    """A bank's file of several messages, each with its XML declaration: each is streamed
+    from the file's own bytes (``safe_xml.parts``), so reading one does not copy it."""
+    one = _year(10_000)
+    data = one + b"\n" + one.replace(IBAN.encode(), b"FI5810171000000122")
+    tracemalloc.start()
+    try:
+        ends = [item for event, item in stream(data, check_schema=False) if event == "end"]
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [(end.number, end.entry_count) for end in ends] == [(1, 10_000), (2, 10_000)]
+    assert ends[1].iban == "FI5810171000000122"
+    assert len(one) > 4 * 2**20 and peak < 3 * 2**20, f"peak {peak / 2**20:.1f} MiB"
+
+
 def test_the_same_entries_as_the_collected_reader_with_several_statements():
     start, end = V02.index(b"<Stmt>"), V02.index(b"</Stmt>") + len(b"</Stmt>")
     second = V02[start:end].replace(IBAN.encode(), b"FI5810171000000122")

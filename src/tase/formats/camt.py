@@ -242,34 +242,46 @@ def _euros(cents: int) -> str:
     return f"{Decimal(cents) / 100:.2f}"
 
 
-_LOCAL: dict[str, str] = {}  # qualified tag -> local name, computed once per tag
+class _Names(dict):
+    """Qualified tag -> local name, computed once per tag."""
+
+    def __missing__(self, tag: str) -> str:
+        self[tag] = name = safe_xml.local(tag)
+        return name
+
+
+_LOCAL = _Names()
 _Index = dict[str, list[Any]]
 
 
-def _index(element: Any, stop: frozenset[str] = frozenset()) -> _Index:
+def _index(element: Any, split: str = "", skip: str = "") -> tuple[_Index, list[_Index]]:
     """Every element under ``element`` by its path of local names (``Sts/Cd``), in document
-    order, read in one walk: the reader then looks fields up in a dict instead of searching
-    the tree per field (the namespace plays no part: elements are read by name). The
-    elements named in ``stop`` are listed but not entered (each payment is indexed alone)."""
+    order, read in one pass of lxml's iterator over each child: the reader then looks fields
+    up in a dict instead of searching the tree per field (the namespace plays no part:
+    elements are read by name). The elements at the path ``split`` (an entry's
+    ``NtryDtls/TxDtls``, a statement's ``Bal``) are listed, and what is under each goes to an
+    index of its own, by its path below it: the second of the pair, one index for each such
+    element. The children named ``skip`` are left out (a statement's entries, read as they
+    end)."""
     found: _Index = {}
-
-    def walk(parent: Any, prefix: str) -> None:
-        for child in parent:
-            tag = child.tag
-            if not isinstance(tag, str):
-                continue
-            name = _LOCAL.get(tag) or _LOCAL.setdefault(tag, safe_xml.local(tag))
-            path = prefix + name
-            same = found.get(path)
-            if same is None:
-                found[path] = [child]
+    parts: list[_Index] = []
+    where = {element: (found, "")}
+    for top in element.iterchildren("{*}*"):  # elements: no comments or instructions
+        if skip and _LOCAL[top.tag] == skip:
+            continue
+        for child in top.iter("{*}*"):
+            index, prefix = where[child.getparent()]
+            path = prefix + _LOCAL[child.tag]
+            if path in index:
+                index[path].append(child)
             else:
-                same.append(child)
-            if name not in stop and len(child):
-                walk(child, path + "/")
-
-    walk(element, "")
-    return found
+                index[path] = [child]
+            if path == split and index is found:
+                parts.append({})
+                where[child] = (parts[-1], "")
+            elif len(child):
+                where[child] = (index, path + "/")
+    return found, parts
 
 
 def _text(index: _Index, path: str) -> str:
@@ -279,10 +291,6 @@ def _text(index: _Index, path: str) -> str:
 
 def _texts(index: _Index, path: str) -> list[str]:
     return [t for e in index.get(path, ()) if (t := (e.text or "").strip())]
-
-
-_BATCH = frozenset({"TxDtls"})
-_HEADER = frozenset({"Ntry", "Bal"})
 
 
 class _Reader:
@@ -378,8 +386,7 @@ class _Reader:
         iban = _text(index, f"{account}IBAN") or _text(index, f"{account}Othr/Id")
         return name, iban.replace(" ", "").upper()
 
-    def transaction(self, tx: Any, entry_sign: int, where: tuple) -> Transaction:
-        index = _index(tx)
+    def transaction(self, index: _Index, entry_sign: int, where: tuple) -> Transaction:
         amount = None
         for path in ("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt"):
             if path in index:
@@ -404,7 +411,7 @@ class _Reader:
 
     def entry(self, ntry: Any, index_in_statement: int) -> Entry:
         where = (("entry", {"entry": index_in_statement}),)
-        index = _index(ntry, _BATCH)
+        index, payments = _index(ntry, "NtryDtls/TxDtls")
         amount = self.signed(index, "Amt", (*where, ("field", {"field": "Amt"})))
         if amount is None:
             raise CamtError(notice("camt.no_amount", where=self.place(where)))
@@ -413,8 +420,8 @@ class _Reader:
         sign = 1 if amount >= 0 else -1
         status = _text(index, "Sts/Cd") or _text(index, "Sts/Prtry") or _text(index, "Sts")
         transactions = tuple(
-            self.transaction(tx, sign, (*where, ("payment", {"payment": i})))
-            for i, tx in enumerate(index.get("NtryDtls/TxDtls", ()), start=1)
+            self.transaction(payment, sign, (*where, ("payment", {"payment": i})))
+            for i, payment in enumerate(payments, start=1)
         )
         if len(transactions) > 1 and all(t.amount for t in transactions):
             total = sum(t.amount for t in transactions)
@@ -463,12 +470,11 @@ class _Reader:
             transactions=transactions,
         )
 
-    def balances(self, elements: list[Any]) -> tuple[dict[str, int], str]:
+    def balances(self, indexes: list[_Index]) -> tuple[dict[str, int], str]:
         """The balances by code (the first of each), and the currency of the first."""
         found: dict[str, int] = {}
         currency = ""
-        for i, balance in enumerate(elements, start=1):
-            index = _index(balance)
+        for i, index in enumerate(indexes, start=1):
             code = _text(index, "Tp/CdOrPrtry/Cd") or _text(index, "Tp/CdOrPrtry/Prtry")
             where = (("balance", {"number": i, "code": code}), ("field", {"field": "Amt"}))
             amount = self.signed(index, "Amt", where)
@@ -479,7 +485,7 @@ class _Reader:
 
     def header(self, kind: str, element: Any, number: int) -> Statement:
         """The statement's account, period and balances: all before its first entry."""
-        index = _index(element, _HEADER)
+        index, each_balance = _index(element, "Bal", skip="Ntry")
         iban = _text(index, "Acct/Id/IBAN").replace(" ", "").upper()
         if not iban:
             other = _text(index, "Acct/Id/Othr/Id")
@@ -489,7 +495,7 @@ class _Reader:
                 else notice("camt.no_iban", where=self.where)
             )
             iban = other
-        balances, balance_currency = self.balances(index.get("Bal", []))
+        balances, balance_currency = self.balances(each_balance)
         return Statement(
             kind=kind,
             id=_text(index, "Id"),
@@ -562,12 +568,14 @@ class _Document:
     warnings: list[str] = field(default_factory=list)
 
 
-def _stream_document(data: bytes, doc: _Document, kind_before: str) -> Iterator[tuple[str, Any]]:
-    """The events of one document (see :func:`stream`)."""
+def _stream_document(
+    data, start: int, end: int, doc: _Document, kind_before: str
+) -> Iterator[tuple[str, Any]]:
+    """The events of the document ``data[start:end]`` (see :func:`stream`)."""
     message = statement_element = reader = header = None
     statement_tag = ""
     booked = count = 0
-    for event, element in safe_xml.pull(data, _TAGS):
+    for event, element in safe_xml.pull(data, _TAGS, start=start, end=end):
         if event == "root":
             doc.root = element
             continue
@@ -615,7 +623,7 @@ def _stream_document(data: bytes, doc: _Document, kind_before: str) -> Iterator[
             and element.getparent() is message
             and not doc.message_id
         ):
-            found, index = _Reader(notice("camt.where.header")), _index(element)
+            found, (index, _parts) = _Reader(notice("camt.where.header")), _index(element)
             doc.message_id = _text(index, "MsgId")
             doc.created = found.datetime(index, "CreDtTm")
             doc.warnings += found.warnings
@@ -643,12 +651,11 @@ def stream(data: bytes, *, check_schema: bool = True) -> Iterator[tuple[str, Any
     unreadable part, raises :class:`CamtError` part way: the caller's transaction undoes it."""
     documents: list[_Document] = []
     skipped: list[_NoMessage] = []
-    for part in safe_xml.documents(data):
-        part, note = safe_xml.repair_encoding(part)
+    for buffer, start, end, note in safe_xml.parts(data):  # the file's bytes, not copies
         doc = _Document(sum(d.statements for d in documents), warnings=[note] if note else [])
         kind_before = documents[0].kind if documents else ""
         try:
-            yield from _stream_document(part, doc, kind_before)
+            yield from _stream_document(buffer, start, end, doc, kind_before)
         except _NoMessage as refusal:  # another document of the file may hold the message
             skipped.append(refusal)
             continue
@@ -658,13 +665,13 @@ def stream(data: bytes, *, check_schema: bool = True) -> Iterator[tuple[str, Any
         if check_schema and version in KNOWN_VERSIONS:
             name = f"{doc.kind}.{version}"
             tag = f"{{{doc.namespace}}}Document"
-            if problems := safe_xml.schema_errors(part, name, tag=tag):
+            if problems := safe_xml.schema_errors(buffer[start:end], name, tag=tag):
                 doc.warnings.append(
                     notice("camt.schema", schema=name, problems="; ".join(problems))
                 )
         documents.append(doc)
     if not documents:
-        raise skipped[0]
+        raise skipped[0] if skipped else CamtError(Notice("xml.not_xml", safe_xml.NOT_XML))
     first = documents[0]
     yield (
         "file",

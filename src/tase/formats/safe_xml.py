@@ -111,15 +111,6 @@ def spans(data) -> Iterator[tuple[int, int]]:
         yield _start(data, previous, end), end
 
 
-def documents(data: bytes) -> list[bytes]:
-    """The XML documents of a file (see :func:`spans`), each as bytes."""
-    data = _from_utf16(data)
-    found = list(spans(data))
-    if len(found) <= 1:
-        return [_trim(data)]
-    return [data[a:b] for a, b in found]
-
-
 def parts(data) -> Iterator[tuple[object, int, int, str]]:
     """Each XML document of a file as ``(buffer, start, end, warning)`` for :func:`pull`, one
     at a time: the file itself and the document's span when its bytes are what it declares

@@ -28,7 +28,7 @@ from tase.bank.matching import (
 from tase.core.templatetags.tase import format_money as _euros
 
 from .models import Invoice
-from .services import Received, record_payment, record_payments
+from .services.payments import Payable, Received, payables, record_payment, record_payments
 
 PREFIX = "sales.invoice:"
 OPEN = (Invoice.Status.SENT, Invoice.Status.PARTLY_PAID)
@@ -41,7 +41,7 @@ def _invoices(company):
     )
 
 
-def _note(invoice: Invoice, before: int, paid: int) -> str:
+def _note(invoice: Invoice | Payable, before: int, paid: int) -> str:
     if invoice.open_cents > 0:
         return _("%(amount)s left open") % {"amount": _euros(invoice.open_cents)}
     if invoice.open_cents < 0:
@@ -70,19 +70,18 @@ def _pay(ctx: Context, line, invoice: Invoice) -> Claim:
     )
 
 
-def _matched_to(invoice: Invoice) -> str:
+def _matched_to(invoice: Invoice | Payable) -> str:
     return _("Sales invoice %(number)s") % {"number": invoice.number}
 
 
-def _by_reference(company, refs: list[str]) -> dict[str, Invoice]:
-    """The open invoice of each reference (the first due when several share one), locked."""
-    found: dict[str, Invoice] = {}
+def _by_reference(company, refs: list[str]) -> dict[str, Payable]:
+    """The open invoice of each reference (the first due when several share one), locked,
+    read as rows (:func:`payables`)."""
+    found: dict[str, Payable] = {}
     for start in range(0, len(refs), CHUNK):
-        for invoice in (
+        for invoice in payables(
             _invoices(company)
             .filter(reference__in=refs[start : start + CHUNK], status__in=OPEN)
-            .select_related("company", "customer")
-            .prefetch_related("credit_notes")
             .select_for_update(of=("self",))
             .order_by("due_date", "pk")
         ):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tase import db
@@ -181,44 +181,6 @@ def _seen_before(company, statement: Statement, lines: list[Line]) -> None:
                 }
 
 
-_ROWS_PER_INSERT = 500
-
-
-def _insert_lines(lines: list[Line]) -> None:
-    """INSERT the lines, many rows a statement, ``RETURNING`` their ids in order: the values
-    are put together here per column kind instead of through the ORM's bulk insert, whose
-    per-field preparation cost most of a statement's write. Every column is given (the
-    instances carry their defaults), dates adapted as the backend wants them."""
-    if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover
-        Line.objects.bulk_create(lines, batch_size=BATCH)
-        return
-    fields = [f for f in Line._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    date = connection.ops.adapt_datefield_value
-    names = [f.attname for f in fields]
-    dates = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateField"]
-    table, pk = quote(Line._meta.db_table), quote(Line._meta.pk.column)
-    with connection.cursor() as cursor:
-        for start in range(0, len(lines), _ROWS_PER_INSERT):
-            chunk = lines[start : start + _ROWS_PER_INSERT]
-            params = []
-            for line in chunk:
-                values = [getattr(line, name) for name in names]
-                for i in dates:
-                    values[i] = date(values[i])
-                params += values
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
-                f"RETURNING {pk}",
-                params,
-            )
-            for line, (pk_value,) in zip(chunk, cursor.fetchall(), strict=True):
-                line.pk = pk_value
-                line._state.adding, line._state.db = False, connection.alias
-
-
 def _context(actor, company, statement: Statement, batch_ref: str) -> Context:
     settings = Settings.objects.filter(company=company).first()
     return Context(
@@ -296,7 +258,7 @@ class _StatementImport:
             line.position = position
         self.count += len(lines)
         _seen_before(self.company, self.statement, lines)
-        _insert_lines(lines)
+        db.insert_rows(Line, lines)
         # A day's reference payments are one voucher whose reference is the statement and the
         # day; a day met again in a later chunk (entries out of date order) gets its own.
         days = {line.date for line in lines}

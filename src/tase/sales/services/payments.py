@@ -22,7 +22,7 @@ statement shows it, one voucher a booking day, the days of a statement posted to
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -157,23 +157,68 @@ def record_payment(
     return payment
 
 
+@dataclass(slots=True)
+class Payable:
+    """What :func:`record_payments` reads and writes of an open invoice, as a plain row
+    (:func:`payables`) rather than a model instance with its company, customer and credit
+    notes: a batch of a year's reference payments reads tens of thousands of them."""
+
+    pk: int
+    number: int | None
+    reference: str
+    kind: str
+    status: str
+    cash_vat: bool
+    invoice_date: dt.date
+    gross_cents: int
+    paid_cents: int
+    charged_cents: int
+    charges_paid_cents: int
+    credited_cents: int  # what its sent credit notes took off (positive)
+
+    @property
+    def open_cents(self) -> int:
+        """As :attr:`Invoice.open_cents`."""
+        if self.status == Invoice.Status.DRAFT or self.kind == Invoice.Kind.CREDIT_NOTE:
+            return 0
+        return self.gross_cents - self.paid_cents - self.credited_cents
+
+
+_PAYABLE = [f.name for f in fields(Payable) if f.name != "credited_cents"]
+
+
+def payables(invoices) -> list[Payable]:
+    """The rows of the ``invoices`` queryset (its filter, order and lock kept) as
+    :class:`Payable`: one query for the invoices, one for the credit notes of each 500."""
+    rows = list(invoices.values(*_PAYABLE))
+    credited: dict[int, int] = {}
+    for start in range(0, len(rows), 500):
+        notes = Invoice.objects.filter(
+            credits__in=[row["pk"] for row in rows[start : start + 500]],
+            kind=Invoice.Kind.CREDIT_NOTE,
+        ).exclude(status=Invoice.Status.DRAFT)
+        for credits_id, gross in notes.values_list("credits_id", "gross_cents"):
+            credited[credits_id] = credited.get(credits_id, 0) - gross
+    return [Payable(**row, credited_cents=credited.get(row["pk"], 0)) for row in rows]
+
+
 @dataclass(frozen=True)
 class Received:
     """One payment of a batch: ``key`` is the caller's (a bank line's id)."""
 
     key: int
-    invoice: Invoice
+    invoice: Payable
     date: dt.date
     amount_cents: int
 
 
-def _simple(invoice: Invoice, item: Received) -> bool:
+def _simple(invoice: Payable, item: Received) -> bool:
     """A payment the batch books as the single service would: a sent, open invoice without
     reminder charges to pay first or cash-based VAT to recognise, paid on or after its date."""
     return (
         invoice.status in (Invoice.Status.SENT, Invoice.Status.PARTLY_PAID)
         and not invoice.cash_vat
-        and not invoice.is_credit_note
+        and invoice.kind != Invoice.Kind.CREDIT_NOTE
         and invoice.charged_cents == invoice.charges_paid_cents
         and invoice.open_cents > 0
         and item.amount_cents > 0
@@ -224,8 +269,9 @@ def record_payments(
     the bank debited with the day's sum and receivables credited, each payment kept on its
     invoice. The vouchers are posted together (:func:`tase.ledger.services.post_vouchers`:
     one permission check, one numbering, one audit event for the vouchers and one for the
-    payments). Invoices must be locked and loaded with their credit notes by the caller's
-    query; payments that need the single service (reminder charges, a paid or credited
+    payments). The invoices are :class:`Payable` rows read by :func:`payables` from the
+    caller's query, which locks them; their paid amount and status are updated in place.
+    Payments that need the single service (reminder charges, a paid or credited
     invoice, the same invoice twice) are left out of the result for the caller to record one
     by one. A day in a closed or locked period refuses the whole call (``ValidationError``)."""
     guard(actor, company, "sales.payments")
@@ -275,21 +321,19 @@ def record_payments(
     voucher_of = {voucher.date: voucher.pk for voucher in posted}
     taken = [item for _day, day_items in sorted(days.items()) for item in day_items]
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None
-    payments = Payment.objects.bulk_create(
-        [
-            Payment(
-                company=company,
-                invoice=item.invoice,
-                date=item.date,
-                amount_cents=item.amount_cents,
-                bank_ledger_account=bank_ledger_account,
-                voucher_id=voucher_of[item.date],
-                created_by=user,
-            )
-            for item in taken
-        ],
-        batch_size=2000,
-    )
+    payments = [
+        Payment(
+            company=company,
+            invoice_id=item.invoice.pk,
+            date=item.date,
+            amount_cents=item.amount_cents,
+            bank_ledger_account=bank_ledger_account,
+            voucher_id=voucher_of[item.date],
+            created_by=user,
+        )
+        for item in taken
+    ]
+    db.insert_rows(Payment, payments)
     for item in taken:
         invoice = item.invoice
         invoice.paid_cents += item.amount_cents + write_offs.get(item.key, 0)
