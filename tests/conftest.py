@@ -95,13 +95,16 @@ def _parameters_as_the_database_holds_them():
     """A test that enters a parameter value (tase.core.parameter_values) reloads the merged
     set inside its transaction; the rollback at its end does not, and the overlay only asks for
     its version every 30 s (tase.rules.parameters), so the next tests would read the value
-    that was never committed. Forget the merged set after any test that rebuilt it."""
+    that was never committed. After a test that rebuilt the set, put back the one it started
+    with (what the database holds again after the rollback), without asking the database."""
     from tase.rules import parameters
 
-    before = parameters._State.generation
+    state = parameters._State
+    before = (state.current, state.version, state.checked, state.generation)
     yield
-    if parameters._State.generation != before:
-        parameters.reload()
+    if state.generation != before[3]:
+        state.current, state.version, state.checked, _ = before
+        state.generation += 1  # callers' caches keyed on it are rebuilt
 
 
 @pytest.fixture(autouse=True, scope="session")
