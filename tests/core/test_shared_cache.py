@@ -152,3 +152,36 @@ def test_redis_url_makes_the_cache_shared_and_the_sessions_cached():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
     assert shown[:2] == ["False", "django.contrib.sessions.backends.db"]
+
+
+def test_the_vendors_phone_prices_are_kept_until_one_is_written(
+    shared, world, django_capture_on_commit_callbacks
+):
+    vendor_id = world.org.vendor_id
+    first, queries = _queries(lambda: selectors.phone_prices(vendor_id))
+    assert queries == 1
+    assert _queries(lambda: selectors.phone_prices(vendor_id)) == (first, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        support.set_phone_price(
+            specialist(world), effective_from=dt.date(2026, 1, 1), cents_per_minute=199
+        )
+    assert (dt.date(2026, 1, 1), 199) in selectors.phone_prices(vendor_id)
+
+
+@pytest.mark.parametrize("shared_cache, sweeps", [(True, 1), (False, 2)])
+def test_the_lazy_close_of_resolved_requests_runs_once_a_minute_with_a_shared_cache(
+    request, world, settings, monkeypatch, shared_cache, sweeps
+):
+    """With Redis, once a minute across the processes; without it, on every read as before."""
+    from tase.support.services import requests
+
+    if shared_cache:
+        request.getfixturevalue("shared")
+    else:
+        settings.TASE_SHARED_CACHE = False
+    calls = []
+    real = requests.close_expired
+    monkeypatch.setattr(requests, "close_expired", lambda: calls.append(1) or real())
+    support.close_expired_lazily()
+    support.close_expired_lazily()
+    assert len(calls) == sweeps

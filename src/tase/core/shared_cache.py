@@ -34,3 +34,12 @@ def forget(*keys: str) -> None:
     process reads the old value again, nor caches it anew before the change is visible."""
     if settings.TASE_SHARED_CACHE and keys:
         transaction.on_commit(lambda: cache.delete_many(list(keys)))
+
+
+def at_most_every(key: str, seconds: int) -> bool:
+    """Whether a chore that every process may do (a sweep) is due: True for the first caller
+    in each ``seconds`` across the processes sharing the cache (an atomic add); always True
+    without a shared cache, where each process does the chore every time, as before."""
+    if not settings.TASE_SHARED_CACHE:
+        return True
+    return cache.add(key, True, seconds)

@@ -108,7 +108,7 @@ class RequestFilter(Schema):
 @paginate(Pagination)
 def list_requests(request, filters: Query[RequestFilter]):
     current = actor(request)
-    services.close_expired()
+    services.close_expired_lazily()
     requests = selectors.requests_for(current).order_by("-created_at", "-id")
     if filters.status == "open":
         requests = requests.filter(status__in=[Status.NEW, Status.IN_PROGRESS, Status.WAITING])
@@ -132,7 +132,7 @@ def create_request(request, payload: RequestIn):
 
 @router.get("/requests/{int:request_id}", response=RequestOut)
 def get_request(request, request_id: int):
-    services.close_expired()
+    services.close_expired_lazily()
     return selectors.get_request(actor(request), request_id)
 
 

@@ -22,7 +22,7 @@ class SupportConfig(AppConfig):
         )
 
         from . import billing, selectors
-        from .models import Announcement
+        from .models import Announcement, PhonePrice
 
         billing.register()
         for signal in (post_save, post_delete):
@@ -30,6 +30,11 @@ class SupportConfig(AppConfig):
                 selectors.forget_service_breaks,
                 sender=Announcement,
                 dispatch_uid=f"support.service_breaks.{signal is post_save}",
+            )
+            signal.connect(
+                selectors.forget_phone_prices,
+                sender=PhonePrice,
+                dispatch_uid=f"support.phone_prices.{signal is post_save}",
             )
 
         from . import demo, panels

@@ -34,7 +34,7 @@ def support_contacts(vendor_id=None, now=None) -> dict:
 
 def start_panel(request) -> dict:
     actor = Actor.of(request.user)
-    services.close_expired()
+    services.close_expired_lazily()
     # The id only: the vendor's row itself was one more query on every start page.
     vendor_id = next((m.organization.vendor_id for m in actor.customer_memberships), None)
     # The card shows titles and states: the texts (a guide's body, a request's description)

@@ -416,13 +416,26 @@ def get_training_order(actor: Actor, pk) -> TrainingOrder:
 # -- phone -------------------------------------------------------------------------
 
 
+def _phone_prices_key(vendor_id: int) -> str:
+    return f"support:phone-prices:{vendor_id}"
+
+
 def phone_prices(vendor_id: int) -> list[tuple[dt.date, int]]:
-    """The vendor's phone prices: (effective from, cents per minute)."""
-    return list(
-        PhonePrice.objects.filter(organization_id=vendor_id).values_list(
-            "effective_from", "cents_per_minute"
-        )
+    """The vendor's phone prices: (effective from, cents per minute). Every customer's start
+    page shows today's, so they are kept in the shared cache until a price is written."""
+    return shared_cache.remember(
+        _phone_prices_key(vendor_id),
+        lambda: list(
+            PhonePrice.objects.filter(organization_id=vendor_id).values_list(
+                "effective_from", "cents_per_minute"
+            )
+        ),
     )
+
+
+def forget_phone_prices(instance, **_signal) -> None:
+    """A phone price was saved or deleted: its vendor's prices are read again."""
+    shared_cache.forget(_phone_prices_key(instance.organization_id))
 
 
 def price_today(vendor_id: int | None, today: dt.date | None = None) -> int | None:

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tase.core import audit
+from tase.core import audit, shared_cache
 from tase.core.access import Actor
 from tase.core.models import Company, Organization, User
 from tase.core.permissions import allowed
@@ -341,6 +341,17 @@ def assign(actor: Actor, requests: Iterable[ServiceRequest], assignee: User | No
         )
         changed.append(request.pk)
     return changed
+
+
+SWEEP_SECONDS = 60  # a request closes days after it was resolved: a minute changes nothing
+
+
+def close_expired_lazily() -> None:
+    """:func:`close_expired` for a page or a list that reads requests: with a shared cache at
+    most once a SWEEP_SECONDS across the app processes (every page of every user ran it);
+    a reopen still closes at once (:func:`reopen` calls :func:`close_expired` itself)."""
+    if shared_cache.at_most_every("support:close-expired", SWEEP_SECONDS):
+        close_expired()
 
 
 def close_expired(now: dt.datetime | None = None) -> int:

@@ -27,7 +27,7 @@ from .requests import _assign
 def queue(request):
     actor = actor_of(request)
     _need(actor, "support.handle")
-    services.close_expired()
+    services.close_expired_lazily()
     if request.method == "POST":
         ids = [int(pk) for pk in request.POST.getlist("requests") if pk.isdigit()]
         items = list(selectors.requests_for(actor).filter(pk__in=ids))

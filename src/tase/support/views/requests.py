@@ -50,7 +50,7 @@ def home(request):
 def request_list(request):
     actor = actor_of(request)
     _need(actor, "support.use", "support.handle")
-    services.close_expired()
+    services.close_expired_lazily()
     status = request.GET.get("status", "")
     requests = selectors.requests_for(actor).order_by("-created_at", "-id")
     if status == "open":
@@ -148,7 +148,7 @@ def _detail_context(request, actor, item, **extra):
 @login_required
 def request_detail(request, pk):
     actor = actor_of(request)
-    services.close_expired()
+    services.close_expired_lazily()
     item = selectors.get_request(actor, pk)
     extra = {}
     if request.GET.get("canned", "").isdigit() and selectors.is_handler(actor, item.organization):
