@@ -15,7 +15,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 _MISSING = object()
-TIMEOUT = 600  # seconds: a bound on any staleness should a forget ever be missed
+# Seconds a value is kept at most: the bound on staleness when a forget loses a race (a reader
+# that read the rows just before a change committed and stores its value just after the forget).
+TIMEOUT = 120
 
 
 def remember[T](key: str, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
