@@ -51,6 +51,8 @@ UNREACHED: dict[str, str] = {
     "delivery:test_environment_reset": "posted with a confirmation on the test company",
     "delivery:training_action": "posted on a planned or confirmed training part",
     "ledger:import_progress": "polled by the import page while an import runs",
+    "payroll:absence_delete": "offered only for an absence no approved run or sent report has "
+    "used; the demo's absences are all paid (its wall: tests/payroll/test_absences.py)",
     "payroll:item_delete": "posted on an item of a draft pay run; the demo's runs are approved",
     "payroll:run_grid": "the mass-entry grid of a draft pay run; the demo's runs are approved",
     "payroll:run_import": "the item import of a draft pay run; the demo's runs are approved",

@@ -152,6 +152,7 @@ def test_tenant_wall(world, clerk):
         == 404
     )
     assert other.get(f"/payroll/employees/{worker.pk}/absences/").status_code == 404
+    assert other.post(f"/payroll/absences/{sick.pk}/delete/").status_code == 404
     assert Absence.objects.count() == 1
 
 
