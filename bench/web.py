@@ -192,6 +192,12 @@ class Server:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        if self.shared_cache:  # the bench's sessions and values, under its own prefix
+            import redis
+
+            server = redis.Redis.from_url(self.shared_cache)
+            for key in server.scan_iter(match=f"{self.env['TASE_CACHE_PREFIX']}:*"):
+                server.delete(key)
 
 
 def _redis_url() -> str:
