@@ -85,19 +85,29 @@ def holiday_policy(request, company_pk):
     )
 
 
-@login_required
-def employee_absences(request, pk):
+def _record_on_employee_page(request, pk, form_class, record, success, page: str):
+    """An employee's absences or holidays page: the employee (viewing, or managing on a POST),
+    the form, and on a valid POST the record saved through ``record`` and a redirect back to
+    ``payroll:employee_<page>`` (``done``; None when the page is to be shown)."""
     actor = _actor(request)
     action = "payroll.manage" if request.method == "POST" else "payroll.view"
     employee = services.ensure_visible_employee(actor, pk, action)
-    form = AbsenceForm(request.POST or None)
+    form = form_class(request.POST or None)
     done = save_form(
         request,
         form,
-        lambda data: services.record_absence(actor, employee, **data),
-        success=_("Absence recorded."),
-        redirect_to=reverse("payroll:employee_absences", args=[employee.pk]),
+        lambda data: record(actor, employee, **data),
+        success=success,
+        redirect_to=reverse(f"payroll:employee_{page}", args=[employee.pk]),
         invalid=_("Check the fields."),
+    )
+    return actor, employee, form, done
+
+
+@login_required
+def employee_absences(request, pk):
+    actor, employee, form, done = _record_on_employee_page(
+        request, pk, AbsenceForm, services.record_absence, _("Absence recorded."), "absences"
     )
     if done is not None:
         return done
@@ -190,17 +200,8 @@ def holidays(request, company_pk):
 
 @login_required
 def employee_holidays(request, pk):
-    actor = _actor(request)
-    action = "payroll.manage" if request.method == "POST" else "payroll.view"
-    employee = services.ensure_visible_employee(actor, pk, action)
-    form = HolidayForm(request.POST or None)
-    done = save_form(
-        request,
-        form,
-        lambda data: services.record_holiday(actor, employee, **data),
-        success=_("Holiday recorded."),
-        redirect_to=reverse("payroll:employee_holidays", args=[employee.pk]),
-        invalid=_("Check the fields."),
+    actor, employee, form, done = _record_on_employee_page(
+        request, pk, HolidayForm, services.record_holiday, _("Holiday recorded."), "holidays"
     )
     if done is not None:
         return done
