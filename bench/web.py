@@ -38,7 +38,7 @@ from urllib.parse import quote, urlencode
 from bench._scratch import Scratch
 
 PASSWORD = "bench-" + secrets.token_hex(8)
-WORKERS = 2
+WORKERS = int(os.environ.get("TASE_BENCH_WORKERS", "2"))
 LOG = Path(os.environ.get("TASE_VAR_DIR", "var")).resolve() / "bench-web.log"
 STATIC_ROOT = Path(os.environ.get("TASE_VAR_DIR", "var")).resolve() / "bench-static"
 

@@ -12,6 +12,7 @@ import uuid
 import pytest
 import redis
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from tase.core.roles import Role
 from tase.support import panels, selectors
 from tase.support import services as support
 
+from ..factories import CompanyFactory
 from ..support.factories import specialist
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -185,3 +187,66 @@ def test_the_lazy_close_of_resolved_requests_runs_once_a_minute_with_a_shared_ca
     support.close_expired_lazily()
     support.close_expired_lazily()
     assert len(calls) == sweeps
+
+
+def _fresh_actor(user):
+    """The actor of ``user``'s next request (a new user object, as each request loads one)."""
+    return Actor.of(type(user).objects.get(pk=user.pk))
+
+
+def test_the_memberships_are_kept_and_forgotten_when_a_right_changes(
+    shared, world, django_capture_on_commit_callbacks
+):
+    """Every page starts from the user's memberships: read once, then from the shared cache
+    until a membership, its company limits or its organization changes."""
+    from tase.core import services as core
+
+    admin = Actor.of(world.users[Role.MAIN_USER])
+    user = world.users[Role.ACCOUNTANT]
+    first, reads = _queries(lambda: _fresh_actor(user).memberships)
+    assert [m.organization for m in first] == [world.org] and reads == 3  # user, rows, limits
+    again, reads = _queries(lambda: _fresh_actor(user).memberships)
+    assert [m.pk for m in again] == [m.pk for m in first] and reads == 1  # the user only
+    assert _fresh_actor(user).companies().count() == 1
+
+    second = CompanyFactory(organization=world.org, name="Gamma Oy")
+    assert _fresh_actor(user).companies().count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        core.change_membership(admin, first[0], role=Role.ACCOUNTANT, companies=[second])
+    assert list(_fresh_actor(user).companies()) == [second]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        core.set_membership_active(admin, first[0], False)
+    actor = _fresh_actor(user)
+    assert actor.memberships == [] and not actor.companies().exists()
+
+
+def test_an_organization_switched_off_takes_its_users_rights_at_once(
+    shared, world, django_capture_on_commit_callbacks
+):
+    user = world.users[Role.ACCOUNTANT]
+    assert _fresh_actor(user).memberships
+    # Behind the signals' back the kept rows stay: proof that they came from the cache.
+    type(world.org).objects.filter(pk=world.org.pk).update(name="Renamed behind its back")
+    assert _fresh_actor(user).memberships[0].organization.name == "Asiakas A"
+    world.org.is_active = False
+    with django_capture_on_commit_callbacks(execute=True):
+        world.org.save()
+    assert _fresh_actor(user).memberships == []
+    with pytest.raises(Http404):
+        _fresh_actor(user).company(world.company.pk)
+
+
+def test_a_company_limit_set_from_the_companys_side_is_seen(
+    shared, world, django_capture_on_commit_callbacks
+):
+    user = world.users[Role.ACCOUNTANT]
+    membership = _fresh_actor(user).memberships[0]
+    second = CompanyFactory(organization=world.org, name="Gamma Oy")
+    assert _fresh_actor(user).companies().count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        second.limited_memberships.add(membership)
+    assert list(_fresh_actor(user).companies()) == [second]
+    with django_capture_on_commit_callbacks(execute=True):
+        second.delete()
+    assert list(_fresh_actor(user).companies()) == [world.company]

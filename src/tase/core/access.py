@@ -14,9 +14,33 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from . import shared_cache
 from .models import Company, Membership, Organization, User
 from .permissions import MATRIX, UnknownAction, allowed
 from .roles import STAFF_ROLES, Role
+
+
+def memberships_key(user_id: int) -> str:
+    return f"access:memberships:{user_id}"
+
+
+def _active_memberships(user: User) -> list[Membership]:
+    """The memberships every check of the user's rights starts from: active, in an active
+    organization, with the organization and the membership's company limits."""
+    return list(
+        Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+        .select_related("organization")
+        .prefetch_related("companies")
+    )
+
+
+def forget_memberships(user_ids) -> None:
+    """Drop the kept memberships of ``user_ids`` once the change commits: the next request of
+    each reads its rights from the database (tase.core.signals calls it on every save or
+    delete of a membership, its company limits or an organization). ``user_ids`` may be a
+    query: it is read only when a shared cache is configured."""
+    if shared_cache.enabled():
+        shared_cache.forget(*(memberships_key(pk) for pk in set(user_ids)))
 
 
 @dataclass
@@ -31,16 +55,16 @@ class Actor:
 
     @classmethod
     def of(cls, user: User) -> Actor:
-        """The actor for ``user``, memberships loaded once (cached on the user object)."""
+        """The actor for ``user``, memberships loaded once (cached on the user object, and in
+        the shared cache between requests until a membership, its companies or its
+        organization changes: see :func:`forget_memberships`)."""
         cached = getattr(user, "_tase_actor", None)
         if cached is not None:
             return cached
         memberships = []
         if user.is_authenticated and user.is_active:
-            memberships = list(
-                Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
-                .select_related("organization")
-                .prefetch_related("companies")
+            memberships = shared_cache.remember(
+                memberships_key(user.pk), lambda: _active_memberships(user)
             )
         actor = cls(user, memberships)
         user._tase_actor = actor

@@ -20,6 +20,11 @@ _MISSING = object()
 TIMEOUT = 120
 
 
+def enabled() -> bool:
+    """Whether a shared cache is configured (what is not kept need not be forgotten)."""
+    return bool(settings.TASE_SHARED_CACHE)
+
+
 def remember[T](key: str, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
     """The value under ``key``, computed and kept when the cache does not hold it."""
     if not settings.TASE_SHARED_CACHE:
