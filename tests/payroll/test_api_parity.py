@@ -62,7 +62,6 @@ PAGE_WRITES = {
 # makes the test fail until it is removed here.
 KNOWN_GAPS = {
     ("employee_edit", ""),
-    ("wage_types", ""),
     ("item_delete", ""),
     ("run_grid", ""),
     ("run_action", "delete"),

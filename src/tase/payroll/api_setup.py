@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 from tase.apiutil import Day, actor
 
 from . import services
-from .models import Employment, PayrollSettings, PayRun
+from .models import CompanyWageType, Employment, PayrollSettings, PayRun
 
 router = Router(tags=["payroll"])
 
@@ -166,6 +166,45 @@ def patch_settings(request, company_id: int, payload: SettingsPatch):
     given = payload.dict(exclude_unset=True)
     data = {field: getattr(row, field) for field in services.SETTINGS_FIELDS} | given
     return services.update_settings(current, company, **data)
+
+
+class WageTypeOut(Schema):
+    code: str
+    label_fi: str
+    label_en: str
+    kind: str
+    income_type: int | None
+    ledger_account: str
+    hidden: bool
+    holiday_other_pay: bool
+
+
+class WageTypePatch(Schema):
+    label_fi: str | None = None
+    label_en: str | None = None
+    ledger_account: str | None = None
+    hidden: bool | None = None
+    # Other pay besides a weekly or monthly salary whose share joins the holiday pay
+    # (vuosilomalaki 10 § 1 mom., second sentence); money wage types only.
+    holiday_other_pay: bool | None = None
+
+
+@router.get("/companies/{int:company_id}/wage-types", response=list[WageTypeOut])
+def list_wage_types(request, company_id: int):
+    company = actor(request).company(company_id, "payroll.view")
+    services.ensure_setup(company)
+    return list(CompanyWageType.objects.filter(company=company))
+
+
+@router.patch("/companies/{int:company_id}/wage-types/{code}", response=WageTypeOut)
+def patch_wage_type(request, company_id: int, code: str, payload: WageTypePatch):
+    """Change the given fields of the company's wage type, the others kept, as the
+    wage-types page does; ``null`` is refused naming the field."""
+    current = actor(request)
+    company = current.company(company_id, "payroll.manage")
+    services.ensure_setup(company)
+    row = get_object_or_404(CompanyWageType, company=company, code=code)
+    return services.update_wage_type(current, row, **payload.dict(exclude_unset=True))
 
 
 @router.post("/companies/{int:company_id}/tax-cards/csv", response={201: dict})

@@ -104,6 +104,10 @@ class CompanyWageType(models.Model):
     unit = models.CharField(_("unit"), max_length=10, blank=True)
     order = models.PositiveIntegerField(default=0)
     hidden = models.BooleanField(_("hidden"), default=False)
+    # Other pay besides a weekly or monthly salary, not set by temporary circumstances: its
+    # share joins the holiday pay (vuosilomalaki 10 § 1 mom., second sentence). Shipped from
+    # the catalogue (the bonus), editable by the company for its own case.
+    holiday_other_pay = models.BooleanField(_("other pay in holiday pay"), default=False)
 
     class Meta:
         ordering = ["order", "code"]
@@ -118,9 +122,9 @@ class CompanyWageType(models.Model):
         return self.label_en if language == "en" else self.label_fi
 
     def to_engine(self) -> WageType:
-        # Whether a line may be negative, which benefit a payment is for and whether it is
-        # other pay for the holiday pay (10 § 1 mom.) are properties of the shipped wage type,
-        # not company settings: taken from the catalogue by code.
+        # Whether a line may be negative and which benefit a payment is for are properties
+        # of the shipped wage type, not company settings: taken from the catalogue by code.
+        # Whether it is other pay for the holiday pay (10 § 1 mom.) is the company's row.
         shipped = BY_CODE.get(self.code)
         return WageType(
             code=self.code,
@@ -139,7 +143,7 @@ class CompanyWageType(models.Model):
             order=self.order,
             negative_allowed=bool(shipped and shipped.negative_allowed),
             charge_for=shipped.charge_for if shipped else None,
-            holiday_other_pay=bool(shipped and shipped.holiday_other_pay),
+            holiday_other_pay=self.holiday_other_pay,
         )
 
 

@@ -3,7 +3,9 @@ sickness allowance the employer receives.
 
 * **Days equated to work** (työssäolon veroinen aika, vuosilomalaki 162/2005 7 § 2 mom.):
   the working days of an absence that count as days at work when the full months of a credit
-  year are counted (6 §). Sick leave: at most 75 working days per credit year (2 kohta);
+  year are counted (6 §). Sick leave: at most 75 working days per credit year, and an
+  incapacity that goes on over 31 March at most 75 per illness over the years (2 kohta;
+  sick leaves without a working day between them are one incapacity);
   pregnancy and parental leave: at most 160 leave days (weekdays) per birth or adoption, one
   absence record being one leave (1 kohta; 156 before 1.8.2022); lay-off: at most 30 working
   days at a time, one record being one lay-off; an absence the employer pays by law (7 § 1
@@ -188,13 +190,11 @@ class MonthEffect:
 
 
 def _equated_working_days(
-    absence: Absence, sick_left: int, on: dt.date, schedule: str = FIVE_DAY_WEEK
+    absence: Absence, on: dt.date, schedule: str = FIVE_DAY_WEEK
 ) -> set[dt.date]:
-    """The working days (of ``schedule``) of ``absence`` equated to work; ``sick_left``: what
-    remains of the credit year's sick-leave budget."""
+    """The working days (of ``schedule``) of a family leave, lay-off or paid other absence
+    equated to work (sick leave is counted day by day in :func:`_absence_days`)."""
     worked = schedule_days(absence.start, absence.end, schedule)
-    if absence.kind == "sick":
-        return set(worked[: max(sick_left, 0)])
     if absence.kind == "layoff":
         return set(worked[: int(value_at(P_LAYOFF_EQUATED, on))])
     if absence.kind == "family":
@@ -207,22 +207,93 @@ def _equated_working_days(
     return set()
 
 
+def _credit_year_start(day: dt.date) -> dt.date:
+    return dt.date(day.year - (day.month < 4), 4, 1)
+
+
+def incapacities(
+    absences: Iterable[Absence], schedule: str = FIVE_DAY_WEEK
+) -> dict[Absence, Absence]:
+    """Each sick leave's continuous incapacity (yhdenjaksoinen työkyvyttömyys, vuosilomalaki
+    7 § 2 mom. 2 kohta), keyed by the sick leave: its first sick leave. Sick leaves follow
+    one another without a break when no working day of ``schedule`` lies between them (a
+    certificate continued by the next, over a weekend): one incapacity. An assumption, stated
+    in docs/holidays.md: the records do not say whether a following certificate is for the
+    same illness."""
+    chains: dict[Absence, Absence] = {}
+    previous: Absence | None = None
+    for absence in sorted((a for a in absences if a.kind == "sick"), key=lambda a: a.start):
+        joined = previous is not None and not schedule_days(
+            previous.end + ONE_DAY, absence.start - ONE_DAY, schedule
+        )
+        chains[absence] = chains[previous] if joined else absence
+        previous = absence
+    return chains
+
+
 def _absence_days(
     absences: Iterable[Absence], year_start: dt.date, year_end: dt.date, schedule: str
 ) -> Iterator[tuple[Absence, dt.date, bool]]:
     """Each working day (of ``schedule``) of the absences within the credit year, the
-    absences in date order, with whether it is equated to work (7 § 2 mom.): the credit
-    year's sick-leave budget is spent in that order."""
-    sick_left = int(value_at(P_SICK_EQUATED, year_end))
-    for absence in sorted(absences, key=lambda a: a.start):
-        counted = _equated_working_days(absence, sick_left, year_end, schedule)
-        for day in days(max(absence.start, year_start), min(absence.end, year_end)):
-            if not is_schedule_day(day, schedule):
+    absences in date order, with whether it is equated to work (7 § 2 mom.).
+
+    Sick leave, vuosilomalaki 162/2005 7 § 2 mom. 2 kohta (https://finlex.fi/fi/laki/ajantasa/2005/20050162,
+    read in TEM's guide quoting the Act,
+    https://www.vuosilomaopas.fi/fi/vuosiloman-pituus/tyossaolon-veroinen-aika.html): the
+    working days away "sairauden tai tapaturman vuoksi, enintään kuitenkin 75 työpäivää
+    lomanmääräytymisvuodessa, taikka jos työkyvyttömyys jatkuu yhdenjaksoisena
+    lomanmääräytymisvuoden päättymisen jälkeen, enintään 75 työpäivää tätä sairautta tai
+    tapaturmaa kohden". So a credit year's sick-leave days are equated up to 75 working
+    days, spent in date order; and an incapacity that goes on over 31 March
+    (:func:`incapacities`: one or more sick leaves without a working day between them)
+    keeps its own count over the years: its days in the new credit year are equated only
+    while the days equated of it so far, in every credit year, are under 75, and they spend
+    the new year's 75 too ("kuluttaa se osaltaan seuraavan lomanmääräytymisvuoden 75
+    työpäivää", Taloushallintoliitto,
+    https://tilitoimistossa.taloushallintoliitto.fi/palkkahallinto/vuosilomien-kertyminen-sairauspoissaolo).
+    The limit counts days equated: days of the incapacity that the year before's 75 had
+    already used up (other sick leave before it) do not count against it.
+
+    The earlier credit years of an incapacity that reaches ``year_start`` are counted from
+    the ``absences`` given (from its first day's credit year on)."""
+    absences = sorted(absences, key=lambda a: a.start)
+    chains = incapacities(absences, schedule)
+    reaching = [a for a in absences if a.kind == "sick" and a.end >= year_start]
+    first = min(
+        (chains[a].start for a in reaching if chains[a].start < year_start), default=year_start
+    )
+    # The credit years before the one asked, only counted; then the one asked, yielded.
+    windows = []
+    start = _credit_year_start(first)
+    while start < year_start:
+        windows.append((start, min(dt.date(start.year + 1, 3, 31), year_start - ONE_DAY), False))
+        start = dt.date(start.year + 1, 4, 1)
+    windows.append((year_start, year_end, True))
+    chain_used: dict[Absence, int] = defaultdict(int)
+    for start, end, wanted in windows:
+        limit = int(value_at(P_SICK_EQUATED, end))
+        sick_left = limit
+        for absence in absences:
+            if absence.end < start or absence.start > end:
                 continue
-            equated = day in counted
-            if equated and absence.kind == "sick":
-                sick_left -= 1
-            yield absence, day, equated
+            if not wanted and absence.kind != "sick":
+                continue  # an earlier year's count needs its sick leave only
+            counted = (
+                set() if absence.kind == "sick" else _equated_working_days(absence, end, schedule)
+            )
+            for day in days(max(absence.start, start), min(absence.end, end)):
+                if not is_schedule_day(day, schedule):
+                    continue
+                if absence.kind == "sick":
+                    chain = chains[absence]
+                    equated = sick_left > 0 and chain_used[chain] < limit
+                    if equated:
+                        sick_left -= 1
+                        chain_used[chain] += 1
+                else:
+                    equated = day in counted
+                if wanted:
+                    yield absence, day, equated
 
 
 def month_effects(

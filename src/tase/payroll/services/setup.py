@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from tase.core import audit
 from tase.core.models import Company
-from tase.rules.payroll_catalogue import CATALOGUE
+from tase.rules.payroll_catalogue import CATALOGUE, MONEY
 
 from ..models import (
     CompanyWageType,
@@ -39,6 +39,7 @@ def ensure_setup(company: Company) -> PayrollSettings:
                 price_parameter=w.price_parameter or "",
                 unit=w.unit,
                 order=w.order,
+                holiday_other_pay=w.holiday_other_pay,
             )
             for w in CATALOGUE
             if w.code not in existing
@@ -99,10 +100,40 @@ def update_settings(actor, company: Company, **data) -> PayrollSettings:
     return row
 
 
+# A wage type's fields the company edits (the wage-types page, PATCH in the API).
+WAGE_TYPE_FIELDS = ["label_fi", "label_en", "ledger_account", "hidden", "holiday_other_pay"]
+# Stored and copied into a test-environment company; no page edits the income type.
+_STORED_FIELDS = [*WAGE_TYPE_FIELDS, "income_type"]
+_WAGE_TYPE_FLAGS = {"hidden", "holiday_other_pay"}
+
+
 @transaction.atomic
 def update_wage_type(actor, wage_type: CompanyWageType, **data) -> CompanyWageType:
+    """Change the given editable fields of a company's wage type, the others kept.
+
+    ``holiday_other_pay``: the wage type is other pay besides a weekly or monthly salary,
+    not set by temporary circumstances, whose share joins the holiday pay (vuosilomalaki
+    162/2005 10 § 1 mom., second sentence: "Jos työntekijälle on lomanmääräytymisvuoden
+    aikana työssäolon ajalta viikko- tai kuukausipalkan lisäksi maksettu tai erääntynyt
+    maksettavaksi muuta palkkaa, joka ei määräydy tilapäisten olosuhteiden perusteella, tämän
+    palkan osuus lasketaan vuosilomapalkkaan siten kuin 11 §:n 1 ja 2 momentissa
+    säädetään"; https://finlex.fi/fi/laki/ajantasa/2005/20050162). Only a money wage type
+    can be marked: the Act speaks of pay paid, and the payslip sums money lines only
+    (:func:`tase.rules.payroll.steps.holiday_other_pay`). A payslip records the sum when it
+    is calculated, so the mark counts from the next calculation on."""
     require(actor, wage_type.company, "payroll.manage")
-    fields = ["label_fi", "label_en", "ledger_account", "hidden", "income_type"]
+    for name, value in data.items():
+        if name not in _STORED_FIELDS:
+            raise ValidationError({name: _("Unknown field.")})
+        if value is None and name != "income_type":
+            raise ValidationError({name: _("This field is required.")})
+        if name in _WAGE_TYPE_FLAGS and not isinstance(value, bool):
+            raise ValidationError({name: _("Expected true or false.")})
+    if data.get("holiday_other_pay") and wage_type.kind != MONEY:
+        raise ValidationError(
+            {"holiday_other_pay": _("Only a money wage type can be other pay in holiday pay.")}
+        )
+    fields = _STORED_FIELDS
     before = audit.snapshot(wage_type, fields)
     for field in fields:
         if field in data:
@@ -136,7 +167,7 @@ def copy_company_setup(actor, source: Company, target: Company) -> None:
     for field in SETTINGS_FIELDS:
         setattr(target_settings, field, getattr(settings_row, field))
     target_settings.save()
-    fields = ["label_fi", "label_en", "ledger_account", "hidden", "income_type"]
+    fields = _STORED_FIELDS
     source_rows = {row.code: row for row in CompanyWageType.objects.filter(company=source)}
     for row in CompanyWageType.objects.filter(company=target):
         if row.code in source_rows:

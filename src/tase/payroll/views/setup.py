@@ -62,6 +62,7 @@ def wage_types(request, company_pk):
                 label_en=request.POST.get("label_en", wage_type.label_en),
                 ledger_account=request.POST.get("ledger_account", wage_type.ledger_account),
                 hidden=request.POST.get("hidden") == "on",
+                holiday_other_pay=request.POST.get("holiday_other_pay") == "on",
             ),
             success=_("Wage type saved."),
             back=reverse("payroll:wage_types", args=[company.pk]),

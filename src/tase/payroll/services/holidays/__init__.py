@@ -1,0 +1,48 @@
+"""Recorded annual holidays: each employee's earning per credit year from their approved
+payslips and absences (tase.rules.holidays and tase.rules.absences), balances, planning and
+recording holidays (refused beyond the balance), saved leave, and the pay-run lines of the
+holidays. The holiday-pay liability (services.liability) reads the same :class:`Ledger`.
+
+One module per use case: ``ledger`` (the company's data, read once), ``earnings`` (days
+earned and a holiday day's pay), ``balance_days`` (balances and the days not used),
+``recording`` (holidays planned, taken and saved) and ``run_lines`` (the pay-run lines).
+"""
+
+from .balance_days import (
+    Balance,
+    Unused,
+    balance,
+    balances,
+    employee_balances,
+    saved_left,
+    unused,
+    used_by,
+)
+from .earnings import Earning, earning
+from .ledger import HOLIDAY_SOURCE, Ledger, credit_year_end, load, year_used_by
+from .recording import delete_holiday, mark_taken, record_holiday, save_leave
+from .run_lines import earned_nothing_compensation, holiday_lines
+
+__all__ = [
+    "HOLIDAY_SOURCE",
+    "Balance",
+    "Earning",
+    "Ledger",
+    "Unused",
+    "balance",
+    "balances",
+    "credit_year_end",
+    "delete_holiday",
+    "earned_nothing_compensation",
+    "earning",
+    "employee_balances",
+    "holiday_lines",
+    "load",
+    "mark_taken",
+    "record_holiday",
+    "save_leave",
+    "saved_left",
+    "unused",
+    "used_by",
+    "year_used_by",
+]

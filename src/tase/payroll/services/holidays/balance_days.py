@@ -1,0 +1,158 @@
+"""Balances: a credit year's days earned, carried over, taken, planned and saved, saved leave
+left, and the days not used at a date with their pay (the holiday-pay liability and the
+compensation at the end of an employment alike).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tase.core.models import Company
+from tase.rules import absences as calendar
+from tase.rules.payroll import cents
+
+from ...models import Employee, HolidayRecord
+from .earnings import earning
+from .ledger import DATED, Ledger, credit_year_end, load
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    employee: Employee
+    year_end: dt.date
+    earned: int
+    carried_over: int
+    taken: int
+    planned: int
+    saved: int
+    day_pay: Decimal
+    saved_used: int = 0  # the year's saved days planned or taken as saved leave since
+
+    @property
+    def left(self) -> int:
+        return self.earned + self.carried_over - self.taken - self.planned - self.saved
+
+    @property
+    def saved_left(self) -> int:
+        return self.saved - self.saved_used
+
+
+def _used(records, year_end: dt.date) -> dict[str, int]:
+    """The credit year's days by kind; holidays taken from its saved leave under "from_saved"
+    (they use the saved days, not the ordinary balance)."""
+    used = {kind: 0 for kind in HolidayRecord.Kind.values} | {"from_saved": 0}
+    for record in records:
+        if record.credit_year_end == year_end:
+            used["from_saved" if record.from_saved else record.kind] += record.days
+    return used
+
+
+def saved_left(book: Ledger, employee_id: int, on: dt.date | None = None) -> dict[dt.date, int]:
+    """Saved leave not yet used, per credit year it was saved from (27 §: kept over several
+    years). ``on``: count only the holiday days of saved leave up to that date (for the
+    liability); none: every planned or taken day of saved leave."""
+    left: dict[dt.date, int] = defaultdict(int)
+    for record in book.records.get(employee_id, []):
+        if record.kind == HolidayRecord.Kind.SAVED:
+            left[record.credit_year_end] += record.days
+        elif record.from_saved and (on is None or record.start_date <= on):
+            used = (
+                record.days
+                if on is None
+                else calendar.holiday_days(record.start_date, min(record.end_date, on))
+            )
+            left[record.credit_year_end] -= used
+    return {year: days for year, days in sorted(left.items()) if days > 0}
+
+
+def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
+    """The credit year's days: earned, carried over from the year before (what it left
+    unused; one year back), taken, planned, saved and (the property) left."""
+    records = book.records.get(employee.pk, [])
+    now = earning(book, employee, year_end)
+    previous_end = dt.date(year_end.year - 1, 3, 31)
+    before = earning(book, employee, previous_end, days_only=True)
+    used_before = _used(records, previous_end)
+    carried = max(before.days - sum(used_before.values()) + used_before["from_saved"], 0)
+    used = _used(records, year_end)
+    return Balance(
+        employee,
+        year_end,
+        now.days,
+        carried,
+        used[HolidayRecord.Kind.TAKEN],
+        used[HolidayRecord.Kind.PLANNED],
+        used[HolidayRecord.Kind.SAVED],
+        now.day_pay,
+        used["from_saved"],
+    )
+
+
+def balances(
+    company: Company, year_end: dt.date, on: dt.date | None = None, employees=None
+) -> list[Balance]:
+    """Every employee's (or the given employees') balance of the credit year ending
+    ``year_end``, at ``on``."""
+    chosen = (
+        None if employees is None else Employee.objects.filter(pk__in=[e.pk for e in employees])
+    )
+    book = load(company, on or dt.date.today(), chosen)
+    return [balance(book, employee, year_end) for employee in book.employees]
+
+
+def employee_balances(employee: Employee, on: dt.date) -> list[Balance]:
+    """An employee's balances of the last ended credit year and the current one."""
+    book = load(employee.company, on, Employee.objects.filter(pk=employee.pk))
+    current = credit_year_end(on)
+    return [
+        balance(book, book.employees[0], dt.date(current.year - 1, 3, 31)),
+        balance(book, book.employees[0], current),
+    ]
+
+
+def used_by(book: Ledger, employee_id: int, year_end: dt.date, on: dt.date) -> int:
+    """Holiday days of the credit year's planned and taken holidays on or before ``on``, and
+    its days saved as saved leave (those are in the saved leave, :func:`saved_left`)."""
+    used = 0
+    for record in book.records.get(employee_id, []):
+        if record.credit_year_end != year_end or record.from_saved:
+            continue
+        if record.kind in DATED and record.start_date <= on:
+            used += calendar.holiday_days(record.start_date, min(record.end_date, on))
+        elif record.kind not in DATED:
+            used += record.days
+    return used
+
+
+@dataclass(frozen=True, slots=True)
+class Unused:
+    """Holiday days not used at the end of a day, and their pay."""
+
+    ended_days: int  # of the last ended credit year, with the days carried over into it
+    current_days: int  # earned so far in the current credit year
+    saved_days: int  # saved leave of any year, not yet taken
+    pay: Decimal
+
+    @property
+    def days(self) -> int:
+        return self.ended_days + self.current_days + self.saved_days
+
+
+def unused(book: Ledger, employee: Employee, on: dt.date) -> Unused:
+    """The days not used at the end of ``on`` and their pay: the last ended credit year's
+    days (earned and carried over, less those used and saved by then) and the saved leave
+    at that year's day pay (27 § 4 mom.: saved leave is paid by the credit year before it
+    is taken), the current year's days earned by then at its day pay. The holiday-pay
+    liability and the holiday compensation at the end of an employment (17 §) alike."""
+    current = credit_year_end(on)
+    ended = dt.date(current.year - 1, 3, 31)
+    last = balance(book, employee, ended)
+    ended_days = max(last.earned + last.carried_over - used_by(book, employee.pk, ended, on), 0)
+    now = earning(book, employee, current, on)
+    current_days = max(now.days - used_by(book, employee.pk, current, on), 0)
+    saved_days = sum(saved_left(book, employee.pk, on).values())
+    pay = cents(last.day_pay * (ended_days + saved_days) + now.day_pay * current_days)
+    return Unused(ended_days, current_days, saved_days, pay)

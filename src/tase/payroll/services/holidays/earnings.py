@@ -1,0 +1,266 @@
+"""Earning: each employee's days earned in a credit year and a holiday day's pay, from the
+:class:`.ledger.Ledger` by the holiday rules (tase.rules.holidays and tase.rules.absences).
+
+The credit-year computation is batched per company: the month-by-month days and hours of
+an employment shape (its dates, days a week, weekly hours and absences) are counted once and
+shared by every employee of that shape, and the holiday rules run once per distinct input
+(employees with the same months, salary and wages share the result).
+
+Assumptions, stated in docs/holidays.md: the days worked in a month are its working days
+(Monday to Friday, public holidays not counted) of employment less the working days absent
+plus those equated to work, times the contract's working days a week / 5 (rounded half up);
+the earning rule follows the days a week (6 §: fewer than three and a half give the 35-hour
+rule), and the average daily wage is adjusted by them (11 § 3 mom.); an hourly-paid
+employee's wages of a month are the gross pay of the approved payslips paid in it, with the
+overtime increments and hours the payslips recorded (11 § 2 mom.).
+
+Two additions to the wages, as the holiday calculator takes them (its ``other_pay`` and
+``absence_wages``): a monthly-paid employee's other pay besides the salary, which each
+payslip records when calculated (the lines of wage types the catalogue marks
+``holiday_other_pay``; vuosilomalaki 10 § 1 mom., second sentence: its share is added to the
+holiday pay by 11 § 1-2 mom.); and the pay lost in absences equated to work (12 § 2 mom.:
+sick leave after the employer's sick-pay period, unpaid family leave and lay-off, each
+within the limits of 7 §; :func:`tase.rules.absences.lost_pay_days`), a working day at the
+pay of that day (:func:`.absences.day_pay`: a monthly salary over the month's working days, an
+hourly wage times a working day's hours, the salary in force on the day), each month's sum
+rounded to the cent, half up, added to the basis of the percentage-based holiday pay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+
+from tase.rules import absences as calendar
+from tase.rules import holidays as rules
+from tase.rules.parameters import value_at
+from tase.rules.payroll import cents
+
+from ...models import Employee, Employment
+from ..absences import day_pay, schedule, to_rule
+from .ledger import NO_WAGES, ZERO, Ledger
+
+
+@dataclass(frozen=True, slots=True)
+class Earning:
+    """One employee's credit year: days earned (by ``upto``) and a holiday day's pay;
+    ``other_day_pay``: of the day's pay, the share of other pay besides a kept salary (10 §
+    1 mom.), which a pay run adds on top of the salary rather than taking from it."""
+
+    year_end: dt.date
+    days: int
+    day_pay: Decimal
+    method: str
+    result: rules.HolidayResult | None
+    other_day_pay: Decimal = ZERO
+
+
+def _salary_on(book: Ledger, employment: Employment, day: dt.date) -> int:
+    rows = [s for s in book.salaries.get(employment.pk, []) if s.valid_from <= day]
+    return rows[-1].amount_cents if rows else 0
+
+
+def _employment_for(book: Ledger, employee: Employee, start, end) -> Employment | None:
+    overlapping = [
+        e
+        for e in book.employments.get(employee.pk, [])
+        if e.start_date <= end and (e.end_date is None or e.end_date >= start)
+    ]
+    return max(overlapping, key=lambda e: e.start_date, default=None)
+
+
+def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
+    """The credit year's months of an employment as (year, month, days, hours, equated
+    days, equated hours), up to ``upto``; counted once per shape and shared."""
+    absences = book.absences.get(employee.pk) or ()
+    key = (
+        employment.start_date,
+        employment.end_date,
+        Decimal(employment.days_per_week),
+        Decimal(employment.weekly_hours),
+        employment.working_weekdays,
+        tuple((a.kind, a.start_date, a.end_date, a.paid) for a in absences),
+        year_end,
+        upto,
+    )
+    if key in book.shapes:
+        return book.shapes[key]
+    start = dt.date(year_end.year - 1, 4, 1)
+    # The employee's own working weekdays when the employment gives them: their days are
+    # counted as such; otherwise Monday to Friday scaled by the days a week.
+    schedule = employment.working_weekdays or calendar.FIVE_DAY_WEEK
+    effects = (
+        calendar.month_effects([to_rule(a) for a in absences], start, year_end, schedule)
+        if absences
+        else {}
+    )
+    per_week = Decimal(employment.days_per_week)
+    hours_a_day = Decimal(employment.weekly_hours) / per_week
+    scale = per_week / 5
+
+    def scaled(days: int) -> int:
+        if per_week == 5 or employment.working_weekdays:
+            return days
+        return int((days * scale).to_integral_value(rounding=ROUND_HALF_UP))
+
+    months = []
+    first = max(start, employment.start_date).replace(day=1)
+    while first <= min(year_end, upto):
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        if last > upto:
+            break
+        employed_from = max(first, employment.start_date)
+        employed_to = min(last, employment.end_date or last)
+        effect = effects.get((first.year, first.month), calendar.MonthEffect())
+        scheduled = len(calendar.schedule_days(employed_from, employed_to, schedule))
+        days = max(scheduled - effect.absent, 0)
+        days = scaled(days + effect.equated)
+        equated = min(scaled(effect.equated), days)
+        months.append(
+            (first.year, first.month, days, hours_a_day * days, equated, hours_a_day * equated)
+        )
+        first = last + dt.timedelta(days=1)
+    book.shapes[key] = tuple(months)
+    return book.shapes[key]
+
+
+def _absence_wages(
+    book: Ledger, employee: Employee, employment: Employment, year_end, upto
+) -> dict[tuple[int, int], int]:
+    """Per month: the pay lost in absences equated to work that the percentage-based
+    holiday pay adds (12 § 2 mom., :func:`tase.rules.absences.lost_pay_days`), in cents:
+    each lost working day at :func:`.absences.day_pay` of the salary in force on it (12 § 2
+    mom.: the pay at the absence's start with the raises during it, by the average weekly
+    working time), the month's sum rounded to the cent, half up."""
+    absences = book.absences.get(employee.pk)
+    if not absences:
+        return {}
+    start = dt.date(year_end.year - 1, 4, 1)
+    last = min(year_end, upto, employment.end_date or year_end)
+    days = calendar.lost_pay_days(
+        [to_rule(a) for a in absences],
+        start,
+        year_end,
+        employment.start_date,
+        book.policy.sick_pay_weekdays,
+        schedule(employment),
+    )
+    totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for day in days:
+        if employment.start_date <= day <= last:
+            pay = day_pay(employment, _salary_on(book, employment, day), day)
+            totals[calendar.month_key(day)] += pay
+    return {key: int(cents(amount) * 100) for key, amount in totals.items()}
+
+
+def _months(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
+    """The rules' months: the shape's days and hours with the employee's wages, other pay
+    (a monthly salary's only) and lost pay of absences (the same shape and pay give the same
+    tuple, built once)."""
+    shape = _shape(book, employee, employment, year_end, upto)
+    monthly = employment.pay_basis == Employment.Basis.MONTHLY
+    lost = _absence_wages(book, employee, employment, year_end, upto)
+    wages = []
+    for row in shape:
+        gross, increments, other, hours = book.wages.get((employee.pk, row[0], row[1]), NO_WAGES)
+        wages.append((gross, increments, hours, other if monthly else 0, lost.get(row[:2], 0)))
+    wages = tuple(wages)
+    key = (id(shape), wages)  # the shape is held in book.shapes: its id stays its own
+    if key not in book.months:
+        book.months[key] = tuple(
+            rules.Month(
+                year,
+                month,
+                days_worked=days,
+                hours_worked=hours,
+                wages=Decimal(gross) / 100,
+                overtime_increments=Decimal(increments) / 100,
+                overtime_hours=overtime_hours,
+                equated_days=equated,
+                equated_hours=equated_hours,
+                other_pay=Decimal(other) / 100,
+                absence_wages=Decimal(absent) / 100,
+            )
+            for (year, month, days, hours, equated, equated_hours), (
+                gross,
+                increments,
+                overtime_hours,
+                other,
+                absent,
+            ) in zip(shape, wages, strict=True)
+        )
+    return book.months[key]
+
+
+def earning(
+    book: Ledger, employee: Employee, year_end: dt.date, upto=None, *, days_only=False
+) -> Earning:
+    """Days earned in the credit year ending ``year_end`` by ``upto`` (its full months) and
+    the pay of one holiday day: the holiday pay by the method the Act gives divided by the
+    days, or for a monthly salary 1/25 of it (17 § 3 mom.) when no day was earned yet.
+    ``days_only``: the days alone (6 §, 5 § 1 mom., 17 § 2 mom.), without the pay."""
+    upto = min(upto or book.on, year_end)
+    key = (employee.pk, year_end, upto)
+    if key in book.earnings:
+        return book.earnings[key]
+    if days_only:
+        days_key = (employee.pk, year_end, upto, "days")
+        if days_key not in book.earnings:
+            book.earnings[days_key] = _earning(book, employee, year_end, upto, days_only=True)
+        return book.earnings[days_key]
+    book.earnings[key] = _earning(book, employee, year_end, upto)
+    return book.earnings[key]
+
+
+def _earning(
+    book: Ledger, employee: Employee, year_end: dt.date, upto: dt.date, days_only=False
+) -> Earning:
+    employment = _employment_for(book, employee, dt.date(year_end.year - 1, 4, 1), year_end)
+    if employment is None:
+        return Earning(year_end, 0, ZERO, "", None)
+    salary = _salary_on(book, employment, min(upto, employment.end_date or upto))
+    monthly = employment.pay_basis == Employment.Basis.MONTHLY
+    months = _months(book, employee, employment, year_end, upto)
+    divisor = value_at(rules.P_DAY_DIVISORS, year_end)["monthly"]
+    fallback = (Decimal(salary) / 100 / divisor) if monthly else ZERO
+    if not months:
+        return Earning(year_end, 0, cents(fallback), "", None)
+    per_week = Decimal(employment.days_per_week)
+    data = rules.HolidayInput(
+        credit_year_end=year_end,
+        employment_start=employment.start_date,
+        employment_end=employment.end_date,
+        pay_basis="monthly" if monthly else "hourly",
+        earning_rule=rules.earning_rule_for(per_week, year_end),
+        days_per_week=per_week,
+        months=months,
+        monthly_salary=Decimal(salary) / 100 if monthly else None,
+        holiday_bonus_percent=Decimal(book.policy.holiday_bonus_percent),
+    )
+    try:
+        if days_only:  # the months are built here, within the year and the employment
+            full, _joined = rules.full_months(data)
+            days, _rate = rules.earned_days(full, rules.long_employment(data), year_end)
+            return Earning(year_end, days, ZERO, "", None)
+        result = book.results.get(data)
+        if result is None:  # the rules once per distinct input
+            result = book.results[data] = rules.calculate(data, check=False)
+    except rules.HolidayInputError as error:
+        raise ValidationError(
+            {"employee": f"{employee.name}: {error.field}: {error.text}"}
+        ) from None
+    total = result.holiday_pay + result.compensation
+    if not result.earned_days:
+        return Earning(year_end, 0, cents(fallback), result.method, result)
+    return Earning(
+        year_end,
+        result.earned_days,
+        cents(total / result.earned_days),
+        result.method,
+        result,
+        cents(result.other_pay_share / result.earned_days),
+    )

@@ -1,0 +1,140 @@
+"""A company's holiday data read once into a :class:`Ledger` (employments with salaries, the
+monthly wages of approved payslips, absences and holiday records), so balances of every
+employee cost a handful of queries, not a few per employee; and the credit year's dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from tase.core.models import Company
+from tase.rules import holidays as rules
+
+from ...models import (
+    Absence,
+    Employee,
+    Employment,
+    HolidayPolicy,
+    HolidayRecord,
+    Payslip,
+    SalaryChange,
+)
+from ..absences import LOCKED, policy_for
+
+if TYPE_CHECKING:
+    from .earnings import Earning
+
+HOLIDAY_SOURCE = "holiday:"
+DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
+P_SAVING = "payroll.holidays.saving.days_kept"
+P_SAVING_AGREED = "payroll.holidays.saving.agreed_days_kept"
+ZERO = Decimal(0)
+NO_WAGES = (0, 0, 0, ZERO)
+
+
+def credit_year_end(day: dt.date) -> dt.date:
+    """The last day (31 March) of the credit year 1.4.-31.3. that ``day`` is in."""
+    return dt.date(day.year + (day.month >= 4), 3, 31)
+
+
+def year_used_by(day: dt.date) -> dt.date:
+    """The credit year whose days a holiday starting on ``day`` uses: the last one ended."""
+    return dt.date(credit_year_end(day).year - 1, 3, 31)
+
+
+# -- the company's data, read once ---------------------------------------------------------
+@dataclass
+class Ledger:
+    """Everything the holiday rules need of a company's employees, up to ``on``."""
+
+    company: Company
+    on: dt.date
+    policy: HolidayPolicy
+    employees: list[Employee]
+    # (employee, year, month) -> (gross pay, overtime increments in it, other pay besides a
+    # salary in it (10 § 1 mom.): cents; overtime hours)
+    wages: dict[tuple[int, int, int], tuple[int, int, int, Decimal]] = field(default_factory=dict)
+    absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
+    records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
+    # Each employee's employments and each employment's salaries, listed once (a related
+    # manager's .all() builds a new queryset on every call).
+    employments: dict[int, list[Employment]] = field(default_factory=dict)
+    salaries: dict[int, list] = field(default_factory=dict)
+    # Earnings computed once per (employee, credit year, date): a balance, the year before's
+    # carried-over days and the liability ask for the same year.
+    earnings: dict[tuple, Earning] = field(default_factory=dict)
+    # Batched per company: the months of an employment shape (dates, days a week, weekly
+    # hours, absences) for a credit year, and the rules' result per distinct input.
+    shapes: dict[tuple, tuple] = field(default_factory=dict)
+    months: dict[tuple, tuple] = field(default_factory=dict)
+    results: dict[rules.HolidayInput, rules.HolidayResult] = field(default_factory=dict)
+
+    @property
+    def since(self) -> dt.date:
+        """The first day of the wages and absences read: two credit years before the one
+        ``on`` is in."""
+        return dt.date(credit_year_end(self.on).year - 3, 4, 1)
+
+
+def load(company: Company, on: dt.date, employees=None) -> Ledger:
+    """Read ``company``'s employees (or the given queryset of them) and their holiday data:
+    two credit years back from ``on``."""
+    chosen = employees if employees is not None else Employee.objects.filter(company=company)
+    rows = list(chosen.order_by("last_name", "first_name", "pk"))
+    # One query per table for the whole company (a subquery picks the employees): no related
+    # managers per employee, no list of ids as parameters.
+    ids = chosen.filter(company=company).values("pk")
+    book = Ledger(company, on, policy_for(company), rows)
+    since = book.since
+    for row in rows:
+        book.employments[row.pk] = []
+    for employment in Employment.objects.filter(company=company, employee_id__in=ids):
+        book.employments.setdefault(employment.employee_id, []).append(employment)
+        book.salaries[employment.pk] = []
+    for salary in SalaryChange.objects.filter(
+        employment__company=company, employment__employee_id__in=ids
+    ).order_by("valid_from", "pk"):
+        book.salaries.setdefault(salary.employment_id, []).append(salary)
+    slips = (
+        Payslip.objects.filter(
+            company=company,
+            employee_id__in=ids,
+            pay_run__status__in=LOCKED,
+            payment_date__range=(since, on),
+        )
+        .annotate(y=ExtractYear("payment_date"), m=ExtractMonth("payment_date"))
+        .values("employee_id", "y", "m")
+        .annotate(
+            total=Sum("gross_cents"),
+            increments=Sum("overtime_increment_cents"),
+            other=Sum("holiday_other_pay_cents"),
+            hours=Sum("overtime_hours"),
+        )
+    )
+    book.wages = {
+        (row["employee_id"], row["y"], row["m"]): (
+            row["total"],
+            row["increments"] or 0,
+            row["other"] or 0,
+            Decimal(row["hours"] or 0),
+        )
+        for row in slips
+    }
+    for absence in Absence.objects.filter(employee_id__in=ids, end_date__gte=since):
+        book.absences[absence.employee_id].append(absence)
+    # Saved leave is kept over several years (27 §): its records are read whatever their age.
+    for record in HolidayRecord.objects.filter(
+        Q(credit_year_end__gte=dt.date(since.year + 1, 3, 31))
+        | Q(kind=HolidayRecord.Kind.SAVED)
+        | Q(from_saved=True),
+        employee_id__in=ids,
+    ):
+        book.records[record.employee_id].append(record)
+    return book
