@@ -2,13 +2,15 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tase.core.roles import Role
 from tase.ledger import services
 from tase.ledger.models import Attachment, FiscalYear, Voucher
 
-from .conftest import sale
+from .conftest import post, sale
 
 pytestmark = pytest.mark.django_db
 
@@ -348,3 +350,21 @@ def test_a_forged_line_count_is_bounded_not_a_server_error(world, books, count):
         },
     )
     assert response.status_code in (200, 302)
+
+
+def test_the_start_panel_names_the_last_posting_and_the_drafts_from_indexes(world, books, system):
+    """The bookkeeping card tells the day of the newest posting and the drafts waiting, read
+    from indexes: the same queries whatever the books hold."""
+    client = world.client(Role.ACCOUNTANT)
+    client.get("/")
+    with CaptureQueriesContext(connection) as empty:
+        page = client.get("/").content.decode()
+    assert f'data-testid="last-posted-{books.pk}">nothing posted yet<' in page
+    post(books, dt.date(2026, 3, 14), ("1910", "100.00"), ("3000", "-100.00"))
+    post(books, dt.date(2026, 2, 1), ("1910", "50.00"), ("3000", "-50.00"))
+    services.save_draft(system, books, **sale(day=dt.date(2026, 4, 2)))
+    with CaptureQueriesContext(connection) as kept:
+        page = client.get("/").content.decode()
+    assert len(kept) == len(empty)
+    assert f'data-testid="last-posted-{books.pk}">last posting 14.3.2026<' in page
+    assert "1 draft<" in page

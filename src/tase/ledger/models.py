@@ -303,7 +303,13 @@ class Voucher(models.Model):
                 name="ledger_posted_has_number",
             ),
         ]
-        indexes = [models.Index(fields=["company", "date"])]
+        indexes = [
+            models.Index(fields=["company", "date"]),
+            # The drafts waiting, counted on the start page: few rows, whatever the books hold.
+            models.Index(
+                fields=["company"], condition=Q(state="draft"), name="ledger_voucher_drafts"
+            ),
+        ]
 
     def __str__(self):
         if self.number is None:
