@@ -17,6 +17,23 @@ settings.register_profile("tase", deadline=None)
 settings.load_profile("tase")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_shared_cache_from_the_environment():
+    """A developer's REDIS_URL (exported for `make run`) turns on the shared cache when the
+    settings load; in tests it would carry sessions, unread counts and memberships from one
+    test to the next, whose rows reuse the same ids, and between the SQLite and PostgreSQL
+    runs side by side. Tests read the database unless they ask for the shared cache
+    (tests/core/test_shared_cache.py, against Redis under a prefix of their own)."""
+    from django.test.utils import override_settings
+
+    with override_settings(
+        TASE_SHARED_CACHE=False,
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        SESSION_ENGINE="django.contrib.sessions.backends.db",
+    ):
+        yield
+
+
 @dataclass
 class World:
     vendor: object
