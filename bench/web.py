@@ -3,8 +3,8 @@
 `python -m bench web [--n USERS] [--runs R]`: the demo data (`tase demo`) in a scratch database
 of its own (SQLite, or `<name>_bench` on PostgreSQL with DATABASE_URL), USERS customer
 accountants (default 20) who each sign in through the login form, and granian serving
-`tase.wsgi` as docs/deployment.md does (WSGI, two workers on this 2-core machine,
-TASE_ENV=production: DEBUG off, WhiteNoise with the collected, compressed static files,
+`tase.wsgi` as docs/deployment.md does (WSGI, two workers on this 2-core machine, or
+`TASE_BENCH_WORKERS`; TASE_ENV=production: DEBUG off, WhiteNoise with the collected, compressed static files,
 persistent connections, warnings and errors logged to var/bench-web.log, and Redis as the
 cache the workers share when one answers at REDIS_URL or 127.0.0.1:6379). Each page is then
 asked for by every user at once, each user sending the next request as soon as the previous one
