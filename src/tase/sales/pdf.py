@@ -192,7 +192,7 @@ def invoices_pdf(invoices) -> bytes:
     )
 
 
-# A period's PDF is printed while the user waits (about a tenth of a second an invoice on one
+# A period's PDF is printed while the user waits (about 55-65 ms of CPU an invoice on one
 # core, docs/performance.md): more than this is asked a shorter period at a time.
 PRINT_LIMIT = 200
 
