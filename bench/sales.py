@@ -120,6 +120,7 @@ def bench_recurring(actor, company, count: int) -> tuple[list[dict], list]:
             "cpu_ms_per_pdf": "",
             "target": "",
             "peak_MiB": "",
+            "load": _load(),
         },
         {
             "scenario": "… and written as Finvoice (XSD-validated, operator batch)",
@@ -129,8 +130,16 @@ def bench_recurring(actor, company, count: int) -> tuple[list[dict], list]:
             "cpu_ms_per_pdf": "",
             "target": "10,000 in < 60 s",
             "peak_MiB": f"+{(_rss() - rss) / 2**10:.0f} (max RSS growth; {len(data) >> 20} MiB file)",
+            "load": _load(),
         },
     ], made
+
+
+def _load() -> str:
+    """The machine's load average over the last minute when a row ends: on the two-core
+    development machine other work shares the cores, and the wall-clock rates mean little
+    without it (the CPU column is this process's and its workers' own)."""
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def _cpu() -> float:
@@ -156,6 +165,7 @@ def _pdf_row(scenario: str, sample: list, work, runs: int) -> dict:
         "cpu_ms_per_pdf": f"{statistics.median(cpu) / len(sample) * 1000:.0f}",
         "target": "≥ 20/s",
         "peak_MiB": "",
+        "load": _load(),
     }
 
 
@@ -169,7 +179,7 @@ def bench_pdf(invoices, runs: int) -> dict:
         for invoice in sample:
             invoice_pdf(invoice)
 
-    scenario = "invoice PDFs with the giro form and barcode, one file each"
+    scenario = "invoice PDFs with the giro form and barcode, one file each, in this process"
     return _pdf_row(scenario, sample, work, runs)
 
 
@@ -184,7 +194,12 @@ def bench_pdf_pool(invoices, runs: int) -> dict:
         for _invoice, _data in invoice_pdfs(sample):
             pass
 
-    scenario = f"… one file each, in the process pool ({pool_size(len(sample))} workers)"
+    workers = pool_size(len(sample))
+    scenario = (
+        f"… one file each, in a pool of {workers} worker processes (tase.core.pdf.render_many)"
+        if workers
+        else "… one file each, in this process (no pool: one core)"
+    )
     return _pdf_row(scenario, sample, work, runs)
 
 
@@ -193,7 +208,7 @@ def bench_pdf_batch(invoices, runs: int) -> dict:
     from tase.sales.pdf import invoices_pdf
 
     sample = invoices[: max(5, min(len(invoices), 20))]
-    scenario = "… the same as one PDF for a batch (one WeasyPrint document)"
+    scenario = "… the same as one PDF for a batch (one WeasyPrint document, in this process)"
     return _pdf_row(scenario, sample, lambda: invoices_pdf(sample), runs)
 
 
@@ -237,6 +252,7 @@ def bench_aging(company, count: int, runs: int) -> dict:
         "cpu_ms_per_pdf": "",
         "target": "100,000 open invoices < 200 ms",
         "peak_MiB": "",
+        "load": _load(),
     }
 
 

@@ -117,6 +117,7 @@ def test_many_invoice_pdfs_print_in_the_pool_each_the_file_printed_alone(
 
 
 def test_the_barcode_path_draws_the_same_bars():
+    """One dashed stroke: each dash a bar of barcode_svg's, at its place, as wide and high."""
     code = "479405202003608200001200000000000000000000001234526"
     rects = etree.fromstring(barcode_svg(code).encode()).findall(f".//{SVG}rect")[1:]
     bars = [
@@ -124,13 +125,40 @@ def test_the_barcode_path_draws_the_same_bars():
         for r in rects
     ]
     svg = etree.fromstring(barcode_path_svg(code).encode())
-    path = svg.find(f"{SVG}path").get("d")
-    drawn = [
-        tuple(
-            float(v) for v in part.replace("M", "").replace("h", " ").replace("v", " ").split()[:4]
-        )
-        for part in path.split("z")
-        if part.strip()
-    ]
+    stroke = svg.find(f"{SVG}path")
+    start, length = stroke.get("d").removeprefix("M").split("h")
+    x, middle = map(float, start.split())
+    high = float(stroke.get("stroke-width"))
+    drawn, runs = [], [float(v) for v in stroke.get("stroke-dasharray").split()]
+    for i, run in enumerate(runs):
+        if i % 2 == 0 and x < float(start.split()[0]) + float(length):
+            drawn.append((x, middle - high / 2, run, high))
+        x += run
     assert drawn == bars and len(bars) > 50
+    assert stroke.get("fill") == "none" and not stroke.get("stroke-linecap")  # butt ends
     assert svg.get("width") == etree.fromstring(barcode_svg(code).encode()).get("width")
+
+
+def test_a_line_break_typed_into_an_address_prints_as_a_space(accountant, books):
+    """The PDFs' address blocks and the giro form break their lines with white-space: pre-line;
+    a value's own line break stays a space (one_line), as it was between <br> elements, and the
+    value is still escaped."""
+    from tase.core import pdf as core_pdf
+    from tase.sales import pdf as sales_pdf
+
+    _agreements(accountant, books, 1)
+    invoice = services.generate_recurring(accountant, books, until=dt.date(2026, 3, 1))[0]
+    invoice.buyer = invoice.buyer | {"street": "Kauppatori 2\nB <rappu>"}
+    html = sales_pdf._html("sales/invoice_pdf.html", sales_pdf.invoice_context(invoice), invoice)
+    assert "Kauppatori 2 B &lt;rappu&gt;" in html
+
+    def texts(box):
+        if hasattr(box, "text"):
+            yield box.text.strip()
+        for child in getattr(box, "children", ()):
+            yield from texts(child)
+
+    page = core_pdf.layout(html).pages[0]._page_box
+    lines = list(texts(page))
+    assert lines.count("Kauppatori 2 B <rappu>") == 2  # the parties and the giro form
+    assert lines.index("Allekirjoitus") + 1 == lines.index("Underskrift")  # a label's two lines

@@ -103,6 +103,14 @@ def money(amount):
     return format_money(amount)
 
 
+@register.filter(is_safe=True)
+def one_line(value):
+    """``value`` with its line breaks as spaces: a text printed where the breaks are the
+    template's own (``white-space: pre-line``, the PDFs' address blocks) keeps to its line,
+    as it did between ``<br>`` elements, where HTML shows a line break as a space."""
+    return str(value).replace("\r", " ").replace("\n", " ")
+
+
 def format_number(value, language: str | None = None) -> str:
     """A decimal (or its string) in the active language, without exponent or trailing
     zeros, up to 4 decimals: 20,5 · 1,5 · 1 234,5. Empty for None or ""."""
