@@ -352,3 +352,26 @@ def test_16_section_compensation_through_the_page_and_the_api(world, clerk):
     assert _lines(run) == {"holiday_compensation": 41400}
     other = world.client(Role.PAYROLL_CLERK, other=True)
     assert other.post(f"/api/v1/payroll/pay-runs/{run.pk}/holiday-lines").status_code == 404
+
+
+def test_the_liability_holds_the_16_section_compensation_until_it_is_paid(world, clerk):
+    """The holiday-pay liability at 31.8.2026 owes the ended year's 414.00 € (no days) and the
+    current year's so far: April-August 2026 unpaid here, so nothing more. Once the September
+    run that pays it is approved, the ended year owes nothing; the current year's wages then
+    paid (300 € in October 2026, 11.5 %) are owed: 34.50 €."""
+    worker = _free_time_worker(clerk, world.company)
+    row = services.liability(clerk, world.company, dt.date(2026, 8, 31)).rows[0]
+    assert (row.employee_id, row.days, row.holiday_pay) == (worker.pk, 0, Decimal("414.00"))
+    assert row.holiday_bonus == 0  # the rule pays no bonus on compensation by default
+    run = pay_run(clerk, world.company, dt.date(2026, 9, 30))
+    services.holiday_lines(clerk, run)
+    approved_slip(
+        world.company,
+        worker,
+        dt.date(2026, 9, 30),
+        41400,
+        [{"code": "holiday_compensation", "amount": "414.00"}],
+    )  # the run as approved (the payslip the holiday rules read)
+    approved_slip(world.company, worker, dt.date(2026, 10, 25), 30000)
+    rows = services.liability(clerk, world.company, dt.date(2026, 10, 31)).rows
+    assert [(r.days, r.holiday_pay) for r in rows] == [(0, Decimal("34.50"))]

@@ -27,6 +27,7 @@ from ..employees import employment_on, salary_on
 from ..pay_runs import _check_draft
 from .balance_days import unused
 from .earnings import earning
+from .free_time import season_end_compensation
 from .ledger import DATED, HOLIDAY_SOURCE, ZERO, Ledger, credit_year_end, load, year_used_by
 
 
@@ -88,93 +89,6 @@ def earned_nothing_compensation(
         year_end = dt.date(year_end.year + 1, 3, 31)
     pay = rules.no_holiday_compensation(
         employment.start_date, end, tuple(years), Decimal(paid + compensation) / 100
-    )
-    return pay.amount
-
-
-def _season_end_within(run: PayRun) -> dt.date | None:
-    """The end of a holiday season (30 September, vuosilomalaki 4 § 2 kohta) within the run's
-    period, if one is."""
-    for year in sorted({run.period_start.year, run.period_end.year}):
-        day = dt.date(year, 9, 30)
-        if run.period_start <= day <= run.period_end:
-            return day
-    return None
-
-
-def free_time_compensation(
-    book: Ledger, employee: Employee, employment: Employment, run: PayRun
-) -> Decimal:
-    """The 16 § holiday compensation of an employment that goes on, made by the run whose
-    period holds the end of the holiday season (30 September) for the credit year ended the
-    31 March before it; zero for any other run, employment or year.
-
-    Vuosilomalaki 8 § 1 mom. (an employee who by the contract works fewer than 14 days or 35
-    hours in every calendar month earns no holiday, but has the right to free time: "Vapaan
-    ajalta maksettavasta lomakorvauksesta säädetään 16 ja 19 §:ssä."); 16 § 1 mom. (9 %, or
-    11.5 % when the employment had lasted a year by the end of the credit year, of "hänelle
-    lomanmääräytymisvuoden aikana työssäolon ajalta maksetusta tai maksettavaksi
-    erääntyneestä palkasta lukuun ottamatta hätätyöstä tai lain tai sopimuksen mukaisesta
-    ylityöstä maksettavaa korotusta"); 19 § 1 mom.: paid with the free time, otherwise "viimeistään
-    lomakauden päättyessä". Read in TEM's guide quoting the Act,
-    http://www.vuosilomaopas.fi/fi/lomakorvaus-2 and
-    https://www.vuosilomaopas.fi/fi/lomakorvaus-2/lomakorvauksen-maksaminen.html
-    (https://finlex.fi/fi/laki/ajantasa/2005/20050162).
-
-    Applies when the year's earning rule is the 35-hour rule (the contract's days a week,
-    6 §) and no month of the year was full (no day earned, as :func:`tase.rules.holidays.
-    free_time_only` decides for the calculator), and the employment began by the year's end
-    and goes on past it (one that ends is compensated by 17 § in its final run). The basis
-    is the year's wages for time at work: the approved payslips paid within the credit year
-    from the employment's start, gross less the overtime increments and less their holiday
-    compensation lines, as at the end of an employment. The holiday compensation already
-    paid from the credit year's first day up to this run (approved payslips, and the run's
-    own lines entered by hand) is taken off, down to zero (17 § 1 mom.: the same time is not
-    compensated twice); a compensation paid after 31 March is taken to pay the ended year
-    first. The pay lost in family leave (16 § 1 mom., 2nd sentence) is not added: it is
-    entered by hand, as the calculator's ``absence_wages``."""
-    season_end = _season_end_within(run)
-    if season_end is None:
-        return ZERO
-    year_end = dt.date(season_end.year, 3, 31)
-    year_start = dt.date(year_end.year - 1, 4, 1)
-    if employment.start_date > year_end or (
-        employment.end_date is not None and employment.end_date <= year_end
-    ):
-        return ZERO
-    if rules.earning_rule_for(Decimal(employment.days_per_week), year_end) != "35_hours":
-        return ZERO
-    if earning(book, employee, year_end, days_only=True).days:
-        return ZERO
-    slips = Payslip.objects.filter(
-        company=book.company,
-        employee=employee,
-        pay_run__status__in=LOCKED,
-        payment_date__gte=max(year_start, employment.start_date),
-        payment_date__lte=max(run.payment_date, year_end),
-    ).exclude(pay_run=run)
-    basis = paid = 0
-    for day, gross, increments, lines in slips.order_by().values_list(
-        "payment_date", "gross_cents", "overtime_increment_cents", "lines"
-    ):
-        compensation = sum(
-            int(Decimal(line["amount"]) * 100)
-            for line in lines
-            if line.get("code") == HOLIDAY_COMPENSATION
-        )
-        if day <= year_end:
-            basis += gross - increments - compensation
-        paid += compensation
-    paid += sum(
-        PayItem.objects.filter(pay_run=run, employee=employee, wage_type=HOLIDAY_COMPENSATION)
-        .exclude(source__startswith=HOLIDAY_SOURCE)
-        .values_list("amount_cents", flat=True)
-    )
-    pay = rules.no_holiday_compensation(
-        employment.start_date,
-        year_end,
-        ((year_end, Decimal(basis) / 100),),
-        Decimal(paid) / 100,
     )
     return pay.amount
 
@@ -294,7 +208,7 @@ def holiday_lines(actor, run: PayRun) -> int:
             items += _compensation(run, book, employee, ending)
         employment = employment_on(employee, run.payment_date) or ending
         if employment is not None and (ending is None or employment.pk != ending.pk):
-            free_time = free_time_compensation(book, employee, employment, run)
+            free_time = season_end_compensation(book, employee, employment, run)
             if free_time:
                 items.append(
                     PayItem(
