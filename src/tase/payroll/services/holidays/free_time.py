@@ -41,7 +41,7 @@ from tase.rules import holidays as rules
 from ...models import Employee, Employment, PayItem, PayRun, Payslip
 from ..absences import LOCKED
 from ..calculation import HOLIDAY_COMPENSATION
-from .earnings import earning
+from .earnings import chain, earning
 from .ledger import HOLIDAY_SOURCE, ZERO, Ledger, credit_year_end
 
 
@@ -51,7 +51,7 @@ def free_time_year(
     """Whether the credit year ending ``year_end`` is, by ``upto``, a year of 8 § 1 mom. for
     the ``employment``: 35-hour rule, no day earned, the employment begun by then and not
     ended within or before the year."""
-    if employment.start_date > min(upto, year_end):
+    if chain(book, employee, employment)[0].start_date > min(upto, year_end):
         return False
     if employment.end_date is not None and employment.end_date <= year_end:
         return False
@@ -81,7 +81,7 @@ def free_time_owed(
         company=book.company,
         employee=employee,
         pay_run__status__in=LOCKED,
-        payment_date__gte=max(first, employment.start_date),
+        payment_date__gte=max(first, chain(book, employee, employment)[0].start_date),
         payment_date__lte=until,
     )
     if run is not None:
@@ -107,7 +107,7 @@ def free_time_owed(
             .values_list("amount_cents", flat=True)
         )
     pay = rules.no_holiday_compensation(
-        employment.start_date,
+        chain(book, employee, employment)[0].start_date,  # a changed contract goes on
         years[-1],
         tuple((year, Decimal(basis[year]) / 100) for year in years),
         Decimal(paid) / 100,

@@ -26,18 +26,22 @@ from ..common import require
 from ..employees import employment_on, salary_on
 from ..pay_runs import _check_draft
 from .balance_days import unused
-from .earnings import earning
+from .earnings import chain, continues, earning
 from .free_time import season_end_compensation
 from .ledger import DATED, HOLIDAY_SOURCE, ZERO, Ledger, credit_year_end, load, year_used_by
 
 
 def _ending_within(book: Ledger, employee: Employee, run: PayRun) -> Employment | None:
-    """The employee's employment that ends within the run's period, if one does."""
+    """The employee's employment that ends within the run's period, if one does; one that
+    another employment continues from the next day (a changed contract,
+    :func:`.earnings.chain`) has not ended."""
     return next(
         (
             e
             for e in book.employments.get(employee.pk, [])
-            if e.end_date is not None and run.period_start <= e.end_date <= run.period_end
+            if e.end_date is not None
+            and run.period_start <= e.end_date <= run.period_end
+            and not continues(book, employee, e)
         ),
         None,
     )
@@ -67,15 +71,16 @@ def earned_nothing_compensation(
     (:func:`.calculation.holiday_basis_of_run`; its payslips are not approved yet). The
     holiday compensation those payslips and the run's lines already pay (by 16 §, monthly
     with the wages for example) is taken off what is due (17 § 1 mom.)."""
-    first = credit_year_end(employment.start_date)
+    start = chain(book, employee, employment)[0].start_date  # the contracts before it too
+    first = credit_year_end(start)
     last = credit_year_end(end)
-    _read_earlier_absences(book, employee, employment)
+    _read_earlier_absences(book, employee, employment, start)
     year_end = last
     while year_end >= first:
         if earning(book, employee, year_end, end, days_only=True).days:
             return ZERO
         year_end = dt.date(year_end.year - 1, 3, 31)
-    basis, paid = _employment_pay(book, employee, employment, end)
+    basis, paid = _employment_pay(book, employee, start, end)
     items = [
         item
         for item in PayItem.objects.filter(pay_run=run, employee=employee)
@@ -88,38 +93,38 @@ def earned_nothing_compensation(
         years.append((year_end, Decimal(basis[year_end]) / 100))
         year_end = dt.date(year_end.year + 1, 3, 31)
     pay = rules.no_holiday_compensation(
-        employment.start_date, end, tuple(years), Decimal(paid + compensation) / 100
+        start, end, tuple(years), Decimal(paid + compensation) / 100
     )
     return pay.amount
 
 
-def _read_earlier_absences(book: Ledger, employee: Employee, employment: Employment) -> None:
-    """Add to ``book`` the employee's absences within the employment that ended before the
-    ledger's first day, so its earlier credit years' earning counts them too."""
-    if employment.start_date >= book.since:
+def _read_earlier_absences(
+    book: Ledger, employee: Employee, employment: Employment, start: dt.date
+) -> None:
+    """Add to ``book`` the employee's absences within the employment (from ``start``, its
+    first contract's first day) that ended before the ledger's first day, so its earlier
+    credit years' earning counts them too."""
+    if start >= book.since:
         return
     book.absences[employee.pk] += Absence.objects.filter(
-        employee=employee, end_date__gte=employment.start_date, end_date__lt=book.since
+        employee=employee, end_date__gte=start, end_date__lt=book.since
     )
 
 
 def _employment_pay(
-    book: Ledger, employee: Employee, employment: Employment, end: dt.date
+    book: Ledger, employee: Employee, start: dt.date, end: dt.date
 ) -> tuple[defaultdict, int]:
-    """The employment's approved payslips in one query: the wages for time at work by credit
+    """The employment's approved payslips in one query (paid from ``start`` until a later
+    employment of the employee begins after ``end``): the wages for time at work by credit
     year (cents; gross pay less the overtime increments and the holiday compensation), and
     the holiday compensation paid on them (cents)."""
     slips = Payslip.objects.filter(
         company=book.company,
         employee=employee,
         pay_run__status__in=LOCKED,
-        payment_date__gte=employment.start_date,
+        payment_date__gte=start,
     )
-    later = [
-        e.start_date
-        for e in book.employments.get(employee.pk, [])
-        if e.start_date > employment.start_date
-    ]
+    later = [e.start_date for e in book.employments.get(employee.pk, []) if e.start_date > end]
     if later:
         slips = slips.filter(payment_date__lt=min(later))
     basis: defaultdict[dt.date, int] = defaultdict(int)
