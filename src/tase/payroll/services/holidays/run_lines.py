@@ -185,12 +185,48 @@ def _pay_year(record: HolidayRecord) -> dt.date:
     return year_used_by(record.start_date) if record.from_saved else record.credit_year_end
 
 
+def _bonus_on_return(run: PayRun, book: Ledger, employee: Employee) -> list[PayItem]:
+    """The holiday bonus by the company's rule ``bonus_after_return`` (not in the Act: many
+    collective agreements pay the bonus after the holiday, on condition that the employee
+    returns to work when it ends): for each planned or taken holiday whose following day
+    falls within the run's period, the bonus percentage of the holiday's whole pay (its
+    holiday days at its credit year's day pay, rounded to the cent, half up, and the bonus
+    likewise), when an employment of the employee goes on to that day; when the employment
+    ended with the holiday the bonus is lost."""
+    items = []
+    percent = Decimal(book.policy.holiday_bonus_percent)
+    for record in book.records.get(employee.pk, []):
+        back = record.end_date + dt.timedelta(days=1)
+        if record.kind not in DATED or not run.period_start <= back <= run.period_end:
+            continue
+        if not any(
+            e.start_date <= back and (e.end_date is None or e.end_date >= back)
+            for e in book.employments.get(employee.pk, [])
+        ):
+            continue  # did not return: the rule makes the bonus lost
+        days = calendar.holiday_days(record.start_date, record.end_date)
+        pay = cents(earning(book, employee, _pay_year(record)).day_pay * days)
+        bonus = cents(pay * percent / 100)
+        if bonus:
+            items.append(
+                PayItem(
+                    pay_run=run,
+                    employee=employee,
+                    wage_type="holiday_bonus",
+                    amount_cents=int(bonus * 100),
+                    source=f"{HOLIDAY_SOURCE}{record.pk}",
+                )
+            )
+    return items
+
+
 @transaction.atomic
 def holiday_lines(actor, run: PayRun) -> int:
     """Replace the run's lines generated from holidays: for each planned or taken holiday of
     the run's employees within its period, the holiday pay of its days in the period (a day
     at the credit year's day pay: 1/25 of a monthly salary, or the holiday pay by 11 §
-    divided by the days earned), and the holiday bonus at the company's rule. A monthly
+    divided by the days earned), and the holiday bonus at the company's rule (with the
+    holiday, or after it on the employee's return, :func:`_bonus_on_return`). A monthly
     salary is kept: the salary line is lowered by the salary's part of the month's holiday
     pay; the share of other pay besides the salary (10 § 1 mom., second sentence) is paid on
     top of it, in the holiday pay line. When an
@@ -224,6 +260,8 @@ def holiday_lines(actor, run: PayRun) -> int:
                         source=f"{HOLIDAY_SOURCE}free_time",
                     )
                 )
+        if book.policy.bonus_after_return:
+            items += _bonus_on_return(run, book, employee)
         if not records or employment is None:
             continue
         month_kept = ZERO  # the salary's part of the month's holiday pay
@@ -233,7 +271,11 @@ def holiday_lines(actor, run: PayRun) -> int:
             )
             earned = earning(book, employee, _pay_year(record))
             pay = cents(earned.day_pay * days)
-            bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
+            bonus = (
+                ZERO  # paid on the return instead (_bonus_on_return)
+                if book.policy.bonus_after_return
+                else cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
+            )
             month_kept += cents((earned.day_pay - earned.other_day_pay) * days)
             source = f"{HOLIDAY_SOURCE}{record.pk}"
             for code, amount in (("holiday_pay", pay), ("holiday_bonus", bonus)):
