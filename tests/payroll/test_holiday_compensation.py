@@ -210,6 +210,7 @@ def test_patch_changes_only_the_fields_given_and_put_replaces_the_rule(world, cl
         "sick_pay_weekdays": 14,
         "holiday_bonus_percent": "45",
         "bonus_on_compensation": True,
+        "bonus_after_return": False,
     }
     event = AuditEvent.objects.filter(action="update", company=world.company).latest("pk")
     assert event.changes == {"holiday_bonus_percent": ["40.00", "45"]}
@@ -239,11 +240,13 @@ def test_patch_changes_only_the_fields_given_and_put_replaces_the_rule(world, cl
         "sick_pay_weekdays": 10,
         "holiday_bonus_percent": "45",
         "bonus_on_compensation": True,
+        "bonus_after_return": False,
     }
     assert client.patch(url, {"sick_pay_weekdays": 9}, content_type="application/json").json() == {
         "sick_pay_weekdays": 9,
         "holiday_bonus_percent": "45",
         "bonus_on_compensation": True,
+        "bonus_after_return": False,
     }
     other = world.client(Role.PAYROLL_CLERK, other=True)
     assert (
@@ -264,3 +267,114 @@ def test_patch_policy_refuses_an_unknown_field(world, clerk):
     with pytest.raises(ValidationError) as error:
         services.patch_policy(clerk, world.company, sick_days=3)
     assert "sick_days" in error.value.message_dict
+
+
+# -- 16 § compensation while the employment goes on -----------------------------------------
+def _free_time_worker(clerk, company, days_per_week=Decimal(1)):
+    """An hourly employee of one day and six hours a week from 1.1.2025 whose employment goes
+    on (35-hour rule, no month reaches 35 hours: 8 § 1 mom.), paid 300 € a month from April
+    2025 to March 2026: the credit year 2025-26's wages are 3 600 €."""
+    worker = services.create_employee(
+        clerk, company, first_name="Vapaa", last_name="Aikanen", birth_date=dt.date(1990, 1, 1)
+    )
+    services.add_employment(
+        clerk,
+        worker,
+        start_date=dt.date(2025, 1, 1),
+        pay_basis="hourly",
+        weekly_hours=Decimal(6),
+        days_per_week=days_per_week,
+        salary="15.00",
+    )
+    for index in range(12):
+        approved_slip(
+            company, worker, dt.date(2025 + (index + 3) // 12, (index + 3) % 12 + 1, 25), 30000
+        )
+    return worker
+
+
+def _lines(run):
+    return {item.wage_type: item.amount_cents for item in PayItem.objects.filter(pay_run=run)}
+
+
+def test_the_season_end_run_pays_16_section_compensation_of_an_ongoing_employment(world, clerk):
+    """8 § 1 mom., 16 §, 19 § 1 mom.: no month of 2025-26 was full, so no holiday was earned;
+    the employment had lasted a year by 31.3.2026, so 11.5 % of 3 600 € = 414.00 €, paid at
+    the latest when the holiday season ends: by the run whose period holds 30 September."""
+    _free_time_worker(clerk, world.company)
+    august = pay_run(clerk, world.company, dt.date(2026, 8, 31))
+    services.holiday_lines(clerk, august)
+    assert _lines(august) == {}
+    september = pay_run(clerk, world.company, dt.date(2026, 9, 30))
+    services.holiday_lines(clerk, september)
+    assert _lines(september) == {"holiday_compensation": 41400}
+    item = PayItem.objects.get(pay_run=september)
+    assert item.source == "holiday:free_time"
+    services.calculate_pay_run(clerk, september)
+    slip = Payslip.objects.get(pay_run=september)
+    line = next(line for line in slip.lines if line["code"] == "holiday_compensation")
+    assert line["income_type"] == 234
+
+
+def test_16_section_compensation_already_paid_is_taken_off(world, clerk):
+    """17 § 1 mom.: 100 € of compensation paid by hand in June 2026 and 50 € entered by hand
+    in the September run itself are not paid again: 414.00 - 150.00 = 264.00. The June
+    payslip's compensation line is not in the 2025-26 wages (paid after 31 March anyway)."""
+    worker = _free_time_worker(clerk, world.company)
+    approved_slip(
+        world.company,
+        worker,
+        dt.date(2026, 6, 25),
+        10000,
+        [{"code": "holiday_compensation", "amount": "100.00"}],
+    )
+    run = pay_run(clerk, world.company, dt.date(2026, 9, 30))
+    services.add_item(clerk, run, worker, wage_type="holiday_compensation", amount="50.00")
+    services.holiday_lines(clerk, run)
+    made = PayItem.objects.get(pay_run=run, source="holiday:free_time")
+    assert made.amount_cents == 41400 - 15000
+
+
+def test_no_16_section_compensation_under_the_14_day_rule(world, clerk):
+    """A contract of five days a week is under the 14-day rule (6 § 1 mom.): 8 § 1 mom. is
+    not for it: its holiday is paid with the holiday (10-12 §), not by the season-end run."""
+    _free_time_worker(clerk, world.company, days_per_week=Decimal(5))
+    run = pay_run(clerk, world.company, dt.date(2026, 9, 30))
+    services.holiday_lines(clerk, run)
+    assert _lines(run) == {}
+
+
+def test_16_section_compensation_through_the_page_and_the_api(world, clerk):
+    _free_time_worker(clerk, world.company)
+    run = pay_run(clerk, world.company, dt.date(2026, 9, 30))
+    client = world.client(Role.PAYROLL_CLERK)
+    assert client.post(f"/payroll/runs/{run.pk}/holiday-lines/").status_code == 302
+    assert _lines(run) == {"holiday_compensation": 41400}
+    api = client.post(f"/api/v1/payroll/pay-runs/{run.pk}/holiday-lines")
+    assert api.json() == {"lines": 1}
+    assert _lines(run) == {"holiday_compensation": 41400}
+    other = world.client(Role.PAYROLL_CLERK, other=True)
+    assert other.post(f"/api/v1/payroll/pay-runs/{run.pk}/holiday-lines").status_code == 404
+
+
+def test_the_liability_holds_the_16_section_compensation_until_it_is_paid(world, clerk):
+    """The holiday-pay liability at 31.8.2026 owes the ended year's 414.00 € (no days) and the
+    current year's so far: April-August 2026 unpaid here, so nothing more. Once the September
+    run that pays it is approved, the ended year owes nothing; the current year's wages then
+    paid (300 € in October 2026, 11.5 %) are owed: 34.50 €."""
+    worker = _free_time_worker(clerk, world.company)
+    row = services.liability(clerk, world.company, dt.date(2026, 8, 31)).rows[0]
+    assert (row.employee_id, row.days, row.holiday_pay) == (worker.pk, 0, Decimal("414.00"))
+    assert row.holiday_bonus == 0  # the rule pays no bonus on compensation by default
+    run = pay_run(clerk, world.company, dt.date(2026, 9, 30))
+    services.holiday_lines(clerk, run)
+    approved_slip(
+        world.company,
+        worker,
+        dt.date(2026, 9, 30),
+        41400,
+        [{"code": "holiday_compensation", "amount": "414.00"}],
+    )  # the run as approved (the payslip the holiday rules read)
+    approved_slip(world.company, worker, dt.date(2026, 10, 25), 30000)
+    rows = services.liability(clerk, world.company, dt.date(2026, 10, 31)).rows
+    assert [(r.days, r.holiday_pay) for r in rows] == [(0, Decimal("34.50"))]

@@ -42,18 +42,22 @@ class PolicyIn(Schema):
     sick_pay_weekdays: int
     holiday_bonus_percent: Decimal
     bonus_on_compensation: bool = False  # the bonus is paid on holiday compensation too
+    # the bonus is paid after the holiday, in the run of the return, and lost without a return
+    bonus_after_return: bool = False
 
 
 class PolicyPatch(Schema):
     sick_pay_weekdays: int | None = None
     holiday_bonus_percent: Decimal | None = None
     bonus_on_compensation: bool | None = None
+    bonus_after_return: bool | None = None
 
 
 class PolicyOut(Schema):
     sick_pay_weekdays: int
     holiday_bonus_percent: str
     bonus_on_compensation: bool
+    bonus_after_return: bool
 
     @staticmethod
     def resolve_holiday_bonus_percent(obj):
@@ -131,7 +135,7 @@ def get_policy(request, company_id: int):
 @router.put("/companies/{int:company_id}/holiday-policy", response=PolicyOut)
 def update_policy(request, company_id: int, payload: PolicyIn):
     """Replace the rule whole: a field left out takes its default (``bonus_on_compensation``
-    false). To change some fields only, PATCH."""
+    and ``bonus_after_return`` false). To change some fields only, PATCH."""
     current = actor(request)
     company = current.company(company_id, "payroll.manage")
     return services.update_policy(current, company, **payload.dict())

@@ -38,6 +38,14 @@ class HolidayPolicyForm(forms.Form):
         required=False,
         help_text=_("At the end of an employment: the bonus on the compensation of unused days."),
     )
+    bonus_after_return = forms.BooleanField(
+        label=_("Holiday bonus after the holiday, only when the employee returns"),
+        required=False,
+        help_text=_(
+            "Paid in the pay run of the period of the day after the holiday, if the employment "
+            "goes on past the holiday; otherwise the bonus is paid with the holiday."
+        ),
+    )
 
 
 class HolidayForm(forms.Form):

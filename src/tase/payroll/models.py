@@ -644,6 +644,11 @@ class HolidayPolicy(models.Model):
     bonus_on_compensation = models.BooleanField(
         _("holiday bonus on the holiday compensation"), default=False
     )
+    # Not in the Act either: many agreements pay the bonus after the holiday, on condition
+    # that the employee returns to work when it ends; off: paid with the holiday.
+    bonus_after_return = models.BooleanField(
+        _("holiday bonus paid after the holiday, only when the employee returns"), default=False
+    )
 
     def __str__(self):
         return f"{self.company} holiday policy"

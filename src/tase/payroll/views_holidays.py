@@ -64,6 +64,7 @@ def absences(request, company_pk):
                     "sick_pay_weekdays": policy.sick_pay_weekdays,
                     "holiday_bonus_percent": policy.holiday_bonus_percent,
                     "bonus_on_compensation": policy.bonus_on_compensation,
+                    "bonus_after_return": policy.bonus_after_return,
                 }
             ),
         },

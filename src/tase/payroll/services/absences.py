@@ -47,7 +47,12 @@ def policy_for(company: Company) -> HolidayPolicy:
     return policy
 
 
-POLICY_FIELDS = ("sick_pay_weekdays", "holiday_bonus_percent", "bonus_on_compensation")
+POLICY_FIELDS = (
+    "sick_pay_weekdays",
+    "holiday_bonus_percent",
+    "bonus_on_compensation",
+    "bonus_after_return",
+)
 
 
 @transaction.atomic
@@ -58,15 +63,17 @@ def update_policy(
     sick_pay_weekdays,
     holiday_bonus_percent,
     bonus_on_compensation=False,
+    bonus_after_return=False,
 ) -> HolidayPolicy:
     """Replace the company's rule whole (the page's form, ``PUT``): a field not given takes
-    its default (``bonus_on_compensation`` off)."""
+    its default (``bonus_on_compensation`` and ``bonus_after_return`` off)."""
     return patch_policy(
         actor,
         company,
         sick_pay_weekdays=sick_pay_weekdays,
         holiday_bonus_percent=holiday_bonus_percent,
         bonus_on_compensation=bonus_on_compensation,
+        bonus_after_return=bonus_after_return,
     )
 
 
@@ -83,6 +90,7 @@ def patch_policy(actor, company: Company, **given) -> HolidayPolicy:
         "sick_pay_weekdays": policy.sick_pay_weekdays,
         "holiday_bonus_percent": str(policy.holiday_bonus_percent),
         "bonus_on_compensation": policy.bonus_on_compensation,
+        "bonus_after_return": policy.bonus_after_return,
     }
     data = {name: getattr(policy, name) for name in POLICY_FIELDS} | given
     try:
@@ -96,16 +104,19 @@ def patch_policy(actor, company: Company, **given) -> HolidayPolicy:
     bonus = Decimal(to_cents(data["holiday_bonus_percent"], "holiday_bonus_percent")) / 100
     if not 0 <= bonus <= 100:
         raise ValidationError({"holiday_bonus_percent": _("The rate must be between 0 and 100.")})
-    on_compensation = data["bonus_on_compensation"]
-    if not isinstance(on_compensation, bool):
-        raise ValidationError({"bonus_on_compensation": _("Expected true or false.")})
+    for name in ("bonus_on_compensation", "bonus_after_return"):
+        if not isinstance(data[name], bool):
+            raise ValidationError({name: _("Expected true or false.")})
+    on_compensation, after_return = data["bonus_on_compensation"], data["bonus_after_return"]
     policy.sick_pay_weekdays, policy.holiday_bonus_percent = weekdays, bonus
     policy.bonus_on_compensation = on_compensation
+    policy.bonus_after_return = after_return
     policy.save()
     after = {
         "sick_pay_weekdays": weekdays,
         "holiday_bonus_percent": str(bonus),
         "bonus_on_compensation": on_compensation,
+        "bonus_after_return": after_return,
     }
     audit.record(
         actor.user,

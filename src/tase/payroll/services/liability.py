@@ -7,7 +7,11 @@ holiday days used and the days saved by the date) and the days earned so far in 
 one, each at its year's holiday day pay; the saved leave not yet used, of every year it was
 saved from (vuosilomalaki 27 §: kept over several years), at the day pay of the last ended
 year (27 § 4 mom.: paid by the credit year preceding the leave's start); the holiday bonus at the company's
-rule on it; and the employer's contributions at the rates in force on the date: TyEL (the
+rule on it; the holiday compensation still owed by vuosilomalaki 16 § to an employee under
+the 35-hour rule whose credit year had no full month (8 § 1 mom.: the ended year's until the
+run at the end of the holiday season pays it, and the current year's so far; the bonus on it
+only when the company's rule pays the bonus on compensation; :mod:`.holidays.free_time`);
+and the employer's contributions at the rates in force on the date: TyEL (the
 company's rate, else the year's average employer rate), unemployment insurance (by the
 company's wage-sum threshold mark), health insurance, and the company's accident and group
 life insurance rates (dated parameters ``payroll.*``).
@@ -37,7 +41,7 @@ from tase.rules.payroll_catalogue import HOLIDAY_ACCRUAL_ACCOUNTS as ACCOUNTS
 
 from ..models import PayrollSettings
 from .common import require
-from .holidays import Ledger, load, unused
+from .holidays import Ledger, liability_owed, load, unused
 
 SERIES = "PA"
 SOURCE = "payroll-holiday-liability"
@@ -131,9 +135,14 @@ class Liability:
 
 def _row(book: Ledger, employee, on: dt.date, rates: Rates) -> Row:
     left = unused(book, employee, on)
-    bonus = cents(left.pay * Decimal(book.policy.holiday_bonus_percent) / HUNDRED)
-    social = cents((left.pay + bonus) * rates.total / HUNDRED)
-    return Row(employee.pk, employee.name, left.days, left.pay, bonus, social, left.saved_days)
+    owed = liability_owed(book, employee, on)  # 16 §: no days, a percentage of the wages
+    percent = Decimal(book.policy.holiday_bonus_percent)
+    bonus = cents(left.pay * percent / HUNDRED)
+    if book.policy.bonus_on_compensation:
+        bonus += cents(owed * percent / HUNDRED)
+    pay = left.pay + owed
+    social = cents((pay + bonus) * rates.total / HUNDRED)
+    return Row(employee.pk, employee.name, left.days, pay, bonus, social, left.saved_days)
 
 
 def _employed(book: Ledger, employee, on: dt.date) -> bool:

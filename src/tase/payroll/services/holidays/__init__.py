@@ -5,7 +5,8 @@ holidays. The holiday-pay liability (services.liability) reads the same :class:`
 
 One module per use case: ``ledger`` (the company's data, read once), ``earnings`` (days
 earned and a holiday day's pay), ``balance_days`` (balances and the days not used),
-``recording`` (holidays planned, taken and saved) and ``run_lines`` (the pay-run lines).
+``recording`` (holidays planned, taken and saved), ``free_time`` (the 16 § compensation
+while the employment goes on) and ``run_lines`` (the pay-run lines).
 """
 
 from .balance_days import (
@@ -19,6 +20,7 @@ from .balance_days import (
     used_by,
 )
 from .earnings import Earning, earning
+from .free_time import liability_owed, season_end_compensation
 from .ledger import HOLIDAY_SOURCE, Ledger, credit_year_end, load, year_used_by
 from .recording import delete_holiday, mark_taken, record_holiday, save_leave
 from .run_lines import earned_nothing_compensation, holiday_lines
@@ -37,11 +39,13 @@ __all__ = [
     "earning",
     "employee_balances",
     "holiday_lines",
+    "liability_owed",
     "load",
     "mark_taken",
     "record_holiday",
     "save_leave",
     "saved_left",
+    "season_end_compensation",
     "unused",
     "used_by",
     "year_used_by",

@@ -73,6 +73,51 @@ def _employment_for(book: Ledger, employee: Employee, start, end) -> Employment 
     return max(overlapping, key=lambda e: e.start_date, default=None)
 
 
+def chain(book: Ledger, employee: Employee, employment: Employment) -> list[Employment]:
+    """``employment`` with the employee's employments it continues without a break, in date
+    order: each earlier one ended the day before the next began. Tase records a change of
+    the contract (days a week, pay basis) as the employment ended and a new one begun the
+    next day; for the holiday rules they are one employment that has gone on uninterrupted
+    (vuosilomalaki 5 § 1 mom., 17 § 1 mom.: "keskeytymättä jatkunut"), whose earning
+    follows each contract in its own months."""
+    rows = sorted(book.employments.get(employee.pk, []), key=lambda e: e.start_date)
+    linked = [employment]
+    for row in reversed(rows):
+        if row.end_date is not None and row.end_date + dt.timedelta(days=1) == linked[0].start_date:
+            linked.insert(0, row)
+    return linked
+
+
+def continues(book: Ledger, employee: Employee, employment: Employment) -> bool:
+    """Whether another employment of the employee begins the day after ``employment`` ends
+    (a changed contract, :func:`chain`): the employment has not ended."""
+    if employment.end_date is None:
+        return True
+    following = employment.end_date + dt.timedelta(days=1)
+    return any(e.start_date == following for e in book.employments.get(employee.pk, []))
+
+
+def _chain_shape(book: Ledger, employee: Employee, employments: list[Employment], year_end, upto):
+    """The months of the contracts of one employment (:func:`chain`), each contract's own
+    months counted by its own shape, a month shared by two contracts summed."""
+    if len(employments) == 1:
+        return _shape(book, employee, employments[0], year_end, upto)
+    key = ("chain", employee.pk, tuple(e.pk for e in employments), year_end, upto)
+    if key not in book.shapes:
+        merged: dict[tuple[int, int], list] = {}
+        for employment in employments:
+            for year, month, days, hours, equated, equated_hours in _shape(
+                book, employee, employment, year_end, upto
+            ):
+                row = merged.setdefault((year, month), [0, ZERO, 0, ZERO])
+                row[0] += days
+                row[1] += hours
+                row[2] += equated
+                row[3] += equated_hours
+        book.shapes[key] = tuple((*k, *v) for k, v in sorted(merged.items()))
+    return book.shapes[key]
+
+
 def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
     """The credit year's months of an employment as (year, month, days, hours, equated
     days, equated hours), up to ``upto``; counted once per shape and shared."""
@@ -157,13 +202,17 @@ def _absence_wages(
     return {key: int(cents(amount) * 100) for key, amount in totals.items()}
 
 
-def _months(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
+def _months(book: Ledger, employee: Employee, employments: list[Employment], year_end, upto):
     """The rules' months: the shape's days and hours with the employee's wages, other pay
-    (a monthly salary's only) and lost pay of absences (the same shape and pay give the same
-    tuple, built once)."""
-    shape = _shape(book, employee, employment, year_end, upto)
-    monthly = employment.pay_basis == Employment.Basis.MONTHLY
-    lost = _absence_wages(book, employee, employment, year_end, upto)
+    (a monthly salary's only, by the last contract) and lost pay of absences (the same shape
+    and pay give the same tuple, built once). ``employments``: the contracts of one
+    employment within the year (:func:`chain`), the last one's pay basis."""
+    shape = _chain_shape(book, employee, employments, year_end, upto)
+    monthly = employments[-1].pay_basis == Employment.Basis.MONTHLY
+    lost: dict[tuple[int, int], int] = defaultdict(int)
+    for employment in employments:
+        for month, amount in _absence_wages(book, employee, employment, year_end, upto).items():
+            lost[month] += amount
     wages = []
     for row in shape:
         gross, increments, other, hours = book.wages.get((employee.pk, row[0], row[1]), NO_WAGES)
@@ -219,12 +268,17 @@ def earning(
 def _earning(
     book: Ledger, employee: Employee, year_end: dt.date, upto: dt.date, days_only=False
 ) -> Earning:
-    employment = _employment_for(book, employee, dt.date(year_end.year - 1, 4, 1), year_end)
+    year_start = dt.date(year_end.year - 1, 4, 1)
+    # the employment of the year in force by ``upto`` (a later one is not yet begun: the
+    # final pay of an employment that ended counts its own months)
+    employment = _employment_for(book, employee, year_start, upto)
     if employment is None:
         return Earning(year_end, 0, ZERO, "", None)
+    contracts = chain(book, employee, employment)
+    within = [e for e in contracts if e.end_date is None or e.end_date >= year_start]
     salary = _salary_on(book, employment, min(upto, employment.end_date or upto))
     monthly = employment.pay_basis == Employment.Basis.MONTHLY
-    months = _months(book, employee, employment, year_end, upto)
+    months = _months(book, employee, within, year_end, upto)
     divisor = value_at(rules.P_DAY_DIVISORS, year_end)["monthly"]
     fallback = (Decimal(salary) / 100 / divisor) if monthly else ZERO
     if not months:
@@ -232,7 +286,7 @@ def _earning(
     per_week = Decimal(employment.days_per_week)
     data = rules.HolidayInput(
         credit_year_end=year_end,
-        employment_start=employment.start_date,
+        employment_start=contracts[0].start_date,
         employment_end=employment.end_date,
         pay_basis="monthly" if monthly else "hourly",
         earning_rule=rules.earning_rule_for(per_week, year_end),

@@ -1,6 +1,8 @@
 """Pay-run lines from recorded holidays: the holiday pay and bonus of the holidays within a
 run's period, the kept salary lowered by its part, and the holiday compensation of an
-employment ending within the run (vuosilomalaki 17 §, 27 § 4 mom.).
+employment ending within the run (vuosilomalaki 17 §, 27 § 4 mom.), and the 16 § holiday
+compensation of a credit year without a full month under the 35-hour rule in an employment
+that goes on (8 § 1 mom., 19 § 1 mom.).
 """
 
 from __future__ import annotations
@@ -24,17 +26,22 @@ from ..common import require
 from ..employees import employment_on, salary_on
 from ..pay_runs import _check_draft
 from .balance_days import unused
-from .earnings import earning
+from .earnings import chain, continues, earning
+from .free_time import season_end_compensation
 from .ledger import DATED, HOLIDAY_SOURCE, ZERO, Ledger, credit_year_end, load, year_used_by
 
 
 def _ending_within(book: Ledger, employee: Employee, run: PayRun) -> Employment | None:
-    """The employee's employment that ends within the run's period, if one does."""
+    """The employee's employment that ends within the run's period, if one does; one that
+    another employment continues from the next day (a changed contract,
+    :func:`.earnings.chain`) has not ended."""
     return next(
         (
             e
             for e in book.employments.get(employee.pk, [])
-            if e.end_date is not None and run.period_start <= e.end_date <= run.period_end
+            if e.end_date is not None
+            and run.period_start <= e.end_date <= run.period_end
+            and not continues(book, employee, e)
         ),
         None,
     )
@@ -64,15 +71,16 @@ def earned_nothing_compensation(
     (:func:`.calculation.holiday_basis_of_run`; its payslips are not approved yet). The
     holiday compensation those payslips and the run's lines already pay (by 16 §, monthly
     with the wages for example) is taken off what is due (17 § 1 mom.)."""
-    first = credit_year_end(employment.start_date)
+    start = chain(book, employee, employment)[0].start_date  # the contracts before it too
+    first = credit_year_end(start)
     last = credit_year_end(end)
-    _read_earlier_absences(book, employee, employment)
+    _read_earlier_absences(book, employee, employment, start)
     year_end = last
     while year_end >= first:
         if earning(book, employee, year_end, end, days_only=True).days:
             return ZERO
         year_end = dt.date(year_end.year - 1, 3, 31)
-    basis, paid = _employment_pay(book, employee, employment, end)
+    basis, paid = _employment_pay(book, employee, start, end)
     items = [
         item
         for item in PayItem.objects.filter(pay_run=run, employee=employee)
@@ -85,38 +93,38 @@ def earned_nothing_compensation(
         years.append((year_end, Decimal(basis[year_end]) / 100))
         year_end = dt.date(year_end.year + 1, 3, 31)
     pay = rules.no_holiday_compensation(
-        employment.start_date, end, tuple(years), Decimal(paid + compensation) / 100
+        start, end, tuple(years), Decimal(paid + compensation) / 100
     )
     return pay.amount
 
 
-def _read_earlier_absences(book: Ledger, employee: Employee, employment: Employment) -> None:
-    """Add to ``book`` the employee's absences within the employment that ended before the
-    ledger's first day, so its earlier credit years' earning counts them too."""
-    if employment.start_date >= book.since:
+def _read_earlier_absences(
+    book: Ledger, employee: Employee, employment: Employment, start: dt.date
+) -> None:
+    """Add to ``book`` the employee's absences within the employment (from ``start``, its
+    first contract's first day) that ended before the ledger's first day, so its earlier
+    credit years' earning counts them too."""
+    if start >= book.since:
         return
     book.absences[employee.pk] += Absence.objects.filter(
-        employee=employee, end_date__gte=employment.start_date, end_date__lt=book.since
+        employee=employee, end_date__gte=start, end_date__lt=book.since
     )
 
 
 def _employment_pay(
-    book: Ledger, employee: Employee, employment: Employment, end: dt.date
+    book: Ledger, employee: Employee, start: dt.date, end: dt.date
 ) -> tuple[defaultdict, int]:
-    """The employment's approved payslips in one query: the wages for time at work by credit
+    """The employment's approved payslips in one query (paid from ``start`` until a later
+    employment of the employee begins after ``end``): the wages for time at work by credit
     year (cents; gross pay less the overtime increments and the holiday compensation), and
     the holiday compensation paid on them (cents)."""
     slips = Payslip.objects.filter(
         company=book.company,
         employee=employee,
         pay_run__status__in=LOCKED,
-        payment_date__gte=employment.start_date,
+        payment_date__gte=start,
     )
-    later = [
-        e.start_date
-        for e in book.employments.get(employee.pk, [])
-        if e.start_date > employment.start_date
-    ]
+    later = [e.start_date for e in book.employments.get(employee.pk, []) if e.start_date > end]
     if later:
         slips = slips.filter(payment_date__lt=min(later))
     basis: defaultdict[dt.date, int] = defaultdict(int)
@@ -177,12 +185,48 @@ def _pay_year(record: HolidayRecord) -> dt.date:
     return year_used_by(record.start_date) if record.from_saved else record.credit_year_end
 
 
+def _bonus_on_return(run: PayRun, book: Ledger, employee: Employee) -> list[PayItem]:
+    """The holiday bonus by the company's rule ``bonus_after_return`` (not in the Act: many
+    collective agreements pay the bonus after the holiday, on condition that the employee
+    returns to work when it ends): for each planned or taken holiday whose following day
+    falls within the run's period, the bonus percentage of the holiday's whole pay (its
+    holiday days at its credit year's day pay, rounded to the cent, half up, and the bonus
+    likewise), when an employment of the employee goes on to that day; when the employment
+    ended with the holiday the bonus is lost."""
+    items = []
+    percent = Decimal(book.policy.holiday_bonus_percent)
+    for record in book.records.get(employee.pk, []):
+        back = record.end_date + dt.timedelta(days=1)
+        if record.kind not in DATED or not run.period_start <= back <= run.period_end:
+            continue
+        if not any(
+            e.start_date <= back and (e.end_date is None or e.end_date >= back)
+            for e in book.employments.get(employee.pk, [])
+        ):
+            continue  # did not return: the rule makes the bonus lost
+        days = calendar.holiday_days(record.start_date, record.end_date)
+        pay = cents(earning(book, employee, _pay_year(record)).day_pay * days)
+        bonus = cents(pay * percent / 100)
+        if bonus:
+            items.append(
+                PayItem(
+                    pay_run=run,
+                    employee=employee,
+                    wage_type="holiday_bonus",
+                    amount_cents=int(bonus * 100),
+                    source=f"{HOLIDAY_SOURCE}{record.pk}",
+                )
+            )
+    return items
+
+
 @transaction.atomic
 def holiday_lines(actor, run: PayRun) -> int:
     """Replace the run's lines generated from holidays: for each planned or taken holiday of
     the run's employees within its period, the holiday pay of its days in the period (a day
     at the credit year's day pay: 1/25 of a monthly salary, or the holiday pay by 11 §
-    divided by the days earned), and the holiday bonus at the company's rule. A monthly
+    divided by the days earned), and the holiday bonus at the company's rule (with the
+    holiday, or after it on the employee's return, :func:`_bonus_on_return`). A monthly
     salary is kept: the salary line is lowered by the salary's part of the month's holiday
     pay; the share of other pay besides the salary (10 § 1 mom., second sentence) is paid on
     top of it, in the holiday pay line. When an
@@ -204,6 +248,20 @@ def holiday_lines(actor, run: PayRun) -> int:
         if ending is not None:
             items += _compensation(run, book, employee, ending)
         employment = employment_on(employee, run.payment_date) or ending
+        if employment is not None and (ending is None or employment.pk != ending.pk):
+            free_time = season_end_compensation(book, employee, employment, run)
+            if free_time:
+                items.append(
+                    PayItem(
+                        pay_run=run,
+                        employee=employee,
+                        wage_type=HOLIDAY_COMPENSATION,
+                        amount_cents=int(free_time * 100),
+                        source=f"{HOLIDAY_SOURCE}free_time",
+                    )
+                )
+        if book.policy.bonus_after_return:
+            items += _bonus_on_return(run, book, employee)
         if not records or employment is None:
             continue
         month_kept = ZERO  # the salary's part of the month's holiday pay
@@ -213,7 +271,11 @@ def holiday_lines(actor, run: PayRun) -> int:
             )
             earned = earning(book, employee, _pay_year(record))
             pay = cents(earned.day_pay * days)
-            bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
+            bonus = (
+                ZERO  # paid on the return instead (_bonus_on_return)
+                if book.policy.bonus_after_return
+                else cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
+            )
             month_kept += cents((earned.day_pay - earned.other_day_pay) * days)
             source = f"{HOLIDAY_SOURCE}{record.pk}"
             for code, amount in (("holiday_pay", pay), ("holiday_bonus", bonus)):

@@ -1,0 +1,163 @@
+"""Holiday compensation while the employment goes on (vuosilomalaki 162/2005 8 § 1 mom.,
+16 §, 19 § 1 mom.): the credit years in which an employee under the 35-hour rule earned no
+holiday day, and the compensation still owed for them, for the pay run at the end of the
+holiday season and for the holiday-pay liability.
+
+8 § 1 mom.: "Työntekijällä, joka sopimuksen mukaan tekee kaikkina kalenterikuukausina työtä
+alle 14 päivää tai 35 tuntia, on työsuhteen kestäessä oikeus halutessaan saada vapaata kaksi
+arkipäivää kultakin kalenterikuukaudelta ... Vapaan ajalta maksettavasta lomakorvauksesta
+säädetään 16 ja 19 §:ssä." 16 § 1 mom.: "... oikeus saada lomakorvauksena 9 prosenttia tai, jos
+työsuhde on jatkunut lomakautta edeltävän lomanmääräytymisvuoden loppuun mennessä vähintään
+vuoden, 11,5 prosenttia hänelle lomanmääräytymisvuoden aikana työssäolon ajalta maksetusta tai
+maksettavaksi erääntyneestä palkasta lukuun ottamatta hätätyöstä tai lain tai sopimuksen
+mukaisesta ylityöstä maksettavaa korotusta." 19 § 1 mom.: paid with the free time, otherwise
+at the latest when the holiday season ends (30 September, 4 § 2 kohta). 17 § 1 mom.: the
+time already compensated is not compensated again. Read in TEM's guide quoting the Act,
+http://www.vuosilomaopas.fi/fi/lomakorvaus-2 and
+https://www.vuosilomaopas.fi/fi/lomakorvaus-2/lomakorvauksen-maksaminen.html
+(https://finlex.fi/fi/laki/ajantasa/2005/20050162).
+
+A credit year is such a year when the contract's days a week give the 35-hour rule (6 §,
+:func:`tase.rules.holidays.earning_rule_for`) and no month of it was full (no day earned, as
+:func:`tase.rules.holidays.free_time_only` decides for the calculator), and the employment
+began by the year's end and goes on past it (one that ends within the year is compensated by
+17 § in its final run). The basis is the year's wages for time at work: the approved payslips
+paid within the credit year from the employment's start, gross less the overtime increments
+and less their holiday compensation lines, as at the end of an employment. The holiday
+compensation already paid from the first such year's first day (approved payslips, and a
+draft run's own lines entered by hand) is taken off, down to zero; a compensation paid after
+31 March is taken to pay the ended year first. The reckoned pay of family leave (16 § 1 mom.,
+second sentence) is not added: it is entered by hand, as the calculator's ``absence_wages``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from tase.rules import holidays as rules
+
+from ...models import Employee, Employment, PayItem, PayRun, Payslip
+from ..absences import LOCKED
+from ..calculation import HOLIDAY_COMPENSATION
+from .earnings import chain, earning
+from .ledger import HOLIDAY_SOURCE, ZERO, Ledger, credit_year_end
+
+
+def free_time_year(
+    book: Ledger, employee: Employee, employment: Employment, year_end: dt.date, upto: dt.date
+) -> bool:
+    """Whether the credit year ending ``year_end`` is, by ``upto``, a year of 8 § 1 mom. for
+    the ``employment``: 35-hour rule, no day earned, the employment begun by then and not
+    ended within or before the year."""
+    if chain(book, employee, employment)[0].start_date > min(upto, year_end):
+        return False
+    if employment.end_date is not None and employment.end_date <= year_end:
+        return False
+    if rules.earning_rule_for(Decimal(employment.days_per_week), year_end) != "35_hours":
+        return False
+    return not earning(book, employee, year_end, min(upto, year_end), days_only=True).days
+
+
+def free_time_owed(
+    book: Ledger,
+    employee: Employee,
+    employment: Employment,
+    years: list[dt.date],
+    until: dt.date,
+    run: PayRun | None = None,
+) -> Decimal:
+    """The 16 § compensation of the credit ``years`` (each its 31 March, in order) not yet
+    paid by ``until``: 9 or 11.5 % of each year's wages for time at work paid by ``until``
+    (:func:`tase.rules.holidays.no_holiday_compensation`, each year rounded to the cent, half
+    up, the rate by a year of employment at the year's end), less the compensation paid from
+    the first year's start to ``until`` and, for a draft ``run``, its own lines entered by
+    hand. One payslip query."""
+    if not years:
+        return ZERO
+    first = dt.date(years[0].year - 1, 4, 1)
+    slips = Payslip.objects.filter(
+        company=book.company,
+        employee=employee,
+        pay_run__status__in=LOCKED,
+        payment_date__gte=max(first, chain(book, employee, employment)[0].start_date),
+        payment_date__lte=until,
+    )
+    if run is not None:
+        slips = slips.exclude(pay_run=run)
+    basis: defaultdict[dt.date, int] = defaultdict(int)
+    paid = 0
+    for day, gross, increments, lines in slips.order_by().values_list(
+        "payment_date", "gross_cents", "overtime_increment_cents", "lines"
+    ):
+        compensation = sum(
+            int(Decimal(line["amount"]) * 100)
+            for line in lines
+            if line.get("code") == HOLIDAY_COMPENSATION
+        )
+        year = credit_year_end(day)
+        if year in years:
+            basis[year] += gross - increments - compensation
+        paid += compensation
+    if run is not None:
+        paid += sum(
+            PayItem.objects.filter(pay_run=run, employee=employee, wage_type=HOLIDAY_COMPENSATION)
+            .exclude(source__startswith=HOLIDAY_SOURCE)
+            .values_list("amount_cents", flat=True)
+        )
+    pay = rules.no_holiday_compensation(
+        chain(book, employee, employment)[0].start_date,  # a changed contract goes on
+        years[-1],
+        tuple((year, Decimal(basis[year]) / 100) for year in years),
+        Decimal(paid) / 100,
+    )
+    return pay.amount
+
+
+def season_end_within(run: PayRun) -> dt.date | None:
+    """The end of a holiday season (30 September) within the run's period, if one is."""
+    for year in sorted({run.period_start.year, run.period_end.year}):
+        day = dt.date(year, 9, 30)
+        if run.period_start <= day <= run.period_end:
+            return day
+    return None
+
+
+def season_end_compensation(
+    book: Ledger, employee: Employee, employment: Employment, run: PayRun
+) -> Decimal:
+    """The 16 § compensation the run pays: by the run whose period holds the end of the
+    holiday season, for the credit year ended the 31 March before it (19 § 1 mom.: at the
+    latest when the holiday season ends); zero for any other run, employment or year."""
+    season_end = season_end_within(run)
+    if season_end is None:
+        return ZERO
+    year_end = dt.date(season_end.year, 3, 31)
+    if not free_time_year(book, employee, employment, year_end, year_end):
+        return ZERO
+    return free_time_owed(
+        book, employee, employment, [year_end], max(run.payment_date, year_end), run
+    )
+
+
+def liability_owed(book: Ledger, employee: Employee, on: dt.date) -> Decimal:
+    """The 16 § compensation owed at the end of ``on`` (the holiday-pay liability): of the
+    last ended credit year while not yet paid, and of the current one so far (its wages by
+    ``on`` at its rate; a month that becomes full later makes it holiday pay by 12 §, the same
+    percentage). Zero without an employment on ``on``."""
+    employment = max(
+        (
+            e
+            for e in book.employments.get(employee.pk, [])
+            if e.start_date <= on and (e.end_date is None or e.end_date >= on)
+        ),
+        key=lambda e: e.start_date,
+        default=None,
+    )
+    if employment is None:
+        return ZERO
+    current = credit_year_end(on)
+    ended = dt.date(current.year - 1, 3, 31)
+    years = [y for y in (ended, current) if free_time_year(book, employee, employment, y, on)]
+    return free_time_owed(book, employee, employment, years, on)
