@@ -5,8 +5,9 @@ target is 5,000 in under 30 s with memory flat.
 `python -m bench purchases --n 5000`: N files (default 200) from 50 suppliers, each the
 Finvoice 3.0 test fixture with its own number, fed to the service one by one from a generator
 (so the files are never all in memory); then the same N invoices as one operator's batch file
-(envelope + invoice pairs) uploaded from disk, read as it streams. Runs in a scratch database,
-rolled back; the kept files go to a temporary media directory.
+(envelope + invoice pairs; at most what fits the 20 MB upload limit) uploaded from disk, read
+as it streams. Runs in a scratch database, rolled back; the kept files go to a temporary media
+directory.
 """
 
 from __future__ import annotations
@@ -104,11 +105,18 @@ def _batch(count: int, prefix: str):
     return upload
 
 
+BATCH_BYTES = 8_200  # an envelope + invoice pair of the batch, a little over its 7.9 KiB
+
+
 def bench_batch(actor, company, count: int) -> dict:
     """The batch timed, then another as large imported again under tracemalloc for the peak
-    of Python's memory (the file held whole, or a tree of it, would show here)."""
+    of Python's memory (the file held whole, or a tree of it, would show here). At most as
+    many invoices as fit the Finvoice upload limit (20 MB: about 2,550), which refuses a
+    larger file before reading it."""
+    from tase.core.limits import upload_limit
     from tase.purchases import services
 
+    count = min(count, upload_limit("finvoice") // BATCH_BYTES)
     upload = _batch(count, "K")
     start, cpu = time.perf_counter(), time.process_time()
     [result] = services.import_finvoices(actor, company, [upload])

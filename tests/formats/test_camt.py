@@ -197,13 +197,21 @@ def _other_account(document: bytes) -> bytes:
     )
 
 
+def _as_utf16(data: bytes, codec: str) -> bytes:
+    text = data.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    return (b"\xff\xfe" if codec == "utf-16-le" else b"\xfe\xff") + text.encode(codec)
+
+
 @pytest.mark.parametrize(
     "joined",
     [
         lambda d: d + b"\n" + _other_account(d),  # each message with its own declaration
         lambda d: d + _body(_other_account(d)),  # the second without one
+        # in UTF-16 (streamed as the file's own bytes), one byte order mark at the start
+        lambda d: _as_utf16(d + b"\n" + _other_account(d), "utf-16-le"),
+        lambda d: _as_utf16(d + b"\n" + _other_account(d), "utf-16-be"),
     ],
-    ids=["declared", "undeclared"],
+    ids=["declared", "undeclared", "utf-16-le", "utf-16-be"],
 )
 def test_several_messages_one_after_another(joined):
     camt = read(joined(V02))

@@ -22,7 +22,7 @@ from tase.formats import finvoice_read, sepa_payments
 from tase.ledger.closing import closing_gate
 from tase.ledger.models import Entry
 from tase.purchases import selectors, services
-from tase.purchases.models import PaymentRecord, PurchaseInvoice, Supplier
+from tase.purchases.models import PaymentRecord, PurchaseInvoice, PurchaseSettings, Supplier
 from tase.rules.deadlines import weekdays_after
 
 from .conftest import FINVOICE
@@ -328,3 +328,55 @@ def test_the_discounted_amount_is_proposed_only_in_time_and_a_like_name_first(bo
     assert bank.accept_proposal(accountant, late, mine).status == Line.Status.MATCHED
     invoice.refresh_from_db()
     assert (invoice.paid_cents, invoice.open_cents) == (125389, 2559)
+
+
+def test_the_grace_is_the_companys_setting_on_the_page_and_in_the_api(world, books, accountant):
+    """The cash discount's grace (default 2 banking days) set side by side on the circulation
+    page and through the API; -1 and 400 refused naming the field, in Finnish, nothing saved;
+    the setting decides which lines are proposed the discounted amount."""
+    assert PurchaseSettings().discount_grace_days == 2
+    client = world.client(Role.MAIN_USER)
+    url = f"/api/v1/purchases/companies/{books.pk}/settings"
+    page = reverse("purchases:circulation", args=[books.pk])
+    assert client.get(url).json()["discount_grace_days"] == 2
+    assert 'name="discount_grace_days" type="number" min="0" max="10" value="2"' in (
+        client.get(page).content.decode()
+    )
+    form = {"action": "settings", "charset": "latin", "default_expense_account": "4000"}
+    for bad in (-1, 400):
+        refused = client.patch(url, {"discount_grace_days": bad}, content_type="application/json")
+        assert refused.status_code == 422
+        [error] = refused.json()["detail"]
+        assert error["loc"][-1] == "discount_grace_days"
+        assert error["msg"] == (
+            "Anna käteisalennuksen armonaika väliltä 0–10 pankkipäivää "  # noqa: RUF001
+            "(0: vain alennuspäivään mennessä)."
+        )
+        shown = client.post(page, {**form, "discount_grace_days": str(bad)})
+        assert shown.status_code == 200
+        assert "Anna käteisalennuksen armonaika väliltä 0–10" in shown.content.decode()  # noqa: RUF001
+    assert not PurchaseSettings.objects.filter(company=books).exists()  # nothing half-written
+    saved = client.patch(url, {"discount_grace_days": 0}, content_type="application/json")
+    assert saved.status_code == 200 and saved.json()["discount_grace_days"] == 0
+    other = world.client(Role.MAIN_USER, other=True)
+    assert (
+        other.patch(url, {"discount_grace_days": 5}, content_type="application/json").status_code
+        == 404
+    )
+
+    # grace 0: a line two banking days after Tuesday's discount date is not proposed it
+    invoice = _approved(accountant, books)
+    mine = f"purchases.invoice:{invoice.pk}"
+    thursday = _line_out(accountant, books, dt.date(2026, 3, 26), 125389, number=1)
+    assert _targets(accountant, thursday) == []
+    # three on the page: Friday 27.3. (three banking days after) is in time, Monday 30.3. not
+    assert client.post(page, {**form, "discount_grace_days": "3"}).status_code == 302
+    assert PurchaseSettings.objects.get(company=books).discount_grace_days == 3
+    friday = _line_out(accountant, books, dt.date(2026, 3, 27), 125389, number=2)
+    assert _targets(accountant, thursday) == _targets(accountant, friday) == [mine]
+    monday = _line_out(accountant, books, dt.date(2026, 3, 30), 125389, number=3)
+    assert _targets(accountant, monday) == []
+    # accepted in time, the discount is booked: paid in full
+    assert bank.accept_proposal(accountant, friday, mine).status == Line.Status.MATCHED
+    invoice.refresh_from_db()
+    assert (invoice.paid_cents, invoice.open_cents) == (127948, 0)

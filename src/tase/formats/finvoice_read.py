@@ -29,7 +29,8 @@ shared/reference/formats-fi.md §3. What is read, and from where:
 
 Finvoice writes amounts with a decimal comma (``1279,48``) and dates as ``CCYYMMDD``; a decimal
 point, spaces between thousands and ISO dates are taken too. Files come in ISO-8859-15 or UTF-8
-as declared (a file labelled UTF-8 whose bytes are Windows-1252 is read with a warning), and
+as declared (a file labelled UTF-8 whose bytes are Windows-1252 is read with a warning), or in
+UTF-16 with a byte order mark (streamed as its own bytes like the others), and
 an operator's SOAP envelope may come first in the same file (two XML
 documents); both are handled (:mod:`tase.formats.safe_xml`).
 

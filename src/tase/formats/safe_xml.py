@@ -10,6 +10,12 @@ the XML declaration, and several XML documents in one file (operators put a SOAP
 front of a Finvoice invoice). Encodings are the file's own declaration (UTF-8, UTF-16,
 ISO-8859-1 and the single-byte Python codecs such as ISO-8859-15 through expat).
 
+UTF-16 (little- or big-endian, with its byte order mark; a document after the first in the same
+file has none) streams like the rest: the scanning for documents, declarations and the root
+element looks for the characters as UTF-16 writes them (two bytes each, at even offsets), and
+lxml's pull parser is fed the file's own bytes a megabyte at a time, each document led by the
+byte order mark, so nothing is decoded or copied whole.
+
 Schemas (``schemas/``): the ISO 20022 camt.053 and camt.054 schemas (.02 and .08, from
 iso20022.org) in ``schemas/camt/`` and Finanssiala's Finvoice3.0.xsd in ``schemas/finvoice/``, as
 copied into shared/reference/xsd/; documents are checked against them with lxml, whose parser here neither resolves entities nor touches the network.
@@ -69,9 +75,52 @@ def namespace(tag: str) -> str:
     return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
 
 
-def _start(data, at: int, end: int) -> int:
-    """Where the content of ``data[at:end]`` begins: past a UTF-8 byte order mark and blank
-    space. Only the bytes looked at are read (``data`` may be an ``mmap``)."""
+_BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
+_BLANK = b" \t\r\n"
+
+
+def _utf16(data, at: int = 0) -> str:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when the text at ``at`` is UTF-16: its byte order
+    mark, or ``<`` or blank space as UTF-16 writes them (a zero byte beside it, which no other
+    encoding an XML file uses has there); else ``""``."""
+    head = bytes(data[at : at + 2])
+    for codec, bom in _BOMS.items():
+        if head == bom:
+            return codec
+    if len(head) == 2 and head[1] == 0 and head[0] in b"<" + _BLANK:
+        return "utf-16-le"
+    if len(head) == 2 and head[0] == 0 and head[1] in b"<" + _BLANK:
+        return "utf-16-be"
+    return ""
+
+
+@cache
+def _as(text: bytes, codec: str) -> bytes:
+    """ASCII ``text`` as a document in ``codec`` writes it (``""``: one byte a character)."""
+    return text.decode("ascii").encode(codec) if codec else text
+
+
+def _find(data, text: bytes, at: int, end: int, codec: str = "") -> int:
+    """``data.find`` of the ASCII ``text`` as ``codec`` writes it, at a character boundary."""
+    pattern = _as(text, codec)
+    while True:
+        found = data.find(pattern, at, end)
+        if found < 0 or not codec or (found - at) % 2 == 0:
+            return found
+        at = found + 1
+
+
+def _start(data, at: int, end: int, codec: str = "") -> int:
+    """Where the content of ``data[at:end]`` begins: past a byte order mark and blank space
+    (in UTF-16: two bytes a character). Only the bytes looked at are read (``data`` may be an
+    ``mmap``)."""
+    if codec:
+        if data[at : at + 2] == _BOMS[codec]:
+            at += 2
+        blanks = {_as(bytes([c]), codec) for c in _BLANK}
+        while at < end and data[at : at + 2] in blanks:
+            at += 2
+        return at
     if data[at : at + 3] == b"\xef\xbb\xbf":
         at += 3
     while at < end and data[at] in b" \t\r\n\x00":
@@ -80,10 +129,14 @@ def _start(data, at: int, end: int) -> int:
 
 
 def _trim(data: bytes) -> bytes:
-    """``data`` without a UTF-8 byte order mark and leading blank space. ``data`` may be any
+    """``data`` without a UTF-8 byte order mark and leading blank space (UTF-16: led by its
+    byte order mark, so that the parser knows it without a declaration). ``data`` may be any
     buffer that slices to bytes (an ``mmap`` of a file on disk): only the bytes looked at are
     read, and nothing is copied when there is nothing to trim."""
-    at = _start(data, 0, len(data))
+    codec = _utf16(data)
+    at = _start(data, 0, len(data), codec)
+    if codec:
+        return data if at == 2 and data[:2] == _BOMS[codec] else _BOMS[codec] + data[at:]
     return data[at:] if at else data
 
 
@@ -96,29 +149,50 @@ def _from_utf16(data: bytes) -> bytes:
     return data
 
 
+@cache
+def _declaration(codec: str) -> re.Pattern:
+    """The start of an XML declaration as ``codec`` writes it (``""``: one byte a character)."""
+    if not codec:
+        return _DECLARATION
+    head = re.escape(_as(b"<?xml", codec))
+    after = b"[" + re.escape(b" \t\r\n?") + b"]"
+    return re.compile(head + (after + b"\x00" if codec == "utf-16-le" else b"\x00" + after))
+
+
 def spans(data) -> Iterator[tuple[int, int]]:
     """Where each XML document of ``data`` starts and ends, found as they are asked for: one,
     or several each starting with its own XML declaration (an operator's SOAP envelope followed
     by the invoice; a bank's messages, one per account, one after another). Nothing is copied:
-    ``data`` may be an ``mmap`` of the file."""
+    ``data`` may be an ``mmap`` of the file. A UTF-16 file (its byte order mark first) is
+    searched for the declarations as it writes them."""
     end = len(data)
-    previous = _start(data, 0, end)
-    for found in _DECLARATION.finditer(data, previous):
-        if found.start() > previous and _start(data, previous, found.start()) < found.start():
-            yield _start(data, previous, found.start()), found.start()
+    codec = _utf16(data)
+    previous = _start(data, 0, end, codec)
+    for found in _declaration(codec).finditer(data, previous):
+        if codec and found.start() % 2:
+            continue  # across two characters
+        if (
+            found.start() > previous
+            and _start(data, previous, found.start(), codec) < found.start()
+        ):
+            yield _start(data, previous, found.start(), codec), found.start()
         previous = found.start()
-    if _start(data, previous, end) < end:
-        yield _start(data, previous, end), end
+    if _start(data, previous, end, codec) < end:
+        yield _start(data, previous, end, codec), end
 
 
 def parts(data) -> Iterator[tuple[object, int, int, str]]:
     """Each XML document of a file as ``(buffer, start, end, warning)`` for :func:`pull`, one
     at a time: the file itself and the document's span when its bytes are what it declares
     (nothing copied), else the document re-encoded by :func:`repair_encoding` and its warning.
-    A UTF-16 file is read as UTF-8 first (a copy)."""
-    data = _from_utf16(data)
+    A UTF-16 file is its own bytes too (lxml reads them as UTF-16), never repaired."""
+    codec = _utf16(data)
     for start, end in spans(data):
-        if _labelled_utf8(data, start) and _first_non_utf8(data, start, end) is not None:
+        if (
+            not codec
+            and _labelled_utf8(data, start)
+            and _first_non_utf8(data, start, end) is not None
+        ):
             fixed, warning = repair_encoding(data[start:end])
             yield fixed, 0, len(fixed), warning
         else:
@@ -230,20 +304,29 @@ def iterparse(data: bytes) -> Iterator[tuple[str, ET.Element]]:
         raise XmlError(_refusal(error)) from None
 
 
-def _root_start(data, at: int, end: int) -> int:
+def _root_start(data, at: int, end: int, codec: str = "") -> int:
     """Where the root element starts, past the XML declaration, comments, processing
     instructions and blank space from ``at``; a document type declaration (``<!DOCTYPE``,
-    where entities are declared) there is refused: no accounting file needs one."""
+    where entities are declared) there is refused: no accounting file needs one. ``codec``:
+    ``utf-16-le`` or ``-be`` for a UTF-16 document (two bytes a character)."""
+
+    def at_text(text: bytes) -> bool:
+        encoded = _as(text, codec)
+        return data[at : at + len(encoded)] == encoded
+
+    def past(text: bytes) -> int:
+        close = _find(data, text, at, end, codec)
+        return end if close < 0 else close + len(_as(text, codec))
+
     while True:
-        while at < end and data[at] in b" \t\r\n":
+        at = _start(data, at, end, codec) if codec else at
+        while not codec and at < end and data[at] in _BLANK:
             at += 1
-        if data[at : at + 2] == b"<?":
-            close = data.find(b"?>", at, end)
-            at = end if close < 0 else close + 2
-        elif data[at : at + 4] == b"<!--":
-            close = data.find(b"-->", at, end)
-            at = end if close < 0 else close + 3
-        elif data[at : at + 2] == b"<!":
+        if at_text(b"<?"):
+            at = past(b"?>")
+        elif at_text(b"<!--"):
+            at = past(b"-->")
+        elif at_text(b"<!"):
             raise XmlError(Notice("xml.unsafe", UNSAFE, detail="DOCTYPE"))
         else:
             return at
@@ -265,18 +348,23 @@ def pull(
     elements sit under a wrapper element, so that several roots one after another (messages
     written back to back) read as one document; ``("root", tag)`` comes first with the tag of
     the first root element, once it is known. Refused: a file that is not XML, a DOCTYPE
-    (entities), anything not well-formed (the reason and line)."""
+    (entities), anything not well-formed (the reason and line). A UTF-16 document is fed as
+    its bytes are, led by its byte order mark (which a document after the first in a file
+    lacks), so that lxml reads it as UTF-16 whatever its declaration says."""
     from lxml import etree
 
     end = len(data) if end is None else end
-    start = _start(data, start, end)
-    if data[start : start + 1] != b"<":
+    codec = _utf16(data, start)
+    start = _start(data, start, end, codec)
+    if not codec and data[start : start + 1] != b"<":
         raise XmlError(Notice("xml.not_xml", NOT_XML))
-    root_at = _root_start(data, start, end)
+    if codec and data[start : start + 2] != _as(b"<", codec):
+        raise XmlError(Notice("xml.not_xml", NOT_XML))
+    root_at = _root_start(data, start, end, codec)
     declaration = start
-    if data[start : start + 5] == b"<?xml":
-        close = data.find(b"?>", start, end)
-        declaration = start if close < 0 else close + 2
+    if data[start : start + len(_as(b"<?xml", codec))] == _as(b"<?xml", codec):
+        close = _find(data, b"?>", start, end, codec)
+        declaration = start if close < 0 else close + len(_as(b"?>", codec))
     parser = etree.XMLPullParser(
         events=("start", "end"),
         tag=[*tags, "{*}tase-file"],
@@ -291,7 +379,12 @@ def pull(
     wrapper = None
     etree.clear_error_log()  # the log is the thread's: a syntax error's cause is read from it
     try:
-        parser.feed(data[start:declaration] + b"<tase-file>" + data[declaration:root_at])
+        parser.feed(
+            (_BOMS[codec] if codec else b"")
+            + data[start:declaration]
+            + _as(b"<tase-file>", codec)
+            + data[declaration:root_at]
+        )
         for at in range(root_at, end, chunk):
             parser.feed(data[at : min(at + chunk, end)])
             for event, element in parser.read_events():
@@ -302,7 +395,7 @@ def pull(
                     yield "root", wrapper[0].tag
                     wrapper = None
                 yield event, element
-        parser.feed(b"</tase-file>")
+        parser.feed(_as(b"</tase-file>", codec))
         root = parser.close()
         if wrapper is not None and len(wrapper):
             yield "root", wrapper[0].tag

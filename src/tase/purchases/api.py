@@ -679,6 +679,13 @@ class PurchaseSettingsIn(Schema):
     reminder_days: int | None = Field(
         None, description="Remind approvers of invoices waiting longer; 0: no reminders"
     )
+    discount_grace_days: int | None = Field(
+        None,
+        description=(
+            "A bank line booked up to this many banking days after an invoice's cash discount "
+            "date is still proposed for the discounted amount (0-10; default 2)"
+        ),
+    )
 
 
 class PurchaseSettingsOut(Schema):
@@ -686,6 +693,7 @@ class PurchaseSettingsOut(Schema):
     charset: str
     default_expense_account: str
     reminder_days: int
+    discount_grace_days: int
 
 
 @router.get("/companies/{company_id}/settings", response=PurchaseSettingsOut)

@@ -9,8 +9,9 @@
 - propose: for the outgoing lines left open, the approved, unpaid invoices of that amount,
   those whose supplier's IBAN or name the line's matches first; and the invoices with a cash
   discount whose gross less the discount is the amount, when the line is booked by the discount
-  date or within :data:`DISCOUNT_GRACE_DAYS` banking days after it (a payment made without
-  Tase's end-to-end id: by hand in the online bank, or a bank that drops the id).
+  date or within the company's grace after it (:attr:`PurchaseSettings.discount_grace_days`,
+  banking days, default 2: a payment made without Tase's end-to-end id, by hand in the online
+  bank or through a bank that drops the id, after the cut-off time or before a day off).
 - accept: the invoice the accountant picked, paid with the line; a discounted invoice's
   discount is booked as a payment in time books it (:func:`tase.purchases.services.mark_paid`).
 """
@@ -39,22 +40,30 @@ from tase.rules.deadlines import weekdays_after
 from .models import Payment, PurchaseInvoice
 from .selectors import payments_by_end_to_end_ids
 from .services import mark_paid
+from .services.common import settings_of
 
 PREFIX = "purchases.invoice:"
 OPEN = (PurchaseInvoice.Status.APPROVED, PurchaseInvoice.Status.IN_PAYMENT)
-# A payment made by hand on the cash-discount date is booked on a later day when it was made
-# after the bank's cut-off time or on a day off: a line booked up to this many banking days
-# after the discount date is still proposed for the discounted amount. A matching tolerance
-# (the accountant accepts or not), not a statutory figure.
-DISCOUNT_GRACE_DAYS = 2
-LOOKBACK = dt.timedelta(days=14)  # longer than any run of days off plus the grace days
 
 
-def _in_discount_time(line, invoice: PurchaseInvoice) -> bool:
-    """Whether ``line`` is booked in time for the invoice's cash discount (with the grace)."""
+def _grace(company) -> int:
+    """The company's grace for a cash discount, in banking days (see :class:`PurchaseSettings`)."""
+    return settings_of(company).discount_grace_days
+
+
+def _lookback(grace: int) -> dt.timedelta:
+    """How far before a line's date a discount date may lie and the line still be in time:
+    the grace's banking days, the weekends between them and the longest run of days off (Easter
+    and Christmas), generously; the exact test is :func:`_in_discount_time`."""
+    return dt.timedelta(days=2 * grace + 10)
+
+
+def _in_discount_time(line, invoice: PurchaseInvoice, grace: int) -> bool:
+    """Whether ``line`` is booked in time for the invoice's cash discount: by its date or
+    within ``grace`` banking days after it."""
     return bool(
         invoice.discount_on(invoice.cash_discount_date)
-        and line.date <= weekdays_after(invoice.cash_discount_date, DISCOUNT_GRACE_DAYS)
+        and line.date <= weekdays_after(invoice.cash_discount_date, grace)
     )
 
 
@@ -65,8 +74,8 @@ def _matched_to(invoice: PurchaseInvoice) -> str:
     }
 
 
-def _pay(ctx: Context, line, invoice: PurchaseInvoice) -> Claim:
-    in_time = _in_discount_time(line, invoice)
+def _pay(ctx: Context, line, invoice: PurchaseInvoice, grace: int) -> Claim:
+    in_time = _in_discount_time(line, invoice, grace)
     paid = mark_paid(
         ctx.actor,
         invoice,
@@ -90,13 +99,14 @@ def claim(ctx: Context, lines) -> dict[int, Claim]:
     wanted = [line for line in lines if line.amount_cents < 0 and line.end_to_end_id]
     payments = payments_by_end_to_end_ids(ctx.company, [line.end_to_end_id for line in wanted])
     claims: dict[int, Claim] = {}
+    grace = _grace(ctx.company) if payments else 0  # not used without payments
     for line in wanted:
         payment = payments.get(line.end_to_end_id.strip())
         if payment is None or payment.status != Payment.Status.SENT:
             continue
         try:
             with transaction.atomic():
-                claims[line.pk] = _pay(ctx, line, payment.invoice)
+                claims[line.pk] = _pay(ctx, line, payment.invoice, grace)
         except ValidationError:
             continue  # more than is open, a closed period: the accountant decides
     return claims
@@ -136,17 +146,20 @@ def propose(ctx: Context, lines) -> dict[int, list[Proposal]]:
     days = [line.date for line in lines if line.amount_cents < 0]
     if not days:
         return found
+    grace = _grace(ctx.company)
     discounted = propose_by_amount(
         lines,
         invoices.filter(
-            paid_cents=0, cash_discount_cents__gt=0, cash_discount_date__gte=min(days) - LOOKBACK
+            paid_cents=0,
+            cash_discount_cents__gt=0,
+            cash_discount_date__gte=min(days) - _lookback(grace),
         ),
         sign=-1,
         prefix=PREFIX,
         label=_discounted_label,
         similar=_similar,
         left=F("gross_cents") - F("cash_discount_cents"),
-        fits=_in_discount_time,
+        fits=lambda line, invoice: _in_discount_time(line, invoice, grace),
     )
     for pk, more in discounted.items():
         found[pk] = sorted([*found.get(pk, []), *more], key=lambda p: -p.score)[:PROPOSED]
@@ -166,7 +179,7 @@ def accept(ctx: Context, line, target: str) -> Claim:
         raise ValidationError({"target": _("No such purchase invoice.")})
     if line.amount_cents >= 0:
         raise ValidationError({"target": _("Only money out pays a purchase invoice.")})
-    return _pay(ctx, line, invoice)
+    return _pay(ctx, line, invoice, _grace(ctx.company))
 
 
 MATCHER = Matcher(

@@ -247,9 +247,26 @@ class ApprovalEvent(models.Model):
         return f"{self.invoice_id} {self.action}"
 
 
+MAX_DISCOUNT_GRACE_DAYS = 10  # two working weeks: beyond that no discount date is near
+
+
 class PurchaseSettings(models.Model):
     """How the company's payment files are written: the bank's service id (palvelutunnus)
-    and the characters its bank takes."""
+    and the characters its bank takes; the default expense account; approval reminders; and
+    the cash discount's grace on the bank statement.
+
+    ``discount_grace_days`` (default 2): a payment made by hand (without Tase's end-to-end id)
+    on the cash-discount date is booked by the bank on a later day when it was made after the
+    bank's cut-off time or before a day off, so a bank line booked up to this many banking days
+    after the discount date is still proposed for the discounted amount. Why two: the payer's
+    bank takes an order given after its cut-off time, or on a day off, as received on the next
+    business day (Directive (EU) 2015/2366, PSD2, art. 78(1)), and the amount must reach the
+    payee's bank by the end of the business day after that (art. 83(1)): an order given on
+    the discount date is through both within two banking days. A matching tolerance the
+    accountant sets (the supplier's terms decide whether the discount stands, and the
+    accountant still accepts each proposal), not a statutory rate; 0 proposes only lines
+    booked by the discount date, at most :data:`MAX_DISCOUNT_GRACE_DAYS`.
+    """
 
     class Charset(models.TextChoices):
         LATIN = "latin", _("Basic Latin (ÅÄÖ as A, A, O)")
@@ -270,6 +287,14 @@ class PurchaseSettings(models.Model):
         _("remind approvers after (days)"),
         default=7,
         help_text=_("An invoice waiting longer is reminded of by email; 0: no reminders."),
+    )
+    discount_grace_days = models.PositiveSmallIntegerField(
+        _("cash discount grace (banking days)"),
+        default=2,
+        help_text=_(
+            "A payment booked at most this many banking days after the cash discount date is "
+            "still proposed for the discounted amount; 0: only by the date."
+        ),
     )
 
     def __str__(self):

@@ -358,6 +358,7 @@ def _save_circulation(request, company) -> None:
             charset=post.get("charset", ""),
             default_expense_account=post.get("default_expense_account", ""),
             reminder_days=post.get("reminder_days", "").strip() or None,
+            discount_grace_days=post.get("discount_grace_days", "").strip() or None,
         )  # fmt: skip
     else:
         services.set_approver(

@@ -53,6 +53,22 @@ def _note(invoice: Invoice | Payable, before: int, paid: int) -> str:
     return ""
 
 
+def _batch_note(ctx: Context, before: int, amount: int) -> tuple[str, int]:
+    """:func:`_note` of one payment of a batch (several may pay one invoice, each against what
+    the ones before it left open: ``before``), and what it leaves open, the shortfall written
+    off as :func:`record_payments` writes it off."""
+    short = before - amount
+    written_off = short if 0 < short <= ctx.write_off_cents and ctx.write_off_account else 0
+    after = short - written_off
+    if after > 0:
+        return _("%(amount)s left open") % {"amount": _euros(after)}, after
+    if after < 0:
+        return _("paid %(amount)s over: the customer's credit") % {"amount": _euros(-after)}, after
+    if written_off:
+        return _("%(amount)s short, written off") % {"amount": _euros(written_off)}, after
+    return "", after
+
+
 def _pay(ctx: Context, line, invoice: Invoice) -> Claim:
     before = invoice.open_cents
     payment = record_payment(
@@ -89,10 +105,13 @@ def _by_reference(company, refs: list[str]) -> dict[str, Payable]:
     return found
 
 
-def _record_together(ctx: Context, received: list[Received]) -> dict:
-    """The payments booked together, a voucher a day (:func:`record_payments`); if a day is
-    in a closed or locked period, which refuses the whole batch, day by day, so that only
-    that day's payments are left for the single service (which leaves them open)."""
+def _record_together(ctx: Context, received: list[Received]) -> tuple[dict, set]:
+    """The payments booked together, a voucher a day (:func:`record_payments`), and the days
+    refused. If a day is in a closed or locked period, which refuses the whole batch, day by
+    day: that day's payments are refused (the single service would refuse them the same way:
+    same date, same accounts), and stay open without being tried one by one. A day booked
+    before under the same reference (the batch refuses to reuse its voucher) is not refused:
+    its payments go to the single service, each a voucher of its own."""
     options = {
         "bank_ledger_account": ctx.bank_ledger_account,
         "source": ctx.batch_source,
@@ -102,27 +121,61 @@ def _record_together(ctx: Context, received: list[Received]) -> dict:
     }
     try:
         with transaction.atomic():
-            return record_payments(ctx.actor, ctx.company, received, **options)
+            return record_payments(ctx.actor, ctx.company, received, **options), set()
     except ValidationError:
         pass
-    paid = {}
+    paid, refused = {}, set()
     days: dict = defaultdict(list)
     for item in received:
         days[item.date].append(item)
-    for day_items in days.values():
+    for day, day_items in days.items():
         try:
             with transaction.atomic():
                 paid |= record_payments(ctx.actor, ctx.company, day_items, **options)
-        except ValidationError:
-            continue  # a closed period: each is tried alone by the caller, and left open
-    return paid
+        except ValidationError as error:
+            if "source_ref" not in getattr(error, "error_dict", {}):
+                refused.add(day)  # a closed period: left open
+    return paid, refused
+
+
+def _refused(invoice: Payable, line) -> bool:
+    """Whether :func:`record_payment` would refuse the line's payment, read off the row (kept
+    up to date by the payments before it): the invoice is paid, its reminder charges too, or
+    the payment is dated before the invoice."""
+    open_charges = invoice.charged_cents - invoice.charges_paid_cents
+    return (invoice.open_cents <= 0 and open_charges <= 0) or line.date < invoice.invoice_date
+
+
+def _pay_alone(ctx: Context, line, invoice: Payable) -> Claim:
+    """A payment the batch left to the single service (reminder charges first, cash-based
+    VAT, a day booked before under the same reference): recorded by :func:`record_payment`,
+    which locks and reads the invoice once; the row then updated from it, no other read."""
+    before = invoice.open_cents
+    payment = record_payment(
+        ctx.actor,
+        Invoice(pk=invoice.pk, company=ctx.company),
+        date=line.date,
+        amount=line.amount_cents / 100,
+        bank_ledger_account=ctx.bank_ledger_account,
+        write_off_up_to=ctx.write_off_cents,
+        write_off_account=ctx.write_off_account,
+    )
+    paid = payment.invoice  # as the service left it
+    invoice.paid_cents, invoice.status = paid.paid_cents, paid.status
+    invoice.charges_paid_cents = paid.charges_paid_cents
+    return Claim(
+        _matched_to(invoice), payment.voucher_id, _note(invoice, before, line.amount_cents)
+    )
 
 
 def claim(ctx: Context, lines) -> dict[int, Claim]:
     """The reference payments booked together, one voucher a booking day as the bank's
-    batches show on the statement (:func:`record_payments`); a payment that needs more
-    (reminder charges first, the same invoice twice) through :func:`record_payment` on its
-    own."""
+    batches show on the statement (:func:`record_payments`, which takes several payments of
+    one invoice in date order), the invoices read as rows (:func:`payables`) a chunk at a
+    time. What the batch leaves is decided on the rows: a payment the single service would
+    refuse (the invoice paid already: a duplicate) or of a day refused (a closed period)
+    stays open without a query; one that needs more (reminder charges first, cash-based VAT)
+    goes through :func:`record_payment` on its own (:func:`_pay_alone`), each its voucher."""
     wanted = [line for line in lines if line.amount_cents > 0 and line.reference]
     invoices = _by_reference(ctx.company, sorted({line.reference for line in wanted}))
     wanted = sorted(
@@ -131,27 +184,24 @@ def claim(ctx: Context, lines) -> dict[int, Claim]:
     received = [
         Received(line.pk, invoices[line.reference], line.date, line.amount_cents) for line in wanted
     ]
-    before = {item.invoice.pk: item.invoice.open_cents for item in received}
-    paid = _record_together(ctx, received) if received else {}
+    left = {item.invoice.pk: item.invoice.open_cents for item in received}  # before the batch
+    paid, refused = _record_together(ctx, received) if received else ({}, set())
     claims: dict[int, Claim] = {}
-    for item in received:
+    for item in received:  # in date order, as the batch took them
         payment = paid.get(item.key)
         if payment is not None:
-            claims[item.key] = Claim(
-                _matched_to(item.invoice),
-                payment.voucher_id,
-                _note(item.invoice, before[item.invoice.pk], item.amount_cents),
-            )
+            before = left[item.invoice.pk]
+            note, left[item.invoice.pk] = _batch_note(ctx, before, item.amount_cents)
+            claims[item.key] = Claim(_matched_to(item.invoice), payment.voucher_id, note)
     for line in wanted:
-        if line.pk in claims:
-            continue
+        invoice = invoices[line.reference]
+        if line.pk in claims or line.date in refused or _refused(invoice, line):
+            continue  # a duplicate, a closed period: the accountant decides
         try:
             with transaction.atomic():
-                claims[line.pk] = _pay(
-                    ctx, line, Invoice.objects.get(pk=invoices[line.reference].pk)
-                )
+                claims[line.pk] = _pay_alone(ctx, line, invoice)
         except ValidationError:
-            continue  # paid already (a duplicate), credited: the accountant decides
+            continue  # credited meanwhile, a period closed: the accountant decides
     return claims
 
 

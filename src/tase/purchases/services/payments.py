@@ -43,6 +43,7 @@ from tase.rules import vat as vat_rules
 
 from .. import selectors
 from ..models import (
+    MAX_DISCOUNT_GRACE_DAYS,
     Payment,
     PaymentFileFormat,
     PaymentProposal,
@@ -489,7 +490,10 @@ def set_payment_file_version(actor, company: Company, bank_account, version: str
 @transaction.atomic
 def update_settings(actor, company: Company, **data) -> PurchaseSettings:
     """The bank's service id, the characters of payment files, the default expense account,
-    and after how many days approvers are reminded of a waiting invoice."""
+    after how many days approvers are reminded of a waiting invoice, and how many banking days
+    after its date a payment still earns a cash discount on the bank statement
+    (:attr:`PurchaseSettings.discount_grace_days`). Every bad value is refused at once, each
+    naming its field; nothing is saved then."""
     guard(actor, company, "purchases.manage")
     settings = settings_of(company)
     errors = {}
@@ -517,6 +521,17 @@ def update_settings(actor, company: Company, **data) -> PurchaseSettings:
         if not 0 <= days <= 365:
             errors["reminder_days"] = _("Give the reminder days as 0-365 (0: no reminders).")
         settings.reminder_days = days
+    grace = data.get("discount_grace_days")
+    if grace is not None:
+        try:
+            grace = int(grace)
+        except (TypeError, ValueError):
+            grace = -1
+        if not 0 <= grace <= MAX_DISCOUNT_GRACE_DAYS:
+            errors["discount_grace_days"] = _(
+                "Give the cash discount grace as 0-%(max)s banking days (0: only by the date)."
+            ) % {"max": MAX_DISCOUNT_GRACE_DAYS}
+        settings.discount_grace_days = grace
     if errors:
         raise ValidationError(errors)
     settings.save()

@@ -68,7 +68,10 @@ def record_payment(
 ) -> Payment:
     guard(actor, invoice.company, "sales.payments")
     invoice = (
-        Invoice.objects.select_for_update().select_related("company", "customer").get(pk=invoice.pk)
+        Invoice.objects.select_for_update()
+        .select_related("company", "customer")
+        .prefetch_related("credit_notes")  # read once, not at each look at what is open
+        .get(pk=invoice.pk)
     )
     if invoice.is_draft:
         raise ValidationError({"invoice": _("A draft invoice cannot be paid; send it first.")})
@@ -271,23 +274,70 @@ def record_payments(
     one permission check, one numbering, one audit event for the vouchers and one for the
     payments). The invoices are :class:`Payable` rows read by :func:`payables` from the
     caller's query, which locks them; their paid amount and status are updated in place.
-    Payments that need the single service (reminder charges, a paid or credited
-    invoice, the same invoice twice) are left out of the result for the caller to record one
-    by one. A day in a closed or locked period refuses the whole call (``ValidationError``)."""
+    Payments of the same invoice are taken in date order, each against what the ones before
+    it left open (a partial payment and then the rest; a second payment of an invoice paid in
+    full is not simple any more). Payments that need the single service (reminder charges,
+    cash-based VAT, a paid or credited invoice) are left out of the result for the caller to
+    record one by one. A day in a closed or locked period refuses the whole call
+    (``ValidationError``), the rows left as they were."""
     guard(actor, company, "sales.payments")
     receivables = ledger_selectors.account_number_for_role(company, "receivables")
     if receivables is None:
         raise ValidationError(
             {"receivables": _("The chart of accounts has no trade receivables account.")}
         )
-    days: dict[dt.date, list[Received]] = {}
-    seen = set()
-    for item in received:
-        if item.invoice.pk not in seen and _simple(item.invoice, item):
-            days.setdefault(item.date, []).append(item)
-            seen.add(item.invoice.pk)
+    before = {item.invoice.pk: (item.invoice.paid_cents, item.invoice.status) for item in received}
+    days, write_offs = _take(received, write_off_up_to if write_off_account else 0)
     if not days:
         return {}
+    try:
+        return _book_together(
+            actor, company, days, write_offs, receivables=receivables,
+            bank_ledger_account=bank_ledger_account, source=source, source_ref=source_ref,
+            write_off_account=write_off_account,
+        )  # fmt: skip
+    except ValidationError:
+        for item in received:  # refused: the rows as they were
+            item.invoice.paid_cents, item.invoice.status = before[item.invoice.pk]
+        raise
+
+
+def _take(
+    received: list[Received], write_off_up_to: int
+) -> tuple[dict[dt.date, list[Received]], dict[int, int]]:
+    """The simple payments by day, each applied to its invoice's row in date order (its paid
+    amount and status updated in place), and the shortfalls written off by key."""
+    days: dict[dt.date, list[Received]] = {}
+    write_offs: dict[int, int] = {}
+    for item in sorted(received, key=lambda item: item.date):
+        invoice = item.invoice
+        if not _simple(invoice, item):
+            continue
+        shortfall = invoice.open_cents - item.amount_cents
+        write_off = shortfall if 0 < shortfall <= write_off_up_to else 0
+        if write_off:
+            write_offs[item.key] = write_off
+        invoice.paid_cents += item.amount_cents + write_off
+        invoice.status = (
+            Invoice.Status.PAID if invoice.open_cents <= 0 else Invoice.Status.PARTLY_PAID
+        )
+        days.setdefault(item.date, []).append(item)
+    return days, write_offs
+
+
+def _book_together(
+    actor,
+    company,
+    days: dict[dt.date, list[Received]],
+    write_offs: dict[int, int],
+    *,
+    receivables: str,
+    bank_ledger_account: str,
+    source: str,
+    source_ref: str,
+    write_off_account: str,
+) -> dict[int, Payment]:
+    """The vouchers, payments and invoice rows of what :func:`_take` took."""
     refs = [f"{source_ref}:{day.isoformat()}" for day in days]
     if ledger_selectors.posted_under(company, source, refs):
         # ``post_vouchers`` would hand back the day's earlier voucher, which does not hold
@@ -295,12 +345,6 @@ def record_payments(
         raise ValidationError(
             {"source_ref": _("A day of these payments was booked before under the same reference.")}
         )
-    write_offs = {}
-    for day_items in days.values():
-        for item in day_items:
-            shortfall = item.invoice.open_cents - item.amount_cents
-            if 0 < shortfall <= write_off_up_to and write_off_account:
-                write_offs[item.key] = shortfall
     vouchers = []
     for day, day_items in sorted(days.items()):
         text = _("Reference payments %(date)s") % {"date": f"{day.day}.{day.month}.{day.year}"}
@@ -334,13 +378,8 @@ def record_payments(
         for item in taken
     ]
     db.insert_rows(Payment, payments)
-    for item in taken:
-        invoice = item.invoice
-        invoice.paid_cents += item.amount_cents + write_offs.get(item.key, 0)
-        invoice.status = (
-            Invoice.Status.PAID if invoice.open_cents <= 0 else Invoice.Status.PARTLY_PAID
-        )
-    db.update_rows(Invoice, ["paid_cents", "status"], [item.invoice for item in taken])
+    rows = {item.invoice.pk: item.invoice for item in taken}  # paid as :func:`_take` left them
+    db.update_rows(Invoice, ["paid_cents", "status"], list(rows.values()))
     audit.record(
         actor.user,
         "payments",
