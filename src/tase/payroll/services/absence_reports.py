@@ -92,11 +92,12 @@ def _periods(absence, employment, salary_cents, start, end, policy):
     return None
 
 
-def _sick_pay_on_payslips(run: PayRun, employee_ids) -> dict[int, Decimal]:
-    """The sick pay of ``run``'s payslips of ``employee_ids`` (the lines of the sick pay wage
-    type paid for the run's own pay period), by employee id: one query."""
+def _sick_pay_on_payslips(runs, employee_ids) -> dict[int, Decimal]:
+    """The sick pay of the payslips of ``runs`` of ``employee_ids`` (the lines of the sick pay
+    wage type paid for the run's own pay period), by employee id: one query. A correction
+    payslip holds differences, so summed with its original's it gives the corrected pay."""
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    rows = Payslip.objects.filter(pay_run=run, employee_id__in=employee_ids).values_list(
+    rows = Payslip.objects.filter(pay_run__in=runs, employee_id__in=employee_ids).values_list(
         "employee_id", "lines"
     )
     for employee_id, lines in rows:
@@ -128,11 +129,19 @@ def _paid_as_on_payslip(periods, paid: Decimal):
 
 
 def absence_data(
-    run: PayRun, employee_ids=None, recorded_by: dt.datetime | None = None
+    run: PayRun,
+    employee_ids=None,
+    recorded_by: dt.datetime | None = None,
+    paid_in=None,
+    removing: PayRun | None = None,
 ) -> dict[int, irf.Absences]:
     """The absence block of each employee of ``run`` who has one (see the module's rule),
     by employee id; only of ``employee_ids`` when given, and from the absences and holidays
-    recorded by ``recorded_by`` when given (what a report produced then carried). Reads only
+    recorded by ``recorded_by`` when given (what a report produced then carried). The sick
+    pay of an hourly-paid employee is read from the payslips of ``paid_in`` (runs) when given:
+    a correction's replacement report gives what the original and its corrections paid
+    together (:func:`.corrections.produce_replacement_reports`), else ``run``'s. The absences
+    the correction run ``removing`` removes (``Absence.removed_with``) are left out. Reads only
     the absences and holidays that overlap the pay period, and the employments of those
     employees: a few queries whatever the size of the run."""
     start, end = run.period_start, run.period_end
@@ -143,6 +152,8 @@ def absence_data(
     rows = Absence.objects.filter(company=run.company, employee__pay_runs=run, **overlap)
     if employee_ids is not None:
         rows = rows.filter(employee_id__in=employee_ids)
+    if removing is not None:
+        rows = rows.exclude(removed_with=removing)
     for absence in rows.order_by("start_date", "pk"):
         by_employee[absence.employee_id].append(absence)
     if not by_employee:
@@ -177,7 +188,8 @@ def absence_data(
             found[employee.pk] = periods
             if employment.pay_basis == Employment.Basis.HOURLY:
                 hourly.add(employee.pk)
-    sick_pay = _sick_pay_on_payslips(run, hourly) if hourly else {}
+    paid_in = [run] if paid_in is None else paid_in
+    sick_pay = _sick_pay_on_payslips(paid_in, hourly) if hourly else {}
     blocks: dict[int, irf.Absences] = {}
     for employee_id, periods in found.items():
         if employee_id in hourly:
