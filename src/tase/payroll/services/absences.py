@@ -248,10 +248,11 @@ class AbsencePay:
 
 def sick_employment_start(employee: Employee, absence: Absence, employment: Employment) -> dt.date:
     """The start of the employment whose length gives the sick pay rights of ``absence``: the
-    one in force on the day the employee fell ill (TSL 55/2001 2:11 1 mom.: full pay when the
-    employment "on jatkunut vähintään kuukauden ennen työkyvyttömyyden alkamista", else half),
-    not the one paid on (``employment``, a change of terms since starts a new record). Reads
-    the employee's prefetched employments."""
+    one in force on the day the employee fell ill (TSL 55/2001 2:11 1 mom.: "Jos työsuhde on
+    jatkunut vähintään kuukauden", full pay for the days of the incapacity, else 50 %; the
+    right arises when the incapacity begins, and :func:`tase.rules.absences.sick_pay` counts
+    the length to that day), not the one paid on (``employment``: a change of terms since
+    starts a new record). Reads the employee's prefetched employments."""
     at_start = employment_on(employee, absence.start_date)
     return (at_start or employment).start_date
 
