@@ -45,6 +45,10 @@ PAGE_WRITES = {
     # Absences, holidays and the holiday-pay liability (issue 16)
     ("employee_absences", ""): ("post", "/api/v1/payroll/employees/{employee_id}/absences"),
     ("absence_delete", ""): ("delete", "/api/v1/payroll/absences/{absence_id}"),
+    ("absence_remove_with_correction", ""): (
+        "post",
+        "/api/v1/payroll/absences/{absence_id}/remove-with-correction",
+    ),
     ("holiday_policy", ""): ("put", "/api/v1/payroll/companies/{company_id}/holiday-policy"),
     ("run_action", "absence-lines"): ("post", "/api/v1/payroll/pay-runs/{run_id}/absence-lines"),
     ("run_action", "holiday-lines"): ("post", "/api/v1/payroll/pay-runs/{run_id}/holiday-lines"),

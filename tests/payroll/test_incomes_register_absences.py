@@ -270,3 +270,66 @@ def test_the_payslips_sick_pay_is_shared_between_paid_periods_to_the_cent(comput
     assert shared[1] == periods[1]
     amounts = [period.amount for period in shared if period.paid]
     assert sum(amounts) == paid and all(amount >= 0 for amount in amounts)
+
+
+def _approved_report(clerk, company, worker):
+    run = pay_run(clerk, company, employees=[worker])
+    services.absence_lines(clerk, run)
+    services.calculate_pay_run(clerk, run)
+    run = services.approve_pay_run(clerk, run)
+    row = IncomesRegisterReport.objects.get(pay_run=run, kind=IncomesRegisterReport.Kind.EARNINGS)
+    irf.validate(row.document, irf.WAGE_REPORTS)
+    (report,) = irf.read(row.document).reports
+    return run, report
+
+
+def test_a_lay_off_on_a_weekend_only_is_no_absence_period(world, clerk):
+    books(world.company)
+    weekend = employee(clerk, world.company, first_name="Viikonloppu")
+    # Saturday 7. - Sunday 8.3.2026: none of a Monday-to-Friday employee's working days.
+    services.record_absence(
+        clerk, weekend, kind="layoff", start_date=dt.date(2026, 3, 7), end_date=dt.date(2026, 3, 8)
+    )
+    _run, report = _approved_report(clerk, world.company, weekend)
+    assert report.absence is None
+    both = employee(clerk, world.company, first_name="Molemmat")
+    services.record_absence(
+        clerk, both, kind="layoff", start_date=dt.date(2026, 3, 14), end_date=dt.date(2026, 3, 15)
+    )
+    services.record_absence(
+        clerk, both, kind="sick", start_date=dt.date(2026, 3, 2), end_date=dt.date(2026, 3, 3)
+    )
+    from tase.payroll.services.absence_reports import absence_data
+
+    run = pay_run(clerk, world.company, employees=[both])
+    # Only the sick leave: 2 working days of 3 500 / 22 = 318.18; no 0-day lay-off period.
+    assert absence_data(run)[both.pk].periods == (
+        irf.AbsencePeriod(dt.date(2026, 3, 2), dt.date(2026, 3, 3), 1, 2, D("318.18")),
+    )
+
+
+def test_sick_pay_rights_follow_the_employment_in_force_when_falling_ill(world, clerk):
+    books(world.company)
+    # A new employment record from Monday 16.3.2026 (new terms), the earlier one since 2025.
+    worker = employee(clerk, world.company, salary="3500.00", start=dt.date(2026, 3, 16))
+    services.add_employment(
+        clerk,
+        worker,
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2026, 3, 15),
+        pay_basis="monthly",
+        weekly_hours=D("37.5"),
+        salary="3500.00",
+    )
+    # Fell ill on Monday 2.3.: the employment then had lasted over a month, so the days are
+    # paid in full (TSL 2:11 1 mom.); the one paid on 31.3. began on 16.3., two weeks after
+    # falling ill, and gave 50 %.
+    services.record_absence(
+        clerk, worker, kind="sick", start_date=dt.date(2026, 3, 2), end_date=dt.date(2026, 3, 4)
+    )
+    run, report = _approved_report(clerk, world.company, worker)
+    assert report.absence.periods == (
+        irf.AbsencePeriod(dt.date(2026, 3, 2), dt.date(2026, 3, 4), 1, 3, D("477.27")),
+    )
+    # No deduction for half-paid days either.
+    assert Payslip.objects.get(pay_run=run).gross_cents == 350000

@@ -809,6 +809,25 @@ def report_versions(chunks) -> Iterable[tuple[str, int | None]]:
         raise IncomesRegisterError(f"Malformed XML: {error}") from None
 
 
+def report_absences(chunks, wanted) -> Iterable[tuple[str, int | None, Absences | None]]:
+    """(ReportId, ReportVersion, its absence data) of each report of a delivery given as byte
+    ``chunks`` whose ReportId is in ``wanted``, in one streamed pass like
+    :func:`report_versions`."""
+    current: tuple[str, int | None] | None = None
+    try:
+        for _event, element in SafeET.iterparse(_ChunkReader(chunks), events=("end",)):
+            name = _local(element.tag)
+            if name == "ReportData":
+                current = (_text(element, "ReportId"), _int(_text(element, "ReportVersion")))
+            elif name == "Report":
+                if current and current[0] in wanted:
+                    yield (*current, _read_absence(_child(element, "Absence")))
+                current = None
+                element.clear()
+    except SafeET.ParseError as error:
+        raise IncomesRegisterError(f"Malformed XML: {error}") from None
+
+
 def read(document: bytes) -> ReadDelivery:
     """Read an earnings payment report, separate report or invalidation delivery (ours or
     anyone's): tolerant of a BOM, CRLF, comments, prefixes and an enveloped signature."""

@@ -36,6 +36,7 @@ class AbsenceOut(Schema):
     end_date: dt.date
     paid: bool
     note: str
+    removed_with_id: int | None = None  # the draft correction run that removes it
 
 
 class PolicyIn(Schema):
@@ -117,6 +118,18 @@ def delete_absence(request, absence_id: int):
     Register report carries, stays: 422 naming the run or the report."""
     services.delete_absence(actor(request), _absence(request, absence_id, "payroll.manage"))
     return Status(204, None)
+
+
+@router.post("/absences/{int:absence_id}/remove-with-correction", response=AbsenceOut)
+def remove_with_correction(request, absence_id: int):
+    """Remove an absence an approved or paid run used with the draft correction run of that
+    run that names the employee: the correction is calculated and reported without it, and
+    approving it deletes the absence (deleting the draft correction keeps it). 422 naming
+    the run when there is no such correction run; the absence, with ``removed_with_id``."""
+    absence = _absence(request, absence_id, "payroll.manage")
+    services.remove_with_correction(actor(request), absence)
+    absence.refresh_from_db()
+    return absence
 
 
 @router.get("/absences/{int:absence_id}/kela", response=KelaOut)

@@ -674,6 +674,17 @@ class Absence(models.Model):
     paid = models.BooleanField(_("paid by the employer"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A settled run used the absence (services.absence_locks): the draft correction run that
+    # removes it. The correction is calculated and reported without it, and its approval
+    # deletes it; deleting the draft correction keeps the absence (SET_NULL).
+    removed_with = models.ForeignKey(
+        "PayRun",
+        verbose_name=_("removed with the correction run"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="absences_removed",
+    )
 
     class Meta:
         ordering = ["-start_date", "-pk"]

@@ -38,7 +38,7 @@ def shown_iban(actor, employee, company=None) -> str:
 
 def absences(company, employee=None):
     """The company's absences, newest first, with their employees (one query)."""
-    rows = Absence.objects.filter(company=company).select_related("employee")
+    rows = Absence.objects.filter(company=company).select_related("employee", "removed_with")
     return rows if employee is None else rows.filter(employee=employee)
 
 

@@ -33,6 +33,11 @@ urlpatterns = [
         name="employee_absences",
     ),
     path("absences/<int:pk>/delete/", views_holidays.absence_delete, name="absence_delete"),
+    path(
+        "absences/<int:pk>/remove-with-correction/",
+        views_holidays.absence_remove_with_correction,
+        name="absence_remove_with_correction",
+    ),
     path("absences/<int:pk>/kela/", views_holidays.absence_kela, name="absence_kela"),
     path("c/<int:company_pk>/holidays/", views_holidays.holidays, name="holidays"),
     path(

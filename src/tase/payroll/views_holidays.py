@@ -113,9 +113,9 @@ def employee_absences(request, pk):
     if done is not None:
         return done
     absences = list(selectors.absences(employee.company, employee))
-    locks = services.removal_locks(absences)
+    locks = services.removal_state(absences)
     for absence in absences:
-        absence.lock = locks.get(absence.pk, "")
+        absence.lock, absence.correction = locks.get(absence.pk, ("", None))
     return render(
         request,
         "payroll/employee_absences.html",
@@ -147,6 +147,26 @@ def absence_delete(request, pk):
         request,
         lambda: services.delete_absence(actor, absence),
         success=removed,
+        back=reverse("payroll:employee_absences", args=[absence.employee_id]),
+        joined=True,
+    )
+
+
+@login_required
+@require_POST
+def absence_remove_with_correction(request, pk):
+    actor = _actor(request)
+    absence = _absence_for(actor, pk, "payroll.manage")
+    return run_action(
+        request,
+        lambda: services.remove_with_correction(actor, absence),
+        success=lambda run: (
+            _(
+                "The absence is removed with the correction run %(run)s: calculate it again; "
+                "approving it removes the absence and replaces the report."
+            )
+            % {"run": services.run_name(run)}
+        ),
         back=reverse("payroll:employee_absences", args=[absence.employee_id]),
         joined=True,
     )

@@ -9,7 +9,7 @@ pay_runs, incomes_register); callers import from this package. Module constants 
 ``calculation.CHUNK`` are read where they are defined: change them there.
 """
 
-from .absence_locks import delete_absence, removal_locks
+from .absence_locks import delete_absence, removal_locks, removal_state, remove_with_correction
 from .absences import (
     absence_lines,
     kela_application,
@@ -194,6 +194,8 @@ __all__ = [
     "record_holiday",
     "refresh_separate_report",
     "removal_locks",
+    "removal_state",
+    "remove_with_correction",
     "require",
     "retention_plan",
     "retro_differences",

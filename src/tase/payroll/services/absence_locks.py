@@ -4,9 +4,21 @@ An absence has consequences once a pay run is settled with it: an approved or pa
 lines generated from it (a negative line for unpaid days, sick pay: ``PayItem.source``
 "absence:<id>", :func:`.absences.absence_lines`), or the absence data of the run's earnings
 payment report (:mod:`.absence_reports`: sick leave and lay-offs, read from the absence
-records when the run was approved). Such an absence stays: removing it would leave a payslip
-and a report that no record explains. The pay is corrected with a correction run of that run
-(:mod:`.corrections`), whose approval replaces the employee's report.
+records when the run was approved). Such an absence does not simply go: removing it would
+leave a payslip and a report that no record explains.
+
+It is removed *with a correction* (:func:`remove_with_correction`), as a payroll clerk corrects
+any settled pay: a draft correction run of the run that used it, naming the employee, takes
+the removal. The absence is marked (``Absence.removed_with``) and stays in force for
+everything else; the correction run is calculated without its lines (the corrected payslip
+as it should have been, :func:`.corrections.correction_payslips`) and its replacement report
+carries the absence data without it (:func:`.corrections.affected_slips`: a correction that
+changes only the absence data is approvable). Approving the correction deletes the absence;
+deleting the draft correction keeps it. This is how the Register's data is corrected: the
+replacement report of the same report reference re-enters all of its data, the absence data
+included (vero.fi, "Korvaava ilmoitus" and "Poissaolotietojen korjaaminen: usein kysyttyä").
+An absence that runs of more than one pay period used cannot be removed this way yet (one
+mark, one correction run): the message names the runs.
 
 A draft run's lines from the absence go with it: the clerk removes a mistaken absence before
 the month's run is approved and expects the run to follow, as it does when lines are
@@ -30,7 +42,7 @@ from ..models import Absence, IncomesRegisterReport, PayItem, PayRun
 from .absence_reports import absence_data
 from .absences import ABSENCE_SOURCE, LOCKED
 from .common import require
-from .corrections import run_name
+from .corrections import _original, run_name
 
 Report = IncomesRegisterReport
 # The absence data is carried only by these kinds (absence_reports._periods).
@@ -41,7 +53,14 @@ def _day(day) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-def _line_locks(absences: list[Absence]) -> dict[int, str]:
+HOW = _(
+    "To remove it, create a correction run of that pay run for the employee and remove the "
+    "absence with it: the correction is calculated and reported without it, and approving "
+    "it removes the absence and replaces the employee's report."
+)
+
+
+def _line_locks(absences: list[Absence]) -> dict[int, tuple[str, PayRun]]:
     """Absences an approved or paid run has paid or deducted: one query."""
     sources = {f"{ABSENCE_SOURCE}{a.pk}": a.pk for a in absences}
     items = (
@@ -53,11 +72,11 @@ def _line_locks(absences: list[Absence]) -> dict[int, str]:
     for item in items:
         found.setdefault(
             sources[item.source],
-            _(
-                "The approved pay run %(run)s has paid or deducted this absence: it cannot be "
-                "removed. Correct the pay with a correction run of that pay run."
-            )
-            % {"run": run_name(item.pay_run)},
+            (
+                _("The approved pay run %(run)s has paid or deducted this absence.")
+                % {"run": run_name(item.pay_run)},
+                item.pay_run,
+            ),
         )
     return found
 
@@ -70,16 +89,17 @@ def _report_text(report: Report, run: PayRun) -> str:
         state = _("not sent yet")
     return _(
         "The Incomes Register report %(report)s (%(state)s) of the pay run %(run)s carries "
-        "this absence: it cannot be removed. Correct it with a correction run of that pay "
-        "run: approving it replaces the employee's report."
+        "this absence."
     ) % {"report": f"{report.report_id} v{report.version}", "state": state, "run": run_name(run)}
 
 
-def _report_locks(absences: list[Absence]) -> dict[int, str]:
-    """Absences the absence data of an approved or paid run's earnings payment report
-    carries: the run's current report, produced after the absence was recorded, whose block
-    for the employee (as :func:`absence_data` gave it then) has a period within the
-    absence's days. Queries per run the absences overlap, not per absence."""
+def _report_locks(absences: list[Absence]) -> dict[int, tuple[str, PayRun]]:
+    """Absences the absence data of an approved or paid run's earnings payment reports
+    carries: the run's current delivery, or a replacement delivery of its approved
+    corrections (for the employees they correct), produced after the absence was recorded,
+    whose block for the employee (as :func:`absence_data` gave it then) has a period within
+    the absence's days; the newest such delivery is named. Queries per run and delivery the
+    absences overlap, not per absence."""
     reported = [a for a in absences if a.kind in REPORTED_KINDS]
     if not reported:
         return {}
@@ -95,20 +115,28 @@ def _report_locks(absences: list[Absence]) -> dict[int, str]:
         .distinct()
         .order_by("payment_date", "pk")
     )
-    reports = {}
+    originals = {run.pk: run for run in runs}
+    corrections = {
+        run.pk: run
+        for run in PayRun.objects.filter(
+            kind=PayRun.Kind.CORRECTION, corrects__in=runs, status__in=LOCKED
+        ).prefetch_related("employees")
+    }
+    latest = {}
     for report in Report.objects.filter(
-        pay_run__in=[run.pk for run in runs], kind=Report.Kind.EARNINGS
+        pay_run__in=[*originals, *corrections], kind=Report.Kind.EARNINGS
     ).order_by("version", "pk"):
-        reports[report.pay_run_id] = report  # the latest version
-    found: dict[int, str] = {}
-    for run in runs:
-        report = reports.get(run.pk)
-        if report is None:
-            continue
+        latest[report.pay_run_id] = report  # the latest version of each run's delivery
+    found: dict[int, tuple[str, PayRun]] = {}
+    for report in sorted(latest.values(), key=lambda row: row.created_at, reverse=True):
+        correction = corrections.get(report.pay_run_id)
+        run = originals[correction.corrects_id] if correction else originals[report.pay_run_id]
+        covered = {e.pk for e in correction.employees.all()} if correction else None
         candidates = [
             a
             for a in reported
             if a.pk not in found
+            and (covered is None or a.employee_id in covered)
             and a.start_date <= run.period_end
             and a.end_date >= run.period_start
             and a.created_at <= report.created_at
@@ -118,7 +146,10 @@ def _report_locks(absences: list[Absence]) -> dict[int, str]:
         by_employee = defaultdict(list)
         for absence in candidates:
             by_employee[absence.employee_id].append(absence)
-        blocks = absence_data(run, list(by_employee), recorded_by=report.created_at)
+        paid_in = [run, *(c for c in corrections.values() if c.corrects_id == run.pk)]
+        blocks = absence_data(
+            run, list(by_employee), recorded_by=report.created_at, paid_in=paid_in
+        )
         for employee_id, rows in by_employee.items():
             block = blocks.get(employee_id)
             for absence in rows:
@@ -126,19 +157,79 @@ def _report_locks(absences: list[Absence]) -> dict[int, str]:
                     absence.start_date <= period.start <= absence.end_date
                     for period in block.periods
                 ):
-                    found[absence.pk] = _report_text(report, run)
+                    found[absence.pk] = (_report_text(report, run), run)
     return found
 
 
-def removal_locks(absences) -> dict[int, str]:
-    """Why each of ``absences`` (of one company) that has had consequences cannot be
-    removed, by absence id; the others are not in the answer."""
+def _locks(absences) -> dict[int, tuple[str, PayRun]]:
+    """What used each of ``absences`` (of one company): the reason and the settled run."""
     absences = list(absences)
     if not absences:
         return {}
     found = _report_locks(absences)
     found.update(_line_locks(absences))  # the run's own lines first: the pay came first
     return found
+
+
+def _draft_corrections(pairs) -> dict[tuple[int, int], PayRun]:
+    """The latest draft correction run of each (original run id, employee id): one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    found = {}
+    rows = PayRun.objects.filter(
+        kind=PayRun.Kind.CORRECTION,
+        status=PayRun.Status.DRAFT,
+        corrects_id__in={run_id for run_id, _employee in pairs},
+        employees__in={employee for _run, employee in pairs},
+    ).values_list("pk", "corrects_id", "employees")
+    runs = {}
+    for pk, corrects_id, employee_id in rows:
+        if (corrects_id, employee_id) in pairs and pk > found.get((corrects_id, employee_id), 0):
+            found[(corrects_id, employee_id)] = pk
+    if found:
+        runs = PayRun.objects.in_bulk(set(found.values()))
+    return {pair: runs[pk] for pair, pk in found.items()}
+
+
+def removal_state(absences) -> dict[int, tuple[str, PayRun | None]]:
+    """Why each of ``absences`` (of one company) cannot simply be removed, and the draft
+    correction run it can be removed with (None: none yet), by absence id; the others are
+    not in the answer. An absence already marked to go with a correction says so."""
+    absences = list(absences)
+    found: dict[int, tuple[str, PayRun | None]] = {}
+    marked = [a for a in absences if a.removed_with_id]
+    for absence in marked:
+        found[absence.pk] = (
+            _(
+                "Removed with the correction run %(run)s: the absence goes when it is "
+                "approved (deleting the draft correction keeps it)."
+            )
+            % {"run": run_name(absence.removed_with)},
+            None,
+        )
+    locks = _locks([a for a in absences if not a.removed_with_id])
+    originals = {pk: _original(run) for pk, (_text, run) in locks.items()}
+    by_pk = {a.pk: a for a in absences}
+    drafts = _draft_corrections((originals[pk].pk, by_pk[pk].employee_id) for pk in locks)
+    for pk, (text, _run) in locks.items():
+        draft = drafts.get((originals[pk].pk, by_pk[pk].employee_id))
+        if draft is None:
+            found[pk] = (f"{text} {HOW}", None)
+        else:
+            found[pk] = (
+                f"{text} "
+                + _("It can be removed with the draft correction run %(run)s.")
+                % {"run": run_name(draft)},
+                draft,
+            )
+    return found
+
+
+def removal_locks(absences) -> dict[int, str]:
+    """Why each of ``absences`` (of one company) that has had consequences cannot simply be
+    removed (and how it can), by absence id; the others are not in the answer."""
+    return {pk: text for pk, (text, _draft) in removal_state(absences).items()}
 
 
 @transaction.atomic
@@ -176,3 +267,92 @@ def delete_absence(actor, absence: Absence) -> list[PayRun]:
     )
     absence.delete()
     return drafts
+
+
+@transaction.atomic
+def remove_with_correction(actor, absence: Absence) -> PayRun:
+    """Mark ``absence``, which a settled run used, to be removed with the draft correction
+    run of that run that names the employee (see the module's rule); the correction run is
+    left to be calculated again. Refused, naming the run, when there is no such correction
+    run, when runs of more than one pay run used the absence, or when nothing used it (then
+    it is simply removed). Returns the correction run."""
+    require(actor, absence.company, "payroll.manage")
+    absence = Absence.objects.select_for_update().get(pk=absence.pk)
+    if absence.removed_with_id:
+        raise ValidationError(
+            {
+                "absence": _("The absence is removed with the correction run %(run)s already.")
+                % {"run": run_name(absence.removed_with)}
+            }
+        )
+    reported = _report_locks([absence])
+    lines = _line_locks([absence])
+    used = {
+        _original(run).pk: _original(run) for _text, run in [*reported.values(), *lines.values()]
+    }
+    if not used:
+        raise ValidationError(
+            {"absence": _("No approved pay run used this absence: remove it directly.")}
+        )
+    if len(used) > 1:
+        raise ValidationError(
+            {
+                "absence": _(
+                    "The pay runs %(runs)s used this absence: it can be removed with a "
+                    "correction of one pay run only, so an absence over several pay periods "
+                    "cannot be removed yet. Correct the pay with a correction run of each."
+                )
+                % {"runs": ", ".join(run_name(run) for run in used.values())}
+            }
+        )
+    (original,) = used.values()
+    draft = _draft_corrections([(original.pk, absence.employee_id)]).get(
+        (original.pk, absence.employee_id)
+    )
+    if draft is None:
+        raise ValidationError(
+            {
+                "absence": _(
+                    "Create a correction run of the pay run %(run)s for %(employee)s first: "
+                    "the absence is removed with it."
+                )
+                % {"run": run_name(original), "employee": absence.employee.name}
+            }
+        )
+    draft = PayRun.objects.select_for_update().get(pk=draft.pk)
+    absence.removed_with = draft
+    absence.save(update_fields=["removed_with"])
+    PayRun.objects.filter(pk=draft.pk).update(stale=True, revision=F("revision") + 1)
+    audit.record(
+        actor.user,
+        "remove_with_correction",
+        absence,
+        company=absence.company,
+        changes={"removed_with": [None, draft.pk]},
+    )
+    return draft
+
+
+def remove_marked(actor, run: PayRun) -> int:
+    """Delete the absences marked to go with the correction ``run`` now being approved (of
+    the employees it corrects; a mark on another employee's absence is cleared). Called inside
+    the approving transaction, before its reports are produced. Returns how many went."""
+    marked = list(Absence.objects.select_for_update().filter(removed_with=run))
+    corrected = set(run.employees.values_list("pk", flat=True))
+    gone = [a for a in marked if a.employee_id in corrected]
+    kept = [a.pk for a in marked if a.employee_id not in corrected]
+    if kept:
+        Absence.objects.filter(pk__in=kept).update(removed_with=None)
+    for absence in gone:
+        audit.record(
+            actor.user,
+            "delete",
+            absence,
+            company=absence.company,
+            changes={
+                "dates": [f"{absence.start_date}/{absence.end_date}", None],
+                "removed_with": [run.pk, None],
+            },
+        )
+    Absence.objects.filter(pk__in=[a.pk for a in gone]).delete()
+    return len(gone)

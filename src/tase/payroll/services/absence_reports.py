@@ -17,7 +17,8 @@ the reporting period, and each absence is cut to it:
   proportion to their days' pay, the last taking the rounding); without such a line the
   payslip paid nothing for the days, and the report leaves the block out rather than claim
   pay the payslip does not have;
-- a lay-off: an unpaid absence, cause 16.
+- a lay-off: an unpaid absence, cause 16; one on none of the employee's working days is no
+  absence from work, and left out.
 
 An employee who in the pay period also has an absence of a kind whose cause code could not
 be confirmed (family leave, unpaid leave, another absence, one the employer pays) or a
@@ -38,23 +39,23 @@ from tase.formats import incomes_register as irf
 from tase.rules import absences as rules
 
 from ..models import Absence, Employee, Employment, HolidayRecord, PayRun, Payslip
-from .absences import SICK_PAY, day_pay, policy_for, schedule, to_rule
+from .absences import SICK_PAY, day_pay, policy_for, schedule, sick_employment_start, to_rule
 from .employees import employment_on, salary_on
 
 CENT = Decimal("0.01")
 HOLIDAY_DATED = (HolidayRecord.Kind.PLANNED, HolidayRecord.Kind.TAKEN)
 
 
-def _sick_periods(absence, employment, salary_cents, start, end, policy):
+def _sick_periods(absence, employment, salary_cents, start, end, policy, began):
     """The paid and unpaid parts of a sick leave within ``start`` - ``end``: the paid one, to
     the end of the employer's pay period (TSL 2:11, a weekend or a public holiday included),
     with the pay the salary gives for its days (for an hourly-paid employee replaced by the
     payslip's sick pay in :func:`absence_data`), the unpaid one from the day after it. A part
-    without a working day of the employee's schedule is no absence from work: left out."""
+    without a working day of the employee's schedule is no absence from work: left out. The
+    rights follow the length of the employment in force when the employee fell ill, which
+    began on ``began`` (:func:`.absences.sick_employment_start`)."""
     days_of = schedule(employment)
-    sick = rules.sick_pay(
-        to_rule(absence), employment.start_date, policy.sick_pay_weekdays, days_of
-    )
+    sick = rules.sick_pay(to_rule(absence), began, policy.sick_pay_weekdays, days_of)
     first, last = max(absence.start_date, start), min(absence.end_date, end)
     periods = []
     span_end = min(sick.paid_until, last)
@@ -77,26 +78,33 @@ def _sick_periods(absence, employment, salary_cents, start, end, policy):
     return periods
 
 
-def _periods(absence, employment, salary_cents, start, end, policy):
+def _periods(absence, employee, employment, salary_cents, start, end, policy):
     """The absence's periods within ``start`` - ``end``, or None when its cause has no
-    confirmed code."""
+    confirmed code. A lay-off on none of the employee's working days (a weekend, their days
+    off) is no absence from work, like a sick-leave part without one: no period (the
+    Register's absence period is time away from work, vero.fi "Poissaolotietojen
+    ilmoittaminen": "Poissaolojakso: Ajanjakso, jonka työntekijä on ollut pois työstä")."""
     if absence.kind == Absence.Kind.SICK:
         if employment is None or not salary_cents:
             return None
-        return _sick_periods(absence, employment, salary_cents, start, end, policy)
+        began = sick_employment_start(employee, absence, employment)
+        return _sick_periods(absence, employment, salary_cents, start, end, policy, began)
     if absence.kind == Absence.Kind.LAYOFF and not absence.paid:
         first, last = max(absence.start_date, start), min(absence.end_date, end)
         days_of = schedule(employment) if employment else rules.FIVE_DAY_WEEK
         days = rules.schedule_day_count(first, last, days_of)
+        if not days:
+            return []
         return [irf.AbsencePeriod(first, last, irf.ABSENCE_LAYOFF, days=days)]
     return None
 
 
-def _sick_pay_on_payslips(run: PayRun, employee_ids) -> dict[int, Decimal]:
-    """The sick pay of ``run``'s payslips of ``employee_ids`` (the lines of the sick pay wage
-    type paid for the run's own pay period), by employee id: one query."""
+def _sick_pay_on_payslips(runs, employee_ids) -> dict[int, Decimal]:
+    """The sick pay of the payslips of ``runs`` of ``employee_ids`` (the lines of the sick pay
+    wage type paid for the run's own pay period), by employee id: one query. A correction
+    payslip holds differences, so summed with its original's it gives the corrected pay."""
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    rows = Payslip.objects.filter(pay_run=run, employee_id__in=employee_ids).values_list(
+    rows = Payslip.objects.filter(pay_run__in=runs, employee_id__in=employee_ids).values_list(
         "employee_id", "lines"
     )
     for employee_id, lines in rows:
@@ -128,11 +136,19 @@ def _paid_as_on_payslip(periods, paid: Decimal):
 
 
 def absence_data(
-    run: PayRun, employee_ids=None, recorded_by: dt.datetime | None = None
+    run: PayRun,
+    employee_ids=None,
+    recorded_by: dt.datetime | None = None,
+    paid_in=None,
+    removing: PayRun | None = None,
 ) -> dict[int, irf.Absences]:
     """The absence block of each employee of ``run`` who has one (see the module's rule),
     by employee id; only of ``employee_ids`` when given, and from the absences and holidays
-    recorded by ``recorded_by`` when given (what a report produced then carried). Reads only
+    recorded by ``recorded_by`` when given (what a report produced then carried). The sick
+    pay of an hourly-paid employee is read from the payslips of ``paid_in`` (runs) when given:
+    a correction's replacement report gives what the original and its corrections paid
+    together (:func:`.corrections.produce_replacement_reports`), else ``run``'s. The absences
+    the correction run ``removing`` removes (``Absence.removed_with``) are left out. Reads only
     the absences and holidays that overlap the pay period, and the employments of those
     employees: a few queries whatever the size of the run."""
     start, end = run.period_start, run.period_end
@@ -143,6 +159,8 @@ def absence_data(
     rows = Absence.objects.filter(company=run.company, employee__pay_runs=run, **overlap)
     if employee_ids is not None:
         rows = rows.filter(employee_id__in=employee_ids)
+    if removing is not None:
+        rows = rows.exclude(removed_with=removing)
     for absence in rows.order_by("start_date", "pk"):
         by_employee[absence.employee_id].append(absence)
     if not by_employee:
@@ -167,7 +185,7 @@ def absence_data(
         salary = salary_on(employment, run.payment_date) if employment else None
         periods = []
         for absence in absences:
-            parts = _periods(absence, employment, salary, start, end, policy)
+            parts = _periods(absence, employee, employment, salary, start, end, policy)
             if parts is None:
                 break
             periods.extend(parts)
@@ -177,7 +195,8 @@ def absence_data(
             found[employee.pk] = periods
             if employment.pay_basis == Employment.Basis.HOURLY:
                 hourly.add(employee.pk)
-    sick_pay = _sick_pay_on_payslips(run, hourly) if hourly else {}
+    paid_in = [run] if paid_in is None else paid_in
+    sick_pay = _sick_pay_on_payslips(paid_in, hourly) if hourly else {}
     blocks: dict[int, irf.Absences] = {}
     for employee_id, periods in found.items():
         if employee_id in hourly:

@@ -257,6 +257,17 @@ class AbsencePay:
     sick_price: Decimal = Decimal(0)
 
 
+def sick_employment_start(employee: Employee, absence: Absence, employment: Employment) -> dt.date:
+    """The start of the employment whose length gives the sick pay rights of ``absence``: the
+    one in force on the day the employee fell ill (TSL 55/2001 2:11 1 mom.: "Jos työsuhde on
+    jatkunut vähintään kuukauden", full pay for the days of the incapacity, else 50 %; the
+    right arises when the incapacity begins, and :func:`tase.rules.absences.sick_pay` counts
+    the length to that day), not the one paid on (``employment``: a change of terms since
+    starts a new record). Reads the employee's prefetched employments."""
+    at_start = employment_on(employee, absence.start_date)
+    return (at_start or employment).start_date
+
+
 def absence_pay(
     absence: Absence,
     employment: Employment,
@@ -264,6 +275,7 @@ def absence_pay(
     start: dt.date,
     end: dt.date,
     policy: HolidayPolicy,
+    employee: Employee | None = None,
 ) -> AbsencePay:
     in_period = lambda day: start <= day <= end  # noqa: E731
     monthly = employment.pay_basis == Employment.Basis.MONTHLY
@@ -274,9 +286,10 @@ def absence_pay(
             max(start, absence.start_date), min(end, absence.end_date), schedule(employment)
         )
         return AbsencePay(deduction=-sum((day_pay(employment, salary_cents, d) for d in away), 0))
-    sick = rules.sick_pay(
-        to_rule(absence), employment.start_date, policy.sick_pay_weekdays, schedule(employment)
-    )
+    began = employment.start_date
+    if employee is not None:
+        began = sick_employment_start(employee, absence, employment)
+    sick = rules.sick_pay(to_rule(absence), began, policy.sick_pay_weekdays, schedule(employment))
     paid = [d for d in sick.paid_days if in_period(d)]
     unpaid = [d for d in sick.unpaid_days if in_period(d)]
     unpaid_share = (rules.HUNDRED - sick.share_percent) / rules.HUNDRED
@@ -318,7 +331,15 @@ def absence_lines(actor, run: PayRun) -> int:
         if not salary:
             continue
         for absence in by_employee.get(employee.pk, []):
-            pay = absence_pay(absence, employment, salary, run.period_start, run.period_end, policy)
+            pay = absence_pay(
+                absence,
+                employment,
+                salary,
+                run.period_start,
+                run.period_end,
+                policy,
+                employee,
+            )
             source = f"{ABSENCE_SOURCE}{absence.pk}"
             if pay.deduction:
                 items.append(

@@ -46,7 +46,7 @@ from tase.formats import incomes_register as irf
 from tase.rules import incomes_register as rules
 from tase.rules import payroll as engine
 
-from ..models import Employee, IncomesRegisterReport, PayItem, PayRun, Payslip
+from ..models import Absence, Employee, IncomesRegisterReport, PayItem, PayRun, Payslip
 from .common import require
 
 Report = IncomesRegisterReport
@@ -334,6 +334,7 @@ def correction_payslips(run: PayRun, employees: list[Employee], items: dict, cal
     """The correction payslips (unsaved) of ``employees`` in the correction ``run``: each the
     corrected payslip less what was paid already. ``calculation`` is the run's
     calculation context (settings, catalogue)."""
+    from .absences import ABSENCE_SOURCE
     from .calculation import _payslip_row, payslip_input
 
     original = run.corrects
@@ -348,11 +349,18 @@ def correction_payslips(run: PayRun, employees: list[Employee], items: dict, cal
         paid_slips[slip.employee_id].append(slip)
         if slip.pay_run_id == original.pk:
             originals[slip.employee_id] = slip
+    # The lines of absences this correction removes (absence_locks.remove_with_correction)
+    # are not in the payslip as it should have been: their difference takes them back.
+    removed = {
+        f"{ABSENCE_SOURCE}{pk}"
+        for pk in Absence.objects.filter(removed_with=run).values_list("pk", flat=True)
+    }
     earlier_items: dict[int, list[PayItem]] = defaultdict(list)
     for item in PayItem.objects.filter(
         pay_run_id__in=[original.pk, *earlier], employee_id__in=ids
     ).order_by("pay_run_id", "pk"):
-        earlier_items[item.employee_id].append(item)
+        if item.source not in removed:
+            earlier_items[item.employee_id].append(item)
     tyel = _month_tyel(original, ids)
     wage_sum = None
     if calculation.settings_row.above_unemployment_threshold:
@@ -416,9 +424,66 @@ def correction_payslips(run: PayRun, employees: list[Employee], items: dict, cal
     return slips
 
 
+def _same_absences(one: irf.Absences | None, other: irf.Absences | None) -> bool:
+    """Whether two absence blocks say the same (the periods in any order: a report read back
+    gives the unpaid ones first)."""
+    if one is None or other is None:
+        return one is other
+
+    def key(period):
+        return (period.start, period.end, period.cause, period.days, period.amount)
+
+    return (one.start, one.end, sorted(one.periods, key=key)) == (
+        other.start,
+        other.end,
+        sorted(other.periods, key=key),
+    )
+
+
+def _reported_absences(original: PayRun, report_ids) -> dict[str, irf.Absences | None]:
+    """The absence data the latest version of each of ``report_ids`` (employees' reports of
+    ``original``) carries, read streamed from the deliveries of the run and its
+    corrections."""
+    wanted = set(report_ids)
+    found: dict[str, tuple[int, irf.Absences | None]] = {}
+    rows = (
+        Report.objects.filter(
+            company=original.company, kind=Report.Kind.EARNINGS, pay_run__in=_family(original)
+        )
+        .exclude(reports=0)  # the delivery being written
+        .order_by("pk")
+    )
+    for row in rows:
+        for report_id, version, block in irf.report_absences(row.chunks(), wanted):
+            version = version or row.version
+            if version >= found.get(report_id, (0, None))[0]:
+                found[report_id] = (version, block)
+    return {report_id: block for report_id, (_version, block) in found.items()}
+
+
 def affected_slips(run: PayRun):
-    """The correction payslips of ``run`` that change something."""
-    return [slip for slip in run.payslips.select_related("employee") if slip.lines]
+    """The correction payslips of ``run`` that change something: a line of pay, or (with no
+    line) the employee's absence data, when it now differs from what their report carries
+    (an absence removed or changed with the correction, :mod:`.absence_locks`): the
+    replacement report is what takes a wrong absence out of the Register."""
+    from . import incomes_register as ir
+    from .absence_reports import absence_data
+
+    slips = list(run.payslips.select_related("employee"))
+    quiet = [slip.employee_id for slip in slips if not slip.lines]
+    changed = set()
+    if quiet:
+        original = PayRun.objects.get(pk=run.corrects_id)
+        settled = _family(original).filter(status__in=SETTLED)
+        now = absence_data(original, quiet, paid_in=settled, removing=run)
+        ids = {employee_id: ir.employee_report_id(original, employee_id) for employee_id in quiet}
+        reported = _reported_absences(original, ids.values())
+        changed = {
+            employee_id
+            for employee_id, report_id in ids.items()
+            if not _same_absences(now.get(employee_id), reported.get(report_id))
+        }
+    return [slip for slip in slips if slip.lines or slip.employee_id in changed]
 
 
 def check_approvable(run: PayRun) -> None:
@@ -428,7 +493,12 @@ def check_approvable(run: PayRun) -> None:
     check_correctable(original)
     if not affected_slips(run):
         raise ValidationError(
-            {"items": _("The correction changes no payslip: enter the corrections first.")}
+            {
+                "items": _(
+                    "The correction changes no payslip and no absence data: enter the "
+                    "corrections first."
+                )
+            }
         )
 
 
@@ -480,8 +550,19 @@ def _original_delivery(original: PayRun) -> Report | None:
 def _replacement_reports(run: PayRun, original: PayRun, affected, versions, employments):
     """The replacement report of each affected employee, one at a time: the whole corrected
     payment of the original payment date, the original ReportId and the version after
-    ``versions`` (of :func:`_report_versions`)."""
+    ``versions`` (of :func:`_report_versions`).
+
+    Each carries the absence data as it stands now, by the rules of an original report
+    (:func:`.absence_reports.absence_data` of the original run, the hourly-paid's sick pay
+    from the original and its settled corrections together): a replacement report re-enters
+    all of the report's data (vero.fi, "Näin korjaat tulorekisteriin ilmoitettuja tietoja",
+    30.1.2020: data missing from the original is included in the replacement). So an absence
+    removed or changed with the correction leaves the Register too: when none is left of a
+    report that carried some, the reporting period is given with no period ("Ilmoita aina
+    poissaolojen ilmoitusjakso, vaikka poissaoloja ei olisi ollut", vero.fi,
+    https://www.vero.fi/tulorekisteri/yritykset-ja-organisaatiot/suorituksen-maksajat/palkkatiedot/poissaolotiedot/)."""
     from . import incomes_register as ir
+    from .absence_reports import absence_data
     from .setup import engine_catalogue
 
     catalogue = engine_catalogue(run.company)
@@ -494,6 +575,15 @@ def _replacement_reports(run: PayRun, original: PayRun, affected, versions, empl
         .order_by("pay_run_id")
     ):
         slips_by_employee[slip.employee_id].append(slip)
+    settled = _family(original).filter(status__in=SETTLED)
+    absences = absence_data(original, ids, paid_in=settled)
+    report_ids = {pk: ir.employee_report_id(original, pk) for pk in ids}
+    reported = _reported_absences(original, [report_ids[pk] for pk in ids if pk not in absences])
+    for employee_id in ids:
+        if employee_id not in absences and reported.get(report_ids[employee_id]):
+            # It carried absences, and now none are left: the reporting period with no
+            # period says so (vero.fi: the reporting period is given even without absences).
+            absences[employee_id] = irf.Absences(original.period_start, original.period_end)
     for slip in affected:
         employee = slip.employee
         report_id = ir.employee_report_id(original, employee.pk)
@@ -514,6 +604,7 @@ def _replacement_reports(run: PayRun, original: PayRun, affected, versions, empl
             transactions=tuple(ir.employee_transactions(lines, catalogue, job, employee.name)),
             action=irf.ACTION_REPLACEMENT if sent else irf.ACTION_NEW,
             version=version + 1,
+            absence=absences.get(employee.pk),
         )
 
 
@@ -528,9 +619,11 @@ def produce_replacement_reports(actor, run: PayRun) -> Report:
     in force for the others. The month's separate report is produced again. Called inside the
     approving transaction."""
     from . import incomes_register as ir
+    from .absence_locks import remove_marked
 
     require(actor, run.company, "payroll.approve")
     original = PayRun.objects.get(pk=run.corrects_id)
+    remove_marked(actor, run)  # the absences it removes go before its reports are made
     affected = affected_slips(run)
     # Before this delivery exists.
     versions = _report_versions(
