@@ -388,9 +388,11 @@ def _ir_row(scenario: str, report, elapsed: float, rss: _PeakRss, cpu: float) ->
 
 def _bench_correction(actor, company, original, employees) -> dict:
     """The replacement reports of a correction run paying a bonus to ``employees`` (a tenth
-    of the run): the corrections' report versions read streamed (the original delivery is
-    not read: its reports carry its version), the corrected
-    payment of each combined, one delivery written, validated and stored in parts."""
+    of the run): the corrections' report versions read streamed, the corrected payment of
+    each combined, one delivery written, validated and stored in parts. The deliveries of the
+    run are read streamed once, for whether each employee's report carried absence data (a
+    replacement without absences then gives the reporting period alone): that read grows with
+    the original run, about a second at 10,000 employees."""
     from tase.payroll.models import PayRun, Payslip
     from tase.payroll.services import corrections
 
@@ -447,7 +449,7 @@ def _bench_correction(actor, company, original, employees) -> dict:
         rss,
         cpu,
     )
-    row["target"] = "flat: the original delivery is not read"
+    row["target"] = "memory flat: the deliveries read streamed"
     return row
 
 
