@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -90,6 +92,26 @@ def _check_import_voucher(
     return Checked(on, year, series, description, entries, SOURCE, _import_ref(key, rows))
 
 
+@contextmanager
+def _older_objects_frozen():
+    """The objects that exist before the import left out of the cyclic garbage collector's
+    passes while it runs (``gc.freeze``), and given back after (``gc.unfreeze``).
+
+    An import allocates millions of short-lived objects, and the full passes those
+    allocations trigger walked every object of the process (Django's, the modules'), each
+    pass some 0.1-0.3 s: 6-20 % of the import's CPU time measured at 20,000 and 100,000
+    vouchers. What the import itself allocates is still collected as before, so its memory
+    stays flat; reference counting frees everything else at once as always. The only change:
+    a reference cycle among the older objects that becomes garbage during the import (in
+    this thread or another) waits for the first pass after it. Process-wide, so a second
+    import's unfreeze may end the first one's freeze early: that only costs time."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 @transaction.atomic
 def import_vouchers(actor, company: Company, source, *, progress=None) -> dict:
     """Post every voucher of a CSV file (:mod:`tase.formats.voucher_csv`), or none.
@@ -103,9 +125,14 @@ def import_vouchers(actor, company: Company, source, *, progress=None) -> dict:
     does not double it. ``progress(stage, done, total)`` is called every
     :data:`IMPORT_BATCH` vouchers with the lines read and the lines in the file.
     """
+    guard(actor, company, "ledger.post")
+    with _older_objects_frozen():
+        return _import(actor, company, source, progress)
+
+
+def _import(actor, company: Company, source, progress) -> dict:
     from tase.formats import csv_table, voucher_csv
 
-    guard(actor, company, "ledger.post")
     total_lines = max(csv_table.count_lines(source) - 1, 0)
     reader = voucher_csv.Reader(source)
     cache = _cache(actor, company)
