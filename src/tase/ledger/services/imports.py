@@ -41,29 +41,31 @@ def _first(item: tuple):
     return item[0]
 
 
+def _where(key: str, labels: list[int]) -> str:
+    """Where a voucher's problem is, by its key and lines: "Voucher 17 (line 40, 41)"."""
+    lines = ", ".join(str(n) for n in labels) if len(labels) <= 10 else f"{labels[0]}-{labels[-1]}"
+    return _("Voucher %(key)s (line %(lines)s)") % {"key": key, "lines": lines}
+
+
 def _check_import_voucher(
     company, cache, dates: OpenDates, key, rows, untitled: str
 ) -> Checked | list[tuple[int, str]]:
-    """The voucher of one key's rows ready to write, or its problems as ``(line, message)``. ``untitled``: the description of a
-    voucher whose rows have no text, with ``%(key)s``."""
+    """The voucher of one key's rows ready to write, or its problems as ``(line, message)``.
+    ``untitled``: the description of a voucher whose rows have no text, with ``%(key)s``."""
     labels = [row.line for row in rows]
-
-    def where() -> str:
-        lines = (
-            ", ".join(str(n) for n in labels) if len(labels) <= 10 else f"{labels[0]}-{labels[-1]}"
-        )
-        return _("Voucher %(key)s (line %(lines)s)") % {"key": key, "lines": lines}
-
     first = rows[0]
-    if any(row.date != first.date or row.series != first.series for row in rows):
-        return [(labels[0], where() + ": " + _("the rows differ in date or series."))]
+    day, series_code = first.date, first.series
+    for row in rows:
+        if row.date != day or row.series != series_code:
+            message = _("the rows differ in date or series.")
+            return [(labels[0], f"{_where(key, labels)}: {message}")]
     try:
         on, year, series, _description, entries = check_voucher(
             company,
             cache,
             year_of=dates,
-            date=first.date,
-            series=first.series,
+            date=day,
+            series=series_code,
             description=untitled,
             lines=[
                 {
@@ -83,8 +85,9 @@ def _check_import_voucher(
         )
     except ValidationError as error:
         line_prefix = _("Line %(line)s: %(message)s").split("%")[0]
+        where = _where(key, labels)
         return [
-            (labels[0], message if message.startswith(line_prefix) else f"{where()}: {message}")
+            (labels[0], message if message.startswith(line_prefix) else f"{where}: {message}")
             for messages in error.message_dict.values()
             for message in messages
         ]
