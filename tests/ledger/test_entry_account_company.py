@@ -96,3 +96,21 @@ def test_sqlite_triggers_exist():
         "ledger_entry_account_company_update",
         "ledger_account_company_kept",
     } <= names
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own placeholders path")
+def test_the_bulk_write_still_gets_the_refusal_as_an_integrity_error(books, other_books):
+    """The bulk write runs its statements on the driver's cursor (tase.db.execute_qmark); a
+    trigger's refusal must still come back as Django's IntegrityError, and nothing stays."""
+    from tase.ledger.services.bulk_posting import bulk_insert
+    from tase.ledger.services.posting import ENTRY_COLUMNS
+
+    voucher_id = raw_voucher(books, number=1, day=DAY)
+    day = connection.ops.adapt_datefield_value(DAY)
+    rows = [
+        (voucher_id, books.pk, account(books, "1910").pk, day, 100, "", False, 0, "", "", "", 0, None),
+        (voucher_id, books.pk, account(other_books, "3000").pk, day, -100, "", False, 0, "", "", "", 1, None),
+    ]  # fmt: skip
+    with pytest.raises(IntegrityError, match="account of another company"), transaction.atomic():
+        bulk_insert(Entry._meta.db_table, ENTRY_COLUMNS, rows)
+    assert not Entry.objects.filter(voucher_id=voucher_id).exists()

@@ -142,12 +142,19 @@ def _control_message(header: list[str], values: list[str]) -> str:
     }
 
 
-def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str, ...]) -> Table:
+def read(
+    source: bytes | BinaryIO,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    *,
+    as_tuples: bool = False,
+) -> Table:
     """Check the header of ``source`` and stream its non-empty rows (see the module doc).
 
     Rows are read lazily, so a file of any size takes flat memory. A row whose field count
     differs from the header's is reported in ``errors`` as the rows are read: read every
-    row before looking at ``errors``."""
+    row before looking at ``errors``. ``as_tuples``: each row's cells as a tuple in the
+    order of ``columns`` instead of a dict (a large import's reader saves a dict a row)."""
     table = Table()
     try:
         text, table.encoding = open_text(source)
@@ -193,6 +200,7 @@ def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str
 
     def rows():
         reader = csv.reader(text, delimiter=delimiter)
+        strip, control = str.strip, CONTROL.search
         for values in reader:
             line_number = reader.line_num + 1  # the header was line 1
             if len(values) != width:
@@ -205,13 +213,13 @@ def read(source: bytes | BinaryIO, columns: tuple[str, ...], required: tuple[str
                         )
                     )
                 continue
-            if CONTROL.search("".join(values)):
+            if control("".join(values)):
                 table.errors.append((line_number, _control_message(header, values)))
                 continue
             values.append("")
-            cells = dict(zip(columns, map(str.strip, pick(values)), strict=True))
-            if any(cells.values()):
-                yield line_number, cells
+            cells = tuple(map(strip, pick(values)))
+            if any(cells):
+                yield line_number, (cells if as_tuples else dict(zip(columns, cells, strict=True)))
 
     table.rows = rows()
     return table

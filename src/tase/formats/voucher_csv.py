@@ -74,7 +74,7 @@ class Reader:
     voucher at hand: ``errors`` fills as the file is read, in line order per kind."""
 
     def __init__(self, source):
-        self.table = read(source, COLUMNS, REQUIRED)
+        self.table = read(source, COLUMNS, REQUIRED, as_tuples=True)
         self.row_errors: list[tuple[int, str]] = []
         self.bad_vouchers: set[str] = set()
 
@@ -99,19 +99,20 @@ class Reader:
         for line_number, cells in self.table.rows:
             row = _row(line_number, cells, self.row_errors)
             if row is None:
-                self.bad_vouchers.add(cells["voucher"])
+                self.bad_vouchers.add(cells[0])
             yield row
 
     def vouchers(self) -> Iterator[tuple[str, list[Row], bool]]:
         """``(key, rows, complete)`` per run of consecutive rows with the same key;
         ``complete`` is False when a row of it was in error."""
         key, rows, complete = None, [], True
+        errors = self.row_errors
         for line_number, cells in self.table.rows:
-            if cells["voucher"] != key:
+            if cells[0] != key:
                 if key is not None:
                     yield key, rows, complete
-                key, rows, complete = cells["voucher"], [], True
-            row = _row(line_number, cells, self.row_errors)
+                key, rows, complete = cells[0], [], True
+            row = _row(line_number, cells, errors)
             if row is None:
                 self.bad_vouchers.add(key)
                 complete = False
@@ -121,55 +122,54 @@ class Reader:
             yield key, rows, complete
 
 
-def _row(line_number: int, cells: dict[str, str], errors: list) -> Row | None:
-    """The row of ``cells``, or None with its problems appended to ``errors``."""
-    get = cells.__getitem__
+def _row(line_number: int, cells: tuple[str, ...], errors: list) -> Row | None:
+    """The row of ``cells`` (in :data:`COLUMNS` order), or None with its problems appended
+    to ``errors``. A row without problems takes the straight path: a date or an amount in
+    error is parsed again on the slow path, which names each problem in order."""
+    key, date, series, account, debit, credit, vat_code, text, centre, project, delivery = cells
+    if key and account:
+        try:
+            return Row(
+                line_number,
+                key,
+                parse_date(date),
+                series.upper() if series else "MU",
+                account,
+                parse_amount(debit),
+                parse_amount(credit),
+                vat_code.upper(),
+                text,
+                centre,
+                project,
+                parse_date(delivery) if delivery else None,
+            )
+        except ValueError:
+            pass
     problems = []
-    if not get("voucher"):
+    if not key:
         problems.append(_("the voucher column is empty"))
     try:
-        day = parse_date(get("date"))
+        parse_date(date)
     except ValueError:
-        day = None
         problems.append(
-            _("“%(value)s” is not a date (use 2026-03-31 or 31.3.2026)") % {"value": get("date")}
+            _("“%(value)s” is not a date (use 2026-03-31 or 31.3.2026)") % {"value": date}
         )
-    amounts = []
-    for name in ("debit", "credit"):
+    for name, value in (("debit", debit), ("credit", credit)):
         try:
-            amounts.append(parse_amount(get(name)))
-        except ValueError:
-            amounts.append(None)
-            problems.append(
-                _("%(column)s “%(value)s” is not an amount") % {"column": name, "value": get(name)}
-            )
-    delivery = None
-    if get("delivery_date"):
-        try:
-            delivery = parse_date(get("delivery_date"))
+            parse_amount(value)
         except ValueError:
             problems.append(
-                _("delivery date “%(value)s” is not a date") % {"value": get("delivery_date")}
+                _("%(column)s “%(value)s” is not an amount") % {"column": name, "value": value}
             )
-    if not get("account"):
+    if delivery:
+        try:
+            parse_date(delivery)
+        except ValueError:
+            problems.append(_("delivery date “%(value)s” is not a date") % {"value": delivery})
+    if not account:
         problems.append(_("the account is empty"))
-    if problems:
-        errors.append((line_number, "; ".join(problems) + "."))
-        return None
-    return Row(
-        line=line_number,
-        voucher=get("voucher"),
-        date=day,
-        series=(get("series") or "MU").upper(),
-        account=get("account"),
-        debit=amounts[0],
-        credit=amounts[1],
-        vat_code=get("vat_code").upper(),
-        text=get("text"),
-        cost_centre=get("cost_centre"),
-        project=get("project"),
-        delivery_date=delivery,
-    )
+    errors.append((line_number, "; ".join(problems) + "."))
+    return None
 
 
 def parse(data) -> Parsed:

@@ -26,6 +26,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -34,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from tase.core import audit
 from tase.core.models import Company
+from tase.db import execute_qmark
 
 from ..models import Entry, FiscalYear, Voucher, VoucherSeries
 from .common import _cache, cents_to_decimal, guard, open_year_and_lock
@@ -257,9 +260,11 @@ def write_vouchers(actor, company: Company, checked: Sequence[Checked]) -> list[
     ledger 0014)."""
     if not checked:
         return []
+    # Each voucher's (series, year) key, read once (``.pk`` is a property).
+    series_years = [(item.series.id, item.year.id) for item in checked]
     wanted: dict[tuple[int, int], int] = defaultdict(int)
-    for item in checked:
-        wanted[(item.series.pk, item.year.pk)] += 1
+    for key in series_years:
+        wanted[key] += 1
     first_numbers = {}
     for (series_pk, year_pk), count in sorted(wanted.items()):
         last = _next_number(VoucherSeries(pk=series_pk), FiscalYear(pk=year_pk), count)
@@ -273,9 +278,10 @@ def write_vouchers(actor, company: Company, checked: Sequence[Checked]) -> list[
     next_numbers = dict(first_numbers)
     keys, voucher_rows = [], []
     company_pk = company.pk  # a property: read once, not once a row
-    for item in checked:
-        key = (item.series.pk, item.year.pk)
-        number, next_numbers[key] = next_numbers[key], next_numbers[key] + 1
+    posted = Voucher.State.POSTED
+    for key, item in zip(series_years, checked, strict=True):
+        number = next_numbers[key]
+        next_numbers[key] = number + 1
         keys.append((key, number))
         voucher_rows.append(
             (
@@ -285,7 +291,7 @@ def write_vouchers(actor, company: Company, checked: Sequence[Checked]) -> list[
                 number,
                 adapted[item.date],
                 item.description[:300],
-                Voucher.State.POSTED,
+                posted,
                 item.source[:40],
                 item.source_ref[:200],
                 "[]",
@@ -305,10 +311,11 @@ def write_vouchers(actor, company: Company, checked: Sequence[Checked]) -> list[
             )
             ids.update({((series_pk, year_pk), number): pk for number, pk in cursor.fetchall()})
     entry_rows: list[tuple] = []
-    for (key, number), item in zip(keys, checked, strict=True):
-        voucher_id, day = ids[(key, number)], adapted[item.date]
+    add, row = entry_rows.append, _entry_row
+    for key_number, item in zip(keys, checked, strict=True):
+        voucher_id, day = ids[key_number], adapted[item.date]
         for position, entry in enumerate(item.entries):
-            entry_rows.append(_entry_row(voucher_id, company_pk, day, position, entry))
+            add(row(voucher_id, company_pk, day, position, entry))
     bulk_insert(Entry._meta.db_table, ENTRY_COLUMNS, entry_rows)
     return [(ids[(key, number)], number) for key, number in keys]
 
@@ -327,12 +334,19 @@ def bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None
                 for row in rows:
                     copy.write_row(row)
         else:
-            per_row = f"({', '.join(['%s'] * len(columns))})"
             size = max(connection.features.max_query_params // len(columns), 1)
             for start in range(0, len(rows), size):
                 chunk = rows[start : start + size]
-                cursor.execute(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                    + ", ".join([per_row] * len(chunk)),
-                    [value for row in chunk for value in row],
+                execute_qmark(
+                    cursor,
+                    _values_sql(table, columns, len(chunk)),
+                    list(chain.from_iterable(chunk)),
                 )
+
+
+@lru_cache(maxsize=32)
+def _values_sql(table: str, columns: tuple[str, ...], count: int) -> str:
+    """``INSERT INTO table (columns) VALUES (?, …), …`` for ``count`` rows, in SQLite's own
+    placeholders (:func:`tase.db.execute_qmark`); the full-size text made once, not once a batch."""
+    per_row = f"({', '.join(['?'] * len(columns))})"
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([per_row] * count)

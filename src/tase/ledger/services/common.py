@@ -46,7 +46,6 @@ def fmt_date(value: dt.date) -> str:
 # A plain amount, as a file or a form gives it: at most 12 whole digits (so always within
 # limits.MAX_AMOUNT_CENTS) and at most two decimals after a point or comma.
 PLAIN_AMOUNT = re.compile(r"(-?)([0-9]{1,12})(?:[.,]([0-9]{1,2}))?")
-MAX_CENTS_DECIMAL = Decimal(limits.MAX_AMOUNT_CENTS)
 
 
 def to_cents(value, field: str = "amount") -> int:
@@ -54,7 +53,12 @@ def to_cents(value, field: str = "amount") -> int:
 
     The common inputs take a fast path (:func:`_plain_cents`, no Decimal for a plain text);
     anything else, and every refusal, takes the exact Decimal path (:func:`_exact_cents`)."""
-    if value is None or value == "":
+    if value is None:
+        return 0
+    kind = type(value)
+    # Only text is ever equal to "": a Decimal or an int skips the comparison, which costs
+    # a Decimal a quarter of its conversion.
+    if kind is not Decimal and kind is not int and value == "":
         return 0
     cents = _plain_cents(value)
     return _exact_cents(value) if cents is None else cents
@@ -80,8 +84,9 @@ def _plain_cents(value) -> int | None:
         )
     if kind is Decimal and value.is_finite() and value.adjusted() <= 15:
         cents = value * 100
-        if -MAX_CENTS_DECIMAL <= cents <= MAX_CENTS_DECIMAL and cents == cents.to_integral_value():
-            return int(cents)
+        whole = int(cents)  # compared as integers: exact, and cheaper than Decimal's
+        if whole == cents and -limits.MAX_AMOUNT_CENTS <= whole <= limits.MAX_AMOUNT_CENTS:
+            return whole
     return None
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,29 +41,31 @@ def _first(item: tuple):
     return item[0]
 
 
+def _where(key: str, labels: list[int]) -> str:
+    """Where a voucher's problem is, by its key and lines: "Voucher 17 (line 40, 41)"."""
+    lines = ", ".join(str(n) for n in labels) if len(labels) <= 10 else f"{labels[0]}-{labels[-1]}"
+    return _("Voucher %(key)s (line %(lines)s)") % {"key": key, "lines": lines}
+
+
 def _check_import_voucher(
     company, cache, dates: OpenDates, key, rows, untitled: str
 ) -> Checked | list[tuple[int, str]]:
-    """The voucher of one key's rows ready to write, or its problems as ``(line, message)``. ``untitled``: the description of a
-    voucher whose rows have no text, with ``%(key)s``."""
+    """The voucher of one key's rows ready to write, or its problems as ``(line, message)``.
+    ``untitled``: the description of a voucher whose rows have no text, with ``%(key)s``."""
     labels = [row.line for row in rows]
-
-    def where() -> str:
-        lines = (
-            ", ".join(str(n) for n in labels) if len(labels) <= 10 else f"{labels[0]}-{labels[-1]}"
-        )
-        return _("Voucher %(key)s (line %(lines)s)") % {"key": key, "lines": lines}
-
     first = rows[0]
-    if any(row.date != first.date or row.series != first.series for row in rows):
-        return [(labels[0], where() + ": " + _("the rows differ in date or series."))]
+    day, series_code = first.date, first.series
+    for row in rows:
+        if row.date != day or row.series != series_code:
+            message = _("the rows differ in date or series.")
+            return [(labels[0], f"{_where(key, labels)}: {message}")]
     try:
         on, year, series, _description, entries = check_voucher(
             company,
             cache,
             year_of=dates,
-            date=first.date,
-            series=first.series,
+            date=day,
+            series=series_code,
             description=untitled,
             lines=[
                 {
@@ -81,13 +85,37 @@ def _check_import_voucher(
         )
     except ValidationError as error:
         line_prefix = _("Line %(line)s: %(message)s").split("%")[0]
+        where = _where(key, labels)
         return [
-            (labels[0], message if message.startswith(line_prefix) else f"{where()}: {message}")
+            (labels[0], message if message.startswith(line_prefix) else f"{where}: {message}")
             for messages in error.message_dict.values()
             for message in messages
         ]
     description = next((row.text for row in rows if row.text), "") or untitled % {"key": key}
     return Checked(on, year, series, description, entries, SOURCE, _import_ref(key, rows))
+
+
+@contextmanager
+def _older_objects_frozen():
+    """The objects that exist before the import left out of the cyclic garbage collector's
+    passes while it runs (``gc.freeze``), and given back after (``gc.unfreeze``).
+
+    An import allocates millions of short-lived objects, and the full passes those
+    allocations trigger walked every object of the process (Django's, the modules'), each
+    pass some 0.1-0.3 s: 6-20 % of the import's CPU time measured at 20,000 and 100,000
+    vouchers. One full pass first frees the garbage already waiting (frozen, it would stay
+    through the import: +28 MB of peak memory in the bench, whose migrations leave cycles).
+    What the import itself allocates is still collected as before, so its memory stays flat;
+    reference counting frees everything else at once as always. The only change: a
+    reference cycle among the older objects that becomes garbage during the import (in this
+    thread or another) waits for the first pass after it. Process-wide, so a second
+    import's unfreeze may end the first one's freeze early: that only costs time."""
+    gc.collect()  # garbage already waiting is freed first, not kept frozen through the import
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @transaction.atomic
@@ -103,9 +131,14 @@ def import_vouchers(actor, company: Company, source, *, progress=None) -> dict:
     does not double it. ``progress(stage, done, total)`` is called every
     :data:`IMPORT_BATCH` vouchers with the lines read and the lines in the file.
     """
+    guard(actor, company, "ledger.post")
+    with _older_objects_frozen():
+        return _import(actor, company, source, progress)
+
+
+def _import(actor, company: Company, source, progress) -> dict:
     from tase.formats import csv_table, voucher_csv
 
-    guard(actor, company, "ledger.post")
     total_lines = max(csv_table.count_lines(source) - 1, 0)
     reader = voucher_csv.Reader(source)
     cache = _cache(actor, company)
