@@ -110,6 +110,7 @@ ACTION_LABELS = {
     "recovery_codes_renewed": _l("Recovery codes renewed"),
     "remind": _l("Reminded"),
     "remove": _l("Removed"),
+    "remove_with_correction": _l("Set to be removed with a correction run"),
     "reopen": _l("Reopened"),
     "reply": _l("Replied"),
     "reprice": _l("Repriced"),
