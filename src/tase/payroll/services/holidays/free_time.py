@@ -42,7 +42,7 @@ from ...models import Employee, Employment, PayItem, PayRun, Payslip
 from ..absences import LOCKED
 from ..calculation import HOLIDAY_COMPENSATION
 from .earnings import chain, earning
-from .ledger import HOLIDAY_SOURCE, ZERO, Ledger, credit_year_end
+from .ledger import HOLIDAY_SOURCE, ZERO, Ledger, compensation_cents, credit_year_end
 
 
 def free_time_year(
@@ -91,11 +91,7 @@ def free_time_owed(
     for day, gross, increments, lines in slips.order_by().values_list(
         "payment_date", "gross_cents", "overtime_increment_cents", "lines"
     ):
-        compensation = sum(
-            int(Decimal(line["amount"]) * 100)
-            for line in lines
-            if line.get("code") == HOLIDAY_COMPENSATION
-        )
+        compensation = compensation_cents(lines)
         year = credit_year_end(day)
         if year in years:
             basis[year] += gross - increments - compensation

@@ -27,6 +27,7 @@ from ...models import (
     SalaryChange,
 )
 from ..absences import LOCKED, policy_for
+from ..calculation import HOLIDAY_COMPENSATION
 
 if TYPE_CHECKING:
     from .earnings import Earning
@@ -138,3 +139,13 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
     ):
         book.records[record.employee_id].append(record)
     return book
+
+
+def compensation_cents(lines) -> int:
+    """The holiday compensation a payslip's stored ``lines`` paid, in cents (17 § 1 mom.:
+    what was paid during the employment is taken off what is owed later)."""
+    return sum(
+        int(Decimal(line["amount"]) * 100)
+        for line in lines
+        if line.get("code") == HOLIDAY_COMPENSATION
+    )

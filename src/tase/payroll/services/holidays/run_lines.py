@@ -28,7 +28,16 @@ from ..pay_runs import _check_draft
 from .balance_days import unused
 from .earnings import chain, continues, earning
 from .free_time import season_end_compensation
-from .ledger import DATED, HOLIDAY_SOURCE, ZERO, Ledger, credit_year_end, load, year_used_by
+from .ledger import (
+    DATED,
+    HOLIDAY_SOURCE,
+    ZERO,
+    Ledger,
+    compensation_cents,
+    credit_year_end,
+    load,
+    year_used_by,
+)
 
 
 def _ending_within(book: Ledger, employee: Employee, run: PayRun) -> Employment | None:
@@ -132,11 +141,7 @@ def _employment_pay(
     for day, gross, increments, lines in slips.order_by().values_list(
         "payment_date", "gross_cents", "overtime_increment_cents", "lines"
     ):
-        compensation = sum(
-            int(Decimal(line["amount"]) * 100)
-            for line in lines
-            if line.get("code") == HOLIDAY_COMPENSATION
-        )
+        compensation = compensation_cents(lines)
         basis[credit_year_end(min(day, end))] += gross - increments - compensation
         paid += compensation
     return basis, paid
