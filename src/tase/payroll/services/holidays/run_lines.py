@@ -40,6 +40,13 @@ from .ledger import (
 )
 
 
+def _line(run: PayRun, employee: Employee, code: str, euros, source: str) -> PayItem:
+    """A pay-run line of ``euros`` (a Decimal of whole cents) for ``employee``."""
+    return PayItem(
+        pay_run=run, employee=employee, wage_type=code, amount_cents=int(euros * 100), source=source
+    )
+
+
 def _ending_within(book: Ledger, employee: Employee, run: PayRun) -> Employment | None:
     """The employee's employment that ends within the run's period, if one does; one that
     another employment continues from the next day (a changed contract,
@@ -160,26 +167,10 @@ def _compensation(run: PayRun, book: Ledger, employee: Employee, employment: Emp
     if not pay:
         return []
     source = f"{HOLIDAY_SOURCE}compensation"
-    items = [
-        PayItem(
-            pay_run=run,
-            employee=employee,
-            wage_type=HOLIDAY_COMPENSATION,
-            amount_cents=int(pay * 100),
-            source=source,
-        )
-    ]
+    items = [_line(run, employee, HOLIDAY_COMPENSATION, pay, source)]
     bonus = cents(pay * Decimal(book.policy.holiday_bonus_percent) / 100)
     if book.policy.bonus_on_compensation and bonus:
-        items.append(
-            PayItem(
-                pay_run=run,
-                employee=employee,
-                wage_type="holiday_bonus",
-                amount_cents=int(bonus * 100),
-                source=source,
-            )
-        )
+        items.append(_line(run, employee, "holiday_bonus", bonus, source))
     return items
 
 
@@ -214,13 +205,7 @@ def _bonus_on_return(run: PayRun, book: Ledger, employee: Employee) -> list[PayI
         bonus = cents(pay * percent / 100)
         if bonus:
             items.append(
-                PayItem(
-                    pay_run=run,
-                    employee=employee,
-                    wage_type="holiday_bonus",
-                    amount_cents=int(bonus * 100),
-                    source=f"{HOLIDAY_SOURCE}{record.pk}",
-                )
+                _line(run, employee, "holiday_bonus", bonus, f"{HOLIDAY_SOURCE}{record.pk}")
             )
     return items
 
@@ -257,12 +242,8 @@ def holiday_lines(actor, run: PayRun) -> int:
             free_time = season_end_compensation(book, employee, employment, run)
             if free_time:
                 items.append(
-                    PayItem(
-                        pay_run=run,
-                        employee=employee,
-                        wage_type=HOLIDAY_COMPENSATION,
-                        amount_cents=int(free_time * 100),
-                        source=f"{HOLIDAY_SOURCE}free_time",
+                    _line(
+                        run, employee, HOLIDAY_COMPENSATION, free_time, f"{HOLIDAY_SOURCE}free_time"
                     )
                 )
         if book.policy.bonus_after_return:
@@ -285,15 +266,7 @@ def holiday_lines(actor, run: PayRun) -> int:
             source = f"{HOLIDAY_SOURCE}{record.pk}"
             for code, amount in (("holiday_pay", pay), ("holiday_bonus", bonus)):
                 if amount:
-                    items.append(
-                        PayItem(
-                            pay_run=run,
-                            employee=employee,
-                            wage_type=code,
-                            amount_cents=int(amount * 100),
-                            source=source,
-                        )
-                    )
+                    items.append(_line(run, employee, code, amount, source))
         salary = salary_on(employment, run.payment_date) or 0
         if employment.pay_basis == Employment.Basis.MONTHLY and salary and month_kept:
             items.append(
