@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from tase.core.roles import Role
 from tase.formats import vat_return_file as vf
-from tase.ledger import selectors, services
+from tase.ledger import selectors, services, start_card
 
 from .conftest import sale
 
@@ -152,17 +152,18 @@ def test_start_page_shows_the_next_return_and_a_late_one(world, march, system):
     assert "13.4.2026" not in html and "12.5.2026" in html
 
 
-def test_vat_deadlines_take_two_queries_for_many_companies(
+def test_the_start_card_takes_three_queries_for_many_companies(
     world, books, system, django_assert_max_num_queries
 ):
-    ids = [books.pk, world.other_company.pk]
     services.apply_chart(system, world.other_company, "limited-company")
     services.set_vat_period(system, world.other_company, "quarter")
     services.create_fiscal_year(
         system, world.other_company, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
     )
-    with django_assert_max_num_queries(2):
-        deadlines = selectors.vat_deadlines(ids, dt.date(2026, 5, 8))
+    consultant = world.actor(Role.CONSULTANT)  # the vendor's: both customers' companies
+    with django_assert_max_num_queries(3):
+        cards = start_card.company_cards(consultant, dt.date(2026, 5, 8))
+    deadlines = {card.pk: card.vat_deadlines for card in cards}
     # The quarter company: Q4 2025 was due 12.2.2026 and is late; Q1 2026 is due 12.5.
     assert [(d.start, d.deadline, d.late) for d in deadlines[world.other_company.pk]] == [
         (dt.date(2025, 10, 1), dt.date(2026, 2, 12), True),

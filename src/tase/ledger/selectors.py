@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -616,65 +616,6 @@ def eu_sales_file(company, start, end, *, sent_at: dt.datetime) -> tuple[str, st
         )
     )
     return f"YV-{company.business_id}-{start:%Y%m}.txt", text
-
-
-@dataclass
-class VatDeadline:
-    start: dt.date
-    end: dt.date
-    deadline: dt.date
-    settled: bool
-    late: bool
-
-
-def vat_deadlines(company_ids, today: dt.date) -> dict[int, list[VatDeadline]]:
-    """Per company with books: the next VAT return due, and a late one before it, oldest
-    first. A period counts as settled when its settlement voucher exists or the books are
-    locked over it (a period without VAT is settled by the lock alone); periods before the
-    company's first fiscal year are left out. Two queries for any number of companies."""
-    from .models import LedgerSettings, PeriodLock
-
-    first_day = FiscalYear.objects.filter(company_id=OuterRef("company_id")).order_by("start")
-    lock = PeriodLock.objects.filter(company_id=OuterRef("company_id"))
-    kinds, first_days, locks = {}, {}, {}
-    for company_id, kind, first, locked_until in (
-        LedgerSettings.objects.filter(company_id__in=company_ids)
-        .annotate(
-            first=Subquery(first_day.values("start")[:1]),
-            locked_until=Subquery(lock.values("locked_until")[:1]),
-        )
-        .values_list("company_id", "vat_period", "first", "locked_until")
-    ):
-        kinds[company_id] = kind
-        if first is not None:
-            first_days[company_id] = first
-        if locked_until is not None:
-            locks[company_id] = locked_until
-    periods = {
-        company_id: [
-            (start, end, vat_rules.return_deadline(end, calendar_year=kind == "year"))
-            for start, end in reversed(vat_rules.recent_periods(kind, today, 3))
-            if company_id in first_days and end >= first_days[company_id]
-        ]
-        for company_id, kind in kinds.items()
-    }
-    refs = {f"{start}:{end}" for rows in periods.values() for start, end, _due in rows}
-    vouchers = set(
-        Voucher.objects.filter(
-            company_id__in=kinds, source="vat-settlement", source_ref__in=refs
-        ).values_list("company_id", "source_ref")
-    )
-    result = {}
-    for company_id, rows in periods.items():
-        lock = locks.get(company_id)
-        items = []
-        for start, end, due in rows:
-            done = (company_id, f"{start}:{end}") in vouchers or (lock is not None and lock >= end)
-            items.append(VatDeadline(start, end, due, done, not done and due < today))
-        upcoming = next((i for i, item in enumerate(items) if item.deadline >= today), len(items))
-        late = [item for item in items[:upcoming] if item.late][-1:]
-        result[company_id] = late + items[upcoming : upcoming + 1]
-    return result
 
 
 @dataclass
