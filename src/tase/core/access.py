@@ -153,9 +153,13 @@ class Actor:
         """Organizations the actor may see (or do ``action`` in)."""
         vendor_ids = self._staff_vendor_ids(action)
         own_ids = {m.organization_id for m in self._customer_memberships_for(action)}
-        condition = Q(pk__in=own_ids) | Q(vendor_id__in=vendor_ids) | Q(pk__in=vendor_ids)
         if not own_ids and not vendor_ids:
             return Organization.objects.none()
+        # Only the parts that can match are written: an empty ``IN ()`` is still compiled,
+        # on every page.
+        condition = Q(pk__in=own_ids | vendor_ids)
+        if vendor_ids:
+            condition |= Q(vendor_id__in=vendor_ids)
         return Organization.objects.filter(condition, is_active=True)
 
     def companies(
@@ -165,12 +169,19 @@ class Actor:
         Inactive companies (an archived test environment) are left out of these lists and
         pickers unless asked for; ``company()`` still reaches them by id."""
         vendor_ids = self._staff_vendor_ids(action)
-        # The vendor's customers' companies, and the vendor's own (it invoices through Tase).
-        condition = Q(organization__vendor_id__in=vendor_ids) | Q(organization_id__in=vendor_ids)
+        # The vendor's customers' companies, and the vendor's own (it invoices through Tase);
+        # only the parts that can match are written (an empty ``IN ()`` is still compiled).
+        condition = Q()
+        if vendor_ids:
+            condition = Q(organization__vendor_id__in=vendor_ids) | Q(
+                organization_id__in=vendor_ids
+            )
         for membership in self._customer_memberships_for(action):
             limited = [c.pk for c in membership.companies.all()]
             scope = Q(organization_id=membership.organization_id)
             condition |= scope & Q(pk__in=limited) if limited else scope
+        if not condition:
+            return Company.objects.none()
         companies = Company.objects.filter(condition, organization__is_active=True)
         if not include_inactive:
             companies = companies.filter(is_active=True)

@@ -22,14 +22,24 @@ class SupportConfig(AppConfig):
         )
 
         from . import billing, selectors
-        from .models import Announcement, PhonePrice
+        from .models import Announcement, AnnouncementRead, Guide, PhonePrice
 
         billing.register()
+        # A read mark is only ever added; those an announcement's deletion takes with it need
+        # no forgetting (the deletion starts a new generation).
+        post_save.connect(
+            selectors.forget_unread, sender=AnnouncementRead, dispatch_uid="support.unread"
+        )
         for signal in (post_save, post_delete):
             signal.connect(
                 selectors.forget_service_breaks,
                 sender=Announcement,
                 dispatch_uid=f"support.service_breaks.{signal is post_save}",
+            )
+            signal.connect(
+                selectors.forget_guides,
+                sender=Guide,
+                dispatch_uid=f"support.guides.{signal is post_save}",
             )
             signal.connect(
                 selectors.forget_phone_prices,

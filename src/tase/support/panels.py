@@ -40,22 +40,15 @@ def start_panel(request) -> dict:
     # The card shows titles and states: the texts (a guide's body, a request's description)
     # and the related rows the full lists join are not read.
     return {
-        "announcements": list(
-            selectors.unread_announcements(actor).only("pk", "title", "kind")[:5]
-        ),
+        "announcements": selectors.newest_unread(actor),
         "open_requests": list(
             selectors.requests_for(actor)
             .filter(status__in=OPEN_STATUSES)
             .select_related(None)
             .only("pk", "number", "subject", "status")
-            .order_by("-created_at")[:5]
+            .order_by("-created_at")[: selectors.CARD_SIZE]
         ),
-        "guides": list(
-            selectors.guides_for(actor)
-            .select_related(None)
-            .only("pk", "title")
-            .order_by("-updated_at")[:5]
-        ),
+        "guides": selectors.newest_guides(actor),
         "contacts": support_contacts(vendor_id),
     }
 

@@ -8,6 +8,7 @@ else (pages, API, email and exports all read replies through it).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import statistics
 import uuid
 from collections import Counter
@@ -51,11 +52,12 @@ def is_handler(actor: Actor, organization: Organization | None = None) -> bool:
 def requests_for(actor: Actor) -> QuerySet[ServiceRequest]:
     """Requests the actor may see: staff with support.handle see their vendor's customers',
     a customer user the requests of the companies their membership reaches."""
-    handled = actor.organizations("support.handle")
-    companies = actor.companies("support.use")
-    return ServiceRequest.objects.filter(
-        Q(organization__in=handled.values("pk")) | Q(company__in=companies.values("pk"))
-    ).select_related("organization", "company", "assignee", "requester")
+    reach = Q(company__in=actor.companies("support.use").values("pk"))
+    if actor.can("support.handle"):  # else the condition is empty: not compiled on every page
+        reach |= Q(organization__in=actor.organizations("support.handle").values("pk"))
+    return ServiceRequest.objects.filter(reach).select_related(
+        "organization", "company", "assignee", "requester"
+    )
 
 
 def get_request(actor: Actor, pk) -> ServiceRequest:
@@ -206,6 +208,42 @@ def unread_announcements(actor: Actor) -> QuerySet[Announcement]:
     return with_read_marks(announcements_for(actor), actor.user).filter(is_read=False)
 
 
+CARD_SIZE = 5  # rows of each list on the start page's support card
+
+
+def newest_unread(actor: Actor, now: dt.datetime | None = None) -> list[Announcement]:
+    """The newest announcements in force that the actor has not read, at most CARD_SIZE: the
+    start page's card. Kept in the shared cache per user under the announcements' generation
+    (a new one whenever an announcement is saved or deleted) and the user's memberships, and
+    forgotten when the user reads one; one that expires meanwhile is left out here, and one
+    published on a schedule appears within the cache's timeout."""
+    now = now or timezone.now()
+    rows = shared_cache.remember(
+        _unread_key(actor),
+        lambda: list(
+            unread_announcements(actor).only("pk", "title", "kind", "expire_at")[:CARD_SIZE]
+        ),
+    )
+    return [item for item in rows if item.expire_at is None or item.expire_at > now]
+
+
+def _unread_key(actor: Actor) -> str:
+    generation, _windows = shared_cache.remember(SERVICE_BREAKS_KEY, _service_break_windows)
+    # The audience rule reads the memberships' organizations and roles: another set of them
+    # (a membership ended or changed) is another list, never the old one.
+    reach = hashlib.blake2s(
+        repr(sorted((m.organization_id, m.role) for m in actor.memberships)).encode(),
+        digest_size=8,
+    ).hexdigest()
+    return f"{SERVICE_BREAKS_KEY}:{generation}:unread:{actor.user.pk}:{reach}"
+
+
+def forget_unread(instance, **_signal) -> None:
+    """A read mark was saved: the user's card is read again."""
+    if shared_cache.enabled():
+        shared_cache.forget(_unread_key(Actor.of(instance.user)))
+
+
 SERVICE_BREAKS_KEY = "support:service-breaks"
 BANNER_TIMEOUT = 300  # seconds a user's own list is kept: a membership changed shows within it
 
@@ -272,19 +310,52 @@ def guides_for(actor: Actor | None) -> QuerySet[Guide]:
     customer of the guide's vendor who may use support (``support.use``: an employee may
     not) and for its staff; drafts for the publishers."""
     guides = Guide.objects.select_related("category")
-    if actor is None or not actor.memberships:
+    vendor_ids, drafts = _guide_reach(actor)
+    if not vendor_ids:
         return guides.filter(is_published=True, visibility=Guide.Visibility.PUBLIC)
+    visible = Q(is_published=True) & (
+        Q(visibility=Guide.Visibility.PUBLIC) | Q(organization_id__in=vendor_ids)
+    )
+    if drafts:
+        visible |= Q(organization_id__in=vendor_ids)
+    return guides.filter(visible)
+
+
+def _guide_reach(actor: Actor | None) -> tuple[list[int], bool]:
+    """The vendors whose customers-only guides the actor reads, and whether their drafts too."""
+    if actor is None or not actor.memberships:
+        return [], False
     vendor_ids = {m.organization_id for m in actor.staff_memberships} | {
         m.organization.vendor_id
         for m in actor.customer_memberships
         if actor.can("support.use", m.organization)
     }
-    visible = Q(is_published=True) & (
-        Q(visibility=Guide.Visibility.PUBLIC) | Q(organization_id__in=vendor_ids)
+    return sorted(vendor_ids), actor.can("support.publish")
+
+
+GUIDES_KEY = "support:guides"
+
+
+def newest_guides(actor: Actor) -> list[Guide]:
+    """The CARD_SIZE guides last updated that the actor may read (pk and title): the start
+    page's card. The same for everyone with the same reach, so kept in the shared cache per
+    reach under a generation that a guide's save or deletion renews."""
+    generation = shared_cache.remember(GUIDES_KEY, lambda: uuid.uuid4().hex)
+    vendor_ids, drafts = _guide_reach(actor)
+    return shared_cache.remember(
+        f"{GUIDES_KEY}:{generation}:{','.join(map(str, vendor_ids))}:{drafts:d}",
+        lambda: list(
+            guides_for(actor)
+            .select_related(None)
+            .only("pk", "title")
+            .order_by("-updated_at")[:CARD_SIZE]
+        ),
     )
-    if actor.can("support.publish"):
-        visible |= Q(organization_id__in=vendor_ids)
-    return guides.filter(visible)
+
+
+def forget_guides(**_signal) -> None:
+    """A guide was saved or deleted: every card's guides are read again."""
+    shared_cache.forget(GUIDES_KEY)
 
 
 def get_guide(actor: Actor | None, pk) -> Guide:
