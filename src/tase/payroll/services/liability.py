@@ -41,7 +41,7 @@ from tase.rules.payroll_catalogue import HOLIDAY_ACCRUAL_ACCOUNTS as ACCOUNTS
 
 from ..models import PayrollSettings
 from .common import require
-from .holidays import Ledger, liability_owed, load, unused
+from .holidays import Ledger, liability_owed, load, not_given_owed, unused
 
 SERIES = "PA"
 SOURCE = "payroll-holiday-liability"
@@ -136,6 +136,7 @@ class Liability:
 def _row(book: Ledger, employee, on: dt.date, rates: Rates) -> Row:
     left = unused(book, employee, on)
     owed = liability_owed(book, employee, on)  # 16 §: no days, a percentage of the wages
+    owed += not_given_owed(book, employee, on)  # 26 §: days off the balance, not yet paid
     percent = Decimal(book.policy.holiday_bonus_percent)
     bonus = cents(left.pay * percent / HUNDRED)
     if book.policy.bonus_on_compensation:

@@ -28,6 +28,7 @@ from ..pay_runs import _check_draft
 from .balance_days import unused
 from .earnings import chain, continues, earning
 from .free_time import season_end_compensation
+from .not_given import lines_for_run as not_given_lines
 from .ledger import (
     DATED,
     HOLIDAY_SOURCE,
@@ -221,7 +222,9 @@ def holiday_lines(actor, run: PayRun) -> int:
     pay; the share of other pay besides the salary (10 § 1 mom., second sentence) is paid on
     top of it, in the holiday pay line. When an
     employment ends within the period, the days not used by its last day (saved leave
-    included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.)."""
+    included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.). The run
+    whose period holds 31 December pays the days of the credit year ended 21 months before
+    that the continuing incapacity kept from being given (26 § 1 mom., :mod:`.not_given`)."""
     require(actor, run.company, "payroll.manage")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _check_draft(run)
@@ -246,6 +249,11 @@ def holiday_lines(actor, run: PayRun) -> int:
                         run, employee, HOLIDAY_COMPENSATION, free_time, f"{HOLIDAY_SOURCE}free_time"
                     )
                 )
+        for source, amount in not_given_lines(book, employee, run):  # 26 § 1 mom.
+            items.append(_line(run, employee, HOLIDAY_COMPENSATION, amount, source))
+            bonus = cents(amount * Decimal(book.policy.holiday_bonus_percent) / 100)
+            if book.policy.bonus_on_compensation and bonus:
+                items.append(_line(run, employee, "holiday_bonus", bonus, source))
         if book.policy.bonus_after_return:
             items += _bonus_on_return(run, book, employee)
         if not records or employment is None:
