@@ -53,9 +53,7 @@ def test_the_december_run_pays_the_days_not_given(world, clerk):
     item = PayItem.objects.get(pay_run=run, wage_type="holiday_compensation")
     assert item.amount_cents == 30 * 12000 and item.source == "holiday:not_given:2025-03-31"
     services.calculate_pay_run(clerk, run)
-    line = next(
-        line for line in run.payslips.get().lines if line["code"] == "holiday_compensation"
-    )
+    line = next(line for line in run.payslips.get().lines if line["code"] == "holiday_compensation")
     assert line["income_type"] == 234  # Vuosilomakorvaus, as at the end of an employment
 
 

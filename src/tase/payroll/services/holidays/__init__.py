@@ -22,9 +22,9 @@ from .balance_days import (
 )
 from .earnings import Earning, earning
 from .free_time import liability_owed, season_end_compensation
+from .ledger import HOLIDAY_SOURCE, Ledger, credit_year_end, load, year_used_by
 from .not_given import not_given
 from .not_given import owed as not_given_owed
-from .ledger import HOLIDAY_SOURCE, Ledger, credit_year_end, load, year_used_by
 from .recording import delete_holiday, mark_taken, record_holiday, save_leave
 from .run_lines import earned_nothing_compensation, holiday_lines
 

@@ -28,7 +28,6 @@ from ..pay_runs import _check_draft
 from .balance_days import unused
 from .earnings import chain, continues, earning
 from .free_time import season_end_compensation
-from .not_given import lines_for_run as not_given_lines
 from .ledger import (
     DATED,
     HOLIDAY_SOURCE,
@@ -39,6 +38,7 @@ from .ledger import (
     load,
     year_used_by,
 )
+from .not_given import lines_for_run as not_given_lines
 
 
 def _line(run: PayRun, employee: Employee, code: str, euros, source: str) -> PayItem:
