@@ -280,7 +280,7 @@ class ContractChangeForm(forms.Form):
     valid_from = DayField(label=_("Valid from"), widget=DATE)
     pay_basis = forms.ChoiceField(
         label=_("Pay basis"),
-        choices=[("", _("Unchanged"))] + list(Employment.Basis.choices),
+        choices=[("", _("Unchanged")), *Employment.Basis.choices],
         required=False,
     )
     days_per_week = _dec(_("Working days a week"))
