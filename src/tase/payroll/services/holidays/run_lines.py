@@ -27,7 +27,7 @@ from ..employees import employment_on, salary_on
 from ..pay_runs import _check_draft
 from .balance_days import unused
 from .earnings import chain, continues, earning
-from .free_time import season_end_compensation
+from .free_time import free_time_lines, season_end_compensation
 from .ledger import (
     DATED,
     HOLIDAY_SOURCE,
@@ -249,6 +249,8 @@ def holiday_lines(actor, run: PayRun) -> int:
                         run, employee, HOLIDAY_COMPENSATION, free_time, f"{HOLIDAY_SOURCE}free_time"
                     )
                 )
+        for source, amount in free_time_lines(book, employee, run):  # 19 § 1 mom.
+            items.append(_line(run, employee, HOLIDAY_COMPENSATION, amount, source))
         for source, amount in not_given_lines(book, employee, run):  # 26 § 1 mom.
             items.append(_line(run, employee, HOLIDAY_COMPENSATION, amount, source))
             bonus = cents(amount * Decimal(book.policy.holiday_bonus_percent) / 100)
