@@ -102,3 +102,16 @@ def test_page_and_api_record_free_time(world, clerk):
     other = world.client(Role.PAYROLL_CLERK, other=True)
     assert other.post(url, body, "application/json").status_code == 404
     assert HolidayRecord.objects.filter(free_time=True).count() == 2
+
+
+def test_pay_lost_in_family_leave_joins_the_16_section_basis(world, clerk):
+    """16 § 1 mom., second sentence (as 12 § 2 mom.): unpaid family leave 1.9.-31.10.2025,
+    45 working days (Mon-Fri, the employment gives no weekdays) of 6 / 5 hours at 15 €: 18 €
+    a day, 810.00 €; (3 600 + 810) x 11.5 % = 507.15 € instead of 414.00 €."""
+    worker = _free_time_worker(clerk, world.company)
+    services.record_absence(
+        clerk, worker, kind="family", start_date=dt.date(2025, 9, 1), end_date=dt.date(2025, 10, 31)
+    )
+    september = pay_run(clerk, world.company, dt.date(2026, 9, 30))
+    services.holiday_lines(clerk, september)
+    assert _lines(september) == {"holiday_compensation": 50715}

@@ -26,8 +26,10 @@ paid within the credit year from the employment's start, gross less the overtime
 and less their holiday compensation lines, as at the end of an employment. The holiday
 compensation already paid from the first such year's first day (approved payslips, and a
 draft run's own lines entered by hand) is taken off, down to zero; a compensation paid after
-31 March is taken to pay the ended year first. The reckoned pay of family leave (16 § 1 mom.,
-second sentence) is not added: it is entered by hand, as the calculator's ``absence_wages``.
+31 March is taken to pay the ended year first. The pay lost in pregnancy and parental leave
+is added to each year's basis (16 § 1 mom., second sentence, "siten kuin 12 §:n 2
+momentissa säädetään": :func:`.earnings.family_leave_lost_pay`, the days within the 7 §
+limit at the day's pay, as the calculator's ``absence_wages``).
 
 **Free time** (8 § 1 mom.: two weekdays for each calendar month of the employment,
 :func:`tase.rules.holidays.giving.free_time_days`): the employee who uses it is paid the
@@ -57,7 +59,7 @@ from tase.rules.holidays import giving
 from ...models import Employee, Employment, PayItem, PayRun, Payslip
 from ..absences import LOCKED
 from ..calculation import HOLIDAY_COMPENSATION
-from .earnings import chain, earning
+from .earnings import chain, earning, family_leave_lost_pay
 from .ledger import HOLIDAY_SOURCE, ZERO, Ledger, compensation_cents, credit_year_end
 
 
@@ -118,6 +120,8 @@ def free_time_owed(
             .exclude(source__startswith=HOLIDAY_SOURCE)
             .values_list("amount_cents", flat=True)
         )
+    for year in years:  # 16 § 1 mom., second sentence: the pay lost in family leave
+        basis[year] += family_leave_lost_pay(book, employee, employment, year, min(until, year))
     pay = rules.no_holiday_compensation(
         chain(book, employee, employment)[0].start_date,  # a changed contract goes on
         years[-1],

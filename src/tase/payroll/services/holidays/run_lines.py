@@ -26,7 +26,7 @@ from ..common import require
 from ..employees import employment_on, salary_on
 from ..pay_runs import _check_draft
 from .balance_days import unused
-from .earnings import chain, continues, earning
+from .earnings import chain, continues, earning, family_leave_lost_pay
 from .free_time import free_time_lines, season_end_compensation
 from .ledger import (
     DATED,
@@ -107,6 +107,10 @@ def earned_nothing_compensation(
     basis[credit_year_end(min(run.payment_date, end))] += wages
     years, year_end = [], first
     while year_end <= last:
+        # 16 § 1 mom., second sentence: the pay lost in family leave joins the basis
+        basis[year_end] += family_leave_lost_pay(
+            book, employee, employment, year_end, min(end, year_end)
+        )
         years.append((year_end, Decimal(basis[year_end]) / 100))
         year_end = dt.date(year_end.year + 1, 3, 31)
     pay = rules.no_holiday_compensation(
