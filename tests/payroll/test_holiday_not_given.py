@@ -9,7 +9,6 @@ import datetime as dt
 from tase.payroll import services
 from tase.payroll.models import PayItem, PayRun
 from tase.payroll.services import holidays
-from tase.rules.holidays import giving
 
 from .factories import employee, pay_run
 
@@ -34,16 +33,6 @@ def _sick_worker(clerk, company, *, sick_until=dt.date(2027, 1, 31), taken=0):
         clerk, worker, kind="sick", start_date=dt.date(2025, 5, 1), end_date=sick_until
     )
     return worker
-
-
-def test_rule_deadline_and_days():
-    assert giving.giving_deadline(YEAR) == DEADLINE
-    assert giving.days_not_given(24, dt.date(2027, 2, 1), DEADLINE) == 24
-    # 18.-31.12.2026 hold 9 holiday days (Christmas Eve, Christmas Day, Boxing Day out)
-    assert giving.days_not_given(24, dt.date(2026, 12, 17), DEADLINE) == 15
-    assert giving.days_not_given(24, dt.date(2026, 3, 1), DEADLINE) == 0
-    assert giving.days_not_given(24, dt.date(2025, 12, 1), DEADLINE) == 0
-    assert giving.days_not_given(24, None, DEADLINE) == 0
 
 
 def test_the_december_run_pays_the_days_not_given(world, clerk):

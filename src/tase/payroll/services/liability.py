@@ -11,6 +11,8 @@ rule on it; the holiday compensation still owed by vuosilomalaki 16 § to an emp
 the 35-hour rule whose credit year had no full month (8 § 1 mom.: the ended year's until the
 run at the end of the holiday season pays it, and the current year's so far; the bonus on it
 only when the company's rule pays the bonus on compensation; :mod:`.holidays.free_time`);
+the 26 § compensation for the days the continuing incapacity kept from being given, from the
+deadline until an approved run has paid it (:mod:`.holidays.not_given`);
 and the employer's contributions at the rates in force on the date: TyEL (the
 company's rate, else the year's average employer rate), unemployment insurance (by the
 company's wage-sum threshold mark), health insurance, and the company's accident and group
