@@ -14,6 +14,7 @@ PAGE_WRITES = {
     ("employment_add", ""): ("post", "/api/v1/payroll/employees/{employee_id}/employments"),
     ("salary_change", ""): ("post", "/api/v1/payroll/employments/{employment_id}/salary-changes"),
     ("employment_report_data", ""): ("patch", "/api/v1/payroll/employments/{employment_id}"),
+    ("employment_contract", ""): ("patch", "/api/v1/payroll/employments/{employment_id}"),
     ("tax_card_add", ""): ("post", "/api/v1/payroll/employees/{employee_id}/tax-cards"),
     ("settings", ""): ("patch", "/api/v1/payroll/companies/{company_id}/settings"),
     ("wage_types", ""): ("patch", "/api/v1/payroll/companies/{company_id}/wage-types/{code}"),

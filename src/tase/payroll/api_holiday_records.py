@@ -28,6 +28,9 @@ class HolidayIn(Schema):
     # Saved leave taken (vuosilomalaki 27 § 3 mom.): from the saved days of
     # ``credit_year_end`` (default: the oldest year with saved days left).
     from_saved: bool = False
+    # Free time of a credit year in which no holiday was earned (vuosilomalaki 8 § 1 mom.):
+    # the year's 16 § holiday compensation is paid with it (19 § 1 mom.).
+    free_time: bool = False
 
 
 class SavedLeaveIn(Schema):
@@ -49,6 +52,7 @@ class HolidayOut(Schema):
     end_date: dt.date | None
     days: int
     from_saved: bool
+    free_time: bool
     note: str
 
 
@@ -62,6 +66,9 @@ class BalanceOut(Schema):
     planned: int
     saved: int
     saved_left: int
+    # Days the continuing incapacity kept from being given, paid as holiday compensation
+    # (vuosilomalaki 26 § 1 mom.): off the balance from 31 December of the following year.
+    compensated: int
     left: int
     day_pay: str
 
@@ -120,6 +127,7 @@ def balance_out(row: services.Balance) -> dict:
         "planned": row.planned,
         "saved": row.saved,
         "saved_left": row.saved_left,
+        "compensated": row.compensated,
         "left": row.left,
         "day_pay": str(row.day_pay),
     }

@@ -97,23 +97,34 @@ def list_employments(request, employee_id: int):
     return employee.employments.prefetch_related("salaries")
 
 
-class EmploymentReportDataIn(Schema):
-    """What the Incomes Register is told of an employment; a field left out keeps its value."""
+class EmploymentPatch(Schema):
+    """What the Incomes Register is told of an employment, and its contract from a date; a
+    field left out keeps its value."""
 
     working_time: Literal["", "full_time", "part_time"] | None = None
     car_benefit_type: Literal["", "limited", "full"] | None = None
     car_age_group: Literal["", "A", "B", "C", "U"] | None = None
+    # The contract from ``valid_from`` (required with any of them): a change from a later day
+    # than the employment's start ends it the day before and begins a new one (the response).
+    valid_from: Day | None = None
+    pay_basis: Literal["monthly", "hourly"] | None = None
+    days_per_week: Decimal | None = None
+    working_weekdays: str | None = None
+    weekly_hours: Decimal | None = None
+    salary: Decimal | None = None  # from valid_from; required with a new pay basis
 
 
 @router.patch("/employments/{int:employment_id}", response=EmploymentOut)
-def update_employment(request, employment_id: int, payload: EmploymentReportDataIn):
-    """Full or part time and the car benefit's data of an employment (the employment's other
-    fields are set when it is added)."""
+def update_employment(request, employment_id: int, payload: EmploymentPatch):
+    """Full or part time and the car benefit's data of an employment, and its pay basis,
+    working days a week (or weekdays), weekly hours and salary from ``valid_from``: returns
+    the employment in force from that date (a new one when the contract changed from a day
+    after the employment's start; docs/holidays.md)."""
     current = actor(request)
     employment = get_object_or_404(Employment, pk=employment_id)
     services.ensure_visible_employee(current, employment.employee_id, "payroll.manage")
-    services.update_employment_report_data(current, employment, **payload.dict(exclude_none=True))
-    return Employment.objects.prefetch_related("salaries").get(pk=employment.pk)
+    changed = services.update_employment(current, employment, **payload.dict(exclude_none=True))
+    return Employment.objects.prefetch_related("salaries").get(pk=changed.pk)
 
 
 @router.post("/employments/{int:employment_id}/salary-changes", response={201: SalaryOut})

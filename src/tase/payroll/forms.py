@@ -273,6 +273,34 @@ class SalaryChangeForm(forms.Form):
     amount = _dec(_("Monthly salary or hourly wage (€)"), required=True)
 
 
+class ContractChangeForm(forms.Form):
+    """An employment's pay basis, working days a week (or weekdays) and weekly hours from a
+    date (services.change_contract); an empty field keeps its value."""
+
+    valid_from = DayField(label=_("Valid from"), widget=DATE)
+    pay_basis = forms.ChoiceField(
+        label=_("Pay basis"),
+        choices=[("", _("Unchanged")), *Employment.Basis.choices],
+        required=False,
+    )
+    days_per_week = _dec(_("Working days a week"))
+    working_weekdays = forms.CharField(
+        label=_("Working weekdays"),
+        required=False,
+        max_length=7,
+        help_text=_("E.g. 135 (Monday 1 ... Sunday 7); empty: unchanged."),
+    )
+    weekly_hours = _dec(_("Weekly hours"))
+    salary = _dec(_("Monthly salary or hourly wage (€)"))
+
+    def clean(self):
+        data = super().clean()
+        for name in ("pay_basis", "working_weekdays"):
+            if not data.get(name):
+                data[name] = None  # unchanged
+        return data
+
+
 class TaxCardForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     valid_from = DayField(label=_("Valid from"), widget=DATE, required=False)

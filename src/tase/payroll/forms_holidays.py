@@ -69,6 +69,16 @@ class HolidayForm(forms.Form):
             "days left)."
         ),
     )
+    free_time = forms.BooleanField(
+        label=_("Free time (no holiday earned)"),
+        required=False,
+        help_text=_(
+            "For a credit year in which the employee, working fewer than 14 days or 35 hours "
+            "every month, earned no holiday: two weekdays for each month of employment; the "
+            "year's holiday compensation is paid with the free time (Annual Holidays Act 8 § "
+            "and 19 §)."
+        ),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 

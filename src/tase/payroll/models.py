@@ -722,6 +722,10 @@ class HolidayRecord(models.Model):
     # A planned or taken holiday that uses the saved leave of its credit year (27 § 3 mom.):
     # its days come off the year's saved days, not its ordinary balance.
     from_saved = models.BooleanField(_("saved leave"), default=False)
+    # Free time (vapaa) of an employee who earned no holiday in the credit year (vuosilomalaki
+    # 8 § 1 mom.: two weekdays for each calendar month); the year's 16 § holiday compensation
+    # is paid with it (19 § 1 mom.), and it uses no days of the holiday balance.
+    free_time = models.BooleanField(_("free time"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

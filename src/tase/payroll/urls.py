@@ -109,6 +109,7 @@ urlpatterns = [
     path("employees/<int:pk>/employments/", views.employment_add, name="employment_add"),
     path("employees/<int:pk>/tax-cards/", views.tax_card_add, name="tax_card_add"),
     path("employments/<int:pk>/salary/", views.salary_change, name="salary_change"),
+    path("employments/<int:pk>/contract/", views.employment_contract, name="employment_contract"),
     path(
         "employments/<int:pk>/report-data/",
         views.employment_report_data,

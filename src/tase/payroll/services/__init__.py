@@ -42,6 +42,7 @@ from .employees import (
     EMPLOYEE_FIELDS,
     add_employment,
     add_tax_card,
+    change_contract,
     change_salary,
     create_employee,
     employment_on,
@@ -51,6 +52,7 @@ from .employees import (
     salary_on,
     tax_card_on,
     update_employee,
+    update_employment,
     update_employment_report_data,
 )
 from .holidays import (
@@ -140,6 +142,7 @@ __all__ = [
     "calculate_in_background",
     "calculate_pay_run",
     "cancel_pay_run",
+    "change_contract",
     "change_salary",
     "check_correctable",
     "check_rate",
@@ -209,6 +212,7 @@ __all__ = [
     "tax_card_on",
     "to_cents",
     "update_employee",
+    "update_employment",
     "update_employment_report_data",
     "update_policy",
     "update_settings",

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tase.core import audit, fieldcrypt
@@ -245,6 +246,151 @@ def update_employment_report_data(actor, employment: Employment, **data) -> Empl
             setattr(employment, field, value)
         employment.save(update_fields=list(REPORT_DATA_FIELDS))
         audit.record(actor.user, "update", employment, company=employment.company, changes=changes)
+    return employment
+
+
+CONTRACT_FIELDS = ("pay_basis", "days_per_week", "working_weekdays", "weekly_hours")
+COPIED_FIELDS = (
+    "pay_basis",
+    "weekly_hours",
+    "days_per_week",
+    "working_weekdays",
+    "job_title",
+    "profession_code",
+    "collective_agreement",
+    "hourly_divisor",
+    "cost_centre",
+    "union_dues_rate",
+    "working_time",
+    "car_benefit_type",
+    "car_age_group",
+)
+
+
+def _contract_values(employment: Employment, data: dict) -> dict:
+    """The contract's new pay basis, days a week, working weekdays and weekly hours (a field
+    not given keeps its value); ValidationError names the field."""
+    values = {field: getattr(employment, field) for field in CONTRACT_FIELDS}
+    if data.get("pay_basis") is not None:
+        if data["pay_basis"] not in Employment.Basis.values:
+            raise ValidationError({"pay_basis": _("Choose monthly or hourly.")})
+        values["pay_basis"] = data["pay_basis"]
+    if data.get("working_weekdays") is not None:
+        values["working_weekdays"] = _working_weekdays(data["working_weekdays"])
+    if data.get("days_per_week") not in (None, ""):
+        values["days_per_week"] = _days_per_week(data["days_per_week"])
+        if data.get("working_weekdays") is None:
+            values["working_weekdays"] = ""  # new days a week: the weekdays given no more
+    if values["working_weekdays"]:
+        values["days_per_week"] = Decimal(len(values["working_weekdays"]))
+    if data.get("weekly_hours") not in (None, ""):
+        hours = positive_or_none(data["weekly_hours"], "weekly_hours")
+        if hours is None or hours > 168:
+            raise ValidationError({"weekly_hours": _("Enter the weekly hours, above zero.")})
+        values["weekly_hours"] = hours
+    return values
+
+
+@transaction.atomic
+def change_contract(actor, employment: Employment, *, valid_from, salary=None, **data):
+    """Change an employment's pay basis, working days a week (or working weekdays) or weekly
+    hours from ``valid_from``, returning the employment in force from that day.
+
+    The contract has no history of its own: from its first day the employment is changed in
+    place; from a later day it is ended the day before and a new employment with the new
+    terms (its other fields copied) begins on ``valid_from``, taking the salary changes from
+    that day on (and the salary in force then, or ``salary`` when given; a new pay basis needs
+    it). For the holiday rules the two are one employment that has gone on without a break
+    (vuosilomalaki 162/2005 5 § 1 mom., :func:`.holidays.earnings.chain`), each contract's
+    months counted by its own terms; pay runs take the employment in force on their payment
+    date. A change from a day an approved pay run of the employee has already paid is refused
+    (those payslips would not follow it)."""
+    require(actor, employment.company, "payroll.manage")
+    employment = Employment.objects.select_for_update().get(pk=employment.pk)
+    if not isinstance(valid_from, dt.date):
+        raise ValidationError({"valid_from": _("Enter a date.")})
+    if not employment.covers(valid_from):
+        raise ValidationError({"valid_from": _("The date must be within the employment.")})
+    values = _contract_values(employment, data)
+    changes = {
+        field: [str(getattr(employment, field)), str(value)]
+        for field, value in values.items()
+        if getattr(employment, field) != value
+    }
+    if not changes and salary in (None, ""):
+        raise ValidationError({"valid_from": _("Nothing to change.")})
+    if "pay_basis" in changes and salary in (None, ""):
+        raise ValidationError(
+            {"salary": _("A new pay basis needs the salary or hourly wage from the date.")}
+        )
+    paid = (
+        Payslip.objects.filter(
+            employee=employment.employee,
+            payment_date__gte=valid_from,
+            pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.PAID],
+        )
+        .order_by("-payment_date")
+        .values_list("payment_date", flat=True)
+        .first()
+    )
+    if paid is not None:
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "An approved pay run paid the employee on %(date)s: give a later date."
+                )
+                % {"date": date_format(paid, "SHORT_DATE_FORMAT")}
+            }
+        )
+    changes["valid_from"] = [None, str(valid_from)]
+    if valid_from == employment.start_date:
+        for field, value in values.items():
+            setattr(employment, field, value)
+        employment.save(update_fields=list(CONTRACT_FIELDS))
+        current = employment
+    else:
+        current = Employment.objects.create(
+            company=employment.company,
+            employee=employment.employee,
+            start_date=valid_from,
+            end_date=employment.end_date,
+            **{field: getattr(employment, field) for field in COPIED_FIELDS} | values,
+        )
+        in_force = salary_on(employment, valid_from)
+        SalaryChange.objects.filter(employment=employment, valid_from__gte=valid_from).update(
+            employment=current
+        )
+        if in_force is not None and not current.salaries.filter(valid_from=valid_from).exists():
+            SalaryChange.objects.create(
+                employment=current, valid_from=valid_from, amount_cents=in_force
+            )
+        employment.end_date = valid_from - dt.timedelta(days=1)
+        employment.save(update_fields=["end_date"])
+        changes["new_employment"] = [None, current.pk]
+    if salary not in (None, ""):
+        row = _add_salary(current, valid_from, salary)
+        changes["salary"] = [None, str(euros(row.amount_cents))]
+    audit.record(actor.user, "update", employment, company=employment.company, changes=changes)
+    return current
+
+
+@transaction.atomic
+def update_employment(actor, employment: Employment, **data) -> Employment:
+    """The API's edit of an employment in one transaction: its Incomes Register data
+    (:func:`update_employment_report_data`) and its contract from ``valid_from``
+    (:func:`change_contract`, needed when the pay basis, days a week, working weekdays,
+    weekly hours or salary are given). Returns the employment in force from ``valid_from``
+    (a new one when the contract changed from a later day than its start), else the same."""
+    report = {field: data[field] for field in REPORT_DATA_FIELDS if field in data}
+    contract = {
+        field: data[field] for field in (*CONTRACT_FIELDS, "salary") if data.get(field) is not None
+    }
+    if report:
+        employment = update_employment_report_data(actor, employment, **report)
+    if contract or data.get("valid_from") is not None:
+        if data.get("valid_from") is None:
+            raise ValidationError({"valid_from": _("Give the date the change applies from.")})
+        employment = change_contract(actor, employment, valid_from=data["valid_from"], **contract)
     return employment
 
 

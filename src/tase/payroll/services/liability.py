@@ -11,6 +11,8 @@ rule on it; the holiday compensation still owed by vuosilomalaki 16 § to an emp
 the 35-hour rule whose credit year had no full month (8 § 1 mom.: the ended year's until the
 run at the end of the holiday season pays it, and the current year's so far; the bonus on it
 only when the company's rule pays the bonus on compensation; :mod:`.holidays.free_time`);
+the 26 § compensation for the days the continuing incapacity kept from being given, from the
+deadline until an approved run has paid it (:mod:`.holidays.not_given`);
 and the employer's contributions at the rates in force on the date: TyEL (the
 company's rate, else the year's average employer rate), unemployment insurance (by the
 company's wage-sum threshold mark), health insurance, and the company's accident and group
@@ -41,7 +43,7 @@ from tase.rules.payroll_catalogue import HOLIDAY_ACCRUAL_ACCOUNTS as ACCOUNTS
 
 from ..models import PayrollSettings
 from .common import require
-from .holidays import Ledger, liability_owed, load, unused
+from .holidays import Ledger, liability_owed, load, not_given_owed, unused
 
 SERIES = "PA"
 SOURCE = "payroll-holiday-liability"
@@ -136,6 +138,7 @@ class Liability:
 def _row(book: Ledger, employee, on: dt.date, rates: Rates) -> Row:
     left = unused(book, employee, on)
     owed = liability_owed(book, employee, on)  # 16 §: no days, a percentage of the wages
+    owed += not_given_owed(book, employee, on)  # 26 §: days off the balance, not yet paid
     percent = Decimal(book.policy.holiday_bonus_percent)
     bonus = cents(left.pay * percent / HUNDRED)
     if book.policy.bonus_on_compensation:

@@ -18,6 +18,7 @@ from tase.rules.payroll_catalogue import RETRO_WAGE_TYPES
 
 from .. import selectors, services
 from ..forms import (
+    ContractChangeForm,
     EmployeeForm,
     EmploymentForm,
     EmploymentReportDataForm,
@@ -90,6 +91,7 @@ def employee_detail(request, pk):
         employment.report_form = EmploymentReportDataForm(
             instance=employment, prefix=f"ir{employment.pk}"
         )
+        employment.contract_form = ContractChangeForm(prefix=f"contract{employment.pk}")
     return render(
         request,
         "payroll/employee_detail.html",
@@ -182,6 +184,24 @@ def employment_report_data(request, pk):
         EmploymentReportDataForm(request.POST, prefix=f"ir{employment.pk}"),
         lambda data: services.update_employment_report_data(actor, employment, **data),
         success=_("Employment saved."),
+        invalid=_employment_fields,
+        back=reverse("payroll:employee_detail", args=[employment.employee_id]),
+    )
+
+
+@login_required
+@require_POST
+def employment_contract(request, pk):
+    """The pay basis, working days a week and weekly hours of an employment from a date
+    (services.change_contract: from a later day than its start, a new employment)."""
+    actor = actor_of(request)
+    employment = get_object_or_404(Employment.objects.select_related("employee"), pk=pk)
+    services.ensure_visible_employee(actor, employment.employee_id, "payroll.manage")
+    return save_posted_form(
+        request,
+        ContractChangeForm(request.POST, prefix=f"contract{employment.pk}"),
+        lambda data: services.change_contract(actor, employment, **data),
+        success=_("Contract changed."),
         invalid=_employment_fields,
         back=reverse("payroll:employee_detail", args=[employment.employee_id]),
     )

@@ -6,7 +6,8 @@ holidays. The holiday-pay liability (services.liability) reads the same :class:`
 One module per use case: ``ledger`` (the company's data, read once), ``earnings`` (days
 earned and a holiday day's pay), ``balance_days`` (balances and the days not used),
 ``recording`` (holidays planned, taken and saved), ``free_time`` (the 16 § compensation
-while the employment goes on) and ``run_lines`` (the pay-run lines).
+while the employment goes on), ``not_given`` (the 26 § compensation of days the continuing
+incapacity kept from being given) and ``run_lines`` (the pay-run lines).
 """
 
 from .balance_days import (
@@ -22,6 +23,8 @@ from .balance_days import (
 from .earnings import Earning, earning
 from .free_time import liability_owed, season_end_compensation
 from .ledger import HOLIDAY_SOURCE, Ledger, credit_year_end, load, year_used_by
+from .not_given import not_given
+from .not_given import owed as not_given_owed
 from .recording import delete_holiday, mark_taken, record_holiday, save_leave
 from .run_lines import earned_nothing_compensation, holiday_lines
 
@@ -42,6 +45,8 @@ __all__ = [
     "liability_owed",
     "load",
     "mark_taken",
+    "not_given",
+    "not_given_owed",
     "record_holiday",
     "save_leave",
     "saved_left",

@@ -17,6 +17,7 @@ from tase.rules.payroll import cents
 from ...models import Employee, HolidayRecord
 from .earnings import earning
 from .ledger import DATED, Ledger, credit_year_end, load
+from .not_given import not_given
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +31,20 @@ class Balance:
     saved: int
     day_pay: Decimal
     saved_used: int = 0  # the year's saved days planned or taken as saved leave since
+    # days the continuing incapacity kept from being given by the deadline, paid as holiday
+    # compensation (vuosilomalaki 26 § 1 mom., :mod:`.not_given`)
+    compensated: int = 0
 
     @property
     def left(self) -> int:
-        return self.earned + self.carried_over - self.taken - self.planned - self.saved
+        return (
+            self.earned
+            + self.carried_over
+            - self.taken
+            - self.planned
+            - self.saved
+            - self.compensated
+        )
 
     @property
     def saved_left(self) -> int:
@@ -76,7 +87,13 @@ def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
     previous_end = dt.date(year_end.year - 1, 3, 31)
     before = earning(book, employee, previous_end, days_only=True)
     used_before = _used(records, previous_end)
-    carried = max(before.days - sum(used_before.values()) + used_before["from_saved"], 0)
+    carried = max(
+        before.days
+        - sum(used_before.values())
+        + used_before["from_saved"]
+        - not_given(book, employee, previous_end, book.on),
+        0,
+    )
     used = _used(records, year_end)
     return Balance(
         employee,
@@ -88,6 +105,7 @@ def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
         used[HolidayRecord.Kind.SAVED],
         now.day_pay,
         used["from_saved"],
+        not_given(book, employee, year_end, book.on),
     )
 
 

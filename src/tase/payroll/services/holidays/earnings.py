@@ -174,7 +174,7 @@ def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, u
 
 
 def _absence_wages(
-    book: Ledger, employee: Employee, employment: Employment, year_end, upto
+    book: Ledger, employee: Employee, employment: Employment, year_end, upto, kinds=None
 ) -> dict[tuple[int, int], int]:
     """Per month: the pay lost in absences equated to work that the percentage-based
     holiday pay adds (12 § 2 mom., :func:`tase.rules.absences.lost_pay_days`), in cents:
@@ -182,6 +182,8 @@ def _absence_wages(
     mom.: the pay at the absence's start with the raises during it, by the average weekly
     working time), the month's sum rounded to the cent, half up."""
     absences = book.absences.get(employee.pk)
+    if kinds is not None:
+        absences = [a for a in absences or () if a.kind in kinds]
     if not absences:
         return {}
     start = dt.date(year_end.year - 1, 4, 1)
@@ -200,6 +202,28 @@ def _absence_wages(
             pay = day_pay(employment, _salary_on(book, employment, day), day)
             totals[calendar.month_key(day)] += pay
     return {key: int(cents(amount) * 100) for key, amount in totals.items()}
+
+
+def family_leave_lost_pay(
+    book: Ledger, employee: Employee, employment: Employment, year_end: dt.date, upto: dt.date
+) -> int:
+    """The pay lost in pregnancy and parental leave in the credit year ending ``year_end`` by
+    ``upto``, in cents: the 16 § compensation's basis adds it (vuosilomalaki 16 § 1 mom.,
+    second sentence: "Jos työntekijä on ollut estynyt tekemästä työtä äitiys-,
+    erityisäitiys-, isyys- tai vanhempainvapaan vuoksi, lomakorvauksen perusteena olevaan
+    palkkaan lisätään poissaolon ajalta saamatta jäänyt palkka siten kuin 12 §:n 2
+    momentissa säädetään", read at http://www.vuosilomaopas.fi/fi/lomakorvaus-2). The unpaid
+    family leave's days equated to work within the 7 § limit, each at the day's pay, as the
+    12 § 2 mom. addition counts them (:func:`_absence_wages`, family leave only), over the
+    contracts of the employment (:func:`chain`) within the year."""
+    year_start = dt.date(year_end.year - 1, 4, 1)
+    total = 0
+    for contract in chain(book, employee, employment):
+        if contract.end_date is not None and contract.end_date < year_start:
+            continue
+        months = _absence_wages(book, employee, contract, year_end, upto, kinds=("family",))
+        total += sum(months.values())
+    return total
 
 
 def _months(book: Ledger, employee: Employee, employments: list[Employment], year_end, upto):

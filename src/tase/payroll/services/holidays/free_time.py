@@ -26,8 +26,21 @@ paid within the credit year from the employment's start, gross less the overtime
 and less their holiday compensation lines, as at the end of an employment. The holiday
 compensation already paid from the first such year's first day (approved payslips, and a
 draft run's own lines entered by hand) is taken off, down to zero; a compensation paid after
-31 March is taken to pay the ended year first. The reckoned pay of family leave (16 § 1 mom.,
-second sentence) is not added: it is entered by hand, as the calculator's ``absence_wages``.
+31 March is taken to pay the ended year first. The pay lost in pregnancy and parental leave
+is added to each year's basis (16 § 1 mom., second sentence, "siten kuin 12 §:n 2
+momentissa säädetään": :func:`.earnings.family_leave_lost_pay`, the days within the 7 §
+limit at the day's pay, as the calculator's ``absence_wages``).
+
+**Free time** (8 § 1 mom.: two weekdays for each calendar month of the employment,
+:func:`tase.rules.holidays.giving.free_time_days`): the employee who uses it is paid the
+year's 16 § compensation with it (19 § 1 mom.: "maksetaan vapaan yhteydessä siten kuin 15
+§:ssä säädetään. Muutoin lomakorvaus maksetaan viimeistään lomakauden päättyessä"). The
+clerk records it as a holiday marked free time (``HolidayRecord.free_time``, kept apart from
+the holiday balance in :attr:`.ledger.Ledger.free_time`). A year with free time recorded is
+not paid at the end of the holiday season; the run whose period holds free-time days pays
+their share of what is still owed (:func:`tase.rules.holidays.giving.free_time_share`:
+owed x the days in the run / the year's free-time days not yet paid), so the year's last
+free time pays the rest, and the holiday-pay liability owes it until then.
 """
 
 from __future__ import annotations
@@ -36,12 +49,17 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from tase.rules import absences as calendar
 from tase.rules import holidays as rules
+from tase.rules.holidays import giving
 
 from ...models import Employee, Employment, PayItem, PayRun, Payslip
 from ..absences import LOCKED
 from ..calculation import HOLIDAY_COMPENSATION
-from .earnings import chain, earning
+from .earnings import chain, earning, family_leave_lost_pay
 from .ledger import HOLIDAY_SOURCE, ZERO, Ledger, compensation_cents, credit_year_end
 
 
@@ -102,6 +120,8 @@ def free_time_owed(
             .exclude(source__startswith=HOLIDAY_SOURCE)
             .values_list("amount_cents", flat=True)
         )
+    for year in years:  # 16 § 1 mom., second sentence: the pay lost in family leave
+        basis[year] += family_leave_lost_pay(book, employee, employment, year, min(until, year))
     pay = rules.no_holiday_compensation(
         chain(book, employee, employment)[0].start_date,  # a changed contract goes on
         years[-1],
@@ -132,6 +152,8 @@ def season_end_compensation(
     year_end = dt.date(season_end.year, 3, 31)
     if not free_time_year(book, employee, employment, year_end, year_end):
         return ZERO
+    if any(r.credit_year_end == year_end for r in book.free_time.get(employee.pk, [])):
+        return ZERO  # paid with the free time instead (19 § 1 mom.)
     return free_time_owed(
         book, employee, employment, [year_end], max(run.payment_date, year_end), run
     )
@@ -157,3 +179,86 @@ def liability_owed(book: Ledger, employee: Employee, on: dt.date) -> Decimal:
     ended = dt.date(current.year - 1, 3, 31)
     years = [y for y in (ended, current) if free_time_year(book, employee, employment, y, on)]
     return free_time_owed(book, employee, employment, years, on)
+
+
+def _covering(book: Ledger, employee: Employee, day: dt.date) -> Employment | None:
+    return next(
+        (
+            e
+            for e in book.employments.get(employee.pk, [])
+            if e.start_date <= day and (e.end_date is None or e.end_date >= day)
+        ),
+        None,
+    )
+
+
+def months_employed(
+    book: Ledger, employee: Employee, employment: Employment, year_end: dt.date
+) -> int:
+    """The calendar months of the credit year ending ``year_end`` in which the employment (its
+    earlier contracts included, :func:`.earnings.chain`) was in force on some day."""
+    first = max(dt.date(year_end.year - 1, 4, 1), chain(book, employee, employment)[0].start_date)
+    last = min(year_end, employment.end_date or year_end)
+    if first > last:
+        return 0
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def free_time_left(book: Ledger, employee: Employee, year_end: dt.date, start: dt.date) -> int:
+    """The free time (weekdays) of the credit year ending ``year_end`` not yet planned or
+    taken, for free time beginning on ``start``; refused (naming the field) for free time
+    beginning before the year has ended, or for a year that is not one of 8 § 1 mom."""
+    if start <= year_end:
+        raise ValidationError(
+            {"start_date": _("The free time of a credit year begins after the year has ended.")}
+        )
+    employment = _covering(book, employee, start)
+    if employment is None or not free_time_year(book, employee, employment, year_end, year_end):
+        raise ValidationError(
+            {
+                "credit_year_end": _(
+                    "Free time is for a credit year in which the employee, working fewer than "
+                    "14 days or 35 hours every month, earned no holiday (Annual Holidays Act "
+                    "8 §)."
+                )
+            }
+        )
+    used = sum(r.days for r in book.free_time.get(employee.pk, []) if r.credit_year_end == year_end)
+    months = months_employed(book, employee, employment, year_end)
+    return giving.free_time_days(months, year_end) - used
+
+
+def free_time_lines(book: Ledger, employee: Employee, run: PayRun) -> list[tuple[str, Decimal]]:
+    """(source, amount) of the 16 § compensation paid with the free time within the run's
+    period (19 § 1 mom.), per credit year: the share of what is still owed for the free-time
+    days in the period (:func:`tase.rules.holidays.giving.free_time_share`)."""
+    records = book.free_time.get(employee.pk, [])
+    items = []
+    for year_end in sorted({r.credit_year_end for r in records}):
+        own = [r for r in records if r.credit_year_end == year_end]
+        within = [
+            r for r in own if r.start_date <= run.period_end and r.end_date >= run.period_start
+        ]
+        if not within:
+            continue
+        days = sum(
+            calendar.holiday_days(
+                max(r.start_date, run.period_start), min(r.end_date, run.period_end)
+            )
+            for r in within
+        )
+        days_left = sum(
+            calendar.holiday_days(max(r.start_date, run.period_start), r.end_date)
+            for r in own
+            if r.end_date >= run.period_start
+        )
+        employment = _covering(book, employee, within[0].start_date)
+        if employment is None or not free_time_year(book, employee, employment, year_end, year_end):
+            continue
+        owed = free_time_owed(
+            book, employee, employment, [year_end], max(run.payment_date, year_end), run
+        )
+        share = giving.free_time_share(owed, days, days_left)
+        if share:
+            items.append((f"{HOLIDAY_SOURCE}free_time:{year_end.isoformat()}", share))
+    return items

@@ -64,6 +64,9 @@ class Ledger:
     wages: dict[tuple[int, int, int], tuple[int, int, int, Decimal]] = field(default_factory=dict)
     absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
     records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
+    # The free time of 8 § 1 mom. (``HolidayRecord.free_time``): kept apart, it uses no days
+    # of the holiday balance; its 16 § compensation is paid with it (:mod:`.free_time`).
+    free_time: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
     # Each employee's employments and each employment's salaries, listed once (a related
     # manager's .all() builds a new queryset on every call).
     employments: dict[int, list[Employment]] = field(default_factory=dict)
@@ -137,7 +140,7 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
         | Q(from_saved=True),
         employee_id__in=ids,
     ):
-        book.records[record.employee_id].append(record)
+        (book.free_time if record.free_time else book.records)[record.employee_id].append(record)
     return book
 
 

@@ -19,6 +19,7 @@ from ...models import Employee, HolidayRecord
 from ..absences import check_dates, check_free
 from ..common import require
 from .balance_days import balance, saved_left
+from .free_time import free_time_left
 from .ledger import DATED, P_SAVING, P_SAVING_AGREED, load, year_used_by
 
 
@@ -66,12 +67,16 @@ def record_holiday(
     credit_year_end=None,
     note="",
     from_saved=False,
+    free_time=False,
 ) -> HolidayRecord:
     """Plan or record a holiday: its holiday days (vuosilomalaki 3 § 2 mom.) from the credit
     year given (by default the last one ended before it starts). Refused beyond the balance,
     over another holiday or absence, or outside the employment. ``from_saved``: saved leave
     taken (27 § 3 mom.), from the saved days of the year given (by default the oldest year
-    with saved days left), refused beyond them."""
+    with saved days left), refused beyond them. ``free_time``: the free time of an employee
+    who earned no holiday in the credit year (8 § 1 mom., :func:`.free_time.free_time_left`:
+    two weekdays for each month of the employment in it), refused beyond it; it uses no
+    holiday days, and the year's 16 § compensation is paid with it (19 § 1 mom.)."""
     require(actor, employee.company, "payroll.manage")
     if kind not in DATED:
         raise ValidationError({"kind": _("Choose planned or taken.")})
@@ -81,7 +86,18 @@ def record_holiday(
     if days == 0:
         raise ValidationError({"end_date": _("The dates hold no holiday days.")})
     check_free(employee, start, end, "start_date")
-    if from_saved:
+    if free_time:
+        if from_saved:
+            raise ValidationError({"from_saved": _("Free time is not saved leave.")})
+        year_end = _year_end(credit_year_end, start)
+        book = load(
+            employee.company,
+            max(dt.date.today(), year_end),
+            Employee.objects.filter(pk=employee.pk),
+        )
+        left = free_time_left(book, book.employees[0], year_end, start)
+        _refuse_beyond(left, days, year_end, "end_date")
+    elif from_saved:
         year_end = _saved_year(employee, credit_year_end, days)
     else:
         year_end = _year_end(credit_year_end, start)
@@ -100,6 +116,7 @@ def record_holiday(
         end_date=end,
         days=days,
         from_saved=bool(from_saved),
+        free_time=bool(free_time),
         note=(note or "")[:200],
     )
     audit.record(
@@ -112,6 +129,7 @@ def record_holiday(
             "dates": [None, f"{start}/{end}"],
             "days": [None, days],
             "from_saved": [None, bool(from_saved)],
+            "free_time": [None, bool(free_time)],
         },
     )
     return record

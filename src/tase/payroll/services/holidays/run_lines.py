@@ -26,8 +26,8 @@ from ..common import require
 from ..employees import employment_on, salary_on
 from ..pay_runs import _check_draft
 from .balance_days import unused
-from .earnings import chain, continues, earning
-from .free_time import season_end_compensation
+from .earnings import chain, continues, earning, family_leave_lost_pay
+from .free_time import free_time_lines, season_end_compensation
 from .ledger import (
     DATED,
     HOLIDAY_SOURCE,
@@ -38,6 +38,7 @@ from .ledger import (
     load,
     year_used_by,
 )
+from .not_given import lines_for_run as not_given_lines
 
 
 def _line(run: PayRun, employee: Employee, code: str, euros, source: str) -> PayItem:
@@ -106,6 +107,10 @@ def earned_nothing_compensation(
     basis[credit_year_end(min(run.payment_date, end))] += wages
     years, year_end = [], first
     while year_end <= last:
+        # 16 § 1 mom., second sentence: the pay lost in family leave joins the basis
+        basis[year_end] += family_leave_lost_pay(
+            book, employee, employment, year_end, min(end, year_end)
+        )
         years.append((year_end, Decimal(basis[year_end]) / 100))
         year_end = dt.date(year_end.year + 1, 3, 31)
     pay = rules.no_holiday_compensation(
@@ -221,7 +226,9 @@ def holiday_lines(actor, run: PayRun) -> int:
     pay; the share of other pay besides the salary (10 § 1 mom., second sentence) is paid on
     top of it, in the holiday pay line. When an
     employment ends within the period, the days not used by its last day (saved leave
-    included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.)."""
+    included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.). The run
+    whose period holds 31 December pays the days of the credit year ended 21 months before
+    that the continuing incapacity kept from being given (26 § 1 mom., :mod:`.not_given`)."""
     require(actor, run.company, "payroll.manage")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _check_draft(run)
@@ -246,6 +253,13 @@ def holiday_lines(actor, run: PayRun) -> int:
                         run, employee, HOLIDAY_COMPENSATION, free_time, f"{HOLIDAY_SOURCE}free_time"
                     )
                 )
+        for source, amount in free_time_lines(book, employee, run):  # 19 § 1 mom.
+            items.append(_line(run, employee, HOLIDAY_COMPENSATION, amount, source))
+        for source, amount in not_given_lines(book, employee, run):  # 26 § 1 mom.
+            items.append(_line(run, employee, HOLIDAY_COMPENSATION, amount, source))
+            bonus = cents(amount * Decimal(book.policy.holiday_bonus_percent) / 100)
+            if book.policy.bonus_on_compensation and bonus:
+                items.append(_line(run, employee, "holiday_bonus", bonus, source))
         if book.policy.bonus_after_return:
             items += _bonus_on_return(run, book, employee)
         if not records or employment is None:
