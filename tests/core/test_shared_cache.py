@@ -318,3 +318,35 @@ def test_the_support_cards_lists_follow_the_users_memberships(
         membership.save()
         Membership.objects.create(user=user, organization=elsewhere, role=Role.ACCOUNTANT)
     assert selectors.newest_unread(_fresh_actor(user)) == []
+
+
+def test_the_delivery_card_is_kept_until_a_project_or_phase_changes(
+    shared, world, django_capture_on_commit_callbacks
+):
+    """The start page's delivery card keeps the running projects and their phases per user:
+    a phase's progress and a new project are seen by the next view, a row changed behind the
+    services' back is not (proof that the card was kept)."""
+    from tase.delivery import panels as delivery_panels
+    from tase.delivery import services as delivery
+
+    from ..delivery.factories import KICKOFF, project
+
+    def card(role):
+        return delivery_panels.start_panel(_Request(_fresh_actor(world.users[role]).user))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = project(world)
+    assert [row["project"].name for row in card(Role.MAIN_USER)["projects"]] == [first.name]
+    assert _queries(lambda: card(Role.MAIN_USER))[1] == 1  # the user only
+    type(first).objects.filter(pk=first.pk).update(name="Ohi")
+    assert [row["project"].name for row in card(Role.MAIN_USER)["projects"]] == [first.name]
+    phase = first.phases.order_by("kind").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.record_phase_progress(
+            world.actor(Role.PROJECT_LEAD), phase, actual_start=KICKOFF, actual_end=KICKOFF
+        )
+    rows = card(Role.MAIN_USER)["projects"]
+    assert rows[0]["project"].name == "Ohi" and rows[0]["phase"].kind != phase.kind
+    # Another customer's main user has no project, kept or not.
+    other = delivery_panels.start_panel(_Request(world.other_users[Role.MAIN_USER]))
+    assert other["projects"] == [] and other["total"] == 0

@@ -7,6 +7,7 @@ does not exist (404); inside them, an action the role lacks is refused (403).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -82,6 +83,18 @@ class Actor:
             for m in self.memberships
             if not m.organization.is_vendor and m.role not in STAFF_ROLES
         ]
+
+    @cached_property
+    def reach(self) -> str:
+        """A short digest of what the actor's rights are read from: each membership's
+        organization, role and company limits. A value kept per user in the shared cache is
+        kept under it, so that other rights (a membership ended, a role changed) never read a
+        value kept under the old ones."""
+        rights = sorted(
+            (m.organization_id, m.role, sorted(c.pk for c in m.companies.all()))
+            for m in self.memberships
+        )
+        return hashlib.blake2s(repr(rights).encode(), digest_size=8).hexdigest()
 
     @property
     def is_vendor_staff(self) -> bool:

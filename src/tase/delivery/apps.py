@@ -8,6 +8,9 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Implementation projects")
 
     def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from tase.core.models import Organization
         from tase.core.registry import (
             BannerSource,
             DemoLoader,
@@ -21,9 +24,20 @@ class DeliveryConfig(AppConfig):
 
         from . import banners, billing, checks, hooks, notices
         from .demo import load_demo
-        from .panels import start_panel
+        from .models import Phase, Project
+        from .panels import forget_card, start_panel
 
         billing.register()
+        for signal in (post_save, post_delete):
+            for model in (Project, Phase, Organization):
+                signal.connect(
+                    forget_card,
+                    sender=model,
+                    dispatch_uid=f"delivery.card.{model.__name__}.{signal is post_save}",
+                )
+        m2m_changed.connect(
+            forget_card, sender=Project.consultants.through, dispatch_uid="delivery.card.m2m"
+        )
         checks.register()
         notices.register()
         hooks.register_defaults()

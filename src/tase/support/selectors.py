@@ -8,7 +8,6 @@ else (pages, API, email and exports all read replies through it).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import statistics
 import uuid
 from collections import Counter
@@ -229,13 +228,7 @@ def newest_unread(actor: Actor, now: dt.datetime | None = None) -> list[Announce
 
 def _unread_key(actor: Actor) -> str:
     generation, _windows = shared_cache.remember(SERVICE_BREAKS_KEY, _service_break_windows)
-    # The audience rule reads the memberships' organizations and roles: another set of them
-    # (a membership ended or changed) is another list, never the old one.
-    reach = hashlib.blake2s(
-        repr(sorted((m.organization_id, m.role) for m in actor.memberships)).encode(),
-        digest_size=8,
-    ).hexdigest()
-    return f"{SERVICE_BREAKS_KEY}:{generation}:unread:{actor.user.pk}:{reach}"
+    return f"{SERVICE_BREAKS_KEY}:{generation}:unread:{actor.user.pk}:{actor.reach}"
 
 
 def forget_unread(instance, **_signal) -> None:
