@@ -2,8 +2,8 @@
 attachment, a machine-readable index with SHA-256 hashes and the retention times."""
 
 import csv
-import gc
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
@@ -350,7 +350,7 @@ def test_the_vouchers_are_read_without_reference_cycles(system, books):
     assert (
         sum(len(r.lines) for r in records) == Entry.objects.filter(voucher__company=books).count()
     )
-    assert [[a.name for a in r.attachments] for r in records][0] == ["kuitti 1.pdf", "kuva.png"]
+    assert [a.name for a in records[0].attachments] == ["kuitti 1.pdf", "kuva.png"]
 
 
 def test_the_zip_directory_waits_on_disk_and_the_package_reads_back(tmp_path):
