@@ -3,6 +3,7 @@ attachment, a machine-readable index with SHA-256 hashes and the retention times
 
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
@@ -327,3 +328,44 @@ def test_safe_names_stay_in_their_folder(name):
     safe = archive.safe_name(name)
     assert safe and "/" not in safe and "\\" not in safe and not safe.startswith(".")
     assert len(safe) <= 150
+
+
+def test_the_vouchers_are_read_without_reference_cycles(system, books):
+    """Memory stays flat: the vouchers, lines and attachments are read as plain rows. Model
+    instances with prefetched relations form reference cycles that wait for a full pass of the
+    cyclic collector, and the process grew by about 3 kB a voucher (measured at 10,000)."""
+    _post(system, books, 4)
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        records = list(archive.voucher_rows(books, _year(books)))
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, Voucher | Entry | Attachment)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert len(records) == 4 and left == []
+    assert (
+        sum(len(r.lines) for r in records) == Entry.objects.filter(voucher__company=books).count()
+    )
+    assert [a.name for a in records[0].attachments] == ["kuitti 1.pdf", "kuva.png"]
+
+
+def test_the_zip_directory_waits_on_disk_and_the_package_reads_back(tmp_path):
+    """The ZIP's directory entries are spooled to a temporary file as each member is written
+    (zipfile keeps about 420 bytes a member otherwise), and the central directory written from
+    them at the end is a valid one: every member reads back with its CRC."""
+    path = tmp_path / "a.zip"
+    stamp = (2026, 12, 31, 12, 0, 0)
+    with open(path, "wb") as out, archive._SpooledZip(out, "w", allowZip64=True) as zf:
+        for i in range(300):
+            with archive._member(zf, f"attachments/ML {i}/f.txt", stamp) as member:
+                member.write(f"tosite {i}\n".encode() * 50)
+        assert len(zf.filelist) == 300 and dict(zf.NameToInfo) == {}
+    with zipfile.ZipFile(path) as read:
+        assert read.testzip() is None
+        names = read.namelist()
+        assert len(names) == 300 and names[7] == "attachments/ML 7/f.txt"
+        assert read.read("attachments/ML 299/f.txt") == b"tosite 299\n" * 50
