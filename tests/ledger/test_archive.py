@@ -369,3 +369,20 @@ def test_the_zip_directory_waits_on_disk_and_the_package_reads_back(tmp_path):
         names = read.namelist()
         assert len(names) == 300 and names[7] == "attachments/ML 7/f.txt"
         assert read.read("attachments/ML 299/f.txt") == b"tosite 299\n" * 50
+
+
+def test_series_whose_codes_share_a_safe_name_keep_their_own_folders(system, books):
+    """Series codes that differ only in characters a file name cannot hold get folders of
+    their own: the package never holds two members of one name."""
+    from tase.ledger.models import SeriesCounter, VoucherSeries
+
+    for code in ("M/", "M:"):
+        series = VoucherSeries.objects.create(company=books, code=code, name_fi=code)
+        SeriesCounter.objects.create(series=series, fiscal_year=_year(books))
+        services.post_voucher(
+            system, books, **{**sale(), "series": code}, attachments=[("kuitti.pdf", PDF)]
+        )
+    names = [info.filename for info in _build(system, books).infolist()]
+    folders = sorted(n.split("/")[1] for n in names if n.startswith("attachments/"))
+    assert len(names) == len(set(names))
+    assert folders == ["M_ 1", "M_-2 1"]

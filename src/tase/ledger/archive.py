@@ -430,9 +430,16 @@ def _vouchers(zf, company, year, stamp, index_json, index_csv, summary: Summary)
     writer = csv.writer(index_csv, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     first = True
+    # A folder per voucher, "<series> <number>": each series' part made unique once (two codes
+    # such as "M/" and "M:", or "ml" and "ML", would otherwise share folders on disk), so the
+    # folders are unique by construction without keeping every voucher's name.
+    series_folders: dict[str, str] = {}
+    taken_series: set[str] = set()
     for voucher in voucher_rows(company, year):
         label = f"{voucher.series} {voucher.number}"
-        folder = f"attachments/{safe_name(label)}"
+        if voucher.series not in series_folders:
+            series_folders[voucher.series] = _unique(safe_name(voucher.series), taken_series)
+        folder = f"attachments/{series_folders[voucher.series]} {voucher.number}"
         files, taken = [], set()
         for attachment in voucher.attachments:
             name = _unique(safe_name(attachment.name), taken)
@@ -573,8 +580,9 @@ class _SpooledDirectory:
 
 class _NoNames(dict):
     """Stands in for ``ZipFile.NameToInfo`` (name → entry, only used to warn of a duplicate
-    name): the package's names are unique by construction (:func:`_unique`, one folder a
-    voucher), and keeping them would hold every name in memory."""
+    name): the package's names are unique by construction (one folder a voucher, its series'
+    part made unique in :func:`_vouchers`, the files in it by :func:`_unique`), and keeping
+    them would hold every name in memory."""
 
     def __setitem__(self, key, value) -> None:
         pass
