@@ -9,7 +9,12 @@ pay_runs, incomes_register); callers import from this package. Module constants 
 ``calculation.CHUNK`` are read where they are defined: change them there.
 """
 
-from .absence_locks import delete_absence, removal_locks, removal_state, remove_with_correction
+from .absence_changes import (
+    change_with_correction,
+    remove_with_correction,
+    update_absence,
+)
+from .absence_locks import delete_absence, removal_locks, removal_state
 from .absences import (
     absence_lines,
     kela_application,
@@ -141,6 +146,7 @@ __all__ = [
     "calculate_pay_run",
     "cancel_pay_run",
     "change_salary",
+    "change_with_correction",
     "check_correctable",
     "check_rate",
     "clean_iban",
@@ -208,6 +214,7 @@ __all__ = [
     "start_calculation",
     "tax_card_on",
     "to_cents",
+    "update_absence",
     "update_employee",
     "update_employment_report_data",
     "update_policy",
