@@ -6,9 +6,11 @@ report that no record explains. A payroll clerk corrects it as any settled pay, 
 correction run:
 
 - **one correction run per pay run concerned**, created together in one transaction (a
-  draft correction of that run naming the employee is used when there is one): the runs that
-  used the absence, and for a change also the settled runs whose pay period the absence
-  reaches before or after the change (a sick leave made longer into the next month). Each is paid on the date given
+  draft correction of that run naming the employee is used when there is one): each settled
+  regular run with a payslip of the employee whose pay period the absence falls in - for a
+  change, before or after it (a sick leave made longer into the next month). A run whose pay
+  and report the change turns out not to touch gets a correction all the same: approving it
+  produces no report, and the change waits for no run the clerk did not see; Each is paid on the date given
   (by default today, or the original payment date when that is later);
 - each carries the change (:class:`~tase.payroll.models.AbsenceChange`): its lines from the
   absence become the difference between what the changed absence makes in its own pay
@@ -73,12 +75,14 @@ def _refuse_pending(absence: Absence) -> None:
 
 
 def used_runs(absence: Absence) -> list[PayRun]:
-    """The regular runs whose lines or reports used ``absence``, by payment date."""
+    """The settled regular runs of the employee whose pay period the absence falls in, by
+    payment date, when a settled run used it (its lines or its report, :mod:`.absence_locks`);
+    none when none did (then it is changed or removed directly)."""
     from .absence_locks import _line_locks, _report_locks
 
-    locks = [*_report_locks([absence]).values(), *_line_locks([absence]).values()]
-    used = {_original(run).pk: _original(run) for _text, run in locks}
-    return sorted(used.values(), key=lambda run: (run.payment_date, run.pk))
+    if absence.pk not in _line_locks([absence]) and absence.pk not in _report_locks([absence]):
+        return []
+    return _runs_reached(absence.employee, absence.start_date, absence.end_date)
 
 
 def _runs_reached(employee: Employee, start: dt.date, end: dt.date) -> list[PayRun]:
