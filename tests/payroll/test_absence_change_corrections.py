@@ -219,7 +219,9 @@ def test_an_absence_no_settled_run_used_is_changed_directly(world, clerk):
     run.refresh_from_db()
     assert run.stale
     page = client.post(
-        f"/payroll/absences/{unpaid.pk}/change/", _fields(unpaid, end_date="2026-03-11"), follow=True
+        f"/payroll/absences/{unpaid.pk}/change/",
+        _fields(unpaid, end_date="2026-03-11"),
+        follow=True,
     )
     assert "Poissaolo muutettu" in page.content.decode()
     unpaid.refresh_from_db()
@@ -269,7 +271,7 @@ def _two_months(clerk, world):
 
 
 def test_an_absence_over_two_pay_periods_is_removed_with_a_correction_of_each(world, clerk):
-    worker, sick, march, april = _two_months(clerk, world)
+    _worker, sick, march, april = _two_months(clerk, world)
     client = world.client(Role.PAYROLL_CLERK)
     answer = client.post(f"/api/v1/payroll/absences/{sick.pk}/remove-with-correction")
     assert answer.status_code == 200, answer.content
@@ -292,7 +294,7 @@ def test_an_absence_over_two_pay_periods_is_removed_with_a_correction_of_each(wo
 
 
 def test_an_absence_over_two_pay_periods_is_changed_each_period_with_its_own_data(world, clerk):
-    worker, sick, march, april = _two_months(clerk, world)
+    _worker, sick, march, april = _two_months(clerk, world)
     runs = services.change_with_correction(
         clerk, sick, kind="sick", start_date=dt.date(2026, 3, 23), end_date=dt.date(2026, 4, 3)
     )
@@ -319,7 +321,7 @@ def test_an_absence_over_two_pay_periods_is_changed_each_period_with_its_own_dat
 
 
 def test_deleting_one_draft_releases_the_change_from_the_others(world, clerk):
-    worker, sick, march, april = _two_months(clerk, world)
+    _worker, sick, _march, _april = _two_months(clerk, world)
     runs = services.remove_with_correction(clerk, sick)
     assert PayItem.objects.filter(pay_run=runs[1], source=f"absence:{sick.pk}").exists()
     services.delete_pay_run(clerk, runs[0])

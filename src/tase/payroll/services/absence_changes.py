@@ -47,7 +47,7 @@ from ..models import Absence, AbsenceChange, Employee, PayItem, PayRun, Payslip
 from .absence_view import SETTLED
 from .absences import ABSENCE_SOURCE, absence_lines, check_dates, check_free
 from .common import require
-from .corrections import _original, create_correction_run, run_name
+from .corrections import create_correction_run, run_name
 
 FIELDS = ("kind", "start_date", "end_date", "paid", "note")
 
