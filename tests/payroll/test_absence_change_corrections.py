@@ -90,6 +90,9 @@ def test_a_sick_leave_is_changed_with_one_correction(world, clerk):
     assert body["pending_change"]["end_date"] == "2026-03-06"
     assert body["end_date"] == "2026-03-04"  # in force as recorded until the approval
     assert AuditEvent.objects.filter(action="change_with_correction").exists()
+    # The correction run's page says what it changes.
+    shown = client.get(f"/payroll/runs/{run.pk}/").content.decode()
+    assert "muutetaan tällä korjausajolla" in shown
     # The page says what waits, and offers no second change.
     page = client.get(f"/payroll/employees/{worker.pk}/absences/").content.decode()
     assert "korjausajoilla" in page
