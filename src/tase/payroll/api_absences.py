@@ -197,7 +197,7 @@ def change_with_correction(request, absence_id: int, payload: AbsenceCorrectionI
 
 
 @router.post("/absences/{int:absence_id}/remove-with-correction", response=AbsenceOut)
-def remove_with_correction(request, absence_id: int, payment_date: dt.date | None = None):
+def remove_with_correction(request, absence_id: int, payment_date: Day | None = None):
     """Remove an absence that approved or paid runs used, with one correction run of each of
     them (created together; a draft correction of that run naming the employee is used when
     there is one): each is calculated and reported without it, and approving the last of
