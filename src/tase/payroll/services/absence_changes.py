@@ -10,8 +10,8 @@ correction run:
   regular run with a payslip of the employee whose pay period the absence falls in - for a
   change, before or after it (a sick leave made longer into the next month). A run whose pay
   and report the change turns out not to touch gets a correction all the same: approving it
-  produces no report, and the change waits for no run the clerk did not see; Each is paid on the date given
-  (by default today, or the original payment date when that is later);
+  produces no report, and the change waits for no run the clerk did not see. Each is paid
+  on the date given (by default today, or the original payment date when that is later);
 - each carries the change (:class:`~tase.payroll.models.AbsenceChange`): its lines from the
   absence become the difference between what the changed absence makes in its own pay
   period and what was paid (:func:`.absences.absence_lines`), and it is calculated and its
