@@ -53,9 +53,10 @@ UNREACHED: dict[str, str] = {
     "ledger:import_progress": "polled by the import page while an import runs",
     "payroll:absence_delete": "offered only for an absence no approved run or sent report has "
     "used; the demo's absences are all paid (its wall: tests/payroll/test_absences.py)",
-    "payroll:absence_remove_with_correction": "offered only for a used absence with a draft "
-    "correction run of that run; the demo has none (its wall: "
-    "tests/payroll/test_correction_absences.py)",
+    "payroll:absence_remove_with_correction": "offered only for an absence an approved run "
+    "used (its wall: tests/payroll/test_correction_absences.py)",
+    "payroll:absence_change": "offered only for an absence no approved run has used; the "
+    "demo's absences are all paid (its wall: tests/payroll/test_absence_change_corrections.py)",
     "payroll:item_delete": "posted on an item of a draft pay run; the demo's runs are approved",
     "payroll:run_grid": "the mass-entry grid of a draft pay run; the demo's runs are approved",
     "payroll:run_import": "the item import of a draft pay run; the demo's runs are approved",

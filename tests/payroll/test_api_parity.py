@@ -46,6 +46,11 @@ PAGE_WRITES = {
     # Absences, holidays and the holiday-pay liability (issue 16)
     ("employee_absences", ""): ("post", "/api/v1/payroll/employees/{employee_id}/absences"),
     ("absence_delete", ""): ("delete", "/api/v1/payroll/absences/{absence_id}"),
+    ("absence_change", ""): ("patch", "/api/v1/payroll/absences/{absence_id}"),
+    ("absence_change_with_correction", ""): (
+        "post",
+        "/api/v1/payroll/absences/{absence_id}/change-with-correction",
+    ),
     ("absence_remove_with_correction", ""): (
         "post",
         "/api/v1/payroll/absences/{absence_id}/remove-with-correction",

@@ -107,22 +107,19 @@ def test_a_wrong_fully_paid_sick_leave_leaves_the_register_with_a_correction(wor
     original = _approved(clerk, world.company, [worker])
     client = world.client(Role.PAYROLL_CLERK)
     page = client.get(f"/payroll/employees/{worker.pk}/absences/").content.decode()
-    # The lock says how: a correction run of that pay run.
+    # The lock says how: with a correction, naming the pay run.
     assert "korjausajo" in page and MARCH_RUN in page
-    assert "absence-remove-with-correction" not in page
-    answer = client.post(f"/api/v1/payroll/absences/{sick.pk}/remove-with-correction")
-    assert answer.status_code == 422 and MARCH_RUN in answer.content.decode()
-    assert "absence" in answer.json()["detail"][0]["loc"]
-
-    run = _correction(clerk, original, worker)
-    services.calculate_pay_run(clerk, run)
-    page = client.get(f"/payroll/employees/{worker.pk}/absences/").content.decode()
     assert 'data-testid="absence-remove-with-correction"' in page
     assert f"/payroll/absences/{sick.pk}/delete/" not in page
+
+    # An existing draft correction of the run for the employee is used.
+    run = _correction(clerk, original, worker)
+    services.calculate_pay_run(clerk, run)
     done = client.post(f"/payroll/absences/{sick.pk}/remove-with-correction/", follow=True)
     assert "korjausajolla" in done.content.decode()
     sick.refresh_from_db()
     assert sick.removed_with == run
+    assert PayRun.objects.filter(kind=PayRun.Kind.CORRECTION).count() == 1
     run.refresh_from_db()
     assert run.stale  # to be calculated again
     # Marked: still in force for everything else, and not removable twice or directly.
@@ -163,7 +160,7 @@ def test_deleting_the_draft_correction_keeps_the_absence(world, clerk):
     unpaid = _record(clerk, worker, "unpaid", dt.date(2026, 3, 9), dt.date(2026, 3, 13))
     original = _approved(clerk, world.company, [worker])
     run = _correction(clerk, original, worker)
-    assert services.remove_with_correction(clerk, unpaid) == run
+    assert services.remove_with_correction(clerk, unpaid) == [run]
     services.delete_pay_run(clerk, run)
     unpaid.refresh_from_db()
     assert unpaid.removed_with is None

@@ -209,6 +209,40 @@ class Absences:
     periods: tuple[AbsencePeriod, ...] = ()
 
 
+def absences_data(block: Absences) -> dict:
+    """``block`` as JSON-ready data (dates ISO, amounts as text; an unpaid period's amount
+    null): what a delivery's row keeps of each report's absence data."""
+    return {
+        "start": block.start.isoformat(),
+        "end": block.end.isoformat(),
+        "periods": [
+            [
+                p.start.isoformat(),
+                p.end.isoformat(),
+                p.cause,
+                p.days,
+                None if p.amount is None else str(p.amount),
+            ]
+            for p in block.periods
+        ],
+    }
+
+
+def absences_from_data(data: dict | None) -> Absences | None:
+    """The block :func:`absences_data` gave (None for None)."""
+    if data is None:
+        return None
+    day = dt.date.fromisoformat
+    return Absences(
+        day(data["start"]),
+        day(data["end"]),
+        tuple(
+            AbsencePeriod(day(s), day(e), cause, days, None if a is None else Decimal(a))
+            for s, e, cause, days, a in data["periods"]
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class WageReport:
     report_id: str

@@ -1,4 +1,5 @@
-"""Absences API: record and remove an employee's absences (one a settled run used stays), the company's sick-pay and
+"""Absences API: record, change and remove an employee's absences (one a settled run used is
+changed or removed with correction runs), the company's sick-pay and
 holiday-bonus rule, a draft run's lines from absences, and the Kela reimbursement
 application data of a sick leave. Bad input answers 422 naming the field; another
 organization's employee, absence or run answers 404."""
@@ -28,6 +29,32 @@ class AbsenceIn(Schema):
     note: str = ""
 
 
+class AbsencePatch(Schema):
+    kind: str | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
+    paid: bool | None = None
+    note: str | None = None
+
+
+class AbsenceCorrectionIn(AbsenceIn):
+    # of the correction runs created (empty: today, or the original payment date if later)
+    payment_date: Day | None = None
+
+
+class PendingChangeOut(Schema):
+    """The change of an absence that waits for its correction runs: ``remove``, or the new
+    fields; it takes effect when the last of ``correction_run_ids`` is approved."""
+
+    remove: bool
+    kind: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    paid: bool = False
+    note: str = ""
+    correction_run_ids: list[int]
+
+
 class AbsenceOut(Schema):
     id: int
     employee_id: int
@@ -36,7 +63,29 @@ class AbsenceOut(Schema):
     end_date: dt.date
     paid: bool
     note: str
-    removed_with_id: int | None = None  # the draft correction run that removes it
+    removed_with_id: int | None = None  # a draft correction run that removes it
+    pending_change: PendingChangeOut | None = None
+
+    @staticmethod
+    def resolve_removed_with_id(obj):
+        run = obj.removed_with
+        return run.pk if run else None
+
+    @staticmethod
+    def resolve_pending_change(obj):
+        changes = sorted(obj.changes.all(), key=lambda change: change.pk)
+        if not changes:
+            return None
+        first = changes[0]
+        return {
+            "remove": first.remove,
+            "kind": None if first.remove else first.kind,
+            "start_date": first.start_date,
+            "end_date": first.end_date,
+            "paid": first.paid,
+            "note": first.note,
+            "correction_run_ids": [change.run_id for change in changes],
+        }
 
 
 class PolicyIn(Schema):
@@ -120,16 +169,44 @@ def delete_absence(request, absence_id: int):
     return Status(204, None)
 
 
-@router.post("/absences/{int:absence_id}/remove-with-correction", response=AbsenceOut)
-def remove_with_correction(request, absence_id: int):
-    """Remove an absence an approved or paid run used with the draft correction run of that
-    run that names the employee: the correction is calculated and reported without it, and
-    approving it deletes the absence (deleting the draft correction keeps it). 422 naming
-    the run when there is no such correction run; the absence, with ``removed_with_id``."""
+def _fresh(absence: Absence) -> Absence:
+    return Absence.objects.prefetch_related("changes__run").get(pk=absence.pk)
+
+
+@router.patch("/absences/{int:absence_id}", response=AbsenceOut)
+def update_absence(request, absence_id: int, payload: AbsencePatch):
+    """Change an absence no approved or paid run used (the fields given; a draft run's lines
+    from it go, the run is to be calculated again). One a settled run used answers 422
+    naming the run: change it with ``change-with-correction``."""
     absence = _absence(request, absence_id, "payroll.manage")
-    services.remove_with_correction(actor(request), absence)
-    absence.refresh_from_db()
-    return absence
+    services.update_absence(actor(request), absence, **payload.dict(exclude_unset=True))
+    return _fresh(absence)
+
+
+@router.post("/absences/{int:absence_id}/change-with-correction", response=AbsenceOut)
+def change_with_correction(request, absence_id: int, payload: AbsenceCorrectionIn):
+    """Change an absence that approved or paid runs used, with one correction run of each
+    pay run concerned (created together; a draft correction of that run naming the employee
+    is used when there is one): each is calculated and reported with the absence as changed
+    in its own period, and approving the last of them changes the absence (deleting a draft
+    correction keeps it as it is). Bad fields answer 422 naming the field, nothing written;
+    the absence, with ``pending_change``."""
+    absence = _absence(request, absence_id, "payroll.manage")
+    services.change_with_correction(actor(request), absence, **payload.dict())
+    return _fresh(absence)
+
+
+@router.post("/absences/{int:absence_id}/remove-with-correction", response=AbsenceOut)
+def remove_with_correction(request, absence_id: int, payment_date: Day | None = None):
+    """Remove an absence that approved or paid runs used, with one correction run of each of
+    them (created together; a draft correction of that run naming the employee is used when
+    there is one): each is calculated and reported without it, and approving the last of
+    them deletes the absence (deleting a draft correction keeps it). ``payment_date`` (query,
+    optional): of the correction runs created (default today, or the original payment date
+    when later). The absence, with ``removed_with_id`` and ``pending_change``."""
+    absence = _absence(request, absence_id, "payroll.manage")
+    services.remove_with_correction(actor(request), absence, payment_date=payment_date)
+    return _fresh(absence)
 
 
 @router.get("/absences/{int:absence_id}/kela", response=KelaOut)

@@ -23,6 +23,26 @@ class AbsenceForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
+class AbsenceCorrectionForm(AbsenceForm):
+    """An absence changed with correction runs: its new fields and the payment date of the
+    correction runs created for it."""
+
+    payment_date = DayField(
+        label=_("Payment date of the corrections"),
+        widget=DATE,
+        required=False,
+        help_text=_(
+            "Of the correction runs created for the change; empty: today, or the original "
+            "payment date when it is later. A draft correction run of the pay run for the "
+            "employee is used when there is one."
+        ),
+    )
+
+
+class AbsenceRemovalForm(forms.Form):
+    payment_date = AbsenceCorrectionForm.base_fields["payment_date"]
+
+
 class HolidayPolicyForm(forms.Form):
     sick_pay_weekdays = forms.IntegerField(
         label=_("Sick pay period after the day of falling ill (weekdays)"),

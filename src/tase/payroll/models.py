@@ -567,6 +567,12 @@ class IncomesRegisterReport(models.Model):
     )
     # The file holds the employees' identity codes: encrypted at rest like them.
     xml = EncryptedTextField()
+    # The absence data its reports carried, by ReportId (``formats.incomes_register.
+    # absences_data``: the reporting period and the periods), written with the file: a
+    # correction reads it here instead of parsing the deliveries. A correction's delivery
+    # also lists its reports without absence data (null); a run's own delivery, which has a
+    # report of every employee of the run, leaves them out.
+    absences = models.JSONField(_("absence data carried"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-payment_date", "-pk"]
@@ -674,17 +680,6 @@ class Absence(models.Model):
     paid = models.BooleanField(_("paid by the employer"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # A settled run used the absence (services.absence_locks): the draft correction run that
-    # removes it. The correction is calculated and reported without it, and its approval
-    # deletes it; deleting the draft correction keeps the absence (SET_NULL).
-    removed_with = models.ForeignKey(
-        "PayRun",
-        verbose_name=_("removed with the correction run"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="absences_removed",
-    )
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -698,6 +693,51 @@ class Absence(models.Model):
 
     def __str__(self):
         return f"{self.employee} {self.get_kind_display()} {self.start_date}-{self.end_date}"
+
+    @property
+    def removed_with(self) -> PayRun | None:
+        """The draft correction run that removes the absence (services.absence_changes), or
+        None; reads the prefetched ``changes`` when there are."""
+        for change in self.changes.all():
+            if change.remove and change.run.status == PayRun.Status.DRAFT:
+                return change.run
+        return None
+
+
+class AbsenceChange(models.Model):
+    """A settled absence removed or changed with a correction run (services.absence_changes):
+    one row per correction run of each pay run that used it (or, changed, would use it). The
+    correction is calculated and reported with the absence as changed (``remove``: without
+    it); the absence itself changes when the last of its rows' runs is approved, and a row's
+    run once approved applies the change to its own pay period until then. Deleting a draft
+    correction releases the change from all of them (CASCADE here, the others by the
+    service)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="changes")
+    run = models.ForeignKey(
+        PayRun,
+        verbose_name=_("correction run"),
+        on_delete=models.CASCADE,
+        related_name="absence_changes",
+    )
+    remove = models.BooleanField(_("removed"), default=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Absence.Kind.choices, blank=True)
+    start_date = models.DateField(_("first day"), null=True, blank=True)
+    end_date = models.DateField(_("last day"), null=True, blank=True)
+    paid = models.BooleanField(_("paid by the employer"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["absence", "run"]
+        constraints = [
+            models.UniqueConstraint(fields=["absence", "run"], name="payroll_absencechange_unique")
+        ]
+
+    def __str__(self):
+        what = "remove" if self.remove else f"{self.start_date}-{self.end_date}"
+        return f"{self.absence_id} {what} with {self.run_id}"
 
 
 class HolidayRecord(models.Model):

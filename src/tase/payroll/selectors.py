@@ -37,8 +37,13 @@ def shown_iban(actor, employee, company=None) -> str:
 
 
 def absences(company, employee=None):
-    """The company's absences, newest first, with their employees (one query)."""
-    rows = Absence.objects.filter(company=company).select_related("employee", "removed_with")
+    """The company's absences, newest first, with their employees and the correction runs
+    that change or remove them (three queries)."""
+    rows = (
+        Absence.objects.filter(company=company)
+        .select_related("employee")
+        .prefetch_related("changes__run")
+    )
     return rows if employee is None else rows.filter(employee=employee)
 
 

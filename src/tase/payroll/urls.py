@@ -38,6 +38,12 @@ urlpatterns = [
         views_holidays.absence_remove_with_correction,
         name="absence_remove_with_correction",
     ),
+    path("absences/<int:pk>/change/", views_holidays.absence_change, name="absence_change"),
+    path(
+        "absences/<int:pk>/change-with-correction/",
+        views_holidays.absence_change_with_correction,
+        name="absence_change_with_correction",
+    ),
     path("absences/<int:pk>/kela/", views_holidays.absence_kela, name="absence_kela"),
     path("c/<int:company_pk>/holidays/", views_holidays.holidays, name="holidays"),
     path(

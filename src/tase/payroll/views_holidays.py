@@ -23,7 +23,9 @@ from tase.core.editing import run_action, save_form, save_posted_form
 
 from . import selectors, services
 from .forms_holidays import (
+    AbsenceCorrectionForm,
     AbsenceForm,
+    AbsenceRemovalForm,
     HolidayForm,
     HolidayPolicyForm,
     LiabilityPostForm,
@@ -116,6 +118,7 @@ def employee_absences(request, pk):
     locks = services.removal_state(absences)
     for absence in absences:
         absence.lock, absence.correction = locks.get(absence.pk, ("", None))
+        absence.pending = bool(absence.changes.all())
     return render(
         request,
         "payroll/employee_absences.html",
@@ -152,23 +155,106 @@ def absence_delete(request, pk):
     )
 
 
+def _corrections_text(runs) -> str:
+    return ", ".join(services.run_name(run) for run in runs)
+
+
 @login_required
 @require_POST
 def absence_remove_with_correction(request, pk):
     actor = _actor(request)
     absence = _absence_for(actor, pk, "payroll.manage")
+    form = AbsenceRemovalForm(request.POST)
     return run_action(
         request,
-        lambda: services.remove_with_correction(actor, absence),
-        success=lambda run: (
+        lambda: services.remove_with_correction(
+            actor,
+            absence,
+            payment_date=form.cleaned_data.get("payment_date") if form.is_valid() else None,
+        ),
+        success=lambda runs: (
             _(
-                "The absence is removed with the correction run %(run)s: calculate it again; "
-                "approving it removes the absence and replaces the report."
+                "The absence is removed with the correction runs %(runs)s: calculate and "
+                "approve them; approving the last of them removes the absence and replaces "
+                "the reports."
             )
-            % {"run": services.run_name(run)}
+            % {"runs": _corrections_text(runs)}
         ),
         back=reverse("payroll:employee_absences", args=[absence.employee_id]),
         joined=True,
+    )
+
+
+def _initial(absence: Absence) -> dict:
+    return {
+        "kind": absence.kind,
+        "start_date": absence.start_date,
+        "end_date": absence.end_date,
+        "paid": absence.paid,
+        "note": absence.note,
+    }
+
+
+def _change_page(request, pk, form_class, save, success, with_correction: bool):
+    actor = _actor(request)
+    absence = _absence_for(actor, pk, "payroll.manage")
+    form = form_class(request.POST or None, initial=_initial(absence))
+    done = save_form(
+        request,
+        form,
+        lambda data: save(actor, absence, data),
+        success=success,
+        redirect_to=reverse("payroll:employee_absences", args=[absence.employee_id]),
+    )
+    if done is not None:
+        return done
+    lock = services.removal_locks([absence]).get(absence.pk, "")
+    return render(
+        request,
+        "payroll/absence_change.html",
+        {
+            "absence": absence,
+            "employee": absence.employee,
+            "company": absence.company,
+            "form": form,
+            "lock": lock,
+            "with_correction": with_correction,
+        },
+    )
+
+
+@login_required
+def absence_change(request, pk):
+    """Change an absence no settled run used (the draft runs with lines from it are to be
+    calculated again)."""
+    return _change_page(
+        request,
+        pk,
+        AbsenceForm,
+        lambda actor, absence, data: services.update_absence(actor, absence, **data),
+        _("Absence changed."),
+        with_correction=False,
+    )
+
+
+@login_required
+def absence_change_with_correction(request, pk):
+    """Change an absence a settled run used, with a correction run of each pay run
+    concerned."""
+    return _change_page(
+        request,
+        pk,
+        AbsenceCorrectionForm,
+        lambda actor, absence, data: services.change_with_correction(actor, absence, **data),
+        lambda runs: (
+            _(
+                "The absence is changed with the correction runs %(runs)s: calculate and "
+                "approve them; approving the last of them changes the absence and replaces "
+                "the reports."
+            )
+            % {"runs": _corrections_text(runs)}
+        ),
+        with_correction=True,
     )
 
 

@@ -9,7 +9,12 @@ pay_runs, incomes_register); callers import from this package. Module constants 
 ``calculation.CHUNK`` are read where they are defined: change them there.
 """
 
-from .absence_locks import delete_absence, removal_locks, removal_state, remove_with_correction
+from .absence_changes import (
+    change_with_correction,
+    remove_with_correction,
+    update_absence,
+)
+from .absence_locks import delete_absence, removal_locks, removal_state
 from .absences import (
     absence_lines,
     kela_application,
@@ -144,6 +149,7 @@ __all__ = [
     "cancel_pay_run",
     "change_contract",
     "change_salary",
+    "change_with_correction",
     "check_correctable",
     "check_rate",
     "clean_iban",
@@ -211,6 +217,7 @@ __all__ = [
     "start_calculation",
     "tax_card_on",
     "to_cents",
+    "update_absence",
     "update_employee",
     "update_employment",
     "update_employment_report_data",

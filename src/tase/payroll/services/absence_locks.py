@@ -7,18 +7,9 @@ payment report (:mod:`.absence_reports`: sick leave and lay-offs, read from the 
 records when the run was approved). Such an absence does not simply go: removing it would
 leave a payslip and a report that no record explains.
 
-It is removed *with a correction* (:func:`remove_with_correction`), as a payroll clerk corrects
-any settled pay: a draft correction run of the run that used it, naming the employee, takes
-the removal. The absence is marked (``Absence.removed_with``) and stays in force for
-everything else; the correction run is calculated without its lines (the corrected payslip
-as it should have been, :func:`.corrections.correction_payslips`) and its replacement report
-carries the absence data without it (:func:`.corrections.affected_slips`: a correction that
-changes only the absence data is approvable). Approving the correction deletes the absence;
-deleting the draft correction keeps it. This is how the Register's data is corrected: the
-replacement report of the same report reference re-enters all of its data, the absence data
-included (vero.fi, "Korvaava ilmoitus" and "Poissaolotietojen korjaaminen: usein kysyttyä").
-An absence that runs of more than one pay period used cannot be removed this way yet (one
-mark, one correction run): the message names the runs.
+It is removed or changed *with a correction* (:mod:`.absence_changes`): a correction run of
+each pay run that used it carries the removal or the change, and approving the last of them
+removes or changes the absence; deleting a draft correction keeps it.
 
 A draft run's lines from the absence go with it: the clerk removes a mistaken absence before
 the month's run is approved and expects the run to follow, as it does when lines are
@@ -53,11 +44,12 @@ def _day(day) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-HOW = _(
-    "To remove it, create a correction run of that pay run for the employee and remove the "
-    "absence with it: the correction is calculated and reported without it, and approving "
-    "it removes the absence and replaces the employee's report."
-)
+def _how() -> str:
+    return _(
+        "To remove or change it, use Remove with a correction or Change with a correction: a "
+        "correction run of each pay run that used it is created, calculated and reported with "
+        "the absence removed or changed, and approving the last of them removes or changes it."
+    )
 
 
 def _line_locks(absences: list[Absence]) -> dict[int, tuple[str, PayRun]]:
@@ -192,34 +184,54 @@ def _draft_corrections(pairs) -> dict[tuple[int, int], PayRun]:
     return {pair: runs[pk] for pair, pk in found.items()}
 
 
+def _changes(absence: Absence) -> list:
+    """The pending changes of ``absence`` with their runs (the prefetched ``changes`` when
+    the list was read with them, :func:`tase.payroll.selectors.absences`)."""
+    rows = sorted(absence.changes.all(), key=lambda change: change.pk)
+    return rows
+
+
 def removal_state(absences) -> dict[int, tuple[str, PayRun | None]]:
     """Why each of ``absences`` (of one company) cannot simply be removed, and the draft
     correction run it can be removed with (None: none yet), by absence id; the others are
     not in the answer. An absence already marked to go with a correction says so."""
     absences = list(absences)
     found: dict[int, tuple[str, PayRun | None]] = {}
-    marked = [a for a in absences if a.removed_with_id]
-    for absence in marked:
-        found[absence.pk] = (
-            _(
-                "Removed with the correction run %(run)s: the absence goes when it is "
-                "approved (deleting the draft correction keeps it)."
-            )
-            % {"run": run_name(absence.removed_with)},
-            None,
-        )
-    locks = _locks([a for a in absences if not a.removed_with_id])
+    pending = {a.pk: _changes(a) for a in absences}
+    for absence in absences:
+        changes = pending[absence.pk]
+        if not changes:
+            continue
+        runs = ", ".join(run_name(change.run) for change in changes)
+        if changes[0].remove:
+            text = _(
+                "Removed with the correction runs %(runs)s: the absence goes when the last of "
+                "them is approved (deleting a draft correction keeps it)."
+            ) % {"runs": runs}
+        else:
+            change = changes[0]
+            text = _(
+                "Changed to %(kind)s %(dates)s with the correction runs %(runs)s: the absence "
+                "changes when the last of them is approved (deleting a draft correction keeps "
+                "it as it is)."
+            ) % {
+                "kind": Absence.Kind(change.kind).label.lower(),
+                "dates": f"{_day(change.start_date)} - {_day(change.end_date)}",
+                "runs": runs,
+            }
+        found[absence.pk] = (text, None)
+    locks = _locks([a for a in absences if not pending[a.pk]])
     originals = {pk: _original(run) for pk, (_text, run) in locks.items()}
     by_pk = {a.pk: a for a in absences}
     drafts = _draft_corrections((originals[pk].pk, by_pk[pk].employee_id) for pk in locks)
     for pk, (text, _run) in locks.items():
         draft = drafts.get((originals[pk].pk, by_pk[pk].employee_id))
         if draft is None:
-            found[pk] = (f"{text} {HOW}", None)
+            found[pk] = (f"{text} {_how()}", None)
         else:
             found[pk] = (
                 f"{text} "
-                + _("It can be removed with the draft correction run %(run)s.")
+                + _("It can be removed or changed with the draft correction run %(run)s.")
                 % {"run": run_name(draft)},
                 draft,
             )
@@ -267,92 +279,3 @@ def delete_absence(actor, absence: Absence) -> list[PayRun]:
     )
     absence.delete()
     return drafts
-
-
-@transaction.atomic
-def remove_with_correction(actor, absence: Absence) -> PayRun:
-    """Mark ``absence``, which a settled run used, to be removed with the draft correction
-    run of that run that names the employee (see the module's rule); the correction run is
-    left to be calculated again. Refused, naming the run, when there is no such correction
-    run, when runs of more than one pay run used the absence, or when nothing used it (then
-    it is simply removed). Returns the correction run."""
-    require(actor, absence.company, "payroll.manage")
-    absence = Absence.objects.select_for_update().get(pk=absence.pk)
-    if absence.removed_with_id:
-        raise ValidationError(
-            {
-                "absence": _("The absence is removed with the correction run %(run)s already.")
-                % {"run": run_name(absence.removed_with)}
-            }
-        )
-    reported = _report_locks([absence])
-    lines = _line_locks([absence])
-    used = {
-        _original(run).pk: _original(run) for _text, run in [*reported.values(), *lines.values()]
-    }
-    if not used:
-        raise ValidationError(
-            {"absence": _("No approved pay run used this absence: remove it directly.")}
-        )
-    if len(used) > 1:
-        raise ValidationError(
-            {
-                "absence": _(
-                    "The pay runs %(runs)s used this absence: it can be removed with a "
-                    "correction of one pay run only, so an absence over several pay periods "
-                    "cannot be removed yet. Correct the pay with a correction run of each."
-                )
-                % {"runs": ", ".join(run_name(run) for run in used.values())}
-            }
-        )
-    (original,) = used.values()
-    draft = _draft_corrections([(original.pk, absence.employee_id)]).get(
-        (original.pk, absence.employee_id)
-    )
-    if draft is None:
-        raise ValidationError(
-            {
-                "absence": _(
-                    "Create a correction run of the pay run %(run)s for %(employee)s first: "
-                    "the absence is removed with it."
-                )
-                % {"run": run_name(original), "employee": absence.employee.name}
-            }
-        )
-    draft = PayRun.objects.select_for_update().get(pk=draft.pk)
-    absence.removed_with = draft
-    absence.save(update_fields=["removed_with"])
-    PayRun.objects.filter(pk=draft.pk).update(stale=True, revision=F("revision") + 1)
-    audit.record(
-        actor.user,
-        "remove_with_correction",
-        absence,
-        company=absence.company,
-        changes={"removed_with": [None, draft.pk]},
-    )
-    return draft
-
-
-def remove_marked(actor, run: PayRun) -> int:
-    """Delete the absences marked to go with the correction ``run`` now being approved (of
-    the employees it corrects; a mark on another employee's absence is cleared). Called inside
-    the approving transaction, before its reports are produced. Returns how many went."""
-    marked = list(Absence.objects.select_for_update().filter(removed_with=run))
-    corrected = set(run.employees.values_list("pk", flat=True))
-    gone = [a for a in marked if a.employee_id in corrected]
-    kept = [a.pk for a in marked if a.employee_id not in corrected]
-    if kept:
-        Absence.objects.filter(pk__in=kept).update(removed_with=None)
-    for absence in gone:
-        audit.record(
-            actor.user,
-            "delete",
-            absence,
-            company=absence.company,
-            changes={
-                "dates": [f"{absence.start_date}/{absence.end_date}", None],
-                "removed_with": [run.pk, None],
-            },
-        )
-    Absence.objects.filter(pk__in=[a.pk for a in gone]).delete()
-    return len(gone)

@@ -35,10 +35,13 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
+from django.db.models import Q
+
 from tase.formats import incomes_register as irf
 from tase.rules import absences as rules
 
 from ..models import Absence, Employee, Employment, HolidayRecord, PayRun, Payslip
+from .absence_view import as_changed, changes_in_view
 from .absences import SICK_PAY, day_pay, policy_for, schedule, sick_employment_start, to_rule
 from .employees import employment_on, salary_on
 
@@ -140,7 +143,7 @@ def absence_data(
     employee_ids=None,
     recorded_by: dt.datetime | None = None,
     paid_in=None,
-    removing: PayRun | None = None,
+    correcting: PayRun | None = None,
 ) -> dict[int, irf.Absences]:
     """The absence block of each employee of ``run`` who has one (see the module's rule),
     by employee id; only of ``employee_ids`` when given, and from the absences and holidays
@@ -148,7 +151,8 @@ def absence_data(
     pay of an hourly-paid employee is read from the payslips of ``paid_in`` (runs) when given:
     a correction's replacement report gives what the original and its corrections paid
     together (:func:`.corrections.produce_replacement_reports`), else ``run``'s. The absences
-    the correction run ``removing`` removes (``Absence.removed_with``) are left out. Reads only
+    are as the correction run ``correcting`` and the settled corrections of ``run`` change or
+    remove them (:func:`.absence_view.changes_in_view`). Reads only
     the absences and holidays that overlap the pay period, and the employments of those
     employees: a few queries whatever the size of the run."""
     start, end = run.period_start, run.period_end
@@ -156,13 +160,17 @@ def absence_data(
     if recorded_by is not None:
         overlap["created_at__lte"] = recorded_by
     by_employee: dict[int, list[Absence]] = defaultdict(list)
-    rows = Absence.objects.filter(company=run.company, employee__pay_runs=run, **overlap)
+    changes = changes_in_view(run, correcting)
+    rows = Absence.objects.filter(company=run.company, employee__pay_runs=run).filter(
+        Q(**overlap) | Q(pk__in=changes)
+    )
     if employee_ids is not None:
         rows = rows.filter(employee_id__in=employee_ids)
-    if removing is not None:
-        rows = rows.exclude(removed_with=removing)
-    for absence in rows.order_by("start_date", "pk"):
-        by_employee[absence.employee_id].append(absence)
+    for absence in as_changed(rows.order_by("start_date", "pk"), changes):
+        if absence.start_date <= end and absence.end_date >= start:
+            by_employee[absence.employee_id].append(absence)
+    for absences in by_employee.values():
+        absences.sort(key=lambda a: (a.start_date, a.pk))
     if not by_employee:
         return {}
     on_holiday = set(

@@ -5,12 +5,13 @@ sickness-allowance reimbursement application (tase.rules.absences holds the rule
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -142,12 +143,17 @@ def _range_text(start: dt.date, end: dt.date) -> str:
     return f"{date_format(start, 'SHORT_DATE_FORMAT')} - {date_format(end, 'SHORT_DATE_FORMAT')}"
 
 
-def check_free(employee: Employee, start: dt.date, end: dt.date, field: str) -> None:
-    """Refuse ``start`` - ``end`` when an absence or a recorded holiday of the employee shares
-    a day with it, naming ``field`` and the other record."""
-    other = Absence.objects.filter(
-        employee=employee, start_date__lte=end, end_date__gte=start
-    ).first()
+def check_free(
+    employee: Employee, start: dt.date, end: dt.date, field: str, exclude: int | None = None
+) -> None:
+    """Refuse ``start`` - ``end`` when an absence (other than ``exclude``, the one being
+    changed) or a recorded holiday of the employee shares a day with it, naming ``field`` and
+    the other record."""
+    other = (
+        Absence.objects.filter(employee=employee, start_date__lte=end, end_date__gte=start)
+        .exclude(pk=exclude)
+        .first()
+    )
     if other is not None:
         raise ValidationError(
             {
@@ -304,47 +310,23 @@ def absence_pay(
     return AbsencePay(sick_hours=hours, sick_price=price)
 
 
-@transaction.atomic
-def absence_lines(actor, run: PayRun) -> int:
-    """Replace the run's lines generated from absences with fresh ones: for each employee of
-    the run and each absence within the run's period, a negative pay correction for the
-    unpaid working days of a monthly-paid employee, and sick pay (hours x the hourly wage x
-    the TSL 2:11 share) for an hourly-paid one. Returns the number of lines."""
-    require(actor, run.company, "payroll.manage")
-    run = PayRun.objects.select_for_update().get(pk=run.pk)
-    _check_draft(run)
-    PayItem.objects.filter(pay_run=run, source__startswith=ABSENCE_SOURCE).delete()
-    policy = policy_for(run.company)
-    employees = run.employees.prefetch_related("employments__salaries")
-    absences = Absence.objects.filter(
-        employee__in=employees,
-        start_date__lte=run.period_end,
-        end_date__gte=run.period_start,
-    ).order_by("start_date")
-    by_employee: dict[int, list[Absence]] = {}
-    for absence in absences:
-        by_employee.setdefault(absence.employee_id, []).append(absence)
+def _absence_items(period, payment_date, employees, by_employee, policy) -> list[PayItem]:
+    """The lines ``by_employee``'s absences make in the pay period ``period`` (first, last
+    day) of ``employees`` paid on ``payment_date`` (unsaved, without a run): a negative pay
+    correction for the unpaid working days of a monthly-paid employee, sick pay (hours x the
+    hourly wage x the TSL 2:11 share) for an hourly-paid one."""
     items = []
     for employee in employees:
-        employment = employment_on(employee, run.payment_date)
-        salary = salary_on(employment, run.payment_date) if employment else None
+        employment = employment_on(employee, payment_date)
+        salary = salary_on(employment, payment_date) if employment else None
         if not salary:
             continue
         for absence in by_employee.get(employee.pk, []):
-            pay = absence_pay(
-                absence,
-                employment,
-                salary,
-                run.period_start,
-                run.period_end,
-                policy,
-                employee,
-            )
+            pay = absence_pay(absence, employment, salary, *period, policy, employee)
             source = f"{ABSENCE_SOURCE}{absence.pk}"
             if pay.deduction:
                 items.append(
                     PayItem(
-                        pay_run=run,
                         employee=employee,
                         wage_type="pay_correction",
                         amount_cents=int(cents(pay.deduction) * 100),
@@ -354,7 +336,6 @@ def absence_lines(actor, run: PayRun) -> int:
             if pay.sick_hours:
                 items.append(
                     PayItem(
-                        pay_run=run,
                         employee=employee,
                         wage_type=SICK_PAY,
                         quantity=pay.sick_hours.quantize(Decimal("0.01")),
@@ -362,6 +343,135 @@ def absence_lines(actor, run: PayRun) -> int:
                         source=source,
                     )
                 )
+    return items
+
+
+def _item_key(item: PayItem) -> tuple:
+    price = None if item.unit_price is None else Decimal(item.unit_price).normalize()
+    return (item.employee_id, item.source, item.wage_type, price)
+
+
+def _item_size(item: PayItem) -> Decimal:
+    return Decimal(item.quantity) if item.quantity is not None else Decimal(item.amount_cents or 0)
+
+
+def _differences(wanted: list[PayItem], existing) -> list[PayItem]:
+    """Lines that bring ``existing`` (the lines already paid) to ``wanted``: for each employee,
+    absence, wage type and unit price the difference in euros (a pay correction) or in hours
+    (sick pay at the same hourly price; a price no longer wanted is taken back whole). Lines
+    that are already right give none."""
+    totals: dict[tuple, Decimal] = defaultdict(Decimal)
+    hours: set[tuple] = set()
+    for item in wanted:
+        totals[_item_key(item)] += _item_size(item)
+        if item.quantity is not None:
+            hours.add(_item_key(item))
+    for item in existing:
+        totals[_item_key(item)] -= _item_size(item)
+        if item.quantity is not None:
+            hours.add(_item_key(item))
+    items = []
+    for key, size in totals.items():
+        if not size:
+            continue
+        employee_id, source, wage_type, price = key
+        if key in hours:
+            item = PayItem(
+                employee_id=employee_id,
+                wage_type=wage_type,
+                quantity=size,
+                unit_price=price,
+                source=source,
+            )
+        else:
+            item = PayItem(
+                employee_id=employee_id, wage_type=wage_type, amount_cents=int(size), source=source
+            )
+        items.append(item)
+    return items
+
+
+def _correction_items(run: PayRun, absence_ids) -> list[PayItem]:
+    """The absence lines of the correction ``run``: the difference between the lines its
+    employees' absences make in the original pay period (as this correction and the settled
+    corrections before it change them, :mod:`.absence_view`; the original's payment date
+    gives the salary) and the absence lines the original run and its settled corrections
+    already paid. Only of ``absence_ids`` when given."""
+    from .absence_view import SETTLED, as_changed, changes_in_view
+
+    original = run.corrects
+    start, end = original.period_start, original.period_end
+    employees = list(run.employees.prefetch_related("employments__salaries"))
+    changes = changes_in_view(original, run)
+    rows = Absence.objects.filter(employee__in=employees).filter(
+        Q(start_date__lte=end, end_date__gte=start) | Q(pk__in=changes)
+    )
+    existing = PayItem.objects.filter(
+        Q(pay_run=original)
+        | Q(
+            pay_run__corrects=original,
+            pay_run__kind=PayRun.Kind.CORRECTION,
+            pay_run__status__in=SETTLED,
+        ),
+        employee__in=employees,
+        source__startswith=ABSENCE_SOURCE,
+    ).exclude(pay_run=run)
+    if absence_ids is not None:
+        rows = rows.filter(pk__in=absence_ids)
+        existing = existing.filter(source__in=[f"{ABSENCE_SOURCE}{pk}" for pk in absence_ids])
+    by_employee: dict[int, list[Absence]] = defaultdict(list)
+    for absence in as_changed(rows.order_by("start_date", "pk"), changes):
+        if absence.start_date <= end and absence.end_date >= start:
+            by_employee[absence.employee_id].append(absence)
+    for absences in by_employee.values():
+        absences.sort(key=lambda a: (a.start_date, a.pk))
+    wanted = _absence_items(
+        (start, end), original.payment_date, employees, by_employee, policy_for(run.company)
+    )
+    return _differences(wanted, list(existing))
+
+
+@transaction.atomic
+def absence_lines(actor, run: PayRun, absence_ids=None) -> int:
+    """Replace the run's lines generated from absences with fresh ones: for each employee of
+    the run and each absence within the run's period, a negative pay correction for the
+    unpaid working days of a monthly-paid employee, and sick pay (hours x the hourly wage x
+    the TSL 2:11 share) for an hourly-paid one. Returns the number of lines.
+
+    On a correction run the lines are the differences from what the original run and its
+    settled corrections already paid for the absences (:func:`_correction_items`): nothing
+    is paid or deducted twice, and an absence changed or removed with the correction has its
+    lines corrected. ``absence_ids``: only the lines of those absences are replaced."""
+    require(actor, run.company, "payroll.manage")
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    _check_draft(run)
+    old = PayItem.objects.filter(pay_run=run, source__startswith=ABSENCE_SOURCE)
+    if absence_ids is not None:
+        old = old.filter(source__in=[f"{ABSENCE_SOURCE}{pk}" for pk in absence_ids])
+    old.delete()
+    if run.kind == PayRun.Kind.CORRECTION:
+        items = _correction_items(run, absence_ids)
+    else:
+        employees = list(run.employees.prefetch_related("employments__salaries"))
+        absences = Absence.objects.filter(
+            employee__in=employees,
+            start_date__lte=run.period_end,
+            end_date__gte=run.period_start,
+        ).order_by("start_date")
+        if absence_ids is not None:
+            absences = absences.filter(pk__in=absence_ids)
+        by_employee: dict[int, list[Absence]] = {}
+        for absence in absences:
+            by_employee.setdefault(absence.employee_id, []).append(absence)
+        items = _absence_items(
+            (run.period_start, run.period_end),
+            run.payment_date,
+            employees,
+            by_employee,
+            policy_for(run.company),
+        )
+    for item in items:
+        item.pay_run = run
     PayItem.objects.bulk_create(items)
     PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
     audit.record(

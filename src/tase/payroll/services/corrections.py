@@ -46,7 +46,7 @@ from tase.formats import incomes_register as irf
 from tase.rules import incomes_register as rules
 from tase.rules import payroll as engine
 
-from ..models import Absence, Employee, IncomesRegisterReport, PayItem, PayRun, Payslip
+from ..models import Employee, IncomesRegisterReport, PayItem, PayRun, Payslip
 from .common import require
 
 Report = IncomesRegisterReport
@@ -312,6 +312,39 @@ def _at_original_hourly_wage(items: list[PayItem], original_slip: Payslip, calcu
     return priced
 
 
+def _net_absence_items(items: list[PayItem], prefix: str) -> list[PayItem]:
+    """``items`` with the lines generated from absences summed per absence, wage type and
+    unit price: a correction's absence lines are differences (:func:`.absences.absence_lines`,
+    e.g. sick hours taken back), and the payment as it should have been holds their sum, which
+    is never negative where the wage type does not allow it. Lines that sum to zero go."""
+    kept, netted = [], {}
+    for item in items:
+        if not (item.source or "").startswith(prefix):
+            kept.append(item)
+            continue
+        price = None if item.unit_price is None else Decimal(item.unit_price).normalize()
+        key = (item.source, item.wage_type, price, item.quantity is not None)
+        total = netted.get(key)
+        if total is None:
+            netted[key] = PayItem(
+                employee_id=item.employee_id,
+                wage_type=item.wage_type,
+                amount_cents=item.amount_cents,
+                quantity=item.quantity,
+                unit_price=item.unit_price,
+                cost_centre=item.cost_centre,
+                source=item.source,
+            )
+        elif item.quantity is not None:
+            total.quantity = Decimal(total.quantity) + Decimal(item.quantity)
+        else:
+            total.amount_cents = (total.amount_cents or 0) + (item.amount_cents or 0)
+    for item in netted.values():
+        if item.quantity if item.quantity is not None else item.amount_cents:
+            kept.append(item)
+    return kept
+
+
 def _month_tyel(original: PayRun, employee_ids) -> dict[int, tuple[int, int]]:
     """TyEL earnings and charged base of the month of the original payment, before it:
     the other runs' settled payslips, the original and its corrections excluded."""
@@ -349,18 +382,11 @@ def correction_payslips(run: PayRun, employees: list[Employee], items: dict, cal
         paid_slips[slip.employee_id].append(slip)
         if slip.pay_run_id == original.pk:
             originals[slip.employee_id] = slip
-    # The lines of absences this correction removes (absence_locks.remove_with_correction)
-    # are not in the payslip as it should have been: their difference takes them back.
-    removed = {
-        f"{ABSENCE_SOURCE}{pk}"
-        for pk in Absence.objects.filter(removed_with=run).values_list("pk", flat=True)
-    }
     earlier_items: dict[int, list[PayItem]] = defaultdict(list)
     for item in PayItem.objects.filter(
         pay_run_id__in=[original.pk, *earlier], employee_id__in=ids
     ).order_by("pay_run_id", "pk"):
-        if item.source not in removed:
-            earlier_items[item.employee_id].append(item)
+        earlier_items[item.employee_id].append(item)
     tyel = _month_tyel(original, ids)
     wage_sum = None
     if calculation.settings_row.above_unemployment_threshold:
@@ -385,7 +411,9 @@ def correction_payslips(run: PayRun, employees: list[Employee], items: dict, cal
             )
         own = items.get(employee.pk, [])
         entered = _at_original_hourly_wage(
-            earlier_items[employee.pk] + own, original_slip, calculation
+            _net_absence_items(earlier_items[employee.pk] + own, ABSENCE_SOURCE),
+            original_slip,
+            calculation,
         )
         if not any(item.wage_type == "monthly_salary" for item in entered):
             entered = _kept_salary_item(employee, original_slip) + entered
@@ -442,23 +470,27 @@ def _same_absences(one: irf.Absences | None, other: irf.Absences | None) -> bool
 
 def _reported_absences(original: PayRun, report_ids) -> dict[str, irf.Absences | None]:
     """The absence data the latest version of each of ``report_ids`` (employees' reports of
-    ``original``) carries, read streamed from the deliveries of the run and its
-    corrections."""
+    ``original``) carries, from the rows of the deliveries of the run and its corrections
+    (``IncomesRegisterReport.absences``, written with each delivery): no file is read. A
+    correction's delivery lists each of its reports (null: without absence data) and comes
+    after the run's own, so the last row naming a report has its latest version."""
     wanted = set(report_ids)
-    found: dict[str, tuple[int, irf.Absences | None]] = {}
+    found: dict[str, irf.Absences | None] = {}
+    if not wanted:
+        return found
     rows = (
         Report.objects.filter(
             company=original.company, kind=Report.Kind.EARNINGS, pay_run__in=_family(original)
         )
         .exclude(reports=0)  # the delivery being written
+        .exclude(absences={})
         .order_by("pk")
+        .values_list("absences", flat=True)
     )
-    for row in rows:
-        for report_id, version, block in irf.report_absences(row.chunks(), wanted):
-            version = version or row.version
-            if version >= found.get(report_id, (0, None))[0]:
-                found[report_id] = (version, block)
-    return {report_id: block for report_id, (_version, block) in found.items()}
+    for carried in rows:
+        for report_id in wanted & carried.keys():
+            found[report_id] = irf.absences_from_data(carried[report_id])
+    return found
 
 
 def affected_slips(run: PayRun):
@@ -475,7 +507,7 @@ def affected_slips(run: PayRun):
     if quiet:
         original = PayRun.objects.get(pk=run.corrects_id)
         settled = _family(original).filter(status__in=SETTLED)
-        now = absence_data(original, quiet, paid_in=settled, removing=run)
+        now = absence_data(original, quiet, paid_in=settled, correcting=run)
         ids = {employee_id: ir.employee_report_id(original, employee_id) for employee_id in quiet}
         reported = _reported_absences(original, ids.values())
         changed = {
@@ -491,7 +523,10 @@ def check_approvable(run: PayRun) -> None:
     changes at least one payslip."""
     original = PayRun.objects.get(pk=run.corrects_id)
     check_correctable(original)
-    if not affected_slips(run):
+    # A correction that changes an absence is approved even when that changes no payslip
+    # or report of its period (a note, a kind whose data is not reported): its approval is
+    # what changes the absence (absence_changes).
+    if not affected_slips(run) and not run.absence_changes.exists():
         raise ValidationError(
             {
                 "items": _(
@@ -576,7 +611,7 @@ def _replacement_reports(run: PayRun, original: PayRun, affected, versions, empl
     ):
         slips_by_employee[slip.employee_id].append(slip)
     settled = _family(original).filter(status__in=SETTLED)
-    absences = absence_data(original, ids, paid_in=settled)
+    absences = absence_data(original, ids, paid_in=settled, correcting=run)
     report_ids = {pk: ir.employee_report_id(original, pk) for pk in ids}
     reported = _reported_absences(original, [report_ids[pk] for pk in ids if pk not in absences])
     for employee_id in ids:
@@ -608,7 +643,7 @@ def _replacement_reports(run: PayRun, original: PayRun, affected, versions, empl
         )
 
 
-def produce_replacement_reports(actor, run: PayRun) -> Report:
+def produce_replacement_reports(actor, run: PayRun) -> Report | None:
     """The replacement earnings payment reports of an approved correction ``run``: one per
     employee whose payslip changed, with the original report's ReportId and its next
     ReportVersion, carrying the whole corrected payment on the original payment date.
@@ -617,14 +652,17 @@ def produce_replacement_reports(actor, run: PayRun) -> Report:
     validated and stored in parts as it is written), with its own deadline and state, and
     ``corrects`` naming the original delivery: a delivery of some of its reports, which stays
     in force for the others. The month's separate report is produced again. Called inside the
-    approving transaction."""
+    approving transaction. None when no report changes (a correction that only changes an
+    absence whose data its period's report does not carry)."""
     from . import incomes_register as ir
-    from .absence_locks import remove_marked
+    from .absence_changes import apply_changes
 
     require(actor, run.company, "payroll.approve")
     original = PayRun.objects.get(pk=run.corrects_id)
-    remove_marked(actor, run)  # the absences it removes go before its reports are made
+    apply_changes(actor, run)  # the absences it changes change before its reports are made
     affected = affected_slips(run)
+    if not affected:
+        return None
     # Before this delivery exists.
     versions = _report_versions(
         original, [ir.employee_report_id(original, slip.employee_id) for slip in affected]

@@ -352,8 +352,23 @@ def store_wage_delivery(row: Report, reports, *, period: tuple[dt.date, dt.date]
     :class:`irf.WageReport`, may be a generator) paid on ``row.payment_date`` into ``row``:
     validated against the XSD while it is written and stored in parts as it comes, so it is
     never held whole. Sets and returns ``row.reports``; a report the schema refuses raises
-    ValidationError (the caller's transaction leaves nothing written)."""
-    counted = _Counted(reports)
+    ValidationError (the caller's transaction leaves nothing written).
+
+    The absence data each report carries is kept on the row (``absences``, by ReportId) as
+    it passes: a correction run's delivery lists its reports without any too
+    (null), a run's own delivery only those with some."""
+    carried: dict[str, dict | None] = {}
+    every = row.pay_run is not None and row.pay_run.kind == PayRun.Kind.CORRECTION
+
+    def noted(items):
+        for report in items:
+            if report.absence is not None:
+                carried[report.report_id] = irf.absences_data(report.absence)
+            elif every:
+                carried[report.report_id] = None
+            yield report
+
+    counted = _Counted(noted(reports))
     parts = _Parts(row)
     writer = irf.ValidatingWriter(irf.WAGE_REPORTS, parts)
     try:
@@ -370,7 +385,8 @@ def store_wage_delivery(row: Report, reports, *, period: tuple[dt.date, dt.date]
     except irf.IncomesRegisterError as error:
         raise ValidationError({"incomes_register": str(error)}) from None
     row.reports = counted.count
-    row.save(update_fields=["reports"])
+    row.absences = carried
+    row.save(update_fields=["reports", "absences"])
     return counted.count
 
 

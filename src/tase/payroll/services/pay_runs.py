@@ -233,6 +233,10 @@ def cancel_pay_run(actor, run: PayRun, *, date: dt.date | None = None) -> PayRun
 def delete_pay_run(actor, run: PayRun) -> None:
     require(actor, run.company, "payroll.manage")
     _check_draft(run)
+    if run.kind == PayRun.Kind.CORRECTION:
+        from .absence_changes import release_changes
+
+        release_changes(actor, run)  # the absences it changes stay as they are
     audit.record(
         actor.user,
         "delete",

@@ -138,6 +138,9 @@ def run_detail(request, pk):
             "can_manage": actor.can_in_company("payroll.manage", company),
             "can_approve": actor.can_in_company("payroll.approve", company),
             "progress": _progress(run),
+            "absence_changes": (
+                run.absence_changes.select_related("absence__employee") if run.is_correction else []
+            ),
             "warnings": services.pay_run_warnings(run) if run.is_draft else [],
         },
     )
