@@ -129,9 +129,11 @@ def owed(book: Ledger, employee: Employee, on: dt.date) -> Decimal:
     return compensation(book, employee, year_end, days)
 
 
-def lines_for_run(book: Ledger, employee: Employee, run: PayRun) -> list[tuple[str, Decimal]]:
+def lines_for_run(
+    book: Ledger, employee: Employee, run: PayRun
+) -> list[tuple[str, dt.date, Decimal]]:
     """The run's 26 § compensation: for the deadline (31 December) within the run's period,
-    (source, amount) of the days not given."""
+    (source, credit year, amount) of the days not given."""
     items = []
     for year in sorted({run.period_start.year, run.period_end.year}):
         deadline = dt.date(year, 12, 31)
@@ -141,5 +143,5 @@ def lines_for_run(book: Ledger, employee: Employee, run: PayRun) -> list[tuple[s
         days = not_given(book, employee, year_end, deadline)
         amount = compensation(book, employee, year_end, days)
         if amount:
-            items.append((source_for(year_end), amount))
+            items.append((source_for(year_end), year_end, amount))
     return items
