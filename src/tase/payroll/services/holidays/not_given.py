@@ -28,12 +28,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from tase.rules import absences as calendar
 from tase.rules.holidays import giving
 from tase.rules.payroll import cents
 
 from ...models import Employee, PayItem, PayRun
-from ..absences import LOCKED, schedule, to_rule
+from ..absences import LOCKED, schedule
 from .ledger import HOLIDAY_SOURCE, ZERO, Ledger
 
 SOURCE = f"{HOLIDAY_SOURCE}not_given:"
@@ -47,16 +46,14 @@ def source_for(year_end: dt.date) -> str:
 def incapacity_end(book: Ledger, employee: Employee, deadline: dt.date) -> dt.date | None:
     """The last day of the employee's latest incapacity that began by ``deadline`` (sick
     leaves without a working day between them are one), or None without a sick leave."""
-    absences = [to_rule(a) for a in book.absences.get(employee.pk, []) if a.kind == "sick"]
-    if not absences:
+    leaves = [
+        (a.start_date, a.end_date) for a in book.absences.get(employee.pk, []) if a.kind == "sick"
+    ]
+    if not leaves:
         return None
     employments = book.employments.get(employee.pk) or []
     working = schedule(max(employments, key=lambda e: e.start_date)) if employments else "12345"
-    chains: dict = {}
-    for absence, first in calendar.incapacities(absences, working).items():
-        if absence.start <= deadline:
-            chains[first] = max(chains.get(first, absence.end), absence.end)
-    return max(chains.values(), default=None)
+    return giving.incapacity_end(leaves, deadline, working)
 
 
 def _goes_on_after(book: Ledger, employee: Employee, day: dt.date) -> bool:
