@@ -93,12 +93,15 @@ def approved_slip(company, worker, paid: dt.date, gross_cents: int, lines=()):
         payment_date=paid,
         status=PayRun.Status.APPROVED,
     )
+    from tase.payroll.services.calculation import holiday_line_cents
+
     return Payslip.objects.create(
         company=company,
         pay_run=run,
         employee=worker,
         payment_date=paid,
         gross_cents=gross_cents,
+        holiday_pay_cents=holiday_line_cents(lines),  # as the calculation records it
         lines=list(lines),
     )
 

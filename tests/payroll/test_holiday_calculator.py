@@ -254,3 +254,25 @@ def test_no_full_month_during_the_employment_through_the_api_and_the_page(world)
     assert 'data-testid="holiday-pay"><strong>0,00\xa0€' in html
     assert 'data-testid="compensation">414,00\xa0€' in html
     assert "Lomakorvaus työsuhteen aikana" in html and "16 §, 8 § 1 mom." in html
+
+
+def test_the_26_section_days_from_sick_leaves(world):
+    """Instead of ``days_not_given``: the sick leaves and the days used by the deadline
+    (31.12.2027 for the credit year ending 31.3.2026). Sick 1.9.-17.12.2027, 6 days used:
+    24 - 10 holiday days after the sick leave = 14 days, 4 031.00 x 14 / 30 = 1 881.13 €; the
+    same as giving ``days_not_given: 14``, which still works."""
+    client = world.client(Role.VIEWER)
+    sick = [{"start_date": "2027-09-01", "end_date": "2027-12-17"}]
+    response = post(client, EXAMPLE | {"sick_leaves": sick, "days_used": 6})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["holiday_pay"], body["compensation"]) == ("2149.87", "1881.13")
+    line = body["lines"][2]
+    assert (line["basis"], line["amount"]) == ("24 \N{MINUS SIGN} 10", "14")
+    assert "26 § 1 mom." in line["source"]
+    old = post(client, EXAMPLE | {"days_not_given": 14}).json()
+    assert (old["holiday_pay"], old["compensation"]) == ("2149.87", "1881.13")
+    both = post(client, EXAMPLE | {"sick_leaves": sick, "days_not_given": 14})
+    assert both.status_code == 422
+    detail = both.json()["detail"][0]
+    assert detail["loc"] == ["body", "sick_leaves"] and "days_not_given" in detail["msg"]

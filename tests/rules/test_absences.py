@@ -61,6 +61,14 @@ def test_unpaid_leave_is_not_equated_but_a_paid_other_absence_is():
     assert effects[(2025, 12)] == rules.MonthEffect(absent=5, equated=5)
 
 
+def test_annual_holiday_is_equated_not_worked():
+    """7 § 1 mom.: holiday pay is due by law, so the holiday's working days count for
+    earning; equated, they are not days worked in the 11 § 2 mom. divisor. 7.-19.7.2025:
+    10 working days (Monday to Friday)."""
+    holiday = Absence(rules.HOLIDAY, dt.date(2025, 7, 7), dt.date(2025, 7, 19), paid=True)
+    assert rules.month_effects([holiday], *YEAR)[(2025, 7)] == rules.MonthEffect(10, 10)
+
+
 def test_family_leave_is_equated_up_to_160_leave_days():
     leave = Absence("family", dt.date(2025, 4, 1), dt.date(2026, 3, 31))
     effects = rules.month_effects([leave], *YEAR)

@@ -43,6 +43,11 @@ class EarlierYearIn(Schema):
     wages: Decimal  # its wages for time at work without overtime increments, not compensated
 
 
+class SickLeaveIn(Schema):
+    start_date: Day  # the first day of a sick leave
+    end_date: Day  # its last day
+
+
 class HolidayCalculateIn(Schema):
     credit_year_end: Day
     employment_start: Day
@@ -56,6 +61,11 @@ class HolidayCalculateIn(Schema):
     working_time_changed: bool = False
     average_hourly_earnings_multiplier: Decimal | None = None
     days_not_given: int = 0  # earned days not given for continuing incapacity (26 § 1 mom.)
+    # Instead of days_not_given: the sick leaves and the days of the year used (taken, planned
+    # or saved) by its giving deadline, 31 December of the next year; the 26 § days are found
+    # from them (sick leaves without a Monday-Friday working day between them are one).
+    sick_leaves: list[SickLeaveIn] = []
+    days_used: int = 0
     days_earned_before: int = 0  # holiday days earned in the employment's earlier years
     earlier_years: list[EarlierYearIn] = []  # no holiday earned, not compensated (17 § 4 mom.)
     bonus_on_compensation: bool = False  # the rule pays the holiday bonus on compensation
@@ -131,6 +141,8 @@ MESSAGES = {
     "must not exceed the hours worked.": _("must not exceed the hours worked."),
     "must be between 0 and the days worked.": _("must be between 0 and the days worked."),
     "must not exceed the {days} days earned.": _("must not exceed the {days} days earned."),
+    "give either days_not_given or sick_leaves.": _("give either days_not_given or sick_leaves."),
+    "must not be before the start date.": _("must not be before the start date."),
     "{year} is given twice.": _("{year} is given twice."),
     "must not exceed the wages without the overtime increments.": _(
         "must not exceed the wages without the overtime increments."

@@ -46,6 +46,9 @@ from tase.rules.payroll import cents
 KINDS = ("sick", "family", "unpaid", "layoff", "other")
 # Absences that take pay away unless the employer pays them: a negative line in the pay run.
 UNPAID_BY_DEFAULT = ("family", "unpaid", "layoff", "other")
+# Not an absence one records: the employee's annual holiday taken or planned, given to
+# :func:`month_effects` so its working days are equated to work rather than worked.
+HOLIDAY = "holiday"
 P_SICK_EQUATED = "payroll.absences.equated_sick_days_per_credit_year"
 P_LAYOFF_EQUATED = "payroll.absences.equated_layoff_days_per_period"
 P_FAMILY_EQUATED = "payroll.absences.equated_family_leave_days_per_child"
@@ -204,6 +207,12 @@ def _equated_working_days(
         return {day for day in worked if day <= last}
     if absence.kind == "other" and absence.paid:
         return set(worked)  # 7 § 1 mom.: the employer pays it by law
+    if absence.kind == HOLIDAY:
+        # The employee's own annual holiday: the employer pays holiday pay for it by law
+        # (7 § 1 mom.), so its working days count for earning; being equated, not worked,
+        # they are not "tehtyjen työpäivien" in the divisor of the average daily wage (11 §
+        # 2 mom.), as its holiday pay is not in the wages "työssäolon ajalta".
+        return set(worked)
     return set()
 
 

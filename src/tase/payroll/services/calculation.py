@@ -32,6 +32,29 @@ from .setup import engine_catalogue, ensure_setup
 
 # The wage type of holiday compensation (vuosilomalaki 17 §, 16 §): not pay for time at work.
 HOLIDAY_COMPENSATION = "holiday_compensation"
+# The wage types of holiday pay, holiday bonus and holiday compensation: pay for the holiday,
+# not "for the time at work" (vuosilomalaki 162/2005 11 § 2 mom., 12 § 1 mom., 16 § 1 mom.),
+# so not part of the wages the holiday rules read from payslips.
+HOLIDAY_LINE_CODES = ("holiday_pay", "holiday_bonus", HOLIDAY_COMPENSATION)
+
+
+def holiday_line_cents(lines) -> int:
+    """Of a payslip's stored ``lines``: the holiday pay, bonus and compensation, in cents."""
+    return sum(
+        int(Decimal(line["amount"]) * 100)
+        for line in lines
+        if line.get("code") in HOLIDAY_LINE_CODES
+    )
+
+
+def holiday_tags(item) -> dict:
+    """The holiday rule and credit year a run line records (``PayItem.holiday_rule``,
+    ``credit_year_end``), as the payslip's line keeps them; empty for other lines."""
+    rule = getattr(item, "holiday_rule", "")
+    if not rule:
+        return {}
+    year = getattr(item, "credit_year_end", None)
+    return {"holiday_rule": rule, "credit_year_end": year.isoformat() if year else None}
 
 
 def _engine_card(employee: Employee, run: PayRun, paid: int | None) -> tuple[object, dict]:
@@ -101,7 +124,7 @@ def payslip_input(
                 % {"employee": employee.name, "date": day.isoformat()}
             }
         )
-    engine_items, hourly_records, periods = _engine_items(
+    engine_items, hourly_records, periods, tags = _engine_items(
         employee, employment, items, settings_row, day, catalogue
     )
     card, card_info = _engine_card(employee, run, paid_before)
@@ -129,6 +152,7 @@ def payslip_input(
         hourly_records,
         regular_monthly_pay(employment, salary_on(employment, day)),
         periods,
+        tags,
     )
 
 
@@ -139,15 +163,16 @@ def _engine_items(
     settings_row: PayrollSettings,
     day,
     catalogue: dict | None,
-) -> tuple[list[engine.PayItem], dict[int, dict], dict[int, list[str]]]:
+) -> tuple[list[engine.PayItem], dict[int, dict], dict[int, list[str]], dict[int, dict]]:
     """The engine's pay items of one employee's run lines paid on ``day``: the monthly
     salary when no line gives it, hours priced at the hourly wage (:mod:`.hourly`); with the
-    hourly-wage record and the earnings period per item index. ValidationError names the
-    employee."""
+    hourly-wage record, the earnings period and the holiday rule (:func:`holiday_tags`) per
+    item index. ValidationError names the employee."""
     catalogue = BY_CODE if catalogue is None else catalogue
     engine_items = []
     hourly_records: dict[int, dict] = {}
     periods: dict[int, list[str]] = {}
+    tags: dict[int, dict] = {}
     codes = {item.wage_type for item in items}
     salary = salary_on(employment, day)
     if (
@@ -190,6 +215,8 @@ def _engine_items(
                 item.earning_start.isoformat(),
                 item.earning_end.isoformat(),
             ]
+        if tagged := holiday_tags(item):
+            tags[len(engine_items)] = tagged
         engine_items.append(
             engine.PayItem(
                 item.wage_type,
@@ -199,7 +226,7 @@ def _engine_items(
                 cost_centre=item.cost_centre or employment.cost_centre,
             )
         )
-    return engine_items, hourly_records, periods
+    return engine_items, hourly_records, periods, tags
 
 
 def holiday_basis_of_run(
@@ -209,10 +236,11 @@ def holiday_basis_of_run(
     for time at work and the holiday compensation, in cents. The wages are the gross pay less
     the overtime and emergency-work increments in it (the definition the annual holiday rules
     read from approved payslips, vuosilomalaki 162/2005 11 § 2 mom., 12 § 1 mom., 16 §) and
-    less the holiday compensation, which is not pay for time at work. ``items``: the
-    employee's run lines (the holiday rules ask before the run is calculated)."""
+    less the holiday pay, holiday bonus and holiday compensation (:data:`HOLIDAY_LINE_CODES`),
+    which are not pay for time at work. ``items``: the employee's run lines (the holiday rules
+    ask before the run is calculated)."""
     catalogue = engine_catalogue(run.company)
-    engine_items, _hourly, _periods = _engine_items(
+    engine_items, _hourly, _periods, _tags = _engine_items(
         employee, employment, items, ensure_setup(run.company), run.payment_date, catalogue
     )
     try:
@@ -222,7 +250,8 @@ def holiday_basis_of_run(
         raise ValidationError({"items": f"{employee.name}: {error}"}) from None
     increments, _hours = engine.steps.overtime_split(lines, catalogue)
     compensation = sum((line.amount for line in lines if line.code == HOLIDAY_COMPENSATION), 0)
-    return _cents(gross - increments - compensation), _cents(Decimal(compensation))
+    holiday = sum((line.amount for line in lines if line.code in HOLIDAY_LINE_CODES), 0)
+    return _cents(gross - increments - holiday), _cents(Decimal(compensation))
 
 
 class SlipInput(NamedTuple):
@@ -237,6 +266,8 @@ class SlipInput(NamedTuple):
     regular_pay_cents: int
     # The earnings period [start, end] (ISO dates) per item index: retro pay lines.
     periods: dict[int, list[str]] = {}
+    # The holiday rule and credit year per item index (:func:`holiday_tags`).
+    tags: dict[int, dict] = {}
 
 
 def _cents(value: Decimal) -> int:
@@ -516,6 +547,8 @@ def _payslip_row(run, employee, result: engine.Payslip, slip_input: SlipInput) -
         lines[index]["hourly"] = record
     for index, period in slip_input.periods.items():
         lines[index]["earning_period"] = period
+    for index, tagged in slip_input.tags.items():
+        lines[index].update(tagged)
     return Payslip(
         company=run.company,
         pay_run=run,
@@ -545,6 +578,7 @@ def _payslip_row(run, employee, result: engine.Payslip, slip_input: SlipInput) -
         overtime_increment_cents=_cents(result.overtime_increments),
         overtime_hours=result.overtime_hours,
         holiday_other_pay_cents=_cents(result.holiday_other_pay),
+        holiday_pay_cents=holiday_line_cents(lines),
         lines=lines,
         tax_card=slip_input.card_info,
         notes=list(result.notes),

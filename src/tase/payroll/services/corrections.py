@@ -73,6 +73,8 @@ TOTALS = (
     "unemployment_wage_sum_cents",
     "tyel_earnings_cents",
     "tyel_charged_cents",
+    # the holiday lines of gross pay (not wages for time at work for the holiday rules)
+    "holiday_pay_cents",
 )
 
 

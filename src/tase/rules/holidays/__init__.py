@@ -39,13 +39,15 @@ Django.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
+from tase.rules.absences import holiday_days
 from tase.rules.parameters import ParameterError, default_set
 from tase.rules.payroll import cents, money
 
+from . import giving
 from .model import (
     ACT,
     ACT_URL,
@@ -609,6 +611,10 @@ def calculate(data: HolidayInput, *, check: bool = True) -> HolidayResult:
             "5 § 1 mom." + (", 17 § 1 mom." if data.ended_within_year else ""),
         ),
     ]
+    if data.sick_leaves:
+        not_given, line = _not_given_by_sick_leave(data, days)
+        data = replace(data, days_not_given=not_given)
+        lines.append(line)
     method = choose_method(data, months)
     pay = _pay(data, method, months, days, long)
     lines += pay.lines
@@ -630,6 +636,37 @@ def calculate(data: HolidayInput, *, check: bool = True) -> HolidayResult:
         lines=tuple(lines),
         other_pay_share=pay.other_pay_share,
     )
+
+
+def _not_given_by_sick_leave(data: HolidayInput, days: int) -> tuple[int, Line]:
+    """The days of 26 § 1 mom. from the sick leaves given (instead of ``days_not_given``):
+    the year's days left at its giving deadline (31 December of the year after the credit
+    year ends: the days earned less ``days_used``), of which those the incapacity kept from
+    being given (:func:`.giving.days_not_given_by_sick_leave`: all when the incapacity goes
+    on to the deadline; when it ended within the deadline's calendar year, those that do not
+    fit into the holiday days after it; otherwise none). None when the employment ends by
+    the deadline: its days are compensated by 17 § at its end. Sick leaves without a working
+    day (Monday to Friday) between them are one incapacity."""
+    deadline = giving.giving_deadline(data.credit_year_end)
+    left = max(days - data.days_used, 0)
+    leaves = tuple((leave.start, leave.end) for leave in data.sick_leaves)
+    ends = data.employment_end is not None and data.employment_end <= deadline
+    count = 0 if ends else giving.days_not_given_by_sick_leave(left, leaves, data.credit_year_end)
+    end = giving.incapacity_end(leaves, deadline)
+    if ends or end is None or end < dt.date(deadline.year, 1, 1):
+        basis = "0"
+    elif end >= deadline:
+        basis = str(left)
+    else:
+        basis = f"{left} \N{MINUS SIGN} {holiday_days(end + dt.timedelta(days=1), deadline)}"
+    line = Line(
+        "Työkyvyttömyyden vuoksi antamatta jääneet lomapäivät",
+        "Holiday days the continuing incapacity kept from being given",
+        basis,
+        Decimal(count),
+        "25 § 1 mom., 26 § 1 mom.",
+    )
+    return count, line
 
 
 def holiday_bonus(
@@ -695,6 +732,15 @@ def validate(data: HolidayInput) -> None:
         raise HolidayInputError("days_per_week", "must be more than 0 and at most 7.")
     if data.days_not_given < 0:
         raise HolidayInputError("days_not_given", "must not be negative.")
+    if data.days_used < 0:
+        raise HolidayInputError("days_used", "must not be negative.")
+    if data.sick_leaves and data.days_not_given:
+        raise HolidayInputError("sick_leaves", "give either days_not_given or sick_leaves.")
+    for index, leave in enumerate(data.sick_leaves):
+        if leave.end < leave.start:
+            raise HolidayInputError(
+                f"sick_leaves[{index}].end_date", "must not be before the start date."
+            )
     if data.holiday_bonus_percent < 0:
         raise HolidayInputError("holiday_bonus_percent", "must not be negative.")
     if data.days_earned_before < 0:

@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from tase.rules.absences import holiday_days
+from tase.rules.absences import FIVE_DAY_WEEK, Absence, holiday_days, incapacities
 from tase.rules.parameters import value_at
 
 P_FREE_TIME_DAYS = "payroll.holidays.earning.free_time_days_per_month"
@@ -70,6 +70,30 @@ def days_not_given(unused: int, incapacity_end: dt.date | None, deadline: dt.dat
     if incapacity_end < dt.date(deadline.year, 1, 1):
         return 0
     return max(unused - holiday_days(incapacity_end + ONE_DAY, deadline), 0)
+
+
+def incapacity_end(sick_leaves, deadline: dt.date, schedule: str = FIVE_DAY_WEEK) -> dt.date | None:
+    """The last day of the latest incapacity that began by ``deadline``: ``sick_leaves``
+    ((first day, last day) pairs) without a working day of ``schedule`` between them are one
+    incapacity (:func:`tase.rules.absences.incapacities`); None without one."""
+    absences = [Absence("sick", start, end) for start, end in sick_leaves]
+    ends: dict = {}
+    for absence, first in incapacities(absences, schedule).items():
+        if absence.start <= deadline:
+            ends[first] = max(ends.get(first, absence.end), absence.end)
+    return max(ends.values(), default=None)
+
+
+def days_not_given_by_sick_leave(
+    unused: int, sick_leaves, year_end: dt.date, schedule: str = FIVE_DAY_WEEK
+) -> int:
+    """:func:`days_not_given` of the credit year ending ``year_end`` from the employee's
+    ``sick_leaves`` ((first day, last day) pairs): the incapacity is the latest chain of sick
+    leaves that began by the year's deadline (:func:`incapacity_end`), as the recorded
+    holidays' 26 § compensation finds it. ``unused``: the year's days still not given (earned
+    less those taken, planned or saved) at the deadline."""
+    deadline = giving_deadline(year_end)
+    return days_not_given(unused, incapacity_end(sick_leaves, deadline, schedule), deadline)
 
 
 def free_time_days(months: int, on: dt.date) -> int:

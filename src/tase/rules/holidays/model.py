@@ -107,6 +107,15 @@ def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 @dataclass(frozen=True, slots=True)
+class SickLeave:
+    """A sick leave (its first and last day) from which the calculator finds the days of 26 §
+    1 mom.: holiday the continuing incapacity kept from being given."""
+
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class EarlierYear:
     """An earlier credit year of an employment that earned no holiday at all, not yet
     compensated: its wages for time at work without the overtime and emergency-work
@@ -136,6 +145,11 @@ class HolidayInput:
     # Earned days that could not be given because the incapacity for work continued (26 § 1
     # mom.): paid as holiday compensation during the employment.
     days_not_given: int = 0
+    # Instead of ``days_not_given``: the employee's sick leaves and the days of the year used
+    # (taken, planned or saved) by its giving deadline; the days not given are then found by
+    # :func:`tase.rules.holidays.giving.days_not_given_by_sick_leave`.
+    sick_leaves: tuple[SickLeave, ...] = ()
+    days_used: int = 0
     # Holiday days the employment earned in its earlier credit years: when there are none and
     # none in this year, the end of the employment is compensated by 17 § 4 mom.
     days_earned_before: int = 0

@@ -11,7 +11,7 @@ from typing import Any
 
 from tase.rules.payroll import PayrollInputError, read_date, read_decimal
 
-from .model import ZERO, EarlierYear, HolidayInput, HolidayInputError, Month
+from .model import ZERO, EarlierYear, HolidayInput, HolidayInputError, Month, SickLeave
 
 
 # -- plain data in (the API, the golden files) ---------------------------------------------
@@ -91,6 +91,16 @@ def _earlier_in(raw: Any, index: int) -> EarlierYear:
     )
 
 
+def _sick_leave_in(raw: Any, index: int) -> SickLeave:
+    where = f"sick_leaves[{index}]"
+    if not isinstance(raw, dict):
+        raise HolidayInputError(where, "expected an object.")
+    return SickLeave(
+        start=_day(raw.get("start_date"), f"{where}.start_date"),
+        end=_day(raw.get("end_date"), f"{where}.end_date"),
+    )
+
+
 def input_from_dict(data: dict) -> HolidayInput:
     """Build a :class:`HolidayInput` from the calculator's JSON shape (strings or numbers)."""
     if not isinstance(data, dict):
@@ -103,6 +113,9 @@ def input_from_dict(data: dict) -> HolidayInput:
     raw_years = data.get("earlier_years") or []
     if not isinstance(raw_years, list):
         raise HolidayInputError("earlier_years", "expected a list.")
+    raw_sick = data.get("sick_leaves") or []
+    if not isinstance(raw_sick, list):
+        raise HolidayInputError("sick_leaves", "expected a list.")
     return HolidayInput(
         credit_year_end=_day(data.get("credit_year_end"), "credit_year_end"),
         employment_start=_day(data.get("employment_start"), "employment_start"),
@@ -118,6 +131,8 @@ def input_from_dict(data: dict) -> HolidayInput:
         ),
         working_time_changed=changed,
         days_not_given=_whole(data.get("days_not_given"), "days_not_given"),
+        sick_leaves=tuple(_sick_leave_in(raw, index) for index, raw in enumerate(raw_sick)),
+        days_used=_whole(data.get("days_used"), "days_used"),
         days_earned_before=_whole(data.get("days_earned_before"), "days_earned_before"),
         earlier_years=tuple(_earlier_in(raw, index) for index, raw in enumerate(raw_years)),
         bonus_on_compensation=_flag(data, "bonus_on_compensation"),

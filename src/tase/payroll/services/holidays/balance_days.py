@@ -12,10 +12,12 @@ from decimal import Decimal
 
 from tase.core.models import Company
 from tase.rules import absences as calendar
+from tase.rules import holidays as rules
+from tase.rules.parameters import value_at
 from tase.rules.payroll import cents
 
-from ...models import Employee, HolidayRecord
-from .earnings import earning
+from ...models import Employee, Employment, HolidayRecord
+from .earnings import _employment_for, _salary_on, earning
 from .ledger import DATED, Ledger, credit_year_end, load
 from .not_given import not_given
 
@@ -153,24 +155,57 @@ class Unused:
     current_days: int  # earned so far in the current credit year
     saved_days: int  # saved leave of any year, not yet taken
     pay: Decimal
+    carried_days: int = 0  # of ``ended_days``: those carried over from the year before
 
     @property
     def days(self) -> int:
         return self.ended_days + self.current_days + self.saved_days
 
 
+def day_pay_on(book: Ledger, employee: Employee, year_end: dt.date, on: dt.date) -> Decimal:
+    """The pay of one holiday day of the credit year ending ``year_end`` not yet used at
+    ``on``, by the method of that year: by 11 or 12 § (average daily wage, percentage) the
+    year's own holiday pay per day earned (:func:`.earnings.earning`); by 10 § 1 mom. the
+    salary is kept, so a day is 1/25 of the monthly salary in force on ``on`` (17 § 3 mom.)
+    with the year's own share of other pay (10 § 1 mom., second sentence), as long as the
+    contract of the year's end is still in force (10 § 4 mom.: a working time changed after
+    the year is paid by the year's own salary, so a changed contract keeps the year's day
+    pay)."""
+    earned = earning(book, employee, year_end)
+    if earned.method != "salary_kept":
+        return earned.day_pay
+    then = _employment_for(book, employee, year_end, year_end)
+    now = _employment_for(book, employee, on, on)
+    if then is None or now is None or then.pk != now.pk:
+        return earned.day_pay
+    if now.pay_basis != Employment.Basis.MONTHLY:
+        return earned.day_pay
+    divisor = value_at(rules.P_DAY_DIVISORS, year_end)["monthly"]
+    salary = Decimal(_salary_on(book, now, on)) / 100
+    return cents(salary / divisor) + earned.other_day_pay
+
+
 def unused(book: Ledger, employee: Employee, on: dt.date) -> Unused:
-    """The days not used at the end of ``on`` and their pay: the last ended credit year's
-    days (earned and carried over, less those used and saved by then) and the saved leave
-    at that year's day pay (27 § 4 mom.: saved leave is paid by the credit year before it
-    is taken), the current year's days earned by then at its day pay. The holiday-pay
-    liability and the holiday compensation at the end of an employment (17 §) alike."""
+    """The days not used at the end of ``on`` and their pay, each credit year's days at that
+    year's day pay (:func:`day_pay_on`): the last ended credit year's days (earned and
+    carried over, less those used and saved by then; the days carried over from the year
+    before are used first, as the oldest, and those left are priced at their own year's day
+    pay), the saved leave at the last ended year's (27 § 4 mom.: saved leave is paid by the
+    credit year before it is taken, or by 10 § the salary), the current year's days earned
+    by then at its day pay. The holiday-pay liability and the holiday compensation at the
+    end of an employment (17 §) alike."""
     current = credit_year_end(on)
     ended = dt.date(current.year - 1, 3, 31)
     last = balance(book, employee, ended)
-    ended_days = max(last.earned + last.carried_over - used_by(book, employee.pk, ended, on), 0)
+    used = used_by(book, employee.pk, ended, on)
+    ended_days = max(last.earned + last.carried_over - used, 0)
+    carried_days = min(max(last.carried_over - used, 0), ended_days)
     now = earning(book, employee, current, on)
     current_days = max(now.days - used_by(book, employee.pk, current, on), 0)
     saved_days = sum(saved_left(book, employee.pk, on).values())
-    pay = cents(last.day_pay * (ended_days + saved_days) + now.day_pay * current_days)
-    return Unused(ended_days, current_days, saved_days, pay)
+    pay = day_pay_on(book, employee, ended, on) * (ended_days - carried_days + saved_days)
+    if carried_days:
+        previous = dt.date(ended.year - 1, 3, 31)
+        pay += day_pay_on(book, employee, previous, on) * carried_days
+    pay = cents(pay + now.day_pay * current_days)
+    return Unused(ended_days, current_days, saved_days, pay, carried_days)

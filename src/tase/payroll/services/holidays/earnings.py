@@ -42,7 +42,7 @@ from tase.rules.payroll import cents
 
 from ...models import Employee, Employment
 from ..absences import day_pay, schedule, to_rule
-from .ledger import NO_WAGES, ZERO, Ledger
+from .ledger import DATED, NO_WAGES, ZERO, Ledger
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,17 +118,32 @@ def _chain_shape(book: Ledger, employee: Employee, employments: list[Employment]
     return book.shapes[key]
 
 
+def _holidays_as_absences(book: Ledger, employee: Employee) -> list[calendar.Absence]:
+    """The employee's planned and taken holidays (saved leave taken included) as equated
+    absences of their own kind (:data:`tase.rules.absences.HOLIDAY`): their working days
+    count for earning (7 § 1 mom.) but are not days worked in the divisor of the average
+    daily wage (11 § 2 mom.: "tehtyjen työpäivien määrällä"), whose wages leave the holiday
+    pay out (:attr:`.ledger.Ledger.wages`)."""
+    return [
+        calendar.Absence(calendar.HOLIDAY, r.start_date, r.end_date, True)
+        for r in book.records.get(employee.pk) or ()
+        if r.kind in DATED
+    ]
+
+
 def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
     """The credit year's months of an employment as (year, month, days, hours, equated
     days, equated hours), up to ``upto``; counted once per shape and shared."""
-    absences = book.absences.get(employee.pk) or ()
+    absences = [to_rule(a) for a in book.absences.get(employee.pk) or ()] + _holidays_as_absences(
+        book, employee
+    )
     key = (
         employment.start_date,
         employment.end_date,
         Decimal(employment.days_per_week),
         Decimal(employment.weekly_hours),
         employment.working_weekdays,
-        tuple((a.kind, a.start_date, a.end_date, a.paid) for a in absences),
+        tuple(absences),
         year_end,
         upto,
     )
@@ -138,11 +153,7 @@ def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, u
     # The employee's own working weekdays when the employment gives them: their days are
     # counted as such; otherwise Monday to Friday scaled by the days a week.
     schedule = employment.working_weekdays or calendar.FIVE_DAY_WEEK
-    effects = (
-        calendar.month_effects([to_rule(a) for a in absences], start, year_end, schedule)
-        if absences
-        else {}
-    )
+    effects = calendar.month_effects(absences, start, year_end, schedule) if absences else {}
     per_week = Decimal(employment.days_per_week)
     hours_a_day = Decimal(employment.weekly_hours) / per_week
     scale = per_week / 5

@@ -60,7 +60,14 @@ from ...models import Employee, Employment, PayItem, PayRun, Payslip
 from ..absences import LOCKED
 from ..calculation import HOLIDAY_COMPENSATION
 from .earnings import chain, earning, family_leave_lost_pay
-from .ledger import HOLIDAY_SOURCE, ZERO, Ledger, compensation_cents, credit_year_end
+from .ledger import (
+    HOLIDAY_SOURCE,
+    ZERO,
+    Ledger,
+    compensation_cents,
+    credit_year_end,
+    holiday_cents,
+)
 
 
 def free_time_year(
@@ -89,8 +96,12 @@ def free_time_owed(
     """The 16 § compensation of the credit ``years`` (each its 31 March, in order) not yet
     paid by ``until``: 9 or 11.5 % of each year's wages for time at work paid by ``until``
     (:func:`tase.rules.holidays.no_holiday_compensation`, each year rounded to the cent, half
-    up, the rate by a year of employment at the year's end), less the compensation paid from
-    the first year's start to ``until`` and, for a draft ``run``, its own lines entered by
+    up, the rate by a year of employment at the year's end; the wages are gross pay less the
+    overtime increments and less the holiday pay, bonus and compensation lines), less the
+    16 § compensation paid from the first year's start to ``until`` for these years (lines
+    the season-end run or the free time generated for one of ``years``, and lines that record
+    no rule; a 17 § or 26 § compensation, or one of another year, is not taken off:
+    :func:`.ledger.compensation_cents`) and, for a draft ``run``, its own lines entered by
     hand. One payslip query."""
     if not years:
         return ZERO
@@ -109,14 +120,15 @@ def free_time_owed(
     for day, gross, increments, lines in slips.order_by().values_list(
         "payment_date", "gross_cents", "overtime_increment_cents", "lines"
     ):
-        compensation = compensation_cents(lines)
         year = credit_year_end(day)
         if year in years:
-            basis[year] += gross - increments - compensation
-        paid += compensation
+            basis[year] += gross - increments - holiday_cents(lines)
+        paid += compensation_cents(lines, years=years)
     if run is not None:
         paid += sum(
-            PayItem.objects.filter(pay_run=run, employee=employee, wage_type=HOLIDAY_COMPENSATION)
+            PayItem.objects.filter(
+                pay_run=run, employee=employee, wage_type=HOLIDAY_COMPENSATION, holiday_rule=""
+            )
             .exclude(source__startswith=HOLIDAY_SOURCE)
             .values_list("amount_cents", flat=True)
         )
@@ -157,6 +169,13 @@ def season_end_compensation(
     return free_time_owed(
         book, employee, employment, [year_end], max(run.payment_date, year_end), run
     )
+
+
+def season_end_year(run: PayRun) -> dt.date | None:
+    """The credit year whose 16 § compensation the run at the end of the holiday season pays
+    (its 31 March), or None for a run without the season's end."""
+    season_end = season_end_within(run)
+    return None if season_end is None else dt.date(season_end.year, 3, 31)
 
 
 def liability_owed(book: Ledger, employee: Employee, on: dt.date) -> Decimal:
@@ -228,8 +247,10 @@ def free_time_left(book: Ledger, employee: Employee, year_end: dt.date, start: d
     return giving.free_time_days(months, year_end) - used
 
 
-def free_time_lines(book: Ledger, employee: Employee, run: PayRun) -> list[tuple[str, Decimal]]:
-    """(source, amount) of the 16 § compensation paid with the free time within the run's
+def free_time_lines(
+    book: Ledger, employee: Employee, run: PayRun
+) -> list[tuple[str, dt.date, Decimal]]:
+    """(source, credit year, amount) of the 16 § compensation paid with the free time within the run's
     period (19 § 1 mom.), per credit year: the share of what is still owed for the free-time
     days in the period (:func:`tase.rules.holidays.giving.free_time_share`)."""
     records = book.free_time.get(employee.pk, [])
@@ -260,5 +281,5 @@ def free_time_lines(book: Ledger, employee: Employee, run: PayRun) -> list[tuple
         )
         share = giving.free_time_share(owed, days, days_left)
         if share:
-            items.append((f"{HOLIDAY_SOURCE}free_time:{year_end.isoformat()}", share))
+            items.append((f"{HOLIDAY_SOURCE}free_time:{year_end.isoformat()}", year_end, share))
     return items

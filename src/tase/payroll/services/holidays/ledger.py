@@ -27,7 +27,7 @@ from ...models import (
     SalaryChange,
 )
 from ..absences import LOCKED, policy_for
-from ..calculation import HOLIDAY_COMPENSATION
+from ..calculation import HOLIDAY_COMPENSATION, HOLIDAY_LINE_CODES
 
 if TYPE_CHECKING:
     from .earnings import Earning
@@ -38,6 +38,9 @@ P_SAVING = "payroll.holidays.saving.days_kept"
 P_SAVING_AGREED = "payroll.holidays.saving.agreed_days_kept"
 ZERO = Decimal(0)
 NO_WAGES = (0, 0, 0, ZERO)
+# The rules whose lines pay the 16 § compensation of a credit year (the season-end run, or
+# with the free time of 8 § 1 mom.): each takes off what the other paid for the same year.
+SECTION_16_RULES = ("16", "free_time")
 
 
 def credit_year_end(day: dt.date) -> dt.date:
@@ -59,8 +62,9 @@ class Ledger:
     on: dt.date
     policy: HolidayPolicy
     employees: list[Employee]
-    # (employee, year, month) -> (gross pay, overtime increments in it, other pay besides a
-    # salary in it (10 § 1 mom.): cents; overtime hours)
+    # (employee, year, month) -> (wages: gross pay less its holiday pay, bonus and
+    # compensation, which are not pay for time at work (11 § 2 mom., 12 § 1 mom.); overtime
+    # increments in it, other pay besides a salary in it (10 § 1 mom.): cents; overtime hours)
     wages: dict[tuple[int, int, int], tuple[int, int, int, Decimal]] = field(default_factory=dict)
     absences: dict[int, list[Absence]] = field(default_factory=lambda: defaultdict(list))
     records: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
@@ -117,6 +121,7 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
         .values("employee_id", "y", "m")
         .annotate(
             total=Sum("gross_cents"),
+            holiday=Sum("holiday_pay_cents"),
             increments=Sum("overtime_increment_cents"),
             other=Sum("holiday_other_pay_cents"),
             hours=Sum("overtime_hours"),
@@ -124,7 +129,7 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
     )
     book.wages = {
         (row["employee_id"], row["y"], row["m"]): (
-            row["total"],
+            row["total"] - (row["holiday"] or 0),
             row["increments"] or 0,
             row["other"] or 0,
             Decimal(row["hours"] or 0),
@@ -144,11 +149,35 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
     return book
 
 
-def compensation_cents(lines) -> int:
-    """The holiday compensation a payslip's stored ``lines`` paid, in cents (17 § 1 mom.:
-    what was paid during the employment is taken off what is owed later)."""
+def compensation_cents(lines, rules=SECTION_16_RULES, years=None) -> int:
+    """The holiday compensation a payslip's stored ``lines`` paid for the 16 § rule, in cents
+    (17 § 1 mom.: what was paid during the employment for the same time is taken off what is
+    owed later): the lines a generator marked with one of ``rules`` (and, when ``years`` is
+    given, one of those credit years, each its 31 March), and the lines that record no rule
+    (entered by hand, e.g. compensation paid monthly with the wages). A 17 § or 26 §
+    compensation, or a 16 § one of another credit year, pays other time and is not taken
+    off."""
+    wanted = None if years is None else {year.isoformat() for year in years}
     return sum(
         int(Decimal(line["amount"]) * 100)
         for line in lines
         if line.get("code") == HOLIDAY_COMPENSATION
+        and (
+            not line.get("holiday_rule")
+            or (
+                line["holiday_rule"] in rules
+                and (wanted is None or line.get("credit_year_end") in wanted)
+            )
+        )
+    )
+
+
+def holiday_cents(lines) -> int:
+    """The holiday pay, holiday bonus and holiday compensation of a payslip's stored
+    ``lines``, in cents: not wages for time at work (vuosilomalaki 11 § 2 mom., 12 § 1 mom.,
+    16 § 1 mom.: "työssäolon ajalta maksetusta ... palkasta")."""
+    return sum(
+        int(Decimal(line["amount"]) * 100)
+        for line in lines
+        if line.get("code") in HOLIDAY_LINE_CODES
     )

@@ -28,12 +28,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from tase.rules import absences as calendar
 from tase.rules.holidays import giving
 from tase.rules.payroll import cents
 
 from ...models import Employee, PayItem, PayRun
-from ..absences import LOCKED, schedule, to_rule
+from ..absences import LOCKED, schedule
 from .ledger import HOLIDAY_SOURCE, ZERO, Ledger
 
 SOURCE = f"{HOLIDAY_SOURCE}not_given:"
@@ -47,16 +46,14 @@ def source_for(year_end: dt.date) -> str:
 def incapacity_end(book: Ledger, employee: Employee, deadline: dt.date) -> dt.date | None:
     """The last day of the employee's latest incapacity that began by ``deadline`` (sick
     leaves without a working day between them are one), or None without a sick leave."""
-    absences = [to_rule(a) for a in book.absences.get(employee.pk, []) if a.kind == "sick"]
-    if not absences:
+    leaves = [
+        (a.start_date, a.end_date) for a in book.absences.get(employee.pk, []) if a.kind == "sick"
+    ]
+    if not leaves:
         return None
     employments = book.employments.get(employee.pk) or []
     working = schedule(max(employments, key=lambda e: e.start_date)) if employments else "12345"
-    chains: dict = {}
-    for absence, first in calendar.incapacities(absences, working).items():
-        if absence.start <= deadline:
-            chains[first] = max(chains.get(first, absence.end), absence.end)
-    return max(chains.values(), default=None)
+    return giving.incapacity_end(leaves, deadline, working)
 
 
 def _goes_on_after(book: Ledger, employee: Employee, day: dt.date) -> bool:
@@ -129,9 +126,11 @@ def owed(book: Ledger, employee: Employee, on: dt.date) -> Decimal:
     return compensation(book, employee, year_end, days)
 
 
-def lines_for_run(book: Ledger, employee: Employee, run: PayRun) -> list[tuple[str, Decimal]]:
+def lines_for_run(
+    book: Ledger, employee: Employee, run: PayRun
+) -> list[tuple[str, dt.date, Decimal]]:
     """The run's 26 § compensation: for the deadline (31 December) within the run's period,
-    (source, amount) of the days not given."""
+    (source, credit year, amount) of the days not given."""
     items = []
     for year in sorted({run.period_start.year, run.period_end.year}):
         deadline = dt.date(year, 12, 31)
@@ -141,5 +140,5 @@ def lines_for_run(book: Ledger, employee: Employee, run: PayRun) -> list[tuple[s
         days = not_given(book, employee, year_end, deadline)
         amount = compensation(book, employee, year_end, days)
         if amount:
-            items.append((source_for(year_end), amount))
+            items.append((source_for(year_end), year_end, amount))
     return items
