@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tase.core.forms import DayField
 from tase.rules.payroll_catalogue import CATALOGUE
 
-from .models import Employee, Employment, TaxCard
+from .models import EMPLOYMENT_TERMS, Employee, Employment, TaxCard
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ITEM_ROWS = 6
@@ -224,23 +224,7 @@ class EmploymentForm(forms.ModelForm):
 
     class Meta:
         model = Employment
-        fields = [
-            "start_date",
-            "end_date",
-            "pay_basis",
-            "weekly_hours",
-            "days_per_week",
-            "working_weekdays",
-            "job_title",
-            "profession_code",
-            "collective_agreement",
-            "hourly_divisor",
-            "cost_centre",
-            "union_dues_rate",
-            "working_time",
-            "car_benefit_type",
-            "car_age_group",
-        ]
+        fields = ["start_date", "end_date", *EMPLOYMENT_TERMS]
         widgets = {"start_date": DATE, "end_date": DATE}
         localized_fields = [
             "weekly_hours",

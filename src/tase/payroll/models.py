@@ -202,6 +202,25 @@ class Employee(models.Model):
         return f"{code[:7]}****" if len(code) == 11 else ("" if not code else "****")
 
 
+# An employment's terms besides its dates: what the employment form edits and what a contract
+# changed from a later day carries over to the new employment (services.change_contract).
+EMPLOYMENT_TERMS = (
+    "pay_basis",
+    "weekly_hours",
+    "days_per_week",
+    "working_weekdays",
+    "job_title",
+    "profession_code",
+    "collective_agreement",
+    "hourly_divisor",
+    "cost_centre",
+    "union_dues_rate",
+    "working_time",
+    "car_benefit_type",
+    "car_age_group",
+)
+
+
 class Employment(models.Model):
     class Basis(models.TextChoices):
         MONTHLY = "monthly", _("Monthly salary")

@@ -16,6 +16,7 @@ from tase.core import audit, fieldcrypt
 from tase.core.models import Company
 
 from ..models import (
+    EMPLOYMENT_TERMS,
     Employee,
     Employment,
     PayRun,
@@ -250,21 +251,6 @@ def update_employment_report_data(actor, employment: Employment, **data) -> Empl
 
 
 CONTRACT_FIELDS = ("pay_basis", "days_per_week", "working_weekdays", "weekly_hours")
-COPIED_FIELDS = (
-    "pay_basis",
-    "weekly_hours",
-    "days_per_week",
-    "working_weekdays",
-    "job_title",
-    "profession_code",
-    "collective_agreement",
-    "hourly_divisor",
-    "cost_centre",
-    "union_dues_rate",
-    "working_time",
-    "car_benefit_type",
-    "car_age_group",
-)
 
 
 def _contract_values(employment: Employment, data: dict) -> dict:
@@ -354,7 +340,7 @@ def change_contract(actor, employment: Employment, *, valid_from, salary=None, *
             employee=employment.employee,
             start_date=valid_from,
             end_date=employment.end_date,
-            **{field: getattr(employment, field) for field in COPIED_FIELDS} | values,
+            **{field: getattr(employment, field) for field in EMPLOYMENT_TERMS} | values,
         )
         in_force = salary_on(employment, valid_from)
         SalaryChange.objects.filter(employment=employment, valid_from__gte=valid_from).update(
