@@ -1,5 +1,5 @@
 # The Tase image for a trial of the production setup (compose.yaml): the app server
-# (granian) and the task worker run from it. See docs/deployment.md.
+# (gunicorn) and the task worker run from it. See docs/deployment.md.
 FROM python:3.13-slim
 
 RUN apt-get update \
@@ -20,4 +20,4 @@ ENV TASE_ENV=production TASE_VAR_DIR=/app/var PYTHONUNBUFFERED=1
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build tase collectstatic --no-input -v 0
 USER tase
 EXPOSE 8000
-CMD ["granian", "--interface", "wsgi", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "tase.wsgi:application"]
+CMD ["gunicorn", "--workers", "3", "--timeout", "300", "--bind", "0.0.0.0:8000", "tase.wsgi:application"]

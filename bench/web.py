@@ -2,8 +2,8 @@
 
 `python -m bench web [--n USERS] [--runs R]`: the demo data (`tase demo`) in a scratch database
 of its own (SQLite, or `<name>_bench` on PostgreSQL with DATABASE_URL), USERS customer
-accountants (default 20) who each sign in through the login form, and granian serving
-`tase.wsgi` as docs/deployment.md does (WSGI, two workers on this 2-core machine, or
+accountants (default 20) who each sign in through the login form, and gunicorn serving
+`tase.wsgi` as docs/deployment.md does (sync workers, one more than the machine's cores, or
 `TASE_BENCH_WORKERS`; TASE_ENV=production: DEBUG off, WhiteNoise with the collected, compressed static files,
 persistent connections, warnings and errors logged to var/bench-web.log, and Redis as the
 cache the workers share when one answers at REDIS_URL or 127.0.0.1:6379). Each page is then
@@ -14,8 +14,9 @@ per second and errors (any status but 200, or a page without its heading) per pa
 same for a mix of the three pages, with the CPU time the server used per request (what a
 request costs, apart from the waiting that a machine busy with other work adds).
 
-The load client is plain Python (threads over keep-alive http.client connections) in the
-bench's own process, so it shares the machine's cores with the server, as a browser on the
+The load client is plain Python (a thread and an http.client connection per user; gunicorn's
+sync workers close each connection after its answer, as they do behind the documented proxy) in
+the bench's own process, so it shares the machine's cores with the server, as a browser on the
 same laptop would; the numbers are therefore a little worse than a remote client would see.
 """
 
@@ -38,7 +39,9 @@ from urllib.parse import quote, urlencode
 from bench._scratch import Scratch
 
 PASSWORD = "bench-" + secrets.token_hex(8)
-WORKERS = int(os.environ.get("TASE_BENCH_WORKERS", "2"))
+# One more worker than cores, as docs/deployment.md advises: a worker waiting on the database or
+# the cache leaves its core to another.
+WORKERS = int(os.environ.get("TASE_BENCH_WORKERS") or (os.cpu_count() or 1) + 1)
 LOG = Path(os.environ.get("TASE_VAR_DIR", "var")).resolve() / "bench-web.log"
 STATIC_ROOT = Path(os.environ.get("TASE_VAR_DIR", "var")).resolve() / "bench-static"
 
@@ -102,7 +105,7 @@ class _MailSink(socketserver.ThreadingTCPServer):
 
 
 class Server:
-    """granian serving tase.wsgi with production settings, on a free port."""
+    """gunicorn serving tase.wsgi with production settings, on a free port."""
 
     def __init__(self, database_url: str, tmp: Path):
         from tase.core.fieldcrypt import configured_keys
@@ -138,16 +141,11 @@ class Server:
         _collect_static(bin_dir, self.env)
         self.process = subprocess.Popen(
             [
-                str(bin_dir / "granian"),
-                "--interface",
-                "wsgi",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
+                str(bin_dir / "gunicorn"),
                 "--workers",
                 str(WORKERS),
-                "--no-ws",
+                "--bind",
+                f"127.0.0.1:{self.port}",
                 "tase.wsgi:application",
             ],
             env=self.env,
@@ -164,14 +162,14 @@ class Server:
                 pass
             if time.monotonic() > deadline or self.process.poll() is not None:
                 self.stop()
-                raise RuntimeError("granian did not start")
+                raise RuntimeError("gunicorn did not start")
             time.sleep(0.2)
 
     def _connection(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
     def cpu_seconds(self) -> float:
-        """CPU time the server's processes (granian and its workers) have used so far: what a
+        """CPU time the server's processes (gunicorn's arbiter and its workers) have used so far: what a
         request costs, apart from the waiting a busy machine adds."""
         total, pending = 0.0, [self.process.pid]
         while pending:
@@ -393,7 +391,7 @@ def run(args) -> list[dict]:
         rows.append(
             {
                 "page": f"(demo data and {count} users in {setup:.0f} s, "
-                f"{scratch.vendor}, granian --workers {WORKERS}, "
+                f"{scratch.vendor}, gunicorn --workers {WORKERS}, "
                 f"{'Redis' if server.shared_cache else 'no shared'} cache)",
                 "users": "",
                 "requests": "",

@@ -115,7 +115,7 @@ def test_compose_starts_the_documented_production_setup():
     compose = yaml.safe_load((Path(settings.PROJECT_DIR) / "compose.yaml").read_text())
     services = compose["services"]
     assert {"db", "redis", "web", "worker", "migrate"} <= services.keys()
-    assert services["web"]["command"][0] == "granian"
+    assert services["web"]["command"][0] == "gunicorn"
     assert "tase.wsgi:application" in services["web"]["command"]
     assert services["worker"]["command"] == ["tase", "db_worker"]
     environment = services["web"]["environment"]
