@@ -40,10 +40,10 @@ def store_differences(apps, schema_editor):
     corrections = PayRun.objects.filter(kind="correction")
     corrections.exclude(status__in=SETTLED).exclude(status="cancelled").update(stale=True)
     settled = corrections.filter(status__in=SETTLED)
-    originals = settled.values_list("corrects_id", flat=True).distinct()
+    originals = sorted(set(settled.order_by().values_list("corrects_id", flat=True)))
     changed = []
-    for original_id in originals.iterator():
-        runs = {PayRun.objects.get(pk=original_id).pk: None}  # the original first
+    for original_id in originals:
+        runs = {original_id: None}  # the original first
         for run in settled.filter(corrects_id=original_id).order_by("approved_at", "pk"):
             runs[run.pk] = run.calculated_at or run.approved_at or run.created_at
         slips = Payslip.objects.filter(pay_run_id__in=list(runs)).only(
