@@ -276,3 +276,58 @@ def test_the_26_section_days_from_sick_leaves(world):
     assert both.status_code == 422
     detail = both.json()["detail"][0]
     assert detail["loc"] == ["body", "sick_leaves"] and "days_not_given" in detail["msg"]
+
+
+def test_the_page_sends_every_input_of_the_api(world):
+    """The page is the API's twin (issue 16 item 7): filled in, its request carries every
+    field of the API's body and every field of a month."""
+    from tase.payroll.forms import HolidayCalculatorForm
+    from tase.payroll.holidays_api import HolidayCalculateIn, MonthIn
+
+    data = _page_data(
+        employment_end="2026-02-27",
+        monthly_salary="1",
+        weekly_salary="1",
+        working_time_changed="on",
+        average_hourly_earnings_multiplier="8",
+        days_not_given="1",
+        days_used="1",
+        bonus_on_compensation="on",
+        days_earned_before="1",
+        earlier_wages_1="1",
+        sick_leave_0_start_date="2027-09-01",
+        sick_leave_0_end_date="2027-09-02",
+    )
+    for part in ("overtime_increments", "overtime_hours", "equated_days", "equated_hours"):
+        data[f"month_0_{part}"] = "1"
+    data |= {"month_0_other_pay": "1", "month_0_absence_wages": "1"}
+    form = HolidayCalculatorForm(data)
+    assert form.is_valid(), form.errors
+    request = form.to_request()
+    assert set(HolidayCalculateIn.model_fields) - set(request) == set()
+    assert set(MonthIn.model_fields) - set(request["months"][0]) == set()
+    assert request["sick_leaves"] and request["earlier_years"]
+
+
+def test_the_26_section_days_from_sick_leaves_on_the_page(world):
+    """The page's sick leaves and days used give what the API gives (1 881.13 € for sick
+    leave 1.9.-17.12.2027 and 6 days used), a leave ending before it begins is refused at
+    its field, and sick leaves with days not given at the days not given."""
+    client = world.client(Role.PAYROLL_CLERK)
+    data = _page_data(
+        days_used="6",
+        sick_leave_1_start_date="1.9.2027",
+        sick_leave_1_end_date="17.12.2027",
+    )
+    html = client.post("/payroll/holiday-calculator/", data).content.decode()
+    assert 'data-testid="compensation">1\xa0881,13\xa0€' in html
+    assert "24 \N{MINUS SIGN} 10" in html and "26 § 1 mom." in html
+    wrong = data | {"sick_leave_1_end_date": "31.8.2027"}
+    html = client.post("/payroll/holiday-calculator/", wrong).content.decode()
+    assert 'data-testid="holiday-calculator-result"' not in html
+    cell = html.split("sick_leaves[0].end_date: ")[0].rsplit("<td", 1)[1]
+    assert 'name="sick_leave_1_end_date"' in cell and "field-invalid" in cell
+    both = client.post("/payroll/holiday-calculator/", data | {"days_not_given": "14"})
+    html = both.content.decode()
+    assert 'data-testid="holiday-calculator-result"' not in html
+    assert "sick_leaves: " in html.split('name="days_not_given"')[1].split("</div>")[0]

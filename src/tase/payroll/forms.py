@@ -420,6 +420,15 @@ class HolidayCalculatorForm(forms.Form):
         min_value=0,
         help_text=_("Because the incapacity for work continued: paid as holiday compensation."),
     )
+    days_used = forms.IntegerField(
+        label=_("Days of the year used by the giving deadline"),
+        required=False,
+        min_value=0,
+        help_text=_(
+            "With the sick leaves below: the holiday days of the year taken, planned or saved "
+            "by 31 December of the next year. The days not given are found from them."
+        ),
+    )
     bonus_on_compensation = forms.BooleanField(
         label=_("Holiday bonus on the holiday compensation too"),
         required=False,
@@ -455,9 +464,11 @@ class HolidayCalculatorForm(forms.Form):
         "working_time_changed",
         "average_hourly_earnings_multiplier",
         "days_not_given",
+        "days_used",
         "bonus_on_compensation",
         "days_earned_before",
     ]
+    SICK_LEAVES = 4  # rows of sick leaves (26 §): sick_leave_N_start_date, _end_date
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -471,6 +482,18 @@ class HolidayCalculatorForm(forms.Form):
                     else _dec(label)
                 )
                 self.fields[f"month_{row}_{part}"] = field
+        self.sent_leaves: list[int] = []  # the form row of each sick leave sent, in order
+        for row in range(self.SICK_LEAVES):
+            for part, label in (("start_date", _("First day")), ("end_date", _("Last day"))):
+                self.fields[f"sick_leave_{row}_{part}"] = DayField(
+                    label=label, widget=DATE, required=False
+                )
+
+    def sick_leave_rows(self):
+        return [
+            (row + 1, [self[f"sick_leave_{row}_{part}"] for part in ("start_date", "end_date")])
+            for row in range(self.SICK_LEAVES)
+        ]
 
     def main_fields(self):
         return [self[name] for name in [*self.MAIN, *self.EARLIER]]
@@ -505,6 +528,15 @@ class HolidayCalculatorForm(forms.Form):
         request["working_time_changed"] = bool(data.get("working_time_changed"))
         request["bonus_on_compensation"] = bool(data.get("bonus_on_compensation"))
         request["months"] = months
+        request["sick_leaves"] = []
+        self.sent_leaves = []
+        for row in range(self.SICK_LEAVES):
+            first = data.get(f"sick_leave_{row}_start_date")
+            last = data.get(f"sick_leave_{row}_end_date")
+            if first is None and last is None:
+                continue
+            request["sick_leaves"].append({"start_date": first, "end_date": last})
+            self.sent_leaves.append(row)
         request["earlier_years"] = []
         self.sent_years = []
         for name, back in self.EARLIER.items():
@@ -524,6 +556,11 @@ class HolidayCalculatorForm(forms.Form):
             field = self.sent_years[int(field[14:].partition("]")[0])]
         elif field == "earlier_years":  # given where 17 § 4 mom. does not apply
             field = "days_earned_before"
+        elif field.startswith("sick_leaves["):
+            index, _sep, part = field[12:].partition("].")
+            field = f"sick_leave_{self.sent_leaves[int(index)]}_{part or 'start_date'}"
+        elif field == "sick_leaves":  # given with days_not_given
+            field = "days_not_given"
         self.add_error(field if field in self.fields else None, message)
 
 

@@ -51,7 +51,8 @@ from .common import require
 
 Report = IncomesRegisterReport
 SETTLED = (PayRun.Status.APPROVED, PayRun.Status.PAID)
-# Payslip money fields that a correction payslip holds as differences.
+# Payslip fields (money, and the overtime hours) that a correction payslip holds as
+# differences.
 TOTALS = (
     "gross_cents",
     "benefits_cents",
@@ -73,8 +74,14 @@ TOTALS = (
     "unemployment_wage_sum_cents",
     "tyel_earnings_cents",
     "tyel_charged_cents",
-    # the holiday lines of gross pay (not wages for time at work for the holiday rules)
+    # The holiday rules' parts of gross pay (vuosilomalaki 162/2005 10 § 1 mom., 11 § 2 mom.,
+    # 12 § 1 mom.): the holiday lines (not wages for time at work), the overtime increments
+    # and hours, the other pay besides a salary. As differences like the gross pay they are
+    # part of, so that the original and its corrections together count each once.
     "holiday_pay_cents",
+    "overtime_increment_cents",
+    "overtime_hours",
+    "holiday_other_pay_cents",
 )
 
 

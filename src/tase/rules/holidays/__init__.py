@@ -166,7 +166,13 @@ def is_full_month(month: Month, rule: str, on: dt.date) -> bool:
 def full_months(data: HolidayInput) -> tuple[int, bool]:
     """The number of full months, and whether 17 § 2 mom. joined the first and the last."""
     on = data.credit_year_end
-    count = sum(is_full_month(month, data.earning_rule, on) for month in data.months)
+    # is_full_month of each month, its limit read once
+    if data.earning_rule == "14_days":
+        least = _param(P_MIN_DAYS, on)
+        count = sum(month.days_worked >= least for month in data.months)
+    else:
+        least = _param(P_MIN_HOURS, on)
+        count = sum(month.hours_worked >= least for month in data.months)
     if not data.ended_within_year or len(data.months) < 2:
         return count, False
     first = min(data.months, key=lambda month: month.first_day)
@@ -702,11 +708,22 @@ def _months_basis(data: HolidayInput) -> str:
         if data.earning_rule == "14_days"
         else ("h", _param(P_MIN_HOURS, data.credit_year_end))
     )
-    values = [
-        f"{m.label} {m.days_worked if unit == 'd' else _number(m.hours_worked)}"
-        for m in sorted(data.months, key=lambda month: month.first_day)
-    ]
-    return f"≥ {limit} {unit}: " + ", ".join(values)
+    # The same months (a company's monthly paid, each with their own salary) give the same
+    # text: written once per distinct months, unit and limit.
+    key = (data.months, unit, limit)
+    text = _BASES.get(key)
+    if text is None:
+        if len(_BASES) >= 4096:
+            _BASES.clear()
+        values = [
+            f"{m.label} {m.days_worked if unit == 'd' else _number(m.hours_worked)}"
+            for m in sorted(data.months, key=lambda month: month.first_day)
+        ]
+        text = _BASES[key] = f"≥ {limit} {unit}: " + ", ".join(values)
+    return text
+
+
+_BASES: dict[tuple, str] = {}
 
 
 # -- validation ----------------------------------------------------------------------------

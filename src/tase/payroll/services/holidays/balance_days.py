@@ -21,6 +21,8 @@ from .earnings import _employment_for, _salary_on, earning
 from .ledger import DATED, Ledger, credit_year_end, load
 from .not_given import not_given
 
+KINDS = (*HolidayRecord.Kind.values, "from_saved")
+
 
 @dataclass(frozen=True, slots=True)
 class Balance:
@@ -56,7 +58,7 @@ class Balance:
 def _used(records, year_end: dt.date) -> dict[str, int]:
     """The credit year's days by kind; holidays taken from its saved leave under "from_saved"
     (they use the saved days, not the ordinary balance)."""
-    used = {kind: 0 for kind in HolidayRecord.Kind.values} | {"from_saved": 0}
+    used = dict.fromkeys(KINDS, 0)
     for record in records:
         if record.credit_year_end == year_end:
             used["from_saved" if record.from_saved else record.kind] += record.days
@@ -83,8 +85,17 @@ def saved_left(book: Ledger, employee_id: int, on: dt.date | None = None) -> dic
 
 def balance(book: Ledger, employee: Employee, year_end: dt.date) -> Balance:
     """The credit year's days: earned, carried over from the year before (what it left
-    unused; one year back), taken, planned, saved and (the property) left."""
+    unused; one year back), taken, planned, saved and (the property) left. Computed once per
+    employee and year for the ledger (the month end asks for it again with the liability)."""
     records = book.records.get(employee.pk, [])
+    key = (employee.pk, year_end, "balance", len(records))
+    found = book.earnings.get(key)
+    if found is None:
+        found = book.earnings[key] = _balance(book, employee, year_end, records)
+    return found
+
+
+def _balance(book: Ledger, employee: Employee, year_end: dt.date, records) -> Balance:
     now = earning(book, employee, year_end)
     previous_end = dt.date(year_end.year - 1, 3, 31)
     before = earning(book, employee, previous_end, days_only=True)

@@ -131,19 +131,31 @@ def _holidays_as_absences(book: Ledger, employee: Employee) -> list[calendar.Abs
     ]
 
 
+def _rule_absences(book: Ledger, employee: Employee) -> tuple[calendar.Absence, ...]:
+    """The employee's absences and holidays as the rules' absences, built once per employee
+    (their counts in the key: more may be read into the ledger later, run_lines)."""
+    pk = employee.pk
+    recorded, holidays = book.absences.get(pk) or (), book.records.get(pk) or ()
+    key = ("absences", pk, len(recorded), len(holidays))
+    found = book.shapes.get(key)
+    if found is None:
+        found = book.shapes[key] = tuple(
+            [to_rule(a) for a in recorded] + _holidays_as_absences(book, employee)
+        )
+    return found
+
+
 def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, upto):
     """The credit year's months of an employment as (year, month, days, hours, equated
     days, equated hours), up to ``upto``; counted once per shape and shared."""
-    absences = [to_rule(a) for a in book.absences.get(employee.pk) or ()] + _holidays_as_absences(
-        book, employee
-    )
+    absences = _rule_absences(book, employee)
     key = (
         employment.start_date,
         employment.end_date,
         Decimal(employment.days_per_week),
         Decimal(employment.weekly_hours),
         employment.working_weekdays,
-        tuple(absences),
+        absences,
         year_end,
         upto,
     )
@@ -199,14 +211,20 @@ def _absence_wages(
         return {}
     start = dt.date(year_end.year - 1, 4, 1)
     last = min(year_end, upto, employment.end_date or year_end)
-    days = calendar.lost_pay_days(
-        [to_rule(a) for a in absences],
-        start,
-        year_end,
-        employment.start_date,
-        book.policy.sick_pay_weekdays,
-        schedule(employment),
-    )
+    rule_absences = tuple(to_rule(a) for a in absences)
+    # The days depend on the absences, the year and the employment's start and schedule:
+    # employees with the same absences share them (kept with the shapes).
+    key = ("lost", rule_absences, year_end, employment.start_date, schedule(employment))
+    days = book.shapes.get(key)
+    if days is None:
+        days = book.shapes[key] = calendar.lost_pay_days(
+            rule_absences,
+            start,
+            year_end,
+            employment.start_date,
+            book.policy.sick_pay_weekdays,
+            schedule(employment),
+        )
     totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for day in days:
         if employment.start_date <= day <= last:
@@ -242,6 +260,21 @@ def _months(book: Ledger, employee: Employee, employments: list[Employment], yea
     (a monthly salary's only, by the last contract) and lost pay of absences (the same shape
     and pay give the same tuple, built once). ``employments``: the contracts of one
     employment within the year (:func:`chain`), the last one's pay basis."""
+    pk = employee.pk
+    # An employee's months of a year by a date are asked for more than once (the days alone,
+    # then the pay): built once. The absences and holidays are in the key as their counts:
+    # those of earlier years may be read into the ledger later (run_lines).
+    memo_key = (
+        pk,
+        tuple(e.pk for e in employments),
+        year_end,
+        upto,
+        len(book.absences.get(pk) or ()),
+        len(book.records.get(pk) or ()),
+    )
+    found = book.employee_months.get(memo_key)
+    if found is not None:
+        return found
     shape = _chain_shape(book, employee, employments, year_end, upto)
     monthly = employments[-1].pay_basis == Employment.Basis.MONTHLY
     lost: dict[tuple[int, int], int] = defaultdict(int)
@@ -249,8 +282,9 @@ def _months(book: Ledger, employee: Employee, employments: list[Employment], yea
         for month, amount in _absence_wages(book, employee, employment, year_end, upto).items():
             lost[month] += amount
     wages = []
+    paid = book.wages
     for row in shape:
-        gross, increments, other, hours = book.wages.get((employee.pk, row[0], row[1]), NO_WAGES)
+        gross, increments, other, hours = paid.get((pk, row[0], row[1]), NO_WAGES)
         wages.append((gross, increments, hours, other if monthly else 0, lost.get(row[:2], 0)))
     wages = tuple(wages)
     key = (id(shape), wages)  # the shape is held in book.shapes: its id stays its own
@@ -277,7 +311,8 @@ def _months(book: Ledger, employee: Employee, employments: list[Employment], yea
                 absent,
             ) in zip(shape, wages, strict=True)
         )
-    return book.months[key]
+    found = book.employee_months[memo_key] = book.months[key]
+    return found
 
 
 def earning(
@@ -300,6 +335,44 @@ def earning(
     return book.earnings[key]
 
 
+def _day_divisor(book: Ledger, year_end: dt.date) -> Decimal:
+    """The divisor of a monthly salary's day (17 § 3 mom.: 25), read once per year."""
+    key = ("divisor", year_end)
+    if key not in book.shapes:
+        book.shapes[key] = value_at(rules.P_DAY_DIVISORS, year_end)["monthly"]
+    return book.shapes[key]
+
+
+def _compute(book: Ledger, employee: Employee, months, key):
+    """The days earned (``days_only``) or the rules' result of one distinct input (``key``
+    of :func:`_earning`)."""
+    _months_id, year_end, start, end, monthly, per_week, salary, days_only = key
+    per_week = Decimal(per_week)
+    data = rules.HolidayInput(
+        credit_year_end=year_end,
+        employment_start=start,
+        employment_end=end,
+        pay_basis="monthly" if monthly else "hourly",
+        earning_rule=rules.earning_rule_for(per_week, year_end),
+        days_per_week=per_week,
+        months=months,
+        monthly_salary=Decimal(salary) / 100 if monthly else None,
+        holiday_bonus_percent=Decimal(book.policy.holiday_bonus_percent),
+    )
+    try:
+        if days_only:  # the months are built here, within the year and the employment
+            full, _joined = rules.full_months(data)
+            return rules.earned_days(full, rules.long_employment(data), year_end)[0]
+        result = book.results.get(data)
+        if result is None:  # the rules once per distinct input
+            result = book.results[data] = rules.calculate(data, check=False)
+    except rules.HolidayInputError as error:
+        raise ValidationError(
+            {"employee": f"{employee.name}: {error.field}: {error.text}"}
+        ) from None
+    return result
+
+
 def _earning(
     book: Ledger, employee: Employee, year_end: dt.date, upto: dt.date, days_only=False
 ) -> Earning:
@@ -314,34 +387,32 @@ def _earning(
     salary = _salary_on(book, employment, min(upto, employment.end_date or upto))
     monthly = employment.pay_basis == Employment.Basis.MONTHLY
     months = _months(book, employee, within, year_end, upto)
-    divisor = value_at(rules.P_DAY_DIVISORS, year_end)["monthly"]
+    divisor = _day_divisor(book, year_end)
     fallback = (Decimal(salary) / 100 / divisor) if monthly else ZERO
     if not months:
         return Earning(year_end, 0, cents(fallback), "", None)
-    per_week = Decimal(employment.days_per_week)
-    data = rules.HolidayInput(
-        credit_year_end=year_end,
-        employment_start=contracts[0].start_date,
-        employment_end=employment.end_date,
-        pay_basis="monthly" if monthly else "hourly",
-        earning_rule=rules.earning_rule_for(per_week, year_end),
-        days_per_week=per_week,
-        months=months,
-        monthly_salary=Decimal(salary) / 100 if monthly else None,
-        holiday_bonus_percent=Decimal(book.policy.holiday_bonus_percent),
+    # 11 § 3 mom. by the last contract of the year: the Act speaks of one number of days a
+    # week "sopimuksen mukaan", and no source was found for a number changed within the year
+    # (docs/holidays.md, Not yet covered).
+    per_week = employment.days_per_week
+    # The rules' input is fixed by these and the months (one object per distinct months,
+    # :func:`_months`): looked up by them, the input is built and hashed only once.
+    key = (
+        id(months),
+        year_end,
+        contracts[0].start_date,
+        employment.end_date,
+        monthly,
+        per_week,
+        salary if monthly else None,
+        days_only,
     )
-    try:
-        if days_only:  # the months are built here, within the year and the employment
-            full, _joined = rules.full_months(data)
-            days, _rate = rules.earned_days(full, rules.long_employment(data), year_end)
-            return Earning(year_end, days, ZERO, "", None)
-        result = book.results.get(data)
-        if result is None:  # the rules once per distinct input
-            result = book.results[data] = rules.calculate(data, check=False)
-    except rules.HolidayInputError as error:
-        raise ValidationError(
-            {"employee": f"{employee.name}: {error.field}: {error.text}"}
-        ) from None
+    found = book.inputs.get(key)
+    if found is None:
+        found = book.inputs[key] = _compute(book, employee, months, key)
+    if days_only:
+        return Earning(year_end, found, ZERO, "", None)
+    result = found
     total = result.holiday_pay + result.compensation
     if not result.earned_days:
         return Earning(year_end, 0, cents(fallback), result.method, result)
