@@ -154,3 +154,69 @@ def test_a_cancelled_run_does_not_lock(world, clerk):
     assert services.removal_locks([unpaid]) == {}
     services.delete_absence(clerk, unpaid)
     assert not Absence.objects.exists()
+
+
+APRIL = "1.4.-30.4.2026 (30.4.2026)"
+
+
+def test_a_sick_leave_two_runs_reported_names_both_runs(world, clerk):
+    """A sick leave over the turn of the month is carried by the reports of the March and
+    the April run: the lock names both (before 12/2026 only the newest was named)."""
+    worker = employee(clerk, world.company, salary="3500.00")
+    # Monday 23.3. - Friday 3.4.: the day of falling ill and 9 weekdays after it, paid in
+    # full (TSL 2:11): no pay line, only the reports' absence data.
+    sick = _record(clerk, worker, "sick", dt.date(2026, 3, 23), dt.date(2026, 4, 3))
+    march = _approved(clerk, world.company)
+    april = pay_run(clerk, world.company, payment_date=dt.date(2026, 4, 30))
+    services.calculate_pay_run(clerk, april)
+    april = services.approve_pay_run(clerk, april)
+    assert not PayItem.objects.filter(pay_run__in=[march, april]).exists()
+    reports = {
+        row.pay_run_id: row
+        for row in IncomesRegisterReport.objects.filter(kind="earnings", pay_run__in=[march, april])
+    }
+    with pytest.raises(ValidationError) as error:
+        services.delete_absence(clerk, sick)
+    text = error.value.message_dict["absence"][0]
+    assert MARCH in text and APRIL in text
+    assert text.index(MARCH) < text.index(APRIL)  # by payment date
+    for run in (march, april):
+        assert f"{reports[run.pk].report_id} v1" in text
+    _refused_on_page_and_api(world, sick, MARCH, APRIL)
+    # With a draft correction of each run for the employee, the message names both drafts,
+    # and removing it with a correction uses them.
+    drafts = [
+        services.create_correction_run(
+            clerk, run, payment_date=dt.date(2026, 5, 15), employees=[worker]
+        )
+        for run in (march, april)
+    ]
+    text = services.removal_locks([sick])[sick.pk]
+    assert "korjausajojen luonnoksilla" in text
+    runs = services.remove_with_correction(clerk, sick)
+    assert [run.pk for run in runs] == [draft.pk for draft in drafts]
+    assert [run.corrects_id for run in runs] == [march.pk, april.pk]
+
+
+def test_a_lock_reads_what_the_report_kept_not_todays_records(world, clerk, monkeypatch):
+    """Whether a report carries an absence is read from its delivery's row (the absence data
+    kept as the file was written), not computed again from the absence records: no
+    recomputation is made, and a row that kept no absence data for the employee locks
+    nothing."""
+    from tase.payroll.services import absence_locks, absence_reports
+
+    worker = employee(clerk, world.company, salary="3500.00")
+    sick = _record(clerk, worker, "sick", dt.date(2026, 3, 2), dt.date(2026, 3, 4))
+    run = _approved(clerk, world.company)
+    report = IncomesRegisterReport.objects.get(pay_run=run, kind="earnings")
+    assert list(report.absences) == [f"PR{run.pk}-E{worker.pk}"]
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the absence data is not computed again for a lock")
+
+    monkeypatch.setattr(absence_reports, "absence_data", refused)
+    monkeypatch.setattr(absence_locks, "absence_data", refused, raising=False)
+    assert f"{report.report_id} v1" in services.removal_locks([sick])[sick.pk]
+    # The row says the report carried no absence data: nothing locks the absence.
+    IncomesRegisterReport.objects.filter(pk=report.pk).update(absences={})
+    assert services.removal_locks([sick]) == {}

@@ -293,8 +293,14 @@ class PayRunOut(Schema):
     progress_message: str
     # "running", but no progress for PayRun.STALLED_AFTER: the calculation has stopped
     progress_stalled: bool
-    # Payslips out of all proportion to the salaries: approval needs confirm_warnings.
+    # Payslips out of all proportion to the salaries, and absences changed with a correction
+    # run since the draft's lines were made that it has no lines from: approval needs
+    # confirm_warnings.
     warnings: list[str]
+    # A draft's notices of absences changed or removed with correction runs since its lines
+    # from absences were made: lines made again, or (also in warnings) none made from it.
+    # POST /api/v1/payroll/pay-runs/{id}/absence-lines makes them again and clears these.
+    absence_notices: list[str]
 
     @staticmethod
     def resolve_progress_stalled(obj) -> bool:
@@ -303,6 +309,10 @@ class PayRunOut(Schema):
     @staticmethod
     def resolve_warnings(obj) -> list[str]:
         return services.pay_run_warnings(obj) if obj.is_draft else []
+
+    @staticmethod
+    def resolve_absence_notices(obj) -> list[str]:
+        return services.absence_notices(obj)
 
 
 class PayItemIn(Schema):

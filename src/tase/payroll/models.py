@@ -414,6 +414,11 @@ class PayRun(models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     progress_message = models.CharField(max_length=500, blank=True)
     progress_updated_at = models.DateTimeField(null=True, blank=True)
+    # A draft's notices of absences changed or removed with correction runs since its lines
+    # from absences were made (services.absence_follow): the lines refreshed, or (a draft
+    # without lines from the absence) a warning that needs the approver's confirmation.
+    # Cleared when its lines from absences are made again.
+    absence_notices = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-payment_date", "-pk"]

@@ -14,6 +14,7 @@ from .absence_changes import (
     remove_with_correction,
     update_absence,
 )
+from .absence_follow import absence_notices
 from .absence_locks import delete_absence, removal_locks, removal_state
 from .absences import (
     absence_lines,
@@ -136,6 +137,7 @@ __all__ = [
     "RetroLine",
     "VeroApiTaxCards",
     "absence_lines",
+    "absence_notices",
     "active_employees",
     "add_employment",
     "add_item",

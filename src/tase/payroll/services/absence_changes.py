@@ -33,6 +33,7 @@ pay period. An absence no settled run used is changed directly (:func:`update_ab
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -305,14 +306,20 @@ def update_absence(actor, absence: Absence, **data) -> tuple[Absence, list[PayRu
 
 def apply_changes(actor, run: PayRun) -> int:
     """Change or delete the absences whose change the correction ``run`` (being approved,
-    inside the approving transaction, before its reports are made) is the last of. Returns
-    how many changed."""
+    inside the approving transaction, before its reports are made) is the last of; the open
+    draft runs with lines from such an absence have them made again, and those it reaches
+    without lines from it are warned (:mod:`.absence_follow`). Returns how many changed."""
+    from .absence_follow import follow_change
+
     done = 0
     for change in AbsenceChange.objects.filter(run=run).select_related("absence"):
         others = AbsenceChange.objects.filter(absence_id=change.absence_id).exclude(run=run)
         if others.exclude(run__status__in=SETTLED).exists():
             continue  # a correction of another pay period is still a draft
-        absence = Absence.objects.select_for_update().get(pk=change.absence_id)
+        absence = (
+            Absence.objects.select_for_update().select_related("employee").get(pk=change.absence_id)
+        )
+        before = copy.copy(absence)
         runs = [run.pk, *others.values_list("run_id", flat=True)]
         if change.remove:
             audit.record(
@@ -343,6 +350,8 @@ def apply_changes(actor, run: PayRun) -> int:
                 },
             )
             AbsenceChange.objects.filter(absence=absence).delete()
+        # Open drafts of the company with lines from it, or that it reaches, follow.
+        follow_change(actor, change, before, run)
         done += 1
     return done
 

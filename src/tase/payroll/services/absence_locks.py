@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 from tase.core import audit
 
 from ..models import Absence, IncomesRegisterReport, PayItem, PayRun
-from .absence_reports import absence_data
 from .absences import ABSENCE_SOURCE, LOCKED
 from .common import require
 from .corrections import _original, run_name
+from .incomes_register import employee_report_id
 
 Report = IncomesRegisterReport
 # The absence data is carried only by these kinds (absence_reports._periods).
@@ -52,25 +52,27 @@ def _how() -> str:
     )
 
 
-def _line_locks(absences: list[Absence]) -> dict[int, tuple[str, PayRun]]:
-    """Absences an approved or paid run has paid or deducted: one query."""
+Lock = tuple[str, PayRun]  # why an absence cannot simply go, and the settled run that used it
+
+
+def _line_locks(absences: list[Absence]) -> dict[int, list[Lock]]:
+    """Absences approved or paid runs have paid or deducted, each such run named once, by
+    payment date: one query."""
     sources = {f"{ABSENCE_SOURCE}{a.pk}": a.pk for a in absences}
     items = (
         PayItem.objects.filter(source__in=sources, pay_run__status__in=LOCKED)
         .select_related("pay_run")
-        .order_by("pay_run__payment_date", "pk")
+        .order_by("pay_run__payment_date", "pay_run_id", "pk")
     )
-    found = {}
+    found: dict[int, list[Lock]] = defaultdict(list)
     for item in items:
-        found.setdefault(
-            sources[item.source],
-            (
-                _("The approved pay run %(run)s has paid or deducted this absence.")
-                % {"run": run_name(item.pay_run)},
-                item.pay_run,
-            ),
-        )
-    return found
+        locks = found[sources[item.source]]
+        if all(run.pk != item.pay_run_id for _text, run in locks):
+            text = _("The approved pay run %(run)s has paid or deducted this absence.") % {
+                "run": run_name(item.pay_run)
+            }
+            locks.append((text, item.pay_run))
+    return dict(found)
 
 
 def _report_text(report: Report, run: PayRun) -> str:
@@ -85,13 +87,25 @@ def _report_text(report: Report, run: PayRun) -> str:
     ) % {"report": f"{report.report_id} v{report.version}", "state": state, "run": run_name(run)}
 
 
-def _report_locks(absences: list[Absence]) -> dict[int, tuple[str, PayRun]]:
-    """Absences the absence data of an approved or paid run's earnings payment reports
-    carries: the run's current delivery, or a replacement delivery of its approved
-    corrections (for the employees they correct), produced after the absence was recorded,
-    whose block for the employee (as :func:`absence_data` gave it then) has a period within
-    the absence's days; the newest such delivery is named. Queries per run and delivery the
-    absences overlap, not per absence."""
+def _holds(block: dict | None, absence: Absence) -> bool:
+    """Whether the absence data ``block`` (as a delivery's row keeps it,
+    :func:`tase.formats.incomes_register.absences_data`) has a period that begins within the
+    absence's days: an employee's absences never overlap, so that period came from it."""
+    if not block:
+        return False
+    start, end = absence.start_date.isoformat(), absence.end_date.isoformat()
+    return any(start <= period[0] <= end for period in block["periods"])
+
+
+def _report_locks(absences: list[Absence]) -> dict[int, list[Lock]]:
+    """Absences whose absence data an approved or paid run's earnings payment report carries
+    in the Incomes Register, with every such run, by payment date. What each report carried
+    is read from its delivery's row (``IncomesRegisterReport.absences``, kept as the file
+    was written), not computed again from today's records: the report in force of each
+    employee and pay run is the newest delivery that has it (a settled correction's
+    replacement, else the run's own delivery), and it holds the absence when one of its
+    periods begins within the absence's days and it was produced after the absence was
+    recorded. A few queries, not one per absence."""
     reported = [a for a in absences if a.kind in REPORTED_KINDS]
     if not reported:
         return {}
@@ -108,58 +122,55 @@ def _report_locks(absences: list[Absence]) -> dict[int, tuple[str, PayRun]]:
         .order_by("payment_date", "pk")
     )
     originals = {run.pk: run for run in runs}
-    corrections = {
-        run.pk: run
-        for run in PayRun.objects.filter(
+    corrections = dict(
+        PayRun.objects.filter(
             kind=PayRun.Kind.CORRECTION, corrects__in=runs, status__in=LOCKED
-        ).prefetch_related("employees")
-    }
-    latest = {}
+        ).values_list("pk", "corrects_id")
+    )
+    latest: dict[int, Report] = {}
     for report in Report.objects.filter(
         pay_run__in=[*originals, *corrections], kind=Report.Kind.EARNINGS
     ).order_by("version", "pk"):
         latest[report.pay_run_id] = report  # the latest version of each run's delivery
-    found: dict[int, tuple[str, PayRun]] = {}
-    for report in sorted(latest.values(), key=lambda row: row.created_at, reverse=True):
-        correction = corrections.get(report.pay_run_id)
-        run = originals[correction.corrects_id] if correction else originals[report.pay_run_id]
-        covered = {e.pk for e in correction.employees.all()} if correction else None
-        candidates = [
-            a
-            for a in reported
-            if a.pk not in found
-            and (covered is None or a.employee_id in covered)
-            and a.start_date <= run.period_end
-            and a.end_date >= run.period_start
-            and a.created_at <= report.created_at
-        ]
-        if not candidates:
-            continue
-        by_employee = defaultdict(list)
-        for absence in candidates:
-            by_employee[absence.employee_id].append(absence)
-        paid_in = [run, *(c for c in corrections.values() if c.corrects_id == run.pk)]
-        blocks = absence_data(
-            run, list(by_employee), recorded_by=report.created_at, paid_in=paid_in
-        )
-        for employee_id, rows in by_employee.items():
-            block = blocks.get(employee_id)
-            for absence in rows:
-                if block and any(
-                    absence.start_date <= period.start <= absence.end_date
-                    for period in block.periods
-                ):
-                    found[absence.pk] = (_report_text(report, run), run)
-    return found
+    employees = {a.employee_id for a in reported}
+    # The report in force of each (run, employee) and the block it carries: oldest first, so
+    # a later replacement takes the place of what it replaced.
+    in_force: dict[tuple[int, int], tuple[Report, dict | None]] = {}
+    for report in sorted(latest.values(), key=lambda row: (row.created_at, row.pk)):
+        run_id = corrections.get(report.pay_run_id, report.pay_run_id)
+        for employee_id in employees:
+            key = employee_report_id(originals[run_id], employee_id)
+            if key in report.absences:
+                in_force[(run_id, employee_id)] = (report, report.absences[key])
+    found: dict[int, list[Lock]] = defaultdict(list)
+    for (run_id, employee_id), (report, block) in in_force.items():
+        run = originals[run_id]
+        for absence in reported:
+            if (
+                absence.employee_id == employee_id
+                and absence.created_at <= report.created_at
+                and _holds(block, absence)
+            ):
+                found[absence.pk].append((_report_text(report, run), run))
+    for locks in found.values():
+        locks.sort(key=lambda lock: (lock[1].payment_date, lock[1].pk))
+    return dict(found)
 
 
-def _locks(absences) -> dict[int, tuple[str, PayRun]]:
-    """What used each of ``absences`` (of one company): the reason and the settled run."""
+def _locks(absences) -> dict[int, list[Lock]]:
+    """What used each of ``absences`` (of one company): every settled run that did, by
+    payment date, each with its reason (its own lines before its report: the pay came
+    first)."""
     absences = list(absences)
     if not absences:
         return {}
-    found = _report_locks(absences)
-    found.update(_line_locks(absences))  # the run's own lines first: the pay came first
+    reports = _report_locks(absences)
+    lines = _line_locks(absences)
+    found = {}
+    for pk in reports.keys() | lines.keys():
+        by_run = {run.pk: (text, run) for text, run in reports.get(pk, ())}
+        by_run.update({run.pk: (text, run) for text, run in lines.get(pk, ())})
+        found[pk] = sorted(by_run.values(), key=lambda lock: (lock[1].payment_date, lock[1].pk))
     return found
 
 
@@ -221,20 +232,33 @@ def removal_state(absences) -> dict[int, tuple[str, PayRun | None]]:
             }
         found[absence.pk] = (text, None)
     locks = _locks([a for a in absences if not pending[a.pk]])
-    originals = {pk: _original(run) for pk, (_text, run) in locks.items()}
     by_pk = {a.pk: a for a in absences}
-    drafts = _draft_corrections((originals[pk].pk, by_pk[pk].employee_id) for pk in locks)
-    for pk, (text, _run) in locks.items():
-        draft = drafts.get((originals[pk].pk, by_pk[pk].employee_id))
-        if draft is None:
+    originals = {
+        pk: list({_original(run).pk: _original(run) for _text, run in used}.values())
+        for pk, used in locks.items()
+    }
+    drafts = _draft_corrections(
+        (run.pk, by_pk[pk].employee_id) for pk, runs in originals.items() for run in runs
+    )
+    for pk, used in locks.items():
+        text = " ".join(reason for reason, _run in used)
+        ready = [
+            drafts[(run.pk, by_pk[pk].employee_id)]
+            for run in originals[pk]
+            if (run.pk, by_pk[pk].employee_id) in drafts
+        ]
+        if not ready:
             found[pk] = (f"{text} {_how()}", None)
         else:
-            found[pk] = (
-                f"{text} "
-                + _("It can be removed or changed with the draft correction run %(run)s.")
-                % {"run": run_name(draft)},
-                draft,
-            )
+            if len(ready) == 1:
+                how = _("It can be removed or changed with the draft correction run %(run)s.") % {
+                    "run": run_name(ready[0])
+                }
+            else:
+                how = _("It can be removed or changed with the draft correction runs %(runs)s.") % {
+                    "runs": ", ".join(run_name(draft) for draft in ready)
+                }
+            found[pk] = (f"{text} {how}", ready[0])
     return found
 
 

@@ -138,6 +138,46 @@ def _paid_as_on_payslip(periods, paid: Decimal):
     return result
 
 
+def _found(run, employees, by_employee, on_holiday, policy):
+    """The absence periods of each of ``employees`` (with their prefetched employments) in
+    ``run``'s pay period, by employee id, and the hourly-paid among them."""
+    start, end = run.period_start, run.period_end
+    found: dict[int, list[irf.AbsencePeriod]] = {}
+    hourly: set[int] = set()
+    for employee in employees:
+        if employee.pk in on_holiday:
+            continue
+        absences = by_employee[employee.pk]
+        employment = employment_on(employee, run.payment_date)
+        salary = salary_on(employment, run.payment_date) if employment else None
+        periods = []
+        for absence in absences:
+            parts = _periods(absence, employee, employment, salary, start, end, policy)
+            if parts is None:
+                break
+            periods.extend(parts)
+        else:
+            if not periods:  # absent on no working day: nothing to report
+                continue
+            found[employee.pk] = periods
+            if employment.pay_basis == Employment.Basis.HOURLY:
+                hourly.add(employee.pk)
+    return found, hourly
+
+
+def _let_go(employees) -> None:
+    """Drop the prefetched employments and salaries of ``employees``. Django links a
+    prefetched row back to its parent (an employment to its employee, a salary to its
+    employment), so each employee is a reference cycle that only the cyclic garbage
+    collector frees, and rarely: the reports of a large run, which read the absence data a
+    chunk of employees at a time, gathered some 4 MiB of such garbage at 10,000 employees.
+    Without the caches the rows are freed as soon as they are no longer used."""
+    for employee in employees:
+        for employment in getattr(employee, "_prefetched_objects_cache", {}).get("employments", ()):
+            getattr(employment, "_prefetched_objects_cache", {}).clear()
+        getattr(employee, "_prefetched_objects_cache", {}).clear()
+
+
 def absence_data(
     run: PayRun,
     employee_ids=None,
@@ -180,29 +220,13 @@ def absence_data(
     )
     policy = policy_for(run.company)
     # Their employments and salaries at once (no queries per employee).
-    employees = Employee.objects.filter(pk__in=by_employee).prefetch_related(
-        "employments__salaries"
+    employees = list(
+        Employee.objects.filter(pk__in=by_employee).prefetch_related("employments__salaries")
     )
-    found: dict[int, list[irf.AbsencePeriod]] = {}
-    hourly: set[int] = set()
-    for employee in employees:
-        if employee.pk in on_holiday:
-            continue
-        absences = by_employee[employee.pk]
-        employment = employment_on(employee, run.payment_date)
-        salary = salary_on(employment, run.payment_date) if employment else None
-        periods = []
-        for absence in absences:
-            parts = _periods(absence, employee, employment, salary, start, end, policy)
-            if parts is None:
-                break
-            periods.extend(parts)
-        else:
-            if not periods:  # absent on no working day: nothing to report
-                continue
-            found[employee.pk] = periods
-            if employment.pay_basis == Employment.Basis.HOURLY:
-                hourly.add(employee.pk)
+    try:
+        found, hourly = _found(run, employees, by_employee, on_holiday, policy)
+    finally:
+        _let_go(employees)
     paid_in = [run] if paid_in is None else paid_in
     sick_pay = _sick_pay_on_payslips(paid_in, hourly) if hourly else {}
     blocks: dict[int, irf.Absences] = {}

@@ -431,18 +431,12 @@ def _correction_items(run: PayRun, absence_ids) -> list[PayItem]:
     return _differences(wanted, list(existing))
 
 
-@transaction.atomic
-def absence_lines(actor, run: PayRun, absence_ids=None) -> int:
-    """Replace the run's lines generated from absences with fresh ones: for each employee of
-    the run and each absence within the run's period, a negative pay correction for the
-    unpaid working days of a monthly-paid employee, and sick pay (hours x the hourly wage x
-    the TSL 2:11 share) for an hourly-paid one. Returns the number of lines.
-
-    On a correction run the lines are the differences from what the original run and its
-    settled corrections already paid for the absences (:func:`_correction_items`): nothing
-    is paid or deducted twice, and an absence changed or removed with the correction has its
-    lines corrected. ``absence_ids``: only the lines of those absences are replaced."""
-    require(actor, run.company, "payroll.manage")
+def replace_absence_lines(run: PayRun, absence_ids=None) -> int:
+    """Replace the draft ``run``'s lines generated from absences (only those of
+    ``absence_ids`` when given) with fresh ones, and leave it to be calculated again; the
+    number of lines. No permission check and no audit event: :func:`absence_lines` and the
+    services that refresh a draft as a consequence of their own change
+    (:mod:`.absence_follow`) call it."""
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _check_draft(run)
     old = PayItem.objects.filter(pay_run=run, source__startswith=ABSENCE_SOURCE)
@@ -452,7 +446,12 @@ def absence_lines(actor, run: PayRun, absence_ids=None) -> int:
     if run.kind == PayRun.Kind.CORRECTION:
         items = _correction_items(run, absence_ids)
     else:
-        employees = list(run.employees.prefetch_related("employments__salaries"))
+        employees = run.employees.all()
+        if absence_ids is not None:  # only the employees of those absences
+            employees = employees.filter(
+                pk__in=Absence.objects.filter(pk__in=absence_ids).values("employee_id")
+            )
+        employees = list(employees.prefetch_related("employments__salaries"))
         absences = Absence.objects.filter(
             employee__in=employees,
             start_date__lte=run.period_end,
@@ -473,11 +472,37 @@ def absence_lines(actor, run: PayRun, absence_ids=None) -> int:
     for item in items:
         item.pay_run = run
     PayItem.objects.bulk_create(items)
-    PayRun.objects.filter(pk=run.pk).update(stale=True, revision=F("revision") + 1)
-    audit.record(
-        actor.user, "absence_lines", run, company=run.company, changes={"lines": [None, len(items)]}
+    # The notices of absences changed since (services.absence_follow) are answered by it.
+    notices = [
+        notice
+        for notice in run.absence_notices
+        if absence_ids is not None and notice["absence"] not in absence_ids
+    ]
+    PayRun.objects.filter(pk=run.pk).update(
+        stale=True, revision=F("revision") + 1, absence_notices=notices
     )
     return len(items)
+
+
+@transaction.atomic
+def absence_lines(actor, run: PayRun, absence_ids=None) -> int:
+    """Replace the run's lines generated from absences with fresh ones: for each employee of
+    the run and each absence within the run's period, a negative pay correction for the
+    unpaid working days of a monthly-paid employee, and sick pay (hours x the hourly wage x
+    the TSL 2:11 share) for an hourly-paid one. Returns the number of lines.
+
+    On a correction run the lines are the differences from what the original run and its
+    settled corrections already paid for the absences (:func:`_correction_items`): nothing
+    is paid or deducted twice, and an absence changed or removed with the correction has its
+    lines corrected. ``absence_ids``: only the lines of those absences are replaced. The
+    run's notices of absences changed since its lines were made (:mod:`.absence_follow`)
+    go with them."""
+    require(actor, run.company, "payroll.manage")
+    count = replace_absence_lines(run, absence_ids)
+    audit.record(
+        actor.user, "absence_lines", run, company=run.company, changes={"lines": [None, count]}
+    )
+    return count
 
 
 # -- Kela ----------------------------------------------------------------------------------

@@ -693,7 +693,9 @@ def produce_replacement_reports(actor, run: PayRun) -> Report | None:
         original,
         affected,
         versions,
-        ir._employments(run.company, original.payment_date),
+        ir._employments(
+            run.company, original.payment_date, [slip.employee_id for slip in affected]
+        ),
     )
     count = ir.store_wage_delivery(
         row, reports, period=(original.period_start, original.period_end)

@@ -2,7 +2,9 @@
 
 A mistyped quantity or price (hours priced at the monthly salary, 2,000 hours for 20) makes
 a payslip many times the employee's regular monthly pay. Such a run can still be approved,
-but only when the approver confirms having checked the payslips the warning names.
+but only when the approver confirms having checked the payslips the warning names. So can a
+draft that an absence changed with a correction run reaches without its lines
+(:mod:`.absence_follow`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ def disproportionate_payslips(run: PayRun):
 
 
 def pay_run_warnings(run: PayRun) -> list[str]:
-    """One message per flagged payslip, naming the employee and both amounts."""
+    """One message per flagged payslip, naming the employee and both amounts; and one per
+    absence changed or removed with a correction run since the draft's lines were made,
+    whose lines it does not have (:func:`.absence_follow.stale_warnings`)."""
+    from .absence_follow import stale_warnings
+
     return [
         _(
             "%(employee)s: gross pay %(gross)s € is more than %(times)s times the regular "
@@ -45,4 +51,4 @@ def pay_run_warnings(run: PayRun) -> list[str]:
             "regular": format_amount(euros(slip.regular_pay_cents)),
         }
         for slip in disproportionate_payslips(run)
-    ]
+    ] + stale_warnings(run)

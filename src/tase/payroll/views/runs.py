@@ -142,6 +142,7 @@ def run_detail(request, pk):
                 run.absence_changes.select_related("absence__employee") if run.is_correction else []
             ),
             "warnings": services.pay_run_warnings(run) if run.is_draft else [],
+            "absence_notices": services.absence_notices(run),
         },
     )
 
