@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "2fa_failed": _l("Two-factor code refused"),
     "2fa_reset": _l("Authenticator reset"),
     "absence_lines": _l("Absence lines added to the pay run"),
+    "absence_lines_refreshed": _l("Absence lines made again after a correction"),
+    "absence_lines_stale": _l("Warned of an absence a correction changed"),
     "book_income_tax": _l("Income tax booked"),
     "depreciation_difference": _l("Depreciation difference booked"),
     "holiday_lines": _l("Holiday lines added to the pay run"),
