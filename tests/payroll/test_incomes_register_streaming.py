@@ -262,6 +262,7 @@ def test_producing_the_reports_of_a_larger_run_holds_no_more_memory(world, clerk
     small_peak = peak(_bulk_run(world.company, 40, first=100))
     large_peak = peak(_bulk_run(world.company, 400, first=1000))
     # 360 reports more: what grows is the absence data kept on the row (a tenth of the
-    # reports, under 1 KiB each) and the payslip ids (8 bytes each). Reading the employments
-    # and the absence data of the whole run first grew it by some 1.5 KiB a report.
-    assert large_peak - small_peak < 360 * 600, (small_peak, large_peak)
+    # reports, under 1 KiB each) and the payslip ids (8 bytes each): about 0.6 KiB a report
+    # on SQLite, 0.7 KiB on PostgreSQL (the driver's rows). Reading the employments and the
+    # absence data of the whole run first grew it by some 1.5 KiB a report more.
+    assert large_peak - small_peak < 360 * 1024, (small_peak, large_peak)
