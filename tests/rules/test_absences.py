@@ -120,3 +120,49 @@ def test_kela_allowance_by_the_formula():
 def test_income_months_are_the_twelve_before_the_month_preceding():
     assert rules.income_months(dt.date(2026, 5, 20)) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
     assert rules.income_months(dt.date(2026, 2, 1)) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+
+def test_a_layoff_continuing_the_previous_one_goes_on_counting_its_30_days():
+    """7 § 2 mom. 7 kohta counts 30 working days "kerrallaan": per lay-off occasion, not per
+    record. A lay-off that starts the next working day (over a weekend) continues the count."""
+    first = Absence("layoff", dt.date(2025, 9, 1), dt.date(2025, 9, 26))  # Mon-Fri, 20 days
+    second = Absence("layoff", dt.date(2025, 9, 29), dt.date(2025, 10, 31))  # the next Monday
+    effects = rules.month_effects([first, second], *YEAR)
+    assert effects[(2025, 9)] == rules.MonthEffect(absent=22, equated=22)
+    assert effects[(2025, 10)] == rules.MonthEffect(absent=23, equated=8)  # 30 - 22
+
+
+def test_annual_holiday_between_two_layoffs_does_not_restart_the_count():
+    """Työneuvosto 25.10.2021: the count is not started again after a holiday between two
+    lay-offs; a return to work between them does start it again."""
+    before = Absence("layoff", dt.date(2025, 5, 5), dt.date(2025, 5, 30))  # 19 working days
+    holiday = Absence(rules.HOLIDAY, dt.date(2025, 6, 2), dt.date(2025, 6, 14), paid=True)
+    after = Absence("layoff", dt.date(2025, 6, 16), dt.date(2025, 7, 31))  # 33 working days
+    assert len(rules.schedule_days(after.start, after.end)) == 33
+    with_holiday = rules.layoff_days_equated([before, holiday, after])
+    assert len(with_holiday[before]) == 19
+    assert len(with_holiday[after]) == 11  # 30 - 19: the same occasion
+    back_at_work = rules.layoff_days_equated([before, after])  # 2.-13.6. worked
+    assert len(back_at_work[after]) == 30  # a new occasion
+
+
+@given(
+    starts=st.lists(st.integers(min_value=0, max_value=300), min_size=1, max_size=5),
+    lengths=st.lists(st.integers(min_value=0, max_value=60), min_size=5, max_size=5),
+)
+def test_no_layoff_occasion_counts_more_than_30_working_days(starts, lengths):
+    base = dt.date(2025, 4, 1)
+    layoffs = [
+        Absence("layoff", base + dt.timedelta(days=s), base + dt.timedelta(days=s + n))
+        for s, n in zip(sorted(set(starts)), lengths, strict=False)
+    ]
+    equated = rules.layoff_days_equated(layoffs)
+    for layoff in layoffs:
+        assert equated[layoff] <= set(rules.schedule_days(layoff.start, layoff.end))
+    assert len(set().union(*equated.values())) <= 30 * len(layoffs)
+    if layoffs:  # one unbroken run of lay-offs is one occasion: 30 at most
+        last = max(layoffs, key=lambda a: a.end)
+        first = min(layoffs, key=lambda a: a.start)
+        covered = set().union(*(rules.days(a.start, a.end) for a in layoffs))
+        if covered >= set(rules.schedule_days(first.start, last.end)):
+            assert len(set().union(*equated.values())) <= 30

@@ -192,14 +192,11 @@ class MonthEffect:
     equated: int = 0
 
 
-def _equated_working_days(
-    absence: Absence, on: dt.date, schedule: str = FIVE_DAY_WEEK
-) -> set[dt.date]:
-    """The working days (of ``schedule``) of a family leave, lay-off or paid other absence
-    equated to work (sick leave is counted day by day in :func:`_absence_days`)."""
+def _equated_working_days(absence: Absence, schedule: str = FIVE_DAY_WEEK) -> set[dt.date]:
+    """The working days (of ``schedule``) of a family leave, paid other absence or annual
+    holiday equated to work (sick leave is counted day by day in :func:`_absence_days`, a
+    lay-off by its occasion in :func:`layoff_days_equated`)."""
     worked = schedule_days(absence.start, absence.end, schedule)
-    if absence.kind == "layoff":
-        return set(worked[: int(value_at(P_LAYOFF_EQUATED, on))])
     if absence.kind == "family":
         limit = int(value_at(P_FAMILY_EQUATED, absence.start))
         leave_days = [day for day in days(absence.start, absence.end) if is_weekday(day)]
@@ -240,6 +237,45 @@ def incapacities(
     return chains
 
 
+def layoff_days_equated(
+    absences: Iterable[Absence], schedule: str = FIVE_DAY_WEEK
+) -> dict[Absence, set[dt.date]]:
+    """The working days (of ``schedule``) of each lay-off that count as work: at most 30 of a
+    lay-off at a time (vuosilomalaki 162/2005 7 § 2 mom. 7 kohta, "lomauttamisen takia,
+    enintään kuitenkin 30 työpäivää kerrallaan"; the limit is the dated parameter).
+
+    "At a time" is the lay-off occasion, not a record: a lay-off that continues the previous
+    one with no working day of ``schedule`` between them, or with only the employee's annual
+    holiday between them, goes on counting the same 30 days. Työneuvosto's statement of
+    25.10.2021 on 7 § 2 mom. 7 kohta (https://www.edilex.fi/tn/24828): "vuosiloman johdosta ... 30
+    työpäivän laskentaa ei aloiteta uudelleen vuosiloman jälkeen seuraavassa lomautuksessa.
+    Myöskään ... lomautusjakson seuratessa välittömästi edellistä" is it started again. A
+    working day in between (a return to work) starts a new count; the credit year's end does
+    not (the count follows the occasion, whatever the year). The same days count for an
+    employee under the 35-hour rule: the rules of time equated to work apply to them as they
+    are (HE 238/2004, "sovellettaisiin sellaisinaan myös 35 tunnin säännön piirissä oleviin")."""
+    ordered = sorted(absences, key=lambda a: a.start)
+    holidays = [a for a in ordered if a.kind == HOLIDAY]
+    equated: dict[Absence, set[dt.date]] = {}
+    left, previous_end = 0, None
+    for absence in (a for a in ordered if a.kind == "layoff"):
+        between = (
+            []
+            if previous_end is None
+            else schedule_days(previous_end + ONE_DAY, absence.start - ONE_DAY, schedule)
+        )
+        continues = previous_end is not None and all(
+            any(h.start <= day <= h.end for h in holidays) for day in between
+        )
+        if not continues:
+            left = int(value_at(P_LAYOFF_EQUATED, absence.start))
+        worked = schedule_days(absence.start, absence.end, schedule)
+        equated[absence] = set(worked[:left])
+        left -= len(equated[absence])
+        previous_end = max(previous_end or absence.end, absence.end)
+    return equated
+
+
 def _absence_days(
     absences: Iterable[Absence], year_start: dt.date, year_end: dt.date, schedule: str
 ) -> Iterator[tuple[Absence, dt.date, bool]]:
@@ -267,6 +303,7 @@ def _absence_days(
     the ``absences`` given (from its first day's credit year on)."""
     absences = sorted(absences, key=lambda a: a.start)
     chains = incapacities(absences, schedule)
+    layoffs = layoff_days_equated(absences, schedule)
     reaching = [a for a in absences if a.kind == "sick" and a.end >= year_start]
     first = min(
         (chains[a].start for a in reaching if chains[a].start < year_start), default=year_start
@@ -287,9 +324,12 @@ def _absence_days(
                 continue
             if not wanted and absence.kind != "sick":
                 continue  # an earlier year's count needs its sick leave only
-            counted = (
-                set() if absence.kind == "sick" else _equated_working_days(absence, end, schedule)
-            )
+            if absence.kind == "sick":
+                counted = set()
+            elif absence.kind == "layoff":
+                counted = layoffs[absence]
+            else:
+                counted = _equated_working_days(absence, schedule)
             for day in days(max(absence.start, start), min(absence.end, end)):
                 if not is_schedule_day(day, schedule):
                     continue
