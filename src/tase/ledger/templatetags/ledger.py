@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import date_format
 
-from tase.core.templatetags.tase import format_amount
+from tase.core.templatetags.tase import format_amount, format_cents
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def amount(value):
     """Euros (Decimal) or cents (int) as 1 234,56; empty for None."""
     if value is None or value == "":
         return ""
-    return format_amount(Decimal(value) / 100 if isinstance(value, int) else value)
+    return format_cents(value) if isinstance(value, int) else format_amount(value)
 
 
 @register.filter
