@@ -64,6 +64,16 @@ def test_micro_drops_the_sub_items_and_full_adds_more(two_years):
     assert full["profit"]["amount"] == "3950.00"
 
 
+def test_micro_balance_sheet_shows_the_roman_items_and_the_short_term_debt(two_years):
+    """PMA 1753/2015 4 luku 2 § 2 mom. 1 kohta and 3 mom. (finlex.fi/fi/laki/alkup/2015/20151753)."""
+    data = fs.to_data(fs.financial_statements(two_years, Y2026, form="micro"))
+    balance = rows_of(data, "balance_sheet")
+    assert balance["VA.A.II"]["amount"] == "960.00"
+    assert balance["VA.B.IV"]["label"] == "Rahat ja pankkisaamiset"
+    assert balance["VT.D.S"]["previous"] == balance["VT.D"]["previous"]  # all short-term
+    assert "VT.D.L" not in balance and "VT.D.S.6" not in balance and "VA.B.II.S" not in balance
+
+
 def test_first_year_has_no_comparatives(books):
     post(books, dt.date(2026, 1, 5), ("1910", "100.00"), ("3000", "-100.00"))
     data = fs.to_data(fs.financial_statements(books, Y2026, form="small"))

@@ -36,7 +36,7 @@ FUNCTIONS = {"5000": "cost_of_sales", "6100": "administration", "6800": "adminis
 GOLDEN = [
     ("F1", "LIIKEVAIHTO", "5000.00", "10000.00"),
     ("F2", "Hankinnan ja valmistuksen kulut", "0.00", "-5000.00"),
-    ("F3", "BRUTTOKATE", "5000.00", "5000.00"),
+    ("F3", "Bruttokate", "5000.00", "5000.00"),
     ("F5", "Hallinnon kulut", "-1000.00", "-590.00"),
     ("F8", "LIIKEVOITTO (-TAPPIO)", "4000.00", "4410.00"),
     ("F9", "Rahoitustuotot ja -kulut", "-50.00", "0.00"),
@@ -115,7 +115,15 @@ def test_golden_by_function_beside_by_nature(two_years):
     assert [r.label for r in english.income_statement][:3] == [
         "TURNOVER",
         "Cost of sales",
-        "GROSS PROFIT (LOSS)",
+        "Gross profit (loss)",  # Bruttokate: no capitalised subtotal in KPA 1:2 §
+    ]
+    # The Swedish text of KPA 1:2 § (finlex.fi/sv/laki/alkup/2015/20151752), not Sweden's terms.
+    swedish = fs.financial_statements(two_years, Y2026, basis="function", language="sv")
+    assert [r.label for r in swedish.income_statement][:4] == [
+        "OMSÄTTNING",
+        "Kostnader för inköp och tillverkning",
+        "Bruttobidrag",
+        "Administrationskostnader",
     ]
 
 

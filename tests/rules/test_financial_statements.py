@@ -19,10 +19,34 @@ def test_micro_shows_main_items_only():
     income = codes("income_statement", "micro")
     assert income == [str(n) for n in range(1, 16)]
     balance = codes("balance_sheet", "micro")
-    assert "VA.A.I" not in balance and "VA.B.II" not in balance
     assert {"VA.A", "VA.B", "VT.A", "VT.B", "VT.C", "VT.D", "VA.T", "VT.T"} <= set(balance)
     # The equity items stay: the board's proposal speaks of the free equity.
     assert "VT.A.V" in balance and "VT.A.VI" in balance
+
+
+def test_micro_balance_sheet_of_pma_4_luku_2_pykala():
+    """PMA 1753/2015 4:2 § 2 mom. 1 kohta: the assets side shows the Roman-numbered items;
+    3 mom.: the short-term debt is shown separately (not the long-term split of a small
+    company, 2:4 § 4 mom.), and no Arabic-numbered items."""
+    balance = codes("balance_sheet", "micro")
+    assets = [c for c in balance if c.startswith("VA.") and c.count(".") == 2]
+    assert assets == [
+        "VA.A.I",
+        "VA.A.II",
+        "VA.A.III",
+        "VA.B.I",
+        "VA.B.II",
+        "VA.B.III",
+        "VA.B.IV",
+    ]
+    assert "VT.D.S" in balance
+    assert "VT.D.L" not in balance
+    assert not {"VA.B.II.L", "VA.B.II.S", "VA.B.II.S.1", "VT.D.S.3", "VT.D.S.6"} & set(balance)
+    amounts = {"BS.A.2": [960], "BS.B.4": [5_000], "BS.F.1.a": [1_000], "BS.F.2.c": [300]}
+    rows = {r.code: r for r in rules.fill("balance_sheet", "micro", amounts, columns=1)}
+    assert rows["VA.A.II"].amounts == [960] and rows["VA.B.IV"].amounts == [5_000]
+    assert rows["VT.D"].amounts == [1_300] and rows["VT.D.S"].amounts == [300]
+    assert "VA.A.I" not in rows  # nothing in it: left out (PMA 2:8 §)
 
 
 def test_small_keeps_the_sub_items_the_small_form_requires():
@@ -38,7 +62,7 @@ def test_small_keeps_the_sub_items_the_small_form_requires():
 
 def test_full_form_adds_the_arabic_items():
     income = codes("income_statement", "full")
-    assert {"10d", "10g", "12a", "12b"} <= set(income)
+    assert {"10d", "10g", "12a", "12b", "12c"} <= set(income)
     balance = codes("balance_sheet", "full")
     assert {"VA.B.II.S.1", "VT.D.S.6", "VT.D.L.3"} <= set(balance)
     # The forms nest: each is a subset of the next, in the same order.
@@ -108,12 +132,12 @@ def test_by_function_items_in_the_order_of_the_statute():
     assert small == [f"F{n}" for n in range(1, 15)]
     assert codes("income_statement_by_function", "micro") == small
     full = codes("income_statement_by_function", "full")
-    assert [c for c in full if c not in small] == ["F9d", "F9g", "F11a", "F11b"]
+    assert [c for c in full if c not in small] == ["F9d", "F9g", "F11a", "F11b", "F11c"]
     labels = [i.fi for i in rules.layout("income_statement_by_function", "small")]
     assert labels[:8] == [
         "LIIKEVAIHTO",
         "Hankinnan ja valmistuksen kulut",
-        "BRUTTOKATE",
+        "Bruttokate",
         "Myynnin ja markkinoinnin kulut",
         "Hallinnon kulut",
         "Liiketoiminnan muut tuotot",
@@ -173,10 +197,78 @@ def test_default_functions_of_the_charts(chart):
     assert defaults["5000"] == defaults["6800"] == defaults["7500"] == ""  # the company's call
 
 
-def test_swedish_falls_back_to_finnish_where_no_swedish_wording():
-    rows = rules.fill(
-        "income_statement_by_function", "small", {"FN.selling": [-1]}, columns=1, language="sv"
-    )
-    labels = {r.code: r.label for r in rows}
-    assert labels["F4"] == "Myynnin ja markkinoinnin kulut"
-    assert labels["F8"] == "RÖRELSEVINST (-FÖRLUST)"
+# Swedish labels: the Swedish text of KPA 1339/1997 1:1, 2 and 6 § as 1752/2015 worded them
+# (finlex.fi/sv/laki/alkup/2015/20151752) and PMA 1753/2015 Bilagor I, II and V.
+SWEDISH = {
+    "income_statement": {
+        "12b": "Förändring av skattemässiga reserver",
+        "12c": "Koncernbidrag",
+        "13": "Inkomstskatt",
+    },
+    "income_statement_by_function": {
+        "F1": "OMSÄTTNING",
+        "F2": "Kostnader för inköp och tillverkning",
+        "F3": "Bruttobidrag",
+        "F4": "Kostnader för försäljning och marknadsföring",
+        "F5": "Administrationskostnader",
+        "F6": "Övriga rörelseintäkter",
+        "F7": "Övriga rörelsekostnader",
+        "F8": "RÖRELSEVINST (-FÖRLUST)",
+        "F11b": "Förändring av skattemässiga reserver",
+        "F11c": "Koncernbidrag",
+        "F12": "Inkomstskatt",
+        "F13": "Övriga direkta skatter",
+        "F14": "RÄKENSKAPSPERIODENS VINST (FÖRLUST)",
+    },
+    "balance_sheet": {
+        "VT.A.I": "Aktie- eller andelskapital eller annat motsvarande kapital",
+        "VT.A.V": "Balanserad vinst (förlust) från tidigare räkenskapsperioder",
+        "VT.C": "AVSÄTTNINGAR",
+        "VT.D.L.3": "Skulder till kreditinstitut",
+        "VT.D.S.3": "Skulder till kreditinstitut",
+    },
+}
+
+
+@pytest.mark.parametrize("statement", sorted(SWEDISH))
+def test_swedish_labels_of_the_finnish_statute(statement):
+    items = {item.code: item for item in rules.layout(statement, "full")}
+    for code, label in SWEDISH[statement].items():
+        assert items[code].label("sv") == label, code
+    # Every item has its Swedish label: none falls back to Finnish.
+    assert all(item.sv for item in items.values())
+
+
+def test_group_contribution_is_an_appropriation():
+    """KPA 1:1 § 12 c / 1:2 § 11 c Konserniavustus, on the chart line IS.10.c."""
+    amounts = {"IS.1": [10_000], "IS.10.c": [-4_000]}
+    for statement, code, total in (
+        ("income_statement", "12c", "15"),
+        ("income_statement_by_function", "F11c", "F14"),
+    ):
+        rows = {r.code: r for r in rules.fill(statement, "full", amounts, columns=1)}
+        assert rows[code].label == "Konserniavustus"
+        assert rows[code].amounts == [-4_000]
+        assert rows[total].amounts == [6_000]
+    small = {r.code: r for r in rules.fill("income_statement", "small", amounts, columns=1)}
+    assert "12c" not in small and small["12"].amounts == [-4_000]
+
+
+def test_bruttokate_is_no_capitalised_subtotal():
+    """KPA 1:2 § writes "3. Bruttokate" in ordinary case: PMA 2:7 § keeps only the subtotals
+    written in capitals, so Bruttokate is left out like an item when it has nothing in either
+    year (2:8 §), while LIIKEVOITTO (-TAPPIO) and the others stay."""
+    item = {i.code: i for i in rules.layout("income_statement_by_function", "full")}["F3"]
+    assert item.fi == "Bruttokate" and item.en == "Gross profit (loss)"
+    assert not rules.always_shown(item)
+    rows = {
+        r.code: r
+        for r in rules.fill(
+            "income_statement_by_function", "small", {"FN.administration": [-500]}, columns=1
+        )
+    }
+    assert "F3" not in rows
+    assert rows["F8"].amounts == [-500] and rows["F10"].amounts == [-500]
+    assert rows["F14"].amounts == [-500]
+    shown = rules.fill("income_statement_by_function", "small", {"IS.1": [1_000]}, columns=1)
+    assert {r.code: r.amounts for r in shown}["F3"] == [1_000]

@@ -10,16 +10,31 @@ Three forms, chosen by the size class of Kirjanpitolaki 1336/1997 1 luku 4 a-4 b
   tasekaavat): the numbered income-statement items keep their lettered sub-items for
   materials, personnel and depreciation; the balance sheet shows the lettered and the
   Roman-numbered items, receivables and liabilities split into long-term and
-  short-term (KPA 1:7 § and PMA 2 luku).
-* ``micro``: mikroyritys, PMA 4 luku (mikroyrityksen tuloslaskelma ja tase): the same
-  formula with the expenses at the level of the numbered main items only, and a balance
-  sheet of the lettered items. Tase keeps the items of equity under A (they carry the
-  distributable equity the board's proposal speaks of, PMA 1 luku 1 § 5 mom.).
+  short-term (KPA 1:7 § and PMA 2 luku 4 § 4 mom.).
+* ``micro``: mikroyritys, PMA 4 luku (mikroyrityksen tuloslaskelma ja tase sekä
+  liitetiedot): the same formula with the numbered items only (4 luku 1 § 2 kohta: the
+  lettered sub-items may be left out), and the shortened balance sheet of 4 luku 2 § 2-3
+  mom.: on the assets side the Roman-numbered items (aineettomat hyödykkeet, aineelliset
+  hyödykkeet, sijoitukset; vaihto-omaisuus, saamiset, rahoitusarvopaperit, rahat ja
+  pankkisaamiset), on the other side the lettered items (oma pääoma, tilinpäätössiirtojen
+  kertymä, pakolliset varaukset, vieras pääoma), the items of equity (those the company's
+  own act puts in equity, edellisten tilikausien voitto (tappio) and tilikauden voitto
+  (tappio); they also carry the distributable equity the board's proposal speaks of, PMA
+  1 luku 1 § 5 mom.) and the amount of short-term debt ("Vieraasta pääomasta on
+  eriteltävä lyhtyaikaisten [sic] velkojen määrä"; a small company shows the long-term
+  amounts instead, 2 luku 4 § 4 mom.).
 
 The PMA chapter titles (1 yleiset säännökset, 2 pienyrityksen tuloslaskelma- ja
 tasekaavat, 3 pienyrityksen liitetiedot, 4 mikroyrityksen tuloslaskelma ja tase sekä
 liitetiedot, 5 muut säännökset) and the KPA 1:1 § item list were read on Finlex
-(finlex.fi/fi/laki/alkup/2015/20151753, finlex.fi/fi/laki/alkup/1997/19971339).
+(finlex.fi/fi/laki/alkup/2015/20151753, finlex.fi/fi/laki/alkup/1997/19971339). The full
+texts of KPA 1:1, 2 and 6 § in the wording of 1752/2015 (Finnish and Swedish) and of PMA
+1753/2015 were read in the statutes as first published (alkuperäinen säädös) through
+Finlex's open data (finlex.fi/fi/laki/alkup/2015/20151752,
+finlex.fi/sv/laki/alkup/2015/20151752, finlex.fi/fi/laki/alkup/2015/20151753); KPA 1 §
+agrees with the current Swedish text (finlex.fi/sv/laki/ajantasa/1997/19971339, up to FörfS
+1053/2023); later amendments of PMA were not checked. The Swedish labels are those of the
+Swedish text of the Finnish statutes, not the terms of Sweden's årsredovisningslag.
 
 Accounts reach the rows by the statement line of the chart (column ``line`` of
 ``ledger/charts/*.csv``: ``IS.5.a``, ``BS.B.2.a`` ...): a row sums every line code that
@@ -27,8 +42,14 @@ equals one of its ``lines`` or starts with it followed by a dot. Totals sum line
 same way, so a total never depends on which rows a form shows. Amounts come in already
 signed for presentation: income positive and expenses negative; assets, equity and
 liabilities positive. An item with nothing in any column is left out (as Tilitin's
-``T`` rows are); headings and totals are always shown. Row codes are the items' marks
-in the statute (``5a``, ``VA.B.II``), so the same code means the same item in every form.
+``T`` rows are; PMA 2 luku 8 §: "Jos yksittäisen nimikkeen kohdalle ei tule lukua
+tilikaudelta ja edeltävältä tilikaudelta, nimikettä ei merkitä"); headings and the subtotals
+the formulas write in capitals are always shown (PMA 2 luku 7 §: "on kuitenkin esitettävä
+liikevaihto ja tilikauden voitto (tappio) sekä kaavaan isoin kirjaimin kirjoitetut
+välisummat"). A subtotal the formula writes in ordinary case, Bruttokate of the by-function
+formula, is an ordinary item there: left out when empty (:func:`always_shown`). Row codes
+are the items' marks in the statute (``5a``, ``VA.B.II``), so the same code means the same
+item in every form.
 
 By function of expense (toimintokohtainen tuloslaskelma, KPA 1 luku 2 §): the same
 statement with the operating expenses grouped by the function they serve instead of their
@@ -90,6 +111,12 @@ FULL = ("full",)
 
 _OPERATING = ("IS.1", "IS.2", "IS.3", "IS.4", "IS.5", "IS.6", "IS.7", "IS.8")
 
+# KPA 1339/1997 1 luku 1 § 1 mom. (kululajikohtainen tuloslaskelma) as 1752/2015 worded it,
+# Swedish "Resultaträkning enligt kostnadsslag" (finlex.fi/fi/laki/alkup/2015/20151752,
+# finlex.fi/sv/laki/alkup/2015/20151752); PMA 1753/2015 Liite I / Bilaga I for a small company.
+# Item 12 Tilinpäätössiirrot / Bokslutsdispositioner: a) Poistoeron muutos / Förändring av
+# avskrivningsdifferens, b) Verotusperusteisten varausten muutos / Förändring av
+# skattemässiga reserver, c) Konserniavustus / Koncernbidrag; 13 Tuloverot / Inkomstskatt.
 INCOME_STATEMENT: tuple[Item, ...] = (
     _i("1", 0, "line", "LIIKEVAIHTO", "OMSÄTTNING", "TURNOVER", ["IS.1"]),
     _i(
@@ -320,12 +347,22 @@ INCOME_STATEMENT: tuple[Item, ...] = (
         1,
         "line",
         "Verotusperusteisten varausten muutos",
-        "Förändring av skattemässiga reserveringar",
+        "Förändring av skattemässiga reserver",
         "Change in tax-based reserves",
         ["IS.10.b"],
         FULL,
     ),
-    _i("13", 0, "line", "Tuloverot", "Inkomstskatter", "Income taxes", ["IS.11"]),
+    _i(
+        "12c",
+        1,
+        "line",
+        "Konserniavustus",
+        "Koncernbidrag",
+        "Group contribution",
+        ["IS.10.c"],
+        FULL,
+    ),
+    _i("13", 0, "line", "Tuloverot", "Inkomstskatt", "Income taxes", ["IS.11"]),
     _i(
         "14",
         0,
@@ -406,26 +443,26 @@ def _same(code: str, new_code: str, lines=None, forms=None) -> Item:
     )
 
 
-# KPA 1339/1997 1 luku 2 § (toimintokohtainen tuloslaskelma) in the wording after 1752/2015
-# (no extraordinary items): 1 Liikevaihto, 2 Hankinnan ja valmistuksen kulut, 3 Bruttokate,
-# 4 Myynnin ja markkinoinnin kulut, 5 Hallinnon kulut, 6 Liiketoiminnan muut tuotot,
-# 7 Liiketoiminnan muut kulut, 8 Liikevoitto (-tappio), 9 Rahoitustuotot ja -kulut (a-g as in
-# 1 §), 10 Voitto (tappio) ennen tilinpäätössiirtoja ja veroja, 11 Tilinpäätössiirrot,
-# 12 Tuloverot, 13 Muut välittömät verot, 14 Tilikauden voitto (tappio). PMA 1753/2015 2 luku
-# lets a small company use the same formula with the numbered items (the financial items and
-# the appropriations without their lettered sub-items); a micro company the numbered items
-# (PMA 4 luku), which are all there is above the operating result.
-# Sources read: Finlex 19971339 (1 §, the by-nature formula and the chapter's headings); the
-# Finnish names of 2 §'s items from passeli.fi's account of the by-function formula (turnover
-# less hankinnan ja valmistuksen kulut is bruttokate, less myynnin ja markkinoinnin kulut,
-# hallinnon kulut and liiketoiminnan muut kulut is liikevoitto) and almatalent.fi (other
-# operating income in it); the English names from the Nordic Core Business Terminology
-# collection "Toimintokohtainen tuloslaskelmakaava" (sanastot.suomi.fi: Directive 2013/34/EU
-# art. 13's layout, with other operating income after administrative expenses). The stored
-# Finlex copy shows 1 § but not the text of 2 § itself: the order of items 6-7 and the
-# numbers 10-14 (1752/2015 removed the extraordinary items, as in 1 §) are to be checked
-# against the statute before relying on the marks. No Swedish wording of the new items was
-# found: Swedish falls back to Finnish.
+# KPA 1339/1997 1 luku 2 § 1 mom. (toimintokohtainen tuloslaskelma), as 1752/2015 worded it
+# (finlex.fi/fi/laki/alkup/2015/20151752, the text as first published, read through
+# Finlex's open data): 1. LIIKEVAIHTO, 2. Hankinnan ja valmistuksen kulut, 3. Bruttokate,
+# 4. Myynnin ja markkinoinnin kulut, 5. Hallinnon kulut, 6. Liiketoiminnan muut tuotot,
+# 7. Liiketoiminnan muut kulut, 8. LIIKEVOITTO (-TAPPIO), 9. Rahoitustuotot ja -kulut a)-g)
+# (as in 1 §), 10. VOITTO (TAPPIO) ENNEN TILINPÄÄTÖSSIIRTOJA JA VEROJA, 11. Tilinpäätössiirrot
+# a) Poistoeron muutos b) Verotusperusteisten varausten muutos c) Konserniavustus,
+# 12. Tuloverot, 13. Muut välittömät verot, 14. TILIKAUDEN VOITTO (TAPPIO). The Swedish labels
+# are those of the same section's Swedish text, "Resultaträkning enligt funktion"
+# (finlex.fi/sv/laki/alkup/2015/20151752), which PMA 1753/2015 Bilaga II repeats.
+# "Bruttokate" is written in ordinary case: it is no capitalised subtotal, so PMA 2 luku
+# 7 § does not require a small company to show it (it may be combined, and 2 luku 1 §
+# 2 mom. and 4 luku 1 § let a small or micro company combine items 1-3 and 6 into one
+# "Bruttotulos"). Tase keeps it in every form, as in the formula of PMA Liite II, but
+# leaves it out like any item when it has nothing in either year (:func:`always_shown`).
+# PMA Liite II is the same formula for a small company; Tase shows the financial items and
+# the appropriations without their lettered sub-items there (combined, 2 luku 7 §) and a
+# micro company the numbered items (4 luku 1 § 2 kohta). The English names are those of
+# Directive 2013/34/EU art. 13's layout (Nordic Core Business Terminology collection
+# "Toimintokohtainen tuloslaskelmakaava", sanastot.suomi.fi).
 # Codes are "F" + the item's number in 2 §.
 INCOME_STATEMENT_BY_FUNCTION: tuple[Item, ...] = (
     _same("1", "F1"),
@@ -434,7 +471,7 @@ INCOME_STATEMENT_BY_FUNCTION: tuple[Item, ...] = (
         0,
         "line",
         "Hankinnan ja valmistuksen kulut",
-        "",
+        "Kostnader för inköp och tillverkning",
         "Cost of sales",
         [f"{_FN}.cost_of_sales"],
     ),
@@ -442,9 +479,9 @@ INCOME_STATEMENT_BY_FUNCTION: tuple[Item, ...] = (
         "F3",
         0,
         "total",
-        "BRUTTOKATE",
-        "",
-        "GROSS PROFIT (LOSS)",
+        "Bruttokate",
+        "Bruttobidrag",
+        "Gross profit (loss)",
         ["IS.1", f"{_FN}.cost_of_sales"],
     ),
     _i(
@@ -452,12 +489,18 @@ INCOME_STATEMENT_BY_FUNCTION: tuple[Item, ...] = (
         0,
         "line",
         "Myynnin ja markkinoinnin kulut",
-        "",
+        "Kostnader för försäljning och marknadsföring",
         "Distribution costs",
         [f"{_FN}.selling"],
     ),
     _i(
-        "F5", 0, "line", "Hallinnon kulut", "", "Administrative expenses", [f"{_FN}.administration"]
+        "F5",
+        0,
+        "line",
+        "Hallinnon kulut",
+        "Administrationskostnader",
+        "Administrative expenses",
+        [f"{_FN}.administration"],
     ),
     _same("4", "F6"),
     _same("8", "F7", lines=[f"{_FN}.other"]),
@@ -469,6 +512,7 @@ INCOME_STATEMENT_BY_FUNCTION: tuple[Item, ...] = (
     _same("12", "F11"),
     _same("12a", "F11a"),
     _same("12b", "F11b"),
+    _same("12c", "F11c"),
     _same("13", "F12"),
     _same("14", "F13"),
     _same("15", "F14", lines=["IS", _FN]),
@@ -476,6 +520,14 @@ INCOME_STATEMENT_BY_FUNCTION: tuple[Item, ...] = (
 
 
 _SHORT_RECEIVABLES = ("BS.B.2.a", "BS.B.2.b", "BS.B.2.c")
+
+# KPA 1339/1997 1 luku 6 § (tase, in the wording of 1752/2015; Swedish "Balansräkning",
+# finlex.fi/fi/laki/alkup/2015/20151752, finlex.fi/sv/laki/alkup/2015/20151752) and PMA
+# 1753/2015 Liite V / Bilaga V (pienyrityksen tasekaava). The Roman-numbered asset items are
+# in every form: the micro company's shortened balance sheet shows them too (PMA 4 luku 2 §
+# 2 mom. 1 kohta), as does the small company's (2 luku 4 § 2 mom.). The long-term / short-term
+# headings under receivables and liabilities are Tase's own: the statute says "erikseen
+# pitkäaikaiset" / "separat långfristiga".
 
 BALANCE_SHEET: tuple[Item, ...] = (
     _i("VA", 0, "heading", "VASTAAVAA", "AKTIVA", "ASSETS"),
@@ -488,7 +540,6 @@ BALANCE_SHEET: tuple[Item, ...] = (
         "Immateriella tillgångar",
         "Intangible assets",
         ["BS.A.1"],
-        SMALL_UP,
     ),
     _i(
         "VA.A.II",
@@ -498,9 +549,8 @@ BALANCE_SHEET: tuple[Item, ...] = (
         "Materiella tillgångar",
         "Tangible assets",
         ["BS.A.2"],
-        SMALL_UP,
     ),
-    _i("VA.A.III", 1, "line", "Sijoitukset", "Placeringar", "Investments", ["BS.A.3"], SMALL_UP),
+    _i("VA.A.III", 1, "line", "Sijoitukset", "Placeringar", "Investments", ["BS.A.3"]),
     _i("VA.B", 0, "line", "VAIHTUVAT VASTAAVAT", "RÖRLIGA AKTIVA", "CURRENT ASSETS", ["BS.B"]),
     _i(
         "VA.B.I",
@@ -510,9 +560,8 @@ BALANCE_SHEET: tuple[Item, ...] = (
         "Omsättningstillgångar",
         "Inventories",
         ["BS.B.1"],
-        SMALL_UP,
     ),
-    _i("VA.B.II", 1, "line", "Saamiset", "Fordringar", "Receivables", ["BS.B.2"], SMALL_UP),
+    _i("VA.B.II", 1, "line", "Saamiset", "Fordringar", "Receivables", ["BS.B.2"]),
     _i(
         "VA.B.II.L",
         2,
@@ -571,7 +620,6 @@ BALANCE_SHEET: tuple[Item, ...] = (
         "Finansiella värdepapper",
         "Financial securities",
         ["BS.B.3"],
-        SMALL_UP,
     ),
     _i(
         "VA.B.IV",
@@ -581,7 +629,6 @@ BALANCE_SHEET: tuple[Item, ...] = (
         "Kassa och bank",
         "Cash and cash equivalents",
         ["BS.B.4"],
-        SMALL_UP,
     ),
     _i("VA.T", 0, "total", "VASTAAVAA YHTEENSÄ", "AKTIVA SAMMANLAGT", "TOTAL ASSETS", ASSET_LINES),
     _i("VT", 0, "heading", "VASTATTAVAA", "PASSIVA", "EQUITY AND LIABILITIES"),
@@ -591,7 +638,7 @@ BALANCE_SHEET: tuple[Item, ...] = (
         1,
         "line",
         "Osake-, osuus- tai muu vastaava pääoma",
-        "Aktie-, andels- eller annat motsvarande kapital",
+        "Aktie- eller andelskapital eller annat motsvarande kapital",
         "Share capital or equivalent capital",
         ["BS.C.1"],
     ),
@@ -610,7 +657,7 @@ BALANCE_SHEET: tuple[Item, ...] = (
         1,
         "line",
         "Edellisten tilikausien voitto (tappio)",
-        "Vinst (förlust) från tidigare räkenskapsperioder",
+        "Balanserad vinst (förlust) från tidigare räkenskapsperioder",
         "Retained earnings (loss)",
         ["BS.C.4"],
     ),
@@ -637,7 +684,7 @@ BALANCE_SHEET: tuple[Item, ...] = (
         0,
         "line",
         "PAKOLLISET VARAUKSET",
-        "OBLIGATORISKA RESERVERINGAR",
+        "AVSÄTTNINGAR",
         "PROVISIONS",
         ["BS.E"],
     ),
@@ -648,7 +695,7 @@ BALANCE_SHEET: tuple[Item, ...] = (
         2,
         "line",
         "Lainat rahoituslaitoksilta",
-        "Lån från kreditinstitut",
+        "Skulder till kreditinstitut",
         "Loans from credit institutions",
         ["BS.F.1.a"],
         FULL,
@@ -663,13 +710,15 @@ BALANCE_SHEET: tuple[Item, ...] = (
         ["BS.F.1.b"],
         FULL,
     ),
-    _i("VT.D.S", 1, "line", "Lyhytaikainen", "Kortfristigt", "Current", ["BS.F.2"], SMALL_UP),
+    # Short-term debt: the micro company's one split of its liabilities (PMA 4 luku 2 § 3 mom.),
+    # beside the long-term part in the small form (2 luku 4 § 4 mom.).
+    _i("VT.D.S", 1, "line", "Lyhytaikainen", "Kortfristigt", "Current", ["BS.F.2"]),
     _i(
         "VT.D.S.3",
         2,
         "line",
         "Lainat rahoituslaitoksilta",
-        "Lån från kreditinstitut",
+        "Skulder till kreditinstitut",
         "Loans from credit institutions",
         ["BS.F.2.a"],
         FULL,
@@ -764,6 +813,15 @@ def sum_lines(amounts: dict[str, list[int]], prefixes, columns: int) -> list[int
     return total
 
 
+def always_shown(item: Item) -> bool:
+    """True for the items shown even with nothing in them: headings and the subtotals the
+    formulas write in capitals (PMA 1753/2015 2 luku 7 §: "on kuitenkin esitettävä
+    liikevaihto ja tilikauden voitto (tappio) sekä kaavaan isoin kirjaimin kirjoitetut
+    välisummat"). Bruttokate, a subtotal in ordinary case, is left out when empty like the
+    lines (2 luku 8 §)."""
+    return item.kind == "heading" or (item.kind == "total" and item.fi == item.fi.upper())
+
+
 def layout(statement: str, form: str) -> tuple[Item, ...]:
     if statement not in LAYOUTS:
         raise KeyError(statement)
@@ -792,7 +850,7 @@ def fill(
             )
             continue
         values = sum_lines(amounts, item.lines, columns)
-        if item.kind == "line" and not keep_empty and not any(values):
+        if not always_shown(item) and not keep_empty and not any(values):
             continue
         rows.append(Row(item.code, item.label(language), item.level, item.kind, values))
     return rows
