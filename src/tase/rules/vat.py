@@ -311,7 +311,9 @@ class LineVat:
     input_vat: int = 0
 
 
-def line_vat(code: VatCode, amount_cents: int, *, gross: bool, on: dt.date) -> LineVat:
+def line_vat(
+    code: VatCode, amount_cents: int, *, gross: bool, on: dt.date, rate: Decimal | None = None
+) -> LineVat:
     """Split a line of ``amount_cents`` (signed) posted with ``code`` on date ``on``.
 
     - domestic sales: base + output VAT == amount (both credits);
@@ -319,9 +321,13 @@ def line_vat(code: VatCode, amount_cents: int, *, gross: bool, on: dt.date) -> L
     - self-assessed (EU, construction, imports): the amount is the base; input VAT
       (debit) and output VAT (credit) of equal size are added, summing to zero;
     - 0 %, EU and reverse-charge sales, non-deductible purchases: no VAT entries.
+
+    ``rate``: the code's rate on ``on`` when the caller has read it already
+    (``code.rate_on(on)``); else it is read here.
     """
     if code.kind in (DOMESTIC_SALE, DOMESTIC_PURCHASE):
-        rate = code.rate_on(on)
+        if rate is None:
+            rate = code.rate_on(on)
         if gross:
             base, vat = split_gross(amount_cents, rate)
         else:
@@ -330,7 +336,7 @@ def line_vat(code: VatCode, amount_cents: int, *, gross: bool, on: dt.date) -> L
             return LineVat(base, output_vat=vat)
         return LineVat(base, input_vat=vat)
     if code.kind == SELF_ASSESSED:
-        vat = vat_of_net(amount_cents, code.rate_on(on))
+        vat = vat_of_net(amount_cents, code.rate_on(on) if rate is None else rate)
         return LineVat(amount_cents, output_vat=-vat, input_vat=vat)
     return LineVat(amount_cents)
 
