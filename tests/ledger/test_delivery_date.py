@@ -176,3 +176,13 @@ def test_self_assessed_purchases_at_the_reduced_rates(
     assert figures[base_field] == 10000
     assert figures["307"] == vat  # deductible in full
     assert figures["308"] == 0
+
+
+def test_a_batch_keeps_each_days_rate(books, accountant):
+    """A batch reads each VAT rate once per (rate, day) and remembers it for the batch: the
+    days on either side of the change keep their own rates, in any order."""
+    deliveries = [None, DECEMBER_DELIVERY, None, DECEMBER_DELIVERY]
+    posted = services.post_vouchers(
+        accountant, books, [services.NewVoucher(**food_sale(d)) for d in deliveries]
+    )
+    assert [vat_of(v) for v in posted] == [1356, 1400, 1356, 1400]

@@ -1,8 +1,8 @@
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tase.rules import vat
@@ -78,3 +78,57 @@ def test_recent_periods():
     assert vat.recent_periods("month", dt.date(2027, 1, 1), 1) == [
         (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
     ]
+
+
+# The VAT arithmetic as first written, in Decimal: the integer arithmetic of vat_of_net and
+# split_gross must give the same cents wherever it answers (and it falls back to this where
+# it does not).
+def _decimal_vat_of_net(net_cents, rate):
+    vat = int((Decimal(abs(net_cents)) * Decimal(rate) / 100).quantize(1, rounding=ROUND_HALF_UP))
+    return vat if net_cents >= 0 else -vat
+
+
+def _decimal_split_gross(gross_cents, rate):
+    rate = Decimal(rate)
+    vat = int((Decimal(abs(gross_cents)) * rate / (100 + rate)).quantize(1, rounding=ROUND_HALF_UP))
+    vat = vat if gross_cents >= 0 else -vat
+    return gross_cents - vat, vat
+
+
+RATES = st.one_of(
+    st.sampled_from(["25.5", "24", "14", "13.5", "10", "0", "12.25", "0.0001", "9999.9999"]),
+    st.decimals(min_value=0, max_value=10000, places=4),
+    st.decimals(min_value=0, max_value=100, places=2),
+    st.decimals(min_value=0, max_value=1000, places=6),  # more decimals: the Decimal path
+    st.decimals(min_value=10000, max_value=10**8, places=2),  # beyond 10,000 %: the Decimal path
+).map(Decimal)
+AMOUNTS = st.one_of(
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.integers(min_value=-(10**17), max_value=10**17),
+    st.integers(min_value=-(10**20), max_value=10**20),  # beyond 10**18: the Decimal path
+)
+
+
+@settings(max_examples=2000)
+@given(AMOUNTS, RATES)
+def test_integer_split_equals_the_decimal_one(amount, rate):
+    assert vat.split_gross(amount, rate) == _decimal_split_gross(amount, rate)
+    assert vat.vat_of_net(amount, rate) == _decimal_vat_of_net(amount, rate)
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.sampled_from([1, 3, 5, 7, 9]))
+def test_half_cents_round_up_in_both(cents, odd):
+    # Amounts whose VAT is exactly half a cent (or near it) at the rates in force.
+    for rate in ("25.5", "24", "14", "13.5", "10"):
+        net = cents * 2 + odd
+        assert vat.vat_of_net(net, Decimal(rate)) == _decimal_vat_of_net(net, Decimal(rate))
+        assert vat.split_gross(net, Decimal(rate)) == _decimal_split_gross(net, Decimal(rate))
+
+
+def test_every_vat_rate_in_force_takes_the_integer_path():
+    # The shipped rates since 1994, so the import's lines never fall back to Decimal.
+    from tase.rules import parameters
+
+    for name in (vat.GENERAL, vat.REDUCED, vat.SECOND_REDUCED):
+        for value in parameters.parameter(name).values:
+            assert vat._ratio(Decimal(value.value)) is not None, (name, value.value)

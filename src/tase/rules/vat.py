@@ -22,6 +22,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from . import deadlines, parameters
 
@@ -243,16 +244,59 @@ def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+# The VAT of a line is computed in integers where that is certainly the Decimal result: a
+# rate of at most four decimals below 10,000 % (every rate there is: 25.5, 14, 13.5, 10, 0)
+# and an amount below 10**18 cents. There the net path is exact in both, and in the gross
+# path ``gross x n / (100 d + n)`` (rate = n / d) Decimal's 28 digits err by less than
+# 10**-9 while a quotient that is not a half cent is at least 1 / (2 (100 d + n)) > 4 x 10**-9
+# from one, so both round alike (tests/rules/test_vat.py compares them across amounts and
+# rates). Anything else keeps the Decimal arithmetic.
+_INT_LIMIT = 10**18
+_RATE_SCALE = 10**4
+
+
+@lru_cache(maxsize=64)
+def _ratio(rate: Decimal) -> tuple[int, int] | None:
+    """``rate`` as (numerator, denominator) when the integer arithmetic applies to it, else
+    None (see above)."""
+    if not rate.is_finite():
+        return None
+    numerator, denominator = rate.as_integer_ratio()
+    if 0 <= numerator < _RATE_SCALE * denominator and _RATE_SCALE % denominator == 0:
+        return numerator, denominator
+    return None
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` (both positive or zero, denominator not zero) rounded
+    half up, as ``ROUND_HALF_UP`` does."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 def vat_of_net(net_cents: int, rate: Decimal) -> int:
     """VAT on a net amount, half up to the cent, sign kept."""
-    vat = _round(Decimal(abs(net_cents)) * Decimal(rate) / HUNDRED)
+    rate = rate if type(rate) is Decimal else Decimal(rate)
+    ratio = _ratio(rate)
+    magnitude = abs(net_cents)
+    if ratio is not None and magnitude < _INT_LIMIT:
+        numerator, denominator = ratio
+        vat = _half_up(magnitude * numerator, 100 * denominator)
+    else:
+        vat = _round(Decimal(magnitude) * rate / HUNDRED)
     return vat if net_cents >= 0 else -vat
 
 
 def split_gross(gross_cents: int, rate: Decimal) -> tuple[int, int]:
     """(net, VAT) of a gross amount; net + VAT == gross exactly."""
-    rate = Decimal(rate)
-    vat = _round(Decimal(abs(gross_cents)) * rate / (HUNDRED + rate))
+    rate = rate if type(rate) is Decimal else Decimal(rate)
+    ratio = _ratio(rate)
+    magnitude = abs(gross_cents)
+    if ratio is not None and magnitude < _INT_LIMIT:
+        # gross x rate / (100 + rate), with rate = n / d: gross x n / (100 d + n).
+        numerator, denominator = ratio
+        vat = _half_up(magnitude * numerator, 100 * denominator + numerator)
+    else:
+        vat = _round(Decimal(magnitude) * rate / (HUNDRED + rate))
     vat = vat if gross_cents >= 0 else -vat
     return gross_cents - vat, vat
 
@@ -267,7 +311,9 @@ class LineVat:
     input_vat: int = 0
 
 
-def line_vat(code: VatCode, amount_cents: int, *, gross: bool, on: dt.date) -> LineVat:
+def line_vat(
+    code: VatCode, amount_cents: int, *, gross: bool, on: dt.date, rate: Decimal | None = None
+) -> LineVat:
     """Split a line of ``amount_cents`` (signed) posted with ``code`` on date ``on``.
 
     - domestic sales: base + output VAT == amount (both credits);
@@ -275,9 +321,13 @@ def line_vat(code: VatCode, amount_cents: int, *, gross: bool, on: dt.date) -> L
     - self-assessed (EU, construction, imports): the amount is the base; input VAT
       (debit) and output VAT (credit) of equal size are added, summing to zero;
     - 0 %, EU and reverse-charge sales, non-deductible purchases: no VAT entries.
+
+    ``rate``: the code's rate on ``on`` when the caller has read it already
+    (``code.rate_on(on)``); else it is read here.
     """
     if code.kind in (DOMESTIC_SALE, DOMESTIC_PURCHASE):
-        rate = code.rate_on(on)
+        if rate is None:
+            rate = code.rate_on(on)
         if gross:
             base, vat = split_gross(amount_cents, rate)
         else:
@@ -286,7 +336,7 @@ def line_vat(code: VatCode, amount_cents: int, *, gross: bool, on: dt.date) -> L
             return LineVat(base, output_vat=vat)
         return LineVat(base, input_vat=vat)
     if code.kind == SELF_ASSESSED:
-        vat = vat_of_net(amount_cents, code.rate_on(on))
+        vat = vat_of_net(amount_cents, code.rate_on(on) if rate is None else rate)
         return LineVat(amount_cents, output_vat=-vat, input_vat=vat)
     return LineVat(amount_cents)
 

@@ -116,6 +116,7 @@ def post_vouchers(
     cache = _cache(actor, company)
     known = _posted_before(company, vouchers)
     dates = OpenDates()
+    rates: dict = {}  # the VAT rates read, by (rate, day), for the whole batch
     problems: list[str] = []
     checked: list[Checked] = []
     slots: list[tuple[str, str] | int] = []  # per voucher: its new index, or its key posted before
@@ -133,6 +134,7 @@ def post_vouchers(
                 series=voucher.series,
                 description=voucher.description,
                 lines=voucher.lines,
+                rates=rates,
             )
         except ValidationError as error:
             label = voucher.label or _("Voucher %(number)s") % {"number": place}

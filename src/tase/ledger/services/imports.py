@@ -21,17 +21,19 @@ SOURCE = "csv-import"
 
 
 def _import_ref(key: str, rows) -> str:
-    """The voucher's reference for idempotent imports: its key and a digest of its rows."""
-    digest = hashlib.sha256()
-    for row in rows:
-        # A delivery date counts only where given, so files without the column keep the
-        # references of earlier imports.
-        delivery = f"|{row.delivery_date!s}" if row.delivery_date else ""
-        digest.update(
+    """The voucher's reference for idempotent imports: its key and a digest of its rows (the
+    rows' texts one after another, hashed at once: the digest of their concatenation)."""
+    # A delivery date counts only where given, so files without the column keep the
+    # references of earlier imports.
+    text = "".join(
+        [
             f"{row.date!s}|{row.series}|{row.account}|{row.debit!s}|{row.credit!s}|"
-            f"{row.vat_code}|{row.text}|{row.cost_centre}|{row.project}{delivery}".encode()
-        )
-    return f"{key[:100]}:{digest.hexdigest()[:40]}"
+            f"{row.vat_code}|{row.text}|{row.cost_centre}|{row.project}"
+            f"{f'|{row.delivery_date!s}' if row.delivery_date else ''}"
+            for row in rows
+        ]
+    )
+    return f"{key[:100]}:{hashlib.sha256(text.encode()).hexdigest()[:40]}"
 
 
 IMPORT_BATCH = 1000  # vouchers written at a time; also how often progress is reported
@@ -48,7 +50,7 @@ def _where(key: str, labels: list[int]) -> str:
 
 
 def _check_import_voucher(
-    company, cache, dates: OpenDates, key, rows, untitled: str
+    company, cache, dates: OpenDates, key, rows, untitled: str, rates: dict | None = None
 ) -> Checked | list[tuple[int, str]]:
     """The voucher of one key's rows ready to write, or its problems as ``(line, message)``.
     ``untitled``: the description of a voucher whose rows have no text, with ``%(key)s``."""
@@ -82,6 +84,7 @@ def _check_import_voucher(
                 for row in rows
             ],
             labels=labels,
+            rates=rates,
         )
     except ValidationError as error:
         line_prefix = _("Line %(line)s: %(message)s").split("%")[0]
@@ -143,6 +146,7 @@ def _import(actor, company: Company, source, progress) -> dict:
     reader = voucher_csv.Reader(source)
     cache = _cache(actor, company)
     dates = OpenDates()
+    rates: dict = {}  # the VAT rates read, by (rate, day), for the whole file
     problems: list[tuple[int, str]] = []
     batch: list[tuple] = []
     counts = {"posted": 0, "skipped": 0, "vouchers": 0}
@@ -150,7 +154,7 @@ def _import(actor, company: Company, source, progress) -> dict:
     for key, rows, complete in reader.vouchers():
         counts["vouchers"] += 1
         if complete:
-            checked = _check_import_voucher(company, cache, dates, key, rows, untitled)
+            checked = _check_import_voucher(company, cache, dates, key, rows, untitled, rates)
             if isinstance(checked, list):
                 problems += checked
             else:

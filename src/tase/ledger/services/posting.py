@@ -78,6 +78,7 @@ PENDING = {
     Account.Role.VAT_INPUT: Account.Role.VAT_INPUT_PENDING,
 }
 VAT_ROLES = [*PENDING, *PENDING.values()]
+_VAT_OUTPUT, _VAT_INPUT = Account.Role.VAT_OUTPUT, Account.Role.VAT_INPUT
 DEFERRABLE = (vat_rules.DOMESTIC_SALE, vat_rules.DOMESTIC_PURCHASE)
 
 
@@ -121,12 +122,15 @@ def _prepare_entries(
     labels: list[int] | None = None,
     accounts: dict[str, Account] | None = None,
     vat_accounts: dict[str, Account] | None = None,
+    rates: dict | None = None,
 ):
     """Turn line dicts into entry kwargs (VAT split), collecting every problem.
 
     ``accounts``: the company's accounts by number, when the caller has them loaded;
     ``vat_accounts``: their accounts by role (:func:`_cache` has both), else found in
-    ``accounts`` (a walk over the whole chart, which an import must not pay per voucher)."""
+    ``accounts`` (a walk over the whole chart, which an import must not pay per voucher);
+    ``rates``: a dict the caller keeps across the vouchers of one batch, where the VAT rates
+    read for each (rate, day) are remembered (a batch's lines fall on a few hundred days)."""
     errors: list[str] = []
     if not lines:
         raise ValidationError({"lines": _("A voucher needs at least two lines.")})
@@ -140,6 +144,8 @@ def _prepare_entries(
         vat_accounts: dict[str, Account] | None = None
     elif vat_accounts is None:
         vat_accounts = {a.role: a for a in accounts.values() if a.role}
+    if rates is None:
+        rates = {}
 
     def vat_account(role: str) -> Account | None:
         nonlocal vat_accounts
@@ -153,15 +159,19 @@ def _prepare_entries(
         return vat_accounts.get(role)
 
     entries: list[dict] = []
+    add = entries.append
+    codes = vat_rules.CODES
     for position, line in enumerate(lines, start=1):
+        get = line.get
         index = labels[position - 1] if labels else position
-        if line.get("recognise_vat"):
+        if get("recognise_vat"):
             try:
                 entries += _recognition(line, vat_account)
             except ValueError as error:
                 _line_error(errors, index, str(error))
             continue
-        number = str(line.get("account", "")).strip()
+        number = get("account", "")
+        number = (number if type(number) is str else str(number)).strip()
         account = accounts.get(number)
         if not number:
             _line_error(errors, index, _("the account is missing."))
@@ -173,8 +183,8 @@ def _prepare_entries(
             _line_error(errors, index, _("account %(number)s is hidden.") % {"number": number})
             continue
         try:
-            debit = to_cents(line.get("debit"))
-            credit = to_cents(line.get("credit"))
+            debit = to_cents(get("debit"))
+            credit = to_cents(get("credit"))
         except ValueError as error:
             _line_error(errors, index, str(error))
             continue
@@ -185,12 +195,12 @@ def _prepare_entries(
             _line_error(errors, index, _("enter either a debit or a credit."))
             continue
         amount = debit or -credit
-        code_text = (line.get("vat_code") or "").strip()
-        text = (line.get("text") or "").strip()[:300]
-        cost_centre = (line.get("cost_centre") or "").strip()[:40]
-        project = (line.get("project") or "").strip()[:40]
+        code_text = (get("vat_code") or "").strip()
+        text = (get("text") or "").strip()[:300]
+        cost_centre = (get("cost_centre") or "").strip()[:40]
+        project = (get("project") or "").strip()[:40]
         if not code_text:
-            entries.append(
+            add(
                 {
                     "account": account,
                     "amount_cents": amount,
@@ -200,12 +210,11 @@ def _prepare_entries(
                 }
             )
             continue
-        common = {"cost_centre": cost_centre, "project": project, "text": text}
-        code = vat_rules.CODES.get(code_text.upper())
+        code = codes.get(code_text.upper())
         if code is None:
             _line_error(errors, index, _("unknown VAT code “%(code)s”.") % {"code": code_text})
             continue
-        delivery = line.get("delivery_date") or None
+        delivery = get("delivery_date") or None
         if delivery is not None:
             try:
                 delivery = _day(delivery)
@@ -225,30 +234,38 @@ def _prepare_entries(
                 _("account %(number)s takes no VAT code.") % {"number": account.number},
             )
             continue
+        day = delivery or on
         try:
+            if code.splits:
+                key = (code.rate, day)
+                rate = rates.get(key)
+                if rate is None:
+                    rate = rates[key] = code.rate_on(day)
+            else:
+                rate = None  # the code's lines have no VAT to compute
             split = vat_rules.line_vat(
-                code, amount, gross=line.get("gross", True) is not False, on=delivery or on
+                code, amount, gross=get("gross", True) is not False, on=day, rate=rate
             )
         except LookupError as error:
             _line_error(errors, index, str(error))
             continue
-        entries.append(
+        add(
             {
                 "account": account,
                 "amount_cents": split.base,
                 "vat_code": code.code,
                 "delivery_date": delivery,
-                **common,
+                "cost_centre": cost_centre,
+                "project": project,
+                "text": text,
             }
         )
-        if split.output_vat or split.input_vat:
+        output_vat, input_vat = split.output_vat, split.input_vat
+        if output_vat or input_vat:
             # Cash-based VAT: a domestic sale's or purchase's VAT waits on the unrecognised
             # VAT account until the payment recognises it (``recognise_vat`` lines).
-            deferred = line.get("vat_basis") == "cash" and code.kind in DEFERRABLE
-            for role, part in (
-                (Account.Role.VAT_OUTPUT, split.output_vat),
-                (Account.Role.VAT_INPUT, split.input_vat),
-            ):
+            deferred = get("vat_basis") == "cash" and code.kind in DEFERRABLE
+            for role, part in ((_VAT_OUTPUT, output_vat), (_VAT_INPUT, input_vat)):
                 if not part:
                     continue
                 if deferred:
@@ -261,7 +278,7 @@ def _prepare_entries(
                         _("the chart has no %(role)s account.") % {"role": role.label},
                     )
                     break
-                entries.append(
+                add(
                     {
                         "account": account_for_vat,
                         "amount_cents": part,
@@ -269,12 +286,20 @@ def _prepare_entries(
                         "is_vat": True,
                         "vat_base_cents": split.base,
                         "delivery_date": delivery,
-                        **common,
+                        "cost_centre": cost_centre,
+                        "project": project,
+                        "text": text,
                     }
                 )
     if not errors:
-        entries = [e for e in entries if e["amount_cents"]]
-        total = sum([e["amount_cents"] for e in entries])
+        total = 0
+        zero = False
+        for entry in entries:
+            cents = entry["amount_cents"]
+            total += cents
+            zero = zero or not cents
+        if zero:
+            entries = [e for e in entries if e["amount_cents"]]
         if total != 0:
             debit = sum(e["amount_cents"] for e in entries if e["amount_cents"] > 0)
             credit = -sum(e["amount_cents"] for e in entries if e["amount_cents"] < 0)
@@ -585,11 +610,13 @@ def check_voucher(
     labels: list[int] | None = None,
     allow_hidden: bool = False,
     year_of=check_date_open,
+    rates: dict | None = None,
 ) -> tuple[dt.date, FiscalYear, VoucherSeries, str, list[dict]]:
     """A voucher checked by every rule of posting (:func:`_header`, :func:`_prepare_entries`):
     its date, fiscal year, series, description and entries (VAT split), or a
     ``ValidationError``. ``cache``: :func:`.common._cache`; ``labels``: the line numbers errors
-    name (default 1, 2, …); ``year_of``: see :func:`_header`."""
+    name (default 1, 2, …); ``year_of``: see :func:`_header`; ``rates``: see
+    :func:`_prepare_entries`."""
     on, year, series_obj, description = _header(
         company, cache, date=date, series=series, description=description, year_of=year_of
     )
@@ -601,6 +628,7 @@ def check_voucher(
         labels=labels,
         accounts=cache["accounts"],
         vat_accounts=cache["vat_accounts"],
+        rates=rates,
     )
     return on, year, series_obj, description, entries
 
