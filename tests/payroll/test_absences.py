@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tase.core.roles import Role
+from tase.core.templatetags.tase import money
 from tase.payroll import services
 from tase.payroll.models import Absence, PayItem, Payslip
 
@@ -107,6 +108,34 @@ def test_kela_application_from_the_payslips(world, clerk):
     assert data["amount"] == min(D("56.96") * 13, data["wages_paid"])
     with pytest.raises(ValidationError):
         services.kela_application(clerk, _absence(clerk, worker, "unpaid", dt.date(2026, 3, 2)))
+
+
+def test_api_kela_application_equals_the_service_and_the_page(world, clerk):
+    """``GET /absences/{id}/kela``: the amounts of the service (as in
+    :func:`test_kela_application_from_the_payslips`), money as decimal strings, and the
+    same amounts the page shows."""
+    services.update_policy(clerk, world.company, sick_pay_weekdays=27, holiday_bonus_percent="50")
+    worker = employee(clerk, world.company, salary="3000.00", start=dt.date(2024, 1, 1))
+    for month in range(4, 13):
+        run = pay_run(clerk, world.company, dt.date(2025, month, 28))
+        services.calculate_pay_run(clerk, run)
+        services.approve_pay_run(clerk, run)
+    sick = _absence(clerk, worker, "sick", dt.date(2026, 2, 2), dt.date(2026, 2, 27))
+    client = world.client(Role.PAYROLL_CLERK)
+    answer = client.get(f"/api/v1/payroll/absences/{sick.pk}/kela")
+    assert answer.status_code == 200, answer.content
+    got = answer.json()
+    data = services.kela_application(clerk, sick)
+    for name in ("annual_income", "daily_allowance", "wages_paid", "amount"):
+        assert isinstance(got[name], str) and D(got[name]) == data[name], name
+    assert (got["annual_income"], got["daily_allowance"]) == ("24413.40", "56.96")
+    assert D(got["amount"]) == min(D("56.96") * 13, D(got["wages_paid"])) > 0
+    assert got["waiting_period_end"] == "2026-02-12" and got["reimbursed_weekdays"] == 13
+    assert (got["income_from"], got["income_to"]) == ("2025-01-01", "2025-12-31")
+    assert (got["absence_id"], got["employee_id"]) == (sick.pk, worker.pk)
+    page = client.get(f"/payroll/absences/{sick.pk}/kela/").content.decode()
+    for name in ("annual_income", "daily_allowance", "wages_paid", "amount"):
+        assert money(D(got[name])) in page, name
 
 
 def test_api_records_lists_and_refuses(world, clerk):

@@ -4,11 +4,13 @@ lines, the employee's own balance, the liability voucher and its reversal, the A
 pages and the tenant wall."""
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from tase.core.access import Actor
 from tase.core.roles import Role
 from tase.ledger.models import Voucher
 from tase.payroll import services
@@ -143,9 +145,10 @@ def test_liability_with_social_costs_and_its_posting(world, clerk, worker):
     assert reversal.date == dt.date(2026, 5, 1) and reversal.reverses_id == voucher.pk
     with pytest.raises(ValidationError) as error:
         services.post_liability(clerk, world.company, on)
-    assert "date" in error.value.message_dict
-    with pytest.raises(ValidationError):
+    assert list(error.value.message_dict) == ["month_end"]  # the field of the page and API
+    with pytest.raises(ValidationError) as error:
         services.post_liability(clerk, world.company, dt.date(2026, 5, 15))
+    assert list(error.value.message_dict) == ["month_end"]
     assert Voucher.objects.filter(company=world.company).count() == 2
 
 
@@ -185,6 +188,101 @@ def test_api_balances_holidays_lines_and_liability(world, clerk, worker):
     )
     assert posted.status_code == 201, posted.content
     assert D(posted.json()["total"]) == D(liability["total"])
+
+
+def _balance_rows(html: str) -> list[list[str]]:
+    """The cells of the balances table's body rows, as text."""
+    table = html.split('data-testid="balances"', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_my_holidays_page_shows_the_own_balances_numbers_only(world, clerk, worker):
+    """The employee's own page shows the balance service's numbers of their own employee
+    (earned, taken, planned, left), and neither a colleague's nor another customer's."""
+    user = world.users[Role.EMPLOYEE]
+    services.update_employee(clerk, worker, user=user)
+    taken = _plan(clerk, worker, dt.date(2026, 6, 1), dt.date(2026, 6, 5))
+    services.mark_taken(clerk, taken)
+    _plan(clerk, worker, dt.date(2026, 8, 3), dt.date(2026, 8, 12))
+    colleague = employee(
+        clerk, world.company, first_name="Kaisa", last_name="Kollega", salary="4100.00"
+    )
+    _plan(clerk, colleague, dt.date(2026, 7, 6), dt.date(2026, 7, 8))
+    other_clerk = Actor.of(world.other_users[Role.PAYROLL_CLERK])
+    services.ensure_setup(world.other_company)
+    stranger = employee(
+        other_clerk,
+        world.other_company,
+        first_name="Vieras",
+        last_name="Vierasyritys",
+        start=dt.date(2020, 1, 1),
+    )
+    services.update_employee(other_clerk, stranger, user=world.other_users[Role.EMPLOYEE])
+    _plan(other_clerk, stranger, dt.date(2026, 7, 6), dt.date(2026, 7, 8))
+    page = world.client(Role.EMPLOYEE).get("/payroll/my/holidays/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    expected = services.employee_balances(worker, dt.date.today())
+    rows = _balance_rows(html)
+    assert len(rows) == len(expected) == 2
+    for cells, balance in zip(rows, expected, strict=True):
+        assert cells[0].startswith(worker.name)
+        # earned, carried over, taken, planned, saved, saved leave left, compensated, left
+        assert [int(cell) for cell in cells[1:]] == [
+            balance.earned,
+            balance.carried_over,
+            balance.taken,
+            balance.planned,
+            balance.saved,
+            balance.saved_left,
+            balance.compensated,
+            balance.left,
+        ]
+    ended = expected[0]
+    assert (ended.earned, ended.taken, ended.planned, ended.left) == (30, 5, 9, 16)
+    assert "Kollega" not in html and "Vierasyritys" not in html
+
+
+def _liability_post(client, company, month_end):
+    return client.post(
+        f"/api/v1/payroll/companies/{company.pk}/holiday-liability/post",
+        {"month_end": month_end},
+        content_type="application/json",
+    )
+
+
+def test_api_liability_post_refusals_name_month_end(world, clerk, worker):
+    """Not a month end, and a month end posted already: 422 naming the body's ``month_end``
+    (the field the request gave), and no voucher written."""
+    books(world.company)
+    client = world.client(Role.PAYROLL_CLERK)
+    not_end = _liability_post(client, world.company, "2026-04-29")
+    assert not_end.status_code == 422, not_end.content
+    [detail] = not_end.json()["detail"]
+    assert detail["loc"] == ["body", "month_end"] and "viimeinen päivä" in detail["msg"]
+    assert not Voucher.objects.filter(company=world.company).exists()
+    assert _liability_post(client, world.company, "2026-04-30").status_code == 201
+    again = _liability_post(client, world.company, "2026-04-30")
+    assert again.status_code == 422, again.content
+    [detail] = again.json()["detail"]
+    assert detail["loc"] == ["body", "month_end"]
+    assert Voucher.objects.filter(company=world.company).count() == 2  # the first and reversal
+
+
+def test_page_liability_post_refusal_is_shown_at_the_field(world, clerk, worker):
+    books(world.company)
+    client = world.client(Role.PAYROLL_CLERK)
+    url = f"/payroll/c/{world.company.pk}/holiday-liability/"
+    refused = client.post(url, {"month_end": "2026-04-29"})
+    assert refused.status_code == 200  # the page again, with the form and its error
+    field = refused.context["post_form"]["month_end"]
+    assert field.errors and "viimeinen päivä" in field.errors[0]
+    assert 'id="id_month_end_error"' in refused.content.decode()
+    assert not Voucher.objects.filter(company=world.company).exists()
 
 
 def test_employee_sees_own_balance(world, clerk, worker):

@@ -141,7 +141,7 @@ def holiday_liability(company, on: dt.date) -> ClosingValue | None:
     settings = PayrollSettings.objects.filter(company=company).first()
     if settings is not None and not settings.post_to_ledger:
         return None
-    computed = computed_liability(company, on)
+    computed = computed_liability(company, on, rows=False)
     other = int(computed.total * 100)
     voucher = Voucher.objects.filter(
         company=company, source=LIABILITY_SOURCE, source_ref=liability_ref(on)

@@ -382,26 +382,30 @@ def my_holidays(request):
 def holiday_liability(request, company_pk):
     actor = _actor(request)
     company = actor.company(company_pk, "payroll.view")
+    last_month_end = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    post_form = LiabilityPostForm(request.POST or None, initial={"month_end": last_month_end})
     if request.method == "POST":
         actor.company(company_pk, "payroll.approve")
-        return save_posted_form(
+        # A refusal (not a month end, posted already, nothing to post) names month_end: it is
+        # shown at the form's field, and the page is shown again.
+        done = save_form(
             request,
-            LiabilityPostForm(request.POST),
+            post_form,
             lambda data: services.post_liability(actor, company, data["month_end"]),
             success=lambda posted: (
                 _("Holiday pay liability posted as voucher %(number)s and reversed.")
                 % {"number": posted[0].number}
             ),
-            invalid=_("Check the fields."),
-            back=reverse("payroll:holiday_liability", args=[company.pk]),
+            redirect_to=reverse("payroll:holiday_liability", args=[company.pk]),
         )
+        if done is not None:
+            return done
     on = _date_param(request, "on", dt.date.today())
     try:
         result = services.liability(actor, company, on)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         result = None
-    last_month_end = dt.date.today().replace(day=1) - dt.timedelta(days=1)
     return render(
         request,
         "payroll/holiday_liability.html",
@@ -410,6 +414,6 @@ def holiday_liability(request, company_pk):
             "on": on,
             "result": result,
             "can_post": actor.can_in_company("payroll.approve", company),
-            "post_form": LiabilityPostForm(initial={"month_end": last_month_end}),
+            "post_form": post_form,
         },
     )

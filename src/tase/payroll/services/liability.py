@@ -22,6 +22,7 @@ life insurance rates (dated parameters ``payroll.*``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,7 +44,7 @@ from tase.rules.payroll_catalogue import HOLIDAY_ACCRUAL_ACCOUNTS as ACCOUNTS
 
 from ..models import PayrollSettings
 from .common import require
-from .holidays import Ledger, liability_owed, load, not_given_owed, unused
+from .holidays import CHUNK, Ledger, chunks, liability_owed, not_given_owed, unused
 
 SERIES = "PA"
 SOURCE = "payroll-holiday-liability"
@@ -65,7 +66,9 @@ class Rates:
         return self.tyel + self.unemployment + self.health + self.accident + self.group_life
 
 
-def rates_on(company: Company, on: dt.date) -> Rates:
+def rates_on(company: Company, on: dt.date, field: str = "date") -> Rates:
+    """The rates in force on ``on``; a year whose rates are not entered is refused naming
+    ``field`` (the date's field of the request)."""
     # A read: a company that never saved its payroll settings has their defaults, and no row
     # is written for it (the closing gate and the balance-sheet specifications ask this).
     settings_row = PayrollSettings.objects.filter(company=company).first() or PayrollSettings(
@@ -87,7 +90,7 @@ def rates_on(company: Company, on: dt.date) -> Rates:
             group_life=Decimal(settings_row.group_life_rate),
         )
     except ParameterError as error:
-        raise ValidationError({"date": str(error)}) from None
+        raise ValidationError({field: str(error)}) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,30 +108,21 @@ class Row:
         return self.holiday_pay + self.holiday_bonus + self.social_costs
 
 
+ZERO = Decimal("0.00")
+
+
 @dataclass(frozen=True, slots=True)
 class Liability:
+    """The liability at ``on``: the totals of every employee's, and their ``rows`` (none when
+    only the totals were asked for: the posting, the closing gate)."""
+
     on: dt.date
     rates: Rates
     rows: list[Row]
-
-    def _sum(self, name: str) -> Decimal:
-        return sum((getattr(row, name) for row in self.rows), Decimal("0.00"))
-
-    @property
-    def days(self) -> int:
-        return sum(row.days for row in self.rows)
-
-    @property
-    def holiday_pay(self) -> Decimal:
-        return self._sum("holiday_pay")
-
-    @property
-    def holiday_bonus(self) -> Decimal:
-        return self._sum("holiday_bonus")
-
-    @property
-    def social_costs(self) -> Decimal:
-        return self._sum("social_costs")
+    days: int = 0
+    holiday_pay: Decimal = ZERO
+    holiday_bonus: Decimal = ZERO
+    social_costs: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
@@ -154,23 +148,48 @@ def _employed(book: Ledger, employee, on: dt.date) -> bool:
     return any(e.end_date is None or e.end_date >= on for e in book.employments[employee.pk])
 
 
-def liability(actor, company: Company, on: dt.date, book: Ledger | None = None) -> Liability:
+def liability(
+    actor, company: Company, on: dt.date, books: Iterable[Ledger] | None = None
+) -> Liability:
     """The holiday-pay liability of every employee of ``company`` at the end of ``on``
-    (``book``: the company's data read for ``on`` already, as for the balances)."""
+    (``books``: the company's employees read for ``on`` already, a chunk at a time, as for
+    the balances)."""
     require(actor, company, "payroll.view")
-    return computed_liability(company, on, book)
+    return computed_liability(company, on, books)
 
 
-def computed_liability(company: Company, on: dt.date, book: Ledger | None = None) -> Liability:
-    """:func:`liability` without the permission check, for the closing gate."""
-    rates = rates_on(company, on)
-    book = book if book is not None and book.on == on else load(company, on)
-    rows = [
-        _row(book, employee, on, rates)
-        for employee in book.employees
-        if _employed(book, employee, on)
-    ]
-    return Liability(on, rates, [row for row in rows if row.days or row.holiday_pay])
+def computed_liability(
+    company: Company,
+    on: dt.date,
+    books: Iterable[Ledger] | None = None,
+    *,
+    rows: bool = True,
+    size: int = CHUNK,
+    field: str = "date",
+) -> Liability:
+    """:func:`liability` without the permission check, for the closing gate. The employees
+    are read ``size`` at a time (:func:`.holidays.chunks`) and only the totals and, with
+    ``rows``, each employee's row are kept: the memory held does not grow with the ledgers
+    of a large company. ``field``: the date's field a refusal names."""
+    rates = rates_on(company, on, field)
+    kept: list[Row] = []
+    days, pay, bonus, social = 0, ZERO, ZERO, ZERO
+    for book in books if books is not None else chunks(company, on, size=size):
+        if book.on != on:
+            raise ValueError(f"A ledger read for {book.on}, not {on}.")
+        for employee in book.employees:
+            if not _employed(book, employee, on):
+                continue
+            row = _row(book, employee, on, rates)
+            if not (row.days or row.holiday_pay):
+                continue
+            days += row.days
+            pay += row.holiday_pay
+            bonus += row.holiday_bonus
+            social += row.social_costs
+            if rows:
+                kept.append(row)
+    return Liability(on, rates, kept, days, pay, bonus, social)
 
 
 def voucher_lines(result: Liability) -> list[dict]:
@@ -208,10 +227,14 @@ def _first_of_next_month(day: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def post_liability(actor, company: Company, month_end: dt.date, book: Ledger | None = None):
+def post_liability(
+    actor, company: Company, month_end: dt.date, books: Iterable[Ledger] | None = None
+):
     """Post the liability at ``month_end`` (a month's last day) as a voucher in the payroll
     series and its reversal on the first day of the next month. Posting the same month
-    again is refused. Returns (voucher, reversal)."""
+    again is refused. Its totals alone are kept (:func:`computed_liability`); ``books`` as
+    for :func:`liability`. Returns (voucher, reversal). A refusal names ``month_end``, the
+    field of the page's form and of the API's body."""
     from tase.ledger import services as ledger
     from tase.ledger.models import Voucher
 
@@ -220,13 +243,15 @@ def post_liability(actor, company: Company, month_end: dt.date, book: Ledger | N
     require(actor, company, "payroll.approve")
     following = _first_of_next_month(month_end)
     if following - dt.timedelta(days=1) != month_end:
-        raise ValidationError({"date": _("Give the last day of a month.")})
+        raise ValidationError({"month_end": _("Give the last day of a month.")})
     ref = liability_ref(month_end)
     if Voucher.objects.filter(company=company, source=SOURCE, source_ref=ref).exists():
-        raise ValidationError({"date": _("The liability of this month end is posted already.")})
-    result = liability(actor, company, month_end, book)
+        raise ValidationError(
+            {"month_end": _("The liability of this month end is posted already.")}
+        )
+    result = computed_liability(company, month_end, books, rows=False, field="month_end")
     if not result.total:
-        raise ValidationError({"date": _("There is no holiday-pay liability to post.")})
+        raise ValidationError({"month_end": _("There is no holiday-pay liability to post.")})
     poster = PayrollPostingActor(actor, company)
     voucher = ledger.post_voucher(
         poster,

@@ -3,7 +3,8 @@ payslips and absences (tase.rules.holidays and tase.rules.absences), balances, p
 recording holidays (refused beyond the balance), saved leave, and the pay-run lines of the
 holidays. The holiday-pay liability (services.liability) reads the same :class:`Ledger`.
 
-One module per use case: ``ledger`` (the company's data, read once), ``earnings`` (days
+One module per use case: ``ledger`` (the company's data, read once, or a chunk of its
+employees at a time), ``earnings`` (days
 earned and a holiday day's pay), ``balance_days`` (balances and the days not used),
 ``recording`` (holidays planned, taken and saved), ``free_time`` (the 16 § compensation
 while the employment goes on), ``not_given`` (the 26 § compensation of days the continuing
@@ -22,13 +23,14 @@ from .balance_days import (
 )
 from .earnings import Earning, earning
 from .free_time import liability_owed, season_end_compensation
-from .ledger import HOLIDAY_SOURCE, Ledger, credit_year_end, load, year_used_by
+from .ledger import CHUNK, HOLIDAY_SOURCE, Ledger, chunks, credit_year_end, load, year_used_by
 from .not_given import not_given
 from .not_given import owed as not_given_owed
 from .recording import delete_holiday, mark_taken, record_holiday, save_leave
 from .run_lines import earned_nothing_compensation, holiday_lines
 
 __all__ = [
+    "CHUNK",
     "HOLIDAY_SOURCE",
     "Balance",
     "Earning",
@@ -36,6 +38,7 @@ __all__ = [
     "Unused",
     "balance",
     "balances",
+    "chunks",
     "credit_year_end",
     "delete_holiday",
     "earned_nothing_compensation",

@@ -18,7 +18,7 @@ from tase.rules.payroll import cents
 
 from ...models import Employee, Employment, HolidayRecord
 from .earnings import _employment_for, _salary_on, earning
-from .ledger import DATED, Ledger, credit_year_end, load
+from .ledger import DATED, Ledger, chunks, credit_year_end, load
 from .not_given import not_given
 
 KINDS = (*HolidayRecord.Kind.values, "from_saved")
@@ -126,11 +126,16 @@ def balances(
     company: Company, year_end: dt.date, on: dt.date | None = None, employees=None
 ) -> list[Balance]:
     """Every employee's (or the given employees') balance of the credit year ending
-    ``year_end``, at ``on``."""
-    chosen = (
-        None if employees is None else Employee.objects.filter(pk__in=[e.pk for e in employees])
-    )
-    book = load(company, on or dt.date.today(), chosen)
+    ``year_end``, at ``on``: every employee's read a chunk at a time (:func:`.ledger.chunks`),
+    the given ones (a page of them) at once."""
+    on = on or dt.date.today()
+    if employees is None:
+        return [
+            balance(book, employee, year_end)
+            for book in chunks(company, on)
+            for employee in book.employees
+        ]
+    book = load(company, on, Employee.objects.filter(pk__in=[e.pk for e in employees]))
     return [balance(book, employee, year_end) for employee in book.employees]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
@@ -102,15 +103,22 @@ class Ledger:
         return dt.date(credit_year_end(self.on).year - 3, 4, 1)
 
 
-def load(company: Company, on: dt.date, employees=None) -> Ledger:
+# Employees read into one ledger by :func:`chunks`: the memory a month-end job holds is that
+# of one chunk's rows, however many employees the company has (issue 16, Scale).
+CHUNK = 500
+ORDER = ("last_name", "first_name", "pk")
+
+
+def load(company: Company, on: dt.date, employees=None, policy=None) -> Ledger:
     """Read ``company``'s employees (or the given queryset of them) and their holiday data:
-    two credit years back from ``on``."""
+    two credit years back from ``on``. ``policy``: the company's holiday policy, when read
+    already (:func:`chunks`)."""
     chosen = employees if employees is not None else Employee.objects.filter(company=company)
-    rows = list(chosen.order_by("last_name", "first_name", "pk"))
+    rows = list(chosen.order_by(*ORDER))
     # One query per table for the whole company (a subquery picks the employees): no related
     # managers per employee, no list of ids as parameters.
     ids = chosen.filter(company=company).values("pk")
-    book = Ledger(company, on, policy_for(company), rows)
+    book = Ledger(company, on, policy if policy is not None else policy_for(company), rows)
     since = book.since
     for row in rows:
         book.employments[row.pk] = []
@@ -165,6 +173,20 @@ def load(company: Company, on: dt.date, employees=None) -> Ledger:
     ):
         (book.free_time if record.free_time else book.records)[record.employee_id].append(record)
     return book
+
+
+def chunks(company: Company, on: dt.date, employees=None, size: int = CHUNK) -> Iterator[Ledger]:
+    """``company``'s employees (or the given queryset of them) in the order of :func:`load`,
+    ``size`` at a time, each chunk read into a ledger of its own as it is asked for: the
+    results are those of one ledger of them all (an employee's holiday data are their own),
+    while the rows held are one chunk's. One query for the employees' ids, then
+    :func:`load`'s handful per chunk."""
+    chosen = employees if employees is not None else Employee.objects.filter(company=company)
+    ids = list(chosen.filter(company=company).order_by(*ORDER).values_list("pk", flat=True))
+    policy = policy_for(company)
+    for start in range(0, len(ids), size):
+        part = Employee.objects.filter(company=company, pk__in=ids[start : start + size])
+        yield load(company, on, part, policy)
 
 
 def compensation_cents(lines, rules=SECTION_16_RULES, years=None) -> int:
