@@ -112,11 +112,15 @@ def archive_name(company, year: FiscalYear) -> str:
     return f"arkisto-{safe_name(company.business_id or str(company.pk))}-{year.start:%Y%m%d}.zip"
 
 
-def build_archive(actor, company, fiscal_year: FiscalYear, out) -> Summary:
+def build_archive(actor, company, fiscal_year: FiscalYear, out, *, progress=None) -> Summary:
     """Write the archive of ``fiscal_year`` as a ZIP to the binary file object ``out``.
 
     Only posted vouchers are the books; drafts are left out. Refuses a year of another company
-    with a message naming the field."""
+    with a message naming the field. ``progress(phase, summary)`` is called after each book
+    part, after each :data:`CHUNK` vouchers and before the index (phase ``"books"``,
+    ``"vouchers"``, ``"index"``): the background build keeps it on its row
+    (:mod:`tase.ledger.archive_builds`)."""
+    report = progress or (lambda phase, summary: None)
     company = guard(actor, company, "ledger.view")
     if fiscal_year.company_id != company.pk:
         raise ValidationError({"fiscal_year": _("The fiscal year is not this company's.")})
@@ -142,11 +146,13 @@ def build_archive(actor, company, fiscal_year: FiscalYear, out) -> Summary:
         for book, data in jobs:
             _write_bytes(zf, book.path, data, stamp, zipfile.ZIP_STORED)
             summary.books.append(Book(book.path, book.title, book.rows, _sha(data), len(data)))
+            report("books", summary)
         with (
             tempfile.TemporaryFile("w+", encoding="utf-8") as index_json,
             tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as index_csv,
         ):
-            _vouchers(zf, company, fiscal_year, stamp, index_json, index_csv, summary)
+            _vouchers(zf, company, fiscal_year, stamp, index_json, index_csv, summary, report)
+            report("index", summary)
             head = _index_head(company, fiscal_year, created, summary)
             with _member(zf, "index.json", stamp) as member:
                 text = json.dumps(head, ensure_ascii=False, indent=1)
@@ -426,7 +432,7 @@ def voucher_rows(company, year: FiscalYear):
             yield _Voucher(series, number, date, description, lines[pk], files[pk])
 
 
-def _vouchers(zf, company, year, stamp, index_json, index_csv, summary: Summary) -> None:
+def _vouchers(zf, company, year, stamp, index_json, index_csv, summary: Summary, report) -> None:
     writer = csv.writer(index_csv, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     first = True
@@ -498,6 +504,8 @@ def _vouchers(zf, company, year, stamp, index_json, index_csv, summary: Summary)
                 ]
             )
         summary.vouchers += 1
+        if summary.vouchers % CHUNK == 0:
+            report("vouchers", summary)
 
 
 def _unique(name: str, taken: set[str]) -> str:
