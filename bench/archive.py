@@ -25,7 +25,7 @@ from decimal import Decimal
 from bench._scratch import Scratch
 
 YEAR = 2026
-BATCH = 500  # vouchers posted a transaction while setting up
+BATCH = 25  # vouchers posted a transaction while setting up
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n" + b"%" + b"x" * 4000 + b"\n%%EOF\n"
 
 

@@ -164,7 +164,7 @@ def run_build(build_pk: int) -> str:
     logged). Returns the final state ("" when the build was no longer queued)."""
     with transaction.atomic():
         build = (
-            ArchiveBuild.objects.select_for_update()
+            ArchiveBuild.objects.select_for_update(of=("self",))
             .filter(pk=build_pk, state=ArchiveBuild.State.QUEUED)
             .select_related("company", "fiscal_year", "requested_by")
             .first()
