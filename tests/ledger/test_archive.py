@@ -344,3 +344,28 @@ def test_series_whose_codes_share_a_safe_name_keep_their_own_folders(system, boo
     folders = sorted(n.split("/")[1] for n in names if n.startswith("attachments/"))
     assert len(names) == len(set(names))
     assert folders == ["M_ 1", "M_-2 1"]
+
+
+def test_the_long_books_are_the_reports_rows_read_as_plain_values(system, books):
+    """The journal, the general ledger and the list of vouchers are read as plain rows in the
+    archive (no model instance an entry): value for value what the reports give."""
+    from django.utils import translation
+
+    from tase.ledger import reports
+    from tase.ledger.services.posting import reverse_voucher
+
+    vouchers = _post(system, books, 4)
+    reverse_voucher(system, vouchers[1], date=dt.date(2026, 12, 20), description="Korjaus")
+    year = _year(books)
+    for kind in ("journal", "general-ledger", "vouchers"):
+        with translation.override("fi"):
+            plain = archive._table(books, year, kind)
+            rows = list(plain.rows)
+            model = reports.build(kind, books, year.start, year.end)
+            expected = list(model.rows)
+        if kind == "vouchers":  # the reports' list has the state; the archive's only posted ones
+            expected = [[r[0], r[1], r[2], r[4]] for r in expected if r[3] == "posted"]
+        else:
+            assert plain.columns == model.columns
+        assert rows == expected, kind
+        assert len(rows) >= 5
