@@ -25,6 +25,7 @@ from decimal import Decimal
 from bench._scratch import Scratch
 
 YEAR = 2026
+BATCH = 25  # vouchers posted a transaction while setting up
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n" + b"%" + b"x" * 4000 + b"\n%%EOF\n"
 
 
@@ -39,6 +40,7 @@ def _max_rss_mb(who=resource.RUSAGE_SELF) -> float:
 
 
 def run(args) -> list[dict]:
+    from django.db import transaction
     from django.test import override_settings
 
     from tase.core.models import Company, Organization
@@ -64,20 +66,24 @@ def run(args) -> list[dict]:
             actor, company, start=dt.date(YEAR, 1, 1), end=dt.date(YEAR, 12, 31)
         )
         year = FiscalYear.objects.get(pk=year.pk)
-        for i in range(count):
-            amount = Decimal(100 + i % 900)
-            services.post_voucher(
-                actor,
-                company,
-                date=dt.date(YEAR, 1, 1) + dt.timedelta(days=i * 365 // count),
-                series="ML",
-                description=f"Myynti {i + 1}",
-                lines=[
-                    {"account": "1910", "debit": amount},
-                    {"account": "3000", "credit": amount},
-                ],
-                attachments=[(f"lasku-{i + 1}.pdf", PDF + str(i).encode())],
-            )
+        # Posted BATCH vouchers a transaction: on PostgreSQL a commit a voucher made the
+        # setting-up wait on the disk (about 37 vouchers/s, 45 minutes for 100,000).
+        for first in range(0, count, BATCH):
+            with transaction.atomic():
+                for i in range(first, min(first + BATCH, count)):
+                    amount = Decimal(100 + i % 900)
+                    services.post_voucher(
+                        actor,
+                        company,
+                        date=dt.date(YEAR, 1, 1) + dt.timedelta(days=i * 365 // count),
+                        series="ML",
+                        description=f"Myynti {i + 1}",
+                        lines=[
+                            {"account": "1910", "debit": amount},
+                            {"account": "3000", "credit": amount},
+                        ],
+                        attachments=[(f"lasku-{i + 1}.pdf", PDF + str(i).encode())],
+                    )
         path = os.path.join(tmp, "archive.zip")
         cache = os.environ.get("TASE_BENCH_SQLITE_CACHE_KIB")
         if cache and scratch.vendor == "sqlite":

@@ -83,8 +83,10 @@ UNREACHED: dict[str, str] = {
     "voucher pages (latest first) lands on pay-run and sales vouchers, which have none",
     "sales:finvoice_batch": "a form's GET target on the sales settings page (no link)",
     "sales:invoices_print": "a form's GET target on the sales settings page (no link)",
-    "ledger:archive_download": "a form's GET target on the archive page (no link): a year's "
-    "package is laid out on request, too slow for every crawl",
+    "ledger:archive_download": "linked once a year's package has been built in the background; "
+    "the demo builds none (its wall: tests/ledger/test_archive_builds.py)",
+    "ledger:archive_state": "polled by the archive page while a build runs (its wall: "
+    "tests/ledger/test_archive_builds.py)",
     "sales:hand_over": "posted on a reminded, long overdue invoice; the demo has none",
     "sales:reminder_email": "posted on a payment reminder; the demo has none",
     "sales:reminder_pdf": "a payment reminder's PDF; the demo has none",

@@ -21,7 +21,6 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tase.core.roles import Role
 from tase.ledger import archive, services
 from tase.ledger.models import Attachment, Entry, FiscalYear, Voucher
 
@@ -261,47 +260,6 @@ def test_a_year_of_another_company_is_refused(system, books, world):
     assert "fiscal_year" in error.value.message_dict
 
 
-def test_api_returns_the_zip_and_the_tenant_wall_answers_404(world, system, books):
-    _post(system, books, 2)
-    year = _year(books)
-    url = f"/api/v1/ledger/companies/{books.pk}/fiscal-years/{year.pk}/archive"
-    response = world.client(Role.ACCOUNTANT).get(url)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    assert "attachment" in response["Content-Disposition"]
-    data = b"".join(response.streaming_content)
-    assert json.loads(zipfile.ZipFile(io.BytesIO(data)).read("index.json"))["voucher_count"] == 2
-    assert world.client(Role.ACCOUNTANT, other=True).get(url).status_code == 404
-    other = world.client(Role.ACCOUNTANT, other=True)
-    services.apply_chart(system, world.other_company, "limited-company")
-    their = services.create_fiscal_year(
-        system, world.other_company, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
-    )
-    mixed = f"/api/v1/ledger/companies/{world.other_company.pk}/fiscal-years/{year.pk}/archive"
-    assert other.get(mixed).status_code == 404
-    crossed = f"/api/v1/ledger/companies/{books.pk}/fiscal-years/{their.pk}/archive"
-    assert world.client(Role.ACCOUNTANT).get(crossed).status_code == 404
-
-
-def test_page_lists_the_years_with_the_retention_and_downloads(world, system, books):
-    _post(system, books, 1)
-    year = _year(books)
-    client = world.client(Role.ACCOUNTANT)
-    page = client.get(f"/ledger/{books.pk}/archive/")
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert f'data-testid="archive-{year.pk}"' in html and "31.12.2036" in html
-    assert 'data-testid="archive-link"' in html
-    assert f'action="/ledger/{books.pk}/archive/{year.pk}/"' in html
-    download = client.get(f"/ledger/{books.pk}/archive/{year.pk}/")
-    assert download.status_code == 200
-    data = b"".join(download.streaming_content)
-    assert "README.txt" in zipfile.ZipFile(io.BytesIO(data)).namelist()
-    other = world.client(Role.ACCOUNTANT, other=True)
-    assert other.get(f"/ledger/{books.pk}/archive/").status_code == 404
-    assert other.get(f"/ledger/{books.pk}/archive/{year.pk}/").status_code == 404
-
-
 def test_command_writes_the_package(system, books, tmp_path):
     _post(system, books, 1)
     out = tmp_path / "arkisto.zip"
@@ -386,3 +344,28 @@ def test_series_whose_codes_share_a_safe_name_keep_their_own_folders(system, boo
     folders = sorted(n.split("/")[1] for n in names if n.startswith("attachments/"))
     assert len(names) == len(set(names))
     assert folders == ["M_ 1", "M_-2 1"]
+
+
+def test_the_long_books_are_the_reports_rows_read_as_plain_values(system, books):
+    """The journal, the general ledger and the list of vouchers are read as plain rows in the
+    archive (no model instance an entry): value for value what the reports give."""
+    from django.utils import translation
+
+    from tase.ledger import reports
+    from tase.ledger.services.posting import reverse_voucher
+
+    vouchers = _post(system, books, 4)
+    reverse_voucher(system, vouchers[1], date=dt.date(2026, 12, 20), description="Korjaus")
+    year = _year(books)
+    for kind in ("journal", "general-ledger", "vouchers"):
+        with translation.override("fi"):
+            plain = archive._table(books, year, kind)
+            rows = list(plain.rows)
+            model = reports.build(kind, books, year.start, year.end)
+            expected = list(model.rows)
+        if kind == "vouchers":  # the reports' list has the state; the archive's only posted ones
+            expected = [[r[0], r[1], r[2], r[4]] for r in expected if r[3] == "posted"]
+        else:
+            assert plain.columns == model.columns
+        assert rows == expected, kind
+        assert len(rows) >= 5

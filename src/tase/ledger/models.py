@@ -774,3 +774,66 @@ class BalanceSpecification(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year_id}: {self.account_number}"
+
+
+def archive_build_path(instance, filename):
+    """The finished package under the media storage, by company and fiscal year:
+    ``ledger/archives/<company>/<year start>/<file>`` (never served from MEDIA_URL: the
+    archive pages read it for users who may read the company's books)."""
+    return f"ledger/archives/{instance.company_id}/{instance.fiscal_year.start:%Y%m%d}/{filename}"
+
+
+class ArchiveBuild(models.Model):
+    """A year's archive package built in the background (tase.ledger.archive_builds): its
+    state and progress on this row, so any process and any database shows it, and the
+    finished ZIP in the media storage. One build at a time a fiscal year (queued or
+    building): a second start answers with the running one."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        BUILDING = "building", _("Building")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Phase(models.TextChoices):
+        NONE = "", ""
+        BOOKS = "books", pgettext_lazy("archive build", "Books")
+        VOUCHERS = "vouchers", pgettext_lazy("archive build", "Vouchers and attachments")
+        INDEX = "index", pgettext_lazy("archive build", "Index")
+
+    ACTIVE = (State.QUEUED, State.BUILDING)
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.CASCADE, related_name="archive_builds"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    phase = models.CharField(max_length=10, choices=Phase.choices, default="", blank=True)
+    books_done = models.PositiveIntegerField(default=0)
+    vouchers_done = models.PositiveIntegerField(default=0)
+    vouchers_total = models.PositiveIntegerField(default=0)
+    attachments = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=1000, blank=True)
+    file = models.FileField(upload_to=archive_build_path, max_length=300, blank=True)
+    size = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One build queued or running a fiscal year: a second start finds it instead.
+            models.UniqueConstraint(
+                fields=["fiscal_year"],
+                condition=Q(state__in=["queued", "building"]),
+                name="ledger_archive_one_active",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.state}"

@@ -57,4 +57,14 @@ urlpatterns = [
         views_archive.archive_download,
         name="archive_download",
     ),
+    path(
+        "<int:company_pk>/archive/<int:year_pk>/build/",
+        views_archive.archive_build,
+        name="archive_build",
+    ),
+    path(
+        "<int:company_pk>/archive/<int:year_pk>/state/",
+        views_archive.archive_state,
+        name="archive_state",
+    ),
 ]
