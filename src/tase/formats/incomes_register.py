@@ -705,10 +705,32 @@ def validate(document: bytes, kind: str | None = None) -> None:
 
 
 @dataclass(frozen=True)
+class Recovery:
+    """A transaction with ``Recovery`` true: pay paid in an earlier payment and recovered in
+    this one (its RecoveryData: when, the withholding on the recovered amount for a net
+    recovery, and the original payments' dates and periods)."""
+
+    code: int
+    amount: Decimal
+    recovery_date: dt.date | None
+    withhold: Decimal | None  # RecoveryData/Withhold: only for a net recovery
+    # (payment date, start, end) of each OrigPaymentPeriod.
+    original_payments: tuple[tuple[dt.date | None, dt.date | None, dt.date | None], ...] = ()
+
+
+@dataclass(frozen=True)
 class ReadReport:
+    """One earnings payment report as read. Not read (kept in the file only): addresses,
+    employment periods and terms, place of business, insurance and insurance exceptions,
+    international data, work countries and stay periods, the six-month rule, unit wages,
+    meal and other benefit data, kilometre allowance data and the payer's sub-organisations
+    and types."""
+
     report_id: str
     action: int
     version: int | None
+    # The Finnish personal identity code (Id of Type 2); other identifiers of the earner
+    # (such as a foreign personal identifier, Type 9) are in ``foreign_ids``.
     identity_code: str = ""
     last_name: str = ""
     first_name: str = ""
@@ -722,8 +744,14 @@ class ReadReport:
     # (code, AllowanceCodes) of transactions with DailyAllowance.
     daily_allowances: tuple[tuple[int, tuple[int, ...]], ...] = ()
     absence: Absences | None = None
+    # Transactions with Recovery true: not in ``transactions`` (nor in ``total``), which are
+    # the payments of this report.
+    recoveries: tuple[Recovery, ...] = ()
+    # (Type, Code, CountryCode) of the earner's identifiers other than Type 2.
+    foreign_ids: tuple[tuple[int, str, str], ...] = ()
 
     def total(self, code: int) -> Decimal:
+        """The sum of the transactions of income type ``code``, recoveries not included."""
         return sum((value for c, value in self.transactions if c == code), Decimal("0"))
 
 
@@ -781,6 +809,28 @@ def _int(text: str) -> int | None:
 
 def _date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
+
+
+_TRUE = ("true", "1")
+
+
+def _read_recovery(transaction) -> Recovery:
+    data = _child(transaction, "RecoveryData")
+    withhold = _text(data, "Withhold")
+    return Recovery(
+        code=int(_text(transaction, "TransactionBasic", "TransactionCode")),
+        amount=Decimal(_text(transaction, "TransactionBasic", "Amount") or "0"),
+        recovery_date=_date(_text(data, "RecoveryDate")),
+        withhold=Decimal(withhold) if withhold else None,
+        original_payments=tuple(
+            (
+                _date(_text(p, "PaymentDate")),
+                _date(_text(p, "StartDate")),
+                _date(_text(p, "EndDate")),
+            )
+            for p in _children(_child(data, "OrigPaymentPeriods"), "OrigPaymentPeriod")
+        ),
+    )
 
 
 def _read_absence(block) -> Absences | None:
@@ -911,8 +961,17 @@ def read(document: bytes) -> ReadDelivery:
                 )
             continue
         earner = _child(report, "IncomeEarner")
+        every = _children(_child(report, "Transactions"), "Transaction")
+        paid = [t for t in every if _text(t, "TransactionBasic", "Recovery") not in _TRUE]
+        recoveries = tuple(
+            _read_recovery(t) for t in every if _text(t, "TransactionBasic", "Recovery") in _TRUE
+        )
+        ids = [
+            (_int(_text(i, "Type")), _text(i, "Code"), _text(i, "CountryCode"))
+            for i in _children(_child(earner, "IncomeEarnerIds"), "Id")
+        ]
         periods = []
-        for t in _children(_child(report, "Transactions"), "Transaction"):
+        for t in paid:
             found = tuple(
                 (_date(_text(p, "StartDate")), _date(_text(p, "EndDate")))
                 for p in _children(_child(t, "EarningPeriods"), "EarningPeriod")
@@ -930,10 +989,10 @@ def read(document: bytes) -> ReadDelivery:
                 int(_text(t, "TransactionBasic", "TransactionCode")),
                 Decimal(_text(t, "TransactionBasic", "Amount") or "0"),
             )
-            for t in _children(_child(report, "Transactions"), "Transaction")
+            for t in paid
         )
         cars, allowances = [], []
-        for t in _children(_child(report, "Transactions"), "Transaction"):
+        for t in paid:
             code = int(_text(t, "TransactionBasic", "TransactionCode"))
             car = _child(t, "CarBenefit")
             if car is not None:
@@ -954,7 +1013,9 @@ def read(document: bytes) -> ReadDelivery:
         reports.append(
             ReadReport(
                 **common,
-                identity_code=_text(earner, "IncomeEarnerIds", "Id", "Code"),
+                identity_code=next((c for t, c, _n in ids if t == ID_PERSON), ""),
+                foreign_ids=tuple((t, c, n) for t, c, n in ids if t != ID_PERSON),
+                recoveries=recoveries,
                 last_name=_text(earner, "IncomeEarnerBasic", "LastName"),
                 first_name=_text(earner, "IncomeEarnerBasic", "FirstName"),
                 birth_date=_date(_text(earner, "IncomeEarnerBasic", "BirthDate")),

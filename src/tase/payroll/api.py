@@ -24,7 +24,7 @@ from . import selectors, services
 from .api_absences import router as absences_router
 from .api_holiday_records import router as holiday_records_router
 from .api_setup import router as setup_router
-from .models import Employee, PayRun
+from .models import Employee, PayItem, PayRun
 
 router = Router(tags=["payroll"])
 router.add_router("", setup_router)
@@ -216,6 +216,40 @@ def get_employee(request, employee_id: int):
     return services.ensure_visible_employee(actor(request), employee_id)
 
 
+class EmployeePatch(Schema):
+    """The employee's details as the edit page changes them; a field left out keeps its
+    value. An empty or omitted ``identity_code`` keeps the current code (as on the page); a
+    new code without ``birth_date`` sets the birth date from it."""
+
+    number: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    identity_code: str | None = None
+    birth_date: Day | None = None
+    street_address: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    email: str | None = None
+    language: str | None = None
+    iban: str | None = None
+    email_payslips: bool | None = None
+    is_active: bool | None = None
+    user_email: str | None = None  # "" unlinks the user account
+
+
+@router.patch("/employees/{int:employee_id}", response=EmployeeOut)
+def update_employee(request, employee_id: int, payload: EmployeePatch):
+    """Change the given fields of an employee, as the edit page does (the same service and
+    checks); ``null`` is refused naming the field, except ``birth_date`` (then taken from the
+    identity code). Bad fields answer 422 naming the field, and nothing is written."""
+    current = actor(request)
+    employee = services.ensure_visible_employee(current, employee_id, "payroll.manage")
+    data = payload.dict(exclude_unset=True)
+    if not data.get("identity_code"):
+        data.pop("identity_code", None)
+    return services.update_employee(current, employee, **data)
+
+
 @router.get("/employees/{int:employee_id}/identity-code", response=IdentityCodeOut)
 def get_identity_code(request, employee_id: int):
     """The unmasked code for payroll roles (audited); masked for everyone else."""
@@ -397,6 +431,66 @@ def add_pay_item(request, run_id: int, payload: PayItemIn):
     # "note": a reimbursement above its tax-free maximum was split, the excess paid as
     # taxable pay of its own wage type.
     return Status(201, {"id": item.pk, "note": item.entry_note})
+
+
+@router.delete("/pay-items/{int:item_id}", response={204: None})
+def delete_pay_item(request, item_id: int):
+    """Remove a pay item of a draft run (the run is to be calculated again); an item of an
+    approved, paid or cancelled run answers 422 at ``status``."""
+    current = actor(request)
+    item = get_object_or_404(PayItem.objects.select_related("pay_run__company"), pk=item_id)
+    current.company(item.pay_run.company_id, "payroll.manage")
+    services.delete_item(current, item)
+    return Status(204, None)
+
+
+class GridCellIn(Schema):
+    employee_id: int
+    wage_type: str  # one of the grid's columns (GridOut.columns)
+    # The quantity (hours, km) when the wage type is counted in units, else the amount in
+    # euros; as the page's cell takes it ("7,5" or "7.5"); "" leaves the cell empty.
+    value: str
+
+
+class GridIn(Schema):
+    cells: list[GridCellIn]
+
+
+class GridOut(Schema):
+    saved: int
+    columns: list[str]
+
+
+@router.put("/pay-runs/{int:run_id}/grid", response=GridOut)
+def put_grid(request, run_id: int, payload: GridIn):
+    """Mass entry, as the grid page: the run's items of the grid's wage types (``columns``:
+    those of hourly_wage, overtime_50, overtime_100, evening_supplement, bonus and
+    mileage_allowance the company has, not hidden) are replaced by ``cells``. A bad cell
+    answers 422 naming it (``<employee number>.<wage type>.quantity``), and nothing is
+    written; a run that is not a draft answers 422 at ``status``."""
+    current = actor(request)
+    run = _run(request, run_id, "payroll.manage")
+    codes = services.grid_codes(run.company)
+    entries = {}
+    for cell in payload.cells:
+        if (cell.employee_id, cell.wage_type) in entries:
+            raise ValidationError(
+                {"cells": _("Employee %(id)s has two cells of %(code)s.")
+                 % {"id": cell.employee_id, "code": cell.wage_type}}
+            )  # fmt: skip
+        entries[(cell.employee_id, cell.wage_type)] = cell.value.strip()
+    saved = services.save_grid(current, run, codes, entries)
+    return {"saved": saved, "columns": codes}
+
+
+@router.delete("/pay-runs/{int:run_id}", response={204: None})
+def delete_pay_run(request, run_id: int):
+    """Delete a draft run with its items and payslips; an approved, paid or cancelled run
+    answers 422 at ``status``."""
+    current = actor(request)
+    run = _run(request, run_id, "payroll.manage")
+    services.delete_pay_run(current, run)
+    return Status(204, None)
 
 
 @router.post("/pay-runs/{int:run_id}/calculate", response=list[PayslipSummaryOut])

@@ -87,7 +87,14 @@ from .incomes_register import (
     run_delivery,
 )
 from .liability import Liability, liability, post_liability
-from .pay_items import CSV_COLUMNS, add_item, delete_item, import_items_csv, save_grid
+from .pay_items import (
+    CSV_COLUMNS,
+    add_item,
+    delete_item,
+    grid_codes,
+    import_items_csv,
+    save_grid,
+)
 from .pay_runs import (
     active_employees,
     approve_pay_run,
@@ -177,6 +184,7 @@ __all__ = [
     "erase_employee_data",
     "euros",
     "export_employee_data",
+    "grid_codes",
     "holiday_lines",
     "identity_code_for",
     "import_items_csv",

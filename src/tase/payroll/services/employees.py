@@ -133,6 +133,10 @@ def create_employee(actor, company: Company, **data) -> Employee:
 @transaction.atomic
 def update_employee(actor, employee: Employee, **data) -> Employee:
     require(actor, employee.company, "payroll.manage")
+    for field, value in data.items():
+        # Only the birth date may be left empty (it is then taken from the identity code).
+        if value is None and field in EMPLOYEE_FIELDS and field != "birth_date":
+            raise ValidationError({field: _("This field is required.")})
     merged = {field: getattr(employee, field) for field in EMPLOYEE_FIELDS} | data
     if "identity_code" in data and data["identity_code"] and "birth_date" not in data:
         merged["birth_date"] = None

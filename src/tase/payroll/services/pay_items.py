@@ -17,6 +17,7 @@ from tase.rules.parameters import value_at
 from tase.rules.payroll_catalogue import BY_CODE, TAX_FREE
 
 from ..models import (
+    CompanyWageType,
     Employee,
     PayItem,
     PayRun,
@@ -208,17 +209,48 @@ def delete_item(actor, item: PayItem) -> None:
     )
 
 
+# The mass-entry grid's columns: the common wage types, those of the company's catalogue that
+# are not hidden (grid_codes).
+GRID_CODES = [
+    "hourly_wage",
+    "overtime_50",
+    "overtime_100",
+    "evening_supplement",
+    "bonus",
+    "mileage_allowance",
+]
+
+
+def grid_codes(company) -> list[str]:
+    """The grid's columns for ``company``: the wage types of GRID_CODES it has, not hidden,
+    in that order (the page's columns and what ``PUT …/pay-runs/{id}/grid`` replaces)."""
+    present = set(
+        CompanyWageType.objects.filter(
+            company=company, code__in=GRID_CODES, hidden=False
+        ).values_list("code", flat=True)
+    )
+    return [code for code in GRID_CODES if code in present]
+
+
 @transaction.atomic
 def save_grid(actor, run: PayRun, codes: list[str], entries: dict[tuple[int, str], str]) -> int:
     """Mass entry: for each (employee id, wage type) the quantity (or amount when the wage
     type is not counted in units); replaces the run's items of those wage types. Returns the
-    number of items written."""
+    number of items written. A cell of a wage type outside ``codes`` is refused."""
     require(actor, run.company, "payroll.manage")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _check_draft(run)
     catalogue = engine_catalogue(run.company)
     for code in codes:
         _wage_type_or_error(catalogue, code, "wage_type")
+    for _employee_id, code in entries:
+        if code not in codes:
+            raise ValidationError(
+                {
+                    "wage_type": _("“%(code)s” is not a column of the grid: %(codes)s.")
+                    % {"code": code, "codes": ", ".join(codes)}
+                }
+            )
     employees = {e.pk: e for e in run.employees.prefetch_related("employments__salaries")}
     rows = []
     for (employee_id, code), value in sorted(entries.items()):

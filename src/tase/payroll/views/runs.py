@@ -29,15 +29,6 @@ from .common import (
     language,
 )
 
-GRID_CODES = [
-    "hourly_wage",
-    "overtime_50",
-    "overtime_100",
-    "evening_supplement",
-    "bonus",
-    "mileage_allowance",
-]
-
 
 @login_required
 def runs(request, company_pk):
@@ -248,13 +239,10 @@ def run_grid(request, pk):
     """Mass entry: one row per employee, one column per common wage type."""
     actor = actor_of(request)
     run = _run_for(actor, pk, "payroll.manage")
+    codes = services.grid_codes(run.company)
     wage_rows = {
-        row.code: row
-        for row in CompanyWageType.objects.filter(
-            company=run.company, code__in=GRID_CODES, hidden=False
-        )
+        row.code: row for row in CompanyWageType.objects.filter(company=run.company, code__in=codes)
     }
-    codes = [code for code in GRID_CODES if code in wage_rows]
     employees_ = list(run.employees.all())
     if request.method == "POST":
         entries = {}
