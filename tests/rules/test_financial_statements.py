@@ -8,7 +8,7 @@ import pytest
 
 from tase.rules import financial_statements as rules
 
-CHARTS = Path(rules.__file__).parent.parent / "ledger" / "charts"
+CHARTS = Path(rules.__file__).parents[2] / "ledger" / "charts"
 
 
 def codes(statement, form):
