@@ -74,6 +74,9 @@ from .fill import (
 )
 from .income_statement import (
     DEFAULT_FUNCTIONS,
+    GROSS_COMBINES,
+    GROSS_FORMS,
+    GROSS_ITEMS,
     INCOME_STATEMENT,
     INCOME_STATEMENT_BY_FUNCTION,
     default_function,
@@ -107,6 +110,9 @@ __all__ = [
     "FUNCTIONS",
     "FUNCTION_LINES",
     "FUNCTION_PREFIX",
+    "GROSS_COMBINES",
+    "GROSS_FORMS",
+    "GROSS_ITEMS",
     "INCOME_STATEMENT",
     "INCOME_STATEMENT_BY_FUNCTION",
     "LAYOUTS",

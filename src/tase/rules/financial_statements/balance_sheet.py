@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from .items import ASSET_LINES, EQUITY_AND_LIABILITY_LINES, FULL, PROFIT_LINE, SMALL_UP, Item, _i
 
-_SHORT_RECEIVABLES = ("BS.B.2.a", "BS.B.2.b", "BS.B.2.c")
+_SHORT_RECEIVABLES = ("BS.B.2.a", "BS.B.2.b", "BS.B.2.c", "BS.B.2.d", "BS.B.2.e")
+
+# The group and participating-interest items (saman konsernin yritykset, omistusyhteysyritykset)
+# are Arabic-numbered items of KPA 1:6 §: the full form shows them, numbered as the statute
+# numbers them, and like every item only when it has an amount in either year (PMA 2:8 §; the
+# same rule for the full form, Tilitin's T rows). A small or micro company's amounts stay in the
+# Roman-numbered item above them. Chart lines: BS.A.3.a-f (investments 1-6), BS.B.2.d-e
+# (short-term receivables 2-3), BS.F.1.c-d and BS.F.2.f-g (liabilities 8-9).
 
 # KPA 1339/1997 1 luku 6 § (tase, in the wording of 1752/2015; Swedish "Balansräkning",
 # finlex.fi/fi/laki/alkup/2015/20151752, finlex.fi/sv/laki/alkup/2015/20151752) and PMA
@@ -39,6 +46,66 @@ BALANCE_SHEET: tuple[Item, ...] = (
         ["BS.A.2"],
     ),
     _i("VA.A.III", 1, "line", "Sijoitukset", "Placeringar", "Investments", ["BS.A.3"]),
+    _i(
+        "VA.A.III.1",
+        2,
+        "line",
+        "Osuudet saman konsernin yrityksissä",
+        "Andelar i företag inom samma koncern",
+        "Holdings in group undertakings",
+        ["BS.A.3.a"],
+        FULL,
+    ),
+    _i(
+        "VA.A.III.2",
+        2,
+        "line",
+        "Saamiset saman konsernin yrityksiltä",
+        "Fordringar hos företag inom samma koncern",
+        "Receivables from group undertakings",
+        ["BS.A.3.b"],
+        FULL,
+    ),
+    _i(
+        "VA.A.III.3",
+        2,
+        "line",
+        "Osuudet omistusyhteysyrityksissä",
+        "Andelar i ägarintresseföretag",
+        "Participating interests",
+        ["BS.A.3.c"],
+        FULL,
+    ),
+    _i(
+        "VA.A.III.4",
+        2,
+        "line",
+        "Saamiset omistusyhteysyrityksiltä",
+        "Fordringar hos ägarintresseföretag",
+        "Receivables from participating interest undertakings",
+        ["BS.A.3.d"],
+        FULL,
+    ),
+    _i(
+        "VA.A.III.5",
+        2,
+        "line",
+        "Muut osakkeet ja osuudet",
+        "Andra aktier och andelar",
+        "Other shares and holdings",
+        ["BS.A.3.e"],
+        FULL,
+    ),
+    _i(
+        "VA.A.III.6",
+        2,
+        "line",
+        "Muut saamiset",
+        "Andra fordringar",
+        "Other receivables",
+        ["BS.A.3.f"],
+        FULL,
+    ),
     _i("VA.B", 0, "line", "VAIHTUVAT VASTAAVAT", "RÖRLIGA AKTIVA", "CURRENT ASSETS", ["BS.B"]),
     _i(
         "VA.B.I",
@@ -78,6 +145,26 @@ BALANCE_SHEET: tuple[Item, ...] = (
         "Kundfordringar",
         "Trade receivables",
         ["BS.B.2.a"],
+        FULL,
+    ),
+    _i(
+        "VA.B.II.S.2",
+        3,
+        "line",
+        "Saamiset saman konsernin yrityksiltä",
+        "Fordringar hos företag inom samma koncern",
+        "Receivables from group undertakings",
+        ["BS.B.2.d"],
+        FULL,
+    ),
+    _i(
+        "VA.B.II.S.3",
+        3,
+        "line",
+        "Saamiset omistusyhteysyrityksiltä",
+        "Fordringar hos ägarintresseföretag",
+        "Receivables from participating interest undertakings",
+        ["BS.B.2.e"],
         FULL,
     ),
     _i(
@@ -139,6 +226,27 @@ BALANCE_SHEET: tuple[Item, ...] = (
         "Share premium account",
         ["BS.C.2"],
     ),
+    # KPL 1336/1997 5:17 § (arvonkorotus): the revaluation goes to the revaluation reserve of
+    # equity; KPL 5:2 a § (käypä arvo): the change in fair value to the fair value reserve.
+    # Both are restricted equity (OYL 8:1 §), so neither counts in the free equity.
+    _i(
+        "VT.A.III",
+        1,
+        "line",
+        "Arvonkorotusrahasto",
+        "Uppskrivningsfond",
+        "Revaluation reserve",
+        ["BS.C.R"],
+    ),
+    _i(
+        "VT.A.KA",
+        1,
+        "line",
+        "Käyvän arvon rahasto",
+        "Fond för verkligt värde",
+        "Fair value reserve",
+        ["BS.C.F"],
+    ),
     _i("VT.A.IV", 1, "line", "Muut rahastot", "Övriga fonder", "Other reserves", ["BS.C.3"]),
     _i(
         "VT.A.V",
@@ -189,6 +297,26 @@ BALANCE_SHEET: tuple[Item, ...] = (
         FULL,
     ),
     _i(
+        "VT.D.L.8",
+        2,
+        "line",
+        "Velat saman konsernin yrityksille",
+        "Skulder till företag inom samma koncern",
+        "Amounts owed to group undertakings",
+        ["BS.F.1.c"],
+        FULL,
+    ),
+    _i(
+        "VT.D.L.9",
+        2,
+        "line",
+        "Velat omistusyhteysyrityksille",
+        "Skulder till ägarintresseföretag",
+        "Amounts owed to participating interest undertakings",
+        ["BS.F.1.d"],
+        FULL,
+    ),
+    _i(
         "VT.D.L.M",
         2,
         "line",
@@ -229,6 +357,26 @@ BALANCE_SHEET: tuple[Item, ...] = (
         "Leverantörsskulder",
         "Trade payables",
         ["BS.F.2.c"],
+        FULL,
+    ),
+    _i(
+        "VT.D.S.8",
+        2,
+        "line",
+        "Velat saman konsernin yrityksille",
+        "Skulder till företag inom samma koncern",
+        "Amounts owed to group undertakings",
+        ["BS.F.2.f"],
+        FULL,
+    ),
+    _i(
+        "VT.D.S.9",
+        2,
+        "line",
+        "Velat omistusyhteysyrityksille",
+        "Skulder till ägarintresseföretag",
+        "Amounts owed to participating interest undertakings",
+        ["BS.F.2.g"],
         FULL,
     ),
     _i(

@@ -7,7 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .balance_sheet import BALANCE_SHEET
-from .income_statement import INCOME_STATEMENT, INCOME_STATEMENT_BY_FUNCTION
+from .income_statement import (
+    GROSS_COMBINES,
+    GROSS_FORMS,
+    GROSS_ITEMS,
+    INCOME_STATEMENT,
+    INCOME_STATEMENT_BY_FUNCTION,
+)
 from .items import ASSET_LINES, FORMS, FUNCTION_PREFIX, Item, matches
 
 LAYOUTS = {
@@ -49,16 +55,30 @@ def always_shown(item: Item) -> bool:
     formulas write in capitals (PMA 1753/2015 2 luku 7 §: "on kuitenkin esitettävä
     liikevaihto ja tilikauden voitto (tappio) sekä kaavaan isoin kirjaimin kirjoitetut
     välisummat"). Bruttokate, a subtotal in ordinary case, is left out when empty like the
-    lines (2 luku 8 §)."""
+    lines (2 luku 8 §). Bruttotulos, when chosen, stands where LIIKEVAIHTO stood: shown."""
+    if item.code in {gross.code for gross in GROSS_ITEMS.values()}:
+        return True
     return item.kind == "heading" or (item.kind == "total" and item.fi == item.fi.upper())
 
 
-def layout(statement: str, form: str) -> tuple[Item, ...]:
+def layout(statement: str, form: str, *, gross: bool = False) -> tuple[Item, ...]:
+    """The items of ``statement`` in ``form``; with ``gross`` the first items combined into
+    Bruttotulos (:data:`GROSS_ITEMS`, PMA 2:1 § 2 mom., 4:1 §: a small or micro company's
+    income statement only, else ``ValueError``)."""
     if statement not in LAYOUTS:
         raise KeyError(statement)
     if form not in FORMS:
         raise KeyError(form)
-    return tuple(item for item in LAYOUTS[statement] if form in item.forms)
+    items = tuple(item for item in LAYOUTS[statement] if form in item.forms)
+    if not gross:
+        return items
+    if statement not in GROSS_ITEMS or form not in GROSS_FORMS:
+        raise ValueError(f"no gross result in the {form} form of the {statement}")
+    combined = GROSS_COMBINES[statement]
+    first = next(index for index, item in enumerate(items) if item.code in combined)
+    kept = [item for item in items if item.code not in combined]
+    kept.insert(first, GROSS_ITEMS[statement])
+    return tuple(kept)
 
 
 def fill(
@@ -69,12 +89,13 @@ def fill(
     columns: int,
     language: str = "fi",
     keep_empty: bool = False,
+    gross: bool = False,
 ) -> list[Row]:
     """The rows of ``statement`` in ``form`` from presentation-signed cents per chart line
     per column (this year first, then the previous). Empty items are left out unless
-    ``keep_empty``."""
+    ``keep_empty``; ``gross``: the small or micro company's Bruttotulos (:func:`layout`)."""
     rows = []
-    for item in layout(statement, form):
+    for item in layout(statement, form, gross=gross):
         if item.kind == "heading":
             rows.append(
                 Row(item.code, item.label(language), item.level, item.kind, [None] * columns)

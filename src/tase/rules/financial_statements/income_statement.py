@@ -415,3 +415,41 @@ INCOME_STATEMENT_BY_FUNCTION: tuple[Item, ...] = (
     _same("14", "F13"),
     _same("15", "F14", lines=["IS", _FN]),
 )
+
+
+# The small and the micro company's gross result (Bruttotulos): PMA 1753/2015 2 luku 1 § 2 mom.
+# (pienyritys) and 4 luku 1 § (mikroyritys) let them combine the first items of the income
+# statement into one item "Bruttotulos": by nature of expense items 1-5 (liikevaihto,
+# valmiiden ja keskeneräisten tuotteiden varastojen muutos, valmistus omaan käyttöön,
+# liiketoiminnan muut tuotot, materiaalit ja palvelut), by function items 1-3 and 6
+# (liikevaihto, hankinnan ja valmistuksen kulut, bruttokate, liiketoiminnan muut tuotot);
+# as Directive 2013/34/EU art. 14(2) allows ("gross profit or loss"). The full form has no such
+# item (KPA 1:1-2 §), so it is refused there. The combined item takes the place of the first and
+# is shown even when empty, as LIIKEVAIHTO is that it replaces (PMA 2:7 §).
+GROSS_FORMS = ("micro", "small")
+GROSS_COMBINES = {
+    "income_statement": ("1", "2", "3", "4", "5", "5a", "5aa", "5ab", "5b"),
+    "income_statement_by_function": ("F1", "F2", "F3", "F6"),
+}
+GROSS_ITEMS = {
+    "income_statement": _i(
+        "BT",
+        0,
+        "total",
+        "Bruttotulos",
+        "Bruttoresultat",
+        "Gross profit or loss",
+        ["IS.1", "IS.2", "IS.3", "IS.4", "IS.5"],
+        GROSS_FORMS,
+    ),
+    "income_statement_by_function": _i(
+        "FBT",
+        0,
+        "total",
+        "Bruttotulos",
+        "Bruttoresultat",
+        "Gross profit or loss",
+        ["IS.1", f"{_FN}.cost_of_sales", "IS.4"],
+        GROSS_FORMS,
+    ),
+}
