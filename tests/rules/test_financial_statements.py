@@ -5,6 +5,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tase.rules import financial_statements as rules
 
@@ -411,3 +413,27 @@ def test_bruttotulos_only_in_the_small_and_micro_forms():
         rules.layout("income_statement", "full", gross=True)
     with pytest.raises(ValueError):
         rules.layout("balance_sheet", "small", gross=True)
+
+
+_LINES = ["IS.1", "IS.2", "IS.3", "IS.4", "IS.5.a", "IS.5.b", "IS.5.c", "IS.6.a", "IS.8", "IS.9.b"]
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(_LINES),
+        st.lists(st.integers(-(10**9), 10**9), min_size=2, max_size=2),
+    ),
+    st.sampled_from(rules.GROSS_FORMS),
+)
+def test_bruttotulos_changes_no_total(amounts, form):
+    """Whatever the figures, Bruttotulos is the sum of the items it combines and every total
+    (operating profit, profit before appropriations, the year's result) stays the same."""
+    plain = {r.code: r.amounts for r in rules.fill("income_statement", form, amounts, columns=2)}
+    gross = {
+        r.code: r.amounts
+        for r in rules.fill("income_statement", form, amounts, columns=2, gross=True)
+    }
+    combined = [plain.get(code, [0, 0]) for code in ("1", "2", "3", "4", "5")]
+    assert gross["BT"] == [sum(values[i] for values in combined) for i in range(2)]
+    for code in ("9", "11", "15"):
+        assert gross[code] == plain[code]
