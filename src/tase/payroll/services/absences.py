@@ -240,17 +240,29 @@ def day_hours(employment: Employment) -> Decimal:
     return Decimal(employment.weekly_hours) / len(schedule(employment))
 
 
+def hour_rate(employment: Employment, salary_cents: int) -> Decimal:
+    """The pay of one hour in euros, unrounded, for the pay of days absent: the hourly rate
+    (hourly pay, or a performance-paid employee's basic hourly rate), or a weekly salary
+    divided by the weekly hours."""
+    salary = Decimal(salary_cents) / 100
+    if employment.pay_basis == Employment.Basis.WEEKLY:
+        hours = Decimal(employment.weekly_hours)
+        return salary / hours if hours else Decimal(0)
+    return salary
+
+
 def day_pay(employment: Employment, salary_cents: int, day: dt.date) -> Decimal:
     """One working day's pay in euros: a monthly salary divided by the month's working days
-    of the employee's schedule (public holidays not counted); an hourly wage times the hours
-    of a working day."""
-    salary = Decimal(salary_cents) / 100
+    of the employee's schedule (public holidays not counted); otherwise the pay of an hour
+    (:func:`hour_rate`; a weekly salary / the weekly hours) times the hours of a working day,
+    so a weekly salary's day is the salary / the schedule's days a week."""
     if employment.pay_basis == Employment.Basis.MONTHLY:
+        salary = Decimal(salary_cents) / 100
         first = day.replace(day=1)
         last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         working = rules.schedule_day_count(first, last, schedule(employment))
         return salary / working if working else Decimal(0)
-    return salary * day_hours(employment)
+    return hour_rate(employment, salary_cents) * day_hours(employment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +318,7 @@ def absence_pay(
         )
         return AbsencePay(deduction=-lost)
     hours = day_hours(employment) * len(paid)
-    price = Decimal(salary_cents) / 100 * sick.share_percent / rules.HUNDRED
+    price = hour_rate(employment, salary_cents) * sick.share_percent / rules.HUNDRED
     return AbsencePay(sick_hours=hours, sick_price=price)
 
 
