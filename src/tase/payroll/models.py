@@ -723,6 +723,23 @@ class HolidayPolicy(models.Model):
     bonus_after_return = models.BooleanField(
         _("holiday bonus paid after the holiday, only when the employee returns"), default=False
     )
+    # A collective agreement's average-hourly-earnings method (keskituntiansiomenetelmä), which
+    # the Act lets an agreement use instead of 11 § (vuosilomalaki 162/2005 30 §): the holiday
+    # pay of an hourly or performance-paid employee under the 14-day rule is the credit year's
+    # wages for time at work without the overtime increments / the hours worked (the divisor),
+    # x these hours per holiday day, x the holiday days. Empty: the Act's 11 §.
+    average_hourly_earnings_hours = models.DecimalField(
+        _("hours per holiday day (average-hourly-earnings method)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The collective agreement's hours per holiday day for the average-hourly-earnings "
+            "method of hourly and performance-paid employees. Empty: the average daily wage "
+            "of the Annual Holidays Act (11 §)."
+        ),
+    )
 
     def __str__(self):
         return f"{self.company} holiday policy"
