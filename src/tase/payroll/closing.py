@@ -14,13 +14,17 @@ approved runs have no payroll assertion.
 
 - Year end: the holiday-pay liability posted on the year's last day equals the liability
   computed from the holiday records then (KPL 1336/1997 3:1 §, accrual basis; the liability is
-  an accrued expense under accruals and deferred income). Asked only when a year is closed."""
+  an accrued expense under accruals and deferred income). Asked only when a year is closed.
+- Month end: the holiday-pay liability of the month's last day is posted (a month's lock says
+  so when it is not, with the liability computed from the records; the year end compares the
+  amounts)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -152,3 +156,40 @@ def holiday_liability(company, on: dt.date) -> ClosingValue | None:
     if not other and not booked:
         return None
     return ClosingValue(booked, other, reverse("payroll:holidays", args=[company.pk]))
+
+
+def holiday_liability_posted(company, on: dt.date) -> ClosingValue | None:
+    """Whether the holiday-pay liability of the month end ``on`` has been posted (it is
+    posted at each month end and reversed on the next day, docs/holidays.md): None when it
+    has, or when ``on`` is not a month's last day, the company keeps its books elsewhere or
+    has no approved pay run paid by then; otherwise the unposted liability computed from the
+    records against nothing in the books, ``detail`` saying it is not posted. The liability is
+    computed only for a month not posted (the amount to post)."""
+    from tase.ledger.models import Voucher
+
+    from .services.liability import SOURCE as LIABILITY_SOURCE
+    from .services.liability import computed_liability, liability_ref
+
+    if (on + dt.timedelta(days=1)).day != 1:
+        return None
+    settings = PayrollSettings.objects.filter(company=company).first()
+    if settings is not None and not settings.post_to_ledger:
+        return None
+    if not PayRun.objects.filter(company=company, status__in=POSTED, payment_date__lte=on).exists():
+        return None
+    if Voucher.objects.filter(
+        company=company, source=LIABILITY_SOURCE, source_ref=liability_ref(on)
+    ).exists():
+        return None
+    try:
+        total = int(computed_liability(company, on, rows=False).total * 100)
+    except ValidationError:
+        return None  # the year's contribution rates are not entered: nothing to compare with
+    if not total:
+        return None
+    return ClosingValue(
+        0,
+        total,
+        reverse("payroll:holiday_liability", args=[company.pk]) + f"?on={on.isoformat()}",
+        _("Holiday-pay liability of %(date)s not posted") % {"date": on.strftime("%-d.%-m.%Y")},
+    )
