@@ -99,6 +99,7 @@ class PayrollConfig(AppConfig):
                 "payroll.holiday_liability_posted",
                 _("The holiday-pay liability is posted at the month end"),
                 closing.holiday_liability_posted,
+                closing.holiday_liability_posted_many,
                 other_label=_("Holiday-pay liability"),
                 order=85,
             )
