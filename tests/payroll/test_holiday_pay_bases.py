@@ -333,3 +333,18 @@ def test_the_month_lock_says_when_the_liability_is_not_posted(world, clerk):
     # A company that keeps its books elsewhere is not asked
     PayrollSettings.objects.filter(company=world.company).update(post_to_ledger=False)
     assert row(dt.date(2026, 5, 31)) is None
+
+
+def test_the_payslip_explains_a_weekly_salary_hourly_wage(world, clerk):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    worker = _person(clerk, world.company, "Viikko")
+    services.add_employment(
+        clerk, worker, start_date=dt.date(2024, 4, 1), pay_basis="weekly", salary="800.00"
+    )
+    job = Employment.objects.get(employee=worker)
+    record = hourly_wage(job, PayrollSettings.objects.get(company=world.company), 80000).record
+    with translation.override("fi"):
+        shown = render_to_string("payroll/_hourly_wage.html", {"hourly": record})
+    assert "Tuntipalkka 21,33" in shown and "viikkopalkka 800,00" in shown and "37,5 h" in shown
