@@ -5,10 +5,12 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tase.rules import financial_statements as rules
 
-CHARTS = Path(rules.__file__).parent.parent / "ledger" / "charts"
+CHARTS = Path(rules.__file__).parents[2] / "ledger" / "charts"
 
 
 def codes(statement, form):
@@ -272,3 +274,166 @@ def test_bruttokate_is_no_capitalised_subtotal():
     assert rows["F14"].amounts == [-500]
     shown = rules.fill("income_statement_by_function", "small", {"IS.1": [1_000]}, columns=1)
     assert {r.code: r.amounts for r in shown}["F3"] == [1_000]
+
+
+# -- the group items, the reserves, the appropriations' accounts, Bruttotulos -------------------
+
+
+def test_group_and_participating_interest_items_of_the_full_form():
+    """KPA 1:6 §: the investments' items 1-6, the receivables' 2-3 and the liabilities' 8-9
+    (saman konsernin yritykset, omistusyhteysyritykset), shown only when they have an amount;
+    the small and micro forms keep them in the Roman-numbered item above."""
+    amounts = {
+        "BS.A.3.a": [1_000],
+        "BS.A.3.c": [200],
+        "BS.B.2.a": [300],
+        "BS.B.2.d": [50],
+        "BS.F.1.c": [400],
+        "BS.F.2.g": [70],
+    }
+    full = {r.code: r for r in rules.fill("balance_sheet", "full", amounts, columns=1)}
+    assert full["VA.A.III.1"].label == "Osuudet saman konsernin yrityksissä"
+    assert full["VA.A.III.1"].amounts == [1_000] and full["VA.A.III.3"].amounts == [200]
+    assert full["VA.A.III"].amounts == [1_200]
+    assert "VA.A.III.2" not in full and "VA.A.III.5" not in full  # nothing: left out
+    assert full["VA.B.II.S.2"].label == "Saamiset saman konsernin yrityksiltä"
+    assert full["VA.B.II.S.2"].amounts == [50] and full["VA.B.II.S"].amounts == [350]
+    assert full["VT.D.L.8"].label == "Velat saman konsernin yrityksille"
+    assert full["VT.D.L.8"].amounts == [400] and full["VT.D.S.9"].amounts == [70]
+    assert full["VT.D.S.9"].label == "Velat omistusyhteysyrityksille"
+    order = [r.code for r in rules.layout("balance_sheet", "full")]
+    # In the statute's order: 1 Myyntisaamiset, 2-3 group, 5 Muut; 6 Ostovelat, 8-9, Muut velat.
+    assert order.index("VA.B.II.S.1") < order.index("VA.B.II.S.2") < order.index("VA.B.II.S.5")
+    assert order.index("VT.D.S.6") < order.index("VT.D.S.8") < order.index("VT.D.S.M")
+    small = {r.code: r for r in rules.fill("balance_sheet", "small", amounts, columns=1)}
+    assert not any(code in small for code in ("VA.A.III.1", "VA.B.II.S.2", "VT.D.L.8"))
+    assert small["VA.B.II.S"].amounts == [350] and small["VT.D.L"].amounts == [400]
+
+
+@pytest.mark.parametrize("form", rules.FORMS)
+def test_revaluation_and_fair_value_reserves_are_equity_items(form):
+    """KPL 5:17 § (arvonkorotusrahasto) and 5:2 a § (käyvän arvon rahasto): equity items of
+    every form, shown when they have an amount, and not free equity."""
+    amounts = {"BS.C.1": [2_500], "BS.C.R": [10_000], "BS.C.F": [-300], "BS.B.4": [12_200]}
+    rows = {r.code: r for r in rules.fill("balance_sheet", form, amounts, columns=1)}
+    assert rows["VT.A.III"].label == "Arvonkorotusrahasto"
+    assert rows["VT.A.III"].amounts == [10_000]
+    assert rows["VT.A.KA"].label == "Käyvän arvon rahasto"
+    assert rows["VT.A.KA"].amounts == [-300]
+    assert rows["VT.A"].amounts == [12_200] == rows["VA.T"].amounts == rows["VT.T"].amounts
+    order = [r.code for r in rules.layout("balance_sheet", form)]
+    assert order.index("VT.A.II") < order.index("VT.A.III") < order.index("VT.A.KA")
+    assert order.index("VT.A.KA") < order.index("VT.A.IV")
+    empty = {r.code for r in rules.fill("balance_sheet", form, {"BS.B.4": [1]}, columns=1)}
+    assert "VT.A.III" not in empty and "VT.A.KA" not in empty
+
+
+def _chart_lines(chart):
+    with open(CHARTS / chart, encoding="utf-8", newline="") as handle:
+        return {row["number"]: row["line"] for row in csv.DictReader(handle) if row["kind"] == "A"}
+
+
+def test_the_charts_carry_the_new_items():
+    """Accounts for every item that had none: the appropriations 12 b-c (IS.10.b/c), the tax-based
+    reserves, the reserves of equity and the group items."""
+    oy = _chart_lines("limited-company.csv")
+    assert oy["9750"] == "IS.10.b" and oy["9800"] == "IS.10.c"
+    assert oy["2030"] == "BS.C.R" and oy["2040"] == "BS.C.F" and oy["2450"] == "BS.D"
+    assert {oy[n] for n in ("1400", "1410", "1420", "1430", "1450", "1480")} == {
+        f"BS.A.3.{x}" for x in "abcdef"
+    }
+    assert oy["1710"] == "BS.B.2.d" and oy["2880"] == "BS.F.2.f" and oy["2650"] == "BS.F.1.c"
+    tmi = _chart_lines("sole-trader.csv")
+    assert tmi["9750"] == "IS.10.b" and "9800" not in tmi  # no group contribution for a person
+    full = {item.code: item for item in rules.layout("income_statement", "full")}
+    rows = {
+        r.code: r
+        for r in rules.fill(
+            "income_statement", "full", {"IS.10.b": [-700], "IS.10.c": [-300]}, columns=1
+        )
+    }
+    assert full["12b"].lines == ("IS.10.b",) and rows["12b"].amounts == [-700]
+    assert rows["12"].amounts == [-1_000] and rows["15"].amounts == [-1_000]
+
+
+AMOUNTS = {
+    "IS.1": [100_000, 90_000],
+    "IS.2": [1_000, 0],
+    "IS.3": [500, 0],
+    "IS.4": [2_000, 3_000],
+    "IS.5.a": [-40_000, -35_000],
+    "IS.5.c": [-5_000, -4_000],
+    "IS.6.a": [-30_000, -30_000],
+    "IS.8": [-10_000, -9_000],
+    "IS.11": [-3_000, -3_000],
+}
+
+
+@pytest.mark.parametrize("form", rules.GROSS_FORMS)
+def test_bruttotulos_combines_items_1_to_5_by_nature(form):
+    """PMA 1753/2015 2:1 § 2 mom. / 4:1 §: liikevaihto, the change in inventories, production
+    for own use, other operating income and materials and services as one item Bruttotulos
+    in the place of the first; the rest as before, the same result."""
+    rows = rules.fill("income_statement", form, AMOUNTS, columns=2, gross=True)
+    codes = [r.code for r in rows]
+    assert codes[0] == "BT" and rows[0].label == "Bruttotulos"
+    assert rows[0].amounts == [58_500, 54_000]
+    assert not {"1", "2", "3", "4", "5", "5a", "5aa", "5b"} & set(codes)
+    by_code = {r.code: r for r in rows}
+    plain = {r.code: r for r in rules.fill("income_statement", form, AMOUNTS, columns=2)}
+    for code in ("6", "9", "11", "15"):
+        assert by_code[code].amounts == plain[code].amounts, code
+    assert by_code["15"].amounts == [15_500, 12_000]
+    assert rows[0].label == rules.layout("income_statement", form, gross=True)[0].fi
+    # Shown even when empty, in LIIKEVAIHTO's place (PMA 2:7 §).
+    empty = rules.fill("income_statement", form, {"IS.8": [-1]}, columns=1, gross=True)
+    assert empty[0].code == "BT" and empty[0].amounts == [0]
+
+
+def test_bruttotulos_by_function_combines_items_1_3_and_6():
+    """By function: liikevaihto, hankinnan ja valmistuksen kulut (with the bruttokate of
+    them) and liiketoiminnan muut tuotot."""
+    amounts = {
+        "IS.1": [100_000],
+        "FN.cost_of_sales": [-60_000],
+        "FN.selling": [-5_000],
+        "IS.4": [1_000],
+        "FN.other": [-2_000],
+    }
+    rows = rules.fill("income_statement_by_function", "small", amounts, columns=1, gross=True)
+    codes = [r.code for r in rows]
+    assert codes[:2] == ["FBT", "F4"]
+    assert not {"F1", "F2", "F3", "F6"} & set(codes)
+    assert rows[0].amounts == [41_000]
+    assert {r.code: r.amounts for r in rows}["F14"] == [34_000]
+
+
+def test_bruttotulos_only_in_the_small_and_micro_forms():
+    with pytest.raises(ValueError):
+        rules.layout("income_statement", "full", gross=True)
+    with pytest.raises(ValueError):
+        rules.layout("balance_sheet", "small", gross=True)
+
+
+_LINES = ["IS.1", "IS.2", "IS.3", "IS.4", "IS.5.a", "IS.5.b", "IS.5.c", "IS.6.a", "IS.8", "IS.9.b"]
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(_LINES),
+        st.lists(st.integers(-(10**9), 10**9), min_size=2, max_size=2),
+    ),
+    st.sampled_from(rules.GROSS_FORMS),
+)
+def test_bruttotulos_changes_no_total(amounts, form):
+    """Whatever the figures, Bruttotulos is the sum of the items it combines and every total
+    (operating profit, profit before appropriations, the year's result) stays the same."""
+    plain = {r.code: r.amounts for r in rules.fill("income_statement", form, amounts, columns=2)}
+    gross = {
+        r.code: r.amounts
+        for r in rules.fill("income_statement", form, amounts, columns=2, gross=True)
+    }
+    combined = [plain.get(code, [0, 0]) for code in ("1", "2", "3", "4", "5")]
+    assert gross["BT"] == [sum(values[i] for values in combined) for i in range(2)]
+    for code in ("9", "11", "15"):
+        assert gross[code] == plain[code]

@@ -31,6 +31,11 @@ class StatementsQuery(Schema):
         description="Income statement by nature of expense (KPA 1:1 §) or by function "
         "(KPA 1:2 §; every operating account with a balance needs its function)",
     )
+    gross: bool = Field(
+        False,
+        description="Combine the first items of the income statement into Bruttotulos (a small "
+        "or micro company's option, PMA 1753/2015 2:1 § 2 mom. and 4:1 §; 422 for the full form)",
+    )
     format: Literal["json", "pdf"] = "json"
     language: Literal["fi", "sv", "en"] = "fi"
 
@@ -59,6 +64,7 @@ class StatementsOut(Schema):
     business_id: str
     form: str
     basis: str
+    gross: bool
     fiscal_year: PeriodOut
     previous_fiscal_year: PeriodOut | None
     income_statement: list[StatementRowOut]
@@ -78,7 +84,12 @@ def financial_statements(request, company_id: int, query: Query[StatementsQuery]
     company = actor(request).company(company_id, "ledger.view")
     with translation.override("en" if query.language == "en" else "fi"):
         result = statements.financial_statements(
-            company, query.year_end, form=query.form, language=query.language, basis=query.basis
+            company,
+            query.year_end,
+            form=query.form,
+            language=query.language,
+            basis=query.basis,
+            gross=query.gross,
         )
         if query.format == "pdf":
             return pdf.response(statements.statements_pdf(result), f"tilinpaatos-{query.year_end}")
@@ -94,6 +105,7 @@ class SignatureIO(Schema):
 class StatementBookIO(Schema):
     form: Literal["micro", "small", "full"] = "small"
     basis: Literal["nature", "function"] = "nature"
+    gross: bool = Field(False, description="Bruttotulos (small or micro form only)")
     board_proposal: str = ""
     place: str = ""
     signatures: list[SignatureIO] = []
@@ -112,6 +124,7 @@ def _book_out(book) -> dict:
     return {
         "form": book.form,
         "basis": book.basis,
+        "gross": book.gross,
         "board_proposal": book.board_proposal,
         "place": book.place,
         "signatures": book.signatures,
@@ -143,6 +156,7 @@ def put_statement_book(request, company_id: int, year_id: int, payload: Statemen
         year,
         form=payload.form,
         basis=payload.basis,
+        gross=payload.gross,
         board_proposal=payload.board_proposal,
         place=payload.place,
         signatures=[s.dict() for s in payload.signatures],

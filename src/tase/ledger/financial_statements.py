@@ -148,6 +148,7 @@ class FinancialStatements:
     total_equity_and_liabilities: list[int]
     profit: list[int]
     unmapped: list[str]
+    gross: bool = False
 
     @property
     def columns(self) -> list[str]:
@@ -167,17 +168,21 @@ def financial_statements(
     form: str = "small",
     language: str = "fi",
     basis: str = "nature",
+    gross: bool = False,
 ) -> FinancialStatements:
     """The income statement and the balance sheet of the fiscal year ending ``year_end`` in
     ``form`` (micro, small or full), the previous fiscal year beside; the income statement
     by nature of expense (KPA 1:1 §) or by function (``basis="function"``, KPA 1:2 §, PMA
     2 and 4 luku: the same items for every form but the financial items' and the
     appropriations' sub-items of the full form). By function is refused, naming them, while
-    an operating account with a balance in either year has no function."""
+    an operating account with a balance in either year has no function. ``gross``: the
+    small or micro company's first items combined into Bruttotulos (PMA 2:1 § 2 mom., 4:1 §;
+    :data:`rules.GROSS_ITEMS`), refused for the full form."""
     if form not in rules.FORMS:
         raise ValidationError({"form": _("Unknown statement form %(form)s.") % {"form": form}})
     if basis not in rules.BASES:
         raise ValidationError({"basis": _("Choose nature or function.")})
+    check_gross(form, gross)
     year = fiscal_year_ending(company, year_end)
     previous = previous_fiscal_year(company, year)
     periods = [(year.start, year.end)] + ([(previous.start, previous.end)] if previous else [])
@@ -202,7 +207,9 @@ def financial_statements(
     amounts = dict(amounts)
     language = language if language in LANGUAGES else "fi"
     income_layout = INCOME_LAYOUTS[basis]
-    income = rules.fill(income_layout, form, amounts, columns=columns, language=language)
+    income = rules.fill(
+        income_layout, form, amounts, columns=columns, language=language, gross=gross
+    )
     balance = rules.fill("balance_sheet", form, amounts, columns=columns, language=language)
     unmapped = sorted(
         set(rules.unmapped(amounts, income_layout)) & set(rules.unmapped(amounts, "balance_sheet"))
@@ -222,7 +229,22 @@ def financial_statements(
         ),
         profit=rules.sum_lines(amounts, ["IS", rules.FUNCTION_PREFIX], columns),
         unmapped=unmapped,
+        gross=gross,
     )
+
+
+def check_gross(form: str, gross: bool) -> None:
+    """Bruttotulos is the small and the micro company's option (PMA 1753/2015 2:1 § 2 mom.,
+    4:1 §); the full form of KPA 1:1-2 § has no such item."""
+    if gross and form not in rules.GROSS_FORMS:
+        raise ValidationError(
+            {
+                "gross": _(
+                    "Only a small or micro company may combine the first items of its income "
+                    "statement into Bruttotulos; choose the small or micro form."
+                )
+            }
+        )
 
 
 def _euros(cents: int | None) -> str | None:
@@ -259,6 +281,7 @@ def to_data(statements: FinancialStatements) -> dict:
         "business_id": company.business_id,
         "form": statements.form,
         "basis": statements.basis,
+        "gross": statements.gross,
         "fiscal_year": {"start": year.start.isoformat(), "end": year.end.isoformat()},
         "previous_fiscal_year": (
             {"start": previous.start.isoformat(), "end": previous.end.isoformat()}
@@ -461,7 +484,10 @@ def statement_book_html(company, year_end: dt.date, *, language: str = "fi") -> 
     book = statement_book_of(year)
     form = book.form if book else "small"
     basis = book.basis if book else "nature"
-    statements = financial_statements(company, year_end, form=form, language=language, basis=basis)
+    gross = book.gross if book else False
+    statements = financial_statements(
+        company, year_end, form=form, language=language, basis=basis, gross=gross
+    )
     from .statement_notes import notes_for
 
     written = (book.notes or {}) if book else {}

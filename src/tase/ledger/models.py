@@ -727,6 +727,8 @@ class StatementBook(models.Model):
     )
     form = models.CharField(_("statement form"), max_length=10, default="small")
     basis = models.CharField(_("income statement basis"), max_length=10, default="nature")
+    # PMA 1753/2015 2:1 § 2 mom., 4:1 §: a small or micro company may show Bruttotulos.
+    gross = models.BooleanField(_("gross result (Bruttotulos)"), default=False)
     board_proposal = models.TextField(_("board's proposal for the result"), blank=True)
     place = models.CharField(_("place of signing"), max_length=100, blank=True)
     signatures = models.JSONField(_("signatures"), default=list, blank=True)

@@ -42,6 +42,7 @@ def _save_book(request, company, year) -> None:
         year,
         form=request.POST.get("form", "small"),
         basis=request.POST.get("basis", "nature"),
+        gross=request.POST.get("gross") == "1",
         board_proposal=request.POST.get("board_proposal", ""),
         place=request.POST.get("place", ""),
         signatures=_signatures_from(request.POST),
@@ -75,6 +76,10 @@ def financial_statements(request, company_pk):
     form = form if form in rules.FORMS else "small"
     basis = request.GET.get("basis") or (book.basis if book else "nature")
     basis = basis if basis in rules.BASES else "nature"
+    if "form" in request.GET:  # the choice on the page, else the statement book's
+        gross = request.GET.get("gross") == "1"
+    else:
+        gross = book.gross if book else False
     result = None
     if year is not None:
         if request.GET.get("format") == "book":
@@ -84,8 +89,10 @@ def financial_statements(request, company_pk):
             except ValidationError as error:
                 errors = _errors(error)
         try:
-            result = statements.financial_statements(company, year.end, form=form, basis=basis)
-        except ValidationError as error:  # by function, accounts without a function
+            result = statements.financial_statements(
+                company, year.end, form=form, basis=basis, gross=gross
+            )
+        except ValidationError as error:  # by function without functions; gross in full form
             errors = errors + _errors(error)
         if result is not None and request.GET.get("format") == "pdf":
             return pdf.response(statements.statements_pdf(result), f"tilinpaatos-{year.end}")
@@ -106,6 +113,7 @@ def financial_statements(request, company_pk):
             forms=statements.form_labels(),
             basis=basis,
             bases=statements.basis_labels(),
+            gross=gross,
             result=result,
             book=book,
             signatures=signatures[:SIGNATURE_ROWS],

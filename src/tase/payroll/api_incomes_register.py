@@ -27,7 +27,8 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class ReportOut(Schema):
-    id: int
+    # null for a separate report that is owed but not produced (state "owed").
+    id: int | None
     kind: str
     report_id: str
     version: int
@@ -87,11 +88,39 @@ def separate_report(request, company_id: int, month: str):
     return xml_response(services.open_download(current, report))
 
 
+class _OwedFirst:
+    """The separate reports owed but not produced (state ``owed``, no id), then the report
+    rows, as one sequence the paginator slices: the rows are read a page at a time."""
+
+    def __init__(self, owed: list, rows):
+        self.owed, self.rows = owed, rows
+
+    def __len__(self) -> int:
+        return len(self.owed) + self.rows.count()
+
+    def __getitem__(self, part: slice) -> list:
+        start, stop = part.start or 0, part.stop
+        head = self.owed[start:stop]
+        skip = max(start - len(self.owed), 0)
+        rest = None if stop is None else max(stop - len(self.owed) - skip, 0)
+        if rest == 0:
+            return head
+        tail = self.rows[skip:] if rest is None else self.rows[skip : skip + rest]
+        return head + list(tail)
+
+
 @router.get("/companies/{int:company_id}/incomes-register/reports", response=list[ReportOut])
 @paginate(Pagination)
 def list_reports(request, company_id: int):
+    """The company's files, newest payment first, after the employer's separate reports that
+    are owed but were never produced (``state`` "owed", ``id`` null, ``late`` after the 5th
+    of the next month): a month without wages, or a month whose run was approved before the
+    month began. Produce one with ``GET .../separate-reports/{yyyy-mm}``."""
+    from django.utils import timezone
+
     company = actor(request).company(company_id, "payroll.view")
-    return selectors.register_reports(company)
+    owed = selectors.owed_separate_reports([company], timezone.localdate())
+    return _OwedFirst(owed, selectors.register_reports(company))
 
 
 @router.post(

@@ -1,5 +1,7 @@
 """The start-page card and the state checks implementation projects can rely on."""
 
+import datetime as dt
+
 from django.utils import timezone
 
 from tase.core.access import Actor
@@ -20,6 +22,13 @@ def start_panel(request) -> dict:
     )
     today = timezone.localdate()
     due = list(selectors.register_deadlines(companies, today)[:5])
+    # Separate reports owed but never produced (a month without wages, a month whose run
+    # was approved before it began), due within the same five days or late.
+    soon = today + dt.timedelta(days=5)
+    due += [
+        row for row in selectors.owed_separate_reports(companies, today) if row.deadline <= soon
+    ]
+    due.sort(key=lambda row: row.deadline)
     for report in due:
         report.late = report.is_late(today)
     next_run = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Q, Sum
 from django.http import Http404
@@ -205,4 +206,120 @@ def register_deadlines(companies, today: dt.date, days: int = 5):
         .select_related("company")
         .defer("xml")
         .order_by("deadline", "pk")
+    )
+
+
+@dataclass
+class OwedSeparateReport:
+    """An employer's separate report that is owed but has not been produced (see
+    :func:`tase.rules.incomes_register.owed_separate_months`). Read like a report row by the
+    pages and the API listing: no id, state ``owed``."""
+
+    company: object
+    month: dt.date  # the first day
+    deadline: dt.date
+    wages_paid: bool
+    id = None
+    pk = None
+    kind = "separate"
+    report_id = ""
+    version = 0
+    pay_run_id = None
+    pay_run = None
+    corrects_id = None
+    corrects = None
+    reports = 0
+    state = "owed"
+    owed = True
+    downloaded_at = None
+    sent_on = None
+    register_id = ""
+
+    @property
+    def company_id(self) -> int:
+        return self.company.pk
+
+    @property
+    def payment_date(self) -> dt.date:
+        """The month's last day, as a produced separate report's."""
+        return self.deadline.replace(day=1) - dt.timedelta(days=1)
+
+    def is_late(self, today: dt.date) -> bool:
+        return today > self.deadline
+
+
+def owed_separate_reports(companies, today: dt.date) -> list[OwedSeparateReport]:
+    """The separate reports ``companies`` owe and have not produced, oldest month first, in
+    three aggregate queries whatever the number of companies, months or employees: the
+    months with wages (approved or paid payslips, by payment date), the span of the
+    employments and the months that have a current separate report."""
+    from django.db.models import Count, Max, Min
+    from django.db.models.functions import TruncMonth
+
+    from tase.core.models import Company
+    from tase.rules import incomes_register as rules
+
+    from .models import Employment, IncomesRegisterReport
+
+    month_end = dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    wages: dict[int, set] = defaultdict(set)
+    rows = (
+        Payslip.objects.filter(
+            company__in=companies, pay_run__status__in=LOCKED, payment_date__lt=month_end
+        )
+        .annotate(paid_month=TruncMonth("payment_date"))
+        .values_list("company_id", "paid_month")
+        .distinct()
+        .order_by()
+    )
+    for company_id, month in rows:
+        wages[company_id].add(month if isinstance(month, dt.date) else month.date())
+    if not wages:
+        return []
+    spans = {
+        row["company_id"]: (row["first"], None if row["open"] else row["last"])
+        for row in Employment.objects.filter(company_id__in=wages)
+        .values("company_id")
+        .annotate(
+            first=Min("start_date"),
+            last=Max("end_date"),
+            open=Count("pk", filter=Q(end_date__isnull=True)),
+        )
+        .order_by()
+    }
+    reported: dict[int, set] = defaultdict(set)
+    for company_id, month in (
+        IncomesRegisterReport.objects.filter(
+            company_id__in=wages,
+            kind=IncomesRegisterReport.Kind.SEPARATE,
+            month__isnull=False,
+        )
+        .exclude(state=IncomesRegisterReport.State.REPLACED)
+        .values_list("company_id", "month")
+        .distinct()
+        .order_by()
+    ):
+        reported[company_id].add(month)
+    owed = {
+        company_id: rules.owed_separate_months(
+            months, reported[company_id], today, employed=spans.get(company_id)
+        )
+        for company_id, months in wages.items()
+    }
+    owed = {company_id: months for company_id, months in owed.items() if months}
+    if not owed:
+        return []
+    names = Company.objects.in_bulk(list(owed))
+    return sorted(
+        (
+            OwedSeparateReport(
+                company=names[company_id],
+                month=month,
+                deadline=rules.separate_report_deadline(month.year, month.month),
+                wages_paid=month in wages[company_id],
+            )
+            for company_id, months in owed.items()
+            for month in months
+        ),
+        key=lambda row: (row.month, row.company.pk),
     )

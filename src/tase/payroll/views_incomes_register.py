@@ -32,12 +32,16 @@ def reports(request, company_pk):
     today = timezone.localdate()
     for report in page:
         report.late = report.is_late(today)
+    owed = selectors.owed_separate_reports([company], today)
+    for report in owed:
+        report.late = report.is_late(today)
     return render(
         request,
         "payroll/incomes_register.html",
         {
             "company": company,
             "page": page,
+            "owed": owed,
             "today": today,
             "can_approve": actor.can_in_company("payroll.approve", company),
         },

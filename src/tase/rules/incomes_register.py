@@ -91,6 +91,58 @@ def separate_report_deadline(year: int, month: int) -> dt.date:
     return moved_to_weekday(following)
 
 
+def _months(first: dt.date, last: dt.date):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def owed_separate_months(
+    wage_months: Iterable[dt.date],
+    reported: Iterable[dt.date],
+    today: dt.date,
+    *,
+    employed: tuple[dt.date, dt.date | None] | None = None,
+) -> list[dt.date]:
+    """The months (their first days, in order) whose employer's separate report is owed and
+    has not been produced.
+
+    The Register's rule (vero.fi, "Työnantajan erillisilmoitus tulorekisterissä", the page
+    named in the module docstring): an employer gives the separate report of each month in
+    which it paid wages (the employer's health insurance contribution), and a regular
+    employer (säännöllinen työnantaja, in the employer register) gives it for a month without
+    wage payments too, with "No wages payable" (Ei palkanmaksua).
+
+    ``wage_months``: the months with wages paid (approved payslips' payment dates);
+    ``reported``: the months that have a current separate report; ``employed``: the first
+    start and the last end (None: still running) of the employer's employments. A month is
+    owed from its first day when wages were paid in it (a run approved before the month began
+    has no report yet), and once it has ended when none were paid. Tase has no record of the
+    employer register: it counts the employer as a regular employer from its first month with
+    wages on, in the months in which one of its employments was in force (between the first
+    start and the last end)."""
+    paid = {month.replace(day=1) for month in wage_months}
+    if not paid:
+        return []
+    done = {month.replace(day=1) for month in reported}
+    current = today.replace(day=1)
+    owed = []
+    for month in _months(min(paid), current):
+        if month in done:
+            continue
+        if month in paid:
+            owed.append(month)
+            continue
+        if month == current or employed is None:
+            continue
+        first, last = employed
+        month_end = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        if first < month_end and (last is None or last >= month):
+            owed.append(month)
+    return owed
+
+
 def transactions(
     lines: Iterable[Mapping],
     wage_types: Mapping[str, WageType],

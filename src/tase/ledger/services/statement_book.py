@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tase.core import audit
-from tase.rules.financial_statements import BASES, FORMS
+from tase.rules.financial_statements import BASES, FORMS, GROSS_FORMS
 
 from ..models import FiscalYear, StatementBook
 from ..statement_notes import KEYS
@@ -71,6 +71,7 @@ def save_statement_book(
     *,
     form: str = "small",
     basis: str = "nature",
+    gross: bool = False,
     board_proposal: str = "",
     place: str = "",
     signatures=None,
@@ -87,6 +88,11 @@ def save_statement_book(
         errors["form"] = _("Choose micro, small or full.")
     if basis not in BASES:
         errors["basis"] = _("Choose nature or function.")
+    if gross and form not in GROSS_FORMS:
+        errors["gross"] = _(
+            "Only a small or micro company may combine the first items of its income "
+            "statement into Bruttotulos; choose the small or micro form."
+        )
     texts = {"board_proposal": board_proposal, "auditor_note": auditor_note}
     for field, value in texts.items():
         if len(value or "") > TEXT_LIMIT:
@@ -111,12 +117,14 @@ def save_statement_book(
     before = {
         "form": book.form,
         "basis": book.basis,
+        "gross": book.gross,
         "board_proposal": book.board_proposal,
         "signatures": len(book.signatures or []),
         "auditor_note": book.auditor_note,
     }
     book.form = form
     book.basis = basis
+    book.gross = bool(gross)
     book.board_proposal = (board_proposal or "").strip()
     book.place = (place or "").strip()
     book.signatures = found
@@ -126,6 +134,7 @@ def save_statement_book(
     after = {
         "form": book.form,
         "basis": book.basis,
+        "gross": book.gross,
         "board_proposal": book.board_proposal,
         "signatures": len(found),
         "auditor_note": book.auditor_note,

@@ -6,8 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Sum
+from django.forms import ChoiceField
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -72,11 +74,42 @@ def _user_for(company: Company, email: str):
     return membership.user
 
 
+def _email(value, field: str) -> str:
+    """``value`` stripped, empty or a valid address, refused with the page form's own message
+    (Django's EmailField: "Enter a valid email address.") naming ``field``."""
+    value = (value or "").strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValidationError({field: validate_email.message}) from None
+    return value
+
+
+def _language(value) -> str:
+    """One of the employee's languages, refused with the page form's own message (Django's
+    ChoiceField: "Select a valid choice. … is not one of the available choices.")."""
+    if value not in Employee.Language.values:
+        raise ValidationError(
+            {"language": ChoiceField.default_error_messages["invalid_choice"] % {"value": value}}
+        )
+    return value
+
+
 def _clean_employee(company: Company, data: dict, instance: Employee | None = None) -> dict:
+    """Check an employee's fields as the page form does and more: the email addresses and the
+    language with the form's messages (so the API answers what the page says), the identity
+    code, the birth date, the names, the number and its uniqueness in the company."""
     data = dict(data)
     if "user_email" in data:
-        email = (data.pop("user_email") or "").strip()
+        email = _email(data.pop("user_email"), "user_email")
         data["user"] = _user_for(company, email) if email else None
+    # A value an employee already has is kept as it is (a row written before these checks is
+    # not refused when another field changes).
+    if "email" in data and (instance is None or data["email"] != instance.email):
+        data["email"] = _email(data["email"], "email")
+    if "language" in data and (instance is None or data["language"] != instance.language):
+        data["language"] = _language(data["language"])
     data["identity_code"] = clean_identity_code(data.get("identity_code", ""))
     data["iban"] = clean_iban(data.get("iban", ""))
     if data["identity_code"] and not data.get("birth_date"):

@@ -51,6 +51,12 @@ class Command(BaseCommand):
             default="nature",
             help="Income statement by nature of expense (KPA 1:1 §) or by function (1:2 §).",
         )
+        parser.add_argument(
+            "--gross",
+            action="store_true",
+            help="Bruttotulos: the first income statement items combined (small or micro form, "
+            "PMA 1753/2015 2:1 § 2 mom., 4:1 §).",
+        )
         parser.add_argument("--cost-centre", default="")
         parser.add_argument("--project", default="")
         parser.add_argument("--pma", action="store_true", help="Small-company (PMA) layout.")
@@ -125,6 +131,7 @@ class Command(BaseCommand):
                         form=options["form"],
                         language=language,
                         basis=options["basis"],
+                        gross=options["gross"],
                     )
                     if fmt == "json":
                         text = json.dumps(
