@@ -162,6 +162,7 @@ def test_api_records_lists_and_refuses(world, clerk):
         "holiday_bonus_percent": "40",
         "bonus_on_compensation": False,
         "bonus_after_return": False,
+        "average_hourly_earnings_hours": None,
     }
     gone = client.delete(f"/api/v1/payroll/absences/{created.json()['id']}")
     assert gone.status_code == 204 and not Absence.objects.exists()

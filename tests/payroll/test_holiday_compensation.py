@@ -211,6 +211,7 @@ def test_patch_changes_only_the_fields_given_and_put_replaces_the_rule(world, cl
         "holiday_bonus_percent": "45",
         "bonus_on_compensation": True,
         "bonus_after_return": False,
+        "average_hourly_earnings_hours": None,
     }
     event = AuditEvent.objects.filter(action="update", company=world.company).latest("pk")
     assert event.changes == {"holiday_bonus_percent": ["40.00", "45"]}
@@ -241,12 +242,14 @@ def test_patch_changes_only_the_fields_given_and_put_replaces_the_rule(world, cl
         "holiday_bonus_percent": "45",
         "bonus_on_compensation": True,
         "bonus_after_return": False,
+        "average_hourly_earnings_hours": None,
     }
     assert client.patch(url, {"sick_pay_weekdays": 9}, content_type="application/json").json() == {
         "sick_pay_weekdays": 9,
         "holiday_bonus_percent": "45",
         "bonus_on_compensation": True,
         "bonus_after_return": False,
+        "average_hourly_earnings_hours": None,
     }
     other = world.client(Role.PAYROLL_CLERK, other=True)
     assert (

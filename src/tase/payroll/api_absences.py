@@ -94,6 +94,9 @@ class PolicyIn(Schema):
     bonus_on_compensation: bool = False  # the bonus is paid on holiday compensation too
     # the bonus is paid after the holiday, in the run of the return, and lost without a return
     bonus_after_return: bool = False
+    # A collective agreement's average-hourly-earnings method for hourly and performance pay
+    # (vuosilomalaki 30 §): hours per holiday day; null: the Act's average daily wage (11 §)
+    average_hourly_earnings_hours: Decimal | None = None
 
 
 class PolicyPatch(Schema):
@@ -101,6 +104,7 @@ class PolicyPatch(Schema):
     holiday_bonus_percent: Decimal | None = None
     bonus_on_compensation: bool | None = None
     bonus_after_return: bool | None = None
+    average_hourly_earnings_hours: Decimal | None = None  # null: back to the Act's 11 §
 
 
 class PolicyOut(Schema):
@@ -108,6 +112,12 @@ class PolicyOut(Schema):
     holiday_bonus_percent: str
     bonus_on_compensation: bool
     bonus_after_return: bool
+    average_hourly_earnings_hours: str | None
+
+    @staticmethod
+    def resolve_average_hourly_earnings_hours(obj):
+        hours = obj.average_hourly_earnings_hours
+        return None if hours is None else f"{hours.normalize():f}"
 
     @staticmethod
     def resolve_holiday_bonus_percent(obj):
@@ -234,7 +244,8 @@ def update_policy(request, company_id: int, payload: PolicyIn):
 @router.patch("/companies/{int:company_id}/holiday-policy", response=PolicyOut)
 def patch_policy(request, company_id: int, payload: PolicyPatch):
     """Change the fields given, the others kept; checked as PUT is (``null`` is refused
-    naming the field)."""
+    naming the field, except ``average_hourly_earnings_hours``, whose null is the Act's
+    method)."""
     current = actor(request)
     company = current.company(company_id, "payroll.manage")
     return services.patch_policy(current, company, **payload.dict(exclude_unset=True))

@@ -25,8 +25,9 @@ router = Router(tags=["payroll"])
 class EmploymentIn(Schema):
     start_date: Day
     end_date: Day | None = None
-    pay_basis: Literal["monthly", "hourly"]
-    salary: Decimal | None = None  # monthly salary or hourly rate, from start_date
+    pay_basis: Literal["monthly", "weekly", "hourly", "performance"]
+    # monthly or weekly salary or hourly rate (performance pay: its basic hourly rate)
+    salary: Decimal | None = None
     weekly_hours: Decimal = Decimal("37.5")
     days_per_week: Decimal = Decimal("5")  # the contract's working days a week
     # The weekdays of work, ISO numbers ("135": Mon, Wed, Fri); empty: Monday to Friday.
@@ -107,7 +108,7 @@ class EmploymentPatch(Schema):
     # The contract from ``valid_from`` (required with any of them): a change from a later day
     # than the employment's start ends it the day before and begins a new one (the response).
     valid_from: Day | None = None
-    pay_basis: Literal["monthly", "hourly"] | None = None
+    pay_basis: Literal["monthly", "weekly", "hourly", "performance"] | None = None
     days_per_week: Decimal | None = None
     working_weekdays: str | None = None
     weekly_hours: Decimal | None = None

@@ -94,6 +94,16 @@ class PayrollConfig(AppConfig):
                 order=84,
             )
         )
+        register_closing_check(
+            ClosingCheck(
+                "payroll.holiday_liability_posted",
+                _("The holiday-pay liability is posted at the month end"),
+                closing.holiday_liability_posted,
+                closing.holiday_liability_posted_many,
+                other_label=_("Holiday-pay liability"),
+                order=85,
+            )
+        )
         # Pages of one employee, employment, pay run or payslip: their company is the object's.
         register_company_pages(
             Employee,

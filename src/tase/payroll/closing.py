@@ -14,13 +14,17 @@ approved runs have no payroll assertion.
 
 - Year end: the holiday-pay liability posted on the year's last day equals the liability
   computed from the holiday records then (KPL 1336/1997 3:1 §, accrual basis; the liability is
-  an accrued expense under accruals and deferred income). Asked only when a year is closed."""
+  an accrued expense under accruals and deferred income). Asked only when a year is closed.
+- Month end: the holiday-pay liability of the month's last day is posted (a month's lock says
+  so when it is not, with the liability computed from the records; the year end compares the
+  amounts)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -152,3 +156,60 @@ def holiday_liability(company, on: dt.date) -> ClosingValue | None:
     if not other and not booked:
         return None
     return ClosingValue(booked, other, reverse("payroll:holidays", args=[company.pk]))
+
+
+def holiday_liability_posted_many(companies, on: dt.date) -> dict[int, ClosingValue]:
+    """Whether the holiday-pay liability of the month end ``on`` has been posted (it is
+    posted at each month end and reversed on the next day, docs/holidays.md), for many
+    companies: three queries find those that post payroll to their books, have an approved
+    pay run paid by then and no liability voucher of ``on``; only for those is the liability
+    computed (the amount to post), shown against nothing in the books with ``detail`` saying
+    it is not posted. Nothing when ``on`` is not a month's last day, and nothing for a company
+    whose liability is zero or whose year has no contribution rates entered (nothing to
+    compare with)."""
+    from tase.ledger.models import Voucher
+
+    from .services.liability import SOURCE as LIABILITY_SOURCE
+    from .services.liability import computed_liability, liability_ref
+
+    if (on + dt.timedelta(days=1)).day != 1:
+        return {}
+    by_id = {company.pk: company for company in companies}
+    elsewhere = set(
+        PayrollSettings.objects.filter(
+            company_id__in=list(by_id), post_to_ledger=False
+        ).values_list("company_id", flat=True)
+    )
+    running = set(
+        PayRun.objects.filter(
+            company_id__in=[pk for pk in by_id if pk not in elsewhere],
+            status__in=POSTED,
+            payment_date__lte=on,
+        ).values_list("company_id", flat=True)
+    )
+    posted = set(
+        Voucher.objects.filter(
+            company_id__in=running, source=LIABILITY_SOURCE, source_ref=liability_ref(on)
+        ).values_list("company_id", flat=True)
+    )
+    found = {}
+    for company_id in sorted(running - posted):
+        company = by_id[company_id]
+        try:
+            total = int(computed_liability(company, on, rows=False).total * 100)
+        except ValidationError:
+            continue  # the year's contribution rates are not entered
+        if total:
+            found[company_id] = ClosingValue(
+                0,
+                total,
+                reverse("payroll:holiday_liability", args=[company_id]) + f"?on={on.isoformat()}",
+                _("Holiday-pay liability of %(date)s not posted")
+                % {"date": on.strftime("%-d.%-m.%Y")},
+            )
+    return found
+
+
+def holiday_liability_posted(company, on: dt.date) -> ClosingValue | None:
+    """:func:`holiday_liability_posted_many` for one company."""
+    return holiday_liability_posted_many([company], on).get(company.pk)

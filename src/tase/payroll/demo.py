@@ -454,15 +454,14 @@ def cafe_pay_run(actor, company: Company, year: int, month: int, *, first_year: 
         services.delete_pay_run(actor, run)
         return None
     run = services.mark_paid(actor, run)
-    if month == 12:
-        _year_end_liability(actor, company, year)
+    _month_end_liability(actor, company, year, month)
     return run
 
 
-def _year_end_liability(actor, company: Company, year: int) -> None:
-    """The holiday-pay liability of the year's last day, posted as the year-end checklist
-    asks before the year is closed (reversed on the next year's first day)."""
+def _month_end_liability(actor, company: Company, year: int, month: int) -> None:
+    """The holiday-pay liability of the month's last day, posted as the month's lock asks
+    (and the year-end checklist before the year is closed; reversed on the next day)."""
     try:
-        services.post_liability(actor, company, dt.date(year, 12, 31))
+        services.post_liability(actor, company, _month_end(year, month))
     except ValidationError as error:
-        log.warning("café demo: holiday-pay liability of %s not posted: %s", year, error)
+        log.warning("café demo: holiday-pay liability of %s/%s not posted: %s", month, year, error)

@@ -220,7 +220,7 @@ class EmployeeForm(forms.ModelForm):
 
 
 class EmploymentForm(forms.ModelForm):
-    salary = _dec(_("Monthly salary or hourly wage (€)"))
+    salary = _dec(_("Salary: monthly, weekly or hourly rate (€)"))
 
     class Meta:
         model = Employment
@@ -254,7 +254,7 @@ class EmploymentReportDataForm(forms.ModelForm):
 
 class SalaryChangeForm(forms.Form):
     valid_from = DayField(label=_("Valid from"), widget=DATE)
-    amount = _dec(_("Monthly salary or hourly wage (€)"), required=True)
+    amount = _dec(_("Salary: monthly, weekly or hourly rate (€)"), required=True)
 
 
 class ContractChangeForm(forms.Form):
@@ -275,7 +275,7 @@ class ContractChangeForm(forms.Form):
         help_text=_("E.g. 135 (Monday 1 ... Sunday 7); empty: unchanged."),
     )
     weekly_hours = _dec(_("Weekly hours"))
-    salary = _dec(_("Monthly salary or hourly wage (€)"))
+    salary = _dec(_("Salary: monthly, weekly or hourly rate (€)"))
 
     def clean(self):
         data = super().clean()

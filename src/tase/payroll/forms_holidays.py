@@ -66,6 +66,20 @@ class HolidayPolicyForm(forms.Form):
             "goes on past the holiday; otherwise the bonus is paid with the holiday."
         ),
     )
+    average_hourly_earnings_hours = forms.DecimalField(
+        label=_("Average-hourly-earnings method: hours per holiday day"),
+        required=False,
+        min_value=0,
+        max_value=24,
+        decimal_places=2,
+        localize=True,
+        help_text=_(
+            "A collective agreement's method for hourly and performance-paid employees under "
+            "the 14-day rule: the credit year's pay for time at work without overtime "
+            "increments / the hours worked, x these hours, x the holiday days (Annual "
+            "Holidays Act 30 §). Empty: the average daily wage of the Act (11 §)."
+        ),
+    )
 
 
 class HolidayForm(forms.Form):

@@ -223,8 +223,26 @@ EMPLOYMENT_TERMS = (
 
 class Employment(models.Model):
     class Basis(models.TextChoices):
+        # The pay bases of the Annual Holidays Act (vuosilomalaki 162/2005 10-12 §): a weekly
+        # or monthly salary is kept during the holiday (10 § 1 mom.); hourly and performance
+        # pay (suoritus- tai urakkapalkka) get the average daily wage under the 14-day rule
+        # (11 §), the percentage under the 35-hour rule (12 §). The salary of an employment
+        # (SalaryChange) is the month's salary, the week's salary or the hourly rate
+        # (for performance pay: its basic hourly rate, which prices hours and sick pay).
         MONTHLY = "monthly", _("Monthly salary")
+        WEEKLY = "weekly", _("Weekly salary")
         HOURLY = "hourly", _("Hourly wage")
+        PERFORMANCE = "performance", _("Performance pay")
+
+        @classmethod
+        def salaried(cls) -> tuple[str, ...]:
+            """The bases whose salary is kept during the holiday (vuosilomalaki 10 § 1 mom.)."""
+            return (cls.MONTHLY, cls.WEEKLY)
+
+        @classmethod
+        def rated_by_hour(cls) -> tuple[str, ...]:
+            """The bases whose salary is a rate per hour (performance: its basic rate)."""
+            return (cls.HOURLY, cls.PERFORMANCE)
 
     class WorkingTime(models.TextChoices):
         FULL = "full_time", _("Full time")
@@ -244,7 +262,7 @@ class Employment(models.Model):
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="employments")
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    pay_basis = models.CharField(_("pay basis"), max_length=10, choices=Basis.choices)
+    pay_basis = models.CharField(_("pay basis"), max_length=12, choices=Basis.choices)
     weekly_hours = models.DecimalField(
         _("weekly hours"), max_digits=5, decimal_places=2, default=Decimal("37.5")
     )
@@ -305,7 +323,7 @@ class Employment(models.Model):
 
 
 class SalaryChange(models.Model):
-    """The monthly salary or hourly rate in force from a date."""
+    """The monthly or weekly salary or the hourly rate in force from a date."""
 
     employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="salaries")
     valid_from = models.DateField(_("valid from"))
@@ -704,6 +722,23 @@ class HolidayPolicy(models.Model):
     # that the employee returns to work when it ends; off: paid with the holiday.
     bonus_after_return = models.BooleanField(
         _("holiday bonus paid after the holiday, only when the employee returns"), default=False
+    )
+    # A collective agreement's average-hourly-earnings method (keskituntiansiomenetelmä), which
+    # the Act lets an agreement use instead of 11 § (vuosilomalaki 162/2005 30 §): the holiday
+    # pay of an hourly or performance-paid employee under the 14-day rule is the credit year's
+    # wages for time at work without the overtime increments / the hours worked (the divisor),
+    # x these hours per holiday day, x the holiday days. Empty: the Act's 11 §.
+    average_hourly_earnings_hours = models.DecimalField(
+        _("hours per holiday day (average-hourly-earnings method)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The collective agreement's hours per holiday day for the average-hourly-earnings "
+            "method of hourly and performance-paid employees. Empty: the average daily wage "
+            "of the Annual Holidays Act (11 §)."
+        ),
     )
 
     def __str__(self):

@@ -67,6 +67,7 @@ def absences(request, company_pk):
                     "holiday_bonus_percent": policy.holiday_bonus_percent,
                     "bonus_on_compensation": policy.bonus_on_compensation,
                     "bonus_after_return": policy.bonus_after_return,
+                    "average_hourly_earnings_hours": policy.average_hourly_earnings_hours,
                 }
             ),
         },

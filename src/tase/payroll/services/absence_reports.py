@@ -160,7 +160,7 @@ def _found(run, employees, by_employee, on_holiday, policy):
             if not periods:  # absent on no working day: nothing to report
                 continue
             found[employee.pk] = periods
-            if employment.pay_basis == Employment.Basis.HOURLY:
+            if employment.pay_basis != Employment.Basis.MONTHLY:  # sick pay is a line of its own
                 hourly.add(employee.pk)
     return found, hourly
 

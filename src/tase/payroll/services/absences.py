@@ -53,7 +53,10 @@ POLICY_FIELDS = (
     "holiday_bonus_percent",
     "bonus_on_compensation",
     "bonus_after_return",
+    "average_hourly_earnings_hours",
 )
+# The most hours a holiday day can be paid: a day has no more (a sanity bound on input).
+MAX_HOURS_PER_DAY = Decimal(24)
 
 
 @transaction.atomic
@@ -65,9 +68,11 @@ def update_policy(
     holiday_bonus_percent,
     bonus_on_compensation=False,
     bonus_after_return=False,
+    average_hourly_earnings_hours=None,
 ) -> HolidayPolicy:
     """Replace the company's rule whole (the page's form, ``PUT``): a field not given takes
-    its default (``bonus_on_compensation`` and ``bonus_after_return`` off)."""
+    its default (``bonus_on_compensation`` and ``bonus_after_return`` off, no
+    average-hourly-earnings method)."""
     return patch_policy(
         actor,
         company,
@@ -75,13 +80,36 @@ def update_policy(
         holiday_bonus_percent=holiday_bonus_percent,
         bonus_on_compensation=bonus_on_compensation,
         bonus_after_return=bonus_after_return,
+        average_hourly_earnings_hours=average_hourly_earnings_hours,
     )
+
+
+def _hours_per_holiday_day(value) -> Decimal | None:
+    """The agreement's hours per holiday day of the average-hourly-earnings method: empty
+    (the Act's 11 §), or more than 0 and at most 24, to the hundredth."""
+    if value in (None, ""):
+        return None
+    try:
+        hours = Decimal(str(value))
+        bounded = hours.is_finite() and 0 < hours <= MAX_HOURS_PER_DAY
+    except ArithmeticError:
+        bounded = False
+    if not bounded:
+        raise ValidationError(
+            {"average_hourly_earnings_hours": _("Enter more than 0 and at most 24 hours.")}
+        )
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ValidationError(
+            {"average_hourly_earnings_hours": _("Enter hours with at most two decimals.")}
+        )
+    return hours
 
 
 @transaction.atomic
 def patch_policy(actor, company: Company, **given) -> HolidayPolicy:
     """Change the given fields of the company's rule (``PATCH``), the others kept, checked as
-    a whole rule is; the change is audited field by field."""
+    a whole rule is; the change is audited field by field. ``average_hourly_earnings_hours``
+    empty (``None``) is the Act's method, so it alone may be given as null."""
     require(actor, company, "payroll.manage")
     for name in given:
         if name not in POLICY_FIELDS:
@@ -92,6 +120,7 @@ def patch_policy(actor, company: Company, **given) -> HolidayPolicy:
         "holiday_bonus_percent": str(policy.holiday_bonus_percent),
         "bonus_on_compensation": policy.bonus_on_compensation,
         "bonus_after_return": policy.bonus_after_return,
+        "average_hourly_earnings_hours": _text(policy.average_hourly_earnings_hours),
     }
     data = {name: getattr(policy, name) for name in POLICY_FIELDS} | given
     try:
@@ -109,15 +138,18 @@ def patch_policy(actor, company: Company, **given) -> HolidayPolicy:
         if not isinstance(data[name], bool):
             raise ValidationError({name: _("Expected true or false.")})
     on_compensation, after_return = data["bonus_on_compensation"], data["bonus_after_return"]
+    hours = _hours_per_holiday_day(data["average_hourly_earnings_hours"])
     policy.sick_pay_weekdays, policy.holiday_bonus_percent = weekdays, bonus
     policy.bonus_on_compensation = on_compensation
     policy.bonus_after_return = after_return
+    policy.average_hourly_earnings_hours = hours
     policy.save()
     after = {
         "sick_pay_weekdays": weekdays,
         "holiday_bonus_percent": str(bonus),
         "bonus_on_compensation": on_compensation,
         "bonus_after_return": after_return,
+        "average_hourly_earnings_hours": _text(hours),
     }
     audit.record(
         actor.user,
@@ -127,6 +159,10 @@ def patch_policy(actor, company: Company, **given) -> HolidayPolicy:
         changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
     )
     return policy
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{Decimal(value).normalize():f}"
 
 
 # -- recording -----------------------------------------------------------------------------
@@ -240,17 +276,29 @@ def day_hours(employment: Employment) -> Decimal:
     return Decimal(employment.weekly_hours) / len(schedule(employment))
 
 
+def hour_rate(employment: Employment, salary_cents: int) -> Decimal:
+    """The pay of one hour in euros, unrounded, for the pay of days absent: the hourly rate
+    (hourly pay, or a performance-paid employee's basic hourly rate), or a weekly salary
+    divided by the weekly hours."""
+    salary = Decimal(salary_cents) / 100
+    if employment.pay_basis == Employment.Basis.WEEKLY:
+        hours = Decimal(employment.weekly_hours)
+        return salary / hours if hours else Decimal(0)
+    return salary
+
+
 def day_pay(employment: Employment, salary_cents: int, day: dt.date) -> Decimal:
     """One working day's pay in euros: a monthly salary divided by the month's working days
-    of the employee's schedule (public holidays not counted); an hourly wage times the hours
-    of a working day."""
-    salary = Decimal(salary_cents) / 100
+    of the employee's schedule (public holidays not counted); otherwise the pay of an hour
+    (:func:`hour_rate`; a weekly salary / the weekly hours) times the hours of a working day,
+    so a weekly salary's day is the salary / the schedule's days a week."""
     if employment.pay_basis == Employment.Basis.MONTHLY:
+        salary = Decimal(salary_cents) / 100
         first = day.replace(day=1)
         last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         working = rules.schedule_day_count(first, last, schedule(employment))
         return salary / working if working else Decimal(0)
-    return salary * day_hours(employment)
+    return hour_rate(employment, salary_cents) * day_hours(employment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +354,7 @@ def absence_pay(
         )
         return AbsencePay(deduction=-lost)
     hours = day_hours(employment) * len(paid)
-    price = Decimal(salary_cents) / 100 * sick.share_percent / rules.HUNDRED
+    price = hour_rate(employment, salary_cents) * sick.share_percent / rules.HUNDRED
     return AbsencePay(sick_hours=hours, sick_price=price)
 
 

@@ -212,7 +212,9 @@ def add_employment(actor, employee: Employee, **data) -> Employment:
     if data.get("end_date") and data["end_date"] < data["start_date"]:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     if data.get("pay_basis") not in Employment.Basis.values:
-        raise ValidationError({"pay_basis": _("Choose monthly or hourly.")})
+        raise ValidationError(
+            {"pay_basis": _("Choose monthly, weekly, hourly or performance pay.")}
+        )
     data["working_weekdays"] = _working_weekdays(data.get("working_weekdays"))
     data["days_per_week"] = (
         Decimal(len(data["working_weekdays"]))
@@ -296,7 +298,9 @@ def _contract_values(employment: Employment, data: dict) -> dict:
     values = {field: getattr(employment, field) for field in CONTRACT_FIELDS}
     if data.get("pay_basis") is not None:
         if data["pay_basis"] not in Employment.Basis.values:
-            raise ValidationError({"pay_basis": _("Choose monthly or hourly.")})
+            raise ValidationError(
+                {"pay_basis": _("Choose monthly, weekly, hourly or performance pay.")}
+            )
         values["pay_basis"] = data["pay_basis"]
     if data.get("working_weekdays") is not None:
         values["working_weekdays"] = _working_weekdays(data["working_weekdays"])

@@ -3,7 +3,9 @@
 Hours (overtime, extra hours, supplements counted in hours) entered without a unit price
 are priced at the employee's hourly wage:
 
-- an hourly-paid employee: the hourly rate in force on the payment date;
+- an hourly-paid employee: the hourly rate in force on the payment date; a performance-paid
+  (piece-work) employee likewise its basic hourly rate, the salary recorded for it;
+- a weekly-paid employee: the weekly salary divided by the weekly hours;
 - a monthly-paid employee: the monthly salary divided by a divisor (kuukausipalkan
   jakaja). Many collective agreements fix it (e.g. 160 in several office agreements); it is
   a company setting with an override on the employment. Without one the divisor is the
@@ -50,9 +52,23 @@ def hourly_wage(
     """The hourly wage of the employment with ``salary_cents`` in force, or None when it
     cannot be known (no salary, or a monthly salary with a zero divisor)."""
     salary = Decimal(salary_cents) / 100
-    if employment.pay_basis == Employment.Basis.HOURLY:
+    if employment.pay_basis in Employment.Basis.rated_by_hour():
         price = salary.quantize(CENT)
-        return HourlyWage(price, {"basis": "hourly", "hourly_wage": str(price)})
+        return HourlyWage(price, {"basis": employment.pay_basis, "hourly_wage": str(price)})
+    if employment.pay_basis == Employment.Basis.WEEKLY:
+        hours = Decimal(employment.weekly_hours)
+        if hours <= 0:
+            return None
+        price = (salary / hours).quantize(CENT, rounding=ROUND_HALF_UP)
+        return HourlyWage(
+            price,
+            {
+                "basis": "weekly",
+                "weekly_salary": str(salary.quantize(CENT)),
+                "weekly_hours": f"{hours.normalize():f}",
+                "hourly_wage": str(price),
+            },
+        )
     divisor, source = divisor_of(employment, settings_row)
     if divisor <= 0:
         return None
@@ -70,12 +86,14 @@ def hourly_wage(
 
 
 def regular_monthly_pay(employment: Employment, salary_cents: int | None) -> int:
-    """The employee's regular pay of a month in cents: the monthly salary, or the hourly
-    rate x weekly hours x 52 / 12; 0 when no salary is known."""
+    """The employee's regular pay of a month in cents: the monthly salary, the weekly salary
+    x 52 / 12, or the hourly rate x weekly hours x 52 / 12; 0 when no salary is known."""
     if not salary_cents:
         return 0
     if employment.pay_basis == Employment.Basis.MONTHLY:
         return salary_cents
+    if employment.pay_basis == Employment.Basis.WEEKLY:
+        return int((Decimal(salary_cents) * WEEKS_PER_MONTH).to_integral(rounding=ROUND_HALF_UP))
     return int(
         (Decimal(salary_cents) * Decimal(employment.weekly_hours) * WEEKS_PER_MONTH).to_integral(
             rounding=ROUND_HALF_UP

@@ -149,13 +149,19 @@ def _employed(book: Ledger, employee, on: dt.date) -> bool:
 
 
 def liability(
-    actor, company: Company, on: dt.date, books: Iterable[Ledger] | None = None
+    actor,
+    company: Company,
+    on: dt.date,
+    books: Iterable[Ledger] | None = None,
+    *,
+    field: str = "on",
 ) -> Liability:
     """The holiday-pay liability of every employee of ``company`` at the end of ``on``
     (``books``: the company's employees read for ``on`` already, a chunk at a time, as for
-    the balances)."""
+    the balances). A year without the contribution rates is refused naming ``field``: ``on``,
+    the parameter of the page and of the API."""
     require(actor, company, "payroll.view")
-    return computed_liability(company, on, books)
+    return computed_liability(company, on, books, field=field)
 
 
 def computed_liability(

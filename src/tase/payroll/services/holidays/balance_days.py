@@ -182,7 +182,8 @@ def day_pay_on(book: Ledger, employee: Employee, year_end: dt.date, on: dt.date)
     """The pay of one holiday day of the credit year ending ``year_end`` not yet used at
     ``on``, by the method of that year: by 11 or 12 § (average daily wage, percentage) the
     year's own holiday pay per day earned (:func:`.earnings.earning`); by 10 § 1 mom. the
-    salary is kept, so a day is 1/25 of the monthly salary in force on ``on`` (17 § 3 mom.)
+    salary is kept, so a day is 1/25 of the monthly (1/6 of the weekly) salary in force on
+    ``on`` (17 § 3 mom.)
     with the year's own share of other pay (10 § 1 mom., second sentence), as long as the
     contract of the year's end is still in force (10 § 4 mom.: a working time changed after
     the year is paid by the year's own salary, so a changed contract keeps the year's day
@@ -194,9 +195,10 @@ def day_pay_on(book: Ledger, employee: Employee, year_end: dt.date, on: dt.date)
     now = _employment_for(book, employee, on, on)
     if then is None or now is None or then.pk != now.pk:
         return earned.day_pay
-    if now.pay_basis != Employment.Basis.MONTHLY:
+    if now.pay_basis not in Employment.Basis.salaried():
         return earned.day_pay
-    divisor = value_at(rules.P_DAY_DIVISORS, year_end)["monthly"]
+    # 17 § 3 mom.: a day of a monthly salary is 1/25, of a weekly salary 1/6
+    divisor = value_at(rules.P_DAY_DIVISORS, year_end)[now.pay_basis]
     salary = Decimal(_salary_on(book, now, on)) / 100
     return cents(salary / divisor) + earned.other_day_pay
 

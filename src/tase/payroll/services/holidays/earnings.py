@@ -15,7 +15,7 @@ employee's wages of a month are the gross pay of the approved payslips paid in i
 overtime increments and hours the payslips recorded (11 § 2 mom.).
 
 Two additions to the wages, as the holiday calculator takes them (its ``other_pay`` and
-``absence_wages``): a monthly-paid employee's other pay besides the salary, which each
+``absence_wages``): a weekly or monthly-paid employee's other pay besides the salary, which each
 payslip records when calculated (the lines of wage types the catalogue marks
 ``holiday_other_pay``; vuosilomalaki 10 § 1 mom., second sentence: its share is added to the
 holiday pay by 11 § 1-2 mom.); and the pay lost in absences equated to work (12 § 2 mom.:
@@ -257,7 +257,7 @@ def family_leave_lost_pay(
 
 def _months(book: Ledger, employee: Employee, employments: list[Employment], year_end, upto):
     """The rules' months: the shape's days and hours with the employee's wages, other pay
-    (a monthly salary's only, by the last contract) and lost pay of absences (the same shape
+    (a weekly or monthly salary's only, by the last contract) and lost pay of absences (the same shape
     and pay give the same tuple, built once). ``employments``: the contracts of one
     employment within the year (:func:`chain`), the last one's pay basis."""
     pk = employee.pk
@@ -276,7 +276,8 @@ def _months(book: Ledger, employee: Employee, employments: list[Employment], yea
     if found is not None:
         return found
     shape = _chain_shape(book, employee, employments, year_end, upto)
-    monthly = employments[-1].pay_basis == Employment.Basis.MONTHLY
+    # other pay besides a salary joins a weekly or monthly salary's holiday pay (10 § 1 mom.)
+    salaried = employments[-1].pay_basis in Employment.Basis.salaried()
     lost: dict[tuple[int, int], int] = defaultdict(int)
     for employment in employments:
         for month, amount in _absence_wages(book, employee, employment, year_end, upto).items():
@@ -285,7 +286,7 @@ def _months(book: Ledger, employee: Employee, employments: list[Employment], yea
     paid = book.wages
     for row in shape:
         gross, increments, other, hours = paid.get((pk, row[0], row[1]), NO_WAGES)
-        wages.append((gross, increments, hours, other if monthly else 0, lost.get(row[:2], 0)))
+        wages.append((gross, increments, hours, other if salaried else 0, lost.get(row[:2], 0)))
     wages = tuple(wages)
     key = (id(shape), wages)  # the shape is held in book.shapes: its id stays its own
     if key not in book.months:
@@ -320,8 +321,8 @@ def earning(
 ) -> Earning:
     """Days earned in the credit year ending ``year_end`` by ``upto`` (its full months) and
     the pay of one holiday day: the holiday pay by the method the Act gives divided by the
-    days, or for a monthly salary 1/25 of it (17 § 3 mom.) when no day was earned yet.
-    ``days_only``: the days alone (6 §, 5 § 1 mom., 17 § 2 mom.), without the pay."""
+    days, or for a monthly salary 1/25 and for a weekly one 1/6 of it (17 § 3 mom.) when no
+    day was earned yet. ``days_only``: the days alone (6 §, 5 § 1 mom., 17 § 2 mom.), without the pay."""
     upto = min(upto or book.on, year_end)
     key = (employee.pk, year_end, upto)
     if key in book.earnings:
@@ -335,29 +336,48 @@ def earning(
     return book.earnings[key]
 
 
-def _day_divisor(book: Ledger, year_end: dt.date) -> Decimal:
-    """The divisor of a monthly salary's day (17 § 3 mom.: 25), read once per year."""
-    key = ("divisor", year_end)
+def _day_divisor(book: Ledger, year_end: dt.date, basis: str = "monthly") -> Decimal:
+    """The divisor of a salary's day (17 § 3 mom.: 25 for a monthly, 6 for a weekly salary),
+    read once per year."""
+    key = ("divisor", year_end, basis)
     if key not in book.shapes:
-        book.shapes[key] = value_at(rules.P_DAY_DIVISORS, year_end)["monthly"]
+        book.shapes[key] = value_at(rules.P_DAY_DIVISORS, year_end)[basis]
     return book.shapes[key]
+
+
+def hourly_earnings_hours(book: Ledger, basis: str, rule: str) -> Decimal | None:
+    """The company's collective-agreement average-hourly-earnings method (``HolidayPolicy.
+    average_hourly_earnings_hours``: hours per holiday day), for those it applies to: hourly
+    and performance-paid employees under the 14-day rule, whose holiday pay it computes
+    instead of the Act's 11 § (the Act lets an agreement depart from it, vuosilomalaki 30 §;
+    :func:`tase.rules.holidays.average_hourly_earnings_pay`). None: the Act's method."""
+    hours = getattr(book.policy, "average_hourly_earnings_hours", None)
+    if hours is None or basis not in Employment.Basis.rated_by_hour() or rule != "14_days":
+        return None
+    return Decimal(hours)
 
 
 def _compute(book: Ledger, employee: Employee, months, key):
     """The days earned (``days_only``) or the rules' result of one distinct input (``key``
     of :func:`_earning`)."""
-    _months_id, year_end, start, end, monthly, per_week, salary, days_only = key
+    _months_id, year_end, start, end, basis, per_week, salary, days_only = key
     per_week = Decimal(per_week)
+    rule = rules.earning_rule_for(per_week, year_end)
+    # The employment's pay basis is the rules' own (monthly, weekly, hourly, performance):
+    # the rules choose the Act's method for it (10 § 1 mom. salary kept, 11 § average
+    # daily wage, 12 § percentage), or the agreement's average hourly earnings (30 §).
     data = rules.HolidayInput(
         credit_year_end=year_end,
         employment_start=start,
         employment_end=end,
-        pay_basis="monthly" if monthly else "hourly",
-        earning_rule=rules.earning_rule_for(per_week, year_end),
+        pay_basis=basis,
+        earning_rule=rule,
         days_per_week=per_week,
         months=months,
-        monthly_salary=Decimal(salary) / 100 if monthly else None,
+        monthly_salary=Decimal(salary) / 100 if basis == "monthly" else None,
+        weekly_salary=Decimal(salary) / 100 if basis == "weekly" else None,
         holiday_bonus_percent=Decimal(book.policy.holiday_bonus_percent),
+        average_hourly_earnings_multiplier=hourly_earnings_hours(book, basis, rule),
     )
     try:
         if days_only:  # the months are built here, within the year and the employment
@@ -385,10 +405,12 @@ def _earning(
     contracts = chain(book, employee, employment)
     within = [e for e in contracts if e.end_date is None or e.end_date >= year_start]
     salary = _salary_on(book, employment, min(upto, employment.end_date or upto))
-    monthly = employment.pay_basis == Employment.Basis.MONTHLY
+    basis = str(employment.pay_basis)
+    salaried = basis in Employment.Basis.salaried()
     months = _months(book, employee, within, year_end, upto)
-    divisor = _day_divisor(book, year_end)
-    fallback = (Decimal(salary) / 100 / divisor) if monthly else ZERO
+    # no day earned yet: a kept salary's day is 1/25 of the monthly, 1/6 of the weekly
+    # salary (17 § 3 mom.)
+    fallback = (Decimal(salary) / 100 / _day_divisor(book, year_end, basis)) if salaried else ZERO
     if not months:
         return Earning(year_end, 0, cents(fallback), "", None)
     # 11 § 3 mom. by the last contract of the year: the Act speaks of one number of days a
@@ -402,9 +424,9 @@ def _earning(
         year_end,
         contracts[0].start_date,
         employment.end_date,
-        monthly,
+        basis,
         per_week,
-        salary if monthly else None,
+        salary if salaried else None,
         days_only,
     )
     found = book.inputs.get(key)

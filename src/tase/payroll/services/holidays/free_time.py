@@ -102,24 +102,31 @@ def free_time_owed(
     the season-end run or the free time generated for one of ``years``, and lines that record
     no rule; a 17 § or 26 § compensation, or one of another year, is not taken off:
     :func:`.ledger.compensation_cents`) and, for a draft ``run``, its own lines entered by
-    hand. One payslip query."""
+    hand. One payslip query for a run; for the liability (no ``run``) none of its own, the
+    payslips of the ledger's employees under the 35-hour rule being read at once
+    (:func:`_slips_of_book`)."""
     if not years:
         return ZERO
     first = dt.date(years[0].year - 1, 4, 1)
-    slips = Payslip.objects.filter(
-        company=book.company,
-        employee=employee,
-        pay_run__status__in=LOCKED,
-        payment_date__gte=max(first, chain(book, employee, employment)[0].start_date),
-        payment_date__lte=until,
-    )
-    if run is not None:
-        slips = slips.exclude(pay_run=run)
+    since = max(first, chain(book, employee, employment)[0].start_date)
+    if run is None:  # the liability: the chunk's payslips read once (:func:`_slips_of_book`)
+        rows = [r for r in _slips_of_book(book, until).get(employee.pk, ()) if r[0] >= since]
+    else:
+        rows = (
+            Payslip.objects.filter(
+                company=book.company,
+                employee=employee,
+                pay_run__status__in=LOCKED,
+                payment_date__gte=since,
+                payment_date__lte=until,
+            )
+            .exclude(pay_run=run)
+            .order_by()
+            .values_list("payment_date", "gross_cents", "overtime_increment_cents", "lines")
+        )
     basis: defaultdict[dt.date, int] = defaultdict(int)
     paid = 0
-    for day, gross, increments, lines in slips.order_by().values_list(
-        "payment_date", "gross_cents", "overtime_increment_cents", "lines"
-    ):
+    for day, gross, increments, lines in rows:
         year = credit_year_end(day)
         if year in years:
             basis[year] += gross - increments - holiday_cents(lines)
@@ -141,6 +148,47 @@ def free_time_owed(
         Decimal(paid) / 100,
     )
     return pay.amount
+
+
+def _slips_of_book(book: Ledger, until: dt.date) -> dict[int, list[tuple]]:
+    """The approved payslips (payment date, gross, overtime increments, lines) paid by
+    ``until`` from the start of the credit year before ``until``'s, of the ledger's employees
+    with a contract under the 35-hour rule (6 §: the only ones whose year can be one of 8 §
+    1 mom.), by employee id: one query for the whole ledger (a chunk of a company), not one
+    per employee, kept in the ledger for ``until``."""
+    key = ("free_time_slips", until)
+    found = book.shapes.get(key)
+    if found is not None:
+        return found
+    year_end = credit_year_end(until)
+    rule_year = dt.date(year_end.year - 1, 3, 31)
+    ids = [
+        pk
+        for pk, employments in book.employments.items()
+        if any(
+            rules.earning_rule_for(Decimal(e.days_per_week), rule_year) == "35_hours"
+            or rules.earning_rule_for(Decimal(e.days_per_week), year_end) == "35_hours"
+            for e in employments
+        )
+    ]
+    found = defaultdict(list)
+    if ids:
+        for row in (
+            Payslip.objects.filter(
+                company=book.company,
+                employee_id__in=ids,
+                pay_run__status__in=LOCKED,
+                payment_date__gte=dt.date(year_end.year - 2, 4, 1),
+                payment_date__lte=until,
+            )
+            .order_by()
+            .values_list(
+                "employee_id", "payment_date", "gross_cents", "overtime_increment_cents", "lines"
+            )
+        ):
+            found[row[0]].append(row[1:])
+    book.shapes[key] = found
+    return found
 
 
 def season_end_within(run: PayRun) -> dt.date | None:
