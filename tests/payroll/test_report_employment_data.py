@@ -211,3 +211,38 @@ def test_api_patches_the_report_data_and_keeps_other_tenants_out(world, clerk):
     )
     job.refresh_from_db()
     assert (job.working_time, job.car_age_group) == ("part_time", "C")
+
+
+def test_the_form_of_pay_is_reported_only_where_its_code_is_known(world, clerk):
+    """PaymentType 1 for a monthly salary and 2 for an hourly wage; a weekly salary and
+    performance pay have no code Tase knows, so their reports leave the optional PaymentTypes
+    out rather than calling them a monthly salary."""
+    monthly = _employ(clerk, world.company, pay_basis=Employment.Basis.MONTHLY)
+    hourly = _employ(clerk, world.company, pay_basis=Employment.Basis.HOURLY)
+    weekly = _employ(clerk, world.company, pay_basis=Employment.Basis.WEEKLY)
+    piece = _employ(clerk, world.company, pay_basis=Employment.Basis.PERFORMANCE)
+    run = _approve(
+        clerk,
+        world.company,
+        [
+            (person, "pay_correction", {"amount": "900"})
+            for person in (monthly, hourly, weekly, piece)
+        ],
+    )
+    row = Report.objects.get(pay_run=run, kind=Report.Kind.EARNINGS)
+    _official_valid(row.document)
+    tree = etree.fromstring(row.document)
+
+    def payment_types(person) -> list[str]:
+        report_id = services.employee_report_id(run, person.pk)
+        (report,) = [
+            element
+            for element in tree.iter("{*}Report")
+            if element.findtext(".//{*}ReportId") == report_id
+        ]
+        return [element.text for element in report.iter("{*}PaymentType")]
+
+    assert payment_types(monthly) == [str(irf.PAYMENT_MONTHLY)]
+    assert payment_types(hourly) == [str(irf.PAYMENT_HOURLY)]
+    assert payment_types(weekly) == []
+    assert payment_types(piece) == []

@@ -135,6 +135,12 @@ CAR_BENEFIT_CODES = {
 }
 
 
+# The pay basis as the Register's form of pay (PaymentType, irf.PAYMENT_MONTHLY / _HOURLY): the
+# two forms whose codes Tase knows. A weekly salary or performance pay is left out of the
+# report (PaymentTypes is optional), never reported as a monthly salary.
+PAYMENT_FORMS = {Employment.Basis.MONTHLY: False, Employment.Basis.HOURLY: True}
+
+
 def _employments(company: Company, day: dt.date, employee_ids=None) -> dict[int, _Job]:
     """The employment in force on ``day`` of each employee (the latest started), read at once;
     only of ``employee_ids`` when given (a chunk of a run's payslips: the reports of a large
@@ -171,7 +177,7 @@ def _employments(company: Company, day: dt.date, employee_ids=None) -> dict[int,
                 end=end,
                 full_time=None if not working else working == Employment.WorkingTime.FULL,
                 hours_per_week=Decimal(hours),
-                hourly=basis == Employment.Basis.HOURLY,
+                hourly=PAYMENT_FORMS.get(basis),
                 profession_code=(profession or "").strip(),
                 agreement_code=_agreement_code(agreement),
             ),
