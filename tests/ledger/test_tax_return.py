@@ -167,3 +167,23 @@ def test_the_query_count_does_not_grow_with_the_vouchers(books, closed, system):
     closed.refresh_from_db()
     assert count() == before
     assert before <= 8, before
+
+
+def test_book_depreciation_over_the_evl_maximum_is_added_back(books, accountant, system):
+    """A machine of 12 000 € over two years from February 2026: the plan takes 11 x 500 € =
+    5 500 €, EVL 30 § allows 25 % of 12 000 € = 3 000 €: 2 500 € added back (EVL 54 §)."""
+    from .test_fixed_assets import machine
+
+    services.create_fixed_asset(accountant, books, **machine(years=2))
+    services.run_depreciation(accountant, books, dt.date(2026, 12, 31))
+    post(books, dt.date(2026, 3, 1), ("1910", "20000.00"), ("3000", "-20000.00"))
+    year = FiscalYear.objects.get(company=books)
+    services.close_fiscal_year(system, year, override_reason="test books")
+    year.refresh_from_db()
+    found = tax_return.tax_return_figures(books, year)
+    calc = _amounts(found.calculation)
+    assert calc["result"] == 2_000_000 - 550_000
+    assert calc["depreciation"] == 250_000
+    assert calc["taxable_income"] == 2_000_000 - 550_000 + 250_000
+    source = next(f.source for f in found.calculation if f.key == "depreciation")
+    assert "K1" in source or "Koneet" in source or "Machinery" in source
