@@ -142,7 +142,24 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
     """The key figures and the calculation of taxable income of ``year``: refused, naming
     the field, for a company that does not file 6B (only a limited company or a cooperative
     pays the corporate income tax, TVL 124 § 2 mom.) and for an open year whose closing gate
-    with the year-end items fails (as the statement book is)."""
+    with the year-end items fails (as the statement book is).
+
+    The figures, their source and basis (Kirjanpitolaki KPL 1336/1997, Kirjanpitoasetus KPA
+    1339/1997, Osakeyhtiölaki OYL 624/2006):
+
+    * turnover: income-statement item 1 (lines ``IS.1``; KPL 4:1 §);
+    * result before appropriations and taxes: items 1-9 (every income-statement line but
+      ``IS.10``-``IS.12``; KPA 1:1 §); appropriations: item 10 (KPL 5:5 §, EVL 54 §);
+    * income taxes and other direct taxes booked: items 11-12 (TVL 124 § 2 mom.);
+    * the result: every revenue and expense account (KPA 1:1 §);
+    * balance sheet total: the asset accounts at the year's end (KPA 1:6 §); equity: the
+      ``BS.C`` lines and the year's result; share capital: ``BS.C.1`` (OYL 1:3 §);
+      distributable free equity: ``BS.C.3``-``BS.C.5`` and the year's result (OYL 13:5 §;
+      the capitalised development costs 13:5 § deducts are not looked at);
+    * accumulated depreciation difference: account 2400 (KPL 5:5 §, EVL 54 §);
+    * average personnel: the personnel sources (payroll; PMA 3:11 §);
+    * dividend proposed: no amount, the statement book keeps the proposal as text (OYL 13:6 §);
+    * the calculation of taxable income: :mod:`tase.rules.tax_return`."""
     _check(company, year)
     qs, net = _period_rows(company, year.start, year.end)
     rows = (
