@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tase.core.models import Company
 from tase.core.roles import Role
-from tase.ledger import services, tax_return
+from tase.ledger import financial_statements, services, tax_return
 from tase.ledger.models import FiscalYear
 
 from .conftest import post
@@ -63,6 +63,10 @@ def test_the_golden_small_company(books, closed):
     assert key["distributable_free_equity"] == 330_899
     assert key["depreciation_difference"] == 0
     assert key["dividend_proposed"] is None
+    # The same as the financial statements of the year.
+    statements = financial_statements.financial_statements(books, Y2025, form="small")
+    assert statements.total_assets[0] == key["balance_sheet_total"]
+    assert statements.profit[0] == key["result"]
     calc = _amounts(found.calculation)
     # 3 308,99 + 800 + half of 301,01 rounded up (150,51) = 4 259,50
     assert calc["income_taxes"] == 80_000

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from tase.core.models import Company
 from tase.rules import tax_return as rules
+from tase.rules.financial_statements import ASSET_LINES
 
 from . import tax_depreciation
 from .financial_statements import _period_rows, statement_book_of
@@ -152,7 +153,8 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
       ``IS.10``-``IS.12``; KPA 1:1 §); appropriations: item 10 (KPL 5:5 §, EVL 54 §);
     * income taxes and other direct taxes booked: items 11-12 (TVL 124 § 2 mom.);
     * the result: every revenue and expense account (KPA 1:1 §);
-    * balance sheet total: the asset accounts at the year's end (KPA 1:6 §); equity: the
+    * balance sheet total: the accounts of the lines ``BS.A`` and ``BS.B`` at the year's
+      end, as the statements' total of assets (KPA 1:6 §); equity: the
       ``BS.C`` lines and the year's result; share capital: ``BS.C.1`` (OYL 1:3 §);
       distributable free equity: ``BS.C.3``-``BS.C.5`` and the year's result (OYL 13:5 §;
       the capitalised development costs 13:5 § deducts are not looked at);
@@ -195,7 +197,7 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
                 sums["fines"].add(number, value)
             continue
         line = row["account__balance_sheet_line"] or ""
-        if kind == Account.Type.ASSET:
+        if _under(line, ASSET_LINES):  # as the statements' total of assets
             assets.add(number, value)
         if _under(line, ("BS.C",)):
             sums["equity"].add(number, -value)
@@ -258,7 +260,7 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
             "balance_sheet_total",
             _("Balance sheet total"),
             assets.cents,
-            assets.source(_("asset accounts")),
+            assets.source(_("balance sheet items Non-current and Current assets")),
             "KPA 1339/1997 1:6 §",
         ),
         Figure(
