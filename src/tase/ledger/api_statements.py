@@ -17,7 +17,7 @@ from tase.apiutil import Day, actor
 from tase.core import pdf
 
 from . import financial_statements as statements
-from . import services
+from . import services, tax_return
 from .models import FiscalYear
 
 router = Router(tags=["ledger"])
@@ -176,3 +176,46 @@ def statement_book_pdf(request, company_id: int, year_id: int, language: str = "
     with translation.override("en" if language == "en" else "fi"):
         data = statements.statement_book_pdf(company, year.end, language=language)
     return pdf.response(data, f"tasekirja-{year.end}")
+
+
+class TaxFigureOut(Schema):
+    key: str = Field(..., description="Stable key of the figure (not a field code of form 6B)")
+    label: str
+    amount: str | None = Field(..., description="Euros; null when the books do not know it")
+    source: str = Field(..., description="The statement items or accounts it sums")
+    basis: str = Field(..., description="Its legal basis")
+
+
+class TaxReturnOut(Schema):
+    company: str
+    business_id: str
+    fiscal_year: PeriodOut
+    field_codes: None = Field(
+        None, description="Always null: the record description of 6B was not available"
+    )
+    field_codes_note: str
+    key_figures: list[TaxFigureOut]
+    average_personnel: str | None
+    calculation: list[TaxFigureOut] = Field(
+        ..., description="The calculation of taxable income: result, additions, taxable income"
+    )
+    taxable_income: str
+    loss: str
+
+
+@router.get(
+    "/companies/{company_id}/fiscal-years/{year_id}/tax-return-figures",
+    response={200: TaxReturnOut},
+    summary="The income tax return's key figures (form 6B) of a closed year; no field codes",
+)
+def tax_return_figures(
+    request, company_id: int, year_id: int, format: Literal["json", "csv"] = "json"
+):
+    """A limited company's or cooperative's year, closed or with its closing gate passing
+    (422 naming ``fiscal_year`` or ``year_end`` otherwise). ``format=csv``: the same as the
+    page's CSV download."""
+    company, year = _year(request, company_id, year_id, "ledger.view")
+    figures = tax_return.tax_return_figures(company, year)
+    if format == "csv":
+        return tax_return.csv_response(figures)
+    return tax_return.to_data(figures)

@@ -17,7 +17,8 @@ from tase.core import pdf
 from tase.rules import financial_statements as rules
 
 from . import financial_statements as statements
-from . import services
+from . import services, tax_return
+from .services.income_tax import pays_corporate_income_tax
 from .statement_notes import notes_for, suggestions
 from .views import _actor, _base, _company, _errors, chosen_year, posted
 
@@ -96,6 +97,16 @@ def financial_statements(request, company_pk):
             errors = errors + _errors(error)
         if result is not None and request.GET.get("format") == "pdf":
             return pdf.response(statements.statements_pdf(result), f"tilinpaatos-{year.end}")
+    tax_figures, tax_errors = None, []
+    wants_tax = request.GET.get("tax") == "1" or request.GET.get("format") == "tax-csv"
+    # A closed year shows them at once; an open one on request (its closing gate is asked).
+    if year is not None and pays_corporate_income_tax(company) and (not year.is_open or wants_tax):
+        try:
+            tax_figures = tax_return.tax_return_figures(company, year)
+        except ValidationError as error:
+            tax_errors = _errors(error)
+        if tax_figures is not None and request.GET.get("format") == "tax-csv":
+            return tax_return.csv_response(tax_figures)
     signatures = statements.signatures_of(book)
     signatures += [{"name": "", "role": "", "date": None}] * (SIGNATURE_ROWS - len(signatures))
     written = (book.notes or {}) if book else {}
@@ -122,5 +133,9 @@ def financial_statements(request, company_pk):
                 for note in notes_for(form)
             ],
             default_sign_date=(year.end + dt.timedelta(days=1)) if year else None,
+            files_6b=pays_corporate_income_tax(company),
+            tax_figures=tax_figures,
+            tax_errors=tax_errors,
+            no_codes=tax_return.NO_CODES,
         ),
     )
