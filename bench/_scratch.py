@@ -17,6 +17,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -110,35 +111,33 @@ class Scratch:
         self.connection.settings_dict["NAME"] = self.name
 
     def _template_digest(self, template: str) -> str | None:
-        settings = self.connection.settings_dict
-        configured = settings["NAME"]
-        self.connection.close()
-        settings["NAME"] = "postgres"
-        try:
-            with self.connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                    "WHERE datname = %s",
-                    [template],
-                )
-                row = cursor.fetchone()
-        finally:
-            self.connection.close()
-            settings["NAME"] = configured
+        with self._maintenance_cursor() as cursor:
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [template],
+            )
+            row = cursor.fetchone()
         return row[0] if row else None
 
     def _maintenance(self, *statements: str) -> None:
         """Run ``statements`` (with the scratch database's name) from the server's
         maintenance database: the configured database need not exist (a test run has only
         its test_ copy), and a database cannot drop itself."""
+        with self._maintenance_cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement.format(self.name))
+
+    @contextmanager
+    def _maintenance_cursor(self):
+        """A cursor on the server's maintenance database ``postgres``; the connection is
+        pointed back at the database it was configured with afterwards."""
         settings = self.connection.settings_dict
         configured = settings["NAME"]
         self.connection.close()
         settings["NAME"] = "postgres"
         try:
             with self.connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement.format(self.name))
+                yield cursor
         finally:
             self.connection.close()
             settings["NAME"] = configured
