@@ -47,8 +47,7 @@ FINE_ACCOUNTS: tuple[str, ...] = ()  # the shipped charts have no account for fi
 APPROPRIATIONS, TAXES = ("IS.10",), ("IS.11", "IS.12")
 FREE_EQUITY = ("BS.C.3", "BS.C.4", "BS.C.5")
 NO_CODES = gettext_lazy(
-    "ei kenttätunnuksia: Verohallinnon tietuekuvausta ei ollut saatavilla "
-    "(no field codes: the Tax Administration's record description was not available)"
+    "No field codes: the Tax Administration's record description was not available"
 )
 
 
