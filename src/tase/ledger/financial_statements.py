@@ -58,7 +58,7 @@ def fiscal_year_ending(company, year_end: dt.date) -> FiscalYear:
     return year
 
 
-def _period_rows(company, start: dt.date, end: dt.date):
+def period_rows(company, start: dt.date, end: dt.date):
     """The balance table (whole months) or the entries of ``start``-``end``, and the net
     (debit - credit) to sum over them."""
     whole_months = start.day == 1 and end == month_end(end)
@@ -86,7 +86,7 @@ def line_totals(
     with the period's result on :data:`rules.PROFIT_LINE`, and whether an account that needs
     a function lacks one. By function, the accounts of the by-nature operating lines are on
     the line of their function (``FN.selling`` ...). One grouped query."""
-    qs, net = _period_rows(company, start, end)
+    qs, net = period_rows(company, start, end)
     fields = ["account__type", "account__income_statement_line", "account__balance_sheet_line"]
     by_function = basis == "function"
     if by_function:
@@ -121,7 +121,7 @@ def accounts_without_function(company, periods) -> list[str]:
         function_lines |= Q(account__income_statement_line__startswith=prefix + ".")
     found: dict[str, str] = {}
     for start, end in periods:
-        qs, net = _period_rows(company, start, end)
+        qs, net = period_rows(company, start, end)
         rows = (
             qs.filter(function_lines, account__function="")
             .values("account__number", "account__name_fi")

@@ -36,7 +36,7 @@ from tase.rules import tax_return as rules
 from tase.rules.financial_statements import ASSET_LINES
 
 from . import tax_depreciation
-from .financial_statements import _period_rows, statement_book_of
+from .financial_statements import period_rows, statement_book_of
 from .models import Account, FiscalYear
 from .services import cents_to_decimal, fmt_date
 from .services.depreciation_difference import DIFFERENCE_ACCOUNT
@@ -162,7 +162,7 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
     * dividend proposed: no amount, the statement book keeps the proposal as text (OYL 13:6 §);
     * the calculation of taxable income: :mod:`tase.rules.tax_return`."""
     _check(company, year)
-    qs, net = _period_rows(company, year.start, year.end)
+    qs, net = period_rows(company, year.start, year.end)
     rows = (
         qs.values(
             "account__number",
