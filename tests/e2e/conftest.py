@@ -4,11 +4,17 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("TASE_CHROMIUM", "/usr/bin/chromium")
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs an event loop
+
+# CI runs the browser tests beside the PostgreSQL suite on two cores: a page that answers in
+# 0.1 s on a quiet machine can take seconds there. Playwright's 5 s default made one such step
+# fail at random (stop 26), so assertions wait up to 20 s; a real failure still fails.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(config, items):

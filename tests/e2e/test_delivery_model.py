@@ -140,6 +140,8 @@ def test_the_delivery_model_from_contract_to_an_answer_by_email(
     page.locator("#account_1").fill("3000")
     page.locator("#credit_1").fill("100,00")
     page.locator("#credit_1").press("Enter")
+    # The voucher's own page, not the form again with an error: the URL says which.
+    expect(page).to_have_url(re.compile(rf"/ledger/{test_company.pk}/vouchers/\d+/$"))
     expect(page.get_by_test_id("voucher-description")).to_have_text("Asiakkaan testitosite")
 
     # The main user signs the go-live, then the lead: the customer moves to support.
