@@ -33,7 +33,12 @@ texts of KPA 1:1, 2 and 6 § in the wording of 1752/2015 (Finnish and Swedish) a
 Finlex's open data (finlex.fi/fi/laki/alkup/2015/20151752,
 finlex.fi/sv/laki/alkup/2015/20151752, finlex.fi/fi/laki/alkup/2015/20151753); KPA 1 §
 agrees with the current Swedish text (finlex.fi/sv/laki/ajantasa/1997/19971339, up to FörfS
-1053/2023); later amendments of PMA were not checked. The Swedish labels are those of the
+1053/2023). PMA as first published was rectified (Finlex: "Säädöstä oikaistu"); the
+rectification notice, read in its Swedish text (Rättelser till Finlands författningssamling nr
+1753/2015), corrects only cross-references to the Accounting Act in 1 luku 3 §, 2 luku 6 § and
+3 luku 1 § (notes), not the layouts used here. No amending statute of PMA was found in the
+sources searchable here (searched 8.12.2026 in Finnish and Swedish); HE 76/2024 amends the
+Accounting Act's size limits of 1 luku, not PMA's layouts. The Swedish labels are those of the
 Swedish text of the Finnish statutes, not the terms of Sweden's årsredovisningslag.
 
 Accounts reach the rows by the statement line of the chart (column ``line`` of
