@@ -17,7 +17,7 @@ from tase.apiutil import Day, actor
 from tase.core import pdf
 
 from . import financial_statements as statements
-from . import services, tax_return
+from . import services, size_class, tax_return
 from .models import FiscalYear
 
 router = Router(tags=["ledger"])
@@ -131,6 +131,46 @@ def _book_out(book) -> dict:
         "auditor_note": book.auditor_note,
         "notes": book.notes,
     }
+
+
+class SizeLimitsOut(Schema):
+    balance_sheet_total: str
+    turnover: str
+    personnel: str
+
+
+class SizeYearOut(Schema):
+    start: dt.date
+    end: dt.date
+    balance_sheet_total: str = Field(..., description="Euros, the assets on the last day")
+    turnover: str = Field(..., description="Euros, income statement item 1 of the year")
+    personnel: str | None = Field(..., description="Average; null when Tase does not know it")
+    size_class: Literal["micro", "small", "full"]
+    exceeded: dict[str, list[str]] = Field(..., description="Per class: the limits exceeded")
+    limits: dict[str, SizeLimitsOut] = Field(..., description="Per class: its limits that year")
+    alone: bool = Field(..., description="No earlier year in Tase: by this year's figures only")
+
+
+class SizeClassOut(Schema):
+    fiscal_year: int
+    size_class: Literal["micro", "small", "full"] = Field(
+        ..., description="KPL 1:4 a-4 b §; full: larger than a small company"
+    )
+    label: str
+    forms_allowed: list[str]
+    years: list[SizeYearOut] = Field(..., description="Every year up to this one, oldest first")
+
+
+@router.get(
+    "/companies/{company_id}/fiscal-years/{year_id}/size-class",
+    response=SizeClassOut,
+    summary="The company's size class (micro, small, larger) at the year's end, and its forms",
+)
+def get_size_class(request, company_id: int, year_id: int):
+    """Decided year by year from the books as KPL 1:4 a-4 b § and KILA 1982/2018 say: two
+    consecutive years change the class."""
+    company, year = _year(request, company_id, year_id, "ledger.view")
+    return size_class.to_data(size_class.size_class(company, year))
 
 
 @router.get(

@@ -17,7 +17,7 @@ from tase.core import pdf
 from tase.rules import financial_statements as rules
 
 from . import financial_statements as statements
-from . import services, tax_return
+from . import services, size_class, tax_return
 from .services.income_tax import pays_corporate_income_tax
 from .statement_notes import notes_for, suggestions
 from .views import _actor, _base, _company, _errors, chosen_year, posted
@@ -107,6 +107,8 @@ def financial_statements(request, company_pk):
             tax_errors = _errors(error)
         if tax_figures is not None and request.GET.get("format") == "tax-csv":
             return tax_return.csv_response(tax_figures)
+    company_size = size_class.size_class(company, year) if year is not None else None
+    size_warning = size_class.form_warning(company_size, form) if company_size else None
     signatures = statements.signatures_of(book)
     signatures += [{"name": "", "role": "", "date": None}] * (SIGNATURE_ROWS - len(signatures))
     written = (book.notes or {}) if book else {}
@@ -137,5 +139,9 @@ def financial_statements(request, company_pk):
             tax_figures=tax_figures,
             tax_errors=tax_errors,
             no_codes=tax_return.NO_CODES,
+            company_size=company_size,
+            size_warning=size_warning,
+            size_label=size_class.class_labels()[company_size.size_class] if company_size else "",
+            size_rows=size_class.page_rows(company_size) if company_size else [],
         ),
     )
