@@ -22,6 +22,8 @@ from ninja import Router, Schema
 from tase.apiutil import Day
 from tase.rules import holidays as engine
 
+from .models import Employment
+
 router = Router(tags=["payroll"])
 
 
@@ -159,10 +161,14 @@ MESSAGES = {
 
 
 def error_text(error: engine.HolidayInputError) -> str:
-    """The rule's message in the active language, its dates in the local short format."""
+    """The rule's message in the active language, its dates in the local short format and a
+    pay basis by its name ("viikkopalkka", not the API's code)."""
+    bases = {key: str(label).lower() for key, label in Employment.Basis.choices}
     params = {
         key: formats.date_format(value, "SHORT_DATE_FORMAT")
         if isinstance(value, dt.date)
+        else bases.get(value, value)
+        if key == "basis"
         else value
         for key, value in error.params.items()
     }
