@@ -84,6 +84,7 @@ PARAMETER_UNITS = {  # the units of src/tase/rules/params/*.yaml, for the parame
     "EUR per year": _l("EUR per year"),
     "EUR per km": _l("EUR per km"),
     "euros a year, percent, days": _l("euros a year, percent, days"),
+    "euros; persons on average": _l("euros; persons on average"),
     "months, percent": _l("months, percent"),
     "weekdays": _l("weekdays"),
     "working days": _l("working days"),
