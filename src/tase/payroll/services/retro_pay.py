@@ -6,6 +6,9 @@ history now says it should have been:
 
 - the monthly salary line: the monthly salary in force on the payment date (the salary the
   pay run takes, :func:`.employees.salary_on`) less the amount paid;
+- the weekly salary line: per week paid, the weeks x the weekly salary now in force on the
+  payment date less the amount paid (the line scaled by the new weekly salary over the one it
+  was priced at, which the payslip line keeps; a line lowered for a holiday in proportion);
 - lines priced at the employee's hourly wage (hours of an hourly-paid employee, overtime,
   evening, night, Saturday and Sunday supplements and any other hour-based wage type of a
   monthly-paid employee, :mod:`.hourly`), the hours a correction run added or took away
@@ -42,6 +45,12 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tase.core import audit
+from tase.rules.payroll.salary import (
+    MONTHLY_SALARY,
+    WEEKLY_SALARY,
+    WEEKLY_SALARY_USED,
+    is_salary,
+)
 from tase.rules.payroll_catalogue import RETRO_WAGE_TYPES
 
 from ..models import Employment, PayItem, PayRun, Payslip
@@ -122,18 +131,39 @@ def _corrected_hours(employee_id: int, run_ids) -> dict[int, list[dict]]:
     return found
 
 
-def _paid_and_due(slip_lines, corrected, salary_cents, new_hourly, retro_of):
-    """(paid, due) per retro wage type of one past payment: its monthly salary and the lines
-    priced at the hourly wage, the hours its corrections added included."""
+def _salary_due(line: dict, basis: str, salary_cents: int) -> Decimal | None:
+    """What the salary history now gives for one of a past payment's salary lines, or None
+    when it is not recomputed: a monthly salary line, the monthly salary now in force on the
+    payment date; a weekly salary line of a weekly-paid employment, per week paid: the line
+    scaled by the weekly salary now in force over the weekly salary it was priced at
+    (:data:`~tase.rules.payroll.salary.WEEKLY_SALARY_USED`), rounded to the cent half up, so
+    weeks x the old weekly salary becomes weeks x the new one (a line lowered for the salary
+    kept during a holiday, or a part week entered as an amount, in the same proportion)."""
+    if line["code"] == MONTHLY_SALARY:
+        return Decimal(salary_cents) / 100
+    if line["code"] != WEEKLY_SALARY or basis != Employment.Basis.WEEKLY:
+        return None
+    used = Decimal(line.get(WEEKLY_SALARY_USED) or line.get("unit_price") or 0)
+    if used <= 0:
+        return None
+    amount = Decimal(line["amount"])
+    return (amount * Decimal(salary_cents) / 100 / used).quantize(CENT, ROUND_HALF_UP)
+
+
+def _paid_and_due(slip_lines, corrected, salary_cents, new_hourly, retro_of, basis=""):
+    """(paid, due) per retro wage type of one past payment: its monthly or weekly salary
+    (:func:`_salary_due`) and the lines priced at the hourly wage, the hours its corrections
+    added included."""
     paid: dict[str, Decimal] = defaultdict(Decimal)
     due: dict[str, Decimal] = defaultdict(Decimal)
     for line in [*slip_lines, *corrected]:
         amount = Decimal(line["amount"])
-        if line["code"] == "monthly_salary":  # only the original's: corrections keep it
+        if is_salary(line["code"]):  # only the original's: corrections keep it
             code = retro_of.get(TIME_RATE)
-            if code is not None:
+            now = _salary_due(line, basis, salary_cents)
+            if code is not None and now is not None:
                 paid[code] += amount
-                due[code] += Decimal(salary_cents) / 100
+                due[code] += now
             continue
         record = line.get("hourly")
         code = retro_of.get(line.get("income_type"))
@@ -164,7 +194,12 @@ def retro_differences(actor, employment: Employment) -> list[RetroLine]:
             continue
         new_hourly = hourly_wage(employment, settings_row, salary)
         paid, due = _paid_and_due(
-            slip.lines, corrected.get(slip.pay_run_id, []), salary, new_hourly, retro_of
+            slip.lines,
+            corrected.get(slip.pay_run_id, []),
+            salary,
+            new_hourly,
+            retro_of,
+            employment.pay_basis,
         )
         for code, due_amount in sorted(due.items()):
             already = added.get((slip.pk, code), Decimal("0"))
