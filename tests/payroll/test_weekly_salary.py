@@ -97,7 +97,7 @@ def test_two_weeks_give_weeks_times_the_weekly_salary(world, clerk):
     slip = Payslip.objects.get(pay_run=run)
     [line] = _lines(slip, "weekly_salary")
     assert (D(line["quantity"]), D(line["unit_price"]), line["amount"]) == (2, 600, "1200.00")
-    assert (line["income_type"], line["label_fi"], line["weekly_salary"]) == (
+    assert (line["income_type"], line["label_fi"], line["salary_used"]) == (
         201,
         "Viikkopalkka",
         "600.00",
@@ -140,7 +140,7 @@ def test_an_entered_weekly_salary_replaces_the_generated_one(world, clerk):
     services.add_item(clerk, run, worker, wage_type="weekly_salary", amount=D("960.00"))
     services.calculate_pay_run(clerk, run)
     [line] = _lines(Payslip.objects.get(pay_run=run), "weekly_salary")
-    assert (line["amount"], line["quantity"], line["weekly_salary"]) == ("960.00", None, "600.00")
+    assert (line["amount"], line["quantity"], line["salary_used"]) == ("960.00", None, "600.00")
 
 
 def test_monthly_and_hourly_paid_get_no_weekly_line(world, clerk):
@@ -203,7 +203,7 @@ def test_a_holiday_lowers_the_weekly_salary_by_the_salary_kept(world, clerk):
     services.calculate_pay_run(clerk, run)
     slip = Payslip.objects.get(pay_run=run)
     [line] = _lines(slip, "weekly_salary")
-    assert (line["amount"], line["weekly_salary"]) == ("600.00", "600.00")
+    assert (line["amount"], line["salary_used"]) == ("600.00", "600.00")
     assert slip.gross_cents == 120000 + lines["holiday_bonus"]
 
 
@@ -321,3 +321,27 @@ def test_the_api_run_gives_the_same_line(world, clerk):
     # another organization's user does not see the run
     other = world.client(Role.PAYROLL_CLERK, other=True)
     assert other.post(f"/api/v1/payroll/pay-runs/{run_id}/calculate").status_code == 404
+
+
+def test_retro_pay_of_a_monthly_salary_lowered_for_a_holiday_is_its_share(world, clerk):
+    """The same rule for the monthly salary: 3 000 € a month, six holiday days in March
+    (6 x 120.00 kept in the holiday pay) leave a salary line of 2 280.00; a raise to
+    3 160.00 from January makes it 2 280.00 x 3 160 / 3 000 = 2 401.60, not the whole
+    3 160.00 (which paid the 720.00 kept in the holiday pay a second time)."""
+    worker = employee(clerk, world.company, salary="3000.00")
+    services.record_holiday(
+        clerk, worker, start_date=dt.date(2026, 3, 9), end_date=dt.date(2026, 3, 14)
+    )
+    run = _run(
+        clerk, world.company, dt.date(2026, 3, 1), dt.date(2026, 3, 31), dt.date(2026, 3, 31),
+        [worker],
+    )  # fmt: skip
+    services.holiday_lines(clerk, run)
+    services.calculate_pay_run(clerk, run)
+    services.approve_pay_run(clerk, run)
+    [salary] = _lines(run.payslips.get(), "monthly_salary")
+    assert (salary["amount"], salary["salary_used"]) == ("2280.00", "3000.00")
+    job = Employment.objects.get(employee=worker)
+    services.change_salary(clerk, job, valid_from=dt.date(2026, 1, 1), amount=D("3160.00"))
+    [line] = services.retro_differences(clerk, job)
+    assert (line.paid, line.due, line.amount) == (D("2280.00"), D("2401.60"), D("121.60"))

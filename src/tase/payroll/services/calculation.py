@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from tase.core import audit
 from tase.rules import payroll as engine
 from tase.rules.payroll.salary import (
+    SALARY_USED,
     WEEKLY_SALARY,
-    WEEKLY_SALARY_USED,
     salary_wage_type,
     weeks_in_period,
 )
@@ -174,8 +174,8 @@ def _engine_items(
     """The engine's pay items of one employee's lines in ``run`` (paid on its payment day):
     the salary of the pay basis when no line gives it (:func:`salary_item`), hours priced at
     the hourly wage (:mod:`.hourly`); with the hourly-wage record, the earnings period and the
-    line's tags (the holiday rule, :func:`holiday_tags`; the weekly salary a weekly salary
-    line was priced at, :data:`WEEKLY_SALARY_USED`) per item index. ValidationError names the
+    line's tags (the holiday rule, :func:`holiday_tags`; the salary a salary line was priced
+    at, :data:`~tase.rules.payroll.salary.SALARY_USED`) per item index. ValidationError names the
     employee."""
     catalogue = BY_CODE if catalogue is None else catalogue
     day = run.payment_date
@@ -228,11 +228,12 @@ def _engine_items(
                 cost_centre=item.cost_centre or employment.cost_centre,
             )
         )
-    if employment.pay_basis == Employment.Basis.WEEKLY and salary:
+    salary_code = salary_wage_type(employment.pay_basis)
+    if salary_code is not None and salary:
         for index, item in enumerate(engine_items):
-            if item.wage_type == WEEKLY_SALARY:
-                used = _weekly_salary_used(item, items, index - (generated is not None), salary)
-                tags.setdefault(index, {})[WEEKLY_SALARY_USED] = used
+            if item.wage_type == salary_code:
+                used = _salary_used(item, items, index - (generated is not None), salary)
+                tags.setdefault(index, {})[SALARY_USED] = used
     return engine_items, hourly_records, periods, tags
 
 
@@ -261,13 +262,13 @@ def salary_item(employment: Employment, salary_cents, start, end, items) -> engi
     return engine.PayItem(code, amount=euros(salary_cents), cost_centre=employment.cost_centre)
 
 
-def _weekly_salary_used(item: engine.PayItem, items, position: int, salary_cents: int) -> str:
-    """The weekly salary (euros) the weekly salary line ``item`` was priced at: its unit
-    price; for a line entered as an amount, the one a correction keeps from the payment it
-    corrects (``weekly_salary_used`` on the run line), else the weekly salary in force."""
+def _salary_used(item: engine.PayItem, items, position: int, salary_cents: int) -> str:
+    """The salary (euros) the salary line ``item`` was priced at: the unit price of weeks x
+    the weekly salary; for a line given as an amount, the salary a correction keeps from the
+    payment it corrects (``salary_used`` on the run line), else the salary in force."""
     if item.quantity is not None and item.unit_price is not None:
         return str(Decimal(item.unit_price).quantize(CENT))
-    kept = getattr(items[position], "weekly_salary_used", None) if position >= 0 else None
+    kept = getattr(items[position], "salary_used", None) if position >= 0 else None
     return kept or str(euros(salary_cents))
 
 

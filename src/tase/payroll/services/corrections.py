@@ -46,8 +46,8 @@ from tase.formats import incomes_register as irf
 from tase.rules import incomes_register as rules
 from tase.rules import payroll as engine
 from tase.rules.payroll.salary import (
-    WEEKLY_SALARY,
-    WEEKLY_SALARY_USED,
+    MONTHLY_SALARY,
+    SALARY_USED,
     is_salary,
     salary_wage_type,
 )
@@ -260,7 +260,7 @@ def _kept_salary_item(employee: Employee, original_slip: Payslip) -> list[PayIte
     """The original salary lines (monthly or weekly) as items, so the corrected payslip keeps
     the salary the original was paid with (a retro salary change is paid as retro pay, not
     here): a weekly salary of weeks x the weekly salary as the same quantity and unit price,
-    an amount as the amount, each with the weekly salary it was priced at."""
+    an amount as the amount, each with the salary it was priced at."""
     items = []
     for line in _salary_lines(original_slip):
         if line.get("quantity") is not None and line.get("unit_price") is not None:
@@ -278,7 +278,7 @@ def _kept_salary_item(employee: Employee, original_slip: Payslip) -> list[PayIte
             )
         else:
             continue
-        item.weekly_salary_used = line.get(WEEKLY_SALARY_USED)
+        item.salary_used = line.get(SALARY_USED)
         items.append(item)
     return items
 
@@ -286,8 +286,8 @@ def _kept_salary_item(employee: Employee, original_slip: Payslip) -> list[PayIte
 def _original_hourly_wage(original_slip: Payslip, calculation) -> dict | None:
     """The hourly-wage record the original payslip priced hours at: its hourly lines' record,
     or (a monthly or weekly-paid employee without hours then) the hourly wage of the salary
-    it paid: the monthly salary line's amount, the weekly salary a weekly salary line was
-    priced at. None when neither is known (an hourly-paid employee paid no hours then)."""
+    its salary line was priced at (a payslip calculated before lines kept it: the monthly
+    salary line's amount). None when neither is known (an hourly-paid employee paid no hours then)."""
     from .employees import employment_on
     from .hourly import hourly_wage
 
@@ -299,11 +299,13 @@ def _original_hourly_wage(original_slip: Payslip, calculation) -> dict | None:
         return None
     code = salary_wage_type(employment.pay_basis)
     lines = [line for line in _salary_lines(original_slip) if line["code"] == code]
-    if code == WEEKLY_SALARY:
-        weekly = next((line.get(WEEKLY_SALARY_USED) for line in lines), None)
-        salary = Decimal(weekly) if weekly else Decimal(0)
-    else:
+    priced_at = next((line[SALARY_USED] for line in lines if line.get(SALARY_USED)), None)
+    if priced_at:
+        salary = Decimal(priced_at)
+    elif code == MONTHLY_SALARY:  # a payslip calculated before lines kept their salary
         salary = sum((Decimal(line["amount"]) for line in lines), Decimal("0"))
+    else:
+        salary = Decimal(0)
     if not salary:
         return None
     wage = hourly_wage(employment, calculation.settings_row, int(salary * 100))

@@ -4,11 +4,12 @@
 approved or paid regular runs, with the approved corrections of each) with what the salary
 history now says it should have been:
 
-- the monthly salary line: the monthly salary in force on the payment date (the salary the
-  pay run takes, :func:`.employees.salary_on`) less the amount paid;
-- the weekly salary line: per week paid, the weeks x the weekly salary now in force on the
-  payment date less the amount paid (the line scaled by the new weekly salary over the one it
-  was priced at, which the payslip line keeps; a line lowered for a holiday in proportion);
+- the monthly and weekly salary lines: the line scaled by the salary now in force on the
+  payment date (the salary the pay run takes, :func:`.employees.salary_on`) over the salary
+  it was priced at, which the payslip line keeps (``salary_used``), less the amount paid: a
+  full month pays the new monthly salary, a weekly salary per week paid weeks x the new
+  weekly salary, a line lowered for a holiday or entered for a part month or week its share
+  (a monthly salary line of a payslip from before lines kept it: the new monthly salary);
 - lines priced at the employee's hourly wage (hours of an hourly-paid employee, overtime,
   evening, night, Saturday and Sunday supplements and any other hour-based wage type of a
   monthly-paid employee, :mod:`.hourly`), the hours a correction run added or took away
@@ -30,7 +31,9 @@ retroactive pay rise, is reported with its earnings period).
 
 Not recomputed: hours priced at an entered unit price (a fixed supplement in euros per hour
 does not follow the salary), an hour-based line whose income type has no retro wage type in
-the company's catalogue, and a monthly salary entered by hand (a part month).
+the company's catalogue. A monthly salary line of a payslip calculated before salary lines
+kept their salary is taken as a full month's: one lowered for a holiday or entered for a part
+month gets the whole new salary as due (check such a difference before adding it).
 """
 
 from __future__ import annotations
@@ -47,9 +50,10 @@ from django.utils.translation import gettext as _
 from tase.core import audit
 from tase.rules.payroll.salary import (
     MONTHLY_SALARY,
+    SALARY_USED,
     WEEKLY_SALARY,
-    WEEKLY_SALARY_USED,
     is_salary,
+    salary_wage_type,
 )
 from tase.rules.payroll_catalogue import RETRO_WAGE_TYPES
 
@@ -133,21 +137,22 @@ def _corrected_hours(employee_id: int, run_ids) -> dict[int, list[dict]]:
 
 def _salary_due(line: dict, basis: str, salary_cents: int) -> Decimal | None:
     """What the salary history now gives for one of a past payment's salary lines, or None
-    when it is not recomputed: a monthly salary line, the monthly salary now in force on the
-    payment date; a weekly salary line of a weekly-paid employment, per week paid: the line
-    scaled by the weekly salary now in force over the weekly salary it was priced at
-    (:data:`~tase.rules.payroll.salary.WEEKLY_SALARY_USED`), rounded to the cent half up, so
-    weeks x the old weekly salary becomes weeks x the new one (a line lowered for the salary
-    kept during a holiday, or a part week entered as an amount, in the same proportion)."""
-    if line["code"] == MONTHLY_SALARY:
+    when it is not recomputed. A monthly or weekly salary line of the employment's own basis
+    that keeps the salary it was priced at (:data:`~tase.rules.payroll.salary.SALARY_USED`;
+    a weekly line of weeks x the weekly salary: its unit price) is scaled by the salary now in
+    force over that one, rounded to the cent half up: per week paid, weeks x the old weekly
+    salary becomes weeks x the new one, a full month the new monthly salary, and a line
+    lowered for the salary kept during a holiday or entered for a part month or week gets its
+    own share. A monthly salary line of a payslip calculated before lines kept their salary:
+    the monthly salary now in force."""
+    code = line["code"]
+    used = line.get(SALARY_USED) or (line.get("unit_price") if code == WEEKLY_SALARY else None)
+    if used and code == salary_wage_type(basis) and Decimal(used) > 0:
+        amount = Decimal(line["amount"])
+        return (amount * Decimal(salary_cents) / 100 / Decimal(used)).quantize(CENT, ROUND_HALF_UP)
+    if code == MONTHLY_SALARY and not used:
         return Decimal(salary_cents) / 100
-    if line["code"] != WEEKLY_SALARY or basis != Employment.Basis.WEEKLY:
-        return None
-    used = Decimal(line.get(WEEKLY_SALARY_USED) or line.get("unit_price") or 0)
-    if used <= 0:
-        return None
-    amount = Decimal(line["amount"])
-    return (amount * Decimal(salary_cents) / 100 / used).quantize(CENT, ROUND_HALF_UP)
+    return None
 
 
 def _paid_and_due(slip_lines, corrected, salary_cents, new_hourly, retro_of, basis=""):

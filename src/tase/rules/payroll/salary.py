@@ -47,11 +47,13 @@ SALARY_WAGE_TYPES: dict[str, str] = {"monthly": MONTHLY_SALARY, "weekly": WEEKLY
 
 SUNDAY = 6  # date.weekday()
 
-# The key of a weekly salary line on a payslip that keeps the weekly salary (euros, a decimal
-# string) the line was priced at: the unit price of weeks x the weekly salary, or for a line
-# entered as an amount the weekly salary in force. Retro pay scales the line by the new
-# weekly salary over it (tase.payroll.services.retro_pay); a correction keeps it.
-WEEKLY_SALARY_USED = "weekly_salary"
+# The key of a monthly or weekly salary line on a payslip that keeps the salary (euros, a
+# decimal string: the month's or the week's) the line was priced at: the unit price of weeks x
+# the weekly salary, else the salary in force when the run was calculated (a correction keeps
+# the original's). Retro pay scales the line by the new salary over it
+# (tase.payroll.services.retro_pay), so a line lowered for a holiday or entered for a part
+# month or week gets its own share of the raise.
+SALARY_USED = "salary_used"
 
 
 def salary_wage_type(basis: str) -> str | None:
