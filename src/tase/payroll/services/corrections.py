@@ -287,7 +287,8 @@ def _original_hourly_wage(original_slip: Payslip, calculation) -> dict | None:
     """The hourly-wage record the original payslip priced hours at: its hourly lines' record,
     or (a monthly or weekly-paid employee without hours then) the hourly wage of the salary
     its salary line was priced at (a payslip calculated before lines kept it: the monthly
-    salary line's amount). None when neither is known (an hourly-paid employee paid no hours then)."""
+    salary line's amount). None when neither is known (an hourly-paid employee paid no hours
+    then)."""
     from .employees import employment_on
     from .hourly import hourly_wage
 

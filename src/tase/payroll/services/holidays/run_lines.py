@@ -246,8 +246,8 @@ def holiday_lines(actor, run: PayRun) -> int:
     weekly salary is kept (10 § 1 mom.): the salary line the run would pay (the monthly
     salary, or the weekly salary times the weeks of the pay period,
     :func:`tase.rules.payroll.salary.period_salary_cents`) is lowered by the salary's part of
-    the period's holiday pay, as one amount; the share of other pay besides the salary (10 § 1 mom., second sentence) is paid on
-    top of it, in the holiday pay line. When an
+    the period's holiday pay, as one amount; the share of other pay besides the salary (10 §
+    1 mom., second sentence) is paid on top of it, in the holiday pay line. When an
     employment ends within the period, the days not used by its last day (saved leave
     included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.). The run
     whose period holds 31 December pays the days of the credit year ended 21 months before
