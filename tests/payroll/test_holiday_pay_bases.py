@@ -117,14 +117,15 @@ def test_weekly_salary_through_the_api_the_run_and_the_liability(world, clerk):
     assert earning(book, book.employees[0], YEAR_END).day_pay == D("133.33")
 
     # A holiday of 6.-11.7.2026, six holiday days (Mon-Sat), in July's run: 6 x 133.33 and
-    # the 50 % bonus on it. The run has no weekly salary line of its own to lower.
+    # the 50 % bonus on it. The salary is kept: the run's weekly salary line, 4 weeks (the
+    # Sundays 5., 12., 19. and 26.7.) x 800.00, is lowered by the 799.98 kept in the holiday pay.
     services.record_holiday(
         clerk, worker, start_date=dt.date(2026, 7, 6), end_date=dt.date(2026, 7, 11)
     )
     run = pay_run(clerk, world.company, dt.date(2026, 7, 31))
-    assert client.post(f"/api/v1/payroll/pay-runs/{run.pk}/holiday-lines").json() == {"lines": 2}
+    assert client.post(f"/api/v1/payroll/pay-runs/{run.pk}/holiday-lines").json() == {"lines": 3}
     lines = {i.wage_type: i.amount_cents for i in PayItem.objects.filter(pay_run=run)}
-    assert lines == {"holiday_pay": 79998, "holiday_bonus": 39999}
+    assert lines == {"holiday_pay": 79998, "holiday_bonus": 39999, "weekly_salary": 240002}
 
     # The liability at 30.4.2026: the ended year's 30 days, the 30 carried over from 2024-25
     # (1.4.2024-31.3.2025 is a whole year of employment) and April 2026's 3 (2.5 rounded

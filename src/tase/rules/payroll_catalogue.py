@@ -140,6 +140,11 @@ def _benefit_charge(code, fi, en, benefit, order, income_type=407):
 
 CATALOGUE: tuple[WageType, ...] = (
     _wage("monthly_salary", "Kuukausipalkka", "Monthly salary", "5000", 201, order=10),
+    # The weekly salary (viikkopalkka) of an employment on the weekly pay basis: a pay run
+    # pays it per week of its pay period (weeks x the weekly salary, tase.rules.payroll.salary).
+    # Time-rate pay like the monthly salary: income type 201 Aikapalkka (the code list named
+    # in the module docstring), the same wage account 5000.
+    _wage("weekly_salary", "Viikkopalkka", "Weekly salary", "5000", 201, order=12),
     _wage("hourly_wage", "Tuntipalkka", "Hourly wage", "5000", 201, unit="h", order=20, negative=True),
     _wage("pay_correction", "Palkan oikaisu (palkaton poissaolo, liikaa maksetun takaisinperintä)",
           "Pay correction (unpaid absence, recovered overpayment)", "5000", 201, order=24,

@@ -10,7 +10,7 @@ the reporting period, and each absence is cut to it:
 - sick leave: the days the employer pays (TSL 2:11, :func:`tase.rules.absences.sick_pay`)
   a paid absence with the pay for them, the days after it an unpaid absence, split where the
   employer's pay period ends (a Saturday or the employee's day off too); cause 1, sickness.
-  A part without a working day of the employee's is no absence from work, and left out. The pay of a monthly-paid employee is the salary that ran on: the working days'
+  A part without a working day of the employee's is no absence from work, and left out. The pay of a monthly or weekly-paid employee is the salary that ran on: the working days'
   pay (:func:`.absences.day_pay`) times the paid share. An hourly-paid employee is paid for
   sick days only by the sick pay lines of the payslip (:func:`.absences.absence_lines`), so
   the report gives what those lines paid, to the cent (several paid periods share it in
@@ -160,7 +160,7 @@ def _found(run, employees, by_employee, on_holiday, policy):
             if not periods:  # absent on no working day: nothing to report
                 continue
             found[employee.pk] = periods
-            if employment.pay_basis != Employment.Basis.MONTHLY:  # sick pay is a line of its own
+            if employment.pay_basis not in Employment.Basis.salaried():  # sick pay: own line
                 hourly.add(employee.pk)
     return found, hourly
 

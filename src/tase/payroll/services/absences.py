@@ -332,9 +332,12 @@ def absence_pay(
     employee: Employee | None = None,
 ) -> AbsencePay:
     in_period = lambda day: start <= day <= end  # noqa: E731
-    monthly = employment.pay_basis == Employment.Basis.MONTHLY
+    # A monthly or weekly salary is paid by the pay run whether or not the employee worked
+    # (calculation.salary_item): an absence takes its unpaid days off it. Hourly pay is
+    # paid for the hours entered, so only sick pay is added.
+    salaried = employment.pay_basis in Employment.Basis.salaried()
     if absence.kind != Absence.Kind.SICK:
-        if absence.paid or not monthly:
+        if absence.paid or not salaried:
             return AbsencePay()  # an hourly-paid employee is not paid for hours not worked
         away = rules.schedule_days(
             max(start, absence.start_date), min(end, absence.end_date), schedule(employment)
@@ -347,7 +350,7 @@ def absence_pay(
     paid = [d for d in sick.paid_days if in_period(d)]
     unpaid = [d for d in sick.unpaid_days if in_period(d)]
     unpaid_share = (rules.HUNDRED - sick.share_percent) / rules.HUNDRED
-    if monthly:
+    if salaried:
         lost = sum((day_pay(employment, salary_cents, d) for d in unpaid), Decimal(0))
         lost += sum((day_pay(employment, salary_cents, d) for d in paid), Decimal(0)) * (
             unpaid_share
@@ -361,8 +364,9 @@ def absence_pay(
 def _absence_items(period, payment_date, employees, by_employee, policy) -> list[PayItem]:
     """The lines ``by_employee``'s absences make in the pay period ``period`` (first, last
     day) of ``employees`` paid on ``payment_date`` (unsaved, without a run): a negative pay
-    correction for the unpaid working days of a monthly-paid employee, sick pay (hours x the
-    hourly wage x the TSL 2:11 share) for an hourly-paid one."""
+    correction for the unpaid working days of a monthly or weekly-paid employee (a day of a
+    weekly salary: the salary / the schedule's days a week, :func:`day_pay`), sick pay (hours
+    x the hourly wage x the TSL 2:11 share) for an hourly-paid one."""
     items = []
     for employee in employees:
         employment = employment_on(employee, payment_date)
@@ -536,7 +540,7 @@ def replace_absence_lines(run: PayRun, absence_ids=None) -> int:
 def absence_lines(actor, run: PayRun, absence_ids=None) -> int:
     """Replace the run's lines generated from absences with fresh ones: for each employee of
     the run and each absence within the run's period, a negative pay correction for the
-    unpaid working days of a monthly-paid employee, and sick pay (hours x the hourly wage x
+    unpaid working days of a monthly or weekly-paid employee, and sick pay (hours x the hourly wage x
     the TSL 2:11 share) for an hourly-paid one. Returns the number of lines.
 
     On a correction run the lines are the differences from what the original run and its

@@ -13,6 +13,12 @@ from django.utils.translation import gettext as _
 
 from tase.core import audit
 from tase.rules import payroll as engine
+from tase.rules.payroll.salary import (
+    SALARY_USED,
+    WEEKLY_SALARY,
+    salary_wage_type,
+    weeks_in_period,
+)
 from tase.rules.payroll_catalogue import BY_CODE
 
 from ..models import (
@@ -36,6 +42,7 @@ HOLIDAY_COMPENSATION = "holiday_compensation"
 # not "for the time at work" (vuosilomalaki 162/2005 11 § 2 mom., 12 § 1 mom., 16 § 1 mom.),
 # so not part of the wages the holiday rules read from payslips.
 HOLIDAY_LINE_CODES = ("holiday_pay", "holiday_bonus", HOLIDAY_COMPENSATION)
+CENT = Decimal("0.01")
 
 
 def holiday_line_cents(lines) -> int:
@@ -125,7 +132,7 @@ def payslip_input(
             }
         )
     engine_items, hourly_records, periods, tags = _engine_items(
-        employee, employment, items, settings_row, day, catalogue
+        employee, employment, items, settings_row, run, catalogue
     )
     card, card_info = _engine_card(employee, run, paid_before)
     employer = engine.Employer(
@@ -161,30 +168,25 @@ def _engine_items(
     employment: Employment,
     items: list[PayItem],
     settings_row: PayrollSettings,
-    day,
+    run: PayRun,
     catalogue: dict | None,
 ) -> tuple[list[engine.PayItem], dict[int, dict], dict[int, list[str]], dict[int, dict]]:
-    """The engine's pay items of one employee's run lines paid on ``day``: the monthly
-    salary when no line gives it, hours priced at the hourly wage (:mod:`.hourly`); with the
-    hourly-wage record, the earnings period and the holiday rule (:func:`holiday_tags`) per
-    item index. ValidationError names the employee."""
+    """The engine's pay items of one employee's lines in ``run`` (paid on its payment day):
+    the salary of the pay basis when no line gives it (:func:`salary_item`), hours priced at
+    the hourly wage (:mod:`.hourly`); with the hourly-wage record, the earnings period and the
+    line's tags (the holiday rule, :func:`holiday_tags`; the salary a salary line was priced
+    at, :data:`~tase.rules.payroll.salary.SALARY_USED`) per item index. ValidationError names the
+    employee."""
     catalogue = BY_CODE if catalogue is None else catalogue
+    day = run.payment_date
     engine_items = []
     hourly_records: dict[int, dict] = {}
     periods: dict[int, list[str]] = {}
     tags: dict[int, dict] = {}
-    codes = {item.wage_type for item in items}
     salary = salary_on(employment, day)
-    if (
-        employment.pay_basis == Employment.Basis.MONTHLY
-        and "monthly_salary" not in codes
-        and salary
-    ):
-        engine_items.append(
-            engine.PayItem(
-                "monthly_salary", amount=euros(salary), cost_centre=employment.cost_centre
-            )
-        )
+    generated = salary_item(employment, salary, run.period_start, run.period_end, items)
+    if generated is not None:
+        engine_items.append(generated)
     wage_per_hour = hourly_wage(employment, settings_row, salary) if salary else None
     for item in items:
         unit_price = item.unit_price
@@ -226,7 +228,48 @@ def _engine_items(
                 cost_centre=item.cost_centre or employment.cost_centre,
             )
         )
+    salary_code = salary_wage_type(employment.pay_basis)
+    if salary_code is not None and salary:
+        for index, item in enumerate(engine_items):
+            if item.wage_type == salary_code:
+                used = _salary_used(item, items, index - (generated is not None), salary)
+                tags.setdefault(index, {})[SALARY_USED] = used
     return engine_items, hourly_records, periods, tags
+
+
+def salary_item(employment: Employment, salary_cents, start, end, items) -> engine.PayItem | None:
+    """The salary line a pay run of the pay period ``start`` - ``end`` adds for an employment
+    on a salaried basis when none of the employee's ``items`` is of its salary wage type
+    (:func:`tase.rules.payroll.salary.salary_wage_type`; an entered line, e.g. a part month or
+    part week, replaces it): the monthly salary in force on the payment date
+    (``salary_cents``), or the weekly salary in force times the weeks of the pay period
+    (:func:`tase.rules.payroll.salary.weeks_in_period`: the Sundays in it) as quantity x unit
+    price, the engine rounding the product to the cent. None for an hourly or
+    performance-paid employment, without a salary, or for a period of no weeks."""
+    code = salary_wage_type(employment.pay_basis)
+    if code is None or not salary_cents or any(item.wage_type == code for item in items):
+        return None
+    if code == WEEKLY_SALARY:
+        weeks = weeks_in_period(start, end)
+        if not weeks:
+            return None
+        return engine.PayItem(
+            code,
+            quantity=Decimal(weeks),
+            unit_price=euros(salary_cents),
+            cost_centre=employment.cost_centre,
+        )
+    return engine.PayItem(code, amount=euros(salary_cents), cost_centre=employment.cost_centre)
+
+
+def _salary_used(item: engine.PayItem, items, position: int, salary_cents: int) -> str:
+    """The salary (euros) the salary line ``item`` was priced at: the unit price of weeks x
+    the weekly salary; for a line given as an amount, the salary a correction keeps from the
+    payment it corrects (``salary_used`` on the run line), else the salary in force."""
+    if item.quantity is not None and item.unit_price is not None:
+        return str(Decimal(item.unit_price).quantize(CENT))
+    kept = getattr(items[position], "salary_used", None) if position >= 0 else None
+    return kept or str(euros(salary_cents))
 
 
 def holiday_basis_of_run(
@@ -241,7 +284,7 @@ def holiday_basis_of_run(
     ask before the run is calculated)."""
     catalogue = engine_catalogue(run.company)
     engine_items, _hourly, _periods, _tags = _engine_items(
-        employee, employment, items, ensure_setup(run.company), run.payment_date, catalogue
+        employee, employment, items, ensure_setup(run.company), run, catalogue
     )
     try:
         lines = engine.steps.item_lines(tuple(engine_items), catalogue, run.payment_date)

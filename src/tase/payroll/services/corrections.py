@@ -45,6 +45,12 @@ from tase.core import audit
 from tase.formats import incomes_register as irf
 from tase.rules import incomes_register as rules
 from tase.rules import payroll as engine
+from tase.rules.payroll.salary import (
+    MONTHLY_SALARY,
+    SALARY_USED,
+    is_salary,
+    salary_wage_type,
+)
 
 from ..models import Employee, IncomesRegisterReport, PayItem, PayRun, Payslip
 from .common import require
@@ -245,48 +251,63 @@ def _difference_lines(now: list[dict], before: list[dict]) -> list[dict]:
     return lines
 
 
+def _salary_lines(original_slip: Payslip) -> list[dict]:
+    """The original payslip's monthly or weekly salary lines."""
+    return [line for line in original_slip.lines if is_salary(line["code"])]
+
+
 def _kept_salary_item(employee: Employee, original_slip: Payslip) -> list[PayItem]:
-    """The original monthly salary line as an item, so the corrected payslip keeps the salary
-    the original was paid with (a retro salary change is paid as retro pay, not here)."""
-    amount = sum(
-        (
-            Decimal(line["amount"])
-            for line in original_slip.lines
-            if line["code"] == "monthly_salary"
-        ),
-        Decimal("0"),
-    )
-    if not amount:
-        return []
-    return [
-        PayItem(
-            employee=employee,
-            wage_type="monthly_salary",
-            amount_cents=int(amount * 100),
-        )
-    ]
+    """The original salary lines (monthly or weekly) as items, so the corrected payslip keeps
+    the salary the original was paid with (a retro salary change is paid as retro pay, not
+    here): a weekly salary of weeks x the weekly salary as the same quantity and unit price,
+    an amount as the amount, each with the salary it was priced at."""
+    items = []
+    for line in _salary_lines(original_slip):
+        if line.get("quantity") is not None and line.get("unit_price") is not None:
+            item = PayItem(
+                employee=employee,
+                wage_type=line["code"],
+                quantity=Decimal(line["quantity"]),
+                unit_price=Decimal(line["unit_price"]),
+            )
+        elif Decimal(line["amount"]):
+            item = PayItem(
+                employee=employee,
+                wage_type=line["code"],
+                amount_cents=int(Decimal(line["amount"]) * 100),
+            )
+        else:
+            continue
+        item.salary_used = line.get(SALARY_USED)
+        items.append(item)
+    return items
 
 
 def _original_hourly_wage(original_slip: Payslip, calculation) -> dict | None:
     """The hourly-wage record the original payslip priced hours at: its hourly lines' record,
-    or (a monthly-paid employee without hours then) the hourly wage of the monthly salary it
-    paid. None when neither is known (an hourly-paid employee paid no hours then)."""
+    or (a monthly or weekly-paid employee without hours then) the hourly wage of the salary
+    its salary line was priced at (a payslip calculated before lines kept it: the monthly
+    salary line's amount). None when neither is known (an hourly-paid employee paid no hours
+    then)."""
     from .employees import employment_on
     from .hourly import hourly_wage
 
     used = next((line["hourly"] for line in original_slip.lines if line.get("hourly")), None)
     if used is not None:
         return used
-    salary = sum(
-        (
-            Decimal(line["amount"])
-            for line in original_slip.lines
-            if line["code"] == "monthly_salary"
-        ),
-        Decimal("0"),
-    )
     employment = employment_on(original_slip.employee, original_slip.payment_date)
-    if not salary or employment is None or employment.pay_basis != employment.Basis.MONTHLY:
+    if employment is None:
+        return None
+    code = salary_wage_type(employment.pay_basis)
+    lines = [line for line in _salary_lines(original_slip) if line["code"] == code]
+    priced_at = next((line[SALARY_USED] for line in lines if line.get(SALARY_USED)), None)
+    if priced_at:
+        salary = Decimal(priced_at)
+    elif code == MONTHLY_SALARY:  # a payslip calculated before lines kept their salary
+        salary = sum((Decimal(line["amount"]) for line in lines), Decimal("0"))
+    else:
+        salary = Decimal(0)
+    if not salary:
         return None
     wage = hourly_wage(employment, calculation.settings_row, int(salary * 100))
     return None if wage is None else wage.record
@@ -424,7 +445,7 @@ def correction_payslips(run: PayRun, employees: list[Employee], items: dict, cal
             original_slip,
             calculation,
         )
-        if not any(item.wage_type == "monthly_salary" for item in entered):
+        if not any(is_salary(item.wage_type) for item in entered):
             entered = _kept_salary_item(employee, original_slip) + entered
         paid_before = original_slip.tax_card.get("income_paid_before")
         slip_input = payslip_input(

@@ -4,8 +4,12 @@
 approved or paid regular runs, with the approved corrections of each) with what the salary
 history now says it should have been:
 
-- the monthly salary line: the monthly salary in force on the payment date (the salary the
-  pay run takes, :func:`.employees.salary_on`) less the amount paid;
+- the monthly and weekly salary lines: the line scaled by the salary now in force on the
+  payment date (the salary the pay run takes, :func:`.employees.salary_on`) over the salary
+  it was priced at, which the payslip line keeps (``salary_used``), less the amount paid: a
+  full month pays the new monthly salary, a weekly salary per week paid weeks x the new
+  weekly salary, a line lowered for a holiday or entered for a part month or week its share
+  (a monthly salary line of a payslip from before lines kept it: the new monthly salary);
 - lines priced at the employee's hourly wage (hours of an hourly-paid employee, overtime,
   evening, night, Saturday and Sunday supplements and any other hour-based wage type of a
   monthly-paid employee, :mod:`.hourly`), the hours a correction run added or took away
@@ -27,7 +31,9 @@ retroactive pay rise, is reported with its earnings period).
 
 Not recomputed: hours priced at an entered unit price (a fixed supplement in euros per hour
 does not follow the salary), an hour-based line whose income type has no retro wage type in
-the company's catalogue, and a monthly salary entered by hand (a part month).
+the company's catalogue. A monthly salary line of a payslip calculated before salary lines
+kept their salary is taken as a full month's: one lowered for a holiday or entered for a part
+month gets the whole new salary as due (check such a difference before adding it).
 """
 
 from __future__ import annotations
@@ -42,6 +48,13 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tase.core import audit
+from tase.rules.payroll.salary import (
+    MONTHLY_SALARY,
+    SALARY_USED,
+    WEEKLY_SALARY,
+    is_salary,
+    salary_wage_type,
+)
 from tase.rules.payroll_catalogue import RETRO_WAGE_TYPES
 
 from ..models import Employment, PayItem, PayRun, Payslip
@@ -122,18 +135,40 @@ def _corrected_hours(employee_id: int, run_ids) -> dict[int, list[dict]]:
     return found
 
 
-def _paid_and_due(slip_lines, corrected, salary_cents, new_hourly, retro_of):
-    """(paid, due) per retro wage type of one past payment: its monthly salary and the lines
-    priced at the hourly wage, the hours its corrections added included."""
+def _salary_due(line: dict, basis: str, salary_cents: int) -> Decimal | None:
+    """What the salary history now gives for one of a past payment's salary lines, or None
+    when it is not recomputed. A monthly or weekly salary line of the employment's own basis
+    that keeps the salary it was priced at (:data:`~tase.rules.payroll.salary.SALARY_USED`;
+    a weekly line of weeks x the weekly salary: its unit price) is scaled by the salary now in
+    force over that one, rounded to the cent half up: per week paid, weeks x the old weekly
+    salary becomes weeks x the new one, a full month the new monthly salary, and a line
+    lowered for the salary kept during a holiday or entered for a part month or week gets its
+    own share. A monthly salary line of a payslip calculated before lines kept their salary:
+    the monthly salary now in force."""
+    code = line["code"]
+    used = line.get(SALARY_USED) or (line.get("unit_price") if code == WEEKLY_SALARY else None)
+    if used and code == salary_wage_type(basis) and Decimal(used) > 0:
+        amount = Decimal(line["amount"])
+        return (amount * Decimal(salary_cents) / 100 / Decimal(used)).quantize(CENT, ROUND_HALF_UP)
+    if code == MONTHLY_SALARY and not used:
+        return Decimal(salary_cents) / 100
+    return None
+
+
+def _paid_and_due(slip_lines, corrected, salary_cents, new_hourly, retro_of, basis=""):
+    """(paid, due) per retro wage type of one past payment: its monthly or weekly salary
+    (:func:`_salary_due`) and the lines priced at the hourly wage, the hours its corrections
+    added included."""
     paid: dict[str, Decimal] = defaultdict(Decimal)
     due: dict[str, Decimal] = defaultdict(Decimal)
     for line in [*slip_lines, *corrected]:
         amount = Decimal(line["amount"])
-        if line["code"] == "monthly_salary":  # only the original's: corrections keep it
+        if is_salary(line["code"]):  # only the original's: corrections keep it
             code = retro_of.get(TIME_RATE)
-            if code is not None:
+            now = _salary_due(line, basis, salary_cents)
+            if code is not None and now is not None:
                 paid[code] += amount
-                due[code] += Decimal(salary_cents) / 100
+                due[code] += now
             continue
         record = line.get("hourly")
         code = retro_of.get(line.get("income_type"))
@@ -164,7 +199,12 @@ def retro_differences(actor, employment: Employment) -> list[RetroLine]:
             continue
         new_hourly = hourly_wage(employment, settings_row, salary)
         paid, due = _paid_and_due(
-            slip.lines, corrected.get(slip.pay_run_id, []), salary, new_hourly, retro_of
+            slip.lines,
+            corrected.get(slip.pay_run_id, []),
+            salary,
+            new_hourly,
+            retro_of,
+            employment.pay_basis,
         )
         for code, due_amount in sorted(due.items()):
             already = added.get((slip.pk, code), Decimal("0"))

@@ -18,6 +18,7 @@ from tase.core import audit
 from tase.rules import absences as calendar
 from tase.rules import holidays as rules
 from tase.rules.payroll import cents
+from tase.rules.payroll.salary import period_salary_cents, salary_wage_type
 
 from ...models import Absence, Employee, Employment, HolidayRecord, PayItem, PayRun, Payslip
 from ..absences import LOCKED
@@ -241,10 +242,12 @@ def holiday_lines(actor, run: PayRun) -> int:
     the run's employees within its period, the holiday pay of its days in the period (a day
     at the credit year's day pay: 1/25 of a monthly salary, or the holiday pay by 11 §
     divided by the days earned), and the holiday bonus at the company's rule (with the
-    holiday, or after it on the employee's return, :func:`_bonus_on_return`). A monthly
-    salary is kept: the salary line is lowered by the salary's part of the month's holiday
-    pay; the share of other pay besides the salary (10 § 1 mom., second sentence) is paid on
-    top of it, in the holiday pay line. When an
+    holiday, or after it on the employee's return, :func:`_bonus_on_return`). A monthly or
+    weekly salary is kept (10 § 1 mom.): the salary line the run would pay (the monthly
+    salary, or the weekly salary times the weeks of the pay period,
+    :func:`tase.rules.payroll.salary.period_salary_cents`) is lowered by the salary's part of
+    the period's holiday pay, as one amount; the share of other pay besides the salary (10 §
+    1 mom., second sentence) is paid on top of it, in the holiday pay line. When an
     employment ends within the period, the days not used by its last day (saved leave
     included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.). The run
     whose period holds 31 December pays the days of the credit year ended 21 months before
@@ -309,13 +312,19 @@ def holiday_lines(actor, run: PayRun) -> int:
             for code, amount in (("holiday_pay", pay), ("holiday_bonus", bonus)):
                 if amount:
                     items.append(_line(run, employee, code, amount, source))
-        salary = salary_on(employment, run.payment_date) or 0
-        if employment.pay_basis == Employment.Basis.MONTHLY and salary and month_kept:
+        salary_code = salary_wage_type(employment.pay_basis)
+        salary = period_salary_cents(
+            employment.pay_basis,
+            salary_on(employment, run.payment_date) or 0,
+            run.period_start,
+            run.period_end,
+        )
+        if salary_code is not None and salary and month_kept:
             items.append(
                 PayItem(
                     pay_run=run,
                     employee=employee,
-                    wage_type="monthly_salary",
+                    wage_type=salary_code,
                     amount_cents=max(salary - int(month_kept * 100), 0),
                     source=f"{HOLIDAY_SOURCE}salary",
                 )
