@@ -58,6 +58,8 @@ UNREACHED: dict[str, str] = {
     "payroll:absence_change": "offered only for an absence no approved run has used; the "
     "demo's absences are all paid (its wall: tests/payroll/test_absence_change_corrections.py)",
     "payroll:item_delete": "posted on an item of a draft pay run; the demo's runs are approved",
+    "payroll:postponement_delete": "posted on a holiday postponed for incapacity; the demo "
+    "records none (its wall: tests/payroll/test_holiday_postponement.py)",
     "payroll:run_grid": "the mass-entry grid of a draft pay run; the demo's runs are approved",
     "payroll:run_import": "the item import of a draft pay run; the demo's runs are approved",
     "payroll:run_progress": "polled by the pay run page while a calculation runs",

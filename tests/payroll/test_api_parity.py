@@ -62,6 +62,12 @@ PAGE_WRITES = {
     ("saved_leave", ""): ("post", "/api/v1/payroll/employees/{employee_id}/saved-leave"),
     ("holiday_action", "taken"): ("post", "/api/v1/payroll/holidays/{record_id}/taken"),
     ("holiday_action", "delete"): ("delete", "/api/v1/payroll/holidays/{record_id}"),
+    # A holiday postponed for incapacity for work (vuosilomalaki 25 §)
+    ("holiday_postpone", ""): ("post", "/api/v1/payroll/holidays/{record_id}/postponements"),
+    ("postponement_delete", ""): (
+        "delete",
+        "/api/v1/payroll/holiday-postponements/{postponement_id}",
+    ),
     ("holiday_liability", ""): (
         "post",
         "/api/v1/payroll/companies/{company_id}/holiday-liability/post",

@@ -231,7 +231,8 @@ def test_my_holidays_page_shows_the_own_balances_numbers_only(world, clerk, work
     assert len(rows) == len(expected) == 2
     for cells, balance in zip(rows, expected, strict=True):
         assert cells[0].startswith(worker.name)
-        # earned, carried over, taken, planned, saved, saved leave left, compensated, left
+        # earned, carried over, taken, planned, saved, saved leave left, compensated,
+        # postponed for incapacity (25 §), left
         assert [int(cell) for cell in cells[1:]] == [
             balance.earned,
             balance.carried_over,
@@ -240,6 +241,7 @@ def test_my_holidays_page_shows_the_own_balances_numbers_only(world, clerk, work
             balance.saved,
             balance.saved_left,
             balance.compensated,
+            balance.postponed,
             balance.left,
         ]
     ended = expected[0]

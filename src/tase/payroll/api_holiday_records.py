@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from tase.apiutil import Day, Pagination, actor
 
 from . import selectors, services
-from .models import HolidayRecord, PayRun
+from .models import HolidayPostponement, HolidayRecord, PayRun
 
 router = Router(tags=["payroll: holidays"])
 
@@ -56,6 +56,33 @@ class HolidayOut(Schema):
     note: str
 
 
+class PostponementIn(Schema):
+    # The employee's sick leave (an absence of kind "sick") that overlaps the holiday.
+    absence_id: int
+    # When the employee asked: before the holiday began or during it (vuosilomalaki 25 §).
+    requested_on: Day
+    note: str = ""
+
+
+class PostponementOut(Schema):
+    id: int
+    holiday_id: int
+    absence_id: int
+    requested_on: dt.date
+    made_before: bool
+    # at_start (25 § 1 mom.), known_beforehand (25 § 1 mom.) or during (25 § 2 mom.)
+    ground: str
+    first_day: dt.date
+    last_day: dt.date
+    incapacity_days: int
+    # The first holiday days of an incapacity that began during the holiday, not postponed:
+    # six at most per credit year, never below four weeks of the days earned (25 § 2 mom.).
+    deductible_days: int
+    postponed_days: int
+    postponed_from: dt.date | None
+    note: str
+
+
 class BalanceOut(Schema):
     employee_id: int
     employee: str
@@ -69,6 +96,9 @@ class BalanceOut(Schema):
     # Days the continuing incapacity kept from being given, paid as holiday compensation
     # (vuosilomalaki 26 § 1 mom.): off the balance from 31 December of the following year.
     compensated: int
+    # Days of the year's holidays postponed for incapacity (vuosilomalaki 25 §): off taken
+    # and planned, in left until given (26 §).
+    postponed: int
     left: int
     day_pay: str
 
@@ -128,6 +158,7 @@ def balance_out(row: services.Balance) -> dict:
         "saved": row.saved,
         "saved_left": row.saved_left,
         "compensated": row.compensated,
+        "postponed": row.postponed,
         "left": row.left,
         "day_pay": str(row.day_pay),
     }
@@ -221,6 +252,46 @@ def holiday_taken(request, record_id: int):
 @router.delete("/holidays/{int:record_id}", response={204: None})
 def delete_holiday(request, record_id: int):
     services.delete_holiday(actor(request), _record(request, record_id))
+    return Status(204, None)
+
+
+@router.get("/holidays/{int:record_id}/postponements", response=list[PostponementOut])
+def list_postponements(request, record_id: int):
+    """The holiday's postponements for incapacity for work (vuosilomalaki 25 §)."""
+    row = get_object_or_404(HolidayRecord.objects.select_related("company"), pk=record_id)
+    actor(request).company(row.company_id, "payroll.view")
+    return list(row.postponements.all())
+
+
+@router.post("/holidays/{int:record_id}/postponements", response={201: PostponementOut})
+def create_postponement(request, record_id: int, payload: PostponementIn):
+    """Record the employee's request to postpone the holiday for the incapacity of a sick
+    leave that overlaps it (vuosilomalaki 25 §): the incapacity's holiday days within the
+    holiday less the deductible days (25 § 2 mom.) are postponed, off the holiday and back
+    in the credit year's balance, paid as sick leave, not as holiday."""
+    current = actor(request)
+    record = _record(request, record_id)
+    data = payload.dict()
+    return Status(
+        201,
+        services.postpone_holiday(
+            current,
+            record,
+            absence=data["absence_id"],
+            requested_on=data["requested_on"],
+            note=data["note"],
+        ),
+    )
+
+
+@router.delete("/holiday-postponements/{int:postponement_id}", response={204: None})
+def delete_postponement(request, postponement_id: int):
+    current = actor(request)
+    row = get_object_or_404(
+        HolidayPostponement.objects.select_related("company"), pk=postponement_id
+    )
+    current.company(row.company_id, "payroll.manage")
+    services.delete_postponement(current, row)
     return Status(204, None)
 
 

@@ -133,3 +133,19 @@ class SavedLeaveForm(forms.Form):
 
 class LiabilityPostForm(forms.Form):
     month_end = DayField(label=_("Month end"), widget=DATE)
+
+
+class PostponementForm(forms.Form):
+    """The employee's request to postpone a holiday for incapacity for work (vuosilomalaki
+    25 §): the sick leave it rests on (the employee's sick leaves that share a day with the
+    holiday) and the date the employee asked."""
+
+    absence = forms.TypedChoiceField(label=_("Incapacity (sick leave)"), coerce=int)
+    requested_on = DayField(label=_("Date of request"), widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, sick_leaves=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["absence"].choices = [
+            (a.pk, f"{a.start_date:%-d.%-m.%Y} - {a.end_date:%-d.%-m.%Y}") for a in sick_leaves
+        ]

@@ -869,3 +869,66 @@ class HolidayRecord(models.Model):
             return ""
         season = (5, 2) <= (self.start_date.month, self.start_date.day) <= (9, 30)
         return "summer" if season else "winter"
+
+
+class HolidayPostponement(models.Model):
+    """The employee's request, accepted, to postpone a planned or taken holiday (or the part
+    of it) for incapacity for work (vuosilomalaki 162/2005 25 §), resting on a sick leave
+    recorded as an absence that overlaps the holiday. The holiday days from
+    ``postponed_from`` to ``last_day`` are no longer holiday: they come off the holiday's
+    days, return to its credit year's balance to be given later (26 §) and are paid as sick
+    leave, not as holiday; the ``deductible_days`` (25 § 2 mom.) stay holiday.
+    tase.rules.holidays.postponement computes the days."""
+
+    class Ground(models.TextChoices):
+        AT_START = "at_start", _("Incapacitated when the holiday began")
+        KNOWN_BEFOREHAND = "known_beforehand", _("Treatment known of before the holiday")
+        DURING = "during", _("Incapacity began during the holiday")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="holiday_postponements"
+    )
+    holiday = models.ForeignKey(
+        HolidayRecord,
+        verbose_name=_("holiday"),
+        on_delete=models.CASCADE,
+        related_name="postponements",
+    )
+    # The sick leave the request rests on; removing it removes the postponement too.
+    absence = models.ForeignKey(
+        Absence,
+        verbose_name=_("incapacity"),
+        on_delete=models.CASCADE,
+        related_name="holiday_postponements",
+    )
+    requested_on = models.DateField(_("date of request"))
+    # Asked before the holiday began (True) or during it.
+    made_before = models.BooleanField(_("asked before the holiday"), default=False)
+    ground = models.CharField(_("ground"), max_length=16, choices=Ground.choices)
+    # The incapacity within the holiday, and its holiday days (3 § 2 mom.)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    incapacity_days = models.PositiveIntegerField(_("incapacity days"))
+    deductible_days = models.PositiveIntegerField(_("deductible days"))
+    postponed_days = models.PositiveIntegerField(_("postponed days"))
+    postponed_from = models.DateField(_("postponed from"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_day", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holiday", "absence"], name="payroll_postponement_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    incapacity_days=models.F("deductible_days") + models.F("postponed_days")
+                ),
+                name="payroll_postponement_days",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.holiday} postponed {self.postponed_days} days"

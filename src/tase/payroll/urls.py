@@ -57,6 +57,12 @@ urlpatterns = [
         name="employee_holidays",
     ),
     path("employees/<int:pk>/saved-leave/", views_holidays.saved_leave, name="saved_leave"),
+    path("holidays/<int:pk>/postpone/", views_holidays.postpone, name="holiday_postpone"),
+    path(
+        "holiday-postponements/<int:pk>/delete/",
+        views_holidays.postponement_delete,
+        name="postponement_delete",
+    ),
     path(
         "holidays/<int:pk>/<str:action>/",
         views_holidays.holiday_action,

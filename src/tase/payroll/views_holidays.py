@@ -29,9 +29,10 @@ from .forms_holidays import (
     HolidayForm,
     HolidayPolicyForm,
     LiabilityPostForm,
+    PostponementForm,
     SavedLeaveForm,
 )
-from .models import Absence, HolidayRecord
+from .models import Absence, HolidayPostponement, HolidayRecord
 
 
 def _actor(request) -> Actor:
@@ -365,6 +366,72 @@ def holiday_action(request, pk, action):
         lambda: handler(actor, record),
         success=done,
         back=reverse("payroll:employee_holidays", args=[record.employee_id]),
+        joined=True,
+    )
+
+
+def _postponed_text(row: HolidayPostponement) -> str:
+    return _(
+        "Holiday postponed (%(ground)s): of %(days)s holiday days of incapacity within the "
+        "holiday, %(postponed)s were postponed and %(deductible)s were deductible days."
+    ) % {
+        "ground": row.get_ground_display().lower(),
+        "days": row.incapacity_days,
+        "postponed": row.postponed_days,
+        "deductible": row.deductible_days,
+    }
+
+
+@login_required
+def postpone(request, pk):
+    """The employee's request to postpone a holiday for incapacity for work (vuosilomalaki
+    25 §): the form with the employee's sick leaves sharing a day with the holiday, and the
+    holiday's postponements with their days."""
+    actor = _actor(request)
+    action = "payroll.manage" if request.method == "POST" else "payroll.view"
+    record = get_object_or_404(HolidayRecord.objects.select_related("company", "employee"), pk=pk)
+    actor.company(record.company_id, action)
+    sick = Absence.objects.filter(
+        employee_id=record.employee_id,
+        kind=Absence.Kind.SICK,
+        start_date__lte=record.end_date or record.credit_year_end,
+        end_date__gte=record.start_date or record.credit_year_end,
+    ).order_by("start_date")
+    form = PostponementForm(request.POST or None, sick_leaves=sick)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.postpone_holiday(actor, record, **data),
+        success=_postponed_text,
+        redirect_to=reverse("payroll:employee_holidays", args=[record.employee_id]),
+    )
+    if done is not None:
+        return done
+    return render(
+        request,
+        "payroll/holiday_postpone.html",
+        {
+            "record": record,
+            "employee": record.employee,
+            "company": record.company,
+            "form": form,
+            "postponements": record.postponements.select_related("absence"),
+            "can_manage": actor.can_in_company("payroll.manage", record.company),
+        },
+    )
+
+
+@login_required
+@require_POST
+def postponement_delete(request, pk):
+    actor = _actor(request)
+    row = get_object_or_404(HolidayPostponement.objects.select_related("company"), pk=pk)
+    actor.company(row.company_id, "payroll.manage")
+    return run_action(
+        request,
+        lambda: services.delete_postponement(actor, row),
+        success=_("Postponement removed: its days are holiday again."),
+        back=reverse("payroll:holiday_postpone", args=[row.holiday_id]),
         joined=True,
     )
 

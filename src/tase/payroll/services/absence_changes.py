@@ -135,7 +135,19 @@ def _check_fields(employee: Employee, absence: Absence, data: dict) -> dict:
             {"kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Absence.Kind.values)}}
         )
     start, end = check_dates(employee, data.get("start_date"), data.get("end_date"))
-    check_free(employee, start, end, "start_date", exclude=absence.pk)
+    check_free(
+        employee, start, end, "start_date", exclude=absence.pk, holidays=kind != Absence.Kind.SICK
+    )
+    if absence.holiday_postponements.exists():
+        # The postponement's days were computed from the absence as it is (25 §).
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "A holiday was postponed for this incapacity: remove the postponement "
+                    "(or the holiday) before changing the absence."
+                )
+            }
+        )
     other = (
         AbsenceChange.objects.filter(
             absence__employee=employee,

@@ -26,6 +26,7 @@ from ..models import (
     Employee,
     Employment,
     HolidayPolicy,
+    HolidayPostponement,
     HolidayRecord,
     PayItem,
     PayRun,
@@ -180,11 +181,19 @@ def _range_text(start: dt.date, end: dt.date) -> str:
 
 
 def check_free(
-    employee: Employee, start: dt.date, end: dt.date, field: str, exclude: int | None = None
+    employee: Employee,
+    start: dt.date,
+    end: dt.date,
+    field: str,
+    exclude: int | None = None,
+    holidays: bool = True,
 ) -> None:
     """Refuse ``start`` - ``end`` when an absence (other than ``exclude``, the one being
-    changed) or a recorded holiday of the employee shares a day with it, naming ``field`` and
-    the other record."""
+    changed) or, with ``holidays``, a recorded holiday of the employee shares a day with it,
+    naming ``field`` and the other record. A sick leave is checked without ``holidays``: an
+    incapacity for work may fall on a holiday, and the employee may then ask for the holiday
+    to be postponed (vuosilomalaki 25 §, :mod:`.holidays.postponement`); until then its days
+    stay holiday (:func:`held_holiday_days`)."""
     other = (
         Absence.objects.filter(employee=employee, start_date__lte=end, end_date__gte=start)
         .exclude(pk=exclude)
@@ -200,6 +209,8 @@ def check_free(
                 }
             }
         )
+    if not holidays:
+        return
     holiday = HolidayRecord.objects.filter(
         employee=employee,
         kind__in=HOLIDAY_DATED,
@@ -239,7 +250,7 @@ def record_absence(
     # One writer per employee at a time: the overlap check holds until the commit.
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     start, end = check_dates(employee, start_date, end_date)
-    check_free(employee, start, end, "start_date")
+    check_free(employee, start, end, "start_date", holidays=kind != Absence.Kind.SICK)
     absence = Absence.objects.create(
         company=employee.company,
         employee=employee,
@@ -257,6 +268,34 @@ def record_absence(
         changes={"kind": [None, kind], "dates": [None, f"{start}/{end}"]},
     )
     return absence
+
+
+def held_holiday_days(employee_ids, start: dt.date, end: dt.date) -> dict[int, set[dt.date]]:
+    """Per employee, the days within ``start`` - ``end`` of their planned and taken holidays
+    that are still holiday: not postponed for incapacity (vuosilomalaki 25 §,
+    :class:`HolidayPostponement`). A sick leave on those days is no sick pay and no
+    deduction: the holiday pays them (its deductible days of 25 § 2 mom. too, and every day
+    when no postponement was asked). Two queries."""
+    held: dict[int, set[dt.date]] = defaultdict(set)
+    records = list(
+        HolidayRecord.objects.filter(
+            employee_id__in=employee_ids,
+            kind__in=HOLIDAY_DATED,
+            start_date__lte=end,
+            end_date__gte=start,
+        )
+    )
+    if not records:
+        return held
+    for record in records:
+        held[record.employee_id].update(
+            rules.days(max(record.start_date, start), min(record.end_date, end))
+        )
+    for row in HolidayPostponement.objects.filter(
+        holiday__in=records, postponed_from__isnull=False
+    ):
+        held[row.employee_id].difference_update(rules.days(row.postponed_from, row.last_day))
+    return held
 
 
 def to_rule(absence: Absence) -> rules.Absence:
@@ -330,8 +369,11 @@ def absence_pay(
     end: dt.date,
     policy: HolidayPolicy,
     employee: Employee | None = None,
+    held: set[dt.date] | frozenset[dt.date] = frozenset(),
 ) -> AbsencePay:
-    in_period = lambda day: start <= day <= end  # noqa: E731
+    """``held``: the employee's days of holiday not postponed (:func:`held_holiday_days`): a
+    sick leave's days among them are paid as holiday, not as sick leave."""
+    in_period = lambda day: start <= day <= end and day not in held  # noqa: E731
     # A monthly or weekly salary is paid by the pay run whether or not the employee worked
     # (calculation.salary_item): an absence takes its unpaid days off it. Hourly pay is
     # paid for the hours entered, so only sick pay is added.
@@ -368,13 +410,27 @@ def _absence_items(period, payment_date, employees, by_employee, policy) -> list
     weekly salary: the salary / the schedule's days a week, :func:`day_pay`), sick pay (hours
     x the hourly wage x the TSL 2:11 share) for an hourly-paid one."""
     items = []
+    sick = [
+        pk
+        for pk, absences in by_employee.items()
+        if any(a.kind == Absence.Kind.SICK for a in absences)
+    ]
+    held = held_holiday_days(sick, *period) if sick else {}
     for employee in employees:
         employment = employment_on(employee, payment_date)
         salary = salary_on(employment, payment_date) if employment else None
         if not salary:
             continue
         for absence in by_employee.get(employee.pk, []):
-            pay = absence_pay(absence, employment, salary, *period, policy, employee)
+            pay = absence_pay(
+                absence,
+                employment,
+                salary,
+                *period,
+                policy,
+                employee,
+                held.get(employee.pk, frozenset()),
+            )
             source = f"{ABSENCE_SOURCE}{absence.pk}"
             if pay.deduction:
                 items.append(

@@ -8,7 +8,8 @@ employees at a time), ``earnings`` (days
 earned and a holiday day's pay), ``balance_days`` (balances and the days not used),
 ``recording`` (holidays planned, taken and saved), ``free_time`` (the 16 § compensation
 while the employment goes on), ``not_given`` (the 26 § compensation of days the continuing
-incapacity kept from being given) and ``run_lines`` (the pay-run lines).
+incapacity kept from being given), ``postponement`` (a holiday postponed for incapacity, 25 §)
+and ``run_lines`` (the pay-run lines).
 """
 
 from .balance_days import (
@@ -26,6 +27,7 @@ from .free_time import liability_owed, season_end_compensation
 from .ledger import CHUNK, HOLIDAY_SOURCE, Ledger, chunks, credit_year_end, load, year_used_by
 from .not_given import not_given
 from .not_given import owed as not_given_owed
+from .postponement import delete_postponement, postpone_holiday
 from .recording import delete_holiday, mark_taken, record_holiday, save_leave
 from .run_lines import earned_nothing_compensation, holiday_lines
 
@@ -41,6 +43,7 @@ __all__ = [
     "chunks",
     "credit_year_end",
     "delete_holiday",
+    "delete_postponement",
     "earned_nothing_compensation",
     "earning",
     "employee_balances",
@@ -50,6 +53,7 @@ __all__ = [
     "mark_taken",
     "not_given",
     "not_given_owed",
+    "postpone_holiday",
     "record_holiday",
     "save_leave",
     "saved_left",

@@ -18,7 +18,7 @@ from tase.rules.payroll import cents
 
 from ...models import Employee, Employment, HolidayRecord
 from .earnings import _employment_for, _salary_on, earning
-from .ledger import DATED, Ledger, chunks, credit_year_end, load
+from .ledger import DATED, Ledger, chunks, credit_year_end, load, postponed_days
 from .not_given import not_given
 
 KINDS = (*HolidayRecord.Kind.values, "from_saved")
@@ -38,6 +38,9 @@ class Balance:
     # days the continuing incapacity kept from being given by the deadline, paid as holiday
     # compensation (vuosilomalaki 26 § 1 mom., :mod:`.not_given`)
     compensated: int = 0
+    # days of the year's planned and taken holidays postponed for incapacity (vuosilomalaki
+    # 25 §): off ``taken`` and ``planned``, so in ``left`` until given (26 §)
+    postponed: int = 0
 
     @property
     def left(self) -> int:
@@ -55,13 +58,16 @@ class Balance:
         return self.saved - self.saved_used
 
 
-def _used(records, year_end: dt.date) -> dict[str, int]:
+def _used(book: Ledger, records, year_end: dt.date) -> dict[str, int]:
     """The credit year's days by kind; holidays taken from its saved leave under "from_saved"
-    (they use the saved days, not the ordinary balance)."""
-    used = dict.fromkeys(KINDS, 0)
+    (they use the saved days, not the ordinary balance); the days postponed for incapacity
+    (25 §) off their holiday's kind and under "postponed"."""
+    used = dict.fromkeys((*KINDS, "postponed"), 0)
     for record in records:
         if record.credit_year_end == year_end:
-            used["from_saved" if record.from_saved else record.kind] += record.days
+            postponed = postponed_days(book, record)
+            used["from_saved" if record.from_saved else record.kind] += record.days - postponed
+            used["postponed"] += postponed
     return used
 
 
@@ -99,15 +105,16 @@ def _balance(book: Ledger, employee: Employee, year_end: dt.date, records) -> Ba
     now = earning(book, employee, year_end)
     previous_end = dt.date(year_end.year - 1, 3, 31)
     before = earning(book, employee, previous_end, days_only=True)
-    used_before = _used(records, previous_end)
+    used_before = _used(book, records, previous_end)
     carried = max(
         before.days
         - sum(used_before.values())
         + used_before["from_saved"]
+        + used_before["postponed"]
         - not_given(book, employee, previous_end, book.on),
         0,
     )
-    used = _used(records, year_end)
+    used = _used(book, records, year_end)
     return Balance(
         employee,
         year_end,
@@ -119,6 +126,7 @@ def _balance(book: Ledger, employee: Employee, year_end: dt.date, records) -> Ba
         now.day_pay,
         used["from_saved"],
         not_given(book, employee, year_end, book.on),
+        used["postponed"],
     )
 
 
@@ -150,14 +158,17 @@ def employee_balances(employee: Employee, on: dt.date) -> list[Balance]:
 
 
 def used_by(book: Ledger, employee_id: int, year_end: dt.date, on: dt.date) -> int:
-    """Holiday days of the credit year's planned and taken holidays on or before ``on``, and
-    its days saved as saved leave (those are in the saved leave, :func:`saved_left`)."""
+    """Holiday days of the credit year's planned and taken holidays on or before ``on`` (less
+    those postponed for incapacity, 25 §), and its days saved as saved leave (those are in
+    the saved leave, :func:`saved_left`)."""
     used = 0
     for record in book.records.get(employee_id, []):
         if record.credit_year_end != year_end or record.from_saved:
             continue
         if record.kind in DATED and record.start_date <= on:
-            used += calendar.holiday_days(record.start_date, min(record.end_date, on))
+            used += calendar.holiday_days(
+                record.start_date, min(record.end_date, on)
+            ) - postponed_days(book, record, end=on)
         elif record.kind not in DATED:
             used += record.days
     return used

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -139,10 +139,32 @@ def _rule_absences(book: Ledger, employee: Employee) -> tuple[calendar.Absence, 
     key = ("absences", pk, len(recorded), len(holidays))
     found = book.shapes.get(key)
     if found is None:
+        holidays = _holidays_as_absences(book, employee)
         found = book.shapes[key] = tuple(
-            [to_rule(a) for a in recorded] + _holidays_as_absences(book, employee)
+            [part for a in recorded for part in _outside_holidays(to_rule(a), holidays)] + holidays
         )
     return found
+
+
+def _outside_holidays(absence: calendar.Absence, holidays) -> list[calendar.Absence]:
+    """A sick leave without the days of the employee's holidays (a sick leave may fall on a
+    holiday, vuosilomalaki 25 §): each day counts once for earning, as holiday (7 § 1 mom.),
+    the days postponed for the incapacity too. Other absences never overlap a holiday."""
+    if absence.kind != "sick":
+        return [absence]
+    parts = [absence]
+    for holiday in holidays:
+        rest = []
+        for part in parts:
+            if holiday.end < part.start or holiday.start > part.end:
+                rest.append(part)
+                continue
+            if part.start < holiday.start:
+                rest.append(replace(part, end=holiday.start - dt.timedelta(days=1)))
+            if part.end > holiday.end:
+                rest.append(replace(part, start=holiday.end + dt.timedelta(days=1)))
+        parts = rest
+    return parts
 
 
 def _shape(book: Ledger, employee: Employee, employment: Employment, year_end, upto):

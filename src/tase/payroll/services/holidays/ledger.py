@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db.models import Q, Sum
 
 from tase.core.models import Company
+from tase.rules import absences as calendar
 from tase.rules import holidays as rules
 
 from ...models import (
@@ -22,6 +23,7 @@ from ...models import (
     Employee,
     Employment,
     HolidayPolicy,
+    HolidayPostponement,
     HolidayRecord,
     Payslip,
     SalaryChange,
@@ -79,6 +81,11 @@ class Ledger:
     # The free time of 8 § 1 mom. (``HolidayRecord.free_time``): kept apart, it uses no days
     # of the holiday balance; its 16 § compensation is paid with it (:mod:`.free_time`).
     free_time: dict[int, list[HolidayRecord]] = field(default_factory=lambda: defaultdict(list))
+    # Each holiday's postponements for incapacity (vuosilomalaki 25 §), by the holiday's pk:
+    # their postponed days are not holiday (:func:`postponed_days`).
+    postponed: dict[int, list[HolidayPostponement]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     # Each employee's employments and each employment's salaries, listed once (a related
     # manager's .all() builds a new queryset on every call).
     employments: dict[int, list[Employment]] = field(default_factory=dict)
@@ -172,7 +179,26 @@ def load(company: Company, on: dt.date, employees=None, policy=None) -> Ledger:
         employee_id__in=ids,
     ):
         (book.free_time if record.free_time else book.records)[record.employee_id].append(record)
+    for row in HolidayPostponement.objects.filter(
+        employee_id__in=ids, postponed_from__isnull=False, holiday__credit_year_end__gte=since
+    ):
+        book.postponed[row.holiday_id].append(row)
     return book
+
+
+def postponed_days(
+    book: Ledger, record: HolidayRecord, start: dt.date | None = None, end: dt.date | None = None
+) -> int:
+    """The holiday days (3 § 2 mom.) of ``record`` postponed for incapacity (25 §), within
+    ``start`` - ``end`` when given: they come off the holiday, are no holiday pay, and return
+    to the credit year's balance to be given later (26 §)."""
+    total = 0
+    for row in book.postponed.get(record.pk, ()):
+        first = row.postponed_from if start is None else max(row.postponed_from, start)
+        last = row.last_day if end is None else min(row.last_day, end)
+        if first <= last:
+            total += calendar.holiday_days(first, last)
+    return total
 
 
 def chunks(company: Company, on: dt.date, employees=None, size: int = CHUNK) -> Iterator[Ledger]:

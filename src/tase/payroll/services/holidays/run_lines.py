@@ -38,6 +38,7 @@ from .ledger import (
     credit_year_end,
     holiday_cents,
     load,
+    postponed_days,
     year_used_by,
 )
 from .not_given import lines_for_run as not_given_lines
@@ -227,6 +228,7 @@ def _bonus_on_return(run: PayRun, book: Ledger, employee: Employee) -> list[PayI
         ):
             continue  # did not return: the rule makes the bonus lost
         days = calendar.holiday_days(record.start_date, record.end_date)
+        days -= postponed_days(book, record)  # 25 §: not holiday
         pay = cents(earning(book, employee, _pay_year(record)).day_pay * days)
         bonus = cents(pay * percent / 100)
         if bonus:
@@ -251,7 +253,9 @@ def holiday_lines(actor, run: PayRun) -> int:
     employment ends within the period, the days not used by its last day (saved leave
     included) are paid as holiday compensation (vuosilomalaki 17 §, 27 § 4 mom.). The run
     whose period holds 31 December pays the days of the credit year ended 21 months before
-    that the continuing incapacity kept from being given (26 § 1 mom., :mod:`.not_given`)."""
+    that the continuing incapacity kept from being given (26 § 1 mom., :mod:`.not_given`).
+    The days postponed for incapacity (vuosilomalaki 25 §, :mod:`.postponement`) are no
+    holiday pay: the absence lines pay them as sick leave."""
     require(actor, run.company, "payroll.manage")
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _check_draft(run)
@@ -297,9 +301,10 @@ def holiday_lines(actor, run: PayRun) -> int:
             continue
         month_kept = ZERO  # the salary's part of the month's holiday pay
         for record in records:
+            # the days postponed for incapacity (25 §) are not holiday: sick leave pays them
             days = calendar.holiday_days(
                 max(record.start_date, run.period_start), min(record.end_date, run.period_end)
-            )
+            ) - postponed_days(book, record, run.period_start, run.period_end)
             earned = earning(book, employee, _pay_year(record))
             pay = cents(earned.day_pay * days)
             bonus = (
