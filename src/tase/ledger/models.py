@@ -151,7 +151,7 @@ class Account(models.Model):
         """How taxation treats the account's expense or income in the calculation of
         taxable income (form 6B, :mod:`tase.rules.tax_return`)."""
 
-        NORMAL = "", _("Normal")
+        NORMAL = "", pgettext_lazy("tax treatment", "Normal")
         REPRESENTATION = "representation", _("Representation: half deductible (EVL 8 §)")
         NON_DEDUCTIBLE = (
             "non_deductible",

@@ -98,6 +98,10 @@ class LossRow:
     forfeited: bool
 
     @property
+    def available(self) -> int:
+        return self.used + self.left
+
+    @property
     def state(self) -> str:
         return _loss_state(self)
 
