@@ -28,6 +28,7 @@ from . import (
     api_fixed_assets,
     api_specifications,
     api_statements,
+    api_tax_losses,
     reports,
     selectors,
     services,
@@ -41,10 +42,19 @@ router.add_router("", api_accruals.router)
 router.add_router("", api_statements.router)
 router.add_router("", api_specifications.router)
 router.add_router("", api_archive.router)
+router.add_router("", api_tax_losses.router)
 
 
 def _company(request, company_id: int, action: str = "ledger.view"):
     return actor(request).company(company_id, action)
+
+
+TAX_TREATMENTS = (
+    "Tax treatment in the calculation of taxable income (form 6B): empty (normal), "
+    "representation (half deductible, EVL 8 § 1 mom. 8 kohta) or non_deductible (fines, tax "
+    "increases, penalty interest, EVL 16 §) on an expense account, tax_exempt or "
+    "partly_exempt (dividends 75 % taxable, EVL 6 a § 1 mom.) on a revenue account"
+)
 
 
 class AccountOut(Schema):
@@ -64,6 +74,7 @@ class AccountOut(Schema):
         description="Function of expense for the income statement by function (KPA 1:2 §): "
         "cost_of_sales | selling | administration | other, or empty",
     )
+    tax_treatment: str = Field(..., description=TAX_TREATMENTS)
 
 
 class AccountIn(Schema):
@@ -76,6 +87,7 @@ class AccountIn(Schema):
     function: str | None = Field(
         None, description="Function of expense; default: the one of the number's range"
     )
+    tax_treatment: str = Field("", description=TAX_TREATMENTS)
 
 
 class AccountPatch(Schema):
@@ -86,6 +98,7 @@ class AccountPatch(Schema):
     function: str | None = Field(
         None, description="cost_of_sales | selling | administration | other, or empty"
     )
+    tax_treatment: str | None = Field(None, description=TAX_TREATMENTS)
 
 
 class FiscalYearOut(Schema):

@@ -226,6 +226,17 @@ class TaxFigureOut(Schema):
     basis: str = Field(..., description="Its legal basis")
 
 
+class LossOut(Schema):
+    tax_year: int
+    confirmed: str
+    used_before: str
+    used: str = Field(..., description="Deducted from this year's taxable income, euros")
+    left: str
+    last_tax_year: int = Field(..., description="The last tax year it may be deducted in")
+    expired: bool
+    forfeited: bool
+
+
 class TaxReturnOut(Schema):
     company: str
     business_id: str
@@ -241,6 +252,11 @@ class TaxReturnOut(Schema):
     )
     taxable_income: str
     loss: str
+    losses_of_earlier_years: list[LossOut] = Field(
+        ...,
+        description="The confirmed losses of earlier tax years (TVL 119 §), oldest first: "
+        "used this year and left after it",
+    )
 
 
 @router.get(

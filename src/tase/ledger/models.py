@@ -147,10 +147,26 @@ class Account(models.Model):
         ADMINISTRATION = "administration", _("Administrative expenses")
         OTHER = "other", _("Other operating expenses")
 
+    class TaxTreatment(models.TextChoices):
+        """How taxation treats the account's expense or income in the calculation of
+        taxable income (form 6B, :mod:`tase.rules.tax_return`)."""
+
+        NORMAL = "", pgettext_lazy("tax treatment", "Normal")
+        REPRESENTATION = "representation", _("Representation: half deductible (EVL 8 §)")
+        NON_DEDUCTIBLE = (
+            "non_deductible",
+            _("Non-deductible: fines, tax increases, penalty interest (EVL 16 §)"),
+        )
+        TAX_EXEMPT = "tax_exempt", _("Tax-exempt income, e.g. dividends (EVL 6 a §)")
+        PARTLY_EXEMPT = "partly_exempt", _("Dividends taxable in part (EVL 6 a § 1 mom.)")
+
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     hidden = models.BooleanField(_("hidden"), default=False)
     function = models.CharField(
         _("function"), max_length=20, choices=Function.choices, blank=True, default=""
+    )
+    tax_treatment = models.CharField(
+        _("tax treatment"), max_length=20, choices=TaxTreatment.choices, blank=True, default=""
     )
 
     class Meta:
@@ -174,6 +190,16 @@ class Account(models.Model):
 
     def name(self, language: str = "fi") -> str:
         return self.name_en if language == "en" and self.name_en else self.name_fi
+
+    @property
+    def tax_treatments(self) -> list[tuple[str, str]]:
+        """The treatments the account's type takes: the expense ones for an expense
+        account, the income ones for a revenue account, only normal otherwise."""
+        keys = {
+            self.Type.EXPENSE: ("", "representation", "non_deductible"),
+            self.Type.REVENUE: ("", "tax_exempt", "partly_exempt"),
+        }.get(self.type, ("",))
+        return [(k, v) for k, v in self.TaxTreatment.choices if k in keys]
 
     @property
     def takes_function(self) -> bool:
@@ -839,3 +865,36 @@ class ArchiveBuild(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year} {self.state}"
+
+
+class ConfirmedLoss(models.Model):
+    """A loss confirmed in a company's taxation for a tax year (vahvistettu tappio, TVL
+    119 §), as the tax decision states it: the ``amount`` confirmed and what of it was
+    ``used_before`` in the taxation of the tax years before the ones Tase computes.
+    ``forfeited``: not deductible after an ownership change without the Tax
+    Administration's permission (TVL 122 §)."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="tax_losses"
+    )
+    tax_year = models.PositiveSmallIntegerField(_("tax year"))
+    amount = models.BigIntegerField(_("confirmed loss"))
+    used_before = models.BigIntegerField(_("deducted in earlier tax years"), default=0)
+    forfeited = models.BooleanField(_("forfeited by an ownership change"), default=False)
+
+    class Meta:
+        verbose_name = _("confirmed loss")
+        verbose_name_plural = _("confirmed losses")
+        ordering = ["company", "tax_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "tax_year"], name="ledger_confirmedloss_one_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company} {self.tax_year}"
+
+    @property
+    def available(self) -> int:
+        return 0 if self.forfeited else max(self.amount - self.used_before, 0)

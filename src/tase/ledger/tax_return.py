@@ -12,10 +12,14 @@ personnel what the personnel sources ask. The calculation of taxable income is t
 rule :func:`tase.rules.tax_return.taxable_income`.
 
 Which accounts: the lines of the chart (``income_statement_line``, ``balance_sheet_line``)
-for the statement items; the chart has no flag for tax treatment, so representation is
-the shipped chart's account 7600 Edustuskulut and fines and tax penalties the accounts of
-:data:`FINE_ACCOUNTS` (none in the shipped chart: 9450 Viivästyskorot is late-payment
-interest, deductible when it is commercial, so it is not added).
+for the statement items, and each account's tax treatment (``Account.tax_treatment``) for
+the calculation: representation (the shipped charts' 7600 Edustuskulut carries it),
+non-deductible expenses (fines, tax increases, penalty interest on taxes; none in the
+shipped charts: 9450 Viivästyskorot is late-payment interest, deductible when it is
+commercial), tax-exempt income and dividends taxable in part (EVL 6 a §: which case applies
+depends on facts the books do not hold, the listing of the payer and the holding, so the
+account's treatment carries it). The confirmed losses of earlier years are the company's
+:class:`~tase.ledger.models.ConfirmedLoss` rows (one more query).
 """
 
 from __future__ import annotations
@@ -34,16 +38,16 @@ from django.utils.translation import gettext_lazy
 from tase.core.models import Company
 from tase.rules import tax_return as rules
 from tase.rules.financial_statements import ASSET_LINES
+from tase.rules.parameters import value_at
 
 from . import tax_depreciation
 from .financial_statements import period_rows, statement_book_of
-from .models import Account, FiscalYear
+from .models import Account, ConfirmedLoss, FiscalYear
 from .services import cents_to_decimal, fmt_date
 from .services.depreciation_difference import DIFFERENCE_ACCOUNT
 from .services.income_tax import pays_corporate_income_tax
 
-REPRESENTATION_ACCOUNTS = ("7600",)  # the shipped charts' Edustuskulut
-FINE_ACCOUNTS: tuple[str, ...] = ()  # the shipped charts have no account for fines
+TREATMENT = Account.TaxTreatment
 APPROPRIATIONS, TAXES = ("IS.10",), ("IS.11", "IS.12")
 FREE_EQUITY = ("BS.C.3", "BS.C.4", "BS.C.5")
 NO_CODES = gettext_lazy(
@@ -75,6 +79,31 @@ class TaxReturnFigures:
     calculation: list[Figure]
     taxable: rules.TaxableIncome
     personnel: Decimal | None = None  # the average of the year (PMA 3:11 §), when known
+    losses: list[LossRow] = field(default_factory=list)
+
+
+@dataclass
+class LossRow:
+    """A confirmed loss of an earlier tax year in the year's calculation: ``confirmed`` and
+    ``used_before`` as recorded, ``used`` this year and ``left`` after it, in cents;
+    ``last_year`` the last tax year it may be deducted in."""
+
+    tax_year: int
+    confirmed: int
+    used_before: int
+    used: int
+    left: int
+    last_year: int
+    expired: bool
+    forfeited: bool
+
+    @property
+    def available(self) -> int:
+        return self.used + self.left
+
+    @property
+    def state(self) -> str:
+        return _loss_state(self)
 
 
 @dataclass
@@ -138,6 +167,30 @@ def _depreciation(company: Company, year: FiscalYear) -> tuple[int, str]:
     return adjustment, _("fixed-asset register, tax pools: %(pools)s") % {"pools": names}
 
 
+def _skipped_years(company: Company, year: FiscalYear) -> list[int]:
+    """The calendar years, between the company's first fiscal year in Tase and the year's
+    end, in which none of its fiscal years ended: no tax years (the tax year is the calendar
+    year in which the fiscal year ends). Years before Tase's first fiscal year are counted."""
+    ends = set(
+        FiscalYear.objects.filter(company=company, end__lte=year.end).values_list(
+            "end__year", flat=True
+        )
+    )
+    if not ends:
+        return []
+    return [y for y in range(min(ends), year.end.year) if y not in ends]
+
+
+def _losses(company: Company, year: FiscalYear):
+    """The confirmed losses of earlier tax years, their term and the years not counted."""
+    recorded = {loss.tax_year: loss for loss in ConfirmedLoss.objects.filter(company=company)}
+    tax_year = year.end.year
+    earlier = [loss for loss in recorded.values() if loss.tax_year < tax_year]
+    years = int(value_at("income_tax.loss_carryforward_years", year.end))
+    skipped = _skipped_years(company, year) if earlier else []
+    return [(loss.tax_year, loss.available) for loss in earlier], years, skipped, recorded
+
+
 def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
     """The key figures and the calculation of taxable income of ``year``: refused, naming
     the field, for a company that does not file 6B (only a limited company or a cooperative
@@ -169,6 +222,7 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
             "account__type",
             "account__income_statement_line",
             "account__balance_sheet_line",
+            "account__tax_treatment",
         )
         .order_by()
         .annotate(net=Coalesce(net, 0))
@@ -190,10 +244,15 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
                 sums["before"].add(number, -value)
             if _under(line, ("IS.1",)):
                 sums["turnover"].add(number, -value)
-            if number in REPRESENTATION_ACCOUNTS:
+            treatment = row["account__tax_treatment"] or ""
+            if treatment == TREATMENT.REPRESENTATION:
                 sums["representation"].add(number, value)
-            if number in FINE_ACCOUNTS:
+            elif treatment == TREATMENT.NON_DEDUCTIBLE:
                 sums["fines"].add(number, value)
+            elif treatment == TREATMENT.TAX_EXEMPT:
+                sums["exempt"].add(number, -value)
+            elif treatment == TREATMENT.PARTLY_EXEMPT:
+                sums["partly_exempt"].add(number, -value)
             continue
         line = row["account__balance_sheet_line"] or ""
         if _under(line, ASSET_LINES):  # as the statements' total of assets
@@ -208,12 +267,20 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
             sums["difference"].add(number, -value)
     profit = income.cents
     depreciation, depreciation_source = _depreciation(company, year)
+    taxable_percent = value_at("income_tax.dividend_taxable_percent", year.end)
+    exempt = sums["exempt"].cents + rules.exempt_part(sums["partly_exempt"].cents, taxable_percent)
+    losses, loss_years, skipped, recorded = _losses(company, year)
     taxable = rules.taxable_income(
         profit,
         income_taxes=sums["taxes"].cents,
         representation=sums["representation"].cents,
         fines=sums["fines"].cents,
         depreciation_adjustment=depreciation,
+        tax_exempt_income=exempt,
+        tax_year=year.end.year,
+        losses=losses,
+        loss_years=loss_years,
+        skipped_years=skipped,
     )
     from tase.core.registry import average_personnel
 
@@ -330,18 +397,14 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
             "representation",
             _("+ Non-deductible half of representation expenses"),
             steps["representation"],
-            sums["representation"].source(_("the shipped chart's representation account")),
+            sums["representation"].source(_("accounts with the representation treatment")),
             "EVL 360/1968 8 § 1 mom. 8 kohta",
         ),
         Figure(
             "fines",
-            _("+ Fines, tax increases and penalty interest on taxes"),
+            _("+ Non-deductible expenses: fines, tax increases and penalty interest on taxes"),
             steps["fines"],
-            (
-                sums["fines"].source(_("accounts for fines"))
-                if FINE_ACCOUNTS
-                else _("no account in the shipped chart")
-            ),
+            sums["fines"].source(_("accounts with the non-deductible treatment")),
             "EVL 360/1968 16 §",
         ),
         Figure(
@@ -352,10 +415,45 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
             "EVL 360/1968 24, 30, 34, 54 §",
         ),
         Figure(
+            "tax_exempt_income",
+            _("- Tax-exempt income (dividends)"),
+            steps["tax_exempt_income"],
+            _(
+                "%(exempt)s; %(partly)s, of which %(percent)s %% is taxable. Whether a "
+                "dividend is exempt depends on the payer's listing and the holding, which "
+                "the books do not know: the account's tax treatment tells it"
+            )
+            % {
+                "exempt": sums["exempt"].source(_("tax-exempt accounts")),
+                "partly": sums["partly_exempt"].source(_("dividends taxable in part")),
+                "percent": taxable_percent,
+            },
+            "EVL 360/1968 6 a §",
+        ),
+        Figure(
+            "taxable_before_losses",
+            _("= Taxable income before the losses of earlier years"),
+            taxable.before_losses,
+            _("the result plus additions less deductions, never below zero"),
+            "TVL 1535/1992 119 §",
+        ),
+        Figure(
+            "losses_of_earlier_years",
+            _("- Confirmed losses of earlier years"),
+            -taxable.losses_used,
+            _(
+                "the confirmed losses recorded, oldest first, as the income allows, within "
+                "%(years)s tax years; an ownership change can forfeit them (TVL 122 §), "
+                "which the books do not know"
+            )
+            % {"years": loss_years},
+            "TVL 1535/1992 119 § 1 mom., 120 §, 122 §",
+        ),
+        Figure(
             "taxable_income",
             _("= Taxable income"),
             taxable.taxable_income,
-            _("the result plus additions less deductions, never below zero"),
+            _("the taxable income before the losses less the losses deducted"),
             "TVL 1535/1992 124 § 2 mom.",
         ),
         Figure(
@@ -366,7 +464,22 @@ def tax_return_figures(company: Company, year: FiscalYear) -> TaxReturnFigures:
             "TVL 1535/1992 119 §",
         ),
     ]
-    return TaxReturnFigures(company, year, key_figures, calculation, taxable, personnel)
+    loss_rows = []
+    for use in taxable.loss_uses:
+        loss = recorded[use.tax_year]
+        loss_rows.append(
+            LossRow(
+                use.tax_year,
+                loss.amount,
+                loss.used_before,
+                use.used,
+                use.left,
+                use.last_year,
+                use.expired,
+                loss.forfeited,
+            )
+        )
+    return TaxReturnFigures(company, year, key_figures, calculation, taxable, personnel, loss_rows)
 
 
 def _euros(cents: int | None) -> str | None:
@@ -399,6 +512,19 @@ def to_data(figures: TaxReturnFigures) -> dict:
         "calculation": [_figure_data(f) for f in figures.calculation],
         "taxable_income": _euros(figures.taxable.taxable_income),
         "loss": _euros(figures.taxable.loss),
+        "losses_of_earlier_years": [
+            {
+                "tax_year": row.tax_year,
+                "confirmed": _euros(row.confirmed),
+                "used_before": _euros(row.used_before),
+                "used": _euros(row.used),
+                "left": _euros(row.left),
+                "last_tax_year": row.last_year,
+                "expired": row.expired,
+                "forfeited": row.forfeited,
+            }
+            for row in figures.losses
+        ],
     }
 
 
@@ -437,7 +563,27 @@ def to_csv(figures: TaxReturnFigures) -> str:
             writer.writerow(
                 [section, figure.key, figure.label, amount, figure.source, figure.basis]
             )
+    section = _("Confirmed losses of earlier years")
+    basis = "TVL 1535/1992 119 § 1 mom., 122 §"
+    for row in figures.losses:
+        state = _loss_state(row)
+        used = _("Loss of %(year)s used this year") % {"year": row.tax_year}
+        left = _("Loss of %(year)s left") % {"year": row.tax_year}
+        writer.writerow([section, f"loss_{row.tax_year}_used", used, _fi(row.used), state, basis])
+        writer.writerow([section, f"loss_{row.tax_year}_left", left, _fi(row.left), state, basis])
     return out.getvalue()
+
+
+def _loss_state(row: LossRow) -> str:
+    if row.forfeited:
+        return _("forfeited by an ownership change (TVL 122 §)")
+    if row.expired:
+        return _("expired: the last tax year was %(year)s") % {"year": row.last_year}
+    return _("confirmed %(amount)s, deducted before %(before)s, deductible until %(year)s") % {
+        "amount": _fi(row.confirmed),
+        "before": _fi(row.used_before),
+        "year": row.last_year,
+    }
 
 
 def csv_response(figures: TaxReturnFigures):

@@ -9,6 +9,7 @@ from . import (
     views_fixed_assets,
     views_specifications,
     views_statements,
+    views_tax_losses,
 )
 
 app_name = "ledger"
@@ -43,6 +44,11 @@ urlpatterns = [
         "<int:company_pk>/financial-statements/",
         views_statements.financial_statements,
         name="financial_statements",
+    ),
+    path(
+        "<int:company_pk>/confirmed-losses/",
+        views_tax_losses.confirmed_losses,
+        name="confirmed_losses",
     ),
     path(
         "<int:company_pk>/balance-specifications/",

@@ -4,7 +4,8 @@
 header (kind H1-H3) or account (kind A) with number, Finnish and English name, type,
 default VAT code (see :mod:`tase.rules.vat`), the statement line the account rolls up
 to (``statements.yaml``) and a role the services look accounts up by (VAT accounts,
-retained earnings, bank).
+retained earnings, bank), and the tax treatment of the calculation of taxable income
+(``tax_treatment``, empty for normal; the representation account 7600 carries one).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class ChartRow:
     vat_code: str
     line: str
     role: str
+    tax_treatment: str = ""  # Account.TaxTreatment (form 6B's calculation of taxable income)
 
     @property
     def is_header(self) -> bool:
@@ -45,7 +47,10 @@ def chart(key: str) -> tuple[ChartRow, ...]:
     if key not in CHARTS:
         raise KeyError(key)
     with open(HERE / CHARTS[key], encoding="utf-8", newline="") as handle:
-        return tuple(ChartRow(**row) for row in csv.DictReader(handle))
+        return tuple(
+            ChartRow(**{name: value or "" for name, value in row.items()})
+            for row in csv.DictReader(handle)
+        )
 
 
 @dataclass(frozen=True)

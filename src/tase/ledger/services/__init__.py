@@ -13,7 +13,7 @@ rounding there); the only rounding is the VAT split, half up to the cent
 
 One module per use case (common helpers, accounts, periods, posting, attachments,
 year_end, vat, bulk_posting, imports, opening_balances, copies, bank_accounts, fixed_assets,
-accruals, income_tax, earlier_books, statement_book, balance_specification); callers import
+accruals, income_tax, earlier_books, statement_book, balance_specification, tax_losses); callers import
 from this package.
 """
 
@@ -66,6 +66,7 @@ from .posting import (
     save_draft,
 )
 from .statement_book import save_statement_book
+from .tax_losses import delete_confirmed_loss, save_confirmed_loss
 from .vat import settle_vat
 from .year_end import close_fiscal_year, reopen_fiscal_year
 
@@ -95,6 +96,7 @@ __all__ = [
     "create_fixed_asset",
     "default_bank_account",
     "delete_account",
+    "delete_confirmed_loss",
     "delete_draft",
     "depreciated_cents",
     "dispose_fixed_asset",
@@ -116,6 +118,7 @@ __all__ = [
     "reverse_voucher",
     "run_depreciation",
     "save_balance_specification",
+    "save_confirmed_loss",
     "save_draft",
     "save_statement_book",
     "series_for",

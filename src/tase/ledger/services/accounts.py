@@ -57,6 +57,7 @@ def apply_chart(actor, company: Company, key: str) -> int:
                 balance_sheet_line=row.line if row.line.startswith("BS") else "",
                 role=row.role,
                 function=statement_rules.default_function(row.number, row.line),
+                tax_treatment=row.tax_treatment,
             )
             added += 1
         if row.is_header:
@@ -109,9 +110,11 @@ def create_account(
     default_vat_code: str = "",
     line: str = "",
     function: str | None = None,
+    tax_treatment: str = "",
 ) -> Account:
     """A new account; without a ``line`` it takes the nearest account's below it, without a
-    ``function`` the default of its number's range (KPA 1:2 §, by function)."""
+    ``function`` the default of its number's range (KPA 1:2 §, by function); its
+    ``tax_treatment`` (:func:`_check_tax_treatment`) normal unless given."""
     guard(actor, company, "ledger.manage")
     _forget(actor)
     number = _clean_account_fields(company, number, name_fi, type, default_vat_code, line)
@@ -145,7 +148,9 @@ def create_account(
         statement_rules.default_function(number, line) if function is None else function
     )
     _check_function(account)
-    account.save(update_fields=["function"])
+    account.tax_treatment = tax_treatment or ""
+    _check_tax_treatment(account)
+    account.save(update_fields=["function", "tax_treatment"])
     audit.record(actor.user, "create", account, company=company, changes={"number": [None, number]})
     return account
 
@@ -166,6 +171,28 @@ def _check_function(account: Account) -> None:
         )
 
 
+def _check_tax_treatment(account: Account) -> None:
+    """A tax treatment the account's type takes: representation (half deductible, EVL 8 §
+    1 mom. 8 kohta) and non-deductible (EVL 16 §) on an expense account, tax-exempt income
+    and dividends taxable in part (EVL 6 a §) on a revenue account."""
+    if account.tax_treatment not in Account.TaxTreatment.values:
+        raise ValidationError({"tax_treatment": _("Choose a tax treatment.")})
+    if account.tax_treatment not in dict(account.tax_treatments):
+        raise ValidationError(
+            {
+                "tax_treatment": _(
+                    "Account %(number)s is a %(type)s account: it cannot take the tax "
+                    "treatment “%(treatment)s”."
+                )
+                % {
+                    "number": account.number,
+                    "type": account.get_type_display(),
+                    "treatment": account.get_tax_treatment_display(),
+                }
+            }
+        )
+
+
 @transaction.atomic
 def update_account(
     actor,
@@ -176,11 +203,12 @@ def update_account(
     default_vat_code: str | None = None,
     hidden: bool | None = None,
     function: str | None = None,
+    tax_treatment: str | None = None,
 ) -> Account:
     guard(actor, account.company, "ledger.manage")
     _forget(actor)
     before = audit.snapshot(
-        account, ["name_fi", "name_en", "default_vat_code", "hidden", "function"]
+        account, ["name_fi", "name_en", "default_vat_code", "hidden", "function", "tax_treatment"]
     )
     if name_fi is not None:
         if not name_fi.strip():
@@ -201,6 +229,9 @@ def update_account(
     if function is not None:
         account.function = function
         _check_function(account)
+    if tax_treatment is not None:
+        account.tax_treatment = tax_treatment
+        _check_tax_treatment(account)
     account.save()
     changes = audit.changes_since(before, account)
     audit.record(actor.user, "update", account, company=account.company, changes=changes)

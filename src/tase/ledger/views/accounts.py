@@ -46,6 +46,7 @@ def _post(request, company) -> None:
                 name_fi=request.POST.get("name_fi", ""),
                 name_en=request.POST.get("name_en", ""),
                 function=request.POST.get("function"),
+                tax_treatment=request.POST.get("tax_treatment"),
             )
         else:
             services.update_account(actor, account, hidden=action == "hide")
