@@ -128,9 +128,7 @@ loss_lists = st.lists(st.tuples(years, st.integers(min_value=0, max_value=10**10
     losses=loss_lists,
     skipped=st.lists(years, max_size=3),
 )
-def test_losses_never_exceed_the_income_nor_reach_past_ten_years(
-    income, tax_year, losses, skipped
-):
+def test_losses_never_exceed_the_income_nor_reach_past_ten_years(income, tax_year, losses, skipped):
     assume(tax_year not in skipped)  # the year taxed is a tax year: a fiscal year ends in it
     uses = rules.deduct_losses(income, tax_year, losses, skipped=skipped)
     assert sum(u.used for u in uses) <= max(income, 0)

@@ -32,7 +32,7 @@ from ..models import (
     PayRun,
     Payslip,
 )
-from .common import require, to_cents
+from .common import require, to_cents, to_date
 from .employees import employment_on, salary_on
 from .pay_runs import _check_draft
 
@@ -167,13 +167,6 @@ def _text(value: Decimal | None) -> str | None:
 
 
 # -- recording -----------------------------------------------------------------------------
-def _date(value, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or ""))
-    except ValueError:
-        raise ValidationError({field: _("Enter a date.")}) from None
 
 
 def _range_text(start: dt.date, end: dt.date) -> str:
@@ -228,7 +221,7 @@ def check_free(
 
 def check_dates(employee: Employee, start, end) -> tuple[dt.date, dt.date]:
     """Both dates given, in order, and within one of the employee's employments."""
-    start, end = _date(start, "start_date"), _date(end, "end_date")
+    start, end = to_date(start, "start_date"), to_date(end, "end_date")
     if end < start:
         raise ValidationError({"end_date": _("The last day is before the first day.")})
     if not any(e.covers(start) and e.covers(end) for e in employee.employments.all()):

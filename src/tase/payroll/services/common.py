@@ -1,4 +1,5 @@
-"""Shared helpers of the payroll services: cents and rates, permission checks, identity codes, IBANs."""
+"""Shared helpers of the payroll services: cents, dates and rates, permission checks, identity codes,
+IBANs."""
 
 from __future__ import annotations
 
@@ -62,6 +63,16 @@ def check_range(number: Decimal, field: str, maximum: Decimal = MAX_AMOUNT) -> D
             }
         )
     return number
+
+
+def to_date(value, field: str) -> dt.date:
+    """A date, or an ISO date's text; anything else is refused naming ``field``."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        raise ValidationError({field: _("Enter a date.")}) from None
 
 
 def euros(cents: int | None) -> Decimal:

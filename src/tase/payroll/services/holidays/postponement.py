@@ -19,7 +19,7 @@ from tase.rules.holidays import postponement as rules
 from tase.rules.parameters import ParameterError
 
 from ...models import Absence, Employee, HolidayPostponement, HolidayRecord
-from ..common import require
+from ..common import require, to_date
 from .earnings import earning
 from .ledger import DATED, load
 
@@ -32,15 +32,6 @@ _MESSAGES = {
         "The incapacity holds no holiday day of the holiday to postpone."
     ),
 }
-
-
-def _day(value, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or ""))
-    except ValueError:
-        raise ValidationError({field: _("Enter a date.")}) from None
 
 
 def _absence(record: HolidayRecord, absence) -> Absence:
@@ -120,7 +111,7 @@ def postpone_holiday(
     if record.free_time or record.from_saved:
         raise ValidationError({"holiday": _("Free time and saved leave are not postponed here.")})
     absence = _absence(record, absence)
-    requested = _day(requested_on, "requested_on")
+    requested = to_date(requested_on, "requested_on")
     if record.postponements.filter(absence=absence).exists():
         raise ValidationError(
             {"absence": _("The holiday is already postponed for this incapacity.")}
