@@ -33,10 +33,6 @@ class SizeClass:
     size_class: str  # "micro", "small" or "full"
     history: list[rules.YearClass]  # every year up to ``year``, oldest first
 
-    @property
-    def current(self) -> rules.YearClass:
-        return self.history[-1]
-
     def allows(self, form: str) -> bool:
         return rules.allows(self.size_class, form)
 
